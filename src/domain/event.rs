@@ -1,0 +1,175 @@
+//! Event bodies: the facts the ledger records. The chain, ids and recorded
+//! time around them live in the ledger's envelope.
+//!
+//! The order of the variants and of their fields is part of the canonical
+//! encoding (schema/event-v1.md): a variant's number is its position here.
+//! New kinds of event are added at the end; existing ones never change.
+
+use super::{Day, EventId, ItemKey, ItemKind, Legend, Responsible};
+use serde::{Deserialize, Serialize};
+
+/// What happened. Items are named by the id of the event that registered them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventBody {
+    /// Variant 0: the first event of every ledger.
+    LedgerCreated {
+        /// Short programme name, e.g. `NAP`.
+        programme: String,
+        /// Full title, printed above overviews.
+        title: String,
+        /// The statuses this programme reports.
+        legend: Legend,
+    },
+    /// Variant 1: a motion or commitment enters the overview. Its item id is
+    /// this event's id.
+    ItemRegistered {
+        /// Motion or commitment.
+        kind: ItemKind,
+        /// Human key, unique in the ledger regardless of case.
+        key: ItemKey,
+        /// The item's text as it appears in the annex (may be empty when the
+        /// source lost it).
+        text: String,
+        /// Members who submitted a motion.
+        submitters: Vec<String>,
+        /// Citations of parliamentary papers, raw text.
+        citations: Vec<String>,
+        /// Initially responsible parties (may be empty).
+        responsible: Responsible,
+        /// Initial status slug.
+        status: String,
+        /// When the item came into being in the world.
+        effective: Day,
+    },
+    /// Variant 2: the reported status changed.
+    StatusChanged {
+        /// The item.
+        item: EventId,
+        /// New status slug.
+        status: String,
+        /// Why, if the clerk said.
+        reason: Option<String>,
+        /// When it took effect.
+        effective: Day,
+    },
+    /// Variant 3: other parties became responsible.
+    ResponsibilityChanged {
+        /// The item.
+        item: EventId,
+        /// The new parties (never empty).
+        responsible: Responsible,
+        /// Why, e.g. a new cabinet.
+        reason: Option<String>,
+        /// When it took effect.
+        effective: Day,
+    },
+    /// Variant 4: a progress text for the "stand van zaken" column.
+    ProgressNoted {
+        /// The item.
+        item: EventId,
+        /// The progress text.
+        text: String,
+        /// Papers the text cites.
+        citations: Vec<String>,
+        /// The day the progress refers to.
+        effective: Day,
+    },
+    /// Variant 5: the item's own text, citations or submitters were fixed.
+    /// Fields left `None` are unchanged.
+    ItemAmended {
+        /// The item.
+        item: EventId,
+        /// Replacement text.
+        text: Option<String>,
+        /// Replacement citation list.
+        citations: Option<Vec<String>>,
+        /// Replacement submitters.
+        submitters: Option<Vec<String>>,
+        /// Why it was amended.
+        reason: Option<String>,
+    },
+}
+
+impl EventBody {
+    /// The item this event is about, given the id of the event itself (a
+    /// registration is about the item it creates).
+    pub fn item(&self, own_id: EventId) -> Option<EventId> {
+        match self {
+            EventBody::LedgerCreated { .. } => None,
+            EventBody::ItemRegistered { .. } => Some(own_id),
+            EventBody::StatusChanged { item, .. }
+            | EventBody::ResponsibilityChanged { item, .. }
+            | EventBody::ProgressNoted { item, .. }
+            | EventBody::ItemAmended { item, .. } => Some(*item),
+        }
+    }
+
+    /// The effective date, for events that have one.
+    pub fn effective(&self) -> Option<Day> {
+        match self {
+            EventBody::ItemRegistered { effective, .. }
+            | EventBody::StatusChanged { effective, .. }
+            | EventBody::ResponsibilityChanged { effective, .. }
+            | EventBody::ProgressNoted { effective, .. } => Some(*effective),
+            EventBody::LedgerCreated { .. } | EventBody::ItemAmended { .. } => None,
+        }
+    }
+
+    /// Short name of the kind of event, as in JSON's `type`.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            EventBody::LedgerCreated { .. } => "ledger_created",
+            EventBody::ItemRegistered { .. } => "item_registered",
+            EventBody::StatusChanged { .. } => "status_changed",
+            EventBody::ResponsibilityChanged { .. } => "responsibility_changed",
+            EventBody::ProgressNoted { .. } => "progress_noted",
+            EventBody::ItemAmended { .. } => "item_amended",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> Day {
+        Day::from_parts(2024, 3, 1).unwrap()
+    }
+
+    #[test]
+    fn registration_is_about_itself() {
+        let own = EventId([7; 16]);
+        let reg = EventBody::ItemRegistered {
+            kind: ItemKind::Motie,
+            key: ItemKey::parse("M1").unwrap(),
+            text: "t".into(),
+            submitters: vec![],
+            citations: vec![],
+            responsible: Responsible::none(),
+            status: "niet-vermeld".into(),
+            effective: day(),
+        };
+        assert_eq!(reg.item(own), Some(own));
+        assert_eq!(reg.effective(), Some(day()));
+        let note = EventBody::ProgressNoted {
+            item: EventId([1; 16]),
+            text: "x".into(),
+            citations: vec![],
+            effective: day(),
+        };
+        assert_eq!(note.item(own), Some(EventId([1; 16])));
+        assert_eq!(note.kind_name(), "progress_noted");
+    }
+
+    #[test]
+    fn ledger_events_have_no_item_or_date() {
+        let created = EventBody::LedgerCreated {
+            programme: "P".into(),
+            title: "T".into(),
+            legend: Legend::nap(),
+        };
+        assert_eq!(created.item(EventId([0; 16])), None);
+        assert_eq!(created.effective(), None);
+    }
+}

@@ -1,0 +1,137 @@
+//! Identity newtypes: event ids (UUID v7, which also name items) and SHA-256
+//! event hashes. Both print as lowercase hex; in the canonical encoding both
+//! are raw fixed-size byte arrays (16 and 32 bytes, no length prefix).
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// The id of an event: a UUID v7 stored as its 16 bytes. An item's id is the
+/// id of the event that registered it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventId(pub [u8; 16]);
+
+impl EventId {
+    /// 32 lowercase hex digits without hyphens; prefixes of it select items.
+    pub fn hex(&self) -> String {
+        hex(&self.0)
+    }
+}
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
+/// SHA-256 of an event's version tag and canonical bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventHash(pub [u8; 32]);
+
+impl EventHash {
+    /// The `prev` of the first event: 32 zero bytes.
+    pub const GENESIS: EventHash = EventHash([0; 32]);
+
+    /// 64 lowercase hex digits.
+    pub fn hex(&self) -> String {
+        hex(&self.0)
+    }
+
+    /// The first 12 hex digits, for tables.
+    pub fn short(&self) -> String {
+        self.hex().chars().take(12).collect()
+    }
+
+    /// Parses 64 hex digits (either case).
+    pub fn from_hex(s: &str) -> Option<EventHash> {
+        let b = unhex(s.trim())?;
+        <[u8; 32]>::try_from(b.as_slice()).ok().map(EventHash)
+    }
+}
+
+impl fmt::Display for EventHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
+}
+
+/// Bytes of an even-length hex string, or None.
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    let digit = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
+    s.as_bytes()
+        .chunks(2)
+        .map(|p| Some(digit(p[0])? << 4 | digit(p[1])?))
+        .collect()
+}
+
+macro_rules! hex_serde {
+    ($t:ty, $n:expr) => {
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                if s.is_human_readable() {
+                    s.collect_str(self)
+                } else {
+                    self.0.serialize(s)
+                }
+            }
+        }
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                if d.is_human_readable() {
+                    let s = String::deserialize(d)?;
+                    let b = unhex(&s.replace('-', ""))
+                        .ok_or_else(|| D::Error::custom("expected hex digits"))?;
+                    <[u8; $n]>::try_from(b.as_slice())
+                        .map(Self)
+                        .map_err(|_| D::Error::custom(concat!("expected ", $n, " bytes of hex")))
+                } else {
+                    <[u8; $n]>::deserialize(d).map(Self)
+                }
+            }
+        }
+    };
+}
+hex_serde!(EventId, 16);
+hex_serde!(EventHash, 32);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_roundtrip() {
+        let h = EventHash([0xab; 32]);
+        assert_eq!(h.hex().len(), 64);
+        assert_eq!(EventHash::from_hex(&h.hex().to_uppercase()), Some(h));
+        assert_eq!(h.short(), "abababababab");
+        assert_eq!(EventHash::from_hex("abc"), None);
+        assert_eq!(EventHash::from_hex(&"zz".repeat(32)), None);
+    }
+
+    #[test]
+    fn genesis_is_zero() {
+        assert_eq!(EventHash::GENESIS.hex(), "0".repeat(64));
+    }
+
+    #[test]
+    fn json_is_hex() {
+        let id = EventId([1; 16]);
+        let j = serde_json::to_string(&id).unwrap();
+        assert_eq!(j, format!("\"{}\"", "01".repeat(16)));
+        assert_eq!(serde_json::from_str::<EventId>(&j).unwrap(), id);
+    }
+}

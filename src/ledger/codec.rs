@@ -1,0 +1,173 @@
+//! The canonical encoding of envelopes and the event hash. This is the only
+//! module that knows the bincode configuration; `schema/event-v1.md` documents
+//! the bytes it produces.
+//!
+//! Configuration: bincode 2, little-endian, fixed-width integers (no varints),
+//! so every integer has one size and an outside verifier needs no bincode.
+
+use super::envelope::{Envelope, FORMAT_VERSION};
+use crate::domain::EventHash;
+use bincode::config::{Configuration, Fixint, LittleEndian, NoLimit};
+use sha2::{Digest, Sha256};
+
+/// Largest accepted encoded envelope. Texts are capped well below this, so
+/// only damage or a forged record reaches it.
+pub const MAX_ENVELOPE_BYTES: usize = 1 << 20;
+
+/// Prefix hashed before the canonical bytes of a format-1 envelope.
+pub const HASH_TAG_V1: &[u8] = b"kamerstand/event/v1\n";
+
+const CONFIG: Configuration<LittleEndian, Fixint, NoLimit> = bincode::config::standard()
+    .with_little_endian()
+    .with_fixed_int_encoding();
+
+/// Canonical bytes of an envelope.
+pub fn encode(env: &Envelope) -> Result<Vec<u8>, String> {
+    bincode::serde::encode_to_vec(env, CONFIG).map_err(|e| e.to_string())
+}
+
+/// Decodes canonical bytes, refusing trailing bytes, oversize records and
+/// format versions this build does not know.
+pub fn decode(bytes: &[u8]) -> Result<Envelope, String> {
+    if bytes.len() > MAX_ENVELOPE_BYTES {
+        return Err(format!(
+            "record of {} bytes exceeds the {MAX_ENVELOPE_BYTES}-byte limit",
+            bytes.len()
+        ));
+    }
+    let version = match bytes {
+        [a, b, ..] => u16::from_le_bytes([*a, *b]),
+        _ => return Err(format!("record of {} bytes is too short", bytes.len())),
+    };
+    if version != FORMAT_VERSION {
+        return Err(format!(
+            "format version {version} is not known to this kamerstand (it reads version {FORMAT_VERSION})"
+        ));
+    }
+    let (env, read): (Envelope, usize) =
+        bincode::serde::decode_from_slice(bytes, CONFIG.with_limit::<MAX_ENVELOPE_BYTES>())
+            .map_err(|e| e.to_string())?;
+    if read != bytes.len() {
+        return Err(format!(
+            "{} trailing bytes after the envelope",
+            bytes.len() - read
+        ));
+    }
+    Ok(env)
+}
+
+/// `SHA-256(tag ‖ canonical bytes)` for the format version in the bytes.
+pub fn hash(bytes: &[u8]) -> EventHash {
+    let mut h = Sha256::new();
+    h.update(HASH_TAG_V1);
+    h.update(bytes);
+    EventHash(h.finalize().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, Responsible, Timestamp};
+
+    fn sample() -> Envelope {
+        Envelope {
+            format: FORMAT_VERSION,
+            seq: 1,
+            id: EventId([0x11; 16]),
+            recorded_at: Timestamp::from_unix_nanos(1_000),
+            actor: "ab".into(),
+            prev: EventHash([0x22; 32]),
+            body: EventBody::ItemRegistered {
+                kind: ItemKind::Toezegging,
+                key: ItemKey::parse("T1").unwrap(),
+                text: "x".into(),
+                submitters: vec![],
+                citations: vec!["c".into()],
+                responsible: Responsible::parse("SOCW").unwrap(),
+                status: "doorlopend".into(),
+                effective: Day::from_parts(2024, 3, 1).unwrap(),
+            },
+        }
+    }
+
+    /// The byte layout documented in schema/event-v1.md, checked field by field.
+    #[test]
+    fn layout_matches_the_schema_document() {
+        let b = encode(&sample()).unwrap();
+        let mut expected: Vec<u8> = Vec::new();
+        expected.extend(1u16.to_le_bytes()); // format
+        expected.extend(1u64.to_le_bytes()); // seq
+        expected.extend([0x11; 16]); // id
+        expected.extend(1_000i64.to_le_bytes()); // recorded_at
+        expected.extend(2u64.to_le_bytes()); // actor length
+        expected.extend(b"ab");
+        expected.extend([0x22; 32]); // prev
+        expected.extend(1u32.to_le_bytes()); // variant ItemRegistered
+        expected.extend(1u32.to_le_bytes()); // kind toezegging
+        expected.extend(2u64.to_le_bytes());
+        expected.extend(b"T1"); // key
+        expected.extend(1u64.to_le_bytes());
+        expected.extend(b"x"); // text
+        expected.extend(0u64.to_le_bytes()); // submitters: empty list
+        expected.extend(1u64.to_le_bytes()); // citations: one
+        expected.extend(1u64.to_le_bytes());
+        expected.extend(b"c");
+        expected.extend(1u64.to_le_bytes()); // responsible: one code
+        expected.extend(4u64.to_le_bytes());
+        expected.extend(b"SOCW");
+        expected.extend(10u64.to_le_bytes());
+        expected.extend(b"doorlopend");
+        expected.extend(2024u16.to_le_bytes()); // effective
+        expected.extend([3u8, 1u8]);
+        assert_eq!(b, expected);
+    }
+
+    #[test]
+    fn options_are_a_flag_byte() {
+        let mut env = sample();
+        env.body = EventBody::StatusChanged {
+            item: EventId([3; 16]),
+            status: "s".into(),
+            reason: Some("r".into()),
+            effective: Day::from_parts(2024, 1, 2).unwrap(),
+        };
+        let with = encode(&env).unwrap();
+        if let EventBody::StatusChanged { reason, .. } = &mut env.body {
+            *reason = None;
+        }
+        let without = encode(&env).unwrap();
+        // Some("r") = 01 + u64 length + 'r'; None = 00.
+        assert_eq!(with.len() - without.len(), 9);
+        let at = 2 + 8 + 16 + 8 + 8 + 2 + 32 + 4 + 16 + 8 + 1;
+        assert_eq!(without[at], 0);
+        assert_eq!(with[at], 1);
+    }
+
+    #[test]
+    fn roundtrip_and_refusals() {
+        let env = sample();
+        let b = encode(&env).unwrap();
+        assert_eq!(decode(&b).unwrap(), env);
+        let mut longer = b.clone();
+        longer.push(0);
+        assert!(decode(&longer).unwrap_err().contains("trailing"));
+        let mut newer = b.clone();
+        newer[0] = 2;
+        assert!(decode(&newer).unwrap_err().contains("format version 2"));
+        assert!(decode(&b[..b.len() - 1]).is_err());
+        assert!(decode(&[]).is_err());
+    }
+
+    #[test]
+    fn hash_covers_tag_and_bytes() {
+        let b = encode(&sample()).unwrap();
+        let mut h = Sha256::new();
+        h.update(b"kamerstand/event/v1\n");
+        h.update(&b);
+        let expected: [u8; 32] = h.finalize().into();
+        assert_eq!(hash(&b).0, expected);
+        let mut flipped = b.clone();
+        flipped[40] ^= 1;
+        assert_ne!(hash(&flipped), hash(&b));
+    }
+}

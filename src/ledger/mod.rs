@@ -1,0 +1,249 @@
+//! The chain: envelopes, their canonical encoding and hash, the sled store,
+//! appends and reads, and verification.
+//!
+//! [`Ledger`] is the library's entry point for storage. It assigns seq, id,
+//! recorded time and `prev`; callers only supply the actor and the body. It
+//! does not judge bodies against the ledger's state: that is
+//! `projection::decide`, run before `append`.
+
+pub mod clock;
+pub mod codec;
+pub mod envelope;
+pub mod store;
+pub mod verify;
+
+pub use clock::{Clock, SystemClock, TestClock};
+pub use envelope::{Envelope, FORMAT_VERSION, Recorded};
+pub use store::Head;
+pub use verify::{Break, BreakKind, VerifyReport};
+
+use crate::domain::{EventBody, EventHash, EventId};
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use store::{Row, Store};
+
+/// How to open a ledger.
+#[derive(Debug)]
+pub struct OpenOptions {
+    /// How long to wait for another process to release the store.
+    pub wait: Duration,
+    /// The ledger's clock.
+    pub clock: Box<dyn Clock>,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            wait: Duration::ZERO,
+            clock: Box::new(SystemClock),
+        }
+    }
+}
+
+/// An open ledger, holding the store's lock until dropped.
+#[derive(Debug)]
+pub struct Ledger {
+    store: Store,
+    clock: Box<dyn Clock>,
+    head: Option<Head>,
+}
+
+impl Ledger {
+    /// Creates a ledger at `path` whose first event is `genesis` (a
+    /// `LedgerCreated` body).
+    pub fn create(path: &Path, opts: OpenOptions, actor: &str, genesis: EventBody) -> Result<Ledger> {
+        if !matches!(genesis, EventBody::LedgerCreated { .. }) {
+            return Err(Error::Rejected(
+                "the first event of a ledger must be ledger_created".into(),
+            ));
+        }
+        let store = Store::create(path, opts.wait)?;
+        let mut ledger = Ledger {
+            store,
+            clock: opts.clock,
+            head: None,
+        };
+        ledger.append(actor, genesis)?;
+        Ok(ledger)
+    }
+
+    /// Opens an existing ledger. Refuses one whose stored head does not name
+    /// its last event, so that no command serves a view from a damaged head.
+    pub fn open(path: &Path, opts: OpenOptions) -> Result<Ledger> {
+        let store = Store::open(path, opts.wait)?;
+        let head = store.head()?;
+        let last = store.last_seq()?;
+        let Some(h) = head else {
+            return Err(Error::NoStore {
+                path: path.into(),
+                message: format!(
+                    "{} holds no events (an `init` did not finish); run `kamerstand init` again",
+                    path.display()
+                ),
+            });
+        };
+        if last != Some(h.seq) {
+            return Err(Error::Corrupt {
+                seq: Some(h.seq),
+                what: format!(
+                    "the head names seq {} but the last stored event is {}; run `kamerstand verify` for details",
+                    h.seq,
+                    last.map_or("none".into(), |l| format!("seq {l}"))
+                ),
+            });
+        }
+        match store.get(h.seq)? {
+            Some((hash, _)) if hash == h.hash => {}
+            _ => {
+                return Err(Error::Corrupt {
+                    seq: Some(h.seq),
+                    what: "the head's hash is not the last event's; run `kamerstand verify` for details".into(),
+                });
+            }
+        }
+        Ok(Ledger {
+            store,
+            clock: opts.clock,
+            head,
+        })
+    }
+
+    /// The store's directory.
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// The current head.
+    pub fn head(&self) -> Option<Head> {
+        self.head
+    }
+
+    /// The clock's current reading, never before the head's recorded time.
+    pub fn now(&mut self) -> crate::domain::Timestamp {
+        let now = self.clock.now();
+        match self.head {
+            Some(h) if h.recorded_at > now => h.recorded_at,
+            _ => now,
+        }
+    }
+
+    /// Appends one event durably.
+    pub fn append(&mut self, actor: &str, body: EventBody) -> Result<Recorded> {
+        let mut out = self.append_batch(actor, vec![body])?;
+        out.pop()
+            .ok_or_else(|| Error::Rejected("nothing to append".into()))
+    }
+
+    /// Appends several events atomically: all of them or none. They share one
+    /// recorded time.
+    pub fn append_batch(&mut self, actor: &str, bodies: Vec<EventBody>) -> Result<Vec<Recorded>> {
+        if bodies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let at = self.now();
+        let mut seq = self.head.map_or(0, |h| h.seq + 1);
+        let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
+        let mut rows = Vec::with_capacity(bodies.len());
+        let mut out = Vec::with_capacity(bodies.len());
+        for body in bodies {
+            let env = Envelope {
+                format: FORMAT_VERSION,
+                seq,
+                id: self.clock.new_id(at),
+                recorded_at: at,
+                actor: actor.to_string(),
+                prev,
+                body,
+            };
+            let bytes = codec::encode(&env).map_err(|e| Error::storage("encoding an event", e))?;
+            if bytes.len() > codec::MAX_ENVELOPE_BYTES {
+                return Err(Error::Rejected(format!(
+                    "event of {} bytes exceeds the {}-byte limit; shorten its texts",
+                    bytes.len(),
+                    codec::MAX_ENVELOPE_BYTES
+                )));
+            }
+            let hash = codec::hash(&bytes);
+            let rec = Recorded { envelope: env, hash };
+            rows.push(Row {
+                seq,
+                hash,
+                bytes,
+                item: rec.item(),
+            });
+            out.push(rec);
+            prev = hash;
+            seq += 1;
+        }
+        let head = Head {
+            seq: seq - 1,
+            hash: prev,
+            recorded_at: at,
+        };
+        self.store.append(self.head, &rows, head)?;
+        self.head = Some(head);
+        Ok(out)
+    }
+
+    /// The event at `seq`, hash-checked.
+    pub fn get(&self, seq: u64) -> Result<Option<Recorded>> {
+        self.store
+            .get(seq)?
+            .map(|(h, b)| checked(seq, h, &b))
+            .transpose()
+    }
+
+    /// All events in order, each hash-checked as it is read. Use
+    /// [`Ledger::verify`] for the full check of links and indexes.
+    pub fn events(&self) -> impl Iterator<Item = Result<Recorded>> + '_ {
+        self.store
+            .scan(0)
+            .map(|r| r.and_then(|(seq, h, b)| checked(seq, h, &b)))
+    }
+
+    /// The events about one item, in order, via the item index.
+    pub fn item_history(&self, item: EventId) -> Result<Vec<Recorded>> {
+        self.store
+            .item_seqs(item)?
+            .into_iter()
+            .map(|seq| {
+                self.get(seq)?.ok_or_else(|| Error::Corrupt {
+                    seq: Some(seq),
+                    what: "the item index names an event that does not exist".into(),
+                })
+            })
+            .collect()
+    }
+
+    /// Full verification of the chain, head and index.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        verify::verify(&self.store)
+    }
+
+    /// Where the store lives, for messages.
+    pub fn display_path(&self) -> PathBuf {
+        self.store.path().to_path_buf()
+    }
+}
+
+fn checked(seq: u64, stored: EventHash, bytes: &[u8]) -> Result<Recorded> {
+    let hash = codec::hash(bytes);
+    if hash != stored {
+        return Err(Error::Corrupt {
+            seq: Some(seq),
+            what: "stored event does not match its hash; run `kamerstand verify` for details".into(),
+        });
+    }
+    let envelope = codec::decode(bytes).map_err(|e| Error::Corrupt {
+        seq: Some(seq),
+        what: format!("stored event cannot be decoded: {e}"),
+    })?;
+    if envelope.seq != seq {
+        return Err(Error::Corrupt {
+            seq: Some(seq),
+            what: format!("the event stored at seq {seq} says it is seq {}", envelope.seq),
+        });
+    }
+    Ok(Recorded { envelope, hash })
+}

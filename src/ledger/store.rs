@@ -1,0 +1,433 @@
+//! The sled store: the only module that touches sled.
+//!
+//! Layout (docs/format.md): tree `events` maps seq (u64 big-endian) to
+//! `hash[32] ‖ canonical envelope bytes`; tree `by_item` holds keys
+//! `item id[16] ‖ seq (u64 BE)` with empty values; tree `meta` holds `format`
+//! and `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`).
+//!
+//! Durability: one append is one sled transaction over the trees it touches,
+//! then `flush()` and an fsync of sled's `db` file, because sled 0.34.7's flush
+//! does not fsync on Linux. Exclusivity: our own lock file, taken before sled
+//! is opened, so a second process is told plainly who holds the store.
+
+use crate::domain::{EventHash, EventId, Timestamp};
+use crate::error::{Error, Result};
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Name of our lock file inside the store directory.
+pub const LOCK_FILE: &str = "kamerstand.lock";
+/// Value of the `format` meta key of a kamerstand store.
+const STORE_MARK: &[u8] = b"kamerstand-store-1";
+/// sled's page cache: a CLI reads each event about once, so a small cache is
+/// enough (sled's default is 1 GiB).
+const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The chain head: last seq, its hash and its recorded time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    /// Seq of the last event.
+    pub seq: u64,
+    /// Hash of the last event.
+    pub hash: EventHash,
+    /// Recorded time of the last event.
+    pub recorded_at: Timestamp,
+}
+
+impl Head {
+    fn to_bytes(self) -> [u8; 48] {
+        let mut b = [0u8; 48];
+        b[..8].copy_from_slice(&self.seq.to_be_bytes());
+        b[8..40].copy_from_slice(&self.hash.0);
+        b[40..].copy_from_slice(&self.recorded_at.unix_nanos().to_be_bytes());
+        b
+    }
+
+    fn from_bytes(b: &[u8]) -> Option<Head> {
+        let seq = u64::from_be_bytes(b.get(..8)?.try_into().ok()?);
+        let hash = EventHash(b.get(8..40)?.try_into().ok()?);
+        let at = i64::from_be_bytes(b.get(40..48)?.try_into().ok()?);
+        (b.len() == 48).then_some(Head {
+            seq,
+            hash,
+            recorded_at: Timestamp::from_unix_nanos(at),
+        })
+    }
+}
+
+/// One event to write: its seq, hash, canonical bytes and the item it indexes.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Position in the chain.
+    pub seq: u64,
+    /// The event's hash.
+    pub hash: EventHash,
+    /// Canonical envelope bytes.
+    pub bytes: Vec<u8>,
+    /// Item for the `by_item` index.
+    pub item: Option<EventId>,
+}
+
+/// A raw stored event: seq key, stored hash, stored bytes.
+pub type RawEvent = (u64, EventHash, Vec<u8>);
+
+/// An open, locked store.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    events: sled::Tree,
+    by_item: sled::Tree,
+    meta: sled::Tree,
+    db_file: File,
+    _lock: File,
+}
+
+fn io(path: &Path, doing: &str) -> impl Fn(std::io::Error) -> Error {
+    let context = format!("{doing} {}", path.display());
+    move |e| Error::storage(context.clone(), e)
+}
+
+fn sled_err(doing: &str) -> impl Fn(sled::Error) -> Error + '_ {
+    move |e| match e {
+        sled::Error::Corruption { at, bt: _ } => Error::Corrupt {
+            seq: None,
+            what: format!("sled reports corruption{} while {doing}", at.map(|a| format!(" at {a:?}")).unwrap_or_default()),
+        },
+        other => Error::storage(doing, other),
+    }
+}
+
+/// Takes the store's lock, retrying until `wait` has passed.
+fn lock(dir: &Path, wait: Duration) -> Result<File> {
+    let path = dir.join(LOCK_FILE);
+    let mut f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io(&path, "opening lock file"))?;
+    let deadline = Instant::now() + wait;
+    loop {
+        match f.try_lock() {
+            Ok(()) => break,
+            Err(TryLockError::WouldBlock) => {
+                if Instant::now() >= deadline {
+                    let mut s = String::new();
+                    let pid = f
+                        .read_to_string(&mut s)
+                        .ok()
+                        .and_then(|_| s.trim().parse::<u32>().ok());
+                    return Err(Error::InUse {
+                        path: dir.to_path_buf(),
+                        pid,
+                    });
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(TryLockError::Error(e)) => return Err(io(&path, "locking")(e)),
+        }
+    }
+    // Tell later openers who holds it; failure to write the pid is harmless.
+    let _ = f
+        .set_len(0)
+        .and_then(|()| f.seek(SeekFrom::Start(0)))
+        .and_then(|_| write!(f, "{}", std::process::id()));
+    Ok(f)
+}
+
+fn has_sled_files(dir: &Path) -> bool {
+    dir.join("db").exists() || dir.join("conf").exists()
+}
+
+impl Store {
+    /// Creates a new store at `dir`. Refuses a path that already holds a
+    /// ledger with events, or that is a file or a non-empty foreign directory.
+    pub fn create(dir: &Path, wait: Duration) -> Result<Store> {
+        if dir.is_file() {
+            return Err(Error::NoStore {
+                path: dir.into(),
+                message: format!(
+                    "{} is a file; a store is a directory: give a new path with --store",
+                    dir.display()
+                ),
+            });
+        }
+        if dir.is_dir() && !has_sled_files(dir) {
+            let foreign = std::fs::read_dir(dir)
+                .map_err(io(dir, "reading"))?
+                .filter_map(std::result::Result::ok)
+                .any(|e| e.file_name() != LOCK_FILE);
+            if foreign {
+                return Err(Error::NoStore {
+                    path: dir.into(),
+                    message: format!(
+                        "{} is a directory with other files in it; give a new or empty directory with --store",
+                        dir.display()
+                    ),
+                });
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(io(dir, "creating"))?;
+        let store = Store::open_locked(dir, wait)?;
+        if store.head()?.is_some() {
+            return Err(Error::Rejected(format!(
+                "a ledger already exists at {}; use it, or choose another path with --store",
+                dir.display()
+            )));
+        }
+        store
+            .meta
+            .insert("format", STORE_MARK)
+            .map_err(sled_err("marking the new store"))?;
+        store.sync()?;
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            // Make the new directory's entry durable as well.
+            let _ = File::open(parent).and_then(|d| d.sync_all());
+        }
+        Ok(store)
+    }
+
+    /// Opens an existing store.
+    pub fn open(dir: &Path, wait: Duration) -> Result<Store> {
+        if !dir.exists() {
+            return Err(Error::NoStore {
+                path: dir.into(),
+                message: format!(
+                    "no ledger at {}: create one with `kamerstand init --programme NAME`, or point --store / KAMERSTAND_STORE at an existing one",
+                    dir.display()
+                ),
+            });
+        }
+        if !dir.is_dir() || !has_sled_files(dir) {
+            return Err(Error::NoStore {
+                path: dir.into(),
+                message: format!(
+                    "{} is not a kamerstand store (expected a directory made by `kamerstand init`)",
+                    dir.display()
+                ),
+            });
+        }
+        let store = Store::open_locked(dir, wait)?;
+        match store.meta.get("format").map_err(sled_err("reading the store mark"))? {
+            Some(v) if v.as_ref() == STORE_MARK => Ok(store),
+            Some(v) => Err(Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "store mark is {:?}, expected {:?}",
+                    String::from_utf8_lossy(&v),
+                    String::from_utf8_lossy(STORE_MARK)
+                ),
+            }),
+            None => Err(Error::NoStore {
+                path: dir.into(),
+                message: format!(
+                    "{} holds no kamerstand ledger (it was never initialised); run `kamerstand init`",
+                    dir.display()
+                ),
+            }),
+        }
+    }
+
+    fn open_locked(dir: &Path, wait: Duration) -> Result<Store> {
+        let lock = lock(dir, wait)?;
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(CACHE_BYTES)
+            .flush_every_ms(None)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(ioe) => Error::storage(format!("opening sled store {}", dir.display()), ioe),
+                other => Error::Corrupt {
+                    seq: None,
+                    what: format!("sled cannot open {}: {other}", dir.display()),
+                },
+            })?;
+        let tree = |name: &str| db.open_tree(name).map_err(sled_err("opening trees"));
+        let events = tree("events")?;
+        let by_item = tree("by_item")?;
+        let meta = tree("meta")?;
+        let db_path = dir.join("db");
+        let db_file = File::open(&db_path).map_err(io(&db_path, "opening"))?;
+        Ok(Store {
+            path: dir.to_path_buf(),
+            db,
+            events,
+            by_item,
+            meta,
+            db_file,
+            _lock: lock,
+        })
+    }
+
+    /// The store's directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The head recorded under the `head` key, if any event exists.
+    pub fn head(&self) -> Result<Option<Head>> {
+        match self.meta.get("head").map_err(sled_err("reading the head"))? {
+            None => Ok(None),
+            Some(v) => Head::from_bytes(&v).map(Some).ok_or_else(|| Error::Corrupt {
+                seq: None,
+                what: format!("head record has {} bytes, expected 48", v.len()),
+            }),
+        }
+    }
+
+    /// The highest seq key in the events tree.
+    pub fn last_seq(&self) -> Result<Option<u64>> {
+        match self.events.last().map_err(sled_err("reading the last event"))? {
+            None => Ok(None),
+            Some((k, _)) => Ok(Some(seq_of(&k)?)),
+        }
+    }
+
+    /// Writes `rows` and the new head in one transaction, provided the stored
+    /// head is still `expected`; then makes it durable.
+    pub fn append(&self, expected: Option<Head>, rows: &[Row], head: Head) -> Result<()> {
+        let result = (&self.events, &self.by_item, &self.meta).transaction(|(ev, ix, meta)| {
+            let current = meta.get("head")?;
+            if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
+                return Err(ConflictableTransactionError::Abort(()));
+            }
+            for row in rows {
+                let mut v = Vec::with_capacity(32 + row.bytes.len());
+                v.extend_from_slice(&row.hash.0);
+                v.extend_from_slice(&row.bytes);
+                ev.insert(&row.seq.to_be_bytes(), v)?;
+                if let Some(item) = row.item {
+                    ix.insert(index_key(item, row.seq).as_slice(), &[] as &[u8])?;
+                }
+            }
+            meta.insert("head", &head.to_bytes()[..])?;
+            Ok(())
+        });
+        match result {
+            Ok(()) => self.sync(),
+            Err(TransactionError::Abort(())) => Err(Error::Corrupt {
+                seq: None,
+                what: "the stored head changed under an open ledger".into(),
+            }),
+            Err(TransactionError::Storage(e)) => Err(sled_err("appending")(e)),
+        }
+    }
+
+    /// Flushes sled and fsyncs its `db` file.
+    fn sync(&self) -> Result<()> {
+        self.db.flush().map_err(sled_err("flushing"))?;
+        self.db_file
+            .sync_all()
+            .map_err(io(&self.path.join("db"), "fsyncing"))
+    }
+
+    /// One stored event.
+    pub fn get(&self, seq: u64) -> Result<Option<(EventHash, Vec<u8>)>> {
+        let v = self
+            .events
+            .get(seq.to_be_bytes())
+            .map_err(sled_err("reading an event"))?;
+        v.map(|v| split_value(seq, &v)).transpose()
+    }
+
+    /// All stored events from `from` on, in key order, as stored.
+    pub fn scan(&self, from: u64) -> impl Iterator<Item = Result<RawEvent>> + '_ {
+        self.events.range(from.to_be_bytes()..).map(|r| {
+            let (k, v) = r.map_err(sled_err("scanning events"))?;
+            let seq = seq_of(&k)?;
+            let (h, b) = split_value(seq, &v)?;
+            Ok((seq, h, b))
+        })
+    }
+
+    /// Seqs of the events indexed under `item`, ascending.
+    pub fn item_seqs(&self, item: EventId) -> Result<Vec<u64>> {
+        self.by_item
+            .scan_prefix(item.0)
+            .map(|r| {
+                let (k, _) = r.map_err(sled_err("reading the item index"))?;
+                parse_index_key(&k).map(|(_, s)| s)
+            })
+            .collect()
+    }
+
+    /// Every index entry, in key order.
+    pub fn index_entries(&self) -> impl Iterator<Item = Result<(EventId, u64)>> + '_ {
+        self.by_item.iter().map(|r| {
+            let (k, _) = r.map_err(sled_err("reading the item index"))?;
+            parse_index_key(&k)
+        })
+    }
+}
+
+fn index_key(item: EventId, seq: u64) -> [u8; 24] {
+    let mut k = [0u8; 24];
+    k[..16].copy_from_slice(&item.0);
+    k[16..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn parse_index_key(k: &[u8]) -> Result<(EventId, u64)> {
+    let bad = || Error::Corrupt {
+        seq: None,
+        what: format!("item index key of {} bytes, expected 24", k.len()),
+    };
+    let id: [u8; 16] = k.get(..16).ok_or_else(bad)?.try_into().map_err(|_| bad())?;
+    let seq: [u8; 8] = k.get(16..).ok_or_else(bad)?.try_into().map_err(|_| bad())?;
+    Ok((EventId(id), u64::from_be_bytes(seq)))
+}
+
+fn seq_of(k: &[u8]) -> Result<u64> {
+    <[u8; 8]>::try_from(k)
+        .map(u64::from_be_bytes)
+        .map_err(|_| Error::Corrupt {
+            seq: None,
+            what: format!("event key of {} bytes, expected 8", k.len()),
+        })
+}
+
+fn split_value(seq: u64, v: &[u8]) -> Result<(EventHash, Vec<u8>)> {
+    match (v.get(..32), v.get(32..)) {
+        (Some(h), Some(b)) => {
+            let h: [u8; 32] = h.try_into().map_err(|_| Error::Corrupt {
+                seq: Some(seq),
+                what: "stored hash is not 32 bytes".into(),
+            })?;
+            Ok((EventHash(h), b.to_vec()))
+        }
+        _ => Err(Error::Corrupt {
+            seq: Some(seq),
+            what: format!("stored record of {} bytes is shorter than its hash", v.len()),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_bytes_roundtrip() {
+        let h = Head {
+            seq: 7,
+            hash: EventHash([9; 32]),
+            recorded_at: Timestamp::from_unix_nanos(-5),
+        };
+        assert_eq!(Head::from_bytes(&h.to_bytes()), Some(h));
+        assert_eq!(Head::from_bytes(&[0; 47]), None);
+    }
+
+    #[test]
+    fn index_keys_sort_by_item_then_seq() {
+        let a = index_key(EventId([1; 16]), 300);
+        let b = index_key(EventId([1; 16]), 4);
+        assert!(b < a);
+        assert_eq!(parse_index_key(&a).unwrap(), (EventId([1; 16]), 300));
+    }
+}
