@@ -11,3 +11,4 @@ pub mod error;
 pub mod ledger;
 
 pub use error::{Error, Result};
+pub mod projection;

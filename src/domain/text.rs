@@ -83,6 +83,35 @@ pub fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// Levenshtein distance over characters, case-insensitive.
+pub fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut row = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            row.push(sub.min(prev[j + 1] + 1).min(row[j] + 1));
+        }
+        prev = row;
+    }
+    prev[b.len()]
+}
+
+/// Up to `n` candidates closest to `input`, for "did you mean" hints: only
+/// those within a third of the input's length (at least 2 edits), nearest
+/// first, ties in candidate order.
+pub fn closest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<String> {
+    let limit = (input.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .map(|c| (distance(input, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    scored.sort_by_key(|(d, _)| *d);
+    scored.into_iter().take(n).map(|(_, c)| c.to_string()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +146,15 @@ mod tests {
         let err = free_text("note", &big).unwrap_err();
         assert!(err.expected.contains("at most 65536 bytes"), "{err}");
         assert!(err.value.chars().count() <= 60);
+    }
+
+    #[test]
+    fn suggestions_are_close_and_ordered() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("M1", "m1"), 0);
+        let keys = ["34843-79", "34843-78", "M1", "T2"];
+        assert_eq!(closest("34843-97", keys.into_iter(), 3), vec!["34843-79", "34843-78"]);
+        assert!(closest("zzzzzz", keys.into_iter(), 3).is_empty());
     }
 
     #[test]
