@@ -12,3 +12,7 @@ pub mod ledger;
 
 pub use error::{Error, Result};
 pub mod projection;
+pub mod workspace;
+pub use workspace::Workspace;
+pub mod cli;
+pub mod report;

@@ -27,7 +27,9 @@ impl Day {
     /// Parses `YYYY-MM-DD` for the argument `what`.
     pub fn parse(what: &str, s: &str) -> Result<Day, Invalid> {
         let expected = || {
-            format!("a date YYYY-MM-DD between {MIN_YEAR}-01-01 and {MAX_YEAR}-12-31, e.g. 2024-03-01")
+            format!(
+                "a date YYYY-MM-DD between {MIN_YEAR}-01-01 and {MAX_YEAR}-12-31, e.g. 2024-03-01"
+            )
         };
         let t = s.trim();
         let parts: Vec<&str> = t.split('-').collect();

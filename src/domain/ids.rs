@@ -68,10 +68,14 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Bytes of an even-length hex string, or None.
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
-    let digit = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
+    let digit = |c: u8| {
+        char::from(c)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
     s.as_bytes()
         .chunks(2)
         .map(|p| Some(digit(p[0])? << 4 | digit(p[1])?))

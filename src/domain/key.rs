@@ -70,7 +70,10 @@ mod tests {
         let long = "a".repeat(33);
         for bad in ["", "-x", "a b", "x/y", "é1", "k\u{7}", long.as_str()] {
             let e = ItemKey::parse(bad).unwrap_err();
-            assert!(e.expected.contains("starting with a letter or digit"), "{bad}");
+            assert!(
+                e.expected.contains("starting with a letter or digit"),
+                "{bad}"
+            );
         }
     }
 }

@@ -88,8 +88,8 @@ impl Responsible {
             .split_whitespace()
             .filter(|t| !t.eq_ignore_ascii_case("en"))
         {
-            let code =
-                ResponsibleCode::parse(token).ok_or_else(|| Invalid::new("responsible", s, expected))?;
+            let code = ResponsibleCode::parse(token)
+                .ok_or_else(|| Invalid::new("responsible", s, expected))?;
             if !codes.contains(&code) {
                 codes.push(code);
             }
@@ -181,7 +181,10 @@ mod tests {
             Responsible::parse("socw, mjenv").unwrap().to_string(),
             "SOCW en MJenV"
         );
-        assert_eq!(Responsible::parse(" SOCW en SOCW ").unwrap().codes().len(), 1);
+        assert_eq!(
+            Responsible::parse(" SOCW en SOCW ").unwrap().codes().len(),
+            1
+        );
     }
 
     #[test]
@@ -193,7 +196,18 @@ mod tests {
 
     #[test]
     fn garbage_is_rejected() {
-        for bad in ["", "en", "OCW", "X123", "minister van OCW", "S", "SOCW en 12", "Sabcdefghij", "Minister", "SO"] {
+        for bad in [
+            "",
+            "en",
+            "OCW",
+            "X123",
+            "minister van OCW",
+            "S",
+            "SOCW en 12",
+            "Sabcdefghij",
+            "Minister",
+            "SO",
+        ] {
             let e = Responsible::parse(bad).unwrap_err();
             assert!(e.expected.contains("role letter"), "{bad}: {e}");
         }

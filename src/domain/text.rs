@@ -102,14 +102,22 @@ pub fn distance(a: &str, b: &str) -> usize {
 /// Up to `n` candidates closest to `input`, for "did you mean" hints: only
 /// those within a third of the input's length (at least 2 edits), nearest
 /// first, ties in candidate order.
-pub fn closest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<String> {
+pub fn closest<'a>(
+    input: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    n: usize,
+) -> Vec<String> {
     let limit = (input.chars().count() / 3).max(2);
     let mut scored: Vec<(usize, &str)> = candidates
         .map(|c| (distance(input, c), c))
         .filter(|(d, _)| *d <= limit)
         .collect();
     scored.sort_by_key(|(d, _)| *d);
-    scored.into_iter().take(n).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take(n)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -153,7 +161,10 @@ mod tests {
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("M1", "m1"), 0);
         let keys = ["34843-79", "34843-78", "M1", "T2"];
-        assert_eq!(closest("34843-97", keys.into_iter(), 3), vec!["34843-79", "34843-78"]);
+        assert_eq!(
+            closest("34843-97", keys.into_iter(), 3),
+            vec!["34843-79", "34843-78"]
+        );
         assert!(closest("zzzzzz", keys.into_iter(), 3).is_empty());
     }
 

@@ -53,7 +53,10 @@ impl TestClock {
 
     /// Starts at 2025-01-06T09:00:00Z and advances one minute per reading.
     pub fn pinned() -> TestClock {
-        TestClock::new(Timestamp::from_unix_nanos(1_736_154_000_000_000_000), 60_000_000_000)
+        TestClock::new(
+            Timestamp::from_unix_nanos(1_736_154_000_000_000_000),
+            60_000_000_000,
+        )
     }
 
     /// Moves the clock to `at` (tests of back-dating and of clocks that jump
@@ -75,7 +78,11 @@ impl Clock for TestClock {
         let millis = u64::try_from(at.unix_nanos().max(0) / 1_000_000).unwrap_or(0);
         let mut rand = [0u8; 10];
         rand[2..].copy_from_slice(&self.counter.to_be_bytes());
-        EventId(*uuid::Builder::from_unix_timestamp_millis(millis, &rand).as_uuid().as_bytes())
+        EventId(
+            *uuid::Builder::from_unix_timestamp_millis(millis, &rand)
+                .as_uuid()
+                .as_bytes(),
+        )
     }
 }
 

@@ -41,6 +41,15 @@ impl Default for OpenOptions {
     }
 }
 
+/// An event body with the id it will be recorded under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// The event's id (from [`Ledger::new_id`]).
+    pub id: EventId,
+    /// What happened.
+    pub body: EventBody,
+}
+
 /// An open ledger, holding the store's lock until dropped.
 #[derive(Debug)]
 pub struct Ledger {
@@ -52,7 +61,12 @@ pub struct Ledger {
 impl Ledger {
     /// Creates a ledger at `path` whose first event is `genesis` (a
     /// `LedgerCreated` body).
-    pub fn create(path: &Path, opts: OpenOptions, actor: &str, genesis: EventBody) -> Result<Ledger> {
+    pub fn create(
+        path: &Path,
+        opts: OpenOptions,
+        actor: &str,
+        genesis: EventBody,
+    ) -> Result<Ledger> {
         if !matches!(genesis, EventBody::LedgerCreated { .. }) {
             return Err(Error::Rejected(
                 "the first event of a ledger must be ledger_created".into(),
@@ -109,6 +123,18 @@ impl Ledger {
         })
     }
 
+    /// Opens a ledger for verification only: no head check, so that damage
+    /// is reported by [`Ledger::verify`] instead of refused here.
+    pub fn open_for_verify(path: &Path, opts: OpenOptions) -> Result<Ledger> {
+        let store = Store::open(path, opts.wait)?;
+        let head = store.head().ok().flatten();
+        Ok(Ledger {
+            store,
+            clock: opts.clock,
+            head,
+        })
+    }
+
     /// The store's directory.
     pub fn path(&self) -> &Path {
         self.store.path()
@@ -128,29 +154,37 @@ impl Ledger {
         }
     }
 
+    /// A fresh event id, for a [`Draft`] whose id later events of the same
+    /// batch must name (an item's id is its registration's id).
+    pub fn new_id(&mut self) -> EventId {
+        let at = self.now();
+        self.clock.new_id(at)
+    }
+
     /// Appends one event durably.
     pub fn append(&mut self, actor: &str, body: EventBody) -> Result<Recorded> {
-        let mut out = self.append_batch(actor, vec![body])?;
+        let id = self.new_id();
+        let mut out = self.append_batch(actor, vec![Draft { id, body }])?;
         out.pop()
             .ok_or_else(|| Error::Rejected("nothing to append".into()))
     }
 
     /// Appends several events atomically: all of them or none. They share one
     /// recorded time.
-    pub fn append_batch(&mut self, actor: &str, bodies: Vec<EventBody>) -> Result<Vec<Recorded>> {
-        if bodies.is_empty() {
+    pub fn append_batch(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
+        if drafts.is_empty() {
             return Ok(Vec::new());
         }
         let at = self.now();
         let mut seq = self.head.map_or(0, |h| h.seq + 1);
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
-        let mut rows = Vec::with_capacity(bodies.len());
-        let mut out = Vec::with_capacity(bodies.len());
-        for body in bodies {
+        let mut rows = Vec::with_capacity(drafts.len());
+        let mut out = Vec::with_capacity(drafts.len());
+        for Draft { id, body } in drafts {
             let env = Envelope {
                 format: FORMAT_VERSION,
                 seq,
-                id: self.clock.new_id(at),
+                id,
                 recorded_at: at,
                 actor: actor.to_string(),
                 prev,
@@ -165,7 +199,10 @@ impl Ledger {
                 )));
             }
             let hash = codec::hash(&bytes);
-            let rec = Recorded { envelope: env, hash };
+            let rec = Recorded {
+                envelope: env,
+                hash,
+            };
             rows.push(Row {
                 seq,
                 hash,
@@ -232,7 +269,8 @@ fn checked(seq: u64, stored: EventHash, bytes: &[u8]) -> Result<Recorded> {
     if hash != stored {
         return Err(Error::Corrupt {
             seq: Some(seq),
-            what: "stored event does not match its hash; run `kamerstand verify` for details".into(),
+            what: "stored event does not match its hash; run `kamerstand verify` for details"
+                .into(),
         });
     }
     let envelope = codec::decode(bytes).map_err(|e| Error::Corrupt {
@@ -242,7 +280,10 @@ fn checked(seq: u64, stored: EventHash, bytes: &[u8]) -> Result<Recorded> {
     if envelope.seq != seq {
         return Err(Error::Corrupt {
             seq: Some(seq),
-            what: format!("the event stored at seq {seq} says it is seq {}", envelope.seq),
+            what: format!(
+                "the event stored at seq {seq} says it is seq {}",
+                envelope.seq
+            ),
         });
     }
     Ok(Recorded { envelope, hash })

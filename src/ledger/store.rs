@@ -96,7 +96,10 @@ fn sled_err(doing: &str) -> impl Fn(sled::Error) -> Error + '_ {
     move |e| match e {
         sled::Error::Corruption { at, bt: _ } => Error::Corrupt {
             seq: None,
-            what: format!("sled reports corruption{} while {doing}", at.map(|a| format!(" at {a:?}")).unwrap_or_default()),
+            what: format!(
+                "sled reports corruption{} while {doing}",
+                at.map(|a| format!(" at {a:?}")).unwrap_or_default()
+            ),
         },
         other => Error::storage(doing, other),
     }
@@ -214,7 +217,11 @@ impl Store {
             });
         }
         let store = Store::open_locked(dir, wait)?;
-        match store.meta.get("format").map_err(sled_err("reading the store mark"))? {
+        match store
+            .meta
+            .get("format")
+            .map_err(sled_err("reading the store mark"))?
+        {
             Some(v) if v.as_ref() == STORE_MARK => Ok(store),
             Some(v) => Err(Error::Corrupt {
                 seq: None,
@@ -242,7 +249,9 @@ impl Store {
             .flush_every_ms(None)
             .open()
             .map_err(|e| match e {
-                sled::Error::Io(ioe) => Error::storage(format!("opening sled store {}", dir.display()), ioe),
+                sled::Error::Io(ioe) => {
+                    Error::storage(format!("opening sled store {}", dir.display()), ioe)
+                }
                 other => Error::Corrupt {
                     seq: None,
                     what: format!("sled cannot open {}: {other}", dir.display()),
@@ -272,18 +281,28 @@ impl Store {
 
     /// The head recorded under the `head` key, if any event exists.
     pub fn head(&self) -> Result<Option<Head>> {
-        match self.meta.get("head").map_err(sled_err("reading the head"))? {
+        match self
+            .meta
+            .get("head")
+            .map_err(sled_err("reading the head"))?
+        {
             None => Ok(None),
-            Some(v) => Head::from_bytes(&v).map(Some).ok_or_else(|| Error::Corrupt {
-                seq: None,
-                what: format!("head record has {} bytes, expected 48", v.len()),
-            }),
+            Some(v) => Head::from_bytes(&v)
+                .map(Some)
+                .ok_or_else(|| Error::Corrupt {
+                    seq: None,
+                    what: format!("head record has {} bytes, expected 48", v.len()),
+                }),
         }
     }
 
     /// The highest seq key in the events tree.
     pub fn last_seq(&self) -> Result<Option<u64>> {
-        match self.events.last().map_err(sled_err("reading the last event"))? {
+        match self
+            .events
+            .last()
+            .map_err(sled_err("reading the last event"))?
+        {
             None => Ok(None),
             Some((k, _)) => Ok(Some(seq_of(&k)?)),
         }
@@ -403,7 +422,10 @@ fn split_value(seq: u64, v: &[u8]) -> Result<(EventHash, Vec<u8>)> {
         }
         _ => Err(Error::Corrupt {
             seq: Some(seq),
-            what: format!("stored record of {} bytes is shorter than its hash", v.len()),
+            what: format!(
+                "stored record of {} bytes is shorter than its hash",
+                v.len()
+            ),
         }),
     }
 }

@@ -250,14 +250,21 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
     for entry in store.index_entries() {
         stored_index.insert(entry?);
     }
-    let missing = expected_index.difference(&stored_index).map(|e| (e, "missing from"));
-    let extra = stored_index.difference(&expected_index).map(|e| (e, "not expected in"));
+    let missing = expected_index
+        .difference(&stored_index)
+        .map(|e| (e, "missing from"));
+    let extra = stored_index
+        .difference(&expected_index)
+        .map(|e| (e, "not expected in"));
     if let Some(((item, seq), what)) = missing.chain(extra).min_by_key(|((_, s), _)| *s) {
         let brk = Break {
             seq: *seq,
             kind: BreakKind::IndexMismatch,
             item: names.of(Some(*item)),
-            detail: format!("the entry for item {} at seq {seq} is {what} the item index", item.hex()),
+            detail: format!(
+                "the entry for item {} at seq {seq} is {what} the item index",
+                item.hex()
+            ),
         };
         return Ok(report(next_seq, last_good(next_seq, prev), brk));
     }

@@ -78,7 +78,9 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             let it = item_or_reject(state, item)?;
             known_status(status)?;
             if it.status_on(*effective) == Some(status.as_str()) {
-                let label = legend.get(status).map_or(status.as_str(), |e| e.nl.as_str());
+                let label = legend
+                    .get(status)
+                    .map_or(status.as_str(), |e| e.nl.as_str());
                 return Err(Error::Rejected(format!(
                     "item {} already has status {status} (\"{label}\") on {effective}; nothing to record",
                     it.key
@@ -166,12 +168,12 @@ pub fn assign_key(
         return Ok(k);
     }
     for c in citations {
-        if let Some(hint) = KamerstukRef::parse(c).key_hint() {
-            if let Ok(k) = ItemKey::parse(&hint) {
-                if state.by_key(k.as_str()).is_none() {
-                    return Ok(k);
-                }
-            }
+        if let Some(k) = KamerstukRef::parse(c)
+            .key_hint()
+            .and_then(|hint| ItemKey::parse(&hint).ok())
+            .filter(|k| state.by_key(k.as_str()).is_none())
+        {
+            return Ok(k);
         }
     }
     let letter = kind.key_letter();

@@ -7,7 +7,9 @@
 //! (ties go to the later seq). A back-dated change recorded today therefore
 //! does not override a later-dated one recorded earlier.
 
-use crate::domain::{Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Legend, Responsible, Timestamp};
+use crate::domain::{
+    Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Legend, Responsible, Timestamp,
+};
 use crate::error::{Error, Result};
 use crate::ledger::Recorded;
 use serde::Serialize;
@@ -240,7 +242,11 @@ impl State {
         if let Some(item) = self.by_key(t) {
             return Ok(item);
         }
-        let hex: String = t.chars().filter(|c| *c != '-').collect::<String>().to_ascii_lowercase();
+        let hex: String = t
+            .chars()
+            .filter(|c| *c != '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
         if hex.len() >= 4 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
             let matches: Vec<&ItemState> = self
                 .items
@@ -264,11 +270,8 @@ impl State {
                 }
             }
         }
-        let suggestions = crate::domain::text::closest(
-            t,
-            self.items.values().map(|i| i.key.as_str()),
-            3,
-        );
+        let suggestions =
+            crate::domain::text::closest(t, self.items.values().map(|i| i.key.as_str()), 3);
         let hint = if suggestions.is_empty() {
             String::new()
         } else {

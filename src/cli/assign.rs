@@ -1,0 +1,46 @@
+//! `kamerstand assign`: record a change of responsible parties.
+
+use super::{CliError, Env, Global, effective, reason, receipt};
+use crate::domain::{EventBody, Responsible};
+
+/// Record that other parties became responsible for an item (e.g. after a
+/// cabinet change).
+///
+/// Example: kamerstand assign M3 "MOCW en SJenV" --effective 2024-07-02 --reason "nieuw kabinet"
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Item key or id prefix.
+    key: String,
+    /// Responsible codes: role letter (M/S) and portfolio, joined by "en".
+    codes: String,
+    /// When it took effect, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    effective: Option<String>,
+    /// Why.
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+}
+
+pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let responsible = Responsible::parse(&a.codes)?;
+    let eff = effective(a.effective.as_deref())?;
+    let why = reason(a.reason.as_deref())?;
+    let mut ws = g.open(env)?;
+    let item = ws.state().resolve(&a.key)?;
+    let (id, key, from) = (item.id, item.key.clone(), item.responsible());
+    let effective = match eff {
+        Some(d) => d,
+        None => ws.today(),
+    };
+    let rec = ws.record(
+        &g.actor,
+        EventBody::ResponsibilityChanged {
+            item: id,
+            responsible: responsible.clone(),
+            reason: why,
+            effective,
+        },
+    )?;
+    let line = format!("{key}: responsible {from} → {responsible}, effective {effective}");
+    receipt(env, g, &ws, &rec, &line)
+}

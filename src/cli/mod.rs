@@ -1,0 +1,231 @@
+//! The command line: clap definitions and one small handler per command, one
+//! file each. A handler parses its arguments into domain types, opens the
+//! store, calls the library and renders; it holds no domain rule.
+//!
+//! [`run`] takes its output streams and clock from an [`Env`], so tests drive
+//! the whole CLI in-process with a pinned clock; `main` passes the real ones.
+
+mod assign;
+mod demo;
+mod error;
+mod init;
+mod item;
+mod log;
+mod note;
+mod overview;
+mod show;
+mod status;
+mod verify;
+
+pub use error::CliError;
+
+use crate::domain::{Day, text};
+use crate::ledger::{Clock, OpenOptions};
+use crate::report::Format;
+use crate::workspace::Workspace;
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Record and check what a programme reports to parliament about its motions
+/// (moties) and commitments (toezeggingen), in an append-only, hash-chained
+/// ledger.
+///
+/// Start with `kamerstand demo`, or create a ledger with
+/// `kamerstand init --programme NAP --title "…"` and add items with
+/// `kamerstand item add`.
+#[derive(Debug, Parser)]
+#[command(name = "kamerstand", version, max_term_width = 100)]
+pub struct Cli {
+    /// The ledger's directory.
+    #[arg(
+        long,
+        global = true,
+        env = "KAMERSTAND_STORE",
+        default_value = "kamerstand.db",
+        value_name = "PATH"
+    )]
+    store: PathBuf,
+    /// Who is recording (stored in every event). Defaults to the OS user.
+    #[arg(long, global = true, env = "KAMERSTAND_ACTOR", value_name = "NAME")]
+    actor: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// If another kamerstand process holds the store, wait up to this many
+    /// seconds for it instead of failing at once.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 0.0)]
+    wait: f64,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Init(init::Args),
+    #[command(subcommand)]
+    Item(item::ItemCommand),
+    Status(status::Args),
+    Assign(assign::Args),
+    Note(note::Args),
+    Show(show::Args),
+    Log(log::Args),
+    Overview(overview::Args),
+    Verify(verify::Args),
+    Demo(demo::Args),
+}
+
+/// What a command run needs from the outside world.
+pub struct Env<'a> {
+    /// Standard output.
+    pub out: &'a mut dyn Write,
+    /// Standard error.
+    pub err: &'a mut dyn Write,
+    /// Standard input (for `note KEY -`).
+    pub input: &'a mut dyn Read,
+    /// Makes the ledger's clock for each opened store.
+    pub clock: &'a dyn Fn() -> Box<dyn Clock>,
+    /// The OS user name, the default actor.
+    pub os_user: Option<String>,
+}
+
+impl std::fmt::Debug for Env<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("os_user", &self.os_user)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings shared by all commands, validated before any store is opened.
+#[derive(Debug, Clone)]
+pub(crate) struct Global {
+    store: PathBuf,
+    actor: String,
+    format: Format,
+    wait: Duration,
+}
+
+impl Global {
+    fn from_cli(cli: &Cli, env: &Env<'_>) -> Result<Global, CliError> {
+        let actor_raw = cli
+            .actor
+            .clone()
+            .or_else(|| env.os_user.clone())
+            .unwrap_or_else(|| "unknown".into());
+        let actor = text::short_text("--actor", &actor_raw)?;
+        if !(0.0..=86_400.0).contains(&cli.wait) {
+            return Err(crate::domain::Invalid::new(
+                "--wait",
+                &cli.wait.to_string(),
+                "a number of seconds from 0 to 86400",
+            )
+            .into());
+        }
+        Ok(Global {
+            store: cli.store.clone(),
+            actor,
+            format: cli.format,
+            wait: Duration::from_secs_f64(cli.wait),
+        })
+    }
+
+    fn open(&self, env: &Env<'_>) -> Result<Workspace, CliError> {
+        Ok(Workspace::open(
+            &self.store,
+            OpenOptions {
+                wait: self.wait,
+                clock: (env.clock)(),
+            },
+        )?)
+    }
+}
+
+/// Writes text to stdout; a closed pipe ends the command quietly.
+pub(crate) fn emit(env: &mut Env<'_>, s: &str) -> Result<(), CliError> {
+    env.out
+        .write_all(s.as_bytes())
+        .and_then(|()| env.out.flush())
+        .map_err(CliError::from_output)
+}
+
+/// Parses an optional `--effective` date, defaulting to the ledger's today.
+pub(crate) fn effective(arg: Option<&str>) -> Result<Option<Day>, CliError> {
+    arg.map(|s| Day::parse("--effective", s))
+        .transpose()
+        .map_err(Into::into)
+}
+
+/// Parses an optional reason.
+pub(crate) fn reason(arg: Option<&str>) -> Result<Option<String>, CliError> {
+    arg.map(|s| text::free_text("--reason", s))
+        .transpose()
+        .map_err(Into::into)
+}
+
+/// Runs the CLI on `args` (including the program name) and returns the exit
+/// code: 0 success, 1 corruption or storage failure, 2 rejected input.
+pub fn run<I, T>(args: I, env: &mut Env<'_>) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = e.exit_code();
+            let rendered = e.render().to_string();
+            let stream: &mut dyn Write = if e.use_stderr() { env.err } else { env.out };
+            let _ = stream.write_all(rendered.as_bytes());
+            return code;
+        }
+    };
+    match dispatch(&cli, env) {
+        Ok(()) => 0,
+        Err(e) => e.report(env.err),
+    }
+}
+
+fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
+    let g = Global::from_cli(cli, env)?;
+    match &cli.command {
+        Command::Init(a) => init::run(a, &g, env),
+        Command::Item(c) => item::run(c, &g, env),
+        Command::Status(a) => status::run(a, &g, env),
+        Command::Assign(a) => assign::run(a, &g, env),
+        Command::Note(a) => note::run(a, &g, env),
+        Command::Show(a) => show::run(a, &g, env),
+        Command::Log(a) => log::run(a, &g, env),
+        Command::Overview(a) => overview::run(a, &g, env),
+        Command::Verify(a) => verify::run(a, &g, env),
+        Command::Demo(a) => demo::run(a, &g, env),
+    }
+}
+
+/// Prints what a write command recorded: a line, or the event as JSON.
+pub(crate) fn receipt(
+    env: &mut Env<'_>,
+    g: &Global,
+    ws: &Workspace,
+    rec: &crate::ledger::Recorded,
+    line: &str,
+) -> Result<(), CliError> {
+    match g.format {
+        Format::Json => {
+            let v = crate::report::event_json(ws.state(), rec);
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            emit(env, &s)
+        }
+        Format::Table => emit(
+            env,
+            &format!(
+                "{line}\nrecorded as seq {} (hash {})\n",
+                rec.envelope.seq,
+                rec.hash.short()
+            ),
+        ),
+    }
+}

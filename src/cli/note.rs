@@ -1,0 +1,73 @@
+//! `kamerstand note`: record a progress text.
+
+use super::{CliError, Env, Global, effective, receipt};
+use crate::domain::{EventBody, Invalid, text};
+use std::io::Read;
+
+/// Record a progress note ("stand van zaken") for an item.
+///
+/// TEXT `-` reads the note from standard input.
+///
+/// Example: kamerstand note 34843-79 "De pilot is gestart." --ref "Kamerstukken II 2024/25, 28345, nr. 290"
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Item key or id prefix.
+    key: String,
+    /// The progress text, or - to read it from standard input.
+    text: String,
+    /// Citation the note refers to, checked for form (repeat for several).
+    #[arg(long = "ref", value_name = "CITATION")]
+    refs: Vec<String>,
+    /// Citation kept as typed without checking its form.
+    #[arg(long = "ref-raw", value_name = "TEXT")]
+    raw_refs: Vec<String>,
+    /// The day the progress refers to, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    effective: Option<String>,
+}
+
+pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let raw = if a.text == "-" {
+        let mut buf = Vec::new();
+        let limit = u64::try_from(text::MAX_TEXT_BYTES).unwrap_or(u64::MAX) + 1;
+        env.input
+            .take(limit)
+            .read_to_end(&mut buf)
+            .map_err(|e| crate::Error::storage("reading the note from standard input", e))?;
+        String::from_utf8(buf).map_err(|_| {
+            Invalid::new(
+                "note text from standard input",
+                "(binary data)",
+                "UTF-8 text",
+            )
+        })?
+    } else {
+        a.text.clone()
+    };
+    let note = text::free_text("note text", &raw)?;
+    let citations = super::item::all_refs(&a.refs, &a.raw_refs)?;
+    let eff = effective(a.effective.as_deref())?;
+    let mut ws = g.open(env)?;
+    let item = ws.state().resolve(&a.key)?;
+    let (id, key) = (item.id, item.key.clone());
+    let effective = match eff {
+        Some(d) => d,
+        None => ws.today(),
+    };
+    let rec = ws.record(
+        &g.actor,
+        EventBody::ProgressNoted {
+            item: id,
+            text: note,
+            citations,
+            effective,
+        },
+    )?;
+    receipt(
+        env,
+        g,
+        &ws,
+        &rec,
+        &format!("{key}: progress noted, effective {effective}"),
+    )
+}

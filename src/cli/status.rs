@@ -1,0 +1,54 @@
+//! `kamerstand status`: record a status change.
+
+use super::{CliError, Env, Global, effective, reason, receipt};
+use crate::domain::EventBody;
+use crate::report::label;
+
+/// Record that an item's status changed.
+///
+/// STATUS is a legend slug or its Dutch label, case-insensitively, e.g.
+/// in-uitvoering or "In uitvoering met vertraging".
+///
+/// Example: kamerstand status 34843-79 vertraagd --effective 2025-03-01 --reason "pilot later gestart"
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Item key or id prefix.
+    key: String,
+    /// The new status.
+    status: String,
+    /// When it took effect, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    effective: Option<String>,
+    /// Why.
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+}
+
+pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let eff = effective(a.effective.as_deref())?;
+    let why = reason(a.reason.as_deref())?;
+    let mut ws = g.open(env)?;
+    let legend = ws.state().legend();
+    let status = legend.resolve(&a.status)?.slug.clone();
+    let item = ws.state().resolve(&a.key)?;
+    let (id, key, from) = (item.id, item.key.clone(), item.status().to_string());
+    let effective = match eff {
+        Some(d) => d,
+        None => ws.today(),
+    };
+    let rec = ws.record(
+        &g.actor,
+        EventBody::StatusChanged {
+            item: id,
+            status: status.clone(),
+            reason: why,
+            effective,
+        },
+    )?;
+    let line = format!(
+        "{key}: status {} → {}, effective {effective}",
+        label(&legend, &from),
+        label(&legend, &status)
+    );
+    receipt(env, g, &ws, &rec, &line)
+}
