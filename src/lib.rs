@@ -16,3 +16,4 @@ pub mod workspace;
 pub use workspace::Workspace;
 pub mod cli;
 pub mod report;
+pub mod synth;

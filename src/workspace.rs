@@ -3,9 +3,9 @@
 //! ledger) and applies (to the state), in that order, so a refused event
 //! leaves no trace.
 
-use crate::domain::{Day, EventBody, EventHash, Legend, Timestamp};
+use crate::domain::{Day, EventBody, Legend, Timestamp};
 use crate::error::Result;
-use crate::ledger::{Draft, Envelope, FORMAT_VERSION, Ledger, OpenOptions, Recorded};
+use crate::ledger::{Draft, Ledger, OpenOptions, Recorded};
 use crate::projection::{State, decide};
 use std::path::Path;
 
@@ -81,30 +81,22 @@ impl Workspace {
     /// before it, then appends them all atomically: all or nothing.
     pub fn record_batch(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
         let today = self.today();
-        let mut scratch = self.state.clone();
-        for (n, d) in drafts.iter().enumerate() {
-            decide::check(&scratch, &d.body, today)?;
-            // Placeholder envelope: only the id, seq and body matter to the fold.
-            scratch.apply(&Recorded {
-                envelope: Envelope {
-                    format: FORMAT_VERSION,
-                    seq: self.state.events + u64::try_from(n).unwrap_or(u64::MAX),
-                    id: d.id,
-                    recorded_at: self
-                        .state
-                        .last_recorded
-                        .unwrap_or(Timestamp::from_unix_nanos(0)),
-                    actor: String::new(),
-                    prev: EventHash::GENESIS,
-                    body: d.body.clone(),
-                },
-                hash: EventHash::GENESIS,
-            });
+        let prepared = self.ledger.prepare(actor, drafts)?;
+        // Check and apply the exact events in one pass on the live state. If
+        // one is refused or the write fails, the state is rebuilt from the
+        // ledger, which the batch then never reached.
+        let mut outcome = Ok(());
+        for rec in prepared.records() {
+            if let Err(e) = decide::check(&self.state, &rec.envelope.body, today) {
+                outcome = Err(e);
+                break;
+            }
+            self.state.apply(rec);
         }
-        let recs = self.ledger.append_batch(actor, drafts)?;
-        for r in &recs {
-            self.state.apply(r);
+        let result = outcome.and_then(|()| self.ledger.commit(prepared));
+        if result.is_err() {
+            self.state = State::replay_results(self.ledger.events())?;
         }
-        Ok(recs)
+        result
     }
 }

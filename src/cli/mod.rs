@@ -6,6 +6,7 @@
 //! the whole CLI in-process with a pinned clock; `main` passes the real ones.
 
 mod assign;
+mod bench_gen;
 mod demo;
 mod error;
 mod init;
@@ -75,6 +76,8 @@ enum Command {
     Overview(overview::Args),
     Verify(verify::Args),
     Demo(demo::Args),
+    #[command(hide = true)]
+    BenchGen(bench_gen::Args),
 }
 
 /// What a command run needs from the outside world.
@@ -201,6 +204,7 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
         Command::Overview(a) => overview::run(a, &g, env),
         Command::Verify(a) => verify::run(a, &g, env),
         Command::Demo(a) => demo::run(a, &g, env),
+        Command::BenchGen(a) => bench_gen::run(a, &g, env),
     }
 }
 

@@ -50,6 +50,22 @@ pub struct Draft {
     pub body: EventBody,
 }
 
+/// A batch ready to be written: the exact events, their hashes and rows.
+#[derive(Debug)]
+pub struct Prepared {
+    base: Option<Head>,
+    rows: Vec<Row>,
+    records: Vec<Recorded>,
+    new_head: Option<Head>,
+}
+
+impl Prepared {
+    /// The events as they will be recorded.
+    pub fn records(&self) -> &[Recorded] {
+        &self.records
+    }
+}
+
 /// An open ledger, holding the store's lock until dropped.
 #[derive(Debug)]
 pub struct Ledger {
@@ -172,14 +188,20 @@ impl Ledger {
     /// Appends several events atomically: all of them or none. They share one
     /// recorded time.
     pub fn append_batch(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
-        if drafts.is_empty() {
-            return Ok(Vec::new());
-        }
+        let prepared = self.prepare(actor, drafts)?;
+        self.commit(prepared)
+    }
+
+    /// Builds the envelopes, hashes and rows of a batch without writing
+    /// anything, so the caller can check the exact events before [`commit`].
+    ///
+    /// [`commit`]: Ledger::commit
+    pub fn prepare(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Prepared> {
         let at = self.now();
         let mut seq = self.head.map_or(0, |h| h.seq + 1);
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
         let mut rows = Vec::with_capacity(drafts.len());
-        let mut out = Vec::with_capacity(drafts.len());
+        let mut records = Vec::with_capacity(drafts.len());
         for Draft { id, body } in drafts {
             let env = Envelope {
                 format: FORMAT_VERSION,
@@ -209,18 +231,37 @@ impl Ledger {
                 bytes,
                 item: rec.item(),
             });
-            out.push(rec);
+            records.push(rec);
             prev = hash;
             seq += 1;
         }
-        let head = Head {
-            seq: seq - 1,
+        let new_head = (!records.is_empty()).then_some(Head {
+            seq: seq.saturating_sub(1),
             hash: prev,
             recorded_at: at,
+        });
+        Ok(Prepared {
+            base: self.head,
+            rows,
+            records,
+            new_head,
+        })
+    }
+
+    /// Writes a prepared batch in one transaction and makes it durable.
+    /// Refused if anything was appended since it was prepared.
+    pub fn commit(&mut self, p: Prepared) -> Result<Vec<Recorded>> {
+        let Some(new_head) = p.new_head else {
+            return Ok(Vec::new());
         };
-        self.store.append(self.head, &rows, head)?;
-        self.head = Some(head);
-        Ok(out)
+        if p.base != self.head {
+            return Err(Error::Rejected(
+                "the batch was prepared against an older head; prepare it again".into(),
+            ));
+        }
+        self.store.append(self.head, &p.rows, new_head)?;
+        self.head = Some(new_head);
+        Ok(p.records)
     }
 
     /// The event at `seq`, hash-checked.
