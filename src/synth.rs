@@ -164,6 +164,7 @@ pub fn generate(
     let statuses: Vec<String> = legend.entries.iter().map(|e| e.slug.clone()).collect();
     let start = ws.today().plus_days(-3650);
     let mut items: Vec<Known> = Vec::new();
+    let (mut motions, mut commitments) = (0u64, 0u64);
     let mut drafts: Vec<Draft> = Vec::with_capacity(batch);
     let total = spec.events.max(spec.items + 1);
     let mut n = ws.state().events;
@@ -183,6 +184,12 @@ pub fn generate(
             } else {
                 ItemKind::Motie
             };
+            let counter = match kind {
+                ItemKind::Motie => &mut motions,
+                ItemKind::Toezegging => &mut commitments,
+            };
+            *counter += 1;
+            let number = *counter;
             let status = rng.index(statuses.len());
             let resp = responsible(&mut rng);
             items.push(Known {
@@ -194,7 +201,7 @@ pub fn generate(
             let year = 2016 + today / 365;
             EventBody::ItemRegistered {
                 kind,
-                key: ItemKey::parse(&format!("{}{}", kind.key_letter(), items.len()))?,
+                key: ItemKey::parse(&format!("{}{number}", kind.key_letter()))?,
                 text: sentence_text(&mut rng, 120, 400),
                 submitters: vec![format!("Lid {}", rng.below(150))],
                 citations: vec![format!(
