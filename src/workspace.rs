@@ -58,9 +58,10 @@ impl Workspace {
         &self.ledger
     }
 
-    /// Today on the ledger's clock (UTC), the default effective date.
+    /// Today on the ledger's clock, in Dutch local time: the default
+    /// effective date.
     pub fn today(&mut self) -> Day {
-        Day::of(self.ledger.now())
+        Day::in_amsterdam(self.ledger.now())
     }
 
     /// Checks, appends durably and applies one event.

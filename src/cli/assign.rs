@@ -27,11 +27,12 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let why = reason(a.reason.as_deref())?;
     let mut ws = g.open(env)?;
     let item = ws.state().resolve(&a.key)?;
-    let (id, key, from) = (item.id, item.key.clone(), item.responsible());
+    let (id, key) = (item.id, item.key.clone());
     let effective = match eff {
         Some(d) => d,
         None => ws.today(),
     };
+    let from = ws.state().resolve(&a.key)?.responsible_at(Some(effective));
     let rec = ws.record(
         &g.actor,
         EventBody::ResponsibilityChanged {
@@ -41,6 +42,12 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             effective,
         },
     )?;
-    let line = format!("{key}: responsible {from} → {responsible}, effective {effective}");
+    let mut line = format!("{key}: responsible {from} → {responsible}, effective {effective}");
+    let now = ws.state().resolve(&a.key)?.responsible();
+    if !now.same_parties(&responsible) {
+        line.push_str(&format!(
+            "\nnote: an assignment with a later effective date stays current: {now}"
+        ));
+    }
     receipt(env, g, &ws, &rec, &line)
 }

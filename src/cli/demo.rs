@@ -3,15 +3,17 @@
 
 use super::{CliError, Env, Global, emit};
 use crate::domain::{Day, EventBody, ItemKey, ItemKind, Legend, Responsible};
+use crate::ledger::DigestCheck;
 use crate::ledger::OpenOptions;
-use crate::projection::decide;
+use crate::projection::{Basis, View, decide, diff};
 use crate::report::{self, Format};
 use crate::workspace::Workspace;
 use std::path::PathBuf;
 
-/// Build a ledger for an invented programme in a temporary directory, record
-/// a year of updates, and print the overview, one item's timeline and the
-/// verification result.
+/// Build a ledger for an invented programme in a temporary directory: two
+/// sealed reporting rounds with updates in between, a back-dated note and a
+/// correction. Print the overview, one item's timeline, the rounds, the diff
+/// between the rounds and the verification against the first round's digest.
 ///
 /// Example: kamerstand demo --keep
 #[derive(Debug, clap::Args)]
@@ -46,6 +48,10 @@ enum Step {
         &'static str,
         &'static [&'static str],
     ),
+    /// Seal a round: name, title, reported on.
+    Seal(&'static str, &'static str, &'static str),
+    /// Correct the latest status change of an item: key, status, reason.
+    CorrectLastStatus(&'static str, &'static str, &'static str),
 }
 
 /// The invented programme: a handful of motions and commitments about
@@ -142,6 +148,7 @@ const SCRIPT: &[Step] = &[
         "De verkenning loopt; gesprekken met hulporganisaties en platforms zijn gevoerd.",
         &[],
     ),
+    Step::Seal("2024-najaar", "Voortgangsbrief najaar 2024", "2024-12-10"),
     Step::Status(
         "26643-1102",
         "vertraagd",
@@ -160,13 +167,24 @@ const SCRIPT: &[Step] = &[
         "De eerste jaarrapportage over meldingen is met de Kamer gedeeld.",
         &["Kamerstukken II 2024/25, 29911, nr. 460"],
     ),
-    Step::Status("T-campagne", "in-uitvoering", "2025-02-10", None),
+    Step::Status("T-campagne", "niet-begonnen", "2025-02-10", None),
+    // The clerk took the wrong status from the minutes: corrected, not overwritten.
+    Step::CorrectLastStatus(
+        "T-campagne",
+        "in-uitvoering",
+        "verkeerde status overgenomen uit het verslag",
+    ),
     // Recorded last but effective earlier: a back-dated note.
     Step::Note(
         "36410-41",
         "2024-11-01",
         "Vijftig scholen doen mee aan de proef.",
         &[],
+    ),
+    Step::Seal(
+        "2025-voorjaar",
+        "Voortgangsbrief voorjaar 2025",
+        "2025-05-20",
     ),
 ];
 
@@ -219,6 +237,35 @@ fn play(ws: &mut Workspace, actor: &str) -> Result<(), CliError> {
                 citations: refs.iter().map(|r| (*r).to_string()).collect(),
                 effective: day(on)?,
             },
+            Step::Seal(name, title, on) => {
+                let head = ws.state();
+                EventBody::RoundSealed {
+                    name: (*name).into(),
+                    title: (*title).into(),
+                    reported_on: day(on)?,
+                    head_seq: head.events.saturating_sub(1),
+                    head_hash: head.head.unwrap_or(crate::domain::EventHash::GENESIS),
+                }
+            }
+            Step::CorrectLastStatus(key, status, why) => {
+                let item = ws.state().resolve(key)?;
+                let last = item
+                    .timeline
+                    .iter()
+                    .rev()
+                    .find(|e| matches!(e.change, crate::projection::Change::Status { .. }))
+                    .ok_or_else(|| crate::Error::Rejected(format!("{key} has no status change")))?;
+                EventBody::Corrected {
+                    target_seq: last.seq,
+                    target_id: last.id,
+                    item: item.id,
+                    reason: (*why).into(),
+                    replacement: crate::domain::Replacement {
+                        status: Some((*status).into()),
+                        ..Default::default()
+                    },
+                }
+            }
         };
         ws.record(actor, body)?;
     }
@@ -256,27 +303,85 @@ fn demo_in(dir: &std::path::Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Re
     )?;
     play(&mut ws, "secretariaat")?;
     let state = ws.state();
+    let now = View::current(state, None);
+    let (Some(first), Some(second)) = (state.rounds.first().cloned(), state.rounds.last().cloned())
+    else {
+        return Err(crate::Error::Rejected("the demo script seals two rounds".into()).into());
+    };
+    let r1 = View::fold(ws.ledger().events(), Basis::Round(first.clone()), None)?;
+    let r2 = View::fold(ws.ledger().events(), Basis::Round(second.clone()), None)?;
+    let d = diff::diff(&r1.state, &r2.state, false);
+    let item = state.resolve("T-campagne")?;
+    let check = DigestCheck {
+        hash: first.digest,
+        round: Some(first.name.clone()),
+    };
+    let r = ws.ledger().verify_digest(&check)?;
+    let fmt = if g.format == Format::Json {
+        Format::Json
+    } else {
+        Format::Table
+    };
+    let sections = [
+        (
+            "overview",
+            "Overview now: kamerstand overview".to_string(),
+            report::overview(&now, fmt),
+        ),
+        (
+            "item",
+            "One item's history, with a correction: kamerstand show T-campagne".to_string(),
+            report::show(&now, item, fmt),
+        ),
+        (
+            "rounds",
+            "Sealed rounds: kamerstand round list".to_string(),
+            report::rounds(state, fmt),
+        ),
+        (
+            "diff",
+            format!(
+                "What changed between the rounds: kamerstand diff {} {}",
+                first.name, second.name
+            ),
+            report::diff(&r1, &r2, &d, fmt),
+        ),
+        (
+            "verify",
+            format!(
+                "The chain, and the digest published with round {}: kamerstand verify --digest {} --round {}",
+                first.name,
+                first.digest.short(),
+                first.name
+            ),
+            report::verify(&r, fmt),
+        ),
+    ];
     let mut out = String::new();
-    if g.format == Format::Table {
-        out.push_str("== Overview ==\n\n");
-    }
-    out.push_str(&report::overview(state, g.format));
-    let item = state.resolve("36410-41")?;
-    if g.format == Format::Table {
-        out.push_str("\n== One item's history: kamerstand show 36410-41 ==\n\n");
-    }
-    out.push_str(&report::show(state, item, g.format));
-    let r = ws.ledger().verify()?;
-    if g.format == Format::Table {
-        out.push_str("\n== kamerstand verify ==\n\n");
-    }
-    out.push_str(&report::verify(&r, g.format));
-    if a.keep {
-        out.push_str(&format!(
-            "\nThe demo ledger is kept at {}\nTry: kamerstand --store {} log\n",
-            dir.display(),
-            dir.display()
-        ));
+    if fmt == Format::Json {
+        let mut doc = serde_json::Map::new();
+        for (name, _, text) in &sections {
+            doc.insert(
+                (*name).into(),
+                serde_json::from_str(text).unwrap_or(serde_json::Value::Null),
+            );
+        }
+        if a.keep {
+            doc.insert("store".into(), dir.display().to_string().into());
+        }
+        out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        out.push('\n');
+    } else {
+        for (_, title, text) in &sections {
+            out.push_str(&format!("== {title} ==\n\n{text}\n"));
+        }
+        if a.keep {
+            out.push_str(&format!(
+                "The demo ledger is kept at {}\nTry: kamerstand --store {} log\n",
+                dir.display(),
+                dir.display()
+            ));
+        }
     }
     emit(env, &out)?;
     if r.ok() {

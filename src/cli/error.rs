@@ -41,16 +41,17 @@ impl CliError {
         }
     }
 
-    /// Prints the message and returns the exit code.
-    pub fn report(&self, err: &mut dyn Write) -> i32 {
+    /// Prints the message and returns the exit code. `writes` says whether
+    /// the command would have appended events, so a refusal can say that
+    /// nothing was.
+    pub fn report(&self, err: &mut dyn Write, writes: bool) -> i32 {
         let (code, msg) = match self {
             CliError::Lib(e) => (
                 if e.is_input() { 2 } else { 1 },
-                match e {
-                    Error::Invalid(_) | Error::Rejected(_) | Error::NoStore { .. } => {
-                        format!("error: {e}\nNothing was written.")
-                    }
-                    _ => format!("error: {e}"),
+                if e.is_input() && writes {
+                    format!("error: {e}\nNothing was written.")
+                } else {
+                    format!("error: {e}")
                 },
             ),
             CliError::VerifyFailed => (1, String::new()),

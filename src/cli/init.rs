@@ -36,6 +36,12 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         Legend::nap(),
     )?;
     let head = ws.ledger().head().map(|h| h.hash.hex()).unwrap_or_default();
+    if g.format == crate::report::Format::Json {
+        let first = ws.ledger().events().next().transpose()?;
+        if let Some(rec) = first {
+            return super::receipt(env, g, &ws, &rec, "");
+        }
+    }
     emit(
         env,
         &format!(

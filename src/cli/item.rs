@@ -55,7 +55,10 @@ pub struct AddArgs {
 ///
 /// Example: kamerstand item list --format json
 #[derive(Debug, clap::Args)]
-pub struct ListArgs {}
+pub struct ListArgs {
+    #[command(flatten)]
+    view: super::view::ViewArgs,
+}
 
 /// Fix an item's own text, citations or submitters (history keeps both).
 ///
@@ -84,9 +87,12 @@ pub struct AmendArgs {
 pub(super) fn run(c: &ItemCommand, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     match c {
         ItemCommand::Add(a) => add(a, g, env),
-        ItemCommand::List(_) => {
+        ItemCommand::List(a) => {
+            let req = a.view.parse()?;
+            g.table_or_json()?;
             let ws = g.open(env)?;
-            emit(env, &report::item_list(ws.state(), g.format))
+            let view = req.build(&ws)?;
+            emit(env, &report::item_list(&view, g.format))
         }
         ItemCommand::Amend(a) => amend(a, g, env),
     }

@@ -7,16 +7,20 @@
 
 mod assign;
 mod bench_gen;
+mod correct;
 mod demo;
+mod diff;
 mod error;
 mod init;
 mod item;
 mod log;
 mod note;
 mod overview;
+mod round;
 mod show;
 mod status;
 mod verify;
+mod view;
 
 pub use error::CliError;
 
@@ -57,7 +61,13 @@ pub struct Cli {
     format: Format,
     /// If another kamerstand process holds the store, wait up to this many
     /// seconds for it instead of failing at once.
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 0.0)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        default_value_t = 0.0,
+        allow_negative_numbers = true
+    )]
     wait: f64,
     #[command(subcommand)]
     command: Command,
@@ -72,12 +82,39 @@ enum Command {
     Assign(assign::Args),
     Note(note::Args),
     Show(show::Args),
+    Correct(correct::Args),
+    #[command(subcommand)]
+    Round(round::RoundCommand),
+    Diff(diff::Args),
     Log(log::Args),
     Overview(overview::Args),
     Verify(verify::Args),
     Demo(demo::Args),
     #[command(hide = true)]
     BenchGen(bench_gen::Args),
+}
+
+impl Command {
+    /// True for commands that append events (their refusals say that
+    /// nothing was written).
+    fn writes(&self) -> bool {
+        match self {
+            Command::Init(_)
+            | Command::Status(_)
+            | Command::Assign(_)
+            | Command::Note(_)
+            | Command::Correct(_)
+            | Command::BenchGen(_) => true,
+            Command::Item(c) => !matches!(c, item::ItemCommand::List(_)),
+            Command::Round(c) => matches!(c, round::RoundCommand::Seal(_)),
+            Command::Show(_)
+            | Command::Log(_)
+            | Command::Overview(_)
+            | Command::Verify(_)
+            | Command::Diff(_)
+            | Command::Demo(_) => false,
+        }
+    }
 }
 
 /// What a command run needs from the outside world.
@@ -135,6 +172,19 @@ impl Global {
         })
     }
 
+    /// Refuses `--format md` on commands that have no Markdown form.
+    fn table_or_json(&self) -> Result<(), CliError> {
+        if self.format == Format::Md {
+            return Err(crate::domain::Invalid::new(
+                "--format",
+                "md",
+                "table or json here; md is available for diff",
+            )
+            .into());
+        }
+        Ok(())
+    }
+
     fn open(&self, env: &Env<'_>) -> Result<Workspace, CliError> {
         Ok(Workspace::open(
             &self.store,
@@ -187,7 +237,7 @@ where
     };
     match dispatch(&cli, env) {
         Ok(()) => 0,
-        Err(e) => e.report(env.err),
+        Err(e) => e.report(env.err, cli.command.writes()),
     }
 }
 
@@ -200,6 +250,9 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
         Command::Assign(a) => assign::run(a, &g, env),
         Command::Note(a) => note::run(a, &g, env),
         Command::Show(a) => show::run(a, &g, env),
+        Command::Correct(a) => correct::run(a, &g, env),
+        Command::Round(c) => round::run(c, &g, env),
+        Command::Diff(a) => diff::run(a, &g, env),
         Command::Log(a) => log::run(a, &g, env),
         Command::Overview(a) => overview::run(a, &g, env),
         Command::Verify(a) => verify::run(a, &g, env),
@@ -223,7 +276,7 @@ pub(crate) fn receipt(
             s.push('\n');
             emit(env, &s)
         }
-        Format::Table => emit(
+        Format::Table | Format::Md => emit(
             env,
             &format!(
                 "{line}\nrecorded as seq {} (hash {})\n",

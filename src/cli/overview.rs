@@ -1,16 +1,24 @@
 //! `kamerstand overview`: the current overview.
 
+use super::view::ViewArgs;
 use super::{CliError, Env, Global, emit};
 use crate::report;
 
 /// Show the current overview, grouped Moties / Toezeggingen: status,
 /// responsible and latest progress of every item.
 ///
-/// Example: kamerstand overview --format json
+/// Example: kamerstand overview --round 2025-voorjaar
+/// Example: kamerstand overview --as-of 2025-01-31 --effective 2024-12-31
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    view: ViewArgs,
+}
 
-pub(super) fn run(_a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let req = a.view.parse()?;
+    g.table_or_json()?;
     let ws = g.open(env)?;
-    emit(env, &report::overview(ws.state(), g.format))
+    let view = req.build(&ws)?;
+    emit(env, &report::overview(&view, g.format))
 }

@@ -1,5 +1,6 @@
 //! `kamerstand show`: one item's card and full timeline.
 
+use super::view::ViewArgs;
 use super::{CliError, Env, Global, emit};
 use crate::report;
 
@@ -7,16 +8,32 @@ use crate::report;
 /// progress notes and every event about it (seq, recorded time, effective
 /// date, actor, change, hash).
 ///
-/// Example: kamerstand show 34843-79
+/// Example: kamerstand show 34843-79 --as-of 2025-01-31
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Item key or id prefix.
     key: String,
+    #[command(flatten)]
+    view: ViewArgs,
 }
 
 pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let req = a.view.parse()?;
+    g.table_or_json()?;
     let ws = g.open(env)?;
-    let item = ws.state().resolve(&a.key)?;
-    let s = report::show(ws.state(), item, g.format);
+    let view = req.build(&ws)?;
+    let item = view.state.resolve(&a.key).map_err(|e| {
+        // Known now but not yet in the view: say so rather than "no item".
+        match ws.state().resolve(&a.key) {
+            Ok(now) => crate::Error::Rejected(format!(
+                "item {} was registered at seq {}, after this view ({})",
+                now.key,
+                now.registered_seq,
+                view.describe()
+            )),
+            Err(_) => e,
+        }
+    })?;
+    let s = report::show(&view, item, g.format);
     emit(env, &s)
 }

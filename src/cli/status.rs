@@ -31,11 +31,13 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let legend = ws.state().legend();
     let status = legend.resolve(&a.status)?.slug.clone();
     let item = ws.state().resolve(&a.key)?;
-    let (id, key, from) = (item.id, item.key.clone(), item.status().to_string());
+    let (id, key) = (item.id, item.key.clone());
     let effective = match eff {
         Some(d) => d,
         None => ws.today(),
     };
+    let item = ws.state().resolve(&a.key)?;
+    let from = item.status_at(Some(effective)).to_string();
     let rec = ws.record(
         &g.actor,
         EventBody::StatusChanged {
@@ -45,10 +47,17 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             effective,
         },
     )?;
-    let line = format!(
+    let mut line = format!(
         "{key}: status {} → {}, effective {effective}",
         label(&legend, &from),
         label(&legend, &status)
     );
+    let item = ws.state().resolve(&a.key)?;
+    if item.status() != status {
+        line.push_str(&format!(
+            "\nnote: a change with a later effective date stays current: {}",
+            label(&legend, item.status())
+        ));
+    }
     receipt(env, g, &ws, &rec, &line)
 }

@@ -1,7 +1,8 @@
 //! `kamerstand verify`: check the whole chain.
 
 use super::{CliError, Env, Global, emit};
-use crate::ledger::{Ledger, OpenOptions};
+use crate::domain::{EventHash, Invalid};
+use crate::ledger::{DigestCheck, Ledger, OpenOptions};
 use crate::report;
 
 /// Recompute every hash and link, check seq contiguity, recorded-time order,
@@ -9,10 +10,34 @@ use crate::report;
 /// broken seq, the kind of break and the affected item.
 ///
 /// Example: kamerstand verify
+/// Example: kamerstand verify --digest 3f2a…(64 hex digits) --round 2025-voorjaar
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// A digest published earlier (64 hex digits): check that the ledger
+    /// still contains it. Detects a rewritten or truncated ledger.
+    #[arg(long, value_name = "HEX")]
+    digest: Option<String>,
+    /// With --digest: the round it was published for; the digest must be
+    /// that round's seal.
+    #[arg(long, value_name = "NAME", requires = "digest")]
+    round: Option<String>,
+}
 
-pub(super) fn run(_a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    g.table_or_json()?;
+    let check = match &a.digest {
+        Some(hex) => Some(DigestCheck {
+            hash: EventHash::from_hex(hex).ok_or_else(|| {
+                Invalid::new(
+                    "--digest",
+                    hex,
+                    "64 hexadecimal digits, as printed by `kamerstand round digest`",
+                )
+            })?,
+            round: a.round.clone(),
+        }),
+        None => None,
+    };
     // The store is opened without the head check so that a damaged head is
     // reported as a break rather than refused.
     let ledger = Ledger::open_for_verify(
@@ -22,7 +47,10 @@ pub(super) fn run(_a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErr
             clock: (env.clock)(),
         },
     )?;
-    let r = ledger.verify()?;
+    let r = match &check {
+        Some(c) => ledger.verify_digest(c)?,
+        None => ledger.verify()?,
+    };
     emit(env, &report::verify(&r, g.format))?;
     if r.ok() {
         Ok(())

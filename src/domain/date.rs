@@ -118,6 +118,96 @@ impl<'de> Deserialize<'de> for Day {
     }
 }
 
+/// Last Sunday of a month (EU summer time starts and ends on one).
+fn last_sunday(year: i32, month: Month) -> Option<Date> {
+    let days = time::util::days_in_month(month, year);
+    let last = Date::from_calendar_date(year, month, days).ok()?;
+    let back = last.weekday().number_days_from_sunday();
+    last.checked_sub(time::Duration::days(i64::from(back)))
+}
+
+/// UTC offset in hours of Dutch local time (CET/CEST, the EU summer-time
+/// rule in force since 1996) at 00:00 local time on `day`. Summer time starts
+/// and ends at 01:00 UTC, never at midnight, so the day alone decides.
+pub fn amsterdam_offset_at_midnight(day: Day) -> i64 {
+    let y = day.0.year();
+    match (last_sunday(y, Month::March), last_sunday(y, Month::October)) {
+        (Some(m), Some(o)) if day.0 > m && day.0 <= o => 2,
+        _ => 1,
+    }
+}
+
+/// True if Dutch summer time (CEST) is in force at `ts`: from 01:00 UTC on
+/// the last Sunday of March to 01:00 UTC on the last Sunday of October.
+fn amsterdam_summer_at(ts: Timestamp) -> bool {
+    let dt = ts.to_datetime();
+    let y = dt.year();
+    let switch = |d: Option<Date>| d.map(|d| d.with_hms(1, 0, 0).map(|t| t.assume_utc()));
+    match (
+        switch(last_sunday(y, Month::March)),
+        switch(last_sunday(y, Month::October)),
+    ) {
+        (Some(Ok(start)), Some(Ok(end))) => dt >= start && dt < end,
+        _ => false,
+    }
+}
+
+impl Day {
+    /// The calendar day in Dutch local time (Europe/Amsterdam) at `ts`: the
+    /// default effective date, so that a change recorded just after midnight
+    /// in The Hague gets that day, not yesterday.
+    pub fn in_amsterdam(ts: Timestamp) -> Day {
+        let hours = if amsterdam_summer_at(ts) { 2 } else { 1 };
+        Day((ts.to_datetime() + time::Duration::hours(hours)).date())
+    }
+}
+
+/// An instant given on the command line for `--as-of` and `diff`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instant {
+    /// The instant.
+    pub at: Timestamp,
+    /// How to describe it in output headers.
+    pub label: String,
+}
+
+impl Instant {
+    /// Parses an RFC 3339 timestamp (`2025-05-01T12:00:00Z`,
+    /// `2025-05-01T14:00:00+02:00`), or a date `YYYY-MM-DD` meaning the end
+    /// of that day in Dutch local time (Europe/Amsterdam, CET/CEST).
+    pub fn parse(what: &str, s: &str) -> Result<Instant, Invalid> {
+        let t = s.trim();
+        if t.len() == 10 {
+            let day = Day::parse(what, t)?;
+            let next = day.plus_days(1);
+            let offset = amsterdam_offset_at_midnight(next);
+            let midnight_utc = next.0.midnight().assume_utc() - time::Duration::hours(offset);
+            let at = Timestamp::from_datetime(midnight_utc - time::Duration::nanoseconds(1));
+            return Ok(Instant {
+                at,
+                label: format!(
+                    "{day} (end of day, Europe/Amsterdam, UTC+{}:00 = {})",
+                    offset,
+                    at.rfc3339()
+                ),
+            });
+        }
+        let dt = OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| {
+                Invalid::new(
+                    what,
+                    s,
+                    "an RFC 3339 timestamp such as 2025-05-01T14:00:00+02:00 or 2025-05-01T12:00:00Z, or a date YYYY-MM-DD (end of that day, Dutch time)",
+                )
+            })?;
+        let at = Timestamp::from_datetime(dt);
+        Ok(Instant {
+            at,
+            label: at.rfc3339(),
+        })
+    }
+}
+
 /// An instant on the ledger's clock: nanoseconds since 1970-01-01T00:00:00Z.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
@@ -246,6 +336,68 @@ mod tests {
         assert_eq!(t.rfc3339(), "2023-11-14T22:13:20.123456789Z");
         assert_eq!(t.short(), "2023-11-14 22:13:20Z");
         assert_eq!(Day::of(t).to_string(), "2023-11-14");
+    }
+
+    #[test]
+    fn dates_as_instants_end_in_dutch_time() {
+        // Winter: CET, UTC+1.
+        let w = Instant::parse("--as-of", "2025-01-15").unwrap();
+        assert_eq!(w.at.rfc3339(), "2025-01-15T22:59:59.999999999Z");
+        // Summer: CEST, UTC+2.
+        let s = Instant::parse("--as-of", "2025-05-01").unwrap();
+        assert_eq!(s.at.rfc3339(), "2025-05-01T21:59:59.999999999Z");
+        assert!(s.label.contains("Europe/Amsterdam"), "{}", s.label);
+        // The days summer time starts (30 March 2025) and ends (26 October 2025).
+        assert_eq!(
+            Instant::parse("x", "2025-03-29").unwrap().at.rfc3339(),
+            "2025-03-29T22:59:59.999999999Z"
+        );
+        assert_eq!(
+            Instant::parse("x", "2025-03-30").unwrap().at.rfc3339(),
+            "2025-03-30T21:59:59.999999999Z"
+        );
+        assert_eq!(
+            Instant::parse("x", "2025-10-25").unwrap().at.rfc3339(),
+            "2025-10-25T21:59:59.999999999Z"
+        );
+        assert_eq!(
+            Instant::parse("x", "2025-10-26").unwrap().at.rfc3339(),
+            "2025-10-26T22:59:59.999999999Z"
+        );
+    }
+
+    #[test]
+    fn dutch_day_of_an_instant() {
+        // 23:30 UTC on 1 May is 01:30 on 2 May in summer time.
+        let t = Instant::parse("x", "2025-05-01T23:30:00Z").unwrap().at;
+        assert_eq!(Day::in_amsterdam(t).to_string(), "2025-05-02");
+        assert_eq!(Day::of(t).to_string(), "2025-05-01");
+        // 22:30 UTC on 15 January is 23:30 the same day in winter time.
+        let w = Instant::parse("x", "2025-01-15T22:30:00Z").unwrap().at;
+        assert_eq!(Day::in_amsterdam(w).to_string(), "2025-01-15");
+        // The end of a day given as a date is that day in Dutch time.
+        let e = Instant::parse("x", "2025-03-30").unwrap().at;
+        assert_eq!(Day::in_amsterdam(e).to_string(), "2025-03-30");
+    }
+
+    #[test]
+    fn rfc3339_instants_keep_their_offset() {
+        let i = Instant::parse("--as-of", "2025-05-01T14:00:00+02:00").unwrap();
+        assert_eq!(i.at.rfc3339(), "2025-05-01T12:00:00.000000000Z");
+        for bad in [
+            "2025-05-01 14:00",
+            "gisteren",
+            "2025-13-01",
+            "2025-05-01T25:00:00Z",
+        ] {
+            let e = Instant::parse("--as-of", bad).unwrap_err();
+            assert!(
+                e.expected.contains("RFC 3339")
+                    || e.expected.contains("YYYY-MM-DD")
+                    || e.expected.contains("calendar"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! encoding (schema/event-v1.md): a variant's number is its position here.
 //! New kinds of event are added at the end; existing ones never change.
 
-use super::{Day, EventId, ItemKey, ItemKind, Legend, Responsible};
+use super::{Day, EventHash, EventId, ItemKey, ItemKind, Legend, Responsible};
 use serde::{Deserialize, Serialize};
 
 /// What happened. Items are named by the id of the event that registered them.
@@ -89,6 +89,51 @@ pub enum EventBody {
         /// Why it was amended.
         reason: Option<String>,
     },
+    /// Variant 6: a reporting round was sealed. Its own hash is the round's
+    /// published digest.
+    RoundSealed {
+        /// Unique round name, e.g. `2025-voorjaar`.
+        name: String,
+        /// Title, e.g. the progress letter it belongs to.
+        title: String,
+        /// The day the round was reported to parliament.
+        reported_on: Day,
+        /// Seq of the head at sealing (the event before this one).
+        head_seq: u64,
+        /// Hash of the head at sealing.
+        head_hash: EventHash,
+    },
+    /// Variant 7: an earlier event was wrong. From this event on, views use
+    /// the replacement instead of the corrected event's values.
+    Corrected {
+        /// Seq of the corrected event.
+        target_seq: u64,
+        /// Id of the corrected event (must match the event at `target_seq`).
+        target_id: EventId,
+        /// The item the corrected event is about.
+        item: EventId,
+        /// Why, always given.
+        reason: String,
+        /// What to use instead.
+        replacement: Replacement,
+    },
+}
+
+/// What a correction puts in place of the corrected event's values. Fields
+/// left `None` keep the corrected event's value; `retract` withdraws the
+/// event's effect altogether (a retracted registration withdraws the item).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replacement {
+    /// Replacement status slug (status changes and registrations).
+    pub status: Option<String>,
+    /// Replacement parties (assignments and registrations).
+    pub responsible: Option<Responsible>,
+    /// Replacement note text (progress notes).
+    pub note: Option<String>,
+    /// Replacement effective date.
+    pub effective: Option<Day>,
+    /// Withdraw the event's effect.
+    pub retract: bool,
 }
 
 impl EventBody {
@@ -96,8 +141,9 @@ impl EventBody {
     /// registration is about the item it creates).
     pub fn item(&self, own_id: EventId) -> Option<EventId> {
         match self {
-            EventBody::LedgerCreated { .. } => None,
+            EventBody::LedgerCreated { .. } | EventBody::RoundSealed { .. } => None,
             EventBody::ItemRegistered { .. } => Some(own_id),
+            EventBody::Corrected { item, .. } => Some(*item),
             EventBody::StatusChanged { item, .. }
             | EventBody::ResponsibilityChanged { item, .. }
             | EventBody::ProgressNoted { item, .. }
@@ -112,7 +158,10 @@ impl EventBody {
             | EventBody::StatusChanged { effective, .. }
             | EventBody::ResponsibilityChanged { effective, .. }
             | EventBody::ProgressNoted { effective, .. } => Some(*effective),
-            EventBody::LedgerCreated { .. } | EventBody::ItemAmended { .. } => None,
+            EventBody::LedgerCreated { .. }
+            | EventBody::ItemAmended { .. }
+            | EventBody::RoundSealed { .. }
+            | EventBody::Corrected { .. } => None,
         }
     }
 
@@ -125,6 +174,8 @@ impl EventBody {
             EventBody::ResponsibilityChanged { .. } => "responsibility_changed",
             EventBody::ProgressNoted { .. } => "progress_noted",
             EventBody::ItemAmended { .. } => "item_amended",
+            EventBody::RoundSealed { .. } => "round_sealed",
+            EventBody::Corrected { .. } => "corrected",
         }
     }
 }

@@ -22,8 +22,10 @@ pub struct LegendEntry {
 }
 
 /// An ordered list of statuses. The order is the order of the legend in the
-/// annex; "not stated" is always present (appended if a legend lacks it).
+/// annex. Encoded as the bare list of entries (in JSON and in the canonical
+/// bytes alike).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Legend {
     /// The statuses, in legend order.
     pub entries: Vec<LegendEntry>,

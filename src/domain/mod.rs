@@ -16,8 +16,8 @@ pub mod responsible;
 pub mod text;
 
 pub use citation::KamerstukRef;
-pub use date::{Day, Timestamp};
-pub use event::EventBody;
+pub use date::{Day, Instant, Timestamp};
+pub use event::{EventBody, Replacement};
 pub use ids::{EventHash, EventId};
 pub use key::ItemKey;
 pub use kind::ItemKind;

@@ -15,7 +15,7 @@ pub mod verify;
 pub use clock::{Clock, SystemClock, TestClock};
 pub use envelope::{Envelope, FORMAT_VERSION, Recorded};
 pub use store::Head;
-pub use verify::{Break, BreakKind, VerifyReport};
+pub use verify::{Break, BreakKind, DigestCheck, DigestOutcome, VerifyReport};
 
 use crate::domain::{EventBody, EventHash, EventId};
 use crate::error::{Error, Result};
@@ -105,6 +105,13 @@ impl Ledger {
         let head = store.head()?;
         let last = store.last_seq()?;
         let Some(h) = head else {
+            if let Some(l) = last {
+                return Err(Error::Corrupt {
+                    seq: Some(l),
+                    what: "events are stored but no head; run `kamerstand verify` for details"
+                        .into(),
+                });
+            }
             return Err(Error::NoStore {
                 path: path.into(),
                 message: format!(
@@ -123,12 +130,15 @@ impl Ledger {
                 ),
             });
         }
-        match store.get(h.seq)? {
-            Some((hash, _)) if hash == h.hash => {}
+        let last_event = store
+            .get(h.seq)?
+            .map(|(hash, bytes)| checked(h.seq, hash, &bytes));
+        match last_event {
+            Some(Ok(rec)) if rec.hash == h.hash && rec.envelope.recorded_at == h.recorded_at => {}
             _ => {
                 return Err(Error::Corrupt {
                     seq: Some(h.seq),
-                    what: "the head's hash is not the last event's; run `kamerstand verify` for details".into(),
+                    what: "the stored head does not match the last event (hash or recorded time); run `kamerstand verify` for details".into(),
                 });
             }
         }
@@ -272,12 +282,34 @@ impl Ledger {
             .transpose()
     }
 
-    /// All events in order, each hash-checked as it is read. Use
-    /// [`Ledger::verify`] for the full check of links and indexes.
+    /// All events in order, each hash-checked as it is read and checked to
+    /// follow the one before it (contiguous seq, `prev` = its hash), so that
+    /// no view is built from a chain with a hole. Use [`Ledger::verify`] for
+    /// the full check of recorded times and indexes.
     pub fn events(&self) -> impl Iterator<Item = Result<Recorded>> + '_ {
-        self.store
-            .scan(0)
-            .map(|r| r.and_then(|(seq, h, b)| checked(seq, h, &b)))
+        let mut next = 0u64;
+        let mut prev = EventHash::GENESIS;
+        self.store.scan(0).map(move |r| {
+            let rec = r.and_then(|(seq, h, b)| checked(seq, h, &b))?;
+            let seq = rec.envelope.seq;
+            if seq != next {
+                return Err(Error::Corrupt {
+                    seq: Some(next),
+                    what: format!(
+                        "no event is stored at seq {next} (the next is seq {seq}); run `kamerstand verify` for details"
+                    ),
+                });
+            }
+            if rec.envelope.prev != prev {
+                return Err(Error::Corrupt {
+                    seq: Some(seq),
+                    what: "the event does not link to the one before it; run `kamerstand verify` for details".into(),
+                });
+            }
+            next = seq + 1;
+            prev = rec.hash;
+            Ok(rec)
+        })
     }
 
     /// The events about one item, in order, via the item index.
@@ -294,9 +326,15 @@ impl Ledger {
             .collect()
     }
 
-    /// Full verification of the chain, head and index.
+    /// Full verification of the chain, head, seals and index.
     pub fn verify(&self) -> Result<VerifyReport> {
-        verify::verify(&self.store)
+        verify::verify(&self.store, None)
+    }
+
+    /// Full verification, and a check that a published digest is still in
+    /// the ledger (as the named round's seal, if a round is given).
+    pub fn verify_digest(&self, digest: &DigestCheck) -> Result<VerifyReport> {
+        verify::verify(&self.store, Some(digest))
     }
 
     /// Where the store lives, for messages.

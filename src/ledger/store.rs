@@ -144,6 +144,47 @@ fn lock(dir: &Path, wait: Duration) -> Result<File> {
     Ok(f)
 }
 
+/// How long to retry sled's own lock on its `db` file once we hold ours.
+/// sled 0.34.7 releases that lock only when the last of its internal handles
+/// goes, which can be a moment after a `Db` (in this process) or its process
+/// has gone; holding our lock means no other kamerstand process uses the store.
+const SLED_LOCK_GRACE: Duration = Duration::from_secs(2);
+
+/// Opens sled at `dir`, retrying for [`SLED_LOCK_GRACE`] while its file lock
+/// is still held by a handle on its way out.
+fn open_sled(dir: &Path) -> Result<sled::Db> {
+    let deadline = Instant::now() + SLED_LOCK_GRACE;
+    loop {
+        let opened = sled::Config::new()
+            .path(dir)
+            .cache_capacity(CACHE_BYTES)
+            .flush_every_ms(None)
+            .open();
+        match opened {
+            Ok(db) => return Ok(db),
+            // sled reports a held lock only through the text of a plain Io error.
+            Err(sled::Error::Io(ioe))
+                if ioe.to_string().contains("could not acquire lock")
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(sled::Error::Io(ioe)) => {
+                return Err(Error::storage(
+                    format!("opening sled store {}", dir.display()),
+                    ioe,
+                ));
+            }
+            Err(other) => {
+                return Err(Error::Corrupt {
+                    seq: None,
+                    what: format!("sled cannot open {}: {other}", dir.display()),
+                });
+            }
+        }
+    }
+}
+
 fn has_sled_files(dir: &Path) -> bool {
     dir.join("db").exists() || dir.join("conf").exists()
 }
@@ -183,6 +224,17 @@ impl Store {
                 "a ledger already exists at {}; use it, or choose another path with --store",
                 dir.display()
             )));
+        }
+        // Events without a head are a damaged ledger, not an unfinished
+        // init: a new genesis would overwrite seq 0.
+        if let Some(last) = store.last_seq()? {
+            return Err(Error::Corrupt {
+                seq: Some(last),
+                what: format!(
+                    "{} holds events but no head; run `kamerstand verify` for details",
+                    dir.display()
+                ),
+            });
         }
         store
             .meta
@@ -243,20 +295,7 @@ impl Store {
 
     fn open_locked(dir: &Path, wait: Duration) -> Result<Store> {
         let lock = lock(dir, wait)?;
-        let db = sled::Config::new()
-            .path(dir)
-            .cache_capacity(CACHE_BYTES)
-            .flush_every_ms(None)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(ioe) => {
-                    Error::storage(format!("opening sled store {}", dir.display()), ioe)
-                }
-                other => Error::Corrupt {
-                    seq: None,
-                    what: format!("sled cannot open {}: {other}", dir.display()),
-                },
-            })?;
+        let db = open_sled(dir)?;
         let tree = |name: &str| db.open_tree(name).map_err(sled_err("opening trees"));
         let events = tree("events")?;
         let by_item = tree("by_item")?;

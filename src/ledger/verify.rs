@@ -28,6 +28,10 @@ pub enum BreakKind {
     IndexMismatch,
     /// The stored head is not the last event.
     HeadMismatch,
+    /// A round seal does not name the head it was sealed on.
+    SealMismatch,
+    /// A correction names an event that is not where it says.
+    BadReference,
 }
 
 impl fmt::Display for BreakKind {
@@ -40,6 +44,8 @@ impl fmt::Display for BreakKind {
             BreakKind::OutOfOrder => "out of order",
             BreakKind::IndexMismatch => "index mismatch",
             BreakKind::HeadMismatch => "head mismatch",
+            BreakKind::SealMismatch => "seal mismatch",
+            BreakKind::BadReference => "bad reference",
         })
     }
 }
@@ -67,6 +73,30 @@ impl fmt::Display for Break {
     }
 }
 
+/// A published digest to look for, optionally as a named round's seal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestCheck {
+    /// The digest as published.
+    pub hash: EventHash,
+    /// The round it was published for, if given.
+    pub round: Option<String>,
+}
+
+/// Whether a published digest is still in the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DigestOutcome {
+    /// The digest looked for.
+    pub digest: EventHash,
+    /// The round named, if any.
+    pub round: Option<String>,
+    /// Seq of the event with that hash, if found.
+    pub found_at: Option<u64>,
+    /// True when the digest is where it should be.
+    pub ok: bool,
+    /// Explanation.
+    pub detail: String,
+}
+
 /// The outcome of a verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
@@ -74,15 +104,67 @@ pub struct VerifyReport {
     pub events_checked: u64,
     /// Hash of the last good event (the head when the ledger is intact).
     pub head: Option<EventHash>,
+    /// Round seals checked against the chain.
+    pub seals_checked: u64,
     /// The first break, or None when the ledger is intact.
     pub first_break: Option<Break>,
+    /// The published digest's check, if one was asked for.
+    pub digest: Option<DigestOutcome>,
 }
 
 impl VerifyReport {
-    /// True when nothing is broken.
+    /// True when nothing is broken and a digest asked for was found.
     pub fn ok(&self) -> bool {
-        self.first_break.is_none()
+        self.first_break.is_none() && self.digest.as_ref().is_none_or(|d| d.ok)
     }
+}
+
+fn digest_outcome(
+    check: &DigestCheck,
+    found_at: Option<u64>,
+    seals: &BTreeMap<String, (String, u64, EventHash)>,
+    checked: u64,
+) -> DigestOutcome {
+    let h = check.hash;
+    let mut out = DigestOutcome {
+        digest: h,
+        round: check.round.clone(),
+        found_at,
+        ok: false,
+        detail: String::new(),
+    };
+    match &check.round {
+        Some(name) => match seals.get(&name.to_ascii_lowercase()) {
+            None => {
+                out.detail = format!(
+                    "round '{name}' is not in the ledger ({checked} events checked): the ledger was truncated before its seal, or the name is mistyped"
+                );
+            }
+            Some((real, seq, seal_hash)) if *seal_hash == h => {
+                out.ok = true;
+                out.detail = format!("round '{real}' is sealed at seq {seq} with this digest");
+            }
+            Some((real, seq, seal_hash)) => {
+                out.detail = format!(
+                    "round '{real}' is sealed at seq {seq} with digest {}, not the published {}: the history up to that seal was rewritten (or the digest is mistyped)",
+                    seal_hash.hex(),
+                    h.hex()
+                );
+            }
+        },
+        None => match found_at {
+            Some(seq) => {
+                out.ok = true;
+                out.detail = format!("digest is the hash of seq {seq}");
+            }
+            None => {
+                out.detail = format!(
+                    "no event among the {checked} checked has this hash: the ledger was rewritten or truncated after the digest was published (or the digest is mistyped)"
+                );
+            }
+        },
+    }
+    out
 }
 
 struct Names(BTreeMap<EventId, String>);
@@ -93,18 +175,26 @@ impl Names {
     }
 }
 
-/// Verifies the whole store.
-pub fn verify(store: &Store) -> Result<VerifyReport> {
+/// Verifies the whole store and, if asked, looks for a published digest.
+pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyReport> {
     let mut names = Names(BTreeMap::new());
+    let mut ids: Vec<EventId> = Vec::new();
+    let mut seals: BTreeMap<String, (String, u64, EventHash)> = BTreeMap::new();
+    let mut found_at = None;
     let mut expected_index: BTreeSet<(EventId, u64)> = BTreeSet::new();
     let mut prev = EventHash::GENESIS;
     let mut prev_time = None;
     let mut next_seq = 0u64;
-    let report = |checked, head, brk| VerifyReport {
-        events_checked: checked,
-        head,
-        first_break: Some(brk),
-    };
+    let report =
+        |checked: u64, head, brk, seals: &BTreeMap<String, (String, u64, EventHash)>, found_at| {
+            VerifyReport {
+                events_checked: checked,
+                head,
+                seals_checked: u64::try_from(seals.len()).unwrap_or(u64::MAX),
+                first_break: Some(brk),
+                digest: digest.map(|d| digest_outcome(d, found_at, seals, checked)),
+            }
+        };
     let last_good = |n: u64, h: EventHash| (n > 0).then_some(h);
 
     for raw in store.scan(0) {
@@ -117,7 +207,13 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
                     item: None,
                     detail: what,
                 };
-                return Ok(report(next_seq, last_good(next_seq, prev), brk));
+                return Ok(report(
+                    next_seq,
+                    last_good(next_seq, prev),
+                    brk,
+                    &seals,
+                    found_at,
+                ));
             }
             Err(e) => return Err(e),
         };
@@ -134,7 +230,13 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
                 format!("no event stored at seq {next_seq}; the next stored event is seq {seq}"),
                 next_seq,
             );
-            return Ok(report(next_seq, last_good(next_seq, prev), brk));
+            return Ok(report(
+                next_seq,
+                last_good(next_seq, prev),
+                brk,
+                &seals,
+                found_at,
+            ));
         }
         let computed = codec::hash(&bytes);
         let decoded = codec::decode(&bytes);
@@ -150,13 +252,25 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
                 ),
                 seq,
             );
-            return Ok(report(next_seq, last_good(next_seq, prev), brk));
+            return Ok(report(
+                next_seq,
+                last_good(next_seq, prev),
+                brk,
+                &seals,
+                found_at,
+            ));
         }
         let env = match decoded {
             Ok(env) => env,
             Err(e) => {
                 let brk = mk(BreakKind::Undecodable, None, e, seq);
-                return Ok(report(next_seq, last_good(next_seq, prev), brk));
+                return Ok(report(
+                    next_seq,
+                    last_good(next_seq, prev),
+                    brk,
+                    &seals,
+                    found_at,
+                ));
             }
         };
         if env.seq != seq {
@@ -166,7 +280,13 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
                 format!("the event stored at seq {seq} says it is seq {}", env.seq),
                 seq,
             );
-            return Ok(report(next_seq, last_good(next_seq, prev), brk));
+            return Ok(report(
+                next_seq,
+                last_good(next_seq, prev),
+                brk,
+                &seals,
+                found_at,
+            ));
         }
         if env.prev != prev {
             let brk = mk(
@@ -184,7 +304,13 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
                 ),
                 seq,
             );
-            return Ok(report(next_seq, last_good(next_seq, prev), brk));
+            return Ok(report(
+                next_seq,
+                last_good(next_seq, prev),
+                brk,
+                &seals,
+                found_at,
+            ));
         }
         if let Some(t) = prev_time.filter(|t| env.recorded_at < *t) {
             let brk = mk(
@@ -196,11 +322,81 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
                 ),
                 seq,
             );
-            return Ok(report(next_seq, last_good(next_seq, prev), brk));
+            return Ok(report(
+                next_seq,
+                last_good(next_seq, prev),
+                brk,
+                &seals,
+                found_at,
+            ));
         }
-        if let EventBody::ItemRegistered { key, .. } = &env.body {
-            names.0.insert(env.id, key.to_string());
+        match &env.body {
+            EventBody::ItemRegistered { key, .. } => {
+                names.0.insert(env.id, key.to_string());
+            }
+            EventBody::RoundSealed {
+                name,
+                head_seq,
+                head_hash,
+                ..
+            } => {
+                if seq == 0 || *head_seq != seq - 1 || *head_hash != prev {
+                    let brk = mk(
+                        BreakKind::SealMismatch,
+                        None,
+                        format!(
+                            "round '{name}' names head seq {head_seq} ({}), but the event before it is seq {} ({})",
+                            head_hash.short(),
+                            seq.saturating_sub(1),
+                            prev.short()
+                        ),
+                        seq,
+                    );
+                    return Ok(report(
+                        next_seq,
+                        last_good(next_seq, prev),
+                        brk,
+                        &seals,
+                        found_at,
+                    ));
+                }
+                seals.insert(name.to_ascii_lowercase(), (name.clone(), seq, computed));
+            }
+            EventBody::Corrected {
+                target_seq,
+                target_id,
+                ..
+            } => {
+                let at = usize::try_from(*target_seq).ok().and_then(|i| ids.get(i));
+                if *target_seq >= seq || at != Some(target_id) {
+                    let brk = mk(
+                        BreakKind::BadReference,
+                        item,
+                        format!(
+                            "the correction names seq {target_seq} with id {}, but {}",
+                            target_id.hex(),
+                            at.map_or("no such earlier event exists".to_string(), |i| format!(
+                                "that event's id is {}",
+                                i.hex()
+                            ))
+                        ),
+                        seq,
+                    );
+                    return Ok(report(
+                        next_seq,
+                        last_good(next_seq, prev),
+                        brk,
+                        &seals,
+                        found_at,
+                    ));
+                }
+            }
+            _ => {}
         }
+        if digest.is_some_and(|d| d.hash == computed) {
+            found_at = Some(seq);
+        }
+        ids.push(env.id);
         if let Some(i) = item {
             expected_index.insert((i, seq));
         }
@@ -209,41 +405,77 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
         next_seq += 1;
     }
 
-    let head = store.head()?;
+    // An unreadable head is reported like a wrong one.
+    let head = match store.head() {
+        Ok(h) => Ok(h),
+        Err(crate::Error::Corrupt { what, .. }) => Err(what),
+        Err(e) => return Err(e),
+    };
     let last = next_seq.checked_sub(1);
-    match (head, last) {
-        (None, None) => {}
-        (Some(h), Some(l)) if h.seq == l && h.hash == prev => {}
-        (h, l) => {
-            let detail = match h {
-                None => "no head is stored, but events exist".to_string(),
-                Some(h) if Some(h.seq) != l => format!(
-                    "the head names seq {} ({}), but the last event is {}",
+    let mismatch = match (head, last) {
+        (Ok(None), None) => None,
+        (Ok(Some(h)), Some(l)) if h.seq == l && h.hash == prev => None,
+        // The head names events past the last one stored: those are missing
+        // (the last one removed, or the head pointed past the end).
+        (Ok(Some(h)), l) if l.is_none_or(|l| h.seq > l) => {
+            let at = l.map_or(0, |l| l + 1);
+            Some((
+                at,
+                BreakKind::EventMissing,
+                format!(
+                    "the head names seq {} ({}), but no event is stored at seq {at}{}",
                     h.seq,
                     h.hash.short(),
-                    l.map_or("none".to_string(), |l| format!("seq {l}"))
+                    l.map_or(String::new(), |l| format!(
+                        "; the last stored event is seq {l}"
+                    ))
                 ),
-                Some(h) => format!(
-                    "the head names hash {}, but the last event hashes to {}",
-                    h.hash.short(),
-                    prev.short()
-                ),
-            };
-            // The first seq the head and the events disagree about.
-            let at = match (h, l) {
-                (Some(h), Some(l)) if h.seq > l => l + 1,
-                (Some(h), Some(l)) if h.seq < l => h.seq + 1,
-                (_, Some(l)) => l,
-                (_, None) => 0,
-            };
-            let brk = Break {
-                seq: at,
-                kind: BreakKind::HeadMismatch,
-                item: None,
-                detail,
-            };
-            return Ok(report(next_seq, last_good(next_seq, prev), brk));
+            ))
         }
+        (Ok(Some(h)), Some(l)) if h.seq < l => Some((
+            h.seq + 1,
+            BreakKind::HeadMismatch,
+            format!(
+                "the head names seq {} ({}), but the last event is seq {l}",
+                h.seq,
+                h.hash.short()
+            ),
+        )),
+        (Ok(Some(h)), l) => Some((
+            l.unwrap_or(0),
+            BreakKind::HeadMismatch,
+            // Full hashes: short ones can be equal when a late byte differs.
+            format!(
+                "the head names hash {}, but the last event hashes to {}",
+                h.hash.hex(),
+                prev.hex()
+            ),
+        )),
+        (Ok(None), l) => Some((
+            l.unwrap_or(0),
+            BreakKind::HeadMismatch,
+            "no head is stored, but events exist".to_string(),
+        )),
+        (Err(what), l) => Some((
+            l.unwrap_or(0),
+            BreakKind::HeadMismatch,
+            format!("the head cannot be read: {what}"),
+        )),
+    };
+    if let Some((at, kind, detail)) = mismatch {
+        let brk = Break {
+            seq: at,
+            kind,
+            item: None,
+            detail,
+        };
+        return Ok(report(
+            next_seq,
+            last_good(next_seq, prev),
+            brk,
+            &seals,
+            found_at,
+        ));
     }
 
     let mut stored_index: BTreeSet<(EventId, u64)> = BTreeSet::new();
@@ -266,12 +498,20 @@ pub fn verify(store: &Store) -> Result<VerifyReport> {
                 item.hex()
             ),
         };
-        return Ok(report(next_seq, last_good(next_seq, prev), brk));
+        return Ok(report(
+            next_seq,
+            last_good(next_seq, prev),
+            brk,
+            &seals,
+            found_at,
+        ));
     }
 
     Ok(VerifyReport {
         events_checked: next_seq,
         head: last_good(next_seq, prev),
+        seals_checked: u64::try_from(seals.len()).unwrap_or(u64::MAX),
         first_break: None,
+        digest: digest.map(|d| digest_outcome(d, found_at, &seals, next_seq)),
     })
 }

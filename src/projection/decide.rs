@@ -2,8 +2,8 @@
 //! either accepted or refused with a reason, before anything is written.
 //! Applying an accepted event (in `state`) then cannot fail.
 
-use super::State;
-use crate::domain::{Day, EventBody, ItemKey, ItemKind, KamerstukRef, text};
+use super::{Change, State};
+use crate::domain::{Day, EventBody, ItemKey, ItemKind, KamerstukRef, Replacement, text};
 use crate::error::{Error, Result};
 
 /// How far after today an effective date may lie.
@@ -21,7 +21,11 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             "the ledger has not been created yet; run `kamerstand init` first".into(),
         ));
     }
-    if let Some(d) = body.effective() {
+    let replacement_day = match body {
+        EventBody::Corrected { replacement, .. } => replacement.effective,
+        _ => None,
+    };
+    if let Some(d) = body.effective().or(replacement_day) {
         let latest = today.plus_days(MAX_DAYS_AHEAD);
         if d > latest {
             return Err(Error::Rejected(format!(
@@ -119,6 +123,34 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             }
             lists(citations, &[])?;
         }
+        EventBody::RoundSealed {
+            name,
+            head_seq,
+            head_hash,
+            ..
+        } => {
+            round_name(name)?;
+            if let Some(r) = state.round(name) {
+                return Err(Error::Rejected(format!(
+                    "round '{}' was already sealed at seq {} (digest {}); round names are unique",
+                    r.name,
+                    r.seq,
+                    r.digest.short()
+                )));
+            }
+            if Some(*head_hash) != state.head || *head_seq + 1 != state.events {
+                return Err(Error::Rejected(
+                    "the seal does not name the current head".into(),
+                ));
+            }
+        }
+        EventBody::Corrected {
+            target_seq,
+            target_id,
+            item,
+            reason,
+            replacement,
+        } => check_correction(state, *target_seq, *target_id, item, reason, replacement)?,
         EventBody::ItemAmended {
             item,
             text,
@@ -149,10 +181,172 @@ fn item_or_reject<'a>(
     state: &'a State,
     item: &crate::domain::EventId,
 ) -> Result<&'a super::ItemState> {
-    state
+    let it = state
         .items
         .get(item)
-        .ok_or_else(|| Error::Rejected(format!("no item with id {}", item.hex())))
+        .ok_or_else(|| Error::Rejected(format!("no item with id {}", item.hex())))?;
+    if it.withdrawn {
+        return Err(Error::Rejected(format!(
+            "item {} was withdrawn (its registration, seq {}, was retracted); correct that retraction to bring it back",
+            it.key, it.registered_seq
+        )));
+    }
+    Ok(it)
+}
+
+/// Round names: 1–64 characters from A-Z a-z 0-9 - _ . starting with a
+/// letter or digit.
+pub fn round_name(s: &str) -> Result<String> {
+    let t = s.trim();
+    let ok = !t.is_empty()
+        && t.len() <= 64
+        && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(t.to_string())
+    } else {
+        Err(Error::Invalid(crate::domain::Invalid::new(
+            "round name",
+            s,
+            "1 to 64 characters from A-Z a-z 0-9 - _ . starting with a letter or digit, e.g. 2025-voorjaar",
+        )))
+    }
+}
+
+fn check_correction(
+    state: &State,
+    target_seq: u64,
+    target_id: crate::domain::EventId,
+    item: &crate::domain::EventId,
+    reason: &str,
+    r: &Replacement,
+) -> Result<()> {
+    let it = state
+        .items
+        .get(item)
+        .ok_or_else(|| Error::Rejected(format!("no item with id {}", item.hex())))?;
+    let entry = it.entry(target_seq).ok_or_else(|| {
+        Error::Rejected(format!(
+            "seq {target_seq} is not an event of item {}; `kamerstand log --item {}` lists its events",
+            it.key, it.key
+        ))
+    })?;
+    if entry.id != target_id {
+        return Err(Error::Rejected(format!(
+            "seq {target_seq} has id {}, not {}",
+            entry.id.hex(),
+            target_id.hex()
+        )));
+    }
+    if reason.trim().is_empty() {
+        return Err(Error::Rejected(
+            "a correction needs a reason (--reason)".into(),
+        ));
+    }
+    if matches!(entry.change, Change::Corrected { .. }) && !it.correction_active(target_seq) {
+        return Err(Error::Rejected(format!(
+            "correction seq {target_seq} no longer applies (it was itself corrected); correct the latest correction instead (see `kamerstand show {}`)",
+            it.key
+        )));
+    }
+    let root = it.root_of(target_seq).unwrap_or(target_seq);
+    let root_change = it.entry(root).map(|e| &e.change);
+    let given = [
+        r.status.is_some(),
+        r.responsible.is_some(),
+        r.note.is_some(),
+        r.effective.is_some(),
+    ];
+    if r.retract && given.iter().any(|g| *g) {
+        return Err(Error::Rejected(
+            "--retract withdraws the event; it cannot be combined with a replacement value".into(),
+        ));
+    }
+    if !r.retract && !given.iter().any(|g| *g) {
+        return Err(Error::Rejected(
+            "give a replacement (--status, --responsible, --note, --effective) or --retract".into(),
+        ));
+    }
+    let refuse = |what: &str, kind: &str| {
+        Err(Error::Rejected(format!(
+            "{what} cannot replace anything in a {kind} event (seq {root}); use {}",
+            match kind {
+                "registration" => "--status, --responsible, --effective or --retract",
+                "status change" => "--status, --effective or --retract",
+                "assignment" => "--responsible, --effective or --retract",
+                "progress note" => "--note, --effective or --retract",
+                _ => "--retract (or amend the item again)",
+            }
+        )))
+    };
+    let kind = match root_change {
+        Some(Change::Registered { .. }) => "registration",
+        Some(Change::Status { .. }) => "status change",
+        Some(Change::Responsible { .. }) => "assignment",
+        Some(Change::Note { .. }) => "progress note",
+        _ => "amendment",
+    };
+    if r.status.is_some() && !matches!(kind, "registration" | "status change") {
+        return refuse("--status", kind);
+    }
+    if r.responsible.is_some() && !matches!(kind, "registration" | "assignment") {
+        return refuse("--responsible", kind);
+    }
+    if r.note.is_some() && kind != "progress note" {
+        return refuse("--note", kind);
+    }
+    if r.effective.is_some() && kind == "amendment" {
+        return refuse("--effective", kind);
+    }
+    if let Some(s) = &r.status {
+        let legend = state.legend();
+        if legend.get(s).is_none() {
+            return Err(Error::Rejected(format!(
+                "status '{s}' is not in this ledger's legend"
+            )));
+        }
+    }
+    if r.responsible
+        .as_ref()
+        .is_some_and(|p| p.is_empty() && kind == "assignment")
+    {
+        return Err(Error::Rejected("give at least one responsible code".into()));
+    }
+    if r.note.as_ref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(Error::Rejected("a replacement note needs text".into()));
+    }
+    // A replacement identical to what is in force changes nothing.
+    if r.retract {
+        if target_seq == root && it.replacement_of(root).is_some_and(|c| c.retract) {
+            return Err(Error::Rejected(format!("seq {root} is already retracted")));
+        }
+    } else {
+        let status = it.statuses.iter().find(|f| f.seq == root);
+        let parties = it.assignments.iter().find(|f| f.seq == root);
+        let note = it.notes.iter().find(|n| n.seq == root);
+        let effective = status
+            .map(|f| f.effective)
+            .or(parties.map(|f| f.effective))
+            .or(note.map(|n| n.effective));
+        let changes = it.replacement_of(root).is_some_and(|c| c.retract)
+            || r.status
+                .as_ref()
+                .is_some_and(|s| status.is_none_or(|f| &f.value != s))
+            || r.responsible
+                .as_ref()
+                .is_some_and(|p| parties.is_none_or(|f| &f.value != p))
+            || r.note
+                .as_ref()
+                .is_some_and(|t| note.is_none_or(|n| &n.text != t))
+            || r.effective.is_some_and(|d| effective != Some(d));
+        if !changes {
+            return Err(Error::Rejected(format!(
+                "the correction changes nothing: seq {root} already has these values"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The key for a new item: the one given, else one derived from the first

@@ -3,6 +3,10 @@
 //! before anything is written. No I/O happens here.
 
 pub mod decide;
+pub mod diff;
 pub mod state;
+pub mod view;
 
-pub use state::{Change, ItemState, Note, State, TimelineEntry};
+pub use diff::Diff;
+pub use state::{Amendment, Change, Fact, ItemState, Note, Round, State, TimelineEntry};
+pub use view::{Basis, View};

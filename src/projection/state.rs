@@ -2,28 +2,63 @@
 //! were checked by [`super::decide`] before they were appended, and an event
 //! about an unknown item (only possible in a damaged ledger) is ignored.
 //!
-//! Current values follow the effective date, not the order of recording: of
-//! all status changes of an item, the one with the latest effective date wins
-//! (ties go to the later seq). A back-dated change recorded today therefore
-//! does not override a later-dated one recorded earlier.
+//! Two time axes meet here. *Recorded time* is handled by folding only the
+//! events recorded up to an instant (see [`super::view`]). *Effective dates*
+//! are kept with every value: of all status changes of an item, the one with
+//! the latest effective date on or before the day asked wins (ties go to the
+//! later seq). A back-dated change recorded today therefore does not override
+//! a later-dated one recorded earlier.
+//!
+//! Corrections replace the values of the event they name (its *root*; a
+//! correction of a correction replaces the one it names). Each fact keeps its
+//! original values, so the replacement can be recomputed whenever the list of
+//! active corrections of its root changes.
 
 use crate::domain::{
-    Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Legend, Responsible, Timestamp,
+    Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Legend, Replacement, Responsible,
+    Timestamp,
 };
 use crate::error::{Error, Result};
 use crate::ledger::Recorded;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// A value that took effect on a day, recorded at a seq.
+/// A value that took effect on a day, recorded at a seq, possibly corrected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Dated<T> {
-    /// When it took effect.
-    pub effective: Day,
+pub struct Fact<T> {
     /// The event that recorded it.
     pub seq: u64,
-    /// The value.
+    /// When it took effect (after corrections).
+    pub effective: Day,
+    /// The value (after corrections).
     pub value: T,
+    /// Withdrawn by a correction.
+    pub retracted: bool,
+    /// Effective date as first recorded.
+    #[serde(skip)]
+    original_effective: Day,
+    /// Value as first recorded.
+    #[serde(skip)]
+    original: T,
+}
+
+impl<T: Clone> Fact<T> {
+    fn new(seq: u64, effective: Day, value: T) -> Fact<T> {
+        Fact {
+            seq,
+            effective,
+            value: value.clone(),
+            retracted: false,
+            original_effective: effective,
+            original: value,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.value = self.original.clone();
+        self.effective = self.original_effective;
+        self.retracted = false;
+    }
 }
 
 /// A progress note.
@@ -31,16 +66,35 @@ pub struct Dated<T> {
 pub struct Note {
     /// The event that recorded it.
     pub seq: u64,
-    /// The day it refers to.
+    /// The day it refers to (after corrections).
     pub effective: Day,
     /// When it was recorded.
     pub recorded_at: Timestamp,
     /// Who recorded it.
     pub actor: String,
-    /// The text.
+    /// The text (after corrections).
     pub text: String,
     /// Papers it cites.
     pub citations: Vec<String>,
+    /// Withdrawn by a correction.
+    pub retracted: bool,
+    #[serde(skip)]
+    original: (Day, String),
+}
+
+/// An amendment of the item's own text, citations or submitters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Amendment {
+    /// The event that recorded it.
+    pub seq: u64,
+    /// New text, if changed.
+    pub text: Option<String>,
+    /// New citations, if changed.
+    pub citations: Option<Vec<String>>,
+    /// New submitters, if changed.
+    pub submitters: Option<Vec<String>>,
+    /// Withdrawn by a correction.
+    pub retracted: bool,
 }
 
 /// What one event changed, for an item's timeline.
@@ -56,7 +110,7 @@ pub enum Change {
     },
     /// The status changed.
     Status {
-        /// Status in effect on that day before the change.
+        /// Status in effect on that day before the change, as then known.
         from: String,
         /// New status.
         to: String,
@@ -65,7 +119,7 @@ pub enum Change {
     },
     /// Responsibility moved.
     Responsible {
-        /// Parties in effect on that day before the change.
+        /// Parties in effect on that day before the change, as then known.
         from: Responsible,
         /// New parties.
         to: Responsible,
@@ -90,6 +144,17 @@ pub enum Change {
         /// Why.
         reason: Option<String>,
     },
+    /// An earlier event of this item was corrected.
+    Corrected {
+        /// The corrected event.
+        target_seq: u64,
+        /// The original (non-correction) event whose values are replaced.
+        root_seq: u64,
+        /// Why.
+        reason: String,
+        /// What is used instead.
+        replacement: Replacement,
+    },
 }
 
 /// One line of an item's history.
@@ -97,14 +162,18 @@ pub enum Change {
 pub struct TimelineEntry {
     /// Seq of the event.
     pub seq: u64,
+    /// Id of the event.
+    pub id: EventId,
     /// When it was recorded.
     pub recorded_at: Timestamp,
-    /// When it took effect, if it has an effective date.
+    /// When it took effect, if it has an effective date (as recorded).
     pub effective: Option<Day>,
     /// Who recorded it.
     pub actor: String,
     /// The event's hash.
     pub hash: EventHash,
+    /// Seqs of the corrections that named this event, oldest first.
+    pub corrected_by: Vec<u64>,
     /// What changed.
     #[serde(flatten)]
     pub change: Change,
@@ -115,62 +184,244 @@ pub struct TimelineEntry {
 pub struct ItemState {
     /// The item's id (the id of its registration event).
     pub id: EventId,
+    /// Seq of its registration.
+    pub registered_seq: u64,
     /// Its key.
     pub key: ItemKey,
     /// Motion or commitment.
     pub kind: ItemKind,
-    /// Its text (empty when the source lost it).
+    /// Its text (empty when the source lost it), after amendments.
     pub text: String,
-    /// Submitters of a motion.
+    /// Submitters of a motion, after amendments.
     pub submitters: Vec<String>,
-    /// Citations, raw text.
+    /// Citations, raw text, after amendments.
     pub citations: Vec<String>,
+    /// When it came into being (after corrections).
+    pub effective: Day,
+    /// Withdrawn: its registration was retracted by a correction.
+    pub withdrawn: bool,
     /// Every status it had, in recording order.
-    pub statuses: Vec<Dated<String>>,
-    /// Every assignment, in recording order.
-    pub assignments: Vec<Dated<Responsible>>,
+    pub statuses: Vec<Fact<String>>,
+    /// Every assignment (the registration's first), in recording order.
+    pub assignments: Vec<Fact<Responsible>>,
     /// Progress notes, in recording order.
     pub notes: Vec<Note>,
+    /// Amendments, in recording order.
+    pub amendments: Vec<Amendment>,
     /// Its full history.
     pub timeline: Vec<TimelineEntry>,
+    #[serde(skip)]
+    original: (String, Vec<String>, Vec<String>),
+    /// Active corrections per root seq, in order; the last one applies.
+    #[serde(skip)]
+    corrections: BTreeMap<u64, Vec<(u64, Replacement)>>,
 }
 
-fn current<T>(values: &[Dated<T>]) -> Option<&Dated<T>> {
-    values.iter().max_by_key(|d| (d.effective, d.seq))
-}
-
-fn on<T>(values: &[Dated<T>], day: Day) -> Option<&Dated<T>> {
+fn in_effect<T>(values: &[Fact<T>], day: Option<Day>) -> Option<&Fact<T>> {
     values
         .iter()
-        .filter(|d| d.effective <= day)
-        .max_by_key(|d| (d.effective, d.seq))
+        .filter(|f| !f.retracted && day.is_none_or(|d| f.effective <= d))
+        .max_by_key(|f| (f.effective, f.seq))
 }
 
 impl ItemState {
-    /// The status slug now in effect (latest effective date).
-    pub fn status(&self) -> &str {
-        current(&self.statuses).map_or(crate::domain::legend::NOT_STATED, |d| d.value.as_str())
+    /// True if the item existed on `day` (any day when None) and is not
+    /// withdrawn.
+    pub fn exists_on(&self, day: Option<Day>) -> bool {
+        !self.withdrawn && day.is_none_or(|d| self.effective <= d)
     }
 
-    /// The status in effect on `day`, as known now.
+    /// The status now in effect (latest effective date).
+    pub fn status(&self) -> &str {
+        self.status_at(None)
+    }
+
+    /// The status in effect on `day` (now when None), as known; "not stated"
+    /// when none was in effect yet.
+    pub fn status_at(&self, day: Option<Day>) -> &str {
+        in_effect(&self.statuses, day)
+            .map_or(crate::domain::legend::NOT_STATED, |f| f.value.as_str())
+    }
+
+    /// The status in effect on `day`, if any.
     pub fn status_on(&self, day: Day) -> Option<&str> {
-        on(&self.statuses, day).map(|d| d.value.as_str())
+        in_effect(&self.statuses, Some(day)).map(|f| f.value.as_str())
     }
 
     /// The parties now responsible.
     pub fn responsible(&self) -> Responsible {
-        current(&self.assignments).map_or_else(Responsible::none, |d| d.value.clone())
+        self.responsible_at(None)
     }
 
-    /// The parties responsible on `day`, as known now.
+    /// The parties responsible on `day` (now when None).
+    pub fn responsible_at(&self, day: Option<Day>) -> Responsible {
+        in_effect(&self.assignments, day).map_or_else(Responsible::none, |f| f.value.clone())
+    }
+
+    /// The parties responsible on `day`, if any assignment was in effect.
     pub fn responsible_on(&self, day: Day) -> Option<&Responsible> {
-        on(&self.assignments, day).map(|d| &d.value)
+        in_effect(&self.assignments, Some(day)).map(|f| &f.value)
     }
 
     /// The latest progress note by effective date.
     pub fn latest_note(&self) -> Option<&Note> {
-        self.notes.iter().max_by_key(|n| (n.effective, n.seq))
+        self.latest_note_at(None)
     }
+
+    /// The latest progress note effective on or before `day`.
+    pub fn latest_note_at(&self, day: Option<Day>) -> Option<&Note> {
+        self.notes_at(day).max_by_key(|n| (n.effective, n.seq))
+    }
+
+    /// The notes in effect on `day` (all when None), not retracted.
+    pub fn notes_at(&self, day: Option<Day>) -> impl Iterator<Item = &Note> {
+        self.notes
+            .iter()
+            .filter(move |n| !n.retracted && day.is_none_or(|d| n.effective <= d))
+    }
+
+    /// The timeline entry of event `seq`.
+    pub fn entry(&self, seq: u64) -> Option<&TimelineEntry> {
+        self.timeline.iter().find(|e| e.seq == seq)
+    }
+
+    /// The root of a correctable event of this item: the event itself, or
+    /// for a correction, the event its chain ends at.
+    pub fn root_of(&self, seq: u64) -> Option<u64> {
+        match &self.entry(seq)?.change {
+            Change::Corrected { root_seq, .. } => Some(*root_seq),
+            _ => Some(seq),
+        }
+    }
+
+    /// True if `seq` is a correction that currently applies (was not itself
+    /// retracted or replaced).
+    pub fn correction_active(&self, seq: u64) -> bool {
+        self.corrections
+            .values()
+            .any(|list| list.iter().any(|(s, _)| *s == seq))
+    }
+
+    /// The replacement in force for a root event, if any.
+    pub fn replacement_of(&self, root: u64) -> Option<&Replacement> {
+        self.corrections
+            .get(&root)
+            .and_then(|l| l.last())
+            .map(|(_, r)| r)
+    }
+
+    fn recompute_root(&mut self, root: u64) {
+        let repl = self.replacement_of(root).cloned();
+        let retract = repl.as_ref().is_some_and(|r| r.retract);
+        let eff = repl.as_ref().and_then(|r| r.effective);
+        if root == self.registered_seq {
+            self.withdrawn = retract;
+        }
+        for f in self.statuses.iter_mut().filter(|f| f.seq == root) {
+            f.reset();
+            if let Some(r) = &repl {
+                f.retracted = r.retract && root != self.registered_seq;
+                if let Some(s) = &r.status {
+                    f.value.clone_from(s);
+                }
+                if let Some(d) = eff {
+                    f.effective = d;
+                }
+            }
+        }
+        for f in self.assignments.iter_mut().filter(|f| f.seq == root) {
+            f.reset();
+            if let Some(r) = &repl {
+                f.retracted = r.retract && root != self.registered_seq;
+                if let Some(p) = &r.responsible {
+                    f.value = p.clone();
+                }
+                if let Some(d) = eff {
+                    f.effective = d;
+                }
+            }
+        }
+        for n in self.notes.iter_mut().filter(|n| n.seq == root) {
+            (n.effective, n.text) = n.original.clone();
+            n.retracted = retract;
+            if let Some(r) = &repl {
+                if let Some(t) = &r.note {
+                    n.text.clone_from(t);
+                }
+                if let Some(d) = eff {
+                    n.effective = d;
+                }
+            }
+        }
+        if root == self.registered_seq {
+            self.effective = self
+                .statuses
+                .iter()
+                .find(|f| f.seq == root)
+                .map_or(self.effective, |f| f.effective);
+        }
+        if let Some(a) = self.amendments.iter_mut().find(|a| a.seq == root) {
+            a.retracted = retract;
+            self.reapply_amendments();
+        }
+    }
+
+    fn reapply_amendments(&mut self) {
+        (self.text, self.citations, self.submitters) = self.original.clone();
+        for a in self.amendments.iter().filter(|a| !a.retracted) {
+            if let Some(t) = &a.text {
+                self.text.clone_from(t);
+            }
+            if let Some(c) = &a.citations {
+                self.citations.clone_from(c);
+            }
+            if let Some(s) = &a.submitters {
+                self.submitters.clone_from(s);
+            }
+        }
+    }
+
+    fn correct(&mut self, seq: u64, target: u64, repl: &Replacement) -> u64 {
+        let root = self.root_of(target).unwrap_or(target);
+        let list = self.corrections.entry(root).or_default();
+        if target == root {
+            list.push((seq, repl.clone()));
+        } else if let Some(pos) = list.iter().position(|(s, _)| *s == target) {
+            if repl.retract {
+                list.remove(pos);
+            } else {
+                list[pos] = (seq, repl.clone());
+            }
+        }
+        if let Some(e) = self.timeline.iter_mut().find(|e| e.seq == target) {
+            e.corrected_by.push(seq);
+        }
+        self.recompute_root(root);
+        root
+    }
+}
+
+/// A sealed reporting round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Round {
+    /// Unique name.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Day it was reported to parliament.
+    pub reported_on: Day,
+    /// Seq of the seal event.
+    pub seq: u64,
+    /// Hash of the seal event: the round's published digest.
+    pub digest: EventHash,
+    /// Head seq at sealing (the event before the seal).
+    pub head_seq: u64,
+    /// Head hash at sealing.
+    pub head_hash: EventHash,
+    /// When the seal was recorded.
+    pub recorded_at: Timestamp,
+    /// Who sealed it.
+    pub actor: String,
 }
 
 /// The whole overview.
@@ -184,6 +435,8 @@ pub struct State {
     pub legend: Option<Legend>,
     /// Items by id.
     pub items: BTreeMap<EventId, ItemState>,
+    /// Sealed rounds in order.
+    pub rounds: Vec<Round>,
     /// Lower-cased key to id.
     #[serde(skip)]
     keys: BTreeMap<String, EventId>,
@@ -226,12 +479,27 @@ impl State {
             .and_then(|id| self.items.get(id))
     }
 
-    /// Items sorted for display: motions first, then by key in natural order.
+    /// A round by name, case-insensitively.
+    pub fn round(&self, name: &str) -> Option<&Round> {
+        self.rounds
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Items sorted for display: motions first, then by key in natural order
+    /// (withdrawn items included).
     pub fn sorted_items(&self) -> Vec<&ItemState> {
         let mut v: Vec<&ItemState> = self.items.values().collect();
         v.sort_by(|a, b| {
             (a.kind, natural_key(a.key.as_str())).cmp(&(b.kind, natural_key(b.key.as_str())))
         });
+        v
+    }
+
+    /// Items that exist on `day` (now when None), sorted for display.
+    pub fn items_on(&self, day: Option<Day>) -> Vec<&ItemState> {
+        let mut v = self.sorted_items();
+        v.retain(|i| i.exists_on(day));
         v
     }
 
@@ -291,10 +559,12 @@ impl State {
         self.last_recorded = Some(env.recorded_at);
         let entry = |change: Change| TimelineEntry {
             seq: env.seq,
+            id: env.id,
             recorded_at: env.recorded_at,
             effective: env.body.effective(),
             actor: env.actor.clone(),
             hash: rec.hash,
+            corrected_by: Vec::new(),
             change,
         };
         match &env.body {
@@ -319,30 +589,24 @@ impl State {
             } => {
                 let item = ItemState {
                     id: env.id,
+                    registered_seq: env.seq,
                     key: key.clone(),
                     kind: *kind,
                     text: text.clone(),
                     submitters: submitters.clone(),
                     citations: citations.clone(),
-                    statuses: vec![Dated {
-                        effective: *effective,
-                        seq: env.seq,
-                        value: status.clone(),
-                    }],
-                    assignments: if responsible.is_empty() {
-                        vec![]
-                    } else {
-                        vec![Dated {
-                            effective: *effective,
-                            seq: env.seq,
-                            value: responsible.clone(),
-                        }]
-                    },
+                    effective: *effective,
+                    withdrawn: false,
+                    statuses: vec![Fact::new(env.seq, *effective, status.clone())],
+                    assignments: vec![Fact::new(env.seq, *effective, responsible.clone())],
                     notes: vec![],
+                    amendments: vec![],
                     timeline: vec![entry(Change::Registered {
                         status: status.clone(),
                         responsible: responsible.clone(),
                     })],
+                    original: (text.clone(), citations.clone(), submitters.clone()),
+                    corrections: BTreeMap::new(),
                 };
                 self.keys.insert(key.folded(), env.id);
                 self.items.insert(env.id, item);
@@ -354,15 +618,9 @@ impl State {
                 effective,
             } => {
                 if let Some(it) = self.items.get_mut(item) {
-                    let from = it
-                        .status_on(*effective)
-                        .unwrap_or(crate::domain::legend::NOT_STATED)
-                        .to_string();
-                    it.statuses.push(Dated {
-                        effective: *effective,
-                        seq: env.seq,
-                        value: status.clone(),
-                    });
+                    let from = it.status_at(Some(*effective)).to_string();
+                    it.statuses
+                        .push(Fact::new(env.seq, *effective, status.clone()));
                     it.timeline.push(entry(Change::Status {
                         from,
                         to: status.clone(),
@@ -377,12 +635,9 @@ impl State {
                 effective,
             } => {
                 if let Some(it) = self.items.get_mut(item) {
-                    let from = it.responsible_on(*effective).cloned().unwrap_or_default();
-                    it.assignments.push(Dated {
-                        effective: *effective,
-                        seq: env.seq,
-                        value: responsible.clone(),
-                    });
+                    let from = it.responsible_at(Some(*effective));
+                    it.assignments
+                        .push(Fact::new(env.seq, *effective, responsible.clone()));
                     it.timeline.push(entry(Change::Responsible {
                         from,
                         to: responsible.clone(),
@@ -404,6 +659,8 @@ impl State {
                         actor: env.actor.clone(),
                         text: text.clone(),
                         citations: citations.clone(),
+                        retracted: false,
+                        original: (*effective, text.clone()),
                     });
                     it.timeline.push(entry(Change::Note {
                         text: text.clone(),
@@ -419,20 +676,53 @@ impl State {
                 reason,
             } => {
                 if let Some(it) = self.items.get_mut(item) {
-                    if let Some(t) = text {
-                        it.text.clone_from(t);
-                    }
-                    if let Some(c) = citations {
-                        it.citations.clone_from(c);
-                    }
-                    if let Some(s) = submitters {
-                        it.submitters.clone_from(s);
-                    }
+                    it.amendments.push(Amendment {
+                        seq: env.seq,
+                        text: text.clone(),
+                        citations: citations.clone(),
+                        submitters: submitters.clone(),
+                        retracted: false,
+                    });
+                    it.reapply_amendments();
                     it.timeline.push(entry(Change::Amended {
                         text: text.clone(),
                         citations: citations.clone(),
                         submitters: submitters.clone(),
                         reason: reason.clone(),
+                    }));
+                }
+            }
+            EventBody::RoundSealed {
+                name,
+                title,
+                reported_on,
+                head_seq,
+                head_hash,
+            } => self.rounds.push(Round {
+                name: name.clone(),
+                title: title.clone(),
+                reported_on: *reported_on,
+                seq: env.seq,
+                digest: rec.hash,
+                head_seq: *head_seq,
+                head_hash: *head_hash,
+                recorded_at: env.recorded_at,
+                actor: env.actor.clone(),
+            }),
+            EventBody::Corrected {
+                target_seq,
+                item,
+                reason,
+                replacement,
+                ..
+            } => {
+                if let Some(it) = self.items.get_mut(item) {
+                    let root = it.correct(env.seq, *target_seq, replacement);
+                    it.timeline.push(entry(Change::Corrected {
+                        target_seq: *target_seq,
+                        root_seq: root,
+                        reason: reason.clone(),
+                        replacement: replacement.clone(),
                     }));
                 }
             }

@@ -5,9 +5,9 @@
 
 pub mod table;
 
-use crate::domain::{EventBody, Legend};
+use crate::domain::{EventBody, ItemKind, Legend, Replacement};
 use crate::ledger::{Recorded, VerifyReport};
-use crate::projection::{Change, ItemState, State};
+use crate::projection::{Change, Diff, ItemState, Note, Round, State, TimelineEntry, View};
 use serde::Serialize;
 use serde_json::{Value, json};
 use table::Table;
@@ -19,6 +19,8 @@ pub enum Format {
     Table,
     /// JSON, one document (schema/json-output.md).
     Json,
+    /// Markdown, fit to paste into a letter (diff only).
+    Md,
 }
 
 /// The Dutch label of a status slug (the slug itself if the legend lacks it).
@@ -33,30 +35,21 @@ fn status_json(legend: &Legend, slug: &str) -> Value {
     }
 }
 
-fn view_json(state: &State) -> Value {
+fn note_json(n: &Note) -> Value {
     json!({
-        "events": state.events,
-        "head": state.head.map(|h| h.hex()),
-        "last_recorded_at": state.last_recorded.map(|t| t.rfc3339()),
+        "seq": n.seq,
+        "effective": n.effective.to_string(),
+        "recorded_at": n.recorded_at.rfc3339(),
+        "actor": n.actor,
+        "text": n.text,
+        "citations": n.citations,
     })
 }
 
-fn view_line(state: &State) -> String {
-    match (state.head, state.last_recorded) {
-        (Some(h), Some(t)) => format!(
-            "View: current, {} events up to seq {} (head {}, recorded {})",
-            state.events,
-            state.events.saturating_sub(1),
-            h.short(),
-            t.short()
-        ),
-        _ => "View: empty ledger".to_string(),
-    }
-}
-
-/// One item as JSON (without its timeline).
-pub fn item_json(state: &State, it: &ItemState) -> Value {
-    let legend = state.legend();
+/// One item as JSON (without its timeline), on the view's effective day.
+pub fn item_json(view: &View<'_>, it: &ItemState) -> Value {
+    let legend = view.state.legend();
+    let day = view.effective;
     json!({
         "key": it.key.as_str(),
         "id": it.id.hex(),
@@ -64,16 +57,9 @@ pub fn item_json(state: &State, it: &ItemState) -> Value {
         "text": it.text,
         "submitters": it.submitters,
         "citations": it.citations.iter().map(|c| crate::domain::KamerstukRef::parse(c)).collect::<Vec<_>>(),
-        "status": status_json(&legend, it.status()),
-        "responsible": it.responsible(),
-        "latest_note": it.latest_note().map(|n| json!({
-            "seq": n.seq,
-            "effective": n.effective.to_string(),
-            "recorded_at": n.recorded_at.rfc3339(),
-            "actor": n.actor,
-            "text": n.text,
-            "citations": n.citations,
-        })),
+        "status": status_json(&legend, it.status_at(day)),
+        "responsible": it.responsible_at(day),
+        "latest_note": it.latest_note_at(day).map(note_json),
     })
 }
 
@@ -85,29 +71,28 @@ fn to_string_pretty(v: &impl Serialize) -> String {
 }
 
 /// The overview: items grouped Moties / Toezeggingen with status,
-/// responsible and latest progress.
-pub fn overview(state: &State, format: Format) -> String {
+/// responsible and latest progress, as the view shows them.
+pub fn overview(view: &View<'_>, format: Format) -> String {
+    let state = &view.state;
     let legend = state.legend();
-    let items = state.sorted_items();
+    let day = view.effective;
+    let items = state.items_on(day);
     if format == Format::Json {
         return to_string_pretty(&json!({
             "programme": state.programme,
             "title": state.title,
-            "view": view_json(state),
+            "view": view.to_json(),
             "legend": legend.entries,
-            "items": items.iter().map(|i| item_json(state, i)).collect::<Vec<_>>(),
+            "items": items.iter().map(|i| item_json(view, i)).collect::<Vec<_>>(),
         }));
     }
     let mut out = format!(
         "{} — {}\n{}\n",
         state.programme,
         state.title,
-        view_line(state)
+        view.describe()
     );
-    for kind in [
-        crate::domain::ItemKind::Motie,
-        crate::domain::ItemKind::Toezegging,
-    ] {
+    for kind in [ItemKind::Motie, ItemKind::Toezegging] {
         let mut t = Table::new(
             &["key", "status", "verantwoordelijk", "stand van zaken"],
             &[0, 32, 20, 60],
@@ -115,9 +100,9 @@ pub fn overview(state: &State, format: Format) -> String {
         for it in items.iter().filter(|i| i.kind == kind) {
             t.row(vec![
                 it.key.to_string(),
-                label(&legend, it.status()).to_string(),
-                it.responsible().to_string(),
-                it.latest_note()
+                label(&legend, it.status_at(day)).to_string(),
+                it.responsible_at(day).to_string(),
+                it.latest_note_at(day)
                     .map_or("-".to_string(), |n| format!("{}: {}", n.effective, n.text)),
             ]);
         }
@@ -128,17 +113,20 @@ pub fn overview(state: &State, format: Format) -> String {
             out.push_str(&t.render());
         }
     }
-    out.push_str(&format!("\n{}\n", status_summary(state, &items)));
+    out.push_str(&format!("\n{}\n", status_summary(view, &items)));
     out
 }
 
-fn status_summary(state: &State, items: &[&ItemState]) -> String {
-    let legend = state.legend();
+fn status_summary(view: &View<'_>, items: &[&ItemState]) -> String {
+    let legend = view.state.legend();
     let parts: Vec<String> = legend
         .entries
         .iter()
         .filter_map(|e| {
-            let n = items.iter().filter(|i| i.status() == e.slug).count();
+            let n = items
+                .iter()
+                .filter(|i| i.status_at(view.effective) == e.slug)
+                .count();
             (n > 0).then(|| format!("{n} {}", e.nl))
         })
         .collect();
@@ -151,9 +139,11 @@ fn status_summary(state: &State, items: &[&ItemState]) -> String {
 }
 
 /// The list of items with key, id, kind, status and responsible.
-pub fn item_list(state: &State, format: Format) -> String {
+pub fn item_list(view: &View<'_>, format: Format) -> String {
+    let state = &view.state;
     let legend = state.legend();
-    let items = state.sorted_items();
+    let day = view.effective;
+    let items = state.items_on(day);
     if format == Format::Json {
         let v: Vec<Value> = items
             .iter()
@@ -162,13 +152,13 @@ pub fn item_list(state: &State, format: Format) -> String {
                     "key": it.key.as_str(),
                     "id": it.id.hex(),
                     "kind": it.kind.slug(),
-                    "status": it.status(),
-                    "responsible": it.responsible(),
+                    "status": status_json(&legend, it.status_at(day)),
+                    "responsible": it.responsible_at(day),
                     "text": it.text,
                 })
             })
             .collect();
-        return to_string_pretty(&json!({"view": view_json(state), "items": v}));
+        return to_string_pretty(&json!({"view": view.to_json(), "items": v}));
     }
     let mut t = Table::new(
         &["key", "kind", "status", "responsible", "id", "text"],
@@ -178,8 +168,8 @@ pub fn item_list(state: &State, format: Format) -> String {
         t.row(vec![
             it.key.to_string(),
             it.kind.to_string(),
-            label(&legend, it.status()).to_string(),
-            it.responsible().to_string(),
+            label(&legend, it.status_at(day)).to_string(),
+            it.responsible_at(day).to_string(),
             it.id.hex(),
             if it.text.is_empty() {
                 "(no text)".into()
@@ -189,10 +179,32 @@ pub fn item_list(state: &State, format: Format) -> String {
         ]);
     }
     if t.is_empty() {
-        return "No items yet. Add one with `kamerstand item add --kind motie --text TEXT`.\n"
-            .into();
+        return format!(
+            "{}\nNo items in this view. Add one with `kamerstand item add --kind motie --text TEXT`.\n",
+            view.describe()
+        );
     }
-    t.render()
+    format!("{}\n\n{}", view.describe(), t.render())
+}
+
+fn replacement_text(legend: &Legend, r: &Replacement) -> String {
+    if r.retract {
+        return "retracted".into();
+    }
+    let mut parts = Vec::new();
+    if let Some(s) = &r.status {
+        parts.push(format!("status {}", label(legend, s)));
+    }
+    if let Some(p) = &r.responsible {
+        parts.push(format!("responsible {p}"));
+    }
+    if let Some(n) = &r.note {
+        parts.push(format!("note \"{n}\""));
+    }
+    if let Some(d) = r.effective {
+        parts.push(format!("effective {d}"));
+    }
+    parts.join(", ")
 }
 
 /// A one-line description of a timeline change.
@@ -242,30 +254,54 @@ pub fn describe(legend: &Legend, change: &Change) -> String {
             }
             format!("amended {}{}", what.join(", "), reason(r))
         }
+        Change::Corrected {
+            target_seq,
+            reason,
+            replacement,
+            ..
+        } => format!(
+            "corrects seq {target_seq}: {} ({reason})",
+            replacement_text(legend, replacement)
+        ),
     }
 }
 
-/// The item card and its full timeline.
-pub fn show(state: &State, it: &ItemState, format: Format) -> String {
+/// The item card and its full timeline, as the view shows them.
+pub fn show(view: &View<'_>, it: &ItemState, format: Format) -> String {
+    let state = &view.state;
     let legend = state.legend();
+    let day = view.effective;
     if format == Format::Json {
-        let mut v = item_json(state, it);
+        let mut v = item_json(view, it);
         if let Value::Object(m) = &mut v {
+            m.insert("withdrawn".into(), Value::Bool(it.withdrawn));
+            m.insert("exists".into(), Value::Bool(it.exists_on(day)));
             m.insert(
                 "notes".into(),
-                serde_json::to_value(&it.notes).unwrap_or(Value::Null),
+                Value::Array(it.notes_at(day).map(note_json).collect()),
             );
             m.insert(
                 "timeline".into(),
                 serde_json::to_value(&it.timeline).unwrap_or(Value::Null),
             );
-            m.insert("view".into(), view_json(state));
+            m.insert("view".into(), view.to_json());
         }
         return to_string_pretty(&v);
     }
     let mut out = String::new();
     out.push_str(&format!("{}  {}  (id {})\n", it.key, it.kind, it.id.hex()));
-    out.push_str(&format!("{}\n\n", view_line(state)));
+    out.push_str(&format!("{}\n\n", view.describe()));
+    if it.withdrawn {
+        out.push_str(&format!(
+            "WITHDRAWN: its registration (seq {}) was retracted by a correction.\n",
+            it.registered_seq
+        ));
+    } else if !it.exists_on(day) {
+        out.push_str(&format!(
+            "Not yet in effect on that day: the item takes effect on {}.\n",
+            it.effective
+        ));
+    }
     out.push_str(&format!(
         "Text:         {}\n",
         if it.text.is_empty() {
@@ -295,13 +331,13 @@ pub fn show(state: &State, it: &ItemState, format: Format) -> String {
     }
     out.push_str(&format!(
         "Status:       {} ({})\n",
-        label(&legend, it.status()),
-        it.status()
+        label(&legend, it.status_at(day)),
+        it.status_at(day)
     ));
-    out.push_str(&format!("Responsible:  {}\n", it.responsible()));
-    if !it.notes.is_empty() {
+    out.push_str(&format!("Responsible:  {}\n", it.responsible_at(day)));
+    let mut notes: Vec<&Note> = it.notes_at(day).collect();
+    if !notes.is_empty() {
         out.push_str("\nProgress notes\n");
-        let mut notes: Vec<_> = it.notes.iter().collect();
         notes.sort_by_key(|n| (n.effective, n.seq));
         for n in notes {
             out.push_str(&format!(
@@ -319,32 +355,61 @@ pub fn show(state: &State, it: &ItemState, format: Format) -> String {
         &[0, 0, 0, 16, 70, 0],
     );
     for e in &it.timeline {
+        let mut change = describe(&legend, &e.change);
+        if !e.corrected_by.is_empty() {
+            let by: Vec<String> = e.corrected_by.iter().map(|s| format!("seq {s}")).collect();
+            change = format!("[corrected by {}] {change}", by.join(", "));
+        }
         t.row(vec![
             e.seq.to_string(),
             e.recorded_at.short(),
             e.effective.map_or("-".into(), |d| d.to_string()),
             e.actor.clone(),
-            describe(&legend, &e.change),
+            change,
             e.hash.short(),
         ]);
     }
     out.push_str(&t.render());
+    let corrections: Vec<&TimelineEntry> = it
+        .timeline
+        .iter()
+        .filter(|e| matches!(e.change, Change::Corrected { .. }))
+        .collect();
+    if !corrections.is_empty() {
+        out.push_str("\nCorrections\n");
+        for c in corrections {
+            if let Change::Corrected {
+                target_seq,
+                reason,
+                replacement,
+                ..
+            } = &c.change
+            {
+                out.push_str(&format!(
+                    "- seq {} by {} at {} corrects seq {target_seq}: {}; reason: {reason}\n",
+                    c.seq,
+                    c.actor,
+                    c.recorded_at.short(),
+                    replacement_text(&legend, replacement)
+                ));
+            }
+        }
+    }
     out
 }
 
 fn summary(state: &State, body: &EventBody) -> String {
     let legend = state.legend();
+    let why = |r: &Option<String>| r.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
     match body {
         EventBody::LedgerCreated {
             programme,
             title,
             legend,
-        } => {
-            format!(
-                "ledger created: {programme} — {title} ({} statuses)",
-                legend.entries.len()
-            )
-        }
+        } => format!(
+            "ledger created: {programme} — {title} ({} statuses)",
+            legend.entries.len()
+        ),
         EventBody::ItemRegistered {
             kind,
             text,
@@ -355,32 +420,27 @@ fn summary(state: &State, body: &EventBody) -> String {
             "{kind} registered, {}, {responsible}: {text}",
             label(&legend, status)
         ),
-        EventBody::StatusChanged { status, reason, .. } => format!(
-            "status → {}{}",
-            label(&legend, status),
-            reason
-                .as_ref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
-        ),
+        EventBody::StatusChanged { status, reason, .. } => {
+            format!("status → {}{}", label(&legend, status), why(reason))
+        }
         EventBody::ResponsibilityChanged {
             responsible,
             reason,
             ..
-        } => format!(
-            "responsible → {responsible}{}",
-            reason
-                .as_ref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
-        ),
+        } => format!("responsible → {responsible}{}", why(reason)),
         EventBody::ProgressNoted { text, .. } => format!("note: {text}"),
-        EventBody::ItemAmended { reason, .. } => format!(
-            "amended{}",
-            reason
-                .as_ref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
+        EventBody::ItemAmended { reason, .. } => format!("amended{}", why(reason)),
+        EventBody::RoundSealed {
+            name, reported_on, ..
+        } => format!("round {name} sealed (reported on {reported_on})"),
+        EventBody::Corrected {
+            target_seq,
+            reason,
+            replacement,
+            ..
+        } => format!(
+            "corrects seq {target_seq}: {} ({reason})",
+            replacement_text(&legend, replacement)
         ),
     }
 }
@@ -410,10 +470,11 @@ pub fn event_json(state: &State, rec: &Recorded) -> Value {
 }
 
 /// The event log, oldest first.
-pub fn log(state: &State, events: &[Recorded], format: Format) -> String {
+pub fn log(view: &View<'_>, events: &[Recorded], format: Format) -> String {
+    let state = &view.state;
     if format == Format::Json {
         let v: Vec<Value> = events.iter().map(|e| event_json(state, e)).collect();
-        return to_string_pretty(&json!({"view": view_json(state), "events": v}));
+        return to_string_pretty(&json!({"view": view.to_json(), "events": v}));
     }
     let mut t = Table::new(
         &[
@@ -443,7 +504,185 @@ pub fn log(state: &State, events: &[Recorded], format: Format) -> String {
             rec.hash.short(),
         ]);
     }
+    format!("{}\n\n{}", view.describe(), t.render())
+}
+
+/// The sealed rounds.
+pub fn rounds(state: &State, format: Format) -> String {
+    if format == Format::Json {
+        return to_string_pretty(&json!({
+            "programme": state.programme,
+            "rounds": state.rounds.iter().map(|r| json!({
+                "name": r.name,
+                "title": r.title,
+                "reported_on": r.reported_on.to_string(),
+                "seq": r.seq,
+                "digest": r.digest.hex(),
+                "head_seq": r.head_seq,
+                "head_hash": r.head_hash.hex(),
+                "recorded_at": r.recorded_at.rfc3339(),
+                "actor": r.actor,
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    if state.rounds.is_empty() {
+        return "No rounds sealed yet. Seal one with `kamerstand round seal NAME --reported-on DATE`.\n".into();
+    }
+    let mut t = Table::new(
+        &["name", "title", "reported on", "seq", "digest", "recorded"],
+        &[0, 40, 0, 0, 0, 0],
+    );
+    for r in &state.rounds {
+        t.row(vec![
+            r.name.clone(),
+            r.title.clone(),
+            r.reported_on.to_string(),
+            r.seq.to_string(),
+            r.digest.hex(),
+            r.recorded_at.short(),
+        ]);
+    }
     t.render()
+}
+
+/// The line to publish in a progress letter for a round.
+pub fn round_digest(state: &State, r: &Round) -> String {
+    format!(
+        "{} — round {} — seq {} — sha256 {}\n",
+        state.programme,
+        r.name,
+        r.seq,
+        r.digest.hex()
+    )
+}
+
+/// A diff between two views, in table, Markdown or JSON.
+pub fn diff(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format) -> String {
+    let legend = to.state.legend();
+    let s = &d.summary;
+    let summary_line = format!(
+        "{} items changed: {} added, {} withdrawn, {} status changes, {} responsible changes, {} notes, {} amendments, {} corrections; {} unchanged",
+        s.items_changed,
+        s.added,
+        s.withdrawn,
+        s.status_changed,
+        s.responsible_changed,
+        s.notes,
+        s.amendments,
+        s.corrections,
+        s.items_unchanged
+    );
+    match format {
+        Format::Json => {
+            let items: Vec<Value> = d
+                .items
+                .iter()
+                .map(|i| {
+                    json!({
+                        "key": i.key.as_str(),
+                        "id": i.id.hex(),
+                        "kind": i.kind.slug(),
+                        "text": i.text,
+                        "added": i.added,
+                        "withdrawn": i.withdrawn,
+                        "status": i.status.as_ref().map(|(a, b)| json!({"from": status_json(&legend, a), "to": status_json(&legend, b)})),
+                        "responsible": i.responsible.as_ref().map(|(a, b)| json!({"from": a, "to": b})),
+                        "status_now": status_json(&legend, &i.status_now),
+                        "events": i.events,
+                    })
+                })
+                .collect();
+            to_string_pretty(&json!({
+                "programme": to.state.programme,
+                "from": from.to_json(),
+                "to": to.to_json(),
+                "summary": d.summary,
+                "items": items,
+            }))
+        }
+        Format::Md => {
+            let mut out = format!(
+                "# {} — wijzigingen\n\n- **Van:** {}\n- **Tot:** {}\n\n{}\n",
+                to.state.programme,
+                from.describe().trim_start_matches("View: "),
+                to.describe().trim_start_matches("View: "),
+                summary_line
+            );
+            for kind in [ItemKind::Motie, ItemKind::Toezegging] {
+                let rows: Vec<&crate::projection::diff::ItemDiff> =
+                    d.items.iter().filter(|i| i.kind == kind).collect();
+                if rows.is_empty() {
+                    continue;
+                }
+                out.push_str(&format!("\n## {}\n", kind.section_nl()));
+                for i in rows {
+                    out.push_str(&format!("\n### {}\n\n", i.key));
+                    if !i.text.is_empty() {
+                        out.push_str(&format!("> {}\n\n", i.text.replace('\n', " ")));
+                    }
+                    for line in diff_lines(&legend, i) {
+                        out.push_str(&format!("- {}\n", line.replace('|', "\\|")));
+                    }
+                }
+            }
+            out
+        }
+        Format::Table => {
+            let mut out = format!(
+                "Diff of {}\nFrom: {}\nTo:   {}\n",
+                to.state.programme,
+                from.describe().trim_start_matches("View: "),
+                to.describe().trim_start_matches("View: ")
+            );
+            for i in &d.items {
+                out.push_str(&format!("\n{} ({})\n", i.key, i.kind));
+                for line in diff_lines(&legend, i) {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+            out.push_str(&format!("\n{summary_line}\n"));
+            out
+        }
+    }
+}
+
+fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff) -> Vec<String> {
+    let mut lines = Vec::new();
+    if i.added {
+        lines.push(format!("added, status {}", label(legend, &i.status_now)));
+    }
+    if i.withdrawn {
+        lines.push("withdrawn".into());
+    }
+    if let Some((a, b)) = &i.status {
+        lines.push(format!(
+            "status: {} → {}",
+            label(legend, a),
+            label(legend, b)
+        ));
+    }
+    if let Some((a, b)) = &i.responsible {
+        lines.push(format!("responsible: {a} → {b}"));
+    }
+    for e in &i.events {
+        let when = e
+            .effective
+            .map(|d| format!(" (effective {d})"))
+            .unwrap_or_default();
+        let line = match &e.change {
+            Change::Note { text, .. } => format!("note, seq {}{when}: {text}", e.seq),
+            Change::Status { .. } | Change::Responsible { .. } => continue,
+            other => format!("seq {}{when}: {}", e.seq, describe(legend, other)),
+        };
+        lines.push(line);
+    }
+    if lines.is_empty() {
+        lines.push(format!(
+            "unchanged, status {}",
+            label(legend, &i.status_now)
+        ));
+    }
+    lines
 }
 
 /// The outcome of `verify`.
@@ -452,23 +691,41 @@ pub fn verify(report: &VerifyReport, format: Format) -> String {
         return to_string_pretty(&json!({
             "ok": report.ok(),
             "events_checked": report.events_checked,
+            "seals_checked": report.seals_checked,
             "head": report.head.map(|h| h.hex()),
             "first_break": report.first_break,
+            "digest": report.digest.as_ref().map(|d| json!({
+                "digest": d.digest.hex(),
+                "round": d.round,
+                "found_at": d.found_at,
+                "ok": d.ok,
+                "detail": d.detail,
+            })),
         }));
     }
-    match &report.first_break {
+    let mut out = match &report.first_break {
         None => format!(
-            "ok: {} events verified, head {}\n",
+            "ok: {} events verified ({} round seals), head {}\n",
             report.events_checked,
+            report.seals_checked,
             report.head.map_or("(none)".into(), |h| h.hex())
         ),
         Some(b) => format!(
-            "BROKEN at {b}\n{} events before it verified{}\n",
+            "BROKEN at {b}\n{} events passed the chain checks{}\n",
             report.events_checked,
             report
                 .head
                 .map(|h| format!(", last good hash {}", h.hex()))
                 .unwrap_or_default()
         ),
+    };
+    if let Some(d) = &report.digest {
+        out.push_str(&format!(
+            "digest {}: {}: {}\n",
+            d.digest.short(),
+            if d.ok { "found" } else { "NOT FOUND" },
+            d.detail
+        ));
     }
+    out
 }

@@ -1,0 +1,81 @@
+//! `kamerstand diff`: what changed between two rounds, instants or now.
+
+use super::view::find_round;
+use super::{CliError, Env, Global, emit};
+use crate::domain::Instant;
+use crate::error::Error;
+use crate::projection::{Basis, View, diff};
+use crate::report;
+use crate::workspace::Workspace;
+
+/// Show what changed between two views: per item, added or withdrawn,
+/// status and responsible from → to, progress notes, amendments and
+/// corrections recorded in between, and a summary line.
+///
+/// FROM and TO are each a round name, an instant (RFC 3339, or YYYY-MM-DD
+/// for the end of that day, Dutch time) or `now`. --format md gives text fit
+/// to paste into a letter.
+///
+/// Example: kamerstand diff 2024-najaar 2025-voorjaar
+/// Example: kamerstand diff 2025-voorjaar now --format md
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The earlier side.
+    from: String,
+    /// The later side.
+    to: String,
+    /// Also list items without change.
+    #[arg(long)]
+    all: bool,
+}
+
+/// A side of the diff, parsed as far as possible without the store.
+enum Side {
+    Now,
+    At(Instant),
+    Round(String),
+}
+
+fn parse_side(what: &str, s: &str) -> Side {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("now") {
+        return Side::Now;
+    }
+    // Something that looks like a date or timestamp is an instant; anything
+    // else is a round name, checked once the store is open.
+    let looks_like_time = t.len() >= 10
+        && t.as_bytes().get(4) == Some(&b'-')
+        && t.bytes().take(4).all(|b| b.is_ascii_digit());
+    match Instant::parse(what, t) {
+        Ok(i) if looks_like_time => Side::At(i),
+        _ => Side::Round(t.to_string()),
+    }
+}
+
+fn view<'a>(ws: &'a Workspace, side: &Side) -> Result<View<'a>, CliError> {
+    Ok(match side {
+        Side::Now => View::current(ws.state(), None),
+        Side::At(i) => View::fold(ws.ledger().events(), Basis::AsOf(i.clone()), None)?,
+        Side::Round(name) => {
+            let r = find_round(ws, name)?.clone();
+            View::fold(ws.ledger().events(), Basis::Round(r), None)?
+        }
+    })
+}
+
+pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let from = parse_side("FROM", &a.from);
+    let to = parse_side("TO", &a.to);
+    let ws = g.open(env)?;
+    let vf = view(&ws, &from)?;
+    let vt = view(&ws, &to)?;
+    if vf.state.events > vt.state.events {
+        return Err(CliError::Lib(Error::Rejected(format!(
+            "FROM ({}) is later than TO ({}); give the earlier side first",
+            vf.describe(),
+            vt.describe()
+        ))));
+    }
+    let d = diff::diff(&vf.state, &vt.state, a.all);
+    emit(env, &report::diff(&vf, &vt, &d, g.format))
+}

@@ -1,0 +1,104 @@
+//! `kamerstand round seal | list | digest`: sealed reporting rounds.
+
+use super::view::find_round;
+use super::{CliError, Env, Global, emit, receipt};
+use crate::domain::{Day, EventBody, text};
+use crate::projection::decide;
+use crate::report;
+
+/// Seal, list and publish reporting rounds. A seal is an event that names the
+/// round and the head it closes; its hash is the digest to print in the
+/// progress letter.
+#[derive(Debug, clap::Subcommand)]
+pub enum RoundCommand {
+    Seal(SealArgs),
+    List(ListArgs),
+    Digest(DigestArgs),
+}
+
+/// Seal a reporting round: everything recorded so far belongs to it.
+///
+/// Example: kamerstand round seal 2025-voorjaar --title "Voortgangsbrief mei 2025" --reported-on 2025-05-15
+#[derive(Debug, clap::Args)]
+pub struct SealArgs {
+    /// Unique round name, e.g. 2025-voorjaar.
+    name: String,
+    /// Title, e.g. the progress letter the annex belongs to.
+    #[arg(long, value_name = "TEXT")]
+    title: Option<String>,
+    /// Day the round is reported to parliament, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE")]
+    reported_on: Option<String>,
+}
+
+/// List sealed rounds: name, title, reported-on date, seq, digest, recorded
+/// time.
+///
+/// Example: kamerstand round list
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {}
+
+/// Print the line to publish in a progress letter for a round: programme,
+/// round, seq and digest.
+///
+/// Example: kamerstand round digest 2025-voorjaar
+#[derive(Debug, clap::Args)]
+pub struct DigestArgs {
+    /// The round.
+    name: String,
+}
+
+pub(super) fn run(c: &RoundCommand, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    match c {
+        RoundCommand::Seal(a) => seal(a, g, env),
+        RoundCommand::List(_) => {
+            g.table_or_json()?;
+            let ws = g.open(env)?;
+            emit(env, &report::rounds(ws.state(), g.format))
+        }
+        RoundCommand::Digest(a) => {
+            let ws = g.open(env)?;
+            let r = find_round(&ws, &a.name)?;
+            emit(env, &report::round_digest(ws.state(), r))
+        }
+    }
+}
+
+fn seal(a: &SealArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let name = decide::round_name(&a.name)?;
+    let title = a
+        .title
+        .as_deref()
+        .map(|t| text::short_text("--title", t))
+        .transpose()?;
+    let reported_on = a
+        .reported_on
+        .as_deref()
+        .map(|d| Day::parse("--reported-on", d))
+        .transpose()?;
+    let mut ws = g.open(env)?;
+    let head = ws
+        .ledger()
+        .head()
+        .ok_or_else(|| crate::Error::Rejected("the ledger has no events".into()))?;
+    let reported_on = match reported_on {
+        Some(d) => d,
+        None => ws.today(),
+    };
+    let rec = ws.record(
+        &g.actor,
+        EventBody::RoundSealed {
+            name: name.clone(),
+            title: title.unwrap_or_else(|| name.clone()),
+            reported_on,
+            head_seq: head.seq,
+            head_hash: head.hash,
+        },
+    )?;
+    let line = format!(
+        "sealed round {name} over seq 0–{}; digest to publish:\n{}",
+        head.seq,
+        rec.hash.hex()
+    );
+    receipt(env, g, &ws, &rec, &line)
+}
