@@ -377,12 +377,38 @@ impl Store {
         }
     }
 
-    /// Flushes sled and fsyncs its `db` file.
+    /// Flushes sled, then fsyncs what the flush wrote: the `db` file, and
+    /// the blob files sled writes large pages to (with their directory),
+    /// which its own flush does not make durable either.
     fn sync(&self) -> Result<()> {
+        let started = std::time::SystemTime::now();
         self.db.flush().map_err(sled_err("flushing"))?;
         self.db_file
             .sync_all()
-            .map_err(io(&self.path.join("db"), "fsyncing"))
+            .map_err(io(&self.path.join("db"), "fsyncing"))?;
+        let blobs = self.path.join("blobs");
+        let Ok(entries) = std::fs::read_dir(&blobs) else {
+            return Ok(());
+        };
+        // Blobs are written once and never modified; only the ones this
+        // flush may have written need an fsync. The margin covers coarse
+        // file-system timestamps.
+        let since = started - Duration::from_secs(2);
+        for e in entries.filter_map(std::result::Result::ok) {
+            let recent = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|m| m >= since);
+            if recent {
+                let path = e.path();
+                File::open(&path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io(&path, "fsyncing"))?;
+            }
+        }
+        File::open(&blobs)
+            .and_then(|d| d.sync_all())
+            .map_err(io(&blobs, "fsyncing"))
     }
 
     /// One stored event.

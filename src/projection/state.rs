@@ -503,12 +503,25 @@ impl State {
         v
     }
 
-    /// Finds an item by key or by an unambiguous prefix (4+ hex digits) of
-    /// its id; otherwise explains what exists.
+    /// Finds an item by key (any case), by an unambiguous key prefix of 3+
+    /// characters, or by an unambiguous prefix (4+ hex digits) of its id;
+    /// otherwise explains what exists.
     pub fn resolve(&self, input: &str) -> Result<&ItemState> {
         let t = input.trim();
         if let Some(item) = self.by_key(t) {
             return Ok(item);
+        }
+        let folded = t.to_ascii_lowercase();
+        if folded.len() >= 3 {
+            let mut by_prefix = self
+                .keys
+                .range(folded.clone()..)
+                .take_while(|(k, _)| k.starts_with(&folded));
+            if let (Some((_, id)), None) = (by_prefix.next(), by_prefix.next())
+                && let Some(item) = self.items.get(id)
+            {
+                return Ok(item);
+            }
         }
         let hex: String = t
             .chars()
