@@ -1,0 +1,264 @@
+//! The shared test environment: a store in a temporary directory, one pinned
+//! clock shared by every command run against it (so recorded times and ids
+//! advance across commands as they would in real life, but deterministically),
+//! and helpers that run the CLI in-process or as a separate process.
+
+use kamerstand::domain::{EventId, Timestamp};
+use kamerstand::ledger::{Clock, Head, Ledger, OpenOptions, TestClock};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The actor every test command records under.
+pub const ACTOR: &str = "clerk";
+
+/// A [`TestClock`] shared by all ledgers opened in one test, so that each
+/// command continues where the previous one stopped.
+#[derive(Debug, Clone)]
+pub struct SharedClock(Arc<Mutex<TestClock>>);
+
+impl SharedClock {
+    /// The pinned clock: 2025-01-06T09:00:00Z, one minute per reading.
+    pub fn pinned() -> SharedClock {
+        SharedClock(Arc::new(Mutex::new(TestClock::pinned())))
+    }
+
+    /// Moves the clock to `at`.
+    pub fn set(&self, at: Timestamp) {
+        self.0.lock().unwrap().set(at);
+    }
+}
+
+impl Clock for SharedClock {
+    fn now(&mut self) -> Timestamp {
+        self.0.lock().unwrap().now()
+    }
+
+    fn new_id(&mut self, at: Timestamp) -> EventId {
+        self.0.lock().unwrap().new_id(at)
+    }
+}
+
+/// What a command run produced.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Output {
+    /// Panics with the whole output unless the exit code is `code`.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "expected exit code {code}, got {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Panics unless the command succeeded with nothing on stderr.
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        self.expect_code(0);
+        assert_eq!(self.stderr, "", "unexpected stderr");
+        self
+    }
+
+    /// Parses stdout as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// A temporary directory on tmpfs when there is one (every append fsyncs,
+/// which costs nothing there), else in the system's temp directory.
+pub fn temp_dir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    let builder = {
+        let mut b = tempfile::Builder::new();
+        b.prefix("kamerstand-test-");
+        b
+    };
+    if shm.is_dir()
+        && let Ok(d) = builder.tempdir_in(shm)
+    {
+        return d;
+    }
+    builder.tempdir().unwrap()
+}
+
+/// One test's world: a directory holding the store, and the shared clock.
+#[derive(Debug)]
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+    pub store: PathBuf,
+    pub clock: SharedClock,
+}
+
+impl Default for TestEnv {
+    fn default() -> Self {
+        TestEnv::new()
+    }
+}
+
+impl TestEnv {
+    /// A fresh directory; the store path inside it does not exist yet.
+    pub fn new() -> TestEnv {
+        let dir = temp_dir();
+        let store = dir.path().join("ledger");
+        TestEnv {
+            dir,
+            store,
+            clock: SharedClock::pinned(),
+        }
+    }
+
+    /// A fresh environment with an initialised ledger.
+    pub fn init() -> TestEnv {
+        let env = TestEnv::new();
+        env.run(&["init", "--programme", "NAP", "--title", "Stand van zaken"])
+            .ok();
+        env
+    }
+
+    /// Options for opening the store from a test with the shared clock.
+    pub fn open_options(&self) -> OpenOptions {
+        OpenOptions {
+            wait: Duration::ZERO,
+            clock: Box::new(self.clock.clone()),
+        }
+    }
+
+    /// Runs the CLI in-process against this store: `kamerstand --store S
+    /// ARGS…`, with the shared clock and empty standard input.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_input(args, b"")
+    }
+
+    /// As [`TestEnv::run`], with `input` on standard input.
+    pub fn run_with_input(&self, args: &[&str], input: &[u8]) -> Output {
+        let store = self.store.to_str().unwrap();
+        let mut full = vec!["--store", store];
+        full.extend_from_slice(args);
+        self.run_raw(&full, input)
+    }
+
+    /// Runs the CLI in-process with exactly `args` (after the program name),
+    /// for tests that pass their own `--store`.
+    pub fn run_bare(&self, args: &[&str]) -> Output {
+        self.run_raw(args, b"")
+    }
+
+    fn run_raw(&self, args: &[&str], input: &[u8]) -> Output {
+        let mut full: Vec<&str> = vec!["kamerstand"];
+        // Other tests of this binary spawn processes, and a forked child
+        // holds a copy of every open file until it execs, our lock file
+        // included: for that moment a store closed by one command still
+        // looks in use to the next. Waiting bridges it; nothing else holds
+        // these stores (the lock tests run the binary, which does not wait).
+        if !args.iter().any(|a| a.starts_with("--wait")) {
+            full.push("--wait=10");
+        }
+        full.extend_from_slice(args);
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let mut input = input;
+        let clock = self.clock.clone();
+        let make_clock = move || -> Box<dyn Clock> { Box::new(clock.clone()) };
+        let code = kamerstand::cli::run(
+            full,
+            &mut kamerstand::cli::Env {
+                out: &mut out,
+                err: &mut err,
+                input: &mut input,
+                clock: &make_clock,
+                os_user: Some(ACTOR.to_string()),
+            },
+        );
+        Output {
+            stdout: String::from_utf8(out).unwrap(),
+            stderr: String::from_utf8(err).unwrap(),
+            code,
+        }
+    }
+
+    /// The real binary, set up to run against this store in a separate
+    /// process (stdin closed, stdout and stderr captured).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kamerstand"));
+        c.arg("--store")
+            .arg(&self.store)
+            .args(args)
+            .env("KAMERSTAND_ACTOR", ACTOR)
+            .env_remove("KAMERSTAND_STORE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    /// Runs the real binary to completion.
+    pub fn bin(&self, args: &[&str]) -> Output {
+        let o = self.command(args).output().unwrap();
+        Output {
+            stdout: String::from_utf8(o.stdout).unwrap(),
+            stderr: String::from_utf8(o.stderr).unwrap(),
+            code: o.status.code().unwrap_or(-1),
+        }
+    }
+
+    /// The stored head, read after every command has finished (None when
+    /// there is no store at the path).
+    pub fn head(&self) -> Option<Head> {
+        head_at(&self.store)
+    }
+
+    /// Opens the ledger from the test (it holds the store's lock until dropped).
+    pub fn ledger(&self) -> Ledger {
+        Ledger::open(&self.store, self.open_options()).unwrap()
+    }
+
+    /// The id of the item with `key`, from `item list --format json`.
+    pub fn id_of(&self, key: &str) -> String {
+        let list = self.run(&["--format", "json", "item", "list"]).json();
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == key)
+            .unwrap_or_else(|| panic!("no item {key} in {list}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Adds an item and returns its key as printed in the JSON receipt.
+    pub fn add(&self, args: &[&str]) -> String {
+        let mut full = vec!["--format", "json", "item", "add"];
+        full.extend_from_slice(args);
+        let out = self.run(&full);
+        out.ok();
+        out.json()["item_key"].as_str().unwrap().to_string()
+    }
+}
+
+/// The stored head of the store at `path`, or None when there is no store
+/// there. Opens the store without the head check, so it also reads damaged
+/// stores.
+pub fn head_at(path: &Path) -> Option<Head> {
+    let opts = OpenOptions {
+        wait: Duration::from_secs(5),
+        clock: Box::new(TestClock::pinned()),
+    };
+    match Ledger::open_for_verify(path, opts) {
+        Ok(l) => l.head(),
+        Err(kamerstand::Error::NoStore { .. }) => None,
+        Err(e) => panic!("cannot read the head of {}: {e}", path.display()),
+    }
+}
