@@ -330,6 +330,24 @@ pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyRepor
                 found_at,
             ));
         }
+        if (seq == 0) != matches!(env.body, EventBody::LedgerCreated { .. }) {
+            let brk = mk(
+                BreakKind::OutOfOrder,
+                item,
+                format!(
+                    "a {} event at seq {seq}: ledger_created must be the first event, and only the first",
+                    env.body.kind_name()
+                ),
+                seq,
+            );
+            return Ok(report(
+                next_seq,
+                last_good(next_seq, prev),
+                brk,
+                &seals,
+                found_at,
+            ));
+        }
         match &env.body {
             EventBody::ItemRegistered { key, .. } => {
                 names.0.insert(env.id, key.to_string());
@@ -414,7 +432,11 @@ pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyRepor
     let last = next_seq.checked_sub(1);
     let mismatch = match (head, last) {
         (Ok(None), None) => None,
-        (Ok(Some(h)), Some(l)) if h.seq == l && h.hash == prev => None,
+        (Ok(Some(h)), Some(l))
+            if h.seq == l && h.hash == prev && Some(h.recorded_at) == prev_time =>
+        {
+            None
+        }
         // The head names events past the last one stored: those are missing
         // (the last one removed, or the head pointed past the end).
         (Ok(Some(h)), l) if l.is_none_or(|l| h.seq > l) => {
@@ -439,6 +461,15 @@ pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyRepor
                 "the head names seq {} ({}), but the last event is seq {l}",
                 h.seq,
                 h.hash.short()
+            ),
+        )),
+        (Ok(Some(h)), Some(l)) if h.hash == prev => Some((
+            l,
+            BreakKind::HeadMismatch,
+            format!(
+                "the head's recorded time {} is not the last event's ({})",
+                h.recorded_at,
+                prev_time.map_or("none".into(), |t| t.to_string())
             ),
         )),
         (Ok(Some(h)), l) => Some((

@@ -375,12 +375,27 @@ fn a_removed_last_event_with_a_rewound_head_is_caught_by_the_index() {
     tamper(&env, |raw| {
         let five = raw.event(5);
         raw.remove_event(6);
-        let head = raw.head();
-        let at = i64::from_be_bytes(head[40..48].try_into().unwrap());
+        // A careful forger also gives the head seq 5's recorded time: stored
+        // hash (32) + format (2) + seq (8) + id (16), then an i64 LE.
+        let at = i64::from_le_bytes(five[58..66].try_into().unwrap());
         raw.set_head(5, &five[..32], at);
     });
     // The chain 0..=5 and its head agree; the item index still lists seq 6.
     assert_broken(&env, 6, "index mismatch", Some("34843-79"), 6);
+}
+
+#[test]
+fn a_head_with_another_recorded_time_is_a_head_mismatch() {
+    let env = ledger();
+    tamper(&env, |raw| {
+        let head = raw.head();
+        let at = i64::from_be_bytes(head[40..48].try_into().unwrap());
+        let hash = head[8..40].to_vec();
+        // A head time in the future would push every later recorded time on.
+        raw.set_head(6, &hash, at + 86_400_000_000_000);
+    });
+    assert_broken(&env, 6, "head mismatch", None, 7);
+    assert_refused(&env, "ledger is corrupt at seq 6");
 }
 
 #[test]
