@@ -3,8 +3,9 @@
 //! compared with what the events imply. Stops at the first break and names it.
 
 use super::codec;
+use super::envelope::Envelope;
 use super::store::Store;
-use crate::domain::{EventBody, EventHash, EventId};
+use crate::domain::{EventBody, EventHash, EventId, Timestamp};
 use crate::error::Result;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -175,182 +176,149 @@ impl Names {
     }
 }
 
-/// Verifies the whole store and, if asked, looks for a published digest.
-pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyReport> {
-    let mut names = Names(BTreeMap::new());
-    let mut ids: Vec<EventId> = Vec::new();
-    let mut seals: BTreeMap<String, (String, u64, EventHash)> = BTreeMap::new();
-    let mut found_at = None;
-    let mut expected_index: BTreeSet<(EventId, u64)> = BTreeSet::new();
-    let mut prev = EventHash::GENESIS;
-    let mut prev_time = None;
-    let mut next_seq = 0u64;
-    let report =
-        |checked: u64, head, brk, seals: &BTreeMap<String, (String, u64, EventHash)>, found_at| {
-            VerifyReport {
-                events_checked: checked,
-                head,
-                seals_checked: u64::try_from(seals.len()).unwrap_or(u64::MAX),
-                first_break: Some(brk),
-                digest: digest.map(|d| digest_outcome(d, found_at, seals, checked)),
-            }
-        };
-    let last_good = |n: u64, h: EventHash| (n > 0).then_some(h);
+/// Checks a chain one stored event at a time: seq contiguity, the stored
+/// hash against the bytes, decoding, the envelope's own seq, the `prev` link,
+/// recorded-time order, that only seq 0 creates the ledger, round seals and
+/// correction references. Used by [`verify`] over a store and by the events
+/// importer over a file, before anything is written.
+#[derive(Debug)]
+pub struct ChainChecker {
+    names: Names,
+    ids: Vec<EventId>,
+    seals: BTreeMap<String, (String, u64, EventHash)>,
+    expected_index: BTreeSet<(EventId, u64)>,
+    prev: EventHash,
+    prev_time: Option<Timestamp>,
+    next_seq: u64,
+    digest: Option<DigestCheck>,
+    found_at: Option<u64>,
+}
 
-    for raw in store.scan(0) {
-        let (seq, stored_hash, bytes) = match raw {
-            Ok(r) => r,
-            Err(crate::Error::Corrupt { seq: Some(s), what }) => {
-                let brk = Break {
-                    seq: s,
-                    kind: BreakKind::ContentAltered,
-                    item: None,
-                    detail: what,
-                };
-                return Ok(report(
-                    next_seq,
-                    last_good(next_seq, prev),
-                    brk,
-                    &seals,
-                    found_at,
-                ));
-            }
-            Err(e) => return Err(e),
-        };
-        let mk = |kind, item: Option<EventId>, detail: String, at: u64| Break {
-            seq: at,
+impl fmt::Debug for Names {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Names({})", self.0.len())
+    }
+}
+
+impl ChainChecker {
+    /// A checker for a chain starting at seq 0, looking for `digest` if given.
+    pub fn new(digest: Option<DigestCheck>) -> ChainChecker {
+        ChainChecker {
+            names: Names(BTreeMap::new()),
+            ids: Vec::new(),
+            seals: BTreeMap::new(),
+            expected_index: BTreeSet::new(),
+            prev: EventHash::GENESIS,
+            prev_time: None,
+            next_seq: 0,
+            digest,
+            found_at: None,
+        }
+    }
+
+    /// Events that passed so far.
+    pub fn checked(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Hash and recorded time of the last event that passed.
+    pub fn last(&self) -> Option<(EventHash, Timestamp)> {
+        self.prev_time.map(|t| (self.prev, t))
+    }
+
+    fn brk(&self, seq: u64, kind: BreakKind, item: Option<EventId>, detail: String) -> Break {
+        Break {
+            seq,
             kind,
-            item: names.of(item),
+            item: self.names.of(item),
             detail,
-        };
-        if seq != next_seq {
-            let brk = mk(
+        }
+    }
+
+    /// Checks the next event, stored at key `seq` with `stored` hash.
+    /// Returns the decoded envelope when it is good.
+    pub fn check(
+        &mut self,
+        seq: u64,
+        stored: EventHash,
+        bytes: &[u8],
+    ) -> std::result::Result<Envelope, Break> {
+        let next = self.next_seq;
+        if seq != next {
+            return Err(self.brk(
+                next,
                 BreakKind::EventMissing,
                 None,
-                format!("no event stored at seq {next_seq}; the next stored event is seq {seq}"),
-                next_seq,
-            );
-            return Ok(report(
-                next_seq,
-                last_good(next_seq, prev),
-                brk,
-                &seals,
-                found_at,
+                format!("no event stored at seq {next}; the next stored event is seq {seq}"),
             ));
         }
-        let computed = codec::hash(&bytes);
-        let decoded = codec::decode(&bytes);
+        let computed = codec::hash(bytes);
+        let decoded = codec::decode(bytes);
         let item = decoded.as_ref().ok().and_then(|e| e.body.item(e.id));
-        if computed != stored_hash {
-            let brk = mk(
+        if computed != stored {
+            return Err(self.brk(
+                seq,
                 BreakKind::ContentAltered,
                 item,
+                // Full hashes: short ones can be equal when a late byte differs.
                 format!(
                     "stored bytes hash to {}, the stored hash is {}",
-                    computed.short(),
-                    stored_hash.short()
+                    computed.hex(),
+                    stored.hex()
                 ),
-                seq,
-            );
-            return Ok(report(
-                next_seq,
-                last_good(next_seq, prev),
-                brk,
-                &seals,
-                found_at,
             ));
         }
-        let env = match decoded {
-            Ok(env) => env,
-            Err(e) => {
-                let brk = mk(BreakKind::Undecodable, None, e, seq);
-                return Ok(report(
-                    next_seq,
-                    last_good(next_seq, prev),
-                    brk,
-                    &seals,
-                    found_at,
-                ));
-            }
-        };
+        let env = decoded.map_err(|e| self.brk(seq, BreakKind::Undecodable, None, e))?;
         if env.seq != seq {
-            let brk = mk(
+            return Err(self.brk(
+                seq,
                 BreakKind::OutOfOrder,
                 item,
                 format!("the event stored at seq {seq} says it is seq {}", env.seq),
-                seq,
-            );
-            return Ok(report(
-                next_seq,
-                last_good(next_seq, prev),
-                brk,
-                &seals,
-                found_at,
             ));
         }
-        if env.prev != prev {
-            let brk = mk(
+        if env.prev != self.prev {
+            return Err(self.brk(
+                seq,
                 BreakKind::LinkBroken,
                 item,
                 format!(
                     "prev is {}, but the event before hashes to {}{}",
                     env.prev.short(),
-                    prev.short(),
+                    self.prev.short(),
                     if seq > 0 {
                         format!(" (seq {} or this event was rewritten)", seq - 1)
                     } else {
                         String::new()
                     }
                 ),
-                seq,
-            );
-            return Ok(report(
-                next_seq,
-                last_good(next_seq, prev),
-                brk,
-                &seals,
-                found_at,
             ));
         }
-        if let Some(t) = prev_time.filter(|t| env.recorded_at < *t) {
-            let brk = mk(
+        if let Some(t) = self.prev_time.filter(|t| env.recorded_at < *t) {
+            return Err(self.brk(
+                seq,
                 BreakKind::OutOfOrder,
                 item,
                 format!(
                     "recorded at {}, before the previous event ({t})",
                     env.recorded_at
                 ),
-                seq,
-            );
-            return Ok(report(
-                next_seq,
-                last_good(next_seq, prev),
-                brk,
-                &seals,
-                found_at,
             ));
         }
         if (seq == 0) != matches!(env.body, EventBody::LedgerCreated { .. }) {
-            let brk = mk(
+            return Err(self.brk(
+                seq,
                 BreakKind::OutOfOrder,
                 item,
                 format!(
                     "a {} event at seq {seq}: ledger_created must be the first event, and only the first",
                     env.body.kind_name()
                 ),
-                seq,
-            );
-            return Ok(report(
-                next_seq,
-                last_good(next_seq, prev),
-                brk,
-                &seals,
-                found_at,
             ));
         }
         match &env.body {
             EventBody::ItemRegistered { key, .. } => {
-                names.0.insert(env.id, key.to_string());
+                self.names.0.insert(env.id, key.to_string());
             }
             EventBody::RoundSealed {
                 name,
@@ -358,36 +326,34 @@ pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyRepor
                 head_hash,
                 ..
             } => {
-                if seq == 0 || *head_seq != seq - 1 || *head_hash != prev {
-                    let brk = mk(
+                if seq == 0 || *head_seq != seq - 1 || *head_hash != self.prev {
+                    return Err(self.brk(
+                        seq,
                         BreakKind::SealMismatch,
                         None,
                         format!(
                             "round '{name}' names head seq {head_seq} ({}), but the event before it is seq {} ({})",
                             head_hash.short(),
                             seq.saturating_sub(1),
-                            prev.short()
+                            self.prev.short()
                         ),
-                        seq,
-                    );
-                    return Ok(report(
-                        next_seq,
-                        last_good(next_seq, prev),
-                        brk,
-                        &seals,
-                        found_at,
                     ));
                 }
-                seals.insert(name.to_ascii_lowercase(), (name.clone(), seq, computed));
+                self.seals
+                    .insert(name.to_ascii_lowercase(), (name.clone(), seq, computed));
             }
             EventBody::Corrected {
                 target_seq,
                 target_id,
                 ..
             } => {
-                let at = usize::try_from(*target_seq).ok().and_then(|i| ids.get(i));
-                if *target_seq >= seq || at != Some(target_id) {
-                    let brk = mk(
+                let at = usize::try_from(*target_seq)
+                    .ok()
+                    .and_then(|i| self.ids.get(i))
+                    .copied();
+                if *target_seq >= seq || at != Some(*target_id) {
+                    return Err(self.brk(
+                        seq,
                         BreakKind::BadReference,
                         item,
                         format!(
@@ -398,29 +364,56 @@ pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyRepor
                                 i.hex()
                             ))
                         ),
-                        seq,
-                    );
-                    return Ok(report(
-                        next_seq,
-                        last_good(next_seq, prev),
-                        brk,
-                        &seals,
-                        found_at,
                     ));
                 }
             }
             _ => {}
         }
-        if digest.is_some_and(|d| d.hash == computed) {
-            found_at = Some(seq);
+        if self.digest.as_ref().is_some_and(|d| d.hash == computed) {
+            self.found_at = Some(seq);
         }
-        ids.push(env.id);
+        self.ids.push(env.id);
         if let Some(i) = item {
-            expected_index.insert((i, seq));
+            self.expected_index.insert((i, seq));
         }
-        prev = computed;
-        prev_time = Some(env.recorded_at);
-        next_seq += 1;
+        self.prev = computed;
+        self.prev_time = Some(env.recorded_at);
+        self.next_seq += 1;
+        Ok(env)
+    }
+
+    /// The report so far, with the break found (if any).
+    pub fn report(&self, first_break: Option<Break>) -> VerifyReport {
+        let checked = self.next_seq;
+        VerifyReport {
+            events_checked: checked,
+            head: (checked > 0).then_some(self.prev),
+            seals_checked: u64::try_from(self.seals.len()).unwrap_or(u64::MAX),
+            first_break,
+            digest: self
+                .digest
+                .as_ref()
+                .map(|d| digest_outcome(d, self.found_at, &self.seals, checked)),
+        }
+    }
+}
+
+/// Verifies the whole store and, if asked, looks for a published digest.
+pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyReport> {
+    let mut c = ChainChecker::new(digest.cloned());
+    for raw in store.scan(0) {
+        match raw {
+            Ok((seq, stored, bytes)) => {
+                if let Err(brk) = c.check(seq, stored, &bytes) {
+                    return Ok(c.report(Some(brk)));
+                }
+            }
+            Err(crate::Error::Corrupt { seq: Some(s), what }) => {
+                let brk = c.brk(s, BreakKind::ContentAltered, None, what);
+                return Ok(c.report(Some(brk)));
+            }
+            Err(e) => return Err(e),
+        }
     }
 
     // An unreadable head is reported like a wrong one.
@@ -429,11 +422,11 @@ pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyRepor
         Err(crate::Error::Corrupt { what, .. }) => Err(what),
         Err(e) => return Err(e),
     };
-    let last = next_seq.checked_sub(1);
+    let last = c.next_seq.checked_sub(1);
     let mismatch = match (head, last) {
         (Ok(None), None) => None,
         (Ok(Some(h)), Some(l))
-            if h.seq == l && h.hash == prev && Some(h.recorded_at) == prev_time =>
+            if h.seq == l && h.hash == c.prev && Some(h.recorded_at) == c.prev_time =>
         {
             None
         }
@@ -463,13 +456,13 @@ pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyRepor
                 h.hash.short()
             ),
         )),
-        (Ok(Some(h)), Some(l)) if h.hash == prev => Some((
+        (Ok(Some(h)), Some(l)) if h.hash == c.prev => Some((
             l,
             BreakKind::HeadMismatch,
             format!(
                 "the head's recorded time {} is not the last event's ({})",
                 h.recorded_at,
-                prev_time.map_or("none".into(), |t| t.to_string())
+                c.prev_time.map_or("none".into(), |t| t.to_string())
             ),
         )),
         (Ok(Some(h)), l) => Some((
@@ -479,7 +472,7 @@ pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyRepor
             format!(
                 "the head names hash {}, but the last event hashes to {}",
                 h.hash.hex(),
-                prev.hex()
+                c.prev.hex()
             ),
         )),
         (Ok(None), l) => Some((
@@ -494,55 +487,31 @@ pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyRepor
         )),
     };
     if let Some((at, kind, detail)) = mismatch {
-        let brk = Break {
-            seq: at,
-            kind,
-            item: None,
-            detail,
-        };
-        return Ok(report(
-            next_seq,
-            last_good(next_seq, prev),
-            brk,
-            &seals,
-            found_at,
-        ));
+        return Ok(c.report(Some(c.brk(at, kind, None, detail))));
     }
 
     let mut stored_index: BTreeSet<(EventId, u64)> = BTreeSet::new();
     for entry in store.index_entries() {
         stored_index.insert(entry?);
     }
-    let missing = expected_index
+    let missing = c
+        .expected_index
         .difference(&stored_index)
         .map(|e| (e, "missing from"));
     let extra = stored_index
-        .difference(&expected_index)
+        .difference(&c.expected_index)
         .map(|e| (e, "not expected in"));
     if let Some(((item, seq), what)) = missing.chain(extra).min_by_key(|((_, s), _)| *s) {
-        let brk = Break {
-            seq: *seq,
-            kind: BreakKind::IndexMismatch,
-            item: names.of(Some(*item)),
-            detail: format!(
-                "the entry for item {} at seq {seq} is {what} the item index",
-                item.hex()
-            ),
-        };
-        return Ok(report(
-            next_seq,
-            last_good(next_seq, prev),
-            brk,
-            &seals,
-            found_at,
-        ));
+        let detail = format!(
+            "the entry for item {} at seq {seq} is {what} the item index",
+            item.hex()
+        );
+        return Ok(c.report(Some(c.brk(
+            *seq,
+            BreakKind::IndexMismatch,
+            Some(*item),
+            detail,
+        ))));
     }
-
-    Ok(VerifyReport {
-        events_checked: next_seq,
-        head: last_good(next_seq, prev),
-        seals_checked: u64::try_from(seals.len()).unwrap_or(u64::MAX),
-        first_break: None,
-        digest: digest.map(|d| digest_outcome(d, found_at, &seals, next_seq)),
-    })
+    Ok(c.report(None))
 }
