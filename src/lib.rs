@@ -8,6 +8,7 @@
 
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod ledger;
 
 pub use error::{Error, Result};

@@ -100,4 +100,18 @@ impl Workspace {
         }
         result
     }
+
+    /// Checks a batch exactly as [`Workspace::record_batch`] would, against a
+    /// copy of the state, and returns the events it would append. Writes
+    /// nothing.
+    pub fn dry_run(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
+        let today = self.today();
+        let prepared = self.ledger.prepare(actor, drafts)?;
+        let mut scratch = self.state.clone();
+        for rec in prepared.records() {
+            decide::check(&scratch, &rec.envelope.body, today)?;
+            scratch.apply(rec);
+        }
+        Ok(prepared.records().to_vec())
+    }
 }

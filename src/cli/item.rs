@@ -89,7 +89,6 @@ pub(super) fn run(c: &ItemCommand, g: &Global, env: &mut Env<'_>) -> Result<(), 
         ItemCommand::Add(a) => add(a, g, env),
         ItemCommand::List(a) => {
             let req = a.view.parse()?;
-            g.table_or_json()?;
             let ws = g.open(env)?;
             let view = req.build(&ws)?;
             emit(env, &report::item_list(&view, g.format))

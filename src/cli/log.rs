@@ -23,7 +23,6 @@ pub struct Args {
 
 pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let req = a.view.parse()?;
-    g.table_or_json()?;
     let ws = g.open(env)?;
     let view = req.build(&ws)?;
     let mut events = match &a.item {

@@ -11,6 +11,8 @@ mod correct;
 mod demo;
 mod diff;
 mod error;
+mod export;
+mod import;
 mod init;
 mod item;
 mod log;
@@ -56,9 +58,11 @@ pub struct Cli {
     /// Who is recording (stored in every event). Defaults to the OS user.
     #[arg(long, global = true, env = "KAMERSTAND_ACTOR", value_name = "NAME")]
     actor: Option<String>,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// Output format: table or json; diff also md. For `import` the input
+    /// format (annex, csv, events); for `export` the export format (md,
+    /// html, csv, json, events).
+    #[arg(long, global = true, value_name = "FORMAT")]
+    format: Option<String>,
     /// If another kamerstand process holds the store, wait up to this many
     /// seconds for it instead of failing at once.
     #[arg(
@@ -86,6 +90,8 @@ enum Command {
     #[command(subcommand)]
     Round(round::RoundCommand),
     Diff(diff::Args),
+    Export(export::Args),
+    Import(import::Args),
     Log(log::Args),
     Overview(overview::Args),
     Verify(verify::Args),
@@ -95,6 +101,16 @@ enum Command {
 }
 
 impl Command {
+    /// The values `--format` may take with this command.
+    fn formats(&self) -> &'static [&'static str] {
+        match self {
+            Command::Import(_) => &["annex", "csv", "events"],
+            Command::Export(_) => &["md", "html", "csv", "json", "events"],
+            Command::Diff(_) => &["table", "md", "json"],
+            _ => &["table", "json"],
+        }
+    }
+
     /// True for commands that append events (their refusals say that
     /// nothing was written).
     fn writes(&self) -> bool {
@@ -104,6 +120,7 @@ impl Command {
             | Command::Assign(_)
             | Command::Note(_)
             | Command::Correct(_)
+            | Command::Import(_)
             | Command::BenchGen(_) => true,
             Command::Item(c) => !matches!(c, item::ItemCommand::List(_)),
             Command::Round(c) => matches!(c, round::RoundCommand::Seal(_)),
@@ -112,6 +129,7 @@ impl Command {
             | Command::Overview(_)
             | Command::Verify(_)
             | Command::Diff(_)
+            | Command::Export(_)
             | Command::Demo(_) => false,
         }
     }
@@ -145,6 +163,8 @@ pub(crate) struct Global {
     store: PathBuf,
     actor: String,
     format: Format,
+    /// `--format` as given (lower-cased), for import and export.
+    format_name: Option<String>,
     wait: Duration,
 }
 
@@ -167,22 +187,19 @@ impl Global {
         Ok(Global {
             store: cli.store.clone(),
             actor,
-            format: cli.format,
+            format: match cli
+                .format
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
+                Some("json") => Format::Json,
+                Some("md") => Format::Md,
+                _ => Format::Table,
+            },
+            format_name: cli.format.as_deref().map(str::to_ascii_lowercase),
             wait: Duration::from_secs_f64(cli.wait),
         })
-    }
-
-    /// Refuses `--format md` on commands that have no Markdown form.
-    fn table_or_json(&self) -> Result<(), CliError> {
-        if self.format == Format::Md {
-            return Err(crate::domain::Invalid::new(
-                "--format",
-                "md",
-                "table or json here; md is available for diff",
-            )
-            .into());
-        }
-        Ok(())
     }
 
     fn open(&self, env: &Env<'_>) -> Result<Workspace, CliError> {
@@ -243,6 +260,17 @@ where
 
 fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
     let g = Global::from_cli(cli, env)?;
+    let allowed = cli.command.formats();
+    if let Some(f) = g.format_name.as_deref()
+        && !allowed.contains(&f)
+    {
+        return Err(crate::domain::Invalid::new(
+            "--format",
+            f,
+            format!("one of {} for this command", allowed.join(", ")),
+        )
+        .into());
+    }
     match &cli.command {
         Command::Init(a) => init::run(a, &g, env),
         Command::Item(c) => item::run(c, &g, env),
@@ -253,6 +281,8 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
         Command::Correct(a) => correct::run(a, &g, env),
         Command::Round(c) => round::run(c, &g, env),
         Command::Diff(a) => diff::run(a, &g, env),
+        Command::Export(a) => export::run(a, &g, env),
+        Command::Import(a) => import::run(a, &g, env),
         Command::Log(a) => log::run(a, &g, env),
         Command::Overview(a) => overview::run(a, &g, env),
         Command::Verify(a) => verify::run(a, &g, env),

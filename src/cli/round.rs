@@ -52,7 +52,6 @@ pub(super) fn run(c: &RoundCommand, g: &Global, env: &mut Env<'_>) -> Result<(),
     match c {
         RoundCommand::Seal(a) => seal(a, g, env),
         RoundCommand::List(_) => {
-            g.table_or_json()?;
             let ws = g.open(env)?;
             emit(env, &report::rounds(ws.state(), g.format))
         }

@@ -24,7 +24,6 @@ pub struct Args {
 }
 
 pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
-    g.table_or_json()?;
     let check = match &a.digest {
         Some(hex) => Some(DigestCheck {
             hash: EventHash::from_hex(hex).ok_or_else(|| {

@@ -212,7 +212,18 @@ impl Ledger {
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
         let mut rows = Vec::with_capacity(drafts.len());
         let mut records = Vec::with_capacity(drafts.len());
-        for Draft { id, body } in drafts {
+        for Draft { id, mut body } in drafts {
+            // A seal always names the event just before it; the ledger fills
+            // that in, so a seal drafted in a batch closes the batch so far.
+            if let EventBody::RoundSealed {
+                head_seq,
+                head_hash,
+                ..
+            } = &mut body
+            {
+                *head_seq = seq.saturating_sub(1);
+                *head_hash = prev;
+            }
             let env = Envelope {
                 format: FORMAT_VERSION,
                 seq,
@@ -272,6 +283,43 @@ impl Ledger {
         self.store.append(self.head, &p.rows, new_head)?;
         self.head = Some(new_head);
         Ok(p.records)
+    }
+
+    /// Creates a ledger at `path` holding exactly `events` (canonical bytes
+    /// in seq order), as a backup restore: same seqs, same hashes. The
+    /// caller has checked the chain (see [`verify::ChainChecker`]); this
+    /// re-checks every hash and link and writes all or nothing.
+    pub fn restore(path: &Path, opts: OpenOptions, events: Vec<Vec<u8>>) -> Result<Ledger> {
+        let mut checker = verify::ChainChecker::new(None);
+        let mut rows = Vec::with_capacity(events.len());
+        for (n, bytes) in events.into_iter().enumerate() {
+            let seq = u64::try_from(n).unwrap_or(u64::MAX);
+            let hash = codec::hash(&bytes);
+            let env = checker.check(seq, hash, &bytes).map_err(|b| {
+                Error::Rejected(format!("the events to restore are not a valid chain: {b}"))
+            })?;
+            rows.push(Row {
+                seq,
+                hash,
+                item: env.body.item(env.id),
+                bytes,
+            });
+        }
+        let Some((hash, recorded_at)) = checker.last() else {
+            return Err(Error::Rejected("there are no events to restore".into()));
+        };
+        let head = Head {
+            seq: checker.checked() - 1,
+            hash,
+            recorded_at,
+        };
+        let store = Store::create(path, opts.wait)?;
+        store.append(None, &rows, head)?;
+        Ok(Ledger {
+            store,
+            clock: opts.clock,
+            head: Some(head),
+        })
     }
 
     /// The event at `seq`, hash-checked.

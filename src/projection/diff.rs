@@ -89,15 +89,18 @@ pub fn diff(from: &State, to: &State, all: bool) -> Diff {
     for it in to.sorted_items() {
         let before = exists(from, &it.id);
         let after = exists(to, &it.id);
-        if before.is_none() && after.is_none() && it.registered_seq < boundary {
-            continue; // withdrawn before the interval began
-        }
         let events: Vec<TimelineEntry> = it
             .timeline
             .iter()
             .filter(|e| e.seq >= boundary && !matches!(e.change, Change::Registered { .. }))
             .cloned()
             .collect();
+        // Withdrawn before the interval began and untouched in it. (One
+        // brought back and withdrawn again in between keeps its events.)
+        if before.is_none() && after.is_none() && it.registered_seq < boundary && events.is_empty()
+        {
+            continue;
+        }
         let (status, responsible) = match (before, after) {
             (Some(b), Some(a)) => (
                 (b.status() != a.status())

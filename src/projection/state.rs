@@ -215,6 +215,10 @@ pub struct ItemState {
     /// Active corrections per root seq, in order; the last one applies.
     #[serde(skip)]
     corrections: BTreeMap<u64, Vec<(u64, Replacement)>>,
+    /// For a correction that replaced another, the entry it replaced, so
+    /// that retracting it puts that one back.
+    #[serde(skip)]
+    superseded: BTreeMap<u64, (u64, Replacement)>,
 }
 
 fn in_effect<T>(values: &[Fact<T>], day: Option<Day>) -> Option<&Fact<T>> {
@@ -387,10 +391,13 @@ impl ItemState {
         if target == root {
             list.push((seq, repl.clone()));
         } else if let Some(pos) = list.iter().position(|(s, _)| *s == target) {
-            if repl.retract {
-                list.remove(pos);
+            if !repl.retract {
+                let old = std::mem::replace(&mut list[pos], (seq, repl.clone()));
+                self.superseded.insert(seq, old);
+            } else if let Some(old) = self.superseded.remove(&target) {
+                list[pos] = old;
             } else {
-                list[pos] = (seq, repl.clone());
+                list.remove(pos);
             }
         }
         if let Some(e) = self.timeline.iter_mut().find(|e| e.seq == target) {
@@ -501,6 +508,23 @@ impl State {
         let mut v = self.sorted_items();
         v.retain(|i| i.exists_on(day));
         v
+    }
+
+    /// How many existing items stand in each status now, in legend order
+    /// (slugs the legend lacks come last).
+    pub fn status_counts(&self) -> Vec<(String, usize)> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for it in self.items_on(None) {
+            *counts.entry(it.status().to_string()).or_default() += 1;
+        }
+        let mut out: Vec<(String, usize)> = self
+            .legend()
+            .entries
+            .iter()
+            .map(|e| (e.slug.clone(), counts.remove(&e.slug).unwrap_or(0)))
+            .collect();
+        out.extend(counts);
+        out
     }
 
     /// Finds an item by key (any case), by an unambiguous key prefix of 3+
@@ -620,6 +644,7 @@ impl State {
                     })],
                     original: (text.clone(), citations.clone(), submitters.clone()),
                     corrections: BTreeMap::new(),
+                    superseded: BTreeMap::new(),
                 };
                 self.keys.insert(key.folded(), env.id);
                 self.items.insert(env.id, item);

@@ -126,3 +126,32 @@ impl<'a> View<'a> {
         })
     }
 }
+
+/// Each sealed round with, in legend order, how many items stood in each
+/// status when it was sealed.
+pub type RoundCounts = Vec<(Round, Vec<(String, usize)>)>;
+
+/// Status counts at each sealed round (up to `limit_seq`, if given), from
+/// one fold over the events: for the annex chart.
+pub fn round_counts<I>(events: I, limit_seq: Option<u64>) -> crate::Result<RoundCounts>
+where
+    I: IntoIterator<Item = crate::Result<Recorded>>,
+{
+    let mut state = State::default();
+    let mut out = Vec::new();
+    for rec in events {
+        let rec = rec?;
+        if limit_seq.is_some_and(|l| rec.envelope.seq > l) {
+            break;
+        }
+        let seal = matches!(
+            rec.envelope.body,
+            crate::domain::EventBody::RoundSealed { .. }
+        );
+        state.apply(&rec);
+        if seal && let Some(r) = state.rounds.last() {
+            out.push((r.clone(), state.status_counts()));
+        }
+    }
+    Ok(out)
+}

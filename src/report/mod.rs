@@ -3,6 +3,7 @@
 //! by kind and key, events by seq. The JSON shapes are documented in
 //! `schema/json-output.md`.
 
+pub mod annex;
 pub mod table;
 
 use crate::domain::{EventBody, ItemKind, Legend, Replacement};
@@ -412,12 +413,13 @@ fn summary(state: &State, body: &EventBody) -> String {
         ),
         EventBody::ItemRegistered {
             kind,
+            key,
             text,
             status,
             responsible,
             ..
         } => format!(
-            "{kind} registered, {}, {responsible}: {text}",
+            "{kind} {key} registered, {}, {responsible}: {text}",
             label(&legend, status)
         ),
         EventBody::StatusChanged { status, reason, .. } => {
@@ -621,7 +623,7 @@ pub fn diff(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format) -> String 
                         out.push_str(&format!("> {}\n\n", i.text.replace('\n', " ")));
                     }
                     for line in diff_lines(&legend, i) {
-                        out.push_str(&format!("- {}\n", line.replace('|', "\\|")));
+                        out.push_str(&format!("- {}\n", line.replace('\n', "\n  ")));
                     }
                 }
             }
@@ -637,7 +639,7 @@ pub fn diff(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format) -> String 
             for i in &d.items {
                 out.push_str(&format!("\n{} ({})\n", i.key, i.kind));
                 for line in diff_lines(&legend, i) {
-                    out.push_str(&format!("  {line}\n"));
+                    out.push_str(&format!("  {}\n", line.replace('\n', "\n    ")));
                 }
             }
             out.push_str(&format!("\n{summary_line}\n"));
@@ -728,4 +730,19 @@ pub fn verify(report: &VerifyReport, format: Format) -> String {
         ));
     }
     out
+}
+
+/// One line of an events export: the event as in `log --format json`, plus
+/// its canonical bytes in hex (schema/events-export.md).
+pub fn event_line(state: &State, rec: &Recorded) -> String {
+    let mut v = event_json(state, rec);
+    if let (Value::Object(m), Ok(bytes)) = (&mut v, crate::ledger::codec::encode(&rec.envelope)) {
+        m.insert(
+            "bytes".into(),
+            Value::String(crate::domain::ids::hex(&bytes)),
+        );
+    }
+    let mut s = serde_json::to_string(&v).unwrap_or_default();
+    s.push('\n');
+    s
 }

@@ -1,0 +1,123 @@
+//! `kamerstand export`: the annex (md, html), CSV, the overview as JSON, or
+//! the events (a backup that `import` restores and that
+//! docs/verify_export.py checks without our code).
+
+use super::view::ViewArgs;
+use super::{CliError, Env, Global, emit};
+use crate::domain::Invalid;
+use crate::projection::{Basis, view};
+use crate::report::annex::{self, Lang};
+use crate::report::{self, Format};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Export the overview in the annex layout (md, html), as CSV or JSON, or the
+/// whole event chain (events, JSON Lines). Choose with --format; the view
+/// flags pick the moment, as for `overview`.
+///
+/// Example: kamerstand export --format html --round 2025-voorjaar -o bijlage.html
+/// Example: kamerstand export --format events -o backup.jsonl
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Write to this file instead of standard output (written whole or
+    /// not at all).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Language of labels and headings in md and html.
+    #[arg(long, value_enum, default_value_t = Lang::Nl)]
+    lang: Lang,
+    #[command(flatten)]
+    view: ViewArgs,
+}
+
+pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let req = a.view.parse()?;
+    let format = g.format_name.clone().ok_or_else(|| {
+        Invalid::new(
+            "--format",
+            "(none)",
+            "one of md, html, csv, json, events, e.g. `kamerstand export --format html -o bijlage.html`",
+        )
+    })?;
+    let ws = g.open(env)?;
+    let v = req.build(&ws)?;
+    let text = match format.as_str() {
+        "md" => annex::markdown(&v, a.lang),
+        "html" => {
+            let limit = match &v.basis {
+                Basis::Current => None,
+                _ => v.last_seq(),
+            };
+            let rounds = view::round_counts(ws.ledger().events(), limit)?;
+            annex::html(&v, &rounds, a.lang)
+        }
+        "csv" => {
+            let mut w = ::csv::Writer::from_writer(Vec::new());
+            let mut out = w.write_record(annex::CSV_COLUMNS).map_err(csv_err);
+            for r in annex::csv_records(&v) {
+                out = out.and_then(|()| w.write_record(&r).map_err(csv_err));
+            }
+            out?;
+            let bytes = w.into_inner().map_err(|e| csv_err(e.into_error().into()))?;
+            String::from_utf8(bytes).map_err(|e| crate::Error::storage("writing CSV", e))?
+        }
+        "json" => report::overview(&v, Format::Json),
+        _ => {
+            // events: the chain up to the view (a prefix of a chain is a chain).
+            let last = v.last_seq();
+            let mut s = String::new();
+            for rec in ws.ledger().events() {
+                let rec = rec?;
+                if last.is_none_or(|l| rec.envelope.seq > l) {
+                    break;
+                }
+                s.push_str(&report::event_line(ws.state(), &rec));
+            }
+            s
+        }
+    };
+    match &a.output {
+        None => emit(env, &text),
+        Some(path) => {
+            write_whole(path, text.as_bytes())?;
+            let _ = writeln!(
+                env.err,
+                "wrote {} ({} bytes, {}) to {}",
+                format,
+                text.len(),
+                v.describe(),
+                path.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn csv_err(e: ::csv::Error) -> CliError {
+    CliError::Lib(crate::Error::storage("writing CSV", e))
+}
+
+/// Writes a file whole or not at all: a temporary file beside it, synced,
+/// then renamed over the target.
+fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Invalid::new("-o", &path.display().to_string(), "a file name"))?;
+    let tmp = dir.join(format!(".{name}.kamerstand-tmp"));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(CliError::Lib(crate::Error::storage(
+            format!("writing {}", path.display()),
+            e,
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! `kamerstand import`: an annex, a CSV file or an events export in.
+
+use super::{CliError, Env, Global, emit};
+use crate::domain::{Day, EventBody, Invalid, text};
+use crate::import::{annex, csv, events, plan};
+use crate::ledger::{Draft, Ledger, OpenOptions};
+use crate::projection::decide;
+use crate::report;
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Largest accepted import file.
+const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Import an annex (the tab-separated text copied out of the annex's PDF or
+/// Word table), a CSV file (as `export --format csv` writes) or an events
+/// export (a backup, restored into a new store with the same seqs and
+/// hashes). The format is detected when --format is not given.
+///
+/// An annex or CSV import is one atomic batch: items are matched by key (or
+/// citation, or text); new ones are registered and for known ones only
+/// what changed is recorded. Every anomaly is reported with its line.
+///
+/// Example: kamerstand import bijlage-2025.txt --dry-run
+/// Example: kamerstand import bijlage-2025.txt --effective 2025-05-20 --seal-round 2025-voorjaar
+/// Example: kamerstand --store herstel.db import backup.jsonl
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The file to import, or - for standard input.
+    file: PathBuf,
+    /// Show the events that would be appended and the anomalies; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Seal a reporting round with this name in the same batch.
+    #[arg(long, value_name = "NAME")]
+    seal_round: Option<String>,
+    /// Effective date of the imported changes, YYYY-MM-DD (default: today);
+    /// also the reported-on date of a round sealed with --seal-round.
+    #[arg(long, value_name = "DATE")]
+    effective: Option<String>,
+}
+
+fn read_input(path: &PathBuf, env: &mut Env<'_>) -> Result<String, CliError> {
+    let what = path.display().to_string();
+    let mut buf = Vec::new();
+    let read = if what == "-" {
+        env.input.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut buf)
+    } else {
+        match std::fs::File::open(path) {
+            Ok(f) => f.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut buf),
+            Err(e) => {
+                return Err(
+                    Invalid::new("import file", &what, format!("a readable file ({e})")).into(),
+                );
+            }
+        }
+    };
+    read.map_err(|e| Invalid::new("import file", &what, format!("a readable file ({e})")))?;
+    if u64::try_from(buf.len()).unwrap_or(u64::MAX) > MAX_IMPORT_BYTES {
+        return Err(Invalid::new(
+            "import file",
+            &what,
+            format!("at most {} MiB", MAX_IMPORT_BYTES / 1024 / 1024),
+        )
+        .into());
+    }
+    String::from_utf8(buf).map_err(|e| {
+        Invalid::new(
+            "import file",
+            &what,
+            format!("UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()),
+        )
+        .into()
+    })
+}
+
+pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let eff = a
+        .effective
+        .as_deref()
+        .map(|d| Day::parse("--effective", d))
+        .transpose()?;
+    let round = a
+        .seal_round
+        .as_deref()
+        .map(decide::round_name)
+        .transpose()?;
+    let input = read_input(&a.file, env)?;
+    let format = match g.format_name.as_deref() {
+        Some(f) => f.to_string(),
+        None if events::looks_like_events(&input) => "events".into(),
+        None if csv::looks_like_csv(&input) => "csv".into(),
+        None if annex::looks_like_annex(&input) => "annex".into(),
+        None => {
+            return Err(Invalid::new(
+                "import file",
+                &a.file.display().to_string(),
+                "an annex (a table with a 'Verantwoordelijk' header and Moties/Toezeggingen sections), a CSV file with a kind,text,… header, or an events export; or say which with --format annex|csv|events",
+            )
+            .into());
+        }
+    };
+    if format == "events" {
+        return restore(a, g, env, &input);
+    }
+    let mut ws = g.open(env)?;
+    let legend = ws.state().legend();
+    let (rows, mut anomalies) = if format == "csv" {
+        csv::read(&input, &legend)?
+    } else {
+        let doc = annex::parse(&input, &legend);
+        let rows = doc
+            .rows
+            .iter()
+            .map(|r| plan::ImportRow {
+                line: r.line,
+                kind: r.kind,
+                key: None,
+                text: r.text.clone(),
+                submitters: r.submitters.clone(),
+                citations: r.citations.clone(),
+                status: r.status.clone(),
+                responsible: r.responsible.clone(),
+                progress: r.progress.clone(),
+                progress_citations: r.progress_citations.clone(),
+                progress_effective: None,
+                effective: None,
+            })
+            .collect();
+        (rows, doc.anomalies)
+    };
+    let effective = match eff {
+        Some(d) => d,
+        None => ws.today(),
+    };
+    let mut p = {
+        let mut ids = Vec::new();
+        let n = rows.len() * 3 + 1;
+        for _ in 0..n {
+            ids.push(ws.new_id());
+        }
+        let mut it = ids.into_iter();
+        let mut next = || it.next().unwrap_or(crate::domain::EventId([0; 16]));
+        plan::plan(ws.state(), &rows, effective, &mut next)
+    };
+    if let Some(name) = &round {
+        let id = ws.new_id();
+        p.drafts.push(Draft {
+            id,
+            body: EventBody::RoundSealed {
+                name: name.clone(),
+                title: text::short_text("--seal-round", name)?,
+                reported_on: effective,
+                // Filled in by the ledger: the event before the seal.
+                head_seq: 0,
+                head_hash: crate::domain::EventHash::GENESIS,
+            },
+        });
+    }
+    anomalies.extend(p.anomalies.iter().cloned());
+    anomalies.sort_by_key(|x| x.line);
+    let records = if a.dry_run {
+        ws.dry_run(&g.actor, p.drafts.clone())?
+    } else {
+        ws.record_batch(&g.actor, p.drafts.clone())?
+    };
+    let mut out = format!(
+        "{} {} ({format}): {} rows; {} items added, {} changed, {} unchanged\n",
+        if a.dry_run { "dry run of" } else { "imported" },
+        a.file.display(),
+        rows.len(),
+        p.added,
+        p.changed,
+        p.unchanged
+    );
+    if !p.not_in_file.is_empty() {
+        let _ = writeln!(
+            out,
+            "in the ledger but not in the file (left as they are): {}",
+            p.not_in_file.join(", ")
+        );
+    }
+    if anomalies.is_empty() {
+        out.push_str("no anomalies\n");
+    } else {
+        let _ = writeln!(out, "{} anomalies:", anomalies.len());
+        // One line per input line, its findings joined.
+        let mut by_line: Vec<(usize, Vec<&str>)> = Vec::new();
+        for x in &anomalies {
+            match by_line.last_mut() {
+                Some((l, msgs)) if *l == x.line => msgs.push(&x.message),
+                _ => by_line.push((x.line, vec![&x.message])),
+            }
+        }
+        for (line, msgs) in by_line {
+            let _ = writeln!(out, "  line {line}: {}", msgs.join("; "));
+        }
+    }
+    match (records.first(), records.last()) {
+        (Some(f), Some(l)) => {
+            let _ = writeln!(
+                out,
+                "{} {} events (seq {}–{}){}",
+                if a.dry_run {
+                    "would append"
+                } else {
+                    "appended"
+                },
+                records.len(),
+                f.envelope.seq,
+                l.envelope.seq,
+                if a.dry_run {
+                    String::new()
+                } else {
+                    format!(", head {}", l.hash.hex())
+                }
+            );
+            if a.dry_run {
+                let view = crate::projection::View::current(ws.state(), None);
+                out.push('\n');
+                out.push_str(&report::log(&view, &records, report::Format::Table));
+            }
+        }
+        _ => out.push_str("nothing to record: the ledger already says what the file says\n"),
+    }
+    emit(env, &out)
+}
+
+fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), CliError> {
+    if a.seal_round.is_some() || a.effective.is_some() {
+        return Err(Invalid::new(
+            "--seal-round/--effective",
+            "given",
+            "no such option with an events import: it restores the chain as it was",
+        )
+        .into());
+    }
+    let bytes = events::read(input)?;
+    let n = bytes.len();
+    if a.dry_run {
+        return emit(
+            env,
+            &format!(
+                "dry run: {n} events checked; they would be restored into {}\n",
+                g.store.display()
+            ),
+        );
+    }
+    if g.store.exists() {
+        return Err(crate::Error::Rejected(format!(
+            "an events import restores a whole ledger into a new store, and {} already exists; give a new path with --store",
+            g.store.display()
+        ))
+        .into());
+    }
+    let ledger = Ledger::restore(
+        &g.store,
+        OpenOptions {
+            wait: g.wait,
+            clock: (env.clock)(),
+        },
+        bytes,
+    )?;
+    let head = ledger.head().map(|h| h.hash.hex()).unwrap_or_default();
+    emit(
+        env,
+        &format!(
+            "restored {n} events into {}; head {head}\n",
+            g.store.display()
+        ),
+    )
+}
