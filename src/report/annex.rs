@@ -253,9 +253,22 @@ fn colour(e: Option<&LegendEntry>) -> String {
         .unwrap_or_else(|| "#9e9e9e".into())
 }
 
-fn paragraphs(s: &str) -> String {
-    s.split("\n\n")
-        .map(|p| format!("<p>{}</p>", esc(p.trim()).replace('\n', "<br>")))
+/// Paragraphs of a progress text, with the footnote markers at the end of
+/// the last one.
+fn paragraphs(s: &str, markers: &str) -> String {
+    let parts: Vec<&str> = s.split("\n\n").collect();
+    let last = parts.len().saturating_sub(1);
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let sup = if i == last && !markers.is_empty() {
+                format!("<sup>{}</sup>", esc(markers))
+            } else {
+                String::new()
+            };
+            format!("<p>{}{sup}</p>", esc(p.trim()).replace('\n', "<br>"))
+        })
         .collect()
 }
 
@@ -270,7 +283,7 @@ table{width:100%;border-collapse:collapse;table-layout:fixed}
 th{background:#154273;color:#fff;text-align:left;padding:5px 6px;font-weight:600}
 td{border-bottom:1px solid #c8d3e0;padding:5px 6px;vertical-align:top}
 td p{margin:0 0 .5em}td p:last-child{margin:0}
-col.item{width:38%}col.status{width:15%}col.resp{width:11%}col.prog{width:36%}
+col.item{width:36%}col.status{width:15%}col.resp{width:14%}col.prog{width:35%}
 .key{font-weight:600;color:#154273;display:block}.missing{color:#888;font-style:italic}
 sup{font-size:.7em;color:#154273}
 ol.fn{font-size:8.5pt;padding-left:2em}
@@ -374,12 +387,7 @@ pub fn html(view: &View<'_>, rounds: &RoundCounts, lang: Lang) -> String {
         );
     }
     out.push_str("</ul>\n");
-    let _ = writeln!(
-        out,
-        "<h2>{}</h2>{}",
-        w.chart,
-        chart(&legend, rounds, lang)
-    );
+    let _ = writeln!(out, "<h2>{}</h2>{}", w.chart, chart(&legend, rounds, lang));
     for (kind, heading, col) in [
         (ItemKind::Motie, w.motions, w.motion),
         (ItemKind::Toezegging, w.commitments, w.commitment),
@@ -403,14 +411,16 @@ pub fn html(view: &View<'_>, rounds: &RoundCounts, lang: Lang) -> String {
             };
             let _ = writeln!(
                 out,
-                "<tr><td><span class=\"key\">{}</span>{text}<sup>{}</sup></td><td><span class=\"dot\" style=\"background:{}\"></span>{}</td><td>{}</td><td>{}<sup>{}</sup></td></tr>",
+                "<tr><td><span class=\"key\">{}</span>{text}<sup>{}</sup></td><td><span class=\"dot\" style=\"background:{}\"></span>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(r.item.key.as_str()),
                 esc(&markers(&r.item_notes)),
                 colour(r.status),
                 esc(r.status.map_or(r.slug.as_str(), |e| label(e, lang))),
                 esc(&r.item.responsible_at(view.effective).to_string()),
-                paragraphs(r.progress.as_deref().unwrap_or("")),
-                esc(&markers(&r.progress_notes))
+                paragraphs(
+                    r.progress.as_deref().unwrap_or(""),
+                    &markers(&r.progress_notes)
+                )
             );
         }
         out.push_str("</tbody></table>\n");
