@@ -41,41 +41,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     })?;
     let ws = g.open(env)?;
     let v = req.build(&ws)?;
-    let text = match format.as_str() {
-        "md" => annex::markdown(&v, a.lang),
-        "html" => {
-            let limit = match &v.basis {
-                Basis::Current => None,
-                _ => v.last_seq(),
-            };
-            let rounds = view::round_counts(ws.ledger().events(), limit)?;
-            annex::html(&v, &rounds, a.lang)
-        }
-        "csv" => {
-            let mut w = ::csv::Writer::from_writer(Vec::new());
-            let mut out = w.write_record(annex::CSV_COLUMNS).map_err(csv_err);
-            for r in annex::csv_records(&v) {
-                out = out.and_then(|()| w.write_record(&r).map_err(csv_err));
-            }
-            out?;
-            let bytes = w.into_inner().map_err(|e| csv_err(e.into_error().into()))?;
-            String::from_utf8(bytes).map_err(|e| crate::Error::storage("writing CSV", e))?
-        }
-        "json" => report::overview(&v, Format::Json),
-        _ => {
-            // events: the chain up to the view (a prefix of a chain is a chain).
-            let last = v.last_seq();
-            let mut s = String::new();
-            for rec in ws.ledger().events() {
-                let rec = rec?;
-                if last.is_none_or(|l| rec.envelope.seq > l) {
-                    break;
-                }
-                s.push_str(&report::event_line(ws.state(), &rec));
-            }
-            s
-        }
-    };
+    let text = render(&ws, &v, &format, a.lang)?;
     match &a.output {
         None => emit(env, &text),
         Some(path) => {
@@ -120,4 +86,48 @@ fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+/// The export of `view` in `format` (md, html, csv, json or events).
+pub(super) fn render(
+    ws: &crate::workspace::Workspace,
+    v: &crate::projection::View<'_>,
+    format: &str,
+    lang: Lang,
+) -> Result<String, CliError> {
+    Ok(match format {
+        "md" => annex::markdown(v, lang),
+        "html" => {
+            let limit = match &v.basis {
+                Basis::Current => None,
+                _ => v.last_seq(),
+            };
+            let rounds = view::round_counts(ws.ledger().events(), limit)?;
+            annex::html(v, &rounds, lang)
+        }
+        "csv" => {
+            let mut w = ::csv::Writer::from_writer(Vec::new());
+            let mut out = w.write_record(annex::CSV_COLUMNS).map_err(csv_err);
+            for r in annex::csv_records(v) {
+                out = out.and_then(|()| w.write_record(&r).map_err(csv_err));
+            }
+            out?;
+            let bytes = w.into_inner().map_err(|e| csv_err(e.into_error().into()))?;
+            String::from_utf8(bytes).map_err(|e| crate::Error::storage("writing CSV", e))?
+        }
+        "json" => report::overview(v, Format::Json),
+        _ => {
+            // events: the chain up to the view (a prefix of a chain is a chain).
+            let last = v.last_seq();
+            let mut s = String::new();
+            for rec in ws.ledger().events() {
+                let rec = rec?;
+                if last.is_none_or(|l| rec.envelope.seq > l) {
+                    break;
+                }
+                s.push_str(&report::event_line(ws.state(), &rec));
+            }
+            s
+        }
+    })
 }

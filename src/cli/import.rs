@@ -105,11 +105,52 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         return restore(a, g, env, &input);
     }
     let mut ws = g.open(env)?;
+    let effective = match eff {
+        Some(d) => d,
+        None => ws.today(),
+    };
+    let name = a.file.display().to_string();
+    let out = import_text(
+        &mut ws,
+        &g.actor,
+        &Source {
+            name: &name,
+            text: &input,
+            format: &format,
+        },
+        effective,
+        round,
+        a.dry_run,
+    )?;
+    emit(env, &out)
+}
+
+/// An import's input.
+pub(super) struct Source<'a> {
+    /// File name, for messages.
+    pub name: &'a str,
+    /// The text.
+    pub text: &'a str,
+    /// "annex" or "csv".
+    pub format: &'a str,
+}
+
+/// Plans, checks and (unless `dry_run`) records an annex or CSV import as
+/// one batch; returns the report to print.
+pub(super) fn import_text(
+    ws: &mut crate::workspace::Workspace,
+    actor: &str,
+    src: &Source<'_>,
+    effective: Day,
+    round: Option<String>,
+    dry_run: bool,
+) -> Result<String, CliError> {
+    let format = src.format;
     let legend = ws.state().legend();
     let (rows, mut anomalies) = if format == "csv" {
-        csv::read(&input, &legend)?
+        csv::read(src.text, &legend)?
     } else {
-        let doc = annex::parse(&input, &legend);
+        let doc = annex::parse(src.text, &legend);
         let rows = doc
             .rows
             .iter()
@@ -130,20 +171,12 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             .collect();
         (rows, doc.anomalies)
     };
-    let effective = match eff {
-        Some(d) => d,
-        None => ws.today(),
-    };
-    let mut p = {
-        let mut ids = Vec::new();
-        let n = rows.len() * 3 + 1;
-        for _ in 0..n {
-            ids.push(ws.new_id());
-        }
-        let mut it = ids.into_iter();
-        let mut next = || it.next().unwrap_or(crate::domain::EventId([0; 16]));
-        plan::plan(ws.state(), &rows, effective, &mut next)
-    };
+    // At most two events per new row and three per known one; ids are
+    // drawn up front because planning borrows the state.
+    let ids: Vec<crate::domain::EventId> = (0..rows.len() * 3).map(|_| ws.new_id()).collect();
+    let mut ids = ids.into_iter();
+    let mut next = || ids.next().unwrap_or(crate::domain::EventId([0; 16]));
+    let mut p = plan::plan(ws.state(), &rows, effective, &mut next);
     if let Some(name) = &round {
         let id = ws.new_id();
         p.drafts.push(Draft {
@@ -160,15 +193,15 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     }
     anomalies.extend(p.anomalies.iter().cloned());
     anomalies.sort_by_key(|x| x.line);
-    let records = if a.dry_run {
-        ws.dry_run(&g.actor, p.drafts.clone())?
+    let records = if dry_run {
+        ws.dry_run(actor, p.drafts.clone())?
     } else {
-        ws.record_batch(&g.actor, p.drafts.clone())?
+        ws.record_batch(actor, p.drafts.clone())?
     };
     let mut out = format!(
         "{} {} ({format}): {} rows; {} items added, {} changed, {} unchanged\n",
-        if a.dry_run { "dry run of" } else { "imported" },
-        a.file.display(),
+        if dry_run { "dry run of" } else { "imported" },
+        src.name,
         rows.len(),
         p.added,
         p.changed,
@@ -202,21 +235,17 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             let _ = writeln!(
                 out,
                 "{} {} events (seq {}–{}){}",
-                if a.dry_run {
-                    "would append"
-                } else {
-                    "appended"
-                },
+                if dry_run { "would append" } else { "appended" },
                 records.len(),
                 f.envelope.seq,
                 l.envelope.seq,
-                if a.dry_run {
+                if dry_run {
                     String::new()
                 } else {
                     format!(", head {}", l.hash.hex())
                 }
             );
-            if a.dry_run {
+            if dry_run {
                 let view = crate::projection::View::current(ws.state(), None);
                 out.push('\n');
                 out.push_str(&report::log(&view, &records, report::Format::Table));
@@ -224,7 +253,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         }
         _ => out.push_str("nothing to record: the ledger already says what the file says\n"),
     }
-    emit(env, &out)
+    Ok(out)
 }
 
 fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), CliError> {

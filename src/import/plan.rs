@@ -134,7 +134,7 @@ pub fn plan(
             p.anomalies.push(Anomaly {
                 line: row.line,
                 message: format!(
-                    "row without item text or citation: registered as new item {key}; a later import cannot match it (give it a key in a CSV import, or its text)"
+                    "registered as new item {key}; without text or citation a later import can match it only by the same progress text or by its place among such rows"
                 ),
             });
         }

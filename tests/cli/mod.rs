@@ -759,7 +759,7 @@ fn log_filters_by_item_and_limit() {
     assert_eq!(rows.len(), 3, "{}", table.stdout);
     assert!(rows[0].starts_with("seq "));
     assert!(rows[1].starts_with("3 "));
-    assert!(rows[1].contains("toezegging registered, Doorlopend gedurende uitvoering"));
+    assert!(rows[1].contains("toezegging T1 registered, Doorlopend gedurende uitvoering"));
     assert!(rows[2].starts_with("7 "));
     assert!(rows[2].contains("2024-06-20"));
     assert!(rows[2].contains("note: De brief is verstuurd."));
@@ -1029,11 +1029,41 @@ fn demo_builds_shows_and_verifies() {
     let env = TestEnv::new();
     let out = env.run(&["demo"]);
     out.ok();
-    // The overview, an item's timeline and a good verification.
+    // Two annexes imported as rounds, the overview, an item's timeline with
+    // a correction, the diff, the exports and a good verification.
+    assert!(
+        out.stdout
+            .contains("imported bijlage-2024.txt (annex): 9 rows; 9 items added"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("imported bijlage-2025.txt (annex): 10 rows; 1 items added, 9 changed"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("\nMoties\n"), "{}", out.stdout);
     assert!(out.stdout.contains("\nToezeggingen\n"), "{}", out.stdout);
-    assert!(out.stdout.contains("36410-41"));
+    assert!(out.stdout.contains("39104-38"));
     assert!(out.stdout.contains("\nTimeline\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("[corrected by seq "), "{}", out.stdout);
+    assert!(out.stdout.contains("2024-najaar") && out.stdout.contains("2025-voorjaar"));
+    assert!(
+        out.stdout.contains("1 added, 0 withdrawn"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("--format html -o bijlage-2025-voorjaar.html")
+    );
+    assert!(
+        out.stdout
+            .contains("found: round '2024-najaar' is sealed at seq 19"),
+        "{}",
+        out.stdout
+    );
     assert!(
         out.stdout
             .lines()
