@@ -46,7 +46,7 @@ pub fn decode(bytes: &[u8]) -> Result<Envelope, String> {
     }
     let (env, read): (Envelope, usize) =
         bincode::serde::decode_from_slice(bytes, CONFIG.with_limit::<MAX_ENVELOPE_BYTES>())
-            .map_err(|e| e.to_string())?;
+            .map_err(describe)?;
     if read != bytes.len() {
         return Err(format!(
             "{} trailing bytes after the envelope",
@@ -54,6 +54,16 @@ pub fn decode(bytes: &[u8]) -> Result<Envelope, String> {
         ));
     }
     Ok(env)
+}
+
+/// A decoding error in words: the text of our own checks (dates, codes) as
+/// it is, bincode's own errors as bincode says them.
+fn describe(e: bincode::error::DecodeError) -> String {
+    match e {
+        bincode::error::DecodeError::OtherString(s) => s,
+        bincode::error::DecodeError::Other(s) => s.to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// `SHA-256(tag ‖ canonical bytes)` for the format version in the bytes.
