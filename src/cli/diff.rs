@@ -32,8 +32,14 @@ pub struct Args {
 /// A side of the diff, parsed as far as possible without the store.
 enum Side {
     Now,
-    At(Instant),
+    At(Dated),
     Round(String),
+}
+
+/// An instant with the text it was given as (a round might have that name).
+struct Dated {
+    at: Instant,
+    input: String,
 }
 
 fn parse_side(what: &str, s: &str) -> Side {
@@ -47,7 +53,10 @@ fn parse_side(what: &str, s: &str) -> Side {
         && t.as_bytes().get(4) == Some(&b'-')
         && t.bytes().take(4).all(|b| b.is_ascii_digit());
     match Instant::parse(what, t) {
-        Ok(i) if looks_like_time => Side::At(i),
+        Ok(at) if looks_like_time => Side::At(Dated {
+            at,
+            input: t.to_string(),
+        }),
         _ => Side::Round(t.to_string()),
     }
 }
@@ -55,7 +64,13 @@ fn parse_side(what: &str, s: &str) -> Side {
 fn view<'a>(ws: &'a Workspace, side: &Side) -> Result<View<'a>, CliError> {
     Ok(match side {
         Side::Now => View::current(ws.state(), None),
-        Side::At(i) => View::fold(ws.ledger().events(), Basis::AsOf(i.clone()), None)?,
+        // A round may be named like a date; its name wins.
+        Side::At(i) if ws.state().round(&i.input).is_some() => View::fold(
+            ws.ledger().events(),
+            Basis::Round(find_round(ws, &i.input)?.clone()),
+            None,
+        )?,
+        Side::At(i) => View::fold(ws.ledger().events(), Basis::AsOf(i.at.clone()), None)?,
         Side::Round(name) => {
             let r = find_round(ws, name)?.clone();
             View::fold(ws.ledger().events(), Basis::Round(r), None)?

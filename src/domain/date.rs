@@ -177,8 +177,15 @@ impl Instant {
     /// of that day in Dutch local time (Europe/Amsterdam, CET/CEST).
     pub fn parse(what: &str, s: &str) -> Result<Instant, Invalid> {
         let t = s.trim();
+        let expected = "an RFC 3339 timestamp such as 2025-05-01T14:00:00+02:00 or 2025-05-01T12:00:00Z, or a date YYYY-MM-DD (end of that day, Dutch time)";
         if t.len() == 10 {
-            let day = Day::parse(what, t)?;
+            let day = Day::parse(what, t).map_err(|e| {
+                if e.expected.contains("calendar") {
+                    e
+                } else {
+                    Invalid::new(what, s, expected)
+                }
+            })?;
             let next = day.plus_days(1);
             let offset = amsterdam_offset_at_midnight(next);
             let midnight_utc = next.0.midnight().assume_utc() - time::Duration::hours(offset);
@@ -193,13 +200,7 @@ impl Instant {
             });
         }
         let dt = OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-            .map_err(|_| {
-                Invalid::new(
-                    what,
-                    s,
-                    "an RFC 3339 timestamp such as 2025-05-01T14:00:00+02:00 or 2025-05-01T12:00:00Z, or a date YYYY-MM-DD (end of that day, Dutch time)",
-                )
-            })?;
+            .map_err(|_| Invalid::new(what, s, expected))?;
         let at = Timestamp::from_datetime(dt);
         Ok(Instant {
             at,

@@ -329,7 +329,14 @@ fn check_correction(
             .map(|f| f.effective)
             .or(parties.map(|f| f.effective))
             .or(note.map(|n| n.effective));
-        let changes = it.replacement_of(root).is_some_and(|c| c.retract)
+        // A correction of a correction replaces that one whole: it changes
+        // something unless it says exactly what the one it replaces says.
+        let replaces_other = target_seq != root
+            && it.entry(target_seq).is_some_and(
+                |e| !matches!(&e.change, Change::Corrected { replacement, .. } if replacement == r),
+            );
+        let changes = replaces_other
+            || it.replacement_of(root).is_some_and(|c| c.retract)
             || r.status
                 .as_ref()
                 .is_some_and(|s| status.is_none_or(|f| &f.value != s))

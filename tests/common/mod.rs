@@ -262,3 +262,38 @@ pub fn head_at(path: &Path) -> Option<Head> {
         Err(e) => panic!("cannot read the head of {}: {e}", path.display()),
     }
 }
+
+impl TestEnv {
+    /// Runs `--format json ARGS…`, requires success and returns the parsed
+    /// output.
+    #[track_caller]
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut full = vec!["--format", "json"];
+        full.extend_from_slice(args);
+        let out = self.run(&full);
+        out.ok();
+        out.json()
+    }
+
+    /// Moves the shared clock to an RFC 3339 instant.
+    pub fn set_clock(&self, rfc3339: &str) {
+        let at = kamerstand::domain::Instant::parse("clock", rfc3339).unwrap();
+        self.clock.set(at.at);
+    }
+
+    /// As [`TestEnv::run`], with arguments built at run time.
+    pub fn run_owned(&self, args: &[String]) -> Output {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(&args)
+    }
+}
+
+/// A JSON document without its `view` member: what two views of the same
+/// events must agree on, whatever they call themselves.
+pub fn without_view(v: &serde_json::Value) -> serde_json::Value {
+    let mut v = v.clone();
+    if let Some(m) = v.as_object_mut() {
+        m.remove("view");
+    }
+    v
+}

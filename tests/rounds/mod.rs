@@ -1,0 +1,524 @@
+//! Sealed reporting rounds and diffs on a fixed history: unique round names,
+//! `round list` and `round digest`, `--round` on every read command equal to
+//! `--as-of` just after the seal and unchanged by later updates and
+//! corrections, and `diff` between rounds, instants, dates and now in table,
+//! Markdown and JSON.
+
+use crate::common::{TestEnv, without_view};
+use serde_json::{Value, json};
+
+const SPRING: &str = "2025-voorjaar";
+const AUTUMN: &str = "2025-najaar";
+
+/// Before the first round (recorded 2025-02-03): M1 (seq 1), T1 (2), T2 (3)
+/// registered, a note on M1 (4); round 2025-voorjaar sealed (5).
+/// Between the rounds (recorded 2025-05-05): M1 vertraagd (6), T1 to "MOCW
+/// en SOCW" (7), a note on T1 (8), M2 registered (9), the note on M1
+/// corrected (10); round 2025-najaar sealed (11).
+/// After (recorded 2025-06-02): M1 invulling (12), M1's registration status
+/// corrected (13), a note on M2 (14).
+fn ledger() -> TestEnv {
+    let env = TestEnv::init();
+    env.set_clock("2025-02-03T10:00:00Z");
+    let add = |key: &str, kind: &str, status: &str, parties: &str| {
+        env.json(&[
+            "item",
+            "add",
+            "--kind",
+            kind,
+            "--key",
+            key,
+            "--text",
+            &format!("Tekst van {key}."),
+            "--status",
+            status,
+            "--responsible",
+            parties,
+            "--effective",
+            "2025-01-10",
+        ])
+    };
+    add("M1", "motie", "in-uitvoering", "SOCW");
+    add("T1", "toezegging", "niet-begonnen", "SVWS");
+    add("T2", "toezegging", "doorlopend", "MJenV");
+    env.json(&["note", "M1", "Eerste stand.", "--effective", "2025-01-31"]);
+    let seal = env.json(&[
+        "round",
+        "seal",
+        SPRING,
+        "--title",
+        "Voortgangsbrief voorjaar 2025",
+        "--reported-on",
+        "2025-02-10",
+    ]);
+    assert_eq!(seal["seq"], 5);
+
+    env.set_clock("2025-05-05T10:00:00Z");
+    env.json(&["status", "M1", "vertraagd", "--effective", "2025-05-01"]);
+    env.json(&["assign", "T1", "MOCW en SOCW", "--effective", "2025-05-01"]);
+    env.json(&[
+        "note",
+        "T1",
+        "Brief in voorbereiding.",
+        "--effective",
+        "2025-05-02",
+    ]);
+    add("M2", "motie", "in-uitvoering", "SOCW");
+    env.json(&[
+        "correct",
+        "4",
+        "--note",
+        "Eerste stand, verbeterd.",
+        "--reason",
+        "typefout",
+    ]);
+    let seal = env.json(&["round", "seal", AUTUMN, "--reported-on", "2025-05-20"]);
+    assert_eq!(seal["seq"], 11);
+
+    env.set_clock("2025-06-02T10:00:00Z");
+    env.json(&["status", "M1", "invulling"]);
+    env.json(&[
+        "correct",
+        "1",
+        "--status",
+        "doorlopend",
+        "--reason",
+        "verkeerd overgenomen",
+    ]);
+    let last = env.json(&[
+        "note",
+        "M2",
+        "Gestart in juni.",
+        "--effective",
+        "2025-06-01",
+    ]);
+    assert_eq!(last["seq"], 14);
+    env
+}
+
+fn round<'a>(list: &'a Value, name: &str) -> &'a Value {
+    list["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no round {name} in {list}"))
+}
+
+fn is_hex64(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+#[test]
+fn a_round_name_is_sealed_once_in_any_case() {
+    let env = ledger();
+    let head = env.head();
+    for name in [SPRING, "2025-VOORJAAR", " 2025-Najaar "] {
+        let out = env.run(&["round", "seal", name]);
+        out.expect_code(2);
+        assert!(
+            out.stderr.contains("was already sealed at seq"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("Nothing was written"), "{}", out.stderr);
+    }
+    for bad in ["", "_voorjaar", "met spatie", "ronde/1"] {
+        let out = env.run(&["round", "seal", bad]);
+        out.expect_code(2);
+        assert!(out.stderr.contains("round name"), "{bad:?}: {}", out.stderr);
+    }
+    assert_eq!(env.head(), head);
+    // A new name is fine.
+    assert_eq!(env.json(&["round", "seal", "2026-voorjaar"])["seq"], 15);
+}
+
+#[test]
+fn round_list_and_digest_name_every_round() {
+    let env = ledger();
+    let log = env.json(&["log"]);
+    let hash_of = |seq: usize| log["events"][seq]["hash"].as_str().unwrap().to_string();
+    let time_of = |seq: usize| {
+        log["events"][seq]["recorded_at"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+
+    let list = env.json(&["round", "list"]);
+    assert_eq!(list["programme"], "NAP");
+    assert_eq!(list["rounds"].as_array().unwrap().len(), 2);
+    for (name, title, reported, seq) in [
+        (SPRING, "Voortgangsbrief voorjaar 2025", "2025-02-10", 5),
+        (AUTUMN, AUTUMN, "2025-05-20", 11),
+    ] {
+        let r = round(&list, name);
+        assert_eq!(r["title"], title);
+        assert_eq!(r["reported_on"], reported);
+        assert_eq!(r["seq"], seq);
+        assert_eq!(r["digest"], hash_of(seq));
+        assert_eq!(r["head_seq"], seq - 1);
+        assert_eq!(r["head_hash"], hash_of(seq - 1));
+        assert_eq!(r["recorded_at"], time_of(seq));
+        assert_eq!(r["actor"], "clerk");
+    }
+
+    let out = env.run(&["round", "list"]);
+    out.ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    let header: Vec<&str> = lines[0]
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        header,
+        ["name", "title", "reported on", "seq", "digest", "recorded"]
+    );
+    for (line, (name, title, reported, seq)) in lines[1..].iter().zip([
+        (SPRING, "Voortgangsbrief voorjaar 2025", "2025-02-10", 5),
+        (AUTUMN, AUTUMN, "2025-05-20", 11),
+    ]) {
+        let cells: Vec<&str> = line
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let recorded = time_of(seq);
+        let short = format!("{} {}Z", &recorded[..10], &recorded[11..19]);
+        assert_eq!(
+            cells,
+            [
+                name,
+                title,
+                reported,
+                &seq.to_string(),
+                &hash_of(seq),
+                &short
+            ],
+            "{line}"
+        );
+    }
+
+    for asked in [SPRING, "2025-VOORJAAR"] {
+        let out = env.run(&["round", "digest", asked]);
+        out.ok();
+        assert_eq!(
+            out.stdout,
+            format!("NAP — round {SPRING} — seq 5 — sha256 {}\n", hash_of(5))
+        );
+        assert!(is_hex64(&hash_of(5)));
+    }
+    let out = env.run(&["round", "digest", "2025-voorjar"]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("no round named '2025-voorjar'"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("Did you mean 2025-voorjaar?"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// The outputs of a read command in table form without its view line, and
+/// in JSON without its view member.
+fn outputs(env: &TestEnv, args: &[&str]) -> (String, Value) {
+    let out = env.run(args);
+    out.ok();
+    let table: String = out
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with("View: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut full = vec!["--format", "json"];
+    full.extend_from_slice(args);
+    let o = env.run(&full);
+    o.ok();
+    (table, without_view(&o.json()))
+}
+
+#[test]
+fn round_views_are_as_of_the_seal_and_stay_so() {
+    let env = TestEnv::init();
+    env.set_clock("2025-02-03T10:00:00Z");
+    env.add(&[
+        "--kind",
+        "motie",
+        "--key",
+        "M1",
+        "--text",
+        "Een motie.",
+        "--responsible",
+        "SOCW",
+    ]);
+    env.add(&[
+        "--kind",
+        "toezegging",
+        "--key",
+        "T1",
+        "--text",
+        "Een toezegging.",
+    ]);
+    env.run(&["note", "M1", "Stand bij de ronde."]).ok();
+    env.run(&["status", "T1", "in-uitvoering"]).ok();
+    let seal = env.json(&["round", "seal", "R1"]);
+    let sealed_at = seal["recorded_at"].as_str().unwrap().to_string();
+    let commands: [&[&str]; 7] = [
+        &["overview"],
+        &["overview", "--effective", "2025-02-05"],
+        &["show", "M1"],
+        &["show", "T1"],
+        &["log"],
+        &["log", "--item", "M1"],
+        &["item", "list"],
+    ];
+    let then: Vec<(String, Value)> = commands.iter().map(|c| outputs(&env, c)).collect();
+
+    // Later updates and corrections, some of events before the seal.
+    env.set_clock("2025-03-03T10:00:00Z");
+    env.run(&["status", "M1", "vertraagd"]).ok();
+    env.run(&["correct", "3", "--note", "Andere stand.", "--reason", "r"])
+        .ok();
+    env.run(&["correct", "4", "--retract", "--reason", "r"])
+        .ok();
+    env.run(&["correct", "2", "--retract", "--reason", "r"])
+        .ok();
+    env.run(&["assign", "M1", "MJenV"]).ok();
+    env.add(&["--kind", "motie", "--key", "M2", "--text", "Nog een motie."]);
+    env.run(&["round", "seal", "R2"]).ok();
+
+    for (c, (table, json)) in commands.iter().zip(&then) {
+        for basis in [
+            ["--round", "R1"],
+            ["--round", "r1"],
+            ["--as-of", &sealed_at],
+        ] {
+            let mut args = c.to_vec();
+            args.extend_from_slice(&basis);
+            let (t, j) = outputs(&env, &args);
+            assert_eq!(&t, table, "{args:?}");
+            assert_eq!(&j, json, "{args:?}");
+        }
+        // And the current view has moved on.
+        assert_ne!(&outputs(&env, c).1, json, "{c:?}");
+    }
+    // An item registered after the round is not in it.
+    let out = env.run(&["show", "M2", "--round", "R1"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("after this view"), "{}", out.stderr);
+    let out = env.run(&["overview", "--round", "R3"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("no round named 'R3'"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("sealed rounds: R1, R2"),
+        "{}",
+        out.stderr
+    );
+}
+
+fn diff_item<'a>(d: &'a Value, key: &str) -> Option<&'a Value> {
+    d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == key)
+}
+
+/// The summary of a diff: added, withdrawn, status and responsible changes,
+/// notes, corrections, items changed and unchanged (no amendments here).
+fn summary(counts: [u64; 8]) -> Value {
+    let [
+        added,
+        withdrawn,
+        status,
+        parties,
+        notes,
+        corrections,
+        changed,
+        unchanged,
+    ] = counts;
+    json!({
+        "added": added,
+        "withdrawn": withdrawn,
+        "status_changed": status,
+        "responsible_changed": parties,
+        "notes": notes,
+        "amendments": 0,
+        "corrections": corrections,
+        "items_changed": changed,
+        "items_unchanged": unchanged,
+    })
+}
+
+#[test]
+fn diff_between_rounds_in_json() {
+    let env = ledger();
+    let d = env.json(&["diff", SPRING, AUTUMN]);
+    assert_eq!(d["programme"], "NAP");
+    assert_eq!(d["from"]["round"], SPRING);
+    assert_eq!(d["to"]["round"], AUTUMN);
+    assert_eq!(d["summary"], summary([1, 0, 1, 1, 1, 1, 3, 1]));
+    let keys: Vec<&str> = d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["M1", "M2", "T1"],
+        "motions first, unchanged T2 left out"
+    );
+
+    let m1 = diff_item(&d, "M1").unwrap();
+    assert_eq!(m1["status"]["from"]["slug"], "in-uitvoering");
+    assert_eq!(m1["status"]["to"]["slug"], "vertraagd");
+    assert_eq!(m1["status"]["to"]["nl"], "In uitvoering met vertraging");
+    assert!(m1["responsible"].is_null());
+    let kinds: Vec<(u64, &str)> = m1["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["seq"].as_u64().unwrap(), e["change"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [(6, "status"), (10, "corrected")]);
+    let m2 = diff_item(&d, "M2").unwrap();
+    assert_eq!(
+        (m2["added"].as_bool(), m2["withdrawn"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(m2["status_now"]["slug"], "in-uitvoering");
+    let t1 = diff_item(&d, "T1").unwrap();
+    assert!(t1["status"].is_null());
+    assert_eq!(t1["responsible"]["from"], json!(["SVWS"]));
+    assert_eq!(t1["responsible"]["to"], json!(["MOCW", "SOCW"]));
+    let note = t1["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["change"] == "note")
+        .unwrap();
+    assert_eq!(note["text"], "Brief in voorbereiding.");
+    assert_eq!(note["seq"], 8);
+    assert_eq!(note["effective"], "2025-05-02");
+
+    // --all adds the unchanged item, with nothing to report.
+    let all = env.json(&["diff", SPRING, AUTUMN, "--all"]);
+    assert_eq!(all["summary"], d["summary"]);
+    let t2 = diff_item(&all, "T2").unwrap();
+    assert_eq!(t2["added"], false);
+    assert_eq!(t2["withdrawn"], false);
+    assert!(t2["status"].is_null() && t2["responsible"].is_null());
+    assert_eq!(t2["events"], json!([]));
+    assert_eq!(t2["status_now"]["slug"], "doorlopend");
+    assert_eq!(all["items"].as_array().unwrap().len(), 4);
+
+    // The same diff with the sides given as dates (end of day, Dutch time)
+    // and as instants.
+    for (from, to) in [
+        ("2025-03-01", "2025-05-31"),
+        ("2025-02-03T12:00:00Z", "2025-05-05T14:00:00+02:00"),
+    ] {
+        let x = env.json(&["diff", from, to]);
+        assert_eq!(x["items"], d["items"], "{from} {to}");
+        assert_eq!(x["summary"], d["summary"]);
+        assert_eq!(x["from"]["basis"], "as_of");
+    }
+
+    // From the last round to now.
+    let n = env.json(&["diff", AUTUMN, "now"]);
+    assert_eq!(n["to"]["basis"], "current");
+    assert_eq!(n["summary"], summary([0, 0, 1, 0, 1, 1, 2, 2]));
+    let m1 = diff_item(&n, "M1").unwrap();
+    assert_eq!(m1["status"]["from"]["slug"], "vertraagd");
+    assert_eq!(m1["status"]["to"]["slug"], "invulling");
+    let m2 = diff_item(&n, "M2").unwrap();
+    assert_eq!(m2["events"][0]["text"], "Gestart in juni.");
+    // Equal sides: nothing changed.
+    let same = env.json(&["diff", "now", "NOW"]);
+    assert_eq!(same["summary"], summary([0, 0, 0, 0, 0, 0, 0, 4]));
+    assert_eq!(same["items"], json!([]));
+}
+
+#[test]
+fn diff_refuses_sides_in_the_wrong_order_or_unknown() {
+    let env = ledger();
+    let head = env.head();
+    for (from, to, needle) in [
+        (AUTUMN, SPRING, "is later than TO"),
+        ("now", SPRING, "is later than TO"),
+        ("2025-12-31", "2025-03-01", "is later than TO"),
+        (SPRING, "2025-zomer", "no round named '2025-zomer'"),
+        ("gisteren", "now", "no round named 'gisteren'"),
+    ] {
+        let out = env.run(&["diff", from, to]);
+        out.expect_code(2);
+        assert!(out.stderr.contains(needle), "{from} {to}: {}", out.stderr);
+        assert_eq!(out.stdout, "");
+    }
+    assert_eq!(env.head(), head);
+}
+
+#[test]
+fn diff_in_markdown_and_table() {
+    let env = ledger();
+    let md = env.run(&["--format", "md", "diff", SPRING, AUTUMN]);
+    md.ok();
+    let md = md.stdout;
+    for needle in [
+        "# NAP — wijzigingen\n",
+        &format!("- **Van:** round {SPRING} (sealed at seq 5, reported on 2025-02-10)"),
+        &format!("- **Tot:** round {AUTUMN} (sealed at seq 11, reported on 2025-05-20)"),
+        "\n## Moties\n",
+        "\n### M1\n",
+        "- status: In uitvoering → In uitvoering met vertraging\n",
+        "\n### M2\n",
+        "- added, status In uitvoering\n",
+        "\n## Toezeggingen\n",
+        "\n### T1\n",
+        "- responsible: SVWS → MOCW en SOCW\n",
+        "- note, seq 8 (effective 2025-05-02): Brief in voorbereiding.\n",
+        "3 items changed: 1 added, 0 withdrawn, 1 status changes, 1 responsible changes, 1 notes, 0 amendments, 1 corrections; 1 unchanged",
+    ] {
+        assert!(md.contains(needle), "{needle:?} missing from:\n{md}");
+    }
+    assert!(md.find("## Moties").unwrap() < md.find("## Toezeggingen").unwrap());
+    assert!(!md.contains("### T2"), "{md}");
+    let all = env.run(&["--format", "md", "diff", SPRING, AUTUMN, "--all"]);
+    all.ok();
+    assert!(all.stdout.contains("\n### T2\n"), "{}", all.stdout);
+    assert!(
+        all.stdout.contains("- unchanged, status Doorlopend"),
+        "{}",
+        all.stdout
+    );
+
+    let t = env.run(&["diff", SPRING, AUTUMN]);
+    t.ok();
+    for needle in [
+        "Diff of NAP\n",
+        &format!("From: round {SPRING} (sealed at seq 5"),
+        &format!("To:   round {AUTUMN} (sealed at seq 11"),
+        "\nM1 (motie)\n  status: In uitvoering → In uitvoering met vertraging\n",
+        "  seq 10: corrects seq 4: note \"Eerste stand, verbeterd.\" (typefout)\n",
+        "\nT1 (toezegging)\n  responsible: SVWS → MOCW en SOCW\n",
+    ] {
+        assert!(
+            t.stdout.contains(needle),
+            "{needle:?} missing from:\n{}",
+            t.stdout
+        );
+    }
+    assert!(
+        t.stdout.trim_end().ends_with("; 1 unchanged"),
+        "{}",
+        t.stdout
+    );
+}
