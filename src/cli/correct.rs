@@ -15,6 +15,7 @@ use crate::workspace::Workspace;
 /// corrected; the ledger's creation and round seals cannot.
 ///
 /// Example: kamerstand correct 42 --status in-uitvoering --reason "verkeerde status overgenomen"
+///
 /// Example: kamerstand correct 57 --retract --reason "notitie hoorde bij een ander item"
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -17,6 +17,7 @@ use crate::workspace::Workspace;
 /// to paste into a letter.
 ///
 /// Example: kamerstand diff 2024-najaar 2025-voorjaar
+///
 /// Example: kamerstand diff 2025-voorjaar now --format md
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 /// flags pick the moment, as for `overview`.
 ///
 /// Example: kamerstand export --format html --round 2025-voorjaar -o bijlage.html
+///
 /// Example: kamerstand export --format events -o backup.jsonl
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -23,7 +23,9 @@ const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
 /// what changed is recorded. Every anomaly is reported with its line.
 ///
 /// Example: kamerstand import bijlage-2025.txt --dry-run
+///
 /// Example: kamerstand import bijlage-2025.txt --effective 2025-05-20 --seal-round 2025-voorjaar
+///
 /// Example: kamerstand --store herstel.db import backup.jsonl
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -246,7 +248,13 @@ pub(super) fn import_text(
                 }
             );
             if dry_run {
-                let view = crate::projection::View::current(ws.state(), None);
+                // The state after the batch, so that events about items
+                // the batch registers name them.
+                let mut after = ws.state().clone();
+                for r in &records {
+                    after.apply(r);
+                }
+                let view = crate::projection::View::current(&after, None);
                 out.push('\n');
                 out.push_str(&report::log(&view, &records, report::Format::Table));
             }
@@ -267,6 +275,14 @@ fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), C
     }
     let bytes = events::read(input)?;
     let n = bytes.len();
+    // Checked before a dry run too: it says what the real run would do.
+    if g.store.exists() {
+        return Err(crate::Error::Rejected(format!(
+            "an events import restores a whole ledger into a new store, and {} already exists; give a new path with --store",
+            g.store.display()
+        ))
+        .into());
+    }
     if a.dry_run {
         return emit(
             env,
@@ -275,13 +291,6 @@ fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), C
                 g.store.display()
             ),
         );
-    }
-    if g.store.exists() {
-        return Err(crate::Error::Rejected(format!(
-            "an events import restores a whole ledger into a new store, and {} already exists; give a new path with --store",
-            g.store.display()
-        ))
-        .into());
     }
     let ledger = Ledger::restore(
         &g.store,

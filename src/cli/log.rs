@@ -8,6 +8,7 @@ use crate::report;
 /// actor, item, what happened and hash.
 ///
 /// Example: kamerstand log --item M2 --limit 20
+///
 /// Example: kamerstand log --round 2025-voorjaar
 #[derive(Debug, clap::Args)]
 pub struct Args {

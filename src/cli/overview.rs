@@ -8,6 +8,7 @@ use crate::report;
 /// responsible and latest progress of every item.
 ///
 /// Example: kamerstand overview --round 2025-voorjaar
+///
 /// Example: kamerstand overview --as-of 2025-01-31 --effective 2024-12-31
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -58,7 +58,7 @@ pub(super) fn run(c: &RoundCommand, g: &Global, env: &mut Env<'_>) -> Result<(),
         RoundCommand::Digest(a) => {
             let ws = g.open(env)?;
             let r = find_round(&ws, &a.name)?;
-            emit(env, &report::round_digest(ws.state(), r))
+            emit(env, &report::round_digest(ws.state(), r, g.format))
         }
     }
 }

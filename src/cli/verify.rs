@@ -10,6 +10,7 @@ use crate::report;
 /// broken seq, the kind of break and the affected item.
 ///
 /// Example: kamerstand verify
+///
 /// Example: kamerstand verify --digest 3f2a…(64 hex digits) --round 2025-voorjaar
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -64,8 +64,9 @@ pub struct Plan {
     pub not_in_file: Vec<String>,
 }
 
-/// Plans the events for `rows` against `state`. `effective` is the date for
-/// changes whose row gives none; `new_id` supplies event ids (an item's id is
+/// Plans the events for `rows` against `state`. `effective` is the date of
+/// status and responsibility changes to known items, and of new items and
+/// notes whose row gives none; `new_id` supplies event ids (an item's id is
 /// its registration's, so later drafts can name new items).
 pub fn plan(
     state: &State,
@@ -296,29 +297,38 @@ fn changes(
     effective: Day,
     new_id: &mut dyn FnMut() -> EventId,
 ) {
-    if let Some(s) = row.status.as_ref().filter(|s| it.status() != s.as_str()) {
+    // A row's `effective` is the item's own date (as the CSV export writes
+    // it), not that of a change to a known item: those take the import's.
+    // Skip what the item already holds now or on that day: the ledger
+    // refuses the latter as "nothing to record", which would sink the batch.
+    let on = effective;
+    if let Some(s) = row
+        .status
+        .as_ref()
+        .filter(|s| it.status() != s.as_str() && it.status_on(on) != Some(s.as_str()))
+    {
         p.drafts.push(Draft {
             id: new_id(),
             body: EventBody::StatusChanged {
                 item: it.id,
                 status: s.clone(),
                 reason: Some("import".into()),
-                effective: row.effective.unwrap_or(effective),
+                effective: on,
             },
         });
     }
-    if let Some(r) = row
-        .responsible
-        .as_ref()
-        .filter(|r| !r.is_empty() && !r.same_parties(&it.responsible()))
-    {
+    if let Some(r) = row.responsible.as_ref().filter(|r| {
+        !r.is_empty()
+            && !r.same_parties(&it.responsible())
+            && !it.responsible_on(on).is_some_and(|x| x.same_parties(r))
+    }) {
         p.drafts.push(Draft {
             id: new_id(),
             body: EventBody::ResponsibilityChanged {
                 item: it.id,
                 responsible: r.clone(),
                 reason: Some("import".into()),
-                effective: row.effective.unwrap_or(effective),
+                effective: on,
             },
         });
     }

@@ -53,6 +53,15 @@ pub fn decode(bytes: &[u8]) -> Result<Envelope, String> {
             bytes.len() - read
         ));
     }
+    // One value, one encoding: bytes that decode but are not what encoding
+    // the decoded value gives (a lower-case responsible code, say) would let
+    // two different byte strings stand for the same event.
+    if encode(&env).as_deref() != Ok(bytes) {
+        return Err(
+            "the bytes are not in canonical form (encoding the decoded event gives other bytes)"
+                .into(),
+        );
+    }
     Ok(env)
 }
 

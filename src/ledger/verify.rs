@@ -184,7 +184,8 @@ impl Names {
 #[derive(Debug)]
 pub struct ChainChecker {
     names: Names,
-    ids: Vec<EventId>,
+    /// Id and item of every event that passed, by seq.
+    ids: Vec<(EventId, Option<EventId>)>,
     seals: BTreeMap<String, (String, u64, EventHash)>,
     expected_index: BTreeSet<(EventId, u64)>,
     prev: EventHash,
@@ -326,6 +327,14 @@ impl ChainChecker {
                 head_hash,
                 ..
             } => {
+                if let Some((first, at, _)) = self.seals.get(&name.to_ascii_lowercase()) {
+                    return Err(self.brk(
+                        seq,
+                        BreakKind::SealMismatch,
+                        None,
+                        format!("round '{name}' was already sealed as '{first}' at seq {at}; round names are unique"),
+                    ));
+                }
                 if seq == 0 || *head_seq != seq - 1 || *head_hash != self.prev {
                     return Err(self.brk(
                         seq,
@@ -345,12 +354,31 @@ impl ChainChecker {
             EventBody::Corrected {
                 target_seq,
                 target_id,
+                item: named,
                 ..
             } => {
-                let at = usize::try_from(*target_seq)
+                let target = usize::try_from(*target_seq)
                     .ok()
                     .and_then(|i| self.ids.get(i))
                     .copied();
+                let at = target.map(|(id, _)| id);
+                if let Some((_, target_item)) = target.filter(|(id, _)| id == target_id)
+                    && target_item != Some(*named)
+                {
+                    return Err(self.brk(
+                        seq,
+                        BreakKind::BadReference,
+                        item,
+                        format!(
+                            "the correction says seq {target_seq} is about item {}, but {}",
+                            named.hex(),
+                            target_item.map_or(
+                                "that event is about no item".to_string(),
+                                |i| format!("it is about {}", i.hex())
+                            )
+                        ),
+                    ));
+                }
                 if *target_seq >= seq || at != Some(*target_id) {
                     return Err(self.brk(
                         seq,
@@ -372,7 +400,7 @@ impl ChainChecker {
         if self.digest.as_ref().is_some_and(|d| d.hash == computed) {
             self.found_at = Some(seq);
         }
-        self.ids.push(env.id);
+        self.ids.push((env.id, item));
         if let Some(i) = item {
             self.expected_index.insert((i, seq));
         }

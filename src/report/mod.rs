@@ -87,6 +87,12 @@ pub fn overview(view: &View<'_>, format: Format) -> String {
             "items": items.iter().map(|i| item_json(view, i)).collect::<Vec<_>>(),
         }));
     }
+    if state.events == 0 {
+        return format!(
+            "{}\nThe ledger held no events in this view.\n",
+            view.describe()
+        );
+    }
     let mut out = format!(
         "{} — {}\n{}\n",
         state.programme,
@@ -180,10 +186,13 @@ pub fn item_list(view: &View<'_>, format: Format) -> String {
         ]);
     }
     if t.is_empty() {
-        return format!(
-            "{}\nNo items in this view. Add one with `kamerstand item add --kind motie --text TEXT`.\n",
-            view.describe()
-        );
+        let hint = match view.basis {
+            crate::projection::Basis::Current if view.effective.is_none() => {
+                " Add one with `kamerstand item add --kind motie --text TEXT`."
+            }
+            _ => "",
+        };
+        return format!("{}\nNo items in this view.{hint}\n", view.describe());
     }
     format!("{}\n\n{}", view.describe(), t.render())
 }
@@ -547,8 +556,17 @@ pub fn rounds(state: &State, format: Format) -> String {
     t.render()
 }
 
-/// The line to publish in a progress letter for a round.
-pub fn round_digest(state: &State, r: &Round) -> String {
+/// The line to publish in a progress letter for a round (or its parts as
+/// JSON).
+pub fn round_digest(state: &State, r: &Round, format: Format) -> String {
+    if format == Format::Json {
+        return to_string_pretty(&json!({
+            "programme": state.programme,
+            "round": r.name,
+            "seq": r.seq,
+            "digest": r.digest.hex(),
+        }));
+    }
     format!(
         "{} — round {} — seq {} — sha256 {}\n",
         state.programme,
@@ -666,15 +684,22 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff) -> Vec<Str
     if let Some((a, b)) = &i.responsible {
         lines.push(format!("responsible: {a} → {b}"));
     }
+    // Every event of the interval, so a change undone within it (or
+    // corrected) still shows; marks say which were corrected later.
     for e in &i.events {
         let when = e
             .effective
             .map(|d| format!(" (effective {d})"))
             .unwrap_or_default();
+        let mark = if e.corrected_by.is_empty() {
+            String::new()
+        } else {
+            let by: Vec<String> = e.corrected_by.iter().map(|s| format!("seq {s}")).collect();
+            format!(" [corrected by {}]", by.join(", "))
+        };
         let line = match &e.change {
-            Change::Note { text, .. } => format!("note, seq {}{when}: {text}", e.seq),
-            Change::Status { .. } | Change::Responsible { .. } => continue,
-            other => format!("seq {}{when}: {}", e.seq, describe(legend, other)),
+            Change::Note { text, .. } => format!("note, seq {}{when}{mark}: {text}", e.seq),
+            other => format!("seq {}{when}{mark}: {}", e.seq, describe(legend, other)),
         };
         lines.push(line);
     }
@@ -707,9 +732,10 @@ pub fn verify(report: &VerifyReport, format: Format) -> String {
     }
     let mut out = match &report.first_break {
         None => format!(
-            "ok: {} events verified ({} round seals), head {}\n",
+            "ok: {} events verified ({} round seal{}), head {}\n",
             report.events_checked,
             report.seals_checked,
+            if report.seals_checked == 1 { "" } else { "s" },
             report.head.map_or("(none)".into(), |h| h.hex())
         ),
         Some(b) => format!(
@@ -722,12 +748,18 @@ pub fn verify(report: &VerifyReport, format: Format) -> String {
         ),
     };
     if let Some(d) = &report.digest {
-        out.push_str(&format!(
+        let line = format!(
             "digest {}: {}: {}\n",
             d.digest.short(),
             if d.ok { "found" } else { "NOT FOUND" },
             d.detail
-        ));
+        );
+        // A missing digest is the finding: it comes first.
+        if d.ok {
+            out.push_str(&line);
+        } else {
+            out.insert_str(0, &line);
+        }
     }
     out
 }
