@@ -141,6 +141,56 @@ mod tests {
         assert_eq!(b, expected);
     }
 
+    /// Variant 7 (a correction), with a bool and every kind of option.
+    #[test]
+    fn correction_layout_matches_the_schema_document() {
+        let mut env = sample();
+        env.body = EventBody::Corrected {
+            target_seq: 5,
+            target_id: EventId([0x33; 16]),
+            item: EventId([0x44; 16]),
+            reason: "r".into(),
+            replacement: crate::domain::Replacement {
+                status: Some("s".into()),
+                responsible: None,
+                note: None,
+                effective: Some(Day::from_parts(2025, 2, 3).unwrap()),
+                retract: false,
+            },
+        };
+        let b = encode(&env).unwrap();
+        let header = 2 + 8 + 16 + 8 + (8 + 2) + 32;
+        let mut expected: Vec<u8> = Vec::new();
+        expected.extend(7u32.to_le_bytes()); // variant Corrected
+        expected.extend(5u64.to_le_bytes()); // target_seq
+        expected.extend([0x33; 16]); // target_id
+        expected.extend([0x44; 16]); // item
+        expected.extend(1u64.to_le_bytes());
+        expected.extend(b"r"); // reason
+        expected.push(1); // status: Some
+        expected.extend(1u64.to_le_bytes());
+        expected.extend(b"s");
+        expected.push(0); // responsible: None
+        expected.push(0); // note: None
+        expected.push(1); // effective: Some
+        expected.extend(2025u16.to_le_bytes());
+        expected.extend([2u8, 3u8]);
+        expected.push(0); // retract: false
+        assert_eq!(&b[header..], expected.as_slice());
+        assert_eq!(decode(&b).unwrap(), env);
+    }
+
+    #[test]
+    fn non_canonical_bytes_are_refused() {
+        // A responsible code stored in lower case decodes (the parser
+        // accepts it) but is not what encoding gives: refused.
+        let b = encode(&sample()).unwrap();
+        let at = b.windows(4).position(|w| w == b"SOCW").unwrap();
+        let mut lower = b.clone();
+        lower[at..at + 4].copy_from_slice(b"socw");
+        assert!(decode(&lower).unwrap_err().contains("canonical"));
+    }
+
     #[test]
     fn options_are_a_flag_byte() {
         let mut env = sample();
