@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod corrections;
 mod digest;
+mod importexport;
 mod lock;
 mod model;
 mod rounds;

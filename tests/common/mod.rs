@@ -221,7 +221,13 @@ impl TestEnv {
 
     /// Opens the ledger from the test (it holds the store's lock until dropped).
     pub fn ledger(&self) -> Ledger {
-        Ledger::open(&self.store, self.open_options()).unwrap()
+        // A child process another test is just starting can hold a copy of
+        // the lock for a moment (between fork and exec): wait for it.
+        let opts = OpenOptions {
+            wait: Duration::from_secs(10),
+            ..self.open_options()
+        };
+        Ledger::open(&self.store, opts).unwrap()
     }
 
     /// The id of the item with `key`, from `item list --format json`.
