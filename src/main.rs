@@ -5,8 +5,12 @@
 use kamerstand::ledger::{Clock, SystemClock};
 
 fn main() {
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
+    // Colour, width and progress bars follow from what the streams are
+    // attached to (std::io::IsTerminal, anstream's NO_COLOR/CLICOLOR_FORCE).
+    let terminal = kamerstand::cli::Terminal::detect();
+    let mut out = terminal.stdout();
+    // Not locked: a progress bar draws on stderr from its own thread.
+    let mut err = std::io::stderr();
     let mut input = std::io::stdin().lock();
     let clock = || -> Box<dyn Clock> { Box::new(SystemClock) };
     let os_user = std::env::var("USER")
@@ -21,6 +25,7 @@ fn main() {
             input: &mut input,
             clock: &clock,
             os_user,
+            terminal,
         },
     );
     std::process::exit(code);

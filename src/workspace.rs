@@ -48,6 +48,28 @@ impl Workspace {
         Ok(Workspace { ledger, state })
     }
 
+    /// As [`Workspace::open`], reporting `progress(events replayed, events
+    /// in the ledger)` while it replays.
+    pub fn open_with_progress(
+        path: &Path,
+        opts: OpenOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Workspace> {
+        let ledger = Ledger::open(path, opts)?;
+        let total = ledger.head().map_or(0, |h| h.seq.saturating_add(1));
+        let every = crate::ledger::verify::PROGRESS_EVERY;
+        let events = ledger.events().inspect(|r| {
+            if let Ok(rec) = r
+                && (rec.envelope.seq + 1).is_multiple_of(every)
+            {
+                progress(rec.envelope.seq + 1, total);
+            }
+        });
+        let state = State::replay_results(events)?;
+        progress(total, total);
+        Ok(Workspace { ledger, state })
+    }
+
     /// The current state.
     pub fn state(&self) -> &State {
         &self.state

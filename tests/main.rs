@@ -5,14 +5,23 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod bad_input;
+mod catalog;
 mod cli;
+mod clidoc;
 mod common;
+mod concurrency;
 mod corrections;
+mod crash;
 mod digest;
+mod hostile;
 mod importexport;
+mod legendfile;
 mod lock;
 mod model;
+mod parsers;
 mod rounds;
+mod schemas;
 mod tamper;
+mod terminal;
 mod timetravel;
 mod views;

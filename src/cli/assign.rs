@@ -9,14 +9,15 @@ use crate::domain::{EventBody, Responsible};
 /// Example: kamerstand assign M3 "MOCW en SJenV" --effective 2024-07-02 --reason "nieuw kabinet"
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Item key or id prefix.
+    /// Item key or id prefix, e.g. 34843-79 or M2.
     key: String,
-    /// Responsible codes: role letter (M/S) and portfolio, joined by "en".
+    /// Responsible codes: role letter (M/S) and portfolio, joined by "en",
+    /// e.g. "MOCW en SJenV".
     codes: String,
     /// When it took effect, YYYY-MM-DD (default: today).
     #[arg(long, value_name = "DATE")]
     effective: Option<String>,
-    /// Why.
+    /// Why it changed, e.g. "nieuw kabinet" (kept in the history).
     #[arg(long, value_name = "TEXT")]
     reason: Option<String>,
 }

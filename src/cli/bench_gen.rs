@@ -1,5 +1,6 @@
 //! `kamerstand bench-gen` (hidden): write a synthetic ledger for benchmarks.
 
+use super::progress::Progress;
 use super::{CliError, Env, Global, emit};
 use crate::domain::Legend;
 use crate::ledger::OpenOptions;
@@ -30,6 +31,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     if a.items == 0 || a.batch == 0 {
         return Err(crate::domain::Invalid::new("--items/--batch", "0", "at least 1").into());
     }
+    let mut progress = Progress::start(g);
     let mut ws = Workspace::create(
         &g.store,
         OpenOptions {
@@ -41,6 +43,11 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         format!("Synthetic ledger, seed {}", a.seed),
         Legend::nap(),
     )?;
+    // As synth::generate counts: the ledger_created event, and at least
+    // one registration per item.
+    let total = a.events.max(a.items.saturating_add(1));
+    progress.phase("generating", "events");
+    progress.update(ws.state().events, total);
     synth::generate(
         &mut ws,
         &g.actor,
@@ -50,8 +57,9 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             seed: a.seed,
         },
         a.batch,
-        |_| {},
+        |done| progress.update(done, total),
     )?;
+    progress.finish();
     let head = ws
         .ledger()
         .head()

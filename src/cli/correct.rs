@@ -19,15 +19,19 @@ use crate::workspace::Workspace;
 /// Example: kamerstand correct 57 --retract --reason "notitie hoorde bij een ander item"
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The event to correct: seq or id prefix.
+    /// The event to correct: its seq, e.g. 42, or at least 8 hex digits of
+    /// its id.
     event: String,
-    /// Why the event was wrong (required).
+    /// Why the event was wrong, e.g. "verkeerde status overgenomen"
+    /// (required).
     #[arg(long, value_name = "TEXT")]
     reason: String,
-    /// Replacement status (status changes and registrations).
+    /// Replacement status, e.g. in-uitvoering (status changes and
+    /// registrations).
     #[arg(long, value_name = "STATUS")]
     status: Option<String>,
-    /// Replacement responsible codes (assignments and registrations).
+    /// Replacement responsible codes, e.g. SOCW (assignments and
+    /// registrations).
     #[arg(long, value_name = "CODES")]
     responsible: Option<String>,
     /// Replacement note text (progress notes).

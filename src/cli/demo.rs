@@ -219,17 +219,17 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         (
             "overview",
             "Overview now: kamerstand overview".to_string(),
-            report::overview(&now, fmt),
+            report::overview_with(&now, fmt, &g.look),
         ),
         (
             "item",
             "One item's history, with a correction: kamerstand show T1".to_string(),
-            report::show(&now, item, fmt),
+            report::show_with(&now, item, fmt, &g.look),
         ),
         (
             "rounds",
             "Sealed rounds: kamerstand round list".to_string(),
-            report::rounds(state, fmt),
+            report::rounds_with(state, fmt, &g.look),
         ),
         (
             "diff",
@@ -237,7 +237,7 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
                 "What changed between the rounds: kamerstand diff {} {}",
                 first.name, second.name
             ),
-            report::diff(&r1, &r2, &d, fmt),
+            report::diff_with(&r1, &r2, &d, fmt, &g.look),
         ),
         ("exports", "Exports".to_string(), exports),
         (

@@ -21,9 +21,9 @@ use crate::workspace::Workspace;
 /// Example: kamerstand diff 2025-voorjaar now --format md
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The earlier side.
+    /// The earlier side, e.g. 2024-najaar or 2025-01-31.
     from: String,
-    /// The later side.
+    /// The later side, e.g. 2025-voorjaar or now.
     to: String,
     /// Also list items without change.
     #[arg(long)]
@@ -93,5 +93,5 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         ))));
     }
     let d = diff::diff(&vf.state, &vt.state, a.all);
-    emit(env, &report::diff(&vf, &vt, &d, g.format))
+    emit(env, &report::diff_with(&vf, &vt, &d, g.format, &g.look))
 }

@@ -2,6 +2,7 @@
 //! the events (a backup that `import` restores and that
 //! docs/verify_export.py checks without our code).
 
+use super::progress::Progress;
 use super::view::ViewArgs;
 use super::{CliError, Env, Global, emit};
 use crate::domain::Invalid;
@@ -20,8 +21,8 @@ use std::path::PathBuf;
 /// Example: kamerstand export --format events -o backup.jsonl
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Write to this file instead of standard output (written whole or
-    /// not at all).
+    /// Write to this file instead of standard output, e.g. bijlage.html
+    /// (written whole or not at all).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// Language of labels and headings in md and html.
@@ -40,9 +41,11 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             "one of md, html, csv, json, events, e.g. `kamerstand export --format html -o bijlage.html`",
         )
     })?;
-    let ws = g.open(env)?;
+    let mut progress = Progress::start(g);
+    let ws = g.open_with_progress(env, &progress)?;
     let v = req.build(&ws)?;
-    let text = render(&ws, &v, &format, a.lang)?;
+    let text = render_with_progress(&ws, &v, &format, a.lang, &progress)?;
+    progress.finish();
     match &a.output {
         None => emit(env, &text),
         Some(path) => {
@@ -96,6 +99,22 @@ pub(super) fn render(
     format: &str,
     lang: Lang,
 ) -> Result<String, CliError> {
+    render_with_progress(ws, v, format, lang, &Progress::none())
+}
+
+/// As [`render`], showing its steps on `progress`.
+fn render_with_progress(
+    ws: &crate::workspace::Workspace,
+    v: &crate::projection::View<'_>,
+    format: &str,
+    lang: Lang,
+    progress: &Progress,
+) -> Result<String, CliError> {
+    if format == "events" {
+        progress.phase("exporting", "events");
+    } else {
+        progress.spin(&format!("exporting {format}"));
+    }
     Ok(match format {
         "md" => annex::markdown(v, lang),
         "html" => {
@@ -120,6 +139,8 @@ pub(super) fn render(
         _ => {
             // events: the chain up to the view (a prefix of a chain is a chain).
             let last = v.last_seq();
+            let total = last.map_or(0, |l| l + 1);
+            let every = crate::ledger::verify::PROGRESS_EVERY;
             let mut s = String::new();
             for rec in ws.ledger().events() {
                 let rec = rec?;
@@ -127,6 +148,10 @@ pub(super) fn render(
                     break;
                 }
                 s.push_str(&report::event_line(ws.state(), &rec));
+                let done = rec.envelope.seq + 1;
+                if done.is_multiple_of(every) || done == total {
+                    progress.update(done, total);
+                }
             }
             s
         }

@@ -1,5 +1,6 @@
 //! `kamerstand import`: an annex, a CSV file or an events export in.
 
+use super::progress::Progress;
 use super::{CliError, Env, Global, emit};
 use crate::domain::{Day, EventBody, Invalid, text};
 use crate::import::{annex, csv, events, plan};
@@ -29,12 +30,13 @@ const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
 /// Example: kamerstand --store herstel.db import backup.jsonl
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The file to import, or - for standard input.
+    /// The file to import, e.g. bijlage-2025.txt, or - for standard input.
     file: PathBuf,
     /// Show the events that would be appended and the anomalies; write nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Seal a reporting round with this name in the same batch.
+    /// Seal a reporting round with this name in the same batch, e.g.
+    /// 2025-voorjaar.
     #[arg(long, value_name = "NAME")]
     seal_round: Option<String>,
     /// Effective date of the imported changes, YYYY-MM-DD (default: today);
@@ -45,11 +47,23 @@ pub struct Args {
 
 fn read_input(path: &PathBuf, env: &mut Env<'_>) -> Result<String, CliError> {
     let what = path.display().to_string();
+    let too_big = || -> CliError {
+        Invalid::new(
+            "import file",
+            &what,
+            format!("at most {} MiB", MAX_IMPORT_BYTES / 1024 / 1024),
+        )
+        .into()
+    };
     let mut buf = Vec::new();
     let read = if what == "-" {
         env.input.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut buf)
     } else {
         match std::fs::File::open(path) {
+            // A file known to be too large is refused before it is read.
+            Ok(f) if f.metadata().is_ok_and(|m| m.len() > MAX_IMPORT_BYTES) => {
+                return Err(too_big());
+            }
             Ok(f) => f.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut buf),
             Err(e) => {
                 return Err(
@@ -60,12 +74,7 @@ fn read_input(path: &PathBuf, env: &mut Env<'_>) -> Result<String, CliError> {
     };
     read.map_err(|e| Invalid::new("import file", &what, format!("a readable file ({e})")))?;
     if u64::try_from(buf.len()).unwrap_or(u64::MAX) > MAX_IMPORT_BYTES {
-        return Err(Invalid::new(
-            "import file",
-            &what,
-            format!("at most {} MiB", MAX_IMPORT_BYTES / 1024 / 1024),
-        )
-        .into());
+        return Err(too_big());
     }
     String::from_utf8(buf).map_err(|e| {
         Invalid::new(
@@ -106,7 +115,13 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     if format == "events" {
         return restore(a, g, env, &input);
     }
-    let mut ws = g.open(env)?;
+    let mut progress = Progress::start(g);
+    let mut ws = g.open_with_progress(env, &progress)?;
+    progress.spin(if a.dry_run {
+        "checking the import"
+    } else {
+        "importing"
+    });
     let effective = match eff {
         Some(d) => d,
         None => ws.today(),
@@ -124,6 +139,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         round,
         a.dry_run,
     )?;
+    progress.finish();
     emit(env, &out)
 }
 
@@ -273,7 +289,11 @@ fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), C
         )
         .into());
     }
-    let bytes = events::read(input)?;
+    let mut progress = Progress::start(g);
+    progress.phase("checking events", "lines");
+    let bytes = events::read_with_progress(input, &mut |done, total| {
+        progress.update(done, total);
+    })?;
     let n = bytes.len();
     // Checked before a dry run too: it says what the real run would do.
     if g.store.exists() {
@@ -284,6 +304,7 @@ fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), C
         .into());
     }
     if a.dry_run {
+        progress.finish();
         return emit(
             env,
             &format!(
@@ -292,14 +313,24 @@ fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), C
             ),
         );
     }
-    let ledger = Ledger::restore(
+    progress.phase("restoring", "events");
+    let ledger = Ledger::restore_with_progress(
         &g.store,
         OpenOptions {
             wait: g.wait,
             clock: (env.clock)(),
         },
         bytes,
+        &mut |done, total| {
+            if done < total {
+                progress.update(done, total);
+            } else {
+                // Every event checked: what remains is the one write.
+                progress.spin("writing the store");
+            }
+        },
     )?;
+    progress.finish();
     let head = ledger.head().map(|h| h.hash.hex()).unwrap_or_default();
     emit(
         env,

@@ -6,6 +6,10 @@ use crate::projection::decide;
 use crate::report;
 
 /// Register, list or amend items (motions and commitments).
+///
+/// Example: kamerstand item add --kind toezegging --text "De minister stuurt de Kamer een brief."
+///
+/// Example: kamerstand item list
 #[derive(Debug, clap::Subcommand)]
 pub enum ItemCommand {
     Add(AddArgs),
@@ -25,25 +29,29 @@ pub struct AddArgs {
     /// motie or toezegging.
     #[arg(long, value_name = "KIND")]
     kind: String,
-    /// The item's text as in the annex.
+    /// The item's text as in the annex, e.g. "De Tweede Kamer verzoekt de
+    /// regering …".
     #[arg(long, value_name = "TEXT")]
     text: String,
-    /// Member who submitted the motion (repeat for several).
+    /// Member who submitted the motion, e.g. Jansen (repeat for several).
     #[arg(long = "submitter", value_name = "NAME")]
     submitters: Vec<String>,
-    /// Citation of a parliamentary paper, checked for form (repeat for several).
+    /// Citation of a parliamentary paper, checked for form, e.g.
+    /// "Kamerstukken II 2024/25, 36600, nr. 12" (repeat for several).
     #[arg(long = "ref", value_name = "CITATION")]
     refs: Vec<String>,
-    /// Citation kept as typed without checking its form.
+    /// Citation kept as typed without checking its form, e.g. a typo as
+    /// printed: "Kamerstukken II 202/25, 36600, nr. 12".
     #[arg(long = "ref-raw", value_name = "TEXT")]
     raw_refs: Vec<String>,
-    /// Key to use instead of the derived one.
+    /// Key to use instead of the derived one, e.g. M12.
     #[arg(long, value_name = "KEY")]
     key: Option<String>,
     /// Responsible codes, e.g. SOCW or "MOCW en SOCW".
     #[arg(long, value_name = "CODES")]
     responsible: Option<String>,
-    /// Initial status: a legend slug or Dutch label (default: not stated).
+    /// Initial status: a legend slug or Dutch label, e.g. in-uitvoering
+    /// (default: not stated).
     #[arg(long, value_name = "STATUS")]
     status: Option<String>,
     /// When the item came into being, YYYY-MM-DD (default: today).
@@ -65,7 +73,7 @@ pub struct ListArgs {
 /// Example: kamerstand item amend M2 --ref "Kamerstukken II 2024/25, 36600, nr. 14" --reason "wrong number"
 #[derive(Debug, clap::Args)]
 pub struct AmendArgs {
-    /// Item key or id prefix.
+    /// Item key or id prefix, e.g. 34843-79 or M2.
     key: String,
     /// Replacement text.
     #[arg(long, value_name = "TEXT")]
@@ -79,7 +87,7 @@ pub struct AmendArgs {
     /// Replacement submitters (all of them; repeat for several).
     #[arg(long = "submitter", value_name = "NAME")]
     submitters: Vec<String>,
-    /// Why it is amended.
+    /// Why it is amended, e.g. "verkeerd nummer".
     #[arg(long, value_name = "TEXT")]
     reason: Option<String>,
 }
@@ -91,7 +99,7 @@ pub(super) fn run(c: &ItemCommand, g: &Global, env: &mut Env<'_>) -> Result<(), 
             let req = a.view.parse()?;
             let ws = g.open(env)?;
             let view = req.build(&ws)?;
-            emit(env, &report::item_list(&view, g.format))
+            emit(env, &report::item_list_with(&view, g.format, &g.look))
         }
         ItemCommand::Amend(a) => amend(a, g, env),
     }

@@ -12,10 +12,10 @@ use crate::report;
 /// Example: kamerstand log --round 2025-voorjaar
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only events about this item (key or id prefix).
+    /// Only events about this item, e.g. M2 (key or id prefix).
     #[arg(long, value_name = "KEY")]
     item: Option<String>,
-    /// Only the last N events.
+    /// Only the last N events, e.g. 20.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
     #[command(flatten)]
@@ -46,5 +46,5 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         let skip = events.len().saturating_sub(n);
         events.drain(..skip);
     }
-    emit(env, &report::log(&view, &events, g.format))
+    emit(env, &report::log_with(&view, &events, g.format, &g.look))
 }

@@ -7,6 +7,7 @@
 
 mod assign;
 mod bench_gen;
+mod completions;
 mod correct;
 mod demo;
 mod diff;
@@ -16,15 +17,22 @@ mod import;
 mod init;
 mod item;
 mod log;
+mod man;
 mod note;
 mod overview;
+mod progress;
+mod reference;
 mod round;
 mod show;
 mod status;
+mod terminal;
 mod verify;
 mod view;
 
 pub use error::CliError;
+pub use progress::DELAY_ENV as PROGRESS_DELAY_ENV;
+pub use reference::markdown as reference_markdown;
+pub use terminal::Terminal;
 
 use crate::domain::{Day, text};
 use crate::ledger::{Clock, OpenOptions};
@@ -44,9 +52,15 @@ use std::time::Duration;
 /// `kamerstand init --programme NAP --title "…"` and add items with
 /// `kamerstand item add`.
 #[derive(Debug, Parser)]
-#[command(name = "kamerstand", version, max_term_width = 100)]
+#[command(
+    name = "kamerstand",
+    version,
+    max_term_width = 100,
+    after_long_help = reference::CONCEPTS,
+    next_help_heading = "Global options"
+)]
 pub struct Cli {
-    /// The ledger's directory.
+    /// The ledger's directory, e.g. nap.db (made by `init`).
     #[arg(
         long,
         global = true,
@@ -55,7 +69,8 @@ pub struct Cli {
         value_name = "PATH"
     )]
     store: PathBuf,
-    /// Who is recording (stored in every event). Defaults to the OS user.
+    /// Who is recording, stored in every event, e.g. "J. de Vries".
+    /// Defaults to the OS user.
     #[arg(long, global = true, env = "KAMERSTAND_ACTOR", value_name = "NAME")]
     actor: Option<String>,
     /// Output format: table or json; diff also md. For `import` the input
@@ -73,6 +88,13 @@ pub struct Cli {
         allow_negative_numbers = true
     )]
     wait: f64,
+    /// Show no progress bars on standard error. Without it, import,
+    /// verify, export and bench-gen show one when standard error is a
+    /// terminal and the work takes more than a second.
+    ///
+    /// Example: kamerstand --quiet verify
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -96,6 +118,8 @@ enum Command {
     Overview(overview::Args),
     Verify(verify::Args),
     Demo(demo::Args),
+    Completions(completions::Args),
+    Man(man::Args),
     #[command(hide = true)]
     BenchGen(bench_gen::Args),
 }
@@ -130,7 +154,9 @@ impl Command {
             | Command::Verify(_)
             | Command::Diff(_)
             | Command::Export(_)
-            | Command::Demo(_) => false,
+            | Command::Demo(_)
+            | Command::Completions(_)
+            | Command::Man(_) => false,
         }
     }
 }
@@ -147,12 +173,16 @@ pub struct Env<'a> {
     pub clock: &'a dyn Fn() -> Box<dyn Clock>,
     /// The OS user name, the default actor.
     pub os_user: Option<String>,
+    /// What stdout and stderr are attached to: colour, width and progress
+    /// bars follow from it. Tests pass the default (no terminal).
+    pub terminal: Terminal,
 }
 
 impl std::fmt::Debug for Env<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Env")
             .field("os_user", &self.os_user)
+            .field("terminal", &self.terminal)
             .finish_non_exhaustive()
     }
 }
@@ -166,6 +196,10 @@ pub(crate) struct Global {
     /// `--format` as given (lower-cased), for import and export.
     format_name: Option<String>,
     wait: Duration,
+    /// How tables and statuses are drawn on stdout.
+    look: crate::report::table::Look,
+    /// Show progress bars on stderr (a terminal, and no `--quiet`).
+    progress: bool,
 }
 
 impl Global {
@@ -199,6 +233,8 @@ impl Global {
             },
             format_name: cli.format.as_deref().map(str::to_ascii_lowercase),
             wait: Duration::from_secs_f64(cli.wait),
+            look: env.terminal.look(),
+            progress: env.terminal.stderr && !cli.quiet,
         })
     }
 
@@ -287,6 +323,8 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
         Command::Overview(a) => overview::run(a, &g, env),
         Command::Verify(a) => verify::run(a, &g, env),
         Command::Demo(a) => demo::run(a, &g, env),
+        Command::Completions(a) => completions::run(a, env),
+        Command::Man(a) => man::run(a, env),
         Command::BenchGen(a) => bench_gen::run(a, &g, env),
     }
 }

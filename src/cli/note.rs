@@ -11,14 +11,17 @@ use std::io::Read;
 /// Example: kamerstand note 34843-79 "De pilot is gestart." --ref "Kamerstukken II 2024/25, 28345, nr. 290"
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Item key or id prefix.
+    /// Item key or id prefix, e.g. 34843-79 or M2.
     key: String,
-    /// The progress text, or - to read it from standard input.
+    /// The progress text, e.g. "De pilot is gestart.", or - to read it
+    /// from standard input.
     text: String,
-    /// Citation the note refers to, checked for form (repeat for several).
+    /// Citation the note refers to, checked for form, e.g.
+    /// "Kamerstukken II 2024/25, 28345, nr. 290" (repeat for several).
     #[arg(long = "ref", value_name = "CITATION")]
     refs: Vec<String>,
-    /// Citation kept as typed without checking its form.
+    /// Citation kept as typed without checking its form, e.g. a typo as
+    /// printed: "Kamerstukken II 202/25, 28345, nr. 290".
     #[arg(long = "ref-raw", value_name = "TEXT")]
     raw_refs: Vec<String>,
     /// The day the progress refers to, YYYY-MM-DD (default: today).
@@ -34,6 +37,17 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             .take(limit)
             .read_to_end(&mut buf)
             .map_err(|e| crate::Error::storage("reading the note from standard input", e))?;
+        // More than the limit was sent: refuse it whole. (Trimming what was
+        // read could otherwise pass a note whose tail was never read, and a
+        // cut in the middle of a character is no reason to call it binary.)
+        if buf.len() > text::MAX_TEXT_BYTES {
+            return Err(Invalid::new(
+                "note text from standard input",
+                "(more than the limit)",
+                format!("at most {} bytes", text::MAX_TEXT_BYTES),
+            )
+            .into());
+        }
         String::from_utf8(buf).map_err(|_| {
             Invalid::new(
                 "note text from standard input",

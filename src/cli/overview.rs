@@ -20,5 +20,5 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let req = a.view.parse()?;
     let ws = g.open(env)?;
     let view = req.build(&ws)?;
-    emit(env, &report::overview(&view, g.format))
+    emit(env, &report::overview_with(&view, g.format, &g.look))
 }

@@ -9,6 +9,10 @@ use crate::report;
 /// Seal, list and publish reporting rounds. A seal is an event that names the
 /// round and the head it closes; its hash is the digest to print in the
 /// progress letter.
+///
+/// Example: kamerstand round seal 2025-voorjaar --title "Voortgangsbrief mei 2025"
+///
+/// Example: kamerstand round digest 2025-voorjaar
 #[derive(Debug, clap::Subcommand)]
 pub enum RoundCommand {
     Seal(SealArgs),
@@ -44,7 +48,7 @@ pub struct ListArgs {}
 /// Example: kamerstand round digest 2025-voorjaar
 #[derive(Debug, clap::Args)]
 pub struct DigestArgs {
-    /// The round.
+    /// The round, e.g. 2025-voorjaar.
     name: String,
 }
 
@@ -53,7 +57,7 @@ pub(super) fn run(c: &RoundCommand, g: &Global, env: &mut Env<'_>) -> Result<(),
         RoundCommand::Seal(a) => seal(a, g, env),
         RoundCommand::List(_) => {
             let ws = g.open(env)?;
-            emit(env, &report::rounds(ws.state(), g.format))
+            emit(env, &report::rounds_with(ws.state(), g.format, &g.look))
         }
         RoundCommand::Digest(a) => {
             let ws = g.open(env)?;

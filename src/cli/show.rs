@@ -11,7 +11,7 @@ use crate::report;
 /// Example: kamerstand show 34843-79 --as-of 2025-01-31
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Item key or id prefix.
+    /// Item key or id prefix, e.g. 34843-79 or M2.
     key: String,
     #[command(flatten)]
     view: ViewArgs,
@@ -33,6 +33,6 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             Err(_) => e,
         }
     })?;
-    let s = report::show(&view, item, g.format);
+    let s = report::show_with(&view, item, g.format, &g.look);
     emit(env, &s)
 }

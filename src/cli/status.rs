@@ -12,14 +12,14 @@ use crate::report::label;
 /// Example: kamerstand status 34843-79 vertraagd --effective 2025-03-01 --reason "pilot later gestart"
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Item key or id prefix.
+    /// Item key or id prefix, e.g. 34843-79 or M2.
     key: String,
-    /// The new status.
+    /// The new status: a legend slug or Dutch label, e.g. vertraagd.
     status: String,
     /// When it took effect, YYYY-MM-DD (default: today).
     #[arg(long, value_name = "DATE")]
     effective: Option<String>,
-    /// Why.
+    /// Why it changed, e.g. "pilot later gestart" (kept in the history).
     #[arg(long, value_name = "TEXT")]
     reason: Option<String>,
 }

@@ -1,5 +1,6 @@
 //! `kamerstand verify`: check the whole chain.
 
+use super::progress::Progress;
 use super::{CliError, Env, Global, emit};
 use crate::domain::{EventHash, Invalid};
 use crate::ledger::{DigestCheck, Ledger, OpenOptions};
@@ -18,8 +19,8 @@ pub struct Args {
     /// still contains it. Detects a rewritten or truncated ledger.
     #[arg(long, value_name = "HEX")]
     digest: Option<String>,
-    /// With --digest: the round it was published for; the digest must be
-    /// that round's seal.
+    /// With --digest: the round it was published for, e.g. 2025-voorjaar;
+    /// the digest must be that round's seal.
     #[arg(long, value_name = "NAME", requires = "digest")]
     round: Option<String>,
 }
@@ -40,6 +41,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     };
     // The store is opened without the head check so that a damaged head is
     // reported as a break rather than refused.
+    let mut progress = Progress::start(g);
     let ledger = Ledger::open_for_verify(
         &g.store,
         OpenOptions {
@@ -47,10 +49,16 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             clock: (env.clock)(),
         },
     )?;
-    let r = match &check {
-        Some(c) => ledger.verify_digest(c)?,
-        None => ledger.verify()?,
-    };
+    progress.phase("verifying", "events");
+    let r = ledger.verify_with_progress(check.as_ref(), &mut |done, total| {
+        if done < total {
+            progress.update(done, total);
+        } else {
+            // The chain is done; the head and the item index remain.
+            progress.spin("checking the head and the item index");
+        }
+    })?;
+    progress.finish();
     emit(env, &report::verify(&r, g.format))?;
     if r.ok() {
         Ok(())

@@ -17,7 +17,8 @@ pub struct ViewArgs {
     /// included, are invisible.
     #[arg(long, value_name = "INSTANT", conflicts_with = "round")]
     pub as_of: Option<String>,
-    /// Show the view as of a sealed reporting round (see `round list`).
+    /// Show the view as of a sealed reporting round, e.g. 2025-voorjaar
+    /// (see `round list`).
     #[arg(long, value_name = "NAME")]
     pub round: Option<String>,
     /// Show the values in effect on this day, YYYY-MM-DD, as known in the

@@ -15,11 +15,23 @@ use serde_json::Value;
 /// Reads and checks an events export; returns the canonical bytes of every
 /// event in order. The first bad line is named in the error.
 pub fn read(input: &str) -> Result<Vec<Vec<u8>>> {
+    read_with_progress(input, &mut |_, _| {})
+}
+
+/// As [`read`], reporting `progress(lines read, lines in the file)` as it
+/// goes.
+pub fn read_with_progress(input: &str, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<Vec<u8>>> {
+    let lines = input.lines().count();
+    let total = u64::try_from(lines).unwrap_or(u64::MAX);
     let mut checker = ChainChecker::new(None);
     let mut state = State::default();
     let mut out = Vec::new();
     for (n, raw) in input.lines().enumerate() {
         let line = n + 1;
+        let done = u64::try_from(n).unwrap_or(u64::MAX);
+        if done.is_multiple_of(crate::ledger::verify::PROGRESS_EVERY) {
+            progress(done, total);
+        }
         if raw.trim().is_empty() {
             continue;
         }
@@ -67,6 +79,7 @@ pub fn read(input: &str) -> Result<Vec<Vec<u8>>> {
         }
         out.push(bytes);
     }
+    progress(total, total);
     if out.is_empty() {
         return Err(Error::Rejected("the events file holds no events".into()));
     }

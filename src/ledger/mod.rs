@@ -290,10 +290,26 @@ impl Ledger {
     /// caller has checked the chain (see [`verify::ChainChecker`]); this
     /// re-checks every hash and link and writes all or nothing.
     pub fn restore(path: &Path, opts: OpenOptions, events: Vec<Vec<u8>>) -> Result<Ledger> {
+        Ledger::restore_with_progress(path, opts, events, &mut |_, _| {})
+    }
+
+    /// As [`Ledger::restore`], reporting `progress(events checked, events
+    /// to restore)` while it checks them (the write that follows is one
+    /// transaction).
+    pub fn restore_with_progress(
+        path: &Path,
+        opts: OpenOptions,
+        events: Vec<Vec<u8>>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Ledger> {
+        let total = u64::try_from(events.len()).unwrap_or(u64::MAX);
         let mut checker = verify::ChainChecker::new(None);
         let mut rows = Vec::with_capacity(events.len());
         for (n, bytes) in events.into_iter().enumerate() {
             let seq = u64::try_from(n).unwrap_or(u64::MAX);
+            if seq.is_multiple_of(verify::PROGRESS_EVERY) {
+                progress(seq, total);
+            }
             let hash = codec::hash(&bytes);
             let env = checker.check(seq, hash, &bytes).map_err(|b| {
                 Error::Rejected(format!("the events to restore are not a valid chain: {b}"))
@@ -305,6 +321,7 @@ impl Ledger {
                 bytes,
             });
         }
+        progress(total, total);
         let Some((hash, recorded_at)) = checker.last() else {
             return Err(Error::Rejected("there are no events to restore".into()));
         };
@@ -366,10 +383,18 @@ impl Ledger {
             .item_seqs(item)?
             .into_iter()
             .map(|seq| {
-                self.get(seq)?.ok_or_else(|| Error::Corrupt {
+                let rec = self.get(seq)?.ok_or_else(|| Error::Corrupt {
                     seq: Some(seq),
                     what: "the item index names an event that does not exist".into(),
-                })
+                })?;
+                // An entry pointed at another item's event is damage, not history.
+                if rec.item() != Some(item) {
+                    return Err(Error::Corrupt {
+                        seq: Some(seq),
+                        what: "the item index lists this event under an item it is not about; run `kamerstand verify` for details".into(),
+                    });
+                }
+                Ok(rec)
             })
             .collect()
     }
@@ -383,6 +408,16 @@ impl Ledger {
     /// the ledger (as the named round's seal, if a round is given).
     pub fn verify_digest(&self, digest: &DigestCheck) -> Result<VerifyReport> {
         verify::verify(&self.store, Some(digest))
+    }
+
+    /// As [`Ledger::verify`] (with a digest check when one is given),
+    /// reporting `progress(events checked, events expected)` as it goes.
+    pub fn verify_with_progress(
+        &self,
+        digest: Option<&DigestCheck>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<VerifyReport> {
+        verify::verify_with_progress(&self.store, digest, progress)
     }
 
     /// Where the store lives, for messages.

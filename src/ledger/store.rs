@@ -85,6 +85,48 @@ pub struct Store {
     meta: sled::Tree,
     db_file: File,
     _lock: File,
+    /// Set when sled failed to write. sled 0.34.7 can then hang for ever in
+    /// the flush it runs when its last handle is dropped (a blob file it
+    /// failed to write, on a full disk say, leaves a log buffer that is
+    /// never completed), so such a store's handles are leaked instead:
+    /// nothing of the failed write was acknowledged, and what is on disk
+    /// stays as sled last made it durable.
+    write_failed: std::sync::atomic::AtomicBool,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.write_failed.load(std::sync::atomic::Ordering::Relaxed) {
+            // One reference more that is never released: sled's flush on
+            // drop does not run. Our lock file is released as usual; sled's
+            // own lock on `db` stays until the process ends.
+            std::mem::forget((
+                self.db.clone(),
+                self.events.clone(),
+                self.by_item.clone(),
+                self.meta.clone(),
+            ));
+        }
+    }
+}
+
+/// Removes snapshot files sled began but did not finish
+/// (`snap.<lsn>.generating`): sled 0.34.7 writes one when it opens a store,
+/// renames it when complete, and only then deletes the older one; but it
+/// also reads an unfinished one (left by a crash or a full disk) as its
+/// newest snapshot and then refuses to open the store as corrupt. The older
+/// snapshot and the log are untouched, so removing it loses nothing.
+fn remove_unfinished_snapshots(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(std::result::Result::ok) {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 fn io(path: &Path, doing: &str) -> impl Fn(std::io::Error) -> Error {
@@ -175,10 +217,23 @@ fn open_sled(dir: &Path) -> Result<sled::Db> {
                     ioe,
                 ));
             }
+            Err(sled::Error::Corruption { at, bt: _ }) => {
+                return Err(Error::Corrupt {
+                    seq: None,
+                    what: format!(
+                        "the storage engine (sled) cannot open {}: its files are damaged (corrupted data{}); restore the store from a copy, or from an events export with `kamerstand import`",
+                        dir.display(),
+                        at.map(|a| format!(" at {a:?}")).unwrap_or_default()
+                    ),
+                });
+            }
             Err(other) => {
                 return Err(Error::Corrupt {
                     seq: None,
-                    what: format!("sled cannot open {}: {other}", dir.display()),
+                    what: format!(
+                        "the storage engine (sled) cannot open {}: {other}",
+                        dir.display()
+                    ),
                 });
             }
         }
@@ -217,7 +272,20 @@ impl Store {
                 });
             }
         }
-        std::fs::create_dir_all(dir).map_err(io(dir, "creating"))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotADirectory {
+                // A part of the path is a file: the path is wrong, not the disk.
+                Error::NoStore {
+                    path: dir.into(),
+                    message: format!(
+                        "{} cannot be created: part of that path is a file ({e}); give a new path with --store",
+                        dir.display()
+                    ),
+                }
+            } else {
+                io(dir, "creating")(e)
+            }
+        })?;
         let store = Store::open_locked(dir, wait)?;
         if store.head()?.is_some() {
             return Err(Error::Rejected(format!(
@@ -239,11 +307,19 @@ impl Store {
         store
             .meta
             .insert("format", STORE_MARK)
-            .map_err(sled_err("marking the new store"))?;
+            .map_err(|e| store.write_failed(sled_err("marking the new store")(e)))?;
         store.sync()?;
-        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-            // Make the new directory's entry durable as well.
-            let _ = File::open(parent).and_then(|d| d.sync_all());
+        // Make durable what sled does not: its `conf` file (written once,
+        // never fsynced), the names `db`, `conf` and `blobs` in the new
+        // directory (fsync of a file does not cover its name, by POSIX), and
+        // the directory's own name in its parent, which for a relative path
+        // such as the default `kamerstand.db` is the current directory.
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        for f in [&dir.join("conf"), dir, parent] {
+            let _ = File::open(f).and_then(|f| f.sync_all());
         }
         Ok(store)
     }
@@ -295,6 +371,7 @@ impl Store {
 
     fn open_locked(dir: &Path, wait: Duration) -> Result<Store> {
         let lock = lock(dir, wait)?;
+        remove_unfinished_snapshots(dir);
         let db = open_sled(dir)?;
         let tree = |name: &str| db.open_tree(name).map_err(sled_err("opening trees"));
         let events = tree("events")?;
@@ -310,6 +387,7 @@ impl Store {
             meta,
             db_file,
             _lock: lock,
+            write_failed: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -373,8 +451,16 @@ impl Store {
                 seq: None,
                 what: "the stored head changed under an open ledger".into(),
             }),
-            Err(TransactionError::Storage(e)) => Err(sled_err("appending")(e)),
+            Err(TransactionError::Storage(e)) => Err(self.write_failed(sled_err("appending")(e))),
         }
+    }
+
+    /// Marks the store as one whose sled handles must not be dropped (see
+    /// [`Store::drop`]) and passes the error on.
+    fn write_failed(&self, e: Error) -> Error {
+        self.write_failed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        e
     }
 
     /// Flushes sled, then fsyncs what the flush wrote: the `db` file, and
@@ -382,7 +468,9 @@ impl Store {
     /// which its own flush does not make durable either.
     fn sync(&self) -> Result<()> {
         let started = std::time::SystemTime::now();
-        self.db.flush().map_err(sled_err("flushing"))?;
+        self.db
+            .flush()
+            .map_err(|e| self.write_failed(sled_err("flushing")(e)))?;
         self.db_file
             .sync_all()
             .map_err(io(&self.path.join("db"), "fsyncing"))?;

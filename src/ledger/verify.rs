@@ -245,6 +245,18 @@ impl ChainChecker {
         bytes: &[u8],
     ) -> std::result::Result<Envelope, Break> {
         let next = self.next_seq;
+        // Only an events file can go back: a store's keys are unique and
+        // ascending.
+        if seq < next {
+            return Err(self.brk(
+                next,
+                BreakKind::OutOfOrder,
+                None,
+                format!(
+                    "seq {seq} comes again where seq {next} should be (a duplicated or reordered event)"
+                ),
+            ));
+        }
         if seq != next {
             return Err(self.brk(
                 next,
@@ -428,12 +440,33 @@ impl ChainChecker {
 
 /// Verifies the whole store and, if asked, looks for a published digest.
 pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyReport> {
+    verify_with_progress(store, digest, &mut |_, _| {})
+}
+
+/// How often, in events, long loops report their progress.
+pub const PROGRESS_EVERY: u64 = 512;
+
+/// As [`verify`], calling `progress(done, total)` every
+/// [`PROGRESS_EVERY`] events and once at the end of the chain; `total` is
+/// what the stored head promises (0 when there is no readable head).
+pub fn verify_with_progress(
+    store: &Store,
+    digest: Option<&DigestCheck>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<VerifyReport> {
+    let total = match store.head() {
+        Ok(Some(h)) => h.seq.saturating_add(1),
+        _ => 0,
+    };
     let mut c = ChainChecker::new(digest.cloned());
     for raw in store.scan(0) {
         match raw {
             Ok((seq, stored, bytes)) => {
                 if let Err(brk) = c.check(seq, stored, &bytes) {
                     return Ok(c.report(Some(brk)));
+                }
+                if c.next_seq.is_multiple_of(PROGRESS_EVERY) {
+                    progress(c.next_seq, total.max(c.next_seq));
                 }
             }
             Err(crate::Error::Corrupt { seq: Some(s), what }) => {
@@ -443,6 +476,8 @@ pub fn verify(store: &Store, digest: Option<&DigestCheck>) -> Result<VerifyRepor
             Err(e) => return Err(e),
         }
     }
+
+    progress(c.next_seq, total.max(c.next_seq));
 
     // An unreadable head is reported like a wrong one.
     let head = match store.head() {

@@ -391,7 +391,7 @@ pub fn assign_key(
 pub fn citations(raw: &[String], strict: bool) -> Result<Vec<String>> {
     raw.iter()
         .map(|c| {
-            let t = text::short_text("--ref", c)?;
+            let t = text::short_text(if strict { "--ref" } else { "--ref-raw" }, c)?;
             let parsed = KamerstukRef::parse(&t);
             if strict && parsed.parsed.is_none() {
                 return Err(Error::Invalid(crate::domain::Invalid::new(

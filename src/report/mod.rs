@@ -11,7 +11,7 @@ use crate::ledger::{Recorded, VerifyReport};
 use crate::projection::{Change, Diff, ItemState, Note, Round, State, TimelineEntry, View};
 use serde::Serialize;
 use serde_json::{Value, json};
-use table::Table;
+use table::{Look, Table};
 
 /// Output format of read commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -27,6 +27,17 @@ pub enum Format {
 /// The Dutch label of a status slug (the slug itself if the legend lacks it).
 pub fn label<'a>(legend: &'a Legend, slug: &'a str) -> &'a str {
     legend.get(slug).map_or(slug, |e| e.nl.as_str())
+}
+
+/// The legend's colour of a status slug (`#rrggbb`), if the legend has it.
+fn colour_of<'a>(legend: &'a Legend, slug: &str) -> Option<&'a str> {
+    legend.get(slug).map(|e| e.colour.as_str())
+}
+
+/// The Dutch label of a status, with its coloured marker when `look` has
+/// colour.
+fn status_label(look: &Look, legend: &Legend, slug: &str) -> String {
+    look.status(colour_of(legend, slug), label(legend, slug))
 }
 
 fn status_json(legend: &Legend, slug: &str) -> Value {
@@ -74,6 +85,11 @@ fn to_string_pretty(v: &impl Serialize) -> String {
 /// The overview: items grouped Moties / Toezeggingen with status,
 /// responsible and latest progress, as the view shows them.
 pub fn overview(view: &View<'_>, format: Format) -> String {
+    overview_with(view, format, &Look::PLAIN)
+}
+
+/// [`overview`] for a terminal: status markers in colour, fit to its width.
+pub fn overview_with(view: &View<'_>, format: Format, look: &Look) -> String {
     let state = &view.state;
     let legend = state.legend();
     let day = view.effective;
@@ -112,12 +128,13 @@ pub fn overview(view: &View<'_>, format: Format) -> String {
                 it.latest_note_at(day)
                     .map_or("-".to_string(), |n| format!("{}: {}", n.effective, n.text)),
             ]);
+            t.mark(1, colour_of(&legend, it.status_at(day)));
         }
         out.push_str(&format!("\n{}\n", kind.section_nl()));
         if t.is_empty() {
             out.push_str("(none)\n");
         } else {
-            out.push_str(&t.render());
+            out.push_str(&t.render_with(look));
         }
     }
     out.push_str(&format!("\n{}\n", status_summary(view, &items)));
@@ -147,6 +164,11 @@ fn status_summary(view: &View<'_>, items: &[&ItemState]) -> String {
 
 /// The list of items with key, id, kind, status and responsible.
 pub fn item_list(view: &View<'_>, format: Format) -> String {
+    item_list_with(view, format, &Look::PLAIN)
+}
+
+/// [`item_list`] for a terminal: status markers in colour, fit to its width.
+pub fn item_list_with(view: &View<'_>, format: Format, look: &Look) -> String {
     let state = &view.state;
     let legend = state.legend();
     let day = view.effective;
@@ -184,6 +206,7 @@ pub fn item_list(view: &View<'_>, format: Format) -> String {
                 it.text.clone()
             },
         ]);
+        t.mark(2, colour_of(&legend, it.status_at(day)));
     }
     if t.is_empty() {
         let hint = match view.basis {
@@ -194,7 +217,7 @@ pub fn item_list(view: &View<'_>, format: Format) -> String {
         };
         return format!("{}\nNo items in this view.{hint}\n", view.describe());
     }
-    format!("{}\n\n{}", view.describe(), t.render())
+    format!("{}\n\n{}", view.describe(), t.render_with(look))
 }
 
 fn replacement_text(legend: &Legend, r: &Replacement) -> String {
@@ -278,6 +301,12 @@ pub fn describe(legend: &Legend, change: &Change) -> String {
 
 /// The item card and its full timeline, as the view shows them.
 pub fn show(view: &View<'_>, it: &ItemState, format: Format) -> String {
+    show_with(view, it, format, &Look::PLAIN)
+}
+
+/// [`show`] for a terminal: the status in colour, the timeline fit to its
+/// width.
+pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -> String {
     let state = &view.state;
     let legend = state.legend();
     let day = view.effective;
@@ -341,7 +370,7 @@ pub fn show(view: &View<'_>, it: &ItemState, format: Format) -> String {
     }
     out.push_str(&format!(
         "Status:       {} ({})\n",
-        label(&legend, it.status_at(day)),
+        status_label(look, &legend, it.status_at(day)),
         it.status_at(day)
     ));
     out.push_str(&format!("Responsible:  {}\n", it.responsible_at(day)));
@@ -379,7 +408,7 @@ pub fn show(view: &View<'_>, it: &ItemState, format: Format) -> String {
             e.hash.short(),
         ]);
     }
-    out.push_str(&t.render());
+    out.push_str(&t.render_with(look));
     let corrections: Vec<&TimelineEntry> = it
         .timeline
         .iter()
@@ -482,6 +511,11 @@ pub fn event_json(state: &State, rec: &Recorded) -> Value {
 
 /// The event log, oldest first.
 pub fn log(view: &View<'_>, events: &[Recorded], format: Format) -> String {
+    log_with(view, events, format, &Look::PLAIN)
+}
+
+/// [`log`] for a terminal: fit to its width.
+pub fn log_with(view: &View<'_>, events: &[Recorded], format: Format, look: &Look) -> String {
     let state = &view.state;
     if format == Format::Json {
         let v: Vec<Value> = events.iter().map(|e| event_json(state, e)).collect();
@@ -515,11 +549,16 @@ pub fn log(view: &View<'_>, events: &[Recorded], format: Format) -> String {
             rec.hash.short(),
         ]);
     }
-    format!("{}\n\n{}", view.describe(), t.render())
+    format!("{}\n\n{}", view.describe(), t.render_with(look))
 }
 
 /// The sealed rounds.
 pub fn rounds(state: &State, format: Format) -> String {
+    rounds_with(state, format, &Look::PLAIN)
+}
+
+/// [`rounds`] for a terminal: fit to its width.
+pub fn rounds_with(state: &State, format: Format, look: &Look) -> String {
     if format == Format::Json {
         return to_string_pretty(&json!({
             "programme": state.programme,
@@ -553,7 +592,7 @@ pub fn rounds(state: &State, format: Format) -> String {
             r.recorded_at.short(),
         ]);
     }
-    t.render()
+    t.render_with(look)
 }
 
 /// The line to publish in a progress letter for a round (or its parts as
@@ -578,6 +617,11 @@ pub fn round_digest(state: &State, r: &Round, format: Format) -> String {
 
 /// A diff between two views, in table, Markdown or JSON.
 pub fn diff(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format) -> String {
+    diff_with(from, to, d, format, &Look::PLAIN)
+}
+
+/// [`diff`] for a terminal: statuses in colour (table format only).
+pub fn diff_with(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format, look: &Look) -> String {
     let legend = to.state.legend();
     let s = &d.summary;
     let summary_line = format!(
@@ -640,7 +684,7 @@ pub fn diff(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format) -> String 
                     if !i.text.is_empty() {
                         out.push_str(&format!("> {}\n\n", i.text.replace('\n', " ")));
                     }
-                    for line in diff_lines(&legend, i) {
+                    for line in diff_lines(&legend, i, &Look::PLAIN) {
                         out.push_str(&format!("- {}\n", line.replace('\n', "\n  ")));
                     }
                 }
@@ -656,7 +700,7 @@ pub fn diff(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format) -> String 
             );
             for i in &d.items {
                 out.push_str(&format!("\n{} ({})\n", i.key, i.kind));
-                for line in diff_lines(&legend, i) {
+                for line in diff_lines(&legend, i, look) {
                     out.push_str(&format!("  {}\n", line.replace('\n', "\n    ")));
                 }
             }
@@ -666,10 +710,13 @@ pub fn diff(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format) -> String 
     }
 }
 
-fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff) -> Vec<String> {
+fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Look) -> Vec<String> {
     let mut lines = Vec::new();
     if i.added {
-        lines.push(format!("added, status {}", label(legend, &i.status_now)));
+        lines.push(format!(
+            "added, status {}",
+            status_label(look, legend, &i.status_now)
+        ));
     }
     if i.withdrawn {
         lines.push("withdrawn".into());
@@ -677,8 +724,8 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff) -> Vec<Str
     if let Some((a, b)) = &i.status {
         lines.push(format!(
             "status: {} → {}",
-            label(legend, a),
-            label(legend, b)
+            status_label(look, legend, a),
+            status_label(look, legend, b)
         ));
     }
     if let Some((a, b)) = &i.responsible {
@@ -706,7 +753,7 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff) -> Vec<Str
     if lines.is_empty() {
         lines.push(format!(
             "unchanged, status {}",
-            label(legend, &i.status_now)
+            status_label(look, legend, &i.status_now)
         ));
     }
     lines

@@ -1,5 +1,106 @@
 //! Plain-text tables for the terminal: columns sized to their content, long
 //! cells cut with an ellipsis so a row stays on one line.
+//!
+//! A [`Look`] says how the terminal wants them: status markers in the
+//! legend's colours, and a width to fit. [`Look::PLAIN`] (no colour, fixed
+//! caps) gives exactly the text that pipes and files get.
+
+use std::fmt::Write as _;
+
+/// How colour is written, when it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColourMode {
+    /// No escape codes at all.
+    #[default]
+    Off,
+    /// The nearest of the 256 xterm colours (`ESC[38;5;Nm`).
+    Ansi256,
+    /// 24-bit colour (`ESC[38;2;R;G;Bm`).
+    TrueColour,
+}
+
+/// How tables and status labels are drawn for one output stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Look {
+    /// Colour of the status markers.
+    pub colour: ColourMode,
+    /// Columns available (a terminal's width); None keeps the fixed caps
+    /// only.
+    pub width: Option<usize>,
+}
+
+impl Look {
+    /// No colour, no width to fit: the text pipes and files get.
+    pub const PLAIN: Look = Look {
+        colour: ColourMode::Off,
+        width: None,
+    };
+
+    /// True when status markers are drawn.
+    pub fn coloured(&self) -> bool {
+        self.colour != ColourMode::Off
+    }
+
+    /// `label` preceded by a marker (●) in `colour` (`#rrggbb`; grey when
+    /// it is not one), or `label` alone when colour is off.
+    pub fn status(&self, colour: Option<&str>, label: &str) -> String {
+        match self.marker(colour) {
+            Some(m) => format!("{m} {label}"),
+            None => label.to_string(),
+        }
+    }
+
+    /// The coloured marker, or None when colour is off.
+    fn marker(&self, colour: Option<&str>) -> Option<String> {
+        let (r, g, b) = colour.and_then(rgb).unwrap_or((0x9e, 0x9e, 0x9e));
+        let mut s = String::from("\x1b[");
+        match self.colour {
+            ColourMode::Off => return None,
+            ColourMode::TrueColour => {
+                let _ = write!(s, "38;2;{r};{g};{b}");
+            }
+            ColourMode::Ansi256 => {
+                let _ = write!(s, "38;5;{}", xterm256(r, g, b));
+            }
+        }
+        s.push_str("m●\x1b[0m");
+        Some(s)
+    }
+}
+
+/// Parses `#rrggbb`.
+pub fn rgb(hex: &str) -> Option<(u8, u8, u8)> {
+    let h = hex.strip_prefix('#')?;
+    if h.len() != 6 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let p = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+    Some((p(0)?, p(2)?, p(4)?))
+}
+
+/// The nearest colour of xterm's 256: its 6×6×6 cube, or for a colour
+/// without hue (channels within 16 of each other) its grey ramp, so that a
+/// dark green does not come out grey.
+fn xterm256(r: u8, g: u8, b: u8) -> u8 {
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    let near = |v: u8| -> u8 {
+        let mut best = 0u8;
+        for (i, l) in (0u8..).zip(LEVELS) {
+            if v.abs_diff(l) < v.abs_diff(LEVELS[usize::from(best)]) {
+                best = i;
+            }
+        }
+        best
+    };
+    let spread = r.max(g).max(b) - r.min(g).min(b);
+    if spread <= 16 {
+        // Grey ramp 232..=255: 8, 18, …, 238.
+        let avg = (u16::from(r) + u16::from(g) + u16::from(b)) / 3;
+        let step = u8::try_from((avg.saturating_sub(3) / 10).min(23)).unwrap_or(23);
+        return 232 + step;
+    }
+    16 + 36 * near(r) + 6 * near(g) + near(b)
+}
 
 /// A table under construction.
 #[derive(Debug, Default)]
@@ -7,6 +108,8 @@ pub struct Table {
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
     max: Vec<usize>,
+    /// Status markers: (row, column, colour as `#rrggbb`).
+    marks: Vec<(usize, usize, String)>,
 }
 
 impl Table {
@@ -16,6 +119,7 @@ impl Table {
             headers: headers.iter().map(|h| (*h).to_string()).collect(),
             rows: Vec::new(),
             max: max.to_vec(),
+            marks: Vec::new(),
         }
     }
 
@@ -29,8 +133,24 @@ impl Table {
         self.rows.is_empty()
     }
 
+    /// Marks cell `col` of the last row added as a status of `colour`
+    /// (`#rrggbb`): drawn with a coloured marker when the look has colour.
+    pub fn mark(&mut self, col: usize, colour: Option<&str>) {
+        if let Some(row) = self.rows.len().checked_sub(1) {
+            self.marks
+                .push((row, col, colour.unwrap_or_default().to_string()));
+        }
+    }
+
     /// Renders with two spaces between columns and no trailing spaces.
     pub fn render(&self) -> String {
+        self.render_with(&Look::PLAIN)
+    }
+
+    /// Renders for `look`: status markers in colour when it has colour, and
+    /// when it has a width, the widest capped (text) columns narrowed
+    /// until the rows fit it. With [`Look::PLAIN`] this is [`Table::render`].
+    pub fn render_with(&self, look: &Look) -> String {
         let n = self.headers.len();
         let cell = |row: &[String], i: usize| -> String {
             let raw = row.get(i).map_or("", String::as_str);
@@ -40,20 +160,51 @@ impl Table {
                 _ => one_line,
             }
         };
-        let all: Vec<Vec<String>> = std::iter::once(self.headers.clone())
+        let mut all: Vec<Vec<String>> = std::iter::once(self.headers.clone())
             .chain(self.rows.iter().cloned())
             .map(|r| (0..n).map(|i| cell(&r, i)).collect())
             .collect();
-        let widths: Vec<usize> = (0..n)
-            .map(|i| all.iter().map(|r| width(&r[i])).max().unwrap_or(0))
+        // Markers, by (line, column) in `all` (line 0 is the header).
+        let mut markers: Vec<Vec<Option<String>>> = vec![vec![None; n]; all.len()];
+        for (row, col, colour) in &self.marks {
+            if let (Some(line), true) = (markers.get_mut(row + 1), *col < n) {
+                line[*col] = look.marker(Some(colour));
+            }
+        }
+        // A marker takes two columns: "● ".
+        let extra = |line: usize, i: usize| if markers[line][i].is_some() { 2 } else { 0 };
+        let mut widths: Vec<usize> = (0..n)
+            .map(|i| {
+                (0..all.len())
+                    .map(|l| width(&all[l][i]) + extra(l, i))
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
+        if let Some(avail) = look.width {
+            let fitted = fit(&widths, &self.headers, &self.max, avail);
+            for (i, w) in fitted.iter().enumerate() {
+                if *w < widths[i] {
+                    for (l, line) in all.iter_mut().enumerate() {
+                        let room = w.saturating_sub(extra(l, i)).max(1);
+                        line[i] = cut(&line[i], room);
+                    }
+                }
+            }
+            widths = fitted;
+        }
         let mut out = String::new();
-        for r in &all {
+        for (l, r) in all.iter().enumerate() {
             let mut line = String::new();
             for (i, c) in r.iter().enumerate() {
+                if let Some(m) = &markers[l][i] {
+                    line.push_str(m);
+                    line.push(' ');
+                }
                 line.push_str(c);
                 if i + 1 < n {
-                    line.push_str(&" ".repeat(widths[i] - width(c) + 2));
+                    let used = width(c) + extra(l, i);
+                    line.push_str(&" ".repeat(widths[i].saturating_sub(used) + 2));
                 }
             }
             out.push_str(line.trim_end());
@@ -61,6 +212,28 @@ impl Table {
         }
         out
     }
+}
+
+/// Column widths that fit `avail` columns (two spaces between columns):
+/// the widest capped column is narrowed one column at a time, never below
+/// its header or 10 columns. Uncapped columns (keys, ids, dates, hashes)
+/// keep their width; if they alone are too wide, the rows wrap.
+fn fit(widths: &[usize], headers: &[String], max: &[usize], avail: usize) -> Vec<usize> {
+    let mut w = widths.to_vec();
+    let floor: Vec<usize> = (0..w.len())
+        .map(|i| w[i].min(headers.get(i).map_or(0, |h| width(h)).max(10)))
+        .collect();
+    let gaps = 2 * w.len().saturating_sub(1);
+    while w.iter().sum::<usize>() + gaps > avail {
+        let widest = (0..w.len())
+            .filter(|&i| max.get(i).is_some_and(|&m| m > 0) && w[i] > floor[i])
+            .max_by_key(|&i| (w[i], i));
+        match widest {
+            Some(i) => w[i] -= 1,
+            None => break,
+        }
+    }
+    w
 }
 
 /// Cuts `s` to at most `max` columns, ending in `…` when cut.
@@ -105,5 +278,112 @@ mod tests {
         let mut t = Table::new(&["a"], &[0]);
         t.row(vec!["x\ny".into()]);
         assert_eq!(t.render(), "a\nx y\n");
+    }
+
+    fn status_table() -> Table {
+        let mut t = Table::new(&["key", "status", "text"], &[0, 20, 40]);
+        t.row(vec!["M1".into(), "In uitvoering".into(), "a".repeat(40)]);
+        t.mark(1, Some("#1565c0"));
+        t.row(vec!["T1".into(), "Niet vermeld".into(), "short".into()]);
+        t.mark(1, None);
+        t
+    }
+
+    #[test]
+    fn plain_look_is_the_plain_render() {
+        let t = status_table();
+        assert_eq!(t.render_with(&Look::PLAIN), t.render());
+        assert!(!t.render().contains('\x1b'));
+        assert!(!t.render().contains('●'));
+    }
+
+    #[test]
+    fn colour_marks_status_cells_and_keeps_alignment() {
+        let t = status_table();
+        let look = Look {
+            colour: ColourMode::TrueColour,
+            width: None,
+        };
+        let out = t.render_with(&look);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "key  status           text");
+        assert_eq!(
+            lines[1],
+            format!(
+                "M1   \x1b[38;2;21;101;192m●\x1b[0m In uitvoering  {}",
+                "a".repeat(40)
+            )
+        );
+        // Unknown colour: grey.
+        assert_eq!(
+            lines[2],
+            "T1   \x1b[38;2;158;158;158m●\x1b[0m Niet vermeld   short"
+        );
+        let ansi = Look {
+            colour: ColourMode::Ansi256,
+            width: None,
+        };
+        assert!(t.render_with(&ansi).contains("\x1b[38;5;25m●"));
+    }
+
+    #[test]
+    fn width_shrinks_the_widest_text_column_first() {
+        let t = status_table();
+        let look = Look {
+            colour: ColourMode::Off,
+            width: Some(40),
+        };
+        let out = t.render_with(&look);
+        for line in out.lines() {
+            assert!(width(line) <= 40, "{line:?} is wider than 40");
+        }
+        assert_eq!(
+            out,
+            "key  status         text\nM1   In uitvoering  aaaaaaaaaaaaaaaaaaa…\nT1   Niet vermeld   short\n"
+        );
+        // Too narrow to fit: columns stop at their floor (10 or the header).
+        let narrow = t.render_with(&Look {
+            colour: ColourMode::Off,
+            width: Some(5),
+        });
+        assert_eq!(
+            narrow,
+            "key  status      text\nM1   In uitvoe…  aaaaaaaaa…\nT1   Niet verm…  short\n"
+        );
+        // Wide enough: the fixed caps alone, as in a pipe.
+        let wide = Look {
+            colour: ColourMode::Off,
+            width: Some(200),
+        };
+        assert_eq!(t.render_with(&wide), t.render());
+    }
+
+    #[test]
+    fn width_counts_the_marker() {
+        let t = status_table();
+        let look = Look {
+            colour: ColourMode::TrueColour,
+            width: Some(40),
+        };
+        for line in t.render_with(&look).lines() {
+            let visible = line
+                .replace("\x1b[38;2;21;101;192m", "")
+                .replace("\x1b[38;2;158;158;158m", "")
+                .replace("\x1b[0m", "");
+            assert!(width(&visible) <= 40, "{visible:?} is wider than 40");
+        }
+    }
+
+    #[test]
+    fn xterm_colours() {
+        assert_eq!(rgb("#2e7d32"), Some((0x2e, 0x7d, 0x32)));
+        assert_eq!(rgb("red"), None);
+        assert_eq!(rgb("#12345g"), None);
+        // Dark green stays green, grey stays grey.
+        // Cube (0, 2, 1): #00875f.
+        assert_eq!(xterm256(0x2e, 0x7d, 0x32), 16 + 6 * 2 + 1);
+        assert_eq!(xterm256(0x75, 0x75, 0x75), 243);
+        assert_eq!(xterm256(0, 0, 0), 232);
+        assert_eq!(xterm256(255, 255, 255), 255);
     }
 }

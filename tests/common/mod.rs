@@ -179,6 +179,7 @@ impl TestEnv {
                 input: &mut input,
                 clock: &make_clock,
                 os_user: Some(ACTOR.to_string()),
+                terminal: kamerstand::cli::Terminal::default(),
             },
         );
         Output {
@@ -197,6 +198,8 @@ impl TestEnv {
             .args(args)
             .env("KAMERSTAND_ACTOR", ACTOR)
             .env_remove("KAMERSTAND_STORE")
+            // Piped output is plain unless this forces colour.
+            .env_remove("CLICOLOR_FORCE")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

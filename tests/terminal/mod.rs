@@ -1,0 +1,351 @@
+//! The real binary at a real terminal: colour, width and progress bars
+//! appear in a pseudo-terminal, and none of them in piped output.
+//!
+//! The terminal is made by `pty_run.py` beside this file (Python's standard
+//! `pty` module, so nothing to install where python3 is). The test prints a
+//! note and passes only when python3 or its `pty` module is missing, or on a
+//! system without pseudo-terminals (Windows).
+//!
+//! Progress bars normally wait a second before they appear; the test sets
+//! `KAMERSTAND_PROGRESS_DELAY_MS=0` so that a small ledger (quick to build in
+//! a debug build) shows them.
+
+use crate::common::{ACTOR, TestEnv};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kamerstand");
+
+/// Variables that would change what the binary decides; cleared so that the
+/// developer's or CI's environment does not leak in.
+const CLEARED: &[&str] = &[
+    "NO_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "COLORTERM",
+    "COLUMNS",
+    "KAMERSTAND_STORE",
+    "KAMERSTAND_PROGRESS_DELAY_MS",
+];
+
+fn script() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/terminal/pty_run.py")
+}
+
+/// True when python3 with the `pty` module can run here.
+fn have_pty() -> bool {
+    if cfg!(windows) {
+        return false;
+    }
+    Command::new("python3")
+        .args(["-c", "import pty, termios, fcntl"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The binary's environment: a known terminal type, bars at once, then
+/// `vars` (name, value).
+fn setup(c: &mut Command, vars: &[(&str, &str)]) {
+    for v in CLEARED {
+        c.env_remove(v);
+    }
+    c.env("TERM", "xterm-256color")
+        .env("KAMERSTAND_ACTOR", ACTOR)
+        .env(kamerstand::cli::PROGRESS_DELAY_ENV, "0");
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+}
+
+/// Runs `kamerstand --store S --wait 10 ARGS…` in a terminal `cols` wide;
+/// returns everything written there (stdout and stderr together, escape
+/// codes included) and the exit code.
+fn in_terminal(env: &TestEnv, cols: u16, vars: &[(&str, &str)], args: &[&str]) -> (String, i32) {
+    let mut c = Command::new("python3");
+    c.arg(script())
+        .arg(cols.to_string())
+        .arg("40")
+        .arg(BIN)
+        .arg("--store")
+        .arg(&env.store)
+        .args(["--wait", "10"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    setup(&mut c, vars);
+    let o = c.output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let code = o.status.code().unwrap_or(-1);
+    assert!(
+        o.stderr.is_empty(),
+        "pty_run.py complained: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (text, code)
+}
+
+/// Runs the binary with stdout and stderr piped: (stdout, stderr, code).
+fn piped(env: &TestEnv, vars: &[(&str, &str)], args: &[&str]) -> (String, String, i32) {
+    let mut c = Command::new(BIN);
+    c.arg("--store")
+        .arg(&env.store)
+        .args(["--wait", "10"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    setup(&mut c, vars);
+    let o = c.output().unwrap();
+    (
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+        o.status.code().unwrap_or(-1),
+    )
+}
+
+/// A colour escape (256-colour or 24-bit foreground).
+const COLOUR: &str = "\x1b[38;";
+
+/// `s` without escape sequences (CSI `ESC [ … letter`).
+fn strip_escapes(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            chars.next();
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What a terminal `cols` wide would show on its lines: the text after the
+/// last carriage return of each line (a progress bar redraws itself with
+/// CR), without escapes.
+fn screen_lines(s: &str) -> Vec<String> {
+    s.split('\n')
+        .map(|l| {
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            strip_escapes(l.rsplit('\r').next().unwrap_or(""))
+        })
+        .collect()
+}
+
+#[test]
+fn colour_width_and_progress_in_a_terminal_only() {
+    if !have_pty() {
+        println!("note: python3 with its pty module is not available; terminal test skipped");
+        return;
+    }
+    let env = TestEnv::new();
+
+    // bench-gen: its bar in the terminal, with rate and ETA.
+    let (out, code) = in_terminal(
+        &env,
+        100,
+        &[],
+        &[
+            "bench-gen",
+            "--items",
+            "30",
+            "--events",
+            "1500",
+            "--batch",
+            "100",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("generating ["), "no bar:\n{out}");
+    assert!(out.contains("/1,500 events ("), "no counts:\n{out}");
+    assert!(out.contains("/s, ETA "), "no rate and ETA:\n{out}");
+    assert!(out.contains("wrote 1500 events"), "{out}");
+
+    // verify: a bar in the terminal, cleared before the result.
+    let (out, code) = in_terminal(&env, 100, &[], &["verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("verifying ["), "no bar:\n{out}");
+    assert!(out.contains("ETA"), "{out}");
+    let last = screen_lines(&out)
+        .into_iter()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap();
+    assert!(last.starts_with("ok: 1500 events verified"), "{last:?}");
+
+    // Not with --quiet.
+    let (out, code) = in_terminal(&env, 100, &[], &["--quiet", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        !out.contains("verifying ["),
+        "a bar despite --quiet:\n{out}"
+    );
+    assert!(out.contains("ok: 1500 events verified"), "{out}");
+
+    // Not when piped, even with no delay.
+    let (stdout, stderr, code) = piped(&env, &[], &["verify"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "", "piped stderr has a bar");
+    assert!(!stdout.contains('\x1b'), "{stdout:?}");
+
+    // export and import: bars in the terminal, none when piped.
+    let backup = env.dir.path().join("backup.jsonl");
+    let backup_arg = backup.to_str().unwrap();
+    let (out, code) = in_terminal(
+        &env,
+        100,
+        &[],
+        &["--format", "events", "export", "-o", backup_arg],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("exporting ["), "no bar:\n{out}");
+    let (_, stderr, code) = piped(&env, &[], &["--format", "events", "export"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "");
+    let restored = TestEnv::new();
+    let (out, code) = in_terminal(&restored, 100, &[], &["import", backup_arg]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("checking events ["), "no bar:\n{out}");
+    assert!(out.contains("restored 1500 events"), "{out}");
+    let again = TestEnv::new();
+    let (_, stderr, code) = piped(&again, &[], &["import", backup_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "");
+
+    // Colour: status markers in the legend's colours, the table fit to a
+    // narrow terminal.
+    let (out, code) = in_terminal(&env, 70, &[], &["overview"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(COLOUR), "no colour:\n{out}");
+    assert!(out.contains('●'), "no status marker:\n{out}");
+    for line in screen_lines(&out) {
+        let cols = line.chars().count();
+        // Title and summary lines are prose that the terminal wraps; table
+        // rows must fit.
+        if line.starts_with("M") || line.starts_with("T") || line.starts_with("key") {
+            assert!(cols <= 70, "{cols} columns: {line:?}");
+        }
+    }
+    let (out, _) = in_terminal(&env, 100, &[("COLORTERM", "truecolor")], &["item", "list"]);
+    assert!(out.contains("\x1b[38;2;"), "no 24-bit colour:\n{out}");
+
+    // NO_COLOR: no colour, no markers, at a terminal too.
+    let (out, code) = in_terminal(&env, 70, &[("NO_COLOR", "1")], &["overview"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains(COLOUR), "colour despite NO_COLOR:\n{out}");
+    assert!(!out.contains('●'), "{out}");
+
+    // Piped: exactly the plain text of the in-process run (no colour, no
+    // width fitting); CLICOLOR_FORCE forces colour all the same.
+    let plain = env.run(&["overview"]);
+    plain.ok();
+    let (stdout, stderr, code) = piped(&env, &[], &["overview"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, plain.stdout);
+    let (stdout, _, code) = piped(&env, &[("CLICOLOR_FORCE", "1")], &["overview"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains(COLOUR), "CLICOLOR_FORCE gave no colour");
+}
+
+/// Runs the CLI in-process as if stdout were a terminal with this look.
+fn run_at(env: &TestEnv, terminal: kamerstand::cli::Terminal, args: &[&str]) -> String {
+    let store = env.store.to_str().unwrap();
+    let mut full = vec!["kamerstand", "--wait=10", "--store", store];
+    full.extend_from_slice(args);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let clock = env.clock.clone();
+    let make_clock = move || -> Box<dyn kamerstand::ledger::Clock> { Box::new(clock.clone()) };
+    let code = kamerstand::cli::run(
+        full,
+        &mut kamerstand::cli::Env {
+            out: &mut out,
+            err: &mut err,
+            input: &mut &b""[..],
+            clock: &make_clock,
+            os_user: Some(ACTOR.to_string()),
+            terminal,
+        },
+    );
+    let err = String::from_utf8(err).unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, "");
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn terminal_look_in_process() {
+    use kamerstand::cli::Terminal;
+    use kamerstand::report::table::ColourMode;
+    let env = TestEnv::init();
+    env.add(&[
+        "--kind",
+        "motie",
+        "--key",
+        "M1",
+        "--status",
+        "vertraagd",
+        "--text",
+        "Een motie met een lange tekst die in een smalle terminal niet past",
+    ]);
+    env.run(&[
+        "note",
+        "M1",
+        "Een voortgangsnotitie die veel langer is dan de breedte van een smalle terminal",
+    ])
+    .ok();
+    let plain = env.run(&["overview"]).stdout;
+
+    // The default (what tests and pipes get) is the plain text.
+    assert_eq!(run_at(&env, Terminal::default(), &["overview"]), plain);
+    // Colour without a terminal width (CLICOLOR_FORCE into a pipe): the
+    // legend's colour as a marker, same rows otherwise.
+    let forced = run_at(
+        &env,
+        Terminal {
+            colour: ColourMode::TrueColour,
+            ..Terminal::default()
+        },
+        &["overview"],
+    );
+    // vertraagd is #ef6c00 in the NAP legend.
+    assert!(forced.contains("\x1b[38;2;239;108;0m●\x1b[0m In uitvoering met vertraging"));
+    // A width counts only when stdout is a terminal.
+    let not_tty = Terminal {
+        width: Some(50),
+        ..Terminal::default()
+    };
+    assert_eq!(run_at(&env, not_tty, &["overview"]), plain);
+    // At a terminal 50 wide, every table row fits.
+    let narrow = run_at(
+        &env,
+        Terminal {
+            stdout: true,
+            width: Some(50),
+            ..Terminal::default()
+        },
+        &["overview"],
+    );
+    assert_ne!(narrow, plain);
+    let row = narrow.lines().find(|l| l.starts_with("M1")).unwrap();
+    assert!(row.chars().count() <= 50, "{row:?}");
+    assert!(row.contains('…'), "{row:?}");
+    // JSON is never touched.
+    let json = |t: Terminal| run_at(&env, t, &["--format", "json", "overview"]);
+    assert_eq!(
+        json(Terminal {
+            stdout: true,
+            stderr: true,
+            colour: ColourMode::TrueColour,
+            width: Some(40),
+        }),
+        json(Terminal::default())
+    );
+}
