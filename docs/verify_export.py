@@ -36,6 +36,22 @@ MAX_EVENT_BYTES = 1 << 20
 # Reader.responsible).
 MAX_RESPONSIBLE_CODES = 8
 
+# §3: portfolios with their canonical spelling; a portfolio not listed here
+# is written in upper case. A code in any other spelling is not canonical.
+KNOWN_PORTFOLIOS = [
+    "AZ", "BZ", "BHO", "BZK", "DEF", "EZ", "EZK", "FIN", "IenW", "JenV", "KGG", "LNV",
+    "LVVN", "LMZ", "LZS", "OCW", "SZW", "VRO", "VWS", "AenM", "KR", "MenT", "BRZ", "JZ",
+    "PM",
+]
+
+
+def canonical_portfolio(p):
+    """The one spelling of a portfolio the canonical bytes may hold."""
+    for known in KNOWN_PORTFOLIOS:
+        if known.lower() == p.lower():
+            return known
+    return p.upper()
+
 # §4: the `prev` of event 0.
 GENESIS_HASH = "0" * 64
 
@@ -185,6 +201,9 @@ class Reader:
                     or not all(c.isascii() and c.isalpha() for c in portfolio)):
                 raise DecodeError("%s code %r is not a role letter (M or S) and a "
                                   "portfolio of 2-6 letters" % (what, code))
+            if portfolio != canonical_portfolio(portfolio):
+                raise DecodeError("%s code %r is not in canonical form (%s%s)"
+                                  % (what, code, code[:1], canonical_portfolio(portfolio)))
             if code.upper() in seen:
                 raise DecodeError("%s names %r twice" % (what, code))
             seen.add(code.upper())
@@ -463,6 +482,7 @@ class ChainState:
         self.prev_hash = GENESIS_HASH  # §4: prev of event 0 is 32 zero bytes
         self.last_recorded_at = None
         self.ids = []                  # ids[n] = id of event n
+        self.items = []                # items[n] = id of the item event n is about, or None
         self.item_keys = {}            # item id -> key, from item_registered
         self.seals = {}                # lower-cased round name -> (name, seq, hash)
         self.hashes = {}               # event hash -> seq
@@ -553,9 +573,14 @@ def check_line(state, line):
         raise Failure("out of order: a %s event at seq %d; ledger_created must be "
                       "the first event, and only the first" % (ev.type, n))
 
-    # §6: a round seal names the event just before it.
+    # §6: a round seal names the event just before it, and round names are
+    # unique (ignoring ASCII case) along the chain.
     if ev.type == "round_sealed":
         b = ev.body
+        earlier = state.seals.get(ascii_lower(b["name"]))
+        if earlier is not None:
+            raise Failure("seal mismatch: round %r was already sealed as %r at seq %d"
+                          % (b["name"], earlier[0], earlier[1]))
         if n == 0 or b["head_seq"] != n - 1 or b["head_hash"] != state.prev_hash:
             raise Failure("seal mismatch: round %r names head seq %d (%s), but the "
                           "event before it is seq %d (%s)"
@@ -573,6 +598,11 @@ def check_line(state, line):
             raise Failure("bad reference: the correction names seq %d with id %s, "
                           "but that event's id is %s"
                           % (target, b["target_id"], state.ids[target]))
+        # §6: and it is about the same item as the event it corrects.
+        if state.items[target] != b["item"]:
+            raise Failure("bad reference: the correction says seq %d is about item %s, "
+                          "but that event is about %s"
+                          % (target, b["item"], state.items[target]))
 
     # The line's JSON values must be exactly what the bytes decode to
     # (schema/events-export.md).
@@ -585,6 +615,10 @@ def check_line(state, line):
 
     # Remember this event for the next ones.
     state.ids.append(ev.id)
+    if ev.type == "item_registered":
+        state.items.append(ev.id)
+    else:
+        state.items.append(ev.body.get("item") if isinstance(ev.body, dict) else None)
     if ev.type == "round_sealed":
         name = ev.body["name"]
         state.seals[ascii_lower(name)] = (name, n, computed)

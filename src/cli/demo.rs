@@ -51,7 +51,8 @@ const BETWEEN_ROUNDS: &[Step] = &[
         "2025-01-20",
         "regeling met de VNG vastgesteld",
     ),
-    // Recorded now, effective before the first round was sealed.
+    // Recorded after the first round, effective before the second: a
+    // back-dated note.
     Step::Note(
         "39104-13",
         "2024-12-01",
@@ -148,7 +149,7 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
             format: "annex",
         },
         day("2024-11-15")?,
-        Some("2024-najaar".into()),
+        Some(("2024-najaar".into(), "Voortgangsbrief najaar 2024".into())),
         false,
     )?;
     play(&mut ws, "beleidsmedewerker")?;
@@ -161,7 +162,10 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
             format: "annex",
         },
         day("2025-05-15")?,
-        Some("2025-voorjaar".into()),
+        Some((
+            "2025-voorjaar".into(),
+            "Voortgangsbrief voorjaar 2025".into(),
+        )),
         false,
     )?;
 

@@ -39,6 +39,10 @@ pub struct Args {
     /// 2025-voorjaar.
     #[arg(long, value_name = "NAME")]
     seal_round: Option<String>,
+    /// Title of the round sealed with --seal-round (default: its name), e.g.
+    /// "Voortgangsbrief voorjaar 2025".
+    #[arg(long, value_name = "TEXT", requires = "seal_round")]
+    round_title: Option<String>,
     /// Effective date of the imported changes, YYYY-MM-DD (default: today);
     /// also the reported-on date of a round sealed with --seal-round.
     #[arg(long, value_name = "DATE")]
@@ -96,6 +100,14 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         .seal_round
         .as_deref()
         .map(decide::round_name)
+        .transpose()?
+        .map(|name| -> Result<(String, String), CliError> {
+            let title = match &a.round_title {
+                Some(t) => text::short_text("--round-title", t)?,
+                None => name.clone(),
+            };
+            Ok((name, title))
+        })
         .transpose()?;
     let input = read_input(&a.file, env)?;
     let format = match g.format_name.as_deref() {
@@ -160,7 +172,7 @@ pub(super) fn import_text(
     actor: &str,
     src: &Source<'_>,
     effective: Day,
-    round: Option<String>,
+    round: Option<(String, String)>,
     dry_run: bool,
 ) -> Result<String, CliError> {
     let format = src.format;
@@ -195,13 +207,13 @@ pub(super) fn import_text(
     let mut ids = ids.into_iter();
     let mut next = || ids.next().unwrap_or(crate::domain::EventId([0; 16]));
     let mut p = plan::plan(ws.state(), &rows, effective, &mut next);
-    if let Some(name) = &round {
+    if let Some((name, title)) = &round {
         let id = ws.new_id();
         p.drafts.push(Draft {
             id,
             body: EventBody::RoundSealed {
                 name: name.clone(),
-                title: text::short_text("--seal-round", name)?,
+                title: title.clone(),
                 reported_on: effective,
                 // Filled in by the ledger: the event before the seal.
                 head_seq: 0,
@@ -281,12 +293,16 @@ pub(super) fn import_text(
 }
 
 fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), CliError> {
-    if a.seal_round.is_some() || a.effective.is_some() {
-        return Err(Invalid::new(
-            "--seal-round/--effective",
-            "given",
-            "no such option with an events import: it restores the chain as it was",
-        )
+    if let Some(flag) = [
+        (a.seal_round.is_some(), "--seal-round"),
+        (a.effective.is_some(), "--effective"),
+    ]
+    .iter()
+    .find_map(|(given, flag)| given.then_some(*flag))
+    {
+        return Err(crate::Error::Rejected(format!(
+            "{flag} does not apply to an events import: it restores the chain exactly as it was"
+        ))
         .into());
     }
     let mut progress = Progress::start(g);

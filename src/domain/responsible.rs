@@ -10,7 +10,10 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// Portfolios in their usual spelling, used to normalise case.
+/// Portfolios in their usual spelling, used to normalise case. This list is
+/// part of the canonical encoding: a stored code must be in this spelling,
+/// so an entry may be added but never removed or respelt (the test
+/// `known_portfolios_are_frozen` holds it).
 const KNOWN_PORTFOLIOS: &[&str] = &[
     "AZ", "BZ", "BHO", "BZK", "DEF", "EZ", "EZK", "FIN", "IenW", "JenV", "KGG", "LNV", "LVVN",
     "LMZ", "LZS", "OCW", "SZW", "VRO", "VWS", "AenM", "KR", "MenT", "BRZ", "JZ", "PM",
@@ -211,6 +214,18 @@ mod tests {
             let e = Responsible::parse(bad).unwrap_err();
             assert!(e.expected.contains("role letter"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn known_portfolios_are_frozen() {
+        // Changing a spelling here would make stored events undecodable:
+        // only append to this list (and to KNOWN_PORTFOLIOS).
+        let frozen = [
+            "AZ", "BZ", "BHO", "BZK", "DEF", "EZ", "EZK", "FIN", "IenW", "JenV", "KGG", "LNV",
+            "LVVN", "LMZ", "LZS", "OCW", "SZW", "VRO", "VWS", "AenM", "KR", "MenT", "BRZ", "JZ",
+            "PM",
+        ];
+        assert_eq!(&KNOWN_PORTFOLIOS[..frozen.len()], &frozen[..]);
     }
 
     #[test]

@@ -108,7 +108,12 @@ pub fn closest<'a>(
     n: usize,
 ) -> Vec<String> {
     let limit = (input.chars().count() / 3).max(2);
+    // The distance is at least the difference in length of the lower-cased
+    // texts it compares: candidates farther apart than the limit are skipped
+    // uncomputed, so a long input (a whole annex cell) costs only its length.
+    let len = input.to_lowercase().chars().count();
     let mut scored: Vec<(usize, &str)> = candidates
+        .filter(|c| c.to_lowercase().chars().count().abs_diff(len) <= limit)
         .map(|c| (distance(input, c), c))
         .filter(|(d, _)| *d <= limit)
         .collect();
@@ -166,6 +171,34 @@ mod tests {
             vec!["34843-79", "34843-78"]
         );
         assert!(closest("zzzzzz", keys.into_iter(), 3).is_empty());
+    }
+
+    /// Found by fuzzing the annex parser: a long input is not compared
+    /// character by character with candidates it cannot be close to, and
+    /// skipping them changes no suggestion.
+    #[test]
+    fn long_inputs_skip_far_candidates() {
+        let labels = ["In uitvoering", "in-uitvoering", "Doorlopend", "x"];
+        let long = "In uitvoering ".repeat(100_000);
+        assert!(closest(&long, labels.into_iter(), 3).is_empty());
+        for input in [
+            "in uitvoerin",
+            "IN UITVOERING",
+            "doorlopnd",
+            "xy",
+            "",
+            "İİİ",
+        ] {
+            let limit = (input.chars().count() / 3).max(2);
+            let mut all: Vec<(usize, &str)> = labels
+                .into_iter()
+                .map(|c| (distance(input, c), c))
+                .filter(|(d, _)| *d <= limit)
+                .collect();
+            all.sort_by_key(|(d, _)| *d);
+            let expected: Vec<String> = all.iter().map(|(_, c)| (*c).to_string()).collect();
+            assert_eq!(closest(input, labels.into_iter(), 9), expected, "{input}");
+        }
     }
 
     #[test]

@@ -2499,4 +2499,29 @@ mod tests {
             check(&text);
         }
     }
+
+    /// Found by fuzzing (tests/fuzz, target `annex`): every cell is tried as
+    /// a legend label, and a failed try computed "did you mean" edit
+    /// distances against every label, in time proportional to the cell's
+    /// length times the label's. Long cells made parsing crawl (seconds per
+    /// row of 64 KB texts); now only candidates whose length could be close
+    /// are compared, and a long annex reads in linear time.
+    #[test]
+    fn long_cells_do_not_make_parsing_crawl() {
+        let long = "De Tweede Kamer verzoekt de regering iets lang uit te zoeken. ".repeat(1_000);
+        let mut text = String::from("\tStatus\tVerantwoordelijk\tStand van zaken\nMoties\n");
+        for _ in 0..20 {
+            text.push_str(&format!(
+                "Motie van het lid Jansen; {long}\tIn uitvoering\tSOCW\t{long}\n"
+            ));
+        }
+        // No wall-clock assertion (house rule): the quadratic version took
+        // minutes here, which the test harness's own patience shows.
+        let doc = nap(&text);
+        assert_eq!(doc.rows.len(), 20);
+        assert_eq!(
+            doc.rows[0].text.len(),
+            "Motie van het lid Jansen; ".len() + long.trim_end().len()
+        );
+    }
 }

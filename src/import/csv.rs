@@ -14,6 +14,7 @@ pub fn read(input: &str, legend: &Legend) -> Result<(Vec<ImportRow>, Vec<Anomaly
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
+        .delimiter(delimiter(input))
         .from_reader(input.as_bytes());
     let headers = reader
         .headers()
@@ -140,6 +141,17 @@ pub fn read(input: &str, legend: &Legend) -> Result<(Vec<ImportRow>, Vec<Anomaly
     Ok((rows, anomalies))
 }
 
+/// The field separator: a comma, or a semicolon when the header line has
+/// semicolons and no commas (what Dutch spreadsheet programs save).
+fn delimiter(input: &str) -> u8 {
+    let first = input.lines().next().unwrap_or("");
+    if first.contains(';') && !first.contains(',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// True if the text's first line looks like our CSV header.
 pub fn looks_like_csv(input: &str) -> bool {
     let first = input
@@ -148,7 +160,7 @@ pub fn looks_like_csv(input: &str) -> bool {
         .unwrap_or("")
         .trim_start_matches('\u{feff}');
     let cols: Vec<String> = first
-        .split(',')
+        .split(char::from(delimiter(input)))
         .map(|c| c.trim().to_ascii_lowercase())
         .collect();
     cols.iter().any(|c| c == "kind") && cols.iter().any(|c| c == "text")

@@ -35,11 +35,7 @@ pub fn read_with_progress(input: &str, progress: &mut dyn FnMut(u64, u64)) -> Re
         if raw.trim().is_empty() {
             continue;
         }
-        let bad = |what: String| {
-            Error::Rejected(format!(
-                "events file, line {line}: {what}; nothing was imported"
-            ))
-        };
+        let bad = |what: String| Error::Rejected(format!("events file, line {line}: {what}"));
         let mut v: Value =
             serde_json::from_str(raw).map_err(|e| bad(format!("not a JSON object ({e})")))?;
         let obj = v

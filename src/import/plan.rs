@@ -86,7 +86,7 @@ pub fn plan(
                 p.anomalies.push(Anomaly {
                     line: row.line,
                     message: format!(
-                        "row without item text or citation matched to {} by its position among such rows; check it",
+                        "matched to {} by its position among the rows without text or citation; check it",
                         it.key
                     ),
                 });
@@ -135,7 +135,7 @@ pub fn plan(
             p.anomalies.push(Anomaly {
                 line: row.line,
                 message: format!(
-                    "registered as new item {key}; without text or citation a later import can match it only by the same progress text or by its place among such rows"
+                    "registered as new item {key}; a later import can match it only by the same progress text or by its place among the rows without text or citation"
                 ),
             });
         }

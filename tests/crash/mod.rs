@@ -36,14 +36,14 @@ const WAIT: &str = "10";
 /// SplitMix64: a small seeded generator, so that a failing run can be
 /// repeated exactly.
 #[derive(Debug)]
-pub(crate) struct Rng(u64);
+struct Rng(u64);
 
 impl Rng {
-    pub(crate) fn new(seed: u64) -> Rng {
+    fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
-    pub(crate) fn next(&mut self) -> u64 {
+    fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -52,7 +52,7 @@ impl Rng {
     }
 
     /// Uniform in `lo..hi` (`lo` when the range is empty).
-    pub(crate) fn range(&mut self, lo: u64, hi: u64) -> u64 {
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
         if hi <= lo {
             lo
         } else {
@@ -384,7 +384,7 @@ fn plan(
                 s.push(Kind::Note, &["--format", "json", "note", &key, &text], 1, 0);
             }
             30..34 => {
-                // Long notes make sled write pages to blob files.
+                // Long notes: large events (a run of them makes blob files).
                 let key = s.items[s.some_item(rng)].0.clone();
                 let text = format!("Lange voortgang {}: {}", s.next_id(), "x".repeat(60_000));
                 s.push(
@@ -413,6 +413,7 @@ fn plan(
             }
             50..65 => s.add(),
             65..72 => s.import(Kind::Annex, 0, annex_events),
+            // 600 KB in one batch: sled writes pages of it to blob files.
             72..75 => s.import(Kind::BigTextCsv, 12, annex_events),
             _ => {
                 let rows = if rng.chance(50) {
@@ -926,7 +927,7 @@ fn trial(n: u64, setup: &Setup) -> (Figures, Vec<String>) {
 }
 
 /// Runs the CLI in this process against `store` with the system clock.
-pub(crate) fn run_in_process(store: &Path, args: &[&str]) -> i32 {
+fn run_in_process(store: &Path, args: &[&str]) -> i32 {
     let mut full = vec![
         "kamerstand",
         "--store",

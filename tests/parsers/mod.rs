@@ -36,10 +36,42 @@ fn text(max: usize) -> impl Strategy<Value = String> {
         proptest::collection::vec(
             prop_oneof![
                 select(vec![
-                    "\t", "\n", "\r\n", " ", ",", ";", ".", "/", "-", "**", "<p>", "¹", "²", "¹⁵",
-                    "\u{a0}", "\u{200b}", "\u{feff}", "\"", "nr.", "Motie", "Moties",
-                    "Toezeggingen", "Status", "Verantwoordelijk", "SOCW", "en", "II", "2022/23",
-                    "34843", "Kamerstukken", "Handelingen", "{", "}", ":", "é", "e\u{301}",
+                    "\t",
+                    "\n",
+                    "\r\n",
+                    " ",
+                    ",",
+                    ";",
+                    ".",
+                    "/",
+                    "-",
+                    "**",
+                    "<p>",
+                    "¹",
+                    "²",
+                    "¹⁵",
+                    "\u{a0}",
+                    "\u{200b}",
+                    "\u{feff}",
+                    "\"",
+                    "nr.",
+                    "Motie",
+                    "Moties",
+                    "Toezeggingen",
+                    "Status",
+                    "Verantwoordelijk",
+                    "SOCW",
+                    "en",
+                    "II",
+                    "2022/23",
+                    "34843",
+                    "Kamerstukken",
+                    "Handelingen",
+                    "{",
+                    "}",
+                    ":",
+                    "é",
+                    "e\u{301}",
                 ])
                 .prop_map(str::to_string),
                 "[a-zA-Z0-9]{1,6}",
@@ -71,7 +103,11 @@ fn check_citation(input: &str) -> KamerstukRef {
     let r = KamerstukRef::parse(input);
     assert_eq!(r.raw, input.trim(), "raw text is the trimmed input");
     assert_eq!(r.to_string(), r.raw);
-    assert_eq!(KamerstukRef::parse(&r.raw), r, "parsing raw again gives the same");
+    assert_eq!(
+        KamerstukRef::parse(&r.raw),
+        r,
+        "parsing raw again gives the same"
+    );
     if r.parsed.is_none() {
         assert!(!r.flags.is_empty(), "an unparsed citation says why");
     }
@@ -109,13 +145,17 @@ fn near_citation() -> impl Strategy<Value = String> {
         select(vec![", ", ",", " ", ";  "]),
         1u32..1_000_000,
         select(vec!["", "-VIII", "-30", " IV", " A", "- x", "-"]),
-        select(vec![", nr. ", ",nr.", " nr ", ", nrs. ", ", item ", ", ", " nr. "]),
+        select(vec![
+            ", nr. ", ",nr.", " nr ", ", nrs. ", ", item ", ", ", " nr. ",
+        ]),
         "[0-9A-Z]{1,4}( en [0-9]{1,3})?",
         select(vec!["", ".", " .", "  ", "\u{a0}", ", item 6"]),
     )
         .prop_map(
             |(src, chamber, year, sep, end, comma, dossier, suffix, nr, number, tail)| {
-                format!("{src}{chamber}{year}{sep}{end:02}{comma}{dossier}{suffix}{nr}{number}{tail}")
+                format!(
+                    "{src}{chamber}{year}{sep}{end:02}{comma}{dossier}{suffix}{nr}{number}{tail}"
+                )
             },
         )
 }
@@ -413,11 +453,7 @@ fn valid_cell(column: &'static str) -> BoxedStrategy<String> {
             .prop_map(str::to_string)
             .boxed(),
         "key" => prop_oneof![Just(String::new()), "[A-Za-z0-9][A-Za-z0-9._-]{0,20}"].boxed(),
-        "text" => prop_oneof![
-            Just(String::new()),
-            "[A-Za-zé][A-Za-zé0-9 ,.;\t\n]{0,80}",
-        ]
-        .boxed(),
+        "text" => prop_oneof![Just(String::new()), "[A-Za-zé][A-Za-zé0-9 ,.;\t\n]{0,80}",].boxed(),
         "status" => {
             let mut values: Vec<String> = vec![String::new()];
             for e in Legend::nap().entries {
@@ -459,7 +495,9 @@ fn valid_table() -> impl Strategy<Value = (Vec<&'static str>, Vec<Vec<String>>)>
 }
 
 fn write_csv(header: &[&str], records: &[Vec<String>]) -> String {
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     w.write_record(header).unwrap();
     for r in records {
         w.write_record(r).unwrap();
@@ -542,12 +580,17 @@ proptest! {
 // ---------------------------------------------------------------------------
 
 fn day() -> impl Strategy<Value = Day> {
-    (1900u16..=2999, 1u8..=12, 1u8..=31)
-        .prop_map(|(y, m, d)| Day::from_parts(y, m, d).unwrap_or_else(|| Day::from_parts(y, m, 28).unwrap()))
+    (1900u16..=2999, 1u8..=12, 1u8..=31).prop_map(|(y, m, d)| {
+        Day::from_parts(y, m, d).unwrap_or_else(|| Day::from_parts(y, m, 28).unwrap())
+    })
 }
 
 fn responsible() -> impl Strategy<Value = Responsible> {
-    subsequence(vec!["SOCW", "MOCW", "MJenV", "SBZK", "MKLIM", "SFIN"], 0..=4).prop_map(|v| {
+    subsequence(
+        vec!["SOCW", "MOCW", "MJenV", "SBZK", "MKLIM", "SFIN"],
+        0..=4,
+    )
+    .prop_map(|v| {
         if v.is_empty() {
             Responsible::none()
         } else {
@@ -574,14 +617,18 @@ fn strings() -> impl Strategy<Value = Vec<String>> {
 
 fn legend() -> impl Strategy<Value = Legend> {
     proptest::collection::vec(
-        (any::<String>(), any::<String>(), any::<String>(), any::<String>()).prop_map(
-            |(slug, nl, en, colour)| LegendEntry {
+        (
+            any::<String>(),
+            any::<String>(),
+            any::<String>(),
+            any::<String>(),
+        )
+            .prop_map(|(slug, nl, en, colour)| LegendEntry {
                 slug,
                 nl,
                 en,
                 colour,
-            },
-        ),
+            }),
         0..4,
     )
     .prop_map(|entries| Legend { entries })
@@ -664,15 +711,22 @@ fn body() -> impl Strategy<Value = EventBody> {
                     reason,
                 }
             }),
-        (any::<String>(), any::<String>(), day(), any::<u64>(), hash()).prop_map(
-            |(name, title, reported_on, head_seq, head_hash)| EventBody::RoundSealed {
-                name,
-                title,
-                reported_on,
-                head_seq,
-                head_hash,
-            }
-        ),
+        (
+            any::<String>(),
+            any::<String>(),
+            day(),
+            any::<u64>(),
+            hash()
+        )
+            .prop_map(|(name, title, reported_on, head_seq, head_hash)| {
+                EventBody::RoundSealed {
+                    name,
+                    title,
+                    reported_on,
+                    head_seq,
+                    head_hash,
+                }
+            }),
         (
             any::<u64>(),
             id(),
@@ -687,7 +741,13 @@ fn body() -> impl Strategy<Value = EventBody> {
             )
         )
             .prop_map(
-                |(target_seq, target_id, item, reason, (status, responsible, note, effective, retract))| {
+                |(
+                    target_seq,
+                    target_id,
+                    item,
+                    reason,
+                    (status, responsible, note, effective, retract),
+                )| {
                     EventBody::Corrected {
                         target_seq,
                         target_id,
@@ -707,8 +767,15 @@ fn body() -> impl Strategy<Value = EventBody> {
 }
 
 fn envelope() -> impl Strategy<Value = Envelope> {
-    (any::<u64>(), id(), any::<i64>(), any::<String>(), hash(), body()).prop_map(
-        |(seq, id, at, actor, prev, body)| Envelope {
+    (
+        any::<u64>(),
+        id(),
+        any::<i64>(),
+        any::<String>(),
+        hash(),
+        body(),
+    )
+        .prop_map(|(seq, id, at, actor, prev, body)| Envelope {
             format: FORMAT_VERSION,
             seq,
             id,
@@ -716,8 +783,7 @@ fn envelope() -> impl Strategy<Value = Envelope> {
             actor,
             prev,
             body,
-        },
-    )
+        })
 }
 
 /// What `codec::decode` documents: never panics, refuses oversize and
