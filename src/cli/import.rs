@@ -311,10 +311,11 @@ fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), C
         progress.update(done, total);
     })?;
     let n = bytes.len();
-    // Checked before a dry run too: it says what the real run would do.
-    if g.store.exists() {
+    // Checked before a dry run too: it says what the real run would do. A
+    // store left empty by an interrupted restore (or init) may be reused.
+    if g.store.exists() && !Ledger::is_empty_store(&g.store) {
         return Err(crate::Error::Rejected(format!(
-            "an events import restores a whole ledger into a new store, and {} already exists; give a new path with --store",
+            "an events import restores a whole ledger into a new or empty store, and {} already holds one; give a new path with --store",
             g.store.display()
         ))
         .into());

@@ -28,8 +28,9 @@ pub const DELAY_ENV: &str = "KAMERSTAND_PROGRESS_DELAY_MS";
 #[derive(Debug)]
 pub(crate) struct Progress {
     bar: Option<ProgressBar>,
-    /// Set when a step begins: its first count is drawn at once, not at the
-    /// next tick, so that even a short step shows.
+    /// Set when a step begins, until its first count is drawn on a visible
+    /// bar: drawn at once, not at the next tick, so that even a short step
+    /// shows.
     fresh: Cell<bool>,
     stop: Option<mpsc::Sender<()>>,
     waiter: Option<JoinHandle<()>>,
@@ -61,19 +62,27 @@ impl Progress {
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         bar.set_style(spinner("starting"));
+        let wait = delay();
+        if wait.is_zero() {
+            // No delay (tests): shown at once, without a race against the
+            // waiting thread.
+            show(&bar);
+            return Progress {
+                bar: Some(bar),
+                fresh: Cell::new(false),
+                stop: None,
+                waiter: None,
+            };
+        }
         let shown = bar.clone();
         let (stop, stopped) = mpsc::channel::<()>();
-        let wait = delay();
         // Shows the bar once the delay has passed, unless the work ended
-        // first; the steady tick keeps rate, ETA and spinner moving while
-        // the library is between callbacks.
+        // first.
         let waiter = std::thread::Builder::new()
             .name("progress".into())
             .spawn(move || {
                 if let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(wait) {
-                    shown.set_draw_target(ProgressDrawTarget::stderr_with_hz(10));
-                    shown.enable_steady_tick(Duration::from_millis(200));
-                    shown.tick();
+                    show(&shown);
                 }
             })
             .ok();
@@ -116,7 +125,7 @@ impl Progress {
             bar.set_style(spinner(what));
             bar.reset_elapsed();
             bar.update(|s| s.set_pos(0));
-            bar.tick();
+            bar.force_draw();
         }
     }
 
@@ -127,8 +136,12 @@ impl Progress {
                 s.set_len(total);
                 s.set_pos(done);
             });
-            if self.fresh.replace(false) {
-                bar.tick();
+            // Between steady ticks nothing is drawn; the first count of a
+            // step is drawn at once (once the bar is shown), so that every
+            // step shows, however short.
+            if self.fresh.get() && !bar.is_hidden() {
+                self.fresh.set(false);
+                bar.force_draw();
             }
         }
     }
@@ -146,6 +159,14 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Makes the bar visible on stderr and draws it; the steady tick keeps
+/// rate, ETA and spinner moving while the library is between callbacks.
+fn show(bar: &ProgressBar) {
+    bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(10));
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar.force_draw();
 }
 
 /// `s` as literal text in a template.

@@ -339,6 +339,19 @@ impl Ledger {
         })
     }
 
+    /// True if `path` holds no events yet: an empty directory, or what an
+    /// `init` or a restore interrupted before its first commit leaves
+    /// behind; a store may be created there. A store in use counts as not
+    /// empty.
+    pub fn is_empty_store(path: &Path) -> bool {
+        match Store::open(path, Duration::ZERO) {
+            Ok(store) => matches!(store.head(), Ok(None)),
+            // Not a store (yet): creating one there says whether it may be.
+            Err(Error::NoStore { .. }) => true,
+            Err(_) => false,
+        }
+    }
+
     /// The event at `seq`, hash-checked.
     pub fn get(&self, seq: u64) -> Result<Option<Recorded>> {
         self.store
