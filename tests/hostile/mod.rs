@@ -807,7 +807,7 @@ fn an_events_import_into_an_existing_ledger_is_refused() {
         &env,
         &["import", &path],
         &[
-            &format!("{s} already exists"),
+            &format!("{s} already holds one"),
             "give a new path with --store",
         ],
     );

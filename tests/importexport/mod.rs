@@ -1137,14 +1137,14 @@ fn an_events_export_restores_the_identical_chain() {
     // one of the same chain.
     let log = target.json(&["log"]);
     let again = target.run(&["import", &path]);
-    refused(&target, &again, &["already exists", "--store"], &log);
+    refused(&target, &again, &["already holds one", "--store"], &log);
     // A dry run says so as well, instead of promising a restore.
     let again = target.run(&["import", &path, "--dry-run"]);
-    refused(&target, &again, &["already exists"], &log);
+    refused(&target, &again, &["already holds one"], &log);
     let fresh = TestEnv::init();
     let log = fresh.json(&["log"]);
     let out = fresh.run(&["--format", "events", "import", &path]);
-    refused(&fresh, &out, &["already exists"], &log);
+    refused(&fresh, &out, &["already holds one"], &log);
     // Options that would change the chain are refused.
     let other = TestEnv::new();
     let out = other.run(&["import", &path, "--seal-round", "x"]);
