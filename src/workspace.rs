@@ -80,6 +80,15 @@ impl Workspace {
         &self.ledger
     }
 
+    /// `day`, or today when none was given: how every command fills in an
+    /// effective date the clerk left out.
+    pub fn day_or_today(&mut self, day: Option<Day>) -> Day {
+        match day {
+            Some(d) => d,
+            None => self.today(),
+        }
+    }
+
     /// Today on the ledger's clock, in Dutch local time: the default
     /// effective date.
     pub fn today(&mut self) -> Day {

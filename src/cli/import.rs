@@ -134,10 +134,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     } else {
         "importing"
     });
-    let effective = match eff {
-        Some(d) => d,
-        None => ws.today(),
-    };
+    let effective = ws.day_or_today(eff);
     let name = a.file.display().to_string();
     let out = import_text(
         &mut ws,
@@ -181,24 +178,7 @@ pub(super) fn import_text(
         csv::read(src.text, &legend)?
     } else {
         let doc = annex::parse(src.text, &legend);
-        let rows = doc
-            .rows
-            .iter()
-            .map(|r| plan::ImportRow {
-                line: r.line,
-                kind: r.kind,
-                key: None,
-                text: r.text.clone(),
-                submitters: r.submitters.clone(),
-                citations: r.citations.clone(),
-                status: r.status.clone(),
-                responsible: r.responsible.clone(),
-                progress: r.progress.clone(),
-                progress_citations: r.progress_citations.clone(),
-                progress_effective: None,
-                effective: None,
-            })
-            .collect();
+        let rows = doc.rows.iter().map(plan::ImportRow::from).collect();
         (rows, doc.anomalies)
     };
     // At most two events per new row and three per known one; ids are

@@ -139,10 +139,7 @@ fn add(a: &AddArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
         None => crate::domain::legend::NOT_STATED.to_string(),
     };
     let key = decide::assign_key(ws.state(), kind, key, &citations)?;
-    let effective = match eff {
-        Some(d) => d,
-        None => ws.today(),
-    };
+    let effective = ws.day_or_today(eff);
     let rec = ws.record(
         &g.actor,
         EventBody::ItemRegistered {

@@ -64,10 +64,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let mut ws = g.open(env)?;
     let item = ws.state().resolve(&a.key)?;
     let (id, key) = (item.id, item.key.clone());
-    let effective = match eff {
-        Some(d) => d,
-        None => ws.today(),
-    };
+    let effective = ws.day_or_today(eff);
     let rec = ws.record(
         &g.actor,
         EventBody::ProgressNoted {

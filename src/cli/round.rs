@@ -84,10 +84,7 @@ fn seal(a: &SealArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
         .ledger()
         .head()
         .ok_or_else(|| crate::Error::Rejected("the ledger has no events".into()))?;
-    let reported_on = match reported_on {
-        Some(d) => d,
-        None => ws.today(),
-    };
+    let reported_on = ws.day_or_today(reported_on);
     let rec = ws.record(
         &g.actor,
         EventBody::RoundSealed {

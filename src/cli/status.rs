@@ -32,10 +32,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let status = legend.resolve(&a.status)?.slug.clone();
     let item = ws.state().resolve(&a.key)?;
     let (id, key) = (item.id, item.key.clone());
-    let effective = match eff {
-        Some(d) => d,
-        None => ws.today(),
-    };
+    let effective = ws.day_or_today(eff);
     let item = ws.state().resolve(&a.key)?;
     let from = item.status_at(Some(effective)).to_string();
     let rec = ws.record(

@@ -47,6 +47,27 @@ pub struct ImportRow {
     pub effective: Option<Day>,
 }
 
+impl From<&super::annex::AnnexRow> for ImportRow {
+    /// An annex row states no key and no dates: keys come from citations,
+    /// dates from the import's `--effective`.
+    fn from(r: &super::annex::AnnexRow) -> ImportRow {
+        ImportRow {
+            line: r.line,
+            kind: r.kind,
+            key: None,
+            text: r.text.clone(),
+            submitters: r.submitters.clone(),
+            citations: r.citations.clone(),
+            status: r.status.clone(),
+            responsible: r.responsible.clone(),
+            progress: r.progress.clone(),
+            progress_citations: r.progress_citations.clone(),
+            progress_effective: None,
+            effective: None,
+        }
+    }
+}
+
 /// The outcome of planning.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
