@@ -1318,6 +1318,65 @@ fn excerpt(s: &str) -> String {
     shorten(s, EXCERPT_CHARS)
 }
 
+impl AnnexDoc {
+    /// Checks what [`parse`] promises of its result for the `text` it was
+    /// given: anomalies sorted by line, every line number in range, rows in
+    /// order with trimmed texts, no submitters without a motion's text,
+    /// statuses from `legend`, progress texts without `<p>`. The unit
+    /// tests, the property tests and the fuzz target all hold parse to it.
+    pub fn invariants(&self, text: &str, legend: &Legend) -> Result<(), String> {
+        let lines = text.lines().count();
+        let fail = |what: String| Err(what);
+        if !self.anomalies.windows(2).all(|w| w[0].line <= w[1].line) {
+            return fail("anomalies are not sorted by line".into());
+        }
+        if let Some(a) = self
+            .anomalies
+            .iter()
+            .find(|a| a.line < 1 || a.line > lines.max(1))
+        {
+            return fail(format!(
+                "anomaly line {} outside 1..={}",
+                a.line,
+                lines.max(1)
+            ));
+        }
+        if !self.rows.windows(2).all(|w| w[0].line < w[1].line) {
+            return fail("rows are not in line order".into());
+        }
+        for r in &self.rows {
+            if r.line < 1 || r.line > lines {
+                return fail(format!("row line {} outside 1..={lines}", r.line));
+            }
+            if r.text != r.text.trim() {
+                return fail(format!("row {} text is not trimmed", r.line));
+            }
+            if (r.kind == ItemKind::Toezegging || r.text.is_empty()) && !r.submitters.is_empty() {
+                return fail(format!("row {} has submitters but no motion text", r.line));
+            }
+            if let Some(s) = r.status.as_ref().filter(|s| legend.get(s).is_none()) {
+                return fail(format!(
+                    "row {} has status '{s}' outside the legend",
+                    r.line
+                ));
+            }
+            if r.progress
+                .as_ref()
+                .is_some_and(|p| p.is_empty() || p.contains("<p>"))
+            {
+                return fail(format!(
+                    "row {} has an empty or unconverted progress text",
+                    r.line
+                ));
+            }
+        }
+        if let Some((line, _)) = self.footnotes.values().find(|(l, _)| *l < 1 || *l > lines) {
+            return fail(format!("footnote line {line} outside 1..={lines}"));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2336,29 +2395,8 @@ mod tests {
 
     fn check(text: &str) {
         let doc = nap(text);
-        let lines = text.lines().count();
-        assert!(doc.anomalies.windows(2).all(|w| w[0].line <= w[1].line));
-        assert!(
-            doc.anomalies
-                .iter()
-                .all(|a| a.line >= 1 && a.line <= lines.max(1))
-        );
-        assert!(doc.rows.windows(2).all(|w| w[0].line < w[1].line));
-        for r in &doc.rows {
-            assert!(r.line >= 1 && r.line <= lines);
-            assert_eq!(r.text, r.text.trim());
-            if r.kind == ItemKind::Toezegging || r.text.is_empty() {
-                assert!(r.submitters.is_empty());
-            }
-            if let Some(s) = &r.status {
-                assert!(Legend::nap().get(s).is_some());
-            }
-            if let Some(p) = &r.progress {
-                assert!(!p.is_empty() && !p.contains("<p>"));
-            }
-        }
-        for (line, _) in doc.footnotes.values() {
-            assert!(*line >= 1 && *line <= lines);
+        if let Err(e) = doc.invariants(text, &Legend::nap()) {
+            panic!("{e}");
         }
         let _ = looks_like_annex(text);
     }

@@ -254,29 +254,8 @@ proptest! {
 fn check_annex(input: &str) -> annex::AnnexDoc {
     let legend = Legend::nap();
     let doc = annex::parse(input, &legend);
-    let lines = input.lines().count();
-    assert!(doc.anomalies.windows(2).all(|w| w[0].line <= w[1].line));
-    assert!(
-        doc.anomalies
-            .iter()
-            .all(|a| a.line >= 1 && a.line <= lines.max(1))
-    );
-    assert!(doc.rows.windows(2).all(|w| w[0].line < w[1].line));
-    for r in &doc.rows {
-        assert!(r.line >= 1 && r.line <= lines);
-        assert_eq!(r.text, r.text.trim());
-        if r.kind == ItemKind::Toezegging || r.text.is_empty() {
-            assert!(r.submitters.is_empty());
-        }
-        if let Some(s) = &r.status {
-            assert!(legend.get(s).is_some(), "{s}");
-        }
-        if let Some(p) = &r.progress {
-            assert!(!p.is_empty() && !p.contains("<p>"));
-        }
-    }
-    for (line, _) in doc.footnotes.values() {
-        assert!(*line >= 1 && *line <= lines);
+    if let Err(e) = doc.invariants(input, &legend) {
+        panic!("{e}");
     }
     let _ = annex::looks_like_annex(input);
     doc
