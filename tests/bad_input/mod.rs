@@ -46,11 +46,7 @@ fn fixture() -> TestEnv {
 /// needle on stderr, nothing on stdout, the head unchanged.
 #[track_caller]
 fn refused_with_input(env: &TestEnv, args: &[&str], input: &[u8], needles: &[&str]) -> Output {
-    let before = env.head();
-    let out = env.run_with_input(args, input);
-    check_refusal(&out, args, needles);
-    assert_eq!(env.head(), before, "{args:?} changed the ledger");
-    out
+    env.refused_in(args, input, 2, needles)
 }
 
 /// Runs `args` against the store at `other` and checks the refusal as
@@ -61,7 +57,7 @@ fn refused_at(env: &TestEnv, other: &Path, args: &[&str], needles: &[&str]) -> O
     let mut full = vec!["--store", other.to_str().unwrap()];
     full.extend_from_slice(args);
     let out = env.run_bare(&full);
-    check_refusal(&out, args, needles);
+    out.refusal(2, &format!("{args:?}"), needles);
     assert_eq!(
         out.stderr.ends_with("\nNothing was written.\n"),
         writes(args),
@@ -74,24 +70,6 @@ fn refused_at(env: &TestEnv, other: &Path, args: &[&str], needles: &[&str]) -> O
         "{args:?} changed a store"
     );
     out
-}
-
-#[track_caller]
-fn check_refusal(out: &Output, args: &[&str], needles: &[&str]) {
-    out.expect_code(2);
-    assert_eq!(out.stdout, "", "a refusal prints nothing on stdout");
-    assert!(
-        out.stderr.starts_with("error: "),
-        "stderr does not start with an error: {}",
-        out.stderr
-    );
-    for needle in needles {
-        assert!(
-            out.stderr.contains(needle),
-            "stderr of {args:?} lacks {needle:?}:\n{}",
-            out.stderr
-        );
-    }
 }
 
 /// True for the commands that would append events: their refusals end by

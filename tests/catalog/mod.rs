@@ -13,149 +13,14 @@
 //! store that verifies, with the same head hash and the same overview.
 //!
 //! The store is edited with sled directly while no ledger has it open
-//! (layout in docs/format.md: `events` seq BE → hash[32] ‖ canonical bytes;
-//! `by_item` item id[16] ‖ seq BE; `meta` `head` = seq BE ‖ hash[32] ‖
-//! recorded_at i64 BE).
+//! (tests/common/raw.rs).
 
-use crate::common::{TestEnv, head_at};
+use crate::common::raw::edit;
+use crate::common::{TestEnv, head_at, two_rounds};
 use kamerstand::domain::{EventBody, EventHash, Timestamp};
-use kamerstand::ledger::{Envelope, codec};
+use kamerstand::ledger::Envelope;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-// ------------------------------------------------------------ raw editing
-
-/// The store's trees, opened with sled directly.
-struct Sled {
-    db: sled::Db,
-    events: sled::Tree,
-    by_item: sled::Tree,
-    meta: sled::Tree,
-}
-
-impl Sled {
-    fn raw(&self, seq: u64) -> Vec<u8> {
-        self.events
-            .get(seq.to_be_bytes())
-            .unwrap()
-            .unwrap_or_else(|| panic!("no event at seq {seq}"))
-            .to_vec()
-    }
-
-    fn envelope(&self, seq: u64) -> Envelope {
-        codec::decode(&self.raw(seq)[32..]).unwrap()
-    }
-
-    fn last_seq(&self) -> u64 {
-        let (k, _) = self.events.last().unwrap().unwrap();
-        u64::from_be_bytes(k.as_ref().try_into().unwrap())
-    }
-
-    /// Stores `env` at its own seq with a freshly computed hash, as a
-    /// forger who knows the format would.
-    fn put(&self, env: &Envelope) -> EventHash {
-        let bytes = codec::encode(env).unwrap();
-        let hash = codec::hash(&bytes);
-        let mut v = hash.0.to_vec();
-        v.extend_from_slice(&bytes);
-        self.events.insert(env.seq.to_be_bytes(), v).unwrap();
-        hash
-    }
-
-    /// Points the head at the event stored at `seq`.
-    fn head_at(&self, seq: u64) {
-        let raw = self.raw(seq);
-        let env = self.envelope(seq);
-        let mut h = seq.to_be_bytes().to_vec();
-        h.extend_from_slice(&raw[..32]);
-        h.extend_from_slice(&env.recorded_at.unix_nanos().to_be_bytes());
-        self.meta.insert("head", h).unwrap();
-    }
-
-    /// Rebuilds the item index from the events, as a careful forger would.
-    fn reindex(&self) {
-        self.by_item.clear().unwrap();
-        for seq in 0..=self.last_seq() {
-            let env = self.envelope(seq);
-            if let Some(item) = env.body.item(env.id) {
-                let mut k = item.0.to_vec();
-                k.extend_from_slice(&seq.to_be_bytes());
-                self.by_item.insert(k, &[]).unwrap();
-            }
-        }
-    }
-}
-
-/// Opens the store with sled while no ledger has it open, lets `f` edit
-/// it, then flushes and closes sled.
-fn edit<R>(env: &TestEnv, f: impl FnOnce(&Sled) -> R) -> R {
-    // sled's file lock can outlive a just-closed ledger for a moment.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let db = loop {
-        match sled::Config::new().path(&env.store).open() {
-            Ok(db) => break db,
-            Err(e) if Instant::now() < deadline => {
-                assert!(e.to_string().contains("could not acquire lock"), "{e}");
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            Err(e) => panic!("cannot open the store with sled: {e}"),
-        }
-    };
-    let s = Sled {
-        events: db.open_tree("events").unwrap(),
-        by_item: db.open_tree("by_item").unwrap(),
-        meta: db.open_tree("meta").unwrap(),
-        db,
-    };
-    let r = f(&s);
-    s.db.flush().unwrap();
-    drop(s);
-    r
-}
-
-/// Seq 0 created; 1 M1, 2 T1 registered (recorded 2025-02-03); 3 M1 in
-/// uitvoering; round R1 sealed at 4; 5 note on T1 and 6 M1 vertraagd
-/// (recorded 2025-05-05); round R2 sealed at 7; 8 note on M1.
-fn ledger() -> TestEnv {
-    let env = TestEnv::init();
-    env.set_clock("2025-02-03T10:00:00Z");
-    for (kind, key) in [("motie", "M1"), ("toezegging", "T1")] {
-        env.add(&[
-            "--kind",
-            kind,
-            "--key",
-            key,
-            "--text",
-            "Een tekst.",
-            "--effective",
-            "2025-01-10",
-        ]);
-    }
-    env.run(&["status", "M1", "in-uitvoering"]).ok();
-    assert_eq!(env.json(&["round", "seal", "R1"])["seq"], 4);
-    env.set_clock("2025-05-05T10:00:00Z");
-    env.run(&["note", "T1", "Brief verstuurd."]).ok();
-    env.run(&["status", "M1", "vertraagd"]).ok();
-    assert_eq!(env.json(&["round", "seal", "R2"])["seq"], 7);
-    env.run(&["note", "M1", "Na de ronde."]).ok();
-    assert_eq!(env.head().unwrap().seq, 8);
-    env.run(&["verify"]).ok();
-    env
-}
-
-fn digest(env: &TestEnv, round: &str) -> String {
-    let list = env.json(&["round", "list"]);
-    list["rounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == round)
-        .unwrap()["digest"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 /// `verify --format json` must exit 1 and name `seq` and `kind`.
 #[track_caller]
@@ -213,7 +78,7 @@ fn reads_serve(env: &TestEnv) {
 
 #[test]
 fn a_spliced_in_event_breaks_the_link_after_it() {
-    let env = ledger();
+    let env = two_rounds();
     // A forged status change for M1 put in at seq 5; the events after it
     // moved up one seq (re-encoded with fresh hashes, as they must be to
     // sit at their new keys), but their links left as they were.
@@ -227,14 +92,14 @@ fn a_spliced_in_event_breaks_the_link_after_it() {
         let mut forged = s.envelope(3);
         forged.seq = 5;
         forged.id.0[15] ^= 0xff;
-        forged.prev = EventHash(s.raw(4)[..32].try_into().unwrap());
+        forged.prev = EventHash(s.event(4)[..32].try_into().unwrap());
         forged.recorded_at = s.envelope(4).recorded_at;
         if let EventBody::StatusChanged { status, .. } = &mut forged.body {
             *status = "invulling".into();
         }
         s.put(&forged);
         s.reindex();
-        s.head_at(last + 1);
+        s.set_head_to(last + 1);
     });
     let j = broken_at(&env, 6, "link_broken");
     assert!(
@@ -250,8 +115,8 @@ fn a_spliced_in_event_breaks_the_link_after_it() {
 
 #[test]
 fn a_fully_relinked_spliced_in_event_is_found_only_by_the_published_digest() {
-    let env = ledger();
-    let (r1, r2) = (digest(&env, "R1"), digest(&env, "R2"));
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
     let head_before = env.head().unwrap();
     // The same forged event at seq 5, with a recorded time between its
     // neighbours', and every later event relinked (seals included), the
@@ -264,7 +129,7 @@ fn a_fully_relinked_spliced_in_event_is_found_only_by_the_published_digest() {
         let mut forged = s.envelope(3);
         forged.seq = 5;
         forged.id.0[15] ^= 0xff;
-        forged.prev = EventHash(s.raw(4)[..32].try_into().unwrap());
+        forged.prev = EventHash(s.event(4)[..32].try_into().unwrap());
         forged.recorded_at = Timestamp::from_unix_nanos(before + (after - before) / 2);
         if let EventBody::StatusChanged { status, .. } = &mut forged.body {
             *status = "invulling".into();
@@ -285,7 +150,7 @@ fn a_fully_relinked_spliced_in_event_is_found_only_by_the_published_digest() {
             prev = s.put(&e);
         }
         s.reindex();
-        s.head_at(last + 1);
+        s.set_head_to(last + 1);
     });
     // The chain, the head and the index agree: verify passes, and read
     // commands serve the forged history.
@@ -325,7 +190,7 @@ fn a_fully_relinked_spliced_in_event_is_found_only_by_the_published_digest() {
 fn an_event_rewritten_with_a_fresh_hash_is_refused_by_read_commands() {
     // tests/tamper builds this row and checks `verify` (link broken at the
     // next seq); here: what read commands do with it.
-    let env = ledger();
+    let env = two_rounds();
     edit(&env, |s| {
         let mut e = s.envelope(3);
         if let EventBody::StatusChanged { status, .. } = &mut e.body {
@@ -341,19 +206,12 @@ fn an_event_rewritten_with_a_fresh_hash_is_refused_by_read_commands() {
 fn an_index_entry_pointed_elsewhere_is_refused_by_log_item_and_a_removed_one_is_not() {
     // tests/tamper checks `verify` on both (index mismatch); here: the one
     // read command that uses the index, `log --item`.
-    let env = ledger();
+    let env = two_rounds();
     let (m1, t1) = (env.id_of("M1"), env.id_of("T1"));
-    let key = |hex: &str, seq: u64| {
-        let mut k: Vec<u8> = (0..16)
-            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
-            .collect();
-        k.extend_from_slice(&seq.to_be_bytes());
-        k
-    };
     // T1's note (seq 5) listed under M1.
     edit(&env, |s| {
-        s.by_item.remove(key(&t1, 5)).unwrap().unwrap();
-        s.by_item.insert(key(&m1, 5), &[]).unwrap();
+        s.index_remove(&t1, 5);
+        s.index_put(&m1, 5);
     });
     broken_at(&env, 5, "index_mismatch");
     let out = env.run(&["log", "--item", "M1"]);
@@ -371,9 +229,9 @@ fn an_index_entry_pointed_elsewhere_is_refused_by_log_item_and_a_removed_one_is_
     // Put it back, then remove M1's entry for seq 6 (M1 vertraagd): `log
     // --item M1` cannot tell an entry that is not there; only verify can.
     edit(&env, |s| {
-        s.by_item.remove(key(&m1, 5)).unwrap().unwrap();
-        s.by_item.insert(key(&t1, 5), &[]).unwrap();
-        s.by_item.remove(key(&m1, 6)).unwrap().unwrap();
+        s.index_remove(&m1, 5);
+        s.index_put(&t1, 5);
+        s.index_remove(&m1, 6);
     });
     broken_at(&env, 6, "index_mismatch");
     let log = env.json(&["log", "--item", "M1"]);
@@ -391,18 +249,7 @@ fn an_index_entry_pointed_elsewhere_is_refused_by_log_item_and_a_removed_one_is_
 fn a_rewritten_seal_is_a_seal_mismatch_and_reads_see_it_only_until_the_rest_is_relinked() {
     // tests/digest checks `verify` on a seal rewritten alone; here the read
     // commands, before and after the forger also relinks what follows.
-    let env = ledger();
-    let relink_from = |s: &Sled, mut prev: EventHash| {
-        for seq in 5..=s.last_seq() {
-            let mut e = s.envelope(seq);
-            e.prev = prev;
-            if let EventBody::RoundSealed { head_hash, .. } = &mut e.body {
-                *head_hash = prev;
-            }
-            prev = s.put(&e);
-        }
-        s.head_at(s.last_seq());
-    };
+    let env = two_rounds();
     let old = edit(&env, |s| {
         let old = s.envelope(4);
         let mut e = old.clone();
@@ -423,7 +270,7 @@ fn a_rewritten_seal_is_a_seal_mismatch_and_reads_see_it_only_until_the_rest_is_r
             *head_seq = 2;
         }
         let prev = s.put(&e);
-        relink_from(s, prev);
+        s.relink_from(5, prev);
     });
     let j = broken_at(&env, 4, "seal_mismatch");
     assert!(
@@ -440,20 +287,12 @@ fn a_rewritten_seal_is_a_seal_mismatch_and_reads_see_it_only_until_the_rest_is_r
 #[test]
 fn a_back_dated_event_with_the_rest_relinked_is_out_of_order_and_reads_serve() {
     // tests/tamper checks `verify` on this row; here the read commands.
-    let env = ledger();
+    let env = two_rounds();
     edit(&env, |s| {
         let mut e = s.envelope(5);
         e.recorded_at = Timestamp::from_unix_nanos(0);
-        let mut prev = s.put(&e);
-        for seq in 6..=s.last_seq() {
-            let mut e = s.envelope(seq);
-            e.prev = prev;
-            if let EventBody::RoundSealed { head_hash, .. } = &mut e.body {
-                *head_hash = prev;
-            }
-            prev = s.put(&e);
-        }
-        s.head_at(s.last_seq());
+        let prev = s.put(&e);
+        s.relink_from(6, prev);
     });
     broken_at(&env, 5, "out_of_order");
     // Reads do not compare recorded times.
@@ -462,9 +301,9 @@ fn a_back_dated_event_with_the_rest_relinked_is_out_of_order_and_reads_serve() {
 
 #[test]
 fn a_stored_value_shorter_than_its_hash_is_content_altered() {
-    let env = ledger();
+    let env = two_rounds();
     edit(&env, |s| {
-        s.events.insert(3u64.to_be_bytes(), &[7u8; 20][..]).unwrap();
+        s.put_event(3, &[7u8; 20]);
     });
     let j = broken_at(&env, 3, "content_altered");
     assert!(
@@ -482,7 +321,7 @@ fn a_stored_value_shorter_than_its_hash_is_content_altered() {
 /// A good store, damaged by `damage` on the file level while nothing has
 /// it open.
 fn damaged(damage: impl FnOnce(&Path)) -> TestEnv {
-    let env = ledger();
+    let env = two_rounds();
     damage(&env.store);
     env
 }
@@ -568,7 +407,7 @@ fn an_unfinished_sled_snapshot_no_longer_makes_a_store_unopenable() {
     // renames it when complete; a crash or a full disk in between leaves it
     // behind, and sled would take it for its newest snapshot and refuse the
     // store as corrupt. kamerstand removes it first (src/ledger/store.rs).
-    let env = ledger();
+    let env = two_rounds();
     let head = env.head().unwrap();
     let leftover = env.store.join("snap.FFFFFFFFFFFFFFFF.generating");
     std::fs::write(&leftover, b"").unwrap();

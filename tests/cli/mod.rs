@@ -2,7 +2,7 @@
 //! form, key derivation, the effective-date rule, and snapshots of the read
 //! commands' output under the pinned clock.
 
-use crate::common::{ACTOR, TestEnv};
+use crate::common::{ACTOR, TestEnv, item, seqs};
 use serde_json::Value;
 
 const REF_79: &str = "Kamerstukken II 2022/23, 34843, nr. 79";
@@ -13,15 +13,6 @@ fn keys(v: &Value) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|i| i["key"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn seqs(v: &Value) -> Vec<u64> {
-    v["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["seq"].as_u64().unwrap())
         .collect()
 }
 
@@ -49,15 +40,6 @@ fn assert_verified(out: &str, events: u64, head: &str) {
     );
     assert!(out.trim_end().ends_with(&format!("head {head}")), "{out}");
     assert_eq!(out.lines().count(), 1, "{out}");
-}
-
-fn item<'a>(overview: &'a Value, key: &str) -> &'a Value {
-    overview["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["key"] == key)
-        .unwrap_or_else(|| panic!("no item {key} in {overview}"))
 }
 
 /// A small programme used by several tests: two motions, one commitment,

@@ -10,6 +10,8 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub mod raw;
+
 /// The actor every test command records under.
 pub const ACTOR: &str = "clerk";
 
@@ -65,6 +67,31 @@ impl Output {
     pub fn ok(&self) -> &Self {
         self.expect_code(0);
         assert_eq!(self.stderr, "", "unexpected stderr");
+        self
+    }
+
+    /// Panics unless this is a refusal: exit `code`, nothing on stdout and
+    /// an error on stderr holding every needle. `what` names the command in
+    /// the messages.
+    #[track_caller]
+    pub fn refusal(&self, code: i32, what: &str, needles: &[&str]) -> &Self {
+        self.expect_code(code);
+        assert_eq!(
+            self.stdout, "",
+            "{what}: a refusal prints nothing on stdout"
+        );
+        assert!(
+            self.stderr.starts_with("error: "),
+            "{what}: stderr does not start with an error: {}",
+            self.stderr
+        );
+        for n in needles {
+            assert!(
+                self.stderr.contains(n),
+                "{what}: stderr lacks {n:?}:\n{}",
+                self.stderr
+            );
+        }
         self
     }
 
@@ -290,11 +317,89 @@ impl TestEnv {
         self.clock.set(at.at);
     }
 
+    /// Runs `args` with `input` on stdin and requires a refusal with exit
+    /// `code` (see [`Output::refusal`]) that leaves the head unchanged.
+    #[track_caller]
+    pub fn refused_in(&self, args: &[&str], input: &[u8], code: i32, needles: &[&str]) -> Output {
+        let before = self.head();
+        let out = self.run_with_input(args, input);
+        out.refusal(code, &format!("{args:?}"), needles);
+        assert_eq!(self.head(), before, "{args:?} changed the ledger");
+        out
+    }
+
+    /// The digest of the sealed round `round`, from `round list`.
+    pub fn round_digest(&self, round: &str) -> String {
+        let list = self.json(&["round", "list"]);
+        list["rounds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == round)
+            .unwrap_or_else(|| panic!("no round {round} in {list}"))["digest"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     /// As [`TestEnv::run`], with arguments built at run time.
     pub fn run_owned(&self, args: &[String]) -> Output {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         self.run(&args)
     }
+}
+
+/// The item with `key` in a JSON document's `items` (an overview or an
+/// item list).
+#[track_caller]
+pub fn item<'a>(v: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == key)
+        .unwrap_or_else(|| panic!("no item {key} in {v}"))
+}
+
+/// The seqs of a JSON document's `events` (a log), in order.
+pub fn seqs(v: &serde_json::Value) -> Vec<u64> {
+    v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect()
+}
+
+/// A ledger with two sealed rounds, for digests and tampering. Seq 0
+/// created; 1 M1, 2 T1 registered (recorded 2025-02-03); 3 M1 in
+/// uitvoering; round R1 sealed at 4; 5 note on T1 and 6 M1 vertraagd
+/// (recorded 2025-05-05); round R2 sealed at 7; 8 note on M1.
+pub fn two_rounds() -> TestEnv {
+    let env = TestEnv::init();
+    env.set_clock("2025-02-03T10:00:00Z");
+    for (kind, key) in [("motie", "M1"), ("toezegging", "T1")] {
+        env.add(&[
+            "--kind",
+            kind,
+            "--key",
+            key,
+            "--text",
+            "Een tekst.",
+            "--effective",
+            "2025-01-10",
+        ]);
+    }
+    env.run(&["status", "M1", "in-uitvoering"]).ok();
+    assert_eq!(env.json(&["round", "seal", "R1"])["seq"], 4);
+    env.set_clock("2025-05-05T10:00:00Z");
+    env.run(&["note", "T1", "Brief verstuurd."]).ok();
+    env.run(&["status", "M1", "vertraagd"]).ok();
+    assert_eq!(env.json(&["round", "seal", "R2"])["seq"], 7);
+    env.run(&["note", "M1", "Na de ronde."]).ok();
+    assert_eq!(env.head().unwrap().seq, 8);
+    env.run(&["verify"]).ok();
+    env
 }
 
 /// A JSON document without its `view` member: what two views of the same

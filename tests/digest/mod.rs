@@ -5,64 +5,11 @@
 //! pass; a seal rewritten in place is a break at the seal's seq.
 //!
 //! The store is edited with sled directly while no ledger has it open
-//! (layout in docs/format.md: `events` seq BE → hash[32] ‖ canonical bytes;
-//! `by_item` item id[16] ‖ seq BE; `meta` `head` = seq BE ‖ hash[32] ‖
-//! recorded_at i64 BE).
+//! (tests/common/raw.rs).
 
-use crate::common::TestEnv;
-use kamerstand::domain::{EventBody, EventHash};
-use kamerstand::ledger::{Envelope, codec};
-use std::time::{Duration, Instant};
-
-/// Seq 0 created; 1 M1, 2 T1 registered; 3 M1 in uitvoering; round R1
-/// sealed at 4; 5 note on T1; 6 M1 vertraagd; round R2 sealed at 7; 8 note
-/// on M1.
-fn ledger() -> TestEnv {
-    let env = TestEnv::init();
-    env.set_clock("2025-02-03T10:00:00Z");
-    env.add(&[
-        "--kind",
-        "motie",
-        "--key",
-        "M1",
-        "--text",
-        "Een motie.",
-        "--effective",
-        "2025-01-10",
-    ]);
-    env.add(&[
-        "--kind",
-        "toezegging",
-        "--key",
-        "T1",
-        "--text",
-        "Een toezegging.",
-        "--effective",
-        "2025-01-10",
-    ]);
-    env.run(&["status", "M1", "in-uitvoering"]).ok();
-    assert_eq!(env.json(&["round", "seal", "R1"])["seq"], 4);
-    env.set_clock("2025-05-05T10:00:00Z");
-    env.run(&["note", "T1", "Brief verstuurd."]).ok();
-    env.run(&["status", "M1", "vertraagd"]).ok();
-    assert_eq!(env.json(&["round", "seal", "R2"])["seq"], 7);
-    env.run(&["note", "M1", "Na de ronde."]).ok();
-    assert_eq!(env.head().unwrap().seq, 8);
-    env
-}
-
-fn digest(env: &TestEnv, round: &str) -> String {
-    let list = env.json(&["round", "list"]);
-    list["rounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == round)
-        .unwrap()["digest"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
+use crate::common::raw::edit;
+use crate::common::{TestEnv, two_rounds};
+use kamerstand::domain::EventBody;
 
 /// `hex` with one digit changed.
 fn one_digit_off(hex: &str, at: usize) -> String {
@@ -86,109 +33,10 @@ fn verify(env: &TestEnv, args: &[&str], code: i32) -> (String, serde_json::Value
     (t.stdout, j.json())
 }
 
-/// The store's trees, opened with sled directly.
-struct Sled {
-    db: sled::Db,
-    events: sled::Tree,
-    by_item: sled::Tree,
-    meta: sled::Tree,
-}
-
-impl Sled {
-    /// Opens the store, waiting for a just-closed ledger's sled lock.
-    fn open(env: &TestEnv) -> Sled {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let db = loop {
-            match sled::Config::new().path(&env.store).open() {
-                Ok(db) => break db,
-                Err(e) if Instant::now() < deadline => {
-                    assert!(e.to_string().contains("could not acquire lock"), "{e}");
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                Err(e) => panic!("cannot open the store with sled: {e}"),
-            }
-        };
-        Sled {
-            events: db.open_tree("events").unwrap(),
-            by_item: db.open_tree("by_item").unwrap(),
-            meta: db.open_tree("meta").unwrap(),
-            db,
-        }
-    }
-
-    fn raw(&self, seq: u64) -> Vec<u8> {
-        self.events
-            .get(seq.to_be_bytes())
-            .unwrap()
-            .unwrap_or_else(|| panic!("no event at seq {seq}"))
-            .to_vec()
-    }
-
-    fn envelope(&self, seq: u64) -> Envelope {
-        codec::decode(&self.raw(seq)[32..]).unwrap()
-    }
-
-    /// Stores `env` at its seq with a fresh hash, as a forger would.
-    fn put(&self, env: &Envelope) -> EventHash {
-        let bytes = codec::encode(env).unwrap();
-        let hash = codec::hash(&bytes);
-        let mut v = hash.0.to_vec();
-        v.extend_from_slice(&bytes);
-        self.events.insert(env.seq.to_be_bytes(), v).unwrap();
-        hash
-    }
-
-    /// Points the head at the event stored at `seq`.
-    fn head_at(&self, seq: u64) {
-        let raw = self.raw(seq);
-        let env = self.envelope(seq);
-        let mut h = seq.to_be_bytes().to_vec();
-        h.extend_from_slice(&raw[..32]);
-        h.extend_from_slice(&env.recorded_at.unix_nanos().to_be_bytes());
-        self.meta.insert("head", h).unwrap();
-    }
-
-    /// Removes every event after `last`, and their index entries.
-    fn truncate_after(&self, last: u64) {
-        let gone: Vec<sled::IVec> = self
-            .events
-            .range((last + 1).to_be_bytes()..)
-            .keys()
-            .map(Result::unwrap)
-            .collect();
-        assert!(!gone.is_empty());
-        for k in gone {
-            self.events.remove(k).unwrap();
-        }
-        let stale: Vec<sled::IVec> = self
-            .by_item
-            .iter()
-            .keys()
-            .map(Result::unwrap)
-            .filter(|k| u64::from_be_bytes(k[16..24].try_into().unwrap()) > last)
-            .collect();
-        for k in stale {
-            self.by_item.remove(k).unwrap();
-        }
-    }
-
-    fn close(self) {
-        self.db.flush().unwrap();
-    }
-}
-
-/// Edits the store with sled while nothing else has it open.
-fn edit<R>(env: &TestEnv, f: impl FnOnce(&Sled) -> R) -> R {
-    let s = Sled::open(env);
-    let r = f(&s);
-    s.close();
-    r
-}
-
 #[test]
 fn a_published_digest_is_found_on_an_intact_ledger() {
-    let env = ledger();
-    let (r1, r2) = (digest(&env, "R1"), digest(&env, "R2"));
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
     for (name, d, seq) in [("R1", &r1, 4), ("r2", &r2, 7)] {
         let (t, j) = verify(&env, &["--digest", d, "--round", name], 0);
         assert!(
@@ -221,8 +69,8 @@ fn a_published_digest_is_found_on_an_intact_ledger() {
 
 #[test]
 fn a_wrong_digest_is_exit_1_with_an_explanation() {
-    let env = ledger();
-    let (r1, r2) = (digest(&env, "R1"), digest(&env, "R2"));
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
     for at in [0, 31, 63] {
         let wrong = one_digit_off(&r2, at);
         let (t, j) = verify(&env, &["--digest", &wrong, "--round", "R2"], 1);
@@ -269,13 +117,13 @@ fn a_wrong_digest_is_exit_1_with_an_explanation() {
 
 #[test]
 fn a_ledger_truncated_behind_a_seal_fails_its_digest() {
-    let env = ledger();
-    let (r1, r2) = (digest(&env, "R1"), digest(&env, "R2"));
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
     // Remove seqs 6 to 8, the seal of R2 included, with the head set back
     // to seq 5 and the item index cleaned: a consistent shorter ledger.
     edit(&env, |s| {
         s.truncate_after(5);
-        s.head_at(5);
+        s.set_head_to(5);
     });
     assert_eq!(env.head().unwrap().seq, 5);
     // Plain verification cannot tell: the chain that is left is intact.
@@ -316,12 +164,12 @@ fn a_ledger_truncated_behind_a_seal_fails_its_digest() {
 
 #[test]
 fn a_ledger_truncated_right_after_a_seal_fails_the_next_digest_only() {
-    let env = ledger();
-    let (r1, r2) = (digest(&env, "R1"), digest(&env, "R2"));
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
     // Keep R1's seal as the last event.
     edit(&env, |s| {
         s.truncate_after(4);
-        s.head_at(4);
+        s.set_head_to(4);
     });
     verify(&env, &[], 0);
     verify(&env, &["--digest", &r1, "--round", "R1"], 0);
@@ -334,13 +182,11 @@ fn a_ledger_truncated_right_after_a_seal_fails_the_next_digest_only() {
 
 #[test]
 fn a_seal_with_a_flipped_byte_is_content_altered_at_its_seq() {
-    let env = ledger();
-    let r1 = digest(&env, "R1");
+    let env = two_rounds();
+    let r1 = env.round_digest("R1");
     edit(&env, |s| {
-        let mut v = s.raw(4);
-        let last = v.len() - 1;
-        v[last] ^= 0x01;
-        s.events.insert(4u64.to_be_bytes(), v).unwrap();
+        let last = s.event(4).len() - 1;
+        s.flip(4, last, 0x01);
     });
     let (t, j) = verify(&env, &[], 1);
     assert!(t.starts_with("BROKEN at seq 4: content altered"), "{t}");
@@ -353,8 +199,8 @@ fn a_seal_with_a_flipped_byte_is_content_altered_at_its_seq() {
 
 #[test]
 fn a_seal_rewritten_with_a_fresh_hash_is_a_seal_mismatch_at_its_seq() {
-    let env = ledger();
-    let r1 = digest(&env, "R1");
+    let env = two_rounds();
+    let r1 = env.round_digest("R1");
     edit(&env, |s| {
         let mut e = s.envelope(4);
         let EventBody::RoundSealed { head_hash, .. } = &mut e.body else {
@@ -372,8 +218,8 @@ fn a_seal_rewritten_with_a_fresh_hash_is_a_seal_mismatch_at_its_seq() {
 
 #[test]
 fn a_fully_relinked_rewrite_passes_verify_but_not_the_published_digests() {
-    let env = ledger();
-    let (r1, r2) = (digest(&env, "R1"), digest(&env, "R2"));
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
     // A forger who knows the format rewrites M1's status at seq 3 and then
     // relinks every later event, seals included, and the head.
     edit(&env, |s| {
@@ -382,16 +228,8 @@ fn a_fully_relinked_rewrite_passes_verify_but_not_the_published_digests() {
             panic!("seq 3 is not a status change: {e:?}");
         };
         *status = "invulling".into();
-        let mut prev = s.put(&e);
-        for seq in 4..=8 {
-            let mut e = s.envelope(seq);
-            e.prev = prev;
-            if let EventBody::RoundSealed { head_hash, .. } = &mut e.body {
-                *head_hash = prev;
-            }
-            prev = s.put(&e);
-        }
-        s.head_at(8);
+        let prev = s.put(&e);
+        s.relink_from(4, prev);
     });
     verify(&env, &[], 0);
     for (name, d) in [("R1", &r1), ("R2", &r2)] {

@@ -38,41 +38,10 @@ fn fixture() -> TestEnv {
     env
 }
 
-/// Checks a refusal: exit `code`, nothing on stdout, an error on stderr
-/// holding every needle.
-#[track_caller]
-fn check(out: &Output, code: i32, what: &str, needles: &[&str]) {
-    out.expect_code(code);
-    assert_eq!(out.stdout, "", "{what}: a refusal prints nothing on stdout");
-    assert!(
-        out.stderr.starts_with("error: "),
-        "{what}: stderr does not start with an error: {}",
-        out.stderr
-    );
-    for n in needles {
-        assert!(
-            out.stderr.contains(n),
-            "{what}: stderr lacks {n:?}:\n{}",
-            out.stderr
-        );
-    }
-}
-
-/// Runs `args` in-process with `input` on stdin; requires a refusal with
-/// `code` and the head unchanged.
-#[track_caller]
-fn refused_in(env: &TestEnv, args: &[&str], input: &[u8], code: i32, needles: &[&str]) -> Output {
-    let before = env.head();
-    let out = env.run_with_input(args, input);
-    check(&out, code, &format!("{args:?}"), needles);
-    assert_eq!(env.head(), before, "{args:?} changed the ledger");
-    out
-}
-
-/// As [`refused_in`] with empty stdin.
+/// As [`TestEnv::refused_in`] with empty stdin and exit 2.
 #[track_caller]
 fn refused(env: &TestEnv, args: &[&str], needles: &[&str]) -> Output {
-    refused_in(env, args, b"", 2, needles)
+    env.refused_in(args, b"", 2, needles)
 }
 
 /// Writes `bytes` to a file in the environment's directory.
@@ -239,8 +208,7 @@ fn a_100_mb_note_on_stdin_is_refused_after_reading_at_most_the_limit() {
     // turn the refusal into a complaint about binary data.
     let mut input = Endless::new("é".as_bytes(), 100 * 1024 * 1024);
     let out = run_reading(&env, &["note", "M1", "-"], &mut input);
-    check(
-        &out,
+    out.refusal(
         2,
         "100 MB note",
         &["note text from standard input", "at most 65536 bytes"],
@@ -261,8 +229,7 @@ fn a_note_over_the_limit_is_refused_even_when_what_was_read_would_fit() {
     let env = fixture();
     let mut note = vec![b'x'; MAX_TEXT];
     note.extend_from_slice(b" en dan nog het slot van de notitie");
-    refused_in(
-        &env,
+    env.refused_in(
         &["note", "M1", "-"],
         &note,
         2,
@@ -300,8 +267,7 @@ fn a_300_mb_import_file_is_refused_by_the_256_mib_limit() {
     // The real binary, so that a read of the whole file would show in time
     // and memory of another process, not of the test's.
     let out = env.bin(&["import", p]);
-    check(
-        &out,
+    out.refusal(
         2,
         "300 MB import",
         &[&format!("invalid import file '{p}'"), "at most 256 MiB"],
@@ -321,8 +287,7 @@ fn a_300_mb_import_on_stdin_reads_at_most_the_limit() {
     let before = env.head();
     let mut input = Endless::new(b"motie,M9,Een regel.\n", 300 * 1024 * 1024);
     let out = run_reading(&env, &["import", "-"], &mut input);
-    check(
-        &out,
+    out.refusal(
         2,
         "300 MB on stdin",
         &["invalid import file '-'", "at most 256 MiB"],
@@ -513,8 +478,7 @@ fn control_characters_in_actors_are_refused() {
         stderr: String::from_utf8(out.stderr).unwrap(),
         code: out.status.code().unwrap_or(-1),
     };
-    check(
-        &out,
+    out.refusal(
         2,
         "actor from the environment",
         &["invalid --actor", "U+001B"],
@@ -563,7 +527,7 @@ fn control_characters_in_keys_submitters_and_names_are_refused() {
         "--programme",
         "NAP\u{1b}[2J",
     ]);
-    check(&out, 2, "programme", &["invalid --programme", "U+001B"]);
+    out.refusal(2, "programme", &["invalid --programme", "U+001B"]);
     assert!(!other.exists());
 }
 
@@ -656,7 +620,7 @@ fn events_refused(lines: &[String], line: usize, needles: &[&str]) {
     let at = format!("events file, line {line}: ");
     let mut all = vec![at.as_str()];
     all.extend_from_slice(needles);
-    check(&out, 2, "events file", &all);
+    out.refusal(2, "events file", &all);
     assert!(!target.store.exists(), "a store was created");
     assert_eq!(head_at(&target.store), None);
 }
@@ -786,12 +750,7 @@ fn an_events_file_without_events_is_refused() {
     let target = TestEnv::new();
     let path = file(&target, "leeg.jsonl", b"\n   \n");
     let out = target.run(&["--format", "events", "import", &path]);
-    check(
-        &out,
-        2,
-        "empty events file",
-        &["the events file holds no events"],
-    );
+    out.refusal(2, "empty events file", &["the events file holds no events"]);
     assert!(!target.store.exists());
 }
 
@@ -823,8 +782,7 @@ fn a_store_path_inside_a_file_is_refused_as_input() {
     let inside = f.join("ledger");
     let s = inside.to_str().unwrap();
     let out = env.run_bare(&["--store", s, "init", "--programme", "NAP"]);
-    check(
-        &out,
+    out.refusal(
         2,
         "init",
         &[
@@ -836,7 +794,7 @@ fn a_store_path_inside_a_file_is_refused_as_input() {
         let mut full = vec!["--store", s];
         full.extend_from_slice(args);
         let out = env.run_bare(&full);
-        check(&out, 2, "read", &[&format!("no ledger at {s}")]);
+        out.refusal(2, "read", &[&format!("no ledger at {s}")]);
     }
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "geen ledger");
 }
@@ -872,8 +830,7 @@ fn a_read_only_store_directory_fails_with_exit_1_and_keeps_the_head() {
         return;
     }
     let out = env.run(&["note", "M1", "x"]);
-    check(
-        &out,
+    out.refusal(
         1,
         "read-only store",
         &["storage failed", "kamerstand.lock", "Permission denied"],
@@ -965,8 +922,7 @@ fn a_read_only_file_system_fails_with_exit_1_and_keeps_the_head() {
     // which needs a writable directory.
     for args in [&["note", "M1", "x"][..], &["overview"], &["verify"]] {
         let out = env.run(args);
-        check(
-            &out,
+        out.refusal(
             1,
             "read-only file system",
             &[
@@ -1027,8 +983,7 @@ fn a_full_disk_fails_the_write_with_exit_1_and_keeps_the_head() {
         }
     });
     let out = failed.expect("the disk never filled up");
-    check(
-        &out,
+    out.refusal(
         1,
         "full disk",
         &["storage failed", "No space left on device"],
@@ -1038,7 +993,7 @@ fn a_full_disk_fails_the_write_with_exit_1_and_keeps_the_head() {
     for args in [&["verify"][..], &["overview"]] {
         let out = bin_within(&env, args, limit);
         if out.code != 0 {
-            check(&out, 1, "read on a full disk", &["No space left on device"]);
+            out.refusal(1, "read on a full disk", &["No space left on device"]);
         }
     }
     // Room again: the chain ends at the last acknowledged note, intact.

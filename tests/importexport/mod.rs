@@ -7,7 +7,7 @@
 //! events round trip with broken events files refused by line, and the md,
 //! html, csv and json exports (layout, footnotes, chart, escaping, `-o`).
 
-use crate::common::{Output, TestEnv, head_at};
+use crate::common::{Output, TestEnv, head_at, item};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -98,15 +98,6 @@ fn overview(env: &TestEnv, view: &[&str]) -> Value {
     let mut args = vec!["overview"];
     args.extend_from_slice(view);
     env.json(&args)
-}
-
-fn item<'a>(v: &'a Value, key: &str) -> &'a Value {
-    v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["key"] == key)
-        .unwrap_or_else(|| panic!("no item {key} in {v}"))
 }
 
 fn strs(v: &Value) -> Vec<&str> {

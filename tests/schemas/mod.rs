@@ -22,12 +22,11 @@
 //! changes, citation forms, view bases, breaks), so no branch of a schema
 //! goes unexercised.
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, raw};
 use boon::{Compiler, Draft, SchemaIndex, Schemas};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 /// Every schema file in `schema/`, by the name before `.schema.json`.
 const SCHEMAS: [&str; 10] = [
@@ -481,19 +480,7 @@ fn verify_docs(env: &TestEnv) -> Docs {
 
 /// Flips a byte of the stored hash of event `seq`, with sled directly.
 fn damage(env: &TestEnv, seq: u64) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let db = loop {
-        match sled::Config::new().path(&env.store).open() {
-            Ok(db) => break db,
-            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => panic!("cannot open the store with sled: {e}"),
-        }
-    };
-    let events = db.open_tree("events").unwrap();
-    let mut v = events.get(seq.to_be_bytes()).unwrap().unwrap().to_vec();
-    v[0] ^= 0x01;
-    events.insert(seq.to_be_bytes(), v).unwrap();
-    db.flush().unwrap();
+    raw::edit(env, |raw| raw.flip(seq, 0, 0x01));
 }
 
 /// Each line of `export --format events`, without its `bytes`: documented

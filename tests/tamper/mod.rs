@@ -4,101 +4,11 @@
 //! kind of break and, where there is one, the item. Read and write commands
 //! on a damaged store refuse with exit 1 rather than serve or extend it.
 //!
-//! Layout (docs/format.md): tree `events` maps seq (u64 BE) to
-//! `hash[32] ‖ canonical bytes`; `by_item` holds `item id[16] ‖ seq BE`;
-//! `meta` holds `head` = `seq BE ‖ hash[32] ‖ recorded_at i64 BE`.
+//! The store layout is in tests/common/raw.rs and docs/format.md.
 
 use crate::common::TestEnv;
+use crate::common::raw::edit;
 use kamerstand::domain::{EventBody, Timestamp};
-use kamerstand::ledger::codec;
-use std::time::{Duration, Instant};
-
-/// The store's trees, opened with sled directly.
-struct Raw {
-    db: sled::Db,
-    events: sled::Tree,
-    by_item: sled::Tree,
-    meta: sled::Tree,
-}
-
-impl Raw {
-    fn event(&self, seq: u64) -> Vec<u8> {
-        self.events
-            .get(seq.to_be_bytes())
-            .unwrap()
-            .unwrap()
-            .to_vec()
-    }
-
-    fn put_event(&self, seq: u64, value: &[u8]) {
-        self.events.insert(seq.to_be_bytes(), value).unwrap();
-    }
-
-    fn remove_event(&self, seq: u64) {
-        assert!(self.events.remove(seq.to_be_bytes()).unwrap().is_some());
-    }
-
-    fn head(&self) -> Vec<u8> {
-        self.meta.get("head").unwrap().unwrap().to_vec()
-    }
-
-    fn set_head(&self, seq: u64, hash: &[u8], recorded_at: i64) {
-        let mut v = Vec::with_capacity(48);
-        v.extend_from_slice(&seq.to_be_bytes());
-        v.extend_from_slice(hash);
-        v.extend_from_slice(&recorded_at.to_be_bytes());
-        self.meta.insert("head", v).unwrap();
-    }
-
-    /// Re-encodes the event at `seq` after `edit`, with a freshly computed
-    /// hash: what a forger who knows the format would write.
-    fn forge(&self, seq: u64, edit: impl FnOnce(&mut kamerstand::ledger::Envelope)) -> Vec<u8> {
-        let v = self.event(seq);
-        let mut env = codec::decode(&v[32..]).unwrap();
-        edit(&mut env);
-        let bytes = codec::encode(&env).unwrap();
-        let hash = codec::hash(&bytes);
-        let mut out = hash.0.to_vec();
-        out.extend_from_slice(&bytes);
-        self.put_event(seq, &out);
-        hash.0.to_vec()
-    }
-}
-
-fn index_key(item_hex: &str, seq: u64) -> Vec<u8> {
-    let mut k: Vec<u8> = (0..16)
-        .map(|i| u8::from_str_radix(&item_hex[2 * i..2 * i + 2], 16).unwrap())
-        .collect();
-    k.extend_from_slice(&seq.to_be_bytes());
-    k
-}
-
-/// Opens the store with sled, lets `f` damage it, then flushes and closes
-/// sled before anything else opens the store.
-fn tamper<R>(env: &TestEnv, f: impl FnOnce(&Raw) -> R) -> R {
-    // sled's file lock can outlive a just-closed ledger for a moment.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let db = loop {
-        match sled::Config::new().path(&env.store).open() {
-            Ok(db) => break db,
-            Err(e) if Instant::now() < deadline => {
-                assert!(e.to_string().contains("could not acquire lock"), "{e}");
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            Err(e) => panic!("cannot open the store with sled: {e}"),
-        }
-    };
-    let raw = Raw {
-        events: db.open_tree("events").unwrap(),
-        by_item: db.open_tree("by_item").unwrap(),
-        meta: db.open_tree("meta").unwrap(),
-        db,
-    };
-    let r = f(&raw);
-    raw.db.flush().unwrap();
-    drop(raw);
-    r
-}
 
 /// Seq 0 created; 1 34843-79 registered; 2 T1 registered; 3 status of
 /// 34843-79; 4 note on T1; 5 assign 34843-79; 6 note on 34843-79.
@@ -225,10 +135,8 @@ fn assert_refused(env: &TestEnv, needle: &str) {
 #[test]
 fn a_flipped_byte_in_a_stored_hash_is_content_altered() {
     let env = ledger();
-    tamper(&env, |raw| {
-        let mut v = raw.event(3);
-        v[5] ^= 0x01;
-        raw.put_event(3, &v);
+    edit(&env, |raw| {
+        raw.flip(3, 5, 0x01);
     });
     assert_broken(&env, 3, "content altered", Some("34843-79"), 3);
     assert_refused(&env, "ledger is corrupt at seq 3");
@@ -239,7 +147,7 @@ fn a_flipped_byte_in_the_canonical_bytes_is_content_altered() {
     let env = ledger();
     // The first byte of the actor name: 32 bytes of hash, then format (2),
     // seq (8), id (16), recorded_at (8) and the actor's length (8).
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         let mut v = raw.event(4);
         let at = 32 + 2 + 8 + 16 + 8 + 8;
         assert_eq!(v[at], b'c', "the actor is 'clerk'");
@@ -254,26 +162,18 @@ fn a_flipped_byte_in_the_canonical_bytes_is_content_altered() {
 fn flipped_bytes_anywhere_in_any_event_are_found() {
     for seq in [0, 2, 6] {
         let env = ledger();
-        let len = tamper(&env, |raw| raw.event(seq).len());
+        let len = edit(&env, |raw| raw.event(seq).len());
         // The first hash byte, the first content byte, the middle and the
         // last byte of the record.
         for at in [0, 32, len / 2, len - 1] {
-            tamper(&env, |raw| {
-                let mut v = raw.event(seq);
-                v[at] ^= 0x80;
-                raw.put_event(seq, &v);
-            });
+            edit(&env, |raw| raw.flip(seq, at, 0x80));
             let j = env.run(&["--format", "json", "verify"]);
             j.expect_code(1);
             let j = j.json();
             assert_eq!(j["first_break"]["seq"], seq, "byte {at} of seq {seq}");
             assert_eq!(j["first_break"]["kind"], "content_altered", "byte {at}");
             // Undo, and the ledger verifies again.
-            tamper(&env, |raw| {
-                let mut v = raw.event(seq);
-                v[at] ^= 0x80;
-                raw.put_event(seq, &v);
-            });
+            edit(&env, |raw| raw.flip(seq, at, 0x80));
             env.run(&["verify"]).ok();
         }
     }
@@ -282,7 +182,7 @@ fn flipped_bytes_anywhere_in_any_event_are_found() {
 #[test]
 fn an_event_rewritten_with_a_fresh_hash_breaks_the_next_link() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         raw.forge(3, |e| {
             if let EventBody::StatusChanged { status, .. } = &mut e.body {
                 *status = "invulling".into();
@@ -304,7 +204,7 @@ fn an_event_rewritten_with_a_fresh_hash_breaks_the_next_link() {
 #[test]
 fn the_last_event_rewritten_with_a_fresh_hash_no_longer_matches_the_head() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         raw.forge(6, |e| {
             if let EventBody::ProgressNoted { text, .. } = &mut e.body {
                 *text = "Meldpunt nooit geopend.".into();
@@ -320,14 +220,14 @@ fn an_event_whose_recorded_time_goes_back_is_out_of_order() {
     let env = ledger();
     // A forger who relinks the whole rest of the chain and the head still
     // cannot make a back-dated recording look ordered.
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         let mut prev = raw.forge(3, |e| e.recorded_at = Timestamp::from_unix_nanos(0));
         for seq in 4..=6 {
-            prev = raw.forge(seq, |e| e.prev.0.copy_from_slice(&prev));
+            prev = raw.forge(seq, |e| e.prev = prev);
         }
         let head = raw.head();
         let at = i64::from_be_bytes(head[40..48].try_into().unwrap());
-        raw.set_head(6, &prev, at);
+        raw.set_head(6, &prev.0, at);
     });
     assert_broken(&env, 3, "out of order", Some("34843-79"), 3);
     let out = env.run(&["verify"]);
@@ -341,7 +241,7 @@ fn an_event_whose_recorded_time_goes_back_is_out_of_order() {
 #[test]
 fn a_removed_event_in_the_middle_is_missing() {
     let env = ledger();
-    tamper(&env, |raw| raw.remove_event(3));
+    edit(&env, |raw| raw.remove_event(3));
     assert_broken(&env, 3, "event missing", None, 3);
     let out = env.run(&["verify"]);
     assert!(
@@ -356,14 +256,14 @@ fn a_removed_event_in_the_middle_is_missing() {
 #[test]
 fn a_removed_first_event_is_missing() {
     let env = ledger();
-    tamper(&env, |raw| raw.remove_event(0));
+    edit(&env, |raw| raw.remove_event(0));
     assert_broken(&env, 0, "event missing", None, 0);
 }
 
 #[test]
 fn a_removed_last_event_is_missing() {
     let env = ledger();
-    tamper(&env, |raw| raw.remove_event(6));
+    edit(&env, |raw| raw.remove_event(6));
     // The head still names seq 6, which is gone.
     assert_broken(&env, 6, "event missing", None, 6);
     assert_refused(&env, "ledger is corrupt at seq 6");
@@ -372,7 +272,7 @@ fn a_removed_last_event_is_missing() {
 #[test]
 fn a_removed_last_event_with_a_rewound_head_is_caught_by_the_index() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         let five = raw.event(5);
         raw.remove_event(6);
         // A careful forger also gives the head seq 5's recorded time: stored
@@ -387,7 +287,7 @@ fn a_removed_last_event_with_a_rewound_head_is_caught_by_the_index() {
 #[test]
 fn a_head_with_another_recorded_time_is_a_head_mismatch() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         let head = raw.head();
         let at = i64::from_be_bytes(head[40..48].try_into().unwrap());
         let hash = head[8..40].to_vec();
@@ -401,7 +301,7 @@ fn a_head_with_another_recorded_time_is_a_head_mismatch() {
 #[test]
 fn two_swapped_events_are_out_of_order() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         let (a, b) = (raw.event(3), raw.event(4));
         raw.put_event(3, &b);
         raw.put_event(4, &a);
@@ -421,7 +321,7 @@ fn two_swapped_events_are_out_of_order() {
 #[test]
 fn two_swapped_distant_events_are_out_of_order_at_the_first() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         let (a, b) = (raw.event(2), raw.event(5));
         raw.put_event(2, &b);
         raw.put_event(5, &a);
@@ -432,7 +332,7 @@ fn two_swapped_distant_events_are_out_of_order_at_the_first() {
 #[test]
 fn an_altered_head_hash_is_a_head_mismatch() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         let mut h = raw.head();
         h[8 + 31] ^= 0x01;
         raw.meta.insert("head", h).unwrap();
@@ -446,7 +346,7 @@ fn an_altered_head_hash_is_a_head_mismatch() {
 #[test]
 fn a_rewound_head_is_a_head_mismatch_after_it() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         let four = raw.event(4);
         let head = raw.head();
         let at = i64::from_be_bytes(head[40..48].try_into().unwrap());
@@ -462,24 +362,24 @@ fn a_rewound_head_is_a_head_mismatch_after_it() {
 #[test]
 fn a_removed_head_is_a_head_mismatch_and_init_does_not_overwrite() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         raw.meta.remove("head").unwrap().unwrap();
     });
     assert_broken(&env, 6, "head mismatch", None, 7);
     assert_refused(&env, "ledger is corrupt");
     // Not an unfinished init: a new init must not write over seq 0.
-    let before = tamper(&env, |raw| raw.event(0));
+    let before = edit(&env, |raw| raw.event(0));
     let out = env.run(&["init", "--programme", "NAP"]);
     out.expect_code(1);
     assert!(out.stderr.contains("ledger is corrupt"), "{}", out.stderr);
-    assert_eq!(tamper(&env, |raw| raw.event(0)), before);
+    assert_eq!(edit(&env, |raw| raw.event(0)), before);
     assert_broken(&env, 6, "head mismatch", None, 7);
 }
 
 #[test]
 fn an_unreadable_head_is_a_head_mismatch() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         let h = raw.head();
         raw.meta.insert("head", &h[..47]).unwrap();
     });
@@ -491,8 +391,8 @@ fn an_unreadable_head_is_a_head_mismatch() {
 fn a_removed_index_entry_is_an_index_mismatch() {
     let env = ledger();
     let id = env.id_of("34843-79");
-    tamper(&env, |raw| {
-        raw.by_item.remove(index_key(&id, 5)).unwrap().unwrap();
+    edit(&env, |raw| {
+        raw.index_remove(&id, 5);
     });
     assert_broken(&env, 5, "index mismatch", Some("34843-79"), 7);
     let out = env.run(&["verify"]);
@@ -508,9 +408,9 @@ fn an_index_entry_pointing_elsewhere_is_an_index_mismatch() {
     let env = ledger();
     let id = env.id_of("34843-79");
     // The entry for seq 5 now points at seq 4, the note on T1.
-    tamper(&env, |raw| {
-        raw.by_item.remove(index_key(&id, 5)).unwrap().unwrap();
-        raw.by_item.insert(index_key(&id, 4), &[]).unwrap();
+    edit(&env, |raw| {
+        raw.index_remove(&id, 5);
+        raw.index_put(&id, 4);
     });
     assert_broken(&env, 4, "index mismatch", Some("34843-79"), 7);
     let out = env.run(&["verify"]);
@@ -525,9 +425,9 @@ fn an_index_entry_pointing_elsewhere_is_an_index_mismatch() {
 fn an_index_entry_moved_to_another_item_is_an_index_mismatch() {
     let env = ledger();
     let (a, t) = (env.id_of("34843-79"), env.id_of("T1"));
-    tamper(&env, |raw| {
-        raw.by_item.remove(index_key(&t, 4)).unwrap().unwrap();
-        raw.by_item.insert(index_key(&a, 4), &[]).unwrap();
+    edit(&env, |raw| {
+        raw.index_remove(&t, 4);
+        raw.index_put(&a, 4);
     });
     let j = env.run(&["--format", "json", "verify"]);
     j.expect_code(1);
@@ -540,16 +440,14 @@ fn an_index_entry_moved_to_another_item_is_an_index_mismatch() {
 fn an_index_entry_for_an_event_that_does_not_exist_is_an_index_mismatch() {
     let env = ledger();
     let id = env.id_of("T1");
-    tamper(&env, |raw| {
-        raw.by_item.insert(index_key(&id, 99), &[]).unwrap();
-    });
+    edit(&env, |raw| raw.index_put(&id, 99));
     assert_broken(&env, 99, "index mismatch", Some("T1"), 7);
 }
 
 #[test]
 fn the_binary_reports_a_break_from_a_separate_process() {
     let env = ledger();
-    tamper(&env, |raw| raw.remove_event(2));
+    edit(&env, |raw| raw.remove_event(2));
     let out = env.bin(&["verify"]);
     out.expect_code(1);
     assert!(
@@ -570,7 +468,7 @@ fn the_binary_reports_a_break_from_a_separate_process() {
 #[test]
 fn a_foreign_store_mark_is_refused() {
     let env = ledger();
-    tamper(&env, |raw| {
+    edit(&env, |raw| {
         raw.meta.insert("format", "iets-anders-1").unwrap();
     });
     for args in [&["verify"][..], &["overview"], &["note", "T1", "x"]] {

@@ -3,7 +3,7 @@
 //! `overview`, `show`, `item list` and `log`; and every read output names its
 //! view (as of …, round …, effective …), in table and JSON form.
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, item, seqs};
 use serde_json::Value;
 
 fn keys(v: &Value) -> Vec<&str> {
@@ -12,24 +12,6 @@ fn keys(v: &Value) -> Vec<&str> {
         .unwrap()
         .iter()
         .map(|i| i["key"].as_str().unwrap())
-        .collect()
-}
-
-fn item<'a>(v: &'a Value, key: &str) -> &'a Value {
-    v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["key"] == key)
-        .unwrap_or_else(|| panic!("no item {key} in {v}"))
-}
-
-fn seqs(v: &Value) -> Vec<u64> {
-    v["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["seq"].as_u64().unwrap())
         .collect()
 }
 

@@ -1,0 +1,213 @@
+//! Editing a store with sled directly, while no kamerstand ledger has it
+//! open: what an editor, a careless script or a forger who knows the format
+//! would do to it.
+//!
+//! Layout (docs/format.md): tree `events` maps seq (u64 BE) to
+//! `hash[32] ‖ canonical bytes`; `by_item` holds `item id[16] ‖ seq BE`;
+//! `meta` holds `head` = `seq BE ‖ hash[32] ‖ recorded_at i64 BE`.
+
+use super::TestEnv;
+use kamerstand::domain::{EventBody, EventHash};
+use kamerstand::ledger::{Envelope, codec};
+use std::time::{Duration, Instant};
+
+/// The store's trees, opened with sled directly.
+pub struct Raw {
+    db: sled::Db,
+    pub events: sled::Tree,
+    pub by_item: sled::Tree,
+    pub meta: sled::Tree,
+}
+
+/// Opens the store with sled, lets `f` edit it, then flushes and closes
+/// sled before anything else opens the store.
+pub fn edit<R>(env: &TestEnv, f: impl FnOnce(&Raw) -> R) -> R {
+    let raw = Raw::open(env);
+    let r = f(&raw);
+    raw.db.flush().unwrap();
+    drop(raw);
+    r
+}
+
+/// The key of the item index entry for `seq` under the item whose id is
+/// `item_hex` (32 hex digits, as the JSON output prints it).
+pub fn index_key(item_hex: &str, seq: u64) -> Vec<u8> {
+    let mut k: Vec<u8> = (0..16)
+        .map(|i| u8::from_str_radix(&item_hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+impl Raw {
+    /// Opens the store, waiting for a just-closed ledger's sled lock (it can
+    /// outlive the ledger for a moment).
+    fn open(env: &TestEnv) -> Raw {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let db = loop {
+            match sled::Config::new().path(&env.store).open() {
+                Ok(db) => break db,
+                Err(e) if Instant::now() < deadline => {
+                    assert!(e.to_string().contains("could not acquire lock"), "{e}");
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(e) => panic!("cannot open the store with sled: {e}"),
+            }
+        };
+        Raw {
+            events: db.open_tree("events").unwrap(),
+            by_item: db.open_tree("by_item").unwrap(),
+            meta: db.open_tree("meta").unwrap(),
+            db,
+        }
+    }
+
+    // ---------------------------------------------------------- events
+
+    /// The stored value at `seq`: hash and canonical bytes.
+    pub fn event(&self, seq: u64) -> Vec<u8> {
+        self.events
+            .get(seq.to_be_bytes())
+            .unwrap()
+            .unwrap_or_else(|| panic!("no event at seq {seq}"))
+            .to_vec()
+    }
+
+    /// Stores `value` at `seq` as it is.
+    pub fn put_event(&self, seq: u64, value: &[u8]) {
+        self.events.insert(seq.to_be_bytes(), value).unwrap();
+    }
+
+    /// Removes the event at `seq`, which must be there.
+    pub fn remove_event(&self, seq: u64) {
+        assert!(self.events.remove(seq.to_be_bytes()).unwrap().is_some());
+    }
+
+    /// XORs byte `at` of the stored value at `seq` with `mask`.
+    pub fn flip(&self, seq: u64, at: usize, mask: u8) {
+        let mut v = self.event(seq);
+        v[at] ^= mask;
+        self.put_event(seq, &v);
+    }
+
+    /// The seq of the last stored event.
+    pub fn last_seq(&self) -> u64 {
+        let (k, _) = self.events.last().unwrap().unwrap();
+        u64::from_be_bytes(k.as_ref().try_into().unwrap())
+    }
+
+    /// The event at `seq`, decoded.
+    pub fn envelope(&self, seq: u64) -> Envelope {
+        codec::decode(&self.event(seq)[32..]).unwrap()
+    }
+
+    /// Stores `env` at its own seq with a freshly computed hash, as a
+    /// forger who knows the format would.
+    pub fn put(&self, env: &Envelope) -> EventHash {
+        let bytes = codec::encode(env).unwrap();
+        let hash = codec::hash(&bytes);
+        let mut v = hash.0.to_vec();
+        v.extend_from_slice(&bytes);
+        self.put_event(env.seq, &v);
+        hash
+    }
+
+    /// Re-stores the event at `seq` after `edit`, with a fresh hash.
+    pub fn forge(&self, seq: u64, edit: impl FnOnce(&mut Envelope)) -> EventHash {
+        let mut env = self.envelope(seq);
+        edit(&mut env);
+        self.put(&env)
+    }
+
+    /// Relinks every event from `from` on to the one before it, `prev`
+    /// being the hash of the event at `from - 1` (a seal's head hash with
+    /// it), and points the head at the last: the careful forger's finish.
+    pub fn relink_from(&self, from: u64, mut prev: EventHash) {
+        let last = self.last_seq();
+        for seq in from..=last {
+            prev = self.forge(seq, |e| {
+                e.prev = prev;
+                if let EventBody::RoundSealed { head_hash, .. } = &mut e.body {
+                    *head_hash = prev;
+                }
+            });
+        }
+        self.set_head_to(last);
+    }
+
+    /// Removes every event after `last`, and their index entries.
+    pub fn truncate_after(&self, last: u64) {
+        let gone: Vec<sled::IVec> = self
+            .events
+            .range((last + 1).to_be_bytes()..)
+            .keys()
+            .map(Result::unwrap)
+            .collect();
+        assert!(!gone.is_empty());
+        for k in gone {
+            self.events.remove(k).unwrap();
+        }
+        let stale: Vec<sled::IVec> = self
+            .by_item
+            .iter()
+            .keys()
+            .map(Result::unwrap)
+            .filter(|k| u64::from_be_bytes(k[16..24].try_into().unwrap()) > last)
+            .collect();
+        for k in stale {
+            self.by_item.remove(k).unwrap();
+        }
+    }
+
+    // ------------------------------------------------------------ head
+
+    /// The stored head value.
+    pub fn head(&self) -> Vec<u8> {
+        self.meta.get("head").unwrap().unwrap().to_vec()
+    }
+
+    /// Stores a head of `seq`, `hash` and `recorded_at` (Unix nanoseconds).
+    pub fn set_head(&self, seq: u64, hash: &[u8], recorded_at: i64) {
+        let mut v = Vec::with_capacity(48);
+        v.extend_from_slice(&seq.to_be_bytes());
+        v.extend_from_slice(hash);
+        v.extend_from_slice(&recorded_at.to_be_bytes());
+        self.meta.insert("head", v).unwrap();
+    }
+
+    /// Points the head at the event stored at `seq`.
+    pub fn set_head_to(&self, seq: u64) {
+        let hash = self.event(seq)[..32].to_vec();
+        let at = self.envelope(seq).recorded_at.unix_nanos();
+        self.set_head(seq, &hash, at);
+    }
+
+    // ----------------------------------------------------------- index
+
+    /// Adds an index entry for `seq` under the item `item_hex`.
+    pub fn index_put(&self, item_hex: &str, seq: u64) {
+        self.by_item.insert(index_key(item_hex, seq), &[]).unwrap();
+    }
+
+    /// Removes the index entry for `seq` under `item_hex`, which must be
+    /// there.
+    pub fn index_remove(&self, item_hex: &str, seq: u64) {
+        self.by_item
+            .remove(index_key(item_hex, seq))
+            .unwrap()
+            .unwrap();
+    }
+
+    /// Rebuilds the item index from the events, as a careful forger would.
+    pub fn reindex(&self) {
+        self.by_item.clear().unwrap();
+        for seq in 0..=self.last_seq() {
+            let env = self.envelope(seq);
+            if let Some(item) = env.body.item(env.id) {
+                let mut k = item.0.to_vec();
+                k.extend_from_slice(&seq.to_be_bytes());
+                self.by_item.insert(k, &[]).unwrap();
+            }
+        }
+    }
+}
