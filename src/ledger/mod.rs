@@ -19,7 +19,7 @@ pub use verify::{Break, BreakKind, DigestCheck, DigestOutcome, VerifyReport};
 
 use crate::domain::{EventBody, EventHash, EventId};
 use crate::error::{Error, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 use store::{Row, Store};
 
@@ -431,11 +431,6 @@ impl Ledger {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<VerifyReport> {
         verify::verify_with_progress(&self.store, digest, progress)
-    }
-
-    /// Where the store lives, for messages.
-    pub fn display_path(&self) -> PathBuf {
-        self.store.path().to_path_buf()
     }
 }
 
