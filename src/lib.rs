@@ -6,6 +6,7 @@
 //! `ledger::store` touches sled.
 #![forbid(unsafe_code)]
 
+pub mod checkpoints;
 pub mod domain;
 pub mod error;
 pub mod import;

@@ -26,6 +26,7 @@ fn main() {
             clock: &clock,
             os_user,
             terminal,
+            checkpoint_every: kamerstand::ledger::CHECKPOINT_EVERY,
         },
     );
     std::process::exit(code);

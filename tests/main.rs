@@ -6,6 +6,7 @@
 
 mod bad_input;
 mod catalog;
+mod checkpoints;
 mod cli;
 mod clidoc;
 mod common;

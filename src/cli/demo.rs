@@ -87,6 +87,8 @@ fn play(ws: &mut Workspace, actor: &str) -> Result<(), CliError> {
                 effective: day(on)?,
             },
             Step::CorrectLastStatus(key, status, why) => {
+                let id = ws.state().resolve(key)?.id;
+                ws.unfold_current(id)?;
                 let item = ws.state().resolve(key)?;
                 let last = item
                     .timeline
@@ -134,6 +136,7 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         OpenOptions {
             wait: g.wait,
             clock: (env.clock)(),
+            checkpoint_every: env.checkpoint_every,
         },
         "secretariaat",
         "PDWG".into(),
@@ -169,6 +172,9 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         false,
     )?;
 
+    // T1's card shows its whole timeline.
+    let t1 = ws.state().resolve("T1")?.id;
+    ws.unfold_current(t1)?;
     let state = ws.state();
     let now = View::current(state, None);
     let (Some(first), Some(second)) = (state.rounds.first().cloned(), state.rounds.last().cloned())
@@ -204,6 +210,7 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         round: Some(first.name.clone()),
     };
     let r = ws.ledger().verify_digest(&check)?;
+    let checkpoints = crate::checkpoints::check_all(ws.ledger(), false, &mut |_, _| {})?;
     let fmt = if g.format == Format::Json {
         Format::Json
     } else {
@@ -252,7 +259,7 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
                 first.digest.short(),
                 first.name
             ),
-            report::verify(&r, fmt),
+            report::verify(&r, Some(&checkpoints), fmt),
         ),
     ];
     let mut out = String::new();

@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::projection::{Basis, View, diff};
 use crate::report;
 use crate::workspace::Workspace;
+use std::borrow::Cow;
 
 /// Show what changed between two views: per item, added or withdrawn,
 /// status and responsible from → to, progress notes, amendments and
@@ -62,19 +63,21 @@ fn parse_side(what: &str, s: &str) -> Side {
     }
 }
 
-fn view<'a>(ws: &'a Workspace, side: &Side) -> Result<View<'a>, CliError> {
+/// The basis a side names, and the seq of the last event it holds.
+fn basis(ws: &Workspace, side: &Side) -> Result<(Basis, Option<u64>), CliError> {
     Ok(match side {
-        Side::Now => View::current(ws.state(), None),
+        Side::Now => (Basis::Current, ws.state().events.checked_sub(1)),
         // A round may be named like a date; its name wins.
-        Side::At(i) if ws.state().round(&i.input).is_some() => View::fold(
-            ws.ledger().events(),
-            Basis::Round(find_round(ws, &i.input)?.clone()),
-            None,
-        )?,
-        Side::At(i) => View::fold(ws.ledger().events(), Basis::AsOf(i.at.clone()), None)?,
+        Side::At(i) if ws.state().round(&i.input).is_some() => {
+            let r = find_round(ws, &i.input)?.clone();
+            let seq = r.seq;
+            (Basis::Round(r), Some(seq))
+        }
+        Side::At(i) => (Basis::AsOf(i.at.clone()), ws.ledger().last_seq_at(i.at.at)?),
         Side::Round(name) => {
             let r = find_round(ws, name)?.clone();
-            View::fold(ws.ledger().events(), Basis::Round(r), None)?
+            let seq = r.seq;
+            (Basis::Round(r), Some(seq))
         }
     })
 }
@@ -83,8 +86,20 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let from = parse_side("FROM", &a.from);
     let to = parse_side("TO", &a.to);
     let ws = g.open(env)?;
-    let vf = view(&ws, &from)?;
-    let vt = view(&ws, &to)?;
+    let (bf, last_f) = basis(&ws, &from)?;
+    let (bt, last_t) = basis(&ws, &to)?;
+    let vf = ws.view(bf.clone(), None)?;
+    // The later side is the earlier one with the events in between applied,
+    // so that the items changed in between keep their timelines.
+    let vt = match (last_f, last_t) {
+        (_, None) => ws.view(bt, None)?,
+        (f, Some(t)) if f.is_none_or(|f| f <= t) => View {
+            state: Cow::Owned(ws.advance(vf.state.clone().into_owned(), t)?),
+            basis: bt,
+            effective: None,
+        },
+        _ => ws.view(bt, None)?,
+    };
     if vf.state.events > vt.state.events {
         return Err(CliError::Lib(Error::Rejected(format!(
             "FROM ({}) is later than TO ({}); give the earlier side first",

@@ -6,7 +6,7 @@ use super::progress::Progress;
 use super::view::ViewArgs;
 use super::{CliError, Env, Global, emit};
 use crate::domain::Invalid;
-use crate::projection::{Basis, view};
+use crate::projection::Basis;
 use crate::report::annex::{self, Lang};
 use crate::report::{self, Format};
 use std::io::Write;
@@ -122,7 +122,7 @@ fn render_with_progress(
                 Basis::Current => None,
                 _ => v.last_seq(),
             };
-            let rounds = view::round_counts(ws.ledger().events(), limit)?;
+            let rounds = ws.round_counts(limit)?;
             annex::html(v, &rounds, lang)
         }
         "csv" => {

@@ -186,6 +186,8 @@ pub(super) fn import_text(
     let ids: Vec<crate::domain::EventId> = (0..rows.len() * 3).map(|_| ws.new_id()).collect();
     let mut ids = ids.into_iter();
     let mut next = || ids.next().unwrap_or(crate::domain::EventId([0; 16]));
+    // The plan compares each row with the values in effect on its day.
+    ws.answer_on(Some(effective))?;
     let mut p = plan::plan(ws.state(), &rows, effective, &mut next);
     if let Some((name, title)) = &round {
         let id = ws.new_id();
@@ -316,6 +318,7 @@ fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), C
         OpenOptions {
             wait: g.wait,
             clock: (env.clock)(),
+            checkpoint_every: env.checkpoint_every,
         },
         bytes,
         &mut |done, total| {

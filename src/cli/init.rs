@@ -83,6 +83,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         OpenOptions {
             wait: g.wait,
             clock: (env.clock)(),
+            checkpoint_every: env.checkpoint_every,
         },
         &g.actor,
         programme.clone(),

@@ -176,6 +176,9 @@ pub struct Env<'a> {
     /// What stdout and stderr are attached to: colour, width and progress
     /// bars follow from it. Tests pass the default (no terminal).
     pub terminal: Terminal,
+    /// Events between two periodic checkpoints
+    /// ([`crate::ledger::CHECKPOINT_EVERY`]; tests set it low).
+    pub checkpoint_every: u64,
 }
 
 impl std::fmt::Debug for Env<'_> {
@@ -244,6 +247,7 @@ impl Global {
             OpenOptions {
                 wait: self.wait,
                 clock: (env.clock)(),
+                checkpoint_every: env.checkpoint_every,
             },
         )?)
     }

@@ -194,6 +194,7 @@ impl Global {
             OpenOptions {
                 wait: self.wait,
                 clock: (env.clock)(),
+                checkpoint_every: env.checkpoint_every,
             },
             &mut |done, total| progress.update(done, total),
         )?)

@@ -20,7 +20,11 @@ pub struct Args {
 pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let req = a.view.parse()?;
     let ws = g.open(env)?;
-    let view = req.build(&ws)?;
+    let mut view = req.build(&ws)?;
+    let id = view.state.resolve(&a.key).map(|i| i.id);
+    if let Ok(id) = id {
+        ws.unfold_item(&mut view, id)?;
+    }
     let item = view.state.resolve(&a.key).map_err(|e| {
         // Known now but not yet in the view: say so rather than "no item".
         match ws.state().resolve(&a.key) {

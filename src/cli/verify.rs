@@ -7,7 +7,8 @@ use crate::ledger::{DigestCheck, Ledger, OpenOptions};
 use crate::report;
 
 /// Recompute every hash and link, check seq contiguity, recorded-time order,
-/// the head and the item index. Exit 0 when intact; exit 1 naming the first
+/// the head and the item index; then rebuild every checkpoint from the
+/// events and compare it with the stored one. Exit 0 when intact; exit 1 naming the first
 /// broken seq, the kind of break and the affected item.
 ///
 /// Example: kamerstand verify
@@ -23,6 +24,11 @@ pub struct Args {
     /// the digest must be that round's seal.
     #[arg(long, value_name = "NAME", requires = "digest")]
     round: Option<String>,
+    /// Rewrite from the events every checkpoint that does not match them
+    /// (or is missing) after reporting it. Checkpoints only make views
+    /// fast; the events are never changed.
+    #[arg(long)]
+    rebuild_checkpoints: bool,
 }
 
 pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
@@ -47,6 +53,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         OpenOptions {
             wait: g.wait,
             clock: (env.clock)(),
+            checkpoint_every: env.checkpoint_every,
         },
     )?;
     progress.phase("verifying", "events");
@@ -58,9 +65,25 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             progress.spin("checking the head and the item index");
         }
     })?;
+    // Checkpoints are compared only with a chain that holds: they are
+    // rebuilt from its events.
+    let checkpoints = if r.first_break.is_none() {
+        progress.phase("comparing", "checkpoints");
+        Some(crate::checkpoints::check_all(
+            &ledger,
+            a.rebuild_checkpoints,
+            &mut |done, total| progress.update(done, total),
+        )?)
+    } else {
+        None
+    };
     progress.finish();
-    emit(env, &report::verify(&r, g.format))?;
-    if r.ok() {
+    emit(env, &report::verify(&r, checkpoints.as_ref(), g.format))?;
+    if r.ok()
+        && checkpoints
+            .as_ref()
+            .is_none_or(crate::checkpoints::CheckReport::ok)
+    {
         Ok(())
     } else {
         Err(CliError::VerifyFailed)

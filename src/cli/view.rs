@@ -90,21 +90,13 @@ pub fn find_round<'a>(
 impl ViewRequest {
     /// The view asked for.
     pub fn build<'a>(&self, ws: &'a Workspace) -> Result<View<'a>, CliError> {
-        if let Some(name) = &self.round {
-            let r = find_round(ws, name)?.clone();
-            return Ok(View::fold(
-                ws.ledger().events(),
-                Basis::Round(r),
-                self.effective,
-            )?);
-        }
-        if let Some(i) = &self.as_of {
-            return Ok(View::fold(
-                ws.ledger().events(),
-                Basis::AsOf(i.clone()),
-                self.effective,
-            )?);
-        }
-        Ok(View::current(ws.state(), self.effective))
+        let basis = if let Some(name) = &self.round {
+            Basis::Round(find_round(ws, name)?.clone())
+        } else if let Some(i) = &self.as_of {
+            Basis::AsOf(i.clone())
+        } else {
+            Basis::Current
+        };
+        Ok(ws.view(basis, self.effective)?)
     }
 }

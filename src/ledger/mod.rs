@@ -30,13 +30,21 @@ pub struct OpenOptions {
     pub wait: Duration,
     /// The ledger's clock.
     pub clock: Box<dyn Clock>,
+    /// A checkpoint is kept after every this many events (and at every
+    /// sealed round); tests set it low to exercise checkpoints on small
+    /// ledgers.
+    pub checkpoint_every: u64,
 }
+
+/// Events between two periodic checkpoints (docs/performance.md).
+pub const CHECKPOINT_EVERY: u64 = 10_000;
 
 impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
             wait: Duration::ZERO,
             clock: Box::new(SystemClock),
+            checkpoint_every: CHECKPOINT_EVERY,
         }
     }
 }
@@ -72,6 +80,7 @@ pub struct Ledger {
     store: Store,
     clock: Box<dyn Clock>,
     head: Option<Head>,
+    checkpoint_every: u64,
 }
 
 impl Ledger {
@@ -92,6 +101,7 @@ impl Ledger {
         let mut ledger = Ledger {
             store,
             clock: opts.clock,
+            checkpoint_every: opts.checkpoint_every.max(1),
             head: None,
         };
         ledger.append(actor, genesis)?;
@@ -145,6 +155,7 @@ impl Ledger {
         Ok(Ledger {
             store,
             clock: opts.clock,
+            checkpoint_every: opts.checkpoint_every.max(1),
             head,
         })
     }
@@ -157,6 +168,7 @@ impl Ledger {
         Ok(Ledger {
             store,
             clock: opts.clock,
+            checkpoint_every: opts.checkpoint_every.max(1),
             head,
         })
     }
@@ -335,6 +347,7 @@ impl Ledger {
         Ok(Ledger {
             store,
             clock: opts.clock,
+            checkpoint_every: opts.checkpoint_every.max(1),
             head: Some(head),
         })
     }
@@ -365,9 +378,17 @@ impl Ledger {
     /// no view is built from a chain with a hole. Use [`Ledger::verify`] for
     /// the full check of recorded times and indexes.
     pub fn events(&self) -> impl Iterator<Item = Result<Recorded>> + '_ {
-        let mut next = 0u64;
-        let mut prev = EventHash::GENESIS;
-        self.store.scan(0).map(move |r| {
+        self.events_after(None)
+    }
+
+    /// As [`Ledger::events`], starting after the event at `after` (seq and
+    /// hash, e.g. a checkpoint's), which the first event must link to.
+    pub fn events_after(
+        &self,
+        after: Option<(u64, EventHash)>,
+    ) -> impl Iterator<Item = Result<Recorded>> + '_ {
+        let (mut next, mut prev) = after.map_or((0, EventHash::GENESIS), |(s, h)| (s + 1, h));
+        self.store.scan(next).map(move |r| {
             let rec = r.and_then(|(seq, h, b)| checked(seq, h, &b))?;
             let seq = rec.envelope.seq;
             if seq != next {
@@ -410,6 +431,85 @@ impl Ledger {
                 Ok(rec)
             })
             .collect()
+    }
+
+    /// The events about one item up to and including seq `upto`.
+    pub fn item_history_upto(&self, item: EventId, upto: u64) -> Result<Vec<Recorded>> {
+        let mut all = self.item_history(item)?;
+        all.retain(|r| r.envelope.seq <= upto);
+        Ok(all)
+    }
+
+    /// The last seq recorded at or before `at` (events are stored in
+    /// recorded-time order), found by bisection; None if the first event is
+    /// later.
+    pub fn last_seq_at(&self, at: crate::domain::Timestamp) -> Result<Option<u64>> {
+        let Some(head) = self.head else {
+            return Ok(None);
+        };
+        let recorded = |seq: u64| -> Result<crate::domain::Timestamp> {
+            Ok(self
+                .get(seq)?
+                .ok_or_else(|| Error::Corrupt {
+                    seq: Some(seq),
+                    what: "no event is stored below the head; run `kamerstand verify` for details"
+                        .into(),
+                })?
+                .envelope
+                .recorded_at)
+        };
+        if head.recorded_at <= at {
+            return Ok(Some(head.seq));
+        }
+        // Invariant: recorded(lo) <= at < recorded(hi).
+        if recorded(0)? > at {
+            return Ok(None);
+        }
+        let (mut lo, mut hi) = (0u64, head.seq);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if recorded(mid)? <= at {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(Some(lo))
+    }
+
+    /// How many events lie between two periodic checkpoints.
+    pub fn checkpoint_every(&self) -> u64 {
+        self.checkpoint_every
+    }
+
+    /// The stored checkpoint bytes at `seq`, if any (unchecked).
+    pub fn checkpoint(&self, seq: u64) -> Result<Option<Vec<u8>>> {
+        self.store.checkpoint(seq)
+    }
+
+    /// Seqs of stored checkpoints at or before `upto`, latest first.
+    pub fn checkpoints_before(&self, upto: u64) -> impl Iterator<Item = Result<u64>> + '_ {
+        self.store.checkpoints_before(upto)
+    }
+
+    /// True if a checkpoint is listed at `seq`.
+    pub fn has_checkpoint(&self, seq: u64) -> Result<bool> {
+        self.store.has_checkpoint(seq)
+    }
+
+    /// Every seq a checkpoint is stored or listed at.
+    pub fn checkpoint_seqs(&self) -> Result<std::collections::BTreeSet<u64>> {
+        self.store.checkpoint_seqs()
+    }
+
+    /// Removes the checkpoint at `seq`.
+    pub fn remove_checkpoint(&self, seq: u64) -> Result<()> {
+        self.store.remove_checkpoint(seq)
+    }
+
+    /// Stores checkpoint bytes for `seq` (see `projection::checkpoint`).
+    pub fn put_checkpoint(&self, seq: u64, bytes: &[u8]) -> Result<()> {
+        self.store.put_checkpoint(seq, bytes)
     }
 
     /// Full verification of the chain, head, seals and index.

@@ -3,7 +3,8 @@
 //! Layout (docs/format.md): tree `events` maps seq (u64 big-endian) to
 //! `hash[32] ‖ canonical envelope bytes`; tree `by_item` holds keys
 //! `item id[16] ‖ seq (u64 BE)` with empty values; tree `meta` holds `format`
-//! and `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`).
+//! and `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`); tree `checkpoints`
+//! maps seq (u64 BE) to a checkpoint (`projection::checkpoint`).
 //!
 //! Durability: one append is one sled transaction over the trees it touches,
 //! then `flush()` and an fsync of sled's `db` file, because sled 0.34.7's flush
@@ -83,6 +84,8 @@ pub struct Store {
     events: sled::Tree,
     by_item: sled::Tree,
     meta: sled::Tree,
+    checkpoints: sled::Tree,
+    checkpoint_seqs: sled::Tree,
     db_file: File,
     _lock: File,
     /// Set when sled failed to write. sled 0.34.7 can then hang for ever in
@@ -105,6 +108,8 @@ impl Drop for Store {
                 self.events.clone(),
                 self.by_item.clone(),
                 self.meta.clone(),
+                self.checkpoints.clone(),
+                self.checkpoint_seqs.clone(),
             ));
         }
     }
@@ -377,6 +382,8 @@ impl Store {
         let events = tree("events")?;
         let by_item = tree("by_item")?;
         let meta = tree("meta")?;
+        let checkpoints = tree("checkpoints")?;
+        let checkpoint_seqs = tree("checkpoint_seqs")?;
         let db_path = dir.join("db");
         let db_file = File::open(&db_path).map_err(io(&db_path, "opening"))?;
         Ok(Store {
@@ -385,6 +392,8 @@ impl Store {
             events,
             by_item,
             meta,
+            checkpoints,
+            checkpoint_seqs,
             db_file,
             _lock: lock,
             write_failed: std::sync::atomic::AtomicBool::new(false),
@@ -527,6 +536,77 @@ impl Store {
                 parse_index_key(&k).map(|(_, s)| s)
             })
             .collect()
+    }
+
+    /// The checkpoint stored at `seq`, if any.
+    pub fn checkpoint(&self, seq: u64) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .checkpoints
+            .get(seq.to_be_bytes())
+            .map_err(sled_err("reading a checkpoint"))?
+            .map(|v| v.to_vec()))
+    }
+
+    /// Seqs of the stored checkpoints at or before `upto`, latest first
+    /// (read from the small `checkpoint_seqs` list, not the checkpoints).
+    pub fn checkpoints_before(&self, upto: u64) -> impl Iterator<Item = Result<u64>> + '_ {
+        self.checkpoint_seqs
+            .range(..=upto.to_be_bytes())
+            .rev()
+            .map(|r| seq_of(&r.map_err(sled_err("listing checkpoints"))?.0))
+    }
+
+    /// Every stored checkpoint's seq, ascending, from both trees (a seq in
+    /// one and not the other is damage `verify` reports).
+    pub fn checkpoint_seqs(&self) -> Result<std::collections::BTreeSet<u64>> {
+        let mut out = std::collections::BTreeSet::new();
+        for r in self.checkpoint_seqs.iter().chain(self.checkpoints.iter()) {
+            out.insert(seq_of(&r.map_err(sled_err("listing checkpoints"))?.0)?);
+        }
+        Ok(out)
+    }
+
+    /// True if `seq` is in the list of checkpoints.
+    pub fn has_checkpoint(&self, seq: u64) -> Result<bool> {
+        self.checkpoint_seqs
+            .contains_key(seq.to_be_bytes())
+            .map_err(sled_err("listing checkpoints"))
+    }
+
+    /// Stores a checkpoint and lists it, in one transaction. Checkpoints are
+    /// derived data (a lost one is rebuilt), so this flushes but does not
+    /// fsync on its own; the next append's sync covers it.
+    pub fn put_checkpoint(&self, seq: u64, bytes: &[u8]) -> Result<()> {
+        let key = seq.to_be_bytes();
+        let result: std::result::Result<(), TransactionError<()>> =
+            (&self.checkpoints, &self.checkpoint_seqs).transaction(|(cp, list)| {
+                cp.insert(&key, bytes)?;
+                list.insert(&key, &[] as &[u8])?;
+                Ok(())
+            });
+        match result {
+            Ok(()) | Err(TransactionError::Abort(())) => {}
+            Err(TransactionError::Storage(e)) => {
+                return Err(self.write_failed(sled_err("writing a checkpoint")(e)));
+            }
+        }
+        self.db
+            .flush()
+            .map_err(|e| self.write_failed(sled_err("flushing")(e)))?;
+        Ok(())
+    }
+
+    /// Removes a checkpoint and its listing.
+    pub fn remove_checkpoint(&self, seq: u64) -> Result<()> {
+        let key = seq.to_be_bytes();
+        for t in [&self.checkpoints, &self.checkpoint_seqs] {
+            t.remove(key)
+                .map_err(|e| self.write_failed(sled_err("removing a checkpoint")(e)))?;
+        }
+        self.db
+            .flush()
+            .map_err(|e| self.write_failed(sled_err("flushing")(e)))?;
+        Ok(())
     }
 
     /// Every index entry, in key order.

@@ -2,6 +2,7 @@
 //! chain, and [`decide`], which checks a proposed event against that state
 //! before anything is written. No I/O happens here.
 
+pub mod checkpoint;
 pub mod decide;
 pub mod diff;
 pub mod state;

@@ -36,14 +36,14 @@ pub struct Fact<T> {
     pub retracted: bool,
     /// Effective date as first recorded.
     #[serde(skip)]
-    original_effective: Day,
+    pub(super) original_effective: Day,
     /// Value as first recorded.
     #[serde(skip)]
-    original: T,
+    pub(super) original: T,
 }
 
 impl<T: Clone> Fact<T> {
-    fn new(seq: u64, effective: Day, value: T) -> Fact<T> {
+    pub(super) fn new(seq: u64, effective: Day, value: T) -> Fact<T> {
         Fact {
             seq,
             effective,
@@ -79,7 +79,7 @@ pub struct Note {
     /// Withdrawn by a correction.
     pub retracted: bool,
     #[serde(skip)]
-    original: (Day, String),
+    pub(super) original: (Day, String),
 }
 
 /// An amendment of the item's own text, citations or submitters.
@@ -211,14 +211,19 @@ pub struct ItemState {
     /// Its full history.
     pub timeline: Vec<TimelineEntry>,
     #[serde(skip)]
-    original: (String, Vec<String>, Vec<String>),
+    pub(super) original: (String, Vec<String>, Vec<String>),
     /// Active corrections per root seq, in order; the last one applies.
     #[serde(skip)]
-    corrections: BTreeMap<u64, Vec<(u64, Replacement)>>,
+    pub(super) corrections: BTreeMap<u64, Vec<(u64, Replacement)>>,
     /// For a correction that replaced another, the entry it replaced, so
     /// that retracting it puts that one back.
     #[serde(skip)]
-    superseded: BTreeMap<u64, (u64, Replacement)>,
+    pub(super) superseded: BTreeMap<u64, (u64, Replacement)>,
+    /// Set when the item was compacted (see [`ItemState::compact`]): its
+    /// values are exact for every day on or after this one, and its history
+    /// (timeline, earlier facts and notes, corrections) was dropped.
+    #[serde(skip)]
+    pub(super) horizon: Option<Day>,
 }
 
 fn in_effect<T>(values: &[Fact<T>], day: Option<Day>) -> Option<&Fact<T>> {
@@ -229,6 +234,63 @@ fn in_effect<T>(values: &[Fact<T>], day: Option<Day>) -> Option<&Fact<T>> {
 }
 
 impl ItemState {
+    /// Drops the history a view of the latest values does not need: only the
+    /// status, assignment and note in force now are kept, with the item's
+    /// current text. The item then answers exactly for every day on or after
+    /// the latest effective date it kept (its horizon); events that need
+    /// more (a correction, a change dated before the horizon) are told by
+    /// [`State::needs_history`], and the caller refolds the item from its
+    /// events first. Checkpoints hold compacted items.
+    pub fn compact(&mut self) {
+        fn keep<T: Clone>(values: &[Fact<T>]) -> Vec<Fact<T>> {
+            in_effect(values, None)
+                .map(|f| Fact::new(f.seq, f.effective, f.value.clone()))
+                .into_iter()
+                .collect()
+        }
+        self.statuses = keep(&self.statuses);
+        self.assignments = keep(&self.assignments);
+        self.notes = self
+            .latest_note()
+            .map(|n| Note {
+                original: (n.effective, n.text.clone()),
+                ..n.clone()
+            })
+            .into_iter()
+            .collect();
+        let kept = self
+            .statuses
+            .iter()
+            .map(|f| f.effective)
+            .chain(self.assignments.iter().map(|f| f.effective))
+            .chain(self.notes.iter().map(|n| n.effective));
+        self.horizon = Some(kept.max().unwrap_or(self.effective).max(self.effective));
+        self.amendments.clear();
+        self.original = (
+            self.text.clone(),
+            self.citations.clone(),
+            self.submitters.clone(),
+        );
+        self.timeline.clear();
+        self.corrections.clear();
+        self.superseded.clear();
+    }
+
+    /// The horizon of a compacted item (None: the item has its full history).
+    pub fn horizon(&self) -> Option<Day> {
+        self.horizon
+    }
+
+    /// True if the item's values for `day` (latest when None) can be read
+    /// from this state: it has its full history, or the day is not before
+    /// its horizon.
+    pub fn answers_on(&self, day: Option<Day>) -> bool {
+        match (self.horizon, day) {
+            (None, _) | (Some(_), None) => true,
+            (Some(h), Some(d)) => d >= h,
+        }
+    }
+
     /// True if the item existed on `day` (any day when None) and is not
     /// withdrawn.
     pub fn exists_on(&self, day: Option<Day>) -> bool {
@@ -409,7 +471,7 @@ impl ItemState {
 }
 
 /// A sealed reporting round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Round {
     /// Unique name.
     pub name: String,
@@ -446,7 +508,7 @@ pub struct State {
     pub rounds: Vec<Round>,
     /// Lower-cased key to id.
     #[serde(skip)]
-    keys: BTreeMap<String, EventId>,
+    pub(super) keys: BTreeMap<String, EventId>,
     /// Number of events applied.
     pub events: u64,
     /// Hash of the last event applied.
@@ -588,6 +650,59 @@ impl State {
         )))
     }
 
+    /// The compacted item that `body` cannot be applied to without its
+    /// history, if any: a correction of it, or a status or assignment dated
+    /// before its horizon. Refold that item from its events (up to the event
+    /// before `body`) with [`State::replace_item`] first; applying without
+    /// doing so gives wrong values.
+    pub fn needs_history(&self, body: &EventBody) -> Option<EventId> {
+        let (item, day) = match body {
+            EventBody::Corrected { item, .. } => (item, None),
+            EventBody::StatusChanged {
+                item, effective, ..
+            }
+            | EventBody::ResponsibilityChanged {
+                item, effective, ..
+            } => (item, Some(*effective)),
+            _ => return None,
+        };
+        let it = self.items.get(item)?;
+        let h = it.horizon?;
+        day.is_none_or(|d| d < h).then_some(*item)
+    }
+
+    /// Compacts every item (see [`ItemState::compact`]).
+    pub fn compact(&mut self) {
+        for it in self.items.values_mut() {
+            it.compact();
+        }
+    }
+
+    /// Puts a refolded item in place of the one with the same id (the key
+    /// cannot change, so the key index stays as it is).
+    pub fn replace_item(&mut self, item: ItemState) {
+        self.items.insert(item.id, item);
+    }
+
+    /// Ids of the items that cannot answer for `day` (see
+    /// [`ItemState::answers_on`]).
+    pub fn unanswerable_on(&self, day: Option<Day>) -> Vec<EventId> {
+        self.items
+            .values()
+            .filter(|i| !i.answers_on(day))
+            .map(|i| i.id)
+            .collect()
+    }
+
+    /// Rebuilds the key index after the items were filled in directly.
+    pub(crate) fn reindex(&mut self) {
+        self.keys = self
+            .items
+            .values()
+            .map(|i| (i.key.folded(), i.id))
+            .collect();
+    }
+
     /// Applies one event. Never fails.
     pub fn apply(&mut self, rec: &Recorded) {
         let env = &rec.envelope;
@@ -645,6 +760,7 @@ impl State {
                     original: (text.clone(), citations.clone(), submitters.clone()),
                     corrections: BTreeMap::new(),
                     superseded: BTreeMap::new(),
+                    horizon: None,
                 };
                 self.keys.insert(key.folded(), env.id);
                 self.items.insert(env.id, item);

@@ -46,7 +46,10 @@ pub struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    /// The current state, on the effective day given.
+    /// The current state, on the effective day given. A state loaded from
+    /// checkpoints has compacted items that answer only for days from their
+    /// horizon on: build such views with `Workspace::view`, which refolds
+    /// the items that cannot answer.
     pub fn current(state: &'a State, effective: Option<Day>) -> View<'a> {
         View {
             state: Cow::Borrowed(state),

@@ -760,10 +760,21 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Loo
 }
 
 /// The outcome of `verify`.
-pub fn verify(report: &VerifyReport, format: Format) -> String {
+pub fn verify(
+    report: &VerifyReport,
+    checkpoints: Option<&crate::checkpoints::CheckReport>,
+    format: Format,
+) -> String {
+    let ok = report.ok() && checkpoints.is_none_or(crate::checkpoints::CheckReport::ok);
     if format == Format::Json {
         return to_string_pretty(&json!({
-            "ok": report.ok(),
+            "ok": ok,
+            "checkpoints": checkpoints.map(|c| json!({
+                "good": c.good,
+                "bad": c.bad.iter().map(|(seq, why)| json!({"seq": seq, "why": why})).collect::<Vec<_>>(),
+                "missing": c.missing,
+                "rebuilt": c.rebuilt,
+            })),
             "events_checked": report.events_checked,
             "seals_checked": report.seals_checked,
             "head": report.head.map(|h| h.hex()),
@@ -806,6 +817,33 @@ pub fn verify(report: &VerifyReport, format: Format) -> String {
             out.push_str(&line);
         } else {
             out.insert_str(0, &line);
+        }
+    }
+    if let Some(c) = checkpoints {
+        for (seq, why) in &c.bad {
+            let fate = if c.rebuilt.contains(seq) {
+                "rebuilt from the events"
+            } else {
+                "views pass it over; `kamerstand verify --rebuild-checkpoints` rewrites it"
+            };
+            out.insert_str(0, &format!("BAD checkpoint at seq {seq}: {why} ({fate})\n"));
+        }
+        let written = c.rebuilt.len();
+        let any = c.good > 0 || !c.bad.is_empty() || !c.missing.is_empty() || written > 0;
+        if any {
+            let mut line = format!("checkpoints: {} match the events", c.good);
+            if !c.bad.is_empty() {
+                line.push_str(&format!(", {} do not", c.bad.len()));
+            }
+            if !c.missing.is_empty() {
+                line.push_str(&format!(", {} not written yet", c.missing.len()));
+            }
+            if written > 0 {
+                let s = if written == 1 { "" } else { "s" };
+                line.push_str(&format!("; rebuilt {written} checkpoint{s}"));
+            }
+            out.push_str(&line);
+            out.push('\n');
         }
     }
     out

@@ -120,12 +120,18 @@ pub fn temp_dir() -> tempfile::TempDir {
     builder.tempdir().unwrap()
 }
 
+/// Checkpoint interval of in-process test runs (the binary keeps its own).
+pub const TEST_CHECKPOINT_EVERY: u64 = 5;
+
 /// One test's world: a directory holding the store, and the shared clock.
 #[derive(Debug)]
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
     pub store: PathBuf,
     pub clock: SharedClock,
+    /// Events between checkpoints for in-process runs: low, so that every
+    /// test's views also go through checkpoints.
+    pub checkpoint_every: u64,
 }
 
 impl Default for TestEnv {
@@ -143,6 +149,7 @@ impl TestEnv {
             dir,
             store,
             clock: SharedClock::pinned(),
+            checkpoint_every: TEST_CHECKPOINT_EVERY,
         }
     }
 
@@ -159,6 +166,7 @@ impl TestEnv {
         OpenOptions {
             wait: Duration::ZERO,
             clock: Box::new(self.clock.clone()),
+            checkpoint_every: self.checkpoint_every,
         }
     }
 
@@ -207,6 +215,7 @@ impl TestEnv {
                 clock: &make_clock,
                 os_user: Some(ACTOR.to_string()),
                 terminal: kamerstand::cli::Terminal::default(),
+                checkpoint_every: self.checkpoint_every,
             },
         );
         Output {
@@ -291,6 +300,7 @@ pub fn head_at(path: &Path) -> Option<Head> {
     let opts = OpenOptions {
         wait: Duration::from_secs(5),
         clock: Box::new(TestClock::pinned()),
+        ..OpenOptions::default()
     };
     match Ledger::open_for_verify(path, opts) {
         Ok(l) => l.head(),

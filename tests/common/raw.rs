@@ -4,7 +4,8 @@
 //!
 //! Layout (docs/format.md): tree `events` maps seq (u64 BE) to
 //! `hash[32] ‖ canonical bytes`; `by_item` holds `item id[16] ‖ seq BE`;
-//! `meta` holds `head` = `seq BE ‖ hash[32] ‖ recorded_at i64 BE`.
+//! `meta` holds `head` = `seq BE ‖ hash[32] ‖ recorded_at i64 BE`;
+//! `checkpoints` maps seq (u64 BE) to a checkpoint.
 
 use super::TestEnv;
 use kamerstand::domain::{EventBody, EventHash};
@@ -17,6 +18,7 @@ pub struct Raw {
     pub events: sled::Tree,
     pub by_item: sled::Tree,
     pub meta: sled::Tree,
+    pub checkpoints: sled::Tree,
 }
 
 /// Opens the store with sled, lets `f` edit it, then flushes and closes
@@ -58,8 +60,36 @@ impl Raw {
             events: db.open_tree("events").unwrap(),
             by_item: db.open_tree("by_item").unwrap(),
             meta: db.open_tree("meta").unwrap(),
+            checkpoints: db.open_tree("checkpoints").unwrap(),
             db,
         }
+    }
+
+    // ----------------------------------------------------- checkpoints
+
+    /// The stored checkpoint at `seq`.
+    pub fn checkpoint(&self, seq: u64) -> Vec<u8> {
+        self.checkpoints
+            .get(seq.to_be_bytes())
+            .unwrap()
+            .unwrap_or_else(|| panic!("no checkpoint at seq {seq}"))
+            .to_vec()
+    }
+
+    /// Stores `value` as the checkpoint at `seq` (the list of checkpoints is
+    /// left as it is).
+    pub fn put_checkpoint(&self, seq: u64, value: &[u8]) {
+        self.checkpoints.insert(seq.to_be_bytes(), value).unwrap();
+    }
+
+    /// Removes every checkpoint and its listing.
+    pub fn clear_checkpoints(&self) {
+        self.checkpoints.clear().unwrap();
+        self.db
+            .open_tree("checkpoint_seqs")
+            .unwrap()
+            .clear()
+            .unwrap();
     }
 
     // ---------------------------------------------------------- events
@@ -122,7 +152,10 @@ impl Raw {
     /// Relinks every event from `from` on to the one before it, `prev`
     /// being the hash of the event at `from - 1` (a seal's head hash with
     /// it), and points the head at the last: the careful forger's finish.
+    /// The checkpoints go too: they name the old hashes, and `verify` would
+    /// report every one of them (tests/checkpoints).
     pub fn relink_from(&self, from: u64, mut prev: EventHash) {
+        self.clear_checkpoints();
         let last = self.last_seq();
         for seq in from..=last {
             prev = self.forge(seq, |e| {
@@ -135,8 +168,11 @@ impl Raw {
         self.set_head_to(last);
     }
 
-    /// Removes every event after `last`, and their index entries.
+    /// Removes every event after `last`, their index entries and (as a
+    /// careful forger would, since `verify` reports checkpoints beyond the
+    /// last event) every checkpoint.
     pub fn truncate_after(&self, last: u64) {
+        self.clear_checkpoints();
         let gone: Vec<sled::IVec> = self
             .events
             .range((last + 1).to_be_bytes()..)

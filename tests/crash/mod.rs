@@ -146,6 +146,7 @@ pub(crate) fn read_chain(store: &Path) -> Result<Vec<Stored>, String> {
     let opts = OpenOptions {
         wait: Duration::from_secs(10),
         clock: Box::new(SystemClock),
+        ..OpenOptions::default()
     };
     let ledger = Ledger::open(store, opts).map_err(|e| format!("the store does not open: {e}"))?;
     let report = ledger.verify().map_err(|e| format!("verify failed: {e}"))?;
@@ -949,6 +950,7 @@ fn run_in_process(store: &Path, args: &[&str]) -> i32 {
             clock: &make_clock,
             os_user: None,
             terminal: kamerstand::cli::Terminal::default(),
+            checkpoint_every: kamerstand::ledger::CHECKPOINT_EVERY,
         },
     )
 }

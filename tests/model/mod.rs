@@ -306,7 +306,7 @@ fn via_library(ws: &mut Workspace, n: usize, step: &Step) -> Result<bool, String
     let id_of = |ws: &Workspace, item: usize| {
         let items = ws.state().sorted_items();
         // The model picks by registration order; find that item by key.
-        let mut by_reg: Vec<_> = items.iter().map(|i| (i.timeline[0].seq, i.id)).collect();
+        let mut by_reg: Vec<_> = items.iter().map(|i| (i.registered_seq, i.id)).collect();
         by_reg.sort();
         by_reg[item % by_reg.len()].1
     };

@@ -11,9 +11,14 @@ use crate::common::raw::edit;
 use kamerstand::domain::{EventBody, Timestamp};
 
 /// Seq 0 created; 1 34843-79 registered; 2 T1 registered; 3 status of
-/// 34843-79; 4 note on T1; 5 assign 34843-79; 6 note on 34843-79.
+/// 34843-79; 4 note on T1; 5 assign 34843-79; 6 note on 34843-79. Kept
+/// without checkpoints, so that every read folds from the first event
+/// (tests/catalog has reads served from a checkpoint).
 fn ledger() -> TestEnv {
-    let env = TestEnv::init();
+    let mut env = TestEnv::new();
+    env.checkpoint_every = u64::MAX;
+    env.run(&["init", "--programme", "NAP", "--title", "Stand van zaken"])
+        .ok();
     env.add(&[
         "--kind",
         "motie",

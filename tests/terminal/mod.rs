@@ -272,6 +272,7 @@ fn run_at(env: &TestEnv, terminal: kamerstand::cli::Terminal, args: &[&str]) -> 
             clock: &make_clock,
             os_user: Some(ACTOR.to_string()),
             terminal,
+            checkpoint_every: kamerstand::ledger::CHECKPOINT_EVERY,
         },
     );
     let err = String::from_utf8(err).unwrap();

@@ -253,6 +253,7 @@ impl Run<'_> {
         let opts = OpenOptions {
             wait: Duration::from_secs(10),
             clock: Box::new(self.env.clock.clone()),
+            checkpoint_every: self.env.checkpoint_every,
         };
         Workspace::open(&self.env.store, opts).unwrap()
     }
@@ -293,8 +294,10 @@ impl Run<'_> {
             events: state.events,
             overview: render(report::overview(&now, Format::Json)),
             probe,
+            // A state loaded from checkpoints answers for an earlier day
+            // only through `Workspace::view`, which refolds what it must.
             effective: render(report::overview(
-                &View::current(state, Some(probe)),
+                &ws.view(Basis::Current, Some(probe)).unwrap(),
                 Format::Json,
             )),
             log: render(report::log(&now, &events, Format::Json)),
