@@ -8,7 +8,7 @@ use crate::ledger::{Draft, Ledger, OpenOptions};
 use crate::projection::decide;
 use crate::report;
 use std::fmt::Write as _;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::PathBuf;
 
 /// Largest accepted import file.
@@ -109,6 +109,17 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             Ok((name, title))
         })
         .transpose()?;
+    // An events export (a backup) streams: it may be far larger than the
+    // other formats' limit.
+    let is_file = a.file.display().to_string() != "-";
+    if is_file && (g.format_name.as_deref() == Some("events") || file_looks_like_events(&a.file)) {
+        let what = a.file.display().to_string();
+        let f = std::fs::File::open(&a.file)
+            .map_err(|e| Invalid::new("import file", &what, format!("a readable file ({e})")))?;
+        let size = f.metadata().map_or(0, |m| m.len());
+        let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+        return restore(a, g, env, &mut r, size);
+    }
     let input = read_input(&a.file, env)?;
     let format = match g.format_name.as_deref() {
         Some(f) => f.to_string(),
@@ -125,7 +136,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         }
     };
     if format == "events" {
-        return restore(a, g, env, &input);
+        return restore(a, g, env, &mut input.as_bytes(), input.len() as u64);
     }
     let mut progress = Progress::start(g);
     let mut ws = g.open_with_progress(env, &progress)?;
@@ -274,7 +285,30 @@ pub(super) fn import_text(
     Ok(out)
 }
 
-fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), CliError> {
+/// True if the file at `path` starts (after white space) like an events
+/// export: a JSON object. Annexes and CSV files never do.
+fn file_looks_like_events(path: &PathBuf) -> bool {
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if f.take(4096).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// Restores an events export streamed from `source` (`size` bytes, if
+/// known, for progress): every line is checked as it is read and the store
+/// is written in chunks; the head is written last (see
+/// [`Ledger::restore_stream`]).
+fn restore(
+    a: &Args,
+    g: &Global,
+    env: &mut Env<'_>,
+    source: &mut dyn BufRead,
+    size: u64,
+) -> Result<(), CliError> {
     if let Some(flag) = [
         (a.seal_round.is_some(), "--seal-round"),
         (a.effective.is_some(), "--effective"),
@@ -287,15 +321,80 @@ fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), C
         ))
         .into());
     }
-    let mut progress = Progress::start(g);
-    progress.phase("checking events", "lines");
-    let bytes = events::read_with_progress(input, &mut |done, total| {
-        progress.update(done, total);
+    let what = a.file.display().to_string();
+    let mut reader = events::Reader::new();
+    let mut read_bytes = 0u64;
+    let mut line_no = 0usize;
+    let mut buf = Vec::new();
+    let progress = std::cell::RefCell::new(Progress::start(g));
+    progress.borrow_mut().phase(
+        if a.dry_run {
+            "checking events"
+        } else {
+            "restoring events"
+        },
+        "bytes",
+    );
+    let mut next = || -> Option<crate::Result<Vec<u8>>> {
+        loop {
+            buf.clear();
+            let limit = u64::try_from(events::MAX_LINE_BYTES).unwrap_or(u64::MAX);
+            let n = match source.take(limit + 1).read_until(b'\n', &mut buf) {
+                Ok(0) => return None,
+                Ok(n) => n,
+                Err(e) => {
+                    return Some(Err(Invalid::new(
+                        "import file",
+                        &what,
+                        format!("a readable file ({e})"),
+                    )
+                    .into()));
+                }
+            };
+            let start = read_bytes;
+            line_no += 1;
+            read_bytes += u64::try_from(n).unwrap_or(0);
+            if n > events::MAX_LINE_BYTES {
+                return Some(Err(crate::Error::Rejected(format!(
+                    "events file, line {line_no}: longer than {} MiB; no event is that large",
+                    events::MAX_LINE_BYTES / 1024 / 1024
+                ))));
+            }
+            let text = match std::str::from_utf8(&buf) {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = start + u64::try_from(e.valid_up_to()).unwrap_or(0);
+                    return Some(Err(Invalid::new(
+                        "import file",
+                        &what,
+                        format!("UTF-8 text (byte {at} is not)"),
+                    )
+                    .into()));
+                }
+            };
+            if line_no.is_multiple_of(512) {
+                progress
+                    .borrow_mut()
+                    .update(read_bytes, size.max(read_bytes));
+            }
+            match reader.line(line_no, text.trim_end_matches(['\n', '\r'])) {
+                Ok(Some(bytes)) => return Some(Ok(bytes)),
+                Ok(None) => {}
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    };
+    // The first event is read and checked before anything else, so that a
+    // file that is no events export is refused as such.
+    let first = next().unwrap_or_else(|| {
+        Err(crate::Error::Rejected(
+            "the events file holds no events".into(),
+        ))
     })?;
-    let n = bytes.len();
     // Checked before a dry run too: it says what the real run would do. A
     // store left empty by an interrupted restore (or init) may be reused.
-    if g.store.exists() && !Ledger::is_empty_store(&g.store) {
+    let existed = g.store.exists();
+    if existed && !Ledger::is_empty_store(&g.store) {
         return Err(crate::Error::Rejected(format!(
             "an events import restores a whole ledger into a new or empty store, and {} already holds one; give a new path with --store",
             g.store.display()
@@ -303,7 +402,12 @@ fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), C
         .into());
     }
     if a.dry_run {
-        progress.finish();
+        let mut n = 1u64;
+        while let Some(r) = next() {
+            r?;
+            n += 1;
+        }
+        progress.borrow_mut().finish();
         return emit(
             env,
             &format!(
@@ -312,26 +416,35 @@ fn restore(a: &Args, g: &Global, env: &mut Env<'_>, input: &str) -> Result<(), C
             ),
         );
     }
-    progress.phase("restoring", "events");
-    let ledger = Ledger::restore_with_progress(
+    let restored = Ledger::restore_stream(
         &g.store,
         OpenOptions {
             wait: g.wait,
             clock: (env.clock)(),
             checkpoint_every: env.checkpoint_every,
         },
-        bytes,
-        &mut |done, total| {
-            if done < total {
-                progress.update(done, total);
-            } else {
-                // Every event checked: what remains is the one write.
-                progress.spin("writing the store");
+        std::iter::once(Ok(first)).chain(std::iter::from_fn(&mut next)),
+        &mut |_| {},
+    );
+    let ledger = match restored {
+        Ok(l) => l,
+        Err(e) => {
+            // Bad input writes nothing: a store this import created goes
+            // again (an existing empty one was emptied by the restore).
+            if !existed {
+                let _ = std::fs::remove_dir_all(&g.store);
             }
-        },
-    )?;
-    progress.finish();
+            return Err(e.into());
+        }
+    };
+    progress.borrow_mut().finish();
+    let n = ledger.head().map_or(0, |h| h.seq + 1);
     let head = ledger.head().map(|h| h.hash.hex()).unwrap_or_default();
+    // The checkpoints are written now, so that the first command after the
+    // restore does not fold the whole chain.
+    drop(ledger);
+    let ws = g.open(env)?;
+    drop(ws);
     emit(
         env,
         &format!(

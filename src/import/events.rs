@@ -15,25 +15,55 @@ use serde_json::Value;
 /// Reads and checks an events export; returns the canonical bytes of every
 /// event in order. The first bad line is named in the error.
 pub fn read(input: &str) -> Result<Vec<Vec<u8>>> {
-    read_with_progress(input, &mut |_, _| {})
-}
-
-/// As [`read`], reporting `progress(lines read, lines in the file)` as it
-/// goes.
-pub fn read_with_progress(input: &str, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<Vec<u8>>> {
-    let lines = input.lines().count();
-    let total = u64::try_from(lines).unwrap_or(u64::MAX);
-    let mut checker = ChainChecker::new(None);
-    let mut state = State::default();
+    let mut reader = Reader::new();
     let mut out = Vec::new();
     for (n, raw) in input.lines().enumerate() {
-        let line = n + 1;
-        let done = u64::try_from(n).unwrap_or(u64::MAX);
-        if done.is_multiple_of(crate::ledger::verify::PROGRESS_EVERY) {
-            progress(done, total);
+        if let Some(bytes) = reader.line(n + 1, raw)? {
+            out.push(bytes);
         }
+    }
+    reader.finish()?;
+    Ok(out)
+}
+
+/// Longest accepted line of an events export: an event at the size limit,
+/// twice (hex bytes and JSON values), with room for the JSON around it.
+pub const MAX_LINE_BYTES: usize = 4 * codec::MAX_ENVELOPE_BYTES;
+
+/// Checks an events export one line at a time, so that a file of any size
+/// streams through in bounded memory.
+#[derive(Debug)]
+pub struct Reader {
+    checker: ChainChecker,
+    /// Only for the item keys the JSON lines name; compacted as it goes.
+    state: State,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Reader::new()
+    }
+}
+
+impl Reader {
+    /// A reader for a chain starting at seq 0.
+    pub fn new() -> Reader {
+        Reader {
+            checker: ChainChecker::new(None),
+            state: State::default(),
+        }
+    }
+
+    /// Events accepted so far.
+    pub fn events(&self) -> u64 {
+        self.checker.checked()
+    }
+
+    /// Checks line number `line` (from 1); returns the event's canonical
+    /// bytes, or None for a blank line.
+    pub fn line(&mut self, line: usize, raw: &str) -> Result<Option<Vec<u8>>> {
         if raw.trim().is_empty() {
-            continue;
+            return Ok(None);
         }
         let bad = |what: String| Error::Rejected(format!("events file, line {line}: {what}"));
         let mut v: Value =
@@ -62,24 +92,35 @@ pub fn read_with_progress(input: &str, progress: &mut dyn FnMut(u64, u64)) -> Re
             .get("seq")
             .and_then(Value::as_u64)
             .ok_or_else(|| bad("no 'seq' field".into()))?;
-        let envelope = checker
+        let envelope = self
+            .checker
             .check(seq, hash, &bytes)
             .map_err(|b| bad(b.to_string()))?;
         let rec = Recorded { envelope, hash };
-        state.apply(&rec);
-        let expected = report::event_json(&state, &rec);
+        self.state.apply(&rec);
+        if self
+            .state
+            .events
+            .is_multiple_of(crate::ledger::CHECKPOINT_EVERY)
+        {
+            self.state.compact();
+        }
+        let expected = report::event_json(&self.state, &rec);
         if expected != v {
             return Err(bad(
                 "the JSON values differ from what the canonical bytes decode to".into(),
             ));
         }
-        out.push(bytes);
+        Ok(Some(bytes))
     }
-    progress(total, total);
-    if out.is_empty() {
-        return Err(Error::Rejected("the events file holds no events".into()));
+
+    /// Ends the file: refused when it held no events.
+    pub fn finish(&self) -> Result<u64> {
+        match self.checker.checked() {
+            0 => Err(Error::Rejected("the events file holds no events".into())),
+            n => Ok(n),
+        }
     }
-    Ok(out)
 }
 
 /// True if the text's first line looks like an events export.

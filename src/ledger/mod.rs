@@ -302,48 +302,82 @@ impl Ledger {
     /// caller has checked the chain (see [`verify::ChainChecker`]); this
     /// re-checks every hash and link and writes all or nothing.
     pub fn restore(path: &Path, opts: OpenOptions, events: Vec<Vec<u8>>) -> Result<Ledger> {
-        Ledger::restore_with_progress(path, opts, events, &mut |_, _| {})
+        Ledger::restore_stream(path, opts, events.into_iter().map(Ok), &mut |_| {})
     }
 
-    /// As [`Ledger::restore`], reporting `progress(events checked, events
-    /// to restore)` while it checks them (the write that follows is one
-    /// transaction).
-    pub fn restore_with_progress(
+    /// As [`Ledger::restore`], from a stream of events, written in chunks
+    /// as they come so that a ledger of any size is restored in bounded
+    /// memory. Every hash and link is checked on the way; the head is
+    /// written last, so an error or an interruption leaves no ledger (and
+    /// a store that the next restore or init clears). `progress` gets the
+    /// number of events written so far.
+    pub fn restore_stream(
         path: &Path,
         opts: OpenOptions,
-        events: Vec<Vec<u8>>,
-        progress: &mut dyn FnMut(u64, u64),
+        events: impl IntoIterator<Item = Result<Vec<u8>>>,
+        progress: &mut dyn FnMut(u64),
     ) -> Result<Ledger> {
-        let total = u64::try_from(events.len()).unwrap_or(u64::MAX);
-        let mut checker = verify::ChainChecker::new(None);
-        let mut rows = Vec::with_capacity(events.len());
-        for (n, bytes) in events.into_iter().enumerate() {
-            let seq = u64::try_from(n).unwrap_or(u64::MAX);
-            if seq.is_multiple_of(verify::PROGRESS_EVERY) {
-                progress(seq, total);
-            }
-            let hash = codec::hash(&bytes);
-            let env = checker.check(seq, hash, &bytes).map_err(|b| {
-                Error::Rejected(format!("the events to restore are not a valid chain: {b}"))
-            })?;
-            rows.push(Row {
-                seq,
-                hash,
-                item: env.body.item(env.id),
-                bytes,
-            });
-        }
-        progress(total, total);
-        let Some((hash, recorded_at)) = checker.last() else {
-            return Err(Error::Rejected("there are no events to restore".into()));
-        };
-        let head = Head {
-            seq: checker.checked() - 1,
-            hash,
-            recorded_at,
-        };
+        const CHUNK: usize = 4096;
         let store = Store::create(path, opts.wait)?;
-        store.append(None, &rows, head)?;
+        store.begin_restore()?;
+        let mut checker = verify::ChainChecker::new(None);
+        let mut rows = Vec::with_capacity(CHUNK);
+        let mut outcome = Ok(());
+        for bytes in events {
+            let bytes = match bytes {
+                Ok(b) => b,
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
+            };
+            let seq = checker.checked();
+            let hash = codec::hash(&bytes);
+            match checker.check(seq, hash, &bytes) {
+                Ok(env) => rows.push(Row {
+                    seq,
+                    hash,
+                    item: env.body.item(env.id),
+                    bytes,
+                }),
+                Err(b) => {
+                    outcome = Err(Error::Rejected(format!(
+                        "the events to restore are not a valid chain: {b}"
+                    )));
+                    break;
+                }
+            }
+            if rows.len() == CHUNK {
+                if let Err(e) = store.write_rows(&rows) {
+                    outcome = Err(e);
+                    break;
+                }
+                rows.clear();
+                progress(checker.checked());
+            }
+        }
+        let head = outcome.and_then(|()| {
+            store.write_rows(&rows)?;
+            let (hash, recorded_at) = checker
+                .last()
+                .ok_or_else(|| Error::Rejected("there are no events to restore".into()))?;
+            Ok(Head {
+                seq: checker.checked() - 1,
+                hash,
+                recorded_at,
+            })
+        });
+        let head = match head {
+            Ok(h) => h,
+            Err(e) => {
+                // Best effort: a store that cannot even be cleared keeps its
+                // mark, and the next restore or init clears it.
+                let _ = store.abandon_restore();
+                return Err(e);
+            }
+        };
+        store.finish_restore(head)?;
+        progress(checker.checked());
         Ok(Ledger {
             store,
             clock: opts.clock,

@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 pub const LOCK_FILE: &str = "kamerstand.lock";
 /// Value of the `format` meta key of a kamerstand store.
 const STORE_MARK: &[u8] = b"kamerstand-store-1";
+/// Meta key present while an events import writes a new store.
+const RESTORING: &str = "restoring";
 /// sled's page cache: a CLI reads each event about once, so a small cache is
 /// enough (sled's default is 1 GiB).
 const CACHE_BYTES: u64 = 32 * 1024 * 1024;
@@ -298,6 +300,15 @@ impl Store {
                 dir.display()
             )));
         }
+        // What an interrupted events import wrote is ours to discard: it
+        // never had a head, so nothing of it was ever acknowledged.
+        if store
+            .meta
+            .contains_key(RESTORING)
+            .map_err(sled_err("reading the store mark"))?
+        {
+            store.clear_all()?;
+        }
         // Events without a head are a damaged ledger, not an unfinished
         // init: a new genesis would overwrite seq 0.
         if let Some(last) = store.last_seq()? {
@@ -350,6 +361,19 @@ impl Store {
             });
         }
         let store = Store::open_locked(dir, wait)?;
+        if store
+            .meta
+            .contains_key(RESTORING)
+            .map_err(sled_err("reading the store mark"))?
+        {
+            return Err(Error::NoStore {
+                path: dir.into(),
+                message: format!(
+                    "an events import into {} was interrupted before it finished, so it holds no ledger; run the import again with the same --store",
+                    dir.display()
+                ),
+            });
+        }
         match store
             .meta
             .get("format")
@@ -462,6 +486,76 @@ impl Store {
             }),
             Err(TransactionError::Storage(e)) => Err(self.write_failed(sled_err("appending")(e))),
         }
+    }
+
+    /// Starts an events import into this new, empty store: marks it so that
+    /// an interruption leaves a store that opens as "interrupted import"
+    /// and that a new create clears.
+    pub fn begin_restore(&self) -> Result<()> {
+        self.meta
+            .insert(RESTORING, &[] as &[u8])
+            .map_err(|e| self.write_failed(sled_err("marking the store")(e)))?;
+        self.sync()
+    }
+
+    /// Writes rows of an events import (no head yet; not durable until
+    /// [`Store::finish_restore`]).
+    pub fn write_rows(&self, rows: &[Row]) -> Result<()> {
+        let mut events = sled::Batch::default();
+        let mut index = sled::Batch::default();
+        for row in rows {
+            let mut v = Vec::with_capacity(32 + row.bytes.len());
+            v.extend_from_slice(&row.hash.0);
+            v.extend_from_slice(&row.bytes);
+            events.insert(&row.seq.to_be_bytes(), v);
+            if let Some(item) = row.item {
+                index.insert(index_key(item, row.seq).as_slice(), &[] as &[u8]);
+            }
+        }
+        self.events
+            .apply_batch(events)
+            .and_then(|()| self.by_item.apply_batch(index))
+            .map_err(|e| self.write_failed(sled_err("writing imported events")(e)))
+    }
+
+    /// Ends an events import: makes every row durable, then writes the head
+    /// and removes the mark in one transaction, and makes that durable.
+    pub fn finish_restore(&self, head: Head) -> Result<()> {
+        self.sync()?;
+        let result: std::result::Result<(), TransactionError<()>> = self.meta.transaction(|meta| {
+            meta.insert("head", &head.to_bytes()[..])?;
+            meta.remove(RESTORING)?;
+            Ok(())
+        });
+        match result {
+            Ok(()) | Err(TransactionError::Abort(())) => {}
+            Err(TransactionError::Storage(e)) => {
+                return Err(self.write_failed(sled_err("writing the head")(e)));
+            }
+        }
+        self.sync()
+    }
+
+    /// Gives up an events import: removes what it wrote and the mark.
+    pub fn abandon_restore(&self) -> Result<()> {
+        self.clear_all()?;
+        self.meta
+            .remove(RESTORING)
+            .map_err(|e| self.write_failed(sled_err("clearing the store")(e)))?;
+        self.sync()
+    }
+
+    fn clear_all(&self) -> Result<()> {
+        for t in [
+            &self.events,
+            &self.by_item,
+            &self.checkpoints,
+            &self.checkpoint_seqs,
+        ] {
+            t.clear()
+                .map_err(|e| self.write_failed(sled_err("clearing the store")(e)))?;
+        }
+        Ok(())
     }
 
     /// Marks the store as one whose sled handles must not be dropped (see
