@@ -3,8 +3,10 @@
 //! Layout (docs/format.md): tree `events` maps seq (u64 big-endian) to
 //! `hash[32] ‖ canonical envelope bytes`; tree `by_item` holds keys
 //! `item id[16] ‖ seq (u64 BE)` with empty values; tree `meta` holds `format`
-//! and `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`); tree `checkpoints`
-//! maps seq (u64 BE) to a checkpoint (`projection::checkpoint`).
+//! and `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`). Checkpoints
+//! (`projection::checkpoint`) are files `checkpoints/<seq, 20 digits>.ckpt`
+//! beside sled's: a sled node holds several values, so large values kept
+//! in sled are read (and held in memory) several at a time.
 //!
 //! Durability: one append is one sled transaction over the trees it touches,
 //! then `flush()` and an fsync of sled's `db` file, because sled 0.34.7's flush
@@ -24,6 +26,8 @@ use std::time::{Duration, Instant};
 pub const LOCK_FILE: &str = "kamerstand.lock";
 /// Value of the `format` meta key of a kamerstand store.
 const STORE_MARK: &[u8] = b"kamerstand-store-1";
+/// Directory of the checkpoint files inside a store.
+pub const CHECKPOINT_DIR: &str = "checkpoints";
 /// Meta key present while an events import writes a new store.
 const RESTORING: &str = "restoring";
 /// sled's page cache: a CLI reads each event about once, so a small cache is
@@ -86,8 +90,6 @@ pub struct Store {
     events: sled::Tree,
     by_item: sled::Tree,
     meta: sled::Tree,
-    checkpoints: sled::Tree,
-    checkpoint_seqs: sled::Tree,
     db_file: File,
     _lock: File,
     /// Set when sled failed to write. sled 0.34.7 can then hang for ever in
@@ -110,8 +112,6 @@ impl Drop for Store {
                 self.events.clone(),
                 self.by_item.clone(),
                 self.meta.clone(),
-                self.checkpoints.clone(),
-                self.checkpoint_seqs.clone(),
             ));
         }
     }
@@ -406,8 +406,6 @@ impl Store {
         let events = tree("events")?;
         let by_item = tree("by_item")?;
         let meta = tree("meta")?;
-        let checkpoints = tree("checkpoints")?;
-        let checkpoint_seqs = tree("checkpoint_seqs")?;
         let db_path = dir.join("db");
         let db_file = File::open(&db_path).map_err(io(&db_path, "opening"))?;
         Ok(Store {
@@ -416,8 +414,6 @@ impl Store {
             events,
             by_item,
             meta,
-            checkpoints,
-            checkpoint_seqs,
             db_file,
             _lock: lock,
             write_failed: std::sync::atomic::AtomicBool::new(false),
@@ -546,16 +542,15 @@ impl Store {
     }
 
     fn clear_all(&self) -> Result<()> {
-        for t in [
-            &self.events,
-            &self.by_item,
-            &self.checkpoints,
-            &self.checkpoint_seqs,
-        ] {
+        for t in [&self.events, &self.by_item] {
             t.clear()
                 .map_err(|e| self.write_failed(sled_err("clearing the store")(e)))?;
         }
-        Ok(())
+        let dir = self.path.join(CHECKPOINT_DIR);
+        match std::fs::remove_dir_all(&dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&dir, "removing")(e)),
+            _ => Ok(()),
+        }
     }
 
     /// Marks the store as one whose sled handles must not be dropped (see
@@ -632,75 +627,80 @@ impl Store {
             .collect()
     }
 
+    fn checkpoint_path(&self, seq: u64) -> PathBuf {
+        self.path
+            .join(CHECKPOINT_DIR)
+            .join(format!("{seq:020}.ckpt"))
+    }
+
     /// The checkpoint stored at `seq`, if any.
     pub fn checkpoint(&self, seq: u64) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .checkpoints
-            .get(seq.to_be_bytes())
-            .map_err(sled_err("reading a checkpoint"))?
-            .map(|v| v.to_vec()))
+        let path = self.checkpoint_path(seq);
+        match std::fs::read(&path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(&path, "reading")(e)),
+        }
     }
 
-    /// Seqs of the stored checkpoints at or before `upto`, latest first
-    /// (read from the small `checkpoint_seqs` list, not the checkpoints).
+    /// Seqs of the stored checkpoints at or before `upto`, latest first.
     pub fn checkpoints_before(&self, upto: u64) -> impl Iterator<Item = Result<u64>> + '_ {
-        self.checkpoint_seqs
-            .range(..=upto.to_be_bytes())
-            .rev()
-            .map(|r| seq_of(&r.map_err(sled_err("listing checkpoints"))?.0))
+        let (list, err) = match self.checkpoint_seqs() {
+            Ok(l) => (l, None),
+            Err(e) => (std::collections::BTreeSet::new(), Some(e)),
+        };
+        err.map(Err)
+            .into_iter()
+            .chain(list.into_iter().filter(move |s| *s <= upto).rev().map(Ok))
     }
 
-    /// Every stored checkpoint's seq, ascending, from both trees (a seq in
-    /// one and not the other is damage `verify` reports).
+    /// Every stored checkpoint's seq, ascending (other files in the
+    /// directory, such as one being written, are not checkpoints).
     pub fn checkpoint_seqs(&self) -> Result<std::collections::BTreeSet<u64>> {
+        let dir = self.path.join(CHECKPOINT_DIR);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
+            Err(e) => return Err(io(&dir, "listing")(e)),
+        };
         let mut out = std::collections::BTreeSet::new();
-        for r in self.checkpoint_seqs.iter().chain(self.checkpoints.iter()) {
-            out.insert(seq_of(&r.map_err(sled_err("listing checkpoints"))?.0)?);
+        for e in entries {
+            let name = e.map_err(io(&dir, "listing"))?.file_name();
+            let name = name.to_string_lossy();
+            if let Some(digits) = name.strip_suffix(".ckpt")
+                && digits.len() == 20
+                && let Ok(seq) = digits.parse::<u64>()
+            {
+                out.insert(seq);
+            }
         }
         Ok(out)
     }
 
-    /// True if `seq` is in the list of checkpoints.
+    /// True if a checkpoint is stored at `seq`.
     pub fn has_checkpoint(&self, seq: u64) -> Result<bool> {
-        self.checkpoint_seqs
-            .contains_key(seq.to_be_bytes())
-            .map_err(sled_err("listing checkpoints"))
+        Ok(self.checkpoint_path(seq).exists())
     }
 
-    /// Stores a checkpoint and lists it, in one transaction. Checkpoints are
-    /// derived data (a lost one is rebuilt), so this flushes but does not
-    /// fsync on its own; the next append's sync covers it.
+    /// Stores a checkpoint: written beside its place and renamed into it, so
+    /// a reader sees a whole file or none. Checkpoints are derived data (a
+    /// lost or torn one is passed over and rebuilt), so no fsync.
     pub fn put_checkpoint(&self, seq: u64, bytes: &[u8]) -> Result<()> {
-        let key = seq.to_be_bytes();
-        let result: std::result::Result<(), TransactionError<()>> =
-            (&self.checkpoints, &self.checkpoint_seqs).transaction(|(cp, list)| {
-                cp.insert(&key, bytes)?;
-                list.insert(&key, &[] as &[u8])?;
-                Ok(())
-            });
-        match result {
-            Ok(()) | Err(TransactionError::Abort(())) => {}
-            Err(TransactionError::Storage(e)) => {
-                return Err(self.write_failed(sled_err("writing a checkpoint")(e)));
-            }
-        }
-        self.db
-            .flush()
-            .map_err(|e| self.write_failed(sled_err("flushing")(e)))?;
-        Ok(())
+        let dir = self.path.join(CHECKPOINT_DIR);
+        std::fs::create_dir_all(&dir).map_err(io(&dir, "creating"))?;
+        let path = self.checkpoint_path(seq);
+        let part = path.with_extension("part");
+        std::fs::write(&part, bytes).map_err(io(&part, "writing"))?;
+        std::fs::rename(&part, &path).map_err(io(&path, "writing"))
     }
 
-    /// Removes a checkpoint and its listing.
+    /// Removes the checkpoint at `seq`, if there is one.
     pub fn remove_checkpoint(&self, seq: u64) -> Result<()> {
-        let key = seq.to_be_bytes();
-        for t in [&self.checkpoints, &self.checkpoint_seqs] {
-            t.remove(key)
-                .map_err(|e| self.write_failed(sled_err("removing a checkpoint")(e)))?;
+        let path = self.checkpoint_path(seq);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&path, "removing")(e)),
+            _ => Ok(()),
         }
-        self.db
-            .flush()
-            .map_err(|e| self.write_failed(sled_err("flushing")(e)))?;
-        Ok(())
     }
 
     /// Every index entry, in key order.

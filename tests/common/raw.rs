@@ -5,7 +5,7 @@
 //! Layout (docs/format.md): tree `events` maps seq (u64 BE) to
 //! `hash[32] ‖ canonical bytes`; `by_item` holds `item id[16] ‖ seq BE`;
 //! `meta` holds `head` = `seq BE ‖ hash[32] ‖ recorded_at i64 BE`;
-//! `checkpoints` maps seq (u64 BE) to a checkpoint.
+//! checkpoints are files `checkpoints/<seq, 20 digits>.ckpt`.
 
 use super::TestEnv;
 use kamerstand::domain::{EventBody, EventHash};
@@ -18,7 +18,7 @@ pub struct Raw {
     pub events: sled::Tree,
     pub by_item: sled::Tree,
     pub meta: sled::Tree,
-    pub checkpoints: sled::Tree,
+    store: std::path::PathBuf,
 }
 
 /// Opens the store with sled, lets `f` edit it, then flushes and closes
@@ -60,36 +60,36 @@ impl Raw {
             events: db.open_tree("events").unwrap(),
             by_item: db.open_tree("by_item").unwrap(),
             meta: db.open_tree("meta").unwrap(),
-            checkpoints: db.open_tree("checkpoints").unwrap(),
+            store: env.store.clone(),
             db,
         }
     }
 
     // ----------------------------------------------------- checkpoints
 
+    fn checkpoint_path(&self, seq: u64) -> std::path::PathBuf {
+        self.store
+            .join("checkpoints")
+            .join(format!("{seq:020}.ckpt"))
+    }
+
     /// The stored checkpoint at `seq`.
     pub fn checkpoint(&self, seq: u64) -> Vec<u8> {
-        self.checkpoints
-            .get(seq.to_be_bytes())
-            .unwrap()
-            .unwrap_or_else(|| panic!("no checkpoint at seq {seq}"))
-            .to_vec()
+        std::fs::read(self.checkpoint_path(seq))
+            .unwrap_or_else(|e| panic!("no checkpoint at seq {seq}: {e}"))
     }
 
-    /// Stores `value` as the checkpoint at `seq` (the list of checkpoints is
-    /// left as it is).
+    /// Stores `value` as the checkpoint at `seq`.
     pub fn put_checkpoint(&self, seq: u64, value: &[u8]) {
-        self.checkpoints.insert(seq.to_be_bytes(), value).unwrap();
+        std::fs::write(self.checkpoint_path(seq), value).unwrap();
     }
 
-    /// Removes every checkpoint and its listing.
+    /// Removes every checkpoint.
     pub fn clear_checkpoints(&self) {
-        self.checkpoints.clear().unwrap();
-        self.db
-            .open_tree("checkpoint_seqs")
-            .unwrap()
-            .clear()
-            .unwrap();
+        match std::fs::remove_dir_all(self.store.join("checkpoints")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => panic!("{e}"),
+            _ => {}
+        }
     }
 
     // ---------------------------------------------------------- events

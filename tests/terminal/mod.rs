@@ -213,7 +213,7 @@ fn colour_width_and_progress_in_a_terminal_only() {
     let restored = TestEnv::new();
     let (out, code) = in_terminal(&restored, 100, &[], &["import", backup_arg]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("checking events ["), "no bar:\n{out}");
+    assert!(out.contains("restoring events ["), "no bar:\n{out}");
     assert!(out.contains("restored 1500 events"), "{out}");
     let again = TestEnv::new();
     let (_, stderr, code) = piped(&again, &[], &["import", backup_arg]);
