@@ -1,14 +1,31 @@
-//! Quick ledger benchmarks, reported as medians and as ratios against a bare
-//! sled baseline measured in the same run (the machines are shared and noisy).
+//! kamerstand's benchmarks (docs/performance.md): medians over repeated
+//! runs, each against a baseline measured in the same run, because the
+//! machines are shared and noisy. Nothing is asserted; figures go to stdout.
 //!
-//! Run: `cargo bench --bench ledger`. Figures go to stdout; nothing is
-//! asserted. The baseline for one `note` is this same executable re-run in a
-//! child mode that only opens sled, inserts one record, flushes, fsyncs and
-//! exits.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Run: `cargo bench --bench ledger` (everything; the first run generates
+//! the L ledger, about 5 minutes), or name sections:
+//! `cargo bench --bench ledger -- note open views verify import memory peers`.
+//!
+//! Ledgers: S = `bench-gen --profile s` (300 items, 3,000 events, 5 rounds),
+//! L = `bench-gen --profile l` (10,000 items, 1,000,000 events, 40 rounds),
+//! kept under `target/bench-data/` (or `$KAMERSTAND_BENCH_DATA`) between
+//! runs. Peers (git, SQLite) run from `benches/peers/`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 
+use kamerstand::checkpoints;
+use kamerstand::domain::{Instant as At, Timestamp};
 use kamerstand::ledger::{Ledger, OpenOptions};
-use std::path::Path;
+use kamerstand::projection::{Basis, State, View, diff};
+use kamerstand::report::{self, Format};
+use kamerstand::synth::Rng;
+use kamerstand::workspace::Workspace;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -24,13 +41,82 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-fn run(args: &[&str]) {
+fn run(args: &[&str]) -> String {
     let out = Command::new(BIN).args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Times `f` `n` times after one warm-up run; the median.
+fn time_runs(n: usize, mut f: impl FnMut(usize)) -> Duration {
+    f(0);
+    median(
+        (1..=n)
+            .map(|i| {
+                let t = Instant::now();
+                f(i);
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn once(f: impl FnOnce()) -> Duration {
+    let t = Instant::now();
+    f();
+    t.elapsed()
+}
+
+/// One line of the report.
+struct Row {
+    what: String,
+    ours: f64,
+    base: Option<(f64, String)>,
+    note: String,
+}
+
+#[derive(Default)]
+struct Report(Vec<Row>);
+
+impl Report {
+    fn add(&mut self, what: &str, ours: Duration, base: Option<(Duration, &str)>, note: &str) {
+        let row = Row {
+            what: what.into(),
+            ours: ms(ours),
+            base: base.map(|(d, s)| (ms(d), s.to_string())),
+            note: note.into(),
+        };
+        print_row(&row);
+        self.0.push(row);
+    }
+
+    fn value(&mut self, what: &str, value: f64, unit: &str) {
+        println!("{what:<58} {value:>10.1} {unit}");
+        self.0.push(Row {
+            what: what.into(),
+            ours: value,
+            base: None,
+            note: unit.into(),
+        });
+    }
+}
+
+fn print_row(r: &Row) {
+    match &r.base {
+        Some((b, name)) => println!(
+            "{:<58} {:>10.2} ms  vs {:>10.2} ms  ratio {:>7.2}  ({name}) {}",
+            r.what,
+            r.ours,
+            b,
+            r.ours / b,
+            r.note
+        ),
+        None => println!("{:<58} {:>10.2} ms  {}", r.what, r.ours, r.note),
+    }
 }
 
 /// The bare append: open sled, insert, flush, fsync the db file, exit.
@@ -51,39 +137,69 @@ fn baseline_append(dir: &Path) {
         .unwrap();
 }
 
-fn time_runs(n: usize, mut f: impl FnMut(usize)) -> Duration {
-    f(0); // warm-up, not counted
-    median(
-        (1..=n)
-            .map(|i| {
-                let t = Instant::now();
-                f(i);
-                t.elapsed()
-            })
-            .collect(),
-    )
+fn data_dir() -> PathBuf {
+    let d = std::env::var_os("KAMERSTAND_BENCH_DATA").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"),
+        PathBuf::from,
+    );
+    std::fs::create_dir_all(&d).unwrap();
+    d
 }
 
-fn main() {
-    if let Ok(dir) = std::env::var(CHILD) {
-        baseline_append(Path::new(&dir));
-        return;
+/// The ledger of a profile, generated once and kept.
+fn ledger(profile: &str) -> PathBuf {
+    let dir = data_dir().join(profile);
+    let done = data_dir().join(format!("{profile}.done"));
+    if !done.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!("generating the {profile} ledger in {}", dir.display());
+        let t = Instant::now();
+        run(&[
+            "--quiet",
+            "--store",
+            dir.to_str().unwrap(),
+            "bench-gen",
+            "--profile",
+            profile,
+            "--seed",
+            "1",
+        ]);
+        // The first command after generation writes what checkpoints the
+        // generator's batches left for later.
+        run(&["--store", dir.to_str().unwrap(), "round", "list"]);
+        eprintln!("generated in {:.0} s", t.elapsed().as_secs_f64());
+        std::fs::write(&done, b"").unwrap();
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let s = tmp.path().join("s.db");
-    let s_str = s.to_str().unwrap();
-    run(&[
-        "--store",
-        s_str,
-        "bench-gen",
-        "--items",
-        "300",
-        "--events",
-        "3000",
-        "--seed",
-        "1",
-    ]);
+    dir
+}
 
+fn open(path: &Path) -> Workspace {
+    Workspace::open(path, OpenOptions::default()).unwrap()
+}
+
+fn overview_json(view: &View<'_>) -> usize {
+    report::overview(view, Format::Json).len()
+}
+
+/// Random instants between the first and the last recorded time.
+fn instants(ws: &Workspace, n: usize, seed: u64) -> Vec<At> {
+    let first = ws.ledger().get(0).unwrap().unwrap().envelope.recorded_at;
+    let last = ws.state().last_recorded.unwrap();
+    let span = (last.unix_nanos() - first.unix_nanos()).max(1) as u64;
+    let mut rng = Rng::new(seed);
+    (0..n)
+        .map(|_| {
+            let t = Timestamp::from_unix_nanos(first.unix_nanos() + rng.below(span) as i64);
+            At::parse("--as-of", &t.rfc3339()).unwrap()
+        })
+        .collect()
+}
+
+fn section_note(r: &mut Report, tmp: &Path) {
+    let s = tmp.join("s-note");
+    let src = ledger("s");
+    copy_dir(&src, &s);
+    let s_str = s.to_str().unwrap();
     let note = time_runs(20, |i| {
         let key = format!("M{}", 1 + i % 50);
         run(&[
@@ -97,32 +213,180 @@ fn main() {
         ]);
     });
     let me = std::env::current_exe().unwrap();
-    let bare_dir = tmp.path().join("bare");
+    let bare_dir = tmp.join("bare");
     let bare = time_runs(20, |_| {
         let st = Command::new(&me).env(CHILD, &bare_dir).status().unwrap();
         assert!(st.success());
     });
-    let start = time_runs(20, |_| run(&["--version"]));
-
-    let l = tmp.path().join("l.db");
-    let l_str = l.to_str().unwrap();
-    run(&[
-        "--store",
-        l_str,
-        "bench-gen",
-        "--items",
-        "3000",
-        "--events",
-        "100000",
-        "--seed",
-        "2",
-    ]);
-    let verify = time_runs(5, |_| {
-        let ledger = Ledger::open_for_verify(&l, OpenOptions::default()).unwrap();
-        let r = ledger.verify().unwrap();
-        assert!(r.ok() && r.events_checked == 100_000);
+    r.add(
+        "3. note, end to end, on S (n=20)",
+        note,
+        Some((bare, "open+insert+flush+fsync+exit")),
+        "target <= 1.5",
+    );
+    let start = time_runs(20, |_| {
+        run(&["--version"]);
     });
-    let scan = time_runs(5, |_| {
+    r.add("   process start alone (--version)", start, None, "");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = std::fs::remove_dir_all(to);
+    let st = Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+fn section_open(r: &mut Report) {
+    let l = ledger("l");
+    let sled_only = time_runs(5, |_| {
+        drop(Ledger::open(&l, OpenOptions::default()).unwrap());
+    });
+    r.add(
+        "5. open L: sled and the head (Ledger::open)",
+        sled_only,
+        None,
+        "",
+    );
+    let ws = time_runs(5, |_| {
+        drop(open(&l));
+    });
+    r.add(
+        "5. open L: with the current state (Workspace::open)",
+        ws,
+        Some((sled_only, "Ledger::open")),
+        "",
+    );
+    {
+        let ledger = Ledger::open(&l, OpenOptions::default()).unwrap();
+        let seq = ledger.checkpoints_before(u64::MAX).next().unwrap().unwrap();
+        let mut bytes = Vec::new();
+        let read = time_runs(5, |_| bytes = ledger.checkpoint(seq).unwrap().unwrap());
+        r.add(
+            &format!("   read the last checkpoint ({} MB)", bytes.len() >> 20),
+            read,
+            None,
+            "",
+        );
+        let dec = time_runs(5, |_| {
+            kamerstand::projection::checkpoint::decode(&bytes).unwrap();
+        });
+        r.add("   decode and check it", dec, None, "");
+        let load = time_runs(5, |_| {
+            checkpoints::load(&ledger, None, false).unwrap();
+        });
+        r.add("   checkpoints::load (current)", load, None, "");
+    }
+    let cli = time_runs(5, |_| {
+        run(&["--store", l.to_str().unwrap(), "round", "list"]);
+    });
+    r.add("5. `round list` on L, end to end", cli, None, "");
+}
+
+fn section_views(r: &mut Report) {
+    let l = ledger("l");
+    let ws = open(&l);
+    let rounds = ws.state().rounds.clone();
+    let ats = instants(&ws, 21, 7);
+    let mut rng = Rng::new(11);
+    // 4. As of a random instant: the view, and rendering it as JSON.
+    let as_of = time_runs(20, |i| {
+        let v = ws.view(Basis::AsOf(ats[i].clone()), None).unwrap();
+        overview_json(&v);
+    });
+    let round = time_runs(20, |_| {
+        let rd = rounds[rng.index(rounds.len())].clone();
+        let v = ws.view(Basis::Round(rd), None).unwrap();
+        overview_json(&v);
+    });
+    let mut rng = Rng::new(12);
+    let pairs: Vec<(usize, usize)> = (0..11)
+        .map(|_| {
+            let a = rng.index(rounds.len());
+            let mut b = rng.index(rounds.len());
+            while b == a {
+                b = rng.index(rounds.len());
+            }
+            (a.min(b), a.max(b))
+        })
+        .collect();
+    let diff_adjacent = time_runs(10, |i| {
+        let a = pairs[i].0.min(rounds.len() - 2);
+        diff_rounds(&ws, &rounds[a], &rounds[a + 1]);
+    });
+    let diff_random = time_runs(4, |i| {
+        diff_rounds(&ws, &rounds[pairs[i].0], &rounds[pairs[i].1]);
+    });
+    // The baseline: the same views by a full replay of the events.
+    let replay = time_runs(2, |i| {
+        let v = View::fold(ws.ledger().events(), Basis::AsOf(ats[i].clone()), None).unwrap();
+        overview_json(&v);
+    });
+    r.add(
+        "4. overview --as-of a random instant, L, after open (n=20)",
+        as_of,
+        Some((replay, "full replay")),
+        "target <= 50 ms and ratio <= 1/30",
+    );
+    r.add(
+        "4. overview --round a random round, L, after open (n=20)",
+        round,
+        Some((replay, "full replay")),
+        "target <= 50 ms and ratio <= 1/30",
+    );
+    r.add(
+        "4. diff two adjacent rounds, L, after open (n=10)",
+        diff_adjacent,
+        Some((replay, "full replay")),
+        "",
+    );
+    r.add(
+        "4. diff two random rounds, L, after open (n=4)",
+        diff_random,
+        Some((replay, "full replay")),
+        "target <= 50 ms and ratio <= 1/30",
+    );
+}
+
+fn diff_rounds(
+    ws: &Workspace,
+    a: &kamerstand::projection::Round,
+    b: &kamerstand::projection::Round,
+) {
+    let vf = ws.view(Basis::Round(a.clone()), None).unwrap();
+    let to = ws.advance(vf.state.clone().into_owned(), b.seq).unwrap();
+    let vt = View {
+        state: Cow::Owned(to),
+        basis: Basis::Round(b.clone()),
+        effective: None,
+    };
+    let d = diff::diff(&vf.state, &vt.state, false);
+    let _ = report::diff(&vf, &vt, &d, Format::Json).len();
+}
+
+fn section_verify(r: &mut Report) {
+    let l = ledger("l");
+    let events = Ledger::open(&l, OpenOptions::default())
+        .unwrap()
+        .head()
+        .unwrap()
+        .seq
+        + 1;
+    let chain = time_runs(2, |_| {
+        let ledger = Ledger::open_for_verify(&l, OpenOptions::default()).unwrap();
+        let rep = ledger.verify().unwrap();
+        assert!(rep.ok() && rep.events_checked == events);
+    });
+    let cps = time_runs(1, |_| {
+        let ledger = Ledger::open(&l, OpenOptions::default()).unwrap();
+        let rep = checkpoints::check_all(&ledger, false, &mut |_, _| {}).unwrap();
+        assert!(rep.ok());
+    });
+    let scan = time_runs(2, |_| {
         let db = sled::Config::new()
             .path(&l)
             .cache_capacity(32 << 20)
@@ -135,38 +399,214 @@ fn main() {
         }
         assert!(bytes > 0);
     });
-    let verify_cli = time_runs(5, |_| run(&["--store", l_str, "verify"]));
+    r.add(
+        "2. verify L: the chain, in process",
+        chain,
+        Some((scan, "bare sled scan of the events tree")),
+        "target ratio <= 1.25 (>= 0.8x the scan's speed)",
+    );
+    r.add(
+        "2. verify L: rebuilding and comparing every checkpoint",
+        cps,
+        Some((scan, "bare sled scan of the events tree")),
+        "",
+    );
+    let cli = once(|| {
+        run(&["--quiet", "--store", l.to_str().unwrap(), "verify"]);
+    });
+    r.add(
+        "2. verify L, end to end (chain and checkpoints)",
+        cli,
+        Some((scan, "bare sled scan of the events tree")),
+        "",
+    );
+}
 
-    println!("kamerstand quick benchmarks (medians)");
-    println!(
-        "{:<44} {:>10} {:>12} {:>8}",
-        "measurement", "ours ms", "baseline ms", "ratio"
+fn section_import(r: &mut Report, tmp: &Path) {
+    let l = ledger("l");
+    let export = data_dir().join("l.jsonl");
+    if !export.exists() {
+        let part = data_dir().join("l.jsonl.part");
+        run(&[
+            "--quiet",
+            "--store",
+            l.to_str().unwrap(),
+            "export",
+            "--format",
+            "events",
+            "-o",
+            part.to_str().unwrap(),
+        ]);
+        std::fs::rename(&part, &export).unwrap();
+    }
+    let target = tmp.join("restored");
+    let ours = once(|| {
+        run(&[
+            "--quiet",
+            "--store",
+            target.to_str().unwrap(),
+            "import",
+            export.to_str().unwrap(),
+        ]);
+    });
+    let _ = std::fs::remove_dir_all(&target);
+    // The same canonical bytes, batch-inserted into one sled tree.
+    let rows: Vec<(u64, Vec<u8>)> = {
+        let ledger = Ledger::open(&l, OpenOptions::default()).unwrap();
+        ledger
+            .events()
+            .map(|e| {
+                let e = e.unwrap();
+                let bytes = kamerstand::ledger::codec::encode(&e.envelope).unwrap();
+                let mut v = e.hash.0.to_vec();
+                v.extend_from_slice(&bytes);
+                (e.envelope.seq, v)
+            })
+            .collect()
+    };
+    let bare_dir = tmp.join("bare-import");
+    let bare = once(|| {
+        let db = sled::Config::new()
+            .path(&bare_dir)
+            .cache_capacity(32 << 20)
+            .open()
+            .unwrap();
+        let tree = db.open_tree("events").unwrap();
+        for chunk in rows.chunks(4096) {
+            let mut b = sled::Batch::default();
+            for (seq, v) in chunk {
+                b.insert(&seq.to_be_bytes(), v.as_slice());
+            }
+            tree.apply_batch(b).unwrap();
+        }
+        db.flush().unwrap();
+        std::fs::File::open(bare_dir.join("db"))
+            .unwrap()
+            .sync_all()
+            .unwrap();
+    });
+    let _ = std::fs::remove_dir_all(&bare_dir);
+    r.add(
+        "1. import L's events export (2.2 GB JSON Lines), end to end",
+        ours,
+        Some((bare, "bare sled batch insert of the same bytes")),
+        "target ratio <= 2 (>= 0.5x the bare speed)",
     );
-    println!(
-        "{:<44} {:>10.2} {:>12.2} {:>8.2}",
-        "note, end to end, 3k-event ledger (n=20)",
-        ms(note),
-        ms(bare),
-        ms(note) / ms(bare)
-    );
-    println!(
-        "{:<44} {:>10.2}",
-        "process start only (--version)",
-        ms(start)
-    );
-    println!(
-        "{:<44} {:>10.2} {:>12.2} {:>8.2}",
-        "verify, in process, 100k events (n=5)",
-        ms(verify),
-        ms(scan),
-        ms(verify) / ms(scan)
-    );
-    println!(
-        "{:<44} {:>10.2}",
-        "verify, end to end, 100k events (n=5)",
-        ms(verify_cli)
-    );
-    println!(
-        "baseline for note: open sled + insert + flush + fsync + exit; for verify: open sled + scan the events tree"
-    );
+}
+
+/// Peak resident memory of one command, in MB (from the OS, via Python's
+/// resource module, which every machine here has).
+fn peak_mb(args: &[&str]) -> f64 {
+    let script = "import resource,subprocess,sys\n\
+        p=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL)\n\
+        print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(BIN)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut parts = text.split_whitespace();
+    let code: i32 = parts.next().unwrap().parse().unwrap();
+    let kb: f64 = parts.next().unwrap().parse().unwrap();
+    assert_eq!(code, 0, "{args:?} failed");
+    kb / 1024.0
+}
+
+fn section_memory(r: &mut Report, tmp: &Path) {
+    let l = ledger("l");
+    let src = l.to_str().unwrap();
+    let copy = tmp.join("l-write");
+    copy_dir(&l, &copy);
+    let w = copy.to_str().unwrap();
+    let ws = open(&l);
+    let rounds: Vec<String> = ws.state().rounds.iter().map(|r| r.name.clone()).collect();
+    let at = instants(&ws, 1, 3)[0].at.rfc3339();
+    drop(ws);
+    let (r1, r2) = (&rounds[10], &rounds[11]);
+    let out = tmp.join("out");
+    let out = out.to_str().unwrap();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["--store", src, "overview"],
+        vec!["--store", src, "--format", "json", "overview"],
+        vec!["--store", src, "overview", "--as-of", &at],
+        vec!["--store", src, "overview", "--round", r1],
+        vec!["--store", src, "overview", "--effective", "2020-01-01"],
+        vec!["--store", src, "item", "list"],
+        vec!["--store", src, "show", "M5"],
+        vec!["--store", src, "log", "--limit", "20"],
+        vec!["--store", src, "log", "--item", "M5"],
+        vec!["--store", src, "round", "list"],
+        vec!["--store", src, "round", "digest", r1],
+        vec!["--store", src, "diff", r1, r2],
+        vec!["--store", src, "export", "--format", "html", "-o", out],
+        vec!["--store", src, "export", "--format", "csv", "-o", out],
+        vec!["--store", src, "--quiet", "verify"],
+        vec!["--store", w, "note", "M5", "Geheugen gemeten."],
+        vec!["--store", w, "status", "M6", "vertraagd"],
+        vec!["--store", w, "round", "seal", "bench-ronde"],
+    ];
+    for c in commands {
+        let mb = peak_mb(&c);
+        r.value(
+            &format!("6. peak RSS: {}", c[2..].join(" ")),
+            mb,
+            "MB (target <= 256)",
+        );
+    }
+}
+
+fn section_peers(r: &mut Report, tmp: &Path) {
+    let peers = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers");
+    let s = ledger("s");
+    let export = tmp.join("s.jsonl");
+    run(&[
+        "--store",
+        s.to_str().unwrap(),
+        "export",
+        "--format",
+        "events",
+        "-o",
+        export.to_str().unwrap(),
+    ]);
+    let _ = (r, peers, export);
+}
+
+fn main() {
+    if let Ok(dir) = std::env::var(CHILD) {
+        baseline_append(Path::new(&dir));
+        return;
+    }
+    let wanted: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let on = |name: &str| wanted.is_empty() || wanted.iter().any(|w| w == name);
+    let tmp = tempfile::tempdir_in(data_dir()).unwrap();
+    let mut r = Report::default();
+    println!("kamerstand benchmarks: medians; ratio = ours / baseline, same run");
+    if on("note") {
+        section_note(&mut r, tmp.path());
+    }
+    if on("open") {
+        section_open(&mut r);
+    }
+    if on("views") {
+        section_views(&mut r);
+    }
+    if on("verify") {
+        section_verify(&mut r);
+    }
+    if on("import") {
+        section_import(&mut r, tmp.path());
+    }
+    if on("memory") {
+        section_memory(&mut r, tmp.path());
+    }
+    if on("peers") {
+        section_peers(&mut r, tmp.path());
+    }
+    let _ = State::default();
 }

@@ -26,25 +26,58 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let req = a.view.parse()?;
     let ws = g.open(env)?;
     let view = req.build(&ws)?;
-    let mut events = match &a.item {
-        Some(k) => {
-            let id = view.state.resolve(k)?.id;
-            ws.ledger().item_history(id)?
-        }
-        None => ws.ledger().events().collect::<crate::Result<Vec<_>>>()?,
-    };
+    let last = view.last_seq();
     // Only the events the view holds; with --effective, only those in effect
     // on that day (events without an effective date are kept).
-    let last = view.last_seq();
-    events.retain(|e| {
+    let keep = |e: &crate::ledger::Recorded| {
         last.is_some_and(|l| e.envelope.seq <= l)
             && view
                 .effective
                 .is_none_or(|d| e.envelope.body.effective().is_none_or(|x| x <= d))
-    });
-    if let Some(n) = a.limit {
-        let skip = events.len().saturating_sub(n);
-        events.drain(..skip);
+    };
+    let limit = a.limit.unwrap_or(usize::MAX);
+    let mut events: std::collections::VecDeque<crate::ledger::Recorded> =
+        std::collections::VecDeque::new();
+    let mut push = |e: crate::ledger::Recorded| {
+        if keep(&e) {
+            if events.len() == limit {
+                events.pop_front();
+            }
+            if limit > 0 {
+                events.push_back(e);
+            }
+        }
+    };
+    match &a.item {
+        Some(k) => {
+            let id = view.state.resolve(k)?.id;
+            for e in ws.ledger().item_history(id)? {
+                push(e);
+            }
+        }
+        None => {
+            // The last N events of the view are the N before its end, unless
+            // --effective leaves some out: then the whole view is read (and
+            // only N kept).
+            let start = match (view.effective, last) {
+                (None, Some(l)) if a.limit.is_some() => {
+                    let from = (l + 1).saturating_sub(u64::try_from(limit).unwrap_or(u64::MAX));
+                    match from.checked_sub(1) {
+                        Some(before) => ws.ledger().get(before)?.map(|r| (before, r.hash)),
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            for e in ws.ledger().events_after(start) {
+                let e = e?;
+                if last.is_none_or(|l| e.envelope.seq > l) {
+                    break;
+                }
+                push(e);
+            }
+        }
     }
+    let events: Vec<_> = events.into();
     emit(env, &report::log_with(&view, &events, g.format, &g.look))
 }
