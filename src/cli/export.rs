@@ -44,6 +44,25 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let mut progress = Progress::start(g);
     let ws = g.open_with_progress(env, &progress)?;
     let v = req.build(&ws)?;
+    if format == "events" {
+        // The chain streams out: an export of a large ledger is larger than
+        // what should be held in memory.
+        progress.phase("exporting", "events");
+        let bytes = match &a.output {
+            None => write_events(&ws, &v, &progress, &mut *env.out)?,
+            Some(path) => write_whole_with(path, |w| write_events(&ws, &v, &progress, w))?,
+        };
+        progress.finish();
+        if let Some(path) = &a.output {
+            let _ = writeln!(
+                env.err,
+                "wrote events ({bytes} bytes, {}) to {}",
+                v.describe(),
+                path.display()
+            );
+        }
+        return Ok(());
+    }
     let text = render_with_progress(&ws, &v, &format, a.lang, &progress)?;
     progress.finish();
     match &a.output {
@@ -67,9 +86,53 @@ fn csv_err(e: ::csv::Error) -> CliError {
     CliError::Lib(crate::Error::storage("writing CSV", e))
 }
 
+/// Writes the events of `v`, one JSON line each, to `w`; returns the
+/// number of bytes written.
+fn write_events(
+    ws: &crate::workspace::Workspace,
+    v: &crate::projection::View<'_>,
+    progress: &Progress,
+    w: &mut dyn Write,
+) -> Result<u64, CliError> {
+    let last = v.last_seq();
+    let total = last.map_or(0, |l| l + 1);
+    let every = crate::ledger::verify::PROGRESS_EVERY;
+    let mut bytes = 0u64;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, w);
+    for rec in ws.ledger().events() {
+        let rec = rec?;
+        if last.is_none_or(|l| rec.envelope.seq > l) {
+            break;
+        }
+        let line = report::event_line(ws.state(), &rec);
+        w.write_all(line.as_bytes())
+            .map_err(|e| crate::Error::storage("writing the events", e))?;
+        bytes += line.len() as u64;
+        let done = rec.envelope.seq + 1;
+        if done.is_multiple_of(every) || done == total {
+            progress.update(done, total);
+        }
+    }
+    w.flush()
+        .map_err(|e| crate::Error::storage("writing the events", e))?;
+    Ok(bytes)
+}
+
 /// Writes a file whole or not at all: a temporary file beside it, synced,
 /// then renamed over the target.
 fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    write_whole_with(path, |w| {
+        w.write_all(bytes)
+            .map_err(|e| crate::Error::storage(format!("writing {}", path.display()), e))?;
+        Ok(())
+    })
+}
+
+/// As [`write_whole`], with what `fill` writes.
+fn write_whole_with<T>(
+    path: &std::path::Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<T, CliError>,
+) -> Result<T, CliError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -79,17 +142,23 @@ fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| Invalid::new("-o", &path.display().to_string(), "a file name"))?;
     let tmp = dir.join(format!(".{name}.kamerstand-tmp"));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(CliError::Lib(crate::Error::storage(
+    let storage = |e| {
+        CliError::Lib(crate::Error::storage(
             format!("writing {}", path.display()),
             e,
-        )));
+        ))
+    };
+    let mut f = std::fs::File::create(&tmp).map_err(storage)?;
+    let result = fill(&mut f).and_then(|t| {
+        f.sync_all()
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .map_err(storage)?;
+        Ok(t)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
-    Ok(())
+    result
 }
 
 /// The export of `view` in `format` (md, html, csv, json or events).
