@@ -57,25 +57,50 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         },
     )?;
     progress.phase("verifying", "events");
-    let r = ledger.verify_with_progress(check.as_ref(), &mut |done, total| {
-        if done < total {
-            progress.update(done, total);
-        } else {
-            // The chain is done; the head and the item index remain.
-            progress.spin("checking the head and the item index");
-        }
-    })?;
-    // Checkpoints are compared only with a chain that holds: they are
-    // rebuilt from its events.
-    let checkpoints = if r.first_break.is_none() {
-        progress.phase("comparing", "checkpoints");
+    // The checkpoints are rebuilt from the events on the second core while
+    // the chain is checked on this one; their outcome counts only for a
+    // chain that holds (they are rebuilt from its events).
+    let (r, checkpoints) = std::thread::scope(|scope| {
+        let ledger = &ledger;
+        let rebuild = a.rebuild_checkpoints;
+        let side = (!rebuild).then(|| {
+            scope.spawn(move || crate::checkpoints::check_all(ledger, false, &mut |_, _| {}))
+        });
+        let r = ledger.verify_with_progress(check.as_ref(), &mut |done, total| {
+            if done < total {
+                progress.update(done, total);
+            } else {
+                // The chain is done; the head, the index and the
+                // checkpoints remain.
+                progress.spin("checking the head, the item index and the checkpoints");
+            }
+        });
+        let cps = match side {
+            Some(h) => h.join().unwrap_or_else(|_| {
+                Err(crate::Error::Corrupt {
+                    seq: None,
+                    what: "the checkpoint check stopped unexpectedly".into(),
+                })
+            }),
+            None => Ok(crate::checkpoints::CheckReport::default()),
+        };
+        (r, cps)
+    });
+    let r = r?;
+    let checkpoints = if r.first_break.is_some() {
+        None
+    } else if a.rebuild_checkpoints {
+        // Rebuilding writes: only after the chain is known to hold.
+        progress.phase("rebuilding", "checkpoints");
         Some(crate::checkpoints::check_all(
             &ledger,
-            a.rebuild_checkpoints,
-            &mut |done, total| progress.update(done, total),
+            true,
+            &mut |done, total| {
+                progress.update(done, total);
+            },
         )?)
     } else {
-        None
+        Some(checkpoints?)
     };
     progress.finish();
     emit(env, &report::verify(&r, checkpoints.as_ref(), g.format))?;

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use uuid::{NoContext, Uuid};
 
 /// Source of recorded times and event ids.
-pub trait Clock: Send + std::fmt::Debug {
+pub trait Clock: Send + Sync + std::fmt::Debug {
     /// The current instant.
     fn now(&mut self) -> Timestamp;
     /// A new UUID v7 whose timestamp is `at`.
