@@ -183,7 +183,7 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
     };
     let r1 = View::fold(ws.ledger().events(), Basis::Round(first.clone()), None)?;
     let r2 = View::fold(ws.ledger().events(), Basis::Round(second.clone()), None)?;
-    let d = diff::diff(&r1.state, &r2.state, false);
+    let d = diff::diff(&r1.state, &r2.state, false, true);
     let item = state.resolve("T1")?;
 
     // The exports a clerk sends along with the letter, and the backup.

@@ -29,6 +29,11 @@ pub struct Args {
     /// Also list items without change.
     #[arg(long)]
     all: bool,
+    /// List every event recorded in between under its item (without it,
+    /// each item shows how many notes, amendments and corrections were
+    /// recorded, and its latest note). Reads every event in between.
+    #[arg(long)]
+    events: bool,
 }
 
 /// A side of the diff, parsed as far as possible without the store.
@@ -89,9 +94,11 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let (bf, last_f) = basis(&ws, &from)?;
     let (bt, last_t) = basis(&ws, &to)?;
     let vf = ws.view(bf.clone(), None)?;
-    // The later side is the earlier one with the events in between applied,
-    // so that the items changed in between keep their timelines.
+    // Both sides come from checkpoints; to list the events in between, the
+    // later side is the earlier one with those events applied, so that the
+    // items changed in between keep their timelines.
     let vt = match (last_f, last_t) {
+        _ if !a.events => ws.view(bt, None)?,
         (_, None) => ws.view(bt, None)?,
         (f, Some(t)) if f.is_none_or(|f| f <= t) => View {
             state: Cow::Owned(ws.advance(vf.state.clone().into_owned(), t)?),
@@ -107,6 +114,6 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             vt.describe()
         ))));
     }
-    let d = diff::diff(&vf.state, &vt.state, a.all);
+    let d = diff::diff(&vf.state, &vt.state, a.all, a.events);
     emit(env, &report::diff_with(&vf, &vt, &d, g.format, &g.look))
 }

@@ -16,7 +16,7 @@
 //! [`super::ItemState::compact`]), so a checkpoint's size grows with the
 //! number of items, not of events.
 
-use super::state::{Fact, ItemState, Note, Round, State};
+use super::state::{Fact, ItemState, Note, Round, State, Tally};
 use crate::domain::{Day, EventHash, EventId, ItemKey, ItemKind, Legend, Responsible, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -71,6 +71,7 @@ struct CpItem {
     status: Option<CpFact<String>>,
     responsible: Option<CpFact<Responsible>>,
     note: Option<CpNote>,
+    tally: Tally,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -121,6 +122,7 @@ fn to_cp(state: &State) -> CpState {
                     text: n.text.clone(),
                     citations: n.citations.clone(),
                 }),
+                tally: it.tally,
             }
         })
         .collect();
@@ -178,6 +180,7 @@ fn from_cp(cp: CpState) -> State {
                     .collect(),
                 amendments: Vec::new(),
                 timeline: Vec::new(),
+                tally: c.tally,
                 corrections: BTreeMap::new(),
                 superseded: BTreeMap::new(),
                 horizon: Some(c.horizon),

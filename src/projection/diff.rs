@@ -2,8 +2,14 @@
 //! a round and now): per item, what was added or withdrawn, how status and
 //! responsible moved, which notes, amendments and corrections were recorded
 //! in between. Pure: it compares two folded states.
+//!
+//! What was recorded in between is counted from each item's [`Tally`] on
+//! the two sides, so that two states loaded from checkpoints suffice; the
+//! events themselves are listed only when asked for, and then the later
+//! state must be the earlier one with the events in between applied (its
+//! items' timelines hold them).
 
-use super::{Change, ItemState, State, TimelineEntry};
+use super::{Change, ItemState, Note, State, Tally, TimelineEntry};
 use crate::domain::{EventId, ItemKey, ItemKind, Responsible};
 use serde::Serialize;
 
@@ -28,8 +34,13 @@ pub struct ItemDiff {
     pub responsible: Option<(Responsible, Responsible)>,
     /// Status on the later side (for context).
     pub status_now: String,
-    /// Events about the item recorded in between: notes, amendments,
-    /// corrections, status changes and assignments.
+    /// How many events of each kind were recorded about it in between.
+    pub tally: Tally,
+    /// Its latest progress note on the later side, when notes were
+    /// recorded in between.
+    pub latest_note: Option<Note>,
+    /// With the events listed: those about the item recorded in between
+    /// (notes, amendments, corrections, status changes and assignments).
     pub events: Vec<TimelineEntry>,
 }
 
@@ -40,7 +51,7 @@ impl ItemDiff {
             || self.withdrawn
             || self.status.is_some()
             || self.responsible.is_some()
-            || !self.events.is_empty()
+            || !self.tally.is_empty()
     }
 }
 
@@ -81,24 +92,30 @@ fn exists<'a>(s: &'a State, id: &EventId) -> Option<&'a ItemState> {
 }
 
 /// Compares `from` (earlier) with `to` (later; it must contain all of
-/// `from`'s events). With `all`, unchanged items are listed too.
-pub fn diff(from: &State, to: &State, all: bool) -> Diff {
+/// `from`'s events). With `all`, unchanged items are listed too; with
+/// `events`, each item's events in between (see the module comment).
+pub fn diff(from: &State, to: &State, all: bool, events: bool) -> Diff {
     let mut summary = Summary::default();
     let mut items = Vec::new();
     let boundary = from.events;
     for it in to.sorted_items() {
         let before = exists(from, &it.id);
         let after = exists(to, &it.id);
-        let events: Vec<TimelineEntry> = it
-            .timeline
-            .iter()
-            .filter(|e| e.seq >= boundary && !matches!(e.change, Change::Registered { .. }))
-            .cloned()
-            .collect();
+        let listed: Vec<TimelineEntry> = if events {
+            it.timeline
+                .iter()
+                .filter(|e| e.seq >= boundary && !matches!(e.change, Change::Registered { .. }))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let tally = it
+            .tally
+            .since(from.items.get(&it.id).map(|i| i.tally).unwrap_or_default());
         // Withdrawn before the interval began and untouched in it. (One
         // brought back and withdrawn again in between keeps its events.)
-        if before.is_none() && after.is_none() && it.registered_seq < boundary && events.is_empty()
-        {
+        if before.is_none() && after.is_none() && it.registered_seq < boundary && tally.is_empty() {
             continue;
         }
         let (status, responsible) = match (before, after) {
@@ -120,20 +137,20 @@ pub fn diff(from: &State, to: &State, all: bool) -> Diff {
             status,
             responsible,
             status_now: it.status().to_string(),
-            events,
+            tally,
+            latest_note: (tally.notes > 0)
+                .then(|| it.latest_note().cloned())
+                .flatten(),
+            events: listed,
         };
         summary.added += usize::from(d.added);
         summary.withdrawn += usize::from(d.withdrawn);
         summary.status_changed += usize::from(d.status.is_some());
         summary.responsible_changed += usize::from(d.responsible.is_some());
-        for e in &d.events {
-            match e.change {
-                Change::Note { .. } => summary.notes += 1,
-                Change::Amended { .. } => summary.amendments += 1,
-                Change::Corrected { .. } => summary.corrections += 1,
-                _ => {}
-            }
-        }
+        let n = |c: u64| usize::try_from(c).unwrap_or(usize::MAX);
+        summary.notes += n(d.tally.notes);
+        summary.amendments += n(d.tally.amendments);
+        summary.corrections += n(d.tally.corrections);
         if d.changed() {
             summary.items_changed += 1;
             items.push(d);

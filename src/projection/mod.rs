@@ -9,5 +9,5 @@ pub mod state;
 pub mod view;
 
 pub use diff::Diff;
-pub use state::{Amendment, Change, Fact, ItemState, Note, Round, State, TimelineEntry};
+pub use state::{Amendment, Change, Fact, ItemState, Note, Round, State, Tally, TimelineEntry};
 pub use view::{Basis, View};

@@ -179,6 +179,41 @@ pub struct TimelineEntry {
     pub change: Change,
 }
 
+/// How many events of each kind were recorded about an item (its
+/// registration not counted), corrections of them included: two tallies
+/// subtracted count what was recorded in between.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Tally {
+    /// Status changes.
+    pub status_changes: u64,
+    /// Changes of responsible.
+    pub reassignments: u64,
+    /// Progress notes.
+    pub notes: u64,
+    /// Amendments.
+    pub amendments: u64,
+    /// Corrections.
+    pub corrections: u64,
+}
+
+impl Tally {
+    /// What `self` counts beyond `earlier`.
+    pub fn since(self, earlier: Tally) -> Tally {
+        Tally {
+            status_changes: self.status_changes.saturating_sub(earlier.status_changes),
+            reassignments: self.reassignments.saturating_sub(earlier.reassignments),
+            notes: self.notes.saturating_sub(earlier.notes),
+            amendments: self.amendments.saturating_sub(earlier.amendments),
+            corrections: self.corrections.saturating_sub(earlier.corrections),
+        }
+    }
+
+    /// True if nothing was counted.
+    pub fn is_empty(self) -> bool {
+        self == Tally::default()
+    }
+}
+
 /// One item as the events describe it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ItemState {
@@ -210,6 +245,9 @@ pub struct ItemState {
     pub amendments: Vec<Amendment>,
     /// Its full history.
     pub timeline: Vec<TimelineEntry>,
+    /// How many events of each kind were recorded about it.
+    #[serde(skip)]
+    pub tally: Tally,
     #[serde(skip)]
     pub(super) original: (String, Vec<String>, Vec<String>),
     /// Active corrections per root seq, in order; the last one applies.
@@ -559,9 +597,7 @@ impl State {
     /// (withdrawn items included).
     pub fn sorted_items(&self) -> Vec<&ItemState> {
         let mut v: Vec<&ItemState> = self.items.values().collect();
-        v.sort_by(|a, b| {
-            (a.kind, natural_key(a.key.as_str())).cmp(&(b.kind, natural_key(b.key.as_str())))
-        });
+        v.sort_by_cached_key(|i| (i.kind, natural_key(i.key.as_str())));
         v
     }
 
@@ -758,6 +794,7 @@ impl State {
                         responsible: responsible.clone(),
                     })],
                     original: (text.clone(), citations.clone(), submitters.clone()),
+                    tally: Tally::default(),
                     corrections: BTreeMap::new(),
                     superseded: BTreeMap::new(),
                     horizon: None,
@@ -772,6 +809,7 @@ impl State {
                 effective,
             } => {
                 if let Some(it) = self.items.get_mut(item) {
+                    it.tally.status_changes += 1;
                     let from = it.status_at(Some(*effective)).to_string();
                     it.statuses
                         .push(Fact::new(env.seq, *effective, status.clone()));
@@ -789,6 +827,7 @@ impl State {
                 effective,
             } => {
                 if let Some(it) = self.items.get_mut(item) {
+                    it.tally.reassignments += 1;
                     let from = it.responsible_at(Some(*effective));
                     it.assignments
                         .push(Fact::new(env.seq, *effective, responsible.clone()));
@@ -806,6 +845,7 @@ impl State {
                 effective,
             } => {
                 if let Some(it) = self.items.get_mut(item) {
+                    it.tally.notes += 1;
                     it.notes.push(Note {
                         seq: env.seq,
                         effective: *effective,
@@ -830,6 +870,7 @@ impl State {
                 reason,
             } => {
                 if let Some(it) = self.items.get_mut(item) {
+                    it.tally.amendments += 1;
                     it.amendments.push(Amendment {
                         seq: env.seq,
                         text: text.clone(),
@@ -871,6 +912,7 @@ impl State {
                 ..
             } => {
                 if let Some(it) = self.items.get_mut(item) {
+                    it.tally.corrections += 1;
                     let root = it.correct(env.seq, *target_seq, replacement);
                     it.timeline.push(entry(Change::Corrected {
                         target_seq: *target_seq,

@@ -652,6 +652,8 @@ pub fn diff_with(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format, look:
                         "status": i.status.as_ref().map(|(a, b)| json!({"from": status_json(&legend, a), "to": status_json(&legend, b)})),
                         "responsible": i.responsible.as_ref().map(|(a, b)| json!({"from": a, "to": b})),
                         "status_now": status_json(&legend, &i.status_now),
+                        "counts": i.tally,
+                        "latest_note": i.latest_note.as_ref().map(note_json),
                         "events": i.events,
                     })
                 })
@@ -730,6 +732,33 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Loo
     }
     if let Some((a, b)) = &i.responsible {
         lines.push(format!("responsible: {a} → {b}"));
+    }
+    // Without the events listed: what was recorded, counted, and the
+    // latest note.
+    if i.events.is_empty() {
+        let t = i.tally;
+        let mut counted = Vec::new();
+        for (n, one, many) in [
+            (t.status_changes, "status change", "status changes"),
+            (
+                t.reassignments,
+                "change of responsible",
+                "changes of responsible",
+            ),
+            (t.notes, "progress note", "progress notes"),
+            (t.amendments, "amendment", "amendments"),
+            (t.corrections, "correction", "corrections"),
+        ] {
+            if n > 0 {
+                counted.push(format!("{n} {}", if n == 1 { one } else { many }));
+            }
+        }
+        if !counted.is_empty() {
+            lines.push(format!("recorded in between: {}", counted.join(", ")));
+        }
+        if let Some(n) = &i.latest_note {
+            lines.push(format!("latest note, {}: {}", n.effective, n.text));
+        }
     }
     // Every event of the interval, so a change undone within it (or
     // corrected) still shows; marks say which were corrected later.

@@ -360,7 +360,7 @@ fn summary(counts: [u64; 8]) -> Value {
 #[test]
 fn diff_between_rounds_in_json() {
     let env = ledger();
-    let d = env.json(&["diff", SPRING, AUTUMN]);
+    let d = env.json(&["diff", SPRING, AUTUMN, "--events"]);
     assert_eq!(d["programme"], "NAP");
     assert_eq!(d["from"]["round"], SPRING);
     assert_eq!(d["to"]["round"], AUTUMN);
@@ -389,6 +389,14 @@ fn diff_between_rounds_in_json() {
         .map(|e| (e["seq"].as_u64().unwrap(), e["change"].as_str().unwrap()))
         .collect();
     assert_eq!(kinds, [(6, "status"), (10, "corrected")]);
+    // Without --events the same is counted, and the events are not listed.
+    let short = env.json(&["diff", SPRING, AUTUMN]);
+    assert_eq!(short["summary"], d["summary"]);
+    let m1_short = diff_item(&short, "M1").unwrap();
+    assert_eq!(m1_short["events"], json!([]));
+    assert_eq!(m1_short["counts"], m1["counts"]);
+    assert_eq!(m1["counts"]["status_changes"], 1);
+    assert_eq!(m1["counts"]["corrections"], 1);
     let m2 = diff_item(&d, "M2").unwrap();
     assert_eq!(
         (m2["added"].as_bool(), m2["withdrawn"].as_bool()),
@@ -426,7 +434,7 @@ fn diff_between_rounds_in_json() {
         ("2025-03-01", "2025-05-31"),
         ("2025-02-03T12:00:00Z", "2025-05-05T14:00:00+02:00"),
     ] {
-        let x = env.json(&["diff", from, to]);
+        let x = env.json(&["diff", from, to, "--events"]);
         assert_eq!(x["items"], d["items"], "{from} {to}");
         assert_eq!(x["summary"], d["summary"]);
         assert_eq!(x["from"]["basis"], "as_of");
@@ -440,7 +448,9 @@ fn diff_between_rounds_in_json() {
     assert_eq!(m1["status"]["from"]["slug"], "vertraagd");
     assert_eq!(m1["status"]["to"]["slug"], "invulling");
     let m2 = diff_item(&n, "M2").unwrap();
-    assert_eq!(m2["events"][0]["text"], "Gestart in juni.");
+    // Without --events: counted, with the latest note.
+    assert_eq!(m2["counts"]["notes"], 1);
+    assert_eq!(m2["latest_note"]["text"], "Gestart in juni.");
     // Equal sides: nothing changed.
     let same = env.json(&["diff", "now", "NOW"]);
     assert_eq!(same["summary"], summary([0, 0, 0, 0, 0, 0, 0, 4]));
@@ -469,7 +479,7 @@ fn diff_refuses_sides_in_the_wrong_order_or_unknown() {
 #[test]
 fn diff_in_markdown_and_table() {
     let env = ledger();
-    let md = env.run(&["--format", "md", "diff", SPRING, AUTUMN]);
+    let md = env.run(&["--format", "md", "diff", SPRING, AUTUMN, "--events"]);
     md.ok();
     let md = md.stdout;
     for needle in [
@@ -500,7 +510,7 @@ fn diff_in_markdown_and_table() {
         all.stdout
     );
 
-    let t = env.run(&["diff", SPRING, AUTUMN]);
+    let t = env.run(&["diff", SPRING, AUTUMN, "--events"]);
     t.ok();
     for needle in [
         "Diff of NAP\n",

@@ -424,13 +424,18 @@ fn read_docs(env: &TestEnv) -> Docs {
         ("round-digest", &["round", "digest", "R1"]),
         ("round-digest", &["round", "digest", "r2"]),
         ("diff", &["diff", "R1", "R2"]),
-        ("diff", &["diff", "R1", "now", "--all"]),
-        ("diff", &["diff", "2024-01-01", "R1"]),
+        ("diff", &["diff", "R1", "now", "--all", "--events"]),
+        ("diff", &["diff", "2024-01-01", "R1", "--events"]),
         (
             "diff",
-            &["diff", "2025-03-03T09:03:30Z", "2025-04-01T09:05:30Z"],
+            &[
+                "diff",
+                "2025-03-03T09:03:30Z",
+                "2025-04-01T09:05:30Z",
+                "--events",
+            ],
         ),
-        ("diff", &["diff", "now", "now"]),
+        ("diff", &["diff", "now", "now", "--events"]),
         ("verify", &["verify"]),
     ];
     for (schema, args) in more {

@@ -650,8 +650,41 @@ impl Run<'_> {
     fn check_diff(&self, a: &Sealed, b: &Sealed) -> Result<(), TestCaseError> {
         let before = rows(&self.snaps[a.snap].overview);
         let after = rows(&self.snaps[b.snap].overview);
-        let d = self.env.json(&["diff", &a.name, &b.name, "--all"]);
+        let d = self
+            .env
+            .json(&["diff", &a.name, &b.name, "--all", "--events"]);
         let short = self.env.json(&["diff", &a.name, &b.name]);
+        // The counts (from each side's tallies, loaded from checkpoints)
+        // are the events listed (from the events in between).
+        for it in d["items"].as_array().unwrap() {
+            let listed = |change: &str| {
+                it["events"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|e| e["change"] == change)
+                    .count() as u64
+            };
+            let c = &it["counts"];
+            prop_assert_eq!(
+                [
+                    c["status_changes"].as_u64(),
+                    c["reassignments"].as_u64(),
+                    c["notes"].as_u64(),
+                    c["amendments"].as_u64(),
+                    c["corrections"].as_u64()
+                ],
+                [
+                    Some(listed("status")),
+                    Some(listed("responsible")),
+                    Some(listed("note")),
+                    Some(listed("amended")),
+                    Some(listed("corrected"))
+                ],
+                "counts of {}",
+                it["key"]
+            );
+        }
         prop_assert_eq!(&d["from"]["round"], &a.name);
         prop_assert_eq!(&d["to"]["round"], &b.name);
         let items: BTreeMap<String, &Value> = d["items"]
