@@ -321,3 +321,36 @@ fn a_damaged_checkpoint_is_passed_over_reported_and_rebuilt() {
         env.run(&["verify"]).expect_code(0);
     }
 }
+
+#[test]
+fn a_forger_who_relinks_the_chain_but_leaves_the_checkpoints_is_caught_by_them() {
+    let mut env = TestEnv::new();
+    env.checkpoint_every = EVERY;
+    drop(history(&env.store, 5, 80));
+    let last = env.head().unwrap().seq;
+    // Seq 3 rewritten with a fresh hash and every later event relinked to
+    // it, the head moved: a consistent chain. The checkpoints are left.
+    raw::edit(&env, |t| {
+        let mut prev = t.forge(3, |e| e.actor = "vervalser".into());
+        for seq in 4..=last {
+            prev = t.forge(seq, |e| {
+                e.prev = prev;
+                if let EventBody::RoundSealed { head_hash, .. } = &mut e.body {
+                    *head_hash = prev;
+                }
+            });
+        }
+        t.set_head_to(last);
+    });
+    let out = env.run(&["--format", "json", "verify"]);
+    out.expect_code(1);
+    let j = out.json();
+    assert!(j["first_break"].is_null(), "{j}");
+    let bad = j["checkpoints"]["bad"].as_array().unwrap();
+    assert!(!bad.is_empty(), "{j}");
+    assert!(
+        bad.iter()
+            .all(|b| b["why"] == "the event hash it names is not the chain's at its seq"),
+        "{j}"
+    );
+}
