@@ -287,6 +287,51 @@ fn section_open(r: &mut Report) {
     r.add("5. `round list` on L, end to end", cli, None, "");
 }
 
+/// sled's own open of L under the configurations worth trying.
+fn section_open_tuning(r: &mut Report) {
+    let l = ledger("l");
+    let lock = l.join("kamerstand.lock");
+    let _ = lock;
+    type MakeConfig = Box<dyn Fn() -> sled::Config>;
+    let configs: Vec<(&str, MakeConfig)> = vec![
+        (
+            "cache 32 MiB (ours)",
+            Box::new(|| sled::Config::new().cache_capacity(32 << 20)),
+        ),
+        (
+            "cache 8 MiB",
+            Box::new(|| sled::Config::new().cache_capacity(8 << 20)),
+        ),
+        (
+            "cache 1 GiB (sled's default)",
+            Box::new(|| sled::Config::new().cache_capacity(1 << 30)),
+        ),
+        (
+            "low-space mode",
+            Box::new(|| {
+                sled::Config::new()
+                    .cache_capacity(32 << 20)
+                    .mode(sled::Mode::LowSpace)
+            }),
+        ),
+    ];
+    for (name, make) in configs {
+        let t = time_runs(5, |_| {
+            let db = make().path(&l).flush_every_ms(None).open().unwrap();
+            let tree = db.open_tree("events").unwrap();
+            let _ = tree.last().unwrap();
+            drop(tree);
+            drop(db);
+        });
+        r.add(
+            &format!("5. sled open + last event + close, {name}"),
+            t,
+            None,
+            "",
+        );
+    }
+}
+
 fn section_views(r: &mut Report) {
     let l = ledger("l");
     let ws = open(&l);
@@ -314,12 +359,12 @@ fn section_views(r: &mut Report) {
             (a.min(b), a.max(b))
         })
         .collect();
-    let diff_adjacent = time_runs(10, |i| {
-        let a = pairs[i].0.min(rounds.len() - 2);
-        diff_rounds(&ws, &rounds[a], &rounds[a + 1]);
+    let diff_random = time_runs(10, |i| {
+        diff_rounds(&ws, &rounds[pairs[i].0], &rounds[pairs[i].1], false);
     });
-    let diff_random = time_runs(4, |i| {
-        diff_rounds(&ws, &rounds[pairs[i].0], &rounds[pairs[i].1]);
+    let diff_events = time_runs(4, |i| {
+        let a = pairs[i].0.min(rounds.len() - 2);
+        diff_rounds(&ws, &rounds[a], &rounds[a + 1], true);
     });
     // The baseline: the same views by a full replay of the events.
     let replay = time_runs(2, |i| {
@@ -339,16 +384,16 @@ fn section_views(r: &mut Report) {
         "target <= 50 ms and ratio <= 1/30",
     );
     r.add(
-        "4. diff two adjacent rounds, L, after open (n=10)",
-        diff_adjacent,
-        Some((replay, "full replay")),
-        "",
-    );
-    r.add(
-        "4. diff two random rounds, L, after open (n=4)",
+        "4. diff two random rounds, L, after open (n=10)",
         diff_random,
         Some((replay, "full replay")),
         "target <= 50 ms and ratio <= 1/30",
+    );
+    r.add(
+        "4. diff --events, two adjacent rounds, L, after open (n=4)",
+        diff_events,
+        Some((replay, "full replay")),
+        "",
     );
 }
 
@@ -356,15 +401,20 @@ fn diff_rounds(
     ws: &Workspace,
     a: &kamerstand::projection::Round,
     b: &kamerstand::projection::Round,
+    events: bool,
 ) {
     let vf = ws.view(Basis::Round(a.clone()), None).unwrap();
-    let to = ws.advance(vf.state.clone().into_owned(), b.seq).unwrap();
-    let vt = View {
-        state: Cow::Owned(to),
-        basis: Basis::Round(b.clone()),
-        effective: None,
+    let vt = if events {
+        let to = ws.advance(vf.state.clone().into_owned(), b.seq).unwrap();
+        View {
+            state: Cow::Owned(to),
+            basis: Basis::Round(b.clone()),
+            effective: None,
+        }
+    } else {
+        ws.view(Basis::Round(b.clone()), None).unwrap()
     };
-    let d = diff::diff(&vf.state, &vt.state, false);
+    let d = diff::diff(&vf.state, &vt.state, false, events);
     let _ = report::diff(&vf, &vt, &d, Format::Json).len();
 }
 
@@ -558,10 +608,101 @@ fn section_memory(r: &mut Report, tmp: &Path) {
     }
 }
 
+/// Runs a peer script; its JSON output.
+fn peer(cmd: &str, args: &[&str]) -> serde_json::Value {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers");
+    let mut c = if cmd.ends_with(".py") {
+        let mut c = Command::new("python3");
+        c.arg(dir.join(cmd));
+        c
+    } else {
+        Command::new(dir.join(cmd))
+    };
+    let out = c.args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn ms_of(v: &serde_json::Value, key: &str) -> Duration {
+    Duration::from_secs_f64(v[key].as_f64().unwrap_or(f64::NAN) / 1e3)
+}
+
+/// kamerstand, end to end, on the questions of a peer workload.
+fn ours_on_workload(
+    store: &Path,
+    work: &serde_json::Value,
+    tmp: &Path,
+    runs: usize,
+) -> [Duration; 4] {
+    let copy = tmp.join("peer-append");
+    copy_dir(store, &copy);
+    let s = store.to_str().unwrap();
+    let c = copy.to_str().unwrap();
+    let list = |k: &str| work[k].as_array().unwrap().clone();
+    let (as_of, diffs, append) = (list("as_of"), list("diff"), list("append"));
+    let append = time_runs(runs, |i| {
+        run(&[
+            "--store",
+            c,
+            "note",
+            append[i].as_str().unwrap(),
+            "Peilmoment voor de vergelijking.",
+        ]);
+    });
+    let as_of = time_runs(runs, |i| {
+        run(&[
+            "--store",
+            s,
+            "--format",
+            "json",
+            "overview",
+            "--as-of",
+            as_of[i].as_str().unwrap(),
+        ]);
+    });
+    let diff = time_runs(runs, |i| {
+        let p = diffs[i].as_array().unwrap();
+        run(&[
+            "--store",
+            s,
+            "--format",
+            "json",
+            "diff",
+            p[0].as_str().unwrap(),
+            p[1].as_str().unwrap(),
+        ]);
+    });
+    let verify = time_runs(runs.min(3), |_| {
+        run(&["--quiet", "--store", s, "verify"]);
+    });
+    [append, as_of, diff, verify]
+}
+
 fn section_peers(r: &mut Report, tmp: &Path) {
-    let peers = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers");
-    let s = ledger("s");
-    let export = tmp.join("s.jsonl");
+    // S, generated with one event per batch so that its events have
+    // distinct recorded times for the as-of questions.
+    let s = data_dir().join("s1");
+    if !data_dir().join("s1.done").exists() {
+        let _ = std::fs::remove_dir_all(&s);
+        run(&[
+            "--quiet",
+            "--store",
+            s.to_str().unwrap(),
+            "bench-gen",
+            "--profile",
+            "s",
+            "--seed",
+            "1",
+            "--batch",
+            "1",
+        ]);
+        std::fs::write(data_dir().join("s1.done"), b"").unwrap();
+    }
+    let export = tmp.join("s1.jsonl");
     run(&[
         "--store",
         s.to_str().unwrap(),
@@ -571,7 +712,124 @@ fn section_peers(r: &mut Report, tmp: &Path) {
         "-o",
         export.to_str().unwrap(),
     ]);
-    let _ = (r, peers, export);
+    let work_path = tmp.join("s1.work.json");
+    let work = {
+        let out = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers/workload.py"))
+            .args([export.to_str().unwrap(), "--runs", "10", "--seed", "1"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        std::fs::write(&work_path, &out.stdout).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let w = work_path.to_str().unwrap();
+    let db = tmp.join("s1.sqlite");
+    peer(
+        "sqlite_peer.py",
+        &["load", export.to_str().unwrap(), db.to_str().unwrap()],
+    );
+    let sq = peer(
+        "sqlite_peer.py",
+        &["bench", db.to_str().unwrap(), "--workload", w],
+    );
+    let repo = tmp.join("s1.git");
+    peer(
+        "git_peer.sh",
+        &["build", export.to_str().unwrap(), repo.to_str().unwrap()],
+    );
+    let gt = peer(
+        "git_peer.sh",
+        &["bench", repo.to_str().unwrap(), "--workload", w],
+    );
+    let ours = ours_on_workload(&s, &work, tmp, 10);
+    for (i, (what, sq_key, git_key)) in [
+        (
+            "append one update, durable",
+            "append_process_ms",
+            "append_ms",
+        ),
+        ("as of a random instant", "as_of_ms", "as_of_ms"),
+        ("diff two random rounds", "diff_ms", "diff_ms"),
+        ("verify", "verify_ms", "verify_ms"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        r.add(
+            &format!("7. S, {what}: ours vs SQLite"),
+            ours[i],
+            Some((ms_of(&sq, sq_key), sq_key)),
+            "",
+        );
+        r.add(
+            &format!("7. S, {what}: ours vs git"),
+            ours[i],
+            Some((ms_of(&gt, git_key), git_key)),
+            "",
+        );
+    }
+    r.value(
+        "   SQLite in process: append (INSERT + COMMIT)",
+        sq["append_ms"].as_f64().unwrap_or(f64::NAN),
+        "ms",
+    );
+    r.value(
+        "   Python start-up inside SQLite's process append",
+        sq["process_start_ms"].as_f64().unwrap_or(f64::NAN),
+        "ms",
+    );
+
+    // L: SQLite only (the git peer refuses L: see benches/peers/README.md).
+    let l_export = data_dir().join("l.jsonl");
+    if l_export.exists() {
+        let l = ledger("l");
+        let out = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers/workload.py"))
+            .args([l_export.to_str().unwrap(), "--runs", "5", "--seed", "1"])
+            .output()
+            .unwrap();
+        let lw = tmp.join("l.work.json");
+        std::fs::write(&lw, &out.stdout).unwrap();
+        let lwork: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ldb = data_dir().join("l.sqlite");
+        if !ldb.exists() {
+            peer(
+                "sqlite_peer.py",
+                &["load", l_export.to_str().unwrap(), ldb.to_str().unwrap()],
+            );
+        }
+        let sq = peer(
+            "sqlite_peer.py",
+            &[
+                "bench",
+                ldb.to_str().unwrap(),
+                "--workload",
+                lw.to_str().unwrap(),
+            ],
+        );
+        let ours = ours_on_workload(&l, &lwork, tmp, 5);
+        for (i, (what, key)) in [
+            ("append one update, durable", "append_process_ms"),
+            ("as of a random instant", "as_of_ms"),
+            ("diff two random rounds", "diff_ms"),
+            ("verify", "verify_ms"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            r.add(
+                &format!("7. L, {what}: ours vs SQLite"),
+                ours[i],
+                Some((ms_of(&sq, key), key)),
+                "",
+            );
+        }
+    } else {
+        println!(
+            "7. L: run the import section first (it writes the L export the SQLite peer loads)"
+        );
+    }
 }
 
 fn main() {
@@ -592,6 +850,9 @@ fn main() {
     }
     if on("open") {
         section_open(&mut r);
+    }
+    if on("opentune") {
+        section_open_tuning(&mut r);
     }
     if on("views") {
         section_views(&mut r);

@@ -105,7 +105,7 @@ pub fn apply_checked(
     pending: &[Recorded],
     today: Day,
 ) -> Result<()> {
-    if let Some(id) = state.needs_history(&rec.envelope.body) {
+    if let Some(id) = state.needs_history_to_decide(&rec.envelope.body) {
         refold(
             ledger,
             state,
@@ -135,7 +135,7 @@ pub fn answer_on(ledger: &Ledger, state: &mut State, day: Option<Day>) -> Result
 /// Gives item `id` its full history in `state` (for a timeline).
 pub fn full_item(ledger: &Ledger, state: &mut State, id: EventId) -> Result<()> {
     match (state.items.get(&id), state.events.checked_sub(1)) {
-        (Some(it), Some(last)) if it.horizon().is_some() => refold(ledger, state, id, last, &[]),
+        (Some(it), Some(last)) if !it.is_full() => refold(ledger, state, id, last, &[]),
         _ => Ok(()),
     }
 }
@@ -210,7 +210,7 @@ pub fn load_with_progress(
             progress(out.folded, total);
         }
         if is_position(ledger, &rec) {
-            out.state.compact();
+            out.state.lighten();
             if maintain && (rebuild.contains(&seq) || !ledger.has_checkpoint(seq)?) {
                 write(ledger, &out.state)?;
                 out.written.push(seq);
@@ -275,7 +275,7 @@ pub fn check_all(
         }
         let position = is_position(ledger, &rec);
         if position {
-            state.compact();
+            state.lighten();
         }
         if !stored.contains(&seq) {
             if position {

@@ -115,12 +115,7 @@ impl Workspace {
 
     /// Gives item `id` its full history in `view` (for its timeline).
     pub fn unfold_item(&self, view: &mut View<'_>, id: crate::domain::EventId) -> Result<()> {
-        if view
-            .state
-            .items
-            .get(&id)
-            .is_some_and(|i| i.horizon().is_some())
-        {
+        if view.state.items.get(&id).is_some_and(|i| !i.is_full()) {
             checkpoints::full_item(&self.ledger, view.state.to_mut(), id)?;
         }
         Ok(())
@@ -171,7 +166,7 @@ impl Workspace {
     /// Refolds the compacted item that `body` needs the history of, if any.
     fn unfold_for(&mut self, body: &EventBody) -> Result<()> {
         match (
-            self.state.needs_history(body),
+            self.state.needs_history_to_decide(body),
             self.state.events.checked_sub(1),
         ) {
             (Some(id), Some(last)) => {
@@ -184,7 +179,7 @@ impl Workspace {
     /// Keeps a checkpoint after `rec` if one belongs there.
     fn checkpoint_after(&mut self, rec: &Recorded) -> Result<()> {
         if checkpoints::is_position(&self.ledger, rec) {
-            self.state.compact();
+            self.state.lighten();
             checkpoints::write(&self.ledger, &self.state)?;
         }
         Ok(())
@@ -233,7 +228,7 @@ impl Workspace {
                 break;
             }
             if checkpoints::is_position(&self.ledger, rec) {
-                self.state.compact();
+                self.state.lighten();
                 last_checkpoint = Some(self.state.clone());
             }
         }

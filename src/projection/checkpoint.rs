@@ -184,6 +184,8 @@ fn from_cp(cp: CpState) -> State {
                 corrections: BTreeMap::new(),
                 superseded: BTreeMap::new(),
                 horizon: Some(c.horizon),
+                light: None,
+                correction_roots: BTreeMap::new(),
             };
             (item.id, item)
         })

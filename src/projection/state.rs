@@ -262,6 +262,13 @@ pub struct ItemState {
     /// (timeline, earlier facts and notes, corrections) was dropped.
     #[serde(skip)]
     pub(super) horizon: Option<Day>,
+    /// Set when the item was lightened (see [`ItemState::lighten`]): the
+    /// effective date of the note it kept (its notes answer from then on).
+    #[serde(skip)]
+    pub(super) light: Option<Option<Day>>,
+    /// The root of every correction applied to it, by the correction's seq.
+    #[serde(skip)]
+    pub(super) correction_roots: BTreeMap<u64, u64>,
 }
 
 fn in_effect<T>(values: &[Fact<T>], day: Option<Day>) -> Option<&Fact<T>> {
@@ -312,6 +319,37 @@ impl ItemState {
         self.timeline.clear();
         self.corrections.clear();
         self.superseded.clear();
+        self.correction_roots.clear();
+        self.light = None;
+    }
+
+    /// Drops less than [`ItemState::compact`]: the timeline and every note
+    /// but the one in force now; statuses, assignments, amendments and the
+    /// corrections applied stay. Long folds (verify, rebuilding checkpoints)
+    /// lighten at every checkpoint to stay small in memory without having
+    /// to refold items for back-dated changes; only a correction of a note
+    /// needs the item's history then. A compacted item stays compacted.
+    pub fn lighten(&mut self) {
+        if self.horizon.is_some() {
+            return;
+        }
+        let kept = self.latest_note().cloned();
+        let from = kept.as_ref().map(|n| n.effective);
+        // Notes added since an earlier lightening answer from their own
+        // dates on; the earliest bound is kept.
+        let from = match self.light {
+            Some(Some(prev)) => Some(from.map_or(prev, |f| f.max(prev))),
+            _ => from,
+        };
+        self.notes = kept.into_iter().collect();
+        self.timeline.clear();
+        self.light = Some(from);
+    }
+
+    /// True if the item has its whole history (it was neither compacted nor
+    /// lightened since it was last folded from its events).
+    pub fn is_full(&self) -> bool {
+        self.horizon.is_none() && self.light.is_none()
     }
 
     /// The horizon of a compacted item (None: the item has its full history).
@@ -323,9 +361,13 @@ impl ItemState {
     /// from this state: it has its full history, or the day is not before
     /// its horizon.
     pub fn answers_on(&self, day: Option<Day>) -> bool {
-        match (self.horizon, day) {
-            (None, _) | (Some(_), None) => true,
-            (Some(h), Some(d)) => d >= h,
+        let Some(d) = day else {
+            return true;
+        };
+        match (self.horizon, self.light) {
+            (Some(h), _) => d >= h,
+            (None, Some(Some(notes_from))) => d >= notes_from,
+            _ => true,
         }
     }
 
@@ -392,6 +434,9 @@ impl ItemState {
     /// The root of a correctable event of this item: the event itself, or
     /// for a correction, the event its chain ends at.
     pub fn root_of(&self, seq: u64) -> Option<u64> {
+        if let Some(root) = self.correction_roots.get(&seq) {
+            return Some(*root);
+        }
         match &self.entry(seq)?.change {
             Change::Corrected { root_seq, .. } => Some(*root_seq),
             _ => Some(seq),
@@ -487,6 +532,7 @@ impl ItemState {
 
     fn correct(&mut self, seq: u64, target: u64, repl: &Replacement) -> u64 {
         let root = self.root_of(target).unwrap_or(target);
+        self.correction_roots.insert(seq, root);
         let list = self.corrections.entry(root).or_default();
         if target == root {
             list.push((seq, repl.clone()));
@@ -692,6 +738,21 @@ impl State {
     /// before `body`) with [`State::replace_item`] first; applying without
     /// doing so gives wrong values.
     pub fn needs_history(&self, body: &EventBody) -> Option<EventId> {
+        if let EventBody::Corrected {
+            item, target_seq, ..
+        } = body
+            && let Some(it) = self.items.get(item)
+            && it.light.is_some()
+            && it.horizon.is_none()
+        {
+            // A lightened item has its facts and amendments: only a
+            // correction of a note (whose earlier notes are gone) needs more.
+            let root = it.root_of(*target_seq).unwrap_or(*target_seq);
+            let kept = it.statuses.iter().any(|f| f.seq == root)
+                || it.assignments.iter().any(|f| f.seq == root)
+                || it.amendments.iter().any(|a| a.seq == root);
+            return (!kept).then_some(*item);
+        }
         let (item, day) = match body {
             EventBody::Corrected { item, .. } => (item, None),
             EventBody::StatusChanged {
@@ -705,6 +766,28 @@ impl State {
         let it = self.items.get(item)?;
         let h = it.horizon?;
         day.is_none_or(|d| d < h).then_some(*item)
+    }
+
+    /// As [`State::needs_history`], for deciding `body` rather than
+    /// applying it: a correction is checked against its target's timeline
+    /// entry, which only an item with its whole history has.
+    pub fn needs_history_to_decide(&self, body: &EventBody) -> Option<EventId> {
+        if let EventBody::Corrected { item, .. } = body
+            && self
+                .items
+                .get(item)
+                .is_some_and(|it| it.horizon.is_some() || it.light.is_some())
+        {
+            return Some(*item);
+        }
+        self.needs_history(body)
+    }
+
+    /// Lightens every item (see [`ItemState::lighten`]).
+    pub fn lighten(&mut self) {
+        for it in self.items.values_mut() {
+            it.lighten();
+        }
     }
 
     /// Compacts every item (see [`ItemState::compact`]).
@@ -798,6 +881,8 @@ impl State {
                     corrections: BTreeMap::new(),
                     superseded: BTreeMap::new(),
                     horizon: None,
+                    light: None,
+                    correction_roots: BTreeMap::new(),
                 };
                 self.keys.insert(key.folded(), env.id);
                 self.items.insert(env.id, item);

@@ -849,7 +849,17 @@ pub fn verify(
         }
     }
     if let Some(c) = checkpoints {
-        for (seq, why) in &c.bad {
+        const SHOWN: usize = 10;
+        if c.bad.len() > SHOWN {
+            out.insert_str(
+                0,
+                &format!(
+                    "… and {} more bad checkpoints (`--format json` lists them all)\n",
+                    c.bad.len() - SHOWN
+                ),
+            );
+        }
+        for (seq, why) in c.bad.iter().take(SHOWN).rev() {
             let fate = if c.rebuilt.contains(seq) {
                 "rebuilt from the events"
             } else {

@@ -211,11 +211,7 @@ fn views_from_checkpoints_equal_a_full_replay_at_every_seq_and_round() {
             ] {
                 let mut state = loaded.state.clone();
                 checkpoints::answer_on(ws.ledger(), &mut state, effective).unwrap();
-                refolded += state
-                    .items
-                    .values()
-                    .filter(|i| i.horizon().is_none())
-                    .count();
+                refolded += state.items.values().filter(|i| i.is_full()).count();
                 // The cards need each item's whole timeline.
                 for id in state.items.keys().copied().collect::<Vec<_>>() {
                     checkpoints::full_item(ws.ledger(), &mut state, id).unwrap();
