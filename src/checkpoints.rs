@@ -119,6 +119,23 @@ pub fn apply_checked(
     Ok(())
 }
 
+/// As [`answer_on`] for a view's own copy of a state: each item refolded
+/// for `day` is then reduced to what a view on that day shows (see
+/// [`crate::projection::ItemState::focus`]), so that memory stays bounded
+/// however many items need their history.
+pub fn focus_on(ledger: &Ledger, state: &mut State, day: Day) -> Result<()> {
+    let Some(last) = state.events.checked_sub(1) else {
+        return Ok(());
+    };
+    for id in state.unanswerable_on(Some(day)) {
+        refold(ledger, state, id, last, &[])?;
+        if let Some(it) = state.items.get_mut(&id) {
+            it.focus(day);
+        }
+    }
+    Ok(())
+}
+
 /// Makes every item of `state` answer for `day` (see
 /// [`crate::projection::ItemState::answers_on`]) by refolding the compacted
 /// items that cannot; the state must hold exactly the events up to its head.

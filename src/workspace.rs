@@ -89,8 +89,10 @@ impl Workspace {
             Some(None) => Cow::Owned(State::default()),
             Some(Some(seq)) => Cow::Owned(self.state_at(seq)?),
         };
-        if !state.unanswerable_on(effective).is_empty() {
-            checkpoints::answer_on(&self.ledger, state.to_mut(), effective)?;
+        if let Some(day) = effective
+            && !state.unanswerable_on(effective).is_empty()
+        {
+            checkpoints::focus_on(&self.ledger, state.to_mut(), day)?;
         }
         Ok(View {
             state,

@@ -348,7 +348,13 @@ impl Ledger {
                 }
             }
             if rows.len() == CHUNK {
-                if let Err(e) = store.write_rows(&rows) {
+                // Every 16 chunks sled is told to write out what it holds,
+                // or it keeps the whole import in memory.
+                let flush = (checker.checked() / CHUNK as u64).is_multiple_of(16);
+                let written = store
+                    .write_rows(&rows)
+                    .and_then(|()| if flush { store.flush_rows() } else { Ok(()) });
+                if let Err(e) = written {
                     outcome = Err(e);
                     break;
                 }

@@ -494,6 +494,16 @@ impl Store {
         self.sync()
     }
 
+    /// Lets sled write out what it holds of an events import, so that its
+    /// memory stays bounded (no fsync: [`Store::finish_restore`] makes it
+    /// durable).
+    pub fn flush_rows(&self) -> Result<()> {
+        self.db
+            .flush()
+            .map(|_| ())
+            .map_err(|e| self.write_failed(sled_err("writing imported events")(e)))
+    }
+
     /// Writes rows of an events import (no head yet; not durable until
     /// [`Store::finish_restore`]).
     pub fn write_rows(&self, rows: &[Row]) -> Result<()> {

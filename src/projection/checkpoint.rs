@@ -16,7 +16,7 @@
 //! [`super::ItemState::compact`]), so a checkpoint's size grows with the
 //! number of items, not of events.
 
-use super::state::{Fact, ItemState, Note, Round, State, Tally};
+use super::state::{Fact, ItemState, Note, Round, State, Tally, in_effect};
 use crate::domain::{Day, EventHash, EventId, ItemKey, ItemKind, Legend, Responsible, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -87,50 +87,58 @@ struct CpState {
 }
 
 fn fact<T: Clone>(list: &[Fact<T>]) -> Option<CpFact<T>> {
-    list.first().map(|f| CpFact {
+    in_effect(list, None).map(|f| CpFact {
         seq: f.seq,
         effective: f.effective,
         value: f.value.clone(),
     })
 }
 
+/// The compacted form of `it` (what [`ItemState::compact`] keeps), read
+/// without copying the item.
+fn cp_item(it: &ItemState) -> CpItem {
+    let status = fact(&it.statuses);
+    let responsible = fact(&it.assignments);
+    let note = it.latest_note().map(|n| CpNote {
+        seq: n.seq,
+        effective: n.effective,
+        recorded_at: n.recorded_at,
+        actor: n.actor.clone(),
+        text: n.text.clone(),
+        citations: n.citations.clone(),
+    });
+    let horizon = status
+        .iter()
+        .map(|f| f.effective)
+        .chain(responsible.iter().map(|f| f.effective))
+        .chain(note.iter().map(|n| n.effective))
+        .max()
+        .unwrap_or(it.effective)
+        .max(it.effective);
+    CpItem {
+        id: it.id,
+        registered_seq: it.registered_seq,
+        key: it.key.clone(),
+        kind: it.kind,
+        text: it.text.clone(),
+        submitters: it.submitters.clone(),
+        citations: it.citations.clone(),
+        effective: it.effective,
+        withdrawn: it.withdrawn,
+        horizon,
+        status,
+        responsible,
+        note,
+        tally: it.tally,
+    }
+}
+
 fn to_cp(state: &State) -> CpState {
-    let items = state
-        .items
-        .values()
-        .map(|it| {
-            let mut it = it.clone();
-            it.compact();
-            CpItem {
-                id: it.id,
-                registered_seq: it.registered_seq,
-                key: it.key.clone(),
-                kind: it.kind,
-                text: it.text.clone(),
-                submitters: it.submitters.clone(),
-                citations: it.citations.clone(),
-                effective: it.effective,
-                withdrawn: it.withdrawn,
-                horizon: it.horizon.unwrap_or(it.effective),
-                status: fact(&it.statuses),
-                responsible: fact(&it.assignments),
-                note: it.notes.first().map(|n| CpNote {
-                    seq: n.seq,
-                    effective: n.effective,
-                    recorded_at: n.recorded_at,
-                    actor: n.actor.clone(),
-                    text: n.text.clone(),
-                    citations: n.citations.clone(),
-                }),
-                tally: it.tally,
-            }
-        })
-        .collect();
     CpState {
         programme: state.programme.clone(),
         title: state.title.clone(),
         legend: state.legend.clone(),
-        items,
+        items: state.items.values().map(cp_item).collect(),
         rounds: state.rounds.clone(),
         events: state.events,
         head: state.head,

@@ -271,7 +271,7 @@ pub struct ItemState {
     pub(super) correction_roots: BTreeMap<u64, u64>,
 }
 
-fn in_effect<T>(values: &[Fact<T>], day: Option<Day>) -> Option<&Fact<T>> {
+pub(super) fn in_effect<T>(values: &[Fact<T>], day: Option<Day>) -> Option<&Fact<T>> {
     values
         .iter()
         .filter(|f| !f.retracted && day.is_none_or(|d| f.effective <= d))
@@ -344,6 +344,40 @@ impl ItemState {
         self.notes = kept.into_iter().collect();
         self.timeline.clear();
         self.light = Some(from);
+    }
+
+    /// Keeps only what a view on `day` shows (the status, assignment and
+    /// note in effect on that day and now) and marks the item as answering
+    /// for no other day: for a view's own copy of the state, so that a view
+    /// on an early day of a large ledger stays small in memory.
+    pub fn focus(&mut self, day: Day) {
+        fn keep<T: Clone>(values: &[Fact<T>], day: Day) -> Vec<Fact<T>> {
+            let mut kept: Vec<Fact<T>> = [in_effect(values, Some(day)), in_effect(values, None)]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            kept.dedup_by_key(|f| f.seq);
+            kept
+        }
+        self.statuses = keep(&self.statuses, day);
+        self.assignments = keep(&self.assignments, day);
+        let mut notes: Vec<Note> = [self.latest_note_at(Some(day)), self.latest_note()]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        notes.dedup_by_key(|n| n.seq);
+        self.notes = notes;
+        self.timeline.clear();
+        self.amendments.clear();
+        self.corrections.clear();
+        self.superseded.clear();
+        self.correction_roots.clear();
+        self.light = None;
+        // After every day a view can ask for: no other day is answered, and
+        // anything that needs history refolds it.
+        self.horizon = Day::from_parts(crate::domain::date::MAX_YEAR, 12, 31);
     }
 
     /// True if the item has its whole history (it was neither compacted nor

@@ -244,6 +244,20 @@ fn views_from_checkpoints_equal_a_full_replay_at_every_seq_and_round() {
                 "round {}",
                 r.name
             );
+            // And on an earlier effective day, where most items are
+            // refolded and then reduced to what that day shows.
+            let day = today.plus_days(-i64::try_from(rng.below(220)).unwrap());
+            let view = ws.view(Basis::Round(r.clone()), Some(day)).unwrap();
+            let want = View {
+                effective: Some(day),
+                ..want
+            };
+            assert_eq!(
+                report::overview(&view, Format::Json),
+                report::overview(&want, Format::Json),
+                "round {} effective {day}",
+                r.name
+            );
         }
     }
 }
