@@ -75,6 +75,23 @@ pub fn item_json(view: &View<'_>, it: &ItemState) -> Value {
     })
 }
 
+/// The items of a view as a JSON array, each item made as it is written.
+struct EachItem<'a> {
+    view: &'a View<'a>,
+    items: &'a [&'a ItemState],
+}
+
+impl Serialize for EachItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.items.len()))?;
+        for it in self.items {
+            seq.serialize_element(&item_json(self.view, it))?;
+        }
+        seq.end()
+    }
+}
+
 fn to_string_pretty(v: &impl Serialize) -> String {
     let mut s =
         serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
@@ -95,13 +112,26 @@ pub fn overview_with(view: &View<'_>, format: Format, look: &Look) -> String {
     let day = view.effective;
     let items = state.items_on(day);
     if format == Format::Json {
-        return to_string_pretty(&json!({
-            "programme": state.programme,
-            "title": state.title,
-            "view": view.to_json(),
-            "legend": legend.entries,
-            "items": items.iter().map(|i| item_json(view, i)).collect::<Vec<_>>(),
-        }));
+        // Keys in the order serde_json sorts a map's, so that the output is
+        // what one JSON value would give, without holding one for every item.
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            items: EachItem<'a>,
+            legend: Value,
+            programme: &'a str,
+            title: &'a str,
+            view: Value,
+        }
+        return to_string_pretty(&Doc {
+            items: EachItem {
+                view,
+                items: &items,
+            },
+            legend: serde_json::to_value(&legend.entries).unwrap_or(Value::Null),
+            programme: &state.programme,
+            title: &state.title,
+            view: view.to_json(),
+        });
     }
     if state.events == 0 {
         return format!(
