@@ -700,6 +700,27 @@ fn ours_on_workload(
     [append, as_of, diff, verify]
 }
 
+/// kamerstand in process, the store opened once (as the SQLite peer is
+/// measured): the view and its JSON, for the as-of and diff questions.
+fn ours_in_process(store: &Path, work: &serde_json::Value, runs: usize) -> [Duration; 2] {
+    let ws = open(store);
+    let list = |k: &str| work[k].as_array().unwrap().clone();
+    let (as_of, diffs) = (list("as_of"), list("diff"));
+    let as_of = time_runs(runs, |i| {
+        let at = At::parse("--as-of", as_of[i].as_str().unwrap()).unwrap();
+        overview_json(&ws.view(Basis::AsOf(at), None).unwrap());
+    });
+    let diff = time_runs(runs, |i| {
+        let p = diffs[i].as_array().unwrap();
+        let round = |n: &serde_json::Value| ws.state().round(n.as_str().unwrap()).unwrap().clone();
+        let vf = ws.view(Basis::Round(round(&p[0])), None).unwrap();
+        let vt = ws.view(Basis::Round(round(&p[1])), None).unwrap();
+        let d = diff::diff(&vf.state, &vt.state, false, false);
+        let _ = report::diff(&vf, &vt, &d, Format::Json).len();
+    });
+    [as_of, diff]
+}
+
 fn section_peers(r: &mut Report, tmp: &Path) {
     // S, generated with one event per batch so that its events have
     // distinct recorded times for the as-of questions.
@@ -787,6 +808,19 @@ fn section_peers(r: &mut Report, tmp: &Path) {
             "",
         );
     }
+    let inproc = ours_in_process(&s, &work, 10);
+    r.add(
+        "7. S, as of, in process: ours vs SQLite",
+        inproc[0],
+        Some((ms_of(&sq, "as_of_ms"), "as_of_ms")),
+        "",
+    );
+    r.add(
+        "7. S, diff, in process: ours vs SQLite",
+        inproc[1],
+        Some((ms_of(&sq, "diff_ms"), "diff_ms")),
+        "",
+    );
     r.value(
         "   SQLite in process: append (INSERT + COMMIT)",
         sq["append_ms"].as_f64().unwrap_or(f64::NAN),
@@ -825,6 +859,19 @@ fn section_peers(r: &mut Report, tmp: &Path) {
                 "--workload",
                 lw.to_str().unwrap(),
             ],
+        );
+        let inproc = ours_in_process(&l, &lwork, 5);
+        r.add(
+            "7. L, as of, in process: ours vs SQLite",
+            inproc[0],
+            Some((ms_of(&sq, "as_of_ms"), "as_of_ms")),
+            "",
+        );
+        r.add(
+            "7. L, diff, in process: ours vs SQLite",
+            inproc[1],
+            Some((ms_of(&sq, "diff_ms"), "diff_ms")),
+            "",
         );
         let ours = ours_on_workload(&l, &lwork, tmp, 5);
         for (i, (what, key)) in [
