@@ -8,7 +8,7 @@ use super::store::Store;
 use crate::domain::{EventBody, EventHash, EventId, Timestamp};
 use crate::error::Result;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The kind of damage found.
@@ -187,7 +187,8 @@ pub struct ChainChecker {
     /// Id and item of every event that passed, by seq.
     ids: Vec<(EventId, Option<EventId>)>,
     seals: BTreeMap<String, (String, u64, EventHash)>,
-    expected_index: BTreeSet<(EventId, u64)>,
+    /// Index entries the events imply, in seq order (sorted at the end).
+    expected_index: Vec<(EventId, u64)>,
     prev: EventHash,
     prev_time: Option<Timestamp>,
     next_seq: u64,
@@ -208,7 +209,7 @@ impl ChainChecker {
             names: Names(BTreeMap::new()),
             ids: Vec::new(),
             seals: BTreeMap::new(),
-            expected_index: BTreeSet::new(),
+            expected_index: Vec::new(),
             prev: EventHash::GENESIS,
             prev_time: None,
             next_seq: 0,
@@ -414,7 +415,7 @@ impl ChainChecker {
         }
         self.ids.push((env.id, item));
         if let Some(i) = item {
-            self.expected_index.insert((i, seq));
+            self.expected_index.push((i, seq));
         }
         self.prev = computed;
         self.prev_time = Some(env.recorded_at);
@@ -553,26 +554,47 @@ pub fn verify_with_progress(
         return Ok(c.report(Some(c.brk(at, kind, None, detail))));
     }
 
-    let mut stored_index: BTreeSet<(EventId, u64)> = BTreeSet::new();
+    // Both sides in key order (item, seq), compared in one pass: the
+    // stored index is read as it is iterated, not held. The break named is
+    // the mismatch at the lowest seq.
+    let mut expected = std::mem::take(&mut c.expected_index);
+    expected.sort_unstable();
+    let mut want = expected.iter().peekable();
+    let mut first: Option<((EventId, u64), &str)> = None;
+    let mut note = |e: (EventId, u64), what: &'static str| {
+        // At equal seqs a missing entry is named before an unexpected one.
+        if first.is_none_or(|((_, s), w)| e.1 < s || (e.1 == s && what < w)) {
+            first = Some((e, what));
+        }
+    };
     for entry in store.index_entries() {
-        stored_index.insert(entry?);
+        let got = entry?;
+        while let Some(&&w) = want.peek() {
+            if w < got {
+                note(w, "missing from");
+                want.next();
+            } else {
+                break;
+            }
+        }
+        if want.peek() == Some(&&got) {
+            want.next();
+        } else {
+            note(got, "not expected in");
+        }
     }
-    let missing = c
-        .expected_index
-        .difference(&stored_index)
-        .map(|e| (e, "missing from"));
-    let extra = stored_index
-        .difference(&c.expected_index)
-        .map(|e| (e, "not expected in"));
-    if let Some(((item, seq), what)) = missing.chain(extra).min_by_key(|((_, s), _)| *s) {
+    for &w in want {
+        note(w, "missing from");
+    }
+    if let Some(((item, seq), what)) = first {
         let detail = format!(
             "the entry for item {} at seq {seq} is {what} the item index",
             item.hex()
         );
         return Ok(c.report(Some(c.brk(
-            *seq,
+            seq,
             BreakKind::IndexMismatch,
-            Some(*item),
+            Some(item),
             detail,
         ))));
     }
