@@ -86,26 +86,90 @@ struct CpState {
     last_recorded: Option<Timestamp>,
 }
 
-fn fact<T: Clone>(list: &[Fact<T>]) -> Option<CpFact<T>> {
-    in_effect(list, None).map(|f| CpFact {
+// What `encode` writes: the structures above, borrowed from the state
+// rather than copied (serde writes a borrowed value as the value itself, so
+// the bytes are those of the owned structures that `decode` reads).
+
+#[derive(Serialize)]
+struct FactOut<'a, T> {
+    seq: u64,
+    effective: Day,
+    value: &'a T,
+}
+
+#[derive(Serialize)]
+struct NoteOut<'a> {
+    seq: u64,
+    effective: Day,
+    recorded_at: Timestamp,
+    actor: &'a str,
+    text: &'a str,
+    citations: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ItemOut<'a> {
+    id: EventId,
+    registered_seq: u64,
+    key: &'a ItemKey,
+    kind: ItemKind,
+    text: &'a str,
+    submitters: &'a [String],
+    citations: &'a [String],
+    effective: Day,
+    withdrawn: bool,
+    horizon: Day,
+    status: Option<FactOut<'a, String>>,
+    responsible: Option<FactOut<'a, Responsible>>,
+    note: Option<NoteOut<'a>>,
+    tally: Tally,
+}
+
+struct ItemsOut<'a>(&'a BTreeMap<EventId, ItemState>);
+
+impl Serialize for ItemsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for it in self.0.values() {
+            seq.serialize_element(&item_out(it))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct StateOut<'a> {
+    programme: &'a str,
+    title: &'a str,
+    legend: &'a Option<Legend>,
+    items: ItemsOut<'a>,
+    rounds: &'a [Round],
+    events: u64,
+    head: Option<EventHash>,
+    last_recorded: Option<Timestamp>,
+}
+
+fn fact<T>(list: &[Fact<T>]) -> Option<FactOut<'_, T>> {
+    in_effect(list, None).map(|f| FactOut {
         seq: f.seq,
         effective: f.effective,
-        value: f.value.clone(),
+        value: &f.value,
     })
 }
 
 /// The compacted form of `it` (what [`ItemState::compact`] keeps), read
 /// without copying the item.
-fn cp_item(it: &ItemState) -> CpItem {
+fn item_out(it: &ItemState) -> ItemOut<'_> {
     let status = fact(&it.statuses);
     let responsible = fact(&it.assignments);
-    let note = it.latest_note().map(|n| CpNote {
+    let note = it.latest_note().map(|n| NoteOut {
         seq: n.seq,
         effective: n.effective,
         recorded_at: n.recorded_at,
-        actor: n.actor.clone(),
-        text: n.text.clone(),
-        citations: n.citations.clone(),
+        actor: &n.actor,
+        text: &n.text,
+        citations: &n.citations,
     });
     let horizon = status
         .iter()
@@ -115,14 +179,14 @@ fn cp_item(it: &ItemState) -> CpItem {
         .max()
         .unwrap_or(it.effective)
         .max(it.effective);
-    CpItem {
+    ItemOut {
         id: it.id,
         registered_seq: it.registered_seq,
-        key: it.key.clone(),
+        key: &it.key,
         kind: it.kind,
-        text: it.text.clone(),
-        submitters: it.submitters.clone(),
-        citations: it.citations.clone(),
+        text: &it.text,
+        submitters: &it.submitters,
+        citations: &it.citations,
         effective: it.effective,
         withdrawn: it.withdrawn,
         horizon,
@@ -133,13 +197,13 @@ fn cp_item(it: &ItemState) -> CpItem {
     }
 }
 
-fn to_cp(state: &State) -> CpState {
-    CpState {
-        programme: state.programme.clone(),
-        title: state.title.clone(),
-        legend: state.legend.clone(),
-        items: state.items.values().map(cp_item).collect(),
-        rounds: state.rounds.clone(),
+fn state_out(state: &State) -> StateOut<'_> {
+    StateOut {
+        programme: &state.programme,
+        title: &state.title,
+        legend: &state.legend,
+        items: ItemsOut(&state.items),
+        rounds: &state.rounds,
         events: state.events,
         head: state.head,
         last_recorded: state.last_recorded,
@@ -218,7 +282,7 @@ fn from_cp(cp: CpState) -> State {
 pub fn encode(state: &State) -> Option<Vec<u8>> {
     let hash = state.head?;
     let seq = state.events.checked_sub(1)?;
-    let payload = bincode::serde::encode_to_vec(to_cp(state), CONFIG).ok()?;
+    let payload = bincode::serde::encode_to_vec(state_out(state), CONFIG).ok()?;
     let mut out = Vec::with_capacity(HEADER + payload.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&seq.to_be_bytes());

@@ -773,19 +773,34 @@ impl State {
     /// doing so gives wrong values.
     pub fn needs_history(&self, body: &EventBody) -> Option<EventId> {
         if let EventBody::Corrected {
-            item, target_seq, ..
+            item,
+            target_seq,
+            replacement,
+            ..
         } = body
             && let Some(it) = self.items.get(item)
             && it.light.is_some()
             && it.horizon.is_none()
         {
-            // A lightened item has its facts and amendments: only a
-            // correction of a note (whose earlier notes are gone) needs more.
+            // A lightened item has its facts and amendments. Of its notes it
+            // has those in force when it was lightened or written since; the
+            // ones it dropped were not in force and cannot become so through
+            // a new text or their own retraction. Only a correction that can
+            // bring a dropped note back into force needs the history: one
+            // that moves a note's date, retracts a note it has, or replaces
+            // another correction (which may undo a retraction).
             let root = it.root_of(*target_seq).unwrap_or(*target_seq);
-            let kept = it.statuses.iter().any(|f| f.seq == root)
+            let fact = it.statuses.iter().any(|f| f.seq == root)
                 || it.assignments.iter().any(|f| f.seq == root)
                 || it.amendments.iter().any(|a| a.seq == root);
-            return (!kept).then_some(*item);
+            if fact {
+                return None;
+            }
+            let present = it.notes.iter().any(|n| n.seq == root);
+            let needs = replacement.effective.is_some()
+                || *target_seq != root
+                || (present && replacement.retract);
+            return needs.then_some(*item);
         }
         let (item, day) = match body {
             EventBody::Corrected { item, .. } => (item, None),

@@ -198,6 +198,14 @@ fn views_from_checkpoints_equal_a_full_replay_at_every_seq_and_round() {
         assert!(corrections >= 5, "seed {seed}: {corrections} corrections");
         let stored = ws.ledger().checkpoint_seqs().unwrap();
         assert!(stored.len() as u64 >= head / EVERY, "{stored:?}");
+        // verify's fold (which lightens items instead of compacting them)
+        // rebuilds every checkpoint the writer wrote, byte for byte.
+        let check = checkpoints::check_all(ws.ledger(), false, &mut |_, _| {}).unwrap();
+        assert_eq!(check.good, stored.len() as u64, "{check:?}");
+        assert!(
+            check.bad.is_empty() && check.missing.is_empty(),
+            "{check:?}"
+        );
         let today = ws.state().last_recorded.map(Day::of).unwrap();
         let mut rng = Rng::new(seed);
         let mut refolded = 0;
