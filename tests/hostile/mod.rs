@@ -747,6 +747,16 @@ fn an_events_file_with_an_event_over_the_size_limit_is_refused() {
 }
 
 #[test]
+fn an_events_file_with_a_line_over_the_line_limit_is_refused_without_reading_it_whole() {
+    // Events files stream with no size limit; a single line is capped
+    // (4 MiB: twice the largest event, with room for its JSON).
+    let (_env, lines) = events_fixture();
+    let mut l = lines.clone();
+    l[2] = format!("{{\"pad\": \"{}\"}}", "x".repeat(5 << 20));
+    events_refused(&l, 3, &["longer than 4 MiB; no event is that large"]);
+}
+
+#[test]
 fn an_events_file_without_events_is_refused() {
     let target = TestEnv::new();
     let path = file(&target, "leeg.jsonl", b"\n   \n");

@@ -1749,3 +1749,51 @@ fn a_csv_edited_and_imported_back_dates_its_changes_by_effective() {
     assert_eq!(item(&now, "M2")["status"]["slug"], "in-uitvoering");
     assert_eq!(strs(&item(&now, "39104-13")["responsible"]), ["SJenV"]);
 }
+
+#[test]
+fn an_interrupted_events_import_is_named_as_such_and_the_next_import_finishes_it() {
+    let env = rich_ledger();
+    let dump = export_events(&env, &[]);
+    let target = TestEnv::new();
+    // What an import killed halfway leaves: a marked store holding events
+    // and no head.
+    {
+        let store =
+            kamerstand::ledger::store::Store::create(&target.store, std::time::Duration::ZERO)
+                .unwrap();
+        store.begin_restore().unwrap();
+        let rows: Vec<kamerstand::ledger::store::Row> = dump
+            .lines()
+            .take(3)
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                let bytes: Vec<u8> = (0..v["bytes"].as_str().unwrap().len() / 2)
+                    .map(|i| {
+                        u8::from_str_radix(&v["bytes"].as_str().unwrap()[2 * i..2 * i + 2], 16)
+                            .unwrap()
+                    })
+                    .collect();
+                kamerstand::ledger::store::Row {
+                    seq: v["seq"].as_u64().unwrap(),
+                    hash: kamerstand::domain::EventHash::from_hex(v["hash"].as_str().unwrap())
+                        .unwrap(),
+                    bytes,
+                    item: None,
+                }
+            })
+            .collect();
+        store.write_rows(&rows).unwrap();
+    }
+    let out = target.run(&["overview"]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("was interrupted before it finished"),
+        "{}",
+        out.stderr
+    );
+    let path = target.dir.path().join("backup.jsonl");
+    std::fs::write(&path, &dump).unwrap();
+    target.run(&["import", path.to_str().unwrap()]).ok();
+    assert_eq!(target.head(), env.head());
+    target.run(&["verify"]).ok();
+}
