@@ -199,9 +199,20 @@ pub fn load_with_progress(
     let upto = upto.map_or(head.seq, |u| u.min(head.seq));
     let mut out = Loaded::default();
     let mut start: Option<(u64, EventHash)> = None;
+    // Checkpoints that cannot be listed or read are passed over like
+    // damaged ones: the events alone give the same state.
     for seq in ledger.checkpoints_before(upto) {
-        let seq = seq?;
-        match trust(ledger, seq, ledger.checkpoint(seq)?) {
+        let Ok(seq) = seq else {
+            break;
+        };
+        let bytes = match ledger.checkpoint(seq) {
+            Ok(b) => b,
+            Err(e) => {
+                out.bypassed.push((seq, format!("it cannot be read ({e})")));
+                continue;
+            }
+        };
+        match trust(ledger, seq, bytes) {
             Ok(cp) => {
                 start = Some((cp.seq, cp.hash));
                 out.state = cp.state;
@@ -228,14 +239,25 @@ pub fn load_with_progress(
         }
         if is_position(ledger, &rec) {
             out.state.lighten();
-            if maintain && (rebuild.contains(&seq) || !ledger.has_checkpoint(seq)?) {
-                write(ledger, &out.state)?;
+            if maintain
+                && (rebuild.contains(&seq) || !ledger.has_checkpoint(seq)?)
+                && keep(ledger, &out.state)
+            {
                 out.written.push(seq);
             }
         }
     }
     progress(total, total);
     Ok(out)
+}
+
+/// Writes the checkpoint of `state` at its last seq if it can: a
+/// checkpoint only saves time, so a command whose event is recorded, or
+/// whose view is built, does not fail because one could not be written (a
+/// full disk, say); the next command that passes there tries again.
+/// True if it was written.
+pub fn keep(ledger: &Ledger, state: &State) -> bool {
+    write(ledger, state).is_ok()
 }
 
 /// Writes the checkpoint of `state` at its last seq.

@@ -182,7 +182,7 @@ impl Workspace {
     fn checkpoint_after(&mut self, rec: &Recorded) -> Result<()> {
         if checkpoints::is_position(&self.ledger, rec) {
             self.state.lighten();
-            checkpoints::write(&self.ledger, &self.state)?;
+            checkpoints::keep(&self.ledger, &self.state);
         }
         Ok(())
     }
@@ -239,7 +239,7 @@ impl Workspace {
             Err(_) => self.state = checkpoints::load(&self.ledger, None, false)?.state,
             Ok(_) => {
                 if let Some(s) = last_checkpoint {
-                    checkpoints::write(&self.ledger, &s)?;
+                    checkpoints::keep(&self.ledger, &s);
                 }
             }
         }

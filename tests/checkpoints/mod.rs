@@ -372,3 +372,23 @@ fn a_forger_who_relinks_the_chain_but_leaves_the_checkpoints_is_caught_by_them()
         "{j}"
     );
 }
+
+#[test]
+fn a_checkpoint_directory_that_cannot_be_written_costs_time_not_commands() {
+    let mut env = TestEnv::new();
+    env.checkpoint_every = EVERY;
+    drop(history(&env.store, 6, 40));
+    let before = env.json(&["overview"]);
+    // A file where the directory should be: nothing can be listed or
+    // written there.
+    let dir = env.store.join("checkpoints");
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::write(&dir, b"geen map").unwrap();
+    assert_eq!(env.json(&["overview"])["items"], before["items"]);
+    let key = before["items"][0]["key"].as_str().unwrap().to_string();
+    for i in 0..EVERY + 1 {
+        env.run(&["note", &key, &format!("Notitie {i}.")]).ok();
+    }
+    let after = env.json(&["show", &key]);
+    assert_eq!(after["latest_note"]["text"], format!("Notitie {EVERY}."));
+}
