@@ -32,8 +32,6 @@ pub struct Loaded {
     pub folded: u64,
     /// Checkpoints passed over, with why.
     pub bypassed: Vec<(u64, String)>,
-    /// Checkpoints written on the way.
-    pub written: Vec<u64>,
 }
 
 /// True if a checkpoint belongs after `rec`.
@@ -124,27 +122,31 @@ pub fn apply_checked(
 /// [`crate::projection::ItemState::focus`]), so that memory stays bounded
 /// however many items need their history.
 pub fn focus_on(ledger: &Ledger, state: &mut State, day: Day) -> Result<()> {
-    let Some(last) = state.events.checked_sub(1) else {
-        return Ok(());
-    };
-    for id in state.unanswerable_on(Some(day)) {
-        refold(ledger, state, id, last, &[])?;
-        if let Some(it) = state.items.get_mut(&id) {
-            it.focus(day);
-        }
-    }
-    Ok(())
+    refold_for(ledger, state, Some(day), |it| it.focus(day))
 }
 
 /// Makes every item of `state` answer for `day` (see
 /// [`crate::projection::ItemState::answers_on`]) by refolding the compacted
 /// items that cannot; the state must hold exactly the events up to its head.
 pub fn answer_on(ledger: &Ledger, state: &mut State, day: Option<Day>) -> Result<()> {
+    refold_for(ledger, state, day, |_| {})
+}
+
+/// Refolds the items that cannot answer for `day`, passing each to `then`.
+fn refold_for(
+    ledger: &Ledger,
+    state: &mut State,
+    day: Option<Day>,
+    mut then: impl FnMut(&mut crate::projection::ItemState),
+) -> Result<()> {
     let Some(last) = state.events.checked_sub(1) else {
         return Ok(());
     };
     for id in state.unanswerable_on(day) {
         refold(ledger, state, id, last, &[])?;
+        if let Some(it) = state.items.get_mut(&id) {
+            then(it);
+        }
     }
     Ok(())
 }
@@ -239,11 +241,8 @@ pub fn load_with_progress(
         }
         if is_position(ledger, &rec) {
             out.state.lighten();
-            if maintain
-                && (rebuild.contains(&seq) || !ledger.has_checkpoint(seq)?)
-                && keep(ledger, &out.state)
-            {
-                out.written.push(seq);
+            if maintain && (rebuild.contains(&seq) || !ledger.has_checkpoint(seq)?) {
+                keep(ledger, &out.state);
             }
         }
     }

@@ -453,9 +453,16 @@ impl Ledger {
 
     /// The events about one item, in order, via the item index.
     pub fn item_history(&self, item: EventId) -> Result<Vec<Recorded>> {
+        self.item_history_upto(item, u64::MAX)
+    }
+
+    /// The events about one item up to and including seq `upto`; later
+    /// ones are not read.
+    pub fn item_history_upto(&self, item: EventId, upto: u64) -> Result<Vec<Recorded>> {
         self.store
             .item_seqs(item)?
             .into_iter()
+            .take_while(|seq| *seq <= upto)
             .map(|seq| {
                 let rec = self.get(seq)?.ok_or_else(|| Error::Corrupt {
                     seq: Some(seq),
@@ -471,13 +478,6 @@ impl Ledger {
                 Ok(rec)
             })
             .collect()
-    }
-
-    /// The events about one item up to and including seq `upto`.
-    pub fn item_history_upto(&self, item: EventId, upto: u64) -> Result<Vec<Recorded>> {
-        let mut all = self.item_history(item)?;
-        all.retain(|r| r.envelope.seq <= upto);
-        Ok(all)
     }
 
     /// The last seq recorded at or before `at` (events are stored in

@@ -39,14 +39,14 @@ pub struct Checkpoint {
     pub state: State,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct CpFact<T> {
     seq: u64,
     effective: Day,
     value: T,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct CpNote {
     seq: u64,
     effective: Day,
@@ -56,7 +56,7 @@ struct CpNote {
     citations: Vec<String>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct CpItem {
     id: EventId,
     registered_seq: u64,
@@ -74,7 +74,7 @@ struct CpItem {
     tally: Tally,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct CpState {
     programme: String,
     title: String,

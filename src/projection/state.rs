@@ -386,11 +386,6 @@ impl ItemState {
         self.horizon.is_none() && self.light.is_none()
     }
 
-    /// The horizon of a compacted item (None: the item has its full history).
-    pub fn horizon(&self) -> Option<Day> {
-        self.horizon
-    }
-
     /// True if the item's values for `day` (latest when None) can be read
     /// from this state: it has its full history, or the day is not before
     /// its horizon.
