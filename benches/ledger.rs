@@ -17,13 +17,13 @@
     clippy::cast_possible_truncation
 )]
 
+use kamerstand::Workspace;
 use kamerstand::checkpoints;
 use kamerstand::domain::{Instant as At, Timestamp};
 use kamerstand::ledger::{Ledger, OpenOptions};
 use kamerstand::projection::{Basis, State, View, diff};
 use kamerstand::report::{self, Format};
 use kamerstand::synth::Rng;
-use kamerstand::workspace::Workspace;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::process::Command;

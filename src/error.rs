@@ -1,8 +1,16 @@
-//! The library's one error type. Three families are kept apart because the
-//! CLI maps them to different exit codes: input we refuse (2), a ledger that is
-//! damaged (1), and storage that failed (1).
+//! The library's one error type. Three families are kept apart because
+//! callers treat them differently: input we refuse ([`Error::Invalid`] for
+//! input that does not parse, [`Error::Refused`] for input the ledger's
+//! state refuses — exit code 2 at the command line, nothing written), a
+//! ledger that is damaged ([`Error::Corrupt`]) and storage that failed
+//! ([`Error::Storage`], which keeps its underlying error) — exit code 1.
+//!
+//! Every refusal is a [`Refusal`] variant holding the data that explains it,
+//! so that a library user can tell them apart; its `Display` is the message
+//! a clerk reads.
 
-use crate::domain::Invalid;
+use crate::domain::{Day, EventHash, Invalid, ItemKind, Responsible};
+use std::fmt;
 use std::path::PathBuf;
 
 /// Everything that can go wrong in a library call.
@@ -12,10 +20,9 @@ pub enum Error {
     /// An argument or input field did not parse.
     #[error(transparent)]
     Invalid(#[from] Invalid),
-    /// The input parsed but the ledger's state refuses it (unknown item,
-    /// duplicate key, no change, …). Nothing was written.
-    #[error("{0}")]
-    Rejected(String),
+    /// The input parsed but the ledger refuses it. Nothing was written.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     /// There is no ledger at the path (or the path is not a store).
     #[error("{message}")]
     NoStore {
@@ -41,21 +48,24 @@ pub enum Error {
         what: String,
     },
     /// Reading or writing the store failed.
-    #[error("storage failed while {context}: {detail}")]
+    #[error("storage failed while {context}: {source}")]
     Storage {
         /// What we were doing.
         context: String,
         /// The underlying error.
-        detail: String,
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
 }
 
 impl Error {
-    /// A storage error with context.
-    pub fn storage(context: impl Into<String>, detail: impl std::fmt::Display) -> Error {
+    /// A storage error with context, keeping the underlying error.
+    pub fn storage(
+        context: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Error {
         Error::Storage {
             context: context.into(),
-            detail: detail.to_string(),
+            source: source.into(),
         }
     }
 
@@ -63,10 +73,502 @@ impl Error {
     pub fn is_input(&self) -> bool {
         matches!(
             self,
-            Error::Invalid(_) | Error::Rejected(_) | Error::NoStore { .. }
+            Error::Invalid(_) | Error::Refused(_) | Error::NoStore { .. }
         )
+    }
+
+    /// The refusal, if this is one.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            Error::Refused(r) => Some(r),
+            _ => None,
+        }
     }
 }
 
 /// Result with the library's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why the ledger refuses a request that parsed. Nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// No `ledger_created` event yet.
+    NotCreated,
+    /// `init` on a ledger that exists.
+    AlreadyCreated,
+    /// The first event of a ledger must create it.
+    FirstEventNotCreation,
+    /// A ledger already exists at the path.
+    LedgerExists {
+        /// The store path.
+        path: PathBuf,
+    },
+    /// An effective date too far after today.
+    EffectiveTooLate {
+        /// The date given.
+        day: Day,
+        /// The ledger's today.
+        today: Day,
+        /// How many days ahead are allowed.
+        max_days: i64,
+        /// The latest accepted day.
+        latest: Day,
+    },
+    /// A status slug the legend lacks.
+    StatusNotInLegend {
+        /// The slug given.
+        slug: String,
+        /// The legend's slugs (empty: not listed).
+        valid: Vec<String>,
+    },
+    /// Too many citations or submitters on one event.
+    TooManyListed {
+        /// Most citations per event.
+        citations: usize,
+        /// Most submitters per event.
+        submitters: usize,
+    },
+    /// An item key in use.
+    DuplicateKey {
+        /// The key asked for.
+        key: String,
+        /// Kind of the item that has it.
+        kind: ItemKind,
+        /// The key as that item spells it.
+        existing: String,
+    },
+    /// No free key of the kind's form.
+    NoFreeKey,
+    /// An item id no item has.
+    UnknownItemId {
+        /// The id, hex.
+        id: String,
+    },
+    /// No item matches a key or id prefix.
+    UnknownItem {
+        /// What was typed (shortened).
+        input: String,
+        /// The closest keys.
+        suggestions: Vec<String>,
+    },
+    /// An id prefix matches several items.
+    AmbiguousItem {
+        /// What was typed.
+        input: String,
+        /// How many items match.
+        count: usize,
+        /// Some of them, as "KEY (id)".
+        examples: Vec<String>,
+    },
+    /// The item was registered after the view shown.
+    ItemNotInView {
+        /// The item's key.
+        key: String,
+        /// Its registration's seq.
+        registered_seq: u64,
+        /// The view, described.
+        view: String,
+    },
+    /// The item's registration was retracted.
+    ItemWithdrawn {
+        /// The item's key.
+        key: String,
+        /// Its registration's seq.
+        registered_seq: u64,
+    },
+    /// The status asked for is in force already.
+    StatusUnchanged {
+        /// The item's key.
+        key: String,
+        /// The status slug.
+        status: String,
+        /// Its Dutch label.
+        label: String,
+        /// The day asked about.
+        effective: Day,
+    },
+    /// The parties asked for are responsible already.
+    AssignmentUnchanged {
+        /// The item's key.
+        key: String,
+        /// The parties.
+        responsible: Responsible,
+        /// The day asked about.
+        effective: Day,
+    },
+    /// An assignment without parties.
+    NoResponsible,
+    /// A note without text.
+    EmptyNote,
+    /// A correction's replacement note without text.
+    EmptyReplacementNote,
+    /// An amendment that changes nothing.
+    AmendmentChangesNothing {
+        /// The item's key.
+        key: String,
+    },
+    /// A round name in use.
+    RoundExists {
+        /// The round's name.
+        name: String,
+        /// Its seal's seq.
+        seq: u64,
+        /// Its digest.
+        digest: EventHash,
+    },
+    /// A seal that does not name the head.
+    SealNotAtHead,
+    /// A round name no round has.
+    UnknownRound {
+        /// What was typed (shortened).
+        name: String,
+        /// The closest names.
+        suggestions: Vec<String>,
+        /// Every sealed round.
+        known: Vec<String>,
+    },
+    /// A seq past the head.
+    UnknownSeq {
+        /// The seq given.
+        seq: u64,
+        /// The last seq.
+        last: u64,
+    },
+    /// No event id starts so.
+    UnknownEventId {
+        /// The hex prefix.
+        prefix: String,
+    },
+    /// Several event ids start so.
+    AmbiguousEventId {
+        /// The hex prefix.
+        prefix: String,
+        /// The seqs of the events that match.
+        seqs: Vec<u64>,
+    },
+    /// The event is not about an item.
+    NotCorrectable {
+        /// Its seq.
+        seq: u64,
+        /// Its kind, e.g. "round sealed".
+        kind: String,
+    },
+    /// The corrected event is not the item's.
+    NotAnEventOfItem {
+        /// The seq named.
+        seq: u64,
+        /// The item's key.
+        key: String,
+    },
+    /// The corrected event's id does not match.
+    EventIdMismatch {
+        /// The seq named.
+        seq: u64,
+        /// The id stored there.
+        stored: String,
+        /// The id given.
+        given: String,
+    },
+    /// A correction without a reason.
+    CorrectionNeedsReason,
+    /// The correction named was itself replaced or retracted.
+    CorrectionSuperseded {
+        /// Its seq.
+        seq: u64,
+        /// The item's key.
+        key: String,
+    },
+    /// `--retract` with replacement values.
+    RetractWithReplacement,
+    /// A correction with neither replacement nor retraction.
+    NoReplacement,
+    /// A replacement value the corrected kind of event does not have.
+    NotReplaceable {
+        /// The flag, e.g. "--note".
+        what: String,
+        /// The kind of event, e.g. "status change".
+        kind: String,
+        /// The corrected (root) event.
+        root: u64,
+    },
+    /// A retraction of what is retracted already.
+    AlreadyRetracted {
+        /// The root event.
+        root: u64,
+    },
+    /// A correction that changes nothing.
+    CorrectionChangesNothing {
+        /// The root event.
+        root: u64,
+    },
+    /// An event over the size limit.
+    EventTooLarge {
+        /// Its encoded size.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A write with nothing in it.
+    NothingToAppend,
+    /// A batch prepared against a head that moved on.
+    StaleBatch,
+    /// The first side of a diff is later than the second.
+    FromAfterTo {
+        /// The FROM view, described.
+        from: String,
+        /// The TO view, described.
+        to: String,
+    },
+    /// The ledger has no events.
+    EmptyLedger,
+    /// A flag that does not apply to an events import.
+    NotForRestore {
+        /// The flag.
+        flag: String,
+    },
+    /// An events import into a store that holds a ledger.
+    RestoreIntoLedger {
+        /// The store path.
+        path: PathBuf,
+    },
+    /// An events file with no events.
+    NoEventsToRestore,
+    /// A line of an events file that is not what it claims.
+    BadEventsLine {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        what: String,
+    },
+    /// Events to restore that do not form a chain.
+    NotAChain {
+        /// What is wrong.
+        what: String,
+    },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Refusal as R;
+        let list = |v: &[String]| v.join(", ");
+        let did_you_mean = |v: &[String]| {
+            if v.is_empty() {
+                String::new()
+            } else {
+                format!(" Did you mean {}?", v.join(", "))
+            }
+        };
+        match self {
+            R::NotCreated => write!(
+                f,
+                "the ledger has not been created yet; run `kamerstand init` first"
+            ),
+            R::AlreadyCreated => write!(f, "this ledger was already created"),
+            R::FirstEventNotCreation => {
+                write!(f, "the first event of a ledger must be ledger_created")
+            }
+            R::LedgerExists { path } => write!(
+                f,
+                "a ledger already exists at {}; use it, or choose another path with --store",
+                path.display()
+            ),
+            R::EffectiveTooLate {
+                day,
+                today,
+                max_days,
+                latest,
+            } => write!(
+                f,
+                "effective date {day} is more than {max_days} days after today ({today}); give the day the change takes effect, at the latest {latest}"
+            ),
+            R::StatusNotInLegend { slug, valid } if valid.is_empty() => {
+                write!(f, "status '{slug}' is not in this ledger's legend")
+            }
+            R::StatusNotInLegend { slug, valid } => write!(
+                f,
+                "status '{slug}' is not in this ledger's legend; use one of: {}",
+                list(valid)
+            ),
+            R::TooManyListed {
+                citations,
+                submitters,
+            } => write!(
+                f,
+                "at most {citations} citations and {submitters} submitters are accepted per event"
+            ),
+            R::DuplicateKey {
+                key,
+                kind,
+                existing,
+            } => write!(
+                f,
+                "key '{key}' is already used by {kind} {existing}; choose another with --key"
+            ),
+            R::NoFreeKey => write!(f, "no free item key"),
+            R::UnknownItemId { id } => write!(f, "no item with id {id}"),
+            R::UnknownItem { input, suggestions } => write!(
+                f,
+                "no item with key or id prefix '{input}'.{} `kamerstand item list` shows all keys and ids",
+                did_you_mean(suggestions)
+            ),
+            R::AmbiguousItem {
+                input,
+                count,
+                examples,
+            } => write!(
+                f,
+                "id prefix '{input}' is ambiguous: it matches {count} items, e.g. {}; give more digits or the item's key",
+                list(examples)
+            ),
+            R::ItemNotInView {
+                key,
+                registered_seq,
+                view,
+            } => write!(
+                f,
+                "item {key} was registered at seq {registered_seq}, after this view ({view})"
+            ),
+            R::ItemWithdrawn {
+                key,
+                registered_seq,
+            } => write!(
+                f,
+                "item {key} was withdrawn (its registration, seq {registered_seq}, was retracted); correct that retraction to bring it back"
+            ),
+            R::StatusUnchanged {
+                key,
+                status,
+                label,
+                effective,
+            } => write!(
+                f,
+                "item {key} already has status {status} (\"{label}\") on {effective}; nothing to record"
+            ),
+            R::AssignmentUnchanged {
+                key,
+                responsible,
+                effective,
+            } => write!(
+                f,
+                "item {key} is already assigned to {responsible} on {effective}; nothing to record"
+            ),
+            R::NoResponsible => write!(f, "give at least one responsible code"),
+            R::EmptyNote => write!(f, "a progress note needs text"),
+            R::EmptyReplacementNote => write!(f, "a replacement note needs text"),
+            R::AmendmentChangesNothing { key } => write!(
+                f,
+                "the amendment changes nothing on item {key}; give a new --text, --ref or --submitter"
+            ),
+            R::RoundExists { name, seq, digest } => write!(
+                f,
+                "round '{name}' was already sealed at seq {seq} (digest {}); round names are unique",
+                digest.short()
+            ),
+            R::SealNotAtHead => write!(f, "the seal does not name the current head"),
+            R::UnknownRound {
+                name,
+                suggestions,
+                known,
+            } => {
+                let known = if known.is_empty() {
+                    "no rounds are sealed yet".to_string()
+                } else {
+                    format!("sealed rounds: {}", list(known))
+                };
+                write!(
+                    f,
+                    "no round named '{name}'.{} ({known}; see `kamerstand round list`)",
+                    did_you_mean(suggestions)
+                )
+            }
+            R::UnknownSeq { seq, last } => write!(
+                f,
+                "there is no event with seq {seq} (the last is seq {last}); `kamerstand log` lists them"
+            ),
+            R::UnknownEventId { prefix } => write!(
+                f,
+                "no event has an id starting with '{prefix}'; `kamerstand log --format json` shows ids"
+            ),
+            R::AmbiguousEventId { prefix, seqs } => write!(
+                f,
+                "id prefix '{prefix}' matches {} events (seqs {}); give more digits or the seq",
+                seqs.len(),
+                seqs.iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            R::NotCorrectable { seq, kind } => write!(
+                f,
+                "seq {seq} is a {kind} event, which cannot be corrected (only item events can)"
+            ),
+            R::NotAnEventOfItem { seq, key } => write!(
+                f,
+                "seq {seq} is not an event of item {key}; `kamerstand log --item {key}` lists its events"
+            ),
+            R::EventIdMismatch { seq, stored, given } => {
+                write!(f, "seq {seq} has id {stored}, not {given}")
+            }
+            R::CorrectionNeedsReason => write!(f, "a correction needs a reason (--reason)"),
+            R::CorrectionSuperseded { seq, key } => write!(
+                f,
+                "correction seq {seq} no longer applies (it was itself corrected); correct the latest correction instead (see `kamerstand show {key}`)"
+            ),
+            R::RetractWithReplacement => write!(
+                f,
+                "--retract withdraws the event; it cannot be combined with a replacement value"
+            ),
+            R::NoReplacement => write!(
+                f,
+                "give a replacement (--status, --responsible, --note, --effective) or --retract"
+            ),
+            R::NotReplaceable { what, kind, root } => write!(
+                f,
+                "{what} cannot replace anything in a {kind} event (seq {root}); use {}",
+                match kind.as_str() {
+                    "registration" => "--status, --responsible, --effective or --retract",
+                    "status change" => "--status, --effective or --retract",
+                    "assignment" => "--responsible, --effective or --retract",
+                    "progress note" => "--note, --effective or --retract",
+                    _ => "--retract (or amend the item again)",
+                }
+            ),
+            R::AlreadyRetracted { root } => write!(f, "seq {root} is already retracted"),
+            R::CorrectionChangesNothing { root } => write!(
+                f,
+                "the correction changes nothing: seq {root} already has these values"
+            ),
+            R::EventTooLarge { bytes, limit } => write!(
+                f,
+                "event of {bytes} bytes exceeds the {limit}-byte limit; shorten its texts"
+            ),
+            R::NothingToAppend => write!(f, "nothing to append"),
+            R::StaleBatch => write!(
+                f,
+                "the batch was prepared against an older head; prepare it again"
+            ),
+            R::FromAfterTo { from, to } => write!(
+                f,
+                "FROM ({from}) is later than TO ({to}); give the earlier side first"
+            ),
+            R::EmptyLedger => write!(f, "the ledger has no events"),
+            R::NotForRestore { flag } => write!(
+                f,
+                "{flag} does not apply to an events import: it restores the chain exactly as it was"
+            ),
+            R::RestoreIntoLedger { path } => write!(
+                f,
+                "an events import restores a whole ledger into a new or empty store, and {} already holds one; give a new path with --store",
+                path.display()
+            ),
+            R::NoEventsToRestore => write!(f, "the events file holds no events"),
+            R::BadEventsLine { line, what } => write!(f, "events file, line {line}: {what}"),
+            R::NotAChain { what } => {
+                write!(f, "the events to restore are not a valid chain: {what}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}

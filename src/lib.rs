@@ -1,21 +1,26 @@
 //! kamerstand: an append-only, hash-chained ledger of what a programme reports
 //! to parliament about its motions and commitments.
 //!
-//! Layers, arrows pointing down: [`cli`] → [`report`] / [`projection`] →
-//! [`ledger`] → [`domain`]. `domain` and `projection` do no I/O; only
-//! `ledger::store` touches sled.
+//! Layers, arrows pointing down: the command line ([`cli`], behind the
+//! default `cli` feature) and any other caller → [`app`] (the use cases) →
+//! [`formats`] / [`report`] / [`projection`] → [`ledger`] → [`domain`].
+//! `domain` and `projection` do no I/O; only `ledger::store` touches sled.
 #![forbid(unsafe_code)]
 
+pub mod app;
+#[doc(hidden)]
 pub mod checkpoints;
 pub mod domain;
 pub mod error;
-pub mod import;
+pub mod formats;
 pub mod ledger;
-
-pub use error::{Error, Result};
 pub mod projection;
-pub mod workspace;
-pub use workspace::Workspace;
-pub mod cli;
 pub mod report;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "bench")]
 pub mod synth;
+
+pub use app::Workspace;
+pub use error::{Error, Refusal, Result};

@@ -22,10 +22,10 @@
 //! that name them (an event's item, a correction's target id, a seal's head
 //! hash) are the same only with a deterministic clock.
 
+use crate::app::Workspace;
 use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, Legend, Replacement, Responsible};
 use crate::error::{Error, Result};
 use crate::ledger::Draft;
-use crate::workspace::Workspace;
 
 /// A small, fast, seeded PRNG (SplitMix64); good enough for test data.
 #[derive(Debug, Clone)]
@@ -281,15 +281,17 @@ pub fn generate(
     let legend = ws.state().legend.clone().unwrap_or_else(Legend::nap);
     let statuses: Vec<String> = legend.entries.iter().map(|e| e.slug.clone()).collect();
     if statuses.is_empty() {
-        return Err(Error::Rejected(
-            "the ledger's legend has no statuses".into(),
-        ));
+        return Err(Error::Invalid(crate::domain::Invalid::new(
+            "legend",
+            "(empty)",
+            "at least one status",
+        )));
     }
     let total = spec.total();
     let span = spec.span_days();
     let (y, m, d) = LAST_DAY;
     let last = Day::from_parts(y, m, d)
-        .ok_or_else(|| Error::Rejected("synth::LAST_DAY is not a day".into()))?;
+        .ok_or_else(|| crate::domain::Invalid::new("synth::LAST_DAY", "", "a day"))?;
     let start = last.plus_days(-i64::try_from(span).unwrap_or(0));
     // Days since `start` of the event at seq `n`: the history spans `span`
     // days evenly.
@@ -489,7 +491,7 @@ fn seal(ws: &mut Workspace, actor: &str, day: Day) -> Result<()> {
     let head = ws
         .ledger()
         .head()
-        .ok_or_else(|| Error::Rejected("the ledger has no events".into()))?;
+        .ok_or(crate::error::Refusal::EmptyLedger)?;
     let (year, month, _) = day.parts();
     let season = if month <= 6 { "voorjaar" } else { "najaar" };
     let base = format!("{year}-{season}");

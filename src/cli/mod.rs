@@ -5,44 +5,30 @@
 //! [`run`] takes its output streams and clock from an [`Env`], so tests drive
 //! the whole CLI in-process with a pinned clock; `main` passes the real ones.
 
-mod assign;
-mod bench_gen;
-mod completions;
-mod correct;
-mod demo;
-mod diff;
-mod error;
-mod export;
-mod import;
-mod init;
-mod item;
-mod log;
-mod man;
-mod note;
-mod overview;
-mod progress;
+mod args;
+mod command_error;
+mod commands;
 mod reference;
-mod round;
-mod show;
-mod status;
-mod terminal;
-mod verify;
-mod view;
+mod ui;
 
-pub use error::CliError;
-pub use progress::DELAY_ENV as PROGRESS_DELAY_ENV;
+pub use command_error::CliError;
 pub use reference::markdown as reference_markdown;
-pub use terminal::Terminal;
+pub use ui::progress::DELAY_ENV as PROGRESS_DELAY_ENV;
+pub use ui::terminal::Terminal;
 
-use crate::domain::{Day, text};
-use crate::ledger::{Clock, OpenOptions};
-use crate::report::Format;
-use crate::workspace::Workspace;
+use crate::ledger::Clock;
+use args::Formats;
+pub(crate) use args::Global;
 use clap::{Parser, Subcommand};
+#[cfg(feature = "bench")]
+use commands::bench_gen;
+use commands::{
+    assign, completions, correct, demo, diff, export, import, init, item, log, man, note, overview,
+    round, show, status, verify,
+};
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// Record and check what a programme reports to parliament about its motions
 /// (moties) and commitments (toezeggingen), in an append-only, hash-chained
@@ -68,16 +54,16 @@ pub struct Cli {
         default_value = "kamerstand.db",
         value_name = "PATH"
     )]
-    store: PathBuf,
+    pub(crate) store: PathBuf,
     /// Who is recording, stored in every event, e.g. "J. de Vries".
     /// Defaults to the OS user.
     #[arg(long, global = true, env = "KAMERSTAND_ACTOR", value_name = "NAME")]
-    actor: Option<String>,
+    pub(crate) actor: Option<String>,
     /// Output format: table or json; diff also md. For `import` the input
     /// format (annex, csv, events); for `export` the export format (md,
     /// html, csv, json, events).
     #[arg(long, global = true, value_name = "FORMAT")]
-    format: Option<String>,
+    pub(crate) format: Option<String>,
     /// If another kamerstand process holds the store, wait up to this many
     /// seconds for it instead of failing at once.
     #[arg(
@@ -87,14 +73,14 @@ pub struct Cli {
         default_value_t = 0.0,
         allow_negative_numbers = true
     )]
-    wait: f64,
+    pub(crate) wait: f64,
     /// Show no progress bars on standard error. Without it, import,
     /// verify, export and bench-gen show one when standard error is a
     /// terminal and the work takes more than a second.
     ///
     /// Example: kamerstand --quiet verify
     #[arg(long, short = 'q', global = true)]
-    quiet: bool,
+    pub(crate) quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -120,18 +106,19 @@ enum Command {
     Demo(demo::Args),
     Completions(completions::Args),
     Man(man::Args),
+    #[cfg(feature = "bench")]
     #[command(hide = true)]
     BenchGen(bench_gen::Args),
 }
 
 impl Command {
-    /// The values `--format` may take with this command.
-    fn formats(&self) -> &'static [&'static str] {
+    /// Which formats `--format` may name with this command.
+    fn formats(&self) -> Formats {
         match self {
-            Command::Import(_) => &["annex", "csv", "events"],
-            Command::Export(_) => &["md", "html", "csv", "json", "events"],
-            Command::Diff(_) => &["table", "md", "json"],
-            _ => &["table", "json"],
+            Command::Import(_) => Formats::Import,
+            Command::Export(_) => Formats::Export,
+            Command::Diff(_) => Formats::Diff,
+            _ => Formats::Read,
         }
     }
 
@@ -144,8 +131,9 @@ impl Command {
             | Command::Assign(_)
             | Command::Note(_)
             | Command::Correct(_)
-            | Command::Import(_)
-            | Command::BenchGen(_) => true,
+            | Command::Import(_) => true,
+            #[cfg(feature = "bench")]
+            Command::BenchGen(_) => true,
             Command::Item(c) => !matches!(c, item::ItemCommand::List(_)),
             Command::Round(c) => matches!(c, round::RoundCommand::Seal(_)),
             Command::Show(_)
@@ -190,89 +178,12 @@ impl std::fmt::Debug for Env<'_> {
     }
 }
 
-/// Settings shared by all commands, validated before any store is opened.
-#[derive(Debug, Clone)]
-pub(crate) struct Global {
-    store: PathBuf,
-    actor: String,
-    format: Format,
-    /// `--format` as given (lower-cased), for import and export.
-    format_name: Option<String>,
-    wait: Duration,
-    /// How tables and statuses are drawn on stdout.
-    look: crate::report::table::Look,
-    /// Show progress bars on stderr (a terminal, and no `--quiet`).
-    progress: bool,
-}
-
-impl Global {
-    fn from_cli(cli: &Cli, env: &Env<'_>) -> Result<Global, CliError> {
-        let actor_raw = cli
-            .actor
-            .clone()
-            .or_else(|| env.os_user.clone())
-            .unwrap_or_else(|| "unknown".into());
-        let actor = text::short_text("--actor", &actor_raw)?;
-        if !(0.0..=86_400.0).contains(&cli.wait) {
-            return Err(crate::domain::Invalid::new(
-                "--wait",
-                &cli.wait.to_string(),
-                "a number of seconds from 0 to 86400",
-            )
-            .into());
-        }
-        Ok(Global {
-            store: cli.store.clone(),
-            actor,
-            format: match cli
-                .format
-                .as_deref()
-                .map(str::to_ascii_lowercase)
-                .as_deref()
-            {
-                Some("json") => Format::Json,
-                Some("md") => Format::Md,
-                _ => Format::Table,
-            },
-            format_name: cli.format.as_deref().map(str::to_ascii_lowercase),
-            wait: Duration::from_secs_f64(cli.wait),
-            look: env.terminal.look(),
-            progress: env.terminal.stderr && !cli.quiet,
-        })
-    }
-
-    fn open(&self, env: &Env<'_>) -> Result<Workspace, CliError> {
-        Ok(Workspace::open(
-            &self.store,
-            OpenOptions {
-                wait: self.wait,
-                clock: (env.clock)(),
-                checkpoint_every: env.checkpoint_every,
-            },
-        )?)
-    }
-}
-
 /// Writes text to stdout; a closed pipe ends the command quietly.
 pub(crate) fn emit(env: &mut Env<'_>, s: &str) -> Result<(), CliError> {
     env.out
         .write_all(s.as_bytes())
         .and_then(|()| env.out.flush())
         .map_err(CliError::from_output)
-}
-
-/// Parses an optional `--effective` date, defaulting to the ledger's today.
-pub(crate) fn effective(arg: Option<&str>) -> Result<Option<Day>, CliError> {
-    arg.map(|s| Day::parse("--effective", s))
-        .transpose()
-        .map_err(Into::into)
-}
-
-/// Parses an optional reason.
-pub(crate) fn reason(arg: Option<&str>) -> Result<Option<String>, CliError> {
-    arg.map(|s| text::free_text("--reason", s))
-        .transpose()
-        .map_err(Into::into)
 }
 
 /// Runs the CLI on `args` (including the program name) and returns the exit
@@ -299,18 +210,7 @@ where
 }
 
 fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
-    let g = Global::from_cli(cli, env)?;
-    let allowed = cli.command.formats();
-    if let Some(f) = g.format_name.as_deref()
-        && !allowed.contains(&f)
-    {
-        return Err(crate::domain::Invalid::new(
-            "--format",
-            f,
-            format!("one of {} for this command", allowed.join(", ")),
-        )
-        .into());
-    }
+    let g = Global::lower(cli, env, cli.command.formats())?;
     match &cli.command {
         Command::Init(a) => init::run(a, &g, env),
         Command::Item(c) => item::run(c, &g, env),
@@ -329,32 +229,21 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
         Command::Demo(a) => demo::run(a, &g, env),
         Command::Completions(a) => completions::run(a, env),
         Command::Man(a) => man::run(a, env),
+        #[cfg(feature = "bench")]
         Command::BenchGen(a) => bench_gen::run(a, &g, env),
     }
 }
 
-/// Prints what a write command recorded: a line, or the event as JSON.
+/// Prints what a write command recorded: its receipt line, or the event
+/// as JSON.
 pub(crate) fn receipt(
     env: &mut Env<'_>,
     g: &Global,
-    ws: &Workspace,
+    ws: &crate::app::Workspace,
     rec: &crate::ledger::Recorded,
     line: &str,
 ) -> Result<(), CliError> {
-    match g.format {
-        Format::Json => {
-            let v = crate::report::event_json(ws.state(), rec);
-            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-            s.push('\n');
-            emit(env, &s)
-        }
-        Format::Table | Format::Md => emit(
-            env,
-            &format!(
-                "{line}\nrecorded as seq {} (hash {})\n",
-                rec.envelope.seq,
-                rec.hash.short()
-            ),
-        ),
-    }
+    let state = ws.state();
+    let key_of = |id| state.items.get(&id).map(|i| i.key.to_string());
+    emit(env, &crate::report::receipt(&key_of, rec, line, g.report()))
 }

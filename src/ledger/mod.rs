@@ -18,7 +18,7 @@ pub use store::Head;
 pub use verify::{Break, BreakKind, DigestCheck, DigestOutcome, VerifyReport};
 
 use crate::domain::{EventBody, EventHash, EventId};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use std::path::Path;
 use std::time::Duration;
 use store::{Row, Store};
@@ -93,9 +93,7 @@ impl Ledger {
         genesis: EventBody,
     ) -> Result<Ledger> {
         if !matches!(genesis, EventBody::LedgerCreated { .. }) {
-            return Err(Error::Rejected(
-                "the first event of a ledger must be ledger_created".into(),
-            ));
+            return Err(Refusal::FirstEventNotCreation.into());
         }
         let store = Store::create(path, opts.wait)?;
         let mut ledger = Ledger {
@@ -203,8 +201,7 @@ impl Ledger {
     pub fn append(&mut self, actor: &str, body: EventBody) -> Result<Recorded> {
         let id = self.new_id();
         let mut out = self.append_batch(actor, vec![Draft { id, body }])?;
-        out.pop()
-            .ok_or_else(|| Error::Rejected("nothing to append".into()))
+        out.pop().ok_or_else(|| Refusal::NothingToAppend.into())
     }
 
     /// Appends several events atomically: all of them or none. They share one
@@ -247,11 +244,11 @@ impl Ledger {
             };
             let bytes = codec::encode(&env).map_err(|e| Error::storage("encoding an event", e))?;
             if bytes.len() > codec::MAX_ENVELOPE_BYTES {
-                return Err(Error::Rejected(format!(
-                    "event of {} bytes exceeds the {}-byte limit; shorten its texts",
-                    bytes.len(),
-                    codec::MAX_ENVELOPE_BYTES
-                )));
+                return Err(Refusal::EventTooLarge {
+                    bytes: bytes.len(),
+                    limit: codec::MAX_ENVELOPE_BYTES,
+                }
+                .into());
             }
             let hash = codec::hash(&bytes);
             let rec = Recorded {
@@ -288,9 +285,7 @@ impl Ledger {
             return Ok(Vec::new());
         };
         if p.base != self.head {
-            return Err(Error::Rejected(
-                "the batch was prepared against an older head; prepare it again".into(),
-            ));
+            return Err(Refusal::StaleBatch.into());
         }
         self.store.append(self.head, &p.rows, new_head)?;
         self.head = Some(new_head);
@@ -341,9 +336,10 @@ impl Ledger {
                     bytes,
                 }),
                 Err(b) => {
-                    outcome = Err(Error::Rejected(format!(
-                        "the events to restore are not a valid chain: {b}"
-                    )));
+                    outcome = Err(Refusal::NotAChain {
+                        what: b.to_string(),
+                    }
+                    .into());
                     break;
                 }
             }
@@ -364,9 +360,7 @@ impl Ledger {
         }
         let head = outcome.and_then(|()| {
             store.write_rows(&rows)?;
-            let (hash, recorded_at) = checker
-                .last()
-                .ok_or_else(|| Error::Rejected("there are no events to restore".into()))?;
+            let (hash, recorded_at) = checker.last().ok_or(Refusal::NoEventsToRestore)?;
             Ok(Head {
                 seq: checker.checked() - 1,
                 hash,

@@ -14,7 +14,7 @@
 //! is opened, so a second process is told plainly who holds the store.
 
 use crate::domain::{EventHash, EventId, Timestamp};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use std::fs::{File, OpenOptions, TryLockError};
@@ -295,10 +295,7 @@ impl Store {
         })?;
         let store = Store::open_locked(dir, wait)?;
         if store.head()?.is_some() {
-            return Err(Error::Rejected(format!(
-                "a ledger already exists at {}; use it, or choose another path with --store",
-                dir.display()
-            )));
+            return Err(Refusal::LedgerExists { path: dir.into() }.into());
         }
         // What an interrupted events import wrote is ours to discard: it
         // never had a head, so nothing of it was ever acknowledged.

@@ -4,7 +4,7 @@
 
 use super::{Change, State};
 use crate::domain::{Day, EventBody, ItemKey, ItemKind, KamerstukRef, Replacement, text};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 
 /// How far after today an effective date may lie.
 pub const MAX_DAYS_AHEAD: i64 = 366;
@@ -17,9 +17,7 @@ pub const MAX_SUBMITTERS: usize = 64;
 /// Checks `body` against `state`; `today` is the ledger clock's day.
 pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
     if state.legend.is_none() && !matches!(body, EventBody::LedgerCreated { .. }) {
-        return Err(Error::Rejected(
-            "the ledger has not been created yet; run `kamerstand init` first".into(),
-        ));
+        return Err(Refusal::NotCreated.into());
     }
     let replacement_day = match body {
         EventBody::Corrected { replacement, .. } => replacement.effective,
@@ -28,33 +26,38 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
     if let Some(d) = body.effective().or(replacement_day) {
         let latest = today.plus_days(MAX_DAYS_AHEAD);
         if d > latest {
-            return Err(Error::Rejected(format!(
-                "effective date {d} is more than {MAX_DAYS_AHEAD} days after today ({today}); give the day the change takes effect, at the latest {latest}"
-            )));
+            return Err(Refusal::EffectiveTooLate {
+                day: d,
+                today,
+                max_days: MAX_DAYS_AHEAD,
+                latest,
+            }
+            .into());
         }
     }
     let legend = state.legend();
     let known_status = |slug: &str| -> Result<()> {
         legend.get(slug).map(|_| ()).ok_or_else(|| {
-            let valid: Vec<&str> = legend.entries.iter().map(|e| e.slug.as_str()).collect();
-            Error::Rejected(format!(
-                "status '{slug}' is not in this ledger's legend; use one of: {}",
-                valid.join(", ")
-            ))
+            Error::from(Refusal::StatusNotInLegend {
+                slug: slug.to_string(),
+                valid: legend.entries.iter().map(|e| e.slug.clone()).collect(),
+            })
         })
     };
     let lists = |citations: &[String], submitters: &[String]| -> Result<()> {
         if citations.len() > MAX_CITATIONS || submitters.len() > MAX_SUBMITTERS {
-            return Err(Error::Rejected(format!(
-                "at most {MAX_CITATIONS} citations and {MAX_SUBMITTERS} submitters are accepted per event"
-            )));
+            return Err(Refusal::TooManyListed {
+                citations: MAX_CITATIONS,
+                submitters: MAX_SUBMITTERS,
+            }
+            .into());
         }
         Ok(())
     };
     match body {
         EventBody::LedgerCreated { .. } => {
             if state.events > 0 {
-                return Err(Error::Rejected("this ledger was already created".into()));
+                return Err(Refusal::AlreadyCreated.into());
             }
         }
         EventBody::ItemRegistered {
@@ -65,10 +68,12 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             ..
         } => {
             if let Some(existing) = state.by_key(key.as_str()) {
-                return Err(Error::Rejected(format!(
-                    "key '{key}' is already used by {} {}; choose another with --key",
-                    existing.kind, existing.key
-                )));
+                return Err(Refusal::DuplicateKey {
+                    key: key.to_string(),
+                    kind: existing.kind,
+                    existing: existing.key.to_string(),
+                }
+                .into());
             }
             known_status(status)?;
             lists(citations, submitters)?;
@@ -85,10 +90,13 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
                 let label = legend
                     .get(status)
                     .map_or(status.as_str(), |e| e.nl.as_str());
-                return Err(Error::Rejected(format!(
-                    "item {} already has status {status} (\"{label}\") on {effective}; nothing to record",
-                    it.key
-                )));
+                return Err(Refusal::StatusUnchanged {
+                    key: it.key.to_string(),
+                    status: status.clone(),
+                    label: label.to_string(),
+                    effective: *effective,
+                }
+                .into());
             }
         }
         EventBody::ResponsibilityChanged {
@@ -99,16 +107,18 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
         } => {
             let it = item_or_reject(state, item)?;
             if responsible.is_empty() {
-                return Err(Error::Rejected("give at least one responsible code".into()));
+                return Err(Refusal::NoResponsible.into());
             }
             if it
                 .responsible_on(*effective)
                 .is_some_and(|r| r.same_parties(responsible))
             {
-                return Err(Error::Rejected(format!(
-                    "item {} is already assigned to {responsible} on {effective}; nothing to record",
-                    it.key
-                )));
+                return Err(Refusal::AssignmentUnchanged {
+                    key: it.key.to_string(),
+                    responsible: responsible.clone(),
+                    effective: *effective,
+                }
+                .into());
             }
         }
         EventBody::ProgressNoted {
@@ -119,7 +129,7 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
         } => {
             item_or_reject(state, item)?;
             if text.trim().is_empty() {
-                return Err(Error::Rejected("a progress note needs text".into()));
+                return Err(Refusal::EmptyNote.into());
             }
             lists(citations, &[])?;
         }
@@ -131,17 +141,15 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
         } => {
             round_name(name)?;
             if let Some(r) = state.round(name) {
-                return Err(Error::Rejected(format!(
-                    "round '{}' was already sealed at seq {} (digest {}); round names are unique",
-                    r.name,
-                    r.seq,
-                    r.digest.short()
-                )));
+                return Err(Refusal::RoundExists {
+                    name: r.name.clone(),
+                    seq: r.seq,
+                    digest: r.digest,
+                }
+                .into());
             }
             if Some(*head_hash) != state.head || *head_seq + 1 != state.events {
-                return Err(Error::Rejected(
-                    "the seal does not name the current head".into(),
-                ));
+                return Err(Refusal::SealNotAtHead.into());
             }
         }
         EventBody::Corrected {
@@ -167,10 +175,10 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
                 || citations.as_ref().is_some_and(|c| *c != it.citations)
                 || submitters.as_ref().is_some_and(|s| *s != it.submitters);
             if !changes {
-                return Err(Error::Rejected(format!(
-                    "the amendment changes nothing on item {}; give a new --text, --ref or --submitter",
-                    it.key
-                )));
+                return Err(Refusal::AmendmentChangesNothing {
+                    key: it.key.to_string(),
+                }
+                .into());
             }
         }
     }
@@ -184,12 +192,13 @@ fn item_or_reject<'a>(
     let it = state
         .items
         .get(item)
-        .ok_or_else(|| Error::Rejected(format!("no item with id {}", item.hex())))?;
+        .ok_or_else(|| Refusal::UnknownItemId { id: item.hex() })?;
     if it.withdrawn {
-        return Err(Error::Rejected(format!(
-            "item {} was withdrawn (its registration, seq {}, was retracted); correct that retraction to bring it back",
-            it.key, it.registered_seq
-        )));
+        return Err(Refusal::ItemWithdrawn {
+            key: it.key.to_string(),
+            registered_seq: it.registered_seq,
+        }
+        .into());
     }
     Ok(it)
 }
@@ -225,30 +234,30 @@ fn check_correction(
     let it = state
         .items
         .get(item)
-        .ok_or_else(|| Error::Rejected(format!("no item with id {}", item.hex())))?;
-    let entry = it.entry(target_seq).ok_or_else(|| {
-        Error::Rejected(format!(
-            "seq {target_seq} is not an event of item {}; `kamerstand log --item {}` lists its events",
-            it.key, it.key
-        ))
-    })?;
+        .ok_or_else(|| Refusal::UnknownItemId { id: item.hex() })?;
+    let entry = it
+        .entry(target_seq)
+        .ok_or_else(|| Refusal::NotAnEventOfItem {
+            seq: target_seq,
+            key: it.key.to_string(),
+        })?;
     if entry.id != target_id {
-        return Err(Error::Rejected(format!(
-            "seq {target_seq} has id {}, not {}",
-            entry.id.hex(),
-            target_id.hex()
-        )));
+        return Err(Refusal::EventIdMismatch {
+            seq: target_seq,
+            stored: entry.id.hex(),
+            given: target_id.hex(),
+        }
+        .into());
     }
     if reason.trim().is_empty() {
-        return Err(Error::Rejected(
-            "a correction needs a reason (--reason)".into(),
-        ));
+        return Err(Refusal::CorrectionNeedsReason.into());
     }
     if matches!(entry.change, Change::Corrected { .. }) && !it.correction_active(target_seq) {
-        return Err(Error::Rejected(format!(
-            "correction seq {target_seq} no longer applies (it was itself corrected); correct the latest correction instead (see `kamerstand show {}`)",
-            it.key
-        )));
+        return Err(Refusal::CorrectionSuperseded {
+            seq: target_seq,
+            key: it.key.to_string(),
+        }
+        .into());
     }
     let root = it.root_of(target_seq).unwrap_or(target_seq);
     let root_change = it.entry(root).map(|e| &e.change);
@@ -259,26 +268,18 @@ fn check_correction(
         r.effective.is_some(),
     ];
     if r.retract && given.iter().any(|g| *g) {
-        return Err(Error::Rejected(
-            "--retract withdraws the event; it cannot be combined with a replacement value".into(),
-        ));
+        return Err(Refusal::RetractWithReplacement.into());
     }
     if !r.retract && !given.iter().any(|g| *g) {
-        return Err(Error::Rejected(
-            "give a replacement (--status, --responsible, --note, --effective) or --retract".into(),
-        ));
+        return Err(Refusal::NoReplacement.into());
     }
     let refuse = |what: &str, kind: &str| {
-        Err(Error::Rejected(format!(
-            "{what} cannot replace anything in a {kind} event (seq {root}); use {}",
-            match kind {
-                "registration" => "--status, --responsible, --effective or --retract",
-                "status change" => "--status, --effective or --retract",
-                "assignment" => "--responsible, --effective or --retract",
-                "progress note" => "--note, --effective or --retract",
-                _ => "--retract (or amend the item again)",
-            }
-        )))
+        Err(Refusal::NotReplaceable {
+            what: what.to_string(),
+            kind: kind.to_string(),
+            root,
+        }
+        .into())
     };
     let kind = match root_change {
         Some(Change::Registered { .. }) => "registration",
@@ -302,24 +303,26 @@ fn check_correction(
     if let Some(s) = &r.status {
         let legend = state.legend();
         if legend.get(s).is_none() {
-            return Err(Error::Rejected(format!(
-                "status '{s}' is not in this ledger's legend"
-            )));
+            return Err(Refusal::StatusNotInLegend {
+                slug: s.clone(),
+                valid: Vec::new(),
+            }
+            .into());
         }
     }
     if r.responsible
         .as_ref()
         .is_some_and(|p| p.is_empty() && kind == "assignment")
     {
-        return Err(Error::Rejected("give at least one responsible code".into()));
+        return Err(Refusal::NoResponsible.into());
     }
     if r.note.as_ref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(Error::Rejected("a replacement note needs text".into()));
+        return Err(Refusal::EmptyReplacementNote.into());
     }
     // A replacement identical to what is in force changes nothing.
     if r.retract {
         if target_seq == root && it.replacement_of(root).is_some_and(|c| c.retract) {
-            return Err(Error::Rejected(format!("seq {root} is already retracted")));
+            return Err(Refusal::AlreadyRetracted { root }.into());
         }
     } else {
         let status = it.statuses.iter().find(|f| f.seq == root);
@@ -348,9 +351,7 @@ fn check_correction(
                 .is_some_and(|t| note.is_none_or(|n| &n.text != t))
             || r.effective.is_some_and(|d| effective != Some(d));
         if !changes {
-            return Err(Error::Rejected(format!(
-                "the correction changes nothing: seq {root} already has these values"
-            )));
+            return Err(Refusal::CorrectionChangesNothing { root }.into());
         }
     }
     Ok(())
@@ -382,7 +383,7 @@ pub fn assign_key(
         .map(|n| format!("{letter}{n}"))
         .find(|k| state.by_key(k).is_none())
         .and_then(|k| ItemKey::parse(&k).ok())
-        .ok_or_else(|| Error::Rejected("no free item key".into()))
+        .ok_or_else(|| Refusal::NoFreeKey.into())
 }
 
 /// Normalises a list of raw citations from the command line. With `strict`,

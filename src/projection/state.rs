@@ -18,7 +18,7 @@ use crate::domain::{
     Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Legend, Replacement, Responsible,
     Timestamp,
 };
-use crate::error::{Error, Result};
+use crate::error::{Refusal, Result};
 use crate::ledger::Recorded;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -661,6 +661,11 @@ impl State {
             .and_then(|id| self.items.get(id))
     }
 
+    /// The key of the item with id `id`, if there is one.
+    pub fn key_of(&self, id: EventId) -> Option<String> {
+        self.items.get(&id).map(|i| i.key.to_string())
+    }
+
     /// A round by name, case-insensitively.
     pub fn round(&self, name: &str) -> Option<&Round> {
         self.rounds
@@ -735,30 +740,28 @@ impl State {
                 [one] => return Ok(one),
                 [] => {}
                 many => {
-                    let list: Vec<String> = many
-                        .iter()
-                        .take(5)
-                        .map(|i| format!("{} ({})", i.key, i.id.hex()))
-                        .collect();
-                    return Err(Error::Rejected(format!(
-                        "id prefix '{t}' is ambiguous: it matches {} items, e.g. {}; give more digits or the item's key",
-                        many.len(),
-                        list.join(", ")
-                    )));
+                    return Err(Refusal::AmbiguousItem {
+                        input: t.to_string(),
+                        count: many.len(),
+                        examples: many
+                            .iter()
+                            .take(5)
+                            .map(|i| format!("{} ({})", i.key, i.id.hex()))
+                            .collect(),
+                    }
+                    .into());
                 }
             }
         }
-        let suggestions =
-            crate::domain::text::closest(t, self.items.values().map(|i| i.key.as_str()), 3);
-        let hint = if suggestions.is_empty() {
-            String::new()
-        } else {
-            format!(" Did you mean {}?", suggestions.join(", "))
-        };
-        Err(Error::Rejected(format!(
-            "no item with key or id prefix '{}'.{hint} `kamerstand item list` shows all keys and ids",
-            crate::domain::text::shorten(t, 60)
-        )))
+        Err(Refusal::UnknownItem {
+            input: crate::domain::text::shorten(t, 60),
+            suggestions: crate::domain::text::closest(
+                t,
+                self.items.values().map(|i| i.key.as_str()),
+                3,
+            ),
+        }
+        .into())
     }
 
     /// The compacted item that `body` cannot be applied to without its

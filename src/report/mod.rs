@@ -3,7 +3,6 @@
 //! by kind and key, events by seq. The JSON shapes are documented in
 //! `schema/json-output.md`.
 
-pub mod annex;
 pub mod table;
 
 use crate::domain::{EventBody, ItemKind, Legend, Replacement};
@@ -14,7 +13,8 @@ use serde_json::{Value, json};
 use table::{Look, Table};
 
 /// Output format of read commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Aligned text for the terminal.
     Table,
@@ -515,30 +515,6 @@ fn summary(state: &State, body: &EventBody) -> String {
     }
 }
 
-/// One event as JSON: envelope fields, hash, the item's key and the body.
-pub fn event_json(state: &State, rec: &Recorded) -> Value {
-    let env = &rec.envelope;
-    let body = match serde_json::to_value(&env.body) {
-        Ok(Value::Object(m)) => m.into_iter().next().map_or(Value::Null, |(_, v)| v),
-        _ => Value::Null,
-    };
-    let item = rec.item();
-    json!({
-        "seq": env.seq,
-        "id": env.id.hex(),
-        "recorded_at": env.recorded_at.rfc3339(),
-        "actor": env.actor,
-        "prev": env.prev.hex(),
-        "hash": rec.hash.hex(),
-        "format": env.format,
-        "type": env.body.kind_name(),
-        "item": item.map(|i| i.hex()),
-        "item_key": item.and_then(|i| state.items.get(&i)).map(|i| i.key.as_str()),
-        "effective": env.body.effective().map(|d| d.to_string()),
-        "body": body,
-    })
-}
-
 /// The event log, oldest first.
 pub fn log(view: &View<'_>, events: &[Recorded], format: Format) -> String {
     log_with(view, events, format, &Look::PLAIN)
@@ -548,7 +524,15 @@ pub fn log(view: &View<'_>, events: &[Recorded], format: Format) -> String {
 pub fn log_with(view: &View<'_>, events: &[Recorded], format: Format, look: &Look) -> String {
     let state = &view.state;
     if format == Format::Json {
-        let v: Vec<Value> = events.iter().map(|e| event_json(state, e)).collect();
+        let v: Vec<Value> = events
+            .iter()
+            .map(|e| {
+                crate::formats::events::event_json(
+                    &|id| state.items.get(&id).map(|i| i.key.to_string()),
+                    e,
+                )
+            })
+            .collect();
         return to_string_pretty(&json!({"view": view.to_json(), "events": v}));
     }
     let mut t = Table::new(
@@ -918,17 +902,25 @@ pub fn verify(
     out
 }
 
-/// One line of an events export: the event as in `log --format json`, plus
-/// its canonical bytes in hex (schema/events-export.md).
-pub fn event_line(state: &State, rec: &Recorded) -> String {
-    let mut v = event_json(state, rec);
-    if let (Value::Object(m), Ok(bytes)) = (&mut v, crate::ledger::codec::encode(&rec.envelope)) {
-        m.insert(
-            "bytes".into(),
-            Value::String(crate::domain::ids::hex(&bytes)),
-        );
+/// What a write command prints: its line and where the event was recorded,
+/// or the event as JSON.
+pub fn receipt(
+    key_of: &dyn Fn(crate::domain::EventId) -> Option<String>,
+    rec: &Recorded,
+    line: &str,
+    format: Format,
+) -> String {
+    match format {
+        Format::Json => {
+            let v = crate::formats::events::event_json(key_of, rec);
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Table | Format::Md => format!(
+            "{line}\nrecorded as seq {} (hash {})\n",
+            rec.envelope.seq,
+            rec.hash.short()
+        ),
     }
-    let mut s = serde_json::to_string(&v).unwrap_or_default();
-    s.push('\n');
-    s
 }

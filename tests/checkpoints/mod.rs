@@ -5,6 +5,7 @@
 //! checkpoint is passed over, reported by `verify` and rebuilt.
 
 use crate::common::{TestEnv, raw};
+use kamerstand::Workspace;
 use kamerstand::checkpoints;
 use kamerstand::domain::{
     Day, EventBody, EventId, ItemKey, ItemKind, Legend, Replacement, Responsible,
@@ -12,8 +13,6 @@ use kamerstand::domain::{
 use kamerstand::ledger::{Ledger, OpenOptions, TestClock};
 use kamerstand::projection::{Basis, State, View};
 use kamerstand::report::{self, Format};
-use kamerstand::synth::Rng;
-use kamerstand::workspace::Workspace;
 use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
@@ -391,4 +390,25 @@ fn a_checkpoint_directory_that_cannot_be_written_costs_time_not_commands() {
     }
     let after = env.json(&["show", &key]);
     assert_eq!(after["latest_note"]["text"], format!("Notitie {EVERY}."));
+}
+
+/// A small seeded generator (splitmix64), so that a failing case reruns.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) % n.max(1)
+    }
+
+    fn index(&mut self, n: usize) -> usize {
+        usize::try_from(self.below(n as u64)).unwrap()
+    }
 }

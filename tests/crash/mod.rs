@@ -968,7 +968,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
 fn killed_writers_lose_no_acknowledged_event_and_leave_no_partial_one() {
     let seed = env_u64("KAMERSTAND_CRASH_SEED", SEED);
     let trials = env_u64("KAMERSTAND_CRASH_TRIALS", TRIALS);
-    let annex = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/annex-2024.txt");
+    let annex = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli/assets/annex-2024.txt");
 
     // How many events the annex appends to a ledger without its items.
     let probe = TestEnv::new();

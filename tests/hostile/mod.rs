@@ -605,7 +605,7 @@ fn forged_line(lines: &[String], n: usize, envelope: kamerstand::ledger::Envelop
     let hash = codec::hash(&codec::encode(&envelope).unwrap());
     let rec = Recorded { envelope, hash };
     state.apply(&rec);
-    kamerstand::report::event_line(&state, &rec)
+    kamerstand::formats::events::line(&|id| state.key_of(id), &rec)
         .trim_end()
         .to_string()
 }

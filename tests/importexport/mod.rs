@@ -18,7 +18,7 @@ const AUTUMN: &str = "2024-najaar";
 const SPRING: &str = "2025-voorjaar";
 
 fn fixture_path(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/src/cli/assets/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn fixture(name: &str) -> String {

@@ -10,15 +10,15 @@ use kamerstand::domain::{
     Day, EventBody, EventHash, EventId, ItemKey, ItemKind, KamerstukRef, Legend, LegendEntry,
     Replacement, Responsible, Timestamp,
 };
-use kamerstand::import::{annex, csv as csv_import, events};
+use kamerstand::formats::csv::CSV_COLUMNS;
+use kamerstand::formats::{annex, csv as csv_import, events};
 use kamerstand::ledger::{Envelope, FORMAT_VERSION, Recorded, codec};
 use kamerstand::projection::State;
-use kamerstand::report::{self, annex::CSV_COLUMNS};
 use proptest::prelude::*;
 use proptest::sample::{Index, select, subsequence};
 
-const FIXTURE_2024: &str = include_str!("../fixtures/annex-2024.txt");
-const FIXTURE_2025: &str = include_str!("../fixtures/annex-2025.txt");
+const FIXTURE_2024: &str = include_str!("../../src/cli/assets/annex-2024.txt");
+const FIXTURE_2025: &str = include_str!("../../src/cli/assets/annex-2025.txt");
 
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
@@ -390,7 +390,7 @@ proptest! {
 
 /// What `csv::read` documents for what it accepts: rows in file order, their
 /// short fields trimmed and non-empty, statuses from the legend.
-fn check_csv(input: &str) -> Option<Vec<kamerstand::import::plan::ImportRow>> {
+fn check_csv(input: &str) -> Option<Vec<kamerstand::formats::ImportRow>> {
     let legend = Legend::nap();
     let _ = csv_import::looks_like_csv(input);
     let (rows, _) = csv_import::read(input, &legend).ok()?;
@@ -978,7 +978,7 @@ fn chain(steps: &[Step]) -> (Vec<Vec<u8>>, String) {
     let state = State::replay(&recorded);
     let file: String = recorded
         .iter()
-        .map(|r| report::event_line(&state, r))
+        .map(|r| events::line(&|id| state.key_of(id), r))
         .collect();
     let bytes = recorded
         .iter()

@@ -149,37 +149,25 @@ fn colour_width_and_progress_in_a_terminal_only() {
     }
     let env = TestEnv::new();
 
-    // bench-gen: its bar in the terminal, with rate and ETA.
-    let (out, code) = in_terminal(
-        &env,
-        100,
-        &[],
-        &[
-            "bench-gen",
-            "--items",
-            "30",
-            "--events",
-            "1500",
-            "--batch",
-            "100",
-        ],
-    );
-    assert_eq!(code, 0, "{out}");
-    assert!(out.contains("generating ["), "no bar:\n{out}");
-    assert!(out.contains("/1,500 events ("), "no counts:\n{out}");
-    assert!(out.contains("/s, ETA "), "no rate and ETA:\n{out}");
-    assert!(out.contains("wrote 1500 events"), "{out}");
+    fill(&env, 1500);
 
     // verify: a bar in the terminal, cleared before the result.
     let (out, code) = in_terminal(&env, 100, &[], &["verify"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("verifying ["), "no bar:\n{out}");
     assert!(out.contains("ETA"), "{out}");
-    let last = screen_lines(&out)
-        .into_iter()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap();
-    assert!(last.starts_with("ok: 1500 events verified"), "{last:?}");
+    let screen = screen_lines(&out);
+    let last = screen.iter().rfind(|l| !l.trim().is_empty()).unwrap();
+    assert!(
+        !last.contains("verifying ["),
+        "the bar was not cleared: {last:?}"
+    );
+    assert!(
+        screen
+            .iter()
+            .any(|l| l.starts_with("ok: 1500 events verified")),
+        "{screen:?}"
+    );
 
     // Not with --quiet.
     let (out, code) = in_terminal(&env, 100, &[], &["--quiet", "verify"]);
@@ -349,4 +337,41 @@ fn terminal_look_in_process() {
         }),
         json(Terminal::default())
     );
+}
+
+/// Gives the store a ledger of `events` events (30 items and notes on
+/// them), written through the library in one batch.
+fn fill(env: &TestEnv, events: u64) {
+    use kamerstand::domain::{Day, EventBody, ItemKey, ItemKind, Responsible};
+    use kamerstand::ledger::Draft;
+    assert_eq!(env.run(&["init", "--programme", "T"]).code, 0);
+    let mut ws = kamerstand::Workspace::open(&env.store, env.open_options()).unwrap();
+    let day = Day::parse("day", "2025-01-01").unwrap();
+    let mut drafts = Vec::new();
+    let mut items = Vec::new();
+    for n in 1..events {
+        let id = ws.new_id();
+        let body = if n <= 30 {
+            items.push(id);
+            EventBody::ItemRegistered {
+                kind: ItemKind::Motie,
+                key: ItemKey::parse(&format!("M{n}")).unwrap(),
+                text: format!("Motie {n}"),
+                submitters: vec![],
+                citations: vec![],
+                responsible: Responsible::none(),
+                status: "niet-vermeld".into(),
+                effective: day,
+            }
+        } else {
+            EventBody::ProgressNoted {
+                item: items[(n % 30) as usize],
+                text: format!("Stand {n}"),
+                citations: vec![],
+                effective: day,
+            }
+        };
+        drafts.push(Draft { id, body });
+    }
+    ws.record_batch(ACTOR, drafts).unwrap();
 }

@@ -1,0 +1,154 @@
+//! Exporting a view: the annex (Markdown, HTML), CSV, the overview as JSON,
+//! or the event chain (the backup). Every format is written to a stream as
+//! it is rendered; [`to_file`] writes a file whole or not at all.
+
+use super::{Progress, Workspace};
+use crate::domain::Invalid;
+use crate::error::{Error, Result};
+use crate::formats::annex::{self, Lang};
+use crate::formats::{ExportFormat, csv, events};
+use crate::projection::{Basis, View};
+use crate::report::{self, Format};
+use std::io::Write;
+use std::path::Path;
+
+/// How many events between two progress reports of a long export.
+const PROGRESS_EVERY: u64 = crate::ledger::verify::PROGRESS_EVERY;
+
+/// Writes `view` in `format` to `out`; returns the number of bytes.
+pub fn export(
+    ws: &Workspace,
+    view: &View<'_>,
+    format: ExportFormat,
+    lang: Lang,
+    out: &mut dyn Write,
+    progress: &dyn Progress,
+) -> Result<u64> {
+    let mut counted = Counting {
+        inner: out,
+        bytes: 0,
+    };
+    let written = |e: std::io::Error| Error::storage(format!("writing the {}", format.name()), e);
+    match format {
+        ExportFormat::Events => {
+            // The chain streams out: an export of a large ledger is larger
+            // than what should be held in memory.
+            progress.phase("exporting", "events");
+            write_events(ws, view, &mut counted, progress)?;
+        }
+        ExportFormat::Md => {
+            progress.spin("exporting md");
+            counted
+                .write_all(annex::markdown(view, lang).as_bytes())
+                .map_err(written)?;
+        }
+        ExportFormat::Html => {
+            progress.spin("exporting html");
+            let limit = match &view.basis {
+                Basis::Current => None,
+                _ => view.last_seq(),
+            };
+            let rounds = ws.round_counts(limit)?;
+            counted
+                .write_all(annex::html(view, &rounds, lang).as_bytes())
+                .map_err(written)?;
+        }
+        ExportFormat::Csv => {
+            progress.spin("exporting csv");
+            csv::write(view, &mut counted).map_err(|e| Error::storage("writing CSV", e))?;
+        }
+        ExportFormat::Json => {
+            progress.spin("exporting json");
+            counted
+                .write_all(report::overview(view, Format::Json).as_bytes())
+                .map_err(written)?;
+        }
+    }
+    counted.flush().map_err(written)?;
+    Ok(counted.bytes)
+}
+
+/// As [`export`], into the file at `path`, written whole or not at all.
+pub fn to_file(
+    ws: &Workspace,
+    view: &View<'_>,
+    format: ExportFormat,
+    lang: Lang,
+    path: &Path,
+    progress: &dyn Progress,
+) -> Result<u64> {
+    write_whole(path, |w| export(ws, view, format, lang, w, progress))
+}
+
+/// Writes the events of `view`, one JSON line each (the chain up to the
+/// view's end: a prefix of a chain is a chain).
+fn write_events(
+    ws: &Workspace,
+    view: &View<'_>,
+    w: &mut dyn Write,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let last = view.last_seq();
+    let total = last.map_or(0, |l| l + 1);
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, w);
+    let state = ws.state();
+    let key_of = |id| state.items.get(&id).map(|i| i.key.to_string());
+    for rec in ws.ledger().events() {
+        let rec = rec?;
+        if last.is_none_or(|l| rec.envelope.seq > l) {
+            break;
+        }
+        w.write_all(events::line(&key_of, &rec).as_bytes())
+            .map_err(|e| Error::storage("writing the events", e))?;
+        let done = rec.envelope.seq + 1;
+        if done.is_multiple_of(PROGRESS_EVERY) || done == total {
+            progress.update(done, total);
+        }
+    }
+    w.flush()
+        .map_err(|e| Error::storage("writing the events", e))
+}
+
+/// Writes a file whole or not at all: a temporary file beside it, synced,
+/// then renamed over the target.
+fn write_whole<T>(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Invalid::new("-o", &path.display().to_string(), "a file name"))?;
+    let tmp = dir.join(format!(".{name}.kamerstand-tmp"));
+    let storage = |e| Error::storage(format!("writing {}", path.display()), e);
+    let mut f = std::fs::File::create(&tmp).map_err(storage)?;
+    let result = fill(&mut f).and_then(|t| {
+        f.sync_all()
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .map_err(storage)?;
+        Ok(t)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A writer that counts what passes through it.
+struct Counting<'a> {
+    inner: &'a mut dyn Write,
+    bytes: u64,
+}
+
+impl Write for Counting<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -1,0 +1,163 @@
+//! Restoring a backup: an events export streamed into a new (or empty)
+//! store, every line checked as it is read ([`crate::formats::events`]),
+//! the store written in chunks and its head last, so that a ledger of any
+//! size is restored in bounded memory and an interruption leaves no ledger
+//! (see [`crate::ledger::Ledger::restore_stream`]).
+
+use super::Progress;
+use crate::domain::{EventHash, Invalid};
+use crate::error::{Refusal, Result};
+use crate::formats::events;
+use crate::ledger::{Ledger, OpenOptions};
+use std::io::{BufRead, Read};
+use std::path::Path;
+
+/// What a restore did, or in a dry run would do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Events restored (or checked).
+    pub events: u64,
+    /// The restored chain's head (None in a dry run).
+    pub head: Option<EventHash>,
+    /// Only checked.
+    pub dry_run: bool,
+}
+
+/// True if the file at `path` starts (after white space) like an events
+/// export: a JSON object. Annexes and CSV files never do.
+pub fn file_looks_like_events(path: &Path) -> bool {
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if f.take(4096).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// Restores the events read from `source` (named `name`, `size` bytes if
+/// known, for progress) into a new ledger at `store`.
+pub fn restore(
+    store: &Path,
+    opts: OpenOptions,
+    name: &str,
+    source: &mut dyn BufRead,
+    size: u64,
+    dry_run: bool,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    let mut reader = events::Reader::new();
+    let mut read_bytes = 0u64;
+    let mut line_no = 0usize;
+    let mut buf = Vec::new();
+    progress.phase(
+        if dry_run {
+            "checking events"
+        } else {
+            "restoring events"
+        },
+        "bytes",
+    );
+    let mut next = || -> Option<Result<Vec<u8>>> {
+        loop {
+            buf.clear();
+            let limit = u64::try_from(events::MAX_LINE_BYTES).unwrap_or(u64::MAX);
+            let n = match source.take(limit + 1).read_until(b'\n', &mut buf) {
+                Ok(0) => return None,
+                Ok(n) => n,
+                Err(e) => {
+                    return Some(Err(Invalid::new(
+                        "import file",
+                        name,
+                        format!("a readable file ({e})"),
+                    )
+                    .into()));
+                }
+            };
+            let start = read_bytes;
+            line_no += 1;
+            read_bytes += u64::try_from(n).unwrap_or(0);
+            if n > events::MAX_LINE_BYTES {
+                return Some(Err(Refusal::BadEventsLine {
+                    line: line_no,
+                    what: format!(
+                        "longer than {} MiB; no event is that large",
+                        events::MAX_LINE_BYTES / 1024 / 1024
+                    ),
+                }
+                .into()));
+            }
+            let text = match std::str::from_utf8(&buf) {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = start + u64::try_from(e.valid_up_to()).unwrap_or(0);
+                    return Some(Err(Invalid::new(
+                        "import file",
+                        name,
+                        format!("UTF-8 text (byte {at} is not)"),
+                    )
+                    .into()));
+                }
+            };
+            if line_no.is_multiple_of(512) {
+                progress.update(read_bytes, size.max(read_bytes));
+            }
+            match reader.line(line_no, text.trim_end_matches(['\n', '\r'])) {
+                Ok(Some(bytes)) => return Some(Ok(bytes)),
+                Ok(None) => {}
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    };
+    // The first event is read and checked before anything else, so that a
+    // file that is no events export is refused as such.
+    let first = next().unwrap_or_else(|| Err(Refusal::NoEventsToRestore.into()))?;
+    // Checked before a dry run too: it says what the real run would do. A
+    // store left empty by an interrupted restore (or init) may be reused.
+    let existed = store.exists();
+    if existed && !Ledger::is_empty_store(store) {
+        return Err(Refusal::RestoreIntoLedger {
+            path: store.to_path_buf(),
+        }
+        .into());
+    }
+    if dry_run {
+        let mut n = 1u64;
+        while let Some(r) = next() {
+            r?;
+            n += 1;
+        }
+        return Ok(Report {
+            events: n,
+            head: None,
+            dry_run,
+        });
+    }
+    let restored = Ledger::restore_stream(
+        store,
+        opts,
+        std::iter::once(Ok(first)).chain(std::iter::from_fn(&mut next)),
+        &mut |_| {},
+    );
+    let ledger = match restored {
+        Ok(l) => l,
+        Err(e) => {
+            // Bad input writes nothing: a store this restore created goes
+            // again (an existing empty one was emptied by the restore).
+            if !existed {
+                let _ = std::fs::remove_dir_all(store);
+            }
+            return Err(e);
+        }
+    };
+    let head = ledger.head();
+    // What the ledger derives is built now, so that the first command after
+    // the restore does not fold the whole chain.
+    drop(super::Workspace::from_ledger(ledger)?);
+    Ok(Report {
+        events: head.map_or(0, |h| h.seq + 1),
+        head: head.map(|h| h.hash),
+        dry_run,
+    })
+}

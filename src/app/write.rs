@@ -1,0 +1,444 @@
+//! The writes a clerk makes, typed: each [`Write`] names items, events and
+//! statuses as the user did (a key, a seq, a label), is resolved against the
+//! ledger, decided, appended durably and applied, and comes back as a
+//! [`Receipt`] that says what changed in terms a receipt line or a JSON
+//! answer can show. Texts arrive already normalised by the domain parsers
+//! (`domain::text`), so every door (command line, server) checks them the
+//! same way before the ledger is touched.
+
+use super::{Workspace, find};
+use crate::domain::{
+    Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Replacement, Responsible,
+    legend::NOT_STATED,
+};
+use crate::error::{Refusal, Result};
+use crate::ledger::Recorded;
+use crate::projection::decide;
+
+/// A new motion or commitment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    /// Motion or commitment.
+    pub kind: ItemKind,
+    /// The item's text.
+    pub text: String,
+    /// Who submitted it.
+    pub submitters: Vec<String>,
+    /// Citations, checked for form by the caller.
+    pub citations: Vec<String>,
+    /// The key to use; None: derived (see [`decide::assign_key`]).
+    pub key: Option<ItemKey>,
+    /// Initially responsible parties.
+    pub responsible: Responsible,
+    /// Initial status as typed (slug or label); None: not stated.
+    pub status: Option<String>,
+    /// When it came into being; None: today.
+    pub effective: Option<Day>,
+}
+
+/// What a correction puts in place, as the user typed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Correction {
+    /// Replacement status as typed (slug or label).
+    pub status: Option<String>,
+    /// Replacement parties.
+    pub responsible: Option<Responsible>,
+    /// Replacement note text.
+    pub note: Option<String>,
+    /// Replacement effective date.
+    pub effective: Option<Day>,
+    /// Withdraw the event's effect.
+    pub retract: bool,
+}
+
+/// One write. Items are named by key or id prefix, events by seq or id
+/// prefix, statuses by slug or label; dates left out are today's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// Register an item.
+    Register(Registration),
+    /// Fix an item's own text, citations or submitters.
+    Amend {
+        /// The item.
+        item: String,
+        /// Replacement text.
+        text: Option<String>,
+        /// Replacement citations.
+        citations: Option<Vec<String>>,
+        /// Replacement submitters.
+        submitters: Option<Vec<String>>,
+        /// Why.
+        reason: Option<String>,
+    },
+    /// Record a status change.
+    Status {
+        /// The item.
+        item: String,
+        /// The new status, slug or label.
+        status: String,
+        /// When it took effect.
+        effective: Option<Day>,
+        /// Why.
+        reason: Option<String>,
+    },
+    /// Record a change of responsible parties.
+    Assign {
+        /// The item.
+        item: String,
+        /// The new parties.
+        responsible: Responsible,
+        /// When it took effect.
+        effective: Option<Day>,
+        /// Why.
+        reason: Option<String>,
+    },
+    /// Record a progress text.
+    Note {
+        /// The item.
+        item: String,
+        /// The text.
+        text: String,
+        /// Papers it cites.
+        citations: Vec<String>,
+        /// The day it refers to.
+        effective: Option<Day>,
+    },
+    /// Correct an earlier event.
+    Correct {
+        /// The event: a seq or an id prefix.
+        event: String,
+        /// Why it was wrong.
+        reason: String,
+        /// What to use instead.
+        correction: Correction,
+    },
+    /// Seal a reporting round over everything recorded so far.
+    Seal {
+        /// The round's name.
+        name: String,
+        /// Its title (default: the name).
+        title: Option<String>,
+        /// The day it was reported (default: today).
+        reported_on: Option<Day>,
+    },
+}
+
+/// What a write changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// An item was registered.
+    Registered {
+        /// Its kind.
+        kind: ItemKind,
+        /// Its key.
+        key: ItemKey,
+        /// Its id.
+        id: EventId,
+    },
+    /// An item's own text was fixed.
+    Amended {
+        /// Its key.
+        key: ItemKey,
+    },
+    /// A status changed.
+    Status {
+        /// The item's key.
+        key: ItemKey,
+        /// The status in force on that day before.
+        from: String,
+        /// The new status.
+        to: String,
+        /// The day.
+        effective: Day,
+        /// A later-dated status that stays current, if any.
+        still_current: Option<String>,
+    },
+    /// Responsibility moved.
+    Assigned {
+        /// The item's key.
+        key: ItemKey,
+        /// The parties on that day before.
+        from: Responsible,
+        /// The new parties.
+        to: Responsible,
+        /// The day.
+        effective: Day,
+        /// A later-dated assignment that stays current, if any.
+        still_current: Option<Responsible>,
+    },
+    /// A progress text was noted.
+    Noted {
+        /// The item's key.
+        key: ItemKey,
+        /// The day it refers to.
+        effective: Day,
+    },
+    /// An event was corrected.
+    Corrected {
+        /// The item's key.
+        key: String,
+        /// The corrected event.
+        seq: u64,
+    },
+    /// A round was sealed.
+    Sealed {
+        /// Its name.
+        name: String,
+        /// The last seq it covers.
+        head_seq: u64,
+        /// Its digest (the seal's hash): the value to publish.
+        digest: EventHash,
+    },
+}
+
+/// A write's receipt: the event as recorded and what it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The event.
+    pub recorded: Recorded,
+    /// What it changed.
+    pub outcome: Outcome,
+}
+
+impl Workspace {
+    /// Resolves, decides, appends durably and applies one write.
+    pub fn write(&mut self, actor: &str, w: Write) -> Result<Receipt> {
+        match w {
+            Write::Register(r) => self.register(actor, r),
+            Write::Amend {
+                item,
+                text,
+                citations,
+                submitters,
+                reason,
+            } => {
+                let (id, key) = self.item_ref(&item)?;
+                let rec = self.record(
+                    actor,
+                    EventBody::ItemAmended {
+                        item: id,
+                        text,
+                        citations,
+                        submitters,
+                        reason,
+                    },
+                )?;
+                Ok(Receipt {
+                    recorded: rec,
+                    outcome: Outcome::Amended { key },
+                })
+            }
+            Write::Status {
+                item,
+                status,
+                effective,
+                reason,
+            } => {
+                let status = self.state().legend().resolve(&status)?.slug.clone();
+                let (id, key) = self.item_ref(&item)?;
+                let effective = self.day_or_today(effective);
+                // The item's whole history answers for any day.
+                self.unfold_current(id)?;
+                let from = self.item(id)?.status_at(Some(effective)).to_string();
+                let rec = self.record(
+                    actor,
+                    EventBody::StatusChanged {
+                        item: id,
+                        status: status.clone(),
+                        reason,
+                        effective,
+                    },
+                )?;
+                let now = self.item(id)?.status().to_string();
+                Ok(Receipt {
+                    recorded: rec,
+                    outcome: Outcome::Status {
+                        key,
+                        from,
+                        still_current: (now != status).then_some(now),
+                        to: status,
+                        effective,
+                    },
+                })
+            }
+            Write::Assign {
+                item,
+                responsible,
+                effective,
+                reason,
+            } => {
+                let (id, key) = self.item_ref(&item)?;
+                let effective = self.day_or_today(effective);
+                self.unfold_current(id)?;
+                let from = self.item(id)?.responsible_at(Some(effective));
+                let rec = self.record(
+                    actor,
+                    EventBody::ResponsibilityChanged {
+                        item: id,
+                        responsible: responsible.clone(),
+                        reason,
+                        effective,
+                    },
+                )?;
+                let now = self.item(id)?.responsible();
+                Ok(Receipt {
+                    recorded: rec,
+                    outcome: Outcome::Assigned {
+                        key,
+                        from,
+                        still_current: (!now.same_parties(&responsible)).then_some(now),
+                        to: responsible,
+                        effective,
+                    },
+                })
+            }
+            Write::Note {
+                item,
+                text,
+                citations,
+                effective,
+            } => {
+                let (id, key) = self.item_ref(&item)?;
+                let effective = self.day_or_today(effective);
+                let rec = self.record(
+                    actor,
+                    EventBody::ProgressNoted {
+                        item: id,
+                        text,
+                        citations,
+                        effective,
+                    },
+                )?;
+                Ok(Receipt {
+                    recorded: rec,
+                    outcome: Outcome::Noted { key, effective },
+                })
+            }
+            Write::Correct {
+                event,
+                reason,
+                correction,
+            } => self.correct(actor, &event, reason, correction),
+            Write::Seal {
+                name,
+                title,
+                reported_on,
+            } => {
+                let name = decide::round_name(&name)?;
+                let head = self.ledger().head().ok_or(Refusal::EmptyLedger)?;
+                let reported_on = self.day_or_today(reported_on);
+                let rec = self.record(
+                    actor,
+                    EventBody::RoundSealed {
+                        name: name.clone(),
+                        title: title.unwrap_or_else(|| name.clone()),
+                        reported_on,
+                        head_seq: head.seq,
+                        head_hash: head.hash,
+                    },
+                )?;
+                let digest = rec.hash;
+                Ok(Receipt {
+                    recorded: rec,
+                    outcome: Outcome::Sealed {
+                        name,
+                        head_seq: head.seq,
+                        digest,
+                    },
+                })
+            }
+        }
+    }
+
+    fn register(&mut self, actor: &str, r: Registration) -> Result<Receipt> {
+        let status = match &r.status {
+            Some(s) => self.state().legend().resolve(s)?.slug.clone(),
+            None => NOT_STATED.to_string(),
+        };
+        let key = decide::assign_key(self.state(), r.kind, r.key, &r.citations)?;
+        let effective = self.day_or_today(r.effective);
+        let rec = self.record(
+            actor,
+            EventBody::ItemRegistered {
+                kind: r.kind,
+                key: key.clone(),
+                text: r.text,
+                submitters: r.submitters,
+                citations: r.citations,
+                responsible: r.responsible,
+                status,
+                effective,
+            },
+        )?;
+        let id = rec.envelope.id;
+        Ok(Receipt {
+            recorded: rec,
+            outcome: Outcome::Registered {
+                kind: r.kind,
+                key,
+                id,
+            },
+        })
+    }
+
+    fn correct(
+        &mut self,
+        actor: &str,
+        event: &str,
+        reason: String,
+        c: Correction,
+    ) -> Result<Receipt> {
+        let status = match &c.status {
+            Some(s) => Some(self.state().legend().resolve(s)?.slug.clone()),
+            None => None,
+        };
+        let target = find::event(self, event)?;
+        let env_t = &target.envelope;
+        let Some(item) = target.item() else {
+            return Err(Refusal::NotCorrectable {
+                seq: env_t.seq,
+                kind: env_t.body.kind_name().replace('_', " "),
+            }
+            .into());
+        };
+        let (seq, id) = (env_t.seq, env_t.id);
+        let rec = self.record(
+            actor,
+            EventBody::Corrected {
+                target_seq: seq,
+                target_id: id,
+                item,
+                reason,
+                replacement: Replacement {
+                    status,
+                    responsible: c.responsible,
+                    note: c.note,
+                    effective: c.effective,
+                    retract: c.retract,
+                },
+            },
+        )?;
+        let key = self
+            .state()
+            .items
+            .get(&item)
+            .map_or_else(|| item.hex(), |i| i.key.to_string());
+        Ok(Receipt {
+            recorded: rec,
+            outcome: Outcome::Corrected { key, seq },
+        })
+    }
+
+    /// The id and key of the item named by a key or id prefix.
+    fn item_ref(&self, input: &str) -> Result<(EventId, ItemKey)> {
+        let it = self.state().resolve(input)?;
+        Ok((it.id, it.key.clone()))
+    }
+
+    fn item(&self, id: EventId) -> Result<&crate::projection::ItemState> {
+        self.state()
+            .items
+            .get(&id)
+            .ok_or_else(|| Refusal::UnknownItemId { id: id.hex() }.into())
+    }
+}

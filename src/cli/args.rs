@@ -1,0 +1,235 @@
+//! Arguments, low to high: clap reads the raw flags into [`super::Cli`]
+//! (typed by value parsers where clap can), and [`Global::lower`] turns the
+//! global ones into validated settings before any store is opened — the
+//! actor checked, `--wait` in range, `--format` made the typed format of the
+//! command at hand (it is one global flag whose values differ per command,
+//! so that check is ours: it names the values this command takes). The view flags shared by every read command are parsed
+//! here into the library's [`ViewRequest`].
+
+use super::{Cli, CliError, Env};
+use crate::app::view::ViewRequest;
+use crate::app::{Progress, Workspace};
+use crate::domain::{Day, Instant, Invalid, text};
+use crate::formats::{ExportFormat, ImportFormat};
+use crate::ledger::OpenOptions;
+use crate::report::Format;
+use crate::report::table::Look;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Which formats a command takes: `--format` is one global flag, and each
+/// command accepts its own part of its values, checked and typed here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formats {
+    /// table, json.
+    Read,
+    /// table, md, json.
+    Diff,
+    /// The import formats.
+    Import,
+    /// The export formats.
+    Export,
+}
+
+impl Formats {
+    fn names(self) -> Vec<&'static str> {
+        match self {
+            Formats::Read => vec!["table", "json"],
+            Formats::Diff => vec!["table", "md", "json"],
+            Formats::Import => ImportFormat::ALL.iter().map(|f| f.name()).collect(),
+            Formats::Export => ExportFormat::ALL.iter().map(|f| f.name()).collect(),
+        }
+    }
+}
+
+/// The typed `--format` of the command at hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// A read command's or diff's output.
+    Report(Format),
+    /// `import`'s input format (None: detect).
+    Import(Option<ImportFormat>),
+    /// `export`'s format (None: not given).
+    Export(Option<ExportFormat>),
+}
+
+/// Settings shared by all commands, validated before any store is opened.
+#[derive(Debug, Clone)]
+pub struct Global {
+    /// The store's directory.
+    pub store: PathBuf,
+    /// Who is recording.
+    pub actor: String,
+    /// The output (or import/export) format.
+    pub format: OutputFormat,
+    /// How long to wait for another process's lock.
+    pub wait: Duration,
+    /// How tables and statuses are drawn on stdout.
+    pub look: Look,
+    /// Show progress bars on stderr (a terminal, and no `--quiet`).
+    pub progress: bool,
+}
+
+impl Global {
+    /// Lowers the global flags for a command that takes `formats`.
+    pub fn lower(cli: &Cli, env: &Env<'_>, formats: Formats) -> Result<Global, CliError> {
+        let actor_raw = cli
+            .actor
+            .clone()
+            .or_else(|| env.os_user.clone())
+            .unwrap_or_else(|| "unknown".into());
+        let actor = text::short_text("--actor", &actor_raw)?;
+        if !(0.0..=86_400.0).contains(&cli.wait) {
+            return Err(Invalid::new(
+                "--wait",
+                &cli.wait.to_string(),
+                "a number of seconds from 0 to 86400",
+            )
+            .into());
+        }
+        let given = cli.format.as_deref().map(str::to_ascii_lowercase);
+        let given = given.as_deref();
+        if let Some(f) = given
+            && !formats.names().contains(&f)
+        {
+            return Err(Invalid::new(
+                "--format",
+                f,
+                format!("one of {} for this command", formats.names().join(", ")),
+            )
+            .into());
+        }
+        let format = match formats {
+            Formats::Read | Formats::Diff => OutputFormat::Report(match given {
+                Some("json") => Format::Json,
+                Some("md") => Format::Md,
+                _ => Format::Table,
+            }),
+            Formats::Import => OutputFormat::Import(
+                given
+                    .map(|f| {
+                        crate::formats::parse_name("--format", f, &ImportFormat::ALL, |x| x.name())
+                    })
+                    .transpose()?,
+            ),
+            Formats::Export => OutputFormat::Export(
+                given
+                    .map(|f| {
+                        crate::formats::parse_name("--format", f, &ExportFormat::ALL, |x| x.name())
+                    })
+                    .transpose()?,
+            ),
+        };
+        Ok(Global {
+            store: cli.store.clone(),
+            actor,
+            format,
+            wait: Duration::from_secs_f64(cli.wait),
+            look: env.terminal.look(),
+            progress: env.terminal.stderr && !cli.quiet,
+        })
+    }
+
+    /// The report format of a read command (table when the command takes
+    /// another kind of format).
+    pub fn report(&self) -> Format {
+        match self.format {
+            OutputFormat::Report(f) => f,
+            _ => Format::Table,
+        }
+    }
+
+    /// How to open the store.
+    pub fn options(&self, env: &Env<'_>) -> OpenOptions {
+        OpenOptions {
+            wait: self.wait,
+            clock: (env.clock)(),
+            checkpoint_every: env.checkpoint_every,
+        }
+    }
+
+    /// Opens the store.
+    pub fn open(&self, env: &Env<'_>) -> Result<Workspace, CliError> {
+        Ok(Workspace::open(&self.store, self.options(env))?)
+    }
+
+    /// Opens the store, showing how far loading it has come.
+    pub fn open_with_progress(
+        &self,
+        env: &Env<'_>,
+        progress: &dyn Progress,
+    ) -> Result<Workspace, CliError> {
+        progress.phase("reading the ledger", "events");
+        Ok(Workspace::open_with_progress(
+            &self.store,
+            self.options(env),
+            &mut |done, total| progress.update(done, total),
+        )?)
+    }
+}
+
+/// Which view of the ledger to show.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ViewArgs {
+    /// Show what the ledger held at this instant: RFC 3339
+    /// (2025-05-01T14:00:00+02:00) or a date YYYY-MM-DD meaning the end of
+    /// that day in Dutch time (Europe/Amsterdam). Later events, corrections
+    /// included, are invisible.
+    #[arg(long, value_name = "INSTANT", conflicts_with = "round")]
+    pub as_of: Option<String>,
+    /// Show the view as of a sealed reporting round, e.g. 2025-voorjaar
+    /// (see `round list`).
+    #[arg(long, value_name = "NAME")]
+    pub round: Option<String>,
+    /// Show the values in effect on this day, YYYY-MM-DD, as known in the
+    /// chosen view.
+    #[arg(long, value_name = "DATE")]
+    pub effective: Option<String>,
+}
+
+impl ViewArgs {
+    /// Parses the flags (no store needed).
+    pub fn parse(&self) -> Result<ViewRequest, CliError> {
+        Ok(ViewRequest {
+            as_of: self
+                .as_of
+                .as_deref()
+                .map(|s| Instant::parse("--as-of", s))
+                .transpose()?,
+            round: self.round.clone(),
+            effective: self
+                .effective
+                .as_deref()
+                .map(|s| Day::parse("--effective", s))
+                .transpose()?,
+        })
+    }
+}
+
+/// Parses an optional `--effective` date (None: the ledger's today).
+pub fn effective(arg: Option<&str>) -> Result<Option<Day>, CliError> {
+    arg.map(|s| Day::parse("--effective", s))
+        .transpose()
+        .map_err(Into::into)
+}
+
+/// Parses an optional `--reason`.
+pub fn reason(arg: Option<&str>) -> Result<Option<String>, CliError> {
+    arg.map(|s| text::free_text("--reason", s))
+        .transpose()
+        .map_err(Into::into)
+}
+
+/// Checked citations: strict ones must parse, raw ones are kept as typed.
+pub fn citations(strict: &[String], raw: &[String]) -> Result<Vec<String>, CliError> {
+    let mut v = crate::projection::decide::citations(strict, true)?;
+    v.extend(crate::projection::decide::citations(raw, false)?);
+    Ok(v)
+}
+
+/// Checked one-line names (submitters).
+pub fn names(what: &str, raw: &[String]) -> Result<Vec<String>, CliError> {
+    raw.iter()
+        .map(|s| text::short_text(what, s).map_err(Into::into))
+        .collect()
+}

@@ -1,0 +1,233 @@
+//! `kamerstand import`: an annex, a CSV file or an events export in.
+
+use crate::app::{import, restore};
+use crate::cli::args::OutputFormat;
+use crate::cli::ui::progress::Progress;
+use crate::cli::{CliError, Env, Global, emit};
+use crate::domain::{Day, Invalid, text};
+use crate::error::Refusal;
+use crate::formats::ImportFormat;
+use crate::projection::decide;
+use crate::report::Format;
+use std::fmt::Write as _;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+/// Import an annex (the tab-separated text copied out of the annex's PDF or
+/// Word table), a CSV file (as `export --format csv` writes) or an events
+/// export (a backup, restored into a new store with the same seqs and
+/// hashes). The format is detected when --format is not given.
+///
+/// An annex or CSV import is one atomic batch: items are matched by key (or
+/// citation, or text); new ones are registered and for known ones only
+/// what changed is recorded. Every anomaly is reported with its line.
+///
+/// Example: kamerstand import bijlage-2025.txt --dry-run
+///
+/// Example: kamerstand import bijlage-2025.txt --effective 2025-05-20 --seal-round 2025-voorjaar
+///
+/// Example: kamerstand --store herstel.db import backup.jsonl
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The file to import, e.g. bijlage-2025.txt, or - for standard input.
+    file: PathBuf,
+    /// Show the events that would be appended and the anomalies; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Seal a reporting round with this name in the same batch, e.g.
+    /// 2025-voorjaar.
+    #[arg(long, value_name = "NAME")]
+    seal_round: Option<String>,
+    /// Title of the round sealed with --seal-round (default: its name), e.g.
+    /// "Voortgangsbrief voorjaar 2025".
+    #[arg(long, value_name = "TEXT", requires = "seal_round")]
+    round_title: Option<String>,
+    /// Effective date of the imported changes, YYYY-MM-DD (default: today);
+    /// also the reported-on date of a round sealed with --seal-round.
+    #[arg(long, value_name = "DATE")]
+    effective: Option<String>,
+}
+
+pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let effective = a
+        .effective
+        .as_deref()
+        .map(|d| Day::parse("--effective", d))
+        .transpose()?;
+    let round = a
+        .seal_round
+        .as_deref()
+        .map(decide::round_name)
+        .transpose()?
+        .map(|name| -> Result<(String, String), CliError> {
+            let title = match &a.round_title {
+                Some(t) => text::short_text("--round-title", t)?,
+                None => name.clone(),
+            };
+            Ok((name, title))
+        })
+        .transpose()?;
+    let OutputFormat::Import(named) = g.format else {
+        return Err(Invalid::new("--format", "(other)", "annex, csv or events").into());
+    };
+    let name = a.file.display().to_string();
+    let is_file = name != "-";
+    // An events export (a backup) streams: it may be far larger than the
+    // other formats' limit.
+    if is_file && (named == Some(ImportFormat::Events) || restore::file_looks_like_events(&a.file))
+    {
+        let f = std::fs::File::open(&a.file)
+            .map_err(|e| Invalid::new("import file", &name, format!("a readable file ({e})")))?;
+        let size = f.metadata().map_or(0, |m| m.len());
+        let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+        return restore(a, g, env, &name, &mut r, size);
+    }
+    let text = if is_file {
+        import::read_text(&name, &mut import::open_file(&a.file)?)?
+    } else {
+        import::read_text(&name, env.input)?
+    };
+    let format = import::format_of(&name, &text, named)?;
+    if format == ImportFormat::Events {
+        return restore(a, g, env, &name, &mut text.as_bytes(), text.len() as u64);
+    }
+    let mut progress = Progress::start(g);
+    let mut ws = g.open_with_progress(env, &progress)?;
+    progress.spin(if a.dry_run {
+        "checking the import"
+    } else {
+        "importing"
+    });
+    let report = import::import(
+        &mut ws,
+        &g.actor,
+        &import::Request {
+            name: &name,
+            text: &text,
+            format,
+            effective,
+            round,
+            dry_run: a.dry_run,
+        },
+    )?;
+    progress.finish();
+    emit(env, &render(&report))
+}
+
+/// Restores an events export streamed from `source` (`size` bytes, if
+/// known, for progress).
+fn restore(
+    a: &Args,
+    g: &Global,
+    env: &mut Env<'_>,
+    name: &str,
+    source: &mut dyn BufRead,
+    size: u64,
+) -> Result<(), CliError> {
+    if let Some(flag) = [
+        (a.seal_round.is_some(), "--seal-round"),
+        (a.effective.is_some(), "--effective"),
+    ]
+    .iter()
+    .find_map(|(given, flag)| given.then_some(*flag))
+    {
+        return Err(crate::Error::from(Refusal::NotForRestore {
+            flag: flag.to_string(),
+        })
+        .into());
+    }
+    let mut progress = Progress::start(g);
+    let report = restore::restore(
+        &g.store,
+        g.options(env),
+        name,
+        source,
+        size,
+        a.dry_run,
+        &progress,
+    )?;
+    progress.finish();
+    emit(
+        env,
+        &match report.head {
+            None => format!(
+                "dry run: {} events checked; they would be restored into {}\n",
+                report.events,
+                g.store.display()
+            ),
+            Some(head) => format!(
+                "restored {} events into {}; head {}\n",
+                report.events,
+                g.store.display(),
+                head.hex()
+            ),
+        },
+    )
+}
+
+/// The import's report: counts, the ledger's items the file does not
+/// mention, anomalies by line, and the events appended (listed in a dry
+/// run).
+pub(crate) fn render(r: &import::Report) -> String {
+    let mut out = format!(
+        "{} {} ({}): {} rows; {} items added, {} changed, {} unchanged\n",
+        if r.dry_run { "dry run of" } else { "imported" },
+        r.name,
+        r.format.name(),
+        r.rows,
+        r.added,
+        r.changed,
+        r.unchanged
+    );
+    if !r.not_in_file.is_empty() {
+        let _ = writeln!(
+            out,
+            "in the ledger but not in the file (left as they are): {}",
+            r.not_in_file.join(", ")
+        );
+    }
+    if r.anomalies.is_empty() {
+        out.push_str("no anomalies\n");
+    } else {
+        let _ = writeln!(out, "{} anomalies:", r.anomalies.len());
+        // One line per input line, its findings joined.
+        let mut by_line: Vec<(usize, Vec<&str>)> = Vec::new();
+        for x in &r.anomalies {
+            match by_line.last_mut() {
+                Some((l, msgs)) if *l == x.line => msgs.push(&x.message),
+                _ => by_line.push((x.line, vec![&x.message])),
+            }
+        }
+        for (line, msgs) in by_line {
+            let _ = writeln!(out, "  line {line}: {}", msgs.join("; "));
+        }
+    }
+    match (r.records.first(), r.records.last()) {
+        (Some(f), Some(l)) => {
+            let _ = writeln!(
+                out,
+                "{} {} events (seq {}–{}){}",
+                if r.dry_run {
+                    "would append"
+                } else {
+                    "appended"
+                },
+                r.records.len(),
+                f.envelope.seq,
+                l.envelope.seq,
+                if r.dry_run {
+                    String::new()
+                } else {
+                    format!(", head {}", l.hash.hex())
+                }
+            );
+            if let Some(after) = &r.after {
+                let view = crate::projection::View::current(after, None);
+                out.push('\n');
+                out.push_str(&crate::report::log(&view, &r.records, Format::Table));
+            }
+        }
+        _ => out.push_str("nothing to record: the ledger already says what the file says\n"),
+    }
+    out
+}

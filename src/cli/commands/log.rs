@@ -1,0 +1,32 @@
+//! `kamerstand log`: the event log.
+
+use crate::app::view;
+use crate::cli::args::ViewArgs;
+use crate::cli::{CliError, Env, Global, emit};
+use crate::report;
+
+/// Show the event log, oldest first: seq, recorded time, effective date,
+/// actor, item, what happened and hash.
+///
+/// Example: kamerstand log --item M2 --limit 20
+///
+/// Example: kamerstand log --round 2025-voorjaar
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only events about this item, e.g. M2 (key or id prefix).
+    #[arg(long, value_name = "KEY")]
+    item: Option<String>,
+    /// Only the last N events, e.g. 20.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    #[command(flatten)]
+    view: ViewArgs,
+}
+
+pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let req = a.view.parse()?;
+    let ws = g.open(env)?;
+    let view = req.build(&ws)?;
+    let events = view::events(&ws, &view, a.item.as_deref(), a.limit)?;
+    emit(env, &report::log_with(&view, &events, g.report(), &g.look))
+}

@@ -1,0 +1,27 @@
+//! `kamerstand show`: one item's card and full timeline.
+
+use crate::app::find;
+use crate::cli::args::ViewArgs;
+use crate::cli::{CliError, Env, Global, emit};
+use crate::report;
+
+/// Show an item: its text, citations, current status and responsible, its
+/// progress notes and every event about it (seq, recorded time, effective
+/// date, actor, change, hash).
+///
+/// Example: kamerstand show 34843-79 --as-of 2025-01-31
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Item key or id prefix, e.g. 34843-79 or M2.
+    key: String,
+    #[command(flatten)]
+    view: ViewArgs,
+}
+
+pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let req = a.view.parse()?;
+    let ws = g.open(env)?;
+    let mut view = req.build(&ws)?;
+    let item = find::item_in_view(&ws, &mut view, &a.key)?.clone();
+    emit(env, &report::show_with(&view, &item, g.report(), &g.look))
+}

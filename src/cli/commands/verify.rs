@@ -1,0 +1,67 @@
+//! `kamerstand verify`: check the whole chain.
+
+use crate::app::verify;
+use crate::cli::ui::progress::Progress;
+use crate::cli::{CliError, Env, Global, emit};
+use crate::domain::{EventHash, Invalid};
+use crate::ledger::DigestCheck;
+use crate::report;
+
+/// Recompute every hash and link, check seq contiguity, recorded-time order,
+/// the head and the item index; then rebuild every checkpoint from the
+/// events and compare it with the stored one. Exit 0 when intact; exit 1 naming the first
+/// broken seq, the kind of break and the affected item.
+///
+/// Example: kamerstand verify
+///
+/// Example: kamerstand verify --digest 3f2a…(64 hex digits) --round 2025-voorjaar
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A digest published earlier (64 hex digits): check that the ledger
+    /// still contains it. Detects a rewritten or truncated ledger.
+    #[arg(long, value_name = "HEX")]
+    digest: Option<String>,
+    /// With --digest: the round it was published for, e.g. 2025-voorjaar;
+    /// the digest must be that round's seal.
+    #[arg(long, value_name = "NAME", requires = "digest")]
+    round: Option<String>,
+    /// Rewrite from the events every checkpoint that does not match them
+    /// (or is missing) after reporting it. Checkpoints only make views
+    /// fast; the events are never changed.
+    #[arg(long)]
+    rebuild_checkpoints: bool,
+}
+
+pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let check = match &a.digest {
+        Some(hex) => Some(DigestCheck {
+            hash: EventHash::from_hex(hex).ok_or_else(|| {
+                Invalid::new(
+                    "--digest",
+                    hex,
+                    "64 hexadecimal digits, as printed by `kamerstand round digest`",
+                )
+            })?,
+            round: a.round.clone(),
+        }),
+        None => None,
+    };
+    let mut progress = Progress::start(g);
+    let outcome = verify::verify(
+        &g.store,
+        g.options(env),
+        check.as_ref(),
+        a.rebuild_checkpoints,
+        &progress,
+    )?;
+    progress.finish();
+    emit(
+        env,
+        &report::verify(&outcome.chain, outcome.derived.as_ref(), g.report()),
+    )?;
+    if outcome.ok() {
+        Ok(())
+    } else {
+        Err(CliError::VerifyFailed)
+    }
+}
