@@ -135,6 +135,12 @@ impl Workspace {
         checkpoints::answer_on(&self.ledger, &mut self.state, day)
     }
 
+    /// Gives item `id` its full history in `state` (a copy of the current
+    /// one).
+    pub(crate) fn unfold_into(&self, state: &mut State, id: crate::domain::EventId) -> Result<()> {
+        checkpoints::full_item(&self.ledger, state, id)
+    }
+
     /// Gives item `id` its full history in the current state.
     pub fn unfold_current(&mut self, id: crate::domain::EventId) -> Result<()> {
         checkpoints::full_item(&self.ledger, &mut self.state, id)

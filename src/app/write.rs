@@ -238,8 +238,7 @@ impl Workspace {
                 let (id, key) = self.item_ref(&item)?;
                 let effective = self.day_or_today(effective);
                 // The item's whole history answers for any day.
-                self.unfold_current(id)?;
-                let from = self.item(id)?.status_at(Some(effective)).to_string();
+                let from = self.item_whole(id)?.status_at(Some(effective)).to_string();
                 let rec = self.record(
                     actor,
                     EventBody::StatusChanged {
@@ -269,8 +268,7 @@ impl Workspace {
             } => {
                 let (id, key) = self.item_ref(&item)?;
                 let effective = self.day_or_today(effective);
-                self.unfold_current(id)?;
-                let from = self.item(id)?.responsible_at(Some(effective));
+                let from = self.item_whole(id)?.responsible_at(Some(effective));
                 let rec = self.record(
                     actor,
                     EventBody::ResponsibilityChanged {
@@ -433,6 +431,16 @@ impl Workspace {
     fn item_ref(&self, input: &str) -> Result<(EventId, ItemKey)> {
         let it = self.state().resolve(input)?;
         Ok((it.id, it.key.clone()))
+    }
+
+    /// The item with its whole history, folded from its events.
+    fn item_whole(&self, id: EventId) -> Result<crate::projection::ItemState> {
+        let mut state = self.state().clone();
+        self.unfold_into(&mut state, id)?;
+        state
+            .items
+            .remove(&id)
+            .ok_or_else(|| Refusal::UnknownItemId { id: id.hex() }.into())
     }
 
     fn item(&self, id: EventId) -> Result<&crate::projection::ItemState> {
