@@ -8,8 +8,6 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
-#[doc(hidden)]
-pub mod checkpoints;
 pub mod domain;
 pub mod error;
 pub mod formats;

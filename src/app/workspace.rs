@@ -1,21 +1,33 @@
-//! A ledger together with the state rebuilt from it: the library's entry
-//! point for recording. `record` decides (against the state), appends (to the
-//! ledger) and applies (to the state), in that order, so a refused event
-//! leaves no trace.
+//! An open ledger: the library's entry point. Opening loads no state: views
+//! are read from the index in sled ([`crate::ledger::index`]), and a write
+//! folds only the items it touches from their events. `record` decides
+//! (against those items), appends the event together with the index entries
+//! it derives in one transaction, and is refused on a ledger a round seal
+//! found broken.
 
-use crate::checkpoints;
-use crate::domain::{Day, EventBody, Legend, Timestamp};
-use crate::error::Result;
+use crate::domain::{Day, EventBody, EventId, ItemKey, Legend, Timestamp};
+use crate::error::{Error, Refusal, Result};
 use crate::ledger::{Draft, Ledger, OpenOptions, Recorded};
-use crate::projection::{Basis, State, View, decide};
-use std::borrow::Cow;
+use crate::projection::index::{self, Entry};
+use crate::projection::view::{ChainAt, Programme, RoundCounts};
+use crate::projection::{Basis, ItemState, Round, State, View, decide, natural_key};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// An open ledger and its current state.
+/// An open ledger.
 #[derive(Debug)]
 pub struct Workspace {
     ledger: Ledger,
-    state: State,
+    programme: Programme,
+}
+
+/// An item as the user named it: its id and key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRef {
+    /// Its id.
+    pub id: EventId,
+    /// Its key.
+    pub key: ItemKey,
 }
 
 impl Workspace {
@@ -33,133 +45,253 @@ impl Workspace {
             title,
             legend,
         };
-        decide::check(
-            &State::default(),
-            &genesis,
-            Day::of(Timestamp::from_unix_nanos(0)),
-        )?;
+        decide::check(&State::default(), &genesis, Day::of(Timestamp::from_unix_nanos(0)))?;
         let ledger = Ledger::create(path, opts, actor, genesis)?;
-        let state = State::replay_results(ledger.events())?;
-        Ok(Workspace { ledger, state })
+        Workspace::from_ledger(ledger)
     }
 
-    /// Opens a ledger and loads its current state: from the latest good
-    /// checkpoint and the events after it, writing the checkpoints that are
-    /// missing or damaged on the way (see [`crate::checkpoints`]).
+    /// Opens a ledger.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Workspace> {
         Workspace::open_with_progress(path, opts, &mut |_, _| {})
     }
 
-    /// As [`Workspace::open`], reporting `progress(events replayed, events
-    /// in the ledger)` while it replays.
+    /// As [`Workspace::open`], reporting `progress(done, total)` while a
+    /// store an earlier version wrote gets its index (once).
     pub fn open_with_progress(
         path: &Path,
         opts: OpenOptions,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Workspace> {
         let ledger = Ledger::open(path, opts)?;
-        let state = checkpoints::load_with_progress(&ledger, None, true, progress)?.state;
-        Ok(Workspace { ledger, state })
+        Workspace::from_ledger_with_progress(ledger, progress)
     }
 
-    /// Loads the state of a ledger opened (or restored) by the caller.
+    /// The workspace of a ledger opened (or restored) by the caller.
     pub fn from_ledger(ledger: Ledger) -> Result<Workspace> {
-        let state = checkpoints::load_with_progress(&ledger, None, true, &mut |_, _| {})?.state;
-        Ok(Workspace { ledger, state })
+        Workspace::from_ledger_with_progress(ledger, &mut |_, _| {})
     }
 
-    /// The state after the events up to and including `upto`, loaded from
-    /// the nearest good checkpoint.
-    pub fn state_at(&self, upto: u64) -> Result<State> {
-        if self.state.events == upto + 1 {
-            return Ok(self.state.clone());
-        }
-        Ok(checkpoints::load(&self.ledger, Some(upto), false)?.state)
-    }
-
-    /// The current state.
-    pub fn state(&self) -> &State {
-        &self.state
-    }
-
-    /// The view on `basis`, with every item able to answer for `effective`
-    /// (compacted items that cannot are refolded from their events).
-    pub fn view(&self, basis: Basis, effective: Option<Day>) -> Result<View<'_>> {
-        let upto = match &basis {
-            Basis::Current => None,
-            Basis::AsOf(i) => Some(self.ledger.last_seq_at(i.at)?),
-            Basis::Round(r) => Some(Some(r.seq)),
-        };
-        let mut state = match upto {
-            None => Cow::Borrowed(&self.state),
-            Some(None) => Cow::Owned(State::default()),
-            Some(Some(seq)) => Cow::Owned(self.state_at(seq)?),
-        };
-        if let Some(day) = effective
-            && !state.unanswerable_on(effective).is_empty()
-        {
-            checkpoints::focus_on(&self.ledger, state.to_mut(), day)?;
-        }
-        Ok(View {
-            state,
-            basis,
-            effective,
-        })
-    }
-
-    /// `state` with the events after it up to and including `upto` applied
-    /// (no compaction on the way, so timelines of the interval are whole).
-    pub fn advance(&self, mut state: State, upto: u64) -> Result<State> {
-        let after = state.events.checked_sub(1).zip(state.head);
-        for rec in self.ledger.events_after(after) {
-            let rec = rec?;
-            if rec.envelope.seq > upto {
-                break;
+    fn from_ledger_with_progress(
+        ledger: Ledger,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Workspace> {
+        let head = ledger.head();
+        match ledger.index_head()? {
+            h if h == head => {}
+            None => migrate(&ledger, progress)?,
+            Some(h) => {
+                return Err(Error::Corrupt {
+                    seq: Some(h.seq),
+                    what: format!(
+                        "the index was written up to seq {} but the chain's head is seq {}; run `kamerstand verify --rebuild-index`",
+                        h.seq,
+                        head.map_or("none".into(), |h| h.seq.to_string())
+                    ),
+                });
             }
-            checkpoints::apply(&self.ledger, &mut state, &rec, &[])?;
         }
-        Ok(state)
-    }
-
-    /// Gives item `id` its full history in `view` (for its timeline).
-    pub fn unfold_item(&self, view: &mut View<'_>, id: crate::domain::EventId) -> Result<()> {
-        if view.state.items.get(&id).is_some_and(|i| !i.is_full()) {
-            checkpoints::full_item(&self.ledger, view.state.to_mut(), id)?;
-        }
-        Ok(())
-    }
-
-    /// Makes every item of the current state answer for `day` (see
-    /// [`crate::projection::ItemState::answers_on`]).
-    pub fn answer_on(&mut self, day: Option<Day>) -> Result<()> {
-        checkpoints::answer_on(&self.ledger, &mut self.state, day)
-    }
-
-    /// Gives item `id` its full history in `state` (a copy of the current
-    /// one).
-    pub(crate) fn unfold_into(&self, state: &mut State, id: crate::domain::EventId) -> Result<()> {
-        checkpoints::full_item(&self.ledger, state, id)
-    }
-
-    /// Gives item `id` its full history in the current state.
-    pub fn unfold_current(&mut self, id: crate::domain::EventId) -> Result<()> {
-        checkpoints::full_item(&self.ledger, &mut self.state, id)
-    }
-
-    /// Each sealed round up to seq `limit` (all when None) with its status
-    /// counts, each from the round's checkpoint.
-    pub fn round_counts(&self, limit: Option<u64>) -> Result<crate::projection::view::RoundCounts> {
-        self.state
-            .rounds
-            .iter()
-            .filter(|r| limit.is_none_or(|l| r.seq <= l))
-            .map(|r| Ok((r.clone(), self.state_at(r.seq)?.status_counts())))
-            .collect()
+        let programme = match ledger.get(0)?.map(|r| r.envelope.body) {
+            Some(EventBody::LedgerCreated {
+                programme,
+                title,
+                legend,
+            }) => Programme {
+                name: programme,
+                title,
+                legend,
+            },
+            _ => Programme {
+                name: String::new(),
+                title: String::new(),
+                legend: Legend::nap(),
+            },
+        };
+        Ok(Workspace { ledger, programme })
     }
 
     /// The ledger.
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+
+    /// The programme, its title and legend.
+    pub fn programme(&self) -> &Programme {
+        &self.programme
+    }
+
+    /// The legend.
+    pub fn legend(&self) -> &Legend {
+        &self.programme.legend
+    }
+
+    /// How many events the ledger holds.
+    pub fn events(&self) -> u64 {
+        self.ledger.head().map_or(0, |h| h.seq + 1)
+    }
+
+    /// The sealed rounds, oldest first.
+    pub fn rounds(&self) -> Result<Vec<Round>> {
+        self.ledger.rounds()
+    }
+
+    /// The round of that name (any case).
+    pub fn round(&self, name: &str) -> Result<Option<Round>> {
+        Ok(self
+            .rounds()?
+            .into_iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name.trim())))
+    }
+
+    /// Each sealed round up to seq `limit` (all when None) with its status
+    /// counts.
+    pub fn round_counts(&self, limit: Option<u64>) -> Result<RoundCounts> {
+        Ok(self
+            .ledger
+            .round_entries()?
+            .into_iter()
+            .filter(|r| limit.is_none_or(|l| r.round.seq <= l))
+            .map(|r| (r.round, r.counts))
+            .collect())
+    }
+
+    /// The last seq a basis holds (None: no events).
+    pub fn last_seq(&self, basis: &Basis) -> Result<Option<u64>> {
+        Ok(match basis {
+            Basis::Current => self.ledger.head().map(|h| h.seq),
+            Basis::AsOf(i) => self.ledger.last_seq_at(i.at)?,
+            Basis::Round(r) => Some(r.seq),
+        })
+    }
+
+    /// The view on `basis` and `effective`, read from the index.
+    pub fn view(&self, basis: Basis, effective: Option<Day>) -> Result<View> {
+        let last = self.last_seq(&basis)?;
+        let mut view = View {
+            basis,
+            effective,
+            programme: self.programme.clone(),
+            chain: ChainAt::default(),
+            rounds: Vec::new(),
+            items: Vec::new(),
+        };
+        let Some(s) = last else {
+            return Ok(view);
+        };
+        view.chain = match self.ledger.head() {
+            Some(h) if h.seq == s => ChainAt {
+                events: s + 1,
+                head: Some(h.hash),
+                last_recorded: Some(h.recorded_at),
+            },
+            _ => {
+                let rec = self.ledger.get(s)?.ok_or_else(|| Error::Corrupt {
+                    seq: Some(s),
+                    what: "no event is stored below the head; run `kamerstand verify` for details"
+                        .into(),
+                })?;
+                ChainAt {
+                    events: s + 1,
+                    head: Some(rec.hash),
+                    last_recorded: Some(rec.envelope.recorded_at),
+                }
+            }
+        };
+        view.rounds = self.rounds()?.into_iter().filter(|r| r.seq <= s).collect();
+        for snap in self.ledger.current() {
+            if let Some(item) = self.ledger.item_at(snap?, s, effective)? {
+                view.items.push(item);
+            }
+        }
+        view.items
+            .sort_by_cached_key(|i| (i.kind, natural_key(i.key.as_str())));
+        Ok(view)
+    }
+
+    /// The item named by its key (any case), an unambiguous key prefix of
+    /// 3+ characters, or an unambiguous prefix (4+ hex digits) of its id;
+    /// otherwise a refusal that says what exists.
+    pub fn resolve(&self, input: &str) -> Result<ItemRef> {
+        let t = input.trim();
+        let found = |id: EventId| -> Result<ItemRef> {
+            let snap = self.ledger.current_of(id)?.ok_or_else(|| Error::Corrupt {
+                seq: None,
+                what: format!("the index has a key for item {} but no values", id.hex()),
+            })?;
+            Ok(ItemRef {
+                id,
+                key: snap.item.key,
+            })
+        };
+        if let Some(id) = self.ledger.item_by_key(t)? {
+            return found(id);
+        }
+        let folded = t.to_ascii_lowercase();
+        if folded.len() >= 3
+            && let [(_, id)] = self.ledger.keys_with_prefix(&folded)?.as_slice()
+        {
+            return found(*id);
+        }
+        let hex: String = t
+            .chars()
+            .filter(|c| *c != '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if hex.len() >= 4 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            let mut matches = Vec::new();
+            for snap in self.ledger.current() {
+                let snap = snap?;
+                if snap.item.id.hex().starts_with(&hex) {
+                    matches.push(snap.item);
+                }
+            }
+            match matches.as_slice() {
+                [one] => {
+                    return Ok(ItemRef {
+                        id: one.id,
+                        key: one.key.clone(),
+                    });
+                }
+                [] => {}
+                many => {
+                    return Err(Refusal::AmbiguousItem {
+                        input: t.to_string(),
+                        count: many.len(),
+                        examples: many
+                            .iter()
+                            .take(5)
+                            .map(|i| format!("{} ({})", i.key, i.id.hex()))
+                            .collect(),
+                    }
+                    .into());
+                }
+            }
+        }
+        let keys: Vec<String> = self
+            .ledger
+            .current()
+            .map(|r| r.map(|s| s.item.key.to_string()))
+            .collect::<Result<_>>()?;
+        Err(Refusal::UnknownItem {
+            input: crate::domain::text::shorten(t, 60),
+            suggestions: crate::domain::text::closest(t, keys.iter().map(String::as_str), 3),
+        }
+        .into())
+    }
+
+    /// The item with its whole history up to and including seq `upto` (the
+    /// head when None), folded from its events.
+    pub fn item_state(&self, id: EventId, upto: Option<u64>) -> Result<Option<ItemState>> {
+        let upto = upto.or(self.ledger.head().map(|h| h.seq)).unwrap_or(0);
+        let mut state = State::default();
+        for rec in self.ledger.item_events(id, upto)? {
+            state.apply(&rec);
+        }
+        Ok(state.items.remove(&id))
+    }
+
+    /// True if an item has this key (any case).
+    pub fn key_taken(&self, key: &str) -> Result<bool> {
+        Ok(self.ledger.item_by_key(key)?.is_some())
     }
 
     /// `day`, or today when none was given: how every command fills in an
@@ -177,98 +309,194 @@ impl Workspace {
         Day::in_amsterdam(self.ledger.now())
     }
 
-    /// Refolds the compacted item that `body` needs the history of, if any.
-    fn unfold_for(&mut self, body: &EventBody) -> Result<()> {
-        match (
-            self.state.needs_history_to_decide(body),
-            self.state.events.checked_sub(1),
-        ) {
-            (Some(id), Some(last)) => {
-                checkpoints::refold(&self.ledger, &mut self.state, id, last, &[])
-            }
-            _ => Ok(()),
-        }
+    /// A fresh id for a draft (see [`Ledger::new_id`]).
+    pub fn new_id(&mut self) -> EventId {
+        self.ledger.new_id()
     }
 
-    /// Keeps a checkpoint after `rec` if one belongs there.
-    fn checkpoint_after(&mut self, rec: &Recorded) -> Result<()> {
-        if checkpoints::is_position(&self.ledger, rec) {
-            self.state.lighten();
-            checkpoints::keep(&self.ledger, &self.state);
+    /// The state a write is decided against: the programme, the rounds,
+    /// the chain's head, and only the items the drafts touch (with the one
+    /// holding a key a registration asks for), each folded whole.
+    fn focus(&self, drafts: &[Draft]) -> Result<State> {
+        let mut ids: BTreeSet<EventId> = BTreeSet::new();
+        for d in drafts {
+            match &d.body {
+                EventBody::ItemRegistered { key, .. } => {
+                    if let Some(id) = self.ledger.item_by_key(key.as_str())? {
+                        ids.insert(id);
+                    }
+                }
+                body => {
+                    if let Some(id) = body.item(d.id) {
+                        ids.insert(id);
+                    }
+                }
+            }
+        }
+        let head = self.ledger.head();
+        let mut state = State {
+            programme: self.programme.name.clone(),
+            title: self.programme.title.clone(),
+            legend: head.is_some().then(|| self.programme.legend.clone()),
+            rounds: self.rounds()?,
+            events: self.events(),
+            head: head.map(|h| h.hash),
+            last_recorded: head.map(|h| h.recorded_at),
+            ..State::default()
+        };
+        for id in ids {
+            if let Some(it) = self.item_state(id, None)? {
+                state.insert_item(it);
+            }
+        }
+        Ok(state)
+    }
+
+    /// Refuses writes to a ledger a round seal found broken; before a seal,
+    /// checks the whole chain and index and refuses (for good) on a break.
+    fn guard(&self, drafts: &[Draft]) -> Result<()> {
+        if let Some(what) = self.ledger.seal_refused()? {
+            return Err(Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "a round seal found this ledger broken ({what}); nothing more is recorded in it. Run `kamerstand verify` for details and restore the ledger from a backup"
+                ),
+            });
+        }
+        if drafts
+            .iter()
+            .any(|d| matches!(d.body, EventBody::RoundSealed { .. }))
+        {
+            let chain = self.ledger.verify()?;
+            let what = match chain.first_break {
+                Some(b) => Some(format!("the chain breaks at {b}")),
+                None => {
+                    let ix = self.ledger.check_index(&mut |_, _| {})?;
+                    ix.first_difference.map(|d| {
+                        format!(
+                            "the index differs from the events in {}{}{}: {}",
+                            d.tree,
+                            d.item.map(|i| format!(", item {}", i.hex())).unwrap_or_default(),
+                            d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
+                            d.what
+                        )
+                    })
+                }
+            };
+            if let Some(what) = what {
+                self.ledger.refuse_writes(&what)?;
+                return Err(Error::Corrupt {
+                    seq: None,
+                    what: format!(
+                        "the round was not sealed: {what}. Nothing more is recorded in this ledger; run `kamerstand verify` for details and restore it from a backup"
+                    ),
+                });
+            }
         }
         Ok(())
     }
 
-    /// Checks, appends durably and applies one event.
-    pub fn record(&mut self, actor: &str, body: EventBody) -> Result<Recorded> {
-        let today = self.today();
-        self.unfold_for(&body)?;
-        decide::check(&self.state, &body, today)?;
-        let rec = self.ledger.append(actor, body)?;
-        self.state.apply(&rec);
-        self.checkpoint_after(&rec)?;
-        Ok(rec)
+    /// Checks each event of a prepared batch against `state` as the events
+    /// before it left it, applying it, and returns the index entries they
+    /// write.
+    fn check_and_index(
+        &self,
+        state: &mut State,
+        records: &[Recorded],
+        today: Day,
+    ) -> Result<Vec<Entry>> {
+        let mut entries = Vec::new();
+        for rec in records {
+            decide::check(state, &rec.envelope.body, today)?;
+            let item = rec.item();
+            let before = item
+                .and_then(|id| state.items.get(&id))
+                .and_then(|it| {
+                    index::touched_root(it, &rec.envelope.body).map(|r| index::facts_of(it, r))
+                })
+                .unwrap_or_default();
+            state.apply(rec);
+            if let Some(after) = item.and_then(|id| state.items.get(&id)) {
+                entries.extend(index::item_entries(&before, after, rec));
+            }
+            if matches!(rec.envelope.body, EventBody::RoundSealed { .. })
+                && let Some(round) = state.rounds.last()
+            {
+                let statuses = self.statuses_with(state)?;
+                entries.push(index::round_entry(
+                    rec,
+                    round,
+                    state.legend.as_ref().unwrap_or(&self.programme.legend),
+                    statuses.values().map(String::as_str),
+                ));
+            }
+        }
+        Ok(entries)
     }
 
-    /// A fresh id for a draft (see [`Ledger::new_id`]).
-    pub fn new_id(&mut self) -> crate::domain::EventId {
-        self.ledger.new_id()
+    /// The status of every existing item now, the items in `state` as it
+    /// has them (a batch may have changed them), the others as the index
+    /// has them.
+    fn statuses_with(&self, state: &State) -> Result<BTreeMap<EventId, String>> {
+        let mut out = BTreeMap::new();
+        for snap in self.ledger.current() {
+            let snap = snap?;
+            if !snap.item.withdrawn {
+                out.insert(snap.item.id, snap.item.status);
+            }
+        }
+        for it in state.items.values() {
+            if it.exists_on(None) {
+                out.insert(it.id, it.status().to_string());
+            } else {
+                out.remove(&it.id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Checks, appends durably (with its index entries) one event.
+    pub fn record(&mut self, actor: &str, body: EventBody) -> Result<Recorded> {
+        let id = self.new_id();
+        let mut out = self.record_batch(actor, vec![Draft { id, body }])?;
+        out.pop().ok_or_else(|| Refusal::NothingToAppend.into())
     }
 
     /// Checks every draft against the state as it will be after the drafts
     /// before it, then appends them all atomically: all or nothing.
     pub fn record_batch(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
+        self.guard(&drafts)?;
         let today = self.today();
+        let mut state = self.focus(&drafts)?;
         let prepared = self.ledger.prepare(actor, drafts)?;
-        // Check and apply the exact events in one pass on the live state. If
-        // one is refused or the write fails, the state is reloaded from the
-        // ledger, which the batch then never reached. The state is compacted
-        // where checkpoints belong (a long import stays small in memory);
-        // the last such checkpoint is written after the commit, earlier
-        // ones by the next command that opens the ledger.
-        let mut outcome = Ok(());
-        let mut last_checkpoint = None;
-        let records = prepared.records();
-        for (i, rec) in records.iter().enumerate() {
-            let step = checkpoints::apply_checked(
-                &self.ledger,
-                &mut self.state,
-                rec,
-                &records[..i],
-                today,
-            );
-            if let Err(e) = step {
-                outcome = Err(e);
-                break;
-            }
-            if checkpoints::is_position(&self.ledger, rec) {
-                self.state.lighten();
-                last_checkpoint = Some(self.state.clone());
-            }
-        }
-        let result = outcome.and_then(|()| self.ledger.commit(prepared));
-        match &result {
-            Err(_) => self.state = checkpoints::load(&self.ledger, None, false)?.state,
-            Ok(_) => {
-                if let Some(s) = last_checkpoint {
-                    checkpoints::keep(&self.ledger, &s);
-                }
-            }
-        }
-        result
+        let entries = self.check_and_index(&mut state, prepared.records(), today)?;
+        self.ledger.commit(prepared, &entries)
     }
 
-    /// Checks a batch exactly as [`Workspace::record_batch`] would, against a
-    /// copy of the state, and returns the events it would append. Writes
-    /// nothing.
+    /// Checks a batch exactly as [`Workspace::record_batch`] would and
+    /// returns the events it would append. Writes nothing.
     pub fn dry_run(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
         let today = self.today();
+        let mut state = self.focus(&drafts)?;
         let prepared = self.ledger.prepare(actor, drafts)?;
-        let mut scratch = self.state.clone();
-        let records = prepared.records();
-        for (i, rec) in records.iter().enumerate() {
-            checkpoints::apply_checked(&self.ledger, &mut scratch, rec, &records[..i], today)?;
-        }
-        Ok(records.to_vec())
+        self.check_and_index(&mut state, prepared.records(), today)?;
+        Ok(prepared.records().to_vec())
     }
+}
+
+/// Gives a store an earlier version wrote its index: the chain is checked
+/// first (an index is built only from a chain that holds), then the index is
+/// built, and the checkpoint files that version kept are removed.
+fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+    let chain = ledger.verify()?;
+    if let Some(b) = chain.first_break {
+        return Err(Error::Corrupt {
+            seq: Some(b.seq),
+            what: format!(
+                "this store has no index yet, and one is built only from a chain that holds; the chain breaks at {b}. Run `kamerstand verify` for details"
+            ),
+        });
+    }
+    ledger.build_index(progress)?;
+    ledger.remove_legacy_checkpoints()
 }

@@ -65,6 +65,23 @@ pub fn decode(bytes: &[u8]) -> Result<Envelope, String> {
     Ok(env)
 }
 
+/// Bytes of a value the ledger derives (an index entry), in the same
+/// encoding as events.
+pub fn encode_value<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, String> {
+    bincode::serde::encode_to_vec(v, CONFIG).map_err(|e| e.to_string())
+}
+
+/// Decodes an index entry, refusing trailing bytes.
+pub fn decode_value<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let (v, read): (T, usize) =
+        bincode::serde::decode_from_slice(bytes, CONFIG.with_limit::<MAX_ENVELOPE_BYTES>())
+            .map_err(describe)?;
+    if read != bytes.len() {
+        return Err(format!("{} trailing bytes", bytes.len() - read));
+    }
+    Ok(v)
+}
+
 /// A decoding error in words: the text of our own checks (dates, codes) as
 /// it is, bincode's own errors as bincode says them.
 fn describe(e: bincode::error::DecodeError) -> String {

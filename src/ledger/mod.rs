@@ -9,7 +9,8 @@
 pub mod clock;
 pub mod codec;
 pub mod envelope;
-pub mod store;
+pub mod index;
+mod store;
 pub mod verify;
 
 pub use clock::{Clock, SystemClock, TestClock};
@@ -18,6 +19,7 @@ pub use store::Head;
 pub use verify::{Break, BreakKind, DigestCheck, DigestOutcome, VerifyReport};
 
 use crate::domain::{EventBody, EventHash, EventId};
+use crate::projection::index::Entry;
 use crate::error::{Error, Refusal, Result};
 use std::path::Path;
 use std::time::Duration;
@@ -30,21 +32,13 @@ pub struct OpenOptions {
     pub wait: Duration,
     /// The ledger's clock.
     pub clock: Box<dyn Clock>,
-    /// A checkpoint is kept after every this many events (and at every
-    /// sealed round); tests set it low to exercise checkpoints on small
-    /// ledgers.
-    pub checkpoint_every: u64,
 }
-
-/// Events between two periodic checkpoints (docs/performance.md).
-pub const CHECKPOINT_EVERY: u64 = 10_000;
 
 impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
             wait: Duration::ZERO,
             clock: Box::new(SystemClock),
-            checkpoint_every: CHECKPOINT_EVERY,
         }
     }
 }
@@ -80,7 +74,6 @@ pub struct Ledger {
     store: Store,
     clock: Box<dyn Clock>,
     head: Option<Head>,
-    checkpoint_every: u64,
 }
 
 impl Ledger {
@@ -99,7 +92,6 @@ impl Ledger {
         let mut ledger = Ledger {
             store,
             clock: opts.clock,
-            checkpoint_every: opts.checkpoint_every.max(1),
             head: None,
         };
         ledger.append(actor, genesis)?;
@@ -153,7 +145,6 @@ impl Ledger {
         Ok(Ledger {
             store,
             clock: opts.clock,
-            checkpoint_every: opts.checkpoint_every.max(1),
             head,
         })
     }
@@ -166,7 +157,6 @@ impl Ledger {
         Ok(Ledger {
             store,
             clock: opts.clock,
-            checkpoint_every: opts.checkpoint_every.max(1),
             head,
         })
     }
@@ -208,7 +198,7 @@ impl Ledger {
     /// recorded time.
     pub fn append_batch(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
         let prepared = self.prepare(actor, drafts)?;
-        self.commit(prepared)
+        self.commit(prepared, &[])
     }
 
     /// Builds the envelopes, hashes and rows of a batch without writing
@@ -278,16 +268,17 @@ impl Ledger {
         })
     }
 
-    /// Writes a prepared batch in one transaction and makes it durable.
-    /// Refused if anything was appended since it was prepared.
-    pub fn commit(&mut self, p: Prepared) -> Result<Vec<Recorded>> {
+    /// Writes a prepared batch, with the index entries it derives, in one
+    /// transaction and makes it durable. Refused if anything was appended
+    /// since it was prepared.
+    pub fn commit(&mut self, p: Prepared, entries: &[Entry]) -> Result<Vec<Recorded>> {
         let Some(new_head) = p.new_head else {
             return Ok(Vec::new());
         };
         if p.base != self.head {
             return Err(Refusal::StaleBatch.into());
         }
-        self.store.append(self.head, &p.rows, new_head)?;
+        self.store.append(self.head, &p.rows, entries, new_head)?;
         self.head = Some(new_head);
         Ok(p.records)
     }
@@ -381,7 +372,6 @@ impl Ledger {
         Ok(Ledger {
             store,
             clock: opts.clock,
-            checkpoint_every: opts.checkpoint_every.max(1),
             head: Some(head),
         })
     }
@@ -511,39 +501,9 @@ impl Ledger {
         Ok(Some(lo))
     }
 
-    /// How many events lie between two periodic checkpoints.
-    pub fn checkpoint_every(&self) -> u64 {
-        self.checkpoint_every
-    }
-
-    /// The stored checkpoint bytes at `seq`, if any (unchecked).
-    pub fn checkpoint(&self, seq: u64) -> Result<Option<Vec<u8>>> {
-        self.store.checkpoint(seq)
-    }
-
-    /// Seqs of stored checkpoints at or before `upto`, latest first.
-    pub fn checkpoints_before(&self, upto: u64) -> impl Iterator<Item = Result<u64>> + '_ {
-        self.store.checkpoints_before(upto)
-    }
-
-    /// True if a checkpoint is listed at `seq`.
-    pub fn has_checkpoint(&self, seq: u64) -> Result<bool> {
-        self.store.has_checkpoint(seq)
-    }
-
-    /// Every seq a checkpoint is stored or listed at.
-    pub fn checkpoint_seqs(&self) -> Result<std::collections::BTreeSet<u64>> {
-        self.store.checkpoint_seqs()
-    }
-
-    /// Removes the checkpoint at `seq`.
-    pub fn remove_checkpoint(&self, seq: u64) -> Result<()> {
-        self.store.remove_checkpoint(seq)
-    }
-
-    /// Stores checkpoint bytes for `seq` (see `projection::checkpoint`).
-    pub fn put_checkpoint(&self, seq: u64, bytes: &[u8]) -> Result<()> {
-        self.store.put_checkpoint(seq, bytes)
+    /// The store, for the index (`super::index`) and verification.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Full verification of the chain, head, seals and index.

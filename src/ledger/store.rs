@@ -2,11 +2,11 @@
 //!
 //! Layout (docs/format.md): tree `events` maps seq (u64 big-endian) to
 //! `hash[32] ‖ canonical envelope bytes`; tree `by_item` holds keys
-//! `item id[16] ‖ seq (u64 BE)` with empty values; tree `meta` holds `format`
-//! and `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`). Checkpoints
-//! (`projection::checkpoint`) are files `checkpoints/<seq, 20 digits>.ckpt`
-//! beside sled's: a sled node holds several values, so large values kept
-//! in sled are read (and held in memory) several at a time.
+//! `item id[16] ‖ seq (u64 BE)` with empty values; tree `meta` holds `format`,
+//! `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`) and `index` (the head
+//! the index was written up to, in the same form). The index's trees
+//! (`projection::index`) are written in the same transaction as the event
+//! they derive from. Nothing derived lives outside sled.
 //!
 //! Durability: one append is one sled transaction over the trees it touches,
 //! then `flush()` and an fsync of sled's `db` file, because sled 0.34.7's flush
@@ -15,6 +15,7 @@
 
 use crate::domain::{EventHash, EventId, Timestamp};
 use crate::error::{Error, Refusal, Result};
+use crate::projection::index::{self, Entry, Tree};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use std::fs::{File, OpenOptions, TryLockError};
@@ -26,8 +27,17 @@ use std::time::{Duration, Instant};
 pub const LOCK_FILE: &str = "kamerstand.lock";
 /// Value of the `format` meta key of a kamerstand store.
 const STORE_MARK: &[u8] = b"kamerstand-store-1";
-/// Directory of the checkpoint files inside a store.
+/// Directory of the checkpoint files an earlier version kept beside sled
+/// (removed when such a store is migrated).
 pub const CHECKPOINT_DIR: &str = "checkpoints";
+/// Meta key naming the head the index was written up to.
+const INDEX: &str = "index";
+/// Meta key present while the index is being built (a restore or a
+/// migration): until it is gone the index is not read.
+const INDEX_BUILDING: &str = "index-building";
+/// Meta key present once a round seal found the ledger broken: writes are
+/// refused until the ledger is restored.
+const SEAL_REFUSED: &str = "seal-refused";
 /// Meta key present while an events import writes a new store.
 const RESTORING: &str = "restoring";
 /// sled's page cache: a CLI reads each event about once, so a small cache is
@@ -90,6 +100,8 @@ pub struct Store {
     events: sled::Tree,
     by_item: sled::Tree,
     meta: sled::Tree,
+    /// The index's trees, in the order of [`Tree::ALL`].
+    ix: [sled::Tree; 5],
     db_file: File,
     _lock: File,
     /// Set when sled failed to write. sled 0.34.7 can then hang for ever in
@@ -112,6 +124,7 @@ impl Drop for Store {
                 self.events.clone(),
                 self.by_item.clone(),
                 self.meta.clone(),
+                self.ix.clone(),
             ));
         }
     }
@@ -403,6 +416,13 @@ impl Store {
         let events = tree("events")?;
         let by_item = tree("by_item")?;
         let meta = tree("meta")?;
+        let ix = [
+            tree(Tree::Current.name())?,
+            tree(Tree::Versions.name())?,
+            tree(Tree::Facts.name())?,
+            tree(Tree::Keys.name())?,
+            tree(Tree::Rounds.name())?,
+        ];
         let db_path = dir.join("db");
         let db_file = File::open(&db_path).map_err(io(&db_path, "opening"))?;
         Ok(Store {
@@ -411,6 +431,7 @@ impl Store {
             events,
             by_item,
             meta,
+            ix,
             db_file,
             _lock: lock,
             write_failed: std::sync::atomic::AtomicBool::new(false),
@@ -451,26 +472,47 @@ impl Store {
         }
     }
 
-    /// Writes `rows` and the new head in one transaction, provided the stored
-    /// head is still `expected`; then makes it durable.
-    pub fn append(&self, expected: Option<Head>, rows: &[Row], head: Head) -> Result<()> {
-        let result = (&self.events, &self.by_item, &self.meta).transaction(|(ev, ix, meta)| {
-            let current = meta.get("head")?;
-            if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
-                return Err(ConflictableTransactionError::Abort(()));
-            }
-            for row in rows {
-                let mut v = Vec::with_capacity(32 + row.bytes.len());
-                v.extend_from_slice(&row.hash.0);
-                v.extend_from_slice(&row.bytes);
-                ev.insert(&row.seq.to_be_bytes(), v)?;
-                if let Some(item) = row.item {
-                    ix.insert(index_key(item, row.seq).as_slice(), &[] as &[u8])?;
+    /// Writes `rows`, the index `entries` they derive and the new head in
+    /// one transaction, provided the stored head is still `expected`; then
+    /// makes it durable. The index is marked as written up to the new head.
+    pub fn append(
+        &self,
+        expected: Option<Head>,
+        rows: &[Row],
+        entries: &[Entry],
+        head: Head,
+    ) -> Result<()> {
+        let [cur, ver, fac, key, rnd] = &self.ix;
+        let result = (&self.events, &self.by_item, &self.meta, cur, ver, fac, key, rnd).transaction(
+            |(ev, ix, meta, cur, ver, fac, key, rnd)| {
+                let current = meta.get("head")?;
+                if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
+                    return Err(ConflictableTransactionError::Abort(()));
                 }
-            }
-            meta.insert("head", &head.to_bytes()[..])?;
-            Ok(())
-        });
+                for row in rows {
+                    let mut v = Vec::with_capacity(32 + row.bytes.len());
+                    v.extend_from_slice(&row.hash.0);
+                    v.extend_from_slice(&row.bytes);
+                    ev.insert(&row.seq.to_be_bytes(), v)?;
+                    if let Some(item) = row.item {
+                        ix.insert(index_key(item, row.seq).as_slice(), &[] as &[u8])?;
+                    }
+                }
+                for e in entries {
+                    let t = match e.tree {
+                        Tree::Current => cur,
+                        Tree::Versions => ver,
+                        Tree::Facts => fac,
+                        Tree::Keys => key,
+                        Tree::Rounds => rnd,
+                    };
+                    t.insert(e.key.as_slice(), e.value.as_slice())?;
+                }
+                meta.insert("head", &head.to_bytes()[..])?;
+                meta.insert(INDEX, &head.to_bytes()[..])?;
+                Ok(())
+            },
+        );
         match result {
             Ok(()) => self.sync(),
             Err(TransactionError::Abort(())) => Err(Error::Corrupt {
@@ -553,11 +595,8 @@ impl Store {
             t.clear()
                 .map_err(|e| self.write_failed(sled_err("clearing the store")(e)))?;
         }
-        let dir = self.path.join(CHECKPOINT_DIR);
-        match std::fs::remove_dir_all(&dir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&dir, "removing")(e)),
-            _ => Ok(()),
-        }
+        self.clear_index()?;
+        self.remove_legacy_checkpoints()
     }
 
     /// Marks the store as one whose sled handles must not be dropped (see
@@ -634,80 +673,173 @@ impl Store {
             .collect()
     }
 
-    fn checkpoint_path(&self, seq: u64) -> PathBuf {
-        self.path
-            .join(CHECKPOINT_DIR)
-            .join(format!("{seq:020}.ckpt"))
+    /// True if checkpoint files of an earlier version lie beside sled.
+    pub fn has_legacy_checkpoints(&self) -> bool {
+        self.path.join(CHECKPOINT_DIR).exists()
     }
 
-    /// The checkpoint stored at `seq`, if any.
-    pub fn checkpoint(&self, seq: u64) -> Result<Option<Vec<u8>>> {
-        let path = self.checkpoint_path(seq);
-        match std::fs::read(&path) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io(&path, "reading")(e)),
-        }
-    }
-
-    /// Seqs of the stored checkpoints at or before `upto`, latest first.
-    pub fn checkpoints_before(&self, upto: u64) -> impl Iterator<Item = Result<u64>> + '_ {
-        let (list, err) = match self.checkpoint_seqs() {
-            Ok(l) => (l, None),
-            Err(e) => (std::collections::BTreeSet::new(), Some(e)),
-        };
-        err.map(Err)
-            .into_iter()
-            .chain(list.into_iter().filter(move |s| *s <= upto).rev().map(Ok))
-    }
-
-    /// Every stored checkpoint's seq, ascending (other files in the
-    /// directory, such as one being written, are not checkpoints).
-    pub fn checkpoint_seqs(&self) -> Result<std::collections::BTreeSet<u64>> {
+    /// Removes the checkpoint files of an earlier version.
+    pub fn remove_legacy_checkpoints(&self) -> Result<()> {
         let dir = self.path.join(CHECKPOINT_DIR);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
-            Err(e) => return Err(io(&dir, "listing")(e)),
-        };
-        let mut out = std::collections::BTreeSet::new();
-        for e in entries {
-            let name = e.map_err(io(&dir, "listing"))?.file_name();
-            let name = name.to_string_lossy();
-            if let Some(digits) = name.strip_suffix(".ckpt")
-                && digits.len() == 20
-                && let Ok(seq) = digits.parse::<u64>()
-            {
-                out.insert(seq);
-            }
-        }
-        Ok(out)
-    }
-
-    /// True if a checkpoint is stored at `seq`.
-    pub fn has_checkpoint(&self, seq: u64) -> Result<bool> {
-        Ok(self.checkpoint_path(seq).exists())
-    }
-
-    /// Stores a checkpoint: written beside its place and renamed into it, so
-    /// a reader sees a whole file or none. Checkpoints are derived data (a
-    /// lost or torn one is passed over and rebuilt), so no fsync.
-    pub fn put_checkpoint(&self, seq: u64, bytes: &[u8]) -> Result<()> {
-        let dir = self.path.join(CHECKPOINT_DIR);
-        std::fs::create_dir_all(&dir).map_err(io(&dir, "creating"))?;
-        let path = self.checkpoint_path(seq);
-        let part = path.with_extension("part");
-        std::fs::write(&part, bytes).map_err(io(&part, "writing"))?;
-        std::fs::rename(&part, &path).map_err(io(&path, "writing"))
-    }
-
-    /// Removes the checkpoint at `seq`, if there is one.
-    pub fn remove_checkpoint(&self, seq: u64) -> Result<()> {
-        let path = self.checkpoint_path(seq);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&path, "removing")(e)),
+        match std::fs::remove_dir_all(&dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&dir, "removing")(e)),
             _ => Ok(()),
         }
+    }
+
+    fn ix(&self, t: Tree) -> &sled::Tree {
+        match t {
+            Tree::Current => &self.ix[0],
+            Tree::Versions => &self.ix[1],
+            Tree::Facts => &self.ix[2],
+            Tree::Keys => &self.ix[3],
+            Tree::Rounds => &self.ix[4],
+        }
+    }
+
+    /// The head the index was written up to; None while it is being built
+    /// or was never built.
+    pub fn index_head(&self) -> Result<Option<Head>> {
+        if self
+            .meta
+            .contains_key(INDEX_BUILDING)
+            .map_err(sled_err("reading the index mark"))?
+        {
+            return Ok(None);
+        }
+        match self.meta.get(INDEX).map_err(sled_err("reading the index mark"))? {
+            None => Ok(None),
+            Some(v) => Head::from_bytes(&v).map(Some).ok_or_else(|| Error::Corrupt {
+                seq: None,
+                what: format!("index mark has {} bytes, expected 48", v.len()),
+            }),
+        }
+    }
+
+    /// Empties the index and marks it as being built: until
+    /// [`Store::finish_index`], it is not read.
+    pub fn begin_index(&self) -> Result<()> {
+        self.meta
+            .insert(INDEX_BUILDING, &[] as &[u8])
+            .map_err(|e| self.write_failed(sled_err("marking the index")(e)))?;
+        self.clear_index()?;
+        self.meta
+            .insert(INDEX_BUILDING, &[] as &[u8])
+            .map_err(|e| self.write_failed(sled_err("marking the index")(e)))?;
+        Ok(())
+    }
+
+    fn clear_index(&self) -> Result<()> {
+        for t in &self.ix {
+            t.clear()
+                .map_err(|e| self.write_failed(sled_err("clearing the index")(e)))?;
+        }
+        for k in [INDEX, INDEX_BUILDING] {
+            self.meta
+                .remove(k)
+                .map_err(|e| self.write_failed(sled_err("clearing the index")(e)))?;
+        }
+        Ok(())
+    }
+
+    /// Writes index entries outside an append (while the index is built).
+    pub fn write_entries(&self, entries: &[Entry]) -> Result<()> {
+        let mut batches: std::collections::BTreeMap<Tree, sled::Batch> = Default::default();
+        for e in entries {
+            batches
+                .entry(e.tree)
+                .or_default()
+                .insert(e.key.as_slice(), e.value.as_slice());
+        }
+        for (t, b) in batches {
+            self.ix(t)
+                .apply_batch(b)
+                .map_err(|e| self.write_failed(sled_err("writing the index")(e)))?;
+        }
+        Ok(())
+    }
+
+    /// Ends building the index: it is written up to `head`. Makes it
+    /// durable.
+    pub fn finish_index(&self, head: Head) -> Result<()> {
+        self.sync()?;
+        let result: std::result::Result<(), TransactionError<()>> = self.meta.transaction(|meta| {
+            meta.insert(INDEX, &head.to_bytes()[..])?;
+            meta.remove(INDEX_BUILDING)?;
+            Ok(())
+        });
+        match result {
+            Ok(()) | Err(TransactionError::Abort(())) => {}
+            Err(TransactionError::Storage(e)) => {
+                return Err(self.write_failed(sled_err("marking the index")(e)));
+            }
+        }
+        self.sync()
+    }
+
+    /// Why a round seal refused this ledger, if one did.
+    pub fn seal_refused(&self) -> Result<Option<String>> {
+        Ok(self
+            .meta
+            .get(SEAL_REFUSED)
+            .map_err(sled_err("reading the store's marks"))?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// Records that a round seal found the ledger broken, durably.
+    pub fn refuse_writes(&self, what: &str) -> Result<()> {
+        self.meta
+            .insert(SEAL_REFUSED, what.as_bytes())
+            .map_err(|e| self.write_failed(sled_err("marking the store")(e)))?;
+        self.sync()
+    }
+
+    /// One index entry.
+    pub fn ix_get(&self, t: Tree, key: &[u8]) -> Result<Option<sled::IVec>> {
+        self.ix(t)
+            .get(key)
+            .map_err(sled_err("reading the index"))
+    }
+
+    /// Every entry of an index tree from `from` on, in key order.
+    pub fn ix_scan(
+        &self,
+        t: Tree,
+        from: &[u8],
+    ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
+        self.ix(t)
+            .range(from..)
+            .map(|r| r.map_err(sled_err("reading the index")))
+    }
+
+    /// Every entry of an index tree whose key starts with `prefix`.
+    pub fn ix_prefix(
+        &self,
+        t: Tree,
+        prefix: &[u8],
+    ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
+        self.ix(t)
+            .scan_prefix(prefix)
+            .map(|r| r.map_err(sled_err("reading the index")))
+    }
+
+    /// The entries of an index tree between two keys (both included),
+    /// last first.
+    pub fn ix_range_rev(
+        &self,
+        t: Tree,
+        lo: &[u8],
+        hi: &[u8],
+    ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
+        self.ix(t)
+            .range(lo..=hi)
+            .rev()
+            .map(|r| r.map_err(sled_err("reading the index")))
+    }
+
+    /// The number of entries of an index tree (a full scan).
+    pub fn ix_len(&self, t: Tree) -> usize {
+        self.ix(t).len()
     }
 
     /// Every index entry, in key order.
@@ -720,10 +852,7 @@ impl Store {
 }
 
 fn index_key(item: EventId, seq: u64) -> [u8; 24] {
-    let mut k = [0u8; 24];
-    k[..16].copy_from_slice(&item.0);
-    k[16..].copy_from_slice(&seq.to_be_bytes());
-    k
+    index::version_key(item, seq)
 }
 
 fn parse_index_key(k: &[u8]) -> Result<(EventId, u64)> {

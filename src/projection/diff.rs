@@ -1,15 +1,13 @@
 //! Differences between two views of the ledger (two rounds, two instants, or
 //! a round and now): per item, what was added or withdrawn, how status and
 //! responsible moved, which notes, amendments and corrections were recorded
-//! in between. Pure: it compares two folded states.
+//! in between. Pure: it compares two views.
 //!
 //! What was recorded in between is counted from each item's [`Tally`] on
-//! the two sides, so that two states loaded from checkpoints suffice; the
-//! events themselves are listed only when asked for, and then the later
-//! state must be the earlier one with the events in between applied (its
-//! items' timelines hold them).
+//! the two sides; the events themselves are listed only when asked for,
+//! from the timelines of the items that changed (see [`Diff::list_events`]).
 
-use super::{Change, ItemState, Note, State, Tally, TimelineEntry};
+use super::{Change, ItemState, ItemView, NoteView, Tally, TimelineEntry, View};
 use crate::domain::{EventId, ItemKey, ItemKind, Responsible};
 use serde::Serialize;
 
@@ -38,7 +36,7 @@ pub struct ItemDiff {
     pub tally: Tally,
     /// Its latest progress note on the later side, when notes were
     /// recorded in between.
-    pub latest_note: Option<Note>,
+    pub latest_note: Option<NoteView>,
     /// With the events listed: those about the item recorded in between
     /// (notes, amendments, corrections, status changes and assignments).
     pub events: Vec<TimelineEntry>,
@@ -87,32 +85,24 @@ pub struct Diff {
     pub summary: Summary,
 }
 
-fn exists<'a>(s: &'a State, id: &EventId) -> Option<&'a ItemState> {
-    s.items.get(id).filter(|i| i.exists_on(None))
+fn exists<'a>(v: &'a View, id: &EventId) -> Option<&'a ItemView> {
+    v.items.iter().find(|i| i.id == *id).filter(|i| !i.withdrawn)
 }
 
-/// Compares `from` (earlier) with `to` (later; it must contain all of
-/// `from`'s events). With `all`, unchanged items are listed too; with
-/// `events`, each item's events in between (see the module comment).
-pub fn diff(from: &State, to: &State, all: bool, events: bool) -> Diff {
+/// Compares `from` (earlier) with `to` (later; it must hold all of
+/// `from`'s events), both on the latest effective values. With `all`,
+/// unchanged items are listed too.
+pub fn diff(from: &View, to: &View, all: bool) -> Diff {
     let mut summary = Summary::default();
     let mut items = Vec::new();
-    let boundary = from.events;
-    for it in to.sorted_items() {
-        let before = exists(from, &it.id);
-        let after = exists(to, &it.id);
-        let listed: Vec<TimelineEntry> = if events {
-            it.timeline
-                .iter()
-                .filter(|e| e.seq >= boundary && !matches!(e.change, Change::Registered { .. }))
-                .cloned()
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let tally = it
-            .tally
-            .since(from.items.get(&it.id).map(|i| i.tally).unwrap_or_default());
+    let boundary = from.chain.events;
+    let earlier: std::collections::BTreeMap<EventId, &ItemView> =
+        from.items.iter().map(|i| (i.id, i)).collect();
+    for it in &to.items {
+        let was = earlier.get(&it.id).copied();
+        let before = was.filter(|i| !i.withdrawn);
+        let after = (!it.withdrawn).then_some(it);
+        let tally = it.tally.since(was.map(|i| i.tally).unwrap_or_default());
         // Withdrawn before the interval began and untouched in it. (One
         // brought back and withdrawn again in between keeps its events.)
         if before.is_none() && after.is_none() && it.registered_seq < boundary && tally.is_empty() {
@@ -120,10 +110,9 @@ pub fn diff(from: &State, to: &State, all: bool, events: bool) -> Diff {
         }
         let (status, responsible) = match (before, after) {
             (Some(b), Some(a)) => (
-                (b.status() != a.status())
-                    .then(|| (b.status().to_string(), a.status().to_string())),
-                (!b.responsible().same_parties(&a.responsible()))
-                    .then(|| (b.responsible(), a.responsible())),
+                (b.status != a.status).then(|| (b.status.clone(), a.status.clone())),
+                (!b.responsible.same_parties(&a.responsible))
+                    .then(|| (b.responsible.clone(), a.responsible.clone())),
             ),
             _ => (None, None),
         };
@@ -136,12 +125,10 @@ pub fn diff(from: &State, to: &State, all: bool, events: bool) -> Diff {
             withdrawn: before.is_some() && after.is_none(),
             status,
             responsible,
-            status_now: it.status().to_string(),
+            status_now: it.status.clone(),
             tally,
-            latest_note: (tally.notes > 0)
-                .then(|| it.latest_note().cloned())
-                .flatten(),
-            events: listed,
+            latest_note: (tally.notes > 0).then(|| it.note.clone()).flatten(),
+            events: Vec::new(),
         };
         summary.added += usize::from(d.added);
         summary.withdrawn += usize::from(d.withdrawn);
@@ -162,4 +149,30 @@ pub fn diff(from: &State, to: &State, all: bool, events: bool) -> Diff {
         }
     }
     Diff { items, summary }
+}
+
+impl Diff {
+    /// Lists under each item the events recorded about it after seq
+    /// `boundary` (exclusive of its registration), from `history(item)`:
+    /// the item's whole history up to the later side.
+    pub fn list_events<E>(
+        &mut self,
+        boundary: u64,
+        history: &mut dyn FnMut(EventId) -> Result<Option<ItemState>, E>,
+    ) -> Result<(), E> {
+        for d in &mut self.items {
+            if d.tally.is_empty() {
+                continue;
+            }
+            if let Some(it) = history(d.id)? {
+                d.events = it
+                    .timeline
+                    .iter()
+                    .filter(|e| e.seq >= boundary && !matches!(e.change, Change::Registered { .. }))
+                    .cloned()
+                    .collect();
+            }
+        }
+        Ok(())
+    }
 }

@@ -1,13 +1,17 @@
-//! Pure folds over events: the [`State`] of the overview rebuilt from the
-//! chain, and [`decide`], which checks a proposed event against that state
-//! before anything is written. No I/O happens here.
+//! Pure folds over events and the rules of the index built from them: the
+//! [`State`] of the overview rebuilt from the chain, [`decide`], which checks
+//! a proposed event against that state before anything is written, the
+//! [`index`] rules (what an event writes, how a view reads it back), views
+//! and diffs. No I/O happens here.
 
-pub mod checkpoint;
 pub mod decide;
 pub mod diff;
+pub mod index;
 pub mod state;
 pub mod view;
 
 pub use diff::Diff;
-pub use state::{Amendment, Change, Fact, ItemState, Note, Round, State, Tally, TimelineEntry};
-pub use view::{Basis, View};
+pub use state::{
+    Amendment, Change, Fact, ItemState, Note, Round, State, Tally, TimelineEntry, natural_key,
+};
+pub use view::{Basis, ItemView, NoteView, View};

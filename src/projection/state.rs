@@ -34,6 +34,9 @@ pub struct Fact<T> {
     pub value: T,
     /// Withdrawn by a correction.
     pub retracted: bool,
+    /// The event that last changed its values (itself, or a correction).
+    #[serde(skip)]
+    pub version: u64,
     /// Effective date as first recorded.
     #[serde(skip)]
     pub(super) original_effective: Day,
@@ -49,9 +52,15 @@ impl<T: Clone> Fact<T> {
             effective,
             value: value.clone(),
             retracted: false,
+            version: seq,
             original_effective: effective,
             original: value,
         }
+    }
+
+    /// Effective date, value and retraction: what a correction changes.
+    fn values(&self) -> (Day, T, bool) {
+        (self.effective, self.value.clone(), self.retracted)
     }
 
     fn reset(&mut self) {
@@ -78,6 +87,9 @@ pub struct Note {
     pub citations: Vec<String>,
     /// Withdrawn by a correction.
     pub retracted: bool,
+    /// The event that last changed its values (itself, or a correction).
+    #[serde(skip)]
+    pub version: u64,
     #[serde(skip)]
     pub(super) original: (Day, String),
 }
@@ -257,15 +269,6 @@ pub struct ItemState {
     /// that retracting it puts that one back.
     #[serde(skip)]
     pub(super) superseded: BTreeMap<u64, (u64, Replacement)>,
-    /// Set when the item was compacted (see [`ItemState::compact`]): its
-    /// values are exact for every day on or after this one, and its history
-    /// (timeline, earlier facts and notes, corrections) was dropped.
-    #[serde(skip)]
-    pub(super) horizon: Option<Day>,
-    /// Set when the item was lightened (see [`ItemState::lighten`]): the
-    /// effective date of the note it kept (its notes answer from then on).
-    #[serde(skip)]
-    pub(super) light: Option<Option<Day>>,
     /// The root of every correction applied to it, by the correction's seq.
     #[serde(skip)]
     pub(super) correction_roots: BTreeMap<u64, u64>,
@@ -279,127 +282,6 @@ pub(super) fn in_effect<T>(values: &[Fact<T>], day: Option<Day>) -> Option<&Fact
 }
 
 impl ItemState {
-    /// Drops the history a view of the latest values does not need: only the
-    /// status, assignment and note in force now are kept, with the item's
-    /// current text. The item then answers exactly for every day on or after
-    /// the latest effective date it kept (its horizon); events that need
-    /// more (a correction, a change dated before the horizon) are told by
-    /// [`State::needs_history`], and the caller refolds the item from its
-    /// events first. Checkpoints hold compacted items.
-    pub fn compact(&mut self) {
-        fn keep<T: Clone>(values: &[Fact<T>]) -> Vec<Fact<T>> {
-            in_effect(values, None)
-                .map(|f| Fact::new(f.seq, f.effective, f.value.clone()))
-                .into_iter()
-                .collect()
-        }
-        self.statuses = keep(&self.statuses);
-        self.assignments = keep(&self.assignments);
-        self.notes = self
-            .latest_note()
-            .map(|n| Note {
-                original: (n.effective, n.text.clone()),
-                ..n.clone()
-            })
-            .into_iter()
-            .collect();
-        let kept = self
-            .statuses
-            .iter()
-            .map(|f| f.effective)
-            .chain(self.assignments.iter().map(|f| f.effective))
-            .chain(self.notes.iter().map(|n| n.effective));
-        self.horizon = Some(kept.max().unwrap_or(self.effective).max(self.effective));
-        self.amendments.clear();
-        self.original = (
-            self.text.clone(),
-            self.citations.clone(),
-            self.submitters.clone(),
-        );
-        self.timeline.clear();
-        self.corrections.clear();
-        self.superseded.clear();
-        self.correction_roots.clear();
-        self.light = None;
-    }
-
-    /// Drops less than [`ItemState::compact`]: the timeline and every note
-    /// but the one in force now; statuses, assignments, amendments and the
-    /// corrections applied stay. Long folds (verify, rebuilding checkpoints)
-    /// lighten at every checkpoint to stay small in memory without having
-    /// to refold items for back-dated changes; only a correction of a note
-    /// needs the item's history then. A compacted item stays compacted.
-    pub fn lighten(&mut self) {
-        if self.horizon.is_some() {
-            return;
-        }
-        let kept = self.latest_note().cloned();
-        let from = kept.as_ref().map(|n| n.effective);
-        // Notes added since an earlier lightening answer from their own
-        // dates on; the earliest bound is kept.
-        let from = match self.light {
-            Some(Some(prev)) => Some(from.map_or(prev, |f| f.max(prev))),
-            _ => from,
-        };
-        self.notes = kept.into_iter().collect();
-        self.timeline.clear();
-        self.light = Some(from);
-    }
-
-    /// Keeps only what a view on `day` shows (the status, assignment and
-    /// note in effect on that day and now) and marks the item as answering
-    /// for no other day: for a view's own copy of the state, so that a view
-    /// on an early day of a large ledger stays small in memory.
-    pub fn focus(&mut self, day: Day) {
-        fn keep<T: Clone>(values: &[Fact<T>], day: Day) -> Vec<Fact<T>> {
-            let mut kept: Vec<Fact<T>> = [in_effect(values, Some(day)), in_effect(values, None)]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect();
-            kept.dedup_by_key(|f| f.seq);
-            kept
-        }
-        self.statuses = keep(&self.statuses, day);
-        self.assignments = keep(&self.assignments, day);
-        let mut notes: Vec<Note> = [self.latest_note_at(Some(day)), self.latest_note()]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
-        notes.dedup_by_key(|n| n.seq);
-        self.notes = notes;
-        self.timeline.clear();
-        self.amendments.clear();
-        self.corrections.clear();
-        self.superseded.clear();
-        self.correction_roots.clear();
-        self.light = None;
-        // After every day a view can ask for: no other day is answered, and
-        // anything that needs history refolds it.
-        self.horizon = Day::from_parts(crate::domain::date::MAX_YEAR, 12, 31);
-    }
-
-    /// True if the item has its whole history (it was neither compacted nor
-    /// lightened since it was last folded from its events).
-    pub fn is_full(&self) -> bool {
-        self.horizon.is_none() && self.light.is_none()
-    }
-
-    /// True if the item's values for `day` (latest when None) can be read
-    /// from this state: it has its full history, or the day is not before
-    /// its horizon.
-    pub fn answers_on(&self, day: Option<Day>) -> bool {
-        let Some(d) = day else {
-            return true;
-        };
-        match (self.horizon, self.light) {
-            (Some(h), _) => d >= h,
-            (None, Some(Some(notes_from))) => d >= notes_from,
-            _ => true,
-        }
-    }
-
     /// True if the item existed on `day` (any day when None) and is not
     /// withdrawn.
     pub fn exists_on(&self, day: Option<Day>) -> bool {
@@ -488,7 +370,10 @@ impl ItemState {
             .map(|(_, r)| r)
     }
 
-    fn recompute_root(&mut self, root: u64) {
+    /// Recomputes the values of the facts and notes of `root` from its
+    /// corrections in force; those whose values changed take `seq` (the
+    /// correction) as their version.
+    fn recompute_root(&mut self, root: u64, seq: u64) {
         let repl = self.replacement_of(root).cloned();
         let retract = repl.as_ref().is_some_and(|r| r.retract);
         let eff = repl.as_ref().and_then(|r| r.effective);
@@ -496,6 +381,7 @@ impl ItemState {
             self.withdrawn = retract;
         }
         for f in self.statuses.iter_mut().filter(|f| f.seq == root) {
+            let was = f.values();
             f.reset();
             if let Some(r) = &repl {
                 f.retracted = r.retract && root != self.registered_seq;
@@ -506,8 +392,12 @@ impl ItemState {
                     f.effective = d;
                 }
             }
+            if f.values() != was {
+                f.version = seq;
+            }
         }
         for f in self.assignments.iter_mut().filter(|f| f.seq == root) {
+            let was = f.values();
             f.reset();
             if let Some(r) = &repl {
                 f.retracted = r.retract && root != self.registered_seq;
@@ -518,8 +408,12 @@ impl ItemState {
                     f.effective = d;
                 }
             }
+            if f.values() != was {
+                f.version = seq;
+            }
         }
         for n in self.notes.iter_mut().filter(|n| n.seq == root) {
+            let was = (n.effective, n.text.clone(), n.retracted);
             (n.effective, n.text) = n.original.clone();
             n.retracted = retract;
             if let Some(r) = &repl {
@@ -529,6 +423,9 @@ impl ItemState {
                 if let Some(d) = eff {
                     n.effective = d;
                 }
+            }
+            if (n.effective, n.text.clone(), n.retracted) != was {
+                n.version = seq;
             }
         }
         if root == self.registered_seq {
@@ -578,7 +475,7 @@ impl ItemState {
         if let Some(e) = self.timeline.iter_mut().find(|e| e.seq == target) {
             e.corrected_by.push(seq);
         }
-        self.recompute_root(root);
+        self.recompute_root(root, seq);
         root
     }
 }
@@ -764,109 +661,11 @@ impl State {
         .into())
     }
 
-    /// The compacted item that `body` cannot be applied to without its
-    /// history, if any: a correction of it, or a status or assignment dated
-    /// before its horizon. Refold that item from its events (up to the event
-    /// before `body`) with [`State::replace_item`] first; applying without
-    /// doing so gives wrong values.
-    pub fn needs_history(&self, body: &EventBody) -> Option<EventId> {
-        if let EventBody::Corrected {
-            item,
-            target_seq,
-            replacement,
-            ..
-        } = body
-            && let Some(it) = self.items.get(item)
-            && it.light.is_some()
-            && it.horizon.is_none()
-        {
-            // A lightened item has its facts and amendments. Of its notes it
-            // has those in force when it was lightened or written since; the
-            // ones it dropped were not in force and cannot become so through
-            // a new text or their own retraction. Only a correction that can
-            // bring a dropped note back into force needs the history: one
-            // that moves a note's date, retracts a note it has, or replaces
-            // another correction (which may undo a retraction).
-            let root = it.root_of(*target_seq).unwrap_or(*target_seq);
-            let fact = it.statuses.iter().any(|f| f.seq == root)
-                || it.assignments.iter().any(|f| f.seq == root)
-                || it.amendments.iter().any(|a| a.seq == root);
-            if fact {
-                return None;
-            }
-            let present = it.notes.iter().any(|n| n.seq == root);
-            let needs = replacement.effective.is_some()
-                || *target_seq != root
-                || (present && replacement.retract);
-            return needs.then_some(*item);
-        }
-        let (item, day) = match body {
-            EventBody::Corrected { item, .. } => (item, None),
-            EventBody::StatusChanged {
-                item, effective, ..
-            }
-            | EventBody::ResponsibilityChanged {
-                item, effective, ..
-            } => (item, Some(*effective)),
-            _ => return None,
-        };
-        let it = self.items.get(item)?;
-        let h = it.horizon?;
-        day.is_none_or(|d| d < h).then_some(*item)
-    }
-
-    /// As [`State::needs_history`], for deciding `body` rather than
-    /// applying it: a correction is checked against its target's timeline
-    /// entry, which only an item with its whole history has.
-    pub fn needs_history_to_decide(&self, body: &EventBody) -> Option<EventId> {
-        if let EventBody::Corrected { item, .. } = body
-            && self
-                .items
-                .get(item)
-                .is_some_and(|it| it.horizon.is_some() || it.light.is_some())
-        {
-            return Some(*item);
-        }
-        self.needs_history(body)
-    }
-
-    /// Lightens every item (see [`ItemState::lighten`]).
-    pub fn lighten(&mut self) {
-        for it in self.items.values_mut() {
-            it.lighten();
-        }
-    }
-
-    /// Compacts every item (see [`ItemState::compact`]).
-    pub fn compact(&mut self) {
-        for it in self.items.values_mut() {
-            it.compact();
-        }
-    }
-
-    /// Puts a refolded item in place of the one with the same id (the key
-    /// cannot change, so the key index stays as it is).
-    pub fn replace_item(&mut self, item: ItemState) {
+    /// Puts an item (folded from its own events) into this state, with its
+    /// key: for a state that holds only the items a write touches.
+    pub fn insert_item(&mut self, item: ItemState) {
+        self.keys.insert(item.key.folded(), item.id);
         self.items.insert(item.id, item);
-    }
-
-    /// Ids of the items that cannot answer for `day` (see
-    /// [`ItemState::answers_on`]).
-    pub fn unanswerable_on(&self, day: Option<Day>) -> Vec<EventId> {
-        self.items
-            .values()
-            .filter(|i| !i.answers_on(day))
-            .map(|i| i.id)
-            .collect()
-    }
-
-    /// Rebuilds the key index after the items were filled in directly.
-    pub(crate) fn reindex(&mut self) {
-        self.keys = self
-            .items
-            .values()
-            .map(|i| (i.key.folded(), i.id))
-            .collect();
     }
 
     /// Applies one event. Never fails.
@@ -927,8 +726,6 @@ impl State {
                     tally: Tally::default(),
                     corrections: BTreeMap::new(),
                     superseded: BTreeMap::new(),
-                    horizon: None,
-                    light: None,
                     correction_roots: BTreeMap::new(),
                 };
                 self.keys.insert(key.folded(), env.id);
@@ -986,6 +783,7 @@ impl State {
                         text: text.clone(),
                         citations: citations.clone(),
                         retracted: false,
+                        version: env.seq,
                         original: (*effective, text.clone()),
                     });
                     it.timeline.push(entry(Change::Note {

@@ -7,7 +7,7 @@ pub mod table;
 
 use crate::domain::{EventBody, ItemKind, Legend, Replacement};
 use crate::ledger::{Recorded, VerifyReport};
-use crate::projection::{Change, Diff, ItemState, Note, Round, State, TimelineEntry, View};
+use crate::projection::{Change, Diff, ItemState, ItemView, Note, NoteView, Round, TimelineEntry, View};
 use serde::Serialize;
 use serde_json::{Value, json};
 use table::{Look, Table};
@@ -48,6 +48,10 @@ fn status_json(legend: &Legend, slug: &str) -> Value {
 }
 
 fn note_json(n: &Note) -> Value {
+    note_view_json(&NoteView::from(n))
+}
+
+fn note_view_json(n: &NoteView) -> Value {
     json!({
         "seq": n.seq,
         "effective": n.effective.to_string(),
@@ -59,9 +63,8 @@ fn note_json(n: &Note) -> Value {
 }
 
 /// One item as JSON (without its timeline), on the view's effective day.
-pub fn item_json(view: &View<'_>, it: &ItemState) -> Value {
-    let legend = view.state.legend();
-    let day = view.effective;
+pub fn item_json(view: &View, it: &ItemView) -> Value {
+    let legend = view.legend();
     json!({
         "key": it.key.as_str(),
         "id": it.id.hex(),
@@ -69,16 +72,16 @@ pub fn item_json(view: &View<'_>, it: &ItemState) -> Value {
         "text": it.text,
         "submitters": it.submitters,
         "citations": it.citations.iter().map(|c| crate::domain::KamerstukRef::parse(c)).collect::<Vec<_>>(),
-        "status": status_json(&legend, it.status_at(day)),
-        "responsible": it.responsible_at(day),
-        "latest_note": it.latest_note_at(day).map(note_json),
+        "status": status_json(legend, &it.status),
+        "responsible": it.responsible,
+        "latest_note": it.note.as_ref().map(note_view_json),
     })
 }
 
 /// The items of a view as a JSON array, each item made as it is written.
 struct EachItem<'a> {
-    view: &'a View<'a>,
-    items: &'a [&'a ItemState],
+    view: &'a View,
+    items: &'a [&'a ItemView],
 }
 
 impl Serialize for EachItem<'_> {
@@ -101,16 +104,14 @@ fn to_string_pretty(v: &impl Serialize) -> String {
 
 /// The overview: items grouped Moties / Toezeggingen with status,
 /// responsible and latest progress, as the view shows them.
-pub fn overview(view: &View<'_>, format: Format) -> String {
+pub fn overview(view: &View, format: Format) -> String {
     overview_with(view, format, &Look::PLAIN)
 }
 
 /// [`overview`] for a terminal: status markers in colour, fit to its width.
-pub fn overview_with(view: &View<'_>, format: Format, look: &Look) -> String {
-    let state = &view.state;
-    let legend = state.legend();
-    let day = view.effective;
-    let items = state.items_on(day);
+pub fn overview_with(view: &View, format: Format, look: &Look) -> String {
+    let legend = view.legend();
+    let items: Vec<&ItemView> = view.existing().collect();
     if format == Format::Json {
         // Keys in the order serde_json sorts a map's, so that the output is
         // what one JSON value would give, without holding one for every item.
@@ -128,12 +129,12 @@ pub fn overview_with(view: &View<'_>, format: Format, look: &Look) -> String {
                 items: &items,
             },
             legend: serde_json::to_value(&legend.entries).unwrap_or(Value::Null),
-            programme: &state.programme,
-            title: &state.title,
+            programme: &view.programme.name,
+            title: &view.programme.title,
             view: view.to_json(),
         });
     }
-    if state.events == 0 {
+    if view.chain.events == 0 {
         return format!(
             "{}\nThe ledger held no events in this view.\n",
             view.describe()
@@ -141,8 +142,8 @@ pub fn overview_with(view: &View<'_>, format: Format, look: &Look) -> String {
     }
     let mut out = format!(
         "{} — {}\n{}\n",
-        state.programme,
-        state.title,
+        view.programme.name,
+        view.programme.title,
         view.describe()
     );
     for kind in [ItemKind::Motie, ItemKind::Toezegging] {
@@ -153,12 +154,13 @@ pub fn overview_with(view: &View<'_>, format: Format, look: &Look) -> String {
         for it in items.iter().filter(|i| i.kind == kind) {
             t.row(vec![
                 it.key.to_string(),
-                label(&legend, it.status_at(day)).to_string(),
-                it.responsible_at(day).to_string(),
-                it.latest_note_at(day)
+                label(legend, &it.status).to_string(),
+                it.responsible.to_string(),
+                it.note
+                    .as_ref()
                     .map_or("-".to_string(), |n| format!("{}: {}", n.effective, n.text)),
             ]);
-            t.mark(1, colour_of(&legend, it.status_at(day)));
+            t.mark(1, colour_of(legend, &it.status));
         }
         out.push_str(&format!("\n{}\n", kind.section_nl()));
         if t.is_empty() {
@@ -171,16 +173,13 @@ pub fn overview_with(view: &View<'_>, format: Format, look: &Look) -> String {
     out
 }
 
-fn status_summary(view: &View<'_>, items: &[&ItemState]) -> String {
-    let legend = view.state.legend();
+fn status_summary(view: &View, items: &[&ItemView]) -> String {
+    let legend = view.legend();
     let parts: Vec<String> = legend
         .entries
         .iter()
         .filter_map(|e| {
-            let n = items
-                .iter()
-                .filter(|i| i.status_at(view.effective) == e.slug)
-                .count();
+            let n = items.iter().filter(|i| i.status == e.slug).count();
             (n > 0).then(|| format!("{n} {}", e.nl))
         })
         .collect();
@@ -193,16 +192,14 @@ fn status_summary(view: &View<'_>, items: &[&ItemState]) -> String {
 }
 
 /// The list of items with key, id, kind, status and responsible.
-pub fn item_list(view: &View<'_>, format: Format) -> String {
+pub fn item_list(view: &View, format: Format) -> String {
     item_list_with(view, format, &Look::PLAIN)
 }
 
 /// [`item_list`] for a terminal: status markers in colour, fit to its width.
-pub fn item_list_with(view: &View<'_>, format: Format, look: &Look) -> String {
-    let state = &view.state;
-    let legend = state.legend();
-    let day = view.effective;
-    let items = state.items_on(day);
+pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
+    let legend = view.legend();
+    let items: Vec<&ItemView> = view.existing().collect();
     if format == Format::Json {
         let v: Vec<Value> = items
             .iter()
@@ -211,8 +208,8 @@ pub fn item_list_with(view: &View<'_>, format: Format, look: &Look) -> String {
                     "key": it.key.as_str(),
                     "id": it.id.hex(),
                     "kind": it.kind.slug(),
-                    "status": status_json(&legend, it.status_at(day)),
-                    "responsible": it.responsible_at(day),
+                    "status": status_json(legend, &it.status),
+                    "responsible": it.responsible,
                     "text": it.text,
                 })
             })
@@ -227,8 +224,8 @@ pub fn item_list_with(view: &View<'_>, format: Format, look: &Look) -> String {
         t.row(vec![
             it.key.to_string(),
             it.kind.to_string(),
-            label(&legend, it.status_at(day)).to_string(),
-            it.responsible_at(day).to_string(),
+            label(legend, &it.status).to_string(),
+            it.responsible.to_string(),
             it.id.hex(),
             if it.text.is_empty() {
                 "(no text)".into()
@@ -236,7 +233,7 @@ pub fn item_list_with(view: &View<'_>, format: Format, look: &Look) -> String {
                 it.text.clone()
             },
         ]);
-        t.mark(2, colour_of(&legend, it.status_at(day)));
+        t.mark(2, colour_of(legend, &it.status));
     }
     if t.is_empty() {
         let hint = match view.basis {
@@ -330,18 +327,17 @@ pub fn describe(legend: &Legend, change: &Change) -> String {
 }
 
 /// The item card and its full timeline, as the view shows them.
-pub fn show(view: &View<'_>, it: &ItemState, format: Format) -> String {
+pub fn show(view: &View, it: &ItemState, format: Format) -> String {
     show_with(view, it, format, &Look::PLAIN)
 }
 
 /// [`show`] for a terminal: the status in colour, the timeline fit to its
 /// width.
-pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -> String {
-    let state = &view.state;
-    let legend = state.legend();
+pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> String {
+    let legend = view.legend();
     let day = view.effective;
     if format == Format::Json {
-        let mut v = item_json(view, it);
+        let mut v = item_json(view, &ItemView::of(it, day));
         if let Value::Object(m) = &mut v {
             m.insert("withdrawn".into(), Value::Bool(it.withdrawn));
             m.insert("exists".into(), Value::Bool(it.exists_on(day)));
@@ -400,7 +396,7 @@ pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -
     }
     out.push_str(&format!(
         "Status:       {} ({})\n",
-        status_label(look, &legend, it.status_at(day)),
+        status_label(look, legend, it.status_at(day)),
         it.status_at(day)
     ));
     out.push_str(&format!("Responsible:  {}\n", it.responsible_at(day)));
@@ -424,7 +420,7 @@ pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -
         &[0, 0, 0, 16, 70, 0],
     );
     for e in &it.timeline {
-        let mut change = describe(&legend, &e.change);
+        let mut change = describe(legend, &e.change);
         if !e.corrected_by.is_empty() {
             let by: Vec<String> = e.corrected_by.iter().map(|s| format!("seq {s}")).collect();
             change = format!("[corrected by {}] {change}", by.join(", "));
@@ -459,7 +455,7 @@ pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -
                     c.seq,
                     c.actor,
                     c.recorded_at.short(),
-                    replacement_text(&legend, replacement)
+                    replacement_text(legend, replacement)
                 ));
             }
         }
@@ -467,8 +463,7 @@ pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -
     out
 }
 
-fn summary(state: &State, body: &EventBody) -> String {
-    let legend = state.legend();
+fn summary(legend: &Legend, body: &EventBody) -> String {
     let why = |r: &Option<String>| r.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
     match body {
         EventBody::LedgerCreated {
@@ -488,10 +483,10 @@ fn summary(state: &State, body: &EventBody) -> String {
             ..
         } => format!(
             "{kind} {key} registered, {}, {responsible}: {text}",
-            label(&legend, status)
+            label(legend, status)
         ),
         EventBody::StatusChanged { status, reason, .. } => {
-            format!("status → {}{}", label(&legend, status), why(reason))
+            format!("status → {}{}", label(legend, status), why(reason))
         }
         EventBody::ResponsibilityChanged {
             responsible,
@@ -510,28 +505,28 @@ fn summary(state: &State, body: &EventBody) -> String {
             ..
         } => format!(
             "corrects seq {target_seq}: {} ({reason})",
-            replacement_text(&legend, replacement)
+            replacement_text(legend, replacement)
         ),
     }
 }
 
 /// The event log, oldest first.
-pub fn log(view: &View<'_>, events: &[Recorded], format: Format) -> String {
+pub fn log(view: &View, events: &[Recorded], format: Format) -> String {
     log_with(view, events, format, &Look::PLAIN)
 }
 
 /// [`log`] for a terminal: fit to its width.
-pub fn log_with(view: &View<'_>, events: &[Recorded], format: Format, look: &Look) -> String {
-    let state = &view.state;
+pub fn log_with(view: &View, events: &[Recorded], format: Format, look: &Look) -> String {
+    let key_of = |id: crate::domain::EventId| {
+        view.items
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.key.to_string())
+    };
     if format == Format::Json {
         let v: Vec<Value> = events
             .iter()
-            .map(|e| {
-                crate::formats::events::event_json(
-                    &|id| state.items.get(&id).map(|i| i.key.to_string()),
-                    e,
-                )
-            })
+            .map(|e| crate::formats::events::event_json(&key_of, e))
             .collect();
         return to_string_pretty(&json!({"view": view.to_json(), "events": v}));
     }
@@ -549,17 +544,14 @@ pub fn log_with(view: &View<'_>, events: &[Recorded], format: Format, look: &Loo
     );
     for rec in events {
         let env = &rec.envelope;
-        let key = rec
-            .item()
-            .and_then(|i| state.items.get(&i))
-            .map_or("-".to_string(), |i| i.key.to_string());
+        let key = rec.item().and_then(key_of).unwrap_or_else(|| "-".to_string());
         t.row(vec![
             env.seq.to_string(),
             env.recorded_at.short(),
             env.body.effective().map_or("-".into(), |d| d.to_string()),
             env.actor.clone(),
             key,
-            summary(state, &env.body),
+            summary(view.legend(), &env.body),
             rec.hash.short(),
         ]);
     }
@@ -567,16 +559,16 @@ pub fn log_with(view: &View<'_>, events: &[Recorded], format: Format, look: &Loo
 }
 
 /// The sealed rounds.
-pub fn rounds(state: &State, format: Format) -> String {
-    rounds_with(state, format, &Look::PLAIN)
+pub fn rounds(programme: &str, rounds: &[Round], format: Format) -> String {
+    rounds_with(programme, rounds, format, &Look::PLAIN)
 }
 
 /// [`rounds`] for a terminal: fit to its width.
-pub fn rounds_with(state: &State, format: Format, look: &Look) -> String {
+pub fn rounds_with(programme: &str, rounds: &[Round], format: Format, look: &Look) -> String {
     if format == Format::Json {
         return to_string_pretty(&json!({
-            "programme": state.programme,
-            "rounds": state.rounds.iter().map(|r| json!({
+            "programme": programme,
+            "rounds": rounds.iter().map(|r| json!({
                 "name": r.name,
                 "title": r.title,
                 "reported_on": r.reported_on.to_string(),
@@ -589,14 +581,14 @@ pub fn rounds_with(state: &State, format: Format, look: &Look) -> String {
             })).collect::<Vec<_>>(),
         }));
     }
-    if state.rounds.is_empty() {
+    if rounds.is_empty() {
         return "No rounds sealed yet. Seal one with `kamerstand round seal NAME --reported-on DATE`.\n".into();
     }
     let mut t = Table::new(
         &["name", "title", "reported on", "seq", "digest", "recorded"],
         &[0, 40, 0, 0, 0, 0],
     );
-    for r in &state.rounds {
+    for r in rounds {
         t.row(vec![
             r.name.clone(),
             r.title.clone(),
@@ -611,10 +603,10 @@ pub fn rounds_with(state: &State, format: Format, look: &Look) -> String {
 
 /// The line to publish in a progress letter for a round (or its parts as
 /// JSON).
-pub fn round_digest(state: &State, r: &Round, format: Format) -> String {
+pub fn round_digest(programme: &str, r: &Round, format: Format) -> String {
     if format == Format::Json {
         return to_string_pretty(&json!({
-            "programme": state.programme,
+            "programme": programme,
             "round": r.name,
             "seq": r.seq,
             "digest": r.digest.hex(),
@@ -622,7 +614,7 @@ pub fn round_digest(state: &State, r: &Round, format: Format) -> String {
     }
     format!(
         "{} — round {} — seq {} — sha256 {}\n",
-        state.programme,
+        programme,
         r.name,
         r.seq,
         r.digest.hex()
@@ -630,13 +622,13 @@ pub fn round_digest(state: &State, r: &Round, format: Format) -> String {
 }
 
 /// A diff between two views, in table, Markdown or JSON.
-pub fn diff(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format) -> String {
+pub fn diff(from: &View, to: &View, d: &Diff, format: Format) -> String {
     diff_with(from, to, d, format, &Look::PLAIN)
 }
 
 /// [`diff`] for a terminal: statuses in colour (table format only).
-pub fn diff_with(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format, look: &Look) -> String {
-    let legend = to.state.legend();
+pub fn diff_with(from: &View, to: &View, d: &Diff, format: Format, look: &Look) -> String {
+    let legend = to.legend();
     let s = &d.summary;
     let summary_line = format!(
         "{} items changed: {} added, {} withdrawn, {} status changes, {} responsible changes, {} notes, {} amendments, {} corrections; {} unchanged",
@@ -663,17 +655,17 @@ pub fn diff_with(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format, look:
                         "text": i.text,
                         "added": i.added,
                         "withdrawn": i.withdrawn,
-                        "status": i.status.as_ref().map(|(a, b)| json!({"from": status_json(&legend, a), "to": status_json(&legend, b)})),
+                        "status": i.status.as_ref().map(|(a, b)| json!({"from": status_json(legend, a), "to": status_json(legend, b)})),
                         "responsible": i.responsible.as_ref().map(|(a, b)| json!({"from": a, "to": b})),
-                        "status_now": status_json(&legend, &i.status_now),
+                        "status_now": status_json(legend, &i.status_now),
                         "counts": i.tally,
-                        "latest_note": i.latest_note.as_ref().map(note_json),
+                        "latest_note": i.latest_note.as_ref().map(note_view_json),
                         "events": i.events,
                     })
                 })
                 .collect();
             to_string_pretty(&json!({
-                "programme": to.state.programme,
+                "programme": to.programme.name,
                 "from": from.to_json(),
                 "to": to.to_json(),
                 "summary": d.summary,
@@ -683,7 +675,7 @@ pub fn diff_with(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format, look:
         Format::Md => {
             let mut out = format!(
                 "# {} — wijzigingen\n\n- **Van:** {}\n- **Tot:** {}\n\n{}\n",
-                to.state.programme,
+                to.programme.name,
                 from.describe().trim_start_matches("View: "),
                 to.describe().trim_start_matches("View: "),
                 summary_line
@@ -700,7 +692,7 @@ pub fn diff_with(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format, look:
                     if !i.text.is_empty() {
                         out.push_str(&format!("> {}\n\n", i.text.replace('\n', " ")));
                     }
-                    for line in diff_lines(&legend, i, &Look::PLAIN) {
+                    for line in diff_lines(legend, i, &Look::PLAIN) {
                         out.push_str(&format!("- {}\n", line.replace('\n', "\n  ")));
                     }
                 }
@@ -710,13 +702,13 @@ pub fn diff_with(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format, look:
         Format::Table => {
             let mut out = format!(
                 "Diff of {}\nFrom: {}\nTo:   {}\n",
-                to.state.programme,
+                to.programme.name,
                 from.describe().trim_start_matches("View: "),
                 to.describe().trim_start_matches("View: ")
             );
             for i in &d.items {
                 out.push_str(&format!("\n{} ({})\n", i.key, i.kind));
-                for line in diff_lines(&legend, i, look) {
+                for line in diff_lines(legend, i, look) {
                     out.push_str(&format!("  {}\n", line.replace('\n', "\n    ")));
                 }
             }

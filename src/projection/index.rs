@@ -1,0 +1,519 @@
+//! The rules of the ledger's index: what an event writes into it, and how a
+//! view is read back out of it. Pure: the store (`ledger::store`) keeps the
+//! entries in sled trees, written in the same transaction as the event they
+//! derive from; `ledger::verify` rebuilds them from the events and compares.
+//!
+//! Five trees, all keyed so that a view at seq S on effective day D reads
+//! per item a few entries, not the item's history:
+//!
+//! - `current`: item id → [`Snapshot`] after the item's last event: its
+//!   values on the latest effective day, with its latest note.
+//! - `versions`: item id ‖ seq → [`Snapshot`] after event seq (the note by
+//!   reference): a view at S reads, per item, the last version at or
+//!   before S.
+//! - `facts`: item id ‖ kind ‖ effective day ‖ root seq ‖ version seq →
+//!   [`FactValue`]: every dated fact (status, responsible, note) as each
+//!   event left it. A correction closes the entry it replaces and opens a
+//!   new one (the *bitemporal* part): a view at S on day D takes, per item
+//!   and kind, the last entry at or before D that was open at S.
+//! - `keys`: folded item key → item id.
+//! - `rounds`: seal seq → [`RoundEntry`] (the round and its status counts).
+//!
+//! Every value names the event it came from ([`Source`]: seq and hash).
+
+use super::view::{ItemView, NoteView, status_counts};
+use super::{ItemState, Round};
+use crate::domain::{Day, EventHash, EventId, Legend, Responsible};
+use crate::ledger::{Recorded, codec};
+use serde::{Deserialize, Serialize};
+
+/// The trees of the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tree {
+    /// Item id → its latest snapshot.
+    Current,
+    /// Item id ‖ seq → its snapshot after that event.
+    Versions,
+    /// Item id ‖ kind ‖ day ‖ root ‖ version → a dated fact.
+    Facts,
+    /// Folded key → item id.
+    Keys,
+    /// Seal seq → round.
+    Rounds,
+}
+
+impl Tree {
+    /// Every tree, in the order verification compares them.
+    pub const ALL: [Tree; 5] = [
+        Tree::Current,
+        Tree::Versions,
+        Tree::Facts,
+        Tree::Keys,
+        Tree::Rounds,
+    ];
+
+    /// The sled tree's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tree::Current => "ix_current",
+            Tree::Versions => "ix_versions",
+            Tree::Facts => "ix_facts",
+            Tree::Keys => "ix_keys",
+            Tree::Rounds => "ix_rounds",
+        }
+    }
+}
+
+/// The event an index entry came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Its seq.
+    pub seq: u64,
+    /// Its hash.
+    pub hash: EventHash,
+}
+
+impl Source {
+    /// The source of `rec`.
+    pub fn of(rec: &Recorded) -> Source {
+        Source {
+            seq: rec.envelope.seq,
+            hash: rec.hash,
+        }
+    }
+}
+
+/// An item's values after one of its events, on the latest effective day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The event.
+    pub source: Source,
+    /// The values; in `versions` without the note's text.
+    pub item: ItemView,
+    /// Where the latest note lies in `facts`.
+    pub note: Option<FactKey>,
+}
+
+/// The kinds of dated fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum FactKind {
+    /// A status.
+    Status = 1,
+    /// Responsible parties.
+    Responsible = 2,
+    /// A progress note.
+    Note = 3,
+}
+
+/// Where a dated fact lies in `facts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactKey {
+    /// The item.
+    pub item: EventId,
+    /// What kind of fact.
+    pub kind: FactKind,
+    /// When it took effect (in this version).
+    pub effective: Day,
+    /// The event that recorded it.
+    pub root: u64,
+    /// The event that gave it these values (itself or a correction).
+    pub version: u64,
+}
+
+/// Length of a `facts` key.
+pub const FACT_KEY_LEN: usize = 16 + 1 + 4 + 8 + 8;
+
+impl FactKey {
+    /// The key's bytes: ordered by item, kind, day, root, version.
+    pub fn to_bytes(self) -> [u8; FACT_KEY_LEN] {
+        let mut k = [0u8; FACT_KEY_LEN];
+        k[..16].copy_from_slice(&self.item.0);
+        k[16] = self.kind as u8;
+        k[17..21].copy_from_slice(&day_bytes(self.effective));
+        k[21..29].copy_from_slice(&self.root.to_be_bytes());
+        k[29..].copy_from_slice(&self.version.to_be_bytes());
+        k
+    }
+
+    /// Reads a key's bytes.
+    pub fn from_bytes(b: &[u8]) -> Option<FactKey> {
+        if b.len() != FACT_KEY_LEN {
+            return None;
+        }
+        let kind = match b[16] {
+            1 => FactKind::Status,
+            2 => FactKind::Responsible,
+            3 => FactKind::Note,
+            _ => return None,
+        };
+        let year = u16::from_be_bytes([b[17], b[18]]);
+        Some(FactKey {
+            item: EventId(b[..16].try_into().ok()?),
+            kind,
+            effective: Day::from_parts(year, b[19], b[20])?,
+            root: u64::from_be_bytes(b[21..29].try_into().ok()?),
+            version: u64::from_be_bytes(b[29..].try_into().ok()?),
+        })
+    }
+}
+
+/// A day as four bytes that sort as the days do.
+pub fn day_bytes(d: Day) -> [u8; 4] {
+    let (y, m, day) = d.parts();
+    let y = y.to_be_bytes();
+    [y[0], y[1], m, day]
+}
+
+/// The lowest and highest `facts` key of an item's facts of one kind on or
+/// before `day` (every day when None).
+pub fn fact_range(
+    item: EventId,
+    kind: FactKind,
+    day: Option<Day>,
+) -> ([u8; FACT_KEY_LEN], [u8; FACT_KEY_LEN]) {
+    let mut lo = [0u8; FACT_KEY_LEN];
+    lo[..16].copy_from_slice(&item.0);
+    lo[16] = kind as u8;
+    let mut hi = [0xffu8; FACT_KEY_LEN];
+    hi[..16].copy_from_slice(&item.0);
+    hi[16] = kind as u8;
+    if let Some(d) = day {
+        hi[17..21].copy_from_slice(&day_bytes(d));
+    }
+    (lo, hi)
+}
+
+/// What a dated fact says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Payload {
+    /// A status slug.
+    Status(String),
+    /// Responsible parties.
+    Responsible(Responsible),
+    /// A progress note.
+    Note(NoteView),
+}
+
+/// A dated fact as one version of it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactValue {
+    /// The event that gave it these values.
+    pub source: Source,
+    /// The event that replaced or withdrew these values, if any: from then
+    /// on this version is not in force.
+    pub closed: Option<Source>,
+    /// The values.
+    pub payload: Payload,
+}
+
+impl FactValue {
+    /// True if this version is in force in a view at seq `s`.
+    pub fn open_at(&self, s: u64) -> bool {
+        self.source.seq <= s && self.closed.is_none_or(|c| c.seq > s)
+    }
+}
+
+/// A sealed round with its status counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundEntry {
+    /// The seal.
+    pub source: Source,
+    /// The round.
+    pub round: Round,
+    /// How many items stood in each status when it was sealed.
+    pub counts: Vec<(String, usize)>,
+}
+
+/// One index entry to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its tree.
+    pub tree: Tree,
+    /// Its key.
+    pub key: Vec<u8>,
+    /// Its value.
+    pub value: Vec<u8>,
+}
+
+/// A `versions` key.
+pub fn version_key(item: EventId, seq: u64) -> [u8; 24] {
+    let mut k = [0u8; 24];
+    k[..16].copy_from_slice(&item.0);
+    k[16..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn encoded<T: Serialize>(v: &T) -> Vec<u8> {
+    // The index's types are plain data whose encoding cannot fail.
+    codec::encode_value(v).unwrap_or_default()
+}
+
+/// A dated fact of an item as one version of it stands: what the index
+/// writer compares before and after a correction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactState {
+    /// What kind of fact.
+    pub kind: FactKind,
+    /// The event that recorded it.
+    pub root: u64,
+    /// When it takes effect.
+    pub effective: Day,
+    /// The event that gave it these values.
+    pub version: u64,
+    /// Withdrawn.
+    pub retracted: bool,
+    /// The values.
+    pub payload: Payload,
+}
+
+/// Every dated fact of `it` recorded by event `root`.
+pub fn facts_of(it: &ItemState, root: u64) -> Vec<FactState> {
+    let mut out = Vec::new();
+    for f in it.statuses.iter().filter(|f| f.seq == root) {
+        out.push(FactState {
+            kind: FactKind::Status,
+            root,
+            effective: f.effective,
+            version: f.version,
+            retracted: f.retracted,
+            payload: Payload::Status(f.value.clone()),
+        });
+    }
+    for f in it.assignments.iter().filter(|f| f.seq == root) {
+        out.push(FactState {
+            kind: FactKind::Responsible,
+            root,
+            effective: f.effective,
+            version: f.version,
+            retracted: f.retracted,
+            payload: Payload::Responsible(f.value.clone()),
+        });
+    }
+    for n in it.notes.iter().filter(|n| n.seq == root) {
+        out.push(FactState {
+            kind: FactKind::Note,
+            root,
+            effective: n.effective,
+            version: n.version,
+            retracted: n.retracted,
+            payload: Payload::Note(n.into()),
+        });
+    }
+    out
+}
+
+/// The root whose facts an item event may change besides its own: the
+/// root of the event a correction corrects.
+pub fn touched_root(it: &ItemState, body: &crate::domain::EventBody) -> Option<u64> {
+    match body {
+        crate::domain::EventBody::Corrected { target_seq, .. } => {
+            Some(it.root_of(*target_seq).unwrap_or(*target_seq))
+        }
+        _ => None,
+    }
+}
+
+/// The entries an item event `rec` writes: `before` holds the facts of the
+/// root it touches (see [`touched_root`]) as they stood before it, `after`
+/// is the item once it is applied.
+pub fn item_entries(before: &[FactState], after: &ItemState, rec: &Recorded) -> Vec<Entry> {
+    let src = Source::of(rec);
+    let seq = src.seq;
+    let id = after.id;
+    let hash_of = |v: u64| after.entry(v).map_or(EventHash::GENESIS, |e| e.hash);
+    let mut out = Vec::new();
+    let mut put = |f: &FactState, closed: Option<Source>| {
+        let key = FactKey {
+            item: id,
+            kind: f.kind,
+            effective: f.effective,
+            root: f.root,
+            version: f.version,
+        };
+        out.push(Entry {
+            tree: Tree::Facts,
+            key: key.to_bytes().to_vec(),
+            value: encoded(&FactValue {
+                source: Source {
+                    seq: f.version,
+                    hash: hash_of(f.version),
+                },
+                closed,
+                payload: f.payload.clone(),
+            }),
+        });
+    };
+    let roots: Vec<u64> = std::iter::once(seq)
+        .chain(before.iter().map(|f| f.root))
+        .collect();
+    for root in roots.iter().copied().collect::<std::collections::BTreeSet<u64>>() {
+        for now in facts_of(after, root) {
+            let was = before
+                .iter()
+                .find(|b| b.kind == now.kind && b.root == now.root);
+            if was.is_some_and(|w| w.version == now.version) {
+                continue;
+            }
+            if let Some(w) = was
+                && !w.retracted
+            {
+                put(w, Some(src));
+            }
+            if !now.retracted {
+                put(&now, None);
+            }
+        }
+    }
+    let note = after.latest_note().map(|n| FactKey {
+        item: id,
+        kind: FactKind::Note,
+        effective: n.effective,
+        root: n.seq,
+        version: n.version,
+    });
+    let mut view = ItemView::of(after, None);
+    out.push(Entry {
+        tree: Tree::Current,
+        key: id.0.to_vec(),
+        value: encoded(&Snapshot {
+            source: src,
+            item: view.clone(),
+            note,
+        }),
+    });
+    view.note = None;
+    out.push(Entry {
+        tree: Tree::Versions,
+        key: version_key(id, seq).to_vec(),
+        value: encoded(&Snapshot {
+            source: src,
+            item: view,
+            note,
+        }),
+    });
+    if seq == after.registered_seq {
+        out.push(Entry {
+            tree: Tree::Keys,
+            key: after.key.folded().into_bytes(),
+            value: encoded(&(id, src)),
+        });
+    }
+    out
+}
+
+/// The whole index an item's events give, in key order, with the status
+/// the item stood in (if it existed) when each of `rounds` (seal seqs,
+/// ascending) was sealed: what `verify` compares the stored index with, and
+/// what a restore or a migration writes.
+pub fn build_item(
+    events: impl IntoIterator<Item = crate::Result<Recorded>>,
+    rounds: &[u64],
+) -> crate::Result<ItemBuild> {
+    let mut state = super::State::default();
+    let mut entries: std::collections::BTreeMap<(Tree, Vec<u8>), Vec<u8>> = Default::default();
+    let mut at_rounds: Vec<Option<String>> = vec![None; rounds.len()];
+    let mut status_now: Option<String> = None;
+    let mut next_round = 0;
+    let mut item = None;
+    for rec in events {
+        let rec = rec?;
+        let seq = rec.envelope.seq;
+        while next_round < rounds.len() && rounds[next_round] < seq {
+            at_rounds[next_round].clone_from(&status_now);
+            next_round += 1;
+        }
+        let id = *item.get_or_insert_with(|| rec.item().unwrap_or(rec.envelope.id));
+        let before = state
+            .items
+            .get(&id)
+            .and_then(|it| touched_root(it, &rec.envelope.body).map(|r| facts_of(it, r)))
+            .unwrap_or_default();
+        state.apply(&rec);
+        let Some(after) = state.items.get(&id) else {
+            continue;
+        };
+        for e in item_entries(&before, after, &rec) {
+            entries.insert((e.tree, e.key), e.value);
+        }
+        status_now = after
+            .exists_on(None)
+            .then(|| after.status().to_string());
+    }
+    for slot in at_rounds.iter_mut().skip(next_round) {
+        slot.clone_from(&status_now);
+    }
+    Ok(ItemBuild {
+        entries,
+        at_rounds,
+    })
+}
+
+/// What [`build_item`] gives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemBuild {
+    /// Every entry, by tree and key.
+    pub entries: std::collections::BTreeMap<(Tree, Vec<u8>), Vec<u8>>,
+    /// The item's status at each round, when it existed then.
+    pub at_rounds: Vec<Option<String>>,
+}
+
+/// The entry a round seal writes: the round and, from the items as they
+/// stand when it is sealed, its status counts.
+pub fn round_entry<'a>(
+    rec: &Recorded,
+    round: &Round,
+    legend: &Legend,
+    statuses: impl Iterator<Item = &'a str>,
+) -> Entry {
+    Entry {
+        tree: Tree::Rounds,
+        key: rec.envelope.seq.to_be_bytes().to_vec(),
+        value: encoded(&RoundEntry {
+            source: Source::of(rec),
+            round: round.clone(),
+            counts: status_counts(legend, statuses),
+        }),
+    }
+}
+
+/// Decodes an index value, naming what could not be read.
+pub fn decode<T: serde::de::DeserializeOwned>(tree: Tree, bytes: &[u8]) -> Result<T, String> {
+    codec::decode_value(bytes).map_err(|e| format!("{} entry cannot be decoded: {e}", tree.name()))
+}
+
+/// The item as a view at seq `s` on `day` shows it: from its snapshot at
+/// `s`, with the status, parties and note on `day` taken from its facts.
+/// `facts(kind)` yields the item's facts of that kind on or before `day`,
+/// latest first.
+pub fn resolve<E>(
+    snapshot: &Snapshot,
+    s: u64,
+    day: Day,
+    facts: &mut dyn FnMut(FactKind) -> Result<Option<FactValue>, E>,
+) -> Result<ItemView, E> {
+    let mut item = snapshot.item.clone();
+    item.exists = !item.withdrawn && item.effective <= day;
+    let _ = s;
+    item.status = match facts(FactKind::Status)? {
+        Some(FactValue {
+            payload: Payload::Status(st),
+            ..
+        }) => st,
+        _ => crate::domain::legend::NOT_STATED.to_string(),
+    };
+    item.responsible = match facts(FactKind::Responsible)? {
+        Some(FactValue {
+            payload: Payload::Responsible(r),
+            ..
+        }) => r,
+        _ => Responsible::none(),
+    };
+    item.note = match facts(FactKind::Note)? {
+        Some(FactValue {
+            payload: Payload::Note(n),
+            ..
+        }) => Some(n),
+        _ => None,
+    };
+    Ok(item)
+}
