@@ -6,7 +6,7 @@ Usage: pty_run.py COLUMNS ROWS COMMAND [ARG...]
 The command's stdin, stdout and stderr are the terminal, sized COLUMNS x
 ROWS; what it writes there (both streams, escape codes included, newlines as
 the terminal sends them: CR LF) goes to our stdout, and we exit with its exit
-code. Used by tests/terminal to see what a user at a terminal sees. Only the
+code. Used by tests/terminal.rs to see what a user at a terminal sees. Only the
 standard library, so it runs wherever python3 does (Unix only: pty).
 """
 

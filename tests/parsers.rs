@@ -17,8 +17,8 @@ use kamerstand::report::{self, annex::CSV_COLUMNS};
 use proptest::prelude::*;
 use proptest::sample::{Index, select, subsequence};
 
-const FIXTURE_2024: &str = include_str!("../fixtures/annex-2024.txt");
-const FIXTURE_2025: &str = include_str!("../fixtures/annex-2025.txt");
+const FIXTURE_2024: &str = include_str!("fixtures/annex-2024.txt");
+const FIXTURE_2025: &str = include_str!("fixtures/annex-2025.txt");
 
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {

@@ -1075,7 +1075,7 @@ fn demo_builds_shows_and_verifies() {
 macro_rules! snap {
     ($name:expr, $value:expr) => {{
         let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path("../snapshots");
+        settings.set_snapshot_path("snapshots");
         settings.bind(|| insta::assert_snapshot!($name, $value));
     }};
 }

@@ -1,7 +1,7 @@
 //! The real binary at a real terminal: colour, width and progress bars
 //! appear in a pseudo-terminal, and none of them in piped output.
 //!
-//! The terminal is made by `pty_run.py` beside this file (Python's standard
+//! The terminal is made by `tests/pty_run.py` (Python's standard
 //! `pty` module, so nothing to install where python3 is). The test prints a
 //! note and passes only when python3 or its `pty` module is missing, or on a
 //! system without pseudo-terminals (Windows).
@@ -29,7 +29,7 @@ const CLEARED: &[&str] = &[
 ];
 
 fn script() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/terminal/pty_run.py")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pty_run.py")
 }
 
 /// True when python3 with the `pty` module can run here.
