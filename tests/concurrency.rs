@@ -1,20 +1,124 @@
-//! Concurrent use: several processes append to one store at the same time,
-//! each waiting for the store's lock with `--wait`. Every command must
-//! succeed, and every event a command acknowledged must be in the chain at
-//! its receipt's seq with its hash, in the order its writer issued them,
-//! with no gaps and nothing else in between; `verify` passes.
+//! One process at a time, and several at once. While the store is held, a
+//! second process running the binary is refused at once with the "in use"
+//! message (or waits with `--wait` and proceeds, or gives up when its wait
+//! runs out), and touches nothing; a lock file left behind blocks nothing.
 //!
-//! The single-contender cases — a second process refused at once with the
-//! "in use" message, one that waits with `--wait` and proceeds, one whose
-//! wait runs out — are in `tests/lock`. docs/reliability.md ("Concurrent
-//! use") records the figures printed here; rerun with
+//! Under load, several processes append to one store at the same time, each
+//! waiting for the store's lock with `--wait`. Every command must succeed,
+//! and every event a command acknowledged must be in the chain at its
+//! receipt's seq with its hash, in the order its writer issued them, with no
+//! gaps and nothing else in between; `verify` passes. docs/reliability.md
+//! ("Concurrent use") records the figures printed here; rerun with
 //! `cargo test --test main concurrency -- --nocapture`.
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, read_all, wait_for};
 use crate::crash::{Receipt, lost_events, parse_receipt, read_chain};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
+
+fn one_item() -> TestEnv {
+    let env = TestEnv::init();
+    env.add(&[
+        "--kind",
+        "motie",
+        "--text",
+        "Motie.",
+        "--effective",
+        "2024-01-01",
+    ]);
+    env
+}
+
+// ------------------------------------------------------ one contender
+
+#[test]
+fn a_second_process_is_refused_at_once_while_the_store_is_held() {
+    let env = one_item();
+    let before = env.head();
+    let holder = env.ledger();
+    let expected = format!(
+        "error: store {} is in use by another kamerstand process (pid {}); try again when it has finished, or pass --wait SECONDS\n",
+        env.store.display(),
+        std::process::id()
+    );
+    for args in [
+        &["note", "M1", "Tijdens het vasthouden."][..],
+        &["status", "M1", "vertraagd"],
+        &["overview"],
+        &["verify"],
+        &["init", "--programme", "NAP"],
+    ] {
+        let mut child = env.command(args).spawn().unwrap();
+        let status = wait_for(&mut child);
+        let (out, err) = (read_all(child.stdout.take()), read_all(child.stderr.take()));
+        assert_eq!(status.code(), Some(1), "{args:?}: {out}{err}");
+        assert_eq!(err, expected, "{args:?}");
+        assert_eq!(out, "", "{args:?}");
+    }
+    drop(holder);
+    assert_eq!(env.head(), before);
+    env.run(&["verify"]).ok();
+}
+
+#[test]
+fn with_wait_the_second_process_proceeds_once_the_store_is_released() {
+    let env = one_item();
+    let before = env.head().unwrap();
+    let holder = env.ledger();
+    let mut child = env
+        .command(&["--wait", "5", "note", "M1", "Na het wachten."])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // Still waiting, not refused: it has not exited while the store is held.
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the waiting process ended while the store was held: {}",
+        read_all(child.stderr.take())
+    );
+    drop(holder);
+    let status = wait_for(&mut child);
+    let (out, err) = (read_all(child.stdout.take()), read_all(child.stderr.take()));
+    assert_eq!(status.code(), Some(0), "{out}{err}");
+    assert_eq!(err, "");
+    assert!(out.starts_with("M1: progress noted"), "{out}");
+    let after = env.head().unwrap();
+    assert_eq!(after.seq, before.seq + 1);
+    let show = env.run(&["--format", "json", "show", "M1"]).json();
+    assert_eq!(show["latest_note"]["text"], "Na het wachten.");
+    env.run(&["verify"]).ok();
+}
+
+#[test]
+fn a_wait_that_runs_out_is_refused_and_writes_nothing() {
+    let env = one_item();
+    let before = env.head();
+    let holder = env.ledger();
+    let out = env.bin(&["--wait", "0.2", "note", "M1", "Te laat."]);
+    out.expect_code(1);
+    assert!(
+        out.stderr
+            .contains("is in use by another kamerstand process"),
+        "{}",
+        out.stderr
+    );
+    drop(holder);
+    assert_eq!(env.head(), before);
+}
+
+#[test]
+fn a_leftover_lock_file_does_not_block() {
+    let env = one_item();
+    // The file stays after a process ends; only a held lock counts.
+    let lock = env.store.join("kamerstand.lock");
+    assert!(lock.exists());
+    std::fs::write(&lock, "4194304").unwrap();
+    env.bin(&["note", "M1", "Gewoon door."]).ok();
+    env.run(&["verify"]).ok();
+}
+
+// ------------------------------------------------- many writers at once
 
 /// Processes appending at the same time.
 const WRITERS: usize = 4;

@@ -1,11 +1,16 @@
-//! Hostile and bad input, beyond tests/bad_input: junk and huge files,
-//! a note of 100 MB on standard input, odd citations, dates out of range,
-//! control characters, broken CSV, forged events files, store paths that
-//! cannot be stores, a read-only store and a full disk. Every case: a
-//! clear message on stderr naming the input, exit code 2 for refused input
-//! and 1 for storage that failed, nothing on stdout, and the stored head
-//! unchanged. The table in docs/reliability.md ("Hostile and bad input")
-//! lists them.
+//! Hostile and bad input. Every refusal exits 2 (refused input) or 1
+//! (storage that failed), says on stderr which input was wrong and what
+//! would be accepted, prints nothing on stdout and writes nothing: the
+//! stored head is the same before and after, and the refusals of commands
+//! that would append end by saying that nothing was written.
+//!
+//! Covered: every kind of value on the command line (statuses, dates,
+//! keys, id prefixes, texts, citations, responsible codes, actors, control
+//! characters, out-of-range and far-future dates), standard input (not
+//! UTF-8, a note of 100 MB), import files (junk, huge, unreadable, broken
+//! CSV, forged and broken events files), and store paths that cannot be
+//! stores, a read-only store, a read-only file system and a full disk. The
+//! table in docs/reliability.md ("Hostile and bad input") lists them.
 
 use crate::common::{Output, SharedClock, TestEnv, head_at};
 use kamerstand::ledger::{Recorded, codec};
@@ -18,10 +23,48 @@ use std::time::{Duration, Instant};
 
 /// Text limits, as documented (src/domain/text.rs, src/cli/import.rs).
 const MAX_TEXT: usize = 64 * 1024;
+
 const MAX_IMPORT: u64 = 256 * 1024 * 1024;
 
+/// A ledger with three items: 34843-79 (motion, in progress, SOCW and
+/// SJenV), M1 (motion, not stated) and T1 (commitment, no one responsible).
+fn three_items() -> TestEnv {
+    let env = TestEnv::init();
+    env.add(&[
+        "--kind",
+        "motie",
+        "--text",
+        "Motie van het lid Jansen; verzoekt de regering een meldpunt in te richten.",
+        "--ref",
+        "Kamerstukken II 2022/23, 34843, nr. 79",
+        "--responsible",
+        "SOCW en SJenV",
+        "--status",
+        "in-uitvoering",
+        "--effective",
+        "2024-01-01",
+    ]);
+    env.add(&[
+        "--kind",
+        "motie",
+        "--text",
+        "Motie zonder citaat.",
+        "--effective",
+        "2024-01-01",
+    ]);
+    env.add(&[
+        "--kind",
+        "toezegging",
+        "--text",
+        "De minister stuurt een brief.",
+        "--effective",
+        "2024-01-01",
+    ]);
+    env
+}
+
 /// A ledger with M1 (motion) and T1 (commitment).
-fn fixture() -> TestEnv {
+fn two_items() -> TestEnv {
     let env = TestEnv::init();
     for (kind, key) in [("motie", "M1"), ("toezegging", "T1")] {
         env.add(&[
@@ -38,10 +81,73 @@ fn fixture() -> TestEnv {
     env
 }
 
-/// As [`TestEnv::refused_in`] with empty stdin and exit 2.
+/// Runs `args` with `input` on stdin and checks the refusal: exit 2, every
+/// needle on stderr, nothing on stdout, the head unchanged.
+#[track_caller]
+fn refused_with_input(env: &TestEnv, args: &[&str], input: &[u8], needles: &[&str]) -> Output {
+    env.refused_in(args, input, 2, needles)
+}
+
+/// Runs `args` against the store at `other` and checks the refusal as
+/// above; neither that path's store nor the environment's changes.
+#[track_caller]
+fn refused_at(env: &TestEnv, other: &Path, args: &[&str], needles: &[&str]) -> Output {
+    let before = (env.head(), head_at(other), other.exists());
+    let mut full = vec!["--store", other.to_str().unwrap()];
+    full.extend_from_slice(args);
+    let out = env.run_bare(&full);
+    out.refusal(2, &format!("{args:?}"), needles);
+    assert_eq!(
+        out.stderr.ends_with("\nNothing was written.\n"),
+        writes(args),
+        "{args:?}: {}",
+        out.stderr
+    );
+    assert_eq!(
+        (env.head(), head_at(other), other.exists()),
+        before,
+        "{args:?} changed a store"
+    );
+    out
+}
+
+/// True for the commands that would append events: their refusals end by
+/// saying that nothing was written.
+fn writes(args: &[&str]) -> bool {
+    let mut words: Vec<&str> = Vec::new();
+    let mut value_follows = false;
+    for a in args {
+        if value_follows {
+            value_follows = false;
+        } else if matches!(*a, "--store" | "--format" | "--actor" | "--wait") {
+            value_follows = true;
+        } else if !a.starts_with("--") {
+            words.push(a);
+        }
+    }
+    match words.as_slice() {
+        ["item", sub, ..] => matches!(*sub, "add" | "amend"),
+        ["round", sub, ..] => *sub == "seal",
+        [cmd, ..] => matches!(
+            *cmd,
+            "init" | "status" | "assign" | "note" | "correct" | "import"
+        ),
+        [] => false,
+    }
+}
+
+/// As [`refused_with_input`] with empty stdin; refusals of write commands
+/// also say that nothing was written.
 #[track_caller]
 fn refused(env: &TestEnv, args: &[&str], needles: &[&str]) -> Output {
-    env.refused_in(args, b"", 2, needles)
+    let out = refused_with_input(env, args, b"", needles);
+    assert_eq!(
+        out.stderr.ends_with("\nNothing was written.\n"),
+        writes(args),
+        "{args:?}: {}",
+        out.stderr
+    );
+    out
 }
 
 /// Writes `bytes` to a file in the environment's directory.
@@ -64,76 +170,675 @@ fn junk(n: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
-// ------------------------------------------------------------- import files
+// ------------------------------------------ values on the command line
 
 #[test]
-fn binary_junk_as_an_import_file_is_refused_in_every_format() {
-    let env = fixture();
-    let mut bytes = junk(5000, 7);
-    // Not valid UTF-8 at byte 3, whatever the generator made of the rest.
-    bytes[..3].copy_from_slice(b"PK\x03");
-    bytes[3] = 0xff;
-    let path = file(&env, "junk.bin", &bytes);
-    let named = format!("invalid import file '{path}'");
-    for format in [None, Some("annex"), Some("csv"), Some("events")] {
-        let mut args = vec![];
-        if let Some(f) = format {
-            args.extend(["--format", f]);
-        }
-        args.extend(["import", path.as_str()]);
-        refused(&env, &args, &[&named, "UTF-8 text (byte 3 is not)"]);
+fn unknown_status_lists_the_valid_values() {
+    let env = three_items();
+    let valid = [
+        "'klaar'",
+        "invulling",
+        "in-uitvoering",
+        "doorlopend",
+        "vertraagd",
+        "niet-begonnen",
+        "niet-vermeld",
+        "In uitvoering met vertraging",
+    ];
+    let mut needles = vec!["invalid status"];
+    needles.extend(valid);
+    refused(&env, &["status", "M1", "klaar"], &needles);
+    refused(
+        &env,
+        &[
+            "item", "add", "--kind", "motie", "--text", "x", "--status", "klaar",
+        ],
+        &needles,
+    );
+    // A slug with a typo is no status either.
+    refused(
+        &env,
+        &["status", "M1", "in_uitvoering"],
+        &["'in_uitvoering'", "in-uitvoering"],
+    );
+}
+
+#[test]
+fn bad_dates_name_the_flag_and_the_form() {
+    let env = three_items();
+    for bad in [
+        "01-02-2024",
+        "2024-2-1",
+        "gisteren",
+        "3000-01-01",
+        "2024-06-01T10:00",
+    ] {
+        let quoted = format!("'{bad}'");
+        let needles = ["--effective", quoted.as_str(), "YYYY-MM-DD"];
+        refused(
+            &env,
+            &["status", "M1", "vertraagd", "--effective", bad],
+            &needles,
+        );
+        refused(
+            &env,
+            &["assign", "M1", "SOCW", "--effective", bad],
+            &needles,
+        );
+        refused(&env, &["note", "M1", "tekst", "--effective", bad], &needles);
+        refused(
+            &env,
+            &[
+                "item",
+                "add",
+                "--kind",
+                "motie",
+                "--text",
+                "x",
+                "--effective",
+                bad,
+            ],
+            &needles,
+        );
+    }
+    for bad in ["2023-02-29", "2024-13-01", "2024-04-31"] {
+        let quoted = format!("'{bad}'");
+        refused(
+            &env,
+            &["status", "M1", "vertraagd", "--effective", bad],
+            &["--effective", &quoted, "does not exist in the calendar"],
+        );
     }
 }
 
 #[test]
-fn text_in_no_known_layout_is_refused_naming_the_layouts() {
-    let env = fixture();
-    let text: String = junk(4000, 11)
-        .iter()
-        .map(|b| char::from(b'a' + b % 26))
-        .collect();
-    let path = file(&env, "woorden.txt", text.as_bytes());
+fn dates_out_of_range_are_refused_wherever_a_date_is_taken() {
+    let env = two_items();
+    let range = "a date YYYY-MM-DD between 1900-01-01 and 2999-12-31";
+    for bad in [
+        "1899-12-31",
+        "0000-01-01",
+        "9999-12-31",
+        "10000-01-01",
+        "-2024-01-01",
+    ] {
+        let q = format!("'{bad}'");
+        let eff = format!("--effective={bad}");
+        refused(
+            &env,
+            &["status", "M1", "vertraagd", &eff],
+            &["--effective", &q, range],
+        );
+        refused(
+            &env,
+            &["note", "M1", "x", &eff],
+            &["--effective", &q, range],
+        );
+        let rep = format!("--reported-on={bad}");
+        refused(
+            &env,
+            &["round", "seal", "R1", &rep],
+            &["--reported-on", &q, range],
+        );
+        let asof = format!("--as-of={bad}");
+        refused(&env, &["overview", &asof], &["--as-of", &q]);
+    }
+    let path = file(
+        &env,
+        "oud.csv",
+        b"kind,key,text,effective\nmotie,M7,Een motie.,1899-12-31\n",
+    );
     refused(
         &env,
         &["import", &path],
+        &["CSV line 2, column effective '1899-12-31'", range],
+    );
+    let path = file(
+        &env,
+        "ver.csv",
+        b"kind,key,text,progress,progress_effective\nmotie,M1,Een tekst.,Verder,10000-01-01\n",
+    );
+    refused(
+        &env,
+        &["import", &path],
+        &["CSV line 2, column progress_effective '10000-01-01'", range],
+    );
+}
+
+#[test]
+fn effective_dates_more_than_a_year_ahead_are_refused_wherever_a_date_is_taken() {
+    let env = two_items();
+    // Today on the pinned clock is 2025-01-06; 366 days on is the limit.
+    let needles = [
+        "effective date 2026-01-08",
+        "366 days after today (2025-01-06)",
+        "at the latest 2026-01-07",
+    ];
+    refused(
+        &env,
+        &["status", "M1", "vertraagd", "--effective", "2026-01-08"],
+        &needles,
+    );
+    refused(
+        &env,
+        &["assign", "M1", "SOCW", "--effective", "2026-01-08"],
+        &needles,
+    );
+    refused(
+        &env,
+        &["note", "M1", "x", "--effective", "2026-01-08"],
+        &needles,
+    );
+    refused(
+        &env,
         &[
-            &format!("invalid import file '{path}'"),
-            "a CSV file with a kind,text,… header, or an events export",
-            "--format annex|csv|events",
+            "item",
+            "add",
+            "--kind",
+            "motie",
+            "--text",
+            "x",
+            "--effective",
+            "2030-01-01",
+        ],
+        &["effective date 2030-01-01", "at the latest 2026-01-07"],
+    );
+
+    // In the format's range, but centuries after today (2025-01-06 on the
+    // pinned clock).
+    let far = [
+        "effective date 2999-12-31",
+        "more than 366 days after today (2025-01-06)",
+        "at the latest 2026-01-07",
+    ];
+    refused(
+        &env,
+        &["status", "M1", "vertraagd", "--effective", "2999-12-31"],
+        &far,
+    );
+    let path = file(
+        &env,
+        "toekomst.csv",
+        b"kind,key,text,progress,progress_effective\nmotie,M1,Een tekst.,Verder,2999-12-31\n",
+    );
+    refused(&env, &["import", &path], &far);
+    refused(&env, &["import", &path, "--effective", "2999-12-31"], &far);
+}
+
+#[test]
+fn unknown_key_suggests_close_keys_and_item_list() {
+    let env = three_items();
+    let needles = [
+        "no item with key or id prefix '34843-97'",
+        "Did you mean 34843-79",
+        "`kamerstand item list`",
+    ];
+    refused(&env, &["status", "34843-97", "vertraagd"], &needles);
+    refused(&env, &["assign", "34843-97", "SOCW"], &needles);
+    refused(&env, &["note", "34843-97", "tekst"], &needles);
+    refused(
+        &env,
+        &["item", "amend", "34843-97", "--text", "x"],
+        &needles,
+    );
+    refused(&env, &["show", "34843-97"], &needles);
+    refused(&env, &["log", "--item", "34843-97"], &needles);
+    // Nothing close: no suggestion, still the pointer to `item list`.
+    let out = refused(
+        &env,
+        &["show", "geheel-iets-anders"],
+        &["'geheel-iets-anders'", "`kamerstand item list`"],
+    );
+    assert!(!out.stderr.contains("Did you mean"), "{}", out.stderr);
+}
+
+#[test]
+fn ambiguous_id_prefix_is_refused_and_a_longer_one_accepted() {
+    let env = three_items();
+    let ids: Vec<String> = ["34843-79", "M1", "T1"]
+        .iter()
+        .map(|k| env.id_of(k))
+        .collect();
+    // TestClock ids start with the same millisecond timestamp digits.
+    let common = ids[0]
+        .chars()
+        .zip(ids[1].chars())
+        .zip(ids[2].chars())
+        .take_while(|((a, b), c)| a == b && b == c)
+        .count();
+    assert!(common >= 4, "ids share too short a prefix: {ids:?}");
+    let prefix = &ids[0][..common];
+    refused(
+        &env,
+        &["status", prefix, "vertraagd"],
+        &[
+            &format!("id prefix '{prefix}' is ambiguous"),
+            "matches 3 items",
+            "give more digits or the item's key",
+            &ids[1],
+        ],
+    );
+    refused(&env, &["show", prefix], &["is ambiguous"]);
+    // The shortest prefix that names only 34843-79 selects it.
+    let unique = (common + 1..=ids[0].len())
+        .map(|n| &ids[0][..n])
+        .find(|p| !ids[1].starts_with(p) && !ids[2].starts_with(p))
+        .unwrap();
+    let j = env.run(&["--format", "json", "show", unique]).json();
+    assert_eq!(j["key"], "34843-79");
+    // Fewer than four digits are never taken as an id prefix.
+    refused(
+        &env,
+        &["show", &ids[0][..3]],
+        &["no item with key or id prefix"],
+    );
+}
+
+#[test]
+fn empty_text_is_refused() {
+    let env = three_items();
+    refused(
+        &env,
+        &["item", "add", "--kind", "motie", "--text", "  \n "],
+        &["--text", "text must not be empty"],
+    );
+    refused(
+        &env,
+        &["note", "M1", ""],
+        &["note text", "must not be empty"],
+    );
+    refused_with_input(
+        &env,
+        &["note", "M1", "-"],
+        b" \n\r\n",
+        &["note text", "must not be empty"],
+    );
+    refused(
+        &env,
+        &["status", "M1", "vertraagd", "--reason", " "],
+        &["--reason", "must not be empty"],
+    );
+    refused(
+        &env,
+        &[
+            "item",
+            "add",
+            "--kind",
+            "motie",
+            "--text",
+            "x",
+            "--submitter",
+            "",
+        ],
+        &["--submitter", "must not be empty"],
+    );
+    refused(
+        &env,
+        &["--actor", " ", "note", "M1", "x"],
+        &["--actor", "must not be empty"],
+    );
+}
+
+#[test]
+fn malformed_citation_is_refused_by_ref_and_kept_by_ref_raw() {
+    let env = three_items();
+    let bad = "zie de brief van 3 mei";
+    let needles = [
+        "invalid --ref 'zie de brief van 3 mei'",
+        "Kamerstukken II 2022/23, 34843, nr. 79",
+        "use --ref-raw",
+    ];
+    refused(
+        &env,
+        &[
+            "item", "add", "--kind", "motie", "--text", "x", "--ref", bad,
+        ],
+        &needles,
+    );
+    refused(&env, &["note", "M1", "tekst", "--ref", bad], &needles);
+    refused(&env, &["item", "amend", "M1", "--ref", bad], &needles);
+    // The same text is accepted as a raw citation and kept as typed.
+    let before = env.head().unwrap();
+    env.run(&["note", "M1", "tekst", "--ref-raw", bad]).ok();
+    assert_eq!(env.head().unwrap().seq, before.seq + 1);
+    let show = env.run(&["--format", "json", "show", "M1"]).json();
+    assert_eq!(show["latest_note"]["citations"][0], bad);
+}
+
+#[test]
+fn a_10000_character_citation_is_refused_naming_its_flag() {
+    let env = two_items();
+    let long = format!(
+        "Kamerstukken II 2022/23, 34843, nr. 79{}",
+        "9".repeat(10_000)
+    );
+    for flag in ["--ref", "--ref-raw"] {
+        let quoted = format!("invalid {flag} 'Kamerstukken II 2022/23");
+        refused(
+            &env,
+            &["note", "M1", "x", flag, &long],
+            &[&quoted, "at most 200 bytes are accepted"],
+        );
+        refused(
+            &env,
+            &["item", "add", "--kind", "motie", "--text", "x", flag, &long],
+            &[&quoted, "at most 200 bytes"],
+        );
+    }
+}
+
+#[test]
+fn a_citation_of_only_superscripts_is_no_citation_but_may_be_kept_raw() {
+    let env = two_items();
+    let sup = "¹²³⁴⁵⁶⁷⁸⁹⁰";
+    refused(
+        &env,
+        &["note", "M1", "x", "--ref", sup],
+        &[&format!("invalid --ref '{sup}'"), "use --ref-raw"],
+    );
+    env.run(&["note", "M1", "voetnoten", "--ref-raw", sup]).ok();
+    let show = env.json(&["show", "M1"]);
+    assert_eq!(show["latest_note"]["citations"][0], sup);
+}
+
+#[test]
+fn deeply_nested_parentheses_in_a_citation_are_handled() {
+    let env = two_items();
+    let nested = format!(
+        "{}Kamerstukken II 2022/23, 34843, nr. 79{}",
+        "(".repeat(80),
+        ")".repeat(80)
+    );
+    refused(
+        &env,
+        &["note", "M1", "x", "--ref", &nested],
+        &["invalid --ref '((((", "use --ref-raw"],
+    );
+    // Too deep for the 200-byte limit.
+    let deeper = format!("{}x{}", "(".repeat(500), ")".repeat(500));
+    refused(
+        &env,
+        &["note", "M1", "x", "--ref-raw", &deeper],
+        &["invalid --ref-raw", "at most 200 bytes"],
+    );
+    // Within the limit, kept as typed.
+    env.run(&["note", "M1", "haakjes", "--ref-raw", &nested])
+        .ok();
+    assert_eq!(
+        env.json(&["show", "M1"])["latest_note"]["citations"][0],
+        nested.as_str()
+    );
+}
+
+#[test]
+fn duplicate_key_is_refused_regardless_of_case() {
+    let env = three_items();
+    refused(
+        &env,
+        &[
+            "item", "add", "--kind", "motie", "--text", "x", "--key", "m1",
+        ],
+        &["key 'm1' is already used by motie M1", "--key"],
+    );
+    refused(
+        &env,
+        &[
+            "item",
+            "add",
+            "--kind",
+            "toezegging",
+            "--text",
+            "x",
+            "--key",
+            "34843-79",
+        ],
+        &["key '34843-79' is already used", "--key"],
+    );
+}
+
+#[test]
+fn bad_responsible_codes_are_refused() {
+    let env = three_items();
+    for bad in ["minister van OCW", "OCW", "X1", "SOCW en 12", "Sabcdefghij"] {
+        let quoted = format!("invalid responsible '{bad}'");
+        let needles = [quoted.as_str(), "role letter", "'MOCW en SOCW'"];
+        refused(&env, &["assign", "M1", bad], &needles);
+        refused(
+            &env,
+            &[
+                "item",
+                "add",
+                "--kind",
+                "motie",
+                "--text",
+                "x",
+                "--responsible",
+                bad,
+            ],
+            &needles,
+        );
+    }
+}
+
+#[test]
+fn unknown_kind_lists_the_kinds() {
+    let env = three_items();
+    refused(
+        &env,
+        &["item", "add", "--kind", "amendement", "--text", "x"],
+        &["invalid kind 'amendement'", "motie, toezegging"],
+    );
+}
+
+#[test]
+fn status_change_to_the_same_status_is_refused() {
+    let env = three_items();
+    let needles = [
+        "item 34843-79 already has status in-uitvoering (\"In uitvoering\")",
+        "nothing to record",
+    ];
+    refused(&env, &["status", "34843-79", "in-uitvoering"], &needles);
+    refused(&env, &["status", "34843-79", "In Uitvoering"], &needles);
+    refused(
+        &env,
+        &["status", "M1", "niet-vermeld", "--effective", "2024-06-01"],
+        &["already has status niet-vermeld", "on 2024-06-01"],
+    );
+}
+
+#[test]
+fn assign_to_the_same_parties_is_refused() {
+    let env = three_items();
+    // Same parties in another order and spelling.
+    refused(
+        &env,
+        &["assign", "34843-79", "sjenv, socw"],
+        &[
+            "item 34843-79 is already assigned to SJenV en SOCW",
+            "nothing to record",
         ],
     );
 }
 
 #[test]
-fn a_latin1_csv_file_is_refused_naming_the_byte() {
-    let env = fixture();
-    let path = file(
+fn amend_with_nothing_to_change_is_refused() {
+    let env = three_items();
+    refused(
         &env,
-        "latin1.csv",
-        b"kind,key,text\nmotie,M5,Caf\xe9 en cr\xe8che\n",
+        &["item", "amend", "M1", "--reason", "niets"],
+        &[
+            "invalid item amend 'M1'",
+            "give at least one of --text, --ref, --ref-raw, --submitter",
+        ],
     );
     refused(
         &env,
-        &["import", &path],
-        &["latin1.csv", "UTF-8 text (byte 26 is not)"],
+        &["item", "amend", "M1", "--text", "Motie zonder citaat."],
+        &["the amendment changes nothing on item M1"],
     );
 }
 
 #[test]
-fn unreadable_import_paths_are_refused() {
-    let env = fixture();
-    let dir = env.dir.path().to_str().unwrap().to_string();
+fn control_characters_in_a_key_are_refused() {
+    let env = three_items();
+    for bad in ["M\u{7}1", "\u{1b}[31mM2", "a\tb", "M 3", "-M4", "é1"] {
+        let shown: String = bad
+            .chars()
+            .flat_map(|c| {
+                if c.is_control() {
+                    c.escape_default().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect();
+        let value = format!("invalid key '{shown}'");
+        refused(
+            &env,
+            &[
+                "item",
+                "add",
+                "--kind",
+                "motie",
+                "--text",
+                "x",
+                &format!("--key={bad}"),
+            ],
+            &[
+                value.as_str(),
+                "A-Z a-z 0-9 - _ .",
+                "starting with a letter or digit",
+            ],
+        );
+    }
+}
+
+#[test]
+fn control_characters_in_actors_are_refused() {
+    let env = two_items();
+    for bad in [
+        "a\u{1b}[31mb",
+        "a\u{7f}b",
+        "clerk\u{7}",
+        "twee\nregels",
+        "a\u{85}b",
+    ] {
+        let actor = format!("--actor={bad}");
+        refused(
+            &env,
+            &[&actor, "note", "M1", "x"],
+            &["invalid --actor", "control character U+"],
+        );
+    }
+    // From the environment too, in the real binary.
+    let before = env.head();
+    let out = env
+        .command(&["note", "M1", "x"])
+        .env("KAMERSTAND_ACTOR", "mallory\u{1b}]0;pwned\u{7}")
+        .output()
+        .unwrap();
+    let out = Output {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code().unwrap_or(-1),
+    };
+    out.refusal(
+        2,
+        "actor from the environment",
+        &["invalid --actor", "U+001B"],
+    );
+    // The message shows the control characters escaped, not raw.
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    assert_eq!(env.head(), before);
+}
+
+#[test]
+fn control_characters_in_keys_submitters_and_names_are_refused() {
+    let env = two_items();
+    let path = file(
+        &env,
+        "sleutel.csv",
+        b"kind,key,text\nmotie,M\x01,Een motie.\n",
+    );
     refused(
         &env,
-        &["import", &dir],
-        &[&format!("invalid import file '{dir}'"), "a readable file"],
+        &["import", &path],
+        &["CSV line 2, column key 'M\\u{1}'", "A-Z a-z 0-9 - _ ."],
     );
-    let missing = format!("{dir}/bestaat-niet.csv");
     refused(
         &env,
-        &["import", &missing],
-        &["bestaat-niet.csv", "a readable file", "No such file"],
+        &[
+            "item",
+            "add",
+            "--kind",
+            "motie",
+            "--text",
+            "x",
+            "--submitter",
+            "Jan\u{7}sen",
+        ],
+        &[
+            "invalid --submitter 'Jan\\u{7}sen'",
+            "control character U+0007",
+        ],
     );
+    // A new store is not created for a programme name with an escape.
+    let other = env.dir.path().join("nieuw");
+    let out = env.run_bare(&[
+        "--store",
+        other.to_str().unwrap(),
+        "init",
+        "--programme",
+        "NAP\u{1b}[2J",
+    ]);
+    out.refusal(2, "programme", &["invalid --programme", "U+001B"]);
+    assert!(!other.exists());
+}
+
+#[test]
+fn wait_out_of_range_is_refused() {
+    let env = three_items();
+    for bad in ["--wait=-1", "--wait=100000", "--wait=NaN"] {
+        refused(
+            &env,
+            &[bad, "note", "M1", "x"],
+            &["--wait", "a number of seconds from 0 to 86400"],
+        );
+    }
+}
+
+#[test]
+fn clap_usage_errors_exit_2_and_write_nothing() {
+    let env = three_items();
+    let out = refused_with_input(&env, &["status", "M1"], b"", &["<STATUS>", "Usage:"]);
+    assert!(out.stderr.contains("required"), "{}", out.stderr);
+    refused_with_input(&env, &["frobnicate"], b"", &["frobnicate", "Usage:"]);
+    refused_with_input(
+        &env,
+        &["log", "--limit", "veel"],
+        b"",
+        &["'veel'", "--limit"],
+    );
+    refused_with_input(
+        &env,
+        &["--format", "xml", "overview"],
+        b"",
+        &["'xml'", "table", "json"],
+    );
+}
+
+// ------------------------------------------------------ standard input
+
+#[test]
+fn invalid_utf8_on_stdin_is_refused() {
+    let env = three_items();
+    let out = refused_with_input(
+        &env,
+        &["note", "M1", "-"],
+        b"Voortgang \xff\xfe tekst",
+        &["note text from standard input", "UTF-8"],
+    );
+    assert!(out.stderr.ends_with("\nNothing was written.\n"));
 }
 
 /// A reader of `total` bytes of `pattern`, made up as they are read, that
@@ -203,7 +908,7 @@ fn run_reading(env: &TestEnv, args: &[&str], reader: &mut Endless) -> Output {
 
 #[test]
 fn a_100_mb_note_on_stdin_is_refused_after_reading_at_most_the_limit() {
-    let env = fixture();
+    let env = two_items();
     let before = env.head();
     // "é" is two bytes: the limit + 1 cuts one in half, which must not
     // turn the refusal into a complaint about binary data.
@@ -227,7 +932,7 @@ fn a_100_mb_note_on_stdin_is_refused_after_reading_at_most_the_limit() {
 fn a_note_over_the_limit_is_refused_even_when_what_was_read_would_fit() {
     // The limit + 1 bytes read end in a space: trimmed, they would fit, and
     // the tail of the note (never read) would be lost without a word.
-    let env = fixture();
+    let env = two_items();
     let mut note = vec![b'x'; MAX_TEXT];
     note.extend_from_slice(b" en dan nog het slot van de notitie");
     env.refused_in(
@@ -243,9 +948,81 @@ fn a_note_over_the_limit_is_refused_even_when_what_was_read_would_fit() {
     assert_eq!(env.head().unwrap().seq, before.seq + 1);
 }
 
+// -------------------------------------------------------- import files
+
+#[test]
+fn binary_junk_as_an_import_file_is_refused_in_every_format() {
+    let env = two_items();
+    let mut bytes = junk(5000, 7);
+    // Not valid UTF-8 at byte 3, whatever the generator made of the rest.
+    bytes[..3].copy_from_slice(b"PK\x03");
+    bytes[3] = 0xff;
+    let path = file(&env, "junk.bin", &bytes);
+    let named = format!("invalid import file '{path}'");
+    for format in [None, Some("annex"), Some("csv"), Some("events")] {
+        let mut args = vec![];
+        if let Some(f) = format {
+            args.extend(["--format", f]);
+        }
+        args.extend(["import", path.as_str()]);
+        refused(&env, &args, &[&named, "UTF-8 text (byte 3 is not)"]);
+    }
+}
+
+#[test]
+fn text_in_no_known_layout_is_refused_naming_the_layouts() {
+    let env = two_items();
+    let text: String = junk(4000, 11)
+        .iter()
+        .map(|b| char::from(b'a' + b % 26))
+        .collect();
+    let path = file(&env, "woorden.txt", text.as_bytes());
+    refused(
+        &env,
+        &["import", &path],
+        &[
+            &format!("invalid import file '{path}'"),
+            "a CSV file with a kind,text,… header, or an events export",
+            "--format annex|csv|events",
+        ],
+    );
+}
+
+#[test]
+fn a_latin1_csv_file_is_refused_naming_the_byte() {
+    let env = two_items();
+    let path = file(
+        &env,
+        "latin1.csv",
+        b"kind,key,text\nmotie,M5,Caf\xe9 en cr\xe8che\n",
+    );
+    refused(
+        &env,
+        &["import", &path],
+        &["latin1.csv", "UTF-8 text (byte 26 is not)"],
+    );
+}
+
+#[test]
+fn unreadable_import_paths_are_refused() {
+    let env = two_items();
+    let dir = env.dir.path().to_str().unwrap().to_string();
+    refused(
+        &env,
+        &["import", &dir],
+        &[&format!("invalid import file '{dir}'"), "a readable file"],
+    );
+    let missing = format!("{dir}/bestaat-niet.csv");
+    refused(
+        &env,
+        &["import", &missing],
+        &["bestaat-niet.csv", "a readable file", "No such file"],
+    );
+}
+
 #[test]
 fn a_300_mb_import_file_is_refused_by_the_256_mib_limit() {
-    let env = fixture();
+    let env = two_items();
     // On disk, not in the memory-backed directory of the other tests;
     // written in pieces and removed with the directory.
     let dir = tempfile::tempdir().unwrap();
@@ -284,7 +1061,7 @@ fn a_300_mb_import_file_is_refused_by_the_256_mib_limit() {
 
 #[test]
 fn a_300_mb_import_on_stdin_reads_at_most_the_limit() {
-    let env = fixture();
+    let env = two_items();
     let before = env.head();
     let mut input = Endless::new(b"motie,M9,Een regel.\n", 300 * 1024 * 1024);
     let out = run_reading(&env, &["import", "-"], &mut input);
@@ -297,246 +1074,11 @@ fn a_300_mb_import_on_stdin_reads_at_most_the_limit() {
     assert_eq!(env.head(), before);
 }
 
-// --------------------------------------------------------------- citations
-
-#[test]
-fn a_10000_character_citation_is_refused_naming_its_flag() {
-    let env = fixture();
-    let long = format!(
-        "Kamerstukken II 2022/23, 34843, nr. 79{}",
-        "9".repeat(10_000)
-    );
-    for flag in ["--ref", "--ref-raw"] {
-        let quoted = format!("invalid {flag} 'Kamerstukken II 2022/23");
-        refused(
-            &env,
-            &["note", "M1", "x", flag, &long],
-            &[&quoted, "at most 200 bytes are accepted"],
-        );
-        refused(
-            &env,
-            &["item", "add", "--kind", "motie", "--text", "x", flag, &long],
-            &[&quoted, "at most 200 bytes"],
-        );
-    }
-}
-
-#[test]
-fn a_citation_of_only_superscripts_is_no_citation_but_may_be_kept_raw() {
-    let env = fixture();
-    let sup = "¹²³⁴⁵⁶⁷⁸⁹⁰";
-    refused(
-        &env,
-        &["note", "M1", "x", "--ref", sup],
-        &[&format!("invalid --ref '{sup}'"), "use --ref-raw"],
-    );
-    env.run(&["note", "M1", "voetnoten", "--ref-raw", sup]).ok();
-    let show = env.json(&["show", "M1"]);
-    assert_eq!(show["latest_note"]["citations"][0], sup);
-}
-
-#[test]
-fn deeply_nested_parentheses_in_a_citation_are_handled() {
-    let env = fixture();
-    let nested = format!(
-        "{}Kamerstukken II 2022/23, 34843, nr. 79{}",
-        "(".repeat(80),
-        ")".repeat(80)
-    );
-    refused(
-        &env,
-        &["note", "M1", "x", "--ref", &nested],
-        &["invalid --ref '((((", "use --ref-raw"],
-    );
-    // Too deep for the 200-byte limit.
-    let deeper = format!("{}x{}", "(".repeat(500), ")".repeat(500));
-    refused(
-        &env,
-        &["note", "M1", "x", "--ref-raw", &deeper],
-        &["invalid --ref-raw", "at most 200 bytes"],
-    );
-    // Within the limit, kept as typed.
-    env.run(&["note", "M1", "haakjes", "--ref-raw", &nested])
-        .ok();
-    assert_eq!(
-        env.json(&["show", "M1"])["latest_note"]["citations"][0],
-        nested.as_str()
-    );
-}
-
-// ------------------------------------------------------------------- dates
-
-#[test]
-fn dates_out_of_range_are_refused_wherever_a_date_is_taken() {
-    let env = fixture();
-    let range = "a date YYYY-MM-DD between 1900-01-01 and 2999-12-31";
-    for bad in [
-        "1899-12-31",
-        "0000-01-01",
-        "9999-12-31",
-        "10000-01-01",
-        "-2024-01-01",
-    ] {
-        let q = format!("'{bad}'");
-        let eff = format!("--effective={bad}");
-        refused(
-            &env,
-            &["status", "M1", "vertraagd", &eff],
-            &["--effective", &q, range],
-        );
-        refused(
-            &env,
-            &["note", "M1", "x", &eff],
-            &["--effective", &q, range],
-        );
-        let rep = format!("--reported-on={bad}");
-        refused(
-            &env,
-            &["round", "seal", "R1", &rep],
-            &["--reported-on", &q, range],
-        );
-        let asof = format!("--as-of={bad}");
-        refused(&env, &["overview", &asof], &["--as-of", &q]);
-    }
-    let path = file(
-        &env,
-        "oud.csv",
-        b"kind,key,text,effective\nmotie,M7,Een motie.,1899-12-31\n",
-    );
-    refused(
-        &env,
-        &["import", &path],
-        &["CSV line 2, column effective '1899-12-31'", range],
-    );
-    let path = file(
-        &env,
-        "ver.csv",
-        b"kind,key,text,progress,progress_effective\nmotie,M1,Een tekst.,Verder,10000-01-01\n",
-    );
-    refused(
-        &env,
-        &["import", &path],
-        &["CSV line 2, column progress_effective '10000-01-01'", range],
-    );
-}
-
-#[test]
-fn a_future_effective_date_far_out_is_refused() {
-    let env = fixture();
-    // In the format's range, but centuries after today (2025-01-06 on the
-    // pinned clock).
-    let needles = [
-        "effective date 2999-12-31",
-        "more than 366 days after today (2025-01-06)",
-        "at the latest 2026-01-07",
-    ];
-    refused(
-        &env,
-        &["status", "M1", "vertraagd", "--effective", "2999-12-31"],
-        &needles,
-    );
-    let path = file(
-        &env,
-        "toekomst.csv",
-        b"kind,key,text,progress,progress_effective\nmotie,M1,Een tekst.,Verder,2999-12-31\n",
-    );
-    refused(&env, &["import", &path], &needles);
-    refused(
-        &env,
-        &["import", &path, "--effective", "2999-12-31"],
-        &needles,
-    );
-}
-
-// ------------------------------------------------------ control characters
-
-#[test]
-fn control_characters_in_actors_are_refused() {
-    let env = fixture();
-    for bad in [
-        "a\u{1b}[31mb",
-        "a\u{7f}b",
-        "clerk\u{7}",
-        "twee\nregels",
-        "a\u{85}b",
-    ] {
-        let actor = format!("--actor={bad}");
-        refused(
-            &env,
-            &[&actor, "note", "M1", "x"],
-            &["invalid --actor", "control character U+"],
-        );
-    }
-    // From the environment too, in the real binary.
-    let before = env.head();
-    let out = env
-        .command(&["note", "M1", "x"])
-        .env("KAMERSTAND_ACTOR", "mallory\u{1b}]0;pwned\u{7}")
-        .output()
-        .unwrap();
-    let out = Output {
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        code: out.status.code().unwrap_or(-1),
-    };
-    out.refusal(
-        2,
-        "actor from the environment",
-        &["invalid --actor", "U+001B"],
-    );
-    // The message shows the control characters escaped, not raw.
-    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
-    assert_eq!(env.head(), before);
-}
-
-#[test]
-fn control_characters_in_keys_submitters_and_names_are_refused() {
-    let env = fixture();
-    let path = file(
-        &env,
-        "sleutel.csv",
-        b"kind,key,text\nmotie,M\x01,Een motie.\n",
-    );
-    refused(
-        &env,
-        &["import", &path],
-        &["CSV line 2, column key 'M\\u{1}'", "A-Z a-z 0-9 - _ ."],
-    );
-    refused(
-        &env,
-        &[
-            "item",
-            "add",
-            "--kind",
-            "motie",
-            "--text",
-            "x",
-            "--submitter",
-            "Jan\u{7}sen",
-        ],
-        &[
-            "invalid --submitter 'Jan\\u{7}sen'",
-            "control character U+0007",
-        ],
-    );
-    // A new store is not created for a programme name with an escape.
-    let other = env.dir.path().join("nieuw");
-    let out = env.run_bare(&[
-        "--store",
-        other.to_str().unwrap(),
-        "init",
-        "--programme",
-        "NAP\u{1b}[2J",
-    ]);
-    out.refusal(2, "programme", &["invalid --programme", "U+001B"]);
-    assert!(!other.exists());
-}
-
-// --------------------------------------------------------------------- CSV
+// ----------------------------------------------------------------- CSV
 
 #[test]
 fn a_csv_record_with_missing_fields_is_refused() {
-    let env = fixture();
+    let env = two_items();
     let path = file(
         &env,
         "kort.csv",
@@ -551,7 +1093,7 @@ fn a_csv_record_with_missing_fields_is_refused() {
 
 #[test]
 fn a_csv_header_with_an_empty_extra_column_is_refused() {
-    let env = fixture();
+    let env = two_items();
     let path = file(&env, "leeg.csv", b"kind,key,text,\nmotie,M7,Een motie.,\n");
     refused(
         &env,
@@ -562,7 +1104,7 @@ fn a_csv_header_with_an_empty_extra_column_is_refused() {
 
 #[test]
 fn a_csv_file_with_a_nul_byte_is_refused() {
-    let env = fixture();
+    let env = two_items();
     let path = file(&env, "nul.csv", b"kind,key,text\nmotie,M7,Een\x00motie.\n");
     refused(
         &env,
@@ -571,7 +1113,7 @@ fn a_csv_file_with_a_nul_byte_is_refused() {
     );
 }
 
-// ------------------------------------------------------------- events files
+// -------------------------------------------------------- events files
 
 /// The events export of `env` as lines.
 fn export(env: &TestEnv) -> Vec<String> {
@@ -627,7 +1169,7 @@ fn events_refused(lines: &[String], line: usize, needles: &[&str]) {
 }
 
 fn events_fixture() -> (TestEnv, Vec<String>) {
-    let env = fixture();
+    let env = two_items();
     env.run(&["status", "M1", "in-uitvoering", "--effective", "2024-07-01"])
         .ok();
     env.run(&[
@@ -765,29 +1307,97 @@ fn an_events_file_without_events_is_refused() {
     assert!(!target.store.exists());
 }
 
+// --------------------------------------------- store paths and storage
+
 #[test]
-fn an_events_import_into_an_existing_ledger_is_refused() {
-    let (env, lines) = events_fixture();
-    // Another ledger's backup into this one.
-    let mut text = lines.join("\n");
-    text.push('\n');
-    let path = file(&env, "backup.jsonl", text.as_bytes());
+fn missing_store_is_named_with_how_to_create_one() {
+    let env = three_items();
+    let missing = env.dir.path().join("elders");
+    let m = missing.to_str().unwrap();
+    let needles = [
+        format!("no ledger at {m}"),
+        "kamerstand init --programme NAME".to_string(),
+        "KAMERSTAND_STORE".to_string(),
+    ];
+    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    for args in [
+        &["overview"][..],
+        &["item", "list"],
+        &["status", "M1", "vertraagd"],
+        &["note", "M1", "x"],
+        &["verify"],
+        &["log"],
+    ] {
+        refused_at(&env, &missing, args, &needles);
+        assert!(!missing.exists(), "{args:?} created {m}");
+    }
+}
+
+#[test]
+fn second_init_is_refused() {
+    let env = three_items();
     let s = env.store.to_str().unwrap();
     refused(
         &env,
-        &["import", &path],
-        &[
-            &format!("{s} already holds one"),
-            "give a new path with --store",
-        ],
+        &["init", "--programme", "NAP"],
+        &[&format!("a ledger already exists at {s}"), "--store"],
     );
+    refused(&env, &["init", "--programme", "Ander"], &["already exists"]);
+    let o = env.run(&["--format", "json", "overview"]).json();
+    assert_eq!(o["programme"], "NAP");
+    assert_eq!(o["items"].as_array().unwrap().len(), 3);
 }
 
-// ------------------------------------------------------------- store paths
+#[test]
+fn a_store_path_that_is_a_file_is_refused() {
+    let env = three_items();
+    let file = env.dir.path().join("notes.txt");
+    std::fs::write(&file, "geen ledger").unwrap();
+    let f = file.to_str().unwrap();
+    refused_at(
+        &env,
+        &file,
+        &["overview"],
+        &[&format!("{f} is not a kamerstand store"), "kamerstand init"],
+    );
+    refused_at(
+        &env,
+        &file,
+        &["note", "M1", "x"],
+        &["is not a kamerstand store"],
+    );
+    refused_at(
+        &env,
+        &file,
+        &["init", "--programme", "NAP"],
+        &[&format!("{f} is a file"), "--store"],
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "geen ledger");
+}
+
+#[test]
+fn init_into_a_directory_with_other_files_is_refused() {
+    let env = three_items();
+    let dir = env.dir.path().join("documenten");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("brief.txt"), "x").unwrap();
+    refused_at(
+        &env,
+        &dir,
+        &["init", "--programme", "NAP"],
+        &["is a directory with other files in it", "empty directory"],
+    );
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["brief.txt"]);
+    assert_eq!(head_at(&dir), None);
+}
 
 #[test]
 fn a_store_path_inside_a_file_is_refused_as_input() {
-    let env = fixture();
+    let env = two_items();
     let f = env.dir.path().join("notities.txt");
     std::fs::write(&f, "geen ledger").unwrap();
     let inside = f.join("ledger");
@@ -826,7 +1436,7 @@ fn chmod_all(dir: &Path, mode: u32) {
 
 #[test]
 fn a_read_only_store_directory_fails_with_exit_1_and_keeps_the_head() {
-    let env = fixture();
+    let env = two_items();
     let before = env.head();
     chmod_all(&env.store, 0o555);
     // Root (and CAP_DAC_OVERRIDE) is not held back by permissions.
@@ -850,7 +1460,7 @@ fn a_read_only_store_directory_fails_with_exit_1_and_keeps_the_head() {
     assert_eq!(env.head(), before);
 }
 
-// --------------------------------------- read-only and full file systems
+// ------------------------------------- read-only and full file systems
 
 /// A tmpfs of `size` mounted at `at` for the length of a test, when this
 /// process may mount (root, in a container that allows it).

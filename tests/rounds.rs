@@ -2,9 +2,11 @@
 //! `round list` and `round digest`, `--round` on every read command equal to
 //! `--as-of` just after the seal and unchanged by later updates and
 //! corrections, and `diff` between rounds, instants, dates and now in table,
-//! Markdown and JSON.
+//! Markdown and JSON; and `verify --digest`, which finds a published round
+//! digest in an intact ledger and explains one that is mistyped or names
+//! another round (tests/tamper.rs has the digests of damaged ledgers).
 
-use crate::common::{TestEnv, without_view};
+use crate::common::{TestEnv, two_rounds, without_view};
 use serde_json::{Value, json};
 
 const SPRING: &str = "2025-voorjaar";
@@ -531,4 +533,95 @@ fn diff_in_markdown_and_table() {
         "{}",
         t.stdout
     );
+}
+
+// --------------------------------------------------------- published digests
+
+/// `hex` with one digit changed.
+fn one_digit_off(hex: &str, at: usize) -> String {
+    let mut b = hex.as_bytes().to_vec();
+    b[at] = if b[at] == b'0' { b'1' } else { b'0' };
+    String::from_utf8(b).unwrap()
+}
+
+#[test]
+fn a_published_digest_is_found_on_an_intact_ledger() {
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
+    for (name, d, seq) in [("R1", &r1, 4), ("r2", &r2, 7)] {
+        let (t, j) = env.verify(&["--digest", d, "--round", name], 0);
+        assert!(
+            t.starts_with("ok: 9 events verified (2 round seals)"),
+            "{t}"
+        );
+        assert!(
+            t.contains(&format!(
+                "found: round '{}' is sealed at seq {seq} with this digest",
+                name.to_uppercase()
+            )),
+            "{t}"
+        );
+        assert_eq!(j["ok"], true);
+        assert_eq!(j["digest"]["ok"], true);
+        assert_eq!(j["digest"]["found_at"], seq);
+        assert_eq!(j["digest"]["digest"], d.as_str());
+    }
+    // Without a round, any event's hash is found where it is.
+    let (t, j) = env.verify(&["--digest", &r1], 0);
+    assert!(t.contains("digest is the hash of seq 4"), "{t}");
+    assert_eq!(j["digest"]["round"], Value::Null);
+    // Upper case is the same digest.
+    env.verify(&["--digest", &r2.to_uppercase(), "--round", "R2"], 0);
+    // The round digest line carries the same digest.
+    let line = env.run(&["round", "digest", "R2"]);
+    line.ok();
+    assert!(line.stdout.trim_end().ends_with(&r2), "{}", line.stdout);
+}
+
+#[test]
+fn a_wrong_digest_is_exit_1_with_an_explanation() {
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
+    for at in [0, 31, 63] {
+        let wrong = one_digit_off(&r2, at);
+        let (t, j) = env.verify(&["--digest", &wrong, "--round", "R2"], 1);
+        // The chain itself is intact; the digest is what does not match.
+        assert!(
+            t.starts_with("digest ") && t.contains("\nok: 9 events verified"),
+            "{t}"
+        );
+        assert!(t.contains("NOT FOUND"), "{t}");
+        assert!(
+            t.contains(&format!(
+                "round 'R2' is sealed at seq 7 with digest {r2}, not the published {wrong}: the history up to that seal was rewritten (or the digest is mistyped)"
+            )),
+            "{t}"
+        );
+        assert_eq!(j["ok"], false);
+        assert_eq!(j["first_break"], Value::Null);
+        assert_eq!(j["digest"]["ok"], false);
+        let (t, _) = env.verify(&["--digest", &wrong], 1);
+        assert!(
+            t.contains("no event among the 9 checked has this hash"),
+            "{t}"
+        );
+    }
+    // Another round's digest is not this round's.
+    let (t, _) = env.verify(&["--digest", &r1, "--round", "R2"], 1);
+    assert!(t.contains("not the published"), "{t}");
+    // An unknown round.
+    let (t, _) = env.verify(&["--digest", &r1, "--round", "R3"], 1);
+    assert!(t.contains("round 'R3' is not in the ledger"), "{t}");
+    // A digest that is not 64 hex digits is bad input.
+    for bad in [&r1[..63], "xyz", &format!("{r1}0")] {
+        let out = env.run(&["verify", "--digest", bad]);
+        out.expect_code(2);
+        assert!(
+            out.stderr.contains("64 hexadecimal digits"),
+            "{}",
+            out.stderr
+        );
+    }
+    // --round needs --digest.
+    env.run(&["verify", "--round", "R1"]).expect_code(2);
 }

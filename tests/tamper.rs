@@ -1,19 +1,31 @@
-//! Tampering: the store is opened with sled directly (while no kamerstand
-//! ledger has it open) and damaged the way an editor, a careless script or a
-//! forger would; `verify` must then exit 1 naming the first broken seq, the
-//! kind of break and, where there is one, the item. Read and write commands
-//! on a damaged store refuse with exit 1 rather than serve or extend it.
+//! Tampering and corruption: the catalog of docs/reliability.md. The store
+//! is damaged the way an editor, a careless script or a forger who knows the
+//! format would damage it (opened with sled directly while no kamerstand
+//! ledger has it open: tests/common/raw.rs, docs/format.md), and for every
+//! row of the catalog this says what `verify` reports (exit 1, the first
+//! broken seq, the kind of break, the item where there is one, how many
+//! events were found good before it) and whether read and write commands
+//! refuse the store (exit 1, nothing served, nothing appended) or serve it.
 //!
-//! The store layout is in tests/common/raw.rs and docs/format.md.
+//! Rows: flipped bytes, events rewritten with a fresh hash, removed,
+//! swapped, back-dated or spliced in; the head altered, rewound, removed or
+//! unreadable; item index entries removed, moved or invented; round seals
+//! rewritten; a ledger truncated behind a seal, or rewritten and relinked
+//! to the end, which only a published round digest (`verify --digest`)
+//! reveals; and stores whose sled files are damaged so that sled itself
+//! cannot open them.
 
-use crate::common::TestEnv;
 use crate::common::raw::edit;
-use kamerstand::domain::{EventBody, Timestamp};
+use crate::common::{TestEnv, head_at, two_rounds};
+use kamerstand::domain::{EventBody, EventHash, Timestamp};
+use kamerstand::ledger::Envelope;
+use serde_json::Value;
+use std::path::Path;
 
 /// Seq 0 created; 1 34843-79 registered; 2 T1 registered; 3 status of
 /// 34843-79; 4 note on T1; 5 assign 34843-79; 6 note on 34843-79. Kept
 /// without checkpoints, so that every read folds from the first event
-/// (tests/catalog has reads served from a checkpoint).
+/// (`damage_before_a_checkpoint_…` has reads served from one).
 fn ledger() -> TestEnv {
     let mut env = TestEnv::new();
     env.checkpoint_every = u64::MAX;
@@ -70,10 +82,11 @@ fn ledger() -> TestEnv {
     env
 }
 
-/// Runs `verify` in table and JSON form and checks that both name the break
-/// and how many events were found good before it.
+/// Runs `verify` in table and JSON form and checks that both name the
+/// break, its kind, the item (or none) and how many events were found good
+/// before it; returns the JSON document.
 #[track_caller]
-fn assert_broken(env: &TestEnv, seq: u64, kind: &str, item: Option<&str>, checked: u64) {
+fn assert_broken(env: &TestEnv, seq: u64, kind: &str, item: Option<&str>, checked: u64) -> Value {
     let out = env.run(&["verify"]);
     out.expect_code(1);
     let prefix = format!("BROKEN at seq {seq}: {kind}");
@@ -110,32 +123,51 @@ fn assert_broken(env: &TestEnv, seq: u64, kind: &str, item: Option<&str>, checke
         None => assert!(j["first_break"]["item"].is_null(), "{j}"),
     }
     assert!(!j["first_break"]["detail"].as_str().unwrap().is_empty());
+    j
 }
 
-/// Read and write commands refuse a damaged store with exit 1 and append
-/// nothing.
+/// The read commands of the catalog table.
+const READS: [&[&str]; 6] = [
+    &["overview"],
+    &["--format", "json", "overview"],
+    &["item", "list"],
+    &["show", "T1"],
+    &["log"],
+    &["round", "list"],
+];
+
+/// Every read command refuses with exit 1, prints nothing on stdout and
+/// says `needle`; a write is refused as well and the head stays. The
+/// checkpoints are removed first, so that every view is folded from the
+/// first event, as views before the first checkpoint are: a view served
+/// from a checkpoint reads only the events after it, and damage before it
+/// is for `verify` to find (see `damage_before_a_checkpoint_…` below).
 #[track_caller]
-fn assert_refused(env: &TestEnv, needle: &str) {
-    let before = crate::common::head_at(&env.store);
-    for args in [
-        &["overview"][..],
-        &["--format", "json", "overview"],
-        &["item", "list"],
-        &["show", "T1"],
-        &["log"],
-        &["note", "T1", "Nog een notitie."],
-    ] {
+fn reads_refuse(env: &TestEnv, needle: &str) {
+    edit(env, |s| s.clear_checkpoints());
+    let before = head_at(&env.store);
+    for args in READS.iter().copied().chain([&["note", "T1", "x"][..]]) {
         let out = env.run(args);
         out.expect_code(1);
         assert_eq!(out.stdout, "", "{args:?} served a view of a damaged store");
         assert!(
-            out.stderr.contains(needle),
+            out.stderr.starts_with("error: ") && out.stderr.contains(needle),
             "{args:?}: stderr lacks {needle:?}: {}",
             out.stderr
         );
     }
-    assert_eq!(crate::common::head_at(&env.store), before);
+    assert_eq!(head_at(&env.store), before);
 }
+
+/// Every read command still serves (exit 0): damage only `verify` finds.
+#[track_caller]
+fn reads_serve(env: &TestEnv) {
+    for args in READS {
+        env.run(args).ok();
+    }
+}
+
+// ---------------------------------- flipped bytes and rewritten events
 
 #[test]
 fn a_flipped_byte_in_a_stored_hash_is_content_altered() {
@@ -144,7 +176,7 @@ fn a_flipped_byte_in_a_stored_hash_is_content_altered() {
         raw.flip(3, 5, 0x01);
     });
     assert_broken(&env, 3, "content altered", Some("34843-79"), 3);
-    assert_refused(&env, "ledger is corrupt at seq 3");
+    reads_refuse(&env, "ledger is corrupt at seq 3");
 }
 
 #[test]
@@ -160,7 +192,7 @@ fn a_flipped_byte_in_the_canonical_bytes_is_content_altered() {
         raw.put_event(4, &v);
     });
     assert_broken(&env, 4, "content altered", Some("T1"), 4);
-    assert_refused(&env, "ledger is corrupt at seq 4");
+    reads_refuse(&env, "ledger is corrupt at seq 4");
 }
 
 #[test]
@@ -185,7 +217,24 @@ fn flipped_bytes_anywhere_in_any_event_are_found() {
 }
 
 #[test]
-fn an_event_rewritten_with_a_fresh_hash_breaks_the_next_link() {
+fn a_stored_value_shorter_than_its_hash_is_content_altered() {
+    let env = two_rounds();
+    edit(&env, |s| {
+        s.put_event(3, &[7u8; 20]);
+    });
+    let j = assert_broken(&env, 3, "content altered", None, 3);
+    assert!(
+        j["first_break"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("stored record of 20 bytes is shorter than its hash"),
+        "{j}"
+    );
+    reads_refuse(&env, "ledger is corrupt at seq 3");
+}
+
+#[test]
+fn an_event_rewritten_with_a_fresh_hash_breaks_the_next_link_and_is_refused_by_reads() {
     let env = ledger();
     edit(&env, |raw| {
         raw.forge(3, |e| {
@@ -204,6 +253,7 @@ fn an_event_rewritten_with_a_fresh_hash_breaks_the_next_link() {
         "{}",
         out.stdout
     );
+    reads_refuse(&env, "ledger is corrupt at seq 4");
 }
 
 #[test]
@@ -217,11 +267,40 @@ fn the_last_event_rewritten_with_a_fresh_hash_no_longer_matches_the_head() {
         });
     });
     assert_broken(&env, 6, "head mismatch", None, 7);
-    assert_refused(&env, "ledger is corrupt at seq 6");
+    reads_refuse(&env, "ledger is corrupt at seq 6");
 }
 
 #[test]
-fn an_event_whose_recorded_time_goes_back_is_out_of_order() {
+fn damage_before_a_checkpoint_is_for_verify_and_log_to_find() {
+    // A view served from a checkpoint reads only the events after it: an
+    // event rewritten with a fresh hash before the last checkpoint is not
+    // read by `overview`; `log` (which reads every event) and `verify` find it.
+    let env = two_rounds();
+    let last_checkpoint = {
+        let ledger = kamerstand::ledger::Ledger::open(&env.store, env.open_options()).unwrap();
+        *ledger.checkpoint_seqs().unwrap().last().unwrap()
+    };
+    assert!(last_checkpoint > 3, "{last_checkpoint}");
+    edit(&env, |s| {
+        let mut e = s.envelope(3);
+        if let EventBody::StatusChanged { status, .. } = &mut e.body {
+            *status = "invulling".into();
+        }
+        s.put(&e);
+    });
+    assert_broken(&env, 4, "link broken", None, 4);
+    env.run(&["overview"]).ok();
+    let out = env.run(&["log"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("ledger is corrupt at seq 4"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_event_whose_recorded_time_goes_back_is_out_of_order_and_reads_serve() {
     let env = ledger();
     // A forger who relinks the whole rest of the chain and the head still
     // cannot make a back-dated recording look ordered.
@@ -241,7 +320,11 @@ fn an_event_whose_recorded_time_goes_back_is_out_of_order() {
         "{}",
         out.stdout
     );
+    // Reads do not compare recorded times.
+    reads_serve(&env);
 }
+
+// ------------------------------- events removed, swapped or spliced in
 
 #[test]
 fn a_removed_event_in_the_middle_is_missing() {
@@ -255,7 +338,7 @@ fn a_removed_event_in_the_middle_is_missing() {
         "{}",
         out.stdout
     );
-    assert_refused(&env, "ledger is corrupt");
+    reads_refuse(&env, "ledger is corrupt");
 }
 
 #[test]
@@ -271,7 +354,7 @@ fn a_removed_last_event_is_missing() {
     edit(&env, |raw| raw.remove_event(6));
     // The head still names seq 6, which is gone.
     assert_broken(&env, 6, "event missing", None, 6);
-    assert_refused(&env, "ledger is corrupt at seq 6");
+    reads_refuse(&env, "ledger is corrupt at seq 6");
 }
 
 #[test]
@@ -287,20 +370,6 @@ fn a_removed_last_event_with_a_rewound_head_is_caught_by_the_index() {
     });
     // The chain 0..=5 and its head agree; the item index still lists seq 6.
     assert_broken(&env, 6, "index mismatch", Some("34843-79"), 6);
-}
-
-#[test]
-fn a_head_with_another_recorded_time_is_a_head_mismatch() {
-    let env = ledger();
-    edit(&env, |raw| {
-        let head = raw.head();
-        let at = i64::from_be_bytes(head[40..48].try_into().unwrap());
-        let hash = head[8..40].to_vec();
-        // A head time in the future would push every later recorded time on.
-        raw.set_head(6, &hash, at + 86_400_000_000_000);
-    });
-    assert_broken(&env, 6, "head mismatch", None, 7);
-    assert_refused(&env, "ledger is corrupt at seq 6");
 }
 
 #[test]
@@ -320,7 +389,7 @@ fn two_swapped_events_are_out_of_order() {
         "{}",
         out.stdout
     );
-    assert_refused(&env, "ledger is corrupt at seq 3");
+    reads_refuse(&env, "ledger is corrupt at seq 3");
 }
 
 #[test]
@@ -335,6 +404,80 @@ fn two_swapped_distant_events_are_out_of_order_at_the_first() {
 }
 
 #[test]
+fn a_spliced_in_event_breaks_the_link_after_it() {
+    let env = two_rounds();
+    // A forged status change for M1 put in at seq 5; the events after it
+    // moved up one seq (re-encoded with fresh hashes, as they must be to
+    // sit at their new keys), but their links left as they were.
+    edit(&env, |s| {
+        let last = s.last_seq();
+        for seq in (5..=last).rev() {
+            let mut e = s.envelope(seq);
+            e.seq += 1;
+            s.put(&e);
+        }
+        let mut forged = s.envelope(3);
+        forged.seq = 5;
+        forged.id.0[15] ^= 0xff;
+        forged.prev = EventHash(s.event(4)[..32].try_into().unwrap());
+        forged.recorded_at = s.envelope(4).recorded_at;
+        if let EventBody::StatusChanged { status, .. } = &mut forged.body {
+            *status = "invulling".into();
+        }
+        s.put(&forged);
+        s.reindex();
+        s.set_head_to(last + 1);
+    });
+    let j = assert_broken(&env, 6, "link broken", Some("T1"), 6);
+    assert!(
+        j["first_break"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("seq 5 or this event was rewritten"),
+        "{j}"
+    );
+    assert_eq!(j["events_checked"], 6);
+    reads_refuse(&env, "ledger is corrupt at seq 6");
+}
+
+#[test]
+fn the_binary_reports_a_break_from_a_separate_process() {
+    let env = ledger();
+    edit(&env, |raw| raw.remove_event(2));
+    let out = env.bin(&["verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.starts_with("BROKEN at seq 2: event missing"),
+        "{}",
+        out.stdout
+    );
+    let out = env.bin(&["overview"]);
+    out.expect_code(1);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.starts_with("error: ledger is corrupt"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ------------------------------------------------------------ the head
+
+#[test]
+fn a_head_with_another_recorded_time_is_a_head_mismatch() {
+    let env = ledger();
+    edit(&env, |raw| {
+        let head = raw.head();
+        let at = i64::from_be_bytes(head[40..48].try_into().unwrap());
+        let hash = head[8..40].to_vec();
+        // A head time in the future would push every later recorded time on.
+        raw.set_head(6, &hash, at + 86_400_000_000_000);
+    });
+    assert_broken(&env, 6, "head mismatch", None, 7);
+    reads_refuse(&env, "ledger is corrupt at seq 6");
+}
+
+#[test]
 fn an_altered_head_hash_is_a_head_mismatch() {
     let env = ledger();
     edit(&env, |raw| {
@@ -345,7 +488,7 @@ fn an_altered_head_hash_is_a_head_mismatch() {
     assert_broken(&env, 6, "head mismatch", None, 7);
     let out = env.run(&["verify"]);
     assert!(out.stdout.contains("the head names hash"), "{}", out.stdout);
-    assert_refused(&env, "ledger is corrupt at seq 6");
+    reads_refuse(&env, "ledger is corrupt at seq 6");
 }
 
 #[test]
@@ -358,7 +501,7 @@ fn a_rewound_head_is_a_head_mismatch_after_it() {
         raw.set_head(4, &four[..32], at);
     });
     assert_broken(&env, 5, "head mismatch", None, 7);
-    assert_refused(
+    reads_refuse(
         &env,
         "the head names seq 4 but the last stored event is seq 6",
     );
@@ -371,7 +514,7 @@ fn a_removed_head_is_a_head_mismatch_and_init_does_not_overwrite() {
         raw.meta.remove("head").unwrap().unwrap();
     });
     assert_broken(&env, 6, "head mismatch", None, 7);
-    assert_refused(&env, "ledger is corrupt");
+    reads_refuse(&env, "ledger is corrupt");
     // Not an unfinished init: a new init must not write over seq 0.
     let before = edit(&env, |raw| raw.event(0));
     let out = env.run(&["init", "--programme", "NAP"]);
@@ -389,8 +532,27 @@ fn an_unreadable_head_is_a_head_mismatch() {
         raw.meta.insert("head", &h[..47]).unwrap();
     });
     assert_broken(&env, 6, "head mismatch", None, 7);
-    assert_refused(&env, "ledger is corrupt");
+    reads_refuse(&env, "ledger is corrupt");
 }
+
+#[test]
+fn a_foreign_store_mark_is_refused() {
+    let env = ledger();
+    edit(&env, |raw| {
+        raw.meta.insert("format", "iets-anders-1").unwrap();
+    });
+    for args in [&["verify"][..], &["overview"], &["note", "T1", "x"]] {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert!(
+            out.stderr.contains("store mark is \"iets-anders-1\""),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+// ------------------------------------------------------ the item index
 
 #[test]
 fn a_removed_index_entry_is_an_index_mismatch() {
@@ -427,21 +589,6 @@ fn an_index_entry_pointing_elsewhere_is_an_index_mismatch() {
 }
 
 #[test]
-fn an_index_entry_moved_to_another_item_is_an_index_mismatch() {
-    let env = ledger();
-    let (a, t) = (env.id_of("34843-79"), env.id_of("T1"));
-    edit(&env, |raw| {
-        raw.index_remove(&t, 4);
-        raw.index_put(&a, 4);
-    });
-    let j = env.run(&["--format", "json", "verify"]);
-    j.expect_code(1);
-    let j = j.json();
-    assert_eq!(j["first_break"]["seq"], 4);
-    assert_eq!(j["first_break"]["kind"], "index_mismatch");
-}
-
-#[test]
 fn an_index_entry_for_an_event_that_does_not_exist_is_an_index_mismatch() {
     let env = ledger();
     let id = env.id_of("T1");
@@ -450,39 +597,437 @@ fn an_index_entry_for_an_event_that_does_not_exist_is_an_index_mismatch() {
 }
 
 #[test]
-fn the_binary_reports_a_break_from_a_separate_process() {
-    let env = ledger();
-    edit(&env, |raw| raw.remove_event(2));
-    let out = env.bin(&["verify"]);
-    out.expect_code(1);
-    assert!(
-        out.stdout.starts_with("BROKEN at seq 2: event missing"),
-        "{}",
-        out.stdout
-    );
-    let out = env.bin(&["overview"]);
+fn an_index_entry_pointed_elsewhere_is_refused_by_log_item_and_a_removed_one_is_not() {
+    // tests/tamper checks `verify` on both (index mismatch); here: the one
+    // read command that uses the index, `log --item`.
+    let env = two_rounds();
+    let (m1, t1) = (env.id_of("M1"), env.id_of("T1"));
+    // T1's note (seq 5) listed under M1.
+    edit(&env, |s| {
+        s.index_remove(&t1, 5);
+        s.index_put(&m1, 5);
+    });
+    assert_broken(&env, 5, "index mismatch", Some("T1"), 9);
+    let out = env.run(&["log", "--item", "M1"]);
     out.expect_code(1);
     assert_eq!(out.stdout, "");
     assert!(
-        out.stderr.starts_with("error: ledger is corrupt"),
+        out.stderr
+            .contains("ledger is corrupt at seq 5: the item index lists this event under an item it is not about"),
         "{}",
         out.stderr
+    );
+    // The views are folded from the chain, not the index: they serve. But
+    // `show` reads a compacted item's history through the index, and
+    // refuses the entry that names another item's event.
+    for args in READS.iter().filter(|a| a[0] != "show") {
+        env.run(args).ok();
+    }
+    let out = env.run(&["show", "M1"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("ledger is corrupt at seq 5"),
+        "{}",
+        out.stderr
+    );
+
+    // Put it back, then remove M1's entry for seq 6 (M1 vertraagd): `log
+    // --item M1` cannot tell an entry that is not there; only verify can.
+    edit(&env, |s| {
+        s.index_remove(&m1, 5);
+        s.index_put(&t1, 5);
+        s.index_remove(&m1, 6);
+    });
+    assert_broken(&env, 6, "index mismatch", Some("M1"), 9);
+    let log = env.json(&["log", "--item", "M1"]);
+    let seqs: Vec<u64> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, [1, 3, 8], "the history lacks seq 6: {log}");
+    reads_serve(&env);
+}
+
+// ----------------------------------- round seals and published digests
+
+#[test]
+fn a_seal_with_a_flipped_byte_is_content_altered_at_its_seq() {
+    let env = two_rounds();
+    let r1 = env.round_digest("R1");
+    edit(&env, |s| {
+        let last = s.event(4).len() - 1;
+        s.flip(4, last, 0x01);
+    });
+    let (t, j) = env.verify(&[], 1);
+    assert!(t.starts_with("BROKEN at seq 4: content altered"), "{t}");
+    assert_eq!(j["first_break"]["seq"], 4);
+    assert_eq!(j["first_break"]["kind"], "content_altered");
+    let (t, j) = env.verify(&["--digest", &r1, "--round", "R1"], 1);
+    assert!(t.contains("NOT FOUND"), "{t}");
+    assert_eq!(j["digest"]["ok"], false);
+}
+
+#[test]
+fn a_seal_rewritten_with_a_fresh_hash_is_a_seal_mismatch_at_its_seq() {
+    let env = two_rounds();
+    let r1 = env.round_digest("R1");
+    edit(&env, |s| {
+        let mut e = s.envelope(4);
+        let EventBody::RoundSealed { head_hash, .. } = &mut e.body else {
+            panic!("seq 4 is not a seal: {e:?}");
+        };
+        head_hash.0[0] ^= 0xff;
+        s.put(&e);
+    });
+    let (t, j) = env.verify(&[], 1);
+    assert!(t.starts_with("BROKEN at seq 4: seal mismatch"), "{t}");
+    assert!(t.contains("round 'R1' names head seq 3"), "{t}");
+    assert_eq!(j["first_break"]["kind"], "seal_mismatch");
+    env.verify(&["--digest", &r1, "--round", "R1"], 1);
+}
+
+#[test]
+fn a_rewritten_seal_is_a_seal_mismatch_and_reads_see_it_only_until_the_rest_is_relinked() {
+    // tests/digest checks `verify` on a seal rewritten alone; here the read
+    // commands, before and after the forger also relinks what follows.
+    let env = two_rounds();
+    let old = edit(&env, |s| {
+        let old = s.envelope(4);
+        let mut e = old.clone();
+        let EventBody::RoundSealed { head_seq, .. } = &mut e.body else {
+            panic!("seq 4 is not a seal: {e:?}");
+        };
+        *head_seq = 2;
+        s.put(&e);
+        old
+    });
+    assert_broken(&env, 4, "seal mismatch", None, 4);
+    // The event after the seal no longer links to it.
+    reads_refuse(&env, "ledger is corrupt at seq 5");
+    edit(&env, |s| {
+        let mut e = s.envelope(4);
+        e.body = old.body.clone();
+        if let EventBody::RoundSealed { head_seq, .. } = &mut e.body {
+            *head_seq = 2;
+        }
+        let prev = s.put(&e);
+        s.relink_from(5, prev);
+    });
+    let j = assert_broken(&env, 4, "seal mismatch", None, 4);
+    assert!(
+        j["first_break"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("round 'R1' names head seq 2"),
+        "{j}"
+    );
+    // Reads check hashes, links and the head, not what a seal names.
+    reads_serve(&env);
+}
+
+#[test]
+fn a_ledger_truncated_behind_a_seal_fails_its_digest() {
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
+    // Remove seqs 6 to 8, the seal of R2 included, with the head set back
+    // to seq 5 and the item index cleaned: a consistent shorter ledger.
+    edit(&env, |s| {
+        s.truncate_after(5);
+        s.set_head_to(5);
+    });
+    assert_eq!(env.head().unwrap().seq, 5);
+    // Plain verification cannot tell: the chain that is left is intact.
+    let (t, _) = env.verify(&[], 0);
+    assert!(t.starts_with("ok: 6 events verified (1 round seal)"), "{t}");
+    // The published digest can.
+    let (t, j) = env.verify(&["--digest", &r2, "--round", "R2"], 1);
+    assert!(
+        t.contains(
+            "round 'R2' is not in the ledger (6 events checked): the ledger was truncated before its seal"
+        ),
+        "{t}"
+    );
+    assert_eq!(j["ok"], false);
+    assert_eq!(j["digest"]["found_at"], Value::Null);
+    let (t, _) = env.verify(&["--digest", &r2], 1);
+    assert!(
+        t.contains(
+            "no event among the 6 checked has this hash: the ledger was rewritten or truncated"
+        ),
+        "{t}"
+    );
+    // The earlier round is still there, and the ledger reads as one round.
+    env.verify(&["--digest", &r1, "--round", "R1"], 0);
+    let rounds = env.json(&["round", "list"]);
+    assert_eq!(rounds["rounds"].as_array().unwrap().len(), 1);
+    let out = env.run(&["overview", "--round", "R2"]);
+    out.expect_code(2);
+    // The real binary says the same.
+    let out = env.bin(&["verify", "--digest", &r2, "--round", "R2"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("is not in the ledger"),
+        "{}",
+        out.stdout
     );
 }
 
 #[test]
-fn a_foreign_store_mark_is_refused() {
-    let env = ledger();
-    edit(&env, |raw| {
-        raw.meta.insert("format", "iets-anders-1").unwrap();
+fn a_ledger_truncated_right_after_a_seal_fails_the_next_digest_only() {
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
+    // Keep R1's seal as the last event.
+    edit(&env, |s| {
+        s.truncate_after(4);
+        s.set_head_to(4);
     });
-    for args in [&["verify"][..], &["overview"], &["note", "T1", "x"]] {
+    env.verify(&[], 0);
+    env.verify(&["--digest", &r1, "--round", "R1"], 0);
+    let (t, _) = env.verify(&["--digest", &r2, "--round", "R2"], 1);
+    assert!(
+        t.contains("round 'R2' is not in the ledger (5 events checked)"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_fully_relinked_rewrite_passes_verify_but_not_the_published_digests() {
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
+    // A forger who knows the format rewrites M1's status at seq 3 and then
+    // relinks every later event, seals included, and the head.
+    edit(&env, |s| {
+        let mut e = s.envelope(3);
+        let EventBody::StatusChanged { status, .. } = &mut e.body else {
+            panic!("seq 3 is not a status change: {e:?}");
+        };
+        *status = "invulling".into();
+        let prev = s.put(&e);
+        s.relink_from(4, prev);
+    });
+    env.verify(&[], 0);
+    for (name, d) in [("R1", &r1), ("R2", &r2)] {
+        let (t, _) = env.verify(&["--digest", d, "--round", name], 1);
+        assert!(
+            t.contains("the history up to that seal was rewritten"),
+            "{t}"
+        );
+    }
+    let (t, _) = env.verify(&["--digest", &r1], 1);
+    assert!(
+        t.contains("no event among the 9 checked has this hash"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_fully_relinked_spliced_in_event_is_found_only_by_the_published_digest() {
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
+    let head_before = env.head().unwrap();
+    // The same forged event at seq 5, with a recorded time between its
+    // neighbours', and every later event relinked (seals included), the
+    // index rebuilt and the head moved: a consistent longer chain.
+    edit(&env, |s| {
+        let last = s.last_seq();
+        let moved: Vec<Envelope> = (5..=last).map(|q| s.envelope(q)).collect();
+        let before = s.envelope(4).recorded_at.unix_nanos();
+        let after = moved[0].recorded_at.unix_nanos();
+        let mut forged = s.envelope(3);
+        forged.seq = 5;
+        forged.id.0[15] ^= 0xff;
+        forged.prev = EventHash(s.event(4)[..32].try_into().unwrap());
+        forged.recorded_at = Timestamp::from_unix_nanos(before + (after - before) / 2);
+        if let EventBody::StatusChanged { status, .. } = &mut forged.body {
+            *status = "invulling".into();
+        }
+        let mut prev = s.put(&forged);
+        for mut e in moved {
+            e.seq += 1;
+            e.prev = prev;
+            if let EventBody::RoundSealed {
+                head_seq,
+                head_hash,
+                ..
+            } = &mut e.body
+            {
+                *head_seq = e.seq - 1;
+                *head_hash = prev;
+            }
+            prev = s.put(&e);
+        }
+        s.reindex();
+        s.set_head_to(last + 1);
+        // The checkpoints name the old hashes: verify would report them.
+        s.clear_checkpoints();
+    });
+    // The chain, the head and the index agree: verify passes, and read
+    // commands serve the forged history.
+    let out = env.run(&["verify"]);
+    out.ok();
+    assert!(
+        out.stdout
+            .starts_with("ok: 10 events verified (2 round seals)"),
+        "{}",
+        out.stdout
+    );
+    reads_serve(&env);
+    let show = env.json(&["show", "M1"]);
+    assert!(show.to_string().contains("invulling"), "{show}");
+    // The digest published before the forged event still matches; the one
+    // published after does not, and neither does the head written down.
+    let ok = env.run(&["verify", "--digest", &r1, "--round", "R1"]);
+    ok.ok();
+    let bad = env.run(&[
+        "--format", "json", "verify", "--digest", &r2, "--round", "R2",
+    ]);
+    bad.expect_code(1);
+    let j = bad.json();
+    assert_eq!(j["first_break"], Value::Null);
+    assert_eq!(j["digest"]["ok"], false);
+    let detail = j["digest"]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("round 'R2' is sealed at seq 8")
+            && detail.contains("the history up to that seal was rewritten"),
+        "{detail}"
+    );
+    env.run(&["verify", "--digest", &head_before.hash.hex()])
+        .expect_code(1);
+}
+
+// -------------------------------------- stores sled itself cannot open
+
+/// A good store, damaged by `damage` on the file level while nothing has
+/// it open.
+fn damaged(damage: impl FnOnce(&Path)) -> TestEnv {
+    let env = two_rounds();
+    damage(&env.store);
+    env
+}
+
+/// `verify` and the read commands exit 1 with `needle` on stderr, and do
+/// not panic (no "panicked" and no exit 101 from the real binary).
+#[track_caller]
+fn unopenable(env: &TestEnv, needle: &str) {
+    for args in READS.iter().copied().chain([&["verify"][..]]) {
         let out = env.run(args);
         out.expect_code(1);
+        assert_eq!(out.stdout, "", "{args:?}");
         assert!(
-            out.stderr.contains("store mark is \"iets-anders-1\""),
-            "{}",
+            out.stderr.starts_with("error: ") && out.stderr.contains(needle),
+            "{args:?}: stderr lacks {needle:?}: {}",
             out.stderr
         );
     }
+    let out = env.bin(&["verify"]);
+    out.expect_code(1);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    assert!(out.stderr.contains(needle), "{}", out.stderr);
+}
+
+fn overwrite(path: &Path, at: u64, bytes: &[u8]) {
+    use std::io::{Seek, SeekFrom, Write};
+    let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    f.seek(SeekFrom::Start(at)).unwrap();
+    f.write_all(bytes).unwrap();
+    f.sync_all().unwrap();
+}
+
+#[test]
+fn a_store_whose_sled_files_are_damaged_is_refused_with_a_clear_message() {
+    let damaged_files = "the storage engine (sled) cannot open";
+    // The data file cut to its first kilobyte.
+    let env = damaged(|p| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(p.join("db"))
+            .unwrap()
+            .set_len(1000)
+            .unwrap();
+    });
+    unopenable(&env, damaged_files);
+    unopenable(&env, "its files are damaged");
+    // The data file emptied.
+    let env = damaged(|p| std::fs::write(p.join("db"), b"").unwrap());
+    unopenable(&env, damaged_files);
+    // Junk over the start of the data file.
+    let env = damaged(|p| {
+        let junk: Vec<u8> = (0..4096u32)
+            .map(|i| u8::try_from(i * 7919 % 251).unwrap())
+            .collect();
+        overwrite(&p.join("db"), 0, &junk);
+    });
+    unopenable(&env, damaged_files);
+    // sled's settings file scribbled over.
+    let env = damaged(|p| {
+        std::fs::write(
+            p.join("conf"),
+            b"segment_size: 1024\nuse_compression: false\nversion: 0.34\n\x01\x02\x03\x04",
+        )
+        .unwrap();
+    });
+    unopenable(&env, damaged_files);
+    // sled's snapshot file scribbled over.
+    let env = damaged(|p| {
+        for e in std::fs::read_dir(p).unwrap() {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("snap.") {
+                std::fs::write(&path, [0x55u8; 300]).unwrap();
+            }
+        }
+    });
+    unopenable(&env, damaged_files);
+}
+
+#[test]
+fn an_unfinished_sled_snapshot_no_longer_makes_a_store_unopenable() {
+    // sled 0.34.7 writes `snap.<lsn>.generating` when it opens a store and
+    // renames it when complete; a crash or a full disk in between leaves it
+    // behind, and sled would take it for its newest snapshot and refuse the
+    // store as corrupt. kamerstand removes it first (src/ledger/store.rs).
+    let env = two_rounds();
+    let head = env.head().unwrap();
+    let leftover = env.store.join("snap.FFFFFFFFFFFFFFFF.generating");
+    std::fs::write(&leftover, b"").unwrap();
+    let out = env.bin(&["verify"]);
+    out.ok();
+    assert!(!leftover.exists());
+    assert_eq!(env.head(), Some(head));
+    std::fs::write(&leftover, [0u8; 7]).unwrap();
+    reads_serve(&env);
+    assert!(!leftover.exists());
+}
+
+#[test]
+fn sled_files_removed_leave_a_clear_refusal() {
+    // Both of sled's files gone: no store there any more (exit 2).
+    let env = damaged(|p| {
+        std::fs::remove_file(p.join("db")).unwrap();
+        std::fs::remove_file(p.join("conf")).unwrap();
+    });
+    let out = env.run(&["verify"]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("is not a kamerstand store"),
+        "{}",
+        out.stderr
+    );
+    // sled's settings file gone or emptied: sled writes it again, and
+    // nothing of the ledger is lost.
+    for damage in [
+        |p: &Path| std::fs::remove_file(p.join("conf")).unwrap(),
+        |p: &Path| std::fs::write(p.join("conf"), b"").unwrap(),
+    ] {
+        let env = damaged(damage);
+        let head = env.head().unwrap();
+        env.run(&["verify"]).ok();
+        assert_eq!(env.head(), Some(head));
+    }
+    // Only the data file gone: sled's snapshot names data that is not
+    // there, and it refuses the store as damaged.
+    let env = damaged(|p| std::fs::remove_file(p.join("db")).unwrap());
+    unopenable(&env, "the storage engine (sled) cannot open");
 }

@@ -1,16 +1,21 @@
-//! The real binary at a real terminal: colour, width and progress bars
-//! appear in a pseudo-terminal, and none of them in piped output.
+//! The real binary's output where it goes: colour, width and progress bars
+//! appear in a pseudo-terminal and none of them in piped output, and output
+//! into a pipe that its reader closed ends quietly.
 //!
-//! The terminal is made by `tests/pty_run.py` (Python's standard
-//! `pty` module, so nothing to install where python3 is). The test prints a
-//! note and passes only when python3 or its `pty` module is missing, or on a
-//! system without pseudo-terminals (Windows).
+//! The terminal is made by `tests/pty_run.py` (Python's standard `pty`
+//! module, so nothing to install where python3 is). The terminal test
+//! prints a note and passes only when python3 or its `pty` module is
+//! missing, or on a system without pseudo-terminals (Windows).
 //!
 //! Progress bars normally wait a second before they appear; the test sets
 //! `KAMERSTAND_PROGRESS_DELAY_MS=0` so that a small ledger (quick to build in
 //! a debug build) shows them.
 
-use crate::common::{ACTOR, TestEnv};
+use crate::common::{ACTOR, TestEnv, read_all, wait_for};
+use kamerstand::Workspace;
+use kamerstand::domain::{Day, EventBody};
+use kamerstand::ledger::Draft;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -349,4 +354,66 @@ fn terminal_look_in_process() {
         }),
         json(Terminal::default())
     );
+}
+
+// ------------------------------------------------------------ closed pipes
+
+/// A ledger whose `log` runs to several times a pipe's buffer.
+fn long_ledger() -> TestEnv {
+    let env = TestEnv::init();
+    env.add(&[
+        "--kind",
+        "motie",
+        "--text",
+        "Motie.",
+        "--effective",
+        "2024-01-01",
+    ]);
+    let mut ws = Workspace::open(&env.store, env.open_options()).unwrap();
+    let item = ws.state().resolve("M1").unwrap().id;
+    let drafts: Vec<Draft> = (0..600)
+        .map(|n| Draft {
+            id: ws.new_id(),
+            body: EventBody::ProgressNoted {
+                item,
+                text: format!("Voortgang nummer {n}: het werk aan de motie gaat gestaag door."),
+                citations: vec![],
+                effective: Day::from_parts(2024, 1, 1).unwrap().plus_days(n),
+            },
+        })
+        .collect();
+    ws.record_batch("clerk", drafts).unwrap();
+    drop(ws);
+    env
+}
+
+#[test]
+fn output_into_a_pipe_closed_after_one_line_ends_quietly() {
+    let env = long_ledger();
+    for args in [&["log"][..], &["--format", "json", "log"], &["show", "M1"]] {
+        let mut child = env.command(args).spawn().unwrap();
+        let mut first = String::new();
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        reader.read_line(&mut first).unwrap();
+        assert!(!first.is_empty(), "{args:?} printed nothing");
+        // Like `| head -1`: the reader goes away with most output unread.
+        drop(reader);
+        let status = wait_for(&mut child);
+        let err = read_all(child.stderr.take());
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+        assert_eq!(err, "", "{args:?}");
+    }
+}
+
+#[test]
+fn output_into_a_pipe_closed_before_reading_ends_quietly() {
+    let env = long_ledger();
+    for args in [&["overview"][..], &["log"], &["verify"]] {
+        let mut child = env.command(args).spawn().unwrap();
+        drop(child.stdout.take());
+        let status = wait_for(&mut child);
+        let err = read_all(child.stderr.take());
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+        assert_eq!(err, "", "{args:?}");
+    }
 }
