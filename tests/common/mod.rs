@@ -11,6 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub mod raw;
+pub mod snap;
+
+pub(crate) use snap::{Transcript, snap};
 
 /// The actor every test command records under.
 pub const ACTOR: &str = "clerk";
