@@ -12,7 +12,7 @@
 //! stores, a read-only store, a read-only file system and a full disk. The
 //! table in docs/reliability.md ("Hostile and bad input") lists them.
 
-use crate::common::{Output, SharedClock, TestEnv, head_at};
+use crate::common::{Output, SharedClock, TestEnv, Transcript, head_at, snap};
 use kamerstand::ledger::{Recorded, codec};
 use kamerstand::projection::State;
 use serde_json::Value;
@@ -81,22 +81,25 @@ fn two_items() -> TestEnv {
     env
 }
 
-/// Runs `args` with `input` on stdin and checks the refusal: exit 2, every
-/// needle on stderr, nothing on stdout, the head unchanged.
+/// Runs `args` with `input` on stdin and checks the refusal: exit 2, an
+/// error on stderr, nothing on stdout, the head unchanged; adds it to `t`.
 #[track_caller]
-fn refused_with_input(env: &TestEnv, args: &[&str], input: &[u8], needles: &[&str]) -> Output {
-    env.refused_in(args, input, 2, needles)
+fn refused_with_input(t: &mut Transcript, env: &TestEnv, args: &[&str], input: &[u8]) -> Output {
+    let out = env.refused_in(args, input, 2, &[]);
+    t.add_with_input(args, input, &out);
+    out
 }
 
 /// Runs `args` against the store at `other` and checks the refusal as
-/// above; neither that path's store nor the environment's changes.
+/// [`refused`] does; neither that path's store nor the environment's
+/// changes.
 #[track_caller]
-fn refused_at(env: &TestEnv, other: &Path, args: &[&str], needles: &[&str]) -> Output {
+fn refused_at(t: &mut Transcript, env: &TestEnv, other: &Path, args: &[&str]) -> Output {
     let before = (env.head(), head_at(other), other.exists());
     let mut full = vec!["--store", other.to_str().unwrap()];
     full.extend_from_slice(args);
     let out = env.run_bare(&full);
-    out.refusal(2, &format!("{args:?}"), needles);
+    out.refusal(2, &format!("{args:?}"), &[]);
     assert_eq!(
         out.stderr.ends_with("\nNothing was written.\n"),
         writes(args),
@@ -108,6 +111,7 @@ fn refused_at(env: &TestEnv, other: &Path, args: &[&str], needles: &[&str]) -> O
         before,
         "{args:?} changed a store"
     );
+    t.add(&full, &out);
     out
 }
 
@@ -136,17 +140,19 @@ fn writes(args: &[&str]) -> bool {
     }
 }
 
-/// As [`refused_with_input`] with empty stdin; refusals of write commands
-/// also say that nothing was written.
+/// Runs `args` and checks the refusal: exit 2, an error on stderr,
+/// nothing on stdout, the head unchanged, and for commands that would
+/// append, a last line saying that nothing was written; adds it to `t`.
 #[track_caller]
-fn refused(env: &TestEnv, args: &[&str], needles: &[&str]) -> Output {
-    let out = refused_with_input(env, args, b"", needles);
+fn refused(t: &mut Transcript, env: &TestEnv, args: &[&str]) -> Output {
+    let out = env.refused_in(args, b"", 2, &[]);
     assert_eq!(
         out.stderr.ends_with("\nNothing was written.\n"),
         writes(args),
         "{args:?}: {}",
         out.stderr
     );
+    t.add(args, &out);
     out
 }
 
@@ -174,6 +180,7 @@ fn junk(n: usize, seed: u64) -> Vec<u8> {
 
 #[test]
 fn unknown_status_lists_the_valid_values() {
+    let mut t = Transcript::new();
     let env = three_items();
     let valid = [
         "'klaar'",
@@ -187,24 +194,22 @@ fn unknown_status_lists_the_valid_values() {
     ];
     let mut needles = vec!["invalid status"];
     needles.extend(valid);
-    refused(&env, &["status", "M1", "klaar"], &needles);
+    refused(&mut t, &env, &["status", "M1", "klaar"]);
     refused(
+        &mut t,
         &env,
         &[
             "item", "add", "--kind", "motie", "--text", "x", "--status", "klaar",
         ],
-        &needles,
     );
     // A slug with a typo is no status either.
-    refused(
-        &env,
-        &["status", "M1", "in_uitvoering"],
-        &["'in_uitvoering'", "in-uitvoering"],
-    );
+    refused(&mut t, &env, &["status", "M1", "in_uitvoering"]);
+    snap!(t.text());
 }
 
 #[test]
 fn bad_dates_name_the_flag_and_the_form() {
+    let mut t = Transcript::new();
     let env = three_items();
     for bad in [
         "01-02-2024",
@@ -213,20 +218,15 @@ fn bad_dates_name_the_flag_and_the_form() {
         "3000-01-01",
         "2024-06-01T10:00",
     ] {
-        let quoted = format!("'{bad}'");
-        let needles = ["--effective", quoted.as_str(), "YYYY-MM-DD"];
         refused(
+            &mut t,
             &env,
             &["status", "M1", "vertraagd", "--effective", bad],
-            &needles,
         );
+        refused(&mut t, &env, &["assign", "M1", "SOCW", "--effective", bad]);
+        refused(&mut t, &env, &["note", "M1", "tekst", "--effective", bad]);
         refused(
-            &env,
-            &["assign", "M1", "SOCW", "--effective", bad],
-            &needles,
-        );
-        refused(&env, &["note", "M1", "tekst", "--effective", bad], &needles);
-        refused(
+            &mut t,
             &env,
             &[
                 "item",
@@ -238,23 +238,22 @@ fn bad_dates_name_the_flag_and_the_form() {
                 "--effective",
                 bad,
             ],
-            &needles,
         );
     }
     for bad in ["2023-02-29", "2024-13-01", "2024-04-31"] {
-        let quoted = format!("'{bad}'");
         refused(
+            &mut t,
             &env,
             &["status", "M1", "vertraagd", "--effective", bad],
-            &["--effective", &quoted, "does not exist in the calendar"],
         );
     }
+    snap!(t.text());
 }
 
 #[test]
 fn dates_out_of_range_are_refused_wherever_a_date_is_taken() {
+    let mut t = Transcript::new();
     let env = two_items();
-    let range = "a date YYYY-MM-DD between 1900-01-01 and 2999-12-31";
     for bad in [
         "1899-12-31",
         "0000-01-01",
@@ -262,74 +261,51 @@ fn dates_out_of_range_are_refused_wherever_a_date_is_taken() {
         "10000-01-01",
         "-2024-01-01",
     ] {
-        let q = format!("'{bad}'");
         let eff = format!("--effective={bad}");
-        refused(
-            &env,
-            &["status", "M1", "vertraagd", &eff],
-            &["--effective", &q, range],
-        );
-        refused(
-            &env,
-            &["note", "M1", "x", &eff],
-            &["--effective", &q, range],
-        );
+        refused(&mut t, &env, &["status", "M1", "vertraagd", &eff]);
+        refused(&mut t, &env, &["note", "M1", "x", &eff]);
         let rep = format!("--reported-on={bad}");
-        refused(
-            &env,
-            &["round", "seal", "R1", &rep],
-            &["--reported-on", &q, range],
-        );
+        refused(&mut t, &env, &["round", "seal", "R1", &rep]);
         let asof = format!("--as-of={bad}");
-        refused(&env, &["overview", &asof], &["--as-of", &q]);
+        refused(&mut t, &env, &["overview", &asof]);
     }
     let path = file(
         &env,
         "oud.csv",
         b"kind,key,text,effective\nmotie,M7,Een motie.,1899-12-31\n",
     );
-    refused(
-        &env,
-        &["import", &path],
-        &["CSV line 2, column effective '1899-12-31'", range],
-    );
+    refused(&mut t, &env, &["import", &path]);
     let path = file(
         &env,
         "ver.csv",
         b"kind,key,text,progress,progress_effective\nmotie,M1,Een tekst.,Verder,10000-01-01\n",
     );
-    refused(
-        &env,
-        &["import", &path],
-        &["CSV line 2, column progress_effective '10000-01-01'", range],
-    );
+    refused(&mut t, &env, &["import", &path]);
+    snap!(t.text());
 }
 
 #[test]
 fn effective_dates_more_than_a_year_ahead_are_refused_wherever_a_date_is_taken() {
+    let mut t = Transcript::new();
     let env = two_items();
     // Today on the pinned clock is 2025-01-06; 366 days on is the limit.
-    let needles = [
-        "effective date 2026-01-08",
-        "366 days after today (2025-01-06)",
-        "at the latest 2026-01-07",
-    ];
     refused(
+        &mut t,
         &env,
         &["status", "M1", "vertraagd", "--effective", "2026-01-08"],
-        &needles,
     );
     refused(
+        &mut t,
         &env,
         &["assign", "M1", "SOCW", "--effective", "2026-01-08"],
-        &needles,
     );
     refused(
+        &mut t,
         &env,
         &["note", "M1", "x", "--effective", "2026-01-08"],
-        &needles,
     );
     refused(
+        &mut t,
         &env,
         &[
             "item",
@@ -341,59 +317,48 @@ fn effective_dates_more_than_a_year_ahead_are_refused_wherever_a_date_is_taken()
             "--effective",
             "2030-01-01",
         ],
-        &["effective date 2030-01-01", "at the latest 2026-01-07"],
     );
 
     // In the format's range, but centuries after today (2025-01-06 on the
     // pinned clock).
-    let far = [
-        "effective date 2999-12-31",
-        "more than 366 days after today (2025-01-06)",
-        "at the latest 2026-01-07",
-    ];
     refused(
+        &mut t,
         &env,
         &["status", "M1", "vertraagd", "--effective", "2999-12-31"],
-        &far,
     );
     let path = file(
         &env,
         "toekomst.csv",
         b"kind,key,text,progress,progress_effective\nmotie,M1,Een tekst.,Verder,2999-12-31\n",
     );
-    refused(&env, &["import", &path], &far);
-    refused(&env, &["import", &path, "--effective", "2999-12-31"], &far);
+    refused(&mut t, &env, &["import", &path]);
+    refused(
+        &mut t,
+        &env,
+        &["import", &path, "--effective", "2999-12-31"],
+    );
+    snap!(t.text());
 }
 
 #[test]
 fn unknown_key_suggests_close_keys_and_item_list() {
+    let mut t = Transcript::new();
     let env = three_items();
-    let needles = [
-        "no item with key or id prefix '34843-97'",
-        "Did you mean 34843-79",
-        "`kamerstand item list`",
-    ];
-    refused(&env, &["status", "34843-97", "vertraagd"], &needles);
-    refused(&env, &["assign", "34843-97", "SOCW"], &needles);
-    refused(&env, &["note", "34843-97", "tekst"], &needles);
-    refused(
-        &env,
-        &["item", "amend", "34843-97", "--text", "x"],
-        &needles,
-    );
-    refused(&env, &["show", "34843-97"], &needles);
-    refused(&env, &["log", "--item", "34843-97"], &needles);
+    refused(&mut t, &env, &["status", "34843-97", "vertraagd"]);
+    refused(&mut t, &env, &["assign", "34843-97", "SOCW"]);
+    refused(&mut t, &env, &["note", "34843-97", "tekst"]);
+    refused(&mut t, &env, &["item", "amend", "34843-97", "--text", "x"]);
+    refused(&mut t, &env, &["show", "34843-97"]);
+    refused(&mut t, &env, &["log", "--item", "34843-97"]);
     // Nothing close: no suggestion, still the pointer to `item list`.
-    let out = refused(
-        &env,
-        &["show", "geheel-iets-anders"],
-        &["'geheel-iets-anders'", "`kamerstand item list`"],
-    );
+    let out = refused(&mut t, &env, &["show", "geheel-iets-anders"]);
     assert!(!out.stderr.contains("Did you mean"), "{}", out.stderr);
+    snap!(t.text());
 }
 
 #[test]
 fn ambiguous_id_prefix_is_refused_and_a_longer_one_accepted() {
+    let mut t = Transcript::new();
     let env = three_items();
     let ids: Vec<String> = ["34843-79", "M1", "T1"]
         .iter()
@@ -408,17 +373,19 @@ fn ambiguous_id_prefix_is_refused_and_a_longer_one_accepted() {
         .count();
     assert!(common >= 4, "ids share too short a prefix: {ids:?}");
     let prefix = &ids[0][..common];
-    refused(
-        &env,
-        &["status", prefix, "vertraagd"],
-        &[
-            &format!("id prefix '{prefix}' is ambiguous"),
-            "matches 3 items",
-            "give more digits or the item's key",
-            &ids[1],
-        ],
+    let out = refused(&mut t, &env, &["status", prefix, "vertraagd"]);
+    // It names the prefix and the items it matches by id (the snapshot
+    // shows neither: both are redacted).
+    assert!(
+        out.stderr
+            .contains(&format!("id prefix '{prefix}' is ambiguous")),
+        "{}",
+        out.stderr
     );
-    refused(&env, &["show", prefix], &["is ambiguous"]);
+    for id in &ids {
+        assert!(out.stderr.contains(id.as_str()), "{id}: {}", out.stderr);
+    }
+    refused(&mut t, &env, &["show", prefix]);
     // The shortest prefix that names only 34843-79 selects it.
     let unique = (common + 1..=ids[0].len())
         .map(|n| &ids[0][..n])
@@ -427,38 +394,28 @@ fn ambiguous_id_prefix_is_refused_and_a_longer_one_accepted() {
     let j = env.run(&["--format", "json", "show", unique]).json();
     assert_eq!(j["key"], "34843-79");
     // Fewer than four digits are never taken as an id prefix.
-    refused(
-        &env,
-        &["show", &ids[0][..3]],
-        &["no item with key or id prefix"],
-    );
+    refused(&mut t, &env, &["show", &ids[0][..3]]);
+    snap!(t.text());
 }
 
 #[test]
 fn empty_text_is_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
     refused(
+        &mut t,
         &env,
         &["item", "add", "--kind", "motie", "--text", "  \n "],
-        &["--text", "text must not be empty"],
     );
+    refused(&mut t, &env, &["note", "M1", ""]);
+    refused_with_input(&mut t, &env, &["note", "M1", "-"], b" \n\r\n");
     refused(
-        &env,
-        &["note", "M1", ""],
-        &["note text", "must not be empty"],
-    );
-    refused_with_input(
-        &env,
-        &["note", "M1", "-"],
-        b" \n\r\n",
-        &["note text", "must not be empty"],
-    );
-    refused(
+        &mut t,
         &env,
         &["status", "M1", "vertraagd", "--reason", " "],
-        &["--reason", "must not be empty"],
     );
     refused(
+        &mut t,
         &env,
         &[
             "item",
@@ -470,97 +427,78 @@ fn empty_text_is_refused() {
             "--submitter",
             "",
         ],
-        &["--submitter", "must not be empty"],
     );
-    refused(
-        &env,
-        &["--actor", " ", "note", "M1", "x"],
-        &["--actor", "must not be empty"],
-    );
+    refused(&mut t, &env, &["--actor", " ", "note", "M1", "x"]);
+    snap!(t.text());
 }
 
 #[test]
 fn malformed_citation_is_refused_by_ref_and_kept_by_ref_raw() {
+    let mut t = Transcript::new();
     let env = three_items();
     let bad = "zie de brief van 3 mei";
-    let needles = [
-        "invalid --ref 'zie de brief van 3 mei'",
-        "Kamerstukken II 2022/23, 34843, nr. 79",
-        "use --ref-raw",
-    ];
     refused(
+        &mut t,
         &env,
         &[
             "item", "add", "--kind", "motie", "--text", "x", "--ref", bad,
         ],
-        &needles,
     );
-    refused(&env, &["note", "M1", "tekst", "--ref", bad], &needles);
-    refused(&env, &["item", "amend", "M1", "--ref", bad], &needles);
+    refused(&mut t, &env, &["note", "M1", "tekst", "--ref", bad]);
+    refused(&mut t, &env, &["item", "amend", "M1", "--ref", bad]);
     // The same text is accepted as a raw citation and kept as typed.
     let before = env.head().unwrap();
     env.run(&["note", "M1", "tekst", "--ref-raw", bad]).ok();
     assert_eq!(env.head().unwrap().seq, before.seq + 1);
     let show = env.run(&["--format", "json", "show", "M1"]).json();
     assert_eq!(show["latest_note"]["citations"][0], bad);
+    snap!(t.text());
 }
 
 #[test]
 fn a_10000_character_citation_is_refused_naming_its_flag() {
+    let mut t = Transcript::new();
     let env = two_items();
     let long = format!(
         "Kamerstukken II 2022/23, 34843, nr. 79{}",
         "9".repeat(10_000)
     );
     for flag in ["--ref", "--ref-raw"] {
-        let quoted = format!("invalid {flag} 'Kamerstukken II 2022/23");
+        refused(&mut t, &env, &["note", "M1", "x", flag, &long]);
         refused(
-            &env,
-            &["note", "M1", "x", flag, &long],
-            &[&quoted, "at most 200 bytes are accepted"],
-        );
-        refused(
+            &mut t,
             &env,
             &["item", "add", "--kind", "motie", "--text", "x", flag, &long],
-            &[&quoted, "at most 200 bytes"],
         );
     }
+    snap!(t.text());
 }
 
 #[test]
 fn a_citation_of_only_superscripts_is_no_citation_but_may_be_kept_raw() {
+    let mut t = Transcript::new();
     let env = two_items();
     let sup = "¹²³⁴⁵⁶⁷⁸⁹⁰";
-    refused(
-        &env,
-        &["note", "M1", "x", "--ref", sup],
-        &[&format!("invalid --ref '{sup}'"), "use --ref-raw"],
-    );
+    refused(&mut t, &env, &["note", "M1", "x", "--ref", sup]);
     env.run(&["note", "M1", "voetnoten", "--ref-raw", sup]).ok();
     let show = env.json(&["show", "M1"]);
     assert_eq!(show["latest_note"]["citations"][0], sup);
+    snap!(t.text());
 }
 
 #[test]
 fn deeply_nested_parentheses_in_a_citation_are_handled() {
+    let mut t = Transcript::new();
     let env = two_items();
     let nested = format!(
         "{}Kamerstukken II 2022/23, 34843, nr. 79{}",
         "(".repeat(80),
         ")".repeat(80)
     );
-    refused(
-        &env,
-        &["note", "M1", "x", "--ref", &nested],
-        &["invalid --ref '((((", "use --ref-raw"],
-    );
+    refused(&mut t, &env, &["note", "M1", "x", "--ref", &nested]);
     // Too deep for the 200-byte limit.
     let deeper = format!("{}x{}", "(".repeat(500), ")".repeat(500));
-    refused(
-        &env,
-        &["note", "M1", "x", "--ref-raw", &deeper],
-        &["invalid --ref-raw", "at most 200 bytes"],
-    );
+    refused(&mut t, &env, &["note", "M1", "x", "--ref-raw", &deeper]);
     // Within the limit, kept as typed.
     env.run(&["note", "M1", "haakjes", "--ref-raw", &nested])
         .ok();
@@ -568,19 +506,22 @@ fn deeply_nested_parentheses_in_a_citation_are_handled() {
         env.json(&["show", "M1"])["latest_note"]["citations"][0],
         nested.as_str()
     );
+    snap!(t.text());
 }
 
 #[test]
 fn duplicate_key_is_refused_regardless_of_case() {
+    let mut t = Transcript::new();
     let env = three_items();
     refused(
+        &mut t,
         &env,
         &[
             "item", "add", "--kind", "motie", "--text", "x", "--key", "m1",
         ],
-        &["key 'm1' is already used by motie M1", "--key"],
     );
     refused(
+        &mut t,
         &env,
         &[
             "item",
@@ -592,18 +533,18 @@ fn duplicate_key_is_refused_regardless_of_case() {
             "--key",
             "34843-79",
         ],
-        &["key '34843-79' is already used", "--key"],
     );
+    snap!(t.text());
 }
 
 #[test]
 fn bad_responsible_codes_are_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
     for bad in ["minister van OCW", "OCW", "X1", "SOCW en 12", "Sabcdefghij"] {
-        let quoted = format!("invalid responsible '{bad}'");
-        let needles = [quoted.as_str(), "role letter", "'MOCW en SOCW'"];
-        refused(&env, &["assign", "M1", bad], &needles);
+        refused(&mut t, &env, &["assign", "M1", bad]);
         refused(
+            &mut t,
             &env,
             &[
                 "item",
@@ -615,85 +556,66 @@ fn bad_responsible_codes_are_refused() {
                 "--responsible",
                 bad,
             ],
-            &needles,
         );
     }
+    snap!(t.text());
 }
 
 #[test]
 fn unknown_kind_lists_the_kinds() {
+    let mut t = Transcript::new();
     let env = three_items();
     refused(
+        &mut t,
         &env,
         &["item", "add", "--kind", "amendement", "--text", "x"],
-        &["invalid kind 'amendement'", "motie, toezegging"],
     );
+    snap!(t.text());
 }
 
 #[test]
 fn status_change_to_the_same_status_is_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
-    let needles = [
-        "item 34843-79 already has status in-uitvoering (\"In uitvoering\")",
-        "nothing to record",
-    ];
-    refused(&env, &["status", "34843-79", "in-uitvoering"], &needles);
-    refused(&env, &["status", "34843-79", "In Uitvoering"], &needles);
+    refused(&mut t, &env, &["status", "34843-79", "in-uitvoering"]);
+    refused(&mut t, &env, &["status", "34843-79", "In Uitvoering"]);
     refused(
+        &mut t,
         &env,
         &["status", "M1", "niet-vermeld", "--effective", "2024-06-01"],
-        &["already has status niet-vermeld", "on 2024-06-01"],
     );
+    snap!(t.text());
 }
 
 #[test]
 fn assign_to_the_same_parties_is_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
     // Same parties in another order and spelling.
-    refused(
-        &env,
-        &["assign", "34843-79", "sjenv, socw"],
-        &[
-            "item 34843-79 is already assigned to SJenV en SOCW",
-            "nothing to record",
-        ],
-    );
+    refused(&mut t, &env, &["assign", "34843-79", "sjenv, socw"]);
+    snap!(t.text());
 }
 
 #[test]
 fn amend_with_nothing_to_change_is_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
+    refused(&mut t, &env, &["item", "amend", "M1", "--reason", "niets"]);
     refused(
-        &env,
-        &["item", "amend", "M1", "--reason", "niets"],
-        &[
-            "invalid item amend 'M1'",
-            "give at least one of --text, --ref, --ref-raw, --submitter",
-        ],
-    );
-    refused(
+        &mut t,
         &env,
         &["item", "amend", "M1", "--text", "Motie zonder citaat."],
-        &["the amendment changes nothing on item M1"],
     );
+    snap!(t.text());
 }
 
 #[test]
 fn control_characters_in_a_key_are_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
     for bad in ["M\u{7}1", "\u{1b}[31mM2", "a\tb", "M 3", "-M4", "é1"] {
-        let shown: String = bad
-            .chars()
-            .flat_map(|c| {
-                if c.is_control() {
-                    c.escape_default().collect::<Vec<_>>()
-                } else {
-                    vec![c]
-                }
-            })
-            .collect();
-        let value = format!("invalid key '{shown}'");
         refused(
+            &mut t,
             &env,
             &[
                 "item",
@@ -704,17 +626,14 @@ fn control_characters_in_a_key_are_refused() {
                 "x",
                 &format!("--key={bad}"),
             ],
-            &[
-                value.as_str(),
-                "A-Z a-z 0-9 - _ .",
-                "starting with a letter or digit",
-            ],
         );
     }
+    snap!(t.text());
 }
 
 #[test]
 fn control_characters_in_actors_are_refused() {
+    let mut t = Transcript::new();
     let env = two_items();
     for bad in [
         "a\u{1b}[31mb",
@@ -724,11 +643,7 @@ fn control_characters_in_actors_are_refused() {
         "a\u{85}b",
     ] {
         let actor = format!("--actor={bad}");
-        refused(
-            &env,
-            &[&actor, "note", "M1", "x"],
-            &["invalid --actor", "control character U+"],
-        );
+        refused(&mut t, &env, &[&actor, "note", "M1", "x"]);
     }
     // From the environment too, in the real binary.
     let before = env.head();
@@ -742,30 +657,27 @@ fn control_characters_in_actors_are_refused() {
         stderr: String::from_utf8(out.stderr).unwrap(),
         code: out.status.code().unwrap_or(-1),
     };
-    out.refusal(
-        2,
-        "actor from the environment",
-        &["invalid --actor", "U+001B"],
-    );
+    out.refusal(2, "actor from the environment", &[]);
     // The message shows the control characters escaped, not raw.
     assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
     assert_eq!(env.head(), before);
+    t.note("KAMERSTAND_ACTOR=mallory\\u{1b}]0;pwned\\u{7}, in the real binary");
+    t.add(&["note", "M1", "x"], &out);
+    snap!(t.text());
 }
 
 #[test]
 fn control_characters_in_keys_submitters_and_names_are_refused() {
+    let mut t = Transcript::new();
     let env = two_items();
     let path = file(
         &env,
         "sleutel.csv",
         b"kind,key,text\nmotie,M\x01,Een motie.\n",
     );
+    refused(&mut t, &env, &["import", &path]);
     refused(
-        &env,
-        &["import", &path],
-        &["CSV line 2, column key 'M\\u{1}'", "A-Z a-z 0-9 - _ ."],
-    );
-    refused(
+        &mut t,
         &env,
         &[
             "item",
@@ -777,68 +689,58 @@ fn control_characters_in_keys_submitters_and_names_are_refused() {
             "--submitter",
             "Jan\u{7}sen",
         ],
-        &[
-            "invalid --submitter 'Jan\\u{7}sen'",
-            "control character U+0007",
-        ],
     );
     // A new store is not created for a programme name with an escape.
     let other = env.dir.path().join("nieuw");
-    let out = env.run_bare(&[
+    let args = [
         "--store",
         other.to_str().unwrap(),
         "init",
         "--programme",
         "NAP\u{1b}[2J",
-    ]);
-    out.refusal(2, "programme", &["invalid --programme", "U+001B"]);
+    ];
+    let out = env.run_bare(&args);
+    out.refusal(2, "programme", &[]);
     assert!(!other.exists());
+    t.add(&args, &out);
+    snap!(t.text());
 }
 
 #[test]
 fn wait_out_of_range_is_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
     for bad in ["--wait=-1", "--wait=100000", "--wait=NaN"] {
-        refused(
-            &env,
-            &[bad, "note", "M1", "x"],
-            &["--wait", "a number of seconds from 0 to 86400"],
-        );
+        refused(&mut t, &env, &[bad, "note", "M1", "x"]);
     }
+    snap!(t.text());
 }
 
 #[test]
 fn clap_usage_errors_exit_2_and_write_nothing() {
+    let mut t = Transcript::new();
     let env = three_items();
-    let out = refused_with_input(&env, &["status", "M1"], b"", &["<STATUS>", "Usage:"]);
-    assert!(out.stderr.contains("required"), "{}", out.stderr);
-    refused_with_input(&env, &["frobnicate"], b"", &["frobnicate", "Usage:"]);
-    refused_with_input(
-        &env,
-        &["log", "--limit", "veel"],
-        b"",
-        &["'veel'", "--limit"],
-    );
-    refused_with_input(
-        &env,
-        &["--format", "xml", "overview"],
-        b"",
-        &["'xml'", "table", "json"],
-    );
+    refused_with_input(&mut t, &env, &["status", "M1"], b"");
+    refused_with_input(&mut t, &env, &["frobnicate"], b"");
+    refused_with_input(&mut t, &env, &["log", "--limit", "veel"], b"");
+    refused_with_input(&mut t, &env, &["--format", "xml", "overview"], b"");
+    snap!(t.text());
 }
 
 // ------------------------------------------------------ standard input
 
 #[test]
 fn invalid_utf8_on_stdin_is_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
     let out = refused_with_input(
+        &mut t,
         &env,
         &["note", "M1", "-"],
         b"Voortgang \xff\xfe tekst",
-        &["note text from standard input", "UTF-8"],
     );
     assert!(out.stderr.ends_with("\nNothing was written.\n"));
+    snap!(t.text());
 }
 
 /// A reader of `total` bytes of `pattern`, made up as they are read, that
@@ -914,12 +816,14 @@ fn a_100_mb_note_on_stdin_is_refused_after_reading_at_most_the_limit() {
     // turn the refusal into a complaint about binary data.
     let mut input = Endless::new("é".as_bytes(), 100 * 1024 * 1024);
     let out = run_reading(&env, &["note", "M1", "-"], &mut input);
-    out.refusal(
-        2,
-        "100 MB note",
-        &["note text from standard input", "at most 65536 bytes"],
-    );
+    out.refusal(2, "100 MB note", &[]);
     assert!(out.stderr.ends_with("\nNothing was written.\n"));
+    snap!(
+        Transcript::new()
+            .note("standard input: 100 MiB of é")
+            .add(&["note", "M1", "-"], &out)
+            .text()
+    );
     assert!(
         input.given <= MAX_TEXT as u64 + 1,
         "read {} bytes of a note that may have at most {MAX_TEXT}",
@@ -935,12 +839,9 @@ fn a_note_over_the_limit_is_refused_even_when_what_was_read_would_fit() {
     let env = two_items();
     let mut note = vec![b'x'; MAX_TEXT];
     note.extend_from_slice(b" en dan nog het slot van de notitie");
-    env.refused_in(
-        &["note", "M1", "-"],
-        &note,
-        2,
-        &["note text from standard input", "at most 65536 bytes"],
-    );
+    let mut t = Transcript::new();
+    refused_with_input(&mut t, &env, &["note", "M1", "-"], &note);
+    snap!(t.text());
     // Exactly the limit is accepted.
     let before = env.head().unwrap();
     env.run_with_input(&["note", "M1", "-"], &note[..MAX_TEXT])
@@ -952,72 +853,59 @@ fn a_note_over_the_limit_is_refused_even_when_what_was_read_would_fit() {
 
 #[test]
 fn binary_junk_as_an_import_file_is_refused_in_every_format() {
+    let mut t = Transcript::new();
     let env = two_items();
     let mut bytes = junk(5000, 7);
     // Not valid UTF-8 at byte 3, whatever the generator made of the rest.
     bytes[..3].copy_from_slice(b"PK\x03");
     bytes[3] = 0xff;
     let path = file(&env, "junk.bin", &bytes);
-    let named = format!("invalid import file '{path}'");
     for format in [None, Some("annex"), Some("csv"), Some("events")] {
         let mut args = vec![];
         if let Some(f) = format {
             args.extend(["--format", f]);
         }
         args.extend(["import", path.as_str()]);
-        refused(&env, &args, &[&named, "UTF-8 text (byte 3 is not)"]);
+        refused(&mut t, &env, &args);
     }
+    snap!(t.text());
 }
 
 #[test]
 fn text_in_no_known_layout_is_refused_naming_the_layouts() {
+    let mut t = Transcript::new();
     let env = two_items();
     let text: String = junk(4000, 11)
         .iter()
         .map(|b| char::from(b'a' + b % 26))
         .collect();
     let path = file(&env, "woorden.txt", text.as_bytes());
-    refused(
-        &env,
-        &["import", &path],
-        &[
-            &format!("invalid import file '{path}'"),
-            "a CSV file with a kind,text,… header, or an events export",
-            "--format annex|csv|events",
-        ],
-    );
+    refused(&mut t, &env, &["import", &path]);
+    snap!(t.text());
 }
 
 #[test]
 fn a_latin1_csv_file_is_refused_naming_the_byte() {
+    let mut t = Transcript::new();
     let env = two_items();
     let path = file(
         &env,
         "latin1.csv",
         b"kind,key,text\nmotie,M5,Caf\xe9 en cr\xe8che\n",
     );
-    refused(
-        &env,
-        &["import", &path],
-        &["latin1.csv", "UTF-8 text (byte 26 is not)"],
-    );
+    refused(&mut t, &env, &["import", &path]);
+    snap!(t.text());
 }
 
 #[test]
 fn unreadable_import_paths_are_refused() {
+    let mut t = Transcript::new();
     let env = two_items();
     let dir = env.dir.path().to_str().unwrap().to_string();
-    refused(
-        &env,
-        &["import", &dir],
-        &[&format!("invalid import file '{dir}'"), "a readable file"],
-    );
+    refused(&mut t, &env, &["import", &dir]);
     let missing = format!("{dir}/bestaat-niet.csv");
-    refused(
-        &env,
-        &["import", &missing],
-        &["bestaat-niet.csv", "a readable file", "No such file"],
-    );
+    refused(&mut t, &env, &["import", &missing]);
+    snap!(t.text());
 }
 
 #[test]
@@ -1045,11 +933,8 @@ fn a_300_mb_import_file_is_refused_by_the_256_mib_limit() {
     // The real binary, so that a read of the whole file would show in time
     // and memory of another process, not of the test's.
     let out = env.bin(&["import", p]);
-    out.refusal(
-        2,
-        "300 MB import",
-        &[&format!("invalid import file '{p}'"), "at most 256 MiB"],
-    );
+    out.refusal(2, "300 MB import", &[]);
+    snap!(Transcript::new().add(&["import", p], &out).text());
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "refusing took {:?}",
@@ -1065,10 +950,12 @@ fn a_300_mb_import_on_stdin_reads_at_most_the_limit() {
     let before = env.head();
     let mut input = Endless::new(b"motie,M9,Een regel.\n", 300 * 1024 * 1024);
     let out = run_reading(&env, &["import", "-"], &mut input);
-    out.refusal(
-        2,
-        "300 MB on stdin",
-        &["invalid import file '-'", "at most 256 MiB"],
+    out.refusal(2, "300 MB on stdin", &[]);
+    snap!(
+        Transcript::new()
+            .note("standard input: 300 MiB of CSV lines")
+            .add(&["import", "-"], &out)
+            .text()
     );
     assert_eq!(input.given, MAX_IMPORT + 1);
     assert_eq!(env.head(), before);
@@ -1078,39 +965,33 @@ fn a_300_mb_import_on_stdin_reads_at_most_the_limit() {
 
 #[test]
 fn a_csv_record_with_missing_fields_is_refused() {
+    let mut t = Transcript::new();
     let env = two_items();
     let path = file(
         &env,
         "kort.csv",
         b"kind,key,text,status\nmotie,M7,Een motie.,in-uitvoering\nmotie,M8,Nog een\n",
     );
-    refused(
-        &env,
-        &["import", &path],
-        &["CSV line 3", "4 fields as in the header"],
-    );
+    refused(&mut t, &env, &["import", &path]);
+    snap!(t.text());
 }
 
 #[test]
 fn a_csv_header_with_an_empty_extra_column_is_refused() {
+    let mut t = Transcript::new();
     let env = two_items();
     let path = file(&env, "leeg.csv", b"kind,key,text,\nmotie,M7,Een motie.,\n");
-    refused(
-        &env,
-        &["--format", "csv", "import", &path],
-        &["CSV column ''", "one of: kind, key, text"],
-    );
+    refused(&mut t, &env, &["--format", "csv", "import", &path]);
+    snap!(t.text());
 }
 
 #[test]
 fn a_csv_file_with_a_nul_byte_is_refused() {
+    let mut t = Transcript::new();
     let env = two_items();
     let path = file(&env, "nul.csv", b"kind,key,text\nmotie,M7,Een\x00motie.\n");
-    refused(
-        &env,
-        &["import", &path],
-        &["CSV line 2, column text", "control character U+0000"],
-    );
+    refused(&mut t, &env, &["import", &path]);
+    snap!(t.text());
 }
 
 // -------------------------------------------------------- events files
@@ -1152,20 +1033,20 @@ fn forged_line(lines: &[String], n: usize, envelope: kamerstand::ledger::Envelop
         .to_string()
 }
 
-/// Imports `lines` into a new store and requires a refusal at `line`.
+/// Imports `lines` into a new store and requires a refusal that names
+/// `line`, with no store created; adds it to `t`.
 #[track_caller]
-fn events_refused(lines: &[String], line: usize, needles: &[&str]) {
+fn events_refused(t: &mut Transcript, lines: &[String], line: usize) {
     let target = TestEnv::new();
     let mut text = lines.join("\n");
     text.push('\n');
     let path = file(&target, "events.jsonl", text.as_bytes());
     let out = target.run(&["--format", "events", "import", &path]);
     let at = format!("events file, line {line}: ");
-    let mut all = vec![at.as_str()];
-    all.extend_from_slice(needles);
-    out.refusal(2, "events file", &all);
+    out.refusal(2, "events file", &[&at, "Nothing was written."]);
     assert!(!target.store.exists(), "a store was created");
     assert_eq!(head_at(&target.store), None);
+    t.add(&["--format", "events", "import", &path], &out);
 }
 
 fn events_fixture() -> (TestEnv, Vec<String>) {
@@ -1189,6 +1070,7 @@ fn events_fixture() -> (TestEnv, Vec<String>) {
 
 #[test]
 fn an_events_file_whose_event_was_rewritten_breaks_at_the_next_line() {
+    let mut t = Transcript::new();
     let (_env, lines) = events_fixture();
     // Line 4 (seq 3, M1's status) rewritten with a fresh hash, consistent
     // on its own line; line 5 still names the old hash.
@@ -1198,26 +1080,20 @@ fn an_events_file_whose_event_was_rewritten_breaks_at_the_next_line() {
         *status = "vertraagd".into();
     }
     l[3] = forged_line(&l, 3, e);
-    events_refused(
-        &l,
-        5,
-        &["seq 4: link broken", "seq 3 or this event was rewritten"],
-    );
+    events_refused(&mut t, &l, 5);
+    snap!(t.text());
 }
 
 #[test]
 fn an_events_file_with_a_forged_seq_is_refused() {
+    let mut t = Transcript::new();
     let (_env, lines) = events_fixture();
     // The seq on line 4 says 9: the chain has no seq 3.
     let mut l = lines.clone();
     let mut v: Value = serde_json::from_str(&l[3]).unwrap();
     v["seq"] = Value::from(9);
     l[3] = serde_json::to_string(&v).unwrap();
-    events_refused(
-        &l,
-        4,
-        &["seq 3: event missing", "the next stored event is seq 9"],
-    );
+    events_refused(&mut t, &l, 4);
     // The bytes of line 4 say seq 9 (rehashed), the JSON still 3.
     let mut l = lines.clone();
     let mut e = decoded(&l, 3);
@@ -1227,33 +1103,23 @@ fn an_events_file_with_a_forged_seq_is_refused() {
     v["bytes"] = Value::from(kamerstand::domain::ids::hex(&bytes));
     v["hash"] = Value::from(codec::hash(&bytes).hex());
     l[3] = serde_json::to_string(&v).unwrap();
-    events_refused(
-        &l,
-        4,
-        &[
-            "seq 3: out of order",
-            "the event stored at seq 3 says it is seq 9",
-        ],
-    );
+    events_refused(&mut t, &l, 4);
+    snap!(t.text());
 }
 
 #[test]
 fn an_events_file_with_a_duplicated_seq_is_refused() {
+    let mut t = Transcript::new();
     let (_env, lines) = events_fixture();
     let mut l = lines.clone();
     l.insert(4, l[3].clone());
-    events_refused(
-        &l,
-        5,
-        &[
-            "seq 4: out of order",
-            "seq 3 comes again where seq 4 should be",
-        ],
-    );
+    events_refused(&mut t, &l, 5);
+    snap!(t.text());
 }
 
 #[test]
 fn an_events_file_from_a_newer_format_version_is_refused() {
+    let mut t = Transcript::new();
     let (_env, lines) = events_fixture();
     // Every event says format 2 (the first two bytes, little-endian) and
     // is rehashed: the file is whole, this build cannot read it.
@@ -1268,58 +1134,53 @@ fn an_events_file_from_a_newer_format_version_is_refused() {
             serde_json::to_string(&v).unwrap()
         })
         .collect();
-    events_refused(
-        &l,
-        1,
-        &[
-            "seq 0: undecodable event",
-            "format version 2 is not known to this kamerstand (it reads version 1)",
-        ],
-    );
+    events_refused(&mut t, &l, 1);
+    snap!(t.text());
 }
 
 #[test]
 fn an_events_file_with_an_event_over_the_size_limit_is_refused() {
+    let mut t = Transcript::new();
     let (_env, lines) = events_fixture();
     let mut l = lines.clone();
     let mut v: Value = serde_json::from_str(&l[2]).unwrap();
     v["bytes"] = Value::from("00".repeat(codec::MAX_ENVELOPE_BYTES + 1));
     l[2] = serde_json::to_string(&v).unwrap();
-    events_refused(&l, 3, &["event of 1048577 bytes is over the limit"]);
+    events_refused(&mut t, &l, 3);
+    snap!(t.text());
 }
 
 #[test]
 fn an_events_file_with_a_line_over_the_line_limit_is_refused_without_reading_it_whole() {
+    let mut t = Transcript::new();
     // Events files stream with no size limit; a single line is capped
     // (4 MiB: twice the largest event, with room for its JSON).
     let (_env, lines) = events_fixture();
     let mut l = lines.clone();
     l[2] = format!("{{\"pad\": \"{}\"}}", "x".repeat(5 << 20));
-    events_refused(&l, 3, &["longer than 4 MiB; no event is that large"]);
+    events_refused(&mut t, &l, 3);
+    snap!(t.text());
 }
 
 #[test]
 fn an_events_file_without_events_is_refused() {
     let target = TestEnv::new();
     let path = file(&target, "leeg.jsonl", b"\n   \n");
-    let out = target.run(&["--format", "events", "import", &path]);
-    out.refusal(2, "empty events file", &["the events file holds no events"]);
+    let args = ["--format", "events", "import", &path];
+    let out = target.run(&args);
+    out.refusal(2, "empty events file", &[]);
     assert!(!target.store.exists());
+    snap!(Transcript::new().add(&args, &out).text());
 }
 
 // --------------------------------------------- store paths and storage
 
 #[test]
 fn missing_store_is_named_with_how_to_create_one() {
+    let mut t = Transcript::new();
     let env = three_items();
     let missing = env.dir.path().join("elders");
     let m = missing.to_str().unwrap();
-    let needles = [
-        format!("no ledger at {m}"),
-        "kamerstand init --programme NAME".to_string(),
-        "KAMERSTAND_STORE".to_string(),
-    ];
-    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
     for args in [
         &["overview"][..],
         &["item", "list"],
@@ -1328,96 +1189,76 @@ fn missing_store_is_named_with_how_to_create_one() {
         &["verify"],
         &["log"],
     ] {
-        refused_at(&env, &missing, args, &needles);
+        refused_at(&mut t, &env, &missing, args);
         assert!(!missing.exists(), "{args:?} created {m}");
     }
+    snap!(t.text());
 }
 
 #[test]
 fn second_init_is_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
-    let s = env.store.to_str().unwrap();
-    refused(
-        &env,
-        &["init", "--programme", "NAP"],
-        &[&format!("a ledger already exists at {s}"), "--store"],
-    );
-    refused(&env, &["init", "--programme", "Ander"], &["already exists"]);
+    refused(&mut t, &env, &["init", "--programme", "NAP"]);
+    refused(&mut t, &env, &["init", "--programme", "Ander"]);
     let o = env.run(&["--format", "json", "overview"]).json();
     assert_eq!(o["programme"], "NAP");
     assert_eq!(o["items"].as_array().unwrap().len(), 3);
+    snap!(t.text());
 }
 
 #[test]
 fn a_store_path_that_is_a_file_is_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
     let file = env.dir.path().join("notes.txt");
     std::fs::write(&file, "geen ledger").unwrap();
-    let f = file.to_str().unwrap();
-    refused_at(
-        &env,
-        &file,
-        &["overview"],
-        &[&format!("{f} is not a kamerstand store"), "kamerstand init"],
-    );
-    refused_at(
-        &env,
-        &file,
-        &["note", "M1", "x"],
-        &["is not a kamerstand store"],
-    );
-    refused_at(
-        &env,
-        &file,
-        &["init", "--programme", "NAP"],
-        &[&format!("{f} is a file"), "--store"],
-    );
+    refused_at(&mut t, &env, &file, &["overview"]);
+    refused_at(&mut t, &env, &file, &["note", "M1", "x"]);
+    refused_at(&mut t, &env, &file, &["init", "--programme", "NAP"]);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "geen ledger");
+    snap!(t.text());
 }
 
 #[test]
 fn init_into_a_directory_with_other_files_is_refused() {
+    let mut t = Transcript::new();
     let env = three_items();
     let dir = env.dir.path().join("documenten");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("brief.txt"), "x").unwrap();
-    refused_at(
-        &env,
-        &dir,
-        &["init", "--programme", "NAP"],
-        &["is a directory with other files in it", "empty directory"],
-    );
+    refused_at(&mut t, &env, &dir, &["init", "--programme", "NAP"]);
     let names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, ["brief.txt"]);
     assert_eq!(head_at(&dir), None);
+    snap!(t.text());
 }
 
 #[test]
 fn a_store_path_inside_a_file_is_refused_as_input() {
+    let mut t = Transcript::new();
     let env = two_items();
     let f = env.dir.path().join("notities.txt");
     std::fs::write(&f, "geen ledger").unwrap();
     let inside = f.join("ledger");
     let s = inside.to_str().unwrap();
-    let out = env.run_bare(&["--store", s, "init", "--programme", "NAP"]);
-    out.refusal(
-        2,
-        "init",
-        &[
-            &format!("{s} cannot be created"),
-            "part of that path is a file",
-        ],
-    );
-    for args in [&["overview"][..], &["note", "M1", "x"], &["verify"]] {
+    for args in [
+        &["init", "--programme", "NAP"][..],
+        &["overview"],
+        &["note", "M1", "x"],
+        &["verify"],
+    ] {
         let mut full = vec!["--store", s];
         full.extend_from_slice(args);
         let out = env.run_bare(&full);
-        out.refusal(2, "read", &[&format!("no ledger at {s}")]);
+        out.refusal(2, &format!("{args:?}"), &[]);
+        t.add(&full, &out);
     }
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "geen ledger");
+    snap!(t.text());
 }
 
 /// Sets the mode of `dir` and of every file in it.

@@ -49,7 +49,11 @@ struct Filter {
 fn filters() -> &'static [Filter] {
     static FILTERS: OnceLock<Vec<Filter>> = OnceLock::new();
     FILTERS.get_or_init(|| {
-        let time = r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})";
+        // As the ledger prints a recorded time: RFC 3339 in UTC with
+        // nanoseconds, or to the second in tables. Times a test gives
+        // (`--as-of 2025-04-07T13:00:00+02:00`) and examples in messages
+        // are not in these forms, and stay.
+        let time = r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}\.\d{9}Z| \d{2}:\d{2}:\d{2}Z)";
         let uuid = r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b";
         [
             (regex::escape(env!("CARGO_MANIFEST_DIR")), "[repo]", false),
@@ -79,7 +83,8 @@ fn filters() -> &'static [Filter] {
 /// - a temporary directory of the tests becomes `[tmp]`;
 /// - a 64-digit hash becomes `[hash]`, a 12-digit short one `[hash12]`;
 /// - an item or event id (32 hex digits, or a UUID) becomes `[id]`;
-/// - an RFC 3339 time, or a table's `YYYY-MM-DD HH:MM:SSZ`, becomes `[time]`.
+/// - a recorded time as the ledger prints it (RFC 3339 in UTC with
+///   nanoseconds, or a table's `YYYY-MM-DD HH:MM:SSZ`) becomes `[time]`.
 ///
 /// Dates (effective dates, reporting days) stay: they are what the tests
 /// set.
@@ -135,6 +140,20 @@ impl Transcript {
         self
     }
 
+    /// As [`Transcript::add`], for a command that read `input` on standard
+    /// input (shown when short, else its length; nothing when empty).
+    pub fn add_with_input(&mut self, args: &[&str], input: &[u8], out: &Output) -> &mut Self {
+        let shown = if input.len() <= 60 {
+            format!("{}", input.escape_ascii())
+        } else {
+            format!("{} bytes", input.len())
+        };
+        if !input.is_empty() {
+            self.note(&format!("standard input: {shown}"));
+        }
+        self.add(args, out)
+    }
+
     /// Adds a line of commentary, for a step that is not a command.
     pub fn note(&mut self, text: &str) -> &mut Self {
         if !self.0.is_empty() {
@@ -183,7 +202,7 @@ fn redact_replaces_what_varies_and_keeps_table_columns() {
         "head {hash}\n\
          1    2025-01-06 09:04:00Z  2023-03-01  clerk  41e867d0ff0c\n\
          \"id\": \"01943ada69a070008000000000000002\", \"at\": \"2025-01-06T09:22:00.000000000Z\"\n\
-         show 01943ada-69a0-7000-8000-000000000002 --effective 2024-02-01\n\
+         show 01943ada-69a0-7000-8000-000000000002 --as-of 2025-04-07T13:00:00+02:00\n\
          {}/docs/x.json /dev/shm/kamerstand-test-Ab12Cd/ledger /tmp/.tmpXy34Zw/a.csv\n",
         env!("CARGO_MANIFEST_DIR")
     );
@@ -192,7 +211,7 @@ fn redact_replaces_what_varies_and_keeps_table_columns() {
         "head [hash]\n\
          1    [time]                2023-03-01  clerk  [hash12]\n\
          \"id\": \"[id]\", \"at\": \"[time]\"\n\
-         show [id] --effective 2024-02-01\n\
+         show [id] --as-of 2025-04-07T13:00:00+02:00\n\
          [repo]/docs/x.json [tmp]/ledger [tmp]/a.csv\n"
     );
 }
