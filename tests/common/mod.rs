@@ -356,9 +356,9 @@ impl TestEnv {
     }
 
     /// Runs `verify ARGS…` in table and JSON form, requires exit `code` from
-    /// both, and returns the table output and the JSON document.
+    /// both, and returns the table form's output and the JSON document.
     #[track_caller]
-    pub fn verify(&self, args: &[&str], code: i32) -> (String, serde_json::Value) {
+    pub fn verify(&self, args: &[&str], code: i32) -> (Output, serde_json::Value) {
         let mut full = vec!["verify"];
         full.extend_from_slice(args);
         let t = self.run(&full);
@@ -367,7 +367,22 @@ impl TestEnv {
         full.extend_from_slice(args);
         let j = self.run(&full);
         j.expect_code(code);
-        (t.stdout, j.json())
+        (t, j.json())
+    }
+
+    /// As [`TestEnv::verify`], adding the table form to `t`.
+    #[track_caller]
+    pub fn verify_into(
+        &self,
+        t: &mut Transcript,
+        args: &[&str],
+        code: i32,
+    ) -> (Output, serde_json::Value) {
+        let (out, json) = self.verify(args, code);
+        let mut full = vec!["verify"];
+        full.extend_from_slice(args);
+        t.add(&full, &out);
+        (out, json)
     }
 
     /// As [`TestEnv::run`], with arguments built at run time.

@@ -172,7 +172,8 @@ impl Transcript {
 /// or quotes, control characters escaped, and cut short when it is long
 /// (the length says how long it was).
 fn shown(arg: &str) -> String {
-    const LONG: usize = 60;
+    // Long enough for a hash (64 digits), which the snapshot then redacts.
+    const LONG: usize = 80;
     let escaped: String = arg
         .chars()
         .map(|c| {
@@ -231,7 +232,7 @@ fn a_transcript_shows_each_command_its_exit_and_its_streams() {
     };
     t.add(&["note", "M1", "twee woorden", "a\u{1b}b"], &refused);
     t.note("then");
-    t.add(&["show", &"x".repeat(70)], &served);
+    t.add(&["show", &"x".repeat(90)], &served);
     assert_eq!(
         t.text(),
         "$ kamerstand note M1 'twee woorden' a\\u{1b}b\n\
@@ -242,7 +243,7 @@ fn a_transcript_shows_each_command_its_exit_and_its_streams() {
          \n\
          # then\n\
          \n\
-         $ kamerstand show 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…[70 bytes]'\n\
+         $ kamerstand show 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…[90 bytes]'\n\
          exit 0\n\
          [stdout]\n\
          ok\n\
