@@ -4,7 +4,7 @@
 //! axes, rounds and corrections, completions and man pages are generated,
 //! and mistyped commands, flags, statuses and shells get suggestions.
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, Transcript, snap};
 use clap::CommandFactory;
 use std::path::PathBuf;
 
@@ -168,13 +168,10 @@ fn completions_for_each_shell() {
         &out.stdout[..80]
     );
     assert!(!env.store.exists());
-    let bad = env.run_bare(&["completions", "bsh"]);
-    bad.expect_code(2);
-    assert!(
-        bad.stderr.contains("a similar value exists: 'bash'"),
-        "{}",
-        bad.stderr
-    );
+    let args = ["completions", "bsh"];
+    let bad = env.run_bare(&args);
+    bad.refusal(2, "completions bsh", &[]);
+    snap!(Transcript::new().add(&args, &bad).text());
 }
 
 #[test]
@@ -194,36 +191,28 @@ fn man_pages() {
         sub.stdout
     );
     assert!(sub.stdout.contains("\\-\\-submitter"), "{}", sub.stdout);
-    let bad = env.run_bare(&["man", "item", "ad"]);
-    bad.expect_code(2);
-    assert!(bad.stderr.contains("did you mean add?"), "{}", bad.stderr);
-    let bad = env.run_bare(&["man", "status", "x"]);
-    bad.expect_code(2);
-    assert!(bad.stderr.contains("nothing after"), "{}", bad.stderr);
+    let mut t = Transcript::new();
+    for args in [&["man", "item", "ad"][..], &["man", "status", "x"]] {
+        let bad = env.run_bare(args);
+        bad.refusal(2, "man", &[]);
+        t.add(args, &bad);
+    }
+    snap!(t.text());
     assert!(!env.store.exists());
 }
 
 #[test]
 fn mistyped_commands_and_flags_get_suggestions() {
     let env = TestEnv::init();
-    let out = env.run(&["overveiw"]);
-    out.expect_code(2);
-    assert!(
-        out.stderr.contains("tip: some similar subcommands exist:")
-            && out.stderr.contains("'overview'"),
-        "{}",
-        out.stderr
-    );
-    let out = env.run(&["overview", "--as-off", "2025-01-01"]);
-    out.expect_code(2);
-    assert!(
-        out.stderr.contains("a similar argument exists: '--as-of'"),
-        "{}",
-        out.stderr
-    );
-    let out = env.run(&["round", "seel", "x"]);
-    out.expect_code(2);
-    assert!(out.stderr.contains("'seal'"), "{}", out.stderr);
+    let mut t = Transcript::new();
+    for args in [
+        &["overveiw"][..],
+        &["overview", "--as-off", "2025-01-01"],
+        &["round", "seel", "x"],
+    ] {
+        t.add(args, &env.refused_in(args, b"", 2, &[]));
+    }
+    snap!(t.text());
 }
 
 #[test]
@@ -235,42 +224,25 @@ fn mistyped_statuses_get_the_closest_legend_values() {
         "--text",
         "De minister stuurt een brief.",
     ]);
-    let before = env.head();
-    let out = env.run(&["status", &key, "in-uitvoerng"]);
-    out.expect_code(2);
-    assert!(
-        out.stderr
-            .contains("did you mean in-uitvoering (\"In uitvoering\")?"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("Nothing was written."),
-        "{}",
-        out.stderr
-    );
-    let out = env.run(&["status", &key, "In uitvoering met vertragin"]);
-    out.expect_code(2);
-    assert!(
-        out.stderr.contains("did you mean vertraagd"),
-        "{}",
-        out.stderr
-    );
-    let out = env.run(&[
-        "item",
-        "add",
-        "--kind",
-        "motie",
-        "--text",
-        "x",
-        "--status",
-        "doorlopen",
-    ]);
-    out.expect_code(2);
-    assert!(
-        out.stderr.contains("did you mean doorlopend"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(env.head(), before);
+    let mut t = Transcript::new();
+    for args in [
+        &["status", &key, "in-uitvoerng"][..],
+        &["status", &key, "In uitvoering met vertragin"],
+        &[
+            "item",
+            "add",
+            "--kind",
+            "motie",
+            "--text",
+            "x",
+            "--status",
+            "doorlopen",
+        ],
+    ] {
+        t.add(
+            args,
+            &env.refused_in(args, b"", 2, &["Nothing was written."]),
+        );
+    }
+    snap!(t.text());
 }
