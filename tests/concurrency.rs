@@ -97,11 +97,14 @@ fn a_wait_that_runs_out_is_refused_and_writes_nothing() {
     let holder = env.ledger();
     let out = env.bin(&["--wait", "0.2", "note", "M1", "Te laat."]);
     out.expect_code(1);
-    assert!(
-        out.stderr
-            .contains("is in use by another kamerstand process"),
-        "{}",
-        out.stderr
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: store {} is in use by another kamerstand process (pid {}); try again when it has finished, or pass --wait SECONDS\n",
+            env.store.display(),
+            std::process::id()
+        )
     );
     drop(holder);
     assert_eq!(env.head(), before);
