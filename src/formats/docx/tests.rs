@@ -1,0 +1,1 @@
+//! Tests of the docx model, reader and writer.
