@@ -256,7 +256,7 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<String, String> {
         return utf8(rest);
     }
     let utf16 = |rest: &[u8], le: bool| -> Result<String, String> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return Err("UTF-16 text with an odd number of bytes".into());
         }
         let units = rest.chunks_exact(2).map(|c| {
@@ -638,10 +638,7 @@ mod tests {
             resolve_target("word/document.xml", "../customXml/item1.xml"),
             "customXml/item1.xml"
         );
-        assert_eq!(
-            resolve_target("", "word/document.xml"),
-            "word/document.xml"
-        );
+        assert_eq!(resolve_target("", "word/document.xml"), "word/document.xml");
         assert_eq!(
             resolve_target("word/document.xml", "/word/styles.xml"),
             "word/styles.xml"
@@ -689,7 +686,12 @@ mod tests {
 
     #[test]
     fn entities_and_character_references_resolve() {
-        let mut x = Xml::new("<a>x&amp;y&#x41;&#66;</a>", "p.xml", "test", Limits::default());
+        let mut x = Xml::new(
+            "<a>x&amp;y&#x41;&#66;</a>",
+            "p.xml",
+            "test",
+            Limits::default(),
+        );
         let Ev::Start(_) = x.next().unwrap() else {
             panic!()
         };

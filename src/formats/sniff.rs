@@ -70,13 +70,11 @@ fn sniff_zip(bytes: &[u8]) -> FileKind {
     let Ok(mut pkg) = Package::open(bytes, "file", limits) else {
         return FileKind::Zip;
     };
-    if pkg.has("mimetype") {
-        if let Ok(Some(m)) = pkg.read_text("mimetype") {
-            match m.trim() {
-                "application/vnd.oasis.opendocument.text" => return FileKind::Odt,
-                "application/vnd.oasis.opendocument.spreadsheet" => return FileKind::Ods,
-                _ => {}
-            }
+    if let Ok(Some(m)) = pkg.read_text("mimetype") {
+        match m.trim() {
+            "application/vnd.oasis.opendocument.text" => return FileKind::Odt,
+            "application/vnd.oasis.opendocument.spreadsheet" => return FileKind::Ods,
+            _ => {}
         }
     }
     let Ok(types) = content_types(&mut pkg) else {

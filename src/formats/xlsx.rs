@@ -120,10 +120,7 @@ pub fn read_xlsx_with(
         |e: calamine::XlsxError| FormatError::whole(FORMAT, format!("sheet '{name}': {e}"));
     let mut reader = workbook.worksheet_cells_reader(&name).map_err(sheet_err)?;
     let mut cells: BTreeMap<(u32, u32), XCell> = BTreeMap::new();
-    loop {
-        let Some((cell, style_id)) = reader.next_cell_with_style_id().map_err(sheet_err)? else {
-            break;
-        };
+    while let Some((cell, style_id)) = reader.next_cell_with_style_id().map_err(sheet_err)? {
         let text = cell_text(cell.get_value());
         let fill = reader
             .styles()
@@ -414,7 +411,10 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(super::super::sniff::sniff(&bytes), super::super::sniff::FileKind::Xlsx);
+        assert_eq!(
+            super::super::sniff::sniff(&bytes),
+            super::super::sniff::FileKind::Xlsx
+        );
         let back = read_xlsx(&bytes, None).unwrap();
         assert_eq!(back, sheet);
         assert_eq!(back.column(0, " stand "), Some(1));
@@ -422,7 +422,10 @@ mod tests {
         let named = read_xlsx(&bytes, Some("stand van zaken")).unwrap();
         assert_eq!(named.rows.len(), 3);
         let e = read_xlsx(&bytes, Some("Blad9")).unwrap_err();
-        assert!(e.to_string().contains("its sheets are: Stand van zaken"), "{e}");
+        assert!(
+            e.to_string().contains("its sheets are: Stand van zaken"),
+            "{e}"
+        );
         assert_eq!(sheet_names(&bytes).unwrap(), vec!["Stand van zaken"]);
     }
 

@@ -521,65 +521,51 @@ impl Document {
         out
     }
 
-    /// Renumbers footnotes 1, 2, … in the order they are first referenced
-    /// (Word's own display order), dropping notes nobody references.
-    /// Endnotes likewise.
+    /// Renumbers notes 1, 2, … in the order they are referenced, which is
+    /// the order Word numbers them. Word gives every reference its own note,
+    /// so a note referenced twice is copied; notes nobody references are
+    /// dropped, and so are references to notes that do not exist.
     pub fn renumber_notes(&mut self) {
-        let mut foot: BTreeMap<u32, u32> = BTreeMap::new();
-        let mut end: BTreeMap<u32, u32> = BTreeMap::new();
-        for p in self.paragraphs() {
-            for i in &p.inlines {
-                match i {
-                    Inline::Footnote(id) if self.footnotes.contains_key(id) => {
-                        let next = u32::try_from(foot.len()).unwrap_or(u32::MAX) + 1;
-                        foot.entry(*id).or_insert(next);
+        let old_foot = std::mem::take(&mut self.footnotes);
+        let old_end = std::mem::take(&mut self.endnotes);
+        let (foot, end) = (&mut self.footnotes, &mut self.endnotes);
+        let mut visit = |p: &mut Paragraph| {
+            let inlines = std::mem::take(&mut p.inlines);
+            for i in inlines {
+                let (id, is_foot) = match i {
+                    Inline::Footnote(id) => (id, true),
+                    Inline::Endnote(id) => (id, false),
+                    Inline::Text(_) => {
+                        p.inlines.push(i);
+                        continue;
                     }
-                    Inline::Endnote(id) if self.endnotes.contains_key(id) => {
-                        let next = u32::try_from(end.len()).unwrap_or(u32::MAX) + 1;
-                        end.entry(*id).or_insert(next);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        let remap = |p: &mut Paragraph| {
-            for i in &mut p.inlines {
-                match i {
-                    Inline::Footnote(id) => {
-                        if let Some(n) = foot.get(id) {
-                            *id = *n;
-                        }
-                    }
-                    Inline::Endnote(id) => {
-                        if let Some(n) = end.get(id) {
-                            *id = *n;
-                        }
-                    }
-                    Inline::Text(_) => {}
-                }
+                };
+                let (old, new) = if is_foot {
+                    (&old_foot, &mut *foot)
+                } else {
+                    (&old_end, &mut *end)
+                };
+                let Some(note) = old.get(&id) else { continue };
+                let next = u32::try_from(new.len()).unwrap_or(u32::MAX - 1) + 1;
+                new.insert(next, note.clone());
+                p.inlines.push(if is_foot {
+                    Inline::Footnote(next)
+                } else {
+                    Inline::Endnote(next)
+                });
             }
         };
         for b in &mut self.blocks {
             match b {
-                Block::Paragraph(p) => remap(p),
+                Block::Paragraph(p) => visit(p),
                 Block::Table(t) => t
                     .rows
                     .iter_mut()
                     .flat_map(|r| r.cells.iter_mut())
                     .flat_map(|c| c.paragraphs.iter_mut())
-                    .for_each(remap),
+                    .for_each(&mut visit),
             }
         }
-        let take = |notes: &mut BTreeMap<u32, Note>, map: &BTreeMap<u32, u32>| {
-            let old = std::mem::take(notes);
-            for (id, note) in old {
-                if let Some(n) = map.get(&id) {
-                    notes.insert(*n, note);
-                }
-            }
-        };
-        take(&mut self.footnotes, &foot);
-        take(&mut self.endnotes, &end);
     }
 }
 

@@ -82,8 +82,13 @@ pub fn read_docx_with(bytes: &[u8], limits: Limits) -> Result<ReadOutcome, Forma
         let mut xml = Xml::new(&main_text, &main, FORMAT, limits);
         let root = first_element(&mut xml)?;
         if !root.is(Ns::W, "document") {
+            let what = match root.name.as_str() {
+                "workbook" => "; it looks like an Excel file",
+                "presentation" => "; it looks like a PowerPoint file",
+                _ => "",
+            };
             return Err(xml.error(format!(
-                "the root element is <{}>, not a WordprocessingML <w:document>",
+                "the root element is <{}>, not a WordprocessingML <w:document>{what}",
                 root.name
             )));
         }
@@ -99,6 +104,25 @@ pub fn read_docx_with(bytes: &[u8], limits: Limits) -> Result<ReadOutcome, Forma
         }
     }
     document.orientation = ctx.orientation;
+    // An empty paragraph between two tables keeps them apart; it is
+    // structure, not content (the writer adds it back).
+    let blocks = std::mem::take(&mut document.blocks);
+    let is_table =
+        |i: Option<usize>| matches!(i.and_then(|i| blocks.get(i)), Some(Block::Table(_)));
+    let keep: Vec<bool> = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let spacer = matches!(b, Block::Paragraph(p)
+                if p.is_empty() && p.fill.is_none() && p.style == ParaStyle::Normal);
+            !(spacer && is_table(i.checked_sub(1)) && is_table(Some(i + 1)))
+        })
+        .collect();
+    document.blocks = blocks
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(b, keep)| keep.then_some(b))
+        .collect();
     // A body that ends in a table has an empty paragraph after it to hold
     // the section; it is structure, not content (the writer adds it back).
     if let [.., Block::Table(_), Block::Paragraph(p)] = document.blocks.as_slice()
@@ -257,7 +281,9 @@ impl<'s> Ctx<'s> {
 
     /// True while the text read is a page number shown by a field.
     fn in_page_field(&self) -> bool {
-        self.fields.iter().any(|f| f.in_result && f.is_page_number())
+        self.fields
+            .iter()
+            .any(|f| f.in_result && f.is_page_number())
     }
 }
 
@@ -329,32 +355,27 @@ fn parse_paragraph(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<Paragraph, Fo
     // Runs are read before the paragraph's style is known to them only in
     // a malformed file (pPr comes first), so the style is applied per run.
     let mut pending: Vec<(RunProps, Vec<Piece>)> = Vec::new();
-    parse_inline_content(
-        xml,
-        ctx,
-        &mut pending,
-        &mut |xml, el, ctx: &mut Ctx<'_>| {
-            if el.is(Ns::W, "pPr") {
-                walk(xml, |xml, el| {
-                    if el.ns == Ns::W {
-                        match el.name.as_str() {
-                            "pStyle" => style_id = el.attr("val").map(str::to_string),
-                            "shd" => direct_fill = Some(shading(el, ctx)),
-                            "sectPr" => {
-                                parse_sect_pr(xml, ctx)?;
-                                return Ok(true);
-                            }
-                            _ => {}
+    parse_inline_content(xml, ctx, &mut pending, &mut |xml, el, ctx: &mut Ctx<'_>| {
+        if el.is(Ns::W, "pPr") {
+            walk(xml, |xml, el| {
+                if el.ns == Ns::W {
+                    match el.name.as_str() {
+                        "pStyle" => style_id = el.attr("val").map(str::to_string),
+                        "shd" => direct_fill = Some(shading(el, ctx)),
+                        "sectPr" => {
+                            parse_sect_pr(xml, ctx)?;
+                            return Ok(true);
                         }
+                        _ => {}
                     }
-                    xml.skip()?;
-                    Ok(true)
-                })?;
-                return Ok(true);
-            }
-            Ok(false)
-        },
-    )?;
+                }
+                xml.skip()?;
+                Ok(true)
+            })?;
+            return Ok(true);
+        }
+        Ok(false)
+    })?;
     let styles = ctx.styles;
     let chain = style_id
         .as_deref()
@@ -519,7 +540,11 @@ fn toggle(el: &El) -> bool {
 }
 
 /// Reads the children of `w:rPr` into `props`.
-fn parse_rpr(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>, props: &mut RunProps) -> Result<(), FormatError> {
+fn parse_rpr(
+    xml: &mut Xml<'_>,
+    ctx: &mut Ctx<'_>,
+    props: &mut RunProps,
+) -> Result<(), FormatError> {
     walk(xml, |xml, el| {
         if el.ns == Ns::W {
             match el.name.as_str() {
@@ -539,10 +564,7 @@ fn parse_rpr(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>, props: &mut RunProps) -> Resu
 }
 
 /// Reads `w:r`: its properties and its pieces of text and references.
-fn parse_run(
-    xml: &mut Xml<'_>,
-    ctx: &mut Ctx<'_>,
-) -> Result<(RunProps, Vec<Piece>), FormatError> {
+fn parse_run(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<(RunProps, Vec<Piece>), FormatError> {
     let mut props = RunProps::default();
     let mut pieces: Vec<Piece> = Vec::new();
     let text = |pieces: &mut Vec<Piece>, s: &str| {
@@ -607,15 +629,12 @@ fn parse_run(
                 }
                 _ => {}
             },
-            "tab" | "ptab" => {
-                if !ctx.in_page_field() {
-                    text(&mut pieces, "\t");
-                }
-            }
+            "tab" | "ptab" if !ctx.in_page_field() => text(&mut pieces, "\t"),
             "br" | "cr" => text(&mut pieces, "\n"),
             "noBreakHyphen" => text(&mut pieces, "-"),
             "sym" => {
-                let (c, known) = symbol(el.attr("font").unwrap_or(""), el.attr("char").unwrap_or(""));
+                let (c, known) =
+                    symbol(el.attr("font").unwrap_or(""), el.attr("char").unwrap_or(""));
                 if !known {
                     ctx.warn(format!(
                         "symbol {} of font {} has no known Unicode character; read as U+FFFD",
@@ -633,10 +652,7 @@ fn parse_run(
                     } else {
                         Inline::Endnote(id)
                     })),
-                    None => ctx.warn(format!(
-                        "a {} without a usable id was skipped",
-                        el.name
-                    )),
+                    None => ctx.warn(format!("a {} without a usable id was skipped", el.name)),
                 }
             }
             "drawing" | "pict" | "object" => {
@@ -718,7 +734,8 @@ fn parse_row(
                             "tblHeader" => row.header = toggle(el),
                             "del" => deleted = true,
                             "gridBefore" => {
-                                grid_before = el.attr("val").and_then(|v| v.parse().ok()).unwrap_or(0)
+                                grid_before =
+                                    el.attr("val").and_then(|v| v.parse().ok()).unwrap_or(0)
                             }
                             _ => {}
                         }
@@ -1025,7 +1042,7 @@ fn symbol(font: &str, code: &str) -> (char, bool) {
         }
     } else if font == "symbol" {
         match n {
-            0x20..=0x2F | 0x30..=0x3F if n != 0x22 && n != 0x24 && n != 0x27 => char::from_u32(n),
+            0x20..=0x3F if n != 0x22 && n != 0x24 && n != 0x27 => char::from_u32(n),
             0xAC => Some('←'),
             0xAE => Some('→'),
             0xB0 => Some('°'),

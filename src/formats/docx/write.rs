@@ -8,7 +8,9 @@
 //! app properties), written in a fixed order with fixed zip timestamps and
 //! no dates inside, so the same model always gives the same bytes.
 
-use super::{Block, Cell, Document, Fill, Inline, Note, ParaStyle, Paragraph, Row, Run, Table, VMerge};
+use super::{
+    Block, Cell, Document, Fill, Inline, Note, ParaStyle, Paragraph, Row, Run, Table, VMerge,
+};
 use crate::formats::ooxml::FormatError;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -63,9 +65,10 @@ impl Default for WriteOptions {
 }
 
 /// Writes the document as `.docx` bytes. Fails only on a model Word would
-/// refuse: a note reference without its note, a note id of 0 (Word's
-/// separators use 0 and -1; see [`Document::renumber_notes`]), a row wider
-/// than its table's grid, or an unknown theme colour.
+/// refuse: a note reference without its note, a note referenced twice, a
+/// note id of 0 (Word's separators use 0 and -1; [`Document::renumber_notes`]
+/// fixes both), column widths that do not match the rows, or an unknown
+/// theme colour. An empty table is left out.
 pub fn write_docx(doc: &Document, options: &WriteOptions) -> Result<Vec<u8>, FormatError> {
     check(doc)?;
     let has_header = !doc.header.is_empty();
@@ -82,7 +85,10 @@ pub fn write_docx(doc: &Document, options: &WriteOptions) -> Result<Vec<u8>, For
         })
     });
     parts.push(("docProps/core.xml", core_props(title.as_deref())));
-    parts.push(("word/document.xml", document_xml(doc, has_header, has_footer)?));
+    parts.push((
+        "word/document.xml",
+        document_xml(doc, has_header, has_footer)?,
+    ));
     parts.push((
         "word/_rels/document.xml.rels",
         document_rels(has_header, has_footer),
@@ -92,7 +98,10 @@ pub fn write_docx(doc: &Document, options: &WriteOptions) -> Result<Vec<u8>, For
     parts.push(("word/footnotes.xml", notes_xml("footnote", &doc.footnotes)));
     parts.push(("word/endnotes.xml", notes_xml("endnote", &doc.endnotes)));
     if has_header {
-        parts.push(("word/header1.xml", header_footer_xml("hdr", "Header", &doc.header, false)));
+        parts.push((
+            "word/header1.xml",
+            header_footer_xml("hdr", "Header", &doc.header, false),
+        ));
     }
     if has_footer {
         parts.push((
@@ -138,9 +147,18 @@ fn check(doc: &Document) -> Result<(), FormatError> {
         }
         Ok(())
     };
-    let check_para = |p: &Paragraph| -> Result<(), FormatError> {
+    let mut referenced: std::collections::BTreeSet<(bool, u32)> = Default::default();
+    let mut check_para = |p: &Paragraph| -> Result<(), FormatError> {
         check_fill(&p.fill)?;
         for i in &p.inlines {
+            if let Inline::Footnote(id) | Inline::Endnote(id) = i
+                && !referenced.insert((matches!(i, Inline::Footnote(_)), *id))
+            {
+                return Err(bad(format!(
+                    "note {id} is referenced more than once; Word gives every reference \
+                     its own note (Document::renumber_notes copies such notes)"
+                )));
+            }
             match i {
                 Inline::Footnote(id) if !doc.footnotes.contains_key(id) => {
                     return Err(bad(format!("footnote reference {id} has no footnote")));
@@ -288,10 +306,24 @@ fn core_props(title: Option<&str>) -> String {
 fn document_xml(doc: &Document, header: bool, footer: bool) -> Result<String, FormatError> {
     let mut s = format!("{XML_DECL}<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>");
     let width = doc.orientation.text_width();
+    let mut after_table = false;
     for b in &doc.blocks {
         match b {
-            Block::Paragraph(p) => paragraph(&mut s, p, None),
-            Block::Table(t) => table(&mut s, t, width),
+            Block::Paragraph(p) => {
+                paragraph(&mut s, p, None);
+                after_table = false;
+            }
+            Block::Table(t) if !t.rows.is_empty() => {
+                // Two tables with nothing between are one table to Word and
+                // LibreOffice; an empty paragraph keeps them apart (the
+                // reader drops it again).
+                if after_table {
+                    s.push_str("<w:p/>");
+                }
+                table(&mut s, t, width);
+                after_table = true;
+            }
+            Block::Table(_) => {}
         }
     }
     // Word keeps the section's properties after a paragraph; a body that
@@ -615,7 +647,10 @@ fn styles_xml(language: &str) -> String {
             level - 1
         );
     }
-    for (id, name) in [("FootnoteText", "footnote text"), ("EndnoteText", "endnote text")] {
+    for (id, name) in [
+        ("FootnoteText", "footnote text"),
+        ("EndnoteText", "endnote text"),
+    ] {
         let _ = write!(
             s,
             "<w:style w:type=\"paragraph\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/>\
