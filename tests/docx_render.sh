@@ -3,7 +3,8 @@
 # legend, a table whose header repeats on the second page, shaded status
 # cells, section rows, Word footnotes, header and footer with page number)
 # through LibreOffice to PDF, and the PDF pages to PNG, so a person can look
-# at them. Checks the PDF's text for the table header and a footnote.
+# at them. Checks the PDF's text for the table header and a footnote, and
+# that the file LibreOffice saves again as .docx reads back to the same model.
 #
 # Needs Debian's libreoffice-writer-nogui (for soffice) and poppler-utils
 # (pdftoppm, pdftotext); installs them with apt-get when run as root and
@@ -37,6 +38,14 @@ soffice -env:UserInstallation="file://$profile" --headless \
 test -s "$out/annex.pdf" || { echo "LibreOffice made no PDF" >&2; exit 1; }
 rm -f "$out"/annex-page-*.png
 pdftoppm -r 70 -png "$out/annex.pdf" "$out/annex-page"
+
+# LibreOffice is another producer of .docx: what it saves must read back
+# to the same model.
+mkdir -p "$out/resaved"
+soffice -env:UserInstallation="file://$profile" --headless \
+  --convert-to "docx:MS Word 2007 XML" --outdir "$out/resaved" "$out/annex.docx" >/dev/null 2>&1
+KAMERSTAND_DOCX_IN="$out/resaved/annex.docx" cargo test --quiet --lib \
+  formats::docx::tests::read_sample_resaved_by_libreoffice -- --ignored --exact >/dev/null
 
 text=$(pdftotext -layout "$out/annex.pdf" -)
 for want in "Stand van zaken moties en toezeggingen" "Verantwoordelijk" "Toezeggingen" \

@@ -1212,16 +1212,10 @@ fn files_are_recognised_by_content() {
     );
 }
 
-/// Writes the sample annex to `$KAMERSTAND_DOCX_OUT` for
-/// `tests/docx_render.sh` to convert with LibreOffice and look at.
-#[test]
-#[ignore = "writes a file for tests/docx_render.sh"]
-fn write_sample_for_rendering() {
-    let Ok(path) = std::env::var("KAMERSTAND_DOCX_OUT") else {
-        panic!("set KAMERSTAND_DOCX_OUT to the file to write");
-    };
+/// The annex with enough rows to run onto a second page (to see the
+/// header row repeat), every row citing its own footnote.
+fn render_sample() -> Document {
     let mut doc = annex();
-    // Enough rows to run onto a second page, to see the header repeat.
     if let Some(Block::Table(t)) = doc.blocks.last_mut() {
         let template = t.rows[2].clone();
         for i in 0..14 {
@@ -1236,6 +1230,18 @@ fn write_sample_for_rendering() {
     }
     // Every copied row cites the same footnote again: each needs its own.
     doc.renumber_notes();
+    doc
+}
+
+/// Writes the sample annex to `$KAMERSTAND_DOCX_OUT` for
+/// `tests/docx_render.sh` to convert with LibreOffice and look at.
+#[test]
+#[ignore = "writes a file for tests/docx_render.sh"]
+fn write_sample_for_rendering() {
+    let Ok(path) = std::env::var("KAMERSTAND_DOCX_OUT") else {
+        panic!("set KAMERSTAND_DOCX_OUT to the file to write");
+    };
+    let doc = render_sample();
     std::fs::write(&path, write_docx(&doc, &WriteOptions::default()).unwrap()).unwrap();
     let xlsx_path = format!("{path}.xlsx");
     let sheet = crate::formats::xlsx::Sheet {
@@ -1260,4 +1266,77 @@ fn write_sample_for_rendering() {
         crate::formats::xlsx::write_xlsx(&sheet, &Default::default()).unwrap(),
     )
     .unwrap();
+}
+
+/// Reads `$KAMERSTAND_DOCX_IN`, the sample as LibreOffice saved it again
+/// (`tests/docx_render.sh` makes it): another producer's WordprocessingML
+/// must give the same model, but for column widths (LibreOffice rounds
+/// them), note ids (it numbers from 2) and theme-only shading (it drops it).
+#[test]
+#[ignore = "reads a file tests/docx_render.sh makes"]
+fn read_sample_resaved_by_libreoffice() {
+    let Ok(path) = std::env::var("KAMERSTAND_DOCX_IN") else {
+        panic!("set KAMERSTAND_DOCX_IN to the file to read");
+    };
+    let out = read_docx(&std::fs::read(path).unwrap()).unwrap();
+    let mut got = out.document;
+    got.renumber_notes();
+    let mut want = render_sample();
+    for d in [&mut got, &mut want] {
+        for b in &mut d.blocks {
+            if let Block::Table(t) = b {
+                t.widths.clear();
+                // LibreOffice keeps no shading that is only a theme colour.
+                for p in t
+                    .rows
+                    .iter_mut()
+                    .flat_map(|r| r.cells.iter_mut())
+                    .flat_map(|c| c.paragraphs.iter_mut())
+                {
+                    for i in &mut p.inlines {
+                        if let Inline::Text(r) = i
+                            && matches!(r.fill, Some(Fill::Theme(_)))
+                        {
+                            r.fill = None;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut diffs = Vec::new();
+    for (i, (g, w)) in got.blocks.iter().zip(want.blocks.iter()).enumerate() {
+        match (g, w) {
+            (Block::Table(g), Block::Table(w)) => {
+                for (r, (gr, wr)) in g.rows.iter().zip(w.rows.iter()).enumerate() {
+                    if gr.header != wr.header || gr.cells.len() != wr.cells.len() {
+                        diffs.push(format!("block {i} row {r}: {gr:?}\n  wanted {wr:?}"));
+                        continue;
+                    }
+                    for (c, (gc, wc)) in gr.cells.iter().zip(wr.cells.iter()).enumerate() {
+                        if gc != wc {
+                            diffs.push(format!(
+                                "block {i} row {r} cell {c}: {gc:?}\n  wanted {wc:?}"
+                            ));
+                        }
+                    }
+                }
+                if g.rows.len() != w.rows.len() {
+                    diffs.push(format!(
+                        "block {i}: {} rows, wanted {}",
+                        g.rows.len(),
+                        w.rows.len()
+                    ));
+                }
+            }
+            (g, w) if g != w => diffs.push(format!("block {i}: {g:?}\n  wanted {w:?}")),
+            _ => {}
+        }
+    }
+    got.blocks.clear();
+    want.blocks.clear();
+    if got != want {
+        diffs.push(format!("rest: {got:?}\n  wanted {want:?}"));
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }
