@@ -515,6 +515,41 @@ mod tests {
         assert!(e.to_string().contains("looks like a Word document"), "{e}");
     }
 
+    /// The sample workbook with stored (uncompressed) entries, so flipped
+    /// bytes land in XML as often as in zip structure.
+    fn stored_sample() -> Vec<u8> {
+        use std::io::{Read as _, Write as _};
+        let bytes = write_xlsx(&sample(), &XlsxOptions::default()).unwrap();
+        let mut src = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..src.len() {
+            let mut f = src.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut body = Vec::new();
+            f.read_to_end(&mut body).unwrap();
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            out.start_file(name, opts).unwrap();
+            out.write_all(&body).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Damaged workbooks give an error or a sheet, never a panic.
+        #[test]
+        fn flipped_bytes_never_panic(flips in proptest::collection::vec((0usize..100_000, 0u8..=255), 1..8)) {
+            let mut bytes = stored_sample();
+            for (at, v) in flips {
+                let n = bytes.len();
+                bytes[at % n] = v;
+            }
+            let _ = read_xlsx(&bytes, None);
+        }
+    }
+
     #[test]
     fn column_letters_follow_excel() {
         assert_eq!(column_letters(0), "A");

@@ -58,6 +58,13 @@ impl Rgb {
             .sum()
     }
 
+    /// True for a colour dark enough that text on it reads better in white
+    /// (relative luminance below one half, sRGB weights).
+    pub fn is_dark(self) -> bool {
+        let [r, g, b] = self.0;
+        2126 * u32::from(r) + 7152 * u32::from(g) + 722 * u32::from(b) < 10_000 * 128
+    }
+
     /// A pattern shading seen from afar: `pct` percent of `fg` over `bg`.
     pub fn blend(fg: Rgb, bg: Rgb, pct: u8) -> Rgb {
         let pct = u16::from(pct.min(100));
@@ -360,7 +367,9 @@ pub struct Row {
 impl Row {
     /// The grid columns the row's cells cover.
     pub fn span(&self) -> u32 {
-        self.cells.iter().map(|c| c.span.max(1)).sum()
+        self.cells
+            .iter()
+            .fold(0u32, |n, c| n.saturating_add(c.span.max(1)))
     }
 
     /// A row of one cell that spans `columns` columns, holding bold `text`:

@@ -750,7 +750,9 @@ fn parse_row(
                     cell.fill = default_fill.cloned();
                 }
                 match row.cells.last_mut() {
-                    Some(prev) if hmerge_continue => prev.span += cell.span,
+                    Some(prev) if hmerge_continue => {
+                        prev.span = prev.span.saturating_add(cell.span);
+                    }
                     _ => row.cells.push(cell),
                 }
             }

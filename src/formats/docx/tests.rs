@@ -244,6 +244,8 @@ fn the_model_answers_what_an_importer_asks() {
     assert_eq!(rgb("#2E7D32"), rgb(GREEN));
     assert_eq!(rgb(GREEN).to_string(), "#2E7D32");
     assert_eq!(rgb("#2e7d33").distance2(rgb(GREEN)), 1);
+    assert!(rgb(GREEN).is_dark() && rgb(BLUE).is_dark());
+    assert!(!rgb("#ffff00").is_dark() && !rgb("#d9d9d9").is_dark());
 }
 
 #[test]
@@ -329,6 +331,13 @@ fn the_writer_refuses_what_word_would_not_open() {
     }));
     let e = write_docx(&doc, &WriteOptions::default()).unwrap_err();
     assert!(e.to_string().contains("2 column widths but rows 3"), "{e}");
+    let mut doc = Document::default();
+    doc.blocks.push(Block::Table(Table {
+        widths: vec![],
+        rows: vec![Row::section("breed", u32::MAX, None)],
+    }));
+    let e = write_docx(&doc, &WriteOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("Word tables hold at most 63"), "{e}");
     let mut doc = Document::default();
     doc.blocks.push(Block::Paragraph(Paragraph {
         fill: Some(Fill::Theme("purple".into())),
@@ -1339,4 +1348,62 @@ fn read_sample_resaved_by_libreoffice() {
         diffs.push(format!("rest: {got:?}\n  wanted {want:?}"));
     }
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+/// The markup the writer makes for a small document, so any change to it
+/// is seen in review.
+#[test]
+fn the_document_part_is_stable() {
+    let mut doc = Document::default();
+    doc.blocks.push(Block::Paragraph(Paragraph::styled(
+        ParaStyle::Title,
+        "Stand van zaken",
+    )));
+    doc.blocks.push(Block::Table(Table {
+        widths: vec![3000, 600],
+        rows: vec![
+            Row {
+                header: true,
+                cells: vec![Cell::plain("Omschrijving"), Cell::plain("Status")],
+            },
+            Row::section("Moties", 2, None),
+            Row {
+                header: false,
+                cells: vec![
+                    cell(
+                        vec![para(vec![text("Motie A\tB"), Inline::Footnote(1)])],
+                        None,
+                    ),
+                    cell(vec![], fill(GREEN)),
+                ],
+            },
+        ],
+    }));
+    doc.footnotes
+        .insert(1, Note::new("Kamerstukken II 2022/23, 34843, nr. 79"));
+    let bytes = write_docx(&doc, &WriteOptions::default()).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "docProps/app.xml",
+            "docProps/core.xml",
+            "word/document.xml",
+            "word/_rels/document.xml.rels",
+            "word/styles.xml",
+            "word/settings.xml",
+            "word/footnotes.xml",
+            "word/endnotes.xml",
+        ]
+    );
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+        s.replace("><", ">\n<")
+    };
+    insta::assert_snapshot!("document_xml", part("word/document.xml"));
+    insta::assert_snapshot!("footnotes_xml", part("word/footnotes.xml"));
 }

@@ -20,6 +20,9 @@ const FORMAT: &str = "Word file";
 /// Page margin on every side, in twips (2 cm).
 pub const MARGIN: u32 = 1134;
 
+/// Most columns a Word table may have.
+pub const MAX_COLUMNS: u32 = 63;
+
 const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -67,8 +70,8 @@ impl Default for WriteOptions {
 /// Writes the document as `.docx` bytes. Fails only on a model Word would
 /// refuse: a note reference without its note, a note referenced twice, a
 /// note id of 0 (Word's separators use 0 and -1; [`Document::renumber_notes`]
-/// fixes both), column widths that do not match the rows, or an unknown
-/// theme colour. An empty table is left out.
+/// fixes both), a table wider than [`MAX_COLUMNS`], column widths that do
+/// not match the rows, or an unknown theme colour. An empty table is left out.
 pub fn write_docx(doc: &Document, options: &WriteOptions) -> Result<Vec<u8>, FormatError> {
     check(doc)?;
     let has_header = !doc.header.is_empty();
@@ -177,6 +180,12 @@ fn check(doc: &Document) -> Result<(), FormatError> {
             Block::Paragraph(p) => check_para(p)?,
             Block::Table(t) => {
                 let columns = t.columns();
+                if columns > MAX_COLUMNS {
+                    return Err(bad(format!(
+                        "the table at block {t_index} is {columns} columns wide; Word tables \
+                         hold at most {MAX_COLUMNS}"
+                    )));
+                }
                 if !t.widths.is_empty() && t.widths.len() != columns as usize {
                     return Err(bad(format!(
                         "the table at block {t_index} has {} column widths but rows {columns} \
@@ -474,7 +483,7 @@ fn table(s: &mut String, t: &Table, text_width: u32) {
     } else {
         t.widths.clone()
     };
-    let total: u32 = widths.iter().sum();
+    let total = widths.iter().fold(0u32, |a, w| a.saturating_add(*w));
     let border = "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"808080\"";
     let _ = write!(
         s,
@@ -505,7 +514,11 @@ fn row(s: &mut String, r: &Row, widths: &[u32]) {
     let mut col = 0usize;
     for c in &r.cells {
         let span = c.span.max(1) as usize;
-        let w: u32 = widths.iter().skip(col).take(span).sum();
+        let w = widths
+            .iter()
+            .skip(col)
+            .take(span)
+            .fold(0u32, |a, w| a.saturating_add(*w));
         col += span;
         cell(s, c, w);
     }
