@@ -5,7 +5,8 @@
 //! blocks (paragraphs and tables), text runs with the few properties that
 //! carry meaning here (bold, italic, superscript, text colour, shading), the
 //! exact place of every footnote reference, cell shading as an RGB colour
-//! (the status a reader sees as a colour), cells that span columns (a
+//! and coloured markers (the status a reader sees as a colour: see
+//! [`Cell::shown_fill`] and [`Cell::marker_colours`]), cells that span columns (a
 //! section row spans the whole table), footnote texts, header and footer
 //! lines. [`read::read_docx`] builds it from a file; [`write::write_docx`]
 //! writes a file from it, and reading that file gives the same model back.
@@ -172,6 +173,11 @@ pub enum Inline {
     Footnote(u32),
     /// A reference to an endnote (by its id in [`Document::endnotes`]).
     Endnote(u32),
+    /// A drawing, picture or shape in the text, with its solid fill when it
+    /// has one: a coloured dot or square is how some annexes show a status.
+    /// The writer draws it as a `●` in that colour, so this one inline does
+    /// not survive a round trip as itself.
+    Shape(Option<Fill>),
 }
 
 /// The paragraph styles the model tells apart.
@@ -248,7 +254,8 @@ impl Paragraph {
         for i in &self.inlines {
             match i {
                 Inline::Text(r) => at += r.text.len(),
-                other => out.push((at, other.clone())),
+                Inline::Footnote(_) | Inline::Endnote(_) => out.push((at, i.clone())),
+                Inline::Shape(_) => {}
             }
         }
         out
@@ -319,6 +326,32 @@ impl Cell {
             .join("\n")
     }
 
+    /// Colours shown by markers in the cell rather than by its background,
+    /// in reading order: the fill of each shape, the colour of each
+    /// coloured marker character (`●`, `■`, `✓`, `•`, …), and the colour of
+    /// each coloured-circle or -square emoji (`🟢`).
+    pub fn marker_colours(&self) -> Vec<Fill> {
+        let mut out = Vec::new();
+        for i in self.paragraphs.iter().flat_map(|p| p.inlines.iter()) {
+            match i {
+                Inline::Shape(Some(f)) => out.push(f.clone()),
+                Inline::Text(r) => {
+                    for c in r.text.chars() {
+                        if let Some(rgb) = emoji_colour(c) {
+                            out.push(Fill::Rgb(rgb));
+                        } else if is_marker(c)
+                            && let Some(rgb) = r.colour
+                        {
+                            out.push(Fill::Rgb(rgb));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// The background a reader sees: the cell's shading; else the shading
     /// every non-empty paragraph shares; else the fill every run with
     /// visible text shares (shading or highlight).
@@ -353,6 +386,30 @@ impl Cell {
             });
         shared(&mut runs)
     }
+}
+
+/// A character that marks rather than spells: geometric shapes, symbols,
+/// dingbats, and the bullet.
+fn is_marker(c: char) -> bool {
+    matches!(c as u32, 0x2022 | 0x25A0..=0x27BF | 0x2B1B..=0x2B55 | 0x1F300..=0x1FAFF)
+}
+
+/// The colour of a coloured-circle or -square emoji (as common emoji fonts
+/// draw them).
+fn emoji_colour(c: char) -> Option<Rgb> {
+    let rgb = match c {
+        '🔴' | '🟥' => [0xDD, 0x2E, 0x44],
+        '🔵' | '🟦' => [0x55, 0xAC, 0xEE],
+        '🟠' | '🟧' => [0xF4, 0x90, 0x0C],
+        '🟡' | '🟨' => [0xFD, 0xCB, 0x58],
+        '🟢' | '🟩' => [0x78, 0xB1, 0x59],
+        '🟣' | '🟪' => [0xAA, 0x8E, 0xD6],
+        '🟤' | '🟫' => [0xC1, 0x69, 0x4F],
+        '⚫' | '⬛' => [0x31, 0x37, 0x3D],
+        '⚪' | '⬜' => [0xE6, 0xE7, 0xE8],
+        _ => return None,
+    };
+    Some(Rgb(rgb))
 }
 
 /// A table row.
@@ -544,7 +601,7 @@ impl Document {
                 let (id, is_foot) = match i {
                     Inline::Footnote(id) => (id, true),
                     Inline::Endnote(id) => (id, false),
-                    Inline::Text(_) => {
+                    Inline::Text(_) | Inline::Shape(_) => {
                         p.inlines.push(i);
                         continue;
                     }

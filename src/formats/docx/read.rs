@@ -6,9 +6,12 @@
 //! What a reader of the printed page sees is what counts: deleted text
 //! (tracked changes) is left out and inserted text taken in; a tab stays a
 //! tab and a line break becomes `\n`; page-number fields are not text;
-//! symbol-font characters become the Unicode character they show. What the
-//! model cannot hold (pictures, shapes, text boxes, equations, conditional
-//! table-style shading) is skipped and said in [`ReadOutcome::warnings`].
+//! symbol-font characters become the Unicode character they show; a
+//! drawing or picture becomes an [`Inline::Shape`] with its solid fill, as
+//! a coloured dot may be how a status is shown; alternate content is read
+//! through its fallback. What the model cannot hold (text in text boxes,
+//! equations, conditional table-style shading) is skipped and said in
+//! [`ReadOutcome::warnings`].
 
 use super::{
     Block, Cell, Document, Fill, Inline, Note, Orientation, ParaStyle, Paragraph, Rgb, Row, Run,
@@ -293,10 +296,14 @@ impl<'s> Ctx<'s> {
 fn parse_blocks(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<Vec<Block>, FormatError> {
     let mut blocks = Vec::new();
     walk(xml, |xml, el| {
-        if el.ns == Ns::Mc && el.name == "AlternateContent" {
-            ctx.warn("alternate content (a drawing or text box) was skipped");
-            xml.skip()?;
-            return Ok(true);
+        if el.ns == Ns::Mc {
+            // Alternate content: what a reader that knows no extension shows
+            // is the fallback, so that is what is read.
+            if el.name == "Choice" {
+                xml.skip()?;
+                return Ok(true);
+            }
+            return Ok(false);
         }
         if el.ns != Ns::W {
             return Ok(false);
@@ -410,7 +417,7 @@ fn parse_paragraph(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<Paragraph, Fo
                     text,
                     ..look.clone()
                 })),
-                Piece::Note(i) => para.push(i),
+                Piece::Inline(i) => para.push(i),
             }
         }
     }
@@ -421,7 +428,7 @@ fn parse_paragraph(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<Paragraph, Fo
 #[derive(Debug)]
 enum Piece {
     Text(String),
-    Note(Inline),
+    Inline(Inline),
 }
 
 type Hook<'h> = dyn FnMut(&mut Xml<'_>, &El, &mut Ctx<'_>) -> Result<bool, FormatError> + 'h;
@@ -447,9 +454,11 @@ fn parse_inline_content(
         if hook(xml, &el, ctx)? {
             continue;
         }
-        if el.ns == Ns::Mc && el.name == "AlternateContent" {
-            ctx.warn("alternate content (a drawing or text box) was skipped");
-            xml.skip()?;
+        if el.ns == Ns::Mc {
+            // As for blocks: the fallback is read, the choice skipped.
+            if el.name == "Choice" {
+                xml.skip()?;
+            }
             continue;
         }
         if el.ns != Ns::W {
@@ -576,8 +585,8 @@ fn parse_run(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<(RunProps, Vec<Piec
     };
     walk(xml, |xml, el| {
         if el.ns == Ns::Mc && el.name == "AlternateContent" {
-            ctx.warn("alternate content (a drawing or text box) was skipped");
-            xml.skip()?;
+            // The choice and its fallback draw the same thing twice.
+            pieces.push(Piece::Inline(read_drawing(xml, ctx)?));
             return Ok(true);
         }
         if el.ns != Ns::W {
@@ -585,6 +594,10 @@ fn parse_run(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<(RunProps, Vec<Piec
             return Ok(true);
         }
         match el.name.as_str() {
+            "drawing" | "pict" | "object" => {
+                pieces.push(Piece::Inline(read_drawing(xml, ctx)?));
+                return Ok(true);
+            }
             "rPr" => {
                 parse_rpr(xml, ctx, &mut props)?;
                 return Ok(true);
@@ -647,16 +660,13 @@ fn parse_run(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<(RunProps, Vec<Piec
             }
             "footnoteReference" | "endnoteReference" => {
                 match el.attr("id").and_then(|v| v.trim().parse::<u32>().ok()) {
-                    Some(id) => pieces.push(Piece::Note(if el.name == "footnoteReference" {
+                    Some(id) => pieces.push(Piece::Inline(if el.name == "footnoteReference" {
                         Inline::Footnote(id)
                     } else {
                         Inline::Endnote(id)
                     })),
                     None => ctx.warn(format!("a {} without a usable id was skipped", el.name)),
                 }
-            }
-            "drawing" | "pict" | "object" => {
-                ctx.warn("a picture or shape was skipped");
             }
             // delText, footnoteRef (a note's own number), separators,
             // lastRenderedPageBreak, softHyphen, …: nothing a reader reads.
@@ -666,6 +676,100 @@ fn parse_run(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<(RunProps, Vec<Piec
         Ok(true)
     })?;
     Ok((props, pieces))
+}
+
+/// Reads a drawing (DrawingML, VML, or both as alternate content) up to
+/// its end, into a [`Inline::Shape`] with the shape's solid fill: DrawingML
+/// `a:solidFill` in the shape properties (not in its outline), or VML's
+/// `fillcolor`. Text in a text box is not read (a warning says so).
+fn read_drawing(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<Inline, FormatError> {
+    let base = xml.depth();
+    let mut stack: Vec<String> = Vec::new();
+    let mut fill: Option<Fill> = None;
+    let mut text_box = false;
+    let mut picture = false;
+    loop {
+        match xml.next()? {
+            Ev::Start(el) => {
+                let in_fill = stack.last().is_some_and(|s| s == "solidFill")
+                    && stack.iter().any(|s| s == "spPr")
+                    && !stack.iter().any(|s| s == "ln");
+                match el.name.as_str() {
+                    "srgbClr" if fill.is_none() && in_fill => {
+                        fill = el.attr("val").and_then(Rgb::parse).map(Fill::Rgb);
+                    }
+                    "schemeClr" if fill.is_none() && in_fill => {
+                        fill = el.attr("val").map(|v| Fill::Theme(v.to_string()));
+                    }
+                    "txbxContent" => text_box = true,
+                    "pic" | "blip" | "imagedata" => picture = true,
+                    _ => {}
+                }
+                if fill.is_none()
+                    && el.attr("filled") != Some("f")
+                    && let Some(c) = el.attr("fillcolor")
+                {
+                    fill = vml_colour(c).map(Fill::Rgb);
+                }
+                stack.push(el.name);
+            }
+            Ev::End => {
+                if xml.depth() < base {
+                    break;
+                }
+                stack.pop();
+            }
+            Ev::Text(_) => {}
+            Ev::Eof => return Err(xml.error("ends inside a drawing")),
+        }
+    }
+    if text_box {
+        ctx.warn("text in a text box was skipped");
+    }
+    if fill.is_none() {
+        ctx.warn(if picture {
+            "a picture was read as a shape without a colour"
+        } else {
+            "a drawing without a solid fill was read as a shape without a colour"
+        });
+    }
+    Ok(Inline::Shape(fill))
+}
+
+/// A VML colour: `#rrggbb`, `#rgb`, or one of the basic names; a trailing
+/// ` [index]` is ignored.
+fn vml_colour(v: &str) -> Option<Rgb> {
+    let v = v.split_whitespace().next().unwrap_or("");
+    if let Some(hex) = v.strip_prefix('#')
+        && hex.len() == 3
+    {
+        let doubled: String = hex.chars().flat_map(|c| [c, c]).collect();
+        return Rgb::parse(&doubled);
+    }
+    if let Some(c) = Rgb::parse(v) {
+        return Some(c);
+    }
+    let rgb = match v.to_ascii_lowercase().as_str() {
+        "black" => [0, 0, 0],
+        "white" => [255, 255, 255],
+        "red" => [255, 0, 0],
+        "green" => [0, 128, 0],
+        "lime" => [0, 255, 0],
+        "blue" => [0, 0, 255],
+        "yellow" => [255, 255, 0],
+        "orange" => [255, 165, 0],
+        "gray" | "grey" => [128, 128, 128],
+        "silver" => [192, 192, 192],
+        "navy" => [0, 0, 128],
+        "teal" => [0, 128, 128],
+        "purple" => [128, 0, 128],
+        "maroon" => [128, 0, 0],
+        "olive" => [128, 128, 0],
+        "aqua" => [0, 255, 255],
+        "fuchsia" => [255, 0, 255],
+        _ => return None,
+    };
+    Some(Rgb(rgb))
 }
 
 /// Reads `w:tbl`.
@@ -783,10 +887,13 @@ fn parse_cell(xml: &mut Xml<'_>, ctx: &mut Ctx<'_>) -> Result<(Cell, bool), Form
     let mut hmerge_continue = false;
     let mut blocks = Vec::new();
     walk(xml, |xml, el| {
-        if el.ns == Ns::Mc && el.name == "AlternateContent" {
-            ctx.warn("alternate content (a drawing or text box) was skipped");
-            xml.skip()?;
-            return Ok(true);
+        if el.ns == Ns::Mc {
+            // As for blocks: the fallback is read, the choice skipped.
+            if el.name == "Choice" {
+                xml.skip()?;
+                return Ok(true);
+            }
+            return Ok(false);
         }
         if el.ns != Ns::W {
             return Ok(false);
@@ -932,7 +1039,7 @@ fn parse_header_footer(
             }
             return Ok(true);
         }
-        if el.ns == Ns::Mc || el.is(Ns::W, "sdtPr") {
+        if (el.ns == Ns::Mc && el.name == "Choice") || el.is(Ns::W, "sdtPr") {
             xml.skip()?;
             return Ok(true);
         }

@@ -630,23 +630,84 @@ fn fields_symbols_content_controls_and_drawings() {
         <w:hyperlink r:id=\"rId9\"><w:r><w:t xml:space=\"preserve\"> en meer</w:t></w:r></w:hyperlink>\
         <w:r><w:sym w:font=\"Wingdings\" w:char=\"F0FC\"/><w:sym w:font=\"Wingdings\" w:char=\"F021\"/></w:r>\
         <w:r><w:drawing><wp:inline xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\"><w:t>nee</w:t></wp:inline></w:drawing></w:r>\
-        <mc:AlternateContent><mc:Choice Requires=\"wps\"><w:r><w:t>nee</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>nee</w:t></w:r></mc:Fallback></mc:AlternateContent>\
+        <mc:AlternateContent><mc:Choice Requires=\"w14\"><w:r><w:t>nee</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t xml:space=\"preserve\"> ja</w:t></w:r></mc:Fallback></mc:AlternateContent>\
         <w:fldSimple w:instr=\" REF bm1 \"><w:r><w:t>!</w:t></w:r></w:fldSimple></w:p>";
     let footer = "<w:p><w:r><w:t xml:space=\"preserve\">Pagina </w:t></w:r><w:fldSimple w:instr=\" PAGE \"><w:r><w:t>3</w:t></w:r></w:fldSimple></w:p>\
         <w:p><w:r><w:t>Vertrouwelijk</w:t></w:r></w:p>";
     let out = read_docx(&word(body, "", "", footer)).unwrap();
     let ps = out.document.paragraphs();
     assert_eq!(ps[0].text(), "in control");
-    assert_eq!(ps[1].text(), "link en meer✓\u{FFFD}!");
+    assert_eq!(ps[1].text(), "link en meer✓\u{FFFD} ja!");
+    let shapes: Vec<&Inline> = ps[1]
+        .inlines
+        .iter()
+        .filter(|i| matches!(i, Inline::Shape(_)))
+        .collect();
+    assert_eq!(shapes, vec![&Inline::Shape(None)]);
     assert_eq!(out.document.footer, vec!["Vertrouwelijk"]);
     assert!(out.document.page_numbers);
     assert_eq!(
         out.warnings,
         vec![
             "symbol F021 of font Wingdings has no known Unicode character; read as U+FFFD",
-            "a picture or shape was skipped",
-            "alternate content (a drawing or text box) was skipped",
+            "a drawing without a solid fill was read as a shape without a colour",
         ]
+    );
+}
+
+#[test]
+fn shapes_and_coloured_symbols_show_their_colour() {
+    let a = "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"";
+    let wps = "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"";
+    let v = "xmlns:v=\"urn:schemas-microsoft-com:vml\"";
+    let body = format!(
+        "<w:tbl><w:tr>\
+         <w:tc><w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:wsp {wps} {a}>\
+           <wps:spPr><a:prstGeom prst=\"ellipse\"/><a:solidFill><a:srgbClr val=\"2E7D32\"/></a:solidFill>\
+           <a:ln><a:solidFill><a:srgbClr val=\"000000\"/></a:solidFill></a:ln></wps:spPr></wps:wsp></w:drawing></mc:Choice>\
+           <mc:Fallback><w:pict><v:oval {v} fillcolor=\"#2e7d32\"/></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p></w:tc>\
+         <w:tc><w:p><w:r><w:pict><v:oval {v} fillcolor=\"#e60\" strokecolor=\"black\"/></w:pict></w:r></w:p></w:tc>\
+         <w:tc><w:p><w:r><w:drawing><wps:wsp {wps} {a}><wps:spPr><a:ln><a:solidFill><a:srgbClr val=\"FF0000\"/></a:solidFill></a:ln></wps:spPr>\
+           <wps:txbx><w:txbxContent><w:p><w:r><w:t>tekstvak</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></w:drawing></w:r></w:p></w:tc>\
+         <w:tc><w:p><w:r><w:drawing><wps:wsp {wps} {a}><wps:spPr><a:solidFill><a:schemeClr val=\"accent6\"/></a:solidFill></wps:spPr></wps:wsp></w:drawing></w:r></w:p></w:tc>\
+         <w:tc><w:p><w:r><w:rPr><w:color w:val=\"1565C0\"/></w:rPr><w:t>● </w:t></w:r><w:r><w:rPr><w:color w:val=\"1565C0\"/></w:rPr><w:t>Loopt</w:t></w:r></w:p></w:tc>\
+         <w:tc><w:p><w:r><w:t>🟢 klaar, ●</w:t></w:r></w:p></w:tc>\
+         </w:tr></w:tbl>"
+    );
+    let out = read_body(&body);
+    let cells = &only_table(&out.document).rows[0].cells;
+    let markers: Vec<Vec<Fill>> = cells.iter().map(Cell::marker_colours).collect();
+    assert_eq!(
+        markers,
+        vec![
+            vec![Fill::Rgb(rgb(GREEN))],
+            vec![Fill::Rgb(rgb("#ee6600"))],
+            vec![],
+            vec![Fill::Theme("accent6".into())],
+            vec![Fill::Rgb(rgb(BLUE))],
+            vec![Fill::Rgb(rgb("#78B159"))],
+        ]
+    );
+    assert_eq!(cells[2].paragraphs[0].inlines, vec![Inline::Shape(None)]);
+    assert_eq!(
+        out.warnings,
+        vec![
+            "text in a text box was skipped",
+            "a drawing without a solid fill was read as a shape without a colour",
+        ]
+    );
+    // The writer draws a shape as a coloured dot, which reads back as text.
+    let mut doc = Document::default();
+    doc.blocks
+        .push(Block::Paragraph(para(vec![Inline::Shape(fill(GREEN))])));
+    let back = read_docx(&write_docx(&doc, &WriteOptions::default()).unwrap()).unwrap();
+    assert_eq!(
+        back.document.paragraphs()[0].inlines,
+        vec![Inline::Text(Run {
+            text: "●".into(),
+            colour: Some(rgb(GREEN)),
+            ..Run::default()
+        })]
     );
 }
 

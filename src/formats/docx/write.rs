@@ -170,6 +170,7 @@ fn check(doc: &Document) -> Result<(), FormatError> {
                     return Err(bad(format!("endnote reference {id} has no endnote")));
                 }
                 Inline::Text(r) => check_fill(&r.fill)?,
+                Inline::Shape(f) => check_fill(f)?,
                 _ => {}
             }
         }
@@ -397,6 +398,14 @@ fn paragraph(s: &mut String, p: &Paragraph, style_override: Option<&str>) {
                      <w:endnoteReference w:id=\"{id}\"/></w:r>"
                 );
             }
+            Inline::Shape(fill) => run(
+                s,
+                &Run {
+                    text: "●".into(),
+                    colour: fill.as_ref().and_then(Fill::rgb),
+                    ..Run::default()
+                },
+            ),
         }
     }
     s.push_str("</w:p>");
