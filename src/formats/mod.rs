@@ -8,7 +8,7 @@
 //! the caller's job.
 
 pub mod docx;
-pub mod ooxml;
+mod ooxml;
 pub mod sniff;
 pub mod xlsx;
 

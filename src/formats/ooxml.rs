@@ -46,6 +46,12 @@ impl FormatError {
             detail: detail.into(),
         }
     }
+
+    /// The library's error for this failure in the file the user named
+    /// `path`: "invalid Word file 'annex.docx': word/document.xml: …".
+    pub fn for_file(self, path: &str) -> Error {
+        Error::Invalid(Invalid::new(self.format, path, self.to_string()))
+    }
 }
 
 impl From<FormatError> for Error {
@@ -627,6 +633,26 @@ pub(crate) fn content_types(pkg: &mut Package<'_>) -> Result<Vec<String>, Format
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_format_error_is_refused_input_for_the_cli() {
+        let e: Error = FormatError::part("Word file", "word/document.xml", "ends early").into();
+        assert!(e.is_input());
+        assert_eq!(
+            e.to_string(),
+            "invalid Word file 'word/document.xml': ends early"
+        );
+        let e = FormatError::whole("Excel file", "not a zip package").for_file("stand.xlsx");
+        assert_eq!(
+            e.to_string(),
+            "invalid Excel file 'stand.xlsx': not a zip package"
+        );
+        let e = FormatError::part("Word file", "word/footnotes.xml", "bad").for_file("a.docx");
+        assert_eq!(
+            e.to_string(),
+            "invalid Word file 'a.docx': word/footnotes.xml: bad"
+        );
+    }
 
     #[test]
     fn targets_resolve_against_the_source_folder() {
