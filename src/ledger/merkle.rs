@@ -143,9 +143,7 @@ pub enum ProofError {
         size: u64,
     },
     /// Consistency: the sizes are not 0 < size1 ≤ size2.
-    #[error(
-        "a consistency proof needs 0 < size1 <= size2, not size1 {size1} and size2 {size2}"
-    )]
+    #[error("a consistency proof needs 0 < size1 <= size2, not size1 {size1} and size2 {size2}")]
     Sizes {
         /// The older tree's size.
         size1: u64,
@@ -621,6 +619,8 @@ impl Frontier {
 mod tests {
     //! The stored-node algorithms against the RFC's recursive definitions
     //! over a plain list of leaves.
+    // Test trees are small: their sizes fit any usize.
+    #![allow(clippy::cast_possible_truncation)]
     use super::*;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
@@ -719,7 +719,11 @@ mod tests {
             store.reads = 0;
             let p = inclusion_proof(m as u64, n as u64, store.get()).unwrap();
             assert_eq!(p, ref_path(m, tree), "path {m} of {n}");
-            assert!(store.reads <= bound, "{} reads for path {m} of {n}", store.reads);
+            assert!(
+                store.reads <= bound,
+                "{} reads for path {m} of {n}",
+                store.reads
+            );
             verify_inclusion(&tree[m], m as u64, n as u64, &p, &expected).unwrap();
         }
         for m in 1..=n {
@@ -731,7 +735,11 @@ mod tests {
                 ref_subproof(m, tree, true)
             };
             assert_eq!(p, want, "consistency {m} -> {n}");
-            assert!(store.reads <= 2 * bound, "{} reads for {m} -> {n}", store.reads);
+            assert!(
+                store.reads <= 2 * bound,
+                "{} reads for {m} -> {n}",
+                store.reads
+            );
             verify_consistency(m as u64, n as u64, &mth(&all[..m]), &expected, &p).unwrap();
         }
     }
@@ -794,7 +802,13 @@ mod tests {
         store.nodes.remove(&NodeId { level: 1, index: 4 });
         let err = root(11, store.get()).unwrap_err();
         assert!(
-            matches!(err, TreeError::Missing { node: NodeId { level: 1, index: 4 }, size: 11 }),
+            matches!(
+                err,
+                TreeError::Missing {
+                    node: NodeId { level: 1, index: 4 },
+                    size: 11
+                }
+            ),
             "{err}"
         );
         assert!(err.to_string().contains("level 1, index 4"));
@@ -811,13 +825,19 @@ mod tests {
             Err(TreeError::OutOfRange(_))
         ));
         let failing = |_| Err::<Option<Hash>, _>("disk on fire");
-        assert!(matches!(root(3, failing), Err(TreeError::Store("disk on fire"))));
+        assert!(matches!(
+            root(3, failing),
+            Err(TreeError::Store("disk on fire"))
+        ));
         assert_eq!(root(0, failing).unwrap(), empty_root());
     }
 
     #[test]
     fn node_keys_round_trip_and_sort_by_level_then_index() {
-        let a = NodeId { level: 0, index: 300 };
+        let a = NodeId {
+            level: 0,
+            index: 300,
+        };
         let b = NodeId { level: 1, index: 2 };
         assert!(a.key() < b.key());
         assert_eq!(NodeId::from_key(&b.key()), Some(b));
@@ -846,7 +866,13 @@ mod tests {
     #[test]
     fn published_roots_of_the_ct_test_leaves() {
         let data = [
-            "", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+            "",
+            "00",
+            "10",
+            "2021",
+            "3031",
+            "40414243",
+            "5051525354555657",
             "606162636465666768696a6b6c6d6e6f",
         ];
         let roots = [

@@ -1,0 +1,3 @@
+//! File formats, each read and written in one place.
+
+pub mod note;
