@@ -20,6 +20,7 @@ mod legendfile;
 mod lock;
 mod model;
 mod parsers;
+mod proofs;
 mod rounds;
 mod schemas;
 mod tamper;
