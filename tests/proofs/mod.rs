@@ -5,6 +5,8 @@
 //! file that no longer matches means the hashing, the proofs or the note
 //! format changed: never silently. To regenerate after a change made on
 //! purpose: `KAMERSTAND_UPDATE_VECTORS=1 cargo test --test main proofs`.
+// The test trees are small: their sizes fit any usize.
+#![allow(clippy::cast_possible_truncation)]
 
 use kamerstand::formats::note::{
     self, Checkpoint, KeyRole, LastCosigned, Note, NoteError, PrivateKey,
