@@ -8,13 +8,23 @@ following schema/event-v1.md, and checks that the JSON values on each line
 are exactly what the bytes say. The line format is described in
 schema/events-export.md.
 
+It also checks what a reporting round publishes (schema/proofs.md): signed
+checkpoints (C2SP signed notes of the events' RFC 9162 Merkle root, with
+witness cosignatures) against the public keys given, inclusion proofs of
+events and consistency proofs between rounds, and, given an export too,
+that each checkpoint's root is the root of the export's first events. The
+Ed25519 verification is written here from RFC 8032's arithmetic.
+--self-test checks this code against published test vectors.
+
 It uses only Python's standard library (Python 3.9 or later).
 
 Exit status: 0 = the export is intact (and the digest, if one was given, is
-in it); 1 = it is not ("FAILED at line L (seq S): what"); 2 = usage error or
-unreadable file.
+in it), and every note and proof checks out; 1 = not ("FAILED at line L
+(seq S): what", "FAILED: FILE: what"); 2 = usage error or unreadable file.
 
-Section numbers in the comments (§2, §5 ...) refer to schema/event-v1.md.
+Section numbers in the comments (§2, §5 ...) refer to schema/event-v1.md,
+except in the section on checkpoints and proofs, where they refer to the
+RFCs named there.
 """
 
 import argparse
@@ -1279,9 +1289,9 @@ def same_tree(size, root, cp, name):
                                                cp.root.hex()))
 
 
-def check_signed(notes, keys, proof=None, out=sys.stdout, export_leaves=None):
+def check_signed(notes, keys, proofs=(), out=sys.stdout, export_leaves=None):
     """--note/--pubkey/--proof: notes is a list of (name, bytes), keys the
-    verifier keys, proof a (name, text) or None, export_leaves the leaf
+    verifier keys, proofs a list of (name, text), export_leaves the leaf
     hashes of a checked events export or None. Prints what was checked and
     returns the exit status (0 or 1)."""
     checked = []
@@ -1324,40 +1334,40 @@ def check_signed(notes, keys, proof=None, out=sys.stdout, export_leaves=None):
                 return 1
             print("ok: %s: the export's first %d events have the checkpoint's root"
                   % (name, cp.size), file=out)
-    if proof is None:
-        return 0
-    pname, ptext = proof
-    try:
-        p = parse_proof(ptext)
-        what = check_proof(p)
-        if p["type"] == "inclusion" and checked:
-            matching = [n for n, cp in checked
-                        if cp.size == p["tree_size"] and cp.root == p["root"]]
-            if not matching:
-                same_tree(p["tree_size"], p["root"], checked[0][1], checked[0][0])
-            what += ", signed in %s" % matching[0]
-        elif p["type"] == "consistency" and checked:
-            by_size = sorted(checked, key=lambda nc: nc[1].size)
-            if len(by_size) >= 2:
-                same_tree(p["size1"], p["root1"], by_size[0][1], by_size[0][0])
-                same_tree(p["size2"], p["root2"], by_size[-1][1], by_size[-1][0])
-                what += ", both signed (%s, %s)" % (by_size[0][0], by_size[-1][0])
-            else:
-                name, cp = by_size[0]
-                if (p["size2"], p["root2"]) == (cp.size, cp.root):
-                    what += ("; the newer root is signed in %s, compare the older one "
-                             "with the root published for %d events" % (name, p["size1"]))
-                else:
-                    same_tree(p["size1"], p["root1"], cp, name)
-                    what += ("; the older root is signed in %s, compare the newer one "
-                             "with the root published for %d events" % (name, p["size2"]))
-    except Failure as e:
-        print("FAILED: %s: %s" % (pname, e), file=out)
-        return 1
-    if not checked:
-        what += " (no signed checkpoint given: the root is not vouched for)"
-    print("ok: %s: %s" % (pname, what), file=out)
+    for pname, ptext in proofs:
+        try:
+            what = check_one_proof(parse_proof(ptext), checked)
+        except Failure as e:
+            print("FAILED: %s: %s" % (pname, e), file=out)
+            return 1
+        print("ok: %s: %s" % (pname, what), file=out)
     return 0
+
+
+def check_one_proof(p, checked):
+    """Checks a parsed proof and ties it to the verified checkpoints
+    (name, SignedCheckpoint); returns what it showed."""
+    what = check_proof(p)
+    if not checked:
+        return what + " (no signed checkpoint given: the root is not vouched for)"
+    if p["type"] == "inclusion":
+        matching = [n for n, cp in checked
+                    if cp.size == p["tree_size"] and cp.root == p["root"]]
+        if not matching:
+            same_tree(p["tree_size"], p["root"], checked[0][1], checked[0][0])
+        return what + ", signed in %s" % matching[0]
+    by_size = sorted(checked, key=lambda nc: nc[1].size)
+    if len(by_size) >= 2:
+        same_tree(p["size1"], p["root1"], by_size[0][1], by_size[0][0])
+        same_tree(p["size2"], p["root2"], by_size[-1][1], by_size[-1][0])
+        return what + ", both signed (%s, %s)" % (by_size[0][0], by_size[-1][0])
+    name, cp = by_size[0]
+    if (p["size2"], p["root2"]) == (cp.size, cp.root):
+        return what + ("; the newer root is signed in %s, compare the older one with "
+                       "the root published for %d events" % (name, p["size1"]))
+    same_tree(p["size1"], p["root1"], cp, name)
+    return what + ("; the older root is signed in %s, compare the newer one with the "
+                   "root published for %d events" % (name, p["size2"]))
 
 
 # --- --self-test ---------------------------------------------------------------
@@ -1554,7 +1564,7 @@ def self_test_note_vectors(t, v, name):
         keys = [k for p in pubs for k in read_keys(files[p], p)]
         out = io.StringIO()
         status = check_signed([(n, files[n].encode("utf-8")) for n in notes], keys,
-                              (proof, files[proof]) if proof else None, out)
+                              [(proof, files[proof])] if proof else [], out)
         return status, out.getvalue()
 
     for notes, pubs, proof, want, says in NOTE_CASES:
@@ -1679,9 +1689,10 @@ def main(argv=None):
     parser.add_argument("--pubkey", metavar="FILE.pub", action="append", default=[],
                         help="with --note: a verifier key file; every key given must "
                              "have signed every note (repeat for witnesses)")
-    parser.add_argument("--proof", metavar="PROOF",
+    parser.add_argument("--proof", metavar="PROOF", action="append", default=[],
                         help="an inclusion or consistency proof (JSON); with --note it "
-                             "must be about the signed tree(s)")
+                             "must be about the signed tree(s); repeat for several "
+                             "(e.g. every event of one item)")
     parser.add_argument("--self-test", action="store_true",
                         help="check this script's Ed25519 and Merkle code against RFC "
                              "8032's and Certificate Transparency's vectors and the "
@@ -1703,7 +1714,7 @@ def main(argv=None):
             return 2
     if args.vectors is not None:
         parser.error("--vectors needs --self-test")
-    if args.export is None and not args.note and args.proof is None:
+    if args.export is None and not args.note and not args.proof:
         parser.error("give an events export, a --note, or a --proof")
     if args.note and not args.pubkey:
         parser.error("--note needs --pubkey: the key(s) that must have signed it")
@@ -1723,15 +1734,13 @@ def main(argv=None):
         parser.error("--digest needs an events export")
 
     signed = None
-    if args.note or args.proof is not None:
+    if args.note or args.proof:
         try:
             notes = [(n, read_bytes(n)) for n in args.note]
             keys = []
             for k in args.pubkey:
                 keys.extend(read_keys(read_bytes(k).decode("utf-8", "replace"), k))
-            proof = None
-            if args.proof is not None:
-                proof = (args.proof, read_bytes(args.proof).decode("utf-8", "replace"))
+            proofs = [(p, read_bytes(p).decode("utf-8", "replace")) for p in args.proof]
         except OSError as e:
             print("error: cannot read %s: %s" % (e.filename, e.strerror), file=sys.stderr)
             return 2
@@ -1740,7 +1749,7 @@ def main(argv=None):
             return 2
 
         def signed(leaves=None):
-            return check_signed(notes, keys, proof, export_leaves=leaves)
+            return check_signed(notes, keys, proofs, export_leaves=leaves)
 
     if args.export is None:
         return signed()

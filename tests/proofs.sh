@@ -55,6 +55,8 @@ check "signed and cosigned checkpoint" 0 "cosigned by witness.example/w1" \
   --note round-16.note --pubkey signer.pub --pubkey witness.pub
 check "inclusion proof in a signed round" 0 "is in the tree of 16 events" \
   --note round-16.note --pubkey signer.pub --proof inclusion-5-of-16.json
+check "several inclusion proofs (one item's events)" 0 "inclusion-15-of-16.json: event seq 15" \
+  --note round-16.note --pubkey signer.pub --proof inclusion-5-of-16.json --proof inclusion-15-of-16.json
 check "consistency between two signed rounds" 0 "both signed" \
   --note round-6.note --note round-16.note --pubkey signer.pub --proof consistency-6-16.json
 check "checkpoints against the events export" 0 "the export's first 16 events have the checkpoint's root" \

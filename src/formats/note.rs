@@ -548,17 +548,22 @@ impl PrivateKey {
         Ok(key)
     }
 
-    /// The text form, to be written with [`write_private_key`].
+    /// The text form, to be written with [`write_private_key`]. Built in
+    /// one buffer of its final size, wiped when dropped, so that no copy of
+    /// the secret is left behind in freed memory.
     pub fn to_text(&self) -> Zeroizing<String> {
         let mut raw = Zeroizing::new([0u8; 33]);
         raw[0] = self.role.type_byte();
         raw[1..].copy_from_slice(self.secret.as_bytes());
-        Zeroizing::new(format!(
-            "{PRIVATE_PREFIX}{}+{}+{}",
-            self.name,
-            self.key_id_hex(),
-            B64.encode(raw.as_slice())
-        ))
+        let len = PRIVATE_PREFIX.len() + self.name.len() + 1 + 8 + 1 + 44;
+        let mut text = Zeroizing::new(String::with_capacity(len));
+        text.push_str(PRIVATE_PREFIX);
+        text.push_str(&self.name);
+        text.push('+');
+        text.push_str(&self.key_id_hex());
+        text.push('+');
+        B64.encode_string(raw.as_slice(), &mut text);
+        text
     }
 
     /// The key's name.

@@ -130,6 +130,21 @@ pub enum TreeError<E> {
     OutOfRange(String),
 }
 
+impl From<TreeError<crate::Error>> for crate::Error {
+    /// A store error stays what it was; a missing node is damage to the
+    /// derived tree; a range outside the tree is a refused request.
+    fn from(e: TreeError<crate::Error>) -> crate::Error {
+        match e {
+            TreeError::Store(e) => e,
+            TreeError::Missing { .. } => crate::Error::Corrupt {
+                seq: None,
+                what: e.to_string(),
+            },
+            TreeError::OutOfRange(what) => crate::Error::Rejected(what),
+        }
+    }
+}
+
 /// A proof that does not prove what it claims: which check failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -830,6 +845,15 @@ mod tests {
             Err(TreeError::Store("disk on fire"))
         ));
         assert_eq!(root(0, failing).unwrap(), empty_root());
+        let as_library: crate::Error = TreeError::<crate::Error>::Missing {
+            node: NodeId { level: 1, index: 4 },
+            size: 11,
+        }
+        .into();
+        assert!(
+            matches!(as_library, crate::Error::Corrupt { .. }),
+            "{as_library}"
+        );
     }
 
     #[test]

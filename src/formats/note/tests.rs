@@ -241,6 +241,8 @@ fn generated_keys_round_trip_and_hide_their_secret() {
     assert_ne!(a.verifier().public_key(), b.verifier().public_key());
     let text = a.to_text();
     assert!(text.starts_with("PRIVATE+KEY+kamerstand.example/nap+"));
+    // Built in place: its buffer never grew (and so was never copied).
+    assert_eq!(text.len(), text.capacity());
     let back = PrivateKey::parse(&format!("{}\n", text.as_str())).unwrap();
     assert_eq!(back.verifier(), a.verifier());
     let debug = format!("{a:?}");
