@@ -499,7 +499,8 @@ class ChainState:
         self.item_keys = {}            # item id -> key, from item_registered
         self.seals = {}                # lower-cased round name -> (name, seq, hash)
         self.hashes = {}               # event hash -> seq
-        self.leaves = None             # Merkle leaf hashes, kept when a note is checked
+        self.tree = None               # Frontier of the Merkle tree, when a note is checked
+        self.roots = {}                # tree size -> root, for the sizes asked for
 
 
 def parse_line(text):
@@ -628,8 +629,10 @@ def check_line(state, line):
         raise Failure("the JSON values differ from what the bytes decode to: " + diff)
 
     # Remember this event for the next ones.
-    if state.leaves is not None:
-        state.leaves.append(event_leaf(data))
+    if state.tree is not None:
+        state.tree.push(event_leaf(data))
+        if state.tree.size in state.roots:
+            state.roots[state.tree.size] = state.tree.root()
     state.ids.append(ev.id)
     if ev.type == "item_registered":
         state.items.append(ev.id)
@@ -700,13 +703,16 @@ def check_digest(state, digest, round_name):
                    "digest is mistyped)" % checked)
 
 
-def verify(lines, digest=None, round_name=None, out=sys.stdout, then=None):
+def verify(lines, digest=None, round_name=None, out=sys.stdout, roots_at=(), then=None):
     """Checks an export given as a list of lines (bytes, without line ends). Prints the
     verdict and returns the exit status (0 or 1). `then`, if given, is called
-    with the Merkle leaf hashes of the intact export and gives the status."""
+    with the Merkle roots of the intact export's first events at the sizes
+    in `roots_at` (size -> root) and its number of events, and gives the
+    status."""
     state = ChainState()
     if then is not None:
-        state.leaves = []
+        state.tree = Frontier()
+        state.roots = {size: None for size in roots_at}
     line_no = 0
     for line_no, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -733,7 +739,7 @@ def verify(lines, digest=None, round_name=None, out=sys.stdout, then=None):
             return 1
         print("digest %s: found: %s" % (digest, message), file=out)
     if then is not None:
-        return then(state.leaves)
+        return then(state.roots, state.expected_seq)
     return 0
 
 
@@ -1125,6 +1131,32 @@ def merkle_root(leaves):
     return merkle_node(merkle_root(leaves[:k]), merkle_root(leaves[k:]))
 
 
+class Frontier:
+    """The right edge of a tree being built leaf by leaf: the roots of its
+    complete subtrees, largest first (one per one-bit of the size). Gives
+    the root of every prefix of a long export without keeping its leaves."""
+
+    def __init__(self):
+        self.size = 0
+        self.edge = []  # (level, hash)
+
+    def push(self, leaf):
+        level, h = 0, leaf
+        while self.edge and self.edge[-1][0] == level:
+            h = merkle_node(self.edge.pop()[1], h)
+            level += 1
+        self.edge.append((level, h))
+        self.size += 1
+
+    def root(self):
+        if not self.edge:
+            return hashlib.sha256(b"").digest()
+        h = self.edge[-1][1]
+        for _, left in reversed(self.edge[:-1]):
+            h = merkle_node(left, h)
+        return h
+
+
 def merkle_path(m, leaves):
     """§2.1.3.1 PATH(m, D[n]), from the definition."""
     if len(leaves) <= 1:
@@ -1289,18 +1321,17 @@ def same_tree(size, root, cp, name):
                                                cp.root.hex()))
 
 
-def check_signed(notes, keys, proofs=(), out=sys.stdout, export_leaves=None):
-    """--note/--pubkey/--proof: notes is a list of (name, bytes), keys the
-    verifier keys, proofs a list of (name, text), export_leaves the leaf
-    hashes of a checked events export or None. Prints what was checked and
-    returns the exit status (0 or 1)."""
+def check_notes(notes, keys, out=sys.stdout):
+    """--note/--pubkey: notes is a list of (name, bytes), keys the verifier
+    keys. Prints what was checked; returns the exit status (0 or 1) and the
+    verified checkpoints as (name, SignedCheckpoint)."""
     checked = []
     for name, data in notes:
         try:
             cp = check_note(data, keys)
         except Failure as e:
             print("FAILED: %s: %s" % (name, e), file=out)
-            return 1
+            return 1, checked
         signers = "; ".join(
             ("cosigned by %s at %s" % (k.name, posix_utc(t))) if k.type == 4
             else "signed by %s" % k.name for k, t in cp.signed)
@@ -1312,28 +1343,40 @@ def check_signed(notes, keys, proofs=(), out=sys.stdout, export_leaves=None):
             if a.origin != b.origin:
                 print("FAILED: %s is for %s, %s for %s: not one log"
                       % (name_a, a.origin, name_b, b.origin), file=out)
-                return 1
+                return 1, checked
             if a.size == b.size and a.root != b.root:
                 print("FAILED: fork: %s and %s both have %d events but different roots "
                       "(%s and %s); the log showed two different histories"
                       % (name_a, name_b, a.size, a.root.hex(), b.root.hex()), file=out)
-                return 1
-    if export_leaves is not None:
-        for name, cp in checked:
-            if cp.size > len(export_leaves):
-                print("FAILED: %s is for %d events, the export holds only %d: the ledger "
-                      "was truncated after the checkpoint was signed"
-                      % (name, cp.size, len(export_leaves)), file=out)
-                return 1
-            root = merkle_root(export_leaves[:cp.size])
-            if root != cp.root:
-                print("FAILED: %s: the export's first %d events have root %s, the "
-                      "checkpoint says %s: the history up to it was rewritten (or the "
-                      "note is for another ledger)"
-                      % (name, cp.size, root.hex(), cp.root.hex()), file=out)
-                return 1
-            print("ok: %s: the export's first %d events have the checkpoint's root"
-                  % (name, cp.size), file=out)
+                return 1, checked
+    return 0, checked
+
+
+def check_export_roots(checked, roots, count, out=sys.stdout):
+    """Each checkpoint's root against the root of the export's first events
+    (roots: size -> root, as the walk recorded them; count: events in the
+    export). Returns the exit status."""
+    for name, cp in checked:
+        if cp.size > count:
+            print("FAILED: %s is for %d events, the export holds only %d: the ledger "
+                  "was truncated after the checkpoint was signed"
+                  % (name, cp.size, count), file=out)
+            return 1
+        root = roots[cp.size]
+        if root != cp.root:
+            print("FAILED: %s: the export's first %d events have root %s, the "
+                  "checkpoint says %s: the history up to it was rewritten (or the "
+                  "note is for another ledger)"
+                  % (name, cp.size, root.hex(), cp.root.hex()), file=out)
+            return 1
+        print("ok: %s: the export's first %d events have the checkpoint's root"
+              % (name, cp.size), file=out)
+    return 0
+
+
+def check_proofs(proofs, checked, out=sys.stdout):
+    """--proof: proofs is a list of (name, text), each checked and tied to
+    the verified checkpoints. Returns the exit status."""
     for pname, ptext in proofs:
         try:
             what = check_one_proof(parse_proof(ptext), checked)
@@ -1342,6 +1385,12 @@ def check_signed(notes, keys, proofs=(), out=sys.stdout, export_leaves=None):
             return 1
         print("ok: %s: %s" % (pname, what), file=out)
     return 0
+
+
+def check_signed(notes, keys, proofs=(), out=sys.stdout):
+    """Notes, then proofs; the exit status."""
+    status, checked = check_notes(notes, keys, out)
+    return status or check_proofs(proofs, checked, out)
 
 
 def check_one_proof(p, checked):
@@ -1474,10 +1523,15 @@ def self_test_merkle_vectors(t, v, name):
     leaves = [merkle_leaf(d) for d in data]
     t.check("%s: leaf hashes" % name, [h.hex() for h in leaves] == v["leaf_hashes"])
     t.check("%s: empty root" % name, merkle_root([]).hex() == v["empty_root"])
+    frontier, prefix_roots = Frontier(), {}
+    for leaf in leaves:
+        frontier.push(leaf)
+        prefix_roots[frontier.size] = frontier.root()
     for tree in v["trees"]:
         n = tree["size"]
         root = merkle_root(leaves[:n])
-        t.check("%s: root of %d" % (name, n), root.hex() == tree["root"])
+        t.check("%s: root of %d (recursively and leaf by leaf)" % (name, n),
+                root.hex() == tree["root"] == prefix_roots[n].hex())
         good, refused = True, True
         for inc in tree["inclusion"]:
             i, path = inc["leaf_index"], [bytes.fromhex(h) for h in inc["path"]]
@@ -1735,6 +1789,7 @@ def main(argv=None):
 
     signed = None
     if args.note or args.proof:
+        signed = True
         try:
             notes = [(n, read_bytes(n)) for n in args.note]
             keys = []
@@ -1748,17 +1803,27 @@ def main(argv=None):
             print("error: %s" % e, file=sys.stderr)
             return 2
 
-        def signed(leaves=None):
-            return check_signed(notes, keys, proofs, export_leaves=leaves)
-
     if args.export is None:
-        return signed()
+        return check_signed(notes, keys, proofs)
     try:
         lines = read_lines(args.export)
     except OSError as e:
         print("error: cannot read %s: %s" % (args.export, e), file=sys.stderr)
         return 2
-    return verify(lines, digest, args.round, then=signed)
+    if signed is None:
+        return verify(lines, digest, args.round)
+    # The notes' signatures first, then the export, then the notes' roots
+    # against the export's, then the proofs.
+    status, checked = check_notes(notes, keys)
+    if status:
+        return status
+
+    def then(roots, count):
+        return (check_export_roots(checked, roots, count)
+                or check_proofs(proofs, checked))
+
+    return verify(lines, digest, args.round, roots_at=[cp.size for _, cp in checked],
+                  then=then)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,9 @@ check "consistency between two signed rounds" 0 "both signed" \
   --note round-6.note --note round-16.note --pubkey signer.pub --proof consistency-6-16.json
 check "checkpoints against the events export" 0 "the export's first 16 events have the checkpoint's root" \
   "$PWD/$EXPORT" --note round-6.note --note round-16.note --pubkey signer.pub
+check "export, two rounds and their proofs together" 0 "inclusion-0-of-6.json: event seq 0" \
+  "$PWD/$EXPORT" --note round-6.note --note round-16.note --pubkey signer.pub --pubkey witness.pub \
+  --proof consistency-6-16.json --proof inclusion-0-of-6.json
 check "a note by an unregistered key" 1 "is not signed by any of the given keys" \
   --note stranger-16.note --pubkey signer.pub
 check "a required key that did not sign" 1 "has no signature by" \
