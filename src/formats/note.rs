@@ -1013,14 +1013,11 @@ pub fn verify(note: &Note, keys: &[VerifierKey]) -> Result<Verified, NoteError> 
         }
     }
     if !signatures.iter().any(|s| s.role == KeyRole::Signer) {
+        // No signer line verified, so every line is named: unknown keys'
+        // and known witnesses' alike.
         let present = note
             .signatures
             .iter()
-            .filter(|s| {
-                !signatures
-                    .iter()
-                    .any(|v| v.name == s.name && v.key_id == s.key_id && v.role == KeyRole::Signer)
-            })
             .map(|s| (s.name.clone(), id_hex(&s.key_id)))
             .collect();
         return Err(NoteError::NoSignerSignature { present });
