@@ -23,6 +23,7 @@ mod hostile;
 mod import_export;
 mod model;
 mod parsers;
+mod proofs;
 mod receipts;
 mod rounds;
 mod schemas;

@@ -1,7 +1,8 @@
 //! Every file format kamerstand reads or writes, each in one module that
 //! knows both directions: the annex layout (`annex`: text in, Markdown and
 //! HTML out), CSV (`csv`), the events export (`events`, the backup that
-//! `docs/verify_export.py` checks), Word (`docx`) and Excel (`xlsx`), and
+//! `docs/verify_export.py` checks), Word (`docx`) and Excel (`xlsx`),
+//! signed round notes and proofs for outsiders (`note`, `proof`), and
 //! recognising a file by its content (`sniff`). Importers turn a document
 //! into [`ImportRow`]s and [`Anomaly`]s and never fail on odd content;
 //! writers render a view. The Word and Excel modules read a file into a
@@ -13,7 +14,9 @@ pub mod csv;
 pub mod docx;
 pub mod events;
 pub mod legend;
+pub mod note;
 mod ooxml;
+pub mod proof;
 pub mod sniff;
 pub mod xlsx;
 

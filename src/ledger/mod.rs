@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod codec;
 pub mod envelope;
+pub mod merkle;
 pub mod store;
 pub mod verify;
 
