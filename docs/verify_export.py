@@ -8,18 +8,31 @@ following schema/event-v1.md, and checks that the JSON values on each line
 are exactly what the bytes say. The line format is described in
 schema/events-export.md.
 
+It also checks what a reporting round publishes (schema/proofs.md): signed
+checkpoints (C2SP signed notes of the events' RFC 9162 Merkle root, with
+witness cosignatures) against the public keys given, inclusion proofs of
+events and consistency proofs between rounds, and, given an export too,
+that each checkpoint's root is the root of the export's first events. The
+Ed25519 verification is written here from RFC 8032's arithmetic.
+--self-test checks this code against published test vectors.
+
 It uses only Python's standard library (Python 3.9 or later).
 
 Exit status: 0 = the export is intact (and the digest, if one was given, is
-in it); 1 = it is not ("FAILED at line L (seq S): what"); 2 = usage error or
-unreadable file.
+in it), and every note and proof checks out; 1 = not ("FAILED at line L
+(seq S): what", "FAILED: FILE: what"); 2 = usage error or unreadable file.
 
-Section numbers in the comments (§2, §5 ...) refer to schema/event-v1.md.
+Section numbers in the comments (§2, §5 ...) refer to schema/event-v1.md,
+except in the section on checkpoints and proofs, where they refer to the
+RFCs named there.
 """
 
 import argparse
+import base64
+import binascii
 import datetime
 import hashlib
+import io
 import json
 import sys
 
@@ -486,6 +499,8 @@ class ChainState:
         self.item_keys = {}            # item id -> key, from item_registered
         self.seals = {}                # lower-cased round name -> (name, seq, hash)
         self.hashes = {}               # event hash -> seq
+        self.tree = None               # Frontier of the Merkle tree, when a note is checked
+        self.roots = {}                # tree size -> root, for the sizes asked for
 
 
 def parse_line(text):
@@ -614,6 +629,10 @@ def check_line(state, line):
         raise Failure("the JSON values differ from what the bytes decode to: " + diff)
 
     # Remember this event for the next ones.
+    if state.tree is not None:
+        state.tree.push(event_leaf(data))
+        if state.tree.size in state.roots:
+            state.roots[state.tree.size] = state.tree.root()
     state.ids.append(ev.id)
     if ev.type == "item_registered":
         state.items.append(ev.id)
@@ -684,10 +703,16 @@ def check_digest(state, digest, round_name):
                    "digest is mistyped)" % checked)
 
 
-def verify(lines, digest=None, round_name=None, out=sys.stdout):
+def verify(lines, digest=None, round_name=None, out=sys.stdout, roots_at=(), then=None):
     """Checks an export given as a list of lines (bytes, without line ends). Prints the
-    verdict and returns the exit status (0 or 1)."""
+    verdict and returns the exit status (0 or 1). `then`, if given, is called
+    with the Merkle roots of the intact export's first events at the sizes
+    in `roots_at` (size -> root) and its number of events, and gives the
+    status."""
     state = ChainState()
+    if then is not None:
+        state.tree = Frontier()
+        state.roots = {size: None for size in roots_at}
     line_no = 0
     for line_no, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -713,7 +738,938 @@ def verify(lines, digest=None, round_name=None, out=sys.stdout):
             print("FAILED: digest %s: %s" % (digest, message), file=out)
             return 1
         print("digest %s: found: %s" % (digest, message), file=out)
+    if then is not None:
+        return then(state.roots, state.expected_seq)
     return 0
+
+
+# ---------------------------------------------------------------------------
+# Signed checkpoints and proofs (schema/proofs.md).
+#
+# A round's published form is a signed checkpoint: a C2SP signed note
+# (c2sp.org/signed-note) whose text is a C2SP checkpoint (origin, tree size,
+# base64 Merkle root; c2sp.org/tlog-checkpoint), signed by the programme's
+# key and cosigned by witnesses (c2sp.org/tlog-cosignature). The Merkle
+# tree is RFC 9162 §2.1's over the events in seq order. What follows checks
+# all of it with the standard library: Ed25519 from RFC 8032's arithmetic,
+# the note and checkpoint formats, and inclusion and consistency proofs.
+# ---------------------------------------------------------------------------
+
+# --- Ed25519 (RFC 8032 §5.1), verification only needs the group law -------
+
+ED_P = 2 ** 255 - 19                                    # §5.1: the field prime
+ED_L = 2 ** 252 + 27742317777372353535851937790883648493  # §5.1: the group order
+ED_D = (-121665 * pow(121666, ED_P - 2, ED_P)) % ED_P     # §5.1: d = -121665/121666
+ED_SQRT_M1 = pow(2, (ED_P - 1) // 4, ED_P)               # a square root of -1
+
+
+def ed_add(p, q):
+    """§5.1.4: the sum of two points in extended coordinates (X, Y, Z, T),
+    x = X/Z, y = Y/Z, xy = T/Z. The formulas hold for every pair of points."""
+    x1, y1, z1, t1 = p
+    x2, y2, z2, t2 = q
+    a = (y1 - x1) * (y2 - x2) % ED_P
+    b = (y1 + x1) * (y2 + x2) % ED_P
+    c = 2 * ED_D * t1 * t2 % ED_P
+    d = 2 * z1 * z2 % ED_P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % ED_P, g * h % ED_P, f * g % ED_P, e * h % ED_P)
+
+
+def ed_double(p):
+    """§5.1.4: twice a point."""
+    x1, y1, z1, _ = p
+    a = x1 * x1 % ED_P
+    b = y1 * y1 % ED_P
+    c = 2 * z1 * z1 % ED_P
+    h = a + b
+    e = h - (x1 + y1) * (x1 + y1)
+    g = a - b
+    f = c + g
+    return (e * f % ED_P, g * h % ED_P, f * g % ED_P, e * h % ED_P)
+
+
+ED_IDENTITY = (0, 1, 1, 0)
+
+
+def ed_mul(n, p):
+    """n times the point p, by doubling and adding from the top bit."""
+    acc = ED_IDENTITY
+    for bit in reversed(range(n.bit_length())):
+        acc = ed_double(acc)
+        if (n >> bit) & 1:
+            acc = ed_add(acc, p)
+    return acc
+
+
+def ed_same(p, q):
+    """Projective equality: x1/z1 = x2/z2 and y1/z1 = y2/z2."""
+    return ((p[0] * q[2] - q[0] * p[2]) % ED_P == 0
+            and (p[1] * q[2] - q[1] * p[2]) % ED_P == 0)
+
+
+def ed_decode(b):
+    """§5.1.3: the point a 32-byte string encodes, or None. Refuses y >= p
+    and a set sign bit on x = 0: every point has one encoding."""
+    if len(b) != 32:
+        return None
+    y = int.from_bytes(b, "little")
+    sign = y >> 255
+    y &= (1 << 255) - 1
+    if y >= ED_P:
+        return None
+    # x^2 = (y^2 - 1) / (d y^2 + 1); the candidate root is
+    # u v^3 (u v^7)^((p-5)/8) with u, v the numerator and denominator.
+    u = (y * y - 1) % ED_P
+    v = (ED_D * y * y + 1) % ED_P
+    x = u * pow(v, 3, ED_P) * pow(u * pow(v, 7, ED_P), (ED_P - 5) // 8, ED_P) % ED_P
+    vxx = v * x * x % ED_P
+    if vxx == u:
+        pass
+    elif vxx == (-u) % ED_P:
+        x = x * ED_SQRT_M1 % ED_P
+    else:
+        return None  # no square root: not a point
+    if x == 0 and sign == 1:
+        return None
+    if x & 1 != sign:
+        x = ED_P - x
+    return (x, y, 1, x * y % ED_P)
+
+
+def ed_encode(p):
+    """§5.1.2: y in little-endian, the top bit holding the low bit of x."""
+    zinv = pow(p[2], ED_P - 2, ED_P)
+    x, y = p[0] * zinv % ED_P, p[1] * zinv % ED_P
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+# §5.1: the base point, (x, 4/5) with x even.
+ED_B = ed_decode((4 * pow(5, ED_P - 2, ED_P) % ED_P).to_bytes(32, "little"))
+
+
+def ed_small_order(p):
+    """True if 8p is the identity: the point lies in the small subgroup."""
+    q = ed_mul(8, p)
+    return q[0] % ED_P == 0 and (q[1] - q[2]) % ED_P == 0
+
+
+def ed_secret_scalar(seed):
+    """§5.1.5: the clamped scalar of a 32-byte private key, and the prefix."""
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little")
+    a &= (1 << 254) - 8
+    a |= 1 << 254
+    return a, h[32:]
+
+
+def ed25519_public_key(seed):
+    """§5.1.5: the public key of a 32-byte private key."""
+    return ed_encode(ed_mul(ed_secret_scalar(seed)[0], ED_B))
+
+
+def ed25519_sign(seed, message):
+    """§5.1.6 (used only by --self-test, to reproduce RFC 8032's vectors)."""
+    a, prefix = ed_secret_scalar(seed)
+    public = ed_encode(ed_mul(a, ED_B))
+    r = int.from_bytes(hashlib.sha512(prefix + message).digest(), "little") % ED_L
+    big_r = ed_encode(ed_mul(r, ED_B))
+    k = int.from_bytes(hashlib.sha512(big_r + public + message).digest(), "little") % ED_L
+    return big_r + ((r + k * a) % ED_L).to_bytes(32, "little")
+
+
+def ed25519_verify(public, message, signature):
+    """§5.1.7: True if `signature` is `public`'s signature of `message`.
+
+    Stricter than the RFC requires, as kamerstand's own verifier is: A and R
+    must be canonical encodings of points outside the small subgroup, S
+    must be below L, and the check is [S]B = R + [k]A without the factor 8
+    (the RFC allows this form; any signature passing it passes the RFC's)."""
+    if len(public) != 32 or len(signature) != 64:
+        return False
+    a = ed_decode(public)
+    r = ed_decode(signature[:32])
+    if a is None or r is None or ed_small_order(a) or ed_small_order(r):
+        return False
+    s = int.from_bytes(signature[32:], "little")
+    if s >= ED_L:
+        return False
+    k = int.from_bytes(hashlib.sha512(signature[:32] + public + message).digest(),
+                       "little") % ED_L
+    return ed_same(ed_mul(s, ED_B), ed_add(r, ed_mul(k, a)))
+
+
+# --- Signed notes, checkpoints and keys ---------------------------------------
+
+SIG_PREFIX = "\u2014 "          # em dash, space: the start of a signature line
+ROLE_OF_TYPE = {1: "signer", 4: "witness"}  # signature type byte -> key role
+MAX_NOTE_BYTES = 64 * 1024
+MAX_SIGNATURES = 100
+
+
+def b64_strict(s, what, length=None):
+    """Standard padded base64 (RFC 4648 §4) in its one canonical spelling."""
+    try:
+        raw = base64.b64decode(s, validate=True)
+    except (ValueError, binascii.Error):
+        raise Failure("%s is not base64: %r" % (what, s))
+    if base64.b64encode(raw).decode("ascii") != s:
+        raise Failure("%s is not canonical base64: %r" % (what, s))
+    if length is not None and len(raw) != length:
+        raise Failure("%s is base64 of %d bytes, not %d" % (what, len(raw), length))
+    return raw
+
+
+def check_key_name(name, what):
+    """signed-note: non-empty, no spaces of any kind, no '+' (and no
+    control characters)."""
+    if not name:
+        raise Failure("%s is empty" % what)
+    for c in name:
+        if c.isspace() or c == "+" or ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0:
+            raise Failure("%s %r holds %r; names hold no spaces, '+' or control "
+                          "characters" % (what, name, c))
+
+
+def key_id(name, type_byte, public):
+    """signed-note: the first 4 bytes of SHA-256(name || 0x0A || type || key)."""
+    return hashlib.sha256(name.encode("utf-8") + b"\n" + bytes([type_byte])
+                          + public).digest()[:4]
+
+
+class VerifierKey:
+    """A vkey: name+<8 hex key id>+base64(type || 32-byte Ed25519 key)."""
+
+    def __init__(self, text):
+        parts = text.split("+", 2)
+        if len(parts) != 3:
+            raise Failure("%r is not a verifier key (name+keyid+base64)" % text)
+        name, id_hex, data = parts
+        check_key_name(name, "the key name")
+        if len(id_hex) != 8 or not set(id_hex) <= HEX_DIGITS:
+            raise Failure("the key id %r of %s is not 8 lowercase hex digits"
+                          % (id_hex, name))
+        raw = b64_strict(data, "the key of %s" % name, 33)
+        if raw[0] not in ROLE_OF_TYPE:
+            raise Failure("key %s has type 0x%02x; 0x01 (signer) or 0x04 (witness) "
+                          "expected" % (name, raw[0]))
+        self.name, self.type, self.public = name, raw[0], raw[1:]
+        self.role = ROLE_OF_TYPE[raw[0]]
+        self.id = bytes.fromhex(id_hex)
+        point = ed_decode(self.public)
+        if point is None or ed_small_order(point):
+            raise Failure("key %s is not a valid Ed25519 public key" % name)
+        if key_id(name, self.type, self.public) != self.id:
+            raise Failure("key %s: its key id %s is not the one its name, type and key "
+                          "give (%s); the key text was altered"
+                          % (name, id_hex, key_id(name, self.type, self.public).hex()))
+
+    def describe(self):
+        return "%s key %s (key id %s)" % (self.role, self.name, self.id.hex())
+
+
+def read_keys(text, source):
+    """The verifier keys in a .pub file: one per non-empty line."""
+    keys = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if line:
+            try:
+                keys.append(VerifierKey(line))
+            except Failure as e:
+                raise Failure("%s line %d: %s" % (source, n, e))
+    if not keys:
+        raise Failure("%s holds no key" % source)
+    return keys
+
+
+def parse_note(data):
+    """signed-note: the text (with its final newline) and the signature
+    lines as (key name, key id, signature bytes)."""
+    if len(data) > MAX_NOTE_BYTES:
+        raise Failure("the note has %d bytes; at most %d are read"
+                      % (len(data), MAX_NOTE_BYTES))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise Failure("the note is not UTF-8 (%s)" % e)
+    for i, c in enumerate(text):
+        if c < " " and c != "\n":
+            raise Failure("the note holds the control character %r on line %d; only "
+                          "newlines are allowed (no carriage returns or tabs)"
+                          % (c, text[:i].count("\n") + 1))
+    split = text.rfind("\n\n")
+    if split < 0:
+        raise Failure("the note has no blank line between its text and its signatures")
+    body, sigs = text[:split + 1], text[split + 2:]
+    if not sigs.endswith("\n") or sigs == "\n" or not sigs:
+        raise Failure("the note has no signature lines ending in a newline after its "
+                      "blank line")
+    lines = sigs[:-1].split("\n")
+    if len(lines) > MAX_SIGNATURES:
+        raise Failure("the note has %d signature lines; at most %d are read"
+                      % (len(lines), MAX_SIGNATURES))
+    signatures = []
+    for line in lines:
+        if not line.startswith(SIG_PREFIX) or line.count(" ") != 2:
+            raise Failure("%r is not a signature line (em dash, space, key name, space, "
+                          "base64)" % line)
+        name, b64 = line[len(SIG_PREFIX):].split(" ")
+        check_key_name(name, "the signature's key name")
+        raw = b64_strict(b64, "the signature of %s" % name)
+        if len(raw) < 5:
+            raise Failure("the signature of %s is too short" % name)
+        signatures.append((name, raw[:4], raw[4:]))
+    return body, signatures
+
+
+def parse_checkpoint(text):
+    """tlog-checkpoint: (origin, size, root bytes, extension lines)."""
+    lines = text[:-1].split("\n")
+    if len(lines) < 3:
+        raise Failure("the note text is not a checkpoint (origin, tree size, root hash)")
+    origin, size, root = lines[:3]
+    check_key_name(origin, "the checkpoint origin")
+    if (not size or not set(size) <= set("0123456789")
+            or (len(size) > 1 and size[0] == "0") or int(size) >= 2 ** 64):
+        raise Failure("the checkpoint's tree size %r is not a decimal number without "
+                      "sign, spaces or leading zeros" % size)
+    root = b64_strict(root, "the checkpoint's root hash", 32)
+    for ext in lines[3:]:
+        if not ext:
+            raise Failure("the checkpoint has an empty extension line")
+    return origin, int(size), root, lines[3:]
+
+
+def cosignature_message(text, timestamp):
+    """tlog-cosignature: what an Ed25519 (type 0x04) cosignature signs."""
+    return ("cosignature/v1\ntime %d\n" % timestamp + text).encode("utf-8")
+
+
+def posix_utc(seconds):
+    t = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SignedCheckpoint:
+    """A note whose every given key signed it."""
+
+    def __init__(self, origin, size, root, signed):
+        self.origin, self.size, self.root, self.signed = origin, size, root, signed
+
+
+def check_note(data, keys):
+    """Checks a note against the given keys, each of which must have signed
+    it (lines by other keys are ignored, as signed-note says). Returns a
+    SignedCheckpoint; raises Failure naming what is wrong."""
+    text, signatures = parse_note(data)
+    origin, size, root, _ = parse_checkpoint(text)
+    verified = []
+    for name, kid, sig in signatures:
+        for key in keys:
+            if key.name != name or key.id != kid:
+                continue
+            stamp = None
+            if key.type == 1:
+                ok = len(sig) == 64 and ed25519_verify(key.public, text.encode("utf-8"), sig)
+            else:
+                stamp = int.from_bytes(sig[:8], "big") if len(sig) == 72 else None
+                ok = (stamp is not None and stamp < 2 ** 63
+                      and ed25519_verify(key.public, cosignature_message(text, stamp),
+                                         sig[8:]))
+            if not ok:
+                raise Failure("the %s by %s does not verify: the note was altered, or the "
+                              "signature was made over another checkpoint (a different "
+                              "origin, size or root)"
+                              % ("cosignature" if key.type == 4 else "signature",
+                                 key.describe()))
+            verified.append((key, stamp))
+    signed_by = [k for k, _ in verified]
+    if not signed_by:
+        present = ", ".join("%s (key id %s)" % (n, i.hex()) for n, i, _ in signatures)
+        raise Failure("the note is not signed by any of the given keys; it is signed "
+                      "only by %s" % present)
+    for key in keys:
+        if key not in signed_by:
+            raise Failure("the note has no signature by %s" % key.describe())
+    return SignedCheckpoint(origin, size, root, verified)
+
+
+# --- The Merkle tree (RFC 9162 §2.1) ------------------------------------------
+
+
+def merkle_leaf(data):
+    """§2.1.1: a leaf's hash, SHA-256(0x00 || data)."""
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def merkle_node(left, right):
+    """§2.1.1: an interior node's hash, SHA-256(0x01 || left || right)."""
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def event_leaf(data):
+    """An event's leaf: its data is the chain's tag and the canonical bytes."""
+    return merkle_leaf(HASH_TAG_V1 + data)
+
+
+def split_point(n):
+    """§2.1.1: the largest power of two smaller than n (n >= 2)."""
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return k
+
+
+def merkle_root(leaves):
+    """§2.1.1 MTH over a list of leaf hashes, straight from the definition
+    (the empty list: SHA-256 of nothing)."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return leaves[0]
+    k = split_point(len(leaves))
+    return merkle_node(merkle_root(leaves[:k]), merkle_root(leaves[k:]))
+
+
+class Frontier:
+    """The right edge of a tree being built leaf by leaf: the roots of its
+    complete subtrees, largest first (one per one-bit of the size). Gives
+    the root of every prefix of a long export without keeping its leaves."""
+
+    def __init__(self):
+        self.size = 0
+        self.edge = []  # (level, hash)
+
+    def push(self, leaf):
+        level, h = 0, leaf
+        while self.edge and self.edge[-1][0] == level:
+            h = merkle_node(self.edge.pop()[1], h)
+            level += 1
+        self.edge.append((level, h))
+        self.size += 1
+
+    def root(self):
+        if not self.edge:
+            return hashlib.sha256(b"").digest()
+        h = self.edge[-1][1]
+        for _, left in reversed(self.edge[:-1]):
+            h = merkle_node(left, h)
+        return h
+
+
+def merkle_path(m, leaves):
+    """§2.1.3.1 PATH(m, D[n]), from the definition."""
+    if len(leaves) <= 1:
+        return []
+    k = split_point(len(leaves))
+    if m < k:
+        return merkle_path(m, leaves[:k]) + [merkle_root(leaves[k:])]
+    return merkle_path(m - k, leaves[k:]) + [merkle_root(leaves[:k])]
+
+
+def merkle_subproof(m, leaves, complete):
+    """§2.1.4.1 SUBPROOF(m, D[n], b), from the definition."""
+    if m == len(leaves):
+        return [] if complete else [merkle_root(leaves)]
+    k = split_point(len(leaves))
+    if m <= k:
+        return merkle_subproof(m, leaves[:k], complete) + [merkle_root(leaves[k:])]
+    return merkle_subproof(m - k, leaves[k:], False) + [merkle_root(leaves[:k])]
+
+
+def verify_inclusion(leaf, index, size, path, root):
+    """§2.1.3.2, step by step. Raises Failure."""
+    if index >= size:                                   # 1.
+        raise Failure("leaf index %d is not in a tree of %d leaves" % (index, size))
+    fn, sn, r = index, size - 1, leaf                   # 2., 3.
+    for p in path:                                      # 4.
+        if sn == 0:                                     # a.
+            raise Failure("the proof has more hashes than a tree of %d leaves needs"
+                          % size)
+        if fn & 1 or fn == sn:                          # b.
+            r = merkle_node(p, r)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = merkle_node(r, p)
+        fn >>= 1                                        # c.
+        sn >>= 1
+    if sn != 0:                                         # 5.
+        raise Failure("the proof has fewer hashes than a tree of %d leaves needs" % size)
+    if r != root:
+        raise Failure("the proof does not lead to the root (it gives %s)" % r.hex())
+
+
+def verify_consistency(size1, size2, root1, root2, path):
+    """§2.1.4.2, step by step, for 0 < size1 < size2; for equal sizes the
+    path must be empty and the roots equal. Raises Failure."""
+    if size1 == 0 or size1 > size2:
+        raise Failure("a consistency proof needs 0 < size1 <= size2, not %d and %d"
+                      % (size1, size2))
+    if size1 == size2:
+        if path or root1 != root2:
+            raise Failure("both trees have %d leaves, so the proof must be empty and the "
+                          "roots equal; they are not (a fork)" % size1)
+        return
+    if not path:                                        # 1.
+        raise Failure("the consistency proof is empty, but the sizes differ")
+    path = list(path)
+    if size1 & (size1 - 1) == 0:                        # 2.
+        path.insert(0, root1)
+    fn, sn = size1 - 1, size2 - 1                       # 3.
+    while fn & 1:                                       # 4.
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]                                   # 5.
+    for c in path[1:]:                                  # 6.
+        if sn == 0:                                     # a.
+            raise Failure("the proof has more hashes than trees of these sizes need")
+        if fn & 1 or fn == sn:                          # b.
+            fr = merkle_node(c, fr)
+            sr = merkle_node(c, sr)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = merkle_node(sr, c)
+        fn >>= 1                                        # c.
+        sn >>= 1
+    if sn != 0:                                         # 7.
+        raise Failure("the proof has fewer hashes than trees of these sizes need")
+    if fr != root1:
+        raise Failure("the proof does not lead to the first root (it gives %s)" % fr.hex())
+    if sr != root2:
+        raise Failure("the proof does not lead to the second root (it gives %s)"
+                      % sr.hex())
+
+
+# --- Proof documents (schema/proofs.md) ----------------------------------------
+
+PROOF_KEYS = {
+    "inclusion": ("type", "tree_size", "leaf_index", "event_bytes", "path", "root"),
+    "consistency": ("type", "size1", "size2", "root1", "root2", "path"),
+}
+
+
+def parse_proof(text):
+    """A proof document, strictly: exactly its keys, integers, lowercase hex."""
+    proof = parse_line(text)  # duplicate keys, NaN and Infinity refused
+    kind = proof.get("type")
+    if kind not in PROOF_KEYS:
+        raise Failure("the proof's type is %s; \"inclusion\" or \"consistency\" expected"
+                      % show(kind))
+    if set(proof) != set(PROOF_KEYS[kind]):
+        raise Failure("an %s proof has exactly the keys %s; this one has %s"
+                      % (kind, ", ".join(PROOF_KEYS[kind]), ", ".join(sorted(proof))))
+
+    def count(key):
+        v = proof[key]
+        if json_type(v) != "integer" or not 0 <= v < 2 ** 64:
+            raise Failure("the proof's %s is %s, not a whole number" % (key, show(v)))
+        return v
+
+    def digest(v, what):
+        if not isinstance(v, str) or len(v) != 64 or not set(v) <= HEX_DIGITS:
+            raise Failure("the proof's %s is not 64 lowercase hex digits" % what)
+        return bytes.fromhex(v)
+
+    if not isinstance(proof["path"], list):
+        raise Failure("the proof's path is not a list")
+    out = {"type": kind,
+           "path": [digest(v, "path[%d]" % i) for i, v in enumerate(proof["path"])]}
+    if kind == "inclusion":
+        out["tree_size"] = count("tree_size")
+        out["leaf_index"] = count("leaf_index")
+        out["root"] = digest(proof["root"], "root")
+        out["event_bytes"] = bytes.fromhex(hex_field(proof, "event_bytes"))
+    else:
+        out["size1"], out["size2"] = count("size1"), count("size2")
+        out["root1"] = digest(proof["root1"], "root1")
+        out["root2"] = digest(proof["root2"], "root2")
+    return out
+
+
+def check_proof(proof):
+    """Checks a parsed proof's own hashes; for inclusion also that the event
+    decodes and says its seq is the leaf index. Returns a description."""
+    if proof["type"] == "inclusion":
+        try:
+            ev = decode_event(proof["event_bytes"])
+        except DecodeError as e:
+            raise Failure("the event in the proof cannot be read: %s" % e)
+        if ev.seq != proof["leaf_index"]:
+            raise Failure("the event in the proof is seq %d, but the proof places it at "
+                          "leaf %d" % (ev.seq, proof["leaf_index"]))
+        verify_inclusion(event_leaf(proof["event_bytes"]), proof["leaf_index"],
+                         proof["tree_size"], proof["path"], proof["root"])
+        return ("event seq %d (%s, hash %s) is in the tree of %d events with root %s"
+                % (ev.seq, ev.type, event_hash(proof["event_bytes"]), proof["tree_size"],
+                   proof["root"].hex()))
+    verify_consistency(proof["size1"], proof["size2"], proof["root1"], proof["root2"],
+                       proof["path"])
+    return ("the tree of %d events (root %s) extends the tree of %d events (root %s)"
+            % (proof["size2"], proof["root2"].hex(), proof["size1"], proof["root1"].hex()))
+
+
+def same_tree(size, root, cp, name):
+    if size != cp.size or root != cp.root:
+        raise Failure("the proof is for a tree of %d events with root %s; %s is for %d "
+                      "events with root %s" % (size, root.hex(), name, cp.size,
+                                               cp.root.hex()))
+
+
+def check_notes(notes, keys, out=sys.stdout):
+    """--note/--pubkey: notes is a list of (name, bytes), keys the verifier
+    keys. Prints what was checked; returns the exit status (0 or 1) and the
+    verified checkpoints as (name, SignedCheckpoint)."""
+    checked = []
+    for name, data in notes:
+        try:
+            cp = check_note(data, keys)
+        except Failure as e:
+            print("FAILED: %s: %s" % (name, e), file=out)
+            return 1, checked
+        signers = "; ".join(
+            ("cosigned by %s at %s" % (k.name, posix_utc(t))) if k.type == 4
+            else "signed by %s" % k.name for k, t in cp.signed)
+        print("ok: %s: checkpoint of %s, %d events, root %s; %s"
+              % (name, cp.origin, cp.size, cp.root.hex(), signers), file=out)
+        checked.append((name, cp))
+    for i, (name_a, a) in enumerate(checked):
+        for name_b, b in checked[i + 1:]:
+            if a.origin != b.origin:
+                print("FAILED: %s is for %s, %s for %s: not one log"
+                      % (name_a, a.origin, name_b, b.origin), file=out)
+                return 1, checked
+            if a.size == b.size and a.root != b.root:
+                print("FAILED: fork: %s and %s both have %d events but different roots "
+                      "(%s and %s); the log showed two different histories"
+                      % (name_a, name_b, a.size, a.root.hex(), b.root.hex()), file=out)
+                return 1, checked
+    return 0, checked
+
+
+def check_export_roots(checked, roots, count, out=sys.stdout):
+    """Each checkpoint's root against the root of the export's first events
+    (roots: size -> root, as the walk recorded them; count: events in the
+    export). Returns the exit status."""
+    for name, cp in checked:
+        if cp.size > count:
+            print("FAILED: %s is for %d events, the export holds only %d: the ledger "
+                  "was truncated after the checkpoint was signed"
+                  % (name, cp.size, count), file=out)
+            return 1
+        root = roots[cp.size]
+        if root != cp.root:
+            print("FAILED: %s: the export's first %d events have root %s, the "
+                  "checkpoint says %s: the history up to it was rewritten (or the "
+                  "note is for another ledger)"
+                  % (name, cp.size, root.hex(), cp.root.hex()), file=out)
+            return 1
+        print("ok: %s: the export's first %d events have the checkpoint's root"
+              % (name, cp.size), file=out)
+    return 0
+
+
+def check_proofs(proofs, checked, out=sys.stdout):
+    """--proof: proofs is a list of (name, text), each checked and tied to
+    the verified checkpoints. Returns the exit status."""
+    for pname, ptext in proofs:
+        try:
+            what = check_one_proof(parse_proof(ptext), checked)
+        except Failure as e:
+            print("FAILED: %s: %s" % (pname, e), file=out)
+            return 1
+        print("ok: %s: %s" % (pname, what), file=out)
+    return 0
+
+
+def check_signed(notes, keys, proofs=(), out=sys.stdout):
+    """Notes, then proofs; the exit status."""
+    status, checked = check_notes(notes, keys, out)
+    return status or check_proofs(proofs, checked, out)
+
+
+def check_one_proof(p, checked):
+    """Checks a parsed proof and ties it to the verified checkpoints
+    (name, SignedCheckpoint); returns what it showed."""
+    what = check_proof(p)
+    if not checked:
+        return what + " (no signed checkpoint given: the root is not vouched for)"
+    if p["type"] == "inclusion":
+        matching = [n for n, cp in checked
+                    if cp.size == p["tree_size"] and cp.root == p["root"]]
+        if not matching:
+            same_tree(p["tree_size"], p["root"], checked[0][1], checked[0][0])
+        return what + ", signed in %s" % matching[0]
+    by_size = sorted(checked, key=lambda nc: nc[1].size)
+    if len(by_size) >= 2:
+        same_tree(p["size1"], p["root1"], by_size[0][1], by_size[0][0])
+        same_tree(p["size2"], p["root2"], by_size[-1][1], by_size[-1][0])
+        return what + ", both signed (%s, %s)" % (by_size[0][0], by_size[-1][0])
+    name, cp = by_size[0]
+    if (p["size2"], p["root2"]) == (cp.size, cp.root):
+        return what + ("; the newer root is signed in %s, compare the older one with "
+                       "the root published for %d events" % (name, p["size1"]))
+    same_tree(p["size1"], p["root1"], cp, name)
+    return what + ("; the older root is signed in %s, compare the newer one with the "
+                   "root published for %d events" % (name, p["size2"]))
+
+
+# --- --self-test ---------------------------------------------------------------
+
+# RFC 8032 §7.1: TEST 1, 2, 3 and SHA(abc): secret key, public key, message,
+# signature.
+RFC8032_VECTORS = [
+    ("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+     "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+     "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"),
+    ("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+     "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+     "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"),
+    ("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+     "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac"
+     "18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"),
+    ("833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42",
+     "ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf",
+     "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+     "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+     "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b589"
+     "09351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704"),
+]
+
+# Certificate Transparency's eight test leaves and the roots published for
+# the trees of their first 1..8 leaves.
+CT_LEAVES = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+             "606162636465666768696a6b6c6d6e6f"]
+CT_ROOTS = [
+    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+]
+
+
+def flipped(b, i, mask=0x01):
+    """b with byte i XORed with mask."""
+    return b[:i] + bytes([b[i] ^ mask]) + b[i + 1:]
+
+
+def fails(f, *args):
+    """True if f(*args) raises Failure."""
+    try:
+        f(*args)
+    except Failure:
+        return True
+    return False
+
+
+class SelfTest:
+    """Named checks with a pass/fail count."""
+
+    def __init__(self, out):
+        self.out, self.passed, self.failed = out, 0, 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print("ok    %s" % name, file=self.out)
+        else:
+            self.failed += 1
+            print("FAIL  %s%s" % (name, (": " + detail) if detail else ""), file=self.out)
+
+
+def self_test_ed25519(t):
+    for n, (secret, public, msg, sig) in enumerate(RFC8032_VECTORS, start=1):
+        seed, pk = bytes.fromhex(secret), bytes.fromhex(public)
+        m, s = bytes.fromhex(msg), bytes.fromhex(sig)
+        t.check("RFC 8032 vector %d: public key" % n, ed25519_public_key(seed) == pk)
+        t.check("RFC 8032 vector %d: signature" % n, ed25519_sign(seed, m) == s)
+        t.check("RFC 8032 vector %d: verifies" % n, ed25519_verify(pk, m, s))
+        t.check("RFC 8032 vector %d: every flipped signature byte refused" % n,
+                not any(ed25519_verify(pk, m, flipped(s, i)) for i in range(64)))
+        t.check("RFC 8032 vector %d: every flipped public key byte refused" % n,
+                not any(ed25519_verify(flipped(pk, i), m, s) for i in range(32)))
+        t.check("RFC 8032 vector %d: altered message refused" % n,
+                not ed25519_verify(pk, m + b"\x00", s)
+                and not any(ed25519_verify(pk, flipped(m, i), s) for i in range(len(m))))
+        high = (int.from_bytes(s[32:], "little") + ED_L).to_bytes(32, "little")
+        t.check("RFC 8032 vector %d: S + L refused" % n,
+                not ed25519_verify(pk, m, s[:32] + high))
+    identity = (1).to_bytes(32, "little")
+    t.check("a small-order public key is refused",
+            not ed25519_verify(identity, b"", identity + bytes(32)))
+
+
+def self_test_ct(t):
+    leaves = [merkle_leaf(bytes.fromhex(d)) for d in CT_LEAVES]
+    for n in range(1, 9):
+        t.check("CT test leaves: root of %d" % n,
+                merkle_root(leaves[:n]).hex() == CT_ROOTS[n - 1])
+
+
+def self_test_merkle_vectors(t, v, name):
+    data = [bytes.fromhex(d) for d in v["leaf_data"]]
+    leaves = [merkle_leaf(d) for d in data]
+    t.check("%s: leaf hashes" % name, [h.hex() for h in leaves] == v["leaf_hashes"])
+    t.check("%s: empty root" % name, merkle_root([]).hex() == v["empty_root"])
+    frontier, prefix_roots = Frontier(), {}
+    for leaf in leaves:
+        frontier.push(leaf)
+        prefix_roots[frontier.size] = frontier.root()
+    for tree in v["trees"]:
+        n = tree["size"]
+        root = merkle_root(leaves[:n])
+        t.check("%s: root of %d (recursively and leaf by leaf)" % (name, n),
+                root.hex() == tree["root"] == prefix_roots[n].hex())
+        good, refused = True, True
+        for inc in tree["inclusion"]:
+            i, path = inc["leaf_index"], [bytes.fromhex(h) for h in inc["path"]]
+            good &= path == merkle_path(i, leaves[:n])
+            good &= not fails(verify_inclusion, leaves[i], i, n, path, root)
+            for j in range(len(path)):
+                for byte in (0, 17, 31):
+                    bad = list(path)
+                    bad[j] = flipped(bad[j], byte)
+                    refused &= fails(verify_inclusion, leaves[i], i, n, bad, root)
+            refused &= fails(verify_inclusion, leaves[i], i, n, path, flipped(root, 7))
+        t.check("%s: inclusion proofs in %d (from the definition, and verified)"
+                % (name, n), good)
+        t.check("%s: inclusion proofs in %d with a flipped byte refused" % (name, n),
+                refused)
+        good, refused = True, True
+        for con in tree["consistency"]:
+            m, path = con["size1"], [bytes.fromhex(h) for h in con["path"]]
+            root1 = merkle_root(leaves[:m])
+            good &= con["root1"] == root1.hex()
+            good &= path == ([] if m == n else merkle_subproof(m, leaves[:n], True))
+            good &= not fails(verify_consistency, m, n, root1, root, path)
+            for j in range(len(path)):
+                bad = list(path)
+                bad[j] = flipped(bad[j], 0)
+                refused &= fails(verify_consistency, m, n, root1, root, bad)
+            refused &= fails(verify_consistency, m, n, flipped(root1, 3), root, path)
+            refused &= fails(verify_consistency, m, n, root1, flipped(root, 3), path)
+        t.check("%s: consistency proofs to %d (from the definition, and verified)"
+                % (name, n), good)
+        t.check("%s: consistency proofs to %d with a flipped byte refused" % (name, n),
+                refused)
+    for neg in v["negative"]:
+        path = [bytes.fromhex(h) for h in neg["path"]]
+        if neg["type"] == "inclusion":
+            bad = fails(verify_inclusion, bytes.fromhex(neg["leaf_hash"]), neg["leaf_index"],
+                        neg["tree_size"], path, bytes.fromhex(neg["root"]))
+        else:
+            bad = fails(verify_consistency, neg["size1"], neg["size2"],
+                        bytes.fromhex(neg["root1"]), bytes.fromhex(neg["root2"]), path)
+        t.check("%s: negative %s vector refused: %s" % (name, neg["type"], neg["altered"]),
+                bad)
+
+
+# (note files, key files, proof file or None, exit status, text the output
+# must hold) for the files of tests/fixtures/note-vectors.json.
+NOTE_CASES = [
+    (["round-16.note"], ["signer.pub", "witness.pub"], None, 0,
+     "cosigned by witness.example/w1 at 2025-07-01T00:00:00Z"),
+    (["round-6.note"], ["signer.pub"], "inclusion-0-of-6.json", 0,
+     "event seq 0 (ledger_created"),
+    (["round-16.note"], ["signer.pub", "witness.pub"], "inclusion-5-of-16.json", 0,
+     "signed in round-16.note"),
+    (["round-16.note"], ["signer.pub"], "inclusion-15-of-16.json", 0, "event seq 15"),
+    (["round-6.note", "round-16.note"], ["signer.pub", "witness.pub"],
+     "consistency-6-16.json", 0, "both signed (round-6.note, round-16.note)"),
+    (["round-16.note"], ["signer.pub"], "consistency-6-16.json", 0,
+     "compare the older one with the root published for 6 events"),
+    ([], [], "consistency-6-16.json", 0, "not vouched for"),
+    (["stranger-16.note"], ["signer.pub"], None, 1,
+     "is not signed by any of the given keys; it is signed only by elsewhere.example/log"),
+    (["round-16.note"], ["stranger.pub"], None, 1,
+     "is not signed by any of the given keys"),
+    (["round-6.note"], ["signer.pub", "stranger.pub"], None, 1,
+     "has no signature by signer key elsewhere.example/log"),
+    (["moved-cosignature-16.note"], ["signer.pub", "witness.pub"], None, 1,
+     "the cosignature by witness key witness.example/w1"),
+    (["round-16.note", "fork-16.note"], ["signer.pub"], None, 1, "FAILED: fork: "),
+    (["round-6.note"], ["signer.pub"], "inclusion-5-of-16.json", 1,
+     "the proof is for a tree of 16 events"),
+    (["round-16.note"], ["signer.pub"], "inclusion-5-of-16-altered-event.json", 1,
+     "FAILED: inclusion-5-of-16-altered-event.json"),
+    (["round-6.note", "round-16.note"], ["signer.pub"], "consistency-6-16-short.json", 1,
+     "fewer hashes"),
+    (["fork-16.note", "round-6.note"], ["signer.pub"], "consistency-6-16.json", 1,
+     "the proof is for a tree of 16 events"),
+]
+
+
+def self_test_note_vectors(t, v, name):
+    files = v["files"]
+
+    def run(notes, pubs, proof):
+        keys = [k for p in pubs for k in read_keys(files[p], p)]
+        out = io.StringIO()
+        status = check_signed([(n, files[n].encode("utf-8")) for n in notes], keys,
+                              [(proof, files[proof])] if proof else [], out)
+        return status, out.getvalue()
+
+    for notes, pubs, proof, want, says in NOTE_CASES:
+        status, text = run(notes, pubs, proof)
+        t.check("%s: %s with %s%s -> %d" % (name, " ".join(notes) or "no note",
+                                            " ".join(pubs) or "no key",
+                                            (" and " + proof) if proof else "", want),
+                status == want and says in text, "exit %d: %s" % (status, text.strip()))
+
+    keys = read_keys(files["signer.pub"], "signer.pub") + read_keys(files["witness.pub"],
+                                                                    "witness.pub")
+    note = files["round-16.note"].encode("utf-8")
+    accepted = [i for i in range(len(note)) for mask in (0x01, 0x20, 0x80)
+                if not fails(check_note, flipped(note, i, mask), keys)]
+    t.check("%s: every altered byte of round-16.note refused" % name, not accepted,
+            "accepted with byte(s) %s altered" % accepted[:5])
+    for pname in ("inclusion-5-of-16.json", "consistency-6-16.json"):
+        p = parse_proof(files[pname])
+        accepted = []
+        for key in [k for k in p if isinstance(p[k], bytes)]:
+            for i in range(len(p[key])):
+                q = dict(p, **{key: flipped(p[key], i)})
+                if not fails(check_proof, q):
+                    accepted.append("%s[%d]" % (key, i))
+        for j, h in enumerate(p["path"]):
+            for i in range(32):
+                q = dict(p, path=p["path"][:j] + [flipped(h, i)] + p["path"][j + 1:])
+                if not fails(check_proof, q):
+                    accepted.append("path[%d][%d]" % (j, i))
+        t.check("%s: every altered byte of %s refused" % (name, pname), not accepted,
+                "accepted: %s" % accepted[:5])
+
+
+def self_test(vector_files, out=sys.stdout):
+    """--self-test: RFC 8032's vectors, CT's published roots and the given
+    vector files, recomputed here from the definitions."""
+    t = SelfTest(out)
+    self_test_ed25519(t)
+    self_test_ct(t)
+    for path in vector_files:
+        with open(path, "rb") as f:
+            v = json.loads(f.read().decode("utf-8"))
+        name = path.replace("\\", "/").rsplit("/", 1)[-1]
+        if "trees" in v:
+            self_test_merkle_vectors(t, v, name)
+        elif "files" in v:
+            self_test_note_vectors(t, v, name)
+        else:
+            t.check("%s: a known kind of vector file" % name, False)
+    print("self-test: %d passed, %d failed" % (t.passed, t.failed), file=out)
+    return 0 if t.failed == 0 else 1
 
 
 def read_lines(path):
@@ -730,6 +1686,29 @@ def read_lines(path):
     return lines
 
 
+def read_bytes(path):
+    """A file's bytes ('-' for standard input)."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def default_vector_files():
+    """The repository's vector files, when this script sits in its docs/."""
+    here = sys.path[0] if sys.argv and sys.argv[0].endswith("verify_export.py") else "."
+    candidates = [here + "/../tests/fixtures/merkle-vectors.json",
+                  here + "/../tests/fixtures/note-vectors.json"]
+    found = []
+    for c in candidates:
+        try:
+            with open(c, "rb"):
+                found.append(c)
+        except OSError:
+            pass
+    return found
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="verify_export.py",
@@ -737,22 +1716,66 @@ def main(argv=None):
             "Check a kamerstand events export (kamerstand export --format events) "
             "without kamerstand: every hash, every link, and that every line's "
             "JSON values are what its canonical bytes decode to "
-            "(schema/event-v1.md, schema/events-export.md)."),
+            "(schema/event-v1.md, schema/events-export.md). Check signed "
+            "checkpoints (--note, --pubkey) and inclusion or consistency proofs "
+            "(--proof) of a round (schema/proofs.md)."),
         epilog=(
             "Exit status: 0 intact; 1 not intact, or the digest is not where it "
-            "should be ('FAILED at line L (seq S): what'); 2 usage error or "
-            "unreadable file. Example: python3 verify_export.py backup.jsonl "
-            "--digest 83c9b1...e24807 --round 2024-najaar"),
+            "should be ('FAILED at line L (seq S): what'), or a note or proof does "
+            "not check out ('FAILED: FILE: what'); 2 usage error or unreadable "
+            "file. Examples: python3 verify_export.py backup.jsonl --digest "
+            "83c9b1...e24807 --round 2024-najaar; python3 verify_export.py --note "
+            "2024-najaar.note --pubkey programme.pub --proof inclusion.json"),
     )
-    parser.add_argument("export", metavar="FILE",
-                        help="the events export, JSON Lines ('-' for standard input)")
+    parser.add_argument("export", metavar="FILE", nargs="?",
+                        help="the events export, JSON Lines ('-' for standard input); "
+                             "with --note, each checkpoint's root must also be the "
+                             "root of the export's first events")
     parser.add_argument("--digest", metavar="HEX",
                         help="a published digest (64 hex digits) that must be the "
                              "hash of an event in the export")
     parser.add_argument("--round", metavar="NAME",
                         help="with --digest: the round it was published for; the "
                              "digest must then be that round's seal hash")
+    parser.add_argument("--note", metavar="NOTE", action="append", default=[],
+                        help="a signed checkpoint (signed note); give it twice to "
+                             "check two rounds against each other")
+    parser.add_argument("--pubkey", metavar="FILE.pub", action="append", default=[],
+                        help="with --note: a verifier key file; every key given must "
+                             "have signed every note (repeat for witnesses)")
+    parser.add_argument("--proof", metavar="PROOF", action="append", default=[],
+                        help="an inclusion or consistency proof (JSON); with --note it "
+                             "must be about the signed tree(s); repeat for several "
+                             "(e.g. every event of one item)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this script's Ed25519 and Merkle code against RFC "
+                             "8032's and Certificate Transparency's vectors and the "
+                             "vector files (--vectors)")
+    parser.add_argument("--vectors", metavar="FILE", action="append",
+                        help="with --self-test: a vector file of kamerstand's "
+                             "(tests/fixtures/*-vectors.json); by default the "
+                             "repository's, when found beside this script")
     args = parser.parse_args(argv)
+
+    if args.self_test:
+        if args.export or args.note or args.proof or args.pubkey or args.digest:
+            parser.error("--self-test takes no export, note, key or proof")
+        try:
+            return self_test(args.vectors if args.vectors is not None
+                             else default_vector_files())
+        except (OSError, ValueError, KeyError) as e:
+            print("error: cannot read the vectors: %s" % e, file=sys.stderr)
+            return 2
+    if args.vectors is not None:
+        parser.error("--vectors needs --self-test")
+    if args.export is None and not args.note and not args.proof:
+        parser.error("give an events export, a --note, or a --proof")
+    if args.note and not args.pubkey:
+        parser.error("--note needs --pubkey: the key(s) that must have signed it")
+    if args.pubkey and not args.note:
+        parser.error("--pubkey needs --note")
+    if len(args.note) > 2:
+        parser.error("give at most two --note")
 
     digest = None
     if args.digest is not None:
@@ -761,13 +1784,46 @@ def main(argv=None):
             parser.error("--digest needs 64 hex digits, got %r" % args.digest)
     if args.round is not None and digest is None:
         parser.error("--round needs --digest")
+    if digest is not None and args.export is None:
+        parser.error("--digest needs an events export")
 
+    signed = None
+    if args.note or args.proof:
+        signed = True
+        try:
+            notes = [(n, read_bytes(n)) for n in args.note]
+            keys = []
+            for k in args.pubkey:
+                keys.extend(read_keys(read_bytes(k).decode("utf-8", "replace"), k))
+            proofs = [(p, read_bytes(p).decode("utf-8", "replace")) for p in args.proof]
+        except OSError as e:
+            print("error: cannot read %s: %s" % (e.filename, e.strerror), file=sys.stderr)
+            return 2
+        except Failure as e:
+            print("error: %s" % e, file=sys.stderr)
+            return 2
+
+    if args.export is None:
+        return check_signed(notes, keys, proofs)
     try:
         lines = read_lines(args.export)
     except OSError as e:
         print("error: cannot read %s: %s" % (args.export, e), file=sys.stderr)
         return 2
-    return verify(lines, digest, args.round)
+    if signed is None:
+        return verify(lines, digest, args.round)
+    # The notes' signatures first, then the export, then the notes' roots
+    # against the export's, then the proofs.
+    status, checked = check_notes(notes, keys)
+    if status:
+        return status
+
+    def then(roots, count):
+        return (check_export_roots(checked, roots, count)
+                or check_proofs(proofs, checked))
+
+    return verify(lines, digest, args.round, roots_at=[cp.size for _, cp in checked],
+                  then=then)
 
 
 if __name__ == "__main__":

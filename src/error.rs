@@ -341,6 +341,11 @@ pub enum Refusal {
         /// What is wrong.
         what: String,
     },
+    /// A proof asked for a leaf or size the tree does not have.
+    OutsideTree {
+        /// What was asked.
+        what: String,
+    },
     /// Events to restore that do not form a chain.
     NotAChain {
         /// What is wrong.
@@ -564,6 +569,7 @@ impl fmt::Display for Refusal {
             ),
             R::NoEventsToRestore => write!(f, "the events file holds no events"),
             R::BadEventsLine { line, what } => write!(f, "events file, line {line}: {what}"),
+            R::OutsideTree { what } => write!(f, "{what}"),
             R::NotAChain { what } => {
                 write!(f, "the events to restore are not a valid chain: {what}")
             }

@@ -29,8 +29,8 @@
 # carries over), with `kamerstand` on PATH (target/release), in a fresh
 # directory holding `demo.db` (a copy of the ledger `kamerstand demo --keep`
 # keeps), the files in tests/doc_files/ that examples read, and links
-# `docs` and `tests` to the checkout's folders (examples name
-# tests/fixtures/… and docs/verify_export.py as seen from a checkout); with
+# `docs`, `src` and `tests` to the checkout's folders (examples name
+# src/cli/assets/… and docs/verify_export.py as seen from a checkout); with
 # KAMERSTAND_ACTOR=clerk, no KAMERSTAND_STORE, and TMPDIR inside that
 # directory.
 #
@@ -249,7 +249,7 @@ for n, path in enumerate(docs):
     wd = os.path.join(work, f"doc{n}")
     os.makedirs(os.path.join(wd, "tmp"))
     shutil.copytree(demo_db, os.path.join(wd, "demo.db"))
-    for d in ("docs", "tests"):
+    for d in ("docs", "src", "tests"):
         os.symlink(os.path.join(root, d), os.path.join(wd, d))
     if os.path.isdir(files_dir):
         for f in os.listdir(files_dir):

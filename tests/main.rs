@@ -1,11 +1,17 @@
-//! The integration test binary: the CLI end to end in temporary stores, bad
-//! input, tampered stores, the store lock and a model-based property test;
-//! time travel (as-of, effective, rounds, diffs, corrections) and published
-//! digests.
+//! The one integration test binary. Each module is one behaviour, named for
+//! what a reader would look for: `cli` (every command end to end, legend
+//! files), `clidoc` (help, docs/cli.md, completions, man pages), `terminal`
+//! (colour, width, progress bars, closed pipes), `hostile` (bad and hostile
+//! input of every kind), `tamper` (damaged stores and published digests),
+//! `crash` (killed writers), `concurrency` (the store lock, writers at
+//! once), `time_travel` (as-of and effective views), `rounds` (sealed
+//! rounds, diffs, digests), `corrections`, `import_export` (annex, CSV,
+//! events; the format-1 fixture), `schemas` (JSON output against schema/),
+//! `checkpoints`, `model` (a model-based property test) and `parsers`
+//! (property tests of what reads others' files). `common` is the shared
+//! test environment; snapshots live in tests/snapshots/.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod bad_input;
-mod catalog;
 mod checkpoints;
 mod cli;
 mod clidoc;
@@ -13,17 +19,14 @@ mod common;
 mod concurrency;
 mod corrections;
 mod crash;
-mod digest;
 mod hostile;
-mod importexport;
-mod legendfile;
-mod lock;
+mod import_export;
 mod model;
 mod parsers;
+mod proofs;
 mod receipts;
 mod rounds;
 mod schemas;
 mod tamper;
 mod terminal;
-mod timetravel;
-mod views;
+mod time_travel;

@@ -1,14 +1,26 @@
 //! Every file format kamerstand reads or writes, each in one module that
 //! knows both directions: the annex layout (`annex`: text in, Markdown and
-//! HTML out), CSV (`csv`), and the events export (`events`, the backup that
-//! `docs/verify_export.py` checks). Importers turn a document into
-//! [`ImportRow`]s and [`Anomaly`]s and never fail on odd content; writers
-//! render a view. Nothing here touches the store.
+//! HTML out), CSV (`csv`), the events export (`events`, the backup that
+//! `docs/verify_export.py` checks), Word (`docx`) and Excel (`xlsx`),
+//! signed round notes and proofs for outsiders (`note`, `proof`), and
+//! recognising a file by its content (`sniff`). Importers turn a document
+//! into [`ImportRow`]s and [`Anomaly`]s and never fail on odd content;
+//! writers render a view. The Word and Excel modules read a file into a
+//! neutral model ([`docx::Document`], [`xlsx::Sheet`]) and write one from
+//! it. Nothing here touches the store.
 
 pub mod annex;
 pub mod csv;
+pub mod docx;
 pub mod events;
 pub mod legend;
+pub mod note;
+mod ooxml;
+pub mod proof;
+pub mod sniff;
+pub mod xlsx;
+
+pub use ooxml::{FormatError, Limits};
 
 use crate::domain::{Day, Invalid, ItemKey, ItemKind, Responsible};
 

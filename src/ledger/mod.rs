@@ -10,6 +10,7 @@ pub mod clock;
 pub mod codec;
 pub mod envelope;
 pub mod index;
+pub mod merkle;
 mod store;
 pub mod verify;
 

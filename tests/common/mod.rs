@@ -11,6 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub mod raw;
+pub mod snap;
+
+pub(crate) use snap::{Transcript, snap};
 
 /// The actor every test command records under.
 pub const ACTOR: &str = "clerk";
@@ -352,6 +355,36 @@ impl TestEnv {
             .to_string()
     }
 
+    /// Runs `verify ARGS…` in table and JSON form, requires exit `code` from
+    /// both, and returns the table form's output and the JSON document.
+    #[track_caller]
+    pub fn verify(&self, args: &[&str], code: i32) -> (Output, serde_json::Value) {
+        let mut full = vec!["verify"];
+        full.extend_from_slice(args);
+        let t = self.run(&full);
+        t.expect_code(code);
+        let mut full = vec!["--format", "json", "verify"];
+        full.extend_from_slice(args);
+        let j = self.run(&full);
+        j.expect_code(code);
+        (t, j.json())
+    }
+
+    /// As [`TestEnv::verify`], adding the table form to `t`.
+    #[track_caller]
+    pub fn verify_into(
+        &self,
+        t: &mut Transcript,
+        args: &[&str],
+        code: i32,
+    ) -> (Output, serde_json::Value) {
+        let (out, json) = self.verify(args, code);
+        let mut full = vec!["verify"];
+        full.extend_from_slice(args);
+        t.add(&full, &out);
+        (out, json)
+    }
+
     /// As [`TestEnv::run`], with arguments built at run time.
     pub fn run_owned(&self, args: &[String]) -> Output {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -420,4 +453,31 @@ pub fn without_view(v: &serde_json::Value) -> serde_json::Value {
         m.remove("view");
     }
     v
+}
+
+/// Generous bound used only as a timeout, never as a measurement.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Waits for `child`, killing it (and failing) if it runs past [`TIMEOUT`].
+pub fn wait_for(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("kamerstand did not finish within {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Everything left to read from a child's pipe.
+pub fn read_all(r: Option<impl std::io::Read>) -> String {
+    let mut s = String::new();
+    if let Some(mut r) = r {
+        r.read_to_string(&mut s).unwrap();
+    }
+    s
 }

@@ -153,7 +153,7 @@ impl Raw {
     /// being the hash of the event at `from - 1` (a seal's head hash with
     /// it), and points the head at the last: the careful forger's finish.
     /// The checkpoints go too: they name the old hashes, and `verify` would
-    /// report every one of them (tests/checkpoints).
+    /// report every one of them (tests/checkpoints.rs).
     pub fn relink_from(&self, from: u64, mut prev: EventHash) {
         self.clear_checkpoints();
         let last = self.last_seq();

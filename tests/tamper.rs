@@ -1,0 +1,966 @@
+//! Tampering and corruption: the catalog of docs/reliability.md. The store
+//! is damaged the way an editor, a careless script or a forger who knows the
+//! format would damage it (opened with sled directly while no kamerstand
+//! ledger has it open: tests/common/raw.rs, docs/format.md), and for every
+//! row of the catalog this says what `verify` reports (exit 1, the first
+//! broken seq, the kind of break, the item where there is one, how many
+//! events were found good before it) and whether read and write commands
+//! refuse the store (exit 1, nothing served, nothing appended) or serve it.
+//!
+//! Rows: flipped bytes, events rewritten with a fresh hash, removed,
+//! swapped, back-dated or spliced in; the head altered, rewound, removed or
+//! unreadable; item index entries removed, moved or invented; round seals
+//! rewritten; a ledger truncated behind a seal, or rewritten and relinked
+//! to the end, which only a published round digest (`verify --digest`)
+//! reveals; and stores whose sled files are damaged so that sled itself
+//! cannot open them.
+
+use crate::common::raw::edit;
+use crate::common::{TestEnv, Transcript, head_at, snap, two_rounds};
+use kamerstand::domain::{EventBody, EventHash, Timestamp};
+use kamerstand::ledger::Envelope;
+use serde_json::Value;
+use std::path::Path;
+
+/// Seq 0 created; 1 34843-79 registered; 2 T1 registered; 3 status of
+/// 34843-79; 4 note on T1; 5 assign 34843-79; 6 note on 34843-79. Kept
+/// without checkpoints, so that every read folds from the first event
+/// (`damage_before_a_checkpoint_…` has reads served from one).
+fn ledger() -> TestEnv {
+    let mut env = TestEnv::new();
+    env.checkpoint_every = u64::MAX;
+    env.run(&["init", "--programme", "NAP", "--title", "Stand van zaken"])
+        .ok();
+    env.add(&[
+        "--kind",
+        "motie",
+        "--text",
+        "Motie van het lid Jansen.",
+        "--ref",
+        "Kamerstukken II 2022/23, 34843, nr. 79",
+        "--responsible",
+        "SOCW",
+        "--effective",
+        "2024-01-01",
+    ]);
+    env.add(&[
+        "--kind",
+        "toezegging",
+        "--text",
+        "De minister stuurt een brief.",
+        "--effective",
+        "2024-01-01",
+    ]);
+    env.run(&[
+        "status",
+        "34843-79",
+        "in-uitvoering",
+        "--effective",
+        "2024-02-01",
+    ])
+    .ok();
+    env.run(&[
+        "note",
+        "T1",
+        "Brief in voorbereiding.",
+        "--effective",
+        "2024-03-01",
+    ])
+    .ok();
+    env.run(&["assign", "34843-79", "MJenV", "--effective", "2024-04-01"])
+        .ok();
+    env.run(&[
+        "note",
+        "34843-79",
+        "Meldpunt geopend.",
+        "--effective",
+        "2024-05-01",
+    ])
+    .ok();
+    assert_eq!(env.head().unwrap().seq, 6);
+    env.run(&["verify"]).ok();
+    env
+}
+
+/// Runs `verify` in table and JSON form and checks that both name the
+/// break, its kind, the item (or none) and how many events were found good
+/// before it; returns what the table form printed, for a snapshot.
+#[track_caller]
+fn assert_broken(env: &TestEnv, seq: u64, kind: &str, item: Option<&str>, checked: u64) -> String {
+    let out = env.run(&["verify"]);
+    out.expect_code(1);
+    let prefix = format!("BROKEN at seq {seq}: {kind}");
+    assert!(
+        out.stdout.starts_with(&prefix),
+        "expected {prefix:?}, got:\n{}{}",
+        out.stdout,
+        out.stderr
+    );
+    match item {
+        Some(key) => assert!(
+            out.stdout.starts_with(&format!("{prefix} (item {key}): ")),
+            "expected item {key}: {}",
+            out.stdout
+        ),
+        None => assert!(
+            out.stdout.starts_with(&format!("{prefix}: ")),
+            "{}",
+            out.stdout
+        ),
+    }
+    let good = format!("\n{checked} events ");
+    assert!(out.stdout.contains(&good), "{}", out.stdout);
+
+    let j = env.run(&["--format", "json", "verify"]);
+    j.expect_code(1);
+    let j = j.json();
+    assert_eq!(j["ok"], false);
+    assert_eq!(j["first_break"]["seq"], seq);
+    assert_eq!(j["first_break"]["kind"], kind.replace(' ', "_"));
+    assert_eq!(j["events_checked"], checked);
+    match item {
+        Some(key) => assert_eq!(j["first_break"]["item"], key),
+        None => assert!(j["first_break"]["item"].is_null(), "{j}"),
+    }
+    assert!(!j["first_break"]["detail"].as_str().unwrap().is_empty());
+    out.stdout
+}
+
+/// The read commands of the catalog table.
+const READS: [&[&str]; 6] = [
+    &["overview"],
+    &["--format", "json", "overview"],
+    &["item", "list"],
+    &["show", "T1"],
+    &["log"],
+    &["round", "list"],
+];
+
+/// Every read command refuses with exit 1, prints nothing on stdout and
+/// says `needle`; a write is refused as well and the head stays. The
+/// checkpoints are removed first, so that every view is folded from the
+/// first event, as views before the first checkpoint are: a view served
+/// from a checkpoint reads only the events after it, and damage before it
+/// is for `verify` to find (see `damage_before_a_checkpoint_…` below).
+#[track_caller]
+fn reads_refuse(env: &TestEnv, needle: &str) {
+    edit(env, |s| s.clear_checkpoints());
+    let before = head_at(&env.store);
+    for args in READS.iter().copied().chain([&["note", "T1", "x"][..]]) {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert_eq!(out.stdout, "", "{args:?} served a view of a damaged store");
+        assert!(
+            out.stderr.starts_with("error: ") && out.stderr.contains(needle),
+            "{args:?}: stderr lacks {needle:?}: {}",
+            out.stderr
+        );
+    }
+    assert_eq!(head_at(&env.store), before);
+}
+
+/// Every read command still serves (exit 0): damage only `verify` finds.
+#[track_caller]
+fn reads_serve(env: &TestEnv) {
+    for args in READS {
+        env.run(args).ok();
+    }
+}
+
+// ---------------------------------- flipped bytes and rewritten events
+
+#[test]
+fn a_flipped_byte_in_a_stored_hash_is_content_altered() {
+    let env = ledger();
+    edit(&env, |raw| {
+        raw.flip(3, 5, 0x01);
+    });
+    snap!(assert_broken(
+        &env,
+        3,
+        "content altered",
+        Some("34843-79"),
+        3
+    ));
+    reads_refuse(&env, "ledger is corrupt at seq 3");
+}
+
+#[test]
+fn a_flipped_byte_in_the_canonical_bytes_is_content_altered() {
+    let env = ledger();
+    // The first byte of the actor name: 32 bytes of hash, then format (2),
+    // seq (8), id (16), recorded_at (8) and the actor's length (8).
+    edit(&env, |raw| {
+        let mut v = raw.event(4);
+        let at = 32 + 2 + 8 + 16 + 8 + 8;
+        assert_eq!(v[at], b'c', "the actor is 'clerk'");
+        v[at] ^= 0x20;
+        raw.put_event(4, &v);
+    });
+    snap!(assert_broken(&env, 4, "content altered", Some("T1"), 4));
+    reads_refuse(&env, "ledger is corrupt at seq 4");
+}
+
+#[test]
+fn flipped_bytes_anywhere_in_any_event_are_found() {
+    for seq in [0, 2, 6] {
+        let env = ledger();
+        let len = edit(&env, |raw| raw.event(seq).len());
+        // The first hash byte, the first content byte, the middle and the
+        // last byte of the record.
+        for at in [0, 32, len / 2, len - 1] {
+            edit(&env, |raw| raw.flip(seq, at, 0x80));
+            let j = env.run(&["--format", "json", "verify"]);
+            j.expect_code(1);
+            let j = j.json();
+            assert_eq!(j["first_break"]["seq"], seq, "byte {at} of seq {seq}");
+            assert_eq!(j["first_break"]["kind"], "content_altered", "byte {at}");
+            // Undo, and the ledger verifies again.
+            edit(&env, |raw| raw.flip(seq, at, 0x80));
+            env.run(&["verify"]).ok();
+        }
+    }
+}
+
+#[test]
+fn a_stored_value_shorter_than_its_hash_is_content_altered() {
+    let env = two_rounds();
+    edit(&env, |s| {
+        s.put_event(3, &[7u8; 20]);
+    });
+    snap!(assert_broken(&env, 3, "content altered", None, 3));
+    reads_refuse(&env, "ledger is corrupt at seq 3");
+}
+
+#[test]
+fn an_event_rewritten_with_a_fresh_hash_breaks_the_next_link_and_is_refused_by_reads() {
+    let env = ledger();
+    edit(&env, |raw| {
+        raw.forge(3, |e| {
+            if let EventBody::StatusChanged { status, .. } = &mut e.body {
+                *status = "invulling".into();
+            } else {
+                panic!("seq 3 is not a status change: {e:?}");
+            }
+        });
+    });
+    // Seq 3 hashes correctly now; seq 4's prev no longer names it.
+    snap!(assert_broken(&env, 4, "link broken", Some("T1"), 4));
+    reads_refuse(&env, "ledger is corrupt at seq 4");
+}
+
+#[test]
+fn the_last_event_rewritten_with_a_fresh_hash_no_longer_matches_the_head() {
+    let env = ledger();
+    edit(&env, |raw| {
+        raw.forge(6, |e| {
+            if let EventBody::ProgressNoted { text, .. } = &mut e.body {
+                *text = "Meldpunt nooit geopend.".into();
+            }
+        });
+    });
+    snap!(assert_broken(&env, 6, "head mismatch", None, 7));
+    reads_refuse(&env, "ledger is corrupt at seq 6");
+}
+
+#[test]
+fn damage_before_a_checkpoint_is_for_verify_and_log_to_find() {
+    // A view served from a checkpoint reads only the events after it: an
+    // event rewritten with a fresh hash before the last checkpoint is not
+    // read by `overview`; `log` (which reads every event) and `verify` find it.
+    let env = two_rounds();
+    let last_checkpoint = {
+        let ledger = kamerstand::ledger::Ledger::open(&env.store, env.open_options()).unwrap();
+        *ledger.checkpoint_seqs().unwrap().last().unwrap()
+    };
+    assert!(last_checkpoint > 3, "{last_checkpoint}");
+    edit(&env, |s| {
+        let mut e = s.envelope(3);
+        if let EventBody::StatusChanged { status, .. } = &mut e.body {
+            *status = "invulling".into();
+        }
+        s.put(&e);
+    });
+    snap!(assert_broken(&env, 4, "link broken", None, 4));
+    env.run(&["overview"]).ok();
+    let out = env.run(&["log"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("ledger is corrupt at seq 4"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_event_whose_recorded_time_goes_back_is_out_of_order_and_reads_serve() {
+    let env = ledger();
+    // A forger who relinks the whole rest of the chain and the head still
+    // cannot make a back-dated recording look ordered.
+    edit(&env, |raw| {
+        let mut prev = raw.forge(3, |e| e.recorded_at = Timestamp::from_unix_nanos(0));
+        for seq in 4..=6 {
+            prev = raw.forge(seq, |e| e.prev = prev);
+        }
+        let head = raw.head();
+        let at = i64::from_be_bytes(head[40..48].try_into().unwrap());
+        raw.set_head(6, &prev.0, at);
+    });
+    snap!(assert_broken(&env, 3, "out of order", Some("34843-79"), 3));
+    // Reads do not compare recorded times.
+    reads_serve(&env);
+}
+
+// ------------------------------- events removed, swapped or spliced in
+
+#[test]
+fn a_removed_event_in_the_middle_is_missing() {
+    let env = ledger();
+    edit(&env, |raw| raw.remove_event(3));
+    snap!(assert_broken(&env, 3, "event missing", None, 3));
+    reads_refuse(&env, "ledger is corrupt");
+}
+
+#[test]
+fn a_removed_first_event_is_missing() {
+    let env = ledger();
+    edit(&env, |raw| raw.remove_event(0));
+    snap!(assert_broken(&env, 0, "event missing", None, 0));
+}
+
+#[test]
+fn a_removed_last_event_is_missing() {
+    let env = ledger();
+    edit(&env, |raw| raw.remove_event(6));
+    // The head still names seq 6, which is gone.
+    snap!(assert_broken(&env, 6, "event missing", None, 6));
+    reads_refuse(&env, "ledger is corrupt at seq 6");
+}
+
+#[test]
+fn a_removed_last_event_with_a_rewound_head_is_caught_by_the_index() {
+    let env = ledger();
+    edit(&env, |raw| {
+        let five = raw.event(5);
+        raw.remove_event(6);
+        // A careful forger also gives the head seq 5's recorded time: stored
+        // hash (32) + format (2) + seq (8) + id (16), then an i64 LE.
+        let at = i64::from_le_bytes(five[58..66].try_into().unwrap());
+        raw.set_head(5, &five[..32], at);
+    });
+    // The chain 0..=5 and its head agree; the item index still lists seq 6.
+    snap!(assert_broken(
+        &env,
+        6,
+        "index mismatch",
+        Some("34843-79"),
+        6
+    ));
+}
+
+#[test]
+fn two_swapped_events_are_out_of_order() {
+    let env = ledger();
+    edit(&env, |raw| {
+        let (a, b) = (raw.event(3), raw.event(4));
+        raw.put_event(3, &b);
+        raw.put_event(4, &a);
+    });
+    // Seq 3 now holds the note on T1, which says it is seq 4.
+    snap!(assert_broken(&env, 3, "out of order", Some("T1"), 3));
+    reads_refuse(&env, "ledger is corrupt at seq 3");
+}
+
+#[test]
+fn two_swapped_distant_events_are_out_of_order_at_the_first() {
+    let env = ledger();
+    edit(&env, |raw| {
+        let (a, b) = (raw.event(2), raw.event(5));
+        raw.put_event(2, &b);
+        raw.put_event(5, &a);
+    });
+    snap!(assert_broken(&env, 2, "out of order", Some("34843-79"), 2));
+}
+
+#[test]
+fn a_spliced_in_event_breaks_the_link_after_it() {
+    let env = two_rounds();
+    // A forged status change for M1 put in at seq 5; the events after it
+    // moved up one seq (re-encoded with fresh hashes, as they must be to
+    // sit at their new keys), but their links left as they were.
+    edit(&env, |s| {
+        let last = s.last_seq();
+        for seq in (5..=last).rev() {
+            let mut e = s.envelope(seq);
+            e.seq += 1;
+            s.put(&e);
+        }
+        let mut forged = s.envelope(3);
+        forged.seq = 5;
+        forged.id.0[15] ^= 0xff;
+        forged.prev = EventHash(s.event(4)[..32].try_into().unwrap());
+        forged.recorded_at = s.envelope(4).recorded_at;
+        if let EventBody::StatusChanged { status, .. } = &mut forged.body {
+            *status = "invulling".into();
+        }
+        s.put(&forged);
+        s.reindex();
+        s.set_head_to(last + 1);
+    });
+    snap!(assert_broken(&env, 6, "link broken", Some("T1"), 6));
+    reads_refuse(&env, "ledger is corrupt at seq 6");
+}
+
+#[test]
+fn the_binary_reports_a_break_from_a_separate_process() {
+    let env = ledger();
+    edit(&env, |raw| raw.remove_event(2));
+    let out = env.bin(&["verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.starts_with("BROKEN at seq 2: event missing"),
+        "{}",
+        out.stdout
+    );
+    let out = env.bin(&["overview"]);
+    out.expect_code(1);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.starts_with("error: ledger is corrupt"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ------------------------------------------------------------ the head
+
+#[test]
+fn a_head_with_another_recorded_time_is_a_head_mismatch() {
+    let env = ledger();
+    edit(&env, |raw| {
+        let head = raw.head();
+        let at = i64::from_be_bytes(head[40..48].try_into().unwrap());
+        let hash = head[8..40].to_vec();
+        // A head time in the future would push every later recorded time on.
+        raw.set_head(6, &hash, at + 86_400_000_000_000);
+    });
+    snap!(assert_broken(&env, 6, "head mismatch", None, 7));
+    reads_refuse(&env, "ledger is corrupt at seq 6");
+}
+
+#[test]
+fn an_altered_head_hash_is_a_head_mismatch() {
+    let env = ledger();
+    edit(&env, |raw| {
+        let mut h = raw.head();
+        h[8 + 31] ^= 0x01;
+        raw.meta.insert("head", h).unwrap();
+    });
+    snap!(assert_broken(&env, 6, "head mismatch", None, 7));
+    reads_refuse(&env, "ledger is corrupt at seq 6");
+}
+
+#[test]
+fn a_rewound_head_is_a_head_mismatch_after_it() {
+    let env = ledger();
+    edit(&env, |raw| {
+        let four = raw.event(4);
+        let head = raw.head();
+        let at = i64::from_be_bytes(head[40..48].try_into().unwrap());
+        raw.set_head(4, &four[..32], at);
+    });
+    snap!(assert_broken(&env, 5, "head mismatch", None, 7));
+    reads_refuse(
+        &env,
+        "the head names seq 4 but the last stored event is seq 6",
+    );
+}
+
+#[test]
+fn a_removed_head_is_a_head_mismatch_and_init_does_not_overwrite() {
+    let env = ledger();
+    edit(&env, |raw| {
+        raw.meta.remove("head").unwrap().unwrap();
+    });
+    let broken = assert_broken(&env, 6, "head mismatch", None, 7);
+    snap!(broken);
+    reads_refuse(&env, "ledger is corrupt");
+    // Not an unfinished init: a new init must not write over seq 0.
+    let before = edit(&env, |raw| raw.event(0));
+    let out = env.run(&["init", "--programme", "NAP"]);
+    out.expect_code(1);
+    assert!(out.stderr.contains("ledger is corrupt"), "{}", out.stderr);
+    assert_eq!(edit(&env, |raw| raw.event(0)), before);
+    assert_eq!(assert_broken(&env, 6, "head mismatch", None, 7), broken);
+}
+
+#[test]
+fn an_unreadable_head_is_a_head_mismatch() {
+    let env = ledger();
+    edit(&env, |raw| {
+        let h = raw.head();
+        raw.meta.insert("head", &h[..47]).unwrap();
+    });
+    snap!(assert_broken(&env, 6, "head mismatch", None, 7));
+    reads_refuse(&env, "ledger is corrupt");
+}
+
+#[test]
+fn a_foreign_store_mark_is_refused() {
+    let env = ledger();
+    edit(&env, |raw| {
+        raw.meta.insert("format", "iets-anders-1").unwrap();
+    });
+    for args in [&["verify"][..], &["overview"], &["note", "T1", "x"]] {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert!(
+            out.stderr.contains("store mark is \"iets-anders-1\""),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+// ------------------------------------------------------ the item index
+
+#[test]
+fn a_removed_index_entry_is_an_index_mismatch() {
+    let env = ledger();
+    let id = env.id_of("34843-79");
+    edit(&env, |raw| {
+        raw.index_remove(&id, 5);
+    });
+    snap!(assert_broken(
+        &env,
+        5,
+        "index mismatch",
+        Some("34843-79"),
+        7
+    ));
+}
+
+#[test]
+fn an_index_entry_pointing_elsewhere_is_an_index_mismatch() {
+    let env = ledger();
+    let id = env.id_of("34843-79");
+    // The entry for seq 5 now points at seq 4, the note on T1.
+    edit(&env, |raw| {
+        raw.index_remove(&id, 5);
+        raw.index_put(&id, 4);
+    });
+    snap!(assert_broken(
+        &env,
+        4,
+        "index mismatch",
+        Some("34843-79"),
+        7
+    ));
+}
+
+#[test]
+fn an_index_entry_for_an_event_that_does_not_exist_is_an_index_mismatch() {
+    let env = ledger();
+    let id = env.id_of("T1");
+    edit(&env, |raw| raw.index_put(&id, 99));
+    snap!(assert_broken(&env, 99, "index mismatch", Some("T1"), 7));
+}
+
+#[test]
+fn an_index_entry_pointed_elsewhere_is_refused_by_log_item_and_a_removed_one_is_not() {
+    // The tests above check `verify` on such entries; here also the one
+    // read command that uses the index, `log --item`.
+    let env = two_rounds();
+    let (m1, t1) = (env.id_of("M1"), env.id_of("T1"));
+    // T1's note (seq 5) listed under M1.
+    edit(&env, |s| {
+        s.index_remove(&t1, 5);
+        s.index_put(&m1, 5);
+    });
+    snap!(assert_broken(&env, 5, "index mismatch", Some("T1"), 9));
+    let out = env.run(&["log", "--item", "M1"]);
+    out.expect_code(1);
+    assert_eq!(out.stdout, "");
+    snap!("index_entry_under_another_item_log_item", out.stderr);
+    // The views are folded from the chain, not the index: they serve. But
+    // `show` reads a compacted item's history through the index, and
+    // refuses the entry that names another item's event.
+    for args in READS.iter().filter(|a| a[0] != "show") {
+        env.run(args).ok();
+    }
+    let out = env.run(&["show", "M1"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("ledger is corrupt at seq 5"),
+        "{}",
+        out.stderr
+    );
+
+    // Put it back, then remove M1's entry for seq 6 (M1 vertraagd): `log
+    // --item M1` cannot tell an entry that is not there; only verify can.
+    edit(&env, |s| {
+        s.index_remove(&m1, 5);
+        s.index_put(&t1, 5);
+        s.index_remove(&m1, 6);
+    });
+    snap!(assert_broken(&env, 6, "index mismatch", Some("M1"), 9));
+    let log = env.json(&["log", "--item", "M1"]);
+    let seqs: Vec<u64> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, [1, 3, 8], "the history lacks seq 6: {log}");
+    reads_serve(&env);
+}
+
+// ----------------------------------- round seals and published digests
+
+#[test]
+fn a_seal_with_a_flipped_byte_is_content_altered_at_its_seq() {
+    let env = two_rounds();
+    let r1 = env.round_digest("R1");
+    edit(&env, |s| {
+        let last = s.event(4).len() - 1;
+        s.flip(4, last, 0x01);
+    });
+    let mut t = Transcript::new();
+    let (_, j) = env.verify_into(&mut t, &[], 1);
+    assert_eq!(j["first_break"]["seq"], 4);
+    assert_eq!(j["first_break"]["kind"], "content_altered");
+    let (_, j) = env.verify_into(&mut t, &["--digest", &r1, "--round", "R1"], 1);
+    assert_eq!(j["digest"]["ok"], false);
+    snap!(t.text());
+}
+
+#[test]
+fn a_seal_rewritten_with_a_fresh_hash_is_a_seal_mismatch_at_its_seq() {
+    let env = two_rounds();
+    let r1 = env.round_digest("R1");
+    edit(&env, |s| {
+        let mut e = s.envelope(4);
+        let EventBody::RoundSealed { head_hash, .. } = &mut e.body else {
+            panic!("seq 4 is not a seal: {e:?}");
+        };
+        head_hash.0[0] ^= 0xff;
+        s.put(&e);
+    });
+    let mut t = Transcript::new();
+    let (_, j) = env.verify_into(&mut t, &[], 1);
+    assert_eq!(j["first_break"]["seq"], 4);
+    assert_eq!(j["first_break"]["kind"], "seal_mismatch");
+    env.verify_into(&mut t, &["--digest", &r1, "--round", "R1"], 1);
+    snap!(t.text());
+}
+
+#[test]
+fn a_rewritten_seal_is_a_seal_mismatch_and_reads_see_it_only_until_the_rest_is_relinked() {
+    // Above, a seal rewritten alone; here also the read commands, before
+    // and after the forger relinks what follows.
+    let env = two_rounds();
+    let old = edit(&env, |s| {
+        let old = s.envelope(4);
+        let mut e = old.clone();
+        let EventBody::RoundSealed { head_seq, .. } = &mut e.body else {
+            panic!("seq 4 is not a seal: {e:?}");
+        };
+        *head_seq = 2;
+        s.put(&e);
+        old
+    });
+    let broken = assert_broken(&env, 4, "seal mismatch", None, 4);
+    snap!(broken);
+    // The event after the seal no longer links to it.
+    reads_refuse(&env, "ledger is corrupt at seq 5");
+    edit(&env, |s| {
+        let mut e = s.envelope(4);
+        e.body = old.body.clone();
+        if let EventBody::RoundSealed { head_seq, .. } = &mut e.body {
+            *head_seq = 2;
+        }
+        let prev = s.put(&e);
+        s.relink_from(5, prev);
+    });
+    // verify reports the same break.
+    assert_eq!(assert_broken(&env, 4, "seal mismatch", None, 4), broken);
+    // Reads check hashes, links and the head, not what a seal names.
+    reads_serve(&env);
+}
+
+#[test]
+fn a_ledger_truncated_behind_a_seal_fails_its_digest() {
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
+    // Remove seqs 6 to 8, the seal of R2 included, with the head set back
+    // to seq 5 and the item index cleaned: a consistent shorter ledger.
+    edit(&env, |s| {
+        s.truncate_after(5);
+        s.set_head_to(5);
+    });
+    assert_eq!(env.head().unwrap().seq, 5);
+    // Plain verification cannot tell: the chain that is left is intact.
+    let mut t = Transcript::new();
+    env.verify_into(&mut t, &[], 0);
+    // The published digest can.
+    let (_, j) = env.verify_into(&mut t, &["--digest", &r2, "--round", "R2"], 1);
+    assert_eq!(j["ok"], false);
+    assert_eq!(j["digest"]["found_at"], Value::Null);
+    env.verify_into(&mut t, &["--digest", &r2], 1);
+    // The earlier round is still there, and the ledger reads as one round.
+    env.verify_into(&mut t, &["--digest", &r1, "--round", "R1"], 0);
+    snap!(t.text());
+    let rounds = env.json(&["round", "list"]);
+    assert_eq!(rounds["rounds"].as_array().unwrap().len(), 1);
+    let out = env.run(&["overview", "--round", "R2"]);
+    out.expect_code(2);
+    // The real binary says the same.
+    let args = ["verify", "--digest", &r2, "--round", "R2"];
+    let out = env.bin(&args);
+    out.expect_code(1);
+    assert_eq!(out.stdout, env.run(&args).stdout);
+}
+
+#[test]
+fn a_ledger_truncated_right_after_a_seal_fails_the_next_digest_only() {
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
+    // Keep R1's seal as the last event.
+    edit(&env, |s| {
+        s.truncate_after(4);
+        s.set_head_to(4);
+    });
+    let mut t = Transcript::new();
+    env.verify_into(&mut t, &[], 0);
+    env.verify_into(&mut t, &["--digest", &r1, "--round", "R1"], 0);
+    env.verify_into(&mut t, &["--digest", &r2, "--round", "R2"], 1);
+    snap!(t.text());
+}
+
+#[test]
+fn a_fully_relinked_rewrite_passes_verify_but_not_the_published_digests() {
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
+    // A forger who knows the format rewrites M1's status at seq 3 and then
+    // relinks every later event, seals included, and the head.
+    edit(&env, |s| {
+        let mut e = s.envelope(3);
+        let EventBody::StatusChanged { status, .. } = &mut e.body else {
+            panic!("seq 3 is not a status change: {e:?}");
+        };
+        *status = "invulling".into();
+        let prev = s.put(&e);
+        s.relink_from(4, prev);
+    });
+    let mut t = Transcript::new();
+    env.verify_into(&mut t, &[], 0);
+    for (name, d) in [("R1", &r1), ("R2", &r2)] {
+        env.verify_into(&mut t, &["--digest", d, "--round", name], 1);
+    }
+    env.verify_into(&mut t, &["--digest", &r1], 1);
+    snap!(t.text());
+}
+
+#[test]
+fn a_fully_relinked_spliced_in_event_is_found_only_by_the_published_digest() {
+    let env = two_rounds();
+    let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
+    let head_before = env.head().unwrap();
+    // The same forged event at seq 5, with a recorded time between its
+    // neighbours', and every later event relinked (seals included), the
+    // index rebuilt and the head moved: a consistent longer chain.
+    edit(&env, |s| {
+        let last = s.last_seq();
+        let moved: Vec<Envelope> = (5..=last).map(|q| s.envelope(q)).collect();
+        let before = s.envelope(4).recorded_at.unix_nanos();
+        let after = moved[0].recorded_at.unix_nanos();
+        let mut forged = s.envelope(3);
+        forged.seq = 5;
+        forged.id.0[15] ^= 0xff;
+        forged.prev = EventHash(s.event(4)[..32].try_into().unwrap());
+        forged.recorded_at = Timestamp::from_unix_nanos(before + (after - before) / 2);
+        if let EventBody::StatusChanged { status, .. } = &mut forged.body {
+            *status = "invulling".into();
+        }
+        let mut prev = s.put(&forged);
+        for mut e in moved {
+            e.seq += 1;
+            e.prev = prev;
+            if let EventBody::RoundSealed {
+                head_seq,
+                head_hash,
+                ..
+            } = &mut e.body
+            {
+                *head_seq = e.seq - 1;
+                *head_hash = prev;
+            }
+            prev = s.put(&e);
+        }
+        s.reindex();
+        s.set_head_to(last + 1);
+        // The checkpoints name the old hashes: verify would report them.
+        s.clear_checkpoints();
+    });
+    // The chain, the head and the index agree: verify passes, and read
+    // commands serve the forged history.
+    let mut t = Transcript::new();
+    env.verify_into(&mut t, &[], 0);
+    reads_serve(&env);
+    let show = env.json(&["show", "M1"]);
+    // The forged status change is in M1's history.
+    assert!(
+        show["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["seq"] == 5 && e["to"] == "invulling"),
+        "{show}"
+    );
+    // The digest published before the forged event still matches; the one
+    // published after does not, and neither does the head written down.
+    env.verify_into(&mut t, &["--digest", &r1, "--round", "R1"], 0);
+    let (out, j) = env.verify_into(&mut t, &["--digest", &r2, "--round", "R2"], 1);
+    assert_eq!(j["first_break"], Value::Null);
+    assert_eq!(j["digest"]["ok"], false);
+    // The JSON form explains it as the table form does.
+    let detail = j["digest"]["detail"].as_str().unwrap();
+    assert!(out.stdout.contains(detail), "{detail}\n{}", out.stdout);
+    env.verify_into(&mut t, &["--digest", &head_before.hash.hex()], 1);
+    snap!(t.text());
+}
+
+// -------------------------------------- stores sled itself cannot open
+
+/// A good store, damaged by `damage` on the file level while nothing has
+/// it open.
+fn damaged(damage: impl FnOnce(&Path)) -> TestEnv {
+    let env = two_rounds();
+    damage(&env.store);
+    env
+}
+
+/// `verify` and the read commands exit 1 with `needle` on stderr, and do
+/// not panic (no "panicked" and no exit 101 from the real binary).
+#[track_caller]
+fn unopenable(env: &TestEnv, needle: &str) {
+    for args in READS.iter().copied().chain([&["verify"][..]]) {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert_eq!(out.stdout, "", "{args:?}");
+        assert!(
+            out.stderr.starts_with("error: ") && out.stderr.contains(needle),
+            "{args:?}: stderr lacks {needle:?}: {}",
+            out.stderr
+        );
+    }
+    let out = env.bin(&["verify"]);
+    out.expect_code(1);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    assert!(out.stderr.contains(needle), "{}", out.stderr);
+}
+
+fn overwrite(path: &Path, at: u64, bytes: &[u8]) {
+    use std::io::{Seek, SeekFrom, Write};
+    let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    f.seek(SeekFrom::Start(at)).unwrap();
+    f.write_all(bytes).unwrap();
+    f.sync_all().unwrap();
+}
+
+#[test]
+fn a_store_whose_sled_files_are_damaged_is_refused_with_a_clear_message() {
+    let damaged_files = "the storage engine (sled) cannot open";
+    // The data file cut to its first kilobyte.
+    let env = damaged(|p| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(p.join("db"))
+            .unwrap()
+            .set_len(1000)
+            .unwrap();
+    });
+    unopenable(&env, damaged_files);
+    unopenable(&env, "its files are damaged");
+    // The data file emptied.
+    let env = damaged(|p| std::fs::write(p.join("db"), b"").unwrap());
+    unopenable(&env, damaged_files);
+    // Junk over the start of the data file.
+    let env = damaged(|p| {
+        let junk: Vec<u8> = (0..4096u32)
+            .map(|i| u8::try_from(i * 7919 % 251).unwrap())
+            .collect();
+        overwrite(&p.join("db"), 0, &junk);
+    });
+    unopenable(&env, damaged_files);
+    // sled's settings file scribbled over.
+    let env = damaged(|p| {
+        std::fs::write(
+            p.join("conf"),
+            b"segment_size: 1024\nuse_compression: false\nversion: 0.34\n\x01\x02\x03\x04",
+        )
+        .unwrap();
+    });
+    unopenable(&env, damaged_files);
+    // sled's snapshot file scribbled over.
+    let env = damaged(|p| {
+        for e in std::fs::read_dir(p).unwrap() {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("snap.") {
+                std::fs::write(&path, [0x55u8; 300]).unwrap();
+            }
+        }
+    });
+    unopenable(&env, damaged_files);
+}
+
+#[test]
+fn an_unfinished_sled_snapshot_no_longer_makes_a_store_unopenable() {
+    // sled 0.34.7 writes `snap.<lsn>.generating` when it opens a store and
+    // renames it when complete; a crash or a full disk in between leaves it
+    // behind, and sled would take it for its newest snapshot and refuse the
+    // store as corrupt. kamerstand removes it first (src/ledger/store.rs).
+    let env = two_rounds();
+    let head = env.head().unwrap();
+    let leftover = env.store.join("snap.FFFFFFFFFFFFFFFF.generating");
+    std::fs::write(&leftover, b"").unwrap();
+    let out = env.bin(&["verify"]);
+    out.ok();
+    assert!(!leftover.exists());
+    assert_eq!(env.head(), Some(head));
+    std::fs::write(&leftover, [0u8; 7]).unwrap();
+    reads_serve(&env);
+    assert!(!leftover.exists());
+}
+
+#[test]
+fn sled_files_removed_leave_a_clear_refusal() {
+    // Both of sled's files gone: no store there any more (exit 2).
+    let env = damaged(|p| {
+        std::fs::remove_file(p.join("db")).unwrap();
+        std::fs::remove_file(p.join("conf")).unwrap();
+    });
+    let out = env.run(&["verify"]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("is not a kamerstand store"),
+        "{}",
+        out.stderr
+    );
+    // sled's settings file gone or emptied: sled writes it again, and
+    // nothing of the ledger is lost.
+    for damage in [
+        |p: &Path| std::fs::remove_file(p.join("conf")).unwrap(),
+        |p: &Path| std::fs::write(p.join("conf"), b"").unwrap(),
+    ] {
+        let env = damaged(damage);
+        let head = env.head().unwrap();
+        env.run(&["verify"]).ok();
+        assert_eq!(env.head(), Some(head));
+    }
+    // Only the data file gone: sled's snapshot names data that is not
+    // there, and it refuses the store as damaged.
+    let env = damaged(|p| std::fs::remove_file(p.join("db")).unwrap());
+    unopenable(&env, "the storage engine (sled) cannot open");
+}
