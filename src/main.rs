@@ -26,7 +26,6 @@ fn main() {
             clock: &clock,
             os_user,
             terminal,
-            checkpoint_every: kamerstand::ledger::CHECKPOINT_EVERY,
         },
     );
     std::process::exit(code);

@@ -6,7 +6,6 @@ use super::{Workspace, find};
 use crate::domain::Instant;
 use crate::error::{Refusal, Result};
 use crate::projection::{Basis, Diff, View, diff};
-use std::borrow::Cow;
 
 /// One side of a comparison, as the user named it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,66 +47,50 @@ impl Side {
 
 /// The two views compared and what differs between them.
 #[derive(Debug)]
-pub struct Comparison<'a> {
+pub struct Comparison {
     /// The earlier side.
-    pub from: View<'a>,
+    pub from: View,
     /// The later side.
-    pub to: View<'a>,
+    pub to: View,
     /// The differences.
     pub diff: Diff,
 }
 
-fn basis(ws: &Workspace, side: &Side) -> Result<(Basis, Option<u64>)> {
+fn basis(ws: &Workspace, side: &Side) -> Result<Basis> {
     Ok(match side {
-        Side::Now => (Basis::Current, ws.state().events.checked_sub(1)),
+        Side::Now => Basis::Current,
         // A round may be named like a date; its name wins.
-        Side::At { input, .. } if ws.state().round(input).is_some() => {
-            let r = find::round(ws, input)?.clone();
-            let seq = r.seq;
-            (Basis::Round(r), Some(seq))
+        Side::At { input, .. } if ws.round(input)?.is_some() => {
+            Basis::Round(find::round(ws, input)?)
         }
-        Side::At { at, .. } => (Basis::AsOf(at.clone()), ws.ledger().last_seq_at(at.at)?),
-        Side::Round(name) => {
-            let r = find::round(ws, name)?.clone();
-            let seq = r.seq;
-            (Basis::Round(r), Some(seq))
-        }
+        Side::At { at, .. } => Basis::AsOf(at.clone()),
+        Side::Round(name) => Basis::Round(find::round(ws, name)?),
     })
 }
 
 /// Compares `from` with `to`: with `all`, unchanged items are listed too;
 /// with `events`, every event recorded in between is listed per item.
-pub fn compare<'a>(
-    ws: &'a Workspace,
+pub fn compare(
+    ws: &Workspace,
     from: &Side,
     to: &Side,
     all: bool,
     events: bool,
-) -> Result<Comparison<'a>> {
-    let (bf, last_f) = basis(ws, from)?;
-    let (bt, last_t) = basis(ws, to)?;
-    let vf = ws.view(bf, None)?;
-    // To list the events in between, the later side is the earlier one
-    // with those events applied, so that the items changed in between keep
-    // their timelines.
-    let vt = match (last_f, last_t) {
-        _ if !events => ws.view(bt, None)?,
-        (_, None) => ws.view(bt, None)?,
-        (f, Some(t)) if f.is_none_or(|f| f <= t) => View {
-            state: Cow::Owned(ws.advance(vf.state.clone().into_owned(), t)?),
-            basis: bt,
-            effective: None,
-        },
-        _ => ws.view(bt, None)?,
-    };
-    if vf.state.events > vt.state.events {
+) -> Result<Comparison> {
+    let vf = ws.view(basis(ws, from)?, None)?;
+    let vt = ws.view(basis(ws, to)?, None)?;
+    if vf.chain.events > vt.chain.events {
         return Err(Refusal::FromAfterTo {
             from: vf.describe(),
             to: vt.describe(),
         }
         .into());
     }
-    let d = diff::diff(&vf.state, &vt.state, all, events);
+    let mut d = diff::diff(&vf, &vt, all);
+    if events {
+        let upto = vt.last_seq();
+        d.list_events(vf.chain.events, &mut |id| ws.item_state(id, upto))?;
+    }
     Ok(Comparison {
         from: vf,
         to: vt,

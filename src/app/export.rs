@@ -18,7 +18,7 @@ const PROGRESS_EVERY: u64 = crate::ledger::verify::PROGRESS_EVERY;
 /// Writes `view` in `format` to `out`; returns the number of bytes.
 pub fn export(
     ws: &Workspace,
-    view: &View<'_>,
+    view: &View,
     format: ExportFormat,
     lang: Lang,
     out: &mut dyn Write,
@@ -71,7 +71,7 @@ pub fn export(
 /// As [`export`], into the file at `path`, written whole or not at all.
 pub fn to_file(
     ws: &Workspace,
-    view: &View<'_>,
+    view: &View,
     format: ExportFormat,
     lang: Lang,
     path: &Path,
@@ -84,15 +84,15 @@ pub fn to_file(
 /// view's end: a prefix of a chain is a chain).
 fn write_events(
     ws: &Workspace,
-    view: &View<'_>,
+    view: &View,
     w: &mut dyn Write,
     progress: &dyn Progress,
 ) -> Result<()> {
     let last = view.last_seq();
     let total = last.map_or(0, |l| l + 1);
     let mut w = std::io::BufWriter::with_capacity(1 << 20, w);
-    let state = ws.state();
-    let key_of = |id| state.items.get(&id).map(|i| i.key.to_string());
+    let keys = ws.keys()?;
+    let key_of = |id| keys.get(&id).cloned();
     for rec in ws.ledger().events() {
         let rec = rec?;
         if last.is_none_or(|l| rec.envelope.seq > l) {

@@ -19,7 +19,7 @@ pub fn event(ws: &Workspace, input: &str) -> Result<Recorded> {
         return ws.ledger().get(seq)?.ok_or_else(|| {
             Refusal::UnknownSeq {
                 seq,
-                last: ws.state().events.saturating_sub(1),
+                last: ws.events().saturating_sub(1),
             }
             .into()
         });
@@ -57,38 +57,47 @@ pub fn event(ws: &Workspace, input: &str) -> Result<Recorded> {
 
 /// The sealed round of that name (any case), or a refusal that lists what
 /// exists and suggests the closest names.
-pub fn round<'a>(ws: &'a Workspace, name: &str) -> Result<&'a Round> {
-    let state = ws.state();
-    state.round(name).ok_or_else(|| {
-        Error::from(Refusal::UnknownRound {
-            name: text::shorten(name, 60),
-            suggestions: text::closest(name, state.rounds.iter().map(|r| r.name.as_str()), 3),
-            known: state.rounds.iter().map(|r| r.name.clone()).collect(),
-        })
-    })
+pub fn round(ws: &Workspace, name: &str) -> Result<Round> {
+    let rounds = ws.rounds()?;
+    if let Some(r) = rounds
+        .iter()
+        .find(|r| r.name.eq_ignore_ascii_case(name.trim()))
+    {
+        return Ok(r.clone());
+    }
+    Err(Error::from(Refusal::UnknownRound {
+        name: text::shorten(name, 60),
+        suggestions: text::closest(name, rounds.iter().map(|r| r.name.as_str()), 3),
+        known: rounds.iter().map(|r| r.name.clone()).collect(),
+    }))
 }
 
-/// The item named by `input` in `view`, with its whole history (for its
+/// The item named by `input` in `view` (by key or id prefix, resolved
+/// against the ledger now) with its whole history up to the view (for its
 /// timeline). An item known now but registered after the view is refused
 /// as such rather than as unknown.
-pub fn item_in_view<'v>(
+pub fn item_in_view(
     ws: &Workspace,
-    view: &'v mut crate::projection::View<'_>,
+    view: &crate::projection::View,
     input: &str,
-) -> Result<&'v crate::projection::ItemState> {
-    if let Ok(id) = view.state.resolve(input).map(|i| i.id) {
-        ws.unfold_item(view, id)?;
-    }
-    let described = view.describe();
-    view.state
-        .resolve(input)
-        .map_err(|e| match ws.state().resolve(input) {
-            Ok(now) => Refusal::ItemNotInView {
-                key: now.key.to_string(),
-                registered_seq: now.registered_seq,
-                view: described,
-            }
-            .into(),
-            Err(_) => e,
-        })
+) -> Result<crate::projection::ItemState> {
+    let r = ws.resolve(input)?;
+    let upto = view.last_seq();
+    let it = match upto {
+        Some(s) => ws.item_state(r.id, Some(s))?,
+        None => None,
+    };
+    it.ok_or_else(|| {
+        let registered_seq = ws
+            .item_state(r.id, None)
+            .ok()
+            .flatten()
+            .map_or(0, |i| i.registered_seq);
+        Refusal::ItemNotInView {
+            key: r.key.to_string(),
+            registered_seq,
+            view: view.describe(),
+        }
+        .into()
+    })
 }

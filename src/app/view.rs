@@ -22,9 +22,9 @@ pub struct ViewRequest {
 
 impl ViewRequest {
     /// The view asked for: a round's name must name a sealed round.
-    pub fn build<'a>(&self, ws: &'a Workspace) -> Result<View<'a>> {
+    pub fn build(&self, ws: &Workspace) -> Result<View> {
         let basis = if let Some(name) = &self.round {
-            Basis::Round(find::round(ws, name)?.clone())
+            Basis::Round(find::round(ws, name)?)
         } else if let Some(i) = &self.as_of {
             Basis::AsOf(i.clone())
         } else {
@@ -40,7 +40,7 @@ impl ViewRequest {
 /// effective date are kept).
 pub fn events(
     ws: &Workspace,
-    view: &View<'_>,
+    view: &View,
     item: Option<&str>,
     limit: Option<usize>,
 ) -> Result<Vec<Recorded>> {
@@ -65,7 +65,7 @@ pub fn events(
     };
     match item {
         Some(k) => {
-            let id = view.state.resolve(k)?.id;
+            let id = find::item_in_view(ws, view, k)?.id;
             for e in ws.ledger().item_history(id)? {
                 push(e);
             }

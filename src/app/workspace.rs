@@ -289,6 +289,14 @@ impl Workspace {
         Ok(state.items.remove(&id))
     }
 
+    /// Every item's key, by id.
+    pub fn keys(&self) -> Result<BTreeMap<EventId, String>> {
+        self.ledger
+            .current()
+            .map(|r| r.map(|s| (s.item.id, s.item.key.to_string())))
+            .collect()
+    }
+
     /// True if an item has this key (any case).
     pub fn key_taken(&self, key: &str) -> Result<bool> {
         Ok(self.ledger.item_by_key(key)?.is_some())
@@ -334,16 +342,14 @@ impl Workspace {
             }
         }
         let head = self.ledger.head();
-        let mut state = State {
-            programme: self.programme.name.clone(),
-            title: self.programme.title.clone(),
-            legend: head.is_some().then(|| self.programme.legend.clone()),
-            rounds: self.rounds()?,
-            events: self.events(),
-            head: head.map(|h| h.hash),
-            last_recorded: head.map(|h| h.recorded_at),
-            ..State::default()
-        };
+        let mut state = State::default();
+        state.programme.clone_from(&self.programme.name);
+        state.title.clone_from(&self.programme.title);
+        state.legend = head.is_some().then(|| self.programme.legend.clone());
+        state.rounds = self.rounds()?;
+        state.events = self.events();
+        state.head = head.map(|h| h.hash);
+        state.last_recorded = head.map(|h| h.recorded_at);
         for id in ids {
             if let Some(it) = self.item_state(id, None)? {
                 state.insert_item(it);

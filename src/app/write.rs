@@ -234,10 +234,9 @@ impl Workspace {
                 effective,
                 reason,
             } => {
-                let status = self.state().legend().resolve(&status)?.slug.clone();
+                let status = self.legend().resolve(&status)?.slug.clone();
                 let (id, key) = self.item_ref(&item)?;
                 let effective = self.day_or_today(effective);
-                // The item's whole history answers for any day.
                 let from = self.item_whole(id)?.status_at(Some(effective)).to_string();
                 let rec = self.record(
                     actor,
@@ -248,7 +247,7 @@ impl Workspace {
                         effective,
                     },
                 )?;
-                let now = self.item(id)?.status().to_string();
+                let now = self.item_now(id)?.status;
                 Ok(Receipt {
                     recorded: rec,
                     outcome: Outcome::Status {
@@ -278,7 +277,7 @@ impl Workspace {
                         effective,
                     },
                 )?;
-                let now = self.item(id)?.responsible();
+                let now = self.item_now(id)?.responsible;
                 Ok(Receipt {
                     recorded: rec,
                     outcome: Outcome::Assigned {
@@ -350,10 +349,10 @@ impl Workspace {
 
     fn register(&mut self, actor: &str, r: Registration) -> Result<Receipt> {
         let status = match &r.status {
-            Some(s) => self.state().legend().resolve(s)?.slug.clone(),
+            Some(s) => self.legend().resolve(s)?.slug.clone(),
             None => NOT_STATED.to_string(),
         };
-        let key = decide::assign_key(self.state(), r.kind, r.key, &r.citations)?;
+        let key = decide::assign_key(r.kind, r.key, &r.citations, &mut |k| self.key_taken(k))?;
         let effective = self.day_or_today(r.effective);
         let rec = self.record(
             actor,
@@ -387,7 +386,7 @@ impl Workspace {
         c: Correction,
     ) -> Result<Receipt> {
         let status = match &c.status {
-            Some(s) => Some(self.state().legend().resolve(s)?.slug.clone()),
+            Some(s) => Some(self.legend().resolve(s)?.slug.clone()),
             None => None,
         };
         let target = find::event(self, event)?;
@@ -417,10 +416,9 @@ impl Workspace {
             },
         )?;
         let key = self
-            .state()
-            .items
-            .get(&item)
-            .map_or_else(|| item.hex(), |i| i.key.to_string());
+            .ledger()
+            .current_of(item)?
+            .map_or_else(|| item.hex(), |s| s.item.key.to_string());
         Ok(Receipt {
             recorded: rec,
             outcome: Outcome::Corrected { key, seq },
@@ -429,24 +427,21 @@ impl Workspace {
 
     /// The id and key of the item named by a key or id prefix.
     fn item_ref(&self, input: &str) -> Result<(EventId, ItemKey)> {
-        let it = self.state().resolve(input)?;
-        Ok((it.id, it.key.clone()))
+        let it = self.resolve(input)?;
+        Ok((it.id, it.key))
     }
 
     /// The item with its whole history, folded from its events.
     fn item_whole(&self, id: EventId) -> Result<crate::projection::ItemState> {
-        let mut state = self.state().clone();
-        self.unfold_into(&mut state, id)?;
-        state
-            .items
-            .remove(&id)
+        self.item_state(id, None)?
             .ok_or_else(|| Refusal::UnknownItemId { id: id.hex() }.into())
     }
 
-    fn item(&self, id: EventId) -> Result<&crate::projection::ItemState> {
-        self.state()
-            .items
-            .get(&id)
+    /// The item as it stands now, from the index.
+    fn item_now(&self, id: EventId) -> Result<crate::projection::ItemView> {
+        self.ledger()
+            .current_of(id)?
+            .map(|s| s.item)
             .ok_or_else(|| Refusal::UnknownItemId { id: id.hex() }.into())
     }
 }

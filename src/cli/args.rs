@@ -144,7 +144,6 @@ impl Global {
         OpenOptions {
             wait: self.wait,
             clock: (env.clock)(),
-            checkpoint_every: env.checkpoint_every,
         }
     }
 
@@ -153,13 +152,14 @@ impl Global {
         Ok(Workspace::open(&self.store, self.options(env))?)
     }
 
-    /// Opens the store, showing how far loading it has come.
+    /// Opens the store, showing how far building its index has come (once,
+    /// for a store an earlier version wrote).
     pub fn open_with_progress(
         &self,
         env: &Env<'_>,
         progress: &dyn Progress,
     ) -> Result<Workspace, CliError> {
-        progress.phase("reading the ledger", "events");
+        progress.phase("indexing the ledger", "items");
         Ok(Workspace::open_with_progress(
             &self.store,
             self.options(env),

@@ -164,9 +164,6 @@ pub struct Env<'a> {
     /// What stdout and stderr are attached to: colour, width and progress
     /// bars follow from it. Tests pass the default (no terminal).
     pub terminal: Terminal,
-    /// Events between two periodic checkpoints
-    /// ([`crate::ledger::CHECKPOINT_EVERY`]; tests set it low).
-    pub checkpoint_every: u64,
 }
 
 impl std::fmt::Debug for Env<'_> {
@@ -243,7 +240,12 @@ pub(crate) fn receipt(
     rec: &crate::ledger::Recorded,
     line: &str,
 ) -> Result<(), CliError> {
-    let state = ws.state();
-    let key_of = |id| state.items.get(&id).map(|i| i.key.to_string());
+    let key_of = |id| {
+        ws.ledger()
+            .current_of(id)
+            .ok()
+            .flatten()
+            .map(|s| s.item.key.to_string())
+    };
     emit(env, &crate::report::receipt(&key_of, rec, line, g.report()))
 }

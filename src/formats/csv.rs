@@ -183,26 +183,21 @@ pub const CSV_COLUMNS: [&str; 11] = [
 
 /// One CSV record per item in the view, in the order of [`CSV_COLUMNS`].
 /// Lists (submitters, citations) hold one value per line.
-pub fn csv_records(view: &View<'_>) -> Vec<[String; 11]> {
-    view.state
-        .items_on(view.effective)
-        .into_iter()
+pub fn csv_records(view: &View) -> Vec<[String; 11]> {
+    view.existing()
         .map(|it| {
-            let note = it.latest_note_at(view.effective);
+            let note = it.note.as_ref();
             [
                 it.kind.slug().to_string(),
                 it.key.to_string(),
                 it.text.clone(),
                 it.submitters.join("\n"),
                 it.citations.join("\n"),
-                it.status_at(view.effective).to_string(),
-                {
-                    let r = it.responsible_at(view.effective);
-                    if r.is_empty() {
-                        String::new()
-                    } else {
-                        r.to_string()
-                    }
+                it.status.clone(),
+                if it.responsible.is_empty() {
+                    String::new()
+                } else {
+                    it.responsible.to_string()
                 },
                 note.map(|n| n.text.clone()).unwrap_or_default(),
                 note.map(|n| n.citations.join("\n")).unwrap_or_default(),
@@ -215,7 +210,7 @@ pub fn csv_records(view: &View<'_>) -> Vec<[String; 11]> {
 
 /// Writes the view as CSV: a header of [`CSV_COLUMNS`], then one record per
 /// item.
-pub fn write(view: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), ::csv::Error> {
+pub fn write(view: &View, out: &mut dyn std::io::Write) -> Result<(), ::csv::Error> {
     let mut w = ::csv::Writer::from_writer(out);
     w.write_record(CSV_COLUMNS)?;
     for r in csv_records(view) {

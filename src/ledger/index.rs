@@ -38,6 +38,11 @@ impl Ledger {
         self.store().seal_refused()
     }
 
+    /// Removes the checkpoint files an earlier version kept beside sled.
+    pub fn remove_legacy_checkpoints(&self) -> Result<()> {
+        self.store().remove_legacy_checkpoints()
+    }
+
     /// Refuses further writes: a round seal found the ledger broken.
     pub fn refuse_writes(&self, what: &str) -> Result<()> {
         self.store().refuse_writes(what)
@@ -335,7 +340,6 @@ impl Ledger {
             }
             Ok(())
         })?;
-        report.entries = entries;
         if first.is_none() {
             // A snapshot of an item that has no events at all. (Reads start
             // from the snapshots, so versions and facts of such an item are
@@ -373,6 +377,7 @@ impl Ledger {
                 self.store().ix_scan(Tree::Rounds, &[]),
             )?;
         }
+        report.entries = entries;
         report.first_difference = first;
         Ok(report)
     }
@@ -393,7 +398,8 @@ fn compare(
         };
         let w = want.next();
         let (item, seq) = match (&w, &h) {
-            (Some((k, _)), _) | (None, Some((k, _))) => where_of(tree, k),
+            (Some((k, _)), _) => where_of(tree, k),
+            (None, Some((k, _))) => where_of(tree, k),
             (None, None) => return Ok(None),
         };
         let what = match (w, h) {
@@ -445,6 +451,8 @@ fn where_of(tree: Tree, key: &[u8]) -> (Option<EventId>, Option<u64>) {
 pub struct IndexReport {
     /// Entries compared.
     pub entries: u64,
+    /// It was rebuilt from the events after the check.
+    pub rebuilt: bool,
     /// The first entry that differs from what the events give.
     pub first_difference: Option<IndexDifference>,
 }

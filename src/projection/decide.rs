@@ -359,13 +359,17 @@ fn check_correction(
 
 /// The key for a new item: the one given, else one derived from the first
 /// citation that yields a free key, else the kind's letter and the lowest free
-/// counter (`M1`, `M2`, … / `T1`, …).
-pub fn assign_key(
-    state: &State,
+/// counter (`M1`, `M2`, … / `T1`, …). `taken(key)` says whether a key is in
+/// use (any case).
+pub fn assign_key<E>(
     kind: ItemKind,
     explicit: Option<ItemKey>,
     citations: &[String],
-) -> Result<ItemKey> {
+    taken: &mut dyn FnMut(&str) -> std::result::Result<bool, E>,
+) -> std::result::Result<ItemKey, E>
+where
+    E: From<Error>,
+{
     if let Some(k) = explicit {
         return Ok(k);
     }
@@ -373,17 +377,19 @@ pub fn assign_key(
         if let Some(k) = KamerstukRef::parse(c)
             .key_hint()
             .and_then(|hint| ItemKey::parse(&hint).ok())
-            .filter(|k| state.by_key(k.as_str()).is_none())
+            && !taken(k.as_str())?
         {
             return Ok(k);
         }
     }
     let letter = kind.key_letter();
-    (1u64..)
-        .map(|n| format!("{letter}{n}"))
-        .find(|k| state.by_key(k).is_none())
-        .and_then(|k| ItemKey::parse(&k).ok())
-        .ok_or_else(|| Refusal::NoFreeKey.into())
+    for n in 1u64.. {
+        let k = format!("{letter}{n}");
+        if !taken(&k)? {
+            return ItemKey::parse(&k).map_err(|e| E::from(Error::Invalid(e)));
+        }
+    }
+    Err(E::from(Refusal::NoFreeKey.into()))
 }
 
 /// Normalises a list of raw citations from the command line. With `strict`,

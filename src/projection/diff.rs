@@ -85,10 +85,6 @@ pub struct Diff {
     pub summary: Summary,
 }
 
-fn exists<'a>(v: &'a View, id: &EventId) -> Option<&'a ItemView> {
-    v.items.iter().find(|i| i.id == *id).filter(|i| !i.withdrawn)
-}
-
 /// Compares `from` (earlier) with `to` (later; it must hold all of
 /// `from`'s events), both on the latest effective values. With `all`,
 /// unchanged items are listed too.

@@ -136,7 +136,7 @@ pub struct ChainAt {
 }
 
 /// The ledger's own description.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Programme {
     /// Short programme name.
     pub name: String,

@@ -6,7 +6,9 @@
 pub mod table;
 
 use crate::domain::{EventBody, ItemKind, Legend, Replacement};
+use crate::ledger::index::IndexReport;
 use crate::ledger::{Recorded, VerifyReport};
+use std::fmt::Write as _;
 use crate::projection::{Change, Diff, ItemState, ItemView, Note, NoteView, Round, TimelineEntry, View};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -517,16 +519,27 @@ pub fn log(view: &View, events: &[Recorded], format: Format) -> String {
 
 /// [`log`] for a terminal: fit to its width.
 pub fn log_with(view: &View, events: &[Recorded], format: Format, look: &Look) -> String {
-    let key_of = |id: crate::domain::EventId| {
-        view.items
-            .iter()
-            .find(|i| i.id == id)
-            .map(|i| i.key.to_string())
-    };
+    let keys: std::collections::BTreeMap<crate::domain::EventId, String> = view
+        .items
+        .iter()
+        .map(|i| (i.id, i.key.to_string()))
+        .collect();
+    log_keyed(view, &|id| keys.get(&id).cloned(), events, format, look)
+}
+
+/// [`log_with`], naming items by `key_of` (for events about items the view
+/// does not hold yet, such as those of a dry run).
+pub fn log_keyed(
+    view: &View,
+    key_of: &dyn Fn(crate::domain::EventId) -> Option<String>,
+    events: &[Recorded],
+    format: Format,
+    look: &Look,
+) -> String {
     if format == Format::Json {
         let v: Vec<Value> = events
             .iter()
-            .map(|e| crate::formats::events::event_json(&key_of, e))
+            .map(|e| crate::formats::events::event_json(key_of, e))
             .collect();
         return to_string_pretty(&json!({"view": view.to_json(), "events": v}));
     }
@@ -795,20 +808,20 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Loo
 }
 
 /// The outcome of `verify`.
-pub fn verify(
-    report: &VerifyReport,
-    checkpoints: Option<&crate::checkpoints::CheckReport>,
-    format: Format,
-) -> String {
-    let ok = report.ok() && checkpoints.is_none_or(crate::checkpoints::CheckReport::ok);
+pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format) -> String {
+    let ok = report.ok() && index.is_none_or(IndexReport::ok);
     if format == Format::Json {
         return to_string_pretty(&json!({
             "ok": ok,
-            "checkpoints": checkpoints.map(|c| json!({
-                "good": c.good,
-                "bad": c.bad.iter().map(|(seq, why)| json!({"seq": seq, "why": why})).collect::<Vec<_>>(),
-                "missing": c.missing,
-                "rebuilt": c.rebuilt,
+            "index": index.map(|x| json!({
+                "entries": x.entries,
+                "rebuilt": x.rebuilt,
+                "first_difference": x.first_difference.as_ref().map(|d| json!({
+                    "tree": d.tree,
+                    "item": d.item.map(|i| i.hex()),
+                    "seq": d.seq,
+                    "what": d.what,
+                })),
             })),
             "events_checked": report.events_checked,
             "seals_checked": report.seals_checked,
@@ -854,41 +867,33 @@ pub fn verify(
             out.insert_str(0, &line);
         }
     }
-    if let Some(c) = checkpoints {
-        const SHOWN: usize = 10;
-        if c.bad.len() > SHOWN {
-            out.insert_str(
-                0,
-                &format!(
-                    "… and {} more bad checkpoints (`--format json` lists them all)\n",
-                    c.bad.len() - SHOWN
-                ),
-            );
-        }
-        for (seq, why) in c.bad.iter().take(SHOWN).rev() {
-            let fate = if c.rebuilt.contains(seq) {
-                "rebuilt from the events"
-            } else {
-                "views pass it over; `kamerstand verify --rebuild-checkpoints` rewrites it"
-            };
-            out.insert_str(0, &format!("BAD checkpoint at seq {seq}: {why} ({fate})\n"));
-        }
-        let written = c.rebuilt.len();
-        let any = c.good > 0 || !c.bad.is_empty() || !c.missing.is_empty() || written > 0;
-        if any {
-            let mut line = format!("checkpoints: {} match the events", c.good);
-            if !c.bad.is_empty() {
-                line.push_str(&format!(", {} do not", c.bad.len()));
+    if let Some(x) = index {
+        match &x.first_difference {
+            None => {
+                let _ = writeln!(
+                    out,
+                    "index: {} entries match the events{}",
+                    x.entries,
+                    if x.rebuilt { " (rebuilt from them)" } else { "" }
+                );
             }
-            if !c.missing.is_empty() {
-                line.push_str(&format!(", {} not written yet", c.missing.len()));
+            Some(d) => {
+                let fate = if x.rebuilt {
+                    "rebuilt from the events"
+                } else {
+                    "reads serve the index: `kamerstand verify --rebuild-index` rebuilds it from the events"
+                };
+                out.insert_str(
+                    0,
+                    &format!(
+                        "BAD index entry in {}{}{}: {} ({fate})\n",
+                        d.tree,
+                        d.item.map(|i| format!(", item {}", i.hex())).unwrap_or_default(),
+                        d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
+                        d.what
+                    ),
+                );
             }
-            if written > 0 {
-                let s = if written == 1 { "" } else { "s" };
-                line.push_str(&format!("; rebuilt {written} checkpoint{s}"));
-            }
-            out.push_str(&line);
-            out.push('\n');
         }
     }
     out

@@ -14,7 +14,9 @@ use crate::domain::{Day, EventBody, EventHash, Invalid};
 use crate::error::Result;
 use crate::formats::{Anomaly, ImportFormat, ImportRow, annex, csv};
 use crate::ledger::{Draft, Recorded};
-use crate::projection::State;
+use crate::domain::EventId;
+use crate::projection::Basis;
+use std::collections::BTreeMap;
 use std::io::Read;
 
 /// Largest accepted annex or CSV file (an events export streams instead).
@@ -117,15 +119,16 @@ pub struct Report {
     pub anomalies: Vec<Anomaly>,
     /// The events appended (or that would be).
     pub records: Vec<Recorded>,
-    /// In a dry run, the state the events would give (so that a listing of
-    /// them can name the items they register).
-    pub after: Option<State>,
+    /// The keys of the items the events are about.
+    pub keys: BTreeMap<EventId, String>,
+    /// The programme (for a listing of the events).
+    pub programme: crate::projection::view::Programme,
 }
 
 /// Reads, plans, checks and (unless a dry run) records an annex or CSV
 /// import as one batch.
 pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Report> {
-    let legend = ws.state().legend();
+    let legend = ws.legend().clone();
     let (rows, mut anomalies): (Vec<ImportRow>, Vec<Anomaly>) = match req.format {
         ImportFormat::Csv => csv::read(req.text, &legend)?,
         ImportFormat::Annex | ImportFormat::Events => {
@@ -137,12 +140,13 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
     let effective = ws.day_or_today(req.effective);
     // At most two events per new row and three per known one; ids are
     // drawn up front because planning borrows the state.
-    let ids: Vec<crate::domain::EventId> = (0..rows.len() * 3).map(|_| ws.new_id()).collect();
+    let ids: Vec<EventId> = (0..rows.len() * 3).map(|_| ws.new_id()).collect();
     let mut ids = ids.into_iter();
-    let mut next = || ids.next().unwrap_or(crate::domain::EventId([0; 16]));
-    // The plan compares each row with the values in effect on its day.
-    ws.answer_on(Some(effective))?;
-    let mut p = plan::plan(ws.state(), &rows, effective, &mut next);
+    let mut next = || ids.next().unwrap_or(EventId([0; 16]));
+    // The plan compares each row with the values now and on its day.
+    let now = ws.view(Basis::Current, None)?;
+    let on = ws.view(Basis::Current, Some(effective))?;
+    let mut p = plan::plan(&now, &on, &rows, effective, &mut next);
     if let Some((name, title)) = &req.round {
         let id = ws.new_id();
         p.drafts.push(Draft {
@@ -159,16 +163,20 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
     }
     anomalies.extend(p.anomalies.iter().cloned());
     anomalies.sort_by_key(|x| x.line);
-    let (records, after) = if req.dry_run {
-        let records = ws.dry_run(actor, p.drafts.clone())?;
-        let mut after = ws.state().clone();
-        for r in &records {
-            after.apply(r);
-        }
-        (records, Some(after))
+    let records = if req.dry_run {
+        ws.dry_run(actor, p.drafts.clone())?
     } else {
-        (ws.record_batch(actor, p.drafts.clone())?, None)
+        ws.record_batch(actor, p.drafts.clone())?
     };
+    // The keys of the items the events are about, so that a listing of
+    // them can name the items a batch registers too.
+    let mut keys: BTreeMap<EventId, String> =
+        now.items.iter().map(|i| (i.id, i.key.to_string())).collect();
+    for r in &records {
+        if let EventBody::ItemRegistered { key, .. } = &r.envelope.body {
+            keys.insert(r.envelope.id, key.to_string());
+        }
+    }
     Ok(Report {
         name: req.name.to_string(),
         format: req.format,
@@ -180,6 +188,7 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
         not_in_file: p.not_in_file,
         anomalies,
         records,
-        after,
+        keys,
+        programme: ws.programme().clone(),
     })
 }

@@ -1,7 +1,8 @@
 //! Planning an import: rows read from an annex or a CSV file, compared with
-//! the ledger's current state, become the events that record what changed.
+//! the ledger's current view, become the events that record what changed.
 //! Pure: it returns drafts and findings; the caller decides and appends them
-//! as one atomic batch.
+//! as one atomic batch. Linear in the rows and the ledger's items: every
+//! lookup goes through a map built once.
 //!
 //! Matching: a row names an existing item by its key (given, or derived
 //! from its first citation as for new items), else by the same kind and the
@@ -13,8 +14,8 @@
 use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, KamerstukRef, legend::NOT_STATED};
 use crate::formats::{Anomaly, ImportRow};
 use crate::ledger::Draft;
-use crate::projection::{ItemState, State};
-use std::collections::BTreeSet;
+use crate::projection::{ItemView, View};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The outcome of planning.
 #[derive(Debug, Clone, Default)]
@@ -33,30 +34,80 @@ pub struct Plan {
     pub not_in_file: Vec<String>,
 }
 
-/// Plans the events for `rows` against `state`. `effective` is the date of
-/// status and responsibility changes to known items, and of new items and
-/// notes whose row gives none; `new_id` supplies event ids (an item's id is
-/// its registration's, so later drafts can name new items).
+/// A known item as the plan compares it: now, and on the import's day.
+#[derive(Clone, Copy)]
+struct Known<'a> {
+    /// On the latest effective values.
+    now: &'a ItemView,
+    /// On the import's effective day.
+    on: &'a ItemView,
+}
+
+/// The ledger's items, looked up by key, by text and by what lost its text.
+struct Items<'a> {
+    by_key: BTreeMap<String, Known<'a>>,
+    by_text: BTreeMap<(ItemKind, &'a str), Known<'a>>,
+    all: Vec<Known<'a>>,
+}
+
+impl<'a> Items<'a> {
+    fn new(now: &'a View, on: &'a View) -> Items<'a> {
+        let on_day: BTreeMap<EventId, &ItemView> = on.items.iter().map(|i| (i.id, i)).collect();
+        let all: Vec<Known<'a>> = now
+            .items
+            .iter()
+            .map(|i| Known {
+                now: i,
+                on: on_day.get(&i.id).copied().unwrap_or(i),
+            })
+            .collect();
+        let mut by_text = BTreeMap::new();
+        for k in &all {
+            // The first item (in display order) with a text wins, as before.
+            by_text.entry((k.now.kind, k.now.text.as_str())).or_insert(*k);
+        }
+        Items {
+            by_key: all.iter().map(|k| (k.now.key.folded(), *k)).collect(),
+            by_text,
+            all,
+        }
+    }
+
+    fn by_key(&self, key: &str) -> Option<Known<'a>> {
+        self.by_key.get(&key.to_ascii_lowercase()).copied()
+    }
+}
+
+/// Plans the events for `rows` against the ledger: `now` is its current
+/// view on the latest effective values, `on` the same on `effective`, the
+/// date of status and responsibility changes to known items, and of new
+/// items and notes whose row gives none; `new_id` supplies event ids (an
+/// item's id is its registration's, so later drafts can name new items).
 pub fn plan(
-    state: &State,
+    now: &View,
+    on: &View,
     rows: &[ImportRow],
     effective: Day,
     new_id: &mut dyn FnMut() -> EventId,
 ) -> Plan {
     let mut p = Plan::default();
-    let mut used_keys: BTreeSet<String> = state.items.values().map(|i| i.key.folded()).collect();
+    let items = Items::new(now, on);
+    let mut keys = Keys {
+        used: now.items.iter().map(|i| i.key.folded()).collect(),
+        next: BTreeMap::new(),
+    };
     let mut seen: BTreeSet<EventId> = BTreeSet::new();
-    let legend = state.legend();
-    let textless = TextlessRows::new(state, rows);
+    let legend = now.legend();
+    let textless = TextlessRows::new(&items, rows);
     for row in rows {
-        let existing = match find(state, row, &textless) {
+        let existing = match find(&items, row, &textless) {
             Some(Match::Sure(it)) => Some(it),
             Some(Match::ByPosition(it)) => {
                 p.anomalies.push(Anomaly {
                     line: row.line,
                     message: format!(
                         "matched to {} by its position among the rows without text or citation; check it",
-                        it.key
+                        it.now.key
                     ),
                 });
                 Some(it)
@@ -64,24 +115,24 @@ pub fn plan(
             None => None,
         };
         if let Some(it) = existing {
-            if !seen.insert(it.id) {
+            if !seen.insert(it.now.id) {
                 p.anomalies.push(Anomaly {
                     line: row.line,
                     message: format!(
                         "item {} appears twice in the file; this row is skipped",
-                        it.key
+                        it.now.key
                     ),
                 });
                 continue;
             }
             let before = p.drafts.len();
             changes(&mut p, it, row, effective, new_id);
-            if !row.text.is_empty() && row.text != it.text {
+            if !row.text.is_empty() && row.text != it.now.text {
                 p.anomalies.push(Anomaly {
                     line: row.line,
                     message: format!(
                         "the text of {} differs from the ledger's; it is not changed by an import (use `item amend`)",
-                        it.key
+                        it.now.key
                     ),
                 });
             }
@@ -92,14 +143,13 @@ pub fn plan(
             }
             continue;
         }
-        let Some(key) = new_key(row, &used_keys) else {
+        let Some(key) = keys.new_key(row) else {
             p.anomalies.push(Anomaly {
                 line: row.line,
                 message: "no free key for this row; it is skipped".into(),
             });
             continue;
         };
-        used_keys.insert(key.folded());
         if row.text.is_empty() && row.citations.is_empty() && row.key.is_none() {
             p.anomalies.push(Anomaly {
                 line: row.line,
@@ -151,10 +201,10 @@ pub fn plan(
         }
         p.added += 1;
     }
-    p.not_in_file = state
-        .sorted_items()
-        .into_iter()
-        .filter(|i| i.exists_on(None) && !seen.contains(&i.id))
+    p.not_in_file = now
+        .items
+        .iter()
+        .filter(|i| !i.withdrawn && !seen.contains(&i.id))
         .map(|i| i.key.to_string())
         .collect();
     p
@@ -170,25 +220,25 @@ fn derived_key(row: &ImportRow) -> Option<ItemKey> {
 /// How a row was matched to an existing item.
 enum Match<'a> {
     /// By key, citation or text: certain.
-    Sure(&'a ItemState),
+    Sure(Known<'a>),
     /// A row without text or citation, matched by its place among such rows.
-    ByPosition(&'a ItemState),
+    ByPosition(Known<'a>),
 }
 
-fn find<'a>(state: &'a State, row: &ImportRow, textless: &TextlessRows<'a>) -> Option<Match<'a>> {
+fn find<'a>(items: &Items<'a>, row: &ImportRow, textless: &TextlessRows<'a>) -> Option<Match<'a>> {
     if let Some(k) = &row.key {
-        return state.by_key(k.as_str()).map(Match::Sure);
+        return items.by_key(k.as_str()).map(Match::Sure);
     }
-    if let Some(it) = derived_key(row).and_then(|k| state.by_key(k.as_str())) {
+    if let Some(it) = derived_key(row).and_then(|k| items.by_key(k.as_str())) {
         return Some(Match::Sure(it));
     }
     if row.text.is_empty() {
         return textless.find(row);
     }
-    state
-        .sorted_items()
-        .into_iter()
-        .find(|i| i.kind == row.kind && i.text == row.text)
+    items
+        .by_text
+        .get(&(row.kind, row.text.as_str()))
+        .copied()
         .map(Match::Sure)
 }
 
@@ -197,18 +247,19 @@ fn find<'a>(state: &'a State, row: &ImportRow, textless: &TextlessRows<'a>) -> O
 /// again), else by position, when the file has exactly as many such rows of
 /// that kind as the ledger has such items.
 struct TextlessRows<'a> {
-    items: Vec<&'a ItemState>,
+    items: Vec<Known<'a>>,
     rows: Vec<(usize, ItemKind)>,
 }
 
 impl<'a> TextlessRows<'a> {
-    fn new(state: &'a State, rows: &[ImportRow]) -> TextlessRows<'a> {
-        let mut items: Vec<&ItemState> = state
-            .items
-            .values()
-            .filter(|i| i.exists_on(None) && i.text.is_empty() && i.citations.is_empty())
+    fn new(all: &Items<'a>, rows: &[ImportRow]) -> TextlessRows<'a> {
+        let mut items: Vec<Known<'a>> = all
+            .all
+            .iter()
+            .copied()
+            .filter(|k| !k.now.withdrawn && k.now.text.is_empty() && k.now.citations.is_empty())
             .collect();
-        items.sort_by_key(|i| i.registered_seq);
+        items.sort_by_key(|k| k.now.registered_seq);
         let rows = rows
             .iter()
             .filter(|r| r.key.is_none() && r.text.is_empty() && r.citations.is_empty())
@@ -218,18 +269,18 @@ impl<'a> TextlessRows<'a> {
     }
 
     fn find(&self, row: &ImportRow) -> Option<Match<'a>> {
-        let items: Vec<&'a ItemState> = self
+        let items: Vec<Known<'a>> = self
             .items
             .iter()
             .copied()
-            .filter(|i| i.kind == row.kind)
+            .filter(|k| k.now.kind == row.kind)
             .collect();
         if let Some(p) = &row.progress
             && let Some(it) = items
                 .iter()
-                .find(|i| i.latest_note().is_some_and(|n| &n.text == p))
+                .find(|k| k.now.note.as_ref().is_some_and(|n| &n.text == p))
         {
-            return Some(Match::Sure(it));
+            return Some(Match::Sure(*it));
         }
         let rows: Vec<usize> = self
             .rows
@@ -241,27 +292,45 @@ impl<'a> TextlessRows<'a> {
             return None;
         }
         let at = rows.iter().position(|l| *l == row.line)?;
-        items.get(at).map(|it| Match::ByPosition(it))
+        items.get(at).map(|it| Match::ByPosition(*it))
     }
 }
 
-fn new_key(row: &ImportRow, used: &BTreeSet<String>) -> Option<ItemKey> {
-    if let Some(k) = &row.key {
-        return (!used.contains(&k.folded())).then(|| k.clone());
+/// The keys in use, and per key letter the lowest counter that may be
+/// free: keys are only added, so the search for the next free `M<n>` goes
+/// on from where the last one stopped.
+struct Keys {
+    used: BTreeSet<String>,
+    next: BTreeMap<char, u64>,
+}
+
+impl Keys {
+    /// The key of a new item: the row's own, else one derived from its
+    /// citations, else the kind's letter and the next free counter; taken.
+    fn new_key(&mut self, row: &ImportRow) -> Option<ItemKey> {
+        let key = if let Some(k) = &row.key {
+            (!self.used.contains(&k.folded())).then(|| k.clone())?
+        } else if let Some(k) = derived_key(row).filter(|k| !self.used.contains(&k.folded())) {
+            k
+        } else {
+            let letter = row.kind.key_letter();
+            let n = self.next.entry(letter).or_insert(1);
+            loop {
+                let k = format!("{letter}{n}");
+                *n += 1;
+                if !self.used.contains(&k.to_ascii_lowercase()) {
+                    break ItemKey::parse(&k).ok()?;
+                }
+            }
+        };
+        self.used.insert(key.folded());
+        Some(key)
     }
-    if let Some(k) = derived_key(row).filter(|k| !used.contains(&k.folded())) {
-        return Some(k);
-    }
-    let letter = row.kind.key_letter();
-    (1u64..100_000)
-        .map(|n| format!("{letter}{n}"))
-        .find(|k| !used.contains(&k.to_ascii_lowercase()))
-        .and_then(|k| ItemKey::parse(&k).ok())
 }
 
 fn changes(
     p: &mut Plan,
-    it: &ItemState,
+    it: Known<'_>,
     row: &ImportRow,
     effective: Day,
     new_id: &mut dyn FnMut() -> EventId,
@@ -274,12 +343,12 @@ fn changes(
     if let Some(s) = row
         .status
         .as_ref()
-        .filter(|s| it.status() != s.as_str() && it.status_on(on) != Some(s.as_str()))
+        .filter(|s| it.now.status != **s && it.on.status != **s)
     {
         p.drafts.push(Draft {
             id: new_id(),
             body: EventBody::StatusChanged {
-                item: it.id,
+                item: it.now.id,
                 status: s.clone(),
                 reason: Some("import".into()),
                 effective: on,
@@ -287,21 +356,19 @@ fn changes(
         });
     }
     if let Some(r) = row.responsible.as_ref().filter(|r| {
-        !r.is_empty()
-            && !r.same_parties(&it.responsible())
-            && !it.responsible_on(on).is_some_and(|x| x.same_parties(r))
+        !r.is_empty() && !r.same_parties(&it.now.responsible) && !r.same_parties(&it.on.responsible)
     }) {
         p.drafts.push(Draft {
             id: new_id(),
             body: EventBody::ResponsibilityChanged {
-                item: it.id,
+                item: it.now.id,
                 responsible: r.clone(),
                 reason: Some("import".into()),
                 effective: on,
             },
         });
     }
-    let latest = it.latest_note().map(|n| n.text.as_str());
+    let latest = it.now.note.as_ref().map(|n| n.text.as_str());
     if let Some(text) = row
         .progress
         .as_ref()
@@ -310,7 +377,7 @@ fn changes(
         p.drafts.push(Draft {
             id: new_id(),
             body: EventBody::ProgressNoted {
-                item: it.id,
+                item: it.now.id,
                 text: text.clone(),
                 citations: row.progress_citations.clone(),
                 effective: row.progress_effective.unwrap_or(effective),

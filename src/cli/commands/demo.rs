@@ -13,7 +13,7 @@ use crate::domain::{Day, Legend};
 use crate::formats::annex::Lang;
 use crate::formats::{ExportFormat, ImportFormat};
 use crate::ledger::DigestCheck;
-use crate::projection::{Change, View};
+use crate::projection::{Basis, Change};
 use crate::report::{self, Format};
 use std::path::{Path, PathBuf};
 
@@ -89,12 +89,11 @@ fn play(ws: &mut Workspace, actor: &str) -> Result<(), CliError> {
                 effective: Some(day(on)?),
             },
             Step::CorrectLastStatus(key, status, why) => {
-                let id = ws.state().resolve(key)?.id;
-                ws.unfold_current(id)?;
+                let id = ws.resolve(key)?.id;
                 let last = ws
-                    .state()
-                    .resolve(key)?
-                    .timeline
+                    .item_state(id, None)?
+                    .map(|it| it.timeline)
+                    .unwrap_or_default()
                     .iter()
                     .rev()
                     .find(|e| matches!(e.change, Change::Status { .. }))
@@ -185,12 +184,10 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
     )?;
 
     // T1's card shows its whole timeline.
-    let t1 = ws.state().resolve("T1")?.id;
-    ws.unfold_current(t1)?;
-    let state = ws.state();
-    let now = View::current(state, None);
-    let (Some(first), Some(second)) = (state.rounds.first().cloned(), state.rounds.last().cloned())
-    else {
+    let t1 = ws.resolve("T1")?.id;
+    let now = ws.view(Basis::Current, None)?;
+    let rounds = ws.rounds()?;
+    let (Some(first), Some(second)) = (rounds.first().cloned(), rounds.last().cloned()) else {
         return Err(crate::Error::from(crate::Refusal::EmptyLedger).into());
     };
     let c = diff::compare(
@@ -200,7 +197,12 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         false,
         true,
     )?;
-    let item = state.resolve("T1")?;
+    let item = ws.item_state(t1, None)?.ok_or(crate::Error::from(
+        crate::Refusal::UnknownItem {
+            input: "T1".into(),
+            suggestions: Vec::new(),
+        },
+    ))?;
 
     // The exports a clerk sends along with the letter, and the backup.
     let mut exports = String::new();
@@ -210,7 +212,7 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         ("overzicht.csv", ExportFormat::Csv),
         ("events.jsonl", ExportFormat::Events),
     ] {
-        let r2 = ws.view(crate::projection::Basis::Round(second.clone()), None)?;
+        let r2 = ws.view(Basis::Round(second.clone()), None)?;
         let bytes = export::to_file(&ws, &r2, format, Lang::Nl, &dir.join(file), &Quiet)?;
         exports.push_str(&format!(
             "kamerstand export --round {} --format {} -o {file}: {bytes} bytes\n",
@@ -248,12 +250,12 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         (
             "item",
             "One item's history, with a correction: kamerstand show T1".to_string(),
-            report::show_with(&now, item, fmt, &g.look),
+            report::show_with(&now, &item, fmt, &g.look),
         ),
         (
             "rounds",
             "Sealed rounds: kamerstand round list".to_string(),
-            report::rounds_with(state, fmt, &g.look),
+            report::rounds_with(&ws.programme().name, &rounds, fmt, &g.look),
         ),
         (
             "diff",

@@ -8,6 +8,8 @@ use crate::domain::{Day, Invalid, text};
 use crate::error::Refusal;
 use crate::formats::ImportFormat;
 use crate::projection::decide;
+use crate::projection::view::ChainAt;
+use crate::projection::{Basis, View};
 use crate::report::Format;
 use std::fmt::Write as _;
 use std::io::BufRead;
@@ -221,10 +223,28 @@ pub(crate) fn render(r: &import::Report) -> String {
                     format!(", head {}", l.hash.hex())
                 }
             );
-            if let Some(after) = &r.after {
-                let view = crate::projection::View::current(after, None);
+            if r.dry_run {
+                // The view the events would give.
+                let view = View {
+                    basis: Basis::Current,
+                    effective: None,
+                    programme: r.programme.clone(),
+                    chain: ChainAt {
+                        events: l.envelope.seq + 1,
+                        head: Some(l.hash),
+                        last_recorded: Some(l.envelope.recorded_at),
+                    },
+                    rounds: Vec::new(),
+                    items: Vec::new(),
+                };
                 out.push('\n');
-                out.push_str(&crate::report::log(&view, &r.records, Format::Table));
+                out.push_str(&crate::report::log_keyed(
+                    &view,
+                    &|id| r.keys.get(&id).cloned(),
+                    &r.records,
+                    Format::Table,
+                    &crate::report::table::Look::PLAIN,
+                ));
             }
         }
         _ => out.push_str("nothing to record: the ledger already says what the file says\n"),

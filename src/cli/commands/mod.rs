@@ -28,7 +28,7 @@ use crate::report::label;
 
 /// The receipt line of a write: what changed, in the clerk's words.
 pub(crate) fn outcome_line(ws: &Workspace, o: &Outcome) -> String {
-    let legend = ws.state().legend();
+    let legend = ws.legend();
     match o {
         Outcome::Registered { kind, key, id } => {
             format!("registered {kind} {key} (id {})", id.hex())
@@ -43,13 +43,13 @@ pub(crate) fn outcome_line(ws: &Workspace, o: &Outcome) -> String {
         } => {
             let mut line = format!(
                 "{key}: status {} → {}, effective {effective}",
-                label(&legend, from),
-                label(&legend, to)
+                label(legend, from),
+                label(legend, to)
             );
             if let Some(now) = still_current {
                 line.push_str(&format!(
                     "\nnote: a change with a later effective date stays current: {}",
-                    label(&legend, now)
+                    label(legend, now)
                 ));
             }
             line

@@ -58,12 +58,18 @@ pub(crate) fn run(c: &RoundCommand, g: &Global, env: &mut Env<'_>) -> Result<(),
         RoundCommand::Seal(a) => seal(a, g, env),
         RoundCommand::List(_) => {
             let ws = g.open(env)?;
-            emit(env, &report::rounds_with(ws.state(), g.report(), &g.look))
+            emit(
+                env,
+                &report::rounds_with(&ws.programme().name, &ws.rounds()?, g.report(), &g.look),
+            )
         }
         RoundCommand::Digest(a) => {
             let ws = g.open(env)?;
             let r = find::round(&ws, &a.name)?;
-            emit(env, &report::round_digest(ws.state(), r, g.report()))
+            emit(
+                env,
+                &report::round_digest(&ws.programme().name, &r, g.report()),
+            )
         }
     }
 }

@@ -4,7 +4,7 @@
 //! zaken", and numbered footnotes holding the citations), plus CSV rows.
 
 use crate::domain::{ItemKind, Legend, LegendEntry};
-use crate::projection::{ItemState, View};
+use crate::projection::{ItemView, View};
 use std::fmt::Write as _;
 
 /// Language of labels and headings.
@@ -93,7 +93,7 @@ pub fn superscript(n: usize) -> String {
 
 /// One row of the annex, with footnote numbers resolved.
 struct Row<'a> {
-    item: &'a ItemState,
+    item: &'a ItemView,
     status: Option<&'a LegendEntry>,
     slug: String,
     item_notes: Vec<usize>,
@@ -107,7 +107,7 @@ struct Annex<'a> {
     footnotes: Vec<String>,
 }
 
-fn collect<'a>(view: &'a View<'_>, legend: &'a Legend) -> Annex<'a> {
+fn collect<'a>(view: &'a View, legend: &'a Legend) -> Annex<'a> {
     let mut footnotes: Vec<String> = Vec::new();
     let number = |c: &str, footnotes: &mut Vec<String>| -> usize {
         footnotes.push(c.to_string());
@@ -115,18 +115,13 @@ fn collect<'a>(view: &'a View<'_>, legend: &'a Legend) -> Annex<'a> {
     };
     let mut rows = Vec::new();
     for kind in [ItemKind::Motie, ItemKind::Toezegging] {
-        for item in view
-            .state
-            .items_on(view.effective)
-            .into_iter()
-            .filter(|i| i.kind == kind)
-        {
+        for item in view.existing().filter(|i| i.kind == kind) {
             let item_notes = item
                 .citations
                 .iter()
                 .map(|c| number(c, &mut footnotes))
                 .collect();
-            let note = item.latest_note_at(view.effective);
+            let note = item.note.as_ref();
             let progress_notes = note
                 .map(|n| {
                     n.citations
@@ -135,7 +130,7 @@ fn collect<'a>(view: &'a View<'_>, legend: &'a Legend) -> Annex<'a> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let slug = item.status_at(view.effective).to_string();
+            let slug = item.status.clone();
             rows.push(Row {
                 item,
                 status: legend.get(&slug),
@@ -157,13 +152,12 @@ fn markers(notes: &[usize]) -> String {
         .join(" ")
 }
 
-fn title(view: &View<'_>, lang: Lang) -> String {
-    let s = &view.state;
+fn title(view: &View, lang: Lang) -> String {
     let round = match &view.basis {
         crate::projection::Basis::Round(r) => format!(" — {}", r.title),
         _ => String::new(),
     };
-    format!("{} — {}{round}", s.programme, words(lang).heading)
+    format!("{} — {}{round}", view.programme.name, words(lang).heading)
 }
 
 fn md_cell(s: &str) -> String {
@@ -174,13 +168,13 @@ fn md_cell(s: &str) -> String {
 }
 
 /// The annex as Markdown.
-pub fn markdown(view: &View<'_>, lang: Lang) -> String {
+pub fn markdown(view: &View, lang: Lang) -> String {
     let w = words(lang);
-    let legend = view.state.legend();
-    let annex = collect(view, &legend);
+    let legend = view.legend();
+    let annex = collect(view, legend);
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", title(view, lang));
-    let _ = writeln!(out, "{}\n", view.state.title);
+    let _ = writeln!(out, "{}\n", view.programme.title);
     let _ = writeln!(out, "_{}_\n", view.describe());
     let _ = writeln!(out, "## {}\n", w.legend);
     for e in &legend.entries {
@@ -214,7 +208,7 @@ pub fn markdown(view: &View<'_>, lang: Lang) -> String {
                 md_cell(&text),
                 markers(&r.item_notes),
                 r.status.map_or(r.slug.as_str(), |e| label(e, lang)),
-                r.item.responsible_at(view.effective),
+                r.item.responsible,
                 md_cell(r.progress.as_deref().unwrap_or("")),
                 markers(&r.progress_notes)
             );
@@ -360,10 +354,10 @@ fn chart(legend: &Legend, rounds: &RoundCounts, lang: Lang) -> String {
 
 /// The annex as one self-contained HTML page (inline CSS and SVG, no
 /// external assets), readable on screen and printed on A4.
-pub fn html(view: &View<'_>, rounds: &RoundCounts, lang: Lang) -> String {
+pub fn html(view: &View, rounds: &RoundCounts, lang: Lang) -> String {
     let w = words(lang);
-    let legend = view.state.legend();
-    let annex = collect(view, &legend);
+    let legend = view.legend();
+    let annex = collect(view, legend);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -375,7 +369,7 @@ pub fn html(view: &View<'_>, rounds: &RoundCounts, lang: Lang) -> String {
         out,
         "<header><h1>{}</h1><p class=\"sub\">{}</p><p class=\"view\">{}</p></header>",
         esc(&title(view, lang)),
-        esc(&view.state.title),
+        esc(&view.programme.title),
         esc(&view.describe())
     );
     let _ = write!(out, "<h2>{}</h2><ul class=\"legend\">", w.legend);
@@ -388,7 +382,7 @@ pub fn html(view: &View<'_>, rounds: &RoundCounts, lang: Lang) -> String {
         );
     }
     out.push_str("</ul>\n");
-    let _ = writeln!(out, "<h2>{}</h2>{}", w.chart, chart(&legend, rounds, lang));
+    let _ = writeln!(out, "<h2>{}</h2>{}", w.chart, chart(legend, rounds, lang));
     for (kind, heading, col) in [
         (ItemKind::Motie, w.motions, w.motion),
         (ItemKind::Toezegging, w.commitments, w.commitment),
@@ -417,7 +411,7 @@ pub fn html(view: &View<'_>, rounds: &RoundCounts, lang: Lang) -> String {
                 esc(&markers(&r.item_notes)),
                 colour(r.status),
                 esc(r.status.map_or(r.slug.as_str(), |e| label(e, lang))),
-                esc(&r.item.responsible_at(view.effective).to_string()),
+                esc(&r.item.responsible.to_string()),
                 paragraphs(
                     r.progress.as_deref().unwrap_or(""),
                     &markers(&r.progress_notes)
@@ -436,8 +430,8 @@ pub fn html(view: &View<'_>, rounds: &RoundCounts, lang: Lang) -> String {
     let _ = write!(
         out,
         "<footer>kamerstand — {} events, head {}</footer>\n</body></html>\n",
-        view.state.events,
-        view.state.head.map(|h| h.hex()).unwrap_or_default()
+        view.chain.events,
+        view.chain.head.map(|h| h.hex()).unwrap_or_default()
     );
     out
 }
