@@ -9,6 +9,7 @@
 pub mod checkpoints;
 pub mod domain;
 pub mod error;
+pub mod fsutil;
 pub mod import;
 pub mod ledger;
 

@@ -118,8 +118,9 @@ fn write_events(
     Ok(bytes)
 }
 
-/// Writes a file whole or not at all: a temporary file beside it, synced,
-/// then renamed over the target.
+/// Writes a file whole or not at all: a temporary file beside it under an
+/// unpredictable name (never through a planted link), synced, then renamed
+/// over the target (see [`crate::fsutil::Staged`]).
 fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
     write_whole_with(path, |w| {
         w.write_all(bytes)
@@ -133,32 +134,19 @@ fn write_whole_with<T>(
     path: &std::path::Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<T, CliError>,
 ) -> Result<T, CliError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Invalid::new("-o", &path.display().to_string(), "a file name"))?;
-    let tmp = dir.join(format!(".{name}.kamerstand-tmp"));
+    if path.file_name().is_none() {
+        return Err(Invalid::new("-o", &path.display().to_string(), "a file name").into());
+    }
     let storage = |e| {
         CliError::Lib(crate::Error::storage(
             format!("writing {}", path.display()),
             e,
         ))
     };
-    let mut f = std::fs::File::create(&tmp).map_err(storage)?;
-    let result = fill(&mut f).and_then(|t| {
-        f.sync_all()
-            .and_then(|()| std::fs::rename(&tmp, path))
-            .map_err(storage)?;
-        Ok(t)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut staged = crate::fsutil::Staged::beside(path).map_err(storage)?;
+    let t = fill(&mut staged)?;
+    staged.commit(true).map_err(storage)?;
+    Ok(t)
 }
 
 /// The export of `view` in `format` (md, html, csv, json or events).
