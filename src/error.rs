@@ -40,6 +40,13 @@ pub enum Error {
         /// What was found.
         what: String,
     },
+    /// The ledger's last event was recorded later than the clock says it is
+    /// now, by more than the clock's tolerance: nothing can be appended
+    /// without stamping it with a time that has not come (exit code 1:
+    /// neither the input nor the store is at fault, the clock or the
+    /// ledger's history is).
+    #[error("{0}")]
+    ClockBehind(String),
     /// Reading or writing the store failed.
     #[error("storage failed while {context}: {detail}")]
     Storage {

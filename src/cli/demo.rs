@@ -137,6 +137,7 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
             wait: g.wait,
             clock: (env.clock)(),
             checkpoint_every: env.checkpoint_every,
+            allow_shared_store: g.allow_shared_store,
         },
         "secretariaat",
         "PDWG".into(),

@@ -422,6 +422,7 @@ fn restore(
             wait: g.wait,
             clock: (env.clock)(),
             checkpoint_every: env.checkpoint_every,
+            allow_shared_store: g.allow_shared_store,
         },
         std::iter::once(Ok(first)).chain(std::iter::from_fn(&mut next)),
         &mut |_| {},

@@ -88,6 +88,11 @@ pub struct Cli {
         allow_negative_numbers = true
     )]
     wait: f64,
+    /// Use a store directory that users other than its owner can write
+    /// (group- or world-writable without the sticky bit). Refused without
+    /// this flag: they could plant links or files where kamerstand writes.
+    #[arg(long, global = true)]
+    allow_shared_store: bool,
     /// Show no progress bars on standard error. Without it, import,
     /// verify, export and bench-gen show one when standard error is a
     /// terminal and the work takes more than a second.
@@ -199,6 +204,8 @@ pub(crate) struct Global {
     /// `--format` as given (lower-cased), for import and export.
     format_name: Option<String>,
     wait: Duration,
+    /// Accept a store directory others can write (`--allow-shared-store`).
+    allow_shared_store: bool,
     /// How tables and statuses are drawn on stdout.
     look: crate::report::table::Look,
     /// Show progress bars on stderr (a terminal, and no `--quiet`).
@@ -236,6 +243,7 @@ impl Global {
             },
             format_name: cli.format.as_deref().map(str::to_ascii_lowercase),
             wait: Duration::from_secs_f64(cli.wait),
+            allow_shared_store: cli.allow_shared_store,
             look: env.terminal.look(),
             progress: env.terminal.stderr && !cli.quiet,
         })
@@ -248,6 +256,7 @@ impl Global {
                 wait: self.wait,
                 clock: (env.clock)(),
                 checkpoint_every: env.checkpoint_every,
+                allow_shared_store: self.allow_shared_store,
             },
         )?)
     }

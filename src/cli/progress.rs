@@ -195,6 +195,7 @@ impl Global {
                 wait: self.wait,
                 clock: (env.clock)(),
                 checkpoint_every: env.checkpoint_every,
+                allow_shared_store: self.allow_shared_store,
             },
             &mut |done, total| progress.update(done, total),
         )?)

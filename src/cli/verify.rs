@@ -54,6 +54,7 @@ pub(super) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             wait: g.wait,
             clock: (env.clock)(),
             checkpoint_every: env.checkpoint_every,
+            allow_shared_store: g.allow_shared_store,
         },
     )?;
     progress.phase("verifying", "events");

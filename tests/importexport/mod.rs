@@ -1093,6 +1093,9 @@ fn an_events_export_restores_the_identical_chain() {
     assert_eq!(dump.lines().count(), usize::try_from(head.seq + 1).unwrap());
 
     let target = TestEnv::new();
+    // The importer's clock has reached the last event (later ones are
+    // refused as recorded in the future).
+    target.clock.set(head.recorded_at);
     let path = write(&target, "backup.jsonl", &dump);
     // A dry run checks and writes nothing.
     let dry = target.run(&["import", &path, "--dry-run"]);
@@ -1157,6 +1160,7 @@ fn a_round_prefix_of_the_events_restores_to_the_rounds_digest() {
         let expected: String = full.lines().take(n).map(|l| format!("{l}\n")).collect();
         assert_eq!(prefix, expected, "{name}: not a prefix of the full export");
         let target = TestEnv::new();
+        target.clock.set(env.head().unwrap().recorded_at);
         let path = write(&target, "prefix.jsonl", &prefix);
         target.run(&["import", &path]).ok();
         let head = target.head().unwrap();
@@ -1171,6 +1175,9 @@ fn a_round_prefix_of_the_events_restores_to_the_rounds_digest() {
 #[track_caller]
 fn broken(lines: &[String], line: usize, needle: &str) {
     let target = TestEnv::new();
+    // Later than every event in the file: events recorded after the
+    // importer's clock are refused before the line at fault is reached.
+    target.set_clock("2030-01-01T00:00:00Z");
     let mut text = lines.join("\n");
     text.push('\n');
     let path = write(&target, "broken.jsonl", &text);
@@ -1755,6 +1762,7 @@ fn an_interrupted_events_import_is_named_as_such_and_the_next_import_finishes_it
     let env = rich_ledger();
     let dump = export_events(&env, &[]);
     let target = TestEnv::new();
+    target.clock.set(env.head().unwrap().recorded_at);
     // What an import killed halfway leaves: a marked store holding events
     // and no head.
     {
