@@ -360,7 +360,8 @@ pub(crate) fn receipt(
         Format::Table | Format::Md => emit(
             env,
             &format!(
-                "{line}\nrecorded as seq {} (hash {})\n",
+                "{}\nrecorded as seq {} (hash {})\n",
+                text::visible(line),
                 rec.envelope.seq,
                 rec.hash.short()
             ),
