@@ -46,6 +46,11 @@ pub fn create_new(path: &Path) -> io::Result<File> {
     no_follow(OpenOptions::new().write(true).create_new(true)).open(path)
 }
 
+/// Opens `path` for reading, but not through a symbolic link.
+pub fn open_read_no_follow(path: &Path) -> io::Result<File> {
+    no_follow(OpenOptions::new().read(true)).open(path)
+}
+
 /// Opens `path` for reading and writing, creating it if it is missing, but
 /// never through a symbolic link, and only if it is a regular file with a
 /// single name (a hard link planted there would let a write reach another

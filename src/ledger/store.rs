@@ -803,12 +803,16 @@ impl Store {
             .join(format!("{seq:020}.ckpt"))
     }
 
-    /// The checkpoint stored at `seq`, if any.
+    /// The checkpoint stored at `seq`, if any. A link at its name is not a
+    /// checkpoint (it is not followed, and the next write replaces it).
     pub fn checkpoint(&self, seq: u64) -> Result<Option<Vec<u8>>> {
         let path = self.checkpoint_path(seq);
-        match std::fs::read(&path) {
-            Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        let mut bytes = Vec::new();
+        match fsutil::open_read_no_follow(&path).and_then(|mut f| f.read_to_end(&mut bytes)) {
+            Ok(_) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound || fsutil::is_link_refusal(&e) => {
+                Ok(None)
+            }
             Err(e) => Err(io(&path, "reading", &self.path)(e)),
         }
     }
@@ -849,7 +853,7 @@ impl Store {
 
     /// True if a checkpoint is stored at `seq`.
     pub fn has_checkpoint(&self, seq: u64) -> Result<bool> {
-        Ok(self.checkpoint_path(seq).exists())
+        Ok(std::fs::symlink_metadata(self.checkpoint_path(seq)).is_ok_and(|m| m.is_file()))
     }
 
     /// Stores a checkpoint: written beside its place under a name nobody
