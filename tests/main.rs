@@ -14,6 +14,7 @@ mod concurrency;
 mod corrections;
 mod crash;
 mod digest;
+mod hardening;
 mod hostile;
 mod importexport;
 mod legendfile;
