@@ -302,7 +302,8 @@ pub struct Instant {
 impl Instant {
     /// Parses an RFC 3339 timestamp (`2025-05-01T12:00:00Z`,
     /// `2025-05-01T14:00:00+02:00`), or a date `YYYY-MM-DD` meaning the end
-    /// of that day in Dutch local time (Europe/Amsterdam, CET/CEST).
+    /// of that day in Dutch local time (Europe/Amsterdam, in the offset of
+    /// its era: see [`amsterdam_offset`]).
     pub fn parse(what: &str, s: &str) -> Result<Instant, Invalid> {
         let t = s.trim();
         let expected = "an RFC 3339 timestamp such as 2025-05-01T14:00:00+02:00 or 2025-05-01T12:00:00Z, or a date YYYY-MM-DD (end of that day, Dutch time)";
