@@ -13,6 +13,7 @@ pub mod checkpoints;
 pub mod domain;
 pub mod error;
 pub mod formats;
+pub mod fsutil;
 pub mod ledger;
 pub mod projection;
 pub mod report;

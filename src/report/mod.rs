@@ -2,6 +2,12 @@
 //! report into terminal tables or JSON. Output is deterministic: items sorted
 //! by kind and key, events by seq. The JSON shapes are documented in
 //! `schema/json-output.md`.
+//!
+//! Text for people shows stored text through [`v`] (and tables do so for
+//! every cell): a control character, bidi control or tag character in the
+//! ledger is printed as an escape (`\u{1b}`), so a stored escape sequence
+//! cannot clear the screen, rewrite a line or reorder a name. JSON carries
+//! the text exactly (its escaping makes it inert).
 
 pub mod table;
 
@@ -10,7 +16,13 @@ use crate::ledger::{Recorded, VerifyReport};
 use crate::projection::{Change, Diff, ItemState, Note, Round, State, TimelineEntry, View};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use table::{Look, Table};
+
+/// Stored text as it is shown to people (see the module documentation).
+fn v(s: &str) -> Cow<'_, str> {
+    crate::domain::text::visible(s)
+}
 
 /// Output format of read commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,14 +148,14 @@ pub fn overview_with(view: &View<'_>, format: Format, look: &Look) -> String {
     if state.events == 0 {
         return format!(
             "{}\nThe ledger held no events in this view.\n",
-            view.describe()
+            v(&view.describe())
         );
     }
     let mut out = format!(
         "{} — {}\n{}\n",
-        state.programme,
-        state.title,
-        view.describe()
+        v(&state.programme),
+        v(&state.title),
+        v(&view.describe())
     );
     for kind in [ItemKind::Motie, ItemKind::Toezegging] {
         let mut t = Table::new(
@@ -167,7 +179,7 @@ pub fn overview_with(view: &View<'_>, format: Format, look: &Look) -> String {
             out.push_str(&t.render_with(look));
         }
     }
-    out.push_str(&format!("\n{}\n", status_summary(view, &items)));
+    out.push_str(&format!("\n{}\n", v(&status_summary(view, &items))));
     out
 }
 
@@ -245,9 +257,9 @@ pub fn item_list_with(view: &View<'_>, format: Format, look: &Look) -> String {
             }
             _ => "",
         };
-        return format!("{}\nNo items in this view.{hint}\n", view.describe());
+        return format!("{}\nNo items in this view.{hint}\n", v(&view.describe()));
     }
-    format!("{}\n\n{}", view.describe(), t.render_with(look))
+    format!("{}\n\n{}", v(&view.describe()), t.render_with(look))
 }
 
 fn replacement_text(legend: &Legend, r: &Replacement) -> String {
@@ -358,8 +370,13 @@ pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -
         return to_string_pretty(&v);
     }
     let mut out = String::new();
-    out.push_str(&format!("{}  {}  (id {})\n", it.key, it.kind, it.id.hex()));
-    out.push_str(&format!("{}\n\n", view.describe()));
+    out.push_str(&format!(
+        "{}  {}  (id {})\n",
+        v(it.key.as_str()),
+        it.kind,
+        it.id.hex()
+    ));
+    out.push_str(&format!("{}\n\n", v(&view.describe())));
     if it.withdrawn {
         out.push_str(&format!(
             "WITHDRAWN: its registration (seq {}) was retracted by a correction.\n",
@@ -374,13 +391,13 @@ pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -
     out.push_str(&format!(
         "Text:         {}\n",
         if it.text.is_empty() {
-            "(no text)"
+            Cow::Borrowed("(no text)")
         } else {
-            &it.text
+            v(&it.text)
         }
     ));
     if !it.submitters.is_empty() {
-        out.push_str(&format!("Submitters:   {}\n", it.submitters.join(", ")));
+        out.push_str(&format!("Submitters:   {}\n", v(&it.submitters.join(", "))));
     }
     for (n, c) in it.citations.iter().enumerate() {
         let r = crate::domain::KamerstukRef::parse(c);
@@ -390,20 +407,24 @@ pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -
             format!("  [{}]", r.flags.join("; "))
         };
         out.push_str(&format!(
-            "{}{c}{flag}\n",
+            "{}{}\n",
             if n == 0 {
                 "Citations:    "
             } else {
                 "              "
-            }
+            },
+            v(&format!("{c}{flag}"))
         ));
     }
     out.push_str(&format!(
         "Status:       {} ({})\n",
         status_label(look, &legend, it.status_at(day)),
-        it.status_at(day)
+        v(it.status_at(day))
     ));
-    out.push_str(&format!("Responsible:  {}\n", it.responsible_at(day)));
+    out.push_str(&format!(
+        "Responsible:  {}\n",
+        v(&it.responsible_at(day).to_string())
+    ));
     let mut notes: Vec<&Note> = it.notes_at(day).collect();
     if !notes.is_empty() {
         out.push_str("\nProgress notes\n");
@@ -411,10 +432,13 @@ pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -
         for n in notes {
             out.push_str(&format!(
                 "- {} (seq {}, by {}): {}\n",
-                n.effective, n.seq, n.actor, n.text
+                n.effective,
+                n.seq,
+                v(&n.actor),
+                v(&n.text)
             ));
             for c in &n.citations {
-                out.push_str(&format!("    cites {c}\n"));
+                out.push_str(&format!("    cites {}\n", v(c)));
             }
         }
     }
@@ -455,11 +479,12 @@ pub fn show_with(view: &View<'_>, it: &ItemState, format: Format, look: &Look) -
             } = &c.change
             {
                 out.push_str(&format!(
-                    "- seq {} by {} at {} corrects seq {target_seq}: {}; reason: {reason}\n",
+                    "- seq {} by {} at {} corrects seq {target_seq}: {}; reason: {}\n",
                     c.seq,
-                    c.actor,
+                    v(&c.actor),
                     c.recorded_at.short(),
-                    replacement_text(&legend, replacement)
+                    v(&replacement_text(&legend, replacement)),
+                    v(reason)
                 ));
             }
         }
@@ -563,7 +588,7 @@ pub fn log_with(view: &View<'_>, events: &[Recorded], format: Format, look: &Loo
             rec.hash.short(),
         ]);
     }
-    format!("{}\n\n{}", view.describe(), t.render_with(look))
+    format!("{}\n\n{}", v(&view.describe()), t.render_with(look))
 }
 
 /// The sealed rounds.
@@ -622,8 +647,8 @@ pub fn round_digest(state: &State, r: &Round, format: Format) -> String {
     }
     format!(
         "{} — round {} — seq {} — sha256 {}\n",
-        state.programme,
-        r.name,
+        v(&state.programme),
+        v(&r.name),
         r.seq,
         r.digest.hex()
     )
@@ -710,12 +735,12 @@ pub fn diff_with(from: &View<'_>, to: &View<'_>, d: &Diff, format: Format, look:
         Format::Table => {
             let mut out = format!(
                 "Diff of {}\nFrom: {}\nTo:   {}\n",
-                to.state.programme,
-                from.describe().trim_start_matches("View: "),
-                to.describe().trim_start_matches("View: ")
+                v(&to.state.programme),
+                v(from.describe().trim_start_matches("View: ")),
+                v(to.describe().trim_start_matches("View: "))
             );
             for i in &d.items {
-                out.push_str(&format!("\n{} ({})\n", i.key, i.kind));
+                out.push_str(&format!("\n{} ({})\n", v(i.key.as_str()), i.kind));
                 for line in diff_lines(&legend, i, look) {
                     out.push_str(&format!("  {}\n", line.replace('\n', "\n    ")));
                 }
@@ -745,7 +770,11 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Loo
         ));
     }
     if let Some((a, b)) = &i.responsible {
-        lines.push(format!("responsible: {a} → {b}"));
+        lines.push(format!(
+            "responsible: {} → {}",
+            v(&a.to_string()),
+            v(&b.to_string())
+        ));
     }
     // Without the events listed: what was recorded, counted, and the
     // latest note.
@@ -771,7 +800,7 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Loo
             lines.push(format!("recorded in between: {}", counted.join(", ")));
         }
         if let Some(n) = &i.latest_note {
-            lines.push(format!("latest note, {}: {}", n.effective, n.text));
+            lines.push(format!("latest note, {}: {}", n.effective, v(&n.text)));
         }
     }
     // Every event of the interval, so a change undone within it (or
@@ -788,8 +817,8 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Loo
             format!(" [corrected by {}]", by.join(", "))
         };
         let line = match &e.change {
-            Change::Note { text, .. } => format!("note, seq {}{when}{mark}: {text}", e.seq),
-            other => format!("seq {}{when}{mark}: {}", e.seq, describe(legend, other)),
+            Change::Note { text, .. } => format!("note, seq {}{when}{mark}: {}", e.seq, v(text)),
+            other => format!("seq {}{when}{mark}: {}", e.seq, v(&describe(legend, other))),
         };
         lines.push(line);
     }
@@ -840,7 +869,8 @@ pub fn verify(
             report.head.map_or("(none)".into(), |h| h.hex())
         ),
         Some(b) => format!(
-            "BROKEN at {b}\n{} events passed the chain checks{}\n",
+            "BROKEN at {}\n{} events passed the chain checks{}\n",
+            v(&b.to_string()),
             report.events_checked,
             report
                 .head
@@ -853,7 +883,7 @@ pub fn verify(
             "digest {}: {}: {}\n",
             d.digest.short(),
             if d.ok { "found" } else { "NOT FOUND" },
-            d.detail
+            v(&d.detail)
         );
         // A missing digest is the finding: it comes first.
         if d.ok {
@@ -879,7 +909,10 @@ pub fn verify(
             } else {
                 "views pass it over; `kamerstand verify --rebuild-checkpoints` rewrites it"
             };
-            out.insert_str(0, &format!("BAD checkpoint at seq {seq}: {why} ({fate})\n"));
+            out.insert_str(
+                0,
+                &format!("BAD checkpoint at seq {seq}: {} ({fate})\n", v(why)),
+            );
         }
         let written = c.rebuilt.len();
         let any = c.good > 0 || !c.bad.is_empty() || !c.missing.is_empty() || written > 0;
@@ -918,7 +951,8 @@ pub fn receipt(
             s
         }
         Format::Table | Format::Md => format!(
-            "{line}\nrecorded as seq {} (hash {})\n",
+            "{}\nrecorded as seq {} (hash {})\n",
+            crate::domain::text::visible(line),
             rec.envelope.seq,
             rec.hash.short()
         ),
