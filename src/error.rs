@@ -47,6 +47,13 @@ pub enum Error {
         /// What was found.
         what: String,
     },
+    /// The ledger's last event was recorded later than the clock says it is
+    /// now, by more than the clock's tolerance: nothing can be appended
+    /// without stamping it with a time that has not come (exit code 1:
+    /// neither the input nor the store is at fault, the clock or the
+    /// ledger's history is).
+    #[error("{0}")]
+    ClockBehind(String),
     /// Reading or writing the store failed.
     #[error("storage failed while {context}: {source}")]
     Storage {
@@ -346,6 +353,24 @@ pub enum Refusal {
         /// What was asked.
         what: String,
     },
+    /// A store directory that others can write.
+    SharedStore {
+        /// The store path.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// Events to restore recorded after the clock's now.
+    FromTheFuture {
+        /// The first such event.
+        seq: u64,
+        /// When it says it was recorded.
+        recorded_at: crate::domain::Timestamp,
+        /// The clock's now.
+        now: crate::domain::Timestamp,
+        /// The tolerance.
+        minutes: u64,
+    },
     /// Events to restore that do not form a chain.
     NotAChain {
         /// What is wrong.
@@ -570,6 +595,28 @@ impl fmt::Display for Refusal {
             R::NoEventsToRestore => write!(f, "the events file holds no events"),
             R::BadEventsLine { line, what } => write!(f, "events file, line {line}: {what}"),
             R::OutsideTree { what } => write!(f, "{what}"),
+            R::SharedStore { path, mode } => write!(
+                f,
+                "store directory {} can be written by users other than its owner (mode {mode:04o}: {} without the sticky bit), who could plant links or files where kamerstand writes; make it private with `chmod go-w {}`, or pass --allow-shared-store if everyone who can write there is trusted",
+                path.display(),
+                match (mode & 0o020 != 0, mode & 0o002 != 0) {
+                    (true, true) => "group- and world-writable",
+                    (true, false) => "group-writable",
+                    _ => "world-writable",
+                },
+                path.display()
+            ),
+            R::FromTheFuture {
+                seq,
+                recorded_at,
+                now,
+                minutes,
+            } => write!(
+                f,
+                "the events to restore hold seq {seq}, recorded at {}, later than this computer's clock ({}) by more than {minutes} minutes: they come from a machine whose clock ran ahead, or were edited. Restored, the ledger could not be written to until that time. Nothing was imported; import only the lines before seq {seq} if they are what you need, or check the clock",
+                recorded_at.rfc3339(),
+                now.rfc3339()
+            ),
             R::NotAChain { what } => {
                 write!(f, "the events to restore are not a valid chain: {what}")
             }

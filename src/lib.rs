@@ -11,6 +11,7 @@ pub mod app;
 pub mod domain;
 pub mod error;
 pub mod formats;
+pub mod fsutil;
 pub mod ledger;
 pub mod projection;
 pub mod report;

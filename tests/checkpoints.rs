@@ -24,6 +24,7 @@ fn options(clock: TestClock) -> OpenOptions {
         wait: Duration::from_secs(10),
         clock: Box::new(clock),
         checkpoint_every: EVERY,
+        ..OpenOptions::default()
     }
 }
 
@@ -377,6 +378,8 @@ fn a_checkpoint_directory_that_cannot_be_written_costs_time_not_commands() {
     let mut env = TestEnv::new();
     env.checkpoint_every = EVERY;
     drop(history(&env.store, 6, 40));
+    // Written on a clock of its own: this one continues from its head.
+    env.clock.set(env.head().unwrap().recorded_at);
     let before = env.json(&["overview"]);
     // A file where the directory should be: nothing can be listed or
     // written there.

@@ -864,10 +864,13 @@ fn defaults_use_the_ledger_clock_day() {
     // At most 366 days ahead is accepted.
     env.run(&["status", "M1", "vertraagd", "--effective", "2026-01-07"])
         .ok();
-    // Recorded times never decrease, even when the clock jumps back.
+    // Recorded times never decrease when the clock jumps back a little
+    // (further back than five minutes is refused: hardening::).
     let before = env.head().unwrap().recorded_at;
     env.clock
-        .set(kamerstand::domain::Timestamp::from_unix_nanos(0));
+        .set(kamerstand::domain::Timestamp::from_unix_nanos(
+            before.unix_nanos() - 4 * 60_000_000_000,
+        ));
     env.run(&["note", "M1", "Klok terug."]).ok();
     let after = env.head().unwrap().recorded_at;
     assert!(after >= before);

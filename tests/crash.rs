@@ -442,6 +442,8 @@ fn db_file(store: &Path) -> Option<DbFile> {
 struct Log {
     started: Vec<usize>,
     ended: BTreeMap<usize, i32>,
+    /// The script has run every command.
+    done: bool,
 }
 
 fn parse_log(text: &str) -> Log {
@@ -455,6 +457,7 @@ fn parse_log(text: &str) -> Log {
             ["e", id, rc] => {
                 log.ended.insert(id.parse().unwrap(), rc.parse().unwrap());
             }
+            ["done"] => log.done = true,
             _ => {}
         }
     }
@@ -583,7 +586,10 @@ fn run_round(env: &TestEnv, round: u64, cmds: &[Cmd], aim: Aim, annex: &Path) ->
             script.push_str("sleep 0.2\n");
         }
     }
-    script.push_str("echo done\n");
+    // Then wait to be killed: a fast build can run every command before a
+    // kill aimed at a later moment, and the kill then lands after the last
+    // command (a kill between commands) instead of finding the driver gone.
+    script.push_str("echo done\nexec sleep 600\n");
     let script_path = dir.join(format!("driver-{round}.sh"));
     std::fs::write(&script_path, script).unwrap();
     let log_path = dir.join(format!("log-{round}"));
@@ -629,7 +635,7 @@ fn run_round(env: &TestEnv, round: u64, cmds: &[Cmd], aim: Aim, annex: &Path) ->
             }
             Aim::AfterCommand(id) => log.ended.contains_key(&id),
         };
-        if fire {
+        if fire || log.done {
             break db_file(store);
         }
         if child.try_wait().unwrap().is_some() {

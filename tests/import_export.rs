@@ -1030,6 +1030,9 @@ fn an_events_export_restores_the_identical_chain() {
     assert_eq!(dump.lines().count(), usize::try_from(head.seq + 1).unwrap());
 
     let target = TestEnv::new();
+    // The importer's clock has reached the last event (later ones are
+    // refused as recorded in the future).
+    target.clock.set(head.recorded_at);
     let path = write(&target, "backup.jsonl", &dump);
     // A dry run checks and writes nothing.
     let dry = target.run(&["import", &path, "--dry-run"]);
@@ -1091,6 +1094,7 @@ fn a_round_prefix_of_the_events_restores_to_the_rounds_digest() {
         let expected: String = full.lines().take(n).map(|l| format!("{l}\n")).collect();
         assert_eq!(prefix, expected, "{name}: not a prefix of the full export");
         let target = TestEnv::new();
+        target.clock.set(env.head().unwrap().recorded_at);
         let path = write(&target, "prefix.jsonl", &prefix);
         target.run(&["import", &path]).ok();
         let head = target.head().unwrap();
@@ -1106,6 +1110,9 @@ fn a_round_prefix_of_the_events_restores_to_the_rounds_digest() {
 #[track_caller]
 fn broken(t: &mut Transcript, what: &str, lines: &[String], line: usize) {
     let target = TestEnv::new();
+    // Later than every event in the file: events recorded after the
+    // importer's clock are refused before the line at fault is reached.
+    target.set_clock("2030-01-01T00:00:00Z");
     let mut text = lines.join("\n");
     text.push('\n');
     let path = write(&target, "broken.jsonl", &text);
@@ -1638,6 +1645,7 @@ fn an_interrupted_events_import_is_named_as_such_and_the_next_import_finishes_it
     let env = rich_ledger();
     let dump = export_events(&env, &[]);
     let target = TestEnv::new();
+    target.clock.set(env.head().unwrap().recorded_at);
     // What an import killed halfway leaves: a marked store holding events
     // and no head.
     {
@@ -1699,6 +1707,9 @@ fn the_format_v1_events_export_still_imports_verifies_and_projects_the_same() {
     let dir = fixture_dir();
     let events = dir.join("events.jsonl");
     let env = TestEnv::new();
+    // The clock of the fixture's last event: events recorded after the
+    // importer's clock are refused.
+    env.set_clock("2025-06-02T09:02:00Z");
     let out = env.run(&["import", events.to_str().unwrap()]);
     out.ok();
     assert!(

@@ -625,6 +625,7 @@ impl Run<'_> {
             wait: Duration::from_secs(10),
             clock: Box::new(self.env.clock.clone()),
             checkpoint_every: self.env.checkpoint_every,
+            ..OpenOptions::default()
         };
         Workspace::open(&self.env.store, opts).unwrap()
     }

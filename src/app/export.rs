@@ -109,30 +109,18 @@ fn write_events(
         .map_err(|e| Error::storage("writing the events", e))
 }
 
-/// Writes a file whole or not at all: a temporary file beside it, synced,
-/// then renamed over the target.
+/// Writes a file whole or not at all: a temporary file beside it under an
+/// unpredictable name (never through a planted link), synced, then renamed
+/// over the target (see [`crate::fsutil::Staged`]).
 fn write_whole<T>(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Invalid::new("-o", &path.display().to_string(), "a file name"))?;
-    let tmp = dir.join(format!(".{name}.kamerstand-tmp"));
-    let storage = |e| Error::storage(format!("writing {}", path.display()), e);
-    let mut f = std::fs::File::create(&tmp).map_err(storage)?;
-    let result = fill(&mut f).and_then(|t| {
-        f.sync_all()
-            .and_then(|()| std::fs::rename(&tmp, path))
-            .map_err(storage)?;
-        Ok(t)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if path.file_name().is_none() {
+        return Err(Invalid::new("-o", &path.display().to_string(), "a file name").into());
     }
-    result
+    let storage = |e| Error::storage(format!("writing {}", path.display()), e);
+    let mut staged = crate::fsutil::Staged::beside(path).map_err(storage)?;
+    let t = fill(&mut staged)?;
+    staged.commit(true).map_err(storage)?;
+    Ok(t)
 }
 
 /// A writer that counts what passes through it.

@@ -64,6 +64,8 @@ pub struct Global {
     pub format: OutputFormat,
     /// How long to wait for another process's lock.
     pub wait: Duration,
+    /// Accept a store directory others can write (`--allow-shared-store`).
+    pub allow_shared_store: bool,
     /// How tables and statuses are drawn on stdout.
     pub look: Look,
     /// Show progress bars on stderr (a terminal, and no `--quiet`).
@@ -125,6 +127,7 @@ impl Global {
             actor,
             format,
             wait: Duration::from_secs_f64(cli.wait),
+            allow_shared_store: cli.allow_shared_store,
             look: env.terminal.look(),
             progress: env.terminal.stderr && !cli.quiet,
         })
@@ -144,6 +147,7 @@ impl Global {
         OpenOptions {
             wait: self.wait,
             clock: (env.clock)(),
+            allow_shared_store: self.allow_shared_store,
         }
     }
 

@@ -69,7 +69,8 @@ impl CliError {
             CliError::Output(e) => (1, format!("error: writing output failed: {e}")),
         };
         if !msg.is_empty() {
-            let _ = writeln!(err, "{msg}");
+            // Messages can quote input and stored text: shown escaped.
+            let _ = writeln!(err, "{}", crate::domain::text::visible(&msg));
         }
         code
     }

@@ -74,6 +74,11 @@ pub struct Cli {
         allow_negative_numbers = true
     )]
     pub(crate) wait: f64,
+    /// Use a store directory that users other than its owner can write
+    /// (group- or world-writable without the sticky bit). Refused without
+    /// this flag: they could plant links or files where kamerstand writes.
+    #[arg(long, global = true)]
+    pub(crate) allow_shared_store: bool,
     /// Show no progress bars on standard error. Without it, import,
     /// verify, export and bench-gen show one when standard error is a
     /// terminal and the work takes more than a second.

@@ -100,7 +100,7 @@ pub fn markdown() -> String {
          <!-- Generated from the clap definitions; do not edit. Regenerate with\n     \
          KAMERSTAND_UPDATE_DOCS=1 cargo test --test main clidoc -->\n\n\
          This is what `kamerstand --help` and `kamerstand help COMMAND` print. Every\n\
-         command also takes the global options {}\n\
+         command also takes the global options\n{}\n\
          (see [kamerstand](#kamerstand)).\n\n",
         globals.join(", ")
     );

@@ -9,6 +9,7 @@ pub mod citation;
 pub mod date;
 pub mod event;
 pub mod ids;
+pub mod invisible;
 pub mod key;
 pub mod kind;
 pub mod legend;

@@ -2,8 +2,13 @@
 //!
 //! Everything a user types is normalised here before it is stored and hashed,
 //! so that the same words typed on two keyboards give the same bytes.
+//! Invisible characters are refused as [`super::invisible`] says, and
+//! [`visible`] shows stored text to people without letting it steer their
+//! terminal.
 
 use super::Invalid;
+use super::invisible;
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 /// Longest accepted free text (item text, progress note, reason), in bytes.
@@ -17,14 +22,18 @@ pub fn nfc(s: &str) -> String {
 }
 
 /// Normalises and checks free text: NFC, trimmed, non-empty, at most
-/// [`MAX_TEXT_BYTES`], no control characters other than newline and tab.
-/// Line endings are normalised to `\n`.
+/// [`MAX_TEXT_BYTES`], no control characters other than newline and tab,
+/// no bidirectional controls or tag characters. Line endings are
+/// normalised to `\n`.
 pub fn free_text(what: &str, s: &str) -> Result<String, Invalid> {
     checked(what, &s.replace("\r\n", "\n"), MAX_TEXT_BYTES, true)
 }
 
 /// Normalises and checks a one-line field: NFC, trimmed, non-empty, at most
-/// [`MAX_SHORT_BYTES`], no control characters at all.
+/// [`MAX_SHORT_BYTES`], no control characters at all, and no invisible
+/// characters (default-ignorable code points, bidirectional controls, line
+/// and paragraph separators) that would let two names that look alike
+/// differ.
 pub fn short_text(what: &str, s: &str) -> Result<String, Invalid> {
     checked(what, s, MAX_SHORT_BYTES, false)
 }
@@ -59,15 +68,68 @@ fn checked(what: &str, s: &str, max: usize, multiline: bool) -> Result<String, I
             ),
         ));
     }
+    let refused = if multiline {
+        invisible::refused_in_free_text
+    } else {
+        invisible::refused_in_short_text
+    };
+    if let Some(c) = t.chars().find(|c| refused(*c)) {
+        let why = if invisible::is_bidi_control(c) {
+            "a bidirectional control, which reorders how the text around it is shown"
+        } else if invisible::is_tag(c) {
+            "a tag character, which shows nothing and can hide text"
+        } else if matches!(c, '\u{2028}' | '\u{2029}') {
+            "a line break"
+        } else {
+            "an invisible character, which makes text differ from what it looks like"
+        };
+        return Err(Invalid::new(
+            what,
+            s,
+            format!(
+                "U+{:04X} is {why}, and is not accepted here{}",
+                u32::from(c),
+                if multiline {
+                    ""
+                } else {
+                    " (names, titles and citations take visible characters only)"
+                }
+            ),
+        ));
+    }
     Ok(t)
 }
 
+/// `s` with every character that [`invisible::shown_escaped`] names
+/// written as its escape (`\u{1b}`, `\r`, `\u{202e}`): what output meant for
+/// people (tables, `show`, `log`, receipts, error messages) prints of
+/// stored text, so that a stored escape sequence cannot clear a screen,
+/// rewrite a line or turn a name around. Newlines and tabs pass; text
+/// without such characters is returned as it is.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(invisible::shown_escaped) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if invisible::shown_escaped(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Shortens `s` to at most `max` characters for messages, marking the cut.
+/// Control and invisible characters are shown as escapes (`\u{1b}`), so
+/// that a message says what was refused and a terminal shows it as text.
 pub fn shorten(s: &str, max: usize) -> String {
     let escaped: String = s
         .chars()
         .flat_map(|c| {
-            if c.is_control() {
+            if c.is_control() || invisible::refused_in_short_text(c) || invisible::shown_escaped(c)
+            {
                 c.escape_default().collect::<Vec<_>>()
             } else {
                 vec![c]
@@ -151,6 +213,55 @@ mod tests {
         assert_eq!(free_text("note", "a\r\nb").as_deref(), Ok("a\nb"));
         assert!(free_text("note", "bell\u{7}").is_err());
         assert!(short_text("actor", "two\nlines").is_err());
+    }
+
+    #[test]
+    fn invisible_characters_in_names_and_bidi_controls_anywhere() {
+        for bad in [
+            "Anna\u{202E}sirV",
+            "An\u{200B}na",
+            "\u{FEFF}Anna",
+            "Anna\u{2066}",
+            "A\u{00AD}nna",
+            "Anna\u{E0041}",
+            "Anna\u{2028}Piet",
+            "Anna\u{FE0F}",
+        ] {
+            let e = short_text("--actor", bad).unwrap_err();
+            assert!(e.expected.contains("is not accepted"), "{bad:?}: {e}");
+            // The message shows the character as an escape, not raw.
+            assert!(
+                !e.value.chars().any(invisible::refused_in_short_text),
+                "{e}"
+            );
+            assert!(e.value.contains("\\u{"), "{e}");
+        }
+        for bad in ["Tekst \u{202E}omgekeerd", "a\u{2067}b", "x\u{E0020}y"] {
+            assert!(free_text("note", bad).is_err(), "{bad:?}");
+        }
+        // Free text keeps emoji sequences, soft hyphens and zero-width spaces.
+        for ok in [
+            "Overleg \u{1F469}\u{200D}\u{1F4BB} gepland",
+            "\u{263A}\u{FE0F}",
+            "ver\u{00AD}bin\u{00AD}ding",
+            "a\u{200B}b",
+        ] {
+            assert_eq!(free_text("note", ok).as_deref(), Ok(ok));
+        }
+    }
+
+    #[test]
+    fn visible_escapes_what_would_steer_a_terminal() {
+        assert!(matches!(visible("plain\ttext\nok"), Cow::Borrowed(_)));
+        assert_eq!(
+            visible("\u{1b}[2Jweg\rover\u{7}"),
+            "\\u{1b}[2Jweg\\rover\\u{7}"
+        );
+        assert_eq!(visible("a\u{202E}b\u{9b}c"), "a\\u{202e}b\\u{9b}c");
+        assert_eq!(
+            visible("\u{1F469}\u{200D}\u{1F4BB}"),
+            "\u{1F469}\u{200D}\u{1F4BB}"
+        );
     }
 
     #[test]

@@ -1,10 +1,27 @@
 //! The ledger's clock and id source. Recorded time is the ledger's own: the
 //! CLI always uses [`SystemClock`]; tests inject a [`TestClock`] through the
 //! library. There is deliberately no flag or environment variable for it.
+//!
+//! Recorded times never decrease, so one event stamped in the future would
+//! pull every later one along. The ledger therefore takes an event from
+//! elsewhere (an events import) only when it is recorded at most
+//! [`CLOCK_TOLERANCE`] after the clock, and appends only while its head is
+//! at most that far ahead (see [`too_far_ahead`]).
 
 use crate::domain::{EventId, Timestamp};
 use time::OffsetDateTime;
 use uuid::{NoContext, Uuid};
+
+/// How far an event's recorded time may lie after the clock's reading:
+/// clocks of two machines, or one clock before and after a correction,
+/// differ by seconds; five minutes covers that and nothing more.
+pub const CLOCK_TOLERANCE: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// True if `recorded` lies more than [`CLOCK_TOLERANCE`] after `now`.
+pub fn too_far_ahead(recorded: Timestamp, now: Timestamp) -> bool {
+    let tolerance = i64::try_from(CLOCK_TOLERANCE.as_nanos()).unwrap_or(i64::MAX);
+    recorded.unix_nanos() > now.unix_nanos().saturating_add(tolerance)
+}
 
 /// Source of recorded times and event ids.
 pub trait Clock: Send + Sync + std::fmt::Debug {
@@ -100,6 +117,20 @@ mod tests {
         let i2 = c.new_id(a);
         assert_ne!(i1, i2);
         assert_eq!(Uuid::from_bytes(i1.0).get_version_num(), 7);
+    }
+
+    #[test]
+    fn five_minutes_ahead_is_tolerated_and_no_more() {
+        let now = Timestamp::from_unix_nanos(1_000_000_000_000_000_000);
+        let at = |secs: i64| Timestamp::from_unix_nanos(now.unix_nanos() + secs * 1_000_000_000);
+        assert!(!too_far_ahead(at(-3600), now));
+        assert!(!too_far_ahead(at(300), now));
+        assert!(too_far_ahead(at(301), now));
+        assert!(too_far_ahead(Timestamp::from_unix_nanos(i64::MAX), now));
+        assert!(!too_far_ahead(
+            now,
+            Timestamp::from_unix_nanos(i64::MAX - 1)
+        ));
     }
 
     #[test]

@@ -14,17 +14,17 @@ pub mod merkle;
 mod store;
 pub mod verify;
 
-pub use clock::{Clock, SystemClock, TestClock};
+pub use clock::{CLOCK_TOLERANCE, Clock, SystemClock, TestClock};
 pub use envelope::{Envelope, FORMAT_VERSION, Recorded};
 pub use store::Head;
 pub use verify::{Break, BreakKind, DigestCheck, DigestOutcome, VerifyReport};
 
-use crate::domain::{EventBody, EventHash, EventId};
+use crate::domain::{EventBody, EventHash, EventId, Timestamp};
 use crate::projection::index::Entry;
 use crate::error::{Error, Refusal, Result};
 use std::path::Path;
 use std::time::Duration;
-use store::{Row, Store};
+use store::{Access, Row, Store};
 
 /// How to open a ledger.
 #[derive(Debug)]
@@ -33,6 +33,18 @@ pub struct OpenOptions {
     pub wait: Duration,
     /// The ledger's clock.
     pub clock: Box<dyn Clock>,
+    /// Accept a store directory that users other than its owner can write
+    /// (refused by default: they could plant links where the store writes).
+    pub allow_shared_store: bool,
+}
+
+impl OpenOptions {
+    fn access(&self) -> Access {
+        Access {
+            wait: self.wait,
+            allow_shared: self.allow_shared_store,
+        }
+    }
 }
 
 impl Default for OpenOptions {
@@ -40,6 +52,7 @@ impl Default for OpenOptions {
         OpenOptions {
             wait: Duration::ZERO,
             clock: Box::new(SystemClock),
+            allow_shared_store: false,
         }
     }
 }
@@ -89,7 +102,7 @@ impl Ledger {
         if !matches!(genesis, EventBody::LedgerCreated { .. }) {
             return Err(Refusal::FirstEventNotCreation.into());
         }
-        let store = Store::create(path, opts.wait)?;
+        let store = Store::create_with(path, opts.access())?;
         let mut ledger = Ledger {
             store,
             clock: opts.clock,
@@ -102,7 +115,7 @@ impl Ledger {
     /// Opens an existing ledger. Refuses one whose stored head does not name
     /// its last event, so that no command serves a view from a damaged head.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Ledger> {
-        let store = Store::open(path, opts.wait)?;
+        let store = Store::open_with(path, opts.access())?;
         let head = store.head()?;
         let last = store.last_seq()?;
         let Some(h) = head else {
@@ -143,6 +156,12 @@ impl Ledger {
                 });
             }
         }
+        // The head names the last event, so an events-import mark beside it
+        // is stray: removing it is the way out of a store that would
+        // otherwise open as "an interrupted import" and refuse a new import
+        // as "a ledger already exists". Best effort: a store that cannot be
+        // written still serves reads.
+        let _ = store.clear_stray_restore_mark();
         Ok(Ledger {
             store,
             clock: opts.clock,
@@ -153,7 +172,7 @@ impl Ledger {
     /// Opens a ledger for verification only: no head check, so that damage
     /// is reported by [`Ledger::verify`] instead of refused here.
     pub fn open_for_verify(path: &Path, opts: OpenOptions) -> Result<Ledger> {
-        let store = Store::open(path, opts.wait)?;
+        let store = Store::open_with(path, opts.access())?;
         let head = store.head().ok().flatten();
         Ok(Ledger {
             store,
@@ -172,12 +191,39 @@ impl Ledger {
         self.head
     }
 
-    /// The clock's current reading, never before the head's recorded time.
-    pub fn now(&mut self) -> crate::domain::Timestamp {
+    /// The clock's current reading, never before the head's recorded time
+    /// when that is at most [`CLOCK_TOLERANCE`] ahead of it (a clock set
+    /// back a little). A head further ahead is not followed: today is the
+    /// clock's today, and [`Ledger::prepare`] refuses to append.
+    pub fn now(&mut self) -> Timestamp {
         let now = self.clock.now();
         match self.head {
-            Some(h) if h.recorded_at > now => h.recorded_at,
+            Some(h) if h.recorded_at > now && !clock::too_far_ahead(h.recorded_at, now) => {
+                h.recorded_at
+            }
             _ => now,
+        }
+    }
+
+    /// The time a new event is recorded at: the clock's reading, or the
+    /// head's recorded time when the clock is behind it by at most
+    /// [`CLOCK_TOLERANCE`] (recorded times never decrease). Refused when
+    /// the head is further ahead: every later event would have to carry
+    /// that time, and the default effective date with it.
+    fn record_time(&mut self) -> Result<Timestamp> {
+        let now = self.clock.now();
+        match self.head {
+            Some(h) if clock::too_far_ahead(h.recorded_at, now) => {
+                Err(Error::ClockBehind(format!(
+                    "the ledger's last event (seq {}) was recorded at {}, later than this computer's clock ({}) by more than {} minutes, so a new event cannot be recorded without a time that has not come yet. Nothing was written. If the clock is wrong, set it right and try again; if it is right, the ledger holds events recorded on a machine whose clock ran ahead: export it with `kamerstand export --format events`, keep the lines recorded before now, and import them into a new store",
+                    h.seq,
+                    h.recorded_at.rfc3339(),
+                    now.rfc3339(),
+                    CLOCK_TOLERANCE.as_secs() / 60
+                )))
+            }
+            Some(h) if h.recorded_at > now => Ok(h.recorded_at),
+            _ => Ok(now),
         }
     }
 
@@ -207,7 +253,7 @@ impl Ledger {
     ///
     /// [`commit`]: Ledger::commit
     pub fn prepare(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Prepared> {
-        let at = self.now();
+        let at = self.record_time()?;
         let mut seq = self.head.map_or(0, |h| h.seq + 1);
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
         let mut rows = Vec::with_capacity(drafts.len());
@@ -296,16 +342,20 @@ impl Ledger {
     /// as they come so that a ledger of any size is restored in bounded
     /// memory. Every hash and link is checked on the way; the head is
     /// written last, so an error or an interruption leaves no ledger (and
-    /// a store that the next restore or init clears). `progress` gets the
-    /// number of events written so far.
+    /// a store that the next restore or init clears). An event recorded
+    /// more than [`CLOCK_TOLERANCE`] after the clock's reading is refused:
+    /// the ledger could not be appended to until that time (see
+    /// [`Ledger::prepare`]). `progress` gets the number of events written
+    /// so far.
     pub fn restore_stream(
         path: &Path,
-        opts: OpenOptions,
+        mut opts: OpenOptions,
         events: impl IntoIterator<Item = Result<Vec<u8>>>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Ledger> {
         const CHUNK: usize = 4096;
-        let store = Store::create(path, opts.wait)?;
+        let now = opts.clock.now();
+        let store = Store::create_with(path, opts.access())?;
         store.begin_restore()?;
         let mut checker = verify::ChainChecker::new(None);
         let mut rows = Vec::with_capacity(CHUNK);
@@ -321,6 +371,16 @@ impl Ledger {
             let seq = checker.checked();
             let hash = codec::hash(&bytes);
             match checker.check(seq, hash, &bytes) {
+                Ok(env) if clock::too_far_ahead(env.recorded_at, now) => {
+                    outcome = Err(Refusal::FromTheFuture {
+                        seq,
+                        recorded_at: env.recorded_at,
+                        now,
+                        minutes: CLOCK_TOLERANCE.as_secs() / 60,
+                    }
+                    .into());
+                    break;
+                }
                 Ok(env) => rows.push(Row {
                     seq,
                     hash,
@@ -384,8 +444,9 @@ impl Ledger {
     pub fn is_empty_store(path: &Path) -> bool {
         match Store::open(path, Duration::ZERO) {
             Ok(store) => matches!(store.head(), Ok(None)),
-            // Not a store (yet): creating one there says whether it may be.
-            Err(Error::NoStore { .. }) => true,
+            // Not a store (yet), or one refused as shared: creating one
+            // there says whether it may be.
+            Err(Error::NoStore { .. } | Error::Refused(Refusal::SharedStore { .. })) => true,
             Err(_) => false,
         }
     }
@@ -468,11 +529,11 @@ impl Ledger {
     /// The last seq recorded at or before `at` (events are stored in
     /// recorded-time order), found by bisection; None if the first event is
     /// later.
-    pub fn last_seq_at(&self, at: crate::domain::Timestamp) -> Result<Option<u64>> {
+    pub fn last_seq_at(&self, at: Timestamp) -> Result<Option<u64>> {
         let Some(head) = self.head else {
             return Ok(None);
         };
-        let recorded = |seq: u64| -> Result<crate::domain::Timestamp> {
+        let recorded = |seq: u64| -> Result<Timestamp> {
             Ok(self
                 .get(seq)?
                 .ok_or_else(|| Error::Corrupt {

@@ -12,13 +12,20 @@
 //! then `flush()` and an fsync of sled's `db` file, because sled 0.34.7's flush
 //! does not fsync on Linux. Exclusivity: our own lock file, taken before sled
 //! is opened, so a second process is told plainly who holds the store.
+//!
+//! Hostile surroundings: a store directory other users can write is refused
+//! unless the caller allows it (they could plant links where sled and we
+//! write); the lock file is never opened through a link. When sled reports an I/O error
+//! (a full disk, say) its handles are never dropped (see [`Store::drop`]),
+//! and the error says the disk is full when that is what happened.
 
 use crate::domain::{EventHash, EventId, Timestamp};
 use crate::error::{Error, Refusal, Result};
+use crate::fsutil;
 use crate::projection::index::{self, Entry, Tree};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -104,13 +111,25 @@ pub struct Store {
     ix: [sled::Tree; 5],
     db_file: File,
     _lock: File,
-    /// Set when sled failed to write. sled 0.34.7 can then hang for ever in
-    /// the flush it runs when its last handle is dropped (a blob file it
-    /// failed to write, on a full disk say, leaves a log buffer that is
-    /// never completed), so such a store's handles are leaked instead:
-    /// nothing of the failed write was acknowledged, and what is on disk
-    /// stays as sled last made it durable.
+    /// Set when sled failed to write, or reported an I/O error at all (a
+    /// read can write: sled splits a node it finds too large when it reads
+    /// it). sled 0.34.7 can then hang for ever in the flush it runs when its
+    /// last handle is dropped: a blob file it failed to write, on a full
+    /// disk say, leaves a log buffer whose writer never finishes, and no
+    /// error is kept that would end the wait. So such a store's handles are
+    /// leaked instead: nothing of the failed write was acknowledged, and
+    /// what is on disk stays as sled last made it durable.
     write_failed: std::sync::atomic::AtomicBool,
+}
+
+/// How a store may be opened.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Access {
+    /// How long to wait for another process to release the store (our lock,
+    /// then sled's).
+    pub wait: Duration,
+    /// Accept a store directory that users other than its owner can write.
+    pub allow_shared: bool,
 }
 
 impl Drop for Store {
@@ -149,13 +168,46 @@ fn remove_unfinished_snapshots(dir: &Path) {
     }
 }
 
-fn io(path: &Path, doing: &str) -> impl Fn(std::io::Error) -> Error {
-    let context = format!("{doing} {}", path.display());
-    move |e| Error::storage(context.clone(), e)
+/// What a full disk (or a file-size limit or quota, which look the same
+/// to a writer) is called in a message, if `e` is one.
+fn no_room(e: &std::io::Error) -> Option<&'static str> {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull => Some("the disk is full"),
+        ErrorKind::FileTooLarge => Some(
+            "the disk is full for this process: a file reached the file-size limit it runs under (`ulimit -f`)",
+        ),
+        ErrorKind::QuotaExceeded => {
+            Some("the disk is full for this user: the disk quota is used up")
+        }
+        _ => None,
+    }
 }
 
-fn sled_err(doing: &str) -> impl Fn(sled::Error) -> Error + '_ {
-    move |e| match e {
+/// A storage error; a full disk is said to be one, with what it means for
+/// the ledger and what to do.
+fn storage_error(context: String, e: &std::io::Error, store: &Path) -> Error {
+    match no_room(e) {
+        Some(what) => Error::storage(
+            context,
+            format!(
+                "{what} ({e}) where the store is ({}). Nothing acknowledged before is lost, and nothing this command was writing was acknowledged; make room there and run the command again",
+                store.display()
+            ),
+        ),
+        None => Error::storage(context, std::io::Error::new(e.kind(), e.to_string())),
+    }
+}
+
+/// Maps an I/O error on `path` (inside the store `store`) while `doing`.
+fn io<'a>(path: &Path, doing: &str, store: &'a Path) -> impl Fn(std::io::Error) -> Error + 'a {
+    let context = format!("{doing} {}", path.display());
+    move |e| storage_error(context.clone(), &e, store)
+}
+
+/// Maps a sled error while `doing` on the store at `store`.
+fn sled_error(doing: &str, store: &Path, e: sled::Error) -> Error {
+    match e {
         sled::Error::Corruption { at, bt: _ } => Error::Corrupt {
             seq: None,
             what: format!(
@@ -163,21 +215,33 @@ fn sled_err(doing: &str) -> impl Fn(sled::Error) -> Error + '_ {
                 at.map(|a| format!(" at {a:?}")).unwrap_or_default()
             ),
         },
+        sled::Error::Io(ioe) => storage_error(doing.to_string(), &ioe, store),
         other => Error::storage(doing, other),
     }
 }
 
-/// Takes the store's lock, retrying until `wait` has passed.
-fn lock(dir: &Path, wait: Duration) -> Result<File> {
+/// Refuses a store directory that others can write, unless allowed.
+fn check_private(dir: &Path, allow_shared: bool) -> Result<()> {
+    if allow_shared {
+        return Ok(());
+    }
+    match fsutil::shared_writable(dir) {
+        Ok(Some(mode)) => Err(Refusal::SharedStore {
+            path: dir.to_path_buf(),
+            mode,
+        }
+        .into()),
+        Ok(None) => Ok(()),
+        Err(e) => Err(io(dir, "reading the permissions of", dir)(e)),
+    }
+}
+
+/// Takes the store's lock, retrying until `deadline`.
+fn lock(dir: &Path, deadline: Instant) -> Result<File> {
     let path = dir.join(LOCK_FILE);
-    let mut f = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(io(&path, "opening lock file"))?;
-    let deadline = Instant::now() + wait;
+    // Never through a link or into a second name of another file: the pid
+    // written below would overwrite whatever it points at.
+    let mut f = fsutil::open_or_create_plain(&path).map_err(io(&path, "opening lock file", dir))?;
     loop {
         match f.try_lock() {
             Ok(()) => break,
@@ -195,7 +259,7 @@ fn lock(dir: &Path, wait: Duration) -> Result<File> {
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
-            Err(TryLockError::Error(e)) => return Err(io(&path, "locking")(e)),
+            Err(TryLockError::Error(e)) => return Err(io(&path, "locking", dir)(e)),
         }
     }
     // Tell later openers who holds it; failure to write the pid is harmless.
@@ -206,16 +270,20 @@ fn lock(dir: &Path, wait: Duration) -> Result<File> {
     Ok(f)
 }
 
-/// How long to retry sled's own lock on its `db` file once we hold ours.
-/// sled 0.34.7 releases that lock only when the last of its internal handles
-/// goes, which can be a moment after a `Db` (in this process) or its process
-/// has gone; holding our lock means no other kamerstand process uses the store.
+/// How long to retry sled's own lock on its `db` file once we hold ours,
+/// at least. sled 0.34.7 releases that lock only when the last of its
+/// internal handles goes, which can be a moment after a `Db` (in this
+/// process) or its process has gone; holding our lock means no other
+/// kamerstand process uses the store. A longer `--wait` waits longer.
 const SLED_LOCK_GRACE: Duration = Duration::from_secs(2);
 
-/// Opens sled at `dir`, retrying for [`SLED_LOCK_GRACE`] while its file lock
-/// is still held by a handle on its way out.
-fn open_sled(dir: &Path) -> Result<sled::Db> {
-    let deadline = Instant::now() + SLED_LOCK_GRACE;
+/// Opens sled at `dir`, retrying while its file lock is held: until
+/// `deadline` (the caller's wait) or for [`SLED_LOCK_GRACE`], whichever is
+/// later. The lock can be held without ours: by another program that opened
+/// the store with sled, or by a kamerstand process whose write failed and
+/// that keeps sled's handles until it exits.
+fn open_sled(dir: &Path, deadline: Instant) -> Result<sled::Db> {
+    let deadline = deadline.max(Instant::now() + SLED_LOCK_GRACE);
     loop {
         let opened = sled::Config::new()
             .path(dir)
@@ -225,16 +293,23 @@ fn open_sled(dir: &Path) -> Result<sled::Db> {
         match opened {
             Ok(db) => return Ok(db),
             // sled reports a held lock only through the text of a plain Io error.
-            Err(sled::Error::Io(ioe))
-                if ioe.to_string().contains("could not acquire lock")
-                    && Instant::now() < deadline =>
-            {
+            Err(sled::Error::Io(ioe)) if ioe.to_string().contains("could not acquire lock") => {
+                if Instant::now() >= deadline {
+                    return Err(Error::storage(
+                        format!("opening sled store {}", dir.display()),
+                        format!(
+                            "its storage engine's own lock on {} is held by another process ({ioe}): a program that opened the store with sled, or a kamerstand process that is still ending; try again when it has finished, or pass --wait SECONDS",
+                            dir.join("db").display()
+                        ),
+                    ));
+                }
                 std::thread::sleep(Duration::from_millis(5));
             }
             Err(sled::Error::Io(ioe)) => {
-                return Err(Error::storage(
+                return Err(storage_error(
                     format!("opening sled store {}", dir.display()),
-                    ioe,
+                    &ioe,
+                    dir,
                 ));
             }
             Err(sled::Error::Corruption { at, bt: _ }) => {
@@ -268,6 +343,17 @@ impl Store {
     /// Creates a new store at `dir`. Refuses a path that already holds a
     /// ledger with events, or that is a file or a non-empty foreign directory.
     pub fn create(dir: &Path, wait: Duration) -> Result<Store> {
+        Store::create_with(
+            dir,
+            Access {
+                wait,
+                allow_shared: false,
+            },
+        )
+    }
+
+    /// As [`Store::create`], with the given [`Access`].
+    pub fn create_with(dir: &Path, access: Access) -> Result<Store> {
         if dir.is_file() {
             return Err(Error::NoStore {
                 path: dir.into(),
@@ -279,7 +365,7 @@ impl Store {
         }
         if dir.is_dir() && !has_sled_files(dir) {
             let foreign = std::fs::read_dir(dir)
-                .map_err(io(dir, "reading"))?
+                .map_err(io(dir, "reading", dir))?
                 .filter_map(std::result::Result::ok)
                 .any(|e| e.file_name() != LOCK_FILE);
             if foreign {
@@ -292,7 +378,9 @@ impl Store {
                 });
             }
         }
-        std::fs::create_dir_all(dir).map_err(|e| {
+        // Created private (0755 whatever the umask), so that a group-writable
+        // umask does not make a store that is then refused as shared.
+        dir_builder().create(dir).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotADirectory {
                 // A part of the path is a file: the path is wrong, not the disk.
                 Error::NoStore {
@@ -303,10 +391,10 @@ impl Store {
                     ),
                 }
             } else {
-                io(dir, "creating")(e)
+                io(dir, "creating", dir)(e)
             }
         })?;
-        let store = Store::open_locked(dir, wait)?;
+        let store = Store::open_locked(dir, access)?;
         if store.head()?.is_some() {
             return Err(Refusal::LedgerExists { path: dir.into() }.into());
         }
@@ -315,7 +403,7 @@ impl Store {
         if store
             .meta
             .contains_key(RESTORING)
-            .map_err(sled_err("reading the store mark"))?
+            .map_err(store.sled_err("reading the store mark"))?
         {
             store.clear_all()?;
         }
@@ -333,7 +421,7 @@ impl Store {
         store
             .meta
             .insert("format", STORE_MARK)
-            .map_err(|e| store.write_failed(sled_err("marking the new store")(e)))?;
+            .map_err(store.write_err("marking the new store"))?;
         store.sync()?;
         // Make durable what sled does not: its `conf` file (written once,
         // never fsynced), the names `db`, `conf` and `blobs` in the new
@@ -352,6 +440,17 @@ impl Store {
 
     /// Opens an existing store.
     pub fn open(dir: &Path, wait: Duration) -> Result<Store> {
+        Store::open_with(
+            dir,
+            Access {
+                wait,
+                allow_shared: false,
+            },
+        )
+    }
+
+    /// As [`Store::open`], with the given [`Access`].
+    pub fn open_with(dir: &Path, access: Access) -> Result<Store> {
         if !dir.exists() {
             return Err(Error::NoStore {
                 path: dir.into(),
@@ -370,16 +469,16 @@ impl Store {
                 ),
             });
         }
-        let store = Store::open_locked(dir, wait)?;
-        if store
-            .meta
-            .contains_key(RESTORING)
-            .map_err(sled_err("reading the store mark"))?
-        {
+        let store = Store::open_locked(dir, access)?;
+        // The mark of an events import without a head: the import was
+        // interrupted. Beside a head the mark is stray (an import writes
+        // the head and removes the mark in one transaction), and the
+        // ledger opens; see `Store::clear_stray_restore_mark`.
+        if store.has_restore_mark()? && store.head()?.is_none() {
             return Err(Error::NoStore {
                 path: dir.into(),
                 message: format!(
-                    "an events import into {} was interrupted before it finished, so it holds no ledger; run the import again with the same --store",
+                    "an events import into {} was interrupted before it finished, so it holds no ledger; run the import again with the same --store (it starts afresh), or `kamerstand init` to start an empty ledger there",
                     dir.display()
                 ),
             });
@@ -387,7 +486,7 @@ impl Store {
         match store
             .meta
             .get("format")
-            .map_err(sled_err("reading the store mark"))?
+            .map_err(store.sled_err("reading the store mark"))?
         {
             Some(v) if v.as_ref() == STORE_MARK => Ok(store),
             Some(v) => Err(Error::Corrupt {
@@ -408,34 +507,100 @@ impl Store {
         }
     }
 
-    fn open_locked(dir: &Path, wait: Duration) -> Result<Store> {
-        let lock = lock(dir, wait)?;
+    fn open_locked(dir: &Path, access: Access) -> Result<Store> {
+        let deadline = Instant::now() + access.wait;
+        check_private(dir, access.allow_shared)?;
+        let lock = lock(dir, deadline)?;
         remove_unfinished_snapshots(dir);
-        let db = open_sled(dir)?;
-        let tree = |name: &str| db.open_tree(name).map_err(sled_err("opening trees"));
-        let events = tree("events")?;
-        let by_item = tree("by_item")?;
-        let meta = tree("meta")?;
-        let ix = [
-            tree(Tree::Current.name())?,
-            tree(Tree::Versions.name())?,
-            tree(Tree::Facts.name())?,
-            tree(Tree::Keys.name())?,
-            tree(Tree::Rounds.name())?,
-        ];
+        let db = open_sled(dir, deadline)?;
+        let mut trees = Vec::with_capacity(8);
+        for name in [
+            "events",
+            "by_item",
+            "meta",
+            Tree::Current.name(),
+            Tree::Versions.name(),
+            Tree::Facts.name(),
+            Tree::Keys.name(),
+            Tree::Rounds.name(),
+        ] {
+            match db.open_tree(name) {
+                Ok(t) => trees.push(t),
+                Err(e) => {
+                    if matches!(e, sled::Error::Io(_)) {
+                        // As in `Store::drop`: dropping sled after an I/O
+                        // error can hang.
+                        std::mem::forget(db.clone());
+                    }
+                    return Err(sled_error("opening trees", dir, e));
+                }
+            }
+        }
+        let [events, by_item, meta, cur, ver, fac, key, rnd]: [sled::Tree; 8] = trees
+            .try_into()
+            .map_err(|_| Error::storage("opening trees", "a tree is missing"))?;
         let db_path = dir.join("db");
-        let db_file = File::open(&db_path).map_err(io(&db_path, "opening"))?;
+        let db_file = File::open(&db_path).map_err(io(&db_path, "opening", dir))?;
         Ok(Store {
             path: dir.to_path_buf(),
             db,
             events,
             by_item,
             meta,
-            ix,
+            ix: [cur, ver, fac, key, rnd],
             db_file,
             _lock: lock,
             write_failed: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// Maps a sled error of a read; an I/O error marks the store as one
+    /// whose handles must not be dropped (a read can write, see
+    /// [`Store::drop`]).
+    fn sled_err<'a>(&'a self, doing: &'a str) -> impl Fn(sled::Error) -> Error + 'a {
+        move |e| {
+            if matches!(e, sled::Error::Io(_)) {
+                self.mark_failed();
+            }
+            sled_error(doing, &self.path, e)
+        }
+    }
+
+    /// Maps a sled error of a write; any error marks the store.
+    fn write_err<'a>(&'a self, doing: &'a str) -> impl Fn(sled::Error) -> Error + 'a {
+        move |e| {
+            self.mark_failed();
+            sled_error(doing, &self.path, e)
+        }
+    }
+
+    fn mark_failed(&self) {
+        self.write_failed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// True if the store carries the mark of an events import.
+    pub fn has_restore_mark(&self) -> Result<bool> {
+        self.meta
+            .contains_key(RESTORING)
+            .map_err(self.sled_err("reading the store mark"))
+    }
+
+    /// Removes the mark of an events import from a store that has a head.
+    /// An import writes its head and removes its mark in one transaction,
+    /// so a mark beside a head is stray (left by hand, or by a tool that
+    /// copied the store while it was written) and the ledger is whole as
+    /// far as the head says; the caller has checked that the head names
+    /// the last event. Returns whether there was one to remove.
+    pub fn clear_stray_restore_mark(&self) -> Result<bool> {
+        if self.head()?.is_none() || !self.has_restore_mark()? {
+            return Ok(false);
+        }
+        self.meta
+            .remove(RESTORING)
+            .map_err(self.write_err("removing a stray import mark"))?;
+        self.sync()?;
+        Ok(true)
     }
 
     /// The store's directory.
@@ -448,7 +613,7 @@ impl Store {
         match self
             .meta
             .get("head")
-            .map_err(sled_err("reading the head"))?
+            .map_err(self.sled_err("reading the head"))?
         {
             None => Ok(None),
             Some(v) => Head::from_bytes(&v)
@@ -465,7 +630,7 @@ impl Store {
         match self
             .events
             .last()
-            .map_err(sled_err("reading the last event"))?
+            .map_err(self.sled_err("reading the last event"))?
         {
             None => Ok(None),
             Some((k, _)) => Ok(Some(seq_of(&k)?)),
@@ -519,7 +684,7 @@ impl Store {
                 seq: None,
                 what: "the stored head changed under an open ledger".into(),
             }),
-            Err(TransactionError::Storage(e)) => Err(self.write_failed(sled_err("appending")(e))),
+            Err(TransactionError::Storage(e)) => Err(self.write_err("appending")(e)),
         }
     }
 
@@ -529,7 +694,7 @@ impl Store {
     pub fn begin_restore(&self) -> Result<()> {
         self.meta
             .insert(RESTORING, &[] as &[u8])
-            .map_err(|e| self.write_failed(sled_err("marking the store")(e)))?;
+            .map_err(self.write_err("marking the store"))?;
         self.sync()
     }
 
@@ -540,7 +705,7 @@ impl Store {
         self.db
             .flush()
             .map(|_| ())
-            .map_err(|e| self.write_failed(sled_err("writing imported events")(e)))
+            .map_err(self.write_err("writing imported events"))
     }
 
     /// Writes rows of an events import (no head yet; not durable until
@@ -560,7 +725,7 @@ impl Store {
         self.events
             .apply_batch(events)
             .and_then(|()| self.by_item.apply_batch(index))
-            .map_err(|e| self.write_failed(sled_err("writing imported events")(e)))
+            .map_err(self.write_err("writing imported events"))
     }
 
     /// Ends an events import: makes every row durable, then writes the head
@@ -575,7 +740,7 @@ impl Store {
         match result {
             Ok(()) | Err(TransactionError::Abort(())) => {}
             Err(TransactionError::Storage(e)) => {
-                return Err(self.write_failed(sled_err("writing the head")(e)));
+                return Err(self.write_err("writing the head")(e));
             }
         }
         self.sync()
@@ -586,25 +751,16 @@ impl Store {
         self.clear_all()?;
         self.meta
             .remove(RESTORING)
-            .map_err(|e| self.write_failed(sled_err("clearing the store")(e)))?;
+            .map_err(self.write_err("clearing the store"))?;
         self.sync()
     }
 
     fn clear_all(&self) -> Result<()> {
         for t in [&self.events, &self.by_item] {
-            t.clear()
-                .map_err(|e| self.write_failed(sled_err("clearing the store")(e)))?;
+            t.clear().map_err(self.write_err("clearing the store"))?;
         }
         self.clear_index()?;
         self.remove_legacy_checkpoints()
-    }
-
-    /// Marks the store as one whose sled handles must not be dropped (see
-    /// [`Store::drop`]) and passes the error on.
-    fn write_failed(&self, e: Error) -> Error {
-        self.write_failed
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-        e
     }
 
     /// Flushes sled, then fsyncs what the flush wrote: the `db` file, and
@@ -612,12 +768,10 @@ impl Store {
     /// which its own flush does not make durable either.
     fn sync(&self) -> Result<()> {
         let started = std::time::SystemTime::now();
-        self.db
-            .flush()
-            .map_err(|e| self.write_failed(sled_err("flushing")(e)))?;
+        self.db.flush().map_err(self.write_err("flushing"))?;
         self.db_file
             .sync_all()
-            .map_err(io(&self.path.join("db"), "fsyncing"))?;
+            .map_err(io(&self.path.join("db"), "fsyncing", &self.path))?;
         let blobs = self.path.join("blobs");
         let Ok(entries) = std::fs::read_dir(&blobs) else {
             return Ok(());
@@ -635,12 +789,12 @@ impl Store {
                 let path = e.path();
                 File::open(&path)
                     .and_then(|f| f.sync_all())
-                    .map_err(io(&path, "fsyncing"))?;
+                    .map_err(io(&path, "fsyncing", &self.path))?;
             }
         }
         File::open(&blobs)
             .and_then(|d| d.sync_all())
-            .map_err(io(&blobs, "fsyncing"))
+            .map_err(io(&blobs, "fsyncing", &self.path))
     }
 
     /// One stored event.
@@ -648,14 +802,14 @@ impl Store {
         let v = self
             .events
             .get(seq.to_be_bytes())
-            .map_err(sled_err("reading an event"))?;
+            .map_err(self.sled_err("reading an event"))?;
         v.map(|v| split_value(seq, &v)).transpose()
     }
 
     /// All stored events from `from` on, in key order, as stored.
     pub fn scan(&self, from: u64) -> impl Iterator<Item = Result<RawEvent>> + '_ {
         self.events.range(from.to_be_bytes()..).map(|r| {
-            let (k, v) = r.map_err(sled_err("scanning events"))?;
+            let (k, v) = r.map_err(self.sled_err("scanning events"))?;
             let seq = seq_of(&k)?;
             let (h, b) = split_value(seq, &v)?;
             Ok((seq, h, b))
@@ -667,7 +821,7 @@ impl Store {
         self.by_item
             .scan_prefix(item.0)
             .map(|r| {
-                let (k, _) = r.map_err(sled_err("reading the item index"))?;
+                let (k, _) = r.map_err(self.sled_err("reading the item index"))?;
                 parse_index_key(&k).map(|(_, s)| s)
             })
             .collect()
@@ -682,7 +836,9 @@ impl Store {
     pub fn remove_legacy_checkpoints(&self) -> Result<()> {
         let dir = self.path.join(CHECKPOINT_DIR);
         match std::fs::remove_dir_all(&dir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&dir, "removing")(e)),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(io(&dir, "removing", &self.path)(e))
+            }
             _ => Ok(()),
         }
     }
@@ -703,11 +859,15 @@ impl Store {
         if self
             .meta
             .contains_key(INDEX_BUILDING)
-            .map_err(sled_err("reading the index mark"))?
+            .map_err(self.sled_err("reading the index mark"))?
         {
             return Ok(None);
         }
-        match self.meta.get(INDEX).map_err(sled_err("reading the index mark"))? {
+        match self
+            .meta
+            .get(INDEX)
+            .map_err(self.sled_err("reading the index mark"))?
+        {
             None => Ok(None),
             Some(v) => Head::from_bytes(&v).map(Some).ok_or_else(|| Error::Corrupt {
                 seq: None,
@@ -719,25 +879,24 @@ impl Store {
     /// Empties the index and marks it as being built: until
     /// [`Store::finish_index`], it is not read.
     pub fn begin_index(&self) -> Result<()> {
-        self.meta
-            .insert(INDEX_BUILDING, &[] as &[u8])
-            .map_err(|e| self.write_failed(sled_err("marking the index")(e)))?;
         self.clear_index()?;
         self.meta
             .insert(INDEX_BUILDING, &[] as &[u8])
-            .map_err(|e| self.write_failed(sled_err("marking the index")(e)))?;
+            .map_err(self.write_err("marking the index"))?;
         Ok(())
     }
 
     fn clear_index(&self) -> Result<()> {
+        self.meta
+            .insert(INDEX_BUILDING, &[] as &[u8])
+            .map_err(self.write_err("marking the index"))?;
         for t in &self.ix {
-            t.clear()
-                .map_err(|e| self.write_failed(sled_err("clearing the index")(e)))?;
+            t.clear().map_err(self.write_err("clearing the index"))?;
         }
         for k in [INDEX, INDEX_BUILDING] {
             self.meta
                 .remove(k)
-                .map_err(|e| self.write_failed(sled_err("clearing the index")(e)))?;
+                .map_err(self.write_err("clearing the index"))?;
         }
         Ok(())
     }
@@ -754,7 +913,7 @@ impl Store {
         for (t, b) in batches {
             self.ix(t)
                 .apply_batch(b)
-                .map_err(|e| self.write_failed(sled_err("writing the index")(e)))?;
+                .map_err(self.write_err("writing the index"))?;
         }
         Ok(())
     }
@@ -771,7 +930,7 @@ impl Store {
         match result {
             Ok(()) | Err(TransactionError::Abort(())) => {}
             Err(TransactionError::Storage(e)) => {
-                return Err(self.write_failed(sled_err("marking the index")(e)));
+                return Err(self.write_err("marking the index")(e));
             }
         }
         self.sync()
@@ -782,7 +941,7 @@ impl Store {
         Ok(self
             .meta
             .get(SEAL_REFUSED)
-            .map_err(sled_err("reading the store's marks"))?
+            .map_err(self.sled_err("reading the store's marks"))?
             .map(|v| String::from_utf8_lossy(&v).into_owned()))
     }
 
@@ -790,7 +949,7 @@ impl Store {
     pub fn refuse_writes(&self, what: &str) -> Result<()> {
         self.meta
             .insert(SEAL_REFUSED, what.as_bytes())
-            .map_err(|e| self.write_failed(sled_err("marking the store")(e)))?;
+            .map_err(self.write_err("marking the store"))?;
         self.sync()
     }
 
@@ -798,7 +957,7 @@ impl Store {
     pub fn ix_get(&self, t: Tree, key: &[u8]) -> Result<Option<sled::IVec>> {
         self.ix(t)
             .get(key)
-            .map_err(sled_err("reading the index"))
+            .map_err(self.sled_err("reading the index"))
     }
 
     /// Every entry of an index tree from `from` on, in key order.
@@ -809,7 +968,7 @@ impl Store {
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
         self.ix(t)
             .range(from..)
-            .map(|r| r.map_err(sled_err("reading the index")))
+            .map(|r| r.map_err(self.sled_err("reading the index")))
     }
 
     /// Every entry of an index tree whose key starts with `prefix`.
@@ -820,7 +979,7 @@ impl Store {
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
         self.ix(t)
             .scan_prefix(prefix)
-            .map(|r| r.map_err(sled_err("reading the index")))
+            .map(|r| r.map_err(self.sled_err("reading the index")))
     }
 
     /// The entries of an index tree between two keys (both included),
@@ -834,21 +993,29 @@ impl Store {
         self.ix(t)
             .range(lo..=hi)
             .rev()
-            .map(|r| r.map_err(sled_err("reading the index")))
-    }
-
-    /// The number of entries of an index tree (a full scan).
-    pub fn ix_len(&self, t: Tree) -> usize {
-        self.ix(t).len()
+            .map(|r| r.map_err(self.sled_err("reading the index")))
     }
 
     /// Every index entry, in key order.
     pub fn index_entries(&self) -> impl Iterator<Item = Result<(EventId, u64)>> + '_ {
         self.by_item.iter().map(|r| {
-            let (k, _) = r.map_err(sled_err("reading the item index"))?;
+            let (k, _) = r.map_err(self.sled_err("reading the item index"))?;
             parse_index_key(&k)
         })
     }
+}
+
+/// Creates directories (and missing parents) as 0755, so that a
+/// group-writable umask does not make them shared.
+fn dir_builder() -> std::fs::DirBuilder {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o755);
+    }
+    b
 }
 
 fn index_key(item: EventId, seq: u64) -> [u8; 24] {

@@ -2,6 +2,12 @@
 //! report into terminal tables or JSON. Output is deterministic: items sorted
 //! by kind and key, events by seq. The JSON shapes are documented in
 //! `schema/json-output.md`.
+//!
+//! Text for people shows stored text through [`v`] (and tables do so for
+//! every cell): a control character, bidi control or tag character in the
+//! ledger is printed as an escape (`\u{1b}`), so a stored escape sequence
+//! cannot clear the screen, rewrite a line or reorder a name. JSON carries
+//! the text exactly (its escaping makes it inert).
 
 pub mod table;
 
@@ -12,7 +18,13 @@ use std::fmt::Write as _;
 use crate::projection::{Change, Diff, ItemState, ItemView, Note, NoteView, Round, TimelineEntry, View};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use table::{Look, Table};
+
+/// Stored text as it is shown to people (see the module documentation).
+fn v(s: &str) -> Cow<'_, str> {
+    crate::domain::text::visible(s)
+}
 
 /// Output format of read commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,14 +151,14 @@ pub fn overview_with(view: &View, format: Format, look: &Look) -> String {
     if view.chain.events == 0 {
         return format!(
             "{}\nThe ledger held no events in this view.\n",
-            view.describe()
+            v(&view.describe())
         );
     }
     let mut out = format!(
         "{} — {}\n{}\n",
-        view.programme.name,
-        view.programme.title,
-        view.describe()
+        v(&view.programme.name),
+        v(&view.programme.title),
+        v(&view.describe())
     );
     for kind in [ItemKind::Motie, ItemKind::Toezegging] {
         let mut t = Table::new(
@@ -171,7 +183,7 @@ pub fn overview_with(view: &View, format: Format, look: &Look) -> String {
             out.push_str(&t.render_with(look));
         }
     }
-    out.push_str(&format!("\n{}\n", status_summary(view, &items)));
+    out.push_str(&format!("\n{}\n", v(&status_summary(view, &items))));
     out
 }
 
@@ -244,9 +256,9 @@ pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
             }
             _ => "",
         };
-        return format!("{}\nNo items in this view.{hint}\n", view.describe());
+        return format!("{}\nNo items in this view.{hint}\n", v(&view.describe()));
     }
-    format!("{}\n\n{}", view.describe(), t.render_with(look))
+    format!("{}\n\n{}", v(&view.describe()), t.render_with(look))
 }
 
 fn replacement_text(legend: &Legend, r: &Replacement) -> String {
@@ -356,8 +368,13 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         return to_string_pretty(&v);
     }
     let mut out = String::new();
-    out.push_str(&format!("{}  {}  (id {})\n", it.key, it.kind, it.id.hex()));
-    out.push_str(&format!("{}\n\n", view.describe()));
+    out.push_str(&format!(
+        "{}  {}  (id {})\n",
+        v(it.key.as_str()),
+        it.kind,
+        it.id.hex()
+    ));
+    out.push_str(&format!("{}\n\n", v(&view.describe())));
     if it.withdrawn {
         out.push_str(&format!(
             "WITHDRAWN: its registration (seq {}) was retracted by a correction.\n",
@@ -372,13 +389,13 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
     out.push_str(&format!(
         "Text:         {}\n",
         if it.text.is_empty() {
-            "(no text)"
+            Cow::Borrowed("(no text)")
         } else {
-            &it.text
+            v(&it.text)
         }
     ));
     if !it.submitters.is_empty() {
-        out.push_str(&format!("Submitters:   {}\n", it.submitters.join(", ")));
+        out.push_str(&format!("Submitters:   {}\n", v(&it.submitters.join(", "))));
     }
     for (n, c) in it.citations.iter().enumerate() {
         let r = crate::domain::KamerstukRef::parse(c);
@@ -388,20 +405,24 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
             format!("  [{}]", r.flags.join("; "))
         };
         out.push_str(&format!(
-            "{}{c}{flag}\n",
+            "{}{}\n",
             if n == 0 {
                 "Citations:    "
             } else {
                 "              "
-            }
+            },
+            v(&format!("{c}{flag}"))
         ));
     }
     out.push_str(&format!(
         "Status:       {} ({})\n",
         status_label(look, legend, it.status_at(day)),
-        it.status_at(day)
+        v(it.status_at(day))
     ));
-    out.push_str(&format!("Responsible:  {}\n", it.responsible_at(day)));
+    out.push_str(&format!(
+        "Responsible:  {}\n",
+        v(&it.responsible_at(day).to_string())
+    ));
     let mut notes: Vec<&Note> = it.notes_at(day).collect();
     if !notes.is_empty() {
         out.push_str("\nProgress notes\n");
@@ -409,10 +430,13 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         for n in notes {
             out.push_str(&format!(
                 "- {} (seq {}, by {}): {}\n",
-                n.effective, n.seq, n.actor, n.text
+                n.effective,
+                n.seq,
+                v(&n.actor),
+                v(&n.text)
             ));
             for c in &n.citations {
-                out.push_str(&format!("    cites {c}\n"));
+                out.push_str(&format!("    cites {}\n", v(c)));
             }
         }
     }
@@ -453,11 +477,12 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
             } = &c.change
             {
                 out.push_str(&format!(
-                    "- seq {} by {} at {} corrects seq {target_seq}: {}; reason: {reason}\n",
+                    "- seq {} by {} at {} corrects seq {target_seq}: {}; reason: {}\n",
                     c.seq,
-                    c.actor,
+                    v(&c.actor),
                     c.recorded_at.short(),
-                    replacement_text(legend, replacement)
+                    v(&replacement_text(legend, replacement)),
+                    v(reason)
                 ));
             }
         }
@@ -568,7 +593,7 @@ pub fn log_keyed(
             rec.hash.short(),
         ]);
     }
-    format!("{}\n\n{}", view.describe(), t.render_with(look))
+    format!("{}\n\n{}", v(&view.describe()), t.render_with(look))
 }
 
 /// The sealed rounds.
@@ -627,8 +652,8 @@ pub fn round_digest(programme: &str, r: &Round, format: Format) -> String {
     }
     format!(
         "{} — round {} — seq {} — sha256 {}\n",
-        programme,
-        r.name,
+        v(programme),
+        v(&r.name),
         r.seq,
         r.digest.hex()
     )
@@ -715,12 +740,12 @@ pub fn diff_with(from: &View, to: &View, d: &Diff, format: Format, look: &Look) 
         Format::Table => {
             let mut out = format!(
                 "Diff of {}\nFrom: {}\nTo:   {}\n",
-                to.programme.name,
-                from.describe().trim_start_matches("View: "),
-                to.describe().trim_start_matches("View: ")
+                v(&to.programme.name),
+                v(from.describe().trim_start_matches("View: ")),
+                v(to.describe().trim_start_matches("View: "))
             );
             for i in &d.items {
-                out.push_str(&format!("\n{} ({})\n", i.key, i.kind));
+                out.push_str(&format!("\n{} ({})\n", v(i.key.as_str()), i.kind));
                 for line in diff_lines(legend, i, look) {
                     out.push_str(&format!("  {}\n", line.replace('\n', "\n    ")));
                 }
@@ -750,7 +775,11 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Loo
         ));
     }
     if let Some((a, b)) = &i.responsible {
-        lines.push(format!("responsible: {a} → {b}"));
+        lines.push(format!(
+            "responsible: {} → {}",
+            v(&a.to_string()),
+            v(&b.to_string())
+        ));
     }
     // Without the events listed: what was recorded, counted, and the
     // latest note.
@@ -776,7 +805,7 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Loo
             lines.push(format!("recorded in between: {}", counted.join(", ")));
         }
         if let Some(n) = &i.latest_note {
-            lines.push(format!("latest note, {}: {}", n.effective, n.text));
+            lines.push(format!("latest note, {}: {}", n.effective, v(&n.text)));
         }
     }
     // Every event of the interval, so a change undone within it (or
@@ -793,8 +822,8 @@ fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Loo
             format!(" [corrected by {}]", by.join(", "))
         };
         let line = match &e.change {
-            Change::Note { text, .. } => format!("note, seq {}{when}{mark}: {text}", e.seq),
-            other => format!("seq {}{when}{mark}: {}", e.seq, describe(legend, other)),
+            Change::Note { text, .. } => format!("note, seq {}{when}{mark}: {}", e.seq, v(text)),
+            other => format!("seq {}{when}{mark}: {}", e.seq, v(&describe(legend, other))),
         };
         lines.push(line);
     }
@@ -845,7 +874,8 @@ pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format
             report.head.map_or("(none)".into(), |h| h.hex())
         ),
         Some(b) => format!(
-            "BROKEN at {b}\n{} events passed the chain checks{}\n",
+            "BROKEN at {}\n{} events passed the chain checks{}\n",
+            v(&b.to_string()),
             report.events_checked,
             report
                 .head
@@ -858,7 +888,7 @@ pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format
             "digest {}: {}: {}\n",
             d.digest.short(),
             if d.ok { "found" } else { "NOT FOUND" },
-            d.detail
+            v(&d.detail)
         );
         // A missing digest is the finding: it comes first.
         if d.ok {
@@ -890,7 +920,7 @@ pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format
                         d.tree,
                         d.item.map(|i| format!(", item {}", i.hex())).unwrap_or_default(),
                         d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
-                        d.what
+                        v(&d.what)
                     ),
                 );
             }
@@ -915,7 +945,8 @@ pub fn receipt(
             s
         }
         Format::Table | Format::Md => format!(
-            "{line}\nrecorded as seq {} (hash {})\n",
+            "{}\nrecorded as seq {} (hash {})\n",
+            v(line),
             rec.envelope.seq,
             rec.hash.short()
         ),

@@ -3,7 +3,10 @@
 //!
 //! A [`Look`] says how the terminal wants them: status markers in the
 //! legend's colours, and a width to fit. [`Look::PLAIN`] (no colour, fixed
-//! caps) gives exactly the text that pipes and files get.
+//! caps) gives exactly the text that pipes and files get. Cells are shown
+//! through [`crate::domain::text::visible`]: a control character stored in
+//! a cell is printed as an escape, never obeyed, so the only escape codes a
+//! table holds are its own status markers.
 
 use std::fmt::Write as _;
 
@@ -42,11 +45,13 @@ impl Look {
     }
 
     /// `label` preceded by a marker (●) in `colour` (`#rrggbb`; grey when
-    /// it is not one), or `label` alone when colour is off.
+    /// it is not one), or `label` alone when colour is off. The label is
+    /// shown through [`crate::domain::text::visible`].
     pub fn status(&self, colour: Option<&str>, label: &str) -> String {
+        let label = crate::domain::text::visible(label);
         match self.marker(colour) {
             Some(m) => format!("{m} {label}"),
-            None => label.to_string(),
+            None => label.into_owned(),
         }
     }
 
@@ -154,7 +159,7 @@ impl Table {
         let n = self.headers.len();
         let cell = |row: &[String], i: usize| -> String {
             let raw = row.get(i).map_or("", String::as_str);
-            let one_line = raw.replace(['\n', '\t'], " ");
+            let one_line = crate::domain::text::visible(raw).replace(['\n', '\t'], " ");
             match self.max.get(i) {
                 Some(&m) if m > 0 => cut(&one_line, m),
                 _ => one_line,
@@ -271,6 +276,35 @@ mod tests {
             t.render(),
             "key       text\nM1        short\n34843-79  a much …\n"
         );
+    }
+
+    #[test]
+    fn stored_escape_sequences_are_shown_not_obeyed() {
+        let mut t = Table::new(&["key", "status", "text"], &[0, 20, 60]);
+        t.row(vec![
+            "M\u{1b}[2J".into(),
+            "In uitvoering".into(),
+            "clear\u{1b}[2J\u{1b}]0;titel\u{7}\rover \u{202e}driew".into(),
+        ]);
+        t.mark(1, Some("#1565c0"));
+        let look = Look {
+            colour: ColourMode::TrueColour,
+            width: None,
+        };
+        let out = t.render_with(&look);
+        let ours = out
+            .replace("\u{1b}[38;2;21;101;192m●\u{1b}[0m", "")
+            .replace('\n', "");
+        assert!(
+            !ours.chars().any(crate::domain::invisible::shown_escaped),
+            "{out:?}"
+        );
+        assert!(out.contains("M\\u{1b}[2J"), "{out}");
+        assert!(
+            out.contains("clear\\u{1b}[2J\\u{1b}]0;titel\\u{7}\\rover \\u{202e}driew"),
+            "{out}"
+        );
+        assert!(!t.render().contains('\u{1b}'));
     }
 
     #[test]

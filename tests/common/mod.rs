@@ -170,6 +170,7 @@ impl TestEnv {
             wait: Duration::ZERO,
             clock: Box::new(self.clock.clone()),
             checkpoint_every: self.checkpoint_every,
+            ..OpenOptions::default()
         }
     }
 

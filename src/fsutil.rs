@@ -1,0 +1,314 @@
+//! Creating files without being led elsewhere: every file kamerstand writes
+//! outside sled (the lock file, checkpoints, exports) goes through here.
+//!
+//! A name someone else could have planted is never followed: new files are
+//! created with `O_CREAT | O_EXCL | O_NOFOLLOW` under a name with 64 random
+//! bits in the directory of their final place, written, and renamed into
+//! place (a rename replaces a link planted at the final name, it does not
+//! write through it). An existing file that must be reopened, the lock file,
+//! is opened with `O_NOFOLLOW` and checked to be a plain file with one
+//! link. [`shared_writable`] tells whether other users can write in a
+//! directory, which the store refuses unless told otherwise.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Flags that keep `open` from following a symbolic link at the last
+/// component of the path.
+#[cfg(unix)]
+fn no_follow(o: &mut OpenOptions) -> &mut OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    o.custom_flags(libc::O_NOFOLLOW)
+}
+
+#[cfg(not(unix))]
+fn no_follow(o: &mut OpenOptions) -> &mut OpenOptions {
+    o
+}
+
+/// True when `e` is the refusal of a symbolic link by `O_NOFOLLOW`.
+pub fn is_link_refusal(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        e.raw_os_error() == Some(libc::ELOOP)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
+}
+
+/// Creates `path` for writing; fails if anything exists at that name,
+/// a symbolic link (even a dangling one) included.
+pub fn create_new(path: &Path) -> io::Result<File> {
+    no_follow(OpenOptions::new().write(true).create_new(true)).open(path)
+}
+
+/// Opens `path` for reading, but not through a symbolic link.
+pub fn open_read_no_follow(path: &Path) -> io::Result<File> {
+    no_follow(OpenOptions::new().read(true)).open(path)
+}
+
+/// Opens `path` for reading and writing, creating it if it is missing, but
+/// never through a symbolic link, and only if it is a regular file with a
+/// single name (a hard link planted there would let a write reach another
+/// file). Used for files that are reopened by every run, such as a lock.
+pub fn open_or_create_plain(path: &Path) -> io::Result<File> {
+    let f = no_follow(
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false),
+    )
+    .open(path)
+    .map_err(|e| {
+        if is_link_refusal(&e) {
+            io::Error::other(format!(
+                "it is a symbolic link, which kamerstand does not follow; remove {} and try again",
+                path.display()
+            ))
+        } else {
+            e
+        }
+    })?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other(format!(
+            "it is not a regular file; remove {} and try again",
+            path.display()
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(io::Error::other(format!(
+                "it has {} names (hard links), so writing it could change another file; remove {} and try again",
+                meta.nlink(),
+                path.display()
+            )));
+        }
+    }
+    Ok(f)
+}
+
+/// 64 random bits as 16 hex digits, for names nobody can guess ahead.
+fn random_suffix() -> String {
+    // The last four bytes of a v7 UUID from uuid's shared context are
+    // random (the bytes before them hold its timestamp and counter).
+    let a = uuid::Uuid::now_v7();
+    let b = uuid::Uuid::now_v7();
+    let mut bits = [0u8; 8];
+    bits[..4].copy_from_slice(&a.as_bytes()[12..]);
+    bits[4..].copy_from_slice(&b.as_bytes()[12..]);
+    crate::domain::ids::hex(&bits)
+}
+
+/// The directory a path's file lives in (`.` for a bare name).
+fn dir_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// A file being written under a temporary, unpredictable name beside its
+/// final place. [`Staged::commit`] renames it into place; dropping it
+/// uncommitted removes it.
+#[derive(Debug)]
+pub struct Staged {
+    file: File,
+    tmp: PathBuf,
+    target: PathBuf,
+    done: bool,
+}
+
+impl Staged {
+    /// Creates the temporary file for `target` in `target`'s directory,
+    /// named `.NAME.RANDOM.tmp`.
+    pub fn beside(target: &Path) -> io::Result<Staged> {
+        let name = target
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?
+            .to_string_lossy()
+            .into_owned();
+        let dir = dir_of(target);
+        // A clash means someone created that very name first: try another.
+        let mut last = None;
+        for _ in 0..8 {
+            let tmp = dir.join(format!(".{name}.{}.tmp", random_suffix()));
+            match create_new(&tmp) {
+                Ok(file) => {
+                    return Ok(Staged {
+                        file,
+                        tmp,
+                        target: target.to_path_buf(),
+                        done: false,
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| io::Error::other("no free temporary name")))
+    }
+
+    /// The temporary file's path.
+    pub fn temp_path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Renames the file into place. With `durable`, the file is fsynced
+    /// before the rename and its directory after it, so that after a power
+    /// cut the target holds either the old content or the whole new one.
+    pub fn commit(mut self, durable: bool) -> io::Result<()> {
+        self.file.flush()?;
+        if durable {
+            self.file.sync_all()?;
+        }
+        std::fs::rename(&self.tmp, &self.target)?;
+        self.done = true;
+        if durable {
+            sync_dir(dir_of(&self.target))?;
+        }
+        Ok(())
+    }
+}
+
+impl Write for Staged {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes `target` whole or not at all (see [`Staged`]).
+pub fn write_whole(target: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    let mut s = Staged::beside(target)?;
+    s.write_all(bytes)?;
+    s.commit(durable)
+}
+
+/// Fsyncs a directory, so that names created or renamed in it last.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir).and_then(|d| d.sync_all())
+}
+
+/// The permission bits of `dir` when users other than its owner can
+/// create, rename or remove names in it: group- or other-writable without
+/// the sticky bit. None when only its owner can.
+pub fn shared_writable(dir: &Path) -> io::Result<Option<u32>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o7777;
+        let others_write = mode & 0o022 != 0;
+        let sticky = mode & 0o1000 != 0;
+        Ok((others_write && !sticky).then_some(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        let link = dir.path().join("planted");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        assert!(create_new(&link).is_err());
+        let e = open_or_create_plain(&link).unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        // Writing "to" the link's name replaces the link, not the victim.
+        write_whole(&link, b"new", true).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+        assert_eq!(std::fs::read_to_string(&link).unwrap(), "new");
+        assert!(!std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hard_link_or_a_directory_is_not_opened_as_a_plain_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        let hard = dir.path().join("hard");
+        std::fs::hard_link(&victim, &hard).unwrap();
+        let e = open_or_create_plain(&hard).unwrap_err();
+        assert!(e.to_string().contains("hard links"), "{e}");
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        assert!(open_or_create_plain(&sub).is_err());
+        let fresh = dir.path().join("fresh");
+        open_or_create_plain(&fresh).unwrap();
+        assert!(fresh.is_file());
+    }
+
+    #[test]
+    fn temporary_names_differ_and_vanish_when_not_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.txt");
+        let a = Staged::beside(&target).unwrap();
+        let b = Staged::beside(&target).unwrap();
+        assert_ne!(a.temp_path(), b.temp_path());
+        let name = a.temp_path().file_name().unwrap().to_string_lossy();
+        assert!(
+            name.starts_with(".out.txt.") && name.ends_with(".tmp"),
+            "{name}"
+        );
+        let tmp = a.temp_path().to_path_buf();
+        drop(a);
+        assert!(!tmp.exists());
+        b.commit(false).unwrap();
+        assert!(target.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn shared_directories_are_those_others_can_write_without_sticky() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let set = |m: u32| {
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(m)).unwrap();
+        };
+        for (mode, shared) in [
+            (0o700, false),
+            (0o755, false),
+            (0o775, true),
+            (0o757, true),
+            (0o1777, false),
+            (0o770, true),
+        ] {
+            set(mode);
+            assert_eq!(
+                shared_writable(dir.path()).unwrap().is_some(),
+                shared,
+                "{mode:o}"
+            );
+        }
+        set(0o700);
+    }
+}
