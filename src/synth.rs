@@ -23,7 +23,7 @@
 //! hash) are the same only with a deterministic clock.
 
 use crate::app::Workspace;
-use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, Legend, Replacement, Responsible};
+use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, Replacement, Responsible};
 use crate::error::{Error, Result};
 use crate::ledger::Draft;
 
@@ -278,7 +278,7 @@ pub fn generate(
     mut progress: impl FnMut(u64),
 ) -> Result<()> {
     let mut rng = Rng::new(spec.seed);
-    let legend = ws.state().legend.clone().unwrap_or_else(Legend::nap);
+    let legend = ws.legend().clone();
     let statuses: Vec<String> = legend.entries.iter().map(|e| e.slug.clone()).collect();
     if statuses.is_empty() {
         return Err(Error::Invalid(crate::domain::Invalid::new(
@@ -303,7 +303,9 @@ pub fn generate(
     let mut items: Vec<Known> = Vec::new();
     let (mut motions, mut commitments) = (0u64, 0u64);
     let mut drafts: Vec<Draft> = Vec::with_capacity(batch);
-    let mut n = ws.state().events;
+    let mut n = ws.events();
+    let mut names: std::collections::BTreeSet<String> =
+        ws.rounds()?.into_iter().map(|r| r.name).collect();
     let mut sealed = 0u64;
     while n < total {
         let today = day_of(n);
@@ -313,11 +315,11 @@ pub fn generate(
         let left = total - n;
         if seals_left > 0 && (left <= seals_left || n >= seal_at(sealed + 1, spec.rounds, total)) {
             if !drafts.is_empty() {
-                ws.record_batch(actor, std::mem::take(&mut drafts))?;
+                ws.append_unindexed(actor, std::mem::take(&mut drafts))?;
                 progress(n);
             }
             let day = start.plus_days(today);
-            seal(ws, actor, day)?;
+            seal(ws, actor, day, &mut names)?;
             sealed += 1;
             n += 1;
             progress(n);
@@ -474,20 +476,25 @@ pub fn generate(
         drafts.push(Draft { id, body });
         n += 1;
         if drafts.len() >= batch {
-            ws.record_batch(actor, std::mem::take(&mut drafts))?;
+            ws.append_unindexed(actor, std::mem::take(&mut drafts))?;
             progress(n);
         }
     }
     if !drafts.is_empty() {
-        ws.record_batch(actor, drafts)?;
+        ws.append_unindexed(actor, drafts)?;
         progress(n);
     }
-    Ok(())
+    ws.reindex(&mut |_, _| {})
 }
 
 /// Seals a round over the current head, named after the half year of
 /// `day` (`2016-voorjaar`, `2016-najaar`) and reported on `day`.
-fn seal(ws: &mut Workspace, actor: &str, day: Day) -> Result<()> {
+fn seal(
+    ws: &mut Workspace,
+    actor: &str,
+    day: Day,
+    names: &mut std::collections::BTreeSet<String>,
+) -> Result<()> {
     let head = ws
         .ledger()
         .head()
@@ -499,19 +506,24 @@ fn seal(ws: &mut Workspace, actor: &str, day: Day) -> Result<()> {
     // --rounds asks for more than two a year over a century.
     let mut name = base.clone();
     let mut k = 1u64;
-    while ws.state().round(&name).is_some() {
+    while names.contains(&name) {
         k += 1;
         name = format!("{base}-{k}");
     }
-    ws.record(
+    names.insert(name.clone());
+    let id = ws.new_id();
+    ws.append_unindexed(
         actor,
-        EventBody::RoundSealed {
-            name,
-            title: format!("Voortgangsbrief {season} {year}"),
-            reported_on: day,
-            head_seq: head.seq,
-            head_hash: head.hash,
-        },
+        vec![Draft {
+            id,
+            body: EventBody::RoundSealed {
+                name,
+                title: format!("Voortgangsbrief {season} {year}"),
+                reported_on: day,
+                head_seq: head.seq,
+                head_hash: head.hash,
+            },
+        }],
     )?;
     Ok(())
 }
@@ -534,7 +546,7 @@ mod tests {
             "bench",
             "SYN".into(),
             "Synthetic".into(),
-            Legend::nap(),
+            crate::domain::Legend::nap(),
         )
         .unwrap();
         let mut last = 0;
@@ -619,12 +631,14 @@ mod tests {
     #[test]
     fn profile_s_is_realistic_and_verifies() {
         let (_dir, ws) = generated(Spec::S, TestClock::pinned(), 500);
-        let st = ws.state();
-        assert_eq!(st.events, 3_000);
+        let st = ws.view(crate::projection::Basis::Current, None).unwrap();
+        let rounds = ws.rounds().unwrap();
+        assert_eq!(st.chain.events, 3_000);
         assert_eq!(st.items.len(), 300);
-        assert_eq!(st.rounds.len(), 5);
+        assert_eq!(rounds.len(), 5);
         let report = ws.ledger().verify().unwrap();
         assert!(report.ok(), "{report:?}");
+        assert!(ws.ledger().check_index(&mut |_, _| {}).unwrap().ok());
         assert_eq!((report.events_checked, report.seals_checked), (3_000, 5));
 
         let evs = events(&ws);
@@ -683,9 +697,9 @@ mod tests {
             );
         }
         // Rounds: two a year by name, spaced evenly, the last before the end.
-        let seqs: Vec<u64> = st.rounds.iter().map(|r| r.seq).collect();
+        let seqs: Vec<u64> = rounds.iter().map(|r| r.seq).collect();
         assert_eq!(seqs, [450, 1_050, 1_650, 2_250, 2_850]);
-        for r in &st.rounds {
+        for r in &rounds {
             let (year, month, _) = r.reported_on.parts();
             let season = if month <= 6 { "voorjaar" } else { "najaar" };
             assert_eq!(r.name, format!("{year}-{season}"));
@@ -703,10 +717,11 @@ mod tests {
         };
         assert_eq!(spec.total(), 35);
         let (_dir, ws) = generated(spec, TestClock::pinned(), 7);
-        assert_eq!(ws.state().events, 35);
-        assert_eq!(ws.state().items.len(), 30);
-        assert_eq!(ws.state().rounds.len(), 4);
+        assert_eq!(ws.events(), 35);
+        assert_eq!(ws.keys().unwrap().len(), 30);
+        assert_eq!(ws.rounds().unwrap().len(), 4);
         assert!(ws.ledger().verify().unwrap().ok());
+        assert!(ws.ledger().check_index(&mut |_, _| {}).unwrap().ok());
     }
 
     #[test]

@@ -956,7 +956,6 @@ fn run_in_process(store: &Path, args: &[&str]) -> i32 {
             clock: &make_clock,
             os_user: None,
             terminal: kamerstand::cli::Terminal::default(),
-            checkpoint_every: kamerstand::ledger::CHECKPOINT_EVERY,
         },
     )
 }

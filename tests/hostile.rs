@@ -798,7 +798,6 @@ fn run_reading(env: &TestEnv, args: &[&str], reader: &mut Endless) -> Output {
             clock: &make_clock,
             os_user: Some(crate::common::ACTOR.to_string()),
             terminal: kamerstand::cli::Terminal::default(),
-            checkpoint_every: crate::common::TEST_CHECKPOINT_EVERY,
         },
     );
     Output {

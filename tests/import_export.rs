@@ -11,7 +11,7 @@
 //! committed under tests/fixtures/format-v1/, must keep importing into a
 //! store that verifies, with the same head hash and the same overview.
 
-use crate::common::{Output, TestEnv, Transcript, head_at, item, snap};
+use crate::common::{Output, TestEnv, Transcript, head_at, item, raw, snap};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -1648,33 +1648,19 @@ fn an_interrupted_events_import_is_named_as_such_and_the_next_import_finishes_it
     target.clock.set(env.head().unwrap().recorded_at);
     // What an import killed halfway leaves: a marked store holding events
     // and no head.
-    {
-        let store =
-            kamerstand::ledger::store::Store::create(&target.store, std::time::Duration::ZERO)
-                .unwrap();
-        store.begin_restore().unwrap();
-        let rows: Vec<kamerstand::ledger::store::Row> = dump
-            .lines()
-            .take(3)
-            .map(|l| {
-                let v: Value = serde_json::from_str(l).unwrap();
-                let bytes: Vec<u8> = (0..v["bytes"].as_str().unwrap().len() / 2)
-                    .map(|i| {
-                        u8::from_str_radix(&v["bytes"].as_str().unwrap()[2 * i..2 * i + 2], 16)
-                            .unwrap()
-                    })
-                    .collect();
-                kamerstand::ledger::store::Row {
-                    seq: v["seq"].as_u64().unwrap(),
-                    hash: kamerstand::domain::EventHash::from_hex(v["hash"].as_str().unwrap())
-                        .unwrap(),
-                    bytes,
-                    item: None,
-                }
-            })
-            .collect();
-        store.write_rows(&rows).unwrap();
-    }
+    let rows: Vec<(u64, Vec<u8>, Vec<u8>)> = dump
+        .lines()
+        .take(3)
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (
+                v["seq"].as_u64().unwrap(),
+                raw::hex_bytes(v["hash"].as_str().unwrap()),
+                raw::hex_bytes(v["bytes"].as_str().unwrap()),
+            )
+        })
+        .collect();
+    raw::interrupted_import(&target, &rows);
     let out = target.refused_in(&["overview"], b"", 2, &[]);
     snap!(
         "interrupted_restore",

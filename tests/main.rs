@@ -12,7 +12,6 @@
 //! test environment; snapshots live in tests/snapshots/.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod checkpoints;
 mod cli;
 mod clidoc;
 mod common;
@@ -22,6 +21,7 @@ mod crash;
 mod hardening;
 mod hostile;
 mod import_export;
+mod index;
 mod model;
 mod parsers;
 mod proofs;

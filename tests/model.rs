@@ -280,20 +280,21 @@ fn rows(json: &serde_json::Value) -> BTreeMap<String, Row> {
 
 /// The overview from the library's in-memory state.
 fn state_rows(ws: &Workspace) -> BTreeMap<String, Row> {
-    ws.state()
+    ws.view(kamerstand::projection::Basis::Current, None)
+        .unwrap()
         .items
-        .values()
+        .iter()
         .map(|it| {
             let row = Row {
                 kind: it.kind.slug().to_string(),
-                status: it.status().to_string(),
+                status: it.status.clone(),
                 responsible: it
-                    .responsible()
+                    .responsible
                     .codes()
                     .iter()
                     .map(ToString::to_string)
                     .collect(),
-                note: it.latest_note().map(|n| n.text.clone()),
+                note: it.note.as_ref().map(|n| n.text.clone()),
             };
             (it.key.to_string(), row)
         })
@@ -304,7 +305,10 @@ fn state_rows(ws: &Workspace) -> BTreeMap<String, Row> {
 /// refused as input.
 fn via_library(ws: &mut Workspace, n: usize, step: &Step) -> Result<bool, String> {
     let id_of = |ws: &Workspace, item: usize| {
-        let items = ws.state().sorted_items();
+        let items = ws
+            .view(kamerstand::projection::Basis::Current, None)
+            .unwrap()
+            .items;
         // The model picks by registration order; find that item by key.
         let mut by_reg: Vec<_> = items.iter().map(|i| (i.registered_seq, i.id)).collect();
         by_reg.sort();
@@ -326,7 +330,7 @@ fn via_library(ws: &mut Workspace, n: usize, step: &Step) -> Result<bool, String
             };
             let citations: Vec<String> = cite.map(citation).into_iter().collect();
             let explicit = key.map(|k| ItemKey::parse(KEYS[k]).unwrap());
-            let key = decide::assign_key(ws.state(), kind, explicit, &citations)
+            let key = decide::assign_key(kind, explicit, &citations, &mut |k| ws.key_taken(k))
                 .map_err(|e| e.to_string())?;
             EventBody::ItemRegistered {
                 kind,

@@ -23,12 +23,9 @@ use serde_json::Value;
 use std::path::Path;
 
 /// Seq 0 created; 1 34843-79 registered; 2 T1 registered; 3 status of
-/// 34843-79; 4 note on T1; 5 assign 34843-79; 6 note on 34843-79. Kept
-/// without checkpoints, so that every read folds from the first event
-/// (`damage_before_a_checkpoint_…` has reads served from one).
+/// 34843-79; 4 note on T1; 5 assign 34843-79; 6 note on 34843-79.
 fn ledger() -> TestEnv {
-    let mut env = TestEnv::new();
-    env.checkpoint_every = u64::MAX;
+    let env = TestEnv::new();
     env.run(&["init", "--programme", "NAP", "--title", "Stand van zaken"])
         .ok();
     env.add(&[
@@ -137,14 +134,10 @@ const READS: [&[&str]; 6] = [
 ];
 
 /// Every read command refuses with exit 1, prints nothing on stdout and
-/// says `needle`; a write is refused as well and the head stays. The
-/// checkpoints are removed first, so that every view is folded from the
-/// first event, as views before the first checkpoint are: a view served
-/// from a checkpoint reads only the events after it, and damage before it
-/// is for `verify` to find (see `damage_before_a_checkpoint_…` below).
+/// says `needle`; a write is refused as well and the head stays: damage the
+/// opening of a ledger finds (its head and last event, the index's mark).
 #[track_caller]
 fn reads_refuse(env: &TestEnv, needle: &str) {
-    edit(env, |s| s.clear_checkpoints());
     let before = head_at(&env.store);
     for args in READS.iter().copied().chain([&["note", "T1", "x"][..]]) {
         let out = env.run(args);
@@ -167,6 +160,43 @@ fn reads_serve(env: &TestEnv) {
     }
 }
 
+/// Damage below the head, in an event the views do not read: the views
+/// are read from the index and serve (reads trust it; docs/format.md), a
+/// round seal verifies first and refuses, saying `needle`, and from then on
+/// the ledger is neither read nor written. The head stays.
+#[track_caller]
+fn a_seal_stops_it(env: &TestEnv, needle: &str) {
+    let before = head_at(&env.store);
+    env.run(&["overview"]).ok();
+    let out = env.run(&["round", "seal", "na-de-schade"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("the round was not sealed") && out.stderr.contains(needle),
+        "stderr lacks {needle:?}: {}",
+        out.stderr
+    );
+    for args in READS.iter().copied().chain([&["note", "T1", "x"][..]]) {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert_eq!(
+            out.stdout, "",
+            "{args:?} served a ledger a seal found broken"
+        );
+        assert!(
+            out.stderr.contains("a round seal found this ledger broken"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    assert_eq!(head_at(&env.store), before);
+}
+
+/// The careful forger's finish after rewriting the chain: the index rebuilt
+/// from the forged events (the command does it for a chain that holds).
+fn rebuild_index(env: &TestEnv) {
+    env.run(&["verify", "--rebuild-index"]);
+}
+
 // ---------------------------------- flipped bytes and rewritten events
 
 #[test]
@@ -182,7 +212,7 @@ fn a_flipped_byte_in_a_stored_hash_is_content_altered() {
         Some("34843-79"),
         3
     ));
-    reads_refuse(&env, "ledger is corrupt at seq 3");
+    a_seal_stops_it(&env, "the chain breaks at seq 3");
 }
 
 #[test]
@@ -198,7 +228,7 @@ fn a_flipped_byte_in_the_canonical_bytes_is_content_altered() {
         raw.put_event(4, &v);
     });
     snap!(assert_broken(&env, 4, "content altered", Some("T1"), 4));
-    reads_refuse(&env, "ledger is corrupt at seq 4");
+    a_seal_stops_it(&env, "the chain breaks at seq 4");
 }
 
 #[test]
@@ -229,11 +259,11 @@ fn a_stored_value_shorter_than_its_hash_is_content_altered() {
         s.put_event(3, &[7u8; 20]);
     });
     snap!(assert_broken(&env, 3, "content altered", None, 3));
-    reads_refuse(&env, "ledger is corrupt at seq 3");
+    a_seal_stops_it(&env, "the chain breaks at seq 3");
 }
 
 #[test]
-fn an_event_rewritten_with_a_fresh_hash_breaks_the_next_link_and_is_refused_by_reads() {
+fn an_event_rewritten_with_a_fresh_hash_breaks_the_next_link_and_stops_a_seal() {
     let env = ledger();
     edit(&env, |raw| {
         raw.forge(3, |e| {
@@ -246,7 +276,7 @@ fn an_event_rewritten_with_a_fresh_hash_breaks_the_next_link_and_is_refused_by_r
     });
     // Seq 3 hashes correctly now; seq 4's prev no longer names it.
     snap!(assert_broken(&env, 4, "link broken", Some("T1"), 4));
-    reads_refuse(&env, "ledger is corrupt at seq 4");
+    a_seal_stops_it(&env, "the chain breaks at seq 4");
 }
 
 #[test]
@@ -264,16 +294,11 @@ fn the_last_event_rewritten_with_a_fresh_hash_no_longer_matches_the_head() {
 }
 
 #[test]
-fn damage_before_a_checkpoint_is_for_verify_and_log_to_find() {
-    // A view served from a checkpoint reads only the events after it: an
-    // event rewritten with a fresh hash before the last checkpoint is not
-    // read by `overview`; `log` (which reads every event) and `verify` find it.
+fn damage_to_an_event_a_view_does_not_read_is_for_verify_and_log_to_find() {
+    // A view is read from the index: an event rewritten with a fresh hash
+    // is not read by `overview`; `log` (which reads every event) and
+    // `verify` find it, and a round seal refuses to seal over it.
     let env = two_rounds();
-    let last_checkpoint = {
-        let ledger = kamerstand::ledger::Ledger::open(&env.store, env.open_options()).unwrap();
-        *ledger.checkpoint_seqs().unwrap().last().unwrap()
-    };
-    assert!(last_checkpoint > 3, "{last_checkpoint}");
     edit(&env, |s| {
         let mut e = s.envelope(3);
         if let EventBody::StatusChanged { status, .. } = &mut e.body {
@@ -290,10 +315,17 @@ fn damage_before_a_checkpoint_is_for_verify_and_log_to_find() {
         "{}",
         out.stderr
     );
+    let out = env.run(&["round", "seal", "r3"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("the chain breaks at seq 4"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
-fn an_event_whose_recorded_time_goes_back_is_out_of_order_and_reads_serve() {
+fn an_event_whose_recorded_time_goes_back_is_out_of_order_and_is_never_indexed() {
     let env = ledger();
     // A forger who relinks the whole rest of the chain and the head still
     // cannot make a back-dated recording look ordered.
@@ -307,8 +339,11 @@ fn an_event_whose_recorded_time_goes_back_is_out_of_order_and_reads_serve() {
         raw.set_head(6, &prev.0, at);
     });
     snap!(assert_broken(&env, 3, "out of order", Some("34843-79"), 3));
-    // Reads do not compare recorded times.
-    reads_serve(&env);
+    // The index names the old head, and is rebuilt only from a chain that
+    // holds: reads refuse, before and after an attempt to rebuild it.
+    reads_refuse(&env, "the index was written up to seq 6 with hash");
+    env.run(&["verify", "--rebuild-index"]).expect_code(1);
+    reads_refuse(&env, "the index was written up to seq 6 with hash");
 }
 
 // ------------------------------- events removed, swapped or spliced in
@@ -318,7 +353,7 @@ fn a_removed_event_in_the_middle_is_missing() {
     let env = ledger();
     edit(&env, |raw| raw.remove_event(3));
     snap!(assert_broken(&env, 3, "event missing", None, 3));
-    reads_refuse(&env, "ledger is corrupt");
+    a_seal_stops_it(&env, "the chain breaks at seq 3");
 }
 
 #[test]
@@ -368,7 +403,7 @@ fn two_swapped_events_are_out_of_order() {
     });
     // Seq 3 now holds the note on T1, which says it is seq 4.
     snap!(assert_broken(&env, 3, "out of order", Some("T1"), 3));
-    reads_refuse(&env, "ledger is corrupt at seq 3");
+    a_seal_stops_it(&env, "the chain breaks at seq 3");
 }
 
 #[test]
@@ -408,7 +443,11 @@ fn a_spliced_in_event_breaks_the_link_after_it() {
         s.set_head_to(last + 1);
     });
     snap!(assert_broken(&env, 6, "link broken", Some("T1"), 6));
-    reads_refuse(&env, "ledger is corrupt at seq 6");
+    // The index still names the old head.
+    reads_refuse(
+        &env,
+        "the index was written up to seq 8 but the chain's head is seq 9",
+    );
 }
 
 #[test]
@@ -422,11 +461,20 @@ fn the_binary_reports_a_break_from_a_separate_process() {
         "{}",
         out.stdout
     );
+    let out = env.bin(&["round", "seal", "r9"]);
+    out.expect_code(1);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.starts_with("error: ledger is corrupt")
+            && out.stderr.contains("the round was not sealed"),
+        "{}",
+        out.stderr
+    );
     let out = env.bin(&["overview"]);
     out.expect_code(1);
     assert_eq!(out.stdout, "");
     assert!(
-        out.stderr.starts_with("error: ledger is corrupt"),
+        out.stderr.contains("a round seal found this ledger broken"),
         "{}",
         out.stderr
     );
@@ -655,9 +703,9 @@ fn a_seal_rewritten_with_a_fresh_hash_is_a_seal_mismatch_at_its_seq() {
 }
 
 #[test]
-fn a_rewritten_seal_is_a_seal_mismatch_and_reads_see_it_only_until_the_rest_is_relinked() {
-    // Above, a seal rewritten alone; here also the read commands, before
-    // and after the forger relinks what follows.
+fn a_rewritten_seal_is_a_seal_mismatch_and_stops_a_seal_before_and_after_a_relink() {
+    // Above, a seal rewritten alone; here also what reads and seals do,
+    // before and after the forger relinks what follows.
     let env = two_rounds();
     let old = edit(&env, |s| {
         let old = s.envelope(4);
@@ -671,8 +719,11 @@ fn a_rewritten_seal_is_a_seal_mismatch_and_reads_see_it_only_until_the_rest_is_r
     });
     let broken = assert_broken(&env, 4, "seal mismatch", None, 4);
     snap!(broken);
-    // The event after the seal no longer links to it.
-    reads_refuse(&env, "ledger is corrupt at seq 5");
+    // The views serve from the index; a seal stops it (on a copy, so
+    // that the forger's next step below can follow on this one).
+    let copy = TestEnv::new();
+    env.copy_store_to(&copy);
+    a_seal_stops_it(&copy, "the chain breaks at seq 4");
     edit(&env, |s| {
         let mut e = s.envelope(4);
         e.body = old.body.clone();
@@ -682,10 +733,11 @@ fn a_rewritten_seal_is_a_seal_mismatch_and_reads_see_it_only_until_the_rest_is_r
         let prev = s.put(&e);
         s.relink_from(5, prev);
     });
-    // verify reports the same break.
+    // The index is rebuilt only from a chain that holds, which this one
+    // does not: it still names the old head, and reads refuse.
+    rebuild_index(&env);
     assert_eq!(assert_broken(&env, 4, "seal mismatch", None, 4), broken);
-    // Reads check hashes, links and the head, not what a seal names.
-    reads_serve(&env);
+    reads_refuse(&env, "the index was written up to seq 8 with hash");
 }
 
 #[test]
@@ -698,6 +750,7 @@ fn a_ledger_truncated_behind_a_seal_fails_its_digest() {
         s.truncate_after(5);
         s.set_head_to(5);
     });
+    rebuild_index(&env);
     assert_eq!(env.head().unwrap().seq, 5);
     // Plain verification cannot tell: the chain that is left is intact.
     let mut t = Transcript::new();
@@ -730,6 +783,7 @@ fn a_ledger_truncated_right_after_a_seal_fails_the_next_digest_only() {
         s.truncate_after(4);
         s.set_head_to(4);
     });
+    rebuild_index(&env);
     let mut t = Transcript::new();
     env.verify_into(&mut t, &[], 0);
     env.verify_into(&mut t, &["--digest", &r1, "--round", "R1"], 0);
@@ -752,6 +806,7 @@ fn a_fully_relinked_rewrite_passes_verify_but_not_the_published_digests() {
         let prev = s.put(&e);
         s.relink_from(4, prev);
     });
+    rebuild_index(&env);
     let mut t = Transcript::new();
     env.verify_into(&mut t, &[], 0);
     for (name, d) in [("R1", &r1), ("R2", &r2)] {
@@ -799,9 +854,8 @@ fn a_fully_relinked_spliced_in_event_is_found_only_by_the_published_digest() {
         }
         s.reindex();
         s.set_head_to(last + 1);
-        // The checkpoints name the old hashes: verify would report them.
-        s.clear_checkpoints();
     });
+    rebuild_index(&env);
     // The chain, the head and the index agree: verify passes, and read
     // commands serve the forged history.
     let mut t = Transcript::new();

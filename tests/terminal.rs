@@ -265,7 +265,6 @@ fn run_at(env: &TestEnv, terminal: kamerstand::cli::Terminal, args: &[&str]) -> 
             clock: &make_clock,
             os_user: Some(ACTOR.to_string()),
             terminal,
-            checkpoint_every: kamerstand::ledger::CHECKPOINT_EVERY,
         },
     );
     let err = String::from_utf8(err).unwrap();
@@ -395,7 +394,7 @@ fn long_ledger() -> TestEnv {
         "2024-01-01",
     ]);
     let mut ws = Workspace::open(&env.store, env.open_options()).unwrap();
-    let item = ws.state().resolve("M1").unwrap().id;
+    let item = ws.resolve("M1").unwrap().id;
     let drafts: Vec<Draft> = (0..600)
         .map(|n| Draft {
             id: ws.new_id(),

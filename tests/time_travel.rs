@@ -624,7 +624,6 @@ impl Run<'_> {
         let opts = OpenOptions {
             wait: Duration::from_secs(10),
             clock: Box::new(self.env.clock.clone()),
-            checkpoint_every: self.env.checkpoint_every,
             ..OpenOptions::default()
         };
         Workspace::open(&self.env.store, opts).unwrap()
@@ -654,20 +653,17 @@ impl Run<'_> {
     /// the store as the last command left it (one open instead of four).
     fn snapshot(&mut self, probe: i64) {
         let ws = self.open();
-        let state = ws.state();
         let probe = self.today().plus_days(probe);
         let render = |s: String| without_view(&serde_json::from_str(&s).unwrap());
-        let now = View::current(state, None);
+        let now = ws.view(Basis::Current, None).unwrap();
         let events: Vec<_> = ws.ledger().events().map(Result::unwrap).collect();
-        let at = state.last_recorded.unwrap().rfc3339();
+        let at = now.chain.last_recorded.unwrap().rfc3339();
         self.snaps.push(Snap {
             nanos: nanos_of(&at),
             at,
-            events: state.events,
+            events: now.chain.events,
             overview: render(report::overview(&now, Format::Json)),
             probe,
-            // A state loaded from checkpoints answers for an earlier day
-            // only through `Workspace::view`, which refolds what it must.
             effective: render(report::overview(
                 &ws.view(Basis::Current, Some(probe)).unwrap(),
                 Format::Json,
@@ -951,17 +947,20 @@ impl Run<'_> {
     /// own program would.
     fn check_library(&self) -> Result<(), TestCaseError> {
         let ws = self.open();
-        let json = |v: &View<'_>| -> Value {
+        let json = |v: &View| -> Value {
             without_view(&serde_json::from_str(&report::overview(v, Format::Json)).unwrap())
         };
         let last = self.snaps.last().unwrap();
-        prop_assert_eq!(&json(&View::current(ws.state(), None)), &last.overview);
+        prop_assert_eq!(
+            &json(&ws.view(Basis::Current, None).unwrap()),
+            &last.overview
+        );
         for s in &self.snaps {
             let at = Instant::parse("t", &s.at).unwrap();
-            let v = View::fold(ws.ledger().events(), Basis::AsOf(at), None).unwrap();
+            let v = View::replay(ws.ledger().events(), Basis::AsOf(at), None).unwrap();
             prop_assert_eq!(&json(&v), &s.overview, "library view as of {}", s.at);
             let at = Instant::parse("t", &s.at).unwrap();
-            let v = View::fold(ws.ledger().events(), Basis::AsOf(at), Some(s.probe)).unwrap();
+            let v = View::replay(ws.ledger().events(), Basis::AsOf(at), Some(s.probe)).unwrap();
             prop_assert_eq!(&json(&v), &s.effective, "library view as of {}", s.at);
         }
         Ok(())

@@ -80,6 +80,11 @@ pub fn verify_ledger(
         ledger.build_index(&mut |done, total| progress.update(done, total))?;
         index.rebuilt = true;
     }
+    // A chain that holds, with an index that says what it says: whatever a
+    // seal found before has been put right.
+    if rebuild && index.ok() && ledger.seal_refused()?.is_some() {
+        ledger.clear_refusal()?;
+    }
     Ok(Outcome {
         chain,
         derived: Some(index),

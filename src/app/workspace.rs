@@ -45,7 +45,11 @@ impl Workspace {
             title,
             legend,
         };
-        decide::check(&State::default(), &genesis, Day::of(Timestamp::from_unix_nanos(0)))?;
+        decide::check(
+            &State::default(),
+            &genesis,
+            Day::of(Timestamp::from_unix_nanos(0)),
+        )?;
         let ledger = Ledger::create(path, opts, actor, genesis)?;
         Workspace::from_ledger(ledger)
     }
@@ -75,6 +79,14 @@ impl Workspace {
         ledger: Ledger,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Workspace> {
+        if let Some(what) = ledger.seal_refused()? {
+            return Err(Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "a round seal found this ledger broken ({what}); it is neither read nor written until it is restored from a backup, or, when only the index differs from the events, `kamerstand verify --rebuild-index` rebuilds it. `kamerstand verify` says where it breaks"
+                ),
+            });
+        }
         let head = ledger.head();
         match ledger.index_head()? {
             h if h == head => {}
@@ -83,9 +95,8 @@ impl Workspace {
                 return Err(Error::Corrupt {
                     seq: Some(h.seq),
                     what: format!(
-                        "the index was written up to seq {} but the chain's head is seq {}; run `kamerstand verify --rebuild-index`",
-                        h.seq,
-                        head.map_or("none".into(), |h| h.seq.to_string())
+                        "{}; run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                        crate::ledger::index::mismatch(h, head)
                     ),
                 });
             }
@@ -361,14 +372,6 @@ impl Workspace {
     /// Refuses writes to a ledger a round seal found broken; before a seal,
     /// checks the whole chain and index and refuses (for good) on a break.
     fn guard(&self, drafts: &[Draft]) -> Result<()> {
-        if let Some(what) = self.ledger.seal_refused()? {
-            return Err(Error::Corrupt {
-                seq: None,
-                what: format!(
-                    "a round seal found this ledger broken ({what}); nothing more is recorded in it. Run `kamerstand verify` for details and restore the ledger from a backup"
-                ),
-            });
-        }
         if drafts
             .iter()
             .any(|d| matches!(d.body, EventBody::RoundSealed { .. }))
@@ -382,7 +385,9 @@ impl Workspace {
                         format!(
                             "the index differs from the events in {}{}{}: {}",
                             d.tree,
-                            d.item.map(|i| format!(", item {}", i.hex())).unwrap_or_default(),
+                            d.item
+                                .map(|i| format!(", item {}", i.hex()))
+                                .unwrap_or_default(),
                             d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
                             d.what
                         )
@@ -477,6 +482,27 @@ impl Workspace {
         let prepared = self.ledger.prepare(actor, drafts)?;
         let entries = self.check_and_index(&mut state, prepared.records(), today)?;
         self.ledger.commit(prepared, &entries)
+    }
+
+    /// Appends events without deciding them or writing the index, which is
+    /// marked as being built (no view reads it) until [`Workspace::reindex`]:
+    /// for the benchmark generator, which writes a million events this way
+    /// and the index once.
+    #[cfg(feature = "bench")]
+    pub(crate) fn append_unindexed(
+        &mut self,
+        actor: &str,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Recorded>> {
+        if self.ledger.index_head()?.is_some() {
+            self.ledger.begin_index()?;
+        }
+        self.ledger.append_batch(actor, drafts)
+    }
+
+    /// Builds the index from the events (see [`Ledger::build_index`]).
+    pub fn reindex(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+        self.ledger.build_index(progress)
     }
 
     /// Checks a batch exactly as [`Workspace::record_batch`] would and

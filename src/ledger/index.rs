@@ -19,6 +19,9 @@ use crate::projection::index::{
 use crate::projection::{ItemView, Round};
 use std::collections::BTreeMap;
 
+/// An index entry's key and value.
+type KeyValue = (Vec<u8>, Vec<u8>);
+
 fn corrupt(what: String) -> Error {
     Error::Corrupt { seq: None, what }
 }
@@ -41,6 +44,17 @@ impl Ledger {
     /// Removes the checkpoint files an earlier version kept beside sled.
     pub fn remove_legacy_checkpoints(&self) -> Result<()> {
         self.store().remove_legacy_checkpoints()
+    }
+
+    /// Marks the index as being built (emptied; not read until built).
+    pub fn begin_index(&self) -> Result<()> {
+        self.store().begin_index()
+    }
+
+    /// Lifts a refusal a seal recorded (after the index was rebuilt from a
+    /// chain that holds).
+    pub fn clear_refusal(&self) -> Result<()> {
+        self.store().clear_refusal()
     }
 
     /// Refuses further writes: a round seal found the ledger broken.
@@ -108,12 +122,7 @@ impl Ledger {
     /// The item as a view at seq `s` on `day` (latest when None) shows it,
     /// starting from its latest snapshot `current`; None if it was
     /// registered after `s`.
-    pub fn item_at(
-        &self,
-        current: Snapshot,
-        s: u64,
-        day: Option<Day>,
-    ) -> Result<Option<ItemView>> {
+    pub fn item_at(&self, current: Snapshot, s: u64, day: Option<Day>) -> Result<Option<ItemView>> {
         let id = current.item.id;
         let snapshot = if current.source.seq <= s {
             current
@@ -173,16 +182,14 @@ impl Ledger {
     /// The ids of every item, each once, in id order (from the item index).
     pub fn item_ids(&self) -> impl Iterator<Item = Result<EventId>> + '_ {
         let mut last: Option<EventId> = None;
-        self.store()
-            .index_entries()
-            .filter_map(move |r| match r {
-                Err(e) => Some(Err(e)),
-                Ok((id, _)) if last == Some(id) => None,
-                Ok((id, _)) => {
-                    last = Some(id);
-                    Some(Ok(id))
-                }
-            })
+        self.store().index_entries().filter_map(move |r| match r {
+            Err(e) => Some(Err(e)),
+            Ok((id, _)) if last == Some(id) => None,
+            Ok((id, _)) => {
+                last = Some(id);
+                Some(Ok(id))
+            }
+        })
     }
 
     /// The seqs of the round seals, ascending (read from the events that
@@ -208,7 +215,10 @@ impl Ledger {
                 seq: Some(seq),
                 what: "no event is stored below the head".into(),
             })?;
-            if matches!(rec.envelope.body, crate::domain::EventBody::RoundSealed { .. }) {
+            if matches!(
+                rec.envelope.body,
+                crate::domain::EventBody::RoundSealed { .. }
+            ) {
                 out.push((seq, rec));
             }
         }
@@ -297,11 +307,7 @@ impl Ledger {
                 seq: self.head().map(|h| h.seq),
                 what: match self.index_head()? {
                     None => "the index was never built (or its building was interrupted)".into(),
-                    Some(h) => format!(
-                        "the index was written up to seq {} but the chain's head is seq {}",
-                        h.seq,
-                        self.head().map_or("none".into(), |h| h.seq.to_string())
-                    ),
+                    Some(h) => mismatch(h, self.head()),
                 },
             });
             return Ok(report);
@@ -316,7 +322,7 @@ impl Ledger {
             if first.is_some() {
                 return Ok(());
             }
-            let mut by_tree: BTreeMap<Tree, Vec<(Vec<u8>, Vec<u8>)>> = BTreeMap::new();
+            let mut by_tree: BTreeMap<Tree, Vec<KeyValue>> = BTreeMap::new();
             let mut item = None;
             for ((tree, key), value) in build.entries {
                 if tree == Tree::Keys {
@@ -383,6 +389,26 @@ impl Ledger {
     }
 }
 
+/// Says how the head the index was written up to differs from the chain's.
+pub fn mismatch(index: Head, chain: Option<Head>) -> String {
+    match chain {
+        Some(c) if c.seq == index.seq => format!(
+            "the index was written up to seq {} with hash {}, but the chain's event there has hash {}",
+            index.seq,
+            index.hash.short(),
+            c.hash.short()
+        ),
+        Some(c) => format!(
+            "the index was written up to seq {} but the chain's head is seq {}",
+            index.seq, c.seq
+        ),
+        None => format!(
+            "the index was written up to seq {} but the chain has no head",
+            index.seq
+        ),
+    }
+}
+
 /// Compares expected entries with stored ones (both in key order).
 fn compare(
     tree: Tree,
@@ -438,10 +464,7 @@ fn where_of(tree: Tree, key: &[u8]) -> (Option<EventId>, Option<u64>) {
         ),
         Tree::Facts => (item, index::FactKey::from_bytes(key).map(|k| k.version)),
         Tree::Current => (item, None),
-        Tree::Rounds => (
-            None,
-            key.try_into().ok().map(u64::from_be_bytes),
-        ),
+        Tree::Rounds => (None, key.try_into().ok().map(u64::from_be_bytes)),
         Tree::Keys => (None, None),
     }
 }
@@ -458,9 +481,10 @@ pub struct IndexReport {
 }
 
 impl IndexReport {
-    /// True if the index says what the events say.
+    /// True if the index says what the events say (it did, or it was
+    /// rebuilt from them).
     pub fn ok(&self) -> bool {
-        self.first_difference.is_none()
+        self.first_difference.is_none() || self.rebuilt
     }
 }
 

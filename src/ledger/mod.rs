@@ -20,8 +20,8 @@ pub use store::Head;
 pub use verify::{Break, BreakKind, DigestCheck, DigestOutcome, VerifyReport};
 
 use crate::domain::{EventBody, EventHash, EventId, Timestamp};
-use crate::projection::index::Entry;
 use crate::error::{Error, Refusal, Result};
+use crate::projection::index::Entry;
 use std::path::Path;
 use std::time::Duration;
 use store::{Access, Row, Store};

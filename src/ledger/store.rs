@@ -648,8 +648,17 @@ impl Store {
         head: Head,
     ) -> Result<()> {
         let [cur, ver, fac, key, rnd] = &self.ix;
-        let result = (&self.events, &self.by_item, &self.meta, cur, ver, fac, key, rnd).transaction(
-            |(ev, ix, meta, cur, ver, fac, key, rnd)| {
+        let result = (
+            &self.events,
+            &self.by_item,
+            &self.meta,
+            cur,
+            ver,
+            fac,
+            key,
+            rnd,
+        )
+            .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd)| {
                 let current = meta.get("head")?;
                 if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
                     return Err(ConflictableTransactionError::Abort(()));
@@ -676,8 +685,7 @@ impl Store {
                 meta.insert("head", &head.to_bytes()[..])?;
                 meta.insert(INDEX, &head.to_bytes()[..])?;
                 Ok(())
-            },
-        );
+            });
         match result {
             Ok(()) => self.sync(),
             Err(TransactionError::Abort(())) => Err(Error::Corrupt {
@@ -869,10 +877,12 @@ impl Store {
             .map_err(self.sled_err("reading the index mark"))?
         {
             None => Ok(None),
-            Some(v) => Head::from_bytes(&v).map(Some).ok_or_else(|| Error::Corrupt {
-                seq: None,
-                what: format!("index mark has {} bytes, expected 48", v.len()),
-            }),
+            Some(v) => Head::from_bytes(&v)
+                .map(Some)
+                .ok_or_else(|| Error::Corrupt {
+                    seq: None,
+                    what: format!("index mark has {} bytes, expected 48", v.len()),
+                }),
         }
     }
 
@@ -950,6 +960,14 @@ impl Store {
         self.meta
             .insert(SEAL_REFUSED, what.as_bytes())
             .map_err(self.write_err("marking the store"))?;
+        self.sync()
+    }
+
+    /// Lifts a refusal recorded by [`Store::refuse_writes`], durably.
+    pub fn clear_refusal(&self) -> Result<()> {
+        self.meta
+            .remove(SEAL_REFUSED)
+            .map_err(self.write_err("clearing the store's marks"))?;
         self.sync()
     }
 

@@ -346,7 +346,11 @@ pub fn item_entries(before: &[FactState], after: &ItemState, rec: &Recorded) -> 
     let roots: Vec<u64> = std::iter::once(seq)
         .chain(before.iter().map(|f| f.root))
         .collect();
-    for root in roots.iter().copied().collect::<std::collections::BTreeSet<u64>>() {
+    for root in roots
+        .iter()
+        .copied()
+        .collect::<std::collections::BTreeSet<u64>>()
+    {
         for now in facts_of(after, root) {
             let was = before
                 .iter()
@@ -435,17 +439,12 @@ pub fn build_item(
         for e in item_entries(&before, after, &rec) {
             entries.insert((e.tree, e.key), e.value);
         }
-        status_now = after
-            .exists_on(None)
-            .then(|| after.status().to_string());
+        status_now = after.exists_on(None).then(|| after.status().to_string());
     }
     for slot in at_rounds.iter_mut().skip(next_round) {
         slot.clone_from(&status_now);
     }
-    Ok(ItemBuild {
-        entries,
-        at_rounds,
-    })
+    Ok(ItemBuild { entries, at_rounds })
 }
 
 /// What [`build_item`] gives.

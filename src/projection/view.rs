@@ -10,7 +10,9 @@
 //! folding the events, which is what the index is checked against.
 
 use super::{Note, Round, State, Tally};
-use crate::domain::{Day, EventHash, EventId, Instant, ItemKey, ItemKind, Legend, Responsible, Timestamp};
+use crate::domain::{
+    Day, EventHash, EventId, Instant, ItemKey, ItemKind, Legend, Responsible, Timestamp,
+};
 use crate::ledger::Recorded;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -14,11 +14,13 @@ pub mod table;
 use crate::domain::{EventBody, ItemKind, Legend, Replacement};
 use crate::ledger::index::IndexReport;
 use crate::ledger::{Recorded, VerifyReport};
-use std::fmt::Write as _;
-use crate::projection::{Change, Diff, ItemState, ItemView, Note, NoteView, Round, TimelineEntry, View};
+use crate::projection::{
+    Change, Diff, ItemState, ItemView, Note, NoteView, Round, TimelineEntry, View,
+};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use table::{Look, Table};
 
 /// Stored text as it is shown to people (see the module documentation).
@@ -582,7 +584,10 @@ pub fn log_keyed(
     );
     for rec in events {
         let env = &rec.envelope;
-        let key = rec.item().and_then(key_of).unwrap_or_else(|| "-".to_string());
+        let key = rec
+            .item()
+            .and_then(key_of)
+            .unwrap_or_else(|| "-".to_string());
         t.row(vec![
             env.seq.to_string(),
             env.recorded_at.short(),
@@ -904,7 +909,11 @@ pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format
                     out,
                     "index: {} entries match the events{}",
                     x.entries,
-                    if x.rebuilt { " (rebuilt from them)" } else { "" }
+                    if x.rebuilt {
+                        " (rebuilt from them)"
+                    } else {
+                        ""
+                    }
                 );
             }
             Some(d) => {
@@ -918,7 +927,9 @@ pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format
                     &format!(
                         "BAD index entry in {}{}{}: {} ({fate})\n",
                         d.tree,
-                        d.item.map(|i| format!(", item {}", i.hex())).unwrap_or_default(),
+                        d.item
+                            .map(|i| format!(", item {}", i.hex()))
+                            .unwrap_or_default(),
                         d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
                         v(&d.what)
                     ),

@@ -123,18 +123,12 @@ pub fn temp_dir() -> tempfile::TempDir {
     builder.tempdir().unwrap()
 }
 
-/// Checkpoint interval of in-process test runs (the binary keeps its own).
-pub const TEST_CHECKPOINT_EVERY: u64 = 5;
-
 /// One test's world: a directory holding the store, and the shared clock.
 #[derive(Debug)]
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
     pub store: PathBuf,
     pub clock: SharedClock,
-    /// Events between checkpoints for in-process runs: low, so that every
-    /// test's views also go through checkpoints.
-    pub checkpoint_every: u64,
 }
 
 impl Default for TestEnv {
@@ -152,7 +146,6 @@ impl TestEnv {
             dir,
             store,
             clock: SharedClock::pinned(),
-            checkpoint_every: TEST_CHECKPOINT_EVERY,
         }
     }
 
@@ -164,12 +157,29 @@ impl TestEnv {
         env
     }
 
+    /// Copies this store (closed) to `other`'s store path, and the clock.
+    pub fn copy_store_to(&self, other: &TestEnv) {
+        fn copy(from: &Path, to: &Path) {
+            std::fs::create_dir_all(to).unwrap();
+            for e in std::fs::read_dir(from).unwrap() {
+                let e = e.unwrap();
+                let target = to.join(e.file_name());
+                if e.file_type().unwrap().is_dir() {
+                    copy(&e.path(), &target);
+                } else {
+                    std::fs::copy(e.path(), target).unwrap();
+                }
+            }
+        }
+        copy(&self.store, &other.store);
+        other.clock.set(self.clock.clone().now());
+    }
+
     /// Options for opening the store from a test with the shared clock.
     pub fn open_options(&self) -> OpenOptions {
         OpenOptions {
             wait: Duration::ZERO,
             clock: Box::new(self.clock.clone()),
-            checkpoint_every: self.checkpoint_every,
             ..OpenOptions::default()
         }
     }
@@ -219,7 +229,6 @@ impl TestEnv {
                 clock: &make_clock,
                 os_user: Some(ACTOR.to_string()),
                 terminal: kamerstand::cli::Terminal::default(),
-                checkpoint_every: self.checkpoint_every,
             },
         );
         Output {

@@ -5,7 +5,9 @@
 //! Layout (docs/format.md): tree `events` maps seq (u64 BE) to
 //! `hash[32] ‖ canonical bytes`; `by_item` holds `item id[16] ‖ seq BE`;
 //! `meta` holds `head` = `seq BE ‖ hash[32] ‖ recorded_at i64 BE`;
-//! checkpoints are files `checkpoints/<seq, 20 digits>.ckpt`.
+//! the index's trees are `ix_current`, `ix_versions`, `ix_facts`, `ix_keys`
+//! and `ix_rounds`, with `meta` `index` naming the head they were written
+//! up to.
 
 use super::TestEnv;
 use kamerstand::domain::{EventBody, EventHash};
@@ -18,7 +20,6 @@ pub struct Raw {
     pub events: sled::Tree,
     pub by_item: sled::Tree,
     pub meta: sled::Tree,
-    store: std::path::PathBuf,
 }
 
 /// Opens the store with sled, lets `f` edit it, then flushes and closes
@@ -29,6 +30,32 @@ pub fn edit<R>(env: &TestEnv, f: impl FnOnce(&Raw) -> R) -> R {
     raw.db.flush().unwrap();
     drop(raw);
     r
+}
+
+/// Makes at `env.store` what an events import killed halfway leaves: a
+/// store marked as being imported into, holding `events` (hash and
+/// canonical bytes, by seq) and no head.
+pub fn interrupted_import(env: &TestEnv, events: &[(u64, Vec<u8>, Vec<u8>)]) {
+    std::fs::create_dir_all(&env.store).unwrap();
+    let db = sled::Config::new().path(&env.store).open().unwrap();
+    let meta = db.open_tree("meta").unwrap();
+    meta.insert("format", b"kamerstand-store-1".as_slice())
+        .unwrap();
+    meta.insert("restoring", b"".as_slice()).unwrap();
+    let tree = db.open_tree("events").unwrap();
+    for (seq, hash, bytes) in events {
+        let mut v = hash.clone();
+        v.extend_from_slice(bytes);
+        tree.insert(seq.to_be_bytes(), v).unwrap();
+    }
+    db.flush().unwrap();
+}
+
+/// The bytes of a hex string (an id as the JSON output prints it).
+pub fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
 }
 
 /// The key of the item index entry for `seq` under the item whose id is
@@ -60,36 +87,14 @@ impl Raw {
             events: db.open_tree("events").unwrap(),
             by_item: db.open_tree("by_item").unwrap(),
             meta: db.open_tree("meta").unwrap(),
-            store: env.store.clone(),
             db,
         }
     }
 
-    // ----------------------------------------------------- checkpoints
-
-    fn checkpoint_path(&self, seq: u64) -> std::path::PathBuf {
-        self.store
-            .join("checkpoints")
-            .join(format!("{seq:020}.ckpt"))
-    }
-
-    /// The stored checkpoint at `seq`.
-    pub fn checkpoint(&self, seq: u64) -> Vec<u8> {
-        std::fs::read(self.checkpoint_path(seq))
-            .unwrap_or_else(|e| panic!("no checkpoint at seq {seq}: {e}"))
-    }
-
-    /// Stores `value` as the checkpoint at `seq`.
-    pub fn put_checkpoint(&self, seq: u64, value: &[u8]) {
-        std::fs::write(self.checkpoint_path(seq), value).unwrap();
-    }
-
-    /// Removes every checkpoint.
-    pub fn clear_checkpoints(&self) {
-        match std::fs::remove_dir_all(self.store.join("checkpoints")) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => panic!("{e}"),
-            _ => {}
-        }
+    /// Any tree of the store, by name (the index's are `ix_current`,
+    /// `ix_versions`, `ix_facts`, `ix_keys`, `ix_rounds`).
+    pub fn tree(&self, name: &str) -> sled::Tree {
+        self.db.open_tree(name).unwrap()
     }
 
     // ---------------------------------------------------------- events
@@ -151,11 +156,10 @@ impl Raw {
 
     /// Relinks every event from `from` on to the one before it, `prev`
     /// being the hash of the event at `from - 1` (a seal's head hash with
-    /// it), and points the head at the last: the careful forger's finish.
-    /// The checkpoints go too: they name the old hashes, and `verify` would
-    /// report every one of them (tests/checkpoints.rs).
+    /// it), and points the head at the last: the careful forger's finish
+    /// but for the index, which then names the old hashes (the forger
+    /// rebuilds it with `verify --rebuild-index`).
     pub fn relink_from(&self, from: u64, mut prev: EventHash) {
-        self.clear_checkpoints();
         let last = self.last_seq();
         for seq in from..=last {
             prev = self.forge(seq, |e| {
@@ -168,11 +172,8 @@ impl Raw {
         self.set_head_to(last);
     }
 
-    /// Removes every event after `last`, their index entries and (as a
-    /// careful forger would, since `verify` reports checkpoints beyond the
-    /// last event) every checkpoint.
+    /// Removes every event after `last` and their item index entries.
     pub fn truncate_after(&self, last: u64) {
-        self.clear_checkpoints();
         let gone: Vec<sled::IVec> = self
             .events
             .range((last + 1).to_be_bytes()..)
@@ -216,6 +217,47 @@ impl Raw {
         let hash = self.event(seq)[..32].to_vec();
         let at = self.envelope(seq).recorded_at.unix_nanos();
         self.set_head(seq, &hash, at);
+    }
+
+    /// Appends `bodies` after the head as a forger who knows the format
+    /// would, bypassing every check the ledger makes (ids from `ids`, each
+    /// recorded a minute after the one before), and drops the index mark
+    /// so that the next command rebuilds the index from the events.
+    pub fn plant(&self, actor: &str, bodies: Vec<EventBody>, ids: &mut dyn FnMut() -> [u8; 16]) {
+        let head = self.head();
+        let mut seq = u64::from_be_bytes(head[..8].try_into().unwrap());
+        let mut prev = EventHash(head[8..40].try_into().unwrap());
+        let mut at = i64::from_be_bytes(head[40..48].try_into().unwrap());
+        for mut body in bodies {
+            seq += 1;
+            at += 60_000_000_000;
+            if let EventBody::RoundSealed {
+                head_seq,
+                head_hash,
+                ..
+            } = &mut body
+            {
+                *head_seq = seq - 1;
+                *head_hash = prev;
+            }
+            let env = Envelope {
+                format: kamerstand::ledger::FORMAT_VERSION,
+                seq,
+                id: kamerstand::domain::EventId(ids()),
+                recorded_at: kamerstand::domain::Timestamp::from_unix_nanos(at),
+                actor: actor.to_string(),
+                prev,
+                body,
+            };
+            prev = self.put(&env);
+            if let Some(item) = env.body.item(env.id) {
+                let mut k = item.0.to_vec();
+                k.extend_from_slice(&seq.to_be_bytes());
+                self.by_item.insert(k, &[]).unwrap();
+            }
+        }
+        self.set_head_to(seq);
+        self.meta.remove("index").unwrap();
     }
 
     // ----------------------------------------------------------- index

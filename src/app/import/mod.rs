@@ -10,11 +10,11 @@
 pub mod plan;
 
 use super::Workspace;
+use crate::domain::EventId;
 use crate::domain::{Day, EventBody, EventHash, Invalid};
 use crate::error::Result;
 use crate::formats::{Anomaly, ImportFormat, ImportRow, annex, csv};
 use crate::ledger::{Draft, Recorded};
-use crate::domain::EventId;
 use crate::projection::Basis;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -170,8 +170,11 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
     };
     // The keys of the items the events are about, so that a listing of
     // them can name the items a batch registers too.
-    let mut keys: BTreeMap<EventId, String> =
-        now.items.iter().map(|i| (i.id, i.key.to_string())).collect();
+    let mut keys: BTreeMap<EventId, String> = now
+        .items
+        .iter()
+        .map(|i| (i.id, i.key.to_string()))
+        .collect();
     for r in &records {
         if let EventBody::ItemRegistered { key, .. } = &r.envelope.body {
             keys.insert(r.envelope.id, key.to_string());

@@ -64,7 +64,9 @@ impl<'a> Items<'a> {
         let mut by_text = BTreeMap::new();
         for k in &all {
             // The first item (in display order) with a text wins, as before.
-            by_text.entry((k.now.kind, k.now.text.as_str())).or_insert(*k);
+            by_text
+                .entry((k.now.kind, k.now.text.as_str()))
+                .or_insert(*k);
         }
         Items {
             by_key: all.iter().map(|k| (k.now.key.folded(), *k)).collect(),

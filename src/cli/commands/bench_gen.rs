@@ -88,7 +88,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     )?;
     let total = spec.total();
     progress.phase("generating", "events");
-    progress.update(ws.state().events, total);
+    progress.update(ws.events(), total);
     synth::generate(&mut ws, &g.actor, spec, a.batch, |done| {
         progress.update(done, total)
     })?;
@@ -102,9 +102,9 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         env,
         &format!(
             "wrote {} events ({} items, {} rounds) to {}; head seq {} {}\n",
-            ws.state().events,
-            ws.state().items.len(),
-            ws.state().rounds.len(),
+            ws.events(),
+            ws.keys()?.len(),
+            ws.rounds()?.len(),
             g.store.display(),
             head.0,
             head.1

@@ -197,12 +197,12 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         false,
         true,
     )?;
-    let item = ws.item_state(t1, None)?.ok_or(crate::Error::from(
-        crate::Refusal::UnknownItem {
+    let item = ws
+        .item_state(t1, None)?
+        .ok_or(crate::Error::from(crate::Refusal::UnknownItem {
             input: "T1".into(),
             suggestions: Vec::new(),
-        },
-    ))?;
+        }))?;
 
     // The exports a clerk sends along with the letter, and the backup.
     let mut exports = String::new();

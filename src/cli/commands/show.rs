@@ -21,7 +21,7 @@ pub struct Args {
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let req = a.view.parse()?;
     let ws = g.open(env)?;
-    let mut view = req.build(&ws)?;
-    let item = find::item_in_view(&ws, &mut view, &a.key)?.clone();
+    let view = req.build(&ws)?;
+    let item = find::item_in_view(&ws, &view, &a.key)?;
     emit(env, &report::show_with(&view, &item, g.report(), &g.look))
 }

@@ -8,9 +8,11 @@ use crate::ledger::DigestCheck;
 use crate::report;
 
 /// Recompute every hash and link, check seq contiguity, recorded-time order,
-/// the head and the item index; then rebuild every checkpoint from the
-/// events and compare it with the stored one. Exit 0 when intact; exit 1 naming the first
-/// broken seq, the kind of break and the affected item.
+/// the head and the item index; then rebuild the index the views are read
+/// from out of the events and compare it entry by entry with the stored one
+/// (both at once, one on each core). Exit 0 when intact; exit 1 naming the
+/// first broken seq, the kind of break and the affected item, or the first
+/// index entry that differs.
 ///
 /// Example: kamerstand verify
 ///
@@ -25,11 +27,11 @@ pub struct Args {
     /// the digest must be that round's seal.
     #[arg(long, value_name = "NAME", requires = "digest")]
     round: Option<String>,
-    /// Rewrite from the events every checkpoint that does not match them
-    /// (or is missing) after reporting it. Checkpoints only make views
-    /// fast; the events are never changed.
-    #[arg(long)]
-    rebuild_checkpoints: bool,
+    /// Rebuild the index from the events when it does not match them, after
+    /// reporting where. The index only makes views fast; the events are
+    /// never changed, and a chain that does not hold is never indexed.
+    #[arg(long, alias = "rebuild-checkpoints")]
+    rebuild_index: bool,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
@@ -51,7 +53,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         &g.store,
         g.options(env),
         check.as_ref(),
-        a.rebuild_checkpoints,
+        a.rebuild_index,
         &progress,
     )?;
     progress.finish();
