@@ -18,13 +18,11 @@
 )]
 
 use kamerstand::Workspace;
-use kamerstand::checkpoints;
 use kamerstand::domain::{Instant as At, Timestamp};
 use kamerstand::ledger::{Ledger, OpenOptions};
-use kamerstand::projection::{Basis, State, View, diff};
+use kamerstand::projection::{Basis, View, diff};
 use kamerstand::report::{self, Format};
 use kamerstand::synth::Rng;
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -177,14 +175,14 @@ fn open(path: &Path) -> Workspace {
     Workspace::open(path, OpenOptions::default()).unwrap()
 }
 
-fn overview_json(view: &View<'_>) -> usize {
+fn overview_json(view: &View) -> usize {
     report::overview(view, Format::Json).len()
 }
 
 /// Random instants between the first and the last recorded time.
 fn instants(ws: &Workspace, n: usize, seed: u64) -> Vec<At> {
     let first = ws.ledger().get(0).unwrap().unwrap().envelope.recorded_at;
-    let last = ws.state().last_recorded.unwrap();
+    let last = ws.ledger().head().unwrap().recorded_at;
     let span = (last.unix_nanos() - first.unix_nanos()).max(1) as u64;
     let mut rng = Rng::new(seed);
     (0..n)
@@ -256,31 +254,11 @@ fn section_open(r: &mut Report) {
         drop(open(&l));
     });
     r.add(
-        "5. open L: with the current state (Workspace::open)",
+        "5. open L: the workspace (Workspace::open; no state is loaded)",
         ws,
         Some((sled_only, "Ledger::open")),
         "",
     );
-    {
-        let ledger = Ledger::open(&l, OpenOptions::default()).unwrap();
-        let seq = ledger.checkpoints_before(u64::MAX).next().unwrap().unwrap();
-        let mut bytes = Vec::new();
-        let read = time_runs(5, |_| bytes = ledger.checkpoint(seq).unwrap().unwrap());
-        r.add(
-            &format!("   read the last checkpoint ({} MB)", bytes.len() >> 20),
-            read,
-            None,
-            "",
-        );
-        let dec = time_runs(5, |_| {
-            kamerstand::projection::checkpoint::decode(&bytes).unwrap();
-        });
-        r.add("   decode and check it", dec, None, "");
-        let load = time_runs(5, |_| {
-            checkpoints::load(&ledger, None, false).unwrap();
-        });
-        r.add("   checkpoints::load (current)", load, None, "");
-    }
     let cli = time_runs(5, |_| {
         run(&["--store", l.to_str().unwrap(), "round", "list"]);
     });
@@ -335,19 +313,19 @@ fn section_open_tuning(r: &mut Report) {
 fn section_views(r: &mut Report) {
     let l = ledger("l");
     let ws = open(&l);
-    let rounds = ws.state().rounds.clone();
+    let rounds = ws.rounds().unwrap();
     let ats = instants(&ws, 21, 7);
     let mut rng = Rng::new(11);
     // 4. As of a random instant, and as of a random round: the view (the
     // state, loaded from checkpoints), then separately rendering it.
     let as_of = time_runs(20, |i| {
         let v = ws.view(Basis::AsOf(ats[i].clone()), None).unwrap();
-        assert!(v.state.events > 0);
+        assert!(v.chain.events > 0);
     });
     let round = time_runs(20, |_| {
         let rd = rounds[rng.index(rounds.len())].clone();
         let v = ws.view(Basis::Round(rd), None).unwrap();
-        assert!(v.state.events > 0);
+        assert!(v.chain.events > 0);
     });
     let mut rng = Rng::new(12);
     let pairs: Vec<(usize, usize)> = (0..11)
@@ -369,8 +347,8 @@ fn section_views(r: &mut Report) {
     });
     // The baseline: the same views by a full replay of the events.
     let replay = time_runs(2, |i| {
-        let v = View::fold(ws.ledger().events(), Basis::AsOf(ats[i].clone()), None).unwrap();
-        assert!(v.state.events > 0);
+        let v = View::replay(ws.ledger().events(), Basis::AsOf(ats[i].clone()), None).unwrap();
+        assert!(v.chain.events > 0);
     });
     // Rendering a view of 10,000 items, apart from building it.
     let v = ws
@@ -422,17 +400,13 @@ fn diff_rounds(
     events: bool,
 ) {
     let vf = ws.view(Basis::Round(a.clone()), None).unwrap();
-    let vt = if events {
-        let to = ws.advance(vf.state.clone().into_owned(), b.seq).unwrap();
-        View {
-            state: Cow::Owned(to),
-            basis: Basis::Round(b.clone()),
-            effective: None,
-        }
-    } else {
-        ws.view(Basis::Round(b.clone()), None).unwrap()
-    };
-    let d = diff::diff(&vf.state, &vt.state, false, events);
+    let vt = ws.view(Basis::Round(b.clone()), None).unwrap();
+    let mut d = diff::diff(&vf, &vt, false);
+    if events {
+        let upto = vt.last_seq();
+        d.list_events(vf.chain.events, &mut |id| ws.item_state(id, upto))
+            .unwrap();
+    }
     assert!(d.summary.items_changed + d.summary.items_unchanged > 0);
 }
 
@@ -451,7 +425,7 @@ fn section_verify(r: &mut Report) {
     });
     let cps = time_runs(1, |_| {
         let ledger = Ledger::open(&l, OpenOptions::default()).unwrap();
-        let rep = checkpoints::check_all(&ledger, false, &mut |_, _| {}).unwrap();
+        let rep = ledger.check_index(&mut |_, _| {}).unwrap();
         assert!(rep.ok());
     });
     let scan = time_runs(2, |_| {
@@ -474,7 +448,7 @@ fn section_verify(r: &mut Report) {
         "target ratio <= 1.25 (>= 0.8x the scan's speed)",
     );
     r.add(
-        "2. verify L: rebuilding and comparing every checkpoint",
+        "2. verify L: rebuilding the index and comparing every entry",
         cps,
         Some((scan, "bare sled scan of the events tree")),
         "",
@@ -483,7 +457,7 @@ fn section_verify(r: &mut Report) {
         run(&["--quiet", "--store", l.to_str().unwrap(), "verify"]);
     });
     r.add(
-        "2. verify L, end to end (chain and checkpoints)",
+        "2. verify L, end to end (chain and index)",
         cli,
         Some((scan, "bare sled scan of the events tree")),
         "",
@@ -590,7 +564,12 @@ fn section_memory(r: &mut Report, tmp: &Path) {
     copy_dir(&l, &copy);
     let w = copy.to_str().unwrap();
     let ws = open(&l);
-    let rounds: Vec<String> = ws.state().rounds.iter().map(|r| r.name.clone()).collect();
+    let rounds: Vec<String> = ws
+        .rounds()
+        .unwrap()
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
     let at = instants(&ws, 1, 3)[0].at.rfc3339();
     drop(ws);
     let (r1, r2) = (&rounds[10], &rounds[11]);
@@ -712,10 +691,10 @@ fn ours_in_process(store: &Path, work: &serde_json::Value, runs: usize) -> [Dura
     });
     let diff = time_runs(runs, |i| {
         let p = diffs[i].as_array().unwrap();
-        let round = |n: &serde_json::Value| ws.state().round(n.as_str().unwrap()).unwrap().clone();
+        let round = |n: &serde_json::Value| ws.round(n.as_str().unwrap()).unwrap().unwrap();
         let vf = ws.view(Basis::Round(round(&p[0])), None).unwrap();
         let vt = ws.view(Basis::Round(round(&p[1])), None).unwrap();
-        let d = diff::diff(&vf.state, &vt.state, false, false);
+        let d = diff::diff(&vf, &vt, false);
         let _ = report::diff(&vf, &vt, &d, Format::Json).len();
     });
     [as_of, diff]
@@ -934,5 +913,4 @@ fn main() {
     if on("peers") {
         section_peers(&mut r, tmp.path());
     }
-    let _ = State::default();
 }

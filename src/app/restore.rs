@@ -2,7 +2,8 @@
 //! store, every line checked as it is read ([`crate::formats::events`]),
 //! the store written in chunks and its head last, so that a ledger of any
 //! size is restored in bounded memory and an interruption leaves no ledger
-//! (see [`crate::ledger::Ledger::restore_stream`]).
+//! (see [`crate::ledger::Ledger::restore_stream`]); then the index is
+//! built from it.
 
 use super::Progress;
 use crate::domain::{EventHash, Invalid};
@@ -152,9 +153,10 @@ pub fn restore(
         }
     };
     let head = ledger.head();
-    // What the ledger derives is built now, so that the first command after
-    // the restore does not fold the whole chain.
-    drop(super::Workspace::from_ledger(ledger)?);
+    // The index is built now, from the chain the restore has just checked
+    // event by event, so that the first command after it finds it whole.
+    progress.phase("indexing", "items");
+    ledger.build_index(&mut |done, total| progress.update(done, total))?;
     Ok(Report {
         events: head.map_or(0, |h| h.seq + 1),
         head: head.map(|h| h.hash),
