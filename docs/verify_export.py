@@ -341,6 +341,92 @@ def body_corrected(r):
     }
 
 
+def body_round_sealed_v2(r):
+    """§5, variant 8: a seal that also names the Merkle tree over the events
+    before it (its size and root)."""
+    return {
+        "name": r.string("name"),
+        "title": r.string("title"),
+        "reported_on": r.day("reported_on"),
+        "head_seq": r.u64("head_seq"),
+        "head_hash": r.event_hash("head_hash"),
+        "tree_size": r.u64("tree_size"),
+        "tree_root": r.event_hash("tree_root"),
+    }
+
+
+def key_role(r, what="role"):
+    """§3: KeyRole = u32 without fields: 0 = signer, 1 = witness."""
+    v = r.u32(what)
+    if v == 0:
+        return "signer"
+    if v == 1:
+        return "witness"
+    raise DecodeError("%s variant %d is unknown (0 or 1)" % (what, v))
+
+
+ACCOUNT_ROLES = ("beheerder", "coordinator", "medewerker", "auditor")
+
+
+def account_role(r, what="role"):
+    """§3: AccountRole = u32 without fields, in the order of ACCOUNT_ROLES."""
+    v = r.u32(what)
+    if v >= len(ACCOUNT_ROLES):
+        raise DecodeError("%s variant %d is unknown (0-%d)" % (what, v, len(ACCOUNT_ROLES) - 1))
+    return ACCOUNT_ROLES[v]
+
+
+def body_key_registered(r):
+    """§5, variant 9: a key that may sign (signer) or cosign (witness) round
+    notes; the public key is 32 raw bytes."""
+    return {
+        "name": r.string("name"),
+        "role": key_role(r),
+        "public_key": r.take(32, "public_key").hex(),
+    }
+
+
+def body_account_created(r):
+    """§5, variant 10."""
+    return {
+        "account": r.string("account"),
+        "display_name": r.string("display_name"),
+        "role": account_role(r),
+        "ministries": r.strings("ministries"),
+    }
+
+
+def body_account_changed(r):
+    """§5, variant 11. Absent options mean "unchanged"."""
+    return {
+        "account": r.string("account"),
+        "role": r.option(lambda: account_role(r), "role"),
+        "ministries": r.option(lambda: r.strings("ministries"), "ministries"),
+        "disabled": r.option(lambda: r.boolean("disabled"), "disabled"),
+    }
+
+
+def body_item_detailed(r):
+    """§5, variant 12. Absent options mean "unchanged"."""
+    return {
+        "item": r.event_id("item"),
+        "deadline": r.option(lambda: r.day("deadline"), "deadline"),
+        "made_on": r.option(lambda: r.day("made_on"), "made_on"),
+        "made_in": r.option(lambda: r.string("made_in"), "made_in"),
+        "previous_responsible": r.option(lambda: r.responsible("previous_responsible"),
+                                         "previous_responsible"),
+        "reason": r.option(lambda: r.string("reason"), "reason"),
+    }
+
+
+def body_items_ordered(r):
+    """§5, variant 13."""
+    return {
+        "kind": r.item_kind("kind"),
+        "order": r.list_of(lambda: r.event_id("order element"), "order"),
+    }
+
+
 # §5: variant index -> (JSON `type` name, decoder).
 BODY_VARIANTS = {
     0: ("ledger_created", body_ledger_created),
@@ -351,7 +437,20 @@ BODY_VARIANTS = {
     5: ("item_amended", body_item_amended),
     6: ("round_sealed", body_round_sealed),
     7: ("corrected", body_corrected),
+    8: ("round_sealed_v2", body_round_sealed_v2),
+    9: ("key_registered", body_key_registered),
+    10: ("account_created", body_account_created),
+    11: ("account_changed", body_account_changed),
+    12: ("item_detailed", body_item_detailed),
+    13: ("items_ordered", body_items_ordered),
 }
+
+# Round seals, old and new (§5, variants 6 and 8).
+SEAL_VARIANTS = ("round_sealed", "round_sealed_v2")
+
+# Events about no item (§5).
+NOT_ABOUT_AN_ITEM = ("ledger_created", "round_sealed", "round_sealed_v2", "key_registered",
+                     "account_created", "account_changed", "items_ordered")
 
 # Variants whose body has an `effective` day that is also the event's
 # top-level "effective" (§5: all item events except item_amended).
@@ -397,7 +496,7 @@ def decode_event(data):
     # §4 field 7, §5: body = u32 variant index, then the variant's fields.
     variant = r.u32("body variant")
     if variant not in BODY_VARIANTS:
-        raise DecodeError("body variant %d is unknown (0-7)" % variant)
+        raise DecodeError("body variant %d is unknown (0-%d)" % (variant, max(BODY_VARIANTS)))
     type_name, decode_body = BODY_VARIANTS[variant]
     body = decode_body(r)
     # §6: decoding consumes every byte.
@@ -590,7 +689,7 @@ def check_line(state, line):
 
     # §6: a round seal names the event just before it, and round names are
     # unique (ignoring ASCII case) along the chain.
-    if ev.type == "round_sealed":
+    if ev.type in SEAL_VARIANTS:
         b = ev.body
         earlier = state.seals.get(ascii_lower(b["name"]))
         if earlier is not None:
@@ -601,6 +700,16 @@ def check_line(state, line):
                           "event before it is seq %d (%s)"
                           % (b["name"], b["head_seq"], b["head_hash"], n - 1,
                              state.prev_hash))
+        # §5, variant 8: a v2 seal's tree covers exactly the events before
+        # it, and its root is theirs.
+        if ev.type == "round_sealed_v2":
+            if b["tree_size"] != n:
+                raise Failure("seal mismatch: round %r names a tree of %d events, but %d "
+                              "events come before it" % (b["name"], b["tree_size"], n))
+            if state.tree is not None and state.tree.root().hex() != b["tree_root"]:
+                raise Failure("seal mismatch: round %r names tree root %s, but the %d events "
+                              "before it have root %s"
+                              % (b["name"], b["tree_root"], n, state.tree.root().hex()))
 
     # §6: a correction names an earlier event by seq and id.
     if ev.type == "corrected":
@@ -638,7 +747,7 @@ def check_line(state, line):
         state.items.append(ev.id)
     else:
         state.items.append(ev.body.get("item") if isinstance(ev.body, dict) else None)
-    if ev.type == "round_sealed":
+    if ev.type in SEAL_VARIANTS:
         name = ev.body["name"]
         state.seals[ascii_lower(name)] = (name, n, computed)
     state.hashes.setdefault(computed, n)
@@ -655,7 +764,7 @@ def ascii_lower(s):
 
 def expected_line(state, ev, computed_hash, bytes_hex):
     """The export line these bytes stand for (schema/events-export.md)."""
-    if ev.type in ("ledger_created", "round_sealed"):
+    if ev.type in NOT_ABOUT_AN_ITEM:
         item = None
     elif ev.type == "item_registered":
         item = ev.id  # an item's id is the id of its registration
@@ -710,8 +819,9 @@ def verify(lines, digest=None, round_name=None, out=sys.stdout, roots_at=(), the
     in `roots_at` (size -> root) and its number of events, and gives the
     status."""
     state = ChainState()
+    # The tree is always kept: a v2 seal names its root (§5, variant 8).
+    state.tree = Frontier()
     if then is not None:
-        state.tree = Frontier()
         state.roots = {size: None for size in roots_at}
     line_no = 0
     for line_no, raw in enumerate(lines, start=1):

@@ -5,7 +5,7 @@
 //! it derives in one transaction, and is refused on a ledger a round seal
 //! found broken.
 
-use crate::domain::{Day, EventBody, EventId, ItemKey, Legend, Timestamp};
+use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, Legend, Timestamp};
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::{Draft, Ledger, OpenOptions, Recorded};
 use crate::projection::index::{self, Entry};
@@ -213,8 +213,21 @@ impl Workspace {
                 view.items.push(item);
             }
         }
-        view.items
-            .sort_by_cached_key(|i| (i.kind, natural_key(i.key.as_str())));
+        // Items in the order last set for their kind (as of the view), the
+        // others after them by key.
+        let mut place: BTreeMap<EventId, usize> = BTreeMap::new();
+        for kind in [ItemKind::Motie, ItemKind::Toezegging] {
+            if let Some(order) = self.ledger.order_at(kind, s)? {
+                place.extend(order.into_iter().enumerate().map(|(n, id)| (id, n)));
+            }
+        }
+        view.items.sort_by_cached_key(|i| {
+            (
+                i.kind,
+                place.get(&i.id).copied().unwrap_or(usize::MAX),
+                natural_key(i.key.as_str()),
+            )
+        });
         Ok(view)
     }
 
@@ -358,12 +371,30 @@ impl Workspace {
         state.title.clone_from(&self.programme.title);
         state.legend = head.is_some().then(|| self.programme.legend.clone());
         state.rounds = self.rounds()?;
+        let registry = self.ledger.registry()?;
+        state.signing_keys = registry.keys;
+        state.accounts = registry.accounts;
+        state.orders = registry.orders;
         state.events = self.events();
         state.head = head.map(|h| h.hash);
         state.last_recorded = head.map(|h| h.recorded_at);
         for id in ids {
             if let Some(it) = self.item_state(id, None)? {
                 state.insert_item(it);
+            }
+        }
+        // An order is checked against every item's kind (and names them
+        // by key).
+        if drafts
+            .iter()
+            .any(|d| matches!(d.body, EventBody::ItemsOrdered { .. }))
+        {
+            for snap in self.ledger.current() {
+                let item = snap?.item;
+                state
+                    .item_kinds
+                    .entry(item.id)
+                    .or_insert((item.kind, item.key.to_string()));
             }
         }
         Ok(state)
@@ -430,7 +461,8 @@ impl Workspace {
             if let Some(after) = item.and_then(|id| state.items.get(&id)) {
                 entries.extend(index::item_entries(&before, after, rec));
             }
-            if matches!(rec.envelope.body, EventBody::RoundSealed { .. })
+            entries.extend(index::registry_entry(state, rec));
+            if rec.envelope.body.seal().is_some()
                 && let Some(round) = state.rounds.last()
             {
                 let statuses = self.statuses_with(state)?;

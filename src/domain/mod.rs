@@ -5,6 +5,7 @@
 //! [`Invalid`] that names the input and says what would be accepted; the CLI
 //! parses all arguments through these types before it opens a store.
 
+pub mod access;
 pub mod citation;
 pub mod date;
 pub mod event;
@@ -16,9 +17,10 @@ pub mod legend;
 pub mod responsible;
 pub mod text;
 
+pub use access::{AccountName, AccountRole, KeyName, KeyRole, PublicKey};
 pub use citation::KamerstukRef;
 pub use date::{Day, Instant, Timestamp};
-pub use event::{EventBody, Replacement};
+pub use event::{EventBody, Replacement, Seal};
 pub use ids::{EventHash, EventId};
 pub use key::ItemKey;
 pub use kind::ItemKind;

@@ -14,7 +14,7 @@ use super::{Head, Ledger, Recorded};
 use crate::domain::{Day, EventId};
 use crate::error::{Error, Result};
 use crate::projection::index::{
-    self, Entry, FactKind, FactValue, ItemBuild, Payload, RoundEntry, Snapshot, Tree,
+    self, Entry, FactKind, FactValue, ItemBuild, Payload, Registered, RoundEntry, Snapshot, Tree,
 };
 use crate::projection::{ItemView, Round};
 use std::collections::BTreeMap;
@@ -192,9 +192,10 @@ impl Ledger {
         })
     }
 
-    /// The seqs of the round seals, ascending (read from the events that
-    /// are no item's).
-    fn seal_seqs(&self) -> Result<Vec<(u64, Recorded)>> {
+    /// The events that are no item's, ascending (the ledger's creation,
+    /// round seals, keys, accounts, orders), found as the seqs the item
+    /// index does not hold.
+    fn other_events(&self) -> Result<Vec<(u64, Recorded)>> {
         let Some(head) = self.head() else {
             return Ok(Vec::new());
         };
@@ -215,12 +216,7 @@ impl Ledger {
                 seq: Some(seq),
                 what: "no event is stored below the head".into(),
             })?;
-            if matches!(
-                rec.envelope.body,
-                crate::domain::EventBody::RoundSealed { .. }
-            ) {
-                out.push((seq, rec));
-            }
+            out.push((seq, rec));
         }
         Ok(out)
     }
@@ -247,12 +243,17 @@ impl Ledger {
     }
 
     /// Rebuilds the whole index from the events, handing each item's part
-    /// to `each(items done, items, part)`; returns the rounds' entries.
+    /// to `each(items done, items, part)`; returns the entries of what is no
+    /// item's (the rounds and the registry).
     pub(crate) fn expected_index(
         &self,
         each: &mut dyn FnMut(u64, u64, ItemBuild) -> Result<()>,
     ) -> Result<Vec<Entry>> {
-        let seals = self.seal_seqs()?;
+        let others = self.other_events()?;
+        let seals: Vec<&(u64, Recorded)> = others
+            .iter()
+            .filter(|(_, r)| r.envelope.body.seal().is_some())
+            .collect();
         let seal_seqs: Vec<u64> = seals.iter().map(|(s, _)| *s).collect();
         let legend = match self.get(0)? {
             Some(Recorded {
@@ -280,19 +281,66 @@ impl Ledger {
             each(n as u64 + 1, total, build)?;
         }
         let mut state = crate::projection::State::default();
-        let mut rounds = Vec::new();
-        for ((_, rec), statuses) in seals.iter().zip(&at_rounds) {
+        let mut entries: BTreeMap<(Tree, Vec<u8>), Vec<u8>> = BTreeMap::new();
+        let mut statuses = at_rounds.iter();
+        for (_, rec) in &others {
             state.apply(rec);
-            if let Some(r) = state.rounds.last() {
-                rounds.push(index::round_entry(
-                    rec,
-                    r,
-                    &legend,
-                    statuses.iter().map(String::as_str),
-                ));
+            if rec.envelope.body.seal().is_some() {
+                let counted = statuses.next().map(Vec::as_slice).unwrap_or_default();
+                if let Some(r) = state.rounds.last() {
+                    let e = index::round_entry(rec, r, &legend, counted.iter().map(String::as_str));
+                    entries.insert((e.tree, e.key), e.value);
+                }
+            }
+            if let Some(e) = index::registry_entry(&state, rec) {
+                entries.insert((e.tree, e.key), e.value);
             }
         }
-        Ok(rounds)
+        Ok(entries
+            .into_iter()
+            .map(|((tree, key), value)| Entry { tree, key, value })
+            .collect())
+    }
+
+    /// The keys registered to sign or cosign round notes, the accounts of a
+    /// shared ledger, and the latest order of each kind of item.
+    pub fn registry(&self) -> Result<Registry> {
+        let mut out = Registry::default();
+        for r in self.store().ix_scan(Tree::Registry, &[]) {
+            let (_, v) = r?;
+            let (_, entry): (index::Source, Registered) = decoded(Tree::Registry, &v)?;
+            match entry {
+                Registered::Key(k) => {
+                    out.keys.insert(k.name.clone(), k);
+                }
+                Registered::Account(a) => {
+                    out.accounts.insert(a.account.clone(), a);
+                }
+                Registered::Order(kind, order) => {
+                    out.orders.insert(kind, order);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The order of the items of `kind` as it stood at seq `s`, if one was
+    /// set by then.
+    pub fn order_at(&self, kind: crate::domain::ItemKind, s: u64) -> Result<Option<Vec<EventId>>> {
+        let lo = index::order_key(kind, 0);
+        let hi = index::order_key(kind, s);
+        match self.store().ix_range_rev(Tree::Registry, &lo, &hi).next() {
+            None => Ok(None),
+            Some(r) => {
+                let (_, v) = r?;
+                match decoded::<(index::Source, Registered)>(Tree::Registry, &v)?.1 {
+                    Registered::Order(_, order) => Ok(Some(order)),
+                    _ => Err(corrupt(
+                        "an order's key in the registry holds something else".into(),
+                    )),
+                }
+            }
+        }
     }
 
     /// Compares the stored index with the one the events give; returns
@@ -375,13 +423,16 @@ impl Ledger {
                 self.store().ix_scan(Tree::Keys, &[]),
             )?;
         }
-        if first.is_none() {
-            entries += rounds.len() as u64;
-            first = compare(
-                Tree::Rounds,
-                rounds.into_iter().map(|e| (e.key, e.value)),
-                self.store().ix_scan(Tree::Rounds, &[]),
-            )?;
+        for tree in [Tree::Rounds, Tree::Registry] {
+            if first.is_none() {
+                let want: Vec<KeyValue> = rounds
+                    .iter()
+                    .filter(|e| e.tree == tree)
+                    .map(|e| (e.key.clone(), e.value.clone()))
+                    .collect();
+                entries += want.len() as u64;
+                first = compare(tree, want.into_iter(), self.store().ix_scan(tree, &[]))?;
+            }
         }
         report.entries = entries;
         report.first_difference = first;
@@ -466,7 +517,25 @@ fn where_of(tree: Tree, key: &[u8]) -> (Option<EventId>, Option<u64>) {
         Tree::Current => (item, None),
         Tree::Rounds => (None, key.try_into().ok().map(u64::from_be_bytes)),
         Tree::Keys => (None, None),
+        Tree::Registry => (
+            None,
+            (key.first() == Some(&b'o'))
+                .then(|| key.get(2..10).and_then(|b| b.try_into().ok()))
+                .flatten()
+                .map(u64::from_be_bytes),
+        ),
     }
+}
+
+/// What the registry holds now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Registry {
+    /// Keys that may sign or cosign round notes, by name.
+    pub keys: BTreeMap<crate::domain::KeyName, crate::projection::state::RegisteredKey>,
+    /// Accounts, by name.
+    pub accounts: BTreeMap<crate::domain::AccountName, crate::projection::state::Account>,
+    /// The latest order of each kind of item.
+    pub orders: BTreeMap<crate::domain::ItemKind, Vec<EventId>>,
 }
 
 /// What checking the index found.

@@ -93,7 +93,7 @@ pub struct Ledger {
 impl Ledger {
     /// Creates a ledger at `path` whose first event is `genesis` (a
     /// `LedgerCreated` body).
-    pub fn create(
+    pub(crate) fn create(
         path: &Path,
         opts: OpenOptions,
         actor: &str,
@@ -235,7 +235,7 @@ impl Ledger {
     }
 
     /// Appends one event durably.
-    pub fn append(&mut self, actor: &str, body: EventBody) -> Result<Recorded> {
+    pub(crate) fn append(&mut self, actor: &str, body: EventBody) -> Result<Recorded> {
         let id = self.new_id();
         let mut out = self.append_batch(actor, vec![Draft { id, body }])?;
         out.pop().ok_or_else(|| Refusal::NothingToAppend.into())
@@ -243,7 +243,11 @@ impl Ledger {
 
     /// Appends several events atomically: all of them or none. They share one
     /// recorded time.
-    pub fn append_batch(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
+    pub(crate) fn append_batch(
+        &mut self,
+        actor: &str,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Recorded>> {
         let prepared = self.prepare(actor, drafts)?;
         self.commit(prepared, &[])
     }
@@ -252,7 +256,7 @@ impl Ledger {
     /// anything, so the caller can check the exact events before [`commit`].
     ///
     /// [`commit`]: Ledger::commit
-    pub fn prepare(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Prepared> {
+    pub(crate) fn prepare(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Prepared> {
         let at = self.record_time()?;
         let mut seq = self.head.map_or(0, |h| h.seq + 1);
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
@@ -318,7 +322,7 @@ impl Ledger {
     /// Writes a prepared batch, with the index entries it derives, in one
     /// transaction and makes it durable. Refused if anything was appended
     /// since it was prepared.
-    pub fn commit(&mut self, p: Prepared, entries: &[Entry]) -> Result<Vec<Recorded>> {
+    pub(crate) fn commit(&mut self, p: Prepared, entries: &[Entry]) -> Result<Vec<Recorded>> {
         let Some(new_head) = p.new_head else {
             return Ok(Vec::new());
         };
@@ -330,15 +334,9 @@ impl Ledger {
         Ok(p.records)
     }
 
-    /// Creates a ledger at `path` holding exactly `events` (canonical bytes
-    /// in seq order), as a backup restore: same seqs, same hashes. The
-    /// caller has checked the chain (see [`verify::ChainChecker`]); this
-    /// re-checks every hash and link and writes all or nothing.
-    pub fn restore(path: &Path, opts: OpenOptions, events: Vec<Vec<u8>>) -> Result<Ledger> {
-        Ledger::restore_stream(path, opts, events.into_iter().map(Ok), &mut |_| {})
-    }
-
-    /// As [`Ledger::restore`], from a stream of events, written in chunks
+    /// Creates a ledger at `path` holding exactly the events of a stream
+    /// (canonical bytes in seq order), as a backup restore: same seqs, same
+    /// hashes. Written in chunks
     /// as they come so that a ledger of any size is restored in bounded
     /// memory. Every hash and link is checked on the way; the head is
     /// written last, so an error or an interruption leaves no ledger (and
@@ -347,7 +345,7 @@ impl Ledger {
     /// the ledger could not be appended to until that time (see
     /// [`Ledger::prepare`]). `progress` gets the number of events written
     /// so far.
-    pub fn restore_stream(
+    pub(crate) fn restore_stream(
         path: &Path,
         mut opts: OpenOptions,
         events: impl IntoIterator<Item = Result<Vec<u8>>>,

@@ -108,7 +108,7 @@ pub struct Store {
     by_item: sled::Tree,
     meta: sled::Tree,
     /// The index's trees, in the order of [`Tree::ALL`].
-    ix: [sled::Tree; 5],
+    ix: [sled::Tree; 6],
     db_file: File,
     _lock: File,
     /// Set when sled failed to write, or reported an I/O error at all (a
@@ -513,7 +513,7 @@ impl Store {
         let lock = lock(dir, deadline)?;
         remove_unfinished_snapshots(dir);
         let db = open_sled(dir, deadline)?;
-        let mut trees = Vec::with_capacity(8);
+        let mut trees = Vec::with_capacity(9);
         for name in [
             "events",
             "by_item",
@@ -523,6 +523,7 @@ impl Store {
             Tree::Facts.name(),
             Tree::Keys.name(),
             Tree::Rounds.name(),
+            Tree::Registry.name(),
         ] {
             match db.open_tree(name) {
                 Ok(t) => trees.push(t),
@@ -536,7 +537,7 @@ impl Store {
                 }
             }
         }
-        let [events, by_item, meta, cur, ver, fac, key, rnd]: [sled::Tree; 8] = trees
+        let [events, by_item, meta, cur, ver, fac, key, rnd, reg]: [sled::Tree; 9] = trees
             .try_into()
             .map_err(|_| Error::storage("opening trees", "a tree is missing"))?;
         let db_path = dir.join("db");
@@ -547,7 +548,7 @@ impl Store {
             events,
             by_item,
             meta,
-            ix: [cur, ver, fac, key, rnd],
+            ix: [cur, ver, fac, key, rnd, reg],
             db_file,
             _lock: lock,
             write_failed: std::sync::atomic::AtomicBool::new(false),
@@ -647,7 +648,7 @@ impl Store {
         entries: &[Entry],
         head: Head,
     ) -> Result<()> {
-        let [cur, ver, fac, key, rnd] = &self.ix;
+        let [cur, ver, fac, key, rnd, reg] = &self.ix;
         let result = (
             &self.events,
             &self.by_item,
@@ -657,8 +658,9 @@ impl Store {
             fac,
             key,
             rnd,
+            reg,
         )
-            .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd)| {
+            .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd, reg)| {
                 let current = meta.get("head")?;
                 if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
                     return Err(ConflictableTransactionError::Abort(()));
@@ -679,6 +681,7 @@ impl Store {
                         Tree::Facts => fac,
                         Tree::Keys => key,
                         Tree::Rounds => rnd,
+                        Tree::Registry => reg,
                     };
                     t.insert(e.key.as_slice(), e.value.as_slice())?;
                 }
@@ -858,6 +861,7 @@ impl Store {
             Tree::Facts => &self.ix[2],
             Tree::Keys => &self.ix[3],
             Tree::Rounds => &self.ix[4],
+            Tree::Registry => &self.ix[5],
         }
     }
 

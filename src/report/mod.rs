@@ -339,7 +339,46 @@ pub fn describe(legend: &Legend, change: &Change) -> String {
             "corrects seq {target_seq}: {} ({reason})",
             replacement_text(legend, replacement)
         ),
+        Change::Detailed {
+            deadline,
+            made_on,
+            made_in,
+            previous_responsible,
+            reason: r,
+        } => format!(
+            "details: {}{}",
+            details_text(
+                *deadline,
+                *made_on,
+                made_in.as_deref(),
+                previous_responsible.as_ref()
+            ),
+            reason(r)
+        ),
     }
+}
+
+/// What an item's details say, in a few words.
+fn details_text(
+    deadline: Option<crate::domain::Day>,
+    made_on: Option<crate::domain::Day>,
+    made_in: Option<&str>,
+    previous: Option<&crate::domain::Responsible>,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = deadline {
+        parts.push(format!("deadline {d}"));
+    }
+    if let Some(d) = made_on {
+        parts.push(format!("made on {d}"));
+    }
+    if let Some(m) = made_in {
+        parts.push(format!("made in {m}"));
+    }
+    if let Some(p) = previous {
+        parts.push(format!("previously {p}"));
+    }
+    parts.join(", ")
 }
 
 /// The item card and its full timeline, as the view shows them.
@@ -536,6 +575,64 @@ fn summary(legend: &Legend, body: &EventBody) -> String {
             "corrects seq {target_seq}: {} ({reason})",
             replacement_text(legend, replacement)
         ),
+        EventBody::RoundSealedV2 {
+            name,
+            reported_on,
+            tree_size,
+            ..
+        } => format!("round {name} sealed (reported on {reported_on}; tree of {tree_size} events)"),
+        EventBody::KeyRegistered { name, role, .. } => format!("{role} key {name} registered"),
+        EventBody::AccountCreated {
+            account,
+            display_name,
+            role,
+            ministries,
+        } => format!(
+            "account {account} ({display_name}) created: {role}{}",
+            if ministries.is_empty() {
+                String::new()
+            } else {
+                format!(" for {}", ministries.join(", "))
+            }
+        ),
+        EventBody::AccountChanged {
+            account,
+            role,
+            ministries,
+            disabled,
+        } => {
+            let mut parts = Vec::new();
+            if let Some(r) = role {
+                parts.push(format!("role {r}"));
+            }
+            if let Some(m) = ministries {
+                parts.push(format!("ministries {}", m.join(", ")));
+            }
+            if let Some(d) = disabled {
+                parts.push(if *d { "disabled" } else { "enabled" }.to_string());
+            }
+            format!("account {account} changed: {}", parts.join(", "))
+        }
+        EventBody::ItemDetailed {
+            deadline,
+            made_on,
+            made_in,
+            previous_responsible,
+            reason,
+            ..
+        } => format!(
+            "details: {}{}",
+            details_text(
+                *deadline,
+                *made_on,
+                made_in.as_deref(),
+                previous_responsible.as_ref()
+            ),
+            why(reason)
+        ),
+        EventBody::ItemsOrdered { kind, order } => {
+            format!("order of the {kind} items set ({} items)", order.len())
+        }
     }
 }
 
