@@ -590,9 +590,9 @@ impl<'a> Parser<'a> {
                         excerpt(years)
                     ));
                 }
-                let meeting: u32 = meeting
-                    .parse()
-                    .map_err(|_| format!("meeting number '{}' is not a number", excerpt(meeting)))?;
+                let meeting: u32 = meeting.parse().map_err(|_| {
+                    format!("meeting number '{}' is not a number", excerpt(meeting))
+                })?;
                 let item = match rest.first() {
                     Some(i) => Some(
                         i.parse::<u32>()
@@ -1489,10 +1489,22 @@ mod tests {
     fn bare_form_without_kamerstukken() {
         let flags = vec!["no chamber given; assumed Tweede Kamer", "no session year"];
         for (text, d, suffix, nr, key) in [
-            ("36 410 VII, nr. 5", 36410, Some("VII"), Some("5"), Some("36410-VII-5")),
+            (
+                "36 410 VII, nr. 5",
+                36410,
+                Some("VII"),
+                Some("5"),
+                Some("36410-VII-5"),
+            ),
             ("30 123, nr. 42", 30123, None, Some("42"), Some("30123-42")),
             ("34843, nr. 79.", 34843, None, Some("79"), Some("34843-79")),
-            ("36410-VII nr. 5", 36410, Some("VII"), Some("5"), Some("36410-VII-5")),
+            (
+                "36410-VII nr. 5",
+                36410,
+                Some("VII"),
+                Some("5"),
+                Some("36410-VII-5"),
+            ),
         ] {
             let r = KamerstukRef::parse(text);
             assert_eq!(
@@ -1569,7 +1581,12 @@ mod tests {
         let r = KamerstukRef::parse("kst-36100-12");
         assert_eq!(
             r.parsed,
-            Some(kst(Chamber::Tweede, None, vec![dossier(36100, None)], Some("12")))
+            Some(kst(
+                Chamber::Tweede,
+                None,
+                vec![dossier(36100, None)],
+                Some("12")
+            ))
         );
         assert_eq!(
             r.flags,
@@ -1595,7 +1612,13 @@ mod tests {
                 Some(9)
             )
         );
-        for text in ["kst-", "kst-abc-1", "kst-36100", "x-36100-12", "h-xk-20212022-3"] {
+        for text in [
+            "kst-",
+            "kst-abc-1",
+            "kst-36100",
+            "x-36100-12",
+            "h-xk-20212022-3",
+        ] {
             assert_eq!(KamerstukRef::parse(text).parsed, None, "{text}");
         }
     }
