@@ -153,3 +153,53 @@ pub(crate) fn motion_submitters(text: &str) -> Option<Vec<String>> {
         .collect();
     (!names.is_empty()).then_some(names)
 }
+
+/// What a column of the table holds, judged by its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Column {
+    /// The item text (the first column, "Motie/toezegging", "Omschrijving").
+    Text,
+    /// The status ("Status"): a label, or a colour.
+    Status,
+    /// The responsible parties ("Verantwoordelijk", "Verantwoordelijke",
+    /// "Bewindspersoon").
+    Responsible,
+    /// The progress ("Stand van zaken", "Voortgang", "Toelichting").
+    Progress,
+    /// Where the item was made ("Vindplaats").
+    Citation,
+    /// A header this layout does not know.
+    Other,
+}
+
+/// The column a header cell names; `first` for the table's first column,
+/// which holds the item text unless its header says otherwise.
+pub(crate) fn column_role(header: &str, first: bool) -> Column {
+    let h = header.trim().trim_end_matches(':').trim().to_lowercase();
+    let starts = |w: &str| h.starts_with(w);
+    if h.is_empty() {
+        if first { Column::Text } else { Column::Other }
+    } else if starts("verantwoordelijk") || starts("bewindspersoon") {
+        Column::Responsible
+    } else if h == "status" || h == "stand" || h == "voortgangsstatus" {
+        Column::Status
+    } else if starts("stand van zaken") || starts("voortgang") || starts("toelichting") {
+        Column::Progress
+    } else if starts("vindplaats") || starts("kamerstuk") {
+        Column::Citation
+    } else if first
+        || [
+            "motie",
+            "toezegging",
+            "omschrijving",
+            "onderwerp",
+            "beschrijving",
+        ]
+        .iter()
+        .any(|w| starts(w))
+    {
+        Column::Text
+    } else {
+        Column::Other
+    }
+}

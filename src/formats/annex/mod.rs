@@ -35,8 +35,10 @@ pub(crate) mod cells;
 pub(crate) mod footnotes;
 pub(crate) mod layouts;
 pub(crate) mod lines;
+pub mod pdftext;
 pub mod render;
 pub(crate) mod rows;
+pub mod word;
 
 pub use render::{Lang, html, markdown};
 

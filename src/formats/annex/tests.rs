@@ -880,8 +880,11 @@ fn footnote_definitions() {
     assert!(has(
         &doc,
         16,
-        "footnote 5 is a remark; citation 'Kamerstukken II 2022/23, 34843, nr 5 p. 2' taken from its parentheses, flagged: trailing text ignored"
+        "footnote 5 is a remark; citation 'Kamerstukken II 2022/23, 34843, nr 5 p. 2' taken from its parentheses"
     ));
+    // The page reference is kept by the citation, not flagged as trailing
+    // text (issue 16).
+    assert!(!has(&doc, 16, "trailing text"));
     assert!(has(&doc, 18, "footnote 6 has no text"));
     assert!(has(
         &doc,
