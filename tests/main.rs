@@ -21,6 +21,7 @@ mod corrections;
 mod crash;
 mod hostile;
 mod import_export;
+mod import_formats;
 mod model;
 mod parsers;
 mod proofs;

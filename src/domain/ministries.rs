@@ -291,9 +291,8 @@ fn tokens(s: &str) -> Vec<String> {
     };
     let chars: Vec<char> = folded.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        let inner_hyphen = c == '-'
-            && !word.is_empty()
-            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        let inner_hyphen =
+            c == '-' && !word.is_empty() && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
         if c.is_alphanumeric() || inner_hyphen {
             word.push(c);
         } else {

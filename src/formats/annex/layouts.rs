@@ -6,7 +6,8 @@
 //! new layout of the same family means changing this file; the passes in
 //! `lines`, `rows` and `cells` ask it.
 
-use crate::domain::{ItemKind, Responsible};
+use crate::domain::{ItemKind, Ministries, Responsible};
+use std::sync::OnceLock;
 
 /// Longest cell that can hold responsible codes, in characters.
 pub(crate) const MAX_RESPONSIBLE_CHARS: usize = 60;
@@ -74,9 +75,20 @@ pub(crate) fn strip_bullet(s: &str) -> &str {
 /// Responsible codes as an annex writes them: every code a role letter M or S
 /// in capitals followed by a portfolio starting with a capital (`SOCW`,
 /// `MJenV`), joined by "en". The capitals keep words such as "Moet" out.
+/// A cell that names the parties in words ("Minister van OCW",
+/// "Staatssecretaris van Financiën") is read through the built-in table of
+/// [`Ministries`] when it starts with the role.
 pub(crate) fn responsible_cell(s: &str) -> Option<Responsible> {
     if s.chars().count() > MAX_RESPONSIBLE_CHARS {
         return None;
+    }
+    let first = s.split_whitespace().next().unwrap_or("").to_lowercase();
+    if matches!(
+        first.as_str(),
+        "minister" | "staatssecretaris" | "minister-president" | "ministers" | "de"
+    ) {
+        static TABLE: OnceLock<Ministries> = OnceLock::new();
+        return TABLE.get_or_init(Ministries::builtin).responsible(s).ok();
     }
     let spaced = s.replace([',', '&', '+', '/', ';'], " ");
     let code_shaped = spaced

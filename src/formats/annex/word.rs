@@ -242,12 +242,23 @@ fn cell_text(cell: &Cell) -> (String, Vec<Note>) {
                 Inline::Text(_) | Inline::Shape(_) => {}
             }
         }
-        let t = tidy(&p.text());
+        // A coloured marker drawn as a character ("●") shows a status, not
+        // words: it is read as a colour and left out of the text.
+        let t = tidy(
+            p.text()
+                .trim_start_matches(|c: char| is_marker(c) || c.is_whitespace()),
+        );
         if !t.is_empty() {
             paragraphs.push(t);
         }
     }
     (paragraphs.join("\n\n"), notes)
+}
+
+/// A character that marks rather than spells (as the Word model reads
+/// markers): geometric shapes, dingbats, the bullet, coloured emoji.
+fn is_marker(c: char) -> bool {
+    matches!(c as u32, 0x2022 | 0x25A0..=0x27BF | 0x2B1B..=0x2B55 | 0x1F300..=0x1FAFF)
 }
 
 /// The colours a cell shows: its markers, and its shading.

@@ -1,0 +1,3 @@
+//! Importing what clerks have (issue 16).
+
+mod generate;
