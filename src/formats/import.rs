@@ -85,6 +85,11 @@ pub fn read_import(
         for row in rows.iter_mut().filter(|r| r.responsible.is_none()) {
             row.responsible = Some(r.clone());
         }
+    } else if format == ImportFormat::Budget && !rows.is_empty() {
+        anomalies.push(Anomaly {
+            line: WHOLE_FILE,
+            message: "a budget annex names no responsible party: the chapter's minister is; give it with --responsible (e.g. --responsible MIenW or --responsible \"Minister van IenW\")".to_string(),
+        });
     }
     if matches!(
         format,
