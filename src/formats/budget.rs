@@ -405,7 +405,14 @@ fn row(f: Found, legend: &Legend, anomalies: &mut Vec<Anomaly>) -> ImportRow {
     };
     let mut row = ImportRow::new(f.line, kind);
     if kind == ItemKind::Motie {
-        row.submitters = motion_submitters(&text).unwrap_or_default();
+        // "Motie van het lid X over …": the names end where the subject
+        // starts.
+        let head = text
+            .split_once(" over ")
+            .map_or(text.clone(), |(h, _)| format!("{h};"));
+        row.submitters = motion_submitters(&text)
+            .or_else(|| motion_submitters(&head))
+            .unwrap_or_default();
     }
     if text.is_empty()
         && !anomalies

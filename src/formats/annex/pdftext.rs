@@ -188,7 +188,32 @@ fn pieces(line: &str) -> Vec<Piece> {
     if !cur.is_empty() {
         out.push(Piece { start, text: cur });
     }
+    // A status marker ("●") lost its colour on the way to text: it says
+    // nothing, and is left out.
+    for p in &mut out {
+        let t = p
+            .text
+            .trim_start_matches(|c: char| is_marker(c) || c == ' ');
+        if t.len() != p.text.len() {
+            p.text = t.to_string();
+        }
+    }
+    out.retain(|p| !p.text.is_empty());
     out
+}
+
+/// A line outside the table (title, legend) as the annex parser gets it:
+/// trimmed, a leading marker left out.
+fn passed(line: &str) -> String {
+    line.trim()
+        .trim_start_matches(|c: char| is_marker(c) || c == ' ')
+        .to_string()
+}
+
+/// A character that marks rather than spells: geometric shapes,
+/// dingbats, coloured emoji (the bullet "•" is left to the annex parser).
+fn is_marker(c: char) -> bool {
+    matches!(c as u32, 0x25A0..=0x27BF | 0x2B1B..=0x2B55 | 0x1F300..=0x1FAFF)
 }
 
 /// What a header word names.
@@ -322,7 +347,7 @@ fn read_page(
         if state.columns.is_empty() {
             for &i in idx {
                 if let Some(slot) = out.get_mut(i) {
-                    *slot = text_of(i).trim().to_string();
+                    *slot = passed(text_of(i));
                 }
             }
             return;
@@ -341,32 +366,52 @@ fn read_page(
             && !running.contains(&i)
             && let Some(slot) = out.get_mut(i)
         {
-            *slot = text_of(i).trim().to_string();
+            *slot = passed(text_of(i));
         }
     }
     let Some(&hi) = idx.get(h) else { return };
+    let rest = idx.get(h..).unwrap_or_default();
+    let taken = use_header(lines, rest, state, out);
+    let _ = hi;
+    let body = idx.get(h + taken..).unwrap_or_default();
+    read_body(lines, body, running, ministries, state, out);
+}
+
+/// Reads the header line `at[0]` (and a header word wrapped onto the next
+/// line: "Verantwo" / "ordelijk"), places its columns by the lines after
+/// it, writes the header in the annex layout and makes its columns the
+/// state's. A row open from the page before stays open across a header
+/// with as many columns. Returns how many lines the header took.
+fn use_header(lines: &[Line], at: &[usize], state: &mut State, out: &mut [String]) -> usize {
+    let text_of = |i: usize| lines.get(i).map_or("", |l| l.text.as_str());
+    let Some(&hi) = at.first() else { return 0 };
     let mut cols = header_columns(text_of(hi)).unwrap_or_default();
-    // A header word wrapped onto the next line ("Verantwo" / "ordelijk").
-    let mut body_from = h + 1;
-    if let Some(&next) = idx.get(h + 1) {
+    let mut taken = 1;
+    if let Some(&next) = at.get(1) {
         let ps = pieces(text_of(next));
         let under = !ps.is_empty()
             && ps.iter().all(|p| {
                 cols.iter().any(|(_, s)| p.start.abs_diff(*s) <= 1)
                     && p.text.split_whitespace().count() <= 2
+                    && section_kind(&[p.text.as_str()]).is_none()
                     && p.text
                         .chars()
                         .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
             });
         if under {
-            body_from = h + 2;
+            taken = 2;
         }
     }
     if !cols.iter().any(|(c, _)| *c == Col::Text) {
         cols.insert(0, (Col::Text, 0));
     }
-    let body = idx.get(body_from..).unwrap_or_default();
-    place_columns(&mut cols, lines, body);
+    // The columns are placed by the lines up to the next header.
+    let after = at.get(taken..).unwrap_or_default();
+    let end = after
+        .iter()
+        .position(|i| header_columns(text_of(*i)).is_some())
+        .unwrap_or(after.len());
+    place_columns(&mut cols, lines, after.get(..end).unwrap_or_default());
     let header: Vec<&str> = cols
         .iter()
         .map(|(c, _)| match c {
@@ -376,7 +421,6 @@ fn read_page(
             Col::Progress => "Stand van zaken",
         })
         .collect();
-    // A row open from the page before stays open across the header.
     if state.columns.len() != cols.len() {
         state.flush(out);
     }
@@ -384,7 +428,7 @@ fn read_page(
     if let Some(slot) = out.get_mut(hi) {
         *slot = header.join("\t");
     }
-    read_body(lines, body, running, ministries, state, out);
+    taken
 }
 
 /// Column starts from the body: for each header word, the most frequent
@@ -535,10 +579,24 @@ fn read_body(
         }
     }
     let mut after_blank = false;
-    for &i in table {
+    let mut skip = 0;
+    for (k, &i) in table.iter().enumerate() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
         let t = text_of(i);
         if t.trim().is_empty() {
             after_blank = true;
+            continue;
+        }
+        // The header again on the same page: a new table begins, and the
+        // row before it is complete.
+        if header_columns(t).is_some() {
+            state.flush(out);
+            state.columns.clear();
+            skip = use_header(lines, table.get(k..).unwrap_or_default(), state, out) - 1;
+            after_blank = false;
             continue;
         }
         if running.contains(&i)
