@@ -1224,6 +1224,16 @@ fn a_letter_in_prose_is_refused_with_the_way_out() {
 
 // -- The counts -------------------------------------------------------------
 
+/// A layout, its fixture, format, legend, options and expected items.
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    ImportFormat,
+    &'a Legend,
+    &'a ReadOptions,
+    &'a [Want<'a>],
+);
+
 /// Per layout: items, statuses, responsible parties and citations read
 /// right, out of how many items the fixture has (printed with
 /// `--nocapture`). Every layout must read all of them as a reader sees
@@ -1252,7 +1262,7 @@ fn per_layout_counts() {
     let pdf_nap = with_statuses(NAP_LAYOUT, &[None; 6]);
     let pdf_no_status = with_statuses(NO_STATUS_COLUMN, &[None; 4]);
     let pdf_per_page = with_statuses(TABLE_PER_PAGE, &PDF_PER_PAGE_STATUSES);
-    let cases: Vec<(&str, &str, ImportFormat, &Legend, &ReadOptions, &[Want<'_>])> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             "Word, seed layout",
             "word/nap-layout.docx",

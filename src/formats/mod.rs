@@ -133,9 +133,23 @@ impl ImportFormat {
                     None => Ok(None),
                 }
             }
+            FileKind::Unknown => Err(not_text(name, bytes)),
             kind => Err(refuse_kind(name, kind)),
         }
     }
+}
+
+/// The refusal of bytes that are no text and no file we read: where the
+/// UTF-8 stops, and what would be read.
+pub fn not_text(name: &str, bytes: &[u8]) -> Invalid {
+    let at = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
+    Invalid::new(
+        "import file",
+        name,
+        format!("UTF-8 text (byte {at} is not), or a Word (.docx) or Excel (.xlsx) file"),
+    )
 }
 
 /// The refusal of a file whose kind no import reads, saying what to do.

@@ -115,6 +115,7 @@ pub fn format_of_bytes(
                 ),
             )
             .into()),
+            FileKind::Unknown => Err(crate::formats::not_text(name, bytes).into()),
             _ => Err(crate::formats::refuse_kind(name, kind).into()),
         },
         None => match ImportFormat::detect_bytes(name, bytes)? {
