@@ -9,7 +9,7 @@
 //! stand in its first cell, or section headings between tables; a status
 //! column with a label, a colour or both, or no status column at all (then
 //! a colour anywhere in the row is the status). Columns are known by their
-//! headers ([`super::layouts::column_role`]); a table without any header is
+//! headers (`layouts::column_role`); a table without any header is
 //! aligned by content as the text layout is.
 //!
 //! A colour is read through the document's own legend (a coloured marker
