@@ -233,7 +233,9 @@ pub fn parse_name<T: Copy>(
 /// Something odd in the input, with its line number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Anomaly {
-    /// 1-based line number the anomaly was found on.
+    /// 1-based line number the anomaly was found on (for a Word file, the
+    /// table row; for Excel, the sheet's row), or 0
+    /// ([`import::WHOLE_FILE`]) for a finding about the whole file.
     pub line: usize,
     /// What was odd, e.g. "row without item text".
     pub message: String,

@@ -171,6 +171,11 @@ fn pieces(line: &str) -> Vec<Piece> {
             spaces += 1;
             continue;
         }
+        // A tab, where one came along, separates as a wide gap does.
+        if c == '\t' {
+            spaces += GAP;
+            continue;
+        }
         if !cur.is_empty() && spaces >= GAP {
             out.push(Piece {
                 start,

@@ -287,7 +287,16 @@ impl Reader<'_> {
                 continue;
             }
             if row.header || is_header(&filled) {
-                self.columns = Some(roles(row, &texts));
+                // A repeated header row of some other table (a legend's)
+                // names none of the annex's columns: it is passed over.
+                let r = roles(row, &texts);
+                if is_header(&filled)
+                    || r.iter().any(|c| {
+                        matches!(c, Column::Status | Column::Responsible | Column::Progress)
+                    })
+                {
+                    self.columns = Some(r);
+                }
                 continue;
             }
             if let Some(k) = section_kind(&filled) {
