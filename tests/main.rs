@@ -21,6 +21,7 @@ mod crash;
 mod hardening;
 mod hostile;
 mod import_export;
+mod import_formats;
 mod index;
 mod model;
 mod parsers;

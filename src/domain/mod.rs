@@ -14,6 +14,7 @@ pub mod invisible;
 pub mod key;
 pub mod kind;
 pub mod legend;
+pub mod ministries;
 pub mod responsible;
 pub mod text;
 
@@ -25,6 +26,7 @@ pub use ids::{EventHash, EventId};
 pub use key::ItemKey;
 pub use kind::ItemKind;
 pub use legend::{Legend, LegendEntry};
+pub use ministries::Ministries;
 pub use responsible::{Responsible, ResponsibleCode, Role};
 
 /// Input that was rejected: which input, what it was, and what is accepted.

@@ -136,6 +136,7 @@ pub fn read(input: &str, legend: &Legend) -> Result<(Vec<ImportRow>, Vec<Anomaly
             progress_citations: list("progress_citations")?,
             progress_effective: optional_day("progress_effective")?,
             effective: optional_day("effective")?,
+            ..ImportRow::new(line, kind)
         });
     }
     Ok((rows, anomalies))

@@ -1,11 +1,13 @@
-//! Importing a document: an annex or a CSV file is read into rows
-//! ([`crate::formats`]), planned against the ledger ([`plan`]: new items are
+//! Importing a document: an annex (as text, a Word file or `pdftotext`
+//! output), a register, a budget annex, an Excel or CSV file is read into
+//! rows ([`crate::formats::read_import`]), planned against the ledger ([`plan`]: new items are
 //! registered, for known ones only what changed is recorded), checked and
 //! appended as one atomic batch (or only checked, for a dry run). An events
 //! export is no import but a restore ([`super::restore`]).
 //!
 //! The input is read here, with its limits: at most [`MAX_IMPORT_BYTES`],
-//! UTF-8, its format named or detected by content.
+//! its format named or detected by content ([`format_of_bytes`]), UTF-8
+//! unless it is a Word or Excel file.
 
 pub mod plan;
 
@@ -13,7 +15,7 @@ use super::Workspace;
 use crate::domain::EventId;
 use crate::domain::{Day, EventBody, EventHash, Invalid};
 use crate::error::Result;
-use crate::formats::{Anomaly, ImportFormat, ImportRow, annex, csv};
+use crate::formats::{Anomaly, ImportFormat, ImportRow, ReadOptions};
 use crate::ledger::{Draft, Recorded};
 use crate::projection::Basis;
 use std::collections::BTreeMap;
@@ -23,7 +25,7 @@ use std::io::Read;
 pub const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// What the import formats accept, for the refusal of a file none reads.
-const ACCEPTED: &str = "an annex (a table with a 'Verantwoordelijk' header and Moties/Toezeggingen sections), a CSV file with a kind,text,… header, or an events export; or say which with --format annex|csv|events";
+const ACCEPTED: &str = "an annex (a table with a 'Verantwoordelijk' header and Moties/Toezeggingen sections: as tab-separated text, a Word file or `pdftotext -layout` text), a commitment register (records with fields such as 'Status | openstaand'), a budget annex (Omschrijving / Vindplaats / Stand van zaken), an Excel or CSV file with a kind,text,… header, or an events export; a file in one of these shapes that is not recognised can be named with --format annex|docx|xlsx|pdftext|record|budget|csv|events, and the import then reports what it could not read";
 
 /// Reads a whole import file (or standard input, named "-") as text:
 /// at most [`MAX_IMPORT_BYTES`], UTF-8.
@@ -70,6 +72,61 @@ pub fn open_file(path: &std::path::Path) -> Result<std::fs::File> {
     Ok(f)
 }
 
+/// Reads a whole import file (or standard input, named "-") as bytes: at
+/// most [`MAX_IMPORT_BYTES`].
+pub fn read_bytes(name: &str, input: &mut dyn Read) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    input
+        .take(MAX_IMPORT_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Invalid::new("import file", name, format!("a readable file ({e})")))?;
+    if u64::try_from(buf.len()).unwrap_or(u64::MAX) > MAX_IMPORT_BYTES {
+        return Err(Invalid::new(
+            "import file",
+            name,
+            format!("at most {} MiB", MAX_IMPORT_BYTES / 1024 / 1024),
+        )
+        .into());
+    }
+    Ok(buf)
+}
+
+/// The format of a file's bytes: the one named (when the file is of that
+/// kind: a text format is not read out of a Word file), else the one its
+/// content shows. A PDF, an old Office file or a letter in prose is
+/// refused with what to do instead.
+pub fn format_of_bytes(
+    name: &str,
+    bytes: &[u8],
+    named: Option<ImportFormat>,
+) -> Result<ImportFormat> {
+    use crate::formats::sniff::{FileKind, sniff};
+    let kind = sniff(bytes);
+    match named {
+        Some(f) if f.is_binary() => Ok(f),
+        Some(f) => match kind {
+            FileKind::Text => Ok(f),
+            FileKind::Docx | FileKind::Xlsx => Err(Invalid::new(
+                "import file",
+                name,
+                format!(
+                    "text for --format {}: this is {}; import it without --format, or with --format {}",
+                    f.name(),
+                    kind.describe(),
+                    if kind == FileKind::Docx { "docx" } else { "xlsx" }
+                ),
+            )
+            .into()),
+            FileKind::Unknown => Err(crate::formats::not_text(name, bytes).into()),
+            _ => Err(crate::formats::refuse_kind(name, kind).into()),
+        },
+        None => match ImportFormat::detect_bytes(name, bytes)? {
+            Some(f) => Ok(f),
+            None => Err(Invalid::new("import file", name, ACCEPTED).into()),
+        },
+    }
+}
+
 /// The format of `text`: the one named, else the one its content shows.
 pub fn format_of(name: &str, text: &str, named: Option<ImportFormat>) -> Result<ImportFormat> {
     match named.or_else(|| ImportFormat::detect(text)) {
@@ -83,10 +140,15 @@ pub fn format_of(name: &str, text: &str, named: Option<ImportFormat>) -> Result<
 pub struct Request<'a> {
     /// The file's name, for messages.
     pub name: &'a str,
-    /// Its text.
+    /// Its text (for the text formats).
     pub text: &'a str,
-    /// Annex or CSV.
+    /// Its bytes, for the formats read from bytes (Word, Excel); for the
+    /// others, empty or the bytes of `text`.
+    pub bytes: &'a [u8],
+    /// The format it is read as.
     pub format: ImportFormat,
+    /// What the format's reader needs besides the file.
+    pub options: ReadOptions,
     /// The date of the changes (and the reported-on date of a round sealed
     /// with them); None: today.
     pub effective: Option<Day>,
@@ -129,14 +191,14 @@ pub struct Report {
 /// import as one batch.
 pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Report> {
     let legend = ws.legend().clone();
-    let (rows, mut anomalies): (Vec<ImportRow>, Vec<Anomaly>) = match req.format {
-        ImportFormat::Csv => csv::read(req.text, &legend)?,
-        ImportFormat::Annex | ImportFormat::Events => {
-            let doc = annex::parse(req.text, &legend);
-            let rows = doc.rows.iter().map(ImportRow::from).collect();
-            (rows, doc.anomalies)
-        }
+    let input = if req.format.is_binary() {
+        req.bytes
+    } else {
+        req.text.as_bytes()
     };
+    // Every format through its reader (crate::formats::read_import).
+    let (rows, mut anomalies): (Vec<ImportRow>, Vec<Anomaly>) =
+        crate::formats::read_import(req.name, input, req.format, &legend, &req.options)?;
     let effective = ws.day_or_today(req.effective);
     // At most two events per new row and three per known one; ids are
     // drawn up front because planning borrows the state.

@@ -132,7 +132,9 @@ fn import_annex(
         &import::Request {
             name,
             text,
+            bytes: &[],
             format: ImportFormat::Annex,
+            options: crate::formats::ReadOptions::default(),
             effective: Some(day(on)?),
             round: Some((round.0.into(), round.1.into())),
             dry_run: false,

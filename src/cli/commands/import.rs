@@ -1,4 +1,5 @@
-//! `kamerstand import`: an annex, a CSV file or an events export in.
+//! `kamerstand import`: an annex (text, Word or `pdftotext` output), a
+//! register, a budget annex, an Excel or CSV file, or an events export in.
 
 use crate::app::{import, restore};
 use crate::cli::args::OutputFormat;
@@ -15,10 +16,14 @@ use std::fmt::Write as _;
 use std::io::BufRead;
 use std::path::PathBuf;
 
-/// Import an annex (the tab-separated text copied out of the annex's PDF or
-/// Word table), a CSV file (as `export --format csv` writes) or an events
-/// export (a backup, restored into a new store with the same seqs and
-/// hashes). The format is detected when --format is not given.
+/// Import an annex (the Word file itself, the tab-separated text copied out
+/// of its table, or the text `pdftotext -layout` makes of its PDF), a
+/// commitment register (one record per commitment), a budget's annex of
+/// motions and commitments, an Excel or CSV file (as `export --format csv`
+/// writes, or with its own columns and --columns), or an events export (a
+/// backup, restored into a new store with the same seqs and hashes). The
+/// format is detected by content when --format is not given; a PDF or a
+/// letter in prose is refused with what to do instead.
 ///
 /// An annex or CSV import is one atomic batch: items are matched by key (or
 /// citation, or text); new ones are registered and for known ones only
@@ -27,6 +32,12 @@ use std::path::PathBuf;
 /// Example: kamerstand import bijlage-2025.txt --dry-run
 ///
 /// Example: kamerstand import bijlage-2025.txt --effective 2025-05-20 --seal-round 2025-voorjaar
+///
+/// Example: kamerstand import bijlage-2025.docx --dry-run
+///
+/// Example: kamerstand import begroting.txt --responsible MBZK
+///
+/// Example: kamerstand import register.xlsx --sheet Toezeggingen --columns text=Omschrijving,status=Stand
 ///
 /// Example: kamerstand --store herstel.db import backup.jsonl
 #[derive(Debug, clap::Args)]
@@ -48,6 +59,17 @@ pub struct Args {
     /// also the reported-on date of a round sealed with --seal-round.
     #[arg(long, value_name = "DATE")]
     effective: Option<String>,
+    /// Responsible parties of rows that name none, as codes or in words,
+    /// e.g. MBZK or "Minister van BZK" (a budget annex's chapter minister).
+    #[arg(long, value_name = "CODES")]
+    responsible: Option<String>,
+    /// An Excel sheet's own columns mapped to ours, e.g.
+    /// text=Omschrijving,status=Stand,responsible=Bewindspersoon.
+    #[arg(long, value_name = "MAPPING")]
+    columns: Option<String>,
+    /// The sheet of an Excel file to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
@@ -69,6 +91,25 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             Ok((name, title))
         })
         .transpose()?;
+    let ministries = crate::domain::Ministries::builtin();
+    let options = crate::formats::ReadOptions {
+        responsible: a
+            .responsible
+            .as_deref()
+            .map(|r| {
+                ministries
+                    .responsible(r)
+                    .map_err(|e| Invalid::new("--responsible", r, e.expected))
+            })
+            .transpose()?,
+        columns: a
+            .columns
+            .as_deref()
+            .map(crate::formats::sheet::Columns::parse)
+            .transpose()?,
+        sheet: a.sheet.clone(),
+        ministries,
+    };
     let OutputFormat::Import(named) = g.format else {
         return Err(Invalid::new("--format", "(other)", "annex, csv or events").into());
     };
@@ -84,12 +125,23 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         let mut r = std::io::BufReader::with_capacity(1 << 20, f);
         return restore(a, g, env, &name, &mut r, size);
     }
-    let text = if is_file {
-        import::read_text(&name, &mut import::open_file(&a.file)?)?
+    let bytes = if is_file {
+        import::read_bytes(&name, &mut import::open_file(&a.file)?)?
     } else {
-        import::read_text(&name, env.input)?
+        import::read_bytes(&name, env.input)?
     };
-    let format = import::format_of(&name, &text, named)?;
+    let format = import::format_of_bytes(&name, &bytes, named)?;
+    let text = if format.is_binary() {
+        String::new()
+    } else {
+        String::from_utf8(bytes.clone()).map_err(|e| {
+            Invalid::new(
+                "import file",
+                &name,
+                format!("UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()),
+            )
+        })?
+    };
     if format == ImportFormat::Events {
         return restore(a, g, env, &name, &mut text.as_bytes(), text.len() as u64);
     }
@@ -106,7 +158,9 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         &import::Request {
             name: &name,
             text: &text,
+            bytes: if format.is_binary() { &bytes } else { &[] },
             format,
+            options,
             effective,
             round,
             dry_run: a.dry_run,
@@ -129,6 +183,9 @@ fn restore(
     if let Some(flag) = [
         (a.seal_round.is_some(), "--seal-round"),
         (a.effective.is_some(), "--effective"),
+        (a.responsible.is_some(), "--responsible"),
+        (a.columns.is_some(), "--columns"),
+        (a.sheet.is_some(), "--sheet"),
     ]
     .iter()
     .find_map(|(given, flag)| given.then_some(*flag))
@@ -201,7 +258,12 @@ pub(crate) fn render(r: &import::Report) -> String {
             }
         }
         for (line, msgs) in by_line {
-            let _ = writeln!(out, "  line {line}: {}", msgs.join("; "));
+            // Line 0: a finding about the whole file.
+            if line == crate::formats::import::WHOLE_FILE {
+                let _ = writeln!(out, "  file: {}", msgs.join("; "));
+            } else {
+                let _ = writeln!(out, "  line {line}: {}", msgs.join("; "));
+            }
         }
     }
     match (r.records.first(), r.records.last()) {
