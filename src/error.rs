@@ -195,6 +195,16 @@ pub enum Refusal {
         /// The day asked about.
         effective: Day,
     },
+    /// "Not stated" asked for where a status is in effect: it states no
+    /// status, so it would change nothing.
+    NotStatedOverStatus {
+        /// The item's key.
+        key: String,
+        /// The status in effect.
+        status: String,
+        /// The day asked about.
+        effective: Day,
+    },
     /// The parties asked for are responsible already.
     AssignmentUnchanged {
         /// The item's key.
@@ -525,6 +535,14 @@ impl fmt::Display for Refusal {
             } => write!(
                 f,
                 "item {key} already has status {status} (\"{label}\") on {effective}; nothing to record"
+            ),
+            R::NotStatedOverStatus {
+                key,
+                status,
+                effective,
+            } => write!(
+                f,
+                "item {key} has status {status} on {effective}; 'niet-vermeld' states no status and does not replace one (a status recorded in error is taken back with `correct SEQ --retract`)"
             ),
             R::AssignmentUnchanged {
                 key,

@@ -218,14 +218,15 @@ fn the_2024_annex_imports_into_a_new_ledger() {
         .iter()
         .map(|i| i["key"].as_str().unwrap())
         .collect();
+    // In the annex's order, not the keys'.
     assert_eq!(
         keys,
         [
             "39104-12",
             "39104-13",
+            "39250-VII-41",
             "39104-18",
             "39104-19",
-            "39250-VII-41",
             "M1",
             "M2",
             "T1",
@@ -461,10 +462,10 @@ fn a_dry_run_prints_the_events_and_anomalies_and_writes_nothing() {
             l.split_whitespace()
                 .next()
                 .and_then(|s| s.parse::<u64>().ok())
-                .is_some_and(|s| (19..=37).contains(&s))
+                .is_some_and(|s| (20..=39).contains(&s))
         })
         .collect();
-    assert_eq!(rows.len(), 19, "{out}");
+    assert_eq!(rows.len(), 20, "{out}");
 
     // Nothing was written.
     assert_eq!(env.head(), Some(head));
@@ -493,7 +494,7 @@ fn a_dry_run_prints_the_events_and_anomalies_and_writes_nothing() {
         .iter()
         .map(|r| r.split_whitespace().nth(5).unwrap())
         .collect();
-    let mut recorded: Vec<&str> = after[19..]
+    let mut recorded: Vec<&str> = after[20..]
         .iter()
         .map(|e| e["item_key"].as_str().unwrap_or("-"))
         .collect();
@@ -507,22 +508,29 @@ fn the_next_years_annex_records_only_what_changed() {
     let env = TestEnv::init();
     import_ok(&env, &[&fixture_path(Y2024), "--effective", "2024-11-15"]);
     let before = head_seq(&env);
-    assert_eq!(before, 18);
+    // 17 items, a note for each but one, and the annex's order of the
+    // motions.
+    assert_eq!(before, 19);
     let out = import_ok(&env, &[&fixture_path(Y2025), "--effective", "2025-05-15"]);
     snap!("import_2025_report", out);
     let all = events(&env);
-    let new = &all[19..];
-    assert_eq!(new.len(), 18);
+    let new = &all[20..];
+    assert_eq!(new.len(), 19);
+    // The new motion stands where the annex puts it: a new order.
     assert_eq!(
         count_types(new),
         counts(&[
             ("item_registered", 1),
+            ("items_ordered", 1),
             ("progress_noted", 10),
             ("responsibility_changed", 1),
             ("status_changed", 6),
         ])
     );
-    assert!(new.iter().all(|e| e["effective"] == "2025-05-15"));
+    assert!(
+        new.iter()
+            .all(|e| e["effective"] == "2025-05-15" || e["type"] == "items_ordered")
+    );
     let types_of = |key: &str| -> Vec<&str> {
         new.iter()
             .filter(|e| e["item_key"] == key)
@@ -605,8 +613,8 @@ fn an_annex_with_one_changed_row_records_one_event() {
     let out = import_ok(&env, &[&path, "--effective", "2024-12-01"]);
     snap!("import_one_changed_row", out);
     let all = events(&env);
-    assert_eq!(all.len(), 20);
-    let e = &all[19];
+    assert_eq!(all.len(), 21);
+    let e = &all[20];
     assert_eq!(e["type"], "status_changed");
     assert_eq!(e["item_key"], "M2");
     assert_eq!(e["body"]["status"], "niet-begonnen");
@@ -678,11 +686,11 @@ fn seal_round_seals_in_the_same_batch_with_the_effective_date() {
     let r = &rounds["rounds"].as_array().unwrap()[..];
     assert_eq!(r.len(), 1);
     assert_eq!(r[0]["name"], AUTUMN);
-    assert_eq!(r[0]["seq"], 19);
-    assert_eq!(r[0]["head_seq"], 18);
+    assert_eq!(r[0]["seq"], 20);
+    assert_eq!(r[0]["head_seq"], 19);
     assert_eq!(r[0]["reported_on"], "2024-11-15");
     let head = env.head().unwrap();
-    assert_eq!(head.seq, 19, "the seal is the last event");
+    assert_eq!(head.seq, 20, "the seal is the last event");
     assert_eq!(r[0]["digest"], head.hash.hex());
     let all = events(&env);
     for e in &all[1..19] {
@@ -730,19 +738,40 @@ fn seal_round_seals_in_the_same_batch_with_the_effective_date() {
     let r = rounds["rounds"].as_array().unwrap();
     assert_eq!(r.len(), 2);
     assert_eq!(r[1]["name"], SPRING);
-    assert_eq!(r[1]["seq"], 38);
+    assert_eq!(r[1]["seq"], 40);
     assert_eq!(r[1]["reported_on"], "2025-05-15");
     assert_eq!(r[1]["digest"], env.head().unwrap().hash.hex());
     snap!(t.text());
 }
 
 #[test]
-fn without_effective_the_ledger_clocks_day_is_used() {
+fn a_round_needs_the_date_of_its_letter_and_today_is_the_ledger_clocks() {
     let env = TestEnv::init();
-    import_ok(&env, &[&fixture_path(Y2024), "--seal-round", "r1"]);
+    // Without --reported-on (or --effective) a sealed import would say
+    // that last year's annex was reported today: refused, nothing written.
+    let before = env.json(&["log"]);
+    let out = env.run(&["import", &fixture_path(Y2024), "--seal-round", "r1"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("--reported-on DATE"), "{}", out.stderr);
+    assert_eq!(env.json(&["log"]), before);
+    import_ok(
+        &env,
+        &[
+            &fixture_path(Y2024),
+            "--seal-round",
+            "r1",
+            "--reported-on",
+            "today",
+        ],
+    );
     let all = events(&env);
     // The pinned clock reads 2025-01-06.
-    for e in &all[1..19] {
+    let dated: Vec<&Value> = all[1..]
+        .iter()
+        .filter(|e| !e["effective"].is_null())
+        .collect();
+    assert_eq!(dated.len(), 18);
+    for e in dated {
         assert_eq!(e["effective"], "2025-01-06", "{e}");
     }
     assert_eq!(
@@ -970,9 +999,15 @@ fn bad_csv_headers_and_records_are_refused_helpfully() {
 /// round, so that every kind of event is in the chain.
 fn rich_ledger() -> TestEnv {
     let env = two_years();
+    // The first status change of the second year.
+    let first_change = events(&env)
+        .iter()
+        .find(|e| e["type"] == "status_changed")
+        .map(|e| e["seq"].to_string())
+        .unwrap();
     env.json(&[
         "correct",
-        "20",
+        &first_change,
         "--status",
         "vertraagd",
         "--reason",
@@ -1548,7 +1583,7 @@ fn the_json_export_is_the_overview_as_data() {
     }
     let view = &v["view"];
     assert_eq!(view["basis"], "current");
-    assert_eq!(view["events"], 39);
+    assert_eq!(view["events"], 41);
     assert_eq!(view["head"], env.head().unwrap().hash.hex());
 
     // As of a round: that round's items and digest.
@@ -1623,7 +1658,7 @@ fn a_csv_edited_and_imported_back_dates_its_changes_by_effective() {
     let report = import_ok(&env, &[&path, "--effective", "2025-01-03"]);
     snap!("import_edited_csv", report);
     let all = events(&env);
-    let new = &all[19..];
+    let new = &all[20..];
     assert_eq!(
         count_types(new),
         counts(&[("responsibility_changed", 1), ("status_changed", 1)])

@@ -1071,23 +1071,37 @@ fn commitment_register_records() {
 #[test]
 fn a_register_read_as_an_annex_is_not_swallowed_in_silence() {
     // Forced through the annex reader, the records give no rows: the import
-    // says so and what the file looks like, never "no anomalies".
+    // is refused with what the file looks like, never "nothing to record",
+    // and with --seal-round no empty round is sealed.
     let env = TestEnv::init();
-    let out = env.run(&[
-        "import",
-        &path("record/register.txt"),
-        "--format",
-        "annex",
-        "--dry-run",
-    ]);
+    let before = env.json(&["log"]);
+    for extra in [
+        &["--dry-run"][..],
+        &["--seal-round", "leeg", "--reported-on", "2025-01-01"],
+    ] {
+        let file = path("record/register.txt");
+        let mut args = vec!["import", &file, "--format", "annex"];
+        args.extend_from_slice(extra);
+        let out = env.run(&args);
+        out.expect_code(2);
+        assert!(
+            out.stderr
+                .contains("at least one item row read as --format annex; none was")
+                && out.stderr.contains("no row of an annex table was found")
+                && out.stderr.contains("it looks like --format record")
+                && out.stderr.contains("Nothing was recorded"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stdout.contains("nothing to record"));
+    }
+    assert_eq!(env.json(&["log"]), before);
     assert!(
-        out.stdout
-            .contains("file: no items read: no row of an annex table was found")
-            && out.stdout.contains("it looks like --format record"),
-        "{}",
-        out.stdout
+        env.json(&["round", "list"])["rounds"]
+            .as_array()
+            .unwrap()
+            .is_empty()
     );
-    assert!(!out.stdout.contains("no anomalies"));
 }
 
 // -- Budget annexes ---------------------------------------------------------

@@ -22,6 +22,7 @@ mod hardening;
 mod hostile;
 mod import_export;
 mod import_formats;
+mod import_history;
 mod index;
 mod model;
 mod parsers;

@@ -162,16 +162,25 @@ impl Ledger {
 
     /// The fact of `kind` about item `id` in force on `day` in a view at
     /// seq `s`: the last entry on or before that day that was open at `s`.
+    /// A status "not stated" gives way to an earlier stated one (as
+    /// [`crate::projection::ItemState::status_at`] has it).
     fn fact_at(&self, id: EventId, kind: FactKind, day: Day, s: u64) -> Result<Option<FactValue>> {
         let (lo, hi) = index::fact_range(id, kind, Some(day));
+        let mut not_stated = None;
         for r in self.store().ix_range_rev(Tree::Facts, &lo, &hi) {
             let (_, v) = r?;
             let f: FactValue = decoded(Tree::Facts, &v)?;
-            if f.open_at(s) {
-                return Ok(Some(f));
+            if !f.open_at(s) {
+                continue;
             }
+            if matches!(&f.payload, Payload::Status(st) if st == crate::domain::legend::NOT_STATED)
+            {
+                not_stated.get_or_insert(f);
+                continue;
+            }
+            return Ok(Some(f));
         }
-        Ok(None)
+        Ok(not_stated)
     }
 
     /// The item events of item `id`, in order, up to and including `upto`.

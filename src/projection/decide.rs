@@ -86,6 +86,17 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
         } => {
             let it = item_or_reject(state, item)?;
             known_status(status)?;
+            if let Some(now) = it
+                .status_on(*effective)
+                .filter(|s| status == crate::domain::legend::NOT_STATED && *s != status)
+            {
+                return Err(Refusal::NotStatedOverStatus {
+                    key: it.key.to_string(),
+                    status: now.to_string(),
+                    effective: *effective,
+                }
+                .into());
+            }
             if it.status_on(*effective) == Some(status.as_str()) {
                 let label = legend
                     .get(status)

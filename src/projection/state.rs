@@ -318,13 +318,30 @@ impl ItemState {
     /// The status in effect on `day` (now when None), as known; "not stated"
     /// when none was in effect yet.
     pub fn status_at(&self, day: Option<Day>) -> &str {
-        in_effect(&self.statuses, day)
+        self.status_fact(day)
             .map_or(crate::domain::legend::NOT_STATED, |f| f.value.as_str())
     }
 
     /// The status in effect on `day`, if any.
     pub fn status_on(&self, day: Day) -> Option<&str> {
-        in_effect(&self.statuses, Some(day)).map(|f| f.value.as_str())
+        self.status_fact(Some(day)).map(|f| f.value.as_str())
+    }
+
+    /// The status fact in effect on `day`: the latest that states a
+    /// status, else the latest "not stated". "Not stated" is the absence of
+    /// a status, so it never overrides one, however much later its date
+    /// (an import that read no status, a registration without one).
+    fn status_fact(&self, day: Option<Day>) -> Option<&Fact<String>> {
+        let stated: Vec<&Fact<String>> = self
+            .statuses
+            .iter()
+            .filter(|f| f.value != crate::domain::legend::NOT_STATED)
+            .collect();
+        stated
+            .into_iter()
+            .filter(|f| !f.retracted && day.is_none_or(|d| f.effective <= d))
+            .max_by_key(|f| (f.effective, f.seq))
+            .or_else(|| in_effect(&self.statuses, day))
     }
 
     /// The parties now responsible.

@@ -381,6 +381,12 @@ fn details_text(
     parts.join(", ")
 }
 
+/// The first round of the view sealed after `it` was registered: the
+/// letter it was first reported in.
+fn first_reported<'a>(view: &'a View, it: &ItemState) -> Option<&'a Round> {
+    view.rounds.iter().find(|r| r.seq > it.registered_seq)
+}
+
 /// The item card and its full timeline, as the view shows them.
 pub fn show(view: &View, it: &ItemState, format: Format) -> String {
     show_with(view, it, format, &Look::PLAIN)
@@ -396,6 +402,21 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         if let Value::Object(m) = &mut v {
             m.insert("withdrawn".into(), Value::Bool(it.withdrawn));
             m.insert("exists".into(), Value::Bool(it.exists_on(day)));
+            m.insert("effective".into(), json!(it.effective));
+            m.insert("deadline".into(), json!(it.deadline));
+            m.insert("made_on".into(), json!(it.made_on));
+            m.insert("made_in".into(), json!(it.made_in));
+            m.insert(
+                "previous_responsible".into(),
+                json!(it.previous_responsible),
+            );
+            m.insert(
+                "first_reported".into(),
+                first_reported(view, it).map_or(
+                    Value::Null,
+                    |r| json!({"round": r.name, "reported_on": r.reported_on}),
+                ),
+            );
             m.insert(
                 "notes".into(),
                 Value::Array(it.notes_at(day).map(note_json).collect()),
@@ -463,6 +484,32 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
     out.push_str(&format!(
         "Responsible:  {}\n",
         v(&it.responsible_at(day).to_string())
+    ));
+    if let Some(p) = &it.previous_responsible {
+        out.push_str(&format!("Previously:   {}\n", v(&p.to_string())));
+    }
+    if let Some(d) = it.deadline {
+        out.push_str(&format!("Due:          {d}\n"));
+    }
+    if it.made_on.is_some() || it.made_in.is_some() {
+        let on = it.made_on.map(|d| format!("on {d}"));
+        let at = it.made_in.as_deref().map(|m| format!("in {}", v(m)));
+        out.push_str(&format!(
+            "Made:         {}\n",
+            [on, at].into_iter().flatten().collect::<Vec<_>>().join(" ")
+        ));
+    }
+    // When it happened (its effective date) and when it was first
+    // reported (the first round sealed after its registration).
+    let first = first_reported(view, it);
+    out.push_str(&format!(
+        "In effect:    from {}{}\n",
+        it.effective,
+        first.map_or(String::new(), |r| format!(
+            "; first reported in round {} (letter of {})",
+            v(&r.name),
+            r.reported_on
+        ))
     ));
     let mut notes: Vec<&Note> = it.notes_at(day).collect();
     if !notes.is_empty() {

@@ -149,9 +149,12 @@ pub struct Request<'a> {
     pub format: ImportFormat,
     /// What the format's reader needs besides the file.
     pub options: ReadOptions,
-    /// The date of the changes (and the reported-on date of a round sealed
-    /// with them); None: today.
+    /// The date of the changes; None: the reported-on date, else today.
     pub effective: Option<Day>,
+    /// The date of the letter the file was reported with: the round's
+    /// reported-on date, and the date of the changes unless `effective`
+    /// or a row says better. Required to seal a round (see [`import`]).
+    pub reported_on: Option<Day>,
     /// Seal a round (name, title) in the same batch.
     pub round: Option<(String, String)>,
     /// Only check: append nothing.
@@ -187,8 +190,36 @@ pub struct Report {
     pub programme: crate::projection::view::Programme,
 }
 
+/// The refusal of a file in which no row was read: what the reader found
+/// instead, and what it reads.
+fn nothing_read(req: &Request<'_>, anomalies: &[Anomaly]) -> Invalid {
+    let found: Vec<String> = anomalies
+        .iter()
+        .take(3)
+        .map(|a| match a.line {
+            0 => a.message.clone(),
+            l => format!("line {l}: {}", a.message),
+        })
+        .collect();
+    let found = if found.is_empty() {
+        String::new()
+    } else {
+        format!(" (found: {})", found.join("; "))
+    };
+    Invalid::new(
+        "import file",
+        req.name,
+        format!(
+            "at least one item row read as --format {}; none was{found}. Nothing was recorded. Accepted: {ACCEPTED}",
+            req.format.name()
+        ),
+    )
+}
+
 /// Reads, plans, checks and (unless a dry run) records an annex or CSV
-/// import as one batch.
+/// import as one batch. A file in which no row is read is refused, and so
+/// is sealing a round without the date of its letter (`reported_on` or
+/// `effective`).
 pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Report> {
     let legend = ws.legend().clone();
     let input = if req.format.is_binary() {
@@ -199,10 +230,26 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
     // Every format through its reader (crate::formats::read_import).
     let (rows, mut anomalies): (Vec<ImportRow>, Vec<Anomaly>) =
         crate::formats::read_import(req.name, input, req.format, &legend, &req.options)?;
-    let effective = ws.day_or_today(req.effective);
-    // At most two events per new row and three per known one; ids are
-    // drawn up front because planning borrows the state.
-    let ids: Vec<EventId> = (0..rows.len() * 3).map(|_| ws.new_id()).collect();
+    if rows.is_empty() {
+        return Err(nothing_read(req, &anomalies).into());
+    }
+    // A round records the letter's date: an import that seals one names
+    // it (the file itself states none), so that last year's annex is not
+    // reported today by default.
+    if req.round.is_some() && req.reported_on.is_none() && req.effective.is_none() {
+        return Err(Invalid::new(
+            "--seal-round",
+            req.round.as_ref().map_or("", |r| r.0.as_str()),
+            "a round with the date of its letter: add --reported-on DATE (YYYY-MM-DD, or today)",
+        )
+        .into());
+    }
+    let effective = ws.day_or_today(req.effective.or(req.reported_on));
+    let reported_on = req.reported_on.unwrap_or(effective);
+    // At most four events per row (registration or status change,
+    // responsibility, details, note) and an order per kind; ids are drawn
+    // up front because planning borrows the state.
+    let ids: Vec<EventId> = (0..rows.len() * 4 + 2).map(|_| ws.new_id()).collect();
     let mut ids = ids.into_iter();
     let mut next = || ids.next().unwrap_or(EventId([0; 16]));
     // The plan compares each row with the values now and on its day.
@@ -216,7 +263,7 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
             body: EventBody::RoundSealed {
                 name: name.clone(),
                 title: title.clone(),
-                reported_on: effective,
+                reported_on,
                 // Filled in by the ledger: the event before the seal.
                 head_seq: 0,
                 head_hash: EventHash::GENESIS,

@@ -31,7 +31,7 @@ use std::path::PathBuf;
 ///
 /// Example: kamerstand import bijlage-2025.txt --dry-run
 ///
-/// Example: kamerstand import bijlage-2025.txt --effective 2025-05-20 --seal-round 2025-voorjaar
+/// Example: kamerstand import bijlage-2025.txt --reported-on 2025-05-20 --seal-round 2025-voorjaar
 ///
 /// Example: kamerstand import bijlage-2025.docx --dry-run
 ///
@@ -55,10 +55,17 @@ pub struct Args {
     /// "Voortgangsbrief voorjaar 2025".
     #[arg(long, value_name = "TEXT", requires = "seal_round")]
     round_title: Option<String>,
-    /// Effective date of the imported changes, YYYY-MM-DD (default: today);
-    /// also the reported-on date of a round sealed with --seal-round.
+    /// Effective date of the imported changes, YYYY-MM-DD (default: the
+    /// --reported-on date, else today); also the reported-on date of a
+    /// round sealed with --seal-round when --reported-on is not given.
     #[arg(long, value_name = "DATE")]
     effective: Option<String>,
+    /// The date of the letter the file was reported with, YYYY-MM-DD or
+    /// today: the reported-on date of the round sealed with --seal-round
+    /// (which needs it, or --effective), and the date of the changes
+    /// unless --effective or a row says better.
+    #[arg(long, value_name = "DATE")]
+    reported_on: Option<String>,
     /// Responsible parties of rows that name none, as codes or in words,
     /// e.g. MBZK or "Minister van BZK" (a budget annex's chapter minister).
     #[arg(long, value_name = "CODES")]
@@ -78,6 +85,14 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         .as_deref()
         .map(|d| Day::parse("--effective", d))
         .transpose()?;
+    // "today" is the ledger's today, known once the store is open.
+    let reported_on = match a.reported_on.as_deref().map(str::trim) {
+        None => None,
+        Some(d) if d.eq_ignore_ascii_case("today") => Some(None),
+        Some(d) => Some(Some(Day::parse("--reported-on", d).map_err(|e| {
+            Invalid::new("--reported-on", d, format!("{} or today", e.expected))
+        })?)),
+    };
     let round = a
         .seal_round
         .as_deref()
@@ -152,6 +167,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     } else {
         "importing"
     });
+    let reported_on = reported_on.map(|d| d.unwrap_or_else(|| ws.today()));
     let report = import::import(
         &mut ws,
         &g.actor,
@@ -162,6 +178,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             format,
             options,
             effective,
+            reported_on,
             round,
             dry_run: a.dry_run,
         },
