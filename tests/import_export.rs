@@ -1055,7 +1055,7 @@ fn an_events_export_restores_the_identical_chain() {
     for t in [
         "corrected",
         "item_amended",
-        "round_sealed",
+        "round_sealed_v2",
         "ledger_created",
     ] {
         assert!(types.contains_key(t), "{t} missing from {types:?}");

@@ -102,7 +102,7 @@ fn a_status_recorded_by_hand_is_not_undone_by_a_file_that_states_none() {
     let types: Vec<&str> = new.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(
         types,
-        ["progress_noted", "progress_noted", "round_sealed"],
+        ["progress_noted", "progress_noted", "round_sealed_v2"],
         "{new:?}"
     );
     for key in ["M1", "M2"] {

@@ -111,12 +111,25 @@ fn history(path: &Path, seed: u64, n: usize) -> Workspace {
             75..=79 => {
                 rounds += 1;
                 let head = ws.ledger().head().unwrap();
-                EventBody::RoundSealed {
-                    name: format!("ronde-{rounds}"),
-                    title: format!("Ronde {rounds}"),
-                    reported_on: today,
-                    head_seq: head.seq,
-                    head_hash: head.hash,
+                // Both seal versions: a ledger may hold either.
+                if kind % 2 == 0 {
+                    EventBody::RoundSealedV2 {
+                        name: format!("ronde-{rounds}"),
+                        title: format!("Ronde {rounds}"),
+                        reported_on: today,
+                        head_seq: head.seq,
+                        head_hash: head.hash,
+                        tree_size: head.seq + 1,
+                        tree_root: kamerstand::domain::EventHash::GENESIS,
+                    }
+                } else {
+                    EventBody::RoundSealed {
+                        name: format!("ronde-{rounds}"),
+                        title: format!("Ronde {rounds}"),
+                        reported_on: today,
+                        head_seq: head.seq,
+                        head_hash: head.hash,
+                    }
                 }
             }
             100..=104 => EventBody::ItemDetailed {

@@ -576,7 +576,7 @@ fn receipts_of_every_write_command_match_the_receipt_schema() {
             "item_registered",
             "progress_noted",
             "responsibility_changed",
-            "round_sealed",
+            "round_sealed_v2",
             "status_changed",
         ])
     );
@@ -601,7 +601,7 @@ fn every_read_command_in_every_view_matches_its_schema() {
             "ledger_created",
             "progress_noted",
             "responsibility_changed",
-            "round_sealed",
+            "round_sealed_v2",
             "status_changed",
         ])
     );

@@ -88,10 +88,19 @@ impl Workspace {
             });
         }
         let head = ledger.head();
-        match ledger.index_head()? {
-            h if h == head => {}
-            None => migrate(&ledger, progress)?,
-            Some(h) => {
+        let events = head.map_or(0, |h| h.seq + 1);
+        match (ledger.index_head()?, ledger.tree_size()?) {
+            (h, Some(size)) if h == head && size == events => {}
+            (None, _) | (_, None) => migrate(&ledger, progress)?,
+            (h, Some(size)) if h == head => {
+                return Err(Error::Corrupt {
+                    seq: None,
+                    what: format!(
+                        "the Merkle tree covers {size} events, the ledger holds {events}; run `kamerstand verify` (and `--rebuild-index` if the chain holds)"
+                    ),
+                });
+            }
+            (Some(h), _) => {
                 return Err(Error::Corrupt {
                     seq: Some(h.seq),
                     what: format!(
@@ -403,10 +412,7 @@ impl Workspace {
     /// Refuses writes to a ledger a round seal found broken; before a seal,
     /// checks the whole chain and index and refuses (for good) on a break.
     fn guard(&self, drafts: &[Draft]) -> Result<()> {
-        if drafts
-            .iter()
-            .any(|d| matches!(d.body, EventBody::RoundSealed { .. }))
-        {
+        if drafts.iter().any(|d| d.body.seal().is_some()) {
             let chain = self.ledger.verify()?;
             let what = match chain.first_break {
                 Some(b) => Some(format!("the chain breaks at {b}")),

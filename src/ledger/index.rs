@@ -237,6 +237,7 @@ impl Ledger {
         let Some(head) = self.head() else {
             return Ok(());
         };
+        self.build_tree()?;
         self.store().begin_index()?;
         let expected = self.expected_index(&mut |done, total, build: ItemBuild| {
             let entries: Vec<Entry> = build
@@ -443,9 +444,75 @@ impl Ledger {
                 first = compare(tree, want.into_iter(), self.store().ix_scan(tree, &[]))?;
             }
         }
+        if first.is_none() {
+            let (nodes, diff) = self.check_tree()?;
+            entries += nodes;
+            first = diff;
+        }
         report.entries = entries;
         report.first_difference = first;
         Ok(report)
+    }
+
+    /// Compares the stored Merkle tree with the one the events give, node
+    /// by node: returns the nodes compared and the first difference.
+    fn check_tree(&self) -> Result<(u64, Option<IndexDifference>)> {
+        let diff = |seq: Option<u64>, what: String| IndexDifference {
+            tree: "merkle",
+            item: None,
+            seq,
+            what,
+        };
+        let events = self.head().map_or(0, |h| h.seq + 1);
+        let size = self.store().merkle_size()?;
+        if size != Some(events) {
+            return Ok((
+                0,
+                Some(diff(
+                    None,
+                    format!(
+                        "the Merkle tree covers {} events, the ledger holds {events}",
+                        size.map_or("no".into(), |s| s.to_string())
+                    ),
+                )),
+            ));
+        }
+        let mut frontier = crate::ledger::merkle::Frontier::new();
+        let mut compared = 0u64;
+        for r in self.store().scan(0) {
+            let (seq, _, bytes) = r?;
+            for (id, want) in frontier.push(crate::ledger::merkle::event_leaf_hash(&bytes)) {
+                compared += 1;
+                let have = self.store().merkle_node(id)?;
+                if have != Some(want) {
+                    return Ok((
+                        compared,
+                        Some(diff(
+                            Some(seq),
+                            format!(
+                                "the Merkle tree node at {id} {} the one the events give",
+                                if have.is_some() {
+                                    "differs from"
+                                } else {
+                                    "is missing; it is"
+                                }
+                            ),
+                        )),
+                    ));
+                }
+            }
+        }
+        let stored = self.store().merkle_nodes() as u64;
+        if stored != compared {
+            return Ok((
+                compared,
+                Some(diff(
+                    None,
+                    format!("{stored} Merkle tree nodes are stored, the events give {compared}"),
+                )),
+            ));
+        }
+        Ok((compared, None))
     }
 }
 

@@ -72,6 +72,8 @@ pub struct Prepared {
     base: Option<Head>,
     rows: Vec<Row>,
     records: Vec<Recorded>,
+    /// The Merkle tree nodes the events complete.
+    nodes: Vec<(merkle::NodeId, merkle::Hash)>,
     new_head: Option<Head>,
 }
 
@@ -252,6 +254,90 @@ impl Ledger {
         self.commit(prepared, &[])
     }
 
+    /// The right edge of the stored Merkle tree, which must cover every
+    /// event.
+    fn frontier(&self) -> Result<merkle::Frontier> {
+        let events = self.head.map_or(0, |h| h.seq + 1);
+        if events == 0 {
+            return Ok(merkle::Frontier::new());
+        }
+        let size = self.store.merkle_size()?;
+        if size != Some(events) {
+            return Err(Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "the Merkle tree covers {} events, the ledger holds {events}; run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                    size.map_or("no".into(), |s| s.to_string())
+                ),
+            });
+        }
+        Ok(merkle::Frontier::load(events, |id| {
+            self.store.merkle_node(id)
+        })?)
+    }
+
+    /// The number of events the stored Merkle tree covers (None: it was
+    /// never built, or its building was interrupted).
+    pub fn tree_size(&self) -> Result<Option<u64>> {
+        self.store.merkle_size()
+    }
+
+    /// Builds the Merkle tree over the events from scratch (a store from
+    /// before the tree, a restore, a rebuild): one pass over the events.
+    pub fn build_tree(&self) -> Result<()> {
+        self.store.begin_merkle()?;
+        let mut frontier = merkle::Frontier::new();
+        let mut nodes = Vec::new();
+        for r in self.store.scan(0) {
+            let (_, _, bytes) = r?;
+            nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
+            if nodes.len() >= 1 << 16 {
+                self.store.write_nodes(&nodes)?;
+                nodes.clear();
+            }
+        }
+        self.store.write_nodes(&nodes)?;
+        self.store.finish_merkle(frontier.size())
+    }
+
+    /// The root of the tree of the first `size` events.
+    pub fn tree_root(&self, size: u64) -> Result<merkle::Hash> {
+        self.within_tree(size)?;
+        Ok(merkle::root(size, |id| self.store.merkle_node(id))?)
+    }
+
+    /// The audit path of event `seq` in the tree of the first `size` events.
+    pub fn inclusion_path(&self, seq: u64, size: u64) -> Result<Vec<merkle::Hash>> {
+        self.within_tree(size)?;
+        Ok(merkle::inclusion_proof(seq, size, |id| {
+            self.store.merkle_node(id)
+        })?)
+    }
+
+    /// The proof that the tree of `size2` events extends that of `size1`.
+    pub fn consistency_path(&self, size1: u64, size2: u64) -> Result<Vec<merkle::Hash>> {
+        self.within_tree(size2)?;
+        Ok(merkle::consistency_proof(size1, size2, |id| {
+            self.store.merkle_node(id)
+        })?)
+    }
+
+    fn within_tree(&self, size: u64) -> Result<()> {
+        match self.store.merkle_size()? {
+            Some(s) if size <= s => Ok(()),
+            s => Err(Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "a tree of {size} events was asked for; the stored Merkle tree covers {}",
+                    s.map_or(
+                        "none (run `kamerstand verify --rebuild-index`)".into(),
+                        |s| format!("{s} events")
+                    )
+                ),
+            }),
+        }
+    }
+
     /// Builds the envelopes, hashes and rows of a batch without writing
     /// anything, so the caller can check the exact events before [`commit`].
     ///
@@ -262,17 +348,34 @@ impl Ledger {
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
         let mut rows = Vec::with_capacity(drafts.len());
         let mut records = Vec::with_capacity(drafts.len());
+        let mut frontier = self.frontier()?;
+        let mut nodes = Vec::new();
         for Draft { id, mut body } in drafts {
-            // A seal always names the event just before it; the ledger fills
-            // that in, so a seal drafted in a batch closes the batch so far.
-            if let EventBody::RoundSealed {
-                head_seq,
-                head_hash,
-                ..
-            } = &mut body
-            {
-                *head_seq = seq.saturating_sub(1);
-                *head_hash = prev;
+            // A seal always names the event just before it, and a v2 seal
+            // the tree of every event before it; the ledger fills that in,
+            // so a seal drafted in a batch closes the batch so far.
+            match &mut body {
+                EventBody::RoundSealed {
+                    head_seq,
+                    head_hash,
+                    ..
+                } => {
+                    *head_seq = seq.saturating_sub(1);
+                    *head_hash = prev;
+                }
+                EventBody::RoundSealedV2 {
+                    head_seq,
+                    head_hash,
+                    tree_size,
+                    tree_root,
+                    ..
+                } => {
+                    *head_seq = seq.saturating_sub(1);
+                    *head_hash = prev;
+                    *tree_size = frontier.size();
+                    *tree_root = EventHash(frontier.root());
+                }
+                _ => {}
             }
             let env = Envelope {
                 format: FORMAT_VERSION,
@@ -292,6 +395,7 @@ impl Ledger {
                 .into());
             }
             let hash = codec::hash(&bytes);
+            nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
             let rec = Recorded {
                 envelope: env,
                 hash,
@@ -315,6 +419,7 @@ impl Ledger {
             base: self.head,
             rows,
             records,
+            nodes,
             new_head,
         })
     }
@@ -329,7 +434,8 @@ impl Ledger {
         if p.base != self.head {
             return Err(Refusal::StaleBatch.into());
         }
-        self.store.append(self.head, &p.rows, entries, new_head)?;
+        self.store
+            .append(self.head, &p.rows, entries, &p.nodes, new_head)?;
         self.head = Some(new_head);
         Ok(p.records)
     }

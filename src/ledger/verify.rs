@@ -194,6 +194,9 @@ pub struct ChainChecker {
     next_seq: u64,
     digest: Option<DigestCheck>,
     found_at: Option<u64>,
+    /// The Merkle tree of the events that passed, for the roots v2 seals
+    /// name.
+    tree: super::merkle::Frontier,
 }
 
 impl fmt::Debug for Names {
@@ -215,7 +218,13 @@ impl ChainChecker {
             next_seq: 0,
             digest,
             found_at: None,
+            tree: super::merkle::Frontier::new(),
         }
+    }
+
+    /// The root of the Merkle tree of the events that passed.
+    pub fn tree_root(&self) -> EventHash {
+        EventHash(self.tree.root())
     }
 
     /// Events that passed so far.
@@ -330,39 +339,55 @@ impl ChainChecker {
                 ),
             ));
         }
+        if let Some(crate::domain::Seal {
+            name,
+            head_seq,
+            head_hash,
+            tree,
+            ..
+        }) = env.body.seal()
+        {
+            if let Some((first, at, _)) = self.seals.get(&name.to_ascii_lowercase()) {
+                return Err(self.brk(
+                    seq,
+                    BreakKind::SealMismatch,
+                    None,
+                    format!("round '{name}' was already sealed as '{first}' at seq {at}; round names are unique"),
+                ));
+            }
+            if seq == 0 || head_seq != seq - 1 || head_hash != self.prev {
+                return Err(self.brk(
+                    seq,
+                    BreakKind::SealMismatch,
+                    None,
+                    format!(
+                        "round '{name}' names head seq {head_seq} ({}), but the event before it is seq {} ({})",
+                        head_hash.short(),
+                        seq.saturating_sub(1),
+                        self.prev.short()
+                    ),
+                ));
+            }
+            if let Some((size, root)) = tree
+                && (size != seq || root.0 != self.tree.root())
+            {
+                return Err(self.brk(
+                    seq,
+                    BreakKind::SealMismatch,
+                    None,
+                    format!(
+                        "round '{name}' names a Merkle tree of {size} events with root {}, but the {seq} events before it give root {}",
+                        root.short(),
+                        EventHash(self.tree.root()).short()
+                    ),
+                ));
+            }
+            self.seals
+                .insert(name.to_ascii_lowercase(), (name.to_string(), seq, computed));
+        }
         match &env.body {
             EventBody::ItemRegistered { key, .. } => {
                 self.names.0.insert(env.id, key.to_string());
-            }
-            EventBody::RoundSealed {
-                name,
-                head_seq,
-                head_hash,
-                ..
-            } => {
-                if let Some((first, at, _)) = self.seals.get(&name.to_ascii_lowercase()) {
-                    return Err(self.brk(
-                        seq,
-                        BreakKind::SealMismatch,
-                        None,
-                        format!("round '{name}' was already sealed as '{first}' at seq {at}; round names are unique"),
-                    ));
-                }
-                if seq == 0 || *head_seq != seq - 1 || *head_hash != self.prev {
-                    return Err(self.brk(
-                        seq,
-                        BreakKind::SealMismatch,
-                        None,
-                        format!(
-                            "round '{name}' names head seq {head_seq} ({}), but the event before it is seq {} ({})",
-                            head_hash.short(),
-                            seq.saturating_sub(1),
-                            self.prev.short()
-                        ),
-                    ));
-                }
-                self.seals
-                    .insert(name.to_ascii_lowercase(), (name.clone(), seq, computed));
             }
             EventBody::Corrected {
                 target_seq,
@@ -417,6 +442,7 @@ impl ChainChecker {
         if let Some(i) = item {
             self.expected_index.push((i, seq));
         }
+        self.tree.push(super::merkle::event_leaf_hash(bytes));
         self.prev = computed;
         self.prev_time = Some(env.recorded_at);
         self.next_seq += 1;

@@ -336,10 +336,7 @@ where
         if limit_seq.is_some_and(|l| rec.envelope.seq > l) {
             break;
         }
-        let seal = matches!(
-            rec.envelope.body,
-            crate::domain::EventBody::RoundSealed { .. }
-        );
+        let seal = rec.envelope.body.seal().is_some();
         state.apply(&rec);
         if seal && let Some(r) = state.rounds.last() {
             out.push((r.clone(), state.status_counts()));

@@ -1051,7 +1051,7 @@ pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format
             None => {
                 let _ = writeln!(
                     out,
-                    "index: {} entries match the events{}",
+                    "index and Merkle tree: {} entries match the events{}",
                     x.entries,
                     if x.rebuilt {
                         " (rebuilt from them)"

@@ -260,13 +260,16 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
         let id = ws.new_id();
         p.drafts.push(Draft {
             id,
-            body: EventBody::RoundSealed {
+            body: EventBody::RoundSealedV2 {
                 name: name.clone(),
                 title: title.clone(),
                 reported_on,
-                // Filled in by the ledger: the event before the seal.
+                // Filled in by the ledger: the event before the seal and
+                // the tree of every event before it.
                 head_seq: 0,
                 head_hash: EventHash::GENESIS,
+                tree_size: 0,
+                tree_root: EventHash::GENESIS,
             },
         });
     }
