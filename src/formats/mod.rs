@@ -10,10 +10,12 @@
 //! it. Nothing here touches the store.
 
 pub mod annex;
+mod checks;
 pub mod csv;
 pub mod docx;
 pub mod events;
 pub mod legend;
+pub mod markdown;
 pub mod note;
 mod ooxml;
 pub mod proof;

@@ -7,6 +7,7 @@
 //! The input is read here, with its limits: at most [`MAX_IMPORT_BYTES`],
 //! UTF-8, its format named or detected by content.
 
+mod encoding;
 pub mod plan;
 
 use super::Workspace;
@@ -44,12 +45,8 @@ pub fn read_text(name: &str, input: &mut dyn Read) -> Result<String> {
         return Err(too_big().into());
     }
     String::from_utf8(buf).map_err(|e| {
-        Invalid::new(
-            "import file",
-            name,
-            format!("UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()),
-        )
-        .into()
+        let bad = e.utf8_error().valid_up_to();
+        Invalid::new("import file", name, encoding::not_utf8(e.as_bytes(), bad)).into()
     })
 }
 
@@ -137,6 +134,9 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
             (rows, doc.anomalies)
         }
     };
+    // Every row of every format passes the same text checks.
+    let (rows, checked) = check_rows(rows, req.format)?;
+    anomalies.extend(checked);
     let effective = ws.day_or_today(req.effective);
     // At most two events per new row and three per known one; ids are
     // drawn up front because planning borrows the state.
@@ -194,4 +194,25 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
         keys,
         programme: ws.programme().clone(),
     })
+}
+
+/// Applies [`ImportRow::checked`] to every row: the rows as they will be
+/// recorded and the anomalies of what was left out, or the refusal of the
+/// whole import (nothing is written).
+fn check_rows(
+    rows: Vec<ImportRow>,
+    format: ImportFormat,
+) -> Result<(Vec<ImportRow>, Vec<Anomaly>)> {
+    let source = match format {
+        ImportFormat::Csv => "CSV",
+        other => other.name(),
+    };
+    let mut checked = Vec::with_capacity(rows.len());
+    let mut anomalies = Vec::new();
+    for row in rows {
+        let (row, left_out) = row.checked(source)?;
+        checked.push(row);
+        anomalies.extend(left_out);
+    }
+    Ok((checked, anomalies))
 }

@@ -170,11 +170,15 @@ fn restore(
 /// The import's report: counts, the ledger's items the file does not
 /// mention, anomalies by line, and the events appended (listed in a dry
 /// run).
+///
+/// What came from the file (its name, the anomalies, which quote it) is
+/// shown through [`text::visible`], so that an escape sequence in an annex
+/// cannot steer the terminal that shows the report.
 pub(crate) fn render(r: &import::Report) -> String {
     let mut out = format!(
         "{} {} ({}): {} rows; {} items added, {} changed, {} unchanged\n",
         if r.dry_run { "dry run of" } else { "imported" },
-        r.name,
+        text::visible(&r.name),
         r.format.name(),
         r.rows,
         r.added,
@@ -185,7 +189,7 @@ pub(crate) fn render(r: &import::Report) -> String {
         let _ = writeln!(
             out,
             "in the ledger but not in the file (left as they are): {}",
-            r.not_in_file.join(", ")
+            text::visible(&r.not_in_file.join(", "))
         );
     }
     if r.anomalies.is_empty() {
@@ -201,7 +205,7 @@ pub(crate) fn render(r: &import::Report) -> String {
             }
         }
         for (line, msgs) in by_line {
-            let _ = writeln!(out, "  line {line}: {}", msgs.join("; "));
+            let _ = writeln!(out, "  line {line}: {}", text::visible(&msgs.join("; ")));
         }
     }
     match (r.records.first(), r.records.last()) {
