@@ -57,9 +57,9 @@ impl ImportRow {
             }
             Ok(kept)
         };
-        let submitters = list("submitters", self.submitters)?;
-        let citations = list("citations", self.citations)?;
-        let progress_citations = list("progress_citations", self.progress_citations)?;
+        // The texts first: a refusal names the field the row is about
+        // before one derived from it (a motion's submitters come from its
+        // text).
         let text = if self.text.trim().is_empty() {
             String::new()
         } else {
@@ -69,6 +69,9 @@ impl ImportRow {
             Some(p) if !p.trim().is_empty() => Some(text::free_text(&at("progress"), &p)?),
             _ => None,
         };
+        let submitters = list("submitters", self.submitters)?;
+        let citations = list("citations", self.citations)?;
+        let progress_citations = list("progress_citations", self.progress_citations)?;
         Ok((
             ImportRow {
                 text,

@@ -74,7 +74,8 @@ mod tests {
 
     #[test]
     fn plain_text_is_left_alone() {
-        let s = "Motie van het lid Jansen c.s.; verzoekt de regering (zie nr. 5), 100% geregeld: ja!";
+        let s =
+            "Motie van het lid Jansen c.s.; verzoekt de regering (zie nr. 5), 100% geregeld: ja!";
         assert_eq!(text(s), s);
     }
 
@@ -89,7 +90,10 @@ mod tests {
 
     #[test]
     fn block_markers_at_line_starts_are_escaped() {
-        assert_eq!(text("- punt\n+ punt\n=== kop\n12. lijst\n3) lijst"), "\\- punt\n\\+ punt\n\\=== kop\n12\\. lijst\n3\\) lijst");
+        assert_eq!(
+            text("- punt\n+ punt\n=== kop\n12. lijst\n3) lijst"),
+            "\\- punt\n\\+ punt\n\\=== kop\n12\\. lijst\n3\\) lijst"
+        );
         assert_eq!(text("  - ingesprongen"), "  \\- ingesprongen");
         assert_eq!(text("2025. jaar"), "2025\\. jaar");
         assert_eq!(text("a - b + c = d 1. e"), "a - b + c = d 1. e");

@@ -255,3 +255,57 @@ pub(crate) fn render(r: &import::Report) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::Anomaly;
+
+    /// A reader of another format may quote a cell raw in an anomaly; the
+    /// report shows it escaped all the same.
+    #[test]
+    fn the_report_shows_what_the_file_says_escaped() {
+        let r = import::Report {
+            name: "bijlage\u{1b}[2J.txt".into(),
+            format: ImportFormat::Annex,
+            dry_run: true,
+            rows: 1,
+            added: 0,
+            changed: 0,
+            unchanged: 0,
+            not_in_file: vec!["M1".into()],
+            anomalies: vec![
+                Anomaly {
+                    line: 3,
+                    message: "cell not understood: 'a\u{1b}]0;titel\u{7}'".into(),
+                },
+                Anomaly {
+                    line: 3,
+                    message: "naam \u{202e}sneJ".into(),
+                },
+            ],
+            records: Vec::new(),
+            keys: std::collections::BTreeMap::new(),
+            programme: crate::projection::view::Programme {
+                name: "NAP".into(),
+                title: "Stand".into(),
+                legend: crate::domain::Legend::nap(),
+            },
+        };
+        let out = render(&r);
+        assert!(
+            !out.chars().any(crate::domain::invisible::shown_escaped),
+            "{out:?}"
+        );
+        assert!(
+            out.starts_with("dry run of bijlage\\u{1b}[2J.txt (annex)"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "  line 3: cell not understood: 'a\\u{1b}]0;titel\\u{7}'; naam \\u{202e}sneJ\n"
+            ),
+            "{out}"
+        );
+    }
+}
