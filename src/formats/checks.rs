@@ -142,7 +142,10 @@ mod tests {
 
     #[test]
     fn what_cannot_be_stored_refuses_naming_line_and_field() {
-        let cases: [(fn(&mut ImportRow), &str, &str); 6] = [
+        /// An edit of the row, the field it should be refused for, and
+        /// what the refusal should say.
+        type Case = (fn(&mut ImportRow), &'static str, &'static str);
+        let cases: [Case; 6] = [
             (
                 |r| r.text = "Een\u{0}motie".into(),
                 "annex line 7, text",
