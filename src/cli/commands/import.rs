@@ -155,12 +155,12 @@ fn restore(
             None => format!(
                 "dry run: {} events checked; they would be restored into {}\n",
                 report.events,
-                g.store.display()
+                text::visible(&g.store.display().to_string())
             ),
             Some(head) => format!(
                 "restored {} events into {}; head {}\n",
                 report.events,
-                g.store.display(),
+                text::visible(&g.store.display().to_string()),
                 head.hex()
             ),
         },
