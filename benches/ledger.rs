@@ -876,6 +876,155 @@ fn section_peers(r: &mut Report, tmp: &Path) {
     }
 }
 
+/// Issue 13, point 10: the annex import's curve. Generated annexes of 1, 10
+/// and 100 MB (pages of 20 motions with a status, responsible codes, a
+/// progress text and, for the first 999, a footnote citation) imported
+/// into a new store through the binary, each against reading the same
+/// file (bytes, then UTF-8): a linear import keeps the ratio flat as the
+/// file grows. The 100 MB run needs several GB of memory (sled holds the
+/// whole batch's transaction).
+fn section_annexcurve(r: &mut Report, tmp: &Path) {
+    /// An annex of about `bytes` bytes; returns its text and its rows.
+    fn annex(bytes: usize) -> (String, usize) {
+        const WORDS: [&str; 16] = [
+            "de",
+            "het",
+            "een",
+            "gemeenten",
+            "regering",
+            "programma",
+            "digitale",
+            "weerbaarheid",
+            "onderzoek",
+            "kamer",
+            "uitvoering",
+            "voortgang",
+            "rapport",
+            "regeling",
+            "overleg",
+            "ondersteuning",
+        ];
+        const STATUS: [&str; 4] = [
+            "In uitvoering",
+            "",
+            "In uitvoering met vertraging",
+            "Doorlopend gedurende uitvoering programma",
+        ];
+        const RESP: [&str; 3] = ["SBZK", "MJenV", "MEZK en SBZK"];
+        let sup = |n: usize| -> String {
+            n.to_string()
+                .chars()
+                .map(|d| {
+                    ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][d as usize - '0' as usize]
+                })
+                .collect()
+        };
+        let mut rng = Rng::new(13);
+        let mut words = |n: usize| -> String {
+            (0..n)
+                .map(|_| WORDS[rng.index(WORDS.len())])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut out = String::from("**Stand van zaken\nProgramma Curve\n2025**\n\n");
+        let mut rows = 0usize;
+        while out.len() < bytes {
+            out.push_str("\tStatus\tVerantwoordelijk\tStand van zaken\nMoties\t\t\t\n");
+            let mut notes = String::new();
+            for _ in 0..20 {
+                rows += 1;
+                let marker = if rows <= 999 {
+                    notes.push_str(&format!(
+                        "{} Kamerstukken II 2024/25, {}, nr. {}.\n\n",
+                        sup(rows),
+                        30_000 + rows,
+                        rows % 200 + 1
+                    ));
+                    format!(" {}", sup(rows))
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!(
+                    "Motie van het lid Jansen{rows}; De Tweede Kamer verzoekt de regering {} nummer {rows}.{marker}\t{}\t{}\t{} stap {rows}.\n",
+                    words(60),
+                    STATUS[rows % 4],
+                    RESP[rows % 3],
+                    words(70)
+                ));
+            }
+            out.push('\n');
+            out.push_str(&notes);
+        }
+        (out, rows)
+    }
+    let mut per_mb = Vec::new();
+    for mb in [1usize, 10, 100] {
+        let (text, rows) = annex(mb << 20);
+        let path = tmp.join(format!("annex-{mb}mb.txt"));
+        std::fs::write(&path, &text).unwrap();
+        drop(text);
+        let read = time_runs(5, |_| {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(String::from_utf8(bytes).is_ok());
+        });
+        // The import alone, into a store made just before it.
+        let runs = if mb >= 100 { 1 } else { 3 };
+        let ours = median(
+            (0..runs)
+                .map(|i| {
+                    let store = tmp.join(format!("curve-{mb}-{i}"));
+                    let store = store.to_str().unwrap();
+                    run(&["--quiet", "--store", store, "init", "--programme", "Curve"]);
+                    let took = once(|| {
+                        run(&[
+                            "--quiet",
+                            "--store",
+                            store,
+                            "import",
+                            path.to_str().unwrap(),
+                        ]);
+                    });
+                    let _ = std::fs::remove_dir_all(store);
+                    took
+                })
+                .collect(),
+        );
+        per_mb.push((mb, ours.as_secs_f64() / mb as f64));
+        r.add(
+            &format!("annexcurve: import a {mb} MB annex ({rows} rows) into a new store"),
+            ours,
+            Some((read, "reading the file (bytes and UTF-8)")),
+            "the seconds-per-MB row below says how linear",
+        );
+        // Peak memory once, at 10 MB: the batch is one transaction.
+        if mb == 10 {
+            let store = tmp.join("curve-peak");
+            let store = store.to_str().unwrap();
+            run(&["--quiet", "--store", store, "init", "--programme", "Curve"]);
+            let peak = peak_mb(&[
+                "--quiet",
+                "--store",
+                store,
+                "import",
+                path.to_str().unwrap(),
+            ]);
+            let _ = std::fs::remove_dir_all(store);
+            r.value("annexcurve: peak memory of the 10 MB import", peak, "MB");
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    if let (Some(first), Some(last)) = (per_mb.first(), per_mb.last()) {
+        r.value(
+            &format!(
+                "annexcurve: seconds per MB at {} MB / at {} MB",
+                last.0, first.0
+            ),
+            last.1 / first.1,
+            "x (1.0 = linear)",
+        );
+    }
+}
+
 fn main() {
     if let Ok(dir) = std::env::var(CHILD) {
         baseline_append(Path::new(&dir));
@@ -912,5 +1061,8 @@ fn main() {
     }
     if on("peers") {
         section_peers(&mut r, tmp.path());
+    }
+    if on("annexcurve") {
+        section_annexcurve(&mut r, tmp.path());
     }
 }

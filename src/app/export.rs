@@ -55,7 +55,12 @@ pub fn export(
         }
         ExportFormat::Csv => {
             progress.spin("exporting csv");
-            csv::write(view, &mut counted).map_err(|e| Error::storage("writing CSV", e))?;
+            // The writer's I/O error is passed on as itself, so that a
+            // reader that went away is seen as a closed pipe.
+            csv::write(view, &mut counted).map_err(|e| match e.into_kind() {
+                ::csv::ErrorKind::Io(io) => written(io),
+                other => Error::storage("writing CSV", format!("{other:?}")),
+            })?;
         }
         ExportFormat::Json => {
             progress.spin("exporting json");

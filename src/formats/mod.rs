@@ -16,13 +16,16 @@
 
 pub mod annex;
 pub mod budget;
+mod checks;
 pub mod colours;
 pub mod csv;
 pub mod docx;
+pub(crate) mod encoding;
 pub mod events;
 pub mod import;
 pub mod legend;
 pub mod letter;
+pub mod markdown;
 pub mod note;
 mod ooxml;
 pub mod proof;
@@ -148,7 +151,9 @@ pub fn not_text(name: &str, bytes: &[u8]) -> Invalid {
     Invalid::new(
         "import file",
         name,
-        format!("UTF-8 text (byte {at} is not), or a Word (.docx) or Excel (.xlsx) file"),
+        encoding::windows_1252_advice(bytes, at).unwrap_or_else(|| {
+            format!("UTF-8 text (byte {at} is not), or a Word (.docx) or Excel (.xlsx) file")
+        }),
     )
 }
 

@@ -860,11 +860,14 @@ pub fn diff_with(from: &View, to: &View, d: &Diff, format: Format, look: &Look) 
             }))
         }
         Format::Md => {
+            // Everything the ledger holds is escaped, so that a stored text
+            // shows as text, never as markup or a link (formats::markdown).
+            use crate::formats::markdown::inline as md;
             let mut out = format!(
                 "# {} — wijzigingen\n\n- **Van:** {}\n- **Tot:** {}\n\n{}\n",
-                to.programme.name,
-                from.describe().trim_start_matches("View: "),
-                to.describe().trim_start_matches("View: "),
+                md(&to.programme.name),
+                md(from.describe().trim_start_matches("View: ")),
+                md(to.describe().trim_start_matches("View: ")),
                 summary_line
             );
             for kind in [ItemKind::Motie, ItemKind::Toezegging] {
@@ -875,12 +878,15 @@ pub fn diff_with(from: &View, to: &View, d: &Diff, format: Format, look: &Look) 
                 }
                 out.push_str(&format!("\n## {}\n", kind.section_nl()));
                 for i in rows {
-                    out.push_str(&format!("\n### {}\n\n", i.key));
+                    out.push_str(&format!("\n### {}\n\n", md(i.key.as_str())));
                     if !i.text.is_empty() {
-                        out.push_str(&format!("> {}\n\n", i.text.replace('\n', " ")));
+                        out.push_str(&format!("> {}\n\n", md(&i.text)));
                     }
                     for line in diff_lines(legend, i, &Look::PLAIN) {
-                        out.push_str(&format!("- {}\n", line.replace('\n', "\n  ")));
+                        out.push_str(&format!(
+                            "- {}\n",
+                            crate::formats::markdown::text(&line).replace('\n', "\n  ")
+                        ));
                     }
                 }
             }

@@ -46,10 +46,11 @@ pub fn read_text(name: &str, input: &mut dyn Read) -> Result<String> {
         return Err(too_big().into());
     }
     String::from_utf8(buf).map_err(|e| {
+        let bad = e.utf8_error().valid_up_to();
         Invalid::new(
             "import file",
             name,
-            format!("UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()),
+            crate::formats::encoding::not_utf8(e.as_bytes(), bad),
         )
         .into()
     })
@@ -233,6 +234,9 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
     if rows.is_empty() {
         return Err(nothing_read(req, &anomalies).into());
     }
+    // Every row of every format passes the same text checks.
+    let (rows, checked) = check_rows(rows, req.format)?;
+    anomalies.extend(checked);
     // A round records the letter's date: an import that seals one names
     // it (the file itself states none), so that last year's annex is not
     // reported today by default.
@@ -306,4 +310,25 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
         keys,
         programme: ws.programme().clone(),
     })
+}
+
+/// Applies [`ImportRow::checked`] to every row: the rows as they will be
+/// recorded and the anomalies of what was left out, or the refusal of the
+/// whole import (nothing is written).
+fn check_rows(
+    rows: Vec<ImportRow>,
+    format: ImportFormat,
+) -> Result<(Vec<ImportRow>, Vec<Anomaly>)> {
+    let source = match format {
+        ImportFormat::Csv => "CSV",
+        other => other.name(),
+    };
+    let mut checked = Vec::with_capacity(rows.len());
+    let mut anomalies = Vec::new();
+    for row in rows {
+        let (row, left_out) = row.checked(source)?;
+        checked.push(row);
+        anomalies.extend(left_out);
+    }
+    Ok((checked, anomalies))
 }

@@ -395,15 +395,22 @@ fn find<'a>(items: &Items<'a>, row: &ImportRow, textless: &TextlessRows<'a>) -> 
 /// items that lack them too, or had their text filled in by an amendment
 /// since: by the same progress text (the same annex again), else by
 /// position, when the file has exactly as many such rows of that kind as
-/// the ledger has such items.
+/// the ledger has such items. Built once, so that each row is looked up,
+/// not compared with every such item and row.
 struct TextlessRows<'a> {
-    items: Vec<Known<'a>>,
-    rows: Vec<(usize, ItemKind)>,
+    /// Per kind, the items without text or citation, in registration order.
+    items: BTreeMap<ItemKind, Vec<Known<'a>>>,
+    /// Per kind and latest note text, the first of those items.
+    by_note: BTreeMap<(ItemKind, &'a str), Known<'a>>,
+    /// Per kind, how many such rows the file has.
+    rows: BTreeMap<ItemKind, usize>,
+    /// Each such row's place among those of its kind, by line.
+    place: BTreeMap<usize, usize>,
 }
 
 impl<'a> TextlessRows<'a> {
     fn new(all: &Items<'a>, rows: &[ImportRow]) -> TextlessRows<'a> {
-        let mut items: Vec<Known<'a>> = all
+        let mut sorted: Vec<Known<'a>> = all
             .all
             .iter()
             .copied()
@@ -413,39 +420,44 @@ impl<'a> TextlessRows<'a> {
                     && (k.now.text.is_empty() || k.now.tally.amendments > 0)
             })
             .collect();
-        items.sort_by_key(|k| k.now.registered_seq);
-        let rows = rows
+        sorted.sort_by_key(|k| k.now.registered_seq);
+        let mut items: BTreeMap<ItemKind, Vec<Known<'a>>> = BTreeMap::new();
+        let mut by_note = BTreeMap::new();
+        for k in sorted {
+            if let Some(n) = &k.now.note {
+                by_note.entry((k.now.kind, n.text.as_str())).or_insert(k);
+            }
+            items.entry(k.now.kind).or_default().push(k);
+        }
+        let mut counts: BTreeMap<ItemKind, usize> = BTreeMap::new();
+        let mut place = BTreeMap::new();
+        for r in rows
             .iter()
             .filter(|r| r.key.is_none() && r.text.is_empty() && r.citations.is_empty())
-            .map(|r| (r.line, r.kind))
-            .collect();
-        TextlessRows { items, rows }
+        {
+            let n = counts.entry(r.kind).or_default();
+            place.entry(r.line).or_insert(*n);
+            *n += 1;
+        }
+        TextlessRows {
+            items,
+            by_note,
+            rows: counts,
+            place,
+        }
     }
 
     fn find(&self, row: &ImportRow) -> Option<Match<'a>> {
-        let items: Vec<Known<'a>> = self
-            .items
-            .iter()
-            .copied()
-            .filter(|k| k.now.kind == row.kind)
-            .collect();
         if let Some(p) = &row.progress
-            && let Some(it) = items
-                .iter()
-                .find(|k| k.now.note.as_ref().is_some_and(|n| &n.text == p))
+            && let Some(it) = self.by_note.get(&(row.kind, p.as_str()))
         {
             return Some(Match::Sure(*it));
         }
-        let rows: Vec<usize> = self
-            .rows
-            .iter()
-            .filter(|(_, k)| *k == row.kind)
-            .map(|(l, _)| *l)
-            .collect();
-        if rows.len() != items.len() {
+        let items = self.items.get(&row.kind).map_or(&[][..], Vec::as_slice);
+        if self.rows.get(&row.kind).copied().unwrap_or(0) != items.len() {
             return None;
         }
-        let at = rows.iter().position(|l| *l == row.line)?;
+        let at = *self.place.get(&row.line)?;
         items.get(at).map(|it| Match::ByPosition(*it))
     }
 }

@@ -229,12 +229,12 @@ fn restore(
             None => format!(
                 "dry run: {} events checked; they would be restored into {}\n",
                 report.events,
-                g.store.display()
+                text::visible(&g.store.display().to_string())
             ),
             Some(head) => format!(
                 "restored {} events into {}; head {}\n",
                 report.events,
-                g.store.display(),
+                text::visible(&g.store.display().to_string()),
                 head.hex()
             ),
         },
@@ -244,11 +244,15 @@ fn restore(
 /// The import's report: counts, the ledger's items the file does not
 /// mention, anomalies by line, and the events appended (listed in a dry
 /// run).
+///
+/// What came from the file (its name, the anomalies, which quote it) is
+/// shown through [`text::visible`], so that an escape sequence in an annex
+/// cannot steer the terminal that shows the report.
 pub(crate) fn render(r: &import::Report) -> String {
     let mut out = format!(
         "{} {} ({}): {} rows; {} items added, {} changed, {} unchanged\n",
         if r.dry_run { "dry run of" } else { "imported" },
-        r.name,
+        text::visible(&r.name),
         r.format.name(),
         r.rows,
         r.added,
@@ -259,7 +263,7 @@ pub(crate) fn render(r: &import::Report) -> String {
         let _ = writeln!(
             out,
             "in the ledger but not in the file (left as they are): {}",
-            r.not_in_file.join(", ")
+            text::visible(&r.not_in_file.join(", "))
         );
     }
     if r.anomalies.is_empty() {
@@ -275,11 +279,13 @@ pub(crate) fn render(r: &import::Report) -> String {
             }
         }
         for (line, msgs) in by_line {
+            let joined = msgs.join("; ");
+            let msgs = text::visible(&joined);
             // Line 0: a finding about the whole file.
             if line == crate::formats::import::WHOLE_FILE {
-                let _ = writeln!(out, "  file: {}", msgs.join("; "));
+                let _ = writeln!(out, "  file: {msgs}");
             } else {
-                let _ = writeln!(out, "  line {line}: {}", msgs.join("; "));
+                let _ = writeln!(out, "  line {line}: {msgs}");
             }
         }
     }
@@ -329,4 +335,58 @@ pub(crate) fn render(r: &import::Report) -> String {
         _ => out.push_str("nothing to record: the ledger already says what the file says\n"),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::Anomaly;
+
+    /// A reader of another format may quote a cell raw in an anomaly; the
+    /// report shows it escaped all the same.
+    #[test]
+    fn the_report_shows_what_the_file_says_escaped() {
+        let r = import::Report {
+            name: "bijlage\u{1b}[2J.txt".into(),
+            format: ImportFormat::Annex,
+            dry_run: true,
+            rows: 1,
+            added: 0,
+            changed: 0,
+            unchanged: 0,
+            not_in_file: vec!["M1".into()],
+            anomalies: vec![
+                Anomaly {
+                    line: 3,
+                    message: "cell not understood: 'a\u{1b}]0;titel\u{7}'".into(),
+                },
+                Anomaly {
+                    line: 3,
+                    message: "naam \u{202e}sneJ".into(),
+                },
+            ],
+            records: Vec::new(),
+            keys: std::collections::BTreeMap::new(),
+            programme: crate::projection::view::Programme {
+                name: "NAP".into(),
+                title: "Stand".into(),
+                legend: crate::domain::Legend::nap(),
+            },
+        };
+        let out = render(&r);
+        assert!(
+            !out.chars().any(crate::domain::invisible::shown_escaped),
+            "{out:?}"
+        );
+        assert!(
+            out.starts_with("dry run of bijlage\\u{1b}[2J.txt (annex)"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "  line 3: cell not understood: 'a\\u{1b}]0;titel\\u{7}'; naam \\u{202e}sneJ\n"
+            ),
+            "{out}"
+        );
+    }
 }

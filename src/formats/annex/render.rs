@@ -160,11 +160,11 @@ fn title(view: &View, lang: Lang) -> String {
     format!("{} — {}{round}", view.programme.name, words(lang).heading)
 }
 
+/// Stored text in a table cell or any other line of the Markdown: escaped
+/// so that it shows as text and never as markup or a link
+/// ([`crate::formats::markdown`]), paragraphs as `<br><br>`.
 fn md_cell(s: &str) -> String {
-    s.trim()
-        .replace('|', "\\|")
-        .replace("\n\n", "<br><br>")
-        .replace('\n', " ")
+    crate::formats::markdown::inline(s)
 }
 
 /// The annex as Markdown.
@@ -173,12 +173,12 @@ pub fn markdown(view: &View, lang: Lang) -> String {
     let legend = view.legend();
     let annex = collect(view, legend);
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", title(view, lang));
-    let _ = writeln!(out, "{}\n", view.programme.title);
-    let _ = writeln!(out, "_{}_\n", view.describe());
+    let _ = writeln!(out, "# {}\n", md_cell(&title(view, lang)));
+    let _ = writeln!(out, "{}\n", md_cell(&view.programme.title));
+    let _ = writeln!(out, "_{}_\n", md_cell(&view.describe()));
     let _ = writeln!(out, "## {}\n", w.legend);
     for e in &legend.entries {
-        let _ = writeln!(out, "- {}", label(e, lang));
+        let _ = writeln!(out, "- {}", md_cell(label(e, lang)));
     }
     for (kind, heading, col) in [
         (ItemKind::Motie, w.motions, w.motion),
@@ -204,11 +204,11 @@ pub fn markdown(view: &View, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "| **{}** {} {} | {} | {} | {} {} |",
-                r.item.key,
+                md_cell(r.item.key.as_str()),
                 md_cell(&text),
                 markers(&r.item_notes),
-                r.status.map_or(r.slug.as_str(), |e| label(e, lang)),
-                r.item.responsible,
+                md_cell(r.status.map_or(r.slug.as_str(), |e| label(e, lang))),
+                md_cell(&r.item.responsible.to_string()),
                 md_cell(r.progress.as_deref().unwrap_or("")),
                 markers(&r.progress_notes)
             );
@@ -217,7 +217,7 @@ pub fn markdown(view: &View, lang: Lang) -> String {
     if !annex.footnotes.is_empty() {
         let _ = writeln!(out, "\n## {}\n", w.footnotes);
         for (n, c) in annex.footnotes.iter().enumerate() {
-            let _ = writeln!(out, "{} {c}  ", superscript(n + 1));
+            let _ = writeln!(out, "{} {}  ", superscript(n + 1), md_cell(c));
         }
     }
     out
@@ -449,6 +449,7 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
         assert_eq!(md_cell("a|b\n\nc\nd"), "a\\|b<br><br>c d");
+        assert_eq!(md_cell("<b>x</b>"), "\\<b\\>x\\</b\\>");
     }
 
     #[test]
