@@ -241,11 +241,13 @@ pub(crate) fn find_p_tag(s: &str) -> Option<(usize, usize)> {
             match bytes.get(j) {
                 Some(b'>') => return Some((start, j + 1)),
                 Some(b' ' | b'/') => {
-                    if let Some(close) = s.get(j..).and_then(|r| r.find('>')) {
-                        let inside = s.get(j..j + close).unwrap_or("<");
-                        if close <= 200 && !inside.contains('<') {
-                            return Some((start, j + close + 1));
-                        }
+                    // A tag closes within 200 bytes: look no further, so
+                    // that a cell of many unclosed `<p ` stays linear.
+                    let window = bytes.get(j..bytes.len().min(j + 201)).unwrap_or_default();
+                    if let Some(close) = window.iter().position(|&b| b == b'>')
+                        && window.get(..close).is_some_and(|w| !w.contains(&b'<'))
+                    {
+                        return Some((start, j + close + 1));
                     }
                 }
                 _ => {}

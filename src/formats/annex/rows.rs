@@ -44,6 +44,10 @@ pub(crate) struct Collected {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Previous {
     Row(usize),
+    /// A row whose last cell a continuation line already extended: it is
+    /// running text, so the next line continues it without checking the
+    /// whole grown cell again (which made long cells quadratic).
+    Continued(usize),
     Footnote(u32),
     Other,
 }
@@ -160,12 +164,13 @@ pub(crate) fn continuation(
 ) -> Previous {
     let text = line.trim();
     match previous {
-        Previous::Row(r) => {
+        Previous::Row(r) | Previous::Continued(r) => {
             if let Some(row) = c.rows.get_mut(r)
                 && let Some(last) = row.cells.last_mut()
-                && !last.trim().is_empty()
-                && responsible_cell(last.trim()).is_none()
-                && legend.resolve(last).is_err()
+                && (matches!(previous, Previous::Continued(_))
+                    || (!last.trim().is_empty()
+                        && responsible_cell(last.trim()).is_none()
+                        && legend.resolve(last).is_err()))
             {
                 last.push(' ');
                 last.push_str(text);
@@ -176,7 +181,7 @@ pub(crate) fn continuation(
                         row.line
                     ),
                 ));
-                return previous;
+                return Previous::Continued(r);
             }
         }
         Previous::Footnote(n) => {
