@@ -427,6 +427,21 @@ def body_items_ordered(r):
     }
 
 
+def body_round_signed(r):
+    """§5, variant 14: a registered signer's Ed25519 signature of a round's
+    checkpoint; the signature is a byte string (u64 length, then bytes) of
+    64 bytes."""
+    out = {
+        "round": r.string("round"),
+        "key": r.string("key"),
+    }
+    length = r.u64("signature length")
+    if length != 64:
+        raise DecodeError("signature has %d bytes, 64 expected" % length)
+    out["signature"] = r.take(64, "signature").hex()
+    return out
+
+
 # §5: variant index -> (JSON `type` name, decoder).
 BODY_VARIANTS = {
     0: ("ledger_created", body_ledger_created),
@@ -443,6 +458,7 @@ BODY_VARIANTS = {
     11: ("account_changed", body_account_changed),
     12: ("item_detailed", body_item_detailed),
     13: ("items_ordered", body_items_ordered),
+    14: ("round_signed", body_round_signed),
 }
 
 # Round seals, old and new (§5, variants 6 and 8).
@@ -450,7 +466,7 @@ SEAL_VARIANTS = ("round_sealed", "round_sealed_v2")
 
 # Events about no item (§5).
 NOT_ABOUT_AN_ITEM = ("ledger_created", "round_sealed", "round_sealed_v2", "key_registered",
-                     "account_created", "account_changed", "items_ordered")
+                     "account_created", "account_changed", "items_ordered", "round_signed")
 
 # Variants whose body has an `effective` day that is also the event's
 # top-level "effective" (§5: all item events except item_amended).
@@ -600,6 +616,10 @@ class ChainState:
         self.hashes = {}               # event hash -> seq
         self.tree = None               # Frontier of the Merkle tree, when a note is checked
         self.roots = {}                # tree size -> root, for the sizes asked for
+        self.origin = None             # the checkpoints' origin, from ledger_created
+        self.keys = {}                 # registered key name -> (role, 32-byte public key)
+        self.checkpoints = {}          # lower-cased round name -> checkpoint text
+        self.signed = 0                # round signatures checked
 
 
 def parse_line(text):
@@ -711,6 +731,22 @@ def check_line(state, line):
                               "before it have root %s"
                               % (b["name"], b["tree_root"], n, state.tree.root().hex()))
 
+    # A round signature must verify with the key registered under its name,
+    # over the round's checkpoint (schema/proofs.md §3).
+    if ev.type == "round_signed":
+        b = ev.body
+        text = state.checkpoints.get(ascii_lower(b["round"]))
+        if text is None:
+            raise Failure("bad signature: round %r is not sealed with a Merkle tree "
+                          "before this signature" % b["round"])
+        key = state.keys.get(b["key"])
+        if key is None or key[0] != "signer":
+            raise Failure("bad signature: %r is not a registered signer key" % b["key"])
+        if not ed25519_verify(key[1], text.encode("utf-8"), bytes.fromhex(b["signature"])):
+            raise Failure("bad signature: round %r's signature by %r does not verify "
+                          "over its checkpoint" % (b["round"], b["key"]))
+        state.signed += 1
+
     # §6: a correction names an earlier event by seq and id.
     if ev.type == "corrected":
         b = ev.body
@@ -747,6 +783,16 @@ def check_line(state, line):
         state.items.append(ev.id)
     else:
         state.items.append(ev.body.get("item") if isinstance(ev.body, dict) else None)
+    if ev.type == "ledger_created":
+        state.origin = checkpoint_origin(ev.body["programme"])
+    if ev.type == "key_registered":
+        state.keys[ev.body["name"]] = (ev.body["role"], bytes.fromhex(ev.body["public_key"]))
+    if ev.type == "round_sealed_v2" and state.tree is not None:
+        # The checkpoint of the events before the seal (the tree does not
+        # hold the seal yet: it was pushed above, so use the seal's root).
+        state.checkpoints[ascii_lower(ev.body["name"])] = "%s\n%d\n%s\n" % (
+            state.origin, ev.body["tree_size"],
+            base64.b64encode(bytes.fromhex(ev.body["tree_root"])).decode("ascii"))
     if ev.type in SEAL_VARIANTS:
         name = ev.body["name"]
         state.seals[ascii_lower(name)] = (name, n, computed)
@@ -755,6 +801,23 @@ def check_line(state, line):
     state.last_recorded_at = ev.recorded_at
     state.expected_seq = n + 1
     return computed
+
+
+def checkpoint_origin(programme):
+    """schema/proofs.md §3: `kamerstand/` and the programme's name in lower
+    case, each run of spaces, '+' or control characters one '-'."""
+    out, gap = "kamerstand/", False
+    for c in programme.strip().lower():
+        if c.isspace() or c == "+" or ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0:
+            gap = True
+            continue
+        if gap and not out.endswith("/"):
+            out += "-"
+        gap = False
+        out += c
+    if out.endswith("/"):
+        out += "ledger"
+    return out
 
 
 def ascii_lower(s):
@@ -841,7 +904,10 @@ def verify(lines, digest=None, round_name=None, out=sys.stdout, roots_at=(), the
         print("FAILED at line %d (seq 0): the export holds no events" % max(line_no, 1),
               file=out)
         return 1
-    print("ok: %d events, head %s" % (state.expected_seq, state.prev_hash), file=out)
+    print("ok: %d events, head %s%s" % (
+        state.expected_seq, state.prev_hash,
+        "; %d round signature%s verified" % (state.signed, "" if state.signed == 1 else "s")
+        if state.signed else ""), file=out)
     if digest is not None:
         ok, message = check_digest(state, digest, round_name)
         if not ok:
@@ -1361,7 +1427,9 @@ def verify_consistency(size1, size2, root1, root2, path):
 PROOF_KEYS = {
     "inclusion": ("type", "tree_size", "leaf_index", "event_bytes", "path", "root"),
     "consistency": ("type", "size1", "size2", "root1", "root2", "path"),
+    "item": ("type", "key", "item", "round", "tree_size", "root", "events"),
 }
+ITEM_EVENT_KEYS = ("leaf_index", "event_bytes", "path")
 
 
 def parse_proof(text):
@@ -1369,8 +1437,8 @@ def parse_proof(text):
     proof = parse_line(text)  # duplicate keys, NaN and Infinity refused
     kind = proof.get("type")
     if kind not in PROOF_KEYS:
-        raise Failure("the proof's type is %s; \"inclusion\" or \"consistency\" expected"
-                      % show(kind))
+        raise Failure("the proof's type is %s; \"inclusion\", \"consistency\" or "
+                      "\"item\" expected" % show(kind))
     if set(proof) != set(PROOF_KEYS[kind]):
         raise Failure("an %s proof has exactly the keys %s; this one has %s"
                       % (kind, ", ".join(PROOF_KEYS[kind]), ", ".join(sorted(proof))))
@@ -1386,10 +1454,31 @@ def parse_proof(text):
             raise Failure("the proof's %s is not 64 lowercase hex digits" % what)
         return bytes.fromhex(v)
 
-    if not isinstance(proof["path"], list):
-        raise Failure("the proof's path is not a list")
-    out = {"type": kind,
-           "path": [digest(v, "path[%d]" % i) for i, v in enumerate(proof["path"])]}
+    def path(v, what):
+        if not isinstance(v, list):
+            raise Failure("the proof's %s is not a list" % what)
+        return [digest(h, "%s[%d]" % (what, i)) for i, h in enumerate(v)]
+
+    if kind == "item":
+        out = {"type": kind, "tree_size": count("tree_size"),
+               "root": digest(proof["root"], "root"), "events": []}
+        for key in ("key", "item", "round"):
+            if not isinstance(proof[key], str):
+                raise Failure("the proof's %s is not a string" % key)
+            out[key] = proof[key]
+        if not isinstance(proof["events"], list) or not proof["events"]:
+            raise Failure("the item proof's events are not a non-empty list")
+        for i, e in enumerate(proof["events"]):
+            if not isinstance(e, dict) or set(e) != set(ITEM_EVENT_KEYS):
+                raise Failure("events[%d] has exactly the keys %s" % (i, ", ".join(ITEM_EVENT_KEYS)))
+            index = e["leaf_index"]
+            if json_type(index) != "integer" or not 0 <= index < 2 ** 64:
+                raise Failure("events[%d].leaf_index is %s, not a whole number" % (i, show(index)))
+            out["events"].append({"leaf_index": index,
+                                  "event_bytes": bytes.fromhex(hex_field(e, "event_bytes")),
+                                  "path": path(e["path"], "events[%d].path" % i)})
+        return out
+    out = {"type": kind, "path": path(proof["path"], "path")}
     if kind == "inclusion":
         out["tree_size"] = count("tree_size")
         out["leaf_index"] = count("leaf_index")
@@ -1405,6 +1494,32 @@ def parse_proof(text):
 def check_proof(proof):
     """Checks a parsed proof's own hashes; for inclusion also that the event
     decodes and says its seq is the leaf index. Returns a description."""
+    if proof["type"] == "item":
+        last = None
+        for e in proof["events"]:
+            try:
+                ev = decode_event(e["event_bytes"])
+            except DecodeError as err:
+                raise Failure("an event in the item proof cannot be read: %s" % err)
+            if ev.seq != e["leaf_index"]:
+                raise Failure("the event in the proof is seq %d, but the proof places it "
+                              "at leaf %d" % (ev.seq, e["leaf_index"]))
+            if last is not None and ev.seq <= last:
+                raise Failure("event %d comes after event %d: an item proof lists its "
+                              "events once, in seq order" % (ev.seq, last))
+            last = ev.seq
+            about = ev.id if ev.type == "item_registered" else (
+                ev.body.get("item") if isinstance(ev.body, dict) else None)
+            if about != proof["item"]:
+                raise Failure("event %d is about %s, not item %s"
+                              % (ev.seq, "item %s" % about if about else "no item",
+                                 proof["item"]))
+            verify_inclusion(event_leaf(e["event_bytes"]), e["leaf_index"],
+                             proof["tree_size"], e["path"], proof["root"])
+        return ("%d events about item %s (%s) are in the tree of %d events with root %s "
+                "(round %s); this does not show that no other event about it is"
+                % (len(proof["events"]), proof["key"], proof["item"], proof["tree_size"],
+                   proof["root"].hex(), proof["round"]))
     if proof["type"] == "inclusion":
         try:
             ev = decode_event(proof["event_bytes"])
@@ -1509,7 +1624,7 @@ def check_one_proof(p, checked):
     what = check_proof(p)
     if not checked:
         return what + " (no signed checkpoint given: the root is not vouched for)"
-    if p["type"] == "inclusion":
+    if p["type"] in ("inclusion", "item"):
         matching = [n for n, cp in checked
                     if cp.size == p["tree_size"] and cp.root == p["root"]]
         if not matching:
@@ -1827,8 +1942,9 @@ def main(argv=None):
             "without kamerstand: every hash, every link, and that every line's "
             "JSON values are what its canonical bytes decode to "
             "(schema/event-v1.md, schema/events-export.md). Check signed "
-            "checkpoints (--note, --pubkey) and inclusion or consistency proofs "
-            "(--proof) of a round (schema/proofs.md)."),
+            "checkpoints (--note, --pubkey), and inclusion, consistency and item "
+            "proofs (--proof) of a round (schema/proofs.md); in an export, every "
+            "round signature against the key registered for it."),
         epilog=(
             "Exit status: 0 intact; 1 not intact, or the digest is not where it "
             "should be ('FAILED at line L (seq S): what'), or a note or proof does "
@@ -1854,9 +1970,9 @@ def main(argv=None):
                         help="with --note: a verifier key file; every key given must "
                              "have signed every note (repeat for witnesses)")
     parser.add_argument("--proof", metavar="PROOF", action="append", default=[],
-                        help="an inclusion or consistency proof (JSON); with --note it "
-                             "must be about the signed tree(s); repeat for several "
-                             "(e.g. every event of one item)")
+                        help="an inclusion, consistency or item proof (JSON, as "
+                             "`kamerstand proof` prints it); with --note it must be "
+                             "about the signed tree(s); repeat for several")
     parser.add_argument("--self-test", action="store_true",
                         help="check this script's Ed25519 and Merkle code against RFC "
                              "8032's and Certificate Transparency's vectors and the "

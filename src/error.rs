@@ -377,6 +377,46 @@ pub enum Refusal {
         /// The name.
         name: String,
     },
+    /// A round that cannot be signed: unknown, or sealed before seals
+    /// named their Merkle tree.
+    RoundNotSignable {
+        /// The name asked for.
+        name: String,
+        /// Why not.
+        why: String,
+    },
+    /// A key that may not do what was asked (a witness asked to sign as
+    /// the programme, or the reverse).
+    WrongKeyRole {
+        /// The key's name.
+        name: String,
+        /// Its registered role.
+        role: crate::domain::KeyRole,
+        /// The role needed.
+        needed: crate::domain::KeyRole,
+    },
+    /// The key signed the round already.
+    AlreadySigned {
+        /// The round.
+        round: String,
+        /// The key.
+        key: String,
+        /// The event that recorded the signature.
+        seq: u64,
+    },
+    /// A signature that does not verify with the key it names.
+    BadSignature {
+        /// What was signed.
+        what: String,
+        /// The key.
+        key: String,
+    },
+    /// A signed note that does not fit this ledger, or whose signatures
+    /// do not hold.
+    NoteMismatch {
+        /// What does not fit.
+        what: String,
+    },
     /// An account name in use.
     AccountExists {
         /// The name.
@@ -677,6 +717,22 @@ impl fmt::Display for Refusal {
                 f,
                 "no key named '{name}' is registered; `kamerstand key list` shows those that are"
             ),
+            R::RoundNotSignable { name, why } => {
+                write!(f, "round '{name}' cannot be signed: {why}")
+            }
+            R::WrongKeyRole { name, role, needed } => write!(
+                f,
+                "key '{name}' is registered as a {role}; this needs a {needed} key"
+            ),
+            R::AlreadySigned { round, key, seq } => write!(
+                f,
+                "round '{round}' was signed with key '{key}' already (seq {seq}); `kamerstand round note {round}` prints the note"
+            ),
+            R::BadSignature { what, key } => write!(
+                f,
+                "the signature of {what} does not verify with the public key registered as '{key}'"
+            ),
+            R::NoteMismatch { what } => write!(f, "the note does not hold: {what}"),
             R::AccountExists { account } => write!(
                 f,
                 "account '{account}' exists already; change it with `kamerstand account change {account}`"

@@ -350,6 +350,11 @@ impl Workspace {
         Day::in_amsterdam(self.ledger.now())
     }
 
+    /// Now on the ledger's clock.
+    pub fn now(&mut self) -> Timestamp {
+        self.ledger.now()
+    }
+
     /// A fresh id for a draft (see [`Ledger::new_id`]).
     pub fn new_id(&mut self) -> EventId {
         self.ledger.new_id()
@@ -384,6 +389,7 @@ impl Workspace {
         state.signing_keys = registry.keys;
         state.accounts = registry.accounts;
         state.orders = registry.orders;
+        state.signatures = registry.signatures;
         state.events = self.events();
         state.head = head.map(|h| h.hash);
         state.last_recorded = head.map(|h| h.recorded_at);

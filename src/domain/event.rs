@@ -7,7 +7,7 @@
 
 use super::{
     AccountName, AccountRole, Day, EventHash, EventId, ItemKey, ItemKind, KeyName, KeyRole, Legend,
-    PublicKey, Responsible,
+    PublicKey, Responsible, Signature,
 };
 use serde::{Deserialize, Serialize};
 
@@ -200,6 +200,18 @@ pub enum EventBody {
         /// The items, in order.
         order: Vec<EventId>,
     },
+    /// Variant 14: a registered signer key signed a v2 round's checkpoint
+    /// (origin, tree size, root: schema/proofs.md §3). The signature line
+    /// of the round's note, kept in the chain so that `round note` can
+    /// print the note again and every copy of the ledger carries it.
+    RoundSigned {
+        /// The round, by name.
+        round: String,
+        /// The signer key, by its registered name.
+        key: KeyName,
+        /// The Ed25519 signature of the checkpoint text.
+        signature: Signature,
+    },
 }
 
 /// What a correction puts in place of the corrected event's values. Fields
@@ -230,7 +242,8 @@ impl EventBody {
             | EventBody::KeyRegistered { .. }
             | EventBody::AccountCreated { .. }
             | EventBody::AccountChanged { .. }
-            | EventBody::ItemsOrdered { .. } => None,
+            | EventBody::ItemsOrdered { .. }
+            | EventBody::RoundSigned { .. } => None,
             EventBody::ItemRegistered { .. } => Some(own_id),
             EventBody::Corrected { item, .. } => Some(*item),
             EventBody::StatusChanged { item, .. }
@@ -257,7 +270,8 @@ impl EventBody {
             | EventBody::AccountCreated { .. }
             | EventBody::AccountChanged { .. }
             | EventBody::ItemDetailed { .. }
-            | EventBody::ItemsOrdered { .. } => None,
+            | EventBody::ItemsOrdered { .. }
+            | EventBody::RoundSigned { .. } => None,
         }
     }
 
@@ -278,6 +292,7 @@ impl EventBody {
             EventBody::AccountChanged { .. } => "account_changed",
             EventBody::ItemDetailed { .. } => "item_detailed",
             EventBody::ItemsOrdered { .. } => "items_ordered",
+            EventBody::RoundSigned { .. } => "round_signed",
         }
     }
 

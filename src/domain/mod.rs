@@ -18,7 +18,7 @@ pub mod ministries;
 pub mod responsible;
 pub mod text;
 
-pub use access::{AccountName, AccountRole, KeyName, KeyRole, PublicKey};
+pub use access::{AccountName, AccountRole, KeyName, KeyRole, PublicKey, Signature};
 pub use citation::KamerstukRef;
 pub use date::{Day, Instant, Timestamp};
 pub use event::{EventBody, Replacement, Seal};

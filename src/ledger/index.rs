@@ -329,7 +329,11 @@ impl Ledger {
                 Registered::Order(kind, order) => {
                     out.orders.insert(kind, order);
                 }
+                Registered::Signature(s) => out.signatures.entry(s.seal_seq).or_default().push(s),
             }
+        }
+        for sigs in out.signatures.values_mut() {
+            sigs.sort_by_key(|s| s.seq);
         }
         Ok(out)
     }
@@ -612,6 +616,8 @@ pub struct Registry {
     pub accounts: BTreeMap<crate::domain::AccountName, crate::projection::state::Account>,
     /// The latest order of each kind of item.
     pub orders: BTreeMap<crate::domain::ItemKind, Vec<EventId>>,
+    /// Signatures of round checkpoints, by seal seq, in recording order.
+    pub signatures: BTreeMap<u64, Vec<crate::projection::state::RoundSignature>>,
 }
 
 /// What checking the index found.

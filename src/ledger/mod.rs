@@ -306,6 +306,12 @@ impl Ledger {
         Ok(merkle::root(size, |id| self.store.merkle_node(id))?)
     }
 
+    /// The stored hash and canonical bytes of event `seq`, unchecked (a
+    /// proof carries the bytes; its checker hashes them).
+    pub fn raw(&self, seq: u64) -> Result<Option<(EventHash, Vec<u8>)>> {
+        self.store.get(seq)
+    }
+
     /// The audit path of event `seq` in the tree of the first `size` events.
     pub fn inclusion_path(&self, seq: u64, size: u64) -> Result<Vec<merkle::Hash>> {
         self.within_tree(size)?;

@@ -33,6 +33,8 @@ pub enum BreakKind {
     SealMismatch,
     /// A correction names an event that is not where it says.
     BadReference,
+    /// A round signature does not verify with the key it names.
+    BadSignature,
 }
 
 impl fmt::Display for BreakKind {
@@ -47,6 +49,7 @@ impl fmt::Display for BreakKind {
             BreakKind::HeadMismatch => "head mismatch",
             BreakKind::SealMismatch => "seal mismatch",
             BreakKind::BadReference => "bad reference",
+            BreakKind::BadSignature => "bad signature",
         })
     }
 }
@@ -197,6 +200,12 @@ pub struct ChainChecker {
     /// The Merkle tree of the events that passed, for the roots v2 seals
     /// name.
     tree: super::merkle::Frontier,
+    /// The checkpoints' origin, from the ledger's creation.
+    origin: String,
+    /// Registered keys, by name: what a round signature is checked with.
+    keys: BTreeMap<String, crate::formats::note::VerifierKey>,
+    /// The checkpoint text of every v2 round, by lower-cased name.
+    checkpoints: BTreeMap<String, String>,
 }
 
 impl fmt::Debug for Names {
@@ -219,6 +228,9 @@ impl ChainChecker {
             digest,
             found_at: None,
             tree: super::merkle::Frontier::new(),
+            origin: String::new(),
+            keys: BTreeMap::new(),
+            checkpoints: BTreeMap::new(),
         }
     }
 
@@ -384,10 +396,55 @@ impl ChainChecker {
             }
             self.seals
                 .insert(name.to_ascii_lowercase(), (name.to_string(), seq, computed));
+            if let Some((size, root)) = tree {
+                self.checkpoints.insert(
+                    name.to_ascii_lowercase(),
+                    format!(
+                        "{}\n{size}\n{}\n",
+                        self.origin,
+                        crate::formats::note::base64(&root.0)
+                    ),
+                );
+            }
         }
         match &env.body {
             EventBody::ItemRegistered { key, .. } => {
                 self.names.0.insert(env.id, key.to_string());
+            }
+            EventBody::LedgerCreated { programme, .. } => {
+                self.origin = crate::formats::note::origin_of(programme);
+            }
+            EventBody::KeyRegistered {
+                name,
+                role,
+                public_key,
+            } => {
+                if let Ok(k) =
+                    crate::formats::note::VerifierKey::new(name.as_str(), *role, public_key.0)
+                {
+                    self.keys.insert(name.to_string(), k);
+                }
+            }
+            EventBody::RoundSigned {
+                round,
+                key,
+                signature,
+            } => {
+                let holds = self
+                    .checkpoints
+                    .get(&round.to_ascii_lowercase())
+                    .zip(self.keys.get(key.as_str()))
+                    .is_some_and(|(text, k)| k.signed(text, &signature.0));
+                if !holds {
+                    return Err(self.brk(
+                        seq,
+                        BreakKind::BadSignature,
+                        None,
+                        format!(
+                            "the signature of round '{round}' by key '{key}' does not verify over the round's checkpoint with the key registered under that name"
+                        ),
+                    ));
+                }
             }
             EventBody::Corrected {
                 target_seq,

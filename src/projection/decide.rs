@@ -268,6 +268,47 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
                 .into());
             }
         }
+        EventBody::RoundSigned { round, key, .. } => {
+            let r = state
+                .round(round)
+                .ok_or_else(|| Refusal::RoundNotSignable {
+                    name: round.clone(),
+                    why: "no round of that name is sealed (`kamerstand round list`)".into(),
+                })?;
+            if r.tree.is_none() {
+                return Err(Refusal::RoundNotSignable {
+                    name: r.name.clone(),
+                    why: "it was sealed before seals named their Merkle tree; seal a new round and sign that".into(),
+                }
+                .into());
+            }
+            let k = state
+                .signing_keys
+                .get(key)
+                .ok_or_else(|| Refusal::UnknownKey {
+                    name: key.to_string(),
+                })?;
+            if k.role != crate::domain::KeyRole::Signer {
+                return Err(Refusal::WrongKeyRole {
+                    name: key.to_string(),
+                    role: k.role,
+                    needed: crate::domain::KeyRole::Signer,
+                }
+                .into());
+            }
+            if let Some(s) = state
+                .signatures
+                .get(&r.seq)
+                .and_then(|v| v.iter().find(|s| s.key == *key))
+            {
+                return Err(Refusal::AlreadySigned {
+                    round: r.name.clone(),
+                    key: key.to_string(),
+                    seq: s.seq,
+                }
+                .into());
+            }
+        }
         EventBody::ItemsOrdered { kind, order } => {
             let mut seen = std::collections::BTreeSet::new();
             for id in order {

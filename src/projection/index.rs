@@ -19,8 +19,9 @@
 //! - `keys`: folded item key → item id.
 //! - `rounds`: seal seq → [`RoundEntry`] (the round and its status counts).
 //! - `registry`: what is no item's: the keys that may sign round notes
-//!   (`k` ‖ name), the accounts of a shared ledger (`a` ‖ name), and each
-//!   order set for the items of a kind (`o` ‖ kind ‖ seq, all versions).
+//!   (`k` ‖ name), the accounts of a shared ledger (`a` ‖ name), each
+//!   order set for the items of a kind (`o` ‖ kind ‖ seq, all versions),
+//!   and the signatures of round checkpoints (`s` ‖ seal seq ‖ key name).
 //!
 //! Every value names the event it came from ([`Source`]: seq and hash).
 
@@ -491,6 +492,8 @@ pub enum Registered {
     Account(super::state::Account),
     /// The order of the items of a kind.
     Order(crate::domain::ItemKind, Vec<EventId>),
+    /// A signer's signature of a round's checkpoint.
+    Signature(super::state::RoundSignature),
 }
 
 /// The registry key of an order of `kind` set at `seq`.
@@ -530,6 +533,18 @@ pub fn registry_entry(state: &super::State, rec: &Recorded) -> Option<Entry> {
             order_key(*kind, src.seq),
             Registered::Order(*kind, order.clone()),
         ),
+        crate::domain::EventBody::RoundSigned { round, key, .. } => {
+            let r = state.round(round)?;
+            let sig = state
+                .signatures
+                .get(&r.seq)?
+                .iter()
+                .find(|s| s.key == *key)?;
+            let mut k = vec![b's'];
+            k.extend_from_slice(&r.seq.to_be_bytes());
+            k.extend_from_slice(key.as_str().as_bytes());
+            (k, Registered::Signature(sig.clone()))
+        }
         _ => return None,
     };
     Some(Entry {

@@ -557,6 +557,21 @@ pub struct RegisteredKey {
     pub seq: u64,
 }
 
+/// A signer's signature of a round's checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RoundSignature {
+    /// The round's name, as sealed.
+    pub round: String,
+    /// The seal's seq.
+    pub seal_seq: u64,
+    /// The signer key's name.
+    pub key: KeyName,
+    /// The signature of the checkpoint text.
+    pub signature: crate::domain::Signature,
+    /// The event that recorded it.
+    pub seq: u64,
+}
+
 /// An account of a shared ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Account {
@@ -589,6 +604,8 @@ pub struct State {
     pub rounds: Vec<Round>,
     /// Keys registered to sign or cosign round notes, by name.
     pub signing_keys: BTreeMap<KeyName, RegisteredKey>,
+    /// Signatures of round checkpoints, by seal seq.
+    pub signatures: BTreeMap<u64, Vec<RoundSignature>>,
     /// Accounts of a shared ledger, by name.
     pub accounts: BTreeMap<AccountName, Account>,
     /// The order of the items of each kind, as last set.
@@ -956,6 +973,22 @@ impl State {
                         seq: env.seq,
                     },
                 );
+            }
+            EventBody::RoundSigned {
+                round,
+                key,
+                signature,
+            } => {
+                if let Some(r) = self.round(round) {
+                    let sig = RoundSignature {
+                        round: r.name.clone(),
+                        seal_seq: r.seq,
+                        key: key.clone(),
+                        signature: *signature,
+                        seq: env.seq,
+                    };
+                    self.signatures.entry(sig.seal_seq).or_default().push(sig);
+                }
             }
             EventBody::AccountCreated {
                 account,

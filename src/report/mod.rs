@@ -680,6 +680,9 @@ fn summary(legend: &Legend, body: &EventBody) -> String {
         EventBody::ItemsOrdered { kind, order } => {
             format!("order of the {kind} items set ({} items)", order.len())
         }
+        EventBody::RoundSigned { round, key, .. } => {
+            format!("round {round} signed with key {key}")
+        }
     }
 }
 

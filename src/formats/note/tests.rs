@@ -734,8 +734,8 @@ fn key_files_are_created_new_and_private() {
 
 #[test]
 fn roles_parse_from_their_names() {
-    assert_eq!("signer".parse::<KeyRole>().unwrap(), KeyRole::Signer);
-    assert_eq!("witness".parse::<KeyRole>().unwrap(), KeyRole::Witness);
-    let err = "Witness".parse::<KeyRole>().unwrap_err().to_string();
-    assert_eq!(err, "invalid key role 'Witness': signer or witness");
+    assert_eq!(KeyRole::parse("signer").unwrap(), KeyRole::Signer);
+    assert_eq!(KeyRole::parse(" Witness").unwrap(), KeyRole::Witness);
+    let err = KeyRole::parse("getuige").unwrap_err().to_string();
+    assert_eq!(err, "invalid key role 'getuige': signer or witness");
 }
