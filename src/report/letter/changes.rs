@@ -820,6 +820,31 @@ pub fn flat(s: &str) -> String {
     out
 }
 
+/// The pieces on one line each, with a space between a change and the word
+/// it would otherwise touch (a piece that does not end in white space ends
+/// one side's text, and the next piece is another word).
+pub fn spaced(pieces: &[Piece]) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    for p in pieces {
+        let t = flat(p.text());
+        if t.trim().is_empty() {
+            continue;
+        }
+        if out
+            .last()
+            .is_some_and(|l| !l.text().ends_with(' ') && !t.starts_with(' '))
+        {
+            out.push(Piece::Same(" ".into()));
+        }
+        out.push(match p {
+            Piece::Same(_) => Piece::Same(t),
+            Piece::Added(_) => Piece::Added(t),
+            Piece::Removed(_) => Piece::Removed(t),
+        });
+    }
+    out
+}
+
 /// Writes pieces with `mark(kind, core)` around the words of a change
 /// (its white space outside the marks), a space between a change and the
 /// word it would otherwise touch.

@@ -84,8 +84,8 @@ pub fn concept_paragraph(text: &str) -> Paragraph {
 fn pieces_paragraph(label: &str, pieces: &[Piece]) -> Paragraph {
     let mut p = Paragraph::default();
     p.push(Inline::Text(Run::bold(format!("{label}: "))));
-    for piece in pieces {
-        let text = piece.text().replace("\n\n", "\n");
+    for piece in &super::changes::spaced(pieces) {
+        let text = piece.text().to_string();
         p.push(Inline::Text(match piece {
             Piece::Same(_) => Run::plain(text),
             Piece::Added(_) => Run {
@@ -156,7 +156,7 @@ pub fn document(ch: &Changes) -> Document {
             )));
         }
         let mut table = Table {
-            widths: Table::widths_from_weights(&[5, 8, 2], width),
+            widths: Table::widths_from_weights(&[5, 8, 3], width),
             rows: vec![header_row(&columns)],
         };
         for e in &g.entries {

@@ -141,8 +141,8 @@ pub fn colour(legend: &Legend, slug: &str) -> String {
 /// What a document says about the state it shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
-    /// Which state, in a sentence: "Stand zoals vastgelegd op 15 mei 2025,
-    /// ronde 2025-voorjaar".
+    /// Which state, in a sentence: "Stand zoals vastgelegd in ronde
+    /// 2025-voorjaar, gemeld aan de Kamer op 15 mei 2025".
     pub sentence: String,
     /// The concept mark, for anything that is not a sealed round as sealed.
     pub concept: Option<String>,
@@ -195,30 +195,30 @@ pub fn check(name: &str, digest: &str, lang: Lang) -> Check {
     }
 }
 
-/// The day of the view's moment in Dutch time, when it has one.
-fn moment(view: &View) -> Option<Day> {
-    match &view.basis {
-        Basis::Round(r) => Some(r.reported_on),
-        Basis::AsOf(i) => Some(Day::in_amsterdam(i.at)),
-        Basis::Current => view.chain.last_recorded.map(Day::in_amsterdam),
-    }
-}
-
-/// The sentence naming the state `view` shows, without the concept mark.
+/// The sentence naming the state `view` shows, without the concept mark:
+/// a round by its name and the day it was reported to parliament (the
+/// letter's date, which the clerk gave), any other view by the day, in
+/// Dutch time, of the last event it holds.
 pub fn sentence(view: &View, lang: Lang) -> String {
-    let mut s = match (moment(view), &view.basis, lang) {
-        (None, _, Lang::Nl) => "Nog niets vastgelegd".to_string(),
-        (None, _, Lang::En) => "Nothing recorded yet".to_string(),
-        (Some(d), Basis::Round(r), Lang::Nl) => format!(
-            "Stand zoals vastgelegd op {}, ronde {}",
-            day(d, lang),
-            r.name
+    let recorded = match &view.basis {
+        Basis::AsOf(i) => Some(Day::in_amsterdam(i.at)),
+        _ => view.chain.last_recorded.map(Day::in_amsterdam),
+    };
+    let mut s = match (&view.basis, recorded, lang) {
+        (Basis::Round(r), _, Lang::Nl) => format!(
+            "Stand zoals vastgelegd in ronde {}, gemeld aan de Kamer op {}",
+            r.name,
+            day(r.reported_on, lang)
         ),
-        (Some(d), Basis::Round(r), Lang::En) => {
-            format!("Status as recorded on {}, round {}", day(d, lang), r.name)
-        }
-        (Some(d), _, Lang::Nl) => format!("Stand zoals vastgelegd op {}", day(d, lang)),
-        (Some(d), _, Lang::En) => format!("Status as recorded on {}", day(d, lang)),
+        (Basis::Round(r), _, Lang::En) => format!(
+            "Status as recorded in round {}, reported to parliament on {}",
+            r.name,
+            day(r.reported_on, lang)
+        ),
+        (_, None, Lang::Nl) => "Nog niets vastgelegd".to_string(),
+        (_, None, Lang::En) => "Nothing recorded yet".to_string(),
+        (_, Some(d), Lang::Nl) => format!("Stand zoals vastgelegd op {}", day(d, lang)),
+        (_, Some(d), Lang::En) => format!("Status as recorded on {}", day(d, lang)),
     };
     if let Some(d) = view.effective {
         s.push_str(&match lang {
