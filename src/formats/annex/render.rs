@@ -491,22 +491,30 @@ fn chart(annex: &Annex<'_>, view: &View, rounds: &RoundCounts) -> String {
         .max()
         .unwrap_or(0)
         .max(1);
-    let (label_w, bar_w, bar_h, row_h) = (190usize, 520usize, 22usize, 58usize);
-    let width = label_w + bar_w + 90;
-    let height = rounds.len() * row_h + 6;
+    // Per round: its name and date on a line of their own, the bar below
+    // it with the total beside it, and the counts in words below the bar,
+    // a few statuses to a line so the text stays inside the picture.
+    let (bar_w, bar_h, line_h, per_line) = (600usize, 22usize, 17usize, 3usize);
+    let width = bar_w + 110;
+    let lines = |counts: &Vec<(String, usize)>| {
+        counts.iter().filter(|(_, n)| *n > 0).count().div_ceil(per_line).max(1)
+    };
+    let row_h = |counts: &Vec<(String, usize)>| 20 + bar_h + 6 + lines(counts) * line_h + 14;
+    let height: usize = rounds.iter().map(|(_, c)| row_h(c)).sum::<usize>() + 4;
     let mut svg = format!(
         "<svg class=\"chart\" role=\"img\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">"
     );
-    for (i, (round, counts)) in rounds.iter().enumerate() {
-        let y = i * row_h + 4;
+    let mut y = 0usize;
+    for (round, counts) in rounds {
         let _ = write!(
             svg,
             "<text x=\"0\" y=\"{}\">{} ({})</text>",
-            y + 16,
+            y + 15,
             esc(&round.name),
             esc(&letter::day(round.reported_on, lang))
         );
-        let mut x = label_w;
+        let bar_y = y + 20;
+        let mut x = 0usize;
         let total: usize = counts.iter().map(|(_, n)| n).sum();
         let mut said = Vec::new();
         for (slug, n) in counts.iter().filter(|(_, n)| *n > 0) {
@@ -514,7 +522,7 @@ fn chart(annex: &Annex<'_>, view: &View, rounds: &RoundCounts) -> String {
             let label = letter::status(legend, slug, lang);
             let _ = write!(
                 svg,
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{seg}\" height=\"{bar_h}\" fill=\"{}\"><title>{}: {n}</title></rect>",
+                "<rect x=\"{x}\" y=\"{bar_y}\" width=\"{seg}\" height=\"{bar_h}\" fill=\"{}\"><title>{}: {n}</title></rect>",
                 letter::colour(legend, slug),
                 esc(&label)
             );
@@ -525,15 +533,23 @@ fn chart(annex: &Annex<'_>, view: &View, rounds: &RoundCounts) -> String {
             svg,
             "<text x=\"{}\" y=\"{}\">{total} {}</text>",
             x + 6,
-            y + 16,
+            bar_y + 16,
             w.items
         );
         let _ = write!(
             svg,
-            "<text class=\"count\" x=\"{label_w}\" y=\"{}\">{}</text>",
-            y + bar_h + 17,
-            esc(&said.join(" · "))
+            "<text class=\"count\" x=\"0\" y=\"{}\">",
+            bar_y + bar_h + 6
         );
+        for chunk in said.chunks(per_line) {
+            let _ = write!(
+                svg,
+                "<tspan x=\"0\" dy=\"{line_h}\">{}</tspan>",
+                esc(&chunk.join(" · "))
+            );
+        }
+        svg.push_str("</text>");
+        y += row_h(counts);
     }
     svg.push_str("</svg>");
     svg
