@@ -89,7 +89,7 @@ pub fn document(annex: &Annex<'_>) -> Document {
             continue;
         }
         let mut table = Table {
-            widths: Table::widths_from_weights(&[9, 3, 3, 12], width),
+            widths: Table::widths_from_weights(&[8, 3, 4, 12], width),
             rows: vec![header_row(&[s.column, w.status, w.responsible, w.progress])],
         };
         for r in &s.rows {
