@@ -255,16 +255,15 @@ fn the_dutch_diff_has_no_english_and_no_machine_numbers() {
         r"\b(status:|[Aa]dded|[Ww]ithdrawn|[Rr]esponsible|[Rr]ecorded|between|[Cc]hanged|[Uu]nchanged|View|seq|head|note|events?|effective|[Ff]rom|to)\b",
     )
     .unwrap();
+    // Markup (tag names, CSS) is not text a reader sees.
+    let markup = Regex::new(r"<style>[^<]*</style>|<[^>]*>").unwrap();
     for format in ["table", "md", "html"] {
         let out = env.run(&[
             "--format", format, "diff", AUTUMN, SPRING, "--all", "--events",
         ]);
         out.ok();
         let text = out.stdout;
-        // Markup (tag names, CSS) is not text a reader sees.
-        let visible = Regex::new(r"<style>[^<]*</style>|<[^>]*>")
-            .unwrap()
-            .replace_all(&text, " ");
+        let visible = markup.replace_all(&text, " ");
         let found: Vec<&str> = english.find_iter(&visible).map(|m| m.as_str()).collect();
         assert!(found.is_empty(), "{format}: English words {found:?}");
         // The only hashes are the two rounds' digests, after the heading for

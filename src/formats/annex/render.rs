@@ -497,7 +497,12 @@ fn chart(annex: &Annex<'_>, view: &View, rounds: &RoundCounts) -> String {
     let (bar_w, bar_h, line_h, per_line) = (600usize, 22usize, 17usize, 3usize);
     let width = bar_w + 110;
     let lines = |counts: &Vec<(String, usize)>| {
-        counts.iter().filter(|(_, n)| *n > 0).count().div_ceil(per_line).max(1)
+        counts
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .count()
+            .div_ceil(per_line)
+            .max(1)
     };
     let row_h = |counts: &Vec<(String, usize)>| 20 + bar_h + 6 + lines(counts) * line_h + 14;
     let height: usize = rounds.iter().map(|(_, c)| row_h(c)).sum::<usize>() + 4;
