@@ -1359,7 +1359,7 @@ fn markdown_exports_render_stored_text_as_text() {
             &annex.stdout,
             &[
                 "h1", "h2", "p", "em", "ul", "li", "table", "thead", "tbody", "tr", "th", "td",
-                "strong", "br",
+                "strong", "br", "hr",
             ][..],
         ),
         (
@@ -1375,6 +1375,7 @@ fn markdown_exports_render_stored_text_as_text() {
                 "strong",
                 "blockquote",
                 "br",
+                "hr",
             ][..],
         ),
     ] {

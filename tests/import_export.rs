@@ -1314,23 +1314,62 @@ fn the_markdown_annex_has_the_annex_layout() {
     let v = env.json(&["overview", "--round", SPRING]);
     let moties = md.find("\n## Moties\n").unwrap();
     let notes = md.find("\n## Voetnoten\n").unwrap();
-    // One table row per item.
-    let rows = md[moties..notes]
+    // One table row per item, a text's further paragraphs on rows of their
+    // own below it (no <br> in a cell: it pastes into Word as a table).
+    let rows: Vec<&str> = md[moties..notes]
         .lines()
-        .filter(|l| l.starts_with("| **"))
-        .count();
-    assert_eq!(rows, 10);
-    // Footnote markers numbered 1, 2, 3, … in order of appearance, and the
-    // citations listed at the end in that order (found here from the
-    // overview, independently of the renderer).
+        .filter(|l| l.starts_with("| ") && !l.starts_with("|  |"))
+        .filter(|l| !l.starts_with("| Motie |") && !l.starts_with("| Toezegging |"))
+        .collect();
+    assert_eq!(rows.len(), 10, "{rows:#?}");
+    assert!(!md.contains("<br"));
+    assert!(
+        md[moties..notes]
+            .lines()
+            .any(|l| l.starts_with("|  |  |  | "))
+    );
+    // No keys unless asked; in the document's order.
+    for key in ["39104-12", "**M1**", "**T1**"] {
+        assert!(!md.contains(key), "{key}");
+    }
+    let keyed = env.run(&["--format", "md", "export", "--round", SPRING, "--keys"]);
+    keyed.ok();
+    assert!(
+        keyed
+            .stdout
+            .contains("| **39104-12** Motie van het lid Kortenhoeven")
+    );
+    // The legend lists the statuses used: none of the items is delayed in
+    // this round.
+    let legend = &md[md.find("## Legenda").unwrap()..moties];
+    assert!(!legend.contains("In uitvoering met vertraging"), "{legend}");
+    assert!(legend.contains("- Niet vermeld"), "used here: {legend}");
+    // A sentence says which state it shows, and the round's digest closes
+    // it as the value to check; no concept mark on a sealed round.
+    assert!(md.contains(
+        "Stand zoals vastgelegd in ronde 2025-voorjaar, gemeld aan de Kamer op 15 mei 2025"
+    ));
+    let digest = env.round_digest(SPRING);
+    assert!(md.contains(&format!(
+        "**Controlewaarde (SHA-256) van ronde 2025-voorjaar:** `{digest}`"
+    )));
+    assert!(!md.contains("CONCEPT") && !md.contains("View:") && !md.contains("seq"));
+    // Anything else is a concept.
+    let now = env.run(&["--format", "md", "export"]);
+    now.ok();
+    assert!(now.stdout.contains("**CONCEPT — "));
+    assert!(!now.stdout.contains("Controlewaarde"));
+    // Footnote markers numbered 1, 2, 3, … in order of appearance, right
+    // after the text (no space), and the citations listed at the end in that
+    // order (found here from the overview, independently of the renderer).
     let markers = superscript_numbers(&md[moties..notes]);
     let cites = citations_in_order(&v);
     assert_eq!(cites.len(), 12);
     assert_eq!(markers, (1..=cites.len()).collect::<Vec<_>>());
+    assert!(md.contains("te rapporteren.¹ |") && md.contains("uitgevoerd.²,³ |"));
     let listed: Vec<&str> = md[notes..]
         .lines()
-        .skip(3)
-        .filter(|l| !l.is_empty())
+        .filter(|l| l.starts_with(|c| sup_digit(c).is_some()))
         .collect();
     let expected: Vec<String> = cites
         .iter()
@@ -1339,13 +1378,27 @@ fn the_markdown_annex_has_the_annex_layout() {
         .collect();
     assert_eq!(listed, expected);
 
-    // English: the same annex with English headings and labels.
+    // English: the same annex, every word of ours in English.
     let en = env.run(&[
         "--format", "md", "export", "--round", SPRING, "--lang", "en",
     ]);
     en.ok();
     snap!("annex_md_en", en.stdout);
     assert_eq!(superscript_numbers(&en.stdout), superscript_numbers(&md));
+    for dutch in [
+        "Legenda",
+        "Moties",
+        "Voetnoten",
+        "Controlewaarde",
+        "vastgelegd",
+        "Verantwoordelijk",
+    ] {
+        assert!(!en.stdout.contains(dutch), "{dutch}");
+    }
+    assert!(
+        en.stdout
+            .contains("Value to check (SHA-256) of round 2025-voorjaar")
+    );
 }
 
 /// The per-round rows of the html chart: round label -> (status label ->
@@ -1398,7 +1451,13 @@ fn the_html_annex_is_one_self_contained_page_with_a_round_chart() {
         assert!(!lower.contains(external), "external asset: {external}");
     }
     let v = overview(&env, &[]);
-    for e in v["legend"].as_array().unwrap() {
+    let used = status_counts(&v, "nl");
+    for e in v["legend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| used.contains_key(e["nl"].as_str().unwrap()))
+    {
         let dot = format!(
             "<span class=\"dot\" style=\"background:{}\"></span>{}",
             e["colour"].as_str().unwrap(),
@@ -1420,15 +1479,30 @@ fn the_html_annex_is_one_self_contained_page_with_a_round_chart() {
     assert_eq!(rounds.len(), 3);
     let rows = chart_rows(&html);
     assert_eq!(rows.len(), rounds.len());
-    for ((label, bars), r) in rows.iter().zip(rounds) {
+    // Every count is written out under its bar, not only in a tooltip.
+    let written: Vec<&str> = html
+        .split("<text class=\"count\"")
+        .skip(1)
+        .map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()])
+        .collect();
+    assert_eq!(written.len(), rounds.len());
+    for (((label, bars), r), written) in rows.iter().zip(rounds).zip(written) {
         let name = r["name"].as_str().unwrap();
-        assert_eq!(
-            label,
-            &format!("{name} ({})", r["reported_on"].as_str().unwrap())
-        );
+        assert!(label.starts_with(&format!("{name} (")), "{label}");
         let at = env.json(&["overview", "--round", name]);
         assert_eq!(bars, &status_counts(&at, "nl"), "round {name}");
+        for (l, n) in bars {
+            assert!(written.contains(&format!("{l}: {n}")), "{written}");
+        }
     }
+    // Chart labels of at least 12 pixels.
+    assert!(
+        html.contains(".chart text{font-size:13px") && html.contains("text.count{font-size:12px")
+    );
+    // Footnote markers once, in plain digits inside one <sup>.
+    assert!(!html.contains("<sup>¹") && html.contains("<sup class=\"fn\">1</sup>"));
+    // Not a sealed round: marked as a concept, no value to check.
+    assert!(html.contains("<p class=\"concept\">CONCEPT"));
     assert_eq!(rows[0].1.values().sum::<usize>(), 9);
     assert_eq!(rows[1].1.values().sum::<usize>(), 10);
 
@@ -1442,7 +1516,8 @@ fn the_html_annex_is_one_self_contained_page_with_a_round_chart() {
     en.ok();
     assert!(en.stdout.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(en.stdout.contains("<h2>Motions</h2>") && en.stdout.contains("<th>Progress</th>"));
-    assert!(en.stdout.contains("Being carried out: "));
+    assert!(en.stdout.contains("Fulfilled or being fulfilled: "));
+    assert!(en.stdout.contains("<p class=\"concept\">DRAFT"));
 }
 
 #[test]
@@ -1628,7 +1703,7 @@ fn exports_escape_what_the_items_say() {
     assert!(html.stdout.contains(
         "Motie &lt;script src=&quot;https://x.example/a.js&quot;&gt;&lt;/script&gt; over A | B &amp; &quot;C&quot;."
     ));
-    let md = env.run(&["--format", "md", "export"]);
+    let md = env.run(&["--format", "md", "export", "--keys"]);
     md.ok();
     let row = md
         .stdout

@@ -188,6 +188,11 @@ pub enum ExportFormat {
     Md,
     /// The annex as a self-contained HTML page.
     Html,
+    /// The annex as a Word file: tables with the status as cell shading,
+    /// Word footnotes.
+    Docx,
+    /// The annex as an Excel workbook: one sheet, the status as cell fill.
+    Xlsx,
     /// One CSV record per item (what the CSV import reads back).
     Csv,
     /// The overview as JSON (schema/overview.schema.json).
@@ -198,9 +203,11 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     /// Every export format, in the order messages list them.
-    pub const ALL: [ExportFormat; 5] = [
+    pub const ALL: [ExportFormat; 7] = [
         ExportFormat::Md,
         ExportFormat::Html,
+        ExportFormat::Docx,
+        ExportFormat::Xlsx,
         ExportFormat::Csv,
         ExportFormat::Json,
         ExportFormat::Events,
@@ -211,10 +218,18 @@ impl ExportFormat {
         match self {
             ExportFormat::Md => "md",
             ExportFormat::Html => "html",
+            ExportFormat::Docx => "docx",
+            ExportFormat::Xlsx => "xlsx",
             ExportFormat::Csv => "csv",
             ExportFormat::Json => "json",
             ExportFormat::Events => "events",
         }
+    }
+
+    /// True for the formats that are files of bytes, not text (Word,
+    /// Excel): never written to a terminal.
+    pub fn is_binary(self) -> bool {
+        matches!(self, ExportFormat::Docx | ExportFormat::Xlsx)
     }
 }
 

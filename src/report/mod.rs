@@ -9,6 +9,7 @@
 //! cannot clear the screen, rewrite a line or reorder a name. JSON carries
 //! the text exactly (its escaping makes it inert).
 
+pub mod letter;
 pub mod table;
 
 use crate::domain::{EventBody, ItemKind, Legend, Replacement};
@@ -811,187 +812,21 @@ pub fn round_digest(programme: &str, r: &Round, format: Format) -> String {
     )
 }
 
-/// A diff between two views, in table, Markdown or JSON.
+/// A diff between two views, in table, Markdown or JSON, in Dutch (see
+/// [`letter::changes`] for every format and language).
 pub fn diff(from: &View, to: &View, d: &Diff, format: Format) -> String {
     diff_with(from, to, d, format, &Look::PLAIN)
 }
 
 /// [`diff`] for a terminal: statuses in colour (table format only).
 pub fn diff_with(from: &View, to: &View, d: &Diff, format: Format, look: &Look) -> String {
-    let legend = to.legend();
-    let s = &d.summary;
-    let summary_line = format!(
-        "{} items changed: {} added, {} withdrawn, {} status changes, {} responsible changes, {} notes, {} amendments, {} corrections; {} unchanged",
-        s.items_changed,
-        s.added,
-        s.withdrawn,
-        s.status_changed,
-        s.responsible_changed,
-        s.notes,
-        s.amendments,
-        s.corrections,
-        s.items_unchanged
-    );
+    let sides = letter::changes::Sides { from, to, diff: d };
+    let ch = letter::changes::build(sides, letter::changes::Options::default());
     match format {
-        Format::Json => {
-            let items: Vec<Value> = d
-                .items
-                .iter()
-                .map(|i| {
-                    json!({
-                        "key": i.key.as_str(),
-                        "id": i.id.hex(),
-                        "kind": i.kind.slug(),
-                        "text": i.text,
-                        "added": i.added,
-                        "withdrawn": i.withdrawn,
-                        "status": i.status.as_ref().map(|(a, b)| json!({"from": status_json(legend, a), "to": status_json(legend, b)})),
-                        "responsible": i.responsible.as_ref().map(|(a, b)| json!({"from": a, "to": b})),
-                        "status_now": status_json(legend, &i.status_now),
-                        "counts": i.tally,
-                        "latest_note": i.latest_note.as_ref().map(note_view_json),
-                        "events": i.events,
-                    })
-                })
-                .collect();
-            to_string_pretty(&json!({
-                "programme": to.programme.name,
-                "from": from.to_json(),
-                "to": to.to_json(),
-                "summary": d.summary,
-                "items": items,
-            }))
-        }
-        Format::Md => {
-            // Everything the ledger holds is escaped, so that a stored text
-            // shows as text, never as markup or a link (formats::markdown).
-            use crate::formats::markdown::inline as md;
-            let mut out = format!(
-                "# {} — wijzigingen\n\n- **Van:** {}\n- **Tot:** {}\n\n{}\n",
-                md(&to.programme.name),
-                md(from.describe().trim_start_matches("View: ")),
-                md(to.describe().trim_start_matches("View: ")),
-                summary_line
-            );
-            for kind in [ItemKind::Motie, ItemKind::Toezegging] {
-                let rows: Vec<&crate::projection::diff::ItemDiff> =
-                    d.items.iter().filter(|i| i.kind == kind).collect();
-                if rows.is_empty() {
-                    continue;
-                }
-                out.push_str(&format!("\n## {}\n", kind.section_nl()));
-                for i in rows {
-                    out.push_str(&format!("\n### {}\n\n", md(i.key.as_str())));
-                    if !i.text.is_empty() {
-                        out.push_str(&format!("> {}\n\n", md(&i.text)));
-                    }
-                    for line in diff_lines(legend, i, &Look::PLAIN) {
-                        out.push_str(&format!(
-                            "- {}\n",
-                            crate::formats::markdown::text(&line).replace('\n', "\n  ")
-                        ));
-                    }
-                }
-            }
-            out
-        }
-        Format::Table => {
-            let mut out = format!(
-                "Diff of {}\nFrom: {}\nTo:   {}\n",
-                v(&to.programme.name),
-                v(from.describe().trim_start_matches("View: ")),
-                v(to.describe().trim_start_matches("View: "))
-            );
-            for i in &d.items {
-                out.push_str(&format!("\n{} ({})\n", v(i.key.as_str()), i.kind));
-                for line in diff_lines(legend, i, look) {
-                    out.push_str(&format!("  {}\n", line.replace('\n', "\n    ")));
-                }
-            }
-            out.push_str(&format!("\n{summary_line}\n"));
-            out
-        }
+        Format::Json => letter::changes::json(sides, &ch),
+        Format::Md => letter::changes::markdown(&ch),
+        Format::Table => letter::changes::table(&ch, look),
     }
-}
-
-fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Look) -> Vec<String> {
-    let mut lines = Vec::new();
-    if i.added {
-        lines.push(format!(
-            "added, status {}",
-            status_label(look, legend, &i.status_now)
-        ));
-    }
-    if i.withdrawn {
-        lines.push("withdrawn".into());
-    }
-    if let Some((a, b)) = &i.status {
-        lines.push(format!(
-            "status: {} → {}",
-            status_label(look, legend, a),
-            status_label(look, legend, b)
-        ));
-    }
-    if let Some((a, b)) = &i.responsible {
-        lines.push(format!(
-            "responsible: {} → {}",
-            v(&a.to_string()),
-            v(&b.to_string())
-        ));
-    }
-    // Without the events listed: what was recorded, counted, and the
-    // latest note.
-    if i.events.is_empty() {
-        let t = i.tally;
-        let mut counted = Vec::new();
-        for (n, one, many) in [
-            (t.status_changes, "status change", "status changes"),
-            (
-                t.reassignments,
-                "change of responsible",
-                "changes of responsible",
-            ),
-            (t.notes, "progress note", "progress notes"),
-            (t.amendments, "amendment", "amendments"),
-            (t.corrections, "correction", "corrections"),
-        ] {
-            if n > 0 {
-                counted.push(format!("{n} {}", if n == 1 { one } else { many }));
-            }
-        }
-        if !counted.is_empty() {
-            lines.push(format!("recorded in between: {}", counted.join(", ")));
-        }
-        if let Some(n) = &i.latest_note {
-            lines.push(format!("latest note, {}: {}", n.effective, v(&n.text)));
-        }
-    }
-    // Every event of the interval, so a change undone within it (or
-    // corrected) still shows; marks say which were corrected later.
-    for e in &i.events {
-        let when = e
-            .effective
-            .map(|d| format!(" (effective {d})"))
-            .unwrap_or_default();
-        let mark = if e.corrected_by.is_empty() {
-            String::new()
-        } else {
-            let by: Vec<String> = e.corrected_by.iter().map(|s| format!("seq {s}")).collect();
-            format!(" [corrected by {}]", by.join(", "))
-        };
-        let line = match &e.change {
-            Change::Note { text, .. } => format!("note, seq {}{when}{mark}: {}", e.seq, v(text)),
-            other => format!("seq {}{when}{mark}: {}", e.seq, v(&describe(legend, other))),
-        };
-        lines.push(line);
-    }
-    if lines.is_empty() {
-        lines.push(format!(
-            "unchanged, status {}",
-            status_label(look, legend, &i.status_now)
-        ));
-    }
-    lines
 }
 
 /// The outcome of `verify`.

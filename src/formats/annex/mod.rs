@@ -22,7 +22,7 @@
 //! [`parse`] never fails and never panics: whatever cannot be understood
 //! becomes an [`Anomaly`] with its line number, and the rest is still read.
 //! Pure: no I/O. The way out, the annex as Markdown and HTML, is in
-//! [`render`].
+//! [`render`]; as Word and Excel files in [`office`].
 //!
 //! The parser is split by concern: `layouts` knows what the parts of a
 //! layout look like (header and section words, page marks, responsible
@@ -35,12 +35,13 @@ pub(crate) mod cells;
 pub(crate) mod footnotes;
 pub(crate) mod layouts;
 pub(crate) mod lines;
+pub mod office;
 pub mod pdftext;
 pub mod render;
 pub(crate) mod rows;
 pub mod word;
 
-pub use render::{Lang, html, markdown};
+pub use render::{AnnexOptions, Lang, html, markdown};
 
 use std::collections::BTreeMap;
 
