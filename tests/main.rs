@@ -27,6 +27,7 @@ mod index;
 mod model;
 mod parsers;
 mod proofs;
+mod readable;
 mod receipts;
 mod rounds;
 mod schemas;

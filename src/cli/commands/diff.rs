@@ -29,6 +29,8 @@ pub struct Args {
     /// recorded, and its latest note). Reads every event in between.
     #[arg(long)]
     events: bool,
+    #[command(flatten)]
+    wide: crate::cli::args::WideArgs,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
@@ -38,6 +40,6 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let c = diff::compare(&ws, &from, &to, a.all, a.events)?;
     emit(
         env,
-        &report::diff_with(&c.from, &c.to, &c.diff, g.report(), &g.look),
+        &report::diff_with(&c.from, &c.to, &c.diff, g.report(), &a.wide.look(g)),
     )
 }

@@ -3,31 +3,32 @@
 //! docs/verify_export.py checks without our code).
 
 use crate::app::export;
-use crate::cli::args::{OutputFormat, ViewArgs};
+use crate::cli::args::{FilterArgs, OutputFormat, ViewArgs};
 use crate::cli::ui::progress::Progress;
 use crate::cli::{CliError, Env, Global};
 use crate::domain::Invalid;
-use crate::formats::annex::Lang;
 use std::path::PathBuf;
 
 /// Export the overview in the annex layout (md, html), as CSV or JSON, or the
 /// whole event chain (events, JSON Lines). Choose with --format; the view
-/// flags pick the moment, as for `overview`.
+/// flags pick the moment and the filters the items, as for `overview`;
+/// --lang the language of labels and headings.
 ///
 /// Example: kamerstand export --format html --round 2025-voorjaar -o bijlage.html
 ///
 /// Example: kamerstand export --format events -o backup.jsonl
+///
+/// Example: kamerstand export --format csv --ministry OCW -o ocw.csv
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Write to this file instead of standard output, e.g. bijlage.html
     /// (written whole or not at all).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Language of labels and headings in md and html.
-    #[arg(long, value_enum, default_value_t = Lang::Nl)]
-    lang: Lang,
     #[command(flatten)]
     view: ViewArgs,
+    #[command(flatten)]
+    filter: FilterArgs,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
@@ -40,23 +41,40 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         )
         .into());
     };
+    let filter = a.filter.parse()?;
+    if format == crate::formats::ExportFormat::Events && !filter.is_empty() {
+        // A chain with events left out is no chain: it could not be
+        // restored or checked.
+        return Err(Invalid::new(
+            "--format",
+            "events",
+            "md, html, csv or json with --ministry, --status or --kind: an events export is the whole chain (a backup), which leaving events out would break",
+        )
+        .into());
+    }
     let mut progress = Progress::start(g);
     let ws = g.open_with_progress(env, &progress)?;
-    let v = req.build(&ws)?;
+    let v = filter.apply(req.build(&ws)?)?;
+    if let Some(none) = crate::report::viewline::no_match(&v, g.lang) {
+        // Written all the same (an empty annex is what was asked for), but
+        // said.
+        let _ = write!(env.err, "note: {}", none.lines().last().unwrap_or_default());
+        let _ = writeln!(env.err);
+    }
     match &a.output {
         None => {
-            export::export(&ws, &v, format, a.lang, &mut *env.out, &progress)?;
+            export::export(&ws, &v, format, g.lang, &mut *env.out, &progress)?;
             progress.finish();
             Ok(())
         }
         Some(path) => {
-            let bytes = export::to_file(&ws, &v, format, a.lang, path, &progress)?;
+            let bytes = export::to_file(&ws, &v, format, g.lang, path, &progress)?;
             progress.finish();
             let _ = writeln!(
                 env.err,
-                "wrote {} ({bytes} bytes, {}) to {}",
+                "wrote {} ({bytes} bytes; {}) to {}",
                 format.name(),
-                v.describe(),
+                crate::report::view_line(&v, g.lang),
                 path.display()
             );
             Ok(())
