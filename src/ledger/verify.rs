@@ -191,7 +191,10 @@ fn unknown_round(
     checked: u64,
     broken: bool,
 ) -> String {
-    let names: Vec<&str> = seals.values().map(|(real, _, _)| real.as_str()).collect();
+    // In the order they were sealed.
+    let mut sealed: Vec<&(String, u64, EventHash)> = seals.values().collect();
+    sealed.sort_by_key(|(_, seq, _)| *seq);
+    let names: Vec<&str> = sealed.iter().map(|(real, _, _)| real.as_str()).collect();
     let close = crate::domain::text::closest(name, names.iter().copied(), 3);
     let did_you_mean = if close.is_empty() {
         String::new()

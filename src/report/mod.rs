@@ -164,7 +164,12 @@ pub fn overview_with(view: &View, format: Format, look: &Look) -> String {
         v(&view.programme.title),
         look.fold(&v(&view_line(view, look.lang)), 0)
     );
-    for kind in [ItemKind::Motie, ItemKind::Toezegging] {
+    // A view filtered to one kind shows only that kind's section.
+    let only = view.filter.as_ref().and_then(|f| f.filter.kind);
+    for kind in [ItemKind::Motie, ItemKind::Toezegging]
+        .into_iter()
+        .filter(|k| only.is_none_or(|o| o == *k))
+    {
         let mut t = Table::new(
             &["key", "status", "verantwoordelijk", "stand van zaken"],
             &[0, 32, 20, 60],

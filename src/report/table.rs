@@ -41,6 +41,12 @@ pub struct Look {
     pub lang: Lang,
 }
 
+impl Default for Look {
+    fn default() -> Look {
+        Look::PLAIN
+    }
+}
+
 impl Look {
     /// No colour, no width to fit: the text pipes and files get.
     pub const PLAIN: Look = Look {
