@@ -214,6 +214,16 @@ pub enum Refusal {
         /// The day asked about.
         effective: Day,
     },
+    /// A progress note that repeats the item's latest note: the same
+    /// text and citations, with the same effective date.
+    NoteUnchanged {
+        /// The item's key.
+        key: String,
+        /// The note that says it already.
+        seq: u64,
+        /// Its effective date.
+        effective: Day,
+    },
     /// An assignment without parties.
     NoResponsible,
     /// A note without text.
@@ -591,6 +601,14 @@ impl fmt::Display for Refusal {
             } => write!(
                 f,
                 "item {key} is already assigned to {responsible} on {effective}; nothing to record"
+            ),
+            R::NoteUnchanged {
+                key,
+                seq,
+                effective,
+            } => write!(
+                f,
+                "item {key}'s latest progress note (seq {seq}, effective {effective}) already says this; nothing to record (to say it again on another day, give that day with --effective)"
             ),
             R::NoResponsible => write!(f, "give at least one responsible code"),
             R::EmptyNote => write!(f, "a progress note needs text"),

@@ -1421,9 +1421,11 @@ fn a_full_disk_fails_the_write_with_exit_1_and_keeps_the_head() {
         f.set_len(len.saturating_sub(200 * 1024)).unwrap();
     }
     // Long notes until one no longer fits.
-    let text = "Een lange voortgangsnotitie. ".repeat(2000);
+    let long = "Een lange voortgangsnotitie. ".repeat(2000);
     let mut last_ok: Option<(u64, String)> = None;
-    let failed = (0..200).find_map(|_| {
+    let failed = (0..200).find_map(|n| {
+        // Each note differs: the same note again is refused as a no-op.
+        let text = format!("{n}. {long}");
         let out = bin_within(&env, &["--format", "json", "note", "M1", &text], limit);
         if out.code == 0 {
             let j = out.json();

@@ -29,6 +29,7 @@ mod letter;
 mod model;
 mod parsers;
 mod proofs;
+mod readable;
 mod receipts;
 mod rounds;
 mod schemas;

@@ -225,7 +225,7 @@ fn outputs(env: &TestEnv, args: &[&str]) -> (String, Value) {
     let table: String = out
         .stdout
         .lines()
-        .filter(|l| !l.starts_with("View: "))
+        .filter(|l| !crate::common::is_view_line(l))
         .map(|l| format!("{l}\n"))
         .collect();
     let mut full = vec!["--format", "json"];

@@ -329,7 +329,7 @@ fn item_list_show_and_log_combine_the_axes_too() {
 /// The view line of a table output.
 fn view_line(out: &str) -> &str {
     out.lines()
-        .find(|l| l.starts_with("View: "))
+        .find(|l| crate::common::is_view_line(l))
         .unwrap_or_else(|| panic!("no view line in:\n{out}"))
 }
 
@@ -340,34 +340,36 @@ fn every_read_output_names_its_view() {
     let cases: [(&[&str], &str, Value); 6] = [
         (
             &[],
-            "View: current; latest effective values — 10 events up to seq 9",
+            "Stand van nu (vastgelegd tot 14 april 2025, 12:02)",
             serde_json::json!({"basis": "current", "as_of": null, "round": null, "effective": null}),
         ),
-        // Summer time: the end of 31 March 2025 is 21:59:59Z.
+        // Summer time: the end of 31 March 2025 is 21:59:59Z (in the
+        // JSON); the sentence names the day, and when its last event was
+        // recorded, in Dutch time (winter time still on 10 March).
         (
             &["--as-of", "2025-03-31"],
-            "View: as of 2025-03-31 (end of day, Europe/Amsterdam, UTC+2:00 = 2025-03-31T21:59:59.999999999Z); latest effective values — 4 events up to seq 3",
+            "Zoals bekend op 31 maart 2025 (vastgelegd tot 10 maart 2025, 11:02)",
             serde_json::json!({"basis": "as_of", "as_of": "2025-03-31T21:59:59.999999999Z", "round": null, "effective": null}),
         ),
         // Winter time: the end of 28 February 2025 is 22:59:59Z.
         (
             &["--as-of", "2025-02-28", "--effective", "2025-02-15"],
-            "View: as of 2025-02-28 (end of day, Europe/Amsterdam, UTC+1:00 = 2025-02-28T22:59:59.999999999Z); effective 2025-02-15 — 2 events up to seq 1",
+            "Zoals bekend op 28 februari 2025, geldend op 15 februari 2025 (vastgelegd tot 3 februari 2025, 11:02)",
             serde_json::json!({"basis": "as_of", "as_of": "2025-02-28T22:59:59.999999999Z", "round": null, "effective": "2025-02-15"}),
         ),
         (
             &["--as-of", "2025-04-07T13:00:00+02:00"],
-            "View: as of 2025-04-07T11:00:00.000000000Z; latest effective values — 5 events up to seq 4",
+            "Zoals bekend op 7 april 2025 om 13:00 (vastgelegd tot 7 april 2025, 12:02)",
             serde_json::json!({"basis": "as_of", "as_of": "2025-04-07T11:00:00.000000000Z", "round": null, "effective": null}),
         ),
         (
             &["--round", "r1"],
-            "View: round R1 (sealed at seq 9, reported on 2025-04-15); latest effective values — 10 events up to seq 9",
+            "Ronde R1, verzegeld op 14 april 2025, 12:02; brief van 15 april 2025",
             serde_json::json!({"basis": "round", "as_of": null, "round": "R1", "effective": null}),
         ),
         (
             &["--round", "R1", "--effective", "2025-03-01"],
-            "View: round R1 (sealed at seq 9, reported on 2025-04-15); effective 2025-03-01 — 10 events up to seq 9",
+            "Ronde R1, verzegeld op 14 april 2025, 12:02; brief van 15 april 2025, geldend op 1 maart 2025",
             serde_json::json!({"basis": "round", "as_of": null, "round": "R1", "effective": "2025-03-01"}),
         ),
     ];
@@ -378,7 +380,7 @@ fn every_read_output_names_its_view() {
             let out = env.run(&args);
             out.ok();
             let got = view_line(&out.stdout);
-            assert!(got.starts_with(line), "{args:?}:\n{got}\nexpected\n{line}");
+            assert_eq!(got, *line, "{args:?}");
             let v = env.json(&args);
             for (k, want) in json.as_object().unwrap() {
                 assert_eq!(&v["view"][k], want, "{args:?} view.{k}: {}", v["view"]);

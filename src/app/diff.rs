@@ -81,8 +81,8 @@ pub fn compare(
     let vt = ws.view(basis(ws, to)?, None)?;
     if vf.chain.events > vt.chain.events {
         return Err(Refusal::FromAfterTo {
-            from: vf.describe(),
-            to: vt.describe(),
+            from: crate::report::view_line(&vf, crate::formats::annex::Lang::En),
+            to: crate::report::view_line(&vt, crate::formats::annex::Lang::En),
         }
         .into());
     }

@@ -96,7 +96,7 @@ pub fn item_in_view(
         Refusal::ItemNotInView {
             key: r.key.to_string(),
             registered_seq,
-            view: view.describe(),
+            view: crate::report::view_line(view, crate::formats::annex::Lang::En),
         }
         .into()
     })

@@ -34,6 +34,12 @@ impl ViewRequest {
     }
 }
 
+/// When the ledger's first event was recorded (None: no events): what an
+/// empty `--as-of` view tells, so that the reader sees how early they asked.
+pub fn first_recorded(ws: &Workspace) -> Result<Option<crate::domain::Timestamp>> {
+    Ok(ws.ledger().get(0)?.map(|r| r.envelope.recorded_at))
+}
+
 /// The events `view` holds, oldest first: all of them, or those of one item
 /// (named by key or id prefix), the last `limit` when a limit is given. With
 /// an effective day, only the events in effect on it (events without an

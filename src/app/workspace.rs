@@ -193,6 +193,7 @@ impl Workspace {
             chain: ChainAt::default(),
             rounds: Vec::new(),
             items: Vec::new(),
+            filter: None,
         };
         let Some(s) = last else {
             return Ok(view);

@@ -9,9 +9,11 @@
 use super::{Cli, CliError, Env};
 use crate::app::view::ViewRequest;
 use crate::app::{Progress, Workspace};
-use crate::domain::{Day, Instant, Invalid, text};
+use crate::domain::{Day, Instant, Invalid, ItemKind, text};
+use crate::formats::annex::Lang;
 use crate::formats::{ExportFormat, ImportFormat};
 use crate::ledger::OpenOptions;
+use crate::projection::FilterRequest;
 use crate::report::Format;
 use crate::report::letter::changes::DiffFormat;
 use crate::report::table::Look;
@@ -73,6 +75,8 @@ pub struct Global {
     pub look: Look,
     /// Show progress bars on stderr (a terminal, and no `--quiet`).
     pub progress: bool,
+    /// The language of sentences and documents (`--lang`).
+    pub lang: Lang,
 }
 
 impl Global {
@@ -138,8 +142,12 @@ impl Global {
             format,
             wait: Duration::from_secs_f64(cli.wait),
             allow_shared_store: cli.allow_shared_store,
-            look: env.terminal.look(),
+            look: Look {
+                lang: cli.lang,
+                ..env.terminal.look()
+            },
             progress: env.terminal.stderr && !cli.quiet,
+            lang: cli.lang,
         })
     }
 
@@ -217,6 +225,64 @@ impl ViewArgs {
                 .map(|s| Day::parse("--effective", s))
                 .transpose()?,
         })
+    }
+}
+
+/// Which items to show: filters shared by `overview`, `item list` and
+/// `export`, applied by the library ([`FilterRequest`]).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FilterArgs {
+    /// Only items one of whose responsible parties is of this ministry: a
+    /// portfolio (OCW: its ministers and state secretaries), a responsible
+    /// code (SOCW: that party only) or a ministry's name (Financiën).
+    #[arg(long, value_name = "CODE")]
+    pub ministry: Option<String>,
+    /// Only items in this status: a slug or label of the ledger's legend,
+    /// e.g. in-uitvoering or "In uitvoering".
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// Only motions or only commitments: motie or toezegging.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+}
+
+impl FilterArgs {
+    /// Parses what can be checked without the store (the kind, the form of
+    /// the texts); the library checks the rest against the view.
+    pub fn parse(&self) -> Result<FilterRequest, CliError> {
+        let short = |what: &str, v: &Option<String>| -> Result<Option<String>, CliError> {
+            v.as_deref()
+                .map(|s| text::short_text(what, s).map_err(CliError::from))
+                .transpose()
+        };
+        Ok(FilterRequest {
+            ministry: short("--ministry", &self.ministry)?,
+            status: short("--status", &self.status)?,
+            kind: self
+                .kind
+                .as_deref()
+                .map(|k| ItemKind::parse(k).map_err(|e| Invalid::new("--kind", k, e.expected)))
+                .transpose()?,
+        })
+    }
+}
+
+/// Whole texts instead of cut ones, for the commands that print tables.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct WideArgs {
+    /// Show whole texts, wrapped to the terminal's width, instead of
+    /// cutting them to keep each row on one line.
+    #[arg(long, visible_alias = "full")]
+    pub wide: bool,
+}
+
+impl WideArgs {
+    /// The look of standard output with this choice.
+    pub fn look(self, g: &Global) -> Look {
+        Look {
+            wrap: self.wide,
+            ..g.look
+        }
     }
 }
 

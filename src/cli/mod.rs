@@ -16,6 +16,7 @@ pub use reference::markdown as reference_markdown;
 pub use ui::progress::DELAY_ENV as PROGRESS_DELAY_ENV;
 pub use ui::terminal::Terminal;
 
+use crate::formats::annex::Lang;
 use crate::ledger::Clock;
 use args::Formats;
 pub(crate) use args::Global;
@@ -86,6 +87,11 @@ pub struct Cli {
     /// Example: kamerstand --quiet verify
     #[arg(long, short = 'q', global = true)]
     pub(crate) quiet: bool,
+    /// Language of what is written for people: the sentence naming the
+    /// view above every read, and the labels and headings of exported
+    /// documents (nl or en).
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Nl, value_name = "LANG")]
+    pub(crate) lang: Lang,
     #[command(subcommand)]
     command: Command,
 }

@@ -42,6 +42,25 @@ impl EventHash {
         self.hex().chars().take(12).collect()
     }
 
+    /// Parses a digest as copied from a letter: 64 hex digits (either
+    /// case), with any white space, line breaks and invisible formatting
+    /// characters (a soft hyphen, a zero-width space) inside or around
+    /// them left out — what a word processor puts into a long string it
+    /// breaks across lines.
+    pub fn from_published(s: &str) -> Option<EventHash> {
+        let digits: String = s
+            .chars()
+            .filter(|c| {
+                !c.is_whitespace()
+                    && !matches!(
+                        c,
+                        '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+                    )
+            })
+            .collect();
+        EventHash::from_hex(&digits)
+    }
+
     /// Parses 64 hex digits (either case).
     pub fn from_hex(s: &str) -> Option<EventHash> {
         let b = unhex(s.trim())?;
@@ -123,6 +142,18 @@ mod tests {
         assert_eq!(EventHash::from_hex(&h.hex().to_uppercase()), Some(h));
         assert_eq!(h.short(), "abababababab");
         assert_eq!(EventHash::from_hex("abc"), None);
+        // As copied from a letter: in groups, across lines, with a soft
+        // hyphen where Word broke it.
+        let split = format!(
+            " {} {}\n{}\u{ad}\r\n\t{}\u{a0} ",
+            &h.hex()[..8],
+            &h.hex()[8..32],
+            &h.hex()[32..40],
+            &h.hex()[40..]
+        );
+        assert_eq!(EventHash::from_published(&split), Some(h));
+        assert_eq!(EventHash::from_published(&h.hex()[1..]), None);
+        assert_eq!(EventHash::from_published(&format!("{} x", h.hex())), None);
         assert_eq!(EventHash::from_hex(&"zz".repeat(32)), None);
     }
 

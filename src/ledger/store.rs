@@ -342,6 +342,59 @@ fn open_sled(dir: &Path, deadline: Instant) -> Result<sled::Db> {
     }
 }
 
+/// For the demo (feature `cli`): makes at `to` a copy of the store at
+/// `from` (which nothing may have open), in which the stored bytes of
+/// event `seq` have `find` replaced by `put` (as long as it) and its stored
+/// hash is kept — what someone who edits a store's files behind
+/// kamerstand's back leaves, for `verify` to find. Returns false when the
+/// event does not hold `find` (the copy is then left unchanged).
+#[cfg(feature = "cli")]
+pub fn tampered_copy(from: &Path, to: &Path, seq: u64, find: &[u8], put: &[u8]) -> Result<bool> {
+    fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            let target = to.join(entry.file_name());
+            if entry.file_name() == LOCK_FILE {
+                continue;
+            }
+            if entry.file_type()?.is_dir() {
+                copy_dir(&entry.path(), &target)?;
+            } else {
+                std::fs::copy(entry.path(), target)?;
+            }
+        }
+        Ok(())
+    }
+    if find.len() != put.len() || find.is_empty() {
+        return Err(crate::domain::Invalid::new(
+            "tampering",
+            &String::from_utf8_lossy(put),
+            "as many bytes as are replaced",
+        )
+        .into());
+    }
+    copy_dir(from, to).map_err(|e| Error::storage(format!("copying {}", from.display()), e))?;
+    let failed = |e: sled::Error| Error::storage(format!("editing {}", to.display()), e);
+    let db = open_sled(to, Instant::now())?;
+    let events = db.open_tree("events").map_err(failed)?;
+    let Some(stored) = events.get(seq.to_be_bytes()).map_err(failed)? else {
+        return Ok(false);
+    };
+    let mut value = stored.to_vec();
+    // The value is hash[32] ‖ canonical bytes: only the bytes change.
+    let Some(at) = value
+        .get(32..)
+        .and_then(|bytes| bytes.windows(find.len()).position(|w| w == find))
+    else {
+        return Ok(false);
+    };
+    value[32 + at..32 + at + put.len()].copy_from_slice(put);
+    events.insert(seq.to_be_bytes(), value).map_err(failed)?;
+    db.flush().map_err(failed)?;
+    Ok(true)
+}
+
 fn has_sled_files(dir: &Path) -> bool {
     dir.join("db").exists() || dir.join("conf").exists()
 }

@@ -123,11 +123,14 @@ impl VerifyReport {
     }
 }
 
+/// `broken`: the chain broke after `checked` events, so `seals` and
+/// `found_at` cover only the events before the break.
 fn digest_outcome(
     check: &DigestCheck,
     found_at: Option<u64>,
     seals: &BTreeMap<String, (String, u64, EventHash)>,
     checked: u64,
+    broken: bool,
 ) -> DigestOutcome {
     let h = check.hash;
     let mut out = DigestOutcome {
@@ -137,23 +140,32 @@ fn digest_outcome(
         ok: false,
         detail: String::new(),
     };
+    // The round whose seal the digest is, if any: a digest copied from
+    // one letter and checked against another round's name.
+    let sealed_by = seals
+        .values()
+        .find(|(_, _, seal)| *seal == h)
+        .map(|(real, seq, _)| (real.clone(), *seq));
     match &check.round {
         Some(name) => match seals.get(&name.to_ascii_lowercase()) {
             None => {
-                out.detail = format!(
-                    "round '{name}' is not in the ledger ({checked} events checked): the ledger was truncated before its seal, or the name is mistyped"
-                );
+                out.detail = unknown_round(name, seals, sealed_by, found_at, checked, broken);
             }
             Some((real, seq, seal_hash)) if *seal_hash == h => {
                 out.ok = true;
                 out.detail = format!("round '{real}' is sealed at seq {seq} with this digest");
             }
             Some((real, seq, seal_hash)) => {
-                out.detail = format!(
-                    "round '{real}' is sealed at seq {seq} with digest {}, not the published {}: the history up to that seal was rewritten (or the digest is mistyped)",
-                    seal_hash.hex(),
-                    h.hex()
-                );
+                out.detail = match &sealed_by {
+                    Some((other, at)) => format!(
+                        "this digest is the seal of round '{other}' (seq {at}), not of round '{real}' (sealed at seq {seq}): was it published for {other}? Check it with --round {other}"
+                    ),
+                    None => format!(
+                        "round '{real}' is sealed at seq {seq} with digest {}, not the published {}: the history up to that seal was rewritten (or the digest is mistyped)",
+                        seal_hash.hex(),
+                        h.hex()
+                    ),
+                };
             }
         },
         None => match found_at {
@@ -168,6 +180,60 @@ fn digest_outcome(
             }
         },
     }
+    out
+}
+
+/// What a digest check says when `--round` names no sealed round: the
+/// names it may have meant, and what the digest itself is in the ledger
+/// (another round's seal, another event, or nothing).
+fn unknown_round(
+    name: &str,
+    seals: &BTreeMap<String, (String, u64, EventHash)>,
+    sealed_by: Option<(String, u64)>,
+    found_at: Option<u64>,
+    checked: u64,
+    broken: bool,
+) -> String {
+    // In the order they were sealed.
+    let mut sealed: Vec<&(String, u64, EventHash)> = seals.values().collect();
+    sealed.sort_by_key(|(_, seq, _)| *seq);
+    let names: Vec<&str> = sealed.iter().map(|(real, _, _)| real.as_str()).collect();
+    let close = crate::domain::text::closest(name, names.iter().copied(), 3);
+    let did_you_mean = if close.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", close.join(" or "))
+    };
+    let listed = if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    };
+    let mut out = match (broken, names.is_empty()) {
+        (true, _) => format!(
+            "no round named '{name}' is sealed among the {checked} events before the break{did_you_mean} (sealed there: {listed})"
+        ),
+        (false, true) => format!(
+            "no round is sealed in this ledger ({checked} events checked), so none is named '{name}'"
+        ),
+        (false, false) => {
+            format!("no round is named '{name}'{did_you_mean} (sealed rounds: {listed})")
+        }
+    };
+    out.push_str(&match (sealed_by, found_at) {
+        (Some((round, seq)), _) => format!(
+            ". The digest is the seal of round '{round}' (seq {seq}): check it with --round {round}"
+        ),
+        (None, Some(seq)) => format!(
+            ". The digest is in the ledger, as the hash of seq {seq}, which is not a round's seal"
+        ),
+        (None, None) if broken => {
+            ". Nor is the digest among those events: it may lie beyond the break".to_string()
+        }
+        (None, None) => format!(
+            ". The digest is not in the ledger either (none of the {checked} events checked has it): the ledger was rewritten or truncated after it was published, or the digest or the round's name is mistyped"
+        ),
+    });
     out
 }
 
@@ -509,6 +575,7 @@ impl ChainChecker {
     /// The report so far, with the break found (if any).
     pub fn report(&self, first_break: Option<Break>) -> VerifyReport {
         let checked = self.next_seq;
+        let broken = first_break.is_some();
         VerifyReport {
             events_checked: checked,
             head: (checked > 0).then_some(self.prev),
@@ -517,7 +584,7 @@ impl ChainChecker {
             digest: self
                 .digest
                 .as_ref()
-                .map(|d| digest_outcome(d, self.found_at, &self.seals, checked)),
+                .map(|d| digest_outcome(d, self.found_at, &self.seals, checked, broken)),
         }
     }
 }

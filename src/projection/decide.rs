@@ -136,13 +136,25 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             item,
             text,
             citations,
-            ..
+            effective,
         } => {
-            item_or_reject(state, item)?;
+            let it = item_or_reject(state, item)?;
             if text.trim().is_empty() {
                 return Err(Refusal::EmptyNote.into());
             }
             lists(citations, &[])?;
+            // Like a status or an assignment that is in force already: the
+            // same note again, on the same day, records nothing new.
+            if let Some(n) = it.latest_note_at(None).filter(|n| {
+                n.effective == *effective && n.text == *text && n.citations == *citations
+            }) {
+                return Err(Refusal::NoteUnchanged {
+                    key: it.key.to_string(),
+                    seq: n.seq,
+                    effective: n.effective,
+                }
+                .into());
+            }
         }
         EventBody::RoundSealed { .. } | EventBody::RoundSealedV2 { .. } => {
             let Some(crate::domain::Seal {

@@ -6,11 +6,13 @@
 
 pub mod decide;
 pub mod diff;
+pub mod filter;
 pub mod index;
 pub mod state;
 pub mod view;
 
 pub use diff::Diff;
+pub use filter::{Filter, FilterRequest, Filtered};
 pub use state::{
     Account, Amendment, Change, Fact, ItemState, Note, RegisteredKey, Round, State, Tally,
     TimelineEntry, natural_key,

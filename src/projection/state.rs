@@ -480,6 +480,29 @@ impl ItemState {
         }
     }
 
+    /// The text, citations and submitters in force just before amendment
+    /// `seq`: the registration's, with the amendments recorded before it
+    /// that are not retracted — what that amendment changed them from.
+    pub fn before_amendment(&self, seq: u64) -> (String, Vec<String>, Vec<String>) {
+        let (mut text, mut citations, mut submitters) = self.original.clone();
+        for a in self
+            .amendments
+            .iter()
+            .filter(|a| a.seq < seq && !a.retracted)
+        {
+            if let Some(t) = &a.text {
+                text.clone_from(t);
+            }
+            if let Some(c) = &a.citations {
+                citations.clone_from(c);
+            }
+            if let Some(s) = &a.submitters {
+                submitters.clone_from(s);
+            }
+        }
+        (text, citations, submitters)
+    }
+
     fn reapply_amendments(&mut self) {
         (self.text, self.citations, self.submitters) = self.original.clone();
         for a in self.amendments.iter().filter(|a| !a.retracted) {

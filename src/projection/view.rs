@@ -174,8 +174,11 @@ pub struct View {
     /// The rounds sealed by then.
     pub rounds: Vec<Round>,
     /// Every item registered by then (withdrawn ones too), motions first,
-    /// by key in natural order.
+    /// by key in natural order; only those a filter kept when it is
+    /// filtered.
     pub items: Vec<ItemView>,
+    /// The filter applied to its items, if any ([`super::filter`]).
+    pub filter: Option<super::Filtered>,
 }
 
 impl View {
@@ -200,6 +203,7 @@ impl View {
                 .into_iter()
                 .map(|it| ItemView::of(it, effective))
                 .collect(),
+            filter: None,
         }
     }
 
@@ -288,7 +292,7 @@ impl View {
             Basis::AsOf(i) => ("as_of", Some(i.at.rfc3339()), None),
             Basis::Round(r) => ("round", None, Some(r.name.clone())),
         };
-        json!({
+        let mut v = json!({
             "basis": kind,
             "as_of": as_of,
             "round": round,
@@ -296,7 +300,16 @@ impl View {
             "events": self.chain.events,
             "head": self.chain.head.map(|h| h.hex()),
             "last_recorded_at": self.chain.last_recorded.map(|t| t.rfc3339()),
-        })
+        });
+        // Only a filtered view says so: the shape of every other view stays.
+        if let (Some(f), Value::Object(m)) = (&self.filter, &mut v) {
+            let mut filter = f.filter.to_json();
+            if let Value::Object(fm) = &mut filter {
+                fm.insert("out_of".into(), json!(f.out_of));
+            }
+            m.insert("filter".into(), filter);
+        }
+        v
     }
 }
 

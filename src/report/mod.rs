@@ -11,6 +11,7 @@
 
 pub mod letter;
 pub mod table;
+pub mod viewline;
 
 use crate::domain::{EventBody, ItemKind, Legend, Replacement};
 use crate::ledger::index::IndexReport;
@@ -23,6 +24,7 @@ use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use table::{Look, Table};
+pub use viewline::view_line;
 
 /// Stored text as it is shown to people (see the module documentation).
 fn v(s: &str) -> Cow<'_, str> {
@@ -152,18 +154,23 @@ pub fn overview_with(view: &View, format: Format, look: &Look) -> String {
         });
     }
     if view.chain.events == 0 {
-        return format!(
-            "{}\nThe ledger held no events in this view.\n",
-            v(&view.describe())
-        );
+        return v(&viewline::nothing_recorded(view, None, look.lang)).into_owned();
+    }
+    if let Some(none) = viewline::no_match(view, look.lang) {
+        return v(&none).into_owned();
     }
     let mut out = format!(
         "{} — {}\n{}\n",
         v(&view.programme.name),
         v(&view.programme.title),
-        v(&view.describe())
+        look.fold(&v(&view_line(view, look.lang)), 0)
     );
-    for kind in [ItemKind::Motie, ItemKind::Toezegging] {
+    // A view filtered to one kind shows only that kind's section.
+    let only = view.filter.as_ref().and_then(|f| f.filter.kind);
+    for kind in [ItemKind::Motie, ItemKind::Toezegging]
+        .into_iter()
+        .filter(|k| only.is_none_or(|o| o == *k))
+    {
         let mut t = Table::new(
             &["key", "status", "verantwoordelijk", "stand van zaken"],
             &[0, 32, 20, 60],
@@ -186,7 +193,10 @@ pub fn overview_with(view: &View, format: Format, look: &Look) -> String {
             out.push_str(&t.render_with(look));
         }
     }
-    out.push_str(&format!("\n{}\n", v(&status_summary(view, &items))));
+    out.push_str(&format!(
+        "\n{}\n",
+        look.fold(&v(&status_summary(view, &items)), 0)
+    ));
     out
 }
 
@@ -252,6 +262,12 @@ pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
         ]);
         t.mark(2, colour_of(legend, &it.status));
     }
+    if view.chain.events == 0 {
+        return v(&viewline::nothing_recorded(view, None, look.lang)).into_owned();
+    }
+    if let Some(none) = viewline::no_match(view, look.lang) {
+        return v(&none).into_owned();
+    }
     if t.is_empty() {
         let hint = match view.basis {
             crate::projection::Basis::Current if view.effective.is_none() => {
@@ -259,9 +275,16 @@ pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
             }
             _ => "",
         };
-        return format!("{}\nNo items in this view.{hint}\n", v(&view.describe()));
+        return format!(
+            "{}\nNo items in this view.{hint}\n",
+            look.fold(&v(&view_line(view, look.lang)), 0)
+        );
     }
-    format!("{}\n\n{}", v(&view.describe()), t.render_with(look))
+    format!(
+        "{}\n\n{}",
+        look.fold(&v(&view_line(view, look.lang)), 0),
+        t.render_with(look)
+    )
 }
 
 fn replacement_text(legend: &Legend, r: &Replacement) -> String {
@@ -437,7 +460,10 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         it.kind,
         it.id.hex()
     ));
-    out.push_str(&format!("{}\n\n", v(&view.describe())));
+    out.push_str(&format!(
+        "{}\n\n",
+        look.fold(&v(&view_line(view, look.lang)), 0)
+    ));
     if it.withdrawn {
         out.push_str(&format!(
             "WITHDRAWN: its registration (seq {}) was retracted by a correction.\n",
@@ -449,16 +475,20 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
             it.effective
         ));
     }
+    // Whole texts (--wide) are wrapped under their field's value.
     out.push_str(&format!(
         "Text:         {}\n",
         if it.text.is_empty() {
             Cow::Borrowed("(no text)")
         } else {
-            v(&it.text)
+            Cow::Owned(look.fold(&v(&it.text), 14))
         }
     ));
     if !it.submitters.is_empty() {
-        out.push_str(&format!("Submitters:   {}\n", v(&it.submitters.join(", "))));
+        out.push_str(&format!(
+            "Submitters:   {}\n",
+            look.fold(&v(&it.submitters.join(", ")), 14)
+        ));
     }
     for (n, c) in it.citations.iter().enumerate() {
         let r = crate::domain::KamerstukRef::parse(c);
@@ -504,13 +534,19 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
     // reported (the first round sealed after its registration).
     let first = first_reported(view, it);
     out.push_str(&format!(
-        "In effect:    from {}{}\n",
-        it.effective,
-        first.map_or(String::new(), |r| format!(
-            "; first reported in round {} (letter of {})",
-            v(&r.name),
-            r.reported_on
-        ))
+        "In effect:    {}\n",
+        look.fold(
+            &format!(
+                "from {}{}",
+                it.effective,
+                first.map_or(String::new(), |r| format!(
+                    "; first reported in round {} (letter of {})",
+                    v(&r.name),
+                    r.reported_on
+                ))
+            ),
+            14
+        )
     ));
     let mut notes: Vec<&Note> = it.notes_at(day).collect();
     if !notes.is_empty() {
@@ -518,11 +554,17 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         notes.sort_by_key(|n| (n.effective, n.seq));
         for n in notes {
             out.push_str(&format!(
-                "- {} (seq {}, by {}): {}\n",
-                n.effective,
-                n.seq,
-                v(&n.actor),
-                v(&n.text)
+                "- {}\n",
+                look.fold(
+                    &format!(
+                        "{} (seq {}, by {}): {}",
+                        n.effective,
+                        n.seq,
+                        v(&n.actor),
+                        v(&n.text)
+                    ),
+                    2
+                )
             ));
             for c in &n.citations {
                 out.push_str(&format!("    cites {}\n", v(c)));
@@ -535,7 +577,21 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         &[0, 0, 0, 16, 70, 0],
     );
     for e in &it.timeline {
-        let mut change = describe(legend, &e.change);
+        let mut change = match &e.change {
+            Change::Amended { reason, .. } => format!(
+                "amended: {}{}",
+                amended(it, e)
+                    .iter()
+                    .map(|(what, old, new)| format!("{what} \"{old}\" → \"{new}\""))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                reason
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            ),
+            other => describe(legend, other),
+        };
         if !e.corrected_by.is_empty() {
             let by: Vec<String> = e.corrected_by.iter().map(|s| format!("seq {s}")).collect();
             change = format!("[corrected by {}] {change}", by.join(", "));
@@ -550,6 +606,44 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         ]);
     }
     out.push_str(&t.render_with(look));
+    let amendments: Vec<&TimelineEntry> = it
+        .timeline
+        .iter()
+        .filter(|e| matches!(e.change, Change::Amended { .. }))
+        .collect();
+    if !amendments.is_empty() {
+        // Old and new under each other, whole: what the item said before
+        // and what it says since.
+        out.push_str("\nAmendments\n");
+        for e in amendments {
+            let reason = match &e.change {
+                Change::Amended {
+                    reason: Some(r), ..
+                } => format!("; reason: {}", v(r)),
+                _ => String::new(),
+            };
+            let retracted = if e.corrected_by.is_empty() {
+                String::new()
+            } else {
+                let by: Vec<String> = e.corrected_by.iter().map(|s| format!("seq {s}")).collect();
+                format!(" [corrected by {}]", by.join(", "))
+            };
+            out.push_str(&format!(
+                "- seq {} by {} at {}{retracted}{reason}\n",
+                e.seq,
+                v(&e.actor),
+                e.recorded_at.short()
+            ));
+            for (what, old, new) in amended(it, e) {
+                let label = format!("{what}:");
+                out.push_str(&format!(
+                    "    {label:<13}{}\n               → {}\n",
+                    look.fold(&v(&old), 17),
+                    look.fold(&v(&new), 17)
+                ));
+            }
+        }
+    }
     let corrections: Vec<&TimelineEntry> = it
         .timeline
         .iter()
@@ -566,15 +660,61 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
             } = &c.change
             {
                 out.push_str(&format!(
-                    "- seq {} by {} at {} corrects seq {target_seq}: {}; reason: {}\n",
-                    c.seq,
-                    v(&c.actor),
-                    c.recorded_at.short(),
-                    v(&replacement_text(legend, replacement)),
-                    v(reason)
+                    "- {}\n",
+                    look.fold(
+                        &format!(
+                            "seq {} by {} at {} corrects seq {target_seq}: {}; reason: {}",
+                            c.seq,
+                            v(&c.actor),
+                            c.recorded_at.short(),
+                            v(&replacement_text(legend, replacement)),
+                            v(reason)
+                        ),
+                        2
+                    )
                 ));
             }
         }
+    }
+    out
+}
+
+/// What amendment `e` of `it` changed: (field, old, new) for its text,
+/// citations and submitters, as they stood just before it.
+fn amended(it: &ItemState, e: &TimelineEntry) -> Vec<(&'static str, String, String)> {
+    let Change::Amended {
+        text,
+        citations,
+        submitters,
+        ..
+    } = &e.change
+    else {
+        return Vec::new();
+    };
+    let (old_text, old_citations, old_submitters) = it.before_amendment(e.seq);
+    let list = |v: &[String], sep: &str| {
+        if v.is_empty() {
+            "(none)".to_string()
+        } else {
+            v.join(sep)
+        }
+    };
+    let shown = |t: &str| {
+        if t.is_empty() {
+            "(no text)".to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    let mut out = Vec::new();
+    if let Some(t) = text {
+        out.push(("text", shown(&old_text), shown(t)));
+    }
+    if let Some(c) = citations {
+        out.push(("citations", list(&old_citations, "; "), list(c, "; ")));
+    }
+    if let Some(s) = submitters {
+        out.push(("submitters", list(&old_submitters, ", "), list(s, ", ")));
     }
     out
 }
@@ -746,7 +886,15 @@ pub fn log_keyed(
             rec.hash.short(),
         ]);
     }
-    format!("{}\n\n{}", v(&view.describe()), t.render_with(look))
+    if view.chain.events == 0 {
+        return v(&viewline::nothing_recorded(view, None, look.lang)).into_owned();
+    }
+    format!(
+        "{}\n{}\n\n{}",
+        look.fold(&v(&view_line(view, look.lang)), 0),
+        viewline::chain_line(view, look.lang),
+        t.render_with(look)
+    )
 }
 
 /// The sealed rounds.
@@ -880,7 +1028,12 @@ pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format
         let line = format!(
             "digest {}: {}: {}\n",
             d.digest.short(),
-            if d.ok { "found" } else { "NOT FOUND" },
+            match (d.ok, d.found_at) {
+                (true, _) => "found",
+                // In the ledger, but not where the check said to look.
+                (false, Some(_)) => "NOT CONFIRMED",
+                (false, None) => "NOT FOUND",
+            },
             v(&d.detail)
         );
         // A missing digest is the finding: it comes first.

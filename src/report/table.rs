@@ -1,13 +1,17 @@
 //! Plain-text tables for the terminal: columns sized to their content, long
-//! cells cut with an ellipsis so a row stays on one line.
+//! cells cut with an ellipsis so a row stays on one line — or, when the
+//! reader asked for whole texts (`--wide`), wrapped at word boundaries to
+//! the terminal's width.
 //!
 //! A [`Look`] says how the terminal wants them: status markers in the
-//! legend's colours, and a width to fit. [`Look::PLAIN`] (no colour, fixed
+//! legend's colours, a width to fit, whole texts or cut ones, and the
+//! language of the words around them. [`Look::PLAIN`] (no colour, fixed
 //! caps) gives exactly the text that pipes and files get. Cells are shown
 //! through [`crate::domain::text::visible`]: a control character stored in
 //! a cell is printed as an escape, never obeyed, so the only escape codes a
 //! table holds are its own status markers.
 
+use crate::formats::annex::Lang;
 use std::fmt::Write as _;
 
 /// How colour is written, when it is.
@@ -23,13 +27,24 @@ pub enum ColourMode {
 }
 
 /// How tables and status labels are drawn for one output stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Look {
     /// Colour of the status markers.
     pub colour: ColourMode,
     /// Columns available (a terminal's width); None keeps the fixed caps
     /// only.
     pub width: Option<usize>,
+    /// Whole texts (`--wide`): cells are never cut; with a width they are
+    /// wrapped to fit it, without one each row stays on one line.
+    pub wrap: bool,
+    /// The language of the sentences around the tables (the view line).
+    pub lang: Lang,
+}
+
+impl Default for Look {
+    fn default() -> Look {
+        Look::PLAIN
+    }
 }
 
 impl Look {
@@ -37,7 +52,35 @@ impl Look {
     pub const PLAIN: Look = Look {
         colour: ColourMode::Off,
         width: None,
+        wrap: false,
+        lang: Lang::Nl,
     };
+
+    /// Text of `s` wrapped for this look: to the width less `indent`
+    /// columns, every line after the first indented by `indent` spaces
+    /// (the first line is placed by the caller). Unchanged unless whole
+    /// texts were asked for on a terminal of known width.
+    pub fn fold(&self, s: &str, indent: usize) -> String {
+        let (true, Some(w)) = (self.wrap, self.width) else {
+            return s.to_string();
+        };
+        let pad = " ".repeat(indent);
+        let mut out = String::new();
+        for (i, line) in wrap(s, w.saturating_sub(indent).max(MIN_WRAP))
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push('\n');
+                // A blank line between paragraphs stays blank.
+                if !line.is_empty() {
+                    out.push_str(&pad);
+                }
+            }
+            out.push_str(line);
+        }
+        out
+    }
 
     /// True when status markers are drawn.
     pub fn coloured(&self) -> bool {
@@ -156,6 +199,9 @@ impl Table {
     /// when it has a width, the widest capped (text) columns narrowed
     /// until the rows fit it. With [`Look::PLAIN`] this is [`Table::render`].
     pub fn render_with(&self, look: &Look) -> String {
+        if look.wrap {
+            return self.render_whole(look);
+        }
         let n = self.headers.len();
         let cell = |row: &[String], i: usize| -> String {
             let raw = row.get(i).map_or("", String::as_str);
@@ -217,6 +263,261 @@ impl Table {
         }
         out
     }
+}
+
+/// Narrowest a wrapped column is made (wider headers and long words keep
+/// theirs).
+const MIN_WRAP: usize = 12;
+
+/// Narrowest the main text column is wrapped to beside the others; if it
+/// would get less, it is printed under its row at the table's full width.
+const MIN_MAIN: usize = 40;
+
+/// A width at which the main text reads comfortably: beside columns shown
+/// whole, it gets at least this much before they are wrapped.
+const COMFORTABLE: usize = 60;
+
+/// How far the main text is indented under its row.
+const BELOW: usize = 4;
+
+impl Table {
+    /// Renders whole texts (see [`Look::wrap`]): no cell is cut. Without a
+    /// width each row stays on one line. With one, the columns that have a
+    /// cap (texts) are wrapped at word boundaries: the others each get at
+    /// most a quarter of the room the fixed columns leave, the widest (the
+    /// main text) the rest — and when that is less than [`MIN_MAIN`], the
+    /// main text goes under its row, indented, at the full width.
+    fn render_whole(&self, look: &Look) -> String {
+        let n = self.headers.len();
+        let paragraphs = |raw: &str| -> String {
+            crate::domain::text::visible(raw)
+                .replace('\t', " ")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let mut cells: Vec<Vec<String>> = Vec::with_capacity(self.rows.len() + 1);
+        cells.push(self.headers.clone());
+        for r in &self.rows {
+            cells.push(
+                (0..n)
+                    .map(|i| paragraphs(r.get(i).map_or("", String::as_str)))
+                    .collect(),
+            );
+        }
+        let mut markers: Vec<Vec<Option<String>>> = vec![vec![None; n]; cells.len()];
+        for (row, col, colour) in &self.marks {
+            if let (Some(line), true) = (markers.get_mut(row + 1), *col < n) {
+                line[*col] = look.marker(Some(colour));
+            }
+        }
+        let extra = |line: usize, i: usize| if markers[line][i].is_some() { 2 } else { 0 };
+        let Some(avail) = look.width else {
+            // No width: whole cells, each row on one line.
+            let one: Vec<Vec<String>> = cells
+                .iter()
+                .map(|r| r.iter().map(|c| c.replace('\n', " ")).collect())
+                .collect();
+            return lay_out(&one, &markers, None, &(0..n).collect::<Vec<_>>(), None);
+        };
+        let natural: Vec<usize> = (0..n)
+            .map(|i| {
+                (0..cells.len())
+                    .map(|l| cells[l][i].lines().map(width).max().unwrap_or(0) + extra(l, i))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let wrappable = |i: usize| self.max.get(i).is_some_and(|&m| m > 0);
+        // The least a wrapped column takes: its header, its longest word up
+        // to MIN_WRAP, and its marker.
+        let floor: Vec<usize> = (0..n)
+            .map(|i| {
+                let word = (1..cells.len())
+                    .flat_map(|l| {
+                        cells[l][i]
+                            .split_whitespace()
+                            .map(move |w| width(w) + extra(l, i))
+                    })
+                    .max()
+                    .unwrap_or(0)
+                    .min(MIN_WRAP);
+                natural[i].min(
+                    width(&self.headers[i])
+                        .max(word)
+                        .max(MIN_WRAP.min(natural[i])),
+                )
+            })
+            .collect();
+        let main = (0..n)
+            .filter(|&i| wrappable(i))
+            .max_by_key(|&i| (natural[i], i));
+        let all: Vec<usize> = (0..n).collect();
+        let share = |cols: &[usize], main: Option<usize>| -> Vec<usize> {
+            let gaps = 2 * cols.len().saturating_sub(1);
+            let fixed: usize = cols
+                .iter()
+                .filter(|&&i| !wrappable(i))
+                .map(|&i| natural[i])
+                .sum();
+            let room = avail.saturating_sub(gaps + fixed);
+            let mut w = natural.clone();
+            if cols.iter().map(|&i| natural[i]).sum::<usize>() + gaps <= avail {
+                return w;
+            }
+            let others: Vec<usize> = cols
+                .iter()
+                .copied()
+                .filter(|&i| wrappable(i) && Some(i) != main)
+                .collect();
+            // The others whole if that leaves the main text a comfortable
+            // width; else each at most a quarter of the room.
+            let whole: usize = others.iter().map(|&i| natural[i]).sum();
+            let comfortable =
+                main.is_some_and(|m| room.saturating_sub(whole) >= COMFORTABLE.min(natural[m]));
+            for &i in &others {
+                if !comfortable {
+                    w[i] = natural[i].min(floor[i].max(room / 4));
+                }
+            }
+            let used: usize = others.iter().map(|&i| w[i]).sum();
+            if let Some(m) = main {
+                w[m] = room.saturating_sub(used).min(natural[m]).max(floor[m]);
+                // What the main text does not need goes back to the others.
+                let mut spare = room.saturating_sub(used + w[m]);
+                for &i in &others {
+                    let more = natural[i].saturating_sub(w[i]).min(spare);
+                    w[i] += more;
+                    spare -= more;
+                }
+            }
+            w
+        };
+        let w = share(&all, main);
+        match main {
+            Some(m) if w[m] < MIN_MAIN.min(natural[m]) => {
+                let rest: Vec<usize> = all.iter().copied().filter(|&i| i != m).collect();
+                let w = share(&rest, None);
+                let below = avail.saturating_sub(BELOW).max(MIN_WRAP);
+                lay_out(&cells, &markers, Some(&w), &rest, Some((m, below)))
+            }
+            _ => lay_out(&cells, &markers, Some(&w), &all, None),
+        }
+    }
+}
+
+/// Lays out the lines of `cells` (line 0 the header) in the columns `cols`
+/// at `widths` (None: as wide as they are), each cell wrapped to its
+/// column, with `markers` before the first line of a marked cell; `below`
+/// puts that column under each row, wrapped to the width given.
+fn lay_out(
+    cells: &[Vec<String>],
+    markers: &[Vec<Option<String>>],
+    widths: Option<&[usize]>,
+    cols: &[usize],
+    below: Option<(usize, usize)>,
+) -> String {
+    let col_width = |i: usize| -> usize {
+        widths.map_or_else(
+            || {
+                (0..cells.len())
+                    .map(|l| width(&cells[l][i]) + if markers[l][i].is_some() { 2 } else { 0 })
+                    .max()
+                    .unwrap_or(0)
+            },
+            |w| w[i],
+        )
+    };
+    let w: Vec<usize> = cols.iter().map(|&i| col_width(i)).collect();
+    let mut out = String::new();
+    for (l, row) in cells.iter().enumerate() {
+        let wrapped: Vec<Vec<String>> = cols
+            .iter()
+            .zip(&w)
+            .map(|(&i, &cw)| {
+                let mark = if markers[l][i].is_some() { 2 } else { 0 };
+                let mut lines = if widths.is_some() && l > 0 {
+                    wrap(&row[i], cw.saturating_sub(mark).max(1))
+                } else {
+                    vec![row[i].clone()]
+                };
+                // Lines after a marker's line start under its label.
+                for line in lines.iter_mut().skip(1) {
+                    line.insert_str(0, &" ".repeat(mark));
+                }
+                if lines.is_empty() {
+                    lines.push(String::new());
+                }
+                lines
+            })
+            .collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let mut line = String::new();
+            for (j, &i) in cols.iter().enumerate() {
+                let text = wrapped[j].get(k).map_or("", String::as_str);
+                let mut used = width(text);
+                if k == 0
+                    && let Some(m) = &markers[l][i]
+                {
+                    line.push_str(m);
+                    line.push(' ');
+                    used += 2;
+                }
+                line.push_str(text);
+                if j + 1 < cols.len() {
+                    line.push_str(&" ".repeat(w[j].saturating_sub(used) + 2));
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        // The header line says what the text under each row is.
+        if let Some((m, bw)) = below
+            && !row[m].is_empty()
+        {
+            for line in wrap(&row[m], bw) {
+                let _ = writeln!(out, "{}{line}", " ".repeat(BELOW));
+            }
+        }
+    }
+    out
+}
+
+/// `s` wrapped at word boundaries to lines of at most `max` columns (a word
+/// longer than that is broken); each line of `s` starts a new line.
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut out = Vec::new();
+    for para in s.lines() {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            let ww = width(word);
+            if !line.is_empty() && width(&line) + 1 + ww > max {
+                out.push(std::mem::take(&mut line));
+            }
+            if ww > max {
+                // Longer than a line (a URL, a hash): broken into pieces.
+                let chars: Vec<char> = word.chars().collect();
+                let mut pieces = chars.chunks(max).peekable();
+                while let Some(p) = pieces.next() {
+                    line = p.iter().collect();
+                    if pieces.peek().is_some() {
+                        out.push(std::mem::take(&mut line));
+                    }
+                }
+                continue;
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push(line);
+    }
+    out
 }
 
 /// Column widths that fit `avail` columns (two spaces between columns):
@@ -290,6 +591,7 @@ mod tests {
         let look = Look {
             colour: ColourMode::TrueColour,
             width: None,
+            ..Look::PLAIN
         };
         let out = t.render_with(&look);
         let ours = out
@@ -337,6 +639,7 @@ mod tests {
         let look = Look {
             colour: ColourMode::TrueColour,
             width: None,
+            ..Look::PLAIN
         };
         let out = t.render_with(&look);
         let lines: Vec<&str> = out.lines().collect();
@@ -356,6 +659,7 @@ mod tests {
         let ansi = Look {
             colour: ColourMode::Ansi256,
             width: None,
+            ..Look::PLAIN
         };
         assert!(t.render_with(&ansi).contains("\x1b[38;5;25m●"));
     }
@@ -366,6 +670,7 @@ mod tests {
         let look = Look {
             colour: ColourMode::Off,
             width: Some(40),
+            ..Look::PLAIN
         };
         let out = t.render_with(&look);
         for line in out.lines() {
@@ -379,6 +684,7 @@ mod tests {
         let narrow = t.render_with(&Look {
             colour: ColourMode::Off,
             width: Some(5),
+            ..Look::PLAIN
         });
         assert_eq!(
             narrow,
@@ -388,6 +694,7 @@ mod tests {
         let wide = Look {
             colour: ColourMode::Off,
             width: Some(200),
+            ..Look::PLAIN
         };
         assert_eq!(t.render_with(&wide), t.render());
     }
@@ -398,6 +705,7 @@ mod tests {
         let look = Look {
             colour: ColourMode::TrueColour,
             width: Some(40),
+            ..Look::PLAIN
         };
         for line in t.render_with(&look).lines() {
             let visible = line

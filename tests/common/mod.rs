@@ -15,6 +15,21 @@ pub mod snap;
 
 pub(crate) use snap::{Transcript, snap};
 
+/// True for the sentence that names a read's view at the terminal
+/// (`report::viewline`), in Dutch or English.
+pub fn is_view_line(l: &str) -> bool {
+    [
+        "Stand van nu",
+        "Zoals bekend op ",
+        "Ronde ",
+        "As it stands now",
+        "As known on ",
+        "Round ",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
+}
+
 /// The actor every test command records under.
 pub const ACTOR: &str = "clerk";
 
@@ -195,16 +210,25 @@ impl TestEnv {
         let store = self.store.to_str().unwrap();
         let mut full = vec!["--store", store];
         full.extend_from_slice(args);
-        self.run_raw(&full, input)
+        self.run_raw(&full, input, kamerstand::cli::Terminal::default())
+    }
+
+    /// As [`TestEnv::run`], as if standard output were `terminal` (a width,
+    /// colour).
+    pub fn run_at(&self, terminal: kamerstand::cli::Terminal, args: &[&str]) -> Output {
+        let store = self.store.to_str().unwrap();
+        let mut full = vec!["--store", store];
+        full.extend_from_slice(args);
+        self.run_raw(&full, b"", terminal)
     }
 
     /// Runs the CLI in-process with exactly `args` (after the program name),
     /// for tests that pass their own `--store`.
     pub fn run_bare(&self, args: &[&str]) -> Output {
-        self.run_raw(args, b"")
+        self.run_raw(args, b"", kamerstand::cli::Terminal::default())
     }
 
-    fn run_raw(&self, args: &[&str], input: &[u8]) -> Output {
+    fn run_raw(&self, args: &[&str], input: &[u8], terminal: kamerstand::cli::Terminal) -> Output {
         let mut full: Vec<&str> = vec!["kamerstand"];
         // Other tests of this binary spawn processes, and a forked child
         // holds a copy of every open file until it execs, our lock file
@@ -228,7 +252,7 @@ impl TestEnv {
                 input: &mut input,
                 clock: &make_clock,
                 os_user: Some(ACTOR.to_string()),
-                terminal: kamerstand::cli::Terminal::default(),
+                terminal,
             },
         );
         Output {

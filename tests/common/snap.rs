@@ -45,6 +45,9 @@ struct Filter {
     cell: bool,
 }
 
+/// Month names in Dutch and English, as `report::viewline` writes them.
+const MONTHS: &str = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|January|February|March|April|May|June|July|August|September|October|November|December";
+
 /// The replacements of [`redact`], in the order they are applied.
 fn filters() -> &'static [Filter] {
     static FILTERS: OnceLock<Vec<Filter>> = OnceLock::new();
@@ -67,6 +70,17 @@ fn filters() -> &'static [Filter] {
             (r"\b[0-9a-f]{32}\b".to_string(), "[id]", true),
             (r"\b[0-9a-f]{12}\b".to_string(), "[hash12]", true),
             (time.to_string(), "[time]", true),
+            // A recorded time in words, as the view line says it in Dutch
+            // time ("5 december 2026, 14:03"); an instant a user gave
+            // ("7 april 2025 om 13:00") and days in words stay.
+            (
+                format!(
+                    r"\b\d{{1,2}} (?:{}) \d{{4}}, \d{{2}}:\d{{2}}(?::\d{{2}})?",
+                    MONTHS
+                ),
+                "[time]",
+                false,
+            ),
         ]
         .into_iter()
         .map(|(find, put, cell)| Filter {
@@ -84,7 +98,8 @@ fn filters() -> &'static [Filter] {
 /// - a 64-digit hash becomes `[hash]`, a 12-digit short one `[hash12]`;
 /// - an item or event id (32 hex digits, or a UUID) becomes `[id]`;
 /// - a recorded time as the ledger prints it (RFC 3339 in UTC with
-///   nanoseconds, or a table's `YYYY-MM-DD HH:MM:SSZ`) becomes `[time]`.
+///   nanoseconds, a table's `YYYY-MM-DD HH:MM:SSZ`, or in words with a
+///   time of day, `5 december 2026, 14:03`) becomes `[time]`.
 ///
 /// Dates (effective dates, reporting days) stay: they are what the tests
 /// set.

@@ -7,7 +7,7 @@ use crate::cli::args::OutputFormat;
 use crate::cli::{CliError, Env, Global};
 use crate::domain::Invalid;
 use crate::report::letter::changes::{self, DiffFormat, Options, Sides};
-use crate::report::letter::{Lang, changes_office};
+use crate::report::letter::changes_office;
 use std::path::PathBuf;
 
 /// Show what changed between two views, per item: the motion or commitment
@@ -40,10 +40,6 @@ pub struct Args {
     /// event with its date. Reads every event in between.
     #[arg(long)]
     events: bool,
-    /// Language of every word of the output (the items' own texts stay as
-    /// recorded).
-    #[arg(long, value_enum, default_value_t = Lang::Nl)]
-    lang: Lang,
     /// Group each section's items by the ministries responsible for them.
     #[arg(long)]
     by_ministry: bool,
@@ -51,6 +47,8 @@ pub struct Args {
     /// wijzigingen.docx (written whole or not at all).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    wide: crate::cli::args::WideArgs,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
@@ -78,14 +76,14 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let ch = changes::build(
         sides,
         Options {
-            lang: a.lang,
+            lang: g.lang,
             by_ministry: a.by_ministry,
         },
     );
     let look = if a.output.is_some() {
         crate::report::table::Look::PLAIN
     } else {
-        g.look
+        a.wide.look(g)
     };
     let bytes = match format {
         DiffFormat::Table => changes::table(&ch, &look).into_bytes(),

@@ -3,39 +3,40 @@
 //! docs/verify_export.py checks without our code).
 
 use crate::app::export;
-use crate::cli::args::{OutputFormat, ViewArgs};
+use crate::cli::args::{FilterArgs, OutputFormat, ViewArgs};
 use crate::cli::ui::progress::Progress;
 use crate::cli::{CliError, Env, Global};
 use crate::domain::Invalid;
-use crate::formats::annex::{AnnexOptions, Lang};
+use crate::formats::annex::AnnexOptions;
 use std::path::PathBuf;
 
 /// Export the overview in the annex layout (md, html, or a Word or Excel
 /// file: docx, xlsx), as CSV or JSON, or the whole event chain (events,
 /// JSON Lines). Choose with --format; the view flags pick the moment, as for
-/// `overview`. The annex is in Dutch unless --lang en, in the document's
-/// own order; a sealed round (--round) carries its digest as the value to
-/// check, anything else is marked CONCEPT.
+/// `overview`, and the filters pick the items. The annex is in Dutch unless
+/// --lang en, in the document's own order; a sealed round (--round) carries
+/// its digest as the value to check, anything else is marked CONCEPT.
 ///
 /// Example: kamerstand export --format docx --round 2025-voorjaar -o bijlage.docx
 ///
 /// Example: kamerstand export --format html --round 2025-voorjaar -o bijlage.html
 ///
 /// Example: kamerstand export --format events -o backup.jsonl
+///
+/// Example: kamerstand export --format csv --ministry OCW -o ocw.csv
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Write to this file instead of standard output, e.g. bijlage.html
     /// (written whole or not at all).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Language of every word of the annex (md, html, docx, xlsx).
-    #[arg(long, value_enum, default_value_t = Lang::Nl)]
-    lang: Lang,
     /// Show each item's key before its text in the annex.
     #[arg(long)]
     keys: bool,
     #[command(flatten)]
     view: ViewArgs,
+    #[command(flatten)]
+    filter: FilterArgs,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
@@ -48,8 +49,19 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         )
         .into());
     };
+    let filter = a.filter.parse()?;
+    if format == crate::formats::ExportFormat::Events && !filter.is_empty() {
+        // A chain with events left out is no chain: it could not be
+        // restored or checked.
+        return Err(Invalid::new(
+            "--format",
+            "events",
+            "md, html, docx, xlsx, csv or json with --ministry, --status or --kind: an events export is the whole chain (a backup), which leaving events out would break",
+        )
+        .into());
+    }
     let options = AnnexOptions {
-        lang: a.lang,
+        lang: g.lang,
         keys: a.keys,
     };
     if format.is_binary() && a.output.is_none() && env.terminal.stdout {
@@ -66,7 +78,13 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     }
     let mut progress = Progress::start(g);
     let ws = g.open_with_progress(env, &progress)?;
-    let v = req.build(&ws)?;
+    let v = filter.apply(req.build(&ws)?)?;
+    if let Some(none) = crate::report::viewline::no_match(&v, g.lang) {
+        // Written all the same (an empty annex is what was asked for), but
+        // said.
+        let _ = write!(env.err, "note: {}", none.lines().last().unwrap_or_default());
+        let _ = writeln!(env.err);
+    }
     match &a.output {
         None => {
             export::export_with(&ws, &v, format, options, &mut *env.out, &progress)?;
@@ -78,9 +96,9 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             progress.finish();
             let _ = writeln!(
                 env.err,
-                "wrote {} ({bytes} bytes, {}) to {}",
+                "wrote {} ({bytes} bytes; {}) to {}",
                 format.name(),
-                v.describe(),
+                crate::report::view_line(&v, g.lang),
                 path.display()
             );
             Ok(())

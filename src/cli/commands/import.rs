@@ -321,6 +321,7 @@ pub(crate) fn render(r: &import::Report) -> String {
                     },
                     rounds: Vec::new(),
                     items: Vec::new(),
+                    filter: None,
                 };
                 out.push('\n');
                 out.push_str(&crate::report::log_keyed(

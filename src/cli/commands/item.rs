@@ -63,10 +63,16 @@ pub struct AddArgs {
 /// List all items with key, kind, status, responsible and id.
 ///
 /// Example: kamerstand item list --format json
+///
+/// Example: kamerstand item list --kind toezegging --wide
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
     #[command(flatten)]
     view: crate::cli::args::ViewArgs,
+    #[command(flatten)]
+    filter: crate::cli::args::FilterArgs,
+    #[command(flatten)]
+    wide: crate::cli::args::WideArgs,
 }
 
 /// Fix an item's own text, citations or submitters (history keeps both).
@@ -98,9 +104,14 @@ pub(crate) fn run(c: &ItemCommand, g: &Global, env: &mut Env<'_>) -> Result<(), 
         ItemCommand::Add(a) => add(a, g, env),
         ItemCommand::List(a) => {
             let req = a.view.parse()?;
+            let filter = a.filter.parse()?;
+            let look = a.wide.look(g);
             let ws = g.open(env)?;
-            let view = req.build(&ws)?;
-            emit(env, &report::item_list_with(&view, g.report(), &g.look))
+            let view = filter.apply(req.build(&ws)?)?;
+            if let Some(s) = super::nothing_recorded(&ws, &view, g, &look)? {
+                return emit(env, &s);
+            }
+            emit(env, &report::item_list_with(&view, g.report(), &look))
         }
         ItemCommand::Amend(a) => amend(a, g, env),
     }

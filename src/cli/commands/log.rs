@@ -1,7 +1,7 @@
 //! `kamerstand log`: the event log.
 
 use crate::app::view;
-use crate::cli::args::ViewArgs;
+use crate::cli::args::{ViewArgs, WideArgs};
 use crate::cli::{CliError, Env, Global, emit};
 use crate::report;
 
@@ -21,12 +21,18 @@ pub struct Args {
     limit: Option<usize>,
     #[command(flatten)]
     view: ViewArgs,
+    #[command(flatten)]
+    wide: WideArgs,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let req = a.view.parse()?;
     let ws = g.open(env)?;
     let view = req.build(&ws)?;
+    let look = a.wide.look(g);
+    if let Some(s) = super::nothing_recorded(&ws, &view, g, &look)? {
+        return emit(env, &s);
+    }
     let events = view::events(&ws, &view, a.item.as_deref(), a.limit)?;
-    emit(env, &report::log_with(&view, &events, g.report(), &g.look))
+    emit(env, &report::log_with(&view, &events, g.report(), &look))
 }

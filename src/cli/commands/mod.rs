@@ -26,7 +26,28 @@ pub(super) mod verify;
 
 use crate::app::Workspace;
 use crate::app::write::Outcome;
-use crate::report::label;
+use crate::cli::{CliError, Global};
+use crate::projection::View;
+use crate::report::table::Look;
+use crate::report::{Format, label};
+
+/// What a table-format read prints instead of its table when its view
+/// holds no events (an `--as-of` before the ledger began): when the first
+/// event was recorded, and that `--effective` is the day in the world.
+pub(crate) fn nothing_recorded(
+    ws: &Workspace,
+    view: &View,
+    g: &Global,
+    look: &Look,
+) -> Result<Option<String>, CliError> {
+    if view.chain.events > 0 || g.report() != Format::Table {
+        return Ok(None);
+    }
+    let first = crate::app::view::first_recorded(ws)?;
+    Ok(Some(crate::report::viewline::nothing_recorded(
+        view, first, look.lang,
+    )))
+}
 
 /// The receipt line of a write: what changed, in the clerk's words.
 pub(crate) fn outcome_line(ws: &Workspace, o: &Outcome) -> String {

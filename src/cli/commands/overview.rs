@@ -1,6 +1,6 @@
 //! `kamerstand overview`: the current overview.
 
-use crate::cli::args::ViewArgs;
+use crate::cli::args::{FilterArgs, ViewArgs, WideArgs};
 use crate::cli::{CliError, Env, Global, emit};
 use crate::report;
 
@@ -10,15 +10,26 @@ use crate::report;
 /// Example: kamerstand overview --round 2025-voorjaar
 ///
 /// Example: kamerstand overview --as-of 2025-01-31 --effective 2024-12-31
+///
+/// Example: kamerstand overview --ministry OCW --status in-uitvoering --wide
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     view: ViewArgs,
+    #[command(flatten)]
+    filter: FilterArgs,
+    #[command(flatten)]
+    wide: WideArgs,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let req = a.view.parse()?;
+    let filter = a.filter.parse()?;
+    let look = a.wide.look(g);
     let ws = g.open(env)?;
-    let view = req.build(&ws)?;
-    emit(env, &report::overview_with(&view, g.report(), &g.look))
+    let view = filter.apply(req.build(&ws)?)?;
+    if let Some(s) = super::nothing_recorded(&ws, &view, g, &look)? {
+        return emit(env, &s);
+    }
+    emit(env, &report::overview_with(&view, g.report(), &look))
 }

@@ -1,7 +1,7 @@
 //! `kamerstand show`: one item's card and full timeline.
 
 use crate::app::find;
-use crate::cli::args::ViewArgs;
+use crate::cli::args::{ViewArgs, WideArgs};
 use crate::cli::{CliError, Env, Global, emit};
 use crate::report;
 
@@ -16,6 +16,8 @@ pub struct Args {
     key: String,
     #[command(flatten)]
     view: ViewArgs,
+    #[command(flatten)]
+    wide: WideArgs,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
@@ -23,5 +25,8 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let ws = g.open(env)?;
     let view = req.build(&ws)?;
     let item = find::item_in_view(&ws, &view, &a.key)?;
-    emit(env, &report::show_with(&view, &item, g.report(), &g.look))
+    emit(
+        env,
+        &report::show_with(&view, &item, g.report(), &a.wide.look(g)),
+    )
 }

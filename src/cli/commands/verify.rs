@@ -23,8 +23,9 @@ use std::path::PathBuf;
 /// Example: kamerstand verify --note 2025-voorjaar.note --witness-key rekenkamer.key.pub
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A digest published earlier (64 hex digits): check that the ledger
-    /// still contains it. Detects a rewritten or truncated ledger.
+    /// A digest published earlier (64 hex digits; spaces and line breaks
+    /// inside, as copied from a letter, are ignored): check that the
+    /// ledger still contains it. Detects a rewritten or truncated ledger.
     #[arg(long, value_name = "HEX")]
     digest: Option<String>,
     /// With --digest: the round it was published for, e.g. 2025-voorjaar;
@@ -51,11 +52,19 @@ pub struct Args {
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let check = match &a.digest {
         Some(hex) => Some(DigestCheck {
-            hash: EventHash::from_hex(hex).ok_or_else(|| {
+            hash: EventHash::from_published(hex).ok_or_else(|| {
+                let digits = hex.chars().filter(char::is_ascii_hexdigit).count();
                 Invalid::new(
                     "--digest",
                     hex,
-                    "64 hexadecimal digits, as printed by `kamerstand round digest`",
+                    format!(
+                        "64 hexadecimal digits, as printed by `kamerstand round digest` (spaces and line breaks inside are ignored; this has {digits} hex digits{})",
+                        if hex.chars().any(|c| !c.is_ascii_hexdigit() && !c.is_whitespace()) {
+                            " and other characters"
+                        } else {
+                            ""
+                        }
+                    ),
                 )
             })?,
             round: a.round.clone(),

@@ -69,6 +69,7 @@ impl Terminal {
         Look {
             colour: self.colour,
             width: if self.stdout { self.width } else { None },
+            ..Look::PLAIN
         }
     }
 }

@@ -1051,17 +1051,24 @@ pub fn html(ch: &Changes) -> String {
 pub fn table(ch: &Changes, look: &crate::report::table::Look) -> String {
     let v = |s: &str| crate::domain::text::visible(s).into_owned();
     let mut out = String::new();
-    let _ = writeln!(out, "{}", v(&ch.title));
+    // One line at `indent` spaces; with --wide on a terminal, wrapped to
+    // its width with the continuation under the text.
+    let put = |out: &mut String, indent: usize, s: &str| {
+        let _ = writeln!(out, "{}{}", " ".repeat(indent), look.fold(s, indent));
+    };
+    put(&mut out, 0, &v(&ch.title));
     if let Some(c) = &ch.concept {
-        let _ = writeln!(out, "{}", v(c));
+        put(&mut out, 0, &v(c));
     }
-    let _ = writeln!(
-        out,
-        "{}: {}\n{}: {}",
-        ch.word(Word::From),
-        v(&ch.from),
-        ch.word(Word::To),
-        v(&ch.to)
+    put(
+        &mut out,
+        0,
+        &format!("{}: {}", ch.word(Word::From), v(&ch.from)),
+    );
+    put(
+        &mut out,
+        0,
+        &format!("{}: {}", ch.word(Word::To), v(&ch.to)),
     );
     let mut last_section = "";
     for g in &ch.groups {
@@ -1078,16 +1085,18 @@ pub fn table(ch: &Changes, look: &crate::report::table::Look) -> String {
                 .as_ref()
                 .map(|c| format!(" ({})", v(c)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "\n{}{cite}", v(&e.short));
+            out.push('\n');
+            put(&mut out, 0, &format!("{}{cite}", v(&e.short)));
             if let Some(t) = &e.text {
-                let _ = writeln!(out, "  \"{}\"", v(&t.replace('\n', " ")));
+                put(&mut out, 2, &format!("\"{}\"", v(&t.replace('\n', " "))));
             }
             for s in &e.sentences {
+                let line = look.fold(&v(s), 2);
                 let line = if e.fate == Fate::Unchanged || e.fate == Fate::Added {
                     // The status shown with its colour marker on a terminal.
-                    s.replace(&e.status.0, &look.status(Some(&e.status.1), &e.status.0))
+                    line.replacen(&e.status.0, &look.status(Some(&e.status.1), &e.status.0), 1)
                 } else {
-                    v(s)
+                    line
                 };
                 let _ = writeln!(out, "  {line}");
             }
@@ -1097,23 +1106,25 @@ pub fn table(ch: &Changes, look: &crate::report::table::Look) -> String {
                     Piece::Added(_) => format!("{{+{}+}}", v(core)),
                     Piece::Removed(_) => format!("[-{}-]", v(core)),
                 });
-                let _ = writeln!(out, "  {}: {s}", v(&t.label));
+                put(&mut out, 2, &format!("{}: {s}", v(&t.label)));
             }
             if !e.events.is_empty() {
                 let _ = writeln!(out, "  {}:", ch.word(Word::Recorded));
                 for ev in &e.events {
-                    let _ = writeln!(out, "    {}", v(ev));
+                    put(&mut out, 4, &v(ev));
                 }
             }
         }
     }
     if let Some(n) = &ch.nothing {
-        let _ = writeln!(out, "\n{n}");
+        out.push('\n');
+        put(&mut out, 0, n);
     }
-    let _ = writeln!(out, "\n{}", v(&ch.summary));
+    out.push('\n');
+    put(&mut out, 0, &v(&ch.summary));
     let _ = writeln!(out, "{}:", ch.word(Word::Footer));
     for f in &ch.footer {
-        let _ = writeln!(out, "  {f}");
+        put(&mut out, 2, f);
     }
     out
 }

@@ -226,6 +226,17 @@ pub fn sentence(view: &View, lang: Lang) -> String {
             Lang::En => format!("; as it stood on {}", day(d, lang)),
         });
     }
+    // A document of part of the items says which part.
+    if let Some(f) = &view.filter {
+        s.push_str(&format!(
+            " — {} {}",
+            match lang {
+                Lang::Nl => "alleen",
+                Lang::En => "only",
+            },
+            crate::report::viewline::filter_words(&f.filter, view.legend(), lang)
+        ));
+    }
     s
 }
 
