@@ -12,6 +12,8 @@ mod reference;
 mod ui;
 
 pub use command_error::CliError;
+#[cfg(feature = "server")]
+pub(crate) use commands::outcome_line;
 pub use reference::markdown as reference_markdown;
 pub use ui::progress::DELAY_ENV as PROGRESS_DELAY_ENV;
 pub use ui::terminal::Terminal;
@@ -23,7 +25,7 @@ use clap::{Parser, Subcommand};
 #[cfg(feature = "bench")]
 use commands::bench_gen;
 use commands::{
-    assign, completions, correct, demo, diff, export, import, init, item, log, man, note, overview,
+    account, assign, completions, correct, demo, diff, export, import, init, item, log, man, note, overview,
     round, show, status, verify,
 };
 use std::ffi::OsString;
@@ -108,6 +110,10 @@ enum Command {
     Log(log::Args),
     Overview(overview::Args),
     Verify(verify::Args),
+    #[command(subcommand)]
+    Account(account::AccountCommand),
+    #[cfg(feature = "server")]
+    Serve(commands::serve::Args),
     Demo(demo::Args),
     Completions(completions::Args),
     Man(man::Args),
@@ -141,6 +147,9 @@ impl Command {
             Command::BenchGen(_) => true,
             Command::Item(c) => !matches!(c, item::ItemCommand::List(_)),
             Command::Round(c) => matches!(c, round::RoundCommand::Seal(_)),
+            Command::Account(c) => !matches!(c, account::AccountCommand::List(_)),
+            #[cfg(feature = "server")]
+            Command::Serve(_) => false,
             Command::Show(_)
             | Command::Log(_)
             | Command::Overview(_)
@@ -228,6 +237,9 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
         Command::Log(a) => log::run(a, &g, env),
         Command::Overview(a) => overview::run(a, &g, env),
         Command::Verify(a) => verify::run(a, &g, env),
+        Command::Account(c) => account::run(c, &g, env),
+        #[cfg(feature = "server")]
+        Command::Serve(a) => commands::serve::run(a, &g, env),
         Command::Demo(a) => demo::run(a, &g, env),
         Command::Completions(a) => completions::run(a, env),
         Command::Man(a) => man::run(a, env),

@@ -88,6 +88,10 @@ pub struct Ledger {
     store: Store,
     clock: Box<dyn Clock>,
     head: Option<Head>,
+    /// Commits leave durability to [`Ledger::sync`] (a group commit).
+    defer_sync: bool,
+    /// A commit since the last sync is not durable yet.
+    unsynced: bool,
 }
 
 impl Ledger {
@@ -107,6 +111,8 @@ impl Ledger {
             store,
             clock: opts.clock,
             head: None,
+            defer_sync: false,
+            unsynced: false,
         };
         ledger.append(actor, genesis)?;
         Ok(ledger)
@@ -166,6 +172,8 @@ impl Ledger {
             store,
             clock: opts.clock,
             head,
+            defer_sync: false,
+            unsynced: false,
         })
     }
 
@@ -178,6 +186,8 @@ impl Ledger {
             store,
             clock: opts.clock,
             head,
+            defer_sync: false,
+            unsynced: false,
         })
     }
 
@@ -329,9 +339,27 @@ impl Ledger {
         if p.base != self.head {
             return Err(Refusal::StaleBatch.into());
         }
-        self.store.append(self.head, &p.rows, entries, new_head)?;
+        self.store
+            .append(self.head, &p.rows, entries, new_head, !self.defer_sync)?;
+        self.unsynced |= self.defer_sync;
         self.head = Some(new_head);
         Ok(p.records)
+    }
+
+    /// With `on`, commits are written but not made durable until
+    /// [`Ledger::sync`]: several commits then share one fsync.
+    pub(crate) fn defer_sync(&mut self, on: bool) {
+        self.defer_sync = on;
+    }
+
+    /// Makes every commit since the last sync durable (nothing to do when
+    /// there was none).
+    pub(crate) fn sync(&mut self) -> Result<()> {
+        if self.unsynced {
+            self.store.sync()?;
+            self.unsynced = false;
+        }
+        Ok(())
     }
 
     /// Creates a ledger at `path` holding exactly the events of a stream
@@ -432,6 +460,8 @@ impl Ledger {
             store,
             clock: opts.clock,
             head: Some(head),
+            defer_sync: false,
+            unsynced: false,
         })
     }
 

@@ -144,7 +144,7 @@ fn import_annex(
     Ok(super::import::render(&report))
 }
 
-fn temp_dir() -> PathBuf {
+pub(crate) fn temp_dir() -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
@@ -160,11 +160,16 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     result
 }
 
-fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
-    let store = dir.join("ledger.db");
+/// The demo's ledger at `store`: last year's annex imported and sealed,
+/// the updates between the rounds, this year's annex imported and sealed.
+/// Returns it with the two imports' reports. (`serve --demo` serves it.)
+pub(crate) fn build(
+    store: &Path,
+    opts: crate::ledger::OpenOptions,
+) -> Result<(Workspace, String, String), CliError> {
     let mut ws = Workspace::create(
-        &store,
-        g.options(env),
+        store,
+        opts,
         "secretariaat",
         "PDWG".into(),
         "Programma Digitale Weerbaarheid Gemeenten (voorbeeld)".into(),
@@ -185,6 +190,12 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         "2025-05-15",
         ("2025-voorjaar", "Voortgangsbrief voorjaar 2025"),
     )?;
+    Ok((ws, first_import, second_import))
+}
+
+fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let store = dir.join("ledger.db");
+    let (ws, first_import, second_import) = build(&store, g.options(env))?;
 
     // T1's card shows its whole timeline.
     let t1 = ws.resolve("T1")?.id;
