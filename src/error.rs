@@ -418,6 +418,14 @@ pub enum Refusal {
         /// The account.
         account: String,
     },
+    /// A kamerstand server refused a request (`--server`): its status and
+    /// message.
+    FromServer {
+        /// The HTTP status (400, 401, 403, 404).
+        status: u16,
+        /// The server's message.
+        message: String,
+    },
     /// The local command line's actor would read as a signed-in account
     /// (or as written locally twice) on a ledger that has accounts.
     ActorReserved {
@@ -738,6 +746,9 @@ impl fmt::Display for Refusal {
                 f,
                 "account '{account}' is disabled and may do nothing; a beheerder can enable it again"
             ),
+            R::FromServer { status, message } => {
+                write!(f, "the server refused the request (HTTP {status}): {message}")
+            }
             R::ActorReserved { actor, why } => write!(
                 f,
                 "--actor '{actor}' is refused on this ledger: {why}; give your own name, e.g. --actor \"J. de Vries (beheer)\""

@@ -9,6 +9,8 @@ mod args;
 mod command_error;
 mod commands;
 mod reference;
+#[cfg(feature = "server")]
+mod remote;
 mod ui;
 
 pub use command_error::CliError;
@@ -88,6 +90,20 @@ pub struct Cli {
     /// Example: kamerstand --quiet verify
     #[arg(long, short = 'q', global = true)]
     pub(crate) quiet: bool,
+    /// Work against a kamerstand server instead of a local store, e.g.
+    /// https://kamerstand.example.nl (see `kamerstand serve`). The API
+    /// token comes from KAMERSTAND_TOKEN or --token-file, never from the
+    /// command line. Commands: overview, show, log, item, status, assign,
+    /// note, correct, round, diff, verify, account (list, add, change,
+    /// disable, enable).
+    #[cfg(feature = "server")]
+    #[arg(long, global = true, env = "KAMERSTAND_SERVER", value_name = "URL")]
+    pub(crate) server: Option<String>,
+    /// A file holding the API token for --server (made by `kamerstand
+    /// account token NAME`); without it, KAMERSTAND_TOKEN.
+    #[cfg(feature = "server")]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) token_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -222,6 +238,10 @@ where
 
 fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
     let g = Global::lower(cli, env, cli.command.formats())?;
+    #[cfg(feature = "server")]
+    if let Some(url) = &cli.server {
+        return remote_dispatch(cli, url, &g, env);
+    }
     match &cli.command {
         Command::Init(a) => init::run(a, &g, env),
         Command::Item(c) => item::run(c, &g, env),
@@ -245,6 +265,32 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
         Command::Man(a) => man::run(a, env),
         #[cfg(feature = "bench")]
         Command::BenchGen(a) => bench_gen::run(a, &g, env),
+    }
+}
+
+/// Runs a command against a server (`--server URL`).
+#[cfg(feature = "server")]
+fn remote_dispatch(cli: &Cli, url: &str, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let r = remote::Remote::connect(url, cli.token_file.as_deref(), g)?;
+    match &cli.command {
+        Command::Overview(a) => overview::remote(a, &r, env),
+        Command::Show(a) => show::remote(a, &r, env),
+        Command::Log(a) => log::remote(a, &r, env),
+        Command::Item(c) => item::remote(c, &r, env),
+        Command::Status(a) => status::remote(a, &r, env),
+        Command::Assign(a) => assign::remote(a, &r, env),
+        Command::Note(a) => note::remote(a, &r, env),
+        Command::Correct(a) => correct::remote(a, &r, env),
+        Command::Round(c) => round::remote(c, &r, env),
+        Command::Diff(a) => diff::remote(a, &r, env),
+        Command::Verify(a) => verify::remote(a, &r, env),
+        Command::Account(c) => account::remote(c, &r, env),
+        _ => Err(crate::domain::Invalid::new(
+            "--server",
+            url,
+            "no --server for this command: it works on a local store (or, for `serve`, is the server)",
+        )
+        .into()),
     }
 }
 

@@ -82,6 +82,36 @@ fn lib_error(e: &Error) -> Response {
     error(status, kind, &e.to_string())
 }
 
+/// The output format a read (or a write's receipt) asks for with
+/// `format`: json (the default), table (the command line's text, without
+/// colour), md (diff only).
+fn format_of(q: &BTreeMap<String, String>) -> Result<Format, Response> {
+    match q.get("format").map(String::as_str) {
+        None | Some("" | "json") => Ok(Format::Json),
+        Some("table") => Ok(Format::Table),
+        Some("md") => Ok(Format::Md),
+        Some(other) => Err(lib_error(
+            &Invalid::new("format", other, "json, table or md").into(),
+        )),
+    }
+}
+
+/// A 200 answer in `format`.
+fn answer(format: Format, body: String) -> Response {
+    match format {
+        Format::Json => json_ok(body),
+        Format::Table | Format::Md => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response(),
+    }
+}
+
 fn json_ok(body: String) -> Response {
     (
         StatusCode::OK,
@@ -141,11 +171,15 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
     })
 }
 
-async fn run_write(app: &Arc<App>, who: &Account, w: Result<Write, Error>) -> Answer {
+async fn run_write(app: &Arc<App>, uri: &Uri, who: &Account, w: Result<Write, Error>) -> Answer {
+    let format = format_of(&query(uri))?;
     let w = w.map_err(|e| lib_error(&e))?;
     super::write(app, who.account.clone(), w)
         .await
-        .map(|r| json_ok(r.json))
+        .map(|r| match format {
+            Format::Json => json_ok(r.json),
+            _ => answer(format, r.text),
+        })
         .map_err(|e| lib_error(&e))
 }
 
@@ -169,11 +203,12 @@ async fn view_read(
     app: Arc<App>,
     headers: HeaderMap,
     uri: Uri,
-    render: fn(&crate::projection::View) -> String,
+    render: fn(&crate::projection::View, Format) -> String,
 ) -> Response {
     flat(async {
         who(&app, &headers).await?;
         let q = query(&uri);
+        let format = format_of(&q)?;
         let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
         let out = read(&app, move |ws| {
             let v = req.build(ws)?;
@@ -183,21 +218,21 @@ async fn view_read(
                 q.get("status").map(String::as_str),
                 q.get("kind").map(String::as_str),
             )?;
-            Ok(render(&f.apply(v)))
+            Ok(render(&f.apply(v), format))
         })
         .await
         .map_err(|e| lib_error(&e))?;
-        Ok(json_ok(out))
+        Ok(answer(format, out))
     }
     .await)
 }
 
 async fn overview(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    view_read(app, headers, uri, |v| report::overview(v, Format::Json)).await
+    view_read(app, headers, uri, report::overview).await
 }
 
 async fn items(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    view_read(app, headers, uri, |v| report::item_list(v, Format::Json)).await
+    view_read(app, headers, uri, report::item_list).await
 }
 
 async fn show(
@@ -208,15 +243,17 @@ async fn show(
 ) -> Response {
     flat(async {
         who(&app, &headers).await?;
-        let req = view_query(&query(&uri)).parse().map_err(|e| lib_error(&e))?;
+        let q = query(&uri);
+        let format = format_of(&q)?;
+        let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
         let out = read(&app, move |ws| {
             let v = req.build(ws)?;
             let item = find::item_in_view(ws, &v, &key)?;
-            Ok(report::show(&v, &item, Format::Json))
+            Ok(report::show(&v, &item, format))
         })
         .await
         .map_err(|e| lib_error(&e))?;
-        Ok(json_ok(out))
+        Ok(answer(format, out))
     }
     .await)
 }
@@ -225,6 +262,7 @@ async fn log(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Respo
     flat(async {
         who(&app, &headers).await?;
         let q = query(&uri);
+        let format = format_of(&q)?;
         let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
         let limit = match q.get("limit").filter(|s| !s.is_empty()) {
             Some(s) => Some(s.parse::<usize>().map_err(|_| {
@@ -236,28 +274,25 @@ async fn log(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Respo
         let out = read(&app, move |ws| {
             let v = req.build(ws)?;
             let events = view::events(ws, &v, item.as_deref(), limit)?;
-            Ok(report::log(&v, &events, Format::Json))
+            Ok(report::log(&v, &events, format))
         })
         .await
         .map_err(|e| lib_error(&e))?;
-        Ok(json_ok(out))
+        Ok(answer(format, out))
     }
     .await)
 }
 
-async fn rounds(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+async fn rounds(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     flat(async {
         who(&app, &headers).await?;
-        let out = read(&app, |ws| {
-            Ok(report::rounds(
-                &ws.programme().name,
-                &ws.rounds()?,
-                Format::Json,
-            ))
+        let format = format_of(&query(&uri))?;
+        let out = read(&app, move |ws| {
+            Ok(report::rounds(&ws.programme().name, &ws.rounds()?, format))
         })
         .await
         .map_err(|e| lib_error(&e))?;
-        Ok(json_ok(out))
+        Ok(answer(format, out))
     }
     .await)
 }
@@ -265,17 +300,19 @@ async fn rounds(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
 async fn digest(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
+    uri: Uri,
     Path(name): Path<String>,
 ) -> Response {
     flat(async {
         who(&app, &headers).await?;
+        let format = format_of(&query(&uri))?;
         let out = read(&app, move |ws| {
             let r = find::round(ws, &name)?;
-            Ok(report::round_digest(&ws.programme().name, &r, Format::Json))
+            Ok(report::round_digest(&ws.programme().name, &r, format))
         })
         .await
         .map_err(|e| lib_error(&e))?;
-        Ok(json_ok(out))
+        Ok(answer(format, out))
     }
     .await)
 }
@@ -284,6 +321,7 @@ async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> R
     flat(async {
         who(&app, &headers).await?;
         let q = query(&uri);
+        let format = format_of(&q)?;
         let side = |name: &str| {
             q.get(name)
                 .filter(|s| !s.trim().is_empty())
@@ -300,11 +338,11 @@ async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> R
         let (all, events) = (yes("all"), yes("events"));
         let out = read(&app, move |ws| {
             let c = diff::compare(ws, &from, &to, all, events)?;
-            Ok(report::diff(&c.from, &c.to, &c.diff, Format::Json))
+            Ok(report::diff(&c.from, &c.to, &c.diff, format))
         })
         .await
         .map_err(|e| lib_error(&e))?;
-        Ok(json_ok(out))
+        Ok(answer(format, out))
     }
     .await)
 }
@@ -313,6 +351,7 @@ async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
     flat(async {
         who(&app, &headers).await?;
         let q = query(&uri);
+        let format = format_of(&q)?;
         let check = match q.get("digest").filter(|s| !s.is_empty()) {
             Some(hex) => Some(crate::ledger::DigestCheck {
                 hash: EventHash::from_hex(hex).ok_or_else(|| {
@@ -326,11 +365,21 @@ async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
         };
         let out = read(&app, move |ws| {
             let o = crate::app::verify::verify_ledger(ws.ledger(), check.as_ref(), false, &Quiet)?;
-            Ok(report::verify(&o.chain, o.derived.as_ref(), Format::Json))
+            Ok((
+                o.ok(),
+                report::verify(&o.chain, o.derived.as_ref(), format),
+            ))
         })
         .await
         .map_err(|e| lib_error(&e))?;
-        Ok(json_ok(out))
+        // A ledger that does not verify is an answer, not an error: the
+        // report says where it breaks; the header says that it does.
+        let mut r = answer(format, out.1);
+        r.headers_mut().insert(
+            "x-kamerstand-verified",
+            axum::http::HeaderValue::from_static(if out.0 { "true" } else { "false" }),
+        );
+        Ok(r)
     }
     .await)
 }
@@ -374,29 +423,30 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
     .await)
 }
 
-async fn accounts(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+async fn accounts(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     flat(async {
         who(&app, &headers).await?;
-        let out = read(&app, |ws| {
+        let format = format_of(&query(&uri))?;
+        let out = read(&app, move |ws| {
             let reg = ws.ledger().registry()?;
             Ok(report::accounts::accounts(
                 reg.accounts.values(),
-                Format::Json,
+                format,
                 &Default::default(),
             ))
         })
         .await
         .map_err(|e| lib_error(&e))?;
-        Ok(json_ok(out))
+        Ok(answer(format, out))
     }
     .await)
 }
 
-async fn register(State(app): State<Arc<App>>, headers: HeaderMap, b: Bytes) -> Response {
+async fn register(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
     flat(async {
         let a = who(&app, &headers).await?;
         let r: RegisterRequest = body(&b)?;
-        run_write(&app, &a, r.into_write()).await
+        run_write(&app, &uri, &a, r.into_write()).await
     }
     .await)
 }
@@ -404,13 +454,14 @@ async fn register(State(app): State<Arc<App>>, headers: HeaderMap, b: Bytes) -> 
 async fn status(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
+    uri: Uri,
     Path(key): Path<String>,
     b: Bytes,
 ) -> Response {
     flat(async {
         let a = who(&app, &headers).await?;
         let r: StatusRequest = body(&b)?;
-        run_write(&app, &a, r.into_write(&key)).await
+        run_write(&app, &uri, &a, r.into_write(&key)).await
     }
     .await)
 }
@@ -418,13 +469,14 @@ async fn status(
 async fn assign(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
+    uri: Uri,
     Path(key): Path<String>,
     b: Bytes,
 ) -> Response {
     flat(async {
         let a = who(&app, &headers).await?;
         let r: AssignRequest = body(&b)?;
-        run_write(&app, &a, r.into_write(&key)).await
+        run_write(&app, &uri, &a, r.into_write(&key)).await
     }
     .await)
 }
@@ -432,13 +484,14 @@ async fn assign(
 async fn note(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
+    uri: Uri,
     Path(key): Path<String>,
     b: Bytes,
 ) -> Response {
     flat(async {
         let a = who(&app, &headers).await?;
         let r: NoteRequest = body(&b)?;
-        run_write(&app, &a, r.into_write(&key)).await
+        run_write(&app, &uri, &a, r.into_write(&key)).await
     }
     .await)
 }
@@ -446,40 +499,41 @@ async fn note(
 async fn amend(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
+    uri: Uri,
     Path(key): Path<String>,
     b: Bytes,
 ) -> Response {
     flat(async {
         let a = who(&app, &headers).await?;
         let r: AmendRequest = body(&b)?;
-        run_write(&app, &a, r.into_write(&key)).await
+        run_write(&app, &uri, &a, r.into_write(&key)).await
     }
     .await)
 }
 
-async fn correct(State(app): State<Arc<App>>, headers: HeaderMap, b: Bytes) -> Response {
+async fn correct(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
     flat(async {
         let a = who(&app, &headers).await?;
         let r: CorrectRequest = body(&b)?;
-        run_write(&app, &a, r.into_write()).await
+        run_write(&app, &uri, &a, r.into_write()).await
     }
     .await)
 }
 
-async fn seal(State(app): State<Arc<App>>, headers: HeaderMap, b: Bytes) -> Response {
+async fn seal(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
     flat(async {
         let a = who(&app, &headers).await?;
         let r: SealRequest = body(&b)?;
-        run_write(&app, &a, r.into_write()).await
+        run_write(&app, &uri, &a, r.into_write()).await
     }
     .await)
 }
 
-async fn add_account(State(app): State<Arc<App>>, headers: HeaderMap, b: Bytes) -> Response {
+async fn add_account(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
     flat(async {
         let a = who(&app, &headers).await?;
         let r: AccountRequest = body(&b)?;
-        run_write(&app, &a, r.into_write()).await
+        run_write(&app, &uri, &a, r.into_write()).await
     }
     .await)
 }
@@ -487,13 +541,14 @@ async fn add_account(State(app): State<Arc<App>>, headers: HeaderMap, b: Bytes) 
 async fn change_account(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
+    uri: Uri,
     Path(name): Path<String>,
     b: Bytes,
 ) -> Response {
     flat(async {
         let a = who(&app, &headers).await?;
         let r: AccountChangeRequest = body(&b)?;
-        run_write(&app, &a, r.into_write(&name)).await
+        run_write(&app, &uri, &a, r.into_write(&name)).await
     }
     .await)
 }

@@ -190,6 +190,8 @@ where
 pub(crate) struct Written {
     /// The receipt as JSON (as `--format json` prints it).
     pub json: String,
+    /// The receipt as the command line prints it.
+    pub text: String,
     /// The item's key, when the write was about one.
     pub key: Option<String>,
 }
@@ -220,6 +222,12 @@ pub(crate) async fn write(
                     &r.recorded,
                     &line,
                     crate::report::Format::Json,
+                ),
+                text: crate::report::receipt(
+                    &key_of,
+                    &r.recorded,
+                    &line,
+                    crate::report::Format::Table,
                 ),
                 key,
             })

@@ -268,3 +268,43 @@ fn token(a: &TokenArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     );
     emit(env, &format!("{}\n", text::visible(&token)))
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    c: &AccountCommand,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    match c {
+        AccountCommand::List(_) => r.show(env, "/api/v1/accounts", &[]),
+        AccountCommand::Add(a) => r.write(
+            env,
+            "/api/v1/accounts",
+            &serde_json::json!({
+                "account": a.name,
+                "display_name": a.display_name,
+                "role": a.role,
+                "ministries": a.ministries,
+            }),
+        ),
+        AccountCommand::Change(a) => r.write(
+            env,
+            &format!("/api/v1/accounts/{}", crate::cli::remote::seg(&a.name)),
+            &serde_json::json!({
+                "role": a.role,
+                "ministries": if a.no_ministries { Some(Vec::new()) } else { (!a.ministries.is_empty()).then(|| a.ministries.clone()) },
+            }),
+        ),
+        AccountCommand::Disable(a) | AccountCommand::Enable(a) => r.write(
+            env,
+            &format!("/api/v1/accounts/{}", crate::cli::remote::seg(&a.name)),
+            &serde_json::json!({"disabled": matches!(c, AccountCommand::Disable(_))}),
+        ),
+        AccountCommand::Password(_) | AccountCommand::Token(_) => Err(Invalid::new(
+            "--server",
+            "account password/token",
+            "run on the server's machine: credentials are kept beside the store, never sent over the network",
+        )
+        .into()),
+    }
+}

@@ -41,3 +41,18 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         &report::diff_with(&c.from, &c.to, &c.diff, g.report(), &g.look),
     )
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(a: &Args, r: &crate::cli::remote::Remote, env: &mut Env<'_>) -> Result<(), CliError> {
+    let yes = |b: bool| b.then(|| "true".to_string());
+    r.show(
+        env,
+        "/api/v1/diff",
+        &[
+            ("from", Some(a.from.clone())),
+            ("to", Some(a.to.clone())),
+            ("all", yes(a.all)),
+            ("events", yes(a.events)),
+        ],
+    )
+}

@@ -22,3 +22,8 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let view = req.build(&ws)?;
     emit(env, &report::overview_with(&view, g.report(), &g.look))
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(a: &Args, r: &crate::cli::remote::Remote, env: &mut Env<'_>) -> Result<(), CliError> {
+    r.show(env, "/api/v1/overview", &crate::cli::remote::view_query(&a.view))
+}

@@ -98,3 +98,24 @@ fn seal(a: &SealArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let line = super::outcome_line(&ws, &receipt.outcome);
     crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    c: &RoundCommand,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    match c {
+        RoundCommand::List(_) => r.show(env, "/api/v1/rounds", &[]),
+        RoundCommand::Digest(a) => r.show(
+            env,
+            &format!("/api/v1/rounds/{}/digest", crate::cli::remote::seg(&a.name)),
+            &[],
+        ),
+        RoundCommand::Seal(a) => r.write(
+            env,
+            "/api/v1/rounds",
+            &serde_json::json!({"name": a.name, "title": a.title, "reported_on": a.reported_on}),
+        ),
+    }
+}

@@ -25,3 +25,9 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let item = find::item_in_view(&ws, &view, &a.key)?;
     emit(env, &report::show_with(&view, &item, g.report(), &g.look))
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(a: &Args, r: &crate::cli::remote::Remote, env: &mut Env<'_>) -> Result<(), CliError> {
+    use crate::cli::remote::{seg, view_query};
+    r.show(env, &format!("/api/v1/items/{}", seg(&a.key)), &view_query(&a.view))
+}

@@ -67,3 +67,21 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         Err(CliError::VerifyFailed)
     }
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(a: &Args, r: &crate::cli::remote::Remote, env: &mut Env<'_>) -> Result<(), CliError> {
+    if a.rebuild_index {
+        return Err(Invalid::new(
+            "--rebuild-index",
+            "",
+            "run on the server's machine, with the server stopped",
+        )
+        .into());
+    }
+    let (out, ok) = r.get_verified(
+        "/api/v1/verify",
+        &[("digest", a.digest.clone()), ("round", a.round.clone())],
+    )?;
+    emit(env, &out)?;
+    if ok { Ok(()) } else { Err(CliError::VerifyFailed) }
+}
