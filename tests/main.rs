@@ -30,6 +30,7 @@ mod proofs;
 mod receipts;
 mod rounds;
 mod schemas;
+mod server;
 mod tamper;
 mod terminal;
 mod time_travel;
