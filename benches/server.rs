@@ -177,7 +177,10 @@ fn run(base_dir: &Path, clients: usize, writes: usize, read_every: Option<usize>
         let got = ws.ledger().get(*seq).unwrap().unwrap();
         assert_eq!(got.hash.hex(), *hash, "seq {seq} lost or changed");
     }
-    assert!(ws.ledger().verify().unwrap().ok(), "the chain does not verify");
+    assert!(
+        ws.ledger().verify().unwrap().ok(),
+        "the chain does not verify"
+    );
     Run {
         writes: clients * writes,
         elapsed,
@@ -188,7 +191,10 @@ fn run(base_dir: &Path, clients: usize, writes: usize, read_every: Option<usize>
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let wants = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
     let base_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("server-bench");
     std::fs::create_dir_all(&base_dir).unwrap();
@@ -198,7 +204,10 @@ fn main() {
         .unwrap_or(100);
 
     if wants("scaling") {
-        println!("## scaling: notes through the API, {writes} per client, store on {}", base_dir.display());
+        println!(
+            "## scaling: notes through the API, {writes} per client, store on {}",
+            base_dir.display()
+        );
         println!("clients  writes  seconds  writes/s  ratio  p50 ms  p99 ms  writes per fsync");
         let mut one = None;
         for clients in [1, 2, 4, 8, 16] {

@@ -738,16 +738,16 @@ impl fmt::Display for Refusal {
                 role,
                 what,
                 allowed,
-            } => write!(
-                f,
-                "account '{account}' ({role}) may not {what}; {allowed}"
-            ),
+            } => write!(f, "account '{account}' ({role}) may not {what}; {allowed}"),
             R::AccountDisabled { account } => write!(
                 f,
                 "account '{account}' is disabled and may do nothing; a beheerder can enable it again"
             ),
             R::FromServer { status, message } => {
-                write!(f, "the server refused the request (HTTP {status}): {message}")
+                write!(
+                    f,
+                    "the server refused the request (HTTP {status}): {message}"
+                )
             }
             R::ActorReserved { actor, why } => write!(
                 f,

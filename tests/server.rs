@@ -40,13 +40,29 @@ const ACCOUNTS: &[(&str, &str, &[&str])] = &[
 fn shared() -> Shared {
     let env = TestEnv::init();
     env.run(&[
-        "item", "add", "--kind", "motie", "--key", "M1", "--text", "Motie van het lid A; verzoekt de regering iets",
-        "--responsible", "MVWS",
+        "item",
+        "add",
+        "--kind",
+        "motie",
+        "--key",
+        "M1",
+        "--text",
+        "Motie van het lid A; verzoekt de regering iets",
+        "--responsible",
+        "MVWS",
     ])
     .ok();
     env.run(&[
-        "item", "add", "--kind", "motie", "--key", "M2", "--text", "Motie van het lid B; verzoekt de regering iets anders",
-        "--responsible", "MOCW en SOCW",
+        "item",
+        "add",
+        "--kind",
+        "motie",
+        "--key",
+        "M2",
+        "--text",
+        "Motie van het lid B; verzoekt de regering iets anders",
+        "--responsible",
+        "MOCW en SOCW",
     ])
     .ok();
     let mut tokens = BTreeMap::new();
@@ -56,8 +72,11 @@ fn shared() -> Shared {
             args.extend(["--ministry", m]);
         }
         env.run(&args).ok();
-        env.run_with_input(&["account", "password", name], format!("{PASSWORD}\n").as_bytes())
-            .ok();
+        env.run_with_input(
+            &["account", "password", name],
+            format!("{PASSWORD}\n").as_bytes(),
+        )
+        .ok();
         let out = env.run(&["account", "token", name]);
         out.expect_code(0);
         assert!(out.stderr.contains("shown this once"), "{}", out.stderr);
@@ -90,8 +109,7 @@ struct Answer {
 
 impl Answer {
     fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 }
 
@@ -191,7 +209,11 @@ impl Http {
         self.form(
             "/inloggen",
             Some(&cookie),
-            &[("csrf", &csrf), ("account", account), ("wachtwoord", password)],
+            &[
+                ("csrf", &csrf),
+                ("account", account),
+                ("wachtwoord", password),
+            ],
         )
     }
 
@@ -245,14 +267,22 @@ fn web_pages_sign_in_refuse_forged_forms_and_follow_the_roles() {
     let forged = http.form(
         "/inloggen",
         page.cookie.as_deref(),
-        &[("csrf", "vervalst"), ("account", "vws"), ("wachtwoord", PASSWORD)],
+        &[
+            ("csrf", "vervalst"),
+            ("account", "vws"),
+            ("wachtwoord", PASSWORD),
+        ],
     );
     assert_eq!(forged.status, 403);
 
     let vws = http.session("vws");
     let overview = http.get("/", Some(&vws));
     assert_eq!(overview.status, 200);
-    assert!(overview.body.contains("href=\"/items/M1\""), "{}", overview.body);
+    assert!(
+        overview.body.contains("href=\"/items/M1\""),
+        "{}",
+        overview.body
+    );
     assert!(!overview.body.contains("<script"));
     let item = http.get("/items/M1", Some(&vws));
     assert!(item.body.contains("Status vastleggen"));
@@ -272,13 +302,20 @@ fn web_pages_sign_in_refuse_forged_forms_and_follow_the_roles() {
     let a = http.form(
         "/items/M1/status",
         Some(&vws),
-        &[("csrf", &token), ("status", "in-uitvoering"), ("reden", "gestart")],
+        &[
+            ("csrf", &token),
+            ("status", "in-uitvoering"),
+            ("reden", "gestart"),
+        ],
     );
     assert_eq!(a.status, 303, "{}", a.body);
     assert_eq!(events(&http, &s), before + 1);
     let page = http.get(a.location.as_deref().unwrap(), Some(&vws));
     assert!(page.body.contains("Vastgelegd als seq"));
-    assert!(page.body.contains("<td>vws</td>"), "the timeline names the account");
+    assert!(
+        page.body.contains("<td>vws</td>"),
+        "the timeline names the account"
+    );
     let overview = http.get("/?status=in-uitvoering", Some(&vws));
     assert!(overview.body.contains("href=\"/items/M1\""));
     assert!(!overview.body.contains("href=\"/items/M2\""));
@@ -337,7 +374,10 @@ fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
     let a = http.api_get("/api/v1/overview", None);
     assert_eq!(a.status, 401);
     checker.valid("api-error", "401", &a.json());
-    assert_eq!(http.api_get("/api/v1/overview", Some("kst_nep")).status, 401);
+    assert_eq!(
+        http.api_get("/api/v1/overview", Some("kst_nep")).status,
+        401
+    );
 
     // Reads: the command line's JSON, in its schemas, in several views.
     let t = &s.tokens["audit"];
@@ -371,15 +411,47 @@ fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
     // Every write, by every role: allowed ones answer a receipt, the
     // others 403 with nothing written.
     let writes: Vec<(&str, &str, Value)> = vec![
-        ("register", "/api/v1/items", json!({"kind": "toezegging", "text": "De minister stuurt een brief."})),
-        ("amend", "/api/v1/items/M1/amend", json!({"text": "Motie van het lid A; verzoekt de regering iets, gewijzigd"})),
-        ("status own", "/api/v1/items/M1/status", json!({"status": "vertraagd"})),
-        ("status other", "/api/v1/items/M2/status", json!({"status": "vertraagd"})),
-        ("assign own", "/api/v1/items/M1/assign", json!({"responsible": "MVWS en SVWS"})),
-        ("note own", "/api/v1/items/M1/note", json!({"text": "Voortgang."})),
-        ("note other", "/api/v1/items/M2/note", json!({"text": "Voortgang."})),
+        (
+            "register",
+            "/api/v1/items",
+            json!({"kind": "toezegging", "text": "De minister stuurt een brief."}),
+        ),
+        (
+            "amend",
+            "/api/v1/items/M1/amend",
+            json!({"text": "Motie van het lid A; verzoekt de regering iets, gewijzigd"}),
+        ),
+        (
+            "status own",
+            "/api/v1/items/M1/status",
+            json!({"status": "vertraagd"}),
+        ),
+        (
+            "status other",
+            "/api/v1/items/M2/status",
+            json!({"status": "vertraagd"}),
+        ),
+        (
+            "assign own",
+            "/api/v1/items/M1/assign",
+            json!({"responsible": "MVWS en SVWS"}),
+        ),
+        (
+            "note own",
+            "/api/v1/items/M1/note",
+            json!({"text": "Voortgang."}),
+        ),
+        (
+            "note other",
+            "/api/v1/items/M2/note",
+            json!({"text": "Voortgang."}),
+        ),
         ("seal", "/api/v1/rounds", json!({"name": "r1"})),
-        ("account", "/api/v1/accounts", json!({"account": "nieuw", "display_name": "Nieuw", "role": "auditor"})),
+        (
+            "account",
+            "/api/v1/accounts",
+            json!({"account": "nieuw", "display_name": "Nieuw", "role": "auditor"}),
+        ),
     ];
     let allowed = |role: &str, what: &str| -> bool {
         match role {
@@ -404,7 +476,11 @@ fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
                 body["text"] = json!(format!("Motie van het lid A; gewijzigd door {name}"));
             }
             if *what == "assign own" {
-                body["responsible"] = json!(if *name == "vws" { "MVWS en SJenV" } else { "MVWS en SVWS" });
+                body["responsible"] = json!(if *name == "vws" {
+                    "MVWS en SJenV"
+                } else {
+                    "MVWS en SVWS"
+                });
             }
             if what.starts_with("status") {
                 // Each account its own status, so no write repeats the
@@ -428,7 +504,12 @@ fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
                 assert_eq!(a.status, 403, "{name} {what}: {}", a.body);
                 checker.valid("api-error", what, &a.json());
                 assert_eq!(a.json()["error"]["kind"], "forbidden");
-                assert!(a.json()["error"]["message"].as_str().unwrap().contains(name));
+                assert!(
+                    a.json()["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains(name)
+                );
                 assert_eq!(events(&http, &s), before, "{name} {what} wrote");
             }
         }
@@ -442,8 +523,17 @@ fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
         &json!({"status": "vertraagd", "effective": "2025-02-30"}),
     );
     assert_eq!(a.status, 400);
-    assert!(a.json()["error"]["message"].as_str().unwrap().contains("2025-02-30"));
-    let a = http.api_post("/api/v1/items/M1/status", &s.tokens["coord"], &json!({"staat": 1}));
+    assert!(
+        a.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2025-02-30")
+    );
+    let a = http.api_post(
+        "/api/v1/items/M1/status",
+        &s.tokens["coord"],
+        &json!({"staat": 1}),
+    );
     assert_eq!(a.status, 400);
     assert_eq!(events(&http, &s), before);
 
@@ -454,8 +544,16 @@ fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
         &json!({"disabled": true}),
     );
     assert_eq!(a.status, 200, "{}", a.body);
-    assert_eq!(http.api_get("/api/v1/overview", Some(&s.tokens["vws"])).status, 403);
-    let a = http.api_post("/api/v1/items/M1/note", &s.tokens["vws"], &json!({"text": "x"}));
+    assert_eq!(
+        http.api_get("/api/v1/overview", Some(&s.tokens["vws"]))
+            .status,
+        403
+    );
+    let a = http.api_post(
+        "/api/v1/items/M1/note",
+        &s.tokens["vws"],
+        &json!({"text": "x"}),
+    );
     assert_eq!(a.status, 403);
     server.stop().unwrap();
 
@@ -490,10 +588,18 @@ fn the_command_line_works_against_the_server_with_a_token() {
     assert!(out.stdout.contains("M1: status"), "{}", out.stdout);
     run(&["note", "M1", "Voortgang via de server."]).ok();
     run(&["assign", "M1", "MVWS en SVWS"]).ok();
-    run(&["status", "M2", "vertraagd"]).refusal(2, "the server refused", &["403", "medewerker for VWS"]);
+    run(&["status", "M2", "vertraagd"]).refusal(
+        2,
+        "the server refused",
+        &["403", "medewerker for VWS"],
+    );
     let out = run(&["overview"]);
     out.ok();
-    assert!(out.stdout.contains("In uitvoering met vertraging"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("In uitvoering met vertraging"),
+        "{}",
+        out.stdout
+    );
     run(&["show", "M1", "--format", "json"]).ok();
     run(&["round", "list"]).ok();
     run(&["diff", "2025-01-01", "now"]).ok();
@@ -505,7 +611,13 @@ fn the_command_line_works_against_the_server_with_a_token() {
     // The token never comes from the command line; plain HTTP only to
     // this machine.
     s.env
-        .run_bare(&["--server", "http://192.0.2.1:8080", "--token-file", t, "overview"])
+        .run_bare(&[
+            "--server",
+            "http://192.0.2.1:8080",
+            "--token-file",
+            t,
+            "overview",
+        ])
         .refusal(2, "--server", &["https://"]);
     s.env
         .run_bare(&["--server", url.as_str(), "overview"])
@@ -556,7 +668,10 @@ fn writes_queued_together_share_one_commit_and_a_refused_one_sinks_none() {
             released.recv().unwrap();
             Ok(0u64)
         },
-        move |r| tx.send(("gate".to_string(), r.map_err(|e| e.to_string()))).unwrap(),
+        move |r| {
+            tx.send(("gate".to_string(), r.map_err(|e| e.to_string())))
+                .unwrap()
+        },
     );
     running.recv().unwrap();
     let jobs: Vec<(&str, kamerstand::domain::AccountName, &str)> = vec![
@@ -579,7 +694,10 @@ fn writes_queued_together_share_one_commit_and_a_refused_one_sinks_none() {
                 };
                 kamerstand::app::access::write_as(ws, &who, w).map(|r| r.recorded.envelope.seq)
             },
-            move |r| tx.send((name.to_string(), r.map_err(|e| e.to_string()))).unwrap(),
+            move |r| {
+                tx.send((name.to_string(), r.map_err(|e| e.to_string())))
+                    .unwrap()
+            },
         );
     }
     drop(done_tx);
@@ -594,7 +712,12 @@ fn writes_queued_together_share_one_commit_and_a_refused_one_sinks_none() {
         .map(|k| *answers[*k].as_ref().unwrap())
         .collect();
     assert_eq!(ok, [before, before + 1, before + 2, before + 3]);
-    assert!(answers["b"].as_ref().unwrap_err().contains("medewerker for VWS"));
+    assert!(
+        answers["b"]
+            .as_ref()
+            .unwrap_err()
+            .contains("medewerker for VWS")
+    );
     assert!(answers["e"].as_ref().unwrap_err().contains("nope"));
     let (out, _) = s.env.verify(&[], 0);
     out.ok();
@@ -610,7 +733,11 @@ fn concurrent_writers_through_the_server_are_all_durable() {
     let acked: Vec<Vec<(u64, String)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..CLIENTS)
             .map(|c| {
-                let (who, item) = if c % 2 == 0 { ("vws", "M1") } else { ("ocw", "M2") };
+                let (who, item) = if c % 2 == 0 {
+                    ("vws", "M1")
+                } else {
+                    ("ocw", "M2")
+                };
                 let token = s.tokens[who].clone();
                 let base = base.clone();
                 scope.spawn(move || {
@@ -624,7 +751,10 @@ fn concurrent_writers_through_the_server_are_all_durable() {
                         );
                         assert_eq!(a.status, 200, "{}", a.body);
                         let j = a.json();
-                        got.push((j["seq"].as_u64().unwrap(), j["hash"].as_str().unwrap().to_string()));
+                        got.push((
+                            j["seq"].as_u64().unwrap(),
+                            j["hash"].as_str().unwrap().to_string(),
+                        ));
                         if n % 5 == 0 {
                             let r = http.api_get("/api/v1/overview", Some(&token));
                             assert_eq!(r.status, 200);
@@ -655,11 +785,7 @@ fn a_server_killed_during_writes_keeps_every_acknowledged_write() {
     const KILL_AFTER: usize = 60;
     const MAX_WRITES: usize = 400;
     let s = shared();
-    let mut child = s
-        .env
-        .command(&["serve", "--port", "0"])
-        .spawn()
-        .unwrap();
+    let mut child = s.env.command(&["serve", "--port", "0"]).spawn().unwrap();
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
@@ -674,7 +800,11 @@ fn a_server_killed_during_writes_keeps_every_acknowledged_write() {
     let killed = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
         for c in 0..CLIENTS {
-            let (who, item) = if c % 2 == 0 { ("vws", "M1") } else { ("coord", "M2") };
+            let (who, item) = if c % 2 == 0 {
+                ("vws", "M1")
+            } else {
+                ("coord", "M2")
+            };
             let token = s.tokens[who].clone();
             let (url, acked, killed) = (&url, &acked, &killed);
             scope.spawn(move || {
@@ -687,16 +817,18 @@ fn a_server_killed_during_writes_keeps_every_acknowledged_write() {
                         .send_json(json!({"text": format!("client {c} write {n}")}));
                     // After the kill, requests fail: stop.
                     let Ok(mut r) = r else { return };
-                    let Ok(body) = r.body_mut().read_to_string() else { return };
+                    let Ok(body) = r.body_mut().read_to_string() else {
+                        return;
+                    };
                     if r.status() != 200 {
                         assert!(killed.load(std::sync::atomic::Ordering::SeqCst), "{body}");
                         return;
                     }
                     let j: Value = serde_json::from_str(&body).unwrap();
-                    acked
-                        .lock()
-                        .unwrap()
-                        .push((j["seq"].as_u64().unwrap(), j["hash"].as_str().unwrap().to_string()));
+                    acked.lock().unwrap().push((
+                        j["seq"].as_u64().unwrap(),
+                        j["hash"].as_str().unwrap().to_string(),
+                    ));
                 }
             });
         }
@@ -710,14 +842,21 @@ fn a_server_killed_during_writes_keeps_every_acknowledged_write() {
         child.wait().unwrap();
     });
     let acked = acked.into_inner().unwrap();
-    assert!(acked.len() >= KILL_AFTER, "only {} writes acknowledged", acked.len());
+    assert!(
+        acked.len() >= KILL_AFTER,
+        "only {} writes acknowledged",
+        acked.len()
+    );
     // After a restart (here: opening the store) every acknowledged write
     // is there, with its hash, and the ledger verifies.
     let (out, _) = s.env.verify(&[], 0);
     out.ok();
     let ledger = s.env.ledger();
     for (seq, hash) in &acked {
-        let got = ledger.get(*seq).unwrap().unwrap_or_else(|| panic!("seq {seq} lost"));
+        let got = ledger
+            .get(*seq)
+            .unwrap()
+            .unwrap_or_else(|| panic!("seq {seq} lost"));
         assert_eq!(got.hash.hex(), *hash, "seq {seq}");
     }
     eprintln!(

@@ -208,16 +208,12 @@ pub fn may(account: &Account, action: Action, item: Option<(&str, &Responsible)>
 
 /// The account of that name, or a refusal.
 pub fn account(ws: &Workspace, who: &AccountName) -> Result<Account> {
-    ws.ledger()
-        .registry()?
-        .accounts
-        .remove(who)
-        .ok_or_else(|| {
-            Refusal::UnknownAccount {
-                account: who.to_string(),
-            }
-            .into()
-        })
+    ws.ledger().registry()?.accounts.remove(who).ok_or_else(|| {
+        Refusal::UnknownAccount {
+            account: who.to_string(),
+        }
+        .into()
+    })
 }
 
 /// Checks that the account may make this write, finding the item it is
@@ -355,7 +351,11 @@ mod tests {
                 action != Action::Accounts,
                 "{action:?}"
             );
-            assert_eq!(may(&m, action, item).is_ok(), action.per_item(), "{action:?}");
+            assert_eq!(
+                may(&m, action, item).is_ok(),
+                action.per_item(),
+                "{action:?}"
+            );
             assert!(may(&m, action, Some(("M2", &ocw))).is_err(), "{action:?}");
             assert!(may(&a, action, item).is_err(), "{action:?}");
             for mut x in [b.clone(), c.clone(), m.clone(), a.clone()] {
@@ -373,7 +373,13 @@ mod tests {
         let e = may(&m, Action::Status, Some(("M3", &resp("SOCW")))).unwrap_err();
         let msg = e.to_string();
         assert!(e.is_forbidden());
-        for part in ["m.jansen", "medewerker for VWS, JenV", "M3", "SOCW", "only for items"] {
+        for part in [
+            "m.jansen",
+            "medewerker for VWS, JenV",
+            "M3",
+            "SOCW",
+            "only for items",
+        ] {
             assert!(msg.contains(part), "{part}: {msg}");
         }
         // Any one of several parties makes the item theirs.
@@ -398,8 +404,13 @@ mod tests {
             },
         };
         assert_eq!(
-            recorded_actor(Origin::Local, "root", &accounts, std::slice::from_ref(&create))
-                .unwrap(),
+            recorded_actor(
+                Origin::Local,
+                "root",
+                &accounts,
+                std::slice::from_ref(&create)
+            )
+            .unwrap(),
             "local:root"
         );
         assert!(
@@ -414,7 +425,10 @@ mod tests {
         );
         for bad in ["j.devries", "J.DeVries ", "local:root", "LOCAL:x"] {
             let e = recorded_actor(Origin::Local, bad, &accounts, &[]).unwrap_err();
-            assert!(matches!(e.refusal(), Some(Refusal::ActorReserved { .. })), "{bad}");
+            assert!(
+                matches!(e.refusal(), Some(Refusal::ActorReserved { .. })),
+                "{bad}"
+            );
         }
         assert_eq!(
             recorded_actor(Origin::SignedIn, "j.devries", &accounts, &[]).unwrap(),

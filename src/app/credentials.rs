@@ -163,17 +163,14 @@ impl Credentials {
             .restrict_to_owner()
             .and_then(|()| staged.write_all(&bytes))
             .map_err(io_err(&self.path, "writing"))?;
-        staged
-            .commit(true)
-            .map_err(io_err(&self.path, "writing"))
+        staged.commit(true).map_err(io_err(&self.path, "writing"))
     }
 
     /// Sets an account's password (checked for length), replacing any.
     pub fn set_password(&mut self, account: &AccountName, password: &str) -> Result<()> {
         check_password(password)?;
         let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt)
-            .map_err(|e| Error::storage("drawing a salt", e.to_string()))?;
+        getrandom::fill(&mut salt).map_err(|e| Error::storage("drawing a salt", e.to_string()))?;
         let salt = SaltString::encode_b64(&salt)
             .map_err(|e| Error::storage("encoding a salt", e.to_string()))?;
         let hash = argon2::Argon2::default()
@@ -219,8 +216,7 @@ impl Credentials {
     /// seen whole) and its id.
     pub fn new_token(&mut self, account: &AccountName, now: Timestamp) -> Result<(String, String)> {
         let mut raw = [0u8; 32];
-        getrandom::fill(&mut raw)
-            .map_err(|e| Error::storage("drawing a token", e.to_string()))?;
+        getrandom::fill(&mut raw).map_err(|e| Error::storage("drawing a token", e.to_string()))?;
         let token = format!(
             "{TOKEN_PREFIX}{}",
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
@@ -267,7 +263,8 @@ impl Credentials {
             return 0;
         };
         let before = e.tokens.len();
-        e.tokens.retain(|k| id.is_some_and(|i| !k.id.eq_ignore_ascii_case(i)));
+        e.tokens
+            .retain(|k| id.is_some_and(|i| !k.id.eq_ignore_ascii_case(i)));
         before - e.tokens.len()
     }
 
@@ -316,10 +313,7 @@ mod tests {
     fn passwords_and_tokens_round_trip_through_a_private_file() {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("nap.db");
-        assert_eq!(
-            path_for(&store),
-            dir.path().join("nap.db.credentials.json")
-        );
+        assert_eq!(path_for(&store), dir.path().join("nap.db.credentials.json"));
         let who = AccountName::parse("j.devries").unwrap();
         let mut c = Credentials::load(&store).unwrap();
         assert!(!c.check_password(&who, "geheim-wachtwoord"));
@@ -357,7 +351,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("s.db");
         let path = path_for(&store);
-        std::fs::write(&path, format!("{{\"format\":\"{FORMAT}\",\"accounts\":{{}}}}")).unwrap();
+        std::fs::write(
+            &path,
+            format!("{{\"format\":\"{FORMAT}\",\"accounts\":{{}}}}"),
+        )
+        .unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let e = Credentials::load(&store).unwrap_err();
         assert!(e.to_string().contains("chmod 600"), "{e}");
@@ -376,6 +374,11 @@ mod tests {
         };
         c.save().unwrap();
         assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "x");
-        assert!(!std::fs::symlink_metadata(&path).unwrap().file_type().is_symlink());
+        assert!(
+            !std::fs::symlink_metadata(&path)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 }

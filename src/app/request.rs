@@ -8,9 +8,7 @@
 //! `schema/api-requests.schema.json`.
 
 use super::write::{Correction, Registration, Write};
-use crate::domain::{
-    AccountName, AccountRole, Day, Invalid, ItemKey, ItemKind, Responsible, text,
-};
+use crate::domain::{AccountName, AccountRole, Day, Invalid, ItemKey, ItemKind, Responsible, text};
 use crate::error::Result;
 use crate::projection::decide;
 use serde::Deserialize;
@@ -24,17 +22,12 @@ fn day(what: &str, s: Option<String>) -> Result<Option<Day>> {
 }
 
 fn reason(s: Option<String>) -> Result<Option<String>> {
-    Ok(opt(s)
-        .map(|r| text::free_text("reason", &r))
-        .transpose()?)
+    Ok(opt(s).map(|r| text::free_text("reason", &r)).transpose()?)
 }
 
 fn refs(strict: &[String], raw: &[String]) -> Result<Vec<String>> {
     let keep = |v: &[String]| -> Vec<String> {
-        v.iter()
-            .filter(|s| !s.trim().is_empty())
-            .cloned()
-            .collect()
+        v.iter().filter(|s| !s.trim().is_empty()).cloned().collect()
     };
     let mut out = decide::citations(&keep(strict), true)?;
     out.extend(decide::citations(&keep(raw), false)?);
@@ -369,9 +362,7 @@ impl AccountChangeRequest {
     pub fn into_write(self, account: &str) -> Result<Write> {
         Ok(Write::ChangeAccount {
             account: AccountName::parse(account)?,
-            role: opt(self.role)
-                .map(|r| AccountRole::parse(&r))
-                .transpose()?,
+            role: opt(self.role).map(|r| AccountRole::parse(&r)).transpose()?,
             ministries: self.ministries.map(|m| ministries(&m)),
             disabled: self.disabled,
         })

@@ -183,9 +183,7 @@ fn run(shared: &RwLock<Workspace>, rx: &Receiver<Job>) -> GroupStats {
         match synced {
             Ok(()) => replies.into_iter().for_each(|r| r(None)),
             Err(e) => {
-                let why = format!(
-                    "{e}; this server writes nothing more until it is restarted"
-                );
+                let why = format!("{e}; this server writes nothing more until it is restarted");
                 replies.into_iter().for_each(|r| r(Some(&why)));
                 broken = Some(why);
             }

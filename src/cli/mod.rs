@@ -27,8 +27,8 @@ use clap::{Parser, Subcommand};
 #[cfg(feature = "bench")]
 use commands::bench_gen;
 use commands::{
-    account, assign, completions, correct, demo, diff, export, import, init, item, log, man, note, overview,
-    round, show, status, verify,
+    account, assign, completions, correct, demo, diff, export, import, init, item, log, man, note,
+    overview, round, show, status, verify,
 };
 use std::ffi::OsString;
 use std::io::{Read, Write};

@@ -66,10 +66,9 @@ impl Remote {
                     Error::storage(format!("reading the token from {}", p.display()), e)
                 })?;
                 let mut s = String::new();
-                std::io::Read::read_to_string(&mut std::io::Read::take(f, 4096), &mut s)
-                    .map_err(|e| {
-                        Error::storage(format!("reading the token from {}", p.display()), e)
-                    })?;
+                std::io::Read::read_to_string(&mut std::io::Read::take(f, 4096), &mut s).map_err(
+                    |e| Error::storage(format!("reading the token from {}", p.display()), e),
+                )?;
                 s
             }
             None => std::env::var(TOKEN_ENV).unwrap_or_default(),

@@ -42,7 +42,14 @@ pub fn accounts<'a>(
                 return "No accounts: this ledger is not shared. Add one with `kamerstand account add`.\n".into();
             }
             let mut t = Table::new(
-                &["account", "name", "role", "ministries", "state", "since seq"],
+                &[
+                    "account",
+                    "name",
+                    "role",
+                    "ministries",
+                    "state",
+                    "since seq",
+                ],
                 &[32, 32, 12, 24, 9, 9],
             );
             for a in list {

@@ -11,8 +11,8 @@
 
 use super::{App, fields, read, status_of};
 use crate::app::request::{
-    AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest,
-    NoteRequest, RegisterRequest, SealRequest, StatusRequest, ViewQuery,
+    AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest, NoteRequest,
+    RegisterRequest, SealRequest, StatusRequest, ViewQuery,
 };
 use crate::app::write::Write;
 use crate::app::{Quiet, diff, filter::Filter, find, view};
@@ -61,7 +61,10 @@ pub(super) fn error(status: StatusCode, kind: &str, message: &str) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
-        format!("{}\n", serde_json::to_string_pretty(&body).unwrap_or_default()),
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&body).unwrap_or_default()
+        ),
     )
         .into_response()
 }
@@ -135,9 +138,7 @@ async fn not_found() -> Response {
 /// The account a request's token belongs to, if it may read.
 async fn who(app: &Arc<App>, headers: &HeaderMap) -> Result<Account, Response> {
     match app.auth.bearer(headers) {
-        Ok(Some(name)) => super::account(app, name)
-            .await
-            .map_err(|e| lib_error(&e)),
+        Ok(Some(name)) => super::account(app, name).await.map_err(|e| lib_error(&e)),
         Ok(None) => Err(error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -164,9 +165,7 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
         error(
             StatusCode::BAD_REQUEST,
             "invalid",
-            &format!(
-                "the request body is not the JSON this path takes ({e}); see schema/api.md"
-            ),
+            &format!("the request body is not the JSON this path takes ({e}); see schema/api.md"),
         )
     })
 }
@@ -188,14 +187,17 @@ fn flat(a: Answer) -> Response {
 }
 
 async fn me(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    flat(async {
-        let a = who(&app, &headers).await?;
-        Ok(json_ok(format!(
-            "{}\n",
-            serde_json::to_string_pretty(&report::accounts::account_json(&a)).unwrap_or_default()
-        )))
-    }
-    .await)
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            Ok(json_ok(format!(
+                "{}\n",
+                serde_json::to_string_pretty(&report::accounts::account_json(&a))
+                    .unwrap_or_default()
+            )))
+        }
+        .await,
+    )
 }
 
 /// A read of a view, filtered as the query says, rendered by `render`.
@@ -205,26 +207,28 @@ async fn view_read(
     uri: Uri,
     render: fn(&crate::projection::View, Format) -> String,
 ) -> Response {
-    flat(async {
-        who(&app, &headers).await?;
-        let q = query(&uri);
-        let format = format_of(&q)?;
-        let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
-        let out = read(&app, move |ws| {
-            let v = req.build(ws)?;
-            let f = Filter::parse(
-                &v,
-                q.get("ministry").map(String::as_str),
-                q.get("status").map(String::as_str),
-                q.get("kind").map(String::as_str),
-            )?;
-            Ok(render(&f.apply(v), format))
-        })
-        .await
-        .map_err(|e| lib_error(&e))?;
-        Ok(answer(format, out))
-    }
-    .await)
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
+            let out = read(&app, move |ws| {
+                let v = req.build(ws)?;
+                let f = Filter::parse(
+                    &v,
+                    q.get("ministry").map(String::as_str),
+                    q.get("status").map(String::as_str),
+                    q.get("kind").map(String::as_str),
+                )?;
+                Ok(render(&f.apply(v), format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
 }
 
 async fn overview(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
@@ -241,60 +245,66 @@ async fn show(
     uri: Uri,
     Path(key): Path<String>,
 ) -> Response {
-    flat(async {
-        who(&app, &headers).await?;
-        let q = query(&uri);
-        let format = format_of(&q)?;
-        let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
-        let out = read(&app, move |ws| {
-            let v = req.build(ws)?;
-            let item = find::item_in_view(ws, &v, &key)?;
-            Ok(report::show(&v, &item, format))
-        })
-        .await
-        .map_err(|e| lib_error(&e))?;
-        Ok(answer(format, out))
-    }
-    .await)
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
+            let out = read(&app, move |ws| {
+                let v = req.build(ws)?;
+                let item = find::item_in_view(ws, &v, &key)?;
+                Ok(report::show(&v, &item, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
 }
 
 async fn log(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    flat(async {
-        who(&app, &headers).await?;
-        let q = query(&uri);
-        let format = format_of(&q)?;
-        let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
-        let limit = match q.get("limit").filter(|s| !s.is_empty()) {
-            Some(s) => Some(s.parse::<usize>().map_err(|_| {
-                lib_error(&Invalid::new("limit", s, "a whole number of events, e.g. 20").into())
-            })?),
-            None => None,
-        };
-        let item = q.get("item").filter(|s| !s.is_empty()).cloned();
-        let out = read(&app, move |ws| {
-            let v = req.build(ws)?;
-            let events = view::events(ws, &v, item.as_deref(), limit)?;
-            Ok(report::log(&v, &events, format))
-        })
-        .await
-        .map_err(|e| lib_error(&e))?;
-        Ok(answer(format, out))
-    }
-    .await)
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
+            let limit = match q.get("limit").filter(|s| !s.is_empty()) {
+                Some(s) => Some(s.parse::<usize>().map_err(|_| {
+                    lib_error(&Invalid::new("limit", s, "a whole number of events, e.g. 20").into())
+                })?),
+                None => None,
+            };
+            let item = q.get("item").filter(|s| !s.is_empty()).cloned();
+            let out = read(&app, move |ws| {
+                let v = req.build(ws)?;
+                let events = view::events(ws, &v, item.as_deref(), limit)?;
+                Ok(report::log(&v, &events, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
 }
 
 async fn rounds(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    flat(async {
-        who(&app, &headers).await?;
-        let format = format_of(&query(&uri))?;
-        let out = read(&app, move |ws| {
-            Ok(report::rounds(&ws.programme().name, &ws.rounds()?, format))
-        })
-        .await
-        .map_err(|e| lib_error(&e))?;
-        Ok(answer(format, out))
-    }
-    .await)
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let format = format_of(&query(&uri))?;
+            let out = read(&app, move |ws| {
+                Ok(report::rounds(&ws.programme().name, &ws.rounds()?, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
 }
 
 async fn digest(
@@ -303,152 +313,161 @@ async fn digest(
     uri: Uri,
     Path(name): Path<String>,
 ) -> Response {
-    flat(async {
-        who(&app, &headers).await?;
-        let format = format_of(&query(&uri))?;
-        let out = read(&app, move |ws| {
-            let r = find::round(ws, &name)?;
-            Ok(report::round_digest(&ws.programme().name, &r, format))
-        })
-        .await
-        .map_err(|e| lib_error(&e))?;
-        Ok(answer(format, out))
-    }
-    .await)
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let format = format_of(&query(&uri))?;
+            let out = read(&app, move |ws| {
+                let r = find::round(ws, &name)?;
+                Ok(report::round_digest(&ws.programme().name, &r, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
 }
 
 async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    flat(async {
-        who(&app, &headers).await?;
-        let q = query(&uri);
-        let format = format_of(&q)?;
-        let side = |name: &str| {
-            q.get(name)
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| diff::Side::parse(name, s))
-                .ok_or_else(|| {
-                    lib_error(
-                        &Invalid::new(name, "", "a round's name, a date or instant, or now")
-                            .into(),
-                    )
-                })
-        };
-        let (from, to) = (side("from")?, side("to")?);
-        let yes = |name: &str| q.get(name).is_some_and(|v| v == "true" || v == "1");
-        let (all, events) = (yes("all"), yes("events"));
-        let out = read(&app, move |ws| {
-            let c = diff::compare(ws, &from, &to, all, events)?;
-            Ok(report::diff(&c.from, &c.to, &c.diff, format))
-        })
-        .await
-        .map_err(|e| lib_error(&e))?;
-        Ok(answer(format, out))
-    }
-    .await)
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let side = |name: &str| {
+                q.get(name)
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| diff::Side::parse(name, s))
+                    .ok_or_else(|| {
+                        lib_error(
+                            &Invalid::new(name, "", "a round's name, a date or instant, or now")
+                                .into(),
+                        )
+                    })
+            };
+            let (from, to) = (side("from")?, side("to")?);
+            let yes = |name: &str| q.get(name).is_some_and(|v| v == "true" || v == "1");
+            let (all, events) = (yes("all"), yes("events"));
+            let out = read(&app, move |ws| {
+                let c = diff::compare(ws, &from, &to, all, events)?;
+                Ok(report::diff(&c.from, &c.to, &c.diff, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
 }
 
 async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    flat(async {
-        who(&app, &headers).await?;
-        let q = query(&uri);
-        let format = format_of(&q)?;
-        let check = match q.get("digest").filter(|s| !s.is_empty()) {
-            Some(hex) => Some(crate::ledger::DigestCheck {
-                hash: EventHash::from_hex(hex).ok_or_else(|| {
-                    lib_error(
-                        &Invalid::new("digest", hex, "64 hexadecimal digits").into(),
-                    )
-                })?,
-                round: q.get("round").filter(|s| !s.is_empty()).cloned(),
-            }),
-            None => None,
-        };
-        let out = read(&app, move |ws| {
-            let o = crate::app::verify::verify_ledger(ws.ledger(), check.as_ref(), false, &Quiet)?;
-            Ok((
-                o.ok(),
-                report::verify(&o.chain, o.derived.as_ref(), format),
-            ))
-        })
-        .await
-        .map_err(|e| lib_error(&e))?;
-        // A ledger that does not verify is an answer, not an error: the
-        // report says where it breaks; the header says that it does.
-        let mut r = answer(format, out.1);
-        r.headers_mut().insert(
-            "x-kamerstand-verified",
-            axum::http::HeaderValue::from_static(if out.0 { "true" } else { "false" }),
-        );
-        Ok(r)
-    }
-    .await)
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let check = match q.get("digest").filter(|s| !s.is_empty()) {
+                Some(hex) => Some(crate::ledger::DigestCheck {
+                    hash: EventHash::from_hex(hex).ok_or_else(|| {
+                        lib_error(&Invalid::new("digest", hex, "64 hexadecimal digits").into())
+                    })?,
+                    round: q.get("round").filter(|s| !s.is_empty()).cloned(),
+                }),
+                None => None,
+            };
+            let out = read(&app, move |ws| {
+                let o =
+                    crate::app::verify::verify_ledger(ws.ledger(), check.as_ref(), false, &Quiet)?;
+                Ok((o.ok(), report::verify(&o.chain, o.derived.as_ref(), format)))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            // A ledger that does not verify is an answer, not an error: the
+            // report says where it breaks; the header says that it does.
+            let mut r = answer(format, out.1);
+            r.headers_mut().insert(
+                "x-kamerstand-verified",
+                axum::http::HeaderValue::from_static(if out.0 { "true" } else { "false" }),
+            );
+            Ok(r)
+        }
+        .await,
+    )
 }
 
 async fn export(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    flat(async {
-        who(&app, &headers).await?;
-        let q = query(&uri);
-        let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
-        let name = q.get("format").cloned().unwrap_or_else(|| "json".into());
-        let format = crate::formats::parse_name("format", &name, &ExportFormat::ALL, |x| x.name())
-            .map_err(|e| lib_error(&e.into()))?;
-        let lang = match q.get("lang").map(String::as_str) {
-            Some("en") => crate::formats::annex::Lang::En,
-            _ => crate::formats::annex::Lang::Nl,
-        };
-        let out = read(&app, move |ws| {
-            let v = req.build(ws)?;
-            let mut buf = Vec::new();
-            crate::app::export::export(ws, &v, format, lang, &mut buf, &Quiet)?;
-            Ok(buf)
-        })
-        .await
-        .map_err(|e| lib_error(&e))?;
-        let kind = match format {
-            ExportFormat::Json | ExportFormat::Events => "application/json",
-            ExportFormat::Html => "text/html; charset=utf-8",
-            ExportFormat::Csv => "text/csv; charset=utf-8",
-            ExportFormat::Md => "text/markdown; charset=utf-8",
-        };
-        Ok((
-            StatusCode::OK,
-            [
-                (header::CONTENT_TYPE, kind),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            out,
-        )
-            .into_response())
-    }
-    .await)
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
+            let name = q.get("format").cloned().unwrap_or_else(|| "json".into());
+            let format =
+                crate::formats::parse_name("format", &name, &ExportFormat::ALL, |x| x.name())
+                    .map_err(|e| lib_error(&e.into()))?;
+            let lang = match q.get("lang").map(String::as_str) {
+                Some("en") => crate::formats::annex::Lang::En,
+                _ => crate::formats::annex::Lang::Nl,
+            };
+            let out = read(&app, move |ws| {
+                let v = req.build(ws)?;
+                let mut buf = Vec::new();
+                crate::app::export::export(ws, &v, format, lang, &mut buf, &Quiet)?;
+                Ok(buf)
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            let kind = match format {
+                ExportFormat::Json | ExportFormat::Events => "application/json",
+                ExportFormat::Html => "text/html; charset=utf-8",
+                ExportFormat::Csv => "text/csv; charset=utf-8",
+                ExportFormat::Md => "text/markdown; charset=utf-8",
+            };
+            Ok((
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, kind),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                out,
+            )
+                .into_response())
+        }
+        .await,
+    )
 }
 
 async fn accounts(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    flat(async {
-        who(&app, &headers).await?;
-        let format = format_of(&query(&uri))?;
-        let out = read(&app, move |ws| {
-            let reg = ws.ledger().registry()?;
-            Ok(report::accounts::accounts(
-                reg.accounts.values(),
-                format,
-                &Default::default(),
-            ))
-        })
-        .await
-        .map_err(|e| lib_error(&e))?;
-        Ok(answer(format, out))
-    }
-    .await)
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let format = format_of(&query(&uri))?;
+            let out = read(&app, move |ws| {
+                let reg = ws.ledger().registry()?;
+                Ok(report::accounts::accounts(
+                    reg.accounts.values(),
+                    format,
+                    &Default::default(),
+                ))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
 }
 
 async fn register(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
-    flat(async {
-        let a = who(&app, &headers).await?;
-        let r: RegisterRequest = body(&b)?;
-        run_write(&app, &uri, &a, r.into_write()).await
-    }
-    .await)
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: RegisterRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write()).await
+        }
+        .await,
+    )
 }
 
 async fn status(
@@ -458,12 +477,14 @@ async fn status(
     Path(key): Path<String>,
     b: Bytes,
 ) -> Response {
-    flat(async {
-        let a = who(&app, &headers).await?;
-        let r: StatusRequest = body(&b)?;
-        run_write(&app, &uri, &a, r.into_write(&key)).await
-    }
-    .await)
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: StatusRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write(&key)).await
+        }
+        .await,
+    )
 }
 
 async fn assign(
@@ -473,12 +494,14 @@ async fn assign(
     Path(key): Path<String>,
     b: Bytes,
 ) -> Response {
-    flat(async {
-        let a = who(&app, &headers).await?;
-        let r: AssignRequest = body(&b)?;
-        run_write(&app, &uri, &a, r.into_write(&key)).await
-    }
-    .await)
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: AssignRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write(&key)).await
+        }
+        .await,
+    )
 }
 
 async fn note(
@@ -488,12 +511,14 @@ async fn note(
     Path(key): Path<String>,
     b: Bytes,
 ) -> Response {
-    flat(async {
-        let a = who(&app, &headers).await?;
-        let r: NoteRequest = body(&b)?;
-        run_write(&app, &uri, &a, r.into_write(&key)).await
-    }
-    .await)
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: NoteRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write(&key)).await
+        }
+        .await,
+    )
 }
 
 async fn amend(
@@ -503,39 +528,52 @@ async fn amend(
     Path(key): Path<String>,
     b: Bytes,
 ) -> Response {
-    flat(async {
-        let a = who(&app, &headers).await?;
-        let r: AmendRequest = body(&b)?;
-        run_write(&app, &uri, &a, r.into_write(&key)).await
-    }
-    .await)
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: AmendRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write(&key)).await
+        }
+        .await,
+    )
 }
 
 async fn correct(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
-    flat(async {
-        let a = who(&app, &headers).await?;
-        let r: CorrectRequest = body(&b)?;
-        run_write(&app, &uri, &a, r.into_write()).await
-    }
-    .await)
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: CorrectRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write()).await
+        }
+        .await,
+    )
 }
 
 async fn seal(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
-    flat(async {
-        let a = who(&app, &headers).await?;
-        let r: SealRequest = body(&b)?;
-        run_write(&app, &uri, &a, r.into_write()).await
-    }
-    .await)
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: SealRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write()).await
+        }
+        .await,
+    )
 }
 
-async fn add_account(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
-    flat(async {
-        let a = who(&app, &headers).await?;
-        let r: AccountRequest = body(&b)?;
-        run_write(&app, &uri, &a, r.into_write()).await
-    }
-    .await)
+async fn add_account(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    b: Bytes,
+) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: AccountRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write()).await
+        }
+        .await,
+    )
 }
 
 async fn change_account(
@@ -545,10 +583,12 @@ async fn change_account(
     Path(name): Path<String>,
     b: Bytes,
 ) -> Response {
-    flat(async {
-        let a = who(&app, &headers).await?;
-        let r: AccountChangeRequest = body(&b)?;
-        run_write(&app, &uri, &a, r.into_write(&name)).await
-    }
-    .await)
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: AccountChangeRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write(&name)).await
+        }
+        .await,
+    )
 }

@@ -97,8 +97,7 @@ pub fn random_id() -> Result<String> {
 /// Compares without stopping at the first difference.
 pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0

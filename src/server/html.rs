@@ -99,7 +99,9 @@ pub fn message(kind: &str, text: &str) -> String {
 /// A status with its legend colour.
 pub fn status(label: &str, colour: Option<&str>) -> String {
     let dot = colour
-        .filter(|c| c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit()))
+        .filter(|c| {
+            c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit())
+        })
         .map(|c| format!("<span class=\"dot\" style=\"background:{c}\"></span>"))
         .unwrap_or_default();
     format!("{dot}{}", esc(label))

@@ -20,9 +20,9 @@ mod auth;
 mod html;
 mod web;
 
+use crate::app::Workspace;
 use crate::app::access::Origin;
 use crate::app::writer::{GroupStats, Writer, WriterThread};
-use crate::app::Workspace;
 use crate::error::{Error, Result};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -16,8 +16,8 @@ use super::html::{self, Viewer, csrf_field, esc, page, url};
 use super::{App, fields, read, status_of};
 use crate::app::access::{self, Action};
 use crate::app::request::{
-    AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest,
-    NoteRequest, RegisterRequest, SealRequest, StatusRequest, ViewQuery,
+    AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest, NoteRequest,
+    RegisterRequest, SealRequest, StatusRequest, ViewQuery,
 };
 use crate::app::write::Write;
 use crate::app::{diff, filter::Filter, find};
@@ -92,7 +92,12 @@ fn redirect(to: &str, cookie: Option<String>) -> Response {
     r
 }
 
-fn error_page(status: StatusCode, programme: &str, viewer: Option<&Viewer>, text: &str) -> Response {
+fn error_page(
+    status: StatusCode,
+    programme: &str,
+    viewer: Option<&Viewer>,
+    text: &str,
+) -> Response {
     let title = match status {
         StatusCode::FORBIDDEN => "Niet toegestaan",
         StatusCode::NOT_FOUND => "Niet gevonden",
@@ -127,12 +132,7 @@ async fn css() -> Response {
 }
 
 async fn not_found() -> Response {
-    error_page(
-        StatusCode::NOT_FOUND,
-        "",
-        None,
-        "Deze pagina bestaat niet.",
-    )
+    error_page(StatusCode::NOT_FOUND, "", None, "Deze pagina bestaat niet.")
 }
 
 /// A signed-in request: its session, the account as the ledger has it,
@@ -147,7 +147,12 @@ impl Ctx {
     fn viewer(&self) -> Viewer {
         Viewer {
             account: self.account.account.to_string(),
-            role: access::role_shown(&self.account),
+            role: match self.account.role {
+                AccountRole::Medewerker => {
+                    format!("medewerker voor {}", self.account.ministries.join(", "))
+                }
+                r => r.label().to_string(),
+            },
             csrf: self.session.csrf.clone(),
             manages_accounts: self.account.role == AccountRole::Beheerder,
         }
@@ -169,10 +174,7 @@ async fn signed_in(app: &Arc<App>, headers: &HeaderMap) -> Result<Ctx, Response>
         return Err(redirect("/inloggen", None));
     };
     let found = read(app, move |ws| {
-        Ok((
-            access::account(ws, &name),
-            ws.programme().name.clone(),
-        ))
+        Ok((access::account(ws, &name), ws.programme().name.clone()))
     })
     .await;
     match found {
@@ -222,6 +224,12 @@ async fn form_post(
     Ok((ctx, form))
 }
 
+/// Stored text cut to `max` characters for a table cell, line breaks as
+/// spaces (other control characters shown escaped).
+fn short(s: &str, max: usize) -> String {
+    crate::domain::text::shorten(&s.replace(['\n', '\r'], " "), max)
+}
+
 fn field(form: &BTreeMap<String, String>, name: &str) -> Option<String> {
     form.get(name).cloned()
 }
@@ -252,7 +260,12 @@ async fn login_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
     login_form(&app, &session, None, StatusCode::OK).await
 }
 
-async fn login_form(app: &Arc<App>, s: &Session, msg: Option<&str>, status: StatusCode) -> Response {
+async fn login_form(
+    app: &Arc<App>,
+    s: &Session,
+    msg: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let programme = read(app, |ws| Ok(ws.programme().name.clone()))
         .await
         .unwrap_or_default();
@@ -374,9 +387,10 @@ fn describe_view(v: &View) -> String {
             r.name, r.seq, r.reported_on
         ),
     };
-    let eff = v
-        .effective
-        .map_or_else(|| "de laatste waarden".to_string(), |d| format!("de waarden geldend op {d}"));
+    let eff = v.effective.map_or_else(
+        || "de laatste waarden".to_string(),
+        |d| format!("de waarden geldend op {d}"),
+    );
     format!(
         "Stand: {basis}; {eff}. {} gebeurtenissen{}.",
         v.chain.events,
@@ -388,7 +402,10 @@ fn describe_view(v: &View) -> String {
 }
 
 fn status_cell(legend: &Legend, slug: &str) -> String {
-    html::status(label(legend, slug), legend.get(slug).map(|e| e.colour.as_str()))
+    html::status(
+        label(legend, slug),
+        legend.get(slug).map(|e| e.colour.as_str()),
+    )
 }
 
 /// The pickers of a view (as of, round, effective), with the other query
@@ -419,7 +436,14 @@ async fn overview(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> 
         Ok(c) => c,
         Err(r) => return r,
     };
-    overview_page(&app, &ctx, &fields(uri.query().unwrap_or("")), None, StatusCode::OK).await
+    overview_page(
+        &app,
+        &ctx,
+        &fields(uri.query().unwrap_or("")),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn overview_page(
@@ -431,7 +455,14 @@ async fn overview_page(
 ) -> Response {
     let req = match view_query(q).parse() {
         Ok(r) => r,
-        Err(e) => return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &e.to_string()),
+        Err(e) => {
+            return error_page(
+                status_of(&e),
+                &ctx.programme,
+                Some(&ctx.viewer()),
+                &e.to_string(),
+            );
+        }
     };
     let qc = q.clone();
     let built = read(app, move |ws| {
@@ -447,7 +478,14 @@ async fn overview_page(
     .await;
     let (v, f, rounds) = match built {
         Ok(x) => x,
-        Err(e) => return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &e.to_string()),
+        Err(e) => {
+            return error_page(
+                status_of(&e),
+                &ctx.programme,
+                Some(&ctx.viewer()),
+                &e.to_string(),
+            );
+        }
     };
     let legend = &v.programme.legend;
     let ministries: BTreeSet<String> = v
@@ -460,16 +498,17 @@ async fn overview_page(
     if let Some(m) = msg {
         body.push_str(&html::message("fout", &m));
     }
-    let _ = write!(
-        body,
-        "<p class=\"muted\">{}</p>",
-        esc(&describe_view(&v))
-    );
+    let _ = write!(body, "<p class=\"muted\">{}</p>", esc(&describe_view(&v)));
     let min_opts: Vec<(&str, &str)> = std::iter::once(("", "alle"))
         .chain(ministries.iter().map(|m| (m.as_str(), m.as_str())))
         .collect();
     let status_opts: Vec<(&str, &str)> = std::iter::once(("", "alle"))
-        .chain(legend.entries.iter().map(|e| (e.slug.as_str(), e.nl.as_str())))
+        .chain(
+            legend
+                .entries
+                .iter()
+                .map(|e| (e.slug.as_str(), e.nl.as_str())),
+        )
         .collect();
     let _ = write!(
         body,
@@ -481,7 +520,11 @@ async fn overview_page(
         html::options(min_opts, f.ministry.as_deref()),
         html::options(status_opts, f.status.as_deref()),
         html::options(
-            [("", "beide"), ("motie", "Moties"), ("toezegging", "Toezeggingen")],
+            [
+                ("", "beide"),
+                ("motie", "Moties"),
+                ("toezegging", "Toezeggingen")
+            ],
             q.get("soort").map(String::as_str)
         ),
         view_pickers(q, &rounds),
@@ -513,15 +556,19 @@ async fn overview_page(
             let note = it
                 .note
                 .as_ref()
-                .map(|n| crate::domain::text::shorten(&n.text, 160))
+                .map(|n| short(&n.text, 160))
                 .unwrap_or_default();
             let _ = write!(
                 body,
                 "<tr><td class=\"key\"><a href=\"/items/{}{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 url(it.key.as_str()),
-                if carry.is_empty() { String::new() } else { format!("?{carry}") },
+                if carry.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{carry}")
+                },
                 esc(it.key.as_str()),
-                esc(&crate::domain::text::shorten(&it.text, 160)),
+                esc(&short(&it.text, 160)),
                 esc(&it.responsible.to_string()),
                 status_cell(legend, &it.status),
                 esc(&note),
@@ -546,7 +593,10 @@ async fn overview_page(
             csrf_field(&ctx.session.csrf)
         );
     }
-    html_response(status, page("Overzicht", &ctx.programme, Some(&ctx.viewer()), &body))
+    html_response(
+        status,
+        page("Overzicht", &ctx.programme, Some(&ctx.viewer()), &body),
+    )
 }
 
 /// A Dutch line for a timeline change.
@@ -575,7 +625,7 @@ fn change_nl(legend: &Legend, c: &Change) -> String {
             format!("verantwoordelijk: {from} → {to}{}", why(reason))
         }
         Change::Note { text, .. } => {
-            format!("stand van zaken: {}", crate::domain::text::shorten(text, 200))
+            format!("stand van zaken: {}", short(text, 200))
         }
         Change::Amended { reason, .. } => format!("tekst of gegevens gewijzigd{}", why(reason)),
         Change::Detailed { reason, .. } => format!("details vastgelegd{}", why(reason)),
@@ -619,7 +669,15 @@ async fn item(
         Ok(c) => c,
         Err(r) => return r,
     };
-    item_page(&app, &ctx, &key, &fields(uri.query().unwrap_or("")), None, StatusCode::OK).await
+    item_page(
+        &app,
+        &ctx,
+        &key,
+        &fields(uri.query().unwrap_or("")),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn item_page(
@@ -632,7 +690,14 @@ async fn item_page(
 ) -> Response {
     let req = match view_query(q).parse() {
         Ok(r) => r,
-        Err(e) => return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &e.to_string()),
+        Err(e) => {
+            return error_page(
+                status_of(&e),
+                &ctx.programme,
+                Some(&ctx.viewer()),
+                &e.to_string(),
+            );
+        }
     };
     let k = key.to_string();
     let built = read(app, move |ws| {
@@ -656,7 +721,14 @@ async fn item_page(
     html_response(
         status,
         page(
-            &format!("{} {}", match it.kind { crate::domain::ItemKind::Motie => "Motie", crate::domain::ItemKind::Toezegging => "Toezegging" }, it.key),
+            &format!(
+                "{} {}",
+                match it.kind {
+                    crate::domain::ItemKind::Motie => "Motie",
+                    crate::domain::ItemKind::Toezegging => "Toezegging",
+                },
+                it.key
+            ),
             &ctx.programme,
             Some(&ctx.viewer()),
             &body,
@@ -738,7 +810,11 @@ fn item_body(
             esc(&e.recorded_at.short()),
             e.effective.map(|d| d.to_string()).unwrap_or_default(),
             esc(&e.actor),
-            if corrected { " class=\"corrected\"" } else { "" },
+            if corrected {
+                " class=\"corrected\""
+            } else {
+                ""
+            },
             esc(&change_nl(legend, &e.change)),
             e.corrected_by
                 .iter()
@@ -810,7 +886,7 @@ fn item_body(
                     format!(
                         "seq {}: {}",
                         e.seq,
-                        crate::domain::text::shorten(&change_nl(legend, &e.change), 60)
+                        short(&change_nl(legend, &e.change), 60)
                     ),
                 )
             })
@@ -830,7 +906,10 @@ fn item_body(
             esc(key),
             html::options(events.iter().map(|(a, b)| (a.as_str(), b.as_str())), None),
             html::options(
-                legend.entries.iter().map(|e| (e.slug.as_str(), e.nl.as_str())),
+                legend
+                    .entries
+                    .iter()
+                    .map(|e| (e.slug.as_str(), e.nl.as_str())),
                 None
             )
         );
@@ -996,7 +1075,14 @@ async fn rounds(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
         Ok(c) => c,
         Err(r) => return r,
     };
-    rounds_page(&app, &ctx, &fields(uri.query().unwrap_or("")), None, StatusCode::OK).await
+    rounds_page(
+        &app,
+        &ctx,
+        &fields(uri.query().unwrap_or("")),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn rounds_page(
@@ -1008,7 +1094,14 @@ async fn rounds_page(
 ) -> Response {
     let rounds = match read(app, |ws| ws.rounds()).await {
         Ok(r) => r,
-        Err(e) => return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &e.to_string()),
+        Err(e) => {
+            return error_page(
+                status_of(&e),
+                &ctx.programme,
+                Some(&ctx.viewer()),
+                &e.to_string(),
+            );
+        }
     };
     let mut b = saved_message(q);
     if let Some(m) = msg {
@@ -1057,7 +1150,10 @@ async fn rounds_page(
             csrf_field(&ctx.session.csrf)
         );
     }
-    html_response(status, page("Rondes", &ctx.programme, Some(&ctx.viewer()), &b))
+    html_response(
+        status,
+        page("Rondes", &ctx.programme, Some(&ctx.viewer()), &b),
+    )
 }
 
 async fn seal(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -1082,7 +1178,14 @@ async fn difference(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -
     let q = fields(uri.query().unwrap_or(""));
     let rounds = match read(&app, |ws| ws.rounds()).await {
         Ok(r) => r,
-        Err(e) => return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &e.to_string()),
+        Err(e) => {
+            return error_page(
+                status_of(&e),
+                &ctx.programme,
+                Some(&ctx.viewer()),
+                &e.to_string(),
+            );
+        }
     };
     let from = q
         .get("van")
@@ -1119,7 +1222,11 @@ async fn difference(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -
             page("Verschil", &ctx.programme, Some(&ctx.viewer()), &b),
         );
     };
-    let to_side = if to == "nu" { "now".to_string() } else { to.clone() };
+    let to_side = if to == "nu" {
+        "now".to_string()
+    } else {
+        to.clone()
+    };
     let compared = read(&app, move |ws| {
         diff::compare(
             ws,
@@ -1179,7 +1286,7 @@ async fn difference(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -
                 "<tr><td class=\"key\"><a href=\"/items/{}\">{}</a></td><td>{}</td><td>{status}</td><td>{resp}</td><td>{} status, {} toewijzing, {} stand van zaken</td></tr>",
                 url(d.key.as_str()),
                 esc(d.key.as_str()),
-                esc(&crate::domain::text::shorten(&d.text, 120)),
+                esc(&short(&d.text, 120)),
                 t.status_changes,
                 t.reassignments,
                 t.notes,
@@ -1200,7 +1307,14 @@ async fn accounts(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> 
         Ok(c) => c,
         Err(r) => return r,
     };
-    accounts_page(&app, &ctx, &fields(uri.query().unwrap_or("")), None, StatusCode::OK).await
+    accounts_page(
+        &app,
+        &ctx,
+        &fields(uri.query().unwrap_or("")),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn accounts_page(
@@ -1212,7 +1326,14 @@ async fn accounts_page(
 ) -> Response {
     let list = match read(app, |ws| Ok(ws.ledger().registry()?.accounts)).await {
         Ok(l) => l,
-        Err(e) => return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &e.to_string()),
+        Err(e) => {
+            return error_page(
+                status_of(&e),
+                &ctx.programme,
+                Some(&ctx.viewer()),
+                &e.to_string(),
+            );
+        }
     };
     let manages = ctx.may(Action::Accounts, None);
     let csrf = csrf_field(&ctx.session.csrf);
@@ -1234,7 +1355,11 @@ async fn accounts_page(
             esc(&a.display_name),
             esc(a.role.label()),
             esc(&a.ministries.join(", ")),
-            if a.disabled { "uitgeschakeld" } else { "actief" },
+            if a.disabled {
+                "uitgeschakeld"
+            } else {
+                "actief"
+            },
             a.created_seq
         );
         if manages {
@@ -1255,7 +1380,11 @@ async fn accounts_page(
                 esc(&a.ministries.join(" ")),
                 url(a.account.as_str()),
                 if a.disabled { "nee" } else { "ja" },
-                if a.disabled { "Inschakelen" } else { "Uitschakelen" },
+                if a.disabled {
+                    "Inschakelen"
+                } else {
+                    "Uitschakelen"
+                },
             );
         }
         b.push_str("</tr>");
@@ -1277,7 +1406,10 @@ async fn accounts_page(
             html::options(roles, Some("medewerker"))
         );
     }
-    html_response(status, page("Accounts", &ctx.programme, Some(&ctx.viewer()), &b))
+    html_response(
+        status,
+        page("Accounts", &ctx.programme, Some(&ctx.viewer()), &b),
+    )
 }
 
 async fn add_account(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {

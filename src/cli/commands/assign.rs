@@ -43,7 +43,11 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
 }
 
 #[cfg(feature = "server")]
-pub(crate) fn remote(a: &Args, r: &crate::cli::remote::Remote, env: &mut Env<'_>) -> Result<(), CliError> {
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
     r.write(
         env,
         &format!("/api/v1/items/{}/assign", crate::cli::remote::seg(&a.key)),

@@ -172,7 +172,11 @@ pub(crate) fn remote(
     env: &mut Env<'_>,
 ) -> Result<(), CliError> {
     match c {
-        ItemCommand::List(a) => r.show(env, "/api/v1/items", &crate::cli::remote::view_query(&a.view)),
+        ItemCommand::List(a) => r.show(
+            env,
+            "/api/v1/items",
+            &crate::cli::remote::view_query(&a.view),
+        ),
         ItemCommand::Add(a) => r.write(
             env,
             "/api/v1/items",

@@ -83,7 +83,11 @@ fn read_stdin(env: &mut Env<'_>) -> Result<String, CliError> {
 }
 
 #[cfg(feature = "server")]
-pub(crate) fn remote(a: &Args, r: &crate::cli::remote::Remote, env: &mut Env<'_>) -> Result<(), CliError> {
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
     let text = if a.text == "-" {
         read_stdin(env)?
     } else {

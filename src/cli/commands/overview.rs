@@ -24,6 +24,14 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
 }
 
 #[cfg(feature = "server")]
-pub(crate) fn remote(a: &Args, r: &crate::cli::remote::Remote, env: &mut Env<'_>) -> Result<(), CliError> {
-    r.show(env, "/api/v1/overview", &crate::cli::remote::view_query(&a.view))
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    r.show(
+        env,
+        "/api/v1/overview",
+        &crate::cli::remote::view_query(&a.view),
+    )
 }

@@ -50,8 +50,18 @@ const DEMO_ACCOUNTS: &[(&str, &str, AccountRole, &[&str])] = &[
         AccountRole::Coordinator,
         &[],
     ),
-    ("a.bakker", "A. Bakker, BZK (demo)", AccountRole::Medewerker, &["BZK"]),
-    ("j.visser", "J. Visser, JenV (demo)", AccountRole::Medewerker, &["JenV"]),
+    (
+        "a.bakker",
+        "A. Bakker, BZK (demo)",
+        AccountRole::Medewerker,
+        &["BZK"],
+    ),
+    (
+        "j.visser",
+        "J. Visser, JenV (demo)",
+        AccountRole::Medewerker,
+        &["JenV"],
+    ),
     ("auditor", "Auditor (demo)", AccountRole::Auditor, &[]),
 ];
 

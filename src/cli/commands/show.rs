@@ -27,7 +27,15 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
 }
 
 #[cfg(feature = "server")]
-pub(crate) fn remote(a: &Args, r: &crate::cli::remote::Remote, env: &mut Env<'_>) -> Result<(), CliError> {
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
     use crate::cli::remote::{seg, view_query};
-    r.show(env, &format!("/api/v1/items/{}", seg(&a.key)), &view_query(&a.view))
+    r.show(
+        env,
+        &format!("/api/v1/items/{}", seg(&a.key)),
+        &view_query(&a.view),
+    )
 }

@@ -69,7 +69,11 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
 }
 
 #[cfg(feature = "server")]
-pub(crate) fn remote(a: &Args, r: &crate::cli::remote::Remote, env: &mut Env<'_>) -> Result<(), CliError> {
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
     if a.rebuild_index {
         return Err(Invalid::new(
             "--rebuild-index",
@@ -83,5 +87,9 @@ pub(crate) fn remote(a: &Args, r: &crate::cli::remote::Remote, env: &mut Env<'_>
         &[("digest", a.digest.clone()), ("round", a.round.clone())],
     )?;
     emit(env, &out)?;
-    if ok { Ok(()) } else { Err(CliError::VerifyFailed) }
+    if ok {
+        Ok(())
+    } else {
+        Err(CliError::VerifyFailed)
+    }
 }
