@@ -89,13 +89,16 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
+/// The acknowledged writes: seq and hash.
+type Acked = Vec<(u64, String)>;
+
 /// What one run measured.
 struct Run {
     writes: usize,
     elapsed: Duration,
     latencies: Vec<Duration>,
     groups: u64,
-    acked: Vec<(u64, String)>,
+    acked: Acked,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -122,7 +125,7 @@ fn run(base_dir: &Path, clients: usize, writes: usize, read_every: Option<usize>
     .unwrap();
     let base = format!("http://{}", server.addr());
     let started = Instant::now();
-    let per_client: Vec<(Vec<Duration>, Vec<(u64, String)>)> = std::thread::scope(|scope| {
+    let per_client: Vec<(Vec<Duration>, Acked)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..clients)
             .map(|c| {
                 let (base, token) = (&base, &token);

@@ -155,7 +155,7 @@ pub fn is_theirs(account: &Account, responsible: &Responsible) -> bool {
     responsible
         .codes()
         .iter()
-        .any(|c| account.ministries.iter().any(|m| *m == c.portfolio))
+        .any(|c| account.ministries.contains(&c.portfolio))
 }
 
 /// May this account read? Every enabled account may.

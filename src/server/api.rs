@@ -9,6 +9,10 @@
 //! disabled account), 404 for an unknown path, 500 for a damaged ledger or
 //! failed storage. Nothing is written when the answer is not 200.
 
+// An early answer is an HTTP response (the error page or JSON error), as
+// axum handlers return it; boxing it would buy nothing on this path.
+#![allow(clippy::result_large_err)]
+
 use super::{App, fields, read, status_of};
 use crate::app::request::{
     AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest, NoteRequest,

@@ -41,8 +41,16 @@ pub struct Args {
     demo: bool,
 }
 
-/// The demo's accounts: name, display name, role, ministries.
-const DEMO_ACCOUNTS: &[(&str, &str, AccountRole, &[&str])] = &[
+/// A demo account: name, display name, role, ministries.
+type DemoAccount = (
+    &'static str,
+    &'static str,
+    AccountRole,
+    &'static [&'static str],
+);
+
+/// The demo's accounts.
+const DEMO_ACCOUNTS: &[DemoAccount] = &[
     ("beheer", "Beheerder (demo)", AccountRole::Beheerder, &[]),
     (
         "coordinator",
@@ -132,7 +140,7 @@ fn demo(
 fn announce(
     env: &mut Env<'_>,
     server: &Server,
-    demo: Option<&[(&str, &str, AccountRole, &[&str])]>,
+    demo: Option<&[DemoAccount]>,
 ) -> Result<(), CliError> {
     let mut out = format!("kamerstand serve: listening on http://{}/\n", server.addr());
     if let Some(accounts) = demo {
