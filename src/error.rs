@@ -84,6 +84,15 @@ impl Error {
         )
     }
 
+    /// True for a write refused by the rights of the account that asked
+    /// (HTTP 403 at the server; exit code 2 like every refusal).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(
+            self,
+            Error::Refused(Refusal::NotAllowed { .. } | Refusal::AccountDisabled { .. })
+        )
+    }
+
     /// The refusal, if this is one.
     pub fn refusal(&self) -> Option<&Refusal> {
         match self {
@@ -442,6 +451,39 @@ pub enum Refusal {
         /// The name.
         account: String,
     },
+    /// An account may not make this write (its role or its ministries do
+    /// not allow it): HTTP 403 at the server.
+    NotAllowed {
+        /// The account.
+        account: String,
+        /// Its role, as shown (with its ministries for a medewerker).
+        role: String,
+        /// What it asked to do.
+        what: String,
+        /// What the role does allow.
+        allowed: String,
+    },
+    /// A disabled account may do nothing: HTTP 403 at the server.
+    AccountDisabled {
+        /// The account.
+        account: String,
+    },
+    /// A kamerstand server refused a request (`--server`): its status and
+    /// message.
+    FromServer {
+        /// The HTTP status (400, 401, 403, 404).
+        status: u16,
+        /// The server's message.
+        message: String,
+    },
+    /// The local command line's actor would read as a signed-in account
+    /// (or as written locally twice) on a ledger that has accounts.
+    ActorReserved {
+        /// The actor as given.
+        actor: String,
+        /// Why it is reserved.
+        why: String,
+    },
     /// Details that say what the item holds already.
     DetailsUnchanged {
         /// The item's key.
@@ -765,6 +807,26 @@ impl fmt::Display for Refusal {
                     "the change says what account '{account}' holds already; nothing to record"
                 )
             }
+            R::NotAllowed {
+                account,
+                role,
+                what,
+                allowed,
+            } => write!(f, "account '{account}' ({role}) may not {what}; {allowed}"),
+            R::AccountDisabled { account } => write!(
+                f,
+                "account '{account}' is disabled and may do nothing; a beheerder can enable it again"
+            ),
+            R::FromServer { status, message } => {
+                write!(
+                    f,
+                    "the server refused the request (HTTP {status}): {message}"
+                )
+            }
+            R::ActorReserved { actor, why } => write!(
+                f,
+                "--actor '{actor}' is refused on this ledger: {why}; give your own name, e.g. --actor \"J. de Vries (beheer)\""
+            ),
             R::DetailsUnchanged { key } => write!(
                 f,
                 "item {key} holds these details already; nothing to record"

@@ -155,6 +155,18 @@ impl Staged {
         Err(last.unwrap_or_else(|| io::Error::other("no free temporary name")))
     }
 
+    /// Makes the file readable and writable by its owner only (mode
+    /// 0600), before anything secret is written to it.
+    pub fn restrict_to_owner(&mut self) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            self.file
+                .set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+        Ok(())
+    }
+
     /// The temporary file's path.
     pub fn temp_path(&self) -> &Path {
         &self.tmp

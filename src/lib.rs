@@ -18,6 +18,8 @@ pub mod report;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "server")]
+pub mod server;
 #[cfg(feature = "bench")]
 pub mod synth;
 

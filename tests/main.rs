@@ -33,6 +33,7 @@ mod readable;
 mod receipts;
 mod rounds;
 mod schemas;
+mod server;
 mod signed_rounds;
 mod tamper;
 mod terminal;

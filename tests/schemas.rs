@@ -29,7 +29,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// Every schema file in `schema/`, by the name before `.schema.json`.
-const SCHEMAS: [&str; 10] = [
+const SCHEMAS: [&str; 13] = [
+    "accounts",
+    "api-error",
+    "api-requests",
     "demo",
     "diff",
     "item-list",
@@ -47,13 +50,13 @@ fn schema_dir() -> PathBuf {
 }
 
 /// The compiled schemas.
-struct Checker {
+pub(crate) struct Checker {
     schemas: Schemas,
     index: BTreeMap<&'static str, SchemaIndex>,
 }
 
 impl Checker {
-    fn new() -> Checker {
+    pub(crate) fn new() -> Checker {
         let mut compiler = Compiler::new();
         compiler.set_default_draft(Draft::V2020_12);
         compiler.enable_format_assertions();
@@ -90,7 +93,7 @@ impl Checker {
 
     /// Panics unless `doc` is valid against `schema`.
     #[track_caller]
-    fn valid(&self, schema: &str, what: &str, doc: &Value) {
+    pub(crate) fn valid(&self, schema: &str, what: &str, doc: &Value) {
         if let Err(e) = self.check(schema, doc) {
             let pretty = serde_json::to_string_pretty(doc).unwrap();
             panic!("{what} does not match {schema}.schema.json:\n{e}\n--- document\n{pretty}");

@@ -11,18 +11,26 @@
 //! - [`view`]: which moment a read shows, on both time axes.
 //! - [`import`], [`restore`], [`export`], [`verify`]: documents in and out,
 //!   backups, and the full check of a ledger.
+//! - [`access`], [`credentials`], [`writer`]: a ledger shared by several
+//!   people: who may write what, how accounts prove who they are, and one
+//!   writer that groups concurrent writes into one durable commit.
 
+pub mod access;
+pub mod credentials;
 pub mod diff;
 pub mod export;
+pub mod filter;
 pub mod find;
 pub mod import;
 pub mod progress;
 pub mod proofs;
+pub mod request;
 pub mod restore;
 pub mod verify;
 pub mod view;
 mod workspace;
 pub mod write;
+pub mod writer;
 
 pub use progress::{Progress, Quiet};
 pub use workspace::Workspace;

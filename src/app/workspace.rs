@@ -19,6 +19,7 @@ use std::path::Path;
 pub struct Workspace {
     ledger: Ledger,
     programme: Programme,
+    origin: super::access::Origin,
 }
 
 /// An item as the user named it: its id and key.
@@ -126,7 +127,45 @@ impl Workspace {
                 legend: Legend::nap(),
             },
         };
-        Ok(Workspace { ledger, programme })
+        Ok(Workspace {
+            ledger,
+            programme,
+            origin: super::access::Origin::Local,
+        })
+    }
+
+    /// Says where this workspace's writes come from, which decides the
+    /// actor they record (see [`super::access::recorded_actor`]). A new
+    /// workspace is `Local`; the server sets `SignedIn`.
+    pub fn set_origin(&mut self, origin: super::access::Origin) {
+        self.origin = origin;
+    }
+
+    /// Where this workspace's writes come from.
+    pub fn origin(&self) -> super::access::Origin {
+        self.origin
+    }
+
+    /// Leaves the writes that follow durable only at
+    /// [`Workspace::make_durable`]: a group commit, where several writes,
+    /// each decided against the state the ones before it left, share one
+    /// fsync. Nobody may be told a write succeeded before that call did.
+    pub fn defer_durability(&mut self) {
+        self.ledger.defer_sync(true);
+    }
+
+    /// Makes every write since [`Workspace::defer_durability`] durable
+    /// (one flush and fsync), and writes durably one by one again.
+    pub fn make_durable(&mut self) -> Result<()> {
+        let synced = self.ledger.sync();
+        self.ledger.defer_sync(false);
+        synced
+    }
+
+    /// The actor to record for `actor` from this workspace's origin.
+    fn recorded_actor(&self, actor: &str, drafts: &[Draft]) -> Result<String> {
+        let accounts = self.ledger.registry()?.accounts;
+        super::access::recorded_actor(self.origin, actor, &accounts, drafts)
     }
 
     /// The ledger.
@@ -522,9 +561,10 @@ impl Workspace {
     /// before it, then appends them all atomically: all or nothing.
     pub fn record_batch(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
         self.guard(&drafts)?;
+        let actor = self.recorded_actor(actor, &drafts)?;
         let today = self.today();
         let mut state = self.focus(&drafts)?;
-        let prepared = self.ledger.prepare(actor, drafts)?;
+        let prepared = self.ledger.prepare(&actor, drafts)?;
         let entries = self.check_and_index(&mut state, prepared.records(), today)?;
         self.ledger.commit(prepared, &entries)
     }
@@ -553,9 +593,10 @@ impl Workspace {
     /// Checks a batch exactly as [`Workspace::record_batch`] would and
     /// returns the events it would append. Writes nothing.
     pub fn dry_run(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
+        let actor = self.recorded_actor(actor, &drafts)?;
         let today = self.today();
         let mut state = self.focus(&drafts)?;
-        let prepared = self.ledger.prepare(actor, drafts)?;
+        let prepared = self.ledger.prepare(&actor, drafts)?;
         self.check_and_index(&mut state, prepared.records(), today)?;
         Ok(prepared.records().to_vec())
     }

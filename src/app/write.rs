@@ -8,8 +8,8 @@
 
 use super::{Workspace, find};
 use crate::domain::{
-    Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Replacement, Responsible,
-    legend::NOT_STATED,
+    AccountName, AccountRole, Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Replacement,
+    Responsible, legend::NOT_STATED,
 };
 use crate::error::{Refusal, Result};
 use crate::ledger::Recorded;
@@ -121,6 +121,28 @@ pub enum Write {
         /// The day it was reported (default: today).
         reported_on: Option<Day>,
     },
+    /// Create an account of a shared ledger.
+    CreateAccount {
+        /// Its login name.
+        account: AccountName,
+        /// The person's name, as shown.
+        display_name: String,
+        /// What it may do.
+        role: AccountRole,
+        /// Portfolios (e.g. `VWS`) whose items a medewerker records for.
+        ministries: Vec<String>,
+    },
+    /// Change an account's role or ministries, or disable or enable it.
+    ChangeAccount {
+        /// The account.
+        account: AccountName,
+        /// New role.
+        role: Option<AccountRole>,
+        /// New portfolios (all of them).
+        ministries: Option<Vec<String>>,
+        /// Disable (true) or enable again (false).
+        disabled: Option<bool>,
+    },
 }
 
 /// What a write changed.
@@ -188,6 +210,16 @@ pub enum Outcome {
         head_seq: u64,
         /// Its digest (the seal's hash): the value to publish.
         digest: EventHash,
+    },
+    /// An account was created.
+    AccountCreated {
+        /// Its name.
+        account: AccountName,
+    },
+    /// An account was changed.
+    AccountChanged {
+        /// Its name.
+        account: AccountName,
     },
 }
 
@@ -316,6 +348,46 @@ impl Workspace {
                 reason,
                 correction,
             } => self.correct(actor, &event, reason, correction),
+            Write::CreateAccount {
+                account,
+                display_name,
+                role,
+                ministries,
+            } => {
+                let rec = self.record(
+                    actor,
+                    EventBody::AccountCreated {
+                        account: account.clone(),
+                        display_name,
+                        role,
+                        ministries,
+                    },
+                )?;
+                Ok(Receipt {
+                    recorded: rec,
+                    outcome: Outcome::AccountCreated { account },
+                })
+            }
+            Write::ChangeAccount {
+                account,
+                role,
+                ministries,
+                disabled,
+            } => {
+                let rec = self.record(
+                    actor,
+                    EventBody::AccountChanged {
+                        account: account.clone(),
+                        role,
+                        ministries,
+                        disabled,
+                    },
+                )?;
+                Ok(Receipt {
+                    recorded: rec,
+                    outcome: Outcome::AccountChanged { account },
+                })
+            }
             Write::Seal {
                 name,
                 title,

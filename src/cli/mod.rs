@@ -9,9 +9,13 @@ mod args;
 mod command_error;
 mod commands;
 mod reference;
+#[cfg(feature = "server")]
+mod remote;
 mod ui;
 
 pub use command_error::CliError;
+#[cfg(feature = "server")]
+pub(crate) use commands::outcome_line;
 pub use reference::markdown as reference_markdown;
 pub use ui::progress::DELAY_ENV as PROGRESS_DELAY_ENV;
 pub use ui::terminal::Terminal;
@@ -24,8 +28,8 @@ use clap::{Parser, Subcommand};
 #[cfg(feature = "bench")]
 use commands::bench_gen;
 use commands::{
-    assign, completions, correct, demo, diff, export, import, init, item, key, log, man, note,
-    overview, proof, round, show, status, verify,
+    account, assign, completions, correct, demo, diff, export, import, init, item, key, log, man,
+    note, overview, proof, round, show, status, verify,
 };
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -92,6 +96,20 @@ pub struct Cli {
     /// documents (nl or en).
     #[arg(long, global = true, value_enum, default_value_t = Lang::Nl, value_name = "LANG")]
     pub(crate) lang: Lang,
+    /// Work against a kamerstand server instead of a local store, e.g.
+    /// https://kamerstand.example.nl (see `kamerstand serve`). The API
+    /// token comes from KAMERSTAND_TOKEN or --token-file, never from the
+    /// command line. Commands: overview, show, log, item, status, assign,
+    /// note, correct, round, diff, verify, account (list, add, change,
+    /// disable, enable).
+    #[cfg(feature = "server")]
+    #[arg(long, global = true, env = "KAMERSTAND_SERVER", value_name = "URL")]
+    pub(crate) server: Option<String>,
+    /// A file holding the API token for --server (made by `kamerstand
+    /// account token NAME`); without it, KAMERSTAND_TOKEN.
+    #[cfg(feature = "server")]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) token_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -118,6 +136,10 @@ enum Command {
     Log(log::Args),
     Overview(overview::Args),
     Verify(verify::Args),
+    #[command(subcommand)]
+    Account(account::AccountCommand),
+    #[cfg(feature = "server")]
+    Serve(commands::serve::Args),
     Demo(demo::Args),
     Completions(completions::Args),
     Man(man::Args),
@@ -156,6 +178,9 @@ impl Command {
             ),
             Command::Key(c) => !matches!(c, key::KeyCommand::List(_)),
             Command::Proof(_) => false,
+            Command::Account(c) => !matches!(c, account::AccountCommand::List(_)),
+            #[cfg(feature = "server")]
+            Command::Serve(_) => false,
             Command::Show(_)
             | Command::Log(_)
             | Command::Overview(_)
@@ -228,6 +253,10 @@ where
 
 fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
     let g = Global::lower(cli, env, cli.command.formats())?;
+    #[cfg(feature = "server")]
+    if let Some(url) = &cli.server {
+        return remote_dispatch(cli, url, &g, env);
+    }
     match &cli.command {
         Command::Init(a) => init::run(a, &g, env),
         Command::Item(c) => item::run(c, &g, env),
@@ -245,11 +274,40 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
         Command::Log(a) => log::run(a, &g, env),
         Command::Overview(a) => overview::run(a, &g, env),
         Command::Verify(a) => verify::run(a, &g, env),
+        Command::Account(c) => account::run(c, &g, env),
+        #[cfg(feature = "server")]
+        Command::Serve(a) => commands::serve::run(a, &g, env),
         Command::Demo(a) => demo::run(a, &g, env),
         Command::Completions(a) => completions::run(a, env),
         Command::Man(a) => man::run(a, env),
         #[cfg(feature = "bench")]
         Command::BenchGen(a) => bench_gen::run(a, &g, env),
+    }
+}
+
+/// Runs a command against a server (`--server URL`).
+#[cfg(feature = "server")]
+fn remote_dispatch(cli: &Cli, url: &str, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let r = remote::Remote::connect(url, cli.token_file.as_deref(), g)?;
+    match &cli.command {
+        Command::Overview(a) => overview::remote(a, &r, env),
+        Command::Show(a) => show::remote(a, &r, env),
+        Command::Log(a) => log::remote(a, &r, env),
+        Command::Item(c) => item::remote(c, &r, env),
+        Command::Status(a) => status::remote(a, &r, env),
+        Command::Assign(a) => assign::remote(a, &r, env),
+        Command::Note(a) => note::remote(a, &r, env),
+        Command::Correct(a) => correct::remote(a, &r, env),
+        Command::Round(c) => round::remote(c, &r, env),
+        Command::Diff(a) => diff::remote(a, &r, env),
+        Command::Verify(a) => verify::remote(a, &r, env),
+        Command::Account(c) => account::remote(c, &r, env),
+        _ => Err(crate::domain::Invalid::new(
+            "--server",
+            url,
+            "no --server for this command: it works on a local store (or, for `serve`, is the server)",
+        )
+        .into()),
     }
 }
 

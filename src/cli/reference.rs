@@ -87,6 +87,23 @@ fn long_help(cmd: &clap::Command) -> String {
 /// of `kamerstand` and of every visible command, as `--help` prints it at a
 /// width of 100 columns. This is `docs/cli.md`.
 pub fn markdown() -> String {
+    /// Breaks a line of words at spaces so no line is longer than `max`.
+    fn wrap(s: &str, max: usize) -> String {
+        let mut out = String::new();
+        let mut line = 0;
+        for w in s.split(' ') {
+            if line > 0 && line + 1 + w.chars().count() > max {
+                out.push('\n');
+                line = 0;
+            } else if line > 0 {
+                out.push(' ');
+                line += 1;
+            }
+            out.push_str(w);
+            line += w.chars().count();
+        }
+        out
+    }
     let root = built();
     let mut all = Vec::new();
     walk(&root, &[], &mut all);
@@ -102,7 +119,7 @@ pub fn markdown() -> String {
          This is what `kamerstand --help` and `kamerstand help COMMAND` print. Every\n\
          command also takes the global options\n{}\n\
          (see [kamerstand](#kamerstand)).\n\n",
-        globals.join(", ")
+        wrap(&globals.join(", "), 100)
     );
     s.push_str("- [kamerstand](#kamerstand)\n");
     for (path, _) in &all {

@@ -92,6 +92,10 @@ pub struct Ledger {
     store: Store,
     clock: Box<dyn Clock>,
     head: Option<Head>,
+    /// Commits leave durability to [`Ledger::sync`] (a group commit).
+    defer_sync: bool,
+    /// A commit since the last sync is not durable yet.
+    unsynced: bool,
 }
 
 impl Ledger {
@@ -111,6 +115,8 @@ impl Ledger {
             store,
             clock: opts.clock,
             head: None,
+            defer_sync: false,
+            unsynced: false,
         };
         ledger.append(actor, genesis)?;
         Ok(ledger)
@@ -170,6 +176,8 @@ impl Ledger {
             store,
             clock: opts.clock,
             head,
+            defer_sync: false,
+            unsynced: false,
         })
     }
 
@@ -182,6 +190,8 @@ impl Ledger {
             store,
             clock: opts.clock,
             head,
+            defer_sync: false,
+            unsynced: false,
         })
     }
 
@@ -442,10 +452,33 @@ impl Ledger {
         if p.base != self.head {
             return Err(Refusal::StaleBatch.into());
         }
-        self.store
-            .append(self.head, &p.rows, entries, &p.nodes, new_head)?;
+        self.store.append(
+            self.head,
+            &p.rows,
+            entries,
+            &p.nodes,
+            new_head,
+            !self.defer_sync,
+        )?;
+        self.unsynced |= self.defer_sync;
         self.head = Some(new_head);
         Ok(p.records)
+    }
+
+    /// With `on`, commits are written but not made durable until
+    /// [`Ledger::sync`]: several commits then share one fsync.
+    pub(crate) fn defer_sync(&mut self, on: bool) {
+        self.defer_sync = on;
+    }
+
+    /// Makes every commit since the last sync durable (nothing to do when
+    /// there was none).
+    pub(crate) fn sync(&mut self) -> Result<()> {
+        if self.unsynced {
+            self.store.sync()?;
+            self.unsynced = false;
+        }
+        Ok(())
     }
 
     /// Creates a ledger at `path` holding exactly the events of a stream
@@ -546,6 +579,8 @@ impl Ledger {
             store,
             clock: opts.clock,
             head: Some(head),
+            defer_sync: false,
+            unsynced: false,
         })
     }
 

@@ -702,8 +702,9 @@ impl Store {
 
     /// Writes `rows`, the index `entries` and Merkle tree `nodes` they
     /// derive and the new head in one transaction, provided the stored head
-    /// is still `expected`; then makes it durable. The index and the tree
-    /// are marked as written up to the new head.
+    /// is still `expected`; then, with `durable`, makes it durable (without,
+    /// a later [`Store::sync`] must). The index and the tree are marked as
+    /// written up to the new head.
     pub fn append(
         &self,
         expected: Option<Head>,
@@ -711,6 +712,7 @@ impl Store {
         entries: &[Entry],
         nodes: &[(merkle::NodeId, merkle::Hash)],
         head: Head,
+        durable: bool,
     ) -> Result<()> {
         let [cur, ver, fac, key, rnd, reg] = &self.ix;
         let result = (
@@ -759,7 +761,8 @@ impl Store {
                 Ok(())
             });
         match result {
-            Ok(()) => self.sync(),
+            Ok(()) if durable => self.sync(),
+            Ok(()) => Ok(()),
             Err(TransactionError::Abort(())) => Err(Error::Corrupt {
                 seq: None,
                 what: "the stored head changed under an open ledger".into(),
@@ -847,7 +850,7 @@ impl Store {
     /// Flushes sled, then fsyncs what the flush wrote: the `db` file, and
     /// the blob files sled writes large pages to (with their directory),
     /// which its own flush does not make durable either.
-    fn sync(&self) -> Result<()> {
+    pub fn sync(&self) -> Result<()> {
         let started = std::time::SystemTime::now();
         self.db.flush().map_err(self.write_err("flushing"))?;
         self.db_file

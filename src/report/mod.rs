@@ -9,6 +9,7 @@
 //! cannot clear the screen, rewrite a line or reorder a name. JSON carries
 //! the text exactly (its escaping makes it inert).
 
+pub mod accounts;
 pub mod letter;
 pub mod table;
 pub mod viewline;

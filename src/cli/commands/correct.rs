@@ -76,3 +76,24 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let line = super::outcome_line(&ws, &receipt.outcome);
     crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    r.write(
+        env,
+        "/api/v1/corrections",
+        &serde_json::json!({
+            "event": a.event,
+            "reason": a.reason,
+            "status": a.status,
+            "responsible": a.responsible,
+            "note": a.note,
+            "effective": a.effective,
+            "retract": a.retract,
+        }),
+    )
+}

@@ -246,7 +246,7 @@ impl Session<'_, '_> {
     }
 }
 
-fn temp_dir() -> PathBuf {
+pub(crate) fn temp_dir() -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
@@ -305,7 +305,8 @@ impl Section {
     }
 }
 
-fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+/// Writes the demo's two annexes into `dir`.
+fn write_annexes(dir: &Path) -> Result<(), CliError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| crate::Error::storage(format!("creating {}", dir.display()), e))?;
     for (file, text) in [
@@ -315,7 +316,15 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         std::fs::write(dir.join(file), text)
             .map_err(|e| crate::Error::storage(format!("writing {file}"), e))?;
     }
-    let json = g.report() == Format::Json;
+    Ok(())
+}
+
+/// The demo's ledger in `dir` (its store `ledger.db`): last year's annex
+/// imported and sealed, the updates between the rounds, this year's annex
+/// imported and sealed, by the clerk's own commands. (`serve --demo`
+/// serves it.)
+pub(crate) fn build(dir: &Path, g: &Global, env: &mut Env<'_>) -> Result<Workspace, CliError> {
+    write_annexes(dir)?;
     let mut s = Session {
         dir,
         store: dir.join(STORE),
@@ -323,8 +332,13 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         lang: g.lang,
         commands: Vec::new(),
     };
-    let mut sections = Vec::new();
+    year(&mut s)?;
+    s.open()
+}
 
+/// The commands that build the demo's year, as sections of its output.
+fn year(s: &mut Session<'_, '_>) -> Result<Vec<Section>, CliError> {
+    let mut sections = Vec::new();
     let init = s.run(
         SECRETARIAT,
         &["init", "--programme", PROGRAMME.0, "--title", PROGRAMME.1],
@@ -409,6 +423,21 @@ fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), Cl
         "This year's annex: only what changed is recorded",
         vec![import_2025],
     ));
+
+    Ok(sections)
+}
+
+fn demo_in(dir: &Path, a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    write_annexes(dir)?;
+    let json = g.report() == Format::Json;
+    let mut s = Session {
+        dir,
+        store: dir.join(STORE),
+        env,
+        lang: g.lang,
+        commands: Vec::new(),
+    };
+    let mut sections = year(&mut s)?;
 
     let overview = s.run(SECRETARIAT, &["overview"], json)?;
     sections.push(Section::new("overview", "The overview now", vec![overview]));

@@ -110,3 +110,22 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             .map_err(CliError::from_output),
     }
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    let yes = |b: bool| b.then(|| "true".to_string());
+    r.show(
+        env,
+        "/api/v1/diff",
+        &[
+            ("from", Some(a.from.clone())),
+            ("to", Some(a.to.clone())),
+            ("all", yes(a.all)),
+            ("events", yes(a.events)),
+        ],
+    )
+}

@@ -175,3 +175,44 @@ fn amend(a: &AmendArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let line = super::outcome_line(&ws, &receipt.outcome);
     crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    c: &ItemCommand,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    match c {
+        ItemCommand::List(a) => r.show(
+            env,
+            "/api/v1/items",
+            &crate::cli::remote::filtered_view_query(&a.view, &a.filter),
+        ),
+        ItemCommand::Add(a) => r.write(
+            env,
+            "/api/v1/items",
+            &serde_json::json!({
+                "kind": a.kind,
+                "text": a.text,
+                "submitters": a.submitters,
+                "refs": a.refs,
+                "refs_raw": a.raw_refs,
+                "key": a.key,
+                "responsible": a.responsible,
+                "status": a.status,
+                "effective": a.effective,
+            }),
+        ),
+        ItemCommand::Amend(a) => r.write(
+            env,
+            &format!("/api/v1/items/{}/amend", crate::cli::remote::seg(&a.key)),
+            &serde_json::json!({
+                "text": a.text,
+                "refs": a.refs,
+                "refs_raw": a.raw_refs,
+                "submitters": a.submitters,
+                "reason": a.reason,
+            }),
+        ),
+    }
+}

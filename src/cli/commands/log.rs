@@ -36,3 +36,15 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let events = view::events(&ws, &view, a.item.as_deref(), a.limit)?;
     emit(env, &report::log_with(&view, &events, g.report(), &look))
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    let mut q = crate::cli::remote::view_query(&a.view);
+    q.push(("item", a.item.clone()));
+    q.push(("limit", a.limit.map(|l| l.to_string())));
+    r.show(env, "/api/v1/log", &q)
+}

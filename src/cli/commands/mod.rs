@@ -2,6 +2,7 @@
 //! is its help text) and a `run` that parses them into domain types, calls
 //! the library and renders the outcome. No domain rule lives here.
 
+pub(super) mod account;
 pub(super) mod assign;
 #[cfg(feature = "bench")]
 pub(super) mod bench_gen;
@@ -20,6 +21,8 @@ pub(super) mod note;
 pub(super) mod overview;
 pub(super) mod proof;
 pub(super) mod round;
+#[cfg(feature = "server")]
+pub(super) mod serve;
 pub(super) mod show;
 pub(super) mod status;
 pub(super) mod verify;
@@ -104,5 +107,7 @@ pub(crate) fn outcome_line(ws: &Workspace, o: &Outcome) -> String {
             "sealed round {name} over seq 0–{head_seq}; digest to publish:\n{}",
             digest.hex()
         ),
+        Outcome::AccountCreated { account } => format!("account {account} created"),
+        Outcome::AccountChanged { account } => format!("account {account} changed"),
     }
 }

@@ -81,3 +81,26 @@ fn read_stdin(env: &mut Env<'_>) -> Result<String, CliError> {
         )
     })?)
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    let text = if a.text == "-" {
+        read_stdin(env)?
+    } else {
+        a.text.clone()
+    };
+    r.write(
+        env,
+        &format!("/api/v1/items/{}/note", crate::cli::remote::seg(&a.key)),
+        &serde_json::json!({
+            "text": text,
+            "refs": a.refs,
+            "refs_raw": a.raw_refs,
+            "effective": a.effective,
+        }),
+    )
+}

@@ -33,3 +33,16 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     }
     emit(env, &report::overview_with(&view, g.report(), &look))
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    r.show(
+        env,
+        "/api/v1/overview",
+        &crate::cli::remote::filtered_view_query(&a.view, &a.filter),
+    )
+}

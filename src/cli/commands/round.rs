@@ -193,3 +193,38 @@ fn seal(a: &SealArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     }
     Ok(())
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    c: &RoundCommand,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    match c {
+        RoundCommand::List(_) => r.show(env, "/api/v1/rounds", &[]),
+        RoundCommand::Digest(a) => r.show(
+            env,
+            &format!("/api/v1/rounds/{}/digest", crate::cli::remote::seg(&a.name)),
+            &[],
+        ),
+        RoundCommand::Seal(a) if a.sign.is_some() => Err(Invalid::new(
+            "--sign",
+            &a.sign.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+            "no signing through --server (the private key stays on the signer's machine): seal through the server, then `kamerstand round sign` where the key and a copy of the ledger are",
+        )
+        .into()),
+        RoundCommand::Sign(_) | RoundCommand::Note(_) | RoundCommand::Cosign(_) => {
+            Err(Invalid::new(
+                "--server",
+                "(a server)",
+                "round sign, note and cosign work on a local store and key files, not through a server",
+            )
+            .into())
+        }
+        RoundCommand::Seal(a) => r.write(
+            env,
+            "/api/v1/rounds",
+            &serde_json::json!({"name": a.name, "title": a.title, "reported_on": a.reported_on}),
+        ),
+    }
+}

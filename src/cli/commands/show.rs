@@ -30,3 +30,17 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         &report::show_with(&view, &item, g.report(), &a.wide.look(g)),
     )
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    use crate::cli::remote::{seg, view_query};
+    r.show(
+        env,
+        &format!("/api/v1/items/{}", seg(&a.key)),
+        &view_query(&a.view),
+    )
+}

@@ -40,3 +40,16 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let line = super::outcome_line(&ws, &receipt.outcome);
     crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    r.write(
+        env,
+        &format!("/api/v1/items/{}/status", crate::cli::remote::seg(&a.key)),
+        &serde_json::json!({"status": a.status, "effective": a.effective, "reason": a.reason}),
+    )
+}

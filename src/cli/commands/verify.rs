@@ -140,3 +140,37 @@ fn note_line(c: &proofs::NoteCheck) -> String {
         }
     )
 }
+
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    a: &Args,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    if a.rebuild_index {
+        return Err(Invalid::new(
+            "--rebuild-index",
+            "",
+            "run on the server's machine, with the server stopped",
+        )
+        .into());
+    }
+    if let Some(note) = &a.note {
+        return Err(Invalid::new(
+            "--note",
+            &note.display().to_string(),
+            "a local check: run `kamerstand verify --note` on a copy of the ledger (an events export imported with `kamerstand import`), not through --server",
+        )
+        .into());
+    }
+    let (out, ok) = r.get_verified(
+        "/api/v1/verify",
+        &[("digest", a.digest.clone()), ("round", a.round.clone())],
+    )?;
+    emit(env, &out)?;
+    if ok {
+        Ok(())
+    } else {
+        Err(CliError::VerifyFailed)
+    }
+}

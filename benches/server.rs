@@ -1,0 +1,244 @@
+//! The shared server under concurrent writers (docs/performance.md, "The
+//! server"): throughput with 1, 2, 4, 8 and 16 clients writing at once, as
+//! a ratio to one client, with p50/p99 latency and how many writes each
+//! fsync carried (group commit); then the load run of issue 14: 16 clients,
+//! 200 writes each, every fifth request a read, and afterwards every
+//! acknowledged write checked and the chain verified.
+//!
+//! Clients and server talk over 127.0.0.1 only; every loop is bounded in
+//! count. The store is on the disk the target directory is on (not a RAM
+//! disk, where an fsync costs nothing and group commit would show
+//! nothing). Nothing is asserted but the load run's durability; figures go
+//! to stdout.
+//!
+//! Run: `cargo bench --bench server` (about a minute), or name sections:
+//! `cargo bench --bench server -- scaling load`. `KAMERSTAND_BENCH_WRITES`
+//! sets the writes per client in the scaling runs (default 100).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss
+)]
+
+use kamerstand::Workspace;
+use kamerstand::app::credentials::Credentials;
+use kamerstand::app::write::{Registration, Write};
+use kamerstand::domain::{AccountName, AccountRole, ItemKind, Legend, Responsible};
+use kamerstand::ledger::OpenOptions;
+use kamerstand::server::{Config, Server};
+use serde_json::json;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// A ledger with `clients` items (one per client, so no two clients write
+/// the same item's history) and a coördinator's token.
+fn ledger(dir: &Path, clients: usize) -> (Workspace, String) {
+    let store = dir.join("ledger");
+    let mut ws = Workspace::create(
+        &store,
+        OpenOptions::default(),
+        "bench",
+        "BENCH".into(),
+        "Benchmark".into(),
+        Legend::nap(),
+    )
+    .unwrap();
+    for c in 0..clients {
+        ws.write(
+            "bench",
+            Write::Register(Registration {
+                kind: ItemKind::Motie,
+                text: format!("Motie {c}; verzoekt de regering iets"),
+                submitters: vec![],
+                citations: vec![],
+                key: Some(kamerstand::domain::ItemKey::parse(&format!("M{c}")).unwrap()),
+                responsible: Responsible::parse("MBZK").unwrap(),
+                status: None,
+                effective: None,
+            }),
+        )
+        .unwrap();
+    }
+    let name = AccountName::parse("coord").unwrap();
+    ws.write(
+        "bench",
+        Write::CreateAccount {
+            account: name.clone(),
+            display_name: "Coördinator".into(),
+            role: AccountRole::Coordinator,
+            ministries: vec![],
+        },
+    )
+    .unwrap();
+    let mut creds = Credentials::load(&store).unwrap();
+    let (token, _) = creds
+        .new_token(&name, kamerstand::domain::Timestamp::from_unix_nanos(0))
+        .unwrap();
+    creds.save().unwrap();
+    (ws, token)
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into()
+}
+
+/// The acknowledged writes: seq and hash.
+type Acked = Vec<(u64, String)>;
+
+/// What one run measured.
+struct Run {
+    writes: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+    groups: u64,
+    acked: Acked,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i]
+}
+
+/// `clients` clients, `writes` notes each (every `read_every`th request a
+/// read of the overview as well, when given), against a fresh ledger.
+fn run(base_dir: &Path, clients: usize, writes: usize, read_every: Option<usize>) -> Run {
+    let dir = tempfile::tempdir_in(base_dir).unwrap();
+    let (ws, token) = ledger(dir.path(), clients);
+    let server = Server::start(
+        ws,
+        Config {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            store: dir.path().join("ledger"),
+            secure_cookies: false,
+        },
+    )
+    .unwrap();
+    let base = format!("http://{}", server.addr());
+    let started = Instant::now();
+    let per_client: Vec<(Vec<Duration>, Acked)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..clients)
+            .map(|c| {
+                let (base, token) = (&base, &token);
+                scope.spawn(move || {
+                    let agent = agent();
+                    let mut lat = Vec::with_capacity(writes);
+                    let mut acked = Vec::with_capacity(writes);
+                    for n in 0..writes {
+                        if read_every.is_some_and(|k| n % k == k - 1) {
+                            let mut r = agent
+                                .get(format!("{base}/api/v1/overview"))
+                                .header("Authorization", format!("Bearer {token}"))
+                                .call()
+                                .unwrap();
+                            assert_eq!(r.status(), 200);
+                            let _ = r.body_mut().read_to_string().unwrap();
+                        }
+                        let t = Instant::now();
+                        let mut r = agent
+                            .post(format!("{base}/api/v1/items/M{c}/note"))
+                            .header("Authorization", format!("Bearer {token}"))
+                            .send_json(json!({"text": format!("client {c} write {n}")}))
+                            .unwrap();
+                        let body = r.body_mut().read_to_string().unwrap();
+                        lat.push(t.elapsed());
+                        assert_eq!(r.status(), 200, "{body}");
+                        let j: serde_json::Value = serde_json::from_str(&body).unwrap();
+                        acked.push((
+                            j["seq"].as_u64().unwrap(),
+                            j["hash"].as_str().unwrap().to_string(),
+                        ));
+                    }
+                    (lat, acked)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let elapsed = started.elapsed();
+    let stats = server.stop().unwrap();
+    let mut latencies = Vec::new();
+    let mut acked = Vec::new();
+    for (l, a) in per_client {
+        latencies.extend(l);
+        acked.extend(a);
+    }
+    latencies.sort();
+    // Durability: every acknowledged write is in the reopened ledger, and
+    // it verifies.
+    let ws = Workspace::open(&dir.path().join("ledger"), OpenOptions::default()).unwrap();
+    for (seq, hash) in &acked {
+        let got = ws.ledger().get(*seq).unwrap().unwrap();
+        assert_eq!(got.hash.hex(), *hash, "seq {seq} lost or changed");
+    }
+    assert!(
+        ws.ledger().verify().unwrap().ok(),
+        "the chain does not verify"
+    );
+    Run {
+        writes: clients * writes,
+        elapsed,
+        latencies,
+        groups: stats.groups,
+        acked,
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wants = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
+    let base_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("server-bench");
+    std::fs::create_dir_all(&base_dir).unwrap();
+    let writes: usize = std::env::var("KAMERSTAND_BENCH_WRITES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
+
+    if wants("scaling") {
+        println!(
+            "## scaling: notes through the API, {writes} per client, store on {}",
+            base_dir.display()
+        );
+        println!("clients  writes  seconds  writes/s  ratio  p50 ms  p99 ms  writes per fsync");
+        let mut one = None;
+        for clients in [1, 2, 4, 8, 16] {
+            let r = run(&base_dir, clients, writes, None);
+            let tput = r.writes as f64 / r.elapsed.as_secs_f64();
+            let base = *one.get_or_insert(tput);
+            println!(
+                "{clients:>7}  {:>6}  {:>7.2}  {tput:>8.0}  {:>5.2}  {:>6.1}  {:>6.1}  {:>16.1}",
+                r.writes,
+                r.elapsed.as_secs_f64(),
+                tput / base,
+                percentile(&r.latencies, 0.5).as_secs_f64() * 1e3,
+                percentile(&r.latencies, 0.99).as_secs_f64() * 1e3,
+                r.writes as f64 / r.groups.max(1) as f64,
+            );
+        }
+    }
+    if wants("load") {
+        let r = run(&base_dir, 16, 200, Some(5));
+        println!(
+            "## load: 16 clients x 200 writes, a read every 5th request: {} writes in {:.2} s = {:.0} writes/s; p50 {:.1} ms, p99 {:.1} ms; {:.1} writes per fsync; {} acknowledged, 0 lost, chain verified",
+            r.writes,
+            r.elapsed.as_secs_f64(),
+            r.writes as f64 / r.elapsed.as_secs_f64(),
+            percentile(&r.latencies, 0.5).as_secs_f64() * 1e3,
+            percentile(&r.latencies, 0.99).as_secs_f64() * 1e3,
+            r.writes as f64 / r.groups.max(1) as f64,
+            r.acked.len(),
+        );
+    }
+}

@@ -1,0 +1,440 @@
+//! Who may write what on a shared ledger, and what an event's actor says.
+//! The rules live here, in the library, so that the server and the command
+//! line apply the same ones and an HTTP handler holds none:
+//!
+//! - a **beheerder** manages accounts (and records nothing else);
+//! - a **coördinator** records for every item and seals rounds;
+//! - a **medewerker** records statuses, assignments, notes and corrections
+//!   for items whose responsible parties (as they stand now) include one of
+//!   the account's ministries, and nothing else;
+//! - an **auditor** reads and writes nothing;
+//! - a disabled account does nothing at all, reading included.
+//!
+//! The actor an event records follows from where it came from
+//! ([`Origin`]): through the server it is the signed-in account's name; from
+//! the local command line, on a ledger that has accounts, it is the name
+//! given with `--actor` behind [`LOCAL_PREFIX`], and a name that would read
+//! as an account's is refused. Accounts are ledger events; credentials are
+//! not (see [`super::credentials`]).
+
+use super::write::{Receipt, Write};
+use super::{Workspace, find};
+use crate::domain::{AccountName, AccountRole, EventBody, Responsible};
+use crate::error::{Refusal, Result};
+use crate::ledger::Draft;
+use crate::projection::state::Account;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the actor of an event written by the local command line starts
+/// with on a ledger that has accounts. Account names cannot hold `:`, so
+/// such an actor never reads as an account's.
+pub const LOCAL_PREFIX: &str = "local:";
+
+/// Where a workspace's writes come from; it decides what the recorded
+/// actor says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Origin {
+    /// The local command line on the machine that holds the store, whoever
+    /// can read and write its files: on a ledger with accounts the actor is
+    /// recorded as `local:NAME`.
+    #[default]
+    Local,
+    /// The server: every actor is a signed-in, enabled account, recorded by
+    /// its name.
+    SignedIn,
+}
+
+/// A write as the rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Register an item.
+    Register,
+    /// Amend an item's own text.
+    Amend,
+    /// Record a status.
+    Status,
+    /// Record responsible parties.
+    Assign,
+    /// Record a progress note.
+    Note,
+    /// Correct an event.
+    Correct,
+    /// Seal a round.
+    Seal,
+    /// Create or change an account.
+    Accounts,
+}
+
+impl Action {
+    /// The action a write asks for.
+    pub fn of(w: &Write) -> Action {
+        match w {
+            Write::Register(_) => Action::Register,
+            Write::Amend { .. } => Action::Amend,
+            Write::Status { .. } => Action::Status,
+            Write::Assign { .. } => Action::Assign,
+            Write::Note { .. } => Action::Note,
+            Write::Correct { .. } => Action::Correct,
+            Write::Seal { .. } => Action::Seal,
+            Write::CreateAccount { .. } | Write::ChangeAccount { .. } => Action::Accounts,
+        }
+    }
+
+    /// Every action, in the order messages and pages list them.
+    pub const ALL: [Action; 8] = [
+        Action::Register,
+        Action::Amend,
+        Action::Status,
+        Action::Assign,
+        Action::Note,
+        Action::Correct,
+        Action::Seal,
+        Action::Accounts,
+    ];
+
+    /// What it does, after "may not".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Register => "register items",
+            Action::Amend => "amend an item's text",
+            Action::Status => "record a status",
+            Action::Assign => "record responsible parties",
+            Action::Note => "record a progress note",
+            Action::Correct => "correct an event",
+            Action::Seal => "seal a round",
+            Action::Accounts => "create or change accounts",
+        }
+    }
+
+    /// True for writes about one item, which a medewerker may make for
+    /// the items of their ministries.
+    pub fn per_item(self) -> bool {
+        matches!(
+            self,
+            Action::Status | Action::Assign | Action::Note | Action::Correct
+        )
+    }
+}
+
+/// What a role may do, as a refusal's last clause says it.
+pub fn allowed(account: &Account) -> String {
+    match account.role {
+        AccountRole::Beheerder => {
+            "a beheerder creates, changes and disables accounts and records nothing else".into()
+        }
+        AccountRole::Coordinator => {
+            "a coördinator records for every item and seals rounds, and does not manage accounts"
+                .into()
+        }
+        AccountRole::Medewerker => format!(
+            "a medewerker records statuses, responsible parties, progress notes and corrections only for items whose responsible parties include one of their ministries ({})",
+            ministries(account)
+        ),
+        AccountRole::Auditor => "an auditor reads everything and records nothing".into(),
+    }
+}
+
+fn ministries(account: &Account) -> String {
+    if account.ministries.is_empty() {
+        "none".into()
+    } else {
+        account.ministries.join(", ")
+    }
+}
+
+/// The role as a refusal shows it: with the ministries of a medewerker.
+pub fn role_shown(account: &Account) -> String {
+    match account.role {
+        AccountRole::Medewerker => format!("medewerker for {}", ministries(account)),
+        r => r.label().to_string(),
+    }
+}
+
+/// True if `responsible` names one of the account's ministries.
+pub fn is_theirs(account: &Account, responsible: &Responsible) -> bool {
+    responsible
+        .codes()
+        .iter()
+        .any(|c| account.ministries.contains(&c.portfolio))
+}
+
+/// May this account read? Every enabled account may.
+pub fn may_read(account: &Account) -> Result<()> {
+    if account.disabled {
+        return Err(Refusal::AccountDisabled {
+            account: account.account.to_string(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// May this account make a write of this kind, on an item with these
+/// responsible parties (`item`: its key and parties, for per-item writes)?
+/// The pure rule; [`authorize`] finds the item.
+pub fn may(account: &Account, action: Action, item: Option<(&str, &Responsible)>) -> Result<()> {
+    may_read(account)?;
+    let ok = match account.role {
+        AccountRole::Beheerder => action == Action::Accounts,
+        AccountRole::Coordinator => action != Action::Accounts,
+        AccountRole::Medewerker => {
+            action.per_item() && item.is_some_and(|(_, r)| is_theirs(account, r))
+        }
+        AccountRole::Auditor => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    let what = match item {
+        Some((key, r)) if action.per_item() => format!(
+            "{} for item {key}, whose responsible parties are {}",
+            action.describe(),
+            if r.is_empty() {
+                "not stated".to_string()
+            } else {
+                r.to_string()
+            }
+        ),
+        _ => action.describe().to_string(),
+    };
+    Err(Refusal::NotAllowed {
+        account: account.account.to_string(),
+        role: role_shown(account),
+        what,
+        allowed: allowed(account),
+    }
+    .into())
+}
+
+/// The account of that name, or a refusal.
+pub fn account(ws: &Workspace, who: &AccountName) -> Result<Account> {
+    ws.ledger().registry()?.accounts.remove(who).ok_or_else(|| {
+        Refusal::UnknownAccount {
+            account: who.to_string(),
+        }
+        .into()
+    })
+}
+
+/// Checks that the account may make this write, finding the item it is
+/// about (for a correction, the corrected event's item) and its
+/// responsible parties as they stand now.
+pub fn authorize(ws: &Workspace, who: &AccountName, w: &Write) -> Result<()> {
+    let acc = account(ws, who)?;
+    let action = Action::of(w);
+    may_read(&acc)?;
+    // Only a medewerker's rights depend on the item; the others are
+    // decided without resolving it (so a refusal does not depend on
+    // whether the item exists).
+    if acc.role != AccountRole::Medewerker || !action.per_item() {
+        return may(&acc, action, None);
+    }
+    let id = match w {
+        Write::Status { item, .. }
+        | Write::Assign { item, .. }
+        | Write::Note { item, .. }
+        | Write::Amend { item, .. } => ws.resolve(item)?.id,
+        Write::Correct { event, .. } => {
+            let rec = find::event(ws, event)?;
+            match rec.item() {
+                Some(id) => id,
+                None => return may(&acc, action, None),
+            }
+        }
+        _ => return may(&acc, action, None),
+    };
+    let now = ws
+        .ledger()
+        .current_of(id)?
+        .ok_or_else(|| Refusal::UnknownItemId { id: id.hex() })?
+        .item;
+    may(&acc, action, Some((now.key.as_str(), &now.responsible)))
+}
+
+/// Makes a write as a signed-in account: [`authorize`], then the write,
+/// recorded under the account's name.
+pub fn write_as(ws: &mut Workspace, who: &AccountName, w: Write) -> Result<Receipt> {
+    authorize(ws, who, &w)?;
+    ws.write(who.as_str(), w)
+}
+
+/// The actor to record for `actor` coming from `origin`, given the accounts
+/// the ledger has and the drafts about to be written (an account a draft
+/// creates counts as existing).
+pub fn recorded_actor(
+    origin: Origin,
+    actor: &str,
+    accounts: &BTreeMap<AccountName, Account>,
+    drafts: &[Draft],
+) -> Result<String> {
+    let created: BTreeSet<&AccountName> = drafts
+        .iter()
+        .filter_map(|d| match &d.body {
+            EventBody::AccountCreated { account, .. } => Some(account),
+            _ => None,
+        })
+        .collect();
+    match origin {
+        Origin::SignedIn => {
+            let name = AccountName::parse(actor)?;
+            let acc = accounts.get(&name).ok_or_else(|| Refusal::UnknownAccount {
+                account: name.to_string(),
+            })?;
+            may_read(acc)?;
+            Ok(name.to_string())
+        }
+        Origin::Local if accounts.is_empty() && created.is_empty() => Ok(actor.to_string()),
+        Origin::Local => {
+            let t = actor.trim();
+            if t.to_ascii_lowercase().starts_with(LOCAL_PREFIX) {
+                return Err(Refusal::ActorReserved {
+                    actor: t.to_string(),
+                    why: format!(
+                        "'{LOCAL_PREFIX}' is what kamerstand puts before the name of whoever records at this machine, not part of a name"
+                    ),
+                }
+                .into());
+            }
+            if let Ok(name) = AccountName::parse(t)
+                && (accounts.contains_key(&name) || created.contains(&name))
+            {
+                return Err(Refusal::ActorReserved {
+                    actor: t.to_string(),
+                    why: format!(
+                        "it is the name of account '{name}', and that name alone stands for what the account recorded signed in to the server"
+                    ),
+                }
+                .into());
+            }
+            Ok(format!("{LOCAL_PREFIX}{t}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::EventId;
+
+    fn acc(name: &str, role: AccountRole, ministries: &[&str], disabled: bool) -> Account {
+        Account {
+            account: AccountName::parse(name).unwrap(),
+            display_name: name.into(),
+            role,
+            ministries: ministries.iter().map(|m| (*m).to_string()).collect(),
+            disabled,
+            created_seq: 1,
+        }
+    }
+
+    fn resp(s: &str) -> Responsible {
+        Responsible::parse(s).unwrap()
+    }
+
+    #[test]
+    fn every_role_by_every_action() {
+        let vws = resp("MVWS");
+        let ocw = resp("MOCW en SOCW");
+        let b = acc("beheer", AccountRole::Beheerder, &[], false);
+        let c = acc("coord", AccountRole::Coordinator, &[], false);
+        let m = acc("mw", AccountRole::Medewerker, &["VWS"], false);
+        let a = acc("audit", AccountRole::Auditor, &[], false);
+        for action in Action::ALL {
+            let item = Some(("M1", &vws));
+            assert_eq!(
+                may(&b, action, item).is_ok(),
+                action == Action::Accounts,
+                "{action:?}"
+            );
+            assert_eq!(
+                may(&c, action, item).is_ok(),
+                action != Action::Accounts,
+                "{action:?}"
+            );
+            assert_eq!(
+                may(&m, action, item).is_ok(),
+                action.per_item(),
+                "{action:?}"
+            );
+            assert!(may(&m, action, Some(("M2", &ocw))).is_err(), "{action:?}");
+            assert!(may(&a, action, item).is_err(), "{action:?}");
+            for mut x in [b.clone(), c.clone(), m.clone(), a.clone()] {
+                x.disabled = true;
+                let e = may(&x, action, item).unwrap_err();
+                assert!(e.is_forbidden());
+                assert!(e.to_string().contains("disabled"), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_account_the_role_and_what_is_allowed() {
+        let m = acc("m.jansen", AccountRole::Medewerker, &["VWS", "JenV"], false);
+        let e = may(&m, Action::Status, Some(("M3", &resp("SOCW")))).unwrap_err();
+        let msg = e.to_string();
+        assert!(e.is_forbidden());
+        for part in [
+            "m.jansen",
+            "medewerker for VWS, JenV",
+            "M3",
+            "SOCW",
+            "only for items",
+        ] {
+            assert!(msg.contains(part), "{part}: {msg}");
+        }
+        // Any one of several parties makes the item theirs.
+        assert!(may(&m, Action::Note, Some(("M4", &resp("SOCW en MJenV")))).is_ok());
+        assert!(may(&m, Action::Note, Some(("M5", &Responsible::none()))).is_err());
+    }
+
+    #[test]
+    fn local_actors_are_marked_and_cannot_read_as_accounts() {
+        let mut accounts = BTreeMap::new();
+        assert_eq!(
+            recorded_actor(Origin::Local, "J. de Vries", &accounts, &[]).unwrap(),
+            "J. de Vries"
+        );
+        let create = Draft {
+            id: EventId([1; 16]),
+            body: EventBody::AccountCreated {
+                account: AccountName::parse("j.devries").unwrap(),
+                display_name: "J. de Vries".into(),
+                role: AccountRole::Beheerder,
+                ministries: vec![],
+            },
+        };
+        assert_eq!(
+            recorded_actor(
+                Origin::Local,
+                "root",
+                &accounts,
+                std::slice::from_ref(&create)
+            )
+            .unwrap(),
+            "local:root"
+        );
+        assert!(
+            recorded_actor(Origin::Local, "j.devries", &accounts, &[create]).is_err(),
+            "imitates the account being created"
+        );
+        let a = acc("j.devries", AccountRole::Coordinator, &[], false);
+        accounts.insert(a.account.clone(), a);
+        assert_eq!(
+            recorded_actor(Origin::Local, "root", &accounts, &[]).unwrap(),
+            "local:root"
+        );
+        for bad in ["j.devries", "J.DeVries ", "local:root", "LOCAL:x"] {
+            let e = recorded_actor(Origin::Local, bad, &accounts, &[]).unwrap_err();
+            assert!(
+                matches!(e.refusal(), Some(Refusal::ActorReserved { .. })),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            recorded_actor(Origin::SignedIn, "j.devries", &accounts, &[]).unwrap(),
+            "j.devries"
+        );
+        assert!(recorded_actor(Origin::SignedIn, "nobody", &accounts, &[]).is_err());
+        assert!(recorded_actor(Origin::SignedIn, "J. de Vries", &accounts, &[]).is_err());
+    }
+}

@@ -1,0 +1,251 @@
+//! `--server URL` (feature `server`): the command line as a client of a
+//! kamerstand server, so that a clerk (or a script) works against the
+//! shared ledger with the same commands and the same output. The server
+//! renders what the command would print (`format=table` or `json`); this
+//! module sends the command's arguments and prints the answer.
+//!
+//! The API token comes from the environment (`KAMERSTAND_TOKEN`) or a file
+//! (`--token-file`), never from the command line, where other users of the
+//! machine could read it. It is sent only over HTTPS, or over plain HTTP to
+//! the machine itself (loopback).
+
+use super::{CliError, Env, Global, emit};
+use crate::domain::Invalid;
+use crate::error::{Error, Refusal};
+use crate::report::Format;
+use serde_json::Value;
+use std::path::Path;
+use std::time::Duration;
+
+/// The environment variable that holds the API token.
+pub const TOKEN_ENV: &str = "KAMERSTAND_TOKEN";
+
+/// A connection to a server.
+#[derive(Debug)]
+pub struct Remote {
+    base: String,
+    token: String,
+    agent: ureq::Agent,
+    format: Format,
+}
+
+fn loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h == "localhost"
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl Remote {
+    /// Checks the URL and reads the token (from `token_file`, else the
+    /// environment).
+    pub fn connect(url: &str, token_file: Option<&Path>, g: &Global) -> Result<Remote, CliError> {
+        let base = url.trim().trim_end_matches('/').to_string();
+        let (scheme, rest) = base.split_once("://").unwrap_or(("", &base));
+        let authority = rest.split('/').next().unwrap_or_default();
+        let host = match authority.rsplit_once(':') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) && !h.is_empty() => h,
+            _ => authority,
+        };
+        let ok = match scheme {
+            "https" => !host.is_empty(),
+            "http" => loopback(host),
+            _ => false,
+        };
+        if !ok {
+            return Err(Invalid::new(
+                "--server",
+                url,
+                "an https:// URL of a kamerstand server (http:// only to this machine, e.g. http://127.0.0.1:8080), so the token is never sent in the clear",
+            )
+            .into());
+        }
+        let token = match token_file {
+            Some(p) => {
+                let f = crate::fsutil::open_read_no_follow(p).map_err(|e| {
+                    Error::storage(format!("reading the token from {}", p.display()), e)
+                })?;
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut std::io::Read::take(f, 4096), &mut s).map_err(
+                    |e| Error::storage(format!("reading the token from {}", p.display()), e),
+                )?;
+                s
+            }
+            None => std::env::var(TOKEN_ENV).unwrap_or_default(),
+        };
+        let token = token.trim().to_string();
+        if token.is_empty() {
+            return Err(Invalid::new(
+                "token",
+                "(none)",
+                format!(
+                    "an API token in {TOKEN_ENV} or in the file --token-file names (made by `kamerstand account token NAME` on the server)"
+                ),
+            )
+            .into());
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(300)))
+            .build()
+            .into();
+        Ok(Remote {
+            base,
+            token,
+            agent,
+            format: g.report(),
+        })
+    }
+
+    fn format_name(&self) -> &'static str {
+        match self.format {
+            Format::Json => "json",
+            Format::Table => "table",
+            Format::Md => "md",
+        }
+    }
+
+    /// GETs `path` with `query` (empty values left out) and the format.
+    pub fn get(&self, path: &str, query: &[(&str, Option<String>)]) -> Result<String, CliError> {
+        let mut req = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .query("format", self.format_name());
+        for (k, v) in query {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                req = req.query(*k, v);
+            }
+        }
+        answer(&self.base, req.call()).map(|(b, _)| b)
+    }
+
+    /// As [`Remote::get`], with whether the server found the ledger
+    /// verified (`verify`).
+    pub fn get_verified(
+        &self,
+        path: &str,
+        query: &[(&str, Option<String>)],
+    ) -> Result<(String, bool), CliError> {
+        let mut req = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .query("format", self.format_name());
+        for (k, v) in query {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                req = req.query(*k, v);
+            }
+        }
+        answer(&self.base, req.call()).map(|(b, v)| (b, v != Some(false)))
+    }
+
+    /// POSTs a JSON body to `path`.
+    pub fn post(&self, path: &str, body: &Value) -> Result<String, CliError> {
+        let req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .query(
+                "format",
+                if self.format == Format::Json {
+                    "json"
+                } else {
+                    "table"
+                },
+            );
+        answer(&self.base, req.send_json(body)).map(|(b, _)| b)
+    }
+
+    /// Prints a GET's answer.
+    pub fn show(
+        &self,
+        env: &mut Env<'_>,
+        path: &str,
+        query: &[(&str, Option<String>)],
+    ) -> Result<(), CliError> {
+        let out = self.get(path, query)?;
+        emit(env, &out)
+    }
+
+    /// Prints a POST's answer (the receipt).
+    pub fn write(&self, env: &mut Env<'_>, path: &str, body: &Value) -> Result<(), CliError> {
+        let out = self.post(path, body)?;
+        emit(env, &out)
+    }
+}
+
+/// A path segment, percent-encoded.
+pub fn seg(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn answer(
+    base: &str,
+    r: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<(String, Option<bool>), CliError> {
+    let mut resp = r.map_err(|e| Error::storage(format!("asking the server at {base}"), e))?;
+    let status = resp.status().as_u16();
+    let verified = resp
+        .headers()
+        .get("x-kamerstand-verified")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v == "true");
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(1 << 30)
+        .read_to_string()
+        .map_err(|e| Error::storage(format!("reading the answer of {base}"), e))?;
+    if status == 200 {
+        return Ok((body, verified));
+    }
+    let message = serde_json::from_str::<Value>(&body)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/error/message")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| crate::domain::text::shorten(body.trim(), 300));
+    if (400..500).contains(&status) {
+        Err(Error::from(Refusal::FromServer { status, message }).into())
+    } else {
+        Err(Error::storage(
+            format!("asking the server at {base} (HTTP {status})"),
+            message,
+        )
+        .into())
+    }
+}
+
+/// Which view and filter flags a read command gave, as query parameters.
+pub fn filtered_view_query(
+    v: &super::args::ViewArgs,
+    f: &super::args::FilterArgs,
+) -> Vec<(&'static str, Option<String>)> {
+    let mut q = view_query(v);
+    q.extend([
+        ("ministry", f.ministry.clone()),
+        ("status", f.status.clone()),
+        ("kind", f.kind.clone()),
+    ]);
+    q
+}
+
+/// Which view flags a read command gave, as query parameters.
+pub fn view_query(v: &super::args::ViewArgs) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("as_of", v.as_of.clone()),
+        ("round", v.round.clone()),
+        ("effective", v.effective.clone()),
+    ]
+}

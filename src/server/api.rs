@@ -1,0 +1,603 @@
+//! The JSON API, `/api/v1/…` (documented in `schema/api.md`): every read
+//! and write command of the command line, authenticated with an API token
+//! (`Authorization: Bearer kst_…`, made by `kamerstand account token`).
+//! Reads answer exactly what the command's `--format json` prints (same
+//! schemas); writes take a JSON body (`schema/api-requests.schema.json`)
+//! and answer the receipt `--format json` prints. Errors are
+//! `{"error": {"status", "kind", "message"}}`: 400 for refused input, 401
+//! without a valid token, 403 for a write the account may not make (or a
+//! disabled account), 404 for an unknown path, 500 for a damaged ledger or
+//! failed storage. Nothing is written when the answer is not 200.
+
+// An early answer is an HTTP response (the error page or JSON error), as
+// axum handlers return it; boxing it would buy nothing on this path.
+#![allow(clippy::result_large_err)]
+
+use super::{App, fields, read, status_of};
+use crate::app::request::{
+    AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest, NoteRequest,
+    RegisterRequest, SealRequest, StatusRequest, ViewQuery,
+};
+use crate::app::write::Write;
+use crate::app::{Quiet, diff, filter, find, view};
+use crate::domain::{EventHash, Invalid};
+use crate::error::Error;
+use crate::formats::ExportFormat;
+use crate::projection::state::Account;
+use crate::report::{self, Format};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+type Answer = Result<Response, Response>;
+
+pub(super) fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/overview", get(overview))
+        .route("/api/v1/items", get(items).post(register))
+        .route("/api/v1/items/{key}", get(show))
+        .route("/api/v1/items/{key}/status", post(status))
+        .route("/api/v1/items/{key}/assign", post(assign))
+        .route("/api/v1/items/{key}/note", post(note))
+        .route("/api/v1/items/{key}/amend", post(amend))
+        .route("/api/v1/corrections", post(correct))
+        .route("/api/v1/log", get(log))
+        .route("/api/v1/rounds", get(rounds).post(seal))
+        .route("/api/v1/rounds/{name}/digest", get(digest))
+        .route("/api/v1/diff", get(diff_of))
+        .route("/api/v1/verify", get(verify))
+        .route("/api/v1/export", get(export))
+        .route("/api/v1/accounts", get(accounts).post(add_account))
+        .route("/api/v1/accounts/{name}", post(change_account))
+        .route("/api/v1/{*rest}", get(not_found).post(not_found))
+}
+
+/// An error answer.
+pub(super) fn error(status: StatusCode, kind: &str, message: &str) -> Response {
+    let body = json!({"error": {"status": status.as_u16(), "kind": kind, "message": message}});
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&body).unwrap_or_default()
+        ),
+    )
+        .into_response()
+}
+
+fn lib_error(e: &Error) -> Response {
+    let status = status_of(e);
+    let kind = if e.is_forbidden() {
+        "forbidden"
+    } else if matches!(e, Error::Invalid(_)) {
+        "invalid"
+    } else if e.is_input() {
+        "refused"
+    } else if matches!(e, Error::Corrupt { .. }) {
+        "corrupt"
+    } else {
+        "storage"
+    };
+    error(status, kind, &e.to_string())
+}
+
+/// The output format a read (or a write's receipt) asks for with
+/// `format`: json (the default), table (the command line's text, without
+/// colour), md (diff only).
+fn format_of(q: &BTreeMap<String, String>) -> Result<Format, Response> {
+    match q.get("format").map(String::as_str) {
+        None | Some("" | "json") => Ok(Format::Json),
+        Some("table") => Ok(Format::Table),
+        Some("md") => Ok(Format::Md),
+        Some(other) => Err(lib_error(
+            &Invalid::new("format", other, "json, table or md").into(),
+        )),
+    }
+}
+
+/// A 200 answer in `format`.
+fn answer(format: Format, body: String) -> Response {
+    match format {
+        Format::Json => json_ok(body),
+        Format::Table | Format::Md => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response(),
+    }
+}
+
+fn json_ok(body: String) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such API path; schema/api.md lists them",
+    )
+}
+
+/// The account a request's token belongs to, if it may read.
+async fn who(app: &Arc<App>, headers: &HeaderMap) -> Result<Account, Response> {
+    match app.auth.bearer(headers) {
+        Ok(Some(name)) => super::account(app, name).await.map_err(|e| lib_error(&e)),
+        Ok(None) => Err(error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send a valid API token as `Authorization: Bearer kst_…` (made by `kamerstand account token NAME`)",
+        )),
+        Err(e) => Err(lib_error(&e)),
+    }
+}
+
+fn query(uri: &Uri) -> BTreeMap<String, String> {
+    fields(uri.query().unwrap_or(""))
+}
+
+fn view_query(q: &BTreeMap<String, String>) -> ViewQuery {
+    ViewQuery {
+        as_of: q.get("as_of").cloned(),
+        round: q.get("round").cloned(),
+        effective: q.get("effective").cloned(),
+    }
+}
+
+fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            &format!("the request body is not the JSON this path takes ({e}); see schema/api.md"),
+        )
+    })
+}
+
+async fn run_write(app: &Arc<App>, uri: &Uri, who: &Account, w: Result<Write, Error>) -> Answer {
+    let format = format_of(&query(uri))?;
+    let w = w.map_err(|e| lib_error(&e))?;
+    super::write(app, who.account.clone(), w)
+        .await
+        .map(|r| match format {
+            Format::Json => json_ok(r.json),
+            _ => answer(format, r.text),
+        })
+        .map_err(|e| lib_error(&e))
+}
+
+fn flat(a: Answer) -> Response {
+    a.unwrap_or_else(|e| e)
+}
+
+async fn me(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            Ok(json_ok(format!(
+                "{}\n",
+                serde_json::to_string_pretty(&report::accounts::account_json(&a))
+                    .unwrap_or_default()
+            )))
+        }
+        .await,
+    )
+}
+
+/// A read of a view, filtered as the query says, rendered by `render`.
+async fn view_read(
+    app: Arc<App>,
+    headers: HeaderMap,
+    uri: Uri,
+    render: fn(&crate::projection::View, Format) -> String,
+) -> Response {
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
+            let out = read(&app, move |ws| {
+                let v = req.build(ws)?;
+                let f = filter::request(
+                    q.get("ministry").map(String::as_str),
+                    q.get("status").map(String::as_str),
+                    q.get("kind").map(String::as_str),
+                )?;
+                Ok(render(&f.apply(v)?, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
+}
+
+async fn overview(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    view_read(app, headers, uri, report::overview).await
+}
+
+async fn items(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    view_read(app, headers, uri, report::item_list).await
+}
+
+async fn show(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(key): Path<String>,
+) -> Response {
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
+            let out = read(&app, move |ws| {
+                let v = req.build(ws)?;
+                let item = find::item_in_view(ws, &v, &key)?;
+                Ok(report::show(&v, &item, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
+}
+
+async fn log(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
+            let limit = match q.get("limit").filter(|s| !s.is_empty()) {
+                Some(s) => Some(s.parse::<usize>().map_err(|_| {
+                    lib_error(&Invalid::new("limit", s, "a whole number of events, e.g. 20").into())
+                })?),
+                None => None,
+            };
+            let item = q.get("item").filter(|s| !s.is_empty()).cloned();
+            let out = read(&app, move |ws| {
+                let v = req.build(ws)?;
+                let events = view::events(ws, &v, item.as_deref(), limit)?;
+                Ok(report::log(&v, &events, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
+}
+
+async fn rounds(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let format = format_of(&query(&uri))?;
+            let out = read(&app, move |ws| {
+                Ok(report::rounds(&ws.programme().name, &ws.rounds()?, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
+}
+
+async fn digest(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(name): Path<String>,
+) -> Response {
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let format = format_of(&query(&uri))?;
+            let out = read(&app, move |ws| {
+                let r = find::round(ws, &name)?;
+                Ok(report::round_digest(&ws.programme().name, &r, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
+}
+
+async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let side = |name: &str| {
+                q.get(name)
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| diff::Side::parse(name, s))
+                    .ok_or_else(|| {
+                        lib_error(
+                            &Invalid::new(name, "", "a round's name, a date or instant, or now")
+                                .into(),
+                        )
+                    })
+            };
+            let (from, to) = (side("from")?, side("to")?);
+            let yes = |name: &str| q.get(name).is_some_and(|v| v == "true" || v == "1");
+            let (all, events) = (yes("all"), yes("events"));
+            let out = read(&app, move |ws| {
+                let c = diff::compare(ws, &from, &to, all, events)?;
+                Ok(report::diff(&c.from, &c.to, &c.diff, format))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
+}
+
+async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let check = match q.get("digest").filter(|s| !s.is_empty()) {
+                Some(hex) => Some(crate::ledger::DigestCheck {
+                    hash: EventHash::from_hex(hex).ok_or_else(|| {
+                        lib_error(&Invalid::new("digest", hex, "64 hexadecimal digits").into())
+                    })?,
+                    round: q.get("round").filter(|s| !s.is_empty()).cloned(),
+                }),
+                None => None,
+            };
+            let out = read(&app, move |ws| {
+                let o =
+                    crate::app::verify::verify_ledger(ws.ledger(), check.as_ref(), false, &Quiet)?;
+                Ok((o.ok(), report::verify(&o.chain, o.derived.as_ref(), format)))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            // A ledger that does not verify is an answer, not an error: the
+            // report says where it breaks; the header says that it does.
+            let mut r = answer(format, out.1);
+            r.headers_mut().insert(
+                "x-kamerstand-verified",
+                axum::http::HeaderValue::from_static(if out.0 { "true" } else { "false" }),
+            );
+            Ok(r)
+        }
+        .await,
+    )
+}
+
+async fn export(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let q = query(&uri);
+            let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
+            let name = q.get("format").cloned().unwrap_or_else(|| "json".into());
+            let format =
+                crate::formats::parse_name("format", &name, &ExportFormat::ALL, |x| x.name())
+                    .map_err(|e| lib_error(&e.into()))?;
+            let lang = match q.get("lang").map(String::as_str) {
+                Some("en") => crate::formats::annex::Lang::En,
+                _ => crate::formats::annex::Lang::Nl,
+            };
+            let out = read(&app, move |ws| {
+                let v = req.build(ws)?;
+                let mut buf = Vec::new();
+                crate::app::export::export(ws, &v, format, lang, &mut buf, &Quiet)?;
+                Ok(buf)
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            let kind = match format {
+                ExportFormat::Json | ExportFormat::Events => "application/json",
+                ExportFormat::Html => "text/html; charset=utf-8",
+                ExportFormat::Csv => "text/csv; charset=utf-8",
+                ExportFormat::Md => "text/markdown; charset=utf-8",
+                ExportFormat::Docx => {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                }
+                ExportFormat::Xlsx => {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                }
+            };
+            Ok((
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, kind),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                out,
+            )
+                .into_response())
+        }
+        .await,
+    )
+}
+
+async fn accounts(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    flat(
+        async {
+            who(&app, &headers).await?;
+            let format = format_of(&query(&uri))?;
+            let out = read(&app, move |ws| {
+                let reg = ws.ledger().registry()?;
+                Ok(report::accounts::accounts(
+                    reg.accounts.values(),
+                    format,
+                    &Default::default(),
+                ))
+            })
+            .await
+            .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
+        }
+        .await,
+    )
+}
+
+async fn register(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: RegisterRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write()).await
+        }
+        .await,
+    )
+}
+
+async fn status(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(key): Path<String>,
+    b: Bytes,
+) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: StatusRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write(&key)).await
+        }
+        .await,
+    )
+}
+
+async fn assign(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(key): Path<String>,
+    b: Bytes,
+) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: AssignRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write(&key)).await
+        }
+        .await,
+    )
+}
+
+async fn note(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(key): Path<String>,
+    b: Bytes,
+) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: NoteRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write(&key)).await
+        }
+        .await,
+    )
+}
+
+async fn amend(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(key): Path<String>,
+    b: Bytes,
+) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: AmendRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write(&key)).await
+        }
+        .await,
+    )
+}
+
+async fn correct(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: CorrectRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write()).await
+        }
+        .await,
+    )
+}
+
+async fn seal(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: SealRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write()).await
+        }
+        .await,
+    )
+}
+
+async fn add_account(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    b: Bytes,
+) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: AccountRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write()).await
+        }
+        .await,
+    )
+}
+
+async fn change_account(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(name): Path<String>,
+    b: Bytes,
+) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers).await?;
+            let r: AccountChangeRequest = body(&b)?;
+            run_write(&app, &uri, &a, r.into_write(&name)).await
+        }
+        .await,
+    )
+}

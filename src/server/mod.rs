@@ -1,0 +1,303 @@
+//! `kamerstand serve` (feature `server`): one process holds the store and
+//! serves it over HTTP, as a JSON API for programs (and `kamerstand
+//! --server`) and as web pages in Dutch for people, without scripts.
+//!
+//! The server is a thin caller of the library, as the command line is:
+//! requests are parsed by [`crate::app::request`], rights checked by
+//! [`crate::app::access`], writes made by the one [`Writer`] (which groups
+//! concurrent writes into one durable commit), views built by
+//! [`crate::app::view`] and rendered by [`crate::report`] (the API's JSON is
+//! the command line's `--format json`). What lives here is HTTP: routing,
+//! sessions and cookies, CSRF tokens, request limits, and the HTML.
+//!
+//! - [`auth`]: credentials, sessions, CSRF, sign-in throttling.
+//! - [`api`]: `/api/v1/…`, JSON, authenticated by API token.
+//! - [`web`]: the pages, authenticated by a session cookie.
+//! - [`html`]: escaping, the page frame and the style sheet.
+
+mod api;
+mod auth;
+mod html;
+mod web;
+
+use crate::app::Workspace;
+use crate::app::access::Origin;
+use crate::app::writer::{GroupStats, Writer, WriterThread};
+use crate::error::{Error, Result};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The largest request body accepted, in bytes: a note is at most 64 KiB
+/// of text, and a form or JSON body around it stays well below this.
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen (127.0.0.1 by default; port 0 picks a free one).
+    pub addr: SocketAddr,
+    /// The store's directory, beside which the credentials are read.
+    pub store: PathBuf,
+    /// Mark cookies `Secure`: the server is reached over HTTPS (through a
+    /// reverse proxy that terminates TLS).
+    pub secure_cookies: bool,
+}
+
+/// What every request handler shares.
+#[derive(Debug)]
+pub(crate) struct App {
+    pub writer: Writer,
+    pub auth: Arc<auth::Auth>,
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: std::thread::JoinHandle<Result<GroupStats>>,
+}
+
+impl Server {
+    /// Binds `config.addr` and starts serving `ws` on threads of its own;
+    /// returns once it listens.
+    pub fn start(mut ws: Workspace, config: Config) -> Result<Server> {
+        ws.set_origin(Origin::SignedIn);
+        let listener = std::net::TcpListener::bind(config.addr)
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(|e| Error::storage(format!("listening on {}", config.addr), e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::storage("reading the address listened on", e))?;
+        let (writer, writer_thread) = Writer::start(ws)?;
+        let app = Arc::new(App {
+            writer,
+            auth: Arc::new(auth::Auth::new(config.store.clone(), config.secure_cookies)),
+        });
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .max_blocking_threads(32)
+            .thread_name("kamerstand-http")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::storage("starting the HTTP runtime", e))?;
+        let thread = std::thread::Builder::new()
+            .name("kamerstand-serve".into())
+            .spawn(move || serve(runtime, listener, app, writer_thread, stopped))
+            .map_err(|e| Error::storage("starting the server thread", e))?;
+        Ok(Server {
+            addr,
+            stop: Some(stop),
+            thread,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets requests in progress finish and every queued
+    /// write be answered, and closes the store. Returns what the writer
+    /// did.
+    pub fn stop(mut self) -> Result<GroupStats> {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        self.thread
+            .join()
+            .unwrap_or_else(|_| Err(Error::storage("serving", "the server thread stopped")))
+    }
+
+    /// Serves until the process is told to stop (Ctrl-C or SIGTERM), then
+    /// stops as [`Server::stop`] does.
+    pub fn run_until_signal(self) -> Result<GroupStats> {
+        let signals = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::storage("waiting for a signal", e))?;
+        signals.block_on(async {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{SignalKind, signal};
+                if let Ok(mut term) = signal(SignalKind::terminate()) {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = term.recv() => {}
+                    }
+                    return;
+                }
+            }
+            let _ = tokio::signal::ctrl_c().await;
+        });
+        self.stop()
+    }
+}
+
+fn serve(
+    runtime: tokio::runtime::Runtime,
+    listener: std::net::TcpListener,
+    app: Arc<App>,
+    writer_thread: WriterThread,
+    stopped: tokio::sync::oneshot::Receiver<()>,
+) -> Result<GroupStats> {
+    let served = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Error::storage("listening", e))?;
+        let router = router(app);
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+            .map_err(|e| Error::storage("serving", e))
+    });
+    // Requests still running hold the app (and the writer); the runtime's
+    // end drops them, and the writer thread then answers what is queued
+    // and ends.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(10));
+    let stats = writer_thread.join();
+    served.map(|()| stats)
+}
+
+fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(web::routes())
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(app)
+}
+
+/// Runs a read on a blocking thread with the workspace as the last
+/// durable group left it.
+pub(crate) async fn read<T, F>(app: &Arc<App>, f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Workspace) -> Result<T> + Send + 'static,
+{
+    let app = Arc::clone(app);
+    tokio::task::spawn_blocking(move || f(&app.writer.read()))
+        .await
+        .unwrap_or_else(|e| Err(Error::storage("reading", e.to_string())))
+}
+
+/// What a write through the server answers.
+#[derive(Debug)]
+pub(crate) struct Written {
+    /// The receipt as JSON (as `--format json` prints it).
+    pub json: String,
+    /// The receipt as the command line prints it.
+    pub text: String,
+    /// The item's key, when the write was about one.
+    pub key: Option<String>,
+}
+
+/// Makes a write as a signed-in account through the writer, answered once
+/// it is durable.
+pub(crate) async fn write(
+    app: &Arc<App>,
+    who: crate::domain::AccountName,
+    w: crate::app::write::Write,
+) -> Result<Written> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.writer.submit(
+        move |ws: &mut Workspace| {
+            let r = crate::app::access::write_as(ws, &who, w)?;
+            let key_of = |id| {
+                ws.ledger()
+                    .current_of(id)
+                    .ok()
+                    .flatten()
+                    .map(|s| s.item.key.to_string())
+            };
+            let line = crate::cli::outcome_line(ws, &r.outcome);
+            let key = r.recorded.item().and_then(key_of);
+            Ok(Written {
+                json: crate::report::receipt(
+                    &key_of,
+                    &r.recorded,
+                    &line,
+                    crate::report::Format::Json,
+                ),
+                text: crate::report::receipt(
+                    &key_of,
+                    &r.recorded,
+                    &line,
+                    crate::report::Format::Table,
+                ),
+                key,
+            })
+        },
+        move |r| {
+            let _ = tx.send(r);
+        },
+    );
+    rx.await
+        .unwrap_or_else(|_| Err(Error::storage("writing", "the writer has stopped")))
+}
+
+/// The signed-in account as the ledger has it now, if it may read.
+pub(crate) async fn account(
+    app: &Arc<App>,
+    who: crate::domain::AccountName,
+) -> Result<crate::projection::state::Account> {
+    read(app, move |ws| {
+        let a = crate::app::access::account(ws, &who)?;
+        crate::app::access::may_read(&a)?;
+        Ok(a)
+    })
+    .await
+}
+
+/// The fields of an `application/x-www-form-urlencoded` body or a query
+/// string (the last of repeated names wins).
+pub(crate) fn fields(s: &str) -> std::collections::BTreeMap<String, String> {
+    fn decode(s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < b.len() => {
+                    let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
+                    match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                        Some(v) => {
+                            out.push(v);
+                            i += 2;
+                        }
+                        None => out.push(b'%'),
+                    }
+                }
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    s.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(kv), String::new()),
+        })
+        .collect()
+}
+
+/// The HTTP status of a library error: 403 for a write the account's
+/// rights refuse, 400 for other refused input, 500 for a damaged ledger or
+/// failed storage.
+pub(crate) fn status_of(e: &Error) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    if e.is_forbidden() {
+        StatusCode::FORBIDDEN
+    } else if e.is_input() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+}

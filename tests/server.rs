@@ -1,0 +1,885 @@
+//! The shared ledger over HTTP, on the loopback interface only: signing in
+//! and out, CSRF refusals, what each role may write through the web pages
+//! and the API (403 with nothing written otherwise), a disabled account,
+//! the API's JSON against the schemas, the command line's `--server`,
+//! group commit in the writer, concurrent writers all durable, and a
+//! server killed with SIGKILL while clients write: every acknowledged write
+//! is in the ledger afterwards and it verifies.
+//!
+//! Request loops are bounded in count; every server here listens on
+//! 127.0.0.1 with a port the system picks.
+
+use crate::common::TestEnv;
+use crate::schemas::Checker;
+use kamerstand::app::Workspace;
+use kamerstand::app::writer::Writer;
+use kamerstand::server::{Config, Server};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::mpsc;
+
+const PASSWORD: &str = "een-goed-wachtwoord";
+
+/// A ledger with two items of two ministries and an account of every role
+/// (with a password and a token each), served in-process.
+struct Shared {
+    env: TestEnv,
+    tokens: BTreeMap<&'static str, String>,
+}
+
+const ACCOUNTS: &[(&str, &str, &[&str])] = &[
+    ("beheer", "beheerder", &[]),
+    ("coord", "coordinator", &[]),
+    ("vws", "medewerker", &["VWS"]),
+    ("ocw", "medewerker", &["OCW"]),
+    ("audit", "auditor", &[]),
+];
+
+fn shared() -> Shared {
+    let env = TestEnv::init();
+    env.run(&[
+        "item",
+        "add",
+        "--kind",
+        "motie",
+        "--key",
+        "M1",
+        "--text",
+        "Motie van het lid A; verzoekt de regering iets",
+        "--responsible",
+        "MVWS",
+    ])
+    .ok();
+    env.run(&[
+        "item",
+        "add",
+        "--kind",
+        "motie",
+        "--key",
+        "M2",
+        "--text",
+        "Motie van het lid B; verzoekt de regering iets anders",
+        "--responsible",
+        "MOCW en SOCW",
+    ])
+    .ok();
+    let mut tokens = BTreeMap::new();
+    for (name, role, ministries) in ACCOUNTS {
+        let mut args = vec!["account", "add", name, "--name", name, "--role", role];
+        for m in *ministries {
+            args.extend(["--ministry", m]);
+        }
+        env.run(&args).ok();
+        env.run_with_input(
+            &["account", "password", name],
+            format!("{PASSWORD}\n").as_bytes(),
+        )
+        .ok();
+        let out = env.run(&["account", "token", name]);
+        out.expect_code(0);
+        assert!(out.stderr.contains("shown this once"), "{}", out.stderr);
+        tokens.insert(*name, out.stdout.trim().to_string());
+    }
+    Shared { env, tokens }
+}
+
+fn serve(env: &TestEnv) -> Server {
+    let ws = Workspace::open(&env.store, env.open_options()).unwrap();
+    Server::start(
+        ws,
+        Config {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            store: env.store.clone(),
+            secure_cookies: false,
+        },
+    )
+    .unwrap()
+}
+
+/// An answer: status, the session cookie it set (if any), the body.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    cookie: Option<String>,
+    location: Option<String>,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+struct Http {
+    agent: ureq::Agent,
+    base: String,
+}
+
+impl Http {
+    fn new(server: &Server) -> Http {
+        Http::at(&format!("http://{}", server.addr()))
+    }
+
+    fn at(base: &str) -> Http {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(60)))
+            .build()
+            .into();
+        Http {
+            agent,
+            base: base.to_string(),
+        }
+    }
+
+    fn answer(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
+        let mut r = r.unwrap();
+        let header = |n: &str| {
+            r.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let cookie = header("set-cookie").and_then(|c| {
+            c.split(';')
+                .next()
+                .map(str::to_string)
+                .filter(|kv| !kv.ends_with('='))
+        });
+        let location = header("location");
+        Answer {
+            status: r.status().as_u16(),
+            cookie,
+            location,
+            body: r.body_mut().read_to_string().unwrap(),
+        }
+    }
+
+    fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        if let Some(c) = cookie {
+            req = req.header("Cookie", c);
+        }
+        Http::answer(req.call())
+    }
+
+    fn form(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Answer {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", enc(v)))
+            .collect();
+        let mut req = self.agent.post(format!("{}{path}", self.base));
+        if let Some(c) = cookie {
+            req = req.header("Cookie", c);
+        }
+        Http::answer(
+            req.content_type("application/x-www-form-urlencoded")
+                .send(body.join("&")),
+        )
+    }
+
+    fn api_get(&self, path: &str, token: Option<&str>) -> Answer {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        Http::answer(req.call())
+    }
+
+    fn api_post(&self, path: &str, token: &str, body: &Value) -> Answer {
+        Http::answer(
+            self.agent
+                .post(format!("{}{path}", self.base))
+                .header("Authorization", format!("Bearer {token}"))
+                .send_json(body),
+        )
+    }
+
+    /// Signs in through the pages; returns the session cookie.
+    fn sign_in(&self, account: &str, password: &str) -> Answer {
+        let page = self.get("/inloggen", None);
+        assert_eq!(page.status, 200);
+        let cookie = page.cookie.clone().unwrap();
+        let csrf = csrf(&page.body);
+        self.form(
+            "/inloggen",
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                ("account", account),
+                ("wachtwoord", password),
+            ],
+        )
+    }
+
+    fn session(&self, account: &str) -> String {
+        let a = self.sign_in(account, PASSWORD);
+        assert_eq!(a.status, 303, "{}", a.body);
+        a.cookie.unwrap()
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn csrf(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// How many events the ledger holds, asked of the server that holds it
+/// (as the coördinator, who can read while every other account's rights
+/// are being tried).
+fn events(http: &Http, s: &Shared) -> u64 {
+    let a = http.api_get("/api/v1/overview", Some(&s.tokens["coord"]));
+    assert_eq!(a.status, 200, "{}", a.body);
+    a.json()["view"]["events"].as_u64().unwrap()
+}
+
+#[test]
+fn web_pages_sign_in_refuse_forged_forms_and_follow_the_roles() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+
+    // Not signed in: to the sign-in page.
+    let a = http.get("/", None);
+    assert_eq!((a.status, a.location.as_deref()), (303, Some("/inloggen")));
+    // Wrong password, unknown account: the same answer.
+    assert_eq!(http.sign_in("vws", "niet-het-wachtwoord").status, 401);
+    assert_eq!(http.sign_in("niemand", PASSWORD).status, 401);
+    // A sign-in form without its session's token is refused.
+    let page = http.get("/inloggen", None);
+    let forged = http.form(
+        "/inloggen",
+        page.cookie.as_deref(),
+        &[
+            ("csrf", "vervalst"),
+            ("account", "vws"),
+            ("wachtwoord", PASSWORD),
+        ],
+    );
+    assert_eq!(forged.status, 403);
+
+    let vws = http.session("vws");
+    let overview = http.get("/", Some(&vws));
+    assert_eq!(overview.status, 200);
+    assert!(
+        overview.body.contains("href=\"/items/M1\""),
+        "{}",
+        overview.body
+    );
+    assert!(!overview.body.contains("<script"));
+    let item = http.get("/items/M1", Some(&vws));
+    assert!(item.body.contains("Status vastleggen"));
+    let token = csrf(&item.body);
+
+    // A form without the session's token writes nothing.
+    let before = events(&http, &s);
+    let a = http.form(
+        "/items/M1/status",
+        Some(&vws),
+        &[("csrf", "vervalst"), ("status", "in-uitvoering")],
+    );
+    assert_eq!(a.status, 403);
+    assert_eq!(events(&http, &s), before);
+
+    // Its own ministry's item: recorded, under the account's name.
+    let a = http.form(
+        "/items/M1/status",
+        Some(&vws),
+        &[
+            ("csrf", &token),
+            ("status", "in-uitvoering"),
+            ("reden", "gestart"),
+        ],
+    );
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert_eq!(events(&http, &s), before + 1);
+    let page = http.get(a.location.as_deref().unwrap(), Some(&vws));
+    assert!(page.body.contains("Vastgelegd als seq"));
+    assert!(
+        page.body.contains("<td>vws</td>"),
+        "the timeline names the account"
+    );
+    let overview = http.get("/?status=in-uitvoering", Some(&vws));
+    assert!(overview.body.contains("href=\"/items/M1\""));
+    assert!(!overview.body.contains("href=\"/items/M2\""));
+
+    // Another ministry's item: no forms, and a forged post is refused.
+    let other = http.get("/items/M2", Some(&vws));
+    assert!(!other.body.contains("Status vastleggen"));
+    let a = http.form(
+        "/items/M2/status",
+        Some(&vws),
+        &[("csrf", &token), ("status", "in-uitvoering")],
+    );
+    assert_eq!(a.status, 403);
+    assert!(a.body.contains("medewerker for VWS"), "{}", a.body);
+    assert_eq!(events(&http, &s), before + 1);
+
+    // The auditor sees both items and no form to write with.
+    let audit = http.session("audit");
+    let page = http.get("/items/M2", Some(&audit));
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("class=\"write\""), "{}", page.body);
+    let a = http.form(
+        "/items/M2/notitie",
+        Some(&audit),
+        &[("csrf", &csrf(&page.body)), ("tekst", "mag niet")],
+    );
+    assert_eq!(a.status, 403);
+    assert_eq!(events(&http, &s), before + 1);
+
+    // Signing out ends the session.
+    let a = http.form("/uitloggen", Some(&vws), &[("csrf", &token)]);
+    assert_eq!(a.status, 303);
+    assert_eq!(http.get("/", Some(&vws)).status, 303);
+
+    // A disabled account's session stops working at its next request.
+    let beheer = http.session("beheer");
+    let page = http.get("/accounts", Some(&beheer));
+    let a = http.form(
+        "/accounts/audit",
+        Some(&beheer),
+        &[("csrf", &csrf(&page.body)), ("uitschakelen", "ja")],
+    );
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert_eq!(http.get("/", Some(&audit)).status, 403);
+    assert_eq!(http.sign_in("audit", PASSWORD).status, 403);
+    server.stop().unwrap();
+}
+
+#[test]
+fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let checker = Checker::new();
+
+    let a = http.api_get("/api/v1/overview", None);
+    assert_eq!(a.status, 401);
+    checker.valid("api-error", "401", &a.json());
+    assert_eq!(
+        http.api_get("/api/v1/overview", Some("kst_nep")).status,
+        401
+    );
+
+    // Reads: the command line's JSON, in its schemas, in several views.
+    let t = &s.tokens["audit"];
+    for (path, schema) in [
+        ("/api/v1/overview", "overview"),
+        ("/api/v1/overview?effective=2025-01-01", "overview"),
+        ("/api/v1/overview?as_of=2025-01-06", "overview"),
+        ("/api/v1/items", "item-list"),
+        ("/api/v1/items/M1", "show"),
+        ("/api/v1/log?limit=3", "log"),
+        ("/api/v1/rounds", "rounds"),
+        ("/api/v1/verify", "verify"),
+        ("/api/v1/accounts", "accounts"),
+    ] {
+        let a = http.api_get(path, Some(t));
+        assert_eq!(a.status, 200, "{path}: {}", a.body);
+        checker.valid(schema, path, &a.json());
+    }
+    let a = http.api_get("/api/v1/overview?ministry=OCW", Some(t));
+    let keys: Vec<_> = a.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["M2"]);
+    let a = http.api_get("/api/v1/overview?effective=2025-13-01", Some(t));
+    assert_eq!(a.status, 400);
+    checker.valid("api-error", "400", &a.json());
+
+    // Every write, by every role: allowed ones answer a receipt, the
+    // others 403 with nothing written.
+    let writes: Vec<(&str, &str, Value)> = vec![
+        (
+            "register",
+            "/api/v1/items",
+            json!({"kind": "toezegging", "text": "De minister stuurt een brief."}),
+        ),
+        (
+            "amend",
+            "/api/v1/items/M1/amend",
+            json!({"text": "Motie van het lid A; verzoekt de regering iets, gewijzigd"}),
+        ),
+        (
+            "status own",
+            "/api/v1/items/M1/status",
+            json!({"status": "vertraagd"}),
+        ),
+        (
+            "status other",
+            "/api/v1/items/M2/status",
+            json!({"status": "vertraagd"}),
+        ),
+        (
+            "assign own",
+            "/api/v1/items/M1/assign",
+            json!({"responsible": "MVWS en SVWS"}),
+        ),
+        (
+            "note own",
+            "/api/v1/items/M1/note",
+            json!({"text": "Voortgang."}),
+        ),
+        (
+            "note other",
+            "/api/v1/items/M2/note",
+            json!({"text": "Voortgang."}),
+        ),
+        ("seal", "/api/v1/rounds", json!({"name": "r1"})),
+        (
+            "account",
+            "/api/v1/accounts",
+            json!({"account": "nieuw", "display_name": "Nieuw", "role": "auditor"}),
+        ),
+    ];
+    let allowed = |role: &str, what: &str| -> bool {
+        match role {
+            "beheer" => what == "account",
+            "coord" => what != "account",
+            "vws" => what.ends_with(" own"),
+            "ocw" => what.ends_with(" other"),
+            _ => false,
+        }
+    };
+    for (name, _, _) in ACCOUNTS {
+        for (what, path, body) in &writes {
+            // Names and rounds are used once: vary them per account.
+            let mut body = body.clone();
+            if let Some(n) = body.get_mut("name") {
+                *n = json!(format!("r-{name}"));
+            }
+            if let Some(n) = body.get_mut("account") {
+                *n = json!(format!("nieuw-{name}"));
+            }
+            if *what == "amend" {
+                body["text"] = json!(format!("Motie van het lid A; gewijzigd door {name}"));
+            }
+            if what.starts_with("note") {
+                // A note repeating the latest one is refused as a no-op.
+                body["text"] = json!(format!("Voortgang volgens {name}."));
+            }
+            if *what == "assign own" {
+                body["responsible"] = json!(if *name == "vws" {
+                    "MVWS en SJenV"
+                } else {
+                    "MVWS en SVWS"
+                });
+            }
+            if what.starts_with("status") {
+                // Each account its own status, so no write repeats the
+                // status an item already has.
+                body["status"] = json!(match *name {
+                    "coord" => "in-uitvoering",
+                    "vws" => "vertraagd",
+                    "ocw" => "doorlopend",
+                    _ => "invulling",
+                });
+            }
+            checker.valid("api-requests", what, &body);
+            let before = events(&http, &s);
+            let a = http.api_post(path, &s.tokens[name], &body);
+            if allowed(name, what) {
+                assert_eq!(a.status, 200, "{name} {what}: {}", a.body);
+                checker.valid("receipt", what, &a.json());
+                assert_eq!(a.json()["actor"], json!(name));
+                assert_eq!(events(&http, &s), before + 1);
+            } else {
+                assert_eq!(a.status, 403, "{name} {what}: {}", a.body);
+                checker.valid("api-error", what, &a.json());
+                assert_eq!(a.json()["error"]["kind"], "forbidden");
+                assert!(
+                    a.json()["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains(name)
+                );
+                assert_eq!(events(&http, &s), before, "{name} {what} wrote");
+            }
+        }
+    }
+
+    // Bad input is 400, named, and writes nothing.
+    let before = events(&http, &s);
+    let a = http.api_post(
+        "/api/v1/items/M1/status",
+        &s.tokens["coord"],
+        &json!({"status": "vertraagd", "effective": "2025-02-30"}),
+    );
+    assert_eq!(a.status, 400);
+    assert!(
+        a.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2025-02-30")
+    );
+    let a = http.api_post(
+        "/api/v1/items/M1/status",
+        &s.tokens["coord"],
+        &json!({"staat": 1}),
+    );
+    assert_eq!(a.status, 400);
+    assert_eq!(events(&http, &s), before);
+
+    // A disabled account can do nothing, reading included.
+    let a = http.api_post(
+        "/api/v1/accounts/vws",
+        &s.tokens["beheer"],
+        &json!({"disabled": true}),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(
+        http.api_get("/api/v1/overview", Some(&s.tokens["vws"]))
+            .status,
+        403
+    );
+    let a = http.api_post(
+        "/api/v1/items/M1/note",
+        &s.tokens["vws"],
+        &json!({"text": "x"}),
+    );
+    assert_eq!(a.status, 403);
+    server.stop().unwrap();
+
+    // What the auditor sees afterwards: account events by the local actor
+    // and by the beheerder, writes under the accounts' names.
+    let log = s.env.json(&["log", "--format", "json"]);
+    let actors: std::collections::BTreeSet<String> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor"].as_str().unwrap().to_string())
+        .collect();
+    assert!(actors.contains(&format!("local:{}", crate::common::ACTOR)));
+    assert!(actors.contains("coord") && actors.contains("vws") && actors.contains("beheer"));
+}
+
+#[test]
+fn the_command_line_works_against_the_server_with_a_token() {
+    let s = shared();
+    let server = serve(&s.env);
+    let url = format!("http://{}", server.addr());
+    let token = s.env.dir.path().join("vws.token");
+    std::fs::write(&token, format!("{}\n", s.tokens["vws"])).unwrap();
+    let t = token.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut full = vec!["--server", url.as_str(), "--token-file", t];
+        full.extend_from_slice(args);
+        s.env.run_bare(&full)
+    };
+    let out = run(&["status", "M1", "vertraagd", "--reason", "via de server"]);
+    out.ok();
+    assert!(out.stdout.contains("M1: status"), "{}", out.stdout);
+    run(&["note", "M1", "Voortgang via de server."]).ok();
+    run(&["assign", "M1", "MVWS en SVWS"]).ok();
+    run(&["status", "M2", "vertraagd"]).refusal(
+        2,
+        "the server refused",
+        &["403", "medewerker for VWS"],
+    );
+    let out = run(&["overview"]);
+    out.ok();
+    assert!(
+        out.stdout.contains("In uitvoering met vertraging"),
+        "{}",
+        out.stdout
+    );
+    // Filters go to the server, and a value naming nothing is refused.
+    let kept = run(&["overview", "--ministry", "OCW", "--format", "json"]);
+    kept.ok();
+    let kept: Value = serde_json::from_str(&kept.stdout).unwrap();
+    let keys: Vec<&Value> = kept["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["key"])
+        .collect();
+    assert_eq!(keys, [&json!("M2")], "{kept}");
+    run(&["item", "list", "--status", "geen-status"]).expect_code(2);
+    // Signing needs the key's machine and a local store.
+    run(&["round", "sign", "r1", "--key", "x.key"]).refusal(2, "--server", &["local store"]);
+    run(&["show", "M1", "--format", "json"]).ok();
+    run(&["round", "list"]).ok();
+    run(&["diff", "2025-01-01", "now"]).ok();
+    run(&["verify"]).ok();
+    run(&["log", "--limit", "2"]).ok();
+    // Commands that need the store's machine say so.
+    run(&["export", "--format", "csv"]).expect_code(2);
+    run(&["account", "password", "vws"]).expect_code(2);
+    // The token never comes from the command line; plain HTTP only to
+    // this machine.
+    s.env
+        .run_bare(&[
+            "--server",
+            "http://192.0.2.1:8080",
+            "--token-file",
+            t,
+            "overview",
+        ])
+        .refusal(2, "--server", &["https://"]);
+    s.env
+        .run_bare(&["--server", url.as_str(), "overview"])
+        .expect_code(2);
+    let stats = server.stop().unwrap();
+    assert!(stats.writes >= 3);
+    // Through the server the actor is the account.
+    let log = s.env.json(&["log", "--item", "M1", "--format", "json"]);
+    let last = log["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["actor"], "vws");
+}
+
+#[test]
+fn the_local_command_line_is_marked_and_cannot_pass_for_an_account() {
+    let s = shared();
+    let out = s.env.run(&["--actor", "vws", "status", "M1", "vertraagd"]);
+    out.refusal(2, "--actor 'vws'", &["account 'vws'"]);
+    s.env
+        .run(&["--actor", "local:vws", "status", "M1", "vertraagd"])
+        .refusal(2, "--actor", &["local:"]);
+    s.env
+        .run(&["--actor", "J. de Vries", "status", "M1", "vertraagd"])
+        .ok();
+    let log = s.env.json(&["log", "--limit", "1", "--format", "json"]);
+    assert_eq!(log["events"][0]["actor"], "local:J. de Vries");
+}
+
+#[test]
+fn writes_queued_together_share_one_commit_and_a_refused_one_sinks_none() {
+    let s = shared();
+    let ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
+    let mut ws = ws;
+    ws.set_origin(kamerstand::app::access::Origin::SignedIn);
+    let (writer, thread) = Writer::start(ws).unwrap();
+    let coord = kamerstand::domain::AccountName::parse("coord").unwrap();
+    let vws = kamerstand::domain::AccountName::parse("vws").unwrap();
+
+    let before = writer.read().events();
+    // The first write holds the writer until the others are queued, so
+    // they are taken as one group.
+    let (running_tx, running) = mpsc::channel();
+    let (release, released) = mpsc::channel::<()>();
+    let (done_tx, done) = mpsc::channel();
+    let tx = done_tx.clone();
+    writer.submit(
+        move |_ws| {
+            running_tx.send(()).unwrap();
+            released.recv().unwrap();
+            Ok(0u64)
+        },
+        move |r| {
+            tx.send(("gate".to_string(), r.map_err(|e| e.to_string())))
+                .unwrap()
+        },
+    );
+    running.recv().unwrap();
+    let jobs: Vec<(&str, kamerstand::domain::AccountName, &str)> = vec![
+        ("a", coord.clone(), "M1"),
+        ("b", vws.clone(), "M2"), // refused: not VWS's item
+        ("c", vws.clone(), "M1"),
+        ("d", coord.clone(), "M2"),
+        ("e", coord.clone(), "nope"), // refused: no such item
+        ("f", vws.clone(), "M1"),
+    ];
+    for (name, who, item) in jobs {
+        let tx = done_tx.clone();
+        writer.submit(
+            move |ws| {
+                let w = kamerstand::app::write::Write::Note {
+                    item: item.into(),
+                    text: format!("noot {name}"),
+                    citations: vec![],
+                    effective: None,
+                };
+                kamerstand::app::access::write_as(ws, &who, w).map(|r| r.recorded.envelope.seq)
+            },
+            move |r| {
+                tx.send((name.to_string(), r.map_err(|e| e.to_string())))
+                    .unwrap()
+            },
+        );
+    }
+    drop(done_tx);
+    release.send(()).unwrap();
+    let answers: BTreeMap<String, Result<u64, String>> = done.iter().collect();
+    drop(writer);
+    let stats = thread.join();
+    assert_eq!(stats.groups, 2, "the gate alone, then the six together");
+    assert_eq!(stats.writes, 7);
+    let ok: Vec<u64> = ["a", "c", "d", "f"]
+        .iter()
+        .map(|k| *answers[*k].as_ref().unwrap())
+        .collect();
+    assert_eq!(ok, [before, before + 1, before + 2, before + 3]);
+    assert!(
+        answers["b"]
+            .as_ref()
+            .unwrap_err()
+            .contains("medewerker for VWS")
+    );
+    assert!(answers["e"].as_ref().unwrap_err().contains("nope"));
+    let (out, _) = s.env.verify(&[], 0);
+    out.ok();
+}
+
+#[test]
+fn concurrent_writers_through_the_server_are_all_durable() {
+    const CLIENTS: usize = 8;
+    const WRITES: usize = 25;
+    let s = shared();
+    let server = serve(&s.env);
+    let base = format!("http://{}", server.addr());
+    let acked: Vec<Vec<(u64, String)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|c| {
+                let (who, item) = if c % 2 == 0 {
+                    ("vws", "M1")
+                } else {
+                    ("ocw", "M2")
+                };
+                let token = s.tokens[who].clone();
+                let base = base.clone();
+                scope.spawn(move || {
+                    let http = Http::at(&base);
+                    let mut got = Vec::new();
+                    for n in 0..WRITES {
+                        let a = http.api_post(
+                            &format!("/api/v1/items/{item}/note"),
+                            &token,
+                            &json!({"text": format!("client {c} write {n}")}),
+                        );
+                        assert_eq!(a.status, 200, "{}", a.body);
+                        let j = a.json();
+                        got.push((
+                            j["seq"].as_u64().unwrap(),
+                            j["hash"].as_str().unwrap().to_string(),
+                        ));
+                        if n % 5 == 0 {
+                            let r = http.api_get("/api/v1/overview", Some(&token));
+                            assert_eq!(r.status, 200);
+                        }
+                    }
+                    got
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let stats = server.stop().unwrap();
+    assert_eq!(stats.writes, (CLIENTS * WRITES) as u64);
+    let all: Vec<(u64, String)> = acked.into_iter().flatten().collect();
+    assert_eq!(all.len(), CLIENTS * WRITES);
+    let ledger = s.env.ledger();
+    for (seq, hash) in &all {
+        assert_eq!(ledger.get(*seq).unwrap().unwrap().hash.hex(), *hash);
+    }
+    drop(ledger);
+    let (out, _) = s.env.verify(&[], 0);
+    out.ok();
+}
+
+#[test]
+fn a_server_killed_during_writes_keeps_every_acknowledged_write() {
+    const CLIENTS: usize = 4;
+    const KILL_AFTER: usize = 60;
+    const MAX_WRITES: usize = 400;
+    let s = shared();
+    let mut child = s.env.command(&["serve", "--port", "0"]).spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    let acked = std::sync::Mutex::new(Vec::<(u64, String)>::new());
+    let killed = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for c in 0..CLIENTS {
+            let (who, item) = if c % 2 == 0 {
+                ("vws", "M1")
+            } else {
+                ("coord", "M2")
+            };
+            let token = s.tokens[who].clone();
+            let (url, acked, killed) = (&url, &acked, &killed);
+            scope.spawn(move || {
+                let http = Http::at(url);
+                for n in 0..MAX_WRITES / CLIENTS {
+                    let r = http
+                        .agent
+                        .post(format!("{url}/api/v1/items/{item}/note"))
+                        .header("Authorization", format!("Bearer {token}"))
+                        .send_json(json!({"text": format!("client {c} write {n}")}));
+                    // After the kill, requests fail: stop.
+                    let Ok(mut r) = r else { return };
+                    let Ok(body) = r.body_mut().read_to_string() else {
+                        return;
+                    };
+                    if r.status() != 200 {
+                        assert!(killed.load(std::sync::atomic::Ordering::SeqCst), "{body}");
+                        return;
+                    }
+                    let j: Value = serde_json::from_str(&body).unwrap();
+                    acked.lock().unwrap().push((
+                        j["seq"].as_u64().unwrap(),
+                        j["hash"].as_str().unwrap().to_string(),
+                    ));
+                }
+            });
+        }
+        // Kill it mid-stream, once enough writes were acknowledged.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while acked.lock().unwrap().len() < KILL_AFTER && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        killed.store(true, std::sync::atomic::Ordering::SeqCst);
+        child.kill().unwrap();
+        child.wait().unwrap();
+    });
+    let acked = acked.into_inner().unwrap();
+    assert!(
+        acked.len() >= KILL_AFTER,
+        "only {} writes acknowledged",
+        acked.len()
+    );
+    // After a restart (here: opening the store) every acknowledged write
+    // is there, with its hash, and the ledger verifies.
+    let (out, _) = s.env.verify(&[], 0);
+    out.ok();
+    let ledger = s.env.ledger();
+    for (seq, hash) in &acked {
+        let got = ledger
+            .get(*seq)
+            .unwrap()
+            .unwrap_or_else(|| panic!("seq {seq} lost"));
+        assert_eq!(got.hash.hex(), *hash, "seq {seq}");
+    }
+    eprintln!(
+        "server killed after {} acknowledged writes; the ledger holds {} events",
+        acked.len(),
+        ledger.head().map_or(0, |h| h.seq + 1)
+    );
+}
