@@ -1517,7 +1517,7 @@ def check_proof(proof):
             verify_inclusion(event_leaf(e["event_bytes"]), e["leaf_index"],
                              proof["tree_size"], e["path"], proof["root"])
         return ("%d events about item %s (%s) are in the tree of %d events with root %s "
-                "(round %s); this does not show that no other event about it is"
+                "(round %s, as the proof names it)"
                 % (len(proof["events"]), proof["key"], proof["item"], proof["tree_size"],
                    proof["root"].hex(), proof["round"]))
     if proof["type"] == "inclusion":
@@ -1604,12 +1604,35 @@ def check_proofs(proofs, checked, out=sys.stdout):
     the verified checkpoints. Returns the exit status."""
     for pname, ptext in proofs:
         try:
-            what = check_one_proof(parse_proof(ptext), checked)
+            proof = parse_proof(ptext)
+            what = check_one_proof(proof, checked)
         except Failure as e:
             print("FAILED: %s: %s" % (pname, e), file=out)
             return 1
+        if proof["type"] == "item":
+            # What the checked events say, so that the history can be read
+            # from the proof alone; and what the proof cannot show.
+            what += ("; it does not show that the tree holds no other event about "
+                     "the item")
         print("ok: %s: %s" % (pname, what), file=out)
+        if proof["type"] == "item":
+            for line in item_history(proof):
+                print("  " + line, file=out)
     return 0
+
+
+def item_history(proof):
+    """An item proof's events (already checked) as lines: seq, recorded
+    time, actor, type and the body's values as decoded, without the item id
+    every one of them repeats."""
+    lines = []
+    for e in proof["events"]:
+        ev = decode_event(e["event_bytes"])
+        body = {k: v for k, v in ev.body.items() if k != "item"}
+        lines.append("seq %d, recorded %s by %s: %s %s"
+                     % (ev.seq, rfc3339(ev.recorded_at), ev.actor, ev.type,
+                        json.dumps(body, ensure_ascii=False, sort_keys=True)))
+    return lines
 
 
 def check_signed(notes, keys, proofs=(), out=sys.stdout):
