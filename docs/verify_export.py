@@ -805,9 +805,11 @@ def check_line(state, line):
 
 def checkpoint_origin(programme):
     """schema/proofs.md §3: `kamerstand/` and the programme's name in lower
-    case, each run of spaces, '+' or control characters one '-'."""
+    case, each run of spaces, '+' or control characters one '-'. Lower case
+    is taken character by character, without context (so a final capital
+    sigma becomes σ, as kamerstand writes it, not str.lower()'s ς)."""
     out, gap = "kamerstand/", False
-    for c in programme.strip().lower():
+    for c in "".join(ch.lower() for ch in programme.strip()):
         if c.isspace() or c == "+" or ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0:
             gap = True
             continue
@@ -1759,6 +1761,25 @@ def self_test_ed25519(t):
             not ed25519_verify(identity, b"", identity + bytes(32)))
 
 
+# schema/proofs.md §3: programme names and the origins kamerstand derives
+# from them (src/formats/note/tests.rs checks the same table).
+ORIGIN_CASES = [
+    ("GWB", "kamerstand/gwb"),
+    ("  Zorg + Welzijn\tNoord ", "kamerstand/zorg-welzijn-noord"),
+    ("NAP\u00a0\u2003Digitaal", "kamerstand/nap-digitaal"),
+    ("+ ", "kamerstand/ledger"),
+    ("\u039f\u0394\u039f\u03a3", "kamerstand/\u03bf\u03b4\u03bf\u03c3"),
+    ("\u0130DO", "kamerstand/i\u0307do"),
+]
+
+
+def self_test_origin(t):
+    for programme, origin in ORIGIN_CASES:
+        got = checkpoint_origin(programme)
+        t.check("origin of programme %r" % programme, got == origin,
+                "got %r, expected %r" % (got, origin))
+
+
 def self_test_ct(t):
     leaves = [merkle_leaf(bytes.fromhex(d)) for d in CT_LEAVES]
     for n in range(1, 9):
@@ -1906,6 +1927,7 @@ def self_test(vector_files, out=sys.stdout):
     t = SelfTest(out)
     self_test_ed25519(t)
     self_test_ct(t)
+    self_test_origin(t)
     for path in vector_files:
         with open(path, "rb") as f:
             v = json.loads(f.read().decode("utf-8"))
