@@ -753,7 +753,10 @@ fn origins_follow_the_documented_rule() {
         ("  Zorg + Welzijn\tNoord ", "kamerstand/zorg-welzijn-noord"),
         ("NAP\u{a0}\u{2003}Digitaal", "kamerstand/nap-digitaal"),
         ("+ ", "kamerstand/ledger"),
-        ("\u{39f}\u{394}\u{39f}\u{3a3}", "kamerstand/\u{3bf}\u{3b4}\u{3bf}\u{3c3}"),
+        (
+            "\u{39f}\u{394}\u{39f}\u{3a3}",
+            "kamerstand/\u{3bf}\u{3b4}\u{3bf}\u{3c3}",
+        ),
         ("\u{130}DO", "kamerstand/i\u{307}do"),
     ];
     for (programme, origin) in cases {
