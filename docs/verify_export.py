@@ -805,9 +805,11 @@ def check_line(state, line):
 
 def checkpoint_origin(programme):
     """schema/proofs.md §3: `kamerstand/` and the programme's name in lower
-    case, each run of spaces, '+' or control characters one '-'."""
+    case, each run of spaces, '+' or control characters one '-'. Lower case
+    is taken character by character, without context (so a final capital
+    sigma becomes σ, as kamerstand writes it, not str.lower()'s ς)."""
     out, gap = "kamerstand/", False
-    for c in programme.strip().lower():
+    for c in "".join(ch.lower() for ch in programme.strip()):
         if c.isspace() or c == "+" or ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0:
             gap = True
             continue
@@ -1517,7 +1519,7 @@ def check_proof(proof):
             verify_inclusion(event_leaf(e["event_bytes"]), e["leaf_index"],
                              proof["tree_size"], e["path"], proof["root"])
         return ("%d events about item %s (%s) are in the tree of %d events with root %s "
-                "(round %s); this does not show that no other event about it is"
+                "(round %s, as the proof names it)"
                 % (len(proof["events"]), proof["key"], proof["item"], proof["tree_size"],
                    proof["root"].hex(), proof["round"]))
     if proof["type"] == "inclusion":
@@ -1604,12 +1606,35 @@ def check_proofs(proofs, checked, out=sys.stdout):
     the verified checkpoints. Returns the exit status."""
     for pname, ptext in proofs:
         try:
-            what = check_one_proof(parse_proof(ptext), checked)
+            proof = parse_proof(ptext)
+            what = check_one_proof(proof, checked)
         except Failure as e:
             print("FAILED: %s: %s" % (pname, e), file=out)
             return 1
+        if proof["type"] == "item":
+            # What the checked events say, so that the history can be read
+            # from the proof alone; and what the proof cannot show.
+            what += ("; it does not show that the tree holds no other event about "
+                     "the item")
         print("ok: %s: %s" % (pname, what), file=out)
+        if proof["type"] == "item":
+            for line in item_history(proof):
+                print("  " + line, file=out)
     return 0
+
+
+def item_history(proof):
+    """An item proof's events (already checked) as lines: seq, recorded
+    time, actor, type and the body's values as decoded, without the item id
+    every one of them repeats."""
+    lines = []
+    for e in proof["events"]:
+        ev = decode_event(e["event_bytes"])
+        body = {k: v for k, v in ev.body.items() if k != "item"}
+        lines.append("seq %d, recorded %s by %s: %s %s"
+                     % (ev.seq, rfc3339(ev.recorded_at), ev.actor, ev.type,
+                        json.dumps(body, ensure_ascii=False, sort_keys=True)))
+    return lines
 
 
 def check_signed(notes, keys, proofs=(), out=sys.stdout):
@@ -1734,6 +1759,25 @@ def self_test_ed25519(t):
     identity = (1).to_bytes(32, "little")
     t.check("a small-order public key is refused",
             not ed25519_verify(identity, b"", identity + bytes(32)))
+
+
+# schema/proofs.md §3: programme names and the origins kamerstand derives
+# from them (src/formats/note/tests.rs checks the same table).
+ORIGIN_CASES = [
+    ("GWB", "kamerstand/gwb"),
+    ("  Zorg + Welzijn\tNoord ", "kamerstand/zorg-welzijn-noord"),
+    ("NAP\u00a0\u2003Digitaal", "kamerstand/nap-digitaal"),
+    ("+ ", "kamerstand/ledger"),
+    ("\u039f\u0394\u039f\u03a3", "kamerstand/\u03bf\u03b4\u03bf\u03c3"),
+    ("\u0130DO", "kamerstand/i\u0307do"),
+]
+
+
+def self_test_origin(t):
+    for programme, origin in ORIGIN_CASES:
+        got = checkpoint_origin(programme)
+        t.check("origin of programme %r" % programme, got == origin,
+                "got %r, expected %r" % (got, origin))
 
 
 def self_test_ct(t):
@@ -1883,6 +1927,7 @@ def self_test(vector_files, out=sys.stdout):
     t = SelfTest(out)
     self_test_ed25519(t)
     self_test_ct(t)
+    self_test_origin(t)
     for path in vector_files:
         with open(path, "rb") as f:
             v = json.loads(f.read().decode("utf-8"))

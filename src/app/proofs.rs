@@ -145,10 +145,9 @@ pub struct RoundCheckpoint {
 /// before its seal. For a v2 seal the root the chain names is used (and
 /// must be the stored tree's).
 pub fn round_checkpoint(ws: &Workspace, name: &str) -> Result<RoundCheckpoint> {
-    let round = ws.round(name)?.ok_or_else(|| Refusal::RoundNotSignable {
-        name: name.to_string(),
-        why: "no round of that name is sealed (`kamerstand round list`)".into(),
-    })?;
+    // An unknown name is refused as everywhere else (with the names that
+    // exist), not as a round that "cannot be signed": proofs ask too.
+    let round = super::find::round(ws, name)?;
     let size = round.seq;
     let root = ws.ledger().tree_root(size)?;
     if let Some((s, r)) = round.tree

@@ -741,3 +741,25 @@ fn roles_parse_from_their_names() {
     let err = KeyRole::parse("getuige").unwrap_err().to_string();
     assert_eq!(err, "invalid key role 'getuige': signer or witness");
 }
+
+/// The origin rule of schema/proofs.md §3, on the table
+/// docs/verify_export.py's self-test checks too (ORIGIN_CASES): lower case
+/// character by character, so a final capital sigma becomes σ, never the
+/// context-dependent ς.
+#[test]
+fn origins_follow_the_documented_rule() {
+    let cases = [
+        ("GWB", "kamerstand/gwb"),
+        ("  Zorg + Welzijn\tNoord ", "kamerstand/zorg-welzijn-noord"),
+        ("NAP\u{a0}\u{2003}Digitaal", "kamerstand/nap-digitaal"),
+        ("+ ", "kamerstand/ledger"),
+        (
+            "\u{39f}\u{394}\u{39f}\u{3a3}",
+            "kamerstand/\u{3bf}\u{3b4}\u{3bf}\u{3c3}",
+        ),
+        ("\u{130}DO", "kamerstand/i\u{307}do"),
+    ];
+    for (programme, origin) in cases {
+        assert_eq!(origin_of(programme), origin, "{programme:?}");
+    }
+}
