@@ -179,7 +179,7 @@ impl Words for Nl {
                 "de bytes kloppen met hun hash maar zijn geen leesbare gebeurtenis (melding van de decoder: {reason})"
             ),
             F::WrongSeq { seq, says } => format!(
-                "de gebeurtenis die als {seq} is opgeslagen, zegt dat zij gebeurtenis {says} is"
+                "de gebeurtenis die als nummer {seq} is opgeslagen, noemt zichzelf gebeurtenis {says}"
             ),
             F::Link { seq, prev, before } => format!(
                 "de verwijzing naar de vorige gebeurtenis is {}, maar de vorige gebeurtenis heeft hash {}{}",
