@@ -16,6 +16,11 @@ use std::path::PathBuf;
 /// first broken seq, the kind of break and the affected item, or the first
 /// index entry that differs.
 ///
+/// The report is in Dutch ("in orde: …", "GEBROKEN bij gebeurtenis …");
+/// `--lang en` gives it in English. Hashes, seq numbers and round names
+/// are printed as they are. The JSON (`--format json`) is the same in
+/// either language.
+///
 /// Example: kamerstand verify
 ///
 /// Example: kamerstand verify --digest 3f2a…(64 hex digits) --round 2025-voorjaar
