@@ -71,8 +71,9 @@ pub struct Break {
     pub kind: BreakKind,
     /// The affected item's key (or id when its key is unknown), if any.
     pub item: Option<String>,
-    /// What was found (its `Display` and JSON are the English sentence).
-    pub detail: Finding,
+    /// What was found (its `Display` and JSON are the English sentence);
+    /// boxed, as a break is the error of every event's check.
+    pub detail: Box<Finding>,
 }
 
 impl fmt::Display for Break {
@@ -298,7 +299,7 @@ impl ChainChecker {
             seq,
             kind,
             item: self.names.of(item),
-            detail,
+            detail: Box::new(detail),
         }
     }
 

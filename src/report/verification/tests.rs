@@ -407,10 +407,10 @@ fn a_break_and_a_missing_digest_come_first_and_stored_text_is_made_visible() {
         seq: 32,
         kind: BreakKind::ContentAltered,
         item: Some("T\u{1b}1".into()),
-        detail: Finding::HashDiffers {
+        detail: Box::new(Finding::HashDiffers {
             computed: H1,
             stored: H2,
-        },
+        }),
     };
     let digest = DigestOutcome {
         digest: H2,
