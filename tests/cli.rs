@@ -36,21 +36,26 @@ fn table_rows<'a>(out: &'a str, header: &str) -> Vec<&'a str> {
     rows
 }
 
-/// A successful `verify`: one line naming the number of events and the head.
+/// A successful `verify`: one line naming the number of events and the
+/// head (the last hash), in Dutch.
 #[track_caller]
 fn assert_verified(out: &str, events: u64, head: &str) {
+    let events = match events {
+        1 => "1 gebeurtenis".to_string(),
+        n => format!("{n} gebeurtenissen"),
+    };
     assert!(
-        out.starts_with(&format!("ok: {events} events verified")),
+        out.starts_with(&format!("in orde: {events} gecontroleerd")),
         "{out}"
     );
     let first = out.lines().next().unwrap_or_default();
-    assert!(first.ends_with(&format!("head {head}")), "{out}");
+    assert!(first.ends_with(&format!("laatste hash {head}")), "{out}");
     // Then the line on the index, which matches.
     let rest: Vec<&str> = out.lines().skip(1).collect();
     assert!(
         rest.len() == 1
-            && rest[0].starts_with("index and Merkle tree: ")
-            && rest[0].ends_with(" entries match the events"),
+            && rest[0].starts_with("index en Merkle-boom: ")
+            && rest[0].ends_with(" overeen met de gebeurtenissen"),
         "{out}"
     );
 }
@@ -952,7 +957,10 @@ fn the_binary_runs_end_to_end_with_the_system_clock() {
     assert_eq!(log["events"][1]["actor"], ACTOR, "KAMERSTAND_ACTOR is used");
     let v = env.bin(&["verify"]);
     v.ok();
-    assert!(v.stdout.starts_with("ok: 3 events verified"));
+    assert!(
+        v.stdout
+            .starts_with("in orde: 3 gebeurtenissen gecontroleerd")
+    );
 }
 
 #[test]

@@ -802,7 +802,7 @@ fn trial(n: u64, setup: &Setup) -> (Figures, Vec<String>) {
 
     // The binary's own verify, in a fresh process, on the store as the kills left it.
     let verify = env.bin(&["--wait", WAIT, "verify"]);
-    if verify.code != 0 || !verify.stdout.starts_with("ok:") {
+    if verify.code != 0 || !verify.stdout.starts_with("in orde:") {
         problems.push(format!(
             "verify: exit {}: {}{}",
             verify.code, verify.stdout, verify.stderr

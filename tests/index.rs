@@ -384,8 +384,17 @@ fn a_forged_index_entry_is_reported_by_verify_and_refused_by_a_seal_and_later_wr
     let out = env.run(&["verify"]);
     out.expect_code(1);
     assert!(
+        out.stdout.starts_with(&format!(
+            "AFWIJKENDE indexvermelding in ix_current, item {id}: "
+        )),
+        "{}",
         out.stdout
-            .contains(&format!("BAD index entry in ix_current, item {id}")),
+    );
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with(&format!("BAD index entry in ix_current, item {id}: ")),
         "{}",
         out.stdout
     );
@@ -459,7 +468,8 @@ fn an_index_written_up_to_another_head_is_refused_at_open() {
     let out = env.run(&["verify"]);
     out.expect_code(1);
     assert!(
-        out.stdout.contains("the index was written up to seq"),
+        out.stdout
+            .contains("de index is bijgewerkt tot gebeurtenis"),
         "{}",
         out.stdout
     );
@@ -471,7 +481,11 @@ fn a_damaged_early_event_stops_a_seal_and_every_write_after_it() {
     raw::edit(&env, |r| r.flip(3, 40, 0x01));
     let out = env.run(&["verify"]);
     out.expect_code(1);
-    assert!(out.stdout.contains("BROKEN at seq 3"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("GEBROKEN bij gebeurtenis 3"),
+        "{}",
+        out.stdout
+    );
     let out = env.run(&["round", "seal", "r2"]);
     out.expect_code(1);
     assert!(

@@ -494,7 +494,7 @@ fn a_digest_from_a_letter_and_a_mistyped_round() {
     );
     let (out, j) = env.verify(&["--digest", &letter, "--round", "2025-voorjaar"], 0);
     assert!(
-        out.stdout.contains("found: round '2025-voorjaar'"),
+        out.stdout.contains("GEVONDEN: ronde '2025-voorjaar'"),
         "{}",
         out.stdout
     );
@@ -505,24 +505,24 @@ fn a_digest_from_a_letter_and_a_mistyped_round() {
     // A mistyped round: the names it may mean, and whose seal the digest is.
     let (out, j) = env.verify_into(&mut t, &["--digest", &d, "--round", "2025-vorjaar"], 1);
     assert!(
-        out.stdout.contains("did you mean 2025-voorjaar"),
+        out.stdout.contains("bedoelt u 2025-voorjaar"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout
-            .contains("The digest is the seal of round '2025-voorjaar'"),
+            .contains("De waarde is het zegel van ronde '2025-voorjaar'"),
         "{}",
         out.stdout
     );
-    assert!(!out.stdout.contains("truncated"), "{}", out.stdout);
+    assert!(!out.stdout.contains("ingekort"), "{}", out.stdout);
     assert_eq!(j["digest"]["ok"], false);
     // The other round's digest under this round's name.
     let first = env.round_digest("2024-najaar");
     let (out, _) = env.verify_into(&mut t, &["--digest", &first, "--round", "2025-voorjaar"], 1);
     assert!(
         out.stdout
-            .contains("this digest is the seal of round '2024-najaar'"),
+            .contains("deze waarde is het zegel van ronde '2024-najaar'"),
         "{}",
         out.stdout
     );
@@ -536,13 +536,13 @@ fn a_digest_from_a_letter_and_a_mistyped_round() {
     let (out, _) = env.verify_into(&mut t, &["--digest", &unknown, "--round", "zomer"], 1);
     assert!(
         out.stdout
-            .contains("no round is named 'zomer' (sealed rounds: 2024-najaar, 2025-voorjaar)"),
+            .contains("er is geen ronde 'zomer' (verzegelde rondes: 2024-najaar, 2025-voorjaar)"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout
-            .contains("The digest is not in the ledger either"),
+            .contains("De waarde staat ook niet in het register"),
         "{}",
         out.stdout
     );
@@ -724,20 +724,20 @@ fn the_demo_shows_its_commands_and_a_tampered_copy_that_fails() {
         "$ kamerstand show T1\n",
         "$ kamerstand verify --digest ",
         "$ cp -r ledger.db kopie.db\n",
-        "$ kamerstand --store kopie.db verify\nBROKEN at seq ",
+        "$ kamerstand --store kopie.db verify\nGEBROKEN bij gebeurtenis ",
     ] {
         assert!(s.contains(needle), "{needle:?} not in\n{s}");
     }
     // The copy fails at the changed event, naming its item; the original
     // still verifies afterwards.
     let tail = &s[s.find("$ kamerstand --store kopie.db verify").unwrap()..];
-    assert!(tail.contains("content altered (item 39104-18)"), "{tail}");
+    assert!(tail.contains("inhoud gewijzigd (item 39104-18)"), "{tail}");
     let last = &tail[tail.find("$ kamerstand verify\n").unwrap()..];
     assert!(
         last.lines()
             .nth(1)
             .unwrap()
-            .starts_with("ok: 45 events verified"),
+            .starts_with("in orde: 45 gebeurtenissen gecontroleerd"),
         "{last}"
     );
 

@@ -490,18 +490,20 @@ fn one_digit_off(hex: &str, at: usize) -> String {
 
 #[test]
 fn a_published_digest_is_found_on_an_intact_ledger() {
+    // The English words (`--lang en`); the Dutch of every result are in
+    // the transcripts of `tamper` and `readable`.
     let env = two_rounds();
     let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
     let mut t = Transcript::new();
     for (name, d, seq) in [("R1", &r1, 4), ("r2", &r2, 7)] {
-        let (_, j) = env.verify_into(&mut t, &["--digest", d, "--round", name], 0);
+        let (_, j) = env.verify_into(&mut t, &["--lang", "en", "--digest", d, "--round", name], 0);
         assert_eq!(j["ok"], true);
         assert_eq!(j["digest"]["ok"], true);
         assert_eq!(j["digest"]["found_at"], seq);
         assert_eq!(j["digest"]["digest"], d.as_str());
     }
     // Without a round, any event's hash is found where it is.
-    let (_, j) = env.verify_into(&mut t, &["--digest", &r1], 0);
+    let (_, j) = env.verify_into(&mut t, &["--lang", "en", "--digest", &r1], 0);
     assert_eq!(j["digest"]["round"], Value::Null);
     snap!(t.text());
     // Upper case is the same digest.
@@ -514,6 +516,7 @@ fn a_published_digest_is_found_on_an_intact_ledger() {
 
 #[test]
 fn a_wrong_digest_is_exit_1_with_an_explanation() {
+    // In English (`--lang en`), as the JSON's detail says it.
     let env = two_rounds();
     let (r1, r2) = (env.round_digest("R1"), env.round_digest("R2"));
     let mut t = Transcript::new();
@@ -527,7 +530,11 @@ fn a_wrong_digest_is_exit_1_with_an_explanation() {
         // same once the digests are redacted.)
         let mut other = Transcript::new();
         let into = if at == 0 { &mut t } else { &mut other };
-        let (out, j) = env.verify_into(into, &["--digest", &wrong, "--round", "R2"], 1);
+        let (out, j) = env.verify_into(
+            into,
+            &["--lang", "en", "--digest", &wrong, "--round", "R2"],
+            1,
+        );
         assert_eq!(j["ok"], false);
         assert_eq!(j["first_break"], Value::Null);
         assert_eq!(j["digest"]["ok"], false);
@@ -540,14 +547,22 @@ fn a_wrong_digest_is_exit_1_with_an_explanation() {
             "{}",
             out.stdout
         );
-        env.verify_into(into, &["--digest", &wrong], 1);
+        env.verify_into(into, &["--lang", "en", "--digest", &wrong], 1);
     }
     // Another round's digest is not this round's.
     t.note("R1's digest, given for R2");
-    env.verify_into(&mut t, &["--digest", &r1, "--round", "R2"], 1);
+    env.verify_into(
+        &mut t,
+        &["--lang", "en", "--digest", &r1, "--round", "R2"],
+        1,
+    );
     // An unknown round.
     t.note("R1's digest, given for a round that does not exist");
-    env.verify_into(&mut t, &["--digest", &r1, "--round", "R3"], 1);
+    env.verify_into(
+        &mut t,
+        &["--lang", "en", "--digest", &r1, "--round", "R3"],
+        1,
+    );
     snap!(t.text());
     // A digest that is not 64 hex digits is bad input.
     for bad in [&r1[..63], "xyz", &format!("{r1}0")] {

@@ -191,6 +191,18 @@ fn a_signed_round_prints_a_note_that_checks_with_the_registered_key() {
     let out = env.run(&["verify", "--note", &p(&env, "r1.note")]);
     out.ok();
     assert!(
+        out.stdout
+            .contains("notitie: in orde: 6 gebeurtenissen met Merkle-wortel")
+            && out.stdout.contains("(ronde r1)")
+            && out
+                .stdout
+                .contains(&format!("ondertekend door {SIGNER} (ondertekenaar)")),
+        "{}",
+        out.stdout
+    );
+    let out = env.run(&["--lang", "en", "verify", "--note", &p(&env, "r1.note")]);
+    out.ok();
+    assert!(
         out.stdout.contains("note: ok: 6 events with Merkle root")
             && out.stdout.contains("(round r1)")
             && out.stdout.contains(&format!("signed by {SIGNER} (signer)")),
@@ -235,7 +247,7 @@ fn a_witness_cosigns_only_what_extends_what_it_cosigned_and_a_fork_is_refused() 
     ]);
     out.ok();
     assert!(
-        out.stdout.contains(&format!("{WITNESS} (witness)")),
+        out.stdout.contains(&format!("{WITNESS} (getuige)")),
         "{}",
         out.stdout
     );
@@ -283,7 +295,17 @@ fn rollback_truncation_and_a_rewritten_history_fail_verify_against_the_note() {
     let out = old.run(&["verify", "--note", &note]);
     out.expect_code(1);
     assert!(
-        out.stdout.contains("note: FAILED")
+        out.stdout.contains("notitie: NIET IN ORDE: ")
+            && out
+                .stdout
+                .contains("teruggezet naar een oudere kopie of ingekort"),
+        "{}",
+        out.stdout
+    );
+    let out = old.run(&["--lang", "en", "verify", "--note", &note]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("note: FAILED: ")
             && out
                 .stdout
                 .contains("rolled back to an older copy or truncated"),
@@ -328,7 +350,8 @@ fn rollback_truncation_and_a_rewritten_history_fail_verify_against_the_note() {
     let out = forged.run(&["verify", "--note", &note]);
     out.expect_code(1);
     assert!(
-        out.stdout.contains("history was rewritten (a fork)"),
+        out.stdout
+            .contains("de geschiedenis is herschreven (een afsplitsing)"),
         "{}",
         out.stdout
     );
@@ -345,7 +368,24 @@ fn a_stranger_signature_a_moved_cosignature_and_a_forged_signature_event_are_ref
     std::fs::write(path(&env, "fake.note"), fake.to_text()).unwrap();
     let out = env.run(&["verify", "--note", &p(&env, "fake.note")]);
     out.expect_code(1);
-    assert!(out.stdout.contains("note: FAILED"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("notitie: NIET IN ORDE: ")
+            && out
+                .stdout
+                .contains("door geen enkele geregistreerde sleutel"),
+        "{}",
+        out.stdout
+    );
+    let out = env.run(&["--lang", "en", "verify", "--note", &p(&env, "fake.note")]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("note: FAILED: ")
+            && out
+                .stdout
+                .contains("not signed by any registered signer key"),
+        "{}",
+        out.stdout
+    );
     // A cosignature copied onto the next round's note (another root).
     cosign(&env, "r1").ok();
     let line = std::fs::read_to_string(path(&env, "r1.cosigned"))
@@ -361,7 +401,7 @@ fn a_stranger_signature_a_moved_cosignature_and_a_forged_signature_event_are_ref
     let out = env.run(&["verify", "--note", &p(&env, "moved.note")]);
     out.expect_code(1);
     assert!(
-        out.stdout.contains(WITNESS) && out.stdout.contains("does not verify"),
+        out.stdout.contains(WITNESS) && out.stdout.contains("klopt niet"),
         "{}",
         out.stdout
     );

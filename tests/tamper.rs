@@ -79,35 +79,26 @@ fn ledger() -> TestEnv {
     env
 }
 
-/// Runs `verify` in table and JSON form and checks that both name the
-/// break, its kind, the item (or none) and how many events were found good
-/// before it; returns what the table form printed, for a snapshot.
+/// The Dutch words of a kind of break, as the JSON names it with spaces.
+fn dutch_kind(kind: &str) -> &'static str {
+    match kind {
+        "content altered" => "inhoud gewijzigd",
+        "link broken" => "schakel verbroken",
+        "event missing" => "gebeurtenis ontbreekt",
+        "out of order" => "volgorde verstoord",
+        "index mismatch" => "itemindex wijkt af",
+        "head mismatch" => "kop van de keten wijkt af",
+        "seal mismatch" => "zegel klopt niet",
+        other => panic!("no Dutch words for {other:?} in this test"),
+    }
+}
+
+/// Runs `verify` in Dutch (the default), in English and as JSON, and checks
+/// that all three name the break, its kind, the item (or none) and how many
+/// events were found good before it, and that the English says what the
+/// JSON's detail says; returns what the Dutch form printed, for a snapshot.
 #[track_caller]
 fn assert_broken(env: &TestEnv, seq: u64, kind: &str, item: Option<&str>, checked: u64) -> String {
-    let out = env.run(&["verify"]);
-    out.expect_code(1);
-    let prefix = format!("BROKEN at seq {seq}: {kind}");
-    assert!(
-        out.stdout.starts_with(&prefix),
-        "expected {prefix:?}, got:\n{}{}",
-        out.stdout,
-        out.stderr
-    );
-    match item {
-        Some(key) => assert!(
-            out.stdout.starts_with(&format!("{prefix} (item {key}): ")),
-            "expected item {key}: {}",
-            out.stdout
-        ),
-        None => assert!(
-            out.stdout.starts_with(&format!("{prefix}: ")),
-            "{}",
-            out.stdout
-        ),
-    }
-    let good = format!("\n{checked} events ");
-    assert!(out.stdout.contains(&good), "{}", out.stdout);
-
     let j = env.run(&["--format", "json", "verify"]);
     j.expect_code(1);
     let j = j.json();
@@ -119,7 +110,42 @@ fn assert_broken(env: &TestEnv, seq: u64, kind: &str, item: Option<&str>, checke
         Some(key) => assert_eq!(j["first_break"]["item"], key),
         None => assert!(j["first_break"]["item"].is_null(), "{j}"),
     }
-    assert!(!j["first_break"]["detail"].as_str().unwrap().is_empty());
+    let detail = j["first_break"]["detail"].as_str().unwrap();
+    assert!(!detail.is_empty());
+
+    let item_words = item.map(|k| format!(" (item {k})")).unwrap_or_default();
+    let out = env.run(&["verify"]);
+    out.expect_code(1);
+    let prefix = format!(
+        "GEBROKEN bij gebeurtenis {seq}: {}{item_words}: ",
+        dutch_kind(kind)
+    );
+    assert!(
+        out.stdout.starts_with(&prefix),
+        "expected {prefix:?}, got:\n{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let good = format!(
+        "\n{checked} {} de ketencontrole",
+        if checked == 1 {
+            "gebeurtenis doorstond"
+        } else {
+            "gebeurtenissen doorstonden"
+        }
+    );
+    assert!(out.stdout.contains(&good), "{}", out.stdout);
+
+    let en = env.run(&["--lang", "en", "verify"]);
+    en.expect_code(1);
+    let line = format!(
+        "BROKEN at seq {seq}: {kind}{item_words}: {detail}\n{checked} events passed the chain checks"
+    );
+    assert!(
+        en.stdout.starts_with(&line),
+        "expected {line:?}, got:\n{}",
+        en.stdout
+    );
     out.stdout
 }
 
@@ -459,7 +485,8 @@ fn the_binary_reports_a_break_from_a_separate_process() {
     let out = env.bin(&["verify"]);
     out.expect_code(1);
     assert!(
-        out.stdout.starts_with("BROKEN at seq 2: event missing"),
+        out.stdout
+            .starts_with("GEBROKEN bij gebeurtenis 2: gebeurtenis ontbreekt"),
         "{}",
         out.stdout
     );
@@ -875,12 +902,14 @@ fn a_fully_relinked_spliced_in_event_is_found_only_by_the_published_digest() {
     // The digest published before the forged event still matches; the one
     // published after does not, and neither does the head written down.
     env.verify_into(&mut t, &["--digest", &r1, "--round", "R1"], 0);
-    let (out, j) = env.verify_into(&mut t, &["--digest", &r2, "--round", "R2"], 1);
+    let (_, j) = env.verify_into(&mut t, &["--digest", &r2, "--round", "R2"], 1);
     assert_eq!(j["first_break"], Value::Null);
     assert_eq!(j["digest"]["ok"], false);
-    // The JSON form explains it as the table form does.
+    // The JSON form explains it as the English table form does.
     let detail = j["digest"]["detail"].as_str().unwrap();
-    assert!(out.stdout.contains(detail), "{detail}\n{}", out.stdout);
+    let en = env.run(&["--lang", "en", "verify", "--digest", &r2, "--round", "R2"]);
+    en.expect_code(1);
+    assert!(en.stdout.contains(detail), "{detail}\n{}", en.stdout);
     env.verify_into(&mut t, &["--digest", &head_before.hash.hex()], 1);
     snap!(t.text());
 }

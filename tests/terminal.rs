@@ -170,7 +170,7 @@ fn colour_width_and_progress_in_a_terminal_only() {
     assert!(
         screen
             .iter()
-            .any(|l| l.starts_with("ok: 1500 events verified")),
+            .any(|l| l.starts_with("in orde: 1500 gebeurtenissen gecontroleerd")),
         "{screen:?}"
     );
 
@@ -181,7 +181,10 @@ fn colour_width_and_progress_in_a_terminal_only() {
         !out.contains("verifying ["),
         "a bar despite --quiet:\n{out}"
     );
-    assert!(out.contains("ok: 1500 events verified"), "{out}");
+    assert!(
+        out.contains("in orde: 1500 gebeurtenissen gecontroleerd"),
+        "{out}"
+    );
 
     // Not when piped, even with no delay.
     let (stdout, stderr, code) = piped(&env, &[], &["verify"]);

@@ -14,9 +14,11 @@
 use super::Workspace;
 use crate::domain::{EventBody, Invalid, KeyName, KeyRole, PublicKey, Signature};
 use crate::error::{Error, Refusal, Result};
-use crate::formats::note::{self, Checkpoint, Note, NoteSignature, PrivateKey, VerifierKey};
+use crate::formats::note::{
+    self, Checkpoint, Note, NoteFault, NoteSignature, PrivateKey, VerifierKey,
+};
 use crate::formats::proof::{ConsistencyProof, InclusionProof, ItemEvent, ItemProof};
-use crate::ledger::{Recorded, merkle};
+use crate::ledger::Recorded;
 use crate::projection::Round;
 use std::path::{Path, PathBuf};
 
@@ -353,6 +355,23 @@ pub struct NoteCheck {
 /// tree of that size must have the note's root (else history was
 /// rewritten: a fork).
 pub fn verify_note(ws: &Workspace, note_text: &[u8], extra: &[VerifierKey]) -> Result<NoteCheck> {
+    check_note(ws, note_text, extra)?.map_err(|fault| match fault {
+        NoteFault::Signatures(e) => note_error(e),
+        other => Refusal::NoteMismatch {
+            what: other.to_string(),
+        }
+        .into(),
+    })
+}
+
+/// As [`verify_note`], with a note that does not hold as the inner error,
+/// which says why as data; a note that does not parse, or a key or store
+/// that cannot be read, is the outer one.
+pub fn check_note(
+    ws: &Workspace,
+    note_text: &[u8],
+    extra: &[VerifierKey],
+) -> Result<std::result::Result<NoteCheck, NoteFault>> {
     let parsed = Note::parse(note_text)?;
     let mut keys = registered_keys(ws)?;
     for k in extra {
@@ -360,49 +379,45 @@ pub fn verify_note(ws: &Workspace, note_text: &[u8], extra: &[VerifierKey]) -> R
             keys.push(k.clone());
         }
     }
-    let verified = note::verify(&parsed, &keys).map_err(note_error)?;
+    let verified = match note::verify(&parsed, &keys) {
+        Ok(v) => v,
+        Err(note::NoteError::Invalid(i)) => return Err(i.into()),
+        Err(e) => return Ok(Err(NoteFault::Signatures(e))),
+    };
     for k in extra {
-        verified.require(k).map_err(note_error)?;
+        if let Err(e) = verified.require(k) {
+            return Ok(Err(NoteFault::Signatures(e)));
+        }
     }
     let cp = verified.checkpoint().clone();
     let ours = origin(&ws.programme().name);
     if cp.origin() != ours {
-        return Err(Refusal::NoteMismatch {
-            what: format!(
-                "the note is for '{}', this ledger's checkpoints are for '{ours}'",
-                cp.origin()
-            ),
-        }
-        .into());
+        return Ok(Err(NoteFault::Origin {
+            note: cp.origin().to_string(),
+            ours,
+        }));
     }
     let ledger_size = ws.ledger().tree_size()?.unwrap_or(0);
     if cp.size() > ledger_size {
-        return Err(Refusal::NoteMismatch {
-            what: format!(
-                "the note covers {} events, this ledger holds {ledger_size}: it was rolled back to an older copy or truncated",
-                cp.size()
-            ),
-        }
-        .into());
+        return Ok(Err(NoteFault::RolledBack {
+            covers: cp.size(),
+            holds: ledger_size,
+        }));
     }
     let root = ws.ledger().tree_root(cp.size())?;
     if &root != cp.root() {
-        return Err(Refusal::NoteMismatch {
-            what: format!(
-                "this ledger's first {} events have Merkle root {}, the note's root is {}: its history was rewritten (a fork)",
-                cp.size(),
-                hex(&root),
-                hex(cp.root())
-            ),
-        }
-        .into());
+        return Ok(Err(NoteFault::Fork {
+            size: cp.size(),
+            ours: crate::domain::EventHash(root),
+            theirs: crate::domain::EventHash(*cp.root()),
+        }));
     }
     let round = ws
         .rounds()?
         .into_iter()
         .find(|r| r.seq == cp.size())
         .map(|r| r.name);
-    Ok(NoteCheck {
+    Ok(Ok(NoteCheck {
         checkpoint: cp,
         round,
         signed_by: verified
@@ -412,7 +427,7 @@ pub fn verify_note(ws: &Workspace, note_text: &[u8], extra: &[VerifierKey]) -> R
             .collect(),
         ignored: verified.ignored().iter().map(|(n, _)| n.clone()).collect(),
         ledger_size,
-    })
+    }))
 }
 
 /// The inclusion proof of event `seq` in round `round`'s checkpoint.
@@ -514,10 +529,6 @@ pub fn proof_item(ws: &Workspace, key: &str, round: &str) -> Result<ItemProof> {
         root: *rc.checkpoint.root(),
         events,
     })
-}
-
-fn hex(h: &merkle::Hash) -> String {
-    crate::domain::EventHash(*h).hex()
 }
 
 /// A note error as the error kinds the CLI maps: bad input is a refusal

@@ -62,6 +62,9 @@ const PRIVATE_PREFIX: &str = "PRIVATE+KEY+";
 const COSIGNATURE_HEADER: &str = "cosignature/v1\n";
 
 pub use crate::domain::KeyRole;
+pub use fault::NoteFault;
+
+mod fault;
 
 /// What a key role means in a signed note: its signature type byte and the
 /// length of its signatures.

@@ -10,6 +10,7 @@
 //! index says what the events say is established by `verify`, which
 //! rebuilds it from the events, and is checked before every round seal.
 
+pub use super::findings::IndexFinding;
 use super::{Head, Ledger, Recorded};
 use crate::domain::{Day, EventId};
 use crate::error::{Error, Result};
@@ -368,8 +369,8 @@ impl Ledger {
                 item: None,
                 seq: self.head().map(|h| h.seq),
                 what: match self.index_head()? {
-                    None => "the index was never built (or its building was interrupted)".into(),
-                    Some(h) => mismatch(h, self.head()),
+                    None => IndexFinding::NeverBuilt,
+                    Some(h) => written(h, self.head()),
                 },
             });
             return Ok(report);
@@ -423,7 +424,7 @@ impl Ledger {
                         tree: Tree::Current.name(),
                         item: k.as_ref().try_into().ok().map(EventId),
                         seq: None,
-                        what: "an entry for an item the events do not have".into(),
+                        what: IndexFinding::Orphan,
                     });
                     break;
                 }
@@ -461,7 +462,7 @@ impl Ledger {
     /// Compares the stored Merkle tree with the one the events give, node
     /// by node: returns the nodes compared and the first difference.
     fn check_tree(&self) -> Result<(u64, Option<IndexDifference>)> {
-        let diff = |seq: Option<u64>, what: String| IndexDifference {
+        let diff = |seq: Option<u64>, what: IndexFinding| IndexDifference {
             tree: "merkle",
             item: None,
             seq,
@@ -474,10 +475,10 @@ impl Ledger {
                 0,
                 Some(diff(
                     None,
-                    format!(
-                        "the Merkle tree covers {} events, the ledger holds {events}",
-                        size.map_or("no".into(), |s| s.to_string())
-                    ),
+                    IndexFinding::TreeSize {
+                        covers: size,
+                        events,
+                    },
                 )),
             ));
         }
@@ -493,14 +494,10 @@ impl Ledger {
                         compared,
                         Some(diff(
                             Some(seq),
-                            format!(
-                                "the Merkle tree node at {id} {} the one the events give",
-                                if have.is_some() {
-                                    "differs from"
-                                } else {
-                                    "is missing; it is"
-                                }
-                            ),
+                            IndexFinding::Node {
+                                id,
+                                missing: have.is_none(),
+                            },
                         )),
                     ));
                 }
@@ -512,7 +509,10 @@ impl Ledger {
                 compared,
                 Some(diff(
                     None,
-                    format!("{stored} Merkle tree nodes are stored, the events give {compared}"),
+                    IndexFinding::NodeCount {
+                        stored,
+                        given: compared,
+                    },
                 )),
             ));
         }
@@ -522,21 +522,22 @@ impl Ledger {
 
 /// Says how the head the index was written up to differs from the chain's.
 pub fn mismatch(index: Head, chain: Option<Head>) -> String {
+    written(index, chain).to_string()
+}
+
+/// How the head the index was written up to differs from the chain's.
+fn written(index: Head, chain: Option<Head>) -> IndexFinding {
     match chain {
-        Some(c) if c.seq == index.seq => format!(
-            "the index was written up to seq {} with hash {}, but the chain's event there has hash {}",
-            index.seq,
-            index.hash.short(),
-            c.hash.short()
-        ),
-        Some(c) => format!(
-            "the index was written up to seq {} but the chain's head is seq {}",
-            index.seq, c.seq
-        ),
-        None => format!(
-            "the index was written up to seq {} but the chain has no head",
-            index.seq
-        ),
+        Some(c) if c.seq == index.seq => IndexFinding::WrittenOther {
+            seq: index.seq,
+            index: index.hash,
+            chain: c.hash,
+        },
+        Some(c) => IndexFinding::WrittenElsewhere {
+            index: index.seq,
+            chain: c.seq,
+        },
+        None => IndexFinding::WrittenNoHead { index: index.seq },
     }
 }
 
@@ -564,21 +565,19 @@ fn compare(
                 if wv == hv.as_ref() {
                     continue;
                 }
-                "the entry differs from the one the events give"
+                IndexFinding::Differs
             }
-            (Some((wk, _)), Some((hk, _))) if wk.as_slice() < hk.as_ref() => {
-                "an entry the events give is missing"
-            }
-            (Some(_), Some(_)) => "an entry the events do not give is present",
-            (Some(_), None) => "an entry the events give is missing",
-            (None, Some(_)) => "an entry the events do not give is present",
+            (Some((wk, _)), Some((hk, _))) if wk.as_slice() < hk.as_ref() => IndexFinding::Missing,
+            (Some(_), Some(_)) => IndexFinding::Extra,
+            (Some(_), None) => IndexFinding::Missing,
+            (None, Some(_)) => IndexFinding::Extra,
             (None, None) => return Ok(None),
         };
         return Ok(Some(IndexDifference {
             tree: tree.name(),
             item,
             seq,
-            what: what.into(),
+            what,
         }));
     }
 }
@@ -648,6 +647,6 @@ pub struct IndexDifference {
     pub item: Option<EventId>,
     /// The event it names, if any.
     pub seq: Option<u64>,
-    /// What differs.
-    pub what: String,
+    /// What differs (its `Display` is the English sentence).
+    pub what: IndexFinding,
 }

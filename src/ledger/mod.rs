@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod codec;
 pub mod envelope;
+pub mod findings;
 pub mod index;
 pub mod merkle;
 mod store;

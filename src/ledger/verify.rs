@@ -4,6 +4,7 @@
 
 use super::codec;
 use super::envelope::Envelope;
+pub use super::findings::{DigestFinding, DigestIs, Finding};
 use super::store::Store;
 use crate::domain::{EventBody, EventHash, EventId, Timestamp};
 use crate::error::Result;
@@ -37,9 +38,10 @@ pub enum BreakKind {
     BadSignature,
 }
 
-impl fmt::Display for BreakKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl BreakKind {
+    /// The kind in a few English words (its JSON name with spaces).
+    pub fn words(self) -> &'static str {
+        match self {
             BreakKind::ContentAltered => "content altered",
             BreakKind::Undecodable => "undecodable event",
             BreakKind::LinkBroken => "link broken",
@@ -50,7 +52,13 @@ impl fmt::Display for BreakKind {
             BreakKind::SealMismatch => "seal mismatch",
             BreakKind::BadReference => "bad reference",
             BreakKind::BadSignature => "bad signature",
-        })
+        }
+    }
+}
+
+impl fmt::Display for BreakKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.words())
     }
 }
 
@@ -63,8 +71,9 @@ pub struct Break {
     pub kind: BreakKind,
     /// The affected item's key (or id when its key is unknown), if any.
     pub item: Option<String>,
-    /// What was found, in words.
-    pub detail: String,
+    /// What was found (its `Display` and JSON are the English sentence);
+    /// boxed, as a break is the error of every event's check.
+    pub detail: Box<Finding>,
 }
 
 impl fmt::Display for Break {
@@ -97,8 +106,8 @@ pub struct DigestOutcome {
     pub found_at: Option<u64>,
     /// True when the digest is where it should be.
     pub ok: bool,
-    /// Explanation.
-    pub detail: String,
+    /// What was found (its `Display` and JSON are the English sentence).
+    pub detail: DigestFinding,
 }
 
 /// The outcome of a verification.
@@ -133,54 +142,49 @@ fn digest_outcome(
     broken: bool,
 ) -> DigestOutcome {
     let h = check.hash;
-    let mut out = DigestOutcome {
-        digest: h,
-        round: check.round.clone(),
-        found_at,
-        ok: false,
-        detail: String::new(),
-    };
     // The round whose seal the digest is, if any: a digest copied from
     // one letter and checked against another round's name.
     let sealed_by = seals
         .values()
         .find(|(_, _, seal)| *seal == h)
         .map(|(real, seq, _)| (real.clone(), *seq));
-    match &check.round {
+    let detail = match &check.round {
         Some(name) => match seals.get(&name.to_ascii_lowercase()) {
-            None => {
-                out.detail = unknown_round(name, seals, sealed_by, found_at, checked, broken);
-            }
-            Some((real, seq, seal_hash)) if *seal_hash == h => {
-                out.ok = true;
-                out.detail = format!("round '{real}' is sealed at seq {seq} with this digest");
-            }
-            Some((real, seq, seal_hash)) => {
-                out.detail = match &sealed_by {
-                    Some((other, at)) => format!(
-                        "this digest is the seal of round '{other}' (seq {at}), not of round '{real}' (sealed at seq {seq}): was it published for {other}? Check it with --round {other}"
-                    ),
-                    None => format!(
-                        "round '{real}' is sealed at seq {seq} with digest {}, not the published {}: the history up to that seal was rewritten (or the digest is mistyped)",
-                        seal_hash.hex(),
-                        h.hex()
-                    ),
-                };
-            }
+            None => unknown_round(name, seals, sealed_by, found_at, checked, broken),
+            Some((real, seq, seal_hash)) if *seal_hash == h => DigestFinding::Sealed {
+                round: real.clone(),
+                seq: *seq,
+            },
+            Some((real, seq, seal_hash)) => match sealed_by {
+                Some((other, at)) => DigestFinding::OtherRound {
+                    other,
+                    at,
+                    round: real.clone(),
+                    seq: *seq,
+                },
+                None => DigestFinding::Rewritten {
+                    round: real.clone(),
+                    seq: *seq,
+                    seal: *seal_hash,
+                    published: h,
+                },
+            },
         },
         None => match found_at {
-            Some(seq) => {
-                out.ok = true;
-                out.detail = format!("digest is the hash of seq {seq}");
-            }
-            None => {
-                out.detail = format!(
-                    "no event among the {checked} checked has this hash: the ledger was rewritten or truncated after the digest was published (or the digest is mistyped)"
-                );
-            }
+            Some(seq) => DigestFinding::HashOf { seq },
+            None => DigestFinding::Absent { checked },
         },
+    };
+    DigestOutcome {
+        digest: h,
+        round: check.round.clone(),
+        found_at,
+        ok: matches!(
+            detail,
+            DigestFinding::Sealed { .. } | DigestFinding::HashOf { .. }
+        ),
+        detail,
     }
-    out
 }
 
 /// What a digest check says when `--round` names no sealed round: the
@@ -193,48 +197,23 @@ fn unknown_round(
     found_at: Option<u64>,
     checked: u64,
     broken: bool,
-) -> String {
+) -> DigestFinding {
     // In the order they were sealed.
     let mut sealed: Vec<&(String, u64, EventHash)> = seals.values().collect();
     sealed.sort_by_key(|(_, seq, _)| *seq);
     let names: Vec<&str> = sealed.iter().map(|(real, _, _)| real.as_str()).collect();
-    let close = crate::domain::text::closest(name, names.iter().copied(), 3);
-    let did_you_mean = if close.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", close.join(" or "))
-    };
-    let listed = if names.is_empty() {
-        "none".to_string()
-    } else {
-        names.join(", ")
-    };
-    let mut out = match (broken, names.is_empty()) {
-        (true, _) => format!(
-            "no round named '{name}' is sealed among the {checked} events before the break{did_you_mean} (sealed there: {listed})"
-        ),
-        (false, true) => format!(
-            "no round is sealed in this ledger ({checked} events checked), so none is named '{name}'"
-        ),
-        (false, false) => {
-            format!("no round is named '{name}'{did_you_mean} (sealed rounds: {listed})")
-        }
-    };
-    out.push_str(&match (sealed_by, found_at) {
-        (Some((round, seq)), _) => format!(
-            ". The digest is the seal of round '{round}' (seq {seq}): check it with --round {round}"
-        ),
-        (None, Some(seq)) => format!(
-            ". The digest is in the ledger, as the hash of seq {seq}, which is not a round's seal"
-        ),
-        (None, None) if broken => {
-            ". Nor is the digest among those events: it may lie beyond the break".to_string()
-        }
-        (None, None) => format!(
-            ". The digest is not in the ledger either (none of the {checked} events checked has it): the ledger was rewritten or truncated after it was published, or the digest or the round's name is mistyped"
-        ),
-    });
-    out
+    DigestFinding::UnknownRound {
+        name: name.to_string(),
+        close: crate::domain::text::closest(name, names.iter().copied(), 3),
+        sealed: names.iter().map(|n| (*n).to_string()).collect(),
+        checked,
+        broken,
+        digest: match (sealed_by, found_at) {
+            (Some((round, seq)), _) => DigestIs::Seal { round, seq },
+            (None, Some(seq)) => DigestIs::Event { seq },
+            (None, None) => DigestIs::Nowhere,
+        },
+    }
 }
 
 struct Names(BTreeMap<EventId, String>);
@@ -315,12 +294,12 @@ impl ChainChecker {
         self.prev_time.map(|t| (self.prev, t))
     }
 
-    fn brk(&self, seq: u64, kind: BreakKind, item: Option<EventId>, detail: String) -> Break {
+    fn brk(&self, seq: u64, kind: BreakKind, item: Option<EventId>, detail: Finding) -> Break {
         Break {
             seq,
             kind,
             item: self.names.of(item),
-            detail,
+            detail: Box::new(detail),
         }
     }
 
@@ -340,9 +319,7 @@ impl ChainChecker {
                 next,
                 BreakKind::OutOfOrder,
                 None,
-                format!(
-                    "seq {seq} comes again where seq {next} should be (a duplicated or reordered event)"
-                ),
+                Finding::Repeated { seq, next },
             ));
         }
         if seq != next {
@@ -350,7 +327,7 @@ impl ChainChecker {
                 next,
                 BreakKind::EventMissing,
                 None,
-                format!("no event stored at seq {next}; the next stored event is seq {seq}"),
+                Finding::Gap { next, found: seq },
             ));
         }
         let computed = codec::hash(bytes);
@@ -361,21 +338,23 @@ impl ChainChecker {
                 seq,
                 BreakKind::ContentAltered,
                 item,
-                // Full hashes: short ones can be equal when a late byte differs.
-                format!(
-                    "stored bytes hash to {}, the stored hash is {}",
-                    computed.hex(),
-                    stored.hex()
-                ),
+                Finding::HashDiffers { computed, stored },
             ));
         }
-        let env = decoded.map_err(|e| self.brk(seq, BreakKind::Undecodable, None, e))?;
+        let env = decoded.map_err(|reason| {
+            self.brk(
+                seq,
+                BreakKind::Undecodable,
+                None,
+                Finding::Undecodable { reason },
+            )
+        })?;
         if env.seq != seq {
             return Err(self.brk(
                 seq,
                 BreakKind::OutOfOrder,
                 item,
-                format!("the event stored at seq {seq} says it is seq {}", env.seq),
+                Finding::WrongSeq { seq, says: env.seq },
             ));
         }
         if env.prev != self.prev {
@@ -383,16 +362,11 @@ impl ChainChecker {
                 seq,
                 BreakKind::LinkBroken,
                 item,
-                format!(
-                    "prev is {}, but the event before hashes to {}{}",
-                    env.prev.short(),
-                    self.prev.short(),
-                    if seq > 0 {
-                        format!(" (seq {} or this event was rewritten)", seq - 1)
-                    } else {
-                        String::new()
-                    }
-                ),
+                Finding::Link {
+                    seq,
+                    prev: env.prev,
+                    before: self.prev,
+                },
             ));
         }
         if let Some(t) = self.prev_time.filter(|t| env.recorded_at < *t) {
@@ -400,10 +374,10 @@ impl ChainChecker {
                 seq,
                 BreakKind::OutOfOrder,
                 item,
-                format!(
-                    "recorded at {}, before the previous event ({t})",
-                    env.recorded_at
-                ),
+                Finding::TimeBack {
+                    at: env.recorded_at,
+                    before: t,
+                },
             ));
         }
         if (seq == 0) != matches!(env.body, EventBody::LedgerCreated { .. }) {
@@ -411,10 +385,10 @@ impl ChainChecker {
                 seq,
                 BreakKind::OutOfOrder,
                 item,
-                format!(
-                    "a {} event at seq {seq}: ledger_created must be the first event, and only the first",
-                    env.body.kind_name()
-                ),
+                Finding::Creation {
+                    kind: env.body.kind_name(),
+                    seq,
+                },
             ));
         }
         if let Some(crate::domain::Seal {
@@ -430,7 +404,11 @@ impl ChainChecker {
                     seq,
                     BreakKind::SealMismatch,
                     None,
-                    format!("round '{name}' was already sealed as '{first}' at seq {at}; round names are unique"),
+                    Finding::SealAgain {
+                        name: name.to_string(),
+                        first: first.clone(),
+                        at: *at,
+                    },
                 ));
             }
             if seq == 0 || head_seq != seq - 1 || head_hash != self.prev {
@@ -438,12 +416,13 @@ impl ChainChecker {
                     seq,
                     BreakKind::SealMismatch,
                     None,
-                    format!(
-                        "round '{name}' names head seq {head_seq} ({}), but the event before it is seq {} ({})",
-                        head_hash.short(),
-                        seq.saturating_sub(1),
-                        self.prev.short()
-                    ),
+                    Finding::SealHead {
+                        name: name.to_string(),
+                        head_seq,
+                        head_hash,
+                        before_seq: seq.saturating_sub(1),
+                        before_hash: self.prev,
+                    },
                 ));
             }
             if let Some((size, root)) = tree
@@ -453,11 +432,13 @@ impl ChainChecker {
                     seq,
                     BreakKind::SealMismatch,
                     None,
-                    format!(
-                        "round '{name}' names a Merkle tree of {size} events with root {}, but the {seq} events before it give root {}",
-                        root.short(),
-                        EventHash(self.tree.root()).short()
-                    ),
+                    Finding::SealTree {
+                        name: name.to_string(),
+                        size,
+                        root,
+                        seq,
+                        computed: EventHash(self.tree.root()),
+                    },
                 ));
             }
             self.seals
@@ -506,9 +487,10 @@ impl ChainChecker {
                         seq,
                         BreakKind::BadSignature,
                         None,
-                        format!(
-                            "the signature of round '{round}' by key '{key}' does not verify over the round's checkpoint with the key registered under that name"
-                        ),
+                        Finding::Signature {
+                            round: round.to_string(),
+                            key: key.to_string(),
+                        },
                     ));
                 }
             }
@@ -530,14 +512,11 @@ impl ChainChecker {
                         seq,
                         BreakKind::BadReference,
                         item,
-                        format!(
-                            "the correction says seq {target_seq} is about item {}, but {}",
-                            named.hex(),
-                            target_item.map_or(
-                                "that event is about no item".to_string(),
-                                |i| format!("it is about {}", i.hex())
-                            )
-                        ),
+                        Finding::CorrectionItem {
+                            target_seq: *target_seq,
+                            named: *named,
+                            actual: target_item,
+                        },
                     ));
                 }
                 if *target_seq >= seq || at != Some(*target_id) {
@@ -545,14 +524,11 @@ impl ChainChecker {
                         seq,
                         BreakKind::BadReference,
                         item,
-                        format!(
-                            "the correction names seq {target_seq} with id {}, but {}",
-                            target_id.hex(),
-                            at.map_or("no such earlier event exists".to_string(), |i| format!(
-                                "that event's id is {}",
-                                i.hex()
-                            ))
-                        ),
+                        Finding::CorrectionTarget {
+                            target_seq: *target_seq,
+                            target_id: *target_id,
+                            actual: at,
+                        },
                     ));
                 }
             }
@@ -621,7 +597,12 @@ pub fn verify_with_progress(
                 }
             }
             Err(crate::Error::Corrupt { seq: Some(s), what }) => {
-                let brk = c.brk(s, BreakKind::ContentAltered, None, what);
+                let brk = c.brk(
+                    s,
+                    BreakKind::ContentAltered,
+                    None,
+                    Finding::StoredRecord { what },
+                );
                 return Ok(c.report(Some(brk)));
             }
             Err(e) => return Err(e),
@@ -651,53 +632,44 @@ pub fn verify_with_progress(
             Some((
                 at,
                 BreakKind::EventMissing,
-                format!(
-                    "the head names seq {} ({}), but no event is stored at seq {at}{}",
-                    h.seq,
-                    h.hash.short(),
-                    l.map_or(String::new(), |l| format!(
-                        "; the last stored event is seq {l}"
-                    ))
-                ),
+                Finding::HeadPastEnd {
+                    head_seq: h.seq,
+                    head_hash: h.hash,
+                    at,
+                    last: l,
+                },
             ))
         }
         (Ok(Some(h)), Some(l)) if h.seq < l => Some((
             h.seq + 1,
             BreakKind::HeadMismatch,
-            format!(
-                "the head names seq {} ({}), but the last event is seq {l}",
-                h.seq,
-                h.hash.short()
-            ),
+            Finding::HeadBehind {
+                head_seq: h.seq,
+                head_hash: h.hash,
+                last: l,
+            },
         )),
         (Ok(Some(h)), Some(l)) if h.hash == c.prev => Some((
             l,
             BreakKind::HeadMismatch,
-            format!(
-                "the head's recorded time {} is not the last event's ({})",
-                h.recorded_at,
-                c.prev_time.map_or("none".into(), |t| t.to_string())
-            ),
+            Finding::HeadTime {
+                head: h.recorded_at,
+                last: c.prev_time,
+            },
         )),
         (Ok(Some(h)), l) => Some((
             l.unwrap_or(0),
             BreakKind::HeadMismatch,
-            // Full hashes: short ones can be equal when a late byte differs.
-            format!(
-                "the head names hash {}, but the last event hashes to {}",
-                h.hash.hex(),
-                c.prev.hex()
-            ),
+            Finding::HeadHash {
+                head: h.hash,
+                last: c.prev,
+            },
         )),
-        (Ok(None), l) => Some((
-            l.unwrap_or(0),
-            BreakKind::HeadMismatch,
-            "no head is stored, but events exist".to_string(),
-        )),
+        (Ok(None), l) => Some((l.unwrap_or(0), BreakKind::HeadMismatch, Finding::NoHead)),
         (Err(what), l) => Some((
             l.unwrap_or(0),
             BreakKind::HeadMismatch,
-            format!("the head cannot be read: {what}"),
+            Finding::HeadUnreadable { what },
         )),
     };
     if let Some((at, kind, detail)) = mismatch {
@@ -710,18 +682,19 @@ pub fn verify_with_progress(
     let mut expected = std::mem::take(&mut c.expected_index);
     expected.sort_unstable();
     let mut want = expected.iter().peekable();
-    let mut first: Option<((EventId, u64), &str)> = None;
-    let mut note = |e: (EventId, u64), what: &'static str| {
+    // `true`: missing from the index; `false`: not expected in it.
+    let mut first: Option<((EventId, u64), bool)> = None;
+    let mut note = |e: (EventId, u64), missing: bool| {
         // At equal seqs a missing entry is named before an unexpected one.
-        if first.is_none_or(|((_, s), w)| e.1 < s || (e.1 == s && what < w)) {
-            first = Some((e, what));
+        if first.is_none_or(|((_, s), m)| e.1 < s || (e.1 == s && missing && !m)) {
+            first = Some((e, missing));
         }
     };
     for entry in store.index_entries() {
         let got = entry?;
         while let Some(&&w) = want.peek() {
             if w < got {
-                note(w, "missing from");
+                note(w, true);
                 want.next();
             } else {
                 break;
@@ -730,17 +703,14 @@ pub fn verify_with_progress(
         if want.peek() == Some(&&got) {
             want.next();
         } else {
-            note(got, "not expected in");
+            note(got, false);
         }
     }
     for &w in want {
-        note(w, "missing from");
+        note(w, true);
     }
-    if let Some(((item, seq), what)) = first {
-        let detail = format!(
-            "the entry for item {} at seq {seq} is {what} the item index",
-            item.hex()
-        );
+    if let Some(((item, seq), missing)) = first {
+        let detail = Finding::IndexEntry { item, seq, missing };
         return Ok(c.report(Some(c.brk(
             seq,
             BreakKind::IndexMismatch,

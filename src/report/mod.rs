@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod letter;
 pub mod table;
+pub mod verification;
 pub mod viewline;
 
 use crate::domain::{EventBody, ItemKind, Legend, Replacement};
@@ -23,7 +24,6 @@ use crate::projection::{
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use table::{Look, Table};
 pub use viewline::view_line;
 
@@ -978,8 +978,14 @@ pub fn diff_with(from: &View, to: &View, d: &Diff, format: Format, look: &Look) 
     }
 }
 
-/// The outcome of `verify`.
-pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format) -> String {
+/// The outcome of `verify`: JSON (the same in every language), or the
+/// summary for people in `lang` ([`verification`]).
+pub fn verify(
+    report: &VerifyReport,
+    index: Option<&IndexReport>,
+    format: Format,
+    lang: letter::Lang,
+) -> String {
     let ok = report.ok() && index.is_none_or(IndexReport::ok);
     if format == Format::Json {
         return to_string_pretty(&json!({
@@ -1007,79 +1013,7 @@ pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format
             })),
         }));
     }
-    let mut out = match &report.first_break {
-        None => format!(
-            "ok: {} events verified ({} round seal{}), head {}\n",
-            report.events_checked,
-            report.seals_checked,
-            if report.seals_checked == 1 { "" } else { "s" },
-            report.head.map_or("(none)".into(), |h| h.hex())
-        ),
-        Some(b) => format!(
-            "BROKEN at {}\n{} events passed the chain checks{}\n",
-            v(&b.to_string()),
-            report.events_checked,
-            report
-                .head
-                .map(|h| format!(", last good hash {}", h.hex()))
-                .unwrap_or_default()
-        ),
-    };
-    if let Some(d) = &report.digest {
-        let line = format!(
-            "digest {}: {}: {}\n",
-            d.digest.short(),
-            match (d.ok, d.found_at) {
-                (true, _) => "found",
-                // In the ledger, but not where the check said to look.
-                (false, Some(_)) => "NOT CONFIRMED",
-                (false, None) => "NOT FOUND",
-            },
-            v(&d.detail)
-        );
-        // A missing digest is the finding: it comes first.
-        if d.ok {
-            out.push_str(&line);
-        } else {
-            out.insert_str(0, &line);
-        }
-    }
-    if let Some(x) = index {
-        match &x.first_difference {
-            None => {
-                let _ = writeln!(
-                    out,
-                    "index and Merkle tree: {} entries match the events{}",
-                    x.entries,
-                    if x.rebuilt {
-                        " (rebuilt from them)"
-                    } else {
-                        ""
-                    }
-                );
-            }
-            Some(d) => {
-                let fate = if x.rebuilt {
-                    "rebuilt from the events"
-                } else {
-                    "reads serve the index: `kamerstand verify --rebuild-index` rebuilds it from the events"
-                };
-                out.insert_str(
-                    0,
-                    &format!(
-                        "BAD index entry in {}{}{}: {} ({fate})\n",
-                        d.tree,
-                        d.item
-                            .map(|i| format!(", item {}", i.hex()))
-                            .unwrap_or_default(),
-                        d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
-                        v(&d.what)
-                    ),
-                );
-            }
-        }
-    }
-    out
+    verification::summary(report, index, lang)
 }
 
 /// What a write command prints: its line and where the event was recorded,

@@ -3,10 +3,10 @@
 use crate::app::{proofs, verify};
 use crate::cli::ui::progress::Progress;
 use crate::cli::{CliError, Env, Global, emit};
-use crate::domain::{EventHash, Invalid, text};
-use crate::error::Refusal;
+use crate::domain::{EventHash, Invalid};
+use crate::formats::annex::Lang;
 use crate::ledger::DigestCheck;
-use crate::report;
+use crate::report::{self, verification};
 use std::path::PathBuf;
 
 /// Recompute every hash and link, check seq contiguity, recorded-time order,
@@ -15,6 +15,11 @@ use std::path::PathBuf;
 /// (both at once, one on each core). Exit 0 when intact; exit 1 naming the
 /// first broken seq, the kind of break and the affected item, or the first
 /// index entry that differs.
+///
+/// The report is in Dutch ("in orde: …", "GEBROKEN bij gebeurtenis …");
+/// `--lang en` gives it in English. Hashes, seq numbers and round names
+/// are printed as they are. The JSON (`--format json`) is the same in
+/// either language.
 ///
 /// Example: kamerstand verify
 ///
@@ -97,18 +102,17 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     progress.finish();
     emit(
         env,
-        &report::verify(&outcome.chain, outcome.derived.as_ref(), g.report()),
+        &report::verify(&outcome.chain, outcome.derived.as_ref(), g.report(), g.lang),
     )?;
     let mut ok = outcome.ok();
     if let Some(bytes) = note {
         let ws = g.open(env)?;
-        match proofs::verify_note(&ws, &bytes, &witnesses) {
-            Ok(check) => emit(env, &note_line(&check))?,
-            Err(crate::error::Error::Refused(Refusal::NoteMismatch { what })) => {
+        match proofs::check_note(&ws, &bytes, &witnesses)? {
+            Ok(check) => emit(env, &note_line(&check, g.lang))?,
+            Err(fault) => {
                 ok = false;
-                emit(env, &format!("note: FAILED: {}\n", text::visible(&what)))?;
+                emit(env, &verification::note_fails(&fault, g.lang))?;
             }
-            Err(e) => return Err(e.into()),
         }
     }
     if ok {
@@ -119,25 +123,20 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
 }
 
 /// What a note that holds says, in one line.
-fn note_line(c: &proofs::NoteCheck) -> String {
-    let signed: Vec<String> = c
-        .signed_by
-        .iter()
-        .map(|(name, role, _)| format!("{} ({role})", text::visible(name)))
-        .collect();
-    format!(
-        "note: ok: {} events with Merkle root {}{}, signed by {}; this ledger holds them{}\n",
-        c.checkpoint.size(),
-        EventHash(*c.checkpoint.root()).hex(),
-        c.round
-            .as_deref()
-            .map(|r| format!(" (round {})", text::visible(r)))
-            .unwrap_or_default(),
-        signed.join(", "),
-        match c.ledger_size - c.checkpoint.size() {
-            0 => String::new(),
-            n => format!(" and {n} events after them"),
-        }
+fn note_line(c: &proofs::NoteCheck, lang: Lang) -> String {
+    verification::note_holds(
+        &verification::NoteHolds {
+            events: c.checkpoint.size(),
+            root: EventHash(*c.checkpoint.root()),
+            round: c.round.as_deref(),
+            signed_by: c
+                .signed_by
+                .iter()
+                .map(|(name, role, _)| (name.as_str(), *role))
+                .collect(),
+            after: c.ledger_size - c.checkpoint.size(),
+        },
+        lang,
     )
 }
 
