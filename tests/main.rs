@@ -19,6 +19,7 @@ mod common;
 mod concurrency;
 mod corrections;
 mod crash;
+mod footnote_marks;
 mod hardening;
 mod hostile;
 mod import_export;
