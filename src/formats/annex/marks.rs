@@ -40,6 +40,11 @@ fn id_of(c: char) -> Option<u32> {
     u32::from(c).checked_sub(FIRST).filter(|id| *id < SPAN)
 }
 
+/// Whether `c` is a placeholder.
+pub(crate) fn is_placeholder(c: char) -> bool {
+    id_of(c).is_some()
+}
+
 /// `c`, or U+FFFD when it would read as a placeholder.
 pub(crate) fn escape(c: char) -> char {
     if id_of(c).is_some() { '\u{FFFD}' } else { c }

@@ -26,7 +26,7 @@ use super::layouts::{
     Column, column_role, is_header, is_label_like, motion_submitters, responsible_cell,
     section_kind,
 };
-use super::marks::{escape, localise, placeholder};
+use super::marks::{escape, is_placeholder, localise, placeholder};
 use super::{AnnexDoc, AnnexRow, anomaly, excerpt};
 use crate::domain::{ItemKind, Legend, Ministries, Responsible};
 use crate::formats::Anomaly;
@@ -50,7 +50,7 @@ impl Note {
     }
 
     fn from_id(id: u32) -> Note {
-        if id % 2 == 0 {
+        if id.is_multiple_of(2) {
             Note::Foot(id / 2)
         } else {
             Note::End(id / 2)
@@ -316,11 +316,12 @@ fn cell_marked(cell: &Cell) -> String {
         let mut lead = String::new();
         let mut rest = s.as_str();
         while let Some(c) = rest.chars().next() {
-            if is_marker(c) || c.is_whitespace() {
-            } else if placeholder_char(c) {
-                lead.push(c);
-            } else {
+            let skipped = is_marker(c) || c.is_whitespace();
+            if !skipped && !is_placeholder(c) {
                 break;
+            }
+            if !skipped {
+                lead.push(c);
             }
             rest = rest.get(c.len_utf8()..).unwrap_or_default();
         }
@@ -331,10 +332,6 @@ fn cell_marked(cell: &Cell) -> String {
         }
     }
     paragraphs.join("\n\n")
-}
-
-fn placeholder_char(c: char) -> bool {
-    escape(c) != c
 }
 
 /// A character that marks rather than spells (as the Word model reads
