@@ -176,6 +176,71 @@ fn strip_para(p: &str) -> String {
     collapse_spaces(&out)
 }
 
+/// `text` with its markers renumbered after some of its citations were
+/// left out: `kept[k - 1]` says whether citation `k` stays. The marker of
+/// one left out goes, later ones count down; the rest of the text (its
+/// white space too) is left as it is.
+pub(crate) fn renumber(text: &str, kept: &[bool]) -> String {
+    if kept.iter().all(|k| *k) {
+        return text.to_string();
+    }
+    let mut n = 0;
+    let new_of: Vec<Option<usize>> = kept
+        .iter()
+        .map(|k| {
+            n += usize::from(*k);
+            k.then_some(n)
+        })
+        .collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if is_separator(
+            i.checked_sub(1).and_then(|b| chars.get(b)).copied(),
+            c,
+            chars.get(i + 1).copied(),
+        ) {
+            i += 1;
+            continue;
+        }
+        if !is_sup(c) {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while chars.get(i).copied().is_some_and(is_sup) {
+            i += 1;
+        }
+        let run = chars.get(start..i).unwrap_or_default();
+        let unit = run.len() == 1 && matches!(c, '²' | '³') && ends_with_unit(&out);
+        let k = run
+            .iter()
+            .filter_map(|d| superscript_digit(*d))
+            .try_fold(0usize, |n, d| n.checked_mul(10)?.checked_add(d as usize));
+        match k
+            .filter(|k| !unit && *k >= 1)
+            .and_then(|k| new_of.get(k - 1))
+        {
+            Some(Some(m)) => {
+                if out.chars().next_back().is_some_and(is_sup) {
+                    out.push(',');
+                }
+                out.push_str(&superscript(*m));
+            }
+            Some(None) => {}
+            None => {
+                if out.chars().next_back().is_some_and(is_sup) {
+                    out.push(',');
+                }
+                out.extend(run);
+            }
+        }
+    }
+    out
+}
+
 /// Whether an imported text says what a stored one says: the same text,
 /// or the same words ([`strip`]) with the same citations, so that markers
 /// kept, moved or lost in a copy are no change.
@@ -234,6 +299,17 @@ mod tests {
         let marked = format!("Groot 12 m² {} en {}meer{}.", p(1), p(2), p(3));
         let placed = localise(&marked, |id| Some(id as usize));
         assert_eq!(strip(&placed), strip(&unmarked(&marked)));
+    }
+
+    #[test]
+    fn markers_count_down_when_a_citation_is_left_out() {
+        let text = "Een.¹ Twee,² 12 m² en drie.³,⁴\n\nVier.⁵";
+        assert_eq!(
+            renumber(text, &[true, false, true, false]),
+            "Een.¹ Twee, 12 m² en drie.²\n\nVier.⁵"
+        );
+        assert_eq!(renumber(text, &[true; 5]), text);
+        assert_eq!(renumber("Oefenen.¹", &[false]), "Oefenen.");
     }
 
     #[test]
