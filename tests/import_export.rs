@@ -250,7 +250,8 @@ fn the_2024_annex_imports_into_a_new_ledger() {
             &["SBZK"],
             &["Kamerstukken II 2023/24, 39104, nr. 12"],
             &["Kamerstukken II 2023/24, 39104, nr. 15"],
-            "In het voorjaar van 2024 hebben veertig gemeenten een eerste uitvaloefening gehouden. De overige gemeenten volgen in het najaar.",
+            // The marker stays after its sentence, as the note's first citation.
+            "In het voorjaar van 2024 hebben veertig gemeenten een eerste uitvaloefening gehouden.¹ De overige gemeenten volgen in het najaar.",
         ),
         (
             "39104-13",
@@ -268,7 +269,7 @@ fn the_2024_annex_imports_into_a_new_ledger() {
             &["Kamerstukken II 2023/24, 39104, nr. 18"],
             // A remark footnote: the citation in its parentheses.
             &["Kamerstukken II 2023/24, 39104, nr. 22"],
-            "Met de VNG is een regeling uitgewerkt waarmee gemeenten onder de 30.000 inwoners samen een informatiebeveiliger kunnen aanstellen.\n\nDe regeling gaat op 1 januari 2025 in.",
+            "Met de VNG is een regeling uitgewerkt waarmee gemeenten onder de 30.000 inwoners samen een informatiebeveiliger kunnen aanstellen.\n\nDe regeling gaat op 1 januari 2025 in.¹",
         ),
         (
             "39104-19",
@@ -310,7 +311,7 @@ fn the_2024_annex_imports_into_a_new_ledger() {
             &["MBZK"],
             &[],
             &["Kamerstukken II 2024/52, 39104, nr. 27"],
-            "Het eerste overzicht is in september 2024 aan de Kamer gestuurd.",
+            "Het eerste overzicht is in september 2024 aan de Kamer gestuurd.¹",
         ),
         (
             "T2",
@@ -342,8 +343,8 @@ fn the_2024_annex_imports_into_a_new_ledger() {
         item(&v, "39104-12")["text"]
             .as_str()
             .unwrap()
-            .ends_with("over de uitkomsten te rapporteren."),
-        "the footnote marker is not part of the text"
+            .ends_with("over de uitkomsten te rapporteren.¹"),
+        "the footnote marker stays after its sentence, numbering the text's own citation"
     );
     // The commitment's non-citation footnote is kept, and flagged.
     assert!(
@@ -1366,7 +1367,12 @@ fn the_markdown_annex_has_the_annex_layout() {
     let cites = citations_in_order(&v);
     assert_eq!(cites.len(), 12);
     assert_eq!(markers, (1..=cites.len()).collect::<Vec<_>>());
-    assert!(md.contains("te rapporteren.¹ |") && md.contains("uitgevoerd.²,³ |"));
+    // Each marker after the sentence it stood after in the annex imported.
+    assert!(md.contains("te rapporteren.¹ |"));
+    assert!(md.contains(
+        "| Alle gemeenten hebben in 2024 een uitvaloefening gehouden.² Vanaf 2025 is de oefening onderdeel van de jaarlijkse planning- en controlcyclus.³ Daarmee is de motie uitgevoerd. |"
+    ));
+    assert!(md.contains("in februari 2025 afgerond.⁵ Het kabinet"));
     let listed: Vec<&str> = md[notes..]
         .lines()
         .filter(|l| l.starts_with(|c| sup_digit(c).is_some()))

@@ -6,7 +6,9 @@
 //! `crash` (killed writers), `concurrency` (the store lock, writers at
 //! once), `time_travel` (as-of and effective views), `rounds` (sealed
 //! rounds, diffs, digests), `corrections`, `import_export` (annex, CSV,
-//! events; the format-1 fixture), `letter` (the annex and the diff for a letter: Word, Excel, Dutch and
+//! events; the format-1 fixture), `footnote_marks` (footnote markers kept
+//! in place from import to export, and no change for texts that only
+//! gained them), `letter` (the annex and the diff for a letter: Word, Excel, Dutch and
 //! English), `schemas` (JSON output against schema/),
 //! `checkpoints`, `model` (a model-based property test) and `parsers`
 //! (property tests of what reads others' files). `common` is the shared
@@ -19,6 +21,7 @@ mod common;
 mod concurrency;
 mod corrections;
 mod crash;
+mod footnote_marks;
 mod hardening;
 mod hostile;
 mod import_export;

@@ -21,8 +21,11 @@
 //!   only looks like another must not be stored. One that is merely too
 //!   long (a footnote that holds a remark rather than a reference) is left
 //!   out with an anomaly naming the line and its start: the item is
-//!   recorded without it, and `item amend` can add it.
+//!   recorded without it, and `item amend` can add it. A citation left out
+//!   takes its footnote marker out of the text with it, and the markers
+//!   after it count down ([`marks::renumber`]).
 
+use super::annex::marks;
 use super::{Anomaly, ImportRow};
 use crate::domain::text::{self, MAX_SHORT_BYTES};
 use crate::domain::{Invalid, invisible};
@@ -37,25 +40,38 @@ impl ImportRow {
         let line = self.line;
         let at = |field: &str| format!("{source} line {line}, {field}");
         let mut anomalies = Vec::new();
-        let mut list = |field: &str, entries: Vec<String>| -> Result<Vec<String>, Invalid> {
-            let mut kept = Vec::with_capacity(entries.len());
+        // Each entry checked, or None where it is left out.
+        let mut each = |field: &str,
+                        entries: Vec<String>|
+         -> Result<Vec<Option<String>>, Invalid> {
+            let mut out = Vec::with_capacity(entries.len());
             for entry in entries {
                 if entry.trim().is_empty() {
+                    out.push(None);
                     continue;
                 }
                 match text::short_text(&at(field), &entry) {
-                    Ok(t) => kept.push(t),
-                    Err(e) if only_too_long(&entry) => anomalies.push(Anomaly {
-                        line,
-                        message: format!(
-                            "{field}: '{}' left out: {}; the item is recorded without it (add it with `item amend` if it belongs)",
-                            e.value, e.expected
-                        ),
-                    }),
+                    Ok(t) => out.push(Some(t)),
+                    Err(e) if only_too_long(&entry) => {
+                        out.push(None);
+                        anomalies.push(Anomaly {
+                            line,
+                            message: format!(
+                                "{field}: '{}' left out: {}; the item is recorded without it (add it with `item amend` if it belongs)",
+                                e.value, e.expected
+                            ),
+                        });
+                    }
                     Err(e) => return Err(e),
                 }
             }
-            Ok(kept)
+            Ok(out)
+        };
+        let kept = |entries: &[Option<String>]| -> Vec<bool> {
+            entries.iter().map(Option::is_some).collect()
+        };
+        let flat = |entries: Vec<Option<String>>| -> Vec<String> {
+            entries.into_iter().flatten().collect()
         };
         // The texts first: a refusal names the field the row is about
         // before one derived from it (a motion's submitters come from its
@@ -69,16 +85,22 @@ impl ImportRow {
             Some(p) if !p.trim().is_empty() => Some(text::free_text(&at("progress"), &p)?),
             _ => None,
         };
-        let submitters = list("submitters", self.submitters)?;
-        let citations = list("citations", self.citations)?;
-        let progress_citations = list("progress_citations", self.progress_citations)?;
+        let submitters = flat(each("submitters", self.submitters)?);
+        let citations = each("citations", self.citations)?;
+        let progress_citations = each("progress_citations", self.progress_citations)?;
         // Where it was made is a citation, and a title a one-line text.
-        let made_in = list("made_in", self.made_in.into_iter().collect())?
+        let made_in = flat(each("made_in", self.made_in.into_iter().collect())?)
             .into_iter()
             .next();
-        let title = list("title", self.title.into_iter().collect())?
+        let title = flat(each("title", self.title.into_iter().collect())?)
             .into_iter()
             .next();
+        // A text's footnote markers number its citations: the marker of
+        // one left out goes, and those after it count down.
+        let text = marks::renumber(&text, &kept(&citations));
+        let progress = progress.map(|p| marks::renumber(&p, &kept(&progress_citations)));
+        let citations = flat(citations);
+        let progress_citations = flat(progress_citations);
         Ok((
             ImportRow {
                 text,

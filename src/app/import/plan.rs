@@ -6,8 +6,8 @@
 //!
 //! Matching: a row names an existing item by its key (given, or derived
 //! from its first citation as for new items), else by a citation the item
-//! now carries, else by the same kind and the same non-empty text as the
-//! item has now (so an item amended by hand is found by its new text). A
+//! now carries, else by the same kind and the same non-empty text (its
+//! words, without footnote markers) as the item has now (so an item amended by hand is found by its new text). A
 //! row without text or citation is matched by its progress text or its
 //! place among such rows, to the items that lack them or had them filled
 //! in by an amendment. A row that matches nothing registers a new item.
@@ -16,7 +16,9 @@
 //! differs (a row that states none, or says "not stated", leaves it alone:
 //! the file does not know better than a status recorded by hand),
 //! responsible parties that differ, a progress text that differs from the
-//! latest note, details (deadline, where and when it was made, the
+//! latest note (texts are compared by their words and citations,
+//! [`marks::same_text`], so footnote markers kept or lost in a copy are no
+//! change), details (deadline, where and when it was made, the
 //! previous responsible) that differ. A new item made on a known earlier
 //! day exists from that day; the status the file reports takes the
 //! import's date. The order of the file's rows is kept as the items'
@@ -25,6 +27,7 @@
 use crate::domain::{
     Day, EventBody, EventId, ItemKey, ItemKind, KamerstukRef, Legend, legend::NOT_STATED,
 };
+use crate::formats::annex::marks;
 use crate::formats::{Anomaly, ImportRow};
 use crate::ledger::Draft;
 use crate::projection::natural_key;
@@ -64,7 +67,9 @@ struct Items<'a> {
     /// Key hints of the citations items carry now; None where two items
     /// share one.
     by_citation: BTreeMap<String, Option<Known<'a>>>,
-    by_text: BTreeMap<(ItemKind, &'a str), Known<'a>>,
+    /// By kind and words ([`marks::strip`]): a text that gained or lost
+    /// its footnote markers is the same text.
+    by_text: BTreeMap<(ItemKind, String), Known<'a>>,
     all: Vec<Known<'a>>,
     /// Display position, by id.
     place: BTreeMap<EventId, usize>,
@@ -86,7 +91,7 @@ impl<'a> Items<'a> {
         for k in &all {
             // The first item (in display order) with a text wins, as before.
             by_text
-                .entry((k.now.kind, k.now.text.as_str()))
+                .entry((k.now.kind, marks::strip(&k.now.text)))
                 .or_insert(*k);
             let hints: BTreeSet<String> = k
                 .now
@@ -187,7 +192,9 @@ pub fn plan(
             ));
             let before = p.drafts.len();
             changes(&mut p, it, row, legend, effective, new_id);
-            if !row.text.is_empty() && row.text != it.now.text {
+            if !row.text.is_empty()
+                && !marks::same_text(&row.text, &row.citations, &it.now.text, &it.now.citations)
+            {
                 p.anomalies.push(Anomaly {
                     line: row.line,
                     message: format!(
@@ -386,7 +393,7 @@ fn find<'a>(items: &Items<'a>, row: &ImportRow, textless: &TextlessRows<'a>) -> 
     }
     items
         .by_text
-        .get(&(row.kind, row.text.as_str()))
+        .get(&(row.kind, marks::strip(&row.text)))
         .copied()
         .map(Match::Sure)
 }
@@ -401,7 +408,7 @@ struct TextlessRows<'a> {
     /// Per kind, the items without text or citation, in registration order.
     items: BTreeMap<ItemKind, Vec<Known<'a>>>,
     /// Per kind and latest note text, the first of those items.
-    by_note: BTreeMap<(ItemKind, &'a str), Known<'a>>,
+    by_note: BTreeMap<(ItemKind, String), Known<'a>>,
     /// Per kind, how many such rows the file has.
     rows: BTreeMap<ItemKind, usize>,
     /// Each such row's place among those of its kind, by line.
@@ -425,7 +432,9 @@ impl<'a> TextlessRows<'a> {
         let mut by_note = BTreeMap::new();
         for k in sorted {
             if let Some(n) = &k.now.note {
-                by_note.entry((k.now.kind, n.text.as_str())).or_insert(k);
+                by_note
+                    .entry((k.now.kind, marks::strip(&n.text)))
+                    .or_insert(k);
             }
             items.entry(k.now.kind).or_default().push(k);
         }
@@ -449,7 +458,7 @@ impl<'a> TextlessRows<'a> {
 
     fn find(&self, row: &ImportRow) -> Option<Match<'a>> {
         if let Some(p) = &row.progress
-            && let Some(it) = self.by_note.get(&(row.kind, p.as_str()))
+            && let Some(it) = self.by_note.get(&(row.kind, marks::strip(p)))
         {
             return Some(Match::Sure(*it));
         }
@@ -534,12 +543,13 @@ fn changes(
     if let Some(body) = details(it.now.id, row, Some(it.now)) {
         p.drafts.push(Draft { id: new_id(), body });
     }
-    let latest = it.now.note.as_ref().map(|n| n.text.as_str());
-    if let Some(text) = row
-        .progress
-        .as_ref()
-        .filter(|t| !t.trim().is_empty() && latest != Some(t.as_str()))
-    {
+    let latest = it.now.note.as_ref();
+    if let Some(text) = row.progress.as_ref().filter(|t| {
+        !t.trim().is_empty()
+            && latest.is_none_or(|n| {
+                !marks::same_text(t, &row.progress_citations, &n.text, &n.citations)
+            })
+    }) {
         p.drafts.push(Draft {
             id: new_id(),
             body: EventBody::ProgressNoted {

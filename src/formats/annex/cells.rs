@@ -18,17 +18,23 @@ pub(crate) struct Cell {
     /// Position in the line (0 = before the first tab).
     pub(crate) idx: usize,
     pub(crate) text: String,
+    /// The text with a placeholder where each marker stood
+    /// ([`super::marks`]).
+    pub(crate) marked: String,
     pub(crate) markers: Vec<u32>,
 }
 
-/// A row's cells put in their places.
+/// A row's cells put in their places: the texts, and the same with their
+/// markers' placeholders (`*_marked`).
 #[derive(Debug, Default)]
 pub(crate) struct Aligned {
     pub(crate) text: String,
+    pub(crate) text_marked: String,
     pub(crate) text_markers: Vec<u32>,
     pub(crate) status: Option<String>,
     pub(crate) responsible: Option<Responsible>,
     pub(crate) progress: Option<String>,
+    pub(crate) progress_marked: Option<String>,
     pub(crate) progress_markers: Vec<u32>,
 }
 
@@ -99,12 +105,14 @@ pub(crate) fn align(
             .first()
             .is_some_and(|c| c.idx > 0 && is_label_like(&c.text));
     let mut text_parts = Vec::new();
+    let mut marked_parts = Vec::new();
     for (k, cell) in before.into_iter().enumerate() {
         a.text_markers.extend(cell.markers);
         if lone_label || (k > 0 && is_label_like(&cell.text)) {
             anomalies.push(unknown_label(line, &cell.text));
         } else {
             text_parts.push(cell.text);
+            marked_parts.push(cell.marked);
         }
     }
     if text_parts.len() > 1 {
@@ -114,6 +122,7 @@ pub(crate) fn align(
         ));
     }
     a.text = text_parts.join(" ");
+    a.text_marked = marked_parts.join(" ");
 
     // After it: the progress text, and perhaps an unknown label.
     let count = after.len();
@@ -123,6 +132,7 @@ pub(crate) fn align(
         .max_by_key(|(_, c)| c.text.len())
         .map_or(0, |(k, _)| k);
     let mut progress_parts = Vec::new();
+    let mut marked_parts = Vec::new();
     for (k, cell) in after.into_iter().enumerate() {
         if count > 1 && k != longest && is_label_like(&cell.text) {
             anomalies.push(unknown_label(line, &cell.text));
@@ -130,6 +140,7 @@ pub(crate) fn align(
         } else {
             a.progress_markers.extend(cell.markers);
             progress_parts.push(cell.text);
+            marked_parts.push(cell.marked);
         }
     }
     if progress_parts.len() > 1 {
@@ -143,6 +154,7 @@ pub(crate) fn align(
     }
     if !progress_parts.is_empty() {
         a.progress = Some(progress_parts.join(" "));
+        a.progress_marked = Some(marked_parts.join(" "));
     }
     a
 }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::lines::FootnoteLine;
+use super::marks::{escape, is_separator, placeholder};
 use super::{Anomaly, anomaly, excerpt};
 use crate::domain::KamerstukRef;
 
@@ -94,14 +95,15 @@ pub(crate) fn plain_footnote(cells: &[&str]) -> Option<FootnoteLine> {
     })
 }
 
-/// The citations for a list of markers, each footnote once, in marker order.
+/// The citations for a list of markers, each footnote once, in marker
+/// order, with the footnote each comes from.
 pub(crate) fn resolve(
     markers: &[u32],
     citation_of: &BTreeMap<u32, String>,
     line: usize,
     cited: &mut BTreeSet<u32>,
     anomalies: &mut Vec<Anomaly>,
-) -> Vec<String> {
+) -> Vec<(u32, String)> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for &n in markers {
@@ -111,7 +113,7 @@ pub(crate) fn resolve(
         match citation_of.get(&n) {
             Some(citation) => {
                 cited.insert(n);
-                out.push(citation.clone());
+                out.push((n, citation.clone()));
             }
             None => anomalies.push(anomaly(
                 line,
@@ -184,20 +186,37 @@ pub(crate) fn parenthesised(s: &str) -> Vec<&str> {
 }
 
 /// Takes the footnote markers out of a cell: superscript digits anywhere
-/// (except ² and ³ after a unit such as "m"), and plain digits glued to the
-/// end of a sentence ("informeren.4") only when a footnote with that number
-/// is defined on the same page. Returns the trimmed text and the markers.
+/// (except ² and ³ after a unit such as "m"; a comma between two markers,
+/// `¹,²`, parts them), and plain digits glued to the end of a sentence
+/// ("informeren.4") only when a footnote with that number is defined on
+/// the same page. Returns the trimmed text, the same text with a
+/// placeholder where each marker stood ([`super::marks`]), and the
+/// markers.
 pub(crate) fn take_markers(
     cell: &str,
     defined_here: &BTreeSet<u32>,
     line: usize,
     anomalies: &mut Vec<Anomaly>,
-) -> (String, Vec<u32>) {
+) -> (String, String, Vec<u32>) {
     let chars: Vec<char> = cell.chars().collect();
     let mut out = String::with_capacity(cell.len());
+    let mut marked = String::with_capacity(cell.len());
     let mut markers = Vec::new();
     let mut i = 0;
+    // Text goes into both; `marked` cannot hold a placeholder of its own.
+    let push = |out: &mut String, marked: &mut String, s: &str| {
+        out.push_str(s);
+        marked.extend(s.chars().map(escape));
+    };
     while let Some(&c) = chars.get(i) {
+        if is_separator(
+            i.checked_sub(1).and_then(|b| chars.get(b)).copied(),
+            c,
+            chars.get(i + 1).copied(),
+        ) {
+            i += 1;
+            continue;
+        }
         if superscript_digit(c).is_some() {
             let start = i;
             while chars.get(i).and_then(|&d| superscript_digit(d)).is_some() {
@@ -205,16 +224,17 @@ pub(crate) fn take_markers(
             }
             let run = chars.get(start..i).unwrap_or_default();
             if run.len() == 1 && matches!(c, '²' | '³') && ends_with_unit(&out) {
-                out.push(c);
+                push(&mut out, &mut marked, &c.to_string());
                 continue;
             }
             match marker_number(run.iter().filter_map(|&d| superscript_digit(d))) {
                 Some(n) => {
                     let next = chars.get(i);
                     if next.is_none_or(|d| !d.is_alphanumeric()) {
-                        let kept = out.trim_end().len();
-                        out.truncate(kept);
+                        out.truncate(out.trim_end().len());
+                        marked.truncate(marked.trim_end().len());
                     }
+                    marked.extend(placeholder(n));
                     markers.push(n);
                 }
                 None => {
@@ -223,7 +243,7 @@ pub(crate) fn take_markers(
                         line,
                         format!("superscript digits '{written}' not read as a footnote marker"),
                     ));
-                    out.push_str(&written);
+                    push(&mut out, &mut marked, &written);
                 }
             }
             continue;
@@ -238,6 +258,7 @@ pub(crate) fn take_markers(
                 let n = marker_number(run.chars().filter_map(|d| d.to_digit(10)));
                 match n {
                     Some(n) if defined_here.contains(&n) => {
+                        marked.extend(placeholder(n));
                         markers.push(n);
                         anomalies.push(anomaly(
                             line,
@@ -255,13 +276,14 @@ pub(crate) fn take_markers(
                     )),
                 }
             }
-            out.push_str(&run);
+            push(&mut out, &mut marked, &run);
             continue;
         }
         out.push(c);
+        marked.push(escape(c));
         i += 1;
     }
-    (out.trim().to_string(), markers)
+    (out.trim().to_string(), marked.trim().to_string(), markers)
 }
 
 /// Whether `out` ends with a unit of length ("m", "km", …) standing alone.

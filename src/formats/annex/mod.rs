@@ -29,12 +29,14 @@
 //! cells, labels, submitters), `lines` classifies every line, `rows`
 //! collects rows and footnote definitions and builds the document,
 //! `cells` aligns a row's cells, `footnotes` reads markers and
-//! definitions.
+//! definitions, `marks` keeps each marker in its place, numbered within
+//! its text, and compares texts without them.
 
 pub(crate) mod cells;
 pub(crate) mod footnotes;
 pub(crate) mod layouts;
 pub(crate) mod lines;
+pub mod marks;
 pub mod office;
 pub mod pdftext;
 pub mod render;
@@ -65,7 +67,9 @@ pub struct AnnexRow {
     pub line: usize,
     /// From the section it is in (Moties -> Motie, Toezeggingen -> Toezegging).
     pub kind: ItemKind,
-    /// Item text, NFC, footnote markers removed, trimmed; "" when lost.
+    /// Item text, NFC, trimmed, each footnote marker where it stood as the
+    /// number of its citation in [`Self::citations`] (`…rapporteren.¹`,
+    /// see [`marks`]); "" when lost.
     pub text: String,
     /// From "Motie van het lid X c.s." / "van de leden A en B" (names only,
     /// no "c.s."); empty for commitments or when the text was lost.
@@ -78,8 +82,9 @@ pub struct AnnexRow {
     /// The responsible-codes cell; None if absent or unparsable (then an
     /// anomaly says so).
     pub responsible: Option<Responsible>,
-    /// The "stand van zaken" text: NFC, markers removed, `<p>` turned into
-    /// paragraph breaks ("\n\n"), trimmed.
+    /// The "stand van zaken" text: NFC, `<p>` turned into paragraph breaks
+    /// ("\n\n"), trimmed, its footnote markers numbering
+    /// [`Self::progress_citations`] as in the item text.
     pub progress: Option<String>,
     /// Raw citation texts of the footnotes whose markers appear in the
     /// progress text, in marker order.
@@ -154,7 +159,8 @@ impl AnnexDoc {
     /// Checks what [`parse`] promises of its result for the `text` it was
     /// given: anomalies sorted by line, every line number in range, rows in
     /// order with trimmed texts, no submitters without a motion's text,
-    /// statuses from `legend`, progress texts without `<p>`. The unit
+    /// statuses from `legend`, progress texts without `<p>`, no marker's
+    /// placeholder left in a text. The unit
     /// tests, the property tests and the fuzz target all hold parse to it.
     pub fn invariants(&self, text: &str, legend: &Legend) -> Result<(), String> {
         let lines = text.lines().count();
@@ -191,6 +197,12 @@ impl AnnexDoc {
                     "row {} has status '{s}' outside the legend",
                     r.line
                 ));
+            }
+            if std::iter::once(&r.text)
+                .chain(&r.progress)
+                .any(|t| marks::unmarked(t) != *t)
+            {
+                return fail(format!("row {} keeps a marker's placeholder", r.line));
             }
             if r.progress
                 .as_ref()

@@ -15,6 +15,7 @@
 //! is numbered once, in order of appearance.
 
 use super::footnotes::{ends_with_unit, superscript_digit};
+use super::marks::is_separator;
 use crate::domain::ItemKind;
 use crate::projection::{ItemView, View};
 pub use crate::report::letter::Lang;
@@ -176,8 +177,10 @@ impl Annex<'_> {
 
 /// Places the footnotes of `text` (whose citations are `citations`): a
 /// superscript number `k` in the text that names one of its citations
-/// becomes that citation's footnote at that place; citations not placed
-/// follow the last paragraph. Each gets the next number of `footnotes`.
+/// becomes that citation's footnote at that place (markers side by side
+/// are parted by a comma, `¹,²`: see [`super::marks`]); citations not
+/// placed follow the last paragraph. Each gets the next number of
+/// `footnotes`.
 pub fn annotate(text: &str, citations: &[String], footnotes: &mut Vec<String>) -> Vec<Para> {
     let mut placed = vec![false; citations.len()];
     let mut paras: Vec<Para> = Vec::new();
@@ -191,6 +194,15 @@ pub fn annotate(text: &str, citations: &[String], footnotes: &mut Vec<String>) -
         let chars: Vec<char> = raw.chars().collect();
         let mut i = 0;
         while let Some(&c) = chars.get(i) {
+            // `¹,²`: the comma parts two markers.
+            if is_separator(
+                i.checked_sub(1).and_then(|b| chars.get(b)).copied(),
+                c,
+                chars.get(i + 1).copied(),
+            ) {
+                i += 1;
+                continue;
+            }
             if superscript_digit(c).is_none() {
                 buf.push(if c == '\n' { ' ' } else { c });
                 i += 1;
@@ -313,7 +325,8 @@ fn md_marks(notes: &[usize]) -> String {
 }
 
 /// A paragraph in Markdown: text escaped, markers as superscript digits
-/// right after the text they follow.
+/// right after the text they follow (after a comma when that text ends in
+/// a superscript digit itself, a power as in `m²`).
 fn md_para(p: &Para) -> String {
     let mut out = String::new();
     let mut notes: Vec<usize> = Vec::new();
@@ -322,6 +335,14 @@ fn md_para(p: &Para) -> String {
             Seg::Note(n) => notes.push(*n),
             Seg::Text(t) => {
                 if !notes.is_empty() {
+                    if out
+                        .chars()
+                        .next_back()
+                        .and_then(superscript_digit)
+                        .is_some()
+                    {
+                        out.push(',');
+                    }
                     out.push_str(&md_marks(&notes));
                     notes.clear();
                     if !t.starts_with(char::is_whitespace) {
@@ -331,6 +352,15 @@ fn md_para(p: &Para) -> String {
                 out.push_str(&md_escape(t));
             }
         }
+    }
+    if !notes.is_empty()
+        && out
+            .chars()
+            .next_back()
+            .and_then(superscript_digit)
+            .is_some()
+    {
+        out.push(',');
     }
     out.push_str(&md_marks(&notes));
     out

@@ -9,6 +9,7 @@ use super::cells::{Cell, align, tidy};
 use super::footnotes::{footnote_citation, resolve, take_markers};
 use super::layouts::{motion_submitters, responsible_cell};
 use super::lines::{Class, FootnoteLine};
+use super::marks::localise;
 use super::{AnnexDoc, AnnexRow, Anomaly, anomaly, excerpt};
 use crate::domain::{ItemKind, Legend};
 
@@ -208,6 +209,8 @@ pub(crate) fn build(c: Collected, legend: &Legend, anomalies: &mut Vec<Anomaly>)
     let empty = BTreeSet::new();
     let mut rows = Vec::with_capacity(c.rows.len());
     let mut markers: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(c.rows.len());
+    // Per row: its texts with the markers' placeholders.
+    let mut marked: Vec<(String, Option<String>)> = Vec::with_capacity(c.rows.len());
     let mut textless: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for rec in &c.rows {
         let here = c.defined_in_block.get(&rec.block).unwrap_or(&empty);
@@ -216,8 +219,13 @@ pub(crate) fn build(c: Collected, legend: &Legend, anomalies: &mut Vec<Anomaly>)
             .iter()
             .enumerate()
             .filter_map(|(idx, raw)| {
-                let (text, markers) = take_markers(raw, here, rec.line, anomalies);
-                (!text.is_empty() || !markers.is_empty()).then_some(Cell { idx, text, markers })
+                let (text, marked, markers) = take_markers(raw, here, rec.line, anomalies);
+                (!text.is_empty() || !markers.is_empty()).then_some(Cell {
+                    idx,
+                    text,
+                    marked,
+                    markers,
+                })
             })
             .collect();
         let a = align(cells, legend, rec.line, anomalies);
@@ -249,6 +257,7 @@ pub(crate) fn build(c: Collected, legend: &Legend, anomalies: &mut Vec<Anomaly>)
             progress_citations: Vec::new(),
         });
         markers.push((a.text_markers, a.progress_markers));
+        marked.push((tidy(&a.text_marked), a.progress_marked.as_deref().map(tidy)));
     }
 
     let mut citation_of: BTreeMap<u32, String> = BTreeMap::new();
@@ -260,15 +269,30 @@ pub(crate) fn build(c: Collected, legend: &Legend, anomalies: &mut Vec<Anomaly>)
         citation_of.insert(*n, citation);
     }
     let mut cited = BTreeSet::new();
-    for (row, (text_markers, progress_markers)) in rows.iter_mut().zip(&markers) {
-        row.citations = resolve(text_markers, &citation_of, row.line, &mut cited, anomalies);
-        row.progress_citations = resolve(
+    for ((row, (text_markers, progress_markers)), (text, progress)) in
+        rows.iter_mut().zip(&markers).zip(&marked)
+    {
+        let t = resolve(text_markers, &citation_of, row.line, &mut cited, anomalies);
+        let p = resolve(
             progress_markers,
             &citation_of,
             row.line,
             &mut cited,
             anomalies,
         );
+        // Each marker becomes the number of its citation in that text.
+        if !row.text.is_empty() {
+            row.text = localise(text, |n| t.iter().position(|(m, _)| *m == n).map(|k| k + 1));
+        }
+        if row.progress.is_some()
+            && let Some(progress) = progress
+        {
+            row.progress = Some(localise(progress, |n| {
+                p.iter().position(|(m, _)| *m == n).map(|k| k + 1)
+            }));
+        }
+        row.citations = t.into_iter().map(|(_, c)| c).collect();
+        row.progress_citations = p.into_iter().map(|(_, c)| c).collect();
     }
     for (n, def) in &c.definitions {
         if cited.contains(n) {

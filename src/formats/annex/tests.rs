@@ -333,27 +333,28 @@ fn fixture_2024() {
         rows[0].text,
         "Motie van het lid Kortenhoeven c.s.; De Tweede Kamer verzoekt de regering gemeenten te \
          ondersteunen bij het jaarlijks oefenen van een uitval van hun digitale dienstverlening \
-         en de Kamer over de uitkomsten te rapporteren."
+         en de Kamer over de uitkomsten te rapporteren.¹"
     );
     assert_eq!(rows[0].citations, [kst("2023/24", "39104", "12")]);
     assert_eq!(rows[0].progress_citations, [kst("2023/24", "39104", "15")]);
     assert_eq!(
         rows[0].progress.as_deref(),
         Some(
-            "In het voorjaar van 2024 hebben veertig gemeenten een eerste uitvaloefening gehouden. \
+            "In het voorjaar van 2024 hebben veertig gemeenten een eerste uitvaloefening gehouden.¹ \
              De overige gemeenten volgen in het najaar."
         )
     );
     assert_eq!(rows[1].citations, ["Kamerstukken II 2023/24, 39104, nr.13"]);
-    // "informeren.4": footnote 4 is defined on the same page.
-    assert!(rows[2].text.ends_with("voor de zomer te informeren."));
+    // "informeren.4": footnote 4 is defined on the same page, and the
+    // marker is the text's first citation.
+    assert!(rows[2].text.ends_with("voor de zomer te informeren.¹"));
     assert_eq!(rows[2].citations, [kst("2023/24", "39250-VII", "41")]);
     // Three cells, <p> paragraphs, a remark footnote.
     assert_eq!(
         rows[3].progress.as_deref(),
         Some(
             "Met de VNG is een regeling uitgewerkt waarmee gemeenten onder de 30.000 inwoners \
-             samen een informatiebeveiliger kunnen aanstellen.\n\nDe regeling gaat op 1 januari 2025 in."
+             samen een informatiebeveiliger kunnen aanstellen.\n\nDe regeling gaat op 1 januari 2025 in.¹"
         )
     );
     assert_eq!(rows[3].progress_citations, [kst("2023/24", "39104", "22")]);
@@ -448,8 +449,27 @@ fn fixture_2025() {
              Een eerste gezamenlijke oefening met twee waterschappen vindt in het najaar van 2025 plaats."
         )
     );
-    // The marker without a definition gives no citation.
+    // Markers stay after their sentences, numbered within their text.
+    assert_eq!(
+        rows[0].progress.as_deref(),
+        Some(
+            "Alle gemeenten hebben in 2024 een uitvaloefening gehouden.¹ Vanaf 2025 is de \
+             oefening onderdeel van de jaarlijkse planning- en controlcyclus.² Daarmee is de \
+             motie uitgevoerd."
+        )
+    );
+    assert_eq!(
+        rows[0].progress_citations,
+        [kst("2024/25", "39104", "31"), kst("2024/25", "39104", "35")]
+    );
+    // The marker without a definition gives no citation, and goes.
     assert!(rows[9].progress_citations.is_empty());
+    assert!(
+        rows[9]
+            .progress
+            .as_deref()
+            .is_some_and(|p| p.contains("kunnen aansluiten. Daarmee"))
+    );
     assert_eq!(
         messages(&doc),
         vec![
@@ -759,14 +779,16 @@ fn superscript_markers() {
     );
     let doc = nap(&text);
     let r = &doc.rows[0];
-    assert_eq!(r.text, "Motie van het lid A; tekst en meer.");
+    // Each marker stays where it stood, as its citation's number in the
+    // text; powers stay powers.
+    assert_eq!(r.text, "Motie van het lid A; tekst¹ en meer.²");
     assert_eq!(
         r.citations,
         [kst("2022/23", "34843", "1"), kst("2022/23", "34843", "12")]
     );
     assert_eq!(
         r.progress.as_deref(),
-        Some("Een twee.\n\nvier 100 m² en 3 km³.")
+        Some("Een¹ twee.²\n\nvier 100 m² en 3 km³.")
     );
     assert_eq!(
         r.progress_citations,
@@ -793,7 +815,7 @@ fn glued_digits_are_read_conservatively() {
     );
     let doc = nap(&format!("{first}{second}"));
     let r = &doc.rows;
-    assert_eq!(r[0].text, "Motie van het lid A; de Kamer informeren.");
+    assert_eq!(r[0].text, "Motie van het lid A; de Kamer informeren.¹");
     assert_eq!(r[0].citations, [kst("2022/23", "34843", "4")]);
     assert_eq!(
         r[0].progress.as_deref(),
@@ -802,7 +824,7 @@ fn glued_digits_are_read_conservatively() {
     assert!(r[0].progress_citations.is_empty());
     // Footnote 5 is defined on the next page only: kept as text.
     assert_eq!(r[1].text, "Motie van het lid B; de Kamer informeren.5");
-    assert_eq!(r[1].progress.as_deref(), Some("Gemeld."));
+    assert_eq!(r[1].progress.as_deref(), Some("Gemeld.¹"));
     assert_eq!(r[1].progress_citations, [kst("2022/23", "34843", "4")]);
     // Footnote 4 is defined on the previous page only: kept as text.
     assert_eq!(r[2].text, "Motie van het lid C; nog eens informeren.4");

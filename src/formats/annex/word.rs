@@ -26,6 +26,7 @@ use super::layouts::{
     Column, column_role, is_header, is_label_like, motion_submitters, responsible_cell,
     section_kind,
 };
+use super::marks::{escape, is_placeholder, localise, placeholder};
 use super::{AnnexDoc, AnnexRow, anomaly, excerpt};
 use crate::domain::{ItemKind, Legend, Ministries, Responsible};
 use crate::formats::Anomaly;
@@ -37,6 +38,24 @@ use crate::formats::docx::{Block, Cell, Document, Fill, Inline, ParaStyle, Parag
 enum Note {
     Foot(u32),
     End(u32),
+}
+
+impl Note {
+    /// The id of its placeholder in a marked text ([`super::marks`]).
+    fn id(self) -> Option<u32> {
+        match self {
+            Note::Foot(n) => n.checked_mul(2),
+            Note::End(n) => n.checked_mul(2)?.checked_add(1),
+        }
+    }
+
+    fn from_id(id: u32) -> Note {
+        if id.is_multiple_of(2) {
+            Note::Foot(id / 2)
+        } else {
+            Note::End(id / 2)
+        }
+    }
 }
 
 /// Reads the annex in `doc`. Never fails: what cannot be understood
@@ -52,6 +71,7 @@ pub fn from_document(doc: &Document, legend: &Legend, ministries: &Ministries) -
         anomalies: Vec::new(),
         rows: Vec::new(),
         markers: Vec::new(),
+        marked: Vec::new(),
         kind: None,
         columns: None,
         row_no: 0,
@@ -72,6 +92,7 @@ pub fn from_document(doc: &Document, legend: &Legend, ministries: &Ministries) -
         mut anomalies,
         mut rows,
         markers,
+        marked,
         ..
     } = r;
     // Citations from the notes, each note once per text.
@@ -101,9 +122,26 @@ pub fn from_document(doc: &Document, legend: &Legend, ministries: &Ministries) -
         }
         citation_of.insert(*note, citation);
     }
-    for (row, (text_marks, progress_marks)) in rows.iter_mut().zip(&markers) {
-        row.citations = cite(text_marks, &citation_of);
-        row.progress_citations = cite(progress_marks, &citation_of);
+    for ((row, (text_marks, progress_marks)), (text, progress)) in
+        rows.iter_mut().zip(&markers).zip(&marked)
+    {
+        let t = cite(text_marks, &citation_of);
+        let p = cite(progress_marks, &citation_of);
+        // Each reference becomes the number of its citation in that text.
+        let local = |notes: &[(Note, String)], id: u32| {
+            let note = Note::from_id(id);
+            notes.iter().position(|(n, _)| *n == note).map(|k| k + 1)
+        };
+        if !row.text.is_empty() {
+            row.text = localise(text, |id| local(&t, id));
+        }
+        if row.progress.is_some()
+            && let Some(progress) = progress
+        {
+            row.progress = Some(localise(progress, |id| local(&p, id)));
+        }
+        row.citations = t.into_iter().map(|(_, c)| c).collect();
+        row.progress_citations = p.into_iter().map(|(_, c)| c).collect();
     }
     anomalies.sort_by_key(|a| a.line);
     AnnexDoc {
@@ -121,12 +159,14 @@ fn name(note: Note) -> String {
     }
 }
 
-fn cite(marks: &[Note], citation_of: &BTreeMap<Note, String>) -> Vec<String> {
+/// The citations of a text's notes, each note once, with the note each
+/// comes from.
+fn cite(marks: &[Note], citation_of: &BTreeMap<Note, String>) -> Vec<(Note, String)> {
     let mut seen = BTreeSet::new();
     marks
         .iter()
         .filter(|m| seen.insert(**m))
-        .filter_map(|m| citation_of.get(m).cloned())
+        .filter_map(|m| citation_of.get(m).map(|c| (*m, c.clone())))
         .collect()
 }
 
@@ -223,6 +263,8 @@ struct Reader<'a> {
     rows: Vec<AnnexRow>,
     /// Per row: the notes of its item text and of its progress text.
     markers: Vec<(Vec<Note>, Vec<Note>)>,
+    /// Per row: its item and progress texts with the notes' placeholders.
+    marked: Vec<(String, Option<String>)>,
     kind: Option<ItemKind>,
     /// Column roles by grid column, from the last header row.
     columns: Option<Vec<Column>>,
@@ -253,6 +295,43 @@ fn cell_text(cell: &Cell) -> (String, Vec<Note>) {
         }
     }
     (paragraphs.join("\n\n"), notes)
+}
+
+/// A cell's text as [`cell_text`] gives it, with a placeholder where each
+/// note reference stands ([`super::marks`]).
+fn cell_marked(cell: &Cell) -> String {
+    let mut paragraphs = Vec::new();
+    for p in &cell.paragraphs {
+        let mut s = String::new();
+        for i in &p.inlines {
+            match i {
+                Inline::Text(r) => s.extend(r.text.chars().map(escape)),
+                Inline::Footnote(n) => s.extend(Note::Foot(*n).id().and_then(placeholder)),
+                Inline::Endnote(n) => s.extend(Note::End(*n).id().and_then(placeholder)),
+                Inline::Shape(_) => {}
+            }
+        }
+        // What `cell_text` trims from the start goes; a reference there
+        // stays.
+        let mut lead = String::new();
+        let mut rest = s.as_str();
+        while let Some(c) = rest.chars().next() {
+            let skipped = is_marker(c) || c.is_whitespace();
+            if !skipped && !is_placeholder(c) {
+                break;
+            }
+            if !skipped {
+                lead.push(c);
+            }
+            rest = rest.get(c.len_utf8()..).unwrap_or_default();
+        }
+        lead.push_str(rest);
+        let t = tidy(&lead);
+        if !t.is_empty() {
+            paragraphs.push(t);
+        }
+    }
+    paragraphs.join("\n\n")
 }
 
 /// A character that marks rather than spells (as the Word model reads
@@ -348,11 +427,15 @@ impl Reader<'_> {
             }
             match role {
                 Column::Text => {
-                    text_parts.extend((!text.is_empty()).then_some(text));
+                    if !text.is_empty() {
+                        text_parts.push((text, cell_marked(cell)));
+                    }
                     text_notes.extend(notes);
                 }
                 Column::Progress => {
-                    progress_parts.extend((!text.is_empty()).then_some(text));
+                    if !text.is_empty() {
+                        progress_parts.push((text, cell_marked(cell)));
+                    }
                     progress_notes.extend(notes);
                 }
                 Column::Status => {
@@ -395,14 +478,19 @@ impl Reader<'_> {
         }
         let status = self.status(line, &labels, &colours);
         let responsible = self.responsible(line, &responsible_texts.join(" en "));
+        let joined = |parts: &[(String, String)]| {
+            let (plain, marked): (Vec<&str>, Vec<&str>) =
+                parts.iter().map(|(p, m)| (p.as_str(), m.as_str())).unzip();
+            (plain.join("\n\n"), marked.join("\n\n"))
+        };
         self.push(
             kind,
             line,
-            text_parts.join("\n\n"),
+            joined(&text_parts),
             text_notes,
             status,
             responsible,
-            (!progress_parts.is_empty()).then(|| progress_parts.join("\n\n")),
+            (!progress_parts.is_empty()).then(|| joined(&progress_parts)),
             progress_notes,
         );
     }
@@ -421,6 +509,7 @@ impl Reader<'_> {
             cells.push(TextCell {
                 idx,
                 text,
+                marked: cell_marked(cell),
                 markers: Vec::new(),
             });
         }
@@ -450,11 +539,11 @@ impl Reader<'_> {
         self.push(
             kind,
             line,
-            a.text,
+            (a.text, a.text_marked),
             text_notes,
             status,
             a.responsible,
-            a.progress,
+            a.progress.zip(a.progress_marked),
             progress_notes,
         );
     }
@@ -526,18 +615,21 @@ impl Reader<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// Adds a row; its texts come plain and with their notes'
+    /// placeholders.
     fn push(
         &mut self,
         kind: ItemKind,
         line: usize,
-        text: String,
+        (text, text_marked): (String, String),
         text_notes: Vec<Note>,
         status: Option<String>,
         responsible: Option<Responsible>,
-        progress: Option<String>,
+        progress: Option<(String, String)>,
         progress_notes: Vec<Note>,
     ) {
-        let text = tidy(&text.replace("\n\n", "<p>"));
+        let paragraphs = |t: &str| tidy(&t.replace("\n\n", "<p>"));
+        let text = paragraphs(&text);
         let mut submitters = Vec::new();
         if text.is_empty() {
             self.anomalies
@@ -552,8 +644,9 @@ impl Reader<'_> {
                 )),
             }
         }
+        let progress_marked = progress.as_ref().map(|(_, m)| paragraphs(m));
         let progress = progress
-            .map(|p| tidy(&p.replace("\n\n", "<p>")))
+            .map(|(p, _)| paragraphs(&p))
             .filter(|p| !p.is_empty());
         self.rows.push(AnnexRow {
             line,
@@ -567,6 +660,8 @@ impl Reader<'_> {
             progress_citations: Vec::new(),
         });
         self.markers.push((text_notes, progress_notes));
+        self.marked
+            .push((paragraphs(&text_marked), progress_marked));
     }
 }
 

@@ -4,6 +4,7 @@
 //! changed progress text as the new words highlighted in the sentences that
 //! hold them, and added items with their text, responsible and citation;
 //! grouped by section (Moties, Toezeggingen) and, when asked, by ministry.
+//! It has no footnotes, so texts stand without their footnote markers.
 //!
 //! [`build`] turns two views and their [`Diff`] into a [`Changes`] model in one
 //! language; [`markdown`], [`html`], [`table`] and [`json`] render it, and
@@ -14,6 +15,7 @@
 use super::worddiff::{self, Piece};
 use super::{Check, Lang, esc, md_escape};
 use crate::domain::{ItemKind, Legend, Ministries, Responsible};
+use crate::formats::annex::marks::strip;
 use crate::projection::diff::ItemDiff;
 use crate::projection::{Basis, Change, Diff, ItemView, View};
 use serde_json::{Value, json};
@@ -254,8 +256,10 @@ const SHORT_WORDS: usize = 24;
 
 /// A motion or commitment in a short form: a motion's submitters and what
 /// the chamber asks ("Motie van het lid X c.s.: verzoekt de regering …"),
-/// cut after [`SHORT_WORDS`] words at a word boundary.
+/// cut after [`SHORT_WORDS`] words at a word boundary, without footnote
+/// markers.
 pub fn short_form(text: &str, key: &str, lang: Lang) -> String {
+    let text = strip(text);
     let t = text.trim();
     if t.is_empty() {
         return format!("{} ({key})", words(lang).no_text);
@@ -409,7 +413,11 @@ pub fn excerpt(pieces: &[Piece]) -> Vec<Piece> {
     out
 }
 
+/// The change from `old` to `new`, word by word. The diff for a letter
+/// has no footnotes, so the texts are compared and shown without their
+/// markers.
 fn text_change(label: String, old: &str, new: &str) -> TextChange {
+    let (old, new) = (&strip(old), &strip(new));
     let pieces = worddiff::diff(old, new);
     TextChange {
         label,
@@ -542,11 +550,13 @@ fn entry(
         });
     }
     let amended = match (before, after) {
-        (Some(b), Some(a)) if fate == Fate::Changed && b.text != a.text => Some(text_change(
-            format!("{} {}", w.text, lang.pick("gewijzigd", "amended")),
-            &b.text,
-            &a.text,
-        )),
+        (Some(b), Some(a)) if fate == Fate::Changed && strip(&b.text) != strip(&a.text) => {
+            Some(text_change(
+                format!("{} {}", w.text, lang.pick("gewijzigd", "amended")),
+                &b.text,
+                &a.text,
+            ))
+        }
         _ => None,
     };
     let short = short_form(&d.text, d.key.as_str(), lang);
@@ -556,13 +566,13 @@ fn entry(
         // A new item's progress is new as a whole: shown, not marked.
         (Fate::Added, Some(n)) => Some(TextChange {
             label: format!("{} ({})", w.progress, super::day(n.effective, lang)),
-            pieces: vec![Piece::Same(n.text.clone())],
-            excerpt: vec![Piece::Same(n.text.clone())],
+            pieces: vec![Piece::Same(strip(&n.text))],
+            excerpt: vec![Piece::Same(strip(&n.text))],
             old: String::new(),
-            new: n.text.clone(),
+            new: strip(&n.text),
         }),
         (Fate::Changed, Some(n))
-            if d.tally.notes > 0 && old_note.is_none_or(|o| o.text != n.text) =>
+            if d.tally.notes > 0 && old_note.is_none_or(|o| strip(&o.text) != strip(&n.text)) =>
         {
             Some(text_change(
                 format!("{} ({})", w.progress, super::day(n.effective, lang)),
@@ -578,7 +588,7 @@ fn entry(
         fate,
         citation,
         // The whole text of a new item, when its short form was cut.
-        text: (fate == Fate::Added && short.ends_with('…')).then(|| d.text.clone()),
+        text: (fate == Fate::Added && short.ends_with('…')).then(|| strip(&d.text)),
         short,
         sentences,
         status: (
