@@ -27,6 +27,8 @@ pub struct Remote {
     token: String,
     agent: ureq::Agent,
     format: Format,
+    /// The language asked for (`--lang`), sent with every read.
+    lang: crate::formats::annex::Lang,
 }
 
 fn loopback(host: &str) -> bool {
@@ -94,6 +96,7 @@ impl Remote {
             token,
             agent,
             format: g.report(),
+            lang: g.lang,
         })
     }
 
@@ -111,7 +114,8 @@ impl Remote {
             .agent
             .get(format!("{}{path}", self.base))
             .header("Authorization", format!("Bearer {}", self.token))
-            .query("format", self.format_name());
+            .query("format", self.format_name())
+            .query("lang", self.lang.code());
         for (k, v) in query {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 req = req.query(*k, v);
@@ -131,7 +135,8 @@ impl Remote {
             .agent
             .get(format!("{}{path}", self.base))
             .header("Authorization", format!("Bearer {}", self.token))
-            .query("format", self.format_name());
+            .query("format", self.format_name())
+            .query("lang", self.lang.code());
         for (k, v) in query {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 req = req.query(*k, v);

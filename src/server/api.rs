@@ -156,6 +156,22 @@ fn query(uri: &Uri) -> BTreeMap<String, String> {
     fields(uri.query().unwrap_or(""))
 }
 
+/// The language a reader asked for (`lang=en`; Dutch otherwise).
+fn lang_of(q: &BTreeMap<String, String>) -> crate::formats::annex::Lang {
+    match q.get("lang").map(String::as_str) {
+        Some("en") => crate::formats::annex::Lang::En,
+        _ => crate::formats::annex::Lang::Nl,
+    }
+}
+
+/// How text answers look: plain, in the language asked for.
+fn look_of(q: &BTreeMap<String, String>) -> report::table::Look {
+    report::table::Look {
+        lang: lang_of(q),
+        ..report::table::Look::PLAIN
+    }
+}
+
 fn view_query(q: &BTreeMap<String, String>) -> ViewQuery {
     ViewQuery {
         as_of: q.get("as_of").cloned(),
@@ -209,7 +225,7 @@ async fn view_read(
     app: Arc<App>,
     headers: HeaderMap,
     uri: Uri,
-    render: fn(&crate::projection::View, Format) -> String,
+    render: fn(&crate::projection::View, Format, &report::table::Look) -> String,
 ) -> Response {
     flat(
         async {
@@ -224,7 +240,7 @@ async fn view_read(
                     q.get("status").map(String::as_str),
                     q.get("kind").map(String::as_str),
                 )?;
-                Ok(render(&f.apply(v)?, format))
+                Ok(render(&f.apply(v)?, format, &look_of(&q)))
             })
             .await
             .map_err(|e| lib_error(&e))?;
@@ -235,11 +251,11 @@ async fn view_read(
 }
 
 async fn overview(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    view_read(app, headers, uri, report::overview).await
+    view_read(app, headers, uri, report::overview_with).await
 }
 
 async fn items(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    view_read(app, headers, uri, report::item_list).await
+    view_read(app, headers, uri, report::item_list_with).await
 }
 
 async fn show(
@@ -372,17 +388,21 @@ async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
             let format = format_of(&q)?;
             let check = match q.get("digest").filter(|s| !s.is_empty()) {
                 Some(hex) => Some(crate::ledger::DigestCheck {
-                    hash: EventHash::from_hex(hex).ok_or_else(|| {
+                    hash: EventHash::from_published(hex).ok_or_else(|| {
                         lib_error(&Invalid::new("digest", hex, "64 hexadecimal digits").into())
                     })?,
                     round: q.get("round").filter(|s| !s.is_empty()).cloned(),
                 }),
                 None => None,
             };
+            let lang = lang_of(&q);
             let out = read(&app, move |ws| {
                 let o =
                     crate::app::verify::verify_ledger(ws.ledger(), check.as_ref(), false, &Quiet)?;
-                Ok((o.ok(), report::verify(&o.chain, o.derived.as_ref(), format)))
+                Ok((
+                    o.ok(),
+                    report::verify(&o.chain, o.derived.as_ref(), format, lang),
+                ))
             })
             .await
             .map_err(|e| lib_error(&e))?;
@@ -409,10 +429,7 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
             let format =
                 crate::formats::parse_name("format", &name, &ExportFormat::ALL, |x| x.name())
                     .map_err(|e| lib_error(&e.into()))?;
-            let lang = match q.get("lang").map(String::as_str) {
-                Some("en") => crate::formats::annex::Lang::En,
-                _ => crate::formats::annex::Lang::Nl,
-            };
+            let lang = lang_of(&q);
             let out = read(&app, move |ws| {
                 let v = req.build(ws)?;
                 let mut buf = Vec::new();
