@@ -228,7 +228,7 @@ fi
 if [ "$e2e_ok" -eq 1 ]; then
   rm -rf "$dir/ledger.db" && mv "$dir/backup.db" "$dir/ledger.db"
 fi
-ks 1 verify --note najaar.cosigned --witness-key getuige.key.pub \
+ks 1 verify --lang en --note najaar.cosigned --witness-key getuige.key.pub \
   && if grep -q "rolled back to an older copy or truncated" "$dir/out"; then
        passed=$((passed + 1)); echo "ok    rollback: kamerstand verify --note: $(tail -n 1 "$dir/out")"
      else
