@@ -276,7 +276,8 @@ fn bare_append(dir: &Path) {
 
 // ------------------------------------------------------------------ note
 
-/// 1. One `note` end to end against the bare append, on a copy of `name`.
+/// Target 1: one `note` end to end against the bare append, on a copy of
+/// `name`.
 fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
     let copy = tmp.join(format!("{name}-note"));
     copy_dir(&ledger(name), &copy);
@@ -417,8 +418,8 @@ fn peer_ms(v: &serde_json::Value, key: &str) -> Duration {
     Duration::from_secs_f64(v[key].as_f64().unwrap_or(f64::NAN) / 1e3)
 }
 
-/// 2. The views on `name`, in process after open, against a full replay
-/// and the SQLite peer on the same questions (`runs` of each).
+/// Target 2: the views on `name`, in process after open, against a full
+/// replay and the SQLite peer on the same questions (`runs` of each).
 fn section_views(r: &mut Report, name: &str, runs: usize, with_peer: bool) {
     let q = questions(name, runs);
     let ws = open(&ledger(name));
@@ -475,7 +476,7 @@ fn section_views(r: &mut Report, name: &str, runs: usize, with_peer: bool) {
         r.vs(&label, *t, replay, "full replay", "<= 50 ms, ratio <= 0.01");
         if let Some(p) = &peer {
             r.vs(
-                &format!("   the same against the SQLite peer"),
+                "   the same against the SQLite peer",
                 *t,
                 peer_ms(p, key),
                 &format!("SQLite {key}"),
@@ -508,8 +509,8 @@ fn scan_trees(db: &sled::Db, names: &[&str]) -> u64 {
 const TREES_A: [&str; 3] = ["events", "by_item", "ix_current"];
 const TREES_B: [&str; 5] = ["ix_versions", "ix_facts", "ix_keys", "ix_rounds", "meta"];
 
-/// 3. `verify` (chain and index, in process) against a bare sled scan of
-/// the same trees on two threads, and on one.
+/// Target 3: `verify` (chain and index, in process) against a bare sled
+/// scan of the same trees on two threads, and on one.
 fn section_verify(r: &mut Report, name: &str, n: usize) {
     let l = ledger(name);
     let events = Ledger::open(&l, OpenOptions::default())
@@ -568,8 +569,8 @@ fn section_verify(r: &mut Report, name: &str, n: usize) {
 
 // ---------------------------------------------------------------- import
 
-/// 4. Importing the events export of `name` end to end against a bare
-/// batch insert of the same event bytes.
+/// Target 4: importing the events export of `name` end to end against a
+/// bare batch insert of the same event bytes.
 fn section_import(r: &mut Report, name: &str, tmp: &Path) {
     let export = export(name);
     let target = tmp.join(format!("{name}-restored"));
@@ -645,8 +646,8 @@ fn section_import(r: &mut Report, name: &str, tmp: &Path) {
 
 // ---------------------------------------------------------------- memory
 
-/// 5. Peak resident memory of every command on `name`, and the store's
-/// size against its events export.
+/// Target 5: peak resident memory of every command on `name`, and the
+/// store's size against its events export.
 fn section_memory(r: &mut Report, name: &str, tmp: &Path) {
     let l = ledger(name);
     let src = l.to_str().unwrap();
@@ -752,7 +753,7 @@ fn section_open(r: &mut Report, tmp: &Path, names: &[&str]) {
     let l = ledger(big);
     type Make = Box<dyn Fn(&Path) -> sled::Config>;
     let configs: Vec<(&str, Make)> = vec![
-        ("cache 32 MiB (ours)", Box::new(|p| sled_config(p))),
+        ("cache 32 MiB (ours)", Box::new(sled_config)),
         (
             "cache 8 MiB",
             Box::new(|p| sled_config(p).cache_capacity(8 << 20)),
@@ -821,7 +822,8 @@ fn section_open(r: &mut Report, tmp: &Path, names: &[&str]) {
 
 // ----------------------------------------------------------------- curve
 
-/// 6. The figures of 1 and 2 at 10k, 100k and 1M events, in one table.
+/// Target 6: the figures of 1 and 2 at 10k, 100k and 1M events, in one
+/// table.
 fn print_curve(r: &mut Report) {
     let names = ["s", "10k", "100k", "l"];
     let whats = [

@@ -376,23 +376,21 @@ impl Workspace {
             .iter()
             .any(|d| matches!(d.body, EventBody::RoundSealed { .. }))
         {
-            let chain = self.ledger.verify()?;
-            let what = match chain.first_break {
-                Some(b) => Some(format!("the chain breaks at {b}")),
-                None => {
-                    let ix = self.ledger.check_index(&mut |_, _| {})?;
-                    ix.first_difference.map(|d| {
-                        format!(
-                            "the index differs from the events in {}{}{}: {}",
-                            d.tree,
-                            d.item
-                                .map(|i| format!(", item {}", i.hex()))
-                                .unwrap_or_default(),
-                            d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
-                            d.what
-                        )
-                    })
-                }
+            let found = super::verify::verify_ledger(&self.ledger, None, false, &super::Quiet)?;
+            let what = match (found.chain.first_break, found.derived) {
+                (Some(b), _) => Some(format!("the chain breaks at {b}")),
+                (None, Some(ix)) => ix.first_difference.map(|d| {
+                    format!(
+                        "the index differs from the events in {}{}{}: {}",
+                        d.tree,
+                        d.item
+                            .map(|i| format!(", item {}", i.hex()))
+                            .unwrap_or_default(),
+                        d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
+                        d.what
+                    )
+                }),
+                (None, None) => None,
             };
             if let Some(what) = what {
                 self.ledger.refuse_writes(&what)?;
@@ -502,7 +500,13 @@ impl Workspace {
 
     /// Builds the index from the events (see [`Ledger::build_index`]).
     pub fn reindex(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-        self.ledger.build_index(progress)
+        match self.ledger.build_index(progress)? {
+            None => Ok(()),
+            Some(b) => Err(Error::Corrupt {
+                seq: Some(b.seq),
+                what: format!("the index was not built: the chain breaks at {b}"),
+            }),
+        }
     }
 
     /// Checks a batch exactly as [`Workspace::record_batch`] would and
@@ -520,8 +524,8 @@ impl Workspace {
 /// first (an index is built only from a chain that holds), then the index is
 /// built, and the checkpoint files that version kept are removed.
 fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-    let chain = ledger.verify()?;
-    if let Some(b) = chain.first_break {
+    let found = super::verify::verify_ledger(ledger, None, false, &super::Quiet)?;
+    if let Some(b) = found.chain.first_break {
         return Err(Error::Corrupt {
             seq: Some(b.seq),
             what: format!(
@@ -529,6 +533,13 @@ fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
             ),
         });
     }
-    ledger.build_index(progress)?;
+    if let Some(b) = ledger.build_index(progress)? {
+        return Err(Error::Corrupt {
+            seq: Some(b.seq),
+            what: format!(
+                "this store has no index yet, and one is built only from a chain that holds; the chain breaks at {b}. Run `kamerstand verify` for details"
+            ),
+        });
+    }
     ledger.remove_legacy_checkpoints()
 }

@@ -10,7 +10,7 @@
 //! index says what the events say is established by `verify`, which
 //! rebuilds it from the events, and is checked before every round seal.
 
-use super::{Head, Ledger, Recorded};
+use super::{Break, BreakKind, Head, Ledger, Recorded};
 use crate::domain::{Day, EventId};
 use crate::error::{Error, Result};
 use crate::projection::index::{
@@ -225,15 +225,18 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Builds the index from the events (which the caller has checked):
-    /// item by item, then the rounds with their counts. The index is marked
-    /// as being built until it is whole. `progress(items done, items)`.
-    pub fn build_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+    /// Builds the index from the events (whose chain the caller has
+    /// checked): item by item, then the rounds with their counts. The index
+    /// is marked as being built until it is whole. Returns the first event
+    /// that breaks a rule of recording, if one does; the index is then left
+    /// unfinished (marked as being built, so never read). `progress(items
+    /// done, items)`.
+    pub fn build_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Option<Break>> {
         let Some(head) = self.head() else {
-            return Ok(());
+            return Ok(None);
         };
         self.store().begin_index()?;
-        let expected = self.expected_index(&mut |done, total, build: ItemBuild| {
+        let (rounds, broken) = self.expected_index(&mut |done, total, build: ItemBuild| {
             let entries: Vec<Entry> = build
                 .entries
                 .into_iter()
@@ -242,16 +245,21 @@ impl Ledger {
             progress(done, total);
             self.store().write_entries(&entries)
         })?;
-        self.store().write_entries(&expected)?;
-        self.store().finish_index(head)
+        if broken.is_some() {
+            return Ok(broken);
+        }
+        self.store().write_entries(&rounds)?;
+        self.store().finish_index(head)?;
+        Ok(None)
     }
 
     /// Rebuilds the whole index from the events, handing each item's part
-    /// to `each(items done, items, part)`; returns the rounds' entries.
+    /// to `each(items done, items, part)`; returns the rounds' entries and
+    /// the first event (lowest seq) that breaks a rule of recording.
     pub(crate) fn expected_index(
         &self,
         each: &mut dyn FnMut(u64, u64, ItemBuild) -> Result<()>,
-    ) -> Result<Vec<Entry>> {
+    ) -> Result<(Vec<Entry>, Option<Break>)> {
         let seals = self.seal_seqs()?;
         let seal_seqs: Vec<u64> = seals.iter().map(|(s, _)| *s).collect();
         let legend = match self.get(0)? {
@@ -269,9 +277,20 @@ impl Ledger {
         let total = ids.len() as u64;
         let mut at_rounds: Vec<Vec<String>> = vec![Vec::new(); seals.len()];
         let head = self.head().map_or(0, |h| h.seq);
+        let mut broken: Option<Break> = None;
         for (n, id) in ids.iter().enumerate() {
             let events = self.item_events(*id, head)?;
-            let build = index::build_item(events.into_iter().map(Ok), &seal_seqs)?;
+            let build = index::build_item(events.into_iter().map(Ok), &seal_seqs, &legend)?;
+            if let Some(b) = &build.broken
+                && broken.as_ref().is_none_or(|f| b.seq < f.seq)
+            {
+                broken = Some(Break {
+                    seq: b.seq,
+                    kind: BreakKind::RuleBroken,
+                    item: Some(build.key.clone().unwrap_or_else(|| id.hex())),
+                    detail: format!("the ledger would have refused to record it: {}", b.what),
+                });
+            }
             for (slot, status) in at_rounds.iter_mut().zip(&build.at_rounds) {
                 if let Some(s) = status {
                     slot.push(s.clone());
@@ -292,7 +311,7 @@ impl Ledger {
                 ));
             }
         }
-        Ok(rounds)
+        Ok((rounds, broken))
     }
 
     /// Compares the stored index with the one the events give; returns
@@ -300,8 +319,11 @@ impl Ledger {
     /// items)`.
     pub fn check_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<IndexReport> {
         let mut report = IndexReport::default();
+        // An index written up to another head is not compared entry by
+        // entry, but the items are still folded: their rules are checked.
+        let mut first: Option<IndexDifference> = None;
         if self.index_head()? != self.head() {
-            report.first_difference = Some(IndexDifference {
+            first = Some(IndexDifference {
                 tree: "meta",
                 item: None,
                 seq: self.head().map(|h| h.seq),
@@ -310,14 +332,12 @@ impl Ledger {
                     Some(h) => mismatch(h, self.head()),
                 },
             });
-            return Ok(report);
         }
         // Per item, the stored entries under its id must be exactly the
         // expected ones; the keys and rounds trees are compared whole.
         let mut expected_keys: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        let mut first: Option<IndexDifference> = None;
         let mut entries = 0u64;
-        let rounds = self.expected_index(&mut |done, total, build| {
+        let (rounds, broken) = self.expected_index(&mut |done, total, build| {
             progress(done, total);
             if first.is_some() {
                 return Ok(());
@@ -385,6 +405,7 @@ impl Ledger {
         }
         report.entries = entries;
         report.first_difference = first;
+        report.rule_broken = broken;
         Ok(report)
     }
 }
@@ -478,13 +499,17 @@ pub struct IndexReport {
     pub rebuilt: bool,
     /// The first entry that differs from what the events give.
     pub first_difference: Option<IndexDifference>,
+    /// The first event (lowest seq) that breaks a rule of recording about
+    /// its item, found while the items were folded; `verify` reports it as
+    /// a break of the chain.
+    pub rule_broken: Option<Break>,
 }
 
 impl IndexReport {
     /// True if the index says what the events say (it did, or it was
-    /// rebuilt from them).
+    /// rebuilt from them), and every event keeps the rules.
     pub fn ok(&self) -> bool {
-        self.first_difference.is_none() || self.rebuilt
+        self.rule_broken.is_none() && (self.first_difference.is_none() || self.rebuilt)
     }
 }
 

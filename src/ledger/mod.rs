@@ -349,10 +349,30 @@ impl Ledger {
     /// so far.
     pub fn restore_stream(
         path: &Path,
-        mut opts: OpenOptions,
+        opts: OpenOptions,
         events: impl IntoIterator<Item = Result<Vec<u8>>>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Ledger> {
+        Ledger::restore_stream_with(path, opts, events, progress, &mut |_, _| {})?.map_err(|b| {
+            Refusal::NotAChain {
+                what: b.to_string(),
+            }
+            .into()
+        })
+    }
+
+    /// As [`Ledger::restore_stream`], and the index is built before the
+    /// restore ends (`indexing(items done, items)`), so that a restored
+    /// ledger is whole or absent. Returns the first event that breaks a
+    /// rule of recording (see [`crate::projection::decide::check_recorded`])
+    /// instead of a ledger when one does: nothing is then restored.
+    pub fn restore_stream_with(
+        path: &Path,
+        mut opts: OpenOptions,
+        events: impl IntoIterator<Item = Result<Vec<u8>>>,
+        progress: &mut dyn FnMut(u64),
+        indexing: &mut dyn FnMut(u64, u64),
+    ) -> Result<std::result::Result<Ledger, Break>> {
         const CHUNK: usize = 4096;
         let now = opts.clock.now();
         let store = Store::create_with(path, opts.access())?;
@@ -428,13 +448,27 @@ impl Ledger {
                 return Err(e);
             }
         };
-        store.finish_restore(head)?;
         progress(checker.checked());
-        Ok(Ledger {
+        // The index is built while the store still carries the mark of an
+        // import: an interruption leaves no ledger.
+        let ledger = Ledger {
             store,
             clock: opts.clock,
             head: Some(head),
-        })
+        };
+        match ledger.build_index(indexing) {
+            Ok(None) => {}
+            Ok(Some(b)) => {
+                ledger.store.abandon_restore()?;
+                return Ok(Err(b));
+            }
+            Err(e) => {
+                let _ = ledger.store.abandon_restore();
+                return Err(e);
+            }
+        }
+        ledger.store.finish_restore(head)?;
+        Ok(Ok(ledger))
     }
 
     /// True if `path` holds no events yet: an empty directory, or what an

@@ -8,7 +8,7 @@ use super::store::Store;
 use crate::domain::{EventBody, EventHash, EventId, Timestamp};
 use crate::error::Result;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The kind of damage found.
@@ -33,6 +33,11 @@ pub enum BreakKind {
     SealMismatch,
     /// A correction names an event that is not where it says.
     BadReference,
+    /// An event breaks a rule the ledger applies when it records one (a
+    /// status not in the legend, a key used twice, an event about an item
+    /// not registered before it, an id used twice, …): the ledger could not
+    /// have recorded it.
+    RuleBroken,
 }
 
 impl fmt::Display for BreakKind {
@@ -47,6 +52,7 @@ impl fmt::Display for BreakKind {
             BreakKind::HeadMismatch => "head mismatch",
             BreakKind::SealMismatch => "seal mismatch",
             BreakKind::BadReference => "bad reference",
+            BreakKind::RuleBroken => "rule broken",
         })
     }
 }
@@ -179,11 +185,20 @@ impl Names {
 /// Checks a chain one stored event at a time: seq contiguity, the stored
 /// hash against the bytes, decoding, the envelope's own seq, the `prev` link,
 /// recorded-time order, that only seq 0 creates the ledger, round seals and
-/// correction references. Used by [`verify`] over a store and by the events
-/// importer over a file, before anything is written.
+/// correction references, and the rules that span the whole ledger: every
+/// event id used once, every item key once (in any case), every event about
+/// an item recorded after the item's registration, every round name well
+/// formed. (The rules about one item's own history are checked where items
+/// are folded: [`crate::projection::index::build_item`].) Used by
+/// [`verify`] over a store and by the events importer over a file, before
+/// anything is written.
 #[derive(Debug)]
 pub struct ChainChecker {
     names: Names,
+    /// Every event id seen.
+    seen_ids: BTreeSet<EventId>,
+    /// Each item key, folded, with the seq of its registration.
+    keys: BTreeMap<String, (u64, String)>,
     /// Id and item of every event that passed, by seq.
     ids: Vec<(EventId, Option<EventId>)>,
     seals: BTreeMap<String, (String, u64, EventHash)>,
@@ -207,6 +222,8 @@ impl ChainChecker {
     pub fn new(digest: Option<DigestCheck>) -> ChainChecker {
         ChainChecker {
             names: Names(BTreeMap::new()),
+            seen_ids: BTreeSet::new(),
+            keys: BTreeMap::new(),
             ids: Vec::new(),
             seals: BTreeMap::new(),
             expected_index: Vec::new(),
@@ -330,9 +347,13 @@ impl ChainChecker {
                 ),
             ));
         }
+        if let Some(brk) = self.rule_broken(seq, &env) {
+            return Err(brk);
+        }
         match &env.body {
             EventBody::ItemRegistered { key, .. } => {
                 self.names.0.insert(env.id, key.to_string());
+                self.keys.insert(key.folded(), (seq, key.to_string()));
             }
             EventBody::RoundSealed {
                 name,
@@ -414,6 +435,7 @@ impl ChainChecker {
             self.found_at = Some(seq);
         }
         self.ids.push((env.id, item));
+        self.seen_ids.insert(env.id);
         if let Some(i) = item {
             self.expected_index.push((i, seq));
         }
@@ -421,6 +443,55 @@ impl ChainChecker {
         self.prev_time = Some(env.recorded_at);
         self.next_seq += 1;
         Ok(env)
+    }
+
+    /// The first rule that spans the ledger which `env` (at `seq`, its
+    /// chain checks passed) breaks.
+    fn rule_broken(&self, seq: u64, env: &Envelope) -> Option<Break> {
+        let item = env.body.item(env.id);
+        let broken = |detail: String| Some(self.brk(seq, BreakKind::RuleBroken, item, detail));
+        if self.seen_ids.contains(&env.id) {
+            let first = self
+                .ids
+                .iter()
+                .position(|(id, _)| *id == env.id)
+                .map_or(String::new(), |s| format!(" of seq {s}"));
+            return broken(format!(
+                "its id {} is also the id{first}; every event has an id of its own",
+                env.id.hex()
+            ));
+        }
+        match &env.body {
+            EventBody::ItemRegistered { key, .. } => {
+                if let Some((at, existing)) = self.keys.get(&key.folded()) {
+                    return Some(Break {
+                        seq,
+                        kind: BreakKind::RuleBroken,
+                        item: Some(key.to_string()),
+                        detail: format!(
+                            "it registers key '{key}', which item {existing} already has (registered at seq {at}); a key names one item (in any case)"
+                        ),
+                    });
+                }
+            }
+            EventBody::RoundSealed { name, .. } => {
+                if let Err(e) = crate::projection::decide::round_name(name) {
+                    return broken(e.to_string());
+                }
+            }
+            _ => {}
+        }
+        if let Some(i) = item
+            && i != env.id
+            && !self.names.0.contains_key(&i)
+        {
+            return broken(format!(
+                "a {} event about item {}, but no item with that id is registered before it",
+                env.body.kind_name(),
+                i.hex()
+            ));
+        }
+        None
     }
 
     /// The report so far, with the break found (if any).

@@ -16,6 +16,30 @@ pub const MAX_SUBMITTERS: usize = 64;
 
 /// Checks `body` against `state`; `today` is the ledger clock's day.
 pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
+    check_in(state, body, today, Mode::Recording)
+}
+
+/// Checks an event already in a ledger against the rules every version of
+/// kamerstand applied when it recorded one (what `verify` and an events
+/// import hold every event to): all of [`check`] except the refusals of
+/// changes that change nothing (a status, an assignment, an amendment or a
+/// correction that leaves the values as they were, a retraction of what is
+/// retracted), whose judgement rests on the fold as each version had it.
+/// `recorded_on` is the day the event was recorded (in Dutch time): an
+/// effective date may lie at most [`MAX_DAYS_AHEAD`] after it.
+pub fn check_recorded(state: &State, body: &EventBody, recorded_on: Day) -> Result<()> {
+    check_in(state, body, recorded_on, Mode::Recorded)
+}
+
+/// Whether an event is about to be recorded or was recorded already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Recording,
+    Recorded,
+}
+
+fn check_in(state: &State, body: &EventBody, today: Day, mode: Mode) -> Result<()> {
+    let strict = mode == Mode::Recording;
     if state.legend.is_none() && !matches!(body, EventBody::LedgerCreated { .. }) {
         return Err(Refusal::NotCreated.into());
     }
@@ -86,7 +110,7 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
         } => {
             let it = item_or_reject(state, item)?;
             known_status(status)?;
-            if it.status_on(*effective) == Some(status.as_str()) {
+            if strict && it.status_on(*effective) == Some(status.as_str()) {
                 let label = legend
                     .get(status)
                     .map_or(status.as_str(), |e| e.nl.as_str());
@@ -109,9 +133,10 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             if responsible.is_empty() {
                 return Err(Refusal::NoResponsible.into());
             }
-            if it
-                .responsible_on(*effective)
-                .is_some_and(|r| r.same_parties(responsible))
+            if strict
+                && it
+                    .responsible_on(*effective)
+                    .is_some_and(|r| r.same_parties(responsible))
             {
                 return Err(Refusal::AssignmentUnchanged {
                     key: it.key.to_string(),
@@ -158,7 +183,15 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             item,
             reason,
             replacement,
-        } => check_correction(state, *target_seq, *target_id, item, reason, replacement)?,
+        } => check_correction(
+            state,
+            *target_seq,
+            *target_id,
+            item,
+            reason,
+            replacement,
+            strict,
+        )?,
         EventBody::ItemAmended {
             item,
             text,
@@ -174,7 +207,7 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             let changes = text.as_ref().is_some_and(|t| *t != it.text)
                 || citations.as_ref().is_some_and(|c| *c != it.citations)
                 || submitters.as_ref().is_some_and(|s| *s != it.submitters);
-            if !changes {
+            if strict && !changes {
                 return Err(Refusal::AmendmentChangesNothing {
                     key: it.key.to_string(),
                 }
@@ -230,6 +263,7 @@ fn check_correction(
     item: &crate::domain::EventId,
     reason: &str,
     r: &Replacement,
+    strict: bool,
 ) -> Result<()> {
     let it = state
         .items
@@ -320,6 +354,9 @@ fn check_correction(
         return Err(Refusal::EmptyReplacementNote.into());
     }
     // A replacement identical to what is in force changes nothing.
+    if !strict {
+        return Ok(());
+    }
     if r.retract {
         if target_seq == root && it.replacement_of(root).is_some_and(|c| c.retract) {
             return Err(Refusal::AlreadyRetracted { root }.into());

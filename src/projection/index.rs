@@ -408,12 +408,20 @@ pub fn item_entries(before: &[FactState], after: &ItemState, rec: &Recorded) -> 
 /// The whole index an item's events give, in key order, with the status
 /// the item stood in (if it existed) when each of `rounds` (seal seqs,
 /// ascending) was sealed: what `verify` compares the stored index with, and
-/// what a restore or a migration writes.
+/// what a restore or a migration writes. Each event is first held to the
+/// rules of [`super::decide::check_recorded`] against the item as the
+/// events before it left it (under `legend`); the first it breaks is kept in
+/// [`ItemBuild::broken`], and the fold goes on.
 pub fn build_item(
     events: impl IntoIterator<Item = crate::Result<Recorded>>,
     rounds: &[u64],
+    legend: &Legend,
 ) -> crate::Result<ItemBuild> {
-    let mut state = super::State::default();
+    let mut state = super::State {
+        legend: Some(legend.clone()),
+        ..super::State::default()
+    };
+    let mut broken = None;
     let mut entries: std::collections::BTreeMap<(Tree, Vec<u8>), Vec<u8>> = Default::default();
     let mut at_rounds: Vec<Option<String>> = vec![None; rounds.len()];
     let mut status_now: Option<String> = None;
@@ -427,6 +435,28 @@ pub fn build_item(
             next_round += 1;
         }
         let id = *item.get_or_insert_with(|| rec.item().unwrap_or(rec.envelope.id));
+        if broken.is_none() {
+            // A clock may have stepped back a little between the reading
+            // that gave "today" and the one that stamped the event.
+            let tolerance =
+                i64::try_from(crate::ledger::CLOCK_TOLERANCE.as_nanos()).unwrap_or(i64::MAX);
+            let stamped = crate::domain::Timestamp::from_unix_nanos(
+                rec.envelope
+                    .recorded_at
+                    .unix_nanos()
+                    .saturating_add(tolerance),
+            );
+            if let Err(e) = super::decide::check_recorded(
+                &state,
+                &rec.envelope.body,
+                Day::in_amsterdam(stamped),
+            ) {
+                broken = Some(RuleBreak {
+                    seq,
+                    what: e.to_string(),
+                });
+            }
+        }
         let before = state
             .items
             .get(&id)
@@ -444,7 +474,15 @@ pub fn build_item(
     for slot in at_rounds.iter_mut().skip(next_round) {
         slot.clone_from(&status_now);
     }
-    Ok(ItemBuild { entries, at_rounds })
+    let key = item
+        .and_then(|id| state.items.get(&id))
+        .map(|it| it.key.to_string());
+    Ok(ItemBuild {
+        entries,
+        at_rounds,
+        broken,
+        key,
+    })
 }
 
 /// What [`build_item`] gives.
@@ -454,6 +492,19 @@ pub struct ItemBuild {
     pub entries: std::collections::BTreeMap<(Tree, Vec<u8>), Vec<u8>>,
     /// The item's status at each round, when it existed then.
     pub at_rounds: Vec<Option<String>>,
+    /// The first of its events that breaks a rule of recording.
+    pub broken: Option<RuleBreak>,
+    /// The item's key (None: its events register none).
+    pub key: Option<String>,
+}
+
+/// An event the ledger would have refused to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleBreak {
+    /// Its seq.
+    pub seq: u64,
+    /// The refusal, in words.
+    pub what: String,
 }
 
 /// The entry a round seal writes: the round and, from the items as they
