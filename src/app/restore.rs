@@ -148,21 +148,48 @@ pub fn restore(
     // The index is built before the restore ends, from the chain it has
     // just checked event by event, so that the first command after it finds
     // it whole; the items' events are held to the rules of recording on the
-    // way.
-    let mut indexing = false;
-    let restored = Ledger::restore_stream_with(
-        store,
-        opts,
-        std::iter::once(Ok(first)).chain(std::iter::from_fn(&mut next)),
-        &mut |_| {},
-        &mut |done, total| {
-            if !indexing {
-                progress.phase("indexing", "items");
-                indexing = true;
+    // way. The file is read and its lines checked on this thread while
+    // another writes the events (and then builds the index), so that the
+    // two overlap on two cores.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>>>(1024);
+    let indexed = std::sync::atomic::AtomicU64::new(0);
+    let items = std::sync::atomic::AtomicU64::new(0);
+    let restored = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            Ledger::restore_stream_with(store, opts, rx, &mut |_| {}, &mut |done, total| {
+                indexed.store(done, std::sync::atomic::Ordering::Relaxed);
+                items.store(total, std::sync::atomic::Ordering::Relaxed);
+            })
+        });
+        let mut line = Some(Ok(first));
+        while let Some(event) = line {
+            let failed = event.is_err();
+            // The writer stops at the first error (or its own), and hangs up.
+            if tx.send(event).is_err() || failed {
+                break;
             }
-            progress.update(done, total);
-        },
-    );
+            line = next();
+        }
+        drop(tx);
+        let mut indexing = false;
+        while !writer.is_finished() {
+            let total = items.load(std::sync::atomic::Ordering::Relaxed);
+            if total > 0 {
+                if !indexing {
+                    progress.phase("indexing", "items");
+                    indexing = true;
+                }
+                progress.update(indexed.load(std::sync::atomic::Ordering::Relaxed), total);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        writer.join().unwrap_or_else(|_| {
+            Err(crate::Error::Corrupt {
+                seq: None,
+                what: "the thread writing the restored events stopped unexpectedly".into(),
+            })
+        })
+    });
     // Bad input writes nothing: a store this restore created goes again (an
     // existing empty one was emptied by the restore).
     let discard = || {

@@ -8,7 +8,7 @@
 use crate::domain::{Day, EventBody, EventId, ItemKey, Legend, Timestamp};
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::{Draft, Ledger, OpenOptions, Recorded};
-use crate::projection::index::{self, Entry};
+use crate::projection::index::{self, Entry, Standing};
 use crate::projection::view::{ChainAt, Programme, RoundCounts};
 use crate::projection::{Basis, ItemState, Round, State, View, decide, natural_key};
 use std::collections::{BTreeMap, BTreeSet};
@@ -208,11 +208,8 @@ impl Workspace {
             }
         };
         view.rounds = self.rounds()?.into_iter().filter(|r| r.seq <= s).collect();
-        for snap in self.ledger.current() {
-            if let Some(item) = self.ledger.item_at(snap?, s, effective)? {
-                view.items.push(item);
-            }
-        }
+        let currents = self.ledger.current().collect::<Result<Vec<_>>>()?;
+        view.items = self.ledger.items_at(currents, s, effective)?;
         view.items
             .sort_by_cached_key(|i| (i.kind, natural_key(i.key.as_str())));
         Ok(view)
@@ -476,10 +473,71 @@ impl Workspace {
     pub fn record_batch(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
         self.guard(&drafts)?;
         let today = self.today();
+        let (prepared, entries) = self.decide_and_index(actor, drafts, today)?;
+        self.ledger.commit(prepared, &entries)
+    }
+
+    /// Prepares a batch, checks every event and derives its index entries:
+    /// from the items' standings in the index when the batch allows (see
+    /// [`Standing`]), else by folding the items it touches.
+    fn decide_and_index(
+        &mut self,
+        actor: &str,
+        drafts: Vec<Draft>,
+        today: Day,
+    ) -> Result<(crate::ledger::Prepared, Vec<Entry>)> {
+        if let Some(standings) = self.standings(&drafts)? {
+            let mut state = self.focus(&[])?;
+            let prepared = self.ledger.prepare(actor, drafts)?;
+            let mut entries = Vec::new();
+            for rec in prepared.records() {
+                // Every event of such a batch has its item's standing.
+                let standing = rec.item().and_then(|id| standings.get(&id));
+                if let Some(st) = standing {
+                    state.insert_item(st.stand_in());
+                }
+                decide::check(&state, &rec.envelope.body, today)?;
+                if let Some(st) = standing {
+                    entries.extend(st.entries(rec));
+                }
+            }
+            return Ok((prepared, entries));
+        }
         let mut state = self.focus(&drafts)?;
         let prepared = self.ledger.prepare(actor, drafts)?;
         let entries = self.check_and_index(&mut state, prepared.records(), today)?;
-        self.ledger.commit(prepared, &entries)
+        Ok((prepared, entries))
+    }
+
+    /// The standings of the items a batch of status changes, changes of
+    /// responsible, notes and amendments touches, at most one event per
+    /// item; None for any other batch (it is folded).
+    fn standings(&self, drafts: &[Draft]) -> Result<Option<BTreeMap<EventId, Standing>>> {
+        let mut out = BTreeMap::new();
+        for d in drafts {
+            let (item, day) = match &d.body {
+                EventBody::StatusChanged {
+                    item, effective, ..
+                }
+                | EventBody::ResponsibilityChanged {
+                    item, effective, ..
+                }
+                | EventBody::ProgressNoted {
+                    item, effective, ..
+                } => (*item, Some(*effective)),
+                EventBody::ItemAmended { item, .. } => (*item, None),
+                _ => return Ok(None),
+            };
+            if out.contains_key(&item) {
+                return Ok(None);
+            }
+            // An unknown item is refused by the fold's decide.
+            let Some(current) = self.ledger.current_of(item)? else {
+                return Ok(None);
+            };
+            out.insert(item, self.ledger.standing(current, day)?);
+        }
+        Ok(Some(out))
     }
 
     /// Appends events without deciding them or writing the index, which is
@@ -513,9 +571,7 @@ impl Workspace {
     /// returns the events it would append. Writes nothing.
     pub fn dry_run(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
         let today = self.today();
-        let mut state = self.focus(&drafts)?;
-        let prepared = self.ledger.prepare(actor, drafts)?;
-        self.check_and_index(&mut state, prepared.records(), today)?;
+        let (prepared, _) = self.decide_and_index(actor, drafts, today)?;
         Ok(prepared.records().to_vec())
     }
 }

@@ -1014,6 +1014,22 @@ impl Store {
             .map(|r| r.map_err(self.sled_err("reading the index")))
     }
 
+    /// The last entry of an index tree below `upper` whose key starts with
+    /// `prefix` (one descent of the tree, where a reversed range builds an
+    /// iterator).
+    pub fn ix_last_below(
+        &self,
+        t: Tree,
+        prefix: &[u8],
+        upper: &[u8],
+    ) -> Result<Option<(sled::IVec, sled::IVec)>> {
+        Ok(self
+            .ix(t)
+            .get_lt(upper)
+            .map_err(self.sled_err("reading the index"))?
+            .filter(|(k, _)| k.starts_with(prefix)))
+    }
+
     /// Every index entry, in key order.
     pub fn index_entries(&self) -> impl Iterator<Item = Result<(EventId, u64)>> + '_ {
         self.by_item.iter().map(|r| {
