@@ -432,6 +432,7 @@ impl Ledger {
         }
         let head = outcome.and_then(|()| {
             store.write_rows(&rows)?;
+            store.write_item_index(checker.item_index())?;
             let (hash, recorded_at) = checker.last().ok_or(Refusal::NoEventsToRestore)?;
             Ok(Head {
                 seq: checker.checked() - 1,

@@ -202,8 +202,6 @@ pub struct ChainChecker {
     /// Id and item of every event that passed, by seq.
     ids: Vec<(EventId, Option<EventId>)>,
     seals: BTreeMap<String, (String, u64, EventHash)>,
-    /// Index entries the events imply, in seq order (sorted at the end).
-    expected_index: Vec<(EventId, u64)>,
     prev: EventHash,
     prev_time: Option<Timestamp>,
     next_seq: u64,
@@ -226,7 +224,6 @@ impl ChainChecker {
             keys: BTreeMap::new(),
             ids: Vec::new(),
             seals: BTreeMap::new(),
-            expected_index: Vec::new(),
             prev: EventHash::GENESIS,
             prev_time: None,
             next_seq: 0,
@@ -436,9 +433,6 @@ impl ChainChecker {
         }
         self.ids.push((env.id, item));
         self.seen_ids.insert(env.id);
-        if let Some(i) = item {
-            self.expected_index.push((i, seq));
-        }
         self.prev = computed;
         self.prev_time = Some(env.recorded_at);
         self.next_seq += 1;
@@ -492,6 +486,19 @@ impl ChainChecker {
             ));
         }
         None
+    }
+
+    /// The item index entries the events checked so far imply: (item,
+    /// seq) for every event about an item, in key order.
+    pub fn item_index(&self) -> Vec<(EventId, u64)> {
+        let mut out: Vec<(EventId, u64)> = self
+            .ids
+            .iter()
+            .enumerate()
+            .filter_map(|(seq, (_, item))| item.map(|i| (i, seq as u64)))
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// The report so far, with the break found (if any).
@@ -628,8 +635,7 @@ pub fn verify_with_progress(
     // Both sides in key order (item, seq), compared in one pass: the
     // stored index is read as it is iterated, not held. The break named is
     // the mismatch at the lowest seq.
-    let mut expected = std::mem::take(&mut c.expected_index);
-    expected.sort_unstable();
+    let expected = c.item_index();
     let mut want = expected.iter().peekable();
     let mut first: Option<((EventId, u64), &str)> = None;
     let mut note = |e: (EventId, u64), what: &'static str| {
