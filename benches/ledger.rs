@@ -859,6 +859,160 @@ fn size_on(name: &str) -> bool {
     std::env::var("KAMERSTAND_BENCH_SIZES").map_or(true, |s| s.split(',').any(|n| n == name))
 }
 
+/// Issue 13, point 10: the annex import's curve. Generated annexes of 1, 10
+/// and 100 MB (pages of 20 motions with a status, responsible codes, a
+/// progress text and, for the first 999, a footnote citation) imported
+/// into a new store through the binary, each against reading the same
+/// file (bytes, then UTF-8): a linear import keeps the ratio flat as the
+/// file grows. The 100 MB run needs several GB of memory (sled holds the
+/// whole batch's transaction).
+fn section_annexcurve(r: &mut Report, tmp: &Path) {
+    /// An annex of about `bytes` bytes; returns its text and its rows.
+    fn annex(bytes: usize) -> (String, usize) {
+        const WORDS: [&str; 16] = [
+            "de",
+            "het",
+            "een",
+            "gemeenten",
+            "regering",
+            "programma",
+            "digitale",
+            "weerbaarheid",
+            "onderzoek",
+            "kamer",
+            "uitvoering",
+            "voortgang",
+            "rapport",
+            "regeling",
+            "overleg",
+            "ondersteuning",
+        ];
+        const STATUS: [&str; 4] = [
+            "In uitvoering",
+            "",
+            "In uitvoering met vertraging",
+            "Doorlopend gedurende uitvoering programma",
+        ];
+        const RESP: [&str; 3] = ["SBZK", "MJenV", "MEZK en SBZK"];
+        let sup = |n: usize| -> String {
+            n.to_string()
+                .chars()
+                .map(|d| {
+                    ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][d as usize - '0' as usize]
+                })
+                .collect()
+        };
+        let mut rng = Rng::new(13);
+        let mut words = |n: usize| -> String {
+            (0..n)
+                .map(|_| WORDS[rng.index(WORDS.len())])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut out = String::from("**Stand van zaken\nProgramma Curve\n2025**\n\n");
+        let mut rows = 0usize;
+        while out.len() < bytes {
+            out.push_str("\tStatus\tVerantwoordelijk\tStand van zaken\nMoties\t\t\t\n");
+            let mut notes = String::new();
+            for _ in 0..20 {
+                rows += 1;
+                let marker = if rows <= 999 {
+                    notes.push_str(&format!(
+                        "{} Kamerstukken II 2024/25, {}, nr. {}.\n\n",
+                        sup(rows),
+                        30_000 + rows,
+                        rows % 200 + 1
+                    ));
+                    format!(" {}", sup(rows))
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!(
+                    "Motie van het lid Jansen{rows}; De Tweede Kamer verzoekt de regering {} nummer {rows}.{marker}\t{}\t{}\t{} stap {rows}.\n",
+                    words(60),
+                    STATUS[rows % 4],
+                    RESP[rows % 3],
+                    words(70)
+                ));
+            }
+            out.push('\n');
+            out.push_str(&notes);
+        }
+        (out, rows)
+    }
+    let mut per_mb = Vec::new();
+    for mb in [1usize, 10, 100] {
+        let (text, rows) = annex(mb << 20);
+        let path = tmp.join(format!("annex-{mb}mb.txt"));
+        std::fs::write(&path, &text).unwrap();
+        drop(text);
+        let read = time_runs(5, |_| {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(String::from_utf8(bytes).is_ok());
+        });
+        // The import alone, into a store made just before it.
+        let runs = if mb >= 100 { 1 } else { 3 };
+        let ours = median(
+            (0..runs)
+                .map(|i| {
+                    let store = tmp.join(format!("curve-{mb}-{i}"));
+                    let store = store.to_str().unwrap();
+                    run(&["--quiet", "--store", store, "init", "--programme", "Curve"]);
+                    let took = once(|| {
+                        run(&[
+                            "--quiet",
+                            "--store",
+                            store,
+                            "import",
+                            path.to_str().unwrap(),
+                        ]);
+                    });
+                    let _ = std::fs::remove_dir_all(store);
+                    took
+                })
+                .collect(),
+        );
+        per_mb.push((mb, ours.as_secs_f64() / mb as f64));
+        r.vs(
+            &format!("annexcurve: import a {mb} MB annex ({rows} rows) into a new store"),
+            ours,
+            read,
+            "reading the file (bytes and UTF-8)",
+            "the seconds-per-MB row below says how linear",
+        );
+        // Peak memory once, at 10 MB: the batch is one transaction.
+        if mb == 10 {
+            let store = tmp.join("curve-peak");
+            let store = store.to_str().unwrap();
+            run(&["--quiet", "--store", store, "init", "--programme", "Curve"]);
+            let (peak, _) = measured(&[
+                "--quiet",
+                "--store",
+                store,
+                "import",
+                path.to_str().unwrap(),
+            ]);
+            let _ = std::fs::remove_dir_all(store);
+            r.value(
+                "annexcurve: peak memory of the 10 MB import",
+                format!("{peak:.0} MB"),
+                "",
+            );
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    if let (Some(first), Some(last)) = (per_mb.first(), per_mb.last()) {
+        r.value(
+            &format!(
+                "annexcurve: seconds per MB at {} MB / at {} MB",
+                last.0, first.0
+            ),
+            format!("{:.2}", last.1 / first.1),
+            "1.0 = linear",
+        );
+    }
+}
+
 fn main() {
     if let Some(dir) = std::env::var_os(CHILD) {
         bare_append(Path::new(&dir));
@@ -909,6 +1063,9 @@ fn main() {
             .filter(|n| size_on(n))
             .collect();
         section_open(&mut r, tmp.path(), &names);
+    }
+    if on("annexcurve") {
+        section_annexcurve(&mut r, tmp.path());
     }
     if curve || on("note") || on("views") || on("open") {
         print_curve(&mut r);

@@ -341,6 +341,107 @@ def body_corrected(r):
     }
 
 
+def body_round_sealed_v2(r):
+    """§5, variant 8: a seal that also names the Merkle tree over the events
+    before it (its size and root)."""
+    return {
+        "name": r.string("name"),
+        "title": r.string("title"),
+        "reported_on": r.day("reported_on"),
+        "head_seq": r.u64("head_seq"),
+        "head_hash": r.event_hash("head_hash"),
+        "tree_size": r.u64("tree_size"),
+        "tree_root": r.event_hash("tree_root"),
+    }
+
+
+def key_role(r, what="role"):
+    """§3: KeyRole = u32 without fields: 0 = signer, 1 = witness."""
+    v = r.u32(what)
+    if v == 0:
+        return "signer"
+    if v == 1:
+        return "witness"
+    raise DecodeError("%s variant %d is unknown (0 or 1)" % (what, v))
+
+
+ACCOUNT_ROLES = ("beheerder", "coordinator", "medewerker", "auditor")
+
+
+def account_role(r, what="role"):
+    """§3: AccountRole = u32 without fields, in the order of ACCOUNT_ROLES."""
+    v = r.u32(what)
+    if v >= len(ACCOUNT_ROLES):
+        raise DecodeError("%s variant %d is unknown (0-%d)" % (what, v, len(ACCOUNT_ROLES) - 1))
+    return ACCOUNT_ROLES[v]
+
+
+def body_key_registered(r):
+    """§5, variant 9: a key that may sign (signer) or cosign (witness) round
+    notes; the public key is 32 raw bytes."""
+    return {
+        "name": r.string("name"),
+        "role": key_role(r),
+        "public_key": r.take(32, "public_key").hex(),
+    }
+
+
+def body_account_created(r):
+    """§5, variant 10."""
+    return {
+        "account": r.string("account"),
+        "display_name": r.string("display_name"),
+        "role": account_role(r),
+        "ministries": r.strings("ministries"),
+    }
+
+
+def body_account_changed(r):
+    """§5, variant 11. Absent options mean "unchanged"."""
+    return {
+        "account": r.string("account"),
+        "role": r.option(lambda: account_role(r), "role"),
+        "ministries": r.option(lambda: r.strings("ministries"), "ministries"),
+        "disabled": r.option(lambda: r.boolean("disabled"), "disabled"),
+    }
+
+
+def body_item_detailed(r):
+    """§5, variant 12. Absent options mean "unchanged"."""
+    return {
+        "item": r.event_id("item"),
+        "deadline": r.option(lambda: r.day("deadline"), "deadline"),
+        "made_on": r.option(lambda: r.day("made_on"), "made_on"),
+        "made_in": r.option(lambda: r.string("made_in"), "made_in"),
+        "previous_responsible": r.option(lambda: r.responsible("previous_responsible"),
+                                         "previous_responsible"),
+        "reason": r.option(lambda: r.string("reason"), "reason"),
+    }
+
+
+def body_items_ordered(r):
+    """§5, variant 13."""
+    return {
+        "kind": r.item_kind("kind"),
+        "order": r.list_of(lambda: r.event_id("order element"), "order"),
+    }
+
+
+def body_round_signed(r):
+    """§5, variant 14: a registered signer's Ed25519 signature of a round's
+    checkpoint; the signature is a byte string (u64 length, then bytes) of
+    64 bytes."""
+    out = {
+        "round": r.string("round"),
+        "key": r.string("key"),
+    }
+    length = r.u64("signature length")
+    if length != 64:
+        raise DecodeError("signature has %d bytes, 64 expected" % length)
+    out["signature"] = r.take(64, "signature").hex()
+    return out
+
+
 # §5: variant index -> (JSON `type` name, decoder).
 BODY_VARIANTS = {
     0: ("ledger_created", body_ledger_created),
@@ -351,7 +452,21 @@ BODY_VARIANTS = {
     5: ("item_amended", body_item_amended),
     6: ("round_sealed", body_round_sealed),
     7: ("corrected", body_corrected),
+    8: ("round_sealed_v2", body_round_sealed_v2),
+    9: ("key_registered", body_key_registered),
+    10: ("account_created", body_account_created),
+    11: ("account_changed", body_account_changed),
+    12: ("item_detailed", body_item_detailed),
+    13: ("items_ordered", body_items_ordered),
+    14: ("round_signed", body_round_signed),
 }
+
+# Round seals, old and new (§5, variants 6 and 8).
+SEAL_VARIANTS = ("round_sealed", "round_sealed_v2")
+
+# Events about no item (§5).
+NOT_ABOUT_AN_ITEM = ("ledger_created", "round_sealed", "round_sealed_v2", "key_registered",
+                     "account_created", "account_changed", "items_ordered", "round_signed")
 
 # Variants whose body has an `effective` day that is also the event's
 # top-level "effective" (§5: all item events except item_amended).
@@ -397,7 +512,7 @@ def decode_event(data):
     # §4 field 7, §5: body = u32 variant index, then the variant's fields.
     variant = r.u32("body variant")
     if variant not in BODY_VARIANTS:
-        raise DecodeError("body variant %d is unknown (0-7)" % variant)
+        raise DecodeError("body variant %d is unknown (0-%d)" % (variant, max(BODY_VARIANTS)))
     type_name, decode_body = BODY_VARIANTS[variant]
     body = decode_body(r)
     # §6: decoding consumes every byte.
@@ -501,6 +616,10 @@ class ChainState:
         self.hashes = {}               # event hash -> seq
         self.tree = None               # Frontier of the Merkle tree, when a note is checked
         self.roots = {}                # tree size -> root, for the sizes asked for
+        self.origin = None             # the checkpoints' origin, from ledger_created
+        self.keys = {}                 # registered key name -> (role, 32-byte public key)
+        self.checkpoints = {}          # lower-cased round name -> checkpoint text
+        self.signed = 0                # round signatures checked
 
 
 def parse_line(text):
@@ -590,7 +709,7 @@ def check_line(state, line):
 
     # §6: a round seal names the event just before it, and round names are
     # unique (ignoring ASCII case) along the chain.
-    if ev.type == "round_sealed":
+    if ev.type in SEAL_VARIANTS:
         b = ev.body
         earlier = state.seals.get(ascii_lower(b["name"]))
         if earlier is not None:
@@ -601,6 +720,32 @@ def check_line(state, line):
                           "event before it is seq %d (%s)"
                           % (b["name"], b["head_seq"], b["head_hash"], n - 1,
                              state.prev_hash))
+        # §5, variant 8: a v2 seal's tree covers exactly the events before
+        # it, and its root is theirs.
+        if ev.type == "round_sealed_v2":
+            if b["tree_size"] != n:
+                raise Failure("seal mismatch: round %r names a tree of %d events, but %d "
+                              "events come before it" % (b["name"], b["tree_size"], n))
+            if state.tree is not None and state.tree.root().hex() != b["tree_root"]:
+                raise Failure("seal mismatch: round %r names tree root %s, but the %d events "
+                              "before it have root %s"
+                              % (b["name"], b["tree_root"], n, state.tree.root().hex()))
+
+    # A round signature must verify with the key registered under its name,
+    # over the round's checkpoint (schema/proofs.md §3).
+    if ev.type == "round_signed":
+        b = ev.body
+        text = state.checkpoints.get(ascii_lower(b["round"]))
+        if text is None:
+            raise Failure("bad signature: round %r is not sealed with a Merkle tree "
+                          "before this signature" % b["round"])
+        key = state.keys.get(b["key"])
+        if key is None or key[0] != "signer":
+            raise Failure("bad signature: %r is not a registered signer key" % b["key"])
+        if not ed25519_verify(key[1], text.encode("utf-8"), bytes.fromhex(b["signature"])):
+            raise Failure("bad signature: round %r's signature by %r does not verify "
+                          "over its checkpoint" % (b["round"], b["key"]))
+        state.signed += 1
 
     # §6: a correction names an earlier event by seq and id.
     if ev.type == "corrected":
@@ -638,7 +783,17 @@ def check_line(state, line):
         state.items.append(ev.id)
     else:
         state.items.append(ev.body.get("item") if isinstance(ev.body, dict) else None)
-    if ev.type == "round_sealed":
+    if ev.type == "ledger_created":
+        state.origin = checkpoint_origin(ev.body["programme"])
+    if ev.type == "key_registered":
+        state.keys[ev.body["name"]] = (ev.body["role"], bytes.fromhex(ev.body["public_key"]))
+    if ev.type == "round_sealed_v2" and state.tree is not None:
+        # The checkpoint of the events before the seal (the tree does not
+        # hold the seal yet: it was pushed above, so use the seal's root).
+        state.checkpoints[ascii_lower(ev.body["name"])] = "%s\n%d\n%s\n" % (
+            state.origin, ev.body["tree_size"],
+            base64.b64encode(bytes.fromhex(ev.body["tree_root"])).decode("ascii"))
+    if ev.type in SEAL_VARIANTS:
         name = ev.body["name"]
         state.seals[ascii_lower(name)] = (name, n, computed)
     state.hashes.setdefault(computed, n)
@@ -648,6 +803,23 @@ def check_line(state, line):
     return computed
 
 
+def checkpoint_origin(programme):
+    """schema/proofs.md §3: `kamerstand/` and the programme's name in lower
+    case, each run of spaces, '+' or control characters one '-'."""
+    out, gap = "kamerstand/", False
+    for c in programme.strip().lower():
+        if c.isspace() or c == "+" or ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0:
+            gap = True
+            continue
+        if gap and not out.endswith("/"):
+            out += "-"
+        gap = False
+        out += c
+    if out.endswith("/"):
+        out += "ledger"
+    return out
+
+
 def ascii_lower(s):
     """Round names are compared ignoring ASCII case (§5, variant 6)."""
     return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in s)
@@ -655,7 +827,7 @@ def ascii_lower(s):
 
 def expected_line(state, ev, computed_hash, bytes_hex):
     """The export line these bytes stand for (schema/events-export.md)."""
-    if ev.type in ("ledger_created", "round_sealed"):
+    if ev.type in NOT_ABOUT_AN_ITEM:
         item = None
     elif ev.type == "item_registered":
         item = ev.id  # an item's id is the id of its registration
@@ -710,8 +882,9 @@ def verify(lines, digest=None, round_name=None, out=sys.stdout, roots_at=(), the
     in `roots_at` (size -> root) and its number of events, and gives the
     status."""
     state = ChainState()
+    # The tree is always kept: a v2 seal names its root (§5, variant 8).
+    state.tree = Frontier()
     if then is not None:
-        state.tree = Frontier()
         state.roots = {size: None for size in roots_at}
     line_no = 0
     for line_no, raw in enumerate(lines, start=1):
@@ -731,7 +904,10 @@ def verify(lines, digest=None, round_name=None, out=sys.stdout, roots_at=(), the
         print("FAILED at line %d (seq 0): the export holds no events" % max(line_no, 1),
               file=out)
         return 1
-    print("ok: %d events, head %s" % (state.expected_seq, state.prev_hash), file=out)
+    print("ok: %d events, head %s%s" % (
+        state.expected_seq, state.prev_hash,
+        "; %d round signature%s verified" % (state.signed, "" if state.signed == 1 else "s")
+        if state.signed else ""), file=out)
     if digest is not None:
         ok, message = check_digest(state, digest, round_name)
         if not ok:
@@ -1251,7 +1427,9 @@ def verify_consistency(size1, size2, root1, root2, path):
 PROOF_KEYS = {
     "inclusion": ("type", "tree_size", "leaf_index", "event_bytes", "path", "root"),
     "consistency": ("type", "size1", "size2", "root1", "root2", "path"),
+    "item": ("type", "key", "item", "round", "tree_size", "root", "events"),
 }
+ITEM_EVENT_KEYS = ("leaf_index", "event_bytes", "path")
 
 
 def parse_proof(text):
@@ -1259,8 +1437,8 @@ def parse_proof(text):
     proof = parse_line(text)  # duplicate keys, NaN and Infinity refused
     kind = proof.get("type")
     if kind not in PROOF_KEYS:
-        raise Failure("the proof's type is %s; \"inclusion\" or \"consistency\" expected"
-                      % show(kind))
+        raise Failure("the proof's type is %s; \"inclusion\", \"consistency\" or "
+                      "\"item\" expected" % show(kind))
     if set(proof) != set(PROOF_KEYS[kind]):
         raise Failure("an %s proof has exactly the keys %s; this one has %s"
                       % (kind, ", ".join(PROOF_KEYS[kind]), ", ".join(sorted(proof))))
@@ -1276,10 +1454,31 @@ def parse_proof(text):
             raise Failure("the proof's %s is not 64 lowercase hex digits" % what)
         return bytes.fromhex(v)
 
-    if not isinstance(proof["path"], list):
-        raise Failure("the proof's path is not a list")
-    out = {"type": kind,
-           "path": [digest(v, "path[%d]" % i) for i, v in enumerate(proof["path"])]}
+    def path(v, what):
+        if not isinstance(v, list):
+            raise Failure("the proof's %s is not a list" % what)
+        return [digest(h, "%s[%d]" % (what, i)) for i, h in enumerate(v)]
+
+    if kind == "item":
+        out = {"type": kind, "tree_size": count("tree_size"),
+               "root": digest(proof["root"], "root"), "events": []}
+        for key in ("key", "item", "round"):
+            if not isinstance(proof[key], str):
+                raise Failure("the proof's %s is not a string" % key)
+            out[key] = proof[key]
+        if not isinstance(proof["events"], list) or not proof["events"]:
+            raise Failure("the item proof's events are not a non-empty list")
+        for i, e in enumerate(proof["events"]):
+            if not isinstance(e, dict) or set(e) != set(ITEM_EVENT_KEYS):
+                raise Failure("events[%d] has exactly the keys %s" % (i, ", ".join(ITEM_EVENT_KEYS)))
+            index = e["leaf_index"]
+            if json_type(index) != "integer" or not 0 <= index < 2 ** 64:
+                raise Failure("events[%d].leaf_index is %s, not a whole number" % (i, show(index)))
+            out["events"].append({"leaf_index": index,
+                                  "event_bytes": bytes.fromhex(hex_field(e, "event_bytes")),
+                                  "path": path(e["path"], "events[%d].path" % i)})
+        return out
+    out = {"type": kind, "path": path(proof["path"], "path")}
     if kind == "inclusion":
         out["tree_size"] = count("tree_size")
         out["leaf_index"] = count("leaf_index")
@@ -1295,6 +1494,32 @@ def parse_proof(text):
 def check_proof(proof):
     """Checks a parsed proof's own hashes; for inclusion also that the event
     decodes and says its seq is the leaf index. Returns a description."""
+    if proof["type"] == "item":
+        last = None
+        for e in proof["events"]:
+            try:
+                ev = decode_event(e["event_bytes"])
+            except DecodeError as err:
+                raise Failure("an event in the item proof cannot be read: %s" % err)
+            if ev.seq != e["leaf_index"]:
+                raise Failure("the event in the proof is seq %d, but the proof places it "
+                              "at leaf %d" % (ev.seq, e["leaf_index"]))
+            if last is not None and ev.seq <= last:
+                raise Failure("event %d comes after event %d: an item proof lists its "
+                              "events once, in seq order" % (ev.seq, last))
+            last = ev.seq
+            about = ev.id if ev.type == "item_registered" else (
+                ev.body.get("item") if isinstance(ev.body, dict) else None)
+            if about != proof["item"]:
+                raise Failure("event %d is about %s, not item %s"
+                              % (ev.seq, "item %s" % about if about else "no item",
+                                 proof["item"]))
+            verify_inclusion(event_leaf(e["event_bytes"]), e["leaf_index"],
+                             proof["tree_size"], e["path"], proof["root"])
+        return ("%d events about item %s (%s) are in the tree of %d events with root %s "
+                "(round %s); this does not show that no other event about it is"
+                % (len(proof["events"]), proof["key"], proof["item"], proof["tree_size"],
+                   proof["root"].hex(), proof["round"]))
     if proof["type"] == "inclusion":
         try:
             ev = decode_event(proof["event_bytes"])
@@ -1399,7 +1624,7 @@ def check_one_proof(p, checked):
     what = check_proof(p)
     if not checked:
         return what + " (no signed checkpoint given: the root is not vouched for)"
-    if p["type"] == "inclusion":
+    if p["type"] in ("inclusion", "item"):
         matching = [n for n, cp in checked
                     if cp.size == p["tree_size"] and cp.root == p["root"]]
         if not matching:
@@ -1717,8 +1942,9 @@ def main(argv=None):
             "without kamerstand: every hash, every link, and that every line's "
             "JSON values are what its canonical bytes decode to "
             "(schema/event-v1.md, schema/events-export.md). Check signed "
-            "checkpoints (--note, --pubkey) and inclusion or consistency proofs "
-            "(--proof) of a round (schema/proofs.md)."),
+            "checkpoints (--note, --pubkey), and inclusion, consistency and item "
+            "proofs (--proof) of a round (schema/proofs.md); in an export, every "
+            "round signature against the key registered for it."),
         epilog=(
             "Exit status: 0 intact; 1 not intact, or the digest is not where it "
             "should be ('FAILED at line L (seq S): what'), or a note or proof does "
@@ -1744,9 +1970,9 @@ def main(argv=None):
                         help="with --note: a verifier key file; every key given must "
                              "have signed every note (repeat for witnesses)")
     parser.add_argument("--proof", metavar="PROOF", action="append", default=[],
-                        help="an inclusion or consistency proof (JSON); with --note it "
-                             "must be about the signed tree(s); repeat for several "
-                             "(e.g. every event of one item)")
+                        help="an inclusion, consistency or item proof (JSON, as "
+                             "`kamerstand proof` prints it); with --note it must be "
+                             "about the signed tree(s); repeat for several")
     parser.add_argument("--self-test", action="store_true",
                         help="check this script's Ed25519 and Merkle code against RFC "
                              "8032's and Certificate Transparency's vectors and the "

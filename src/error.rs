@@ -195,6 +195,16 @@ pub enum Refusal {
         /// The day asked about.
         effective: Day,
     },
+    /// "Not stated" asked for where a status is in effect: it states no
+    /// status, so it would change nothing.
+    NotStatedOverStatus {
+        /// The item's key.
+        key: String,
+        /// The status in effect.
+        status: String,
+        /// The day asked about.
+        effective: Day,
+    },
     /// The parties asked for are responsible already.
     AssignmentUnchanged {
         /// The item's key.
@@ -348,6 +358,97 @@ pub enum Refusal {
         /// What is wrong.
         what: String,
     },
+    /// A v2 seal whose tree does not cover exactly the events before it.
+    SealTreeSize {
+        /// The size it names.
+        size: u64,
+        /// The head it seals.
+        head_seq: u64,
+    },
+    /// A key name or public key registered already.
+    KeyExists {
+        /// The key's name.
+        name: String,
+        /// The event that registered it.
+        seq: u64,
+    },
+    /// A key name no key has.
+    UnknownKey {
+        /// The name.
+        name: String,
+    },
+    /// A round that cannot be signed: unknown, or sealed before seals
+    /// named their Merkle tree.
+    RoundNotSignable {
+        /// The name asked for.
+        name: String,
+        /// Why not.
+        why: String,
+    },
+    /// A key that may not do what was asked (a witness asked to sign as
+    /// the programme, or the reverse).
+    WrongKeyRole {
+        /// The key's name.
+        name: String,
+        /// Its registered role.
+        role: crate::domain::KeyRole,
+        /// The role needed.
+        needed: crate::domain::KeyRole,
+    },
+    /// The key signed the round already.
+    AlreadySigned {
+        /// The round.
+        round: String,
+        /// The key.
+        key: String,
+        /// The event that recorded the signature.
+        seq: u64,
+    },
+    /// A signature that does not verify with the key it names.
+    BadSignature {
+        /// What was signed.
+        what: String,
+        /// The key.
+        key: String,
+    },
+    /// A signed note that does not fit this ledger, or whose signatures
+    /// do not hold.
+    NoteMismatch {
+        /// What does not fit.
+        what: String,
+    },
+    /// An account name in use.
+    AccountExists {
+        /// The name.
+        account: String,
+    },
+    /// An account name no account has.
+    UnknownAccount {
+        /// The name.
+        account: String,
+    },
+    /// An account change that changes nothing.
+    AccountUnchanged {
+        /// The name.
+        account: String,
+    },
+    /// Details that say what the item holds already.
+    DetailsUnchanged {
+        /// The item's key.
+        key: String,
+    },
+    /// A correction of an item's details.
+    DetailsNotCorrectable {
+        /// The details event.
+        seq: u64,
+    },
+    /// An order naming an item of another kind, or one twice.
+    BadOrder {
+        /// The kind ordered.
+        kind: ItemKind,
+        /// The item that does not belong.
+        key: String,
+    },
     /// A proof asked for a leaf or size the tree does not have.
     OutsideTree {
         /// What was asked.
@@ -475,6 +576,14 @@ impl fmt::Display for Refusal {
                 f,
                 "item {key} already has status {status} (\"{label}\") on {effective}; nothing to record"
             ),
+            R::NotStatedOverStatus {
+                key,
+                status,
+                effective,
+            } => write!(
+                f,
+                "item {key} has status {status} on {effective}; 'niet-vermeld' states no status and does not replace one (a status recorded in error is taken back with `correct SEQ --retract`)"
+            ),
             R::AssignmentUnchanged {
                 key,
                 responsible,
@@ -595,6 +704,61 @@ impl fmt::Display for Refusal {
             R::NoEventsToRestore => write!(f, "the events file holds no events"),
             R::BadEventsLine { line, what } => write!(f, "events file, line {line}: {what}"),
             R::OutsideTree { what } => write!(f, "{what}"),
+            R::SealTreeSize { size, head_seq } => write!(
+                f,
+                "the seal's Merkle tree covers {size} events, but the seal closes seq {head_seq}: it must cover {} events",
+                head_seq + 1
+            ),
+            R::KeyExists { name, seq } => write!(
+                f,
+                "key '{name}' was registered at seq {seq}; a key is registered once, under one name"
+            ),
+            R::UnknownKey { name } => write!(
+                f,
+                "no key named '{name}' is registered; `kamerstand key list` shows those that are"
+            ),
+            R::RoundNotSignable { name, why } => {
+                write!(f, "round '{name}' cannot be signed: {why}")
+            }
+            R::WrongKeyRole { name, role, needed } => write!(
+                f,
+                "key '{name}' is registered as a {role}; this needs a {needed} key"
+            ),
+            R::AlreadySigned { round, key, seq } => write!(
+                f,
+                "round '{round}' was signed with key '{key}' already (seq {seq}); `kamerstand round note {round}` prints the note"
+            ),
+            R::BadSignature { what, key } => write!(
+                f,
+                "the signature of {what} does not verify with the public key registered as '{key}'"
+            ),
+            R::NoteMismatch { what } => write!(f, "the note does not hold: {what}"),
+            R::AccountExists { account } => write!(
+                f,
+                "account '{account}' exists already; change it with `kamerstand account change {account}`"
+            ),
+            R::UnknownAccount { account } => write!(
+                f,
+                "there is no account '{account}'; `kamerstand account list` shows those that exist"
+            ),
+            R::AccountUnchanged { account } => {
+                write!(
+                    f,
+                    "the change says what account '{account}' holds already; nothing to record"
+                )
+            }
+            R::DetailsUnchanged { key } => write!(
+                f,
+                "item {key} holds these details already; nothing to record"
+            ),
+            R::DetailsNotCorrectable { seq } => write!(
+                f,
+                "seq {seq} records an item's details, which a correction does not replace: record the right details again"
+            ),
+            R::BadOrder { kind, key } => write!(
+                f,
+                "the order of the {kind} items names {key}, which is not one of them or is named twice"
+            ),
             R::SharedStore { path, mode } => write!(
                 f,
                 "store directory {} can be written by users other than its owner (mode {mode:04o}: {} without the sticky bit), who could plant links or files where kamerstand writes; make it private with `chmod go-w {}`, or pass --allow-shared-store if everyone who can write there is trusted",

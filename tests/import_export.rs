@@ -218,14 +218,15 @@ fn the_2024_annex_imports_into_a_new_ledger() {
         .iter()
         .map(|i| i["key"].as_str().unwrap())
         .collect();
+    // In the annex's order, not the keys'.
     assert_eq!(
         keys,
         [
             "39104-12",
             "39104-13",
+            "39250-VII-41",
             "39104-18",
             "39104-19",
-            "39250-VII-41",
             "M1",
             "M2",
             "T1",
@@ -461,10 +462,10 @@ fn a_dry_run_prints_the_events_and_anomalies_and_writes_nothing() {
             l.split_whitespace()
                 .next()
                 .and_then(|s| s.parse::<u64>().ok())
-                .is_some_and(|s| (19..=37).contains(&s))
+                .is_some_and(|s| (20..=39).contains(&s))
         })
         .collect();
-    assert_eq!(rows.len(), 19, "{out}");
+    assert_eq!(rows.len(), 20, "{out}");
 
     // Nothing was written.
     assert_eq!(env.head(), Some(head));
@@ -493,7 +494,7 @@ fn a_dry_run_prints_the_events_and_anomalies_and_writes_nothing() {
         .iter()
         .map(|r| r.split_whitespace().nth(5).unwrap())
         .collect();
-    let mut recorded: Vec<&str> = after[19..]
+    let mut recorded: Vec<&str> = after[20..]
         .iter()
         .map(|e| e["item_key"].as_str().unwrap_or("-"))
         .collect();
@@ -507,22 +508,29 @@ fn the_next_years_annex_records_only_what_changed() {
     let env = TestEnv::init();
     import_ok(&env, &[&fixture_path(Y2024), "--effective", "2024-11-15"]);
     let before = head_seq(&env);
-    assert_eq!(before, 18);
+    // 17 items, a note for each but one, and the annex's order of the
+    // motions.
+    assert_eq!(before, 19);
     let out = import_ok(&env, &[&fixture_path(Y2025), "--effective", "2025-05-15"]);
     snap!("import_2025_report", out);
     let all = events(&env);
-    let new = &all[19..];
-    assert_eq!(new.len(), 18);
+    let new = &all[20..];
+    assert_eq!(new.len(), 19);
+    // The new motion stands where the annex puts it: a new order.
     assert_eq!(
         count_types(new),
         counts(&[
             ("item_registered", 1),
+            ("items_ordered", 1),
             ("progress_noted", 10),
             ("responsibility_changed", 1),
             ("status_changed", 6),
         ])
     );
-    assert!(new.iter().all(|e| e["effective"] == "2025-05-15"));
+    assert!(
+        new.iter()
+            .all(|e| e["effective"] == "2025-05-15" || e["type"] == "items_ordered")
+    );
     let types_of = |key: &str| -> Vec<&str> {
         new.iter()
             .filter(|e| e["item_key"] == key)
@@ -605,8 +613,8 @@ fn an_annex_with_one_changed_row_records_one_event() {
     let out = import_ok(&env, &[&path, "--effective", "2024-12-01"]);
     snap!("import_one_changed_row", out);
     let all = events(&env);
-    assert_eq!(all.len(), 20);
-    let e = &all[19];
+    assert_eq!(all.len(), 21);
+    let e = &all[20];
     assert_eq!(e["type"], "status_changed");
     assert_eq!(e["item_key"], "M2");
     assert_eq!(e["body"]["status"], "niet-begonnen");
@@ -678,11 +686,11 @@ fn seal_round_seals_in_the_same_batch_with_the_effective_date() {
     let r = &rounds["rounds"].as_array().unwrap()[..];
     assert_eq!(r.len(), 1);
     assert_eq!(r[0]["name"], AUTUMN);
-    assert_eq!(r[0]["seq"], 19);
-    assert_eq!(r[0]["head_seq"], 18);
+    assert_eq!(r[0]["seq"], 20);
+    assert_eq!(r[0]["head_seq"], 19);
     assert_eq!(r[0]["reported_on"], "2024-11-15");
     let head = env.head().unwrap();
-    assert_eq!(head.seq, 19, "the seal is the last event");
+    assert_eq!(head.seq, 20, "the seal is the last event");
     assert_eq!(r[0]["digest"], head.hash.hex());
     let all = events(&env);
     for e in &all[1..19] {
@@ -730,19 +738,40 @@ fn seal_round_seals_in_the_same_batch_with_the_effective_date() {
     let r = rounds["rounds"].as_array().unwrap();
     assert_eq!(r.len(), 2);
     assert_eq!(r[1]["name"], SPRING);
-    assert_eq!(r[1]["seq"], 38);
+    assert_eq!(r[1]["seq"], 40);
     assert_eq!(r[1]["reported_on"], "2025-05-15");
     assert_eq!(r[1]["digest"], env.head().unwrap().hash.hex());
     snap!(t.text());
 }
 
 #[test]
-fn without_effective_the_ledger_clocks_day_is_used() {
+fn a_round_needs_the_date_of_its_letter_and_today_is_the_ledger_clocks() {
     let env = TestEnv::init();
-    import_ok(&env, &[&fixture_path(Y2024), "--seal-round", "r1"]);
+    // Without --reported-on (or --effective) a sealed import would say
+    // that last year's annex was reported today: refused, nothing written.
+    let before = env.json(&["log"]);
+    let out = env.run(&["import", &fixture_path(Y2024), "--seal-round", "r1"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("--reported-on DATE"), "{}", out.stderr);
+    assert_eq!(env.json(&["log"]), before);
+    import_ok(
+        &env,
+        &[
+            &fixture_path(Y2024),
+            "--seal-round",
+            "r1",
+            "--reported-on",
+            "today",
+        ],
+    );
     let all = events(&env);
     // The pinned clock reads 2025-01-06.
-    for e in &all[1..19] {
+    let dated: Vec<&Value> = all[1..]
+        .iter()
+        .filter(|e| !e["effective"].is_null())
+        .collect();
+    assert_eq!(dated.len(), 18);
+    for e in dated {
         assert_eq!(e["effective"], "2025-01-06", "{e}");
     }
     assert_eq!(
@@ -783,16 +812,18 @@ fn a_csv_that_fails_halfway_leaves_the_head_unchanged() {
     );
     refused(&mut t, &env, &["import", &bad_status], &log);
 
-    let bad_date = write(
+    // (A date that cannot be read is an anomaly of its row, not a refusal:
+    // hardening::dutch_dates_are_read_and_bad_ones_named_by_row.)
+    let bad_code = write(
         &env,
-        "date.csv",
-        &six_records("motie,C5,Motie vijf.,in-uitvoering,SBZK,2024-02-30"),
+        "code.csv",
+        &six_records("motie,C5,Motie vijf.,in-uitvoering,SBZK;QQQQ,2024-10-05"),
     );
-    refused(&mut t, &env, &["import", &bad_date], &log);
+    refused(&mut t, &env, &["import", &bad_code], &log);
 
     // Quoted fields over several lines: the line named is where the
     // record starts in the file.
-    let mut text = six_records("motie,C5,Motie vijf.,in-uitvoering,SBZK,2024-10-32");
+    let mut text = six_records("motie,C5,Motie vijf.,klaar,SBZK,2024-10-05");
     text = text.replace("Motie nummer 2.", "\"Motie nummer 2,\nover twee regels.\"");
     let line = line_of(&text, "motie,C5,");
     assert_eq!(line, 7);
@@ -970,9 +1001,15 @@ fn bad_csv_headers_and_records_are_refused_helpfully() {
 /// round, so that every kind of event is in the chain.
 fn rich_ledger() -> TestEnv {
     let env = two_years();
+    // The first status change of the second year.
+    let first_change = events(&env)
+        .iter()
+        .find(|e| e["type"] == "status_changed")
+        .map(|e| e["seq"].to_string())
+        .unwrap();
     env.json(&[
         "correct",
-        "20",
+        &first_change,
         "--status",
         "vertraagd",
         "--reason",
@@ -1020,7 +1057,7 @@ fn an_events_export_restores_the_identical_chain() {
     for t in [
         "corrected",
         "item_amended",
-        "round_sealed",
+        "round_sealed_v2",
         "ledger_created",
     ] {
         assert!(types.contains_key(t), "{t} missing from {types:?}");
@@ -1277,23 +1314,62 @@ fn the_markdown_annex_has_the_annex_layout() {
     let v = env.json(&["overview", "--round", SPRING]);
     let moties = md.find("\n## Moties\n").unwrap();
     let notes = md.find("\n## Voetnoten\n").unwrap();
-    // One table row per item.
-    let rows = md[moties..notes]
+    // One table row per item, a text's further paragraphs on rows of their
+    // own below it (no <br> in a cell: it pastes into Word as a table).
+    let rows: Vec<&str> = md[moties..notes]
         .lines()
-        .filter(|l| l.starts_with("| **"))
-        .count();
-    assert_eq!(rows, 10);
-    // Footnote markers numbered 1, 2, 3, … in order of appearance, and the
-    // citations listed at the end in that order (found here from the
-    // overview, independently of the renderer).
+        .filter(|l| l.starts_with("| ") && !l.starts_with("|  |"))
+        .filter(|l| !l.starts_with("| Motie |") && !l.starts_with("| Toezegging |"))
+        .collect();
+    assert_eq!(rows.len(), 10, "{rows:#?}");
+    assert!(!md.contains("<br"));
+    assert!(
+        md[moties..notes]
+            .lines()
+            .any(|l| l.starts_with("|  |  |  | "))
+    );
+    // No keys unless asked; in the document's order.
+    for key in ["39104-12", "**M1**", "**T1**"] {
+        assert!(!md.contains(key), "{key}");
+    }
+    let keyed = env.run(&["--format", "md", "export", "--round", SPRING, "--keys"]);
+    keyed.ok();
+    assert!(
+        keyed
+            .stdout
+            .contains("| **39104-12** Motie van het lid Kortenhoeven")
+    );
+    // The legend lists the statuses used: none of the items is delayed in
+    // this round.
+    let legend = &md[md.find("## Legenda").unwrap()..moties];
+    assert!(!legend.contains("In uitvoering met vertraging"), "{legend}");
+    assert!(legend.contains("- Niet vermeld"), "used here: {legend}");
+    // A sentence says which state it shows, and the round's digest closes
+    // it as the value to check; no concept mark on a sealed round.
+    assert!(md.contains(
+        "Stand zoals vastgelegd in ronde 2025-voorjaar, gemeld aan de Kamer op 15 mei 2025"
+    ));
+    let digest = env.round_digest(SPRING);
+    assert!(md.contains(&format!(
+        "**Controlewaarde (SHA-256) van ronde 2025-voorjaar:** `{digest}`"
+    )));
+    assert!(!md.contains("CONCEPT") && !md.contains("View:") && !md.contains("seq"));
+    // Anything else is a concept.
+    let now = env.run(&["--format", "md", "export"]);
+    now.ok();
+    assert!(now.stdout.contains("**CONCEPT — "));
+    assert!(!now.stdout.contains("Controlewaarde"));
+    // Footnote markers numbered 1, 2, 3, … in order of appearance, right
+    // after the text (no space), and the citations listed at the end in that
+    // order (found here from the overview, independently of the renderer).
     let markers = superscript_numbers(&md[moties..notes]);
     let cites = citations_in_order(&v);
     assert_eq!(cites.len(), 12);
     assert_eq!(markers, (1..=cites.len()).collect::<Vec<_>>());
+    assert!(md.contains("te rapporteren.¹ |") && md.contains("uitgevoerd.²,³ |"));
     let listed: Vec<&str> = md[notes..]
         .lines()
-        .skip(3)
-        .filter(|l| !l.is_empty())
+        .filter(|l| l.starts_with(|c| sup_digit(c).is_some()))
         .collect();
     let expected: Vec<String> = cites
         .iter()
@@ -1302,13 +1378,27 @@ fn the_markdown_annex_has_the_annex_layout() {
         .collect();
     assert_eq!(listed, expected);
 
-    // English: the same annex with English headings and labels.
+    // English: the same annex, every word of ours in English.
     let en = env.run(&[
         "--format", "md", "export", "--round", SPRING, "--lang", "en",
     ]);
     en.ok();
     snap!("annex_md_en", en.stdout);
     assert_eq!(superscript_numbers(&en.stdout), superscript_numbers(&md));
+    for dutch in [
+        "Legenda",
+        "Moties",
+        "Voetnoten",
+        "Controlewaarde",
+        "vastgelegd",
+        "Verantwoordelijk",
+    ] {
+        assert!(!en.stdout.contains(dutch), "{dutch}");
+    }
+    assert!(
+        en.stdout
+            .contains("Value to check (SHA-256) of round 2025-voorjaar")
+    );
 }
 
 /// The per-round rows of the html chart: round label -> (status label ->
@@ -1361,7 +1451,13 @@ fn the_html_annex_is_one_self_contained_page_with_a_round_chart() {
         assert!(!lower.contains(external), "external asset: {external}");
     }
     let v = overview(&env, &[]);
-    for e in v["legend"].as_array().unwrap() {
+    let used = status_counts(&v, "nl");
+    for e in v["legend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| used.contains_key(e["nl"].as_str().unwrap()))
+    {
         let dot = format!(
             "<span class=\"dot\" style=\"background:{}\"></span>{}",
             e["colour"].as_str().unwrap(),
@@ -1383,15 +1479,30 @@ fn the_html_annex_is_one_self_contained_page_with_a_round_chart() {
     assert_eq!(rounds.len(), 3);
     let rows = chart_rows(&html);
     assert_eq!(rows.len(), rounds.len());
-    for ((label, bars), r) in rows.iter().zip(rounds) {
+    // Every count is written out under its bar, not only in a tooltip.
+    let written: Vec<&str> = html
+        .split("<text class=\"count\"")
+        .skip(1)
+        .map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()])
+        .collect();
+    assert_eq!(written.len(), rounds.len());
+    for (((label, bars), r), written) in rows.iter().zip(rounds).zip(written) {
         let name = r["name"].as_str().unwrap();
-        assert_eq!(
-            label,
-            &format!("{name} ({})", r["reported_on"].as_str().unwrap())
-        );
+        assert!(label.starts_with(&format!("{name} (")), "{label}");
         let at = env.json(&["overview", "--round", name]);
         assert_eq!(bars, &status_counts(&at, "nl"), "round {name}");
+        for (l, n) in bars {
+            assert!(written.contains(&format!("{l}: {n}")), "{written}");
+        }
     }
+    // Chart labels of at least 12 pixels.
+    assert!(
+        html.contains(".chart text{font-size:13px") && html.contains("text.count{font-size:12px")
+    );
+    // Footnote markers once, in plain digits inside one <sup>.
+    assert!(!html.contains("<sup>¹") && html.contains("<sup class=\"fn\">1</sup>"));
+    // Not a sealed round: marked as a concept, no value to check.
+    assert!(html.contains("<p class=\"concept\">CONCEPT"));
     assert_eq!(rows[0].1.values().sum::<usize>(), 9);
     assert_eq!(rows[1].1.values().sum::<usize>(), 10);
 
@@ -1405,7 +1516,8 @@ fn the_html_annex_is_one_self_contained_page_with_a_round_chart() {
     en.ok();
     assert!(en.stdout.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(en.stdout.contains("<h2>Motions</h2>") && en.stdout.contains("<th>Progress</th>"));
-    assert!(en.stdout.contains("Being carried out: "));
+    assert!(en.stdout.contains("Fulfilled or being fulfilled: "));
+    assert!(en.stdout.contains("<p class=\"concept\">DRAFT"));
 }
 
 #[test]
@@ -1548,7 +1660,7 @@ fn the_json_export_is_the_overview_as_data() {
     }
     let view = &v["view"];
     assert_eq!(view["basis"], "current");
-    assert_eq!(view["events"], 39);
+    assert_eq!(view["events"], 41);
     assert_eq!(view["head"], env.head().unwrap().hash.hex());
 
     // As of a round: that round's items and digest.
@@ -1591,7 +1703,7 @@ fn exports_escape_what_the_items_say() {
     assert!(html.stdout.contains(
         "Motie &lt;script src=&quot;https://x.example/a.js&quot;&gt;&lt;/script&gt; over A | B &amp; &quot;C&quot;."
     ));
-    let md = env.run(&["--format", "md", "export"]);
+    let md = env.run(&["--format", "md", "export", "--keys"]);
     md.ok();
     let row = md
         .stdout
@@ -1623,7 +1735,7 @@ fn a_csv_edited_and_imported_back_dates_its_changes_by_effective() {
     let report = import_ok(&env, &[&path, "--effective", "2025-01-03"]);
     snap!("import_edited_csv", report);
     let all = events(&env);
-    let new = &all[19..];
+    let new = &all[20..];
     assert_eq!(
         count_types(new),
         counts(&[("responsibility_changed", 1), ("status_changed", 1)])

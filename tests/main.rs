@@ -6,7 +6,8 @@
 //! `crash` (killed writers), `concurrency` (the store lock, writers at
 //! once), `time_travel` (as-of and effective views), `rounds` (sealed
 //! rounds, diffs, digests), `corrections`, `import_export` (annex, CSV,
-//! events; the format-1 fixture), `schemas` (JSON output against schema/),
+//! events; the format-1 fixture), `letter` (the annex and the diff for a letter: Word, Excel, Dutch and
+//! English), `schemas` (JSON output against schema/),
 //! `checkpoints`, `model` (a model-based property test) and `parsers`
 //! (property tests of what reads others' files). `common` is the shared
 //! test environment; snapshots live in tests/snapshots/.
@@ -21,13 +22,17 @@ mod crash;
 mod hardening;
 mod hostile;
 mod import_export;
+mod import_formats;
+mod import_history;
 mod index;
+mod letter;
 mod model;
 mod parsers;
 mod proofs;
 mod receipts;
 mod rounds;
 mod schemas;
+mod signed_rounds;
 mod tamper;
 mod terminal;
 mod time_travel;

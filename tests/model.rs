@@ -103,6 +103,18 @@ fn on<T>(h: &History<T>, day: Day) -> Option<&T> {
         .map(|(_, _, v)| v)
 }
 
+/// The status on `day` (any day when None): the latest that states one,
+/// else the latest "niet-vermeld", which never overrides a stated status.
+fn status_on(h: &History<String>, day: Option<Day>) -> Option<&String> {
+    let in_effect = |stated: bool| {
+        h.iter()
+            .filter(|(d, _, v)| day.is_none_or(|day| *d <= day) && (!stated || v != "niet-vermeld"))
+            .max_by_key(|(d, n, _)| (*d, *n))
+            .map(|(_, _, v)| v)
+    };
+    in_effect(true).or_else(|| in_effect(false))
+}
+
 #[derive(Debug, Clone)]
 struct ModelItem {
     toezegging: bool,
@@ -194,7 +206,13 @@ impl Model {
             } => {
                 let it = self.items.get_mut(&self.target(*item).unwrap()).unwrap();
                 let s = STATUSES[*status];
-                if day(*d) > limit() || on(&it.statuses, day(*d)).is_some_and(|c| c == s) {
+                let was = status_on(&it.statuses, Some(day(*d)));
+                // The same status again changes nothing; "niet-vermeld"
+                // over a stated one is refused.
+                if day(*d) > limit()
+                    || was.is_some_and(|c| c == s)
+                    || (s == "niet-vermeld" && was.is_some())
+                {
                     return false;
                 }
                 it.statuses.push((day(*d), n, s.to_string()));
@@ -237,7 +255,7 @@ impl Model {
             .map(|(k, it)| {
                 let row = Row {
                     kind: if it.toezegging { "toezegging" } else { "motie" }.to_string(),
-                    status: latest(&it.statuses).unwrap().clone(),
+                    status: status_on(&it.statuses, None).unwrap().clone(),
                     responsible: latest(&it.responsible).cloned().unwrap_or_default(),
                     note: latest(&it.notes).cloned(),
                 };

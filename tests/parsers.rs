@@ -1,9 +1,11 @@
-//! Property tests of the five parsers that read what others wrote: the annex
+//! Property tests of the parsers that read what others wrote: the annex
 //! parser, the citation parser, the CSV and events importers and event
-//! decoding. Each gets arbitrary input (strings, bytes) and near-valid input
-//! (the fixture annexes mutated, CSV with random cells, events files and
-//! canonical bytes with flipped bytes), and must never panic and keep its
-//! documented invariants. The coverage-guided fuzz targets for the same
+//! decoding, and the readers of the other sources (pdftotext text,
+//! registers, budget annexes, Word tables, Excel sheets, responsible
+//! parties in words). Each gets arbitrary input (strings, bytes) and
+//! near-valid input (the fixtures mutated, CSV with random cells, random
+//! tables and sheets, events files and canonical bytes with flipped
+//! bytes), and must never panic and keep its documented invariants. The coverage-guided fuzz targets for the same
 //! parsers live in `tests/fuzz` (docs/reliability.md, "Fuzzing").
 
 use kamerstand::domain::{
@@ -1063,5 +1065,291 @@ proptest! {
             prop_assert!(read.len() <= bytes.len());
             prop_assert_eq!(&read[..], &bytes[..read.len()]);
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The readers of issue 16: pdftotext text, registers, budget annexes, Word
+// tables, Excel sheets, responsible parties in words, citation forms
+// ---------------------------------------------------------------------------
+
+use kamerstand::domain::Ministries;
+use kamerstand::formats::docx::{
+    Block, Cell, Document, Fill, Inline, Note, Paragraph, Rgb, Row, Run, Table,
+};
+use kamerstand::formats::xlsx::{Sheet, XCell};
+use kamerstand::formats::{ImportFormat, ReadOptions, budget, read_import, record, sheet};
+
+const PDFTEXT: &str = include_str!("fixtures/pdftext/annex.txt");
+const RECORDS: &str = include_str!("fixtures/record/register.txt");
+const BUDGET: &str = include_str!("fixtures/budget/web.txt");
+
+/// What the pdftotext reader keeps of the annex parser's promises, on the
+/// file the clerk has: every line number is one of its lines.
+fn check_pdftext(input: &str) {
+    let legend = Legend::nap();
+    let doc = annex::pdftext::parse(input, &legend, &Ministries::builtin());
+    if let Err(e) = doc.invariants(input, &legend) {
+        panic!("{e}");
+    }
+    let _ = annex::pdftext::looks_like_pdftext(input);
+}
+
+/// Rows and anomalies of a row reader, all on lines of the input (or 0,
+/// the whole file), anomalies sorted where the reader sorts them.
+fn check_rows(
+    input: &str,
+    rows: &[kamerstand::formats::ImportRow],
+    anomalies: &[kamerstand::formats::Anomaly],
+) {
+    let lines = input.lines().count().max(1);
+    for r in rows {
+        assert!(
+            r.line >= 1 && r.line <= lines,
+            "row line {} of {lines}",
+            r.line
+        );
+        assert_eq!(r.text, r.text.trim());
+    }
+    for a in anomalies {
+        assert!(a.line <= lines, "anomaly line {} of {lines}", a.line);
+    }
+}
+
+fn check_record(input: &str) {
+    for legend in [Legend::nap(), eerste_kamer()] {
+        let (rows, anomalies) = record::read(input, &legend, &Ministries::builtin());
+        check_rows(input, &rows, &anomalies);
+        for r in &rows {
+            assert!(r.status.as_ref().is_none_or(|s| legend.get(s).is_some()));
+        }
+    }
+    let _ = record::looks_like_record(input);
+}
+
+fn check_budget(input: &str) {
+    let (rows, anomalies) = budget::read(input, &Legend::nap());
+    check_rows(input, &rows, &anomalies);
+    let _ = budget::looks_like_budget(input);
+}
+
+fn eerste_kamer() -> Legend {
+    Legend::from_json(
+        "docs/legend-eerste-kamer.json",
+        include_str!("../docs/legend-eerste-kamer.json"),
+    )
+    .unwrap()
+}
+
+fn mutated(base: &str, edits: &[LineEdit]) -> String {
+    let mut lines: Vec<String> = base.lines().map(str::to_string).collect();
+    for e in edits {
+        apply_line_edit(&mut lines, e);
+    }
+    lines.join("\n")
+}
+
+/// A coloured cell of a generated Word table.
+fn word_cell() -> impl Strategy<Value = Cell> {
+    (
+        prop_oneof![
+            Just(String::new()),
+            select(vec![
+                "SOCW",
+                "MIenW en SBZK",
+                "Minister van OCW",
+                "In uitvoering",
+                "Moties",
+                "Toezeggingen",
+                "Verantwoordelijk",
+                "Status",
+                "Stand van zaken",
+                "●"
+            ])
+            .prop_map(str::to_string),
+            text(60),
+        ],
+        proptest::option::of(any::<[u8; 3]>()),
+        0u32..4,
+        proptest::option::of(0u32..4),
+    )
+        .prop_map(|(t, fill, span, note)| {
+            let mut p = Paragraph::default();
+            p.push(Inline::Text(Run::plain(t)));
+            if let Some(n) = note {
+                p.push(Inline::Footnote(n));
+            }
+            Cell {
+                paragraphs: vec![p],
+                fill: fill.map(|c| Fill::Rgb(Rgb(c))),
+                span,
+                ..Cell::default()
+            }
+        })
+}
+
+fn word_document() -> impl Strategy<Value = Document> {
+    proptest::collection::vec(
+        proptest::collection::vec(
+            (any::<bool>(), proptest::collection::vec(word_cell(), 0..6)),
+            0..8,
+        ),
+        0..4,
+    )
+    .prop_map(|tables| {
+        let mut doc = Document::default();
+        for rows in tables {
+            doc.blocks.push(Block::Table(Table {
+                widths: Vec::new(),
+                rows: rows
+                    .into_iter()
+                    .map(|(header, cells)| Row { header, cells })
+                    .collect(),
+            }));
+        }
+        for n in 0..4 {
+            doc.footnotes.insert(
+                n,
+                Note::new(format!("Kamerstukken II 2023/24, 3641{n}, nr. {n}")),
+            );
+        }
+        doc
+    })
+}
+
+fn xsheet() -> impl Strategy<Value = Sheet> {
+    proptest::collection::vec(
+        proptest::collection::vec(
+            (
+                prop_oneof![
+                    select(vec![
+                        "kind",
+                        "text",
+                        "status",
+                        "responsible",
+                        "key",
+                        "motie",
+                        "toezegging",
+                        "Moties",
+                        "1-7-2025",
+                        "Omschrijving",
+                        "Stand"
+                    ])
+                    .prop_map(str::to_string),
+                    text(30),
+                ],
+                proptest::option::of(any::<[u8; 3]>()),
+            )
+                .prop_map(|(text, fill)| XCell {
+                    text,
+                    fill: fill.map(Rgb),
+                }),
+            0..6,
+        ),
+        0..8,
+    )
+    .prop_map(|rows| Sheet {
+        name: "Blad1".into(),
+        first_row: 0,
+        rows,
+    })
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    #[test]
+    fn pdftext_arbitrary_text(s in text(600)) {
+        check_pdftext(&s);
+    }
+
+    #[test]
+    fn pdftext_mutated_fixture(edits in proptest::collection::vec(line_edit(), 0..8)) {
+        check_pdftext(&mutated(PDFTEXT, &edits));
+    }
+
+    #[test]
+    fn pdftext_fixture_cut_anywhere(at in any::<usize>()) {
+        check_pdftext(&PDFTEXT[..boundary(PDFTEXT, at % (PDFTEXT.len() + 1))]);
+    }
+
+    #[test]
+    fn record_arbitrary_and_mutated(s in text(400), edits in proptest::collection::vec(line_edit(), 0..8)) {
+        check_record(&s);
+        check_record(&mutated(RECORDS, &edits));
+    }
+
+    #[test]
+    fn budget_arbitrary_and_mutated(s in text(400), edits in proptest::collection::vec(line_edit(), 0..8)) {
+        check_budget(&s);
+        check_budget(&mutated(BUDGET, &edits));
+    }
+
+    #[test]
+    fn word_tables_never_panic(doc in word_document()) {
+        let legend = Legend::nap();
+        let parsed = annex::word::from_document(&doc, &legend, &Ministries::builtin());
+        let rows: usize = doc.tables().map(|t| t.rows.len()).sum();
+        for r in &parsed.rows {
+            prop_assert!(r.line >= 1 && r.line <= rows);
+            prop_assert!(r.status.as_ref().is_none_or(|s| legend.get(s).is_some()));
+        }
+        prop_assert!(parsed.anomalies.windows(2).all(|w| w[0].line <= w[1].line));
+    }
+
+    #[test]
+    fn sheets_never_panic(s in xsheet(), mapped in any::<bool>()) {
+        let options = ReadOptions {
+            columns: mapped.then(|| sheet::Columns::parse("text=Omschrijving,status=Stand").unwrap()),
+            ..ReadOptions::default()
+        };
+        if let Ok((rows, _)) = sheet::from_sheet(&s, &Legend::nap(), &options) {
+            for r in rows {
+                prop_assert!(r.line >= 1 && r.line <= s.rows.len());
+            }
+        }
+    }
+
+    #[test]
+    fn every_reader_takes_arbitrary_bytes(b in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let _ = ImportFormat::detect_bytes("x", &b);
+        for f in ImportFormat::ALL {
+            let _ = read_import("x", &b, f, &Legend::nap(), &ReadOptions::default());
+        }
+    }
+
+    #[test]
+    fn responsible_in_words_is_codes_or_a_refusal(s in prop_oneof![
+        text(80),
+        (select(vec!["Minister", "minister", "Staatssecretaris", "de minister", "Minister-President", "Ministerie"]),
+         select(vec![" van ", " voor ", " "]),
+         select(vec!["BZK", "Financiën", "Onderwijs, Cultuur en Wetenschap", "Justitie en Veiligheid", "Klimaat en Energie", "x"]),
+         select(vec!["", " en de staatssecretaris van OCW", " - Fiscaliteit", ", Minister van SZW", " (Asiel)"]))
+            .prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
+    ]) {
+        let m = Ministries::builtin();
+        if let Ok(r) = m.responsible(&s) {
+            prop_assert!(!r.is_empty());
+            prop_assert_eq!(Responsible::parse(&r.to_string()).unwrap(), r);
+        }
+        let _ = sheet::Columns::parse(&s);
+    }
+
+    #[test]
+    fn citation_new_forms_keep_page_and_item(
+        d1 in 10u32..99, d2 in 100u32..999, nr in 1u32..999, page in 1u32..200, item in 1u32..40,
+        dotted in any::<bool>(), pw in select(vec!["p.", "blz.", "pag.", "p"]), sep in select(vec![", ", " - ", " "]),
+    ) {
+        let dossier = if dotted { format!("{d1}.{d2}") } else { format!("{d1} {d2}") };
+        let bare = check_citation(&format!("{dossier}, nr. {nr}{sep}{pw} {page}"));
+        let p = bare.parsed.clone().unwrap();
+        prop_assert_eq!(p.dossiers[0].number, d1 * 1000 + d2);
+        prop_assert_eq!(p.number, Some(nr.to_string()));
+        prop_assert_eq!(p.page, Some(page.to_string()));
+        let h = check_citation(&format!("Handelingen I 2023/24, nr. {nr}, item {item}{sep}{pw} {page}"));
+        let p = h.parsed.unwrap();
+        prop_assert_eq!((p.item, p.page), (Some(item), Some(page.to_string())));
+        let id = check_citation(&format!("kst-{d1}{d2}-{nr}"));
+        prop_assert_eq!(id.key_hint(), Some(format!("{d1}{d2}-{nr}")));
     }
 }

@@ -14,8 +14,8 @@ cargo build --quiet --release
 bin=target/release/kamerstand
 store=$(mktemp -d)/ledger.db
 "$bin" --store "$store" init --programme PDO --title "Programma Digitale Overheid (voorbeeld)" >/dev/null
-"$bin" --store "$store" import src/cli/assets/annex-2024.txt --effective 2024-11-15 --seal-round 2024-najaar >/dev/null
-"$bin" --store "$store" import src/cli/assets/annex-2025.txt --effective 2025-05-15 --seal-round 2025-voorjaar >/dev/null
+"$bin" --store "$store" import src/cli/assets/annex-2024.txt --reported-on 2024-11-15 --seal-round 2024-najaar >/dev/null
+"$bin" --store "$store" import src/cli/assets/annex-2025.txt --reported-on 2025-05-15 --seal-round 2025-voorjaar >/dev/null
 for lang in nl en; do
   "$bin" --store "$store" export --format html --lang "$lang" -o "$out/annex-$lang.html"
   flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run

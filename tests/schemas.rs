@@ -335,6 +335,30 @@ fn ledger() -> (TestEnv, Vec<(String, Value)>) {
         write(args, "");
     }
     write(&["round", "seal", "R2", "--reported-on", "2025-04-01"], "");
+    // A signer key, registered, signs R2.
+    let key = env.dir.path().join("sign.key").display().to_string();
+    env.run(&[
+        "key",
+        "generate",
+        "--out",
+        &key,
+        "--name",
+        "kamerstand.example/nap",
+    ])
+    .ok();
+    write(
+        &[
+            "key",
+            "add",
+            &format!("{key}.pub"),
+            "--name",
+            "kamerstand.example/nap",
+            "--role",
+            "signer",
+        ],
+        "",
+    );
+    write(&["round", "sign", "R2", "--key", &key], "");
     (env, receipts)
 }
 
@@ -574,9 +598,11 @@ fn receipts_of_every_write_command_match_the_receipt_schema() {
             "corrected",
             "item_amended",
             "item_registered",
+            "key_registered",
             "progress_noted",
             "responsibility_changed",
-            "round_sealed",
+            "round_sealed_v2",
+            "round_signed",
             "status_changed",
         ])
     );
@@ -598,10 +624,12 @@ fn every_read_command_in_every_view_matches_its_schema() {
             "corrected",
             "item_amended",
             "item_registered",
+            "key_registered",
             "ledger_created",
             "progress_noted",
             "responsibility_changed",
-            "round_sealed",
+            "round_sealed_v2",
+            "round_signed",
             "status_changed",
         ])
     );
@@ -674,7 +702,7 @@ fn verify_with_digests_and_on_a_tampered_store_matches_the_verify_schema() {
 fn both_export_forms_match_their_schemas() {
     let c = Checker::new();
     let (env, _) = ledger();
-    assert_eq!(events_export(&env, &c), 23);
+    assert_eq!(events_export(&env, &c), 25);
     for view in [
         &["--round", "R1"][..],
         &["--as-of", "2024-01-01"],

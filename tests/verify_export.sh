@@ -93,7 +93,7 @@ elif mode == "truncate":      # the last lines removed, from the seal with hash 
     del lines[cut:]
 elif mode in ("trailing", "variant", "version"):
     # The last event re-encoded wrongly but correctly hashed: a byte after
-    # the event, an unknown body variant (8), or format version 2.
+    # the event, an unknown body variant (99), or format version 2.
     obj = json.loads(lines[-1])
     data = bytearray(bytes.fromhex(obj["bytes"]))
     if mode == "trailing":
@@ -101,7 +101,7 @@ elif mode in ("trailing", "variant", "version"):
     elif mode == "variant":
         actor_len = int.from_bytes(data[34:42], "little")   # event-v1.md §4
         at = 42 + actor_len + 32
-        data[at:at + 4] = (8).to_bytes(4, "little")
+        data[at:at + 4] = (99).to_bytes(4, "little")
     else:
         data[0:2] = (2).to_bytes(2, "little")
     rehash(obj, bytes(data))
@@ -154,7 +154,7 @@ check "actor changed on the line" 1 "line.actor: the bytes say" "$(tampered acto
 check "a line deleted in the middle" 1 "event missing or out of order" "$(tampered delete)"
 check "two lines swapped" 1 "event missing or out of order" "$(tampered swap)"
 check "trailing byte, rehashed" 1 "trailing bytes" "$(tampered trailing)"
-check "unknown body variant, rehashed" 1 "body variant 8 is unknown" "$(tampered variant)"
+check "unknown body variant, rehashed" 1 "body variant 99 is unknown" "$(tampered variant)"
 check "format version 2, rehashed" 1 "format version 2 is not known" "$(tampered version)"
 
 # A cut-off end is still a valid chain; only the digest of the last round,

@@ -1,11 +1,12 @@
-//! Exporting a view: the annex (Markdown, HTML), CSV, the overview as JSON,
-//! or the event chain (the backup). Every format is written to a stream as
-//! it is rendered; [`to_file`] writes a file whole or not at all.
+//! Exporting a view: the annex (Markdown, HTML, Word, Excel), CSV, the
+//! overview as JSON, or the event chain (the backup). Every format is
+//! written to a stream as it is rendered; [`to_file`] writes a file whole or
+//! not at all.
 
 use super::{Progress, Workspace};
 use crate::domain::Invalid;
 use crate::error::{Error, Result};
-use crate::formats::annex::{self, Lang};
+use crate::formats::annex::{self, AnnexOptions, Lang};
 use crate::formats::{ExportFormat, csv, events};
 use crate::projection::{Basis, View};
 use crate::report::{self, Format};
@@ -15,12 +16,25 @@ use std::path::Path;
 /// How many events between two progress reports of a long export.
 const PROGRESS_EVERY: u64 = crate::ledger::verify::PROGRESS_EVERY;
 
-/// Writes `view` in `format` to `out`; returns the number of bytes.
+/// Writes `view` in `format` to `out` with the annex's words in `lang`;
+/// returns the number of bytes.
 pub fn export(
     ws: &Workspace,
     view: &View,
     format: ExportFormat,
     lang: Lang,
+    out: &mut dyn Write,
+    progress: &dyn Progress,
+) -> Result<u64> {
+    export_with(ws, view, format, AnnexOptions::from(lang), out, progress)
+}
+
+/// As [`export`], with every option of the annex (keys shown or not).
+pub fn export_with(
+    ws: &Workspace,
+    view: &View,
+    format: ExportFormat,
+    options: AnnexOptions,
     out: &mut dyn Write,
     progress: &dyn Progress,
 ) -> Result<u64> {
@@ -39,7 +53,7 @@ pub fn export(
         ExportFormat::Md => {
             progress.spin("exporting md");
             counted
-                .write_all(annex::markdown(view, lang).as_bytes())
+                .write_all(annex::markdown(view, options).as_bytes())
                 .map_err(written)?;
         }
         ExportFormat::Html => {
@@ -50,12 +64,26 @@ pub fn export(
             };
             let rounds = ws.round_counts(limit)?;
             counted
-                .write_all(annex::html(view, &rounds, lang).as_bytes())
+                .write_all(annex::html(view, &rounds, options).as_bytes())
                 .map_err(written)?;
+        }
+        ExportFormat::Docx | ExportFormat::Xlsx => {
+            progress.spin(&format!("exporting {}", format.name()));
+            let bytes = match format {
+                ExportFormat::Docx => annex::office::docx(view, options),
+                _ => annex::office::xlsx(view, options),
+            }
+            .map_err(|e| e.for_file(format.name()))?;
+            counted.write_all(&bytes).map_err(written)?;
         }
         ExportFormat::Csv => {
             progress.spin("exporting csv");
-            csv::write(view, &mut counted).map_err(|e| Error::storage("writing CSV", e))?;
+            // The writer's I/O error is passed on as itself, so that a
+            // reader that went away is seen as a closed pipe.
+            csv::write(view, &mut counted).map_err(|e| match e.into_kind() {
+                ::csv::ErrorKind::Io(io) => written(io),
+                other => Error::storage("writing CSV", format!("{other:?}")),
+            })?;
         }
         ExportFormat::Json => {
             progress.spin("exporting json");
@@ -77,7 +105,32 @@ pub fn to_file(
     path: &Path,
     progress: &dyn Progress,
 ) -> Result<u64> {
-    write_whole(path, |w| export(ws, view, format, lang, w, progress))
+    to_file_with(ws, view, format, AnnexOptions::from(lang), path, progress)
+}
+
+/// As [`export_with`], into the file at `path`, written whole or not at all.
+pub fn to_file_with(
+    ws: &Workspace,
+    view: &View,
+    format: ExportFormat,
+    options: AnnexOptions,
+    path: &Path,
+    progress: &dyn Progress,
+) -> Result<u64> {
+    write_whole(path, |w| {
+        export_with(ws, view, format, options, w, progress)
+    })
+}
+
+/// Writes `bytes` to the file at `path`, whole or not at all (as an
+/// export is written).
+pub fn bytes_to_file(path: &Path, bytes: &[u8]) -> Result<u64> {
+    write_whole(path, |w| {
+        w.write_all(bytes)
+            .and_then(|()| w.flush())
+            .map_err(|e| Error::storage(format!("writing {}", path.display()), e))?;
+        Ok(bytes.len() as u64)
+    })
 }
 
 /// Writes the events of `view`, one JSON line each (the chain up to the

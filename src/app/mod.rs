@@ -17,6 +17,7 @@ pub mod export;
 pub mod find;
 pub mod import;
 pub mod progress;
+pub mod proofs;
 pub mod restore;
 pub mod verify;
 pub mod view;

@@ -2,7 +2,7 @@
 //! store, every line checked as it is read ([`crate::formats::events`]),
 //! the store written in chunks and its head last, so that a ledger of any
 //! size is restored in bounded memory and an interruption leaves no ledger
-//! (see [`crate::ledger::Ledger::restore_stream`]); then the index is
+//! (see [`crate::ledger::Ledger::restore_stream_with`]); then the index is
 //! built from it.
 
 use super::Progress;
@@ -24,8 +24,9 @@ pub struct Report {
     pub dry_run: bool,
 }
 
-/// True if the file at `path` starts (after white space) like an events
-/// export: a JSON object. Annexes and CSV files never do.
+/// True if the file at `path` starts (after a UTF-8 byte-order mark and
+/// white space) like an events export: a JSON object. Annexes and CSV
+/// files never do.
 pub fn file_looks_like_events(path: &Path) -> bool {
     let Ok(f) = std::fs::File::open(path) else {
         return false;
@@ -34,6 +35,7 @@ pub fn file_looks_like_events(path: &Path) -> bool {
     if f.take(4096).read_to_end(&mut head).is_err() {
         return false;
     }
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
     head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 

@@ -5,7 +5,7 @@
 //! it derives in one transaction, and is refused on a ledger a round seal
 //! found broken.
 
-use crate::domain::{Day, EventBody, EventId, ItemKey, Legend, Timestamp};
+use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, Legend, Timestamp};
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::{Draft, Ledger, OpenOptions, Recorded};
 use crate::projection::index::{self, Entry, Standing};
@@ -88,10 +88,19 @@ impl Workspace {
             });
         }
         let head = ledger.head();
-        match ledger.index_head()? {
-            h if h == head => {}
-            None => migrate(&ledger, progress)?,
-            Some(h) => {
+        let events = head.map_or(0, |h| h.seq + 1);
+        match (ledger.index_head()?, ledger.tree_size()?) {
+            (h, Some(size)) if h == head && size == events => {}
+            (None, _) | (_, None) => migrate(&ledger, progress)?,
+            (h, Some(size)) if h == head => {
+                return Err(Error::Corrupt {
+                    seq: None,
+                    what: format!(
+                        "the Merkle tree covers {size} events, the ledger holds {events}; run `kamerstand verify` (and `--rebuild-index` if the chain holds)"
+                    ),
+                });
+            }
+            (Some(h), _) => {
                 return Err(Error::Corrupt {
                     seq: Some(h.seq),
                     what: format!(
@@ -210,8 +219,21 @@ impl Workspace {
         view.rounds = self.rounds()?.into_iter().filter(|r| r.seq <= s).collect();
         let currents = self.ledger.current().collect::<Result<Vec<_>>>()?;
         view.items = self.ledger.items_at(currents, s, effective)?;
-        view.items
-            .sort_by_cached_key(|i| (i.kind, natural_key(i.key.as_str())));
+        // Items in the order last set for their kind (as of the view), the
+        // others after them by key.
+        let mut place: BTreeMap<EventId, usize> = BTreeMap::new();
+        for kind in [ItemKind::Motie, ItemKind::Toezegging] {
+            if let Some(order) = self.ledger.order_at(kind, s)? {
+                place.extend(order.into_iter().enumerate().map(|(n, id)| (id, n)));
+            }
+        }
+        view.items.sort_by_cached_key(|i| {
+            (
+                i.kind,
+                place.get(&i.id).copied().unwrap_or(usize::MAX),
+                natural_key(i.key.as_str()),
+            )
+        });
         Ok(view)
     }
 
@@ -325,6 +347,11 @@ impl Workspace {
         Day::in_amsterdam(self.ledger.now())
     }
 
+    /// Now on the ledger's clock.
+    pub fn now(&mut self) -> Timestamp {
+        self.ledger.now()
+    }
+
     /// A fresh id for a draft (see [`Ledger::new_id`]).
     pub fn new_id(&mut self) -> EventId {
         self.ledger.new_id()
@@ -355,6 +382,11 @@ impl Workspace {
         state.title.clone_from(&self.programme.title);
         state.legend = head.is_some().then(|| self.programme.legend.clone());
         state.rounds = self.rounds()?;
+        let registry = self.ledger.registry()?;
+        state.signing_keys = registry.keys;
+        state.accounts = registry.accounts;
+        state.orders = registry.orders;
+        state.signatures = registry.signatures;
         state.events = self.events();
         state.head = head.map(|h| h.hash);
         state.last_recorded = head.map(|h| h.recorded_at);
@@ -363,16 +395,27 @@ impl Workspace {
                 state.insert_item(it);
             }
         }
+        // An order is checked against every item's kind (and names them
+        // by key).
+        if drafts
+            .iter()
+            .any(|d| matches!(d.body, EventBody::ItemsOrdered { .. }))
+        {
+            for snap in self.ledger.current() {
+                let item = snap?.item;
+                state
+                    .item_kinds
+                    .entry(item.id)
+                    .or_insert((item.kind, item.key.to_string()));
+            }
+        }
         Ok(state)
     }
 
     /// Refuses writes to a ledger a round seal found broken; before a seal,
     /// checks the whole chain and index and refuses (for good) on a break.
     fn guard(&self, drafts: &[Draft]) -> Result<()> {
-        if drafts
-            .iter()
-            .any(|d| matches!(d.body, EventBody::RoundSealed { .. }))
-        {
+        if drafts.iter().any(|d| d.body.seal().is_some()) {
             let found = super::verify::verify_ledger(&self.ledger, None, false, &super::Quiet)?;
             let what = match (found.chain.first_break, found.derived) {
                 (Some(b), _) => Some(format!("the chain breaks at {b}")),
@@ -425,7 +468,8 @@ impl Workspace {
             if let Some(after) = item.and_then(|id| state.items.get(&id)) {
                 entries.extend(index::item_entries(&before, after, rec));
             }
-            if matches!(rec.envelope.body, EventBody::RoundSealed { .. })
+            entries.extend(index::registry_entry(state, rec));
+            if rec.envelope.body.seal().is_some()
                 && let Some(round) = state.rounds.last()
             {
                 let statuses = self.statuses_with(state)?;

@@ -326,12 +326,16 @@ impl Workspace {
                 let reported_on = self.day_or_today(reported_on);
                 let rec = self.record(
                     actor,
-                    EventBody::RoundSealed {
+                    EventBody::RoundSealedV2 {
                         name: name.clone(),
                         title: title.unwrap_or_else(|| name.clone()),
                         reported_on,
                         head_seq: head.seq,
                         head_hash: head.hash,
+                        // Filled in by the ledger: the tree of every event
+                        // before the seal.
+                        tree_size: head.seq + 1,
+                        tree_root: EventHash::GENESIS,
                     },
                 )?;
                 let digest = rec.hash;

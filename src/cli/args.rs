@@ -13,6 +13,7 @@ use crate::domain::{Day, Instant, Invalid, text};
 use crate::formats::{ExportFormat, ImportFormat};
 use crate::ledger::OpenOptions;
 use crate::report::Format;
+use crate::report::letter::changes::DiffFormat;
 use crate::report::table::Look;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -23,7 +24,7 @@ use std::time::Duration;
 pub enum Formats {
     /// table, json.
     Read,
-    /// table, md, json.
+    /// table, md, html, docx, json.
     Diff,
     /// The import formats.
     Import,
@@ -35,7 +36,7 @@ impl Formats {
     fn names(self) -> Vec<&'static str> {
         match self {
             Formats::Read => vec!["table", "json"],
-            Formats::Diff => vec!["table", "md", "json"],
+            Formats::Diff => DiffFormat::ALL.iter().map(|f| f.name()).collect(),
             Formats::Import => ImportFormat::ALL.iter().map(|f| f.name()).collect(),
             Formats::Export => ExportFormat::ALL.iter().map(|f| f.name()).collect(),
         }
@@ -45,8 +46,10 @@ impl Formats {
 /// The typed `--format` of the command at hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
-    /// A read command's or diff's output.
+    /// A read command's output.
     Report(Format),
+    /// `diff`'s output.
+    Diff(DiffFormat),
     /// `import`'s input format (None: detect).
     Import(Option<ImportFormat>),
     /// `export`'s format (None: not given).
@@ -102,7 +105,14 @@ impl Global {
             .into());
         }
         let format = match formats {
-            Formats::Read | Formats::Diff => OutputFormat::Report(match given {
+            Formats::Diff => OutputFormat::Diff(
+                DiffFormat::ALL
+                    .iter()
+                    .copied()
+                    .find(|f| Some(f.name()) == given)
+                    .unwrap_or(DiffFormat::Table),
+            ),
+            Formats::Read => OutputFormat::Report(match given {
                 Some("json") => Format::Json,
                 Some("md") => Format::Md,
                 _ => Format::Table,

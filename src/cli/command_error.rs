@@ -24,12 +24,19 @@ impl From<Error> for CliError {
         // Output written through the library (an export to standard
         // output) to a reader that went away is a closed pipe, not a
         // storage failure.
-        if let Error::Storage { source, .. } = &e
-            && source
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-        {
-            return CliError::ClosedPipe;
+        // The I/O error may be wrapped (the CSV writer's error holds it as
+        // its source), so the whole chain of sources is looked at.
+        if let Error::Storage { source, .. } = &e {
+            let mut at: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+            while let Some(err) = at {
+                if err
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                {
+                    return CliError::ClosedPipe;
+                }
+                at = err.source();
+            }
         }
         CliError::Lib(e)
     }

@@ -23,8 +23,8 @@ use clap::{Parser, Subcommand};
 #[cfg(feature = "bench")]
 use commands::bench_gen;
 use commands::{
-    assign, completions, correct, demo, diff, export, import, init, item, log, man, note, overview,
-    round, show, status, verify,
+    assign, completions, correct, demo, diff, export, import, init, item, key, log, man, note,
+    overview, proof, round, show, status, verify,
 };
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -102,6 +102,10 @@ enum Command {
     Correct(correct::Args),
     #[command(subcommand)]
     Round(round::RoundCommand),
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+    #[command(subcommand)]
+    Proof(proof::ProofCommand),
     Diff(diff::Args),
     Export(export::Args),
     Import(import::Args),
@@ -140,7 +144,12 @@ impl Command {
             #[cfg(feature = "bench")]
             Command::BenchGen(_) => true,
             Command::Item(c) => !matches!(c, item::ItemCommand::List(_)),
-            Command::Round(c) => matches!(c, round::RoundCommand::Seal(_)),
+            Command::Round(c) => matches!(
+                c,
+                round::RoundCommand::Seal(_) | round::RoundCommand::Sign(_)
+            ),
+            Command::Key(c) => !matches!(c, key::KeyCommand::List(_)),
+            Command::Proof(_) => false,
             Command::Show(_)
             | Command::Log(_)
             | Command::Overview(_)
@@ -222,6 +231,8 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
         Command::Show(a) => show::run(a, &g, env),
         Command::Correct(a) => correct::run(a, &g, env),
         Command::Round(c) => round::run(c, &g, env),
+        Command::Key(c) => key::run(c, &g, env),
+        Command::Proof(c) => proof::run(c, &g, env),
         Command::Diff(a) => diff::run(a, &g, env),
         Command::Export(a) => export::run(a, &g, env),
         Command::Import(a) => import::run(a, &g, env),

@@ -13,6 +13,14 @@
 //! dropped or rejected. Text that is not a citation at all (prose remarks,
 //! empty strings, garbage) yields `parsed: None` plus a flag. The module is
 //! pure: no I/O, no global state.
+//!
+//! Besides the footnote style, registers and budget annexes write: the bare
+//! form without "Kamerstukken" (`36 410 VII, nr. 5`, `30 123, nr. 42`, or a
+//! dossier alone when it is written recognisably: `35.611`, `36 410 VII`),
+//! dossier numbers with a dot between the digit groups (`35.611`), the
+//! document id of officielebekendmakingen.nl (`kst-36100-12`,
+//! `h-tk-20212022-34-9`), and page references after the number or item
+//! (`, p. 4`, `item 7 - blz. 4`), which are kept in [`ParsedRef::page`].
 
 use std::fmt;
 
@@ -95,6 +103,11 @@ pub struct ParsedRef {
     pub number: Option<String>,
     /// Handelingen "item 6".
     pub item: Option<u32>,
+    /// A page reference kept from the citation ("p. 4", "blz. 4-6"): "4",
+    /// "4-6". Left out of JSON when absent, so older outputs keep their
+    /// shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
 }
 
 /// A citation as written, together with what could be made of it.
@@ -272,8 +285,11 @@ const NUMBER_WORDS: &[&str] = &["nr", "nrs", "no", "nummer"];
 const AND_WORDS: &[&str] = &["en", "and"];
 /// Words that must never be mistaken for a dossier suffix or a letter number.
 const RESERVED_WORDS: &[&str] = &[
-    "nr", "nrs", "no", "nummer", "en", "and", "item", "p", "pp", "blz", "bl", "zie", "of",
+    "nr", "nrs", "no", "nummer", "en", "and", "item", "p", "pp", "blz", "bl", "zie", "of", "pag",
+    "pagina",
 ];
+/// Words that introduce a page reference.
+const PAGE_WORDS: &[&str] = &["p", "pp", "blz", "bl", "pag", "pagina", "page"];
 
 /// Longest excerpt of input text quoted in a flag.
 const EXCERPT_CHARS: usize = 60;
@@ -342,6 +358,9 @@ struct Parser<'a> {
     toks: Vec<Tok<'a>>,
     pos: usize,
     flags: Vec<String>,
+    /// The last dossier read was written in digit groups ("36 410",
+    /// "35.611") or with a suffix: recognisable as a dossier on its own.
+    grouped: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -351,6 +370,7 @@ impl<'a> Parser<'a> {
             toks: tokenize(src),
             pos: 0,
             flags: Vec::new(),
+            grouped: false,
         }
     }
 
@@ -395,16 +415,28 @@ impl<'a> Parser<'a> {
         self.src.get(from..to).unwrap_or_default()
     }
 
-    /// citation := source chamber? ","? session? ","? body "."?
+    /// citation := document-id | source chamber? ","? session? ","? body page? "."?
+    ///           | bare-body page? "."?
     fn citation(&mut self) -> Result<ParsedRef, String> {
         if self.toks.is_empty() {
             return Err("empty text".to_string());
         }
-        let source = self.source()?;
-        let chamber = self.chamber()?;
-        self.eat_punct(',');
-        let session = self.session();
-        self.eat_punct(',');
+        if let Some(parsed) = self.document_id()? {
+            return Ok(parsed);
+        }
+        // The bare form starts with the dossier: "36 410 VII, nr. 5".
+        let bare = self.num_at(0);
+        let (source, chamber, session) = if bare {
+            self.flags.push("no session year".to_string());
+            (Source::Kamerstukken, None, None)
+        } else {
+            let source = self.source()?;
+            let chamber = self.chamber()?;
+            self.eat_punct(',');
+            let session = self.session();
+            self.eat_punct(',');
+            (source, chamber, session)
+        };
 
         let (dossiers, number, item) = match source {
             Source::Kamerstukken => {
@@ -412,8 +444,24 @@ impl<'a> Parser<'a> {
                 if dossiers.is_empty() {
                     return Err("no dossier number found".to_string());
                 }
+                if bare && dossiers.iter().any(|d| d.number < 1000) {
+                    return Err("a bare number below 1000 is not taken for a dossier".to_string());
+                }
+                let before = self.pos;
                 self.eat_punct(',');
-                let number = self.document_number(true)?;
+                let named = self.word_at(0, NUMBER_WORDS);
+                if bare && !named && !self.grouped {
+                    return Err(
+                        "a bare number without 'Kamerstukken' or 'nr.' is not taken for a dossier"
+                            .to_string(),
+                    );
+                }
+                let number = if bare && !named {
+                    self.pos = before;
+                    None
+                } else {
+                    self.document_number(true)?
+                };
                 if number.is_none() {
                     self.flags.push("no document number".to_string());
                 }
@@ -427,7 +475,11 @@ impl<'a> Parser<'a> {
                 (Vec::new(), Some(number), item)
             }
         };
+        let page = self.page();
 
+        if bare && !self.at_end() {
+            return Err("a bare dossier number followed by other text".to_string());
+        }
         self.trailing();
 
         let chamber = if let Some(chamber) = chamber {
@@ -454,7 +506,149 @@ impl<'a> Parser<'a> {
             dossiers,
             number,
             item,
+            page,
         })
+    }
+
+    /// True when nothing but one closing full stop is left.
+    fn at_end(&self) -> bool {
+        match self.peek() {
+            None => true,
+            Some(t) => t.kind == Kind::Punct('.') && self.peek_at(1).is_none(),
+        }
+    }
+
+    /// The document id of officielebekendmakingen.nl, the whole text:
+    /// `kst-36100-12` (dossier, suffix parts, number) or
+    /// `h-tk-20212022-34-9` (chamber, session, meeting, item). Neither
+    /// names what the id does not hold, so a `kst` id is flagged for its
+    /// chamber and session as any citation without them is.
+    fn document_id(&mut self) -> Result<Option<ParsedRef>, String> {
+        let text = self.src.strip_suffix('.').unwrap_or(self.src);
+        if text.chars().any(is_space) || !text.contains('-') {
+            return Ok(None);
+        }
+        let parts: Vec<&str> = text.split('-').collect();
+        if parts
+            .iter()
+            .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            return Ok(None);
+        }
+        let head = parts.first().map(|p| p.to_ascii_lowercase());
+        let parsed = match (head.as_deref(), parts.as_slice()) {
+            (Some("kst"), [_, dossier, rest @ ..]) if !rest.is_empty() => {
+                let Ok(number) = dossier.parse::<u32>() else {
+                    return Ok(None);
+                };
+                let (last, middle) = rest.split_last().unwrap_or((&"", &[]));
+                let nr = if last.chars().all(|c| c.is_ascii_digit()) {
+                    last.parse::<u32>()
+                        .map_err(|_| format!("number '{}' is out of range", excerpt(last)))?
+                        .to_string()
+                } else {
+                    last.to_ascii_uppercase()
+                };
+                let suffix = (!middle.is_empty()).then(|| middle.join("-").to_ascii_uppercase());
+                let lettered = nr.chars().all(|c| c.is_ascii_alphabetic());
+                self.flags.push(format!(
+                    "no chamber given; assumed {}",
+                    if lettered {
+                        "Eerste Kamer (letter-numbered document)"
+                    } else {
+                        "Tweede Kamer"
+                    }
+                ));
+                self.flags.push("no session year".to_string());
+                ParsedRef {
+                    source: Source::Kamerstukken,
+                    chamber: if lettered {
+                        Chamber::Eerste
+                    } else {
+                        Chamber::Tweede
+                    },
+                    session: None,
+                    dossiers: vec![Dossier { number, suffix }],
+                    number: Some(nr),
+                    item: None,
+                    page: None,
+                }
+            }
+            (Some("h"), [_, chamber, years, meeting, rest @ ..]) if rest.len() <= 1 => {
+                let chamber = match chamber.to_ascii_lowercase().as_str() {
+                    "tk" => Chamber::Tweede,
+                    "ek" => Chamber::Eerste,
+                    _ => return Ok(None),
+                };
+                let session = match (years.get(..4), years.get(4..)) {
+                    (Some(a), Some(b)) if years.len() == 8 => session_from_digits(a, b),
+                    _ => None,
+                };
+                if session.is_none() {
+                    self.flags.push(format!(
+                        "session year '{}' is not a valid year pair",
+                        excerpt(years)
+                    ));
+                }
+                let meeting: u32 = meeting.parse().map_err(|_| {
+                    format!("meeting number '{}' is not a number", excerpt(meeting))
+                })?;
+                let item = match rest.first() {
+                    Some(i) => Some(
+                        i.parse::<u32>()
+                            .map_err(|_| format!("item '{}' is not a number", excerpt(i)))?,
+                    ),
+                    None => None,
+                };
+                ParsedRef {
+                    source: Source::Handelingen,
+                    chamber,
+                    session,
+                    dossiers: Vec::new(),
+                    number: Some(meeting.to_string()),
+                    item,
+                    page: None,
+                }
+            }
+            _ => return Ok(None),
+        };
+        self.pos = self.toks.len();
+        Ok(Some(parsed))
+    }
+
+    /// page := ("," | "-" | "–" | ";")* ("p" | "pp" | "blz" | "bl" | "pag" | "pagina") "."? Num (("-" | "–") Num)?
+    ///
+    /// Leaves the cursor where it was when no page reference follows.
+    fn page(&mut self) -> Option<String> {
+        let before = self.pos;
+        let mut separators = 0;
+        while separators < 2
+            && (self.punct_at(0, ',')
+                || self.punct_at(0, '-')
+                || self.punct_at(0, '–')
+                || self.punct_at(0, ';'))
+        {
+            self.advance(1);
+            separators += 1;
+        }
+        if self.word_at(0, PAGE_WORDS) {
+            self.advance(1);
+            self.eat_punct('.');
+            if let Some(first) = self.peek().filter(|t| t.kind == Kind::Num) {
+                self.advance(1);
+                let mut page = first.text.to_string();
+                if (self.punct_at(0, '-') || self.punct_at(0, '–'))
+                    && let Some(last) = self.peek_at(1).filter(|t| t.kind == Kind::Num)
+                {
+                    self.advance(2);
+                    page.push('-');
+                    page.push_str(last.text);
+                }
+                return Some(page);
+            }
+        }
+        self.pos = before;
+        None
     }
 
     /// source := "Kamerstukken" | "Kamerstuk" | "Kst" "."? | "Handelingen" | "Hand" "."?
@@ -583,18 +777,33 @@ impl<'a> Parser<'a> {
     /// Reads the digits of a number that may be written in groups of three
     /// ("36 229", "1 234 567") starting `ahead` tokens from the cursor,
     /// without consuming anything. Returns the digits and the token count.
+    ///
+    /// The groups may also be joined by a dot without spaces ("35.611"), as
+    /// the Eerste Kamer writes dossier numbers.
     fn digit_groups(&self, ahead: usize) -> Option<(String, usize)> {
         let first = self.peek_at(ahead).filter(|t| t.kind == Kind::Num)?;
         let mut digits = first.text.to_string();
         let mut count = 1usize;
         if first.text.len() <= 3 {
-            while let Some(next) = self.peek_at(ahead.saturating_add(count))
-                && next.kind == Kind::Num
-                && next.space_before
-                && next.text.len() == 3
-            {
-                digits.push_str(next.text);
-                count += 1;
+            loop {
+                let at = ahead.saturating_add(count);
+                let group = |t: Tok<'_>| t.kind == Kind::Num && t.text.len() == 3;
+                match (self.peek_at(at), self.peek_at(at.saturating_add(1))) {
+                    (Some(next), _) if group(next) && next.space_before => {
+                        digits.push_str(next.text);
+                        count += 1;
+                    }
+                    (Some(dot), Some(next))
+                        if dot.kind == Kind::Punct('.')
+                            && !dot.space_before
+                            && group(next)
+                            && !next.space_before =>
+                    {
+                        digits.push_str(next.text);
+                        count += 2;
+                    }
+                    _ => break,
+                }
             }
         }
         Some((digits, count))
@@ -641,6 +850,7 @@ impl<'a> Parser<'a> {
             .map_err(|_| format!("dossier number '{}' is out of range", excerpt(&digits)))?;
         self.advance(count);
         let suffix = self.dossier_suffix();
+        self.grouped = count > 1 || suffix.is_some();
         Ok(Dossier { number, suffix })
     }
 
@@ -819,6 +1029,7 @@ mod tests {
             dossiers,
             number: number.map(str::to_string),
             item: None,
+            page: None,
         }
     }
 
@@ -1035,6 +1246,7 @@ mod tests {
                 dossiers: Vec::new(),
                 number: Some("5".to_string()),
                 item: Some(6),
+                page: None,
             },
         );
         assert_eq!(KamerstukRef::parse(text).key_hint(), None);
@@ -1047,6 +1259,7 @@ mod tests {
                 dossiers: Vec::new(),
                 number: Some("12".to_string()),
                 item: None,
+                page: None,
             },
         );
     }
@@ -1220,7 +1433,6 @@ mod tests {
         );
         for (text, rest) in [
             ("Kamerstukken II 2022/23, 34843, nr. 79 (motie)", "(motie)"),
-            ("Kamerstukken II 2022/23, 34843, nr. 79, p. 3", "p. 3"),
             (
                 "Kamerstukken II 2022/23, 34843, nr. 79.  Zie ook",
                 ". Zie ook",
@@ -1239,6 +1451,175 @@ mod tests {
                 "{text}"
             );
             assert_eq!(r.key_hint().as_deref(), Some("34843-79"));
+        }
+    }
+
+    #[test]
+    fn page_and_item_references_are_kept() {
+        for (text, page) in [
+            ("Kamerstukken II 2022/23, 34843, nr. 79, p. 3", "3"),
+            ("Kamerstukken II 2022/23, 34843, nr. 79, blz. 3-5", "3-5"),
+            ("Kamerstukken II 2022/23, 34843, nr. 79 - pag. 3", "3"),
+        ] {
+            let r = KamerstukRef::parse(text);
+            assert!(r.is_clean(), "{text}: {:?}", r.flags);
+            let p = r.parsed.clone().unwrap();
+            assert_eq!(p.page.as_deref(), Some(page), "{text}");
+            assert_eq!(p.number.as_deref(), Some("79"));
+            assert_eq!(r.key_hint().as_deref(), Some("34843-79"));
+        }
+        let h = KamerstukRef::parse("Handelingen I 2019/20, nr. 22, item 7 - blz. 4");
+        assert!(h.is_clean(), "{:?}", h.flags);
+        let p = h.parsed.unwrap();
+        assert_eq!(
+            (p.number.as_deref(), p.item, p.page.as_deref()),
+            (Some("22"), Some(7), Some("4"))
+        );
+        let h = KamerstukRef::parse("Handelingen II 2021/22, nr. 34, item 9");
+        assert!(h.is_clean());
+        assert_eq!(h.parsed.unwrap().item, Some(9));
+        // A page reference is kept in JSON only when there is one.
+        let j = serde_json::to_value(KamerstukRef::parse("Kamerstuk 34843, nr. 79, p. 4")).unwrap();
+        assert_eq!(j["parsed"]["page"], "4");
+        let j = serde_json::to_value(KamerstukRef::parse("Kamerstuk 34843, nr. 79")).unwrap();
+        assert!(j["parsed"].get("page").is_none());
+    }
+
+    #[test]
+    fn bare_form_without_kamerstukken() {
+        let flags = vec!["no chamber given; assumed Tweede Kamer", "no session year"];
+        for (text, d, suffix, nr, key) in [
+            (
+                "36 410 VII, nr. 5",
+                36410,
+                Some("VII"),
+                Some("5"),
+                Some("36410-VII-5"),
+            ),
+            ("30 123, nr. 42", 30123, None, Some("42"), Some("30123-42")),
+            ("34843, nr. 79.", 34843, None, Some("79"), Some("34843-79")),
+            (
+                "36410-VII nr. 5",
+                36410,
+                Some("VII"),
+                Some("5"),
+                Some("36410-VII-5"),
+            ),
+        ] {
+            let r = KamerstukRef::parse(text);
+            assert_eq!(
+                r.parsed,
+                Some(kst(Chamber::Tweede, None, vec![dossier(d, suffix)], nr)),
+                "{text}"
+            );
+            assert_eq!(r.flags, flags, "{text}");
+            assert_eq!(r.key_hint().as_deref(), key, "{text}");
+        }
+        // A dossier alone, when written as one (groups, dots or a suffix).
+        for (text, d, suffix) in [
+            ("35.611", 35611, None),
+            ("36 410 VII", 36410, Some("VII")),
+            ("35.570-VIII", 35570, Some("VIII")),
+        ] {
+            let r = KamerstukRef::parse(text);
+            assert_eq!(
+                r.parsed,
+                Some(kst(Chamber::Tweede, None, vec![dossier(d, suffix)], None)),
+                "{text}"
+            );
+            assert_eq!(
+                r.flags,
+                vec![
+                    "no chamber given; assumed Tweede Kamer",
+                    "no session year",
+                    "no document number"
+                ]
+            );
+        }
+        // Two dotted dossiers.
+        let r = KamerstukRef::parse("35.611, 35.612");
+        assert_eq!(r.parsed.unwrap().dossiers.len(), 2);
+        // Numbers that are not taken for citations.
+        for text in [
+            "34843",
+            "2023",
+            "12 mei 2023",
+            "36410 mensen hebben gereageerd",
+            "36 410, nr. 5 en verder niets",
+            "34843, 5",
+            "123, nr. 5",
+            "3 nr. 4",
+        ] {
+            assert_eq!(KamerstukRef::parse(text).parsed, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn dotted_dossier_numbers() {
+        assert_clean(
+            "Kamerstukken I 2019/20, 35.611, C",
+            kst(
+                Chamber::Eerste,
+                session(2019, 2020),
+                vec![dossier(35611, None)],
+                Some("C"),
+            ),
+        );
+        assert_clean(
+            "Kamerstukken II 2021/22, 35.925 VIII, nr. 124",
+            kst(
+                Chamber::Tweede,
+                session(2021, 2022),
+                vec![dossier(35925, Some("VIII"))],
+                Some("124"),
+            ),
+        );
+    }
+
+    #[test]
+    fn document_ids() {
+        let r = KamerstukRef::parse("kst-36100-12");
+        assert_eq!(
+            r.parsed,
+            Some(kst(
+                Chamber::Tweede,
+                None,
+                vec![dossier(36100, None)],
+                Some("12")
+            ))
+        );
+        assert_eq!(
+            r.flags,
+            vec!["no chamber given; assumed Tweede Kamer", "no session year"]
+        );
+        assert_eq!(r.key_hint().as_deref(), Some("36100-12"));
+        let r = KamerstukRef::parse("kst-36410-VII-5");
+        assert_eq!(r.key_hint().as_deref(), Some("36410-VII-5"));
+        let r = KamerstukRef::parse("KST-21501-30-123.");
+        assert_eq!(r.key_hint().as_deref(), Some("21501-30-123"));
+        let r = KamerstukRef::parse("kst-35570-C");
+        assert_eq!(r.parsed.unwrap().chamber, Chamber::Eerste);
+        let h = KamerstukRef::parse("h-tk-20212022-34-9");
+        assert!(h.is_clean(), "{:?}", h.flags);
+        let p = h.parsed.unwrap();
+        assert_eq!(
+            (p.source, p.chamber, p.session, p.number.as_deref(), p.item),
+            (
+                Source::Handelingen,
+                Chamber::Tweede,
+                session(2021, 2022),
+                Some("34"),
+                Some(9)
+            )
+        );
+        for text in [
+            "kst-",
+            "kst-abc-1",
+            "kst-36100",
+            "x-36100-12",
+            "h-xk-20212022-3",
+        ] {
+            assert_eq!(KamerstukRef::parse(text).parsed, None, "{text}");
         }
     }
 

@@ -5,7 +5,10 @@
 //! encoding (schema/event-v1.md): a variant's number is its position here.
 //! New kinds of event are added at the end; existing ones never change.
 
-use super::{Day, EventHash, EventId, ItemKey, ItemKind, Legend, Responsible};
+use super::{
+    AccountName, AccountRole, Day, EventHash, EventId, ItemKey, ItemKind, KeyName, KeyRole, Legend,
+    PublicKey, Responsible, Signature,
+};
 use serde::{Deserialize, Serialize};
 
 /// What happened. Items are named by the id of the event that registered them.
@@ -117,6 +120,98 @@ pub enum EventBody {
         /// What to use instead.
         replacement: Replacement,
     },
+    /// Variant 8: a reporting round was sealed, with the Merkle tree over
+    /// the events before the seal (RFC 9162 hashing, schema/proofs.md).
+    /// Seals are written as this variant from format 1's second edition
+    /// on; variant 6 stays readable.
+    RoundSealedV2 {
+        /// Unique round name, e.g. `2025-voorjaar`.
+        name: String,
+        /// Title, e.g. the progress letter it belongs to.
+        title: String,
+        /// The day the round was reported to parliament.
+        reported_on: Day,
+        /// Seq of the head at sealing (the event before this one).
+        head_seq: u64,
+        /// Hash of the head at sealing.
+        head_hash: EventHash,
+        /// How many events the tree covers: `head_seq + 1`.
+        tree_size: u64,
+        /// The tree's root over events `0..tree_size`.
+        tree_root: EventHash,
+    },
+    /// Variant 9: a public key that may sign round notes (signer) or
+    /// cosign them (witness). The private key is never in the ledger.
+    KeyRegistered {
+        /// The key's name, as its signature lines carry it.
+        name: KeyName,
+        /// Signer or witness.
+        role: KeyRole,
+        /// The Ed25519 public key.
+        public_key: PublicKey,
+    },
+    /// Variant 10: an account of a shared ledger was created.
+    AccountCreated {
+        /// Its login name.
+        account: AccountName,
+        /// The person's name, as shown.
+        display_name: String,
+        /// What it may do.
+        role: AccountRole,
+        /// Portfolios (e.g. `OCW`, `JenV`) whose items a medewerker may
+        /// record for.
+        ministries: Vec<String>,
+    },
+    /// Variant 11: an account's role, ministries or state changed. Fields
+    /// left `None` are unchanged.
+    AccountChanged {
+        /// The account.
+        account: AccountName,
+        /// New role.
+        role: Option<AccountRole>,
+        /// New portfolios (all of them).
+        ministries: Option<Vec<String>>,
+        /// Disabled (true) or enabled again (false).
+        disabled: Option<bool>,
+    },
+    /// Variant 12: what a register says about an item beyond its text: its
+    /// deadline, where and when it was made, who was responsible before.
+    /// Fields left `None` are unchanged.
+    ItemDetailed {
+        /// The item.
+        item: EventId,
+        /// The day it is due.
+        deadline: Option<Day>,
+        /// The day it was made (the debate or the letter).
+        made_on: Option<Day>,
+        /// Where it was made: a citation, e.g. `Handelingen II 2021/22, nr. 34, item 9`.
+        made_in: Option<String>,
+        /// Who was responsible before, as the register says.
+        previous_responsible: Option<Responsible>,
+        /// Why, if the clerk said.
+        reason: Option<String>,
+    },
+    /// Variant 13: the order the items of one kind stand in in the annex
+    /// (kept from an import, or set by hand). Items not named follow, by
+    /// key.
+    ItemsOrdered {
+        /// Motions or commitments.
+        kind: ItemKind,
+        /// The items, in order.
+        order: Vec<EventId>,
+    },
+    /// Variant 14: a registered signer key signed a v2 round's checkpoint
+    /// (origin, tree size, root: schema/proofs.md §3). The signature line
+    /// of the round's note, kept in the chain so that `round note` can
+    /// print the note again and every copy of the ledger carries it.
+    RoundSigned {
+        /// The round, by name.
+        round: String,
+        /// The signer key, by its registered name.
+        key: KeyName,
+        /// The Ed25519 signature of the checkpoint text.
+        signature: Signature,
+    },
 }
 
 /// What a correction puts in place of the corrected event's values. Fields
@@ -141,13 +236,21 @@ impl EventBody {
     /// registration is about the item it creates).
     pub fn item(&self, own_id: EventId) -> Option<EventId> {
         match self {
-            EventBody::LedgerCreated { .. } | EventBody::RoundSealed { .. } => None,
+            EventBody::LedgerCreated { .. }
+            | EventBody::RoundSealed { .. }
+            | EventBody::RoundSealedV2 { .. }
+            | EventBody::KeyRegistered { .. }
+            | EventBody::AccountCreated { .. }
+            | EventBody::AccountChanged { .. }
+            | EventBody::ItemsOrdered { .. }
+            | EventBody::RoundSigned { .. } => None,
             EventBody::ItemRegistered { .. } => Some(own_id),
             EventBody::Corrected { item, .. } => Some(*item),
             EventBody::StatusChanged { item, .. }
             | EventBody::ResponsibilityChanged { item, .. }
             | EventBody::ProgressNoted { item, .. }
-            | EventBody::ItemAmended { item, .. } => Some(*item),
+            | EventBody::ItemAmended { item, .. }
+            | EventBody::ItemDetailed { item, .. } => Some(*item),
         }
     }
 
@@ -161,7 +264,14 @@ impl EventBody {
             EventBody::LedgerCreated { .. }
             | EventBody::ItemAmended { .. }
             | EventBody::RoundSealed { .. }
-            | EventBody::Corrected { .. } => None,
+            | EventBody::Corrected { .. }
+            | EventBody::RoundSealedV2 { .. }
+            | EventBody::KeyRegistered { .. }
+            | EventBody::AccountCreated { .. }
+            | EventBody::AccountChanged { .. }
+            | EventBody::ItemDetailed { .. }
+            | EventBody::ItemsOrdered { .. }
+            | EventBody::RoundSigned { .. } => None,
         }
     }
 
@@ -176,8 +286,70 @@ impl EventBody {
             EventBody::ItemAmended { .. } => "item_amended",
             EventBody::RoundSealed { .. } => "round_sealed",
             EventBody::Corrected { .. } => "corrected",
+            EventBody::RoundSealedV2 { .. } => "round_sealed_v2",
+            EventBody::KeyRegistered { .. } => "key_registered",
+            EventBody::AccountCreated { .. } => "account_created",
+            EventBody::AccountChanged { .. } => "account_changed",
+            EventBody::ItemDetailed { .. } => "item_detailed",
+            EventBody::ItemsOrdered { .. } => "items_ordered",
+            EventBody::RoundSigned { .. } => "round_signed",
         }
     }
+
+    /// The seal's fields, for both seal variants: name, title, reported-on
+    /// day, head seq and hash, and the tree (size and root) of a v2 seal.
+    pub fn seal(&self) -> Option<Seal<'_>> {
+        match self {
+            EventBody::RoundSealed {
+                name,
+                title,
+                reported_on,
+                head_seq,
+                head_hash,
+            } => Some(Seal {
+                name,
+                title,
+                reported_on: *reported_on,
+                head_seq: *head_seq,
+                head_hash: *head_hash,
+                tree: None,
+            }),
+            EventBody::RoundSealedV2 {
+                name,
+                title,
+                reported_on,
+                head_seq,
+                head_hash,
+                tree_size,
+                tree_root,
+            } => Some(Seal {
+                name,
+                title,
+                reported_on: *reported_on,
+                head_seq: *head_seq,
+                head_hash: *head_hash,
+                tree: Some((*tree_size, *tree_root)),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A round seal's fields, whichever variant carries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seal<'a> {
+    /// The round's name.
+    pub name: &'a str,
+    /// Its title.
+    pub title: &'a str,
+    /// The day it was reported.
+    pub reported_on: Day,
+    /// The head it seals.
+    pub head_seq: u64,
+    /// That head's hash.
+    pub head_hash: EventHash,
+    /// The Merkle tree's size and root (v2 seals).
+    pub tree: Option<(u64, EventHash)>,
 }
 
 #[cfg(test)]

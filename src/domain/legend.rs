@@ -58,7 +58,7 @@ impl Legend {
                 entry(
                     "invulling",
                     "Wordt invulling gegeven aan",
-                    "Being carried out",
+                    "Fulfilled or being fulfilled",
                     "#2e7d32",
                 ),
                 entry("in-uitvoering", "In uitvoering", "In progress", "#1565c0"),

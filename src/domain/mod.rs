@@ -5,6 +5,7 @@
 //! [`Invalid`] that names the input and says what would be accepted; the CLI
 //! parses all arguments through these types before it opens a store.
 
+pub mod access;
 pub mod citation;
 pub mod date;
 pub mod event;
@@ -13,16 +14,19 @@ pub mod invisible;
 pub mod key;
 pub mod kind;
 pub mod legend;
+pub mod ministries;
 pub mod responsible;
 pub mod text;
 
+pub use access::{AccountName, AccountRole, KeyName, KeyRole, PublicKey, Signature};
 pub use citation::KamerstukRef;
 pub use date::{Day, Instant, Timestamp};
-pub use event::{EventBody, Replacement};
+pub use event::{EventBody, Replacement, Seal};
 pub use ids::{EventHash, EventId};
 pub use key::ItemKey;
 pub use kind::ItemKind;
 pub use legend::{Legend, LegendEntry};
+pub use ministries::Ministries;
 pub use responsible::{Responsible, ResponsibleCode, Role};
 
 /// Input that was rejected: which input, what it was, and what is accepted.

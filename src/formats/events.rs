@@ -100,8 +100,14 @@ impl Reader {
     }
 
     /// Checks line number `line` (from 1); returns the event's canonical
-    /// bytes, or None for a blank line.
+    /// bytes, or None for a blank line. A UTF-8 byte-order mark at the start
+    /// of the file (which some editors and Windows tools write) is skipped.
     pub fn line(&mut self, line: usize, raw: &str) -> Result<Option<Vec<u8>>> {
+        let raw = if line == 1 {
+            raw.strip_prefix('\u{feff}').unwrap_or(raw)
+        } else {
+            raw
+        };
         if raw.trim().is_empty() {
             return Ok(None);
         }
@@ -158,8 +164,10 @@ impl Reader {
     }
 }
 
-/// True if the text's first line looks like an events export.
+/// True if the text's first line looks like an events export (after a
+/// byte-order mark, if there is one).
 pub fn looks_like_events(input: &str) -> bool {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     let first = input.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     first.trim_start().starts_with('{') && first.contains("\"bytes\"")
 }

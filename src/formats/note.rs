@@ -61,20 +61,22 @@ const PRIVATE_PREFIX: &str = "PRIVATE+KEY+";
 /// The header line of an Ed25519 cosignature's signed message.
 const COSIGNATURE_HEADER: &str = "cosignature/v1\n";
 
-/// What a key is for, which is also its signature type byte.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum KeyRole {
-    /// Signs checkpoints as the log: plain Ed25519 over the note text
-    /// (signature type 0x01).
-    Signer,
-    /// Cosigns checkpoints as a witness: timestamped Ed25519 cosignature
-    /// (signature type 0x04).
-    Witness,
+pub use crate::domain::KeyRole;
+
+/// What a key role means in a signed note: its signature type byte and the
+/// length of its signatures.
+trait NoteRole: Sized {
+    /// The signature type byte of c2sp.org/signed-note.
+    fn type_byte(self) -> u8;
+    /// The role a type byte stands for.
+    fn from_type_byte(b: u8) -> Option<Self>;
+    /// Length of the signature after the key id: 64 bytes, or 8 + 64 for a
+    /// timestamped cosignature.
+    fn signature_len(self) -> usize;
 }
 
-impl KeyRole {
-    /// The signature type byte of c2sp.org/signed-note.
-    pub fn type_byte(self) -> u8 {
+impl NoteRole for KeyRole {
+    fn type_byte(self) -> u8 {
         match self {
             KeyRole::Signer => 0x01,
             KeyRole::Witness => 0x04,
@@ -89,16 +91,6 @@ impl KeyRole {
         }
     }
 
-    /// `signer` or `witness`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyRole::Signer => "signer",
-            KeyRole::Witness => "witness",
-        }
-    }
-
-    /// Length of the signature after the key id: 64 bytes, or 8 + 64 for a
-    /// timestamped cosignature.
     fn signature_len(self) -> usize {
         match self {
             KeyRole::Signer => 64,
@@ -107,21 +99,10 @@ impl KeyRole {
     }
 }
 
-impl fmt::Display for KeyRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for KeyRole {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<KeyRole, Invalid> {
-        match s {
-            "signer" => Ok(KeyRole::Signer),
-            "witness" => Ok(KeyRole::Witness),
-            _ => Err(Invalid::new("key role", s, "signer or witness")),
-        }
-    }
+/// The signature type byte of a role (c2sp.org/signed-note): 0x01 for a
+/// signer, 0x04 for a witness.
+pub fn type_byte(role: KeyRole) -> u8 {
+    role.type_byte()
 }
 
 /// Everything that can stop a note from being made or trusted.
@@ -449,6 +430,44 @@ impl VerifierKey {
     }
 }
 
+impl VerifierKey {
+    /// True if `signature` is this signer's signature of a checkpoint's
+    /// `text` (the 64 bytes of a signer's line).
+    pub fn signed(&self, text: &str, signature: &[u8; 64]) -> bool {
+        let line = NoteSignature::of_key(self, signature.to_vec());
+        self.role == KeyRole::Signer && self.check(text, &line).is_ok()
+    }
+}
+
+/// Standard padded base64, as checkpoints write roots.
+pub fn base64(bytes: &[u8]) -> String {
+    B64.encode(bytes)
+}
+
+/// The origin line of a programme's checkpoints: `kamerstand/` and the
+/// programme's name in lower case, with every run of characters a key name
+/// cannot hold (white space, `+`, control characters) as one `-`
+/// (schema/proofs.md §3).
+pub fn origin_of(programme: &str) -> String {
+    let mut out = String::from("kamerstand/");
+    let mut gap = false;
+    for c in programme.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_whitespace() || c == '+' || c.is_control() {
+            gap = true;
+            continue;
+        }
+        if gap && !out.ends_with('/') {
+            out.push('-');
+        }
+        gap = false;
+        out.push(c);
+    }
+    if out.ends_with('/') {
+        out.push_str("ledger");
+    }
+    out
+}
+
 impl fmt::Display for VerifierKey {
     /// The vkey text form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -765,6 +784,16 @@ pub struct NoteSignature {
 }
 
 impl NoteSignature {
+    /// The signature line of `key` with these signature bytes (64 for a
+    /// signer's, 72 for a witness's timed cosignature).
+    pub fn of_key(key: &VerifierKey, signature: Vec<u8>) -> NoteSignature {
+        NoteSignature {
+            name: key.name.clone(),
+            key_id: key.id,
+            signature,
+        }
+    }
+
     /// The key name on the line.
     pub fn name(&self) -> &str {
         &self.name
@@ -852,6 +881,15 @@ impl Note {
             text: body.to_string(),
             signatures,
         })
+    }
+
+    /// A checkpoint's note with signature lines kept from before (a
+    /// ledger keeps its signers' signatures and prints the note again).
+    pub fn of_checkpoint(checkpoint: &Checkpoint, signatures: Vec<NoteSignature>) -> Note {
+        Note {
+            text: checkpoint.text(),
+            signatures,
+        }
     }
 
     /// The signed text, with its final newline.

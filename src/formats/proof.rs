@@ -10,7 +10,14 @@
 //!   path between them. Checked, it proves: the tree of `size2` events
 //!   begins with the `size1` events of the first tree, unchanged.
 //!
-//! Neither proves anything about *which* root is the real one: that is the
+//! - An **item proof** carries every event about one item in a tree, each
+//!   with its audit path. Checked, it proves: these events, about this
+//!   item, are in the tree with that root. It does not prove that the
+//!   tree holds no *other* event about the item: the tree is ordered by
+//!   seq, not by item, so absence has no short proof. An auditor who must
+//!   know the complete history checks the whole export.
+//!
+//! None proves anything about *which* root is the real one: that is the
 //! signed checkpoint's job. [`InclusionProof::check_against`] and
 //! [`ConsistencyProof::check_against`] tie a proof to a verified
 //! checkpoint's size and root.
@@ -33,6 +40,42 @@ pub enum ProofDoc {
     Inclusion(InclusionProof),
     /// `"type": "consistency"`.
     Consistency(ConsistencyProof),
+    /// `"type": "item"`.
+    Item(ItemProof),
+}
+
+/// One item's events in the tree of `tree_size` events, each with its
+/// audit path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemProof {
+    /// The item's key, as the ledger shows it.
+    pub key: String,
+    /// The item's id (its registration's id), 32 lowercase hex digits.
+    pub item: String,
+    /// The round whose checkpoint the tree is.
+    pub round: String,
+    /// The number of events in the tree.
+    pub tree_size: u64,
+    /// The tree's root.
+    #[serde(with = "hex_hash")]
+    pub root: Hash,
+    /// The item's events, in seq order.
+    pub events: Vec<ItemEvent>,
+}
+
+/// One event of an item proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemEvent {
+    /// The event's position (its seq).
+    pub leaf_index: u64,
+    /// The event's canonical bytes.
+    #[serde(with = "hex_bytes")]
+    pub event_bytes: Vec<u8>,
+    /// The audit path, leaf side first.
+    #[serde(with = "hex_list")]
+    pub path: Vec<Hash>,
 }
 
 /// An event's inclusion in the tree of `tree_size` events.
@@ -92,6 +135,10 @@ pub enum ProofCheckError {
     /// The hashes do not add up.
     #[error(transparent)]
     Proof(#[from] ProofError),
+    /// An event of an item proof is about another item, or comes twice or
+    /// out of order.
+    #[error("{0}")]
+    NotTheItem(String),
     /// The proof is about another tree than the checkpoint.
     #[error(
         "the proof is for a tree of {proof_size} events with root {proof_root}; the checkpoint is for {checkpoint_size} events with root {checkpoint_root}"
@@ -133,7 +180,60 @@ impl ProofDoc {
         match self {
             ProofDoc::Inclusion(p) => p.verify(),
             ProofDoc::Consistency(p) => p.verify(),
+            ProofDoc::Item(p) => p.verify(),
         }
+    }
+}
+
+impl ItemProof {
+    /// Checks every event: readable, at its own seq, in ascending order,
+    /// about the item, and included in the tree by its path.
+    pub fn verify(&self) -> Result<(), ProofCheckError> {
+        let mut last: Option<u64> = None;
+        for e in &self.events {
+            let env = codec::decode(&e.event_bytes).map_err(ProofCheckError::Event)?;
+            if env.seq != e.leaf_index {
+                return Err(ProofCheckError::SeqMismatch {
+                    seq: env.seq,
+                    leaf_index: e.leaf_index,
+                });
+            }
+            if last.is_some_and(|l| l >= env.seq) {
+                return Err(ProofCheckError::NotTheItem(format!(
+                    "event {} comes after event {}: an item proof lists its events once, in seq order",
+                    env.seq,
+                    last.unwrap_or_default()
+                )));
+            }
+            last = Some(env.seq);
+            let about = env.body.item(env.id).map(|i| i.hex());
+            if about.as_deref() != Some(self.item.as_str()) {
+                return Err(ProofCheckError::NotTheItem(format!(
+                    "event {} is about {}, not item {}",
+                    env.seq,
+                    about.map_or("no item".to_string(), |i| format!("item {i}")),
+                    self.item
+                )));
+            }
+            merkle::verify_inclusion(
+                &merkle::event_leaf_hash(&e.event_bytes),
+                e.leaf_index,
+                self.tree_size,
+                &e.path,
+                &self.root,
+            )?;
+        }
+        if self.events.is_empty() {
+            return Err(ProofCheckError::NotTheItem(
+                "the item proof holds no event".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// An error unless the proof is about the checkpoint's tree.
+    pub fn check_against(&self, cp: &Checkpoint) -> Result<(), ProofCheckError> {
+        same_tree(self.tree_size, &self.root, cp)
     }
 }
 

@@ -260,11 +260,17 @@ pub struct XlsxOptions {
     pub widths: Vec<f64>,
     /// Print on landscape A4.
     pub landscape: bool,
+    /// Lines written above the table in column A, the first in bold (a
+    /// title); the header row follows them.
+    pub above: Vec<String>,
+    /// Lines written below the table in column A, after an empty row.
+    pub below: Vec<String>,
 }
 
 /// Writes `sheet` as a workbook of one sheet; `sheet.rows[0]` is the header
 /// row (bold, frozen, repeated on printed pages, with an autofilter).
-/// `sheet.first_row` is ignored: the sheet starts at A1.
+/// `sheet.first_row` is ignored: the sheet starts at A1, or below the lines
+/// of `options.above`.
 pub fn write_xlsx(sheet: &Sheet, options: &XlsxOptions) -> Result<Vec<u8>, FormatError> {
     use rust_xlsxwriter::{
         Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatPattern,
@@ -292,9 +298,21 @@ pub fn write_xlsx(sheet: &Sheet, options: &XlsxOptions) -> Result<Vec<u8>, Forma
         .set_border_color(Color::RGB(0x808080));
     let mut formats: BTreeMap<(bool, Option<Rgb>), Format> = BTreeMap::new();
     let mut last_col = 0u16;
+    let top = u32::try_from(options.above.len())
+        .ok()
+        .filter(|n| *n < 1_000)
+        .ok_or_else(|| FormatError::whole(FORMAT, "too many lines above the table"))?;
+    let title = Format::new().set_bold().set_font_size(14);
+    let plain = Format::new();
+    for (r, line) in (0u32..).zip(&options.above) {
+        let f = if r == 0 { &title } else { &plain };
+        ws.write_string_with_format(r, 0, line, f)
+            .map_err(|e| err(format!("line {} above the table", r + 1), e))?;
+    }
     for (r, row) in sheet.rows.iter().enumerate() {
         let r32 = u32::try_from(r)
             .ok()
+            .and_then(|r| r.checked_add(top))
             .filter(|r| *r < 1_048_576)
             .ok_or_else(|| FormatError::whole(FORMAT, "more rows than Excel's 1,048,576"))?;
         for (c, cell) in row.iter().enumerate() {
@@ -318,7 +336,7 @@ pub fn write_xlsx(sheet: &Sheet, options: &XlsxOptions) -> Result<Vec<u8>, Forma
                 }
                 f
             });
-            let at = || format!("cell {}{}", column_letters(c16), r + 1);
+            let at = || format!("cell {}{}", column_letters(c16), r32 + 1);
             if cell.text.is_empty() {
                 ws.write_blank(r32, c16, format).map_err(|e| err(at(), e))?;
             } else {
@@ -333,13 +351,18 @@ pub fn write_xlsx(sheet: &Sheet, options: &XlsxOptions) -> Result<Vec<u8>, Forma
             .map_err(|e| err(format!("width of column {}", column_letters(c)), e))?;
     }
     if !sheet.rows.is_empty() {
-        ws.set_freeze_panes(1, 0)
+        ws.set_freeze_panes(top + 1, 0)
             .map_err(|e| err("frozen header".into(), e))?;
-        ws.set_repeat_rows(0, 0)
+        ws.set_repeat_rows(top, top)
             .map_err(|e| err("repeated header".into(), e))?;
-        let last_row = u32::try_from(sheet.rows.len() - 1).unwrap_or(0);
-        ws.autofilter(0, 0, last_row, last_col)
+        let last_row = top + u32::try_from(sheet.rows.len() - 1).unwrap_or(0);
+        ws.autofilter(top, 0, last_row, last_col)
             .map_err(|e| err("autofilter".into(), e))?;
+    }
+    let after = top + u32::try_from(sheet.rows.len()).unwrap_or(0) + 1;
+    for (r, line) in (after..).zip(&options.below) {
+        ws.write_string(r, 0, line)
+            .map_err(|e| err(format!("line {} below the table", r + 1), e))?;
     }
     ws.set_paper_size(9); // A4
     if options.landscape {
@@ -408,6 +431,7 @@ mod tests {
             &XlsxOptions {
                 widths: vec![60.0, 14.0, 18.0],
                 landscape: true,
+                ..XlsxOptions::default()
             },
         )
         .unwrap();

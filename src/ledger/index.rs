@@ -14,8 +14,8 @@ use super::{Break, BreakKind, Head, Ledger, Recorded};
 use crate::domain::{Day, EventId};
 use crate::error::{Error, Result};
 use crate::projection::index::{
-    self, Entry, FactKey, FactKind, FactValue, ItemBuild, Payload, RoundEntry, Snapshot, Standing,
-    Tree,
+    self, Entry, FactKey, FactKind, FactValue, ItemBuild, Payload, Registered, RoundEntry,
+    Snapshot, Standing, Tree,
 };
 use crate::projection::{ItemView, Round};
 use std::collections::BTreeMap;
@@ -211,6 +211,8 @@ impl Ledger {
 
     /// The fact of `kind` about item `id` in force on `day` in a view at
     /// seq `s`: the last entry on or before that day that was open at `s`.
+    /// A status "not stated" gives way to an earlier stated one (as
+    /// [`crate::projection::ItemState::status_at`] has it).
     fn fact_at(&self, id: EventId, kind: FactKind, day: Day, s: u64) -> Result<Option<FactValue>> {
         Ok(self.fact_entry_at(id, kind, Some(day), s)?.map(|(_, f)| f))
     }
@@ -230,24 +232,37 @@ impl Ledger {
             })?;
             Ok((key, f))
         };
-        // Mostly the last one is open: one descent of the tree.
-        if let Some((k, v)) = self.store().ix_last_below(Tree::Facts, &lo[..17], &hi)? {
-            let f: FactValue = decoded(Tree::Facts, &v)?;
-            if f.open_at(s) {
+        let not_stated = |f: &FactValue| matches!(&f.payload, Payload::Status(st) if st == crate::domain::legend::NOT_STATED);
+        // Mostly the last one is open and states something: one descent of
+        // the tree.
+        let Some((k, v)) = self.store().ix_last_below(Tree::Facts, &lo[..17], &hi)? else {
+            return Ok(None);
+        };
+        let mut unstated = None;
+        let f: FactValue = decoded(Tree::Facts, &v)?;
+        if f.open_at(s) {
+            if !not_stated(&f) {
                 return keyed(&k, f).map(Some);
             }
-            for r in self.store().ix_range_rev(Tree::Facts, &lo, &k) {
-                let (key, v) = r?;
-                if key == k {
-                    continue;
-                }
-                let f: FactValue = decoded(Tree::Facts, &v)?;
-                if f.open_at(s) {
-                    return keyed(&key, f).map(Some);
-                }
+            unstated = Some(keyed(&k, f)?);
+        }
+        for r in self.store().ix_range_rev(Tree::Facts, &lo, &k) {
+            let (key, v) = r?;
+            if key == k {
+                continue;
+            }
+            let f: FactValue = decoded(Tree::Facts, &v)?;
+            if !f.open_at(s) {
+                continue;
+            }
+            if !not_stated(&f) {
+                return keyed(&key, f).map(Some);
+            }
+            if unstated.is_none() {
+                unstated = Some(keyed(&key, f)?);
             }
         }
-        Ok(None)
+        Ok(unstated)
     }
 
     /// What the index holds about item `current` before a write on it
@@ -273,7 +288,7 @@ impl Ledger {
         Ok(Standing {
             latest_status: self
                 .fact_entry_at(id, FactKind::Status, None, head)?
-                .map(|(k, _)| k),
+                .and_then(status),
             latest_parties: self
                 .fact_entry_at(id, FactKind::Responsible, None, head)?
                 .map(|(k, _)| k),
@@ -302,7 +317,9 @@ impl Ledger {
     }
 
     /// The item index read once: every item's seqs (items in id order),
-    /// and the round seals among the events that are no item's.
+    /// and the events that are no item's (the ledger's creation, round
+    /// seals, keys, accounts, orders), found as the seqs the item index
+    /// does not hold.
     fn item_plan(&self) -> Result<ItemPlan> {
         let Some(head) = self.head() else {
             return Ok(ItemPlan::default());
@@ -330,20 +347,18 @@ impl Ledger {
                 seq: Some(seq),
                 what: "no event is stored below the head".into(),
             })?;
-            match &rec.envelope.body {
-                crate::domain::EventBody::RoundSealed { .. } => plan.seals.push((seq, rec)),
-                crate::domain::EventBody::LedgerCreated { legend, .. } => {
-                    plan.legend = Some(legend.clone());
-                }
-                _ => {}
+            if let crate::domain::EventBody::LedgerCreated { legend, .. } = &rec.envelope.body {
+                plan.legend = Some(legend.clone());
             }
+            plan.others.push((seq, rec));
         }
         Ok(plan)
     }
 
-    /// Builds the index from the events (whose chain the caller has
-    /// checked): item by item (on both cores), then the rounds with their
-    /// counts. The index is marked as being built until it is whole, and
+    /// Builds the Merkle tree and the index from the events (whose chain
+    /// the caller has checked): the tree in one pass, the items one by one
+    /// (on both cores), then the rounds with their counts and the
+    /// registry. The index is marked as being built until it is whole, and
     /// what is written is let out of memory as it goes. Returns the first
     /// event that breaks a rule of recording, if one does; the index is then
     /// left unfinished (marked as being built, so never read).
@@ -352,10 +367,11 @@ impl Ledger {
         let Some(head) = self.head() else {
             return Ok(None);
         };
+        self.build_tree()?;
         self.store().begin_index()?;
         // sled keeps what is written in memory until it is flushed.
         const FLUSH_BYTES: usize = 32 << 20;
-        let Expected { rounds, broken, .. } = self.expected_index(
+        let Expected { others, broken, .. } = self.expected_index(
             vec![0usize; WORKERS],
             &|written: &mut usize, build: ItemBuild| {
                 let entries: Vec<Entry> = build
@@ -379,7 +395,7 @@ impl Ledger {
         if broken.is_some() {
             return Ok(broken);
         }
-        self.store().write_entries(&rounds)?;
+        self.store().write_entries(&others)?;
         self.store().finish_index(head)?;
         Ok(None)
     }
@@ -389,7 +405,7 @@ impl Ledger {
     /// there are `sinks`, and each run is folded on a thread of its own,
     /// handing each item's part to `each(its sink, part)`; the first run on
     /// the calling thread, which reports `progress(items done, items)`.
-    /// Returns the rounds' entries, the first event (lowest seq) that
+    /// Returns the entries of what is no item's (rounds, registry), the first event (lowest seq) that
     /// breaks a rule of recording, and the sinks, in the runs' order.
     pub(crate) fn expected_index<S: Send>(
         &self,
@@ -398,7 +414,12 @@ impl Ledger {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Expected<S>> {
         let plan = self.item_plan()?;
-        let seal_seqs: Vec<u64> = plan.seals.iter().map(|(s, _)| *s).collect();
+        let seal_seqs: Vec<u64> = plan
+            .others
+            .iter()
+            .filter(|(_, r)| r.envelope.body.seal().is_some())
+            .map(|(s, _)| *s)
+            .collect();
         let legend = plan
             .legend
             .clone()
@@ -488,30 +509,86 @@ impl Ledger {
             .filter_map(|o| o.broken.clone())
             .min_by_key(|b| b.seq);
         let mut state = crate::projection::State::default();
-        let mut rounds = Vec::new();
-        for (n, (_, rec)) in plan.seals.iter().enumerate() {
+        let mut entries: BTreeMap<(Tree, Vec<u8>), Vec<u8>> = BTreeMap::new();
+        let mut n = 0;
+        for (_, rec) in &plan.others {
             state.apply(rec);
-            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-            for o in &outcomes {
-                for (status, c) in &o.counts[n] {
-                    *counts.entry(status.as_str()).or_insert(0) += c;
+            if rec.envelope.body.seal().is_some() {
+                let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+                for o in &outcomes {
+                    for (status, c) in o.counts.get(n).into_iter().flatten() {
+                        *counts.entry(status.as_str()).or_insert(0) += c;
+                    }
+                }
+                n += 1;
+                if let Some(r) = state.rounds.last() {
+                    let e = index::round_entry(
+                        rec,
+                        r,
+                        &legend,
+                        counts.iter().flat_map(|(s, c)| std::iter::repeat_n(*s, *c)),
+                    );
+                    entries.insert((e.tree, e.key), e.value);
                 }
             }
-            if let Some(r) = state.rounds.last() {
-                rounds.push(index::round_entry(
-                    rec,
-                    r,
-                    &legend,
-                    counts.iter().flat_map(|(s, c)| std::iter::repeat_n(*s, *c)),
-                ));
+            if let Some(e) = index::registry_entry(&state, rec) {
+                entries.insert((e.tree, e.key), e.value);
             }
         }
         Ok(Expected {
-            rounds,
+            others: entries
+                .into_iter()
+                .map(|((tree, key), value)| Entry { tree, key, value })
+                .collect(),
             broken,
             sinks: sinks_out,
             items: plan.items.iter().map(|(id, _)| *id).collect(),
         })
+    }
+
+    /// The keys registered to sign or cosign round notes, the accounts of a
+    /// shared ledger, and the latest order of each kind of item.
+    pub fn registry(&self) -> Result<Registry> {
+        let mut out = Registry::default();
+        for r in self.store().ix_scan(Tree::Registry, &[]) {
+            let (_, v) = r?;
+            let (_, entry): (index::Source, Registered) = decoded(Tree::Registry, &v)?;
+            match entry {
+                Registered::Key(k) => {
+                    out.keys.insert(k.name.clone(), k);
+                }
+                Registered::Account(a) => {
+                    out.accounts.insert(a.account.clone(), a);
+                }
+                Registered::Order(kind, order) => {
+                    out.orders.insert(kind, order);
+                }
+                Registered::Signature(s) => out.signatures.entry(s.seal_seq).or_default().push(s),
+            }
+        }
+        for sigs in out.signatures.values_mut() {
+            sigs.sort_by_key(|s| s.seq);
+        }
+        Ok(out)
+    }
+
+    /// The order of the items of `kind` as it stood at seq `s`, if one was
+    /// set by then.
+    pub fn order_at(&self, kind: crate::domain::ItemKind, s: u64) -> Result<Option<Vec<EventId>>> {
+        let lo = index::order_key(kind, 0);
+        let hi = index::order_key(kind, s);
+        match self.store().ix_range_rev(Tree::Registry, &lo, &hi).next() {
+            None => Ok(None),
+            Some(r) => {
+                let (_, v) = r?;
+                match decoded::<(index::Source, Registered)>(Tree::Registry, &v)?.1 {
+                    Registered::Order(_, order) => Ok(Some(order)),
+                    _ => Err(corrupt(
+                        "an order's key in the registry holds something else".into(),
+                    )),
+                }
+            }
+        }
     }
 
     /// Compares the stored index with the one the events give; returns
@@ -543,7 +620,7 @@ impl Ledger {
         }
         let compare_marked = first.is_none();
         let Expected {
-            rounds,
+            others: rounds,
             broken,
             sinks: checks,
             items,
@@ -616,18 +693,87 @@ impl Ledger {
                 self.store().ix_scan(Tree::Keys, &[]),
             )?;
         }
+        for tree in [Tree::Rounds, Tree::Registry] {
+            if first.is_none() {
+                let want: Vec<KeyValue> = rounds
+                    .iter()
+                    .filter(|e| e.tree == tree)
+                    .map(|e| (e.key.clone(), e.value.clone()))
+                    .collect();
+                entries += want.len() as u64;
+                first = compare(tree, want.into_iter(), self.store().ix_scan(tree, &[]))?;
+            }
+        }
         if first.is_none() {
-            entries += rounds.len() as u64;
-            first = compare(
-                Tree::Rounds,
-                rounds.into_iter().map(|e| (e.key, e.value)),
-                self.store().ix_scan(Tree::Rounds, &[]),
-            )?;
+            let (nodes, diff) = self.check_tree()?;
+            entries += nodes;
+            first = diff;
         }
         report.entries = entries;
         report.first_difference = first;
         report.rule_broken = broken;
         Ok(report)
+    }
+
+    /// Compares the stored Merkle tree with the one the events give, node
+    /// by node: returns the nodes compared and the first difference.
+    fn check_tree(&self) -> Result<(u64, Option<IndexDifference>)> {
+        let diff = |seq: Option<u64>, what: String| IndexDifference {
+            tree: "merkle",
+            item: None,
+            seq,
+            what,
+        };
+        let events = self.head().map_or(0, |h| h.seq + 1);
+        let size = self.store().merkle_size()?;
+        if size != Some(events) {
+            return Ok((
+                0,
+                Some(diff(
+                    None,
+                    format!(
+                        "the Merkle tree covers {} events, the ledger holds {events}",
+                        size.map_or("no".into(), |s| s.to_string())
+                    ),
+                )),
+            ));
+        }
+        let mut frontier = crate::ledger::merkle::Frontier::new();
+        let mut compared = 0u64;
+        for r in self.store().scan(0) {
+            let (seq, _, bytes) = r?;
+            for (id, want) in frontier.push(crate::ledger::merkle::event_leaf_hash(&bytes)) {
+                compared += 1;
+                let have = self.store().merkle_node(id)?;
+                if have != Some(want) {
+                    return Ok((
+                        compared,
+                        Some(diff(
+                            Some(seq),
+                            format!(
+                                "the Merkle tree node at {id} {} the one the events give",
+                                if have.is_some() {
+                                    "differs from"
+                                } else {
+                                    "is missing; it is"
+                                }
+                            ),
+                        )),
+                    ));
+                }
+            }
+        }
+        let stored = self.store().merkle_nodes() as u64;
+        if stored != compared {
+            return Ok((
+                compared,
+                Some(diff(
+                    None,
+                    format!("{stored} Merkle tree nodes are stored, the events give {compared}"),
+                )),
+            ));
+        }
+        Ok((compared, None))
     }
 }
 
@@ -708,7 +854,27 @@ fn where_of(tree: Tree, key: &[u8]) -> (Option<EventId>, Option<u64>) {
         Tree::Current => (item, None),
         Tree::Rounds => (None, key.try_into().ok().map(u64::from_be_bytes)),
         Tree::Keys => (None, None),
+        Tree::Registry => (
+            None,
+            (key.first() == Some(&b'o'))
+                .then(|| key.get(2..10).and_then(|b| b.try_into().ok()))
+                .flatten()
+                .map(u64::from_be_bytes),
+        ),
     }
+}
+
+/// What the registry holds now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Registry {
+    /// Keys that may sign or cosign round notes, by name.
+    pub keys: BTreeMap<crate::domain::KeyName, crate::projection::state::RegisteredKey>,
+    /// Accounts, by name.
+    pub accounts: BTreeMap<crate::domain::AccountName, crate::projection::state::Account>,
+    /// The latest order of each kind of item.
+    pub orders: BTreeMap<crate::domain::ItemKind, Vec<EventId>>,
+    /// Signatures of round checkpoints, by seal seq, in recording order.
+    pub signatures: BTreeMap<u64, Vec<crate::projection::state::RoundSignature>>,
 }
 
 /// What checking the index found.
@@ -756,16 +922,17 @@ const WORKERS: usize = 2;
 struct ItemPlan {
     /// Every item with its seqs, in id order.
     items: Vec<(EventId, Vec<u64>)>,
-    /// The round seals, by seq.
-    seals: Vec<(u64, Recorded)>,
+    /// The events that are no item's, by seq.
+    others: Vec<(u64, Recorded)>,
     /// The legend of the ledger's first event.
     legend: Option<crate::domain::Legend>,
 }
 
 /// What rebuilding the index gave (see `Ledger::expected_index`).
 pub(crate) struct Expected<S> {
-    /// The rounds' entries.
-    pub rounds: Vec<Entry>,
+    /// The entries of what is no item's (rounds and registry), in key
+    /// order.
+    pub others: Vec<Entry>,
     /// The first event that breaks a rule of recording.
     pub broken: Option<Break>,
     /// The sinks, in the runs' order.

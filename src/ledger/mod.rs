@@ -72,6 +72,8 @@ pub struct Prepared {
     base: Option<Head>,
     rows: Vec<Row>,
     records: Vec<Recorded>,
+    /// The Merkle tree nodes the events complete.
+    nodes: Vec<(merkle::NodeId, merkle::Hash)>,
     new_head: Option<Head>,
 }
 
@@ -93,7 +95,7 @@ pub struct Ledger {
 impl Ledger {
     /// Creates a ledger at `path` whose first event is `genesis` (a
     /// `LedgerCreated` body).
-    pub fn create(
+    pub(crate) fn create(
         path: &Path,
         opts: OpenOptions,
         actor: &str,
@@ -235,7 +237,7 @@ impl Ledger {
     }
 
     /// Appends one event durably.
-    pub fn append(&mut self, actor: &str, body: EventBody) -> Result<Recorded> {
+    pub(crate) fn append(&mut self, actor: &str, body: EventBody) -> Result<Recorded> {
         let id = self.new_id();
         let mut out = self.append_batch(actor, vec![Draft { id, body }])?;
         out.pop().ok_or_else(|| Refusal::NothingToAppend.into())
@@ -243,32 +245,143 @@ impl Ledger {
 
     /// Appends several events atomically: all of them or none. They share one
     /// recorded time.
-    pub fn append_batch(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
+    pub(crate) fn append_batch(
+        &mut self,
+        actor: &str,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Recorded>> {
         let prepared = self.prepare(actor, drafts)?;
         self.commit(prepared, &[])
+    }
+
+    /// The right edge of the stored Merkle tree, which must cover every
+    /// event.
+    fn frontier(&self) -> Result<merkle::Frontier> {
+        let events = self.head.map_or(0, |h| h.seq + 1);
+        if events == 0 {
+            return Ok(merkle::Frontier::new());
+        }
+        let size = self.store.merkle_size()?;
+        if size != Some(events) {
+            return Err(Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "the Merkle tree covers {} events, the ledger holds {events}; run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                    size.map_or("no".into(), |s| s.to_string())
+                ),
+            });
+        }
+        Ok(merkle::Frontier::load(events, |id| {
+            self.store.merkle_node(id)
+        })?)
+    }
+
+    /// The number of events the stored Merkle tree covers (None: it was
+    /// never built, or its building was interrupted).
+    pub fn tree_size(&self) -> Result<Option<u64>> {
+        self.store.merkle_size()
+    }
+
+    /// Builds the Merkle tree over the events from scratch (a store from
+    /// before the tree, a restore, a rebuild): one pass over the events.
+    pub fn build_tree(&self) -> Result<()> {
+        self.store.begin_merkle()?;
+        let mut frontier = merkle::Frontier::new();
+        let mut nodes = Vec::new();
+        for r in self.store.scan(0) {
+            let (_, _, bytes) = r?;
+            nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
+            if nodes.len() >= 1 << 16 {
+                self.store.write_nodes(&nodes)?;
+                nodes.clear();
+            }
+        }
+        self.store.write_nodes(&nodes)?;
+        self.store.finish_merkle(frontier.size())
+    }
+
+    /// The root of the tree of the first `size` events.
+    pub fn tree_root(&self, size: u64) -> Result<merkle::Hash> {
+        self.within_tree(size)?;
+        Ok(merkle::root(size, |id| self.store.merkle_node(id))?)
+    }
+
+    /// The stored hash and canonical bytes of event `seq`, unchecked (a
+    /// proof carries the bytes; its checker hashes them).
+    pub fn raw(&self, seq: u64) -> Result<Option<(EventHash, Vec<u8>)>> {
+        self.store.get(seq)
+    }
+
+    /// The audit path of event `seq` in the tree of the first `size` events.
+    pub fn inclusion_path(&self, seq: u64, size: u64) -> Result<Vec<merkle::Hash>> {
+        self.within_tree(size)?;
+        Ok(merkle::inclusion_proof(seq, size, |id| {
+            self.store.merkle_node(id)
+        })?)
+    }
+
+    /// The proof that the tree of `size2` events extends that of `size1`.
+    pub fn consistency_path(&self, size1: u64, size2: u64) -> Result<Vec<merkle::Hash>> {
+        self.within_tree(size2)?;
+        Ok(merkle::consistency_proof(size1, size2, |id| {
+            self.store.merkle_node(id)
+        })?)
+    }
+
+    fn within_tree(&self, size: u64) -> Result<()> {
+        match self.store.merkle_size()? {
+            Some(s) if size <= s => Ok(()),
+            s => Err(Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "a tree of {size} events was asked for; the stored Merkle tree covers {}",
+                    s.map_or(
+                        "none (run `kamerstand verify --rebuild-index`)".into(),
+                        |s| format!("{s} events")
+                    )
+                ),
+            }),
+        }
     }
 
     /// Builds the envelopes, hashes and rows of a batch without writing
     /// anything, so the caller can check the exact events before [`commit`].
     ///
     /// [`commit`]: Ledger::commit
-    pub fn prepare(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Prepared> {
+    pub(crate) fn prepare(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Prepared> {
         let at = self.record_time()?;
         let mut seq = self.head.map_or(0, |h| h.seq + 1);
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
         let mut rows = Vec::with_capacity(drafts.len());
         let mut records = Vec::with_capacity(drafts.len());
+        let mut frontier = self.frontier()?;
+        let mut nodes = Vec::new();
         for Draft { id, mut body } in drafts {
-            // A seal always names the event just before it; the ledger fills
-            // that in, so a seal drafted in a batch closes the batch so far.
-            if let EventBody::RoundSealed {
-                head_seq,
-                head_hash,
-                ..
-            } = &mut body
-            {
-                *head_seq = seq.saturating_sub(1);
-                *head_hash = prev;
+            // A seal always names the event just before it, and a v2 seal
+            // the tree of every event before it; the ledger fills that in,
+            // so a seal drafted in a batch closes the batch so far.
+            match &mut body {
+                EventBody::RoundSealed {
+                    head_seq,
+                    head_hash,
+                    ..
+                } => {
+                    *head_seq = seq.saturating_sub(1);
+                    *head_hash = prev;
+                }
+                EventBody::RoundSealedV2 {
+                    head_seq,
+                    head_hash,
+                    tree_size,
+                    tree_root,
+                    ..
+                } => {
+                    *head_seq = seq.saturating_sub(1);
+                    *head_hash = prev;
+                    *tree_size = frontier.size();
+                    *tree_root = EventHash(frontier.root());
+                }
+                _ => {}
             }
             let env = Envelope {
                 format: FORMAT_VERSION,
@@ -288,6 +401,7 @@ impl Ledger {
                 .into());
             }
             let hash = codec::hash(&bytes);
+            nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
             let rec = Recorded {
                 envelope: env,
                 hash,
@@ -311,6 +425,7 @@ impl Ledger {
             base: self.head,
             rows,
             records,
+            nodes,
             new_head,
         })
     }
@@ -318,27 +433,22 @@ impl Ledger {
     /// Writes a prepared batch, with the index entries it derives, in one
     /// transaction and makes it durable. Refused if anything was appended
     /// since it was prepared.
-    pub fn commit(&mut self, p: Prepared, entries: &[Entry]) -> Result<Vec<Recorded>> {
+    pub(crate) fn commit(&mut self, p: Prepared, entries: &[Entry]) -> Result<Vec<Recorded>> {
         let Some(new_head) = p.new_head else {
             return Ok(Vec::new());
         };
         if p.base != self.head {
             return Err(Refusal::StaleBatch.into());
         }
-        self.store.append(self.head, &p.rows, entries, new_head)?;
+        self.store
+            .append(self.head, &p.rows, entries, &p.nodes, new_head)?;
         self.head = Some(new_head);
         Ok(p.records)
     }
 
-    /// Creates a ledger at `path` holding exactly `events` (canonical bytes
-    /// in seq order), as a backup restore: same seqs, same hashes. The
-    /// caller has checked the chain (see [`verify::ChainChecker`]); this
-    /// re-checks every hash and link and writes all or nothing.
-    pub fn restore(path: &Path, opts: OpenOptions, events: Vec<Vec<u8>>) -> Result<Ledger> {
-        Ledger::restore_stream(path, opts, events.into_iter().map(Ok), &mut |_| {})
-    }
-
-    /// As [`Ledger::restore`], from a stream of events, written in chunks
+    /// Creates a ledger at `path` holding exactly the events of a stream
+    /// (canonical bytes in seq order), as a backup restore: same seqs, same
+    /// hashes. Written in chunks
     /// as they come so that a ledger of any size is restored in bounded
     /// memory. Every hash and link is checked on the way; the head is
     /// written last, so an error or an interruption leaves no ledger (and
@@ -347,26 +457,13 @@ impl Ledger {
     /// the ledger could not be appended to until that time (see
     /// [`Ledger::prepare`]). `progress` gets the number of events written
     /// so far.
-    pub fn restore_stream(
-        path: &Path,
-        opts: OpenOptions,
-        events: impl IntoIterator<Item = Result<Vec<u8>>>,
-        progress: &mut dyn FnMut(u64),
-    ) -> Result<Ledger> {
-        Ledger::restore_stream_with(path, opts, events, progress, &mut |_, _| {})?.map_err(|b| {
-            Refusal::NotAChain {
-                what: b.to_string(),
-            }
-            .into()
-        })
-    }
-
-    /// As [`Ledger::restore_stream`], and the index is built before the
-    /// restore ends (`indexing(items done, items)`), so that a restored
-    /// ledger is whole or absent. Returns the first event that breaks a
-    /// rule of recording (see [`crate::projection::decide::check_recorded`])
-    /// instead of a ledger when one does: nothing is then restored.
-    pub fn restore_stream_with(
+    ///
+    /// The Merkle tree and the index are built before the restore ends
+    /// (`indexing(items done, items)`), so that a restored ledger is whole
+    /// or absent. Returns the first event that breaks a rule of recording
+    /// (see [`crate::projection::decide::check_recorded`]) instead of a
+    /// ledger when one does: nothing is then restored.
+    pub(crate) fn restore_stream_with(
         path: &Path,
         mut opts: OpenOptions,
         events: impl IntoIterator<Item = Result<Vec<u8>>>,

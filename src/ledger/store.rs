@@ -22,6 +22,7 @@
 use crate::domain::{EventHash, EventId, Timestamp};
 use crate::error::{Error, Refusal, Result};
 use crate::fsutil;
+use crate::ledger::merkle;
 use crate::projection::index::{self, Entry, Tree};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -47,6 +48,9 @@ const INDEX_BUILDING: &str = "index-building";
 const SEAL_REFUSED: &str = "seal-refused";
 /// Meta key present while an events import writes a new store.
 const RESTORING: &str = "restoring";
+/// Meta key: the number of events the stored Merkle tree covers (8 bytes,
+/// big-endian); absent while the tree is built or before it ever was.
+const MERKLE: &str = "merkle";
 /// sled's page cache: a CLI reads each event about once, so a small cache is
 /// enough (sled's default is 1 GiB).
 const CACHE_BYTES: u64 = 32 * 1024 * 1024;
@@ -108,7 +112,10 @@ pub struct Store {
     by_item: sled::Tree,
     meta: sled::Tree,
     /// The index's trees, in the order of [`Tree::ALL`].
-    ix: [sled::Tree; 5],
+    ix: [sled::Tree; 6],
+    /// The Merkle tree's nodes over the events ([`merkle::NodeId::key`] →
+    /// 32-byte hash), derived like the index.
+    merkle: sled::Tree,
     db_file: File,
     _lock: File,
     /// Set when sled failed to write, or reported an I/O error at all (a
@@ -513,7 +520,7 @@ impl Store {
         let lock = lock(dir, deadline)?;
         remove_unfinished_snapshots(dir);
         let db = open_sled(dir, deadline)?;
-        let mut trees = Vec::with_capacity(8);
+        let mut trees = Vec::with_capacity(10);
         for name in [
             "events",
             "by_item",
@@ -523,6 +530,8 @@ impl Store {
             Tree::Facts.name(),
             Tree::Keys.name(),
             Tree::Rounds.name(),
+            Tree::Registry.name(),
+            "merkle",
         ] {
             match db.open_tree(name) {
                 Ok(t) => trees.push(t),
@@ -536,7 +545,7 @@ impl Store {
                 }
             }
         }
-        let [events, by_item, meta, cur, ver, fac, key, rnd]: [sled::Tree; 8] = trees
+        let [events, by_item, meta, cur, ver, fac, key, rnd, reg, merkle]: [sled::Tree; 10] = trees
             .try_into()
             .map_err(|_| Error::storage("opening trees", "a tree is missing"))?;
         let db_path = dir.join("db");
@@ -547,7 +556,8 @@ impl Store {
             events,
             by_item,
             meta,
-            ix: [cur, ver, fac, key, rnd],
+            ix: [cur, ver, fac, key, rnd, reg],
+            merkle,
             db_file,
             _lock: lock,
             write_failed: std::sync::atomic::AtomicBool::new(false),
@@ -637,17 +647,19 @@ impl Store {
         }
     }
 
-    /// Writes `rows`, the index `entries` they derive and the new head in
-    /// one transaction, provided the stored head is still `expected`; then
-    /// makes it durable. The index is marked as written up to the new head.
+    /// Writes `rows`, the index `entries` and Merkle tree `nodes` they
+    /// derive and the new head in one transaction, provided the stored head
+    /// is still `expected`; then makes it durable. The index and the tree
+    /// are marked as written up to the new head.
     pub fn append(
         &self,
         expected: Option<Head>,
         rows: &[Row],
         entries: &[Entry],
+        nodes: &[(merkle::NodeId, merkle::Hash)],
         head: Head,
     ) -> Result<()> {
-        let [cur, ver, fac, key, rnd] = &self.ix;
+        let [cur, ver, fac, key, rnd, reg] = &self.ix;
         let result = (
             &self.events,
             &self.by_item,
@@ -657,8 +669,10 @@ impl Store {
             fac,
             key,
             rnd,
+            reg,
+            &self.merkle,
         )
-            .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd)| {
+            .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd, reg, mk)| {
                 let current = meta.get("head")?;
                 if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
                     return Err(ConflictableTransactionError::Abort(()));
@@ -679,11 +693,16 @@ impl Store {
                         Tree::Facts => fac,
                         Tree::Keys => key,
                         Tree::Rounds => rnd,
+                        Tree::Registry => reg,
                     };
                     t.insert(e.key.as_slice(), e.value.as_slice())?;
                 }
+                for (id, hash) in nodes {
+                    mk.insert(&id.key()[..], &hash[..])?;
+                }
                 meta.insert("head", &head.to_bytes()[..])?;
                 meta.insert(INDEX, &head.to_bytes()[..])?;
+                meta.insert(MERKLE, &(head.seq + 1).to_be_bytes()[..])?;
                 Ok(())
             });
         match result {
@@ -785,6 +804,7 @@ impl Store {
             t.clear().map_err(self.write_err("clearing the store"))?;
         }
         self.clear_index()?;
+        self.begin_merkle()?;
         self.remove_legacy_checkpoints()
     }
 
@@ -875,6 +895,7 @@ impl Store {
             Tree::Facts => &self.ix[2],
             Tree::Keys => &self.ix[3],
             Tree::Rounds => &self.ix[4],
+            Tree::Registry => &self.ix[5],
         }
     }
 
@@ -960,6 +981,81 @@ impl Store {
                 return Err(self.write_err("marking the index")(e));
             }
         }
+        self.sync()
+    }
+
+    /// The number of events the stored Merkle tree covers; None while it
+    /// is built, or if it never was.
+    pub fn merkle_size(&self) -> Result<Option<u64>> {
+        match self
+            .meta
+            .get(MERKLE)
+            .map_err(self.sled_err("reading the tree mark"))?
+        {
+            None => Ok(None),
+            Some(v) => <[u8; 8]>::try_from(v.as_ref())
+                .map(|b| Some(u64::from_be_bytes(b)))
+                .map_err(|_| Error::Corrupt {
+                    seq: None,
+                    what: format!("Merkle tree mark has {} bytes, expected 8", v.len()),
+                }),
+        }
+    }
+
+    /// A stored Merkle tree node.
+    pub fn merkle_node(&self, id: merkle::NodeId) -> Result<Option<merkle::Hash>> {
+        match self
+            .merkle
+            .get(id.key())
+            .map_err(self.sled_err("reading the Merkle tree"))?
+        {
+            None => Ok(None),
+            Some(v) => <[u8; 32]>::try_from(v.as_ref())
+                .map(Some)
+                .map_err(|_| Error::Corrupt {
+                    seq: None,
+                    what: format!(
+                        "Merkle tree node at {id} has {} bytes, expected 32",
+                        v.len()
+                    ),
+                }),
+        }
+    }
+
+    /// How many Merkle tree nodes are stored.
+    pub fn merkle_nodes(&self) -> usize {
+        self.merkle.len()
+    }
+
+    /// Empties the Merkle tree and removes its mark, before it is built
+    /// again from the events.
+    pub fn begin_merkle(&self) -> Result<()> {
+        self.meta
+            .remove(MERKLE)
+            .map_err(self.write_err("clearing the Merkle tree"))?;
+        self.merkle
+            .clear()
+            .map_err(self.write_err("clearing the Merkle tree"))?;
+        Ok(())
+    }
+
+    /// Writes Merkle tree nodes outside an append (while it is built).
+    pub fn write_nodes(&self, nodes: &[(merkle::NodeId, merkle::Hash)]) -> Result<()> {
+        let mut b = sled::Batch::default();
+        for (id, hash) in nodes {
+            b.insert(&id.key()[..], &hash[..]);
+        }
+        self.merkle
+            .apply_batch(b)
+            .map_err(self.write_err("writing the Merkle tree"))
+    }
+
+    /// Ends building the Merkle tree: it covers `size` events. Durable.
+    pub fn finish_merkle(&self, size: u64) -> Result<()> {
+        self.sync()?;
+        self.meta
+            .insert(MERKLE, &size.to_be_bytes()[..])
+            .map_err(self.write_err("marking the Merkle tree"))?;
         self.sync()
     }
 

@@ -38,6 +38,8 @@ pub enum BreakKind {
     /// not registered before it, an id used twice, …): the ledger could not
     /// have recorded it.
     RuleBroken,
+    /// A round signature does not verify with the key it names.
+    BadSignature,
 }
 
 impl fmt::Display for BreakKind {
@@ -53,6 +55,7 @@ impl fmt::Display for BreakKind {
             BreakKind::SealMismatch => "seal mismatch",
             BreakKind::BadReference => "bad reference",
             BreakKind::RuleBroken => "rule broken",
+            BreakKind::BadSignature => "bad signature",
         })
     }
 }
@@ -198,7 +201,7 @@ pub struct ChainChecker {
     /// Every event id seen.
     seen_ids: BTreeSet<EventId>,
     /// Each item key, folded, with the seq of its registration.
-    keys: BTreeMap<String, (u64, String)>,
+    item_keys: BTreeMap<String, (u64, String)>,
     /// Id and item of every event that passed, by seq.
     ids: Vec<(EventId, Option<EventId>)>,
     seals: BTreeMap<String, (String, u64, EventHash)>,
@@ -207,6 +210,15 @@ pub struct ChainChecker {
     next_seq: u64,
     digest: Option<DigestCheck>,
     found_at: Option<u64>,
+    /// The Merkle tree of the events that passed, for the roots v2 seals
+    /// name.
+    tree: super::merkle::Frontier,
+    /// The checkpoints' origin, from the ledger's creation.
+    origin: String,
+    /// Registered keys, by name: what a round signature is checked with.
+    keys: BTreeMap<String, crate::formats::note::VerifierKey>,
+    /// The checkpoint text of every v2 round, by lower-cased name.
+    checkpoints: BTreeMap<String, String>,
 }
 
 impl fmt::Debug for Names {
@@ -221,7 +233,7 @@ impl ChainChecker {
         ChainChecker {
             names: Names(BTreeMap::new()),
             seen_ids: BTreeSet::new(),
-            keys: BTreeMap::new(),
+            item_keys: BTreeMap::new(),
             ids: Vec::new(),
             seals: BTreeMap::new(),
             prev: EventHash::GENESIS,
@@ -229,7 +241,16 @@ impl ChainChecker {
             next_seq: 0,
             digest,
             found_at: None,
+            tree: super::merkle::Frontier::new(),
+            origin: String::new(),
+            keys: BTreeMap::new(),
+            checkpoints: BTreeMap::new(),
         }
+    }
+
+    /// The root of the Merkle tree of the events that passed.
+    pub fn tree_root(&self) -> EventHash {
+        EventHash(self.tree.root())
     }
 
     /// Events that passed so far.
@@ -347,40 +368,101 @@ impl ChainChecker {
         if let Some(brk) = self.rule_broken(seq, &env) {
             return Err(brk);
         }
+        if let Some(crate::domain::Seal {
+            name,
+            head_seq,
+            head_hash,
+            tree,
+            ..
+        }) = env.body.seal()
+        {
+            if let Some((first, at, _)) = self.seals.get(&name.to_ascii_lowercase()) {
+                return Err(self.brk(
+                    seq,
+                    BreakKind::SealMismatch,
+                    None,
+                    format!("round '{name}' was already sealed as '{first}' at seq {at}; round names are unique"),
+                ));
+            }
+            if seq == 0 || head_seq != seq - 1 || head_hash != self.prev {
+                return Err(self.brk(
+                    seq,
+                    BreakKind::SealMismatch,
+                    None,
+                    format!(
+                        "round '{name}' names head seq {head_seq} ({}), but the event before it is seq {} ({})",
+                        head_hash.short(),
+                        seq.saturating_sub(1),
+                        self.prev.short()
+                    ),
+                ));
+            }
+            if let Some((size, root)) = tree
+                && (size != seq || root.0 != self.tree.root())
+            {
+                return Err(self.brk(
+                    seq,
+                    BreakKind::SealMismatch,
+                    None,
+                    format!(
+                        "round '{name}' names a Merkle tree of {size} events with root {}, but the {seq} events before it give root {}",
+                        root.short(),
+                        EventHash(self.tree.root()).short()
+                    ),
+                ));
+            }
+            self.seals
+                .insert(name.to_ascii_lowercase(), (name.to_string(), seq, computed));
+            if let Some((size, root)) = tree {
+                self.checkpoints.insert(
+                    name.to_ascii_lowercase(),
+                    format!(
+                        "{}\n{size}\n{}\n",
+                        self.origin,
+                        crate::formats::note::base64(&root.0)
+                    ),
+                );
+            }
+        }
         match &env.body {
             EventBody::ItemRegistered { key, .. } => {
                 self.names.0.insert(env.id, key.to_string());
-                self.keys.insert(key.folded(), (seq, key.to_string()));
+                self.item_keys.insert(key.folded(), (seq, key.to_string()));
             }
-            EventBody::RoundSealed {
+            EventBody::LedgerCreated { programme, .. } => {
+                self.origin = crate::formats::note::origin_of(programme);
+            }
+            EventBody::KeyRegistered {
                 name,
-                head_seq,
-                head_hash,
-                ..
+                role,
+                public_key,
             } => {
-                if let Some((first, at, _)) = self.seals.get(&name.to_ascii_lowercase()) {
-                    return Err(self.brk(
-                        seq,
-                        BreakKind::SealMismatch,
-                        None,
-                        format!("round '{name}' was already sealed as '{first}' at seq {at}; round names are unique"),
-                    ));
+                if let Ok(k) =
+                    crate::formats::note::VerifierKey::new(name.as_str(), *role, public_key.0)
+                {
+                    self.keys.insert(name.to_string(), k);
                 }
-                if seq == 0 || *head_seq != seq - 1 || *head_hash != self.prev {
+            }
+            EventBody::RoundSigned {
+                round,
+                key,
+                signature,
+            } => {
+                let holds = self
+                    .checkpoints
+                    .get(&round.to_ascii_lowercase())
+                    .zip(self.keys.get(key.as_str()))
+                    .is_some_and(|(text, k)| k.signed(text, &signature.0));
+                if !holds {
                     return Err(self.brk(
                         seq,
-                        BreakKind::SealMismatch,
+                        BreakKind::BadSignature,
                         None,
                         format!(
-                            "round '{name}' names head seq {head_seq} ({}), but the event before it is seq {} ({})",
-                            head_hash.short(),
-                            seq.saturating_sub(1),
-                            self.prev.short()
+                            "the signature of round '{round}' by key '{key}' does not verify over the round's checkpoint with the key registered under that name"
                         ),
                     ));
                 }
-                self.seals
-                    .insert(name.to_ascii_lowercase(), (name.clone(), seq, computed));
             }
             EventBody::Corrected {
                 target_seq,
@@ -433,6 +515,7 @@ impl ChainChecker {
         }
         self.ids.push((env.id, item));
         self.seen_ids.insert(env.id);
+        self.tree.push(super::merkle::event_leaf_hash(bytes));
         self.prev = computed;
         self.prev_time = Some(env.recorded_at);
         self.next_seq += 1;
@@ -455,25 +538,22 @@ impl ChainChecker {
                 env.id.hex()
             ));
         }
-        match &env.body {
-            EventBody::ItemRegistered { key, .. } => {
-                if let Some((at, existing)) = self.keys.get(&key.folded()) {
-                    return Some(Break {
-                        seq,
-                        kind: BreakKind::RuleBroken,
-                        item: Some(key.to_string()),
-                        detail: format!(
-                            "it registers key '{key}', which item {existing} already has (registered at seq {at}); a key names one item (in any case)"
-                        ),
-                    });
-                }
-            }
-            EventBody::RoundSealed { name, .. } => {
-                if let Err(e) = crate::projection::decide::round_name(name) {
-                    return broken(e.to_string());
-                }
-            }
-            _ => {}
+        if let EventBody::ItemRegistered { key, .. } = &env.body
+            && let Some((at, existing)) = self.item_keys.get(&key.folded())
+        {
+            return Some(Break {
+                seq,
+                kind: BreakKind::RuleBroken,
+                item: Some(key.to_string()),
+                detail: format!(
+                    "it registers key '{key}', which item {existing} already has (registered at seq {at}); a key names one item (in any case)"
+                ),
+            });
+        }
+        if let Some(seal) = env.body.seal()
+            && let Err(e) = crate::projection::decide::round_name(seal.name)
+        {
+            return broken(e.to_string());
         }
         if let Some(i) = item
             && i != env.id

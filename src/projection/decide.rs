@@ -110,6 +110,20 @@ fn check_in(state: &State, body: &EventBody, today: Day, mode: Mode) -> Result<(
         } => {
             let it = item_or_reject(state, item)?;
             known_status(status)?;
+            // "Niet vermeld" over a stated status is refused since issue 16;
+            // events recorded before it may hold one, so only new events
+            // are held to it.
+            if let Some(now) = it
+                .status_on(*effective)
+                .filter(|s| strict && status == crate::domain::legend::NOT_STATED && *s != status)
+            {
+                return Err(Refusal::NotStatedOverStatus {
+                    key: it.key.to_string(),
+                    status: now.to_string(),
+                    effective: *effective,
+                }
+                .into());
+            }
             if strict && it.status_on(*effective) == Some(status.as_str()) {
                 let label = legend
                     .get(status)
@@ -158,12 +172,24 @@ fn check_in(state: &State, body: &EventBody, today: Day, mode: Mode) -> Result<(
             }
             lists(citations, &[])?;
         }
-        EventBody::RoundSealed {
-            name,
-            head_seq,
-            head_hash,
-            ..
-        } => {
+        EventBody::RoundSealed { .. } | EventBody::RoundSealedV2 { .. } => {
+            let Some(crate::domain::Seal {
+                name,
+                head_seq,
+                head_hash,
+                tree,
+                ..
+            }) = body.seal()
+            else {
+                return Ok(());
+            };
+            if tree.is_some_and(|(size, _)| size != head_seq + 1) {
+                return Err(Refusal::SealTreeSize {
+                    size: tree.map_or(0, |t| t.0),
+                    head_seq,
+                }
+                .into());
+            }
             round_name(name)?;
             if let Some(r) = state.round(name) {
                 return Err(Refusal::RoundExists {
@@ -173,7 +199,7 @@ fn check_in(state: &State, body: &EventBody, today: Day, mode: Mode) -> Result<(
                 }
                 .into());
             }
-            if Some(*head_hash) != state.head || *head_seq + 1 != state.events {
+            if Some(head_hash) != state.head || head_seq + 1 != state.events {
                 return Err(Refusal::SealNotAtHead.into());
             }
         }
@@ -192,6 +218,149 @@ fn check_in(state: &State, body: &EventBody, today: Day, mode: Mode) -> Result<(
             replacement,
             strict,
         )?,
+        EventBody::KeyRegistered {
+            name, public_key, ..
+        } => {
+            if let Some(k) = state.signing_keys.get(name) {
+                return Err(Refusal::KeyExists {
+                    name: name.to_string(),
+                    seq: k.seq,
+                }
+                .into());
+            }
+            if let Some(k) = state
+                .signing_keys
+                .values()
+                .find(|k| k.public_key == *public_key)
+            {
+                return Err(Refusal::KeyExists {
+                    name: k.name.to_string(),
+                    seq: k.seq,
+                }
+                .into());
+            }
+        }
+        EventBody::AccountCreated {
+            account,
+            display_name,
+            ministries,
+            ..
+        } => {
+            if state.accounts.contains_key(account) {
+                return Err(Refusal::AccountExists {
+                    account: account.to_string(),
+                }
+                .into());
+            }
+            text::short_text("display name", display_name)?;
+            portfolios(ministries)?;
+        }
+        EventBody::AccountChanged {
+            account,
+            role,
+            ministries,
+            disabled,
+        } => {
+            let a = state
+                .accounts
+                .get(account)
+                .ok_or_else(|| Refusal::UnknownAccount {
+                    account: account.to_string(),
+                })?;
+            if let Some(m) = ministries {
+                portfolios(m)?;
+            }
+            let changes = role.is_some_and(|r| r != a.role)
+                || ministries.as_ref().is_some_and(|m| *m != a.ministries)
+                || disabled.is_some_and(|d| d != a.disabled);
+            if strict && !changes {
+                return Err(Refusal::AccountUnchanged {
+                    account: account.to_string(),
+                }
+                .into());
+            }
+        }
+        EventBody::ItemDetailed {
+            item,
+            deadline,
+            made_on,
+            made_in,
+            previous_responsible,
+            ..
+        } => {
+            let it = item_or_reject(state, item)?;
+            let changes = deadline.is_some_and(|d| it.deadline != Some(d))
+                || made_on.is_some_and(|d| it.made_on != Some(d))
+                || made_in
+                    .as_ref()
+                    .is_some_and(|m| it.made_in.as_ref() != Some(m))
+                || previous_responsible
+                    .as_ref()
+                    .is_some_and(|p| it.previous_responsible.as_ref() != Some(p));
+            if strict && !changes {
+                return Err(Refusal::DetailsUnchanged {
+                    key: it.key.to_string(),
+                }
+                .into());
+            }
+        }
+        EventBody::RoundSigned { round, key, .. } => {
+            let r = state
+                .round(round)
+                .ok_or_else(|| Refusal::RoundNotSignable {
+                    name: round.clone(),
+                    why: "no round of that name is sealed (`kamerstand round list`)".into(),
+                })?;
+            if r.tree.is_none() {
+                return Err(Refusal::RoundNotSignable {
+                    name: r.name.clone(),
+                    why: "it was sealed before seals named their Merkle tree; seal a new round and sign that".into(),
+                }
+                .into());
+            }
+            let k = state
+                .signing_keys
+                .get(key)
+                .ok_or_else(|| Refusal::UnknownKey {
+                    name: key.to_string(),
+                })?;
+            if k.role != crate::domain::KeyRole::Signer {
+                return Err(Refusal::WrongKeyRole {
+                    name: key.to_string(),
+                    role: k.role,
+                    needed: crate::domain::KeyRole::Signer,
+                }
+                .into());
+            }
+            if let Some(s) = state
+                .signatures
+                .get(&r.seq)
+                .and_then(|v| v.iter().find(|s| s.key == *key))
+            {
+                return Err(Refusal::AlreadySigned {
+                    round: r.name.clone(),
+                    key: key.to_string(),
+                    seq: s.seq,
+                }
+                .into());
+            }
+        }
+        EventBody::ItemsOrdered { kind, order } => {
+            let mut seen = std::collections::BTreeSet::new();
+            for id in order {
+                let (k, key) = state
+                    .item_kinds
+                    .get(id)
+                    .ok_or_else(|| Refusal::UnknownItemId { id: id.hex() })?;
+                if k != kind || !seen.insert(*id) {
+                    return Err(Refusal::BadOrder {
+                        kind: *kind,
+                        key: key.clone(),
+                    }
+                    .into());
+                }
+            }
+        }
         EventBody::ItemAmended {
             item,
             text,
@@ -234,6 +403,31 @@ fn item_or_reject<'a>(
         .into());
     }
     Ok(it)
+}
+
+/// Portfolio codes of an account (`OCW`, `JenV`, …): each as in a
+/// responsible code, without the role letter.
+fn portfolios(list: &[String]) -> Result<()> {
+    if list.len() > MAX_CITATIONS {
+        return Err(Refusal::TooManyListed {
+            citations: MAX_CITATIONS,
+            submitters: MAX_SUBMITTERS,
+        }
+        .into());
+    }
+    for p in list {
+        crate::domain::Responsible::parse(&format!("M{p}"))
+            .ok()
+            .filter(|r| r.codes().len() == 1 && r.codes()[0].portfolio == *p)
+            .ok_or_else(|| {
+                crate::domain::Invalid::new(
+                    "ministry",
+                    p,
+                    "a portfolio as in a responsible code, in its usual spelling, e.g. OCW or JenV",
+                )
+            })?;
+    }
+    Ok(())
 }
 
 /// Round names: 1–64 characters from A-Z a-z 0-9 - _ . starting with a
@@ -315,6 +509,9 @@ fn check_correction(
         }
         .into())
     };
+    if matches!(root_change, Some(Change::Detailed { .. })) {
+        return Err(Refusal::DetailsNotCorrectable { seq: root }.into());
+    }
     let kind = match root_change {
         Some(Change::Registered { .. }) => "registration",
         Some(Change::Status { .. }) => "status change",

@@ -18,6 +18,10 @@
 //!   and kind, the last entry at or before D that was open at S.
 //! - `keys`: folded item key → item id.
 //! - `rounds`: seal seq → [`RoundEntry`] (the round and its status counts).
+//! - `registry`: what is no item's: the keys that may sign round notes
+//!   (`k` ‖ name), the accounts of a shared ledger (`a` ‖ name), each
+//!   order set for the items of a kind (`o` ‖ kind ‖ seq, all versions),
+//!   and the signatures of round checkpoints (`s` ‖ seal seq ‖ key name).
 //!
 //! Every value names the event it came from ([`Source`]: seq and hash).
 
@@ -40,16 +44,19 @@ pub enum Tree {
     Keys,
     /// Seal seq → round.
     Rounds,
+    /// Keys, accounts and item orders.
+    Registry,
 }
 
 impl Tree {
     /// Every tree, in the order verification compares them.
-    pub const ALL: [Tree; 5] = [
+    pub const ALL: [Tree; 6] = [
         Tree::Current,
         Tree::Versions,
         Tree::Facts,
         Tree::Keys,
         Tree::Rounds,
+        Tree::Registry,
     ];
 
     /// The sled tree's name.
@@ -60,6 +67,7 @@ impl Tree {
             Tree::Facts => "ix_facts",
             Tree::Keys => "ix_keys",
             Tree::Rounds => "ix_rounds",
+            Tree::Registry => "ix_registry",
         }
     }
 }
@@ -548,6 +556,77 @@ pub fn round_entry<'a>(
     }
 }
 
+/// What the registry holds under one key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Registered {
+    /// A key that may sign or cosign round notes.
+    Key(super::state::RegisteredKey),
+    /// An account of a shared ledger.
+    Account(super::state::Account),
+    /// The order of the items of a kind.
+    Order(crate::domain::ItemKind, Vec<EventId>),
+    /// A signer's signature of a round's checkpoint.
+    Signature(super::state::RoundSignature),
+}
+
+/// The registry key of an order of `kind` set at `seq`.
+pub fn order_key(kind: crate::domain::ItemKind, seq: u64) -> Vec<u8> {
+    let mut k = vec![b'o', kind_byte(kind)];
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// The byte a kind has in registry keys.
+pub fn kind_byte(kind: crate::domain::ItemKind) -> u8 {
+    match kind {
+        crate::domain::ItemKind::Motie => 1,
+        crate::domain::ItemKind::Toezegging => 2,
+    }
+}
+
+/// The registry entry an event that is no item's writes (a key, an
+/// account, an order), from the state after it; None for other events.
+pub fn registry_entry(state: &super::State, rec: &Recorded) -> Option<Entry> {
+    let src = Source::of(rec);
+    let (key, value) = match &rec.envelope.body {
+        crate::domain::EventBody::KeyRegistered { name, .. } => {
+            let k = state.signing_keys.get(name)?;
+            let mut key = vec![b'k'];
+            key.extend_from_slice(name.as_str().as_bytes());
+            (key, Registered::Key(k.clone()))
+        }
+        crate::domain::EventBody::AccountCreated { account, .. }
+        | crate::domain::EventBody::AccountChanged { account, .. } => {
+            let a = state.accounts.get(account)?;
+            let mut key = vec![b'a'];
+            key.extend_from_slice(account.as_str().as_bytes());
+            (key, Registered::Account(a.clone()))
+        }
+        crate::domain::EventBody::ItemsOrdered { kind, order } => (
+            order_key(*kind, src.seq),
+            Registered::Order(*kind, order.clone()),
+        ),
+        crate::domain::EventBody::RoundSigned { round, key, .. } => {
+            let r = state.round(round)?;
+            let sig = state
+                .signatures
+                .get(&r.seq)?
+                .iter()
+                .find(|s| s.key == *key)?;
+            let mut k = vec![b's'];
+            k.extend_from_slice(&r.seq.to_be_bytes());
+            k.extend_from_slice(key.as_str().as_bytes());
+            (k, Registered::Signature(sig.clone()))
+        }
+        _ => return None,
+    };
+    Some(Entry {
+        tree: Tree::Registry,
+        key,
+        value: encoded(&(src, value)),
+    })
+}
+
 /// Decodes an index value, naming what could not be read.
 pub fn decode<T: serde::de::DeserializeOwned>(tree: Tree, bytes: &[u8]) -> Result<T, String> {
     codec::decode_value(bytes).map_err(|e| format!("{} entry cannot be decoded: {e}", tree.name()))
@@ -605,8 +684,9 @@ pub fn resolve<E>(
 pub struct Standing {
     /// The item's latest snapshot.
     pub current: Snapshot,
-    /// The latest status fact in force.
-    pub latest_status: Option<FactKey>,
+    /// The status in force now (the latest that states one, else the
+    /// latest "not stated"; see [`ItemState::status_at`]), with its fact.
+    pub latest_status: Option<(FactKey, String)>,
     /// The latest responsible fact in force.
     pub latest_parties: Option<FactKey>,
     /// The status in force on the write's effective day.
@@ -631,6 +711,10 @@ impl Standing {
             citations: v.citations.clone(),
             effective: v.effective,
             withdrawn: v.withdrawn,
+            deadline: v.deadline,
+            made_on: v.made_on,
+            made_in: v.made_in.clone(),
+            previous_responsible: v.previous_responsible.clone(),
             statuses: self
                 .status_on
                 .iter()
@@ -688,7 +772,18 @@ impl Standing {
                 status, effective, ..
             } => {
                 item.tally.status_changes += 1;
-                if latest(self.latest_status, *effective) {
+                // "Not stated" never overrides a stated status, nor gives
+                // way to a later one.
+                let stated = |s: &str| s != crate::domain::legend::NOT_STATED;
+                let wins = match &self.latest_status {
+                    None => true,
+                    Some((k, now)) => match (stated(status), stated(now)) {
+                        (true, false) => true,
+                        (false, true) => false,
+                        _ => *effective >= k.effective,
+                    },
+                };
+                if wins {
                     item.status.clone_from(status);
                 }
                 out.push(fact(

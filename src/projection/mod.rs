@@ -12,6 +12,7 @@ pub mod view;
 
 pub use diff::Diff;
 pub use state::{
-    Amendment, Change, Fact, ItemState, Note, Round, State, Tally, TimelineEntry, natural_key,
+    Account, Amendment, Change, Fact, ItemState, Note, RegisteredKey, Round, State, Tally,
+    TimelineEntry, natural_key,
 };
 pub use view::{Basis, ItemView, NoteView, View};

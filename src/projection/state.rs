@@ -15,8 +15,8 @@
 //! active corrections of its root changes.
 
 use crate::domain::{
-    Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Legend, Replacement, Responsible,
-    Timestamp,
+    AccountName, AccountRole, Day, EventBody, EventHash, EventId, ItemKey, ItemKind, KeyName,
+    KeyRole, Legend, PublicKey, Replacement, Responsible, Timestamp,
 };
 use crate::error::{Refusal, Result};
 use crate::ledger::Recorded;
@@ -156,6 +156,20 @@ pub enum Change {
         /// Why.
         reason: Option<String>,
     },
+    /// Its deadline, where and when it was made, or who was responsible
+    /// before, as a register states them.
+    Detailed {
+        /// New deadline, if changed.
+        deadline: Option<Day>,
+        /// New day it was made, if changed.
+        made_on: Option<Day>,
+        /// New place it was made, if changed.
+        made_in: Option<String>,
+        /// New previous responsible, if changed.
+        previous_responsible: Option<Responsible>,
+        /// Why.
+        reason: Option<String>,
+    },
     /// An earlier event of this item was corrected.
     Corrected {
         /// The corrected event.
@@ -247,6 +261,14 @@ pub struct ItemState {
     pub effective: Day,
     /// Withdrawn: its registration was retracted by a correction.
     pub withdrawn: bool,
+    /// The day it is due, as a register states it.
+    pub deadline: Option<Day>,
+    /// The day it was made (the debate or the letter).
+    pub made_on: Option<Day>,
+    /// Where it was made: a citation.
+    pub made_in: Option<String>,
+    /// Who was responsible before, as a register states it.
+    pub previous_responsible: Option<Responsible>,
     /// Every status it had, in recording order.
     pub statuses: Vec<Fact<String>>,
     /// Every assignment (the registration's first), in recording order.
@@ -296,13 +318,30 @@ impl ItemState {
     /// The status in effect on `day` (now when None), as known; "not stated"
     /// when none was in effect yet.
     pub fn status_at(&self, day: Option<Day>) -> &str {
-        in_effect(&self.statuses, day)
+        self.status_fact(day)
             .map_or(crate::domain::legend::NOT_STATED, |f| f.value.as_str())
     }
 
     /// The status in effect on `day`, if any.
     pub fn status_on(&self, day: Day) -> Option<&str> {
-        in_effect(&self.statuses, Some(day)).map(|f| f.value.as_str())
+        self.status_fact(Some(day)).map(|f| f.value.as_str())
+    }
+
+    /// The status fact in effect on `day`: the latest that states a
+    /// status, else the latest "not stated". "Not stated" is the absence of
+    /// a status, so it never overrides one, however much later its date
+    /// (an import that read no status, a registration without one).
+    fn status_fact(&self, day: Option<Day>) -> Option<&Fact<String>> {
+        let stated: Vec<&Fact<String>> = self
+            .statuses
+            .iter()
+            .filter(|f| f.value != crate::domain::legend::NOT_STATED)
+            .collect();
+        stated
+            .into_iter()
+            .filter(|f| !f.retracted && day.is_none_or(|d| f.effective <= d))
+            .max_by_key(|f| (f.effective, f.seq))
+            .or_else(|| in_effect(&self.statuses, day))
     }
 
     /// The parties now responsible.
@@ -501,6 +540,53 @@ pub struct Round {
     pub recorded_at: Timestamp,
     /// Who sealed it.
     pub actor: String,
+    /// The Merkle tree the seal names (size and root), for a v2 seal.
+    pub tree: Option<(u64, EventHash)>,
+}
+
+/// A key registered to sign or cosign round notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RegisteredKey {
+    /// Its name.
+    pub name: KeyName,
+    /// Signer or witness.
+    pub role: KeyRole,
+    /// The public key.
+    pub public_key: PublicKey,
+    /// The event that registered it.
+    pub seq: u64,
+}
+
+/// A signer's signature of a round's checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RoundSignature {
+    /// The round's name, as sealed.
+    pub round: String,
+    /// The seal's seq.
+    pub seal_seq: u64,
+    /// The signer key's name.
+    pub key: KeyName,
+    /// The signature of the checkpoint text.
+    pub signature: crate::domain::Signature,
+    /// The event that recorded it.
+    pub seq: u64,
+}
+
+/// An account of a shared ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Account {
+    /// Its login name.
+    pub account: AccountName,
+    /// The person's name.
+    pub display_name: String,
+    /// What it may do.
+    pub role: AccountRole,
+    /// Portfolios whose items a medewerker may record for.
+    pub ministries: Vec<String>,
+    /// Disabled: it may do nothing.
+    pub disabled: bool,
+    /// The event that created it.
+    pub created_seq: u64,
 }
 
 /// The whole overview.
@@ -516,6 +602,19 @@ pub struct State {
     pub items: BTreeMap<EventId, ItemState>,
     /// Sealed rounds in order.
     pub rounds: Vec<Round>,
+    /// Keys registered to sign or cosign round notes, by name.
+    pub signing_keys: BTreeMap<KeyName, RegisteredKey>,
+    /// Signatures of round checkpoints, by seal seq.
+    pub signatures: BTreeMap<u64, Vec<RoundSignature>>,
+    /// Accounts of a shared ledger, by name.
+    pub accounts: BTreeMap<AccountName, Account>,
+    /// The order of the items of each kind, as last set.
+    pub orders: BTreeMap<ItemKind, Vec<EventId>>,
+    /// The kind and key of every item registered (withdrawn ones too),
+    /// for the checks of an order; a state that holds only some items may
+    /// hold all of their kinds.
+    #[serde(skip)]
+    pub item_kinds: BTreeMap<EventId, (ItemKind, String)>,
     /// Lower-cased key to id.
     #[serde(skip)]
     pub(super) keys: BTreeMap<String, EventId>,
@@ -575,6 +674,26 @@ impl State {
     pub fn sorted_items(&self) -> Vec<&ItemState> {
         let mut v: Vec<&ItemState> = self.items.values().collect();
         v.sort_by_cached_key(|i| (i.kind, natural_key(i.key.as_str())));
+        v
+    }
+
+    /// Items in display order: motions first, each kind in the order last
+    /// set for it (`items_ordered`), the items it does not name after them
+    /// by key in natural order (withdrawn items included).
+    pub fn ordered_items(&self) -> Vec<&ItemState> {
+        let place: BTreeMap<EventId, usize> = self
+            .orders
+            .values()
+            .flat_map(|o| o.iter().enumerate().map(|(n, id)| (*id, n)))
+            .collect();
+        let mut v: Vec<&ItemState> = self.items.values().collect();
+        v.sort_by_cached_key(|i| {
+            (
+                i.kind,
+                place.get(&i.id).copied().unwrap_or(usize::MAX),
+                natural_key(i.key.as_str()),
+            )
+        });
         v
     }
 
@@ -665,6 +784,8 @@ impl State {
     /// key: for a state that holds only the items a write touches.
     pub fn insert_item(&mut self, item: ItemState) {
         self.keys.insert(item.key.folded(), item.id);
+        self.item_kinds
+            .insert(item.id, (item.kind, item.key.to_string()));
         self.items.insert(item.id, item);
     }
 
@@ -723,12 +844,17 @@ impl State {
                         responsible: responsible.clone(),
                     })],
                     original: (text.clone(), citations.clone(), submitters.clone()),
+                    deadline: None,
+                    made_on: None,
+                    made_in: None,
+                    previous_responsible: None,
                     tally: Tally::default(),
                     corrections: BTreeMap::new(),
                     superseded: BTreeMap::new(),
                     correction_roots: BTreeMap::new(),
                 };
                 self.keys.insert(key.folded(), env.id);
+                self.item_kinds.insert(env.id, (*kind, key.to_string()));
                 self.items.insert(env.id, item);
             }
             EventBody::StatusChanged {
@@ -817,23 +943,123 @@ impl State {
                     }));
                 }
             }
-            EventBody::RoundSealed {
+            EventBody::RoundSealed { .. } | EventBody::RoundSealedV2 { .. } => {
+                if let Some(seal) = env.body.seal() {
+                    self.rounds.push(Round {
+                        name: seal.name.to_string(),
+                        title: seal.title.to_string(),
+                        reported_on: seal.reported_on,
+                        seq: env.seq,
+                        digest: rec.hash,
+                        head_seq: seal.head_seq,
+                        head_hash: seal.head_hash,
+                        recorded_at: env.recorded_at,
+                        actor: env.actor.clone(),
+                        tree: seal.tree,
+                    });
+                }
+            }
+            EventBody::KeyRegistered {
                 name,
-                title,
-                reported_on,
-                head_seq,
-                head_hash,
-            } => self.rounds.push(Round {
-                name: name.clone(),
-                title: title.clone(),
-                reported_on: *reported_on,
-                seq: env.seq,
-                digest: rec.hash,
-                head_seq: *head_seq,
-                head_hash: *head_hash,
-                recorded_at: env.recorded_at,
-                actor: env.actor.clone(),
-            }),
+                role,
+                public_key,
+            } => {
+                self.signing_keys.insert(
+                    name.clone(),
+                    RegisteredKey {
+                        name: name.clone(),
+                        role: *role,
+                        public_key: *public_key,
+                        seq: env.seq,
+                    },
+                );
+            }
+            EventBody::RoundSigned {
+                round,
+                key,
+                signature,
+            } => {
+                if let Some(r) = self.round(round) {
+                    let sig = RoundSignature {
+                        round: r.name.clone(),
+                        seal_seq: r.seq,
+                        key: key.clone(),
+                        signature: *signature,
+                        seq: env.seq,
+                    };
+                    self.signatures.entry(sig.seal_seq).or_default().push(sig);
+                }
+            }
+            EventBody::AccountCreated {
+                account,
+                display_name,
+                role,
+                ministries,
+            } => {
+                self.accounts.insert(
+                    account.clone(),
+                    Account {
+                        account: account.clone(),
+                        display_name: display_name.clone(),
+                        role: *role,
+                        ministries: ministries.clone(),
+                        disabled: false,
+                        created_seq: env.seq,
+                    },
+                );
+            }
+            EventBody::AccountChanged {
+                account,
+                role,
+                ministries,
+                disabled,
+            } => {
+                if let Some(a) = self.accounts.get_mut(account) {
+                    if let Some(r) = role {
+                        a.role = *r;
+                    }
+                    if let Some(m) = ministries {
+                        a.ministries.clone_from(m);
+                    }
+                    if let Some(d) = disabled {
+                        a.disabled = *d;
+                    }
+                }
+            }
+            EventBody::ItemDetailed {
+                item,
+                deadline,
+                made_on,
+                made_in,
+                previous_responsible,
+                reason,
+            } => {
+                if let Some(it) = self.items.get_mut(item) {
+                    it.tally.amendments += 1;
+                    if deadline.is_some() {
+                        it.deadline = *deadline;
+                    }
+                    if made_on.is_some() {
+                        it.made_on = *made_on;
+                    }
+                    if made_in.is_some() {
+                        it.made_in.clone_from(made_in);
+                    }
+                    if previous_responsible.is_some() {
+                        it.previous_responsible.clone_from(previous_responsible);
+                    }
+                    it.timeline.push(entry(Change::Detailed {
+                        deadline: *deadline,
+                        made_on: *made_on,
+                        made_in: made_in.clone(),
+                        previous_responsible: previous_responsible.clone(),
+                        reason: reason.clone(),
+                    }));
+                }
+            }
+            EventBody::ItemsOrdered { kind, order } => {
+                self.orders.insert(*kind, order.clone());
+            }
             EventBody::Corrected {
                 target_seq,
                 item,

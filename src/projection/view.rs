@@ -102,6 +102,14 @@ pub struct ItemView {
     pub note: Option<NoteView>,
     /// What was recorded about it up to the view.
     pub tally: Tally,
+    /// The day it is due, as a register states it.
+    pub deadline: Option<Day>,
+    /// The day it was made.
+    pub made_on: Option<Day>,
+    /// Where it was made: a citation.
+    pub made_in: Option<String>,
+    /// Who was responsible before, as a register states it.
+    pub previous_responsible: Option<Responsible>,
 }
 
 impl ItemView {
@@ -122,6 +130,10 @@ impl ItemView {
             responsible: it.responsible_at(day),
             note: it.latest_note_at(day).map(NoteView::from),
             tally: it.tally,
+            deadline: it.deadline,
+            made_on: it.made_on,
+            made_in: it.made_in.clone(),
+            previous_responsible: it.previous_responsible.clone(),
         }
     }
 }
@@ -184,7 +196,7 @@ impl View {
             },
             rounds: state.rounds.clone(),
             items: state
-                .sorted_items()
+                .ordered_items()
                 .into_iter()
                 .map(|it| ItemView::of(it, effective))
                 .collect(),
@@ -324,10 +336,7 @@ where
         if limit_seq.is_some_and(|l| rec.envelope.seq > l) {
             break;
         }
-        let seal = matches!(
-            rec.envelope.body,
-            crate::domain::EventBody::RoundSealed { .. }
-        );
+        let seal = rec.envelope.body.seal().is_some();
         state.apply(&rec);
         if seal && let Some(r) = state.rounds.last() {
             out.push((r.clone(), state.status_counts()));

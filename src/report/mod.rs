@@ -9,6 +9,7 @@
 //! cannot clear the screen, rewrite a line or reorder a name. JSON carries
 //! the text exactly (its escaping makes it inert).
 
+pub mod letter;
 pub mod table;
 
 use crate::domain::{EventBody, ItemKind, Legend, Replacement};
@@ -339,7 +340,52 @@ pub fn describe(legend: &Legend, change: &Change) -> String {
             "corrects seq {target_seq}: {} ({reason})",
             replacement_text(legend, replacement)
         ),
+        Change::Detailed {
+            deadline,
+            made_on,
+            made_in,
+            previous_responsible,
+            reason: r,
+        } => format!(
+            "details: {}{}",
+            details_text(
+                *deadline,
+                *made_on,
+                made_in.as_deref(),
+                previous_responsible.as_ref()
+            ),
+            reason(r)
+        ),
     }
+}
+
+/// What an item's details say, in a few words.
+fn details_text(
+    deadline: Option<crate::domain::Day>,
+    made_on: Option<crate::domain::Day>,
+    made_in: Option<&str>,
+    previous: Option<&crate::domain::Responsible>,
+) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = deadline {
+        parts.push(format!("deadline {d}"));
+    }
+    if let Some(d) = made_on {
+        parts.push(format!("made on {d}"));
+    }
+    if let Some(m) = made_in {
+        parts.push(format!("made in {m}"));
+    }
+    if let Some(p) = previous {
+        parts.push(format!("previously {p}"));
+    }
+    parts.join(", ")
+}
+
+/// The first round of the view sealed after `it` was registered: the
+/// letter it was first reported in.
+fn first_reported<'a>(view: &'a View, it: &ItemState) -> Option<&'a Round> {
+    view.rounds.iter().find(|r| r.seq > it.registered_seq)
 }
 
 /// The item card and its full timeline, as the view shows them.
@@ -357,6 +403,21 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         if let Value::Object(m) = &mut v {
             m.insert("withdrawn".into(), Value::Bool(it.withdrawn));
             m.insert("exists".into(), Value::Bool(it.exists_on(day)));
+            m.insert("effective".into(), json!(it.effective));
+            m.insert("deadline".into(), json!(it.deadline));
+            m.insert("made_on".into(), json!(it.made_on));
+            m.insert("made_in".into(), json!(it.made_in));
+            m.insert(
+                "previous_responsible".into(),
+                json!(it.previous_responsible),
+            );
+            m.insert(
+                "first_reported".into(),
+                first_reported(view, it).map_or(
+                    Value::Null,
+                    |r| json!({"round": r.name, "reported_on": r.reported_on}),
+                ),
+            );
             m.insert(
                 "notes".into(),
                 Value::Array(it.notes_at(day).map(note_json).collect()),
@@ -424,6 +485,32 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
     out.push_str(&format!(
         "Responsible:  {}\n",
         v(&it.responsible_at(day).to_string())
+    ));
+    if let Some(p) = &it.previous_responsible {
+        out.push_str(&format!("Previously:   {}\n", v(&p.to_string())));
+    }
+    if let Some(d) = it.deadline {
+        out.push_str(&format!("Due:          {d}\n"));
+    }
+    if it.made_on.is_some() || it.made_in.is_some() {
+        let on = it.made_on.map(|d| format!("on {d}"));
+        let at = it.made_in.as_deref().map(|m| format!("in {}", v(m)));
+        out.push_str(&format!(
+            "Made:         {}\n",
+            [on, at].into_iter().flatten().collect::<Vec<_>>().join(" ")
+        ));
+    }
+    // When it happened (its effective date) and when it was first
+    // reported (the first round sealed after its registration).
+    let first = first_reported(view, it);
+    out.push_str(&format!(
+        "In effect:    from {}{}\n",
+        it.effective,
+        first.map_or(String::new(), |r| format!(
+            "; first reported in round {} (letter of {})",
+            v(&r.name),
+            r.reported_on
+        ))
     ));
     let mut notes: Vec<&Note> = it.notes_at(day).collect();
     if !notes.is_empty() {
@@ -536,6 +623,67 @@ fn summary(legend: &Legend, body: &EventBody) -> String {
             "corrects seq {target_seq}: {} ({reason})",
             replacement_text(legend, replacement)
         ),
+        EventBody::RoundSealedV2 {
+            name,
+            reported_on,
+            tree_size,
+            ..
+        } => format!("round {name} sealed (reported on {reported_on}; tree of {tree_size} events)"),
+        EventBody::KeyRegistered { name, role, .. } => format!("{role} key {name} registered"),
+        EventBody::AccountCreated {
+            account,
+            display_name,
+            role,
+            ministries,
+        } => format!(
+            "account {account} ({display_name}) created: {role}{}",
+            if ministries.is_empty() {
+                String::new()
+            } else {
+                format!(" for {}", ministries.join(", "))
+            }
+        ),
+        EventBody::AccountChanged {
+            account,
+            role,
+            ministries,
+            disabled,
+        } => {
+            let mut parts = Vec::new();
+            if let Some(r) = role {
+                parts.push(format!("role {r}"));
+            }
+            if let Some(m) = ministries {
+                parts.push(format!("ministries {}", m.join(", ")));
+            }
+            if let Some(d) = disabled {
+                parts.push(if *d { "disabled" } else { "enabled" }.to_string());
+            }
+            format!("account {account} changed: {}", parts.join(", "))
+        }
+        EventBody::ItemDetailed {
+            deadline,
+            made_on,
+            made_in,
+            previous_responsible,
+            reason,
+            ..
+        } => format!(
+            "details: {}{}",
+            details_text(
+                *deadline,
+                *made_on,
+                made_in.as_deref(),
+                previous_responsible.as_ref()
+            ),
+            why(reason)
+        ),
+        EventBody::ItemsOrdered { kind, order } => {
+            format!("order of the {kind} items set ({} items)", order.len())
+        }
+        EventBody::RoundSigned { round, key, .. } => {
+            format!("round {round} signed with key {key}")
+        }
     }
 }
 
@@ -664,181 +812,21 @@ pub fn round_digest(programme: &str, r: &Round, format: Format) -> String {
     )
 }
 
-/// A diff between two views, in table, Markdown or JSON.
+/// A diff between two views, in table, Markdown or JSON, in Dutch (see
+/// [`letter::changes`] for every format and language).
 pub fn diff(from: &View, to: &View, d: &Diff, format: Format) -> String {
     diff_with(from, to, d, format, &Look::PLAIN)
 }
 
 /// [`diff`] for a terminal: statuses in colour (table format only).
 pub fn diff_with(from: &View, to: &View, d: &Diff, format: Format, look: &Look) -> String {
-    let legend = to.legend();
-    let s = &d.summary;
-    let summary_line = format!(
-        "{} items changed: {} added, {} withdrawn, {} status changes, {} responsible changes, {} notes, {} amendments, {} corrections; {} unchanged",
-        s.items_changed,
-        s.added,
-        s.withdrawn,
-        s.status_changed,
-        s.responsible_changed,
-        s.notes,
-        s.amendments,
-        s.corrections,
-        s.items_unchanged
-    );
+    let sides = letter::changes::Sides { from, to, diff: d };
+    let ch = letter::changes::build(sides, letter::changes::Options::default());
     match format {
-        Format::Json => {
-            let items: Vec<Value> = d
-                .items
-                .iter()
-                .map(|i| {
-                    json!({
-                        "key": i.key.as_str(),
-                        "id": i.id.hex(),
-                        "kind": i.kind.slug(),
-                        "text": i.text,
-                        "added": i.added,
-                        "withdrawn": i.withdrawn,
-                        "status": i.status.as_ref().map(|(a, b)| json!({"from": status_json(legend, a), "to": status_json(legend, b)})),
-                        "responsible": i.responsible.as_ref().map(|(a, b)| json!({"from": a, "to": b})),
-                        "status_now": status_json(legend, &i.status_now),
-                        "counts": i.tally,
-                        "latest_note": i.latest_note.as_ref().map(note_view_json),
-                        "events": i.events,
-                    })
-                })
-                .collect();
-            to_string_pretty(&json!({
-                "programme": to.programme.name,
-                "from": from.to_json(),
-                "to": to.to_json(),
-                "summary": d.summary,
-                "items": items,
-            }))
-        }
-        Format::Md => {
-            let mut out = format!(
-                "# {} — wijzigingen\n\n- **Van:** {}\n- **Tot:** {}\n\n{}\n",
-                to.programme.name,
-                from.describe().trim_start_matches("View: "),
-                to.describe().trim_start_matches("View: "),
-                summary_line
-            );
-            for kind in [ItemKind::Motie, ItemKind::Toezegging] {
-                let rows: Vec<&crate::projection::diff::ItemDiff> =
-                    d.items.iter().filter(|i| i.kind == kind).collect();
-                if rows.is_empty() {
-                    continue;
-                }
-                out.push_str(&format!("\n## {}\n", kind.section_nl()));
-                for i in rows {
-                    out.push_str(&format!("\n### {}\n\n", i.key));
-                    if !i.text.is_empty() {
-                        out.push_str(&format!("> {}\n\n", i.text.replace('\n', " ")));
-                    }
-                    for line in diff_lines(legend, i, &Look::PLAIN) {
-                        out.push_str(&format!("- {}\n", line.replace('\n', "\n  ")));
-                    }
-                }
-            }
-            out
-        }
-        Format::Table => {
-            let mut out = format!(
-                "Diff of {}\nFrom: {}\nTo:   {}\n",
-                v(&to.programme.name),
-                v(from.describe().trim_start_matches("View: ")),
-                v(to.describe().trim_start_matches("View: "))
-            );
-            for i in &d.items {
-                out.push_str(&format!("\n{} ({})\n", v(i.key.as_str()), i.kind));
-                for line in diff_lines(legend, i, look) {
-                    out.push_str(&format!("  {}\n", line.replace('\n', "\n    ")));
-                }
-            }
-            out.push_str(&format!("\n{summary_line}\n"));
-            out
-        }
+        Format::Json => letter::changes::json(sides, &ch),
+        Format::Md => letter::changes::markdown(&ch),
+        Format::Table => letter::changes::table(&ch, look),
     }
-}
-
-fn diff_lines(legend: &Legend, i: &crate::projection::diff::ItemDiff, look: &Look) -> Vec<String> {
-    let mut lines = Vec::new();
-    if i.added {
-        lines.push(format!(
-            "added, status {}",
-            status_label(look, legend, &i.status_now)
-        ));
-    }
-    if i.withdrawn {
-        lines.push("withdrawn".into());
-    }
-    if let Some((a, b)) = &i.status {
-        lines.push(format!(
-            "status: {} → {}",
-            status_label(look, legend, a),
-            status_label(look, legend, b)
-        ));
-    }
-    if let Some((a, b)) = &i.responsible {
-        lines.push(format!(
-            "responsible: {} → {}",
-            v(&a.to_string()),
-            v(&b.to_string())
-        ));
-    }
-    // Without the events listed: what was recorded, counted, and the
-    // latest note.
-    if i.events.is_empty() {
-        let t = i.tally;
-        let mut counted = Vec::new();
-        for (n, one, many) in [
-            (t.status_changes, "status change", "status changes"),
-            (
-                t.reassignments,
-                "change of responsible",
-                "changes of responsible",
-            ),
-            (t.notes, "progress note", "progress notes"),
-            (t.amendments, "amendment", "amendments"),
-            (t.corrections, "correction", "corrections"),
-        ] {
-            if n > 0 {
-                counted.push(format!("{n} {}", if n == 1 { one } else { many }));
-            }
-        }
-        if !counted.is_empty() {
-            lines.push(format!("recorded in between: {}", counted.join(", ")));
-        }
-        if let Some(n) = &i.latest_note {
-            lines.push(format!("latest note, {}: {}", n.effective, v(&n.text)));
-        }
-    }
-    // Every event of the interval, so a change undone within it (or
-    // corrected) still shows; marks say which were corrected later.
-    for e in &i.events {
-        let when = e
-            .effective
-            .map(|d| format!(" (effective {d})"))
-            .unwrap_or_default();
-        let mark = if e.corrected_by.is_empty() {
-            String::new()
-        } else {
-            let by: Vec<String> = e.corrected_by.iter().map(|s| format!("seq {s}")).collect();
-            format!(" [corrected by {}]", by.join(", "))
-        };
-        let line = match &e.change {
-            Change::Note { text, .. } => format!("note, seq {}{when}{mark}: {}", e.seq, v(text)),
-            other => format!("seq {}{when}{mark}: {}", e.seq, v(&describe(legend, other))),
-        };
-        lines.push(line);
-    }
-    if lines.is_empty() {
-        lines.push(format!(
-            "unchanged, status {}",
-            status_label(look, legend, &i.status_now)
-        ));
-    }
-    lines
 }
 
 /// The outcome of `verify`.
@@ -907,7 +895,7 @@ pub fn verify(report: &VerifyReport, index: Option<&IndexReport>, format: Format
             None => {
                 let _ = writeln!(
                     out,
-                    "index: {} entries match the events{}",
+                    "index and Merkle tree: {} entries match the events{}",
                     x.entries,
                     if x.rebuilt {
                         " (rebuilt from them)"

@@ -11,7 +11,7 @@
 
 use super::TestEnv;
 use kamerstand::domain::{EventBody, EventHash};
-use kamerstand::ledger::{Envelope, codec};
+use kamerstand::ledger::{Envelope, codec, merkle};
 use std::time::{Duration, Instant};
 
 /// The store's trees, opened with sled directly.
@@ -161,15 +161,25 @@ impl Raw {
     /// rebuilds it with `verify --rebuild-index`).
     pub fn relink_from(&self, from: u64, mut prev: EventHash) {
         let last = self.last_seq();
+        let mut tree = self.tree_before(from);
         for seq in from..=last {
             prev = self.forge(seq, |e| {
                 e.prev = prev;
-                if let EventBody::RoundSealed { head_hash, .. } = &mut e.body {
-                    *head_hash = prev;
-                }
+                fill_seal(&mut e.body, seq, prev, &tree);
             });
+            tree.push(merkle::event_leaf_hash(&self.event(seq)[32..]));
         }
         self.set_head_to(last);
+    }
+
+    /// The Merkle tree of the stored events before `seq`, as a forger
+    /// recomputes it for the seals it rewrites.
+    pub fn tree_before(&self, seq: u64) -> merkle::Frontier {
+        let mut tree = merkle::Frontier::new();
+        for s in 0..seq {
+            tree.push(merkle::event_leaf_hash(&self.event(s)[32..]));
+        }
+        tree
     }
 
     /// Removes every event after `last` and their item index entries.
@@ -228,18 +238,11 @@ impl Raw {
         let mut seq = u64::from_be_bytes(head[..8].try_into().unwrap());
         let mut prev = EventHash(head[8..40].try_into().unwrap());
         let mut at = i64::from_be_bytes(head[40..48].try_into().unwrap());
+        let mut tree = self.tree_before(seq + 1);
         for mut body in bodies {
             seq += 1;
             at += 60_000_000_000;
-            if let EventBody::RoundSealed {
-                head_seq,
-                head_hash,
-                ..
-            } = &mut body
-            {
-                *head_seq = seq - 1;
-                *head_hash = prev;
-            }
+            fill_seal(&mut body, seq, prev, &tree);
             let env = Envelope {
                 format: kamerstand::ledger::FORMAT_VERSION,
                 seq,
@@ -250,6 +253,7 @@ impl Raw {
                 body,
             };
             prev = self.put(&env);
+            tree.push(merkle::event_leaf_hash(&self.event(seq)[32..]));
             if let Some(item) = env.body.item(env.id) {
                 let mut k = item.0.to_vec();
                 k.extend_from_slice(&seq.to_be_bytes());
@@ -287,5 +291,33 @@ impl Raw {
                 self.by_item.insert(k, &[]).unwrap();
             }
         }
+    }
+}
+
+/// Fills in what the ledger fills in for a seal at `seq`: the event before
+/// it (`prev`) and, for a v2 seal, the tree of every event before it.
+pub fn fill_seal(body: &mut EventBody, seq: u64, prev: EventHash, tree: &merkle::Frontier) {
+    match body {
+        EventBody::RoundSealed {
+            head_seq,
+            head_hash,
+            ..
+        } => {
+            *head_seq = seq - 1;
+            *head_hash = prev;
+        }
+        EventBody::RoundSealedV2 {
+            head_seq,
+            head_hash,
+            tree_size,
+            tree_root,
+            ..
+        } => {
+            *head_seq = seq - 1;
+            *head_hash = prev;
+            *tree_size = tree.size();
+            *tree_root = EventHash(tree.root());
+        }
+        _ => {}
     }
 }

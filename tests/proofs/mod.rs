@@ -400,7 +400,7 @@ fn note_vectors_match_the_committed_file() {
     consistency.verify().unwrap();
     let mut bad_event = match ProofDoc::from_json(&inclusion(5, 16)).unwrap() {
         ProofDoc::Inclusion(p) => p,
-        ProofDoc::Consistency(_) => unreachable!(),
+        other => unreachable!("an inclusion proof, not {other:?}"),
     };
     let last = bad_event.event_bytes.len() - 1;
     bad_event.event_bytes[last] ^= 0x01;

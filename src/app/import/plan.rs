@@ -5,15 +5,29 @@
 //! lookup goes through a map built once.
 //!
 //! Matching: a row names an existing item by its key (given, or derived
-//! from its first citation as for new items), else by the same kind and the
-//! same non-empty text. A row that matches nothing registers a new item. For
-//! an existing item only differences are recorded: a status that differs
-//! (rows without a status leave it alone), responsible parties that differ,
-//! a progress text that differs from the latest note.
+//! from its first citation as for new items), else by a citation the item
+//! now carries, else by the same kind and the same non-empty text as the
+//! item has now (so an item amended by hand is found by its new text). A
+//! row without text or citation is matched by its progress text or its
+//! place among such rows, to the items that lack them or had them filled
+//! in by an amendment. A row that matches nothing registers a new item.
+//!
+//! For an existing item only differences are recorded: a status that
+//! differs (a row that states none, or says "not stated", leaves it alone:
+//! the file does not know better than a status recorded by hand),
+//! responsible parties that differ, a progress text that differs from the
+//! latest note, details (deadline, where and when it was made, the
+//! previous responsible) that differ. A new item made on a known earlier
+//! day exists from that day; the status the file reports takes the
+//! import's date. The order of the file's rows is kept as the items'
+//! order in the annex when it differs from the ledger's.
 
-use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, KamerstukRef, legend::NOT_STATED};
+use crate::domain::{
+    Day, EventBody, EventId, ItemKey, ItemKind, KamerstukRef, Legend, legend::NOT_STATED,
+};
 use crate::formats::{Anomaly, ImportRow};
 use crate::ledger::Draft;
+use crate::projection::natural_key;
 use crate::projection::{ItemView, View};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,11 +57,17 @@ struct Known<'a> {
     on: &'a ItemView,
 }
 
-/// The ledger's items, looked up by key, by text and by what lost its text.
+/// The ledger's items, looked up by key, by citation, by text and by what
+/// lost its text.
 struct Items<'a> {
     by_key: BTreeMap<String, Known<'a>>,
+    /// Key hints of the citations items carry now; None where two items
+    /// share one.
+    by_citation: BTreeMap<String, Option<Known<'a>>>,
     by_text: BTreeMap<(ItemKind, &'a str), Known<'a>>,
     all: Vec<Known<'a>>,
+    /// Display position, by id.
+    place: BTreeMap<EventId, usize>,
 }
 
 impl<'a> Items<'a> {
@@ -62,17 +82,46 @@ impl<'a> Items<'a> {
             })
             .collect();
         let mut by_text = BTreeMap::new();
+        let mut by_citation: BTreeMap<String, Option<Known<'a>>> = BTreeMap::new();
         for k in &all {
             // The first item (in display order) with a text wins, as before.
             by_text
                 .entry((k.now.kind, k.now.text.as_str()))
                 .or_insert(*k);
+            let hints: BTreeSet<String> = k
+                .now
+                .citations
+                .iter()
+                .filter_map(|c| KamerstukRef::parse(c).key_hint())
+                .map(|h| h.to_ascii_lowercase())
+                .collect();
+            for h in hints {
+                by_citation
+                    .entry(h)
+                    .and_modify(|e| *e = None)
+                    .or_insert(Some(*k));
+            }
         }
         Items {
             by_key: all.iter().map(|k| (k.now.key.folded(), *k)).collect(),
+            by_citation,
             by_text,
+            place: all.iter().enumerate().map(|(n, k)| (k.now.id, n)).collect(),
             all,
         }
+    }
+
+    /// The one item that carries one of the row's citations now.
+    fn by_citation(&self, row: &ImportRow) -> Option<Known<'a>> {
+        row.citations
+            .iter()
+            .filter_map(|c| KamerstukRef::parse(c).key_hint())
+            .find_map(|h| {
+                self.by_citation
+                    .get(&h.to_ascii_lowercase())
+                    .copied()
+                    .flatten()
+            })
     }
 
     fn by_key(&self, key: &str) -> Option<Known<'a>> {
@@ -101,6 +150,9 @@ pub fn plan(
     let mut seen: BTreeSet<EventId> = BTreeSet::new();
     let legend = now.legend();
     let textless = TextlessRows::new(&items, rows);
+    // Every row's item, in the file's order: kind, id, display place now
+    // (None for a new item), key.
+    let mut placed: Vec<(ItemKind, EventId, Option<usize>, ItemKey)> = Vec::new();
     for row in rows {
         let existing = match find(&items, row, &textless) {
             Some(Match::Sure(it)) => Some(it),
@@ -127,8 +179,14 @@ pub fn plan(
                 });
                 continue;
             }
+            placed.push((
+                it.now.kind,
+                it.now.id,
+                items.place.get(&it.now.id).copied(),
+                it.now.key.clone(),
+            ));
             let before = p.drafts.len();
-            changes(&mut p, it, row, effective, new_id);
+            changes(&mut p, it, row, legend, effective, new_id);
             if !row.text.is_empty() && row.text != it.now.text {
                 p.anomalies.push(Anomaly {
                     line: row.line,
@@ -160,15 +218,17 @@ pub fn plan(
                 ),
             });
         }
-        if let Some(s) = &row.status
-            && legend.get(s).is_none()
-        {
-            p.anomalies.push(Anomaly {
-                line: row.line,
-                message: format!("status '{s}' is not in the ledger's legend; not stated instead"),
-            });
-        }
+        let status = stated(&mut p, row, legend);
         let id = new_id();
+        placed.push((row.kind, id, None, key.clone()));
+        // An item made on a known earlier day exists from that day; what
+        // the file says of its status is what stood on the import's day.
+        let made_earlier = row
+            .effective
+            .is_none()
+            .then_some(row.made_on)
+            .flatten()
+            .filter(|d| *d < effective);
         p.drafts.push(Draft {
             id,
             body: EventBody::ItemRegistered {
@@ -178,14 +238,27 @@ pub fn plan(
                 submitters: row.submitters.clone(),
                 citations: row.citations.clone(),
                 responsible: row.responsible.clone().unwrap_or_default(),
-                status: row
-                    .status
-                    .clone()
-                    .filter(|s| legend.get(s).is_some())
-                    .unwrap_or_else(|| NOT_STATED.to_string()),
-                effective: row.effective.unwrap_or(effective),
+                status: match (made_earlier, &status) {
+                    (None, Some(s)) => s.clone(),
+                    _ => NOT_STATED.to_string(),
+                },
+                effective: row.effective.or(made_earlier).unwrap_or(effective),
             },
         });
+        if let (Some(_), Some(s)) = (made_earlier, status) {
+            p.drafts.push(Draft {
+                id: new_id(),
+                body: EventBody::StatusChanged {
+                    item: id,
+                    status: s,
+                    reason: Some("import".into()),
+                    effective,
+                },
+            });
+        }
+        if let Some(body) = details(id, row, None) {
+            p.drafts.push(Draft { id: new_id(), body });
+        }
         if let Some(text) = row.progress.clone().filter(|t| !t.trim().is_empty()) {
             let note_id = new_id();
             p.drafts.push(Draft {
@@ -203,6 +276,14 @@ pub fn plan(
         }
         p.added += 1;
     }
+    for kind in [ItemKind::Motie, ItemKind::Toezegging] {
+        if let Some(order) = reordered(&placed, kind) {
+            p.drafts.push(Draft {
+                id: new_id(),
+                body: EventBody::ItemsOrdered { kind, order },
+            });
+        }
+    }
     p.not_in_file = now
         .items
         .iter()
@@ -210,6 +291,69 @@ pub fn plan(
         .map(|i| i.key.to_string())
         .collect();
     p
+}
+
+/// The status a row states, if the ledger's legend has it: "not stated"
+/// states none, and one the legend lacks is an anomaly.
+fn stated(p: &mut Plan, row: &ImportRow, legend: &Legend) -> Option<String> {
+    let s = row.status.as_ref().filter(|s| s.as_str() != NOT_STATED)?;
+    if legend.get(s).is_none() {
+        p.anomalies.push(Anomaly {
+            line: row.line,
+            message: format!("status '{s}' is not in the ledger's legend; not stated instead"),
+        });
+        return None;
+    }
+    Some(s.clone())
+}
+
+/// The order of `kind`'s items in the file, when it is not the order they
+/// would be shown in anyway (known items where they stand, new ones after
+/// them by key).
+fn reordered(
+    placed: &[(ItemKind, EventId, Option<usize>, ItemKey)],
+    kind: ItemKind,
+) -> Option<Vec<EventId>> {
+    let file: Vec<&(ItemKind, EventId, Option<usize>, ItemKey)> =
+        placed.iter().filter(|p| p.0 == kind).collect();
+    let mut shown = file.clone();
+    shown.sort_by_cached_key(|p| (p.2.unwrap_or(usize::MAX), natural_key(p.3.as_str())));
+    let order: Vec<EventId> = file.iter().map(|p| p.1).collect();
+    (order.len() > 1 && order != shown.iter().map(|p| p.1).collect::<Vec<_>>()).then_some(order)
+}
+
+/// The details a row gives that the item (None: a new one) does not hold:
+/// an [`EventBody::ItemDetailed`], or None when there are none.
+fn details(item: EventId, row: &ImportRow, known: Option<&ItemView>) -> Option<EventBody> {
+    fn new<T: PartialEq + Clone>(row: &Option<T>, now: Option<&Option<T>>) -> Option<T> {
+        row.as_ref()
+            .filter(|v| now.is_none_or(|n| n.as_ref() != Some(*v)))
+            .cloned()
+    }
+    let deadline = new(&row.deadline, known.map(|k| &k.deadline));
+    let made_on = new(&row.made_on, known.map(|k| &k.made_on));
+    let made_in = new(&row.made_in, known.map(|k| &k.made_in));
+    let previous_responsible = row
+        .previous_responsible
+        .as_ref()
+        .filter(|r| !r.is_empty())
+        .filter(|r| {
+            known.is_none_or(|k| {
+                k.previous_responsible
+                    .as_ref()
+                    .is_none_or(|p| !r.same_parties(p))
+            })
+        })
+        .cloned();
+    (deadline.is_some() || made_on.is_some() || made_in.is_some() || previous_responsible.is_some())
+        .then(|| EventBody::ItemDetailed {
+            item,
+            deadline,
+            made_on,
+            made_in,
+            previous_responsible,
+            reason: Some("import".into()),
+        })
 }
 
 fn derived_key(row: &ImportRow) -> Option<ItemKey> {
@@ -234,6 +378,9 @@ fn find<'a>(items: &Items<'a>, row: &ImportRow, textless: &TextlessRows<'a>) -> 
     if let Some(it) = derived_key(row).and_then(|k| items.by_key(k.as_str())) {
         return Some(Match::Sure(it));
     }
+    if let Some(it) = items.by_citation(row) {
+        return Some(Match::Sure(it));
+    }
     if row.text.is_empty() {
         return textless.find(row);
     }
@@ -245,55 +392,72 @@ fn find<'a>(items: &Items<'a>, row: &ImportRow, textless: &TextlessRows<'a>) -> 
 }
 
 /// Rows that lost their text and carry no citation can only be matched to
-/// items that lack them too: by the same progress text (the same annex
-/// again), else by position, when the file has exactly as many such rows of
-/// that kind as the ledger has such items.
+/// items that lack them too, or had their text filled in by an amendment
+/// since: by the same progress text (the same annex again), else by
+/// position, when the file has exactly as many such rows of that kind as
+/// the ledger has such items. Built once, so that each row is looked up,
+/// not compared with every such item and row.
 struct TextlessRows<'a> {
-    items: Vec<Known<'a>>,
-    rows: Vec<(usize, ItemKind)>,
+    /// Per kind, the items without text or citation, in registration order.
+    items: BTreeMap<ItemKind, Vec<Known<'a>>>,
+    /// Per kind and latest note text, the first of those items.
+    by_note: BTreeMap<(ItemKind, &'a str), Known<'a>>,
+    /// Per kind, how many such rows the file has.
+    rows: BTreeMap<ItemKind, usize>,
+    /// Each such row's place among those of its kind, by line.
+    place: BTreeMap<usize, usize>,
 }
 
 impl<'a> TextlessRows<'a> {
     fn new(all: &Items<'a>, rows: &[ImportRow]) -> TextlessRows<'a> {
-        let mut items: Vec<Known<'a>> = all
+        let mut sorted: Vec<Known<'a>> = all
             .all
             .iter()
             .copied()
-            .filter(|k| !k.now.withdrawn && k.now.text.is_empty() && k.now.citations.is_empty())
+            .filter(|k| {
+                !k.now.withdrawn
+                    && k.now.citations.is_empty()
+                    && (k.now.text.is_empty() || k.now.tally.amendments > 0)
+            })
             .collect();
-        items.sort_by_key(|k| k.now.registered_seq);
-        let rows = rows
+        sorted.sort_by_key(|k| k.now.registered_seq);
+        let mut items: BTreeMap<ItemKind, Vec<Known<'a>>> = BTreeMap::new();
+        let mut by_note = BTreeMap::new();
+        for k in sorted {
+            if let Some(n) = &k.now.note {
+                by_note.entry((k.now.kind, n.text.as_str())).or_insert(k);
+            }
+            items.entry(k.now.kind).or_default().push(k);
+        }
+        let mut counts: BTreeMap<ItemKind, usize> = BTreeMap::new();
+        let mut place = BTreeMap::new();
+        for r in rows
             .iter()
             .filter(|r| r.key.is_none() && r.text.is_empty() && r.citations.is_empty())
-            .map(|r| (r.line, r.kind))
-            .collect();
-        TextlessRows { items, rows }
+        {
+            let n = counts.entry(r.kind).or_default();
+            place.entry(r.line).or_insert(*n);
+            *n += 1;
+        }
+        TextlessRows {
+            items,
+            by_note,
+            rows: counts,
+            place,
+        }
     }
 
     fn find(&self, row: &ImportRow) -> Option<Match<'a>> {
-        let items: Vec<Known<'a>> = self
-            .items
-            .iter()
-            .copied()
-            .filter(|k| k.now.kind == row.kind)
-            .collect();
         if let Some(p) = &row.progress
-            && let Some(it) = items
-                .iter()
-                .find(|k| k.now.note.as_ref().is_some_and(|n| &n.text == p))
+            && let Some(it) = self.by_note.get(&(row.kind, p.as_str()))
         {
             return Some(Match::Sure(*it));
         }
-        let rows: Vec<usize> = self
-            .rows
-            .iter()
-            .filter(|(_, k)| *k == row.kind)
-            .map(|(l, _)| *l)
-            .collect();
-        if rows.len() != items.len() {
+        let items = self.items.get(&row.kind).map_or(&[][..], Vec::as_slice);
+        if self.rows.get(&row.kind).copied().unwrap_or(0) != items.len() {
             return None;
         }
-        let at = rows.iter().position(|l| *l == row.line)?;
+        let at = *self.place.get(&row.line)?;
         items.get(at).map(|it| Match::ByPosition(*it))
     }
 }
@@ -334,6 +498,7 @@ fn changes(
     p: &mut Plan,
     it: Known<'_>,
     row: &ImportRow,
+    legend: &Legend,
     effective: Day,
     new_id: &mut dyn FnMut() -> EventId,
 ) {
@@ -342,16 +507,12 @@ fn changes(
     // Skip what the item already holds now or on that day: the ledger
     // refuses the latter as "nothing to record", which would sink the batch.
     let on = effective;
-    if let Some(s) = row
-        .status
-        .as_ref()
-        .filter(|s| it.now.status != **s && it.on.status != **s)
-    {
+    if let Some(s) = stated(p, row, legend).filter(|s| it.now.status != *s && it.on.status != *s) {
         p.drafts.push(Draft {
             id: new_id(),
             body: EventBody::StatusChanged {
                 item: it.now.id,
-                status: s.clone(),
+                status: s,
                 reason: Some("import".into()),
                 effective: on,
             },
@@ -369,6 +530,9 @@ fn changes(
                 effective: on,
             },
         });
+    }
+    if let Some(body) = details(it.now.id, row, Some(it.now)) {
+        p.drafts.push(Draft { id: new_id(), body });
     }
     let latest = it.now.note.as_ref().map(|n| n.text.as_str());
     if let Some(text) = row

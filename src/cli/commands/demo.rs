@@ -132,8 +132,11 @@ fn import_annex(
         &import::Request {
             name,
             text,
+            bytes: &[],
             format: ImportFormat::Annex,
-            effective: Some(day(on)?),
+            options: crate::formats::ReadOptions::default(),
+            effective: None,
+            reported_on: Some(day(on)?),
             round: Some((round.0.into(), round.1.into())),
             dry_run: false,
         },

@@ -1,20 +1,32 @@
-//! `kamerstand diff`: what changed between two rounds, instants or now.
+//! `kamerstand diff`: what changed between two rounds, instants or now,
+//! written for a letter (in Dutch unless `--lang en`) or as JSON.
 
 use crate::app::diff::{self, Side};
-use crate::cli::{CliError, Env, Global, emit};
-use crate::report;
+use crate::app::export::bytes_to_file;
+use crate::cli::args::OutputFormat;
+use crate::cli::{CliError, Env, Global};
+use crate::domain::Invalid;
+use crate::report::letter::changes::{self, DiffFormat, Options, Sides};
+use crate::report::letter::{Lang, changes_office};
+use std::path::PathBuf;
 
-/// Show what changed between two views: per item, added or withdrawn,
-/// status and responsible from → to, progress notes, amendments and
-/// corrections recorded in between, and a summary line.
+/// Show what changed between two views, per item: the motion or commitment
+/// in a short form with its Kamerstuk, then what changed in sentences
+/// ("Status: van In uitvoering naar Afgerond"), a changed progress text with
+/// its new words marked, new items with their text, responsible and
+/// citation; grouped by section (Moties, Toezeggingen) and, with
+/// --by-ministry, by ministry. The rounds' digests close it, for auditors.
 ///
 /// FROM and TO are each a round name, an instant (RFC 3339, or YYYY-MM-DD
-/// for the end of that day, Dutch time) or `now`. --format md gives text fit
-/// to paste into a letter.
+/// for the end of that day, Dutch time) or `now`. --format md, html or docx
+/// gives a document fit for a letter (docx needs -o); json keeps the
+/// machine data.
 ///
 /// Example: kamerstand diff 2024-najaar 2025-voorjaar
 ///
-/// Example: kamerstand diff 2025-voorjaar now --format md
+/// Example: kamerstand diff 2024-najaar 2025-voorjaar --format docx -o wijzigingen.docx
+///
+/// Example: kamerstand diff 2025-voorjaar now --format md --by-ministry
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The earlier side, e.g. 2024-najaar or 2025-01-31.
@@ -24,20 +36,79 @@ pub struct Args {
     /// Also list items without change.
     #[arg(long)]
     all: bool,
-    /// List every event recorded in between under its item (without it,
-    /// each item shows how many notes, amendments and corrections were
-    /// recorded, and its latest note). Reads every event in between.
+    /// List under each item what was recorded in between, one line per
+    /// event with its date. Reads every event in between.
     #[arg(long)]
     events: bool,
+    /// Language of every word of the output (the items' own texts stay as
+    /// recorded).
+    #[arg(long, value_enum, default_value_t = Lang::Nl)]
+    lang: Lang,
+    /// Group each section's items by the ministries responsible for them.
+    #[arg(long)]
+    by_ministry: bool,
+    /// Write to this file instead of standard output, e.g.
+    /// wijzigingen.docx (written whole or not at all).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let format = match g.format {
+        OutputFormat::Diff(f) => f,
+        _ => DiffFormat::Table,
+    };
+    if format == DiffFormat::Docx && a.output.is_none() && env.terminal.stdout {
+        return Err(Invalid::new(
+            "-o",
+            "(none)",
+            "a file to write the Word file to, e.g. `-o wijzigingen.docx`: it is not text for the terminal",
+        )
+        .into());
+    }
     let from = Side::parse("FROM", &a.from);
     let to = Side::parse("TO", &a.to);
     let ws = g.open(env)?;
     let c = diff::compare(&ws, &from, &to, a.all, a.events)?;
-    emit(
-        env,
-        &report::diff_with(&c.from, &c.to, &c.diff, g.report(), &g.look),
-    )
+    let sides = Sides {
+        from: &c.from,
+        to: &c.to,
+        diff: &c.diff,
+    };
+    let ch = changes::build(
+        sides,
+        Options {
+            lang: a.lang,
+            by_ministry: a.by_ministry,
+        },
+    );
+    let look = if a.output.is_some() {
+        crate::report::table::Look::PLAIN
+    } else {
+        g.look
+    };
+    let bytes = match format {
+        DiffFormat::Table => changes::table(&ch, &look).into_bytes(),
+        DiffFormat::Md => changes::markdown(&ch).into_bytes(),
+        DiffFormat::Html => changes::html(&ch).into_bytes(),
+        DiffFormat::Json => changes::json(sides, &ch).into_bytes(),
+        DiffFormat::Docx => changes_office::docx(&ch).map_err(|e| e.for_file("docx"))?,
+    };
+    match &a.output {
+        Some(path) => {
+            let n = bytes_to_file(path, &bytes)?;
+            let _ = writeln!(
+                env.err,
+                "wrote {} ({n} bytes) to {}",
+                format.name(),
+                path.display()
+            );
+            Ok(())
+        }
+        None => env
+            .out
+            .write_all(&bytes)
+            .and_then(|()| env.out.flush())
+            .map_err(CliError::from_output),
+    }
 }

@@ -1,4 +1,5 @@
-//! `kamerstand import`: an annex, a CSV file or an events export in.
+//! `kamerstand import`: an annex (text, Word or `pdftotext` output), a
+//! register, a budget annex, an Excel or CSV file, or an events export in.
 
 use crate::app::{import, restore};
 use crate::cli::args::OutputFormat;
@@ -15,10 +16,14 @@ use std::fmt::Write as _;
 use std::io::BufRead;
 use std::path::PathBuf;
 
-/// Import an annex (the tab-separated text copied out of the annex's PDF or
-/// Word table), a CSV file (as `export --format csv` writes) or an events
-/// export (a backup, restored into a new store with the same seqs and
-/// hashes). The format is detected when --format is not given.
+/// Import an annex (the Word file itself, the tab-separated text copied out
+/// of its table, or the text `pdftotext -layout` makes of its PDF), a
+/// commitment register (one record per commitment), a budget's annex of
+/// motions and commitments, an Excel or CSV file (as `export --format csv`
+/// writes, or with its own columns and --columns), or an events export (a
+/// backup, restored into a new store with the same seqs and hashes). The
+/// format is detected by content when --format is not given; a PDF or a
+/// letter in prose is refused with what to do instead.
 ///
 /// An annex or CSV import is one atomic batch: items are matched by key (or
 /// citation, or text); new ones are registered and for known ones only
@@ -26,7 +31,13 @@ use std::path::PathBuf;
 ///
 /// Example: kamerstand import bijlage-2025.txt --dry-run
 ///
-/// Example: kamerstand import bijlage-2025.txt --effective 2025-05-20 --seal-round 2025-voorjaar
+/// Example: kamerstand import bijlage-2025.txt --reported-on 2025-05-20 --seal-round 2025-voorjaar
+///
+/// Example: kamerstand import bijlage-2025.docx --dry-run
+///
+/// Example: kamerstand import begroting.txt --responsible MBZK
+///
+/// Example: kamerstand import register.xlsx --sheet Toezeggingen --columns text=Omschrijving,status=Stand
 ///
 /// Example: kamerstand --store herstel.db import backup.jsonl
 #[derive(Debug, clap::Args)]
@@ -44,10 +55,28 @@ pub struct Args {
     /// "Voortgangsbrief voorjaar 2025".
     #[arg(long, value_name = "TEXT", requires = "seal_round")]
     round_title: Option<String>,
-    /// Effective date of the imported changes, YYYY-MM-DD (default: today);
-    /// also the reported-on date of a round sealed with --seal-round.
+    /// Effective date of the imported changes, YYYY-MM-DD (default: the
+    /// --reported-on date, else today); also the reported-on date of a
+    /// round sealed with --seal-round when --reported-on is not given.
     #[arg(long, value_name = "DATE")]
     effective: Option<String>,
+    /// The date of the letter the file was reported with, YYYY-MM-DD or
+    /// today: the reported-on date of the round sealed with --seal-round
+    /// (which needs it, or --effective), and the date of the changes
+    /// unless --effective or a row says better.
+    #[arg(long, value_name = "DATE")]
+    reported_on: Option<String>,
+    /// Responsible parties of rows that name none, as codes or in words,
+    /// e.g. MBZK or "Minister van BZK" (a budget annex's chapter minister).
+    #[arg(long, value_name = "CODES")]
+    responsible: Option<String>,
+    /// An Excel sheet's own columns mapped to ours, e.g.
+    /// text=Omschrijving,status=Stand,responsible=Bewindspersoon.
+    #[arg(long, value_name = "MAPPING")]
+    columns: Option<String>,
+    /// The sheet of an Excel file to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
@@ -56,6 +85,14 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         .as_deref()
         .map(|d| Day::parse("--effective", d))
         .transpose()?;
+    // "today" is the ledger's today, known once the store is open.
+    let reported_on = match a.reported_on.as_deref().map(str::trim) {
+        None => None,
+        Some(d) if d.eq_ignore_ascii_case("today") => Some(None),
+        Some(d) => Some(Some(Day::parse("--reported-on", d).map_err(|e| {
+            Invalid::new("--reported-on", d, format!("{} or today", e.expected))
+        })?)),
+    };
     let round = a
         .seal_round
         .as_deref()
@@ -69,6 +106,25 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             Ok((name, title))
         })
         .transpose()?;
+    let ministries = crate::domain::Ministries::builtin();
+    let options = crate::formats::ReadOptions {
+        responsible: a
+            .responsible
+            .as_deref()
+            .map(|r| {
+                ministries
+                    .responsible(r)
+                    .map_err(|e| Invalid::new("--responsible", r, e.expected))
+            })
+            .transpose()?,
+        columns: a
+            .columns
+            .as_deref()
+            .map(crate::formats::sheet::Columns::parse)
+            .transpose()?,
+        sheet: a.sheet.clone(),
+        ministries,
+    };
     let OutputFormat::Import(named) = g.format else {
         return Err(Invalid::new("--format", "(other)", "annex, csv or events").into());
     };
@@ -84,12 +140,23 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         let mut r = std::io::BufReader::with_capacity(1 << 20, f);
         return restore(a, g, env, &name, &mut r, size);
     }
-    let text = if is_file {
-        import::read_text(&name, &mut import::open_file(&a.file)?)?
+    let bytes = if is_file {
+        import::read_bytes(&name, &mut import::open_file(&a.file)?)?
     } else {
-        import::read_text(&name, env.input)?
+        import::read_bytes(&name, env.input)?
     };
-    let format = import::format_of(&name, &text, named)?;
+    let format = import::format_of_bytes(&name, &bytes, named)?;
+    let text = if format.is_binary() {
+        String::new()
+    } else {
+        String::from_utf8(bytes.clone()).map_err(|e| {
+            Invalid::new(
+                "import file",
+                &name,
+                format!("UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()),
+            )
+        })?
+    };
     if format == ImportFormat::Events {
         return restore(a, g, env, &name, &mut text.as_bytes(), text.len() as u64);
     }
@@ -100,14 +167,18 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     } else {
         "importing"
     });
+    let reported_on = reported_on.map(|d| d.unwrap_or_else(|| ws.today()));
     let report = import::import(
         &mut ws,
         &g.actor,
         &import::Request {
             name: &name,
             text: &text,
+            bytes: if format.is_binary() { &bytes } else { &[] },
             format,
+            options,
             effective,
+            reported_on,
             round,
             dry_run: a.dry_run,
         },
@@ -129,6 +200,9 @@ fn restore(
     if let Some(flag) = [
         (a.seal_round.is_some(), "--seal-round"),
         (a.effective.is_some(), "--effective"),
+        (a.responsible.is_some(), "--responsible"),
+        (a.columns.is_some(), "--columns"),
+        (a.sheet.is_some(), "--sheet"),
     ]
     .iter()
     .find_map(|(given, flag)| given.then_some(*flag))
@@ -155,12 +229,12 @@ fn restore(
             None => format!(
                 "dry run: {} events checked; they would be restored into {}\n",
                 report.events,
-                g.store.display()
+                text::visible(&g.store.display().to_string())
             ),
             Some(head) => format!(
                 "restored {} events into {}; head {}\n",
                 report.events,
-                g.store.display(),
+                text::visible(&g.store.display().to_string()),
                 head.hex()
             ),
         },
@@ -170,11 +244,15 @@ fn restore(
 /// The import's report: counts, the ledger's items the file does not
 /// mention, anomalies by line, and the events appended (listed in a dry
 /// run).
+///
+/// What came from the file (its name, the anomalies, which quote it) is
+/// shown through [`text::visible`], so that an escape sequence in an annex
+/// cannot steer the terminal that shows the report.
 pub(crate) fn render(r: &import::Report) -> String {
     let mut out = format!(
         "{} {} ({}): {} rows; {} items added, {} changed, {} unchanged\n",
         if r.dry_run { "dry run of" } else { "imported" },
-        r.name,
+        text::visible(&r.name),
         r.format.name(),
         r.rows,
         r.added,
@@ -185,7 +263,7 @@ pub(crate) fn render(r: &import::Report) -> String {
         let _ = writeln!(
             out,
             "in the ledger but not in the file (left as they are): {}",
-            r.not_in_file.join(", ")
+            text::visible(&r.not_in_file.join(", "))
         );
     }
     if r.anomalies.is_empty() {
@@ -201,7 +279,14 @@ pub(crate) fn render(r: &import::Report) -> String {
             }
         }
         for (line, msgs) in by_line {
-            let _ = writeln!(out, "  line {line}: {}", msgs.join("; "));
+            let joined = msgs.join("; ");
+            let msgs = text::visible(&joined);
+            // Line 0: a finding about the whole file.
+            if line == crate::formats::import::WHOLE_FILE {
+                let _ = writeln!(out, "  file: {msgs}");
+            } else {
+                let _ = writeln!(out, "  line {line}: {msgs}");
+            }
         }
     }
     match (r.records.first(), r.records.last()) {
@@ -250,4 +335,58 @@ pub(crate) fn render(r: &import::Report) -> String {
         _ => out.push_str("nothing to record: the ledger already says what the file says\n"),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::Anomaly;
+
+    /// A reader of another format may quote a cell raw in an anomaly; the
+    /// report shows it escaped all the same.
+    #[test]
+    fn the_report_shows_what_the_file_says_escaped() {
+        let r = import::Report {
+            name: "bijlage\u{1b}[2J.txt".into(),
+            format: ImportFormat::Annex,
+            dry_run: true,
+            rows: 1,
+            added: 0,
+            changed: 0,
+            unchanged: 0,
+            not_in_file: vec!["M1".into()],
+            anomalies: vec![
+                Anomaly {
+                    line: 3,
+                    message: "cell not understood: 'a\u{1b}]0;titel\u{7}'".into(),
+                },
+                Anomaly {
+                    line: 3,
+                    message: "naam \u{202e}sneJ".into(),
+                },
+            ],
+            records: Vec::new(),
+            keys: std::collections::BTreeMap::new(),
+            programme: crate::projection::view::Programme {
+                name: "NAP".into(),
+                title: "Stand".into(),
+                legend: crate::domain::Legend::nap(),
+            },
+        };
+        let out = render(&r);
+        assert!(
+            !out.chars().any(crate::domain::invisible::shown_escaped),
+            "{out:?}"
+        );
+        assert!(
+            out.starts_with("dry run of bijlage\\u{1b}[2J.txt (annex)"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "  line 3: cell not understood: 'a\\u{1b}]0;titel\\u{7}'; naam \\u{202e}sneJ\n"
+            ),
+            "{out}"
+        );
+    }
 }

@@ -1,11 +1,13 @@
-//! `kamerstand round seal | list | digest`: sealed reporting rounds.
+//! `kamerstand round seal | list | digest | sign | note | cosign`: sealed
+//! reporting rounds, and the signed notes that let outsiders check them.
 
-use crate::app::find;
 use crate::app::write::Write;
+use crate::app::{find, proofs};
 use crate::cli::{CliError, Env, Global, emit};
-use crate::domain::{Day, text};
+use crate::domain::{Day, Invalid, text};
 use crate::projection::decide;
 use crate::report;
+use std::path::PathBuf;
 
 /// Seal, list and publish reporting rounds. A seal is an event that names the
 /// round and the head it closes; its hash is the digest to print in the
@@ -14,11 +16,53 @@ use crate::report;
 /// Example: kamerstand round seal 2025-voorjaar --title "Voortgangsbrief mei 2025"
 ///
 /// Example: kamerstand round digest 2025-voorjaar
+///
+/// Example: kamerstand round seal 2025-voorjaar --reported-on 2025-05-15 --sign nap-signer.key
 #[derive(Debug, clap::Subcommand)]
 pub enum RoundCommand {
     Seal(SealArgs),
     List(ListArgs),
     Digest(DigestArgs),
+    Sign(SignArgs),
+    Note(NoteArgs),
+    Cosign(CosignArgs),
+}
+
+/// Sign a sealed round's checkpoint with a registered signer's private
+/// key; the signature is recorded in the ledger (`round note` prints it).
+///
+/// Example: kamerstand round sign 2025-voorjaar --key nap-signer.key
+#[derive(Debug, clap::Args)]
+pub struct SignArgs {
+    /// The round, e.g. 2025-voorjaar.
+    name: String,
+    /// The signer's private key file (made by `kamerstand key generate`).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+}
+
+/// Print a round's signed note: the checkpoint (origin, number of events,
+/// Merkle root) and its signatures, to publish with the progress letter.
+///
+/// Example: kamerstand round note 2025-voorjaar > 2025-voorjaar.note
+#[derive(Debug, clap::Args)]
+pub struct NoteArgs {
+    /// The round, e.g. 2025-voorjaar.
+    name: String,
+}
+
+/// Cosign a round's note as a witness: checks the programme's signature
+/// and that the note extends the last one this witness cosigned (kept in
+/// KEYFILE.cosigned), then prints the note with the cosignature added.
+///
+/// Example: kamerstand round cosign 2025-voorjaar.note --key rekenkamer.key > 2025-voorjaar.cosigned.note
+#[derive(Debug, clap::Args)]
+pub struct CosignArgs {
+    /// The note to cosign, e.g. 2025-voorjaar.note.
+    note: PathBuf,
+    /// The witness's private key file.
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
 }
 
 /// Seal a reporting round: everything recorded so far belongs to it.
@@ -34,6 +78,10 @@ pub struct SealArgs {
     /// Day the round is reported to parliament, YYYY-MM-DD (default: today).
     #[arg(long, value_name = "DATE")]
     reported_on: Option<String>,
+    /// Sign the round's checkpoint with this signer's private key right
+    /// after sealing (as `round sign`), e.g. nap-signer.key.
+    #[arg(long, value_name = "FILE")]
+    sign: Option<PathBuf>,
 }
 
 /// List sealed rounds: name, title, reported-on date, seq, digest, recorded
@@ -63,6 +111,33 @@ pub(crate) fn run(c: &RoundCommand, g: &Global, env: &mut Env<'_>) -> Result<(),
                 &report::rounds_with(&ws.programme().name, &ws.rounds()?, g.report(), &g.look),
             )
         }
+        RoundCommand::Sign(a) => {
+            let key = proofs::read_private_key(&a.key)?;
+            let mut ws = g.open(env)?;
+            let rec = proofs::round_sign(&mut ws, &g.actor, &a.name, &key)?;
+            let line = format!(
+                "round {} signed with key {}",
+                text::visible(&a.name),
+                text::visible(key.name())
+            );
+            crate::cli::receipt(env, g, &ws, &rec, &line)
+        }
+        RoundCommand::Note(a) => {
+            let ws = g.open(env)?;
+            emit(env, &proofs::round_note(&ws, &a.name)?.to_text())
+        }
+        RoundCommand::Cosign(a) => {
+            let bytes = std::fs::read(&a.note).map_err(|e| {
+                Invalid::new(
+                    "note file",
+                    &a.note.display().to_string(),
+                    format!("a readable file ({e})"),
+                )
+            })?;
+            let mut ws = g.open(env)?;
+            let c = proofs::round_cosign(&mut ws, &bytes, &a.key)?;
+            emit(env, &c.note.to_text())
+        }
         RoundCommand::Digest(a) => {
             let ws = g.open(env)?;
             let r = find::round(&ws, &a.name)?;
@@ -86,15 +161,35 @@ fn seal(a: &SealArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
         .as_deref()
         .map(|d| Day::parse("--reported-on", d))
         .transpose()?;
+    let key = a
+        .sign
+        .as_deref()
+        .map(proofs::read_private_key)
+        .transpose()?;
     let mut ws = g.open(env)?;
+    // The key is checked before the seal, so that a seal is not left
+    // unsigned by a key that could never sign it.
+    if let Some(k) = &key {
+        proofs::check_signer(&ws, k)?;
+    }
     let receipt = ws.write(
         &g.actor,
         Write::Seal {
-            name,
+            name: name.clone(),
             title,
             reported_on,
         },
     )?;
     let line = super::outcome_line(&ws, &receipt.outcome);
-    crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)
+    crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)?;
+    if let Some(k) = &key {
+        let rec = proofs::round_sign(&mut ws, &g.actor, &name, k)?;
+        let line = format!(
+            "round {} signed with key {}",
+            text::visible(&name),
+            text::visible(k.name())
+        );
+        crate::cli::receipt(env, g, &ws, &rec, &line)?;
+    }
+    Ok(())
 }

@@ -1,11 +1,13 @@
 //! `kamerstand verify`: check the whole chain.
 
-use crate::app::verify;
+use crate::app::{proofs, verify};
 use crate::cli::ui::progress::Progress;
 use crate::cli::{CliError, Env, Global, emit};
-use crate::domain::{EventHash, Invalid};
+use crate::domain::{EventHash, Invalid, text};
+use crate::error::Refusal;
 use crate::ledger::DigestCheck;
 use crate::report;
+use std::path::PathBuf;
 
 /// Recompute every hash and link, check seq contiguity, recorded-time order,
 /// the head and the item index; then rebuild the index the views are read
@@ -17,6 +19,8 @@ use crate::report;
 /// Example: kamerstand verify
 ///
 /// Example: kamerstand verify --digest 3f2a…(64 hex digits) --round 2025-voorjaar
+///
+/// Example: kamerstand verify --note 2025-voorjaar.note --witness-key rekenkamer.key.pub
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A digest published earlier (64 hex digits): check that the ledger
@@ -32,6 +36,16 @@ pub struct Args {
     /// never changed, and a chain that does not hold is never indexed.
     #[arg(long, alias = "rebuild-checkpoints")]
     rebuild_index: bool,
+    /// A round's signed note published earlier (`round note`): check its
+    /// signatures against the registered keys, and that this ledger holds
+    /// its events with the same Merkle root. Detects a ledger rolled back,
+    /// truncated or rewritten since.
+    #[arg(long, value_name = "FILE")]
+    note: Option<PathBuf>,
+    /// With --note: a witness's public key (FILE.pub) whose cosignature
+    /// the note must carry; repeat for several.
+    #[arg(long, value_name = "FILE", requires = "note")]
+    witness_key: Vec<PathBuf>,
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
@@ -48,6 +62,21 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         }),
         None => None,
     };
+    let note = match &a.note {
+        Some(p) => Some(std::fs::read(p).map_err(|e| {
+            Invalid::new(
+                "--note",
+                &p.display().to_string(),
+                format!("a readable note file ({e})"),
+            )
+        })?),
+        None => None,
+    };
+    let witnesses = a
+        .witness_key
+        .iter()
+        .map(|p| proofs::read_public_key(p))
+        .collect::<crate::error::Result<Vec<_>>>()?;
     let mut progress = Progress::start(g);
     let outcome = verify::verify(
         &g.store,
@@ -61,9 +90,44 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         env,
         &report::verify(&outcome.chain, outcome.derived.as_ref(), g.report()),
     )?;
-    if outcome.ok() {
+    let mut ok = outcome.ok();
+    if let Some(bytes) = note {
+        let ws = g.open(env)?;
+        match proofs::verify_note(&ws, &bytes, &witnesses) {
+            Ok(check) => emit(env, &note_line(&check))?,
+            Err(crate::error::Error::Refused(Refusal::NoteMismatch { what })) => {
+                ok = false;
+                emit(env, &format!("note: FAILED: {}\n", text::visible(&what)))?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if ok {
         Ok(())
     } else {
         Err(CliError::VerifyFailed)
     }
+}
+
+/// What a note that holds says, in one line.
+fn note_line(c: &proofs::NoteCheck) -> String {
+    let signed: Vec<String> = c
+        .signed_by
+        .iter()
+        .map(|(name, role, _)| format!("{} ({role})", text::visible(name)))
+        .collect();
+    format!(
+        "note: ok: {} events with Merkle root {}{}, signed by {}; this ledger holds them{}\n",
+        c.checkpoint.size(),
+        EventHash(*c.checkpoint.root()).hex(),
+        c.round
+            .as_deref()
+            .map(|r| format!(" (round {})", text::visible(r)))
+            .unwrap_or_default(),
+        signed.join(", "),
+        match c.ledger_size - c.checkpoint.size() {
+            0 => String::new(),
+            n => format!(" and {n} events after them"),
+        }
+    )
 }

@@ -1,0 +1,475 @@
+//! Signed round notes, witnesses and proofs through the command line: a
+//! programme signs a round, a witness cosigns it, and an auditor checks the
+//! ledger against the published note, or one item against it without the
+//! ledger. Rollback, truncation, a rewritten history, a note signed by a
+//! stranger, a cosignature moved to another note and a fork are each
+//! caught with a message that names them.
+
+use crate::common::{TestEnv, raw};
+use kamerstand::domain::{EventBody, KeyRole, Signature};
+use kamerstand::formats::note::{self, Note, VerifierKey};
+use kamerstand::formats::proof::ProofDoc;
+use std::path::PathBuf;
+
+const SIGNER: &str = "kamerstand.example/nap";
+const WITNESS: &str = "rekenkamer.example/w1";
+
+fn path(env: &TestEnv, name: &str) -> PathBuf {
+    env.dir.path().join(name)
+}
+
+fn p(env: &TestEnv, name: &str) -> String {
+    path(env, name).display().to_string()
+}
+
+/// A ledger with a registered signer (`sign.key`), a registered witness
+/// (`w.key`), and round r1 sealed and signed over three motions.
+fn signed_ledger() -> TestEnv {
+    let env = TestEnv::init();
+    for (file, name, role) in [
+        ("sign.key", SIGNER, "signer"),
+        ("w.key", WITNESS, "witness"),
+    ] {
+        env.run(&[
+            "key",
+            "generate",
+            "--out",
+            &p(&env, file),
+            "--name",
+            name,
+            "--role",
+            role,
+        ])
+        .ok();
+        env.run(&[
+            "key",
+            "add",
+            &p(&env, &format!("{file}.pub")),
+            "--name",
+            name,
+            "--role",
+            role,
+        ])
+        .ok();
+    }
+    for n in 1..=3 {
+        env.add(&[
+            "--kind",
+            "motie",
+            "--text",
+            &format!("Motie {n} over het onderwerp."),
+            "--ref",
+            &format!("Kamerstukken II 2024/25, 36410, nr. {n}"),
+        ]);
+    }
+    seal(&env, "r1");
+    env
+}
+
+fn seal(env: &TestEnv, round: &str) {
+    env.run(&[
+        "round",
+        "seal",
+        round,
+        "--reported-on",
+        "2025-05-01",
+        "--sign",
+        &p(env, "sign.key"),
+    ])
+    .ok();
+}
+
+fn note_of(env: &TestEnv, round: &str) -> String {
+    let out = env.run(&["round", "note", round]);
+    out.ok();
+    std::fs::write(path(env, &format!("{round}.note")), &out.stdout).unwrap();
+    out.stdout.clone()
+}
+
+fn cosign(env: &TestEnv, round: &str) -> crate::common::Output {
+    let out = env.run(&[
+        "round",
+        "cosign",
+        &p(env, &format!("{round}.note")),
+        "--key",
+        &p(env, "w.key"),
+    ]);
+    if out.code == 0 {
+        std::fs::write(path(env, &format!("{round}.cosigned")), &out.stdout).unwrap();
+    }
+    out
+}
+
+fn pubkey(env: &TestEnv, file: &str) -> VerifierKey {
+    VerifierKey::parse(std::fs::read_to_string(path(env, file)).unwrap().trim_end()).unwrap()
+}
+
+#[test]
+fn key_files_are_made_once_private_and_registered_under_their_own_name() {
+    let env = TestEnv::init();
+    let key = p(&env, "k.key");
+    env.run(&["key", "generate", "--out", &key, "--name", SIGNER])
+        .ok();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the private key is its owner's only");
+    }
+    let public = std::fs::read_to_string(format!("{key}.pub")).unwrap();
+    assert!(public.starts_with(&format!("{SIGNER}+")), "{public}");
+    // Never over an existing key.
+    let before = std::fs::read(&key).unwrap();
+    env.run(&["key", "generate", "--out", &key, "--name", SIGNER])
+        .refusal(2, "key file", &["a key is never overwritten"]);
+    assert_eq!(std::fs::read(&key).unwrap(), before);
+    // A key registers under the name and role it was made with.
+    let head = env.head();
+    env.run(&[
+        "key",
+        "add",
+        &format!("{key}.pub"),
+        "--name",
+        "other",
+        "--role",
+        "signer",
+    ])
+    .refusal(2, "--name", &[SIGNER]);
+    env.run(&[
+        "key",
+        "add",
+        &format!("{key}.pub"),
+        "--name",
+        SIGNER,
+        "--role",
+        "witness",
+    ])
+    .refusal(2, "--role", &["signer"]);
+    assert_eq!(env.head(), head, "nothing written");
+    env.run(&[
+        "key",
+        "add",
+        &format!("{key}.pub"),
+        "--name",
+        SIGNER,
+        "--role",
+        "signer",
+    ])
+    .ok();
+    let list = env.json(&["key", "list"]);
+    assert_eq!(list["keys"][0]["name"], SIGNER);
+    assert_eq!(list["keys"][0]["role"], "signer");
+    assert_eq!(list["keys"][0]["verifier_key"], public.trim_end());
+    // Once only.
+    env.run(&[
+        "key",
+        "add",
+        &format!("{key}.pub"),
+        "--name",
+        SIGNER,
+        "--role",
+        "signer",
+    ])
+    .expect_code(2);
+}
+
+#[test]
+fn a_signed_round_prints_a_note_that_checks_with_the_registered_key() {
+    let env = signed_ledger();
+    let text = note_of(&env, "r1");
+    let note = Note::parse(text.as_bytes()).unwrap();
+    let signer = pubkey(&env, "sign.key.pub");
+    let verified = note::verify(&note, std::slice::from_ref(&signer)).unwrap();
+    let cp = verified.checkpoint();
+    assert_eq!(cp.origin(), "kamerstand/nap");
+    // The tree of every event before the seal: creation, two keys, three
+    // motions.
+    let r1 = &env.json(&["round", "list"])["rounds"][0];
+    assert_eq!(cp.size(), r1["seq"].as_u64().unwrap());
+    assert_eq!(cp.size(), 6);
+    // The ledger says the same of it.
+    let out = env.run(&["verify", "--note", &p(&env, "r1.note")]);
+    out.ok();
+    assert!(
+        out.stdout.contains("note: ok: 6 events with Merkle root")
+            && out.stdout.contains("(round r1)")
+            && out.stdout.contains(&format!("signed by {SIGNER} (signer)")),
+        "{}",
+        out.stdout
+    );
+    // Every altered byte of the note is refused.
+    let bytes = text.as_bytes();
+    for i in 0..bytes.len() {
+        let mut b = bytes.to_vec();
+        b[i] ^= 0x01;
+        let refused = Note::parse(&b).map_err(|e| e.to_string()).and_then(|n| {
+            note::verify(&n, std::slice::from_ref(&signer)).map_err(|e| e.to_string())
+        });
+        assert!(refused.is_err(), "byte {i} altered and still accepted");
+    }
+    // Signing twice with the same key is refused.
+    env.run(&["round", "sign", "r1", "--key", &p(&env, "sign.key")])
+        .refusal(2, "", &["was signed with key", "already"]);
+}
+
+#[test]
+fn a_witness_cosigns_only_what_extends_what_it_cosigned_and_a_fork_is_refused() {
+    let env = signed_ledger();
+    note_of(&env, "r1");
+    cosign(&env, "r1").ok();
+    let fork = TestEnv::new();
+    env.copy_store_to(&fork);
+    // The real ledger goes on; the witness cosigns r2, which extends r1.
+    env.add(&["--kind", "motie", "--text", "Motie 4 over het onderwerp."]);
+    seal(&env, "r2");
+    note_of(&env, "r2");
+    cosign(&env, "r2").ok();
+    let cosigned = std::fs::read_to_string(path(&env, "r2.cosigned")).unwrap();
+    assert_eq!(cosigned.matches('—').count(), 2, "{cosigned}");
+    let out = env.run(&[
+        "verify",
+        "--note",
+        &p(&env, "r2.cosigned"),
+        "--witness-key",
+        &p(&env, "w.key.pub"),
+    ]);
+    out.ok();
+    assert!(
+        out.stdout.contains(&format!("{WITNESS} (witness)")),
+        "{}",
+        out.stdout
+    );
+    // A copy that recorded something else at the same place: a note of the
+    // same size with another root. The witness, who cosigned r2, refuses.
+    fork.add(&["--kind", "motie", "--text", "Een andere motie."]);
+    fork.run(&[
+        "round",
+        "seal",
+        "r2",
+        "--reported-on",
+        "2025-05-01",
+        "--sign",
+        &p(&env, "sign.key"),
+    ])
+    .ok();
+    let forked = fork.run(&["round", "note", "r2"]);
+    forked.ok();
+    std::fs::write(path(&env, "r2-fork.note"), &forked.stdout).unwrap();
+    let out = fork.run(&[
+        "round",
+        "cosign",
+        &p(&env, "r2-fork.note"),
+        "--key",
+        &p(&env, "w.key"),
+    ]);
+    assert_ne!(out.code, 0, "{}", out.stdout);
+    assert!(out.stderr.contains("fork"), "{}", out.stderr);
+    // An older note after a newer one is refused as well.
+    let out = cosign(&env, "r1");
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("a log never shrinks"), "{}", out.stderr);
+}
+
+#[test]
+fn rollback_truncation_and_a_rewritten_history_fail_verify_against_the_note() {
+    let env = signed_ledger();
+    let old = TestEnv::new();
+    env.copy_store_to(&old);
+    env.add(&["--kind", "motie", "--text", "Motie 4 over het onderwerp."]);
+    seal(&env, "r2");
+    note_of(&env, "r2");
+    let note = p(&env, "r2.note");
+    // Rolled back to the older copy: fewer events than the note.
+    let out = old.run(&["verify", "--note", &note]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("note: FAILED")
+            && out
+                .stdout
+                .contains("rolled back to an older copy or truncated"),
+        "{}",
+        out.stdout
+    );
+    // A signed round covers its events: rewriting one of r1's, even with
+    // the chain, the seals and the index relinked, breaks r1's signature.
+    let relinked = TestEnv::new();
+    env.copy_store_to(&relinked);
+    raw::edit(&relinked, |s| {
+        let mut e = s.envelope(4);
+        if let EventBody::ItemRegistered { text, .. } = &mut e.body {
+            *text = "Motie 2, herschreven.".into();
+        }
+        let prev = s.put(&e);
+        s.relink_from(5, prev);
+    });
+    let (_, j) = relinked.verify(&[], 1);
+    assert_eq!(j["first_break"]["kind"], "bad_signature", "{j}");
+    // So a forger who wants verify to pass drops what no key of theirs can
+    // sign again: r2's seal and signature, and rewrites the motion after
+    // r1. The chain holds; the published note does not.
+    let forged = TestEnv::new();
+    env.copy_store_to(&forged);
+    let last = raw::edit(&forged, |s| {
+        let seal = (0..=s.last_seq())
+            .find(|&q| matches!(s.envelope(q).body, EventBody::RoundSealedV2 { ref name, .. } if name == "r2"))
+            .unwrap();
+        let mut e = s.envelope(seal - 1);
+        if let EventBody::ItemRegistered { text, .. } = &mut e.body {
+            *text = "Motie 4, herschreven.".into();
+        }
+        s.put(&e);
+        s.truncate_after(seal - 1);
+        s.set_head_to(seal - 1);
+        seal - 1
+    });
+    forged.run(&["verify", "--rebuild-index"]);
+    forged.verify(&[], 0);
+    assert_eq!(forged.head().unwrap().seq, last);
+    let out = forged.run(&["verify", "--note", &note]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("history was rewritten (a fork)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_stranger_signature_a_moved_cosignature_and_a_forged_signature_event_are_refused() {
+    let env = signed_ledger();
+    let text = note_of(&env, "r1");
+    // A note signed by a key nobody registered: no signer vouches for it.
+    let stranger = note::PrivateKey::generate(SIGNER, KeyRole::Signer).unwrap();
+    let cp = note::Checkpoint::parse(Note::parse(text.as_bytes()).unwrap().text()).unwrap();
+    let fake = note::sign(&cp, &stranger).unwrap();
+    std::fs::write(path(&env, "fake.note"), fake.to_text()).unwrap();
+    let out = env.run(&["verify", "--note", &p(&env, "fake.note")]);
+    out.expect_code(1);
+    assert!(out.stdout.contains("note: FAILED"), "{}", out.stdout);
+    // A cosignature copied onto the next round's note (another root).
+    cosign(&env, "r1").ok();
+    let line = std::fs::read_to_string(path(&env, "r1.cosigned"))
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    env.add(&["--kind", "motie", "--text", "Motie 4 over het onderwerp."]);
+    seal(&env, "r2");
+    let moved = format!("{}{line}\n", note_of(&env, "r2"));
+    std::fs::write(path(&env, "moved.note"), moved).unwrap();
+    let out = env.run(&["verify", "--note", &p(&env, "moved.note")]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains(WITNESS) && out.stdout.contains("does not verify"),
+        "{}",
+        out.stdout
+    );
+    // A signature event planted with bytes the key never signed: verify
+    // names it.
+    let planted = TestEnv::new();
+    env.copy_store_to(&planted);
+    raw::edit(&planted, |s| {
+        let mut n = 0u8;
+        s.plant(
+            "mallory",
+            vec![EventBody::RoundSigned {
+                round: "r2".into(),
+                key: kamerstand::domain::KeyName::parse(WITNESS).unwrap(),
+                signature: Signature([7; 64]),
+            }],
+            &mut || {
+                n += 1;
+                [n; 16]
+            },
+        );
+    });
+    let (_, j) = planted.verify(&[], 1);
+    assert_eq!(j["first_break"]["kind"], "bad_signature", "{j}");
+}
+
+#[test]
+fn inclusion_consistency_and_item_proofs_check_against_the_signed_notes_alone() {
+    let env = signed_ledger();
+    let r1 = note_of(&env, "r1");
+    env.run(&[
+        "status",
+        "36410-2",
+        "in-uitvoering",
+        "--effective",
+        "2025-06-01",
+    ])
+    .ok();
+    seal(&env, "r2");
+    let r2 = note_of(&env, "r2");
+    let signer = pubkey(&env, "sign.key.pub");
+    let cp = |t: &str| {
+        note::verify(
+            &Note::parse(t.as_bytes()).unwrap(),
+            std::slice::from_ref(&signer),
+        )
+        .unwrap()
+        .checkpoint()
+        .clone()
+    };
+    let (cp1, cp2) = (cp(&r1), cp(&r2));
+    let proof = |args: &[&str]| {
+        let out = env.run(args);
+        out.ok();
+        ProofDoc::from_json(&out.stdout).unwrap()
+    };
+    // One event in r2.
+    let ProofDoc::Inclusion(inc) = proof(&["proof", "inclusion", "4", "--round", "r2"]) else {
+        panic!("not an inclusion proof");
+    };
+    inc.verify().unwrap();
+    inc.check_against(&cp2).unwrap();
+    assert!(inc.check_against(&cp1).is_err());
+    // r2 extends r1.
+    let ProofDoc::Consistency(con) = proof(&["proof", "consistency", "r1", "r2"]) else {
+        panic!("not a consistency proof");
+    };
+    con.verify().unwrap();
+    con.check_against(&cp1, &cp2).unwrap();
+    // Motion 36410-2's history up to r2: registration and status change.
+    let ProofDoc::Item(item) = proof(&["proof", "item", "36410-2", "--round", "r2"]) else {
+        panic!("not an item proof");
+    };
+    assert_eq!(item.events.len(), 2);
+    item.verify().unwrap();
+    item.check_against(&cp2).unwrap();
+    // Any altered byte of an event, or of a path, is rejected.
+    for e in 0..item.events.len() {
+        for i in [
+            0,
+            item.events[e].event_bytes.len() / 2,
+            item.events[e].event_bytes.len() - 1,
+        ] {
+            let mut bad = item.clone();
+            bad.events[e].event_bytes[i] ^= 0x01;
+            assert!(bad.verify().is_err(), "event {e} byte {i}");
+        }
+        for h in 0..item.events[e].path.len() {
+            let mut bad = item.clone();
+            bad.events[e].path[h][0] ^= 0x80;
+            assert!(bad.verify().is_err(), "event {e} path {h}");
+        }
+    }
+    // An event of another item slipped into the bundle is named.
+    let ProofDoc::Item(other) = proof(&["proof", "item", "36410-3", "--round", "r2"]) else {
+        panic!("not an item proof");
+    };
+    let mut mixed = item.clone();
+    mixed.events.push(other.events[0].clone());
+    mixed.events.sort_by_key(|e| e.leaf_index);
+    let err = mixed.verify().unwrap_err().to_string();
+    assert!(err.contains("not item"), "{err}");
+    // Bad requests are refused with what would do.
+    env.run(&["proof", "inclusion", "99", "--round", "r1"])
+        .refusal(2, "event", &["a seq below 6"]);
+    env.run(&["proof", "consistency", "r2", "r1"]).refusal(
+        2,
+        "rounds",
+        &["the earlier round first"],
+    );
+}
