@@ -1,20 +1,22 @@
-//! kamerstand's benchmarks for the index in sled (issue 12; figures in
-//! docs/performance.md). Every figure is a median over repeated runs and
-//! is set against a baseline measured in the same run, interleaved with it
-//! where it can be, because the machines are shared and noisy. Nothing is
-//! asserted about time; the figures and their ratios go to stdout, and a
-//! summary table at the end.
+//! kamerstand's benchmarks for the index in sled (issue 12) and for the
+//! Merkle tree and its proofs (issue 15); figures in docs/performance.md.
+//! Every figure is a median over repeated runs and is set against a
+//! baseline measured in the same run, interleaved with it where it can be,
+//! because the machines are shared and noisy. Nothing is asserted about
+//! time; the figures and their ratios go to stdout, and a summary table at
+//! the end.
 //!
 //! Run: `cargo bench --features bench --bench ledger` (every section), or
 //! name sections: `cargo bench --features bench --bench ledger -- note
-//! views verify import memory open curve`. The first run generates the
-//! ledgers (L takes several minutes) under `target/bench-data/` (or
-//! `$KAMERSTAND_BENCH_DATA`) and keeps them, with their events exports,
-//! their SQLite peers and a file `NAME.done`, for later runs; remove that
-//! file to generate a ledger again.
+//! views verify import memory open curve proofs annexcurve`. The first run
+//! generates the ledgers (L takes several minutes) under
+//! `target/bench-data/` (or `$KAMERSTAND_BENCH_DATA`) and keeps them, with
+//! their events exports, their SQLite peers and a file `NAME.done`, for
+//! later runs; remove that file to generate a ledger again.
 //!
 //! `KAMERSTAND_BENCH_SIZES=s,10k` limits a run to those ledgers (to try
-//! the harness quickly).
+//! the harness quickly; the sections that take one ledger take the largest
+//! of those).
 //!
 //! Ledgers (all `bench-gen --seed 1`): S = `--profile s` (300 items, 3,000
 //! events, 5 rounds); 10k, 100k = `--events N --items N/100 --rounds 40`;
@@ -507,7 +509,15 @@ fn scan_trees(db: &sled::Db, names: &[&str]) -> u64 {
 /// The trees kamerstand keeps, split in two halves of about equal size
 /// for a scan on two threads.
 const TREES_A: [&str; 3] = ["events", "by_item", "ix_current"];
-const TREES_B: [&str; 5] = ["ix_versions", "ix_facts", "ix_keys", "ix_rounds", "meta"];
+const TREES_B: [&str; 7] = [
+    "ix_versions",
+    "ix_facts",
+    "ix_keys",
+    "ix_rounds",
+    "ix_registry",
+    "merkle",
+    "meta",
+];
 
 /// Target 3: `verify` (chain and index, in process) against a bare sled
 /// scan of the same trees on two threads, and on one.
@@ -820,6 +830,284 @@ fn section_open(r: &mut Report, tmp: &Path, names: &[&str]) {
     }
 }
 
+// ---------------------------------------------------------------- proofs
+
+/// Issue 15: proof generation after open (`proof inclusion`, `proof item`,
+/// `proof consistency`, as the commands make them) against what each must
+/// read anyway, the commands end to end against the floor of any command
+/// (`round list`), the proofs' sizes, and the append with the Merkle tree
+/// against the same append without it (in process, durable, alternated on
+/// two copies of `name`).
+fn section_proofs(r: &mut Report, name: &str, tmp: &Path, n: usize) {
+    use kamerstand::app::proofs;
+    use kamerstand::formats::proof::ProofDoc;
+    let l = ledger(name);
+    let ws = open(&l);
+    let rounds: Vec<_> = ws
+        .rounds()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.tree.is_some())
+        .collect();
+    assert!(rounds.len() >= 2, "{name} has no two v2 seals");
+    let items = ws.keys().unwrap().len() as u64;
+    let events = ws.ledger().head().unwrap().seq + 1;
+    let mut rng = Rng::new(15);
+    // The questions, drawn once: (round, seq below its seal), (round,
+    // item key), (earlier round, later round).
+    let inclusion: Vec<(String, u64)> = (0..=n)
+        .map(|_| {
+            let r = &rounds[rng.index(rounds.len())];
+            (r.name.clone(), rng.below(r.seq))
+        })
+        .collect();
+    let item_q: Vec<(String, String)> = (0..=n)
+        .map(|_| {
+            let r = &rounds[rounds.len() - 1 - rng.index(rounds.len() / 2)];
+            (r.name.clone(), format!("M{}", 1 + rng.below(items / 2)))
+        })
+        .collect();
+    let pairs: Vec<(String, String)> = (0..=n)
+        .map(|_| {
+            let a = rng.index(rounds.len() - 1);
+            let b = a + 1 + rng.index(rounds.len() - 1 - a);
+            (rounds[a].name.clone(), rounds[b].name.clone())
+        })
+        .collect();
+    let depth = (64 - (events - 1).leading_zeros()) as usize;
+    // Inclusion: the proof against a hash-checked read of the same event.
+    let (ours, base) = time_pair(
+        n,
+        |i| {
+            let (round, seq) = &inclusion[i];
+            let p = proofs::proof_inclusion(&ws, *seq, round).unwrap();
+            assert!(p.path.len() <= depth);
+        },
+        |i| {
+            let (_, seq) = &inclusion[i];
+            assert!(ws.ledger().get(*seq).unwrap().is_some());
+        },
+    );
+    r.vs(
+        &format!(
+            "15. `proof inclusion` of a random event in a random round, {name}, after open (n={n})"
+        ),
+        ours,
+        base,
+        "reading that event (hash-checked)",
+        "<= 5 ms",
+    );
+    r.curve
+        .insert((name.into(), "proof inclusion".into()), ms(ours));
+    // An item's proof: its events up to the round, each with its path,
+    // against reading those events.
+    let (ours, base) = time_pair(
+        n,
+        |i| {
+            let (round, key) = &item_q[i];
+            let p = proofs::proof_item(&ws, key, round).unwrap();
+            assert!(!p.events.is_empty());
+        },
+        |i| {
+            let (round, key) = &item_q[i];
+            let id = ws.resolve(key).unwrap().id;
+            let upto = ws.round(round).unwrap().unwrap().seq;
+            assert!(!ws.ledger().item_history_upto(id, upto).unwrap().is_empty());
+        },
+    );
+    r.vs(
+        &format!(
+            "15. `proof item` of a random motion in a recent round, {name}, after open (n={n})"
+        ),
+        ours,
+        base,
+        "reading that item's events up to the round",
+        "<= 5 ms",
+    );
+    r.curve.insert((name.into(), "proof item".into()), ms(ours));
+    let (ours, base) = time_pair(
+        n,
+        |i| {
+            let (a, b) = &pairs[i];
+            let p = proofs::proof_consistency(&ws, a, b).unwrap();
+            assert!(p.size1 < p.size2);
+        },
+        |i| {
+            let (_, b) = &pairs[i];
+            let size = ws.round(b).unwrap().unwrap().seq;
+            ws.ledger().tree_root(size).unwrap();
+        },
+    );
+    r.vs(
+        &format!("15. `proof consistency` of two random rounds, {name}, after open (n={n})"),
+        ours,
+        base,
+        "the later round's root from the stored tree",
+        "<= 5 ms",
+    );
+    r.curve
+        .insert((name.into(), "proof consistency".into()), ms(ours));
+    // Sizes: every proof as the command prints it.
+    let mut incl: Vec<(usize, usize, usize)> = inclusion
+        .iter()
+        .map(|(round, seq)| {
+            let p = proofs::proof_inclusion(&ws, *seq, round).unwrap();
+            let (event, path) = (p.event_bytes.len(), p.path.len());
+            let json = ProofDoc::Inclusion(p).to_json().len();
+            (json, event, path)
+        })
+        .collect();
+    incl.sort_unstable();
+    let (json_med, event_med, path_med) = incl[incl.len() / 2];
+    let json_max = incl.iter().map(|t| t.0).max().unwrap();
+    // What the proof adds to the event it carries (hex, two characters a
+    // byte, in the JSON).
+    let mut own: Vec<usize> = incl.iter().map(|(j, e, _)| j - 2 * e).collect();
+    own.sort_unstable();
+    r.value(
+        &format!("15. `proof inclusion` JSON size, {name} ({} proofs)", incl.len()),
+        format!(
+            "median {json_med} B (event {event_med} B, path {path_med} hashes = {} B), largest {json_max} B; without the event's hex: median {} B, largest {} B",
+            32 * path_med,
+            own[own.len() / 2],
+            own[own.len() - 1]
+        ),
+        "<= 2 KB",
+    );
+    let mut item_sizes: Vec<(usize, usize)> = item_q
+        .iter()
+        .map(|(round, key)| {
+            let p = proofs::proof_item(&ws, key, round).unwrap();
+            let events = p.events.len();
+            (ProofDoc::Item(p).to_json().len(), events)
+        })
+        .collect();
+    item_sizes.sort_unstable();
+    let (item_med, item_events) = item_sizes[item_sizes.len() / 2];
+    r.value(
+        &format!(
+            "15. `proof item` JSON size, {name} ({} proofs)",
+            item_sizes.len()
+        ),
+        format!(
+            "median {:.1} KB ({item_events} events), largest {:.1} KB",
+            item_med as f64 / 1e3,
+            item_sizes[item_sizes.len() - 1].0 as f64 / 1e3
+        ),
+        "",
+    );
+    let cons = proofs::proof_consistency(&ws, &pairs[0].0, &pairs[0].1).unwrap();
+    r.value(
+        &format!("15. `proof consistency` JSON size, {name}"),
+        format!(
+            "{} B ({} hashes)",
+            ProofDoc::Consistency(cons.clone()).to_json().len(),
+            cons.path.len()
+        ),
+        "",
+    );
+    drop(ws);
+    // The commands end to end, against the floor of every command.
+    let store = l.to_str().unwrap();
+    let (incl_cli, floor) = time_pair(
+        n.min(11),
+        |i| {
+            let (round, seq) = &inclusion[i];
+            run(&[
+                "--store",
+                store,
+                "proof",
+                "inclusion",
+                &seq.to_string(),
+                "--round",
+                round,
+            ]);
+        },
+        |_| {
+            run(&["--store", store, "round", "list"]);
+        },
+    );
+    r.vs(
+        &format!("15. `proof inclusion` end to end, {name} (n={})", n.min(11)),
+        incl_cli,
+        floor,
+        "`round list` end to end",
+        "",
+    );
+    let item_cli = time_runs(n.min(11), |i| {
+        let (round, key) = &item_q[i];
+        run(&["--store", store, "proof", "item", key, "--round", round]);
+    });
+    r.vs(
+        &format!("15. `proof item` end to end, {name} (n={})", n.min(11)),
+        item_cli,
+        floor,
+        "`round list` end to end",
+        "",
+    );
+    // What the tree takes in the store.
+    {
+        let db = sled_config(&l).open().unwrap();
+        let tree = scan_trees(&db, &["merkle"]);
+        let nodes = db.open_tree("merkle").unwrap().len();
+        r.value(
+            &format!("15. the Merkle tree in store {name}"),
+            format!(
+                "{nodes} nodes, {:.1} MB of keys and values ({:.1}% of the store's {:.2} GB on disk)",
+                tree as f64 / 1e6,
+                100.0 * tree as f64 / dir_bytes(&l) as f64,
+                dir_bytes(&l) as f64 / 1e9
+            ),
+            "",
+        );
+    }
+    // The append: a note with the tree's nodes (frontier read, leaf hash,
+    // nodes and mark in the transaction) against the same note without.
+    let with_dir = tmp.join(format!("{name}-tree"));
+    let without_dir = tmp.join(format!("{name}-notree"));
+    copy_dir(&l, &with_dir);
+    copy_dir(&l, &without_dir);
+    let mut with = open(&with_dir);
+    let mut without = open(&without_dir);
+    without.without_tree();
+    let keys: Vec<String> = (0..=2 * n)
+        .map(|_| format!("M{}", 1 + rng.below(items / 2)))
+        .collect();
+    let note = |ws: &mut Workspace, i: usize| {
+        let item = ws.resolve(&keys[i]).unwrap().id;
+        let effective = ws.today();
+        ws.record(
+            "bench",
+            kamerstand::domain::EventBody::ProgressNoted {
+                item,
+                text: format!("Voortgang gemeld in de bench, meting {i}."),
+                citations: vec![],
+                effective,
+            },
+        )
+        .unwrap();
+    };
+    let runs = 2 * n;
+    let (t_with, t_without) = time_pair(runs, |i| note(&mut with, i), |i| note(&mut without, i));
+    r.vs(
+        &format!(
+            "15. one note appended with the Merkle tree, {name}, in process, durable (n={runs})"
+        ),
+        t_with,
+        t_without,
+        "the same note without the tree",
+        "<= 1.10",
+    );
+    r.curve
+        .insert((name.into(), "note in process".into()), ms(t_with));
+    r.curve
+        .insert((name.into(), "note without tree".into()), ms(t_without));
+    drop(with);
+    drop(without);
+    let _ = std::fs::remove_dir_all(&with_dir);
+    let _ = std::fs::remove_dir_all(&without_dir);
+}
+
 // ----------------------------------------------------------------- curve
 
 /// Target 6: the figures of 1 and 2 at 10k, 100k and 1M events, in one
@@ -837,6 +1125,11 @@ fn print_curve(r: &mut Report) {
         "on a random effective day",
         "diff of two random rounds",
         "full replay",
+        "proof inclusion",
+        "proof item",
+        "proof consistency",
+        "note in process",
+        "note without tree",
     ];
     r.line(String::new());
     r.line("| ms | S (3k) | 10k | 100k | L (1M) |".into());
@@ -1064,10 +1357,17 @@ fn main() {
             .collect();
         section_open(&mut r, tmp.path(), &names);
     }
+    if on("proofs") {
+        for (name, n) in [("10k", 21), ("100k", 21), ("l", 21)] {
+            if size_on(name) {
+                section_proofs(&mut r, name, tmp.path(), n);
+            }
+        }
+    }
     if on("annexcurve") {
         section_annexcurve(&mut r, tmp.path());
     }
-    if curve || on("note") || on("views") || on("open") {
+    if curve || on("note") || on("views") || on("open") || on("proofs") {
         print_curve(&mut r);
     }
     println!();

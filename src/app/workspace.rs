@@ -600,6 +600,13 @@ impl Workspace {
         self.ledger.append_batch(actor, drafts)
     }
 
+    /// Appends stop maintaining the Merkle tree, for the benchmark that
+    /// measures what it costs (see `Ledger::stop_tree`); on a copy only.
+    #[cfg(feature = "bench")]
+    pub fn without_tree(&mut self) {
+        self.ledger.stop_tree();
+    }
+
     /// Builds the index from the events (see [`Ledger::build_index`]).
     pub fn reindex(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         match self.ledger.build_index(progress)? {

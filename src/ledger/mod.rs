@@ -72,8 +72,9 @@ pub struct Prepared {
     base: Option<Head>,
     rows: Vec<Row>,
     records: Vec<Recorded>,
-    /// The Merkle tree nodes the events complete.
-    nodes: Vec<(merkle::NodeId, merkle::Hash)>,
+    /// The Merkle tree nodes the events complete (None: the tree is not
+    /// maintained, see [`Ledger::stop_tree`]).
+    nodes: Option<Vec<(merkle::NodeId, merkle::Hash)>>,
     new_head: Option<Head>,
 }
 
@@ -90,6 +91,9 @@ pub struct Ledger {
     store: Store,
     clock: Box<dyn Clock>,
     head: Option<Head>,
+    /// Appends maintain the Merkle tree; off only in a benchmark that
+    /// measures what the tree costs (see [`Ledger::stop_tree`]).
+    tree: bool,
 }
 
 impl Ledger {
@@ -109,6 +113,7 @@ impl Ledger {
             store,
             clock: opts.clock,
             head: None,
+            tree: true,
         };
         ledger.append(actor, genesis)?;
         Ok(ledger)
@@ -168,6 +173,7 @@ impl Ledger {
             store,
             clock: opts.clock,
             head,
+            tree: true,
         })
     }
 
@@ -180,6 +186,7 @@ impl Ledger {
             store,
             clock: opts.clock,
             head,
+            tree: true,
         })
     }
 
@@ -276,6 +283,16 @@ impl Ledger {
         })?)
     }
 
+    /// From now on appends neither read nor write the Merkle tree nor its
+    /// mark, so that a benchmark can set an append with the tree against
+    /// one without. The store is left with a tree that covers fewer events
+    /// than it holds: its next writer refuses until `verify
+    /// --rebuild-index`.
+    #[cfg(feature = "bench")]
+    pub(crate) fn stop_tree(&mut self) {
+        self.tree = false;
+    }
+
     /// The number of events the stored Merkle tree covers (None: it was
     /// never built, or its building was interrupted).
     pub fn tree_size(&self) -> Result<Option<u64>> {
@@ -354,7 +371,11 @@ impl Ledger {
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
         let mut rows = Vec::with_capacity(drafts.len());
         let mut records = Vec::with_capacity(drafts.len());
-        let mut frontier = self.frontier()?;
+        let mut frontier = if self.tree {
+            self.frontier()?
+        } else {
+            merkle::Frontier::new()
+        };
         let mut nodes = Vec::new();
         for Draft { id, mut body } in drafts {
             // A seal always names the event just before it, and a v2 seal
@@ -401,7 +422,9 @@ impl Ledger {
                 .into());
             }
             let hash = codec::hash(&bytes);
-            nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
+            if self.tree {
+                nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
+            }
             let rec = Recorded {
                 envelope: env,
                 hash,
@@ -425,7 +448,7 @@ impl Ledger {
             base: self.head,
             rows,
             records,
-            nodes,
+            nodes: self.tree.then_some(nodes),
             new_head,
         })
     }
@@ -441,7 +464,7 @@ impl Ledger {
             return Err(Refusal::StaleBatch.into());
         }
         self.store
-            .append(self.head, &p.rows, entries, &p.nodes, new_head)?;
+            .append(self.head, &p.rows, entries, p.nodes.as_deref(), new_head)?;
         self.head = Some(new_head);
         Ok(p.records)
     }
@@ -553,6 +576,7 @@ impl Ledger {
             store,
             clock: opts.clock,
             head: Some(head),
+            tree: true,
         };
         match ledger.build_index(indexing) {
             Ok(None) => {}

@@ -650,13 +650,14 @@ impl Store {
     /// Writes `rows`, the index `entries` and Merkle tree `nodes` they
     /// derive and the new head in one transaction, provided the stored head
     /// is still `expected`; then makes it durable. The index and the tree
-    /// are marked as written up to the new head.
+    /// are marked as written up to the new head (the tree only when `nodes`
+    /// is given: None is for benchmarks that measure what it costs).
     pub fn append(
         &self,
         expected: Option<Head>,
         rows: &[Row],
         entries: &[Entry],
-        nodes: &[(merkle::NodeId, merkle::Hash)],
+        nodes: Option<&[(merkle::NodeId, merkle::Hash)]>,
         head: Head,
     ) -> Result<()> {
         let [cur, ver, fac, key, rnd, reg] = &self.ix;
@@ -697,12 +698,14 @@ impl Store {
                     };
                     t.insert(e.key.as_slice(), e.value.as_slice())?;
                 }
-                for (id, hash) in nodes {
-                    mk.insert(&id.key()[..], &hash[..])?;
-                }
                 meta.insert("head", &head.to_bytes()[..])?;
                 meta.insert(INDEX, &head.to_bytes()[..])?;
-                meta.insert(MERKLE, &(head.seq + 1).to_be_bytes()[..])?;
+                if let Some(nodes) = nodes {
+                    for (id, hash) in nodes {
+                        mk.insert(&id.key()[..], &hash[..])?;
+                    }
+                    meta.insert(MERKLE, &(head.seq + 1).to_be_bytes()[..])?;
+                }
                 Ok(())
             });
         match result {
