@@ -1,34 +1,53 @@
-//! kamerstand's benchmarks (docs/performance.md): medians over repeated
-//! runs, each against a baseline measured in the same run, because the
-//! machines are shared and noisy. Nothing is asserted; figures go to stdout.
+//! kamerstand's benchmarks for the index in sled (issue 12) and for the
+//! Merkle tree and its proofs (issue 15); figures in docs/performance.md.
+//! Every figure is a median over repeated runs and is set against a
+//! baseline measured in the same run, interleaved with it where it can be,
+//! because the machines are shared and noisy. Nothing is asserted about
+//! time; the figures and their ratios go to stdout, and a summary table at
+//! the end.
 //!
-//! Run: `cargo bench --bench ledger` (everything; the first run generates
-//! the L ledger, about 5 minutes), or name sections:
-//! `cargo bench --bench ledger -- note open views verify import memory peers`.
+//! Run: `cargo bench --features bench --bench ledger` (every section), or
+//! name sections: `cargo bench --features bench --bench ledger -- note
+//! views verify import memory open curve proofs annexcurve`. The first run
+//! generates the ledgers (L takes several minutes) under
+//! `target/bench-data/` (or `$KAMERSTAND_BENCH_DATA`) and keeps them, with
+//! their events exports, their SQLite peers and a file `NAME.done`, for
+//! later runs; remove that file to generate a ledger again.
 //!
-//! Ledgers: S = `bench-gen --profile s` (300 items, 3,000 events, 5 rounds),
-//! L = `bench-gen --profile l` (10,000 items, 1,000,000 events, 40 rounds),
-//! kept under `target/bench-data/` (or `$KAMERSTAND_BENCH_DATA`) between
-//! runs. Peers (git, SQLite) run from `benches/peers/`.
+//! `KAMERSTAND_BENCH_SIZES=s,10k` limits a run to those ledgers (to try
+//! the harness quickly; the sections that take one ledger take the largest
+//! of those).
+//!
+//! Ledgers (all `bench-gen --seed 1`): S = `--profile s` (300 items, 3,000
+//! events, 5 rounds); 10k, 100k = `--events N --items N/100 --rounds 40`;
+//! L = `--profile l` (10,000 items, 1,000,000 events, 40 rounds): one item
+//! per hundred events, as in L, for the cost curve.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::cast_possible_truncation
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss
 )]
 
 use kamerstand::Workspace;
-use kamerstand::domain::{Instant as At, Timestamp};
+use kamerstand::app::Quiet;
+use kamerstand::app::diff::{Side, compare};
+use kamerstand::domain::{Day, Instant as At};
 use kamerstand::ledger::{Ledger, OpenOptions};
-use kamerstand::projection::{Basis, View, diff};
-use kamerstand::report::{self, Format};
+use kamerstand::projection::{Basis, View};
 use kamerstand::synth::Rng;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_kamerstand");
-const CHILD: &str = "KAMERSTAND_BENCH_BASELINE_APPEND";
+/// Set in a child process of this benchmark: it runs the bare append on
+/// the store at this path and exits.
+const CHILD: &str = "KAMERSTAND_BENCH_BARE_APPEND";
+/// sled's page cache as kamerstand configures it (src/ledger/store.rs).
+const CACHE: u64 = 32 << 20;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -49,7 +68,7 @@ fn run(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Times `f` `n` times after one warm-up run; the median.
+/// Times `f(i)` for i in 1..=n after a warm-up run `f(0)`; the median.
 fn time_runs(n: usize, mut f: impl FnMut(usize)) -> Duration {
     f(0);
     median(
@@ -63,76 +82,56 @@ fn time_runs(n: usize, mut f: impl FnMut(usize)) -> Duration {
     )
 }
 
+/// Times `a(i)` and `b(i)` alternately, n times each after a warm-up run of
+/// both, so that both see the same moments of a noisy machine; the medians.
+fn time_pair(n: usize, mut a: impl FnMut(usize), mut b: impl FnMut(usize)) -> (Duration, Duration) {
+    a(0);
+    b(0);
+    let (mut da, mut db) = (Vec::new(), Vec::new());
+    for i in 1..=n {
+        let t = Instant::now();
+        a(i);
+        da.push(t.elapsed());
+        let t = Instant::now();
+        b(i);
+        db.push(t.elapsed());
+    }
+    (median(da), median(db))
+}
+
 fn once(f: impl FnOnce()) -> Duration {
     let t = Instant::now();
     f();
     t.elapsed()
 }
 
-/// One line of the report.
-struct Row {
-    what: String,
-    ours: f64,
-    base: Option<(f64, String)>,
-    note: String,
-}
-
+/// The figures, printed as they come and kept for the summary.
 #[derive(Default)]
-struct Report(Vec<Row>);
+struct Report {
+    rows: Vec<String>,
+    /// Named values for the cost-curve table: (ledger, what) → ms.
+    curve: BTreeMap<(String, String), f64>,
+}
 
 impl Report {
-    fn add(&mut self, what: &str, ours: Duration, base: Option<(Duration, &str)>, note: &str) {
-        let row = Row {
-            what: what.into(),
-            ours: ms(ours),
-            base: base.map(|(d, s)| (ms(d), s.to_string())),
-            note: note.into(),
-        };
-        print_row(&row);
-        self.0.push(row);
+    fn line(&mut self, s: String) {
+        println!("{s}");
+        self.rows.push(s);
     }
 
-    fn value(&mut self, what: &str, value: f64, unit: &str) {
-        println!("{what:<58} {value:>10.1} {unit}");
-        self.0.push(Row {
-            what: what.into(),
-            ours: value,
-            base: None,
-            note: unit.into(),
-        });
+    /// A figure against its baseline: ratio = ours / baseline.
+    fn vs(&mut self, what: &str, ours: Duration, base: Duration, base_name: &str, target: &str) {
+        self.line(format!(
+            "| {what} | {:.1} ms | {base_name}: {:.1} ms | {:.3} | {target} |",
+            ms(ours),
+            ms(base),
+            ms(ours) / ms(base)
+        ));
     }
-}
 
-fn print_row(r: &Row) {
-    match &r.base {
-        Some((b, name)) => println!(
-            "{:<58} {:>10.2} ms  vs {:>10.2} ms  ratio {:>7.2}  ({name}) {}",
-            r.what,
-            r.ours,
-            b,
-            r.ours / b,
-            r.note
-        ),
-        None => println!("{:<58} {:>10.2} ms  {}", r.what, r.ours, r.note),
+    fn value(&mut self, what: &str, value: String, target: &str) {
+        self.line(format!("| {what} | {value} | | | {target} |"));
     }
-}
-
-/// The bare append: open sled, insert, flush, fsync the db file, exit.
-fn baseline_append(dir: &Path) {
-    let db = sled::Config::new()
-        .path(dir)
-        .cache_capacity(32 << 20)
-        .flush_every_ms(None)
-        .open()
-        .unwrap();
-    let tree = db.open_tree("events").unwrap();
-    let n = tree.len() as u64;
-    tree.insert(n.to_be_bytes(), vec![7u8; 600]).unwrap();
-    db.flush().unwrap();
-    std::fs::File::open(dir.join("db"))
-        .unwrap()
-        .sync_all()
-        .unwrap();
 }
 
 fn data_dir() -> PathBuf {
@@ -144,88 +143,100 @@ fn data_dir() -> PathBuf {
     d
 }
 
-/// The ledger of a profile, generated once and kept.
-fn ledger(profile: &str) -> PathBuf {
-    let dir = data_dir().join(profile);
-    let done = data_dir().join(format!("{profile}.done"));
+/// The `bench-gen` arguments of a ledger.
+fn gen_args(name: &str) -> Vec<&'static str> {
+    match name {
+        "s" => vec!["--profile", "s"],
+        "10k" => vec!["--events", "10000", "--items", "100", "--rounds", "40"],
+        "100k" => vec!["--events", "100000", "--items", "1000", "--rounds", "40"],
+        "l" => vec!["--profile", "l"],
+        other => panic!("no ledger {other}"),
+    }
+}
+
+/// Peak resident memory (MB) and wall time of one command, from the
+/// operating system (Python's resource module, which every machine here
+/// has); panics if it fails.
+fn measured(args: &[&str]) -> (f64, Duration) {
+    let script = "import resource,subprocess,sys,time\n\
+        t=time.perf_counter()\n\
+        p=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE)\n\
+        t=time.perf_counter()-t\n\
+        sys.stderr.write(p.stderr.decode(errors='replace'))\n\
+        print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, t)";
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(BIN)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut parts = text.split_whitespace();
+    let code: i32 = parts.next().unwrap().parse().unwrap();
+    let kb: f64 = parts.next().unwrap().parse().unwrap();
+    let secs: f64 = parts.next().unwrap().parse().unwrap();
+    assert_eq!(
+        code,
+        0,
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (kb / 1024.0, Duration::from_secs_f64(secs))
+}
+
+/// The ledger `name`, generated once and kept; its generation time and
+/// peak memory are noted beside it.
+fn ledger(name: &str) -> PathBuf {
+    let dir = data_dir().join(name);
+    let done = data_dir().join(format!("{name}.done"));
     if !done.exists() {
         let _ = std::fs::remove_dir_all(&dir);
-        eprintln!("generating the {profile} ledger in {}", dir.display());
-        let t = Instant::now();
-        run(&[
-            "--quiet",
-            "--store",
-            dir.to_str().unwrap(),
-            "bench-gen",
-            "--profile",
-            profile,
-            "--seed",
-            "1",
-        ]);
-        // The first command after generation writes what checkpoints the
-        // generator's batches left for later.
-        run(&["--store", dir.to_str().unwrap(), "round", "list"]);
-        eprintln!("generated in {:.0} s", t.elapsed().as_secs_f64());
-        std::fs::write(&done, b"").unwrap();
+        eprintln!("generating ledger {name} in {}", dir.display());
+        let mut args = vec!["--quiet", "--store", dir.to_str().unwrap(), "bench-gen"];
+        args.extend(gen_args(name));
+        args.extend(["--seed", "1"]);
+        let (mb, t) = measured(&args);
+        eprintln!("generated in {:.1} s, {mb:.0} MB at most", t.as_secs_f64());
+        std::fs::write(&done, format!("{:.1} s {mb:.0} MB\n", t.as_secs_f64())).unwrap();
     }
     dir
 }
 
-fn open(path: &Path) -> Workspace {
-    Workspace::open(path, OpenOptions::default()).unwrap()
-}
-
-fn overview_json(view: &View) -> usize {
-    report::overview(view, Format::Json).len()
-}
-
-/// Random instants between the first and the last recorded time.
-fn instants(ws: &Workspace, n: usize, seed: u64) -> Vec<At> {
-    let first = ws.ledger().get(0).unwrap().unwrap().envelope.recorded_at;
-    let last = ws.ledger().head().unwrap().recorded_at;
-    let span = (last.unix_nanos() - first.unix_nanos()).max(1) as u64;
-    let mut rng = Rng::new(seed);
-    (0..n)
-        .map(|_| {
-            let t = Timestamp::from_unix_nanos(first.unix_nanos() + rng.below(span) as i64);
-            At::parse("--as-of", &t.rfc3339()).unwrap()
-        })
-        .collect()
-}
-
-fn section_note(r: &mut Report, tmp: &Path) {
-    let s = tmp.join("s-note");
-    let src = ledger("s");
-    copy_dir(&src, &s);
-    let s_str = s.to_str().unwrap();
-    let note = time_runs(20, |i| {
-        let key = format!("M{}", 1 + i % 50);
+/// The events export of ledger `name`, written once and kept.
+fn export(name: &str) -> PathBuf {
+    let path = data_dir().join(format!("{name}.jsonl"));
+    if !path.exists() {
+        let part = data_dir().join(format!("{name}.jsonl.part"));
+        let store = ledger(name);
         run(&[
+            "--quiet",
             "--store",
-            s_str,
-            "--actor",
-            "bench",
-            "note",
-            &key,
-            "Voortgang gemeld in de bench.",
+            store.to_str().unwrap(),
+            "export",
+            "--format",
+            "events",
+            "-o",
+            part.to_str().unwrap(),
         ]);
-    });
-    let me = std::env::current_exe().unwrap();
-    let bare_dir = tmp.join("bare");
-    let bare = time_runs(20, |_| {
-        let st = Command::new(&me).env(CHILD, &bare_dir).status().unwrap();
-        assert!(st.success());
-    });
-    r.add(
-        "3. note, end to end, on S (n=20)",
-        note,
-        Some((bare, "open+insert+flush+fsync+exit")),
-        "target <= 1.5",
-    );
-    let start = time_runs(20, |_| {
-        run(&["--version"]);
-    });
-    r.add("   process start alone (--version)", start, None, "");
+        std::fs::rename(&part, &path).unwrap();
+    }
+    path
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                dir_bytes(&e.path())
+            } else {
+                m.len()
+            }
+        })
+        .sum()
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -239,262 +250,354 @@ fn copy_dir(from: &Path, to: &Path) {
     assert!(st.success());
 }
 
-fn section_open(r: &mut Report) {
-    let l = ledger("l");
-    let sled_only = time_runs(5, |_| {
-        drop(Ledger::open(&l, OpenOptions::default()).unwrap());
-    });
-    r.add(
-        "5. open L: sled and the head (Ledger::open)",
-        sled_only,
-        None,
-        "",
-    );
-    let ws = time_runs(5, |_| {
-        drop(open(&l));
-    });
-    r.add(
-        "5. open L: the workspace (Workspace::open; no state is loaded)",
-        ws,
-        Some((sled_only, "Ledger::open")),
-        "",
-    );
-    let cli = time_runs(5, |_| {
-        run(&["--store", l.to_str().unwrap(), "round", "list"]);
-    });
-    r.add("5. `round list` on L, end to end", cli, None, "");
+fn open(path: &Path) -> Workspace {
+    Workspace::open(path, OpenOptions::default()).unwrap()
 }
 
-/// sled's own open of L under the configurations worth trying.
-fn section_open_tuning(r: &mut Report) {
-    let l = ledger("l");
-    let lock = l.join("kamerstand.lock");
-    let _ = lock;
-    type MakeConfig = Box<dyn Fn() -> sled::Config>;
-    let configs: Vec<(&str, MakeConfig)> = vec![
+fn sled_config(path: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(CACHE)
+        .flush_every_ms(None)
+}
+
+/// The bare append, run as a process of its own: open the store with sled
+/// (as kamerstand configures it), insert one value of an event's size into
+/// a tree of its own, flush, fsync the `db` file, exit.
+fn bare_append(dir: &Path) {
+    let db = sled_config(dir).open().unwrap();
+    let tree = db.open_tree("bench-bare-append").unwrap();
+    let n = tree.len() as u64;
+    tree.insert(n.to_be_bytes(), vec![7u8; 700]).unwrap();
+    db.flush().unwrap();
+    std::fs::File::open(dir.join("db"))
+        .unwrap()
+        .sync_all()
+        .unwrap();
+}
+
+// ------------------------------------------------------------------ note
+
+/// Target 1: one `note` end to end against the bare append, on a copy of
+/// `name`.
+fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
+    let copy = tmp.join(format!("{name}-note"));
+    copy_dir(&ledger(name), &copy);
+    let c = copy.to_str().unwrap();
+    let items = open(&copy).keys().unwrap().len() as u64;
+    let me = std::env::current_exe().unwrap();
+    let mut rng = Rng::new(3);
+    let (ours, bare) = time_pair(
+        n,
+        |i| {
+            let key = format!("M{}", 1 + rng.below(items / 2));
+            run(&[
+                "--store",
+                c,
+                "--actor",
+                "bench",
+                "note",
+                &key,
+                &format!("Voortgang gemeld in de bench, meting {i}."),
+            ]);
+        },
+        |_| {
+            let st = Command::new(&me).env(CHILD, &copy).status().unwrap();
+            assert!(st.success());
+        },
+    );
+    r.vs(
+        &format!("1. `note` end to end, {name} (n={n})"),
+        ours,
+        bare,
+        "bare sled open+insert+flush+fsync+exit",
+        "<= 1.5 on L",
+    );
+    r.curve.insert((name.into(), "note".into()), ms(ours));
+    r.curve
+        .insert((name.into(), "bare append".into()), ms(bare));
+    r.curve
+        .insert((name.into(), "note - bare".into()), ms(ours) - ms(bare));
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+// ----------------------------------------------------------------- views
+
+/// The questions of a workload (benches/peers/workload.py), parsed.
+struct Questions {
+    as_of: Vec<At>,
+    rounds: Vec<String>,
+    days: Vec<Day>,
+    diffs: Vec<(String, String)>,
+    json: PathBuf,
+}
+
+fn questions(name: &str, runs: usize) -> Questions {
+    let path = data_dir().join(format!("{name}.work{runs}.json"));
+    if !path.exists() {
+        let out = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers/workload.py"))
+            .arg(export(name))
+            .args(["--runs", &runs.to_string(), "--seed", "1"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(&path, &out.stdout).unwrap();
+    }
+    let w: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let strings = |k: &str| -> Vec<String> {
+        w[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    Questions {
+        as_of: strings("as_of")
+            .iter()
+            .map(|t| At::parse("--as-of", t).unwrap())
+            .collect(),
+        rounds: strings("rounds"),
+        days: strings("days")
+            .iter()
+            .map(|d| Day::parse("--effective", d).unwrap())
+            .collect(),
+        diffs: w["diff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p[0].as_str().unwrap().to_string(),
+                    p[1].as_str().unwrap().to_string(),
+                )
+            })
+            .collect(),
+        json: path,
+    }
+}
+
+/// The SQLite peer of ledger `name`, loaded once and kept; its medians on
+/// the workload of `runs` runs.
+fn sqlite(name: &str, q: &Questions) -> serde_json::Value {
+    let db = data_dir().join(format!("{name}.sqlite"));
+    let peers = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers");
+    if !db.exists() {
+        let part = data_dir().join(format!("{name}.sqlite.part"));
+        let _ = std::fs::remove_file(&part);
+        let st = Command::new("python3")
+            .arg(peers.join("sqlite_peer.py"))
+            .arg("load")
+            .arg(export(name))
+            .arg(&part)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success());
+        std::fs::rename(&part, &db).unwrap();
+    }
+    let out = Command::new("python3")
+        .arg(peers.join("sqlite_peer.py"))
+        .arg("bench")
+        .arg(&db)
+        .arg("--workload")
+        .arg(&q.json)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn peer_ms(v: &serde_json::Value, key: &str) -> Duration {
+    Duration::from_secs_f64(v[key].as_f64().unwrap_or(f64::NAN) / 1e3)
+}
+
+/// Target 2: the views on `name`, in process after open, against a full
+/// replay and the SQLite peer on the same questions (`runs` of each).
+fn section_views(r: &mut Report, name: &str, runs: usize, with_peer: bool) {
+    let q = questions(name, runs);
+    let ws = open(&ledger(name));
+    let round = |n: &str| ws.round(n).unwrap().unwrap();
+    let view = |b: Basis, d: Option<Day>| {
+        let v = ws.view(b, d).unwrap();
+        assert!(!v.items.is_empty());
+    };
+    let mut figures = vec![
+        ("current", time_runs(runs, |_| view(Basis::Current, None))),
         (
-            "cache 32 MiB (ours)",
-            Box::new(|| sled::Config::new().cache_capacity(32 << 20)),
+            "as of a random instant",
+            time_runs(runs, |i| view(Basis::AsOf(q.as_of[i].clone()), None)),
         ),
         (
-            "cache 8 MiB",
-            Box::new(|| sled::Config::new().cache_capacity(8 << 20)),
+            "a random round",
+            time_runs(runs, |i| view(Basis::Round(round(&q.rounds[i])), None)),
         ),
         (
-            "cache 1 GiB (sled's default)",
-            Box::new(|| sled::Config::new().cache_capacity(1 << 30)),
-        ),
-        (
-            "low-space mode",
-            Box::new(|| {
-                sled::Config::new()
-                    .cache_capacity(32 << 20)
-                    .mode(sled::Mode::LowSpace)
-            }),
+            "on a random effective day",
+            time_runs(runs, |i| view(Basis::Current, Some(q.days[i]))),
         ),
     ];
-    for (name, make) in configs {
-        let t = time_runs(5, |_| {
-            let db = make().path(&l).flush_every_ms(None).open().unwrap();
-            let tree = db.open_tree("events").unwrap();
-            let _ = tree.last().unwrap();
-            drop(tree);
-            drop(db);
-        });
-        r.add(
-            &format!("5. sled open + last event + close, {name}"),
-            t,
-            None,
-            "",
-        );
-    }
-}
-
-fn section_views(r: &mut Report) {
-    let l = ledger("l");
-    let ws = open(&l);
-    let rounds = ws.rounds().unwrap();
-    let ats = instants(&ws, 21, 7);
-    let mut rng = Rng::new(11);
-    // 4. As of a random instant, and as of a random round: the view (the
-    // state, loaded from checkpoints), then separately rendering it.
-    let as_of = time_runs(20, |i| {
-        let v = ws.view(Basis::AsOf(ats[i].clone()), None).unwrap();
-        assert!(v.chain.events > 0);
-    });
-    let round = time_runs(20, |_| {
-        let rd = rounds[rng.index(rounds.len())].clone();
-        let v = ws.view(Basis::Round(rd), None).unwrap();
-        assert!(v.chain.events > 0);
-    });
-    let mut rng = Rng::new(12);
-    let pairs: Vec<(usize, usize)> = (0..11)
-        .map(|_| {
-            let a = rng.index(rounds.len());
-            let mut b = rng.index(rounds.len());
-            while b == a {
-                b = rng.index(rounds.len());
-            }
-            (a.min(b), a.max(b))
-        })
-        .collect();
-    let diff_random = time_runs(10, |i| {
-        diff_rounds(&ws, &rounds[pairs[i].0], &rounds[pairs[i].1], false);
-    });
-    let diff_events = time_runs(4, |i| {
-        let a = pairs[i].0.min(rounds.len() - 2);
-        diff_rounds(&ws, &rounds[a], &rounds[a + 1], true);
-    });
-    // The baseline: the same views by a full replay of the events.
-    let replay = time_runs(2, |i| {
-        let v = View::replay(ws.ledger().events(), Basis::AsOf(ats[i].clone()), None).unwrap();
-        assert!(v.chain.events > 0);
-    });
-    // Rendering a view of 10,000 items, apart from building it.
-    let v = ws
-        .view(Basis::Round(rounds[rounds.len() / 2].clone()), None)
-        .unwrap();
-    let json = time_runs(5, |_| {
-        overview_json(&v);
-    });
-    let table = time_runs(5, |_| {
-        let _ = report::overview(&v, Format::Table).len();
-    });
-    r.add(
-        "4. rendering a view of L's 10,000 items as JSON (22 MB)",
-        json,
-        None,
-        "",
-    );
-    r.add("4. rendering it as a table", table, None, "");
-    r.add(
-        "4. the view --as-of a random instant, L, after open (n=20)",
-        as_of,
-        Some((replay, "full replay")),
-        "target <= 50 ms and ratio <= 1/30",
-    );
-    r.add(
-        "4. the view --round a random round, L, after open (n=20)",
-        round,
-        Some((replay, "full replay")),
-        "target <= 50 ms and ratio <= 1/30",
-    );
-    r.add(
-        "4. diff of two random rounds (both views and the comparison), L, after open (n=10)",
-        diff_random,
-        Some((replay, "full replay")),
-        "target <= 50 ms and ratio <= 1/30",
-    );
-    r.add(
-        "4. diff --events, two adjacent rounds, L, after open (n=4)",
-        diff_events,
-        Some((replay, "full replay")),
-        "",
-    );
-}
-
-fn diff_rounds(
-    ws: &Workspace,
-    a: &kamerstand::projection::Round,
-    b: &kamerstand::projection::Round,
-    events: bool,
-) {
-    let vf = ws.view(Basis::Round(a.clone()), None).unwrap();
-    let vt = ws.view(Basis::Round(b.clone()), None).unwrap();
-    let mut d = diff::diff(&vf, &vt, false);
-    if events {
-        let upto = vt.last_seq();
-        d.list_events(vf.chain.events, &mut |id| ws.item_state(id, upto))
+    figures.push((
+        "diff of two random rounds",
+        time_runs(runs, |i| {
+            let (a, b) = &q.diffs[i];
+            let c = compare(
+                &ws,
+                &Side::Round(a.clone()),
+                &Side::Round(b.clone()),
+                false,
+                false,
+            )
             .unwrap();
+            assert!(!c.to.items.is_empty());
+        }),
+    ));
+    // The baseline: the same view by a full replay of the events.
+    let replay = time_runs(2, |i| {
+        let v = View::replay(ws.ledger().events(), Basis::AsOf(q.as_of[i].clone()), None).unwrap();
+        assert!(v.chain.events > 0);
+    });
+    let peer = with_peer.then(|| sqlite(name, &q));
+    let peer_key = [
+        "current_ms",
+        "as_of_ms",
+        "round_ms",
+        "effective_ms",
+        "diff_ms",
+    ];
+    for ((what, t), key) in figures.iter().zip(peer_key) {
+        let label = format!("2. view {what}, {name}, after open (n={runs})");
+        r.vs(&label, *t, replay, "full replay", "<= 50 ms, ratio <= 0.01");
+        if let Some(p) = &peer {
+            r.vs(
+                "   the same against the SQLite peer",
+                *t,
+                peer_ms(p, key),
+                &format!("SQLite {key}"),
+                "ratio <= 1",
+            );
+        }
+        r.curve.insert((name.into(), (*what).to_string()), ms(*t));
     }
-    assert!(d.summary.items_changed + d.summary.items_unchanged > 0);
+    r.curve
+        .insert((name.into(), "full replay".into()), ms(replay));
 }
 
-fn section_verify(r: &mut Report) {
-    let l = ledger("l");
+// ---------------------------------------------------------------- verify
+
+/// Reads every key and value of the trees `names` once; the bytes read.
+fn scan_trees(db: &sled::Db, names: &[&str]) -> u64 {
+    let mut bytes = 0u64;
+    for n in names {
+        let t = db.open_tree(n).unwrap();
+        for kv in t.iter() {
+            let (k, v) = kv.unwrap();
+            bytes += (k.len() + v.len()) as u64;
+        }
+    }
+    bytes
+}
+
+/// The trees kamerstand keeps, split in two halves of about equal size
+/// for a scan on two threads.
+const TREES_A: [&str; 3] = ["events", "by_item", "ix_current"];
+const TREES_B: [&str; 7] = [
+    "ix_versions",
+    "ix_facts",
+    "ix_keys",
+    "ix_rounds",
+    "ix_registry",
+    "merkle",
+    "meta",
+];
+
+/// Target 3: `verify` (chain and index, in process) against a bare sled
+/// scan of the same trees on two threads, and on one.
+fn section_verify(r: &mut Report, name: &str, n: usize) {
+    let l = ledger(name);
     let events = Ledger::open(&l, OpenOptions::default())
         .unwrap()
         .head()
         .unwrap()
         .seq
         + 1;
-    let chain = time_runs(2, |_| {
-        let ledger = Ledger::open_for_verify(&l, OpenOptions::default()).unwrap();
-        let rep = ledger.verify().unwrap();
-        assert!(rep.ok() && rep.events_checked == events);
-    });
-    let cps = time_runs(1, |_| {
-        let ledger = Ledger::open(&l, OpenOptions::default()).unwrap();
-        let rep = ledger.check_index(&mut |_, _| {}).unwrap();
-        assert!(rep.ok());
-    });
-    let scan = time_runs(2, |_| {
-        let db = sled::Config::new()
-            .path(&l)
-            .cache_capacity(32 << 20)
-            .open()
-            .unwrap();
-        let tree = db.open_tree("events").unwrap();
-        let mut bytes = 0usize;
-        for kv in tree.iter() {
-            bytes += kv.unwrap().1.len();
-        }
+    let scan2 = || {
+        let db = sled_config(&l).open().unwrap();
+        let bytes = std::thread::scope(|s| {
+            let a = s.spawn(|| scan_trees(&db, &TREES_A));
+            let b = s.spawn(|| scan_trees(&db, &TREES_B));
+            a.join().unwrap() + b.join().unwrap()
+        });
         assert!(bytes > 0);
-    });
-    r.add(
-        "2. verify L: the chain, in process",
-        chain,
-        Some((scan, "bare sled scan of the events tree")),
-        "target ratio <= 1.25 (>= 0.8x the scan's speed)",
+    };
+    let (ours, bare2) = time_pair(
+        n,
+        |_| {
+            let ledger = Ledger::open_for_verify(&l, OpenOptions::default()).unwrap();
+            let out = kamerstand::app::verify::verify_ledger(&ledger, None, false, &Quiet).unwrap();
+            assert!(out.ok() && out.chain.events_checked == events, "{out:?}");
+        },
+        |_| scan2(),
     );
-    r.add(
-        "2. verify L: rebuilding the index and comparing every entry",
-        cps,
-        Some((scan, "bare sled scan of the events tree")),
+    let bare1 = time_runs(n.min(3), |_| {
+        let db = sled_config(&l).open().unwrap();
+        let mut all = TREES_A.to_vec();
+        all.extend(TREES_B);
+        assert!(scan_trees(&db, &all) > 0);
+    });
+    r.vs(
+        &format!("3. verify {name} (chain and index), in process (n={n})"),
+        ours,
+        bare2,
+        "bare sled scan of the same trees, two threads",
+        "<= 1.25 (>= 0.8x the throughput)",
+    );
+    r.vs(
+        "   the same against a one-thread scan",
+        ours,
+        bare1,
+        "bare sled scan, one thread",
         "",
     );
-    let cli = once(|| {
-        run(&["--quiet", "--store", l.to_str().unwrap(), "verify"]);
-    });
-    r.add(
-        "2. verify L, end to end (chain and index)",
+    let (mb, cli) = measured(&["--quiet", "--store", l.to_str().unwrap(), "verify"]);
+    r.vs(
+        &format!("   `verify` {name} end to end, {mb:.0} MB peak"),
         cli,
-        Some((scan, "bare sled scan of the events tree")),
+        bare2,
+        "bare scan, two threads",
         "",
     );
 }
 
-fn section_import(r: &mut Report, tmp: &Path) {
-    let l = ledger("l");
-    let export = data_dir().join("l.jsonl");
-    if !export.exists() {
-        let part = data_dir().join("l.jsonl.part");
-        run(&[
-            "--quiet",
-            "--store",
-            l.to_str().unwrap(),
-            "export",
-            "--format",
-            "events",
-            "-o",
-            part.to_str().unwrap(),
-        ]);
-        std::fs::rename(&part, &export).unwrap();
-    }
-    let target = tmp.join("restored");
-    let ours = once(|| {
-        run(&[
-            "--quiet",
-            "--store",
-            target.to_str().unwrap(),
-            "import",
-            export.to_str().unwrap(),
-        ]);
-    });
+// ---------------------------------------------------------------- import
+
+/// Target 4: importing the events export of `name` end to end against a
+/// bare batch insert of the same event bytes.
+fn section_import(r: &mut Report, name: &str, tmp: &Path) {
+    let export = export(name);
+    let target = tmp.join(format!("{name}-restored"));
     let _ = std::fs::remove_dir_all(&target);
-    // The same canonical bytes, batch-inserted into one sled tree.
+    let (mb, ours) = measured(&[
+        "--quiet",
+        "--store",
+        target.to_str().unwrap(),
+        "import",
+        export.to_str().unwrap(),
+    ]);
+    let restored_bytes = dir_bytes(&target);
+    let _ = std::fs::remove_dir_all(&target);
+    // The same stored values (hash ‖ canonical bytes), batch-inserted in
+    // chunks of 4,096 into one tree, flushed and fsynced.
     let rows: Vec<(u64, Vec<u8>)> = {
-        let ledger = Ledger::open(&l, OpenOptions::default()).unwrap();
+        let ledger = Ledger::open(&ledger(name), OpenOptions::default()).unwrap();
         ledger
             .events()
             .map(|e| {
@@ -508,18 +611,17 @@ fn section_import(r: &mut Report, tmp: &Path) {
     };
     let bare_dir = tmp.join("bare-import");
     let bare = once(|| {
-        let db = sled::Config::new()
-            .path(&bare_dir)
-            .cache_capacity(32 << 20)
-            .open()
-            .unwrap();
+        let db = sled_config(&bare_dir).open().unwrap();
         let tree = db.open_tree("events").unwrap();
-        for chunk in rows.chunks(4096) {
+        for (i, chunk) in rows.chunks(4096).enumerate() {
             let mut b = sled::Batch::default();
             for (seq, v) in chunk {
                 b.insert(&seq.to_be_bytes(), v.as_slice());
             }
             tree.apply_batch(b).unwrap();
+            if i % 16 == 15 {
+                db.flush().unwrap();
+            }
         }
         db.flush().unwrap();
         std::fs::File::open(bare_dir.join("db"))
@@ -527,353 +629,527 @@ fn section_import(r: &mut Report, tmp: &Path) {
             .sync_all()
             .unwrap();
     });
+    drop(rows);
     let _ = std::fs::remove_dir_all(&bare_dir);
-    r.add(
-        "1. import L's events export (2.2 GB JSON Lines), end to end",
+    let export_bytes = std::fs::metadata(&export).unwrap().len();
+    r.vs(
+        &format!(
+            "4. import {name}'s events export ({:.2} GB), end to end, {mb:.0} MB peak",
+            export_bytes as f64 / 1e9
+        ),
         ours,
-        Some((bare, "bare sled batch insert of the same bytes")),
-        "target ratio <= 2 (>= 0.5x the bare speed)",
+        bare,
+        "bare sled batch insert of the same event bytes",
+        "<= 2 (>= 0.5x the bare speed)",
+    );
+    r.value(
+        &format!("5. restored store {name} / its events export"),
+        format!(
+            "{:.2} GB / {:.2} GB = {:.2}",
+            restored_bytes as f64 / 1e9,
+            export_bytes as f64 / 1e9,
+            restored_bytes as f64 / export_bytes as f64
+        ),
+        "<= 1.5",
     );
 }
 
-/// Peak resident memory of one command, in MB (from the OS, via Python's
-/// resource module, which every machine here has).
-fn peak_mb(args: &[&str]) -> f64 {
-    let script = "import resource,subprocess,sys\n\
-        p=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL)\n\
-        print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(BIN)
-        .args(args)
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut parts = text.split_whitespace();
-    let code: i32 = parts.next().unwrap().parse().unwrap();
-    let kb: f64 = parts.next().unwrap().parse().unwrap();
-    assert_eq!(code, 0, "{args:?} failed");
-    kb / 1024.0
-}
+// ---------------------------------------------------------------- memory
 
-fn section_memory(r: &mut Report, tmp: &Path) {
-    let l = ledger("l");
+/// Target 5: peak resident memory of every command on `name`, and the
+/// store's size against its events export.
+fn section_memory(r: &mut Report, name: &str, tmp: &Path) {
+    let l = ledger(name);
     let src = l.to_str().unwrap();
-    let copy = tmp.join("l-write");
+    let copy = tmp.join(format!("{name}-write"));
     copy_dir(&l, &copy);
     let w = copy.to_str().unwrap();
-    let ws = open(&l);
-    let rounds: Vec<String> = ws
-        .rounds()
-        .unwrap()
-        .iter()
-        .map(|r| r.name.clone())
-        .collect();
-    let at = instants(&ws, 1, 3)[0].at.rfc3339();
-    drop(ws);
-    let (r1, r2) = (&rounds[10], &rounds[11]);
+    let q = questions(name, 5);
+    let at = q.as_of[1].at.rfc3339();
+    let day = q.days[1].to_string();
+    let (r1, r2) = q.diffs[1].clone();
     let out = tmp.join("out");
     let out = out.to_str().unwrap();
     let commands: Vec<Vec<&str>> = vec![
         vec!["--store", src, "overview"],
         vec!["--store", src, "--format", "json", "overview"],
         vec!["--store", src, "overview", "--as-of", &at],
-        vec!["--store", src, "overview", "--round", r1],
-        vec!["--store", src, "overview", "--effective", "2020-01-01"],
+        vec!["--store", src, "overview", "--round", &r1],
+        vec!["--store", src, "overview", "--effective", &day],
         vec!["--store", src, "item", "list"],
         vec!["--store", src, "show", "M5"],
         vec!["--store", src, "log", "--limit", "20"],
         vec!["--store", src, "log", "--item", "M5"],
         vec!["--store", src, "round", "list"],
-        vec!["--store", src, "round", "digest", r1],
-        vec!["--store", src, "diff", r1, r2],
+        vec!["--store", src, "round", "digest", &r1],
+        vec!["--store", src, "diff", &r1, &r2],
+        vec!["--store", src, "diff", "--events", &r1, &r2],
         vec!["--store", src, "export", "--format", "html", "-o", out],
         vec!["--store", src, "export", "--format", "csv", "-o", out],
+        vec!["--store", src, "export", "--format", "events", "-o", out],
         vec!["--store", src, "--quiet", "verify"],
         vec!["--store", w, "note", "M5", "Geheugen gemeten."],
         vec!["--store", w, "status", "M6", "vertraagd"],
         vec!["--store", w, "round", "seal", "bench-ronde"],
     ];
     for c in commands {
-        let mb = peak_mb(&c);
+        let (mb, t) = measured(&c);
+        let shown: Vec<&str> = c[2..]
+            .iter()
+            .map(|a| if *a == out { "OUT" } else { a })
+            .collect();
         r.value(
-            &format!("6. peak RSS: {}", c[2..].join(" ")),
-            mb,
-            "MB (target <= 256)",
+            &format!("5. peak RSS, {name}: {}", shown.join(" ")),
+            format!("{mb:.0} MB ({:.2} s)", t.as_secs_f64()),
+            "<= 256 MB",
         );
     }
-}
-
-/// Runs a peer script; its JSON output.
-fn peer(cmd: &str, args: &[&str]) -> serde_json::Value {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers");
-    let mut c = if cmd.ends_with(".py") {
-        let mut c = Command::new("python3");
-        c.arg(dir.join(cmd));
-        c
-    } else {
-        Command::new(dir.join(cmd))
-    };
-    let out = c.args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn ms_of(v: &serde_json::Value, key: &str) -> Duration {
-    Duration::from_secs_f64(v[key].as_f64().unwrap_or(f64::NAN) / 1e3)
-}
-
-/// kamerstand, end to end, on the questions of a peer workload.
-fn ours_on_workload(
-    store: &Path,
-    work: &serde_json::Value,
-    tmp: &Path,
-    runs: usize,
-) -> [Duration; 4] {
-    let copy = tmp.join("peer-append");
-    copy_dir(store, &copy);
-    let s = store.to_str().unwrap();
-    let c = copy.to_str().unwrap();
-    let list = |k: &str| work[k].as_array().unwrap().clone();
-    let (as_of, diffs, append) = (list("as_of"), list("diff"), list("append"));
-    let append = time_runs(runs, |i| {
-        run(&[
-            "--store",
-            c,
-            "note",
-            append[i].as_str().unwrap(),
-            "Peilmoment voor de vergelijking.",
-        ]);
-    });
-    let as_of = time_runs(runs, |i| {
-        run(&[
-            "--store",
-            s,
-            "--format",
-            "json",
-            "overview",
-            "--as-of",
-            as_of[i].as_str().unwrap(),
-        ]);
-    });
-    let diff = time_runs(runs, |i| {
-        let p = diffs[i].as_array().unwrap();
-        run(&[
-            "--store",
-            s,
-            "--format",
-            "json",
-            "diff",
-            p[0].as_str().unwrap(),
-            p[1].as_str().unwrap(),
-        ]);
-    });
-    let verify = time_runs(runs.min(3), |_| {
-        run(&["--quiet", "--store", s, "verify"]);
-    });
-    [append, as_of, diff, verify]
-}
-
-/// kamerstand in process, the store opened once (as the SQLite peer is
-/// measured): the view and its JSON, for the as-of and diff questions.
-fn ours_in_process(store: &Path, work: &serde_json::Value, runs: usize) -> [Duration; 2] {
-    let ws = open(store);
-    let list = |k: &str| work[k].as_array().unwrap().clone();
-    let (as_of, diffs) = (list("as_of"), list("diff"));
-    let as_of = time_runs(runs, |i| {
-        let at = At::parse("--as-of", as_of[i].as_str().unwrap()).unwrap();
-        overview_json(&ws.view(Basis::AsOf(at), None).unwrap());
-    });
-    let diff = time_runs(runs, |i| {
-        let p = diffs[i].as_array().unwrap();
-        let round = |n: &serde_json::Value| ws.round(n.as_str().unwrap()).unwrap().unwrap();
-        let vf = ws.view(Basis::Round(round(&p[0])), None).unwrap();
-        let vt = ws.view(Basis::Round(round(&p[1])), None).unwrap();
-        let d = diff::diff(&vf, &vt, false);
-        let _ = report::diff(&vf, &vt, &d, Format::Json).len();
-    });
-    [as_of, diff]
-}
-
-fn section_peers(r: &mut Report, tmp: &Path) {
-    // S, generated with one event per batch so that its events have
-    // distinct recorded times for the as-of questions.
-    let s = data_dir().join("s1");
-    if !data_dir().join("s1.done").exists() {
-        let _ = std::fs::remove_dir_all(&s);
-        run(&[
-            "--quiet",
-            "--store",
-            s.to_str().unwrap(),
-            "bench-gen",
-            "--profile",
-            "s",
-            "--seed",
-            "1",
-            "--batch",
-            "1",
-        ]);
-        std::fs::write(data_dir().join("s1.done"), b"").unwrap();
-    }
-    let export = tmp.join("s1.jsonl");
-    run(&[
-        "--store",
-        s.to_str().unwrap(),
-        "export",
-        "--format",
-        "events",
-        "-o",
-        export.to_str().unwrap(),
-    ]);
-    let work_path = tmp.join("s1.work.json");
-    let work = {
-        let out = Command::new("python3")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers/workload.py"))
-            .args([export.to_str().unwrap(), "--runs", "10", "--seed", "1"])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        std::fs::write(&work_path, &out.stdout).unwrap();
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
-    let w = work_path.to_str().unwrap();
-    let db = tmp.join("s1.sqlite");
-    peer(
-        "sqlite_peer.py",
-        &["load", export.to_str().unwrap(), db.to_str().unwrap()],
-    );
-    let sq = peer(
-        "sqlite_peer.py",
-        &["bench", db.to_str().unwrap(), "--workload", w],
-    );
-    let repo = tmp.join("s1.git");
-    peer(
-        "git_peer.sh",
-        &["build", export.to_str().unwrap(), repo.to_str().unwrap()],
-    );
-    let gt = peer(
-        "git_peer.sh",
-        &["bench", repo.to_str().unwrap(), "--workload", w],
-    );
-    let ours = ours_on_workload(&s, &work, tmp, 10);
-    for (i, (what, sq_key, git_key)) in [
-        (
-            "append one update, durable",
-            "append_process_ms",
-            "append_ms",
+    let _ = std::fs::remove_dir_all(&copy);
+    let export_bytes = std::fs::metadata(export(name)).unwrap().len();
+    let store = dir_bytes(&l);
+    r.value(
+        &format!("5. store {name} as generated / its events export"),
+        format!(
+            "{:.2} GB / {:.2} GB = {:.2}",
+            store as f64 / 1e9,
+            export_bytes as f64 / 1e9,
+            store as f64 / export_bytes as f64
         ),
-        ("as of a random instant", "as_of_ms", "as_of_ms"),
-        ("diff two random rounds", "diff_ms", "diff_ms"),
-        ("verify", "verify_ms", "verify_ms"),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        r.add(
-            &format!("7. S, {what}: ours vs SQLite"),
-            ours[i],
-            Some((ms_of(&sq, sq_key), sq_key)),
-            "",
-        );
-        r.add(
-            &format!("7. S, {what}: ours vs git"),
-            ours[i],
-            Some((ms_of(&gt, git_key), git_key)),
-            "",
-        );
+        "<= 1.5",
+    );
+    if let Ok(g) = std::fs::read_to_string(data_dir().join(format!("{name}.done"))) {
+        r.value(&format!("   generating {name}"), g.trim().to_string(), "");
     }
-    let inproc = ours_in_process(&s, &work, 10);
-    r.add(
-        "7. S, as of, in process: ours vs SQLite",
-        inproc[0],
-        Some((ms_of(&sq, "as_of_ms"), "as_of_ms")),
-        "",
-    );
-    r.add(
-        "7. S, diff, in process: ours vs SQLite",
-        inproc[1],
-        Some((ms_of(&sq, "diff_ms"), "diff_ms")),
-        "",
-    );
-    r.value(
-        "   SQLite in process: append (INSERT + COMMIT)",
-        sq["append_ms"].as_f64().unwrap_or(f64::NAN),
-        "ms",
-    );
-    r.value(
-        "   Python start-up inside SQLite's process append",
-        sq["process_start_ms"].as_f64().unwrap_or(f64::NAN),
-        "ms",
-    );
+}
 
-    // L: SQLite only (the git peer refuses L: see benches/peers/README.md).
-    let l_export = data_dir().join("l.jsonl");
-    if l_export.exists() {
-        let l = ledger("l");
-        let out = Command::new("python3")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peers/workload.py"))
-            .args([l_export.to_str().unwrap(), "--runs", "5", "--seed", "1"])
-            .output()
-            .unwrap();
-        let lw = tmp.join("l.work.json");
-        std::fs::write(&lw, &out.stdout).unwrap();
-        let lwork: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let ldb = data_dir().join("l.sqlite");
-        if !ldb.exists() {
-            peer(
-                "sqlite_peer.py",
-                &["load", l_export.to_str().unwrap(), ldb.to_str().unwrap()],
-            );
-        }
-        let sq = peer(
-            "sqlite_peer.py",
-            &[
-                "bench",
-                ldb.to_str().unwrap(),
-                "--workload",
-                lw.to_str().unwrap(),
-            ],
+// ------------------------------------------------------------------ open
+
+/// sled's open (and kamerstand's) against the size of the store, and what
+/// sled 0.34.7's configuration changes about it.
+fn section_open(r: &mut Report, tmp: &Path, names: &[&str]) {
+    for name in names {
+        let l = ledger(name);
+        let size = dir_bytes(&l) as f64 / 1e9;
+        let (bare, ours) = time_pair(
+            7,
+            |_| {
+                let db = sled_config(&l).open().unwrap();
+                let t = db.open_tree("meta").unwrap();
+                assert!(t.get("head").unwrap().is_some());
+            },
+            |_| drop(open(&l)),
         );
-        let inproc = ours_in_process(&l, &lwork, 5);
-        r.add(
-            "7. L, as of, in process: ours vs SQLite",
-            inproc[0],
-            Some((ms_of(&sq, "as_of_ms"), "as_of_ms")),
+        r.vs(
+            &format!("   open {name} ({size:.2} GB): Workspace::open"),
+            ours,
+            bare,
+            "sled's open and one read",
             "",
         );
-        r.add(
-            "7. L, diff, in process: ours vs SQLite",
-            inproc[1],
-            Some((ms_of(&sq, "diff_ms"), "diff_ms")),
+        r.curve
+            .insert((name.to_string(), "sled open".into()), ms(bare));
+        let cli = time_runs(7, |_| {
+            run(&["--store", l.to_str().unwrap(), "round", "list"]);
+        });
+        r.value(
+            &format!("   `round list` on {name}, end to end"),
+            format!("{:.1} ms", ms(cli)),
             "",
-        );
-        let ours = ours_on_workload(&l, &lwork, tmp, 5);
-        for (i, (what, key)) in [
-            ("append one update, durable", "append_process_ms"),
-            ("as of a random instant", "as_of_ms"),
-            ("diff two random rounds", "diff_ms"),
-            ("verify", "verify_ms"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            r.add(
-                &format!("7. L, {what}: ours vs SQLite"),
-                ours[i],
-                Some((ms_of(&sq, key), key)),
-                "",
-            );
-        }
-    } else {
-        println!(
-            "7. L: run the import section first (it writes the L export the SQLite peer loads)"
         );
     }
+    // What can be tuned: the cache, the mode, and (when a store is made)
+    // the segment size. Each on a copy made with sled itself.
+    let big = *names.last().unwrap();
+    let l = ledger(big);
+    type Make = Box<dyn Fn(&Path) -> sled::Config>;
+    let configs: Vec<(&str, Make)> = vec![
+        ("cache 32 MiB (ours)", Box::new(sled_config)),
+        (
+            "cache 8 MiB",
+            Box::new(|p| sled_config(p).cache_capacity(8 << 20)),
+        ),
+        (
+            "cache 256 MiB",
+            Box::new(|p| sled_config(p).cache_capacity(256 << 20)),
+        ),
+        (
+            "high-throughput mode",
+            Box::new(|p| sled_config(p).mode(sled::Mode::HighThroughput)),
+        ),
+    ];
+    for (what, make) in &configs {
+        let t = time_runs(5, |_| {
+            let db = make(&l).open().unwrap();
+            let t = db.open_tree("meta").unwrap();
+            assert!(t.get("head").unwrap().is_some());
+        });
+        r.value(
+            &format!("   sled open of {big}, {what}"),
+            format!("{:.1} ms", ms(t)),
+            "",
+        );
+    }
+    for seg in [1usize << 20, 8 << 20] {
+        let copy = tmp.join(format!("seg-{seg}"));
+        let _ = std::fs::remove_dir_all(&copy);
+        {
+            let from = sled_config(&l).open().unwrap();
+            let to = sled_config(&copy).segment_size(seg).open().unwrap();
+            for name in from.tree_names() {
+                let (a, b) = (from.open_tree(&name).unwrap(), to.open_tree(&name).unwrap());
+                let mut batch = sled::Batch::default();
+                let mut n = 0;
+                for kv in a.iter() {
+                    let (k, v) = kv.unwrap();
+                    batch.insert(k, v);
+                    n += 1;
+                    if n % 4096 == 0 {
+                        b.apply_batch(std::mem::take(&mut batch)).unwrap();
+                        to.flush().unwrap();
+                    }
+                }
+                b.apply_batch(batch).unwrap();
+            }
+            to.flush().unwrap();
+        }
+        let t = time_runs(5, |_| {
+            let db = sled_config(&copy).segment_size(seg).open().unwrap();
+            let t = db.open_tree("meta").unwrap();
+            assert!(t.get("head").unwrap().is_some());
+        });
+        r.value(
+            &format!(
+                "   sled open of a copy of {big} written with {} MiB segments ({:.2} GB)",
+                seg >> 20,
+                dir_bytes(&copy) as f64 / 1e9
+            ),
+            format!("{:.1} ms", ms(t)),
+            "",
+        );
+        let _ = std::fs::remove_dir_all(&copy);
+    }
+}
+
+// ---------------------------------------------------------------- proofs
+
+/// Issue 15: proof generation after open (`proof inclusion`, `proof item`,
+/// `proof consistency`, as the commands make them) against what each must
+/// read anyway, the commands end to end against the floor of any command
+/// (`round list`), the proofs' sizes, and the append with the Merkle tree
+/// against the same append without it (in process, durable, alternated on
+/// two copies of `name`).
+fn section_proofs(r: &mut Report, name: &str, tmp: &Path, n: usize) {
+    use kamerstand::app::proofs;
+    use kamerstand::formats::proof::ProofDoc;
+    let l = ledger(name);
+    let ws = open(&l);
+    let rounds: Vec<_> = ws
+        .rounds()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.tree.is_some())
+        .collect();
+    assert!(rounds.len() >= 2, "{name} has no two v2 seals");
+    let items = ws.keys().unwrap().len() as u64;
+    let events = ws.ledger().head().unwrap().seq + 1;
+    let mut rng = Rng::new(15);
+    // The questions, drawn once: (round, seq below its seal), (round,
+    // item key), (earlier round, later round).
+    let inclusion: Vec<(String, u64)> = (0..=n)
+        .map(|_| {
+            let r = &rounds[rng.index(rounds.len())];
+            (r.name.clone(), rng.below(r.seq))
+        })
+        .collect();
+    let item_q: Vec<(String, String)> = (0..=n)
+        .map(|_| {
+            let r = &rounds[rounds.len() - 1 - rng.index(rounds.len() / 2)];
+            (r.name.clone(), format!("M{}", 1 + rng.below(items / 2)))
+        })
+        .collect();
+    let pairs: Vec<(String, String)> = (0..=n)
+        .map(|_| {
+            let a = rng.index(rounds.len() - 1);
+            let b = a + 1 + rng.index(rounds.len() - 1 - a);
+            (rounds[a].name.clone(), rounds[b].name.clone())
+        })
+        .collect();
+    let depth = (64 - (events - 1).leading_zeros()) as usize;
+    // Inclusion: the proof against a hash-checked read of the same event.
+    let (ours, base) = time_pair(
+        n,
+        |i| {
+            let (round, seq) = &inclusion[i];
+            let p = proofs::proof_inclusion(&ws, *seq, round).unwrap();
+            assert!(p.path.len() <= depth);
+        },
+        |i| {
+            let (_, seq) = &inclusion[i];
+            assert!(ws.ledger().get(*seq).unwrap().is_some());
+        },
+    );
+    r.vs(
+        &format!(
+            "15. `proof inclusion` of a random event in a random round, {name}, after open (n={n})"
+        ),
+        ours,
+        base,
+        "reading that event (hash-checked)",
+        "<= 5 ms",
+    );
+    r.curve
+        .insert((name.into(), "proof inclusion".into()), ms(ours));
+    // An item's proof: its events up to the round, each with its path,
+    // against reading those events.
+    let (ours, base) = time_pair(
+        n,
+        |i| {
+            let (round, key) = &item_q[i];
+            let p = proofs::proof_item(&ws, key, round).unwrap();
+            assert!(!p.events.is_empty());
+        },
+        |i| {
+            let (round, key) = &item_q[i];
+            let id = ws.resolve(key).unwrap().id;
+            let upto = ws.round(round).unwrap().unwrap().seq;
+            assert!(!ws.ledger().item_history_upto(id, upto).unwrap().is_empty());
+        },
+    );
+    r.vs(
+        &format!(
+            "15. `proof item` of a random motion in a recent round, {name}, after open (n={n})"
+        ),
+        ours,
+        base,
+        "reading that item's events up to the round",
+        "<= 5 ms",
+    );
+    r.curve.insert((name.into(), "proof item".into()), ms(ours));
+    let (ours, base) = time_pair(
+        n,
+        |i| {
+            let (a, b) = &pairs[i];
+            let p = proofs::proof_consistency(&ws, a, b).unwrap();
+            assert!(p.size1 < p.size2);
+        },
+        |i| {
+            let (_, b) = &pairs[i];
+            let size = ws.round(b).unwrap().unwrap().seq;
+            ws.ledger().tree_root(size).unwrap();
+        },
+    );
+    r.vs(
+        &format!("15. `proof consistency` of two random rounds, {name}, after open (n={n})"),
+        ours,
+        base,
+        "the later round's root from the stored tree",
+        "<= 5 ms",
+    );
+    r.curve
+        .insert((name.into(), "proof consistency".into()), ms(ours));
+    // Sizes: every proof as the command prints it.
+    let mut incl: Vec<(usize, usize, usize)> = inclusion
+        .iter()
+        .map(|(round, seq)| {
+            let p = proofs::proof_inclusion(&ws, *seq, round).unwrap();
+            let (event, path) = (p.event_bytes.len(), p.path.len());
+            let json = ProofDoc::Inclusion(p).to_json().len();
+            (json, event, path)
+        })
+        .collect();
+    incl.sort_unstable();
+    let (json_med, event_med, path_med) = incl[incl.len() / 2];
+    let json_max = incl.iter().map(|t| t.0).max().unwrap();
+    // What the proof adds to the event it carries (hex, two characters a
+    // byte, in the JSON).
+    let mut own: Vec<usize> = incl.iter().map(|(j, e, _)| j - 2 * e).collect();
+    own.sort_unstable();
+    r.value(
+        &format!("15. `proof inclusion` JSON size, {name} ({} proofs)", incl.len()),
+        format!(
+            "median {json_med} B (event {event_med} B, path {path_med} hashes = {} B), largest {json_max} B; without the event's hex: median {} B, largest {} B",
+            32 * path_med,
+            own[own.len() / 2],
+            own[own.len() - 1]
+        ),
+        "<= 2 KB",
+    );
+    let mut item_sizes: Vec<(usize, usize)> = item_q
+        .iter()
+        .map(|(round, key)| {
+            let p = proofs::proof_item(&ws, key, round).unwrap();
+            let events = p.events.len();
+            (ProofDoc::Item(p).to_json().len(), events)
+        })
+        .collect();
+    item_sizes.sort_unstable();
+    let (item_med, item_events) = item_sizes[item_sizes.len() / 2];
+    r.value(
+        &format!(
+            "15. `proof item` JSON size, {name} ({} proofs)",
+            item_sizes.len()
+        ),
+        format!(
+            "median {:.1} KB ({item_events} events), largest {:.1} KB",
+            item_med as f64 / 1e3,
+            item_sizes[item_sizes.len() - 1].0 as f64 / 1e3
+        ),
+        "",
+    );
+    let cons = proofs::proof_consistency(&ws, &pairs[0].0, &pairs[0].1).unwrap();
+    r.value(
+        &format!("15. `proof consistency` JSON size, {name}"),
+        format!(
+            "{} B ({} hashes)",
+            ProofDoc::Consistency(cons.clone()).to_json().len(),
+            cons.path.len()
+        ),
+        "",
+    );
+    drop(ws);
+    // The commands end to end, against the floor of every command.
+    let store = l.to_str().unwrap();
+    let (incl_cli, floor) = time_pair(
+        n.min(11),
+        |i| {
+            let (round, seq) = &inclusion[i];
+            run(&[
+                "--store",
+                store,
+                "proof",
+                "inclusion",
+                &seq.to_string(),
+                "--round",
+                round,
+            ]);
+        },
+        |_| {
+            run(&["--store", store, "round", "list"]);
+        },
+    );
+    r.vs(
+        &format!("15. `proof inclusion` end to end, {name} (n={})", n.min(11)),
+        incl_cli,
+        floor,
+        "`round list` end to end",
+        "",
+    );
+    let item_cli = time_runs(n.min(11), |i| {
+        let (round, key) = &item_q[i];
+        run(&["--store", store, "proof", "item", key, "--round", round]);
+    });
+    r.vs(
+        &format!("15. `proof item` end to end, {name} (n={})", n.min(11)),
+        item_cli,
+        floor,
+        "`round list` end to end",
+        "",
+    );
+    // What the tree takes in the store.
+    {
+        let db = sled_config(&l).open().unwrap();
+        let tree = scan_trees(&db, &["merkle"]);
+        let nodes = db.open_tree("merkle").unwrap().len();
+        r.value(
+            &format!("15. the Merkle tree in store {name}"),
+            format!(
+                "{nodes} nodes, {:.1} MB of keys and values ({:.1}% of the store's {:.2} GB on disk)",
+                tree as f64 / 1e6,
+                100.0 * tree as f64 / dir_bytes(&l) as f64,
+                dir_bytes(&l) as f64 / 1e9
+            ),
+            "",
+        );
+    }
+    // The append: a note with the tree's nodes (frontier read, leaf hash,
+    // nodes and mark in the transaction) against the same note without.
+    let with_dir = tmp.join(format!("{name}-tree"));
+    let without_dir = tmp.join(format!("{name}-notree"));
+    copy_dir(&l, &with_dir);
+    copy_dir(&l, &without_dir);
+    let mut with = open(&with_dir);
+    let mut without = open(&without_dir);
+    without.without_tree();
+    let keys: Vec<String> = (0..=2 * n)
+        .map(|_| format!("M{}", 1 + rng.below(items / 2)))
+        .collect();
+    let note = |ws: &mut Workspace, i: usize| {
+        let item = ws.resolve(&keys[i]).unwrap().id;
+        let effective = ws.today();
+        ws.record(
+            "bench",
+            kamerstand::domain::EventBody::ProgressNoted {
+                item,
+                text: format!("Voortgang gemeld in de bench, meting {i}."),
+                citations: vec![],
+                effective,
+            },
+        )
+        .unwrap();
+    };
+    let runs = 2 * n;
+    let (t_with, t_without) = time_pair(runs, |i| note(&mut with, i), |i| note(&mut without, i));
+    r.vs(
+        &format!(
+            "15. one note appended with the Merkle tree, {name}, in process, durable (n={runs})"
+        ),
+        t_with,
+        t_without,
+        "the same note without the tree",
+        "<= 1.10",
+    );
+    r.curve
+        .insert((name.into(), "note in process".into()), ms(t_with));
+    r.curve
+        .insert((name.into(), "note without tree".into()), ms(t_without));
+    drop(with);
+    drop(without);
+    let _ = std::fs::remove_dir_all(&with_dir);
+    let _ = std::fs::remove_dir_all(&without_dir);
+}
+
+// ----------------------------------------------------------------- curve
+
+/// Target 6: the figures of 1 and 2 at 10k, 100k and 1M events, in one
+/// table.
+fn print_curve(r: &mut Report) {
+    let names = ["s", "10k", "100k", "l"];
+    let whats = [
+        "sled open",
+        "note",
+        "bare append",
+        "note - bare",
+        "current",
+        "as of a random instant",
+        "a random round",
+        "on a random effective day",
+        "diff of two random rounds",
+        "full replay",
+        "proof inclusion",
+        "proof item",
+        "proof consistency",
+        "note in process",
+        "note without tree",
+    ];
+    r.line(String::new());
+    r.line("| ms | S (3k) | 10k | 100k | L (1M) |".into());
+    r.line("|---|---|---|---|---|".into());
+    for w in whats {
+        let cells: Vec<String> = names
+            .iter()
+            .map(|n| {
+                r.curve
+                    .get(&((*n).to_string(), w.to_string()))
+                    .map_or("—".into(), |v| format!("{v:.1}"))
+            })
+            .collect();
+        r.line(format!("| {w} | {} |", cells.join(" | ")));
+    }
+}
+
+/// True if ledger `name` is among those asked for (all by default).
+fn size_on(name: &str) -> bool {
+    std::env::var("KAMERSTAND_BENCH_SIZES").map_or(true, |s| s.split(',').any(|n| n == name))
 }
 
 /// Issue 13, point 10: the annex import's curve. Generated annexes of 1, 10
@@ -990,10 +1266,11 @@ fn section_annexcurve(r: &mut Report, tmp: &Path) {
                 .collect(),
         );
         per_mb.push((mb, ours.as_secs_f64() / mb as f64));
-        r.add(
+        r.vs(
             &format!("annexcurve: import a {mb} MB annex ({rows} rows) into a new store"),
             ours,
-            Some((read, "reading the file (bytes and UTF-8)")),
+            read,
+            "reading the file (bytes and UTF-8)",
             "the seconds-per-MB row below says how linear",
         );
         // Peak memory once, at 10 MB: the batch is one transaction.
@@ -1001,7 +1278,7 @@ fn section_annexcurve(r: &mut Report, tmp: &Path) {
             let store = tmp.join("curve-peak");
             let store = store.to_str().unwrap();
             run(&["--quiet", "--store", store, "init", "--programme", "Curve"]);
-            let peak = peak_mb(&[
+            let (peak, _) = measured(&[
                 "--quiet",
                 "--store",
                 store,
@@ -1009,7 +1286,11 @@ fn section_annexcurve(r: &mut Report, tmp: &Path) {
                 path.to_str().unwrap(),
             ]);
             let _ = std::fs::remove_dir_all(store);
-            r.value("annexcurve: peak memory of the 10 MB import", peak, "MB");
+            r.value(
+                "annexcurve: peak memory of the 10 MB import",
+                format!("{peak:.0} MB"),
+                "",
+            );
         }
         let _ = std::fs::remove_file(&path);
     }
@@ -1019,15 +1300,15 @@ fn section_annexcurve(r: &mut Report, tmp: &Path) {
                 "annexcurve: seconds per MB at {} MB / at {} MB",
                 last.0, first.0
             ),
-            last.1 / first.1,
-            "x (1.0 = linear)",
+            format!("{:.2}", last.1 / first.1),
+            "1.0 = linear",
         );
     }
 }
 
 fn main() {
-    if let Ok(dir) = std::env::var(CHILD) {
-        baseline_append(Path::new(&dir));
+    if let Some(dir) = std::env::var_os(CHILD) {
+        bare_append(Path::new(&dir));
         return;
     }
     let wanted: Vec<String> = std::env::args()
@@ -1038,31 +1319,60 @@ fn main() {
     let tmp = tempfile::tempdir_in(data_dir()).unwrap();
     let mut r = Report::default();
     println!("kamerstand benchmarks: medians; ratio = ours / baseline, same run");
-    if on("note") {
-        section_note(&mut r, tmp.path());
+    println!("| what | ours | baseline (same run) | ratio | target |");
+    println!("|---|---|---|---|---|");
+    let curve = on("curve");
+    if on("note") || curve {
+        for (name, n) in [("s", 21), ("10k", 21), ("100k", 15), ("l", 15)] {
+            if (on("note") || name != "s") && size_on(name) {
+                section_note(&mut r, name, tmp.path(), n);
+            }
+        }
     }
-    if on("open") {
-        section_open(&mut r);
+    if on("views") || curve {
+        for (name, runs) in [("10k", 10), ("100k", 10), ("l", 10)] {
+            if !size_on(name) {
+                continue;
+            }
+            section_views(&mut r, name, runs, name == "l" || on("views"));
+        }
     }
-    if on("opentune") {
-        section_open_tuning(&mut r);
-    }
-    if on("views") {
-        section_views(&mut r);
-    }
+    let big = ["l", "100k", "10k", "s"]
+        .into_iter()
+        .find(|n| size_on(n))
+        .unwrap_or("l");
     if on("verify") {
-        section_verify(&mut r);
+        section_verify(&mut r, big, 3);
     }
     if on("import") {
-        section_import(&mut r, tmp.path());
+        section_import(&mut r, big, tmp.path());
     }
     if on("memory") {
-        section_memory(&mut r, tmp.path());
+        section_memory(&mut r, big, tmp.path());
     }
-    if on("peers") {
-        section_peers(&mut r, tmp.path());
+    if on("open") {
+        let names: Vec<&str> = ["s", "10k", "100k", "l"]
+            .into_iter()
+            .filter(|n| size_on(n))
+            .collect();
+        section_open(&mut r, tmp.path(), &names);
+    }
+    if on("proofs") {
+        for (name, n) in [("10k", 21), ("100k", 21), ("l", 21)] {
+            if size_on(name) {
+                section_proofs(&mut r, name, tmp.path(), n);
+            }
+        }
     }
     if on("annexcurve") {
         section_annexcurve(&mut r, tmp.path());
+    }
+    if curve || on("note") || on("views") || on("open") || on("proofs") {
+        print_curve(&mut r);
+    }
+    println!();
+    println!("summary:");
+    for row in &r.rows {
+        println!("{row}");
     }
 }

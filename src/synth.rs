@@ -638,6 +638,10 @@ mod tests {
         let (_dir, ws) = generated(Spec::S, TestClock::pinned(), 500);
         let st = ws.view(crate::projection::Basis::Current, None).unwrap();
         let rounds = ws.rounds().unwrap();
+        assert!(
+            st.items.len() >= 256,
+            "enough items for the views' two threads"
+        );
         assert_eq!(st.chain.events, 3_000);
         assert_eq!(st.items.len(), 300);
         assert_eq!(rounds.len(), 5);
@@ -645,6 +649,25 @@ mod tests {
         assert!(report.ok(), "{report:?}");
         assert!(ws.ledger().check_index(&mut |_, _| {}).unwrap().ok());
         assert_eq!((report.events_checked, report.seals_checked), (3_000, 5));
+        // Views of 300 items are read on two threads: they equal a replay.
+        let day = Day::from_parts(2020, 6, 1);
+        for r in &rounds {
+            for effective in [None, day] {
+                let basis = crate::projection::Basis::Round(r.clone());
+                let got = ws.view(basis.clone(), effective).unwrap();
+                let want = crate::projection::View::replay(ws.ledger().events(), basis, effective)
+                    .unwrap();
+                assert_eq!(got, want, "round {} on {effective:?}", r.name);
+            }
+        }
+        let current = ws.view(crate::projection::Basis::Current, day).unwrap();
+        let want = crate::projection::View::replay(
+            ws.ledger().events(),
+            crate::projection::Basis::Current,
+            day,
+        )
+        .unwrap();
+        assert_eq!(current, want);
 
         let evs = events(&ws);
         let mut registered: HashMap<EventId, Day> = HashMap::new();

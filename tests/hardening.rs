@@ -477,7 +477,10 @@ fn poisoned() -> TestEnv {
             effective: day,
         },
         EventBody::RoundSealed {
-            name: format!("R{CLEAR}"),
+            // Round names are checked as events are (letters, digits and
+            // - _ . only): an escape code there is a broken rule, which no
+            // read gets past (see tamper::impossible_*). The title is free.
+            name: "R1".into(),
             title: format!("Ronde{TITLE}"),
             reported_on: day,
             head_seq: 0,
@@ -543,7 +546,7 @@ fn stored_escape_sequences_are_shown_not_obeyed() {
     let r = env.run(&["note", &t1, "Nog eens."]).stdout;
     assert!(r.starts_with("M\\u{1b}[2J: "), "{r}");
     // The round's digest line and its name in messages.
-    let d = env.run(&["round", "digest", "R\u{1b}[2J\u{1b}[H"]);
+    let d = env.run(&["round", "digest", "R1"]);
     d.ok();
     assert_eq!(raw_control(&d.stdout), None, "{}", d.stdout);
     let e = env.run(&["overview", "--round", "R\u{1b}[2J"]);

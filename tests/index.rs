@@ -27,12 +27,15 @@ fn options(clock: TestClock) -> OpenOptions {
     }
 }
 
-const STATUSES: [&str; 5] = [
+/// "niet-vermeld" among them: it never overrides a stated status, which
+/// the index's writes must follow as the fold does.
+const STATUSES: [&str; 6] = [
     "invulling",
     "in-uitvoering",
     "doorlopend",
     "vertraagd",
     "niet-begonnen",
+    "niet-vermeld",
 ];
 const PARTIES: [&str; 4] = ["SOCW", "MJenV", "MOCW en SOCW", "SSZW"];
 

@@ -847,7 +847,7 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(i, t, c, d)| Step::Note(i, t, c, d)),
         1 => (any::<Index>(), proptest::option::of(words()), proptest::option::of(proptest::collection::vec(words(), 0..2)))
             .prop_map(|(i, t, c)| Step::Amend(i, t, c)),
-        1 => ("[a-z0-9-]{1,12}", day()).prop_map(|(n, d)| Step::Seal(n, d)),
+        1 => ("[a-z0-9][a-z0-9-]{0,11}", day()).prop_map(|(n, d)| Step::Seal(n, d)),
         1 => (any::<Index>(), words(), proptest::option::of(day()), any::<bool>())
             .prop_map(|(i, r, d, x)| Step::Correct(i, r, d, x)),
     ]

@@ -1048,3 +1048,290 @@ fn sled_files_removed_leave_a_clear_refusal() {
     let env = damaged(|p| std::fs::remove_file(p.join("db")).unwrap());
     unopenable(&env, "the storage engine (sled) cannot open");
 }
+
+// ------------------------------------------------ impossible ledgers
+//
+// Ledgers whose every hash and link holds but that kamerstand could never
+// have recorded, made the way a forger who knows the format makes them: an
+// events export edited and chained again (every hash and `prev`
+// recomputed), or events planted after the head of a store. The import
+// refuses such a file (exit 2, naming its line and seq, no store made), and
+// `verify` names the first event that breaks a rule (exit 1,
+// `rule_broken`).
+
+/// The events of `env`'s ledger, as an export holds them.
+fn envelopes(env: &TestEnv) -> Vec<Envelope> {
+    let out = env.run(&["export", "--format", "events"]);
+    out.ok();
+    out.stdout
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let bytes = crate::common::raw::hex_bytes(v["bytes"].as_str().unwrap());
+            kamerstand::ledger::codec::decode(&bytes).unwrap()
+        })
+        .collect()
+}
+
+/// An events export of `events`, chained again: seqs renumbered, every
+/// `prev` (and a seal's head) set to the event before, recorded times
+/// never going back, every hash computed afresh.
+fn rechained(mut events: Vec<Envelope>) -> String {
+    use kamerstand::ledger::{Recorded, codec};
+    let mut prev = EventHash::GENESIS;
+    let mut at = Timestamp::from_unix_nanos(i64::MIN);
+    let mut keys = std::collections::BTreeMap::new();
+    let mut out = String::new();
+    for (seq, env) in events.iter_mut().enumerate() {
+        let seq = seq as u64;
+        env.seq = seq;
+        env.prev = prev;
+        at = at.max(env.recorded_at);
+        env.recorded_at = at;
+        if let EventBody::RoundSealed {
+            head_seq,
+            head_hash,
+            ..
+        } = &mut env.body
+        {
+            *head_seq = seq.saturating_sub(1);
+            *head_hash = prev;
+        }
+        if let EventBody::ItemRegistered { key, .. } = &env.body {
+            keys.insert(env.id, key.to_string());
+        }
+        let hash = codec::hash(&codec::encode(env).unwrap());
+        let rec = Recorded {
+            envelope: env.clone(),
+            hash,
+        };
+        out.push_str(&kamerstand::formats::events::line(
+            &|id| keys.get(&id).cloned(),
+            &rec,
+        ));
+        prev = hash;
+    }
+    out
+}
+
+/// An event like the one at `seq` of `events` (same actor and time), with
+/// another body and id.
+fn like(events: &[Envelope], seq: usize, id: u8, body: EventBody) -> Envelope {
+    let mut e = events[seq].clone();
+    e.id = kamerstand::domain::EventId([0xfe, 0, 0, 0, 0, 0, 0x70, 0, 0x80, 0, 0, 0, 0, 0, 0, id]);
+    e.body = body;
+    e
+}
+
+fn day(s: &str) -> kamerstand::domain::Day {
+    kamerstand::domain::Day::parse("d", s).unwrap()
+}
+
+fn status_change(item: kamerstand::domain::EventId, status: &str) -> EventBody {
+    EventBody::StatusChanged {
+        item,
+        status: status.into(),
+        reason: None,
+        effective: day("2024-06-01"),
+    }
+}
+
+fn registration(key: &str) -> EventBody {
+    EventBody::ItemRegistered {
+        kind: kamerstand::domain::ItemKind::Motie,
+        key: kamerstand::domain::ItemKey::parse(key).unwrap(),
+        text: "Nog een motie.".into(),
+        submitters: vec![],
+        citations: vec![],
+        responsible: kamerstand::domain::Responsible::none(),
+        status: "in-uitvoering".into(),
+        effective: day("2024-06-01"),
+    }
+}
+
+/// The import of `file` is refused with exit 2, naming `line` and the seq
+/// on it and saying `needle`; no store is left behind.
+#[track_caller]
+fn import_refused(file: &str, line: usize, needle: &str) {
+    let env = TestEnv::new();
+    env.set_clock("2025-06-01T00:00:00Z");
+    let path = env.dir.path().join("events.jsonl");
+    std::fs::write(&path, file).unwrap();
+    let out = env.run(&["import", path.to_str().unwrap()]);
+    out.expect_code(2);
+    let prefix = format!(
+        "error: events file, line {line}: seq {}: rule broken",
+        line - 1
+    );
+    assert!(
+        out.stderr.starts_with(&prefix) && out.stderr.contains(needle),
+        "expected {prefix:?} … {needle:?}:\n{}",
+        out.stderr
+    );
+    assert!(!env.store.exists(), "the refused import left a store");
+}
+
+/// The import of the same events untouched succeeds, so the refusal is
+/// the edit's.
+fn import_ok(file: &str) {
+    let env = TestEnv::new();
+    env.set_clock("2025-06-01T00:00:00Z");
+    let path = env.dir.path().join("events.jsonl");
+    std::fs::write(&path, file).unwrap();
+    env.run(&["import", path.to_str().unwrap()]).ok();
+    env.run(&["verify"]).ok();
+}
+
+fn item_id(env: &TestEnv, key: &str) -> kamerstand::domain::EventId {
+    let hex = crate::common::raw::hex_bytes(&env.id_of(key));
+    kamerstand::domain::EventId(hex.try_into().unwrap())
+}
+
+#[test]
+fn impossible_events_files_are_refused_naming_line_and_seq() {
+    let env = ledger();
+    let events = envelopes(&env);
+    import_ok(&rechained(events.clone()));
+    let m = item_id(&env, "34843-79");
+    let t1 = item_id(&env, "T1");
+    // A status not in the legend, inserted as seq 4.
+    let mut e = events.clone();
+    e.insert(4, like(&events, 3, 1, status_change(m, "bestaat-niet")));
+    import_refused(
+        &rechained(e),
+        5,
+        "status 'bestaat-niet' is not in this ledger's legend",
+    );
+    // Two items with one key (in another case).
+    let mut e = events.clone();
+    e.push(like(&events, 6, 2, registration("t1")));
+    import_refused(
+        &rechained(e),
+        8,
+        "which item T1 already has (registered at seq 2)",
+    );
+    // A status for an item that does not exist.
+    let nobody = kamerstand::domain::EventId([7; 16]);
+    let mut e = events.clone();
+    e.push(like(&events, 6, 3, status_change(nobody, "vertraagd")));
+    import_refused(
+        &rechained(e),
+        8,
+        "no item with that id is registered before it",
+    );
+    // Two events with one id: seq 4's id again at seq 7.
+    let mut e = events.clone();
+    let mut twin = like(&events, 6, 4, status_change(t1, "vertraagd"));
+    twin.id = events[4].id;
+    e.push(twin);
+    import_refused(&rechained(e), 8, "is also the id of seq 4");
+    // A note recorded before its item: T1's first note moved before T1's
+    // registration (seq 2).
+    let mut e = events.clone();
+    let note = e.remove(4);
+    e.insert(2, note);
+    import_refused(
+        &rechained(e),
+        3,
+        "no item with that id is registered before it",
+    );
+}
+
+#[test]
+fn verify_names_the_first_event_that_breaks_a_rule() {
+    // An event about an item whose rules break (a status not in the
+    // legend), then a key used twice: verify names the first.
+    let env = ledger();
+    let m = item_id(&env, "34843-79");
+    let mut n = 0u8;
+    edit(&env, |r| {
+        r.plant(
+            "mallory",
+            vec![
+                status_change(m, "vertraagd"),
+                status_change(m, "bestaat-niet"),
+                registration("T1"),
+            ],
+            &mut || {
+                n += 1;
+                [0xfe, 0, 0, 0, 0, 0, 0x70, 0, 0x80, 0, 0, 0, 0, 0, 0, n]
+            },
+        );
+    });
+    let out = assert_broken(&env, 8, "rule broken", Some("34843-79"), 8);
+    assert!(
+        out.contains("the ledger would have refused to record it: status 'bestaat-niet' is not in this ledger's legend"),
+        "{out}"
+    );
+    // No view is served and nothing is written: the index is built only
+    // from events that keep the rules.
+    reads_refuse(&env, "the chain breaks at seq 8: rule broken");
+    // The key used twice alone.
+    let env = ledger();
+    edit(&env, |r| {
+        r.plant("mallory", vec![registration("t1")], &mut || [0xfe; 16]);
+    });
+    let out = assert_broken(&env, 7, "rule broken", Some("t1"), 7);
+    assert!(out.contains("which item T1 already has"), "{out}");
+    // An event about an item registered only after it.
+    let env = ledger();
+    let later = [0xfe, 0, 0, 0, 0, 0, 0x70, 0, 0x80, 0, 0, 0, 0, 0, 0, 9];
+    let mut ids = vec![[0xfe; 16], later].into_iter();
+    edit(&env, |r| {
+        r.plant(
+            "mallory",
+            vec![
+                EventBody::ProgressNoted {
+                    item: kamerstand::domain::EventId(later),
+                    text: "Te vroeg.".into(),
+                    citations: vec![],
+                    effective: day("2024-06-01"),
+                },
+                registration("M9"),
+            ],
+            &mut || ids.next().unwrap(),
+        );
+    });
+    let out = assert_broken(
+        &env,
+        7,
+        "rule broken",
+        Some("fe000000000070008000000000000009"),
+        7,
+    );
+    assert!(
+        out.contains("a progress_noted event about item fe000000000070008000000000000009, but no item with that id is registered before it"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_event_on_a_withdrawn_item_breaks_a_rule() {
+    // T1's registration retracted (T1 withdrawn), then a note on T1: the
+    // ledger refuses that note when it is recorded, and so does verify
+    // when it is planted.
+    let env = ledger();
+    let t1 = item_id(&env, "T1");
+    env.run(&[
+        "correct",
+        "2",
+        "--retract",
+        "--reason",
+        "dubbel geregistreerd",
+    ])
+    .ok();
+    edit(&env, |r| {
+        r.plant(
+            "mallory",
+            vec![EventBody::ProgressNoted {
+                item: t1,
+                text: "Toch nog.".into(),
+                citations: vec![],
+                effective: day("2024-06-01"),
+            }],
+            &mut || [0xfe; 16],
+        );
+    });
+    let out = assert_broken(&env, 8, "rule broken", Some("T1"), 8);
+    assert!(out.contains("was withdrawn"), "{out}");
+}

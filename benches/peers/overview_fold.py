@@ -25,6 +25,13 @@ its row; a correction of an amendment is ignored. Only the item's text is
 kept from an amendment; citations and submitters are not in the overview
 columns.
 
+Dated facts. With `on_fact`, `fold` also reports every version of a dated
+value (status, responsible, note) as kamerstand's index keeps them: a value
+is opened by the event that gave it (its root) and, when a correction
+changes or retracts it, closed by that correction, which opens the new
+version. A peer that stores these can answer "the overview on day D" (the
+values in effect on D) as kamerstand's `--effective D` does.
+
 Python 3.11 standard library only.
 """
 
@@ -51,18 +58,25 @@ class _Item:
     every event that gave it a value to [effective, value, retracted], and
     `current` holds the value in force as (effective, seq, value)."""
 
-    __slots__ = ("key", "kind", "text", "values", "current")
+    __slots__ = ("key", "kind", "text", "values", "current", "on_fact")
 
-    def __init__(self, key, kind, text):
+    def __init__(self, key, kind, text, on_fact=None):
         self.key = key
         self.kind = kind
         self.text = text
         self.values = {f: {} for f in FIELDS}
         self.current = {f: ("", -1, "") for f in FIELDS}
+        self.on_fact = on_fact
+
+    def fact(self, op, field, root, effective, value, seq):
+        """Reports a version of a dated value opened or closed at `seq`."""
+        if self.on_fact is not None:
+            self.on_fact(op, self.key, field, root, effective, value, seq)
 
     def give(self, field, seq, effective, value):
         """A new value from event `seq` (the highest seq so far)."""
         self.values[field][seq] = [effective, value, False]
+        self.fact("open", field, seq, effective, value, seq)
         if effective >= self.current[field][0]:
             self.current[field] = (effective, seq, value)
 
@@ -122,6 +136,12 @@ class _Corrections:
                         value = responsible_text(new) \
                             if field == "responsible" else new
                     eff = r["effective"] or eff
+            old = vals[root]
+            if old != [eff, value, gone]:
+                if not old[2]:
+                    item.fact("close", field, root, old[0], old[1], seq)
+                if not gone:
+                    item.fact("open", field, root, eff, value, seq)
             vals[root] = [eff, value, gone]
             item.recompute(field)
 
@@ -139,11 +159,13 @@ def read_events(path):
                 yield json.loads(line)
 
 
-def fold(path):
+def fold(path, on_fact=None):
     """Yield ("row", seq, recorded_at, row, event) for each update of an
     item and ("round", seq, recorded_at, (name, title), event) for each round
     seal, in seq order. `row` is a tuple in COLUMNS order, `event` the
-    export's line as a dict."""
+    export's line as a dict. `on_fact(op, key, field, root, effective,
+    value, seq)`, if given, hears of every dated value opened ("open") or
+    closed ("close") by event `seq` (see the module's doc)."""
     items = {}  # item id -> _Item
     corrections = _Corrections()
     for ev in read_events(path):
@@ -157,7 +179,7 @@ def fold(path):
         if kind not in UPDATE_TYPES:
             continue  # ledger_created: no item row
         if kind == "item_registered":
-            it = _Item(body["key"], body["kind"], body["text"])
+            it = _Item(body["key"], body["kind"], body["text"], on_fact)
             items[ev["item"]] = it
             it.give("status", seq, body["effective"], body["status"])
             if body["responsible"]:

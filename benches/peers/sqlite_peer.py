@@ -13,11 +13,16 @@ The database
     history(seq INTEGER PRIMARY KEY, item, recorded_at, kind, status,
             responsible, note, text)       index history_item_time(item, recorded_at)
     rounds(name PRIMARY KEY, seq, recorded_at, title)
+    facts(item, field, root, effective, value, from_seq, to_seq)
+                                           index facts_item_day(item, field, effective, root)
 
 One history row per update of an item (registration, status change, change
 of responsible, progress note, amendment, correction), holding the item's
 full values after the update (see overview_fold.py for how they are worked
-out, and for the simplification of corrections). `seq` is the event's seq in
+out, and for the simplification of corrections). `facts` holds every version
+of an item's dated values (status, responsible, note) with its effective day,
+the event that opened it and the correction that closed it (NULL while in
+force), for the overview on a day. `seq` is the event's seq in
 the ledger (so it is the table's rowid), `recorded_at` its recorded time as
 RFC 3339 text with nine fractional digits, which sorts as the time does.
 The index on (item, recorded_at) also holds the rowid, so "the latest row of
@@ -41,6 +46,11 @@ database opened once, warm cache)
   imports), to subtract from append_process_ms;
 - as_of_ms: every item's latest row at or before an instant T, all rows
   fetched into Python;
+- current_ms: the same with T after the last event (every item's latest row);
+- round_ms: the same up to a round's seal (a single random round);
+- effective_ms: every item's status, responsible and note in effect on a
+  day D (the facts on or before D, not closed; the latest day wins, then
+  the later event), all rows fetched;
 - diff_ms: the items whose row differs between two rounds' snapshots (a
   round's snapshot: each item's latest row up to the round's seal), rows
   fetched;
@@ -85,10 +95,39 @@ CREATE TABLE rounds(
     recorded_at TEXT NOT NULL,
     title TEXT NOT NULL
 );
+CREATE TABLE facts(
+    item TEXT NOT NULL,
+    field TEXT NOT NULL,
+    root INTEGER NOT NULL,
+    effective TEXT NOT NULL,
+    value TEXT NOT NULL,
+    from_seq INTEGER NOT NULL,
+    to_seq INTEGER
+);
 """
 
 # Created after the bulk load, as one does.
 INDEX = "CREATE INDEX history_item_time ON history(item, recorded_at)"
+FACTS_INDEX = \
+    "CREATE INDEX facts_item_day ON facts(item, field, effective, root)"
+
+# Each item's dated values in effect on day :d: per field the fact on or
+# before :d that is in force (not closed), latest day first, then the later
+# root (kamerstand's rule).
+EFFECTIVE = """
+SELECT i.key,
+  (SELECT value FROM facts WHERE item = i.key AND field = 'status'
+     AND effective <= :d AND to_seq IS NULL
+     ORDER BY effective DESC, root DESC LIMIT 1),
+  (SELECT value FROM facts WHERE item = i.key AND field = 'responsible'
+     AND effective <= :d AND to_seq IS NULL
+     ORDER BY effective DESC, root DESC LIMIT 1),
+  (SELECT value FROM facts WHERE item = i.key AND field = 'note'
+     AND effective <= :d AND to_seq IS NULL
+     ORDER BY effective DESC, root DESC LIMIT 1)
+FROM items i
+ORDER BY i.key
+"""
 
 # Latest row of each item at or before (:t, :s): recorded at or before :t,
 # seq at most :s. For "as of T" :s is unbounded; for a round it is the seal's
@@ -166,6 +205,21 @@ def as_of(con, t, s=UNBOUNDED):
     return con.execute(AS_OF, {"t": t, "s": s}).fetchall()
 
 
+def current(con):
+    return as_of(con, "9999-12-31T23:59:59.999999999Z")
+
+
+def round_view(con, name):
+    (seq, at) = con.execute(
+        "SELECT seq, recorded_at FROM rounds WHERE name = ?", (name,)
+    ).fetchone()
+    return as_of(con, at, seq)
+
+
+def effective(con, day):
+    return con.execute(EFFECTIVE, {"d": day}).fetchall()
+
+
 def diff(con, r1, r2):
     found = {}
     for name, seq, at in con.execute(
@@ -193,7 +247,25 @@ def cmd_load(a):
     rows = 0
     rounds = 0
     batch = []
-    for what, seq, at, val, _ev in fold(a.events):
+    facts = []
+
+    def on_fact(op, key, field, root, eff, value, seq):
+        if op == "open":
+            facts.append((key, field, root, eff, value, seq))
+        else:
+            flush_facts()
+            con.execute(
+                "UPDATE facts SET to_seq = ? WHERE item = ? AND field = ? "
+                "AND root = ? AND to_seq IS NULL", (seq, key, field, root))
+
+    def flush_facts():
+        con.executemany(
+            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, NULL)", facts)
+        facts.clear()
+
+    # Closing a fact looks it up by item and root: an index for the load.
+    con.execute("CREATE INDEX facts_root ON facts(item, field, root)")
+    for what, seq, at, val, _ev in fold(a.events, on_fact):
         if what == "round":
             con.execute("INSERT INTO rounds VALUES (?, ?, ?, ?)",
                         (val[0], seq, at, val[1]))
@@ -204,6 +276,8 @@ def cmd_load(a):
             items[key] = seq
             con.execute("INSERT INTO items VALUES (?, ?, ?)", (key, kind, seq))
         batch.append((seq, key, at, kind, val[2], val[3], val[4], val[5]))
+        if len(facts) >= 10000:
+            flush_facts()
         if len(batch) >= 10000:
             con.executemany(
                 "INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
@@ -212,8 +286,11 @@ def cmd_load(a):
     con.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     batch)
     rows += len(batch)
+    flush_facts()
     con.commit()
+    con.execute("DROP INDEX facts_root")
     con.execute(INDEX)
+    con.execute(FACTS_INDEX)
     con.execute("ANALYZE")
     con.commit()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -259,6 +336,17 @@ def cmd_bench(a):
     res["as_of_ms"] = timed(w["as_of"][:n + 1],
                             lambda t: rows.append(len(as_of(con, t))))
     res["as_of_rows_median"] = statistics.median(rows[1:])
+    res["current_ms"] = timed(range(n + 1), lambda _: current(con))
+    if w.get("rounds"):
+        res["round_ms"] = timed(w["rounds"][:n + 1],
+                                lambda r: round_view(con, r))
+    else:
+        res["round_ms"] = None
+    if w.get("days"):
+        res["effective_ms"] = timed(w["days"][:n + 1],
+                                    lambda d: effective(con, d))
+    else:
+        res["effective_ms"] = None
 
     if w["diff"]:
         rows = []

@@ -12,6 +12,10 @@ Writes one JSON object:
                                     (rounded down; git dates have no fraction)
      "diff": [[R1, R2], ...],       N+1 pairs of round names, R1 sealed before R2
                                     (empty when the export has fewer than 2 rounds)
+     "rounds": [R, ...],            N+1 round names (empty without rounds)
+     "days": [D, ...],              N+1 effective days (YYYY-MM-DD), uniform
+                                    between the first and the last effective
+                                    day of the export's events
      "append": [KEY, ...]}          N+1 item keys to append an update to
 
 The first entry of each list is for the warm-up run, which is not counted.
@@ -28,6 +32,7 @@ Python 3.11 standard library only.
 
 import argparse
 import calendar
+import datetime
 import json
 import random
 import sys
@@ -52,8 +57,12 @@ def main():
     times = []   # recorded_at by seq
     rounds = []  # round names in seal order
     keys = []    # item keys in registration order
+    days = []    # first and last effective day
     for ev in read_events(a.events):
         times.append(ev["recorded_at"])
+        eff = ev["body"].get("effective")
+        if isinstance(eff, str):
+            days = [min(days[0], eff), max(days[1], eff)] if days else [eff, eff]
         if ev["type"] == "round_sealed":
             rounds.append(ev["body"]["name"])
         elif ev["type"] == "item_registered":
@@ -70,6 +79,12 @@ def main():
             i, j = sorted(rng.sample(range(len(rounds)), 2))
             diff.append([rounds[i], rounds[j]])
     append = [keys[rng.randrange(len(keys))] for _ in range(n)]
+    one_round = [rounds[rng.randrange(len(rounds))] for _ in range(n)] \
+        if rounds else []
+    first = datetime.date.fromisoformat(days[0]).toordinal()
+    last = datetime.date.fromisoformat(days[1]).toordinal()
+    some_days = [datetime.date.fromordinal(rng.randint(first, last)).isoformat()
+                 for _ in range(n)]
     json.dump({
         "seed": a.seed,
         "runs": a.runs,
@@ -80,6 +95,8 @@ def main():
         "as_of_unix": [unix_seconds(t) for t in as_of],
         "diff": diff,
         "append": append,
+        "rounds": one_round,
+        "days": some_days,
     }, sys.stdout, indent=1)
     sys.stdout.write("\n")
 

@@ -2,7 +2,7 @@
 //! store, every line checked as it is read ([`crate::formats::events`]),
 //! the store written in chunks and its head last, so that a ledger of any
 //! size is restored in bounded memory and an interruption leaves no ledger
-//! (see [`crate::ledger::Ledger::restore_stream`]); then the index is
+//! (see [`crate::ledger::Ledger::restore_stream_with`]); then the index is
 //! built from it.
 
 use super::Progress;
@@ -53,6 +53,9 @@ pub fn restore(
     let mut reader = events::Reader::new();
     let mut read_bytes = 0u64;
     let mut line_no = 0usize;
+    // Where the lines and the seqs part (blank lines): (seq, line) of the
+    // first event after each gap, to name the line of a seq later.
+    let mut anchors: Vec<(u64, usize)> = Vec::new();
     let mut buf = Vec::new();
     progress.phase(
         if dry_run {
@@ -106,8 +109,15 @@ pub fn restore(
             if line_no.is_multiple_of(512) {
                 progress.update(read_bytes, size.max(read_bytes));
             }
+            let seq = reader.events();
             match reader.line(line_no, text.trim_end_matches(['\n', '\r'])) {
-                Ok(Some(bytes)) => return Some(Ok(bytes)),
+                Ok(Some(bytes)) => {
+                    let offset = |&(s, l): &(u64, usize)| l as u64 - s;
+                    if anchors.last().map(offset) != Some(line_no as u64 - seq) {
+                        anchors.push((seq, line_no));
+                    }
+                    return Some(Ok(bytes));
+                }
                 Ok(None) => {}
                 Err(e) => return Some(Err(e)),
             }
@@ -137,28 +147,81 @@ pub fn restore(
             dry_run,
         });
     }
-    let restored = Ledger::restore_stream(
-        store,
-        opts,
-        std::iter::once(Ok(first)).chain(std::iter::from_fn(&mut next)),
-        &mut |_| {},
-    );
-    let ledger = match restored {
-        Ok(l) => l,
-        Err(e) => {
-            // Bad input writes nothing: a store this restore created goes
-            // again (an existing empty one was emptied by the restore).
-            if !existed {
-                let _ = std::fs::remove_dir_all(store);
+    // The index is built before the restore ends, from the chain it has
+    // just checked event by event, so that the first command after it finds
+    // it whole; the items' events are held to the rules of recording on the
+    // way. The file is read and its lines checked on this thread while
+    // another writes the events (and then builds the index), so that the
+    // two overlap on two cores.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>>>(1024);
+    let indexed = std::sync::atomic::AtomicU64::new(0);
+    let items = std::sync::atomic::AtomicU64::new(0);
+    let restored = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            Ledger::restore_stream_with(store, opts, rx, &mut |_| {}, &mut |done, total| {
+                indexed.store(done, std::sync::atomic::Ordering::Relaxed);
+                items.store(total, std::sync::atomic::Ordering::Relaxed);
+            })
+        });
+        let mut line = Some(Ok(first));
+        while let Some(event) = line {
+            let failed = event.is_err();
+            // The writer stops at the first error (or its own), and hangs up.
+            if tx.send(event).is_err() || failed {
+                break;
             }
+            line = next();
+        }
+        drop(tx);
+        let mut indexing = false;
+        while !writer.is_finished() {
+            let total = items.load(std::sync::atomic::Ordering::Relaxed);
+            if total > 0 {
+                if !indexing {
+                    progress.phase("indexing", "items");
+                    indexing = true;
+                }
+                progress.update(indexed.load(std::sync::atomic::Ordering::Relaxed), total);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        writer.join().unwrap_or_else(|_| {
+            Err(crate::Error::Corrupt {
+                seq: None,
+                what: "the thread writing the restored events stopped unexpectedly".into(),
+            })
+        })
+    });
+    // Bad input writes nothing: a store this restore created goes again (an
+    // existing empty one was emptied by the restore).
+    let discard = || {
+        if !existed {
+            let _ = std::fs::remove_dir_all(store);
+        }
+    };
+    let ledger = match restored {
+        Ok(Ok(l)) => l,
+        Ok(Err(b)) => {
+            discard();
+            let line = anchors
+                .iter()
+                .rev()
+                .find(|(s, _)| *s <= b.seq)
+                .map_or(0, |&(s, l)| {
+                    l.saturating_add(usize::try_from(b.seq - s).unwrap_or(usize::MAX))
+                });
+            return Err(Refusal::BadEventsLine {
+                line,
+                what: b.to_string(),
+            }
+            .into());
+        }
+        Err(e) => {
+            discard();
             return Err(e);
         }
     };
     let head = ledger.head();
-    // The index is built now, from the chain the restore has just checked
-    // event by event, so that the first command after it finds it whole.
-    progress.phase("indexing", "items");
-    ledger.build_index(&mut |done, total| progress.update(done, total))?;
     Ok(Report {
         events: head.map_or(0, |h| h.seq + 1),
         head: head.map(|h| h.hash),

@@ -67,7 +67,24 @@ pub fn verify_ledger(
         });
         (chain, index)
     });
-    let chain = chain?;
+    let mut chain = chain?;
+    // A rule broken by an event about an item is found where the items are
+    // folded (the index check); it is a break of the chain, and counts when
+    // no break of the chain itself comes before it.
+    let rule = match &index {
+        Ok(ix) => ix.rule_broken.clone(),
+        Err(_) => None,
+    };
+    if let Some(b) = rule
+        && chain.first_break.as_ref().is_none_or(|c| b.seq < c.seq)
+    {
+        chain.events_checked = b.seq;
+        chain.head = match b.seq.checked_sub(1) {
+            Some(s) => ledger.get(s)?.map(|r| r.hash),
+            None => None,
+        };
+        chain.first_break = Some(b);
+    }
     if chain.first_break.is_some() {
         return Ok(Outcome {
             chain,
@@ -77,7 +94,12 @@ pub fn verify_ledger(
     let mut index = index?;
     if rebuild && !index.ok() {
         progress.phase("rebuilding", "items");
-        ledger.build_index(&mut |done, total| progress.update(done, total))?;
+        if let Some(b) = ledger.build_index(&mut |done, total| progress.update(done, total))? {
+            return Err(Error::Corrupt {
+                seq: Some(b.seq),
+                what: format!("the index was not rebuilt: the chain breaks at {b}"),
+            });
+        }
         index.rebuilt = true;
     }
     // A chain that holds, with an index that says what it says: whatever a

@@ -8,7 +8,7 @@
 use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, Legend, Timestamp};
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::{Draft, Ledger, OpenOptions, Recorded};
-use crate::projection::index::{self, Entry};
+use crate::projection::index::{self, Entry, Standing};
 use crate::projection::view::{ChainAt, Programme, RoundCounts};
 use crate::projection::{Basis, ItemState, Round, State, View, decide, natural_key};
 use std::collections::{BTreeMap, BTreeSet};
@@ -257,11 +257,8 @@ impl Workspace {
             }
         };
         view.rounds = self.rounds()?.into_iter().filter(|r| r.seq <= s).collect();
-        for snap in self.ledger.current() {
-            if let Some(item) = self.ledger.item_at(snap?, s, effective)? {
-                view.items.push(item);
-            }
-        }
+        let currents = self.ledger.current().collect::<Result<Vec<_>>>()?;
+        view.items = self.ledger.items_at(currents, s, effective)?;
         // Items in the order last set for their kind (as of the view), the
         // others after them by key.
         let mut place: BTreeMap<EventId, usize> = BTreeMap::new();
@@ -459,23 +456,21 @@ impl Workspace {
     /// checks the whole chain and index and refuses (for good) on a break.
     fn guard(&self, drafts: &[Draft]) -> Result<()> {
         if drafts.iter().any(|d| d.body.seal().is_some()) {
-            let chain = self.ledger.verify()?;
-            let what = match chain.first_break {
-                Some(b) => Some(format!("the chain breaks at {b}")),
-                None => {
-                    let ix = self.ledger.check_index(&mut |_, _| {})?;
-                    ix.first_difference.map(|d| {
-                        format!(
-                            "the index differs from the events in {}{}{}: {}",
-                            d.tree,
-                            d.item
-                                .map(|i| format!(", item {}", i.hex()))
-                                .unwrap_or_default(),
-                            d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
-                            d.what
-                        )
-                    })
-                }
+            let found = super::verify::verify_ledger(&self.ledger, None, false, &super::Quiet)?;
+            let what = match (found.chain.first_break, found.derived) {
+                (Some(b), _) => Some(format!("the chain breaks at {b}")),
+                (None, Some(ix)) => ix.first_difference.map(|d| {
+                    format!(
+                        "the index differs from the events in {}{}{}: {}",
+                        d.tree,
+                        d.item
+                            .map(|i| format!(", item {}", i.hex()))
+                            .unwrap_or_default(),
+                        d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
+                        d.what
+                    )
+                }),
+                (None, None) => None,
             };
             if let Some(what) = what {
                 self.ledger.refuse_writes(&what)?;
@@ -563,10 +558,71 @@ impl Workspace {
         self.guard(&drafts)?;
         let actor = self.recorded_actor(actor, &drafts)?;
         let today = self.today();
+        let (prepared, entries) = self.decide_and_index(&actor, drafts, today)?;
+        self.ledger.commit(prepared, &entries)
+    }
+
+    /// Prepares a batch, checks every event and derives its index entries:
+    /// from the items' standings in the index when the batch allows (see
+    /// [`Standing`]), else by folding the items it touches.
+    fn decide_and_index(
+        &mut self,
+        actor: &str,
+        drafts: Vec<Draft>,
+        today: Day,
+    ) -> Result<(crate::ledger::Prepared, Vec<Entry>)> {
+        if let Some(standings) = self.standings(&drafts)? {
+            let mut state = self.focus(&[])?;
+            let prepared = self.ledger.prepare(actor, drafts)?;
+            let mut entries = Vec::new();
+            for rec in prepared.records() {
+                // Every event of such a batch has its item's standing.
+                let standing = rec.item().and_then(|id| standings.get(&id));
+                if let Some(st) = standing {
+                    state.insert_item(st.stand_in());
+                }
+                decide::check(&state, &rec.envelope.body, today)?;
+                if let Some(st) = standing {
+                    entries.extend(st.entries(rec));
+                }
+            }
+            return Ok((prepared, entries));
+        }
         let mut state = self.focus(&drafts)?;
         let prepared = self.ledger.prepare(&actor, drafts)?;
         let entries = self.check_and_index(&mut state, prepared.records(), today)?;
-        self.ledger.commit(prepared, &entries)
+        Ok((prepared, entries))
+    }
+
+    /// The standings of the items a batch of status changes, changes of
+    /// responsible, notes and amendments touches, at most one event per
+    /// item; None for any other batch (it is folded).
+    fn standings(&self, drafts: &[Draft]) -> Result<Option<BTreeMap<EventId, Standing>>> {
+        let mut out = BTreeMap::new();
+        for d in drafts {
+            let (item, day) = match &d.body {
+                EventBody::StatusChanged {
+                    item, effective, ..
+                }
+                | EventBody::ResponsibilityChanged {
+                    item, effective, ..
+                }
+                | EventBody::ProgressNoted {
+                    item, effective, ..
+                } => (*item, Some(*effective)),
+                EventBody::ItemAmended { item, .. } => (*item, None),
+                _ => return Ok(None),
+            };
+            if out.contains_key(&item) {
+                return Ok(None);
+            }
+            // An unknown item is refused by the fold's decide.
+            let Some(current) = self.ledger.current_of(item)? else {
+                return Ok(None);
+            };
+            out.insert(item, self.ledger.standing(current, day)?);
+        }
+        Ok(Some(out))
     }
 
     /// Appends events without deciding them or writing the index, which is
@@ -585,9 +641,22 @@ impl Workspace {
         self.ledger.append_batch(actor, drafts)
     }
 
+    /// Appends stop maintaining the Merkle tree, for the benchmark that
+    /// measures what it costs (see `Ledger::stop_tree`); on a copy only.
+    #[cfg(feature = "bench")]
+    pub fn without_tree(&mut self) {
+        self.ledger.stop_tree();
+    }
+
     /// Builds the index from the events (see [`Ledger::build_index`]).
     pub fn reindex(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-        self.ledger.build_index(progress)
+        match self.ledger.build_index(progress)? {
+            None => Ok(()),
+            Some(b) => Err(Error::Corrupt {
+                seq: Some(b.seq),
+                what: format!("the index was not built: the chain breaks at {b}"),
+            }),
+        }
     }
 
     /// Checks a batch exactly as [`Workspace::record_batch`] would and
@@ -595,9 +664,7 @@ impl Workspace {
     pub fn dry_run(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
         let actor = self.recorded_actor(actor, &drafts)?;
         let today = self.today();
-        let mut state = self.focus(&drafts)?;
-        let prepared = self.ledger.prepare(&actor, drafts)?;
-        self.check_and_index(&mut state, prepared.records(), today)?;
+        let (prepared, _) = self.decide_and_index(&actor, drafts, today)?;
         Ok(prepared.records().to_vec())
     }
 }
@@ -606,8 +673,8 @@ impl Workspace {
 /// first (an index is built only from a chain that holds), then the index is
 /// built, and the checkpoint files that version kept are removed.
 fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-    let chain = ledger.verify()?;
-    if let Some(b) = chain.first_break {
+    let found = super::verify::verify_ledger(ledger, None, false, &super::Quiet)?;
+    if let Some(b) = found.chain.first_break {
         return Err(Error::Corrupt {
             seq: Some(b.seq),
             what: format!(
@@ -615,6 +682,13 @@ fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
             ),
         });
     }
-    ledger.build_index(progress)?;
+    if let Some(b) = ledger.build_index(progress)? {
+        return Err(Error::Corrupt {
+            seq: Some(b.seq),
+            what: format!(
+                "this store has no index yet, and one is built only from a chain that holds; the chain breaks at {b}. Run `kamerstand verify` for details"
+            ),
+        });
+    }
     ledger.remove_legacy_checkpoints()
 }

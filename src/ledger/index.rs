@@ -11,11 +11,12 @@
 //! rebuilds it from the events, and is checked before every round seal.
 
 pub use super::findings::IndexFinding;
-use super::{Head, Ledger, Recorded};
+use super::{Break, BreakKind, Head, Ledger, Recorded};
 use crate::domain::{Day, EventId};
 use crate::error::{Error, Result};
 use crate::projection::index::{
-    self, Entry, FactKind, FactValue, ItemBuild, Payload, Registered, RoundEntry, Snapshot, Tree,
+    self, Entry, FactKey, FactKind, FactValue, ItemBuild, Payload, Registered, RoundEntry,
+    Snapshot, Standing, Tree,
 };
 use crate::projection::{ItemView, Round};
 use std::collections::BTreeMap;
@@ -120,6 +121,52 @@ impl Ledger {
             .transpose()
     }
 
+    /// Every item of `currents` (latest snapshots, in id order) as a view at
+    /// seq `s` on `day` (latest when None) shows it, leaving out those
+    /// registered after `s`. Items are read on both cores.
+    pub fn items_at(
+        &self,
+        currents: Vec<Snapshot>,
+        s: u64,
+        day: Option<Day>,
+    ) -> Result<Vec<ItemView>> {
+        // Only items changed after `s`, or a view on a day, read more than
+        // their latest snapshot.
+        let reads = currents
+            .iter()
+            .filter(|c| day.is_some() || c.source.seq > s)
+            .count();
+        if reads < 256 {
+            let mut out = Vec::with_capacity(currents.len());
+            for c in currents {
+                out.extend(self.item_at(c, s, day)?);
+            }
+            return Ok(out);
+        }
+        let mut currents = currents;
+        let half = currents.split_off(currents.len() / 2);
+        let (a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(move || {
+                half.into_iter()
+                    .filter_map(|c| self.item_at(c, s, day).transpose())
+                    .collect::<Result<Vec<_>>>()
+            });
+            let mine = currents
+                .into_iter()
+                .filter_map(|c| self.item_at(c, s, day).transpose())
+                .collect::<Result<Vec<_>>>();
+            let theirs = other.join().unwrap_or_else(|_| {
+                Err(corrupt(
+                    "a thread reading a view stopped unexpectedly".into(),
+                ))
+            });
+            (mine, theirs)
+        });
+        let mut out = a?;
+        out.extend(b?);
+        Ok(out)
+    }
+
     /// The item as a view at seq `s` on `day` (latest when None) shows it,
     /// starting from its latest snapshot `current`; None if it was
     /// registered after `s`.
@@ -128,31 +175,33 @@ impl Ledger {
         let snapshot = if current.source.seq <= s {
             current
         } else {
-            let lo = index::version_key(id, 0);
-            let hi = index::version_key(id, s);
-            match self.store().ix_range_rev(Tree::Versions, &lo, &hi).next() {
-                None => return Ok(None),
-                Some(r) => {
-                    let (_, v) = r?;
-                    let mut snap: Snapshot = decoded(Tree::Versions, &v)?;
-                    if let Some(key) = snap.note {
-                        snap.item.note = match self.store().ix_get(Tree::Facts, &key.to_bytes())? {
-                            Some(v) => match decoded::<FactValue>(Tree::Facts, &v)?.payload {
-                                Payload::Note(n) => Some(n),
-                                _ => None,
-                            },
-                            None => {
-                                return Err(corrupt(format!(
-                                    "the index's version of item {} at seq {} names a note that is not in the index",
-                                    id.hex(),
-                                    snap.source.seq
-                                )));
-                            }
-                        };
+            let upper = index::version_key(id, s.saturating_add(1));
+            let Some((_, v)) = self.store().ix_last_below(Tree::Versions, &id.0, &upper)? else {
+                return Ok(None);
+            };
+            let mut snap: Snapshot = decoded(Tree::Versions, &v)?;
+            if let Some(key) = snap.note {
+                // The note the latest snapshot holds, when it is that one;
+                // else the note's entry in `facts`.
+                snap.item.note = if current.note == Some(key) {
+                    current.item.note
+                } else {
+                    match self.store().ix_get(Tree::Facts, &key.to_bytes())? {
+                        Some(v) => match decoded::<FactValue>(Tree::Facts, &v)?.payload {
+                            Payload::Note(n) => Some(n),
+                            _ => None,
+                        },
+                        None => {
+                            return Err(corrupt(format!(
+                                "the index's version of item {} at seq {} names a note that is not in the index",
+                                id.hex(),
+                                snap.source.seq
+                            )));
+                        }
                     }
-                    snap
-                }
+                };
             }
+            snap
         };
         let Some(d) = day else {
             return Ok(Some(snapshot.item));
@@ -166,22 +215,88 @@ impl Ledger {
     /// A status "not stated" gives way to an earlier stated one (as
     /// [`crate::projection::ItemState::status_at`] has it).
     fn fact_at(&self, id: EventId, kind: FactKind, day: Day, s: u64) -> Result<Option<FactValue>> {
-        let (lo, hi) = index::fact_range(id, kind, Some(day));
-        let mut not_stated = None;
-        for r in self.store().ix_range_rev(Tree::Facts, &lo, &hi) {
-            let (_, v) = r?;
+        Ok(self.fact_entry_at(id, kind, Some(day), s)?.map(|(_, f)| f))
+    }
+
+    /// As `fact_at`, with the fact's key; on any day when `day` is None.
+    fn fact_entry_at(
+        &self,
+        id: EventId,
+        kind: FactKind,
+        day: Option<Day>,
+        s: u64,
+    ) -> Result<Option<(FactKey, FactValue)>> {
+        let (lo, hi) = index::fact_range(id, kind, day);
+        let keyed = |k: &[u8], f: FactValue| -> Result<(FactKey, FactValue)> {
+            let key = FactKey::from_bytes(k).ok_or_else(|| {
+                corrupt(format!("ix_facts key of {} bytes cannot be read", k.len()))
+            })?;
+            Ok((key, f))
+        };
+        let not_stated = |f: &FactValue| matches!(&f.payload, Payload::Status(st) if st == crate::domain::legend::NOT_STATED);
+        // Mostly the last one is open and states something: one descent of
+        // the tree.
+        let Some((k, v)) = self.store().ix_last_below(Tree::Facts, &lo[..17], &hi)? else {
+            return Ok(None);
+        };
+        let mut unstated = None;
+        let f: FactValue = decoded(Tree::Facts, &v)?;
+        if f.open_at(s) {
+            if !not_stated(&f) {
+                return keyed(&k, f).map(Some);
+            }
+            unstated = Some(keyed(&k, f)?);
+        }
+        for r in self.store().ix_range_rev(Tree::Facts, &lo, &k) {
+            let (key, v) = r?;
+            if key == k {
+                continue;
+            }
             let f: FactValue = decoded(Tree::Facts, &v)?;
             if !f.open_at(s) {
                 continue;
             }
-            if matches!(&f.payload, Payload::Status(st) if st == crate::domain::legend::NOT_STATED)
-            {
-                not_stated.get_or_insert(f);
-                continue;
+            if !not_stated(&f) {
+                return keyed(&key, f).map(Some);
             }
-            return Ok(Some(f));
+            if unstated.is_none() {
+                unstated = Some(keyed(&key, f)?);
+            }
         }
-        Ok(not_stated)
+        Ok(unstated)
+    }
+
+    /// What the index holds about item `current` before a write on it
+    /// dated `day` (see [`Standing`]): a few reads, whatever the length of
+    /// the item's history.
+    pub fn standing(&self, current: Snapshot, day: Option<Day>) -> Result<Standing> {
+        let id = current.item.id;
+        let head = self.head().map_or(0, |h| h.seq);
+        let status = |(k, f): (FactKey, FactValue)| match f.payload {
+            Payload::Status(s) => Some((k, s)),
+            _ => None,
+        };
+        let parties = |(k, f): (FactKey, FactValue)| match f.payload {
+            Payload::Responsible(p) => Some((k, p)),
+            _ => None,
+        };
+        let on_day = |kind| -> Result<Option<(FactKey, FactValue)>> {
+            match day {
+                Some(d) => self.fact_entry_at(id, kind, Some(d), head),
+                None => Ok(None),
+            }
+        };
+        Ok(Standing {
+            latest_status: self
+                .fact_entry_at(id, FactKind::Status, None, head)?
+                .and_then(status),
+            latest_parties: self
+                .fact_entry_at(id, FactKind::Responsible, None, head)?
+                .map(|(k, _)| k),
+            status_on: on_day(FactKind::Status)?.and_then(status),
+            parties_on: on_day(FactKind::Responsible)?.and_then(parties),
+            current,
+        })
     }
 
     /// The item events of item `id`, in order, up to and including `upto`.
@@ -202,21 +317,28 @@ impl Ledger {
         })
     }
 
-    /// The events that are no item's, ascending (the ledger's creation,
-    /// round seals, keys, accounts, orders), found as the seqs the item
-    /// index does not hold.
-    fn other_events(&self) -> Result<Vec<(u64, Recorded)>> {
+    /// The item index read once: every item's seqs (items in id order),
+    /// and the events that are no item's (the ledger's creation, round
+    /// seals, keys, accounts, orders), found as the seqs the item index
+    /// does not hold.
+    fn item_plan(&self) -> Result<ItemPlan> {
         let Some(head) = self.head() else {
-            return Ok(Vec::new());
+            return Ok(ItemPlan::default());
         };
+        let mut plan = ItemPlan::default();
         let mut is_item = vec![false; usize::try_from(head.seq + 1).unwrap_or(0)];
         for r in self.store().index_entries() {
-            let (_, seq) = r?;
-            if let Some(slot) = usize::try_from(seq).ok().and_then(|s| is_item.get_mut(s)) {
-                *slot = true;
+            let (id, seq) = r?;
+            // Past the head is no event (verify reports such entries).
+            let Some(slot) = usize::try_from(seq).ok().and_then(|s| is_item.get_mut(s)) else {
+                continue;
+            };
+            *slot = true;
+            match plan.items.last_mut() {
+                Some((last, seqs)) if *last == id => seqs.push(seq),
+                _ => plan.items.push((id, vec![seq])),
             }
         }
-        let mut out = Vec::new();
         for (seq, item) in is_item.iter().enumerate() {
             if *item {
                 continue;
@@ -226,80 +348,187 @@ impl Ledger {
                 seq: Some(seq),
                 what: "no event is stored below the head".into(),
             })?;
-            out.push((seq, rec));
+            if let crate::domain::EventBody::LedgerCreated { legend, .. } = &rec.envelope.body {
+                plan.legend = Some(legend.clone());
+            }
+            plan.others.push((seq, rec));
         }
-        Ok(out)
+        Ok(plan)
     }
 
-    /// Builds the index from the events (which the caller has checked):
-    /// item by item, then the rounds with their counts. The index is marked
-    /// as being built until it is whole. `progress(items done, items)`.
-    pub fn build_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+    /// Builds the Merkle tree and the index from the events (whose chain
+    /// the caller has checked): the tree in one pass, the items one by one
+    /// (on both cores), then the rounds with their counts and the
+    /// registry. The index is marked as being built until it is whole, and
+    /// what is written is let out of memory as it goes. Returns the first
+    /// event that breaks a rule of recording, if one does; the index is then
+    /// left unfinished (marked as being built, so never read).
+    /// `progress(items done, items)`.
+    pub fn build_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Option<Break>> {
         let Some(head) = self.head() else {
-            return Ok(());
+            return Ok(None);
         };
         self.build_tree()?;
         self.store().begin_index()?;
-        let expected = self.expected_index(&mut |done, total, build: ItemBuild| {
-            let entries: Vec<Entry> = build
-                .entries
-                .into_iter()
-                .map(|((tree, key), value)| Entry { tree, key, value })
-                .collect();
-            progress(done, total);
-            self.store().write_entries(&entries)
-        })?;
-        self.store().write_entries(&expected)?;
-        self.store().finish_index(head)
+        // sled keeps what is written in memory until it is flushed.
+        const FLUSH_BYTES: usize = 32 << 20;
+        let Expected { others, broken, .. } = self.expected_index(
+            vec![0usize; WORKERS],
+            &|written: &mut usize, build: ItemBuild| {
+                let entries: Vec<Entry> = build
+                    .entries
+                    .into_iter()
+                    .map(|((tree, key), value)| Entry { tree, key, value })
+                    .collect();
+                *written += entries
+                    .iter()
+                    .map(|e| e.key.len() + e.value.len())
+                    .sum::<usize>();
+                self.store().write_entries(&entries)?;
+                if *written >= FLUSH_BYTES {
+                    *written = 0;
+                    self.store().flush_rows()?;
+                }
+                Ok(())
+            },
+            progress,
+        )?;
+        if broken.is_some() {
+            return Ok(broken);
+        }
+        self.store().write_entries(&others)?;
+        self.store().finish_index(head)?;
+        Ok(None)
     }
 
-    /// Rebuilds the whole index from the events, handing each item's part
-    /// to `each(items done, items, part)`; returns the entries of what is no
-    /// item's (the rounds and the registry).
-    pub(crate) fn expected_index(
+    /// Rebuilds the whole index from the events, item by item: the items
+    /// are cut into as many runs (in id order, of about as many events) as
+    /// there are `sinks`, and each run is folded on a thread of its own,
+    /// handing each item's part to `each(its sink, part)`; the first run on
+    /// the calling thread, which reports `progress(items done, items)`.
+    /// Returns the entries of what is no item's (rounds, registry), the first event (lowest seq) that
+    /// breaks a rule of recording, and the sinks, in the runs' order.
+    pub(crate) fn expected_index<S: Send>(
         &self,
-        each: &mut dyn FnMut(u64, u64, ItemBuild) -> Result<()>,
-    ) -> Result<Vec<Entry>> {
-        let others = self.other_events()?;
-        let seals: Vec<&(u64, Recorded)> = others
+        sinks: Vec<S>,
+        each: &(dyn Fn(&mut S, ItemBuild) -> Result<()> + Sync),
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Expected<S>> {
+        let plan = self.item_plan()?;
+        let seal_seqs: Vec<u64> = plan
+            .others
             .iter()
             .filter(|(_, r)| r.envelope.body.seal().is_some())
+            .map(|(s, _)| *s)
             .collect();
-        let seal_seqs: Vec<u64> = seals.iter().map(|(s, _)| *s).collect();
-        let legend = match self.get(0)? {
-            Some(Recorded {
-                envelope:
-                    super::Envelope {
-                        body: crate::domain::EventBody::LedgerCreated { legend, .. },
-                        ..
-                    },
-                ..
-            }) => legend,
-            _ => crate::domain::Legend::nap(),
-        };
-        let ids: Vec<EventId> = self.item_ids().collect::<Result<_>>()?;
-        let total = ids.len() as u64;
-        let mut at_rounds: Vec<Vec<String>> = vec![Vec::new(); seals.len()];
-        let head = self.head().map_or(0, |h| h.seq);
-        for (n, id) in ids.iter().enumerate() {
-            let events = self.item_events(*id, head)?;
-            let build = index::build_item(events.into_iter().map(Ok), &seal_seqs)?;
-            for (slot, status) in at_rounds.iter_mut().zip(&build.at_rounds) {
-                if let Some(s) = status {
-                    slot.push(s.clone());
+        let legend = plan
+            .legend
+            .clone()
+            .unwrap_or_else(crate::domain::Legend::nap);
+        let total = plan.items.len() as u64;
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let runs = runs(&plan.items, sinks.len().max(1));
+        let work = |items: &[(EventId, Vec<u64>)],
+                    sink: &mut S,
+                    report: &mut dyn FnMut(u64)|
+         -> Result<RunOutcome> {
+            let mut out = RunOutcome {
+                counts: vec![BTreeMap::new(); seal_seqs.len()],
+                broken: None,
+            };
+            for (id, seqs) in items {
+                let events = seqs.iter().map(|&seq| {
+                    let rec = self.get(seq)?.ok_or_else(|| Error::Corrupt {
+                        seq: Some(seq),
+                        what: "the item index names an event that does not exist".into(),
+                    })?;
+                    if rec.item() != Some(*id) {
+                        return Err(Error::Corrupt {
+                            seq: Some(seq),
+                            what: "the item index lists this event under an item it is not about; run `kamerstand verify` for details".into(),
+                        });
+                    }
+                    Ok(rec)
+                });
+                let build = index::build_item(events, &seal_seqs, &legend)?;
+                if let Some(b) = &build.broken
+                    && out.broken.as_ref().is_none_or(|f: &Break| b.seq < f.seq)
+                {
+                    out.broken = Some(Break {
+                        seq: b.seq,
+                        kind: BreakKind::RuleBroken,
+                        item: Some(build.key.clone().unwrap_or_else(|| id.hex())),
+                        detail: format!("the ledger would have refused to record it: {}", b.what),
+                    });
                 }
+                for (slot, status) in out.counts.iter_mut().zip(&build.at_rounds) {
+                    if let Some(s) = status {
+                        *slot.entry(s.clone()).or_insert(0usize) += 1;
+                    }
+                }
+                each(sink, build)?;
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                report(n);
             }
-            each(n as u64 + 1, total, build)?;
+            Ok(out)
+        };
+        let mut sinks = sinks;
+        let mut first_sink = sinks.remove(0);
+        let (first, rest) = std::thread::scope(|scope| {
+            let handles: Vec<_> = runs[1..]
+                .iter()
+                .zip(sinks)
+                .map(|(items, mut sink)| {
+                    let work = &work;
+                    scope.spawn(move || work(items, &mut sink, &mut |_| {}).map(|out| (out, sink)))
+                })
+                .collect();
+            let first = work(runs[0], &mut first_sink, &mut |n| progress(n, total));
+            let rest: Vec<Result<(RunOutcome, S)>> = handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::Corrupt {
+                            seq: None,
+                            what: "a thread rebuilding the index stopped unexpectedly".into(),
+                        })
+                    })
+                })
+                .collect();
+            (first, rest)
+        });
+        let mut outcomes = vec![first?];
+        let mut sinks_out = vec![first_sink];
+        for r in rest {
+            let (out, sink) = r?;
+            outcomes.push(out);
+            sinks_out.push(sink);
         }
+        progress(total, total);
+        let broken = outcomes
+            .iter()
+            .filter_map(|o| o.broken.clone())
+            .min_by_key(|b| b.seq);
         let mut state = crate::projection::State::default();
         let mut entries: BTreeMap<(Tree, Vec<u8>), Vec<u8>> = BTreeMap::new();
-        let mut statuses = at_rounds.iter();
-        for (_, rec) in &others {
+        let mut n = 0;
+        for (_, rec) in &plan.others {
             state.apply(rec);
             if rec.envelope.body.seal().is_some() {
-                let counted = statuses.next().map(Vec::as_slice).unwrap_or_default();
+                let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+                for o in &outcomes {
+                    for (status, c) in o.counts.get(n).into_iter().flatten() {
+                        *counts.entry(status.as_str()).or_insert(0) += c;
+                    }
+                }
+                n += 1;
                 if let Some(r) = state.rounds.last() {
-                    let e = index::round_entry(rec, r, &legend, counted.iter().map(String::as_str));
+                    let e = index::round_entry(
+                        rec,
+                        r,
+                        &legend,
+                        counts.iter().flat_map(|(s, c)| std::iter::repeat_n(*s, *c)),
+                    );
                     entries.insert((e.tree, e.key), e.value);
                 }
             }
@@ -307,10 +536,15 @@ impl Ledger {
                 entries.insert((e.tree, e.key), e.value);
             }
         }
-        Ok(entries
-            .into_iter()
-            .map(|((tree, key), value)| Entry { tree, key, value })
-            .collect())
+        Ok(Expected {
+            others: entries
+                .into_iter()
+                .map(|((tree, key), value)| Entry { tree, key, value })
+                .collect(),
+            broken,
+            sinks: sinks_out,
+            items: plan.items.iter().map(|(id, _)| *id).collect(),
+        })
     }
 
     /// The keys registered to sign or cosign round notes, the accounts of a
@@ -363,8 +597,11 @@ impl Ledger {
     /// items)`.
     pub fn check_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<IndexReport> {
         let mut report = IndexReport::default();
+        // An index written up to another head is not compared entry by
+        // entry, but the items are still folded: their rules are checked.
+        let mut first: Option<IndexDifference> = None;
         if self.index_head()? != self.head() {
-            report.first_difference = Some(IndexDifference {
+            first = Some(IndexDifference {
                 tree: "meta",
                 item: None,
                 seq: self.head().map(|h| h.seq),
@@ -373,53 +610,72 @@ impl Ledger {
                     Some(h) => written(h, self.head()),
                 },
             });
-            return Ok(report);
         }
         // Per item, the stored entries under its id must be exactly the
         // expected ones; the keys and rounds trees are compared whole.
-        let mut expected_keys: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        let mut first: Option<IndexDifference> = None;
-        let mut entries = 0u64;
-        let rounds = self.expected_index(&mut |done, total, build| {
-            progress(done, total);
-            if first.is_some() {
-                return Ok(());
-            }
-            let mut by_tree: BTreeMap<Tree, Vec<KeyValue>> = BTreeMap::new();
-            let mut item = None;
-            for ((tree, key), value) in build.entries {
-                if tree == Tree::Keys {
-                    expected_keys.insert(key, value);
-                    continue;
-                }
-                item.get_or_insert_with(|| key.get(..16).map(<[u8]>::to_vec));
-                by_tree.entry(tree).or_default().push((key, value));
-            }
-            let Some(Some(prefix)) = item else {
-                return Ok(());
-            };
-            for tree in [Tree::Current, Tree::Versions, Tree::Facts] {
-                let want = by_tree.remove(&tree).unwrap_or_default();
-                entries += want.len() as u64;
-                let have = self.store().ix_prefix(tree, &prefix);
-                if let Some(d) = compare(tree, want.into_iter(), have)? {
-                    first = Some(d);
+        #[derive(Default)]
+        struct Check {
+            first: Option<IndexDifference>,
+            keys: BTreeMap<Vec<u8>, Vec<u8>>,
+            entries: u64,
+        }
+        let compare_marked = first.is_none();
+        let Expected {
+            others: rounds,
+            broken,
+            sinks: checks,
+            items,
+        } = self.expected_index(
+            (0..WORKERS).map(|_| Check::default()).collect(),
+            &|c: &mut Check, build: ItemBuild| {
+                if c.first.is_some() || !compare_marked {
                     return Ok(());
                 }
+                let mut by_tree: BTreeMap<Tree, Vec<KeyValue>> = BTreeMap::new();
+                let mut item = None;
+                for ((tree, key), value) in build.entries {
+                    if tree == Tree::Keys {
+                        c.keys.insert(key, value);
+                        continue;
+                    }
+                    item.get_or_insert_with(|| key.get(..16).map(<[u8]>::to_vec));
+                    by_tree.entry(tree).or_default().push((key, value));
+                }
+                let Some(Some(prefix)) = item else {
+                    return Ok(());
+                };
+                for tree in [Tree::Current, Tree::Versions, Tree::Facts] {
+                    let want = by_tree.remove(&tree).unwrap_or_default();
+                    c.entries += want.len() as u64;
+                    let have = self.store().ix_prefix(tree, &prefix);
+                    if let Some(d) = compare(tree, want.into_iter(), have)? {
+                        c.first = Some(d);
+                        return Ok(());
+                    }
+                }
+                Ok(())
+            },
+            progress,
+        )?;
+        let mut expected_keys: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        let mut entries = 0u64;
+        for c in checks {
+            entries += c.entries;
+            expected_keys.extend(c.keys);
+            if first.is_none() {
+                first = c.first;
             }
-            Ok(())
-        })?;
+        }
         if first.is_none() {
             // A snapshot of an item that has no events at all. (Reads start
             // from the snapshots, so versions and facts of such an item are
             // never read.)
-            let ids: std::collections::BTreeSet<Vec<u8>> = self
-                .item_ids()
-                .map(|r| r.map(|id| id.0.to_vec()))
-                .collect::<Result<_>>()?;
+            let ids: std::collections::BTreeSet<EventId> = items.into_iter().collect();
             for r in self.store().ix_scan(Tree::Current, &[]) {
                 let (k, _) = r?;
-                if !ids.contains(k.as_ref()) {
+                let known =
+                    <[u8; 16]>::try_from(k.as_ref()).is_ok_and(|b| ids.contains(&EventId(b)));
+                if !known {
                     first = Some(IndexDifference {
                         tree: Tree::Current.name(),
                         item: k.as_ref().try_into().ok().map(EventId),
@@ -456,6 +712,7 @@ impl Ledger {
         }
         report.entries = entries;
         report.first_difference = first;
+        report.rule_broken = broken;
         Ok(report)
     }
 
@@ -592,7 +849,7 @@ fn where_of(tree: Tree, key: &[u8]) -> (Option<EventId>, Option<u64>) {
                 .and_then(|b| b.try_into().ok())
                 .map(u64::from_be_bytes),
         ),
-        Tree::Facts => (item, index::FactKey::from_bytes(key).map(|k| k.version)),
+        Tree::Facts => (item, FactKey::from_bytes(key).map(|k| k.version)),
         Tree::Current => (item, None),
         Tree::Rounds => (None, key.try_into().ok().map(u64::from_be_bytes)),
         Tree::Keys => (None, None),
@@ -628,13 +885,17 @@ pub struct IndexReport {
     pub rebuilt: bool,
     /// The first entry that differs from what the events give.
     pub first_difference: Option<IndexDifference>,
+    /// The first event (lowest seq) that breaks a rule of recording about
+    /// its item, found while the items were folded; `verify` reports it as
+    /// a break of the chain.
+    pub rule_broken: Option<Break>,
 }
 
 impl IndexReport {
     /// True if the index says what the events say (it did, or it was
-    /// rebuilt from them).
+    /// rebuilt from them), and every event keeps the rules.
     pub fn ok(&self) -> bool {
-        self.first_difference.is_none() || self.rebuilt
+        self.rule_broken.is_none() && (self.first_difference.is_none() || self.rebuilt)
     }
 }
 
@@ -649,4 +910,60 @@ pub struct IndexDifference {
     pub seq: Option<u64>,
     /// What differs (its `Display` is the English sentence).
     pub what: IndexFinding,
+}
+
+/// Threads that fold the items when the index is rebuilt (the machines
+/// this runs on have two cores).
+const WORKERS: usize = 2;
+
+/// The item index read once (see `Ledger::item_plan`).
+#[derive(Default)]
+struct ItemPlan {
+    /// Every item with its seqs, in id order.
+    items: Vec<(EventId, Vec<u64>)>,
+    /// The events that are no item's, by seq.
+    others: Vec<(u64, Recorded)>,
+    /// The legend of the ledger's first event.
+    legend: Option<crate::domain::Legend>,
+}
+
+/// What rebuilding the index gave (see `Ledger::expected_index`).
+pub(crate) struct Expected<S> {
+    /// The entries of what is no item's (rounds and registry), in key
+    /// order.
+    pub others: Vec<Entry>,
+    /// The first event that breaks a rule of recording.
+    pub broken: Option<Break>,
+    /// The sinks, in the runs' order.
+    pub sinks: Vec<S>,
+    /// Every item, in id order.
+    pub items: Vec<EventId>,
+}
+
+/// What one run of items gave, besides its sink.
+struct RunOutcome {
+    /// Per round, how many of the run's items stood in each status.
+    counts: Vec<BTreeMap<String, usize>>,
+    /// The run's first broken rule.
+    broken: Option<Break>,
+}
+
+/// `items` cut into `n` runs in order, of about as many events each.
+fn runs(items: &[(EventId, Vec<u64>)], n: usize) -> Vec<&[(EventId, Vec<u64>)]> {
+    let total: usize = items.iter().map(|(_, s)| s.len()).sum();
+    let mut out = Vec::with_capacity(n);
+    let mut start = 0;
+    let mut acc = 0;
+    for (i, (_, seqs)) in items.iter().enumerate() {
+        acc += seqs.len();
+        if out.len() + 1 < n && acc * n >= total * (out.len() + 1) {
+            out.push(&items[start..=i]);
+            start = i + 1;
+        }
+    }
+    out.push(&items[start..]);
+    while out.len() < n {
+        out.push(&items[items.len()..]);
+    }
+    out
 }

@@ -75,8 +75,9 @@ pub struct Prepared {
     base: Option<Head>,
     rows: Vec<Row>,
     records: Vec<Recorded>,
-    /// The Merkle tree nodes the events complete.
-    nodes: Vec<(merkle::NodeId, merkle::Hash)>,
+    /// The Merkle tree nodes the events complete (None: the tree is not
+    /// maintained, see [`Ledger::stop_tree`]).
+    nodes: Option<Vec<(merkle::NodeId, merkle::Hash)>>,
     new_head: Option<Head>,
 }
 
@@ -97,6 +98,9 @@ pub struct Ledger {
     defer_sync: bool,
     /// A commit since the last sync is not durable yet.
     unsynced: bool,
+    /// Appends maintain the Merkle tree; off only in a benchmark that
+    /// measures what the tree costs (see [`Ledger::stop_tree`]).
+    tree: bool,
 }
 
 impl Ledger {
@@ -118,6 +122,7 @@ impl Ledger {
             head: None,
             defer_sync: false,
             unsynced: false,
+            tree: true,
         };
         ledger.append(actor, genesis)?;
         Ok(ledger)
@@ -179,6 +184,7 @@ impl Ledger {
             head,
             defer_sync: false,
             unsynced: false,
+            tree: true,
         })
     }
 
@@ -193,6 +199,7 @@ impl Ledger {
             head,
             defer_sync: false,
             unsynced: false,
+            tree: true,
         })
     }
 
@@ -289,6 +296,16 @@ impl Ledger {
         })?)
     }
 
+    /// From now on appends neither read nor write the Merkle tree nor its
+    /// mark, so that a benchmark can set an append with the tree against
+    /// one without. The store is left with a tree that covers fewer events
+    /// than it holds: its next writer refuses until `verify
+    /// --rebuild-index`.
+    #[cfg(feature = "bench")]
+    pub(crate) fn stop_tree(&mut self) {
+        self.tree = false;
+    }
+
     /// The number of events the stored Merkle tree covers (None: it was
     /// never built, or its building was interrupted).
     pub fn tree_size(&self) -> Result<Option<u64>> {
@@ -367,7 +384,11 @@ impl Ledger {
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
         let mut rows = Vec::with_capacity(drafts.len());
         let mut records = Vec::with_capacity(drafts.len());
-        let mut frontier = self.frontier()?;
+        let mut frontier = if self.tree {
+            self.frontier()?
+        } else {
+            merkle::Frontier::new()
+        };
         let mut nodes = Vec::new();
         for Draft { id, mut body } in drafts {
             // A seal always names the event just before it, and a v2 seal
@@ -414,7 +435,9 @@ impl Ledger {
                 .into());
             }
             let hash = codec::hash(&bytes);
-            nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
+            if self.tree {
+                nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
+            }
             let rec = Recorded {
                 envelope: env,
                 hash,
@@ -438,7 +461,7 @@ impl Ledger {
             base: self.head,
             rows,
             records,
-            nodes,
+            nodes: self.tree.then_some(nodes),
             new_head,
         })
     }
@@ -457,7 +480,7 @@ impl Ledger {
             self.head,
             &p.rows,
             entries,
-            &p.nodes,
+            p.nodes.as_deref(),
             new_head,
             !self.defer_sync,
         )?;
@@ -493,12 +516,19 @@ impl Ledger {
     /// the ledger could not be appended to until that time (see
     /// [`Ledger::prepare`]). `progress` gets the number of events written
     /// so far.
-    pub(crate) fn restore_stream(
+    ///
+    /// The Merkle tree and the index are built before the restore ends
+    /// (`indexing(items done, items)`), so that a restored ledger is whole
+    /// or absent. Returns the first event that breaks a rule of recording
+    /// (see [`crate::projection::decide::check_recorded`]) instead of a
+    /// ledger when one does: nothing is then restored.
+    pub(crate) fn restore_stream_with(
         path: &Path,
         mut opts: OpenOptions,
         events: impl IntoIterator<Item = Result<Vec<u8>>>,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<Ledger> {
+        indexing: &mut dyn FnMut(u64, u64),
+    ) -> Result<std::result::Result<Ledger, Break>> {
         const CHUNK: usize = 4096;
         let now = opts.clock.now();
         let store = Store::create_with(path, opts.access())?;
@@ -558,6 +588,7 @@ impl Ledger {
         }
         let head = outcome.and_then(|()| {
             store.write_rows(&rows)?;
+            store.write_item_index(checker.item_index())?;
             let (hash, recorded_at) = checker.last().ok_or(Refusal::NoEventsToRestore)?;
             Ok(Head {
                 seq: checker.checked() - 1,
@@ -574,15 +605,30 @@ impl Ledger {
                 return Err(e);
             }
         };
-        store.finish_restore(head)?;
         progress(checker.checked());
-        Ok(Ledger {
+        // The index is built while the store still carries the mark of an
+        // import: an interruption leaves no ledger.
+        let ledger = Ledger {
             store,
             clock: opts.clock,
             head: Some(head),
             defer_sync: false,
             unsynced: false,
-        })
+            tree: true,
+        };
+        match ledger.build_index(indexing) {
+            Ok(None) => {}
+            Ok(Some(b)) => {
+                ledger.store.abandon_restore()?;
+                return Ok(Err(b));
+            }
+            Err(e) => {
+                let _ = ledger.store.abandon_restore();
+                return Err(e);
+            }
+        }
+        ledger.store.finish_restore(head)?;
+        Ok(Ok(ledger))
     }
 
     /// True if `path` holds no events yet: an empty directory, or what an

@@ -704,13 +704,14 @@ impl Store {
     /// derive and the new head in one transaction, provided the stored head
     /// is still `expected`; then, with `durable`, makes it durable (without,
     /// a later [`Store::sync`] must). The index and the tree are marked as
-    /// written up to the new head.
+    /// written up to the new head (the tree only when `nodes` is given:
+    /// None is for benchmarks that measure what it costs).
     pub fn append(
         &self,
         expected: Option<Head>,
         rows: &[Row],
         entries: &[Entry],
-        nodes: &[(merkle::NodeId, merkle::Hash)],
+        nodes: Option<&[(merkle::NodeId, merkle::Hash)]>,
         head: Head,
         durable: bool,
     ) -> Result<()> {
@@ -752,12 +753,14 @@ impl Store {
                     };
                     t.insert(e.key.as_slice(), e.value.as_slice())?;
                 }
-                for (id, hash) in nodes {
-                    mk.insert(&id.key()[..], &hash[..])?;
-                }
                 meta.insert("head", &head.to_bytes()[..])?;
                 meta.insert(INDEX, &head.to_bytes()[..])?;
-                meta.insert(MERKLE, &(head.seq + 1).to_be_bytes()[..])?;
+                if let Some(nodes) = nodes {
+                    for (id, hash) in nodes {
+                        mk.insert(&id.key()[..], &hash[..])?;
+                    }
+                    meta.insert(MERKLE, &(head.seq + 1).to_be_bytes()[..])?;
+                }
                 Ok(())
             });
         match result {
@@ -791,24 +794,41 @@ impl Store {
             .map_err(self.write_err("writing imported events"))
     }
 
-    /// Writes rows of an events import (no head yet; not durable until
-    /// [`Store::finish_restore`]).
+    /// Writes the events of rows of an events import (no head yet; not
+    /// durable until [`Store::finish_restore`]); their item index entries
+    /// are written at the end, in key order ([`Store::write_item_index`]).
     pub fn write_rows(&self, rows: &[Row]) -> Result<()> {
         let mut events = sled::Batch::default();
-        let mut index = sled::Batch::default();
         for row in rows {
             let mut v = Vec::with_capacity(32 + row.bytes.len());
             v.extend_from_slice(&row.hash.0);
             v.extend_from_slice(&row.bytes);
             events.insert(&row.seq.to_be_bytes(), v);
-            if let Some(item) = row.item {
-                index.insert(index_key(item, row.seq).as_slice(), &[] as &[u8]);
-            }
         }
         self.events
             .apply_batch(events)
-            .and_then(|()| self.by_item.apply_batch(index))
             .map_err(self.write_err("writing imported events"))
+    }
+
+    /// Writes the item index entries of an events import, sorted first:
+    /// sled 0.34 holds on to memory for every page that inserts in no
+    /// particular order touch (gigabytes for a million events spread over
+    /// ten thousand items), and not for pages filled in key order.
+    pub fn write_item_index(&self, mut entries: Vec<(EventId, u64)>) -> Result<()> {
+        entries.sort_unstable();
+        for (n, chunk) in entries.chunks(4096).enumerate() {
+            let mut batch = sled::Batch::default();
+            for (item, seq) in chunk {
+                batch.insert(index_key(*item, *seq).as_slice(), &[] as &[u8]);
+            }
+            self.by_item
+                .apply_batch(batch)
+                .map_err(self.write_err("writing the item index"))?;
+            if n % 64 == 63 {
+                self.flush_rows()?;
+            }
+        }
+        Ok(())
     }
 
     /// Ends an events import: makes every row durable, then writes the head
@@ -1164,6 +1184,22 @@ impl Store {
             .range(lo..=hi)
             .rev()
             .map(|r| r.map_err(self.sled_err("reading the index")))
+    }
+
+    /// The last entry of an index tree below `upper` whose key starts with
+    /// `prefix` (one descent of the tree, where a reversed range builds an
+    /// iterator).
+    pub fn ix_last_below(
+        &self,
+        t: Tree,
+        prefix: &[u8],
+        upper: &[u8],
+    ) -> Result<Option<(sled::IVec, sled::IVec)>> {
+        Ok(self
+            .ix(t)
+            .get_lt(upper)
+            .map_err(self.sled_err("reading the index"))?
+            .filter(|(k, _)| k.starts_with(prefix)))
     }
 
     /// Every index entry, in key order.

@@ -9,7 +9,7 @@ use super::store::Store;
 use crate::domain::{EventBody, EventHash, EventId, Timestamp};
 use crate::error::Result;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The kind of damage found.
@@ -34,6 +34,11 @@ pub enum BreakKind {
     SealMismatch,
     /// A correction names an event that is not where it says.
     BadReference,
+    /// An event breaks a rule the ledger applies when it records one (a
+    /// status not in the legend, a key used twice, an event about an item
+    /// not registered before it, an id used twice, …): the ledger could not
+    /// have recorded it.
+    RuleBroken,
     /// A round signature does not verify with the key it names.
     BadSignature,
 }
@@ -51,6 +56,7 @@ impl BreakKind {
             BreakKind::HeadMismatch => "head mismatch",
             BreakKind::SealMismatch => "seal mismatch",
             BreakKind::BadReference => "bad reference",
+            BreakKind::RuleBroken => "rule broken",
             BreakKind::BadSignature => "bad signature",
         }
     }
@@ -227,16 +233,23 @@ impl Names {
 /// Checks a chain one stored event at a time: seq contiguity, the stored
 /// hash against the bytes, decoding, the envelope's own seq, the `prev` link,
 /// recorded-time order, that only seq 0 creates the ledger, round seals and
-/// correction references. Used by [`verify`] over a store and by the events
-/// importer over a file, before anything is written.
+/// correction references, and the rules that span the whole ledger: every
+/// event id used once, every item key once (in any case), every event about
+/// an item recorded after the item's registration, every round name well
+/// formed. (The rules about one item's own history are checked where items
+/// are folded: [`crate::projection::index::build_item`].) Used by
+/// [`verify`] over a store and by the events importer over a file, before
+/// anything is written.
 #[derive(Debug)]
 pub struct ChainChecker {
     names: Names,
+    /// Every event id seen.
+    seen_ids: BTreeSet<EventId>,
+    /// Each item key, folded, with the seq of its registration.
+    item_keys: BTreeMap<String, (u64, String)>,
     /// Id and item of every event that passed, by seq.
     ids: Vec<(EventId, Option<EventId>)>,
     seals: BTreeMap<String, (String, u64, EventHash)>,
-    /// Index entries the events imply, in seq order (sorted at the end).
-    expected_index: Vec<(EventId, u64)>,
     prev: EventHash,
     prev_time: Option<Timestamp>,
     next_seq: u64,
@@ -264,9 +277,10 @@ impl ChainChecker {
     pub fn new(digest: Option<DigestCheck>) -> ChainChecker {
         ChainChecker {
             names: Names(BTreeMap::new()),
+            seen_ids: BTreeSet::new(),
+            item_keys: BTreeMap::new(),
             ids: Vec::new(),
             seals: BTreeMap::new(),
-            expected_index: Vec::new(),
             prev: EventHash::GENESIS,
             prev_time: None,
             next_seq: 0,
@@ -391,6 +405,9 @@ impl ChainChecker {
                 },
             ));
         }
+        if let Some(brk) = self.rule_broken(seq, &env) {
+            return Err(brk);
+        }
         if let Some(crate::domain::Seal {
             name,
             head_seq,
@@ -457,6 +474,7 @@ impl ChainChecker {
         match &env.body {
             EventBody::ItemRegistered { key, .. } => {
                 self.names.0.insert(env.id, key.to_string());
+                self.item_keys.insert(key.folded(), (seq, key.to_string()));
             }
             EventBody::LedgerCreated { programme, .. } => {
                 self.origin = crate::formats::note::origin_of(programme);
@@ -538,14 +556,71 @@ impl ChainChecker {
             self.found_at = Some(seq);
         }
         self.ids.push((env.id, item));
-        if let Some(i) = item {
-            self.expected_index.push((i, seq));
-        }
+        self.seen_ids.insert(env.id);
         self.tree.push(super::merkle::event_leaf_hash(bytes));
         self.prev = computed;
         self.prev_time = Some(env.recorded_at);
         self.next_seq += 1;
         Ok(env)
+    }
+
+    /// The first rule that spans the ledger which `env` (at `seq`, its
+    /// chain checks passed) breaks.
+    fn rule_broken(&self, seq: u64, env: &Envelope) -> Option<Break> {
+        let item = env.body.item(env.id);
+        let broken = |detail: String| Some(self.brk(seq, BreakKind::RuleBroken, item, detail));
+        if self.seen_ids.contains(&env.id) {
+            let first = self
+                .ids
+                .iter()
+                .position(|(id, _)| *id == env.id)
+                .map_or(String::new(), |s| format!(" of seq {s}"));
+            return broken(format!(
+                "its id {} is also the id{first}; every event has an id of its own",
+                env.id.hex()
+            ));
+        }
+        if let EventBody::ItemRegistered { key, .. } = &env.body
+            && let Some((at, existing)) = self.item_keys.get(&key.folded())
+        {
+            return Some(Break {
+                seq,
+                kind: BreakKind::RuleBroken,
+                item: Some(key.to_string()),
+                detail: format!(
+                    "it registers key '{key}', which item {existing} already has (registered at seq {at}); a key names one item (in any case)"
+                ),
+            });
+        }
+        if let Some(seal) = env.body.seal()
+            && let Err(e) = crate::projection::decide::round_name(seal.name)
+        {
+            return broken(e.to_string());
+        }
+        if let Some(i) = item
+            && i != env.id
+            && !self.names.0.contains_key(&i)
+        {
+            return broken(format!(
+                "a {} event about item {}, but no item with that id is registered before it",
+                env.body.kind_name(),
+                i.hex()
+            ));
+        }
+        None
+    }
+
+    /// The item index entries the events checked so far imply: (item,
+    /// seq) for every event about an item, in key order.
+    pub fn item_index(&self) -> Vec<(EventId, u64)> {
+        let mut out: Vec<(EventId, u64)> = self
+            .ids
+            .iter()
+            .enumerate()
+            .filter_map(|(seq, (_, item))| item.map(|i| (i, seq as u64)))
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// The report so far, with the break found (if any).
@@ -679,8 +754,7 @@ pub fn verify_with_progress(
     // Both sides in key order (item, seq), compared in one pass: the
     // stored index is read as it is iterated, not held. The break named is
     // the mismatch at the lowest seq.
-    let mut expected = std::mem::take(&mut c.expected_index);
-    expected.sort_unstable();
+    let expected = c.item_index();
     let mut want = expected.iter().peekable();
     // `true`: missing from the index; `false`: not expected in it.
     let mut first: Option<((EventId, u64), bool)> = None;

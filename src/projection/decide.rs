@@ -16,6 +16,30 @@ pub const MAX_SUBMITTERS: usize = 64;
 
 /// Checks `body` against `state`; `today` is the ledger clock's day.
 pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
+    check_in(state, body, today, Mode::Recording)
+}
+
+/// Checks an event already in a ledger against the rules every version of
+/// kamerstand applied when it recorded one (what `verify` and an events
+/// import hold every event to): all of [`check`] except the refusals of
+/// changes that change nothing (a status, an assignment, an amendment or a
+/// correction that leaves the values as they were, a retraction of what is
+/// retracted), whose judgement rests on the fold as each version had it.
+/// `recorded_on` is the day the event was recorded (in Dutch time): an
+/// effective date may lie at most [`MAX_DAYS_AHEAD`] after it.
+pub fn check_recorded(state: &State, body: &EventBody, recorded_on: Day) -> Result<()> {
+    check_in(state, body, recorded_on, Mode::Recorded)
+}
+
+/// Whether an event is about to be recorded or was recorded already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Recording,
+    Recorded,
+}
+
+fn check_in(state: &State, body: &EventBody, today: Day, mode: Mode) -> Result<()> {
+    let strict = mode == Mode::Recording;
     if state.legend.is_none() && !matches!(body, EventBody::LedgerCreated { .. }) {
         return Err(Refusal::NotCreated.into());
     }
@@ -86,9 +110,12 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
         } => {
             let it = item_or_reject(state, item)?;
             known_status(status)?;
+            // "Niet vermeld" over a stated status is refused since issue 16;
+            // events recorded before it may hold one, so only new events
+            // are held to it.
             if let Some(now) = it
                 .status_on(*effective)
-                .filter(|s| status == crate::domain::legend::NOT_STATED && *s != status)
+                .filter(|s| strict && status == crate::domain::legend::NOT_STATED && *s != status)
             {
                 return Err(Refusal::NotStatedOverStatus {
                     key: it.key.to_string(),
@@ -97,7 +124,7 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
                 }
                 .into());
             }
-            if it.status_on(*effective) == Some(status.as_str()) {
+            if strict && it.status_on(*effective) == Some(status.as_str()) {
                 let label = legend
                     .get(status)
                     .map_or(status.as_str(), |e| e.nl.as_str());
@@ -120,9 +147,10 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             if responsible.is_empty() {
                 return Err(Refusal::NoResponsible.into());
             }
-            if it
-                .responsible_on(*effective)
-                .is_some_and(|r| r.same_parties(responsible))
+            if strict
+                && it
+                    .responsible_on(*effective)
+                    .is_some_and(|r| r.same_parties(responsible))
             {
                 return Err(Refusal::AssignmentUnchanged {
                     key: it.key.to_string(),
@@ -193,7 +221,15 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             item,
             reason,
             replacement,
-        } => check_correction(state, *target_seq, *target_id, item, reason, replacement)?,
+        } => check_correction(
+            state,
+            *target_seq,
+            *target_id,
+            item,
+            reason,
+            replacement,
+            strict,
+        )?,
         EventBody::KeyRegistered {
             name, public_key, ..
         } => {
@@ -249,7 +285,7 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             let changes = role.is_some_and(|r| r != a.role)
                 || ministries.as_ref().is_some_and(|m| *m != a.ministries)
                 || disabled.is_some_and(|d| d != a.disabled);
-            if !changes {
+            if strict && !changes {
                 return Err(Refusal::AccountUnchanged {
                     account: account.to_string(),
                 }
@@ -273,7 +309,7 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
                 || previous_responsible
                     .as_ref()
                     .is_some_and(|p| it.previous_responsible.as_ref() != Some(p));
-            if !changes {
+            if strict && !changes {
                 return Err(Refusal::DetailsUnchanged {
                     key: it.key.to_string(),
                 }
@@ -352,7 +388,7 @@ pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
             let changes = text.as_ref().is_some_and(|t| *t != it.text)
                 || citations.as_ref().is_some_and(|c| *c != it.citations)
                 || submitters.as_ref().is_some_and(|s| *s != it.submitters);
-            if !changes {
+            if strict && !changes {
                 return Err(Refusal::AmendmentChangesNothing {
                     key: it.key.to_string(),
                 }
@@ -433,6 +469,7 @@ fn check_correction(
     item: &crate::domain::EventId,
     reason: &str,
     r: &Replacement,
+    strict: bool,
 ) -> Result<()> {
     let it = state
         .items
@@ -526,6 +563,9 @@ fn check_correction(
         return Err(Refusal::EmptyReplacementNote.into());
     }
     // A replacement identical to what is in force changes nothing.
+    if !strict {
+        return Ok(());
+    }
     if r.retract {
         if target_seq == root && it.replacement_of(root).is_some_and(|c| c.retract) {
             return Err(Refusal::AlreadyRetracted { root }.into());

@@ -325,6 +325,38 @@ pub fn touched_root(it: &ItemState, body: &crate::domain::EventBody) -> Option<u
 /// root it touches (see [`touched_root`]) as they stood before it, `after`
 /// is the item once it is applied.
 pub fn item_entries(before: &[FactState], after: &ItemState, rec: &Recorded) -> Vec<Entry> {
+    let mut out = entries_of(before, after, rec);
+    out.push(current_entry(after, Source::of(rec)));
+    out
+}
+
+/// The `current` entry of `after`, written by the event `src`.
+fn current_entry(after: &ItemState, src: Source) -> Entry {
+    Entry {
+        tree: Tree::Current,
+        key: after.id.0.to_vec(),
+        value: encoded(&Snapshot {
+            source: src,
+            item: ItemView::of(after, None),
+            note: note_key(after),
+        }),
+    }
+}
+
+/// Where `it`'s latest note lies in `facts`.
+fn note_key(it: &ItemState) -> Option<FactKey> {
+    it.latest_note().map(|n| FactKey {
+        item: it.id,
+        kind: FactKind::Note,
+        effective: n.effective,
+        root: n.seq,
+        version: n.version,
+    })
+}
+
+/// [`item_entries`] but the `current` entry (which only the last event of
+/// a batch or a fold needs).
+fn entries_of(before: &[FactState], after: &ItemState, rec: &Recorded) -> Vec<Entry> {
     let src = Source::of(rec);
     let seq = src.seq;
     let id = after.id;
@@ -376,23 +408,8 @@ pub fn item_entries(before: &[FactState], after: &ItemState, rec: &Recorded) -> 
             }
         }
     }
-    let note = after.latest_note().map(|n| FactKey {
-        item: id,
-        kind: FactKind::Note,
-        effective: n.effective,
-        root: n.seq,
-        version: n.version,
-    });
+    let note = note_key(after);
     let mut view = ItemView::of(after, None);
-    out.push(Entry {
-        tree: Tree::Current,
-        key: id.0.to_vec(),
-        value: encoded(&Snapshot {
-            source: src,
-            item: view.clone(),
-            note,
-        }),
-    });
     view.note = None;
     out.push(Entry {
         tree: Tree::Versions,
@@ -416,12 +433,21 @@ pub fn item_entries(before: &[FactState], after: &ItemState, rec: &Recorded) -> 
 /// The whole index an item's events give, in key order, with the status
 /// the item stood in (if it existed) when each of `rounds` (seal seqs,
 /// ascending) was sealed: what `verify` compares the stored index with, and
-/// what a restore or a migration writes.
+/// what a restore or a migration writes. Each event is first held to the
+/// rules of [`super::decide::check_recorded`] against the item as the
+/// events before it left it (under `legend`); the first it breaks is kept in
+/// [`ItemBuild::broken`], and the fold goes on.
 pub fn build_item(
     events: impl IntoIterator<Item = crate::Result<Recorded>>,
     rounds: &[u64],
+    legend: &Legend,
 ) -> crate::Result<ItemBuild> {
-    let mut state = super::State::default();
+    let mut state = super::State {
+        legend: Some(legend.clone()),
+        ..super::State::default()
+    };
+    let mut broken = None;
+    let mut last: Option<Source> = None;
     let mut entries: std::collections::BTreeMap<(Tree, Vec<u8>), Vec<u8>> = Default::default();
     let mut at_rounds: Vec<Option<String>> = vec![None; rounds.len()];
     let mut status_now: Option<String> = None;
@@ -435,6 +461,28 @@ pub fn build_item(
             next_round += 1;
         }
         let id = *item.get_or_insert_with(|| rec.item().unwrap_or(rec.envelope.id));
+        if broken.is_none() {
+            // A clock may have stepped back a little between the reading
+            // that gave "today" and the one that stamped the event.
+            let tolerance =
+                i64::try_from(crate::ledger::CLOCK_TOLERANCE.as_nanos()).unwrap_or(i64::MAX);
+            let stamped = crate::domain::Timestamp::from_unix_nanos(
+                rec.envelope
+                    .recorded_at
+                    .unix_nanos()
+                    .saturating_add(tolerance),
+            );
+            if let Err(e) = super::decide::check_recorded(
+                &state,
+                &rec.envelope.body,
+                Day::in_amsterdam(stamped),
+            ) {
+                broken = Some(RuleBreak {
+                    seq,
+                    what: e.to_string(),
+                });
+            }
+        }
         let before = state
             .items
             .get(&id)
@@ -444,15 +492,27 @@ pub fn build_item(
         let Some(after) = state.items.get(&id) else {
             continue;
         };
-        for e in item_entries(&before, after, &rec) {
+        for e in entries_of(&before, after, &rec) {
             entries.insert((e.tree, e.key), e.value);
         }
+        last = Some(Source::of(&rec));
         status_now = after.exists_on(None).then(|| after.status().to_string());
     }
     for slot in at_rounds.iter_mut().skip(next_round) {
         slot.clone_from(&status_now);
     }
-    Ok(ItemBuild { entries, at_rounds })
+    let it = item.and_then(|id| state.items.get(&id));
+    if let (Some(it), Some(src)) = (it, last) {
+        let e = current_entry(it, src);
+        entries.insert((e.tree, e.key), e.value);
+    }
+    let key = it.map(|it| it.key.to_string());
+    Ok(ItemBuild {
+        entries,
+        at_rounds,
+        broken,
+        key,
+    })
 }
 
 /// What [`build_item`] gives.
@@ -462,6 +522,19 @@ pub struct ItemBuild {
     pub entries: std::collections::BTreeMap<(Tree, Vec<u8>), Vec<u8>>,
     /// The item's status at each round, when it existed then.
     pub at_rounds: Vec<Option<String>>,
+    /// The first of its events that breaks a rule of recording.
+    pub broken: Option<RuleBreak>,
+    /// The item's key (None: its events register none).
+    pub key: Option<String>,
+}
+
+/// An event the ledger would have refused to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleBreak {
+    /// Its seq.
+    pub seq: u64,
+    /// The refusal, in words.
+    pub what: String,
 }
 
 /// The entry a round seal writes: the round and, from the items as they
@@ -594,4 +667,212 @@ pub fn resolve<E>(
         _ => None,
     };
     Ok(item)
+}
+
+/// An item as the index holds it before a write on it, which is enough to
+/// decide the write and to derive its entries without folding the item's
+/// history, so that such a write costs the same on an item with five
+/// events as on one with five thousand: its latest snapshot, and the status
+/// and the responsible parties in force on the write's effective day and
+/// latest (each the open fact with the highest day, then root). For a
+/// status change, a change of responsible, a progress note or an
+/// amendment, one of each per item and batch; everything else is folded.
+/// The entries are the very ones [`item_entries`] gives after a fold: the
+/// index's comparison with the events (`verify`, and tests/index.rs) holds
+/// them to it.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    /// The item's latest snapshot.
+    pub current: Snapshot,
+    /// The status in force now (the latest that states one, else the
+    /// latest "not stated"; see [`ItemState::status_at`]), with its fact.
+    pub latest_status: Option<(FactKey, String)>,
+    /// The latest responsible fact in force.
+    pub latest_parties: Option<FactKey>,
+    /// The status in force on the write's effective day.
+    pub status_on: Option<(FactKey, String)>,
+    /// The parties in force on the write's effective day.
+    pub parties_on: Option<(FactKey, Responsible)>,
+}
+
+impl Standing {
+    /// The item as [`super::decide::check`] sees it for such a write: its
+    /// latest values, and as its statuses and assignments only the ones in
+    /// force on the write's day (all that decide asks of them).
+    pub fn stand_in(&self) -> ItemState {
+        let v = &self.current.item;
+        ItemState {
+            id: v.id,
+            registered_seq: v.registered_seq,
+            key: v.key.clone(),
+            kind: v.kind,
+            text: v.text.clone(),
+            submitters: v.submitters.clone(),
+            citations: v.citations.clone(),
+            effective: v.effective,
+            withdrawn: v.withdrawn,
+            deadline: v.deadline,
+            made_on: v.made_on,
+            made_in: v.made_in.clone(),
+            previous_responsible: v.previous_responsible.clone(),
+            statuses: self
+                .status_on
+                .iter()
+                .map(|(k, s)| super::state::Fact::new(k.root, k.effective, s.clone()))
+                .collect(),
+            assignments: self
+                .parties_on
+                .iter()
+                .map(|(k, p)| super::state::Fact::new(k.root, k.effective, p.clone()))
+                .collect(),
+            notes: Vec::new(),
+            amendments: Vec::new(),
+            timeline: Vec::new(),
+            tally: v.tally,
+            original: (v.text.clone(), v.citations.clone(), v.submitters.clone()),
+            corrections: Default::default(),
+            superseded: Default::default(),
+            correction_roots: Default::default(),
+        }
+    }
+
+    /// The entries `rec` (a status change, change of responsible, note or
+    /// amendment of this item) writes; none for any other event.
+    pub fn entries(&self, rec: &Recorded) -> Vec<Entry> {
+        use crate::domain::EventBody as B;
+        let src = Source::of(rec);
+        let seq = src.seq;
+        let mut item = self.current.item.clone();
+        let mut note = self.current.note;
+        let id = item.id;
+        // The new fact is the latest unless one in force lies on a later
+        // day: it has the highest root of all.
+        let latest = |k: Option<FactKey>, day: Day| k.is_none_or(|k| day >= k.effective);
+        let fact = |kind, effective, payload| {
+            let key = FactKey {
+                item: id,
+                kind,
+                effective,
+                root: seq,
+                version: seq,
+            };
+            Entry {
+                tree: Tree::Facts,
+                key: key.to_bytes().to_vec(),
+                value: encoded(&FactValue {
+                    source: src,
+                    closed: None,
+                    payload,
+                }),
+            }
+        };
+        let mut out = Vec::new();
+        match &rec.envelope.body {
+            B::StatusChanged {
+                status, effective, ..
+            } => {
+                item.tally.status_changes += 1;
+                // "Not stated" never overrides a stated status, nor gives
+                // way to a later one.
+                let stated = |s: &str| s != crate::domain::legend::NOT_STATED;
+                let wins = match &self.latest_status {
+                    None => true,
+                    Some((k, now)) => match (stated(status), stated(now)) {
+                        (true, false) => true,
+                        (false, true) => false,
+                        _ => *effective >= k.effective,
+                    },
+                };
+                if wins {
+                    item.status.clone_from(status);
+                }
+                out.push(fact(
+                    FactKind::Status,
+                    *effective,
+                    Payload::Status(status.clone()),
+                ));
+            }
+            B::ResponsibilityChanged {
+                responsible,
+                effective,
+                ..
+            } => {
+                item.tally.reassignments += 1;
+                if latest(self.latest_parties, *effective) {
+                    item.responsible = responsible.clone();
+                }
+                out.push(fact(
+                    FactKind::Responsible,
+                    *effective,
+                    Payload::Responsible(responsible.clone()),
+                ));
+            }
+            B::ProgressNoted {
+                text,
+                citations,
+                effective,
+                ..
+            } => {
+                item.tally.notes += 1;
+                let view = NoteView {
+                    seq,
+                    effective: *effective,
+                    recorded_at: rec.envelope.recorded_at,
+                    actor: rec.envelope.actor.clone(),
+                    text: text.clone(),
+                    citations: citations.clone(),
+                };
+                if latest(note, *effective) {
+                    item.note = Some(view.clone());
+                    note = Some(FactKey {
+                        item: id,
+                        kind: FactKind::Note,
+                        effective: *effective,
+                        root: seq,
+                        version: seq,
+                    });
+                }
+                out.push(fact(FactKind::Note, *effective, Payload::Note(view)));
+            }
+            B::ItemAmended {
+                text,
+                citations,
+                submitters,
+                ..
+            } => {
+                item.tally.amendments += 1;
+                if let Some(t) = text {
+                    item.text.clone_from(t);
+                }
+                if let Some(c) = citations {
+                    item.citations.clone_from(c);
+                }
+                if let Some(s) = submitters {
+                    item.submitters.clone_from(s);
+                }
+            }
+            _ => return Vec::new(),
+        }
+        let mut version = item.clone();
+        version.note = None;
+        out.push(Entry {
+            tree: Tree::Versions,
+            key: version_key(id, seq).to_vec(),
+            value: encoded(&Snapshot {
+                source: src,
+                item: version,
+                note,
+            }),
+        });
+        out.push(Entry {
+            tree: Tree::Current,
+            key: id.0.to_vec(),
+            value: encoded(&Snapshot {
+                source: src,
+                item,
+                note,
+            }),
+        });
+        out
+    }
 }
