@@ -89,6 +89,7 @@ fn dutch_kind(kind: &str) -> &'static str {
         "index mismatch" => "itemindex wijkt af",
         "head mismatch" => "kop van de keten wijkt af",
         "seal mismatch" => "zegel klopt niet",
+        "rule broken" => "regel overtreden",
         other => panic!("no Dutch words for {other:?} in this test"),
     }
 }
@@ -1260,7 +1261,7 @@ fn verify_names_the_first_event_that_breaks_a_rule() {
     });
     let out = assert_broken(&env, 8, "rule broken", Some("34843-79"), 8);
     assert!(
-        out.contains("the ledger would have refused to record it: status 'bestaat-niet' is not in this ledger's legend"),
+        out.contains("het register zou haar bij het vastleggen hebben geweigerd (melding: status 'bestaat-niet' is not in this ledger's legend"),
         "{out}"
     );
     // No view is served and nothing is written: the index is built only
@@ -1272,7 +1273,7 @@ fn verify_names_the_first_event_that_breaks_a_rule() {
         r.plant("mallory", vec![registration("t1")], &mut || [0xfe; 16]);
     });
     let out = assert_broken(&env, 7, "rule broken", Some("t1"), 7);
-    assert!(out.contains("which item T1 already has"), "{out}");
+    assert!(out.contains("die item T1 al heeft"), "{out}");
     // An event about an item registered only after it.
     let env = ledger();
     let later = [0xfe, 0, 0, 0, 0, 0, 0x70, 0, 0x80, 0, 0, 0, 0, 0, 0, 9];
@@ -1300,7 +1301,7 @@ fn verify_names_the_first_event_that_breaks_a_rule() {
         7,
     );
     assert!(
-        out.contains("a progress_noted event about item fe000000000070008000000000000009, but no item with that id is registered before it"),
+        out.contains("een gebeurtenis progress_noted over item fe000000000070008000000000000009, maar geen eerdere gebeurtenis registreert een item met dat id"),
         "{out}"
     );
 }

@@ -589,7 +589,7 @@ impl Workspace {
             return Ok((prepared, entries));
         }
         let mut state = self.focus(&drafts)?;
-        let prepared = self.ledger.prepare(&actor, drafts)?;
+        let prepared = self.ledger.prepare(actor, drafts)?;
         let entries = self.check_and_index(&mut state, prepared.records(), today)?;
         Ok((prepared, entries))
     }

@@ -83,6 +83,21 @@ pub enum Finding {
         target_id: EventId,
         actual: Option<EventId>,
     },
+    /// An event whose id an earlier event (at `first`, if known) has.
+    IdAgain { id: EventId, first: Option<u64> },
+    /// An item registered under a key an earlier item has.
+    KeyAgain {
+        key: String,
+        existing: String,
+        at: u64,
+    },
+    /// A seal whose round name is not one (`what`: why, in English).
+    RoundName { what: String },
+    /// An event about an item no earlier event registers.
+    NoSuchItem { kind: &'static str, item: EventId },
+    /// An event the ledger would have refused to record (`what`: the
+    /// refusal, in English).
+    Refused { what: String },
     /// The head names events past the last stored one (`at` is the first
     /// missing seq).
     HeadPastEnd {
@@ -216,6 +231,25 @@ impl fmt::Display for Finding {
                     i.hex()
                 ))
             ),
+            F::IdAgain { id, first } => write!(
+                f,
+                "its id {} is also the id{}; every event has an id of its own",
+                id.hex(),
+                first.map_or(String::new(), |s| format!(" of seq {s}"))
+            ),
+            F::KeyAgain { key, existing, at } => write!(
+                f,
+                "it registers key '{key}', which item {existing} already has (registered at seq {at}); a key names one item (in any case)"
+            ),
+            F::RoundName { what } => f.write_str(what),
+            F::NoSuchItem { kind, item } => write!(
+                f,
+                "a {kind} event about item {}, but no item with that id is registered before it",
+                item.hex()
+            ),
+            F::Refused { what } => {
+                write!(f, "the ledger would have refused to record it: {what}")
+            }
             F::HeadPastEnd {
                 head_seq,
                 head_hash,

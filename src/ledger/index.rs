@@ -458,7 +458,9 @@ impl Ledger {
                         seq: b.seq,
                         kind: BreakKind::RuleBroken,
                         item: Some(build.key.clone().unwrap_or_else(|| id.hex())),
-                        detail: format!("the ledger would have refused to record it: {}", b.what),
+                        detail: Box::new(super::findings::Finding::Refused {
+                            what: b.what.clone(),
+                        }),
                     });
                 }
                 for (slot, status) in out.counts.iter_mut().zip(&build.at_rounds) {

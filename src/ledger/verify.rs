@@ -568,17 +568,14 @@ impl ChainChecker {
     /// chain checks passed) breaks.
     fn rule_broken(&self, seq: u64, env: &Envelope) -> Option<Break> {
         let item = env.body.item(env.id);
-        let broken = |detail: String| Some(self.brk(seq, BreakKind::RuleBroken, item, detail));
+        let broken = |detail: Finding| Some(self.brk(seq, BreakKind::RuleBroken, item, detail));
         if self.seen_ids.contains(&env.id) {
             let first = self
                 .ids
                 .iter()
                 .position(|(id, _)| *id == env.id)
-                .map_or(String::new(), |s| format!(" of seq {s}"));
-            return broken(format!(
-                "its id {} is also the id{first}; every event has an id of its own",
-                env.id.hex()
-            ));
+                .map(|s| s as u64);
+            return broken(Finding::IdAgain { id: env.id, first });
         }
         if let EventBody::ItemRegistered { key, .. } = &env.body
             && let Some((at, existing)) = self.item_keys.get(&key.folded())
@@ -587,25 +584,28 @@ impl ChainChecker {
                 seq,
                 kind: BreakKind::RuleBroken,
                 item: Some(key.to_string()),
-                detail: format!(
-                    "it registers key '{key}', which item {existing} already has (registered at seq {at}); a key names one item (in any case)"
-                ),
+                detail: Box::new(Finding::KeyAgain {
+                    key: key.to_string(),
+                    existing: existing.to_string(),
+                    at: *at,
+                }),
             });
         }
         if let Some(seal) = env.body.seal()
             && let Err(e) = crate::projection::decide::round_name(seal.name)
         {
-            return broken(e.to_string());
+            return broken(Finding::RoundName {
+                what: e.to_string(),
+            });
         }
         if let Some(i) = item
             && i != env.id
             && !self.names.0.contains_key(&i)
         {
-            return broken(format!(
-                "a {} event about item {}, but no item with that id is registered before it",
-                env.body.kind_name(),
-                i.hex()
-            ));
+            return broken(Finding::NoSuchItem {
+                kind: env.body.kind_name(),
+                item: i,
+            });
         }
         None
     }

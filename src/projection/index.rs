@@ -725,7 +725,23 @@ impl Standing {
                 .iter()
                 .map(|(k, p)| super::state::Fact::new(k.root, k.effective, p.clone()))
                 .collect(),
-            notes: Vec::new(),
+            // The latest note, so that the same note again is refused as
+            // on the fold (decide compares the latest one only).
+            notes: v
+                .note
+                .iter()
+                .map(|n| super::state::Note {
+                    seq: n.seq,
+                    effective: n.effective,
+                    recorded_at: n.recorded_at,
+                    actor: n.actor.clone(),
+                    text: n.text.clone(),
+                    citations: n.citations.clone(),
+                    retracted: false,
+                    version: n.seq,
+                    original: (n.effective, n.text.clone()),
+                })
+                .collect(),
             amendments: Vec::new(),
             timeline: Vec::new(),
             tally: v.tally,

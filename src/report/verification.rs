@@ -155,6 +155,7 @@ impl Words for Nl {
             BreakKind::SealMismatch => "zegel klopt niet",
             BreakKind::BadReference => "onjuiste verwijzing",
             BreakKind::BadSignature => "ongeldige handtekening",
+            BreakKind::RuleBroken => "regel overtreden",
         }
     }
 
@@ -252,6 +253,24 @@ impl Words for Nl {
                 actual.map_or("zo'n eerdere gebeurtenis bestaat niet".to_string(), |i| {
                     format!("die gebeurtenis heeft id {}", i.hex())
                 })
+            ),
+            F::IdAgain { id, first } => format!(
+                "haar id {} is ook het id{}; elke gebeurtenis heeft een eigen id",
+                id.hex(),
+                first.map_or(String::new(), |s| format!(" van gebeurtenis {s}"))
+            ),
+            F::KeyAgain { key, existing, at } => format!(
+                "zij registreert sleutel '{key}', die item {existing} al heeft (geregistreerd bij gebeurtenis {at}); een sleutel hoort bij één item (hoofdletters tellen niet)"
+            ),
+            F::RoundName { what } => {
+                format!("de naam van de ronde is ongeldig (melding: {what})")
+            }
+            F::NoSuchItem { kind, item } => format!(
+                "een gebeurtenis {kind} over item {}, maar geen eerdere gebeurtenis registreert een item met dat id",
+                item.hex()
+            ),
+            F::Refused { what } => format!(
+                "het register zou haar bij het vastleggen hebben geweigerd (melding: {what})"
             ),
             F::HeadPastEnd {
                 head_seq,

@@ -380,6 +380,7 @@ fn an_intact_chain_with_its_digest_and_index() {
         entries: 200,
         rebuilt: false,
         first_difference: None,
+        rule_broken: None,
     };
     let r = report(None, Some(digest));
     let h1 = H1.hex();
@@ -446,6 +447,7 @@ fn an_index_difference_comes_first() {
             seq: None,
             what: IndexFinding::Differs,
         }),
+        rule_broken: None,
     };
     let r = report(None, None);
     let nl = summary(&r, Some(&index), Lang::Nl);
