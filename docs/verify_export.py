@@ -1493,35 +1493,82 @@ def parse_proof(text):
     return out
 
 
+def check_item_events(proof):
+    """schema/proofs.md §4, an item proof's rules: the first event is the
+    registration (item_registered) of the item `item` under the key `key`;
+    every other event is about that item and registers nothing; a
+    correction's target is an earlier event of the proof, with the id the
+    correction names; the events come once each, in seq order, each at its
+    own seq; and each path leads to `root` in the tree of `tree_size`
+    events. Raises Failure naming the event and the rule."""
+    held = []  # (seq, id) of the events checked so far
+    for i, e in enumerate(proof["events"]):
+        try:
+            ev = decode_event(e["event_bytes"])
+        except DecodeError as err:
+            raise Failure("an event in the item proof cannot be read: %s" % err)
+        seq = ev.seq
+        if seq != e["leaf_index"]:
+            raise Failure("the event in the proof is seq %d, but the proof places it "
+                          "at leaf %d" % (seq, e["leaf_index"]))
+        if held and held[-1][0] == seq:
+            raise Failure("event %d is listed twice: an item proof lists each event "
+                          "once, in seq order" % seq)
+        if held and held[-1][0] > seq:
+            raise Failure("event %d comes after event %d: an item proof lists its "
+                          "events once, in seq order" % (seq, held[-1][0]))
+        if not held:
+            if ev.type != "item_registered":
+                raise Failure("event %d is a %s event, but an item proof begins with "
+                              "the item's registration (item_registered)" % (seq, ev.type))
+            if ev.id != proof["item"]:
+                raise Failure("event %d registers item %s, but the proof is for item %s: "
+                              "an item proof begins with the registration of its item"
+                              % (seq, ev.id, proof["item"]))
+            if ev.body["key"] != proof["key"]:
+                raise Failure("event %d registers the item under key '%s', but the proof "
+                              "names key '%s': the key is the one the registration gives "
+                              "(an item's key never changes)"
+                              % (seq, ev.body["key"], proof["key"]))
+        else:
+            first = held[0][0]
+            about = ev.id if ev.type == "item_registered" else (
+                ev.body.get("item") if isinstance(ev.body, dict) else None)
+            if about != proof["item"]:
+                raise Failure("event %d is about %s, not item %s (registered at event %d): "
+                              "every event of an item proof is about its item"
+                              % (seq, "item %s" % about if about else "no item",
+                                 proof["item"], first))
+            if ev.type == "item_registered":
+                raise Failure("event %d registers the item again, but the proof's item was "
+                              "registered at event %d: only the first event of an item "
+                              "proof is a registration" % (seq, first))
+            if ev.type == "corrected":
+                target, target_id = ev.body["target_seq"], ev.body["target_id"]
+                ids = [held_id for held_seq, held_id in held if held_seq == target]
+                if not ids:
+                    raise Failure("event %d corrects event %d, which the proof does not "
+                                  "hold: what a correction corrects is about the same "
+                                  "item, so it belongs in the proof" % (seq, target))
+                if ids[0] != target_id:
+                    raise Failure("event %d corrects event %d with id %s, but the proof's "
+                                  "event %d has id %s" % (seq, target, target_id, target,
+                                                          ids[0]))
+        verify_inclusion(event_leaf(e["event_bytes"]), e["leaf_index"],
+                         proof["tree_size"], e["path"], proof["root"])
+        held.append((seq, ev.id))
+
+
 def check_proof(proof):
     """Checks a parsed proof's own hashes; for inclusion also that the event
     decodes and says its seq is the leaf index. Returns a description."""
     if proof["type"] == "item":
-        last = None
-        for e in proof["events"]:
-            try:
-                ev = decode_event(e["event_bytes"])
-            except DecodeError as err:
-                raise Failure("an event in the item proof cannot be read: %s" % err)
-            if ev.seq != e["leaf_index"]:
-                raise Failure("the event in the proof is seq %d, but the proof places it "
-                              "at leaf %d" % (ev.seq, e["leaf_index"]))
-            if last is not None and ev.seq <= last:
-                raise Failure("event %d comes after event %d: an item proof lists its "
-                              "events once, in seq order" % (ev.seq, last))
-            last = ev.seq
-            about = ev.id if ev.type == "item_registered" else (
-                ev.body.get("item") if isinstance(ev.body, dict) else None)
-            if about != proof["item"]:
-                raise Failure("event %d is about %s, not item %s"
-                              % (ev.seq, "item %s" % about if about else "no item",
-                                 proof["item"]))
-            verify_inclusion(event_leaf(e["event_bytes"]), e["leaf_index"],
-                             proof["tree_size"], e["path"], proof["root"])
-        return ("%d events about item %s (%s) are in the tree of %d events with root %s "
-                "(round %s, as the proof names it)"
-                % (len(proof["events"]), proof["key"], proof["item"], proof["tree_size"],
-                   proof["root"].hex(), proof["round"]))
+        check_item_events(proof)
+        first = decode_event(proof["events"][0]["event_bytes"])
+        return ("%d events about item %s (%s), from its registration at seq %d, are in "
+                "the tree of %d events with root %s (round %s, as the proof names it)"
+                % (len(proof["events"]), proof["key"], proof["item"], first.seq,
+                   proof["tree_size"], proof["root"].hex(), proof["round"]))
     if proof["type"] == "inclusion":
         try:
             ev = decode_event(proof["event_bytes"])
