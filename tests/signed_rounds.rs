@@ -617,3 +617,81 @@ fn an_item_proof_is_bound_to_its_item_key_and_events_and_a_forged_bundle_is_refu
         &["event 11 corrects event 10, which the proof does not hold"],
     );
 }
+
+#[test]
+fn a_round_sealed_before_the_tree_is_said_to_be_unsignable_by_note_and_sign_alike() {
+    // The committed format-1 ledger: its two rounds have v1 seals.
+    let env = TestEnv::new();
+    env.set_clock("2025-06-02T09:02:00Z");
+    let events = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/format-v1/events.jsonl"
+    );
+    env.run(&["import", events]).ok();
+    env.run(&[
+        "key",
+        "generate",
+        "--out",
+        &p(&env, "sign.key"),
+        "--name",
+        SIGNER,
+    ])
+    .ok();
+    env.run(&[
+        "key",
+        "add",
+        &p(&env, "sign.key.pub"),
+        "--name",
+        SIGNER,
+        "--role",
+        "signer",
+    ])
+    .ok();
+    let head = env.head();
+    let says = [
+        "round '2025-voorjaar' cannot be signed",
+        "(a v1 seal), so the chain names no tree root to sign and it can have no signed note",
+        "seal a new round and sign that",
+    ];
+    // `round note` no longer sends the clerk to `round sign`, which would
+    // refuse; both say the same.
+    let out = env.run(&["round", "note", "2025-voorjaar"]);
+    out.refusal(2, "round note", &says);
+    assert!(!out.stderr.contains("sign it with"), "{}", out.stderr);
+    env.run(&[
+        "round",
+        "sign",
+        "2025-voorjaar",
+        "--key",
+        &p(&env, "sign.key"),
+    ])
+    .refusal(2, "round sign", &says);
+    // Even with a key that could not sign anything, the round is what is
+    // wrong.
+    env.run(&[
+        "key",
+        "generate",
+        "--out",
+        &p(&env, "w.key"),
+        "--name",
+        WITNESS,
+        "--role",
+        "witness",
+    ])
+    .ok();
+    env.run(&["round", "sign", "2025-voorjaar", "--key", &p(&env, "w.key")])
+        .refusal(2, "round sign with a stranger key", &says);
+    assert_eq!(env.head(), head, "nothing written");
+    // A v2 round sealed now can be signed, and printed.
+    env.run(&[
+        "round",
+        "seal",
+        "2025-winter",
+        "--reported-on",
+        "2025-06-02",
+        "--sign",
+        &p(&env, "sign.key"),
+    ])
+    .ok();
+    note_of(&env, "2025-winter");
+}
