@@ -146,6 +146,23 @@ class Reader:
             )
         return [read_item() for _ in range(count)]
 
+    # §3: KeyName = string of 1-100 printable ASCII characters, no space, no '+'.
+    def key_name(self, what="key name"):
+        name = self.string(what)
+        if not 1 <= len(name) <= 100 or not all("!" <= c <= "~" and c != "+" for c in name):
+            raise DecodeError("%s %r is not 1 to 100 printable ASCII characters without "
+                              "spaces or '+'" % (what, name))
+        return name
+
+    # §3: AccountName = string of 2-64 characters from a-z 0-9 . _ -, a letter first.
+    def account_name(self, what="account name"):
+        name = self.string(what)
+        if (not 2 <= len(name) <= 64 or not "a" <= name[0] <= "z"
+                or not all("a" <= c <= "z" or "0" <= c <= "9" or c in "._-" for c in name)):
+            raise DecodeError("%s %r is not 2 to 64 characters from a-z 0-9 . _ - "
+                              "starting with a letter" % (what, name))
+        return name
+
     def strings(self, what="list of strings"):
         return self.list_of(lambda: self.string(what + " element"), what)
 
@@ -380,7 +397,7 @@ def body_key_registered(r):
     """§5, variant 9: a key that may sign (signer) or cosign (witness) round
     notes; the public key is 32 raw bytes."""
     return {
-        "name": r.string("name"),
+        "name": r.key_name("name"),
         "role": key_role(r),
         "public_key": r.take(32, "public_key").hex(),
     }
@@ -389,7 +406,7 @@ def body_key_registered(r):
 def body_account_created(r):
     """§5, variant 10."""
     return {
-        "account": r.string("account"),
+        "account": r.account_name("account"),
         "display_name": r.string("display_name"),
         "role": account_role(r),
         "ministries": r.strings("ministries"),
@@ -399,7 +416,7 @@ def body_account_created(r):
 def body_account_changed(r):
     """§5, variant 11. Absent options mean "unchanged"."""
     return {
-        "account": r.string("account"),
+        "account": r.account_name("account"),
         "role": r.option(lambda: account_role(r), "role"),
         "ministries": r.option(lambda: r.strings("ministries"), "ministries"),
         "disabled": r.option(lambda: r.boolean("disabled"), "disabled"),
@@ -433,7 +450,7 @@ def body_round_signed(r):
     64 bytes."""
     out = {
         "round": r.string("round"),
-        "key": r.string("key"),
+        "key": r.key_name("key"),
     }
     length = r.u64("signature length")
     if length != 64:
@@ -1968,6 +1985,49 @@ def self_test_note_vectors(t, v, name):
                 "accepted: %s" % accepted[:5])
 
 
+def self_test_names(t):
+    """§3: key and account names are checked while decoding, as kamerstand
+    does: an event that carries another is not a valid event."""
+    def event(variant, body):
+        actor = b"t"
+        return (FORMAT_VERSION.to_bytes(2, "little") + (1).to_bytes(8, "little")
+                + bytes(16) + (0).to_bytes(8, "little")
+                + len(actor).to_bytes(8, "little") + actor + bytes(32)
+                + variant.to_bytes(4, "little") + body)
+
+    def text(s):
+        raw = s.encode("utf-8")
+        return len(raw).to_bytes(8, "little") + raw
+
+    def decodes(data):
+        try:
+            decode_event(data)
+        except DecodeError:
+            return False
+        return True
+
+    def key(name):  # variant 9, a signer
+        return event(9, text(name) + (0).to_bytes(4, "little") + bytes(32))
+
+    def signed(name):  # variant 14
+        return event(14, text("r1") + text(name) + (64).to_bytes(8, "little") + bytes(64))
+
+    def account(name):  # variant 10, an auditor without ministries
+        return event(10, text(name) + text("A") + (3).to_bytes(4, "little") + bytes(8))
+
+    good = ["minvro.example/gwb", "x", "~" * 100]
+    bad = ["", "a b", "a+b", "é", "a\tb", "x" * 101]
+    t.check("key names: %s decode, %s do not (key_registered, round_signed)"
+            % (len(good), len(bad)),
+            all(decodes(key(n)) and decodes(signed(n)) for n in good)
+            and not any(decodes(key(n)) or decodes(signed(n)) for n in bad))
+    good = ["jan", "j.de-vries_2", "a" * 64]
+    bad = ["j", "Jan", "2jan", "jan de vries", "a" * 65]
+    t.check("account names: %s decode, %s do not (account_created)" % (len(good), len(bad)),
+            all(decodes(account(n)) for n in good)
+            and not any(decodes(account(n)) for n in bad))
+
+
 def self_test(vector_files, out=sys.stdout):
     """--self-test: RFC 8032's vectors, CT's published roots and the given
     vector files, recomputed here from the definitions."""
@@ -1975,6 +2035,7 @@ def self_test(vector_files, out=sys.stdout):
     self_test_ed25519(t)
     self_test_ct(t)
     self_test_origin(t)
+    self_test_names(t)
     for path in vector_files:
         with open(path, "rb") as f:
             v = json.loads(f.read().decode("utf-8"))

@@ -695,3 +695,43 @@ fn a_round_sealed_before_the_tree_is_said_to_be_unsignable_by_note_and_sign_alik
     .ok();
     note_of(&env, "2025-winter");
 }
+
+#[test]
+fn the_latest_registration_of_a_key_name_counts_even_when_its_key_is_unusable() {
+    let env = signed_ledger();
+    // Event 7 is r1's signature by the signer key.
+    let signature = match raw::edit(&env, |s| s.envelope(7).body) {
+        EventBody::RoundSigned { signature, .. } => signature,
+        other => panic!("not a signature: {other:?}"),
+    };
+    // A forger registers the signer's name again, with the identity point
+    // (no Ed25519 key signs with it), then repeats the old signature: the
+    // name's latest key does not verify it, so it must not count.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let mut n = 0u8;
+    raw::edit(&env, |s| {
+        s.plant(
+            "mallory",
+            vec![
+                EventBody::KeyRegistered {
+                    name: kamerstand::domain::KeyName::parse(SIGNER).unwrap(),
+                    role: KeyRole::Signer,
+                    public_key: kamerstand::domain::PublicKey(identity),
+                },
+                EventBody::RoundSigned {
+                    round: "r1".into(),
+                    key: kamerstand::domain::KeyName::parse(SIGNER).unwrap(),
+                    signature,
+                },
+            ],
+            &mut || {
+                n += 1;
+                [n; 16]
+            },
+        );
+    });
+    let (_, j) = env.verify(&[], 1);
+    assert_eq!(j["first_break"]["kind"], "bad_signature", "{j}");
+    assert_eq!(j["first_break"]["seq"], 9, "{j}");
+}
