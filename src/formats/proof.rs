@@ -51,11 +51,13 @@ pub enum ProofDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemProof {
-    /// The item's key, as the ledger shows it.
+    /// The item's key, exactly as its registration (the first event)
+    /// gives it; [`ItemProof::verify`] holds it to that.
     pub key: String,
     /// The item's id (its registration's id), 32 lowercase hex digits.
     pub item: String,
-    /// The round whose checkpoint the tree is.
+    /// The round whose checkpoint the tree is: a label, which nothing in
+    /// the tree or the note carries, so nothing checks it.
     pub round: String,
     /// The number of events in the tree.
     pub tree_size: u64,
