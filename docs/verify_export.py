@@ -146,6 +146,23 @@ class Reader:
             )
         return [read_item() for _ in range(count)]
 
+    # §3: KeyName = string of 1-100 printable ASCII characters, no space, no '+'.
+    def key_name(self, what="key name"):
+        name = self.string(what)
+        if not 1 <= len(name) <= 100 or not all("!" <= c <= "~" and c != "+" for c in name):
+            raise DecodeError("%s %r is not 1 to 100 printable ASCII characters without "
+                              "spaces or '+'" % (what, name))
+        return name
+
+    # §3: AccountName = string of 2-64 characters from a-z 0-9 . _ -, a letter first.
+    def account_name(self, what="account name"):
+        name = self.string(what)
+        if (not 2 <= len(name) <= 64 or not "a" <= name[0] <= "z"
+                or not all("a" <= c <= "z" or "0" <= c <= "9" or c in "._-" for c in name)):
+            raise DecodeError("%s %r is not 2 to 64 characters from a-z 0-9 . _ - "
+                              "starting with a letter" % (what, name))
+        return name
+
     def strings(self, what="list of strings"):
         return self.list_of(lambda: self.string(what + " element"), what)
 
@@ -380,7 +397,7 @@ def body_key_registered(r):
     """§5, variant 9: a key that may sign (signer) or cosign (witness) round
     notes; the public key is 32 raw bytes."""
     return {
-        "name": r.string("name"),
+        "name": r.key_name("name"),
         "role": key_role(r),
         "public_key": r.take(32, "public_key").hex(),
     }
@@ -389,7 +406,7 @@ def body_key_registered(r):
 def body_account_created(r):
     """§5, variant 10."""
     return {
-        "account": r.string("account"),
+        "account": r.account_name("account"),
         "display_name": r.string("display_name"),
         "role": account_role(r),
         "ministries": r.strings("ministries"),
@@ -399,7 +416,7 @@ def body_account_created(r):
 def body_account_changed(r):
     """§5, variant 11. Absent options mean "unchanged"."""
     return {
-        "account": r.string("account"),
+        "account": r.account_name("account"),
         "role": r.option(lambda: account_role(r), "role"),
         "ministries": r.option(lambda: r.strings("ministries"), "ministries"),
         "disabled": r.option(lambda: r.boolean("disabled"), "disabled"),
@@ -433,7 +450,7 @@ def body_round_signed(r):
     64 bytes."""
     out = {
         "round": r.string("round"),
-        "key": r.string("key"),
+        "key": r.key_name("key"),
     }
     length = r.u64("signature length")
     if length != 64:
@@ -1493,35 +1510,82 @@ def parse_proof(text):
     return out
 
 
+def check_item_events(proof):
+    """schema/proofs.md §4, an item proof's rules: the first event is the
+    registration (item_registered) of the item `item` under the key `key`;
+    every other event is about that item and registers nothing; a
+    correction's target is an earlier event of the proof, with the id the
+    correction names; the events come once each, in seq order, each at its
+    own seq; and each path leads to `root` in the tree of `tree_size`
+    events. Raises Failure naming the event and the rule."""
+    held = []  # (seq, id) of the events checked so far
+    for i, e in enumerate(proof["events"]):
+        try:
+            ev = decode_event(e["event_bytes"])
+        except DecodeError as err:
+            raise Failure("an event in the item proof cannot be read: %s" % err)
+        seq = ev.seq
+        if seq != e["leaf_index"]:
+            raise Failure("the event in the proof is seq %d, but the proof places it "
+                          "at leaf %d" % (seq, e["leaf_index"]))
+        if held and held[-1][0] == seq:
+            raise Failure("event %d is listed twice: an item proof lists each event "
+                          "once, in seq order" % seq)
+        if held and held[-1][0] > seq:
+            raise Failure("event %d comes after event %d: an item proof lists its "
+                          "events once, in seq order" % (seq, held[-1][0]))
+        if not held:
+            if ev.type != "item_registered":
+                raise Failure("event %d is a %s event, but an item proof begins with "
+                              "the item's registration (item_registered)" % (seq, ev.type))
+            if ev.id != proof["item"]:
+                raise Failure("event %d registers item %s, but the proof is for item %s: "
+                              "an item proof begins with the registration of its item"
+                              % (seq, ev.id, proof["item"]))
+            if ev.body["key"] != proof["key"]:
+                raise Failure("event %d registers the item under key '%s', but the proof "
+                              "names key '%s': the key is the one the registration gives "
+                              "(an item's key never changes)"
+                              % (seq, ev.body["key"], proof["key"]))
+        else:
+            first = held[0][0]
+            about = ev.id if ev.type == "item_registered" else (
+                ev.body.get("item") if isinstance(ev.body, dict) else None)
+            if about != proof["item"]:
+                raise Failure("event %d is about %s, not item %s (registered at event %d): "
+                              "every event of an item proof is about its item"
+                              % (seq, "item %s" % about if about else "no item",
+                                 proof["item"], first))
+            if ev.type == "item_registered":
+                raise Failure("event %d registers the item again, but the proof's item was "
+                              "registered at event %d: only the first event of an item "
+                              "proof is a registration" % (seq, first))
+            if ev.type == "corrected":
+                target, target_id = ev.body["target_seq"], ev.body["target_id"]
+                ids = [held_id for held_seq, held_id in held if held_seq == target]
+                if not ids:
+                    raise Failure("event %d corrects event %d, which the proof does not "
+                                  "hold: what a correction corrects is about the same "
+                                  "item, so it belongs in the proof" % (seq, target))
+                if ids[0] != target_id:
+                    raise Failure("event %d corrects event %d with id %s, but the proof's "
+                                  "event %d has id %s" % (seq, target, target_id, target,
+                                                          ids[0]))
+        verify_inclusion(event_leaf(e["event_bytes"]), e["leaf_index"],
+                         proof["tree_size"], e["path"], proof["root"])
+        held.append((seq, ev.id))
+
+
 def check_proof(proof):
     """Checks a parsed proof's own hashes; for inclusion also that the event
     decodes and says its seq is the leaf index. Returns a description."""
     if proof["type"] == "item":
-        last = None
-        for e in proof["events"]:
-            try:
-                ev = decode_event(e["event_bytes"])
-            except DecodeError as err:
-                raise Failure("an event in the item proof cannot be read: %s" % err)
-            if ev.seq != e["leaf_index"]:
-                raise Failure("the event in the proof is seq %d, but the proof places it "
-                              "at leaf %d" % (ev.seq, e["leaf_index"]))
-            if last is not None and ev.seq <= last:
-                raise Failure("event %d comes after event %d: an item proof lists its "
-                              "events once, in seq order" % (ev.seq, last))
-            last = ev.seq
-            about = ev.id if ev.type == "item_registered" else (
-                ev.body.get("item") if isinstance(ev.body, dict) else None)
-            if about != proof["item"]:
-                raise Failure("event %d is about %s, not item %s"
-                              % (ev.seq, "item %s" % about if about else "no item",
-                                 proof["item"]))
-            verify_inclusion(event_leaf(e["event_bytes"]), e["leaf_index"],
-                             proof["tree_size"], e["path"], proof["root"])
-        return ("%d events about item %s (%s) are in the tree of %d events with root %s "
-                "(round %s, as the proof names it)"
-                % (len(proof["events"]), proof["key"], proof["item"], proof["tree_size"],
-                   proof["root"].hex(), proof["round"]))
+        check_item_events(proof)
+        first = decode_event(proof["events"][0]["event_bytes"])
+        return ("%d events about item %s (%s), from its registration at seq %d, are in "
+                "the tree of %d events with root %s (round %s, as the proof names it)"
+                % (len(proof["events"]), proof["key"], proof["item"], first.seq,
+                   proof["tree_size"], proof["root"].hex(), proof["round"]))
     if proof["type"] == "inclusion":
         try:
             ev = decode_event(proof["event_bytes"])
@@ -1921,6 +1985,49 @@ def self_test_note_vectors(t, v, name):
                 "accepted: %s" % accepted[:5])
 
 
+def self_test_names(t):
+    """§3: key and account names are checked while decoding, as kamerstand
+    does: an event that carries another is not a valid event."""
+    def event(variant, body):
+        actor = b"t"
+        return (FORMAT_VERSION.to_bytes(2, "little") + (1).to_bytes(8, "little")
+                + bytes(16) + (0).to_bytes(8, "little")
+                + len(actor).to_bytes(8, "little") + actor + bytes(32)
+                + variant.to_bytes(4, "little") + body)
+
+    def text(s):
+        raw = s.encode("utf-8")
+        return len(raw).to_bytes(8, "little") + raw
+
+    def decodes(data):
+        try:
+            decode_event(data)
+        except DecodeError:
+            return False
+        return True
+
+    def key(name):  # variant 9, a signer
+        return event(9, text(name) + (0).to_bytes(4, "little") + bytes(32))
+
+    def signed(name):  # variant 14
+        return event(14, text("r1") + text(name) + (64).to_bytes(8, "little") + bytes(64))
+
+    def account(name):  # variant 10, an auditor without ministries
+        return event(10, text(name) + text("A") + (3).to_bytes(4, "little") + bytes(8))
+
+    good = ["minvro.example/gwb", "x", "~" * 100]
+    bad = ["", "a b", "a+b", "é", "a\tb", "x" * 101]
+    t.check("key names: %s decode, %s do not (key_registered, round_signed)"
+            % (len(good), len(bad)),
+            all(decodes(key(n)) and decodes(signed(n)) for n in good)
+            and not any(decodes(key(n)) or decodes(signed(n)) for n in bad))
+    good = ["jan", "j.de-vries_2", "a" * 64]
+    bad = ["j", "Jan", "2jan", "jan de vries", "a" * 65]
+    t.check("account names: %s decode, %s do not (account_created)" % (len(good), len(bad)),
+            all(decodes(account(n)) for n in good)
+            and not any(decodes(account(n)) for n in bad))
+
+
 def self_test(vector_files, out=sys.stdout):
     """--self-test: RFC 8032's vectors, CT's published roots and the given
     vector files, recomputed here from the definitions."""
@@ -1928,6 +2035,7 @@ def self_test(vector_files, out=sys.stdout):
     self_test_ed25519(t)
     self_test_ct(t)
     self_test_origin(t)
+    self_test_names(t)
     for path in vector_files:
         with open(path, "rb") as f:
             v = json.loads(f.read().decode("utf-8"))

@@ -10,9 +10,12 @@
 #    kamerstand binary: a round sealed and signed, its note cosigned by a
 #    witness, a second round cosigned after the witness's consistency
 #    check, one item's proof and the consistency proof checked by the
-#    script alone; then a proof with one byte of an event changed, a
-#    rollback to an older copy and a round sealed on top of it, each
-#    refused by the script with exit status 1 (and by kamerstand itself).
+#    script alone; then a proof with one byte of an event changed, item
+#    proofs forged from genuine events (another key label, another item's
+#    event, reordered, duplicated, no registration, a correction without
+#    its target), a rollback to an older copy and a round sealed on top of
+#    it, each refused by the script with exit status 1 (and by kamerstand
+#    itself).
 #
 # Needs python3 (3.9 or later; set PYTHON to use another one) and, for 3,
 # the kamerstand binary: $KAMERSTAND if set, else the newer of
@@ -169,6 +172,7 @@ store=ledger.db
 # The second round; the witness checks that it extends the first.
 ks 0 status 36410-2 in-uitvoering --effective 2026-09-01 --reason "regeling gepubliceerd"
 ks 0 note 36410-1 "De eerste pilot loopt." --effective 2026-10-01
+ks 0 correct 5 --note "Zeventig gemeenten doen mee." --reason "verkeerd overgenomen"
 ks 0 round seal 2026-najaar --reported-on 2026-11-17 --sign programma.key
 ks 0 round note 2026-najaar && cp "$dir/out" "$dir/najaar.note"
 [ "$e2e_ok" -eq 1 ] && rm -rf "$dir/getuige.db" && cp -r "$dir/ledger.db" "$dir/getuige.db"
@@ -176,6 +180,7 @@ store=getuige.db
 ks 0 round cosign najaar.note --key getuige.key && cp "$dir/out" "$dir/najaar.cosigned"
 store=ledger.db
 ks 0 proof item 36410-2 --round 2026-najaar && cp "$dir/out" "$dir/item.json"
+ks 0 proof item 36410-1 --round 2026-najaar && cp "$dir/out" "$dir/other-item.json"
 ks 0 proof consistency 2026-voorjaar 2026-najaar && cp "$dir/out" "$dir/consistency.json"
 
 if [ "$e2e_ok" -eq 1 ]; then
@@ -183,7 +188,7 @@ if [ "$e2e_ok" -eq 1 ]; then
     "cosigned by rekenkamer.example/getuige" \
     --note najaar.cosigned --pubkey programma.key.pub --pubkey getuige.key.pub
   check "outsider: one motion's item proof against it" 0 \
-    "3 events about item 36410-2" \
+    "4 events about item 36410-2 (" \
     --note najaar.cosigned --pubkey programma.key.pub --pubkey getuige.key.pub --proof item.json
   check "outsider: the item proof lists what the events say" 0 \
     '"text": "Zestig gemeenten doen mee."' \
@@ -220,6 +225,48 @@ EOF
   check "outsider: an item proof with one byte of a path changed" 1 \
     "FAILED: item-altered-path.json" \
     --note najaar.cosigned --pubkey programma.key.pub --proof item-altered-path.json
+
+  # Bundles forged from genuine events and paths, each breaking one rule
+  # of an item proof (schema/proofs.md §4). Motion 36410-2 has events 3
+  # (its registration), 5 (a note), 8 (a status change) and 10 (the
+  # note's correction); 36410-1's note is event 9. Each is refused with
+  # the note and without it.
+  "$PYTHON" - "$dir/item.json" "$dir/other-item.json" "$dir" <<'EOF'
+import copy, json, os, sys
+honest = json.load(open(sys.argv[1], encoding="utf-8"))
+other = json.load(open(sys.argv[2], encoding="utf-8"))
+seqs = [e["leaf_index"] for e in honest["events"]]
+if seqs != [3, 5, 8, 10] or [e["leaf_index"] for e in other["events"]] != [2, 9]:
+    sys.exit("unexpected events: %s, %s" % (seqs, [e["leaf_index"] for e in other["events"]]))
+def forged(name, change):
+    p = copy.deepcopy(honest)
+    change(p)
+    with open(os.path.join(sys.argv[3], name), "w", encoding="utf-8") as f:
+        json.dump(p, f, indent=2)
+forged("forged-key.json", lambda p: p.update(key="36410-1"))
+forged("forged-item.json", lambda p: p.update(key=other["key"], item=other["item"]))
+forged("forged-no-registration.json", lambda p: p["events"].pop(0))
+forged("forged-other-registration.json", lambda p: p["events"].insert(0, other["events"][0]))
+forged("forged-other-event.json", lambda p: p["events"].insert(3, other["events"][1]))
+forged("forged-reordered.json", lambda p: p["events"].insert(1, p["events"].pop(2)))
+forged("forged-duplicated.json", lambda p: p["events"].insert(2, p["events"][1]))
+forged("forged-hole.json", lambda p: p["events"].pop(1))
+EOF
+  for forgery in \
+      "forged-key.json|another key label|event 3 registers the item under key '36410-2', but the proof names key '36410-1'" \
+      "forged-item.json|another item's id and key|event 3 registers item" \
+      "forged-no-registration.json|no registration|event 5 is a progress_noted event, but an item proof begins with the item's registration" \
+      "forged-other-registration.json|another item's registration first|event 2 registers item" \
+      "forged-other-event.json|another item's event inserted|event 9 is about item" \
+      "forged-reordered.json|events reordered|event 5 comes after event 8" \
+      "forged-duplicated.json|an event listed twice|event 5 is listed twice" \
+      "forged-hole.json|a correction without its target|event 10 corrects event 5, which the proof does not hold"; do
+    IFS='|' read -r file what says <<<"$forgery"
+    check "outsider: a forged item proof, $what" 1 "FAILED: $file: $says" \
+      --note najaar.cosigned --pubkey programma.key.pub --proof "$file"
+    check "outsider: a forged item proof without a note, $what" 1 "FAILED: $file: $says" \
+      --proof "$file"
+  done
 fi
 
 # A rollback: the store restored from the backup made after the first
@@ -241,12 +288,14 @@ ks 0 export --format events -o restored.jsonl
   restored.jsonl --note najaar.cosigned --pubkey programma.key.pub
 
 # The programme carries on from the restored store and seals another
-# round. The consistency proof it can give starts from the first round,
+# round, larger than the one it lost (one of the same size would be a
+# plain fork, which the script reports as such). The consistency proof it can give starts from the first round,
 # not from the note the auditor holds, and the witness, handed the
 # restored store, refuses to cosign.
 ks 0 status 36410-3 vertraagd --effective 2026-09-01 --reason "anders vastgelegd"
 ks 0 note 36410-1 "Iets anders." --effective 2026-10-01
 ks 0 note 36410-3 "Nog iets." --effective 2026-10-02
+ks 0 note 36410-2 "En nog iets." --effective 2026-10-03
 ks 0 round seal 2027-voorjaar --reported-on 2027-05-18 --sign programma.key
 ks 0 round note 2027-voorjaar && cp "$dir/out" "$dir/2027.note"
 ks 0 proof consistency 2026-voorjaar 2027-voorjaar && cp "$dir/out" "$dir/voorjaar-2027.json"

@@ -513,3 +513,265 @@ fn inclusion_consistency_and_item_proofs_check_against_the_signed_notes_alone() 
         &["the earlier round first"],
     );
 }
+
+#[test]
+fn an_item_proof_is_bound_to_its_item_key_and_events_and_a_forged_bundle_is_refused() {
+    let env = signed_ledger();
+    // Motion 36410-2 (seq 4): a status change (8), another motion's note
+    // (9) between its own note (10) and that note's correction (11).
+    env.run(&[
+        "status",
+        "36410-2",
+        "in-uitvoering",
+        "--effective",
+        "2025-06-01",
+    ])
+    .ok();
+    env.run(&["note", "36410-3", "Een notitie over motie 3."])
+        .ok();
+    env.run(&["note", "36410-2", "Twintig gemeenten doen mee."])
+        .ok();
+    env.run(&[
+        "correct",
+        "10",
+        "--note",
+        "Dertig gemeenten doen mee.",
+        "--reason",
+        "verkeerd overgenomen",
+    ])
+    .ok();
+    seal(&env, "r2");
+    let r1 = note_of(&env, "r1");
+    let r2 = note_of(&env, "r2");
+    let signer = pubkey(&env, "sign.key.pub");
+    let cp = |t: &str| {
+        note::verify(
+            &Note::parse(t.as_bytes()).unwrap(),
+            std::slice::from_ref(&signer),
+        )
+        .unwrap()
+        .checkpoint()
+        .clone()
+    };
+    let item_proof = |key: &str| {
+        let out = env.run(&["proof", "item", key, "--round", "r2"]);
+        out.ok();
+        match ProofDoc::from_json(&out.stdout).unwrap() {
+            ProofDoc::Item(p) => p,
+            other => panic!("not an item proof: {other:?}"),
+        }
+    };
+    let honest = item_proof("36410-2");
+    let seqs: Vec<u64> = honest.events.iter().map(|e| e.leaf_index).collect();
+    assert_eq!(seqs, [4, 8, 10, 11]);
+    honest.verify().unwrap();
+    honest.check_against(&cp(&r2)).unwrap();
+    // Bound to r2's checkpoint: the size and root are r2's, not r1's.
+    let err = honest.check_against(&cp(&r1)).unwrap_err().to_string();
+    assert!(err.contains("the checkpoint is for 6 events"), "{err}");
+    let other = item_proof("36410-3");
+
+    let refused = |what: &str, bad: &kamerstand::formats::proof::ItemProof, says: &[&str]| {
+        let err = bad
+            .verify()
+            .expect_err(&format!("{what}: accepted"))
+            .to_string();
+        for s in says {
+            assert!(err.contains(s), "{what}: {err}");
+        }
+    };
+    // A forged key label: the key is the one the registration gives.
+    let mut bad = honest.clone();
+    bad.key = "36410-3".into();
+    refused(
+        "another key",
+        &bad,
+        &[
+            "event 4 registers the item under key '36410-2'",
+            "the proof names key '36410-3'",
+        ],
+    );
+    // The same bundle relabelled as another item, key and all.
+    let mut bad = honest.clone();
+    bad.key = other.key.clone();
+    bad.item = other.item.clone();
+    refused(
+        "another item's id",
+        &bad,
+        &[
+            "event 4 registers item",
+            &format!("the proof is for item {}", other.item),
+        ],
+    );
+    // The registration left out: nothing ties the events to a key.
+    let mut bad = honest.clone();
+    bad.events.remove(0);
+    refused(
+        "no registration",
+        &bad,
+        &[
+            "event 8 is a status_changed event",
+            "begins with the item's registration",
+        ],
+    );
+    // Another item's registration in front, the events behind it.
+    let mut bad = honest.clone();
+    bad.events.insert(0, other.events[0].clone());
+    refused(
+        "another item's registration first",
+        &bad,
+        &["event 5 registers item"],
+    );
+    // Another item's event slipped in, in seq order.
+    let mut bad = honest.clone();
+    bad.events.insert(2, other.events[1].clone());
+    assert_eq!(bad.events[2].leaf_index, 9);
+    refused(
+        "another item's event",
+        &bad,
+        &[
+            "event 9 is about item",
+            &format!("not item {}", honest.item),
+        ],
+    );
+    // Reordered, and listed twice.
+    let mut bad = honest.clone();
+    bad.events.swap(1, 2);
+    refused(
+        "reordered",
+        &bad,
+        &["event 8 comes after event 10", "in seq order"],
+    );
+    let mut bad = honest.clone();
+    bad.events.insert(2, honest.events[1].clone());
+    refused("duplicated", &bad, &["event 8 is listed twice"]);
+    let mut bad = honest.clone();
+    bad.events.insert(1, honest.events[0].clone());
+    refused("registration twice", &bad, &["event 4 is listed twice"]);
+    // A correction whose target was left out is a bundle with a hole.
+    let mut bad = honest.clone();
+    bad.events.remove(2);
+    refused(
+        "correction without its target",
+        &bad,
+        &["event 11 corrects event 10, which the proof does not hold"],
+    );
+}
+
+#[test]
+fn a_round_sealed_before_the_tree_is_said_to_be_unsignable_by_note_and_sign_alike() {
+    // The committed format-1 ledger: its two rounds have v1 seals.
+    let env = TestEnv::new();
+    env.set_clock("2025-06-02T09:02:00Z");
+    let events = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/format-v1/events.jsonl"
+    );
+    env.run(&["import", events]).ok();
+    env.run(&[
+        "key",
+        "generate",
+        "--out",
+        &p(&env, "sign.key"),
+        "--name",
+        SIGNER,
+    ])
+    .ok();
+    env.run(&[
+        "key",
+        "add",
+        &p(&env, "sign.key.pub"),
+        "--name",
+        SIGNER,
+        "--role",
+        "signer",
+    ])
+    .ok();
+    let head = env.head();
+    let says = [
+        "round '2025-voorjaar' cannot be signed",
+        "(a v1 seal), so the chain names no tree root to sign and it can have no signed note",
+        "seal a new round and sign that",
+    ];
+    // `round note` no longer sends the clerk to `round sign`, which would
+    // refuse; both say the same.
+    let out = env.run(&["round", "note", "2025-voorjaar"]);
+    out.refusal(2, "round note", &says);
+    assert!(!out.stderr.contains("sign it with"), "{}", out.stderr);
+    env.run(&[
+        "round",
+        "sign",
+        "2025-voorjaar",
+        "--key",
+        &p(&env, "sign.key"),
+    ])
+    .refusal(2, "round sign", &says);
+    // Even with a key that could not sign anything, the round is what is
+    // wrong.
+    env.run(&[
+        "key",
+        "generate",
+        "--out",
+        &p(&env, "w.key"),
+        "--name",
+        WITNESS,
+        "--role",
+        "witness",
+    ])
+    .ok();
+    env.run(&["round", "sign", "2025-voorjaar", "--key", &p(&env, "w.key")])
+        .refusal(2, "round sign with a stranger key", &says);
+    assert_eq!(env.head(), head, "nothing written");
+    // A v2 round sealed now can be signed, and printed.
+    env.run(&[
+        "round",
+        "seal",
+        "2025-winter",
+        "--reported-on",
+        "2025-06-02",
+        "--sign",
+        &p(&env, "sign.key"),
+    ])
+    .ok();
+    note_of(&env, "2025-winter");
+}
+
+#[test]
+fn the_latest_registration_of_a_key_name_counts_even_when_its_key_is_unusable() {
+    let env = signed_ledger();
+    // Event 7 is r1's signature by the signer key.
+    let signature = match raw::edit(&env, |s| s.envelope(7).body) {
+        EventBody::RoundSigned { signature, .. } => signature,
+        other => panic!("not a signature: {other:?}"),
+    };
+    // A forger registers the signer's name again, with the identity point
+    // (no Ed25519 key signs with it), then repeats the old signature: the
+    // name's latest key does not verify it, so it must not count.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let mut n = 0u8;
+    raw::edit(&env, |s| {
+        s.plant(
+            "mallory",
+            vec![
+                EventBody::KeyRegistered {
+                    name: kamerstand::domain::KeyName::parse(SIGNER).unwrap(),
+                    role: KeyRole::Signer,
+                    public_key: kamerstand::domain::PublicKey(identity),
+                },
+                EventBody::RoundSigned {
+                    round: "r1".into(),
+                    key: kamerstand::domain::KeyName::parse(SIGNER).unwrap(),
+                    signature,
+                },
+            ],
+            &mut || {
+                n += 1;
+                [n; 16]
+            },
+        );
+    });
+    let (_, j) = env.verify(&[], 1);
+    assert_eq!(j["first_break"]["kind"], "bad_signature", "{j}");
+    assert_eq!(j["first_break"]["seq"], 9, "{j}");
+}

@@ -179,6 +179,10 @@ pub fn round_sign(
     key: &PrivateKey,
 ) -> Result<Recorded> {
     let rc = round_checkpoint(ws, name)?;
+    // A v1 round is refused for what it is, whatever the key.
+    if rc.round.tree.is_none() {
+        return Err(crate::projection::decide::v1_round_unsignable(&rc.round.name).into());
+    }
     let key_name = check_signer(ws, key)?;
     let signed = note::sign(&rc.checkpoint, key).map_err(note_error)?;
     let sig = signed
@@ -230,6 +234,10 @@ pub fn check_signer(ws: &Workspace, key: &PrivateKey) -> Result<KeyName> {
 /// recorded for it. Refused when the round was not signed.
 pub fn round_note(ws: &Workspace, name: &str) -> Result<Note> {
     let rc = round_checkpoint(ws, name)?;
+    // Not "sign it first": a v1 round can never be signed.
+    if rc.round.tree.is_none() {
+        return Err(crate::projection::decide::v1_round_unsignable(&rc.round.name).into());
+    }
     let reg = ws.ledger().registry()?;
     let mut lines = Vec::new();
     for s in reg.signatures.get(&rc.round.seq).into_iter().flatten() {

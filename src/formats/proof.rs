@@ -12,7 +12,9 @@
 //!
 //! - An **item proof** carries every event about one item in a tree, each
 //!   with its audit path. Checked, it proves: these events, about this
-//!   item, are in the tree with that root. It does not prove that the
+//!   item, are in the tree with that root; the first is the item's
+//!   registration, which gives the key the proof names, and a correction's
+//!   target is among them. It does not prove that the
 //!   tree holds no *other* event about the item: the tree is ordered by
 //!   seq, not by item, so absence has no short proof. An auditor who must
 //!   know the complete history checks the whole export.
@@ -25,7 +27,7 @@
 //! Hashes and bytes are lowercase hex, exactly; unknown keys are refused,
 //! so a document means one thing.
 
-use crate::domain::Invalid;
+use crate::domain::{EventBody, Invalid};
 use crate::formats::note::Checkpoint;
 use crate::ledger::codec;
 use crate::ledger::merkle::{self, Hash, ProofError};
@@ -49,11 +51,13 @@ pub enum ProofDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemProof {
-    /// The item's key, as the ledger shows it.
+    /// The item's key, exactly as its registration (the first event)
+    /// gives it; [`ItemProof::verify`] holds it to that.
     pub key: String,
     /// The item's id (its registration's id), 32 lowercase hex digits.
     pub item: String,
-    /// The round whose checkpoint the tree is.
+    /// The round whose checkpoint the tree is: a label, which nothing in
+    /// the tree or the note carries, so nothing checks it.
     pub round: String,
     /// The number of events in the tree.
     pub tree_size: u64,
@@ -135,8 +139,11 @@ pub enum ProofCheckError {
     /// The hashes do not add up.
     #[error(transparent)]
     Proof(#[from] ProofError),
-    /// An event of an item proof is about another item, or comes twice or
-    /// out of order.
+    /// An item proof breaks one of its rules (schema/proofs.md §4): it
+    /// does not begin with its item's registration under its key, an event
+    /// is about another item, comes twice or out of order, or corrects an
+    /// event the proof does not hold. The text names the event and the
+    /// rule.
     #[error("{0}")]
     NotTheItem(String),
     /// The proof is about another tree than the checkpoint.
@@ -186,34 +193,105 @@ impl ProofDoc {
 }
 
 impl ItemProof {
-    /// Checks every event: readable, at its own seq, in ascending order,
-    /// about the item, and included in the tree by its path.
+    /// Checks the bundle against its own labels and its tree
+    /// (schema/proofs.md §4): the first event is the registration of the
+    /// item `item` under the key `key`; every other event is about that
+    /// item and is no second registration; a correction's target is an
+    /// earlier event of the bundle, with the id the correction names; the
+    /// events are listed once each, in ascending seq order, each at its
+    /// own seq; and each path leads from its event to `root` in the tree of
+    /// `tree_size` events. Whether that tree is the round's is for
+    /// [`ItemProof::check_against`] and the signed checkpoint to say.
     pub fn verify(&self) -> Result<(), ProofCheckError> {
-        let mut last: Option<u64> = None;
+        let refuse = |what: String| Err(ProofCheckError::NotTheItem(what));
+        if self.events.is_empty() {
+            return refuse(
+                "the item proof holds no event: it begins with the item's registration".into(),
+            );
+        }
+        // (seq, id) of the events checked so far, in seq order.
+        let mut held: Vec<(u64, crate::domain::EventId)> = Vec::new();
         for e in &self.events {
             let env = codec::decode(&e.event_bytes).map_err(ProofCheckError::Event)?;
-            if env.seq != e.leaf_index {
+            let seq = env.seq;
+            if seq != e.leaf_index {
                 return Err(ProofCheckError::SeqMismatch {
-                    seq: env.seq,
+                    seq,
                     leaf_index: e.leaf_index,
                 });
             }
-            if last.is_some_and(|l| l >= env.seq) {
-                return Err(ProofCheckError::NotTheItem(format!(
-                    "event {} comes after event {}: an item proof lists its events once, in seq order",
-                    env.seq,
-                    last.unwrap_or_default()
-                )));
+            match held.last() {
+                Some(&(last, _)) if last == seq => {
+                    return refuse(format!(
+                        "event {seq} is listed twice: an item proof lists each event once, in seq order"
+                    ));
+                }
+                Some(&(last, _)) if last > seq => {
+                    return refuse(format!(
+                        "event {seq} comes after event {last}: an item proof lists its events once, in seq order"
+                    ));
+                }
+                _ => {}
             }
-            last = Some(env.seq);
-            let about = env.body.item(env.id).map(|i| i.hex());
-            if about.as_deref() != Some(self.item.as_str()) {
-                return Err(ProofCheckError::NotTheItem(format!(
-                    "event {} is about {}, not item {}",
-                    env.seq,
-                    about.map_or("no item".to_string(), |i| format!("item {i}")),
-                    self.item
-                )));
+            match (held.first(), &env.body) {
+                (None, EventBody::ItemRegistered { key, .. }) => {
+                    if env.id.hex() != self.item {
+                        return refuse(format!(
+                            "event {seq} registers item {}, but the proof is for item {}: an item proof begins with the registration of its item",
+                            env.id.hex(),
+                            self.item
+                        ));
+                    }
+                    if key.as_str() != self.key {
+                        return refuse(format!(
+                            "event {seq} registers the item under key '{key}', but the proof names key '{}': the key is the one the registration gives (an item's key never changes)",
+                            self.key
+                        ));
+                    }
+                }
+                (None, body) => {
+                    return refuse(format!(
+                        "event {seq} is a {} event, but an item proof begins with the item's registration (item_registered)",
+                        body.kind_name()
+                    ));
+                }
+                (Some(&(first, _)), body) => {
+                    let about = body.item(env.id).map(|i| i.hex());
+                    if about.as_deref() != Some(self.item.as_str()) {
+                        return refuse(format!(
+                            "event {seq} is about {}, not item {} (registered at event {first}): every event of an item proof is about its item",
+                            about.map_or("no item".to_string(), |i| format!("item {i}")),
+                            self.item
+                        ));
+                    }
+                    if let EventBody::ItemRegistered { .. } = body {
+                        return refuse(format!(
+                            "event {seq} registers the item again, but the proof's item was registered at event {first}: only the first event of an item proof is a registration"
+                        ));
+                    }
+                    if let EventBody::Corrected {
+                        target_seq,
+                        target_id,
+                        ..
+                    } = body
+                    {
+                        match held.iter().find(|(s, _)| s == target_seq) {
+                            None => {
+                                return refuse(format!(
+                                    "event {seq} corrects event {target_seq}, which the proof does not hold: what a correction corrects is about the same item, so it belongs in the proof"
+                                ));
+                            }
+                            Some((_, id)) if id != target_id => {
+                                return refuse(format!(
+                                    "event {seq} corrects event {target_seq} with id {}, but the proof's event {target_seq} has id {}",
+                                    target_id.hex(),
+                                    id.hex()
+                                ));
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                }
             }
             merkle::verify_inclusion(
                 &merkle::event_leaf_hash(&e.event_bytes),
@@ -222,11 +300,7 @@ impl ItemProof {
                 &e.path,
                 &self.root,
             )?;
-        }
-        if self.events.is_empty() {
-            return Err(ProofCheckError::NotTheItem(
-                "the item proof holds no event".into(),
-            ));
+            held.push((seq, env.id));
         }
         Ok(())
     }

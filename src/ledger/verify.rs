@@ -484,10 +484,16 @@ impl ChainChecker {
                 role,
                 public_key,
             } => {
-                if let Ok(k) =
-                    crate::formats::note::VerifierKey::new(name.as_str(), *role, public_key.0)
-                {
-                    self.keys.insert(name.to_string(), k);
+                // The latest registration of a name counts, even one whose
+                // key is no usable Ed25519 key: it then verifies nothing,
+                // rather than leaving the earlier key in force.
+                match crate::formats::note::VerifierKey::new(name.as_str(), *role, public_key.0) {
+                    Ok(k) => {
+                        self.keys.insert(name.to_string(), k);
+                    }
+                    Err(_) => {
+                        self.keys.remove(name.as_str());
+                    }
                 }
             }
             EventBody::RoundSigned {

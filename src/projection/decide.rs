@@ -14,6 +14,17 @@ pub const MAX_CITATIONS: usize = 64;
 /// Most submitters accepted on one item.
 pub const MAX_SUBMITTERS: usize = 64;
 
+/// Why a round sealed with a v1 seal (variant 6) can have no signature
+/// and so no note: the seal names no Merkle root, and a signature covers
+/// only a root the chain itself names (schema/proofs.md §6). `round sign`,
+/// `round note` and this check all say it in these words.
+pub fn v1_round_unsignable(name: &str) -> Refusal {
+    Refusal::RoundNotSignable {
+        name: name.to_string(),
+        why: "it was sealed before seals named their Merkle tree (a v1 seal), so the chain names no tree root to sign and it can have no signed note; seal a new round and sign that (this round's digest is checked with `kamerstand verify --digest`)".into(),
+    }
+}
+
 /// Checks `body` against `state`; `today` is the ledger clock's day.
 pub fn check(state: &State, body: &EventBody, today: Day) -> Result<()> {
     check_in(state, body, today, Mode::Recording)
@@ -324,11 +335,7 @@ fn check_in(state: &State, body: &EventBody, today: Day, mode: Mode) -> Result<(
                     why: "no round of that name is sealed (`kamerstand round list`)".into(),
                 })?;
             if r.tree.is_none() {
-                return Err(Refusal::RoundNotSignable {
-                    name: r.name.clone(),
-                    why: "it was sealed before seals named their Merkle tree; seal a new round and sign that".into(),
-                }
-                .into());
+                return Err(v1_round_unsignable(&r.name).into());
             }
             let k = state
                 .signing_keys
