@@ -93,7 +93,13 @@ pub(crate) fn localise(marked: &str, local: impl Fn(u32) -> Option<usize>) -> St
             out.push(c);
         }
         // Tidied again: a placeholder that went may leave a `<p>` tag.
-        for out in tidy(&out).split("\n\n").filter(|o| !o.is_empty()) {
+        // Trimmed as every cell is: a placeholder that went may leave the
+        // white space that stood after it at an edge.
+        for out in tidy(&out)
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+        {
             if has_words(out) {
                 if lead.is_empty() {
                     paras.push(out.to_string());
