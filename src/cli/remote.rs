@@ -110,18 +110,7 @@ impl Remote {
 
     /// GETs `path` with `query` (empty values left out) and the format.
     pub fn get(&self, path: &str, query: &[(&str, Option<String>)]) -> Result<String, CliError> {
-        let mut req = self
-            .agent
-            .get(format!("{}{path}", self.base))
-            .header("Authorization", format!("Bearer {}", self.token))
-            .query("format", self.format_name())
-            .query("lang", self.lang.code());
-        for (k, v) in query {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                req = req.query(*k, v);
-            }
-        }
-        answer(&self.base, req.call()).map(|(b, _)| b)
+        self.fetch(path, query).map(|(b, _)| b)
     }
 
     /// As [`Remote::get`], with whether the server found the ledger
@@ -131,6 +120,15 @@ impl Remote {
         path: &str,
         query: &[(&str, Option<String>)],
     ) -> Result<(String, bool), CliError> {
+        self.fetch(path, query).map(|(b, v)| (b, v != Some(false)))
+    }
+
+    /// GETs `path`: the body, and the verified header if there was one.
+    fn fetch(
+        &self,
+        path: &str,
+        query: &[(&str, Option<String>)],
+    ) -> Result<(String, Option<bool>), CliError> {
         let mut req = self
             .agent
             .get(format!("{}{path}", self.base))
@@ -142,7 +140,7 @@ impl Remote {
                 req = req.query(*k, v);
             }
         }
-        answer(&self.base, req.call()).map(|(b, v)| (b, v != Some(false)))
+        answer(&self.base, req.call())
     }
 
     /// POSTs a JSON body to `path`.

@@ -5,21 +5,9 @@
 
 use std::fmt::Write as _;
 
-/// Escapes text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML content and attribute values (as every HTML
+/// document kamerstand writes does).
+pub use crate::report::letter::esc;
 
 /// Percent-encodes a path segment or query value.
 pub fn url(s: &str) -> String {
