@@ -111,6 +111,17 @@ class WebDriver:
     def click(self, css):
         self.call("POST", self.s(f"/element/{self.one(css)}/click"), {})
 
+    def until(self, test, seconds=10):
+        """Polls `test(self)` until it holds (a form's answer may still be
+        loading when the click returns); False after `seconds`."""
+        deadline = time.monotonic() + seconds
+        while True:
+            if test(self):
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+
     def script(self, js, *args):
         return self.call("POST", self.s("/execute/sync"), {"script": js, "args": list(args)})
 
@@ -182,13 +193,13 @@ def sign_in(wd, site, account):
     wd.type("input[name=account]", account)
     wd.type("input[name=wachtwoord]", PASSWORD)
     wd.click("form.write button[type=submit]")
-    if wd.url().rstrip("/") != site:
+    if not wd.until(lambda w: w.url().rstrip("/") == site):
         fail(f"{account}: not on the overview after signing in: {wd.url()}")
 
 
 def sign_out(wd):
     wd.click("header form button[type=submit]")
-    if not wd.url().endswith("/inloggen"):
+    if not wd.until(lambda w: w.url().endswith("/inloggen")):
         fail(f"not signed out: {wd.url()}")
 
 
@@ -213,6 +224,7 @@ def run(wd, site, shots):
     wd.click("#status-form option[value=vertraagd]")
     wd.type("#status-form input[name=reden]", "browsertest")
     wd.click("#status-form button[type=submit]")
+    wd.until(lambda w: "Vastgelegd als seq" in w.source())
     page = wd.source()
     if "Vastgelegd als seq" not in page:
         fail(f"no receipt after the status form: {wd.url()}")
@@ -244,7 +256,7 @@ def run(wd, site, shots):
         """,
         token,
     )
-    time.sleep(0.5)
+    wd.until(lambda w: "Geweigerd" in w.source())
     page = wd.source()
     if "Geweigerd" not in page or "medewerker for BZK" not in page:
         fail("a forged status on a JenV item was not refused")
