@@ -11,7 +11,8 @@ The values follow the rules kamerstand uses for its overview
 (docs/architecture.md, "Two time axes" and "Corrections"): status,
 responsible and latest note are the values with the latest *effective*
 date, the later-recorded one winning a tie, so a back-dated change that is
-not in effect leaves the row as it was; a correction replaces the value
+not in effect leaves the row as it was, except that a status "niet-vermeld"
+(not stated) never wins over a stated one; a correction replaces the value
 of the event it names (the root of a chain of corrections) and the row is
 worked out again, a retraction takes that value out. A peer's user would
 do the same in the application that writes the rows; we do it here once,
@@ -52,6 +53,17 @@ UPDATE_TYPES = (
 
 FIELDS = ("status", "responsible", "note")
 
+# The status that says none was stated: it never overrides a stated one.
+NOT_STATED = "niet-vermeld"
+
+
+def _rank(field, current):
+    """How a value in force (effective, seq, value) ranks: any value over
+    none, a stated status over "niet-vermeld", then the later day, then the
+    later event."""
+    eff, seq, value = current
+    return (seq >= 0, field != "status" or value != NOT_STATED, eff, seq)
+
 
 class _Item:
     """One item while folding. For each of FIELDS, `values` maps the seq of
@@ -77,13 +89,14 @@ class _Item:
         """A new value from event `seq` (the highest seq so far)."""
         self.values[field][seq] = [effective, value, False]
         self.fact("open", field, seq, effective, value, seq)
-        if effective >= self.current[field][0]:
-            self.current[field] = (effective, seq, value)
+        new = (effective, seq, value)
+        if _rank(field, new) > _rank(field, self.current[field]):
+            self.current[field] = new
 
     def recompute(self, field):
         best = ("", -1, "")
         for seq, (eff, value, gone) in self.values[field].items():
-            if not gone and (eff, seq) > best[:2]:
+            if not gone and _rank(field, (eff, seq, value)) > _rank(field, best):
                 best = (eff, seq, value)
         self.current[field] = best
 
@@ -173,7 +186,7 @@ def fold(path, on_fact=None):
         seq = ev["seq"]
         at = ev["recorded_at"]
         body = ev["body"]
-        if kind == "round_sealed":
+        if kind in ("round_sealed", "round_sealed_v2"):
             yield ("round", seq, at, (body["name"], body["title"]), ev)
             continue
         if kind not in UPDATE_TYPES:

@@ -50,7 +50,8 @@ database opened once, warm cache)
 - round_ms: the same up to a round's seal (a single random round);
 - effective_ms: every item's status, responsible and note in effect on a
   day D (the facts on or before D, not closed; the latest day wins, then
-  the later event), all rows fetched;
+  the later event, but a stated status over "niet-vermeld"), all rows
+  fetched;
 - diff_ms: the items whose row differs between two rounds' snapshots (a
   round's snapshot: each item's latest row up to the round's seal), rows
   fetched;
@@ -113,12 +114,13 @@ FACTS_INDEX = \
 
 # Each item's dated values in effect on day :d: per field the fact on or
 # before :d that is in force (not closed), latest day first, then the later
-# root (kamerstand's rule).
+# root (kamerstand's rule); a status "niet-vermeld" (not stated) only when
+# no stated one is in force.
 EFFECTIVE = """
 SELECT i.key,
   (SELECT value FROM facts WHERE item = i.key AND field = 'status'
      AND effective <= :d AND to_seq IS NULL
-     ORDER BY effective DESC, root DESC LIMIT 1),
+     ORDER BY value != 'niet-vermeld' DESC, effective DESC, root DESC LIMIT 1),
   (SELECT value FROM facts WHERE item = i.key AND field = 'responsible'
      AND effective <= :d AND to_seq IS NULL
      ORDER BY effective DESC, root DESC LIMIT 1),

@@ -63,7 +63,7 @@ def main():
         eff = ev["body"].get("effective")
         if isinstance(eff, str):
             days = [min(days[0], eff), max(days[1], eff)] if days else [eff, eff]
-        if ev["type"] == "round_sealed":
+        if ev["type"] in ("round_sealed", "round_sealed_v2"):
             rounds.append(ev["body"]["name"])
         elif ev["type"] == "item_registered":
             keys.append(ev["body"]["key"])
