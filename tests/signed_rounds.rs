@@ -405,7 +405,8 @@ fn a_stranger_signature_a_moved_cosignature_and_a_forged_signature_event_are_ref
         "{}",
         out.stdout
     );
-    // A signature event planted with bytes the key never signed: verify
+    // A signature event planted with bytes the key never signed (for a
+    // round it may sign: a sealed v2 round it has not signed yet): verify
     // names it.
     let planted = TestEnv::new();
     env.copy_store_to(&planted);
@@ -413,11 +414,22 @@ fn a_stranger_signature_a_moved_cosignature_and_a_forged_signature_event_are_ref
         let mut n = 0u8;
         s.plant(
             "mallory",
-            vec![EventBody::RoundSigned {
-                round: "r2".into(),
-                key: kamerstand::domain::KeyName::parse(WITNESS).unwrap(),
-                signature: Signature([7; 64]),
-            }],
+            vec![
+                EventBody::RoundSealedV2 {
+                    name: "r3".into(),
+                    title: "Voortgang".into(),
+                    reported_on: kamerstand::domain::Day::parse("d", "2025-06-01").unwrap(),
+                    head_seq: 0,
+                    head_hash: kamerstand::domain::EventHash([0; 32]),
+                    tree_size: 0,
+                    tree_root: kamerstand::domain::EventHash([0; 32]),
+                },
+                EventBody::RoundSigned {
+                    round: "r3".into(),
+                    key: kamerstand::domain::KeyName::parse(SIGNER).unwrap(),
+                    signature: Signature([7; 64]),
+                },
+            ],
             &mut || {
                 n += 1;
                 [n; 16]
@@ -426,6 +438,30 @@ fn a_stranger_signature_a_moved_cosignature_and_a_forged_signature_event_are_ref
     });
     let (_, j) = planted.verify(&[], 1);
     assert_eq!(j["first_break"]["kind"], "bad_signature", "{j}");
+    // The same bytes by the witness key: recording refuses a witness's
+    // round signature, so verify names the rule before the bytes.
+    let witness = TestEnv::new();
+    env.copy_store_to(&witness);
+    raw::edit(&witness, |s| {
+        s.plant(
+            "mallory",
+            vec![EventBody::RoundSigned {
+                round: "r2".into(),
+                key: kamerstand::domain::KeyName::parse(WITNESS).unwrap(),
+                signature: Signature([7; 64]),
+            }],
+            &mut || [0xee; 16],
+        );
+    });
+    let (_, j) = witness.verify(&[], 1);
+    assert_eq!(j["first_break"]["kind"], "rule_broken", "{j}");
+    assert!(
+        j["first_break"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("this needs a signer key"),
+        "{j}"
+    );
 }
 
 #[test]
@@ -737,7 +773,7 @@ fn a_round_sealed_before_the_tree_is_said_to_be_unsignable_by_note_and_sign_alik
 }
 
 #[test]
-fn the_latest_registration_of_a_key_name_counts_even_when_its_key_is_unusable() {
+fn a_second_registration_of_a_key_name_breaks_a_rule_even_with_an_unusable_key() {
     let env = signed_ledger();
     // Event 7 is r1's signature by the signer key.
     let signature = match raw::edit(&env, |s| s.envelope(7).body) {
@@ -745,8 +781,9 @@ fn the_latest_registration_of_a_key_name_counts_even_when_its_key_is_unusable() 
         other => panic!("not a signature: {other:?}"),
     };
     // A forger registers the signer's name again, with the identity point
-    // (no Ed25519 key signs with it), then repeats the old signature: the
-    // name's latest key does not verify it, so it must not count.
+    // (no Ed25519 key signs with it), then repeats the old signature:
+    // recording refuses a name registered twice, so verify names the
+    // second registration (seq 8) and never trusts either key for it.
     let mut identity = [0u8; 32];
     identity[0] = 1;
     let mut n = 0u8;
@@ -772,6 +809,13 @@ fn the_latest_registration_of_a_key_name_counts_even_when_its_key_is_unusable() 
         );
     });
     let (_, j) = env.verify(&[], 1);
-    assert_eq!(j["first_break"]["kind"], "bad_signature", "{j}");
-    assert_eq!(j["first_break"]["seq"], 9, "{j}");
+    assert_eq!(j["first_break"]["kind"], "rule_broken", "{j}");
+    assert_eq!(j["first_break"]["seq"], 8, "{j}");
+    assert!(
+        j["first_break"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("was registered at seq"),
+        "{j}"
+    );
 }

@@ -1336,3 +1336,253 @@ fn an_event_on_a_withdrawn_item_breaks_a_rule() {
     let out = assert_broken(&env, 8, "rule broken", Some("T1"), 8);
     assert!(out.contains("was withdrawn"), "{out}");
 }
+
+// ------------------------------------------- rules of ledger-wide events
+
+fn key_registration(name: &str, role: kamerstand::domain::KeyRole, byte: u8) -> EventBody {
+    EventBody::KeyRegistered {
+        name: kamerstand::domain::KeyName::parse(name).unwrap(),
+        role,
+        public_key: kamerstand::domain::PublicKey([byte; 32]),
+    }
+}
+
+fn account(name: &str) -> kamerstand::domain::AccountName {
+    kamerstand::domain::AccountName::parse(name).unwrap()
+}
+
+fn account_created(name: &str) -> EventBody {
+    EventBody::AccountCreated {
+        account: account(name),
+        display_name: "J. de Vries".into(),
+        role: kamerstand::domain::AccountRole::Medewerker,
+        ministries: vec!["OCW".into()],
+    }
+}
+
+fn signature(round: &str, key: &str) -> EventBody {
+    EventBody::RoundSigned {
+        round: round.into(),
+        key: kamerstand::domain::KeyName::parse(key).unwrap(),
+        signature: kamerstand::domain::Signature([7; 64]),
+    }
+}
+
+fn sealed(name: &str, v2: bool) -> EventBody {
+    let (title, reported_on, head_hash) = (
+        "Voortgang".to_string(),
+        day("2024-06-01"),
+        EventHash([0; 32]),
+    );
+    if v2 {
+        EventBody::RoundSealedV2 {
+            name: name.into(),
+            title,
+            reported_on,
+            head_seq: 0,
+            head_hash,
+            tree_size: 0,
+            tree_root: EventHash([0; 32]),
+        }
+    } else {
+        EventBody::RoundSealed {
+            name: name.into(),
+            title,
+            reported_on,
+            head_seq: 0,
+            head_hash,
+        }
+    }
+}
+
+/// Plants `bodies` after [`ledger`]'s seq 6 (as seq 7 on) and checks that
+/// `verify` breaks at `seq` on a rule, about no item, quoting `refusal`
+/// (what recording would have said).
+#[track_caller]
+fn planted_breaks(bodies: Vec<EventBody>, seq: u64, refusal: &str) {
+    planted_breaks_in(&ledger(), bodies, seq, refusal);
+}
+
+/// [`planted_breaks`] in `env`, a [`ledger`].
+#[track_caller]
+fn planted_breaks_in(env: &TestEnv, bodies: Vec<EventBody>, seq: u64, refusal: &str) {
+    let mut n = 0u8;
+    edit(env, |r| {
+        r.plant("mallory", bodies, &mut || {
+            n += 1;
+            [0xfe, 0, 0, 0, 0, 0, 0x70, 0, 0x80, 0, 0, 0, 0, 0, 0, n]
+        });
+    });
+    let out = assert_broken(env, seq, "rule broken", None, seq);
+    assert!(
+        out.contains(&format!(
+            "het register zou haar bij het vastleggen hebben geweigerd (melding: {refusal}"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn verify_refuses_a_key_name_registered_twice() {
+    use kamerstand::domain::KeyRole::{Signer, Witness};
+    planted_breaks(
+        vec![
+            key_registration("nap.example/sign", Signer, 1),
+            key_registration("nap.example/sign", Witness, 2),
+        ],
+        8,
+        "key 'nap.example/sign' was registered at seq 7",
+    );
+}
+
+#[test]
+fn verify_refuses_a_public_key_registered_under_a_second_name() {
+    use kamerstand::domain::KeyRole::Signer;
+    planted_breaks(
+        vec![
+            key_registration("nap.example/sign", Signer, 1),
+            key_registration("nap.example/other", Signer, 1),
+        ],
+        8,
+        "key 'nap.example/sign' was registered at seq 7",
+    );
+}
+
+#[test]
+fn verify_refuses_an_account_created_twice() {
+    planted_breaks(
+        vec![account_created("j.devries"), account_created("j.devries")],
+        8,
+        "account 'j.devries' exists already",
+    );
+}
+
+#[test]
+fn verify_refuses_a_change_of_an_account_that_does_not_exist() {
+    planted_breaks(
+        vec![
+            account_created("j.devries"),
+            EventBody::AccountChanged {
+                account: account("p.jansen"),
+                role: None,
+                ministries: None,
+                disabled: Some(true),
+            },
+        ],
+        8,
+        "there is no account 'p.jansen'",
+    );
+}
+
+#[test]
+fn verify_refuses_a_round_signature_by_a_key_not_registered_as_a_signer() {
+    use kamerstand::domain::KeyRole::Witness;
+    // No key of that name.
+    planted_breaks(
+        vec![sealed("r1", true), signature("r1", "nap.example/sign")],
+        8,
+        "no key named 'nap.example/sign' is registered",
+    );
+    // A witness key, which cosigns but does not sign.
+    planted_breaks(
+        vec![
+            key_registration("nap.example/w", Witness, 3),
+            sealed("r1", true),
+            signature("r1", "nap.example/w"),
+        ],
+        9,
+        "key 'nap.example/w' is registered as a witness; this needs a signer key",
+    );
+}
+
+#[test]
+fn verify_refuses_a_round_signature_for_a_round_not_sealed_or_sealed_v1() {
+    use kamerstand::domain::KeyRole::Signer;
+    planted_breaks(
+        vec![
+            key_registration("nap.example/sign", Signer, 1),
+            signature("r1", "nap.example/sign"),
+        ],
+        8,
+        "round 'r1' cannot be signed: no round of that name is sealed",
+    );
+    planted_breaks(
+        vec![
+            key_registration("nap.example/sign", Signer, 1),
+            sealed("r1", false),
+            signature("R1", "nap.example/sign"),
+        ],
+        9,
+        "round 'r1' cannot be signed: it was sealed before seals named their Merkle tree",
+    );
+}
+
+#[test]
+fn verify_refuses_a_second_signature_of_a_round_by_one_key() {
+    let env = ledger();
+    let dir = env.dir.path();
+    let key = dir.join("sign.key").display().to_string();
+    let name = "nap.example/sign";
+    env.run(&[
+        "key", "generate", "--out", &key, "--name", name, "--role", "signer",
+    ])
+    .ok();
+    env.run(&[
+        "key",
+        "add",
+        &format!("{key}.pub"),
+        "--name",
+        name,
+        "--role",
+        "signer",
+    ])
+    .ok();
+    env.run(&[
+        "round",
+        "seal",
+        "r1",
+        "--reported-on",
+        "2024-06-01",
+        "--sign",
+        &key,
+    ])
+    .ok();
+    // Seq 7 registers the key, 8 seals r1, 9 is its signature.
+    env.verify(&[], 0);
+    let again = edit(&env, |r| r.envelope(9).body);
+    assert!(matches!(again, EventBody::RoundSigned { .. }), "{again:?}");
+    edit(&env, |r| {
+        r.plant("mallory", vec![again], &mut || [0xfe; 16])
+    });
+    let out = assert_broken(&env, 10, "rule broken", None, 10);
+    assert!(
+        out.contains(&format!(
+            "(melding: round 'r1' was signed with key '{name}' already (seq 9)"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn verify_refuses_an_item_order_naming_items_that_do_not_exist_or_of_another_kind() {
+    use kamerstand::domain::{EventId, ItemKind};
+    planted_breaks(
+        vec![EventBody::ItemsOrdered {
+            kind: ItemKind::Motie,
+            order: vec![EventId([0xab; 16])],
+        }],
+        7,
+        &format!("no item with id {}", EventId([0xab; 16]).hex()),
+    );
+    let env = ledger();
+    let t1 = item_id(&env, "T1");
+    planted_breaks_in(
+        &env,
+        vec![EventBody::ItemsOrdered {
+            kind: ItemKind::Motie,
+            order: vec![t1],
+        }],
+        7,
+        "the order of the motie items names T1, which is not one of them or is named twice",
+    );
+}

@@ -6,8 +6,8 @@ use super::codec;
 use super::envelope::Envelope;
 pub use super::findings::{DigestFinding, DigestIs, Finding};
 use super::store::Store;
-use crate::domain::{EventBody, EventHash, EventId, Timestamp};
-use crate::error::Result;
+use crate::domain::{EventBody, EventHash, EventId, KeyRole, Timestamp};
+use crate::error::{Refusal, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -236,7 +236,8 @@ impl Names {
 /// correction references, and the rules that span the whole ledger: every
 /// event id used once, every item key once (in any case), every event about
 /// an item recorded after the item's registration, every round name well
-/// formed. (The rules about one item's own history are checked where items
+/// formed, and every ledger-wide event (key, account, round signature, item
+/// order) one that recording would have taken. (The rules about one item's own history are checked where items
 /// are folded: [`crate::projection::index::build_item`].) Used by
 /// [`verify`] over a store and by the events importer over a file, before
 /// anything is written.
@@ -264,6 +265,27 @@ pub struct ChainChecker {
     keys: BTreeMap<String, crate::formats::note::VerifierKey>,
     /// The checkpoint text of every v2 round, by lower-cased name.
     checkpoints: BTreeMap<String, String>,
+    /// What the ledger-wide rules need, as recording knew it.
+    rules: LedgerRules,
+}
+
+/// The state the rules about ledger-wide events are checked against: the
+/// part of [`crate::projection::State`] that
+/// [`crate::projection::decide::check_recorded`] reads for them, kept
+/// small so that a check of a large ledger does not fold it whole.
+#[derive(Debug, Default)]
+struct LedgerRules {
+    /// Each item's kind, by id (an order names items of one kind).
+    item_kinds: BTreeMap<EventId, crate::domain::ItemKind>,
+    /// Each registered key name, with its role and seq.
+    key_names: BTreeMap<String, (KeyRole, u64)>,
+    /// Each registered public key, with its name and seq.
+    public_keys: BTreeMap<[u8; 32], (String, u64)>,
+    /// Every account created.
+    accounts: BTreeSet<String>,
+    /// Every round signature: (the seal's seq, the key's name) and the
+    /// signature's seq.
+    signatures: BTreeMap<(u64, String), u64>,
 }
 
 impl fmt::Debug for Names {
@@ -290,6 +312,7 @@ impl ChainChecker {
             origin: String::new(),
             keys: BTreeMap::new(),
             checkpoints: BTreeMap::new(),
+            rules: LedgerRules::default(),
         }
     }
 
@@ -484,9 +507,9 @@ impl ChainChecker {
                 role,
                 public_key,
             } => {
-                // The latest registration of a name counts, even one whose
-                // key is no usable Ed25519 key: it then verifies nothing,
-                // rather than leaving the earlier key in force.
+                // A name is registered once (a second registration breaks
+                // a rule above); one whose key is no usable Ed25519 key
+                // verifies nothing.
                 match crate::formats::note::VerifierKey::new(name.as_str(), *role, public_key.0) {
                     Ok(k) => {
                         self.keys.insert(name.to_string(), k);
@@ -561,6 +584,7 @@ impl ChainChecker {
         if self.digest.as_ref().is_some_and(|d| d.hash == computed) {
             self.found_at = Some(seq);
         }
+        self.remember(seq, env.id, &env.body);
         self.ids.push((env.id, item));
         self.seen_ids.insert(env.id);
         self.tree.push(super::merkle::event_leaf_hash(bytes));
@@ -613,7 +637,117 @@ impl ChainChecker {
                 item: i,
             });
         }
-        None
+        self.refusal(&env.body).and_then(|r| {
+            broken(Finding::Refused {
+                what: r.to_string(),
+            })
+        })
+    }
+
+    /// What recording would have refused of a ledger-wide event, in the
+    /// words and order of [`crate::projection::decide::check_recorded`]:
+    /// a key name or public key registered twice, an account created twice
+    /// or changed before it exists, a round signature for a round not
+    /// sealed (or sealed v1), by a key not registered as a signer or one
+    /// that signed it already, an item order naming items that do not
+    /// exist, of another kind, or twice.
+    fn refusal(&self, body: &EventBody) -> Option<Refusal> {
+        let rules = &self.rules;
+        match body {
+            EventBody::KeyRegistered {
+                name, public_key, ..
+            } => rules
+                .key_names
+                .get(name.as_str())
+                .map(|(_, seq)| (name.to_string(), *seq))
+                .or_else(|| rules.public_keys.get(&public_key.0).cloned())
+                .map(|(name, seq)| Refusal::KeyExists { name, seq }),
+            EventBody::AccountCreated { account, .. } => rules
+                .accounts
+                .contains(account.as_str())
+                .then(|| Refusal::AccountExists {
+                    account: account.to_string(),
+                }),
+            EventBody::AccountChanged { account, .. } => {
+                (!rules.accounts.contains(account.as_str())).then(|| Refusal::UnknownAccount {
+                    account: account.to_string(),
+                })
+            }
+            EventBody::RoundSigned { round, key, .. } => {
+                let folded = round.trim().to_ascii_lowercase();
+                let Some((name, at, _)) = self.seals.get(&folded) else {
+                    return Some(Refusal::RoundNotSignable {
+                        name: round.clone(),
+                        why: "no round of that name is sealed (`kamerstand round list`)".into(),
+                    });
+                };
+                if !self.checkpoints.contains_key(&folded) {
+                    return Some(crate::projection::decide::v1_round_unsignable(name));
+                }
+                let Some((role, _)) = rules.key_names.get(key.as_str()) else {
+                    return Some(Refusal::UnknownKey {
+                        name: key.to_string(),
+                    });
+                };
+                if *role != KeyRole::Signer {
+                    return Some(Refusal::WrongKeyRole {
+                        name: key.to_string(),
+                        role: *role,
+                        needed: KeyRole::Signer,
+                    });
+                }
+                rules
+                    .signatures
+                    .get(&(*at, key.to_string()))
+                    .map(|seq| Refusal::AlreadySigned {
+                        round: name.clone(),
+                        key: key.to_string(),
+                        seq: *seq,
+                    })
+            }
+            EventBody::ItemsOrdered { kind, order } => {
+                let mut seen = BTreeSet::new();
+                order.iter().find_map(|id| {
+                    let Some(k) = rules.item_kinds.get(id) else {
+                        return Some(Refusal::UnknownItemId { id: id.hex() });
+                    };
+                    (k != kind || !seen.insert(*id)).then(|| Refusal::BadOrder {
+                        kind: *kind,
+                        key: self.names.of(Some(*id)).unwrap_or_default(),
+                    })
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Takes in what the ledger-wide rules need of an event that passed.
+    fn remember(&mut self, seq: u64, id: EventId, body: &EventBody) {
+        let rules = &mut self.rules;
+        match body {
+            EventBody::ItemRegistered { kind, .. } => {
+                rules.item_kinds.insert(id, *kind);
+            }
+            EventBody::KeyRegistered {
+                name,
+                role,
+                public_key,
+            } => {
+                rules.key_names.insert(name.to_string(), (*role, seq));
+                rules
+                    .public_keys
+                    .insert(public_key.0, (name.to_string(), seq));
+            }
+            EventBody::AccountCreated { account, .. } => {
+                rules.accounts.insert(account.to_string());
+            }
+            EventBody::RoundSigned { round, key, .. } => {
+                if let Some((_, at, _)) = self.seals.get(&round.trim().to_ascii_lowercase()) {
+                    rules.signatures.insert((*at, key.to_string()), seq);
+                }
+            }
+            _ => {}
+        }
     }
 
     /// The item index entries the events checked so far imply: (item,
