@@ -1586,3 +1586,41 @@ fn verify_refuses_an_item_order_naming_items_that_do_not_exist_or_of_another_kin
         "the order of the motie items names T1, which is not one of them or is named twice",
     );
 }
+
+#[test]
+fn an_events_file_breaking_a_ledger_wide_rule_is_refused_naming_line_and_seq() {
+    // The import holds a file to the same rules: a key name registered
+    // twice, then an order naming an item that does not exist.
+    use kamerstand::domain::KeyRole::Signer;
+    let env = ledger();
+    let events = envelopes(&env);
+    let mut e = events.clone();
+    e.push(like(
+        &events,
+        6,
+        1,
+        key_registration("nap.example/sign", Signer, 1),
+    ));
+    e.push(like(
+        &events,
+        6,
+        2,
+        key_registration("nap.example/sign", Signer, 2),
+    ));
+    import_refused(
+        &rechained(e),
+        9,
+        "key 'nap.example/sign' was registered at seq 7",
+    );
+    let mut e = events.clone();
+    e.push(like(
+        &events,
+        6,
+        3,
+        EventBody::ItemsOrdered {
+            kind: kamerstand::domain::ItemKind::Motie,
+            order: vec![kamerstand::domain::EventId([0xab; 16])],
+        },
+    ));
+    import_refused(&rechained(e), 8, "no item with id abababab");
+}
