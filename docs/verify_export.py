@@ -803,7 +803,17 @@ def check_line(state, line):
     if ev.type == "ledger_created":
         state.origin = checkpoint_origin(ev.body["programme"])
     if ev.type == "key_registered":
-        state.keys[ev.body["name"]] = (ev.body["role"], bytes.fromhex(ev.body["public_key"]))
+        # schema/event-v1.md §6: a key name, and a public key, is registered
+        # once (kamerstand refuses the second when recording, and verify).
+        public = bytes.fromhex(ev.body["public_key"])
+        if ev.body["name"] in state.keys:
+            raise Failure("rule broken: key name %r is registered a second time"
+                          % ev.body["name"])
+        for other, (_, pk) in state.keys.items():
+            if pk == public:
+                raise Failure("rule broken: this public key is registered already, as %r"
+                              % other)
+        state.keys[ev.body["name"]] = (ev.body["role"], public)
     if ev.type == "round_sealed_v2" and state.tree is not None:
         # The checkpoint of the events before the seal (the tree does not
         # hold the seal yet: it was pushed above, so use the seal's root).
