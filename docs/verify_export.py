@@ -372,25 +372,25 @@ def body_round_sealed_v2(r):
     }
 
 
-def key_role(r, what="role"):
-    """§3: KeyRole = u32 without fields: 0 = signer, 1 = witness."""
-    v = r.u32(what)
-    if v == 0:
-        return "signer"
-    if v == 1:
-        return "witness"
-    raise DecodeError("%s variant %d is unknown (0 or 1)" % (what, v))
-
-
+KEY_ROLES = ("signer", "witness")
 ACCOUNT_ROLES = ("beheerder", "coordinator", "medewerker", "auditor")
 
 
-def account_role(r, what="role"):
-    """§3: AccountRole = u32 without fields, in the order of ACCOUNT_ROLES."""
+def unit_variant(r, what, names):
+    """§3: an enum of variants without fields is a u32, the index into
+    `names` (KeyRole: KEY_ROLES; AccountRole: ACCOUNT_ROLES)."""
     v = r.u32(what)
-    if v >= len(ACCOUNT_ROLES):
-        raise DecodeError("%s variant %d is unknown (0-%d)" % (what, v, len(ACCOUNT_ROLES) - 1))
-    return ACCOUNT_ROLES[v]
+    if v >= len(names):
+        raise DecodeError("%s variant %d is unknown (0-%d)" % (what, v, len(names) - 1))
+    return names[v]
+
+
+def key_role(r, what="role"):
+    return unit_variant(r, what, KEY_ROLES)
+
+
+def account_role(r, what="role"):
+    return unit_variant(r, what, ACCOUNT_ROLES)
 
 
 def body_key_registered(r):
