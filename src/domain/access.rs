@@ -120,30 +120,7 @@ impl fmt::Display for PublicKey {
     }
 }
 
-impl Serialize for PublicKey {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.collect_str(self)
-        } else {
-            self.0.serialize(s)
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for PublicKey {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        if d.is_human_readable() {
-            let s = String::deserialize(d)?;
-            super::ids::unhex(&s)
-                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-                .map(PublicKey)
-                .ok_or_else(|| D::Error::custom("expected 64 hex digits"))
-        } else {
-            <[u8; 32]>::deserialize(d).map(PublicKey)
-        }
-    }
-}
+super::ids::hex_serde!(PublicKey, 32);
 
 /// The name of a key, as its note signatures carry it: 1–100 characters,
 /// printable ASCII without spaces and without `+` (the signed-note rule),

@@ -2,8 +2,6 @@
 //! event hashes. Both print as lowercase hex; in the canonical encoding both
 //! are raw fixed-size byte arrays (16 and 32 bytes, no length prefix).
 
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// The id of an event: a UUID v7 stored as its 16 bytes. An item's id is the
@@ -101,33 +99,38 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// Serde for a newtype over `[u8; N]`: hex in JSON, the raw array in the
+/// binary encoding (which hashing depends on).
 macro_rules! hex_serde {
     ($t:ty, $n:expr) => {
-        impl Serialize for $t {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 if s.is_human_readable() {
                     s.collect_str(self)
                 } else {
-                    self.0.serialize(s)
+                    serde::Serialize::serialize(&self.0, s)
                 }
             }
         }
-        impl<'de> Deserialize<'de> for $t {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
                 if d.is_human_readable() {
-                    let s = String::deserialize(d)?;
-                    let b = unhex(&s.replace('-', ""))
+                    let s = <String as serde::Deserialize>::deserialize(d)?;
+                    let b = $crate::domain::ids::unhex(&s.replace('-', ""))
                         .ok_or_else(|| D::Error::custom("expected hex digits"))?;
                     <[u8; $n]>::try_from(b.as_slice())
                         .map(Self)
                         .map_err(|_| D::Error::custom(concat!("expected ", $n, " bytes of hex")))
                 } else {
-                    <[u8; $n]>::deserialize(d).map(Self)
+                    <[u8; $n] as serde::Deserialize>::deserialize(d).map(Self)
                 }
             }
         }
     };
 }
+pub(crate) use hex_serde;
+
 hex_serde!(EventId, 16);
 hex_serde!(EventHash, 32);
 
