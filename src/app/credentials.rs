@@ -204,14 +204,6 @@ impl Credentials {
         }
     }
 
-    /// True if the account has a password.
-    pub fn has_password(&self, account: &AccountName) -> bool {
-        self.file
-            .accounts
-            .get(account.as_str())
-            .is_some_and(|e| e.password.is_some())
-    }
-
     /// Makes a new token for the account; returns it (the only time it is
     /// seen whole) and its id.
     pub fn new_token(&mut self, account: &AccountName, now: Timestamp) -> Result<(String, String)> {

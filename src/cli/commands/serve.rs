@@ -84,7 +84,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     };
     if a.demo {
         let dir = super::demo::temp_dir();
-        let result = demo(a, g, env, &dir, config);
+        let result = demo(g, env, &dir, config);
         let _ = std::fs::remove_dir_all(&dir);
         return result;
     }
@@ -105,7 +105,6 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
 }
 
 fn demo(
-    a: &Args,
     g: &Global,
     env: &mut Env<'_>,
     dir: &std::path::Path,
@@ -128,7 +127,6 @@ fn demo(
         creds.set_password(&account, DEMO_PASSWORD)?;
     }
     creds.save()?;
-    let _ = a;
     let server = Server::start(ws, config(store))?;
     announce(env, &server, Some(DEMO_ACCOUNTS))?;
     server.run_until_signal()?;
