@@ -407,6 +407,21 @@ fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
     let a = http.api_get("/api/v1/overview?effective=2025-13-01", Some(t));
     assert_eq!(a.status, 400);
     checker.valid("api-error", "400", &a.json());
+    // A filter refusal names the query's field, not the command line's flag.
+    for (path, field) in [
+        ("/api/v1/overview?status=bogus", "status"),
+        ("/api/v1/items?ministry=XYZZY", "ministry"),
+        ("/api/v1/overview?kind=brief", "kind"),
+    ] {
+        let a = http.api_get(path, Some(t));
+        assert_eq!(a.status, 400, "{path}");
+        checker.valid("api-error", "400", &a.json());
+        assert!(
+            a.body.contains(field) && !a.body.contains("--"),
+            "{path}: {}",
+            a.body
+        );
+    }
 
     // Every write, by every role: allowed ones answer a receipt, the
     // others 403 with nothing written.

@@ -239,6 +239,7 @@ async fn view_read(
                     q.get("ministry").map(String::as_str),
                     q.get("status").map(String::as_str),
                     q.get("kind").map(String::as_str),
+                    ["ministry", "status", "kind"],
                 )?;
                 Ok(render(&f.apply(v)?, format, &look_of(&q)))
             })

@@ -475,6 +475,7 @@ async fn overview_page(
             qc.get("ministerie").map(String::as_str),
             qc.get("status").map(String::as_str),
             qc.get("soort").map(String::as_str),
+            ["ministerie", "status", "soort"],
         )?
         .resolve(&v)?;
         Ok((v, f, ws.rounds()?))
