@@ -1469,3 +1469,79 @@ fn a_full_disk_fails_the_write_with_exit_1_and_keeps_the_head() {
     bin_within(&env, &["note", "M1", "Weer ruimte."], limit).ok();
     drop(fs);
 }
+
+#[test]
+fn an_amendment_that_leaves_a_footnote_marker_without_its_citation_is_refused() {
+    let mut t = Transcript::new();
+    let env = TestEnv::init();
+    env.add(&[
+        "--kind",
+        "motie",
+        "--key",
+        "M9",
+        "--text",
+        "Motie van het lid Visser; verzoekt de regering te rapporteren.¹ En jaarlijks te evalueren.²",
+        "--ref",
+        "Kamerstukken II 2024/25, 36600, nr. 12",
+        "--ref",
+        "Kamerstukken II 2024/25, 36600, nr. 13",
+    ]);
+    // A new item whose text names a footnote it does not give.
+    refused(
+        &mut t,
+        &env,
+        &[
+            "item",
+            "add",
+            "--kind",
+            "motie",
+            "--text",
+            "Motie van het lid Bakker; verzoekt de regering te rapporteren.¹",
+        ],
+    );
+    // Fewer citations than the text's markers name: which marker goes?
+    refused(
+        &mut t,
+        &env,
+        &[
+            "item",
+            "amend",
+            "M9",
+            "--ref",
+            "Kamerstukken II 2024/25, 36600, nr. 14",
+        ],
+    );
+    // A new text naming a third citation the item does not have.
+    refused(
+        &mut t,
+        &env,
+        &[
+            "item",
+            "amend",
+            "M9",
+            "--text",
+            "Motie van het lid Visser; verzoekt de regering te rapporteren.¹ En te evalueren.²,³",
+        ],
+    );
+    snap!(t.text());
+    // Text and citations together say which marker stays.
+    env.run(&[
+        "item",
+        "amend",
+        "M9",
+        "--text",
+        "Motie van het lid Visser; verzoekt de regering te rapporteren.¹ En jaarlijks te evalueren.",
+        "--ref",
+        "Kamerstukken II 2024/25, 36600, nr. 14",
+    ])
+    .ok();
+    // A power of a unit is no marker.
+    env.run(&[
+        "item",
+        "amend",
+        "M9",
+        "--text",
+        "Motie over een zaal van 40 m².",
+    ])
+    .ok();
+}

@@ -7,6 +7,7 @@
 //! same way before the ledger is touched.
 
 use super::{Workspace, find};
+use crate::domain::Invalid;
 use crate::domain::{
     AccountName, AccountRole, Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Replacement,
     Responsible, legend::NOT_STATED,
@@ -232,6 +233,39 @@ pub struct Receipt {
     pub outcome: Outcome,
 }
 
+/// Refuses an amendment after which a footnote marker in the item's text
+/// (`¹` = its first citation) names no citation: replacing the citations
+/// cannot say which marker goes with which, so the text must come too.
+fn markers_have_citations(text: &str, citations: &[String], new_text: bool) -> Result<()> {
+    let needed = crate::formats::annex::marks::highest(text);
+    if needed <= citations.len() {
+        return Ok(());
+    }
+    let marker = crate::report::letter::superscript(needed);
+    let given = citations.len();
+    let citations_word = |n: usize| {
+        if n == 1 {
+            "1 citation".to_string()
+        } else {
+            format!("{n} citations")
+        }
+    };
+    Err(if new_text {
+        Invalid::new(
+            "text",
+            text,
+            format!("a text whose footnote markers name its citations: marker {marker} needs {} and the item has {}; give the citations too (--ref), or drop the marker", citations_word(needed), citations_word(given)),
+        )
+    } else {
+        Invalid::new(
+            "citations",
+            &citations.join("; "),
+            format!("at least {}, because the item's text carries footnote marker {marker}; to drop or renumber markers, give the amended text too (--text)", citations_word(needed)),
+        )
+    }
+    .into())
+}
+
 impl Workspace {
     /// Resolves, decides, appends durably and applies one write.
     pub fn write(&mut self, actor: &str, w: Write) -> Result<Receipt> {
@@ -245,6 +279,14 @@ impl Workspace {
                 reason,
             } => {
                 let (id, key) = self.item_ref(&item)?;
+                if text.is_some() || citations.is_some() {
+                    let now = self.item_now(id)?;
+                    markers_have_citations(
+                        text.as_deref().unwrap_or(&now.text),
+                        citations.as_deref().unwrap_or(&now.citations),
+                        text.is_some(),
+                    )?;
+                }
                 let rec = self.record(
                     actor,
                     EventBody::ItemAmended {
@@ -428,6 +470,7 @@ impl Workspace {
             Some(s) => self.legend().resolve(s)?.slug.clone(),
             None => NOT_STATED.to_string(),
         };
+        markers_have_citations(&r.text, &r.citations, true)?;
         let key = decide::assign_key(r.kind, r.key, &r.citations, &mut |k| self.key_taken(k))?;
         let effective = self.day_or_today(r.effective);
         let rec = self.record(

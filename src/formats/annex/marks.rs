@@ -247,6 +247,39 @@ pub(crate) fn renumber(text: &str, kept: &[bool]) -> String {
     out
 }
 
+/// The highest footnote marker in `text` (0 when it has none): the
+/// number of citations the text needs. A lone `²` or `³` after a unit is a
+/// power, not a marker.
+pub fn highest(text: &str) -> usize {
+    let mut top = 0;
+    for p in text.split("\n\n") {
+        let chars: Vec<char> = p.chars().collect();
+        let mut before = String::new();
+        let mut i = 0;
+        while let Some(&c) = chars.get(i) {
+            if !is_sup(c) {
+                before.push(c);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while chars.get(i).copied().is_some_and(is_sup) {
+                i += 1;
+            }
+            let run = chars.get(start..i).unwrap_or_default();
+            if run.len() == 1 && matches!(c, '²' | '³') && ends_with_unit(&before) {
+                continue;
+            }
+            let k = run
+                .iter()
+                .filter_map(|d| superscript_digit(*d))
+                .try_fold(0usize, |n, d| n.checked_mul(10)?.checked_add(d as usize));
+            top = top.max(k.unwrap_or(usize::MAX));
+        }
+    }
+    top
+}
+
 /// Whether an imported text says what a stored one says: the same text,
 /// or the same words ([`strip`]) with the same citations, so that markers
 /// kept, moved or lost in a copy are no change.
@@ -257,6 +290,14 @@ pub fn same_text(a: &str, a_citations: &[String], b: &str, b_citations: &[String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_highest_marker_is_what_a_text_needs() {
+        assert_eq!(highest("Geen voetnoot."), 0);
+        assert_eq!(highest("Eerste.¹ Tweede.² Derde.¹,³"), 3);
+        assert_eq!(highest("Een zaal van 40 m² en ¹²."), 12);
+        assert_eq!(highest("Alinea.¹\n\nNog een.²"), 2);
+    }
 
     fn p(id: u32) -> char {
         placeholder(id).unwrap_or('?')
