@@ -819,3 +819,132 @@ fn a_second_registration_of_a_key_name_breaks_a_rule_even_with_an_unusable_key()
         "{j}"
     );
 }
+
+#[test]
+fn proof_check_checks_notes_and_proofs_with_our_tool_and_no_store() {
+    let env = signed_ledger();
+    note_of(&env, "r1");
+    env.run(&[
+        "status",
+        "36410-2",
+        "in-uitvoering",
+        "--effective",
+        "2025-06-01",
+    ])
+    .ok();
+    seal(&env, "r2");
+    note_of(&env, "r2");
+    for (file, args) in [
+        ("inc.json", vec!["proof", "inclusion", "4", "--round", "r2"]),
+        ("con.json", vec!["proof", "consistency", "r1", "r2"]),
+        (
+            "item.json",
+            vec!["proof", "item", "36410-2", "--round", "r2"],
+        ),
+    ] {
+        let out = env.run(&args);
+        out.ok();
+        std::fs::write(path(&env, file), &out.stdout).unwrap();
+    }
+    // No store: the check reads only the files it is given.
+    let nowhere = p(&env, "no-store-here");
+    let check = |proofs: &[&str], notes: &[&str], keys: &[&str], extra: &[&str]| {
+        let mut args: Vec<String> = vec!["--store".into(), nowhere.clone()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(["proof".into(), "check".into()]);
+        args.extend(proofs.iter().map(|f| p(&env, f)));
+        for n in notes {
+            args.extend(["--note".into(), p(&env, n)]);
+        }
+        for k in keys {
+            args.extend(["--key".into(), p(&env, k)]);
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        env.run_bare(&refs)
+    };
+    let all = ["inc.json", "con.json", "item.json"];
+    let notes = ["r1.note", "r2.note"];
+    let out = check(&all, &notes, &["sign.key.pub"], &[]);
+    out.ok();
+    assert_eq!(
+        out.stdout.matches(": in orde: ").count(),
+        5,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("zitten in de boom van 9 gebeurtenissen"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("begint met de boom van 6 gebeurtenissen"),
+        "{}",
+        out.stdout
+    );
+    assert!(!path(&env, "no-store-here").exists());
+    let en = check(&["con.json"], &notes, &["sign.key.pub"], &["--lang", "en"]);
+    en.ok();
+    assert!(
+        en.stdout.contains("proof ") && en.stdout.contains(": ok: the tree of 9 events"),
+        "{}",
+        en.stdout
+    );
+
+    // One byte of an event changed: the proof fails, exit 1.
+    let item = std::fs::read_to_string(path(&env, "item.json")).unwrap();
+    let at = item.find("\"event_bytes\": \"").unwrap() + 40;
+    let mut forged = item.clone().into_bytes();
+    forged[at] = if forged[at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(path(&env, "forged.json"), forged).unwrap();
+    let out = check(&["forged.json"], &["r2.note"], &["sign.key.pub"], &[]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("forged.json: NIET IN ORDE: "),
+        "{}",
+        out.stdout
+    );
+
+    // A witness key given that did not sign: the note fails.
+    let out = check(&[], &["r2.note"], &["sign.key.pub", "w.key.pub"], &[]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("draagt geen handtekening van getuige"),
+        "{}",
+        out.stdout
+    );
+    // A note with one changed digit of its root: no signature holds.
+    let r2 = std::fs::read_to_string(path(&env, "r2.note")).unwrap();
+    let mut lines: Vec<String> = r2.lines().map(String::from).collect();
+    lines[2] = lines[2].replacen(|c: char| c.is_ascii_alphabetic(), "A", 1);
+    if lines[2] == r2.lines().nth(2).unwrap() {
+        lines[2] = lines[2].replacen('A', "B", 1);
+    }
+    std::fs::write(path(&env, "altered.note"), lines.join("\n") + "\n").unwrap();
+    let out = check(&["inc.json"], &["altered.note"], &["sign.key.pub"], &[]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("altered.note: NIET IN ORDE: ")
+            && out.stdout.contains("geen opgegeven notitie over die boom is in orde"),
+        "{}",
+        out.stdout
+    );
+
+    // A proof about a tree no given note is about, a proof that is not
+    // one, and no key: refused as input, exit 2, naming the file.
+    check(&["inc.json"], &["r1.note"], &["sign.key.pub"], &[]).refusal(
+        2,
+        "no note of its size",
+        &["inc.json", "a tree of 9 events", "about 6"],
+    );
+    std::fs::write(path(&env, "nonsense.json"), "{\"type\": \"receipt\"}").unwrap();
+    check(&["nonsense.json"], &["r2.note"], &["sign.key.pub"], &[]).refusal(
+        2,
+        "not a proof",
+        &["nonsense.json", "schema/proofs.md"],
+    );
+    let out = check(&["inc.json"], &["r2.note"], &[], &[]);
+    out.expect_code(2);
+}

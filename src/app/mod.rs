@@ -23,6 +23,7 @@ pub mod filter;
 pub mod find;
 pub mod import;
 pub mod progress;
+pub mod proof_check;
 pub mod proofs;
 pub mod request;
 pub mod restore;

@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod letter;
+pub mod proof_check;
 pub mod table;
 pub mod verification;
 pub mod viewline;

@@ -1,10 +1,13 @@
 //! `kamerstand proof inclusion | consistency | item`: the proofs an
 //! auditor checks against a round's signed note without the ledger
-//! (schema/proofs.md; `docs/verify_export.py --note … --proof …`).
+//! (schema/proofs.md; `docs/verify_export.py --note … --proof …`), and
+//! `proof check`, which checks them so with this tool, opening no store.
 
-use crate::app::proofs;
+use crate::app::{proof_check, proofs};
 use crate::cli::{CliError, Env, Global, emit};
+use crate::domain::Invalid;
 use crate::formats::proof::ProofDoc;
+use std::path::PathBuf;
 
 /// Print a proof as JSON on standard output, to hand to an auditor with
 /// the round's signed note (`kamerstand round note NAME`).
@@ -15,6 +18,7 @@ pub enum ProofCommand {
     Inclusion(InclusionArgs),
     Consistency(ConsistencyArgs),
     Item(ItemArgs),
+    Check(CheckArgs),
 }
 
 /// Prove that one event is in a round's checkpoint: the event's bytes and
@@ -57,7 +61,78 @@ pub struct ItemArgs {
     round: String,
 }
 
+/// Check signed notes and proofs without a ledger: every note must verify
+/// with the public keys given (each key must have signed each note), two
+/// notes of one size must not differ, and each proof must hold and be
+/// about the tree of a note given. Opens no store. Exit 1 when something
+/// does not hold.
+///
+/// Example: kamerstand proof check 36410-12.json --note 2025-voorjaar.note --key gwb.key.pub
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Proof documents (`proof inclusion`, `consistency` or `item`).
+    #[arg(value_name = "PROOF")]
+    proofs: Vec<PathBuf>,
+    /// A round's signed note (`round note`, or a witness's cosigned copy);
+    /// repeat for the two rounds of a consistency proof.
+    #[arg(long, value_name = "FILE", required = true)]
+    note: Vec<PathBuf>,
+    /// The public key (FILE.pub) of a signer or witness, obtained from its
+    /// owner, not from the ledger; repeat for several.
+    #[arg(long, value_name = "FILE.pub", required = true)]
+    key: Vec<PathBuf>,
+}
+
+/// Reads a note or proof file given on the command line (at most 16 MiB).
+fn read_input(flag: &str, path: &std::path::Path) -> Result<Vec<u8>, CliError> {
+    let name = path.display().to_string();
+    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > 16 * 1024 * 1024);
+    if too_big {
+        return Err(Invalid::new(flag, &name, "a file of at most 16 MiB").into());
+    }
+    std::fs::read(path)
+        .map_err(|e| Invalid::new(flag, &name, format!("a readable file ({e})")).into())
+}
+
+fn check(a: &CheckArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let keys = a
+        .key
+        .iter()
+        .map(|p| proofs::read_public_key(p))
+        .collect::<crate::error::Result<Vec<_>>>()?;
+    let notes = a
+        .note
+        .iter()
+        .map(|p| {
+            Ok(proof_check::NoteInput {
+                name: p.display().to_string(),
+                bytes: read_input("--note", p)?,
+            })
+        })
+        .collect::<Result<Vec<_>, CliError>>()?;
+    let docs = a
+        .proofs
+        .iter()
+        .map(|p| {
+            let name = p.display().to_string();
+            let text = String::from_utf8(read_input("proof", p)?)
+                .map_err(|_| Invalid::new("proof", &name, "a JSON document in UTF-8"))?;
+            Ok((name, text))
+        })
+        .collect::<Result<Vec<_>, CliError>>()?;
+    let outcome = proof_check::check(&notes, &keys, &docs)?;
+    emit(env, &crate::report::proof_check::offline(&outcome, g.lang))?;
+    if outcome.ok() {
+        Ok(())
+    } else {
+        Err(CliError::VerifyFailed)
+    }
+}
+
 pub(crate) fn run(c: &ProofCommand, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    if let ProofCommand::Check(a) = c {
+        return check(a, g, env);
+    }
     let ws = g.open(env)?;
     let doc = match c {
         ProofCommand::Inclusion(a) => {
@@ -67,6 +142,7 @@ pub(crate) fn run(c: &ProofCommand, g: &Global, env: &mut Env<'_>) -> Result<(),
             ProofDoc::Consistency(proofs::proof_consistency(&ws, &a.first, &a.second)?)
         }
         ProofCommand::Item(a) => ProofDoc::Item(proofs::proof_item(&ws, &a.key, &a.round)?),
+        ProofCommand::Check(_) => return Ok(()),
     };
     emit(env, &doc.to_json())
 }
