@@ -927,7 +927,9 @@ fn proof_check_checks_notes_and_proofs_with_our_tool_and_no_store() {
     out.expect_code(1);
     assert!(
         out.stdout.contains("altered.note: NIET IN ORDE: ")
-            && out.stdout.contains("geen opgegeven notitie over die boom is in orde"),
+            && out
+                .stdout
+                .contains("geen opgegeven notitie over die boom is in orde"),
         "{}",
         out.stdout
     );

@@ -1624,3 +1624,53 @@ fn an_events_file_breaking_a_ledger_wide_rule_is_refused_naming_line_and_seq() {
     ));
     import_refused(&rechained(e), 8, "no item with id abababab");
 }
+
+#[test]
+fn an_account_with_fields_recording_refuses_breaks_a_rule() {
+    use kamerstand::domain::{AccountName, AccountRole};
+    // A forger who re-chains the ledger can write an account event that
+    // never came through recording: a display name that is no short text
+    // (escape sequences, 10 kB), a portfolio that is no code. `verify`
+    // applies recording's rules to them and names the event.
+    let cases: Vec<(EventBody, &str)> = vec![
+        (
+            EventBody::AccountCreated {
+                account: AccountName::parse("mallory").unwrap(),
+                display_name: "\u{1b}]0;Minister\u{7}".repeat(500),
+                role: AccountRole::Coordinator,
+                ministries: vec![],
+            },
+            "display name",
+        ),
+        (
+            EventBody::AccountCreated {
+                account: AccountName::parse("eve").unwrap(),
+                display_name: "Eve".into(),
+                role: AccountRole::Medewerker,
+                ministries: vec!["OCW; DROP".into()],
+            },
+            "OCW; DROP",
+        ),
+    ];
+    for (body, needle) in cases {
+        let env = TestEnv::init();
+        env.add(&["--kind", "motie", "--text", "Motie A."]);
+        let mut n = 0u8;
+        edit(&env, |s| {
+            s.plant("mallory", vec![body.clone()], &mut || {
+                n += 1;
+                [n; 16]
+            });
+        });
+        let (out, j) = env.verify(&[], 1);
+        assert_eq!(j["first_break"]["kind"], "rule_broken", "{j}");
+        assert_eq!(j["first_break"]["seq"], 2, "{j}");
+        let detail = j["first_break"]["detail"].as_str().unwrap();
+        assert!(detail.contains(needle), "{detail}");
+        assert!(
+            !out.stdout.contains('\u{1b}'),
+            "escape shown raw: {}",
+            out.stdout
+        );
+    }
+}

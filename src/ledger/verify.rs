@@ -637,6 +637,11 @@ impl ChainChecker {
                 item: i,
             });
         }
+        if let Err(e) = crate::projection::decide::account_fields(&env.body) {
+            return broken(Finding::Refused {
+                what: e.to_string(),
+            });
+        }
         self.refusal(&env.body).and_then(|r| {
             broken(Finding::Refused {
                 what: r.to_string(),

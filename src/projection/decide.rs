@@ -457,6 +457,28 @@ fn portfolios(list: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The rules of an account event's own fields, which recording applies
+/// and `verify` checks again on a ledger that may not have come through
+/// recording: a display name is a short text, portfolios are codes such as
+/// `OCW` or `JenV`, at most as many as an item's citations.
+pub fn account_fields(body: &EventBody) -> Result<()> {
+    match body {
+        EventBody::AccountCreated {
+            display_name,
+            ministries,
+            ..
+        } => {
+            text::short_text("display name", display_name)?;
+            portfolios(ministries)
+        }
+        EventBody::AccountChanged {
+            ministries: Some(m),
+            ..
+        } => portfolios(m),
+        _ => Ok(()),
+    }
+}
+
 /// Round names: 1–64 characters from A-Z a-z 0-9 - _ . starting with a
 /// letter or digit.
 pub fn round_name(s: &str) -> Result<String> {
