@@ -271,20 +271,14 @@ fn check_in(state: &State, body: &EventBody, today: Day, mode: Mode) -> Result<(
                 .into());
             }
         }
-        EventBody::AccountCreated {
-            account,
-            display_name,
-            ministries,
-            ..
-        } => {
+        EventBody::AccountCreated { account, .. } => {
             if state.accounts.contains_key(account) {
                 return Err(Refusal::AccountExists {
                     account: account.to_string(),
                 }
                 .into());
             }
-            text::short_text("display name", display_name)?;
-            portfolios(ministries)?;
+            account_fields(body)?;
         }
         EventBody::AccountChanged {
             account,
@@ -298,9 +292,7 @@ fn check_in(state: &State, body: &EventBody, today: Day, mode: Mode) -> Result<(
                 .ok_or_else(|| Refusal::UnknownAccount {
                     account: account.to_string(),
                 })?;
-            if let Some(m) = ministries {
-                portfolios(m)?;
-            }
+            account_fields(body)?;
             let changes = role.is_some_and(|r| r != a.role)
                 || ministries.as_ref().is_some_and(|m| *m != a.ministries)
                 || disabled.is_some_and(|d| d != a.disabled);
