@@ -578,3 +578,61 @@ impl Rng {
         usize::try_from(self.below(n as u64)).unwrap()
     }
 }
+
+#[test]
+fn a_batch_over_one_transaction_is_written_in_parts_that_each_leave_a_whole_ledger() {
+    use kamerstand::ledger::{ATOMIC_EVENTS, Draft};
+    let env = TestEnv::init();
+    let mut ws = Workspace::open(&env.store, env.open_options()).unwrap();
+    let day = Day::from_parts(2025, 3, 1).unwrap();
+    let mut items = Vec::new();
+    let mut drafts = Vec::new();
+    // Two parts: registrations, then notes on them; the index entries and
+    // tree nodes of each part end with its last event.
+    for n in 0..ATOMIC_EVENTS + 150 {
+        let id = ws.new_id();
+        let body = if n < 200 {
+            items.push(id);
+            EventBody::ItemRegistered {
+                kind: ItemKind::Motie,
+                key: ItemKey::parse(&format!("M{n}")).unwrap(),
+                text: format!("Motie {n} over een onderwerp."),
+                submitters: vec![],
+                citations: vec![],
+                responsible: Responsible::none(),
+                status: "niet-vermeld".into(),
+                effective: day,
+            }
+        } else {
+            EventBody::ProgressNoted {
+                item: items[n % 200],
+                text: format!("Stand van zaken nummer {n}."),
+                citations: vec![],
+                effective: day.plus_days(i64::try_from(n / 200).unwrap()),
+            }
+        };
+        drafts.push(Draft { id, body });
+    }
+    let recorded = ws.record_batch("clerk", drafts).unwrap();
+    assert_eq!(recorded.len(), ATOMIC_EVENTS + 150);
+    // One recorded time for the whole batch, as for a batch in one part.
+    let at = recorded[0].envelope.recorded_at;
+    assert!(recorded.iter().all(|r| r.envelope.recorded_at == at));
+    let events: Vec<_> = ws.ledger().events().map(Result::unwrap).collect();
+    assert_eq!(events.len(), recorded.len() + 1);
+    assert_eq!(
+        ws.ledger().head().unwrap().hash,
+        recorded.last().unwrap().hash
+    );
+    // The index and the tree equal what the events say.
+    let report = ws.ledger().check_index(&mut |_, _| {}).unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(
+        ws.ledger().tree_size().unwrap(),
+        Some(u64::try_from(events.len()).unwrap())
+    );
+    let want = View::replay(events.iter().cloned().map(Ok), Basis::Current, None).unwrap();
+    assert_eq!(ws.view(Basis::Current, None).unwrap(), want);
+    drop(ws);
+    env.verify(&[], 0);
+}

@@ -493,9 +493,10 @@ impl Workspace {
         state: &mut State,
         records: &[Recorded],
         today: Day,
-    ) -> Result<Vec<Entry>> {
-        let mut entries = Vec::new();
+    ) -> Result<Entries> {
+        let mut out = Entries::default();
         for rec in records {
+            let entries = &mut out.all;
             decide::check(state, &rec.envelope.body, today)?;
             let item = rec.item();
             let before = item
@@ -520,8 +521,9 @@ impl Workspace {
                     statuses.values().map(String::as_str),
                 ));
             }
+            out.ends.push(out.all.len());
         }
-        Ok(entries)
+        Ok(out)
     }
 
     /// The status of every existing item now, the items in `state` as it
@@ -559,7 +561,7 @@ impl Workspace {
         let actor = self.recorded_actor(actor, &drafts)?;
         let today = self.today();
         let (prepared, entries) = self.decide_and_index(&actor, drafts, today)?;
-        self.ledger.commit(prepared, &entries)
+        self.ledger.commit(prepared, &entries.all, &entries.ends)
     }
 
     /// Prepares a batch, checks every event and derives its index entries:
@@ -570,11 +572,11 @@ impl Workspace {
         actor: &str,
         drafts: Vec<Draft>,
         today: Day,
-    ) -> Result<(crate::ledger::Prepared, Vec<Entry>)> {
+    ) -> Result<(crate::ledger::Prepared, Entries)> {
         if let Some(standings) = self.standings(&drafts)? {
             let mut state = self.focus(&[])?;
             let prepared = self.ledger.prepare(actor, drafts)?;
-            let mut entries = Vec::new();
+            let mut entries = Entries::default();
             for rec in prepared.records() {
                 // Every event of such a batch has its item's standing.
                 let standing = rec.item().and_then(|id| standings.get(&id));
@@ -583,8 +585,9 @@ impl Workspace {
                 }
                 decide::check(&state, &rec.envelope.body, today)?;
                 if let Some(st) = standing {
-                    entries.extend(st.entries(rec));
+                    entries.all.extend(st.entries(rec));
                 }
+                entries.ends.push(entries.all.len());
             }
             return Ok((prepared, entries));
         }
@@ -667,6 +670,15 @@ impl Workspace {
         let (prepared, _) = self.decide_and_index(&actor, drafts, today)?;
         Ok(prepared.records().to_vec())
     }
+}
+
+/// The index entries a batch derives, in the order of its events:
+/// `ends[i]` is the number of entries of events `0..=i`, so that a large
+/// batch can be written in parts that each end after a whole event.
+#[derive(Debug, Default)]
+struct Entries {
+    all: Vec<Entry>,
+    ends: Vec<usize>,
 }
 
 /// Gives a store an earlier version wrote its index: the chain is checked

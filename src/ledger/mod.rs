@@ -78,6 +78,8 @@ pub struct Prepared {
     /// The Merkle tree nodes the events complete (None: the tree is not
     /// maintained, see [`Ledger::stop_tree`]).
     nodes: Option<Vec<(merkle::NodeId, merkle::Hash)>>,
+    /// `node_ends[i]`: how many of `nodes` events `0..=i` complete.
+    node_ends: Vec<usize>,
     new_head: Option<Head>,
 }
 
@@ -87,6 +89,11 @@ impl Prepared {
         &self.records
     }
 }
+
+/// The most events written in one transaction (see [`Ledger::commit`]):
+/// every batch a clerk makes, and an import of up to some five thousand
+/// rows, is one.
+pub const ATOMIC_EVENTS: usize = 10_000;
 
 /// An open ledger, holding the store's lock until dropped.
 #[derive(Debug)]
@@ -271,7 +278,7 @@ impl Ledger {
         drafts: Vec<Draft>,
     ) -> Result<Vec<Recorded>> {
         let prepared = self.prepare(actor, drafts)?;
-        self.commit(prepared, &[])
+        self.commit(prepared, &[], &[])
     }
 
     /// The right edge of the stored Merkle tree, which must cover every
@@ -390,6 +397,7 @@ impl Ledger {
             merkle::Frontier::new()
         };
         let mut nodes = Vec::new();
+        let mut node_ends = Vec::with_capacity(drafts.len());
         for Draft { id, mut body } in drafts {
             // A seal always names the event just before it, and a v2 seal
             // the tree of every event before it; the ledger fills that in,
@@ -438,6 +446,7 @@ impl Ledger {
             if self.tree {
                 nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
             }
+            node_ends.push(nodes.len());
             let rec = Recorded {
                 envelope: env,
                 hash,
@@ -462,28 +471,82 @@ impl Ledger {
             rows,
             records,
             nodes: self.tree.then_some(nodes),
+            node_ends,
             new_head,
         })
     }
 
-    /// Writes a prepared batch, with the index entries it derives, in one
-    /// transaction and makes it durable. Refused if anything was appended
-    /// since it was prepared.
-    pub(crate) fn commit(&mut self, p: Prepared, entries: &[Entry]) -> Result<Vec<Recorded>> {
+    /// Writes a prepared batch, with the index entries it derives, and
+    /// makes it durable. Refused if anything was appended since it was
+    /// prepared.
+    ///
+    /// A batch of up to [`ATOMIC_EVENTS`] events is one transaction: all of
+    /// it or none. A larger one (only an import of a very large file makes
+    /// one) is written in parts of that many events, each a transaction
+    /// that leaves a whole ledger (events, index, tree and head up to the
+    /// part's last event), and made durable once at the end: sled keeps
+    /// every page a transaction touches until it ends, so one transaction
+    /// for 100,000 events held about 10 GB. Interrupted, such a batch leaves
+    /// the ledger after a part; `ends[i]` (the number of `entries` of the
+    /// batch's events `0..=i`) says where each event's entries end.
+    pub(crate) fn commit(
+        &mut self,
+        p: Prepared,
+        entries: &[Entry],
+        ends: &[usize],
+    ) -> Result<Vec<Recorded>> {
         let Some(new_head) = p.new_head else {
             return Ok(Vec::new());
         };
         if p.base != self.head {
             return Err(Refusal::StaleBatch.into());
         }
-        self.store.append(
-            self.head,
-            &p.rows,
-            entries,
-            p.nodes.as_deref(),
-            new_head,
-            !self.defer_sync,
-        )?;
+        let n = p.rows.len();
+        let parts = n > ATOMIC_EVENTS && ends.len() == n && p.node_ends.len() == n;
+        if !parts {
+            self.store.append(
+                self.head,
+                &p.rows,
+                entries,
+                p.nodes.as_deref(),
+                new_head,
+                !self.defer_sync,
+            )?;
+        } else {
+            let bad = || Error::Corrupt {
+                seq: None,
+                what: "a part of a batch does not end after a whole event".into(),
+            };
+            let (mut from, mut entries_from, mut nodes_from) = (0, 0, 0);
+            while from < n {
+                let to = (from + ATOMIC_EVENTS).min(n);
+                let last = p.rows.get(to - 1).ok_or_else(bad)?;
+                let head = Head {
+                    seq: last.seq,
+                    hash: last.hash,
+                    recorded_at: new_head.recorded_at,
+                };
+                let entries_to = *ends.get(to - 1).ok_or_else(bad)?;
+                let nodes_to = *p.node_ends.get(to - 1).ok_or_else(bad)?;
+                let nodes = match p.nodes.as_deref() {
+                    Some(all) => Some(all.get(nodes_from..nodes_to).ok_or_else(bad)?),
+                    None => None,
+                };
+                self.store.append(
+                    self.head,
+                    p.rows.get(from..to).ok_or_else(bad)?,
+                    entries.get(entries_from..entries_to).ok_or_else(bad)?,
+                    nodes,
+                    head,
+                    false,
+                )?;
+                self.head = Some(head);
+                (from, entries_from, nodes_from) = (to, entries_to, nodes_to);
+            }
+            if !self.defer_sync {
+                self.store.sync()?;
+            }
+        }
         self.unsynced |= self.defer_sync;
         self.head = Some(new_head);
         Ok(p.records)
