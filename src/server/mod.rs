@@ -149,6 +149,11 @@ fn serve(
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Error::storage("listening", e))?;
         let router = router(app);
+        // Answers go out at once rather than wait for an acknowledgement
+        // of the last one (Nagle): a client waits for every answer.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(listener, router)
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
@@ -188,20 +193,23 @@ where
 /// What a write through the server answers.
 #[derive(Debug)]
 pub(crate) struct Written {
-    /// The receipt as JSON (as `--format json` prints it).
-    pub json: String,
-    /// The receipt as the command line prints it.
-    pub text: String,
+    /// The receipt in the format asked for (empty when none was).
+    pub receipt: String,
+    /// The seq the event was recorded as.
+    pub seq: u64,
     /// The item's key, when the write was about one.
     pub key: Option<String>,
 }
 
 /// Makes a write as a signed-in account through the writer, answered once
-/// it is durable.
+/// it is durable, with its receipt in `format` (as `--format` prints it;
+/// None: no receipt). The receipt is made on the writer's thread, which
+/// every write waits for, so only the one asked for is.
 pub(crate) async fn write(
     app: &Arc<App>,
     who: crate::domain::AccountName,
     w: crate::app::write::Write,
+    format: Option<crate::report::Format>,
 ) -> Result<Written> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.writer.submit(
@@ -214,22 +222,20 @@ pub(crate) async fn write(
                     .flatten()
                     .map(|s| s.item.key.to_string())
             };
-            let line = crate::cli::outcome_line(ws, &r.outcome);
-            let key = r.recorded.item().and_then(key_of);
+            let receipt = match format {
+                None => String::new(),
+                Some(f @ crate::report::Format::Json) => {
+                    crate::report::receipt(&key_of, &r.recorded, "", f)
+                }
+                Some(f) => {
+                    let line = crate::cli::outcome_line(ws, &r.outcome);
+                    crate::report::receipt(&key_of, &r.recorded, &line, f)
+                }
+            };
             Ok(Written {
-                json: crate::report::receipt(
-                    &key_of,
-                    &r.recorded,
-                    &line,
-                    crate::report::Format::Json,
-                ),
-                text: crate::report::receipt(
-                    &key_of,
-                    &r.recorded,
-                    &line,
-                    crate::report::Format::Table,
-                ),
-                key,
+                receipt,
+                seq: r.recorded.envelope.seq,
+                key: r.recorded.item().and_then(key_of),
             })
         },
         move |r| {
@@ -240,17 +246,16 @@ pub(crate) async fn write(
         .unwrap_or_else(|_| Err(Error::storage("writing", "the writer has stopped")))
 }
 
-/// The signed-in account as the ledger has it now, if it may read.
-pub(crate) async fn account(
+/// The signed-in account as the last durable group left it, if it may
+/// read. Read from the writer's copy of the accounts: no wait for the
+/// group being written.
+pub(crate) fn account(
     app: &Arc<App>,
-    who: crate::domain::AccountName,
+    who: &crate::domain::AccountName,
 ) -> Result<crate::projection::state::Account> {
-    read(app, move |ws| {
-        let a = crate::app::access::account(ws, &who)?;
-        crate::app::access::may_read(&a)?;
-        Ok(a)
-    })
-    .await
+    let a = app.writer.account(who)?;
+    crate::app::access::may_read(&a)?;
+    Ok(a)
 }
 
 /// The fields of an `application/x-www-form-urlencoded` body or a query
