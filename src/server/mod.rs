@@ -203,47 +203,51 @@ pub(crate) struct Written {
 
 /// Makes a write as a signed-in account through the writer, answered once
 /// it is durable, with its receipt in `format` (as `--format` prints it;
-/// None: no receipt). The receipt is made on the writer's thread, which
-/// every write waits for, so only the one asked for is.
+/// None: no receipt). Every write waits for the writer's thread, so it
+/// does only what needs the workspace (the item's key, the table's line);
+/// the JSON is rendered here, on the request's own thread.
 pub(crate) async fn write(
     app: &Arc<App>,
     who: crate::domain::AccountName,
     w: crate::app::write::Write,
     format: Option<crate::report::Format>,
 ) -> Result<Written> {
+    use crate::report::Format;
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.writer.submit(
         move |ws: &mut Workspace| {
             let r = crate::app::access::write_as(ws, &who, w)?;
-            let key_of = |id| {
+            let key = r.recorded.item().and_then(|id| {
                 ws.ledger()
                     .current_of(id)
                     .ok()
                     .flatten()
                     .map(|s| s.item.key.to_string())
+            });
+            let line = match format {
+                Some(Format::Table | Format::Md) => crate::cli::outcome_line(ws, &r.outcome),
+                _ => String::new(),
             };
-            let receipt = match format {
-                None => String::new(),
-                Some(f @ crate::report::Format::Json) => {
-                    crate::report::receipt(&key_of, &r.recorded, "", f)
-                }
-                Some(f) => {
-                    let line = crate::cli::outcome_line(ws, &r.outcome);
-                    crate::report::receipt(&key_of, &r.recorded, &line, f)
-                }
-            };
-            Ok(Written {
-                receipt,
-                seq: r.recorded.envelope.seq,
-                key: r.recorded.item().and_then(key_of),
-            })
+            Ok((r.recorded, key, line))
         },
         move |r| {
             let _ = tx.send(r);
         },
     );
-    rx.await
-        .unwrap_or_else(|_| Err(Error::storage("writing", "the writer has stopped")))
+    let (recorded, key, line) = rx
+        .await
+        .unwrap_or_else(|_| Err(Error::storage("writing", "the writer has stopped")))?;
+    // A receipt names the key of the event's own item only.
+    let item = recorded.item();
+    let key_of = |id| if Some(id) == item { key.clone() } else { None };
+    let receipt = format.map_or_else(String::new, |f| {
+        crate::report::receipt(&key_of, &recorded, &line, f)
+    });
+    Ok(Written {
+        receipt,
+        seq: recorded.envelope.seq,
+        key,
+    })
 }
 
 /// The signed-in account as the last durable group left it, if it may
