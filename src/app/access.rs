@@ -208,7 +208,7 @@ pub fn may(account: &Account, action: Action, item: Option<(&str, &Responsible)>
 
 /// The account of that name, or a refusal.
 pub fn account(ws: &Workspace, who: &AccountName) -> Result<Account> {
-    ws.ledger().registry()?.accounts.remove(who).ok_or_else(|| {
+    ws.ledger().account(who)?.ok_or_else(|| {
         Refusal::UnknownAccount {
             account: who.to_string(),
         }

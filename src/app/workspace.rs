@@ -164,7 +164,7 @@ impl Workspace {
 
     /// The actor to record for `actor` from this workspace's origin.
     fn recorded_actor(&self, actor: &str, drafts: &[Draft]) -> Result<String> {
-        let accounts = self.ledger.registry()?.accounts;
+        let accounts = self.ledger.accounts()?;
         super::access::recorded_actor(self.origin, actor, &accounts, drafts)
     }
 

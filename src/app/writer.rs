@@ -9,7 +9,10 @@
 //!
 //! Reads share the workspace behind a read lock; the writer holds the
 //! write lock for a group until it is durable, so no reader sees a write
-//! that could still be lost.
+//! that could still be lost. Who is asking is checked against a copy of
+//! the accounts the writer takes after each durable group, so that a
+//! request is checked and queued while a group is being made durable,
+//! instead of waiting for the lock: that is what lets the next group grow.
 //!
 //! If making a group durable fails, every write of the group is answered
 //! with that failure and the writer refuses all later writes: what the
@@ -17,7 +20,10 @@
 //! store then opens as it was last made durable).
 
 use super::Workspace;
-use crate::error::{Error, Result};
+use crate::domain::AccountName;
+use crate::error::{Error, Refusal, Result};
+use crate::projection::state::Account;
+use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
@@ -71,10 +77,15 @@ fn stopped(why: &str) -> Error {
 
 type Job = Box<dyn Pending>;
 
+/// The accounts as the last durable group left them, or why they could
+/// not be read.
+type Accounts = std::result::Result<Arc<BTreeMap<AccountName, Account>>, String>;
+
 /// The handle to the writer: cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct Writer {
     shared: Arc<RwLock<Workspace>>,
+    accounts: Arc<RwLock<Accounts>>,
     jobs: SyncSender<Job>,
 }
 
@@ -108,14 +119,23 @@ impl WriterThread {
 impl Writer {
     /// Starts the writer thread for `ws`.
     pub fn start(ws: Workspace) -> Result<(Writer, WriterThread)> {
+        let accounts = Arc::new(RwLock::new(accounts_of(&ws)));
         let shared = Arc::new(RwLock::new(ws));
         let (jobs, rx) = sync_channel::<Job>(QUEUE);
         let inner = Arc::clone(&shared);
+        let published = Arc::clone(&accounts);
         let thread = std::thread::Builder::new()
             .name("kamerstand-writer".into())
-            .spawn(move || run(&inner, &rx))
+            .spawn(move || run(&inner, &published, &rx))
             .map_err(|e| Error::storage("starting the writer thread", e))?;
-        Ok((Writer { shared, jobs }, WriterThread(thread)))
+        Ok((
+            Writer {
+                shared,
+                accounts,
+                jobs,
+            },
+            WriterThread(thread),
+        ))
     }
 
     /// Queues a write: `work` runs on the writer thread with the workspace;
@@ -152,12 +172,38 @@ impl Writer {
     pub fn read(&self) -> RwLockReadGuard<'_, Workspace> {
         self.shared.read().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// The account of that name as the last durable group left it (as
+    /// [`super::access::account`] reads it from the workspace), without
+    /// waiting for a group being written.
+    pub fn account(&self, who: &AccountName) -> Result<Account> {
+        let accounts = Arc::clone(
+            self.accounts
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_ref()
+                .map_err(|e| Error::storage("reading the accounts", e.clone()))?,
+        );
+        accounts.get(who).cloned().ok_or_else(|| {
+            Refusal::UnknownAccount {
+                account: who.to_string(),
+            }
+            .into()
+        })
+    }
+}
+
+fn accounts_of(ws: &Workspace) -> Accounts {
+    ws.ledger()
+        .accounts()
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
 }
 
 /// The writer thread's loop: take what is queued (up to [`MAX_GROUP`]),
 /// run it under the write lock with durability deferred, make it durable,
-/// release the lock, answer.
-fn run(shared: &RwLock<Workspace>, rx: &Receiver<Job>) -> GroupStats {
+/// copy the accounts when anything was written, release the lock, answer.
+fn run(shared: &RwLock<Workspace>, accounts: &RwLock<Accounts>, rx: &Receiver<Job>) -> GroupStats {
     let mut stats = GroupStats::default();
     let mut broken: Option<String> = None;
     while let Ok(first) = rx.recv() {
@@ -175,8 +221,12 @@ fn run(shared: &RwLock<Workspace>, rx: &Receiver<Job>) -> GroupStats {
             continue;
         }
         ws.defer_durability();
+        let before = ws.ledger().head();
         let replies: Vec<Reply> = group.into_iter().map(|job| job.run(&mut ws)).collect();
         let synced = ws.make_durable();
+        if synced.is_ok() && ws.ledger().head() != before {
+            *accounts.write().unwrap_or_else(PoisonError::into_inner) = accounts_of(&ws);
+        }
         drop(ws);
         stats.groups += 1;
         stats.writes += replies.len() as u64;

@@ -575,6 +575,44 @@ impl Ledger {
         Ok(out)
     }
 
+    /// The accounts of a shared ledger, as [`Ledger::registry`] has them,
+    /// without reading the rest of the registry (the keys, the orders and
+    /// every round's signatures): the server reads them after every group
+    /// of writes.
+    pub fn accounts(
+        &self,
+    ) -> Result<BTreeMap<crate::domain::AccountName, crate::projection::state::Account>> {
+        let mut out = BTreeMap::new();
+        for r in self.store().ix_prefix(Tree::Registry, b"a") {
+            let (_, v) = r?;
+            let (_, entry): (index::Source, Registered) = decoded(Tree::Registry, &v)?;
+            if let Registered::Account(a) = entry {
+                out.insert(a.account.clone(), a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One account of a shared ledger (None: the ledger has no such
+    /// account).
+    pub fn account(
+        &self,
+        name: &crate::domain::AccountName,
+    ) -> Result<Option<crate::projection::state::Account>> {
+        let mut key = vec![b'a'];
+        key.extend_from_slice(name.as_str().as_bytes());
+        let Some(v) = self.store().ix_get(Tree::Registry, &key)? else {
+            return Ok(None);
+        };
+        let (_, entry): (index::Source, Registered) = decoded(Tree::Registry, &v)?;
+        match entry {
+            Registered::Account(a) => Ok(Some(a)),
+            _ => Err(corrupt(format!(
+                "the registry's entry for account '{name}' holds something else"
+            ))),
+        }
+    }
+
     /// The order of the items of `kind` as it stood at seq `s`, if one was
     /// set by then.
     pub fn order_at(&self, kind: crate::domain::ItemKind, s: u64) -> Result<Option<Vec<EventId>>> {

@@ -140,9 +140,9 @@ async fn not_found() -> Response {
 }
 
 /// The account a request's token belongs to, if it may read.
-async fn who(app: &Arc<App>, headers: &HeaderMap) -> Result<Account, Response> {
+fn who(app: &Arc<App>, headers: &HeaderMap) -> Result<Account, Response> {
     match app.auth.bearer(headers) {
-        Ok(Some(name)) => super::account(app, name).await.map_err(|e| lib_error(&e)),
+        Ok(Some(name)) => super::account(app, &name).map_err(|e| lib_error(&e)),
         Ok(None) => Err(error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -193,12 +193,9 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
 async fn run_write(app: &Arc<App>, uri: &Uri, who: &Account, w: Result<Write, Error>) -> Answer {
     let format = format_of(&query(uri))?;
     let w = w.map_err(|e| lib_error(&e))?;
-    super::write(app, who.account.clone(), w)
+    super::write(app, who.account.clone(), w, Some(format))
         .await
-        .map(|r| match format {
-            Format::Json => json_ok(r.json),
-            _ => answer(format, r.text),
-        })
+        .map(|r| answer(format, r.receipt))
         .map_err(|e| lib_error(&e))
 }
 
@@ -209,7 +206,7 @@ fn flat(a: Answer) -> Response {
 async fn me(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     flat(
         async {
-            let a = who(&app, &headers).await?;
+            let a = who(&app, &headers)?;
             Ok(json_ok(format!(
                 "{}\n",
                 serde_json::to_string_pretty(&report::accounts::account_json(&a))
@@ -229,7 +226,7 @@ async fn view_read(
 ) -> Response {
     flat(
         async {
-            who(&app, &headers).await?;
+            who(&app, &headers)?;
             let q = query(&uri);
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
@@ -267,7 +264,7 @@ async fn show(
 ) -> Response {
     flat(
         async {
-            who(&app, &headers).await?;
+            who(&app, &headers)?;
             let q = query(&uri);
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
@@ -287,7 +284,7 @@ async fn show(
 async fn log(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     flat(
         async {
-            who(&app, &headers).await?;
+            who(&app, &headers)?;
             let q = query(&uri);
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
@@ -314,7 +311,7 @@ async fn log(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Respo
 async fn rounds(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     flat(
         async {
-            who(&app, &headers).await?;
+            who(&app, &headers)?;
             let format = format_of(&query(&uri))?;
             let out = read(&app, move |ws| {
                 Ok(report::rounds(&ws.programme().name, &ws.rounds()?, format))
@@ -335,7 +332,7 @@ async fn digest(
 ) -> Response {
     flat(
         async {
-            who(&app, &headers).await?;
+            who(&app, &headers)?;
             let format = format_of(&query(&uri))?;
             let out = read(&app, move |ws| {
                 let r = find::round(ws, &name)?;
@@ -352,7 +349,7 @@ async fn digest(
 async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     flat(
         async {
-            who(&app, &headers).await?;
+            who(&app, &headers)?;
             let q = query(&uri);
             let format = format_of(&q)?;
             let side = |name: &str| {
@@ -384,7 +381,7 @@ async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> R
 async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     flat(
         async {
-            who(&app, &headers).await?;
+            who(&app, &headers)?;
             let q = query(&uri);
             let format = format_of(&q)?;
             let check = match q.get("digest").filter(|s| !s.is_empty()) {
@@ -423,7 +420,7 @@ async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
 async fn export(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     flat(
         async {
-            who(&app, &headers).await?;
+            who(&app, &headers)?;
             let q = query(&uri);
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
             let name = q.get("format").cloned().unwrap_or_else(|| "json".into());
@@ -468,7 +465,7 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
 async fn accounts(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     flat(
         async {
-            who(&app, &headers).await?;
+            who(&app, &headers)?;
             let format = format_of(&query(&uri))?;
             let out = read(&app, move |ws| {
                 let reg = ws.ledger().registry()?;
@@ -489,7 +486,7 @@ async fn accounts(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> 
 async fn register(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
     flat(
         async {
-            let a = who(&app, &headers).await?;
+            let a = who(&app, &headers)?;
             let r: RegisterRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write()).await
         }
@@ -506,7 +503,7 @@ async fn status(
 ) -> Response {
     flat(
         async {
-            let a = who(&app, &headers).await?;
+            let a = who(&app, &headers)?;
             let r: StatusRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write(&key)).await
         }
@@ -523,7 +520,7 @@ async fn assign(
 ) -> Response {
     flat(
         async {
-            let a = who(&app, &headers).await?;
+            let a = who(&app, &headers)?;
             let r: AssignRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write(&key)).await
         }
@@ -540,7 +537,7 @@ async fn note(
 ) -> Response {
     flat(
         async {
-            let a = who(&app, &headers).await?;
+            let a = who(&app, &headers)?;
             let r: NoteRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write(&key)).await
         }
@@ -557,7 +554,7 @@ async fn amend(
 ) -> Response {
     flat(
         async {
-            let a = who(&app, &headers).await?;
+            let a = who(&app, &headers)?;
             let r: AmendRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write(&key)).await
         }
@@ -568,7 +565,7 @@ async fn amend(
 async fn correct(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
     flat(
         async {
-            let a = who(&app, &headers).await?;
+            let a = who(&app, &headers)?;
             let r: CorrectRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write()).await
         }
@@ -579,7 +576,7 @@ async fn correct(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: B
 async fn seal(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Bytes) -> Response {
     flat(
         async {
-            let a = who(&app, &headers).await?;
+            let a = who(&app, &headers)?;
             let r: SealRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write()).await
         }
@@ -595,7 +592,7 @@ async fn add_account(
 ) -> Response {
     flat(
         async {
-            let a = who(&app, &headers).await?;
+            let a = who(&app, &headers)?;
             let r: AccountRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write()).await
         }
@@ -612,7 +609,7 @@ async fn change_account(
 ) -> Response {
     flat(
         async {
-            let a = who(&app, &headers).await?;
+            let a = who(&app, &headers)?;
             let r: AccountChangeRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write(&name)).await
         }

@@ -149,6 +149,11 @@ fn serve(
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Error::storage("listening", e))?;
         let router = router(app);
+        // Answers go out at once rather than wait for an acknowledgement
+        // of the last one (Nagle): a client waits for every answer.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(listener, router)
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
@@ -188,69 +193,73 @@ where
 /// What a write through the server answers.
 #[derive(Debug)]
 pub(crate) struct Written {
-    /// The receipt as JSON (as `--format json` prints it).
-    pub json: String,
-    /// The receipt as the command line prints it.
-    pub text: String,
+    /// The receipt in the format asked for (empty when none was).
+    pub receipt: String,
+    /// The seq the event was recorded as.
+    pub seq: u64,
     /// The item's key, when the write was about one.
     pub key: Option<String>,
 }
 
 /// Makes a write as a signed-in account through the writer, answered once
-/// it is durable.
+/// it is durable, with its receipt in `format` (as `--format` prints it;
+/// None: no receipt). Every write waits for the writer's thread, so it
+/// does only what needs the workspace (the item's key, the table's line);
+/// the JSON is rendered here, on the request's own thread.
 pub(crate) async fn write(
     app: &Arc<App>,
     who: crate::domain::AccountName,
     w: crate::app::write::Write,
+    format: Option<crate::report::Format>,
 ) -> Result<Written> {
+    use crate::report::Format;
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.writer.submit(
         move |ws: &mut Workspace| {
             let r = crate::app::access::write_as(ws, &who, w)?;
-            let key_of = |id| {
+            let key = r.recorded.item().and_then(|id| {
                 ws.ledger()
                     .current_of(id)
                     .ok()
                     .flatten()
                     .map(|s| s.item.key.to_string())
+            });
+            let line = match format {
+                Some(Format::Table | Format::Md) => crate::cli::outcome_line(ws, &r.outcome),
+                _ => String::new(),
             };
-            let line = crate::cli::outcome_line(ws, &r.outcome);
-            let key = r.recorded.item().and_then(key_of);
-            Ok(Written {
-                json: crate::report::receipt(
-                    &key_of,
-                    &r.recorded,
-                    &line,
-                    crate::report::Format::Json,
-                ),
-                text: crate::report::receipt(
-                    &key_of,
-                    &r.recorded,
-                    &line,
-                    crate::report::Format::Table,
-                ),
-                key,
-            })
+            Ok((r.recorded, key, line))
         },
         move |r| {
             let _ = tx.send(r);
         },
     );
-    rx.await
-        .unwrap_or_else(|_| Err(Error::storage("writing", "the writer has stopped")))
+    let (recorded, key, line) = rx
+        .await
+        .unwrap_or_else(|_| Err(Error::storage("writing", "the writer has stopped")))?;
+    // A receipt names the key of the event's own item only.
+    let item = recorded.item();
+    let key_of = |id| if Some(id) == item { key.clone() } else { None };
+    let receipt = format.map_or_else(String::new, |f| {
+        crate::report::receipt(&key_of, &recorded, &line, f)
+    });
+    Ok(Written {
+        receipt,
+        seq: recorded.envelope.seq,
+        key,
+    })
 }
 
-/// The signed-in account as the ledger has it now, if it may read.
-pub(crate) async fn account(
+/// The signed-in account as the last durable group left it, if it may
+/// read. Read from the writer's copy of the accounts: no wait for the
+/// group being written.
+pub(crate) fn account(
     app: &Arc<App>,
-    who: crate::domain::AccountName,
+    who: &crate::domain::AccountName,
 ) -> Result<crate::projection::state::Account> {
-    read(app, move |ws| {
-        let a = crate::app::access::account(ws, &who)?;
-        crate::app::access::may_read(&a)?;
-        Ok(a)
-    })
-    .await
+    let a = app.writer.account(who)?;
+    crate::app::access::may_read(&a)?;
+    Ok(a)
 }
 
 /// The fields of an `application/x-www-form-urlencoded` body or a query

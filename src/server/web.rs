@@ -952,15 +952,12 @@ async fn answer_write(
     page_of: Back,
 ) -> Response {
     let result = match w {
-        Ok(w) => super::write(app, ctx.account.account.clone(), w).await,
+        Ok(w) => super::write(app, ctx.account.account.clone(), w, None).await,
         Err(e) => Err(e),
     };
     match result {
         Ok(done) => {
-            let seq = serde_json::from_str::<serde_json::Value>(&done.json)
-                .ok()
-                .and_then(|v| v.get("seq").and_then(serde_json::Value::as_u64))
-                .unwrap_or_default();
+            let seq = done.seq;
             let to = match (&page_of, done.key) {
                 (Back::Item(_), Some(k)) => format!("/items/{}?vastgelegd={seq}", url(&k)),
                 (Back::Item(k), None) => format!("/items/{}?vastgelegd={seq}", url(k)),
