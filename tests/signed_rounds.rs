@@ -949,4 +949,24 @@ fn proof_check_checks_notes_and_proofs_with_our_tool_and_no_store() {
     );
     let out = check(&["inc.json"], &["r2.note"], &[], &[]);
     out.expect_code(2);
+    // A note given where a key belongs: the refusal names the file.
+    check(&["inc.json"], &["r2.note"], &["r1.note"], &[]).refusal(
+        2,
+        "a note as a key",
+        &[
+            "public key file",
+            "r1.note",
+            "as `kamerstand key generate` writes it",
+        ],
+    );
+    // So does a private key file that is none, without echoing it.
+    std::fs::write(
+        path(&env, "bad.key"),
+        "PRIVATE+KEY+x+00000000+c2VjcmV0
+",
+    )
+    .unwrap();
+    let out = env.run(&["round", "seal", "r3", "--sign", &p(&env, "bad.key")]);
+    out.refusal(2, "a bad private key", &["private key file", "bad.key"]);
+    assert!(!out.stderr.contains("c2VjcmV0"), "{}", out.stderr);
 }

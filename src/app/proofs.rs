@@ -66,13 +66,34 @@ pub fn pub_path(path: &Path) -> PathBuf {
 /// Reads a public key file (`FILE.pub`).
 pub fn read_public_key(path: &Path) -> Result<VerifierKey> {
     let text = read_small(path, "public key file")?;
-    Ok(VerifierKey::parse(text.trim_end_matches('\n'))?)
+    VerifierKey::parse(text.trim_end_matches('\n')).map_err(|e| {
+        Invalid::new(
+            "public key file",
+            &path.display().to_string(),
+            format!(
+                "a public key file (FILE.pub) as `kamerstand key generate` writes it; its {} '{}' is not {}",
+                e.what, e.value, e.expected
+            ),
+        )
+        .into()
+    })
 }
 
 /// Reads a private key file.
 pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
     let text = read_small(path, "private key file")?;
-    Ok(PrivateKey::parse(text.trim_end_matches('\n'))?)
+    PrivateKey::parse(text.trim_end_matches('\n')).map_err(|e| {
+        // The value is not repeated: it may be the key itself.
+        Invalid::new(
+            "private key file",
+            &path.display().to_string(),
+            format!(
+                "a private key file as `kamerstand key generate` writes it; its {} is not {}",
+                e.what, e.expected
+            ),
+        )
+        .into()
+    })
 }
 
 /// Reads a small text file (a key, a note), naming it when it cannot.
