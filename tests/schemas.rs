@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// Every schema file in `schema/`, by the name before `.schema.json`.
-const SCHEMAS: [&str; 13] = [
+const SCHEMAS: [&str; 14] = [
     "accounts",
     "api-error",
     "api-requests",
@@ -38,6 +38,7 @@ const SCHEMAS: [&str; 13] = [
     "item-list",
     "log",
     "overview",
+    "proof-check",
     "receipt",
     "round-digest",
     "rounds",

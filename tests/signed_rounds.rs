@@ -885,6 +885,22 @@ fn proof_check_checks_notes_and_proofs_with_our_tool_and_no_store() {
         out.stdout
     );
     assert!(!path(&env, "no-store-here").exists());
+    // As JSON, in its schema: every note and proof, and the forged one's
+    // reason.
+    let schemas = crate::schemas::Checker::new();
+    let j = check(&all, &notes, &["sign.key.pub"], &["--format", "json"]);
+    j.ok();
+    let doc = j.json();
+    schemas.valid("proof-check", "proof check", &doc);
+    assert_eq!(doc["ok"], true);
+    let types: Vec<&str> = doc["proofs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["inclusion", "consistency", "item"]);
+    assert_eq!(doc["proofs"][2]["seqs"].as_array().unwrap().len(), 2);
     let en = check(&["con.json"], &notes, &["sign.key.pub"], &["--lang", "en"]);
     en.ok();
     assert!(
@@ -906,6 +922,17 @@ fn proof_check_checks_notes_and_proofs_with_our_tool_and_no_store() {
         "{}",
         out.stdout
     );
+    let j = check(
+        &["forged.json"],
+        &["r2.note"],
+        &["sign.key.pub"],
+        &["--format", "json"],
+    );
+    j.expect_code(1);
+    let doc = j.json();
+    schemas.valid("proof-check", "a failed proof check", &doc);
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["proofs"][0]["ok"], false);
 
     // A witness key given that did not sign: the note fails.
     let out = check(&[], &["r2.note"], &["sign.key.pub", "w.key.pub"], &[]);

@@ -9,7 +9,116 @@ use crate::domain::KeyRole;
 use crate::formats::note::NoteError;
 use crate::formats::proof::ProofCheckError;
 use crate::ledger::merkle::ProofError;
+use serde_json::{Value, json};
 use std::fmt::Write;
+
+/// The report as one JSON document (schema/proof-check.schema.json): every
+/// note and proof with `ok` and, when it does not hold, the `reason` in
+/// English words (as `verify`'s JSON, whatever `--lang`); what a proof
+/// that holds shows, as values.
+pub fn offline_json(c: &OfflineCheck) -> String {
+    let nl = false;
+    let notes: Vec<Value> = c
+        .notes
+        .iter()
+        .map(|n| match &n.result {
+            Ok(h) => json!({
+                "file": n.name,
+                "ok": true,
+                "origin": h.checkpoint.origin(),
+                "size": h.checkpoint.size(),
+                "root": root_hex(h.checkpoint.root()),
+                "signed_by": h.signed_by.iter().map(|(name, role, at)| json!({
+                    "name": name,
+                    "role": role_word(*role, false),
+                    "cosigned_at": at,
+                })).collect::<Vec<_>>(),
+                "reason": null,
+            }),
+            Err(e) => json!({
+                "file": n.name,
+                "ok": false,
+                "origin": null,
+                "size": null,
+                "root": null,
+                "signed_by": [],
+                "reason": note_reason(e, nl),
+            }),
+        })
+        .collect();
+    let proofs: Vec<Value> = c
+        .proofs
+        .iter()
+        .map(|p| match &p.result {
+            Ok(shown) => {
+                let mut v = shown_json(shown);
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("file".into(), json!(p.name));
+                    o.insert("ok".into(), json!(true));
+                    o.insert("reason".into(), Value::Null);
+                }
+                v
+            }
+            Err(f) => json!({
+                "file": p.name,
+                "ok": false,
+                "reason": proof_reason(f, nl),
+            }),
+        })
+        .collect();
+    let doc = json!({
+        "ok": c.ok(),
+        "notes": notes,
+        "fork": c.fork.as_ref().map(|e| note_reason(e, nl)),
+        "proofs": proofs,
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    out.push('\n');
+    out
+}
+
+fn shown_json(s: &Shown) -> Value {
+    match s {
+        Shown::Inclusion {
+            seq,
+            size,
+            root,
+            note,
+        } => json!({
+            "type": "inclusion",
+            "seq": seq,
+            "tree_size": size,
+            "root": root.hex(),
+            "note": note,
+        }),
+        Shown::Item {
+            key,
+            seqs,
+            size,
+            root,
+            round,
+            note,
+            ..
+        } => json!({
+            "type": "item",
+            "key": key,
+            "seqs": seqs,
+            "tree_size": size,
+            "root": root.hex(),
+            "round": round,
+            "note": note,
+        }),
+        Shown::Consistency { older, newer } => json!({
+            "type": "consistency",
+            "size1": older.0,
+            "root1": older.1.hex(),
+            "note1": older.2,
+            "size2": newer.0,
+            "root2": newer.1.hex(),
+            "note2": newer.2,
+        }),
+    }
+}
 
 /// The whole report.
 pub fn offline(c: &OfflineCheck, lang: Lang) -> String {

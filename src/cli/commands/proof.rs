@@ -121,7 +121,12 @@ fn check(a: &CheckArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
         })
         .collect::<Result<Vec<_>, CliError>>()?;
     let outcome = proof_check::check(&notes, &keys, &docs)?;
-    emit(env, &crate::report::proof_check::offline(&outcome, g.lang))?;
+    let report = if g.report() == crate::report::Format::Json {
+        crate::report::proof_check::offline_json(&outcome)
+    } else {
+        crate::report::proof_check::offline(&outcome, g.lang)
+    };
+    emit(env, &report)?;
     if outcome.ok() {
         Ok(())
     } else {
