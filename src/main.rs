@@ -26,6 +26,7 @@ fn main() {
             clock: &clock,
             os_user,
             terminal,
+            exits_after: true,
         },
     );
     std::process::exit(code);

@@ -956,6 +956,7 @@ fn run_in_process(store: &Path, args: &[&str]) -> i32 {
             clock: &make_clock,
             os_user: None,
             terminal: kamerstand::cli::Terminal::default(),
+            exits_after: false,
         },
     )
 }

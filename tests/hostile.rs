@@ -788,6 +788,7 @@ fn run_reading(env: &TestEnv, args: &[&str], reader: &mut Endless) -> Output {
             clock: &make_clock,
             os_user: Some(crate::common::ACTOR.to_string()),
             terminal: kamerstand::cli::Terminal::default(),
+            exits_after: false,
         },
     );
     Output {

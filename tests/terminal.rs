@@ -268,6 +268,7 @@ fn run_at(env: &TestEnv, terminal: kamerstand::cli::Terminal, args: &[&str]) -> 
             clock: &make_clock,
             os_user: Some(ACTOR.to_string()),
             terminal,
+            exits_after: false,
         },
     );
     let err = String::from_utf8(err).unwrap();

@@ -166,12 +166,23 @@ impl Global {
             wait: self.wait,
             clock: (env.clock)(),
             allow_shared_store: self.allow_shared_store,
+            leave_at_close: false,
+        }
+    }
+
+    /// How to open the store for the command's own workspace, which is
+    /// closed when the command ends: left to the end of the process when
+    /// the process ends with the command ([`Env::exits_after`]).
+    fn options_to_the_end(&self, env: &Env<'_>) -> OpenOptions {
+        OpenOptions {
+            leave_at_close: env.exits_after,
+            ..self.options(env)
         }
     }
 
     /// Opens the store.
     pub fn open(&self, env: &Env<'_>) -> Result<Workspace, CliError> {
-        Ok(Workspace::open(&self.store, self.options(env))?)
+        Ok(Workspace::open(&self.store, self.options_to_the_end(env))?)
     }
 
     /// Opens the store, showing how far building its index has come (once,
@@ -184,7 +195,7 @@ impl Global {
         progress.phase("indexing the ledger", "items");
         Ok(Workspace::open_with_progress(
             &self.store,
-            self.options(env),
+            self.options_to_the_end(env),
             &mut |done, total| progress.update(done, total),
         )?)
     }

@@ -209,6 +209,11 @@ pub struct Env<'a> {
     /// What stdout and stderr are attached to: colour, width and progress
     /// bars follow from it. Tests pass the default (no terminal).
     pub terminal: Terminal,
+    /// The process ends when the command does (the binary; not a test or
+    /// the demo, which run several commands in one process): the command's
+    /// store is then left to the end of the process instead of being
+    /// closed piece by piece ([`crate::ledger::OpenOptions::leave_at_close`]).
+    pub exits_after: bool,
 }
 
 impl std::fmt::Debug for Env<'_> {

@@ -39,6 +39,12 @@ pub struct OpenOptions {
     /// Accept a store directory that users other than its owner can write
     /// (refused by default: they could plant links where the store writes).
     pub allow_shared_store: bool,
+    /// The process ends right after the ledger is closed (a command-line
+    /// run): at close the store is made durable and sled's in-memory
+    /// state is left to the operating system instead of being freed piece
+    /// by piece. Until the process ends, sled's lock on the store stays, so
+    /// the same process cannot open it again. Off by default.
+    pub leave_at_close: bool,
 }
 
 impl OpenOptions {
@@ -46,6 +52,7 @@ impl OpenOptions {
         Access {
             wait: self.wait,
             allow_shared: self.allow_shared_store,
+            leave_at_close: self.leave_at_close,
         }
     }
 }
@@ -56,6 +63,7 @@ impl Default for OpenOptions {
             wait: Duration::ZERO,
             clock: Box::new(SystemClock),
             allow_shared_store: false,
+            leave_at_close: false,
         }
     }
 }

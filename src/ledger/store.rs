@@ -127,6 +127,9 @@ pub struct Store {
     /// leaked instead: nothing of the failed write was acknowledged, and
     /// what is on disk stays as sled last made it durable.
     write_failed: std::sync::atomic::AtomicBool,
+    /// Leave sled's handles to the end of the process at close
+    /// ([`Access::leave_at_close`]).
+    leave: bool,
     /// When the last sync that succeeded began (at first: when the store
     /// was opened): every blob file written since must be made durable by
     /// the next one.
@@ -141,11 +144,22 @@ pub struct Access {
     pub wait: Duration,
     /// Accept a store directory that users other than its owner can write.
     pub allow_shared: bool,
+    /// The process ends when the store is closed: see
+    /// [`crate::ledger::OpenOptions::leave_at_close`].
+    pub leave_at_close: bool,
 }
 
 impl Drop for Store {
     fn drop(&mut self) {
-        if self.write_failed.load(std::sync::atomic::Ordering::Relaxed) {
+        // A store left at close is made durable first (every write already
+        // was; a read can have written, see `sled_err`), then left like one
+        // whose write failed: sled's own drop then does not run. It frees
+        // its page table one page at a time and waits for its flusher
+        // thread: on a ledger of a million events a quarter of a `note`.
+        // A store whose write failed is not flushed at all (that flush can
+        // hang for ever, see `write_failed`).
+        let failed = self.write_failed.load(std::sync::atomic::Ordering::Relaxed);
+        if failed || (self.leave && self.db.flush().is_ok()) {
             // One reference more that is never released: sled's flush on
             // drop does not run. Our lock file is released as usual; sled's
             // own lock on `db` stays until the process ends.
@@ -155,6 +169,7 @@ impl Drop for Store {
                 self.by_item.clone(),
                 self.meta.clone(),
                 self.ix.clone(),
+                self.merkle.clone(),
             ));
         }
     }
@@ -411,7 +426,7 @@ impl Store {
             dir,
             Access {
                 wait,
-                allow_shared: false,
+                ..Access::default()
             },
         )
     }
@@ -508,7 +523,7 @@ impl Store {
             dir,
             Access {
                 wait,
-                allow_shared: false,
+                ..Access::default()
             },
         )
     }
@@ -618,6 +633,7 @@ impl Store {
             db_file,
             _lock: lock,
             write_failed: std::sync::atomic::AtomicBool::new(false),
+            leave: access.leave_at_close,
             synced_from: std::sync::Mutex::new(SystemTime::now()),
         })
     }

@@ -253,6 +253,7 @@ impl TestEnv {
                 clock: &make_clock,
                 os_user: Some(ACTOR.to_string()),
                 terminal,
+                exits_after: false,
             },
         );
         Output {

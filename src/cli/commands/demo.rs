@@ -193,6 +193,8 @@ impl Session<'_, '_> {
                     stderr: false,
                     ..self.env.terminal
                 },
+                // The tour opens its ledger again for the next step.
+                exits_after: false,
             };
             crate::cli::run(argv, &mut sub)
         };
@@ -241,6 +243,7 @@ impl Session<'_, '_> {
                 wait: std::time::Duration::from_secs(5),
                 clock: (self.env.clock)(),
                 allow_shared_store: false,
+                leave_at_close: false,
             },
         )?)
     }
