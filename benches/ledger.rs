@@ -46,6 +46,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_kamerstand");
 /// Set in a child process of this benchmark: it runs the bare append on
 /// the store at this path and exits.
 const CHILD: &str = "KAMERSTAND_BENCH_BARE_APPEND";
+/// Set with [`CHILD`]: the bare append leaves sled's state to the end of
+/// the process, as the `kamerstand` binary does (OpenOptions::leave_at_close).
+const CHILD_LEAVES: &str = "KAMERSTAND_BENCH_BARE_LEAVES";
 /// sled's page cache as kamerstand configures it (src/ledger/store.rs).
 const CACHE: u64 = 32 << 20;
 
@@ -275,7 +278,7 @@ fn sled_config(path: &Path) -> sled::Config {
 /// The bare append, run as a process of its own: open the store with sled
 /// (as kamerstand configures it), insert one value of an event's size into
 /// a tree of its own, flush, fsync the `db` file, exit.
-fn bare_append(dir: &Path) {
+fn bare_append(dir: &Path, leave: bool) {
     let db = sled_config(dir).open().unwrap();
     let tree = db.open_tree("bench-bare-append").unwrap();
     let n = tree.len() as u64;
@@ -285,6 +288,9 @@ fn bare_append(dir: &Path) {
         .unwrap()
         .sync_all()
         .unwrap();
+    if leave {
+        std::mem::forget((db, tree));
+    }
 }
 
 // ------------------------------------------------------------------ note
@@ -324,11 +330,53 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
         "bare sled open+insert+flush+fsync+exit",
         "<= 1.5 on L",
     );
+    // The binary leaves sled's state to the end of the process, which the
+    // bare append above does not: what kamerstand adds is measured against
+    // a bare append that leaves it too.
+    let mut rng = Rng::new(4);
+    let (ours2, leaving) = time_pair(
+        n,
+        |i| {
+            let key = format!("M{}", 1 + rng.below(items / 2));
+            run(&[
+                "--store",
+                c,
+                "--actor",
+                "bench",
+                "note",
+                &key,
+                &format!("Voortgang gemeld in de bench, tweede meting {i}."),
+            ]);
+        },
+        |_| {
+            let st = Command::new(&me)
+                .env(CHILD, &copy)
+                .env(CHILD_LEAVES, "1")
+                .status()
+                .unwrap();
+            assert!(st.success());
+        },
+    );
+    r.vs(
+        &format!(
+            "1. `note` end to end, {name} (n={n}), against a bare append that leaves sled at exit"
+        ),
+        ours2,
+        leaving,
+        "bare open+insert+flush+fsync, sled left at exit",
+        "what note adds: no larger on L than on S",
+    );
     r.curve.insert((name.into(), "note".into()), ms(ours));
     r.curve
         .insert((name.into(), "bare append".into()), ms(bare));
     r.curve
         .insert((name.into(), "note - bare".into()), ms(ours) - ms(bare));
+    r.curve
+        .insert((name.into(), "bare append, sled left".into()), ms(leaving));
+    r.curve.insert(
+        (name.into(), "note - bare, sled left".into()),
+        ms(ours2) - ms(leaving),
+    );
     let _ = std::fs::remove_dir_all(&copy);
 }
 
@@ -1170,6 +1218,8 @@ fn print_curve(r: &mut Report) {
         "note",
         "bare append",
         "note - bare",
+        "bare append, sled left",
+        "note - bare, sled left",
         "current",
         "as of a random instant",
         "a random round",
@@ -1359,7 +1409,7 @@ fn section_annexcurve(r: &mut Report, tmp: &Path) {
 
 fn main() {
     if let Some(dir) = std::env::var_os(CHILD) {
-        bare_append(Path::new(&dir));
+        bare_append(Path::new(&dir), std::env::var_os(CHILD_LEAVES).is_some());
         return;
     }
     let wanted: Vec<String> = std::env::args()
