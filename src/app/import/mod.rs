@@ -279,10 +279,13 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
     }
     anomalies.extend(p.anomalies.iter().cloned());
     anomalies.sort_by_key(|x| x.line);
+    // The drafts go to the ledger whole (a copy of a large import's drafts
+    // is hundreds of megabytes); the report needs only the plan's counts.
+    let drafts = std::mem::take(&mut p.drafts);
     let records = if req.dry_run {
-        ws.dry_run(actor, p.drafts.clone())?
+        ws.dry_run(actor, drafts)?
     } else {
-        ws.record_batch(actor, p.drafts.clone())?
+        ws.record_batch(actor, drafts)?
     };
     // The keys of the items the events are about, so that a listing of
     // them can name the items a batch registers too.
