@@ -304,19 +304,18 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
     let items = open(&copy).keys().unwrap().len() as u64;
     let me = std::env::current_exe().unwrap();
     let mut rng = Rng::new(3);
+    // One `note` on a random item of the first half, through the binary.
+    let note = |rng: &mut Rng, text: String| {
+        let key = format!("M{}", 1 + rng.below(items / 2));
+        run(&["--store", c, "--actor", "bench", "note", &key, &text]);
+    };
     let (ours, bare) = time_pair(
         n,
         |i| {
-            let key = format!("M{}", 1 + rng.below(items / 2));
-            run(&[
-                "--store",
-                c,
-                "--actor",
-                "bench",
-                "note",
-                &key,
-                &format!("Voortgang gemeld in de bench, meting {i}."),
-            ]);
+            note(
+                &mut rng,
+                format!("Voortgang gemeld in de bench, meting {i}."),
+            )
         },
         |_| {
             let st = Command::new(&me).env(CHILD, &copy).status().unwrap();
@@ -337,16 +336,10 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
     let (ours2, leaving) = time_pair(
         n,
         |i| {
-            let key = format!("M{}", 1 + rng.below(items / 2));
-            run(&[
-                "--store",
-                c,
-                "--actor",
-                "bench",
-                "note",
-                &key,
-                &format!("Voortgang gemeld in de bench, tweede meting {i}."),
-            ]);
+            note(
+                &mut rng,
+                format!("Voortgang gemeld in de bench, tweede meting {i}."),
+            )
         },
         |_| {
             let st = Command::new(&me)

@@ -220,15 +220,7 @@ pub(crate) fn renumber(text: &str, kept: &[bool]) -> String {
             i += 1;
         }
         let run = chars.get(start..i).unwrap_or_default();
-        let unit = run.len() == 1 && matches!(c, '²' | '³') && ends_with_unit(&out);
-        let k = run
-            .iter()
-            .filter_map(|d| superscript_digit(*d))
-            .try_fold(0usize, |n, d| n.checked_mul(10)?.checked_add(d as usize));
-        match k
-            .filter(|k| !unit && *k >= 1)
-            .and_then(|k| new_of.get(k - 1))
-        {
+        match marker_number(run, &out).and_then(|k| new_of.get(k - 1)) {
             Some(Some(m)) => {
                 if out.chars().next_back().is_some_and(is_sup) {
                     out.push(',');
@@ -247,9 +239,22 @@ pub(crate) fn renumber(text: &str, kept: &[bool]) -> String {
     out
 }
 
+/// The number a run of superscript digits stands for as a footnote
+/// marker, written after `before`: None for a lone `²` or `³` after a unit
+/// (a power), for 0, or for a number too large to be one.
+fn marker_number(run: &[char], before: &str) -> Option<usize> {
+    let unit = run.len() == 1 && matches!(run.first(), Some('²' | '³')) && ends_with_unit(before);
+    if unit {
+        return None;
+    }
+    run.iter()
+        .filter_map(|d| superscript_digit(*d))
+        .try_fold(0usize, |n, d| n.checked_mul(10)?.checked_add(d as usize))
+        .filter(|k| *k >= 1)
+}
+
 /// The highest footnote marker in `text` (0 when it has none): the
-/// number of citations the text needs. A lone `²` or `³` after a unit is a
-/// power, not a marker.
+/// number of citations the text needs.
 pub fn highest(text: &str) -> usize {
     let mut top = 0;
     for p in text.split("\n\n") {
@@ -267,14 +272,7 @@ pub fn highest(text: &str) -> usize {
                 i += 1;
             }
             let run = chars.get(start..i).unwrap_or_default();
-            if run.len() == 1 && matches!(c, '²' | '³') && ends_with_unit(&before) {
-                continue;
-            }
-            let k = run
-                .iter()
-                .filter_map(|d| superscript_digit(*d))
-                .try_fold(0usize, |n, d| n.checked_mul(10)?.checked_add(d as usize));
-            top = top.max(k.unwrap_or(usize::MAX));
+            top = top.max(marker_number(run, &before).unwrap_or(0));
         }
     }
     top
