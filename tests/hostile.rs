@@ -1545,4 +1545,26 @@ fn an_amendment_that_leaves_a_footnote_marker_without_its_citation_is_refused() 
         "Motie over een zaal van 40 m².",
     ])
     .ok();
+    // The same text through the CSV door: the marker that names nothing
+    // is left out with an anomaly, as the annex readers do.
+    let csv = env.dir.path().join("marker.csv");
+    std::fs::write(
+        &csv,
+        "kind,key,text\nmotie,M10,\"Motie van het lid Bakker; verzoekt de regering te rapporteren.¹\"\n",
+    )
+    .unwrap();
+    let out = env.run(&["import", csv.to_str().unwrap()]);
+    out.ok();
+    assert!(
+        out.stdout
+            .contains("text: footnote marker ¹ names no citation (the row has 0)"),
+        "{}",
+        out.stdout
+    );
+    let show = env.run(&["--format", "json", "show", "M10"]);
+    show.ok();
+    assert_eq!(
+        show.json()["text"],
+        "Motie van het lid Bakker; verzoekt de regering te rapporteren."
+    );
 }

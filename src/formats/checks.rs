@@ -23,7 +23,9 @@
 //!   out with an anomaly naming the line and its start: the item is
 //!   recorded without it, and `item amend` can add it. A citation left out
 //!   takes its footnote marker out of the text with it, and the markers
-//!   after it count down ([`marks::renumber`]).
+//!   after it count down ([`marks::renumber`]). A marker past a text's last
+//!   citation names nothing and is left out with an anomaly (`item add`
+//!   refuses such a text).
 
 use super::annex::marks;
 use super::{Anomaly, ImportRow};
@@ -96,9 +98,32 @@ impl ImportRow {
             .into_iter()
             .next();
         // A text's footnote markers number its citations: the marker of
-        // one left out goes, and those after it count down.
-        let text = marks::renumber(&text, &kept(&citations));
-        let progress = progress.map(|p| marks::renumber(&p, &kept(&progress_citations)));
+        // one left out goes, and those after it count down. A marker past
+        // the last citation names nothing (a CSV cell copied with its
+        // footnote digits but without the footnote): it goes too, with an
+        // anomaly, as the annex readers drop a marker with no definition
+        // and as `item add` refuses one.
+        let mut markers = |field: &str, t: &str, entries: &[Option<String>]| -> Vec<bool> {
+            let mut k = kept(entries);
+            let top = marks::highest(t);
+            if top > k.len() {
+                anomalies.push(Anomaly {
+                    line,
+                    message: format!(
+                        "{field}: footnote marker {} names no citation (the row has {}); the marker is left out",
+                        crate::report::letter::superscript(top),
+                        k.len()
+                    ),
+                });
+                k.resize(top, false);
+            }
+            k
+        };
+        let text = marks::renumber(&text, &markers("text", &text, &citations));
+        let progress = progress.map(|p| {
+            let k = markers("progress", &p, &progress_citations);
+            marks::renumber(&p, &k)
+        });
         let citations = flat(citations);
         let progress_citations = flat(progress_citations);
         Ok((
@@ -231,5 +256,33 @@ mod tests {
             "{a:?}"
         );
         assert!(a[0].message.contains("at most 200 bytes"), "{a:?}");
+    }
+
+    #[test]
+    fn a_marker_past_the_last_citation_is_left_out_with_an_anomaly() {
+        let mut r = row();
+        r.text = "Motie van het lid Jansen; verzoekt de regering.¹ En meer.²".into();
+        r.progress = Some("Het loopt.³ Een zaal van 40 m².".into());
+        let (r, a) = r.checked("CSV").unwrap();
+        // One citation: ¹ stays, ² goes; the progress text has none, so ³
+        // goes and the power of the unit stays.
+        assert_eq!(
+            r.text,
+            "Motie van het lid Jansen; verzoekt de regering.¹ En meer."
+        );
+        assert_eq!(
+            r.progress.as_deref(),
+            Some("Het loopt. Een zaal van 40 m².")
+        );
+        let messages: Vec<&str> = a.iter().map(|x| x.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].starts_with("text: footnote marker ² names no citation (the row has 1)"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].starts_with("progress: footnote marker ³"),
+            "{messages:?}"
+        );
     }
 }
