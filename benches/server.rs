@@ -122,6 +122,7 @@ fn run(base_dir: &Path, clients: usize, writes: usize, read_every: Option<usize>
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             store: dir.path().join("ledger"),
             secure_cookies: false,
+            limits: kamerstand::server::Limits::default(),
         },
     )
     .unwrap();

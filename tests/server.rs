@@ -13,12 +13,13 @@ use crate::common::TestEnv;
 use crate::schemas::Checker;
 use kamerstand::app::Workspace;
 use kamerstand::app::writer::Writer;
-use kamerstand::server::{Config, Server};
+use kamerstand::server::{Config, Limits, Server};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::net::{Ipv4Addr, SocketAddr};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::sync::mpsc;
+use std::time::Duration;
 
 const PASSWORD: &str = "een-goed-wachtwoord";
 
@@ -86,6 +87,10 @@ fn shared() -> Shared {
 }
 
 fn serve(env: &TestEnv) -> Server {
+    serve_with(env, Limits::default())
+}
+
+fn serve_with(env: &TestEnv, limits: Limits) -> Server {
     let ws = Workspace::open(&env.store, env.open_options()).unwrap();
     Server::start(
         ws,
@@ -93,9 +98,53 @@ fn serve(env: &TestEnv) -> Server {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             store: env.store.clone(),
             secure_cookies: false,
+            limits,
         },
     )
     .unwrap()
+}
+
+/// A bare connection, for clients that do not behave. Reads give up after
+/// 20 seconds, so a server that never closes fails the test instead of
+/// hanging it.
+fn raw(server: &Server) -> TcpStream {
+    let s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s
+}
+
+/// One answer read off `s`: its status line and headers, and the body its
+/// Content-Length announces.
+fn one_answer(s: &mut TcpStream) -> (String, String) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        let n = s
+            .read(&mut byte)
+            .unwrap_or_else(|e| panic!("no answer from the server: {e}"));
+        assert_eq!(n, 1, "the server closed without answering");
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .expect("a Content-Length");
+    let mut body = vec![0u8; length];
+    s.read_exact(&mut body).unwrap();
+    (head, String::from_utf8(body).unwrap())
+}
+
+/// Everything the server sends on `s` until it closes the connection.
+fn until_closed(s: &mut TcpStream) -> String {
+    let mut b = Vec::new();
+    s.read_to_end(&mut b)
+        .unwrap_or_else(|e| panic!("the server did not close the connection: {e}"));
+    String::from_utf8_lossy(&b).into_owned()
 }
 
 /// An answer: status, the session cookie it set (if any), the body.
@@ -128,7 +177,7 @@ impl Http {
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
-            .timeout_global(Some(std::time::Duration::from_secs(60)))
+            .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .into();
         Http {
@@ -866,9 +915,9 @@ fn a_server_killed_during_writes_keeps_every_acknowledged_write() {
             });
         }
         // Kill it mid-stream, once enough writes were acknowledged.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
         while acked.lock().unwrap().len() < KILL_AFTER && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(5));
+            std::thread::sleep(Duration::from_millis(5));
         }
         killed.store(true, std::sync::atomic::Ordering::SeqCst);
         child.kill().unwrap();
@@ -897,4 +946,98 @@ fn a_server_killed_during_writes_keeps_every_acknowledged_write() {
         acked.len(),
         ledger.head().map_or(0, |h| h.seq + 1)
     );
+}
+
+#[test]
+fn slow_idle_and_oversized_requests_are_cut_off_and_write_nothing() {
+    let s = shared();
+    let limits = Limits {
+        head: Duration::from_millis(500),
+        body: Duration::from_millis(500),
+        connections: 3,
+    };
+    let server = serve_with(&s.env, limits);
+    let http = Http::new(&server);
+    let checker = Checker::new();
+    let token = &s.tokens["coord"];
+    let before = events(&http, &s);
+    let big = "x".repeat(300 * 1024);
+
+    // A body over 256 KiB, declared: refused before it is read, in the
+    // API's JSON, naming the limit. (Only the head is sent: the server
+    // answers without reading the body.)
+    let mut c = raw(&server);
+    write!(
+        c,
+        "POST /api/v1/items/M1/note HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        300 * 1024
+    )
+    .unwrap();
+    let (head, body) = one_answer(&mut c);
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    checker.valid("api-error", "413", &v);
+    assert_eq!(v["error"]["kind"], "too_large");
+    assert!(body.contains("256 KiB"), "{body}");
+
+    // The same without a declared length (chunked): refused once more
+    // than 256 KiB has come in.
+    let mut c = raw(&server);
+    write!(
+        c,
+        "POST /api/v1/items/M1/note HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{{\"text\": \"",
+        300 * 1024
+    )
+    .unwrap();
+    c.write_all(&big.as_bytes()[..260 * 1024]).unwrap();
+    let (head, body) = one_answer(&mut c);
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    assert!(body.contains("too_large"), "{body}");
+
+    // A form that large: a page in Dutch.
+    let mut c = raw(&server);
+    write!(
+        c,
+        "POST /inloggen HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        300 * 1024
+    )
+    .unwrap();
+    let (head, body) = one_answer(&mut c);
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    assert!(body.contains("Te groot"), "{body}");
+
+    // A body that never ends: 408 once its time is up.
+    let mut c = raw(&server);
+    write!(
+        c,
+        "POST /api/v1/items/M1/note HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"text\":"
+    )
+    .unwrap();
+    let (head, body) = one_answer(&mut c);
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    checker.valid("api-error", "408", &v);
+    assert_eq!(v["error"]["kind"], "timeout");
+
+    // A head that never ends, and a connection that sends nothing: closed
+    // without an answer.
+    let mut c = raw(&server);
+    write!(c, "GET / HTTP/1.1\r\nHost: t\r\n").unwrap();
+    assert_eq!(until_closed(&mut c), "");
+    let mut c = raw(&server);
+    assert_eq!(until_closed(&mut c), "");
+
+    // As many idle connections as the server serves at once do not keep
+    // the next client out for long: they are cut off and it is answered.
+    let held: Vec<TcpStream> = (0..limits.connections).map(|_| raw(&server)).collect();
+    let a = http.get("/inloggen", None);
+    assert_eq!(a.status, 200);
+    drop(held);
+
+    assert_eq!(
+        events(&http, &s),
+        before,
+        "a refused request wrote something"
+    );
+    server.stop().unwrap();
 }

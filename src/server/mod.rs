@@ -18,7 +18,10 @@
 mod api;
 mod auth;
 mod html;
+mod limits;
 mod web;
+
+pub use limits::Limits;
 
 use crate::app::Workspace;
 use crate::app::access::Origin;
@@ -44,6 +47,8 @@ pub struct Config {
     /// Mark cookies `Secure`: the server is reached over HTTPS (through a
     /// reverse proxy that terminates TLS).
     pub secure_cookies: bool,
+    /// What one client may take of the server in time and connections.
+    pub limits: Limits,
 }
 
 /// What every request handler shares.
@@ -87,7 +92,16 @@ impl Server {
             .map_err(|e| Error::storage("starting the HTTP runtime", e))?;
         let thread = std::thread::Builder::new()
             .name("kamerstand-serve".into())
-            .spawn(move || serve(runtime, listener, app, writer_thread, stopped))
+            .spawn(move || {
+                serve(
+                    runtime,
+                    listener,
+                    config.limits,
+                    app,
+                    writer_thread,
+                    stopped,
+                )
+            })
             .map_err(|e| Error::storage("starting the server thread", e))?;
         Ok(Server {
             addr,
@@ -141,6 +155,7 @@ impl Server {
 fn serve(
     runtime: tokio::runtime::Runtime,
     listener: std::net::TcpListener,
+    limits: Limits,
     app: Arc<App>,
     writer_thread: WriterThread,
     stopped: tokio::sync::oneshot::Receiver<()>,
@@ -148,18 +163,11 @@ fn serve(
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Error::storage("listening", e))?;
-        let router = router(app);
-        // Answers go out at once rather than wait for an acknowledgement
-        // of the last one (Nagle): a client waits for every answer.
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-            .map_err(|e| Error::storage("serving", e))
+        limits::serve(listener, router(app, limits), limits, async {
+            let _ = stopped.await;
+        })
+        .await;
+        Ok(())
     });
     // Requests still running hold the app (and the writer); the runtime's
     // end drops them, and the writer thread then answers what is queued
@@ -169,12 +177,16 @@ fn serve(
     served.map(|()| stats)
 }
 
-fn router(app: Arc<App>) -> Router {
+fn router(app: Arc<App>, limits: Limits) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(app)
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            limits::whole_body,
+        ))
 }
 
 /// Runs a read on a blocking thread with the workspace as the last

@@ -106,6 +106,8 @@ fn error_page(
         StatusCode::FORBIDDEN => "Niet toegestaan",
         StatusCode::NOT_FOUND => "Niet gevonden",
         StatusCode::BAD_REQUEST => "Geweigerd",
+        StatusCode::PAYLOAD_TOO_LARGE => "Te groot",
+        StatusCode::REQUEST_TIMEOUT => "Te laat",
         _ => "Fout",
     };
     html_response(
@@ -133,6 +135,11 @@ async fn css() -> Response {
         HeaderValue::from_static("max-age=3600"),
     );
     r
+}
+
+/// A refused request before any page was chosen (too large, too slow).
+pub(super) fn refusal(status: StatusCode, text: &str) -> Response {
+    error_page(status, "", None, text)
 }
 
 async fn not_found() -> Response {

@@ -7,7 +7,7 @@ use crate::app::credentials::Credentials;
 use crate::app::write::Write;
 use crate::cli::{CliError, Env, Global, emit};
 use crate::domain::{AccountName, AccountRole, Invalid};
-use crate::server::{Config, Server};
+use crate::server::{Config, Limits, Server};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 /// Serve the ledger over HTTP: a JSON API for programs and
@@ -81,6 +81,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         addr: SocketAddr::new(a.bind, a.port),
         store,
         secure_cookies: a.secure_cookies,
+        limits: Limits::default(),
     };
     if a.demo {
         let dir = super::demo::temp_dir();
