@@ -107,6 +107,30 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Adds `s` to `sessions`, keeping at most `cap`: when full, first the
+/// sessions idle too long go, then the one least recently seen among those
+/// nobody signed in to, and a signed-in one only when there is none of
+/// those. Every visit of the sign-in page makes a session, so a flood of
+/// such visits must not sign the clerks out.
+fn insert_bounded(sessions: &mut BTreeMap<String, Session>, s: Session, cap: usize) {
+    if sessions.len() >= cap {
+        sessions.retain(|_, s| s.last_seen.elapsed() <= IDLE);
+    }
+    if sessions.len() >= cap {
+        let oldest = |signed_in: bool| {
+            sessions
+                .iter()
+                .filter(|(_, s)| s.account.is_some() == signed_in)
+                .min_by_key(|(_, s)| s.last_seen)
+                .map(|(k, _)| k.clone())
+        };
+        if let Some(k) = oldest(false).or_else(|| oldest(true)) {
+            sessions.remove(&k);
+        }
+    }
+    sessions.insert(s.id.clone(), s);
+}
+
 impl Auth {
     /// Credentials of the store at `store`.
     pub fn new(store: PathBuf, secure: bool) -> Auth {
@@ -175,19 +199,7 @@ impl Auth {
             csrf: random_id()?,
             last_seen: Instant::now(),
         };
-        let mut sessions = lock(&self.sessions);
-        if sessions.len() >= MAX_SESSIONS {
-            sessions.retain(|_, s| s.last_seen.elapsed() <= IDLE);
-        }
-        if sessions.len() >= MAX_SESSIONS
-            && let Some(oldest) = sessions
-                .iter()
-                .min_by_key(|(_, s)| s.last_seen)
-                .map(|(k, _)| k.clone())
-        {
-            sessions.remove(&oldest);
-        }
-        sessions.insert(s.id.clone(), s.clone());
+        insert_bounded(&mut lock(&self.sessions), s.clone(), MAX_SESSIONS);
         Ok(s)
     }
 
@@ -264,4 +276,38 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str, account: Option<&str>) -> Session {
+        Session {
+            id: id.to_string(),
+            account: account.map(|a| AccountName::parse(a).unwrap()),
+            csrf: String::new(),
+            last_seen: Instant::now(),
+        }
+    }
+
+    #[test]
+    fn a_flood_of_sign_in_pages_does_not_sign_the_clerks_out() {
+        let mut sessions = BTreeMap::new();
+        insert_bounded(&mut sessions, session("clerk", Some("m.jansen")), 3);
+        for n in 0..50 {
+            insert_bounded(&mut sessions, session(&format!("anon{n:02}"), None), 3);
+        }
+        assert_eq!(sessions.len(), 3);
+        assert!(sessions.contains_key("clerk"), "{:?}", sessions.keys());
+        // The newest anonymous sessions are the ones kept.
+        assert!(sessions.contains_key("anon49"));
+        // Only signed-in sessions left: the least recently seen goes.
+        let mut full = BTreeMap::new();
+        for n in 0..4 {
+            insert_bounded(&mut full, session(&format!("s{n}"), Some("a.b")), 3);
+        }
+        assert_eq!(full.len(), 3);
+        assert!(!full.contains_key("s0"));
+    }
 }
