@@ -22,6 +22,8 @@ use std::fmt;
 
 /// Nodes per chunk.
 pub const SLOTS: u64 = 16;
+/// The same, as a count of array slots.
+const SLOT_COUNT: usize = 16;
 
 /// The address of a chunk: the nodes `(level, number·16 ..
 /// number·16 + 16)`.
@@ -86,7 +88,7 @@ impl fmt::Display for ChunkId {
 /// The nodes of one chunk.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Chunk {
-    slots: [Option<Hash>; SLOTS as usize],
+    slots: [Option<Hash>; SLOT_COUNT],
 }
 
 /// A stored chunk value that is not one: its length does not match its
@@ -149,7 +151,7 @@ impl Chunk {
         if rest.len() != 32 * bitmap.count_ones() as usize {
             return Err(bad(bitmap.count_ones()));
         }
-        if slot >= SLOTS as usize || bitmap & (1 << slot) == 0 {
+        if slot >= SLOT_COUNT || bitmap & (1 << slot) == 0 {
             return Ok(None);
         }
         let before = (bitmap & ((1u16 << slot) - 1)).count_ones() as usize;

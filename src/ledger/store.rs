@@ -656,8 +656,9 @@ impl Store {
     /// chunk tree; the tree's mark (`meta/merkle`, the events it covers)
     /// holds for both layouts and is not touched. An old tree with an
     /// entry that is no node (a damaged store) is not converted: the tree
-    /// is left unbuilt, as after an interrupted build, for `verify
-    /// --rebuild-index` to build from the events.
+    /// is left unbuilt, as after an interrupted build, to be built again
+    /// from the events (the workspace's migration does, and `verify`
+    /// reports it until then).
     fn convert_old_nodes(&self) -> Result<()> {
         let has_old = self
             .db
@@ -689,11 +690,11 @@ impl Store {
                 break;
             };
             let (chunk, slot) = ChunkId::of(id);
-            if current.as_ref().is_none_or(|(c, _)| *c != chunk) {
-                if let Some((c, done)) = current.replace((chunk, Chunk::new())) {
-                    batch.insert(&c.key()[..], done.encode());
-                    pending += 1;
-                }
+            if current.as_ref().is_none_or(|(c, _)| *c != chunk)
+                && let Some((c, done)) = current.replace((chunk, Chunk::new()))
+            {
+                batch.insert(&c.key()[..], done.encode());
+                pending += 1;
             }
             if let Some((_, c)) = current.as_mut() {
                 c.set(slot, hash);
