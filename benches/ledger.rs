@@ -567,7 +567,7 @@ const TREES_B: [&str; 7] = [
     "ix_keys",
     "ix_rounds",
     "ix_registry",
-    "merkle",
+    "merkle_chunks",
     "meta",
 ];
 
@@ -1100,12 +1100,12 @@ fn section_proofs(r: &mut Report, name: &str, tmp: &Path, n: usize) {
     // What the tree takes in the store.
     {
         let db = sled_config(&l).open().unwrap();
-        let tree = scan_trees(&db, &["merkle"]);
-        let nodes = db.open_tree("merkle").unwrap().len();
+        let tree = scan_trees(&db, &["merkle_chunks"]);
+        let chunks = db.open_tree("merkle_chunks").unwrap().len();
         r.value(
             &format!("15. the Merkle tree in store {name}"),
             format!(
-                "{nodes} nodes, {:.1} MB of keys and values ({:.1}% of the store's {:.2} GB on disk)",
+                "{chunks} chunks of up to 16 nodes, {:.1} MB of keys and values ({:.1}% of the store's {:.2} GB on disk)",
                 tree as f64 / 1e6,
                 100.0 * tree as f64 / dir_bytes(&l) as f64,
                 dir_bytes(&l) as f64 / 1e9

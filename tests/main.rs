@@ -29,6 +29,7 @@ mod import_formats;
 mod import_history;
 mod index;
 mod letter;
+mod merkle_chunks;
 mod model;
 mod parsers;
 mod proofs;

@@ -779,28 +779,42 @@ impl Ledger {
                 )),
             ));
         }
+        // One cursor per level over its chunks in key order: the events
+        // give each level's nodes in index order, so each level's chunks
+        // are read once, in one range scan, instead of a read per node.
+        let mut levels: Vec<TreeCursor<'_>> = Vec::new();
         let mut frontier = crate::ledger::merkle::Frontier::new();
         let mut compared = 0u64;
         for r in self.store().scan(0) {
             let (seq, _, bytes) = r?;
             for (id, want) in frontier.push(crate::ledger::merkle::event_leaf_hash(&bytes)) {
                 compared += 1;
-                let have = self.store().merkle_node(id)?;
-                if have != Some(want) {
+                while levels.len() <= usize::from(id.level) {
+                    let level = u8::try_from(levels.len()).unwrap_or(u8::MAX);
+                    levels.push(TreeCursor {
+                        chunks: Box::new(self.store().merkle_level(level)),
+                        current: None,
+                    });
+                }
+                let have = match levels.get_mut(usize::from(id.level)) {
+                    Some(cursor) => cursor.node(id)?,
+                    None => Err(()),
+                };
+                if have != Ok(Some(want)) {
                     return Ok((
                         compared,
                         Some(diff(
                             Some(seq),
                             IndexFinding::Node {
                                 id,
-                                missing: have.is_none(),
+                                missing: have == Ok(None),
                             },
                         )),
                     ));
                 }
             }
         }
-        let stored = self.store().merkle_nodes() as u64;
+        let stored = self.store().merkle_nodes()?;
         if stored != compared {
             return Ok((
                 compared,
@@ -814,6 +828,46 @@ impl Ledger {
             ));
         }
         Ok((compared, None))
+    }
+}
+
+/// The chunks of one level of the stored Merkle tree, read forward as
+/// the tree check asks for that level's nodes in index order.
+struct TreeCursor<'a> {
+    chunks: Box<dyn Iterator<Item = Result<ChunkRead>> + 'a>,
+    /// The chunk last read: the one the next node is looked for in first.
+    current: Option<ChunkRead>,
+}
+
+/// A chunk as read: its address and its nodes, or why it is no chunk.
+type ChunkRead = (
+    crate::ledger::merkle_chunk::ChunkId,
+    std::result::Result<crate::ledger::merkle_chunk::Chunk, crate::ledger::merkle_chunk::BadChunk>,
+);
+
+impl TreeCursor<'_> {
+    /// The stored node `id` (Ok(None): not stored; Err: its chunk is no
+    /// chunk). Chunks before the one `id` is in are passed over: nodes they
+    /// hold that the events do not give show in the count of stored nodes.
+    fn node(
+        &mut self,
+        id: crate::ledger::merkle::NodeId,
+    ) -> Result<std::result::Result<Option<crate::ledger::merkle::Hash>, ()>> {
+        let (want, slot) = crate::ledger::merkle_chunk::ChunkId::of(id);
+        loop {
+            match &self.current {
+                Some((c, _)) if c.number >= want.number => break,
+                _ => match self.chunks.next() {
+                    Some(read) => self.current = Some(read?),
+                    None => return Ok(Ok(None)),
+                },
+            }
+        }
+        Ok(match &self.current {
+            Some((c, Ok(chunk))) if c.number == want.number => Ok(chunk.get(slot)),
+            Some((c, Err(_))) if c.number == want.number => Err(()),
+            _ => Ok(None),
+        })
     }
 }
 

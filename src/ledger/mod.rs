@@ -12,6 +12,7 @@ pub mod envelope;
 pub mod findings;
 pub mod index;
 pub mod merkle;
+pub mod merkle_chunk;
 mod store;
 pub mod verify;
 

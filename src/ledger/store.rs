@@ -23,6 +23,7 @@ use crate::domain::{EventHash, EventId, Timestamp};
 use crate::error::{Error, Refusal, Result};
 use crate::fsutil;
 use crate::ledger::merkle;
+use crate::ledger::merkle_chunk::{self, BadChunk, Chunk, ChunkId};
 use crate::projection::index::{self, Entry, Tree};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -51,6 +52,12 @@ const RESTORING: &str = "restoring";
 /// Meta key: the number of events the stored Merkle tree covers (8 bytes,
 /// big-endian); absent while the tree is built or before it ever was.
 const MERKLE: &str = "merkle";
+/// The tree of the Merkle tree's chunks ([`merkle_chunk`]).
+const CHUNKS: &str = "merkle_chunks";
+/// The tree in which stores written before the chunks kept one entry per
+/// node (key [`merkle::NodeId::key`], value the 32-byte hash); converted
+/// into [`CHUNKS`] and dropped when such a store is opened.
+const OLD_NODES: &str = "merkle";
 /// sled's page cache: a CLI reads each event about once, so a small cache is
 /// enough (sled's default is 1 GiB).
 const CACHE_BYTES: u64 = 32 * 1024 * 1024;
@@ -113,8 +120,8 @@ pub struct Store {
     meta: sled::Tree,
     /// The index's trees, in the order of [`Tree::ALL`].
     ix: [sled::Tree; 6],
-    /// The Merkle tree's nodes over the events ([`merkle::NodeId::key`] →
-    /// 32-byte hash), derived like the index.
+    /// The Merkle tree's nodes over the events, sixteen to an entry
+    /// ([`merkle_chunk`]), derived like the index.
     merkle: sled::Tree,
     db_file: File,
     _lock: File,
@@ -603,7 +610,7 @@ impl Store {
             Tree::Keys.name(),
             Tree::Rounds.name(),
             Tree::Registry.name(),
-            "merkle",
+            CHUNKS,
         ] {
             match db.open_tree(name) {
                 Ok(t) => trees.push(t),
@@ -622,7 +629,7 @@ impl Store {
             .map_err(|_| Error::storage("opening trees", "a tree is missing"))?;
         let db_path = dir.join("db");
         let db_file = File::open(&db_path).map_err(io(&db_path, "opening", dir))?;
-        Ok(Store {
+        let store = Store {
             path: dir.to_path_buf(),
             db,
             events,
@@ -635,7 +642,87 @@ impl Store {
             write_failed: std::sync::atomic::AtomicBool::new(false),
             leave: access.leave_at_close,
             synced_from: std::sync::Mutex::new(SystemTime::now()),
-        })
+        };
+        store.convert_old_nodes()?;
+        Ok(store)
+    }
+
+    /// Converts the per-node Merkle tree of a store written before the
+    /// chunks ([`OLD_NODES`]) into chunks, once: reads it in key order
+    /// (level by level, each level's nodes in index order, so each chunk
+    /// is complete when the next begins), writes the chunks, makes them
+    /// durable, and only then drops the old tree. An interruption leaves
+    /// the old tree in place, and the next open starts over from an empty
+    /// chunk tree; the tree's mark (`meta/merkle`, the events it covers)
+    /// holds for both layouts and is not touched. An old tree with an
+    /// entry that is no node (a damaged store) is not converted: the tree
+    /// is left unbuilt, as after an interrupted build, to be built again
+    /// from the events (the workspace's migration does, and `verify`
+    /// reports it until then).
+    fn convert_old_nodes(&self) -> Result<()> {
+        let has_old = self
+            .db
+            .tree_names()
+            .iter()
+            .any(|n| n.as_ref() == OLD_NODES.as_bytes());
+        if !has_old {
+            return Ok(());
+        }
+        let doing = "converting the Merkle tree";
+        let old = self.db.open_tree(OLD_NODES).map_err(self.sled_err(doing))?;
+        // An empty old tree holds nothing to convert (a tool that opened
+        // the old name by mistake creates one): the chunks stay.
+        let empty = old.is_empty();
+        if !empty {
+            self.merkle.clear().map_err(self.write_err(doing))?;
+        }
+        let mut batch = sled::Batch::default();
+        let mut pending = 0usize;
+        let mut current: Option<(ChunkId, Chunk)> = None;
+        let mut damaged = false;
+        for kv in old.iter() {
+            let (k, v) = kv.map_err(self.sled_err(doing))?;
+            let (Some(id), Ok(hash)) = (
+                merkle::NodeId::from_key(&k),
+                <merkle::Hash>::try_from(v.as_ref()),
+            ) else {
+                damaged = true;
+                break;
+            };
+            let (chunk, slot) = ChunkId::of(id);
+            if current.as_ref().is_none_or(|(c, _)| *c != chunk)
+                && let Some((c, done)) = current.replace((chunk, Chunk::new()))
+            {
+                batch.insert(&c.key()[..], done.encode());
+                pending += 1;
+            }
+            if let Some((_, c)) = current.as_mut() {
+                c.set(slot, hash);
+            }
+            if pending >= 4096 {
+                self.merkle
+                    .apply_batch(std::mem::take(&mut batch))
+                    .map_err(self.write_err(doing))?;
+                pending = 0;
+                self.flush_rows()?;
+            }
+        }
+        drop(old);
+        if damaged {
+            self.begin_merkle()?;
+        } else if !empty {
+            if let Some((c, done)) = current {
+                batch.insert(&c.key()[..], done.encode());
+            }
+            self.merkle
+                .apply_batch(batch)
+                .map_err(self.write_err(doing))?;
+        }
+        self.sync()?;
+        self.db
+            .drop_tree(OLD_NODES)
+            .map_err(self.write_err(doing))?;
+        self.sync()
     }
 
     /// Maps a sled error of a read; an I/O error marks the store as one
@@ -752,7 +839,7 @@ impl Store {
             .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd, reg, mk)| {
                 let current = meta.get("head")?;
                 if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
-                    return Err(ConflictableTransactionError::Abort(()));
+                    return Err(ConflictableTransactionError::Abort(Aborted::HeadMoved));
                 }
                 for row in rows {
                     let mut v = Vec::with_capacity(32 + row.bytes.len());
@@ -777,8 +864,18 @@ impl Store {
                 meta.insert("head", &head.to_bytes()[..])?;
                 meta.insert(INDEX, &head.to_bytes()[..])?;
                 if let Some(nodes) = nodes {
-                    for (id, hash) in nodes {
-                        mk.insert(&id.key()[..], &hash[..])?;
+                    for (chunk, slots) in merkle_chunk::group(nodes) {
+                        let key = chunk.key();
+                        let mut c = match mk.get(&key[..])? {
+                            None => Chunk::new(),
+                            Some(v) => Chunk::decode(&v).map_err(|e| {
+                                ConflictableTransactionError::Abort(Aborted::Chunk(chunk, e))
+                            })?,
+                        };
+                        for (slot, hash) in slots {
+                            c.set(slot, hash);
+                        }
+                        mk.insert(&key[..], c.encode())?;
                     }
                     meta.insert(MERKLE, &(head.seq + 1).to_be_bytes()[..])?;
                 }
@@ -787,10 +884,11 @@ impl Store {
         match result {
             Ok(()) if durable => self.sync(),
             Ok(()) => Ok(()),
-            Err(TransactionError::Abort(())) => Err(Error::Corrupt {
+            Err(TransactionError::Abort(Aborted::HeadMoved)) => Err(Error::Corrupt {
                 seq: None,
                 what: "the stored head changed under an open ledger".into(),
             }),
+            Err(TransactionError::Abort(Aborted::Chunk(chunk, e))) => Err(bad_chunk(chunk, e)),
             Err(TransactionError::Storage(e)) => Err(self.write_err("appending")(e)),
         }
     }
@@ -1104,29 +1202,47 @@ impl Store {
         }
     }
 
-    /// A stored Merkle tree node.
+    /// A stored Merkle tree node: one read of its chunk.
     pub fn merkle_node(&self, id: merkle::NodeId) -> Result<Option<merkle::Hash>> {
+        let (chunk, slot) = ChunkId::of(id);
         match self
             .merkle
-            .get(id.key())
+            .get(chunk.key())
             .map_err(self.sled_err("reading the Merkle tree"))?
         {
             None => Ok(None),
-            Some(v) => <[u8; 32]>::try_from(v.as_ref())
-                .map(Some)
-                .map_err(|_| Error::Corrupt {
-                    seq: None,
-                    what: format!(
-                        "Merkle tree node at {id} has {} bytes, expected 32",
-                        v.len()
-                    ),
-                }),
+            Some(v) => Chunk::pick(&v, slot).map_err(|e| bad_chunk(chunk, e)),
         }
     }
 
-    /// How many Merkle tree nodes are stored.
-    pub fn merkle_nodes(&self) -> usize {
-        self.merkle.len()
+    /// The stored chunks of one level of the Merkle tree, in index order,
+    /// each as stored (a value that is no chunk is handed over as such, so
+    /// that `verify` can name the node it cannot read).
+    pub fn merkle_level(
+        &self,
+        level: u8,
+    ) -> impl Iterator<Item = Result<(ChunkId, std::result::Result<Chunk, BadChunk>)>> + '_ {
+        self.merkle.scan_prefix([level]).map(move |kv| {
+            let (k, v) = kv.map_err(self.sled_err("reading the Merkle tree"))?;
+            let chunk = ChunkId::from_key(&k).ok_or_else(|| Error::Corrupt {
+                seq: None,
+                what: format!("a Merkle tree chunk key of {} bytes, expected 9", k.len()),
+            })?;
+            Ok((chunk, Chunk::decode(&v)))
+        })
+    }
+
+    /// How many Merkle tree nodes are stored: the slots the chunks' bitmaps
+    /// name (a scan of every chunk).
+    pub fn merkle_nodes(&self) -> Result<u64> {
+        let mut n = 0u64;
+        for kv in self.merkle.iter() {
+            let (_, v) = kv.map_err(self.sled_err("reading the Merkle tree"))?;
+            if let [a, b, ..] = v.as_ref() {
+                n += u64::from(u16::from_be_bytes([*a, *b]).count_ones());
+            }
+        }
+        Ok(n)
     }
 
     /// Empties the Merkle tree and removes its mark, before it is built
@@ -1141,11 +1257,25 @@ impl Store {
         Ok(())
     }
 
-    /// Writes Merkle tree nodes outside an append (while it is built).
+    /// Writes Merkle tree nodes outside an append (while it is built),
+    /// chunk by chunk in key order; a chunk that earlier nodes began is
+    /// read and completed.
     pub fn write_nodes(&self, nodes: &[(merkle::NodeId, merkle::Hash)]) -> Result<()> {
         let mut b = sled::Batch::default();
-        for (id, hash) in nodes {
-            b.insert(&id.key()[..], &hash[..]);
+        for (chunk, slots) in merkle_chunk::group(nodes) {
+            let key = chunk.key();
+            let mut c = match self
+                .merkle
+                .get(key)
+                .map_err(self.sled_err("reading the Merkle tree"))?
+            {
+                None => Chunk::new(),
+                Some(v) => Chunk::decode(&v).map_err(|e| bad_chunk(chunk, e))?,
+            };
+            for (slot, hash) in slots {
+                c.set(slot, hash);
+            }
+            b.insert(&key[..], c.encode());
         }
         self.merkle
             .apply_batch(b)
@@ -1256,6 +1386,22 @@ impl Store {
 
 /// Creates directories (and missing parents) as 0755, so that a
 /// group-writable umask does not make them shared.
+/// Why an append's transaction gave up.
+enum Aborted {
+    /// The stored head is not the one the append was prepared on.
+    HeadMoved,
+    /// A chunk the append must complete is not one.
+    Chunk(ChunkId, BadChunk),
+}
+
+/// A stored chunk that is not one: damage to the derived tree.
+fn bad_chunk(chunk: ChunkId, e: BadChunk) -> Error {
+    Error::Corrupt {
+        seq: None,
+        what: format!("the Merkle tree chunk at {chunk} is damaged: {e}; run `kamerstand verify`"),
+    }
+}
+
 fn dir_builder() -> std::fs::DirBuilder {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);

@@ -97,6 +97,11 @@ impl Raw {
         self.db.open_tree(name).unwrap()
     }
 
+    /// The names of the trees the store holds.
+    pub fn tree_names(&self) -> Vec<sled::IVec> {
+        self.db.tree_names()
+    }
+
     // ---------------------------------------------------------- events
 
     /// The stored value at `seq`: hash and canonical bytes.
