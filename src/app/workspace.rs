@@ -91,7 +91,13 @@ impl Workspace {
         let head = ledger.head();
         let events = head.map_or(0, |h| h.seq + 1);
         match (ledger.index_head()?, ledger.tree_size()?) {
-            (h, Some(size)) if h == head && size == events => {}
+            (h, Some(size)) if h == head && size == events => {
+                // An index an earlier version wrote has no frames of the
+                // rounds: they are built once.
+                if !ledger.has_frames()? {
+                    ledger.build_frames(progress)?;
+                }
+            }
             (None, _) | (_, None) => migrate(&ledger, progress)?,
             (h, Some(size)) if h == head => {
                 return Err(Error::Corrupt {
@@ -257,8 +263,19 @@ impl Workspace {
             }
         };
         view.rounds = self.rounds()?.into_iter().filter(|r| r.seq <= s).collect();
-        let currents = self.ledger.current().collect::<Result<Vec<_>>>()?;
-        view.items = self.ledger.items_at(currents, s, effective)?;
+        // A round on the latest effective day is its frame: one range of
+        // the index. Otherwise every item is read at `s`.
+        let frame = match (&view.basis, effective) {
+            (Basis::Round(r), None) => self.ledger.frame(r.seq)?,
+            _ => None,
+        };
+        view.items = match frame {
+            Some(items) => items,
+            None => {
+                let currents = self.ledger.current().collect::<Result<Vec<_>>>()?;
+                self.ledger.items_at(currents, s, effective)?
+            }
+        };
         // Items in the order last set for their kind (as of the view), the
         // others after them by key.
         let mut place: BTreeMap<EventId, usize> = BTreeMap::new();
@@ -520,8 +537,27 @@ impl Workspace {
                     state.legend.as_ref().unwrap_or(&self.programme.legend),
                     statuses.values().map(String::as_str),
                 ));
+                let frame = self.frame_with(entries)?;
+                entries.extend(index::frame_entries(rec.envelope.seq, frame));
             }
             out.ends.push(out.all.len());
+        }
+        Ok(out)
+    }
+
+    /// Every item's `current` value as it stands after the entries of a
+    /// batch so far (`written`, in order: the last one per item wins over
+    /// the stored one): what a round seal's frame holds.
+    fn frame_with(&self, written: &[Entry]) -> Result<BTreeMap<EventId, Vec<u8>>> {
+        let mut out = BTreeMap::new();
+        for r in self.ledger.current_values() {
+            let (id, value) = r?;
+            out.insert(id, value);
+        }
+        for e in written.iter().filter(|e| e.tree == index::Tree::Current) {
+            if let Ok(id) = <[u8; 16]>::try_from(e.key.as_slice()) {
+                out.insert(EventId(id), e.value.clone());
+            }
         }
         Ok(out)
     }
