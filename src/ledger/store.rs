@@ -3,8 +3,9 @@
 //! Layout (docs/format.md): tree `events` maps seq (u64 big-endian) to
 //! `hash[32] ‖ canonical envelope bytes`; tree `by_item` holds keys
 //! `item id[16] ‖ seq (u64 BE)` with empty values; tree `meta` holds `format`,
-//! `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`) and `index` (the head
-//! the index was written up to, in the same form). The index's trees
+//! `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`), `index` (the head
+//! the index was written up to, in the same form) and `frames` (present when
+//! `ix_frames` holds a frame of every sealed round). The index's trees
 //! (`projection::index`) are written in the same transaction as the event
 //! they derive from. Nothing derived lives outside sled.
 //!
