@@ -230,6 +230,33 @@ impl Workspace {
 
     /// The view on `basis` and `effective`, read from the index.
     pub fn view(&self, basis: Basis, effective: Option<Day>) -> Result<View> {
+        self.view_of(basis, effective, None)
+    }
+
+    /// The views of two rounds on the latest values, as [`Workspace::view`]
+    /// gives each: from their frames, where an item whose two frame values
+    /// are the same bytes (it did not change in between) is decoded once.
+    pub fn round_views(&self, from: Round, to: Round) -> Result<(View, View)> {
+        let Some((earlier, later)) = self.ledger.frame_pair(from.seq, to.seq)? else {
+            return Ok((
+                self.view(Basis::Round(from), None)?,
+                self.view(Basis::Round(to), None)?,
+            ));
+        };
+        Ok((
+            self.view_of(Basis::Round(from), None, Some(earlier))?,
+            self.view_of(Basis::Round(to), None, Some(later))?,
+        ))
+    }
+
+    /// [`Workspace::view`], with the items given when the caller has read
+    /// them (a round's frame).
+    fn view_of(
+        &self,
+        basis: Basis,
+        effective: Option<Day>,
+        items: Option<Vec<crate::projection::ItemView>>,
+    ) -> Result<View> {
         let last = self.last_seq(&basis)?;
         let mut view = View {
             basis,
@@ -265,8 +292,9 @@ impl Workspace {
         view.rounds = self.rounds()?.into_iter().filter(|r| r.seq <= s).collect();
         // A round on the latest effective day is its frame: one range of
         // the index. Otherwise every item is read at `s`.
-        let frame = match (&view.basis, effective) {
-            (Basis::Round(r), None) => self.ledger.frame(r.seq)?,
+        let frame = match (&view.basis, effective, items) {
+            (_, _, Some(items)) => Some(items),
+            (Basis::Round(r), None, None) => self.ledger.frame(r.seq)?,
             _ => None,
         };
         view.items = match frame {

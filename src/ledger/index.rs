@@ -139,22 +139,42 @@ impl Ledger {
     /// range of the index; None when the index holds no frames (a store an
     /// earlier version wrote, not yet given them).
     pub fn frame(&self, seal: u64) -> Result<Option<Vec<ItemView>>> {
-        Ok(self
-            .frame_values(seal)?
-            .map(|values| {
-                values
-                    .into_iter()
-                    .map(|(_, v)| decoded::<Snapshot>(Tree::Frames, &v).map(|s| s.item))
-                    .collect::<Result<Vec<_>>>()
-            })
-            .transpose()?)
+        self.frame_values(seal)?
+            .map(|values| decode_frame(&values))
+            .transpose()
+    }
+
+    /// The frames of two rounds (sealed at `a` and `b`), as [`Ledger::frame`]
+    /// gives each: an item whose two values are the same bytes (it did not
+    /// change in between) is decoded once. None when the index holds no
+    /// frames.
+    pub fn frame_pair(&self, a: u64, b: u64) -> Result<Option<(Vec<ItemView>, Vec<ItemView>)>> {
+        let (Some(va), Some(vb)) = (self.frame_values(a)?, self.frame_values(b)?) else {
+            return Ok(None);
+        };
+        let later = decode_frame(&vb)?;
+        // Both frames are in id order.
+        let mut earlier = Vec::with_capacity(va.len());
+        let mut j = 0;
+        for (id, value) in &va {
+            while vb.get(j).is_some_and(|(other, _)| other < id) {
+                j += 1;
+            }
+            match (vb.get(j), later.get(j)) {
+                (Some((other, v)), Some(item)) if other == id && v == value => {
+                    earlier.push(item.clone());
+                }
+                _ => earlier.push(decoded::<Snapshot>(Tree::Frames, value)?.item),
+            }
+        }
+        Ok(Some((earlier, later)))
     }
 
     /// The frame of the round sealed at `seal` as stored: (item id, value
     /// bytes) in id order; None when the index holds no frames. Two frames'
     /// values are equal bytes exactly when the item did not change between
     /// the two rounds (a value names the item's last event).
-    pub fn frame_values(&self, seal: u64) -> Result<Option<Vec<(EventId, sled::IVec)>>> {
+    fn frame_values(&self, seal: u64) -> Result<Option<Vec<(EventId, sled::IVec)>>> {
         if !self.has_frames()? {
             return Ok(None);
         }
@@ -995,6 +1015,14 @@ fn compare(
             what,
         }));
     }
+}
+
+/// The items of a frame's values (as `Ledger::frame_values` reads them).
+fn decode_frame(values: &[(EventId, sled::IVec)]) -> Result<Vec<ItemView>> {
+    values
+        .iter()
+        .map(|(_, v)| decoded::<Snapshot>(Tree::Frames, v).map(|s| s.item))
+        .collect()
 }
 
 /// The SHA-256 of an index value: how `verify` holds the frames it
