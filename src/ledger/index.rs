@@ -860,7 +860,7 @@ impl Ledger {
             )?;
         }
         if first.is_none() && with_frames {
-            expected_frames.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            expected_frames.sort_unstable_by_key(|e| e.0);
             entries += expected_frames.len() as u64;
             first = compare(
                 Tree::Frames,
