@@ -20,6 +20,7 @@ use crate::projection::index::{
 };
 use crate::projection::{ItemView, Round};
 use std::collections::BTreeMap;
+use std::ops::Bound::{Excluded, Included};
 
 /// An index entry's key and value.
 type KeyValue = (Vec<u8>, Vec<u8>);
@@ -136,38 +137,56 @@ impl Ledger {
 
     /// The frame of the round sealed at seq `seal`: every item as the round
     /// left it (on the latest effective day), in id order, read in one
-    /// range of the index; None when the index holds no frames (a store an
-    /// earlier version wrote, not yet given them).
+    /// range of the index (its two halves on both cores); None when the
+    /// index holds no frames (a store an earlier version wrote, not yet
+    /// given them).
     pub fn frame(&self, seal: u64) -> Result<Option<Vec<ItemView>>> {
-        self.frame_values(seal)?
-            .map(|values| decode_frame(&values))
-            .transpose()
-    }
-
-    /// The frames of two rounds (sealed at `a` and `b`), as [`Ledger::frame`]
-    /// gives each: an item whose two values are the same bytes (it did not
-    /// change in between) is decoded once. None when the index holds no
-    /// frames.
-    pub fn frame_pair(&self, a: u64, b: u64) -> Result<Option<(Vec<ItemView>, Vec<ItemView>)>> {
-        let (Some(va), Some(vb)) = (self.frame_values(a)?, self.frame_values(b)?) else {
+        if !self.has_frames()? {
             return Ok(None);
-        };
-        let later = decode_frame(&vb)?;
-        // Both frames are in id order.
-        let mut earlier = Vec::with_capacity(va.len());
-        let mut j = 0;
-        for (id, value) in &va {
-            while vb.get(j).is_some_and(|(other, _)| other < id) {
-                j += 1;
-            }
-            match (vb.get(j), later.get(j)) {
-                (Some((other, v)), Some(item)) if other == id && v == value => {
-                    earlier.push(item.clone());
-                }
-                _ => earlier.push(decoded::<Snapshot>(Tree::Frames, value)?.item),
-            }
         }
-        Ok(Some((earlier, later)))
+        let lo = index::frame_key(seal, EventId([0; 16]));
+        let hi = index::frame_key(seal, EventId([0xff; 16]));
+        let id_of = |r: Option<Result<(sled::IVec, sled::IVec)>>| -> Result<Option<u128>> {
+            Ok(match r.transpose()? {
+                Some((k, _)) => index::frame_key_parts(&k).map(|(_, id)| u128::from_be_bytes(id.0)),
+                None => None,
+            })
+        };
+        let first = id_of(
+            self.store()
+                .ix_range(Tree::Frames, Included(&lo), Included(&hi))
+                .next(),
+        )?;
+        let last = id_of(self.store().ix_range_rev(Tree::Frames, &lo, &hi).next())?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Some(Vec::new()));
+        };
+        // Ids begin with their registration time: the middle of the first
+        // and the last splits the items about evenly (any split is right).
+        let split = index::frame_key(seal, EventId((first / 2 + last / 2).to_be_bytes()));
+        let half =
+            |lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>| -> Result<Vec<ItemView>> {
+                self.store()
+                    .ix_range(Tree::Frames, lo, hi)
+                    .map(|r| {
+                        let (_, v) = r?;
+                        decoded::<Snapshot>(Tree::Frames, &v).map(|s| s.item)
+                    })
+                    .collect()
+            };
+        let (a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| half(Included(&split), Included(&hi)));
+            let mine = half(Included(&lo), Excluded(&split));
+            let theirs = other.join().unwrap_or_else(|_| {
+                Err(corrupt(
+                    "a thread reading a frame stopped unexpectedly".into(),
+                ))
+            });
+            (mine, theirs)
+        });
+        let mut out = a?;
+        out.extend(b?);
+        Ok(Some(out))
     }
 
     /// The frame of the round sealed at `seal` as stored: (item id, value
@@ -190,6 +209,47 @@ impl Ledger {
             })
             .collect::<Result<Vec<_>>>()
             .map(Some)
+    }
+
+    /// The frames of two rounds (sealed at `a` and `b`), as [`Ledger::frame`]
+    /// gives each, read on both cores: an item whose two values are the
+    /// same bytes (it did not change in between) is decoded once. None when
+    /// the index holds no frames.
+    pub fn frame_pair(&self, a: u64, b: u64) -> Result<Option<(Vec<ItemView>, Vec<ItemView>)>> {
+        let (va, later) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| -> Result<Option<_>> {
+                let Some(vb) = self.frame_values(b)? else {
+                    return Ok(None);
+                };
+                let later = decode_frame(&vb)?;
+                Ok(Some((vb, later)))
+            });
+            let mine = self.frame_values(a);
+            let theirs = other.join().unwrap_or_else(|_| {
+                Err(corrupt(
+                    "a thread reading a frame stopped unexpectedly".into(),
+                ))
+            });
+            (mine, theirs)
+        });
+        let (Some(va), Some((vb, later))) = (va?, later?) else {
+            return Ok(None);
+        };
+        // Both frames are in id order.
+        let mut earlier = Vec::with_capacity(va.len());
+        let mut j = 0;
+        for (id, value) in &va {
+            while vb.get(j).is_some_and(|(other, _)| other < id) {
+                j += 1;
+            }
+            match (vb.get(j), later.get(j)) {
+                (Some((other, v)), Some(item)) if other == id && v == value => {
+                    earlier.push(item.clone());
+                }
+                _ => earlier.push(decoded::<Snapshot>(Tree::Frames, value)?.item),
+            }
+        }
+        Ok(Some((earlier, later)))
     }
 
     /// Gives a store an earlier version wrote (whose index has no frames) a

@@ -1270,6 +1270,18 @@ impl Store {
             .map(|r| r.map_err(self.sled_err("reading the index")))
     }
 
+    /// The entries of an index tree within two bounds, in key order.
+    pub fn ix_range(
+        &self,
+        t: Tree,
+        lo: std::ops::Bound<&[u8]>,
+        hi: std::ops::Bound<&[u8]>,
+    ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
+        self.ix(t)
+            .range::<&[u8], _>((lo, hi))
+            .map(|r| r.map_err(self.sled_err("reading the index")))
+    }
+
     /// The entries of an index tree between two keys (both included),
     /// last first.
     pub fn ix_range_rev(
