@@ -212,29 +212,15 @@ impl Ledger {
     }
 
     /// The frames of two rounds (sealed at `a` and `b`), as [`Ledger::frame`]
-    /// gives each, read on both cores: an item whose two values are the
-    /// same bytes (it did not change in between) is decoded once. None when
-    /// the index holds no frames.
+    /// gives each: an item whose two values are the same bytes (it did not
+    /// change in between) is decoded once. None when the index holds no
+    /// frames. (Reading the two frames on both cores measured no faster on
+    /// L: docs/performance.md, "Frames of sealed rounds".)
     pub fn frame_pair(&self, a: u64, b: u64) -> Result<Option<(Vec<ItemView>, Vec<ItemView>)>> {
-        let (va, later) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| -> Result<Option<_>> {
-                let Some(vb) = self.frame_values(b)? else {
-                    return Ok(None);
-                };
-                let later = decode_frame(&vb)?;
-                Ok(Some((vb, later)))
-            });
-            let mine = self.frame_values(a);
-            let theirs = other.join().unwrap_or_else(|_| {
-                Err(corrupt(
-                    "a thread reading a frame stopped unexpectedly".into(),
-                ))
-            });
-            (mine, theirs)
-        });
-        let (Some(va), Some((vb, later))) = (va?, later?) else {
+        let (Some(va), Some(vb)) = (self.frame_values(a)?, self.frame_values(b)?) else {
             return Ok(None);
         };
+        let later = decode_frame(&vb)?;
         // Both frames are in id order.
         let mut earlier = Vec::with_capacity(va.len());
         let mut j = 0;
