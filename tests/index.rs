@@ -5,8 +5,10 @@
 //! outranks the chain: a forged index entry, a forged index mark and a
 //! damaged early event are refused by reads and writes or reported by
 //! `verify` naming the tree, item and seq, and a round seal refuses to seal
-//! over them (and writes stop). A store an earlier version wrote, with
-//! checkpoint files beside sled, gets its index once and loses the files.
+//! over them (and writes stop); a forged frame of a round is reported
+//! naming the item and the round's seal. A store an earlier version wrote,
+//! with checkpoint files beside sled, gets its index once and loses the
+//! files; one whose index has no frames of its rounds gets them once.
 
 use crate::common::{TestEnv, raw};
 use kamerstand::Workspace;
@@ -587,6 +589,22 @@ fn a_store_whose_index_has_no_frames_gets_them_once_at_open() {
     assert_eq!((frames, marked), (2, true));
     assert_eq!(first.unwrap()[..8], seal.to_be_bytes());
     assert_eq!(env.json(&["diff", "r1", "now"]), diff);
+    env.run(&["verify"]).ok();
+}
+
+#[test]
+fn a_store_without_rounds_and_without_the_frames_mark_gets_the_mark_at_open() {
+    let env = TestEnv::init();
+    env.add(&["--kind", "motie", "--text", "Een motie.", "--key", "M1"]);
+    raw::edit(&env, |r| r.meta.remove("frames").unwrap());
+    env.run(&["overview"]).ok();
+    let (marked, frames) = raw::edit(&env, |r| {
+        (
+            r.meta.contains_key("frames").unwrap(),
+            r.tree("ix_frames").len(),
+        )
+    });
+    assert_eq!((marked, frames), (true, 0));
     env.run(&["verify"]).ok();
 }
 

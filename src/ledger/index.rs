@@ -244,6 +244,10 @@ impl Ledger {
     /// `progress(items done, items)`.
     pub fn build_frames(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         self.store().begin_frames()?;
+        // Without a sealed round there is no frame to build.
+        if self.round_entries()?.is_empty() {
+            return self.store().finish_frames();
+        }
         const FLUSH_BYTES: usize = 32 << 20;
         self.expected_index(
             vec![0usize; WORKERS],
