@@ -5,8 +5,10 @@
 //! outranks the chain: a forged index entry, a forged index mark and a
 //! damaged early event are refused by reads and writes or reported by
 //! `verify` naming the tree, item and seq, and a round seal refuses to seal
-//! over them (and writes stop). A store an earlier version wrote, with
-//! checkpoint files beside sled, gets its index once and loses the files.
+//! over them (and writes stop); a forged frame of a round is reported
+//! naming the item and the round's seal. A store an earlier version wrote,
+//! with checkpoint files beside sled, gets its index once and loses the
+//! files; one whose index has no frames of its rounds gets them once.
 
 use crate::common::{TestEnv, raw};
 use kamerstand::Workspace;
@@ -295,7 +297,58 @@ fn views_from_the_index_equal_a_full_replay_at_every_seq_round_and_day() {
         }
         assert!(compared > 1000, "{compared}");
         let rounds = ws.rounds().unwrap();
-        assert!(!rounds.is_empty());
+        assert!(rounds.len() >= 2, "seed {seed}: {} rounds", rounds.len());
+        // Every round has its frame (the seal wrote it), and a view of the
+        // round on the latest day is read from it.
+        assert!(ws.ledger().has_frames().unwrap());
+        for r in &rounds {
+            let frame = ws.ledger().frame(r.seq).unwrap().unwrap();
+            let mut want = View::replay(
+                events.iter().cloned().map(Ok),
+                Basis::Round(r.clone()),
+                None,
+            )
+            .unwrap()
+            .items;
+            want.sort_by_key(|i| i.id);
+            assert_eq!(frame, want, "seed {seed}: frame of round {}", r.name);
+        }
+        // A diff of every two rounds (both read from frames) equals the
+        // diff of two replayed views.
+        for (i, a) in rounds.iter().enumerate() {
+            for b in &rounds[i..] {
+                let got = kamerstand::app::diff::compare(
+                    &ws,
+                    &kamerstand::app::diff::Side::Round(a.name.clone()),
+                    &kamerstand::app::diff::Side::Round(b.name.clone()),
+                    true,
+                    true,
+                )
+                .unwrap();
+                let replayed = |r: &kamerstand::projection::Round| {
+                    View::replay(
+                        events.iter().cloned().map(Ok),
+                        Basis::Round(r.clone()),
+                        None,
+                    )
+                    .unwrap()
+                };
+                let (from, to) = (replayed(a), replayed(b));
+                assert_eq!(got.from, from, "seed {seed}: {} to {}", a.name, b.name);
+                assert_eq!(got.to, to, "seed {seed}: {} to {}", a.name, b.name);
+                let mut want = kamerstand::projection::diff::diff(&from, &to, true);
+                let upto = to.last_seq();
+                let mut state = State::default();
+                for e in events.iter().take_while(|e| Some(e.envelope.seq) <= upto) {
+                    state.apply(e);
+                }
+                want.list_events(from.chain.events, &mut |id| {
+                    Ok::<_, std::convert::Infallible>(state.items.get(&id).cloned())
+                })
+                .unwrap();
+                assert_eq!(got.diff, want, "seed {seed}: {} to {}", a.name, b.name);
+            }
+        }
         for r in rounds {
             for effective in [
                 None,
@@ -436,6 +489,123 @@ fn a_forged_index_entry_is_reported_by_verify_and_refused_by_a_seal_and_later_wr
         "in-uitvoering"
     );
     env.run(&["note", "T1", "Verder."]).ok();
+}
+
+#[test]
+fn a_forged_frame_entry_is_reported_by_verify_naming_item_and_round_seal() {
+    let env = sealed_ledger();
+    let id = item_id(&env, "M1");
+    let seal = env.json(&["round", "list"])["rounds"][0]["seq"]
+        .as_u64()
+        .unwrap();
+    // What a round view shows before the forgery (read from the frame).
+    let before = env.json(&["overview", "--round", "r1"]);
+    assert_eq!(
+        crate::common::item(&before, "M1")["status"]["slug"],
+        "in-uitvoering"
+    );
+    // A forger rewrites M1's status in round r1's frame only.
+    raw::edit(&env, |r| {
+        let t = r.tree("ix_frames");
+        let mut key = seal.to_be_bytes().to_vec();
+        key.extend(raw::hex_bytes(&id));
+        let v = t.get(&key).unwrap().unwrap().to_vec();
+        t.insert(key, replace(&v, b"in-uitvoering", b"doorlopend\0\0\0"))
+            .unwrap();
+    });
+    // Reads trust the index (docs/format.md): the round view serves it.
+    let forged = env.json(&["overview", "--round", "r1"]);
+    assert_ne!(
+        crate::common::item(&forged, "M1")["status"]["slug"],
+        "in-uitvoering"
+    );
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.starts_with(&format!(
+            "BAD index entry in ix_frames, item {id}, seq {seal}: "
+        )),
+        "{}",
+        out.stdout
+    );
+    // A seal verifies first and refuses.
+    let out = env.run(&["round", "seal", "r2"]);
+    out.expect_code(1);
+    assert!(out.stderr.contains("ix_frames"), "{}", out.stderr);
+    env.run(&["verify", "--rebuild-index"]).ok();
+    env.run(&["verify"]).ok();
+    assert_eq!(
+        env.json(&["overview", "--round", "r1"])["items"],
+        before["items"]
+    );
+    // A frame entry of an item that is not in the round is extra.
+    raw::edit(&env, |r| {
+        let t = r.tree("ix_frames");
+        let mut key = (seal - 1).to_be_bytes().to_vec();
+        key.extend(raw::hex_bytes(&id));
+        t.insert(key, b"x".as_slice()).unwrap();
+    });
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.starts_with(&format!(
+            "BAD index entry in ix_frames, item {id}, seq {}: ",
+            seal - 1
+        )),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_store_whose_index_has_no_frames_gets_them_once_at_open() {
+    let env = sealed_ledger();
+    let seal = env.json(&["round", "list"])["rounds"][0]["seq"]
+        .as_u64()
+        .unwrap();
+    let before = env.json(&["overview", "--round", "r1"]);
+    let diff = env.json(&["diff", "r1", "now"]);
+    // What an earlier version wrote: an index without frames or their mark.
+    let frames = raw::edit(&env, |r| {
+        let t = r.tree("ix_frames");
+        let n = t.len();
+        t.clear().unwrap();
+        r.meta.remove("frames").unwrap();
+        n
+    });
+    assert_eq!(frames, 2, "one entry per item of round r1");
+    // verify does not compare frames the index does not have yet.
+    env.run(&["verify"]).ok();
+    // The next open builds them, and views read them.
+    assert_eq!(
+        env.json(&["overview", "--round", "r1"])["items"],
+        before["items"]
+    );
+    let (frames, marked, first) = raw::edit(&env, |r| {
+        let t = r.tree("ix_frames");
+        let first = t.first().unwrap().map(|(k, _)| k.to_vec());
+        (t.len(), r.meta.contains_key("frames").unwrap(), first)
+    });
+    assert_eq!((frames, marked), (2, true));
+    assert_eq!(first.unwrap()[..8], seal.to_be_bytes());
+    assert_eq!(env.json(&["diff", "r1", "now"]), diff);
+    env.run(&["verify"]).ok();
+}
+
+#[test]
+fn a_store_without_rounds_and_without_the_frames_mark_gets_the_mark_at_open() {
+    let env = TestEnv::init();
+    env.add(&["--kind", "motie", "--text", "Een motie.", "--key", "M1"]);
+    raw::edit(&env, |r| r.meta.remove("frames").unwrap());
+    env.run(&["overview"]).ok();
+    let (marked, frames) = raw::edit(&env, |r| {
+        (
+            r.meta.contains_key("frames").unwrap(),
+            r.tree("ix_frames").len(),
+        )
+    });
+    assert_eq!((marked, frames), (true, 0));
+    env.run(&["verify"]).ok();
 }
 
 /// `v` with the first `from` replaced by `to` (same length, or the entry's

@@ -77,8 +77,10 @@ pub fn compare(
     all: bool,
     events: bool,
 ) -> Result<Comparison> {
-    let vf = ws.view(basis(ws, from)?, None)?;
-    let vt = ws.view(basis(ws, to)?, None)?;
+    let (vf, vt) = match (basis(ws, from)?, basis(ws, to)?) {
+        (Basis::Round(a), Basis::Round(b)) => ws.round_views(a, b)?,
+        (a, b) => (ws.view(a, None)?, ws.view(b, None)?),
+    };
     if vf.chain.events > vt.chain.events {
         return Err(Refusal::FromAfterTo {
             from: crate::report::view_line(&vf, crate::formats::annex::Lang::En),

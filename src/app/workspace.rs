@@ -91,7 +91,13 @@ impl Workspace {
         let head = ledger.head();
         let events = head.map_or(0, |h| h.seq + 1);
         match (ledger.index_head()?, ledger.tree_size()?) {
-            (h, Some(size)) if h == head && size == events => {}
+            (h, Some(size)) if h == head && size == events => {
+                // An index an earlier version wrote has no frames of the
+                // rounds: they are built once.
+                if !ledger.has_frames()? {
+                    ledger.build_frames(progress)?;
+                }
+            }
             (None, _) | (_, None) => migrate(&ledger, progress)?,
             (h, Some(size)) if h == head => {
                 return Err(Error::Corrupt {
@@ -224,6 +230,33 @@ impl Workspace {
 
     /// The view on `basis` and `effective`, read from the index.
     pub fn view(&self, basis: Basis, effective: Option<Day>) -> Result<View> {
+        self.view_of(basis, effective, None)
+    }
+
+    /// The views of two rounds on the latest values, as [`Workspace::view`]
+    /// gives each: from their frames, where an item whose two frame values
+    /// are the same bytes (it did not change in between) is decoded once.
+    pub fn round_views(&self, from: Round, to: Round) -> Result<(View, View)> {
+        let Some((earlier, later)) = self.ledger.frame_pair(from.seq, to.seq)? else {
+            return Ok((
+                self.view(Basis::Round(from), None)?,
+                self.view(Basis::Round(to), None)?,
+            ));
+        };
+        Ok((
+            self.view_of(Basis::Round(from), None, Some(earlier))?,
+            self.view_of(Basis::Round(to), None, Some(later))?,
+        ))
+    }
+
+    /// [`Workspace::view`], with the items given when the caller has read
+    /// them (a round's frame).
+    fn view_of(
+        &self,
+        basis: Basis,
+        effective: Option<Day>,
+        items: Option<Vec<crate::projection::ItemView>>,
+    ) -> Result<View> {
         let last = self.last_seq(&basis)?;
         let mut view = View {
             basis,
@@ -257,8 +290,20 @@ impl Workspace {
             }
         };
         view.rounds = self.rounds()?.into_iter().filter(|r| r.seq <= s).collect();
-        let currents = self.ledger.current().collect::<Result<Vec<_>>>()?;
-        view.items = self.ledger.items_at(currents, s, effective)?;
+        // A round on the latest effective day is its frame: one range of
+        // the index. Otherwise every item is read at `s`.
+        let frame = match (&view.basis, effective, items) {
+            (_, _, Some(items)) => Some(items),
+            (Basis::Round(r), None, None) => self.ledger.frame(r.seq)?,
+            _ => None,
+        };
+        view.items = match frame {
+            Some(items) => items,
+            None => {
+                let currents = self.ledger.current().collect::<Result<Vec<_>>>()?;
+                self.ledger.items_at(currents, s, effective)?
+            }
+        };
         // Items in the order last set for their kind (as of the view), the
         // others after them by key.
         let mut place: BTreeMap<EventId, usize> = BTreeMap::new();
@@ -520,8 +565,27 @@ impl Workspace {
                     state.legend.as_ref().unwrap_or(&self.programme.legend),
                     statuses.values().map(String::as_str),
                 ));
+                let frame = self.frame_with(entries)?;
+                entries.extend(index::frame_entries(rec.envelope.seq, frame));
             }
             out.ends.push(out.all.len());
+        }
+        Ok(out)
+    }
+
+    /// Every item's `current` value as it stands after the entries of a
+    /// batch so far (`written`, in order: the last one per item wins over
+    /// the stored one): what a round seal's frame holds.
+    fn frame_with(&self, written: &[Entry]) -> Result<BTreeMap<EventId, Vec<u8>>> {
+        let mut out = BTreeMap::new();
+        for r in self.ledger.current_values() {
+            let (id, value) = r?;
+            out.insert(id, value);
+        }
+        for e in written.iter().filter(|e| e.tree == index::Tree::Current) {
+            if let Ok(id) = <[u8; 16]>::try_from(e.key.as_slice()) {
+                out.insert(EventId(id), e.value.clone());
+            }
         }
         Ok(out)
     }

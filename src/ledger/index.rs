@@ -20,6 +20,7 @@ use crate::projection::index::{
 };
 use crate::projection::{ItemView, Round};
 use std::collections::BTreeMap;
+use std::ops::Bound::{Excluded, Included};
 
 /// An index entry's key and value.
 type KeyValue = (Vec<u8>, Vec<u8>);
@@ -111,6 +112,166 @@ impl Ledger {
             let (_, v) = r?;
             decoded(Tree::Current, &v)
         })
+    }
+
+    /// Every item's latest snapshot as stored (item id, value bytes), in id
+    /// order: what a round seal copies into its frame.
+    pub fn current_values(&self) -> impl Iterator<Item = Result<(EventId, Vec<u8>)>> + '_ {
+        self.store().ix_scan(Tree::Current, &[]).map(|r| {
+            let (k, v) = r?;
+            let id = <[u8; 16]>::try_from(k.as_ref()).map_err(|_| {
+                corrupt(format!(
+                    "ix_current key of {} bytes cannot be read",
+                    k.len()
+                ))
+            })?;
+            Ok((EventId(id), v.to_vec()))
+        })
+    }
+
+    /// True if the index holds a frame of every sealed round (a store an
+    /// earlier version wrote gets them once, at open).
+    pub fn has_frames(&self) -> Result<bool> {
+        self.store().has_frames()
+    }
+
+    /// The frame of the round sealed at seq `seal`: every item as the round
+    /// left it (on the latest effective day), in id order, read in one
+    /// range of the index (its two halves on both cores); None when the
+    /// index holds no frames (a store an earlier version wrote, not yet
+    /// given them).
+    pub fn frame(&self, seal: u64) -> Result<Option<Vec<ItemView>>> {
+        if !self.has_frames()? {
+            return Ok(None);
+        }
+        let lo = index::frame_key(seal, EventId([0; 16]));
+        let hi = index::frame_key(seal, EventId([0xff; 16]));
+        let id_of = |r: Option<Result<(sled::IVec, sled::IVec)>>| -> Result<Option<u128>> {
+            Ok(match r.transpose()? {
+                Some((k, _)) => index::frame_key_parts(&k).map(|(_, id)| u128::from_be_bytes(id.0)),
+                None => None,
+            })
+        };
+        let first = id_of(
+            self.store()
+                .ix_range(Tree::Frames, Included(&lo), Included(&hi))
+                .next(),
+        )?;
+        let last = id_of(self.store().ix_range_rev(Tree::Frames, &lo, &hi).next())?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Some(Vec::new()));
+        };
+        // Ids begin with their registration time: the middle of the first
+        // and the last splits the items about evenly (any split is right).
+        let split = index::frame_key(seal, EventId((first / 2 + last / 2).to_be_bytes()));
+        let half =
+            |lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>| -> Result<Vec<ItemView>> {
+                self.store()
+                    .ix_range(Tree::Frames, lo, hi)
+                    .map(|r| {
+                        let (_, v) = r?;
+                        decoded::<Snapshot>(Tree::Frames, &v).map(|s| s.item)
+                    })
+                    .collect()
+            };
+        let (a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| half(Included(&split), Included(&hi)));
+            let mine = half(Included(&lo), Excluded(&split));
+            let theirs = other.join().unwrap_or_else(|_| {
+                Err(corrupt(
+                    "a thread reading a frame stopped unexpectedly".into(),
+                ))
+            });
+            (mine, theirs)
+        });
+        let mut out = a?;
+        out.extend(b?);
+        Ok(Some(out))
+    }
+
+    /// The frame of the round sealed at `seal` as stored: (item id, value
+    /// bytes) in id order; None when the index holds no frames. Two frames'
+    /// values are equal bytes exactly when the item did not change between
+    /// the two rounds (a value names the item's last event).
+    fn frame_values(&self, seal: u64) -> Result<Option<Vec<(EventId, sled::IVec)>>> {
+        if !self.has_frames()? {
+            return Ok(None);
+        }
+        let prefix = seal.to_be_bytes();
+        self.store()
+            .ix_prefix(Tree::Frames, &prefix)
+            .map(|r| {
+                let (k, v) = r?;
+                let (_, id) = index::frame_key_parts(&k).ok_or_else(|| {
+                    corrupt(format!("ix_frames key of {} bytes cannot be read", k.len()))
+                })?;
+                Ok((id, v))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some)
+    }
+
+    /// The frames of two rounds (sealed at `a` and `b`), as [`Ledger::frame`]
+    /// gives each: an item whose two values are the same bytes (it did not
+    /// change in between) is decoded once. None when the index holds no
+    /// frames. (Reading the two frames on both cores measured no faster on
+    /// L: docs/performance.md, "Frames of sealed rounds".)
+    pub fn frame_pair(&self, a: u64, b: u64) -> Result<Option<(Vec<ItemView>, Vec<ItemView>)>> {
+        let (Some(va), Some(vb)) = (self.frame_values(a)?, self.frame_values(b)?) else {
+            return Ok(None);
+        };
+        let later = decode_frame(&vb)?;
+        // Both frames are in id order.
+        let mut earlier = Vec::with_capacity(va.len());
+        let mut j = 0;
+        for (id, value) in &va {
+            while vb.get(j).is_some_and(|(other, _)| other < id) {
+                j += 1;
+            }
+            match (vb.get(j), later.get(j)) {
+                (Some((other, v)), Some(item)) if other == id && v == value => {
+                    earlier.push(item.clone());
+                }
+                _ => earlier.push(decoded::<Snapshot>(Tree::Frames, value)?.item),
+            }
+        }
+        Ok(Some((earlier, later)))
+    }
+
+    /// Gives a store an earlier version wrote (whose index has no frames) a
+    /// frame of every sealed round, derived from the events by the same fold
+    /// as the rest of the index ([`Ledger::build_index`]), once.
+    /// `progress(items done, items)`.
+    pub fn build_frames(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+        self.store().begin_frames()?;
+        // Without a sealed round there is no frame to build.
+        if self.round_entries()?.is_empty() {
+            return self.store().finish_frames();
+        }
+        const FLUSH_BYTES: usize = 32 << 20;
+        self.expected_index(
+            vec![0usize; WORKERS],
+            &|written: &mut usize, build: ItemBuild| {
+                let entries: Vec<Entry> = build
+                    .entries
+                    .into_iter()
+                    .filter(|((tree, _), _)| *tree == Tree::Frames)
+                    .map(|((tree, key), value)| Entry { tree, key, value })
+                    .collect();
+                *written += entries
+                    .iter()
+                    .map(|e| e.key.len() + e.value.len())
+                    .sum::<usize>();
+                self.store().write_entries(&entries)?;
+                if *written >= FLUSH_BYTES {
+                    *written = 0;
+                    self.store().flush_rows()?;
+                }
+                Ok(())
+            },
+            progress,
+        )?;
+        self.store().finish_frames()
     }
 
     /// One item's latest snapshot.
@@ -657,9 +818,15 @@ impl Ledger {
         struct Check {
             first: Option<IndexDifference>,
             keys: BTreeMap<Vec<u8>, Vec<u8>>,
+            /// The frame entries expected, each value by its SHA-256 (all
+            /// of L's frames would not fit the memory a command may take).
+            frames: Vec<([u8; index::FRAME_KEY_LEN], [u8; 32])>,
             entries: u64,
         }
         let compare_marked = first.is_none();
+        // A store an earlier version wrote has no frames until it is opened
+        // (and no read uses them until then): nothing to compare.
+        let with_frames = self.has_frames()?;
         let Expected {
             others: rounds,
             broken,
@@ -676,6 +843,12 @@ impl Ledger {
                 for ((tree, key), value) in build.entries {
                     if tree == Tree::Keys {
                         c.keys.insert(key, value);
+                        continue;
+                    }
+                    if tree == Tree::Frames {
+                        if with_frames && let Ok(k) = key.as_slice().try_into() {
+                            c.frames.push((k, value_hash(&value)));
+                        }
                         continue;
                     }
                     item.get_or_insert_with(|| key.get(..16).map(<[u8]>::to_vec));
@@ -698,10 +871,12 @@ impl Ledger {
             progress,
         )?;
         let mut expected_keys: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        let mut expected_frames = Vec::new();
         let mut entries = 0u64;
         for c in checks {
             entries += c.entries;
             expected_keys.extend(c.keys);
+            expected_frames.extend(c.frames);
             if first.is_none() {
                 first = c.first;
             }
@@ -732,6 +907,19 @@ impl Ledger {
                 Tree::Keys,
                 expected_keys.into_iter(),
                 self.store().ix_scan(Tree::Keys, &[]),
+            )?;
+        }
+        if first.is_none() && with_frames {
+            expected_frames.sort_unstable_by_key(|e| e.0);
+            entries += expected_frames.len() as u64;
+            first = compare(
+                Tree::Frames,
+                expected_frames
+                    .into_iter()
+                    .map(|(k, h)| (k.to_vec(), h.to_vec())),
+                self.store()
+                    .ix_scan(Tree::Frames, &[])
+                    .map(|r| r.map(|(k, v)| (k, sled::IVec::from(&value_hash(&v)[..])))),
             )?;
         }
         for tree in [Tree::Rounds, Tree::Registry] {
@@ -906,22 +1094,22 @@ fn compare(
             None => None,
         };
         let w = want.next();
-        let (item, seq) = match (&w, &h) {
-            (Some((k, _)), _) => where_of(tree, k),
-            (None, Some((k, _))) => where_of(tree, k),
-            (None, None) => return Ok(None),
-        };
-        let what = match (w, h) {
+        // A missing or differing entry is named by the key expected, an
+        // extra one by the key stored.
+        let ((item, seq), what) = match (w, h) {
             (Some((wk, wv)), Some((hk, hv))) if wk == hk.as_ref() => {
                 if wv == hv.as_ref() {
                     continue;
                 }
-                IndexFinding::Differs
+                (where_of(tree, &wk), IndexFinding::Differs)
             }
-            (Some((wk, _)), Some((hk, _))) if wk.as_slice() < hk.as_ref() => IndexFinding::Missing,
-            (Some(_), Some(_)) => IndexFinding::Extra,
-            (Some(_), None) => IndexFinding::Missing,
-            (None, Some(_)) => IndexFinding::Extra,
+            (Some((wk, _)), Some((hk, _))) if wk.as_slice() < hk.as_ref() => {
+                (where_of(tree, &wk), IndexFinding::Missing)
+            }
+            (Some(_), Some((hk, _))) | (None, Some((hk, _))) => {
+                (where_of(tree, &hk), IndexFinding::Extra)
+            }
+            (Some((wk, _)), None) => (where_of(tree, &wk), IndexFinding::Missing),
             (None, None) => return Ok(None),
         };
         return Ok(Some(IndexDifference {
@@ -931,6 +1119,21 @@ fn compare(
             what,
         }));
     }
+}
+
+/// The items of a frame's values (as `Ledger::frame_values` reads them).
+fn decode_frame(values: &[(EventId, sled::IVec)]) -> Result<Vec<ItemView>> {
+    values
+        .iter()
+        .map(|(_, v)| decoded::<Snapshot>(Tree::Frames, v).map(|s| s.item))
+        .collect()
+}
+
+/// The SHA-256 of an index value: how `verify` holds the frames it
+/// expects.
+fn value_hash(v: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(v).into()
 }
 
 /// The item and seq an index key names.
@@ -946,6 +1149,10 @@ fn where_of(tree: Tree, key: &[u8]) -> (Option<EventId>, Option<u64>) {
         Tree::Facts => (item, FactKey::from_bytes(key).map(|k| k.version)),
         Tree::Current => (item, None),
         Tree::Rounds => (None, key.try_into().ok().map(u64::from_be_bytes)),
+        Tree::Frames => match index::frame_key_parts(key) {
+            Some((seal, id)) => (Some(id), Some(seal)),
+            None => (None, None),
+        },
         Tree::Keys => (None, None),
         Tree::Registry => (
             None,

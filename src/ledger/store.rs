@@ -3,8 +3,9 @@
 //! Layout (docs/format.md): tree `events` maps seq (u64 big-endian) to
 //! `hash[32] ‖ canonical envelope bytes`; tree `by_item` holds keys
 //! `item id[16] ‖ seq (u64 BE)` with empty values; tree `meta` holds `format`,
-//! `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`) and `index` (the head
-//! the index was written up to, in the same form). The index's trees
+//! `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`), `index` (the head
+//! the index was written up to, in the same form) and `frames` (present when
+//! `ix_frames` holds a frame of every sealed round). The index's trees
 //! (`projection::index`) are written in the same transaction as the event
 //! they derive from. Nothing derived lives outside sled.
 //!
@@ -41,6 +42,11 @@ const STORE_MARK: &[u8] = b"kamerstand-store-1";
 pub const CHECKPOINT_DIR: &str = "checkpoints";
 /// Meta key naming the head the index was written up to.
 const INDEX: &str = "index";
+/// Meta key present when the index holds a frame of every sealed round
+/// (`ix_frames`): set when a new store is made and when the index is
+/// built; a store an earlier version wrote lacks it until its frames are
+/// built once (`Ledger::build_frames`). Views read no frame without it.
+const FRAMES: &str = "frames";
 /// Meta key present while the index is being built (a restore or a
 /// migration): until it is gone the index is not read.
 const INDEX_BUILDING: &str = "index-building";
@@ -119,7 +125,7 @@ pub struct Store {
     by_item: sled::Tree,
     meta: sled::Tree,
     /// The index's trees, in the order of [`Tree::ALL`].
-    ix: [sled::Tree; 6],
+    ix: [sled::Tree; 7],
     /// The Merkle tree's nodes over the events, sixteen to an entry
     /// ([`merkle_chunk`]), derived like the index.
     merkle: sled::Tree,
@@ -508,6 +514,10 @@ impl Store {
             .meta
             .insert("format", STORE_MARK)
             .map_err(store.write_err("marking the new store"))?;
+        store
+            .meta
+            .insert(FRAMES, &[] as &[u8])
+            .map_err(store.write_err("marking the new store"))?;
         store.sync()?;
         // Make durable what sled does not: its `conf` file (written once,
         // never fsynced), the names `db`, `conf` and `blobs` in the new
@@ -599,7 +609,7 @@ impl Store {
         let lock = lock(dir, deadline)?;
         remove_unfinished_snapshots(dir);
         let db = open_sled(dir, deadline)?;
-        let mut trees = Vec::with_capacity(10);
+        let mut trees = Vec::with_capacity(11);
         for name in [
             "events",
             "by_item",
@@ -610,6 +620,7 @@ impl Store {
             Tree::Keys.name(),
             Tree::Rounds.name(),
             Tree::Registry.name(),
+            Tree::Frames.name(),
             CHUNKS,
         ] {
             match db.open_tree(name) {
@@ -624,7 +635,19 @@ impl Store {
                 }
             }
         }
-        let [events, by_item, meta, cur, ver, fac, key, rnd, reg, merkle]: [sled::Tree; 10] = trees
+        let [
+            events,
+            by_item,
+            meta,
+            cur,
+            ver,
+            fac,
+            key,
+            rnd,
+            reg,
+            frm,
+            merkle,
+        ]: [sled::Tree; 11] = trees
             .try_into()
             .map_err(|_| Error::storage("opening trees", "a tree is missing"))?;
         let db_path = dir.join("db");
@@ -635,7 +658,7 @@ impl Store {
             events,
             by_item,
             meta,
-            ix: [cur, ver, fac, key, rnd, reg],
+            ix: [cur, ver, fac, key, rnd, reg, frm],
             merkle,
             db_file,
             _lock: lock,
@@ -823,7 +846,7 @@ impl Store {
         head: Head,
         durable: bool,
     ) -> Result<()> {
-        let [cur, ver, fac, key, rnd, reg] = &self.ix;
+        let [cur, ver, fac, key, rnd, reg, frm] = &self.ix;
         let result = (
             &self.events,
             &self.by_item,
@@ -834,9 +857,10 @@ impl Store {
             key,
             rnd,
             reg,
+            frm,
             &self.merkle,
         )
-            .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd, reg, mk)| {
+            .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
                 let current = meta.get("head")?;
                 if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
                     return Err(ConflictableTransactionError::Abort(Aborted::HeadMoved));
@@ -858,6 +882,7 @@ impl Store {
                         Tree::Keys => key,
                         Tree::Rounds => rnd,
                         Tree::Registry => reg,
+                        Tree::Frames => frm,
                     };
                     t.insert(e.key.as_slice(), e.value.as_slice())?;
                 }
@@ -1096,6 +1121,7 @@ impl Store {
             Tree::Keys => &self.ix[3],
             Tree::Rounds => &self.ix[4],
             Tree::Registry => &self.ix[5],
+            Tree::Frames => &self.ix[6],
         }
     }
 
@@ -1141,7 +1167,7 @@ impl Store {
         for t in &self.ix {
             t.clear().map_err(self.write_err("clearing the index"))?;
         }
-        for k in [INDEX, INDEX_BUILDING] {
+        for k in [INDEX, INDEX_BUILDING, FRAMES] {
             self.meta
                 .remove(k)
                 .map_err(self.write_err("clearing the index"))?;
@@ -1172,6 +1198,7 @@ impl Store {
         self.sync()?;
         let result: std::result::Result<(), TransactionError<()>> = self.meta.transaction(|meta| {
             meta.insert(INDEX, &head.to_bytes()[..])?;
+            meta.insert(FRAMES, &[] as &[u8])?;
             meta.remove(INDEX_BUILDING)?;
             Ok(())
         });
@@ -1181,6 +1208,34 @@ impl Store {
                 return Err(self.write_err("marking the index")(e));
             }
         }
+        self.sync()
+    }
+
+    /// True if the index holds a frame of every sealed round (see
+    /// [`FRAMES`]).
+    pub fn has_frames(&self) -> Result<bool> {
+        self.meta
+            .contains_key(FRAMES)
+            .map_err(self.sled_err("reading the frames mark"))
+    }
+
+    /// Empties `ix_frames` before its frames are built (for a store an
+    /// earlier version wrote); the mark is set by [`Store::finish_frames`].
+    pub fn begin_frames(&self) -> Result<()> {
+        self.meta
+            .remove(FRAMES)
+            .map_err(self.write_err("marking the frames"))?;
+        self.ix(Tree::Frames)
+            .clear()
+            .map_err(self.write_err("clearing the frames"))
+    }
+
+    /// Marks the frames as built, durably.
+    pub fn finish_frames(&self) -> Result<()> {
+        self.sync()?;
+        self.meta
+            .insert(FRAMES, &[] as &[u8])
+            .map_err(self.write_err("marking the frames"))?;
         self.sync()
     }
 
@@ -1342,6 +1397,18 @@ impl Store {
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
         self.ix(t)
             .scan_prefix(prefix)
+            .map(|r| r.map_err(self.sled_err("reading the index")))
+    }
+
+    /// The entries of an index tree within two bounds, in key order.
+    pub fn ix_range(
+        &self,
+        t: Tree,
+        lo: std::ops::Bound<&[u8]>,
+        hi: std::ops::Bound<&[u8]>,
+    ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
+        self.ix(t)
+            .range::<&[u8], _>((lo, hi))
             .map(|r| r.map_err(self.sled_err("reading the index")))
     }
 

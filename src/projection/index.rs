@@ -3,7 +3,7 @@
 //! entries in sled trees, written in the same transaction as the event they
 //! derive from; `ledger::verify` rebuilds them from the events and compares.
 //!
-//! Five trees, all keyed so that a view at seq S on effective day D reads
+//! Seven trees, all keyed so that a view at seq S on effective day D reads
 //! per item a few entries, not the item's history:
 //!
 //! - `current`: item id → [`Snapshot`] after the item's last event: its
@@ -22,6 +22,11 @@
 //!   (`k` ‖ name), the accounts of a shared ledger (`a` ‖ name), each
 //!   order set for the items of a kind (`o` ‖ kind ‖ seq, all versions),
 //!   and the signatures of round checkpoints (`s` ‖ seal seq ‖ key name).
+//! - `frames`: seal seq ‖ item id → [`Snapshot`]: every item as a sealed
+//!   round left it (its `current` entry as it stood at the seal, note text
+//!   included), so that a view of a round (without an effective day) and a
+//!   diff of two rounds read one range of adjacent entries instead of two
+//!   point reads per item spread over the whole store.
 //!
 //! Every value names the event it came from ([`Source`]: seq and hash).
 
@@ -46,17 +51,20 @@ pub enum Tree {
     Rounds,
     /// Keys, accounts and item orders.
     Registry,
+    /// Seal seq ‖ item id → the item as the round left it.
+    Frames,
 }
 
 impl Tree {
     /// Every tree, in the order verification compares them.
-    pub const ALL: [Tree; 6] = [
+    pub const ALL: [Tree; 7] = [
         Tree::Current,
         Tree::Versions,
         Tree::Facts,
         Tree::Keys,
         Tree::Rounds,
         Tree::Registry,
+        Tree::Frames,
     ];
 
     /// The sled tree's name.
@@ -68,6 +76,7 @@ impl Tree {
             Tree::Keys => "ix_keys",
             Tree::Rounds => "ix_rounds",
             Tree::Registry => "ix_registry",
+            Tree::Frames => "ix_frames",
         }
     }
 }
@@ -251,6 +260,48 @@ pub fn version_key(item: EventId, seq: u64) -> [u8; 24] {
     k
 }
 
+/// Length of a `frames` key.
+pub const FRAME_KEY_LEN: usize = 8 + 16;
+
+/// A `frames` key: the seal's seq first, so that a round's frame is one
+/// range of keys.
+pub fn frame_key(seal: u64, item: EventId) -> [u8; FRAME_KEY_LEN] {
+    let mut k = [0u8; FRAME_KEY_LEN];
+    k[..8].copy_from_slice(&seal.to_be_bytes());
+    k[8..].copy_from_slice(&item.0);
+    k
+}
+
+/// The seal seq and item a `frames` key names.
+pub fn frame_key_parts(k: &[u8]) -> Option<(u64, EventId)> {
+    if k.len() != FRAME_KEY_LEN {
+        return None;
+    }
+    Some((
+        u64::from_be_bytes(k[..8].try_into().ok()?),
+        EventId(k[8..].try_into().ok()?),
+    ))
+}
+
+/// The frame the seal at seq `seal` writes: for every item, its `current`
+/// value as it stands when the round is sealed, under the seal's seq. The
+/// caller gives each item's `current` value (item id, value bytes; those
+/// stored, with what the seal's own batch wrote over them), so that the
+/// frame is byte for byte what [`build_item`] derives from the events.
+pub fn frame_entries(
+    seal: u64,
+    currents: impl IntoIterator<Item = (EventId, Vec<u8>)>,
+) -> Vec<Entry> {
+    currents
+        .into_iter()
+        .map(|(id, value)| Entry {
+            tree: Tree::Frames,
+            key: frame_key(seal, id).to_vec(),
+            value,
+        })
+        .collect()
+}
+
 fn encoded<T: Serialize>(v: &T) -> Vec<u8> {
     // The index's types are plain data whose encoding cannot fail.
     codec::encode_value(v).unwrap_or_default()
@@ -430,7 +481,8 @@ fn entries_of(before: &[FactState], after: &ItemState, rec: &Recorded) -> Vec<En
     out
 }
 
-/// The whole index an item's events give, in key order, with the status
+/// The whole index an item's events give (its frames in every round sealed
+/// after its first event included), in key order, with the status
 /// the item stood in (if it existed) when each of `rounds` (seal seqs,
 /// ascending) was sealed: what `verify` compares the stored index with, and
 /// what a restore or a migration writes. Each event is first held to the
@@ -458,6 +510,15 @@ pub fn build_item(
         let seq = rec.envelope.seq;
         while next_round < rounds.len() && rounds[next_round] < seq {
             at_rounds[next_round].clone_from(&status_now);
+            // The round's frame holds the item as the events before the
+            // seal left it: its `current` entry then.
+            if let (Some(it), Some(src)) = (item.and_then(|id| state.items.get(&id)), last) {
+                let e = current_entry(it, src);
+                entries.insert(
+                    (Tree::Frames, frame_key(rounds[next_round], it.id).to_vec()),
+                    e.value,
+                );
+            }
             next_round += 1;
         }
         let id = *item.get_or_insert_with(|| rec.item().unwrap_or(rec.envelope.id));
@@ -504,6 +565,12 @@ pub fn build_item(
     let it = item.and_then(|id| state.items.get(&id));
     if let (Some(it), Some(src)) = (it, last) {
         let e = current_entry(it, src);
+        for &seal in &rounds[next_round..] {
+            entries.insert(
+                (Tree::Frames, frame_key(seal, it.id).to_vec()),
+                e.value.clone(),
+            );
+        }
         entries.insert((e.tree, e.key), e.value);
     }
     let key = it.map(|it| it.key.to_string());

@@ -5,9 +5,10 @@
 //! Layout (docs/format.md): tree `events` maps seq (u64 BE) to
 //! `hash[32] ‖ canonical bytes`; `by_item` holds `item id[16] ‖ seq BE`;
 //! `meta` holds `head` = `seq BE ‖ hash[32] ‖ recorded_at i64 BE`;
-//! the index's trees are `ix_current`, `ix_versions`, `ix_facts`, `ix_keys`
-//! and `ix_rounds`, with `meta` `index` naming the head they were written
-//! up to.
+//! the index's trees are `ix_current`, `ix_versions`, `ix_facts`, `ix_keys`,
+//! `ix_rounds`, `ix_registry` and `ix_frames`, with `meta` `index` naming
+//! the head they were written up to (and `frames` marking that every sealed
+//! round has its frame).
 
 use super::TestEnv;
 use kamerstand::domain::{EventBody, EventHash};
@@ -92,7 +93,8 @@ impl Raw {
     }
 
     /// Any tree of the store, by name (the index's are `ix_current`,
-    /// `ix_versions`, `ix_facts`, `ix_keys`, `ix_rounds`).
+    /// `ix_versions`, `ix_facts`, `ix_keys`, `ix_rounds`, `ix_registry`,
+    /// `ix_frames`).
     pub fn tree(&self, name: &str) -> sled::Tree {
         self.db.open_tree(name).unwrap()
     }
