@@ -379,30 +379,7 @@ fn views_from_the_index_equal_a_full_replay_at_every_seq_round_and_day() {
 /// A small ledger with a round, as the CLI writes it.
 fn sealed_ledger() -> TestEnv {
     let env = TestEnv::init();
-    env.add(&[
-        "--kind",
-        "motie",
-        "--text",
-        "Een motie.",
-        "--key",
-        "M1",
-        "--status",
-        "in-uitvoering",
-        "--responsible",
-        "SOCW",
-        "--effective",
-        "2024-01-10",
-    ]);
-    env.add(&[
-        "--kind",
-        "toezegging",
-        "--text",
-        "Een toezegging.",
-        "--key",
-        "T1",
-        "--effective",
-        "2024-01-11",
-    ]);
+    env.add_m1_and_t1(&["--responsible", "SOCW"]);
     for n in 0..6 {
         env.run(&[
             "note",

@@ -13,28 +13,7 @@ use kamerstand::ledger::merkle_chunk::{Chunk, ChunkId};
 /// right edge.
 fn ledger() -> TestEnv {
     let env = TestEnv::init();
-    env.add(&[
-        "--kind",
-        "motie",
-        "--text",
-        "Een motie.",
-        "--key",
-        "M1",
-        "--status",
-        "in-uitvoering",
-        "--effective",
-        "2024-01-10",
-    ]);
-    env.add(&[
-        "--kind",
-        "toezegging",
-        "--text",
-        "Een toezegging.",
-        "--key",
-        "T1",
-        "--effective",
-        "2024-01-11",
-    ]);
+    env.add_m1_and_t1(&[]);
     for n in 0..40 {
         let key = if n % 2 == 0 { "M1" } else { "T1" };
         env.run(&["note", key, &format!("Stand {n}.")]).ok();

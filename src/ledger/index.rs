@@ -238,6 +238,31 @@ impl Ledger {
         Ok(Some((earlier, later)))
     }
 
+    /// Writes entries an index build derived; `written` counts the bytes
+    /// since the last flush, and every 32 MiB sled is made to let them out
+    /// of memory (it keeps what is written until it is flushed).
+    fn write_built(
+        &self,
+        written: &mut usize,
+        entries: impl IntoIterator<Item = ((Tree, Vec<u8>), Vec<u8>)>,
+    ) -> Result<()> {
+        const FLUSH_BYTES: usize = 32 << 20;
+        let entries: Vec<Entry> = entries
+            .into_iter()
+            .map(|((tree, key), value)| Entry { tree, key, value })
+            .collect();
+        *written += entries
+            .iter()
+            .map(|e| e.key.len() + e.value.len())
+            .sum::<usize>();
+        self.store().write_entries(&entries)?;
+        if *written >= FLUSH_BYTES {
+            *written = 0;
+            self.store().flush_rows()?;
+        }
+        Ok(())
+    }
+
     /// Gives a store an earlier version wrote (whose index has no frames) a
     /// frame of every sealed round, derived from the events by the same fold
     /// as the rest of the index ([`Ledger::build_index`]), once.
@@ -248,26 +273,14 @@ impl Ledger {
         if self.round_entries()?.is_empty() {
             return self.store().finish_frames();
         }
-        const FLUSH_BYTES: usize = 32 << 20;
         self.expected_index(
             vec![0usize; WORKERS],
             &|written: &mut usize, build: ItemBuild| {
-                let entries: Vec<Entry> = build
+                let frames = build
                     .entries
                     .into_iter()
-                    .filter(|((tree, _), _)| *tree == Tree::Frames)
-                    .map(|((tree, key), value)| Entry { tree, key, value })
-                    .collect();
-                *written += entries
-                    .iter()
-                    .map(|e| e.key.len() + e.value.len())
-                    .sum::<usize>();
-                self.store().write_entries(&entries)?;
-                if *written >= FLUSH_BYTES {
-                    *written = 0;
-                    self.store().flush_rows()?;
-                }
-                Ok(())
+                    .filter(|((tree, _), _)| *tree == Tree::Frames);
+                self.write_built(written, frames)
             },
             progress,
         )?;
@@ -531,27 +544,9 @@ impl Ledger {
         };
         self.build_tree()?;
         self.store().begin_index()?;
-        // sled keeps what is written in memory until it is flushed.
-        const FLUSH_BYTES: usize = 32 << 20;
         let Expected { others, broken, .. } = self.expected_index(
             vec![0usize; WORKERS],
-            &|written: &mut usize, build: ItemBuild| {
-                let entries: Vec<Entry> = build
-                    .entries
-                    .into_iter()
-                    .map(|((tree, key), value)| Entry { tree, key, value })
-                    .collect();
-                *written += entries
-                    .iter()
-                    .map(|e| e.key.len() + e.value.len())
-                    .sum::<usize>();
-                self.store().write_entries(&entries)?;
-                if *written >= FLUSH_BYTES {
-                    *written = 0;
-                    self.store().flush_rows()?;
-                }
-                Ok(())
-            },
+            &|written: &mut usize, build: ItemBuild| self.write_built(written, build.entries),
             progress,
         )?;
         if broken.is_some() {

@@ -329,6 +329,36 @@ impl TestEnv {
         out.ok();
         out.json()["item_key"].as_str().unwrap().to_string()
     }
+
+    /// Registers the two items many tests start from: motie M1, in
+    /// uitvoering from 2024-01-10 (with `m1_flags` added to its `item
+    /// add`), and toezegging T1 from 2024-01-11.
+    pub fn add_m1_and_t1(&self, m1_flags: &[&str]) {
+        let mut m1 = vec![
+            "--kind",
+            "motie",
+            "--text",
+            "Een motie.",
+            "--key",
+            "M1",
+            "--status",
+            "in-uitvoering",
+            "--effective",
+            "2024-01-10",
+        ];
+        m1.extend_from_slice(m1_flags);
+        self.add(&m1);
+        self.add(&[
+            "--kind",
+            "toezegging",
+            "--text",
+            "Een toezegging.",
+            "--key",
+            "T1",
+            "--effective",
+            "2024-01-11",
+        ]);
+    }
 }
 
 /// The stored head of the store at `path`, or None when there is no store
