@@ -687,8 +687,32 @@ fn the_command_line_works_against_the_server_with_a_token() {
     run(&["diff", "2025-01-01", "now"]).ok();
     run(&["verify"]).ok();
     run(&["log", "--limit", "2"]).ok();
+    // Exports are made by the server: to standard output, or written here
+    // whole with -o; filters and --keys go along; an events export with a
+    // filter is refused as it is locally.
+    let csv = run(&["export", "--format", "csv"]);
+    csv.ok();
+    let events = run(&["export", "--format", "events"]);
+    events.ok();
+    let ocw = run(&["export", "--format", "md", "--ministry", "OCW", "--keys"]);
+    ocw.ok();
+    assert!(
+        ocw.stdout.contains("M2") && !ocw.stdout.contains("M1"),
+        "{}",
+        ocw.stdout
+    );
+    let docx = s.env.dir.path().join("bijlage.docx");
+    let out = run(&["export", "--format", "docx", "-o", docx.to_str().unwrap()]);
+    out.expect_code(0);
+    assert!(out.stderr.starts_with("wrote docx"), "{}", out.stderr);
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
+    run(&["export", "--format", "events", "--ministry", "OCW"]).refusal(
+        2,
+        "events with a filter",
+        &["whole chain"],
+    );
+    run(&["export", "--format", "csv", "--status", "geen-status"]).expect_code(2);
     // Commands that need the store's machine say so.
-    run(&["export", "--format", "csv"]).expect_code(2);
     run(&["account", "password", "vws"]).expect_code(2);
     // The token never comes from the command line; plain HTTP only to
     // this machine.
@@ -706,6 +730,12 @@ fn the_command_line_works_against_the_server_with_a_token() {
         .expect_code(2);
     let stats = server.stop().unwrap();
     assert!(stats.writes >= 3);
+    // What the server exported is what the store exports here.
+    assert_eq!(csv.stdout, s.env.run(&["export", "--format", "csv"]).stdout);
+    assert_eq!(
+        events.stdout,
+        s.env.run(&["export", "--format", "events"]).stdout
+    );
     // Through the server the actor is the account.
     let log = s.env.json(&["log", "--item", "M1", "--format", "json"]);
     let last = log["events"].as_array().unwrap().last().unwrap().clone();

@@ -143,6 +143,32 @@ impl Remote {
         answer(&self.base, req.call())
     }
 
+    /// GETs `path` with `query` as given (without the command line's output
+    /// format, which a file's own `format` would clash with): the answer's
+    /// bytes, e.g. an exported Word file.
+    pub fn get_bytes(
+        &self,
+        path: &str,
+        query: &[(&str, Option<String>)],
+    ) -> Result<Vec<u8>, CliError> {
+        let mut req = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .query("lang", self.lang.code());
+        for (k, v) in query {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                req = req.query(*k, v);
+            }
+        }
+        answer_bytes(&self.base, req.call()).map(|(b, _)| b)
+    }
+
+    /// The server's address, as given.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// POSTs a JSON body to `path`.
     pub fn post(&self, path: &str, body: &Value) -> Result<String, CliError> {
         let req = self
@@ -195,6 +221,22 @@ fn answer(
     base: &str,
     r: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
 ) -> Result<(String, Option<bool>), CliError> {
+    let (bytes, verified) = answer_bytes(base, r)?;
+    let body = String::from_utf8(bytes).map_err(|_| {
+        Error::storage(
+            format!("reading the answer of {base}"),
+            "it is not UTF-8 text",
+        )
+    })?;
+    Ok((body, verified))
+}
+
+/// A 200 answer's bytes (and the verified header, if any), or the refusal
+/// or failure it says.
+fn answer_bytes(
+    base: &str,
+    r: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<(Vec<u8>, Option<bool>), CliError> {
     let mut resp = r.map_err(|e| Error::storage(format!("asking the server at {base}"), e))?;
     let status = resp.status().as_u16();
     let verified = resp
@@ -202,15 +244,16 @@ fn answer(
         .get("x-kamerstand-verified")
         .and_then(|v| v.to_str().ok())
         .map(|v| v == "true");
-    let body = resp
+    let bytes = resp
         .body_mut()
         .with_config()
         .limit(1 << 30)
-        .read_to_string()
+        .read_to_vec()
         .map_err(|e| Error::storage(format!("reading the answer of {base}"), e))?;
     if status == 200 {
-        return Ok((body, verified));
+        return Ok((bytes, verified));
     }
+    let body = String::from_utf8_lossy(&bytes);
     let message = serde_json::from_str::<Value>(&body)
         .ok()
         .and_then(|v| {

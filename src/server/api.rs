@@ -427,11 +427,38 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
             let format =
                 crate::formats::parse_name("format", &name, &ExportFormat::ALL, |x| x.name())
                     .map_err(|e| lib_error(&e.into()))?;
-            let lang = lang_of(&q);
+            let options = crate::formats::annex::AnnexOptions {
+                lang: lang_of(&q),
+                keys: match q.get("keys").map(String::as_str) {
+                    None | Some("" | "false") => false,
+                    Some("true") => true,
+                    Some(other) => {
+                        return Err(lib_error(
+                            &Invalid::new("keys", other, "true or false").into(),
+                        ));
+                    }
+                },
+            };
             let out = read(&app, move |ws| {
-                let v = req.build(ws)?;
+                let f = filter::request(
+                    q.get("ministry").map(String::as_str),
+                    q.get("status").map(String::as_str),
+                    q.get("kind").map(String::as_str),
+                    ["ministry", "status", "kind"],
+                )?;
+                if format == ExportFormat::Events && !f.is_empty() {
+                    // As on the command line: a chain with events left out
+                    // is no chain.
+                    return Err(Invalid::new(
+                        "format",
+                        "events",
+                        "md, html, docx, xlsx, csv or json with ministry, status or kind: an events export is the whole chain (a backup), which leaving events out would break",
+                    )
+                    .into());
+                }
+                let v = f.apply(req.build(ws)?)?;
                 let mut buf = Vec::new();
-                crate::app::export::export(ws, &v, format, lang, &mut buf, &Quiet)?;
+                crate::app::export::export_with(ws, &v, format, options, &mut buf, &Quiet)?;
                 Ok(buf)
             })
             .await

@@ -326,6 +326,7 @@ fn write_annexes(dir: &Path) -> Result<(), CliError> {
 /// imported and sealed, the updates between the rounds, this year's annex
 /// imported and sealed, by the clerk's own commands. (`serve --demo`
 /// serves it.)
+#[cfg(feature = "server")]
 pub(crate) fn build(dir: &Path, g: &Global, env: &mut Env<'_>) -> Result<Workspace, CliError> {
     write_annexes(dir)?;
     let mut s = Session {

@@ -7,6 +7,7 @@ use crate::cli::args::{FilterArgs, OutputFormat, ViewArgs};
 use crate::cli::ui::progress::Progress;
 use crate::cli::{CliError, Env, Global};
 use crate::domain::Invalid;
+use crate::formats::ExportFormat;
 use crate::formats::annex::AnnexOptions;
 use std::path::PathBuf;
 
@@ -39,8 +40,9 @@ pub struct Args {
     filter: FilterArgs,
 }
 
-pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
-    let req = a.view.parse()?;
+/// The format asked for, once the checks that need no ledger hold (the
+/// same on a local store and against a server).
+fn checked(a: &Args, g: &Global, env: &Env<'_>) -> Result<ExportFormat, CliError> {
     let OutputFormat::Export(Some(format)) = g.format else {
         return Err(Invalid::new(
             "--format",
@@ -50,7 +52,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         .into());
     };
     let filter = a.filter.parse()?;
-    if format == crate::formats::ExportFormat::Events && !filter.is_empty() {
+    if format == ExportFormat::Events && !filter.is_empty() {
         // A chain with events left out is no chain: it could not be
         // restored or checked.
         return Err(Invalid::new(
@@ -60,10 +62,6 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         )
         .into());
     }
-    let options = AnnexOptions {
-        lang: g.lang,
-        keys: a.keys,
-    };
     if format.is_binary() && a.output.is_none() && env.terminal.stdout {
         return Err(Invalid::new(
             "-o",
@@ -76,6 +74,17 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         )
         .into());
     }
+    Ok(format)
+}
+
+pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let req = a.view.parse()?;
+    let format = checked(a, g, env)?;
+    let filter = a.filter.parse()?;
+    let options = AnnexOptions {
+        lang: g.lang,
+        keys: a.keys,
+    };
     let mut progress = Progress::start(g);
     let ws = g.open_with_progress(env, &progress)?;
     let v = filter.apply(req.build(&ws)?)?;
@@ -99,6 +108,45 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
                 "wrote {} ({bytes} bytes; {}) to {}",
                 format.name(),
                 crate::report::view_line(&v, g.lang),
+                path.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The same export, made by a server (`--server URL`): the server renders
+/// the file and this writes it, whole or not at all with `-o`.
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    a: &Args,
+    g: &Global,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    a.view.parse()?;
+    let format = checked(a, g, env)?;
+    let mut query = crate::cli::remote::filtered_view_query(&a.view, &a.filter);
+    query.push(("format", Some(format.name().to_string())));
+    if a.keys {
+        query.push(("keys", Some("true".to_string())));
+    }
+    let bytes = r.get_bytes("/api/v1/export", &query)?;
+    match &a.output {
+        None => env
+            .out
+            .write_all(&bytes)
+            .and_then(|()| env.out.flush())
+            .map_err(|e| {
+                crate::error::Error::storage(format!("writing the {}", format.name()), e).into()
+            }),
+        Some(path) => {
+            let n = export::bytes_to_file(path, &bytes)?;
+            let _ = writeln!(
+                env.err,
+                "wrote {} ({n} bytes, made by {}) to {}",
+                format.name(),
+                r.base(),
                 path.display()
             );
             Ok(())
