@@ -29,12 +29,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// Every schema file in `schema/`, by the name before `.schema.json`.
-const SCHEMAS: [&str; 14] = [
+const SCHEMAS: [&str; 15] = [
     "accounts",
     "api-error",
     "api-requests",
     "demo",
     "diff",
+    "import-report",
     "item-list",
     "log",
     "overview",

@@ -249,6 +249,16 @@ impl Http {
         )
     }
 
+    fn api_post_file(&self, path: &str, token: &str, bytes: &[u8]) -> Answer {
+        Http::answer(
+            self.agent
+                .post(format!("{}{path}", self.base))
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Content-Type", "application/octet-stream")
+                .send(bytes),
+        )
+    }
+
     /// Signs in through the pages; returns the session cookie.
     fn sign_in(&self, account: &str, password: &str) -> Answer {
         let page = self.get("/inloggen", None);
@@ -1070,4 +1080,95 @@ fn slow_idle_and_oversized_requests_are_cut_off_and_write_nothing() {
         "a refused request wrote something"
     );
     server.stop().unwrap();
+}
+
+#[test]
+fn an_annex_is_imported_through_the_server_by_a_coordinator_only() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let checker = Checker::new();
+    let csv = "kind,key,text,status\nmotie,M7,\"Motie van het lid C; verzoekt de regering een plan\",in-uitvoering\nmotie,M8,\"Motie van het lid D; verzoekt de regering een brief\",\n";
+    let path = "/api/v1/import?name=bijlage.csv&reported_on=2025-05-15&format=json";
+
+    // Every other role is refused, and nothing is written.
+    for name in ["beheer", "vws", "ocw", "audit"] {
+        let before = events(&http, &s);
+        let a = http.api_post_file(path, &s.tokens[name], csv.as_bytes());
+        assert_eq!(a.status, 403, "{name}: {}", a.body);
+        checker.valid("api-error", name, &a.json());
+        assert!(a.body.contains("import an annex or CSV file"), "{}", a.body);
+        assert_eq!(events(&http, &s), before, "{name} wrote");
+    }
+
+    // A dry run reports and writes nothing; the import records both rows.
+    let before = events(&http, &s);
+    let dry = http.api_post_file(
+        &format!("{path}&dry_run=true"),
+        &s.tokens["coord"],
+        csv.as_bytes(),
+    );
+    assert_eq!(dry.status, 200, "{}", dry.body);
+    checker.valid("import-report", "dry run", &dry.json());
+    assert_eq!(dry.json()["dry_run"], true);
+    assert_eq!(dry.json()["appended"]["head"], Value::Null);
+    assert_eq!(events(&http, &s), before);
+    let done = http.api_post_file(path, &s.tokens["coord"], csv.as_bytes());
+    assert_eq!(done.status, 200, "{}", done.body);
+    checker.valid("import-report", "import", &done.json());
+    assert_eq!(done.json()["added"], 2);
+    let count = done.json()["appended"]["count"].as_u64().unwrap();
+    assert!(count >= 2, "{}", done.body);
+    assert_eq!(events(&http, &s), before + count);
+
+    // Bad options are named as the query names them; an events export is
+    // not restored through the server.
+    let a = http.api_post_file(
+        "/api/v1/import?reported_on=gisteren",
+        &s.tokens["coord"],
+        csv.as_bytes(),
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.body.contains("reported_on"), "{}", a.body);
+    let export = http.api_get("/api/v1/export?format=events", Some(&s.tokens["coord"]));
+    assert_eq!(export.status, 200);
+    let a = http.api_post_file("/api/v1/import", &s.tokens["coord"], export.body.as_bytes());
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.body.contains("new store"), "{}", a.body);
+
+    // From the command line: the same import, its report as text.
+    let url = format!("http://{}", server.addr());
+    let token = s.env.dir.path().join("coord.token");
+    std::fs::write(&token, format!("{}\n", s.tokens["coord"])).unwrap();
+    let file = s.env.dir.path().join("voorjaar.csv");
+    std::fs::write(
+        &file,
+        "kind,key,text\ntoezegging,T9,\"De minister stuurt de Kamer een overzicht.\"\n",
+    )
+    .unwrap();
+    let out = s.env.run_bare(&[
+        "--server",
+        &url,
+        "--token-file",
+        token.to_str().unwrap(),
+        "import",
+        file.to_str().unwrap(),
+        "--reported-on",
+        "2025-05-15",
+        "--seal-round",
+        "2025-voorjaar",
+    ]);
+    out.ok();
+    assert!(
+        out.stdout
+            .starts_with("imported voorjaar.csv (csv): 1 rows; 1 items added"),
+        "{}",
+        out.stdout
+    );
+    let rounds = http.api_get("/api/v1/rounds", Some(&s.tokens["coord"]));
+    assert!(rounds.body.contains("2025-voorjaar"), "{}", rounds.body);
+    server.stop().unwrap();
+    // Recorded under the coördinator's account.
+    let log = s.env.json(&["log", "--item", "T9", "--format", "json"]);
+    assert_eq!(log["events"][0]["actor"], "coord");
 }

@@ -61,6 +61,9 @@ pub enum Action {
     Correct,
     /// Seal a round.
     Seal,
+    /// Import an annex or CSV file (registers and changes many items, and
+    /// may seal a round): a coördinator's.
+    Import,
     /// Create or change an account.
     Accounts,
 }
@@ -81,7 +84,7 @@ impl Action {
     }
 
     /// Every action, in the order messages and pages list them.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::Register,
         Action::Amend,
         Action::Status,
@@ -89,6 +92,7 @@ impl Action {
         Action::Note,
         Action::Correct,
         Action::Seal,
+        Action::Import,
         Action::Accounts,
     ];
 
@@ -102,6 +106,7 @@ impl Action {
             Action::Note => "record a progress note",
             Action::Correct => "correct an event",
             Action::Seal => "seal a round",
+            Action::Import => "import an annex or CSV file",
             Action::Accounts => "create or change accounts",
         }
     }
@@ -123,7 +128,7 @@ pub fn allowed(account: &Account) -> String {
             "a beheerder creates, changes and disables accounts and records nothing else".into()
         }
         AccountRole::Coordinator => {
-            "a coördinator records for every item and seals rounds, and does not manage accounts"
+            "a coördinator records for every item, imports annexes and seals rounds, and does not manage accounts"
                 .into()
         }
         AccountRole::Medewerker => format!(
@@ -249,6 +254,19 @@ pub fn authorize(ws: &Workspace, who: &AccountName, w: &Write) -> Result<()> {
         .ok_or_else(|| Refusal::UnknownItemId { id: id.hex() })?
         .item;
     may(&acc, action, Some((now.key.as_str(), &now.responsible)))
+}
+
+/// Imports an annex or CSV file as a signed-in account: only a
+/// coördinator may (an import registers and changes items of every
+/// ministry, and may seal a round); recorded under the account's name.
+pub fn import_as(
+    ws: &mut Workspace,
+    who: &AccountName,
+    req: &super::import::Request<'_>,
+) -> Result<super::import::Report> {
+    let acc = account(ws, who)?;
+    may(&acc, Action::Import, None)?;
+    super::import::import(ws, who.as_str(), req)
 }
 
 /// Makes a write as a signed-in account: [`authorize`], then the write,

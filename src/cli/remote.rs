@@ -164,6 +164,29 @@ impl Remote {
         answer_bytes(&self.base, req.call()).map(|(b, _)| b)
     }
 
+    /// POSTs `bytes` (a file) to `path` with `query`: the answer as the
+    /// command line's text.
+    pub fn post_bytes(
+        &self,
+        path: &str,
+        query: &[(&str, Option<String>)],
+        bytes: &[u8],
+    ) -> Result<String, CliError> {
+        let mut req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .header("Content-Type", "application/octet-stream")
+            .query("format", "table")
+            .query("lang", self.lang.code());
+        for (k, v) in query {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                req = req.query(*k, v);
+            }
+        }
+        answer(&self.base, req.send(bytes)).map(|(b, _)| b)
+    }
+
     /// The server's address, as given.
     pub fn base(&self) -> &str {
         &self.base

@@ -10,6 +10,7 @@
 //! the text exactly (its escaping makes it inert).
 
 pub mod accounts;
+pub mod import;
 pub mod letter;
 pub mod proof_check;
 pub mod table;

@@ -22,7 +22,7 @@ use crate::app::write::Write;
 use crate::app::{Quiet, diff, filter, find, view};
 use crate::domain::{EventHash, Invalid};
 use crate::error::Error;
-use crate::formats::ExportFormat;
+use crate::formats::{ExportFormat, ImportFormat};
 use crate::projection::state::Account;
 use crate::report::{self, Format};
 use axum::Router;
@@ -54,6 +54,10 @@ pub(super) fn routes() -> Router<Arc<App>> {
         .route("/api/v1/diff", get(diff_of))
         .route("/api/v1/verify", get(verify))
         .route("/api/v1/export", get(export))
+        .route(
+            "/api/v1/import",
+            post(import_file).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT)),
+        )
         .route("/api/v1/accounts", get(accounts).post(add_account))
         .route("/api/v1/accounts/{name}", post(change_account))
         .route("/api/v1/{*rest}", get(not_found).post(not_found))
@@ -606,6 +610,118 @@ async fn seal(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Byte
             let a = who(&app, &headers)?;
             let r: SealRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write()).await
+        }
+        .await,
+    )
+}
+
+/// `POST import?name=&as=&effective=&reported_on=&seal_round=&round_title=&responsible=&columns=&sheet=&dry_run=true`:
+/// the body is the file (an annex as text, Word or Excel, or a CSV), read
+/// and recorded as `kamerstand import` does, by a coördinator, in one
+/// group of the writer. An events export is not restored through the
+/// server: that makes a new store, on the store's machine.
+async fn import_file(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    uri: Uri,
+    b: Bytes,
+) -> Response {
+    flat(
+        async {
+            let a = who(&app, &headers)?;
+            let q = query(&uri);
+            let format = format_of(&q)?;
+            let arg = |k: &'static str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
+            let pair = |k: &'static str| arg(k).map(|v| (k, v));
+            let checked = crate::app::import::Flags {
+                effective: pair("effective"),
+                reported_on: pair("reported_on"),
+                seal_round: pair("seal_round"),
+                round_title: pair("round_title"),
+                responsible: pair("responsible"),
+                columns: pair("columns"),
+                sheet: arg("sheet"),
+            }
+            .check()
+            .map_err(|e| lib_error(&e))?;
+            let dry_run = match arg("dry_run") {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(other) => {
+                    return Err(lib_error(
+                        &Invalid::new("dry_run", other, "true or false").into(),
+                    ));
+                }
+            };
+            let name = arg("name").unwrap_or("upload").to_string();
+            let named = arg("as")
+                .map(|n| {
+                    crate::formats::parse_name("as", n, &ImportFormat::ALL, |x| x.name())
+                        .map_err(|e| lib_error(&e.into()))
+                })
+                .transpose()?;
+            let bytes = b.to_vec();
+            let file_format = crate::app::import::format_of_bytes(&name, &bytes, named)
+                .map_err(|e| lib_error(&e))?;
+            if file_format == ImportFormat::Events {
+                return Err(lib_error(
+                    &Invalid::new(
+                        "as",
+                        "events",
+                        "an annex (text, Word or Excel) or a CSV file: an events export is restored into a new store on the store's machine (`kamerstand --store NEW import FILE`), not through the server",
+                    )
+                    .into(),
+                ));
+            }
+            let text = if file_format.is_binary() {
+                String::new()
+            } else {
+                String::from_utf8(bytes.clone()).map_err(|e| {
+                    lib_error(
+                        &Invalid::new(
+                            "import file",
+                            &name,
+                            format!("UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()),
+                        )
+                        .into(),
+                    )
+                })?
+            };
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            app.writer.submit(
+                move |ws: &mut crate::app::Workspace| {
+                    let reported_on = checked
+                        .reported_on
+                        .map(|d| d.unwrap_or_else(|| ws.today()));
+                    let report = crate::app::access::import_as(
+                        ws,
+                        &a.account,
+                        &crate::app::import::Request {
+                            name: &name,
+                            text: &text,
+                            bytes: if file_format.is_binary() { &bytes } else { &[] },
+                            format: file_format,
+                            options: checked.options,
+                            effective: checked.effective,
+                            reported_on,
+                            round: checked.round,
+                            dry_run,
+                        },
+                    )?;
+                    Ok(match format {
+                        Format::Json => report::import::json(&report),
+                        Format::Table | Format::Md => report::import::render(&report),
+                    })
+                },
+                move |r| {
+                    let _ = tx.send(r);
+                },
+            );
+            let out = rx
+                .await
+                .unwrap_or_else(|_| Err(Error::storage("importing", "the writer has stopped")))
+                .map_err(|e| lib_error(&e))?;
+            Ok(answer(format, out))
         }
         .await,
     )

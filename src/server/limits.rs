@@ -11,7 +11,7 @@
 //! keeps a connection whose head never ends for as long as its client
 //! likes.
 
-use super::{MAX_BODY, api, web};
+use super::{MAX_BODY, MAX_IMPORT, api, web};
 use axum::Router;
 use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
@@ -124,26 +124,28 @@ pub(super) async fn serve(
 }
 
 /// Middleware: reads the request's whole body within `limits.body` and
-/// [`MAX_BODY`] before the handler sees it; a body too large is answered
+/// [`MAX_BODY`] ([`MAX_IMPORT`] for a file to import) before the handler
+/// sees it; a body too large is answered
 /// 413, one too slow 408, in the API's JSON under `/api/` and as a page
 /// otherwise. Nothing is written either way: the handler never runs.
 pub(super) async fn whole_body(State(limits): State<Limits>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    let most = most_for(req.uri().path());
     let declared = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY as u64) {
-        return too_large(api);
+    if declared.is_some_and(|n| n > most as u64) {
+        return too_large(api, most);
     }
     let (parts, body) = req.into_parts();
-    match tokio::time::timeout(limits.body, collect(body)).await {
+    match tokio::time::timeout(limits.body, collect(body, most)).await {
         Ok(Ok(bytes)) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        Ok(Err(Collect::TooLarge)) => too_large(api),
+        Ok(Err(Collect::TooLarge)) => too_large(api, most),
         Ok(Err(Collect::Broken)) => refuse(
             api,
             StatusCode::BAD_REQUEST,
@@ -169,13 +171,23 @@ enum Collect {
     Broken,
 }
 
-/// The body's bytes, as long as they stay within [`MAX_BODY`].
-async fn collect(mut body: Body) -> Result<Vec<u8>, Collect> {
+/// The most a request to `path` may send: [`MAX_IMPORT`] for a file to
+/// import, [`MAX_BODY`] for everything else.
+fn most_for(path: &str) -> usize {
+    if path == "/api/v1/import" {
+        MAX_IMPORT
+    } else {
+        MAX_BODY
+    }
+}
+
+/// The body's bytes, as long as they stay within `most`.
+async fn collect(mut body: Body, most: usize) -> Result<Vec<u8>, Collect> {
     let mut bytes = Vec::new();
     while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
         let frame = frame.map_err(|_| Collect::Broken)?;
         if let Ok(data) = frame.into_data() {
-            if bytes.len() + data.len() > MAX_BODY {
+            if bytes.len() + data.len() > most {
                 return Err(Collect::TooLarge);
             }
             bytes.extend_from_slice(&data);
@@ -184,14 +196,14 @@ async fn collect(mut body: Body) -> Result<Vec<u8>, Collect> {
     Ok(bytes)
 }
 
-fn too_large(api: bool) -> Response {
+fn too_large(api: bool, most: usize) -> Response {
     refuse(
         api,
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
         &format!(
-            "the request body is larger than {} KiB, the most this server accepts (a note is at most 64 KiB of text)",
-            MAX_BODY / 1024
+            "the request body is larger than {} KiB, the most this server accepts here (a note is at most 64 KiB of text, a file to import 16 MiB)",
+            most / 1024
         ),
         "Het verzoek is groter dan deze server aanneemt.",
     )

@@ -37,6 +37,10 @@ use std::sync::Arc;
 /// of text, and a form or JSON body around it stays well below this.
 pub const MAX_BODY: usize = 256 * 1024;
 
+/// The largest file `POST /api/v1/import` takes: an annex as a Word or
+/// Excel file, with room to spare (the seed's annex is a few hundred KiB).
+pub const MAX_IMPORT: usize = 16 << 20;
+
 /// How to serve.
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -335,3 +335,91 @@ fn check_rows(
     }
     Ok((checked, anomalies))
 }
+
+/// An import's options as given (by the command line's flags or the API's
+/// query), each with the name it was given under, for messages.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Flags<'a> {
+    /// `--effective`: the date of the changes.
+    pub effective: Option<(&'a str, &'a str)>,
+    /// `--reported-on`: a date, or `today`.
+    pub reported_on: Option<(&'a str, &'a str)>,
+    /// `--seal-round`: the round to seal.
+    pub seal_round: Option<(&'a str, &'a str)>,
+    /// `--round-title`: its title (the name when None).
+    pub round_title: Option<(&'a str, &'a str)>,
+    /// `--responsible`: the parties of rows that name none.
+    pub responsible: Option<(&'a str, &'a str)>,
+    /// `--columns`: a sheet's columns mapped to ours.
+    pub columns: Option<(&'a str, &'a str)>,
+    /// `--sheet`: the sheet of a workbook to read.
+    pub sheet: Option<&'a str>,
+}
+
+/// [`Flags`] checked: what a [`Request`] needs besides the file.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The date of the changes.
+    pub effective: Option<Day>,
+    /// The letter's date: Some(None) for "today" (the ledger's, known once
+    /// it is open).
+    pub reported_on: Option<Option<Day>>,
+    /// The round to seal, with its title.
+    pub round: Option<(String, String)>,
+    /// What the readers need.
+    pub options: ReadOptions,
+}
+
+impl Flags<'_> {
+    /// Checks every option, refusing the first that does not parse (named
+    /// as it was given).
+    pub fn check(&self) -> Result<Checked> {
+        let effective = self
+            .effective
+            .map(|(flag, d)| Day::parse(flag, d))
+            .transpose()?;
+        let reported_on = match self.reported_on.map(|(flag, d)| (flag, d.trim())) {
+            None => None,
+            Some((_, d)) if d.eq_ignore_ascii_case("today") => Some(None),
+            Some((flag, d)) => {
+                Some(Some(Day::parse(flag, d).map_err(|e| {
+                    Invalid::new(flag, d, format!("{} or today", e.expected))
+                })?))
+            }
+        };
+        let round = match self.seal_round {
+            None => None,
+            Some((_, name)) => {
+                let name = crate::projection::decide::round_name(name)?;
+                let title = match self.round_title {
+                    Some((flag, t)) => crate::domain::text::short_text(flag, t)?,
+                    None => name.clone(),
+                };
+                Some((name, title))
+            }
+        };
+        let ministries = crate::domain::Ministries::builtin();
+        let options = ReadOptions {
+            responsible: self
+                .responsible
+                .map(|(flag, r)| {
+                    ministries
+                        .responsible(r)
+                        .map_err(|e| Invalid::new(flag, r, e.expected))
+                })
+                .transpose()?,
+            columns: self
+                .columns
+                .map(|(_, c)| crate::formats::sheet::Columns::parse(c))
+                .transpose()?,
+            sheet: self.sheet.map(str::to_string),
+            ministries,
+        };
+        Ok(Checked {
+            effective,
+            reported_on,
+            round,
+            options,
+        })
+    }
+}

@@ -5,14 +5,9 @@ use crate::app::{import, restore};
 use crate::cli::args::OutputFormat;
 use crate::cli::ui::progress::Progress;
 use crate::cli::{CliError, Env, Global, emit};
-use crate::domain::{Day, Invalid, text};
+use crate::domain::{Invalid, text};
 use crate::error::Refusal;
 use crate::formats::ImportFormat;
-use crate::projection::decide;
-use crate::projection::view::ChainAt;
-use crate::projection::{Basis, View};
-use crate::report::Format;
-use std::fmt::Write as _;
 use std::io::BufRead;
 use std::path::PathBuf;
 
@@ -83,51 +78,12 @@ pub struct Args {
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
-    let effective = a
-        .effective
-        .as_deref()
-        .map(|d| Day::parse("--effective", d))
-        .transpose()?;
-    // "today" is the ledger's today, known once the store is open.
-    let reported_on = match a.reported_on.as_deref().map(str::trim) {
-        None => None,
-        Some(d) if d.eq_ignore_ascii_case("today") => Some(None),
-        Some(d) => Some(Some(Day::parse("--reported-on", d).map_err(|e| {
-            Invalid::new("--reported-on", d, format!("{} or today", e.expected))
-        })?)),
-    };
-    let round = a
-        .seal_round
-        .as_deref()
-        .map(decide::round_name)
-        .transpose()?
-        .map(|name| -> Result<(String, String), CliError> {
-            let title = match &a.round_title {
-                Some(t) => text::short_text("--round-title", t)?,
-                None => name.clone(),
-            };
-            Ok((name, title))
-        })
-        .transpose()?;
-    let ministries = crate::domain::Ministries::builtin();
-    let options = crate::formats::ReadOptions {
-        responsible: a
-            .responsible
-            .as_deref()
-            .map(|r| {
-                ministries
-                    .responsible(r)
-                    .map_err(|e| Invalid::new("--responsible", r, e.expected))
-            })
-            .transpose()?,
-        columns: a
-            .columns
-            .as_deref()
-            .map(crate::formats::sheet::Columns::parse)
-            .transpose()?,
-        sheet: a.sheet.clone(),
-        ministries,
-    };
+    let import::Checked {
+        effective,
+        reported_on,
+        round,
+        options,
+    } = flags(a).check()?;
     let OutputFormat::Import(named) = g.format else {
         return Err(Invalid::new("--format", "(other)", "annex, csv or events").into());
     };
@@ -187,7 +143,20 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         },
     )?;
     progress.finish();
-    emit(env, &render(&report))
+    emit(env, &crate::report::import::render(&report))
+}
+
+/// The import's flags, named as the command line names them.
+pub(crate) fn flags(a: &Args) -> import::Flags<'_> {
+    import::Flags {
+        effective: a.effective.as_deref().map(|d| ("--effective", d)),
+        reported_on: a.reported_on.as_deref().map(|d| ("--reported-on", d)),
+        seal_round: a.seal_round.as_deref().map(|n| ("--seal-round", n)),
+        round_title: a.round_title.as_deref().map(|t| ("--round-title", t)),
+        responsible: a.responsible.as_deref().map(|r| ("--responsible", r)),
+        columns: a.columns.as_deref().map(|c| ("--columns", c)),
+        sheet: a.sheet.as_deref(),
+    }
 }
 
 /// Restores an events export streamed from `source` (`size` bytes, if
@@ -244,153 +213,53 @@ fn restore(
     )
 }
 
-/// The import's report: counts, the ledger's items the file does not
-/// mention, anomalies by line, and the events appended (listed in a dry
-/// run).
-///
-/// What came from the file (its name, the anomalies, which quote it) is
-/// shown through [`text::visible`], so that an escape sequence in an annex
-/// cannot steer the terminal that shows the report.
-pub(crate) fn render(r: &import::Report) -> String {
-    let mut out = format!(
-        "{} {} ({}): {} rows; {} items added, {} changed, {} unchanged\n",
-        if r.dry_run { "dry run of" } else { "imported" },
-        text::visible(&r.name),
-        r.format.name(),
-        r.rows,
-        r.added,
-        r.changed,
-        r.unchanged
-    );
-    if !r.not_in_file.is_empty() {
-        let _ = writeln!(
-            out,
-            "in the ledger but not in the file (left as they are): {}",
-            text::visible(&r.not_in_file.join(", "))
-        );
-    }
-    if r.anomalies.is_empty() {
-        out.push_str("no anomalies\n");
+/// The same import, read and recorded by a server (`--server URL`) as the
+/// signed-in coördinator: the file goes up whole, the report comes back.
+/// An events export is refused: a restore makes a new store, on the
+/// store's machine.
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    a: &Args,
+    g: &Global,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    // Every flag is checked here first, as locally.
+    flags(a).check()?;
+    let OutputFormat::Import(named) = g.format else {
+        return Err(Invalid::new("--format", "(other)", "annex, csv or events").into());
+    };
+    let name = a.file.display().to_string();
+    let bytes = if name == "-" {
+        import::read_bytes(&name, env.input)?
     } else {
-        let _ = writeln!(out, "{} anomalies:", r.anomalies.len());
-        // One line per input line, its findings joined.
-        let mut by_line: Vec<(usize, Vec<&str>)> = Vec::new();
-        for x in &r.anomalies {
-            match by_line.last_mut() {
-                Some((l, msgs)) if *l == x.line => msgs.push(&x.message),
-                _ => by_line.push((x.line, vec![&x.message])),
-            }
-        }
-        for (line, msgs) in by_line {
-            let joined = msgs.join("; ");
-            let msgs = text::visible(&joined);
-            // Line 0: a finding about the whole file.
-            if line == crate::formats::import::WHOLE_FILE {
-                let _ = writeln!(out, "  file: {msgs}");
-            } else {
-                let _ = writeln!(out, "  line {line}: {msgs}");
-            }
-        }
+        import::read_bytes(&name, &mut import::open_file(&a.file)?)?
+    };
+    if import::format_of_bytes(&name, &bytes, named)? == ImportFormat::Events {
+        return Err(Invalid::new(
+            "import file",
+            &name,
+            "an annex (text, Word or Excel) or a CSV file through --server: an events export is restored into a new store on the store's machine (`kamerstand --store NEW import FILE`)",
+        )
+        .into());
     }
-    match (r.records.first(), r.records.last()) {
-        (Some(f), Some(l)) => {
-            let _ = writeln!(
-                out,
-                "{} {} events (seq {}–{}){}",
-                if r.dry_run {
-                    "would append"
-                } else {
-                    "appended"
-                },
-                r.records.len(),
-                f.envelope.seq,
-                l.envelope.seq,
-                if r.dry_run {
-                    String::new()
-                } else {
-                    format!(", head {}", l.hash.hex())
-                }
-            );
-            if r.dry_run {
-                // The view the events would give.
-                let view = View {
-                    basis: Basis::Current,
-                    effective: None,
-                    programme: r.programme.clone(),
-                    chain: ChainAt {
-                        events: l.envelope.seq + 1,
-                        head: Some(l.hash),
-                        last_recorded: Some(l.envelope.recorded_at),
-                    },
-                    rounds: Vec::new(),
-                    items: Vec::new(),
-                    filter: None,
-                };
-                out.push('\n');
-                out.push_str(&crate::report::log_keyed(
-                    &view,
-                    &|id| r.keys.get(&id).cloned(),
-                    &r.records,
-                    Format::Table,
-                    &crate::report::table::Look::PLAIN,
-                ));
-            }
-        }
-        _ => out.push_str("nothing to record: the ledger already says what the file says\n"),
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::formats::Anomaly;
-
-    /// A reader of another format may quote a cell raw in an anomaly; the
-    /// report shows it escaped all the same.
-    #[test]
-    fn the_report_shows_what_the_file_says_escaped() {
-        let r = import::Report {
-            name: "bijlage\u{1b}[2J.txt".into(),
-            format: ImportFormat::Annex,
-            dry_run: true,
-            rows: 1,
-            added: 0,
-            changed: 0,
-            unchanged: 0,
-            not_in_file: vec!["M1".into()],
-            anomalies: vec![
-                Anomaly {
-                    line: 3,
-                    message: "cell not understood: 'a\u{1b}]0;titel\u{7}'".into(),
-                },
-                Anomaly {
-                    line: 3,
-                    message: "naam \u{202e}sneJ".into(),
-                },
-            ],
-            records: Vec::new(),
-            keys: std::collections::BTreeMap::new(),
-            programme: crate::projection::view::Programme {
-                name: "NAP".into(),
-                title: "Stand".into(),
-                legend: crate::domain::Legend::nap(),
-            },
-        };
-        let out = render(&r);
-        assert!(
-            !out.chars().any(crate::domain::invisible::shown_escaped),
-            "{out:?}"
-        );
-        assert!(
-            out.starts_with("dry run of bijlage\\u{1b}[2J.txt (annex)"),
-            "{out}"
-        );
-        assert!(
-            out.contains(
-                "  line 3: cell not understood: 'a\\u{1b}]0;titel\\u{7}'; naam \\u{202e}sneJ\n"
-            ),
-            "{out}"
-        );
-    }
+    // The server names the file in its report by its name, not its path.
+    let shown = a
+        .file
+        .file_name()
+        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+    let query = [
+        ("name", Some(shown)),
+        ("as", named.map(|f| f.name().to_string())),
+        ("effective", a.effective.clone()),
+        ("reported_on", a.reported_on.clone()),
+        ("seal_round", a.seal_round.clone()),
+        ("round_title", a.round_title.clone()),
+        ("responsible", a.responsible.clone()),
+        ("columns", a.columns.clone()),
+        ("sheet", a.sheet.clone()),
+        ("dry_run", a.dry_run.then(|| "true".to_string())),
+    ];
+    let report = r.post_bytes("/api/v1/import", &query, &bytes)?;
+    emit(env, &report)
 }
