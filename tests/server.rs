@@ -1167,8 +1167,47 @@ fn an_annex_is_imported_through_the_server_by_a_coordinator_only() {
     );
     let rounds = http.api_get("/api/v1/rounds", Some(&s.tokens["coord"]));
     assert!(rounds.body.contains("2025-voorjaar"), "{}", rounds.body);
+
+    // The round's proofs come from the server too, for any account.
+    let proof = s.env.run_bare(&[
+        "--server",
+        &url,
+        "--token-file",
+        token.to_str().unwrap(),
+        "proof",
+        "item",
+        "T9",
+        "--round",
+        "2025-voorjaar",
+    ]);
+    proof.ok();
+    let a = http.api_get(
+        "/api/v1/proof?kind=inclusion&seq=1&round=2025-voorjaar",
+        Some(&s.tokens["audit"]),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(
+        a.json()["tree_size"].as_u64().is_some_and(|n| n > 1),
+        "{}",
+        a.body
+    );
+    assert_eq!(a.json()["tree_size"], proof_tree_size(&proof.stdout));
+    let a = http.api_get("/api/v1/proof?kind=alles", Some(&s.tokens["audit"]));
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.body.contains("kind"), "{}", a.body);
     server.stop().unwrap();
     // Recorded under the coördinator's account.
     let log = s.env.json(&["log", "--item", "T9", "--format", "json"]);
     assert_eq!(log["events"][0]["actor"], "coord");
+    // The proof is the one the store's machine makes.
+    let local = s
+        .env
+        .run(&["proof", "item", "T9", "--round", "2025-voorjaar"]);
+    assert_eq!(proof.stdout, local.stdout);
+}
+
+/// The tree size a proof document names.
+fn proof_tree_size(doc: &str) -> Value {
+    let v: Value = serde_json::from_str(doc).unwrap();
+    v["tree_size"].clone()
 }

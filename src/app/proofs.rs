@@ -571,3 +571,44 @@ fn note_error(e: note::NoteError) -> Error {
         .into(),
     }
 }
+
+/// Which proof to make, as `kamerstand proof …` and the API's
+/// `GET proofs/{kind}` ask for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProofRequest {
+    /// Event `seq` is in `round`'s checkpoint.
+    Inclusion {
+        /// The event's seq.
+        seq: u64,
+        /// The round's name.
+        round: String,
+    },
+    /// The `second` round's checkpoint extends the `first`'s.
+    Consistency {
+        /// The earlier round.
+        first: String,
+        /// The later round.
+        second: String,
+    },
+    /// One item's events up to `round`, each with its inclusion proof.
+    Item {
+        /// The item's key.
+        key: String,
+        /// The round.
+        round: String,
+    },
+}
+
+/// The proof `req` asks for, as the document an auditor is handed.
+pub fn proof(ws: &Workspace, req: &ProofRequest) -> Result<crate::formats::proof::ProofDoc> {
+    use crate::formats::proof::ProofDoc;
+    Ok(match req {
+        ProofRequest::Inclusion { seq, round } => {
+            ProofDoc::Inclusion(proof_inclusion(ws, *seq, round)?)
+        }
+        ProofRequest::Consistency { first, second } => {
+            ProofDoc::Consistency(proof_consistency(ws, first, second)?)
+        }
+        ProofRequest::Item { key, round } => ProofDoc::Item(proof_item(ws, key, round)?),
+    })
+}

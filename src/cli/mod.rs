@@ -101,7 +101,7 @@ pub struct Cli {
     /// token comes from KAMERSTAND_TOKEN or --token-file, never from the
     /// command line. Commands: overview, show, log, item, status, assign,
     /// note, correct, round, diff, export, import (annexes and CSV),
-    /// verify, account (list, add, change, disable, enable).
+    /// proof, verify, account (list, add, change, disable, enable).
     #[cfg(feature = "server")]
     #[arg(long, global = true, env = "KAMERSTAND_SERVER", value_name = "URL")]
     pub(crate) server: Option<String>,
@@ -307,6 +307,7 @@ fn remote_dispatch(cli: &Cli, url: &str, g: &Global, env: &mut Env<'_>) -> Resul
         Command::Diff(a) => diff::remote(a, &r, env),
         Command::Export(a) => export::remote(a, g, &r, env),
         Command::Import(a) => import::remote(a, g, &r, env),
+        Command::Proof(c) => proof::remote(c, g, &r, env),
         Command::Verify(a) => verify::remote(a, &r, env),
         Command::Account(c) => account::remote(c, &r, env),
         _ => Err(crate::domain::Invalid::new(

@@ -54,6 +54,7 @@ pub(super) fn routes() -> Router<Arc<App>> {
         .route("/api/v1/diff", get(diff_of))
         .route("/api/v1/verify", get(verify))
         .route("/api/v1/export", get(export))
+        .route("/api/v1/proof", get(proof))
         .route(
             "/api/v1/import",
             post(import_file).layer(axum::extract::DefaultBodyLimit::max(super::MAX_IMPORT)),
@@ -610,6 +611,53 @@ async fn seal(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri, b: Byte
             let a = who(&app, &headers)?;
             let r: SealRequest = body(&b)?;
             run_write(&app, &uri, &a, r.into_write()).await
+        }
+        .await,
+    )
+}
+
+/// `GET proof?kind=inclusion&seq=&round=`, `kind=consistency&first=&second=`
+/// or `kind=item&key=&round=`: the proof document `kamerstand proof …`
+/// prints (schema/proofs.md), for any signed-in account.
+async fn proof(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    use crate::app::proofs::{self, ProofRequest};
+    flat(
+        async {
+            who(&app, &headers)?;
+            let q = query(&uri);
+            let arg = |k: &str| -> Result<String, Response> {
+                q.get(k).filter(|v| !v.is_empty()).cloned().ok_or_else(|| {
+                    lib_error(&Invalid::new(k, "(none)", "a value: see schema/api.md").into())
+                })
+            };
+            let req = match q.get("kind").map(String::as_str).unwrap_or_default() {
+                "inclusion" => {
+                    let seq = arg("seq")?;
+                    ProofRequest::Inclusion {
+                        seq: seq.parse().map_err(|_| {
+                            lib_error(&Invalid::new("seq", &seq, "an event's seq, e.g. 12").into())
+                        })?,
+                        round: arg("round")?,
+                    }
+                }
+                "consistency" => ProofRequest::Consistency {
+                    first: arg("first")?,
+                    second: arg("second")?,
+                },
+                "item" => ProofRequest::Item {
+                    key: arg("key")?,
+                    round: arg("round")?,
+                },
+                other => {
+                    return Err(lib_error(
+                        &Invalid::new("kind", other, "inclusion, consistency or item").into(),
+                    ));
+                }
+            };
+            let out = read(&app, move |ws| Ok(proofs::proof(ws, &req)?.to_json()))
+                .await
+                .map_err(|e| lib_error(&e))?;
+            Ok(json_ok(out))
         }
         .await,
     )

@@ -3,10 +3,10 @@
 //! (schema/proofs.md; `docs/verify_export.py --note … --proof …`), and
 //! `proof check`, which checks them so with this tool, opening no store.
 
+use crate::app::proofs::ProofRequest;
 use crate::app::{proof_check, proofs};
 use crate::cli::{CliError, Env, Global, emit};
 use crate::domain::Invalid;
-use crate::formats::proof::ProofDoc;
 use std::path::PathBuf;
 
 /// Print a proof as JSON on standard output, to hand to an auditor with
@@ -138,16 +138,70 @@ pub(crate) fn run(c: &ProofCommand, g: &Global, env: &mut Env<'_>) -> Result<(),
     if let ProofCommand::Check(a) = c {
         return check(a, g, env);
     }
-    let ws = g.open(env)?;
-    let doc = match c {
-        ProofCommand::Inclusion(a) => {
-            ProofDoc::Inclusion(proofs::proof_inclusion(&ws, a.seq, &a.round)?)
-        }
-        ProofCommand::Consistency(a) => {
-            ProofDoc::Consistency(proofs::proof_consistency(&ws, &a.first, &a.second)?)
-        }
-        ProofCommand::Item(a) => ProofDoc::Item(proofs::proof_item(&ws, &a.key, &a.round)?),
-        ProofCommand::Check(_) => return Ok(()),
+    let Some(req) = request(c) else {
+        return Ok(());
     };
-    emit(env, &doc.to_json())
+    let ws = g.open(env)?;
+    emit(env, &proofs::proof(&ws, &req)?.to_json())
+}
+
+/// The proof a command asks for (None: `proof check`, which makes none).
+fn request(c: &ProofCommand) -> Option<ProofRequest> {
+    Some(match c {
+        ProofCommand::Inclusion(a) => ProofRequest::Inclusion {
+            seq: a.seq,
+            round: a.round.clone(),
+        },
+        ProofCommand::Consistency(a) => ProofRequest::Consistency {
+            first: a.first.clone(),
+            second: a.second.clone(),
+        },
+        ProofCommand::Item(a) => ProofRequest::Item {
+            key: a.key.clone(),
+            round: a.round.clone(),
+        },
+        ProofCommand::Check(_) => return None,
+    })
+}
+
+/// The same proofs, made by a server (`--server URL`); `proof check`
+/// opens no store and runs here as it does without a server.
+#[cfg(feature = "server")]
+pub(crate) fn remote(
+    c: &ProofCommand,
+    g: &Global,
+    r: &crate::cli::remote::Remote,
+    env: &mut Env<'_>,
+) -> Result<(), CliError> {
+    let query: Vec<(&str, Option<String>)> = match request(c) {
+        None => {
+            if let ProofCommand::Check(a) = c {
+                return check(a, g, env);
+            }
+            return Ok(());
+        }
+        Some(ProofRequest::Inclusion { seq, round }) => vec![
+            ("kind", Some("inclusion".into())),
+            ("seq", Some(seq.to_string())),
+            ("round", Some(round)),
+        ],
+        Some(ProofRequest::Consistency { first, second }) => vec![
+            ("kind", Some("consistency".into())),
+            ("first", Some(first)),
+            ("second", Some(second)),
+        ],
+        Some(ProofRequest::Item { key, round }) => vec![
+            ("kind", Some("item".into())),
+            ("key", Some(key)),
+            ("round", Some(round)),
+        ],
+    };
+    let bytes = r.get_bytes("/api/v1/proof", &query)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        crate::error::Error::storage(
+            format!("reading the answer of {}", r.base()),
+            "the proof is not UTF-8 text",
+        )
+    })?;
+    emit(env, &text)
 }
