@@ -1211,3 +1211,80 @@ fn proof_tree_size(doc: &str) -> Value {
     let v: Value = serde_json::from_str(doc).unwrap();
     v["tree_size"].clone()
 }
+
+/// A "server" on the loopback interface that answers each of `answers`
+/// (in turn, one connection each) whatever was asked: for testing what the
+/// command line does with what a server sends.
+fn fake_server(answers: Vec<(u16, &'static str, String)>) -> (String, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let thread = std::thread::spawn(move || {
+        for (status, kind, body) in answers {
+            let (mut c, _) = listener.accept().unwrap();
+            c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && c.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            write!(
+                c,
+                "HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+        }
+    });
+    (url, thread)
+}
+
+#[test]
+fn what_a_server_sends_reaches_the_terminal_without_raw_control_characters() {
+    let env = TestEnv::new();
+    let token = env.dir.path().join("t.token");
+    std::fs::write(&token, "abc\n").unwrap();
+    let (url, thread) = fake_server(vec![
+        (
+            200,
+            "text/plain",
+            "Stand\u{1b}[2J\u{1b}]0;titel\u{7} van zaken \u{202e}sneJ\n".to_string(),
+        ),
+        (
+            200,
+            "application/json",
+            "{\"items\": [\"a\u{1b}[31mrood\"]}\n".to_string(),
+        ),
+        (
+            403,
+            "application/json",
+            "{\"error\": {\"status\": 403, \"kind\": \"forbidden\", \"message\": \"nee\u{1b}[8mverborgen\"}}\n"
+                .to_string(),
+        ),
+    ]);
+    let run = |args: &[&str]| {
+        let mut full = vec![
+            "--server",
+            url.as_str(),
+            "--token-file",
+            token.to_str().unwrap(),
+        ];
+        full.extend_from_slice(args);
+        env.run_bare(&full)
+    };
+    let raw = |s: &str| {
+        s.chars()
+            .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}')
+    };
+    let text = run(&["overview"]);
+    text.ok();
+    assert!(!raw(&text.stdout), "{:?}", text.stdout);
+    assert!(text.stdout.contains("Stand\\u{1b}[2J"), "{:?}", text.stdout);
+    let json = run(&["--format", "json", "overview"]);
+    json.ok();
+    assert!(!raw(&json.stdout), "{:?}", json.stdout);
+    let refused = run(&["status", "M1", "vertraagd"]);
+    refused.expect_code(2);
+    assert!(!raw(&refused.stderr), "{:?}", refused.stderr);
+    assert!(refused.stderr.contains("nee"), "{}", refused.stderr);
+    thread.join().unwrap();
+}

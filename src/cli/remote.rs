@@ -11,6 +11,7 @@
 
 use super::{CliError, Env, Global, emit};
 use crate::domain::Invalid;
+use crate::domain::text;
 use crate::error::{Error, Refusal};
 use crate::report::Format;
 use serde_json::Value;
@@ -251,7 +252,29 @@ fn answer(
             "it is not UTF-8 text",
         )
     })?;
-    Ok((body, verified))
+    Ok((shown(&body), verified))
+}
+
+/// A server's text answer as the terminal may be shown it: whatever the
+/// server sends, no control character (other than newline and tab)
+/// reaches the terminal raw. A JSON answer keeps its form (valid JSON
+/// holds no raw control character, so only a broken one changes); any
+/// other also gets the bidi and tag characters escaped, as our own output
+/// does ([`text::visible`]).
+pub fn shown(body: &str) -> String {
+    if body.trim_start().starts_with(['{', '[']) {
+        let mut out = String::with_capacity(body.len());
+        for c in body.chars() {
+            if c.is_control() && c != '\n' && c != '\t' {
+                out.extend(c.escape_unicode());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    } else {
+        text::visible(body).into_owned()
+    }
 }
 
 /// A 200 answer's bytes (and the verified header, if any), or the refusal
@@ -284,7 +307,8 @@ fn answer_bytes(
                 .and_then(Value::as_str)
                 .map(str::to_string)
         })
-        .unwrap_or_else(|| crate::domain::text::shorten(body.trim(), 300));
+        .unwrap_or_else(|| text::shorten(body.trim(), 300));
+    let message = text::visible(&message).into_owned();
     if (400..500).contains(&status) {
         Err(Error::from(Refusal::FromServer { status, message }).into())
     } else {

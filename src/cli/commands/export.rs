@@ -131,7 +131,12 @@ pub(crate) fn remote(
     if a.keys {
         query.push(("keys", Some("true".to_string())));
     }
-    let bytes = r.get_bytes("/api/v1/export", &query)?;
+    let mut bytes = r.get_bytes("/api/v1/export", &query)?;
+    if a.output.is_none() && env.terminal.stdout {
+        // Text shown at a terminal (a binary format is refused above):
+        // nothing the server sent may steer it.
+        bytes = crate::cli::remote::shown(&String::from_utf8_lossy(&bytes)).into_bytes();
+    }
     match &a.output {
         None => env
             .out

@@ -203,5 +203,5 @@ pub(crate) fn remote(
             "the proof is not UTF-8 text",
         )
     })?;
-    emit(env, &text)
+    emit(env, &crate::cli::remote::shown(&text))
 }
