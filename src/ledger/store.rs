@@ -938,6 +938,24 @@ impl Store {
             .map_err(self.write_err("writing imported events"))
     }
 
+    /// Runs what sled has left to free after a large batch. sled 0.34 frees
+    /// a page's replaced versions through its epoch collector, which runs a
+    /// few dozen of them each time a thread enters it; a batch enters it
+    /// once and replaces thousands (a leaf for every key, a parent for every
+    /// split), so a bulk load of batches piles them up faster than they are
+    /// freed: 2.3 GB of them during an import of a million events
+    /// (docs/performance.md, "The import's memory"). Each round here lets the
+    /// collector move on and free its next bags, until it has caught up with
+    /// what the batch left.
+    fn reclaim(&self, writes: usize) {
+        // A bag holds 64 freed versions and a round frees up to eight bags;
+        // a write replaces one or two versions, and the first two rounds only
+        // move the collector's epoch on.
+        for _ in 0..(writes / 256 + 4) {
+            sled::pin().flush();
+        }
+    }
+
     /// Writes the events of rows of an events import (no head yet; not
     /// durable until [`Store::finish_restore`]); their item index entries
     /// are written at the end, in key order ([`Store::write_item_index`]).
@@ -951,7 +969,9 @@ impl Store {
         }
         self.events
             .apply_batch(events)
-            .map_err(self.write_err("writing imported events"))
+            .map_err(self.write_err("writing imported events"))?;
+        self.reclaim(rows.len());
+        Ok(())
     }
 
     /// Writes the item index entries of an events import, sorted first:
@@ -968,6 +988,7 @@ impl Store {
             self.by_item
                 .apply_batch(batch)
                 .map_err(self.write_err("writing the item index"))?;
+            self.reclaim(chunk.len());
             if n % 64 == 63 {
                 self.flush_rows()?;
             }
@@ -1189,6 +1210,7 @@ impl Store {
                 .apply_batch(b)
                 .map_err(self.write_err("writing the index"))?;
         }
+        self.reclaim(entries.len());
         Ok(())
     }
 
@@ -1334,7 +1356,9 @@ impl Store {
         }
         self.merkle
             .apply_batch(b)
-            .map_err(self.write_err("writing the Merkle tree"))
+            .map_err(self.write_err("writing the Merkle tree"))?;
+        self.reclaim(nodes.len() / 16);
+        Ok(())
     }
 
     /// Ends building the Merkle tree: it covers `size` events. Durable.
