@@ -539,10 +539,22 @@ impl Ledger {
     /// left unfinished (marked as being built, so never read).
     /// `progress(items done, items)`.
     pub fn build_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Option<Break>> {
+        if self.head().is_none() {
+            return Ok(None);
+        }
+        self.build_tree()?;
+        self.build_index_only(progress)
+    }
+
+    /// As [`Ledger::build_index`], for a caller that has built the Merkle
+    /// tree already (an import builds it as it writes the events).
+    pub(crate) fn build_index_only(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Option<Break>> {
         let Some(head) = self.head() else {
             return Ok(None);
         };
-        self.build_tree()?;
         self.store().begin_index()?;
         let Expected { others, broken, .. } = self.expected_index(
             vec![0usize; WORKERS],

@@ -605,8 +605,13 @@ impl Ledger {
         let now = opts.clock.now();
         let store = Store::create_with(path, opts.access())?;
         store.begin_restore()?;
+        store.begin_merkle()?;
         let mut checker = verify::ChainChecker::new(None);
         let mut rows = Vec::with_capacity(CHUNK);
+        // The Merkle tree is built as the events are written, rather than
+        // by reading them all back afterwards ([`Ledger::build_tree`]).
+        let mut frontier = merkle::Frontier::new();
+        let mut nodes = Vec::new();
         let mut outcome = Ok(());
         for bytes in events {
             let bytes = match bytes {
@@ -629,12 +634,15 @@ impl Ledger {
                     .into());
                     break;
                 }
-                Ok(env) => rows.push(Row {
-                    seq,
-                    hash,
-                    item: env.body.item(env.id),
-                    bytes,
-                }),
+                Ok(env) => {
+                    nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
+                    rows.push(Row {
+                        seq,
+                        hash,
+                        item: env.body.item(env.id),
+                        bytes,
+                    });
+                }
                 Err(b) => {
                     outcome = Err(Refusal::NotAChain {
                         what: b.to_string(),
@@ -649,17 +657,21 @@ impl Ledger {
                 let flush = (checker.checked() / CHUNK as u64).is_multiple_of(16);
                 let written = store
                     .write_rows(&rows)
+                    .and_then(|()| store.write_nodes(&nodes))
                     .and_then(|()| if flush { store.flush_rows() } else { Ok(()) });
                 if let Err(e) = written {
                     outcome = Err(e);
                     break;
                 }
                 rows.clear();
+                nodes.clear();
                 progress(checker.checked());
             }
         }
         let head = outcome.and_then(|()| {
             store.write_rows(&rows)?;
+            store.write_nodes(&nodes)?;
+            store.finish_merkle(frontier.size())?;
             store.write_item_index(checker.item_index())?;
             let (hash, recorded_at) = checker.last().ok_or(Refusal::NoEventsToRestore)?;
             Ok(Head {
@@ -688,7 +700,7 @@ impl Ledger {
             unsynced: false,
             tree: true,
         };
-        match ledger.build_index(indexing) {
+        match ledger.build_index_only(indexing) {
             Ok(None) => {}
             Ok(Some(b)) => {
                 ledger.store.abandon_restore()?;
