@@ -422,9 +422,9 @@ fn the_diff_as_html_json_and_a_word_file() {
 
 #[test]
 fn a_diff_written_item_by_item_is_the_text_written_whole() {
-    // On standard output the table and the JSON are written one item at a
-    // time; into a file, whole from the model of all the changes. The
-    // two must be the same bytes, whatever the options.
+    // On standard output the table, Markdown, HTML and JSON are written
+    // one item at a time; into a file, whole from the model of all the
+    // changes. The two must be the same bytes, whatever the options.
     let env = two_years();
     env.run(&[
         "note",
@@ -434,9 +434,23 @@ fn a_diff_written_item_by_item_is_the_text_written_whole() {
         "2025-06-01",
     ])
     .ok();
-    let cases: [&[&str]; 6] = [
+    let cases: [&[&str]; 10] = [
         &["diff", AUTUMN, SPRING],
         &["diff", AUTUMN, SPRING, "--by-ministry", "--all"],
+        &["--format", "md", "diff", AUTUMN, SPRING, "--by-ministry"],
+        &[
+            "--format", "md", "--lang", "en", "diff", AUTUMN, "now", "--events",
+        ],
+        &["--format", "html", "diff", AUTUMN, SPRING, "--all"],
+        &[
+            "--format",
+            "html",
+            "diff",
+            SPRING,
+            "now",
+            "--by-ministry",
+            "--events",
+        ],
         &["--lang", "en", "diff", AUTUMN, "now", "--events"],
         &["--format", "json", "diff", AUTUMN, SPRING],
         &[

@@ -82,14 +82,14 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     } else {
         a.wide.look(g)
     };
-    if a.output.is_none() && matches!(format, DiffFormat::Table | DiffFormat::Json) {
+    if a.output.is_none() && format != DiffFormat::Docx {
         // Written as it is made, an item at a time: on a large ledger the
         // words of every item's changes at once, and the whole text, would
         // be the largest things in memory.
         let mut w = std::io::BufWriter::new(&mut *env.out);
         return match format {
             DiffFormat::Json => changes::json_to(sides, options, &mut w),
-            _ => changes::table_to(sides, options, &look, &mut w),
+            _ => changes::write_to(sides, options, format, &look, &mut w),
         }
         .and_then(|()| std::io::Write::flush(&mut w))
         .map_err(CliError::from_output);

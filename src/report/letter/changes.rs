@@ -744,7 +744,7 @@ impl<'a> Items<'a> {
 
 /// The groups of the changes, sections in order, each without its entries
 /// but with the diff items (by index) that make them: what [`build`] fills
-/// in, and what [`table_to`] writes one entry at a time.
+/// in, and what [`write_to`] writes one entry at a time.
 fn plan(c: Sides<'_>, options: Options, items: &Items<'_>) -> Vec<(Group, Vec<usize>)> {
     let lang = options.lang;
     let table = Ministries::builtin();
@@ -939,64 +939,74 @@ fn md_pieces(pieces: &[Piece]) -> String {
 /// The changes as Markdown, fit to paste into a letter: new words in bold,
 /// removed words struck through.
 pub fn markdown(ch: &Changes) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", md_escape(&ch.title));
-    if !ch.programme.is_empty() {
-        let _ = writeln!(out, "{}\n", md_escape(&ch.programme));
+    whole(ch, &Markdown)
+}
+
+/// [`markdown`], in the parts [`whole`] and [`write_to`] put together.
+struct Markdown;
+
+impl Render for Markdown {
+    fn head(&self, ch: &Changes, out: &mut String) {
+        let _ = writeln!(out, "# {}\n", md_escape(&ch.title));
+        if !ch.programme.is_empty() {
+            let _ = writeln!(out, "{}\n", md_escape(&ch.programme));
+        }
+        if let Some(c) = &ch.concept {
+            let _ = writeln!(out, "**{}**\n", md_escape(c));
+        }
+        let _ = writeln!(
+            out,
+            "{}: {}  \n{}: {}\n",
+            ch.word(Word::From),
+            md_escape(&ch.from),
+            ch.word(Word::To),
+            md_escape(&ch.to)
+        );
+        let _ = writeln!(out, "{}", md_escape(&ch.summary));
+        if let Some(n) = &ch.nothing {
+            let _ = writeln!(out, "\n{}", md_escape(n));
+        }
     }
-    if let Some(c) = &ch.concept {
-        let _ = writeln!(out, "**{}**\n", md_escape(c));
-    }
-    let _ = writeln!(
-        out,
-        "{}: {}  \n{}: {}\n",
-        ch.word(Word::From),
-        md_escape(&ch.from),
-        ch.word(Word::To),
-        md_escape(&ch.to)
-    );
-    let _ = writeln!(out, "{}", md_escape(&ch.summary));
-    if let Some(n) = &ch.nothing {
-        let _ = writeln!(out, "\n{}", md_escape(n));
-    }
-    let mut last_section = "";
-    for g in &ch.groups {
-        if g.section != last_section {
+
+    fn group(&self, g: &Group, new_section: bool, out: &mut String) {
+        if new_section {
             let _ = writeln!(out, "\n## {}", g.section);
-            last_section = &g.section;
         }
         if let Some(m) = &g.ministry {
             let _ = writeln!(out, "\n### {}", md_escape(m));
         }
-        for e in &g.entries {
-            let cite = e
-                .citation
-                .as_ref()
-                .map(|c| format!(" ({})", md_escape(c)))
-                .unwrap_or_default();
-            let _ = writeln!(out, "\n**{}**{cite}\n", md_escape(&e.short));
-            if let Some(t) = &e.text {
-                let _ = writeln!(out, "> {}\n", md_escape(&t.replace('\n', " ")));
-            }
-            for s in &e.sentences {
-                let _ = writeln!(out, "- {}", md_escape(s));
-            }
-            for t in [&e.text_change, &e.progress].into_iter().flatten() {
-                let _ = writeln!(out, "- {}: {}", md_escape(&t.label), md_pieces(&t.excerpt));
-            }
-            if !e.events.is_empty() {
-                let _ = writeln!(out, "- {}:", ch.word(Word::Recorded));
-                for ev in &e.events {
-                    let _ = writeln!(out, "  - {}", md_escape(ev));
-                }
+    }
+
+    fn entry(&self, e: &Entry, ch: &Changes, out: &mut String) {
+        let cite = e
+            .citation
+            .as_ref()
+            .map(|c| format!(" ({})", md_escape(c)))
+            .unwrap_or_default();
+        let _ = writeln!(out, "\n**{}**{cite}\n", md_escape(&e.short));
+        if let Some(t) = &e.text {
+            let _ = writeln!(out, "> {}\n", md_escape(&t.replace('\n', " ")));
+        }
+        for s in &e.sentences {
+            let _ = writeln!(out, "- {}", md_escape(s));
+        }
+        for t in [&e.text_change, &e.progress].into_iter().flatten() {
+            let _ = writeln!(out, "- {}: {}", md_escape(&t.label), md_pieces(&t.excerpt));
+        }
+        if !e.events.is_empty() {
+            let _ = writeln!(out, "- {}:", ch.word(Word::Recorded));
+            for ev in &e.events {
+                let _ = writeln!(out, "  - {}", md_escape(ev));
             }
         }
     }
-    let _ = writeln!(out, "\n---\n\n{}:\n", ch.word(Word::Footer));
-    for f in &ch.footer {
-        let _ = writeln!(out, "- {}", md_escape(f));
+
+    fn tail(&self, ch: &Changes, out: &mut String) {
+        let _ = writeln!(out, "\n---\n\n{}:\n", ch.word(Word::Footer));
+        for f in &ch.footer {
+            let _ = writeln!(out, "- {}", md_escape(f));
+        }
     }
-    out
 }
 
 fn html_pieces(pieces: &[Piece]) -> String {
@@ -1026,126 +1036,167 @@ footer{margin-top:24px;font-size:9pt;color:#444;word-break:break-all;border-top:
 /// The changes as one self-contained HTML page: new words marked, removed
 /// words struck through, each item edged in its status colour.
 pub fn html(ch: &Changes) -> String {
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>\n",
-        ch.lang.code(),
-        esc(&ch.title)
-    );
-    let _ = writeln!(out, "<header><h1>{}</h1>", esc(&ch.title));
-    if !ch.programme.is_empty() {
-        let _ = write!(out, "<p class=\"sub\">{}</p>", esc(&ch.programme));
+    whole(ch, &Html)
+}
+
+/// [`html`], in the parts [`whole`] and [`write_to`] put together.
+struct Html;
+
+impl Render for Html {
+    fn head(&self, ch: &Changes, out: &mut String) {
+        let _ = write!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>\n",
+            ch.lang.code(),
+            esc(&ch.title)
+        );
+        let _ = writeln!(out, "<header><h1>{}</h1>", esc(&ch.title));
+        if !ch.programme.is_empty() {
+            let _ = write!(out, "<p class=\"sub\">{}</p>", esc(&ch.programme));
+        }
+        if let Some(c) = &ch.concept {
+            let _ = write!(out, "<p class=\"concept\">{}</p>", esc(c));
+        }
+        let _ = writeln!(
+            out,
+            "<p class=\"sides\">{}: {}<br>{}: {}</p><p class=\"summary\">{}</p></header>",
+            ch.word(Word::From),
+            esc(&ch.from),
+            ch.word(Word::To),
+            esc(&ch.to),
+            esc(&ch.summary)
+        );
+        if let Some(n) = &ch.nothing {
+            let _ = writeln!(out, "<p>{}</p>", esc(n));
+        }
     }
-    if let Some(c) = &ch.concept {
-        let _ = write!(out, "<p class=\"concept\">{}</p>", esc(c));
-    }
-    let _ = writeln!(
-        out,
-        "<p class=\"sides\">{}: {}<br>{}: {}</p><p class=\"summary\">{}</p></header>",
-        ch.word(Word::From),
-        esc(&ch.from),
-        ch.word(Word::To),
-        esc(&ch.to),
-        esc(&ch.summary)
-    );
-    if let Some(n) = &ch.nothing {
-        let _ = writeln!(out, "<p>{}</p>", esc(n));
-    }
-    let mut last_section = "";
-    for g in &ch.groups {
-        if g.section != last_section {
+
+    fn group(&self, g: &Group, new_section: bool, out: &mut String) {
+        if new_section {
             let _ = writeln!(out, "<h2>{}</h2>", esc(&g.section));
-            last_section = &g.section;
         }
         if let Some(m) = &g.ministry {
             let _ = writeln!(out, "<h3>{}</h3>", esc(m));
         }
-        for e in &g.entries {
+    }
+
+    fn entry(&self, e: &Entry, ch: &Changes, out: &mut String) {
+        let _ = write!(
+            out,
+            "<section class=\"item\" style=\"border-left-color:{}\"><p><span class=\"short\">{}</span>",
+            e.status.1,
+            esc(&e.short)
+        );
+        if let Some(c) = &e.citation {
+            let _ = write!(out, " <span class=\"cite\">({})</span>", esc(c));
+        }
+        out.push_str("</p>");
+        if let Some(t) = &e.text {
+            let _ = write!(out, "<blockquote>{}</blockquote>", esc(t));
+        }
+        out.push_str("<ul>");
+        for s in &e.sentences {
+            let _ = write!(out, "<li>{}</li>", esc(s));
+        }
+        for t in [&e.text_change, &e.progress].into_iter().flatten() {
             let _ = write!(
                 out,
-                "<section class=\"item\" style=\"border-left-color:{}\"><p><span class=\"short\">{}</span>",
-                e.status.1,
-                esc(&e.short)
+                "<li>{}: {}</li>",
+                esc(&t.label),
+                html_pieces(&t.excerpt)
             );
-            if let Some(c) = &e.citation {
-                let _ = write!(out, " <span class=\"cite\">({})</span>", esc(c));
-            }
-            out.push_str("</p>");
-            if let Some(t) = &e.text {
-                let _ = write!(out, "<blockquote>{}</blockquote>", esc(t));
-            }
-            out.push_str("<ul>");
-            for s in &e.sentences {
-                let _ = write!(out, "<li>{}</li>", esc(s));
-            }
-            for t in [&e.text_change, &e.progress].into_iter().flatten() {
-                let _ = write!(
-                    out,
-                    "<li>{}: {}</li>",
-                    esc(&t.label),
-                    html_pieces(&t.excerpt)
-                );
-            }
-            if !e.events.is_empty() {
-                let _ = write!(out, "<li>{}:<ul>", ch.word(Word::Recorded));
-                for ev in &e.events {
-                    let _ = write!(out, "<li>{}</li>", esc(ev));
-                }
-                out.push_str("</ul></li>");
-            }
-            out.push_str("</ul></section>\n");
         }
+        if !e.events.is_empty() {
+            let _ = write!(out, "<li>{}:<ul>", ch.word(Word::Recorded));
+            for ev in &e.events {
+                let _ = write!(out, "<li>{}</li>", esc(ev));
+            }
+            out.push_str("</ul></li>");
+        }
+        out.push_str("</ul></section>\n");
     }
-    let _ = write!(out, "<footer><p>{}:</p><ul>", ch.word(Word::Footer));
-    for f in &ch.footer {
-        let _ = write!(out, "<li>{}</li>", esc(f));
+
+    fn tail(&self, ch: &Changes, out: &mut String) {
+        let _ = write!(out, "<footer><p>{}:</p><ul>", ch.word(Word::Footer));
+        for f in &ch.footer {
+            let _ = write!(out, "<li>{}</li>", esc(f));
+        }
+        out.push_str("</ul></footer>\n</body></html>\n");
     }
-    out.push_str("</ul></footer>\n</body></html>\n");
-    out
 }
 
 /// The changes as plain text for the terminal: new words between `{+ +}`,
 /// removed words between `[- -]`.
 pub fn table(ch: &Changes, look: &crate::report::table::Look) -> String {
+    whole(ch, &Table(look))
+}
+
+/// A text of the changes in parts: its head, a group's headings, an
+/// entry and its tail, so that the same text is made from a whole
+/// [`Changes`] ([`whole`]) or written an entry at a time ([`write_to`]).
+trait Render {
+    /// Everything before the first group.
+    fn head(&self, ch: &Changes, out: &mut String);
+    /// A group's headings; `new_section` when it begins a section.
+    fn group(&self, g: &Group, new_section: bool, out: &mut String);
+    /// One entry.
+    fn entry(&self, e: &Entry, ch: &Changes, out: &mut String);
+    /// Everything after the last group.
+    fn tail(&self, ch: &Changes, out: &mut String);
+}
+
+/// The text `r` makes of all of `ch`.
+fn whole(ch: &Changes, r: &dyn Render) -> String {
     let mut out = String::new();
-    table_head(ch, look, &mut out);
-    let mut last_section = String::new();
+    r.head(ch, &mut out);
+    let mut last_section = "";
     for g in &ch.groups {
-        table_group(g, &mut last_section, &mut out);
+        r.group(g, g.section != last_section, &mut out);
+        last_section = &g.section;
         for e in &g.entries {
-            table_entry(e, ch, look, &mut out);
+            r.entry(e, ch, &mut out);
         }
     }
-    table_tail(ch, look, &mut out);
+    r.tail(ch, &mut out);
     out
 }
 
-/// [`table`] of the changes of `c`, written to `out` one entry at a time
-/// as each is made: the same bytes as [`table`] of [`build`], without
-/// holding every entry (on a large ledger, every item's changed texts
-/// word by word) or the whole text in memory at once.
-pub fn table_to(
+/// The text of the changes of `c` in `format` (table, Markdown or HTML; a
+/// table in `look`), written to `out` one entry at a time as each is
+/// made: the same bytes as [`table`], [`markdown`] or [`html`] of
+/// [`build`], without holding every entry (on a large ledger, every
+/// item's changed texts word by word) or the whole text in memory at
+/// once. JSON is [`json_to`]'s, a Word file cannot be written so (it is
+/// written as [`table`] is).
+pub fn write_to(
     c: Sides<'_>,
     options: Options,
+    format: DiffFormat,
     look: &crate::report::table::Look,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    let table = Table(look);
+    let r: &dyn Render = match format {
+        DiffFormat::Md => &Markdown,
+        DiffFormat::Html => &Html,
+        DiffFormat::Table | DiffFormat::Json | DiffFormat::Docx => &table,
+    };
     let ch = head(c, options);
     let items = Items::of(c);
     let mut text = String::new();
-    table_head(&ch, look, &mut text);
+    r.head(&ch, &mut text);
     let mut last_section = String::new();
     for (g, members) in plan(c, options, &items) {
-        table_group(&g, &mut last_section, &mut text);
+        r.group(&g, g.section != last_section, &mut text);
+        last_section = g.section;
         for n in members {
             let e = items.entry(c, n, options.lang);
-            table_entry(&e, &ch, look, &mut text);
+            r.entry(&e, &ch, &mut text);
             out.write_all(text.as_bytes())?;
             text.clear();
         }
     }
-    table_tail(&ch, look, &mut text);
+    r.tail(&ch, &mut text);
     out.write_all(text.as_bytes())
 }
 
@@ -1159,86 +1210,91 @@ fn put(look: &crate::report::table::Look, out: &mut String, indent: usize, s: &s
     let _ = writeln!(out, "{}{}", " ".repeat(indent), look.fold(s, indent));
 }
 
-fn table_head(ch: &Changes, look: &crate::report::table::Look, out: &mut String) {
-    let v = visible;
-    put(look, out, 0, &v(&ch.title));
-    if let Some(c) = &ch.concept {
-        put(look, out, 0, &v(c));
-    }
-    put(
-        look,
-        out,
-        0,
-        &format!("{}: {}", ch.word(Word::From), v(&ch.from)),
-    );
-    put(
-        look,
-        out,
-        0,
-        &format!("{}: {}", ch.word(Word::To), v(&ch.to)),
-    );
-}
+/// [`table`], in the parts [`whole`] and [`write_to`] put together.
+struct Table<'a>(&'a crate::report::table::Look);
 
-/// A group's headings: its section's when it begins one (`last_section`
-/// is the section before), and its ministry's.
-fn table_group(g: &Group, last_section: &mut String, out: &mut String) {
-    if g.section != *last_section {
-        let _ = writeln!(out, "\n== {}", g.section);
-        last_section.clone_from(&g.section);
+impl Render for Table<'_> {
+    fn head(&self, ch: &Changes, out: &mut String) {
+        let look = self.0;
+        let v = visible;
+        put(look, out, 0, &v(&ch.title));
+        if let Some(c) = &ch.concept {
+            put(look, out, 0, &v(c));
+        }
+        put(
+            look,
+            out,
+            0,
+            &format!("{}: {}", ch.word(Word::From), v(&ch.from)),
+        );
+        put(
+            look,
+            out,
+            0,
+            &format!("{}: {}", ch.word(Word::To), v(&ch.to)),
+        );
     }
-    if let Some(m) = &g.ministry {
-        let _ = writeln!(out, "\n-- {}", visible(m));
-    }
-}
 
-fn table_entry(e: &Entry, ch: &Changes, look: &crate::report::table::Look, out: &mut String) {
-    let v = visible;
-    let cite = e
-        .citation
-        .as_ref()
-        .map(|c| format!(" ({})", v(c)))
-        .unwrap_or_default();
-    out.push('\n');
-    put(look, out, 0, &format!("{}{cite}", v(&e.short)));
-    if let Some(t) = &e.text {
-        put(look, out, 2, &format!("\"{}\"", v(&t.replace('\n', " "))));
-    }
-    for s in &e.sentences {
-        let line = look.fold(&v(s), 2);
-        let line = if e.fate == Fate::Unchanged || e.fate == Fate::Added {
-            // The status shown with its colour marker on a terminal.
-            line.replacen(&e.status.0, &look.status(Some(&e.status.1), &e.status.0), 1)
-        } else {
-            line
-        };
-        let _ = writeln!(out, "  {line}");
-    }
-    for t in [&e.text_change, &e.progress].into_iter().flatten() {
-        let s = marked(&t.excerpt, &|p, core| match p {
-            Piece::Same(_) => v(core),
-            Piece::Added(_) => format!("{{+{}+}}", v(core)),
-            Piece::Removed(_) => format!("[-{}-]", v(core)),
-        });
-        put(look, out, 2, &format!("{}: {s}", v(&t.label)));
-    }
-    if !e.events.is_empty() {
-        let _ = writeln!(out, "  {}:", ch.word(Word::Recorded));
-        for ev in &e.events {
-            put(look, out, 4, &v(ev));
+    fn group(&self, g: &Group, new_section: bool, out: &mut String) {
+        if new_section {
+            let _ = writeln!(out, "\n== {}", g.section);
+        }
+        if let Some(m) = &g.ministry {
+            let _ = writeln!(out, "\n-- {}", visible(m));
         }
     }
-}
 
-fn table_tail(ch: &Changes, look: &crate::report::table::Look, out: &mut String) {
-    if let Some(n) = &ch.nothing {
+    fn entry(&self, e: &Entry, ch: &Changes, out: &mut String) {
+        let look = self.0;
+        let v = visible;
+        let cite = e
+            .citation
+            .as_ref()
+            .map(|c| format!(" ({})", v(c)))
+            .unwrap_or_default();
         out.push('\n');
-        put(look, out, 0, n);
+        put(look, out, 0, &format!("{}{cite}", v(&e.short)));
+        if let Some(t) = &e.text {
+            put(look, out, 2, &format!("\"{}\"", v(&t.replace('\n', " "))));
+        }
+        for s in &e.sentences {
+            let line = look.fold(&v(s), 2);
+            let line = if e.fate == Fate::Unchanged || e.fate == Fate::Added {
+                // The status shown with its colour marker on a terminal.
+                line.replacen(&e.status.0, &look.status(Some(&e.status.1), &e.status.0), 1)
+            } else {
+                line
+            };
+            let _ = writeln!(out, "  {line}");
+        }
+        for t in [&e.text_change, &e.progress].into_iter().flatten() {
+            let s = marked(&t.excerpt, &|p, core| match p {
+                Piece::Same(_) => v(core),
+                Piece::Added(_) => format!("{{+{}+}}", v(core)),
+                Piece::Removed(_) => format!("[-{}-]", v(core)),
+            });
+            put(look, out, 2, &format!("{}: {s}", v(&t.label)));
+        }
+        if !e.events.is_empty() {
+            let _ = writeln!(out, "  {}:", ch.word(Word::Recorded));
+            for ev in &e.events {
+                put(look, out, 4, &v(ev));
+            }
+        }
     }
-    out.push('\n');
-    put(look, out, 0, &visible(&ch.summary));
-    let _ = writeln!(out, "{}:", ch.word(Word::Footer));
-    for f in &ch.footer {
-        put(look, out, 2, f);
+
+    fn tail(&self, ch: &Changes, out: &mut String) {
+        let look = self.0;
+        if let Some(n) = &ch.nothing {
+            out.push('\n');
+            put(look, out, 0, n);
+        }
+        out.push('\n');
+        put(look, out, 0, &visible(&ch.summary));
+        let _ = writeln!(out, "{}:", ch.word(Word::Footer));
+        for f in &ch.footer {
+            put(look, out, 2, f);
+        }
     }
 }
 
