@@ -419,3 +419,58 @@ fn the_diff_as_html_json_and_a_word_file() {
     }
     snap!("diff_docx", text);
 }
+
+#[test]
+fn a_diff_written_item_by_item_is_the_text_written_whole() {
+    // On standard output the table, Markdown, HTML and JSON are written
+    // one item at a time; into a file, whole from the model of all the
+    // changes. The two must be the same bytes, whatever the options.
+    let env = two_years();
+    env.run(&[
+        "note",
+        "39104-19",
+        "Nog een stap gezet.",
+        "--effective",
+        "2025-06-01",
+    ])
+    .ok();
+    let cases: [&[&str]; 10] = [
+        &["diff", AUTUMN, SPRING],
+        &["diff", AUTUMN, SPRING, "--by-ministry", "--all"],
+        &["--format", "md", "diff", AUTUMN, SPRING, "--by-ministry"],
+        &[
+            "--format", "md", "--lang", "en", "diff", AUTUMN, "now", "--events",
+        ],
+        &["--format", "html", "diff", AUTUMN, SPRING, "--all"],
+        &[
+            "--format",
+            "html",
+            "diff",
+            SPRING,
+            "now",
+            "--by-ministry",
+            "--events",
+        ],
+        &["--lang", "en", "diff", AUTUMN, "now", "--events"],
+        &["--format", "json", "diff", AUTUMN, SPRING],
+        &[
+            "--format",
+            "json",
+            "diff",
+            AUTUMN,
+            "now",
+            "--by-ministry",
+            "--events",
+        ],
+        &[
+            "--format", "json", "--lang", "en", "diff", SPRING, SPRING, "--all",
+        ],
+    ];
+    for args in cases {
+        let out = env.run(args);
+        out.ok();
+        assert!(out.stdout.len() > 200, "{args:?}: {}", out.stdout);
+        let file = to_file(&env, args, "changes");
+        assert_eq!(out.stdout.as_bytes(), file.as_slice(), "{args:?}");
+    }
+}

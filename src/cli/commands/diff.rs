@@ -73,24 +73,42 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         to: &c.to,
         diff: &c.diff,
     };
-    let ch = changes::build(
-        sides,
-        Options {
-            lang: g.lang,
-            by_ministry: a.by_ministry,
-        },
-    );
+    let options = Options {
+        lang: g.lang,
+        by_ministry: a.by_ministry,
+    };
     let look = if a.output.is_some() {
         crate::report::table::Look::PLAIN
     } else {
         a.wide.look(g)
     };
+    if a.output.is_none() && format != DiffFormat::Docx {
+        // Written as it is made, an item at a time: on a large ledger the
+        // words of every item's changes at once, and the whole text, would
+        // be the largest things in memory.
+        let mut w = std::io::BufWriter::new(&mut *env.out);
+        return match format {
+            DiffFormat::Json => changes::json_to(sides, options, &mut w),
+            _ => changes::write_to(sides, options, format, &look, &mut w),
+        }
+        .and_then(|()| std::io::Write::flush(&mut w))
+        .map_err(CliError::from_output);
+    }
+    let ch = changes::build(sides, options);
     let bytes = match format {
-        DiffFormat::Table => changes::table(&ch, &look).into_bytes(),
-        DiffFormat::Md => changes::markdown(&ch).into_bytes(),
-        DiffFormat::Html => changes::html(&ch).into_bytes(),
         DiffFormat::Json => changes::json(sides, &ch).into_bytes(),
-        DiffFormat::Docx => changes_office::docx(&ch).map_err(|e| e.for_file("docx"))?,
+        other => {
+            // Every other format is made from `ch` alone: the two views and
+            // their difference are let go first (on a large ledger they
+            // weigh about as much as the text made from them).
+            drop(c);
+            match other {
+                DiffFormat::Md => changes::markdown(&ch).into_bytes(),
+                DiffFormat::Html => changes::html(&ch).into_bytes(),
+                DiffFormat::Docx => changes_office::docx(&ch).map_err(|e| e.for_file("docx"))?,
+                _ => changes::table(&ch, &look).into_bytes(),
+            }
+        }
     };
     match &a.output {
         Some(path) => {

@@ -19,6 +19,7 @@ use crate::formats::annex::marks::strip;
 use crate::projection::diff::ItemDiff;
 use crate::projection::{Basis, Change, Diff, ItemView, View};
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -699,56 +700,104 @@ pub struct Sides<'a> {
 
 /// The changes of `c` in one language, grouped as asked.
 pub fn build(c: Sides<'_>, options: Options) -> Changes {
-    let lang = options.lang;
-    let w = words(lang);
-    let legend = c.to.legend();
-    let before: BTreeMap<_, &ItemView> = c.from.items.iter().map(|i| (i.id, i)).collect();
-    let after: BTreeMap<_, &ItemView> = c.to.items.iter().map(|i| (i.id, i)).collect();
-    let table = Ministries::builtin();
-    let mut groups: Vec<Group> = Vec::new();
-    for kind in [ItemKind::Motie, ItemKind::Toezegging] {
-        let entries: Vec<Entry> = c
-            .diff
-            .items
-            .iter()
-            .filter(|d| d.kind == kind)
-            .map(|d| {
-                let b = before.get(&d.id).copied().filter(|i| i.exists);
-                let a = after.get(&d.id).copied().filter(|i| i.exists);
-                entry(legend, b, a, d, lang)
-            })
+    let mut ch = head(c, options);
+    let items = Items::of(c);
+    for (group, members) in plan(c, options, &items) {
+        let entries = members
+            .into_iter()
+            .map(|n| items.entry(c, n, options.lang))
             .collect();
-        if entries.is_empty() {
+        ch.groups.push(Group { entries, ..group });
+    }
+    ch
+}
+
+/// The two sides' items by id, as [`build`] looks each diff item up.
+struct Items<'a> {
+    before: BTreeMap<crate::domain::EventId, &'a ItemView>,
+    after: BTreeMap<crate::domain::EventId, &'a ItemView>,
+}
+
+impl<'a> Items<'a> {
+    fn of(c: Sides<'a>) -> Items<'a> {
+        Items {
+            before: c.from.items.iter().map(|i| (i.id, i)).collect(),
+            after: c.to.items.iter().map(|i| (i.id, i)).collect(),
+        }
+    }
+
+    /// The item on each side, when it exists there.
+    fn sides(&self, d: &ItemDiff) -> (Option<&'a ItemView>, Option<&'a ItemView>) {
+        (
+            self.before.get(&d.id).copied().filter(|i| i.exists),
+            self.after.get(&d.id).copied().filter(|i| i.exists),
+        )
+    }
+
+    /// The entry of the `n`th item of the diff.
+    fn entry(&self, c: Sides<'_>, n: usize, lang: Lang) -> Entry {
+        let d = &c.diff.items[n];
+        let (b, a) = self.sides(d);
+        entry(c.to.legend(), b, a, d, lang)
+    }
+}
+
+/// The groups of the changes, sections in order, each without its entries
+/// but with the diff items (by index) that make them: what [`build`] fills
+/// in, and what [`write_to`] writes one entry at a time.
+fn plan(c: Sides<'_>, options: Options, items: &Items<'_>) -> Vec<(Group, Vec<usize>)> {
+    let lang = options.lang;
+    let table = Ministries::builtin();
+    let mut groups = Vec::new();
+    for kind in [ItemKind::Motie, ItemKind::Toezegging] {
+        let members: Vec<usize> = (0..c.diff.items.len())
+            .filter(|&n| c.diff.items[n].kind == kind)
+            .collect();
+        if members.is_empty() {
             continue;
         }
+        let group = |ministry: Option<String>| Group {
+            kind,
+            section: section(kind, lang).to_string(),
+            ministry,
+            entries: Vec::new(),
+        };
         if options.by_ministry {
-            let mut by: BTreeMap<Vec<String>, Vec<Entry>> = BTreeMap::new();
+            // An entry's ministries are those of the item on the later side
+            // (the earlier, if withdrawn).
+            let ministries = |n: usize| {
+                let (b, a) = items.sides(&c.diff.items[n]);
+                a.or(b)
+                    .map(|i| portfolios(&i.responsible))
+                    .unwrap_or_default()
+            };
+            let mut by: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
             let mut order: Vec<Vec<String>> = Vec::new();
-            for e in entries {
-                if !order.contains(&e.ministries) {
-                    order.push(e.ministries.clone());
+            for n in members {
+                let m = ministries(n);
+                if !order.contains(&m) {
+                    order.push(m.clone());
                 }
-                by.entry(e.ministries.clone()).or_default().push(e);
+                by.entry(m).or_default().push(n);
             }
             // Ministries by name; items without anyone responsible last.
             order.sort_by_key(|m| (m.is_empty(), ministry_heading(m, &table, lang)));
             for m in order {
-                groups.push(Group {
-                    kind,
-                    section: section(kind, lang).to_string(),
-                    ministry: Some(ministry_heading(&m, &table, lang)),
-                    entries: by.remove(&m).unwrap_or_default(),
-                });
+                let members = by.remove(&m).unwrap_or_default();
+                groups.push((group(Some(ministry_heading(&m, &table, lang))), members));
             }
         } else {
-            groups.push(Group {
-                kind,
-                section: section(kind, lang).to_string(),
-                ministry: None,
-                entries,
-            });
+            groups.push((group(None), members));
         }
     }
+    groups
+}
+
+/// The changes of `c` without their groups: title, sides, summary and
+/// footer.
+fn head(c: Sides<'_>, options: Options) -> Changes {
+    let lang = options.lang;
+    let w = words(lang);
     let mut footer = Vec::new();
     let mut checks = Vec::new();
     for (label, view) in [(w.from, c.from), (w.to, c.to)] {
@@ -771,7 +820,7 @@ pub fn build(c: Sides<'_>, options: Options) -> Changes {
         concept: (!sealed).then(|| w.concept.to_string()),
         summary: summary(c.diff, lang),
         nothing: c.diff.items.is_empty().then(|| w.nothing.to_string()),
-        groups,
+        groups: Vec::new(),
         footer,
         checks,
     }
@@ -890,64 +939,74 @@ fn md_pieces(pieces: &[Piece]) -> String {
 /// The changes as Markdown, fit to paste into a letter: new words in bold,
 /// removed words struck through.
 pub fn markdown(ch: &Changes) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", md_escape(&ch.title));
-    if !ch.programme.is_empty() {
-        let _ = writeln!(out, "{}\n", md_escape(&ch.programme));
+    whole(ch, &Markdown)
+}
+
+/// [`markdown`], in the parts [`whole`] and [`write_to`] put together.
+struct Markdown;
+
+impl Render for Markdown {
+    fn head(&self, ch: &Changes, out: &mut String) {
+        let _ = writeln!(out, "# {}\n", md_escape(&ch.title));
+        if !ch.programme.is_empty() {
+            let _ = writeln!(out, "{}\n", md_escape(&ch.programme));
+        }
+        if let Some(c) = &ch.concept {
+            let _ = writeln!(out, "**{}**\n", md_escape(c));
+        }
+        let _ = writeln!(
+            out,
+            "{}: {}  \n{}: {}\n",
+            ch.word(Word::From),
+            md_escape(&ch.from),
+            ch.word(Word::To),
+            md_escape(&ch.to)
+        );
+        let _ = writeln!(out, "{}", md_escape(&ch.summary));
+        if let Some(n) = &ch.nothing {
+            let _ = writeln!(out, "\n{}", md_escape(n));
+        }
     }
-    if let Some(c) = &ch.concept {
-        let _ = writeln!(out, "**{}**\n", md_escape(c));
-    }
-    let _ = writeln!(
-        out,
-        "{}: {}  \n{}: {}\n",
-        ch.word(Word::From),
-        md_escape(&ch.from),
-        ch.word(Word::To),
-        md_escape(&ch.to)
-    );
-    let _ = writeln!(out, "{}", md_escape(&ch.summary));
-    if let Some(n) = &ch.nothing {
-        let _ = writeln!(out, "\n{}", md_escape(n));
-    }
-    let mut last_section = "";
-    for g in &ch.groups {
-        if g.section != last_section {
+
+    fn group(&self, g: &Group, new_section: bool, out: &mut String) {
+        if new_section {
             let _ = writeln!(out, "\n## {}", g.section);
-            last_section = &g.section;
         }
         if let Some(m) = &g.ministry {
             let _ = writeln!(out, "\n### {}", md_escape(m));
         }
-        for e in &g.entries {
-            let cite = e
-                .citation
-                .as_ref()
-                .map(|c| format!(" ({})", md_escape(c)))
-                .unwrap_or_default();
-            let _ = writeln!(out, "\n**{}**{cite}\n", md_escape(&e.short));
-            if let Some(t) = &e.text {
-                let _ = writeln!(out, "> {}\n", md_escape(&t.replace('\n', " ")));
-            }
-            for s in &e.sentences {
-                let _ = writeln!(out, "- {}", md_escape(s));
-            }
-            for t in [&e.text_change, &e.progress].into_iter().flatten() {
-                let _ = writeln!(out, "- {}: {}", md_escape(&t.label), md_pieces(&t.excerpt));
-            }
-            if !e.events.is_empty() {
-                let _ = writeln!(out, "- {}:", ch.word(Word::Recorded));
-                for ev in &e.events {
-                    let _ = writeln!(out, "  - {}", md_escape(ev));
-                }
+    }
+
+    fn entry(&self, e: &Entry, ch: &Changes, out: &mut String) {
+        let cite = e
+            .citation
+            .as_ref()
+            .map(|c| format!(" ({})", md_escape(c)))
+            .unwrap_or_default();
+        let _ = writeln!(out, "\n**{}**{cite}\n", md_escape(&e.short));
+        if let Some(t) = &e.text {
+            let _ = writeln!(out, "> {}\n", md_escape(&t.replace('\n', " ")));
+        }
+        for s in &e.sentences {
+            let _ = writeln!(out, "- {}", md_escape(s));
+        }
+        for t in [&e.text_change, &e.progress].into_iter().flatten() {
+            let _ = writeln!(out, "- {}: {}", md_escape(&t.label), md_pieces(&t.excerpt));
+        }
+        if !e.events.is_empty() {
+            let _ = writeln!(out, "- {}:", ch.word(Word::Recorded));
+            for ev in &e.events {
+                let _ = writeln!(out, "  - {}", md_escape(ev));
             }
         }
     }
-    let _ = writeln!(out, "\n---\n\n{}:\n", ch.word(Word::Footer));
-    for f in &ch.footer {
-        let _ = writeln!(out, "- {}", md_escape(f));
+
+    fn tail(&self, ch: &Changes, out: &mut String) {
+        let _ = writeln!(out, "\n---\n\n{}:\n", ch.word(Word::Footer));
+        for f in &ch.footer {
+            let _ = writeln!(out, "- {}", md_escape(f));
+        }
     }
-    out
 }
 
 fn html_pieces(pieces: &[Piece]) -> String {
@@ -977,166 +1036,266 @@ footer{margin-top:24px;font-size:9pt;color:#444;word-break:break-all;border-top:
 /// The changes as one self-contained HTML page: new words marked, removed
 /// words struck through, each item edged in its status colour.
 pub fn html(ch: &Changes) -> String {
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>\n",
-        ch.lang.code(),
-        esc(&ch.title)
-    );
-    let _ = writeln!(out, "<header><h1>{}</h1>", esc(&ch.title));
-    if !ch.programme.is_empty() {
-        let _ = write!(out, "<p class=\"sub\">{}</p>", esc(&ch.programme));
+    whole(ch, &Html)
+}
+
+/// [`html`], in the parts [`whole`] and [`write_to`] put together.
+struct Html;
+
+impl Render for Html {
+    fn head(&self, ch: &Changes, out: &mut String) {
+        let _ = write!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>\n",
+            ch.lang.code(),
+            esc(&ch.title)
+        );
+        let _ = writeln!(out, "<header><h1>{}</h1>", esc(&ch.title));
+        if !ch.programme.is_empty() {
+            let _ = write!(out, "<p class=\"sub\">{}</p>", esc(&ch.programme));
+        }
+        if let Some(c) = &ch.concept {
+            let _ = write!(out, "<p class=\"concept\">{}</p>", esc(c));
+        }
+        let _ = writeln!(
+            out,
+            "<p class=\"sides\">{}: {}<br>{}: {}</p><p class=\"summary\">{}</p></header>",
+            ch.word(Word::From),
+            esc(&ch.from),
+            ch.word(Word::To),
+            esc(&ch.to),
+            esc(&ch.summary)
+        );
+        if let Some(n) = &ch.nothing {
+            let _ = writeln!(out, "<p>{}</p>", esc(n));
+        }
     }
-    if let Some(c) = &ch.concept {
-        let _ = write!(out, "<p class=\"concept\">{}</p>", esc(c));
-    }
-    let _ = writeln!(
-        out,
-        "<p class=\"sides\">{}: {}<br>{}: {}</p><p class=\"summary\">{}</p></header>",
-        ch.word(Word::From),
-        esc(&ch.from),
-        ch.word(Word::To),
-        esc(&ch.to),
-        esc(&ch.summary)
-    );
-    if let Some(n) = &ch.nothing {
-        let _ = writeln!(out, "<p>{}</p>", esc(n));
-    }
-    let mut last_section = "";
-    for g in &ch.groups {
-        if g.section != last_section {
+
+    fn group(&self, g: &Group, new_section: bool, out: &mut String) {
+        if new_section {
             let _ = writeln!(out, "<h2>{}</h2>", esc(&g.section));
-            last_section = &g.section;
         }
         if let Some(m) = &g.ministry {
             let _ = writeln!(out, "<h3>{}</h3>", esc(m));
         }
-        for e in &g.entries {
+    }
+
+    fn entry(&self, e: &Entry, ch: &Changes, out: &mut String) {
+        let _ = write!(
+            out,
+            "<section class=\"item\" style=\"border-left-color:{}\"><p><span class=\"short\">{}</span>",
+            e.status.1,
+            esc(&e.short)
+        );
+        if let Some(c) = &e.citation {
+            let _ = write!(out, " <span class=\"cite\">({})</span>", esc(c));
+        }
+        out.push_str("</p>");
+        if let Some(t) = &e.text {
+            let _ = write!(out, "<blockquote>{}</blockquote>", esc(t));
+        }
+        out.push_str("<ul>");
+        for s in &e.sentences {
+            let _ = write!(out, "<li>{}</li>", esc(s));
+        }
+        for t in [&e.text_change, &e.progress].into_iter().flatten() {
             let _ = write!(
                 out,
-                "<section class=\"item\" style=\"border-left-color:{}\"><p><span class=\"short\">{}</span>",
-                e.status.1,
-                esc(&e.short)
+                "<li>{}: {}</li>",
+                esc(&t.label),
+                html_pieces(&t.excerpt)
             );
-            if let Some(c) = &e.citation {
-                let _ = write!(out, " <span class=\"cite\">({})</span>", esc(c));
-            }
-            out.push_str("</p>");
-            if let Some(t) = &e.text {
-                let _ = write!(out, "<blockquote>{}</blockquote>", esc(t));
-            }
-            out.push_str("<ul>");
-            for s in &e.sentences {
-                let _ = write!(out, "<li>{}</li>", esc(s));
-            }
-            for t in [&e.text_change, &e.progress].into_iter().flatten() {
-                let _ = write!(
-                    out,
-                    "<li>{}: {}</li>",
-                    esc(&t.label),
-                    html_pieces(&t.excerpt)
-                );
-            }
-            if !e.events.is_empty() {
-                let _ = write!(out, "<li>{}:<ul>", ch.word(Word::Recorded));
-                for ev in &e.events {
-                    let _ = write!(out, "<li>{}</li>", esc(ev));
-                }
-                out.push_str("</ul></li>");
-            }
-            out.push_str("</ul></section>\n");
         }
+        if !e.events.is_empty() {
+            let _ = write!(out, "<li>{}:<ul>", ch.word(Word::Recorded));
+            for ev in &e.events {
+                let _ = write!(out, "<li>{}</li>", esc(ev));
+            }
+            out.push_str("</ul></li>");
+        }
+        out.push_str("</ul></section>\n");
     }
-    let _ = write!(out, "<footer><p>{}:</p><ul>", ch.word(Word::Footer));
-    for f in &ch.footer {
-        let _ = write!(out, "<li>{}</li>", esc(f));
+
+    fn tail(&self, ch: &Changes, out: &mut String) {
+        let _ = write!(out, "<footer><p>{}:</p><ul>", ch.word(Word::Footer));
+        for f in &ch.footer {
+            let _ = write!(out, "<li>{}</li>", esc(f));
+        }
+        out.push_str("</ul></footer>\n</body></html>\n");
     }
-    out.push_str("</ul></footer>\n</body></html>\n");
-    out
 }
 
 /// The changes as plain text for the terminal: new words between `{+ +}`,
 /// removed words between `[- -]`.
 pub fn table(ch: &Changes, look: &crate::report::table::Look) -> String {
-    let v = |s: &str| crate::domain::text::visible(s).into_owned();
+    whole(ch, &Table(look))
+}
+
+/// A text of the changes in parts: its head, a group's headings, an
+/// entry and its tail, so that the same text is made from a whole
+/// [`Changes`] ([`whole`]) or written an entry at a time ([`write_to`]).
+trait Render {
+    /// Everything before the first group.
+    fn head(&self, ch: &Changes, out: &mut String);
+    /// A group's headings; `new_section` when it begins a section.
+    fn group(&self, g: &Group, new_section: bool, out: &mut String);
+    /// One entry.
+    fn entry(&self, e: &Entry, ch: &Changes, out: &mut String);
+    /// Everything after the last group.
+    fn tail(&self, ch: &Changes, out: &mut String);
+}
+
+/// The text `r` makes of all of `ch`.
+fn whole(ch: &Changes, r: &dyn Render) -> String {
     let mut out = String::new();
-    // One line at `indent` spaces; with --wide on a terminal, wrapped to
-    // its width with the continuation under the text.
-    let put = |out: &mut String, indent: usize, s: &str| {
-        let _ = writeln!(out, "{}{}", " ".repeat(indent), look.fold(s, indent));
-    };
-    put(&mut out, 0, &v(&ch.title));
-    if let Some(c) = &ch.concept {
-        put(&mut out, 0, &v(c));
-    }
-    put(
-        &mut out,
-        0,
-        &format!("{}: {}", ch.word(Word::From), v(&ch.from)),
-    );
-    put(
-        &mut out,
-        0,
-        &format!("{}: {}", ch.word(Word::To), v(&ch.to)),
-    );
+    r.head(ch, &mut out);
     let mut last_section = "";
     for g in &ch.groups {
-        if g.section != last_section {
+        r.group(g, g.section != last_section, &mut out);
+        last_section = &g.section;
+        for e in &g.entries {
+            r.entry(e, ch, &mut out);
+        }
+    }
+    r.tail(ch, &mut out);
+    out
+}
+
+/// The text of the changes of `c` in `format` (table, Markdown or HTML; a
+/// table in `look`), written to `out` one entry at a time as each is
+/// made: the same bytes as [`table`], [`markdown`] or [`html`] of
+/// [`build`], without holding every entry (on a large ledger, every
+/// item's changed texts word by word) or the whole text in memory at
+/// once. JSON is [`json_to`]'s, a Word file cannot be written so (it is
+/// written as [`table`] is).
+pub fn write_to(
+    c: Sides<'_>,
+    options: Options,
+    format: DiffFormat,
+    look: &crate::report::table::Look,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let table = Table(look);
+    let r: &dyn Render = match format {
+        DiffFormat::Md => &Markdown,
+        DiffFormat::Html => &Html,
+        DiffFormat::Table | DiffFormat::Json | DiffFormat::Docx => &table,
+    };
+    let ch = head(c, options);
+    let items = Items::of(c);
+    let mut text = String::new();
+    r.head(&ch, &mut text);
+    let mut last_section = String::new();
+    for (g, members) in plan(c, options, &items) {
+        r.group(&g, g.section != last_section, &mut text);
+        last_section = g.section;
+        for n in members {
+            let e = items.entry(c, n, options.lang);
+            r.entry(&e, &ch, &mut text);
+            out.write_all(text.as_bytes())?;
+            text.clear();
+        }
+    }
+    r.tail(&ch, &mut text);
+    out.write_all(text.as_bytes())
+}
+
+fn visible(s: &str) -> String {
+    crate::domain::text::visible(s).into_owned()
+}
+
+/// One line at `indent` spaces; with --wide on a terminal, wrapped to its
+/// width with the continuation under the text.
+fn put(look: &crate::report::table::Look, out: &mut String, indent: usize, s: &str) {
+    let _ = writeln!(out, "{}{}", " ".repeat(indent), look.fold(s, indent));
+}
+
+/// [`table`], in the parts [`whole`] and [`write_to`] put together.
+struct Table<'a>(&'a crate::report::table::Look);
+
+impl Render for Table<'_> {
+    fn head(&self, ch: &Changes, out: &mut String) {
+        let look = self.0;
+        let v = visible;
+        put(look, out, 0, &v(&ch.title));
+        if let Some(c) = &ch.concept {
+            put(look, out, 0, &v(c));
+        }
+        put(
+            look,
+            out,
+            0,
+            &format!("{}: {}", ch.word(Word::From), v(&ch.from)),
+        );
+        put(
+            look,
+            out,
+            0,
+            &format!("{}: {}", ch.word(Word::To), v(&ch.to)),
+        );
+    }
+
+    fn group(&self, g: &Group, new_section: bool, out: &mut String) {
+        if new_section {
             let _ = writeln!(out, "\n== {}", g.section);
-            last_section = &g.section;
         }
         if let Some(m) = &g.ministry {
-            let _ = writeln!(out, "\n-- {}", v(m));
-        }
-        for e in &g.entries {
-            let cite = e
-                .citation
-                .as_ref()
-                .map(|c| format!(" ({})", v(c)))
-                .unwrap_or_default();
-            out.push('\n');
-            put(&mut out, 0, &format!("{}{cite}", v(&e.short)));
-            if let Some(t) = &e.text {
-                put(&mut out, 2, &format!("\"{}\"", v(&t.replace('\n', " "))));
-            }
-            for s in &e.sentences {
-                let line = look.fold(&v(s), 2);
-                let line = if e.fate == Fate::Unchanged || e.fate == Fate::Added {
-                    // The status shown with its colour marker on a terminal.
-                    line.replacen(&e.status.0, &look.status(Some(&e.status.1), &e.status.0), 1)
-                } else {
-                    line
-                };
-                let _ = writeln!(out, "  {line}");
-            }
-            for t in [&e.text_change, &e.progress].into_iter().flatten() {
-                let s = marked(&t.excerpt, &|p, core| match p {
-                    Piece::Same(_) => v(core),
-                    Piece::Added(_) => format!("{{+{}+}}", v(core)),
-                    Piece::Removed(_) => format!("[-{}-]", v(core)),
-                });
-                put(&mut out, 2, &format!("{}: {s}", v(&t.label)));
-            }
-            if !e.events.is_empty() {
-                let _ = writeln!(out, "  {}:", ch.word(Word::Recorded));
-                for ev in &e.events {
-                    put(&mut out, 4, &v(ev));
-                }
-            }
+            let _ = writeln!(out, "\n-- {}", visible(m));
         }
     }
-    if let Some(n) = &ch.nothing {
+
+    fn entry(&self, e: &Entry, ch: &Changes, out: &mut String) {
+        let look = self.0;
+        let v = visible;
+        let cite = e
+            .citation
+            .as_ref()
+            .map(|c| format!(" ({})", v(c)))
+            .unwrap_or_default();
         out.push('\n');
-        put(&mut out, 0, n);
+        put(look, out, 0, &format!("{}{cite}", v(&e.short)));
+        if let Some(t) = &e.text {
+            put(look, out, 2, &format!("\"{}\"", v(&t.replace('\n', " "))));
+        }
+        for s in &e.sentences {
+            let line = look.fold(&v(s), 2);
+            let line = if e.fate == Fate::Unchanged || e.fate == Fate::Added {
+                // The status shown with its colour marker on a terminal.
+                line.replacen(&e.status.0, &look.status(Some(&e.status.1), &e.status.0), 1)
+            } else {
+                line
+            };
+            let _ = writeln!(out, "  {line}");
+        }
+        for t in [&e.text_change, &e.progress].into_iter().flatten() {
+            let s = marked(&t.excerpt, &|p, core| match p {
+                Piece::Same(_) => v(core),
+                Piece::Added(_) => format!("{{+{}+}}", v(core)),
+                Piece::Removed(_) => format!("[-{}-]", v(core)),
+            });
+            put(look, out, 2, &format!("{}: {s}", v(&t.label)));
+        }
+        if !e.events.is_empty() {
+            let _ = writeln!(out, "  {}:", ch.word(Word::Recorded));
+            for ev in &e.events {
+                put(look, out, 4, &v(ev));
+            }
+        }
     }
-    out.push('\n');
-    put(&mut out, 0, &v(&ch.summary));
-    let _ = writeln!(out, "{}:", ch.word(Word::Footer));
-    for f in &ch.footer {
-        put(&mut out, 2, f);
+
+    fn tail(&self, ch: &Changes, out: &mut String) {
+        let look = self.0;
+        if let Some(n) = &ch.nothing {
+            out.push('\n');
+            put(look, out, 0, n);
+        }
+        out.push('\n');
+        put(look, out, 0, &visible(&ch.summary));
+        let _ = writeln!(out, "{}:", ch.word(Word::Footer));
+        for f in &ch.footer {
+            put(look, out, 2, f);
+        }
     }
-    out
 }
 
 fn pieces_json(pieces: &[Piece]) -> Value {
@@ -1155,6 +1314,47 @@ fn text_change_json(t: &TextChange) -> Value {
 /// counts, the latest note with its seq, the events with `--events`) and
 /// the letter's words beside them (schema/diff.schema.json).
 pub fn json(c: Sides<'_>, ch: &Changes) -> String {
+    let by_key: BTreeMap<&str, &Entry> = ch
+        .groups
+        .iter()
+        .flat_map(|g| g.entries.iter())
+        .map(|e| (e.key.as_str(), e))
+        .collect();
+    let entry = |_: usize, i: &ItemDiff| by_key.get(i.key.as_str()).map(|e| Cow::Borrowed(*e));
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and serde_json writes UTF-8.
+    let _ = write_json(c, ch, &entry, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`json`] of the changes of `c`, written to `out` as it is made: each
+/// item's entry and JSON are made and written in turn, so that a diff of
+/// many items never holds all their entries, their JSON or the whole text
+/// in memory at once. The bytes are those of [`json`] of [`build`].
+pub fn json_to(
+    c: Sides<'_>,
+    options: Options,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let ch = head(c, options);
+    let items = Items::of(c);
+    // Every item of the diff has its entry (in a group of its kind).
+    let entry = |n: usize, _: &ItemDiff| Some(Cow::Owned(items.entry(c, n, options.lang)));
+    write_json(c, &ch, &entry, out)
+}
+
+/// What [`json`] and [`json_to`] write: the head of `ch` (its groups are
+/// not read) and per item of the diff its machine data with the words of
+/// its entry, `entry(index, item)`.
+fn write_json<'e>(
+    c: Sides<'_>,
+    ch: &Changes,
+    entry: &dyn Fn(usize, &ItemDiff) -> Option<Cow<'e, Entry>>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use serde::Serialize as _;
+    use serde::ser::SerializeMap;
+    use std::io::Write as _;
     let legend = c.to.legend();
     let status_json = |slug: &str| match legend.get(slug) {
         Some(e) => {
@@ -1162,49 +1362,39 @@ pub fn json(c: Sides<'_>, ch: &Changes) -> String {
         }
         None => json!({"slug": slug, "nl": slug, "en": slug, "colour": null}),
     };
-    let by_key: BTreeMap<&str, &Entry> = ch
-        .groups
-        .iter()
-        .flat_map(|g| g.entries.iter())
-        .map(|e| (e.key.as_str(), e))
-        .collect();
-    let items: Vec<Value> = c
-        .diff
-        .items
-        .iter()
-        .map(|i| {
-            let e = by_key.get(i.key.as_str());
-            json!({
-                "key": i.key.as_str(),
-                "id": i.id.hex(),
-                "kind": i.kind.slug(),
-                "text": i.text,
-                "added": i.added,
-                "withdrawn": i.withdrawn,
-                "status": i.status.as_ref().map(|(a, b)| json!({"from": status_json(a), "to": status_json(b)})),
-                "responsible": i.responsible.as_ref().map(|(a, b)| json!({"from": a, "to": b})),
-                "status_now": status_json(&i.status_now),
-                "counts": i.tally,
-                "latest_note": i.latest_note.as_ref().map(|n| json!({
-                    "seq": n.seq,
-                    "effective": n.effective.to_string(),
-                    "recorded_at": n.recorded_at.rfc3339(),
-                    "actor": n.actor,
-                    "text": n.text,
-                    "citations": n.citations,
-                })),
-                "events": i.events,
-                "fate": e.map(|e| e.fate),
-                "short": e.map(|e| e.short.clone()),
-                "citation": e.and_then(|e| e.citation.clone()),
-                "ministries": e.map(|e| e.ministries.clone()).unwrap_or_default(),
-                "sentences": e.map(|e| e.sentences.clone()).unwrap_or_default(),
-                "text_change": e.and_then(|e| e.text_change.as_ref()).map(text_change_json),
-                "progress": e.and_then(|e| e.progress.as_ref()).map(text_change_json),
-            })
+    let item = |n: usize, i: &ItemDiff| {
+        let e = entry(n, i);
+        let e = e.as_deref();
+        json!({
+            "key": i.key.as_str(),
+            "id": i.id.hex(),
+            "kind": i.kind.slug(),
+            "text": i.text,
+            "added": i.added,
+            "withdrawn": i.withdrawn,
+            "status": i.status.as_ref().map(|(a, b)| json!({"from": status_json(a), "to": status_json(b)})),
+            "responsible": i.responsible.as_ref().map(|(a, b)| json!({"from": a, "to": b})),
+            "status_now": status_json(&i.status_now),
+            "counts": i.tally,
+            "latest_note": i.latest_note.as_ref().map(|n| json!({
+                "seq": n.seq,
+                "effective": n.effective.to_string(),
+                "recorded_at": n.recorded_at.rfc3339(),
+                "actor": n.actor,
+                "text": n.text,
+                "citations": n.citations,
+            })),
+            "events": i.events,
+            "fate": e.map(|e| e.fate),
+            "short": e.map(|e| e.short.clone()),
+            "citation": e.and_then(|e| e.citation.clone()),
+            "ministries": e.map(|e| e.ministries.clone()).unwrap_or_default(),
+            "sentences": e.map(|e| e.sentences.clone()).unwrap_or_default(),
+            "text_change": e.and_then(|e| e.text_change.as_ref()).map(text_change_json),
+            "progress": e.and_then(|e| e.progress.as_ref()).map(text_change_json),
         })
-        .collect();
-    let mut s = serde_json::to_string_pretty(&json!({
+    };
+    let head = json!({
         "programme": c.to.programme.name,
         "lang": ch.lang.code(),
         "title": ch.title,
@@ -1215,11 +1405,51 @@ pub fn json(c: Sides<'_>, ch: &Changes) -> String {
         "checks": ch.checks.iter().map(|k| json!({"label": k.label, "digest": k.digest})).collect::<Vec<_>>(),
         "summary": c.diff.summary,
         "summary_sentence": ch.summary,
-        "items": items,
-    }))
-    .unwrap_or_default();
-    s.push('\n');
-    s
+    });
+    let Value::Object(head) = head else {
+        return Ok(());
+    };
+    // The document as one JSON object would be written: its keys in order
+    // (serde_json's map is sorted), "items" among them, written item by
+    // item.
+    struct Items<'a, F>(&'a [ItemDiff], &'a F);
+    impl<F: Fn(usize, &ItemDiff) -> Value> serde::Serialize for Items<'_, F> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().enumerate().map(|(n, i)| (self.1)(n, i)))
+        }
+    }
+    struct Doc<'a, F> {
+        head: &'a serde_json::Map<String, Value>,
+        items: Items<'a, F>,
+    }
+    impl<F: Fn(usize, &ItemDiff) -> Value> serde::Serialize for Doc<'_, F> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            const ITEMS: &str = "items";
+            let mut map = s.serialize_map(Some(self.head.len() + 1))?;
+            let mut written = false;
+            for (k, v) in self.head {
+                if !written && k.as_str() > ITEMS {
+                    map.serialize_entry(ITEMS, &self.items)?;
+                    written = true;
+                }
+                map.serialize_entry(k, v)?;
+            }
+            if !written {
+                map.serialize_entry(ITEMS, &self.items)?;
+            }
+            map.end()
+        }
+    }
+    let doc = Doc {
+        head: &head,
+        items: Items(&c.diff.items, &item),
+    };
+    let mut w = std::io::BufWriter::new(out);
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut w, serde_json::ser::PrettyFormatter::new());
+    doc.serialize(&mut ser).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 #[cfg(test)]
