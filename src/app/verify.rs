@@ -51,7 +51,7 @@ pub fn verify_ledger(
 ) -> Result<Outcome> {
     progress.phase("verifying", "events");
     let (chain, index) = std::thread::scope(|scope| {
-        let side = scope.spawn(move || ledger.check_index_but_tree(&mut |_, _| {}));
+        let side = scope.spawn(move || ledger.check_index_beside_chain(&mut |_, _| {}));
         // The stored Merkle tree is compared in the chain's scan, which
         // hashes every leaf anyway.
         let chain = ledger.verify_with_tree(digest, &mut |done, total| {

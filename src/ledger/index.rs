@@ -570,6 +570,45 @@ impl Ledger {
         each: &(dyn Fn(&mut S, ItemBuild) -> Result<()> + Sync),
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Expected<S>> {
+        self.expected_index_of(sinks, each, progress, Hashes::Check)
+    }
+
+    /// As [`Ledger::expected_index`]; with [`Hashes::Trust`] an item's
+    /// events are taken with the hash stored beside them rather than
+    /// hashed again (for `verify`, whose chain check hashes every event
+    /// on the other core and whose break, if any, is what it reports).
+    fn expected_index_of<S: Send>(
+        &self,
+        sinks: Vec<S>,
+        each: &(dyn Fn(&mut S, ItemBuild) -> Result<()> + Sync),
+        progress: &mut dyn FnMut(u64, u64),
+        hashes: Hashes,
+    ) -> Result<Expected<S>> {
+        let read = |seq: u64| -> Result<Option<Recorded>> {
+            match hashes {
+                Hashes::Check => self.get(seq),
+                Hashes::Trust => self
+                    .store()
+                    .get(seq)?
+                    .map(|(hash, bytes)| {
+                        let envelope = super::codec::decode(&bytes).map_err(|e| Error::Corrupt {
+                            seq: Some(seq),
+                            what: format!("stored event cannot be decoded: {e}"),
+                        })?;
+                        if envelope.seq != seq {
+                            return Err(Error::Corrupt {
+                                seq: Some(seq),
+                                what: format!(
+                                    "the event stored at seq {seq} says it is seq {}",
+                                    envelope.seq
+                                ),
+                            });
+                        }
+                        Ok(Recorded { envelope, hash })
+                    })
+                    .transpose(),
+            }
+        };
         let plan = self.item_plan()?;
         let seal_seqs: Vec<u64> = plan
             .others
@@ -594,7 +633,7 @@ impl Ledger {
             };
             for (id, seqs) in items {
                 let events = seqs.iter().map(|&seq| {
-                    let rec = self.get(seq)?.ok_or_else(|| Error::Corrupt {
+                    let rec = read(seq)?.ok_or_else(|| Error::Corrupt {
                         seq: Some(seq),
                         what: "the item index names an event that does not exist".into(),
                     })?;
@@ -807,6 +846,24 @@ impl Ledger {
         &self,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<IndexReport> {
+        self.check_items(progress, Hashes::Check)
+    }
+
+    /// As [`Ledger::check_index_but_tree`], for `verify` only, beside the
+    /// chain check on the other core: the items' events are not hashed
+    /// again (the chain check hashes each, and its break comes first).
+    pub fn check_index_beside_chain(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<IndexReport> {
+        self.check_items(progress, Hashes::Trust)
+    }
+
+    fn check_items(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+        hashes: Hashes,
+    ) -> Result<IndexReport> {
         let mut report = IndexReport::default();
         // An index written up to another head is not compared entry by
         // entry, but the items are still folded: their rules are checked.
@@ -846,7 +903,7 @@ impl Ledger {
             broken,
             sinks: checks,
             items,
-        } = self.expected_index(
+        } = self.expected_index_of(
             (0..WORKERS).map(|_| Check::default()).collect(),
             &|c: &mut Check, build: ItemBuild| {
                 if c.first.is_some() || !compare_marked {
@@ -884,6 +941,7 @@ impl Ledger {
                 Ok(())
             },
             progress,
+            hashes,
         )?;
         let mut expected_keys: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
         // Per round and run (numbered among the runs that gave frames), the
@@ -1387,6 +1445,15 @@ pub struct IndexDifference {
     pub seq: Option<u64>,
     /// What differs (its `Display` is the English sentence).
     pub what: IndexFinding,
+}
+
+/// Whether the index's fold hashes each event it reads again.
+#[derive(Clone, Copy)]
+enum Hashes {
+    /// Hash each (the chain was not checked alongside).
+    Check,
+    /// Take the stored hash (the chain check hashes each alongside).
+    Trust,
 }
 
 /// Threads that fold the items when the index is rebuilt (the machines
