@@ -591,10 +591,11 @@ impl Ledger {
                     .store()
                     .get(seq)?
                     .map(|(hash, bytes)| {
-                        let envelope = super::codec::decode(&bytes).map_err(|e| Error::Corrupt {
-                            seq: Some(seq),
-                            what: format!("stored event cannot be decoded: {e}"),
-                        })?;
+                        let envelope =
+                            super::codec::decode(&bytes).map_err(|e| Error::Corrupt {
+                                seq: Some(seq),
+                                what: format!("stored event cannot be decoded: {e}"),
+                            })?;
                         if envelope.seq != seq {
                             return Err(Error::Corrupt {
                                 seq: Some(seq),
@@ -842,10 +843,7 @@ impl Ledger {
     /// As [`Ledger::check_index`] without the Merkle tree, which
     /// [`Ledger::verify_with_tree`] compares in the chain's own scan; the
     /// caller adds its result with [`IndexReport::add_tree`].
-    pub fn check_index_but_tree(
-        &self,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<IndexReport> {
+    pub fn check_index_but_tree(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<IndexReport> {
         self.check_items(progress, Hashes::Check)
     }
 

@@ -261,7 +261,7 @@ pub struct ChainChecker {
     tree: super::merkle::Frontier,
     /// The nodes the last event that passed completed in that tree (its
     /// leaf first): what `verify` compares with the stored tree as it goes.
-    last_nodes: Vec<(super::merkle::NodeId, super::merkle::Hash)>,
+    last_nodes: Vec<TreeNode>,
     /// The checkpoints' origin, from the ledger's creation.
     origin: String,
     /// Registered keys, by name: what a round signature is checked with.
@@ -327,7 +327,7 @@ impl ChainChecker {
 
     /// The Merkle tree nodes the last event that passed completed, its
     /// leaf first.
-    pub fn last_nodes(&self) -> &[(super::merkle::NodeId, super::merkle::Hash)] {
+    pub fn last_nodes(&self) -> &[TreeNode] {
         &self.last_nodes
     }
 
@@ -814,6 +814,9 @@ pub fn verify_with_progress(
     verify_with_nodes(store, digest, progress, &mut |_, _| Ok(()))
 }
 
+/// A Merkle tree node, by address, with its hash.
+pub type TreeNode = (super::merkle::NodeId, super::merkle::Hash);
+
 /// As [`verify_with_progress`], handing `nodes(seq, its nodes)` the Merkle
 /// tree nodes each event that passed completed (its leaf first), so that
 /// the stored tree can be compared in the same scan of the events.
@@ -821,7 +824,7 @@ pub fn verify_with_nodes(
     store: &Store,
     digest: Option<&DigestCheck>,
     progress: &mut dyn FnMut(u64, u64),
-    nodes: &mut dyn FnMut(u64, &[(super::merkle::NodeId, super::merkle::Hash)]) -> Result<()>,
+    nodes: &mut dyn FnMut(u64, &[TreeNode]) -> Result<()>,
 ) -> Result<VerifyReport> {
     let total = match store.head() {
         Ok(Some(h)) => h.seq.saturating_add(1),
