@@ -535,6 +535,58 @@ fn a_forged_frame_entry_is_reported_by_verify_naming_item_and_round_seal() {
 }
 
 #[test]
+fn frames_swapped_between_items_or_missing_are_reported_naming_item_and_round_seal() {
+    // `verify` compares each round's frame entries as running digests
+    // (per run of items); a difference there is named entry by entry.
+    let env = sealed_ledger();
+    let seal = env.json(&["round", "list"])["rounds"][0]["seq"]
+        .as_u64()
+        .unwrap();
+    let mut ids = [item_id(&env, "M1"), item_id(&env, "T1")];
+    ids.sort();
+    let key = |id: &str| {
+        let mut k = seal.to_be_bytes().to_vec();
+        k.extend(raw::hex_bytes(id));
+        k
+    };
+    // The two items' entries of round r1 swapped: as many entries, the
+    // same values, each under the other item's key.
+    raw::edit(&env, |r| {
+        let t = r.tree("ix_frames");
+        let a = t.get(key(&ids[0])).unwrap().unwrap();
+        let b = t.get(key(&ids[1])).unwrap().unwrap();
+        t.insert(key(&ids[0]), b).unwrap();
+        t.insert(key(&ids[1]), a).unwrap();
+    });
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.starts_with(&format!(
+            "BAD index entry in ix_frames, item {}, seq {seal}: the entry differs",
+            ids[0]
+        )),
+        "{}",
+        out.stdout
+    );
+    env.run(&["verify", "--rebuild-index"]).ok();
+    env.run(&["verify"]).ok();
+    // The later item's entry removed.
+    raw::edit(&env, |r| {
+        r.tree("ix_frames").remove(key(&ids[1])).unwrap();
+    });
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.starts_with(&format!(
+            "BAD index entry in ix_frames, item {}, seq {seal}: an entry the events give is missing",
+            ids[1]
+        )),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn a_store_whose_index_has_no_frames_gets_them_once_at_open() {
     let env = sealed_ledger();
     let seal = env.json(&["round", "list"])["rounds"][0]["seq"]

@@ -51,8 +51,10 @@ pub fn verify_ledger(
 ) -> Result<Outcome> {
     progress.phase("verifying", "events");
     let (chain, index) = std::thread::scope(|scope| {
-        let side = scope.spawn(move || ledger.check_index(&mut |_, _| {}));
-        let chain = ledger.verify_with_progress(digest, &mut |done, total| {
+        let side = scope.spawn(move || ledger.check_index_beside_chain(&mut |_, _| {}));
+        // The stored Merkle tree is compared in the chain's scan, which
+        // hashes every leaf anyway.
+        let chain = ledger.verify_with_tree(digest, &mut |done, total| {
             if done < total {
                 progress.update(done, total);
             } else {
@@ -67,7 +69,7 @@ pub fn verify_ledger(
         });
         (chain, index)
     });
-    let mut chain = chain?;
+    let (mut chain, tree) = chain?;
     // A rule broken by an event about an item is found where the items are
     // folded (the index check); it is a break of the chain, and counts when
     // no break of the chain itself comes before it.
@@ -92,6 +94,7 @@ pub fn verify_ledger(
         });
     }
     let mut index = index?;
+    index.add_tree(tree);
     if rebuild && !index.ok() {
         progress.phase("rebuilding", "items");
         if let Some(b) = ledger.build_index(&mut |done, total| progress.update(done, total))? {

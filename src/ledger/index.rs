@@ -582,6 +582,46 @@ impl Ledger {
         each: &(dyn Fn(&mut S, ItemBuild) -> Result<()> + Sync),
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Expected<S>> {
+        self.expected_index_of(sinks, each, progress, Hashes::Check)
+    }
+
+    /// As [`Ledger::expected_index`]; with [`Hashes::Trust`] an item's
+    /// events are taken with the hash stored beside them rather than
+    /// hashed again (for `verify`, whose chain check hashes every event
+    /// on the other core and whose break, if any, is what it reports).
+    fn expected_index_of<S: Send>(
+        &self,
+        sinks: Vec<S>,
+        each: &(dyn Fn(&mut S, ItemBuild) -> Result<()> + Sync),
+        progress: &mut dyn FnMut(u64, u64),
+        hashes: Hashes,
+    ) -> Result<Expected<S>> {
+        let read = |seq: u64| -> Result<Option<Recorded>> {
+            match hashes {
+                Hashes::Check => self.get(seq),
+                Hashes::Trust => self
+                    .store()
+                    .get(seq)?
+                    .map(|(hash, bytes)| {
+                        let envelope =
+                            super::codec::decode(&bytes).map_err(|e| Error::Corrupt {
+                                seq: Some(seq),
+                                what: format!("stored event cannot be decoded: {e}"),
+                            })?;
+                        if envelope.seq != seq {
+                            return Err(Error::Corrupt {
+                                seq: Some(seq),
+                                what: format!(
+                                    "the event stored at seq {seq} says it is seq {}",
+                                    envelope.seq
+                                ),
+                            });
+                        }
+                        Ok(Recorded { envelope, hash })
+                    })
+                    .transpose(),
+            }
+        };
         let plan = self.item_plan()?;
         let seal_seqs: Vec<u64> = plan
             .others
@@ -606,7 +646,7 @@ impl Ledger {
             };
             for (id, seqs) in items {
                 let events = seqs.iter().map(|&seq| {
-                    let rec = self.get(seq)?.ok_or_else(|| Error::Corrupt {
+                    let rec = read(seq)?.ok_or_else(|| Error::Corrupt {
                         seq: Some(seq),
                         what: "the item index names an event that does not exist".into(),
                     })?;
@@ -804,6 +844,36 @@ impl Ledger {
     /// the first difference, by tree, item and seq. `progress(items done,
     /// items)`.
     pub fn check_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<IndexReport> {
+        let mut report = self.check_index_but_tree(progress)?;
+        if report.first_difference.is_none() {
+            let tree = self.check_tree()?;
+            report.add_tree(tree);
+        }
+        Ok(report)
+    }
+
+    /// As [`Ledger::check_index`] without the Merkle tree, which
+    /// [`Ledger::verify_with_tree`] compares in the chain's own scan; the
+    /// caller adds its result with [`IndexReport::add_tree`].
+    pub fn check_index_but_tree(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<IndexReport> {
+        self.check_items(progress, Hashes::Check)
+    }
+
+    /// As [`Ledger::check_index_but_tree`], for `verify` only, beside the
+    /// chain check on the other core: the items' events are not hashed
+    /// again (the chain check hashes each, and its break comes first).
+    pub fn check_index_beside_chain(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<IndexReport> {
+        self.check_items(progress, Hashes::Trust)
+    }
+
+    fn check_items(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+        hashes: Hashes,
+    ) -> Result<IndexReport> {
         let mut report = IndexReport::default();
         // An index written up to another head is not compared entry by
         // entry, but the items are still folded: their rules are checked.
@@ -825,9 +895,13 @@ impl Ledger {
         struct Check {
             first: Option<IndexDifference>,
             keys: BTreeMap<Vec<u8>, Vec<u8>>,
-            /// The frame entries expected, each value by its SHA-256 (all
-            /// of L's frames would not fit the memory a command may take).
-            frames: Vec<([u8; index::FRAME_KEY_LEN], [u8; 32])>,
+            /// The frame entries expected of this run's items, per round
+            /// (seal seq), as one running digest each: a run's items are
+            /// in id order, so each round's are in key order (all of L's
+            /// frames, even each by its SHA-256, would take tens of MB).
+            frames: BTreeMap<u64, FrameDigest>,
+            /// The run's first item.
+            first_item: Option<EventId>,
             entries: u64,
         }
         let compare_marked = first.is_none();
@@ -839,7 +913,7 @@ impl Ledger {
             broken,
             sinks: checks,
             items,
-        } = self.expected_index(
+        } = self.expected_index_of(
             (0..WORKERS).map(|_| Check::default()).collect(),
             &|c: &mut Check, build: ItemBuild| {
                 if c.first.is_some() || !compare_marked {
@@ -853,8 +927,9 @@ impl Ledger {
                         continue;
                     }
                     if tree == Tree::Frames {
-                        if with_frames && let Ok(k) = key.as_slice().try_into() {
-                            c.frames.push((k, value_hash(&value)));
+                        if with_frames && let Some((seal, id)) = index::frame_key_parts(&key) {
+                            c.first_item.get_or_insert(id);
+                            c.frames.entry(seal).or_default().push(&key, &value);
                         }
                         continue;
                     }
@@ -876,14 +951,24 @@ impl Ledger {
                 Ok(())
             },
             progress,
+            hashes,
         )?;
         let mut expected_keys: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        let mut expected_frames = Vec::new();
+        // Per round and run (numbered among the runs that gave frames), the
+        // count and digest of the frame entries expected; and the first
+        // item of each such run, which bounds the runs' ids.
+        let mut expected_frames: BTreeMap<(u64, usize), (u64, [u8; 32])> = BTreeMap::new();
+        let mut bounds: Vec<EventId> = Vec::new();
         let mut entries = 0u64;
         for c in checks {
             entries += c.entries;
             expected_keys.extend(c.keys);
-            expected_frames.extend(c.frames);
+            if let Some(id) = c.first_item {
+                for (seal, d) in c.frames {
+                    expected_frames.insert((seal, bounds.len()), d.finish());
+                }
+                bounds.push(id);
+            }
             if first.is_none() {
                 first = c.first;
             }
@@ -917,17 +1002,31 @@ impl Ledger {
             )?;
         }
         if first.is_none() && with_frames {
-            expected_frames.sort_unstable_by_key(|e| e.0);
-            entries += expected_frames.len() as u64;
-            first = compare(
-                Tree::Frames,
-                expected_frames
+            // The stored frames, grouped and digested the same way: the
+            // same counts and digests, or the slow path names the first
+            // entry that differs.
+            let mut stored: BTreeMap<(u64, usize), FrameDigest> = BTreeMap::new();
+            let mut readable = true;
+            for r in self.store().ix_scan(Tree::Frames, &[]) {
+                let (k, v) = r?;
+                let Some((seal, id)) = index::frame_key_parts(&k) else {
+                    readable = false;
+                    break;
+                };
+                let run = bounds.partition_point(|b| *b <= id).saturating_sub(1);
+                stored.entry((seal, run)).or_default().push(&k, &v);
+            }
+            let same = readable
+                && stored.len() == expected_frames.len()
+                && stored
                     .into_iter()
-                    .map(|(k, h)| (k.to_vec(), h.to_vec())),
-                self.store()
-                    .ix_scan(Tree::Frames, &[])
-                    .map(|r| r.map(|(k, v)| (k, sled::IVec::from(&value_hash(&v)[..])))),
-            )?;
+                    .zip(&expected_frames)
+                    .all(|((k, d), (ek, ed))| k == *ek && d.finish() == *ed);
+            if same {
+                entries += expected_frames.values().map(|(n, _)| n).sum::<u64>();
+            } else {
+                first = Some(self.first_frame_difference()?);
+            }
         }
         for tree in [Tree::Rounds, Tree::Registry] {
             if first.is_none() {
@@ -940,89 +1039,190 @@ impl Ledger {
                 first = compare(tree, want.into_iter(), self.store().ix_scan(tree, &[]))?;
             }
         }
-        if first.is_none() {
-            let (nodes, diff) = self.check_tree()?;
-            entries += nodes;
-            first = diff;
-        }
         report.entries = entries;
         report.first_difference = first;
         report.rule_broken = broken;
         Ok(report)
     }
 
+    /// The first frame entry that differs from what the events give, in
+    /// key order, once the digests of [`Ledger::check_index`] said one
+    /// does: the frames derived again, each value kept by its SHA-256, and
+    /// compared entry by entry. (Slow, and as large in memory as the frames
+    /// are many: only for an index known to be wrong.)
+    fn first_frame_difference(&self) -> Result<IndexDifference> {
+        type Frames = Vec<([u8; index::FRAME_KEY_LEN], [u8; 32])>;
+        let Expected { sinks, .. } = self.expected_index(
+            vec![Frames::new(); WORKERS],
+            &|frames: &mut Frames, build: ItemBuild| {
+                for ((tree, key), value) in build.entries {
+                    if tree == Tree::Frames
+                        && let Ok(k) = key.as_slice().try_into()
+                    {
+                        frames.push((k, value_hash(&value)));
+                    }
+                }
+                Ok(())
+            },
+            &mut |_, _| {},
+        )?;
+        let mut want: Frames = sinks.into_iter().flatten().collect();
+        want.sort_unstable_by_key(|e| e.0);
+        let diff = compare(
+            Tree::Frames,
+            want.into_iter().map(|(k, h)| (k.to_vec(), h.to_vec())),
+            self.store()
+                .ix_scan(Tree::Frames, &[])
+                .map(|r| r.map(|(k, v)| (k, sled::IVec::from(&value_hash(&v)[..])))),
+        )?;
+        // The digests differed, so some entry does (unless the store
+        // changed under the check).
+        Ok(diff.unwrap_or(IndexDifference {
+            tree: Tree::Frames.name(),
+            item: None,
+            seq: None,
+            what: IndexFinding::Differs,
+        }))
+    }
+
     /// Compares the stored Merkle tree with the one the events give, node
     /// by node: returns the nodes compared and the first difference.
     fn check_tree(&self) -> Result<(u64, Option<IndexDifference>)> {
-        let diff = |seq: Option<u64>, what: IndexFinding| IndexDifference {
-            tree: "merkle",
-            item: None,
-            seq,
-            what,
-        };
-        let events = self.head().map_or(0, |h| h.seq + 1);
-        let size = self.store().merkle_size()?;
-        if size != Some(events) {
-            return Ok((
-                0,
-                Some(diff(
-                    None,
-                    IndexFinding::TreeSize {
-                        covers: size,
-                        events,
-                    },
-                )),
-            ));
-        }
-        // One cursor per level over its chunks in key order: the events
-        // give each level's nodes in index order, so each level's chunks
-        // are read once, in one range scan, instead of a read per node.
-        let mut levels: Vec<TreeCursor<'_>> = Vec::new();
+        let mut check = TreeCheck::new(self)?;
         let mut frontier = crate::ledger::merkle::Frontier::new();
-        let mut compared = 0u64;
         for r in self.store().scan(0) {
+            if check.first.is_some() {
+                break;
+            }
             let (seq, _, bytes) = r?;
-            for (id, want) in frontier.push(crate::ledger::merkle::event_leaf_hash(&bytes)) {
-                compared += 1;
-                while levels.len() <= usize::from(id.level) {
-                    let level = u8::try_from(levels.len()).unwrap_or(u8::MAX);
-                    levels.push(TreeCursor {
-                        chunks: Box::new(self.store().merkle_level(level)),
-                        current: None,
-                    });
-                }
-                let have = match levels.get_mut(usize::from(id.level)) {
-                    Some(cursor) => cursor.node(id)?,
-                    None => Err(()),
-                };
-                if have != Ok(Some(want)) {
-                    return Ok((
-                        compared,
-                        Some(diff(
-                            Some(seq),
-                            IndexFinding::Node {
-                                id,
-                                missing: have == Ok(None),
-                            },
-                        )),
-                    ));
-                }
+            let nodes = frontier.push(crate::ledger::merkle::event_leaf_hash(&bytes));
+            check.nodes(seq, &nodes)?;
+        }
+        check.finish()
+    }
+
+    /// The chain's check ([`Ledger::verify_with_progress`]) with the
+    /// comparison of the stored Merkle tree in the same scan of the events
+    /// (the chain check hashes every leaf anyway). The tree's result (nodes
+    /// compared, first difference) means something only when the chain
+    /// holds.
+    pub fn verify_with_tree(
+        &self,
+        digest: Option<&crate::ledger::DigestCheck>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(crate::ledger::VerifyReport, (u64, Option<IndexDifference>))> {
+        let mut check = TreeCheck::new(self)?;
+        let report = crate::ledger::verify::verify_with_nodes(
+            self.store(),
+            digest,
+            progress,
+            &mut |seq, nodes| check.nodes(seq, nodes),
+        )?;
+        Ok((report, check.finish()?))
+    }
+}
+
+/// The stored Merkle tree compared with the nodes the events give, as a
+/// scan of the events hands them over in seq order.
+struct TreeCheck<'a> {
+    ledger: &'a Ledger,
+    /// One cursor per level over its chunks in key order: the events give
+    /// each level's nodes in index order, so each level's chunks are read
+    /// once, in one range scan, instead of a read per node.
+    levels: Vec<TreeCursor<'a>>,
+    compared: u64,
+    first: Option<IndexDifference>,
+}
+
+fn tree_difference(seq: Option<u64>, what: IndexFinding) -> IndexDifference {
+    IndexDifference {
+        tree: "merkle",
+        item: None,
+        seq,
+        what,
+    }
+}
+
+impl<'a> TreeCheck<'a> {
+    /// A check of `ledger`'s tree; a tree that covers another number of
+    /// events than the chain's head names is a difference at once.
+    fn new(ledger: &'a Ledger) -> Result<TreeCheck<'a>> {
+        let events = ledger.head().map_or(0, |h| h.seq + 1);
+        let size = ledger.store().merkle_size()?;
+        let first = (size != Some(events)).then(|| {
+            tree_difference(
+                None,
+                IndexFinding::TreeSize {
+                    covers: size,
+                    events,
+                },
+            )
+        });
+        Ok(TreeCheck {
+            ledger,
+            levels: Vec::new(),
+            compared: 0,
+            first,
+        })
+    }
+
+    /// Compares the nodes event `seq` completes (nothing once a difference
+    /// was found).
+    fn nodes(
+        &mut self,
+        seq: u64,
+        nodes: &[(crate::ledger::merkle::NodeId, crate::ledger::merkle::Hash)],
+    ) -> Result<()> {
+        if self.first.is_some() {
+            return Ok(());
+        }
+        for &(id, want) in nodes {
+            self.compared += 1;
+            while self.levels.len() <= usize::from(id.level) {
+                let level = u8::try_from(self.levels.len()).unwrap_or(u8::MAX);
+                self.levels.push(TreeCursor {
+                    chunks: Box::new(self.ledger.store().merkle_level(level)),
+                    current: None,
+                });
+            }
+            let have = match self.levels.get_mut(usize::from(id.level)) {
+                Some(cursor) => cursor.node(id)?,
+                None => Err(()),
+            };
+            if have != Ok(Some(want)) {
+                self.first = Some(tree_difference(
+                    Some(seq),
+                    IndexFinding::Node {
+                        id,
+                        missing: have == Ok(None),
+                    },
+                ));
+                return Ok(());
             }
         }
-        let stored = self.store().merkle_nodes()?;
-        if stored != compared {
+        Ok(())
+    }
+
+    /// The nodes compared and the first difference: one found on the way,
+    /// or a stored tree with nodes the events do not give.
+    fn finish(self) -> Result<(u64, Option<IndexDifference>)> {
+        if self.first.is_some() {
+            return Ok((self.compared, self.first));
+        }
+        let stored = self.ledger.store().merkle_nodes()?;
+        if stored != self.compared {
             return Ok((
-                compared,
-                Some(diff(
+                self.compared,
+                Some(tree_difference(
                     None,
                     IndexFinding::NodeCount {
                         stored,
-                        given: compared,
+                        given: self.compared,
                     },
                 )),
             ));
         }
-        Ok((compared, None))
+        Ok((self.compared, None))
     }
 }
 
@@ -1136,8 +1336,35 @@ fn decode_frame(values: &[(EventId, sled::IVec)]) -> Result<Vec<ItemView>> {
         .collect()
 }
 
+/// A running SHA-256 over index entries in key order, each as its key's
+/// and its value's length (8 bytes each) and bytes, so that no other
+/// sequence of entries gives the same bytes; and how many entries it holds.
+/// Equal digests mean equal sequences (as far as SHA-256 resists
+/// collisions), whatever a forger chose to store.
+#[derive(Default)]
+struct FrameDigest {
+    count: u64,
+    hash: sha2::Sha256,
+}
+
+impl FrameDigest {
+    fn push(&mut self, key: &[u8], value: &[u8]) {
+        use sha2::Digest;
+        self.count += 1;
+        self.hash.update((key.len() as u64).to_le_bytes());
+        self.hash.update(key);
+        self.hash.update((value.len() as u64).to_le_bytes());
+        self.hash.update(value);
+    }
+
+    fn finish(self) -> (u64, [u8; 32]) {
+        use sha2::Digest;
+        (self.count, self.hash.finalize().into())
+    }
+}
+
 /// The SHA-256 of an index value: how `verify` holds the frames it
-/// expects.
+/// expects when it looks for the one that differs.
 fn value_hash(v: &[u8]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     Sha256::digest(v).into()
@@ -1200,6 +1427,16 @@ pub struct IndexReport {
 }
 
 impl IndexReport {
+    /// Adds the comparison of the Merkle tree (nodes compared, first
+    /// difference) to a report of the rest of the index: its difference
+    /// counts only when the rest has none.
+    pub fn add_tree(&mut self, (nodes, diff): (u64, Option<IndexDifference>)) {
+        if self.first_difference.is_none() {
+            self.entries += nodes;
+            self.first_difference = diff;
+        }
+    }
+
     /// True if the index says what the events say (it did, or it was
     /// rebuilt from them), and every event keeps the rules.
     pub fn ok(&self) -> bool {
@@ -1218,6 +1455,15 @@ pub struct IndexDifference {
     pub seq: Option<u64>,
     /// What differs (its `Display` is the English sentence).
     pub what: IndexFinding,
+}
+
+/// Whether the index's fold hashes each event it reads again.
+#[derive(Clone, Copy)]
+enum Hashes {
+    /// Hash each (the chain was not checked alongside).
+    Check,
+    /// Take the stored hash (the chain check hashes each alongside).
+    Trust,
 }
 
 /// Threads that fold the items when the index is rebuilt (the machines

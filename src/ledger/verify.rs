@@ -259,6 +259,9 @@ pub struct ChainChecker {
     /// The Merkle tree of the events that passed, for the roots v2 seals
     /// name.
     tree: super::merkle::Frontier,
+    /// The nodes the last event that passed completed in that tree (its
+    /// leaf first): what `verify` compares with the stored tree as it goes.
+    last_nodes: Vec<TreeNode>,
     /// The checkpoints' origin, from the ledger's creation.
     origin: String,
     /// Registered keys, by name: what a round signature is checked with.
@@ -309,6 +312,7 @@ impl ChainChecker {
             digest,
             found_at: None,
             tree: super::merkle::Frontier::new(),
+            last_nodes: Vec::new(),
             origin: String::new(),
             keys: BTreeMap::new(),
             checkpoints: BTreeMap::new(),
@@ -319,6 +323,12 @@ impl ChainChecker {
     /// The root of the Merkle tree of the events that passed.
     pub fn tree_root(&self) -> EventHash {
         EventHash(self.tree.root())
+    }
+
+    /// The Merkle tree nodes the last event that passed completed, its
+    /// leaf first.
+    pub fn last_nodes(&self) -> &[TreeNode] {
+        &self.last_nodes
     }
 
     /// Events that passed so far.
@@ -587,7 +597,7 @@ impl ChainChecker {
         self.remember(seq, env.id, &env.body);
         self.ids.push((env.id, item));
         self.seen_ids.insert(env.id);
-        self.tree.push(super::merkle::event_leaf_hash(bytes));
+        self.last_nodes = self.tree.push(super::merkle::event_leaf_hash(bytes));
         self.prev = computed;
         self.prev_time = Some(env.recorded_at);
         self.next_seq += 1;
@@ -801,6 +811,21 @@ pub fn verify_with_progress(
     digest: Option<&DigestCheck>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<VerifyReport> {
+    verify_with_nodes(store, digest, progress, &mut |_, _| Ok(()))
+}
+
+/// A Merkle tree node, by address, with its hash.
+pub type TreeNode = (super::merkle::NodeId, super::merkle::Hash);
+
+/// As [`verify_with_progress`], handing `nodes(seq, its nodes)` the Merkle
+/// tree nodes each event that passed completed (its leaf first), so that
+/// the stored tree can be compared in the same scan of the events.
+pub fn verify_with_nodes(
+    store: &Store,
+    digest: Option<&DigestCheck>,
+    progress: &mut dyn FnMut(u64, u64),
+    nodes: &mut dyn FnMut(u64, &[TreeNode]) -> Result<()>,
+) -> Result<VerifyReport> {
     let total = match store.head() {
         Ok(Some(h)) => h.seq.saturating_add(1),
         _ => 0,
@@ -812,6 +837,7 @@ pub fn verify_with_progress(
                 if let Err(brk) = c.check(seq, stored, &bytes) {
                     return Ok(c.report(Some(brk)));
                 }
+                nodes(seq, c.last_nodes())?;
                 if c.next_seq.is_multiple_of(PROGRESS_EVERY) {
                     progress(c.next_seq, total.max(c.next_seq));
                 }
