@@ -311,7 +311,11 @@ fn wait_covers_the_storage_engines_own_lock() {
     let db = {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            match sled::Config::new().path(&env.store).open() {
+            match sled::Config::new()
+                .path(&env.store)
+                .use_compression(kamerstand::ledger::compressed(&env.store))
+                .open()
+            {
                 Ok(db) => break db,
                 Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
                 Err(e) => panic!("cannot open the store with sled: {e}"),

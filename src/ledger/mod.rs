@@ -18,9 +18,9 @@ pub mod verify;
 
 pub use clock::{CLOCK_TOLERANCE, Clock, SystemClock, TestClock};
 pub use envelope::{Envelope, FORMAT_VERSION, Recorded};
-pub use store::Head;
 #[cfg(feature = "cli")]
 pub use store::tampered_copy;
+pub use store::{COMPRESSION_LEVEL, Head, compressed};
 pub use verify::{Break, BreakKind, DigestCheck, DigestOutcome, VerifyReport};
 
 use crate::domain::{EventBody, EventHash, EventId, Timestamp};

@@ -67,6 +67,17 @@ const OLD_NODES: &str = "merkle";
 /// sled's page cache: a CLI reads each event about once, so a small cache is
 /// enough (sled's default is 1 GiB).
 const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+/// Whether a new store is written with sled's zstd compression (every page
+/// fragment, snapshot and blob sled writes compressed on its own). sled
+/// records the choice in its `conf` file when a store is created and
+/// refuses to open it with the other (docs/format.md): an existing store is
+/// always opened as it was made ([`stored_compression`]).
+const COMPRESS_NEW: bool = true;
+/// The zstd level of a compressed store's writes (sled's default is 5);
+/// reads do not depend on it, so it may change between versions.
+pub const COMPRESSION_LEVEL: i32 = 3;
+/// sled's configuration file in a store directory.
+const SLED_CONF: &str = "conf";
 
 /// The chain head: last seq, its hash and its recorded time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,11 +334,14 @@ const SLED_LOCK_GRACE: Duration = Duration::from_secs(2);
 /// that keeps sled's handles until it exits.
 fn open_sled(dir: &Path, deadline: Instant) -> Result<sled::Db> {
     let deadline = deadline.max(Instant::now() + SLED_LOCK_GRACE);
+    let compressed = compressed(dir);
     loop {
         let opened = sled::Config::new()
             .path(dir)
             .cache_capacity(CACHE_BYTES)
             .flush_every_ms(None)
+            .use_compression(compressed)
+            .compression_factor(COMPRESSION_LEVEL)
             .open();
         match opened {
             Ok(db) => return Ok(db),
@@ -372,6 +386,72 @@ fn open_sled(dir: &Path, deadline: Instant) -> Result<sled::Db> {
             }
         }
     }
+}
+
+/// Whether the store at `dir` is written with sled's compression: as its
+/// `conf` file says; for a directory without sled's data file (a store
+/// about to be made), whether new stores are compressed. sled writes a new `conf` when it
+/// finds none (or one of 8 bytes or fewer), with whatever it is given, and
+/// then reads the store that way, which for the wrong choice can end in a
+/// panic inside sled: so a `db` without a readable `conf` is opened as its
+/// newest snapshot was written ([`snapshot_compressed`]), and without a
+/// snapshot either, uncompressed, as every store made before compression
+/// was.
+pub fn compressed(dir: &Path) -> bool {
+    if let Some(c) = stored_compression(dir) {
+        return c;
+    }
+    let has_db = std::fs::metadata(dir.join("db")).is_ok_and(|m| m.len() > 0);
+    if !has_db {
+        return COMPRESS_NEW;
+    }
+    snapshot_compressed(dir).unwrap_or(false)
+}
+
+/// Whether sled wrote the newest snapshot in `dir` compressed, if there is
+/// one to tell by. A snapshot file is its body, the length of the body
+/// before compression (8 bytes, little-endian) and a CRC-32 (4 bytes): a
+/// body as long as that length was not compressed.
+fn snapshot_compressed(dir: &Path) -> Option<bool> {
+    // sled names them `snap.` and 16 hex digits; the newest sorts last.
+    let newest = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.len() == 21 && n.starts_with("snap."))
+        })
+        .max()?;
+    let mut f = File::open(&newest).ok()?;
+    let len = f.metadata().ok()?.len();
+    let body = len.checked_sub(12)?;
+    let mut raw = [0u8; 8];
+    f.seek(SeekFrom::Start(body)).ok()?;
+    f.read_exact(&mut raw).ok()?;
+    Some(u64::from_le_bytes(raw) != body)
+}
+
+/// The `use_compression` sled 0.34.7 recorded in the `conf` file of the
+/// store at `dir`, if that file is there and says it: lines of `key:
+/// value` followed by a CRC-32 of four bytes (which sled checks when it
+/// opens the store; a file it would not accept is refused by it, not here).
+fn stored_compression(dir: &Path) -> Option<bool> {
+    let mut text = Vec::new();
+    File::open(dir.join(SLED_CONF))
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut text)
+        .ok()?;
+    // sled treats a file of 8 bytes or fewer as missing.
+    if text.len() <= 8 {
+        return None;
+    }
+    let text = std::str::from_utf8(text.get(..text.len() - 4)?).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("use_compression: "))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// For the demo (feature `cli`): makes at `to` a copy of the store at
