@@ -273,6 +273,10 @@ fn sled_config(path: &Path) -> sled::Config {
         .path(path)
         .cache_capacity(CACHE)
         .flush_every_ms(None)
+        // sled opens a store only with the compression it was made with;
+        // a new store is made as kamerstand makes one.
+        .use_compression(kamerstand::ledger::compressed(path))
+        .compression_factor(kamerstand::ledger::COMPRESSION_LEVEL)
 }
 
 /// The bare append, run as a process of its own: open the store with sled
@@ -663,8 +667,14 @@ fn section_import(r: &mut Report, name: &str, tmp: &Path) {
             .collect()
     };
     let bare_dir = tmp.join("bare-import");
-    let bare = once(|| {
-        let db = sled_config(&bare_dir).open().unwrap();
+    // The bare insert writes a new store as kamerstand does (compressed),
+    // and once more uncompressed, as sled does by default.
+    let bare_insert = |compress: bool| {
+        let _ = std::fs::remove_dir_all(&bare_dir);
+        let db = sled_config(&bare_dir)
+            .use_compression(compress)
+            .open()
+            .unwrap();
         let tree = db.open_tree("events").unwrap();
         for (i, chunk) in rows.chunks(4096).enumerate() {
             let mut b = sled::Batch::default();
@@ -681,7 +691,11 @@ fn section_import(r: &mut Report, name: &str, tmp: &Path) {
             .unwrap()
             .sync_all()
             .unwrap();
-    });
+    };
+    let _ = std::fs::remove_dir_all(&bare_dir);
+    let compressed = kamerstand::ledger::compressed(&bare_dir);
+    let bare = once(|| bare_insert(compressed));
+    let bare_plain = once(|| bare_insert(false));
     drop(rows);
     let _ = std::fs::remove_dir_all(&bare_dir);
     let export_bytes = std::fs::metadata(&export).unwrap().len();
@@ -694,6 +708,13 @@ fn section_import(r: &mut Report, name: &str, tmp: &Path) {
         bare,
         "bare sled batch insert of the same event bytes",
         "<= 2 (>= 0.5x the bare speed)",
+    );
+    r.vs(
+        "   the same against an uncompressed bare insert",
+        ours,
+        bare_plain,
+        "bare sled batch insert, uncompressed",
+        "",
     );
     r.value(
         &format!("5. restored store {name} / its events export"),

@@ -92,11 +92,18 @@ fn notes_until_full(
     let mut acked = Vec::new();
     for n in 0..200 {
         // Each note differs: the same note again is refused as a no-op.
-        std::fs::write(
-            &note,
-            format!("{n}. {}", "Een lange voortgangsnotitie. ".repeat(2000)),
-        )
-        .unwrap();
+        // Digits that do not repeat: a store compresses what it writes, and
+        // a repeated sentence would never fill the disk.
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64 ^ n;
+        let digits: String = (0..40_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b"0123456789abcdef"[usize::try_from(x % 16).unwrap()])
+            })
+            .collect();
+        std::fs::write(&note, format!("{n}. Een lange voortgangsnotitie: {digits}")).unwrap();
         let out = run(&["--format", "json", "note", "M1", "-"], Some(&note));
         if out.code == 0 {
             acked.push(receipt_of(&out));
@@ -311,7 +318,11 @@ fn wait_covers_the_storage_engines_own_lock() {
     let db = {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            match sled::Config::new().path(&env.store).open() {
+            match sled::Config::new()
+                .path(&env.store)
+                .use_compression(kamerstand::ledger::compressed(&env.store))
+                .open()
+            {
                 Ok(db) => break db,
                 Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
                 Err(e) => panic!("cannot open the store with sled: {e}"),

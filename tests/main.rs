@@ -39,6 +39,7 @@ mod rounds;
 mod schemas;
 mod server;
 mod signed_rounds;
+mod store_compression;
 mod tamper;
 mod terminal;
 mod time_travel;

@@ -167,6 +167,7 @@ impl Global {
             clock: (env.clock)(),
             allow_shared_store: self.allow_shared_store,
             leave_at_close: false,
+            compress: false,
         }
     }
 

@@ -67,6 +67,11 @@ const OLD_NODES: &str = "merkle";
 /// sled's page cache: a CLI reads each event about once, so a small cache is
 /// enough (sled's default is 1 GiB).
 const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+/// The zstd level of a compressed store's writes (sled's default is 5);
+/// reads do not depend on it, so it may change between versions.
+pub const COMPRESSION_LEVEL: i32 = 3;
+/// sled's configuration file in a store directory.
+const SLED_CONF: &str = "conf";
 
 /// The chain head: last seq, its hash and its recorded time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +165,9 @@ pub struct Access {
     /// The process ends when the store is closed: see
     /// [`crate::ledger::OpenOptions::leave_at_close`].
     pub leave_at_close: bool,
+    /// A store created with this access is written with sled's zstd
+    /// compression: see [`crate::ledger::OpenOptions::compress`].
+    pub compress: bool,
 }
 
 impl Drop for Store {
@@ -321,13 +329,16 @@ const SLED_LOCK_GRACE: Duration = Duration::from_secs(2);
 /// later. The lock can be held without ours: by another program that opened
 /// the store with sled, or by a kamerstand process whose write failed and
 /// that keeps sled's handles until it exits.
-fn open_sled(dir: &Path, deadline: Instant) -> Result<sled::Db> {
+fn open_sled(dir: &Path, deadline: Instant, compress_new: bool) -> Result<sled::Db> {
     let deadline = deadline.max(Instant::now() + SLED_LOCK_GRACE);
+    let compressed = compressed_or(dir, compress_new);
     loop {
         let opened = sled::Config::new()
             .path(dir)
             .cache_capacity(CACHE_BYTES)
             .flush_every_ms(None)
+            .use_compression(compressed)
+            .compression_factor(COMPRESSION_LEVEL)
             .open();
         match opened {
             Ok(db) => return Ok(db),
@@ -374,6 +385,78 @@ fn open_sled(dir: &Path, deadline: Instant) -> Result<sled::Db> {
     }
 }
 
+/// Whether the existing store at `dir` is written with sled's compression
+/// (see [`compressed_or`]; false for a directory that holds no store yet).
+pub fn compressed(dir: &Path) -> bool {
+    compressed_or(dir, false)
+}
+
+/// Whether the store at `dir` is written with sled's compression: as its
+/// `conf` file says; for a directory without sled's data file (a store
+/// about to be made), `compress_new`. sled writes a new `conf` when it
+/// finds none (or one of 8 bytes or fewer), with whatever it is given, and
+/// then reads the store that way, which for the wrong choice can end in a
+/// panic inside sled: so a `db` without a readable `conf` is opened as its
+/// newest snapshot was written ([`snapshot_compressed`]), and without a
+/// snapshot either, uncompressed, as every store made before compression
+/// was.
+fn compressed_or(dir: &Path, compress_new: bool) -> bool {
+    if let Some(c) = stored_compression(dir) {
+        return c;
+    }
+    let has_db = std::fs::metadata(dir.join("db")).is_ok_and(|m| m.len() > 0);
+    if !has_db {
+        return compress_new;
+    }
+    snapshot_compressed(dir).unwrap_or(false)
+}
+
+/// Whether sled wrote the newest snapshot in `dir` compressed, if there is
+/// one to tell by. A snapshot file is its body, the length of the body
+/// before compression (8 bytes, little-endian) and a CRC-32 (4 bytes): a
+/// body as long as that length was not compressed.
+fn snapshot_compressed(dir: &Path) -> Option<bool> {
+    // sled names them `snap.` and 16 hex digits; the newest sorts last.
+    let newest = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.len() == 21 && n.starts_with("snap."))
+        })
+        .max()?;
+    let mut f = File::open(&newest).ok()?;
+    let len = f.metadata().ok()?.len();
+    let body = len.checked_sub(12)?;
+    let mut raw = [0u8; 8];
+    f.seek(SeekFrom::Start(body)).ok()?;
+    f.read_exact(&mut raw).ok()?;
+    Some(u64::from_le_bytes(raw) != body)
+}
+
+/// The `use_compression` sled 0.34.7 recorded in the `conf` file of the
+/// store at `dir`, if that file is there and says it: lines of `key:
+/// value` followed by a CRC-32 of four bytes (which sled checks when it
+/// opens the store; a file it would not accept is refused by it, not here).
+fn stored_compression(dir: &Path) -> Option<bool> {
+    let mut text = Vec::new();
+    File::open(dir.join(SLED_CONF))
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut text)
+        .ok()?;
+    // sled treats a file of 8 bytes or fewer as missing.
+    if text.len() <= 8 {
+        return None;
+    }
+    let text = std::str::from_utf8(text.get(..text.len() - 4)?).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("use_compression: "))
+        .and_then(|v| v.trim().parse().ok())
+}
+
 /// For the demo (feature `cli`): makes at `to` a copy of the store at
 /// `from` (which nothing may have open), in which the stored bytes of
 /// event `seq` have `find` replaced by `put` (as long as it) and its stored
@@ -408,7 +491,7 @@ pub fn tampered_copy(from: &Path, to: &Path, seq: u64, find: &[u8], put: &[u8]) 
     }
     copy_dir(from, to).map_err(|e| Error::storage(format!("copying {}", from.display()), e))?;
     let failed = |e: sled::Error| Error::storage(format!("editing {}", to.display()), e);
-    let db = open_sled(to, Instant::now())?;
+    let db = open_sled(to, Instant::now(), false)?;
     let events = db.open_tree("events").map_err(failed)?;
     let Some(stored) = events.get(seq.to_be_bytes()).map_err(failed)? else {
         return Ok(false);
@@ -608,7 +691,7 @@ impl Store {
         check_private(dir, access.allow_shared)?;
         let lock = lock(dir, deadline)?;
         remove_unfinished_snapshots(dir);
-        let db = open_sled(dir, deadline)?;
+        let db = open_sled(dir, deadline, access.compress)?;
         let mut trees = Vec::with_capacity(11);
         for name in [
             "events",

@@ -75,7 +75,11 @@ impl Raw {
     fn open(env: &TestEnv) -> Raw {
         let deadline = Instant::now() + Duration::from_secs(10);
         let db = loop {
-            match sled::Config::new().path(&env.store).open() {
+            match sled::Config::new()
+                .path(&env.store)
+                .use_compression(kamerstand::ledger::compressed(&env.store))
+                .open()
+            {
                 Ok(db) => break db,
                 Err(e) if Instant::now() < deadline => {
                     assert!(e.to_string().contains("could not acquire lock"), "{e}");

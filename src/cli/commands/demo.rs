@@ -244,6 +244,7 @@ impl Session<'_, '_> {
                 clock: (self.env.clock)(),
                 allow_shared_store: false,
                 leave_at_close: false,
+                compress: false,
             },
         )?)
     }
