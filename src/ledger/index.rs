@@ -602,23 +602,7 @@ impl Ledger {
                 Hashes::Trust => self
                     .store()
                     .get(seq)?
-                    .map(|(hash, bytes)| {
-                        let envelope =
-                            super::codec::decode(&bytes).map_err(|e| Error::Corrupt {
-                                seq: Some(seq),
-                                what: format!("stored event cannot be decoded: {e}"),
-                            })?;
-                        if envelope.seq != seq {
-                            return Err(Error::Corrupt {
-                                seq: Some(seq),
-                                what: format!(
-                                    "the event stored at seq {seq} says it is seq {}",
-                                    envelope.seq
-                                ),
-                            });
-                        }
-                        Ok(Recorded { envelope, hash })
-                    })
+                    .map(|(hash, bytes)| super::decoded(seq, hash, &bytes))
                     .transpose(),
             }
         };

@@ -885,6 +885,13 @@ fn checked(seq: u64, stored: EventHash, bytes: &[u8]) -> Result<Recorded> {
                 .into(),
         });
     }
+    decoded(seq, hash, bytes)
+}
+
+/// The stored event `bytes` at `seq`, decoded, with the hash stored beside
+/// it taken as given (the caller hashes it, or has a chain check that
+/// does); refused if they do not decode or name another seq.
+pub(super) fn decoded(seq: u64, hash: EventHash, bytes: &[u8]) -> Result<Recorded> {
     let envelope = codec::decode(bytes).map_err(|e| Error::Corrupt {
         seq: Some(seq),
         what: format!("stored event cannot be decoded: {e}"),

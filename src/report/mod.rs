@@ -73,7 +73,7 @@ fn note_json(n: &Note) -> Value {
     note_view_json(&NoteView::from(n))
 }
 
-fn note_view_json(n: &NoteView) -> Value {
+pub(crate) fn note_view_json(n: &NoteView) -> Value {
     json!({
         "seq": n.seq,
         "effective": n.effective.to_string(),
