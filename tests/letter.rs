@@ -422,9 +422,16 @@ fn the_diff_as_html_json_and_a_word_file() {
 
 #[test]
 fn a_diff_written_item_by_item_is_the_text_written_whole() {
-    // On standard output the table, Markdown, HTML and JSON are written
-    // one item at a time; into a file, whole from the model of all the
-    // changes. The two must be the same bytes, whatever the options.
+    // To standard output and into a file, the table, Markdown, HTML and
+    // JSON are written one item at a time, each item's events (with
+    // `--events`) read as it is written; the library also makes them whole,
+    // from the model of all the changes with every event listed first.
+    // All three must be the same bytes, whatever the options.
+    use kamerstand::app::Workspace;
+    use kamerstand::app::diff::{Side, compare};
+    use kamerstand::formats::annex::Lang;
+    use kamerstand::report::letter::changes::{self, Options, Sides};
+    use kamerstand::report::table::Look;
     let env = two_years();
     env.run(&[
         "note",
@@ -434,43 +441,70 @@ fn a_diff_written_item_by_item_is_the_text_written_whole() {
         "2025-06-01",
     ])
     .ok();
-    let cases: [&[&str]; 10] = [
-        &["diff", AUTUMN, SPRING],
-        &["diff", AUTUMN, SPRING, "--by-ministry", "--all"],
-        &["--format", "md", "diff", AUTUMN, SPRING, "--by-ministry"],
-        &[
-            "--format", "md", "--lang", "en", "diff", AUTUMN, "now", "--events",
-        ],
-        &["--format", "html", "diff", AUTUMN, SPRING, "--all"],
-        &[
-            "--format",
-            "html",
-            "diff",
-            SPRING,
-            "now",
-            "--by-ministry",
-            "--events",
-        ],
-        &["--lang", "en", "diff", AUTUMN, "now", "--events"],
-        &["--format", "json", "diff", AUTUMN, SPRING],
-        &[
-            "--format",
-            "json",
-            "diff",
-            AUTUMN,
-            "now",
-            "--by-ministry",
-            "--events",
-        ],
-        &[
-            "--format", "json", "--lang", "en", "diff", SPRING, SPRING, "--all",
-        ],
+    // (format, English, from, to, by ministry, all, events)
+    let cases = [
+        ("table", false, AUTUMN, SPRING, false, false, false),
+        ("table", false, AUTUMN, SPRING, true, true, false),
+        ("md", false, AUTUMN, SPRING, true, false, false),
+        ("md", true, AUTUMN, "now", false, false, true),
+        ("html", false, AUTUMN, SPRING, false, true, false),
+        ("html", false, SPRING, "now", true, false, true),
+        ("table", true, AUTUMN, "now", false, false, true),
+        ("table", false, AUTUMN, SPRING, true, false, true),
+        ("json", false, AUTUMN, SPRING, false, false, false),
+        ("json", false, AUTUMN, "now", true, false, true),
+        ("json", true, SPRING, SPRING, false, true, false),
     ];
-    for args in cases {
-        let out = env.run(args);
+    let mut with_events = 0;
+    for (format, en, from, to, by_ministry, all, events) in cases {
+        let mut args = vec!["--format", format];
+        if en {
+            args.extend(["--lang", "en"]);
+        }
+        args.extend(["diff", from, to]);
+        for (on, flag) in [
+            (by_ministry, "--by-ministry"),
+            (all, "--all"),
+            (events, "--events"),
+        ] {
+            if on {
+                args.push(flag);
+            }
+        }
+        let out = env.run(&args);
         out.ok();
         assert!(out.stdout.len() > 200, "{args:?}: {}", out.stdout);
-        let file = to_file(&env, args, "changes");
+        let file = to_file(&env, &args, "changes");
         assert_eq!(out.stdout.as_bytes(), file.as_slice(), "{args:?}");
+
+        let ws = Workspace::open(&env.store, env.open_options()).unwrap();
+        let c = compare(
+            &ws,
+            &Side::parse("FROM", from),
+            &Side::parse("TO", to),
+            all,
+            events,
+        )
+        .unwrap();
+        with_events += c.diff.items.iter().filter(|d| !d.events.is_empty()).count();
+        let sides = Sides {
+            from: &c.from,
+            to: &c.to,
+            diff: &c.diff,
+        };
+        let options = Options {
+            lang: if en { Lang::En } else { Lang::Nl },
+            by_ministry,
+        };
+        let ch = changes::build(sides, options);
+        let whole = match format {
+            "json" => changes::json(sides, &ch),
+            "md" => changes::markdown(&ch),
+            "html" => changes::html(&ch),
+            _ => changes::table(&ch, &Look::PLAIN),
+        };
+        assert_eq!(out.stdout, whole, "{args:?}");
     }
+    // The cases with --events list some: the lazy reading is exercised.
+    assert!(with_events >= 4, "{with_events} items with events");
 }

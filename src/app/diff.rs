@@ -5,7 +5,8 @@
 use super::{Workspace, find};
 use crate::domain::Instant;
 use crate::error::{Refusal, Result};
-use crate::projection::{Basis, Diff, View, diff};
+use crate::projection::diff::ItemDiff;
+use crate::projection::{Basis, Diff, TimelineEntry, View, diff};
 
 /// One side of a comparison, as the user named it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,4 +99,18 @@ pub fn compare(
         to: vt,
         diff: d,
     })
+}
+
+/// The events recorded about one item of `c`'s diff between its two sides
+/// (its registration left out), read when asked: what [`compare`] with
+/// `events` lists under every item beforehand, for a diff written an item
+/// at a time, which would otherwise hold every event in between at once.
+pub fn item_events(ws: &Workspace, c: &Comparison, d: &ItemDiff) -> Result<Vec<TimelineEntry>> {
+    if d.tally.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(ws
+        .item_state(d.id, c.to.last_seq())?
+        .map(|it| diff::events_since(&it, c.from.chain.events))
+        .unwrap_or_default())
 }

@@ -133,6 +133,20 @@ pub fn bytes_to_file(path: &Path, bytes: &[u8]) -> Result<u64> {
     })
 }
 
+/// Writes the file at `path`, whole or not at all, with what `fill` writes
+/// into it as it makes it (never the whole text in memory first); returns
+/// how many bytes were written.
+pub fn stream_to_file(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<u64> {
+    write_whole(path, |w| {
+        let mut counted = Counting { inner: w, bytes: 0 };
+        fill(&mut counted)?;
+        counted
+            .flush()
+            .map_err(|e| Error::storage(format!("writing {}", path.display()), e))?;
+        Ok(counted.bytes)
+    })
+}
+
 /// Writes the events of `view`, one JSON line each (the chain up to the
 /// view's end: a prefix of a chain is a chain).
 fn write_events(

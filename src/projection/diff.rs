@@ -161,14 +161,20 @@ impl Diff {
                 continue;
             }
             if let Some(it) = history(d.id)? {
-                d.events = it
-                    .timeline
-                    .iter()
-                    .filter(|e| e.seq >= boundary && !matches!(e.change, Change::Registered { .. }))
-                    .cloned()
-                    .collect();
+                d.events = events_since(&it, boundary);
             }
         }
         Ok(())
     }
+}
+
+/// The events recorded about `item` at or after seq `boundary`, its
+/// registration left out: what [`Diff::list_events`] lists under an item
+/// (and what a diff written an item at a time lists as it goes).
+pub fn events_since(item: &ItemState, boundary: u64) -> Vec<TimelineEntry> {
+    item.timeline
+        .iter()
+        .filter(|e| e.seq >= boundary && !matches!(e.change, Change::Registered { .. }))
+        .cloned()
+        .collect()
 }

@@ -740,7 +740,33 @@ impl<'a> Items<'a> {
         let (b, a) = self.sides(d);
         entry(c.to.legend(), b, a, d, lang)
     }
+
+    /// The entry of the `n`th item, its events read from `events` when
+    /// given (the diff itself then lists none).
+    fn entry_with(
+        &self,
+        c: Sides<'_>,
+        n: usize,
+        lang: Lang,
+        events: Option<Events<'_>>,
+    ) -> std::io::Result<Entry> {
+        let Some(read) = events else {
+            return Ok(self.entry(c, n, lang));
+        };
+        let mut d = c.diff.items[n].clone();
+        d.events = read(&d)?;
+        let (b, a) = self.sides(&d);
+        Ok(entry(c.to.legend(), b, a, &d, lang))
+    }
 }
+
+/// Where a diff written an item at a time ([`write_to`], [`json_to`]) reads
+/// the events recorded about an item between the two sides, when they were
+/// not listed in the diff beforehand: listing them all first would hold
+/// every event in between in memory at once (on a large ledger, hundreds
+/// of thousands).
+pub type Events<'a> =
+    &'a dyn Fn(&ItemDiff) -> std::io::Result<Vec<crate::projection::TimelineEntry>>;
 
 /// The groups of the changes, sections in order, each without its entries
 /// but with the diff items (by index) that make them: what [`build`] fills
@@ -1173,6 +1199,7 @@ pub fn write_to(
     options: Options,
     format: DiffFormat,
     look: &crate::report::table::Look,
+    events: Option<Events<'_>>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let table = Table(look);
@@ -1190,7 +1217,7 @@ pub fn write_to(
         r.group(&g, g.section != last_section, &mut text);
         last_section = g.section;
         for n in members {
-            let e = items.entry(c, n, options.lang);
+            let e = items.entry_with(c, n, options.lang, events)?;
             r.entry(&e, &ch, &mut text);
             out.write_all(text.as_bytes())?;
             text.clear();
@@ -1320,7 +1347,7 @@ pub fn json(c: Sides<'_>, ch: &Changes) -> String {
         .flat_map(|g| g.entries.iter())
         .map(|e| (e.key.as_str(), e))
         .collect();
-    let entry = |_: usize, i: &ItemDiff| by_key.get(i.key.as_str()).map(|e| Cow::Borrowed(*e));
+    let entry = |_: usize, i: &ItemDiff| Ok(by_key.get(i.key.as_str()).map(|e| Cow::Borrowed(*e)));
     let mut out = Vec::new();
     // Writing into memory cannot fail, and serde_json writes UTF-8.
     let _ = write_json(c, ch, &entry, &mut out);
@@ -1334,12 +1361,17 @@ pub fn json(c: Sides<'_>, ch: &Changes) -> String {
 pub fn json_to(
     c: Sides<'_>,
     options: Options,
+    events: Option<Events<'_>>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let ch = head(c, options);
     let items = Items::of(c);
     // Every item of the diff has its entry (in a group of its kind).
-    let entry = |n: usize, _: &ItemDiff| Some(Cow::Owned(items.entry(c, n, options.lang)));
+    let entry = |n: usize, _: &ItemDiff| {
+        items
+            .entry_with(c, n, options.lang, events)
+            .map(|e| Some(Cow::Owned(e)))
+    };
     write_json(c, &ch, &entry, out)
 }
 
@@ -1349,7 +1381,7 @@ pub fn json_to(
 fn write_json<'e>(
     c: Sides<'_>,
     ch: &Changes,
-    entry: &dyn Fn(usize, &ItemDiff) -> Option<Cow<'e, Entry>>,
+    entry: &dyn Fn(usize, &ItemDiff) -> std::io::Result<Option<Cow<'e, Entry>>>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     use serde::Serialize as _;
@@ -1363,9 +1395,9 @@ fn write_json<'e>(
         None => json!({"slug": slug, "nl": slug, "en": slug, "colour": null}),
     };
     let item = |n: usize, i: &ItemDiff| {
-        let e = entry(n, i);
+        let e = entry(n, i)?;
         let e = e.as_deref();
-        json!({
+        Ok::<_, std::io::Error>(json!({
             "key": i.key.as_str(),
             "id": i.id.hex(),
             "kind": i.kind.slug(),
@@ -1377,7 +1409,8 @@ fn write_json<'e>(
             "status_now": status_json(&i.status_now),
             "counts": i.tally,
             "latest_note": i.latest_note.as_ref().map(crate::report::note_view_json),
-            "events": i.events,
+            // The entry's own copy when it read the item's events itself.
+            "events": e.map_or(&i.events, |e| &e.diff.events),
             "fate": e.map(|e| e.fate),
             "short": e.map(|e| e.short.clone()),
             "citation": e.and_then(|e| e.citation.clone()),
@@ -1385,7 +1418,7 @@ fn write_json<'e>(
             "sentences": e.map(|e| e.sentences.clone()).unwrap_or_default(),
             "text_change": e.and_then(|e| e.text_change.as_ref()).map(text_change_json),
             "progress": e.and_then(|e| e.progress.as_ref()).map(text_change_json),
-        })
+        }))
     };
     let head = json!({
         "programme": c.to.programme.name,
@@ -1406,16 +1439,21 @@ fn write_json<'e>(
     // (serde_json's map is sorted), "items" among them, written item by
     // item.
     struct Items<'a, F>(&'a [ItemDiff], &'a F);
-    impl<F: Fn(usize, &ItemDiff) -> Value> serde::Serialize for Items<'_, F> {
+    impl<F: Fn(usize, &ItemDiff) -> std::io::Result<Value>> serde::Serialize for Items<'_, F> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(self.0.iter().enumerate().map(|(n, i)| (self.1)(n, i)))
+            use serde::ser::{Error as _, SerializeSeq};
+            let mut seq = s.serialize_seq(Some(self.0.len()))?;
+            for (n, i) in self.0.iter().enumerate() {
+                seq.serialize_element(&(self.1)(n, i).map_err(S::Error::custom)?)?;
+            }
+            seq.end()
         }
     }
     struct Doc<'a, F> {
         head: &'a serde_json::Map<String, Value>,
         items: Items<'a, F>,
     }
-    impl<F: Fn(usize, &ItemDiff) -> Value> serde::Serialize for Doc<'_, F> {
+    impl<F: Fn(usize, &ItemDiff) -> std::io::Result<Value>> serde::Serialize for Doc<'_, F> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             const ITEMS: &str = "items";
             let mut map = s.serialize_map(Some(self.head.len() + 1))?;
