@@ -1375,13 +1375,16 @@ pub fn json_to(
     write_json(c, &ch, &entry, out)
 }
 
+/// An item's entry, borrowed from a whole model or made for it alone.
+type EntryOf<'e> = Option<Cow<'e, Entry>>;
+
 /// What [`json`] and [`json_to`] write: the head of `ch` (its groups are
 /// not read) and per item of the diff its machine data with the words of
 /// its entry, `entry(index, item)`.
 fn write_json<'e>(
     c: Sides<'_>,
     ch: &Changes,
-    entry: &dyn Fn(usize, &ItemDiff) -> std::io::Result<Option<Cow<'e, Entry>>>,
+    entry: &dyn Fn(usize, &ItemDiff) -> std::io::Result<EntryOf<'e>>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     use serde::Serialize as _;
