@@ -1012,6 +1012,50 @@ fn a_group_answers_each_write_as_one_by_one_and_writes_nothing_of_a_refused_one(
 }
 
 #[test]
+fn a_read_waits_for_the_group_being_written_and_sees_it_whole() {
+    let s = shared();
+    let mut ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
+    ws.set_origin(kamerstand::app::access::Origin::SignedIn);
+    let (writer, thread) = Writer::start(ws).unwrap();
+    let before = writer.read().events();
+    let coord = kamerstand::domain::AccountName::parse("coord").unwrap();
+    // A group that writes one event, then holds the writer.
+    let (written_tx, written) = mpsc::channel();
+    let (release, released) = mpsc::channel::<()>();
+    writer.submit(
+        move |ws| {
+            let w = kamerstand::app::write::Write::Note {
+                item: "M1".into(),
+                text: "geschreven, nog niet duurzaam".into(),
+                citations: vec![],
+                effective: None,
+            };
+            let seq = kamerstand::app::access::write_as(ws, &coord, w)?
+                .recorded
+                .envelope
+                .seq;
+            written_tx.send(()).unwrap();
+            released.recv().unwrap();
+            Ok(seq)
+        },
+        |r| assert!(r.is_ok(), "{r:?}"),
+    );
+    written.recv().unwrap();
+    std::thread::scope(|scope| {
+        let (seen_tx, seen) = mpsc::channel();
+        let reader = &writer;
+        scope.spawn(move || seen_tx.send(reader.read().events()).unwrap());
+        // The reader does not begin while the group is being written.
+        assert!(seen.recv_timeout(Duration::from_millis(300)).is_err());
+        release.send(()).unwrap();
+        // Then it sees the group, made durable.
+        assert_eq!(seen.recv().unwrap(), before + 1);
+    });
+    drop(writer);
+    assert_eq!(thread.join().writes, 1);
+}
+
+#[test]
 fn concurrent_writers_through_the_server_are_all_durable() {
     const CLIENTS: usize = 8;
     const WRITES: usize = 25;
