@@ -163,6 +163,10 @@ struct FlowState {
     ended: bool,
     /// Why making writes durable failed, once it did.
     broken: Option<String>,
+    /// Groups are being made durable (by one thread or the other).
+    syncing: bool,
+    /// What was made durable so far.
+    stats: GroupStats,
 }
 
 impl Flow {
@@ -218,26 +222,29 @@ impl Writer {
         let flow = Arc::new(Flow::default());
         let (jobs, rx) = sync_channel::<Job>(QUEUE);
         let inner = Arc::clone(&shared);
-        let (published, flow_w) = (Arc::clone(&accounts), Arc::clone(&flow));
+        let maker = Arc::new(Maker {
+            flow: Arc::clone(&flow),
+            syncer,
+            accounts: Arc::clone(&accounts),
+        });
         let thread = std::thread::Builder::new()
             .name("kamerstand-writer".into())
             .spawn(move || {
-                let flow_s = Arc::clone(&flow_w);
+                let other = Arc::clone(&maker);
                 let durable = std::thread::Builder::new()
                     .name("kamerstand-sync".into())
-                    .spawn(move || make_durable(&flow_s, &syncer, &published));
+                    .spawn(move || make_durable(&other));
                 let Ok(durable) = durable else {
                     // Nothing can be made durable: every write is refused.
-                    flow_w.lock().broken =
-                        Some("the thread that makes writes durable did not start".into());
                     rx.iter()
                         .for_each(|job| job.refuse("the writer has stopped"));
                     return GroupStats::default();
                 };
-                write(&inner, &flow_w, &rx);
-                flow_w.lock().ended = true;
-                flow_w.changed.notify_all();
-                durable.join().unwrap_or_default()
+                write(&inner, &maker, &rx);
+                maker.flow.lock().ended = true;
+                maker.flow.changed.notify_all();
+                let _ = durable.join();
+                maker.flow.lock().stats
             })
             .map_err(|e| Error::storage("starting the writer thread", e))?;
         Ok((
@@ -328,13 +335,66 @@ fn accounts_of(ws: &Workspace) -> Accounts {
         .map_err(|e| e.to_string())
 }
 
+/// What making groups durable takes; the writer's thread and the other one
+/// both do it, one at a time.
+struct Maker {
+    flow: Arc<Flow>,
+    syncer: crate::ledger::Syncer,
+    accounts: Arc<RwLock<Accounts>>,
+}
+
+impl Maker {
+    /// Makes `groups` durable with one flush and fsync (every one of them
+    /// was written before it began), publishes the accounts they left, and
+    /// answers their writes. The caller took them from `waiting` and set
+    /// `syncing`; `broken` is why nothing can be made durable any more.
+    fn finish(&self, groups: Vec<Written>, broken: Option<String>) {
+        let last = groups.last().map_or(0, |g| g.0);
+        let failed = match broken {
+            Some(why) => Some(why),
+            None => self
+                .syncer
+                .sync()
+                .err()
+                .map(|e| format!("{e}; this server writes nothing more until it is restarted")),
+        };
+        let mut replies = Vec::new();
+        let mut latest = None;
+        for (_, r, a) in groups {
+            replies.extend(r);
+            latest = a.or(latest);
+        }
+        if let (None, Some(a)) = (&failed, latest) {
+            *self
+                .accounts
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = a;
+        }
+        let mut f = self.flow.lock();
+        f.durable = last;
+        f.syncing = false;
+        f.stats.groups += 1;
+        f.stats.writes += replies.len() as u64;
+        if failed.is_some() && f.broken.is_none() {
+            f.broken.clone_from(&failed);
+        }
+        drop(f);
+        self.flow.changed.notify_all();
+        replies.into_iter().for_each(|r| r(failed.as_deref()));
+    }
+}
+
 /// The writer thread's loop: take what is queued (up to [`MAX_GROUP`]),
 /// wait for the reads that asked before it, run it under the write lock
 /// (durability deferred), take a copy of the accounts when anything was
-/// written, and hand the group to [`make_durable`]. The next group is
-/// written while that one is made durable.
-fn write(shared: &RwLock<Workspace>, flow: &Flow, rx: &Receiver<Job>) {
-    while let Ok(first) = rx.recv() {
+/// written. Then, when more writes are queued or a group is being made
+/// durable, leave the group to the other thread ([`make_durable`]) and
+/// write the next one meanwhile; otherwise make it durable here, which
+/// spares a lone write the hand-over to another thread.
+fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
+    let flow = &*maker.flow;
+    let mut next: Option<Job> = None;
+    while let Some(first) = next.take().or_else(|| rx.recv().ok()) {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
             match rx.try_recv() {
@@ -366,58 +426,41 @@ fn write(shared: &RwLock<Workspace>, flow: &Flow, rx: &Receiver<Job>) {
         f.written += 1;
         let n = f.written;
         f.waiting.push((n, replies, accounts));
+        if !f.syncing {
+            next = rx.try_recv().ok();
+        }
+        let here = !f.syncing && next.is_none();
+        let mine = if here {
+            f.syncing = true;
+            Some((std::mem::take(&mut f.waiting), f.broken.clone()))
+        } else {
+            None
+        };
         drop(f);
         flow.changed.notify_all();
+        if let Some((groups, broken)) = mine {
+            maker.finish(groups, broken);
+        }
     }
 }
 
-/// The other thread's loop: take every group written and not yet durable,
-/// make them durable with one flush and fsync (every one of them was
-/// written before it began), publish the accounts they left, and answer
-/// their writes. Ends once the writer has and nothing waits.
-fn make_durable(
-    flow: &Flow,
-    syncer: &crate::ledger::Syncer,
-    accounts: &RwLock<Accounts>,
-) -> GroupStats {
-    let mut stats = GroupStats::default();
+/// The other thread's loop: whenever groups wait and none is being made
+/// durable, make every one that waits durable at once. Ends once the
+/// writer has and nothing waits.
+fn make_durable(maker: &Maker) {
+    let flow = &*maker.flow;
     loop {
         let mut f = flow.lock();
-        while f.waiting.is_empty() && !f.ended {
+        while f.syncing || (f.waiting.is_empty() && !f.ended) {
             f = flow.wait(f);
         }
         if f.waiting.is_empty() {
-            return stats;
+            return;
         }
         let groups = std::mem::take(&mut f.waiting);
         let broken = f.broken.clone();
+        f.syncing = true;
         drop(f);
-        let last = groups.last().map_or(0, |g| g.0);
-        let failed = match broken {
-            Some(why) => Some(why),
-            None => syncer
-                .sync()
-                .err()
-                .map(|e| format!("{e}; this server writes nothing more until it is restarted")),
-        };
-        let mut replies = Vec::new();
-        let mut latest = None;
-        for (_, r, a) in groups {
-            replies.extend(r);
-            latest = a.or(latest);
-        }
-        stats.groups += 1;
-        stats.writes += replies.len() as u64;
-        if let (None, Some(a)) = (&failed, latest) {
-            *accounts.write().unwrap_or_else(PoisonError::into_inner) = a;
-        }
-        let mut f = flow.lock();
-        f.durable = last;
-        if failed.is_some() && f.broken.is_none() {
-            f.broken.clone_from(&failed);
-        }
-        drop(f);
-        flow.changed.notify_all();
-        replies.into_iter().for_each(|r| r(failed.as_deref()));
+        maker.finish(groups, broken);
     }
 }
