@@ -2,11 +2,13 @@
 //! write goes through one thread that owns the right to write; writes that
 //! arrive while it is busy are taken together as a group: each is decided
 //! and written in turn, against the state the ones before it left (a
-//! refused one writes nothing and does not sink the others). A second
-//! thread makes the groups durable (one flush and fsync for everything
-//! written since its last one), and only then is each write answered. The
-//! two overlap: while one group is made durable the writer decides and
-//! writes the next, so a write's fsync no longer keeps the writer idle. So
+//! refused one writes nothing and does not sink the others). Then the
+//! group is made durable (one flush and fsync for everything written
+//! since the last one), and only then is each write answered. When more
+//! writes are queued, a second thread makes it durable while the writer
+//! decides and writes the next group, so an fsync no longer keeps the
+//! writer idle; a lone group is made durable on the writer's own thread,
+//! which spares it the hand-over. So
 //! throughput grows with the number of people writing, while every
 //! acknowledged write is on disk.
 //!
