@@ -168,6 +168,13 @@ impl Workspace {
         synced
     }
 
+    /// A handle that makes this workspace's writes durable from another
+    /// thread, while this one goes on writing with durability deferred
+    /// (the server's writer).
+    pub(crate) fn syncer(&self) -> crate::ledger::Syncer {
+        self.ledger.syncer()
+    }
+
     /// The actor to record for `actor` from this workspace's origin.
     fn recorded_actor(&self, actor: &str, drafts: &[Draft]) -> Result<String> {
         let accounts = self.ledger.accounts()?;

@@ -2,19 +2,26 @@
 //! write goes through one thread that owns the right to write; writes that
 //! arrive while it is busy are taken together as a group: each is decided
 //! and written in turn, against the state the ones before it left (a
-//! refused one writes nothing and does not sink the others), then the whole
-//! group is made durable with one fsync, and only then is each one
-//! answered. So throughput grows with the number of people writing, while
-//! every acknowledged write is on disk.
+//! refused one writes nothing and does not sink the others). Then the
+//! group is made durable (one flush and fsync for everything written
+//! since the last one), and only then is each write answered. When more
+//! writes are queued, a second thread makes it durable while the writer
+//! decides and writes the next group, so an fsync no longer keeps the
+//! writer idle; a lone group is made durable on the writer's own thread,
+//! which spares it the hand-over. So
+//! throughput grows with the number of people writing, while every
+//! acknowledged write is on disk.
 //!
-//! Reads share the workspace behind a read lock; the writer holds the
-//! write lock for a group until it is durable, so no reader sees a write
-//! that could still be lost. Who is asking is checked against a copy of
-//! the accounts the writer takes after each durable group, so that a
-//! request is checked and queued while a group is being made durable,
-//! instead of waiting for the lock: that is what lets the next group grow.
+//! Reads share the workspace behind a read lock, and no reader sees a
+//! write that could still be lost: a read begins only when everything
+//! written is durable and no group is being written, and the writer waits
+//! for the reads that asked before it began a group (so neither starves
+//! the other). Who is asking is checked against a copy of the accounts the
+//! writer takes after each group that wrote anything, published once that
+//! group is durable, so that a request is checked and queued while a
+//! group is being written or made durable.
 //!
-//! If making a group durable fails, every write of the group is answered
+//! If making writes durable fails, every write not yet answered is answered
 //! with that failure and the writer refuses all later writes: what the
 //! store holds is no longer known, and the process must be restarted (the
 //! store then opens as it was last made durable).
@@ -25,7 +32,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::projection::state::Account;
 use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
 
 /// How many writes one group takes at most.
@@ -86,6 +93,7 @@ type Accounts = std::result::Result<Arc<BTreeMap<AccountName, Account>>, String>
 pub struct Writer {
     shared: Arc<RwLock<Workspace>>,
     accounts: Arc<RwLock<Accounts>>,
+    flow: Arc<Flow>,
     jobs: SyncSender<Job>,
 }
 
@@ -98,7 +106,8 @@ impl std::fmt::Debug for Writer {
 /// What a group commit did, for tests and the benchmark.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GroupStats {
-    /// Groups made durable (fsyncs).
+    /// Times the writes were made durable (fsyncs); one covers every group
+    /// written since the one before.
     pub groups: u64,
     /// Writes run in them.
     pub writes: u64,
@@ -116,22 +125,135 @@ impl WriterThread {
     }
 }
 
+/// Where the writer, the thread that makes its groups durable and the
+/// readers meet: one lock, and one condition every change is announced on.
+#[derive(Default)]
+struct Flow {
+    state: Mutex<FlowState>,
+    changed: Condvar,
+}
+
+/// A group written and waiting to be made durable: its number, how to
+/// answer its writes, and the accounts as it left them (when it wrote
+/// anything).
+type Written = (u64, Vec<Reply>, Option<Accounts>);
+
+#[derive(Default)]
+struct FlowState {
+    /// Groups written so far.
+    written: u64,
+    /// Of those, the ones made durable (or given up on, once broken).
+    durable: u64,
+    /// Written, not yet durable, oldest first.
+    waiting: Vec<Written>,
+    /// The writer is writing a group.
+    writing: bool,
+    /// The writer waits to write a group; readers that asked from
+    /// `admitted` on wait for it.
+    wants: bool,
+    /// Readers that asked before this number go before the writer's next
+    /// group.
+    admitted: u64,
+    /// Readers that asked so far (each takes the next number).
+    asked: u64,
+    /// Readers that began so far.
+    began: u64,
+    /// Readers reading now.
+    reading: usize,
+    /// The writer has ended: what is waiting is made durable, then the
+    /// other thread ends.
+    ended: bool,
+    /// Why making writes durable failed, once it did.
+    broken: Option<String>,
+    /// Groups are being made durable (by one thread or the other).
+    syncing: bool,
+    /// What was made durable so far.
+    stats: GroupStats,
+}
+
+impl Flow {
+    fn lock(&self) -> MutexGuard<'_, FlowState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait<'a>(&self, g: MutexGuard<'a, FlowState>) -> MutexGuard<'a, FlowState> {
+        self.changed.wait(g).unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The workspace for reading, with everything written durable; the writer
+/// writes no group until it is dropped.
+pub struct Reading<'a> {
+    guard: RwLockReadGuard<'a, Workspace>,
+    flow: &'a Flow,
+}
+
+impl std::fmt::Debug for Reading<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reading").finish_non_exhaustive()
+    }
+}
+
+impl std::ops::Deref for Reading<'_> {
+    type Target = Workspace;
+
+    fn deref(&self) -> &Workspace {
+        &self.guard
+    }
+}
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        // The read lock goes right after this; a writer let in now waits
+        // for it at the write lock for that moment.
+        let mut f = self.flow.lock();
+        f.reading -= 1;
+        drop(f);
+        self.flow.changed.notify_all();
+    }
+}
+
 impl Writer {
-    /// Starts the writer thread for `ws`.
-    pub fn start(ws: Workspace) -> Result<(Writer, WriterThread)> {
+    /// Starts the writer thread (and the one that makes its groups
+    /// durable) for `ws`.
+    pub fn start(mut ws: Workspace) -> Result<(Writer, WriterThread)> {
         let accounts = Arc::new(RwLock::new(accounts_of(&ws)));
+        ws.defer_durability();
+        let syncer = ws.syncer();
         let shared = Arc::new(RwLock::new(ws));
+        let flow = Arc::new(Flow::default());
         let (jobs, rx) = sync_channel::<Job>(QUEUE);
         let inner = Arc::clone(&shared);
-        let published = Arc::clone(&accounts);
+        let maker = Arc::new(Maker {
+            flow: Arc::clone(&flow),
+            syncer,
+            accounts: Arc::clone(&accounts),
+        });
         let thread = std::thread::Builder::new()
             .name("kamerstand-writer".into())
-            .spawn(move || run(&inner, &published, &rx))
+            .spawn(move || {
+                let other = Arc::clone(&maker);
+                let durable = std::thread::Builder::new()
+                    .name("kamerstand-sync".into())
+                    .spawn(move || make_durable(&other));
+                let Ok(durable) = durable else {
+                    // Nothing can be made durable: every write is refused.
+                    rx.iter()
+                        .for_each(|job| job.refuse("the writer has stopped"));
+                    return GroupStats::default();
+                };
+                write(&inner, &maker, &rx);
+                maker.flow.lock().ended = true;
+                maker.flow.changed.notify_all();
+                let _ = durable.join();
+                maker.flow.lock().stats
+            })
             .map_err(|e| Error::storage("starting the writer thread", e))?;
         Ok((
             Writer {
                 shared,
                 accounts,
+                flow,
                 jobs,
             },
             WriterThread(thread),
@@ -168,9 +290,24 @@ impl Writer {
             .unwrap_or_else(|_| Err(stopped("the writer has stopped")))
     }
 
-    /// The workspace for reading, as the last durable group left it.
-    pub fn read(&self) -> RwLockReadGuard<'_, Workspace> {
-        self.shared.read().unwrap_or_else(PoisonError::into_inner)
+    /// The workspace for reading, with every write in it durable. Waits
+    /// while a group is being written, or made durable; the writer's next
+    /// group waits for it (see the module's notes).
+    pub fn read(&self) -> Reading<'_> {
+        let flow = &*self.flow;
+        let mut f = flow.lock();
+        let me = f.asked;
+        f.asked += 1;
+        while f.writing || f.written != f.durable || (f.wants && me >= f.admitted) {
+            f = flow.wait(f);
+        }
+        f.began += 1;
+        f.reading += 1;
+        drop(f);
+        Reading {
+            guard: self.shared.read().unwrap_or_else(PoisonError::into_inner),
+            flow,
+        }
     }
 
     /// The account of that name as the last durable group left it (as
@@ -200,13 +337,66 @@ fn accounts_of(ws: &Workspace) -> Accounts {
         .map_err(|e| e.to_string())
 }
 
+/// What making groups durable takes; the writer's thread and the other one
+/// both do it, one at a time.
+struct Maker {
+    flow: Arc<Flow>,
+    syncer: crate::ledger::Syncer,
+    accounts: Arc<RwLock<Accounts>>,
+}
+
+impl Maker {
+    /// Makes `groups` durable with one flush and fsync (every one of them
+    /// was written before it began), publishes the accounts they left, and
+    /// answers their writes. The caller took them from `waiting` and set
+    /// `syncing`; `broken` is why nothing can be made durable any more.
+    fn finish(&self, groups: Vec<Written>, broken: Option<String>) {
+        let last = groups.last().map_or(0, |g| g.0);
+        let failed = match broken {
+            Some(why) => Some(why),
+            None => self
+                .syncer
+                .sync()
+                .err()
+                .map(|e| format!("{e}; this server writes nothing more until it is restarted")),
+        };
+        let mut replies = Vec::new();
+        let mut latest = None;
+        for (_, r, a) in groups {
+            replies.extend(r);
+            latest = a.or(latest);
+        }
+        if let (None, Some(a)) = (&failed, latest) {
+            *self
+                .accounts
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = a;
+        }
+        let mut f = self.flow.lock();
+        f.durable = last;
+        f.syncing = false;
+        f.stats.groups += 1;
+        f.stats.writes += replies.len() as u64;
+        if failed.is_some() && f.broken.is_none() {
+            f.broken.clone_from(&failed);
+        }
+        drop(f);
+        self.flow.changed.notify_all();
+        replies.into_iter().for_each(|r| r(failed.as_deref()));
+    }
+}
+
 /// The writer thread's loop: take what is queued (up to [`MAX_GROUP`]),
-/// run it under the write lock with durability deferred, make it durable,
-/// copy the accounts when anything was written, release the lock, answer.
-fn run(shared: &RwLock<Workspace>, accounts: &RwLock<Accounts>, rx: &Receiver<Job>) -> GroupStats {
-    let mut stats = GroupStats::default();
-    let mut broken: Option<String> = None;
-    while let Ok(first) = rx.recv() {
+/// wait for the reads that asked before it, run it under the write lock
+/// (durability deferred), take a copy of the accounts when anything was
+/// written. Then, when more writes are queued or a group is being made
+/// durable, leave the group to the other thread ([`make_durable`]) and
+/// write the next one meanwhile; otherwise make it durable here, which
+/// spares a lone write the hand-over to another thread.
+fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
+    let flow = &*maker.flow;
+    let mut next: Option<Job> = None;
+    while let Some(first) = next.take().or_else(|| rx.recv().ok()) {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
             match rx.try_recv() {
@@ -214,30 +404,65 @@ fn run(shared: &RwLock<Workspace>, accounts: &RwLock<Accounts>, rx: &Receiver<Jo
                 Err(_) => break,
             }
         }
-        let mut ws = shared.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some(why) = &broken {
-            drop(ws);
-            group.into_iter().for_each(|job| job.refuse(why));
+        let mut f = flow.lock();
+        if let Some(why) = f.broken.clone() {
+            drop(f);
+            group.into_iter().for_each(|job| job.refuse(&why));
             continue;
         }
-        ws.defer_durability();
+        f.wants = true;
+        f.admitted = f.asked;
+        while f.began < f.admitted || f.reading > 0 {
+            f = flow.wait(f);
+        }
+        f.wants = false;
+        f.writing = true;
+        drop(f);
+        let mut ws = shared.write().unwrap_or_else(PoisonError::into_inner);
         let before = ws.ledger().head();
         let replies: Vec<Reply> = group.into_iter().map(|job| job.run(&mut ws)).collect();
-        let synced = ws.make_durable();
-        if synced.is_ok() && ws.ledger().head() != before {
-            *accounts.write().unwrap_or_else(PoisonError::into_inner) = accounts_of(&ws);
-        }
+        let accounts = (ws.ledger().head() != before).then(|| accounts_of(&ws));
         drop(ws);
-        stats.groups += 1;
-        stats.writes += replies.len() as u64;
-        match synced {
-            Ok(()) => replies.into_iter().for_each(|r| r(None)),
-            Err(e) => {
-                let why = format!("{e}; this server writes nothing more until it is restarted");
-                replies.into_iter().for_each(|r| r(Some(&why)));
-                broken = Some(why);
-            }
+        let mut f = flow.lock();
+        f.writing = false;
+        f.written += 1;
+        let n = f.written;
+        f.waiting.push((n, replies, accounts));
+        if !f.syncing {
+            next = rx.try_recv().ok();
+        }
+        let here = !f.syncing && next.is_none();
+        let mine = if here {
+            f.syncing = true;
+            Some((std::mem::take(&mut f.waiting), f.broken.clone()))
+        } else {
+            None
+        };
+        drop(f);
+        flow.changed.notify_all();
+        if let Some((groups, broken)) = mine {
+            maker.finish(groups, broken);
         }
     }
-    stats
+}
+
+/// The other thread's loop: whenever groups wait and none is being made
+/// durable, make every one that waits durable at once. Ends once the
+/// writer has and nothing waits.
+fn make_durable(maker: &Maker) {
+    let flow = &*maker.flow;
+    loop {
+        let mut f = flow.lock();
+        while f.syncing || (f.waiting.is_empty() && !f.ended) {
+            f = flow.wait(f);
+        }
+        if f.waiting.is_empty() {
+            return;
+        }
+        let groups = std::mem::take(&mut f.waiting);
+        let broken = f.broken.clone();
+        f.syncing = true;
+        drop(f);
+        maker.finish(groups, broken);
+    }
 }

@@ -20,7 +20,7 @@ pub use clock::{CLOCK_TOLERANCE, Clock, SystemClock, TestClock};
 pub use envelope::{Envelope, FORMAT_VERSION, Recorded};
 #[cfg(feature = "cli")]
 pub use store::tampered_copy;
-pub use store::{COMPRESSION_LEVEL, Head, compressed};
+pub use store::{COMPRESSION_LEVEL, Head, Syncer, compressed};
 pub use verify::{Break, BreakKind, DigestCheck, DigestOutcome, VerifyReport};
 
 use crate::domain::{EventBody, EventHash, EventId, Timestamp};
@@ -573,6 +573,13 @@ impl Ledger {
     /// [`Ledger::sync`]: several commits then share one fsync.
     pub(crate) fn defer_sync(&mut self, on: bool) {
         self.defer_sync = on;
+    }
+
+    /// A handle that makes this ledger's commits durable from another
+    /// thread (the server's writer, see `app::writer`), while this one
+    /// goes on committing.
+    pub(crate) fn syncer(&self) -> Syncer {
+        self.store.syncer()
     }
 
     /// Makes every commit since the last sync durable (nothing to do when

@@ -31,6 +31,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 /// Name of our lock file inside the store directory.
@@ -134,8 +135,21 @@ pub struct Store {
     /// The Merkle tree's nodes over the events, sixteen to an entry
     /// ([`merkle_chunk`]), derived like the index.
     merkle: sled::Tree,
-    db_file: File,
     _lock: File,
+    /// Leave sled's handles to the end of the process at close
+    /// ([`Access::leave_at_close`]).
+    leave: bool,
+    /// What making it durable takes, shared with a [`Syncer`].
+    durable: Arc<Durable>,
+}
+
+/// What making a store durable takes: shared between the store and a
+/// [`Syncer`], so that one thread can make durable what another wrote.
+#[derive(Debug)]
+struct Durable {
+    path: PathBuf,
+    db: sled::Db,
+    db_file: File,
     /// Set when sled failed to write, or reported an I/O error at all (a
     /// read can write: sled splits a node it finds too large when it reads
     /// it). sled 0.34.7 can then hang for ever in the flush it runs when its
@@ -145,13 +159,24 @@ pub struct Store {
     /// leaked instead: nothing of the failed write was acknowledged, and
     /// what is on disk stays as sled last made it durable.
     write_failed: std::sync::atomic::AtomicBool,
-    /// Leave sled's handles to the end of the process at close
-    /// ([`Access::leave_at_close`]).
-    leave: bool,
     /// When the last sync that succeeded began (at first: when the store
     /// was opened): every blob file written since must be made durable by
     /// the next one.
     synced_from: std::sync::Mutex<SystemTime>,
+}
+
+/// Makes a store durable from another thread than the one writing it
+/// (the server's group commit): [`Syncer::sync`] makes durable every
+/// write that returned before it was called; one that returns while it
+/// runs may or may not be covered.
+#[derive(Debug, Clone)]
+pub struct Syncer(Arc<Durable>);
+
+impl Syncer {
+    /// As [`Store::sync`].
+    pub fn sync(&self) -> Result<()> {
+        self.0.sync()
+    }
 }
 
 /// How a store may be opened.
@@ -179,7 +204,7 @@ impl Drop for Store {
         // thread: on a ledger of a million events a quarter of a `note`.
         // A store whose write failed is not flushed at all (that flush can
         // hang for ever, see `write_failed`).
-        let failed = self.write_failed.load(std::sync::atomic::Ordering::Relaxed);
+        let failed = self.durable.failed();
         if failed || (self.leave && self.db.flush().is_ok()) {
             // One reference more that is never released: sled's flush on
             // drop does not run. Our lock file is released as usual; sled's
@@ -735,6 +760,13 @@ impl Store {
             .map_err(|_| Error::storage("opening trees", "a tree is missing"))?;
         let db_path = dir.join("db");
         let db_file = File::open(&db_path).map_err(io(&db_path, "opening", dir))?;
+        let durable = Arc::new(Durable {
+            path: dir.to_path_buf(),
+            db: db.clone(),
+            db_file,
+            write_failed: std::sync::atomic::AtomicBool::new(false),
+            synced_from: std::sync::Mutex::new(SystemTime::now()),
+        });
         let store = Store {
             path: dir.to_path_buf(),
             db,
@@ -743,11 +775,9 @@ impl Store {
             meta,
             ix: [cur, ver, fac, key, rnd, reg, frm],
             merkle,
-            db_file,
             _lock: lock,
-            write_failed: std::sync::atomic::AtomicBool::new(false),
             leave: access.leave_at_close,
-            synced_from: std::sync::Mutex::new(SystemTime::now()),
+            durable,
         };
         store.convert_old_nodes()?;
         Ok(store)
@@ -852,8 +882,12 @@ impl Store {
     }
 
     fn mark_failed(&self) {
-        self.write_failed
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.durable.mark_failed();
+    }
+
+    /// A handle that makes this store durable from another thread.
+    pub fn syncer(&self) -> Syncer {
+        Syncer(Arc::clone(&self.durable))
     }
 
     /// True if the store carries the mark of an events import.
@@ -1119,56 +1153,7 @@ impl Store {
     /// the blob files sled writes large pages to (with their directory),
     /// which its own flush does not make durable either.
     pub fn sync(&self) -> Result<()> {
-        let started = SystemTime::now();
-        self.db.flush().map_err(self.write_err("flushing"))?;
-        self.db_file
-            .sync_all()
-            .map_err(io(&self.path.join("db"), "fsyncing", &self.path))?;
-        let mut from = self
-            .synced_from
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        self.sync_blobs(*from)?;
-        *from = started;
-        Ok(())
-    }
-
-    /// Fsyncs the blob files written since `from` and, when there was one,
-    /// their directory (for their names).
-    fn sync_blobs(&self, from: SystemTime) -> Result<()> {
-        let blobs = self.path.join("blobs");
-        let Ok(entries) = std::fs::read_dir(&blobs) else {
-            return Ok(());
-        };
-        // Blobs are written once and never modified; only the ones written
-        // since the last sync began need an fsync. The margin covers coarse
-        // file-system timestamps.
-        let since = from - Duration::from_secs(2);
-        let mut written = false;
-        for e in entries.filter_map(std::result::Result::ok) {
-            let recent = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|m| m >= since);
-            if recent {
-                let path = e.path();
-                File::open(&path)
-                    .and_then(|f| f.sync_all())
-                    .map_err(io(&path, "fsyncing", &self.path))?;
-                written = true;
-            }
-        }
-        // The directory's fsync is for the names of new blobs; the names of
-        // older ones were made durable by the sync that found them new.
-        // Without one it is a device cache flush that makes nothing more
-        // durable, and it cost as much as the `db` file's fsync
-        // (docs/performance.md, "The server").
-        if written {
-            File::open(&blobs)
-                .and_then(|d| d.sync_all())
-                .map_err(io(&blobs, "fsyncing", &self.path))?;
-        }
-        Ok(())
+        self.durable.sync()
     }
 
     /// One stored event.
@@ -1555,6 +1540,76 @@ impl Store {
             let (k, _) = r.map_err(self.sled_err("reading the item index"))?;
             parse_index_key(&k)
         })
+    }
+}
+
+impl Durable {
+    /// Flushes sled, then fsyncs what the flush wrote: the `db` file, and
+    /// the blob files sled writes large pages to (with their directory),
+    /// which its own flush does not make durable either.
+    pub fn sync(&self) -> Result<()> {
+        let started = SystemTime::now();
+        self.db.flush().map_err(|e| {
+            self.mark_failed();
+            sled_error("flushing", &self.path, e)
+        })?;
+        self.db_file
+            .sync_all()
+            .map_err(io(&self.path.join("db"), "fsyncing", &self.path))?;
+        let mut from = self
+            .synced_from
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.sync_blobs(*from)?;
+        *from = started;
+        Ok(())
+    }
+
+    /// Fsyncs the blob files written since `from` and, when there was one,
+    /// their directory (for their names).
+    fn sync_blobs(&self, from: SystemTime) -> Result<()> {
+        let blobs = self.path.join("blobs");
+        let Ok(entries) = std::fs::read_dir(&blobs) else {
+            return Ok(());
+        };
+        // Blobs are written once and never modified; only the ones written
+        // since the last sync began need an fsync. The margin covers coarse
+        // file-system timestamps.
+        let since = from - Duration::from_secs(2);
+        let mut written = false;
+        for e in entries.filter_map(std::result::Result::ok) {
+            let recent = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|m| m >= since);
+            if recent {
+                let path = e.path();
+                File::open(&path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io(&path, "fsyncing", &self.path))?;
+                written = true;
+            }
+        }
+        // The directory's fsync is for the names of new blobs; the names of
+        // older ones were made durable by the sync that found them new.
+        // Without one it is a device cache flush that makes nothing more
+        // durable, and it cost as much as the `db` file's fsync
+        // (docs/performance.md, "The server").
+        if written {
+            File::open(&blobs)
+                .and_then(|d| d.sync_all())
+                .map_err(io(&blobs, "fsyncing", &self.path))?;
+        }
+        Ok(())
+    }
+
+    fn mark_failed(&self) {
+        self.write_failed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn failed(&self) -> bool {
+        self.write_failed.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
