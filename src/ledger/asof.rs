@@ -175,7 +175,7 @@ impl Ledger {
             return Ok(None);
         };
         let versions = versions?;
-        let notes = self.notes_of(&frame, &versions, from)?;
+        let mut notes = self.notes_of(&frame, &versions, from)?;
         // Both are in id order: the frame's items, each replaced by its
         // version when it has one, and the items registered since.
         let mut out = Vec::with_capacity(frame.len().max(versions.len()));
@@ -188,7 +188,8 @@ impl Ledger {
             frame.next_if(|i| i.id == id);
             let mut item = snap.item;
             item.note = match snap.note {
-                Some(k) => Some(notes.get(&k.to_bytes()).cloned().ok_or_else(|| {
+                // A note key names its item: each is taken once.
+                Some(k) => Some(notes.remove(&k.to_bytes()).ok_or_else(|| {
                     corrupt(format!(
                         "the index's version of item {} at seq {} names a note that is not in the index",
                         id.hex(),

@@ -4,8 +4,9 @@
 //! `hash[32] ‖ canonical envelope bytes`; tree `by_item` holds keys
 //! `item id[16] ‖ seq (u64 BE)` with empty values; tree `meta` holds `format`,
 //! `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`), `index` (the head
-//! the index was written up to, in the same form) and `frames` (present when
-//! `ix_frames` holds a frame of every sealed round). The index's trees
+//! the index was written up to, in the same form), `frames` (present when
+//! `ix_frames` holds a frame of every sealed round) and `versions-by-round`
+//! (present when `ix_versions` is keyed round first). The index's trees
 //! (`projection::index`) are written in the same transaction as the event
 //! they derive from. Nothing derived lives outside sled.
 //!
