@@ -79,7 +79,12 @@ impl Ledger {
     /// note by reference), `seals` the seal seqs; None if it has no event
     /// by then. One read when the item changed since the last seal before
     /// `s`, else the item index says which event, and that version is read.
-    pub(crate) fn version_at(&self, id: EventId, s: u64, seals: &[u64]) -> Result<Option<Snapshot>> {
+    pub(crate) fn version_at(
+        &self,
+        id: EventId,
+        s: u64,
+        seals: &[u64],
+    ) -> Result<Option<Snapshot>> {
         if !self.has_versions_by_round()? {
             return Err(corrupt(
                 "the index's versions are in an earlier layout; open the ledger with this version to convert them".into(),
