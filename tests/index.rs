@@ -270,6 +270,8 @@ fn views_from_the_index_equal_a_full_replay_at_every_seq_round_and_day() {
         let today = Day::of(events.last().unwrap().envelope.recorded_at);
         let mut rng = Rng::new(seed);
         let mut compared = 0;
+        // Instants before the first seal, after one, at the head.
+        let mut seen = [0; 3];
         for seq in 0..=head {
             // Every event has its own recorded time: as of it, the view
             // holds the events up to it.
@@ -294,7 +296,19 @@ fn views_from_the_index_equal_a_full_replay_at_every_seq_round_and_day() {
                 );
                 compared += got.items.len();
             }
+            // As of the instant, from the frame of the last round sealed
+            // by then and the versions since (before the first seal: the
+            // versions alone), whichever path the view chose.
+            let mut want = View::from_state(&state, basis.clone(), None).items;
+            want.sort_by_key(|i| i.id);
+            let got = ws.ledger().items_from_frame(seq).unwrap().unwrap();
+            assert_eq!(got, want, "seed {seed}, seq {seq}: from the frame");
+            let sealed = rounds_by(&events, seq);
+            seen[usize::from(sealed > 0) + usize::from(seq == head)] += 1;
         }
+        // The frame path was held to instants before the first seal, after
+        // one, and at the head.
+        assert!(seen.iter().all(|n| *n > 0), "seed {seed}: {seen:?}");
         assert!(compared > 1000, "{compared}");
         let rounds = ws.rounds().unwrap();
         assert!(rounds.len() >= 2, "seed {seed}: {} rounds", rounds.len());
@@ -374,6 +388,15 @@ fn views_from_the_index_equal_a_full_replay_at_every_seq_round_and_day() {
         assert!(report.ok(), "seed {seed}: {report:?}");
         assert!(report.entries > head, "{report:?}");
     }
+}
+
+/// The rounds sealed at or before `seq`.
+fn rounds_by(events: &[kamerstand::ledger::Recorded], seq: u64) -> usize {
+    events
+        .iter()
+        .take_while(|e| e.envelope.seq <= seq)
+        .filter(|e| e.envelope.body.seal().is_some())
+        .count()
 }
 
 /// A small ledger with a round, as the CLI writes it.

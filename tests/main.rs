@@ -15,6 +15,7 @@
 //! test environment; snapshots live in tests/snapshots/.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod as_of;
 mod cli;
 mod clidoc;
 mod common;

@@ -97,6 +97,10 @@ impl Workspace {
                 if !ledger.has_frames()? {
                     ledger.build_frames(progress)?;
                 }
+                // Nor its versions keyed by round: written again once.
+                if !ledger.has_versions_by_round()? {
+                    ledger.build_versions(progress)?;
+                }
             }
             (None, _) | (_, None) => migrate(&ledger, progress)?,
             (h, Some(size)) if h == head => {
@@ -302,6 +306,9 @@ impl Workspace {
         let frame = match (&view.basis, effective, items) {
             (_, _, Some(items)) => Some(items),
             (Basis::Round(r), None, None) => self.ledger.frame(r.seq)?,
+            // As of an instant: from the last frame before it and the
+            // versions since, when that reads less.
+            (_, None, None) => self.ledger.items_as_of(s)?,
             _ => None,
         };
         view.items = match frame {
@@ -557,9 +564,11 @@ impl Workspace {
                     index::touched_root(it, &rec.envelope.body).map(|r| index::facts_of(it, r))
                 })
                 .unwrap_or_default();
+            // The round the event falls in (an item event is no seal).
+            let round = state.rounds.last().map_or(0, |r| r.seq);
             state.apply(rec);
             if let Some(after) = item.and_then(|id| state.items.get(&id)) {
-                entries.extend(index::item_entries(&before, after, rec));
+                entries.extend(index::item_entries(&before, after, rec, round));
             }
             entries.extend(index::registry_entry(state, rec));
             if rec.envelope.body.seal().is_some()
@@ -648,6 +657,8 @@ impl Workspace {
             let mut state = self.focus(&[])?;
             let prepared = self.ledger.prepare(actor, drafts)?;
             let mut entries = Entries::default();
+            // Such a batch seals no round: its events fall in the last.
+            let round = state.rounds.last().map_or(0, |r| r.seq);
             for rec in prepared.records() {
                 // Every event of such a batch has its item's standing.
                 let standing = rec.item().and_then(|id| standings.get(&id));
@@ -656,7 +667,7 @@ impl Workspace {
                 }
                 decide::check(&state, &rec.envelope.body, today)?;
                 if let Some(st) = standing {
-                    entries.all.extend(st.entries(rec));
+                    entries.all.extend(st.entries(rec, round));
                 }
                 entries.ends.push(entries.all.len());
             }

@@ -241,7 +241,7 @@ impl Ledger {
     /// Writes entries an index build derived; `written` counts the bytes
     /// since the last flush, and every 32 MiB sled is made to let them out
     /// of memory (it keeps what is written until it is flushed).
-    fn write_built(
+    pub(super) fn write_built(
         &self,
         written: &mut usize,
         entries: impl IntoIterator<Item = ((Tree, Vec<u8>), Vec<u8>)>,
@@ -310,10 +310,11 @@ impl Ledger {
             .iter()
             .filter(|c| day.is_some() || c.source.seq > s)
             .count();
+        let seals = &self.seal_seqs()?;
         if reads < 256 {
             let mut out = Vec::with_capacity(currents.len());
             for c in currents {
-                out.extend(self.item_at(c, s, day)?);
+                out.extend(self.item_at(c, s, day, seals)?);
             }
             return Ok(out);
         }
@@ -322,12 +323,12 @@ impl Ledger {
         let (a, b) = std::thread::scope(|scope| {
             let other = scope.spawn(move || {
                 half.into_iter()
-                    .filter_map(|c| self.item_at(c, s, day).transpose())
+                    .filter_map(|c| self.item_at(c, s, day, seals).transpose())
                     .collect::<Result<Vec<_>>>()
             });
             let mine = currents
                 .into_iter()
-                .filter_map(|c| self.item_at(c, s, day).transpose())
+                .filter_map(|c| self.item_at(c, s, day, seals).transpose())
                 .collect::<Result<Vec<_>>>();
             let theirs = other.join().unwrap_or_else(|_| {
                 Err(corrupt(
@@ -343,17 +344,21 @@ impl Ledger {
 
     /// The item as a view at seq `s` on `day` (latest when None) shows it,
     /// starting from its latest snapshot `current`; None if it was
-    /// registered after `s`.
-    pub fn item_at(&self, current: Snapshot, s: u64, day: Option<Day>) -> Result<Option<ItemView>> {
+    /// registered after `s`. `seals`: the round seals' seqs, ascending.
+    pub fn item_at(
+        &self,
+        current: Snapshot,
+        s: u64,
+        day: Option<Day>,
+        seals: &[u64],
+    ) -> Result<Option<ItemView>> {
         let id = current.item.id;
         let snapshot = if current.source.seq <= s {
             current
         } else {
-            let upper = index::version_key(id, s.saturating_add(1));
-            let Some((_, v)) = self.store().ix_last_below(Tree::Versions, &id.0, &upper)? else {
+            let Some(mut snap) = self.version_at(id, s, seals)? else {
                 return Ok(None);
             };
-            let mut snap: Snapshot = decoded(Tree::Versions, &v)?;
             if let Some(key) = snap.note {
                 // The note the latest snapshot holds, when it is that one;
                 // else the note's entry in `facts`.
@@ -886,12 +891,18 @@ impl Ledger {
             frames: BTreeMap<u64, FrameDigest>,
             /// The run's first item.
             first_item: Option<EventId>,
+            /// The version entries expected of this run's items, per round
+            /// likewise (an item's versions lie in as many ranges as it has
+            /// rounds).
+            versions: super::asof::VersionDigests,
             entries: u64,
         }
         let compare_marked = first.is_none();
         // A store an earlier version wrote has no frames until it is opened
         // (and no read uses them until then): nothing to compare.
         let with_frames = self.has_frames()?;
+        // Nor versions keyed by round.
+        let with_versions = self.has_versions_by_round()?;
         let Expected {
             others: rounds,
             broken,
@@ -917,13 +928,19 @@ impl Ledger {
                         }
                         continue;
                     }
+                    if tree == Tree::Versions {
+                        if with_versions {
+                            c.versions.push(&key, &value);
+                        }
+                        continue;
+                    }
                     item.get_or_insert_with(|| key.get(..16).map(<[u8]>::to_vec));
                     by_tree.entry(tree).or_default().push((key, value));
                 }
                 let Some(Some(prefix)) = item else {
                     return Ok(());
                 };
-                for tree in [Tree::Current, Tree::Versions, Tree::Facts] {
+                for tree in [Tree::Current, Tree::Facts] {
                     let want = by_tree.remove(&tree).unwrap_or_default();
                     c.entries += want.len() as u64;
                     let have = self.store().ix_prefix(tree, &prefix);
@@ -944,8 +961,10 @@ impl Ledger {
         let mut expected_frames: BTreeMap<(u64, usize), (u64, [u8; 32])> = BTreeMap::new();
         let mut bounds: Vec<EventId> = Vec::new();
         let mut entries = 0u64;
-        for c in checks {
+        let mut versions = Vec::with_capacity(checks.len());
+        for mut c in checks {
             entries += c.entries;
+            versions.push(std::mem::take(&mut c.versions));
             expected_keys.extend(c.keys);
             if let Some(id) = c.first_item {
                 for (seal, d) in c.frames {
@@ -956,6 +975,11 @@ impl Ledger {
             if first.is_none() {
                 first = c.first;
             }
+        }
+        if first.is_none() && with_versions {
+            let (n, d) = super::asof::check_versions(self, versions)?;
+            entries += n;
+            first = d;
         }
         if first.is_none() {
             // A snapshot of an item that has no events at all. (Reads start
@@ -1272,7 +1296,7 @@ fn written(index: Head, chain: Option<Head>) -> IndexFinding {
 }
 
 /// Compares expected entries with stored ones (both in key order).
-fn compare(
+pub(super) fn compare(
     tree: Tree,
     want: impl Iterator<Item = (Vec<u8>, Vec<u8>)>,
     have: impl Iterator<Item = Result<(sled::IVec, sled::IVec)>>,
@@ -1349,7 +1373,7 @@ impl FrameDigest {
 
 /// The SHA-256 of an index value: how `verify` holds the frames it
 /// expects when it looks for the one that differs.
-fn value_hash(v: &[u8]) -> [u8; 32] {
+pub(super) fn value_hash(v: &[u8]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     Sha256::digest(v).into()
 }
@@ -1358,12 +1382,10 @@ fn value_hash(v: &[u8]) -> [u8; 32] {
 fn where_of(tree: Tree, key: &[u8]) -> (Option<EventId>, Option<u64>) {
     let item = key.get(..16).and_then(|p| p.try_into().ok()).map(EventId);
     match tree {
-        Tree::Versions => (
-            item,
-            key.get(16..24)
-                .and_then(|b| b.try_into().ok())
-                .map(u64::from_be_bytes),
-        ),
+        Tree::Versions => match index::version_key_parts(key) {
+            Some((_, id, seq)) => (Some(id), Some(seq)),
+            None => (None, None),
+        },
         Tree::Facts => (item, FactKey::from_bytes(key).map(|k| k.version)),
         Tree::Current => (item, None),
         Tree::Rounds => (None, key.try_into().ok().map(u64::from_be_bytes)),
@@ -1452,7 +1474,7 @@ enum Hashes {
 
 /// Threads that fold the items when the index is rebuilt (the machines
 /// this runs on have two cores).
-const WORKERS: usize = 2;
+pub(super) const WORKERS: usize = 2;
 
 /// The item index read once (see `Ledger::item_plan`).
 #[derive(Default)]

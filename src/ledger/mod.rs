@@ -6,6 +6,7 @@
 //! does not judge bodies against the ledger's state: that is
 //! `projection::decide`, run before `append`.
 
+mod asof;
 pub mod clock;
 pub mod codec;
 pub mod envelope;

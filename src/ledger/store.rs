@@ -4,8 +4,9 @@
 //! `hash[32] ‖ canonical envelope bytes`; tree `by_item` holds keys
 //! `item id[16] ‖ seq (u64 BE)` with empty values; tree `meta` holds `format`,
 //! `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`), `index` (the head
-//! the index was written up to, in the same form) and `frames` (present when
-//! `ix_frames` holds a frame of every sealed round). The index's trees
+//! the index was written up to, in the same form), `frames` (present when
+//! `ix_frames` holds a frame of every sealed round) and `versions-by-round`
+//! (present when `ix_versions` is keyed round first). The index's trees
 //! (`projection::index`) are written in the same transaction as the event
 //! they derive from. Nothing derived lives outside sled.
 //!
@@ -25,7 +26,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::fsutil;
 use crate::ledger::merkle;
 use crate::ledger::merkle_chunk::{self, BadChunk, Chunk, ChunkId};
-use crate::projection::index::{self, Entry, Tree};
+use crate::projection::index::{Entry, Tree};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use std::fs::{File, TryLockError};
@@ -48,6 +49,12 @@ const INDEX: &str = "index";
 /// built; a store an earlier version wrote lacks it until its frames are
 /// built once (`Ledger::build_frames`). Views read no frame without it.
 const FRAMES: &str = "frames";
+/// Meta key present when `ix_versions` is keyed by round first (round ‖
+/// item ‖ seq, `projection::index::version_key`): set when a new store is
+/// made and when the index is built; a store an earlier version wrote
+/// (item ‖ seq) lacks it until its versions are written again once
+/// (`Ledger::build_versions`). Views read no version without it.
+const VERSIONS_BY_ROUND: &str = "versions-by-round";
 /// Meta key present while the index is being built (a restore or a
 /// migration): until it is gone the index is not read.
 const INDEX_BUILDING: &str = "index-building";
@@ -625,6 +632,10 @@ impl Store {
         store
             .meta
             .insert(FRAMES, &[] as &[u8])
+            .map_err(store.write_err("marking the new store"))?;
+        store
+            .meta
+            .insert(VERSIONS_BY_ROUND, &[] as &[u8])
             .map_err(store.write_err("marking the new store"))?;
         store.sync()?;
         // Make durable what sled does not: its `conf` file (written once,
@@ -1256,7 +1267,7 @@ impl Store {
         for t in &self.ix {
             t.clear().map_err(self.write_err("clearing the index"))?;
         }
-        for k in [INDEX, INDEX_BUILDING, FRAMES] {
+        for k in [INDEX, INDEX_BUILDING, FRAMES, VERSIONS_BY_ROUND] {
             self.meta
                 .remove(k)
                 .map_err(self.write_err("clearing the index"))?;
@@ -1289,6 +1300,7 @@ impl Store {
         let result: std::result::Result<(), TransactionError<()>> = self.meta.transaction(|meta| {
             meta.insert(INDEX, &head.to_bytes()[..])?;
             meta.insert(FRAMES, &[] as &[u8])?;
+            meta.insert(VERSIONS_BY_ROUND, &[] as &[u8])?;
             meta.remove(INDEX_BUILDING)?;
             Ok(())
         });
@@ -1327,6 +1339,52 @@ impl Store {
             .insert(FRAMES, &[] as &[u8])
             .map_err(self.write_err("marking the frames"))?;
         self.sync()
+    }
+
+    /// True if `ix_versions` is keyed by round (see [`VERSIONS_BY_ROUND`]).
+    pub fn has_versions_by_round(&self) -> Result<bool> {
+        self.meta
+            .contains_key(VERSIONS_BY_ROUND)
+            .map_err(self.sled_err("reading the versions mark"))
+    }
+
+    /// Empties `ix_versions` before its versions are written again keyed by
+    /// round (for a store an earlier version wrote); the mark is set by
+    /// [`Store::finish_versions`].
+    pub fn begin_versions(&self) -> Result<()> {
+        self.meta
+            .remove(VERSIONS_BY_ROUND)
+            .map_err(self.write_err("marking the versions"))?;
+        self.ix(Tree::Versions)
+            .clear()
+            .map_err(self.write_err("clearing the versions"))
+    }
+
+    /// Marks the versions as keyed by round, durably.
+    pub fn finish_versions(&self) -> Result<()> {
+        self.sync()?;
+        self.meta
+            .insert(VERSIONS_BY_ROUND, &[] as &[u8])
+            .map_err(self.write_err("marking the versions"))?;
+        self.sync()
+    }
+
+    /// The seq of the last event of `item` at or before `seq`, from the
+    /// item index (one descent).
+    pub fn item_seq_at(&self, item: EventId, seq: u64) -> Result<Option<u64>> {
+        let upper = index_key(item, seq.saturating_add(1));
+        match self
+            .by_item
+            .get_lt(upper)
+            .map_err(self.sled_err("reading the item index"))?
+        {
+            Some((k, _)) if k.starts_with(&item.0) => {
+                let (_, s) = parse_index_key(&k)?;
+                // `seq` + 1 saturates only at u64::MAX, which is in range.
+                Ok((s <= seq).then_some(s))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// The number of events the stored Merkle tree covers; None while it
@@ -1643,7 +1701,10 @@ fn dir_builder() -> std::fs::DirBuilder {
 }
 
 fn index_key(item: EventId, seq: u64) -> [u8; 24] {
-    index::version_key(item, seq)
+    let mut k = [0u8; 24];
+    k[..16].copy_from_slice(&item.0);
+    k[16..].copy_from_slice(&seq.to_be_bytes());
+    k
 }
 
 fn parse_index_key(k: &[u8]) -> Result<(EventId, u64)> {

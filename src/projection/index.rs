@@ -8,9 +8,11 @@
 //!
 //! - `current`: item id → [`Snapshot`] after the item's last event: its
 //!   values on the latest effective day, with its latest note.
-//! - `versions`: item id ‖ seq → [`Snapshot`] after event seq (the note by
-//!   reference): a view at S reads, per item, the last version at or
-//!   before S.
+//! - `versions`: round ‖ item id ‖ seq → [`Snapshot`] after event seq (the
+//!   note by reference), where round is the seq of the last round seal
+//!   before the event (0 before the first): a view at S reads the frame of
+//!   the last round sealed at or before S and one range of versions, the
+//!   round's, instead of a point read per item ([`version_key`]).
 //! - `facts`: item id ‖ kind ‖ effective day ‖ root seq ‖ version seq →
 //!   [`FactValue`]: every dated fact (status, responsible, note) as each
 //!   event left it. A correction closes the entry it replaces and opens a
@@ -41,7 +43,7 @@ use serde::{Deserialize, Serialize};
 pub enum Tree {
     /// Item id → its latest snapshot.
     Current,
-    /// Item id ‖ seq → its snapshot after that event.
+    /// Round ‖ item id ‖ seq → its snapshot after that event.
     Versions,
     /// Item id ‖ kind ‖ day ‖ root ‖ version → a dated fact.
     Facts,
@@ -252,12 +254,41 @@ pub struct Entry {
     pub value: Vec<u8>,
 }
 
-/// A `versions` key.
-pub fn version_key(item: EventId, seq: u64) -> [u8; 24] {
-    let mut k = [0u8; 24];
-    k[..16].copy_from_slice(&item.0);
-    k[16..].copy_from_slice(&seq.to_be_bytes());
+/// Length of a `versions` key.
+pub const VERSION_KEY_LEN: usize = 8 + 16 + 8;
+
+/// A `versions` key: the seq of the last round seal before the event (its
+/// round, 0 before the first seal; see [`round_of`]), the item, the event's
+/// seq. The versions written after one seal lie together, by item, so that
+/// a view as of an instant after that seal reads them in one range on top
+/// of the round's frame.
+pub fn version_key(round: u64, item: EventId, seq: u64) -> [u8; VERSION_KEY_LEN] {
+    let mut k = [0u8; VERSION_KEY_LEN];
+    k[..8].copy_from_slice(&round.to_be_bytes());
+    k[8..24].copy_from_slice(&item.0);
+    k[24..].copy_from_slice(&seq.to_be_bytes());
     k
+}
+
+/// The round, item and seq a `versions` key names.
+pub fn version_key_parts(k: &[u8]) -> Option<(u64, EventId, u64)> {
+    if k.len() != VERSION_KEY_LEN {
+        return None;
+    }
+    Some((
+        u64::from_be_bytes(k[..8].try_into().ok()?),
+        EventId(k[8..24].try_into().ok()?),
+        u64::from_be_bytes(k[24..].try_into().ok()?),
+    ))
+}
+
+/// The round an event at `seq` falls in: the last of `seals` (seal seqs,
+/// ascending) below it, 0 when none is.
+pub fn round_of(seals: &[u64], seq: u64) -> u64 {
+    match seals.partition_point(|s| *s < seq) {
+        0 => 0,
+        n => seals[n - 1],
+    }
 }
 
 /// Length of a `frames` key.
@@ -374,9 +405,15 @@ pub fn touched_root(it: &ItemState, body: &crate::domain::EventBody) -> Option<u
 
 /// The entries an item event `rec` writes: `before` holds the facts of the
 /// root it touches (see [`touched_root`]) as they stood before it, `after`
-/// is the item once it is applied.
-pub fn item_entries(before: &[FactState], after: &ItemState, rec: &Recorded) -> Vec<Entry> {
-    let mut out = entries_of(before, after, rec);
+/// is the item once it is applied, `round` the seq of the last round seal
+/// before it (0 when none; [`version_key`]).
+pub fn item_entries(
+    before: &[FactState],
+    after: &ItemState,
+    rec: &Recorded,
+    round: u64,
+) -> Vec<Entry> {
+    let mut out = entries_of(before, after, rec, round);
     out.push(current_entry(after, Source::of(rec)));
     out
 }
@@ -407,7 +444,7 @@ fn note_key(it: &ItemState) -> Option<FactKey> {
 
 /// [`item_entries`] but the `current` entry (which only the last event of
 /// a batch or a fold needs).
-fn entries_of(before: &[FactState], after: &ItemState, rec: &Recorded) -> Vec<Entry> {
+fn entries_of(before: &[FactState], after: &ItemState, rec: &Recorded, round: u64) -> Vec<Entry> {
     let src = Source::of(rec);
     let seq = src.seq;
     let id = after.id;
@@ -464,7 +501,7 @@ fn entries_of(before: &[FactState], after: &ItemState, rec: &Recorded) -> Vec<En
     view.note = None;
     out.push(Entry {
         tree: Tree::Versions,
-        key: version_key(id, seq).to_vec(),
+        key: version_key(round, id, seq).to_vec(),
         value: encoded(&Snapshot {
             source: src,
             item: view,
@@ -553,7 +590,7 @@ pub fn build_item(
         let Some(after) = state.items.get(&id) else {
             continue;
         };
-        for e in entries_of(&before, after, &rec) {
+        for e in entries_of(&before, after, &rec, round_of(rounds, seq)) {
             entries.insert((e.tree, e.key), e.value);
         }
         last = Some(Source::of(&rec));
@@ -820,8 +857,9 @@ impl Standing {
     }
 
     /// The entries `rec` (a status change, change of responsible, note or
-    /// amendment of this item) writes; none for any other event.
-    pub fn entries(&self, rec: &Recorded) -> Vec<Entry> {
+    /// amendment of this item) writes; none for any other event. `round`
+    /// is the seq of the last round seal before it (0 when none).
+    pub fn entries(&self, rec: &Recorded, round: u64) -> Vec<Entry> {
         use crate::domain::EventBody as B;
         let src = Source::of(rec);
         let seq = src.seq;
@@ -940,7 +978,7 @@ impl Standing {
         version.note = None;
         out.push(Entry {
             tree: Tree::Versions,
-            key: version_key(id, seq).to_vec(),
+            key: version_key(round, id, seq).to_vec(),
             value: encoded(&Snapshot {
                 source: src,
                 item: version,
