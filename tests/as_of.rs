@@ -170,8 +170,12 @@ fn a_store_whose_versions_are_keyed_by_item_gets_them_keyed_by_round_once_at_ope
         let t = r.tree("ix_versions");
         t.iter().count()
     });
-    // What an earlier version wrote: item ‖ seq, without the mark.
+    // What an earlier version wrote: item ‖ seq, without the mark, under
+    // the first store mark.
     raw::edit(&env, |r| {
+        r.meta
+            .insert("format", b"kamerstand-store-1".as_slice())
+            .unwrap();
         let t = r.tree("ix_versions");
         let entries: Vec<_> = t.iter().map(|kv| kv.unwrap()).collect();
         t.clear().unwrap();
@@ -186,7 +190,7 @@ fn a_store_whose_versions_are_keyed_by_item_gets_them_keyed_by_round_once_at_ope
     for (at, want) in instants.iter().zip(&views) {
         assert_eq!(&env.json(&["overview", "--as-of", at]), want, "{at}");
     }
-    let (n, lens, marked) = raw::edit(&env, |r| {
+    let (n, lens, marked, mark) = raw::edit(&env, |r| {
         let t = r.tree("ix_versions");
         let lens: std::collections::BTreeSet<usize> =
             t.iter().map(|kv| kv.unwrap().0.len()).collect();
@@ -194,9 +198,13 @@ fn a_store_whose_versions_are_keyed_by_item_gets_them_keyed_by_round_once_at_ope
             t.iter().count(),
             lens,
             r.meta.contains_key("versions-by-round").unwrap(),
+            r.meta.get("format").unwrap().map(|v| v.to_vec()),
         )
     });
     assert_eq!((n, marked), (all, true));
+    // Marked anew, so that a binary that knows only the first mark (and
+    // would read these versions as keyed by item) refuses the store.
+    assert_eq!(mark.as_deref(), Some(b"kamerstand-store-2".as_slice()));
     assert_eq!(lens, [32].into_iter().collect());
     env.run(&["verify"]).ok();
 }

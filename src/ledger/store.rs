@@ -38,7 +38,13 @@ use std::time::{Duration, Instant, SystemTime};
 /// Name of our lock file inside the store directory.
 pub const LOCK_FILE: &str = "kamerstand.lock";
 /// Value of the `format` meta key of a kamerstand store.
-const STORE_MARK: &[u8] = b"kamerstand-store-1";
+const STORE_MARK: &[u8] = b"kamerstand-store-2";
+/// The mark of a store an earlier version wrote, whose `ix_versions` is
+/// keyed item ‖ seq. It opens, and gets [`STORE_MARK`] before its versions
+/// are written again keyed by round: an earlier binary, which would read
+/// the re-keyed versions as its own and serve views made of them, refuses
+/// the new mark instead.
+const STORE_MARK_1: &[u8] = b"kamerstand-store-1";
 /// Directory of the checkpoint files an earlier version kept beside sled
 /// (removed when such a store is migrated).
 pub const CHECKPOINT_DIR: &str = "checkpoints";
@@ -703,7 +709,7 @@ impl Store {
             .get("format")
             .map_err(store.sled_err("reading the store mark"))?
         {
-            Some(v) if v.as_ref() == STORE_MARK => Ok(store),
+            Some(v) if v.as_ref() == STORE_MARK || v.as_ref() == STORE_MARK_1 => Ok(store),
             Some(v) => Err(Error::Corrupt {
                 seq: None,
                 what: format!(
@@ -1301,6 +1307,7 @@ impl Store {
             meta.insert(INDEX, &head.to_bytes()[..])?;
             meta.insert(FRAMES, &[] as &[u8])?;
             meta.insert(VERSIONS_BY_ROUND, &[] as &[u8])?;
+            meta.insert("format", STORE_MARK)?;
             meta.remove(INDEX_BUILDING)?;
             Ok(())
         });
@@ -1352,6 +1359,12 @@ impl Store {
     /// round (for a store an earlier version wrote); the mark is set by
     /// [`Store::finish_versions`].
     pub fn begin_versions(&self) -> Result<()> {
+        // The new mark first, durably: from here on an earlier binary
+        // refuses the store rather than read versions it cannot read.
+        self.meta
+            .insert("format", STORE_MARK)
+            .map_err(self.write_err("marking the store"))?;
+        self.sync()?;
         self.meta
             .remove(VERSIONS_BY_ROUND)
             .map_err(self.write_err("marking the versions"))?;
