@@ -4,6 +4,7 @@
 //! made, and is never rewritten in the other form (docs/format.md).
 
 use crate::common::TestEnv;
+use crate::common::raw::sled_open;
 use kamerstand::ledger::Clock;
 
 /// What sled recorded in the store's `conf` file about compression.
@@ -48,16 +49,8 @@ fn ledger() -> TestEnv {
 /// written by sled with `compress`: the same trees, keys and values in the
 /// other form, as a store written before (or after) compression holds them.
 fn rewrite(from: &TestEnv, to: &TestEnv, compress: bool) {
-    let src = sled::Config::new()
-        .path(&from.store)
-        .use_compression(kamerstand::ledger::compressed(&from.store))
-        .open()
-        .unwrap();
-    let dst = sled::Config::new()
-        .path(&to.store)
-        .use_compression(compress)
-        .open()
-        .unwrap();
+    let src = sled_open(&from.store, kamerstand::ledger::compressed(&from.store)).unwrap();
+    let dst = sled_open(&to.store, compress).unwrap();
     for name in src.tree_names() {
         let (a, b) = (src.open_tree(&name).unwrap(), dst.open_tree(&name).unwrap());
         for kv in a.iter() {
@@ -155,7 +148,7 @@ fn an_uncompressed_store_opens_verifies_and_takes_writes_as_it_is() {
 fn a_compressed_store_opened_uncompressed_is_refused_by_sled_not_a_panic() {
     // What a program that opens the store with sled's defaults meets.
     let env = ledger();
-    let e = sled::Config::new().path(&env.store).open().unwrap_err();
+    let e = sled_open(&env.store, false).unwrap_err();
     assert!(
         e.to_string().contains("cannot change compression values"),
         "{e}"

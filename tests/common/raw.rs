@@ -69,25 +69,35 @@ pub fn index_key(item_hex: &str, seq: u64) -> Vec<u8> {
     k
 }
 
-impl Raw {
-    /// Opens the store, waiting for a just-closed ledger's sled lock (it can
-    /// outlive the ledger for a moment).
-    fn open(env: &TestEnv) -> Raw {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let db = loop {
-            match sled::Config::new()
-                .path(&env.store)
-                .use_compression(kamerstand::ledger::compressed(&env.store))
-                .open()
+/// Opens the store at `path` with sled directly, compressed as `compress`
+/// says, waiting while sled's lock is held: a just-closed ledger's lock can
+/// outlive it for a moment, and a child process another test is starting
+/// holds a copy of it between its fork and its exec. Any other outcome
+/// (success or another error) is returned as sled gives it.
+pub fn sled_open(path: &std::path::Path, compress: bool) -> sled::Result<sled::Db> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match sled::Config::new()
+            .path(path)
+            .use_compression(compress)
+            .open()
+        {
+            Err(e)
+                if e.to_string().contains("could not acquire lock")
+                    && Instant::now() < deadline =>
             {
-                Ok(db) => break db,
-                Err(e) if Instant::now() < deadline => {
-                    assert!(e.to_string().contains("could not acquire lock"), "{e}");
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                Err(e) => panic!("cannot open the store with sled: {e}"),
+                std::thread::sleep(Duration::from_millis(5));
             }
-        };
+            r => return r,
+        }
+    }
+}
+
+impl Raw {
+    /// Opens the store, waiting for sled's lock (see [`sled_open`]).
+    fn open(env: &TestEnv) -> Raw {
+        let db = sled_open(&env.store, kamerstand::ledger::compressed(&env.store))
+            .unwrap_or_else(|e| panic!("cannot open the store with sled: {e}"));
         Raw {
             events: db.open_tree("events").unwrap(),
             by_item: db.open_tree("by_item").unwrap(),
