@@ -1056,6 +1056,98 @@ fn a_read_waits_for_the_group_being_written_and_sees_it_whole() {
 }
 
 #[test]
+fn a_group_left_to_the_other_thread_is_neither_answered_nor_read_before_it_is_durable() {
+    let s = shared();
+    let mut ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
+    ws.set_origin(kamerstand::app::access::Origin::SignedIn);
+    let (writer, thread) = Writer::start(ws).unwrap();
+    let before = writer.read().events();
+    let coord = kamerstand::domain::AccountName::parse("coord").unwrap();
+    // A write answered too early holds the writer: fail rather than hang.
+    const BOUND: Duration = Duration::from_secs(20);
+    let (step_tx, step) = mpsc::channel();
+    // A first group, left to the thread that makes groups durable because
+    // the next write is queued behind it; its answer then holds that
+    // thread, so nothing written after it can be made durable there.
+    let (release_first, first_released) = mpsc::channel::<()>();
+    let (release_sync, sync_released) = mpsc::channel::<()>();
+    let tx = step_tx.clone();
+    let held = step_tx.clone();
+    writer.submit(
+        move |_ws| {
+            tx.send("first running").unwrap();
+            first_released.recv().unwrap();
+            Ok(())
+        },
+        move |r| {
+            assert!(r.is_ok(), "{r:?}");
+            held.send("first answered").unwrap();
+            let _ = sync_released.recv();
+        },
+    );
+    assert_eq!(step.recv_timeout(BOUND).unwrap(), "first running");
+    // The write under test: queued behind the first, it writes one event,
+    // then holds the writer until a third write is queued behind it.
+    let (release_note, note_released) = mpsc::channel::<()>();
+    let (answer_tx, answer) = mpsc::channel();
+    let tx = step_tx.clone();
+    writer.submit(
+        move |ws| {
+            let w = kamerstand::app::write::Write::Note {
+                item: "M1".into(),
+                text: "geschreven, nog niet duurzaam".into(),
+                citations: vec![],
+                effective: None,
+            };
+            let seq = kamerstand::app::access::write_as(ws, &coord, w)?
+                .recorded
+                .envelope
+                .seq;
+            tx.send("note written").unwrap();
+            note_released.recv().unwrap();
+            Ok(seq)
+        },
+        move |r| answer_tx.send(r).unwrap(),
+    );
+    release_first.send(()).unwrap();
+    // The note is being written, and the first group is durable and its
+    // answer holds the other thread (in either order).
+    let mut steps = [
+        step.recv_timeout(BOUND).unwrap(),
+        step.recv_timeout(BOUND).unwrap(),
+    ];
+    steps.sort_unstable();
+    assert_eq!(steps, ["first answered", "note written"]);
+    std::thread::scope(|scope| {
+        let (seen_tx, seen) = mpsc::channel();
+        let reader = &writer;
+        // A read asked while the note is being written.
+        scope.spawn(move || seen_tx.send(reader.read().events()).unwrap());
+        std::thread::sleep(Duration::from_millis(100));
+        // The third write, queued behind the note, so that the note's
+        // group is left to the held thread; it holds the writer too.
+        let (release_last, last_released) = mpsc::channel::<()>();
+        writer.submit(
+            move |_ws| {
+                last_released.recv().unwrap();
+                Ok(())
+            },
+            |r| assert!(r.is_ok(), "{r:?}"),
+        );
+        release_note.send(()).unwrap();
+        // The note is written and not durable: not answered, not read.
+        assert!(seen.recv_timeout(Duration::from_millis(300)).is_err());
+        assert!(answer.try_recv().is_err(), "answered before durable");
+        release_sync.send(()).unwrap();
+        assert_eq!(answer.recv().unwrap().unwrap(), before);
+        release_last.send(()).unwrap();
+        assert_eq!(seen.recv().unwrap(), before + 1);
+    });
+    drop(writer);
+    assert_eq!(thread.join().writes, 3);
+}
+
+#[test]
 fn concurrent_writers_through_the_server_are_all_durable() {
     const CLIENTS: usize = 8;
     const WRITES: usize = 25;
