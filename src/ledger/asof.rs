@@ -10,7 +10,7 @@
 //! older store's versions, and how `verify` compares them.
 
 use super::Ledger;
-use super::index::{IndexDifference, WORKERS, compare, value_hash};
+use super::index::{EntryDigest, IndexDifference, WORKERS};
 use crate::domain::EventId;
 use crate::error::{Error, Result};
 use crate::projection::ItemView;
@@ -321,44 +321,6 @@ impl Ledger {
         }
         Ok(out)
     }
-
-    /// The first `ix_versions` entry that differs from what the events give,
-    /// in key order, once the digests of [`VersionDigests`] said one does:
-    /// the versions derived again, each value kept by its SHA-256, and
-    /// compared entry by entry. (Slow, and as large in memory as the
-    /// versions are many: only for an index known to be wrong.)
-    pub(super) fn first_version_difference(&self) -> Result<IndexDifference> {
-        type Versions = Vec<([u8; index::VERSION_KEY_LEN], [u8; 32])>;
-        let super::index::Expected { sinks, .. } = self.expected_index(
-            vec![Versions::new(); WORKERS],
-            &|versions: &mut Versions, build: ItemBuild| {
-                for ((tree, key), value) in build.entries {
-                    if tree == Tree::Versions
-                        && let Ok(k) = key.as_slice().try_into()
-                    {
-                        versions.push((k, value_hash(&value)));
-                    }
-                }
-                Ok(())
-            },
-            &mut |_, _| {},
-        )?;
-        let mut want: Versions = sinks.into_iter().flatten().collect();
-        want.sort_unstable_by_key(|e| e.0);
-        let diff = compare(
-            Tree::Versions,
-            want.into_iter().map(|(k, h)| (k.to_vec(), h.to_vec())),
-            self.store()
-                .ix_scan(Tree::Versions, &[])
-                .map(|r| r.map(|(k, v)| (k, sled::IVec::from(&value_hash(&v)[..])))),
-        )?;
-        Ok(diff.unwrap_or(IndexDifference {
-            tree: Tree::Versions.name(),
-            item: None,
-            seq: None,
-            what: super::findings::IndexFinding::Differs,
-        }))
-    }
 }
 
 /// The `ix_versions` entries one run of items gives (the run's items in id
@@ -373,7 +335,7 @@ pub(super) struct VersionDigests {
     /// The run's first item with versions.
     pub first: Option<EventId>,
     /// Per round (seal seq, 0 before the first).
-    rounds: BTreeMap<u64, RunDigest>,
+    rounds: BTreeMap<u64, EntryDigest>,
 }
 
 impl VersionDigests {
@@ -403,7 +365,7 @@ pub(super) fn check_versions(
         }
         bounds.push(first);
     }
-    let mut have: BTreeMap<(u64, usize), RunDigest> = BTreeMap::new();
+    let mut have: BTreeMap<(u64, usize), EntryDigest> = BTreeMap::new();
     let mut readable = true;
     for r in ledger.store().ix_scan(Tree::Versions, &[]) {
         let (k, v) = r?;
@@ -423,29 +385,9 @@ pub(super) fn check_versions(
     if same {
         Ok((want.values().map(|(n, _)| n).sum(), None))
     } else {
-        Ok((0, Some(ledger.first_version_difference()?)))
-    }
-}
-
-/// A running digest of index entries in key order, with their count.
-#[derive(Default)]
-struct RunDigest {
-    count: u64,
-    hash: sha2::Sha256,
-}
-
-impl RunDigest {
-    fn push(&mut self, key: &[u8], value: &[u8]) {
-        use sha2::Digest;
-        self.count += 1;
-        self.hash.update((key.len() as u64).to_le_bytes());
-        self.hash.update(key);
-        self.hash.update((value.len() as u64).to_le_bytes());
-        self.hash.update(value);
-    }
-
-    fn finish(self) -> (u64, [u8; 32]) {
-        use sha2::Digest;
-        (self.count, self.hash.finalize().into())
+        Ok((
+            0,
+            Some(ledger.first_difference_in::<{ index::VERSION_KEY_LEN }>(Tree::Versions)?),
+        ))
     }
 }

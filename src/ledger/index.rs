@@ -888,7 +888,7 @@ impl Ledger {
             /// (seal seq), as one running digest each: a run's items are
             /// in id order, so each round's are in key order (all of L's
             /// frames, even each by its SHA-256, would take tens of MB).
-            frames: BTreeMap<u64, FrameDigest>,
+            frames: BTreeMap<u64, EntryDigest>,
             /// The run's first item.
             first_item: Option<EventId>,
             /// The version entries expected of this run's items, per round
@@ -1013,7 +1013,7 @@ impl Ledger {
             // The stored frames, grouped and digested the same way: the
             // same counts and digests, or the slow path names the first
             // entry that differs.
-            let mut stored: BTreeMap<(u64, usize), FrameDigest> = BTreeMap::new();
+            let mut stored: BTreeMap<(u64, usize), EntryDigest> = BTreeMap::new();
             let mut readable = true;
             for r in self.store().ix_scan(Tree::Frames, &[]) {
                 let (k, v) = r?;
@@ -1033,7 +1033,7 @@ impl Ledger {
             if same {
                 entries += expected_frames.values().map(|(n, _)| n).sum::<u64>();
             } else {
-                first = Some(self.first_frame_difference()?);
+                first = Some(self.first_difference_in::<{ index::FRAME_KEY_LEN }>(Tree::Frames)?);
             }
         }
         for tree in [Tree::Rounds, Tree::Registry] {
@@ -1053,40 +1053,43 @@ impl Ledger {
         Ok(report)
     }
 
-    /// The first frame entry that differs from what the events give, in
-    /// key order, once the digests of [`Ledger::check_index`] said one
-    /// does: the frames derived again, each value kept by its SHA-256, and
-    /// compared entry by entry. (Slow, and as large in memory as the frames
+    /// The first entry of `tree` (keys of `N` bytes) that differs from
+    /// what the events give, in key order, once the digests of
+    /// [`Ledger::check_index`] said one does (the frames, the versions): the
+    /// tree's entries derived again, each value kept by its SHA-256, and
+    /// compared entry by entry. (Slow, and as large in memory as the entries
     /// are many: only for an index known to be wrong.)
-    fn first_frame_difference(&self) -> Result<IndexDifference> {
-        type Frames = Vec<([u8; index::FRAME_KEY_LEN], [u8; 32])>;
+    pub(super) fn first_difference_in<const N: usize>(
+        &self,
+        tree: Tree,
+    ) -> Result<IndexDifference> {
         let Expected { sinks, .. } = self.expected_index(
-            vec![Frames::new(); WORKERS],
-            &|frames: &mut Frames, build: ItemBuild| {
-                for ((tree, key), value) in build.entries {
-                    if tree == Tree::Frames
+            vec![Vec::<([u8; N], [u8; 32])>::new(); WORKERS],
+            &|sink: &mut Vec<([u8; N], [u8; 32])>, build: ItemBuild| {
+                for ((t, key), value) in build.entries {
+                    if t == tree
                         && let Ok(k) = key.as_slice().try_into()
                     {
-                        frames.push((k, value_hash(&value)));
+                        sink.push((k, value_hash(&value)));
                     }
                 }
                 Ok(())
             },
             &mut |_, _| {},
         )?;
-        let mut want: Frames = sinks.into_iter().flatten().collect();
+        let mut want: Vec<([u8; N], [u8; 32])> = sinks.into_iter().flatten().collect();
         want.sort_unstable_by_key(|e| e.0);
         let diff = compare(
-            Tree::Frames,
+            tree,
             want.into_iter().map(|(k, h)| (k.to_vec(), h.to_vec())),
             self.store()
-                .ix_scan(Tree::Frames, &[])
+                .ix_scan(tree, &[])
                 .map(|r| r.map(|(k, v)| (k, sled::IVec::from(&value_hash(&v)[..])))),
         )?;
         // The digests differed, so some entry does (unless the store
         // changed under the check).
         Ok(diff.unwrap_or(IndexDifference {
-            tree: Tree::Frames.name(),
+            tree: tree.name(),
             item: None,
             seq: None,
             what: IndexFinding::Differs,
@@ -1296,7 +1299,7 @@ fn written(index: Head, chain: Option<Head>) -> IndexFinding {
 }
 
 /// Compares expected entries with stored ones (both in key order).
-pub(super) fn compare(
+fn compare(
     tree: Tree,
     want: impl Iterator<Item = (Vec<u8>, Vec<u8>)>,
     have: impl Iterator<Item = Result<(sled::IVec, sled::IVec)>>,
@@ -1350,13 +1353,13 @@ fn decode_frame(values: &[(EventId, sled::IVec)]) -> Result<Vec<ItemView>> {
 /// Equal digests mean equal sequences (as far as SHA-256 resists
 /// collisions), whatever a forger chose to store.
 #[derive(Default)]
-struct FrameDigest {
+pub(super) struct EntryDigest {
     count: u64,
     hash: sha2::Sha256,
 }
 
-impl FrameDigest {
-    fn push(&mut self, key: &[u8], value: &[u8]) {
+impl EntryDigest {
+    pub(super) fn push(&mut self, key: &[u8], value: &[u8]) {
         use sha2::Digest;
         self.count += 1;
         self.hash.update((key.len() as u64).to_le_bytes());
@@ -1365,7 +1368,7 @@ impl FrameDigest {
         self.hash.update(value);
     }
 
-    fn finish(self) -> (u64, [u8; 32]) {
+    pub(super) fn finish(self) -> (u64, [u8; 32]) {
         use sha2::Digest;
         (self.count, self.hash.finalize().into())
     }
@@ -1373,7 +1376,7 @@ impl FrameDigest {
 
 /// The SHA-256 of an index value: how `verify` holds the frames it
 /// expects when it looks for the one that differs.
-pub(super) fn value_hash(v: &[u8]) -> [u8; 32] {
+fn value_hash(v: &[u8]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     Sha256::digest(v).into()
 }
