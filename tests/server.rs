@@ -777,7 +777,7 @@ fn writes_queued_together_share_one_commit_and_a_refused_one_sinks_none() {
     let coord = kamerstand::domain::AccountName::parse("coord").unwrap();
     let vws = kamerstand::domain::AccountName::parse("vws").unwrap();
 
-    let before = writer.read().events();
+    let before = writer.read().unwrap().events();
     // The first write holds the writer until the others are queued, so
     // they are taken as one group.
     let (running_tx, running) = mpsc::channel();
@@ -1017,7 +1017,7 @@ fn a_read_waits_for_the_group_being_written_and_sees_it_whole() {
     let mut ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
     ws.set_origin(kamerstand::app::access::Origin::SignedIn);
     let (writer, thread) = Writer::start(ws).unwrap();
-    let before = writer.read().events();
+    let before = writer.read().unwrap().events();
     let coord = kamerstand::domain::AccountName::parse("coord").unwrap();
     // A group that writes one event, then holds the writer.
     let (written_tx, written) = mpsc::channel();
@@ -1044,7 +1044,7 @@ fn a_read_waits_for_the_group_being_written_and_sees_it_whole() {
     std::thread::scope(|scope| {
         let (seen_tx, seen) = mpsc::channel();
         let reader = &writer;
-        scope.spawn(move || seen_tx.send(reader.read().events()).unwrap());
+        scope.spawn(move || seen_tx.send(reader.read().unwrap().events()).unwrap());
         // The reader does not begin while the group is being written.
         assert!(seen.recv_timeout(Duration::from_millis(300)).is_err());
         release.send(()).unwrap();
@@ -1061,7 +1061,7 @@ fn a_group_left_to_the_other_thread_is_neither_answered_nor_read_before_it_is_du
     let mut ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
     ws.set_origin(kamerstand::app::access::Origin::SignedIn);
     let (writer, thread) = Writer::start(ws).unwrap();
-    let before = writer.read().events();
+    let before = writer.read().unwrap().events();
     let coord = kamerstand::domain::AccountName::parse("coord").unwrap();
     // A write answered too early holds the writer: fail rather than hang.
     const BOUND: Duration = Duration::from_secs(20);
@@ -1122,7 +1122,7 @@ fn a_group_left_to_the_other_thread_is_neither_answered_nor_read_before_it_is_du
         let (seen_tx, seen) = mpsc::channel();
         let reader = &writer;
         // A read asked while the note is being written.
-        scope.spawn(move || seen_tx.send(reader.read().events()).unwrap());
+        scope.spawn(move || seen_tx.send(reader.read().unwrap().events()).unwrap());
         std::thread::sleep(Duration::from_millis(100));
         // The third write, queued behind the note, so that the note's
         // group is left to the held thread; it holds the writer too.
@@ -1145,6 +1145,75 @@ fn a_group_left_to_the_other_thread_is_neither_answered_nor_read_before_it_is_du
     });
     drop(writer);
     assert_eq!(thread.join().writes, 3);
+}
+
+#[test]
+fn a_writer_stopped_by_a_bug_refuses_reads_and_writes_instead_of_hanging() {
+    let s = shared();
+    let mut ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
+    ws.set_origin(kamerstand::app::access::Origin::SignedIn);
+    let (writer, thread) = Writer::start(ws).unwrap();
+    let before = writer.read().unwrap().events();
+    let coord = kamerstand::domain::AccountName::parse("coord").unwrap();
+    const BOUND: Duration = Duration::from_secs(20);
+    // A first group holds the writer while a note and a write whose work
+    // stops the writer's thread half-way (as a bug would) are queued:
+    // they are taken together as the next group.
+    let (held_tx, held) = mpsc::channel::<()>();
+    let (release, released) = mpsc::channel::<()>();
+    writer.submit(
+        move |_ws| {
+            held_tx.send(()).unwrap();
+            released.recv().unwrap();
+            Ok(())
+        },
+        |r| assert!(r.is_ok(), "{r:?}"),
+    );
+    held.recv_timeout(BOUND).unwrap();
+    let (note_tx, note) = mpsc::channel();
+    writer.submit(
+        move |ws| {
+            let w = kamerstand::app::write::Write::Note {
+                item: "M1".into(),
+                text: "geschreven vlak voor de fout".into(),
+                citations: vec![],
+                effective: None,
+            };
+            kamerstand::app::access::write_as(ws, &coord, w).map(|_| ())
+        },
+        move |r| note_tx.send(r).unwrap(),
+    );
+    let (bug_tx, bug) = mpsc::channel();
+    writer.submit(
+        |_ws| -> kamerstand::Result<()> { panic!("a bug in a write's work") },
+        move |r| bug_tx.send(r).unwrap(),
+    );
+    release.send(()).unwrap();
+    // Neither is answered as written: the note was never made durable,
+    // and both answers went with the thread.
+    assert!(!matches!(note.recv_timeout(BOUND), Ok(Ok(()))));
+    assert!(!matches!(bug.recv_timeout(BOUND), Ok(Ok(()))));
+    // A read is refused, not left waiting, and shows nothing of the note.
+    // (A thread of its own, not scoped: a read that hangs fails the test
+    // rather than hanging it.)
+    let (seen_tx, seen) = mpsc::channel();
+    let reader = writer.clone();
+    std::thread::spawn(move || {
+        let _ = seen_tx.send(reader.read().map(|r| r.events()));
+    });
+    let read = seen.recv_timeout(BOUND).expect("the read hung");
+    let err = read.expect_err("a read after the writer stopped");
+    assert!(err.to_string().contains("restarted"), "{err}");
+    // A later write is refused at once.
+    assert!(writer.call(|_ws| Ok(())).is_err());
+    drop(writer);
+    let _ = thread.join();
+    // The store opens again; the note, never acknowledged, may or may
+    // not have reached the disk, and the chain holds either way.
+    let seqs = s.env.ledger().head().map_or(0, |h| h.seq + 1);
+    assert!(seqs >= before);
+    let (out, _) = s.env.verify(&[], 0);
+    out.ok();
 }
 
 #[test]

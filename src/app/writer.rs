@@ -22,9 +22,11 @@
 //! group is being written or made durable.
 //!
 //! If making writes durable fails, every write not yet answered is answered
-//! with that failure and the writer refuses all later writes: what the
-//! store holds is no longer known, and the process must be restarted (the
-//! store then opens as it was last made durable).
+//! with that failure and the writer refuses all later writes and reads:
+//! what the store holds is no longer known (the workspace may show writes
+//! that never became durable), and the process must be restarted (the
+//! store then opens as it was last made durable). The same holds when the
+//! writer's thread stops on a bug.
 
 use super::Workspace;
 use crate::domain::AccountName;
@@ -292,22 +294,36 @@ impl Writer {
 
     /// The workspace for reading, with every write in it durable. Waits
     /// while a group is being written, or made durable; the writer's next
-    /// group waits for it (see the module's notes).
-    pub fn read(&self) -> Reading<'_> {
+    /// group waits for it (see the module's notes). Refused once the
+    /// writer is broken (a sync failed, or its thread stopped on a bug):
+    /// what the workspace holds may then include writes that were never
+    /// made durable, which a read must not show.
+    pub fn read(&self) -> Result<Reading<'_>> {
         let flow = &*self.flow;
         let mut f = flow.lock();
         let me = f.asked;
         f.asked += 1;
-        while f.writing || f.written != f.durable || (f.wants && me >= f.admitted) {
+        loop {
+            if let Some(why) = &f.broken {
+                let why = why.clone();
+                // This reader will never begin: let the writer pass it.
+                f.began += 1;
+                drop(f);
+                flow.changed.notify_all();
+                return Err(Error::storage("reading the ledger", why));
+            }
+            if !(f.writing || f.written != f.durable || (f.wants && me >= f.admitted)) {
+                break;
+            }
             f = flow.wait(f);
         }
         f.began += 1;
         f.reading += 1;
         drop(f);
-        Reading {
+        Ok(Reading {
             guard: self.shared.read().unwrap_or_else(PoisonError::into_inner),
             flow,
-        }
+        })
     }
 
     /// The account of that name as the last durable group left it (as
@@ -354,11 +370,9 @@ impl Maker {
         let last = groups.last().map_or(0, |g| g.0);
         let failed = match broken {
             Some(why) => Some(why),
-            None => self
-                .syncer
-                .sync()
-                .err()
-                .map(|e| format!("{e}; this server writes nothing more until it is restarted")),
+            None => self.syncer.sync().err().map(|e| {
+                format!("{e}; this server reads and writes nothing more until it is restarted")
+            }),
         };
         let mut replies = Vec::new();
         let mut latest = None;
@@ -395,6 +409,7 @@ impl Maker {
 /// spares a lone write the hand-over to another thread.
 fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
     let flow = &*maker.flow;
+    let _unwinding = Unwinding(flow);
     let mut next: Option<Job> = None;
     while let Some(first) = next.take().or_else(|| rx.recv().ok()) {
         let mut group = vec![first];
@@ -443,6 +458,31 @@ fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
         if let Some((groups, broken)) = mine {
             maker.finish(groups, broken);
         }
+    }
+}
+
+/// Marks the writer broken and ended if its thread unwinds (a bug in a
+/// write's work: clippy keeps panics out of the code, not out of every
+/// dependency). Without it the writer would stay marked as writing and
+/// every later read would wait for ever; with it, reads are refused, the
+/// groups waiting are answered with the failure, and later writes find
+/// the writer stopped.
+struct Unwinding<'a>(&'a Flow);
+
+impl Drop for Unwinding<'_> {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        let mut f = self.0.lock();
+        f.writing = false;
+        f.wants = false;
+        f.ended = true;
+        f.broken.get_or_insert_with(|| {
+            "the writer stopped on an internal error; this server reads and writes nothing more until it is restarted".to_string()
+        });
+        drop(f);
+        self.0.changed.notify_all();
     }
 }
 

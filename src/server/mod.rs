@@ -201,7 +201,7 @@ where
     F: FnOnce(&Workspace) -> Result<T> + Send + 'static,
 {
     let app = Arc::clone(app);
-    tokio::task::spawn_blocking(move || f(&app.writer.read()))
+    tokio::task::spawn_blocking(move || f(&*app.writer.read()?))
         .await
         .unwrap_or_else(|e| Err(Error::storage("reading", e.to_string())))
 }
