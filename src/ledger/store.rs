@@ -369,15 +369,41 @@ const SLED_LOCK_GRACE: Duration = Duration::from_secs(2);
 /// that keeps sled's handles until it exits.
 fn open_sled(dir: &Path, deadline: Instant, compress_new: bool) -> Result<sled::Db> {
     let deadline = deadline.max(Instant::now() + SLED_LOCK_GRACE);
-    let compressed = compressed_or(dir, compress_new);
+    let mut compressed = compressed_or(dir, compress_new);
+    // Nothing tells how a store that lost its `conf` and every snapshot was
+    // written; it is tried uncompressed first (every store made before
+    // compression was), and on sled's panic compressed.
+    let mut guessed = stored_compression(dir).is_none()
+        && std::fs::metadata(dir.join("db")).is_ok_and(|m| m.len() > 0)
+        && snapshot_compressed(dir).is_none();
     loop {
-        let opened = sled::Config::new()
-            .path(dir)
-            .cache_capacity(CACHE_BYTES)
-            .flush_every_ms(None)
-            .use_compression(compressed)
-            .compression_factor(COMPRESSION_LEVEL)
-            .open();
+        let opened = if guessed {
+            match open_guarded(dir, compressed) {
+                Some(opened) => opened,
+                None if !compressed => {
+                    // What sled wrote for the wrong guess (a `conf`, a
+                    // snapshot) must not stay to contradict the other.
+                    remove_guessed(dir);
+                    compressed = true;
+                    continue;
+                }
+                None => {
+                    remove_guessed(dir);
+                    return Err(Error::Corrupt {
+                        seq: None,
+                        what: format!(
+                            "the storage engine (sled) cannot open {}: it has neither its `conf` file nor a snapshot, and its log reads neither as a compressed nor as an uncompressed store; restore the store from a copy, or from an events export with `kamerstand import`",
+                            dir.display()
+                        ),
+                    });
+                }
+            }
+        } else {
+            sled_config(dir, compressed).open()
+        };
+        if opened.is_ok() {
+            guessed = false;
+        }
         match opened {
             Ok(db) => return Ok(db),
             // sled reports a held lock only through the text of a plain Io error.
@@ -423,6 +449,49 @@ fn open_sled(dir: &Path, deadline: Instant, compress_new: bool) -> Result<sled::
     }
 }
 
+/// How every store is opened: `compressed` as it was made.
+fn sled_config(dir: &Path, compressed: bool) -> sled::Config {
+    sled::Config::new()
+        .path(dir)
+        .cache_capacity(CACHE_BYTES)
+        .flush_every_ms(None)
+        .use_compression(compressed)
+        .compression_factor(COMPRESSION_LEVEL)
+}
+
+/// Opens sled at `dir` when how it was written is a guess: sled 0.34.7
+/// panics (on the calling thread) on the first record it cannot read the
+/// way it was told to, so the panic is caught, without its message, and
+/// None returned. Only for that guess: a panic hook is the process's.
+fn open_guarded(dir: &Path, compressed: bool) -> Option<sled::Result<sled::Db>> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        sled_config(dir, compressed).open()
+    }));
+    std::panic::set_hook(hook);
+    opened.ok()
+}
+
+/// Removes the `conf` and the snapshots sled wrote while opening a store
+/// that had neither ([`open_guarded`]) the wrong way.
+fn remove_guessed(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(SLED_CONF));
+    let snaps = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(std::result::Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("snap."))
+        });
+    for snap in snaps {
+        let _ = std::fs::remove_file(snap);
+    }
+}
+
 /// Whether the existing store at `dir` is written with sled's compression
 /// (see [`compressed_or`]; false for a directory that holds no store yet).
 pub fn compressed(dir: &Path) -> bool {
@@ -437,7 +506,7 @@ pub fn compressed(dir: &Path) -> bool {
 /// panic inside sled: so a `db` without a readable `conf` is opened as its
 /// newest snapshot was written ([`snapshot_compressed`]), and without a
 /// snapshot either, uncompressed, as every store made before compression
-/// was.
+/// was (and, should sled fail on that, compressed: see [`open_sled`]).
 fn compressed_or(dir: &Path, compress_new: bool) -> bool {
     if let Some(c) = stored_compression(dir) {
         return c;
