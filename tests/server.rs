@@ -1011,13 +1011,20 @@ fn a_group_answers_each_write_as_one_by_one_and_writes_nothing_of_a_refused_one(
     out.ok();
 }
 
-#[test]
-fn a_read_waits_for_the_group_being_written_and_sees_it_whole() {
-    let s = shared();
+/// The writer of the server, started on the shared ledger as for signed-in
+/// accounts, and how many events the ledger has.
+fn start_writer(s: &Shared) -> (Writer, kamerstand::app::writer::WriterThread, u64) {
     let mut ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
     ws.set_origin(kamerstand::app::access::Origin::SignedIn);
     let (writer, thread) = Writer::start(ws).unwrap();
     let before = writer.read().unwrap().events();
+    (writer, thread, before)
+}
+
+#[test]
+fn a_read_waits_for_the_group_being_written_and_sees_it_whole() {
+    let s = shared();
+    let (writer, thread, before) = start_writer(&s);
     let coord = kamerstand::domain::AccountName::parse("coord").unwrap();
     // A group that writes one event, then holds the writer.
     let (written_tx, written) = mpsc::channel();
@@ -1058,10 +1065,7 @@ fn a_read_waits_for_the_group_being_written_and_sees_it_whole() {
 #[test]
 fn a_group_left_to_the_other_thread_is_neither_answered_nor_read_before_it_is_durable() {
     let s = shared();
-    let mut ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
-    ws.set_origin(kamerstand::app::access::Origin::SignedIn);
-    let (writer, thread) = Writer::start(ws).unwrap();
-    let before = writer.read().unwrap().events();
+    let (writer, thread, before) = start_writer(&s);
     let coord = kamerstand::domain::AccountName::parse("coord").unwrap();
     // A write answered too early holds the writer: fail rather than hang.
     const BOUND: Duration = Duration::from_secs(20);
@@ -1150,10 +1154,7 @@ fn a_group_left_to_the_other_thread_is_neither_answered_nor_read_before_it_is_du
 #[test]
 fn a_writer_stopped_by_a_bug_refuses_reads_and_writes_instead_of_hanging() {
     let s = shared();
-    let mut ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
-    ws.set_origin(kamerstand::app::access::Origin::SignedIn);
-    let (writer, thread) = Writer::start(ws).unwrap();
-    let before = writer.read().unwrap().events();
+    let (writer, thread, before) = start_writer(&s);
     let coord = kamerstand::domain::AccountName::parse("coord").unwrap();
     const BOUND: Duration = Duration::from_secs(20);
     // A first group holds the writer while a note and a write whose work
