@@ -1,8 +1,10 @@
 //! One writer for a ledger many people use at once (the server). Every
 //! write goes through one thread that owns the right to write; writes that
 //! arrive while it is busy are taken together as a group: each is decided
-//! and written in turn, against the state the ones before it left (a
-//! refused one writes nothing and does not sink the others). Then the
+//! in turn, against the state the ones before it left (a refused one
+//! writes nothing and does not sink the others), and staged; the group's
+//! writes are then written in one sled transaction (all or none: if it
+//! fails, each write of the group is answered with the error). Then the
 //! group is made durable (one flush and fsync for everything written
 //! since the last one), and only then is each write answered. When more
 //! writes are queued, a second thread makes it durable while the writer

@@ -10,6 +10,10 @@
 //! (`projection::index`) are written in the same transaction as the event
 //! they derive from. Nothing derived lives outside sled.
 //!
+//! A group of appends (the server's writer) can be staged instead
+//! ([`Store::stage`]): every read merges them in ([`super::staged`]), and
+//! [`Store::write_staged`] writes them in one transaction.
+//!
 //! Durability: one append is one sled transaction over the trees it touches,
 //! then `flush()` and an fsync of sled's `db` file, because sled 0.34.7's flush
 //! does not fsync on Linux. Exclusivity: our own lock file, taken before sled
