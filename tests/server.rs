@@ -919,11 +919,18 @@ fn mixed_group() -> Vec<(&'static str, kamerstand::app::write::Write)> {
     ]
 }
 
-#[test]
-fn a_group_answers_each_write_as_one_by_one_and_writes_nothing_of_a_refused_one() {
+/// The answers to `writes` made one at a time on a copy of the shared
+/// ledger, after checking that the writer, given them as one group on
+/// another copy with its clock in step, answers each the same and leaves
+/// the same events byte for byte (the same head), and a ledger that
+/// verifies. Returns the answers, the events before them and the grouped
+/// copy.
+type Answers = Vec<Result<(u64, String), (String, bool)>>;
+
+fn grouped_as_one_by_one(
+    writes: fn() -> Vec<(&'static str, kamerstand::app::write::Write)>,
+) -> (Answers, u64, TestEnv) {
     let s = shared();
-    // Two copies of the same ledger with clocks in step: one written by
-    // the writer in one group, the other one write at a time.
     let grouped = TestEnv::new();
     let single = TestEnv::new();
     s.env.copy_store_to(&grouped);
@@ -935,7 +942,7 @@ fn a_group_answers_each_write_as_one_by_one_and_writes_nothing_of_a_refused_one(
     let mut ws = Workspace::open(&single.store, single.open_options()).unwrap();
     ws.set_origin(kamerstand::app::access::Origin::SignedIn);
     let before = ws.events();
-    let one_by_one: Vec<_> = mixed_group()
+    let one_by_one: Vec<_> = writes()
         .into_iter()
         .map(|(who, w)| write_for(&mut ws, who, w))
         .collect();
@@ -957,7 +964,7 @@ fn a_group_answers_each_write_as_one_by_one_and_writes_nothing_of_a_refused_one(
     );
     running.recv().unwrap();
     let (done_tx, done) = mpsc::channel();
-    for (n, (who, w)) in mixed_group().into_iter().enumerate() {
+    for (n, (who, w)) in writes().into_iter().enumerate() {
         let tx = done_tx.clone();
         writer.submit(
             move |ws| Ok(write_for(ws, who, w)),
@@ -972,8 +979,26 @@ fn a_group_answers_each_write_as_one_by_one_and_writes_nothing_of_a_refused_one(
     drop(writer);
     let stats = thread.join();
     assert!(matches!(stats.groups, 1 | 2), "{stats:?}");
-
     assert_eq!(grouped_answers, one_by_one);
+
+    // The same events, byte for byte: the same head; and the ledger
+    // verifies.
+    let (g, o) = (grouped.ledger(), single.ledger());
+    assert_eq!(g.head(), o.head());
+    let (gs, os): (Vec<_>, Vec<_>) = (
+        g.events().map(|r| r.unwrap()).collect(),
+        o.events().map(|r| r.unwrap()).collect(),
+    );
+    assert_eq!(gs, os);
+    drop((g, o));
+    let (out, _) = grouped.verify(&[], 0);
+    out.ok();
+    (one_by_one, before, grouped)
+}
+
+#[test]
+fn a_group_answers_each_write_as_one_by_one_and_writes_nothing_of_a_refused_one() {
+    let (one_by_one, before, grouped) = grouped_as_one_by_one(mixed_group);
     // The answers are the ones the writes' dependencies call for.
     let refused: Vec<usize> = one_by_one
         .iter()
@@ -995,10 +1020,8 @@ fn a_group_answers_each_write_as_one_by_one_and_writes_nothing_of_a_refused_one(
     assert_eq!(seqs, (before..before + 7).collect::<Vec<_>>());
     assert_eq!(*seq, before + 3);
 
-    // The same events, byte for byte: the same head; nothing of a refused
-    // write; and the ledger verifies.
-    let (g, o) = (grouped.ledger(), single.ledger());
-    assert_eq!(g.head(), o.head());
+    // Nothing of a refused write.
+    let g = grouped.ledger();
     assert_eq!(g.head().unwrap().seq + 1, before + 7);
     let texts: Vec<String> = g
         .events()
@@ -1006,9 +1029,94 @@ fn a_group_answers_each_write_as_one_by_one_and_writes_nothing_of_a_refused_one(
         .collect();
     assert!(texts.iter().any(|t| t.contains("nu van OCW")));
     assert!(!texts.iter().any(|t| t.contains("geweigerd")));
-    drop((g, o));
-    let (out, _) = grouped.verify(&[], 0);
-    out.ok();
+}
+
+/// A group whose writes change what the next may do through the accounts
+/// (ministries changed, an account disabled, one created) and that seals
+/// rounds in its middle: a seal first writes what the group staged, and a
+/// refused seal writes nothing of its own.
+fn accounts_and_seals_group() -> Vec<(&'static str, kamerstand::app::write::Write)> {
+    use kamerstand::app::write::Write;
+    use kamerstand::domain::{AccountName, AccountRole};
+    let note = |item: &str, text: &str| Write::Note {
+        item: item.into(),
+        text: text.into(),
+        citations: vec![],
+        effective: None,
+    };
+    let seal = |name: &str| Write::Seal {
+        name: name.into(),
+        title: None,
+        reported_on: None,
+    };
+    let change =
+        |who: &str, ministries: Option<Vec<String>>, disabled: Option<bool>| Write::ChangeAccount {
+            account: AccountName::parse(who).unwrap(),
+            role: None,
+            ministries,
+            disabled,
+        };
+    vec![
+        (
+            "beheer",
+            change("ocw", Some(vec!["OCW".into(), "VWS".into()]), None),
+        ),
+        ("ocw", note("M1", "nu ook van OCW")),
+        ("beheer", change("vws", None, Some(true))),
+        ("vws", note("M1", "geweigerd: uitgeschakeld")),
+        (
+            "coord",
+            Write::Status {
+                item: "M2".into(),
+                status: "in-uitvoering".into(),
+                effective: None,
+                reason: None,
+            },
+        ),
+        ("coord", seal("R1")),
+        ("ocw", note("M2", "na de eerste ronde")),
+        (
+            "beheer",
+            Write::CreateAccount {
+                account: AccountName::parse("nieuw").unwrap(),
+                display_name: "Nieuwe medewerker".into(),
+                role: AccountRole::Medewerker,
+                ministries: vec!["VWS".into()],
+            },
+        ),
+        ("nieuw", note("M1", "van het nieuwe account")),
+        ("coord", seal("R1")),
+        ("nieuw", note("M2", "geweigerd: niet van VWS")),
+        ("coord", seal("R2")),
+        ("ocw", note("M1", "na de tweede ronde")),
+    ]
+}
+
+#[test]
+fn a_group_that_changes_accounts_and_seals_rounds_answers_as_one_by_one() {
+    let (one_by_one, before, grouped) = grouped_as_one_by_one(accounts_and_seals_group);
+    let refused: Vec<usize> = one_by_one
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.is_err())
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(refused, [3, 9, 10], "{one_by_one:#?}");
+    assert!(one_by_one[3].as_ref().unwrap_err().1, "a disabled account");
+    assert!(
+        !one_by_one[9].as_ref().unwrap_err().1,
+        "a round's name taken"
+    );
+    assert!(
+        one_by_one[10].as_ref().unwrap_err().1,
+        "a refusal of rights"
+    );
+    let g = grouped.ledger();
+    assert_eq!(g.head().unwrap().seq + 1, before + 10);
+    // Each round covers what the group wrote before it.
+    let rounds = g.rounds().unwrap();
+    let seals: Vec<(&str, u64)> = rounds.iter().map(|r| (r.name.as_str(), r.seq)).collect();
+    assert_eq!(seals, [("R1", before + 4), ("R2", before + 8)]);
 }
 
 /// The writer of the server, started on the shared ledger as for signed-in

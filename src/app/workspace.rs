@@ -172,6 +172,21 @@ impl Workspace {
         synced
     }
 
+    /// From now on writes are decided as before, each against the ones
+    /// before it, but staged rather than written: [`Workspace::end_group`]
+    /// writes them all in one transaction (the server's writer). Not
+    /// durable before that and a sync after it, like every deferred write.
+    pub(crate) fn begin_group(&mut self) {
+        self.ledger.begin_group();
+    }
+
+    /// Writes what was staged since [`Workspace::begin_group`], all or
+    /// nothing, and ends the group. On an error no write of the group may
+    /// be acknowledged (see [`Ledger::end_group`]).
+    pub(crate) fn end_group(&mut self) -> Result<()> {
+        self.ledger.end_group()
+    }
+
     /// A handle that makes this workspace's writes durable from another
     /// thread, while this one goes on writing with durability deferred
     /// (the server's writer).
@@ -513,8 +528,11 @@ impl Workspace {
 
     /// Refuses writes to a ledger a round seal found broken; before a seal,
     /// checks the whole chain and index and refuses (for good) on a break.
-    fn guard(&self, drafts: &[Draft]) -> Result<()> {
+    fn guard(&mut self, drafts: &[Draft]) -> Result<()> {
         if drafts.iter().any(|d| d.body.seal().is_some()) {
+            // The check reads sled as it is: a group's staged writes are
+            // written first.
+            self.ledger.write_group()?;
             let found = super::verify::verify_ledger(&self.ledger, None, false, &super::Quiet)?;
             let what = match (found.chain.first_break, found.derived) {
                 (Some(b), _) => Some(format!("the chain breaks at {b}")),

@@ -1,8 +1,10 @@
 //! One writer for a ledger many people use at once (the server). Every
 //! write goes through one thread that owns the right to write; writes that
 //! arrive while it is busy are taken together as a group: each is decided
-//! and written in turn, against the state the ones before it left (a
-//! refused one writes nothing and does not sink the others). Then the
+//! in turn, against the state the ones before it left (a refused one
+//! writes nothing and does not sink the others), and staged; the group's
+//! writes are then written in one sled transaction (all or none: if it
+//! fails, each write of the group is answered with the error). Then the
 //! group is made durable (one flush and fsync for everything written
 //! since the last one), and only then is each write answered. When more
 //! writes are queued, a second thread makes it durable while the writer
@@ -43,8 +45,9 @@ pub const MAX_GROUP: usize = 256;
 /// How many writes may wait for the writer; more wait to be queued.
 const QUEUE: usize = 1024;
 
-/// Told after the group is made durable (None) or failed to be (Some).
-type Reply = Box<dyn FnOnce(Option<&str>) + Send>;
+/// Told after the group is made durable (None), or given the error that
+/// kept it from being written or made durable.
+type Reply = Box<dyn FnOnce(Option<&dyn Fn() -> Error>) + Send>;
 
 /// A queued write: run by the writer thread (returning how to answer it
 /// once the group's fate is known), or refused without running.
@@ -67,9 +70,9 @@ where
     fn run(self: Box<Self>, ws: &mut Workspace) -> Reply {
         let Queued { work, reply } = *self;
         let result = work(ws);
-        Box::new(move |failed: Option<&str>| {
+        Box::new(move |failed: Option<&dyn Fn() -> Error>| {
             reply(match (result, failed) {
-                (Ok(_), Some(why)) => Err(stopped(why)),
+                (Ok(_), Some(error)) => Err(error()),
                 (r, _) => r,
             });
         })
@@ -396,7 +399,11 @@ impl Maker {
         }
         drop(f);
         self.flow.changed.notify_all();
-        replies.into_iter().for_each(|r| r(failed.as_deref()));
+        let error = |why: &str| stopped(why);
+        match failed.as_deref() {
+            Some(why) => replies.into_iter().for_each(|r| r(Some(&|| error(why)))),
+            None => replies.into_iter().for_each(|r| r(None)),
+        }
     }
 }
 
@@ -435,11 +442,35 @@ fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
         drop(f);
         let mut ws = shared.write().unwrap_or_else(PoisonError::into_inner);
         let before = ws.ledger().head();
+        // Several writes are staged and written in one sled transaction; a
+        // lone one is written as it is decided, which spares it the staging.
+        let several = group.len() > 1;
+        if several {
+            ws.begin_group();
+        }
         let replies: Vec<Reply> = group.into_iter().map(|job| job.run(&mut ws)).collect();
+        let unwritten = if several {
+            ws.end_group().err().map(|e| e.to_string())
+        } else {
+            None
+        };
         let accounts = (ws.ledger().head() != before).then(|| accounts_of(&ws));
         drop(ws);
         let mut f = flow.lock();
         f.writing = false;
+        if let Some(why) = unwritten {
+            // Nothing of the group was written (or, after a round seal's
+            // check wrote a part of it, not all): no write of it is
+            // answered as written. The ledger's head is again sled's.
+            let written = f.written;
+            f.written += 1;
+            f.waiting.push((written + 1, Vec::new(), accounts));
+            drop(f);
+            flow.changed.notify_all();
+            let error = || Error::storage("writing a group of writes", why.clone());
+            replies.into_iter().for_each(|r| r(Some(&error)));
+            continue;
+        }
         f.written += 1;
         let n = f.written;
         f.waiting.push((n, replies, accounts));
@@ -504,5 +535,118 @@ fn make_durable(maker: &Maker) {
         f.syncing = true;
         drop(f);
         maker.finish(groups, broken);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::write::{Registration, Write};
+    use crate::domain::{ItemKey, ItemKind, Legend, Responsible};
+    use crate::ledger::{Ledger, OpenOptions};
+    use std::sync::mpsc;
+
+    fn note(text: &str) -> Write {
+        Write::Note {
+            item: "M1".into(),
+            text: text.into(),
+            citations: vec![],
+            effective: None,
+        }
+    }
+
+    fn noted(ws: &mut Workspace, text: &str) -> Result<u64> {
+        ws.write("tester", note(text))
+            .map(|r| r.recorded.envelope.seq)
+    }
+
+    #[test]
+    fn a_group_whose_transaction_fails_answers_every_write_with_the_error_and_writes_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let mut ws = Workspace::create(
+            &path,
+            OpenOptions::default(),
+            "tester",
+            "P".into(),
+            "T".into(),
+            Legend::nap(),
+        )
+        .unwrap();
+        ws.write(
+            "tester",
+            Write::Register(Registration {
+                kind: ItemKind::Motie,
+                text: "Motie van het lid A; verzoekt de regering iets".into(),
+                submitters: vec![],
+                citations: vec![],
+                key: Some(ItemKey::parse("M1").unwrap()),
+                responsible: Responsible::parse("MVWS").unwrap(),
+                status: None,
+                effective: None,
+            }),
+        )
+        .unwrap();
+        let before = ws.ledger().head().unwrap();
+        let (writer, thread) = Writer::start(ws).unwrap();
+        // A first write holds the writer until the group is queued.
+        let (running_tx, running) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        writer.submit(
+            move |_ws| {
+                running_tx.send(()).unwrap();
+                released.recv().unwrap();
+                Ok(0)
+            },
+            |r| assert!(r.is_ok(), "{r:?}"),
+        );
+        running.recv().unwrap();
+        let (done_tx, done) = mpsc::channel();
+        for (n, text) in ["a", "b", "c"].into_iter().enumerate() {
+            let tx = done_tx.clone();
+            writer.submit(
+                move |ws| {
+                    let seq = noted(ws, text)?;
+                    // Each is staged on the one before it.
+                    assert_eq!(seq, before.seq + 1 + n as u64);
+                    if text == "c" {
+                        ws.ledger().fail_next_group_write();
+                    }
+                    Ok(seq)
+                },
+                move |r| tx.send(r.map_err(|e| e.to_string())).unwrap(),
+            );
+        }
+        drop(done_tx);
+        release.send(()).unwrap();
+        let answers: Vec<_> = done.iter().collect();
+        assert_eq!(answers.len(), 3);
+        for a in &answers {
+            let e = a.as_ref().unwrap_err();
+            assert!(e.contains("a failure made for a test"), "{e}");
+        }
+        // The ledger is again what sled holds: the next write follows the
+        // last one written, and a read sees it and nothing of the group.
+        let seq = writer
+            .call(move |ws| {
+                assert_eq!(ws.ledger().head(), Some(before));
+                noted(ws, "d")
+            })
+            .unwrap();
+        assert_eq!(seq, before.seq + 1);
+        assert_eq!(writer.read().events(), before.seq + 2);
+        drop(writer);
+        let stats = thread.join();
+        assert_eq!(stats.writes, 2, "{stats:?}");
+        let ledger = Ledger::open(&path, OpenOptions::default()).unwrap();
+        let texts: Vec<String> = ledger
+            .events()
+            .map(|r| format!("{:?}", r.unwrap().envelope.body))
+            .collect();
+        assert_eq!(texts.len() as u64, before.seq + 2);
+        assert!(texts.last().unwrap().contains("\"d\""));
+        assert!(!texts.iter().any(|t| t.contains("\"a\"")));
+        let report = ledger.verify().unwrap();
+        assert!(report.ok(), "{report:?}");
     }
 }

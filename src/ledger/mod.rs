@@ -14,6 +14,7 @@ pub mod findings;
 pub mod index;
 pub mod merkle;
 pub mod merkle_chunk;
+mod staged;
 mod store;
 pub mod verify;
 
@@ -126,6 +127,12 @@ pub struct Ledger {
     /// Appends maintain the Merkle tree; off only in a benchmark that
     /// measures what the tree costs (see [`Ledger::stop_tree`]).
     tree: bool,
+    /// Commits are staged in the store and written together by
+    /// [`Ledger::end_group`] (see [`Ledger::begin_group`]).
+    grouping: bool,
+    /// Why writing a part of the group failed, once it did: the group's
+    /// later commits are refused and its end reports it.
+    group_failed: Option<String>,
 }
 
 impl Ledger {
@@ -148,6 +155,8 @@ impl Ledger {
             defer_sync: false,
             unsynced: false,
             tree: true,
+            grouping: false,
+            group_failed: None,
         };
         ledger.append(actor, genesis)?;
         Ok(ledger)
@@ -210,6 +219,8 @@ impl Ledger {
             defer_sync: false,
             unsynced: false,
             tree: true,
+            grouping: false,
+            group_failed: None,
         })
     }
 
@@ -225,6 +236,8 @@ impl Ledger {
             defer_sync: false,
             unsynced: false,
             tree: true,
+            grouping: false,
+            group_failed: None,
         })
     }
 
@@ -521,6 +534,22 @@ impl Ledger {
         }
         let n = p.rows.len();
         let parts = n > ATOMIC_EVENTS && ends.len() == n && p.node_ends.len() == n;
+        if self.grouping {
+            if let Some(why) = &self.group_failed {
+                return Err(group_error(why));
+            }
+            if parts {
+                // Too large to be staged: what the group staged so far is
+                // written first, then this batch in its parts, as alone.
+                self.write_group()?;
+            } else {
+                self.store
+                    .stage(self.head, &p.rows, entries, p.nodes.as_deref(), new_head)?;
+                self.unsynced |= self.defer_sync;
+                self.head = Some(new_head);
+                return Ok(p.records);
+            }
+        }
         if !parts {
             self.store.append(
                 self.head,
@@ -568,6 +597,60 @@ impl Ledger {
         self.unsynced |= self.defer_sync;
         self.head = Some(new_head);
         Ok(p.records)
+    }
+
+    /// From now on commits are staged, not written: each is decided
+    /// against the ones before it (every read of the ledger sees them), and
+    /// [`Ledger::end_group`] writes them all in one sled transaction (the
+    /// server's writer, `app::writer`, so that a group of writes pays for
+    /// one transaction, not one each). A commit staged is not written, let
+    /// alone durable: nobody may be told it succeeded before `end_group`
+    /// did, and then the sync after it.
+    pub(crate) fn begin_group(&mut self) {
+        self.grouping = true;
+        self.group_failed = None;
+    }
+
+    /// Writes every commit staged since [`Ledger::begin_group`] in one
+    /// transaction and ends the group. On an error nothing staged since the
+    /// last write of the group is written, and this ledger's head is
+    /// again the one the store holds; a caller that staged several writes
+    /// must then answer every one of them with the error.
+    pub(crate) fn end_group(&mut self) -> Result<()> {
+        let written = self.write_group();
+        self.grouping = false;
+        match (written, self.group_failed.take()) {
+            (Err(e), _) => Err(e),
+            (Ok(()), Some(why)) => Err(group_error(&why)),
+            (Ok(()), None) => Ok(()),
+        }
+    }
+
+    /// Writes what the group staged so far, and goes on grouping; a round
+    /// seal's check of the whole ledger reads sled as it is, and needs it
+    /// there. On an error, see [`Ledger::end_group`].
+    pub(crate) fn write_group(&mut self) -> Result<()> {
+        if let Some(why) = &self.group_failed {
+            return Err(group_error(why));
+        }
+        if !self.store.has_staged() {
+            return Ok(());
+        }
+        let written = self.store.write_staged();
+        if let Err(e) = &written {
+            self.group_failed = Some(e.to_string());
+            // What sled holds; should even that read fail, nothing more is
+            // written in this group, and the next write is refused as stale
+            // rather than built on a head nobody holds.
+            self.head = self.store.head().unwrap_or(None);
+        }
+        written
+    }
+
+    /// Makes the group's next write fail, writing nothing (tests).
+    #[cfg(test)]
+    pub(crate) fn fail_next_group_write(&self) {
+        self.store.fail_next_staged_write();
     }
 
     /// With `on`, commits are written but not made durable until
@@ -715,6 +798,8 @@ impl Ledger {
             defer_sync: false,
             unsynced: false,
             tree: true,
+            grouping: false,
+            group_failed: None,
         };
         match ledger.build_index_only(indexing) {
             Ok(None) => {}
@@ -882,6 +967,11 @@ impl Ledger {
     ) -> Result<VerifyReport> {
         verify::verify_with_progress(&self.store, digest, progress)
     }
+}
+
+/// The error of a group whose write failed.
+fn group_error(why: &str) -> Error {
+    Error::storage("writing a group of writes", why.to_string())
 }
 
 fn checked(seq: u64, stored: EventHash, bytes: &[u8]) -> Result<Recorded> {

@@ -10,6 +10,10 @@
 //! (`projection::index`) are written in the same transaction as the event
 //! they derive from. Nothing derived lives outside sled.
 //!
+//! A group of appends (the server's writer) can be staged instead
+//! ([`Store::stage`]): every read merges them in ([`super::staged`]), and
+//! [`Store::write_staged`] writes them in one transaction.
+//!
 //! Durability: one append is one sled transaction over the trees it touches,
 //! then `flush()` and an fsync of sled's `db` file, because sled 0.34.7's flush
 //! does not fsync on Linux. Exclusivity: our own lock file, taken before sled
@@ -26,11 +30,13 @@ use crate::error::{Error, Refusal, Result};
 use crate::fsutil;
 use crate::ledger::merkle;
 use crate::ledger::merkle_chunk::{self, BadChunk, Chunk, ChunkId};
+use crate::ledger::staged::{self, Entries, Staged, merged};
 use crate::projection::index::{Entry, Tree};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::ops::Bound::{Included, Unbounded};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -154,6 +160,13 @@ pub struct Store {
     leave: bool,
     /// What making it durable takes, shared with a [`Syncer`].
     durable: Arc<Durable>,
+    /// Appends staged by a group and not yet written ([`Store::stage`]):
+    /// every read below sees them, as if they were in sled.
+    staged: Option<Staged>,
+    /// The next [`Store::write_staged`] fails (a test's way to a failed
+    /// group transaction).
+    #[cfg(test)]
+    fail_staged: std::sync::atomic::AtomicBool,
 }
 
 /// What making a store durable takes: shared between the store and a
@@ -864,6 +877,9 @@ impl Store {
             _lock: lock,
             leave: access.leave_at_close,
             durable,
+            staged: None,
+            #[cfg(test)]
+            fail_staged: std::sync::atomic::AtomicBool::new(false),
         };
         store.convert_old_nodes()?;
         Ok(store)
@@ -1007,6 +1023,9 @@ impl Store {
 
     /// The head recorded under the `head` key, if any event exists.
     pub fn head(&self) -> Result<Option<Head>> {
+        if let Some(s) = &self.staged {
+            return Ok(Some(s.head));
+        }
         match self
             .meta
             .get("head")
@@ -1024,6 +1043,9 @@ impl Store {
 
     /// The highest seq key in the events tree.
     pub fn last_seq(&self) -> Result<Option<u64>> {
+        if let Some((k, _)) = self.staged_of(|s| &s.events).last_key_value() {
+            return Ok(Some(seq_of(k)?));
+        }
         match self
             .events
             .last()
@@ -1119,6 +1141,164 @@ impl Store {
             Err(TransactionError::Abort(Aborted::Chunk(chunk, e))) => Err(bad_chunk(chunk, e)),
             Err(TransactionError::Storage(e)) => Err(self.write_err("appending")(e)),
         }
+    }
+
+    /// Stages an append as [`Store::append`] would write it, without
+    /// writing it: from here on every read of this store sees it, and
+    /// [`Store::write_staged`] writes it with every other append staged
+    /// since, in one transaction. Refused, with nothing staged, when
+    /// `expected` is not the head (staged or stored), or when a chunk of
+    /// the Merkle tree the append completes is damaged.
+    pub fn stage(
+        &mut self,
+        expected: Option<Head>,
+        rows: &[Row],
+        entries: &[Entry],
+        nodes: Option<&[(merkle::NodeId, merkle::Hash)]>,
+        head: Head,
+    ) -> Result<()> {
+        if self.head()? != expected {
+            return Err(Error::Corrupt {
+                seq: None,
+                what: "the stored head changed under an open ledger".into(),
+            });
+        }
+        // The chunks first: a damaged one refuses the append before
+        // anything of it is staged.
+        let mut chunks = Vec::new();
+        for (chunk, slots) in nodes.map(merkle_chunk::group).unwrap_or_default() {
+            let mut c = match self.chunk(chunk)? {
+                None => Chunk::new(),
+                Some(v) => Chunk::decode(&v).map_err(|e| bad_chunk(chunk, e))?,
+            };
+            for (slot, hash) in slots {
+                c.set(slot, hash);
+            }
+            chunks.push((chunk.key().to_vec(), c.encode()));
+        }
+        let s = self
+            .staged
+            .get_or_insert_with(|| Staged::new(expected, head));
+        for row in rows {
+            let mut v = Vec::with_capacity(32 + row.bytes.len());
+            v.extend_from_slice(&row.hash.0);
+            v.extend_from_slice(&row.bytes);
+            s.events.insert(row.seq.to_be_bytes().to_vec(), v);
+            if let Some(item) = row.item {
+                s.by_item
+                    .insert(index_key(item, row.seq).to_vec(), Vec::new());
+            }
+        }
+        for e in entries {
+            s.ix[tree_slot(e.tree)].insert(e.key.clone(), e.value.clone());
+        }
+        s.chunks.extend(chunks);
+        s.head = head;
+        if nodes.is_some() {
+            s.merkle = Some(head.seq + 1);
+        }
+        Ok(())
+    }
+
+    /// Writes every append staged since the last call (see
+    /// [`Store::stage`]) in one transaction, provided the head sled holds
+    /// is still the one the first of them was made on: all of them or none.
+    /// Not durable until a [`Store::sync`]. Nothing is staged afterwards,
+    /// whether it was written or not: reads see what sled holds.
+    pub fn write_staged(&mut self) -> Result<()> {
+        let Some(s) = self.staged.take() else {
+            return Ok(());
+        };
+        #[cfg(test)]
+        if self
+            .fail_staged
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
+        {
+            return Err(Error::storage("appending", "a failure made for a test"));
+        }
+        let [cur, ver, fac, key, rnd, reg, frm] = &self.ix;
+        let result = (
+            &self.events,
+            &self.by_item,
+            &self.meta,
+            cur,
+            ver,
+            fac,
+            key,
+            rnd,
+            reg,
+            frm,
+            &self.merkle,
+        )
+            .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
+                let current = meta.get("head")?;
+                if current.as_deref() != s.base.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
+                    return Err(ConflictableTransactionError::Abort(()));
+                }
+                let trees = [cur, ver, fac, key, rnd, reg, frm];
+                for (tree, staged) in [ev, ix]
+                    .into_iter()
+                    .chain(trees)
+                    .zip([&s.events, &s.by_item].into_iter().chain(&s.ix))
+                    .chain([(mk, &s.chunks)])
+                {
+                    for (k, v) in staged {
+                        tree.insert(k.as_slice(), v.as_slice())?;
+                    }
+                }
+                meta.insert("head", &s.head.to_bytes()[..])?;
+                meta.insert(INDEX, &s.head.to_bytes()[..])?;
+                if let Some(size) = s.merkle {
+                    meta.insert(MERKLE, &size.to_be_bytes()[..])?;
+                }
+                Ok(())
+            });
+        match result {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Abort(())) => Err(Error::Corrupt {
+                seq: None,
+                what: "the stored head changed under an open ledger".into(),
+            }),
+            Err(TransactionError::Storage(e)) => Err(self.write_err("appending")(e)),
+        }
+    }
+
+    /// Makes the next [`Store::write_staged`] fail, writing nothing.
+    #[cfg(test)]
+    pub fn fail_next_staged_write(&self) {
+        self.fail_staged
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Drops what is staged, unwritten.
+    pub fn discard_staged(&mut self) {
+        self.staged = None;
+    }
+
+    /// True if appends are staged and not yet written.
+    pub fn has_staged(&self) -> bool {
+        self.staged.is_some()
+    }
+
+    /// A tree's staged entries (none when nothing is staged).
+    fn staged_of(&self, tree: impl Fn(&Staged) -> &Entries) -> &Entries {
+        self.staged.as_ref().map_or(&staged::NONE, tree)
+    }
+
+    /// An index tree's staged entries.
+    fn staged_ix(&self, t: Tree) -> &Entries {
+        self.staged_of(|s| &s.ix[tree_slot(t)])
+    }
+
+    /// A stored Merkle tree chunk, staged or in sled.
+    fn chunk(&self, chunk: ChunkId) -> Result<Option<sled::IVec>> {
+        let key = chunk.key();
+        if let Some(v) = self.staged_of(|s| &s.chunks).get(&key[..]) {
+            return Ok(Some(sled::IVec::from(v.as_slice())));
+        }
+        self.merkle
+            .get(key)
+            .map_err(self.sled_err("reading the Merkle tree"))
     }
 
     /// Starts an events import into this new, empty store: marks it so that
@@ -1244,6 +1424,9 @@ impl Store {
 
     /// One stored event.
     pub fn get(&self, seq: u64) -> Result<Option<(EventHash, Vec<u8>)>> {
+        if let Some(v) = self.staged_of(|s| &s.events).get(&seq.to_be_bytes()[..]) {
+            return split_value(seq, v).map(Some);
+        }
         let v = self
             .events
             .get(seq.to_be_bytes())
@@ -1253,8 +1436,15 @@ impl Store {
 
     /// All stored events from `from` on, in key order, as stored.
     pub fn scan(&self, from: u64) -> impl Iterator<Item = Result<RawEvent>> + '_ {
-        self.events.range(from.to_be_bytes()..).map(|r| {
-            let (k, v) = r.map_err(self.sled_err("scanning events"))?;
+        let stored = self
+            .events
+            .range(from.to_be_bytes()..)
+            .map(|r| r.map_err(self.sled_err("scanning events")));
+        let staged = self
+            .staged_of(|s| &s.events)
+            .range::<[u8], _>((Included(&from.to_be_bytes()[..]), Unbounded));
+        merged(stored, staged, false).map(|r| {
+            let (k, v) = r?;
             let seq = seq_of(&k)?;
             let (h, b) = split_value(seq, &v)?;
             Ok((seq, h, b))
@@ -1263,13 +1453,20 @@ impl Store {
 
     /// Seqs of the events indexed under `item`, ascending.
     pub fn item_seqs(&self, item: EventId) -> Result<Vec<u64>> {
-        self.by_item
+        let stored = self
+            .by_item
             .scan_prefix(item.0)
-            .map(|r| {
-                let (k, _) = r.map_err(self.sled_err("reading the item index"))?;
-                parse_index_key(&k).map(|(_, s)| s)
-            })
-            .collect()
+            .map(|r| r.map_err(self.sled_err("reading the item index")));
+        merged(
+            stored,
+            prefixed(self.staged_of(|s| &s.by_item), item.0.to_vec()),
+            false,
+        )
+        .map(|r| {
+            let (k, _) = r?;
+            parse_index_key(&k).map(|(_, s)| s)
+        })
+        .collect()
     }
 
     /// True if checkpoint files of an earlier version lie beside sled.
@@ -1289,15 +1486,7 @@ impl Store {
     }
 
     fn ix(&self, t: Tree) -> &sled::Tree {
-        match t {
-            Tree::Current => &self.ix[0],
-            Tree::Versions => &self.ix[1],
-            Tree::Facts => &self.ix[2],
-            Tree::Keys => &self.ix[3],
-            Tree::Rounds => &self.ix[4],
-            Tree::Registry => &self.ix[5],
-            Tree::Frames => &self.ix[6],
-        }
+        &self.ix[tree_slot(t)]
     }
 
     /// The head the index was written up to; None while it is being built
@@ -1309,6 +1498,9 @@ impl Store {
             .map_err(self.sled_err("reading the index mark"))?
         {
             return Ok(None);
+        }
+        if let Some(s) = &self.staged {
+            return Ok(Some(s.head));
         }
         match self
             .meta
@@ -1455,11 +1647,11 @@ impl Store {
     /// item index (one descent).
     pub fn item_seq_at(&self, item: EventId, seq: u64) -> Result<Option<u64>> {
         let upper = index_key(item, seq.saturating_add(1));
-        match self
+        let stored = self
             .by_item
             .get_lt(upper)
-            .map_err(self.sled_err("reading the item index"))?
-        {
+            .map_err(self.sled_err("reading the item index"))?;
+        match last_below(stored, self.staged_of(|s| &s.by_item), &upper) {
             Some((k, _)) if k.starts_with(&item.0) => {
                 let (_, s) = parse_index_key(&k)?;
                 // `seq` + 1 saturates only at u64::MAX, which is in range.
@@ -1472,6 +1664,9 @@ impl Store {
     /// The number of events the stored Merkle tree covers; None while it
     /// is built, or if it never was.
     pub fn merkle_size(&self) -> Result<Option<u64>> {
+        if let Some(size) = self.staged.as_ref().and_then(|s| s.merkle) {
+            return Ok(Some(size));
+        }
         match self
             .meta
             .get(MERKLE)
@@ -1490,11 +1685,7 @@ impl Store {
     /// A stored Merkle tree node: one read of its chunk.
     pub fn merkle_node(&self, id: merkle::NodeId) -> Result<Option<merkle::Hash>> {
         let (chunk, slot) = ChunkId::of(id);
-        match self
-            .merkle
-            .get(chunk.key())
-            .map_err(self.sled_err("reading the Merkle tree"))?
-        {
+        match self.chunk(chunk)? {
             None => Ok(None),
             Some(v) => Chunk::pick(&v, slot).map_err(|e| bad_chunk(chunk, e)),
         }
@@ -1507,8 +1698,17 @@ impl Store {
         &self,
         level: u8,
     ) -> impl Iterator<Item = Result<(ChunkId, std::result::Result<Chunk, BadChunk>)>> + '_ {
-        self.merkle.scan_prefix([level]).map(move |kv| {
-            let (k, v) = kv.map_err(self.sled_err("reading the Merkle tree"))?;
+        let stored = self
+            .merkle
+            .scan_prefix([level])
+            .map(|kv| kv.map_err(self.sled_err("reading the Merkle tree")));
+        merged(
+            stored,
+            prefixed(self.staged_of(|s| &s.chunks), vec![level]),
+            false,
+        )
+        .map(move |kv| {
+            let (k, v) = kv?;
             let chunk = ChunkId::from_key(&k).ok_or_else(|| Error::Corrupt {
                 seq: None,
                 what: format!("a Merkle tree chunk key of {} bytes, expected 9", k.len()),
@@ -1521,8 +1721,12 @@ impl Store {
     /// name (a scan of every chunk).
     pub fn merkle_nodes(&self) -> Result<u64> {
         let mut n = 0u64;
-        for kv in self.merkle.iter() {
-            let (_, v) = kv.map_err(self.sled_err("reading the Merkle tree"))?;
+        let stored = self
+            .merkle
+            .iter()
+            .map(|kv| kv.map_err(self.sled_err("reading the Merkle tree")));
+        for kv in merged(stored, self.staged_of(|s| &s.chunks).iter(), false) {
+            let (_, v) = kv?;
             if let [a, b, ..] = v.as_ref() {
                 n += u64::from(u16::from_be_bytes([*a, *b]).count_ones());
             }
@@ -1605,6 +1809,9 @@ impl Store {
 
     /// One index entry.
     pub fn ix_get(&self, t: Tree, key: &[u8]) -> Result<Option<sled::IVec>> {
+        if let Some(v) = self.staged_ix(t).get(key) {
+            return Ok(Some(sled::IVec::from(v.as_slice())));
+        }
         self.ix(t)
             .get(key)
             .map_err(self.sled_err("reading the index"))
@@ -1616,9 +1823,14 @@ impl Store {
         t: Tree,
         from: &[u8],
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
-        self.ix(t)
+        let stored = self
+            .ix(t)
             .range(from..)
-            .map(|r| r.map_err(self.sled_err("reading the index")))
+            .map(|r| r.map_err(self.sled_err("reading the index")));
+        let staged = self
+            .staged_ix(t)
+            .range::<[u8], _>((Included(from), Unbounded));
+        merged(stored, staged, false)
     }
 
     /// Every entry of an index tree whose key starts with `prefix`.
@@ -1627,9 +1839,11 @@ impl Store {
         t: Tree,
         prefix: &[u8],
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
-        self.ix(t)
+        let stored = self
+            .ix(t)
             .scan_prefix(prefix)
-            .map(|r| r.map_err(self.sled_err("reading the index")))
+            .map(|r| r.map_err(self.sled_err("reading the index")));
+        merged(stored, prefixed(self.staged_ix(t), prefix.to_vec()), false)
     }
 
     /// The entries of an index tree within two bounds, in key order.
@@ -1639,9 +1853,11 @@ impl Store {
         lo: std::ops::Bound<&[u8]>,
         hi: std::ops::Bound<&[u8]>,
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
-        self.ix(t)
+        let stored = self
+            .ix(t)
             .range::<&[u8], _>((lo, hi))
-            .map(|r| r.map_err(self.sled_err("reading the index")))
+            .map(|r| r.map_err(self.sled_err("reading the index")));
+        merged(stored, self.staged_ix(t).range::<[u8], _>((lo, hi)), false)
     }
 
     /// The entries of an index tree between two keys (both included),
@@ -1652,10 +1868,16 @@ impl Store {
         lo: &[u8],
         hi: &[u8],
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
-        self.ix(t)
+        let stored = self
+            .ix(t)
             .range(lo..=hi)
             .rev()
-            .map(|r| r.map_err(self.sled_err("reading the index")))
+            .map(|r| r.map_err(self.sled_err("reading the index")));
+        let staged = self
+            .staged_ix(t)
+            .range::<[u8], _>((Included(lo), Included(hi)))
+            .rev();
+        merged(stored, staged, true)
     }
 
     /// The last entry of an index tree below `upper` whose key starts with
@@ -1667,17 +1889,21 @@ impl Store {
         prefix: &[u8],
         upper: &[u8],
     ) -> Result<Option<(sled::IVec, sled::IVec)>> {
-        Ok(self
+        let stored = self
             .ix(t)
             .get_lt(upper)
-            .map_err(self.sled_err("reading the index"))?
-            .filter(|(k, _)| k.starts_with(prefix)))
+            .map_err(self.sled_err("reading the index"))?;
+        Ok(last_below(stored, self.staged_ix(t), upper).filter(|(k, _)| k.starts_with(prefix)))
     }
 
     /// Every index entry, in key order.
     pub fn index_entries(&self) -> impl Iterator<Item = Result<(EventId, u64)>> + '_ {
-        self.by_item.iter().map(|r| {
-            let (k, _) = r.map_err(self.sled_err("reading the item index"))?;
+        let stored = self
+            .by_item
+            .iter()
+            .map(|r| r.map_err(self.sled_err("reading the item index")));
+        merged(stored, self.staged_of(|s| &s.by_item).iter(), false).map(|r| {
+            let (k, _) = r?;
             parse_index_key(&k)
         })
     }
@@ -1780,6 +2006,45 @@ fn dir_builder() -> std::fs::DirBuilder {
         b.mode(0o755);
     }
     b
+}
+
+/// Where an index tree sits in [`Store`]'s `ix` (and in [`Staged`]'s).
+fn tree_slot(t: Tree) -> usize {
+    match t {
+        Tree::Current => 0,
+        Tree::Versions => 1,
+        Tree::Facts => 2,
+        Tree::Keys => 3,
+        Tree::Rounds => 4,
+        Tree::Registry => 5,
+        Tree::Frames => 6,
+    }
+}
+
+/// The staged entries whose key starts with `prefix`, in key order.
+fn prefixed(staged: &Entries, prefix: Vec<u8>) -> impl Iterator<Item = (&Vec<u8>, &Vec<u8>)> {
+    staged
+        .range::<[u8], _>((Included(prefix.as_slice()), Unbounded))
+        .take_while(move |(k, _)| k.starts_with(&prefix))
+}
+
+/// The last entry below `upper`, of the stored one (sled's `get_lt`) and
+/// the staged ones; a staged entry wins over a stored one of the same key.
+fn last_below(
+    stored: Option<(sled::IVec, sled::IVec)>,
+    staged: &Entries,
+    upper: &[u8],
+) -> Option<(sled::IVec, sled::IVec)> {
+    let staged = staged
+        .range::<[u8], _>((Unbounded, std::ops::Bound::Excluded(upper)))
+        .next_back();
+    match (stored, staged) {
+        (Some((k, _)), Some((sk, sv))) if sk.as_slice() >= k.as_ref() => {
+            Some((sk.as_slice().into(), sv.as_slice().into()))
+        }
+        (None, Some((sk, sv))) => Some((sk.as_slice().into(), sv.as_slice().into())),
+        (stored, _) => stored,
+    }
 }
 
 fn index_key(item: EventId, seq: u64) -> [u8; 24] {
