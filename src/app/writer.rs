@@ -634,7 +634,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(seq, before.seq + 1);
-        assert_eq!(writer.read().events(), before.seq + 2);
+        assert_eq!(writer.read().unwrap().events(), before.seq + 2);
         drop(writer);
         let stats = thread.join();
         assert_eq!(stats.writes, 2, "{stats:?}");
