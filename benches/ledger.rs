@@ -8,7 +8,7 @@
 //!
 //! Run: `cargo bench --features bench --bench ledger` (every section), or
 //! name sections: `cargo bench --features bench --bench ledger -- note
-//! views verify import memory open curve proofs annexcurve`. The first run
+//! views verify import memory state open curve proofs annexcurve`. The first run
 //! generates the ledgers (L takes several minutes) under
 //! `target/bench-data/` (or `$KAMERSTAND_BENCH_DATA`) and keeps them, with
 //! their events exports, their SQLite peers and a file `NAME.done`, for
@@ -796,6 +796,123 @@ fn section_memory(r: &mut Report, name: &str, tmp: &Path) {
     }
 }
 
+// ---------------------------------------------------------------- state
+
+/// How large every item's folded state is when all are held at once (what
+/// a fold of every item in one scan of the events would keep with today's
+/// `ItemState`), by part: the capacities of its vectors and strings added
+/// up by hand. The value of a fact, a note's text and an item's text,
+/// citations and submitters are counted twice: `ItemState` keeps them as
+/// in force and as first recorded. Not a timing: no ratio.
+fn section_state(r: &mut Report, name: &str) {
+    use kamerstand::domain::Responsible;
+    use kamerstand::projection::state::{Change, TimelineEntry};
+    use kamerstand::projection::{Amendment, Fact, ItemState, Note};
+    use std::mem::{size_of, size_of_val};
+    let ledger = Ledger::open(&ledger(name), OpenOptions::default()).unwrap();
+    let state = kamerstand::projection::State::replay_results(ledger.events()).unwrap();
+    let st = |s: &String| s.capacity();
+    let vs = |v: &Vec<String>| v.capacity() * size_of::<String>() + v.iter().map(st).sum::<usize>();
+    let resp = |p: &Responsible| {
+        size_of_val(p.codes())
+            + p.codes()
+                .iter()
+                .map(|c| c.portfolio.capacity())
+                .sum::<usize>()
+    };
+    let opt = |s: &Option<String>| s.as_ref().map_or(0, st);
+    let change = |c: &Change| match c {
+        Change::Registered {
+            status,
+            responsible,
+        } => st(status) + resp(responsible),
+        Change::Status { from, to, reason } => st(from) + st(to) + opt(reason),
+        Change::Responsible { from, to, reason } => resp(from) + resp(to) + opt(reason),
+        Change::Note { text, citations } => st(text) + vs(citations),
+        Change::Amended {
+            text,
+            citations,
+            submitters,
+            reason,
+        } => {
+            opt(text)
+                + citations.as_ref().map_or(0, vs)
+                + submitters.as_ref().map_or(0, vs)
+                + opt(reason)
+        }
+        Change::Detailed {
+            made_in,
+            previous_responsible,
+            reason,
+            ..
+        } => opt(made_in) + previous_responsible.as_ref().map_or(0, resp) + opt(reason),
+        Change::Corrected {
+            reason,
+            replacement,
+            ..
+        } => {
+            st(reason)
+                + opt(&replacement.status)
+                + opt(&replacement.note)
+                + replacement.responsible.as_ref().map_or(0, resp)
+        }
+    };
+    let mut parts = [0usize; 8];
+    let mut facts = 0usize;
+    for it in state.items.values() {
+        parts[0] += it.timeline.capacity() * size_of::<TimelineEntry>()
+            + it.timeline
+                .iter()
+                .map(|e| st(&e.actor) + e.corrected_by.capacity() * 8 + change(&e.change))
+                .sum::<usize>();
+        parts[1] += it
+            .notes
+            .iter()
+            .map(|n| 2 * st(&n.text) + vs(&n.citations) + st(&n.actor))
+            .sum::<usize>();
+        parts[2] += it.notes.capacity() * size_of::<Note>();
+        parts[3] += it.statuses.capacity() * size_of::<Fact<String>>()
+            + it.statuses.iter().map(|f| 2 * st(&f.value)).sum::<usize>();
+        parts[4] += it.assignments.capacity() * size_of::<Fact<Responsible>>()
+            + it.assignments
+                .iter()
+                .map(|f| 2 * resp(&f.value))
+                .sum::<usize>();
+        parts[5] += it.amendments.capacity() * size_of::<Amendment>()
+            + it.amendments
+                .iter()
+                .map(|a| {
+                    opt(&a.text)
+                        + a.citations.as_ref().map_or(0, vs)
+                        + a.submitters.as_ref().map_or(0, vs)
+                })
+                .sum::<usize>();
+        parts[6] +=
+            size_of::<ItemState>() + 2 * (st(&it.text) + vs(&it.citations) + vs(&it.submitters));
+        facts += it.statuses.len() + it.assignments.len() + it.notes.len();
+    }
+    let mib = |b: usize| b as f64 / f64::from(1u32 << 20);
+    let total: usize = parts.iter().sum();
+    let largest = state
+        .items
+        .values()
+        .map(|i| i.timeline.len())
+        .max()
+        .unwrap_or(0);
+    r.line(format!(
+        "| state of every item of {name} held at once ({} items, {facts} dated facts, largest item {largest} events) | {:.1} MiB | timeline {:.1}, notes' texts, citations and actors {:.1}, notes' other fields {:.1}, statuses {:.1}, assignments {:.1}, amendments {:.1}, items' own fields {:.1} | | |",
+        state.items.len(),
+        mib(total),
+        mib(parts[0]),
+        mib(parts[1]),
+        mib(parts[2]),
+        mib(parts[3]),
+        mib(parts[4]),
+        mib(parts[5]),
+        mib(parts[6]),
+    ));
+}
+
 // ------------------------------------------------------------------ open
 
 /// sled's open (and kamerstand's) against the size of the store, and what
@@ -1465,6 +1582,9 @@ fn main() {
     }
     if on("memory") {
         section_memory(&mut r, big, tmp.path());
+    }
+    if on("state") {
+        section_state(&mut r, big);
     }
     if on("open") {
         let names: Vec<&str> = ["s", "10k", "100k", "l"]

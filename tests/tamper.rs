@@ -258,6 +258,32 @@ fn a_flipped_byte_in_the_canonical_bytes_is_content_altered() {
     a_seal_stops_it(&env, "the chain breaks at seq 4");
 }
 
+/// Bytes that decode but are not canonical (a responsible code in lower
+/// case, which decoding reads as the upper-case one), stored with their own
+/// hash: the chain check reports them, though `verify`'s index side decodes
+/// without that check (it leaves it to the chain check beside it).
+#[test]
+fn a_non_canonical_event_with_its_own_hash_is_undecodable() {
+    let env = ledger();
+    edit(&env, |raw| {
+        let v = raw.event(5);
+        let mut bytes = v[32..].to_vec();
+        let at = bytes
+            .windows(5)
+            .position(|w| w == b"MJenV")
+            .expect("seq 5 assigns MJenV");
+        bytes[at..at + 5].copy_from_slice(b"mjenv");
+        let mut stored = kamerstand::ledger::codec::hash(&bytes).0.to_vec();
+        stored.extend_from_slice(&bytes);
+        raw.put_event(5, &stored);
+    });
+    let j = env.run(&["--format", "json", "verify"]);
+    j.expect_code(1);
+    let j = j.json();
+    assert_eq!(j["first_break"]["seq"], 5);
+    assert_eq!(j["first_break"]["kind"], "undecodable", "{j}");
+}
+
 #[test]
 fn flipped_bytes_anywhere_in_any_event_are_found() {
     for seq in [0, 2, 6] {

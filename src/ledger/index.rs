@@ -548,23 +548,36 @@ impl Ledger {
             return Ok(None);
         }
         self.build_tree()?;
-        self.build_index_only(progress)
+        self.build_index_with(progress, Hashes::Check)
     }
 
-    /// As [`Ledger::build_index`], for a caller that has built the Merkle
-    /// tree already (an import builds it as it writes the events).
+    /// As [`Ledger::build_index`], for an import that has built the Merkle
+    /// tree as it wrote the events, each hashed and decoded (canonically)
+    /// by its chain check just before: the items' events are read back
+    /// with their stored hashes and not checked a second time.
     pub(crate) fn build_index_only(
         &self,
         progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Option<Break>> {
+        self.build_index_with(progress, Hashes::Trust)
+    }
+
+    /// The index's part of [`Ledger::build_index`], the events read back
+    /// as `hashes` says.
+    fn build_index_with(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+        hashes: Hashes,
     ) -> Result<Option<Break>> {
         let Some(head) = self.head() else {
             return Ok(None);
         };
         self.store().begin_index()?;
-        let Expected { others, broken, .. } = self.expected_index(
+        let Expected { others, broken, .. } = self.expected_index_of(
             vec![0usize; WORKERS],
             &|written: &mut usize, build: ItemBuild| self.write_built(written, build.entries),
             progress,
+            hashes,
         )?;
         if broken.is_some() {
             return Ok(broken);
@@ -592,8 +605,11 @@ impl Ledger {
 
     /// As [`Ledger::expected_index`]; with [`Hashes::Trust`] an item's
     /// events are taken with the hash stored beside them rather than
-    /// hashed again (for `verify`, whose chain check hashes every event
-    /// on the other core and whose break, if any, is what it reports).
+    /// hashed again, and decoded without encoding them again to see that
+    /// they are canonical (for `verify`, whose chain check hashes and
+    /// decodes every event on the other core and whose break, if any, is
+    /// what it reports; and for an import, whose chain check did so as it
+    /// wrote them).
     fn expected_index_of<S: Send>(
         &self,
         sinks: Vec<S>,
@@ -607,7 +623,7 @@ impl Ledger {
                 Hashes::Trust => self
                     .store()
                     .get(seq)?
-                    .map(|(hash, bytes)| super::decoded(seq, hash, &bytes))
+                    .map(|(hash, bytes)| super::decoded_beside_chain_check(seq, hash, &bytes))
                     .transpose(),
             }
         };
@@ -1471,7 +1487,8 @@ pub struct IndexDifference {
 enum Hashes {
     /// Hash each (the chain was not checked alongside).
     Check,
-    /// Take the stored hash (the chain check hashes each alongside).
+    /// Take the stored hash, and decode without the canonical check (a
+    /// chain check hashes and decodes each alongside, or did just before).
     Trust,
 }
 

@@ -990,7 +990,28 @@ fn checked(seq: u64, stored: EventHash, bytes: &[u8]) -> Result<Recorded> {
 /// it taken as given (the caller hashes it, or has a chain check that
 /// does); refused if they do not decode or name another seq.
 pub(super) fn decoded(seq: u64, hash: EventHash, bytes: &[u8]) -> Result<Recorded> {
-    let envelope = codec::decode(bytes).map_err(|e| Error::Corrupt {
+    decoded_with(seq, hash, bytes, codec::decode)
+}
+
+/// As [`decoded`], without checking that the bytes are canonical: for
+/// `verify`'s index side, beside a chain check that decodes every event
+/// canonically and whose break comes first, and for an import's index
+/// build, after one.
+pub(super) fn decoded_beside_chain_check(
+    seq: u64,
+    hash: EventHash,
+    bytes: &[u8],
+) -> Result<Recorded> {
+    decoded_with(seq, hash, bytes, codec::decode_beside_chain_check)
+}
+
+fn decoded_with(
+    seq: u64,
+    hash: EventHash,
+    bytes: &[u8],
+    decode: fn(&[u8]) -> std::result::Result<Envelope, String>,
+) -> Result<Recorded> {
+    let envelope = decode(bytes).map_err(|e| Error::Corrupt {
         seq: Some(seq),
         what: format!("stored event cannot be decoded: {e}"),
     })?;
