@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::formats::annex::{self, AnnexOptions, Lang};
 use crate::formats::{ExportFormat, csv, events};
 use crate::projection::{Basis, View};
-use crate::report::{self, Format};
+use crate::report;
 use std::io::Write;
 use std::path::Path;
 
@@ -87,9 +87,8 @@ pub fn export_with(
         }
         ExportFormat::Json => {
             progress.spin("exporting json");
-            counted
-                .write_all(report::overview(view, Format::Json).as_bytes())
-                .map_err(written)?;
+            // Written an item at a time, not made whole first.
+            report::overview_json_to(view, &mut counted).map_err(written)?;
         }
     }
     counted.flush().map_err(written)?;
