@@ -23,8 +23,14 @@ fn ledger() -> TestEnv {
             .ok();
     }
     let actor = ["--actor", "Mr. drs. A.B.C. van den Bergh-Oudshoorn"];
-    env.run(&[actor[0], actor[1], "note", "M1", "Eerste regel.\nTweede\tregel."])
-        .ok();
+    env.run(&[
+        actor[0],
+        actor[1],
+        "note",
+        "M1",
+        "Eerste regel.\nTweede\tregel.",
+    ])
+    .ok();
     env.run(&[
         actor[0],
         actor[1],
@@ -60,7 +66,10 @@ fn the_whole_log_written_as_it_is_read_is_the_log_made_whole() {
         (&["--lang", "en", "log", "--round", AUTUMN], plain),
         (&["log", "--as-of", "2000-01-01"], plain),
         (&["log", "--effective", "2024-12-31"], plain),
-        (&["--format", "json", "log", "--effective", "2024-12-31"], plain),
+        (
+            &["--format", "json", "log", "--effective", "2024-12-31"],
+            plain,
+        ),
         (&["log"], narrow),
         (&["log", "--round", SPRING], wide),
         (&["log", "--wide"], narrow),
@@ -79,5 +88,5 @@ fn the_whole_log_written_as_it_is_read_is_the_log_made_whole() {
         lines += streamed.stdout.lines().count();
     }
     // The cases wrote the log, not only its empty forms.
-    assert!(lines > 10 * events as usize / 2, "{lines} lines");
+    assert!(lines as u64 > 5 * events, "{lines} lines");
 }

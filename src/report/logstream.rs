@@ -114,4 +114,3 @@ impl Serialize for Each<'_> {
         seq.end()
     }
 }
-

@@ -840,7 +840,12 @@ mod tests {
         let headers = ["seq", "actor", "what", "hash"];
         let max = [0, 8, 20, 0];
         let rows: Vec<Vec<String>> = vec![
-            vec!["1".into(), "J. de Vries-Jansen".into(), "kort".into(), "ab12".into()],
+            vec![
+                "1".into(),
+                "J. de Vries-Jansen".into(),
+                "kort".into(),
+                "ab12".into(),
+            ],
             vec![
                 "22".into(),
                 "x".into(),
