@@ -52,9 +52,8 @@ pub fn export_with(
         }
         ExportFormat::Md => {
             progress.spin("exporting md");
-            counted
-                .write_all(annex::markdown(view, options).as_bytes())
-                .map_err(written)?;
+            // Written a row at a time, not made whole first.
+            annex::markdown_to(view, options, &mut counted).map_err(written)?;
         }
         ExportFormat::Html => {
             progress.spin("exporting html");
@@ -63,9 +62,7 @@ pub fn export_with(
                 _ => view.last_seq(),
             };
             let rounds = ws.round_counts(limit)?;
-            counted
-                .write_all(annex::html(view, &rounds, options).as_bytes())
-                .map_err(written)?;
+            annex::html_to(view, &rounds, options, &mut counted).map_err(written)?;
         }
         ExportFormat::Docx | ExportFormat::Xlsx => {
             progress.spin(&format!("exporting {}", format.name()));
