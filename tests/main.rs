@@ -41,6 +41,7 @@ mod schemas;
 mod server;
 mod signed_rounds;
 mod store_compression;
+mod streamed_reads;
 mod tamper;
 mod terminal;
 mod time_travel;

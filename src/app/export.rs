@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::formats::annex::{self, AnnexOptions, Lang};
 use crate::formats::{ExportFormat, csv, events};
 use crate::projection::{Basis, View};
-use crate::report::{self, Format};
+use crate::report;
 use std::io::Write;
 use std::path::Path;
 
@@ -52,9 +52,8 @@ pub fn export_with(
         }
         ExportFormat::Md => {
             progress.spin("exporting md");
-            counted
-                .write_all(annex::markdown(view, options).as_bytes())
-                .map_err(written)?;
+            // Written a row at a time, not made whole first.
+            annex::markdown_to(view, options, &mut counted).map_err(written)?;
         }
         ExportFormat::Html => {
             progress.spin("exporting html");
@@ -63,9 +62,7 @@ pub fn export_with(
                 _ => view.last_seq(),
             };
             let rounds = ws.round_counts(limit)?;
-            counted
-                .write_all(annex::html(view, &rounds, options).as_bytes())
-                .map_err(written)?;
+            annex::html_to(view, &rounds, options, &mut counted).map_err(written)?;
         }
         ExportFormat::Docx | ExportFormat::Xlsx => {
             progress.spin(&format!("exporting {}", format.name()));
@@ -87,9 +84,8 @@ pub fn export_with(
         }
         ExportFormat::Json => {
             progress.spin("exporting json");
-            counted
-                .write_all(report::overview(view, Format::Json).as_bytes())
-                .map_err(written)?;
+            // Written an item at a time, not made whole first.
+            report::overview_json_to(view, &mut counted).map_err(written)?;
         }
     }
     counted.flush().map_err(written)?;

@@ -101,3 +101,30 @@ pub fn events(
     }
     Ok(events.into())
 }
+
+/// Hands each event `view` holds to `visit`, oldest first (those
+/// [`events`] gives without an item or a limit), without holding them: the
+/// whole log of a large ledger is far more than should be in memory.
+/// `visit` returning false stops the reading.
+pub fn each_event(
+    ws: &Workspace,
+    view: &View,
+    visit: &mut dyn FnMut(&Recorded) -> bool,
+) -> Result<()> {
+    let Some(last) = view.last_seq() else {
+        return Ok(());
+    };
+    for e in ws.ledger().events() {
+        let e = e?;
+        if e.envelope.seq > last {
+            break;
+        }
+        let in_effect = view
+            .effective
+            .is_none_or(|d| e.envelope.body.effective().is_none_or(|x| x <= d));
+        if in_effect && !visit(&e) {
+            break;
+        }
+    }
+    Ok(())
+}

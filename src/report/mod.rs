@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod import;
 pub mod letter;
+pub mod logstream;
 pub mod proof_check;
 pub mod table;
 pub mod verification;
@@ -133,29 +134,10 @@ pub fn overview(view: &View, format: Format) -> String {
 /// [`overview`] for a terminal: status markers in colour, fit to its width.
 pub fn overview_with(view: &View, format: Format, look: &Look) -> String {
     let legend = view.legend();
-    let items: Vec<&ItemView> = view.existing().collect();
     if format == Format::Json {
-        // Keys in the order serde_json sorts a map's, so that the output is
-        // what one JSON value would give, without holding one for every item.
-        #[derive(Serialize)]
-        struct Doc<'a> {
-            items: EachItem<'a>,
-            legend: Value,
-            programme: &'a str,
-            title: &'a str,
-            view: Value,
-        }
-        return to_string_pretty(&Doc {
-            items: EachItem {
-                view,
-                items: &items,
-            },
-            legend: serde_json::to_value(&legend.entries).unwrap_or(Value::Null),
-            programme: &view.programme.name,
-            title: &view.programme.title,
-            view: view.to_json(),
-        });
+        return json_string(|out| overview_json_to(view, out));
     }
+    let items: Vec<&ItemView> = view.existing().collect();
     if view.chain.events == 0 {
         return v(&viewline::nothing_recorded(view, None, look.lang)).into_owned();
     }
@@ -221,6 +203,90 @@ fn status_summary(view: &View, items: &[&ItemView]) -> String {
     )
 }
 
+/// The overview as JSON (what [`overview`] gives with [`Format::Json`]),
+/// written to `out` an item at a time: on a large ledger the text of every
+/// item at once weighs tens of megabytes.
+pub fn overview_json_to(view: &View, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let items: Vec<&ItemView> = view.existing().collect();
+    // Keys in the order serde_json sorts a map's, so that the output is
+    // what one JSON value would give, without holding one for every item.
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        items: EachItem<'a>,
+        legend: Value,
+        programme: &'a str,
+        title: &'a str,
+        view: Value,
+    }
+    pretty_to(
+        &Doc {
+            items: EachItem {
+                view,
+                items: &items,
+            },
+            legend: serde_json::to_value(&view.legend().entries).unwrap_or(Value::Null),
+            programme: &view.programme.name,
+            title: &view.programme.title,
+            view: view.to_json(),
+        },
+        out,
+    )
+}
+
+/// The item list as JSON (what [`item_list`] gives with [`Format::Json`]),
+/// written to `out` an item at a time.
+pub fn item_list_json_to(view: &View, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    /// The items of the list, each made as it is written.
+    struct Each<'a>(&'a View);
+    impl Serialize for Each<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let legend = self.0.legend();
+            let mut seq = s.serialize_seq(None)?;
+            for it in self.0.existing() {
+                seq.serialize_element(&json!({
+                    "key": it.key.as_str(),
+                    "id": it.id.hex(),
+                    "kind": it.kind.slug(),
+                    "status": status_json(legend, &it.status),
+                    "responsible": it.responsible,
+                    "text": it.text,
+                }))?;
+            }
+            seq.end()
+        }
+    }
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        items: Each<'a>,
+        view: Value,
+    }
+    pretty_to(
+        &Doc {
+            items: Each(view),
+            view: view.to_json(),
+        },
+        out,
+    )
+}
+
+/// `v` as pretty JSON and a newline, written to `out` as it is made (the
+/// text [`to_string_pretty`] gives).
+fn pretty_to(v: &impl Serialize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    out.write_all(b"\n")
+}
+
+/// The text `write` writes, for the renderers that return a string.
+fn json_string(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut buf = Vec::new();
+    match write(&mut buf) {
+        Ok(()) => String::from_utf8(buf)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
+}
+
 /// The list of items with key, id, kind, status and responsible.
 pub fn item_list(view: &View, format: Format) -> String {
     item_list_with(view, format, &Look::PLAIN)
@@ -229,23 +295,10 @@ pub fn item_list(view: &View, format: Format) -> String {
 /// [`item_list`] for a terminal: status markers in colour, fit to its width.
 pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
     let legend = view.legend();
-    let items: Vec<&ItemView> = view.existing().collect();
     if format == Format::Json {
-        let v: Vec<Value> = items
-            .iter()
-            .map(|it| {
-                json!({
-                    "key": it.key.as_str(),
-                    "id": it.id.hex(),
-                    "kind": it.kind.slug(),
-                    "status": status_json(legend, &it.status),
-                    "responsible": it.responsible,
-                    "text": it.text,
-                })
-            })
-            .collect();
-        return to_string_pretty(&json!({"view": view.to_json(), "items": v}));
+        return json_string(|out| item_list_json_to(view, out));
     }
+    let items: Vec<&ItemView> = view.existing().collect();
     let mut t = Table::new(
         &["key", "kind", "status", "responsible", "id", "text"],
         &[0, 0, 32, 20, 0, 50],
@@ -861,42 +914,56 @@ pub fn log_keyed(
             .collect();
         return to_string_pretty(&json!({"view": view.to_json(), "events": v}));
     }
-    let mut t = Table::new(
-        &[
-            "seq",
-            "recorded",
-            "effective",
-            "actor",
-            "item",
-            "what",
-            "hash",
-        ],
-        &[0, 0, 0, 16, 0, 60, 0],
-    );
+    let mut t = Table::new(&LOG_HEADERS, &LOG_MAX);
     for rec in events {
-        let env = &rec.envelope;
-        let key = rec
-            .item()
-            .and_then(key_of)
-            .unwrap_or_else(|| "-".to_string());
-        t.row(vec![
-            env.seq.to_string(),
-            env.recorded_at.short(),
-            env.body.effective().map_or("-".into(), |d| d.to_string()),
-            env.actor.clone(),
-            key,
-            summary(view.legend(), &env.body),
-            rec.hash.short(),
-        ]);
+        t.row(log_row(view, key_of, rec));
     }
     if view.chain.events == 0 {
         return v(&viewline::nothing_recorded(view, None, look.lang)).into_owned();
     }
+    format!("{}{}", log_head(view, look), t.render_with(look))
+}
+
+/// The columns of the log's table, and the widths their texts are cut to.
+const LOG_HEADERS: [&str; 7] = [
+    "seq",
+    "recorded",
+    "effective",
+    "actor",
+    "item",
+    "what",
+    "hash",
+];
+const LOG_MAX: [usize; 7] = [0, 0, 0, 16, 0, 60, 0];
+
+/// An event's row in the log's table.
+fn log_row(
+    view: &View,
+    key_of: &dyn Fn(crate::domain::EventId) -> Option<String>,
+    rec: &Recorded,
+) -> Vec<String> {
+    let env = &rec.envelope;
+    let key = rec
+        .item()
+        .and_then(key_of)
+        .unwrap_or_else(|| "-".to_string());
+    vec![
+        env.seq.to_string(),
+        env.recorded_at.short(),
+        env.body.effective().map_or("-".into(), |d| d.to_string()),
+        env.actor.clone(),
+        key,
+        summary(view.legend(), &env.body),
+        rec.hash.short(),
+    ]
+}
+
+/// What the log's table follows: the view and the chain it shows.
+fn log_head(view: &View, look: &Look) -> String {
     format!(
-        "{}\n{}\n\n{}",
+        "{}\n{}\n\n",
         look.fold(&v(&view_line(view, look.lang)), 0),
         viewline::chain_line(view, look.lang),
-        t.render_with(look)
     )
 }
 

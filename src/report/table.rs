@@ -211,9 +211,11 @@ impl Table {
                 _ => one_line,
             }
         };
-        let mut all: Vec<Vec<String>> = std::iter::once(self.headers.clone())
-            .chain(self.rows.iter().cloned())
-            .map(|r| (0..n).map(|i| cell(&r, i)).collect())
+        // Each row's cells cut as they are read (not the rows copied first:
+        // an overview's rows hold every item's whole progress text).
+        let mut all: Vec<Vec<String>> = std::iter::once(&self.headers)
+            .chain(self.rows.iter())
+            .map(|r| (0..n).map(|i| cell(r, i)).collect())
             .collect();
         // Markers, by (line, column) in `all` (line 0 is the header).
         let mut markers: Vec<Vec<Option<String>>> = vec![vec![None; n]; all.len()];
@@ -262,6 +264,110 @@ impl Table {
             out.push('\n');
         }
         out
+    }
+}
+
+/// A table of unmarked rows written a row at a time, for tables too large
+/// to hold (the whole event log of a large ledger): the rows are given
+/// twice, first to [`Columns::measure`] them, then to
+/// [`Columns::write_row`] them, and the lines are those
+/// [`Table::render_with`] makes of the same rows when the look does not
+/// wrap (whole texts are laid out from every row at once, so they are not
+/// written this way).
+#[derive(Debug, Clone)]
+pub struct Columns {
+    headers: Vec<String>,
+    max: Vec<usize>,
+    /// The widest cell of each column so far, the header's included.
+    widths: Vec<usize>,
+}
+
+/// The widths the lines of a [`Columns`] are written at, once measured.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    /// Each column's width.
+    widths: Vec<usize>,
+    /// The width a column's cells are cut to, where fitting the look's
+    /// width narrowed it.
+    cut: Vec<Option<usize>>,
+}
+
+impl Columns {
+    /// As [`Table::new`].
+    pub fn new(headers: &[&str], max: &[usize]) -> Columns {
+        let mut c = Columns {
+            headers: headers.iter().map(|h| (*h).to_string()).collect(),
+            max: max.to_vec(),
+            widths: vec![0; headers.len()],
+        };
+        let head = c.headers.clone();
+        c.measure(&head);
+        c
+    }
+
+    /// A row's cells as [`Table::render_with`] shows them on one line.
+    fn cells(&self, row: &[String]) -> Vec<String> {
+        (0..self.headers.len())
+            .map(|i| {
+                let raw = row.get(i).map_or("", String::as_str);
+                let one_line = crate::domain::text::visible(raw).replace(['\n', '\t'], " ");
+                match self.max.get(i) {
+                    Some(&m) if m > 0 => cut(&one_line, m),
+                    _ => one_line,
+                }
+            })
+            .collect()
+    }
+
+    /// Counts `row` in the columns' widths.
+    pub fn measure(&mut self, row: &[String]) {
+        let cells = self.cells(row);
+        for (w, c) in self.widths.iter_mut().zip(cells) {
+            *w = (*w).max(width(&c));
+        }
+    }
+
+    /// The widths for `look`, once every row is measured.
+    pub fn fit(&self, look: &Look) -> Fitted {
+        let natural = self.widths.clone();
+        let widths = match look.width {
+            Some(avail) => fit(&natural, &self.headers, &self.max, avail),
+            None => natural.clone(),
+        };
+        let cut = widths
+            .iter()
+            .zip(&natural)
+            .map(|(w, n)| (w < n).then_some((*w).max(1)))
+            .collect();
+        Fitted { widths, cut }
+    }
+
+    /// Writes the header's line.
+    pub fn write_header(&self, f: &Fitted, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.write_row(f, &self.headers, out)
+    }
+
+    /// Writes the line of `row`.
+    pub fn write_row(
+        &self,
+        f: &Fitted,
+        row: &[String],
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let n = self.headers.len();
+        let mut line = String::new();
+        for (i, c) in self.cells(row).into_iter().enumerate() {
+            let c = match f.cut[i] {
+                Some(room) => cut(&c, room),
+                None => c,
+            };
+            line.push_str(&c);
+            if i + 1 < n {
+                line.push_str(&" ".repeat(f.widths[i].saturating_sub(width(&c)) + 2));
+            }
+        }
+        out.write_all(line.trim_end().as_bytes())?;
+        out.write_all(b"\n")
     }
 }
 
@@ -727,5 +833,57 @@ mod tests {
         assert_eq!(xterm256(0x75, 0x75, 0x75), 243);
         assert_eq!(xterm256(0, 0, 0), 232);
         assert_eq!(xterm256(255, 255, 255), 255);
+    }
+
+    #[test]
+    fn columns_written_row_by_row_are_the_table_rendered_whole() {
+        let headers = ["seq", "actor", "what", "hash"];
+        let max = [0, 8, 20, 0];
+        let rows: Vec<Vec<String>> = vec![
+            vec![
+                "1".into(),
+                "J. de Vries-Jansen".into(),
+                "kort".into(),
+                "ab12".into(),
+            ],
+            vec![
+                "22".into(),
+                "x".into(),
+                "een veel langere\nregel\tmet tab en \u{1b}[2J".into(),
+                "cd34ef".into(),
+            ],
+            vec!["333".into(), String::new(), String::new()],
+        ];
+        for (rows, width) in [
+            (&rows[..], None),
+            (&rows[..], Some(30)),
+            (&rows[..], Some(12)),
+            (&rows[..], Some(200)),
+            (&rows[..0], None),
+            (&rows[..0], Some(5)),
+        ] {
+            let look = Look {
+                width,
+                ..Look::PLAIN
+            };
+            let mut t = Table::new(&headers, &max);
+            let mut c = Columns::new(&headers, &max);
+            for r in rows {
+                t.row(r.clone());
+                c.measure(r);
+            }
+            let f = c.fit(&look);
+            let mut out = Vec::new();
+            c.write_header(&f, &mut out).unwrap();
+            for r in rows {
+                c.write_row(&f, r, &mut out).unwrap();
+            }
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                t.render_with(&look),
+                "width {width:?}, {} rows",
+                rows.len()
+            );
+        }
     }
 }

@@ -111,6 +111,10 @@ pub(crate) fn run(c: &ItemCommand, g: &Global, env: &mut Env<'_>) -> Result<(), 
             if let Some(s) = super::nothing_recorded(&ws, &view, g, &look)? {
                 return emit(env, &s);
             }
+            if g.report() == report::Format::Json {
+                // Written an item at a time, not made whole first.
+                return super::json_out(env, |w| report::item_list_json_to(&view, w));
+            }
             emit(env, &report::item_list_with(&view, g.report(), &look))
         }
         ItemCommand::Amend(a) => amend(a, g, env),

@@ -52,6 +52,19 @@ pub(crate) fn nothing_recorded(
     )))
 }
 
+/// Writes a document to standard output as `write` makes it (JSON of
+/// every item, written an item at a time rather than made whole first).
+pub(crate) fn json_out(
+    env: &mut crate::cli::Env<'_>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let mut w = std::io::BufWriter::new(&mut *env.out);
+    write(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(CliError::from_output)
+}
+
 /// The receipt line of a write: what changed, in the clerk's words.
 pub(crate) fn outcome_line(ws: &Workspace, o: &Outcome) -> String {
     let legend = ws.legend();

@@ -31,6 +31,10 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     if let Some(s) = super::nothing_recorded(&ws, &view, g, &look)? {
         return emit(env, &s);
     }
+    if g.report() == report::Format::Json {
+        // Written an item at a time, not made whole first.
+        return super::json_out(env, |w| report::overview_json_to(&view, w));
+    }
     emit(env, &report::overview_with(&view, g.report(), &look))
 }
 

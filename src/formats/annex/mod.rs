@@ -43,7 +43,7 @@ pub mod render;
 pub(crate) mod rows;
 pub mod word;
 
-pub use render::{AnnexOptions, Lang, html, markdown};
+pub use render::{AnnexOptions, Lang, html, html_to, markdown, markdown_to};
 
 use std::collections::BTreeMap;
 

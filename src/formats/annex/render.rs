@@ -371,6 +371,19 @@ fn md_para(p: &Para) -> String {
 /// empty, so the table pastes into Word as a table (a cell holds no
 /// `<br>`).
 pub fn markdown(view: &View, options: impl Into<AnnexOptions>) -> String {
+    let mut bytes = Vec::new();
+    // Writing into memory does not fail.
+    let _ = markdown_to(view, options, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`markdown`], written to `to` a row at a time (on a large ledger the
+/// whole text weighs tens of megabytes).
+pub fn markdown_to(
+    view: &View,
+    options: impl Into<AnnexOptions>,
+    to: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let annex = build(view, options.into());
     let w = annex.words();
     let mut out = String::new();
@@ -429,6 +442,8 @@ pub fn markdown(view: &View, options: impl Into<AnnexOptions>) -> String {
                     progress.get(i).map_or("", String::as_str)
                 );
             }
+            to.write_all(out.as_bytes())?;
+            out.clear();
         }
     }
     if !annex.footnotes.is_empty() {
@@ -439,7 +454,7 @@ pub fn markdown(view: &View, options: impl Into<AnnexOptions>) -> String {
     }
     let _ = writeln!(out, "\n---\n");
     md_footer(&annex, &mut out);
-    out
+    to.write_all(out.as_bytes())
 }
 
 fn md_footer(annex: &Annex<'_>, out: &mut String) {
@@ -593,6 +608,20 @@ fn chart(annex: &Annex<'_>, view: &View, rounds: &RoundCounts) -> String {
 /// The annex as one self-contained HTML page (inline CSS and SVG, no
 /// external assets), readable on screen and printed on A4.
 pub fn html(view: &View, rounds: &RoundCounts, options: impl Into<AnnexOptions>) -> String {
+    let mut bytes = Vec::new();
+    // Writing into memory does not fail.
+    let _ = html_to(view, rounds, options, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`html`], written to `to` a row at a time (on a large ledger the whole
+/// page weighs tens of megabytes).
+pub fn html_to(
+    view: &View,
+    rounds: &RoundCounts,
+    options: impl Into<AnnexOptions>,
+    to: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let annex = build(view, options.into());
     let w = annex.words();
     let mut out = String::new();
@@ -668,6 +697,8 @@ pub fn html(view: &View, rounds: &RoundCounts, options: impl Into<AnnexOptions>)
                 esc(&r.status),
                 esc(&r.item.responsible.to_string()),
             );
+            to.write_all(out.as_bytes())?;
+            out.clear();
         }
         out.push_str("</tbody></table>\n");
     }
@@ -692,7 +723,7 @@ pub fn html(view: &View, rounds: &RoundCounts, options: impl Into<AnnexOptions>)
         let _ = write!(out, "<p>{}</p>", esc(line));
     }
     out.push_str("</footer>\n</body></html>\n");
-    out
+    to.write_all(out.as_bytes())
 }
 
 #[cfg(test)]
