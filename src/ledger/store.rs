@@ -2115,11 +2115,13 @@ mod tests {
         assert_eq!(parse_index_key(&a).unwrap(), (EventId([1; 16]), 300));
     }
 
+    type Bounds<'a> = (std::ops::Bound<&'a [u8]>, std::ops::Bound<&'a [u8]>);
+
     /// Every read of `store` the staging merges, over keys chosen to sit
     /// before, between, on and after the entries below (keys that are
     /// prefixes of others among them), rendered for comparison.
     fn reads(store: &Store) -> Vec<String> {
-        use std::ops::Bound::{self, Excluded};
+        use std::ops::Bound::Excluded;
         let mut out = vec![
             format!("head {:?}", store.head().unwrap()),
             format!("index {:?}", store.index_head().unwrap()),
@@ -2190,7 +2192,7 @@ mod tests {
                             all(&mut store.ix_range_rev(t, p, upper))
                         ));
                     }
-                    let bounds: [(Bound<&[u8]>, Bound<&[u8]>); 4] = [
+                    let bounds: [Bounds; 4] = [
                         (Included(p), Included(upper)),
                         (Included(p), Excluded(upper)),
                         (Excluded(p), Unbounded),
@@ -2216,20 +2218,20 @@ mod tests {
         out
     }
 
-    fn row(seq: u64, item: u8) -> Row {
+    fn row(seq: u8, item: u8) -> Row {
         Row {
-            seq,
-            hash: EventHash([seq as u8; 32]),
-            bytes: vec![seq as u8; 3],
+            seq: u64::from(seq),
+            hash: EventHash([seq; 32]),
+            bytes: vec![seq; 3],
             item: (item > 0).then_some(EventId([item; 16])),
         }
     }
 
-    fn head(seq: u64) -> Head {
+    fn head(seq: u8) -> Head {
         Head {
-            seq,
-            hash: EventHash([seq as u8; 32]),
-            recorded_at: Timestamp::from_unix_nanos(seq as i64),
+            seq: u64::from(seq),
+            hash: EventHash([seq; 32]),
+            recorded_at: Timestamp::from_unix_nanos(i64::from(seq)),
         }
     }
 
