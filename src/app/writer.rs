@@ -4,7 +4,9 @@
 //! in turn, against the state the ones before it left (a refused one
 //! writes nothing and does not sink the others), and staged; the group's
 //! writes are then written in one sled transaction (all or none: if it
-//! fails, each write of the group is answered with the error). Then the
+//! fails, each write of the group is answered with the error, save those
+//! a round seal's check wrote before it, which stay in the store and are
+//! answered as written). Then the
 //! group is made durable (one flush and fsync for everything written
 //! since the last one), and only then is each write answered. When more
 //! writes are queued, a second thread makes it durable while the writer
@@ -448,9 +450,19 @@ fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
         if several {
             ws.begin_group();
         }
-        let replies: Vec<Reply> = group.into_iter().map(|job| job.run(&mut ws)).collect();
+        // Each write's reply, and how many events the ledger held after it.
+        let replies: Vec<(Reply, u64)> = group
+            .into_iter()
+            .map(|job| {
+                let reply = job.run(&mut ws);
+                (reply, events(ws.ledger().head()))
+            })
+            .collect();
+        // On a failure, why, and how many events sled holds.
         let unwritten = if several {
-            ws.end_group().err().map(|e| e.to_string())
+            ws.end_group()
+                .err()
+                .map(|e| (e.to_string(), events(ws.ledger().head())))
         } else {
             None
         };
@@ -458,22 +470,28 @@ fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
         drop(ws);
         let mut f = flow.lock();
         f.writing = false;
-        if let Some(why) = unwritten {
-            // Nothing of the group was written (or, after a round seal's
-            // check wrote a part of it, not all): no write of it is
-            // answered as written. The ledger's head is again sled's.
-            let written = f.written;
+        if let Some((why, held)) = unwritten {
+            // The group's transaction failed; the ledger's head is again
+            // sled's. A round seal's check (or an import too large to be
+            // staged) wrote what the group staged before it: the writes
+            // whose events sled holds stay in the store, so they are
+            // answered as written once durable, like any other. The rest
+            // wrote nothing and are answered with the error.
+            let (kept, lost): (Vec<_>, Vec<_>) = replies.into_iter().partition(|(_, n)| *n <= held);
             f.written += 1;
-            f.waiting.push((written + 1, Vec::new(), accounts));
+            let n = f.written;
+            f.waiting
+                .push((n, kept.into_iter().map(|(r, _)| r).collect(), accounts));
             drop(f);
             flow.changed.notify_all();
             let error = || Error::storage("writing a group of writes", why.clone());
-            replies.into_iter().for_each(|r| r(Some(&error)));
+            lost.into_iter().for_each(|(r, _)| r(Some(&error)));
             continue;
         }
         f.written += 1;
         let n = f.written;
-        f.waiting.push((n, replies, accounts));
+        f.waiting
+            .push((n, replies.into_iter().map(|(r, _)| r).collect(), accounts));
         if !f.syncing {
             next = rx.try_recv().ok();
         }
@@ -490,6 +508,11 @@ fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
             maker.finish(groups, broken);
         }
     }
+}
+
+/// How many events a ledger with `head` holds.
+fn events(head: Option<crate::ledger::Head>) -> u64 {
+    head.map_or(0, |h| h.seq + 1)
 }
 
 /// Marks the writer broken and ended if its thread unwinds (a bug in a
@@ -560,12 +583,10 @@ mod tests {
             .map(|r| r.recorded.envelope.seq)
     }
 
-    #[test]
-    fn a_group_whose_transaction_fails_answers_every_write_with_the_error_and_writes_none() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("store");
+    /// A new ledger at `path` with one item, M1.
+    fn with_m1(path: &std::path::Path) -> Workspace {
         let mut ws = Workspace::create(
-            &path,
+            path,
             OpenOptions::default(),
             "tester",
             "P".into(),
@@ -587,6 +608,14 @@ mod tests {
             }),
         )
         .unwrap();
+        ws
+    }
+
+    #[test]
+    fn a_group_whose_transaction_fails_answers_every_write_with_the_error_and_writes_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let ws = with_m1(&path);
         let before = ws.ledger().head().unwrap();
         let (writer, thread) = Writer::start(ws).unwrap();
         // A first write holds the writer until the group is queued.
@@ -646,6 +675,84 @@ mod tests {
         assert_eq!(texts.len() as u64, before.seq + 2);
         assert!(texts.last().unwrap().contains("\"d\""));
         assert!(!texts.iter().any(|t| t.contains("\"a\"")));
+        let report = ledger.verify().unwrap();
+        assert!(report.ok(), "{report:?}");
+    }
+
+    #[test]
+    fn a_group_that_fails_after_a_seal_wrote_its_first_writes_answers_those_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let ws = with_m1(&path);
+        let before = ws.ledger().head().unwrap();
+        let (writer, thread) = Writer::start(ws).unwrap();
+        let (running_tx, running) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        writer.submit(
+            move |_ws| {
+                running_tx.send(()).unwrap();
+                released.recv().unwrap();
+                Ok(0)
+            },
+            |r| assert!(r.is_ok(), "{r:?}"),
+        );
+        running.recv().unwrap();
+        // A note, a seal (whose check writes the note to sled first), and a
+        // note after which the group's transaction fails.
+        let (done_tx, done) = mpsc::channel();
+        for (n, text) in ["a", "seal", "c"].into_iter().enumerate() {
+            let tx = done_tx.clone();
+            writer.submit(
+                move |ws| {
+                    let seq = if text == "seal" {
+                        ws.write(
+                            "tester",
+                            Write::Seal {
+                                name: "R1".into(),
+                                title: None,
+                                reported_on: None,
+                            },
+                        )
+                        .map(|r| r.recorded.envelope.seq)?
+                    } else {
+                        noted(ws, text)?
+                    };
+                    if text == "c" {
+                        ws.ledger().fail_next_group_write();
+                    }
+                    Ok(seq)
+                },
+                move |r| tx.send((n, r.map_err(|e| e.to_string()))).unwrap(),
+            );
+        }
+        drop(done_tx);
+        release.send(()).unwrap();
+        let mut answers: Vec<_> = done.iter().collect();
+        answers.sort_by_key(|(n, _)| *n);
+        // The note the seal wrote is in the store, durable: it is answered
+        // as written, and nothing after it is.
+        assert_eq!(answers[0].1, Ok(before.seq + 1), "{answers:?}");
+        for (_, a) in &answers[1..] {
+            let e = a.as_ref().unwrap_err();
+            assert!(e.contains("a failure made for a test"), "{e}");
+        }
+        assert_eq!(writer.read().unwrap().events(), before.seq + 2);
+        let seq = writer.call(|ws| noted(ws, "d")).unwrap();
+        assert_eq!(seq, before.seq + 2);
+        drop(writer);
+        thread.join();
+        let ledger = Ledger::open(&path, OpenOptions::default()).unwrap();
+        let texts: Vec<String> = ledger
+            .events()
+            .map(|r| format!("{:?}", r.unwrap().envelope.body))
+            .collect();
+        assert_eq!(texts.len() as u64, before.seq + 3);
+        assert!(texts[texts.len() - 2].contains("\"a\""));
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("RoundSealed") || t.contains("\"c\""))
+        );
         let report = ledger.verify().unwrap();
         assert!(report.ok(), "{report:?}");
     }

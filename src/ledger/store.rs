@@ -1857,7 +1857,14 @@ impl Store {
             .ix(t)
             .range::<&[u8], _>((lo, hi))
             .map(|r| r.map_err(self.sled_err("reading the index")));
-        merged(stored, self.staged_ix(t).range::<[u8], _>((lo, hi)), false)
+        // `BTreeMap::range` panics on bounds that hold no key; sled gives
+        // nothing for them.
+        let staged = if holds_keys(lo, hi) {
+            self.staged_ix(t)
+        } else {
+            &staged::NONE
+        };
+        merged(stored, staged.range::<[u8], _>((lo, hi)), false)
     }
 
     /// The entries of an index tree between two keys (both included),
@@ -1873,10 +1880,12 @@ impl Store {
             .range(lo..=hi)
             .rev()
             .map(|r| r.map_err(self.sled_err("reading the index")));
-        let staged = self
-            .staged_ix(t)
-            .range::<[u8], _>((Included(lo), Included(hi)))
-            .rev();
+        let staged = if lo <= hi {
+            self.staged_ix(t)
+        } else {
+            &staged::NONE
+        };
+        let staged = staged.range::<[u8], _>((Included(lo), Included(hi))).rev();
         merged(stored, staged, true)
     }
 
@@ -2021,6 +2030,17 @@ fn tree_slot(t: Tree) -> usize {
     }
 }
 
+/// Whether a key can lie between `lo` and `hi` (where it cannot,
+/// `BTreeMap::range` panics).
+fn holds_keys(lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>) -> bool {
+    use std::ops::Bound::Excluded;
+    match (lo, hi) {
+        (Included(a), Included(b)) => a <= b,
+        (Included(a) | Excluded(a), Included(b) | Excluded(b)) => a < b,
+        _ => true,
+    }
+}
+
 /// The staged entries whose key starts with `prefix`, in key order.
 fn prefixed(staged: &Entries, prefix: Vec<u8>) -> impl Iterator<Item = (&Vec<u8>, &Vec<u8>)> {
     staged
@@ -2113,5 +2133,238 @@ mod tests {
         let b = index_key(EventId([1; 16]), 4);
         assert!(b < a);
         assert_eq!(parse_index_key(&a).unwrap(), (EventId([1; 16]), 300));
+    }
+
+    type Bounds<'a> = (std::ops::Bound<&'a [u8]>, std::ops::Bound<&'a [u8]>);
+
+    /// Every read of `store` the staging merges, over keys chosen to sit
+    /// before, between, on and after the entries below (keys that are
+    /// prefixes of others among them), rendered for comparison.
+    fn reads(store: &Store) -> Vec<String> {
+        use std::ops::Bound::Excluded;
+        let mut out = vec![
+            format!("head {:?}", store.head().unwrap()),
+            format!("index {:?}", store.index_head().unwrap()),
+            format!("last {:?}", store.last_seq().unwrap()),
+            format!("merkle {:?}", store.merkle_size().unwrap()),
+            format!("nodes {:?}", store.merkle_nodes().unwrap()),
+        ];
+        for level in 0..3 {
+            let chunks: Vec<_> = store
+                .merkle_level(level)
+                .map(|r| r.map(|(c, k)| (c, k.map(|k| k.encode()).ok())).unwrap())
+                .collect();
+            out.push(format!("level {level} {chunks:?}"));
+        }
+        for level in 0..3 {
+            for index in 0..40 {
+                let id = merkle::NodeId { level, index };
+                out.push(format!("node {id:?} {:?}", store.merkle_node(id).unwrap()));
+            }
+        }
+        for seq in 0..9 {
+            out.push(format!("get {seq} {:?}", store.get(seq).unwrap()));
+            let scan: Vec<_> = store.scan(seq).map(|r| r.unwrap().0).collect();
+            out.push(format!("scan {seq} {scan:?}"));
+        }
+        let entries: Vec<_> = store.index_entries().map(|r| r.unwrap()).collect();
+        out.push(format!("entries {entries:?}"));
+        for item in [1u8, 2, 3] {
+            let id = EventId([item; 16]);
+            out.push(format!("items {item} {:?}", store.item_seqs(id).unwrap()));
+            for seq in 0..10 {
+                out.push(format!(
+                    "at {item} {seq} {:?}",
+                    store.item_seq_at(id, seq).unwrap()
+                ));
+            }
+        }
+        let probes: [&[u8]; 14] = [
+            b"", b"a", b"a\x00", b"aa", b"ab", b"ab\x00", b"abc", b"abd", b"ac", b"b", b"b\x00",
+            b"c", b"d", b"\xff",
+        ];
+        let all = |it: &mut dyn Iterator<Item = Result<(sled::IVec, sled::IVec)>>| -> Vec<(Vec<u8>, Vec<u8>)> {
+            it.map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
+                .collect()
+        };
+        for t in [Tree::Current, Tree::Keys] {
+            for p in probes {
+                out.push(format!(
+                    "ix_get {t:?} {p:?} {:?}",
+                    store.ix_get(t, p).unwrap()
+                ));
+                out.push(format!(
+                    "ix_scan {t:?} {p:?} {:?}",
+                    all(&mut store.ix_scan(t, p))
+                ));
+                out.push(format!(
+                    "ix_prefix {t:?} {p:?} {:?}",
+                    all(&mut store.ix_prefix(t, p))
+                ));
+                for upper in probes {
+                    out.push(format!(
+                        "ix_last_below {t:?} {p:?} {upper:?} {:?}",
+                        store.ix_last_below(t, p, upper).unwrap()
+                    ));
+                    out.push(format!(
+                        "ix_range_rev {t:?} {p:?} {upper:?} {:?}",
+                        all(&mut store.ix_range_rev(t, p, upper))
+                    ));
+                    let bounds: [Bounds; 4] = [
+                        (Included(p), Included(upper)),
+                        (Included(p), Excluded(upper)),
+                        (Excluded(p), Unbounded),
+                        (Unbounded, Excluded(upper)),
+                    ];
+                    for (lo, hi) in bounds {
+                        out.push(format!(
+                            "ix_range {t:?} {lo:?} {hi:?} {:?}",
+                            all(&mut store.ix_range(t, lo, hi))
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn row(seq: u8, item: u8) -> Row {
+        Row {
+            seq: u64::from(seq),
+            hash: EventHash([seq; 32]),
+            bytes: vec![seq; 3],
+            item: (item > 0).then_some(EventId([item; 16])),
+        }
+    }
+
+    fn head(seq: u8) -> Head {
+        Head {
+            seq: u64::from(seq),
+            hash: EventHash([seq; 32]),
+            recorded_at: Timestamp::from_unix_nanos(i64::from(seq)),
+        }
+    }
+
+    fn entries(pairs: &[(Tree, &[u8], &[u8])]) -> Vec<Entry> {
+        pairs
+            .iter()
+            .map(|(tree, k, v)| Entry {
+                tree: *tree,
+                key: k.to_vec(),
+                value: v.to_vec(),
+            })
+            .collect()
+    }
+
+    fn nodes(pairs: &[(u8, u64, u8)]) -> Vec<(merkle::NodeId, merkle::Hash)> {
+        pairs
+            .iter()
+            .map(|(level, index, h)| {
+                (
+                    merkle::NodeId {
+                        level: *level,
+                        index: *index,
+                    },
+                    [*h; 32],
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_read_of_staged_appends_is_what_sled_returns_once_they_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&dir.path().join("s"), Duration::from_secs(1)).unwrap();
+        let (c, k) = (Tree::Current, Tree::Keys);
+        store
+            .append(
+                None,
+                &[row(0, 0), row(1, 1), row(2, 2), row(3, 1)],
+                &entries(&[
+                    (c, b"a", b"s"),
+                    (c, b"ab", b"s"),
+                    (c, b"abc", b"s"),
+                    (c, b"b", b"s"),
+                    (k, b"ab", b"s"),
+                    (k, b"c", b"s"),
+                ]),
+                Some(&nodes(&[(0, 0, 1), (0, 1, 1), (1, 0, 1), (0, 17, 1)])),
+                head(3),
+                true,
+            )
+            .unwrap();
+        let before = reads(&store);
+        // A stage on the wrong head is refused and leaves nothing staged.
+        assert!(
+            store
+                .stage(Some(head(2)), &[row(4, 1)], &[], None, head(4))
+                .is_err()
+        );
+        assert!(!store.has_staged());
+        assert_eq!(reads(&store), before);
+
+        store
+            .stage(
+                Some(head(3)),
+                &[row(4, 1), row(5, 3)],
+                &entries(&[
+                    (c, b"", b"n"),
+                    (c, b"aa", b"n"),
+                    (c, b"ab", b"n"),
+                    (c, b"abd", b"n"),
+                    (k, b"a", b"n"),
+                ]),
+                Some(&nodes(&[(0, 2, 2), (1, 1, 2), (2, 0, 2), (0, 33, 2)])),
+                head(5),
+            )
+            .unwrap();
+        store
+            .stage(
+                Some(head(5)),
+                &[row(6, 2), row(7, 1)],
+                &entries(&[(c, b"b\x00", b"n"), (c, b"d", b"n"), (k, b"c", b"n")]),
+                Some(&nodes(&[(0, 3, 3), (0, 1, 3)])),
+                head(7),
+            )
+            .unwrap();
+        let staged = reads(&store);
+        assert_ne!(staged, before);
+        store.write_staged().unwrap();
+        assert!(!store.has_staged());
+        let written = reads(&store);
+        for (a, b) in staged.iter().zip(&written) {
+            assert_eq!(a, b, "staged, then written");
+        }
+        assert_eq!(staged.len(), written.len());
+    }
+
+    #[test]
+    fn a_failed_group_write_leaves_sled_as_it_was_and_nothing_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&dir.path().join("s"), Duration::from_secs(1)).unwrap();
+        store
+            .append(
+                None,
+                &[row(0, 0), row(1, 1)],
+                &[],
+                Some(&nodes(&[(0, 0, 1)])),
+                head(1),
+                true,
+            )
+            .unwrap();
+        let before = reads(&store);
+        store
+            .stage(
+                Some(head(1)),
+                &[row(2, 1)],
+                &entries(&[(Tree::Current, b"a", b"n")]),
+                Some(&nodes(&[(0, 1, 2), (1, 0, 2)])),
+                head(2),
+            )
+            .unwrap();
+        store.fail_next_staged_write();
+        assert!(store.write_staged().is_err());
+        assert!(!store.has_staged());
+        assert_eq!(reads(&store), before);
     }
 }
