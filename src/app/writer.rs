@@ -466,11 +466,19 @@ fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
         } else {
             None
         };
+        // A head that was there and is gone after a failed group means sled's
+        // could not even be read back: nothing the workspace shows is known.
+        let lost_head = unwritten.is_some() && before.is_some() && ws.ledger().head().is_none();
         let accounts = (ws.ledger().head() != before).then(|| accounts_of(&ws));
         drop(ws);
         let mut f = flow.lock();
         f.writing = false;
         if let Some((why, held)) = unwritten {
+            if lost_head {
+                f.broken.get_or_insert_with(|| {
+                    format!("{why}; the store's head could not be read after it, so this server reads and writes nothing more until it is restarted")
+                });
+            }
             // The group's transaction failed; the ledger's head is again
             // sled's. A round seal's check (or an import too large to be
             // staged) wrote what the group staged before it: the writes

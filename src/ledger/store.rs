@@ -1270,11 +1270,6 @@ impl Store {
             .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Drops what is staged, unwritten.
-    pub fn discard_staged(&mut self) {
-        self.staged = None;
-    }
-
     /// True if appends are staged and not yet written.
     pub fn has_staged(&self) -> bool {
         self.staged.is_some()
