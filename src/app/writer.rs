@@ -619,14 +619,9 @@ mod tests {
         ws
     }
 
-    #[test]
-    fn a_group_whose_transaction_fails_answers_every_write_with_the_error_and_writes_none() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("store");
-        let ws = with_m1(&path);
-        let before = ws.ledger().head().unwrap();
-        let (writer, thread) = Writer::start(ws).unwrap();
-        // A first write holds the writer until the group is queued.
+    /// Queues a write that holds the writer, once it runs, until the
+    /// returned sender is sent to: what is queued meanwhile is one group.
+    fn hold(writer: &Writer) -> mpsc::Sender<()> {
         let (running_tx, running) = mpsc::channel();
         let (release, released) = mpsc::channel::<()>();
         writer.submit(
@@ -638,6 +633,18 @@ mod tests {
             |r| assert!(r.is_ok(), "{r:?}"),
         );
         running.recv().unwrap();
+        release
+    }
+
+    #[test]
+    fn a_group_whose_transaction_fails_answers_every_write_with_the_error_and_writes_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let ws = with_m1(&path);
+        let before = ws.ledger().head().unwrap();
+        let (writer, thread) = Writer::start(ws).unwrap();
+        // A first write holds the writer until the group is queued.
+        let release = hold(&writer);
         let (done_tx, done) = mpsc::channel();
         for (n, text) in ["a", "b", "c"].into_iter().enumerate() {
             let tx = done_tx.clone();
@@ -694,17 +701,7 @@ mod tests {
         let ws = with_m1(&path);
         let before = ws.ledger().head().unwrap();
         let (writer, thread) = Writer::start(ws).unwrap();
-        let (running_tx, running) = mpsc::channel();
-        let (release, released) = mpsc::channel::<()>();
-        writer.submit(
-            move |_ws| {
-                running_tx.send(()).unwrap();
-                released.recv().unwrap();
-                Ok(0)
-            },
-            |r| assert!(r.is_ok(), "{r:?}"),
-        );
-        running.recv().unwrap();
+        let release = hold(&writer);
         // A note, a seal (whose check writes the note to sled first), and a
         // note after which the group's transaction fails.
         let (done_tx, done) = mpsc::channel();

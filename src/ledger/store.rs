@@ -33,6 +33,9 @@ use crate::ledger::merkle_chunk::{self, BadChunk, Chunk, ChunkId};
 use crate::ledger::staged::{self, Entries, Staged, merged};
 use crate::projection::index::{Entry, Tree};
 use sled::Transactional;
+
+/// A tree of the store, as [`Store::every_tree`] lends it.
+type SledTree<'a> = &'a sled::Tree;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -1056,6 +1059,38 @@ impl Store {
         }
     }
 
+    /// Every tree an append writes, for one transaction over all of them.
+    fn every_tree(
+        &self,
+    ) -> (
+        SledTree<'_>,
+        SledTree<'_>,
+        SledTree<'_>,
+        SledTree<'_>,
+        SledTree<'_>,
+        SledTree<'_>,
+        SledTree<'_>,
+        SledTree<'_>,
+        SledTree<'_>,
+        SledTree<'_>,
+        SledTree<'_>,
+    ) {
+        let [cur, ver, fac, key, rnd, reg, frm] = &self.ix;
+        (
+            &self.events,
+            &self.by_item,
+            &self.meta,
+            cur,
+            ver,
+            fac,
+            key,
+            rnd,
+            reg,
+            frm,
+            &self.merkle,
+        )
+    }
+
     /// Writes `rows`, the index `entries` and Merkle tree `nodes` they
     /// derive and the new head in one transaction, provided the stored head
     /// is still `expected`; then, with `durable`, makes it durable (without,
@@ -1071,21 +1106,8 @@ impl Store {
         head: Head,
         durable: bool,
     ) -> Result<()> {
-        let [cur, ver, fac, key, rnd, reg, frm] = &self.ix;
-        let result = (
-            &self.events,
-            &self.by_item,
-            &self.meta,
-            cur,
-            ver,
-            fac,
-            key,
-            rnd,
-            reg,
-            frm,
-            &self.merkle,
-        )
-            .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
+        let result = self.every_tree().transaction(
+            |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
                 let current = meta.get("head")?;
                 if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
                     return Err(ConflictableTransactionError::Abort(Aborted::HeadMoved));
@@ -1130,7 +1152,8 @@ impl Store {
                     meta.insert(MERKLE, &(head.seq + 1).to_be_bytes()[..])?;
                 }
                 Ok(())
-            });
+            },
+        );
         match result {
             Ok(()) if durable => self.sync(),
             Ok(()) => Ok(()),
@@ -1216,21 +1239,8 @@ impl Store {
         {
             return Err(Error::storage("appending", "a failure made for a test"));
         }
-        let [cur, ver, fac, key, rnd, reg, frm] = &self.ix;
-        let result = (
-            &self.events,
-            &self.by_item,
-            &self.meta,
-            cur,
-            ver,
-            fac,
-            key,
-            rnd,
-            reg,
-            frm,
-            &self.merkle,
-        )
-            .transaction(|(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
+        let result = self.every_tree().transaction(
+            |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
                 let current = meta.get("head")?;
                 if current.as_deref() != s.base.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
                     return Err(ConflictableTransactionError::Abort(()));
@@ -1252,7 +1262,8 @@ impl Store {
                     meta.insert(MERKLE, &size.to_be_bytes()[..])?;
                 }
                 Ok(())
-            });
+            },
+        );
         match result {
             Ok(()) => Ok(()),
             Err(TransactionError::Abort(())) => Err(Error::Corrupt {
