@@ -191,9 +191,12 @@ impl TestEnv {
     }
 
     /// Options for opening the store from a test with the shared clock.
+    /// They wait for the lock: a child process another test of this binary
+    /// is just starting holds a copy of every open file, the lock of a store
+    /// a command has just closed included, until it execs.
     pub fn open_options(&self) -> OpenOptions {
         OpenOptions {
-            wait: Duration::ZERO,
+            wait: Duration::from_secs(10),
             clock: Box::new(self.clock.clone()),
             ..OpenOptions::default()
         }
@@ -298,13 +301,7 @@ impl TestEnv {
 
     /// Opens the ledger from the test (it holds the store's lock until dropped).
     pub fn ledger(&self) -> Ledger {
-        // A child process another test is just starting can hold a copy of
-        // the lock for a moment (between fork and exec): wait for it.
-        let opts = OpenOptions {
-            wait: Duration::from_secs(10),
-            ..self.open_options()
-        };
-        Ledger::open(&self.store, opts).unwrap()
+        Ledger::open(&self.store, self.open_options()).unwrap()
     }
 
     /// The id of the item with `key`, from `item list --format json`.
