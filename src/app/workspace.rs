@@ -196,7 +196,17 @@ impl Workspace {
 
     /// The actor to record for `actor` from this workspace's origin.
     fn recorded_actor(&self, actor: &str, drafts: &[Draft]) -> Result<String> {
-        let accounts = self.ledger.accounts()?;
+        // A signed-in actor is checked against its own account: one read,
+        // not every account (the server's writer does this for each write).
+        let accounts = match (self.origin, crate::domain::AccountName::parse(actor)) {
+            (super::access::Origin::SignedIn, Ok(name)) => self
+                .ledger
+                .account(&name)?
+                .map(|a| (name, a))
+                .into_iter()
+                .collect(),
+            _ => self.ledger.accounts()?,
+        };
         super::access::recorded_actor(self.origin, actor, &accounts, drafts)
     }
 

@@ -224,6 +224,25 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// The key of the item the write's own event is about, where the
+    /// outcome names it (a correction names the corrected event's item,
+    /// which its own event is about too, but as text).
+    pub fn item_key(&self) -> Option<&ItemKey> {
+        match self {
+            Outcome::Registered { key, .. }
+            | Outcome::Amended { key }
+            | Outcome::Status { key, .. }
+            | Outcome::Assigned { key, .. }
+            | Outcome::Noted { key, .. } => Some(key),
+            Outcome::Corrected { .. }
+            | Outcome::Sealed { .. }
+            | Outcome::AccountCreated { .. }
+            | Outcome::AccountChanged { .. } => None,
+        }
+    }
+}
+
 /// A write's receipt: the event as recorded and what it changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {

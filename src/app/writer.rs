@@ -21,8 +21,9 @@
 //! written is durable and no group is being written, and the writer waits
 //! for the reads that asked before it began a group (so neither starves
 //! the other). Who is asking is checked against a copy of the accounts the
-//! writer takes after each group that wrote anything, published once that
-//! group is durable, so that a request is checked and queued while a
+//! writer takes after each group that may have changed one (that prepared
+//! an event creating or changing an account), published once that group
+//! is durable, so that a request is checked and queued while a
 //! group is being written or made durable.
 //!
 //! If making writes durable fails, every write not yet answered is answered
@@ -411,8 +412,8 @@ impl Maker {
 
 /// The writer thread's loop: take what is queued (up to [`MAX_GROUP`]),
 /// wait for the reads that asked before it, run it under the write lock
-/// (durability deferred), take a copy of the accounts when anything was
-/// written. Then, when more writes are queued or a group is being made
+/// (durability deferred), take a copy of the accounts when a write may
+/// have changed one. Then, when more writes are queued or a group is being made
 /// durable, leave the group to the other thread ([`make_durable`]) and
 /// write the next one meanwhile; otherwise make it durable here, which
 /// spares a lone write the hand-over to another thread.
@@ -444,6 +445,7 @@ fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
         drop(f);
         let mut ws = shared.write().unwrap_or_else(PoisonError::into_inner);
         let before = ws.ledger().head();
+        let account_batches = ws.ledger().account_batches();
         // Several writes are staged and written in one sled transaction; a
         // lone one is written as it is decided, which spares it the staging.
         let several = group.len() > 1;
@@ -469,7 +471,16 @@ fn write(shared: &RwLock<Workspace>, maker: &Maker, rx: &Receiver<Job>) {
         // A head that was there and is gone after a failed group means sled's
         // could not even be read back: nothing the workspace shows is known.
         let lost_head = unwritten.is_some() && before.is_some() && ws.ledger().head().is_none();
-        let accounts = (ws.ledger().head() != before).then(|| accounts_of(&ws));
+        // The accounts are read again only when a write of the group may
+        // have changed one (a note or a status never does), or when the
+        // last reading failed.
+        let stale = ws.ledger().account_batches() != account_batches
+            || maker
+                .accounts
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_err();
+        let accounts = stale.then(|| accounts_of(&ws));
         drop(ws);
         let mut f = flow.lock();
         f.writing = false;

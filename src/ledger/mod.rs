@@ -133,6 +133,9 @@ pub struct Ledger {
     /// Why writing a part of the group failed, once it did: the group's
     /// later commits are refused and its end reports it.
     group_failed: Option<String>,
+    /// Batches prepared with an event that creates or changes an account
+    /// (see [`Ledger::account_batches`]).
+    account_batches: u64,
 }
 
 impl Ledger {
@@ -157,6 +160,7 @@ impl Ledger {
             tree: true,
             grouping: false,
             group_failed: None,
+            account_batches: 0,
         };
         ledger.append(actor, genesis)?;
         Ok(ledger)
@@ -221,6 +225,7 @@ impl Ledger {
             tree: true,
             grouping: false,
             group_failed: None,
+            account_batches: 0,
         })
     }
 
@@ -238,12 +243,21 @@ impl Ledger {
             tree: true,
             grouping: false,
             group_failed: None,
+            account_batches: 0,
         })
     }
 
     /// The store's directory.
     pub fn path(&self) -> &Path {
         self.store.path()
+    }
+
+    /// How many batches this open ledger prepared that create or change an
+    /// account, whether or not they were written: while it stays the same,
+    /// no account has changed (no other path writes one). For a copy of
+    /// the accounts that is taken again only when it may be stale.
+    pub fn account_batches(&self) -> u64 {
+        self.account_batches
     }
 
     /// The current head.
@@ -417,6 +431,14 @@ impl Ledger {
     ///
     /// [`commit`]: Ledger::commit
     pub(crate) fn prepare(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Prepared> {
+        if drafts.iter().any(|d| {
+            matches!(
+                d.body,
+                EventBody::AccountCreated { .. } | EventBody::AccountChanged { .. }
+            )
+        }) {
+            self.account_batches += 1;
+        }
         let at = self.record_time()?;
         let mut seq = self.head.map_or(0, |h| h.seq + 1);
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
@@ -800,6 +822,7 @@ impl Ledger {
             tree: true,
             grouping: false,
             group_failed: None,
+            account_batches: 0,
         };
         match ledger.build_index_only(indexing) {
             Ok(None) => {}

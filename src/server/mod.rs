@@ -233,13 +233,18 @@ pub(crate) async fn write(
     app.writer.submit(
         move |ws: &mut Workspace| {
             let r = crate::app::access::write_as(ws, &who, w)?;
-            let key = r.recorded.item().and_then(|id| {
-                ws.ledger()
-                    .current_of(id)
-                    .ok()
-                    .flatten()
-                    .map(|s| s.item.key.to_string())
-            });
+            // The item's key, as the outcome names it or else as the index
+            // holds it.
+            let key = match r.outcome.item_key() {
+                Some(k) => Some(k.to_string()),
+                None => r.recorded.item().and_then(|id| {
+                    ws.ledger()
+                        .current_of(id)
+                        .ok()
+                        .flatten()
+                        .map(|s| s.item.key.to_string())
+                }),
+            };
             let line = match format {
                 Some(Format::Table | Format::Md) => crate::cli::outcome_line(ws, &r.outcome),
                 _ => String::new(),
