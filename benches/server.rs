@@ -15,7 +15,9 @@
 //!
 //! Run: `cargo bench --bench server` (about a minute), or name sections:
 //! `cargo bench --bench server -- scaling load`. `KAMERSTAND_BENCH_WRITES`
-//! sets the writes per client in the scaling runs (default 100).
+//! sets the writes per client in the scaling runs (default 100),
+//! `KAMERSTAND_BENCH_ROUNDS` how many times each count of clients is run
+//! (default 3; the table gives medians).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -30,7 +32,6 @@ use kamerstand::app::write::{Registration, Write};
 use kamerstand::domain::{AccountName, AccountRole, ItemKind, Legend, Responsible};
 use kamerstand::ledger::OpenOptions;
 use kamerstand::server::{Config, Server};
-use serde_json::json;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -94,6 +95,13 @@ fn agent() -> ureq::Agent {
 /// The acknowledged writes: seq and hash.
 type Acked = Vec<(u64, String)>;
 
+/// The two fields of a write's answer the load run checks.
+#[derive(serde::Deserialize)]
+struct Ack {
+    seq: u64,
+    hash: String,
+}
+
 /// What one run measured.
 struct Run {
     writes: usize,
@@ -101,6 +109,20 @@ struct Run {
     latencies: Vec<Duration>,
     groups: u64,
     acked: Acked,
+}
+
+/// The median of `v` (sorted in place; the mean of the middle two for an
+/// even count).
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        f64::midpoint(v[n / 2 - 1], v[n / 2])
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -134,6 +156,8 @@ fn run(base_dir: &Path, clients: usize, writes: usize, read_every: Option<usize>
                 let (base, token) = (&base, &token);
                 scope.spawn(move || {
                     let agent = agent();
+                    let url = format!("{base}/api/v1/items/M{c}/note");
+                    let auth = format!("Bearer {token}");
                     let mut lat = Vec::with_capacity(writes);
                     let mut acked = Vec::with_capacity(writes);
                     for n in 0..writes {
@@ -146,20 +170,23 @@ fn run(base_dir: &Path, clients: usize, writes: usize, read_every: Option<usize>
                             assert_eq!(r.status(), 200);
                             let _ = r.body_mut().read_to_string().unwrap();
                         }
+                        // The body is made before the clock starts, and only the
+                        // two fields the check needs are read from the answer: the
+                        // clients share the server's two cores, and what they
+                        // spend is not the server's.
+                        let note = format!("{{\"text\":\"client {c} write {n}\"}}");
                         let t = Instant::now();
                         let mut r = agent
-                            .post(format!("{base}/api/v1/items/M{c}/note"))
-                            .header("Authorization", format!("Bearer {token}"))
-                            .send_json(json!({"text": format!("client {c} write {n}")}))
+                            .post(&url)
+                            .header("Authorization", &auth)
+                            .header("Content-Type", "application/json")
+                            .send(note.as_bytes())
                             .unwrap();
-                        let body = r.body_mut().read_to_string().unwrap();
+                        let body = r.body_mut().read_to_vec().unwrap();
                         lat.push(t.elapsed());
-                        assert_eq!(r.status(), 200, "{body}");
-                        let j: serde_json::Value = serde_json::from_str(&body).unwrap();
-                        acked.push((
-                            j["seq"].as_u64().unwrap(),
-                            j["hash"].as_str().unwrap().to_string(),
-                        ));
+                        assert_eq!(r.status(), 200, "{}", String::from_utf8_lossy(&body));
+                        let a: Ack = serde_json::from_slice(&body).unwrap();
+                        acked.push((a.seq, a.hash));
                     }
                     (lat, acked)
                 })
@@ -208,6 +235,11 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100);
+    let rounds: usize = std::env::var("KAMERSTAND_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(3);
 
     if wants("scaling") {
         println!(
@@ -218,20 +250,45 @@ fn main() {
         // also pays for starting what later ones find running (sled's I/O
         // threads, the allocator's arenas), which would flatter the ratio.
         let _ = run(&base_dir, 1, 20, None);
-        println!("clients  writes  seconds  writes/s  ratio  p50 ms  p99 ms  writes per fsync");
-        let mut one = None;
-        for clients in [1, 2, 4, 8, 16] {
-            let r = run(&base_dir, clients, writes, None);
-            let tput = r.writes as f64 / r.elapsed.as_secs_f64();
-            let base = *one.get_or_insert(tput);
+        // Each count of clients is run `rounds` times, the counts in turn
+        // within each round, so that a slow spell of the shared machine
+        // falls on every count alike; the table gives medians, and the
+        // ratio is the median of each round's ratio to its own one-client
+        // run.
+        let counts = [1usize, 2, 4, 8, 16];
+        let mut runs: Vec<Vec<Run>> = counts.iter().map(|_| Vec::new()).collect();
+        for _ in 0..rounds {
+            for (i, &clients) in counts.iter().enumerate() {
+                runs[i].push(run(&base_dir, clients, writes, None));
+            }
+        }
+        let tput = |r: &Run| r.writes as f64 / r.elapsed.as_secs_f64();
+        println!(
+            "clients  writes  writes/s (median of {rounds}; range)  ratio (median; range)  p50 ms  p99 ms  writes per fsync"
+        );
+        for (i, &clients) in counts.iter().enumerate() {
+            let mut t: Vec<f64> = runs[i].iter().map(tput).collect();
+            let mut ratios: Vec<f64> = runs[i]
+                .iter()
+                .zip(&runs[0])
+                .map(|(r, one)| tput(r) / tput(one))
+                .collect();
+            let mut lat: Vec<Duration> = runs[i].iter().flat_map(|r| r.latencies.clone()).collect();
+            lat.sort();
+            let groups: u64 = runs[i].iter().map(|r| r.groups.max(1)).sum();
+            let written: usize = runs[i].iter().map(|r| r.writes).sum();
             println!(
-                "{clients:>7}  {:>6}  {:>7.2}  {tput:>8.0}  {:>5.2}  {:>6.1}  {:>6.1}  {:>16.1}",
-                r.writes,
-                r.elapsed.as_secs_f64(),
-                tput / base,
-                percentile(&r.latencies, 0.5).as_secs_f64() * 1e3,
-                percentile(&r.latencies, 0.99).as_secs_f64() * 1e3,
-                r.writes as f64 / r.groups.max(1) as f64,
+                "{clients:>7}  {:>6}  {:>8.0} ({:.0}-{:.0})  {:>5.2} ({:.2}-{:.2})  {:>6.1}  {:>6.1}  {:>16.1}",
+                runs[i][0].writes,
+                median(&mut t),
+                t[0],
+                t[t.len() - 1],
+                median(&mut ratios),
+                ratios[0],
+                ratios[ratios.len() - 1],
+                percentile(&lat, 0.5).as_secs_f64() * 1e3,
+                percentile(&lat, 0.99).as_secs_f64() * 1e3,
+                written as f64 / groups as f64,
             );
         }
     }
