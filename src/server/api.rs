@@ -13,7 +13,7 @@
 // axum handlers return it; boxing it would buy nothing on this path.
 #![allow(clippy::result_large_err)]
 
-use super::{App, fields, read, status_of};
+use super::{App, query_fields, read, status_of};
 use crate::app::request::{
     AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest, NoteRequest,
     RegisterRequest, SealRequest, StatusRequest, ViewQuery,
@@ -157,8 +157,64 @@ fn who(app: &Arc<App>, headers: &HeaderMap) -> Result<Account, Response> {
     }
 }
 
-fn query(uri: &Uri) -> BTreeMap<String, String> {
-    fields(uri.query().unwrap_or(""))
+/// The query parameters each path takes (`format` and `lang` everywhere,
+/// as `kamerstand --server` sends them with every request).
+const PLAIN: &[&str] = &["format", "lang"];
+const VIEW: &[&str] = &["format", "lang", "as_of", "round", "effective"];
+const VIEW_FILTERED: &[&str] = &[
+    "format",
+    "lang",
+    "as_of",
+    "round",
+    "effective",
+    "ministry",
+    "status",
+    "kind",
+];
+const LOG: &[&str] = &[
+    "format",
+    "lang",
+    "as_of",
+    "round",
+    "effective",
+    "item",
+    "limit",
+];
+const DIFF: &[&str] = &["format", "lang", "from", "to", "all", "events"];
+const VERIFY: &[&str] = &["format", "lang", "digest", "round"];
+const EXPORT: &[&str] = &[
+    "format",
+    "lang",
+    "as_of",
+    "round",
+    "effective",
+    "ministry",
+    "status",
+    "kind",
+    "keys",
+];
+const PROOF: &[&str] = &[
+    "lang", "kind", "seq", "round", "first", "second", "key",
+];
+const IMPORT: &[&str] = &[
+    "format",
+    "lang",
+    "name",
+    "as",
+    "effective",
+    "reported_on",
+    "seal_round",
+    "round_title",
+    "responsible",
+    "columns",
+    "sheet",
+    "dry_run",
+];
+
+/// The request's query parameters, refused (400) when one is not among
+/// `accepted` or is given twice.
+fn query(uri: &Uri, accepted: &[&str]) -> Result<BTreeMap<String, String>, Response> {
+    query_fields(uri.query().unwrap_or(""), accepted).map_err(|e| lib_error(&e.into()))
 }
 
 /// The language a reader asked for (`lang=en`; Dutch otherwise).
@@ -196,7 +252,7 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
 }
 
 async fn run_write(app: &Arc<App>, uri: &Uri, who: &Account, w: Result<Write, Error>) -> Answer {
-    let format = format_of(&query(uri))?;
+    let format = format_of(&query(uri, PLAIN)?)?;
     let w = w.map_err(|e| lib_error(&e))?;
     super::write(app, who.account.clone(), w, Some(format))
         .await
@@ -208,10 +264,11 @@ fn flat(a: Answer) -> Response {
     a.unwrap_or_else(|e| e)
 }
 
-async fn me(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+async fn me(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     flat(
         async {
             let a = who(&app, &headers)?;
+            query(&uri, PLAIN)?;
             Ok(json_ok(format!(
                 "{}\n",
                 serde_json::to_string_pretty(&report::accounts::account_json(&a))
@@ -232,7 +289,7 @@ async fn view_read(
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, VIEW_FILTERED)?;
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
             let out = read(&app, move |ws| {
@@ -270,7 +327,7 @@ async fn show(
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, VIEW)?;
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
             let out = read(&app, move |ws| {
@@ -290,7 +347,7 @@ async fn log(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Respo
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, LOG)?;
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
             let limit = match q.get("limit").filter(|s| !s.is_empty()) {
@@ -317,7 +374,7 @@ async fn rounds(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
     flat(
         async {
             who(&app, &headers)?;
-            let format = format_of(&query(&uri))?;
+            let format = format_of(&query(&uri, PLAIN)?)?;
             let out = read(&app, move |ws| {
                 Ok(report::rounds(&ws.programme().name, &ws.rounds()?, format))
             })
@@ -338,7 +395,7 @@ async fn digest(
     flat(
         async {
             who(&app, &headers)?;
-            let format = format_of(&query(&uri))?;
+            let format = format_of(&query(&uri, PLAIN)?)?;
             let out = read(&app, move |ws| {
                 let r = find::round(ws, &name)?;
                 Ok(report::round_digest(&ws.programme().name, &r, format))
@@ -355,7 +412,7 @@ async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> R
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, DIFF)?;
             let format = format_of(&q)?;
             let side = |name: &str| {
                 q.get(name)
@@ -387,7 +444,7 @@ async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, VERIFY)?;
             let format = format_of(&q)?;
             let check = match q.get("digest").filter(|s| !s.is_empty()) {
                 Some(hex) => Some(crate::ledger::DigestCheck {
@@ -426,7 +483,7 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, EXPORT)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
             let name = q.get("format").cloned().unwrap_or_else(|| "json".into());
             let format =
@@ -498,7 +555,7 @@ async fn accounts(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> 
     flat(
         async {
             who(&app, &headers)?;
-            let format = format_of(&query(&uri))?;
+            let format = format_of(&query(&uri, PLAIN)?)?;
             let out = read(&app, move |ws| {
                 let reg = ws.ledger().registry()?;
                 Ok(report::accounts::accounts(
@@ -624,7 +681,7 @@ async fn proof(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, PROOF)?;
             let arg = |k: &str| -> Result<String, Response> {
                 q.get(k).filter(|v| !v.is_empty()).cloned().ok_or_else(|| {
                     lib_error(&Invalid::new(k, "(none)", "a value: see schema/api.md").into())
@@ -677,7 +734,7 @@ async fn import_file(
     flat(
         async {
             let a = who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, IMPORT)?;
             let format = format_of(&q)?;
             let arg = |k: &'static str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
             let pair = |k: &'static str| arg(k).map(|v| (k, v));

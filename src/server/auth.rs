@@ -6,7 +6,10 @@
 //! effect while the server runs. What an account may do is not decided
 //! here but by [`crate::app::access`], on every request, against the
 //! ledger's accounts as they stand: a disabled account's session and
-//! tokens stop working at its next request.
+//! tokens stop working at its next request. A session also ends when its
+//! account's password is changed or removed (`kamerstand account
+//! password`): that is what an administrator does when a password has
+//! leaked, and the sessions opened with it must go with it.
 //!
 //! Sessions live in memory only: a restart signs everyone out. A session
 //! cookie is `HttpOnly` and `SameSite=Strict` (and `Secure` behind TLS);
@@ -47,6 +50,8 @@ pub struct Session {
     pub account: Option<AccountName>,
     /// The token every form of this session carries.
     pub csrf: String,
+    /// The account's password hash when it signed in.
+    password: Option<String>,
     last_seen: Instant,
 }
 
@@ -181,11 +186,21 @@ impl Auth {
     /// marked used).
     pub fn session(&self, headers: &HeaderMap) -> Option<Session> {
         let id = cookie(headers, COOKIE)?;
+        // Read before the sessions are locked (no two locks at once).
+        let creds = self.credentials();
         let mut sessions = lock(&self.sessions);
         let s = sessions.get_mut(&id)?;
         if s.last_seen.elapsed() > IDLE {
             sessions.remove(&id);
             return None;
+        }
+        if let Some(name) = &s.account {
+            // Credentials that cannot be read sign nobody in.
+            let creds = creds.ok()?;
+            if creds.password_hash(name) != s.password.as_deref() {
+                sessions.remove(&id);
+                return None;
+            }
         }
         s.last_seen = Instant::now();
         Some(s.clone())
@@ -193,10 +208,18 @@ impl Auth {
 
     /// A new session (for `account`, or not signed in yet).
     pub fn new_session(&self, account: Option<AccountName>) -> Result<Session> {
+        let password = match &account {
+            Some(name) => self
+                .credentials()?
+                .password_hash(name)
+                .map(str::to_string),
+            None => None,
+        };
         let s = Session {
             id: random_id()?,
             account,
             csrf: random_id()?,
+            password,
             last_seen: Instant::now(),
         };
         insert_bounded(&mut lock(&self.sessions), s.clone(), MAX_SESSIONS);
@@ -287,6 +310,7 @@ mod tests {
             id: id.to_string(),
             account: account.map(|a| AccountName::parse(a).unwrap()),
             csrf: String::new(),
+            password: None,
             last_seen: Instant::now(),
         }
     }

@@ -286,6 +286,49 @@ pub(crate) fn account(
 /// The fields of an `application/x-www-form-urlencoded` body or a query
 /// string (the last of repeated names wins).
 pub(crate) fn fields(s: &str) -> std::collections::BTreeMap<String, String> {
+    pairs(s).collect()
+}
+
+/// The fields of an API request's query string, each of them one of
+/// `accepted` and given at most once. The API is read by programs and by
+/// people typing URLs: a misspelt `asof` silently ignored would answer the
+/// view of now to someone who asked for another, and of `as_of` given
+/// twice only one can be meant.
+pub(crate) fn query_fields(
+    s: &str,
+    accepted: &[&str],
+) -> std::result::Result<std::collections::BTreeMap<String, String>, crate::domain::Invalid> {
+    use crate::domain::Invalid;
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in pairs(s) {
+        if !accepted.contains(&k.as_str()) {
+            return Err(Invalid::new(
+                "query parameter",
+                &k,
+                format!(
+                    "on this path one of {} (see schema/api.md)",
+                    if accepted.is_empty() {
+                        "none".to_string()
+                    } else {
+                        accepted.join(", ")
+                    }
+                ),
+            ));
+        }
+        if out.contains_key(&k) {
+            return Err(Invalid::new(
+                "query parameter",
+                &k,
+                "each parameter at most once: it was given more than once",
+            ));
+        }
+        out.insert(k, v);
+    }
+    Ok(out)
+}
+
+/// The name and value pairs of a form body or query string, decoded.
+fn pairs(s: &str) -> impl Iterator<Item = (String, String)> + '_ {
     fn decode(s: &str) -> String {
         let b = s.as_bytes();
         let mut out = Vec::with_capacity(b.len());
@@ -315,7 +358,6 @@ pub(crate) fn fields(s: &str) -> std::collections::BTreeMap<String, String> {
             Some((k, v)) => (decode(k), decode(v)),
             None => (decode(kv), String::new()),
         })
-        .collect()
 }
 
 /// The HTTP status of a library error: 403 for a write the account's

@@ -1,0 +1,298 @@
+//! The shared ledger attacked by a careless or hostile user, on what
+//! `server` does not already try: query parameters the API does not take
+//! or is given twice, a session opened with a password that has since been
+//! changed, and the command line's `--server` against a server that
+//! redirects, hangs, sends bidi characters in JSON, or does not send JSON
+//! at all. Everything listens on 127.0.0.1 with a port the system picks;
+//! waits are bounded.
+
+use crate::common::TestEnv;
+use crate::server::{Http, PASSWORD, events, serve, shared};
+use kamerstand::domain::AccountName;
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+#[test]
+fn the_api_refuses_query_parameters_it_does_not_take_or_twice_and_writes_nothing() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let coord = s.tokens["coord"].as_str();
+    // What the paths take is still taken, as `kamerstand --server` sends it.
+    let fine = http.api_get(
+        "/api/v1/overview?format=json&lang=en&as_of=2030-01-01&ministry=VWS",
+        Some(coord),
+    );
+    assert_eq!(fine.status, 200, "{}", fine.body);
+    // A misspelt view option would answer the view of now: refused.
+    for (path, named, said) in [
+        ("/api/v1/overview?asof=2000-01-01", "asof", "as_of"),
+        ("/api/v1/items?ministerie=VWS", "ministerie", "ministry"),
+        ("/api/v1/items/M1?effectief=2000-01-01", "effectief", "effective"),
+        ("/api/v1/log?limiet=1", "limiet", "limit"),
+        ("/api/v1/rounds?as_of=2000-01-01", "as_of", "format, lang"),
+        ("/api/v1/export?format=csv&sleutels=true", "sleutels", "keys"),
+        ("/api/v1/me?x=1", "x", "format, lang"),
+    ] {
+        let a = http.api_get(path, Some(coord));
+        assert_eq!(a.status, 400, "{path}: {}", a.body);
+        let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(
+            message.contains(&format!("'{named}'")) && message.contains(said),
+            "{path}: {message}"
+        );
+    }
+    // Given twice, only one can be meant.
+    for path in [
+        "/api/v1/overview?as_of=2000-01-01&as_of=2030-01-01",
+        "/api/v1/items?ministry=VWS&ministry=OCW",
+        "/api/v1/diff?from=now&to=now&to=now",
+    ] {
+        let a = http.api_get(path, Some(coord));
+        assert_eq!(a.status, 400, "{path}: {}", a.body);
+        assert!(a.body.contains("more than once"), "{path}: {}", a.body);
+    }
+    // A write with a stray parameter is refused whole: nothing written.
+    let before = events(&http, &s);
+    for path in [
+        "/api/v1/items/M1/status?format=json&format=table",
+        "/api/v1/items/M1/status?formaat=json",
+    ] {
+        let a = http.api_post(path, coord, &json!({"status": "vertraagd"}));
+        assert_eq!(a.status, 400, "{path}: {}", a.body);
+    }
+    assert_eq!(events(&http, &s), before);
+    server.stop().unwrap();
+}
+
+#[test]
+fn a_changed_password_ends_the_sessions_opened_with_the_old_one() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let vws = http.session("vws");
+    let ocw = http.session("ocw");
+    assert_eq!(http.get("/", Some(&vws)).status, 200);
+    // The administrator changes the password, as after a leak.
+    let mut creds = kamerstand::app::credentials::Credentials::load(&s.env.store).unwrap();
+    creds
+        .set_password(&AccountName::parse("vws").unwrap(), "een-nieuw-wachtwoord")
+        .unwrap();
+    creds.save().unwrap();
+    let old = http.get("/", Some(&vws));
+    assert_eq!(old.status, 303, "{}", old.body);
+    assert_eq!(old.location.as_deref(), Some("/inloggen"));
+    // Nor does a form of that session write anything.
+    let before = events(&http, &s);
+    let form = http.form(
+        "/items/M1/status",
+        Some(&vws),
+        &[("csrf", "x"), ("status", "vertraagd")],
+    );
+    assert_ne!(form.status, 200);
+    assert_eq!(events(&http, &s), before);
+    // Other accounts stay signed in; the new password signs in.
+    assert_eq!(http.get("/", Some(&ocw)).status, 200);
+    assert_eq!(http.sign_in("vws", PASSWORD).status, 401);
+    let again = http.sign_in("vws", "een-nieuw-wachtwoord");
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(http.get("/", again.cookie.as_deref()).status, 200);
+    server.stop().unwrap();
+}
+
+/// A "server" on the loopback interface that answers its connections, in
+/// turn, with `answers` (whole HTTP answers, as bytes; None: read the
+/// request and never answer). Each request's first line is sent on the
+/// channel. The thread is left waiting for a connection that may never
+/// come; it ends with the test binary.
+fn fake(answers: Vec<Option<Vec<u8>>>) -> (String, mpsc::Receiver<String>) {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for answer in answers {
+            let Ok((mut c, _)) = listener.accept() else {
+                return;
+            };
+            c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && c.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head).into_owned();
+            let _ = tx.send(head.lines().next().unwrap_or_default().to_string());
+            match answer {
+                Some(bytes) => {
+                    let _ = c.write_all(&bytes);
+                }
+                None => held.push(c),
+            }
+        }
+        // Hold the silent connections open until the client gives up.
+        std::thread::sleep(Duration::from_secs(60));
+    });
+    (url, rx)
+}
+
+fn http_answer(status: &str, headers: &str, body: &str) -> Option<Vec<u8>> {
+    Some(
+        format!(
+            "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes(),
+    )
+}
+
+fn token_file(env: &TestEnv) -> String {
+    let token = env.dir.path().join("t.token");
+    std::fs::write(&token, "kst_abc\n").unwrap();
+    token.to_str().unwrap().to_string()
+}
+
+#[test]
+fn the_command_line_follows_no_redirect_of_a_server() {
+    let env = TestEnv::new();
+    let token = token_file(&env);
+    // A write answered 303 would be repeated as a read of wherever it
+    // points, and that read's answer printed as if the write were done.
+    let (url, requests) = fake(vec![
+        http_answer(
+            "303 See Other",
+            "Location: /api/v1/overview\r\nContent-Type: text/plain\r\n",
+            "",
+        ),
+        http_answer(
+            "200 OK",
+            "Content-Type: application/json\r\n",
+            "{\"view\": {}}\n",
+        ),
+    ]);
+    let out = env.run_bare(&[
+        "--server",
+        &url,
+        "--token-file",
+        &token,
+        "status",
+        "M1",
+        "vertraagd",
+    ]);
+    out.expect_code(1);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("redirect to /api/v1/overview") && out.stderr.contains("--server"),
+        "{}",
+        out.stderr
+    );
+    let first = requests.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(first.starts_with("POST /api/v1/items/M1/status"), "{first}");
+    // Nothing was asked of the address redirected to.
+    assert!(
+        requests.recv_timeout(Duration::from_millis(300)).is_err(),
+        "the redirect was followed"
+    );
+}
+
+#[test]
+fn json_from_a_server_reaches_the_terminal_as_json_without_bidi_controls_or_is_refused() {
+    let env = TestEnv::new();
+    let token = token_file(&env);
+    let (url, _requests) = fake(vec![
+        http_answer(
+            "200 OK",
+            "Content-Type: application/json\r\n",
+            "{\"items\": [\"Jans\u{202e}neJ\", \"tag\u{e0041}\", \"bel\\u0007\"]}\n",
+        ),
+        http_answer(
+            "200 OK",
+            "Content-Type: text/html\r\n",
+            "<html><body>Aanmelden bij de proxy</body></html>\n",
+        ),
+    ]);
+    let run = || {
+        env.run_bare(&[
+            "--server",
+            &url,
+            "--token-file",
+            &token,
+            "--format",
+            "json",
+            "overview",
+        ])
+    };
+    let bidi = run();
+    bidi.ok();
+    assert!(
+        !bidi
+            .stdout
+            .chars()
+            .any(|c| c == '\u{202e}' || c == '\u{e0041}' || (c.is_control() && c != '\n')),
+        "{:?}",
+        bidi.stdout
+    );
+    // Still JSON, with the same strings: the characters are escaped the
+    // way JSON escapes them.
+    let v: Value = serde_json::from_str(&bidi.stdout).unwrap();
+    assert_eq!(
+        v["items"],
+        json!(["Jans\u{202e}neJ", "tag\u{e0041}", "bel\u{7}"])
+    );
+    // JSON asked for, a page answered (a proxy's sign-in page): not
+    // printed as if it were the answer.
+    let page = run();
+    page.expect_code(1);
+    assert!(page.stdout.is_empty(), "{}", page.stdout);
+    assert!(page.stderr.contains("not JSON"), "{}", page.stderr);
+}
+
+#[test]
+fn the_command_line_gives_up_on_a_server_that_never_answers() {
+    let env = TestEnv::new();
+    let token = token_file(&env);
+    let (url, requests) = fake(vec![None]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kamerstand"))
+        .args(["--server", &url, "--token-file", &token, "overview"])
+        .env("KAMERSTAND_TIMEOUT", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the command line still waits for a server that never answers");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("within 1 seconds") && stderr.contains("KAMERSTAND_TIMEOUT"),
+        "{stderr}"
+    );
+    assert!(requests.recv_timeout(Duration::from_secs(5)).is_ok());
+    // A wait that is no number is refused as input, before anything is
+    // sent.
+    let bad = Command::new(env!("CARGO_BIN_EXE_kamerstand"))
+        .args(["--server", &url, "--token-file", &token, "overview"])
+        .env("KAMERSTAND_TIMEOUT", "lang")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{err}");
+    assert!(err.contains("KAMERSTAND_TIMEOUT") && err.contains("seconds"), "{err}");
+}
