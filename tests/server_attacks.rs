@@ -7,6 +7,7 @@
 //! waits are bounded.
 
 use crate::common::TestEnv;
+use crate::schemas::Checker;
 use crate::server::{Http, PASSWORD, events, serve, shared};
 use kamerstand::domain::AccountName;
 use serde_json::{Value, json};
@@ -64,6 +65,56 @@ fn the_api_refuses_query_parameters_it_does_not_take_or_twice_and_writes_nothing
     ] {
         let a = http.api_post(path, coord, &json!({"status": "vertraagd"}));
         assert_eq!(a.status, 400, "{path}: {}", a.body);
+    }
+    assert_eq!(events(&http, &s), before);
+    server.stop().unwrap();
+}
+
+#[test]
+fn a_path_that_is_not_utf8_or_a_method_a_path_does_not_take_is_refused_in_kind() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let checker = Checker::new();
+    let coord = s.tokens["coord"].as_str();
+    let before = events(&http, &s);
+    // The API answers every refusal in its error schema, a page otherwise.
+    let bad = [
+        ("GET", "/api/v1/items/%FF", 400),
+        ("POST", "/api/v1/items/%C3/status", 400),
+        ("GET", "/api/v1/rounds/%FF%FE/digest", 400),
+        ("POST", "/api/v1/accounts/%FF", 400),
+        ("GET", "/api/v1/items/M1/status", 405),
+        ("DELETE", "/api/v1/items", 405),
+        ("PUT", "/api/v1/items/M1", 405),
+    ];
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .allow_non_standard_methods(true)
+        .build()
+        .into();
+    let base = format!("http://{}", server.addr());
+    for (method, path, status) in bad {
+        let req = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{base}{path}"))
+            .header("Authorization", format!("Bearer {coord}"))
+            .header("Content-Type", "application/json")
+            .body(if method == "GET" { String::new() } else { "{}".to_string() })
+            .unwrap();
+        let mut a = agent.run(req).unwrap();
+        assert_eq!(a.status().as_u16(), status, "{method} {path}");
+        let body = a.body_mut().read_to_string().unwrap();
+        let v: Value = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {body}"));
+        checker.valid("api-error", path, &v);
+    }
+    let vws = http.session("vws");
+    for (path, status) in [("/items/%FF", 400), ("/items/M1/status", 405), ("/uitloggen", 405)] {
+        let a = http.get(path, Some(&vws));
+        assert_eq!(a.status, status, "{path}: {}", a.body);
+        assert!(a.body.starts_with("<!DOCTYPE html>"), "{path}: {}", a.body);
+        assert!(a.body.contains("class=\"msg fout\""), "{path}: {}", a.body);
     }
     assert_eq!(events(&http, &s), before);
     server.stop().unwrap();

@@ -13,7 +13,7 @@
 // axum handlers return it; boxing it would buy nothing on this path.
 #![allow(clippy::result_large_err)]
 
-use super::{App, query_fields, read, status_of};
+use super::{App, Segments, query_fields, read, status_of};
 use crate::app::request::{
     AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest, NoteRequest,
     RegisterRequest, SealRequest, StatusRequest, ViewQuery,
@@ -27,7 +27,7 @@ use crate::projection::state::Account;
 use crate::report::{self, Format};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -322,7 +322,7 @@ async fn show(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
 ) -> Response {
     flat(
         async {
@@ -390,7 +390,7 @@ async fn digest(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(name): Path<String>,
+    Segments(name): Segments<String>,
 ) -> Response {
     flat(
         async {
@@ -587,7 +587,7 @@ async fn status(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
     b: Bytes,
 ) -> Response {
     flat(
@@ -604,7 +604,7 @@ async fn assign(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
     b: Bytes,
 ) -> Response {
     flat(
@@ -621,7 +621,7 @@ async fn note(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
     b: Bytes,
 ) -> Response {
     flat(
@@ -638,7 +638,7 @@ async fn amend(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
     b: Bytes,
 ) -> Response {
     flat(
@@ -852,7 +852,7 @@ async fn change_account(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(name): Path<String>,
+    Segments(name): Segments<String>,
     b: Bytes,
 ) -> Response {
     flat(

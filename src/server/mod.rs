@@ -185,12 +185,68 @@ fn router(app: Arc<App>, limits: Limits) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(web::routes())
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(app)
         .layer(axum::middleware::from_fn_with_state(
             limits,
             limits::whole_body,
         ))
+}
+
+/// A known path asked with a method it does not take (a GET of a form's
+/// target, a DELETE): 405, as the API's JSON error under `/api/` and as a
+/// page otherwise, like every other refusal.
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> axum::response::Response {
+    use axum::http::StatusCode;
+    if uri.path().starts_with("/api/") {
+        api::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            &format!(
+                "this path does not take {method}; schema/api.md lists the method of each path"
+            ),
+        )
+    } else {
+        web::refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Dit adres is er alleen voor een formulier; open de pagina en gebruik het formulier daar.",
+        )
+    }
+}
+
+/// The segments a route names (an item's key, a round's or account's
+/// name), percent-decoded. One that is not UTF-8 once decoded is answered
+/// 400 as every other refusal is (the API's JSON error, or a page),
+/// rather than with the framework's own line of plain text.
+pub(crate) struct Segments<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for Segments<T>
+{
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        use axum::http::StatusCode;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(t)) => Ok(Segments(t)),
+            Err(e) if parts.uri.path().starts_with("/api/") => Err(api::error(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                &format!(
+                    "the path is not valid ({}): a key or name in it is UTF-8 text, percent-encoded",
+                    e.body_text()
+                ),
+            )),
+            Err(_) => Err(web::refusal(
+                StatusCode::BAD_REQUEST,
+                "Dit adres is ongeldig: een sleutel of naam erin is geen UTF-8-tekst.",
+            )),
+        }
+    }
 }
 
 /// Runs a read on a blocking thread with the workspace as the last

@@ -17,7 +17,7 @@
 
 use super::auth::{LoginError, Session, same};
 use super::html::{self, Viewer, csrf_field, esc, page, url};
-use super::{App, fields, read, status_of};
+use super::{App, Segments, fields, read, status_of};
 use crate::app::access::{self, Action};
 use crate::app::request::{
     AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest, NoteRequest,
@@ -32,7 +32,7 @@ use crate::projection::{Basis, Change, ItemState, View};
 use crate::report::label;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -676,7 +676,7 @@ async fn item(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
 ) -> Response {
     let ctx = match signed_in(&app, &headers).await {
         Ok(c) => c,
@@ -1000,7 +1000,7 @@ enum Back {
 async fn item_write(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Path((key, action)): Path<(String, String)>,
+    Segments((key, action)): Segments<(String, String)>,
     body: Bytes,
 ) -> Response {
     let (ctx, f) = match form_post(&app, &headers, &body).await {
@@ -1440,7 +1440,7 @@ async fn add_account(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
 async fn change_account(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Path(name): Path<String>,
+    Segments(name): Segments<String>,
     body: Bytes,
 ) -> Response {
     let (ctx, f) = match form_post(&app, &headers, &body).await {
