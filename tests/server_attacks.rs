@@ -47,6 +47,17 @@ fn the_api_refuses_query_parameters_it_does_not_take_or_twice_and_writes_nothing
             "{path}: {message}"
         );
     }
+    // A value the path would have read as something else unasked.
+    for (path, named) in [
+        ("/api/v1/overview?format=table&lang=EN", "lang"),
+        ("/api/v1/diff?from=now&to=now&all=yes", "all"),
+        ("/api/v1/log?item=%FF", "item"),
+    ] {
+        let a = http.api_get(path, Some(coord));
+        assert_eq!(a.status, 400, "{path}: {}", a.body);
+        let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(message.starts_with(&format!("invalid {named} ")), "{path}: {message}");
+    }
     // Given twice, only one can be meant.
     for path in [
         "/api/v1/overview?as_of=2000-01-01&as_of=2030-01-01",
@@ -117,6 +128,49 @@ fn a_path_that_is_not_utf8_or_a_method_a_path_does_not_take_is_refused_in_kind()
         assert!(a.body.contains("class=\"msg fout\""), "{path}: {}", a.body);
     }
     assert_eq!(events(&http, &s), before);
+    server.stop().unwrap();
+}
+
+#[test]
+fn a_form_sent_in_another_encoding_is_refused_not_recorded_with_replacement_characters() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let vws = http.session("vws");
+    let page = http.get("/items/M1", Some(&vws));
+    let token = crate::server::csrf(&page.body);
+    let before = events(&http, &s);
+    // "coördinatie" as Latin-1 sends it: %F6, which is no UTF-8.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    for body in [
+        format!("csrf={token}&tekst=co%F6rdinatie"),
+        format!("csrf={token}&tekst=x&ingang%FF=2025-01-01"),
+    ] {
+        let mut a = agent
+            .post(format!("http://{}/items/M1/notitie", server.addr()))
+            .header("Cookie", &vws)
+            .content_type("application/x-www-form-urlencoded")
+            .send(body.as_str())
+            .unwrap();
+        let html = a.body_mut().read_to_string().unwrap();
+        assert_eq!(a.status().as_u16(), 400, "{body}: {html}");
+        assert!(html.contains("geen UTF-8-tekst"), "{html}");
+        assert!(!html.contains('\u{fffd}'), "{html}");
+    }
+    assert_eq!(events(&http, &s), before);
+    // The same note in UTF-8 is recorded as typed.
+    let ok = http.form(
+        "/items/M1/notitie",
+        Some(&vws),
+        &[("csrf", &token), ("tekst", "coördinatie")],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let shown = http.api_get("/api/v1/items/M1", Some(&s.tokens["audit"]));
+    assert!(shown.body.contains("coördinatie"), "{}", shown.body);
     server.stop().unwrap();
 }
 

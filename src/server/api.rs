@@ -214,7 +214,12 @@ const IMPORT: &[&str] = &[
 /// The request's query parameters, refused (400) when one is not among
 /// `accepted` or is given twice.
 fn query(uri: &Uri, accepted: &[&str]) -> Result<BTreeMap<String, String>, Response> {
-    query_fields(uri.query().unwrap_or(""), accepted).map_err(|e| lib_error(&e.into()))
+    let q = query_fields(uri.query().unwrap_or(""), accepted).map_err(|e| lib_error(&e.into()))?;
+    // `lang=EN` or `lang=fr` would otherwise answer in Dutch unasked.
+    if let Some(l) = q.get("lang").filter(|l| !matches!(l.as_str(), "" | "nl" | "en")) {
+        return Err(lib_error(&Invalid::new("lang", l, "nl or en").into()));
+    }
+    Ok(q)
 }
 
 /// The language a reader asked for (`lang=en`; Dutch otherwise).
@@ -426,8 +431,15 @@ async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> R
                     })
             };
             let (from, to) = (side("from")?, side("to")?);
-            let yes = |name: &str| q.get(name).is_some_and(|v| v == "true" || v == "1");
-            let (all, events) = (yes("all"), yes("events"));
+            // `all=yes` would otherwise be taken as false.
+            let yes = |name: &str| match q.get(name).map(String::as_str) {
+                None | Some("" | "false" | "0") => Ok(false),
+                Some("true" | "1") => Ok(true),
+                Some(other) => Err(lib_error(
+                    &Invalid::new(name, other, "true or false").into(),
+                )),
+            };
+            let (all, events) = (yes("all")?, yes("events")?);
             let out = read(&app, move |ws| {
                 let c = diff::compare(ws, &from, &to, all, events)?;
                 Ok(report::diff(&c.from, &c.to, &c.diff, format))

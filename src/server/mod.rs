@@ -340,23 +340,52 @@ pub(crate) fn account(
 }
 
 /// The fields of an `application/x-www-form-urlencoded` body or a query
-/// string (the last of repeated names wins).
+/// string (the last of repeated names wins; bytes that are not UTF-8
+/// become U+FFFD: for reading a CSRF token or a page's filters, never for
+/// text that is recorded, which [`form_fields`] reads).
 pub(crate) fn fields(s: &str) -> std::collections::BTreeMap<String, String> {
-    pairs(s).collect()
+    pairs(s.as_bytes())
+        .map(|(k, v)| {
+            (
+                String::from_utf8_lossy(&k).into_owned(),
+                String::from_utf8_lossy(&v).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The fields of a form body whose values are recorded: each name and
+/// value must be UTF-8 once percent-decoded (a form sent in another
+/// encoding would otherwise be recorded with U+FFFD for every letter it
+/// spells differently, in a ledger that cannot forget it). Err: the name
+/// of the first field that is not.
+pub(crate) fn form_fields(
+    body: &[u8],
+) -> std::result::Result<std::collections::BTreeMap<String, String>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in pairs(body) {
+        let name = String::from_utf8(k)
+            .map_err(|e| crate::domain::text::shorten(&e.as_bytes().escape_ascii().to_string(), 40))?;
+        let value =
+            String::from_utf8(v).map_err(|_| crate::domain::text::shorten(&name, 40))?;
+        out.insert(name, value);
+    }
+    Ok(out)
 }
 
 /// The fields of an API request's query string, each of them one of
-/// `accepted` and given at most once. The API is read by programs and by
-/// people typing URLs: a misspelt `asof` silently ignored would answer the
-/// view of now to someone who asked for another, and of `as_of` given
-/// twice only one can be meant.
+/// `accepted`, given at most once, and UTF-8 once percent-decoded. The
+/// API is read by programs and by people typing URLs: a misspelt `asof`
+/// silently ignored would answer the view of now to someone who asked for
+/// another, and of `as_of` given twice only one can be meant.
 pub(crate) fn query_fields(
     s: &str,
     accepted: &[&str],
 ) -> std::result::Result<std::collections::BTreeMap<String, String>, crate::domain::Invalid> {
     use crate::domain::Invalid;
     let mut out = std::collections::BTreeMap::new();
-    for (k, v) in pairs(s) {
+    for (k, v) in pairs(s.as_bytes()) {
+        let k = String::from_utf8_lossy(&k).into_owned();
         if !accepted.contains(&k.as_str()) {
             return Err(Invalid::new(
                 "query parameter",
@@ -378,15 +407,22 @@ pub(crate) fn query_fields(
                 "each parameter at most once: it was given more than once",
             ));
         }
+        let v = String::from_utf8(v).map_err(|e| {
+            Invalid::new(
+                k.clone(),
+                &String::from_utf8_lossy(e.as_bytes()),
+                "UTF-8 text, percent-encoded",
+            )
+        })?;
         out.insert(k, v);
     }
     Ok(out)
 }
 
-/// The name and value pairs of a form body or query string, decoded.
-fn pairs(s: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    fn decode(s: &str) -> String {
-        let b = s.as_bytes();
+/// The name and value pairs of a form body or query string, as the bytes
+/// they percent-decode to.
+fn pairs(s: &[u8]) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> + '_ {
+    fn decode(b: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(b.len());
         let mut i = 0;
         while i < b.len() {
@@ -406,13 +442,13 @@ fn pairs(s: &str) -> impl Iterator<Item = (String, String)> + '_ {
             }
             i += 1;
         }
-        String::from_utf8_lossy(&out).into_owned()
+        out
     }
-    s.split('&')
+    s.split(|&b| b == b'&')
         .filter(|kv| !kv.is_empty())
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (decode(k), decode(v)),
-            None => (decode(kv), String::new()),
+        .map(|kv| match kv.iter().position(|&b| b == b'=') {
+            Some(at) => (decode(&kv[..at]), decode(&kv[at + 1..])),
+            None => (decode(kv), Vec::new()),
         })
 }
 

@@ -232,6 +232,21 @@ async fn form_post(
             "Dit formulier is niet (meer) geldig: het hoort niet bij deze sessie. Open de pagina opnieuw en probeer het nog eens. Er is niets vastgelegd.",
         ));
     }
+    // What is recorded is read strictly: a form sent in another encoding
+    // is refused whole rather than recorded with U+FFFD for its letters.
+    let form = match super::form_fields(body) {
+        Ok(f) => f,
+        Err(name) => {
+            return Err(error_page(
+                StatusCode::BAD_REQUEST,
+                &ctx.programme,
+                Some(&ctx.viewer()),
+                &format!(
+                    "Het veld {name} van dit formulier is geen UTF-8-tekst (het is in een andere tekenset verstuurd). Er is niets vastgelegd; verstuur het formulier vanaf de pagina zelf."
+                ),
+            ));
+        }
+    };
     Ok((ctx, form))
 }
 
