@@ -175,6 +175,46 @@ fn a_form_sent_in_another_encoding_is_refused_not_recorded_with_replacement_char
 }
 
 #[test]
+fn the_last_beheerder_cannot_give_up_the_role_or_be_disabled_through_the_server() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let beheer = s.tokens["beheer"].as_str();
+    let before = events(&http, &s);
+    for body in [
+        json!({"role": "auditor"}),
+        json!({"role": "coordinator"}),
+        json!({"disabled": true}),
+    ] {
+        let a = http.api_post("/api/v1/accounts/beheer", beheer, &body);
+        assert_eq!(a.status, 400, "{body}: {}", a.body);
+        assert!(a.body.contains("only one"), "{}", a.body);
+    }
+    // Nor through the accounts page.
+    let session = http.session("beheer");
+    let page = http.get("/accounts", Some(&session));
+    let token = crate::server::csrf(&page.body);
+    let form = http.form(
+        "/accounts/beheer",
+        Some(&session),
+        &[("csrf", &token), ("rol", "auditor"), ("ministeries", "")],
+    );
+    assert_eq!(form.status, 400, "{}", form.body);
+    assert!(form.body.contains("only one"), "{}", form.body);
+    assert_eq!(events(&http, &s), before);
+    // With a second beheerder, the first may step down.
+    let add = http.api_post(
+        "/api/v1/accounts",
+        beheer,
+        &json!({"account": "beheer2", "display_name": "Tweede", "role": "beheerder"}),
+    );
+    assert_eq!(add.status, 200, "{}", add.body);
+    let step_down = http.api_post("/api/v1/accounts/beheer", beheer, &json!({"role": "auditor"}));
+    assert_eq!(step_down.status, 200, "{}", step_down.body);
+    server.stop().unwrap();
+}
+
+#[test]
 fn a_changed_password_ends_the_sessions_opened_with_the_old_one() {
     let s = shared();
     let server = serve(&s.env);
