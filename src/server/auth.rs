@@ -40,6 +40,10 @@ const WAIT_PER_FAILURE: Duration = Duration::from_secs(30);
 const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 /// Password hashes computed at once (each takes 19 MiB and tens of ms).
 const HASHING: usize = 2;
+/// At most this many names' failed sign-ins are remembered: every name
+/// tried is one, made-up names included, so without a bound a client
+/// trying names for days would fill the server's memory.
+const MAX_FAILURES: usize = 100_000;
 
 /// A session.
 #[derive(Debug, Clone)]
@@ -134,6 +138,26 @@ fn insert_bounded(sessions: &mut BTreeMap<String, Session>, s: Session, cap: usi
         }
     }
     sessions.insert(s.id.clone(), s);
+}
+
+/// Counts a failed sign-in of `name`, keeping at most `cap` names: when
+/// full, first those whose last failure is older than the longest wait
+/// (their throttle is over) go, then the one that failed longest ago.
+fn note_failure(failures: &mut BTreeMap<AccountName, Failures>, name: AccountName, cap: usize) {
+    if !failures.contains_key(&name) && failures.len() >= cap {
+        failures.retain(|_, f| f.last.is_some_and(|t| t.elapsed() < MAX_WAIT));
+        if failures.len() >= cap
+            && let Some(oldest) = failures
+                .iter()
+                .min_by_key(|(_, f)| f.last)
+                .map(|(k, _)| k.clone())
+        {
+            failures.remove(&oldest);
+        }
+    }
+    let f = failures.entry(name).or_default();
+    f.count = f.count.saturating_add(1);
+    f.last = Some(Instant::now());
 }
 
 impl Auth {
@@ -272,9 +296,7 @@ impl Auth {
             failures.remove(&name);
             Ok(name)
         } else {
-            let f = failures.entry(name).or_default();
-            f.count = f.count.saturating_add(1);
-            f.last = Some(Instant::now());
+            note_failure(&mut failures, name, MAX_FAILURES);
             Err(LoginError::Wrong)
         }
     }
@@ -313,6 +335,25 @@ mod tests {
             password: None,
             last_seen: Instant::now(),
         }
+    }
+
+    #[test]
+    fn failed_sign_ins_of_made_up_names_are_remembered_within_a_bound() {
+        let name = |s: &str| AccountName::parse(s).unwrap();
+        let mut failures = BTreeMap::new();
+        for _ in 0..7 {
+            note_failure(&mut failures, name("m.jansen"), 3);
+        }
+        for n in 0..1000 {
+            note_failure(&mut failures, name(&format!("verzonnen{n}")), 3);
+        }
+        assert_eq!(failures.len(), 3);
+        // The newest names are the ones kept, each counted once.
+        assert_eq!(failures[&name("verzonnen999")].count, 1);
+        // A name already counted is counted again without evicting others.
+        note_failure(&mut failures, name("verzonnen999"), 3);
+        assert_eq!(failures.len(), 3);
+        assert_eq!(failures[&name("verzonnen999")].count, 2);
     }
 
     #[test]
