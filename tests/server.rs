@@ -1695,7 +1695,9 @@ fn proof_tree_size(doc: &str) -> Value {
 /// A "server" on the loopback interface that answers each of `answers`
 /// (in turn, one connection each) whatever was asked: for testing what the
 /// command line does with what a server sends.
-pub(crate) fn fake_server(answers: Vec<(u16, &'static str, String)>) -> (String, std::thread::JoinHandle<()>) {
+pub(crate) fn fake_server(
+    answers: Vec<(u16, &'static str, String)>,
+) -> (String, std::thread::JoinHandle<()>) {
     let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let thread = std::thread::spawn(move || {

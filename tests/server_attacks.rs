@@ -8,10 +8,13 @@
 
 use crate::common::TestEnv;
 use crate::schemas::Checker;
-use crate::server::{Http, PASSWORD, events, serve, shared};
+use crate::server::{Http, PASSWORD, csrf, events, serve, shared};
+use kamerstand::app::Workspace;
 use kamerstand::domain::AccountName;
+use kamerstand::server::{Config, Limits, Server};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
+use std::net::SocketAddr;
 use std::net::{Ipv4Addr, TcpListener};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -33,10 +36,18 @@ fn the_api_refuses_query_parameters_it_does_not_take_or_twice_and_writes_nothing
     for (path, named, said) in [
         ("/api/v1/overview?asof=2000-01-01", "asof", "as_of"),
         ("/api/v1/items?ministerie=VWS", "ministerie", "ministry"),
-        ("/api/v1/items/M1?effectief=2000-01-01", "effectief", "effective"),
+        (
+            "/api/v1/items/M1?effectief=2000-01-01",
+            "effectief",
+            "effective",
+        ),
         ("/api/v1/log?limiet=1", "limiet", "limit"),
         ("/api/v1/rounds?as_of=2000-01-01", "as_of", "format, lang"),
-        ("/api/v1/export?format=csv&sleutels=true", "sleutels", "keys"),
+        (
+            "/api/v1/export?format=csv&sleutels=true",
+            "sleutels",
+            "keys",
+        ),
         ("/api/v1/me?x=1", "x", "format, lang"),
     ] {
         let a = http.api_get(path, Some(coord));
@@ -56,7 +67,10 @@ fn the_api_refuses_query_parameters_it_does_not_take_or_twice_and_writes_nothing
         let a = http.api_get(path, Some(coord));
         assert_eq!(a.status, 400, "{path}: {}", a.body);
         let message = a.json()["error"]["message"].as_str().unwrap().to_string();
-        assert!(message.starts_with(&format!("invalid {named} ")), "{path}: {message}");
+        assert!(
+            message.starts_with(&format!("invalid {named} ")),
+            "{path}: {message}"
+        );
     }
     // Given twice, only one can be meant.
     for path in [
@@ -111,7 +125,11 @@ fn a_path_that_is_not_utf8_or_a_method_a_path_does_not_take_is_refused_in_kind()
             .uri(format!("{base}{path}"))
             .header("Authorization", format!("Bearer {coord}"))
             .header("Content-Type", "application/json")
-            .body(if method == "GET" { String::new() } else { "{}".to_string() })
+            .body(if method == "GET" {
+                String::new()
+            } else {
+                "{}".to_string()
+            })
             .unwrap();
         let mut a = agent.run(req).unwrap();
         assert_eq!(a.status().as_u16(), status, "{method} {path}");
@@ -121,7 +139,11 @@ fn a_path_that_is_not_utf8_or_a_method_a_path_does_not_take_is_refused_in_kind()
         checker.valid("api-error", path, &v);
     }
     let vws = http.session("vws");
-    for (path, status) in [("/items/%FF", 400), ("/items/M1/status", 405), ("/uitloggen", 405)] {
+    for (path, status) in [
+        ("/items/%FF", 400),
+        ("/items/M1/status", 405),
+        ("/uitloggen", 405),
+    ] {
         let a = http.get(path, Some(&vws));
         assert_eq!(a.status, status, "{path}: {}", a.body);
         assert!(a.body.starts_with("<!DOCTYPE html>"), "{path}: {}", a.body);
@@ -138,7 +160,7 @@ fn a_form_sent_in_another_encoding_is_refused_not_recorded_with_replacement_char
     let http = Http::new(&server);
     let vws = http.session("vws");
     let page = http.get("/items/M1", Some(&vws));
-    let token = crate::server::csrf(&page.body);
+    let token = csrf(&page.body);
     let before = events(&http, &s);
     // "coördinatie" as Latin-1 sends it: %F6, which is no UTF-8.
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -193,7 +215,7 @@ fn the_last_beheerder_cannot_give_up_the_role_or_be_disabled_through_the_server(
     // Nor through the accounts page.
     let session = http.session("beheer");
     let page = http.get("/accounts", Some(&session));
-    let token = crate::server::csrf(&page.body);
+    let token = csrf(&page.body);
     let form = http.form(
         "/accounts/beheer",
         Some(&session),
@@ -209,8 +231,198 @@ fn the_last_beheerder_cannot_give_up_the_role_or_be_disabled_through_the_server(
         &json!({"account": "beheer2", "display_name": "Tweede", "role": "beheerder"}),
     );
     assert_eq!(add.status, 200, "{}", add.body);
-    let step_down = http.api_post("/api/v1/accounts/beheer", beheer, &json!({"role": "auditor"}));
+    let step_down = http.api_post(
+        "/api/v1/accounts/beheer",
+        beheer,
+        &json!({"role": "auditor"}),
+    );
     assert_eq!(step_down.status, 200, "{}", step_down.body);
+    server.stop().unwrap();
+}
+
+/// Markup, quotes that would end an attribute, and a script URL: what a
+/// hostile clerk types into every text the pages show.
+const HOSTILE: &str =
+    "<script>alert(1)</script>\"'><img src=x onerror=alert(2)> javascript:alert(3) &amp;";
+
+#[test]
+fn hostile_text_in_every_field_is_shown_escaped_on_every_page_for_every_role() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let coord = s.tokens["coord"].as_str();
+    let mut status_seq = None;
+    for (path, token, body) in [
+        (
+            "/api/v1/items",
+            coord,
+            json!({"kind": "motie", "key": "X1", "text": HOSTILE, "submitters": [HOSTILE],
+                   "refs_raw": [HOSTILE], "responsible": "SVWS"}),
+        ),
+        (
+            "/api/v1/items/X1/note",
+            coord,
+            json!({"text": HOSTILE, "refs_raw": [HOSTILE]}),
+        ),
+        (
+            "/api/v1/items/X1/status",
+            coord,
+            json!({"status": "vertraagd", "reason": HOSTILE}),
+        ),
+        (
+            "/api/v1/items/X1/assign",
+            coord,
+            json!({"responsible": "MVWS", "reason": HOSTILE}),
+        ),
+        (
+            "/api/v1/rounds",
+            coord,
+            json!({"name": "r1", "title": HOSTILE}),
+        ),
+        (
+            "/api/v1/items/X1/amend",
+            coord,
+            json!({"text": format!("{HOSTILE} 2"), "reason": HOSTILE}),
+        ),
+        (
+            "/api/v1/accounts",
+            s.tokens["beheer"].as_str(),
+            json!({"account": "x.y", "display_name": HOSTILE, "role": "medewerker", "ministries": ["VWS"]}),
+        ),
+    ] {
+        let a = http.api_post(path, token, &body);
+        assert_eq!(a.status, 200, "{path}: {}", a.body);
+        if path.ends_with("/status") {
+            status_seq = a.json()["seq"].as_u64();
+        }
+    }
+    let correct = http.api_post(
+        "/api/v1/corrections",
+        coord,
+        &json!({"event": status_seq.unwrap().to_string(), "reason": HOSTILE, "status": "in-uitvoering"}),
+    );
+    assert_eq!(correct.status, 200, "{}", correct.body);
+    let pages = [
+        "/".to_string(),
+        "/?status=vertraagd&ministerie=VWS".to_string(),
+        "/items/X1".to_string(),
+        "/items/X1?ronde=r1".to_string(),
+        "/rondes".to_string(),
+        "/verschil?van=r1&tot=nu".to_string(),
+        "/accounts".to_string(),
+        format!("/items/{}", "%3Cscript%3E"),
+        format!("/?peildatum={}", "%3Cscript%3E%22%3E"),
+        format!("/verschil?van={}&tot=nu", "%3Cimg%20src%3Dx%3E"),
+    ];
+    for who in ["beheer", "coord", "vws", "ocw", "audit"] {
+        let session = http.session(who);
+        for page in &pages {
+            let a = http.get(page, Some(&session));
+            assert!(a.status < 500, "{who} {page}: {}", a.body);
+            for raw in ["<script", "<img", "\"'>"] {
+                assert!(!a.body.contains(raw), "{who} {page}: {raw} in {}", a.body);
+            }
+        }
+        // The text is there, escaped, where the account may see it.
+        let item = http.get("/items/X1", Some(&session));
+        assert!(
+            item.body
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;&lt;img"),
+            "{who}: {}",
+            item.body
+        );
+        assert!(item.body.contains("&amp;amp;"), "{who}: {}", item.body);
+    }
+    server.stop().unwrap();
+}
+
+#[test]
+fn sessions_are_renewed_at_sign_in_and_their_cookie_is_secure_when_asked() {
+    let s = shared();
+    let ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
+    let server = Server::start(
+        ws,
+        Config {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            store: s.env.store.clone(),
+            secure_cookies: true,
+            limits: Limits::default(),
+        },
+    )
+    .unwrap();
+    let base = format!("http://{}", server.addr());
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let set_cookie = |r: &ureq::http::Response<ureq::Body>| {
+        r.headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let flags = |c: &str| {
+        assert!(
+            c.contains("; HttpOnly") && c.contains("; SameSite=Strict") && c.contains("; Secure"),
+            "{c}"
+        );
+    };
+    let mut page = agent.get(format!("{base}/inloggen")).call().unwrap();
+    let before = set_cookie(&page);
+    flags(&before);
+    let before = before.split(';').next().unwrap().to_string();
+    let token = csrf(&page.body_mut().read_to_string().unwrap());
+    let signed = agent
+        .post(format!("{base}/inloggen"))
+        .header("Cookie", &before)
+        .content_type("application/x-www-form-urlencoded")
+        .send(format!("csrf={token}&account=vws&wachtwoord={PASSWORD}").as_str())
+        .unwrap();
+    assert_eq!(signed.status().as_u16(), 303);
+    let after = set_cookie(&signed);
+    flags(&after);
+    let after = after.split(';').next().unwrap().to_string();
+    // A new id: one planted before the sign-in is worth nothing after.
+    assert_ne!(before, after);
+    let old = agent
+        .get(format!("{base}/"))
+        .header("Cookie", &before)
+        .call()
+        .unwrap();
+    assert_eq!(old.status().as_u16(), 303);
+    let new = agent
+        .get(format!("{base}/"))
+        .header("Cookie", &after)
+        .call()
+        .unwrap();
+    assert_eq!(new.status().as_u16(), 200);
+    // Signing out takes the session's token too, and clears the cookie
+    // with the same flags.
+    let forged = agent
+        .post(format!("{base}/uitloggen"))
+        .header("Cookie", &after)
+        .content_type("application/x-www-form-urlencoded")
+        .send("csrf=")
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+    let mut page = agent
+        .get(format!("{base}/"))
+        .header("Cookie", &after)
+        .call()
+        .unwrap();
+    let token = csrf(&page.body_mut().read_to_string().unwrap());
+    let out = agent
+        .post(format!("{base}/uitloggen"))
+        .header("Cookie", &after)
+        .content_type("application/x-www-form-urlencoded")
+        .send(format!("csrf={token}").as_str())
+        .unwrap();
+    assert_eq!(out.status().as_u16(), 303);
+    let cleared = set_cookie(&out);
+    flags(&cleared);
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
     server.stop().unwrap();
 }
 
@@ -422,7 +634,12 @@ fn the_command_line_gives_up_on_a_server_that_never_answers() {
         std::thread::sleep(Duration::from_millis(50));
     };
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("within 1 seconds") && stderr.contains("KAMERSTAND_TIMEOUT"),
@@ -439,5 +656,8 @@ fn the_command_line_gives_up_on_a_server_that_never_answers() {
         .unwrap();
     let err = String::from_utf8_lossy(&bad.stderr);
     assert_eq!(bad.status.code(), Some(2), "{err}");
-    assert!(err.contains("KAMERSTAND_TIMEOUT") && err.contains("seconds"), "{err}");
+    assert!(
+        err.contains("KAMERSTAND_TIMEOUT") && err.contains("seconds"),
+        "{err}"
+    );
 }

@@ -193,9 +193,7 @@ const EXPORT: &[&str] = &[
     "kind",
     "keys",
 ];
-const PROOF: &[&str] = &[
-    "lang", "kind", "seq", "round", "first", "second", "key",
-];
+const PROOF: &[&str] = &["lang", "kind", "seq", "round", "first", "second", "key"];
 const IMPORT: &[&str] = &[
     "format",
     "lang",
@@ -216,7 +214,10 @@ const IMPORT: &[&str] = &[
 fn query(uri: &Uri, accepted: &[&str]) -> Result<BTreeMap<String, String>, Response> {
     let q = query_fields(uri.query().unwrap_or(""), accepted).map_err(|e| lib_error(&e.into()))?;
     // `lang=EN` or `lang=fr` would otherwise answer in Dutch unasked.
-    if let Some(l) = q.get("lang").filter(|l| !matches!(l.as_str(), "" | "nl" | "en")) {
+    if let Some(l) = q
+        .get("lang")
+        .filter(|l| !matches!(l.as_str(), "" | "nl" | "en"))
+    {
         return Err(lib_error(&Invalid::new("lang", l, "nl or en").into()));
     }
     Ok(q)

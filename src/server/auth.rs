@@ -233,10 +233,7 @@ impl Auth {
     /// A new session (for `account`, or not signed in yet).
     pub fn new_session(&self, account: Option<AccountName>) -> Result<Session> {
         let password = match &account {
-            Some(name) => self
-                .credentials()?
-                .password_hash(name)
-                .map(str::to_string),
+            Some(name) => self.credentials()?.password_hash(name).map(str::to_string),
             None => None,
         };
         let s = Session {

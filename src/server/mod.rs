@@ -197,7 +197,10 @@ fn router(app: Arc<App>, limits: Limits) -> Router {
 /// A known path asked with a method it does not take (a GET of a form's
 /// target, a DELETE): 405, as the API's JSON error under `/api/` and as a
 /// page otherwise, like every other refusal.
-async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> axum::response::Response {
+async fn method_not_allowed(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
     use axum::http::StatusCode;
     if uri.path().starts_with("/api/") {
         api::error(
@@ -364,10 +367,10 @@ pub(crate) fn form_fields(
 ) -> std::result::Result<std::collections::BTreeMap<String, String>, String> {
     let mut out = std::collections::BTreeMap::new();
     for (k, v) in pairs(body) {
-        let name = String::from_utf8(k)
-            .map_err(|e| crate::domain::text::shorten(&e.as_bytes().escape_ascii().to_string(), 40))?;
-        let value =
-            String::from_utf8(v).map_err(|_| crate::domain::text::shorten(&name, 40))?;
+        let name = String::from_utf8(k).map_err(|e| {
+            crate::domain::text::shorten(&e.as_bytes().escape_ascii().to_string(), 40)
+        })?;
+        let value = String::from_utf8(v).map_err(|_| crate::domain::text::shorten(&name, 40))?;
         out.insert(name, value);
     }
     Ok(out)
