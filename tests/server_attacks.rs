@@ -427,6 +427,33 @@ fn sessions_are_renewed_at_sign_in_and_their_cookie_is_secure_when_asked() {
 }
 
 #[test]
+fn a_page_refuses_a_view_naming_the_field_the_clerk_typed() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let vws = http.session("vws");
+    for (query, named) in [
+        ("peildatum=gisteren", "peildatum"),
+        ("geldend=2025-13-01", "geldend"),
+        ("ronde=r1&peildatum=2025-01-01", "peildatum"),
+    ] {
+        for page in ["/", "/items/M1"] {
+            let a = http.get(&format!("{page}?{query}"), Some(&vws));
+            assert_eq!(a.status, 400, "{page}?{query}: {}", a.body);
+            assert!(
+                a.body.contains(&format!("invalid {named} ")),
+                "{page}?{query}: {}",
+                a.body
+            );
+            for api in ["as_of", "effective"] {
+                assert!(!a.body.contains(api), "{page}?{query}: {api} in {}", a.body);
+            }
+        }
+    }
+    server.stop().unwrap();
+}
+
+#[test]
 fn a_changed_password_ends_the_sessions_opened_with_the_old_one() {
     let s = shared();
     let server = serve(&s.env);

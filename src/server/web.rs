@@ -404,6 +404,30 @@ fn view_query(q: &BTreeMap<String, String>) -> ViewQuery {
     }
 }
 
+/// The view the page's query asks for, a refusal naming the page's own
+/// fields (`peildatum`, `ronde`, `geldend`): the clerk typed those, not
+/// the API's `as_of`, `round` and `effective`.
+fn view_request(q: &BTreeMap<String, String>) -> Result<crate::app::view::ViewRequest, Error> {
+    view_query(q).parse().map_err(|e| match e {
+        Error::Invalid(mut i) => {
+            let page = match i.what.as_str() {
+                "as_of" => Some("peildatum"),
+                "round" => Some("ronde"),
+                "effective" => Some("geldend"),
+                _ => None,
+            };
+            if let Some(name) = page {
+                i.what = name.to_string();
+            }
+            i.expected = i
+                .expected
+                .replace("either as_of or round", "either peildatum or ronde");
+            Error::Invalid(i)
+        }
+        e => e,
+    })
+}
+
 fn describe_view(v: &View) -> String {
     let basis = match &v.basis {
         Basis::Current => "alles wat nu is vastgelegd".to_string(),
@@ -479,7 +503,7 @@ async fn overview_page(
     msg: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let req = match view_query(q).parse() {
+    let req = match view_request(q) {
         Ok(r) => r,
         Err(e) => {
             return error_page(
@@ -716,7 +740,7 @@ async fn item_page(
     msg: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let req = match view_query(q).parse() {
+    let req = match view_request(q) {
         Ok(r) => r,
         Err(e) => {
             return error_page(
