@@ -454,6 +454,38 @@ fn a_page_refuses_a_view_naming_the_field_the_clerk_typed() {
 }
 
 #[test]
+fn a_refused_correction_with_its_item_field_changed_by_hand_still_says_why() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let vws = http.session("vws");
+    let token = csrf(&http.get("/items/M1", Some(&vws)).body);
+    let before = events(&http, &s);
+    // M2 is OCW's: its registration (seq 2) is not vws's to correct; the
+    // hidden field says an item that does not exist.
+    let a = http.form(
+        "/correcties",
+        Some(&vws),
+        &[
+            ("csrf", &token),
+            ("item", &"X".repeat(10_000)),
+            ("gebeurtenis", "2"),
+            ("reden", "verkeerd"),
+            ("status", "vertraagd"),
+        ],
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
+    assert!(a.body.contains("medewerker for VWS"), "{}", a.body);
+    assert!(
+        !a.body
+            .contains("XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"),
+        "the whole field echoed"
+    );
+    assert_eq!(events(&http, &s), before);
+    server.stop().unwrap();
+}
+
+#[test]
 fn a_changed_password_ends_the_sessions_opened_with_the_old_one() {
     let s = shared();
     let server = serve(&s.env);

@@ -760,6 +760,17 @@ async fn item_page(
     .await;
     let (v, it) = match built {
         Ok(x) => x,
+        // A refused write whose form named no item we have (a hidden
+        // field changed by hand): its refusal is what to say, not that
+        // the page to return to is missing.
+        Err(_) if msg.is_some() => {
+            return error_page(
+                status,
+                &ctx.programme,
+                Some(&ctx.viewer()),
+                msg.as_deref().unwrap_or_default(),
+            );
+        }
         Err(e) => {
             let status = if e.is_input() {
                 StatusCode::NOT_FOUND
