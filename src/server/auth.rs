@@ -12,6 +12,8 @@
 //! leaked, and the sessions opened with it must go with it.
 //!
 //! Sessions live in memory only: a restart signs everyone out. A session
+//! ends 8 hours after its sign-in, used or not, as its cookie's `Max-Age`
+//! tells the browser. A session
 //! cookie is `HttpOnly` and `SameSite=Strict` (and `Secure` behind TLS);
 //! its id is 256 random bits. Every form carries the session's CSRF token,
 //! compared in constant time; signing in gives a new session id.
@@ -30,6 +32,10 @@ use std::time::{Duration, Instant, SystemTime};
 pub const COOKIE: &str = "kamerstand_sessie";
 /// A session unused this long ends.
 const IDLE: Duration = Duration::from_secs(8 * 3600);
+/// A session ends this long after its sign-in however much it is used:
+/// the cookie's Max-Age says so to the browser, and a copy of the cookie
+/// taken elsewhere must not outlive it by being kept busy.
+const LIFE: Duration = Duration::from_secs(8 * 3600);
 /// At most this many sessions are kept; beyond it the least recently used
 /// ends.
 const MAX_SESSIONS: usize = 10_000;
@@ -56,7 +62,21 @@ pub struct Session {
     pub csrf: String,
     /// The account's password hash when it signed in.
     password: Option<String>,
+    created: Instant,
     last_seen: Instant,
+}
+
+impl Session {
+    /// Unused for longer than [`IDLE`], or older than [`LIFE`].
+    fn expired(&self) -> bool {
+        self.expired_at(Instant::now())
+    }
+
+    /// As [`Session::expired`], at `now`.
+    fn expired_at(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.last_seen) > IDLE
+            || now.saturating_duration_since(self.created) > LIFE
+    }
 }
 
 #[derive(Debug, Default)]
@@ -123,7 +143,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// such visits must not sign the clerks out.
 fn insert_bounded(sessions: &mut BTreeMap<String, Session>, s: Session, cap: usize) {
     if sessions.len() >= cap {
-        sessions.retain(|_, s| s.last_seen.elapsed() <= IDLE);
+        sessions.retain(|_, s| !s.expired());
     }
     if sessions.len() >= cap {
         let oldest = |signed_in: bool| {
@@ -214,7 +234,7 @@ impl Auth {
         let creds = self.credentials();
         let mut sessions = lock(&self.sessions);
         let s = sessions.get_mut(&id)?;
-        if s.last_seen.elapsed() > IDLE {
+        if s.expired() {
             sessions.remove(&id);
             return None;
         }
@@ -241,6 +261,7 @@ impl Auth {
             account,
             csrf: random_id()?,
             password,
+            created: Instant::now(),
             last_seen: Instant::now(),
         };
         insert_bounded(&mut lock(&self.sessions), s.clone(), MAX_SESSIONS);
@@ -257,7 +278,7 @@ impl Auth {
         format!(
             "{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
             s.id,
-            IDLE.as_secs(),
+            LIFE.as_secs(),
             if self.secure { "; Secure" } else { "" }
         )
     }
@@ -330,8 +351,20 @@ mod tests {
             account: account.map(|a| AccountName::parse(a).unwrap()),
             csrf: String::new(),
             password: None,
+            created: Instant::now(),
             last_seen: Instant::now(),
         }
+    }
+
+    #[test]
+    fn a_session_kept_busy_still_ends_at_the_end_of_its_life() {
+        let mut s = session("clerk", Some("m.jansen"));
+        assert!(!s.expired());
+        // Used a minute before the end of its life: still ends with it.
+        let end = s.created + LIFE + Duration::from_secs(1);
+        s.last_seen = end - Duration::from_secs(60);
+        assert!(!s.expired_at(end - Duration::from_secs(2)));
+        assert!(s.expired_at(end));
     }
 
     #[test]
