@@ -112,6 +112,8 @@ fn a_path_that_is_not_utf8_or_a_method_a_path_does_not_take_is_refused_in_kind()
         ("GET", "/api/v1/items/M1/status", 405),
         ("DELETE", "/api/v1/items", 405),
         ("PUT", "/api/v1/items/M1", 405),
+        ("GET", "/api/v2/items", 404),
+        ("GET", "/api/", 404),
     ];
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)

@@ -54,7 +54,7 @@ pub(super) fn routes() -> Router<Arc<App>> {
         .route("/verschil", get(difference))
         .route("/accounts", get(accounts).post(add_account))
         .route("/accounts/{name}", post(change_account))
-        .fallback(not_found)
+        .fallback(unknown_path)
 }
 
 /// The headers every page carries: no scripts, no framing, no caching,
@@ -140,6 +140,20 @@ async fn css() -> Response {
 /// A refused request before any page was chosen (too large, too slow).
 pub(super) fn refusal(status: StatusCode, text: &str) -> Response {
     error_page(status, "", None, text)
+}
+
+/// Any path no route takes: under `/api/` (another version, say) the
+/// API's JSON error, a page otherwise.
+async fn unknown_path(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        super::api::error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such API path; every path starts with /api/v1/ and schema/api.md lists them",
+        )
+    } else {
+        not_found().await
+    }
 }
 
 async fn not_found() -> Response {
