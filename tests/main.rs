@@ -39,6 +39,7 @@ mod receipts;
 mod rounds;
 mod schemas;
 mod server;
+mod server_attacks;
 mod signed_rounds;
 mod store_compression;
 mod streamed_reads;

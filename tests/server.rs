@@ -21,13 +21,13 @@ use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::sync::mpsc;
 use std::time::Duration;
 
-const PASSWORD: &str = "een-goed-wachtwoord";
+pub(crate) const PASSWORD: &str = "een-goed-wachtwoord";
 
 /// A ledger with two items of two ministries and an account of every role
 /// (with a password and a token each), served in-process.
-struct Shared {
-    env: TestEnv,
-    tokens: BTreeMap<&'static str, String>,
+pub(crate) struct Shared {
+    pub(crate) env: TestEnv,
+    pub(crate) tokens: BTreeMap<&'static str, String>,
 }
 
 const ACCOUNTS: &[(&str, &str, &[&str])] = &[
@@ -38,7 +38,7 @@ const ACCOUNTS: &[(&str, &str, &[&str])] = &[
     ("audit", "auditor", &[]),
 ];
 
-fn shared() -> Shared {
+pub(crate) fn shared() -> Shared {
     let env = TestEnv::init();
     env.run(&[
         "item",
@@ -86,7 +86,7 @@ fn shared() -> Shared {
     Shared { env, tokens }
 }
 
-fn serve(env: &TestEnv) -> Server {
+pub(crate) fn serve(env: &TestEnv) -> Server {
     serve_with(env, Limits::default())
 }
 
@@ -149,26 +149,26 @@ fn until_closed(s: &mut TcpStream) -> String {
 
 /// An answer: status, the session cookie it set (if any), the body.
 #[derive(Debug)]
-struct Answer {
-    status: u16,
-    cookie: Option<String>,
-    location: Option<String>,
-    body: String,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) cookie: Option<String>,
+    pub(crate) location: Option<String>,
+    pub(crate) body: String,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 }
 
-struct Http {
+pub(crate) struct Http {
     agent: ureq::Agent,
     base: String,
 }
 
 impl Http {
-    fn new(server: &Server) -> Http {
+    pub(crate) fn new(server: &Server) -> Http {
         Http::at(&format!("http://{}", server.addr()))
     }
 
@@ -209,7 +209,7 @@ impl Http {
         }
     }
 
-    fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
+    pub(crate) fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
         let mut req = self.agent.get(format!("{}{path}", self.base));
         if let Some(c) = cookie {
             req = req.header("Cookie", c);
@@ -217,7 +217,7 @@ impl Http {
         Http::answer(req.call())
     }
 
-    fn form(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Answer {
+    pub(crate) fn form(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Answer {
         let body: Vec<String> = fields
             .iter()
             .map(|(k, v)| format!("{k}={}", enc(v)))
@@ -232,7 +232,7 @@ impl Http {
         )
     }
 
-    fn api_get(&self, path: &str, token: Option<&str>) -> Answer {
+    pub(crate) fn api_get(&self, path: &str, token: Option<&str>) -> Answer {
         let mut req = self.agent.get(format!("{}{path}", self.base));
         if let Some(t) = token {
             req = req.header("Authorization", format!("Bearer {t}"));
@@ -240,7 +240,7 @@ impl Http {
         Http::answer(req.call())
     }
 
-    fn api_post(&self, path: &str, token: &str, body: &Value) -> Answer {
+    pub(crate) fn api_post(&self, path: &str, token: &str, body: &Value) -> Answer {
         Http::answer(
             self.agent
                 .post(format!("{}{path}", self.base))
@@ -260,7 +260,7 @@ impl Http {
     }
 
     /// Signs in through the pages; returns the session cookie.
-    fn sign_in(&self, account: &str, password: &str) -> Answer {
+    pub(crate) fn sign_in(&self, account: &str, password: &str) -> Answer {
         let page = self.get("/inloggen", None);
         assert_eq!(page.status, 200);
         let cookie = page.cookie.clone().unwrap();
@@ -276,7 +276,7 @@ impl Http {
         )
     }
 
-    fn session(&self, account: &str) -> String {
+    pub(crate) fn session(&self, account: &str) -> String {
         let a = self.sign_in(account, PASSWORD);
         assert_eq!(a.status, 303, "{}", a.body);
         a.cookie.unwrap()
@@ -295,7 +295,7 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
-fn csrf(html: &str) -> String {
+pub(crate) fn csrf(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
     html[at..].split('"').next().unwrap().to_string()
 }
@@ -303,7 +303,7 @@ fn csrf(html: &str) -> String {
 /// How many events the ledger holds, asked of the server that holds it
 /// (as the coördinator, who can read while every other account's rights
 /// are being tried).
-fn events(http: &Http, s: &Shared) -> u64 {
+pub(crate) fn events(http: &Http, s: &Shared) -> u64 {
     let a = http.api_get("/api/v1/overview", Some(&s.tokens["coord"]));
     assert_eq!(a.status, 200, "{}", a.body);
     a.json()["view"]["events"].as_u64().unwrap()
@@ -1695,7 +1695,9 @@ fn proof_tree_size(doc: &str) -> Value {
 /// A "server" on the loopback interface that answers each of `answers`
 /// (in turn, one connection each) whatever was asked: for testing what the
 /// command line does with what a server sends.
-fn fake_server(answers: Vec<(u16, &'static str, String)>) -> (String, std::thread::JoinHandle<()>) {
+pub(crate) fn fake_server(
+    answers: Vec<(u16, &'static str, String)>,
+) -> (String, std::thread::JoinHandle<()>) {
     let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let thread = std::thread::spawn(move || {

@@ -273,7 +273,51 @@ pub fn import_as(
 /// recorded under the account's name.
 pub fn write_as(ws: &mut Workspace, who: &AccountName, w: Write) -> Result<Receipt> {
     authorize(ws, who, &w)?;
+    keeps_a_beheerder(ws, &w)?;
     ws.write(who.as_str(), w)
+}
+
+/// Refuses, for a signed-in account, the change that would leave no
+/// enabled beheerder: one click on the accounts page (a beheerder taking
+/// away their own role) would otherwise leave nobody who can manage
+/// accounts through the server, until it is stopped and the store changed
+/// on its machine. The local command line, whose user holds the store,
+/// may still do it.
+fn keeps_a_beheerder(ws: &Workspace, w: &Write) -> Result<()> {
+    let Write::ChangeAccount {
+        account,
+        role,
+        disabled,
+        ..
+    } = w
+    else {
+        return Ok(());
+    };
+    let accounts = ws.ledger().registry()?.accounts;
+    let manages = |a: &Account| a.role == AccountRole::Beheerder && !a.disabled;
+    let Some(target) = accounts.get(account).filter(|a| manages(a)) else {
+        return Ok(());
+    };
+    let stays = role.is_none_or(|r| r == AccountRole::Beheerder) && *disabled != Some(true);
+    if stays
+        || accounts
+            .values()
+            .any(|a| a.account != target.account && manages(a))
+    {
+        return Ok(());
+    }
+    let (what, value) = match role {
+        Some(r) if *r != AccountRole::Beheerder => ("role", r.as_str()),
+        _ => ("disabled", "true"),
+    };
+    Err(crate::domain::Invalid::new(
+        what,
+        value,
+        format!(
+            "a change that leaves an enabled beheerder: {account} is the only one, so make another account beheerder first"
+        ),
+    )
+    .into())
 }
 
 /// The actor to record for `actor` coming from `origin`, given the accounts

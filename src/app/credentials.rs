@@ -181,6 +181,17 @@ impl Credentials {
         Ok(())
     }
 
+    /// The account's stored password hash (salted, so a new password,
+    /// even the same one again, gives a new one), or None without one: a
+    /// server compares it to tell that a password was changed since a
+    /// sign-in.
+    pub fn password_hash(&self, account: &AccountName) -> Option<&str> {
+        self.file
+            .accounts
+            .get(account.as_str())
+            .and_then(|e| e.password.as_deref())
+    }
+
     /// True if `password` is the account's. Without a stored password a
     /// hash is still computed, so the answer takes as long either way.
     pub fn check_password(&self, account: &AccountName, password: &str) -> bool {

@@ -7,7 +7,12 @@
 //! The API token comes from the environment (`KAMERSTAND_TOKEN`) or a file
 //! (`--token-file`), never from the command line, where other users of the
 //! machine could read it. It is sent only over HTTPS, or over plain HTTP to
-//! the machine itself (loopback).
+//! the machine itself (loopback); redirects are not followed, so it never
+//! goes anywhere else either.
+//!
+//! A server that does not answer within [`TIMEOUT_ENV`] seconds (300 by
+//! default: an import of a large annex takes a while) is given up on, as
+//! an I/O failure (exit 1).
 
 use super::{CliError, Env, Global, emit};
 use crate::domain::Invalid;
@@ -20,6 +25,35 @@ use std::time::Duration;
 
 /// The environment variable that holds the API token.
 pub const TOKEN_ENV: &str = "KAMERSTAND_TOKEN";
+
+/// The environment variable that sets how many seconds to wait for a
+/// server's whole answer.
+pub const TIMEOUT_ENV: &str = "KAMERSTAND_TIMEOUT";
+
+/// How long to wait for a server's whole answer, unless [`TIMEOUT_ENV`]
+/// says otherwise.
+const TIMEOUT: Duration = Duration::from_secs(300);
+
+/// How long to wait for a server's whole answer: [`TIMEOUT_ENV`], or
+/// [`TIMEOUT`].
+fn timeout() -> Result<Duration, Invalid> {
+    match std::env::var(TIMEOUT_ENV) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=86_400).contains(n))
+            .map(Duration::from_secs)
+            .ok_or_else(|| {
+                Invalid::new(
+                    TIMEOUT_ENV,
+                    &v,
+                    "a whole number of seconds from 1 to 86400 to wait for the server's answer, e.g. 300",
+                )
+            }),
+        _ => Ok(TIMEOUT),
+    }
+}
 
 /// A connection to a server.
 #[derive(Debug)]
@@ -87,9 +121,15 @@ impl Remote {
             )
             .into());
         }
+        let wait = timeout()?;
+        // No redirect is followed: one would take the request (a write
+        // turned into a read by a 303) to an address nobody gave, and an
+        // answer from there is no answer of this server.
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(300)))
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .timeout_global(Some(wait))
             .build()
             .into();
         Ok(Remote {
@@ -141,7 +181,7 @@ impl Remote {
                 req = req.query(*k, v);
             }
         }
-        answer(&self.base, req.call())
+        answer(&self.base, req.call(), self.format == Format::Json)
     }
 
     /// GETs `path` with `query` as given (without the command line's output
@@ -185,7 +225,7 @@ impl Remote {
                 req = req.query(*k, v);
             }
         }
-        answer(&self.base, req.send(bytes)).map(|(b, _)| b)
+        answer(&self.base, req.send(bytes), false).map(|(b, _)| b)
     }
 
     /// The server's address, as given.
@@ -207,7 +247,7 @@ impl Remote {
                     "table"
                 },
             );
-        answer(&self.base, req.send_json(body)).map(|(b, _)| b)
+        answer(&self.base, req.send_json(body), self.format == Format::Json).map(|(b, _)| b)
     }
 
     /// Prints a GET's answer.
@@ -241,9 +281,13 @@ pub fn seg(s: &str) -> String {
     out
 }
 
+/// A 200 answer as text to show (and the verified header, if any); `json`:
+/// JSON was asked for, and an answer that is not JSON is a failure of the
+/// server rather than something to print.
 fn answer(
     base: &str,
     r: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    json: bool,
 ) -> Result<(String, Option<bool>), CliError> {
     let (bytes, verified) = answer_bytes(base, r)?;
     let body = String::from_utf8(bytes).map_err(|_| {
@@ -252,7 +296,20 @@ fn answer(
             "it is not UTF-8 text",
         )
     })?;
-    Ok((shown(&body), verified))
+    let body = shown(&body);
+    // Checked once shown: a raw control character in a string, which JSON
+    // does not allow, is by then the escape it should have been.
+    if json && serde_json::from_str::<serde::de::IgnoredAny>(&body).is_err() {
+        return Err(Error::storage(
+            format!("reading the answer of {base}"),
+            format!(
+                "JSON was asked for and the answer is not JSON (it begins '{}'): is this a kamerstand server?",
+                text::shorten(body.trim(), 60)
+            ),
+        )
+        .into());
+    }
+    Ok((body, verified))
 }
 
 /// A server's text answer as the terminal may be shown it: whatever the
@@ -260,13 +317,20 @@ fn answer(
 /// reaches the terminal raw. A JSON answer keeps its form (valid JSON
 /// holds no raw control character, so only a broken one changes); any
 /// other also gets the bidi and tag characters escaped, as our own output
-/// does ([`text::visible`]).
+/// does ([`text::visible`]). In JSON they become JSON's own escapes
+/// (`\u202e`), which inside a string mean the same character: the answer
+/// stays the JSON it was, and a terminal shows it as text.
 pub fn shown(body: &str) -> String {
     if body.trim_start().starts_with(['{', '[']) {
         let mut out = String::with_capacity(body.len());
         for c in body.chars() {
-            if c.is_control() && c != '\n' && c != '\t' {
-                out.extend(c.escape_unicode());
+            if (c.is_control() && c != '\n' && c != '\t')
+                || crate::domain::invisible::shown_escaped(c)
+            {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
             } else {
                 out.push(c);
             }
@@ -283,8 +347,32 @@ fn answer_bytes(
     base: &str,
     r: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
 ) -> Result<(Vec<u8>, Option<bool>), CliError> {
-    let mut resp = r.map_err(|e| Error::storage(format!("asking the server at {base}"), e))?;
+    let mut resp = r.map_err(|e| match e {
+        ureq::Error::Timeout(_) => Error::storage(
+            format!("asking the server at {base}"),
+            format!(
+                "no whole answer within {} seconds ({TIMEOUT_ENV} sets how long to wait)",
+                timeout().unwrap_or(TIMEOUT).as_secs()
+            ),
+        ),
+        e => Error::storage(format!("asking the server at {base}"), e),
+    })?;
     let status = resp.status().as_u16();
+    if (300..400).contains(&status) {
+        let to = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(|l| text::shorten(l, 200))
+            .unwrap_or_else(|| "(no address)".to_string());
+        return Err(Error::storage(
+            format!("asking the server at {base} (HTTP {status})"),
+            format!(
+                "it answered with a redirect to {to}, which is not followed (nor is the request sent there): give --server the address of the kamerstand server itself"
+            ),
+        )
+        .into());
+    }
     let verified = resp
         .headers()
         .get("x-kamerstand-verified")

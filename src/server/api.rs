@@ -13,7 +13,7 @@
 // axum handlers return it; boxing it would buy nothing on this path.
 #![allow(clippy::result_large_err)]
 
-use super::{App, fields, read, status_of};
+use super::{App, Segments, query_fields, read, status_of};
 use crate::app::request::{
     AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest, NoteRequest,
     RegisterRequest, SealRequest, StatusRequest, ViewQuery,
@@ -27,7 +27,7 @@ use crate::projection::state::Account;
 use crate::report::{self, Format};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -157,8 +157,70 @@ fn who(app: &Arc<App>, headers: &HeaderMap) -> Result<Account, Response> {
     }
 }
 
-fn query(uri: &Uri) -> BTreeMap<String, String> {
-    fields(uri.query().unwrap_or(""))
+/// The query parameters each path takes (`format` and `lang` everywhere,
+/// as `kamerstand --server` sends them with every request).
+const PLAIN: &[&str] = &["format", "lang"];
+const VIEW: &[&str] = &["format", "lang", "as_of", "round", "effective"];
+const VIEW_FILTERED: &[&str] = &[
+    "format",
+    "lang",
+    "as_of",
+    "round",
+    "effective",
+    "ministry",
+    "status",
+    "kind",
+];
+const LOG: &[&str] = &[
+    "format",
+    "lang",
+    "as_of",
+    "round",
+    "effective",
+    "item",
+    "limit",
+];
+const DIFF: &[&str] = &["format", "lang", "from", "to", "all", "events"];
+const VERIFY: &[&str] = &["format", "lang", "digest", "round"];
+const EXPORT: &[&str] = &[
+    "format",
+    "lang",
+    "as_of",
+    "round",
+    "effective",
+    "ministry",
+    "status",
+    "kind",
+    "keys",
+];
+const PROOF: &[&str] = &["lang", "kind", "seq", "round", "first", "second", "key"];
+const IMPORT: &[&str] = &[
+    "format",
+    "lang",
+    "name",
+    "as",
+    "effective",
+    "reported_on",
+    "seal_round",
+    "round_title",
+    "responsible",
+    "columns",
+    "sheet",
+    "dry_run",
+];
+
+/// The request's query parameters, refused (400) when one is not among
+/// `accepted` or is given twice.
+fn query(uri: &Uri, accepted: &[&str]) -> Result<BTreeMap<String, String>, Response> {
+    let q = query_fields(uri.query().unwrap_or(""), accepted).map_err(|e| lib_error(&e.into()))?;
+    // `lang=EN` or `lang=fr` would otherwise answer in Dutch unasked.
+    if let Some(l) = q
+        .get("lang")
+        .filter(|l| !matches!(l.as_str(), "" | "nl" | "en"))
+    {
+        return Err(lib_error(&Invalid::new("lang", l, "nl or en").into()));
+    }
+    Ok(q)
 }
 
 /// The language a reader asked for (`lang=en`; Dutch otherwise).
@@ -196,7 +258,7 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
 }
 
 async fn run_write(app: &Arc<App>, uri: &Uri, who: &Account, w: Result<Write, Error>) -> Answer {
-    let format = format_of(&query(uri))?;
+    let format = format_of(&query(uri, PLAIN)?)?;
     let w = w.map_err(|e| lib_error(&e))?;
     super::write(app, who.account.clone(), w, Some(format))
         .await
@@ -208,10 +270,11 @@ fn flat(a: Answer) -> Response {
     a.unwrap_or_else(|e| e)
 }
 
-async fn me(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+async fn me(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     flat(
         async {
             let a = who(&app, &headers)?;
+            query(&uri, PLAIN)?;
             Ok(json_ok(format!(
                 "{}\n",
                 serde_json::to_string_pretty(&report::accounts::account_json(&a))
@@ -232,7 +295,7 @@ async fn view_read(
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, VIEW_FILTERED)?;
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
             let out = read(&app, move |ws| {
@@ -265,12 +328,12 @@ async fn show(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
 ) -> Response {
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, VIEW)?;
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
             let out = read(&app, move |ws| {
@@ -290,7 +353,7 @@ async fn log(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Respo
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, LOG)?;
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
             let limit = match q.get("limit").filter(|s| !s.is_empty()) {
@@ -317,7 +380,7 @@ async fn rounds(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
     flat(
         async {
             who(&app, &headers)?;
-            let format = format_of(&query(&uri))?;
+            let format = format_of(&query(&uri, PLAIN)?)?;
             let out = read(&app, move |ws| {
                 Ok(report::rounds(&ws.programme().name, &ws.rounds()?, format))
             })
@@ -333,12 +396,12 @@ async fn digest(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(name): Path<String>,
+    Segments(name): Segments<String>,
 ) -> Response {
     flat(
         async {
             who(&app, &headers)?;
-            let format = format_of(&query(&uri))?;
+            let format = format_of(&query(&uri, PLAIN)?)?;
             let out = read(&app, move |ws| {
                 let r = find::round(ws, &name)?;
                 Ok(report::round_digest(&ws.programme().name, &r, format))
@@ -355,7 +418,7 @@ async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> R
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, DIFF)?;
             let format = format_of(&q)?;
             let side = |name: &str| {
                 q.get(name)
@@ -369,8 +432,15 @@ async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> R
                     })
             };
             let (from, to) = (side("from")?, side("to")?);
-            let yes = |name: &str| q.get(name).is_some_and(|v| v == "true" || v == "1");
-            let (all, events) = (yes("all"), yes("events"));
+            // `all=yes` would otherwise be taken as false.
+            let yes = |name: &str| match q.get(name).map(String::as_str) {
+                None | Some("" | "false" | "0") => Ok(false),
+                Some("true" | "1") => Ok(true),
+                Some(other) => Err(lib_error(
+                    &Invalid::new(name, other, "true or false").into(),
+                )),
+            };
+            let (all, events) = (yes("all")?, yes("events")?);
             let out = read(&app, move |ws| {
                 let c = diff::compare(ws, &from, &to, all, events)?;
                 Ok(report::diff(&c.from, &c.to, &c.diff, format))
@@ -387,7 +457,7 @@ async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, VERIFY)?;
             let format = format_of(&q)?;
             let check = match q.get("digest").filter(|s| !s.is_empty()) {
                 Some(hex) => Some(crate::ledger::DigestCheck {
@@ -426,7 +496,7 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, EXPORT)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
             let name = q.get("format").cloned().unwrap_or_else(|| "json".into());
             let format =
@@ -498,7 +568,7 @@ async fn accounts(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> 
     flat(
         async {
             who(&app, &headers)?;
-            let format = format_of(&query(&uri))?;
+            let format = format_of(&query(&uri, PLAIN)?)?;
             let out = read(&app, move |ws| {
                 let reg = ws.ledger().registry()?;
                 Ok(report::accounts::accounts(
@@ -530,7 +600,7 @@ async fn status(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
     b: Bytes,
 ) -> Response {
     flat(
@@ -547,7 +617,7 @@ async fn assign(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
     b: Bytes,
 ) -> Response {
     flat(
@@ -564,7 +634,7 @@ async fn note(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
     b: Bytes,
 ) -> Response {
     flat(
@@ -581,7 +651,7 @@ async fn amend(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
     b: Bytes,
 ) -> Response {
     flat(
@@ -624,7 +694,7 @@ async fn proof(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
     flat(
         async {
             who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, PROOF)?;
             let arg = |k: &str| -> Result<String, Response> {
                 q.get(k).filter(|v| !v.is_empty()).cloned().ok_or_else(|| {
                     lib_error(&Invalid::new(k, "(none)", "a value: see schema/api.md").into())
@@ -677,7 +747,7 @@ async fn import_file(
     flat(
         async {
             let a = who(&app, &headers)?;
-            let q = query(&uri);
+            let q = query(&uri, IMPORT)?;
             let format = format_of(&q)?;
             let arg = |k: &'static str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
             let pair = |k: &'static str| arg(k).map(|v| (k, v));
@@ -795,7 +865,7 @@ async fn change_account(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(name): Path<String>,
+    Segments(name): Segments<String>,
     b: Bytes,
 ) -> Response {
     flat(

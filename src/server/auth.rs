@@ -6,9 +6,14 @@
 //! effect while the server runs. What an account may do is not decided
 //! here but by [`crate::app::access`], on every request, against the
 //! ledger's accounts as they stand: a disabled account's session and
-//! tokens stop working at its next request.
+//! tokens stop working at its next request. A session also ends when its
+//! account's password is changed or removed (`kamerstand account
+//! password`): that is what an administrator does when a password has
+//! leaked, and the sessions opened with it must go with it.
 //!
 //! Sessions live in memory only: a restart signs everyone out. A session
+//! ends 8 hours after its sign-in, used or not, as its cookie's `Max-Age`
+//! tells the browser. A session
 //! cookie is `HttpOnly` and `SameSite=Strict` (and `Secure` behind TLS);
 //! its id is 256 random bits. Every form carries the session's CSRF token,
 //! compared in constant time; signing in gives a new session id.
@@ -27,6 +32,10 @@ use std::time::{Duration, Instant, SystemTime};
 pub const COOKIE: &str = "kamerstand_sessie";
 /// A session unused this long ends.
 const IDLE: Duration = Duration::from_secs(8 * 3600);
+/// A session ends this long after its sign-in however much it is used:
+/// the cookie's Max-Age says so to the browser, and a copy of the cookie
+/// taken elsewhere must not outlive it by being kept busy.
+const LIFE: Duration = Duration::from_secs(8 * 3600);
 /// At most this many sessions are kept; beyond it the least recently used
 /// ends.
 const MAX_SESSIONS: usize = 10_000;
@@ -37,6 +46,10 @@ const WAIT_PER_FAILURE: Duration = Duration::from_secs(30);
 const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 /// Password hashes computed at once (each takes 19 MiB and tens of ms).
 const HASHING: usize = 2;
+/// At most this many names' failed sign-ins are remembered: every name
+/// tried is one, made-up names included, so without a bound a client
+/// trying names for days would fill the server's memory.
+const MAX_FAILURES: usize = 100_000;
 
 /// A session.
 #[derive(Debug, Clone)]
@@ -47,7 +60,23 @@ pub struct Session {
     pub account: Option<AccountName>,
     /// The token every form of this session carries.
     pub csrf: String,
+    /// The account's password hash when it signed in.
+    password: Option<String>,
+    created: Instant,
     last_seen: Instant,
+}
+
+impl Session {
+    /// Unused for longer than [`IDLE`], or older than [`LIFE`].
+    fn expired(&self) -> bool {
+        self.expired_at(Instant::now())
+    }
+
+    /// As [`Session::expired`], at `now`.
+    fn expired_at(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.last_seen) > IDLE
+            || now.saturating_duration_since(self.created) > LIFE
+    }
 }
 
 #[derive(Debug, Default)]
@@ -114,7 +143,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// such visits must not sign the clerks out.
 fn insert_bounded(sessions: &mut BTreeMap<String, Session>, s: Session, cap: usize) {
     if sessions.len() >= cap {
-        sessions.retain(|_, s| s.last_seen.elapsed() <= IDLE);
+        sessions.retain(|_, s| !s.expired());
     }
     if sessions.len() >= cap {
         let oldest = |signed_in: bool| {
@@ -129,6 +158,26 @@ fn insert_bounded(sessions: &mut BTreeMap<String, Session>, s: Session, cap: usi
         }
     }
     sessions.insert(s.id.clone(), s);
+}
+
+/// Counts a failed sign-in of `name`, keeping at most `cap` names: when
+/// full, first those whose last failure is older than the longest wait
+/// (their throttle is over) go, then the one that failed longest ago.
+fn note_failure(failures: &mut BTreeMap<AccountName, Failures>, name: AccountName, cap: usize) {
+    if !failures.contains_key(&name) && failures.len() >= cap {
+        failures.retain(|_, f| f.last.is_some_and(|t| t.elapsed() < MAX_WAIT));
+        if failures.len() >= cap
+            && let Some(oldest) = failures
+                .iter()
+                .min_by_key(|(_, f)| f.last)
+                .map(|(k, _)| k.clone())
+        {
+            failures.remove(&oldest);
+        }
+    }
+    let f = failures.entry(name).or_default();
+    f.count = f.count.saturating_add(1);
+    f.last = Some(Instant::now());
 }
 
 impl Auth {
@@ -181,11 +230,21 @@ impl Auth {
     /// marked used).
     pub fn session(&self, headers: &HeaderMap) -> Option<Session> {
         let id = cookie(headers, COOKIE)?;
+        // Read before the sessions are locked (no two locks at once).
+        let creds = self.credentials();
         let mut sessions = lock(&self.sessions);
         let s = sessions.get_mut(&id)?;
-        if s.last_seen.elapsed() > IDLE {
+        if s.expired() {
             sessions.remove(&id);
             return None;
+        }
+        if let Some(name) = &s.account {
+            // Credentials that cannot be read sign nobody in.
+            let creds = creds.ok()?;
+            if creds.password_hash(name) != s.password.as_deref() {
+                sessions.remove(&id);
+                return None;
+            }
         }
         s.last_seen = Instant::now();
         Some(s.clone())
@@ -193,10 +252,16 @@ impl Auth {
 
     /// A new session (for `account`, or not signed in yet).
     pub fn new_session(&self, account: Option<AccountName>) -> Result<Session> {
+        let password = match &account {
+            Some(name) => self.credentials()?.password_hash(name).map(str::to_string),
+            None => None,
+        };
         let s = Session {
             id: random_id()?,
             account,
             csrf: random_id()?,
+            password,
+            created: Instant::now(),
             last_seen: Instant::now(),
         };
         insert_bounded(&mut lock(&self.sessions), s.clone(), MAX_SESSIONS);
@@ -213,7 +278,7 @@ impl Auth {
         format!(
             "{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
             s.id,
-            IDLE.as_secs(),
+            LIFE.as_secs(),
             if self.secure { "; Secure" } else { "" }
         )
     }
@@ -249,9 +314,7 @@ impl Auth {
             failures.remove(&name);
             Ok(name)
         } else {
-            let f = failures.entry(name).or_default();
-            f.count = f.count.saturating_add(1);
-            f.last = Some(Instant::now());
+            note_failure(&mut failures, name, MAX_FAILURES);
             Err(LoginError::Wrong)
         }
     }
@@ -287,8 +350,40 @@ mod tests {
             id: id.to_string(),
             account: account.map(|a| AccountName::parse(a).unwrap()),
             csrf: String::new(),
+            password: None,
+            created: Instant::now(),
             last_seen: Instant::now(),
         }
+    }
+
+    #[test]
+    fn a_session_kept_busy_still_ends_at_the_end_of_its_life() {
+        let mut s = session("clerk", Some("m.jansen"));
+        assert!(!s.expired());
+        // Used a minute before the end of its life: still ends with it.
+        let end = s.created + LIFE + Duration::from_secs(1);
+        s.last_seen = end - Duration::from_secs(60);
+        assert!(!s.expired_at(end - Duration::from_secs(2)));
+        assert!(s.expired_at(end));
+    }
+
+    #[test]
+    fn failed_sign_ins_of_made_up_names_are_remembered_within_a_bound() {
+        let name = |s: &str| AccountName::parse(s).unwrap();
+        let mut failures = BTreeMap::new();
+        for _ in 0..7 {
+            note_failure(&mut failures, name("m.jansen"), 3);
+        }
+        for n in 0..1000 {
+            note_failure(&mut failures, name(&format!("verzonnen{n}")), 3);
+        }
+        assert_eq!(failures.len(), 3);
+        // The newest names are the ones kept, each counted once.
+        assert_eq!(failures[&name("verzonnen999")].count, 1);
+        // A name already counted is counted again without evicting others.
+        note_failure(&mut failures, name("verzonnen999"), 3);
+        assert_eq!(failures.len(), 3);
+        assert_eq!(failures[&name("verzonnen999")].count, 2);
     }
 
     #[test]

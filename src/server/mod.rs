@@ -185,12 +185,71 @@ fn router(app: Arc<App>, limits: Limits) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(web::routes())
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(app)
         .layer(axum::middleware::from_fn_with_state(
             limits,
             limits::whole_body,
         ))
+}
+
+/// A known path asked with a method it does not take (a GET of a form's
+/// target, a DELETE): 405, as the API's JSON error under `/api/` and as a
+/// page otherwise, like every other refusal.
+async fn method_not_allowed(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    if uri.path().starts_with("/api/") {
+        api::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            &format!(
+                "this path does not take {method}; schema/api.md lists the method of each path"
+            ),
+        )
+    } else {
+        web::refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Dit adres is er alleen voor een formulier; open de pagina en gebruik het formulier daar.",
+        )
+    }
+}
+
+/// The segments a route names (an item's key, a round's or account's
+/// name), percent-decoded. One that is not UTF-8 once decoded is answered
+/// 400 as every other refusal is (the API's JSON error, or a page),
+/// rather than with the framework's own line of plain text.
+pub(crate) struct Segments<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for Segments<T>
+{
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        use axum::http::StatusCode;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(t)) => Ok(Segments(t)),
+            Err(e) if parts.uri.path().starts_with("/api/") => Err(api::error(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                &format!(
+                    "the path is not valid ({}): a key or name in it is UTF-8 text, percent-encoded",
+                    e.body_text()
+                ),
+            )),
+            Err(_) => Err(web::refusal(
+                StatusCode::BAD_REQUEST,
+                "Dit adres is ongeldig: een sleutel of naam erin is geen UTF-8-tekst.",
+            )),
+        }
+    }
 }
 
 /// Runs a read on a blocking thread with the workspace as the last
@@ -284,10 +343,89 @@ pub(crate) fn account(
 }
 
 /// The fields of an `application/x-www-form-urlencoded` body or a query
-/// string (the last of repeated names wins).
+/// string (the last of repeated names wins; bytes that are not UTF-8
+/// become U+FFFD: for reading a CSRF token or a page's filters, never for
+/// text that is recorded, which [`form_fields`] reads).
 pub(crate) fn fields(s: &str) -> std::collections::BTreeMap<String, String> {
-    fn decode(s: &str) -> String {
-        let b = s.as_bytes();
+    pairs(s.as_bytes())
+        .map(|(k, v)| {
+            (
+                String::from_utf8_lossy(&k).into_owned(),
+                String::from_utf8_lossy(&v).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The fields of a form body whose values are recorded: each name and
+/// value must be UTF-8 once percent-decoded (a form sent in another
+/// encoding would otherwise be recorded with U+FFFD for every letter it
+/// spells differently, in a ledger that cannot forget it). Err: the name
+/// of the first field that is not.
+pub(crate) fn form_fields(
+    body: &[u8],
+) -> std::result::Result<std::collections::BTreeMap<String, String>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in pairs(body) {
+        let name = String::from_utf8(k).map_err(|e| {
+            crate::domain::text::shorten(&e.as_bytes().escape_ascii().to_string(), 40)
+        })?;
+        let value = String::from_utf8(v).map_err(|_| crate::domain::text::shorten(&name, 40))?;
+        out.insert(name, value);
+    }
+    Ok(out)
+}
+
+/// The fields of an API request's query string, each of them one of
+/// `accepted`, given at most once, and UTF-8 once percent-decoded. The
+/// API is read by programs and by people typing URLs: a misspelt `asof`
+/// silently ignored would answer the view of now to someone who asked for
+/// another, and of `as_of` given twice only one can be meant.
+pub(crate) fn query_fields(
+    s: &str,
+    accepted: &[&str],
+) -> std::result::Result<std::collections::BTreeMap<String, String>, crate::domain::Invalid> {
+    use crate::domain::Invalid;
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in pairs(s.as_bytes()) {
+        let k = String::from_utf8_lossy(&k).into_owned();
+        if !accepted.contains(&k.as_str()) {
+            return Err(Invalid::new(
+                "query parameter",
+                &k,
+                format!(
+                    "on this path one of {} (see schema/api.md)",
+                    if accepted.is_empty() {
+                        "none".to_string()
+                    } else {
+                        accepted.join(", ")
+                    }
+                ),
+            ));
+        }
+        if out.contains_key(&k) {
+            return Err(Invalid::new(
+                "query parameter",
+                &k,
+                "each parameter at most once: it was given more than once",
+            ));
+        }
+        let v = String::from_utf8(v).map_err(|e| {
+            Invalid::new(
+                k.clone(),
+                &String::from_utf8_lossy(e.as_bytes()),
+                "UTF-8 text, percent-encoded",
+            )
+        })?;
+        out.insert(k, v);
+    }
+    Ok(out)
+}
+
+/// The name and value pairs of a form body or query string, as the bytes
+/// they percent-decode to.
+fn pairs(s: &[u8]) -> impl Iterator<Item = (Vec<u8>, Vec<u8>)> + '_ {
+    fn decode(b: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(b.len());
         let mut i = 0;
         while i < b.len() {
@@ -307,15 +445,14 @@ pub(crate) fn fields(s: &str) -> std::collections::BTreeMap<String, String> {
             }
             i += 1;
         }
-        String::from_utf8_lossy(&out).into_owned()
+        out
     }
-    s.split('&')
+    s.split(|&b| b == b'&')
         .filter(|kv| !kv.is_empty())
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (decode(k), decode(v)),
-            None => (decode(kv), String::new()),
+        .map(|kv| match kv.iter().position(|&b| b == b'=') {
+            Some(at) => (decode(&kv[..at]), decode(&kv[at + 1..])),
+            None => (decode(kv), Vec::new()),
         })
-        .collect()
 }
 
 /// The HTTP status of a library error: 403 for a write the account's

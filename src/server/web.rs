@@ -17,7 +17,7 @@
 
 use super::auth::{LoginError, Session, same};
 use super::html::{self, Viewer, csrf_field, esc, page, url};
-use super::{App, fields, read, status_of};
+use super::{App, Segments, fields, read, status_of};
 use crate::app::access::{self, Action};
 use crate::app::request::{
     AccountChangeRequest, AccountRequest, AmendRequest, AssignRequest, CorrectRequest, NoteRequest,
@@ -32,7 +32,7 @@ use crate::projection::{Basis, Change, ItemState, View};
 use crate::report::label;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -54,7 +54,7 @@ pub(super) fn routes() -> Router<Arc<App>> {
         .route("/verschil", get(difference))
         .route("/accounts", get(accounts).post(add_account))
         .route("/accounts/{name}", post(change_account))
-        .fallback(not_found)
+        .fallback(unknown_path)
 }
 
 /// The headers every page carries: no scripts, no framing, no caching,
@@ -140,6 +140,20 @@ async fn css() -> Response {
 /// A refused request before any page was chosen (too large, too slow).
 pub(super) fn refusal(status: StatusCode, text: &str) -> Response {
     error_page(status, "", None, text)
+}
+
+/// Any path no route takes: under `/api/` (another version, say) the
+/// API's JSON error, a page otherwise.
+async fn unknown_path(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        super::api::error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such API path; every path starts with /api/v1/ and schema/api.md lists them",
+        )
+    } else {
+        not_found().await
+    }
 }
 
 async fn not_found() -> Response {
@@ -232,6 +246,21 @@ async fn form_post(
             "Dit formulier is niet (meer) geldig: het hoort niet bij deze sessie. Open de pagina opnieuw en probeer het nog eens. Er is niets vastgelegd.",
         ));
     }
+    // What is recorded is read strictly: a form sent in another encoding
+    // is refused whole rather than recorded with U+FFFD for its letters.
+    let form = match super::form_fields(body) {
+        Ok(f) => f,
+        Err(name) => {
+            return Err(error_page(
+                StatusCode::BAD_REQUEST,
+                &ctx.programme,
+                Some(&ctx.viewer()),
+                &format!(
+                    "Het veld {name} van dit formulier is geen UTF-8-tekst (het is in een andere tekenset verstuurd). Er is niets vastgelegd; verstuur het formulier vanaf de pagina zelf."
+                ),
+            ));
+        }
+    };
     Ok((ctx, form))
 }
 
@@ -389,6 +418,30 @@ fn view_query(q: &BTreeMap<String, String>) -> ViewQuery {
     }
 }
 
+/// The view the page's query asks for, a refusal naming the page's own
+/// fields (`peildatum`, `ronde`, `geldend`): the clerk typed those, not
+/// the API's `as_of`, `round` and `effective`.
+fn view_request(q: &BTreeMap<String, String>) -> Result<crate::app::view::ViewRequest, Error> {
+    view_query(q).parse().map_err(|e| match e {
+        Error::Invalid(mut i) => {
+            let page = match i.what.as_str() {
+                "as_of" => Some("peildatum"),
+                "round" => Some("ronde"),
+                "effective" => Some("geldend"),
+                _ => None,
+            };
+            if let Some(name) = page {
+                i.what = name.to_string();
+            }
+            i.expected = i
+                .expected
+                .replace("either as_of or round", "either peildatum or ronde");
+            Error::Invalid(i)
+        }
+        e => e,
+    })
+}
+
 fn describe_view(v: &View) -> String {
     let basis = match &v.basis {
         Basis::Current => "alles wat nu is vastgelegd".to_string(),
@@ -464,7 +517,7 @@ async fn overview_page(
     msg: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let req = match view_query(q).parse() {
+    let req = match view_request(q) {
         Ok(r) => r,
         Err(e) => {
             return error_page(
@@ -676,7 +729,7 @@ async fn item(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     uri: Uri,
-    Path(key): Path<String>,
+    Segments(key): Segments<String>,
 ) -> Response {
     let ctx = match signed_in(&app, &headers).await {
         Ok(c) => c,
@@ -701,7 +754,7 @@ async fn item_page(
     msg: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let req = match view_query(q).parse() {
+    let req = match view_request(q) {
         Ok(r) => r,
         Err(e) => {
             return error_page(
@@ -721,6 +774,17 @@ async fn item_page(
     .await;
     let (v, it) = match built {
         Ok(x) => x,
+        // A refused write whose form named no item we have (a hidden
+        // field changed by hand): its refusal is what to say, not that
+        // the page to return to is missing.
+        Err(_) if msg.is_some() => {
+            return error_page(
+                status,
+                &ctx.programme,
+                Some(&ctx.viewer()),
+                msg.as_deref().unwrap_or_default(),
+            );
+        }
         Err(e) => {
             let status = if e.is_input() {
                 StatusCode::NOT_FOUND
@@ -1000,7 +1064,7 @@ enum Back {
 async fn item_write(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Path((key, action)): Path<(String, String)>,
+    Segments((key, action)): Segments<(String, String)>,
     body: Bytes,
 ) -> Response {
     let (ctx, f) = match form_post(&app, &headers, &body).await {
@@ -1440,7 +1504,7 @@ async fn add_account(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
 async fn change_account(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Path(name): Path<String>,
+    Segments(name): Segments<String>,
     body: Bytes,
 ) -> Response {
     let (ctx, f) = match form_post(&app, &headers, &body).await {
