@@ -65,6 +65,24 @@ pub fn round(ws: &Workspace, name: &str) -> Result<Round> {
     {
         return Ok(r.clone());
     }
+    // The rounds come from the index. Before a name is refused as unknown,
+    // the chain is asked (a whole read, but only on this refusal): a round
+    // the chain sealed that the index lacks is damage to the index, not a
+    // wrong name.
+    for rec in ws.ledger().events() {
+        let rec = rec?;
+        if let Some(seal) = rec.envelope.body.seal()
+            && seal.name.eq_ignore_ascii_case(name.trim())
+        {
+            return Err(Error::Corrupt {
+                seq: Some(rec.envelope.seq),
+                what: format!(
+                    "round '{}' is sealed in the chain but missing from the index of rounds (ix_rounds); run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                    seal.name
+                ),
+            });
+        }
+    }
     Err(Error::from(Refusal::UnknownRound {
         name: text::shorten(name, 60),
         suggestions: text::closest(name, rounds.iter().map(|r| r.name.as_str()), 3),

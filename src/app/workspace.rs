@@ -131,11 +131,21 @@ impl Workspace {
                 title,
                 legend,
             },
-            _ => Programme {
-                name: String::new(),
-                title: String::new(),
-                legend: Legend::nap(),
-            },
+            // Every ledger starts with its creation (`verify` checks it):
+            // without it the programme, title and legend every view shows
+            // would be made up, and a write would extend a broken chain.
+            Some(_) => {
+                return Err(Error::Corrupt {
+                    seq: Some(0),
+                    what: "the event stored at seq 0 is not the ledger's creation; run `kamerstand verify` for details".into(),
+                });
+            }
+            None => {
+                return Err(Error::Corrupt {
+                    seq: Some(0),
+                    what: "no event is stored at seq 0 (the ledger's creation); run `kamerstand verify` for details".into(),
+                });
+            }
         };
         Ok(Workspace {
             ledger,
@@ -425,6 +435,18 @@ impl Workspace {
             .current()
             .map(|r| r.map(|s| s.item.key.to_string()))
             .collect::<Result<_>>()?;
+        // An item the index of items holds under this very key, which the
+        // index of keys does not know, is damage to the index: not input
+        // to refuse with the key itself as a suggestion.
+        if keys.iter().any(|k| k.eq_ignore_ascii_case(t)) {
+            return Err(Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "item {} is in the index of items (ix_current) but not in the index of keys (ix_keys); run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                    crate::domain::text::shorten(t, 60)
+                ),
+            });
+        }
         Err(Refusal::UnknownItem {
             input: crate::domain::text::shorten(t, 60),
             suggestions: crate::domain::text::closest(t, keys.iter().map(String::as_str), 3),
