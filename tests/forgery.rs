@@ -1,0 +1,405 @@
+//! Forgeries by someone with write access to the sled files (opened with
+//! sled directly: tests/common/raw.rs), checked as an auditor would: for
+//! every tree the index and the chain's bookkeeping keep, a value changed,
+//! a key removed, a key added that no event explains and two values
+//! swapped; for the first event, its removal or replacement. The promise
+//! (docs/format.md, "What reads trust"): each is refused by reads and
+//! writes (exit 1, naming what was found), or served only until `verify`
+//! reports it naming the tree (and item and seq where there are ones) and
+//! a round seal refuses it — never a panic, never a view made up.
+
+use crate::common::raw::{self, Raw};
+use crate::common::{Output, TestEnv, two_rounds};
+use kamerstand::ledger::codec;
+use kamerstand::projection::index::RoundEntry;
+
+/// Every read command, over every kind of view (`two_rounds`: rounds R1 at
+/// seq 4 and R2 at seq 7, the head at 8).
+const READS: &[&[&str]] = &[
+    &["overview"],
+    &["--format", "json", "overview"],
+    &["overview", "--as-of", "2025-03-01"],
+    &["overview", "--round", "R1"],
+    &["overview", "--effective", "2025-03-01"],
+    &["diff", "R1", "R2"],
+    &["diff", "2025-03-01", "now"],
+    &["show", "M1"],
+    &["show", "T1"],
+    &["item", "list"],
+    &["log"],
+    &["export", "--format", "md"],
+    &["export", "--format", "html"],
+    &["export", "--format", "csv"],
+    &["export", "--format", "json"],
+    &["export", "--format", "events"],
+    &["proof", "inclusion", "3", "--round", "R2"],
+    &["proof", "item", "M1", "--round", "R2"],
+    &["round", "list"],
+];
+
+/// A copy of `base`'s store with `forge` applied.
+fn forged(base: &TestEnv, forge: &dyn Fn(&Raw)) -> TestEnv {
+    let env = TestEnv::new();
+    base.copy_store_to(&env);
+    raw::edit(&env, |r| forge(r));
+    env
+}
+
+/// Runs `args`, which must end with exit 0 (served) or 1 (refused,
+/// saying why on stderr and nothing on stdout): never a panic, never
+/// another code.
+#[track_caller]
+fn served_or_refused(env: &TestEnv, args: &[&str], what: &str) -> Output {
+    let out = env.run(args);
+    match out.code {
+        0 => {}
+        1 => {
+            assert!(
+                out.stderr.starts_with("error: "),
+                "{what}: {args:?} exit 1 without saying why: {}",
+                out.stderr
+            );
+        }
+        c => panic!("{what}: {args:?} exit {c}: {}", out.stderr),
+    }
+    out
+}
+
+// ------------------------------------------------------ the index's trees
+
+/// The index's trees and the Merkle tree's, each changed in one entry
+/// (the first, a middle and the last) in every way a forger can: a byte
+/// of its value changed, the entry removed, its value put under a key no
+/// event explains, its value swapped with its neighbour's. `verify` names
+/// the tree, a round seal refuses (and with it every write after), and no
+/// read panics or exits otherwise than served or refused.
+#[test]
+fn every_forged_entry_of_every_derived_tree_is_reported_and_stops_a_seal() {
+    let base = two_rounds();
+    let trees = [
+        "ix_current",
+        "ix_versions",
+        "ix_facts",
+        "ix_keys",
+        "ix_rounds",
+        "ix_frames",
+        "merkle_chunks",
+    ];
+    for tree in trees {
+        let keys: Vec<Vec<u8>> = raw::edit(&base, |r| {
+            r.tree(tree)
+                .iter()
+                .keys()
+                .map(|k| k.unwrap().to_vec())
+                .collect()
+        });
+        assert!(keys.len() >= 2, "{tree} has {} entries", keys.len());
+        let mut picks = vec![0, keys.len() / 2, keys.len() - 1];
+        picks.dedup();
+        for i in picks {
+            let key = keys[i].clone();
+            let next = keys[(i + 1) % keys.len()].clone();
+            let forgeries: [(&str, Box<dyn Fn(&Raw)>); 4] = [
+                (
+                    "a byte of its value changed",
+                    Box::new({
+                        let key = key.clone();
+                        move |r: &Raw| {
+                            let t = r.tree(tree);
+                            let mut v = t.get(&key).unwrap().unwrap().to_vec();
+                            let at = v.len() / 2;
+                            v[at] ^= 0x01;
+                            t.insert(&key, v).unwrap();
+                        }
+                    }),
+                ),
+                (
+                    "removed",
+                    Box::new({
+                        let key = key.clone();
+                        move |r: &Raw| {
+                            r.tree(tree).remove(&key).unwrap().unwrap();
+                        }
+                    }),
+                ),
+                (
+                    "its value put under a key no event explains",
+                    Box::new({
+                        let key = key.clone();
+                        move |r: &Raw| {
+                            let t = r.tree(tree);
+                            let v = t.get(&key).unwrap().unwrap();
+                            let mut k = key.clone();
+                            *k.last_mut().unwrap() ^= 0x80;
+                            assert!(t.insert(k, v).unwrap().is_none());
+                        }
+                    }),
+                ),
+                (
+                    "its value swapped with the next entry's",
+                    Box::new({
+                        let (key, next) = (key.clone(), next.clone());
+                        move |r: &Raw| {
+                            let t = r.tree(tree);
+                            let a = t.get(&key).unwrap().unwrap();
+                            let b = t.get(&next).unwrap().unwrap();
+                            assert_ne!(a, b);
+                            t.insert(&key, b).unwrap();
+                            t.insert(&next, a).unwrap();
+                        }
+                    }),
+                ),
+            ];
+            for (how, forge) in &forgeries {
+                let what = format!("{tree} entry {i} {how}");
+                let env = forged(&base, forge.as_ref());
+                for args in READS {
+                    served_or_refused(&env, args, &what);
+                }
+                let out = env.run(&["--lang", "en", "verify"]);
+                out.expect_code(1);
+                let name = if tree == "merkle_chunks" {
+                    "merkle"
+                } else {
+                    tree
+                };
+                assert!(
+                    out.stdout
+                        .starts_with(&format!("BAD index entry in {name}"))
+                        || out.stderr.contains(name),
+                    "{what}: {}{}",
+                    out.stdout,
+                    out.stderr
+                );
+                let out = env.run(&["round", "seal", "R3"]);
+                out.expect_code(1);
+                assert!(
+                    out.stderr.contains(name) || out.stderr.contains("Merkle"),
+                    "{what}: {}",
+                    out.stderr
+                );
+                assert_eq!(env.head().unwrap().seq, 8, "{what}: a seal was written");
+                let out = env.run(&["note", "T1", "Verder."]);
+                out.expect_code(1);
+                assert_eq!(env.head().unwrap().seq, 8, "{what}: a note was written");
+            }
+        }
+    }
+}
+
+/// A round's status counts forged to the largest numbers the index can
+/// hold: the html export draws them in its chart and the as-of view weighs
+/// its reads by them; neither may overflow (a panic in a debug build,
+/// nonsense in a release build). `verify` names the round's seal.
+#[test]
+fn forged_round_counts_are_reported_and_overflow_nothing() {
+    let env = two_rounds();
+    raw::edit(&env, |r| {
+        let t = r.tree("ix_rounds");
+        for seal in [4u64, 7] {
+            let v = t.get(seal.to_be_bytes()).unwrap().unwrap();
+            let mut entry: RoundEntry = codec::decode_value(&v).unwrap();
+            assert!(!entry.counts.is_empty());
+            entry.counts = vec![
+                ("in-uitvoering".into(), usize::MAX),
+                ("vertraagd".into(), usize::MAX),
+                ("afgerond".into(), usize::MAX - 1),
+            ];
+            t.insert(seal.to_be_bytes(), codec::encode_value(&entry).unwrap())
+                .unwrap();
+        }
+    });
+    for args in READS {
+        served_or_refused(&env, args, "forged round counts");
+    }
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with("BAD index entry in ix_rounds, seq 4: "),
+        "{}",
+        out.stdout
+    );
+    env.run(&["round", "seal", "R3"]).expect_code(1);
+}
+
+// --------------------------------------------------------- the first event
+
+/// Every read and write refuses (exit 1, nothing on stdout, naming seq 0),
+/// and `verify` reports the break at seq 0.
+#[track_caller]
+fn refused_at_seq_0(env: &TestEnv, verify_says: &str) {
+    for args in READS
+        .iter()
+        .copied()
+        .chain([&["note", "T1", "Verder."][..], &["round", "seal", "R3"]])
+    {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert_eq!(
+            out.stdout, "",
+            "{args:?} served a ledger without its creation"
+        );
+        assert!(out.stderr.contains("seq 0"), "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(env.head().unwrap().seq, 8);
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with(&format!("BROKEN at seq 0: {verify_says}")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_ledger_whose_first_event_was_removed_is_neither_read_nor_written() {
+    // The views were served with a blank programme and title (the
+    // creation's) and a note was appended to the broken chain.
+    let env = forged(&two_rounds(), &|r| r.remove_event(0));
+    refused_at_seq_0(&env, "event missing");
+}
+
+#[test]
+fn a_ledger_whose_first_event_is_no_creation_is_neither_read_nor_written() {
+    // Event 0 replaced by a registration, with a fresh hash and no link to
+    // anything before it: intact as a stored event, but not a ledger's
+    // first.
+    let env = forged(&two_rounds(), &|r| {
+        let mut e = r.envelope(1);
+        e.seq = 0;
+        e.prev = kamerstand::domain::EventHash([0; 32]);
+        r.put(&e);
+    });
+    refused_at_seq_0(&env, "out of order");
+}
+
+// ------------------------------------------------------------ the marks
+
+/// The marks that say how far the derived trees reach, set ahead, behind
+/// or to garbage: every read and write refuses, naming the mark.
+#[test]
+fn derived_marks_set_ahead_behind_or_to_garbage_are_refused_by_reads_and_writes() {
+    let base = two_rounds();
+    let cases: [(&str, Box<dyn Fn(&Raw)>, &str); 5] = [
+        (
+            "Merkle size ahead",
+            Box::new(|r: &Raw| {
+                r.meta.insert("merkle", &10u64.to_be_bytes()).unwrap();
+            }),
+            "the Merkle tree covers 10 events, the ledger holds 9",
+        ),
+        (
+            "Merkle size behind",
+            Box::new(|r: &Raw| {
+                r.meta.insert("merkle", &8u64.to_be_bytes()).unwrap();
+            }),
+            "the Merkle tree covers 8 events, the ledger holds 9",
+        ),
+        (
+            "Merkle size garbage",
+            Box::new(|r: &Raw| {
+                r.meta.insert("merkle", b"xyz".as_slice()).unwrap();
+            }),
+            "Merkle tree mark has 3 bytes",
+        ),
+        (
+            "index mark garbage",
+            Box::new(|r: &Raw| {
+                r.meta.insert("index", b"xyz".as_slice()).unwrap();
+            }),
+            "index mark has 3 bytes",
+        ),
+        (
+            "index mark behind",
+            Box::new(|r: &Raw| {
+                let mut mark = r.head();
+                mark[..8].copy_from_slice(&7u64.to_be_bytes());
+                mark[8..40].copy_from_slice(&r.event(7)[..32]);
+                let at = r.envelope(7).recorded_at.unix_nanos();
+                mark[40..].copy_from_slice(&at.to_be_bytes());
+                r.meta.insert("index", mark).unwrap();
+            }),
+            "the index was written up to seq 7 but the chain's head is seq 8",
+        ),
+    ];
+    for (what, forge, needle) in &cases {
+        let env = forged(&base, forge.as_ref());
+        for args in READS
+            .iter()
+            .copied()
+            .chain([&["note", "T1", "Verder."][..], &["round", "seal", "R3"]])
+        {
+            let out = env.run(args);
+            out.expect_code(1);
+            assert_eq!(out.stdout, "", "{what}: {args:?} served");
+            assert!(
+                out.stderr.contains(needle),
+                "{what}: {args:?}: {}",
+                out.stderr
+            );
+        }
+        assert_eq!(env.head().unwrap().seq, 8, "{what}");
+        env.run(&["verify"]).expect_code(1);
+    }
+}
+
+// ------------------------------------- an index that lacks what the chain has
+
+#[test]
+fn an_item_missing_from_the_index_of_keys_is_damage_not_an_unknown_key() {
+    // `show M1` said "no item with key M1. Did you mean M1?" with exit 2,
+    // as if the user had mistyped.
+    let env = forged(&two_rounds(), &|r| {
+        r.tree("ix_keys").remove(b"m1").unwrap().unwrap();
+    });
+    for args in [&["show", "M1"][..], &["note", "M1", "Verder."]] {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert!(
+            out.stderr.contains("item M1 is in the index of items (ix_current) but not in the index of keys (ix_keys)"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    // A key that is nowhere is still the user's mistake.
+    env.run(&["show", "M9"]).expect_code(2);
+    assert_eq!(env.head().unwrap().seq, 8);
+}
+
+#[test]
+fn a_round_missing_from_the_index_of_rounds_is_damage_not_an_unknown_name() {
+    // `overview --round R1` said "no round named 'R1'. Did you mean R2?"
+    // with exit 2, though the chain sealed R1 at seq 4.
+    let env = forged(&two_rounds(), &|r| {
+        r.tree("ix_rounds")
+            .remove(4u64.to_be_bytes())
+            .unwrap()
+            .unwrap();
+    });
+    for args in [
+        &["overview", "--round", "R1"][..],
+        &["diff", "r1", "R2"],
+        &["export", "--format", "csv", "--round", "R1"],
+        &["proof", "item", "M1", "--round", "R1"],
+    ] {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert!(
+            out.stderr.contains("at seq 4")
+                && out.stderr.contains("round 'R1' is sealed in the chain but missing from the index of rounds (ix_rounds)"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    env.run(&["overview", "--round", "R9"]).expect_code(2);
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with("BAD index entry in ix_rounds, seq 4: "),
+        "{}",
+        out.stdout
+    );
+}
