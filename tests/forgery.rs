@@ -403,3 +403,89 @@ fn a_round_missing_from_the_index_of_rounds_is_damage_not_an_unknown_name() {
         out.stdout
     );
 }
+
+// ------------------------------- an event rewritten with its hash recomputed
+
+/// Refused with exit 1, nothing on stdout, naming `seq` and the rewrite.
+#[track_caller]
+fn refused_as_rewritten(env: &TestEnv, args: &[&str], seq: u64) {
+    let out = env.run(args);
+    out.expect_code(1);
+    assert_eq!(out.stdout, "", "{args:?} served a rewritten event");
+    assert!(
+        out.stderr.contains(&format!(
+            "ledger is corrupt at seq {seq}: the event hashes to"
+        )) && out.stderr.contains("was rewritten"),
+        "{args:?}: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_event_rewritten_with_a_fresh_hash_is_not_served_by_reads_of_single_events() {
+    // An event stored with a freshly computed hash passes its own hash
+    // check; only the next event's `prev` says it is not the chain's.
+    // Reads that take one event at a time served it: `show` and `log
+    // --item` an item's rewritten registration, `proof item` its bytes,
+    // a round's view the rewritten seal's hash as the chain's, every view
+    // a rewritten programme title.
+    let base = two_rounds();
+
+    // M1's registration (seq 1), its text changed.
+    let env = forged(&base, &|r| {
+        r.forge(1, |e| {
+            if let kamerstand::domain::EventBody::ItemRegistered { text, .. } = &mut e.body {
+                *text = "Een vervalste tekst.".into();
+            }
+        });
+    });
+    for args in [
+        &["show", "M1"][..],
+        &["log", "--item", "M1"],
+        &["proof", "item", "M1", "--round", "R2"],
+        &["diff", "R1", "R2", "--events"],
+    ] {
+        refused_as_rewritten(&env, args, 1);
+    }
+    // A note is decided from the item's standing in the index (writes
+    // trust it, as views do); the seal that must come before a digest is
+    // published refuses.
+    let out = env.run(&["round", "seal", "R3"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("the chain breaks at seq 2"),
+        "{}",
+        out.stderr
+    );
+
+    // Round R1's seal (seq 4), its actor changed: the view of R1 named
+    // the rewrite's hash as the chain's.
+    let env = forged(&base, &|r| {
+        r.forge(4, |e| e.actor = "vervalst".into());
+    });
+    for args in [
+        &["overview", "--round", "R1"][..],
+        &["--format", "json", "overview", "--as-of", "2025-03-01"],
+        &["diff", "R1", "R2"],
+    ] {
+        refused_as_rewritten(&env, args, 4);
+    }
+
+    // The ledger's creation (seq 0), its title changed: every view showed it.
+    let env = forged(&base, &|r| {
+        r.forge(0, |e| {
+            if let kamerstand::domain::EventBody::LedgerCreated { title, .. } = &mut e.body {
+                *title = "Vervalste titel".into();
+            }
+        });
+    });
+    for args in READS
+        .iter()
+        .copied()
+        .filter(|a| !matches!(a[0], "log") && a.get(1) != Some(&"events"))
+        .chain([&["note", "T1", "Verder."][..]])
+    {
+        refused_as_rewritten(&env, args, 0);
+    }
+    assert_eq!(env.head().unwrap().seq, 8);
+}

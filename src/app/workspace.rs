@@ -121,7 +121,7 @@ impl Workspace {
                 });
             }
         }
-        let programme = match ledger.get(0)?.map(|r| r.envelope.body) {
+        let programme = match ledger.get_linked(0)?.map(|r| r.envelope.body) {
             Some(EventBody::LedgerCreated {
                 programme,
                 title,
@@ -323,7 +323,9 @@ impl Workspace {
                 last_recorded: Some(h.recorded_at),
             },
             _ => {
-                let rec = self.ledger.get(s)?.ok_or_else(|| Error::Corrupt {
+                // The hash a view names as its chain's: one the chain
+                // still links to, not a rewrite's.
+                let rec = self.ledger.get_linked(s)?.ok_or_else(|| Error::Corrupt {
                     seq: Some(s),
                     what: "no event is stored below the head; run `kamerstand verify` for details"
                         .into(),
