@@ -489,3 +489,70 @@ fn an_event_rewritten_with_a_fresh_hash_is_not_served_by_reads_of_single_events(
     }
     assert_eq!(env.head().unwrap().seq, 8);
 }
+
+// ------------------------------------------- a round's digest and its tree
+
+#[test]
+fn a_round_whose_indexed_digest_or_tree_was_forged_is_refused_where_it_is_named() {
+    // `round digest R2` printed the index's digest, the value a letter
+    // publishes; `round list` and the views of R2 did too, and its tree is
+    // what a proof and a round note are made against.
+    let base = two_rounds();
+    let digest = base.round_digest("R2");
+    for (what, change) in [
+        (
+            "digest",
+            (|e: &mut RoundEntry| e.round.digest = kamerstand::domain::EventHash([7; 32]))
+                as fn(&mut RoundEntry),
+        ),
+        ("tree", |e: &mut RoundEntry| {
+            let (size, _) = e.round.tree.expect("a v2 seal names its tree");
+            e.round.tree = Some((size, kamerstand::domain::EventHash([7; 32])));
+        }),
+        ("head", |e: &mut RoundEntry| e.round.head_seq -= 1),
+    ] {
+        let env = forged(&base, &|r| {
+            let t = r.tree("ix_rounds");
+            let v = t.get(7u64.to_be_bytes()).unwrap().unwrap();
+            let mut entry: RoundEntry = codec::decode_value(&v).unwrap();
+            change(&mut entry);
+            t.insert(7u64.to_be_bytes(), codec::encode_value(&entry).unwrap())
+                .unwrap();
+        });
+        for args in [
+            &["round", "digest", "R2"][..],
+            &["round", "list"],
+            &["overview", "--round", "R2"],
+            &["export", "--format", "md", "--round", "R2"],
+            &["diff", "R1", "R2"],
+            &["proof", "inclusion", "3", "--round", "R2"],
+            &["proof", "item", "M1", "--round", "R2"],
+        ] {
+            let out = env.run(args);
+            out.expect_code(1);
+            assert_eq!(out.stdout, "", "{what}: {args:?} served the forged round");
+            assert!(
+                out.stderr.contains(
+                    "ledger is corrupt at seq 7: round 'R2' in the index of rounds (ix_rounds) is not the round the chain's seal at seq 7 records"
+                ),
+                "{what}: {args:?}: {}",
+                out.stderr
+            );
+        }
+        // Round R1 is intact and is still served.
+        env.run(&["overview", "--round", "R1"]).ok();
+        let out = env.run(&["--lang", "en", "verify"]);
+        out.expect_code(1);
+        assert!(
+            out.stdout
+                .starts_with("BAD index entry in ix_rounds, seq 7: "),
+            "{what}: {}",
+            out.stdout
+        );
+    }
+    // Untouched, the digest is the seal's hash.
+    let seal_hash = raw::edit(&base, |r| r.event(7)[..32].to_vec());
+    assert_eq!(raw::hex_bytes(&digest), seal_hash);
+    let out = base.run(&["round", "digest", "R2"]);
+    assert!(out.ok().stdout.contains(&digest), "{}", out.stdout);
+}

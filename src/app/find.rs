@@ -63,7 +63,7 @@ pub fn round(ws: &Workspace, name: &str) -> Result<Round> {
         .iter()
         .find(|r| r.name.eq_ignore_ascii_case(name.trim()))
     {
-        return Ok(r.clone());
+        return sealed(ws, r.clone());
     }
     // The rounds come from the index. Before a name is refused as unknown,
     // the chain is asked (a whole read, but only on this refusal): a round
@@ -117,5 +117,43 @@ pub fn item_in_view(
             view: crate::report::view_line(view, crate::formats::annex::Lang::En),
         }
         .into()
+    })
+}
+
+/// Every sealed round, each checked against its seal (see [`sealed`]).
+pub fn rounds(ws: &Workspace) -> Result<Vec<Round>> {
+    ws.rounds()?.into_iter().map(|r| sealed(ws, r)).collect()
+}
+
+/// `r` as the index holds it, checked against its seal in the chain: the
+/// seal is read (and must still be linked into the chain), and the round
+/// it makes must be the index's, digest, head and tree included. A round's
+/// digest is what a letter publishes and its tree what a note signs, so
+/// neither is taken from the index alone. Two event reads per round.
+pub fn sealed(ws: &Workspace, r: Round) -> Result<Round> {
+    let from_chain = ws.ledger().get_linked(r.seq)?.and_then(|rec| {
+        let mut state = crate::projection::State::default();
+        state.apply(&rec);
+        state.rounds.pop()
+    });
+    if from_chain.as_ref() == Some(&r) {
+        return Ok(r);
+    }
+    Err(Error::Corrupt {
+        seq: Some(r.seq),
+        what: format!(
+            "round '{}' in the index of rounds (ix_rounds) is not the round the chain's seal at seq {} records{}; run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+            text::shorten(&r.name, 60),
+            r.seq,
+            match from_chain {
+                Some(c) if c.digest != r.digest => format!(
+                    " (the index says digest {}, the seal hashes to {})",
+                    r.digest.short(),
+                    c.digest.short()
+                ),
+                Some(_) => String::new(),
+                None => " (there is no seal there)".into(),
+            }
+        ),
     })
 }
