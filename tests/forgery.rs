@@ -556,3 +556,48 @@ fn a_round_whose_indexed_digest_or_tree_was_forged_is_refused_where_it_is_named(
     let out = base.run(&["round", "digest", "R2"]);
     assert!(out.ok().stdout.contains(&digest), "{}", out.stdout);
 }
+
+// ------------------------------------ a long-running process after a refusal
+
+#[test]
+fn a_process_that_keeps_the_ledger_open_neither_writes_nor_reads_after_a_refused_seal() {
+    // The server keeps one workspace open. A seal that found the ledger
+    // broken stopped new processes, but the open workspace went on
+    // recording notes and serving views.
+    use kamerstand::app::{Workspace, write::Write};
+    use kamerstand::projection::Basis;
+    let env = forged(&two_rounds(), &|r| {
+        let t = r.tree("ix_current");
+        let (k, v) = t.iter().next().unwrap().unwrap();
+        let mut v = v.to_vec();
+        let at = v.len() / 2;
+        v[at] ^= 0x01;
+        t.insert(k, v).unwrap();
+    });
+    let mut ws = Workspace::open(&env.store, env.open_options()).unwrap();
+    ws.view(Basis::Current, None).unwrap();
+    let seal = ws.write(
+        "clerk",
+        Write::Seal {
+            name: "R3".into(),
+            title: None,
+            reported_on: None,
+        },
+    );
+    let e = seal.unwrap_err().to_string();
+    assert!(e.contains("the round was not sealed"), "{e}");
+    let note = ws.write(
+        "clerk",
+        Write::Note {
+            item: "T1".into(),
+            text: "Verder.".into(),
+            citations: vec![],
+            effective: None,
+        },
+    );
+    let e = note.unwrap_err().to_string();
+    assert!(e.contains("a round seal found this ledger broken"), "{e}");
+    let e = ws.view(Basis::Current, None).unwrap_err().to_string();
+    assert!(e.contains("a round seal found this ledger broken"), "{e}");
+    assert_eq!(ws.ledger().head().unwrap().seq, 8);
+}

@@ -80,14 +80,7 @@ impl Workspace {
         ledger: Ledger,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Workspace> {
-        if let Some(what) = ledger.seal_refused()? {
-            return Err(Error::Corrupt {
-                seq: None,
-                what: format!(
-                    "a round seal found this ledger broken ({what}); it is neither read nor written until it is restored from a backup, or, when only the index differs from the events, `kamerstand verify --rebuild-index` rebuilds it. `kamerstand verify` says where it breaks"
-                ),
-            });
-        }
+        not_refused(&ledger)?;
         let head = ledger.head();
         let events = head.map_or(0, |h| h.seq + 1);
         match (ledger.index_head()?, ledger.tree_size()?) {
@@ -303,6 +296,8 @@ impl Workspace {
         effective: Option<Day>,
         items: Option<Vec<crate::projection::ItemView>>,
     ) -> Result<View> {
+        // And so do its views (one read of a mark).
+        not_refused(&self.ledger)?;
         let last = self.last_seq(&basis)?;
         let mut view = View {
             basis,
@@ -563,6 +558,9 @@ impl Workspace {
     /// Refuses writes to a ledger a round seal found broken; before a seal,
     /// checks the whole chain and index and refuses (for good) on a break.
     fn guard(&mut self, drafts: &[Draft]) -> Result<()> {
+        // A long-running process (the server) opened the ledger before a
+        // seal found it broken: its writes stop as a new process's would.
+        not_refused(&self.ledger)?;
         if drafts.iter().any(|d| d.body.seal().is_some()) {
             // The check reads sled as it is: a group's staged writes are
             // written first.
@@ -837,4 +835,18 @@ fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         });
     }
     ledger.remove_legacy_checkpoints()
+}
+
+/// Refuses a ledger a round seal found broken (`meta` `seal-refused`): it
+/// is neither read nor written until it is restored or its index rebuilt.
+fn not_refused(ledger: &Ledger) -> Result<()> {
+    match ledger.seal_refused()? {
+        None => Ok(()),
+        Some(what) => Err(Error::Corrupt {
+            seq: None,
+            what: format!(
+                "a round seal found this ledger broken ({what}); it is neither read nor written until it is restored from a backup, or, when only the index differs from the events, `kamerstand verify --rebuild-index` rebuilds it. `kamerstand verify` says where it breaks"
+            ),
+        }),
+    }
 }
