@@ -601,3 +601,51 @@ fn a_process_that_keeps_the_ledger_open_neither_writes_nor_reads_after_a_refused
     assert!(e.contains("a round seal found this ledger broken"), "{e}");
     assert_eq!(ws.ledger().head().unwrap().seq, 8);
 }
+
+#[test]
+fn where_an_items_view_meets_its_folded_events_a_forged_entry_is_refused() {
+    // M1's status forged in the index of views (the chain untouched):
+    // the overview trusts the index and serves it until `verify` or a
+    // seal looks; `show` and `log --item` fold M1's events beside it and
+    // refuse the disagreement, now and in the view of round R2 (whose
+    // frame is forged the same way).
+    let base = two_rounds();
+    let id = raw::hex_bytes(&base.id_of("M1"));
+    let swap = |v: &[u8]| {
+        let at = v
+            .windows(b"vertraagd".len())
+            .position(|w| w == b"vertraagd")
+            .expect("M1 is vertraagd");
+        let mut v = v.to_vec();
+        v[at..at + 9].copy_from_slice(b"afgerond\0");
+        v
+    };
+    let env = forged(&base, &|r| {
+        let t = r.tree("ix_current");
+        let v = t.get(&id).unwrap().unwrap();
+        t.insert(&id[..], swap(&v)).unwrap();
+        let t = r.tree("ix_frames");
+        let mut k = 7u64.to_be_bytes().to_vec();
+        k.extend_from_slice(&id);
+        let v = t.get(&k).unwrap().unwrap();
+        t.insert(k, swap(&v)).unwrap();
+    });
+    for args in [
+        &["show", "M1"][..],
+        &["log", "--item", "M1"],
+        &["show", "M1", "--round", "R2"],
+    ] {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert_eq!(out.stdout, "", "{args:?}");
+        assert!(
+            out.stderr
+                .contains("item M1 as the index gives it differs from its events"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    env.run(&["show", "T1"]).ok();
+    env.run(&["show", "M1", "--round", "R1"]).ok();
+    env.run(&["round", "seal", "R3"]).expect_code(1);
+}

@@ -105,6 +105,22 @@ pub fn item_in_view(
         Some(s) => ws.item_state(r.id, Some(s))?,
         None => None,
     };
+    // The view read the item from the index; here it was folded from its
+    // events. They must agree (as `verify` requires of every entry): an
+    // index entry forged, or an event left out of the item index, is
+    // refused where the two meet rather than shown beside the other.
+    if let (Some(it), Some(s)) = (&it, upto)
+        && let Some(shown) = view.items.iter().find(|i| i.id == r.id)
+        && *shown != crate::projection::ItemView::of(it, view.effective)
+    {
+        return Err(Error::Corrupt {
+            seq: Some(s),
+            what: format!(
+                "item {} as the index gives it differs from its events (read through the item index) up to seq {s}; run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                r.key
+            ),
+        });
+    }
     it.ok_or_else(|| {
         let registered_seq = ws
             .item_state(r.id, None)
