@@ -37,6 +37,9 @@ const READS: &[&[&str]] = &[
     &["round", "list"],
 ];
 
+/// One way to damage a store, as sled sees it.
+type Forgery = Box<dyn Fn(&Raw)>;
+
 /// A copy of `base`'s store with `forge` applied.
 fn forged(base: &TestEnv, forge: &dyn Fn(&Raw)) -> TestEnv {
     let env = TestEnv::new();
@@ -99,7 +102,7 @@ fn every_forged_entry_of_every_derived_tree_is_reported_and_stops_a_seal() {
         for i in picks {
             let key = keys[i].clone();
             let next = keys[(i + 1) % keys.len()].clone();
-            let forgeries: [(&str, Box<dyn Fn(&Raw)>); 4] = [
+            let forgeries: [(&str, Forgery); 4] = [
                 (
                     "a byte of its value changed",
                     Box::new({
@@ -282,7 +285,7 @@ fn a_ledger_whose_first_event_is_no_creation_is_neither_read_nor_written() {
 #[test]
 fn derived_marks_set_ahead_behind_or_to_garbage_are_refused_by_reads_and_writes() {
     let base = two_rounds();
-    let cases: [(&str, Box<dyn Fn(&Raw)>, &str); 5] = [
+    let cases: [(&str, Forgery, &str); 5] = [
         (
             "Merkle size ahead",
             Box::new(|r: &Raw| {
