@@ -79,17 +79,152 @@ fn served_or_refused(env: &TestEnv, args: &[&str], what: &str) -> Output {
 #[test]
 fn every_forged_entry_of_every_derived_tree_is_reported_and_stops_a_seal() {
     let base = two_rounds();
-    let trees = [
-        "ix_current",
-        "ix_versions",
-        "ix_facts",
-        "ix_keys",
-        "ix_rounds",
-        "ix_frames",
-        "merkle_chunks",
-    ];
-    for tree in trees {
-        let keys: Vec<Vec<u8>> = raw::edit(&base, |r| {
+    sweep(
+        &base,
+        &[
+            "ix_current",
+            "ix_versions",
+            "ix_facts",
+            "ix_keys",
+            "ix_rounds",
+            "ix_frames",
+            "merkle_chunks",
+        ],
+        READS,
+    );
+}
+
+/// The same for the registry (`ix_registry`: keys, accounts, a round's
+/// signature), on a ledger that has them.
+#[test]
+fn every_forged_entry_of_the_registry_is_reported_and_stops_a_seal() {
+    let base = signed_rounds();
+    let head = base.head().unwrap().seq;
+    let mut reads: Vec<&[&str]> = READS.to_vec();
+    reads.extend([
+        &["key", "list"][..],
+        &["account", "list"],
+        &["round", "note", "R2"],
+    ]);
+    sweep_at(&base, &["ix_registry"], &reads, head);
+}
+
+/// `two_rounds` with a signer's key registered (seq 9), round R2 signed
+/// with it (seq 10) and an account (seq 11).
+fn signed_rounds() -> TestEnv {
+    let base = two_rounds();
+    let key = base.dir.path().join("sign.key").display().to_string();
+    base.run(&[
+        "key", "generate", "--out", &key, "--name", SIGNER, "--role", "signer",
+    ])
+    .ok();
+    base.run(&[
+        "key",
+        "add",
+        &format!("{key}.pub"),
+        "--name",
+        SIGNER,
+        "--role",
+        "signer",
+    ])
+    .ok();
+    base.run(&["round", "sign", "R2", "--key", &key]).ok();
+    base.run(&[
+        "account", "add", "audit", "--name", "Audit", "--role", "auditor",
+    ])
+    .ok();
+    assert_eq!(base.head().unwrap().seq, 11);
+    base
+}
+
+/// The signer's key name in [`signed_rounds`].
+const SIGNER: &str = "nap.example/sign";
+
+#[test]
+fn a_round_note_is_made_from_the_signatures_and_keys_the_chain_records() {
+    // A forger puts a key of their own in the registry under the signer's
+    // name, with their own signature of round R2's checkpoint: `round
+    // note R2` printed a note that verifies, signed by the forger, as the
+    // note to publish.
+    use kamerstand::app::{Workspace, proofs};
+    use kamerstand::projection::index::{Registered, Source};
+    let base = signed_rounds();
+    let forger = base.dir.path().join("forger.key");
+    base.run(&[
+        "key",
+        "generate",
+        "--out",
+        forger.to_str().unwrap(),
+        "--name",
+        SIGNER,
+        "--role",
+        "signer",
+    ])
+    .ok();
+    let forger = proofs::read_private_key(&forger).unwrap();
+    let signature = {
+        let ws = Workspace::open(&base.store, base.open_options()).unwrap();
+        let rc = proofs::round_checkpoint(&ws, "R2").unwrap();
+        let note = kamerstand::formats::note::sign(&rc.checkpoint, &forger).unwrap();
+        <[u8; 64]>::try_from(note.signatures()[0].signature()).unwrap()
+    };
+    let genuine = base.run(&["round", "note", "R2"]).ok().stdout.clone();
+    let env = forged(&base, &|r| {
+        let t = r.tree("ix_registry");
+        for kv in t.iter() {
+            let (k, v) = kv.unwrap();
+            let (source, mut entry): (Source, Registered) = codec::decode_value(&v).unwrap();
+            match &mut entry {
+                Registered::Key(key) => {
+                    key.public_key = kamerstand::domain::PublicKey(forger.verifier().public_key());
+                }
+                Registered::Signature(s) => s.signature = kamerstand::domain::Signature(signature),
+                _ => continue,
+            }
+            t.insert(k, codec::encode_value(&(source, entry)).unwrap())
+                .unwrap();
+        }
+    });
+    let out = env.run(&["round", "note", "R2"]);
+    out.expect_code(1);
+    assert_eq!(out.stdout, "", "a forged note was printed");
+    assert!(
+        out.stderr.contains("ledger is corrupt at seq 10: the signature of round 'R2' by key 'nap.example/sign' in the index of keys and accounts (ix_registry) is not what the chain records"),
+        "{}",
+        out.stderr
+    );
+    // The signature alone put back: the key is still the forger's.
+    let genuine_sigs: Vec<(sled::IVec, sled::IVec)> = raw::edit(&base, |b| {
+        b.tree("ix_registry").iter().map(Result::unwrap).collect()
+    });
+    raw::edit(&env, |r| {
+        let t = r.tree("ix_registry");
+        for (k, v) in &genuine_sigs {
+            if k[0] == b's' {
+                t.insert(k, v).unwrap();
+            }
+        }
+    });
+    let out = env.run(&["round", "note", "R2"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("ledger is corrupt at seq 9: key 'nap.example/sign' in the index of keys and accounts (ix_registry) is not what the chain records"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(base.run(&["round", "note", "R2"]).ok().stdout, genuine);
+}
+
+/// Forges each of `trees` in its first, a middle and its last entry
+/// (see above) on copies of `base`, and runs `reads`, `verify`, a seal
+/// and a note on each.
+fn sweep(base: &TestEnv, trees: &[&'static str], reads: &[&[&str]]) {
+    sweep_at(base, trees, reads, 8);
+}
+
+fn sweep_at(base: &TestEnv, trees: &[&'static str], reads: &[&[&str]], head: u64) {
+    for &tree in trees {
+        let keys: Vec<Vec<u8>> = raw::edit(base, |r| {
             r.tree(tree)
                 .iter()
                 .keys()
@@ -155,8 +290,8 @@ fn every_forged_entry_of_every_derived_tree_is_reported_and_stops_a_seal() {
             ];
             for (how, forge) in &forgeries {
                 let what = format!("{tree} entry {i} {how}");
-                let env = forged(&base, forge.as_ref());
-                for args in READS {
+                let env = forged(base, forge.as_ref());
+                for args in reads {
                     served_or_refused(&env, args, &what);
                 }
                 let out = env.run(&["--lang", "en", "verify"]);
@@ -181,10 +316,10 @@ fn every_forged_entry_of_every_derived_tree_is_reported_and_stops_a_seal() {
                     "{what}: {}",
                     out.stderr
                 );
-                assert_eq!(env.head().unwrap().seq, 8, "{what}: a seal was written");
+                assert_eq!(env.head().unwrap().seq, head, "{what}: a seal was written");
                 let out = env.run(&["note", "T1", "Verder."]);
                 out.expect_code(1);
-                assert_eq!(env.head().unwrap().seq, 8, "{what}: a note was written");
+                assert_eq!(env.head().unwrap().seq, head, "{what}: a note was written");
             }
         }
     }
