@@ -149,7 +149,8 @@ fn a_round_note_is_made_from_the_signatures_and_keys_the_chain_records() {
     use kamerstand::app::{Workspace, proofs};
     use kamerstand::projection::index::{Registered, Source};
     let base = signed_rounds();
-    let forger = base.dir.path().join("forger.key");
+    let forger_file = base.dir.path().join("forger.key");
+    let forger = forger_file.clone();
     base.run(&[
         "key",
         "generate",
@@ -212,6 +213,22 @@ fn a_round_note_is_made_from_the_signatures_and_keys_the_chain_records() {
         "{}",
         out.stderr
     );
+    // Nor does the forged key sign a round (it appended a signature that
+    // only `verify` would have found bad).
+    let out = env.run(&[
+        "round",
+        "sign",
+        "R1",
+        "--key",
+        forger_file.to_str().unwrap(),
+    ]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("ledger is corrupt at seq 9: key 'nap.example/sign' in the index of keys and accounts (ix_registry) is not what the chain records"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.head().unwrap().seq, 11);
     assert_eq!(base.run(&["round", "note", "R2"]).ok().stdout, genuine);
 }
 

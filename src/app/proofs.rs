@@ -229,6 +229,7 @@ pub fn check_signer(ws: &Workspace, key: &PrivateKey) -> Result<KeyName> {
     let registered = reg.keys.get(&key_name).ok_or_else(|| Refusal::UnknownKey {
         name: key.name().to_string(),
     })?;
+    checked_key(ws, registered)?;
     if registered.public_key.0 != key.verifier().public_key() {
         return Err(Invalid::new(
             "private key",
@@ -284,12 +285,7 @@ pub fn round_note(ws: &Workspace, name: &str) -> Result<Note> {
                 s.key, rc.round.name
             ),
         })?;
-        let registered = ws.ledger().get_linked(k.seq)?.map(|r| r.envelope.body);
-        if !matches!(&registered, Some(EventBody::KeyRegistered { name, role, public_key })
-            if *name == k.name && *role == k.role && *public_key == k.public_key)
-        {
-            return Err(registry_damage(k.seq, &format!("key '{}'", k.name)));
-        }
+        checked_key(ws, k)?;
         let v = VerifierKey::new(k.name.as_str(), k.role, k.public_key.0)?;
         lines.push(NoteSignature::of_key(&v, s.signature.0.to_vec()));
     }
@@ -667,4 +663,16 @@ fn registry_damage(seq: u64, what: &str) -> Error {
             "{what} in the index of keys and accounts (ix_registry) is not what the chain records; run `kamerstand verify` (and `--rebuild-index` if the chain holds)"
         ),
     }
+}
+
+/// Checks a key of the registry against the event that registered it (a
+/// key the registry alone vouches for would sign, or verify, anything).
+fn checked_key(ws: &Workspace, k: &crate::projection::state::RegisteredKey) -> Result<()> {
+    let registered = ws.ledger().get_linked(k.seq)?.map(|r| r.envelope.body);
+    if matches!(&registered, Some(EventBody::KeyRegistered { name, role, public_key })
+        if *name == k.name && *role == k.role && *public_key == k.public_key)
+    {
+        return Ok(());
+    }
+    Err(registry_damage(k.seq, &format!("key '{}'", k.name)))
 }
