@@ -23,6 +23,7 @@ mod concurrency;
 mod corrections;
 mod crash;
 mod footnote_marks;
+mod forgery;
 mod hardening;
 mod hostile;
 mod import_export;

@@ -63,7 +63,25 @@ pub fn round(ws: &Workspace, name: &str) -> Result<Round> {
         .iter()
         .find(|r| r.name.eq_ignore_ascii_case(name.trim()))
     {
-        return Ok(r.clone());
+        return sealed(ws, r.clone());
+    }
+    // The rounds come from the index. Before a name is refused as unknown,
+    // the chain is asked (a whole read, but only on this refusal): a round
+    // the chain sealed that the index lacks is damage to the index, not a
+    // wrong name.
+    for rec in ws.ledger().events() {
+        let rec = rec?;
+        if let Some(seal) = rec.envelope.body.seal()
+            && seal.name.eq_ignore_ascii_case(name.trim())
+        {
+            return Err(Error::Corrupt {
+                seq: Some(rec.envelope.seq),
+                what: format!(
+                    "round '{}' is sealed in the chain but missing from the index of rounds (ix_rounds); run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                    seal.name
+                ),
+            });
+        }
     }
     Err(Error::from(Refusal::UnknownRound {
         name: text::shorten(name, 60),
@@ -87,6 +105,22 @@ pub fn item_in_view(
         Some(s) => ws.item_state(r.id, Some(s))?,
         None => None,
     };
+    // The view read the item from the index; here it was folded from its
+    // events. They must agree (as `verify` requires of every entry): an
+    // index entry forged, or an event left out of the item index, is
+    // refused where the two meet rather than shown beside the other.
+    if let (Some(it), Some(s)) = (&it, upto)
+        && let Some(shown) = view.items.iter().find(|i| i.id == r.id)
+        && *shown != crate::projection::ItemView::of(it, view.effective)
+    {
+        return Err(Error::Corrupt {
+            seq: Some(s),
+            what: format!(
+                "item {} as the index gives it differs from its events (read through the item index) up to seq {s}; run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                r.key
+            ),
+        });
+    }
     it.ok_or_else(|| {
         let registered_seq = ws
             .item_state(r.id, None)
@@ -99,5 +133,43 @@ pub fn item_in_view(
             view: crate::report::view_line(view, crate::formats::annex::Lang::En),
         }
         .into()
+    })
+}
+
+/// Every sealed round, each checked against its seal (see [`sealed`]).
+pub fn rounds(ws: &Workspace) -> Result<Vec<Round>> {
+    ws.rounds()?.into_iter().map(|r| sealed(ws, r)).collect()
+}
+
+/// `r` as the index holds it, checked against its seal in the chain: the
+/// seal is read (and must still be linked into the chain), and the round
+/// it makes must be the index's, digest, head and tree included. A round's
+/// digest is what a letter publishes and its tree what a note signs, so
+/// neither is taken from the index alone. Two event reads per round.
+pub fn sealed(ws: &Workspace, r: Round) -> Result<Round> {
+    let from_chain = ws.ledger().get_linked(r.seq)?.and_then(|rec| {
+        let mut state = crate::projection::State::default();
+        state.apply(&rec);
+        state.rounds.pop()
+    });
+    if from_chain.as_ref() == Some(&r) {
+        return Ok(r);
+    }
+    Err(Error::Corrupt {
+        seq: Some(r.seq),
+        what: format!(
+            "round '{}' in the index of rounds (ix_rounds) is not the round the chain's seal at seq {} records{}; run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+            text::shorten(&r.name, 60),
+            r.seq,
+            match from_chain {
+                Some(c) if c.digest != r.digest => format!(
+                    " (the index says digest {}, the seal hashes to {})",
+                    r.digest.short(),
+                    c.digest.short()
+                ),
+                Some(_) => String::new(),
+                None => " (there is no seal there)".into(),
+            }
+        ),
     })
 }

@@ -229,6 +229,7 @@ pub fn check_signer(ws: &Workspace, key: &PrivateKey) -> Result<KeyName> {
     let registered = reg.keys.get(&key_name).ok_or_else(|| Refusal::UnknownKey {
         name: key.name().to_string(),
     })?;
+    checked_key(ws, registered)?;
     if registered.public_key.0 != key.verifier().public_key() {
         return Err(Invalid::new(
             "private key",
@@ -262,13 +263,53 @@ pub fn round_note(ws: &Workspace, name: &str) -> Result<Note> {
     let reg = ws.ledger().registry()?;
     let mut lines = Vec::new();
     for s in reg.signatures.get(&rc.round.seq).into_iter().flatten() {
-        let k = reg.keys.get(&s.key).ok_or_else(|| Refusal::UnknownKey {
-            name: s.key.to_string(),
+        // The note is what a letter publishes: each signature and its key
+        // are read from the events that recorded them, not from the
+        // registry (the index) alone.
+        let signed = ws.ledger().get_linked(s.seq)?.map(|r| r.envelope.body);
+        if !matches!(&signed, Some(EventBody::RoundSigned { round, key, signature })
+            if round.eq_ignore_ascii_case(&rc.round.name) && *key == s.key && *signature == s.signature)
+        {
+            return Err(registry_damage(
+                s.seq,
+                &format!(
+                    "the signature of round '{}' by key '{}'",
+                    rc.round.name, s.key
+                ),
+            ));
+        }
+        let k = reg.keys.get(&s.key).ok_or_else(|| Error::Corrupt {
+            seq: Some(s.seq),
+            what: format!(
+                "key '{}', which signed round '{}' here, is missing from the index of keys and accounts (ix_registry); run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                s.key, rc.round.name
+            ),
         })?;
+        checked_key(ws, k)?;
         let v = VerifierKey::new(k.name.as_str(), k.role, k.public_key.0)?;
         lines.push(NoteSignature::of_key(&v, s.signature.0.to_vec()));
     }
     if lines.is_empty() {
+        // Before "not signed" is said, the chain after the seal is asked
+        // (a read of the rest of the chain, on this refusal only): a
+        // signature it records that the registry lacks is damage.
+        for rec in ws
+            .ledger()
+            .events_after(Some((rc.round.seq, rc.round.digest)))
+        {
+            let rec = rec?;
+            if let EventBody::RoundSigned { round, key, .. } = &rec.envelope.body
+                && round.eq_ignore_ascii_case(&rc.round.name)
+            {
+                return Err(Error::Corrupt {
+                    seq: Some(rec.envelope.seq),
+                    what: format!(
+                        "the signature of round '{}' by key '{key}' recorded here is missing from the index of keys and accounts (ix_registry); run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                        rc.round.name
+                    ),
+                });
+            }
+        }
         return Err(Refusal::RoundNotSignable {
             name: rc.round.name.clone(),
             why: format!(
@@ -611,4 +652,27 @@ pub fn proof(ws: &Workspace, req: &ProofRequest) -> Result<crate::formats::proof
         }
         ProofRequest::Item { key, round } => ProofDoc::Item(proof_item(ws, key, round)?),
     })
+}
+
+/// An entry of the registry (`ix_registry`) that is not what the event at
+/// `seq` records.
+fn registry_damage(seq: u64, what: &str) -> Error {
+    Error::Corrupt {
+        seq: Some(seq),
+        what: format!(
+            "{what} in the index of keys and accounts (ix_registry) is not what the chain records; run `kamerstand verify` (and `--rebuild-index` if the chain holds)"
+        ),
+    }
+}
+
+/// Checks a key of the registry against the event that registered it (a
+/// key the registry alone vouches for would sign, or verify, anything).
+fn checked_key(ws: &Workspace, k: &crate::projection::state::RegisteredKey) -> Result<()> {
+    let registered = ws.ledger().get_linked(k.seq)?.map(|r| r.envelope.body);
+    if matches!(&registered, Some(EventBody::KeyRegistered { name, role, public_key })
+        if *name == k.name && *role == k.role && *public_key == k.public_key)
+    {
+        return Ok(());
+    }
+    Err(registry_damage(k.seq, &format!("key '{}'", k.name)))
 }

@@ -80,14 +80,7 @@ impl Workspace {
         ledger: Ledger,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Workspace> {
-        if let Some(what) = ledger.seal_refused()? {
-            return Err(Error::Corrupt {
-                seq: None,
-                what: format!(
-                    "a round seal found this ledger broken ({what}); it is neither read nor written until it is restored from a backup, or, when only the index differs from the events, `kamerstand verify --rebuild-index` rebuilds it. `kamerstand verify` says where it breaks"
-                ),
-            });
-        }
+        not_refused(&ledger)?;
         let head = ledger.head();
         let events = head.map_or(0, |h| h.seq + 1);
         match (ledger.index_head()?, ledger.tree_size()?) {
@@ -121,7 +114,7 @@ impl Workspace {
                 });
             }
         }
-        let programme = match ledger.get(0)?.map(|r| r.envelope.body) {
+        let programme = match ledger.get_linked(0)?.map(|r| r.envelope.body) {
             Some(EventBody::LedgerCreated {
                 programme,
                 title,
@@ -131,11 +124,21 @@ impl Workspace {
                 title,
                 legend,
             },
-            _ => Programme {
-                name: String::new(),
-                title: String::new(),
-                legend: Legend::nap(),
-            },
+            // Every ledger starts with its creation (`verify` checks it):
+            // without it the programme, title and legend every view shows
+            // would be made up, and a write would extend a broken chain.
+            Some(_) => {
+                return Err(Error::Corrupt {
+                    seq: Some(0),
+                    what: "the event stored at seq 0 is not the ledger's creation; run `kamerstand verify` for details".into(),
+                });
+            }
+            None => {
+                return Err(Error::Corrupt {
+                    seq: Some(0),
+                    what: "no event is stored at seq 0 (the ledger's creation); run `kamerstand verify` for details".into(),
+                });
+            }
         };
         Ok(Workspace {
             ledger,
@@ -293,6 +296,8 @@ impl Workspace {
         effective: Option<Day>,
         items: Option<Vec<crate::projection::ItemView>>,
     ) -> Result<View> {
+        // And so do its views (one read of a mark).
+        not_refused(&self.ledger)?;
         let last = self.last_seq(&basis)?;
         let mut view = View {
             basis,
@@ -313,7 +318,9 @@ impl Workspace {
                 last_recorded: Some(h.recorded_at),
             },
             _ => {
-                let rec = self.ledger.get(s)?.ok_or_else(|| Error::Corrupt {
+                // The hash a view names as its chain's: one the chain
+                // still links to, not a rewrite's.
+                let rec = self.ledger.get_linked(s)?.ok_or_else(|| Error::Corrupt {
                     seq: Some(s),
                     what: "no event is stored below the head; run `kamerstand verify` for details"
                         .into(),
@@ -425,6 +432,18 @@ impl Workspace {
             .current()
             .map(|r| r.map(|s| s.item.key.to_string()))
             .collect::<Result<_>>()?;
+        // An item the index of items holds under this very key, which the
+        // index of keys does not know, is damage to the index: not input
+        // to refuse with the key itself as a suggestion.
+        if keys.iter().any(|k| k.eq_ignore_ascii_case(t)) {
+            return Err(Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "item {} is in the index of items (ix_current) but not in the index of keys (ix_keys); run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                    crate::domain::text::shorten(t, 60)
+                ),
+            });
+        }
         Err(Refusal::UnknownItem {
             input: crate::domain::text::shorten(t, 60),
             suggestions: crate::domain::text::closest(t, keys.iter().map(String::as_str), 3),
@@ -539,6 +558,9 @@ impl Workspace {
     /// Refuses writes to a ledger a round seal found broken; before a seal,
     /// checks the whole chain and index and refuses (for good) on a break.
     fn guard(&mut self, drafts: &[Draft]) -> Result<()> {
+        // A long-running process (the server) opened the ledger before a
+        // seal found it broken: its writes stop as a new process's would.
+        not_refused(&self.ledger)?;
         if drafts.iter().any(|d| d.body.seal().is_some()) {
             // The check reads sled as it is: a group's staged writes are
             // written first.
@@ -813,4 +835,18 @@ fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         });
     }
     ledger.remove_legacy_checkpoints()
+}
+
+/// Refuses a ledger a round seal found broken (`meta` `seal-refused`): it
+/// is neither read nor written until it is restored or its index rebuilt.
+fn not_refused(ledger: &Ledger) -> Result<()> {
+    match ledger.seal_refused()? {
+        None => Ok(()),
+        Some(what) => Err(Error::Corrupt {
+            seq: None,
+            what: format!(
+                "a round seal found this ledger broken ({what}); it is neither read nor written until it is restored from a backup, or, when only the index differs from the events, `kamerstand verify --rebuild-index` rebuilds it. `kamerstand verify` says where it breaks"
+            ),
+        }),
+    }
 }

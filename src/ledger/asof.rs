@@ -130,14 +130,21 @@ impl Ledger {
             rounds.get(n).map_or(head.seq, |r| r.round.seq),
         );
         let in_frame = seal.map_or(0, |r: &RoundEntry| {
-            r.counts.iter().map(|(_, c)| *c as u64).sum::<u64>()
+            // Saturating: the counts are the index's, and a forged one
+            // (which `verify` reports) must not overflow here.
+            r.counts
+                .iter()
+                .fold(0u64, |sum, (_, c)| sum.saturating_add(*c as u64))
         });
         let from = seal.map_or(0, |r| r.round.seq);
         // The frame, the round's versions and at most the events since the
         // seal, against two pages per item changed since `s` (at most one
         // per event after it, at most every item).
-        let ranges = in_frame + (next - from) + (s - from);
-        let points = POINT_READ * (head.seq - s).min(in_frame + (s - from));
+        let ranges = in_frame
+            .saturating_add(next.saturating_sub(from))
+            .saturating_add(s.saturating_sub(from));
+        let points = POINT_READ
+            .saturating_mul((head.seq - s).min(in_frame.saturating_add(s.saturating_sub(from))));
         if ranges > points {
             return Ok(None);
         }

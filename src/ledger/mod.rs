@@ -861,6 +861,51 @@ impl Ledger {
             .transpose()
     }
 
+    /// The event at `seq`, hash-checked, and still linked into the chain:
+    /// the event after it names its hash as `prev` (the head does, for the
+    /// last one). An event rewritten with a freshly computed hash passes
+    /// its own hash check but not this one, so what is read one event at a
+    /// time (an item's history, the hash a view names, the ledger's
+    /// creation) is refused instead of served. One more event read; a
+    /// forger who relinks everything after it to the head is found only by
+    /// `verify` against the index, or by a published digest.
+    pub fn get_linked(&self, seq: u64) -> Result<Option<Recorded>> {
+        let Some(rec) = self.get(seq)? else {
+            return Ok(None);
+        };
+        let (after, named) = match self.head {
+            Some(h) if h.seq == seq => (None, h.hash),
+            Some(h) if h.seq < seq => return Ok(Some(rec)),
+            None => return Ok(Some(rec)),
+            Some(_) => match self.get(seq + 1)? {
+                Some(next) => (Some(seq + 1), next.envelope.prev),
+                None => {
+                    return Err(Error::Corrupt {
+                        seq: Some(seq + 1),
+                        what:
+                            "no event is stored below the head; run `kamerstand verify` for details"
+                                .into(),
+                    });
+                }
+            },
+        };
+        if named != rec.hash {
+            return Err(Error::Corrupt {
+                seq: Some(seq),
+                what: format!(
+                    "the event hashes to {}, but {} names {} (this event{} was rewritten); run `kamerstand verify` for details",
+                    rec.hash.short(),
+                    after.map_or("the head".to_string(), |a| format!(
+                        "the event after it (seq {a})"
+                    )),
+                    named.short(),
+                    after.map_or(String::new(), |a| format!(" or seq {a}")),
+                ),
+            });
+        }
+        Ok(Some(rec))
+    }
+
     /// All events in order, each hash-checked as it is read and checked to
     /// follow the one before it (contiguous seq, `prev` = its hash), so that
     /// no view is built from a chain with a hole. Use [`Ledger::verify`] for
@@ -912,7 +957,7 @@ impl Ledger {
             .into_iter()
             .take_while(|seq| *seq <= upto)
             .map(|seq| {
-                let rec = self.get(seq)?.ok_or_else(|| Error::Corrupt {
+                let rec = self.get_linked(seq)?.ok_or_else(|| Error::Corrupt {
                     seq: Some(seq),
                     what: "the item index names an event that does not exist".into(),
                 })?;

@@ -108,7 +108,12 @@ pub(crate) fn run(c: &RoundCommand, g: &Global, env: &mut Env<'_>) -> Result<(),
             let ws = g.open(env)?;
             emit(
                 env,
-                &report::rounds_with(&ws.programme().name, &ws.rounds()?, g.report(), &g.look),
+                &report::rounds_with(
+                    &ws.programme().name,
+                    &find::rounds(&ws)?,
+                    g.report(),
+                    &g.look,
+                ),
             )
         }
         RoundCommand::Sign(a) => {

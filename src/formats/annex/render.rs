@@ -530,9 +530,16 @@ fn chart(annex: &Annex<'_>, view: &View, rounds: &RoundCounts) -> String {
     if rounds.is_empty() {
         return format!("<p class=\"missing\">{}</p>", esc(w.no_rounds));
     }
+    // The counts come from the index: summed and scaled without overflow,
+    // so that a forged count (which `verify` reports) cannot stop a render.
+    let total_of = |counts: &Vec<(String, usize)>| {
+        counts
+            .iter()
+            .fold(0usize, |sum, (_, n)| sum.saturating_add(*n))
+    };
     let max = rounds
         .iter()
-        .map(|(_, c)| c.iter().map(|(_, n)| n).sum::<usize>())
+        .map(|(_, c)| total_of(c))
         .max()
         .unwrap_or(0)
         .max(1);
@@ -565,10 +572,11 @@ fn chart(annex: &Annex<'_>, view: &View, rounds: &RoundCounts) -> String {
         );
         let bar_y = y + 20;
         let mut x = 0usize;
-        let total: usize = counts.iter().map(|(_, n)| n).sum();
+        let total = total_of(counts);
         let mut said = Vec::new();
         for (slug, n) in counts.iter().filter(|(_, n)| *n > 0) {
-            let seg = n * bar_w / max;
+            // At most `bar_w`: `n` is at most `max`, so this fits a usize.
+            let seg = usize::try_from(*n as u128 * bar_w as u128 / max as u128).unwrap_or(bar_w);
             let label = letter::status(legend, slug, lang);
             let _ = write!(
                 svg,
@@ -577,7 +585,7 @@ fn chart(annex: &Annex<'_>, view: &View, rounds: &RoundCounts) -> String {
                 esc(&label)
             );
             said.push(format!("{label}: {n}"));
-            x += seg;
+            x = x.saturating_add(seg);
         }
         let _ = write!(
             svg,

@@ -1,0 +1,806 @@
+//! Forgeries by someone with write access to the sled files (opened with
+//! sled directly: tests/common/raw.rs), checked as an auditor would: for
+//! every tree the index and the chain's bookkeeping keep, a value changed,
+//! a key removed, a key added that no event explains and two values
+//! swapped; for the first event, its removal or replacement. The promise
+//! (docs/format.md, "What reads trust"): each is refused by reads and
+//! writes (exit 1, naming what was found), or served only until `verify`
+//! reports it naming the tree (and item and seq where there are ones) and
+//! a round seal refuses it — never a panic, never a view made up.
+
+use crate::common::raw::{self, Raw};
+use crate::common::{Output, TestEnv, two_rounds};
+use kamerstand::ledger::codec;
+use kamerstand::projection::index::RoundEntry;
+
+/// Every read command, over every kind of view (`two_rounds`: rounds R1 at
+/// seq 4 and R2 at seq 7, the head at 8).
+const READS: &[&[&str]] = &[
+    &["overview"],
+    &["--format", "json", "overview"],
+    &["overview", "--as-of", "2025-03-01"],
+    &["overview", "--round", "R1"],
+    &["overview", "--effective", "2025-03-01"],
+    &["diff", "R1", "R2"],
+    &["diff", "2025-03-01", "now"],
+    &["show", "M1"],
+    &["show", "T1"],
+    &["item", "list"],
+    &["log"],
+    &["export", "--format", "md"],
+    &["export", "--format", "html"],
+    &["export", "--format", "csv"],
+    &["export", "--format", "json"],
+    &["export", "--format", "events"],
+    &["proof", "inclusion", "3", "--round", "R2"],
+    &["proof", "item", "M1", "--round", "R2"],
+    &["round", "list"],
+];
+
+/// One way to damage a store, as sled sees it.
+type Forgery = Box<dyn Fn(&Raw)>;
+
+/// A copy of `base`'s store with `forge` applied.
+fn forged(base: &TestEnv, forge: &dyn Fn(&Raw)) -> TestEnv {
+    let env = TestEnv::new();
+    base.copy_store_to(&env);
+    raw::edit(&env, |r| forge(r));
+    env
+}
+
+/// Runs `args`, which must end with exit 0 (served) or 1 (refused,
+/// saying why on stderr and nothing on stdout): never a panic, never
+/// another code.
+#[track_caller]
+fn served_or_refused(env: &TestEnv, args: &[&str], what: &str) -> Output {
+    let out = env.run(args);
+    match out.code {
+        0 => {}
+        1 => {
+            assert!(
+                out.stderr.starts_with("error: "),
+                "{what}: {args:?} exit 1 without saying why: {}",
+                out.stderr
+            );
+        }
+        c => panic!("{what}: {args:?} exit {c}: {}", out.stderr),
+    }
+    out
+}
+
+// ------------------------------------------------------ the index's trees
+
+/// The index's trees and the Merkle tree's, each changed in one entry
+/// (the first, a middle and the last) in every way a forger can: a byte
+/// of its value changed, the entry removed, its value put under a key no
+/// event explains, its value swapped with its neighbour's. `verify` names
+/// the tree, a round seal refuses (and with it every write after), and no
+/// read panics or exits otherwise than served or refused.
+#[test]
+fn every_forged_entry_of_every_derived_tree_is_reported_and_stops_a_seal() {
+    let base = two_rounds();
+    sweep(
+        &base,
+        &[
+            "ix_current",
+            "ix_versions",
+            "ix_facts",
+            "ix_keys",
+            "ix_rounds",
+            "ix_frames",
+            "merkle_chunks",
+        ],
+        READS,
+    );
+}
+
+/// The same for the registry (`ix_registry`: keys, accounts, a round's
+/// signature), on a ledger that has them.
+#[test]
+fn every_forged_entry_of_the_registry_is_reported_and_stops_a_seal() {
+    let base = signed_rounds();
+    let head = base.head().unwrap().seq;
+    let mut reads: Vec<&[&str]> = READS.to_vec();
+    reads.extend([
+        &["key", "list"][..],
+        &["account", "list"],
+        &["round", "note", "R2"],
+    ]);
+    sweep_at(&base, &["ix_registry"], &reads, head);
+}
+
+/// `two_rounds` with a signer's key registered (seq 9), round R2 signed
+/// with it (seq 10) and an account (seq 11).
+fn signed_rounds() -> TestEnv {
+    let base = two_rounds();
+    let key = base.dir.path().join("sign.key").display().to_string();
+    base.run(&[
+        "key", "generate", "--out", &key, "--name", SIGNER, "--role", "signer",
+    ])
+    .ok();
+    base.run(&[
+        "key",
+        "add",
+        &format!("{key}.pub"),
+        "--name",
+        SIGNER,
+        "--role",
+        "signer",
+    ])
+    .ok();
+    base.run(&["round", "sign", "R2", "--key", &key]).ok();
+    base.run(&[
+        "account", "add", "audit", "--name", "Audit", "--role", "auditor",
+    ])
+    .ok();
+    assert_eq!(base.head().unwrap().seq, 11);
+    base
+}
+
+/// The signer's key name in [`signed_rounds`].
+const SIGNER: &str = "nap.example/sign";
+
+#[test]
+fn a_round_note_is_made_from_the_signatures_and_keys_the_chain_records() {
+    // A forger puts a key of their own in the registry under the signer's
+    // name, with their own signature of round R2's checkpoint: `round
+    // note R2` printed a note that verifies, signed by the forger, as the
+    // note to publish.
+    use kamerstand::app::{Workspace, proofs};
+    use kamerstand::projection::index::{Registered, Source};
+    let base = signed_rounds();
+    let forger_file = base.dir.path().join("forger.key");
+    let forger = forger_file.clone();
+    base.run(&[
+        "key",
+        "generate",
+        "--out",
+        forger.to_str().unwrap(),
+        "--name",
+        SIGNER,
+        "--role",
+        "signer",
+    ])
+    .ok();
+    let forger = proofs::read_private_key(&forger).unwrap();
+    let signature = {
+        let ws = Workspace::open(&base.store, base.open_options()).unwrap();
+        let rc = proofs::round_checkpoint(&ws, "R2").unwrap();
+        let note = kamerstand::formats::note::sign(&rc.checkpoint, &forger).unwrap();
+        <[u8; 64]>::try_from(note.signatures()[0].signature()).unwrap()
+    };
+    let genuine = base.run(&["round", "note", "R2"]).ok().stdout.clone();
+    let env = forged(&base, &|r| {
+        let t = r.tree("ix_registry");
+        for kv in t.iter() {
+            let (k, v) = kv.unwrap();
+            let (source, mut entry): (Source, Registered) = codec::decode_value(&v).unwrap();
+            match &mut entry {
+                Registered::Key(key) => {
+                    key.public_key = kamerstand::domain::PublicKey(forger.verifier().public_key());
+                }
+                Registered::Signature(s) => s.signature = kamerstand::domain::Signature(signature),
+                _ => continue,
+            }
+            t.insert(k, codec::encode_value(&(source, entry)).unwrap())
+                .unwrap();
+        }
+    });
+    let out = env.run(&["round", "note", "R2"]);
+    out.expect_code(1);
+    assert_eq!(out.stdout, "", "a forged note was printed");
+    assert!(
+        out.stderr.contains("ledger is corrupt at seq 10: the signature of round 'R2' by key 'nap.example/sign' in the index of keys and accounts (ix_registry) is not what the chain records"),
+        "{}",
+        out.stderr
+    );
+    // The signature alone put back: the key is still the forger's.
+    let genuine_sigs: Vec<(sled::IVec, sled::IVec)> = raw::edit(&base, |b| {
+        b.tree("ix_registry").iter().map(Result::unwrap).collect()
+    });
+    raw::edit(&env, |r| {
+        let t = r.tree("ix_registry");
+        for (k, v) in &genuine_sigs {
+            if k[0] == b's' {
+                t.insert(k, v).unwrap();
+            }
+        }
+    });
+    let out = env.run(&["round", "note", "R2"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("ledger is corrupt at seq 9: key 'nap.example/sign' in the index of keys and accounts (ix_registry) is not what the chain records"),
+        "{}",
+        out.stderr
+    );
+    // Nor does the forged key sign a round (it appended a signature that
+    // only `verify` would have found bad).
+    let out = env.run(&[
+        "round",
+        "sign",
+        "R1",
+        "--key",
+        forger_file.to_str().unwrap(),
+    ]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("ledger is corrupt at seq 9: key 'nap.example/sign' in the index of keys and accounts (ix_registry) is not what the chain records"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.head().unwrap().seq, 11);
+    assert_eq!(base.run(&["round", "note", "R2"]).ok().stdout, genuine);
+}
+
+/// Forges each of `trees` in its first, a middle and its last entry
+/// (see above) on copies of `base`, and runs `reads`, `verify`, a seal
+/// and a note on each.
+fn sweep(base: &TestEnv, trees: &[&'static str], reads: &[&[&str]]) {
+    sweep_at(base, trees, reads, 8);
+}
+
+fn sweep_at(base: &TestEnv, trees: &[&'static str], reads: &[&[&str]], head: u64) {
+    for &tree in trees {
+        let keys: Vec<Vec<u8>> = raw::edit(base, |r| {
+            r.tree(tree)
+                .iter()
+                .keys()
+                .map(|k| k.unwrap().to_vec())
+                .collect()
+        });
+        assert!(keys.len() >= 2, "{tree} has {} entries", keys.len());
+        let mut picks = vec![0, keys.len() / 2, keys.len() - 1];
+        picks.dedup();
+        for i in picks {
+            let key = keys[i].clone();
+            let next = keys[(i + 1) % keys.len()].clone();
+            let forgeries: [(&str, Forgery); 4] = [
+                (
+                    "a byte of its value changed",
+                    Box::new({
+                        let key = key.clone();
+                        move |r: &Raw| {
+                            let t = r.tree(tree);
+                            let mut v = t.get(&key).unwrap().unwrap().to_vec();
+                            let at = v.len() / 2;
+                            v[at] ^= 0x01;
+                            t.insert(&key, v).unwrap();
+                        }
+                    }),
+                ),
+                (
+                    "removed",
+                    Box::new({
+                        let key = key.clone();
+                        move |r: &Raw| {
+                            r.tree(tree).remove(&key).unwrap().unwrap();
+                        }
+                    }),
+                ),
+                (
+                    "its value put under a key no event explains",
+                    Box::new({
+                        let key = key.clone();
+                        move |r: &Raw| {
+                            let t = r.tree(tree);
+                            let v = t.get(&key).unwrap().unwrap();
+                            let mut k = key.clone();
+                            *k.last_mut().unwrap() ^= 0x80;
+                            assert!(t.insert(k, v).unwrap().is_none());
+                        }
+                    }),
+                ),
+                (
+                    "its value swapped with the next entry's",
+                    Box::new({
+                        let (key, next) = (key.clone(), next.clone());
+                        move |r: &Raw| {
+                            let t = r.tree(tree);
+                            let a = t.get(&key).unwrap().unwrap();
+                            let b = t.get(&next).unwrap().unwrap();
+                            assert_ne!(a, b);
+                            t.insert(&key, b).unwrap();
+                            t.insert(&next, a).unwrap();
+                        }
+                    }),
+                ),
+            ];
+            for (how, forge) in &forgeries {
+                let what = format!("{tree} entry {i} {how}");
+                let env = forged(base, forge.as_ref());
+                for args in reads {
+                    served_or_refused(&env, args, &what);
+                }
+                let out = env.run(&["--lang", "en", "verify"]);
+                out.expect_code(1);
+                let name = if tree == "merkle_chunks" {
+                    "merkle"
+                } else {
+                    tree
+                };
+                assert!(
+                    out.stdout
+                        .starts_with(&format!("BAD index entry in {name}"))
+                        || out.stderr.contains(name),
+                    "{what}: {}{}",
+                    out.stdout,
+                    out.stderr
+                );
+                let out = env.run(&["round", "seal", "R3"]);
+                out.expect_code(1);
+                assert!(
+                    out.stderr.contains(name) || out.stderr.contains("Merkle"),
+                    "{what}: {}",
+                    out.stderr
+                );
+                assert_eq!(env.head().unwrap().seq, head, "{what}: a seal was written");
+                let out = env.run(&["note", "T1", "Verder."]);
+                out.expect_code(1);
+                assert_eq!(env.head().unwrap().seq, head, "{what}: a note was written");
+            }
+        }
+    }
+}
+
+/// A round's status counts forged to the largest numbers the index can
+/// hold: the html export draws them in its chart and the as-of view weighs
+/// its reads by them; neither may overflow (a panic in a debug build,
+/// nonsense in a release build). `verify` names the round's seal.
+#[test]
+fn forged_round_counts_are_reported_and_overflow_nothing() {
+    let env = two_rounds();
+    raw::edit(&env, |r| {
+        let t = r.tree("ix_rounds");
+        for seal in [4u64, 7] {
+            let v = t.get(seal.to_be_bytes()).unwrap().unwrap();
+            let mut entry: RoundEntry = codec::decode_value(&v).unwrap();
+            assert!(!entry.counts.is_empty());
+            entry.counts = vec![
+                ("in-uitvoering".into(), usize::MAX),
+                ("vertraagd".into(), usize::MAX),
+                ("afgerond".into(), usize::MAX - 1),
+            ];
+            t.insert(seal.to_be_bytes(), codec::encode_value(&entry).unwrap())
+                .unwrap();
+        }
+    });
+    for args in READS {
+        served_or_refused(&env, args, "forged round counts");
+    }
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with("BAD index entry in ix_rounds, seq 4: "),
+        "{}",
+        out.stdout
+    );
+    env.run(&["round", "seal", "R3"]).expect_code(1);
+}
+
+// --------------------------------------------------------- the first event
+
+/// Every read and write refuses (exit 1, nothing on stdout, naming seq 0),
+/// and `verify` reports the break at seq 0.
+#[track_caller]
+fn refused_at_seq_0(env: &TestEnv, verify_says: &str) {
+    for args in READS
+        .iter()
+        .copied()
+        .chain([&["note", "T1", "Verder."][..], &["round", "seal", "R3"]])
+    {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert_eq!(
+            out.stdout, "",
+            "{args:?} served a ledger without its creation"
+        );
+        assert!(out.stderr.contains("seq 0"), "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(env.head().unwrap().seq, 8);
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with(&format!("BROKEN at seq 0: {verify_says}")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_ledger_whose_first_event_was_removed_is_neither_read_nor_written() {
+    // The views were served with a blank programme and title (the
+    // creation's) and a note was appended to the broken chain.
+    let env = forged(&two_rounds(), &|r| r.remove_event(0));
+    refused_at_seq_0(&env, "event missing");
+}
+
+#[test]
+fn a_ledger_whose_first_event_is_no_creation_is_neither_read_nor_written() {
+    // Event 0 replaced by a registration, with a fresh hash and no link to
+    // anything before it: intact as a stored event, but not a ledger's
+    // first.
+    let env = forged(&two_rounds(), &|r| {
+        let mut e = r.envelope(1);
+        e.seq = 0;
+        e.prev = kamerstand::domain::EventHash([0; 32]);
+        r.put(&e);
+    });
+    refused_at_seq_0(&env, "out of order");
+}
+
+// ------------------------------------------------------------ the marks
+
+/// The marks that say how far the derived trees reach, set ahead, behind
+/// or to garbage: every read and write refuses, naming the mark.
+#[test]
+fn derived_marks_set_ahead_behind_or_to_garbage_are_refused_by_reads_and_writes() {
+    let base = two_rounds();
+    let cases: [(&str, Forgery, &str); 5] = [
+        (
+            "Merkle size ahead",
+            Box::new(|r: &Raw| {
+                r.meta.insert("merkle", &10u64.to_be_bytes()).unwrap();
+            }),
+            "the Merkle tree covers 10 events, the ledger holds 9",
+        ),
+        (
+            "Merkle size behind",
+            Box::new(|r: &Raw| {
+                r.meta.insert("merkle", &8u64.to_be_bytes()).unwrap();
+            }),
+            "the Merkle tree covers 8 events, the ledger holds 9",
+        ),
+        (
+            "Merkle size garbage",
+            Box::new(|r: &Raw| {
+                r.meta.insert("merkle", b"xyz".as_slice()).unwrap();
+            }),
+            "Merkle tree mark has 3 bytes",
+        ),
+        (
+            "index mark garbage",
+            Box::new(|r: &Raw| {
+                r.meta.insert("index", b"xyz".as_slice()).unwrap();
+            }),
+            "index mark has 3 bytes",
+        ),
+        (
+            "index mark behind",
+            Box::new(|r: &Raw| {
+                let mut mark = r.head();
+                mark[..8].copy_from_slice(&7u64.to_be_bytes());
+                mark[8..40].copy_from_slice(&r.event(7)[..32]);
+                let at = r.envelope(7).recorded_at.unix_nanos();
+                mark[40..].copy_from_slice(&at.to_be_bytes());
+                r.meta.insert("index", mark).unwrap();
+            }),
+            "the index was written up to seq 7 but the chain's head is seq 8",
+        ),
+    ];
+    for (what, forge, needle) in &cases {
+        let env = forged(&base, forge.as_ref());
+        for args in READS
+            .iter()
+            .copied()
+            .chain([&["note", "T1", "Verder."][..], &["round", "seal", "R3"]])
+        {
+            let out = env.run(args);
+            out.expect_code(1);
+            assert_eq!(out.stdout, "", "{what}: {args:?} served");
+            assert!(
+                out.stderr.contains(needle),
+                "{what}: {args:?}: {}",
+                out.stderr
+            );
+        }
+        assert_eq!(env.head().unwrap().seq, 8, "{what}");
+        env.run(&["verify"]).expect_code(1);
+    }
+}
+
+// ------------------------------------- an index that lacks what the chain has
+
+#[test]
+fn an_item_missing_from_the_index_of_keys_is_damage_not_an_unknown_key() {
+    // `show M1` said "no item with key M1. Did you mean M1?" with exit 2,
+    // as if the user had mistyped.
+    let env = forged(&two_rounds(), &|r| {
+        r.tree("ix_keys").remove(b"m1").unwrap().unwrap();
+    });
+    for args in [&["show", "M1"][..], &["note", "M1", "Verder."]] {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert!(
+            out.stderr.contains("item M1 is in the index of items (ix_current) but not in the index of keys (ix_keys)"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    // A key that is nowhere is still the user's mistake.
+    env.run(&["show", "M9"]).expect_code(2);
+    assert_eq!(env.head().unwrap().seq, 8);
+}
+
+#[test]
+fn a_round_missing_from_the_index_of_rounds_is_damage_not_an_unknown_name() {
+    // `overview --round R1` said "no round named 'R1'. Did you mean R2?"
+    // with exit 2, though the chain sealed R1 at seq 4.
+    let env = forged(&two_rounds(), &|r| {
+        r.tree("ix_rounds")
+            .remove(4u64.to_be_bytes())
+            .unwrap()
+            .unwrap();
+    });
+    for args in [
+        &["overview", "--round", "R1"][..],
+        &["diff", "r1", "R2"],
+        &["export", "--format", "csv", "--round", "R1"],
+        &["proof", "item", "M1", "--round", "R1"],
+    ] {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert!(
+            out.stderr.contains("at seq 4")
+                && out.stderr.contains("round 'R1' is sealed in the chain but missing from the index of rounds (ix_rounds)"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    env.run(&["overview", "--round", "R9"]).expect_code(2);
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with("BAD index entry in ix_rounds, seq 4: "),
+        "{}",
+        out.stdout
+    );
+}
+
+// ------------------------------- an event rewritten with its hash recomputed
+
+/// Refused with exit 1, nothing on stdout, naming `seq` and the rewrite.
+#[track_caller]
+fn refused_as_rewritten(env: &TestEnv, args: &[&str], seq: u64) {
+    let out = env.run(args);
+    out.expect_code(1);
+    assert_eq!(out.stdout, "", "{args:?} served a rewritten event");
+    assert!(
+        out.stderr.contains(&format!(
+            "ledger is corrupt at seq {seq}: the event hashes to"
+        )) && out.stderr.contains("was rewritten"),
+        "{args:?}: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_event_rewritten_with_a_fresh_hash_is_not_served_by_reads_of_single_events() {
+    // An event stored with a freshly computed hash passes its own hash
+    // check; only the next event's `prev` says it is not the chain's.
+    // Reads that take one event at a time served it: `show` and `log
+    // --item` an item's rewritten registration, `proof item` its bytes,
+    // a round's view the rewritten seal's hash as the chain's, every view
+    // a rewritten programme title.
+    let base = two_rounds();
+
+    // M1's registration (seq 1), its text changed.
+    let env = forged(&base, &|r| {
+        r.forge(1, |e| {
+            if let kamerstand::domain::EventBody::ItemRegistered { text, .. } = &mut e.body {
+                *text = "Een vervalste tekst.".into();
+            }
+        });
+    });
+    for args in [
+        &["show", "M1"][..],
+        &["log", "--item", "M1"],
+        &["proof", "item", "M1", "--round", "R2"],
+        &["diff", "R1", "R2", "--events"],
+    ] {
+        refused_as_rewritten(&env, args, 1);
+    }
+    // A note is decided from the item's standing in the index (writes
+    // trust it, as views do); the seal that must come before a digest is
+    // published refuses.
+    let out = env.run(&["round", "seal", "R3"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("the chain breaks at seq 2"),
+        "{}",
+        out.stderr
+    );
+
+    // Round R1's seal (seq 4), its actor changed: the view of R1 named
+    // the rewrite's hash as the chain's.
+    let env = forged(&base, &|r| {
+        r.forge(4, |e| e.actor = "vervalst".into());
+    });
+    for args in [
+        &["overview", "--round", "R1"][..],
+        &["--format", "json", "overview", "--as-of", "2025-03-01"],
+        &["diff", "R1", "R2"],
+    ] {
+        refused_as_rewritten(&env, args, 4);
+    }
+
+    // The ledger's creation (seq 0), its title changed: every view showed it.
+    let env = forged(&base, &|r| {
+        r.forge(0, |e| {
+            if let kamerstand::domain::EventBody::LedgerCreated { title, .. } = &mut e.body {
+                *title = "Vervalste titel".into();
+            }
+        });
+    });
+    for args in READS
+        .iter()
+        .copied()
+        .filter(|a| !matches!(a[0], "log") && a.get(1) != Some(&"events"))
+        .chain([&["note", "T1", "Verder."][..]])
+    {
+        refused_as_rewritten(&env, args, 0);
+    }
+    assert_eq!(env.head().unwrap().seq, 8);
+}
+
+// ------------------------------------------- a round's digest and its tree
+
+#[test]
+fn a_round_whose_indexed_digest_or_tree_was_forged_is_refused_where_it_is_named() {
+    // `round digest R2` printed the index's digest, the value a letter
+    // publishes; `round list` and the views of R2 did too, and its tree is
+    // what a proof and a round note are made against.
+    let base = two_rounds();
+    let digest = base.round_digest("R2");
+    for (what, change) in [
+        (
+            "digest",
+            (|e: &mut RoundEntry| e.round.digest = kamerstand::domain::EventHash([7; 32]))
+                as fn(&mut RoundEntry),
+        ),
+        ("tree", |e: &mut RoundEntry| {
+            let (size, _) = e.round.tree.expect("a v2 seal names its tree");
+            e.round.tree = Some((size, kamerstand::domain::EventHash([7; 32])));
+        }),
+        ("head", |e: &mut RoundEntry| e.round.head_seq -= 1),
+    ] {
+        let env = forged(&base, &|r| {
+            let t = r.tree("ix_rounds");
+            let v = t.get(7u64.to_be_bytes()).unwrap().unwrap();
+            let mut entry: RoundEntry = codec::decode_value(&v).unwrap();
+            change(&mut entry);
+            t.insert(7u64.to_be_bytes(), codec::encode_value(&entry).unwrap())
+                .unwrap();
+        });
+        for args in [
+            &["round", "digest", "R2"][..],
+            &["round", "list"],
+            &["overview", "--round", "R2"],
+            &["export", "--format", "md", "--round", "R2"],
+            &["diff", "R1", "R2"],
+            &["proof", "inclusion", "3", "--round", "R2"],
+            &["proof", "item", "M1", "--round", "R2"],
+        ] {
+            let out = env.run(args);
+            out.expect_code(1);
+            assert_eq!(out.stdout, "", "{what}: {args:?} served the forged round");
+            assert!(
+                out.stderr.contains(
+                    "ledger is corrupt at seq 7: round 'R2' in the index of rounds (ix_rounds) is not the round the chain's seal at seq 7 records"
+                ),
+                "{what}: {args:?}: {}",
+                out.stderr
+            );
+        }
+        // Round R1 is intact and is still served.
+        env.run(&["overview", "--round", "R1"]).ok();
+        let out = env.run(&["--lang", "en", "verify"]);
+        out.expect_code(1);
+        assert!(
+            out.stdout
+                .starts_with("BAD index entry in ix_rounds, seq 7: "),
+            "{what}: {}",
+            out.stdout
+        );
+    }
+    // Untouched, the digest is the seal's hash.
+    let seal_hash = raw::edit(&base, |r| r.event(7)[..32].to_vec());
+    assert_eq!(raw::hex_bytes(&digest), seal_hash);
+    let out = base.run(&["round", "digest", "R2"]);
+    assert!(out.ok().stdout.contains(&digest), "{}", out.stdout);
+}
+
+// ------------------------------------ a long-running process after a refusal
+
+#[test]
+fn a_process_that_keeps_the_ledger_open_neither_writes_nor_reads_after_a_refused_seal() {
+    // The server keeps one workspace open. A seal that found the ledger
+    // broken stopped new processes, but the open workspace went on
+    // recording notes and serving views.
+    use kamerstand::app::{Workspace, write::Write};
+    use kamerstand::projection::Basis;
+    let env = forged(&two_rounds(), &|r| {
+        let t = r.tree("ix_current");
+        let (k, v) = t.iter().next().unwrap().unwrap();
+        let mut v = v.to_vec();
+        let at = v.len() / 2;
+        v[at] ^= 0x01;
+        t.insert(k, v).unwrap();
+    });
+    let mut ws = Workspace::open(&env.store, env.open_options()).unwrap();
+    ws.view(Basis::Current, None).unwrap();
+    let seal = ws.write(
+        "clerk",
+        Write::Seal {
+            name: "R3".into(),
+            title: None,
+            reported_on: None,
+        },
+    );
+    let e = seal.unwrap_err().to_string();
+    assert!(e.contains("the round was not sealed"), "{e}");
+    let note = ws.write(
+        "clerk",
+        Write::Note {
+            item: "T1".into(),
+            text: "Verder.".into(),
+            citations: vec![],
+            effective: None,
+        },
+    );
+    let e = note.unwrap_err().to_string();
+    assert!(e.contains("a round seal found this ledger broken"), "{e}");
+    let e = ws.view(Basis::Current, None).unwrap_err().to_string();
+    assert!(e.contains("a round seal found this ledger broken"), "{e}");
+    assert_eq!(ws.ledger().head().unwrap().seq, 8);
+}
+
+#[test]
+fn where_an_items_view_meets_its_folded_events_a_forged_entry_is_refused() {
+    // M1's status forged in the index of views (the chain untouched):
+    // the overview trusts the index and serves it until `verify` or a
+    // seal looks; `show` and `log --item` fold M1's events beside it and
+    // refuse the disagreement, now and in the view of round R2 (whose
+    // frame is forged the same way).
+    let base = two_rounds();
+    let id = raw::hex_bytes(&base.id_of("M1"));
+    let swap = |v: &[u8]| {
+        let at = v
+            .windows(b"vertraagd".len())
+            .position(|w| w == b"vertraagd")
+            .expect("M1 is vertraagd");
+        let mut v = v.to_vec();
+        v[at..at + 9].copy_from_slice(b"afgerond\0");
+        v
+    };
+    let env = forged(&base, &|r| {
+        let t = r.tree("ix_current");
+        let v = t.get(&id).unwrap().unwrap();
+        t.insert(&id[..], swap(&v)).unwrap();
+        let t = r.tree("ix_frames");
+        let mut k = 7u64.to_be_bytes().to_vec();
+        k.extend_from_slice(&id);
+        let v = t.get(&k).unwrap().unwrap();
+        t.insert(k, swap(&v)).unwrap();
+    });
+    for args in [
+        &["show", "M1"][..],
+        &["log", "--item", "M1"],
+        &["show", "M1", "--round", "R2"],
+    ] {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert_eq!(out.stdout, "", "{args:?}");
+        assert!(
+            out.stderr
+                .contains("item M1 as the index gives it differs from its events"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    env.run(&["show", "T1"]).ok();
+    env.run(&["show", "M1", "--round", "R1"]).ok();
+    env.run(&["round", "seal", "R3"]).expect_code(1);
+}
