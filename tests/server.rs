@@ -1692,6 +1692,30 @@ fn proof_tree_size(doc: &str) -> Value {
     v["tree_size"].clone()
 }
 
+/// Reads a request's head and its body (as long as its Content-Length
+/// says) from `c`; returns the head. A connection closed with unread bytes
+/// is reset, and the reset can reach the client before the answer does.
+pub(crate) fn read_request(c: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && c.read(&mut byte).unwrap_or(0) == 1 {
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let declared = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())
+                .flatten()
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; declared];
+    let _ = c.read_exact(&mut body);
+    head
+}
+
 /// A "server" on the loopback interface that answers each of `answers`
 /// (in turn, one connection each) whatever was asked: for testing what the
 /// command line does with what a server sends.
@@ -1704,11 +1728,7 @@ pub(crate) fn fake_server(
         for (status, kind, body) in answers {
             let (mut c, _) = listener.accept().unwrap();
             c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && c.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
-            }
+            read_request(&mut c);
             write!(
                 c,
                 "HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",

@@ -538,12 +538,7 @@ fn fake(answers: Vec<Option<Vec<u8>>>) -> (String, mpsc::Receiver<String>) {
                 return;
             };
             c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && c.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
-            }
-            let head = String::from_utf8_lossy(&head).into_owned();
+            let head = super::server::read_request(&mut c);
             let _ = tx.send(head.lines().next().unwrap_or_default().to_string());
             match answer {
                 Some(bytes) => {
