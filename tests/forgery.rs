@@ -804,3 +804,86 @@ fn where_an_items_view_meets_its_folded_events_a_forged_entry_is_refused() {
     env.run(&["show", "M1", "--round", "R1"]).ok();
     env.run(&["round", "seal", "R3"]).expect_code(1);
 }
+
+// ------------------------------------------------- the server's accounts
+
+/// A forger raises an account's role (or adds an account no event made) in
+/// `ix_registry`, where the server reads every right from: the server does
+/// not start, naming the account; the same ledger unforged starts.
+#[test]
+fn a_server_does_not_start_on_accounts_the_chain_does_not_record() {
+    use kamerstand::domain::AccountRole;
+    use kamerstand::projection::index::{Registered, Source};
+    use kamerstand::server::{Config, Limits, Server};
+    let base = TestEnv::new();
+    base.run(&["init", "--programme", "P"]).ok();
+    base.run(&[
+        "account",
+        "add",
+        "j.visser",
+        "--name",
+        "J. Visser",
+        "--role",
+        "medewerker",
+        "--ministry",
+        "JenV",
+    ])
+    .ok();
+    base.run(&[
+        "account", "add", "audit", "--name", "A", "--role", "auditor",
+    ])
+    .ok();
+    let start = |env: &TestEnv| {
+        let ws = kamerstand::Workspace::open(&env.store, env.open_options()).unwrap();
+        Server::start(
+            ws,
+            Config {
+                addr: std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0)),
+                store: env.store.clone(),
+                secure_cookies: false,
+                limits: Limits::default(),
+            },
+        )
+    };
+    start(&base).unwrap().stop().unwrap();
+    let raised = forged(&base, &|r| {
+        let t = r.tree("ix_registry");
+        for kv in t.iter() {
+            let (k, v) = kv.unwrap();
+            let (source, mut entry): (Source, Registered) = codec::decode_value(&v).unwrap();
+            if let Registered::Account(a) = &mut entry
+                && a.account.as_str() == "j.visser"
+            {
+                a.role = AccountRole::Coordinator;
+                t.insert(k, codec::encode_value(&(source, entry)).unwrap())
+                    .unwrap();
+            }
+        }
+    });
+    let err = start(&raised).unwrap_err().to_string();
+    assert!(
+        err.contains("account 'j.visser' in the index of keys and accounts (ix_registry) is not what the chain records"),
+        "{err}"
+    );
+    // An account made up under a name of its own, from another's entry.
+    let made_up = forged(&base, &|r| {
+        let t = r.tree("ix_registry");
+        let (_, v) = t.get(b"aaudit").unwrap().map(|v| (0, v)).unwrap();
+        let (source, mut entry): (Source, Registered) = codec::decode_value(&v).unwrap();
+        if let Registered::Account(a) = &mut entry {
+            a.account = kamerstand::domain::AccountName::parse("x.forger").unwrap();
+            a.role = AccountRole::Beheerder;
+        }
+        t.insert(b"ax.forger", codec::encode_value(&(source, entry)).unwrap())
+            .unwrap();
+    });
+    let err = start(&made_up).unwrap_err().to_string();
+    assert!(
+        err.contains("account 'x.forger' is in the index of keys and accounts (ix_registry), and no event of the chain created it"),
+        "{err}"
+    );
+    // The command line says the same and exits 1.
+    let out = raised.run(&["serve", "--port", "0"]);
+    out.expect_code(1);
+    assert!(out.stderr.contains("account 'j.visser'"), "{}", out.stderr);
+}

@@ -320,6 +320,56 @@ fn keeps_a_beheerder(ws: &Workspace, w: &Write) -> Result<()> {
     .into())
 }
 
+/// The accounts as the chain's events make them: every account event
+/// folded in seq order, in one scan of the chain (each event checked
+/// against its hash and the one before it as it is read).
+pub fn accounts_from_chain(
+    ledger: &crate::ledger::Ledger,
+) -> Result<BTreeMap<AccountName, Account>> {
+    let mut state = crate::projection::State::default();
+    for rec in ledger.events() {
+        let rec = rec?;
+        if matches!(
+            rec.envelope.body,
+            EventBody::AccountCreated { .. } | EventBody::AccountChanged { .. }
+        ) {
+            state.apply(&rec);
+        }
+    }
+    Ok(state.accounts)
+}
+
+/// Refuses a ledger whose accounts in the index (`ix_registry`) are not
+/// what the chain's events make of them. The server decides every right
+/// from the index's accounts, so it checks them against the chain once,
+/// when it starts (one scan of the chain); afterwards it alone writes the
+/// store, and each account it writes was decided by the same fold.
+pub fn check_accounts(ledger: &crate::ledger::Ledger) -> Result<()> {
+    let chain = accounts_from_chain(ledger)?;
+    let index = ledger.accounts()?;
+    let names: BTreeSet<&AccountName> = chain.keys().chain(index.keys()).collect();
+    for name in names {
+        let (c, i) = (chain.get(name), index.get(name));
+        if c == i {
+            continue;
+        }
+        let said = match (c, i) {
+            (Some(_), None) => "is missing from the index of keys and accounts (ix_registry)",
+            (None, Some(_)) => {
+                "is in the index of keys and accounts (ix_registry), and no event of the chain created it"
+            }
+            _ => "in the index of keys and accounts (ix_registry) is not what the chain records",
+        };
+        return Err(crate::error::Error::Corrupt {
+            seq: c.or(i).map(|a| a.created_seq),
+            what: format!(
+                "account '{name}' {said}; the server decides every right from it, so it does not start: run `kamerstand verify` to see what else differs"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// The actor to record for `actor` coming from `origin`, given the accounts
 /// the ledger has and the drafts about to be written (an account a draft
 /// creates counts as existing).
