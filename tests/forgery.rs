@@ -48,6 +48,20 @@ fn forged(base: &TestEnv, forge: &dyn Fn(&Raw)) -> TestEnv {
     env
 }
 
+/// `verify` exits 1 naming the round entry of `ix_rounds` at seal `seq`
+/// first.
+#[track_caller]
+fn verify_names_round_entry(env: &TestEnv, seq: u64) {
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with(&format!("BAD index entry in ix_rounds, seq {seq}: ")),
+        "{}",
+        out.stdout
+    );
+}
+
 /// Runs `args`, which must end with exit 0 (served) or 1 (refused,
 /// saying why on stderr and nothing on stdout): never a panic, never
 /// another code.
@@ -367,14 +381,7 @@ fn forged_round_counts_are_reported_and_overflow_nothing() {
     for args in READS {
         served_or_refused(&env, args, "forged round counts");
     }
-    let out = env.run(&["--lang", "en", "verify"]);
-    out.expect_code(1);
-    assert!(
-        out.stdout
-            .starts_with("BAD index entry in ix_rounds, seq 4: "),
-        "{}",
-        out.stdout
-    );
+    verify_names_round_entry(&env, 4);
     env.run(&["round", "seal", "R3"]).expect_code(1);
 }
 
@@ -549,14 +556,7 @@ fn a_round_missing_from_the_index_of_rounds_is_damage_not_an_unknown_name() {
         );
     }
     env.run(&["overview", "--round", "R9"]).expect_code(2);
-    let out = env.run(&["--lang", "en", "verify"]);
-    out.expect_code(1);
-    assert!(
-        out.stdout
-            .starts_with("BAD index entry in ix_rounds, seq 4: "),
-        "{}",
-        out.stdout
-    );
+    verify_names_round_entry(&env, 4);
 }
 
 // ------------------------------- an event rewritten with its hash recomputed
