@@ -887,3 +887,31 @@ fn a_server_does_not_start_on_accounts_the_chain_does_not_record() {
     out.expect_code(1);
     assert!(out.stderr.contains("account 'j.visser'"), "{}", out.stderr);
 }
+
+/// A key of the wrong length in the events tree or in `by_item` (no
+/// kamerstand writes one) is named, bytes and all, by `verify`, exit 1.
+#[test]
+fn a_key_of_the_wrong_length_is_named_by_verify() {
+    let base = two_rounds();
+    let env = forged(&base, &|r| {
+        let (_, v) = r.events.iter().next().unwrap().unwrap();
+        r.events.insert([0u8, 0, 0, 0, 0, 0, 0, 0, 9], v).unwrap();
+    });
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        said.contains("the events tree holds a key of 9 bytes (000000000000000009)"),
+        "{said}"
+    );
+    let env = forged(&base, &|r| {
+        r.by_item.insert([1u8, 2, 3], &b""[..]).unwrap();
+    });
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        said.contains("the item index (by_item) holds a key of 3 bytes (010203)"),
+        "{said}"
+    );
+}

@@ -2083,7 +2083,11 @@ fn index_key(item: EventId, seq: u64) -> [u8; 24] {
 fn parse_index_key(k: &[u8]) -> Result<(EventId, u64)> {
     let bad = || Error::Corrupt {
         seq: None,
-        what: format!("item index key of {} bytes, expected 24", k.len()),
+        what: format!(
+            "the item index (by_item) holds a key of {} bytes ({}), where every key is an item id and a seq, 24",
+            k.len(),
+            crate::domain::ids::hex(&k[..k.len().min(32)])
+        ),
     };
     let id: [u8; 16] = k.get(..16).ok_or_else(bad)?.try_into().map_err(|_| bad())?;
     let seq: [u8; 8] = k.get(16..).ok_or_else(bad)?.try_into().map_err(|_| bad())?;
@@ -2095,7 +2099,11 @@ fn seq_of(k: &[u8]) -> Result<u64> {
         .map(u64::from_be_bytes)
         .map_err(|_| Error::Corrupt {
             seq: None,
-            what: format!("event key of {} bytes, expected 8", k.len()),
+            what: format!(
+                "the events tree holds a key of {} bytes ({}), where every key is a seq of 8",
+                k.len(),
+                crate::domain::ids::hex(&k[..k.len().min(16)])
+            ),
         })
 }
 
