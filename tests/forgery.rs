@@ -915,3 +915,38 @@ fn a_key_of_the_wrong_length_is_named_by_verify() {
         "{said}"
     );
 }
+
+/// `key list` shows the keys the chain registered: a public key swapped in
+/// `ix_registry` is refused as damage (exit 1) where it was listed as the
+/// signer's.
+#[test]
+fn key_list_shows_no_key_the_chain_did_not_register() {
+    use kamerstand::projection::index::{Registered, Source};
+    let base = signed_rounds();
+    let genuine = base.run(&["key", "list"]).ok().stdout.clone();
+    assert!(genuine.contains(SIGNER), "{genuine}");
+    let env = forged(&base, &|r| {
+        let t = r.tree("ix_registry");
+        for kv in t.iter() {
+            let (k, v) = kv.unwrap();
+            let (source, mut entry): (Source, Registered) = codec::decode_value(&v).unwrap();
+            if let Registered::Key(key) = &mut entry {
+                key.public_key.0[0] ^= 1;
+                t.insert(k, codec::encode_value(&(source, entry)).unwrap())
+                    .unwrap();
+            }
+        }
+    });
+    for args in [&["key", "list"][..], &["--format", "json", "key", "list"]] {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert_eq!(out.stdout, "", "{args:?}: a forged key was listed");
+        assert!(
+            out.stderr.contains(&format!(
+                "key '{SIGNER}' in the index of keys and accounts (ix_registry) is not what the chain records"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+}

@@ -146,12 +146,18 @@ pub fn key_add(
     )
 }
 
-/// The registered keys, as note verifier keys.
+/// The registered keys, as note verifier keys, each checked against the
+/// event that registered it (a forged one is refused as damage).
 pub fn registered_keys(ws: &Workspace) -> Result<Vec<VerifierKey>> {
     let reg = ws.ledger().registry()?;
     reg.keys
         .values()
-        .map(|k| Ok(VerifierKey::new(k.name.as_str(), k.role, k.public_key.0)?))
+        .map(|k| {
+            // Each as the event that registered it says: a key the index
+            // alone vouches for would be listed, and trusted, as genuine.
+            checked_key(ws, k)?;
+            Ok(VerifierKey::new(k.name.as_str(), k.role, k.public_key.0)?)
+        })
         .collect()
 }
 
