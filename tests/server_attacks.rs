@@ -717,3 +717,25 @@ fn the_command_line_gives_up_on_a_server_that_never_answers() {
         "{err}"
     );
 }
+
+/// A failure on the server's side (here the credentials file damaged) is
+/// shown to someone not signed in without what failed where: no path of
+/// the store's files on a page anyone can ask for.
+#[test]
+fn a_server_failure_shows_no_path_to_someone_not_signed_in() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let creds = kamerstand::app::credentials::path_for(&s.env.store);
+    std::fs::write(&creds, "not the credentials").unwrap();
+    let a = http.sign_in("coord", PASSWORD);
+    assert_eq!(a.status, 500, "{}", a.body);
+    assert!(
+        a.body.contains("Er ging iets mis op de server"),
+        "{}",
+        a.body
+    );
+    let dir = s.env.dir.path().to_str().unwrap();
+    assert!(!a.body.contains(dir), "a path on the page: {}", a.body);
+    server.stop().unwrap();
+}

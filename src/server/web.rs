@@ -102,6 +102,14 @@ fn error_page(
     viewer: Option<&Viewer>,
     text: &str,
 ) -> Response {
+    // What broke on the server (a storage failure names the store's
+    // files) is shown to signed-in clerks only; someone not signed in
+    // learns that it failed, not where.
+    let text = if status.is_server_error() && viewer.is_none() {
+        "Er ging iets mis op de server. Probeer het later opnieuw, of meld het bij de beheerder van de server."
+    } else {
+        text
+    };
     let title = match status {
         StatusCode::FORBIDDEN => "Niet toegestaan",
         StatusCode::NOT_FOUND => "Niet gevonden",
