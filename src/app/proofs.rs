@@ -99,11 +99,9 @@ pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
 /// Reads a small text file (a key, a note), naming it when it cannot.
 fn read_small(path: &Path, what: &str) -> Result<String> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Invalid::new(what, &name, format!("a readable file ({e})")))?;
-    if bytes.len() > 64 * 1024 {
-        return Err(Invalid::new(what, &name, "a file of at most 64 KiB").into());
-    }
+    let bytes = crate::fsutil::read_at_most(path, 64 * 1024)
+        .map_err(|e| Invalid::new(what, &name, format!("a readable file ({e})")))?
+        .ok_or_else(|| Invalid::new(what, &name, "a file of at most 64 KiB"))?;
     String::from_utf8(bytes).map_err(|_| Invalid::new(what, &name, "UTF-8 text").into())
 }
 
@@ -360,8 +358,16 @@ pub fn round_cosign(ws: &mut Workspace, note_text: &[u8], key_path: &Path) -> Re
     let parsed = Note::parse(note_text)?;
     let cp = Checkpoint::parse(parsed.text())?;
     let state = state_path(key_path);
-    let previous = match std::fs::read(&state) {
-        Ok(b) => Some(
+    let previous = match crate::fsutil::read_at_most(&state, 64 * 1024) {
+        Ok(None) => {
+            return Err(Invalid::new(
+                "witness state file",
+                &state.display().to_string(),
+                "a file of at most 64 KiB",
+            )
+            .into());
+        }
+        Ok(Some(b)) => Some(
             Checkpoint::parse(&String::from_utf8_lossy(&b)).map_err(|e| {
                 Invalid::new(
                     "witness state file",

@@ -1,0 +1,136 @@
+//! The command line's doors as a hostile local user finds them: paths that
+//! name an endless source where a key, note or proof file is expected.
+//! Each refusal must come quickly, bounded in memory, exit 2, naming the
+//! argument and the accepted size, with nothing written.
+
+use crate::common::TestEnv;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Far above what a refusal needs; it only turns a hang into a failure.
+const HUNG: Duration = Duration::from_secs(120);
+
+/// A ledger with one item, a registered signer key (its private key at
+/// `signer.key` beside the store) and a sealed round r1.
+fn signed_setup() -> TestEnv {
+    let env = TestEnv::init();
+    env.run(&[
+        "item",
+        "add",
+        "--kind",
+        "motie",
+        "--text",
+        "Een verzonnen motie",
+        "--ref",
+        "Kamerstuk 12345, nr. 1",
+    ])
+    .ok();
+    let key = env.dir.path().join("signer.key");
+    let key = key.to_str().unwrap();
+    env.run(&["key", "generate", "--out", key, "--name", "example.org/nap"])
+        .ok();
+    let public = format!("{key}.pub");
+    env.run(&[
+        "key",
+        "add",
+        &public,
+        "--name",
+        "example.org/nap",
+        "--role",
+        "signer",
+    ])
+    .ok();
+    env.run(&["round", "seal", "r1", "--title", "Voorjaar"])
+        .ok();
+    env
+}
+
+/// Runs the real binary under a 1 GiB address-space limit and a deadline,
+/// so that a command reading an endless file whole fails the test instead
+/// of the machine.
+fn bounded(env: &TestEnv, args: &[&str]) -> (i32, String) {
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(r#"ulimit -v 1048576; exec "$0" "$@""#)
+        .arg(env!("CARGO_BIN_EXE_kamerstand"));
+    let inner = env.command(args);
+    c.args(inner.get_args())
+        .env("KAMERSTAND_ACTOR", crate::common::ACTOR)
+        .env_remove("KAMERSTAND_STORE")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > HUNG {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kamerstand {args:?} did not end within {HUNG:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_files_given_as_keys_notes_or_proofs_are_refused_by_size() {
+    let env = signed_setup();
+    assert!(Path::new("/dev/zero").exists());
+    let key = env.dir.path().join("signer.key");
+    let key = key.to_str().unwrap().to_string();
+    let zero_link = env.dir.path().join("zero.key");
+    std::os::unix::fs::symlink("/dev/zero", &zero_link).unwrap();
+    let zero_link = zero_link.to_str().unwrap().to_string();
+    let public = format!("{key}.pub");
+    let before = env.head();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["round", "sign", "r1", "--key", "/dev/zero"],
+            "private key file",
+        ),
+        (
+            vec!["round", "sign", "r1", "--key", &zero_link],
+            "private key file",
+        ),
+        (
+            vec![
+                "key",
+                "add",
+                "/dev/zero",
+                "--name",
+                "example.org/nap",
+                "--role",
+                "witness",
+            ],
+            "public key file",
+        ),
+        (
+            vec!["round", "cosign", "/dev/zero", "--key", &key],
+            "note file",
+        ),
+        (vec!["verify", "--note", "/dev/zero"], "--note"),
+        (
+            vec!["proof", "check", "--note", "/dev/zero", "--key", &public],
+            "--note",
+        ),
+    ];
+    for (args, flag) in cases {
+        let (code, stderr) = bounded(&env, &args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(flag) && stderr.contains("a file of at most"),
+            "{args:?} must name {flag} and the size accepted: {stderr}"
+        );
+        assert_eq!(env.head(), before, "{args:?} wrote to the ledger");
+    }
+}
