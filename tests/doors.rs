@@ -134,3 +134,64 @@ fn endless_files_given_as_keys_notes_or_proofs_are_refused_by_size() {
         assert_eq!(env.head(), before, "{args:?} wrote to the ledger");
     }
 }
+
+/// `export -o` and `diff -o` write a new file and rename it over the
+/// target: right for a plain file or a planted link, which is replaced and
+/// not followed, but a directory, a pipe, a link to a device and the
+/// system's names (/dev/stdout, /proc/self/fd/1) are no files to replace.
+/// Renaming over /dev/null as root once swapped the device for a file.
+#[cfg(unix)]
+#[test]
+fn output_paths_that_are_no_file_to_replace_are_refused() {
+    let env = TestEnv::init();
+    env.add(&["--kind", "motie", "--key", "M1", "--text", "Een motie."]);
+    env.run(&["round", "seal", "r1", "--title", "Voorjaar"])
+        .ok();
+    let dir = env.dir.path();
+    std::fs::create_dir(dir.join("map")).unwrap();
+    let fifo = dir.join("pijp");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink("/dev/null", dir.join("naar-null")).unwrap();
+    std::os::unix::fs::symlink(dir.join("map"), dir.join("naar-map")).unwrap();
+    let before = env.head();
+    for (name, what) in [
+        ("map", "a directory"),
+        ("pijp", "a device, pipe or socket"),
+        ("naar-null", "a link to a device"),
+        ("naar-map", "a link to a directory"),
+    ] {
+        let target = dir.join(name);
+        let kind_before = std::fs::symlink_metadata(&target).unwrap().file_type();
+        let target = target.to_str().unwrap();
+        for args in [
+            vec!["--format", "md", "export", "-o", target],
+            vec!["--format", "events", "export", "-o", target],
+            vec!["diff", "r1", "now", "-o", target],
+        ] {
+            let out = env.run(&args);
+            out.expect_code(2);
+            assert!(
+                out.stderr.contains("-o") && out.stderr.contains(what),
+                "{args:?}: {}",
+                out.stderr
+            );
+        }
+        assert_eq!(
+            std::fs::symlink_metadata(dir.join(name))
+                .unwrap()
+                .file_type(),
+            kind_before,
+            "{name} was replaced"
+        );
+    }
+    let out = env.run(&["--format", "md", "export", "-o", "/proc/self/fd/1"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("outside /dev"), "{}", out.stderr);
+    assert_eq!(env.head(), before);
+}
