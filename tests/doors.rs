@@ -195,3 +195,31 @@ fn output_paths_that_are_no_file_to_replace_are_refused() {
     assert!(out.stderr.contains("outside /dev"), "{}", out.stderr);
     assert_eq!(env.head(), before);
 }
+
+/// A private key file others may read is refused for signing and
+/// cosigning, naming the mode; nothing is recorded. `key generate` makes
+/// it 0600, so a wider mode means someone widened it.
+#[cfg(unix)]
+#[test]
+fn a_private_key_others_may_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = signed_setup();
+    let key = env.dir.path().join("signer.key");
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = env.head();
+    let out = env.run(&["round", "sign", "r1", "--key", key.to_str().unwrap()]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("private key file") && out.stderr.contains("0644"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.head(), before);
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    env.run(&["round", "sign", "r1", "--key", key.to_str().unwrap()])
+        .ok();
+}

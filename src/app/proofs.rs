@@ -81,6 +81,27 @@ pub fn read_public_key(path: &Path) -> Result<VerifierKey> {
 
 /// Reads a private key file.
 pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
+    // A key others could read may have been copied: it is refused, as
+    // `key generate` never makes one, until its owner decides.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path)
+            && m.is_file()
+            && m.permissions().mode() & 0o077 != 0
+        {
+            return Err(Invalid::new(
+                "private key file",
+                &path.display().to_string(),
+                format!(
+                    "a file only its owner may read or write (mode {:04o} lets others in); check that it was not copied, then `chmod 600 {}`",
+                    m.permissions().mode() & 0o7777,
+                    path.display()
+                ),
+            )
+            .into());
+        }
+    }
     let text = read_small(path, "private key file")?;
     PrivateKey::parse(text.trim_end_matches('\n')).map_err(|e| {
         // The value is not repeated: it may be the key itself.
