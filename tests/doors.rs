@@ -223,3 +223,42 @@ fn a_private_key_others_may_read_is_refused() {
     env.run(&["round", "sign", "r1", "--key", key.to_str().unwrap()])
         .ok();
 }
+
+/// `--server` with control characters in the URL, or a token file holding
+/// them, is refused as input (exit 2, naming --server or the token, the
+/// token not shown) before any connection, not reported as a failed
+/// request (exit 1).
+#[test]
+fn a_server_url_or_token_with_control_characters_is_refused_as_input() {
+    let env = TestEnv::new();
+    let good = env.dir.path().join("token");
+    std::fs::write(&good, "abcdef0123456789abcdef\n").unwrap();
+    let good = good.to_str().unwrap();
+    let bad = env.dir.path().join("bad-token");
+    std::fs::write(&bad, "abcdef\u{1b}[2J0123456789\n").unwrap();
+    let bad = bad.to_str().unwrap();
+    for url in [
+        "https://kamerstand\u{1b}[31m.example.nl",
+        "http://127.0.0.1:1/\u{7}",
+        "https://kamerstand.example.nl/\u{202e}x",
+    ] {
+        let out = env.run_bare(&["--server", url, "--token-file", good, "overview"]);
+        out.expect_code(2);
+        assert!(out.stderr.contains("--server"), "{url:?}: {}", out.stderr);
+        assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+    }
+    let out = env.run_bare(&[
+        "--server",
+        "http://127.0.0.1:1",
+        "--token-file",
+        bad,
+        "overview",
+    ]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("token") && out.stderr.contains("printable ASCII"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("0123456789"), "{}", out.stderr);
+}
