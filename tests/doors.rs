@@ -262,3 +262,35 @@ fn a_server_url_or_token_with_control_characters_is_refused_as_input() {
     );
     assert!(!out.stderr.contains("0123456789"), "{}", out.stderr);
 }
+
+/// `key generate --out` with a control, bidi or invisible character in the
+/// path is refused (exit 2, naming --out); no key file is made.
+#[test]
+fn key_files_named_with_hidden_characters_are_refused() {
+    let env = TestEnv::init();
+    for name in [
+        "k\u{1b}[31m.key",
+        "k\u{202e}yek.txt",
+        "k\u{200b}.key",
+        "k\n.key",
+    ] {
+        let path = env.dir.path().join(name);
+        let out = env.run(&[
+            "key",
+            "generate",
+            "--out",
+            path.to_str().unwrap(),
+            "--name",
+            "example.org/nap",
+        ]);
+        out.expect_code(2);
+        assert!(out.stderr.contains("--out"), "{name:?}: {}", out.stderr);
+        assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+        let made: Vec<_> = std::fs::read_dir(env.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with('k'))
+            .collect();
+        assert!(made.is_empty(), "{name:?} made {made:?}");
+    }
+}

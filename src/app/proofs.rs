@@ -31,6 +31,20 @@ pub fn origin(programme: &str) -> String {
 /// by its owner only) and the public key at `path` + `.pub`. Refuses an
 /// existing file, writing nothing.
 pub fn key_generate(path: &Path, name: &str, role: KeyRole) -> Result<VerifierKey> {
+    // A key file's name is shown in every message about it and typed
+    // again to sign: one that hides or reorders characters is refused.
+    let shown = path.to_string_lossy();
+    if shown
+        .chars()
+        .any(|c| c.is_control() || crate::domain::invisible::refused_in_short_text(c))
+    {
+        return Err(Invalid::new(
+            "--out",
+            &shown,
+            "a path without control, bidi or invisible characters",
+        )
+        .into());
+    }
     let public = pub_path(path);
     for p in [path, public.as_path()] {
         if std::fs::symlink_metadata(p).is_ok() {
