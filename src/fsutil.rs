@@ -51,6 +51,20 @@ pub fn open_read_no_follow(path: &Path) -> io::Result<File> {
     no_follow(OpenOptions::new().read(true)).open(path)
 }
 
+/// Reads the file at `path` whole if it holds at most `limit` bytes; None
+/// when it holds more. Never reads more than `limit + 1` bytes, so a path
+/// naming an endless source (`/dev/zero`, a link to it) ends in a refusal
+/// instead of filling memory.
+pub fn read_at_most(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    let over = u64::try_from(bytes.len()).map_or(true, |n| n > limit);
+    Ok((!over).then_some(bytes))
+}
+
 /// Opens `path` for reading and writing, creating it if it is missing, but
 /// never through a symbolic link, and only if it is a regular file with a
 /// single name (a hard link planted there would let a write reach another

@@ -22,6 +22,7 @@ mod common;
 mod concurrency;
 mod corrections;
 mod crash;
+mod doors;
 mod footnote_marks;
 mod forgery;
 mod hardening;

@@ -179,6 +179,54 @@ fn write_whole<T>(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<T>) -
     if path.file_name().is_none() {
         return Err(Invalid::new("-o", &path.display().to_string(), "a file name").into());
     }
+    // The rename below replaces whatever has the name. A planted link must
+    // be replaced, not followed; but a directory, or a device such as
+    // /dev/null or /dev/stdout's target, is no file to replace: renaming
+    // over a device as root would swap it for a plain file.
+    // /dev itself and /proc hold the system's devices and the links to
+    // them (/dev/stdout leads to whatever standard output is, a plain file
+    // included): a name there is never ours to replace. (/dev/shm, a
+    // directory for files, is not refused: devices in it are, below.)
+    let system = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .is_some_and(|p| p == Path::new("/dev") || p.starts_with("/proc") || p.starts_with("/sys"));
+    if system {
+        return Err(Invalid::new(
+            "-o",
+            &path.display().to_string(),
+            "a file outside /dev, /proc and /sys; leave out -o to write to standard output",
+        )
+        .into());
+    }
+    if let Ok(m) = std::fs::symlink_metadata(path) {
+        let what = if m.is_dir() {
+            Some("a directory")
+        } else if m.file_type().is_symlink() {
+            // Replaced, not followed, unless it leads to a directory or a
+            // device (/dev/stdout is such a link): that link is the system's.
+            match std::fs::metadata(path) {
+                Ok(t) if t.is_dir() => Some("a link to a directory"),
+                Ok(t) if !t.is_file() => Some("a link to a device, pipe or socket"),
+                _ => None,
+            }
+        } else if !m.is_file() {
+            Some("a device, pipe or socket")
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            return Err(Invalid::new(
+                "-o",
+                &path.display().to_string(),
+                format!(
+                    "a new file or a regular file to replace, not {what}; leave out -o to write to standard output"
+                ),
+            )
+            .into());
+        }
+    }
     let storage = |e| Error::storage(format!("writing {}", path.display()), e);
     let mut staged = crate::fsutil::Staged::beside(path).map_err(storage)?;
     let t = fill(&mut staged)?;

@@ -31,6 +31,20 @@ pub fn origin(programme: &str) -> String {
 /// by its owner only) and the public key at `path` + `.pub`. Refuses an
 /// existing file, writing nothing.
 pub fn key_generate(path: &Path, name: &str, role: KeyRole) -> Result<VerifierKey> {
+    // A key file's name is shown in every message about it and typed
+    // again to sign: one that hides or reorders characters is refused.
+    let shown = path.to_string_lossy();
+    if shown
+        .chars()
+        .any(|c| c.is_control() || crate::domain::invisible::refused_in_short_text(c))
+    {
+        return Err(Invalid::new(
+            "--out",
+            &shown,
+            "a path without control, bidi or invisible characters",
+        )
+        .into());
+    }
     let public = pub_path(path);
     for p in [path, public.as_path()] {
         if std::fs::symlink_metadata(p).is_ok() {
@@ -81,6 +95,27 @@ pub fn read_public_key(path: &Path) -> Result<VerifierKey> {
 
 /// Reads a private key file.
 pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
+    // A key others could read may have been copied: it is refused, as
+    // `key generate` never makes one, until its owner decides.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path)
+            && m.is_file()
+            && m.permissions().mode() & 0o077 != 0
+        {
+            return Err(Invalid::new(
+                "private key file",
+                &path.display().to_string(),
+                format!(
+                    "a file only its owner may read or write (mode {:04o} lets others in); check that it was not copied, then `chmod 600 {}`",
+                    m.permissions().mode() & 0o7777,
+                    path.display()
+                ),
+            )
+            .into());
+        }
+    }
     let text = read_small(path, "private key file")?;
     PrivateKey::parse(text.trim_end_matches('\n')).map_err(|e| {
         // The value is not repeated: it may be the key itself.
@@ -99,11 +134,9 @@ pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
 /// Reads a small text file (a key, a note), naming it when it cannot.
 fn read_small(path: &Path, what: &str) -> Result<String> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Invalid::new(what, &name, format!("a readable file ({e})")))?;
-    if bytes.len() > 64 * 1024 {
-        return Err(Invalid::new(what, &name, "a file of at most 64 KiB").into());
-    }
+    let bytes = crate::fsutil::read_at_most(path, 64 * 1024)
+        .map_err(|e| Invalid::new(what, &name, format!("a readable file ({e})")))?
+        .ok_or_else(|| Invalid::new(what, &name, "a file of at most 64 KiB"))?;
     String::from_utf8(bytes).map_err(|_| Invalid::new(what, &name, "UTF-8 text").into())
 }
 
@@ -360,8 +393,16 @@ pub fn round_cosign(ws: &mut Workspace, note_text: &[u8], key_path: &Path) -> Re
     let parsed = Note::parse(note_text)?;
     let cp = Checkpoint::parse(parsed.text())?;
     let state = state_path(key_path);
-    let previous = match std::fs::read(&state) {
-        Ok(b) => Some(
+    let previous = match crate::fsutil::read_at_most(&state, 64 * 1024) {
+        Ok(None) => {
+            return Err(Invalid::new(
+                "witness state file",
+                &state.display().to_string(),
+                "a file of at most 64 KiB",
+            )
+            .into());
+        }
+        Ok(Some(b)) => Some(
             Checkpoint::parse(&String::from_utf8_lossy(&b)).map_err(|e| {
                 Invalid::new(
                     "witness state file",

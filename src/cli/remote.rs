@@ -84,11 +84,15 @@ impl Remote {
             Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) && !h.is_empty() => h,
             _ => authority,
         };
-        let ok = match scheme {
-            "https" => !host.is_empty(),
-            "http" => loopback(host),
-            _ => false,
-        };
+        // Only printable ASCII: anything else is no URL, and a control
+        // character would reach the terminal in every message naming it.
+        let printable = base.bytes().all(|b| b.is_ascii_graphic());
+        let ok = printable
+            && match scheme {
+                "https" => !host.is_empty(),
+                "http" => loopback(host),
+                _ => false,
+            };
         if !ok {
             return Err(Invalid::new(
                 "--server",
@@ -111,6 +115,15 @@ impl Remote {
             None => std::env::var(TOKEN_ENV).unwrap_or_default(),
         };
         let token = token.trim().to_string();
+        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            // Not shown: it may be a real token with a stray byte.
+            return Err(Invalid::new(
+                "token",
+                "(not shown)",
+                "one line of printable ASCII, as `kamerstand account token NAME` prints it",
+            )
+            .into());
+        }
         if token.is_empty() {
             return Err(Invalid::new(
                 "token",

@@ -84,14 +84,13 @@ pub struct CheckArgs {
 }
 
 /// Reads a note or proof file given on the command line (at most 16 MiB).
-fn read_input(flag: &str, path: &std::path::Path) -> Result<Vec<u8>, CliError> {
+pub(crate) fn read_input(flag: &str, path: &std::path::Path) -> Result<Vec<u8>, CliError> {
     let name = path.display().to_string();
-    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > 16 * 1024 * 1024);
-    if too_big {
-        return Err(Invalid::new(flag, &name, "a file of at most 16 MiB").into());
-    }
-    std::fs::read(path)
-        .map_err(|e| Invalid::new(flag, &name, format!("a readable file ({e})")).into())
+    // Bounded while reading, not only by the size the file claims: a
+    // device such as /dev/zero claims none and never ends.
+    crate::fsutil::read_at_most(path, 16 * 1024 * 1024)
+        .map_err(|e| Invalid::new(flag, &name, format!("a readable file ({e})")))?
+        .ok_or_else(|| Invalid::new(flag, &name, "a file of at most 16 MiB").into())
 }
 
 fn check(a: &CheckArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {

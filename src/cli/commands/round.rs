@@ -132,13 +132,7 @@ pub(crate) fn run(c: &RoundCommand, g: &Global, env: &mut Env<'_>) -> Result<(),
             emit(env, &proofs::round_note(&ws, &a.name)?.to_text())
         }
         RoundCommand::Cosign(a) => {
-            let bytes = std::fs::read(&a.note).map_err(|e| {
-                Invalid::new(
-                    "note file",
-                    &a.note.display().to_string(),
-                    format!("a readable file ({e})"),
-                )
-            })?;
+            let bytes = super::proof::read_input("note file", &a.note)?;
             let mut ws = g.open(env)?;
             let c = proofs::round_cosign(&mut ws, &bytes, &a.key)?;
             emit(env, &c.note.to_text())

@@ -77,13 +77,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         None => None,
     };
     let note = match &a.note {
-        Some(p) => Some(std::fs::read(p).map_err(|e| {
-            Invalid::new(
-                "--note",
-                &p.display().to_string(),
-                format!("a readable note file ({e})"),
-            )
-        })?),
+        Some(p) => Some(super::proof::read_input("--note", p)?),
         None => None,
     };
     let witnesses = a

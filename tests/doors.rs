@@ -1,0 +1,296 @@
+//! The command line's doors as a hostile local user finds them: paths that
+//! name an endless source where a key, note or proof file is expected.
+//! Each refusal must come quickly, bounded in memory, exit 2, naming the
+//! argument and the accepted size, with nothing written.
+
+use crate::common::TestEnv;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Far above what a refusal needs; it only turns a hang into a failure.
+const HUNG: Duration = Duration::from_secs(120);
+
+/// A ledger with one item, a registered signer key (its private key at
+/// `signer.key` beside the store) and a sealed round r1.
+fn signed_setup() -> TestEnv {
+    let env = TestEnv::init();
+    env.run(&[
+        "item",
+        "add",
+        "--kind",
+        "motie",
+        "--text",
+        "Een verzonnen motie",
+        "--ref",
+        "Kamerstuk 12345, nr. 1",
+    ])
+    .ok();
+    let key = env.dir.path().join("signer.key");
+    let key = key.to_str().unwrap();
+    env.run(&["key", "generate", "--out", key, "--name", "example.org/nap"])
+        .ok();
+    let public = format!("{key}.pub");
+    env.run(&[
+        "key",
+        "add",
+        &public,
+        "--name",
+        "example.org/nap",
+        "--role",
+        "signer",
+    ])
+    .ok();
+    env.run(&["round", "seal", "r1", "--title", "Voorjaar"])
+        .ok();
+    env
+}
+
+/// Runs the real binary under a 1 GiB address-space limit and a deadline,
+/// so that a command reading an endless file whole fails the test instead
+/// of the machine.
+fn bounded(env: &TestEnv, args: &[&str]) -> (i32, String) {
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(r#"ulimit -v 1048576; exec "$0" "$@""#)
+        .arg(env!("CARGO_BIN_EXE_kamerstand"));
+    let inner = env.command(args);
+    c.args(inner.get_args())
+        .env("KAMERSTAND_ACTOR", crate::common::ACTOR)
+        .env_remove("KAMERSTAND_STORE")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > HUNG {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kamerstand {args:?} did not end within {HUNG:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_files_given_as_keys_notes_or_proofs_are_refused_by_size() {
+    let env = signed_setup();
+    assert!(Path::new("/dev/zero").exists());
+    let key = env.dir.path().join("signer.key");
+    let key = key.to_str().unwrap().to_string();
+    let zero_link = env.dir.path().join("zero.key");
+    std::os::unix::fs::symlink("/dev/zero", &zero_link).unwrap();
+    let zero_link = zero_link.to_str().unwrap().to_string();
+    let public = format!("{key}.pub");
+    let before = env.head();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["round", "sign", "r1", "--key", "/dev/zero"],
+            "private key file",
+        ),
+        (
+            vec!["round", "sign", "r1", "--key", &zero_link],
+            "private key file",
+        ),
+        (
+            vec![
+                "key",
+                "add",
+                "/dev/zero",
+                "--name",
+                "example.org/nap",
+                "--role",
+                "witness",
+            ],
+            "public key file",
+        ),
+        (
+            vec!["round", "cosign", "/dev/zero", "--key", &key],
+            "note file",
+        ),
+        (vec!["verify", "--note", "/dev/zero"], "--note"),
+        (
+            vec!["proof", "check", "--note", "/dev/zero", "--key", &public],
+            "--note",
+        ),
+    ];
+    for (args, flag) in cases {
+        let (code, stderr) = bounded(&env, &args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(flag) && stderr.contains("a file of at most"),
+            "{args:?} must name {flag} and the size accepted: {stderr}"
+        );
+        assert_eq!(env.head(), before, "{args:?} wrote to the ledger");
+    }
+}
+
+/// `export -o` and `diff -o` write a new file and rename it over the
+/// target: right for a plain file or a planted link, which is replaced and
+/// not followed, but a directory, a pipe, a link to a device and the
+/// system's names (/dev/stdout, /proc/self/fd/1) are no files to replace.
+/// Renaming over /dev/null as root once swapped the device for a file.
+#[cfg(unix)]
+#[test]
+fn output_paths_that_are_no_file_to_replace_are_refused() {
+    let env = TestEnv::init();
+    env.add(&["--kind", "motie", "--key", "M1", "--text", "Een motie."]);
+    env.run(&["round", "seal", "r1", "--title", "Voorjaar"])
+        .ok();
+    let dir = env.dir.path();
+    std::fs::create_dir(dir.join("map")).unwrap();
+    let fifo = dir.join("pijp");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink("/dev/null", dir.join("naar-null")).unwrap();
+    std::os::unix::fs::symlink(dir.join("map"), dir.join("naar-map")).unwrap();
+    let before = env.head();
+    for (name, what) in [
+        ("map", "a directory"),
+        ("pijp", "a device, pipe or socket"),
+        ("naar-null", "a link to a device"),
+        ("naar-map", "a link to a directory"),
+    ] {
+        let target = dir.join(name);
+        let kind_before = std::fs::symlink_metadata(&target).unwrap().file_type();
+        let target = target.to_str().unwrap();
+        for args in [
+            vec!["--format", "md", "export", "-o", target],
+            vec!["--format", "events", "export", "-o", target],
+            vec!["diff", "r1", "now", "-o", target],
+        ] {
+            let out = env.run(&args);
+            out.expect_code(2);
+            assert!(
+                out.stderr.contains("-o") && out.stderr.contains(what),
+                "{args:?}: {}",
+                out.stderr
+            );
+        }
+        assert_eq!(
+            std::fs::symlink_metadata(dir.join(name))
+                .unwrap()
+                .file_type(),
+            kind_before,
+            "{name} was replaced"
+        );
+    }
+    let out = env.run(&["--format", "md", "export", "-o", "/proc/self/fd/1"]);
+    out.expect_code(2);
+    assert!(out.stderr.contains("outside /dev"), "{}", out.stderr);
+    assert_eq!(env.head(), before);
+}
+
+/// A private key file others may read is refused for signing and
+/// cosigning, naming the mode; nothing is recorded. `key generate` makes
+/// it 0600, so a wider mode means someone widened it.
+#[cfg(unix)]
+#[test]
+fn a_private_key_others_may_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = signed_setup();
+    let key = env.dir.path().join("signer.key");
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = env.head();
+    let out = env.run(&["round", "sign", "r1", "--key", key.to_str().unwrap()]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("private key file") && out.stderr.contains("0644"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.head(), before);
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    env.run(&["round", "sign", "r1", "--key", key.to_str().unwrap()])
+        .ok();
+}
+
+/// `--server` with control characters in the URL, or a token file holding
+/// them, is refused as input (exit 2, naming --server or the token, the
+/// token not shown) before any connection, not reported as a failed
+/// request (exit 1).
+#[test]
+fn a_server_url_or_token_with_control_characters_is_refused_as_input() {
+    let env = TestEnv::new();
+    let good = env.dir.path().join("token");
+    std::fs::write(&good, "abcdef0123456789abcdef\n").unwrap();
+    let good = good.to_str().unwrap();
+    let bad = env.dir.path().join("bad-token");
+    std::fs::write(&bad, "abcdef\u{1b}[2J0123456789\n").unwrap();
+    let bad = bad.to_str().unwrap();
+    for url in [
+        "https://kamerstand\u{1b}[31m.example.nl",
+        "http://127.0.0.1:1/\u{7}",
+        "https://kamerstand.example.nl/\u{202e}x",
+    ] {
+        let out = env.run_bare(&["--server", url, "--token-file", good, "overview"]);
+        out.expect_code(2);
+        assert!(out.stderr.contains("--server"), "{url:?}: {}", out.stderr);
+        assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+    }
+    let out = env.run_bare(&[
+        "--server",
+        "http://127.0.0.1:1",
+        "--token-file",
+        bad,
+        "overview",
+    ]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("token") && out.stderr.contains("printable ASCII"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("0123456789"), "{}", out.stderr);
+}
+
+/// `key generate --out` with a control, bidi or invisible character in the
+/// path is refused (exit 2, naming --out); no key file is made.
+#[test]
+fn key_files_named_with_hidden_characters_are_refused() {
+    let env = TestEnv::init();
+    for name in [
+        "k\u{1b}[31m.key",
+        "k\u{202e}yek.txt",
+        "k\u{200b}.key",
+        "k\n.key",
+    ] {
+        let path = env.dir.path().join(name);
+        let out = env.run(&[
+            "key",
+            "generate",
+            "--out",
+            path.to_str().unwrap(),
+            "--name",
+            "example.org/nap",
+        ]);
+        out.expect_code(2);
+        assert!(out.stderr.contains("--out"), "{name:?}: {}", out.stderr);
+        assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+        let made: Vec<_> = std::fs::read_dir(env.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with('k'))
+            .collect();
+        assert!(made.is_empty(), "{name:?} made {made:?}");
+    }
+}
