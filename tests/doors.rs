@@ -294,3 +294,16 @@ fn key_files_named_with_hidden_characters_are_refused() {
         assert!(made.is_empty(), "{name:?} made {made:?}");
     }
 }
+
+/// `verify --note` with a file that is no signed note refuses it (exit 2)
+/// before it checks the whole chain, printing no verdict on the ledger.
+#[test]
+fn verify_refuses_a_note_that_is_no_note_before_checking_the_chain() {
+    let env = TestEnv::init();
+    let bad = env.dir.path().join("bad.note");
+    std::fs::write(&bad, "not a signed note\n").unwrap();
+    let out = env.run(&["verify", "--note", bad.to_str().unwrap()]);
+    out.expect_code(2);
+    assert_eq!(out.stdout, "", "a verdict before the refusal");
+    assert!(out.stderr.contains("invalid signed note"), "{}", out.stderr);
+}

@@ -80,6 +80,10 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         Some(p) => Some(super::proof::read_input("--note", p)?),
         None => None,
     };
+    // A note that is no note is refused before the whole chain is checked.
+    if let Some(bytes) = &note {
+        crate::formats::note::Note::parse(bytes)?;
+    }
     let witnesses = a
         .witness_key
         .iter()
