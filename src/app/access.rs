@@ -370,6 +370,17 @@ pub fn check_accounts(ledger: &crate::ledger::Ledger) -> Result<()> {
     Ok(())
 }
 
+/// The actor to record for a signed-in account `name`, given its account
+/// as the ledger has it (None: no such account): its name, if it may still
+/// read.
+pub fn signed_in_actor(name: &AccountName, account: Option<&Account>) -> Result<String> {
+    let acc = account.ok_or_else(|| Refusal::UnknownAccount {
+        account: name.to_string(),
+    })?;
+    may_read(acc)?;
+    Ok(name.to_string())
+}
+
 /// The actor to record for `actor` coming from `origin`, given the accounts
 /// the ledger has and the drafts about to be written (an account a draft
 /// creates counts as existing).
@@ -389,11 +400,7 @@ pub fn recorded_actor(
     match origin {
         Origin::SignedIn => {
             let name = AccountName::parse(actor)?;
-            let acc = accounts.get(&name).ok_or_else(|| Refusal::UnknownAccount {
-                account: name.to_string(),
-            })?;
-            may_read(acc)?;
-            Ok(name.to_string())
+            signed_in_actor(&name, accounts.get(&name))
         }
         Origin::Local if accounts.is_empty() && created.is_empty() => Ok(actor.to_string()),
         Origin::Local => {

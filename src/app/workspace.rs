@@ -201,16 +201,12 @@ impl Workspace {
     fn recorded_actor(&self, actor: &str, drafts: &[Draft]) -> Result<String> {
         // A signed-in actor is checked against its own account: one read,
         // not every account (the server's writer does this for each write).
-        let accounts = match (self.origin, crate::domain::AccountName::parse(actor)) {
-            (super::access::Origin::SignedIn, Ok(name)) => self
-                .ledger
-                .account(&name)?
-                .map(|a| (name, a))
-                .into_iter()
-                .collect(),
-            _ => self.ledger.accounts()?,
-        };
-        super::access::recorded_actor(self.origin, actor, &accounts, drafts)
+        if let (super::access::Origin::SignedIn, Ok(name)) =
+            (self.origin, crate::domain::AccountName::parse(actor))
+        {
+            return super::access::signed_in_actor(&name, self.ledger.account(&name)?.as_ref());
+        }
+        super::access::recorded_actor(self.origin, actor, &self.ledger.accounts()?, drafts)
     }
 
     /// The ledger.
@@ -704,24 +700,40 @@ impl Workspace {
         today: Day,
     ) -> Result<(crate::ledger::Prepared, Entries)> {
         if let Some(standings) = self.standings(&drafts)? {
-            let mut state = self.focus(&[])?;
-            let prepared = self.ledger.prepare(actor, drafts)?;
-            let mut entries = Entries::default();
-            // Such a batch seals no round: its events fall in the last.
-            let round = state.rounds.last().map_or(0, |r| r.seq);
-            for rec in prepared.records() {
-                // Every event of such a batch has its item's standing.
-                let standing = rec.item().and_then(|id| standings.get(&id));
-                if let Some(st) = standing {
-                    state.insert_item(st.stand_in());
+            // What decide asks of the state for such a batch: the legend
+            // and the items it touches (no rounds, keys or accounts). The
+            // legend is lent to it, not copied, and given back whatever
+            // the outcome.
+            let mut state = State::default();
+            state.legend = Some(std::mem::replace(
+                &mut self.programme.legend,
+                Legend {
+                    entries: Vec::new(),
+                },
+            ));
+            let decided = (|| {
+                let prepared = self.ledger.prepare(actor, drafts)?;
+                let mut entries = Entries::default();
+                // Such a batch seals no round: its events fall in the last.
+                let round = self.ledger.last_round_seq()?;
+                for rec in prepared.records() {
+                    // Every event of such a batch has its item's standing.
+                    let standing = rec.item().and_then(|id| standings.get(&id));
+                    if let Some(st) = standing {
+                        state.insert_item(st.stand_in());
+                    }
+                    decide::check(&state, &rec.envelope.body, today)?;
+                    if let Some(st) = standing {
+                        entries.all.extend(st.entries(rec, round));
+                    }
+                    entries.ends.push(entries.all.len());
                 }
-                decide::check(&state, &rec.envelope.body, today)?;
-                if let Some(st) = standing {
-                    entries.all.extend(st.entries(rec, round));
-                }
-                entries.ends.push(entries.all.len());
+                Ok((prepared, entries))
+            })();
+            if let Some(legend) = state.legend.take() {
+                self.programme.legend = legend;
             }
-            return Ok((prepared, entries));
+            return decided;
         }
         let mut state = self.focus(&drafts)?;
         let prepared = self.ledger.prepare(actor, drafts)?;
@@ -735,17 +747,19 @@ impl Workspace {
     fn standings(&self, drafts: &[Draft]) -> Result<Option<BTreeMap<EventId, Standing>>> {
         let mut out = BTreeMap::new();
         for d in drafts {
-            let (item, day) = match &d.body {
+            // A note and an amendment are decided, and their entries
+            // derived, without the item's statuses and assignments: those
+            // are read only for the writes that ask about them.
+            let (item, day, facts) = match &d.body {
                 EventBody::StatusChanged {
                     item, effective, ..
                 }
                 | EventBody::ResponsibilityChanged {
                     item, effective, ..
+                } => (*item, Some(*effective), true),
+                EventBody::ProgressNoted { item, .. } | EventBody::ItemAmended { item, .. } => {
+                    (*item, None, false)
                 }
-                | EventBody::ProgressNoted {
-                    item, effective, ..
-                } => (*item, Some(*effective)),
-                EventBody::ItemAmended { item, .. } => (*item, None),
                 _ => return Ok(None),
             };
             if out.contains_key(&item) {
@@ -755,7 +769,7 @@ impl Workspace {
             let Some(current) = self.ledger.current_of(item)? else {
                 return Ok(None);
             };
-            out.insert(item, self.ledger.standing(current, day)?);
+            out.insert(item, self.ledger.standing(current, day, facts)?);
         }
         Ok(Some(out))
     }

@@ -76,6 +76,19 @@ impl Ledger {
             .collect()
     }
 
+    /// The seq of the last sealed round's seal, 0 when none is: the round
+    /// a write that seals none falls in, as the versions are keyed. One
+    /// read, where [`Ledger::rounds`] reads every round.
+    pub fn last_round_seq(&self) -> Result<u64> {
+        match self.store().ix_last_below(Tree::Rounds, &[], &[0xff; 9])? {
+            None => Ok(0),
+            Some((_, v)) => {
+                let entry: RoundEntry = decoded(Tree::Rounds, &v)?;
+                Ok(entry.round.seq)
+            }
+        }
+    }
+
     /// The sealed rounds, oldest first.
     pub fn rounds(&self) -> Result<Vec<Round>> {
         Ok(self.round_entries()?.into_iter().map(|r| r.round).collect())
@@ -447,8 +460,19 @@ impl Ledger {
 
     /// What the index holds about item `current` before a write on it
     /// dated `day` (see [`Standing`]): a few reads, whatever the length of
-    /// the item's history.
-    pub fn standing(&self, current: Snapshot, day: Option<Day>) -> Result<Standing> {
+    /// the item's history. Without `facts`, its statuses and assignments
+    /// are not read (left None): for the writes that neither decide nor
+    /// derive anything from them (a note, an amendment).
+    pub fn standing(&self, current: Snapshot, day: Option<Day>, facts: bool) -> Result<Standing> {
+        if !facts {
+            return Ok(Standing {
+                latest_status: None,
+                latest_parties: None,
+                status_on: None,
+                parties_on: None,
+                current,
+            });
+        }
         let id = current.item.id;
         let head = self.head().map_or(0, |h| h.seq);
         let status = |(k, f): (FactKey, FactValue)| match f.payload {
