@@ -119,6 +119,10 @@ pub struct GroupStats {
     pub groups: u64,
     /// Writes run in them.
     pub writes: u64,
+    /// Groups written in them: each one sled transaction (more than one
+    /// per fsync when the writer wrote the next group while the last was
+    /// being made durable).
+    pub written: u64,
 }
 
 /// The writer thread, to wait for when the handles are gone.
@@ -374,6 +378,7 @@ impl Maker {
     /// `syncing`; `broken` is why nothing can be made durable any more.
     fn finish(&self, groups: Vec<Written>, broken: Option<String>) {
         let last = groups.last().map_or(0, |g| g.0);
+        let count = groups.len() as u64;
         let failed = match broken {
             Some(why) => Some(why),
             None => self.syncer.sync().err().map(|e| {
@@ -397,6 +402,7 @@ impl Maker {
         f.syncing = false;
         f.stats.groups += 1;
         f.stats.writes += replies.len() as u64;
+        f.stats.written += count;
         if failed.is_some() && f.broken.is_none() {
             f.broken.clone_from(&failed);
         }
