@@ -40,6 +40,31 @@ pub fn is_link_refusal(e: &io::Error) -> bool {
     }
 }
 
+/// A path as messages show it: a byte that is not UTF-8 as `\xff`, a
+/// control, bidi or invisible character as its escape ([`text::visible`]),
+/// so that the name shown is the name used, and a name cannot steer the
+/// terminal it is shown at.
+///
+/// [`text::visible`]: crate::domain::text::visible
+pub fn shown_path(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(&crate::domain::text::visible(chunk.valid()));
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        crate::domain::text::visible(&path.to_string_lossy()).into_owned()
+    }
+}
+
 /// Creates `path` for writing; fails if anything exists at that name,
 /// a symbolic link (even a dangling one) included.
 pub fn create_new(path: &Path) -> io::Result<File> {
@@ -51,14 +76,102 @@ pub fn open_read_no_follow(path: &Path) -> io::Result<File> {
     no_follow(OpenOptions::new().read(true)).open(path)
 }
 
-/// Reads the file at `path` whole if it holds at most `limit` bytes; None
-/// when it holds more. Never reads more than `limit + 1` bytes, so a path
-/// naming an endless source (`/dev/zero`, a link to it) ends in a refusal
-/// instead of filling memory.
-pub fn read_at_most(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+/// What a file type is when it is no regular file, as messages name it
+/// ("a named pipe (FIFO)"); None for a regular file.
+pub fn not_regular(t: std::fs::FileType) -> Option<&'static str> {
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("a directory");
+    }
+    if t.is_symlink() {
+        return Some("a symbolic link");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("no regular file")
+}
+
+/// Why a file given to be read was not opened.
+#[derive(Debug)]
+pub enum InputError {
+    /// It is no regular file: what it is (see [`not_regular`]).
+    NotRegular(&'static str),
+    /// Opening or reading it failed.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
+            InputError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<io::Error> for InputError {
+    fn from(e: io::Error) -> Self {
+        InputError::Io(e)
+    }
+}
+
+/// Opens `path` for reading only if it is a regular file; with
+/// `follow == false`, not through a symbolic link either. A named pipe
+/// would block the open until someone writes to it, a device may act on
+/// being opened (a tape rewinds) or never end, so the type is checked
+/// before opening; and again on the open file, which is opened without
+/// blocking, so that a pipe put in its place meanwhile is refused instead
+/// of waited for. (`/dev/stdin` is thus accepted when standard input is a
+/// regular file, and refused when it is a pipe or a terminal.)
+pub fn open_input(path: &Path, follow: bool) -> Result<File, InputError> {
+    let meta = if follow {
+        std::fs::metadata(path)?
+    } else {
+        std::fs::symlink_metadata(path)?
+    };
+    if let Some(what) = not_regular(meta.file_type()) {
+        return Err(InputError::NotRegular(what));
+    }
+    let mut o = OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // On a regular file (all that is kept) this changes nothing.
+        o.custom_flags(libc::O_NONBLOCK | if follow { 0 } else { libc::O_NOFOLLOW });
+    }
+    let f = o.open(path)?;
+    if let Some(what) = not_regular(f.metadata()?.file_type()) {
+        return Err(InputError::NotRegular(what));
+    }
+    Ok(f)
+}
+
+/// Reads the regular file at `path` whole if it holds at most `limit`
+/// bytes; None when it holds more. Never reads more than `limit + 1`
+/// bytes, so a file that grows while read ends in a refusal instead of
+/// filling memory; a device, pipe or directory is refused unopened
+/// ([`open_input`]).
+pub fn read_at_most(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, InputError> {
     use std::io::Read;
     let mut bytes = Vec::new();
-    File::open(path)?
+    open_input(path, true)?
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
     let over = u64::try_from(bytes.len()).map_or(true, |n| n > limit);

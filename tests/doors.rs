@@ -128,7 +128,7 @@ fn endless_files_given_as_keys_notes_or_proofs_are_refused_by_size() {
         let (code, stderr) = bounded(&env, &args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(
-            stderr.contains(flag) && stderr.contains("a file of at most"),
+            stderr.contains(flag) && stderr.contains("file of at most"),
             "{args:?} must name {flag} and the size accepted: {stderr}"
         );
         assert_eq!(env.head(), before, "{args:?} wrote to the ledger");
@@ -232,10 +232,10 @@ fn a_private_key_others_may_read_is_refused() {
 fn a_server_url_or_token_with_control_characters_is_refused_as_input() {
     let env = TestEnv::new();
     let good = env.dir.path().join("token");
-    std::fs::write(&good, "abcdef0123456789abcdef\n").unwrap();
+    crate::common::write_private(&good, "abcdef0123456789abcdef\n");
     let good = good.to_str().unwrap();
     let bad = env.dir.path().join("bad-token");
-    std::fs::write(&bad, "abcdef\u{1b}[2J0123456789\n").unwrap();
+    crate::common::write_private(&bad, "abcdef\u{1b}[2J0123456789\n");
     let bad = bad.to_str().unwrap();
     for url in [
         "https://kamerstand\u{1b}[31m.example.nl",
@@ -306,4 +306,210 @@ fn verify_refuses_a_note_that_is_no_note_before_checking_the_chain() {
     out.expect_code(2);
     assert_eq!(out.stdout, "", "a verdict before the refusal");
     assert!(out.stderr.contains("invalid signed note"), "{}", out.stderr);
+}
+
+/// A token file others may read (or write) is refused as a private key
+/// file is: exit 2, naming --token-file, its mode and `chmod 600`, never
+/// the token; at 0600 the command goes on (to a server that is not there).
+#[cfg(unix)]
+#[test]
+fn a_token_file_others_may_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let token = env.dir.path().join("geheim.token");
+    crate::common::write_private(&token, "kst_abcdef0123456789\n");
+    let t = token.to_str().unwrap();
+    let args = [
+        "--server",
+        "http://127.0.0.1:1",
+        "--token-file",
+        t,
+        "overview",
+    ];
+    for mode in [0o644, 0o640, 0o604, 0o620] {
+        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = env.run_bare(&args);
+        out.expect_code(2);
+        assert!(
+            out.stderr.contains("--token-file")
+                && out.stderr.contains(&format!("{mode:04o}"))
+                && out.stderr.contains("chmod 600"),
+            "{mode:o}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("0123456789"), "{}", out.stderr);
+    }
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = env.run_bare(&args);
+    out.expect_code(1);
+    assert!(out.stderr.contains("127.0.0.1:1"), "{}", out.stderr);
+}
+
+/// A named pipe given where a file is read would block the open until
+/// someone writes to it, for ever: every such door refuses one (and any
+/// other file that is no regular file) unopened, exit 2, naming the
+/// argument; nothing is written. Import points to `-` for a pipe.
+#[cfg(unix)]
+#[test]
+fn pipes_given_as_input_files_are_refused_unopened() {
+    let env = signed_setup();
+    let dir = env.dir.path();
+    let key = dir.join("signer.key");
+    let key = key.to_str().unwrap().to_string();
+    let public = format!("{key}.pub");
+    env.run(&["round", "sign", "r1", "--key", &key]).ok();
+    let note = dir.join("r1.note");
+    std::fs::write(
+        &note,
+        env.run(&["round", "note", "r1"]).ok().stdout.as_bytes(),
+    )
+    .unwrap();
+    let note = note.to_str().unwrap().to_string();
+    let fifo = dir.join("pijp");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let fifo = fifo.to_str().unwrap().to_string();
+    // The witness state beside a key, planted as a pipe.
+    assert!(
+        Command::new("mkfifo")
+            .arg(format!("{key}.cosigned"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    crate::common::write_private(&dir.join("t.token"), "kst_abc\n");
+    let before = env.head();
+    let cases: Vec<(Vec<&str>, &[&str])> = vec![
+        (
+            vec!["round", "sign", "r1", "--key", &fifo],
+            &["private key file"],
+        ),
+        (
+            vec![
+                "key",
+                "add",
+                &fifo,
+                "--name",
+                "example.org/nap",
+                "--role",
+                "witness",
+            ],
+            &["public key file"],
+        ),
+        (
+            vec!["round", "cosign", &fifo, "--key", &key],
+            &["note file"],
+        ),
+        (
+            vec!["round", "cosign", &note, "--key", &key],
+            &["witness state file"],
+        ),
+        (vec!["verify", "--note", &fifo], &["--note"]),
+        (
+            vec!["proof", "check", "--note", &fifo, "--key", &public],
+            &["--note"],
+        ),
+        (
+            vec!["proof", "check", &fifo, "--note", &note, "--key", &public],
+            &["proof"],
+        ),
+        (
+            vec!["import", &fifo],
+            &["import file", "- to read standard input"],
+        ),
+        (
+            vec!["--format", "events", "import", &fifo],
+            &["import file", "- to read standard input"],
+        ),
+        (
+            vec![
+                "--server",
+                "http://127.0.0.1:1",
+                "--token-file",
+                &fifo,
+                "overview",
+            ],
+            &["--token-file"],
+        ),
+    ];
+    for (args, needles) in cases {
+        let (code, stderr) = bounded(&env, &args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("named pipe") && needles.iter().all(|n| stderr.contains(n)),
+            "{args:?} must name {needles:?} and the pipe: {stderr}"
+        );
+        assert_eq!(env.head(), before, "{args:?} wrote to the ledger");
+    }
+    let fresh = TestEnv::new();
+    let (code, stderr) = bounded(&fresh, &["init", "--programme", "Test", "--legend", &fifo]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("legend file") && stderr.contains("named pipe"),
+        "{stderr}"
+    );
+    assert!(!fresh.store.exists());
+    // /dev/stdin is what standard input is: here /dev/null, a device.
+    let (code, stderr) = bounded(&env, &["import", "/dev/stdin"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("character device"), "{stderr}");
+}
+
+/// A credentials file (the server's password hashes and token hashes)
+/// owned by another user is refused as ssh refuses another's
+/// authorized_keys: whoever put it there could have put their own token
+/// in it. Exit 1, naming the file and its owner. Through the library for
+/// any user; through the binary when the test may hand a file to another
+/// user (as root).
+#[cfg(unix)]
+#[test]
+fn a_credentials_file_owned_by_another_user_is_refused() {
+    use kamerstand::app::credentials::{Credentials, path_for};
+    use std::os::unix::fs::MetadataExt;
+    let env = TestEnv::init();
+    env.run(&[
+        "account",
+        "add",
+        "m.jansen",
+        "--name",
+        "M. Jansen",
+        "--role",
+        "medewerker",
+        "--ministry",
+        "VWS",
+    ])
+    .ok();
+    env.run(&["account", "token", "m.jansen"]).expect_code(0);
+    let store = env.store.clone();
+    let file = path_for(&store);
+    let mine = std::fs::metadata(&file).unwrap().uid();
+    Credentials::load_owned_by(&store, Some(mine)).unwrap();
+    let e = Credentials::load_owned_by(&store, Some(mine.wrapping_add(1)))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("credentials.json") && e.contains(&format!("owned by user id {mine}")),
+        "{e}"
+    );
+    if std::os::unix::fs::chown(&file, Some(65534), None).is_err() {
+        eprintln!("not root: the binary's refusal is left to the library check above");
+        return;
+    }
+    for args in [
+        vec!["account", "token", "m.jansen", "--list"],
+        vec!["account", "token", "m.jansen"],
+    ] {
+        let out = env.run(&args);
+        out.expect_code(1);
+        assert!(
+            out.stderr.contains("credentials.json") && out.stderr.contains("65534"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
 }

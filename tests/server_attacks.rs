@@ -565,7 +565,7 @@ fn http_answer(status: &str, headers: &str, body: &str) -> Option<Vec<u8>> {
 
 fn token_file(env: &TestEnv) -> String {
     let token = env.dir.path().join("t.token");
-    std::fs::write(&token, "kst_abc\n").unwrap();
+    crate::common::write_private(&token, "kst_abc\n");
     token.to_str().unwrap().to_string()
 }
 

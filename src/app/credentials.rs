@@ -38,6 +38,10 @@ pub const MIN_PASSWORD: usize = 10;
 /// it, but a request body does).
 pub const MAX_PASSWORD: usize = 1024;
 
+/// The largest credentials file read: far more than any programme's
+/// accounts fill (an entry with a password and ten tokens is under 1 KiB).
+pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+
 /// The credentials file of a store: `STORE.credentials.json` beside it.
 pub fn path_for(store: &Path) -> PathBuf {
     let mut name = store
@@ -93,11 +97,27 @@ fn io_err(path: &Path, doing: &str) -> impl FnOnce(std::io::Error) -> Error {
 impl Credentials {
     /// Reads the credentials of the store at `store` (none yet: empty). A
     /// file that others may read is refused: it should never have been.
+    /// So is one another user owns (as ssh refuses an `authorized_keys`
+    /// file of someone else's): whoever could plant it there could have
+    /// put their own tokens in it. A file that is no regular file (a pipe
+    /// would block the server's start) or larger than [`MAX_FILE`] is
+    /// refused too.
     pub fn load(store: &Path) -> Result<Credentials> {
+        #[cfg(unix)]
+        let me = Some(rustix::process::geteuid().as_raw());
+        #[cfg(not(unix))]
+        let me = None;
+        Credentials::load_owned_by(store, me)
+    }
+
+    /// As [`Credentials::load`], with the file required to be owned by
+    /// user id `owner` (None: not checked), so that the check can be
+    /// tested without a second user.
+    pub fn load_owned_by(store: &Path, owner: Option<u32>) -> Result<Credentials> {
         let path = path_for(store);
-        let mut f = match fsutil::open_read_no_follow(&path) {
+        let mut f = match fsutil::open_input(&path, false) {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(fsutil::InputError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Credentials {
                     path,
                     file: File {
@@ -106,16 +126,30 @@ impl Credentials {
                     },
                 });
             }
-            Err(e) => return Err(io_err(&path, "opening")(e)),
+            Err(fsutil::InputError::Io(e)) => return Err(io_err(&path, "opening")(e)),
+            Err(e) => {
+                return Err(Error::storage(
+                    format!("opening {}", fsutil::shown_path(&path)),
+                    format!("{e}; it must be the file kamerstand writes (remove what is there)"),
+                ));
+            }
         };
+        let meta = f.metadata().map_err(io_err(&path, "reading"))?;
         #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = f
-                .metadata()
-                .map_err(io_err(&path, "reading"))?
-                .permissions()
-                .mode();
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            if let Some(me) = owner
+                && meta.uid() != me
+            {
+                return Err(Error::storage(
+                    format!("opening {}", fsutil::shown_path(&path)),
+                    format!(
+                        "it is owned by user id {}, not by the user running kamerstand (user id {me}): someone else may have put it there; check its accounts and tokens, then `chown` it to this user",
+                        meta.uid()
+                    ),
+                ));
+            }
+            let mode = meta.permissions().mode();
             if mode & 0o077 != 0 {
                 return Err(Error::storage(
                     format!("opening {}", path.display()),
@@ -127,8 +161,22 @@ impl Credentials {
                 ));
             }
         }
+        #[cfg(not(unix))]
+        let _ = owner;
+        if meta.len() > MAX_FILE {
+            return Err(Error::storage(
+                format!("reading {}", fsutil::shown_path(&path)),
+                format!(
+                    "it holds {} bytes, more than the {} MiB a credentials file may hold",
+                    meta.len(),
+                    MAX_FILE / 1024 / 1024
+                ),
+            ));
+        }
         let mut text = String::new();
-        f.read_to_string(&mut text)
+        (&mut f)
+            .take(MAX_FILE)
+            .read_to_string(&mut text)
             .map_err(io_err(&path, "reading"))?;
         let file: File = serde_json::from_str(&text).map_err(|e| Error::Corrupt {
             seq: None,

@@ -131,11 +131,31 @@ pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
     })
 }
 
+/// Why a file given to be read (`what`, at `name`) was not: a device, a
+/// pipe or a directory is no file of at most `limit`.
+pub fn input_refused(
+    what: &str,
+    name: &str,
+    e: &crate::fsutil::InputError,
+    limit: &str,
+) -> Invalid {
+    match e {
+        crate::fsutil::InputError::NotRegular(kind) => Invalid::new(
+            what,
+            name,
+            format!("a regular file of at most {limit} (it is {kind})"),
+        ),
+        crate::fsutil::InputError::Io(e) => {
+            Invalid::new(what, name, format!("a readable file ({e})"))
+        }
+    }
+}
+
 /// Reads a small text file (a key, a note), naming it when it cannot.
 fn read_small(path: &Path, what: &str) -> Result<String> {
     let name = path.display().to_string();
     let bytes = crate::fsutil::read_at_most(path, 64 * 1024)
-        .map_err(|e| Invalid::new(what, &name, format!("a readable file ({e})")))?
+        .map_err(|e| input_refused(what, &name, &e, "64 KiB"))?
         .ok_or_else(|| Invalid::new(what, &name, "a file of at most 64 KiB"))?;
     String::from_utf8(bytes).map_err(|_| Invalid::new(what, &name, "UTF-8 text").into())
 }
@@ -411,9 +431,18 @@ pub fn round_cosign(ws: &mut Workspace, note_text: &[u8], key_path: &Path) -> Re
                 )
             })?,
         ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
+        Err(crate::fsutil::InputError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(crate::fsutil::InputError::Io(e)) => {
             return Err(Error::storage(format!("reading {}", state.display()), e));
+        }
+        Err(e) => {
+            return Err(input_refused(
+                "witness state file",
+                &state.display().to_string(),
+                &e,
+                "64 KiB",
+            )
+            .into());
         }
     };
     let proof = match &previous {

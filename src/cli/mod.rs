@@ -106,7 +106,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "KAMERSTAND_SERVER", value_name = "URL")]
     pub(crate) server: Option<String>,
     /// A file holding the API token for --server (made by `kamerstand
-    /// account token NAME`); without it, KAMERSTAND_TOKEN.
+    /// account token NAME`), readable by its owner only (chmod 600);
+    /// without it, KAMERSTAND_TOKEN.
     #[cfg(feature = "server")]
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) token_file: Option<PathBuf>,

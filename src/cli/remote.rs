@@ -55,6 +55,45 @@ fn timeout() -> Result<Duration, Invalid> {
     }
 }
 
+/// Opens the token file: a regular file (a pipe would block, a device
+/// never end), not through a symbolic link, that only its owner may read
+/// or write. A token others could read may have been read: refused, as a
+/// private key file is, until its owner has seen to it.
+fn open_token_file(p: &Path) -> Result<std::fs::File, CliError> {
+    let name = crate::fsutil::shown_path(p);
+    let f = crate::fsutil::open_input(p, false).map_err(|e| match e {
+        crate::fsutil::InputError::NotRegular(kind) => CliError::from(Invalid::new(
+            "--token-file",
+            &name,
+            format!("a regular file holding the token, not a symbolic link (it is {kind})"),
+        )),
+        crate::fsutil::InputError::Io(e) => {
+            Error::storage(format!("reading the token from {name}"), e).into()
+        }
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = f
+            .metadata()
+            .map_err(|e| Error::storage(format!("reading the token from {name}"), e))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(Invalid::new(
+                "--token-file",
+                &name,
+                format!(
+                    "a file only its owner may read or write (mode {:04o} lets others in); check that nobody else read the token (else revoke it: `kamerstand account token NAME --revoke ID` on the server), then `chmod 600 {name}`",
+                    mode & 0o7777
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(f)
+}
+
 /// A connection to a server.
 #[derive(Debug)]
 pub struct Remote {
@@ -103,9 +142,7 @@ impl Remote {
         }
         let token = match token_file {
             Some(p) => {
-                let f = crate::fsutil::open_read_no_follow(p).map_err(|e| {
-                    Error::storage(format!("reading the token from {}", p.display()), e)
-                })?;
+                let f = open_token_file(p)?;
                 let mut s = String::new();
                 std::io::Read::read_to_string(&mut std::io::Read::take(f, 4096), &mut s).map_err(
                     |e| Error::storage(format!("reading the token from {}", p.display()), e),

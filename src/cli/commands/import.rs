@@ -111,8 +111,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     // other formats' limit.
     if is_file && (named == Some(ImportFormat::Events) || restore::file_looks_like_events(&a.file))
     {
-        let f = std::fs::File::open(&a.file)
-            .map_err(|e| Invalid::new("import file", &name, format!("a readable file ({e})")))?;
+        let f = import::open_input(&a.file)?;
         let size = f.metadata().map_or(0, |m| m.len());
         let mut r = std::io::BufReader::with_capacity(1 << 20, f);
         return restore(a, g, env, &name, &mut r, size);

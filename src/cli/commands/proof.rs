@@ -89,7 +89,7 @@ pub(crate) fn read_input(flag: &str, path: &std::path::Path) -> Result<Vec<u8>, 
     // Bounded while reading, not only by the size the file claims: a
     // device such as /dev/zero claims none and never ends.
     crate::fsutil::read_at_most(path, 16 * 1024 * 1024)
-        .map_err(|e| Invalid::new(flag, &name, format!("a readable file ({e})")))?
+        .map_err(|e| proofs::input_refused(flag, &name, &e, "16 MiB"))?
         .ok_or_else(|| Invalid::new(flag, &name, "a file of at most 16 MiB").into())
 }
 
