@@ -68,7 +68,23 @@ pub fn shown_path(path: &Path) -> String {
 /// Creates `path` for writing; fails if anything exists at that name,
 /// a symbolic link (even a dangling one) included.
 pub fn create_new(path: &Path) -> io::Result<File> {
-    no_follow(OpenOptions::new().write(true).create_new(true)).open(path)
+    create_new_mode(path, 0o666)
+}
+
+/// As [`create_new`], with permission bits `mode` (less the umask) from
+/// the moment the file exists, so that a secret written to it is never
+/// readable by others, not even for an instant.
+pub fn create_new_mode(path: &Path, mode: u32) -> io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    no_follow(&mut o).open(path)
 }
 
 /// Opens `path` for reading, but not through a symbolic link.
@@ -256,6 +272,12 @@ impl Staged {
     /// Creates the temporary file for `target` in `target`'s directory,
     /// named `.NAME.RANDOM.tmp`.
     pub fn beside(target: &Path) -> io::Result<Staged> {
+        Staged::beside_mode(target, 0o666)
+    }
+
+    /// As [`Staged::beside`], the file created with permission bits
+    /// `mode` (less the umask), e.g. 0600 for a secret.
+    pub fn beside_mode(target: &Path, mode: u32) -> io::Result<Staged> {
         let name = target
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?
@@ -266,7 +288,7 @@ impl Staged {
         let mut last = None;
         for _ in 0..8 {
             let tmp = dir.join(format!(".{name}.{}.tmp", random_suffix()));
-            match create_new(&tmp) {
+            match create_new_mode(&tmp, mode) {
                 Ok(file) => {
                     return Ok(Staged {
                         file,
@@ -313,6 +335,22 @@ impl Staged {
             sync_dir(dir_of(&self.target))?;
         }
         Ok(())
+    }
+}
+
+impl Staged {
+    /// Puts the file in place only if nothing is there yet (a file, a
+    /// link, even a dangling one): it is fsynced, given its final name as
+    /// a second name, which fails if that name exists instead of replacing
+    /// or following what is there, and then loses its temporary name; the
+    /// directory is fsynced. The target thus appears whole or not at all.
+    pub fn commit_new(mut self) -> io::Result<()> {
+        self.file.flush()?;
+        self.file.sync_all()?;
+        std::fs::hard_link(&self.tmp, &self.target)?;
+        self.done = true;
+        std::fs::remove_file(&self.tmp)?;
+        sync_dir(dir_of(&self.target))
     }
 }
 

@@ -513,3 +513,63 @@ fn a_credentials_file_owned_by_another_user_is_refused() {
         );
     }
 }
+
+/// `key generate` writes each key whole under a temporary name and only
+/// then gives it its name: a run killed while writing (here by a file
+/// size limit of 0, as a full quota or a crash would stop it) leaves no
+/// empty or half key at `--out`, which would block the next run ("a key
+/// is never overwritten") or be taken for a key. The next run succeeds;
+/// the private key is 0600. A link planted at the name is refused, not
+/// followed.
+#[cfg(unix)]
+#[test]
+fn a_key_killed_while_written_leaves_nothing_under_its_name() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::init();
+    let key = env.dir.path().join("signer.key");
+    let k = key.to_str().unwrap();
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -f 0; exec "$0" "$@""#)
+        .arg(env!("CARGO_BIN_EXE_kamerstand"))
+        .args(["key", "generate", "--out", k, "--name", "example.org/nap"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the write was not stopped");
+    assert!(
+        std::fs::symlink_metadata(&key).is_err(),
+        "a key cut short is left under its name"
+    );
+    let out = env.run(&["key", "generate", "--out", k, "--name", "example.org/nap"]);
+    out.expect_code(0);
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    env.run(&[
+        "key",
+        "add",
+        &format!("{k}.pub"),
+        "--name",
+        "example.org/nap",
+        "--role",
+        "signer",
+    ])
+    .expect_code(0);
+    let victim = env.dir.path().join("victim");
+    let planted = env.dir.path().join("planted.key");
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let out = env.run(&[
+        "key",
+        "generate",
+        "--out",
+        planted.to_str().unwrap(),
+        "--name",
+        "example.org/nap",
+    ]);
+    out.expect_code(2);
+    assert!(!victim.exists(), "written through a planted link");
+}
