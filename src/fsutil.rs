@@ -211,7 +211,7 @@ pub fn open_or_create_plain(path: &Path) -> io::Result<File> {
         if is_link_refusal(&e) {
             io::Error::other(format!(
                 "it is a symbolic link, which kamerstand does not follow; remove {} and try again",
-                path.display()
+                shown_path(path)
             ))
         } else {
             e
@@ -221,7 +221,7 @@ pub fn open_or_create_plain(path: &Path) -> io::Result<File> {
     if !meta.is_file() {
         return Err(io::Error::other(format!(
             "it is not a regular file; remove {} and try again",
-            path.display()
+            shown_path(path)
         )));
     }
     #[cfg(unix)]
@@ -231,7 +231,7 @@ pub fn open_or_create_plain(path: &Path) -> io::Result<File> {
             return Err(io::Error::other(format!(
                 "it has {} names (hard links), so writing it could change another file; remove {} and try again",
                 meta.nlink(),
-                path.display()
+                shown_path(path)
             )));
         }
     }

@@ -573,3 +573,92 @@ fn a_key_killed_while_written_leaves_nothing_under_its_name() {
     out.expect_code(2);
     assert!(!victim.exists(), "written through a planted link");
 }
+
+/// Runs the binary with arguments that need not be UTF-8.
+#[cfg(unix)]
+fn run_os(env: &TestEnv, args: &[&[u8]]) -> (i32, String) {
+    use std::os::unix::ffi::OsStrExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_kamerstand"))
+        .arg("--store")
+        .arg(&env.store)
+        .args(args.iter().map(|a| std::ffi::OsStr::from_bytes(a)))
+        .env("KAMERSTAND_ACTOR", crate::common::ACTOR)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// An output path that is not UTF-8 is written under exactly its bytes,
+/// and messages show such a byte as `\xff` (not as a replacement
+/// character, which names another file) and a control character as its
+/// escape: the line saying where a file went cannot steer the terminal.
+#[cfg(unix)]
+#[test]
+fn output_paths_are_written_as_given_and_shown_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = TestEnv::init();
+    env.add(&["--kind", "motie", "--key", "M1", "--text", "Een motie."]);
+    let dir = env.dir.path().as_os_str().as_bytes().to_vec();
+    let path = |name: &[u8]| {
+        let mut p = dir.clone();
+        p.push(b'/');
+        p.extend_from_slice(name);
+        p
+    };
+    let odd = path(b"\xff.html");
+    let (code, stderr) = run_os(&env, &[b"--format", b"html", b"export", b"-o", &odd]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        std::path::Path::new(std::ffi::OsStr::from_bytes(&odd)).is_file(),
+        "not written under its own bytes"
+    );
+    assert!(
+        stderr.contains("\\xff.html") && !stderr.contains('\u{fffd}'),
+        "{stderr}"
+    );
+    let steering = path(b"a\x1b[2Jb.md");
+    let (code, stderr) = run_os(&env, &[b"--format", b"md", b"export", b"-o", &steering]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(stderr.contains("\\u{1b}[2Jb.md"), "{stderr}");
+}
+
+/// An argument that must be text and is not UTF-8 is refused naming the
+/// argument (clap said only "invalid UTF-8 was detected in one or more
+/// arguments"), with the byte shown escaped: exit 2, nothing written.
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_named() {
+    let env = TestEnv::init();
+    let before = env.head();
+    for (args, name) in [
+        (vec![&b"--actor"[..], b"\xff", b"overview"], "--actor"),
+        (
+            vec![
+                &b"item"[..],
+                b"add",
+                b"--kind",
+                b"motie",
+                b"--text",
+                b"a\xffb",
+            ],
+            "--text",
+        ),
+        (vec![&b"--actor=\xfe"[..], b"overview"], "--actor"),
+        (vec![&b"show"[..], b"M\xff1"], "KEY"),
+    ] {
+        let (code, stderr) = run_os(&env, &args);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains(&format!("invalid {name} "))
+                && stderr.contains("UTF-8")
+                && (stderr.contains("\\xff") || stderr.contains("\\xfe")),
+            "{name}: {stderr}"
+        );
+    }
+    assert_eq!(env.head(), before);
+}

@@ -90,7 +90,7 @@ pub struct Credentials {
 }
 
 fn io_err(path: &Path, doing: &str) -> impl FnOnce(std::io::Error) -> Error {
-    let what = format!("{doing} {}", path.display());
+    let what = format!("{doing} {}", fsutil::shown_path(path));
     move |e| Error::storage(what, e)
 }
 
@@ -152,11 +152,11 @@ impl Credentials {
             let mode = meta.permissions().mode();
             if mode & 0o077 != 0 {
                 return Err(Error::storage(
-                    format!("opening {}", path.display()),
+                    format!("opening {}", fsutil::shown_path(&path)),
                     format!(
                         "other users may read or write it (mode {:04o}); make it private with `chmod 600 {}`",
                         mode & 0o7777,
-                        path.display()
+                        fsutil::shown_path(&path)
                     ),
                 ));
             }
@@ -180,14 +180,17 @@ impl Credentials {
             .map_err(io_err(&path, "reading"))?;
         let file: File = serde_json::from_str(&text).map_err(|e| Error::Corrupt {
             seq: None,
-            what: format!("{} is not a credentials file: {e}", path.display()),
+            what: format!(
+                "{} is not a credentials file: {e}",
+                fsutil::shown_path(&path)
+            ),
         })?;
         if file.format != FORMAT {
             return Err(Error::Corrupt {
                 seq: None,
                 what: format!(
                     "{} is in format '{}', not {FORMAT}",
-                    path.display(),
+                    fsutil::shown_path(&path),
                     file.format
                 ),
             });

@@ -145,7 +145,12 @@ impl Remote {
                 let f = open_token_file(p)?;
                 let mut s = String::new();
                 std::io::Read::read_to_string(&mut std::io::Read::take(f, 4096), &mut s).map_err(
-                    |e| Error::storage(format!("reading the token from {}", p.display()), e),
+                    |e| {
+                        Error::storage(
+                            format!("reading the token from {}", crate::fsutil::shown_path(p)),
+                            e,
+                        )
+                    },
                 )?;
                 s
             }

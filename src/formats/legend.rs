@@ -12,7 +12,7 @@ const MAX_LEGEND_BYTES: u64 = 1024 * 1024;
 
 /// Reads and checks the legend file at `path`.
 pub fn read_file(path: &Path) -> Result<Legend> {
-    let what = path.display().to_string();
+    let what = crate::fsutil::shown_path(path);
     let unreadable = |e: crate::fsutil::InputError| match e {
         crate::fsutil::InputError::NotRegular(kind) => Invalid::new(
             "legend file",

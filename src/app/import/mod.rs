@@ -61,7 +61,7 @@ pub fn read_text(name: &str, input: &mut dyn Read) -> Result<String> {
 /// comes through a pipe is read from standard input, named `-`. No bound
 /// on its size: see [`open_file`].
 pub fn open_input(path: &std::path::Path) -> Result<std::fs::File> {
-    let name = path.display().to_string();
+    let name = crate::fsutil::shown_path(path);
     crate::fsutil::open_input(path, true).map_err(|e| match e {
         crate::fsutil::InputError::NotRegular(kind) => Invalid::new(
             "import file",
@@ -78,7 +78,7 @@ pub fn open_input(path: &std::path::Path) -> Result<std::fs::File> {
 /// Opens an import file ([`open_input`]), refusing one known to be too
 /// large before it is read.
 pub fn open_file(path: &std::path::Path) -> Result<std::fs::File> {
-    let name = path.display().to_string();
+    let name = crate::fsutil::shown_path(path);
     let f = open_input(path)?;
     if f.metadata().is_ok_and(|m| m.len() > MAX_IMPORT_BYTES) {
         return Err(Invalid::new(

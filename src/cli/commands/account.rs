@@ -229,7 +229,7 @@ fn password(a: &NameArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError>
         env,
         &format!(
             "password of {name} set (kept as an argon2id hash in {})\n",
-            c.path().display()
+            crate::fsutil::shown_path(c.path())
         ),
     )
 }

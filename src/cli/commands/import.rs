@@ -105,7 +105,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let OutputFormat::Import(named) = g.format else {
         return Err(Invalid::new("--format", "(other)", "annex, csv or events").into());
     };
-    let name = a.file.display().to_string();
+    let name = crate::fsutil::shown_path(&a.file);
     let is_file = name != "-";
     // An events export (a backup) streams: it may be far larger than the
     // other formats' limit.
@@ -224,12 +224,12 @@ fn restore(
             None => format!(
                 "dry run: {} events checked; they would be restored into {}\n",
                 report.events,
-                text::visible(&g.store.display().to_string())
+                text::visible(&crate::fsutil::shown_path(&g.store))
             ),
             Some(head) => format!(
                 "restored {} events into {}; head {}\n",
                 report.events,
-                text::visible(&g.store.display().to_string()),
+                text::visible(&crate::fsutil::shown_path(&g.store)),
                 head.hex()
             ),
         },
@@ -250,12 +250,12 @@ pub(crate) fn remote(
     // Every flag is checked here first, as locally.
     flags(a).check()?;
     if a.compress {
-        return Err(compress_refused(&a.file.display().to_string()));
+        return Err(compress_refused(&crate::fsutil::shown_path(&a.file)));
     }
     let OutputFormat::Import(named) = g.format else {
         return Err(Invalid::new("--format", "(other)", "annex, csv or events").into());
     };
-    let name = a.file.display().to_string();
+    let name = crate::fsutil::shown_path(&a.file);
     let bytes = if name == "-" {
         import::read_bytes(&name, env.input)?
     } else {
