@@ -34,6 +34,20 @@ pub const TIMEOUT_ENV: &str = "KAMERSTAND_TIMEOUT";
 /// says otherwise.
 const TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The largest answer read from a server: a view, a list, an exported
+/// file or a proof. The largest ledger measured (L in docs/performance.md:
+/// 10,000 items, a million events) gives an overview or export of 10 to 15
+/// MB (the demo's 10 items give 10 to 14 KB) and a whole log as a table of
+/// about 150 MB; what is larger (the whole log as JSON, some 800 MB, or an
+/// events export, 2.2 GB) is to be asked for in parts (`log --limit`) or
+/// made on the store's machine. An answer is held whole (and its text
+/// copied once to be shown), so this also bounds the memory it takes.
+pub const MAX_ANSWER: u64 = 256 * 1024 * 1024;
+
+/// The largest refusal or failure read from a server (any answer but
+/// 200): its message is shown shortened to 300 characters anyway.
+pub const MAX_REFUSAL: u64 = 64 * 1024;
+
 /// How long to wait for a server's whole answer: [`TIMEOUT_ENV`], or
 /// [`TIMEOUT`].
 fn timeout() -> Result<Duration, Invalid> {
@@ -433,15 +447,42 @@ fn answer_bytes(
         .get("x-kamerstand-verified")
         .and_then(|v| v.to_str().ok())
         .map(|v| v == "true");
-    let bytes = resp
-        .body_mut()
-        .with_config()
-        .limit(1 << 30)
-        .read_to_vec()
-        .map_err(|e| Error::storage(format!("reading the answer of {base}"), e))?;
+    let too_large = || {
+        Error::storage(
+            format!("reading the answer of {base}"),
+            format!(
+                "it is larger than the {} MiB an answer may be (MAX_ANSWER): ask for less (`log --limit N`, a filter, a round) or run the command on the store's machine",
+                MAX_ANSWER / 1024 / 1024
+            ),
+        )
+    };
     if status == 200 {
+        // A declared length over the limit is refused before any byte.
+        let declared = resp
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > MAX_ANSWER) {
+            return Err(too_large().into());
+        }
+        let bytes = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER)
+            .read_to_vec()
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(_) => too_large(),
+                e => Error::storage(format!("reading the answer of {base}"), e),
+            })?;
         return Ok((bytes, verified));
     }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(resp.body_mut().as_reader(), MAX_REFUSAL),
+        &mut bytes,
+    )
+    .map_err(|e| Error::storage(format!("reading the answer of {base}"), e))?;
     let body = String::from_utf8_lossy(&bytes);
     let message = serde_json::from_str::<Value>(&body)
         .ok()
