@@ -613,7 +613,7 @@ fn output_paths_are_written_as_given_and_shown_escaped() {
     let (code, stderr) = run_os(&env, &[b"--format", b"html", b"export", b"-o", &odd]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        std::path::Path::new(std::ffi::OsStr::from_bytes(&odd)).is_file(),
+        Path::new(std::ffi::OsStr::from_bytes(&odd)).is_file(),
         "not written under its own bytes"
     );
     assert!(
@@ -625,6 +625,20 @@ fn output_paths_are_written_as_given_and_shown_escaped() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
     assert!(stderr.contains("\\u{1b}[2Jb.md"), "{stderr}");
+    // A store path in a refusal, likewise.
+    let store = path(b"s\xff\x1b[2J");
+    let out = Command::new(env!("CARGO_BIN_EXE_kamerstand"))
+        .arg("--store")
+        .arg(std::ffi::OsStr::from_bytes(&store))
+        .arg("overview")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("s\\xff\\u{1b}[2J") && !stderr.contains('\u{fffd}'),
+        "{stderr}"
+    );
 }
 
 /// An argument that must be text and is not UTF-8 is refused naming the
