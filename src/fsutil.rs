@@ -443,6 +443,25 @@ mod tests {
         assert!(fresh.is_file());
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_private_file_is_private_from_its_creation_and_never_replaces_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("secret");
+        let s = Staged::beside_mode(&target, 0o600).unwrap();
+        let mode = std::fs::metadata(s.temp_path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::write(&target, "old").unwrap();
+        let e = s.commit_new().unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
     #[test]
     fn temporary_names_differ_and_vanish_when_not_committed() {
         let dir = tempfile::tempdir().unwrap();

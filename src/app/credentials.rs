@@ -209,7 +209,10 @@ impl Credentials {
             .map_err(|e| Error::storage("encoding the credentials", e))?;
         bytes.push(b'\n');
         let mut staged =
-            fsutil::Staged::beside(&self.path).map_err(io_err(&self.path, "creating"))?;
+            // 0600 from its creation: a file others could open before
+            // its mode was narrowed could be read through that descriptor
+            // once the hashes are in it.
+            fsutil::Staged::beside_mode(&self.path, 0o600).map_err(io_err(&self.path, "creating"))?;
         staged
             .restrict_to_owner()
             .and_then(|()| staged.write_all(&bytes))
