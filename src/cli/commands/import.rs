@@ -41,7 +41,9 @@ use std::path::PathBuf;
 /// Example: kamerstand --store herstel.db import backup.jsonl
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The file to import, e.g. bijlage-2025.txt, or - for standard input.
+    /// The file to import, e.g. bijlage-2025.txt, or - for standard input
+    /// (what comes through a pipe: a named pipe, /dev/stdin or <(…) that
+    /// is no regular file is refused, not waited for).
     file: PathBuf,
     /// Show the events that would be appended and the anomalies; write nothing.
     #[arg(long)]
