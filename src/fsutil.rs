@@ -250,6 +250,29 @@ fn random_suffix() -> String {
     crate::domain::ids::hex(&bits)
 }
 
+/// Creates a new directory in `parent` named `prefix` and 64 random bits,
+/// that only its owner may enter (mode 0700 on Unix), and returns its
+/// path. A name that exists is never used (nor followed): one someone
+/// made ahead would give them the files written into it.
+pub fn create_private_dir(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
+    let mut last = None;
+    for _ in 0..8 {
+        let dir = parent.join(format!("{prefix}{}", random_suffix()));
+        let mut b = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        match b.create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free directory name")))
+}
+
 /// The directory a path's file lives in (`.` for a bare name).
 fn dir_of(path: &Path) -> &Path {
     path.parent()

@@ -676,3 +676,19 @@ fn an_argument_that_is_not_utf8_is_named() {
     }
     assert_eq!(env.head(), before);
 }
+
+/// The demo's directory (its ledger, the credentials of `serve --demo`,
+/// the exports) is new and its owner's only: it was made under a name
+/// from the process id and the time, mode 0755, and written into through
+/// any link already at a file's name, had someone made it first.
+#[cfg(unix)]
+#[test]
+fn the_demo_directory_is_new_and_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let v = env.json(&["demo", "--keep"]);
+    let dir = std::path::PathBuf::from(v["dir"].as_str().unwrap());
+    let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(format!("{mode:o}"), "700", "{}", dir.display());
+}

@@ -84,7 +84,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         limits: Limits::default(),
     };
     if a.demo {
-        let dir = super::demo::temp_dir();
+        let dir = super::demo::temp_dir()?;
         let result = demo(g, env, &dir, config);
         let _ = std::fs::remove_dir_all(&dir);
         return result;
