@@ -144,7 +144,7 @@ impl Credentials {
                 return Err(Error::storage(
                     format!("opening {}", fsutil::shown_path(&path)),
                     format!(
-                        "it is owned by user id {}, not by the user running kamerstand (user id {me}): someone else may have put it there; check its accounts and tokens, then `chown` it to this user",
+                        "it is owned by user id {}, not by the user running kamerstand (user id {me}), and a credentials file is read only by its owner (root included): run kamerstand as that user (e.g. with `sudo -u`), or, if it should not be theirs, check its accounts and tokens before you `chown` it",
                         meta.uid()
                     ),
                 ));
