@@ -343,6 +343,30 @@ fn a_token_file_others_may_read_is_refused() {
     let out = env.run_bare(&args);
     out.expect_code(1);
     assert!(out.stderr.contains("127.0.0.1:1"), "{}", out.stderr);
+    // A file longer than any token was cut at 4096 bytes and what was
+    // read sent as the token; one that is not UTF-8 failed as storage
+    // (exit 1). Both are refused as input, the token not shown.
+    let long = format!("kst_{}\n", "a".repeat(5000));
+    crate::common::write_private(&token, &long);
+    let out = env.run_bare(&args);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("--token-file") && out.stderr.contains("at most 4096 bytes"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(&token).unwrap();
+    let mut o = std::fs::OpenOptions::new();
+    std::os::unix::fs::OpenOptionsExt::mode(o.write(true).create_new(true), 0o600);
+    std::io::Write::write_all(&mut o.open(&token).unwrap(), b"kst_abc\xff0123456789\n").unwrap();
+    let out = env.run_bare(&args);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("token") && out.stderr.contains("printable ASCII"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("0123456789"), "{}", out.stderr);
 }
 
 /// A named pipe given where a file is read would block the open until
@@ -496,6 +520,24 @@ fn a_credentials_file_owned_by_another_user_is_refused() {
         e.contains("credentials.json") && e.contains(&format!("owned by user id {mine}")),
         "{e}"
     );
+    // A named pipe in its place is refused, not waited for.
+    let kept = env.dir.path().join("kept.json");
+    std::fs::rename(&file, &kept).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(&file)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, stderr) = bounded(&env, &["account", "token", "m.jansen", "--list"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("credentials.json") && stderr.contains("named pipe"),
+        "{stderr}"
+    );
+    std::fs::remove_file(&file).unwrap();
+    std::fs::rename(&kept, &file).unwrap();
     if std::os::unix::fs::chown(&file, Some(65534), None).is_err() {
         eprintln!("not root: the binary's refusal is left to the library check above");
         return;

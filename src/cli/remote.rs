@@ -44,6 +44,9 @@ const TIMEOUT: Duration = Duration::from_secs(300);
 /// copied once to be shown), so this also bounds the memory it takes.
 pub const MAX_ANSWER: u64 = 256 * 1024 * 1024;
 
+/// The largest token file read: a token is 47 characters.
+const MAX_TOKEN_FILE: u64 = 4096;
+
 /// The largest refusal or failure read from a server (any answer but
 /// 200): its message is shown shortened to 300 characters anyway.
 pub const MAX_REFUSAL: u64 = 64 * 1024;
@@ -157,16 +160,37 @@ impl Remote {
         let token = match token_file {
             Some(p) => {
                 let f = open_token_file(p)?;
-                let mut s = String::new();
-                std::io::Read::read_to_string(&mut std::io::Read::take(f, 4096), &mut s).map_err(
-                    |e| {
-                        Error::storage(
-                            format!("reading the token from {}", crate::fsutil::shown_path(p)),
-                            e,
-                        )
-                    },
-                )?;
-                s
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(f, MAX_TOKEN_FILE + 1),
+                    &mut bytes,
+                )
+                .map_err(|e| {
+                    Error::storage(
+                        format!("reading the token from {}", crate::fsutil::shown_path(p)),
+                        e,
+                    )
+                })?;
+                // A longer file was cut short before: the token sent was
+                // then not the one in the file.
+                if u64::try_from(bytes.len()).map_or(true, |n| n > MAX_TOKEN_FILE) {
+                    return Err(Invalid::new(
+                        "--token-file",
+                        &crate::fsutil::shown_path(p),
+                        format!(
+                            "a file of at most {MAX_TOKEN_FILE} bytes holding one token, as `kamerstand account token NAME` prints it"
+                        ),
+                    )
+                    .into());
+                }
+                String::from_utf8(bytes).map_err(|_| {
+                    // Not shown: it may be a real token with a stray byte.
+                    Invalid::new(
+                        "token",
+                        "(not shown)",
+                        "one line of printable ASCII, as `kamerstand account token NAME` prints it",
+                    )
+                })?
             }
             None => std::env::var(TOKEN_ENV).unwrap_or_default(),
         };
