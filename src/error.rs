@@ -32,7 +32,7 @@ pub enum Error {
         message: String,
     },
     /// Another process holds the store's lock.
-    #[error("store {} is in use by another kamerstand process{}; try again when it has finished, or pass --wait SECONDS", path.display(), pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    #[error("store {} is in use by another kamerstand process{}; try again when it has finished, or pass --wait SECONDS", crate::fsutil::shown_path(path), pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
     InUse {
         /// The store path.
         path: PathBuf,
@@ -554,7 +554,7 @@ impl fmt::Display for Refusal {
             R::LedgerExists { path } => write!(
                 f,
                 "a ledger already exists at {}; use it, or choose another path with --store",
-                path.display()
+                crate::fsutil::shown_path(path)
             ),
             R::EffectiveTooLate {
                 day,
@@ -759,7 +759,7 @@ impl fmt::Display for Refusal {
             R::RestoreIntoLedger { path } => write!(
                 f,
                 "an events import restores a whole ledger into a new or empty store, and {} already holds one; give a new path with --store",
-                path.display()
+                crate::fsutil::shown_path(path)
             ),
             R::NoEventsToRestore => write!(f, "the events file holds no events"),
             R::BadEventsLine { line, what } => write!(f, "events file, line {line}: {what}"),
@@ -842,13 +842,13 @@ impl fmt::Display for Refusal {
             R::SharedStore { path, mode } => write!(
                 f,
                 "store directory {} can be written by users other than its owner (mode {mode:04o}: {} without the sticky bit), who could plant links or files where kamerstand writes; make it private with `chmod go-w {}`, or pass --allow-shared-store if everyone who can write there is trusted",
-                path.display(),
+                crate::fsutil::shown_path(path),
                 match (mode & 0o020 != 0, mode & 0o002 != 0) {
                     (true, true) => "group- and world-writable",
                     (true, false) => "group-writable",
                     _ => "world-writable",
                 },
-                path.display()
+                crate::fsutil::shown_path(path)
             ),
             R::FromTheFuture {
                 seq,

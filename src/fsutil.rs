@@ -40,10 +40,51 @@ pub fn is_link_refusal(e: &io::Error) -> bool {
     }
 }
 
+/// A path as messages show it: a byte that is not UTF-8 as `\xff`, a
+/// control, bidi or invisible character as its escape ([`text::visible`]),
+/// so that the name shown is the name used, and a name cannot steer the
+/// terminal it is shown at.
+///
+/// [`text::visible`]: crate::domain::text::visible
+pub fn shown_path(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(&crate::domain::text::visible(chunk.valid()));
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        crate::domain::text::visible(&path.to_string_lossy()).into_owned()
+    }
+}
+
 /// Creates `path` for writing; fails if anything exists at that name,
 /// a symbolic link (even a dangling one) included.
 pub fn create_new(path: &Path) -> io::Result<File> {
-    no_follow(OpenOptions::new().write(true).create_new(true)).open(path)
+    create_new_mode(path, 0o666)
+}
+
+/// As [`create_new`], with permission bits `mode` (less the umask) from
+/// the moment the file exists, so that a secret written to it is never
+/// readable by others, not even for an instant.
+pub fn create_new_mode(path: &Path, mode: u32) -> io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    no_follow(&mut o).open(path)
 }
 
 /// Opens `path` for reading, but not through a symbolic link.
@@ -51,14 +92,102 @@ pub fn open_read_no_follow(path: &Path) -> io::Result<File> {
     no_follow(OpenOptions::new().read(true)).open(path)
 }
 
-/// Reads the file at `path` whole if it holds at most `limit` bytes; None
-/// when it holds more. Never reads more than `limit + 1` bytes, so a path
-/// naming an endless source (`/dev/zero`, a link to it) ends in a refusal
-/// instead of filling memory.
-pub fn read_at_most(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+/// What a file type is when it is no regular file, as messages name it
+/// ("a named pipe (FIFO)"); None for a regular file.
+pub fn not_regular(t: std::fs::FileType) -> Option<&'static str> {
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("a directory");
+    }
+    if t.is_symlink() {
+        return Some("a symbolic link");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("no regular file")
+}
+
+/// Why a file given to be read was not opened.
+#[derive(Debug)]
+pub enum InputError {
+    /// It is no regular file: what it is (see [`not_regular`]).
+    NotRegular(&'static str),
+    /// Opening or reading it failed.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
+            InputError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<io::Error> for InputError {
+    fn from(e: io::Error) -> Self {
+        InputError::Io(e)
+    }
+}
+
+/// Opens `path` for reading only if it is a regular file; with
+/// `follow == false`, not through a symbolic link either. A named pipe
+/// would block the open until someone writes to it, a device may act on
+/// being opened (a tape rewinds) or never end, so the type is checked
+/// before opening; and again on the open file, which is opened without
+/// blocking, so that a pipe put in its place meanwhile is refused instead
+/// of waited for. (`/dev/stdin` is thus accepted when standard input is a
+/// regular file, and refused when it is a pipe or a terminal.)
+pub fn open_input(path: &Path, follow: bool) -> Result<File, InputError> {
+    let meta = if follow {
+        std::fs::metadata(path)?
+    } else {
+        std::fs::symlink_metadata(path)?
+    };
+    if let Some(what) = not_regular(meta.file_type()) {
+        return Err(InputError::NotRegular(what));
+    }
+    let mut o = OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // On a regular file (all that is kept) this changes nothing.
+        o.custom_flags(libc::O_NONBLOCK | if follow { 0 } else { libc::O_NOFOLLOW });
+    }
+    let f = o.open(path)?;
+    if let Some(what) = not_regular(f.metadata()?.file_type()) {
+        return Err(InputError::NotRegular(what));
+    }
+    Ok(f)
+}
+
+/// Reads the regular file at `path` whole if it holds at most `limit`
+/// bytes; None when it holds more. Never reads more than `limit + 1`
+/// bytes, so a file that grows while read ends in a refusal instead of
+/// filling memory; a device, pipe or directory is refused unopened
+/// ([`open_input`]).
+pub fn read_at_most(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, InputError> {
     use std::io::Read;
     let mut bytes = Vec::new();
-    File::open(path)?
+    open_input(path, true)?
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
     let over = u64::try_from(bytes.len()).map_or(true, |n| n > limit);
@@ -82,7 +211,7 @@ pub fn open_or_create_plain(path: &Path) -> io::Result<File> {
         if is_link_refusal(&e) {
             io::Error::other(format!(
                 "it is a symbolic link, which kamerstand does not follow; remove {} and try again",
-                path.display()
+                shown_path(path)
             ))
         } else {
             e
@@ -92,7 +221,7 @@ pub fn open_or_create_plain(path: &Path) -> io::Result<File> {
     if !meta.is_file() {
         return Err(io::Error::other(format!(
             "it is not a regular file; remove {} and try again",
-            path.display()
+            shown_path(path)
         )));
     }
     #[cfg(unix)]
@@ -102,7 +231,7 @@ pub fn open_or_create_plain(path: &Path) -> io::Result<File> {
             return Err(io::Error::other(format!(
                 "it has {} names (hard links), so writing it could change another file; remove {} and try again",
                 meta.nlink(),
-                path.display()
+                shown_path(path)
             )));
         }
     }
@@ -119,6 +248,29 @@ fn random_suffix() -> String {
     bits[..4].copy_from_slice(&a.as_bytes()[12..]);
     bits[4..].copy_from_slice(&b.as_bytes()[12..]);
     crate::domain::ids::hex(&bits)
+}
+
+/// Creates a new directory in `parent` named `prefix` and 64 random bits,
+/// that only its owner may enter (mode 0700 on Unix), and returns its
+/// path. A name that exists is never used (nor followed): one someone
+/// made ahead would give them the files written into it.
+pub fn create_private_dir(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
+    let mut last = None;
+    for _ in 0..8 {
+        let dir = parent.join(format!("{prefix}{}", random_suffix()));
+        let mut b = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        match b.create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no free directory name")))
 }
 
 /// The directory a path's file lives in (`.` for a bare name).
@@ -143,6 +295,12 @@ impl Staged {
     /// Creates the temporary file for `target` in `target`'s directory,
     /// named `.NAME.RANDOM.tmp`.
     pub fn beside(target: &Path) -> io::Result<Staged> {
+        Staged::beside_mode(target, 0o666)
+    }
+
+    /// As [`Staged::beside`], the file created with permission bits
+    /// `mode` (less the umask), e.g. 0600 for a secret.
+    pub fn beside_mode(target: &Path, mode: u32) -> io::Result<Staged> {
         let name = target
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?
@@ -153,7 +311,7 @@ impl Staged {
         let mut last = None;
         for _ in 0..8 {
             let tmp = dir.join(format!(".{name}.{}.tmp", random_suffix()));
-            match create_new(&tmp) {
+            match create_new_mode(&tmp, mode) {
                 Ok(file) => {
                     return Ok(Staged {
                         file,
@@ -200,6 +358,22 @@ impl Staged {
             sync_dir(dir_of(&self.target))?;
         }
         Ok(())
+    }
+}
+
+impl Staged {
+    /// Puts the file in place only if nothing is there yet (a file, a
+    /// link, even a dangling one): it is fsynced, given its final name as
+    /// a second name, which fails if that name exists instead of replacing
+    /// or following what is there, and then loses its temporary name; the
+    /// directory is fsynced. The target thus appears whole or not at all.
+    pub fn commit_new(mut self) -> io::Result<()> {
+        self.file.flush()?;
+        self.file.sync_all()?;
+        std::fs::hard_link(&self.tmp, &self.target)?;
+        self.done = true;
+        std::fs::remove_file(&self.tmp)?;
+        sync_dir(dir_of(&self.target))
     }
 }
 
@@ -290,6 +464,25 @@ mod tests {
         let fresh = dir.path().join("fresh");
         open_or_create_plain(&fresh).unwrap();
         assert!(fresh.is_file());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_file_is_private_from_its_creation_and_never_replaces_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("secret");
+        let s = Staged::beside_mode(&target, 0o600).unwrap();
+        let mode = std::fs::metadata(s.temp_path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::write(&target, "old").unwrap();
+        let e = s.commit_new().unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

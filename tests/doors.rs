@@ -128,7 +128,7 @@ fn endless_files_given_as_keys_notes_or_proofs_are_refused_by_size() {
         let (code, stderr) = bounded(&env, &args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(
-            stderr.contains(flag) && stderr.contains("a file of at most"),
+            stderr.contains(flag) && stderr.contains("file of at most"),
             "{args:?} must name {flag} and the size accepted: {stderr}"
         );
         assert_eq!(env.head(), before, "{args:?} wrote to the ledger");
@@ -232,10 +232,10 @@ fn a_private_key_others_may_read_is_refused() {
 fn a_server_url_or_token_with_control_characters_is_refused_as_input() {
     let env = TestEnv::new();
     let good = env.dir.path().join("token");
-    std::fs::write(&good, "abcdef0123456789abcdef\n").unwrap();
+    crate::common::write_private(&good, "abcdef0123456789abcdef\n");
     let good = good.to_str().unwrap();
     let bad = env.dir.path().join("bad-token");
-    std::fs::write(&bad, "abcdef\u{1b}[2J0123456789\n").unwrap();
+    crate::common::write_private(&bad, "abcdef\u{1b}[2J0123456789\n");
     let bad = bad.to_str().unwrap();
     for url in [
         "https://kamerstand\u{1b}[31m.example.nl",
@@ -306,4 +306,431 @@ fn verify_refuses_a_note_that_is_no_note_before_checking_the_chain() {
     out.expect_code(2);
     assert_eq!(out.stdout, "", "a verdict before the refusal");
     assert!(out.stderr.contains("invalid signed note"), "{}", out.stderr);
+}
+
+/// A token file others may read (or write) is refused as a private key
+/// file is: exit 2, naming --token-file, its mode and `chmod 600`, never
+/// the token; at 0600 the command goes on (to a server that is not there).
+#[cfg(unix)]
+#[test]
+fn a_token_file_others_may_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let token = env.dir.path().join("geheim.token");
+    crate::common::write_private(&token, "kst_abcdef0123456789\n");
+    let t = token.to_str().unwrap();
+    let args = [
+        "--server",
+        "http://127.0.0.1:1",
+        "--token-file",
+        t,
+        "overview",
+    ];
+    for mode in [0o644, 0o640, 0o604, 0o620] {
+        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = env.run_bare(&args);
+        out.expect_code(2);
+        assert!(
+            out.stderr.contains("--token-file")
+                && out.stderr.contains(&format!("{mode:04o}"))
+                && out.stderr.contains("chmod 600"),
+            "{mode:o}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("0123456789"), "{}", out.stderr);
+    }
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = env.run_bare(&args);
+    out.expect_code(1);
+    assert!(out.stderr.contains("127.0.0.1:1"), "{}", out.stderr);
+    // A file longer than any token was cut at 4096 bytes and what was
+    // read sent as the token; one that is not UTF-8 failed as storage
+    // (exit 1). Both are refused as input, the token not shown.
+    let long = format!("kst_{}\n", "a".repeat(5000));
+    crate::common::write_private(&token, &long);
+    let out = env.run_bare(&args);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("--token-file") && out.stderr.contains("at most 4096 bytes"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(&token).unwrap();
+    let mut o = std::fs::OpenOptions::new();
+    std::os::unix::fs::OpenOptionsExt::mode(o.write(true).create_new(true), 0o600);
+    std::io::Write::write_all(&mut o.open(&token).unwrap(), b"kst_abc\xff0123456789\n").unwrap();
+    let out = env.run_bare(&args);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("token") && out.stderr.contains("printable ASCII"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("0123456789"), "{}", out.stderr);
+}
+
+/// A named pipe given where a file is read would block the open until
+/// someone writes to it, for ever: every such door refuses one (and any
+/// other file that is no regular file) unopened, exit 2, naming the
+/// argument; nothing is written. Import points to `-` for a pipe.
+#[cfg(unix)]
+#[test]
+fn pipes_given_as_input_files_are_refused_unopened() {
+    let env = signed_setup();
+    let dir = env.dir.path();
+    let key = dir.join("signer.key");
+    let key = key.to_str().unwrap().to_string();
+    let public = format!("{key}.pub");
+    env.run(&["round", "sign", "r1", "--key", &key]).ok();
+    let note = dir.join("r1.note");
+    std::fs::write(
+        &note,
+        env.run(&["round", "note", "r1"]).ok().stdout.as_bytes(),
+    )
+    .unwrap();
+    let note = note.to_str().unwrap().to_string();
+    let fifo = dir.join("pijp");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let fifo = fifo.to_str().unwrap().to_string();
+    // The witness state beside a key, planted as a pipe.
+    assert!(
+        Command::new("mkfifo")
+            .arg(format!("{key}.cosigned"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    crate::common::write_private(&dir.join("t.token"), "kst_abc\n");
+    let before = env.head();
+    let cases: Vec<(Vec<&str>, &[&str])> = vec![
+        (
+            vec!["round", "sign", "r1", "--key", &fifo],
+            &["private key file"],
+        ),
+        (
+            vec![
+                "key",
+                "add",
+                &fifo,
+                "--name",
+                "example.org/nap",
+                "--role",
+                "witness",
+            ],
+            &["public key file"],
+        ),
+        (
+            vec!["round", "cosign", &fifo, "--key", &key],
+            &["note file"],
+        ),
+        (
+            vec!["round", "cosign", &note, "--key", &key],
+            &["witness state file"],
+        ),
+        (vec!["verify", "--note", &fifo], &["--note"]),
+        (
+            vec!["proof", "check", "--note", &fifo, "--key", &public],
+            &["--note"],
+        ),
+        (
+            vec!["proof", "check", &fifo, "--note", &note, "--key", &public],
+            &["proof"],
+        ),
+        (
+            vec!["import", &fifo],
+            &["import file", "- to read standard input"],
+        ),
+        (
+            vec!["--format", "events", "import", &fifo],
+            &["import file", "- to read standard input"],
+        ),
+        (
+            vec![
+                "--server",
+                "http://127.0.0.1:1",
+                "--token-file",
+                &fifo,
+                "overview",
+            ],
+            &["--token-file"],
+        ),
+    ];
+    for (args, needles) in cases {
+        let (code, stderr) = bounded(&env, &args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("named pipe") && needles.iter().all(|n| stderr.contains(n)),
+            "{args:?} must name {needles:?} and the pipe: {stderr}"
+        );
+        assert_eq!(env.head(), before, "{args:?} wrote to the ledger");
+    }
+    let fresh = TestEnv::new();
+    let (code, stderr) = bounded(&fresh, &["init", "--programme", "Test", "--legend", &fifo]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("legend file") && stderr.contains("named pipe"),
+        "{stderr}"
+    );
+    assert!(!fresh.store.exists());
+    // /dev/stdin is what standard input is: here /dev/null, a device.
+    let (code, stderr) = bounded(&env, &["import", "/dev/stdin"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("character device"), "{stderr}");
+}
+
+/// A credentials file (the server's password hashes and token hashes)
+/// owned by another user is refused as ssh refuses another's
+/// authorized_keys: whoever put it there could have put their own token
+/// in it. Exit 1, naming the file and its owner. Through the library for
+/// any user; through the binary when the test may hand a file to another
+/// user (as root).
+#[cfg(unix)]
+#[test]
+fn a_credentials_file_owned_by_another_user_is_refused() {
+    use kamerstand::app::credentials::{Credentials, path_for};
+    use std::os::unix::fs::MetadataExt;
+    let env = TestEnv::init();
+    env.run(&[
+        "account",
+        "add",
+        "m.jansen",
+        "--name",
+        "M. Jansen",
+        "--role",
+        "medewerker",
+        "--ministry",
+        "VWS",
+    ])
+    .ok();
+    env.run(&["account", "token", "m.jansen"]).expect_code(0);
+    let store = env.store.clone();
+    let file = path_for(&store);
+    let mine = std::fs::metadata(&file).unwrap().uid();
+    Credentials::load_owned_by(&store, Some(mine)).unwrap();
+    let e = Credentials::load_owned_by(&store, Some(mine.wrapping_add(1)))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("credentials.json") && e.contains(&format!("owned by user id {mine}")),
+        "{e}"
+    );
+    // A named pipe in its place is refused, not waited for.
+    let kept = env.dir.path().join("kept.json");
+    std::fs::rename(&file, &kept).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(&file)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, stderr) = bounded(&env, &["account", "token", "m.jansen", "--list"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("credentials.json") && stderr.contains("named pipe"),
+        "{stderr}"
+    );
+    std::fs::remove_file(&file).unwrap();
+    std::fs::rename(&kept, &file).unwrap();
+    if std::os::unix::fs::chown(&file, Some(65534), None).is_err() {
+        eprintln!("not root: the binary's refusal is left to the library check above");
+        return;
+    }
+    for args in [
+        vec!["account", "token", "m.jansen", "--list"],
+        vec!["account", "token", "m.jansen"],
+    ] {
+        let out = env.run(&args);
+        out.expect_code(1);
+        assert!(
+            out.stderr.contains("credentials.json") && out.stderr.contains("65534"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// `key generate` writes each key whole under a temporary name and only
+/// then gives it its name: a run killed while writing (here by a file
+/// size limit of 0, as a full quota or a crash would stop it) leaves no
+/// empty or half key at `--out`, which would block the next run ("a key
+/// is never overwritten") or be taken for a key. The next run succeeds;
+/// the private key is 0600. A link planted at the name is refused, not
+/// followed.
+#[cfg(unix)]
+#[test]
+fn a_key_killed_while_written_leaves_nothing_under_its_name() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::init();
+    let key = env.dir.path().join("signer.key");
+    let k = key.to_str().unwrap();
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -f 0; exec "$0" "$@""#)
+        .arg(env!("CARGO_BIN_EXE_kamerstand"))
+        .args(["key", "generate", "--out", k, "--name", "example.org/nap"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the write was not stopped");
+    assert!(
+        std::fs::symlink_metadata(&key).is_err(),
+        "a key cut short is left under its name"
+    );
+    let out = env.run(&["key", "generate", "--out", k, "--name", "example.org/nap"]);
+    out.expect_code(0);
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    env.run(&[
+        "key",
+        "add",
+        &format!("{k}.pub"),
+        "--name",
+        "example.org/nap",
+        "--role",
+        "signer",
+    ])
+    .expect_code(0);
+    let victim = env.dir.path().join("victim");
+    let planted = env.dir.path().join("planted.key");
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let out = env.run(&[
+        "key",
+        "generate",
+        "--out",
+        planted.to_str().unwrap(),
+        "--name",
+        "example.org/nap",
+    ]);
+    out.expect_code(2);
+    assert!(!victim.exists(), "written through a planted link");
+}
+
+/// Runs the binary with arguments that need not be UTF-8.
+#[cfg(unix)]
+fn run_os(env: &TestEnv, args: &[&[u8]]) -> (i32, String) {
+    use std::os::unix::ffi::OsStrExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_kamerstand"))
+        .arg("--store")
+        .arg(&env.store)
+        .args(args.iter().map(|a| std::ffi::OsStr::from_bytes(a)))
+        .env("KAMERSTAND_ACTOR", crate::common::ACTOR)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// An output path that is not UTF-8 is written under exactly its bytes,
+/// and messages show such a byte as `\xff` (not as a replacement
+/// character, which names another file) and a control character as its
+/// escape: the line saying where a file went cannot steer the terminal.
+#[cfg(unix)]
+#[test]
+fn output_paths_are_written_as_given_and_shown_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = TestEnv::init();
+    env.add(&["--kind", "motie", "--key", "M1", "--text", "Een motie."]);
+    let dir = env.dir.path().as_os_str().as_bytes().to_vec();
+    let path = |name: &[u8]| {
+        let mut p = dir.clone();
+        p.push(b'/');
+        p.extend_from_slice(name);
+        p
+    };
+    let odd = path(b"\xff.html");
+    let (code, stderr) = run_os(&env, &[b"--format", b"html", b"export", b"-o", &odd]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        Path::new(std::ffi::OsStr::from_bytes(&odd)).is_file(),
+        "not written under its own bytes"
+    );
+    assert!(
+        stderr.contains("\\xff.html") && !stderr.contains('\u{fffd}'),
+        "{stderr}"
+    );
+    let steering = path(b"a\x1b[2Jb.md");
+    let (code, stderr) = run_os(&env, &[b"--format", b"md", b"export", b"-o", &steering]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(stderr.contains("\\u{1b}[2Jb.md"), "{stderr}");
+    // A store path in a refusal, likewise.
+    let store = path(b"s\xff\x1b[2J");
+    let out = Command::new(env!("CARGO_BIN_EXE_kamerstand"))
+        .arg("--store")
+        .arg(std::ffi::OsStr::from_bytes(&store))
+        .arg("overview")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("s\\xff\\u{1b}[2J") && !stderr.contains('\u{fffd}'),
+        "{stderr}"
+    );
+}
+
+/// An argument that must be text and is not UTF-8 is refused naming the
+/// argument (clap said only "invalid UTF-8 was detected in one or more
+/// arguments"), with the byte shown escaped: exit 2, nothing written.
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_named() {
+    let env = TestEnv::init();
+    let before = env.head();
+    for (args, name) in [
+        (vec![&b"--actor"[..], b"\xff", b"overview"], "--actor"),
+        (
+            vec![
+                &b"item"[..],
+                b"add",
+                b"--kind",
+                b"motie",
+                b"--text",
+                b"a\xffb",
+            ],
+            "--text",
+        ),
+        (vec![&b"--actor=\xfe"[..], b"overview"], "--actor"),
+        (vec![&b"show"[..], b"M\xff1"], "KEY"),
+    ] {
+        let (code, stderr) = run_os(&env, &args);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains(&format!("invalid {name} "))
+                && stderr.contains("UTF-8")
+                && (stderr.contains("\\xff") || stderr.contains("\\xfe")),
+            "{name}: {stderr}"
+        );
+    }
+    assert_eq!(env.head(), before);
+}
+
+/// The demo's directory (its ledger, the credentials of `serve --demo`,
+/// the exports) is new and its owner's only: it was made under a name
+/// from the process id and the time, mode 0755, and written into through
+/// any link already at a file's name, had someone made it first.
+#[cfg(unix)]
+#[test]
+fn the_demo_directory_is_new_and_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let v = env.json(&["demo", "--keep"]);
+    let dir = std::path::PathBuf::from(v["dir"].as_str().unwrap());
+    let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(format!("{mode:o}"), "700", "{}", dir.display());
 }

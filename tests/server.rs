@@ -654,7 +654,7 @@ fn the_command_line_works_against_the_server_with_a_token() {
     let server = serve(&s.env);
     let url = format!("http://{}", server.addr());
     let token = s.env.dir.path().join("vws.token");
-    std::fs::write(&token, format!("{}\n", s.tokens["vws"])).unwrap();
+    crate::common::write_private(&token, &format!("{}\n", s.tokens["vws"]));
     let t = token.to_str().unwrap();
     let run = |args: &[&str]| {
         let mut full = vec!["--server", url.as_str(), "--token-file", t];
@@ -1619,7 +1619,7 @@ fn an_annex_is_imported_through_the_server_by_a_coordinator_only() {
     // From the command line: the same import, its report as text.
     let url = format!("http://{}", server.addr());
     let token = s.env.dir.path().join("coord.token");
-    std::fs::write(&token, format!("{}\n", s.tokens["coord"])).unwrap();
+    crate::common::write_private(&token, &format!("{}\n", s.tokens["coord"]));
     let file = s.env.dir.path().join("voorjaar.csv");
     std::fs::write(
         &file,
@@ -1744,7 +1744,7 @@ pub(crate) fn fake_server(
 fn what_a_server_sends_reaches_the_terminal_without_raw_control_characters() {
     let env = TestEnv::new();
     let token = env.dir.path().join("t.token");
-    std::fs::write(&token, "abc\n").unwrap();
+    crate::common::write_private(&token, "abc\n");
     let (url, thread) = fake_server(vec![
         (
             200,

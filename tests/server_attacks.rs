@@ -565,7 +565,7 @@ fn http_answer(status: &str, headers: &str, body: &str) -> Option<Vec<u8>> {
 
 fn token_file(env: &TestEnv) -> String {
     let token = env.dir.path().join("t.token");
-    std::fs::write(&token, "kst_abc\n").unwrap();
+    crate::common::write_private(&token, "kst_abc\n");
     token.to_str().unwrap().to_string()
 }
 
@@ -738,4 +738,60 @@ fn a_server_failure_shows_no_path_to_someone_not_signed_in() {
     let dir = s.env.dir.path().to_str().unwrap();
     assert!(!a.body.contains(dir), "a path on the page: {}", a.body);
     server.stop().unwrap();
+}
+
+/// A server's answer is read up to `MAX_ANSWER` (256 MiB) only: one that
+/// declares more is refused before any of it is read, and one that sends
+/// more without saying so is cut off there, exit 1 naming the server and
+/// the limit. (It read up to 1 GiB, then copied it twice to show it.)
+#[test]
+fn an_answer_larger_than_the_limit_is_refused_naming_the_server_and_the_limit() {
+    use std::io::Write as _;
+    let env = TestEnv::new();
+    let token = token_file(&env);
+    let declared = Some(
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\nbegin",
+            300u64 * 1024 * 1024
+        )
+        .into_bytes(),
+    );
+    let (url, _requests) = fake(vec![declared]);
+    let out = env.run_bare(&["--server", &url, "--token-file", &token, "overview"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains(&url) && out.stderr.contains("256 MiB"),
+        "{}",
+        out.stderr
+    );
+    // Undeclared (read until the connection closes): the client stops
+    // reading at the limit.
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let sender = std::thread::spawn(move || {
+        let (mut c, _) = listener.accept().unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        c.set_write_timeout(Some(Duration::from_secs(60))).unwrap();
+        let _ = super::server::read_request(&mut c);
+        let _ = c
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n");
+        let block = vec![b'x'; 1 << 20];
+        let mut sent = 0u64;
+        // A little over the limit; a client that keeps reading gets it all.
+        while sent <= 257 * 1024 * 1024 {
+            if c.write_all(&block).is_err() {
+                break;
+            }
+            sent += block.len() as u64;
+        }
+        sent
+    });
+    let out = env.run_bare(&["--server", &url, "--token-file", &token, "overview"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains(&url) && out.stderr.contains("256 MiB"),
+        "{}",
+        out.stderr
+    );
+    assert!(sender.join().unwrap() >= 256 * 1024 * 1024);
 }

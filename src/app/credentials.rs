@@ -38,6 +38,10 @@ pub const MIN_PASSWORD: usize = 10;
 /// it, but a request body does).
 pub const MAX_PASSWORD: usize = 1024;
 
+/// The largest credentials file read: far more than any programme's
+/// accounts fill (an entry with a password and ten tokens is under 1 KiB).
+pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+
 /// The credentials file of a store: `STORE.credentials.json` beside it.
 pub fn path_for(store: &Path) -> PathBuf {
     let mut name = store
@@ -86,18 +90,34 @@ pub struct Credentials {
 }
 
 fn io_err(path: &Path, doing: &str) -> impl FnOnce(std::io::Error) -> Error {
-    let what = format!("{doing} {}", path.display());
+    let what = format!("{doing} {}", fsutil::shown_path(path));
     move |e| Error::storage(what, e)
 }
 
 impl Credentials {
     /// Reads the credentials of the store at `store` (none yet: empty). A
     /// file that others may read is refused: it should never have been.
+    /// So is one another user owns (as ssh refuses an `authorized_keys`
+    /// file of someone else's): whoever could plant it there could have
+    /// put their own tokens in it. A file that is no regular file (a pipe
+    /// would block the server's start) or larger than [`MAX_FILE`] is
+    /// refused too.
     pub fn load(store: &Path) -> Result<Credentials> {
+        #[cfg(unix)]
+        let me = Some(rustix::process::geteuid().as_raw());
+        #[cfg(not(unix))]
+        let me = None;
+        Credentials::load_owned_by(store, me)
+    }
+
+    /// As [`Credentials::load`], with the file required to be owned by
+    /// user id `owner` (None: not checked), so that the check can be
+    /// tested without a second user.
+    pub fn load_owned_by(store: &Path, owner: Option<u32>) -> Result<Credentials> {
         let path = path_for(store);
-        let mut f = match fsutil::open_read_no_follow(&path) {
+        let mut f = match fsutil::open_input(&path, false) {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(fsutil::InputError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Credentials {
                     path,
                     file: File {
@@ -106,40 +126,71 @@ impl Credentials {
                     },
                 });
             }
-            Err(e) => return Err(io_err(&path, "opening")(e)),
+            Err(fsutil::InputError::Io(e)) => return Err(io_err(&path, "opening")(e)),
+            Err(e) => {
+                return Err(Error::storage(
+                    format!("opening {}", fsutil::shown_path(&path)),
+                    format!("{e}; it must be the file kamerstand writes (remove what is there)"),
+                ));
+            }
         };
+        let meta = f.metadata().map_err(io_err(&path, "reading"))?;
         #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = f
-                .metadata()
-                .map_err(io_err(&path, "reading"))?
-                .permissions()
-                .mode();
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            if let Some(me) = owner
+                && meta.uid() != me
+            {
+                return Err(Error::storage(
+                    format!("opening {}", fsutil::shown_path(&path)),
+                    format!(
+                        "it is owned by user id {}, not by the user running kamerstand (user id {me}), and a credentials file is read only by its owner (root included): run kamerstand as that user (e.g. with `sudo -u`), or, if it should not be theirs, check its accounts and tokens before you `chown` it",
+                        meta.uid()
+                    ),
+                ));
+            }
+            let mode = meta.permissions().mode();
             if mode & 0o077 != 0 {
                 return Err(Error::storage(
-                    format!("opening {}", path.display()),
+                    format!("opening {}", fsutil::shown_path(&path)),
                     format!(
                         "other users may read or write it (mode {:04o}); make it private with `chmod 600 {}`",
                         mode & 0o7777,
-                        path.display()
+                        fsutil::shown_path(&path)
                     ),
                 ));
             }
         }
+        #[cfg(not(unix))]
+        let _ = owner;
+        if meta.len() > MAX_FILE {
+            return Err(Error::storage(
+                format!("reading {}", fsutil::shown_path(&path)),
+                format!(
+                    "it holds {} bytes, more than the {} MiB a credentials file may hold",
+                    meta.len(),
+                    MAX_FILE / 1024 / 1024
+                ),
+            ));
+        }
         let mut text = String::new();
-        f.read_to_string(&mut text)
+        (&mut f)
+            .take(MAX_FILE)
+            .read_to_string(&mut text)
             .map_err(io_err(&path, "reading"))?;
         let file: File = serde_json::from_str(&text).map_err(|e| Error::Corrupt {
             seq: None,
-            what: format!("{} is not a credentials file: {e}", path.display()),
+            what: format!(
+                "{} is not a credentials file: {e}",
+                fsutil::shown_path(&path)
+            ),
         })?;
         if file.format != FORMAT {
             return Err(Error::Corrupt {
                 seq: None,
                 what: format!(
                     "{} is in format '{}', not {FORMAT}",
-                    path.display(),
+                    fsutil::shown_path(&path),
                     file.format
                 ),
             });
@@ -158,7 +209,10 @@ impl Credentials {
             .map_err(|e| Error::storage("encoding the credentials", e))?;
         bytes.push(b'\n');
         let mut staged =
-            fsutil::Staged::beside(&self.path).map_err(io_err(&self.path, "creating"))?;
+            // 0600 from its creation: a file others could open before
+            // its mode was narrowed could be read through that descriptor
+            // once the hashes are in it.
+            fsutil::Staged::beside_mode(&self.path, 0o600).map_err(io_err(&self.path, "creating"))?;
         staged
             .restrict_to_owner()
             .and_then(|()| staged.write_all(&bytes))

@@ -122,9 +122,9 @@ pub fn to_file_with(
 /// export is written).
 pub fn bytes_to_file(path: &Path, bytes: &[u8]) -> Result<u64> {
     write_whole(path, |w| {
-        w.write_all(bytes)
-            .and_then(|()| w.flush())
-            .map_err(|e| Error::storage(format!("writing {}", path.display()), e))?;
+        w.write_all(bytes).and_then(|()| w.flush()).map_err(|e| {
+            Error::storage(format!("writing {}", crate::fsutil::shown_path(path)), e)
+        })?;
         Ok(bytes.len() as u64)
     })
 }
@@ -136,9 +136,9 @@ pub fn stream_to_file(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<(
     write_whole(path, |w| {
         let mut counted = Counting { inner: w, bytes: 0 };
         fill(&mut counted)?;
-        counted
-            .flush()
-            .map_err(|e| Error::storage(format!("writing {}", path.display()), e))?;
+        counted.flush().map_err(|e| {
+            Error::storage(format!("writing {}", crate::fsutil::shown_path(path)), e)
+        })?;
         Ok(counted.bytes)
     })
 }
@@ -177,7 +177,7 @@ fn write_events(
 /// over the target (see [`crate::fsutil::Staged`]).
 fn write_whole<T>(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
     if path.file_name().is_none() {
-        return Err(Invalid::new("-o", &path.display().to_string(), "a file name").into());
+        return Err(Invalid::new("-o", &crate::fsutil::shown_path(path), "a file name").into());
     }
     // The rename below replaces whatever has the name. A planted link must
     // be replaced, not followed; but a directory, or a device such as
@@ -195,7 +195,7 @@ fn write_whole<T>(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<T>) -
     if system {
         return Err(Invalid::new(
             "-o",
-            &path.display().to_string(),
+            &crate::fsutil::shown_path(path),
             "a file outside /dev, /proc and /sys; leave out -o to write to standard output",
         )
         .into());
@@ -219,7 +219,7 @@ fn write_whole<T>(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<T>) -
         if let Some(what) = what {
             return Err(Invalid::new(
                 "-o",
-                &path.display().to_string(),
+                &crate::fsutil::shown_path(path),
                 format!(
                     "a new file or a regular file to replace, not {what}; leave out -o to write to standard output"
                 ),
@@ -227,7 +227,7 @@ fn write_whole<T>(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<T>) -
             .into());
         }
     }
-    let storage = |e| Error::storage(format!("writing {}", path.display()), e);
+    let storage = |e| Error::storage(format!("writing {}", crate::fsutil::shown_path(path)), e);
     let mut staged = crate::fsutil::Staged::beside(path).map_err(storage)?;
     let t = fill(&mut staged)?;
     staged.commit(true).map_err(storage)?;

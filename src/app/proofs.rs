@@ -50,20 +50,30 @@ pub fn key_generate(path: &Path, name: &str, role: KeyRole) -> Result<VerifierKe
         if std::fs::symlink_metadata(p).is_ok() {
             return Err(Invalid::new(
                 "key file",
-                &p.display().to_string(),
+                &crate::fsutil::shown_path(p),
                 "a path where no file exists yet (a key is never overwritten)",
             )
             .into());
         }
     }
     let key = PrivateKey::generate(name, role).map_err(note_error)?;
-    note::write_private_key(path, &key)
-        .map_err(|e| Error::storage(format!("writing the private key {}", path.display()), e))?;
+    note::write_private_key(path, &key).map_err(|e| {
+        Error::storage(
+            format!(
+                "writing the private key {}",
+                crate::fsutil::shown_path(path)
+            ),
+            e,
+        )
+    })?;
     let verifier = key.verifier();
     if let Err(e) = note::write_public_key(&public, &verifier) {
         let _ = std::fs::remove_file(path);
         return Err(Error::storage(
-            format!("writing the public key {}", public.display()),
+            format!(
+                "writing the public key {}",
+                crate::fsutil::shown_path(&public)
+            ),
             e,
         ));
     }
@@ -83,7 +93,7 @@ pub fn read_public_key(path: &Path) -> Result<VerifierKey> {
     VerifierKey::parse(text.trim_end_matches('\n')).map_err(|e| {
         Invalid::new(
             "public key file",
-            &path.display().to_string(),
+            &crate::fsutil::shown_path(path),
             format!(
                 "a public key file (FILE.pub) as `kamerstand key generate` writes it; its {} '{}' is not {}",
                 e.what, e.value, e.expected
@@ -106,11 +116,11 @@ pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
         {
             return Err(Invalid::new(
                 "private key file",
-                &path.display().to_string(),
+                &crate::fsutil::shown_path(path),
                 format!(
                     "a file only its owner may read or write (mode {:04o} lets others in); check that it was not copied, then `chmod 600 {}`",
                     m.permissions().mode() & 0o7777,
-                    path.display()
+                    crate::fsutil::shown_path(path)
                 ),
             )
             .into());
@@ -121,7 +131,7 @@ pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
         // The value is not repeated: it may be the key itself.
         Invalid::new(
             "private key file",
-            &path.display().to_string(),
+            &crate::fsutil::shown_path(path),
             format!(
                 "a private key file as `kamerstand key generate` writes it; its {} is not {}",
                 e.what, e.expected
@@ -131,11 +141,31 @@ pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
     })
 }
 
+/// Why a file given to be read (`what`, at `name`) was not: a device, a
+/// pipe or a directory is no file of at most `limit`.
+pub fn input_refused(
+    what: &str,
+    name: &str,
+    e: &crate::fsutil::InputError,
+    limit: &str,
+) -> Invalid {
+    match e {
+        crate::fsutil::InputError::NotRegular(kind) => Invalid::new(
+            what,
+            name,
+            format!("a regular file of at most {limit} (it is {kind})"),
+        ),
+        crate::fsutil::InputError::Io(e) => {
+            Invalid::new(what, name, format!("a readable file ({e})"))
+        }
+    }
+}
+
 /// Reads a small text file (a key, a note), naming it when it cannot.
 fn read_small(path: &Path, what: &str) -> Result<String> {
-    let name = path.display().to_string();
+    let name = crate::fsutil::shown_path(path);
     let bytes = crate::fsutil::read_at_most(path, 64 * 1024)
-        .map_err(|e| Invalid::new(what, &name, format!("a readable file ({e})")))?
+        .map_err(|e| input_refused(what, &name, &e, "64 KiB"))?
         .ok_or_else(|| Invalid::new(what, &name, "a file of at most 64 KiB"))?;
     String::from_utf8(bytes).map_err(|_| Invalid::new(what, &name, "UTF-8 text").into())
 }
@@ -397,7 +427,7 @@ pub fn round_cosign(ws: &mut Workspace, note_text: &[u8], key_path: &Path) -> Re
         Ok(None) => {
             return Err(Invalid::new(
                 "witness state file",
-                &state.display().to_string(),
+                &crate::fsutil::shown_path(&state),
                 "a file of at most 64 KiB",
             )
             .into());
@@ -406,14 +436,26 @@ pub fn round_cosign(ws: &mut Workspace, note_text: &[u8], key_path: &Path) -> Re
             Checkpoint::parse(&String::from_utf8_lossy(&b)).map_err(|e| {
                 Invalid::new(
                     "witness state file",
-                    &state.display().to_string(),
+                    &crate::fsutil::shown_path(&state),
                     format!("the checkpoint this witness cosigned last ({})", e.expected),
                 )
             })?,
         ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(crate::fsutil::InputError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(crate::fsutil::InputError::Io(e)) => {
+            return Err(Error::storage(
+                format!("reading {}", crate::fsutil::shown_path(&state)),
+                e,
+            ));
+        }
         Err(e) => {
-            return Err(Error::storage(format!("reading {}", state.display()), e));
+            return Err(input_refused(
+                "witness state file",
+                &crate::fsutil::shown_path(&state),
+                &e,
+                "64 KiB",
+            )
+            .into());
         }
     };
     let proof = match &previous {
@@ -434,7 +476,7 @@ pub fn round_cosign(ws: &mut Workspace, note_text: &[u8], key_path: &Path) -> Re
     });
     let note = note::cosign(&parsed, &log_keys, &witness, timestamp, last).map_err(note_error)?;
     crate::fsutil::write_whole(&state, cp.text().as_bytes(), true)
-        .map_err(|e| Error::storage(format!("writing {}", state.display()), e))?;
+        .map_err(|e| Error::storage(format!("writing {}", crate::fsutil::shown_path(&state)), e))?;
     Ok(Cosigned {
         note,
         previous,

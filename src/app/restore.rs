@@ -28,7 +28,8 @@ pub struct Report {
 /// white space) like an events export: a JSON object. Annexes and CSV
 /// files never do.
 pub fn file_looks_like_events(path: &Path) -> bool {
-    let Ok(f) = std::fs::File::open(path) else {
+    // Not opened unless a regular file: a pipe would block here.
+    let Ok(f) = crate::fsutil::open_input(path, true) else {
         return false;
     };
     let mut head = Vec::new();

@@ -106,7 +106,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "KAMERSTAND_SERVER", value_name = "URL")]
     pub(crate) server: Option<String>,
     /// A file holding the API token for --server (made by `kamerstand
-    /// account token NAME`); without it, KAMERSTAND_TOKEN.
+    /// account token NAME`), readable by its owner only (chmod 600);
+    /// without it, KAMERSTAND_TOKEN.
     #[cfg(feature = "server")]
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) token_file: Option<PathBuf>,
@@ -225,6 +226,84 @@ impl std::fmt::Debug for Env<'_> {
     }
 }
 
+/// The refusal of an argument that is not UTF-8 where text is expected
+/// (file paths take any bytes): which one it is, found by parsing again
+/// with every other such argument made UTF-8 (lossily) and looking up
+/// whose value the culprit became.
+fn not_utf8(args: &[OsString]) -> crate::domain::Invalid {
+    use crate::domain::Invalid;
+    let expected = "text in UTF-8 (only file paths may hold other bytes)";
+    let lossy: Vec<OsString> = args
+        .iter()
+        .map(|a| OsString::from(a.to_string_lossy().into_owned()))
+        .collect();
+    for (i, a) in args.iter().enumerate() {
+        if a.to_str().is_some() {
+            continue;
+        }
+        let mut one = lossy.clone();
+        one[i] = a.clone();
+        let Err(e) = Cli::try_parse_from(&one) else {
+            continue;
+        };
+        if e.kind() != clap::error::ErrorKind::InvalidUtf8 {
+            continue;
+        }
+        let shown = crate::fsutil::shown_path(std::path::Path::new(a));
+        // `--flag=VALUE` holds its value after the '='.
+        let value = lossy[i]
+            .to_str()
+            .filter(|l| l.starts_with("--"))
+            .and_then(|l| l.split_once('='))
+            .map_or_else(|| lossy[i].clone(), |(_, v)| OsString::from(v));
+        let name = arg_name(&lossy, &value).unwrap_or_else(|| format!("argument {i}"));
+        return Invalid::new(name, &shown, expected);
+    }
+    // Else the value of an environment variable clap reads.
+    let mut cmds = vec![<Cli as clap::CommandFactory>::command()];
+    while let Some(cmd) = cmds.pop() {
+        for env in cmd.get_arguments().filter_map(clap::Arg::get_env) {
+            if let Some(v) = std::env::var_os(env)
+                && v.to_str().is_none()
+            {
+                let shown = crate::fsutil::shown_path(std::path::Path::new(&v));
+                return Invalid::new(env.to_string_lossy(), &shown, expected);
+            }
+        }
+        cmds.extend(cmd.get_subcommands().cloned());
+    }
+    Invalid::new("argument", "(not shown)", expected)
+}
+
+/// The name of the argument (`--actor`, `NAME`) whose value is `value`
+/// when `args` are parsed.
+fn arg_name(args: &[OsString], value: &OsString) -> Option<String> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut m = cmd.clone().try_get_matches_from(args).ok()?;
+    loop {
+        for id in m.ids() {
+            let hit = m
+                .get_raw(id.as_str())
+                .is_some_and(|mut vs| vs.any(|v| v == value));
+            if hit {
+                let arg = cmd.get_arguments().find(|a| a.get_id() == id)?;
+                return Some(match (arg.get_long(), arg.get_short()) {
+                    (Some(l), _) => format!("--{l}"),
+                    (None, Some(s)) => format!("-{s}"),
+                    (None, None) => arg
+                        .get_value_names()
+                        .and_then(|n| n.first())
+                        .map_or_else(|| id.as_str().to_uppercase(), ToString::to_string),
+                });
+            }
+        }
+        let (name, sub) = m.remove_subcommand()?;
+        cmd = cmd.find_subcommand(&name)?.clone();
+        m = sub;
+    }
+}
+
 /// Writes text to stdout; a closed pipe ends the command quietly.
 pub(crate) fn emit(env: &mut Env<'_>, s: &str) -> Result<(), CliError> {
     env.out
@@ -240,8 +319,13 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
+        Err(e) if e.kind() == clap::error::ErrorKind::InvalidUtf8 => {
+            // clap says only that some argument is not UTF-8: say which.
+            return CliError::from(not_utf8(&args)).report(env.err, false);
+        }
         Err(e) => {
             let code = e.exit_code();
             let rendered = e.render().to_string();

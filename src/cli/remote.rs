@@ -34,6 +34,23 @@ pub const TIMEOUT_ENV: &str = "KAMERSTAND_TIMEOUT";
 /// says otherwise.
 const TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The largest answer read from a server: a view, a list, an exported
+/// file or a proof. The largest ledger measured (L in docs/performance.md:
+/// 10,000 items, a million events) gives an overview or export of 10 to 15
+/// MB (the demo's 10 items give 10 to 14 KB) and a whole log as a table of
+/// about 150 MB; what is larger (the whole log as JSON, some 800 MB, or an
+/// events export, 2.2 GB) is to be asked for in parts (`log --limit`) or
+/// made on the store's machine. An answer is held whole (and its text
+/// copied once to be shown), so this also bounds the memory it takes.
+pub const MAX_ANSWER: u64 = 256 * 1024 * 1024;
+
+/// The largest token file read: a token is 47 characters.
+const MAX_TOKEN_FILE: u64 = 4096;
+
+/// The largest refusal or failure read from a server (any answer but
+/// 200): its message is shown shortened to 300 characters anyway.
+pub const MAX_REFUSAL: u64 = 64 * 1024;
+
 /// How long to wait for a server's whole answer: [`TIMEOUT_ENV`], or
 /// [`TIMEOUT`].
 fn timeout() -> Result<Duration, Invalid> {
@@ -53,6 +70,45 @@ fn timeout() -> Result<Duration, Invalid> {
             }),
         _ => Ok(TIMEOUT),
     }
+}
+
+/// Opens the token file: a regular file (a pipe would block, a device
+/// never end), not through a symbolic link, that only its owner may read
+/// or write. A token others could read may have been read: refused, as a
+/// private key file is, until its owner has seen to it.
+fn open_token_file(p: &Path) -> Result<std::fs::File, CliError> {
+    let name = crate::fsutil::shown_path(p);
+    let f = crate::fsutil::open_input(p, false).map_err(|e| match e {
+        crate::fsutil::InputError::NotRegular(kind) => CliError::from(Invalid::new(
+            "--token-file",
+            &name,
+            format!("a regular file holding the token, not a symbolic link (it is {kind})"),
+        )),
+        crate::fsutil::InputError::Io(e) => {
+            Error::storage(format!("reading the token from {name}"), e).into()
+        }
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = f
+            .metadata()
+            .map_err(|e| Error::storage(format!("reading the token from {name}"), e))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(Invalid::new(
+                "--token-file",
+                &name,
+                format!(
+                    "a file only its owner may read or write (mode {:04o} lets others in); check that nobody else read the token (else revoke it: `kamerstand account token NAME --revoke ID` on the server), then `chmod 600 {name}`",
+                    mode & 0o7777
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(f)
 }
 
 /// A connection to a server.
@@ -103,14 +159,38 @@ impl Remote {
         }
         let token = match token_file {
             Some(p) => {
-                let f = crate::fsutil::open_read_no_follow(p).map_err(|e| {
-                    Error::storage(format!("reading the token from {}", p.display()), e)
+                let f = open_token_file(p)?;
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(f, MAX_TOKEN_FILE + 1),
+                    &mut bytes,
+                )
+                .map_err(|e| {
+                    Error::storage(
+                        format!("reading the token from {}", crate::fsutil::shown_path(p)),
+                        e,
+                    )
                 })?;
-                let mut s = String::new();
-                std::io::Read::read_to_string(&mut std::io::Read::take(f, 4096), &mut s).map_err(
-                    |e| Error::storage(format!("reading the token from {}", p.display()), e),
-                )?;
-                s
+                // A longer file was cut short before: the token sent was
+                // then not the one in the file.
+                if u64::try_from(bytes.len()).map_or(true, |n| n > MAX_TOKEN_FILE) {
+                    return Err(Invalid::new(
+                        "--token-file",
+                        &crate::fsutil::shown_path(p),
+                        format!(
+                            "a file of at most {MAX_TOKEN_FILE} bytes holding one token, as `kamerstand account token NAME` prints it"
+                        ),
+                    )
+                    .into());
+                }
+                String::from_utf8(bytes).map_err(|_| {
+                    // Not shown: it may be a real token with a stray byte.
+                    Invalid::new(
+                        "token",
+                        "(not shown)",
+                        "one line of printable ASCII, as `kamerstand account token NAME` prints it",
+                    )
+                })?
             }
             None => std::env::var(TOKEN_ENV).unwrap_or_default(),
         };
@@ -391,15 +471,42 @@ fn answer_bytes(
         .get("x-kamerstand-verified")
         .and_then(|v| v.to_str().ok())
         .map(|v| v == "true");
-    let bytes = resp
-        .body_mut()
-        .with_config()
-        .limit(1 << 30)
-        .read_to_vec()
-        .map_err(|e| Error::storage(format!("reading the answer of {base}"), e))?;
+    let too_large = || {
+        Error::storage(
+            format!("reading the answer of {base}"),
+            format!(
+                "it is larger than the {} MiB an answer may be (MAX_ANSWER): ask for less (`log --limit N`, a filter, a round) or run the command on the store's machine",
+                MAX_ANSWER / 1024 / 1024
+            ),
+        )
+    };
     if status == 200 {
+        // A declared length over the limit is refused before any byte.
+        let declared = resp
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > MAX_ANSWER) {
+            return Err(too_large().into());
+        }
+        let bytes = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER)
+            .read_to_vec()
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(_) => too_large(),
+                e => Error::storage(format!("reading the answer of {base}"), e),
+            })?;
         return Ok((bytes, verified));
     }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(resp.body_mut().as_reader(), MAX_REFUSAL),
+        &mut bytes,
+    )
+    .map_err(|e| Error::storage(format!("reading the answer of {base}"), e))?;
     let body = String::from_utf8_lossy(&bytes);
     let message = serde_json::from_str::<Value>(&body)
         .ok()

@@ -12,13 +12,23 @@ const MAX_LEGEND_BYTES: u64 = 1024 * 1024;
 
 /// Reads and checks the legend file at `path`.
 pub fn read_file(path: &Path) -> Result<Legend> {
-    let what = path.display().to_string();
-    let unreadable =
-        |e: std::io::Error| Invalid::new("legend file", &what, format!("a readable file ({e})"));
+    let what = crate::fsutil::shown_path(path);
+    let unreadable = |e: crate::fsutil::InputError| match e {
+        crate::fsutil::InputError::NotRegular(kind) => Invalid::new(
+            "legend file",
+            &what,
+            format!("a regular file of at most 1 MiB (it is {kind})"),
+        ),
+        crate::fsutil::InputError::Io(e) => {
+            Invalid::new("legend file", &what, format!("a readable file ({e})"))
+        }
+    };
     let mut buf = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_LEGEND_BYTES + 1).read_to_end(&mut buf))
-        .map_err(unreadable)?;
+    crate::fsutil::open_input(path, true)
+        .map_err(unreadable)?
+        .take(MAX_LEGEND_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| unreadable(e.into()))?;
     if u64::try_from(buf.len()).unwrap_or(u64::MAX) > MAX_LEGEND_BYTES {
         return Err(Invalid::new(
             "legend file",

@@ -622,40 +622,26 @@ impl PrivateKey {
     }
 }
 
-/// Writes a private key's text to `path`, which must not exist: the file
-/// is created new (never following a link or replacing a file), readable
-/// only by its owner (mode 0600 on Unix), and synced to disk. A file left
-/// half-written by a failed write is removed.
+/// Writes a private key's text to `path`, which must not exist: written
+/// whole to a new file beside it, readable only by its owner (mode 0600 on
+/// Unix) from its creation, synced to disk, and then given its name, which
+/// fails if anything (a file, a planted link) is there by then. A crash
+/// leaves no half-written key under that name.
 pub fn write_private_key(path: &Path, key: &PrivateKey) -> std::io::Result<()> {
     let text = key.to_text();
     write_new(path, text.as_bytes(), 0o600)
 }
 
 /// Writes a verifier key's text (and a newline) to `path`, which must not
-/// exist (mode 0644 on Unix).
+/// exist (mode 0644 on Unix), as [`write_private_key`] does.
 pub fn write_public_key(path: &Path, key: &VerifierKey) -> std::io::Result<()> {
     write_new(path, format!("{key}\n").as_bytes(), 0o644)
 }
 
 fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        opts.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    let mut file = opts.open(path)?;
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
-    if let Err(e) = written {
-        drop(file);
-        // Best effort: the error that matters is the write's.
-        let _ = std::fs::remove_file(path);
-        return Err(e);
-    }
-    Ok(())
+    let mut staged = crate::fsutil::Staged::beside_mode(path, mode)?;
+    staged.write_all(bytes)?;
+    staged.commit_new()
 }
 
 /// A checkpoint: the note text of a tree head (c2sp.org/tlog-checkpoint).

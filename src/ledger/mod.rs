@@ -184,7 +184,7 @@ impl Ledger {
                 path: path.into(),
                 message: format!(
                     "{} holds no events (an `init` did not finish); run `kamerstand init` again",
-                    path.display()
+                    crate::fsutil::shown_path(path)
                 ),
             });
         };

@@ -293,7 +293,7 @@ fn storage_error(context: String, e: &std::io::Error, store: &Path) -> Error {
             context,
             format!(
                 "{what} ({e}) where the store is ({}). Nothing acknowledged before is lost, and nothing this command was writing was acknowledged; make room there and run the command again",
-                store.display()
+                fsutil::shown_path(store)
             ),
         ),
         None => Error::storage(context, std::io::Error::new(e.kind(), e.to_string())),
@@ -302,7 +302,7 @@ fn storage_error(context: String, e: &std::io::Error, store: &Path) -> Error {
 
 /// Maps an I/O error on `path` (inside the store `store`) while `doing`.
 fn io<'a>(path: &Path, doing: &str, store: &'a Path) -> impl Fn(std::io::Error) -> Error + 'a {
-    let context = format!("{doing} {}", path.display());
+    let context = format!("{doing} {}", fsutil::shown_path(path));
     move |e| storage_error(context.clone(), &e, store)
 }
 
@@ -409,7 +409,7 @@ fn open_sled(dir: &Path, deadline: Instant, compress_new: bool) -> Result<sled::
                         seq: None,
                         what: format!(
                             "the storage engine (sled) cannot open {}: it has neither its `conf` file nor a snapshot, and its log reads neither as a compressed nor as an uncompressed store; restore the store from a copy, or from an events export with `kamerstand import`",
-                            dir.display()
+                            fsutil::shown_path(dir)
                         ),
                     });
                 }
@@ -426,10 +426,10 @@ fn open_sled(dir: &Path, deadline: Instant, compress_new: bool) -> Result<sled::
             Err(sled::Error::Io(ioe)) if ioe.to_string().contains("could not acquire lock") => {
                 if Instant::now() >= deadline {
                     return Err(Error::storage(
-                        format!("opening sled store {}", dir.display()),
+                        format!("opening sled store {}", fsutil::shown_path(dir)),
                         format!(
                             "its storage engine's own lock on {} is held by another process ({ioe}): a program that opened the store with sled, or a kamerstand process that is still ending; try again when it has finished, or pass --wait SECONDS",
-                            dir.join("db").display()
+                            fsutil::shown_path(&dir.join("db"))
                         ),
                     ));
                 }
@@ -437,7 +437,7 @@ fn open_sled(dir: &Path, deadline: Instant, compress_new: bool) -> Result<sled::
             }
             Err(sled::Error::Io(ioe)) => {
                 return Err(storage_error(
-                    format!("opening sled store {}", dir.display()),
+                    format!("opening sled store {}", fsutil::shown_path(dir)),
                     &ioe,
                     dir,
                 ));
@@ -447,7 +447,7 @@ fn open_sled(dir: &Path, deadline: Instant, compress_new: bool) -> Result<sled::
                     seq: None,
                     what: format!(
                         "the storage engine (sled) cannot open {}: its files are damaged (corrupted data{}); restore the store from a copy, or from an events export with `kamerstand import`",
-                        dir.display(),
+                        fsutil::shown_path(dir),
                         at.map(|a| format!(" at {a:?}")).unwrap_or_default()
                     ),
                 });
@@ -457,7 +457,7 @@ fn open_sled(dir: &Path, deadline: Instant, compress_new: bool) -> Result<sled::
                     seq: None,
                     what: format!(
                         "the storage engine (sled) cannot open {}: {other}",
-                        dir.display()
+                        fsutil::shown_path(dir)
                     ),
                 });
             }
@@ -612,8 +612,9 @@ pub fn tampered_copy(from: &Path, to: &Path, seq: u64, find: &[u8], put: &[u8]) 
         )
         .into());
     }
-    copy_dir(from, to).map_err(|e| Error::storage(format!("copying {}", from.display()), e))?;
-    let failed = |e: sled::Error| Error::storage(format!("editing {}", to.display()), e);
+    copy_dir(from, to)
+        .map_err(|e| Error::storage(format!("copying {}", fsutil::shown_path(from)), e))?;
+    let failed = |e: sled::Error| Error::storage(format!("editing {}", fsutil::shown_path(to)), e);
     let db = open_sled(to, Instant::now(), false)?;
     let events = db.open_tree("events").map_err(failed)?;
     let Some(stored) = events.get(seq.to_be_bytes()).map_err(failed)? else {
@@ -657,7 +658,7 @@ impl Store {
                 path: dir.into(),
                 message: format!(
                     "{} is a file; a store is a directory: give a new path with --store",
-                    dir.display()
+                    fsutil::shown_path(dir)
                 ),
             });
         }
@@ -671,7 +672,7 @@ impl Store {
                     path: dir.into(),
                     message: format!(
                         "{} is a directory with other files in it; give a new or empty directory with --store",
-                        dir.display()
+                        fsutil::shown_path(dir)
                     ),
                 });
             }
@@ -685,7 +686,7 @@ impl Store {
                     path: dir.into(),
                     message: format!(
                         "{} cannot be created: part of that path is a file ({e}); give a new path with --store",
-                        dir.display()
+                        fsutil::shown_path(dir)
                     ),
                 }
             } else {
@@ -712,7 +713,7 @@ impl Store {
                 seq: Some(last),
                 what: format!(
                     "{} holds events but no head; run `kamerstand verify` for details",
-                    dir.display()
+                    fsutil::shown_path(dir)
                 ),
             });
         }
@@ -762,7 +763,7 @@ impl Store {
                 path: dir.into(),
                 message: format!(
                     "no ledger at {}: create one with `kamerstand init --programme NAME`, or point --store / KAMERSTAND_STORE at an existing one",
-                    dir.display()
+                    fsutil::shown_path(dir)
                 ),
             });
         }
@@ -771,7 +772,7 @@ impl Store {
                 path: dir.into(),
                 message: format!(
                     "{} is not a kamerstand store (expected a directory made by `kamerstand init`)",
-                    dir.display()
+                    fsutil::shown_path(dir)
                 ),
             });
         }
@@ -785,7 +786,7 @@ impl Store {
                 path: dir.into(),
                 message: format!(
                     "an events import into {} was interrupted before it finished, so it holds no ledger; run the import again with the same --store (it starts afresh), or `kamerstand init` to start an empty ledger there",
-                    dir.display()
+                    fsutil::shown_path(dir)
                 ),
             });
         }
@@ -807,7 +808,7 @@ impl Store {
                 path: dir.into(),
                 message: format!(
                     "{} holds no kamerstand ledger (it was never initialised); run `kamerstand init`",
-                    dir.display()
+                    fsutil::shown_path(dir)
                 ),
             }),
         }

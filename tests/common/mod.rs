@@ -543,3 +543,16 @@ pub fn read_all(r: Option<impl std::io::Read>) -> String {
     }
     s
 }
+
+/// Writes a file only its owner may read or write (mode 0600), as a token
+/// or key file must be: created so from the start.
+pub fn write_private(path: &Path, text: &str) {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    std::io::Write::write_all(&mut o.open(path).unwrap(), text.as_bytes()).unwrap();
+}

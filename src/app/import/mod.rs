@@ -56,12 +56,30 @@ pub fn read_text(name: &str, input: &mut dyn Read) -> Result<String> {
     })
 }
 
-/// Opens an import file, refusing one known to be too large before it is
-/// read.
+/// Opens a file given to be imported, refusing one that is no regular
+/// file: a named pipe would block the open, a device never end. What
+/// comes through a pipe is read from standard input, named `-`. No bound
+/// on its size: see [`open_file`].
+pub fn open_input(path: &std::path::Path) -> Result<std::fs::File> {
+    let name = crate::fsutil::shown_path(path);
+    crate::fsutil::open_input(path, true).map_err(|e| match e {
+        crate::fsutil::InputError::NotRegular(kind) => Invalid::new(
+            "import file",
+            &name,
+            format!("a regular file, or - to read standard input (it is {kind})"),
+        )
+        .into(),
+        crate::fsutil::InputError::Io(e) => {
+            Invalid::new("import file", &name, format!("a readable file ({e})")).into()
+        }
+    })
+}
+
+/// Opens an import file ([`open_input`]), refusing one known to be too
+/// large before it is read.
 pub fn open_file(path: &std::path::Path) -> Result<std::fs::File> {
-    let name = path.display().to_string();
-    let f = std::fs::File::open(path)
-        .map_err(|e| Invalid::new("import file", &name, format!("a readable file ({e})")))?;
+    let name = crate::fsutil::shown_path(path);
+    let f = open_input(path)?;
     if f.metadata().is_ok_and(|m| m.len() > MAX_IMPORT_BYTES) {
         return Err(Invalid::new(
             "import file",

@@ -100,6 +100,10 @@ pub struct ListArgs {}
 /// A program or `kamerstand --server URL` sends the token to prove it acts
 /// for the account; keep it as a password.
 ///
+/// A file holding it must be readable by its owner only (`umask 077`
+/// before writing it, or `chmod 600`): `--token-file` refuses one others
+/// may read.
+///
 /// Example: kamerstand account token m.jansen > m.jansen.token
 #[derive(Debug, clap::Args)]
 pub struct TokenArgs {
@@ -225,7 +229,7 @@ fn password(a: &NameArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError>
         env,
         &format!(
             "password of {name} set (kept as an argon2id hash in {})\n",
-            c.path().display()
+            crate::fsutil::shown_path(c.path())
         ),
     )
 }

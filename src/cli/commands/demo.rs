@@ -250,15 +250,26 @@ impl Session<'_, '_> {
     }
 }
 
-pub(crate) fn temp_dir() -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    std::env::temp_dir().join(format!("kamerstand-demo-{}-{nanos}", std::process::id()))
+/// Makes the demo's directory: new (never one that was there already,
+/// which whoever made it could read or have planted links in), with an
+/// unguessable name, open to its owner only.
+pub(crate) fn temp_dir() -> Result<PathBuf, CliError> {
+    let parent = std::env::temp_dir();
+    crate::fsutil::create_private_dir(&parent, &format!("kamerstand-demo-{}-", std::process::id()))
+        .map_err(|e| {
+            crate::Error::storage(
+                format!(
+                    "creating a directory in {}",
+                    crate::fsutil::shown_path(&parent)
+                ),
+                e,
+            )
+            .into()
+        })
 }
 
 pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
-    let dir = temp_dir();
+    let dir = temp_dir()?;
     let result = demo_in(&dir, a, g, env);
     if !a.keep {
         let _ = std::fs::remove_dir_all(&dir);
@@ -317,7 +328,7 @@ fn write_annexes(dir: &Path) -> Result<(), CliError> {
         ("bijlage-2024.txt", ANNEX_2024),
         ("bijlage-2025.txt", ANNEX_2025),
     ] {
-        std::fs::write(dir.join(file), text)
+        crate::fsutil::write_whole(&dir.join(file), text.as_bytes(), false)
             .map_err(|e| crate::Error::storage(format!("writing {file}"), e))?;
     }
     Ok(())

@@ -133,7 +133,10 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             let n = stream_to_file(path, |w| {
                 write(w).map_err(|e| {
                     failed.take().unwrap_or_else(|| {
-                        crate::Error::storage(format!("writing {}", path.display()), e)
+                        crate::Error::storage(
+                            format!("writing {}", crate::fsutil::shown_path(path)),
+                            e,
+                        )
                     })
                 })
             })?;
@@ -153,7 +156,7 @@ fn written(
         env.err,
         "wrote {} ({n} bytes) to {}",
         format.name(),
-        path.display()
+        crate::fsutil::shown_path(path)
     );
     Ok(())
 }

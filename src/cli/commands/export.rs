@@ -108,7 +108,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
                 "wrote {} ({bytes} bytes; {}) to {}",
                 format.name(),
                 crate::report::view_line(&v, g.lang),
-                path.display()
+                crate::fsutil::shown_path(path)
             );
             Ok(())
         }
@@ -152,7 +152,7 @@ pub(crate) fn remote(
                 "wrote {} ({n} bytes, made by {}) to {}",
                 format.name(),
                 r.base(),
-                path.display()
+                crate::fsutil::shown_path(path)
             );
             Ok(())
         }

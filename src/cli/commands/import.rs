@@ -41,7 +41,9 @@ use std::path::PathBuf;
 /// Example: kamerstand --store herstel.db import backup.jsonl
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The file to import, e.g. bijlage-2025.txt, or - for standard input.
+    /// The file to import, e.g. bijlage-2025.txt, or - for standard input
+    /// (what comes through a pipe: a named pipe, /dev/stdin or <(…) that
+    /// is no regular file is refused, not waited for).
     file: PathBuf,
     /// Show the events that would be appended and the anomalies; write nothing.
     #[arg(long)]
@@ -105,14 +107,13 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let OutputFormat::Import(named) = g.format else {
         return Err(Invalid::new("--format", "(other)", "annex, csv or events").into());
     };
-    let name = a.file.display().to_string();
+    let name = crate::fsutil::shown_path(&a.file);
     let is_file = name != "-";
     // An events export (a backup) streams: it may be far larger than the
     // other formats' limit.
     if is_file && (named == Some(ImportFormat::Events) || restore::file_looks_like_events(&a.file))
     {
-        let f = std::fs::File::open(&a.file)
-            .map_err(|e| Invalid::new("import file", &name, format!("a readable file ({e})")))?;
+        let f = import::open_input(&a.file)?;
         let size = f.metadata().map_or(0, |m| m.len());
         let mut r = std::io::BufReader::with_capacity(1 << 20, f);
         return restore(a, g, env, &name, &mut r, size);
@@ -225,12 +226,12 @@ fn restore(
             None => format!(
                 "dry run: {} events checked; they would be restored into {}\n",
                 report.events,
-                text::visible(&g.store.display().to_string())
+                text::visible(&crate::fsutil::shown_path(&g.store))
             ),
             Some(head) => format!(
                 "restored {} events into {}; head {}\n",
                 report.events,
-                text::visible(&g.store.display().to_string()),
+                text::visible(&crate::fsutil::shown_path(&g.store)),
                 head.hex()
             ),
         },
@@ -251,12 +252,12 @@ pub(crate) fn remote(
     // Every flag is checked here first, as locally.
     flags(a).check()?;
     if a.compress {
-        return Err(compress_refused(&a.file.display().to_string()));
+        return Err(compress_refused(&crate::fsutil::shown_path(&a.file)));
     }
     let OutputFormat::Import(named) = g.format else {
         return Err(Invalid::new("--format", "(other)", "annex, csv or events").into());
     };
-    let name = a.file.display().to_string();
+    let name = crate::fsutil::shown_path(&a.file);
     let bytes = if name == "-" {
         import::read_bytes(&name, env.input)?
     } else {

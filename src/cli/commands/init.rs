@@ -48,10 +48,13 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         None => Legend::nap(),
     };
     let slugs: Vec<&str> = legend.entries.iter().map(|e| e.slug.as_str()).collect();
-    let legend_line = a
-        .legend
-        .as_ref()
-        .map(|path| format!("legend from {}: {}\n", path.display(), slugs.join(", ")));
+    let legend_line = a.legend.as_ref().map(|path| {
+        format!(
+            "legend from {}: {}\n",
+            crate::fsutil::shown_path(path),
+            slugs.join(", ")
+        )
+    });
     let ws = Workspace::create(
         &g.store,
         crate::ledger::OpenOptions {
@@ -74,7 +77,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         env,
         &format!(
             "created ledger for {programme} at {}\n{}head {head}\nnext: kamerstand item add --kind motie --text \"…\"\n",
-            g.store.display(),
+            crate::fsutil::shown_path(&g.store),
             legend_line.unwrap_or_default()
         ),
     )

@@ -77,8 +77,8 @@ pub(crate) fn run(c: &KeyCommand, g: &Global, env: &mut Env<'_>) -> Result<(), C
                 env,
                 &format!(
                     "wrote {} (the private key: keep it safe; readable by you only) and {} (the public key)\n{key}\n",
-                    text::visible(&a.out.display().to_string()),
-                    text::visible(&proofs::pub_path(&a.out).display().to_string()),
+                    text::visible(&crate::fsutil::shown_path(&a.out)),
+                    text::visible(&crate::fsutil::shown_path(&proofs::pub_path(&a.out))),
                 ),
             )
         }

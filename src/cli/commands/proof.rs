@@ -85,11 +85,11 @@ pub struct CheckArgs {
 
 /// Reads a note or proof file given on the command line (at most 16 MiB).
 pub(crate) fn read_input(flag: &str, path: &std::path::Path) -> Result<Vec<u8>, CliError> {
-    let name = path.display().to_string();
+    let name = crate::fsutil::shown_path(path);
     // Bounded while reading, not only by the size the file claims: a
     // device such as /dev/zero claims none and never ends.
     crate::fsutil::read_at_most(path, 16 * 1024 * 1024)
-        .map_err(|e| Invalid::new(flag, &name, format!("a readable file ({e})")))?
+        .map_err(|e| proofs::input_refused(flag, &name, &e, "16 MiB"))?
         .ok_or_else(|| Invalid::new(flag, &name, "a file of at most 16 MiB").into())
 }
 
@@ -104,7 +104,7 @@ fn check(a: &CheckArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
         .iter()
         .map(|p| {
             Ok(proof_check::NoteInput {
-                name: p.display().to_string(),
+                name: crate::fsutil::shown_path(p),
                 bytes: read_input("--note", p)?,
             })
         })
@@ -113,7 +113,7 @@ fn check(a: &CheckArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
         .proofs
         .iter()
         .map(|p| {
-            let name = p.display().to_string();
+            let name = crate::fsutil::shown_path(p);
             let text = String::from_utf8(read_input("proof", p)?)
                 .map_err(|_| Invalid::new("proof", &name, "a JSON document in UTF-8"))?;
             Ok((name, text))

@@ -208,7 +208,7 @@ pub(crate) fn remote(
         ),
         RoundCommand::Seal(a) if a.sign.is_some() => Err(Invalid::new(
             "--sign",
-            &a.sign.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+            &a.sign.as_ref().map(|p| crate::fsutil::shown_path(p)).unwrap_or_default(),
             "no signing through --server (the private key stays on the signer's machine): seal through the server, then `kamerstand round sign` where the key and a copy of the ledger are",
         )
         .into()),

@@ -84,7 +84,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         limits: Limits::default(),
     };
     if a.demo {
-        let dir = super::demo::temp_dir();
+        let dir = super::demo::temp_dir()?;
         let result = demo(g, env, &dir, config);
         let _ = std::fs::remove_dir_all(&dir);
         return result;
@@ -94,7 +94,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     if accounts.is_empty() {
         return Err(Invalid::new(
             "serve",
-            &g.store.display().to_string(),
+            &crate::fsutil::shown_path(&g.store),
             "a ledger with accounts: add one first, e.g. `kamerstand account add j.devries --name \"J. de Vries\" --role beheerder` and `kamerstand account password j.devries`",
         )
         .into());

@@ -155,7 +155,7 @@ pub(crate) fn remote(
     if let Some(note) = &a.note {
         return Err(Invalid::new(
             "--note",
-            &note.display().to_string(),
+            &crate::fsutil::shown_path(note),
             "a local check: run `kamerstand verify --note` on a copy of the ledger (an events export imported with `kamerstand import`), not through --server",
         )
         .into());
