@@ -648,6 +648,163 @@ fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
     assert!(actors.contains("coord") && actors.contains("vws") && actors.contains("beheer"));
 }
 
+/// The seq of the latest event about `key` whose log line contains `what`.
+fn seq_of(http: &Http, s: &Shared, key: &str, what: &str) -> u64 {
+    let a = http.api_get(&format!("/api/v1/log?item={key}"), Some(&s.tokens["coord"]));
+    a.json()["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|e| e.to_string().contains(what))
+        .unwrap_or_else(|| panic!("no event with {what} in {}", a.body))["seq"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn a_medewerker_corrects_only_what_they_may_record_on_their_own_items() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let checker = Checker::new();
+    let post = |who: &str, path: &str, body: Value| {
+        let a = http.api_post(path, &s.tokens[who], &body);
+        if a.status == 200 {
+            checker.valid("receipt", path, &a.json());
+        } else {
+            checker.valid("api-error", path, &a.json());
+        }
+        a
+    };
+    // The coördinator amends M1's text; the medewerker of VWS records a
+    // status and a note on it.
+    assert_eq!(
+        post(
+            "coord",
+            "/api/v1/items/M1/amend",
+            json!({"text": "Motie van het lid A; verzoekt de regering iets beters", "reason": "tikfout"}),
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        post(
+            "vws",
+            "/api/v1/items/M1/status",
+            json!({"status": "vertraagd"})
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        post(
+            "vws",
+            "/api/v1/items/M1/note",
+            json!({"text": "Voortgang."})
+        )
+        .status,
+        200
+    );
+    let registered = seq_of(&http, &s, "M1", "registered");
+    let amended = seq_of(&http, &s, "M1", "amended");
+    let status = seq_of(&http, &s, "M1", "vertraagd");
+    let note = seq_of(&http, &s, "M1", "Voortgang");
+    let m2 = seq_of(&http, &s, "M2", "registered");
+
+    // Refused, with nothing written: what only the coördinator records
+    // (the item's text, its registration), another ministry's item, and
+    // any correction by the auditor or the beheerder.
+    for (who, body, names) in [
+        (
+            "vws",
+            json!({"event": amended.to_string(), "reason": "terug", "retract": true}),
+            "amendment",
+        ),
+        (
+            "vws",
+            json!({"event": registered.to_string(), "reason": "weg", "retract": true}),
+            "withdraw",
+        ),
+        (
+            "vws",
+            json!({"event": registered.to_string(), "reason": "later", "effective": "2025-01-01"}),
+            "registration",
+        ),
+        (
+            "ocw",
+            json!({"event": status.to_string(), "reason": "x", "status": "doorlopend"}),
+            "MVWS",
+        ),
+        (
+            "vws",
+            json!({"event": m2.to_string(), "reason": "x", "status": "doorlopend"}),
+            "MOCW en SOCW",
+        ),
+        (
+            "audit",
+            json!({"event": note.to_string(), "reason": "x", "retract": true}),
+            "auditor",
+        ),
+        (
+            "beheer",
+            json!({"event": note.to_string(), "reason": "x", "retract": true}),
+            "beheerder",
+        ),
+    ] {
+        let before = events(&http, &s);
+        let a = post(who, "/api/v1/corrections", body.clone());
+        assert_eq!(a.status, 403, "{who} {body}: {}", a.body);
+        let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(message.contains(names), "{who} {body}: {message}");
+        assert_eq!(events(&http, &s), before, "{who} {body} wrote");
+    }
+    // A correction of a correction of the amendment is judged as one of
+    // the amendment.
+    let a = post(
+        "coord",
+        "/api/v1/corrections",
+        json!({"event": amended.to_string(), "reason": "terug", "retract": true}),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let before = events(&http, &s);
+    let a = post(
+        "vws",
+        "/api/v1/corrections",
+        json!({"event": (before - 1).to_string(), "reason": "toch niet", "retract": true}),
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
+    assert_eq!(events(&http, &s), before);
+
+    // Allowed: the medewerker corrects statuses, notes and the parties of
+    // the registration of their own items; the coördinator anything.
+    for (who, body) in [
+        (
+            "vws",
+            json!({"event": status.to_string(), "reason": "x", "status": "doorlopend"}),
+        ),
+        (
+            "vws",
+            json!({"event": note.to_string(), "reason": "x", "note": "Voortgang, beter."}),
+        ),
+        (
+            "vws",
+            json!({"event": registered.to_string(), "reason": "x", "responsible": "MVWS en SVWS"}),
+        ),
+        (
+            "coord",
+            json!({"event": registered.to_string(), "reason": "x", "effective": "2025-01-01"}),
+        ),
+    ] {
+        let before = events(&http, &s);
+        let a = post(who, "/api/v1/corrections", body.clone());
+        assert_eq!(a.status, 200, "{who} {body}: {}", a.body);
+        assert_eq!(a.json()["actor"], json!(who));
+        assert_eq!(events(&http, &s), before + 1);
+    }
+    server.stop().unwrap();
+}
+
 #[test]
 fn the_command_line_works_against_the_server_with_a_token() {
     let s = shared();

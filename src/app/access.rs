@@ -6,7 +6,9 @@
 //! - a **coördinator** records for every item and seals rounds;
 //! - a **medewerker** records statuses, assignments, notes and corrections
 //!   for items whose responsible parties (as they stand now) include one of
-//!   the account's ministries, and nothing else;
+//!   the account's ministries, and nothing else (a correction only of
+//!   what they could record: not of an amendment of the text, and not one
+//!   that withdraws an item or moves the day it was registered);
 //! - an **auditor** reads and writes nothing;
 //! - a disabled account does nothing at all, reading included.
 //!
@@ -239,12 +241,28 @@ pub fn authorize(ws: &Workspace, who: &AccountName, w: &Write) -> Result<()> {
         | Write::Assign { item, .. }
         | Write::Note { item, .. }
         | Write::Amend { item, .. } => ws.resolve(item)?.id,
-        Write::Correct { event, .. } => {
+        Write::Correct {
+            event, correction, ..
+        } => {
             let rec = find::event(ws, event)?;
-            match rec.item() {
-                Some(id) => id,
-                None => return may(&acc, action, None),
+            let Some(id) = rec.item() else {
+                return may(&acc, action, None);
+            };
+            let root = root_of(ws, rec)?;
+            if let Some(what) = beyond_item_writes(&root.envelope.body, correction) {
+                let key = ws
+                    .ledger()
+                    .current_of(id)?
+                    .map_or_else(|| id.hex(), |s| s.item.key.to_string());
+                return Err(Refusal::NotAllowed {
+                    account: acc.account.to_string(),
+                    role: role_shown(&acc),
+                    what: format!("{what} of item {key} (seq {})", root.envelope.seq),
+                    allowed: allowed(&acc),
+                }
+                .into());
             }
+            id
         }
         _ => return may(&acc, action, None),
     };
@@ -254,6 +272,38 @@ pub fn authorize(ws: &Workspace, who: &AccountName, w: &Write) -> Result<()> {
         .ok_or_else(|| Refusal::UnknownItemId { id: id.hex() })?
         .item;
     may(&acc, action, Some((now.key.as_str(), &now.responsible)))
+}
+
+/// The event a correction chain ends at: `rec` itself, or for a
+/// correction, the event the corrections before it corrected.
+fn root_of(ws: &Workspace, mut rec: crate::ledger::Recorded) -> Result<crate::ledger::Recorded> {
+    while let EventBody::Corrected { target_seq, .. } = rec.envelope.body {
+        rec = ws.ledger().get(target_seq)?.ok_or(Refusal::UnknownSeq {
+            seq: target_seq,
+            last: ws.events().saturating_sub(1),
+        })?;
+    }
+    Ok(rec)
+}
+
+/// What a correction of `root` would do that goes beyond the writes a
+/// medewerker may make about an item (a status, responsible parties, a
+/// note, and when those took effect), as a refusal says it; None if it
+/// does not. Undoing or replacing an amendment changes the item's own
+/// text, and retracting a registration withdraws the item from every
+/// view (or moving its date, from the views before it): those are the
+/// writes of whoever registers and amends items, the coördinator.
+pub fn beyond_item_writes(root: &EventBody, c: &super::write::Correction) -> Option<&'static str> {
+    match root {
+        EventBody::ItemAmended { .. } => Some("correct the amendment of the text"),
+        EventBody::ItemRegistered { .. } if c.retract => {
+            Some("withdraw the registration (retract it)")
+        }
+        EventBody::ItemRegistered { .. } if c.effective.is_some() => {
+            Some("move the day of the registration")
+        }
+        _ => None,
+    }
 }
 
 /// Imports an annex or CSV file as a signed-in account: only a

@@ -961,10 +961,26 @@ fn item_body(
         );
     }
     if ctx.may(Action::Correct, item) {
+        // Corrections of the text's amendments are offered only to those
+        // who may amend it (the library refuses the others).
+        let amends = ctx.may(Action::Amend, item);
+        let amendment = |seq: u64| {
+            it.timeline
+                .iter()
+                .any(|e| e.seq == seq && matches!(e.change, Change::Amended { .. }))
+        };
         let events: Vec<(String, String)> = it
             .timeline
             .iter()
             .filter(|e| !matches!(e.change, Change::Detailed { .. }))
+            .filter(|e| {
+                amends
+                    || !match &e.change {
+                        Change::Amended { .. } => true,
+                        Change::Corrected { root_seq, .. } => amendment(*root_seq),
+                        _ => false,
+                    }
+            })
             .map(|e| {
                 (
                     e.seq.to_string(),
