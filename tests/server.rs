@@ -806,6 +806,109 @@ fn a_medewerker_corrects_only_what_they_may_record_on_their_own_items() {
 }
 
 #[test]
+fn the_command_line_prints_through_the_server_what_it_prints_locally() {
+    let s = shared();
+    s.env.run(&["round", "seal", "r1"]).ok();
+    s.env
+        .run(&["status", "M1", "vertraagd", "--reason", "later gestart"])
+        .ok();
+    s.env
+        .run(&[
+            "note",
+            "M2",
+            "Het onderzoeksbureau heeft in februari de eerste resultaten opgeleverd; de Kamer ontvangt de eindrapportage voor het zomerreces.",
+        ])
+        .ok();
+    let commands: &[&[&str]] = &[
+        &["diff", "r1", "now"],
+        &["--format", "json", "diff", "r1", "now"],
+        &["--format", "md", "diff", "r1", "now", "--by-ministry"],
+        &["--format", "html", "diff", "r1", "now", "--all"],
+        &["--lang", "en", "diff", "r1", "now", "--events"],
+        &["--lang", "en", "--format", "json", "diff", "r1", "now"],
+        &["--lang", "en", "show", "M1"],
+        &["--lang", "en", "log", "--limit", "3"],
+        &["show", "M2", "--wide"],
+        &["log", "--wide"],
+        &["overview", "--wide"],
+        &["item", "list", "--wide"],
+    ];
+    let terminal = kamerstand::cli::Terminal {
+        stdout: true,
+        width: Some(80),
+        ..kamerstand::cli::Terminal::default()
+    };
+    let at_terminal: &[&[&str]] = &[
+        &["overview", "--wide"],
+        &["show", "M2", "--wide"],
+        &["diff", "r1", "now", "--wide"],
+    ];
+    let local: Vec<_> = commands.iter().map(|c| s.env.run(c)).collect();
+    let local_at: Vec<_> = at_terminal
+        .iter()
+        .map(|c| s.env.run_at(terminal, c))
+        .collect();
+    let server = serve(&s.env);
+    let url = format!("http://{}", server.addr());
+    let token = s.env.dir.path().join("audit.token");
+    std::fs::write(&token, &s.tokens["audit"]).unwrap();
+    let t = token.to_str().unwrap();
+    let remote = |args: &[&'static str]| {
+        let mut full: Vec<String> = ["--server", url.as_str(), "--token-file", t]
+            .map(str::to_string)
+            .to_vec();
+        full.extend(args.iter().map(|a| (*a).to_string()));
+        full
+    };
+    fn strs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    for (c, l) in commands.iter().zip(&local) {
+        l.ok();
+        let full = remote(c);
+        let r = s.env.run_bare(&strs(&full));
+        assert_eq!(
+            (r.code, &r.stdout),
+            (l.code, &l.stdout),
+            "{c:?} through the server\n--- stderr\n{}",
+            r.stderr
+        );
+    }
+    for (c, l) in at_terminal.iter().zip(&local_at) {
+        let full = remote(c);
+        let r = s.env.run_at(terminal, &strs(&full));
+        assert_eq!(
+            (r.code, &r.stdout),
+            (l.code, &l.stdout),
+            "{c:?} through the server, at a terminal\n--- stderr\n{}",
+            r.stderr
+        );
+    }
+    // A Word file is written here whole, the same as locally.
+    let file = s.env.dir.path().join("wijzigingen.docx");
+    let full = remote(&["--format", "docx", "diff", "r1", "now", "-o"]);
+    let mut args = strs(&full);
+    args.push(file.to_str().unwrap());
+    let out = s.env.run_bare(&args);
+    out.expect_code(0);
+    assert!(out.stderr.starts_with("wrote docx"), "{}", out.stderr);
+    let remote_docx = std::fs::read(&file).unwrap();
+    server.stop().unwrap();
+    s.env
+        .run(&[
+            "--format",
+            "docx",
+            "diff",
+            "r1",
+            "now",
+            "-o",
+            file.to_str().unwrap(),
+        ])
+        .expect_code(0);
+    assert_eq!(remote_docx, std::fs::read(&file).unwrap());
+}
+
+#[test]
 fn the_command_line_works_against_the_server_with_a_token() {
     let s = shared();
     let server = serve(&s.env);

@@ -295,16 +295,16 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
 fn remote_dispatch(cli: &Cli, url: &str, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let r = remote::Remote::connect(url, cli.token_file.as_deref(), g)?;
     match &cli.command {
-        Command::Overview(a) => overview::remote(a, &r, env),
-        Command::Show(a) => show::remote(a, &r, env),
-        Command::Log(a) => log::remote(a, &r, env),
-        Command::Item(c) => item::remote(c, &r, env),
+        Command::Overview(a) => overview::remote(a, g, &r, env),
+        Command::Show(a) => show::remote(a, g, &r, env),
+        Command::Log(a) => log::remote(a, g, &r, env),
+        Command::Item(c) => item::remote(c, g, &r, env),
         Command::Status(a) => status::remote(a, &r, env),
         Command::Assign(a) => assign::remote(a, &r, env),
         Command::Note(a) => note::remote(a, &r, env),
         Command::Correct(a) => correct::remote(a, &r, env),
         Command::Round(c) => round::remote(c, &r, env),
-        Command::Diff(a) => diff::remote(a, &r, env),
+        Command::Diff(a) => diff::remote(a, g, &r, env),
         Command::Export(a) => export::remote(a, g, &r, env),
         Command::Import(a) => import::remote(a, g, &r, env),
         Command::Proof(c) => proof::remote(c, g, &r, env),
