@@ -909,6 +909,37 @@ fn the_command_line_prints_through_the_server_what_it_prints_locally() {
 }
 
 #[test]
+fn commands_that_need_no_ledger_run_here_with_a_server_set_for_scripts() {
+    // A KAMERSTAND_SERVER exported for scripts (as docs/server.md shows)
+    // does not stop the commands that touch no ledger: nothing is sent,
+    // so no server and no token are needed for them.
+    let env = TestEnv::init();
+    let key = env.dir.path().join("ondertekening.key");
+    let server = ["--server", "http://127.0.0.1:9"];
+    let run = |args: &[&str]| {
+        let mut full = server.to_vec();
+        full.extend_from_slice(args);
+        env.run_bare(&full)
+    };
+    let out = run(&["completions", "bash"]);
+    out.ok();
+    assert!(out.stdout.contains("kamerstand"), "{}", out.stdout);
+    run(&["man"]).expect_code(0);
+    run(&[
+        "key",
+        "generate",
+        "--name",
+        "kamerstand.example/nap",
+        "--out",
+        key.to_str().unwrap(),
+    ])
+    .expect_code(0);
+    assert!(key.exists());
+    // A command about the ledger still goes to the server, never here.
+    run(&["overview"]).refusal(2, "token", &["KAMERSTAND_TOKEN"]);
+}
+
+#[test]
 fn the_command_line_works_against_the_server_with_a_token() {
     let s = shared();
     let server = serve(&s.env);

@@ -159,6 +159,20 @@ impl Command {
         }
     }
 
+    /// True for commands that work on no ledger at all (help for the
+    /// shell, a key file, proofs checked against notes and keys): they run
+    /// here the same with or without `--server`, so that a
+    /// `KAMERSTAND_SERVER` set for scripts does not stop them.
+    #[cfg(feature = "server")]
+    fn needs_no_ledger(&self) -> bool {
+        match self {
+            Command::Completions(_) | Command::Man(_) => true,
+            Command::Key(c) => matches!(c, key::KeyCommand::Generate(_)),
+            Command::Proof(c) => matches!(c, proof::ProofCommand::Check(_)),
+            _ => false,
+        }
+    }
+
     /// True for commands that append events (their refusals say that
     /// nothing was written).
     fn writes(&self) -> bool {
@@ -259,7 +273,9 @@ where
 fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
     let g = Global::lower(cli, env, cli.command.formats())?;
     #[cfg(feature = "server")]
-    if let Some(url) = &cli.server {
+    if let Some(url) = &cli.server
+        && !cli.command.needs_no_ledger()
+    {
         return remote_dispatch(cli, url, &g, env);
     }
     match &cli.command {
