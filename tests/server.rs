@@ -388,7 +388,15 @@ fn web_pages_sign_in_refuse_forged_forms_and_follow_the_roles() {
         &[("csrf", &token), ("status", "in-uitvoering")],
     );
     assert_eq!(a.status, 403);
-    assert!(a.body.contains("medewerker for VWS"), "{}", a.body);
+    // In Dutch, as the rest of the page, naming the item and its parties.
+    for part in [
+        "medewerker voor VWS",
+        "mag dit niet: een status vastleggen voor item M2",
+        "MOCW en SOCW",
+    ] {
+        assert!(a.body.contains(part), "{part}: {}", a.body);
+    }
+    assert!(!a.body.contains("may not"), "{}", a.body);
     assert_eq!(events(&http, &s), before + 1);
 
     // The auditor sees both items and no form to write with.

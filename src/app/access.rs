@@ -113,6 +113,21 @@ impl Action {
         }
     }
 
+    /// What it does, in Dutch, after "mag dit niet:" (the web pages).
+    pub fn describe_nl(self) -> &'static str {
+        match self {
+            Action::Register => "items registreren",
+            Action::Amend => "de tekst van een item wijzigen",
+            Action::Status => "een status vastleggen",
+            Action::Assign => "verantwoordelijken vastleggen",
+            Action::Note => "een stand van zaken vastleggen",
+            Action::Correct => "een gebeurtenis corrigeren",
+            Action::Seal => "een ronde verzegelen",
+            Action::Import => "een bijlage of CSV-bestand importeren",
+            Action::Accounts => "accounts aanmaken of wijzigen",
+        }
+    }
+
     /// True for writes about one item, which a medewerker may make for
     /// the items of their ministries.
     pub fn per_item(self) -> bool {
@@ -139,6 +154,55 @@ pub fn allowed(account: &Account) -> String {
         ),
         AccountRole::Auditor => "an auditor reads everything and records nothing".into(),
     }
+}
+
+/// [`allowed`] in Dutch.
+pub fn allowed_nl(account: &Account) -> String {
+    match account.role {
+        AccountRole::Beheerder => {
+            "een beheerder maakt, wijzigt en schakelt accounts uit en legt verder niets vast".into()
+        }
+        AccountRole::Coordinator => {
+            "een coördinator legt vast voor elk item, importeert bijlagen en verzegelt rondes, en beheert geen accounts"
+                .into()
+        }
+        AccountRole::Medewerker => format!(
+            "een medewerker legt statussen, verantwoordelijken, standen van zaken en correcties vast, alleen voor items waarvan de verantwoordelijken een van de eigen ministeries bevatten ({})",
+            if account.ministries.is_empty() {
+                "geen".to_string()
+            } else {
+                account.ministries.join(", ")
+            }
+        ),
+        AccountRole::Auditor => "een auditor leest alles en legt niets vast".into(),
+    }
+}
+
+/// A refusal of `account`: `what` it asked, in English and in Dutch.
+fn not_allowed(account: &Account, what: String, what_nl: &str) -> crate::error::Error {
+    let role_nl = match account.role {
+        AccountRole::Medewerker => format!(
+            "medewerker voor {}",
+            if account.ministries.is_empty() {
+                "geen ministerie".to_string()
+            } else {
+                account.ministries.join(", ")
+            }
+        ),
+        r => r.label().to_string(),
+    };
+    Refusal::NotAllowed {
+        account: account.account.to_string(),
+        role: role_shown(account),
+        what,
+        allowed: allowed(account),
+        nl: format!(
+            "Account '{}' ({role_nl}) mag dit niet: {what_nl}. Want {}.",
+            account.account,
+            allowed_nl(account)
+        ),
+    }
+    .into()
 }
 
 fn ministries(account: &Account) -> String {
@@ -192,25 +256,33 @@ pub fn may(account: &Account, action: Action, item: Option<(&str, &Responsible)>
     if ok {
         return Ok(());
     }
-    let what = match item {
-        Some((key, r)) if action.per_item() => format!(
-            "{} for item {key}, whose responsible parties are {}",
-            action.describe(),
-            if r.is_empty() {
-                "not stated".to_string()
-            } else {
-                r.to_string()
-            }
+    let (what, what_nl) = match item {
+        Some((key, r)) if action.per_item() => (
+            format!(
+                "{} for item {key}, whose responsible parties are {}",
+                action.describe(),
+                if r.is_empty() {
+                    "not stated".to_string()
+                } else {
+                    r.to_string()
+                }
+            ),
+            format!(
+                "{} voor item {key}, met als verantwoordelijken {}",
+                action.describe_nl(),
+                if r.is_empty() {
+                    "niet vermeld".to_string()
+                } else {
+                    r.to_string()
+                }
+            ),
         ),
-        _ => action.describe().to_string(),
+        _ => (
+            action.describe().to_string(),
+            action.describe_nl().to_string(),
+        ),
     };
-    Err(Refusal::NotAllowed {
-        account: account.account.to_string(),
-        role: role_shown(account),
-        what,
-        allowed: allowed(account),
-    }
-    .into())
+    Err(not_allowed(account, what, &what_nl))
 }
 
 /// The account of that name, or a refusal.
@@ -249,18 +321,17 @@ pub fn authorize(ws: &Workspace, who: &AccountName, w: &Write) -> Result<()> {
                 return may(&acc, action, None);
             };
             let root = root_of(ws, rec)?;
-            if let Some(what) = beyond_item_writes(&root.envelope.body, correction) {
+            if let Some((what, what_nl)) = beyond_item_writes(&root.envelope.body, correction) {
                 let key = ws
                     .ledger()
                     .current_of(id)?
                     .map_or_else(|| id.hex(), |s| s.item.key.to_string());
-                return Err(Refusal::NotAllowed {
-                    account: acc.account.to_string(),
-                    role: role_shown(&acc),
-                    what: format!("{what} of item {key} (seq {})", root.envelope.seq),
-                    allowed: allowed(&acc),
-                }
-                .into());
+                let seq = root.envelope.seq;
+                return Err(not_allowed(
+                    &acc,
+                    format!("{what} of item {key} (seq {seq})"),
+                    &format!("{what_nl} van item {key} (seq {seq})"),
+                ));
             }
             id
         }
@@ -293,15 +364,23 @@ fn root_of(ws: &Workspace, mut rec: crate::ledger::Recorded) -> Result<crate::le
 /// text, and retracting a registration withdraws the item from every
 /// view (or moving its date, from the views before it): those are the
 /// writes of whoever registers and amends items, the coördinator.
-pub fn beyond_item_writes(root: &EventBody, c: &super::write::Correction) -> Option<&'static str> {
+pub fn beyond_item_writes(
+    root: &EventBody,
+    c: &super::write::Correction,
+) -> Option<(&'static str, &'static str)> {
     match root {
-        EventBody::ItemAmended { .. } => Some("correct the amendment of the text"),
-        EventBody::ItemRegistered { .. } if c.retract => {
-            Some("withdraw the registration (retract it)")
-        }
-        EventBody::ItemRegistered { .. } if c.effective.is_some() => {
-            Some("move the day of the registration")
-        }
+        EventBody::ItemAmended { .. } => Some((
+            "correct the amendment of the text",
+            "de wijziging van de tekst corrigeren",
+        )),
+        EventBody::ItemRegistered { .. } if c.retract => Some((
+            "withdraw the registration (retract it)",
+            "de registratie intrekken (het item terugtrekken)",
+        )),
+        EventBody::ItemRegistered { .. } if c.effective.is_some() => Some((
+            "move the day of the registration",
+            "de datum van de registratie verplaatsen",
+        )),
         _ => None,
     }
 }

@@ -145,6 +145,19 @@ async fn css() -> Response {
     r
 }
 
+/// An error as a page says it: the refusals of rights in Dutch, as the
+/// rest of the page; other messages as the library words them.
+fn nl(e: &Error) -> String {
+    use crate::error::Refusal;
+    match e.refusal() {
+        Some(Refusal::NotAllowed { nl, .. }) => nl.clone(),
+        Some(Refusal::AccountDisabled { account }) => format!(
+            "Account '{account}' is uitgeschakeld en mag niets; een beheerder kan het weer inschakelen."
+        ),
+        _ => e.to_string(),
+    }
+}
+
 /// A refused request before any page was chosen (too large, too slow).
 pub(super) fn refusal(status: StatusCode, text: &str) -> Response {
     error_page(status, "", None, text)
@@ -232,7 +245,7 @@ async fn signed_in(app: &Arc<App>, headers: &HeaderMap) -> Result<Ctx, Response>
             app.auth.end(&session.id);
             Err(redirect("/inloggen", Some(app.auth.cookie_cleared())))
         }
-        Err(e) => Err(error_page(status_of(&e), "", None, &e.to_string())),
+        Err(e) => Err(error_page(status_of(&e), "", None, &nl(&e))),
     }
 }
 
@@ -302,7 +315,7 @@ async fn login_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
         Some(s) => s,
         None => match app.auth.new_session(None) {
             Ok(s) => s,
-            Err(e) => return error_page(status_of(&e), "", None, &e.to_string()),
+            Err(e) => return error_page(status_of(&e), "", None, &nl(&e)),
         },
     };
     login_form(&app, &session, None, StatusCode::OK).await
@@ -347,7 +360,7 @@ async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
                 )
                 .await
             }
-            Err(e) => error_page(status_of(&e), "", None, &e.to_string()),
+            Err(e) => error_page(status_of(&e), "", None, &nl(&e)),
         };
     };
     if !same(
@@ -388,7 +401,7 @@ async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
             app.auth.end(&session.id);
             match app.auth.new_session(Some(name)) {
                 Ok(s) => redirect("/", Some(app.auth.cookie_for(&s))),
-                Err(e) => error_page(status_of(&e), "", None, &e.to_string()),
+                Err(e) => error_page(status_of(&e), "", None, &nl(&e)),
             }
         }
         Err(LoginError::Wrong) => {
@@ -401,7 +414,7 @@ async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
             );
             login_form(&app, &session, Some(&text), StatusCode::TOO_MANY_REQUESTS).await
         }
-        Err(LoginError::Broken(e)) => error_page(status_of(&e), "", None, &e.to_string()),
+        Err(LoginError::Broken(e)) => error_page(status_of(&e), "", None, &nl(&e)),
     }
 }
 
@@ -528,12 +541,7 @@ async fn overview_page(
     let req = match view_request(q) {
         Ok(r) => r,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let qc = q.clone();
@@ -552,12 +560,7 @@ async fn overview_page(
     let (v, f, rounds) = match built {
         Ok(x) => x,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let legend = &v.programme.legend;
@@ -765,12 +768,7 @@ async fn item_page(
     let req = match view_request(q) {
         Ok(r) => r,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let k = key.to_string();
@@ -799,7 +797,7 @@ async fn item_page(
             } else {
                 status_of(&e)
             };
-            return error_page(status, &ctx.programme, Some(&ctx.viewer()), &e.to_string());
+            return error_page(status, &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let body = item_body(ctx, &v, &it, q, msg);
@@ -1030,7 +1028,7 @@ fn item_body(
         let _ = write!(
             b,
             "<p class=\"muted\">Als {} kunt u voor dit item niets vastleggen.</p>",
-            esc(&access::role_shown(&ctx.account))
+            esc(&ctx.viewer().role)
         );
     } else {
         let _ = write!(b, "<h2>Vastleggen</h2><div class=\"forms\">{forms}</div>");
@@ -1065,7 +1063,7 @@ async fn answer_write(
         }
         Err(e) => {
             let status = status_of(&e);
-            let text = format!("Geweigerd, er is niets vastgelegd: {e}");
+            let text = format!("Geweigerd, er is niets vastgelegd: {}", nl(&e));
             let none = BTreeMap::new();
             match page_of {
                 Back::Item(k) => item_page(app, ctx, &k, &none, Some(text), status).await,
@@ -1193,12 +1191,7 @@ async fn rounds_page(
     let rounds = match read(app, |ws| ws.rounds()).await {
         Ok(r) => r,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let mut b = saved_message(q);
@@ -1277,12 +1270,7 @@ async fn difference(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -
     let rounds = match read(&app, |ws| ws.rounds()).await {
         Ok(r) => r,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let from = q
@@ -1338,7 +1326,7 @@ async fn difference(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -
     let c = match compared {
         Ok(c) => c,
         Err(e) => {
-            b.push_str(&html::message("fout", &e.to_string()));
+            b.push_str(&html::message("fout", &nl(&e)));
             return html_response(
                 status_of(&e),
                 page("Verschil", &ctx.programme, Some(&ctx.viewer()), &b),
@@ -1425,12 +1413,7 @@ async fn accounts_page(
     let list = match read(app, |ws| Ok(ws.ledger().registry()?.accounts)).await {
         Ok(l) => l,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let manages = ctx.may(Action::Accounts, None);
