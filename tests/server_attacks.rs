@@ -477,7 +477,7 @@ fn a_refused_correction_with_its_item_field_changed_by_hand_still_says_why() {
         ],
     );
     assert_eq!(a.status, 403, "{}", a.body);
-    assert!(a.body.contains("medewerker for VWS"), "{}", a.body);
+    assert!(a.body.contains("medewerker voor VWS"), "{}", a.body);
     assert!(
         !a.body
             .contains("XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"),
