@@ -948,6 +948,73 @@ fn commands_that_need_no_ledger_run_here_with_a_server_set_for_scripts() {
 }
 
 #[test]
+fn serve_demo_tells_a_newcomer_how_to_sign_in_and_how_to_use_the_command_line() {
+    let env = TestEnv::init();
+    let mut child = env
+        .command(&["serve", "--demo", "--port", "0"])
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut said = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("Stop with Ctrl-C");
+        said.push(line);
+        if done || said.len() > 40 {
+            break;
+        }
+    }
+    let url = said[0]
+        .strip_prefix("kamerstand serve: listening on ")
+        .unwrap_or_else(|| panic!("{said:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    assert!(
+        said.iter().any(|l| l.contains("demo-wachtwoord")),
+        "{said:?}"
+    );
+    // Each account with its token, for --server and the API.
+    let token = |name: &str| {
+        said.iter()
+            .filter_map(|l| l.trim().strip_prefix(name))
+            .map(str::trim)
+            .find(|t| t.starts_with("kst_"))
+            .unwrap_or_else(|| panic!("no token for {name}: {said:?}"))
+            .to_string()
+    };
+    let run = |name: &str, args: &[&str]| {
+        let file = env.dir.path().join(format!("{name}.token"));
+        std::fs::write(&file, token(name)).unwrap();
+        let mut full = vec![
+            "--server",
+            url.as_str(),
+            "--token-file",
+            file.to_str().unwrap(),
+        ];
+        full.extend_from_slice(args);
+        env.run_bare(&full)
+    };
+    let overview = run("auditor", &["overview"]);
+    overview.ok();
+    let m = run(
+        "a.bakker",
+        &["--format", "json", "item", "list", "--ministry", "JenV"],
+    );
+    m.ok();
+    let key = m.json()["items"][0]["key"].as_str().unwrap().to_string();
+    run("a.bakker", &["note", &key, "Mag niet."]).refusal(
+        2,
+        "the server refused",
+        &["403", "medewerker for BZK"],
+    );
+    run("j.visser", &["note", &key, "Voortgang van JenV."]).ok();
+    let _ = std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status();
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
 fn the_command_line_works_against_the_server_with_a_token() {
     let s = shared();
     let server = serve(&s.env);
