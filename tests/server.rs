@@ -1134,6 +1134,69 @@ fn the_local_command_line_is_marked_and_cannot_pass_for_an_account() {
 }
 
 #[test]
+fn no_account_takes_the_name_events_before_the_accounts_carry_unmarked() {
+    // A year at the command line as 'J.deVries', before the ledger had
+    // accounts: those events carry the name as typed. An account of that
+    // name would make them read as signed in to the server.
+    let env = TestEnv::init();
+    env.run(&[
+        "--actor",
+        "J.deVries",
+        "item",
+        "add",
+        "--kind",
+        "motie",
+        "--text",
+        "Motie van het lid A; verzoekt de regering iets",
+    ])
+    .ok();
+    let before = env.head().unwrap().seq;
+    env.run(&[
+        "account",
+        "add",
+        "j.devries",
+        "--name",
+        "J. de Vries",
+        "--role",
+        "coordinator",
+    ])
+    .refusal(2, "account name 'j.devries'", &["seq 1", "J.deVries"]);
+    assert_eq!(env.head().unwrap().seq, before, "nothing written");
+    // Another name is fine; from then on the command line marks its
+    // actors, so a name typed afterwards is no obstacle.
+    env.run(&[
+        "account",
+        "add",
+        "beheer",
+        "--name",
+        "B",
+        "--role",
+        "beheerder",
+    ])
+    .ok();
+    env.run(&["--actor", "m.jansen", "status", "M1", "vertraagd"])
+        .ok();
+    env.run(&[
+        "account", "add", "m.jansen", "--name", "M", "--role", "auditor",
+    ])
+    .ok();
+    // Through the server too: the beheerder is refused the old name.
+    let token = env.run(&["account", "token", "beheer"]);
+    token.expect_code(0);
+    let token = token.stdout.trim().to_string();
+    let server = serve(&env);
+    let http = Http::new(&server);
+    let a = http.api_post(
+        "/api/v1/accounts",
+        &token,
+        &json!({"account": "j.devries", "display_name": "J. de Vries", "role": "auditor"}),
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    Checker::new().valid("api-error", "400", &a.json());
+    server.stop().unwrap();
+}
+
+#[test]
 fn writes_queued_together_share_one_commit_and_a_refused_one_sinks_none() {
     let s = shared();
     let ws = Workspace::open(&s.env.store, s.env.open_options()).unwrap();
