@@ -432,6 +432,39 @@ fn web_pages_sign_in_refuse_forged_forms_and_follow_the_roles() {
 }
 
 #[test]
+fn the_pages_refuse_a_view_in_dutch() {
+    let s = shared();
+    s.env.run(&["round", "seal", "r1"]).ok();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let audit = http.session("audit");
+    for (path, said) in [
+        (
+            "/?ronde=r1&peildatum=2025-01-06",
+            "kies een ronde of een peildatum, niet allebei",
+        ),
+        (
+            "/?peildatum=gisteren",
+            "Ongeldige peildatum &#39;gisteren&#39;",
+        ),
+        ("/?geldend=2025-02-30", "een bestaande datum"),
+        (
+            "/?ronde=r2",
+            "Er is geen ronde &#39;r2&#39;. Verzegelde rondes: r1.",
+        ),
+        ("/verschil?van=r2&tot=nu", "Er is geen ronde &#39;r2&#39;"),
+    ] {
+        let a = http.get(path, Some(&audit));
+        assert_eq!(a.status, 400, "{path}: {}", a.body);
+        assert!(a.body.contains(said), "{path}: {}", a.body);
+        for english in ["either", "invalid", "no round", "kamerstand round list"] {
+            assert!(!a.body.contains(english), "{path}: {english}: {}", a.body);
+        }
+    }
+    server.stop().unwrap();
+}
+
+#[test]
 fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
     let s = shared();
     let server = serve(&s.env);

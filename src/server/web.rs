@@ -154,7 +154,20 @@ fn nl(e: &Error) -> String {
         Some(Refusal::AccountDisabled { account }) => format!(
             "Account '{account}' is uitgeschakeld en mag niets; een beheerder kan het weer inschakelen."
         ),
-        _ => e.to_string(),
+        Some(Refusal::UnknownRound { name, known, .. }) => format!(
+            "Er is geen ronde '{name}'. {}",
+            if known.is_empty() {
+                "Er is nog geen ronde verzegeld.".to_string()
+            } else {
+                format!("Verzegelde rondes: {}.", known.join(", "))
+            }
+        ),
+        _ => match e {
+            Error::Invalid(i) if matches!(i.what.as_str(), "peildatum" | "ronde" | "geldend") => {
+                format!("Ongeldige {} '{}': {}.", i.what, i.value, i.expected)
+            }
+            _ => e.to_string(),
+        },
     }
 }
 
@@ -454,9 +467,17 @@ fn view_request(q: &BTreeMap<String, String>) -> Result<crate::app::view::ViewRe
             if let Some(name) = page {
                 i.what = name.to_string();
             }
-            i.expected = i
-                .expected
-                .replace("either as_of or round", "either peildatum or ronde");
+            // The pickers are the page's own fields: what they take is
+            // said in Dutch ([`nl`] gives the sentence around it).
+            i.expected = if i.expected.contains("either as_of or round") {
+                "kies een ronde of een peildatum, niet allebei".to_string()
+            } else {
+                match page {
+                    Some("peildatum") => "een datum (het einde van die dag, Nederlandse tijd) of een tijdstip zoals 2025-05-01T14:00:00+02:00".to_string(),
+                    Some("geldend") => "een bestaande datum, jjjj-mm-dd".to_string(),
+                    _ => i.expected,
+                }
+            };
             Error::Invalid(i)
         }
         e => e,
