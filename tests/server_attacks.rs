@@ -443,7 +443,7 @@ fn a_page_refuses_a_view_naming_the_field_the_clerk_typed() {
             let a = http.get(&format!("{page}?{query}"), Some(&vws));
             assert_eq!(a.status, 400, "{page}?{query}: {}", a.body);
             assert!(
-                a.body.contains(&format!("invalid {named} ")),
+                a.body.contains(&format!("Ongeldige {named} ")),
                 "{page}?{query}: {}",
                 a.body
             );
