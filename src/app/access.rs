@@ -403,7 +403,43 @@ pub fn import_as(
 pub fn write_as(ws: &mut Workspace, who: &AccountName, w: Write) -> Result<Receipt> {
     authorize(ws, who, &w)?;
     keeps_a_beheerder(ws, &w)?;
+    no_role_of_ones_own(ws, who, &w)?;
     ws.write(who.as_str(), w)
+}
+
+/// Refuses a signed-in account a role it gives itself, other than
+/// auditor: a beheerder who made their own account coördinator or
+/// medewerker would record items with their own password, which the split
+/// of the roles is there to prevent. Another beheerder can make the change
+/// (and it is on record as theirs); stepping down to auditor, or
+/// disabling oneself, is no gain of rights.
+fn no_role_of_ones_own(ws: &Workspace, who: &AccountName, w: &Write) -> Result<()> {
+    let Write::ChangeAccount {
+        account,
+        role: Some(role),
+        ..
+    } = w
+    else {
+        return Ok(());
+    };
+    if account != who || *role == AccountRole::Auditor {
+        return Ok(());
+    }
+    let acc = self::account(ws, who)?;
+    if acc.role == *role {
+        return Ok(());
+    }
+    Err(not_allowed(
+        &acc,
+        format!(
+            "give its own account the role {} (another beheerder can)",
+            role.label()
+        ),
+        &format!(
+            "het eigen account de rol {} geven (een andere beheerder kan dat)",
+            role.label()
+        ),
+    ))
 }
 
 /// Refuses, for a signed-in account, the change that would leave no
