@@ -752,6 +752,25 @@ fn a_medewerker_corrects_only_what_they_may_record_on_their_own_items() {
     let status = seq_of(&http, &s, "M1", "vertraagd");
     let note = seq_of(&http, &s, "M1", "Voortgang");
     let m2 = seq_of(&http, &s, "M2", "registered");
+    // The item's page offers the medewerker a correction of the status
+    // and the note, not of the amendment; the coördinator all three.
+    for (who, offered) in [("vws", false), ("coord", true)] {
+        let page = http.get("/items/M1", Some(&http.session(who)));
+        assert!(
+            page.body.contains(&format!("<option value=\"{status}\"")),
+            "{who}"
+        );
+        assert!(
+            page.body.contains(&format!("<option value=\"{note}\"")),
+            "{who}"
+        );
+        assert_eq!(
+            page.body.contains(&format!("<option value=\"{amended}\"")),
+            offered,
+            "{who}: {}",
+            page.body
+        );
+    }
 
     // Refused, with nothing written: what only the coördinator records
     // (the item's text, its registration), another ministry's item, and
