@@ -462,6 +462,8 @@ pub enum Refusal {
         what: String,
         /// What the role does allow.
         allowed: String,
+        /// The whole refusal in Dutch, as the web pages show it.
+        nl: String,
     },
     /// A disabled account may do nothing: HTTP 403 at the server.
     AccountDisabled {
@@ -812,6 +814,7 @@ impl fmt::Display for Refusal {
                 role,
                 what,
                 allowed,
+                ..
             } => write!(f, "account '{account}' ({role}) may not {what}; {allowed}"),
             R::AccountDisabled { account } => write!(
                 f,

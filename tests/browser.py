@@ -258,7 +258,7 @@ def run(wd, site, shots):
     )
     wd.until(lambda w: "Geweigerd" in w.source())
     page = wd.source()
-    if "Geweigerd" not in page or "medewerker for BZK" not in page:
+    if "Geweigerd" not in page or "medewerker voor BZK" not in page:
         fail("a forged status on a JenV item was not refused")
     sign_out(wd)
 

@@ -388,7 +388,15 @@ fn web_pages_sign_in_refuse_forged_forms_and_follow_the_roles() {
         &[("csrf", &token), ("status", "in-uitvoering")],
     );
     assert_eq!(a.status, 403);
-    assert!(a.body.contains("medewerker for VWS"), "{}", a.body);
+    // In Dutch, as the rest of the page, naming the item and its parties.
+    for part in [
+        "medewerker voor VWS",
+        "mag dit niet: een status vastleggen voor item M2",
+        "MOCW en SOCW",
+    ] {
+        assert!(a.body.contains(part), "{part}: {}", a.body);
+    }
+    assert!(!a.body.contains("may not"), "{}", a.body);
     assert_eq!(events(&http, &s), before + 1);
 
     // The auditor sees both items and no form to write with.
@@ -420,6 +428,39 @@ fn web_pages_sign_in_refuse_forged_forms_and_follow_the_roles() {
     assert_eq!(a.status, 303, "{}", a.body);
     assert_eq!(http.get("/", Some(&audit)).status, 403);
     assert_eq!(http.sign_in("audit", PASSWORD).status, 403);
+    server.stop().unwrap();
+}
+
+#[test]
+fn the_pages_refuse_a_view_in_dutch() {
+    let s = shared();
+    s.env.run(&["round", "seal", "r1"]).ok();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let audit = http.session("audit");
+    for (path, said) in [
+        (
+            "/?ronde=r1&peildatum=2025-01-06",
+            "kies een ronde of een peildatum, niet allebei",
+        ),
+        (
+            "/?peildatum=gisteren",
+            "Ongeldige peildatum &#39;gisteren&#39;",
+        ),
+        ("/?geldend=2025-02-30", "een bestaande datum"),
+        (
+            "/?ronde=r2",
+            "Er is geen ronde &#39;r2&#39;. Verzegelde rondes: r1.",
+        ),
+        ("/verschil?van=r2&tot=nu", "Er is geen ronde &#39;r2&#39;"),
+    ] {
+        let a = http.get(path, Some(&audit));
+        assert_eq!(a.status, 400, "{path}: {}", a.body);
+        assert!(a.body.contains(said), "{path}: {}", a.body);
+        for english in ["either", "invalid", "no round", "kamerstand round list"] {
+            assert!(!a.body.contains(english), "{path}: {english}: {}", a.body);
+        }
+    }
     server.stop().unwrap();
 }
 
@@ -648,6 +689,383 @@ fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
     assert!(actors.contains("coord") && actors.contains("vws") && actors.contains("beheer"));
 }
 
+/// The seq of the latest event about `key` whose log line contains `what`.
+fn seq_of(http: &Http, s: &Shared, key: &str, what: &str) -> u64 {
+    let a = http.api_get(&format!("/api/v1/log?item={key}"), Some(&s.tokens["coord"]));
+    a.json()["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|e| e.to_string().contains(what))
+        .unwrap_or_else(|| panic!("no event with {what} in {}", a.body))["seq"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn a_medewerker_corrects_only_what_they_may_record_on_their_own_items() {
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    let checker = Checker::new();
+    let post = |who: &str, path: &str, body: Value| {
+        let a = http.api_post(path, &s.tokens[who], &body);
+        if a.status == 200 {
+            checker.valid("receipt", path, &a.json());
+        } else {
+            checker.valid("api-error", path, &a.json());
+        }
+        a
+    };
+    // The coördinator amends M1's text; the medewerker of VWS records a
+    // status and a note on it.
+    assert_eq!(
+        post(
+            "coord",
+            "/api/v1/items/M1/amend",
+            json!({"text": "Motie van het lid A; verzoekt de regering iets beters", "reason": "tikfout"}),
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        post(
+            "vws",
+            "/api/v1/items/M1/status",
+            json!({"status": "vertraagd"})
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        post(
+            "vws",
+            "/api/v1/items/M1/note",
+            json!({"text": "Voortgang."})
+        )
+        .status,
+        200
+    );
+    let registered = seq_of(&http, &s, "M1", "registered");
+    let amended = seq_of(&http, &s, "M1", "amended");
+    let status = seq_of(&http, &s, "M1", "vertraagd");
+    let note = seq_of(&http, &s, "M1", "Voortgang");
+    let m2 = seq_of(&http, &s, "M2", "registered");
+    // The item's page offers the medewerker a correction of the status
+    // and the note, not of the amendment; the coördinator all three.
+    for (who, offered) in [("vws", false), ("coord", true)] {
+        let page = http.get("/items/M1", Some(&http.session(who)));
+        assert!(
+            page.body.contains(&format!("<option value=\"{status}\"")),
+            "{who}"
+        );
+        assert!(
+            page.body.contains(&format!("<option value=\"{note}\"")),
+            "{who}"
+        );
+        assert_eq!(
+            page.body.contains(&format!("<option value=\"{amended}\"")),
+            offered,
+            "{who}: {}",
+            page.body
+        );
+    }
+
+    // Refused, with nothing written: what only the coördinator records
+    // (the item's text, its registration), another ministry's item, and
+    // any correction by the auditor or the beheerder.
+    for (who, body, names) in [
+        (
+            "vws",
+            json!({"event": amended.to_string(), "reason": "terug", "retract": true}),
+            "amendment",
+        ),
+        (
+            "vws",
+            json!({"event": registered.to_string(), "reason": "weg", "retract": true}),
+            "withdraw",
+        ),
+        (
+            "vws",
+            json!({"event": registered.to_string(), "reason": "later", "effective": "2025-01-01"}),
+            "registration",
+        ),
+        (
+            "ocw",
+            json!({"event": status.to_string(), "reason": "x", "status": "doorlopend"}),
+            "MVWS",
+        ),
+        (
+            "vws",
+            json!({"event": m2.to_string(), "reason": "x", "status": "doorlopend"}),
+            "MOCW en SOCW",
+        ),
+        (
+            "audit",
+            json!({"event": note.to_string(), "reason": "x", "retract": true}),
+            "auditor",
+        ),
+        (
+            "beheer",
+            json!({"event": note.to_string(), "reason": "x", "retract": true}),
+            "beheerder",
+        ),
+    ] {
+        let before = events(&http, &s);
+        let a = post(who, "/api/v1/corrections", body.clone());
+        assert_eq!(a.status, 403, "{who} {body}: {}", a.body);
+        let message = a.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(message.contains(names), "{who} {body}: {message}");
+        assert_eq!(events(&http, &s), before, "{who} {body} wrote");
+    }
+    // A correction of a correction of the amendment is judged as one of
+    // the amendment.
+    let a = post(
+        "coord",
+        "/api/v1/corrections",
+        json!({"event": amended.to_string(), "reason": "terug", "retract": true}),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let before = events(&http, &s);
+    let a = post(
+        "vws",
+        "/api/v1/corrections",
+        json!({"event": (before - 1).to_string(), "reason": "toch niet", "retract": true}),
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
+    assert_eq!(events(&http, &s), before);
+
+    // Allowed: the medewerker corrects statuses, notes and the parties of
+    // the registration of their own items; the coördinator anything.
+    for (who, body) in [
+        (
+            "vws",
+            json!({"event": status.to_string(), "reason": "x", "status": "doorlopend"}),
+        ),
+        (
+            "vws",
+            json!({"event": note.to_string(), "reason": "x", "note": "Voortgang, beter."}),
+        ),
+        (
+            "vws",
+            json!({"event": registered.to_string(), "reason": "x", "responsible": "MVWS en SVWS"}),
+        ),
+        (
+            "coord",
+            json!({"event": registered.to_string(), "reason": "x", "effective": "2025-01-01"}),
+        ),
+    ] {
+        let before = events(&http, &s);
+        let a = post(who, "/api/v1/corrections", body.clone());
+        assert_eq!(a.status, 200, "{who} {body}: {}", a.body);
+        assert_eq!(a.json()["actor"], json!(who));
+        assert_eq!(events(&http, &s), before + 1);
+    }
+    server.stop().unwrap();
+}
+
+#[test]
+fn the_command_line_prints_through_the_server_what_it_prints_locally() {
+    let s = shared();
+    s.env.run(&["round", "seal", "r1"]).ok();
+    s.env
+        .run(&["status", "M1", "vertraagd", "--reason", "later gestart"])
+        .ok();
+    s.env
+        .run(&[
+            "note",
+            "M2",
+            "Het onderzoeksbureau heeft in februari de eerste resultaten opgeleverd; de Kamer ontvangt de eindrapportage voor het zomerreces.",
+        ])
+        .ok();
+    let commands: &[&[&str]] = &[
+        &["diff", "r1", "now"],
+        &["--format", "json", "diff", "r1", "now"],
+        &["--format", "md", "diff", "r1", "now", "--by-ministry"],
+        &["--format", "html", "diff", "r1", "now", "--all"],
+        &["--lang", "en", "diff", "r1", "now", "--events"],
+        &["--lang", "en", "--format", "json", "diff", "r1", "now"],
+        &["--lang", "en", "show", "M1"],
+        &["--lang", "en", "log", "--limit", "3"],
+        &["show", "M2", "--wide"],
+        &["log", "--wide"],
+        &["overview", "--wide"],
+        &["item", "list", "--wide"],
+    ];
+    let terminal = kamerstand::cli::Terminal {
+        stdout: true,
+        width: Some(80),
+        ..kamerstand::cli::Terminal::default()
+    };
+    let at_terminal: &[&[&str]] = &[
+        &["overview", "--wide"],
+        &["show", "M2", "--wide"],
+        &["diff", "r1", "now", "--wide"],
+    ];
+    let local: Vec<_> = commands.iter().map(|c| s.env.run(c)).collect();
+    let local_at: Vec<_> = at_terminal
+        .iter()
+        .map(|c| s.env.run_at(terminal, c))
+        .collect();
+    let server = serve(&s.env);
+    let url = format!("http://{}", server.addr());
+    let token = s.env.dir.path().join("audit.token");
+    std::fs::write(&token, &s.tokens["audit"]).unwrap();
+    let t = token.to_str().unwrap();
+    let remote = |args: &[&'static str]| {
+        let mut full: Vec<String> = ["--server", url.as_str(), "--token-file", t]
+            .map(str::to_string)
+            .to_vec();
+        full.extend(args.iter().map(|a| (*a).to_string()));
+        full
+    };
+    fn strs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    for (c, l) in commands.iter().zip(&local) {
+        l.ok();
+        let full = remote(c);
+        let r = s.env.run_bare(&strs(&full));
+        assert_eq!(
+            (r.code, &r.stdout),
+            (l.code, &l.stdout),
+            "{c:?} through the server\n--- stderr\n{}",
+            r.stderr
+        );
+    }
+    for (c, l) in at_terminal.iter().zip(&local_at) {
+        let full = remote(c);
+        let r = s.env.run_at(terminal, &strs(&full));
+        assert_eq!(
+            (r.code, &r.stdout),
+            (l.code, &l.stdout),
+            "{c:?} through the server, at a terminal\n--- stderr\n{}",
+            r.stderr
+        );
+    }
+    // A Word file is written here whole, the same as locally.
+    let file = s.env.dir.path().join("wijzigingen.docx");
+    let full = remote(&["--format", "docx", "diff", "r1", "now", "-o"]);
+    let mut args = strs(&full);
+    args.push(file.to_str().unwrap());
+    let out = s.env.run_bare(&args);
+    out.expect_code(0);
+    assert!(out.stderr.starts_with("wrote docx"), "{}", out.stderr);
+    let remote_docx = std::fs::read(&file).unwrap();
+    server.stop().unwrap();
+    s.env
+        .run(&[
+            "--format",
+            "docx",
+            "diff",
+            "r1",
+            "now",
+            "-o",
+            file.to_str().unwrap(),
+        ])
+        .expect_code(0);
+    assert_eq!(remote_docx, std::fs::read(&file).unwrap());
+}
+
+#[test]
+fn commands_that_need_no_ledger_run_here_with_a_server_set_for_scripts() {
+    // A KAMERSTAND_SERVER exported for scripts (as docs/server.md shows)
+    // does not stop the commands that touch no ledger: nothing is sent,
+    // so no server and no token are needed for them.
+    let env = TestEnv::init();
+    let key = env.dir.path().join("ondertekening.key");
+    let server = ["--server", "http://127.0.0.1:9"];
+    let run = |args: &[&str]| {
+        let mut full = server.to_vec();
+        full.extend_from_slice(args);
+        env.run_bare(&full)
+    };
+    let out = run(&["completions", "bash"]);
+    out.ok();
+    assert!(out.stdout.contains("kamerstand"), "{}", out.stdout);
+    run(&["man"]).expect_code(0);
+    run(&[
+        "key",
+        "generate",
+        "--name",
+        "kamerstand.example/nap",
+        "--out",
+        key.to_str().unwrap(),
+    ])
+    .expect_code(0);
+    assert!(key.exists());
+    // A command about the ledger still goes to the server, never here.
+    run(&["overview"]).refusal(2, "token", &["KAMERSTAND_TOKEN"]);
+}
+
+#[test]
+fn serve_demo_tells_a_newcomer_how_to_sign_in_and_how_to_use_the_command_line() {
+    let env = TestEnv::init();
+    let mut child = env
+        .command(&["serve", "--demo", "--port", "0"])
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut said = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("Stop with Ctrl-C");
+        said.push(line);
+        if done || said.len() > 40 {
+            break;
+        }
+    }
+    let url = said[0]
+        .strip_prefix("kamerstand serve: listening on ")
+        .unwrap_or_else(|| panic!("{said:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    assert!(
+        said.iter().any(|l| l.contains("demo-wachtwoord")),
+        "{said:?}"
+    );
+    // Each account with its token, for --server and the API.
+    let token = |name: &str| {
+        said.iter()
+            .filter_map(|l| l.trim().strip_prefix(name))
+            .map(str::trim)
+            .find(|t| t.starts_with("kst_"))
+            .unwrap_or_else(|| panic!("no token for {name}: {said:?}"))
+            .to_string()
+    };
+    let run = |name: &str, args: &[&str]| {
+        let file = env.dir.path().join(format!("{name}.token"));
+        std::fs::write(&file, token(name)).unwrap();
+        let mut full = vec![
+            "--server",
+            url.as_str(),
+            "--token-file",
+            file.to_str().unwrap(),
+        ];
+        full.extend_from_slice(args);
+        env.run_bare(&full)
+    };
+    let overview = run("auditor", &["overview"]);
+    overview.ok();
+    let m = run(
+        "a.bakker",
+        &["--format", "json", "item", "list", "--ministry", "JenV"],
+    );
+    m.ok();
+    let key = m.json()["items"][0]["key"].as_str().unwrap().to_string();
+    run("a.bakker", &["note", &key, "Mag niet."]).refusal(
+        2,
+        "the server refused",
+        &["403", "medewerker for BZK"],
+    );
+    run("j.visser", &["note", &key, "Voortgang van JenV."]).ok();
+    let _ = std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status();
+    assert!(child.wait().unwrap().success());
+}
+
 #[test]
 fn the_command_line_works_against_the_server_with_a_token() {
     let s = shared();
@@ -765,6 +1183,69 @@ fn the_local_command_line_is_marked_and_cannot_pass_for_an_account() {
         .ok();
     let log = s.env.json(&["log", "--limit", "1", "--format", "json"]);
     assert_eq!(log["events"][0]["actor"], "local:J. de Vries");
+}
+
+#[test]
+fn no_account_takes_the_name_events_before_the_accounts_carry_unmarked() {
+    // A year at the command line as 'J.deVries', before the ledger had
+    // accounts: those events carry the name as typed. An account of that
+    // name would make them read as signed in to the server.
+    let env = TestEnv::init();
+    env.run(&[
+        "--actor",
+        "J.deVries",
+        "item",
+        "add",
+        "--kind",
+        "motie",
+        "--text",
+        "Motie van het lid A; verzoekt de regering iets",
+    ])
+    .ok();
+    let before = env.head().unwrap().seq;
+    env.run(&[
+        "account",
+        "add",
+        "j.devries",
+        "--name",
+        "J. de Vries",
+        "--role",
+        "coordinator",
+    ])
+    .refusal(2, "account name 'j.devries'", &["seq 1", "J.deVries"]);
+    assert_eq!(env.head().unwrap().seq, before, "nothing written");
+    // Another name is fine; from then on the command line marks its
+    // actors, so a name typed afterwards is no obstacle.
+    env.run(&[
+        "account",
+        "add",
+        "beheer",
+        "--name",
+        "B",
+        "--role",
+        "beheerder",
+    ])
+    .ok();
+    env.run(&["--actor", "m.jansen", "status", "M1", "vertraagd"])
+        .ok();
+    env.run(&[
+        "account", "add", "m.jansen", "--name", "M", "--role", "auditor",
+    ])
+    .ok();
+    // Through the server too: the beheerder is refused the old name.
+    let token = env.run(&["account", "token", "beheer"]);
+    token.expect_code(0);
+    let token = token.stdout.trim().to_string();
+    let server = serve(&env);
+    let http = Http::new(&server);
+    let a = http.api_post(
+        "/api/v1/accounts",
+        &token,
+        &json!({"account": "j.devries", "display_name": "J. de Vries", "role": "auditor"}),
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    Checker::new().valid("api-error", "400", &a.json());
+    server.stop().unwrap();
 }
 
 #[test]

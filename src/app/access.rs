@@ -6,7 +6,9 @@
 //! - a **coördinator** records for every item and seals rounds;
 //! - a **medewerker** records statuses, assignments, notes and corrections
 //!   for items whose responsible parties (as they stand now) include one of
-//!   the account's ministries, and nothing else;
+//!   the account's ministries, and nothing else (a correction only of
+//!   what they could record: not of an amendment of the text, and not one
+//!   that withdraws an item or moves the day it was registered);
 //! - an **auditor** reads and writes nothing;
 //! - a disabled account does nothing at all, reading included.
 //!
@@ -111,6 +113,21 @@ impl Action {
         }
     }
 
+    /// What it does, in Dutch, after "mag dit niet:" (the web pages).
+    pub fn describe_nl(self) -> &'static str {
+        match self {
+            Action::Register => "items registreren",
+            Action::Amend => "de tekst van een item wijzigen",
+            Action::Status => "een status vastleggen",
+            Action::Assign => "verantwoordelijken vastleggen",
+            Action::Note => "een stand van zaken vastleggen",
+            Action::Correct => "een gebeurtenis corrigeren",
+            Action::Seal => "een ronde verzegelen",
+            Action::Import => "een bijlage of CSV-bestand importeren",
+            Action::Accounts => "accounts aanmaken of wijzigen",
+        }
+    }
+
     /// True for writes about one item, which a medewerker may make for
     /// the items of their ministries.
     pub fn per_item(self) -> bool {
@@ -137,6 +154,55 @@ pub fn allowed(account: &Account) -> String {
         ),
         AccountRole::Auditor => "an auditor reads everything and records nothing".into(),
     }
+}
+
+/// [`allowed`] in Dutch.
+pub fn allowed_nl(account: &Account) -> String {
+    match account.role {
+        AccountRole::Beheerder => {
+            "een beheerder maakt, wijzigt en schakelt accounts uit en legt verder niets vast".into()
+        }
+        AccountRole::Coordinator => {
+            "een coördinator legt vast voor elk item, importeert bijlagen en verzegelt rondes, en beheert geen accounts"
+                .into()
+        }
+        AccountRole::Medewerker => format!(
+            "een medewerker legt statussen, verantwoordelijken, standen van zaken en correcties vast, alleen voor items waarvan de verantwoordelijken een van de eigen ministeries bevatten ({})",
+            if account.ministries.is_empty() {
+                "geen".to_string()
+            } else {
+                account.ministries.join(", ")
+            }
+        ),
+        AccountRole::Auditor => "een auditor leest alles en legt niets vast".into(),
+    }
+}
+
+/// A refusal of `account`: `what` it asked, in English and in Dutch.
+fn not_allowed(account: &Account, what: String, what_nl: &str) -> crate::error::Error {
+    let role_nl = match account.role {
+        AccountRole::Medewerker => format!(
+            "medewerker voor {}",
+            if account.ministries.is_empty() {
+                "geen ministerie".to_string()
+            } else {
+                account.ministries.join(", ")
+            }
+        ),
+        r => r.label().to_string(),
+    };
+    Refusal::NotAllowed {
+        account: account.account.to_string(),
+        role: role_shown(account),
+        what,
+        allowed: allowed(account),
+        nl: format!(
+            "Account '{}' ({role_nl}) mag dit niet: {what_nl}. Want {}.",
+            account.account,
+            allowed_nl(account)
+        ),
+    }
+    .into()
 }
 
 fn ministries(account: &Account) -> String {
@@ -190,25 +256,33 @@ pub fn may(account: &Account, action: Action, item: Option<(&str, &Responsible)>
     if ok {
         return Ok(());
     }
-    let what = match item {
-        Some((key, r)) if action.per_item() => format!(
-            "{} for item {key}, whose responsible parties are {}",
-            action.describe(),
-            if r.is_empty() {
-                "not stated".to_string()
-            } else {
-                r.to_string()
-            }
+    let (what, what_nl) = match item {
+        Some((key, r)) if action.per_item() => (
+            format!(
+                "{} for item {key}, whose responsible parties are {}",
+                action.describe(),
+                if r.is_empty() {
+                    "not stated".to_string()
+                } else {
+                    r.to_string()
+                }
+            ),
+            format!(
+                "{} voor item {key}, met als verantwoordelijken {}",
+                action.describe_nl(),
+                if r.is_empty() {
+                    "niet vermeld".to_string()
+                } else {
+                    r.to_string()
+                }
+            ),
         ),
-        _ => action.describe().to_string(),
+        _ => (
+            action.describe().to_string(),
+            action.describe_nl().to_string(),
+        ),
     };
-    Err(Refusal::NotAllowed {
-        account: account.account.to_string(),
-        role: role_shown(account),
-        what,
-        allowed: allowed(account),
-    }
-    .into())
+    Err(not_allowed(account, what, &what_nl))
 }
 
 /// The account of that name, or a refusal.
@@ -239,12 +313,27 @@ pub fn authorize(ws: &Workspace, who: &AccountName, w: &Write) -> Result<()> {
         | Write::Assign { item, .. }
         | Write::Note { item, .. }
         | Write::Amend { item, .. } => ws.resolve(item)?.id,
-        Write::Correct { event, .. } => {
+        Write::Correct {
+            event, correction, ..
+        } => {
             let rec = find::event(ws, event)?;
-            match rec.item() {
-                Some(id) => id,
-                None => return may(&acc, action, None),
+            let Some(id) = rec.item() else {
+                return may(&acc, action, None);
+            };
+            let root = root_of(ws, rec)?;
+            if let Some((what, what_nl)) = beyond_item_writes(&root.envelope.body, correction) {
+                let key = ws
+                    .ledger()
+                    .current_of(id)?
+                    .map_or_else(|| id.hex(), |s| s.item.key.to_string());
+                let seq = root.envelope.seq;
+                return Err(not_allowed(
+                    &acc,
+                    format!("{what} of item {key} (seq {seq})"),
+                    &format!("{what_nl} van item {key} (seq {seq})"),
+                ));
             }
+            id
         }
         _ => return may(&acc, action, None),
     };
@@ -254,6 +343,46 @@ pub fn authorize(ws: &Workspace, who: &AccountName, w: &Write) -> Result<()> {
         .ok_or_else(|| Refusal::UnknownItemId { id: id.hex() })?
         .item;
     may(&acc, action, Some((now.key.as_str(), &now.responsible)))
+}
+
+/// The event a correction chain ends at: `rec` itself, or for a
+/// correction, the event the corrections before it corrected.
+fn root_of(ws: &Workspace, mut rec: crate::ledger::Recorded) -> Result<crate::ledger::Recorded> {
+    while let EventBody::Corrected { target_seq, .. } = rec.envelope.body {
+        rec = ws.ledger().get(target_seq)?.ok_or(Refusal::UnknownSeq {
+            seq: target_seq,
+            last: ws.events().saturating_sub(1),
+        })?;
+    }
+    Ok(rec)
+}
+
+/// What a correction of `root` would do that goes beyond the writes a
+/// medewerker may make about an item (a status, responsible parties, a
+/// note, and when those took effect), as a refusal says it; None if it
+/// does not. Undoing or replacing an amendment changes the item's own
+/// text, and retracting a registration withdraws the item from every
+/// view (or moving its date, from the views before it): those are the
+/// writes of whoever registers and amends items, the coördinator.
+pub fn beyond_item_writes(
+    root: &EventBody,
+    c: &super::write::Correction,
+) -> Option<(&'static str, &'static str)> {
+    match root {
+        EventBody::ItemAmended { .. } => Some((
+            "correct the amendment of the text",
+            "de wijziging van de tekst corrigeren",
+        )),
+        EventBody::ItemRegistered { .. } if c.retract => Some((
+            "withdraw the registration (retract it)",
+            "de registratie intrekken (het item terugtrekken)",
+        )),
+        EventBody::ItemRegistered { .. } if c.effective.is_some() => Some((
+            "move the day of the registration",
+            "de datum van de registratie verplaatsen",
+        )),
+        _ => None,
+    }
 }
 
 /// Imports an annex or CSV file as a signed-in account: only a
@@ -274,7 +403,43 @@ pub fn import_as(
 pub fn write_as(ws: &mut Workspace, who: &AccountName, w: Write) -> Result<Receipt> {
     authorize(ws, who, &w)?;
     keeps_a_beheerder(ws, &w)?;
+    no_role_of_ones_own(ws, who, &w)?;
     ws.write(who.as_str(), w)
+}
+
+/// Refuses a signed-in account a role it gives itself, other than
+/// auditor: a beheerder who made their own account coördinator or
+/// medewerker would record items with their own password, which the split
+/// of the roles is there to prevent. Another beheerder can make the change
+/// (and it is on record as theirs); stepping down to auditor, or
+/// disabling oneself, is no gain of rights.
+fn no_role_of_ones_own(ws: &Workspace, who: &AccountName, w: &Write) -> Result<()> {
+    let Write::ChangeAccount {
+        account,
+        role: Some(role),
+        ..
+    } = w
+    else {
+        return Ok(());
+    };
+    if account != who || *role == AccountRole::Auditor {
+        return Ok(());
+    }
+    let acc = self::account(ws, who)?;
+    if acc.role == *role {
+        return Ok(());
+    }
+    Err(not_allowed(
+        &acc,
+        format!(
+            "give its own account the role {} (another beheerder can)",
+            role.label()
+        ),
+        &format!(
+            "het eigen account de rol {} geven (een andere beheerder kan dat)",
+            role.label()
+        ),
+    ))
 }
 
 /// Refuses, for a signed-in account, the change that would leave no

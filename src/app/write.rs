@@ -415,6 +415,7 @@ impl Workspace {
                 role,
                 ministries,
             } => {
+                self.name_unused_by_unmarked_actors(&account)?;
                 let rec = self.record(
                     actor,
                     EventBody::AccountCreated {
@@ -514,6 +515,36 @@ impl Workspace {
                 id,
             },
         })
+    }
+
+    /// Refuses an account name that events recorded before the ledger had
+    /// accounts carry as their actor. Those events were written at the
+    /// command line and carry the name as it was typed, unmarked (only
+    /// once there are accounts does the command line write `local:NAME`):
+    /// with an account of that name they would read as the account's,
+    /// signed in to the server. Only the events before the first account
+    /// can be such events, so the scan stops there.
+    fn name_unused_by_unmarked_actors(&self, account: &AccountName) -> Result<()> {
+        for rec in self.ledger().events() {
+            let rec = rec?;
+            if matches!(rec.envelope.body, EventBody::AccountCreated { .. }) {
+                break;
+            }
+            if AccountName::parse(&rec.envelope.actor).is_ok_and(|a| &a == account) {
+                return Err(Invalid::new(
+                    "account name",
+                    account.as_str(),
+                    format!(
+                        "a name no event was recorded under before the ledger had accounts: seq {} carries '{}' as typed at the command line, and with an account of that name it would read as the account's; choose another, e.g. {}.2",
+                        rec.envelope.seq,
+                        crate::domain::text::visible(&rec.envelope.actor),
+                        account
+                    ),
+                )
+                .into());
+            }
+        }
+        Ok(())
     }
 
     fn correct(

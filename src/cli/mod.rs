@@ -160,6 +160,20 @@ impl Command {
         }
     }
 
+    /// True for commands that work on no ledger at all (help for the
+    /// shell, a key file, proofs checked against notes and keys): they run
+    /// here the same with or without `--server`, so that a
+    /// `KAMERSTAND_SERVER` set for scripts does not stop them.
+    #[cfg(feature = "server")]
+    fn needs_no_ledger(&self) -> bool {
+        match self {
+            Command::Completions(_) | Command::Man(_) => true,
+            Command::Key(c) => matches!(c, key::KeyCommand::Generate(_)),
+            Command::Proof(c) => matches!(c, proof::ProofCommand::Check(_)),
+            _ => false,
+        }
+    }
+
     /// True for commands that append events (their refusals say that
     /// nothing was written).
     fn writes(&self) -> bool {
@@ -343,7 +357,9 @@ where
 fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
     let g = Global::lower(cli, env, cli.command.formats())?;
     #[cfg(feature = "server")]
-    if let Some(url) = &cli.server {
+    if let Some(url) = &cli.server
+        && !cli.command.needs_no_ledger()
+    {
         return remote_dispatch(cli, url, &g, env);
     }
     match &cli.command {
@@ -379,16 +395,16 @@ fn dispatch(cli: &Cli, env: &mut Env<'_>) -> Result<(), CliError> {
 fn remote_dispatch(cli: &Cli, url: &str, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let r = remote::Remote::connect(url, cli.token_file.as_deref(), g)?;
     match &cli.command {
-        Command::Overview(a) => overview::remote(a, &r, env),
-        Command::Show(a) => show::remote(a, &r, env),
-        Command::Log(a) => log::remote(a, &r, env),
-        Command::Item(c) => item::remote(c, &r, env),
+        Command::Overview(a) => overview::remote(a, g, &r, env),
+        Command::Show(a) => show::remote(a, g, &r, env),
+        Command::Log(a) => log::remote(a, g, &r, env),
+        Command::Item(c) => item::remote(c, g, &r, env),
         Command::Status(a) => status::remote(a, &r, env),
         Command::Assign(a) => assign::remote(a, &r, env),
         Command::Note(a) => note::remote(a, &r, env),
         Command::Correct(a) => correct::remote(a, &r, env),
         Command::Round(c) => round::remote(c, &r, env),
-        Command::Diff(a) => diff::remote(a, &r, env),
+        Command::Diff(a) => diff::remote(a, g, &r, env),
         Command::Export(a) => export::remote(a, g, &r, env),
         Command::Import(a) => import::remote(a, g, &r, env),
         Command::Proof(c) => proof::remote(c, g, &r, env),

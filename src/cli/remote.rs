@@ -542,6 +542,21 @@ pub fn filtered_view_query(
     q
 }
 
+/// `--wide` as query parameters: whole texts, wrapped to the width of the
+/// terminal the answer is printed to (none when it goes to a pipe or a
+/// file, where each row stays on one line), as the command prints them
+/// locally.
+pub fn wide_query(w: super::args::WideArgs, g: &Global) -> Vec<(&'static str, Option<String>)> {
+    let look = w.look(g);
+    vec![
+        ("wide", look.wrap.then(|| "true".to_string())),
+        (
+            "width",
+            look.width.filter(|_| look.wrap).map(|n| n.to_string()),
+        ),
+    ]
+}
+
 /// Which view flags a read command gave, as query parameters.
 pub fn view_query(v: &super::args::ViewArgs) -> Vec<(&'static str, Option<String>)> {
     vec![

@@ -160,7 +160,15 @@ fn who(app: &Arc<App>, headers: &HeaderMap) -> Result<Account, Response> {
 /// The query parameters each path takes (`format` and `lang` everywhere,
 /// as `kamerstand --server` sends them with every request).
 const PLAIN: &[&str] = &["format", "lang"];
-const VIEW: &[&str] = &["format", "lang", "as_of", "round", "effective"];
+const VIEW: &[&str] = &[
+    "format",
+    "lang",
+    "as_of",
+    "round",
+    "effective",
+    "wide",
+    "width",
+];
 const VIEW_FILTERED: &[&str] = &[
     "format",
     "lang",
@@ -170,6 +178,8 @@ const VIEW_FILTERED: &[&str] = &[
     "ministry",
     "status",
     "kind",
+    "wide",
+    "width",
 ];
 const LOG: &[&str] = &[
     "format",
@@ -179,8 +189,20 @@ const LOG: &[&str] = &[
     "effective",
     "item",
     "limit",
+    "wide",
+    "width",
 ];
-const DIFF: &[&str] = &["format", "lang", "from", "to", "all", "events"];
+const DIFF: &[&str] = &[
+    "format",
+    "lang",
+    "from",
+    "to",
+    "all",
+    "events",
+    "by_ministry",
+    "wide",
+    "width",
+];
 const VERIFY: &[&str] = &["format", "lang", "digest", "round"];
 const EXPORT: &[&str] = &[
     "format",
@@ -231,12 +253,39 @@ fn lang_of(q: &BTreeMap<String, String>) -> crate::formats::annex::Lang {
     }
 }
 
-/// How text answers look: plain, in the language asked for.
-fn look_of(q: &BTreeMap<String, String>) -> report::table::Look {
-    report::table::Look {
+/// How text answers look: plain (no colour), in the language asked for;
+/// with `wide=true` whole texts, as `--wide` gives them: each row on one
+/// line, or wrapped to `width` columns (the terminal `kamerstand
+/// --server` prints to).
+fn look_of(q: &BTreeMap<String, String>) -> Result<report::table::Look, Response> {
+    let wrap = match q.get("wide").map(String::as_str) {
+        None | Some("" | "false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(lib_error(
+                &Invalid::new("wide", other, "true or false").into(),
+            ));
+        }
+    };
+    let width = match q.get("width").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(w) => Some(
+            w.parse::<usize>()
+                .ok()
+                .filter(|n| (20..=1000).contains(n))
+                .ok_or_else(|| {
+                    lib_error(
+                        &Invalid::new("width", w, "a number of columns from 20 to 1000").into(),
+                    )
+                })?,
+        ),
+    };
+    Ok(report::table::Look {
         lang: lang_of(q),
+        wrap,
+        width,
         ..report::table::Look::PLAIN
-    }
+    })
 }
 
 fn view_query(q: &BTreeMap<String, String>) -> ViewQuery {
@@ -298,6 +347,7 @@ async fn view_read(
             let q = query(&uri, VIEW_FILTERED)?;
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
+            let look = look_of(&q)?;
             let out = read(&app, move |ws| {
                 let v = req.build(ws)?;
                 let f = filter::request(
@@ -306,7 +356,7 @@ async fn view_read(
                     q.get("kind").map(String::as_str),
                     ["ministry", "status", "kind"],
                 )?;
-                Ok(render(&f.apply(v)?, format, &look_of(&q)))
+                Ok(render(&f.apply(v)?, format, &look))
             })
             .await
             .map_err(|e| lib_error(&e))?;
@@ -336,10 +386,11 @@ async fn show(
             let q = query(&uri, VIEW)?;
             let format = format_of(&q)?;
             let req = view_query(&q).parse().map_err(|e| lib_error(&e))?;
+            let look = look_of(&q)?;
             let out = read(&app, move |ws| {
                 let v = req.build(ws)?;
                 let item = find::item_in_view(ws, &v, &key)?;
-                Ok(report::show(&v, &item, format))
+                Ok(report::show_with(&v, &item, format, &look))
             })
             .await
             .map_err(|e| lib_error(&e))?;
@@ -363,10 +414,11 @@ async fn log(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Respo
                 None => None,
             };
             let item = q.get("item").filter(|s| !s.is_empty()).cloned();
+            let look = look_of(&q)?;
             let out = read(&app, move |ws| {
                 let v = req.build(ws)?;
                 let events = view::events(ws, &v, item.as_deref(), limit)?;
-                Ok(report::log(&v, &events, format))
+                Ok(report::log_with(&v, &events, format, &look))
             })
             .await
             .map_err(|e| lib_error(&e))?;
@@ -414,12 +466,22 @@ async fn digest(
     )
 }
 
+/// `GET diff?from=&to=&all=&events=&by_ministry=&format=`: what `kamerstand
+/// diff` prints with the same flags, in any of its formats (`table`, `md`,
+/// `html`, `docx`, `json`), made by the same functions.
 async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
+    use crate::report::letter::changes::{self, DiffFormat, Options, Sides};
     flat(
         async {
             who(&app, &headers)?;
             let q = query(&uri, DIFF)?;
-            let format = format_of(&q)?;
+            let format = match q.get("format").map(String::as_str) {
+                None | Some("") => DiffFormat::Json,
+                Some(name) => {
+                    crate::formats::parse_name("format", name, &DiffFormat::ALL, |f| f.name())
+                        .map_err(|e| lib_error(&e.into()))?
+                }
+            };
             let side = |name: &str| {
                 q.get(name)
                     .filter(|s| !s.trim().is_empty())
@@ -440,14 +502,67 @@ async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> R
                     &Invalid::new(name, other, "true or false").into(),
                 )),
             };
-            let (all, events) = (yes("all")?, yes("events")?);
+            let (all, events, by_ministry) = (yes("all")?, yes("events")?, yes("by_ministry")?);
+            let options = Options {
+                lang: lang_of(&q),
+                by_ministry,
+            };
+            let look = look_of(&q)?;
             let out = read(&app, move |ws| {
-                let c = diff::compare(ws, &from, &to, all, events)?;
-                Ok(report::diff(&c.from, &c.to, &c.diff, format))
+                // As `kamerstand diff` does: Word's document is built whole;
+                // the others are written an item at a time, the events in
+                // between read as each item is written.
+                let streamed = format != DiffFormat::Docx;
+                let c = diff::compare(ws, &from, &to, all, events && !streamed)?;
+                let sides = Sides {
+                    from: &c.from,
+                    to: &c.to,
+                    diff: &c.diff,
+                };
+                if !streamed {
+                    let ch = changes::build(sides, options);
+                    return report::letter::changes_office::docx(&ch)
+                        .map_err(|e| e.for_file("docx"));
+                }
+                let failed = std::cell::RefCell::new(None);
+                let each = |d: &crate::projection::diff::ItemDiff| {
+                    diff::item_events(ws, &c, d).map_err(|e| {
+                        let message = e.to_string();
+                        *failed.borrow_mut() = Some(e);
+                        std::io::Error::other(message)
+                    })
+                };
+                let events = events.then_some(&each as changes::Events<'_>);
+                let mut buf = Vec::new();
+                let written = match format {
+                    DiffFormat::Json => changes::json_to(sides, options, events, &mut buf),
+                    _ => changes::write_to(sides, options, format, &look, events, &mut buf),
+                };
+                match (written, failed.take()) {
+                    (_, Some(e)) => Err(e),
+                    (Err(e), None) => Err(Error::storage("writing the diff", e)),
+                    (Ok(()), None) => Ok(buf),
+                }
             })
             .await
             .map_err(|e| lib_error(&e))?;
-            Ok(answer(format, out))
+            let kind = match format {
+                DiffFormat::Json => "application/json",
+                DiffFormat::Html => "text/html; charset=utf-8",
+                DiffFormat::Docx => {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                }
+                DiffFormat::Table | DiffFormat::Md => "text/plain; charset=utf-8",
+            };
+            Ok((
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, kind),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                out,
+            )
+                .into_response())
         }
         .await,
     )

@@ -145,6 +145,32 @@ async fn css() -> Response {
     r
 }
 
+/// An error as a page says it: the refusals of rights in Dutch, as the
+/// rest of the page; other messages as the library words them.
+fn nl(e: &Error) -> String {
+    use crate::error::Refusal;
+    match e.refusal() {
+        Some(Refusal::NotAllowed { nl, .. }) => nl.clone(),
+        Some(Refusal::AccountDisabled { account }) => format!(
+            "Account '{account}' is uitgeschakeld en mag niets; een beheerder kan het weer inschakelen."
+        ),
+        Some(Refusal::UnknownRound { name, known, .. }) => format!(
+            "Er is geen ronde '{name}'. {}",
+            if known.is_empty() {
+                "Er is nog geen ronde verzegeld.".to_string()
+            } else {
+                format!("Verzegelde rondes: {}.", known.join(", "))
+            }
+        ),
+        _ => match e {
+            Error::Invalid(i) if matches!(i.what.as_str(), "peildatum" | "ronde" | "geldend") => {
+                format!("Ongeldige {} '{}': {}.", i.what, i.value, i.expected)
+            }
+            _ => e.to_string(),
+        },
+    }
+}
+
 /// A refused request before any page was chosen (too large, too slow).
 pub(super) fn refusal(status: StatusCode, text: &str) -> Response {
     error_page(status, "", None, text)
@@ -232,7 +258,7 @@ async fn signed_in(app: &Arc<App>, headers: &HeaderMap) -> Result<Ctx, Response>
             app.auth.end(&session.id);
             Err(redirect("/inloggen", Some(app.auth.cookie_cleared())))
         }
-        Err(e) => Err(error_page(status_of(&e), "", None, &e.to_string())),
+        Err(e) => Err(error_page(status_of(&e), "", None, &nl(&e))),
     }
 }
 
@@ -302,7 +328,7 @@ async fn login_page(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
         Some(s) => s,
         None => match app.auth.new_session(None) {
             Ok(s) => s,
-            Err(e) => return error_page(status_of(&e), "", None, &e.to_string()),
+            Err(e) => return error_page(status_of(&e), "", None, &nl(&e)),
         },
     };
     login_form(&app, &session, None, StatusCode::OK).await
@@ -347,7 +373,7 @@ async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
                 )
                 .await
             }
-            Err(e) => error_page(status_of(&e), "", None, &e.to_string()),
+            Err(e) => error_page(status_of(&e), "", None, &nl(&e)),
         };
     };
     if !same(
@@ -388,7 +414,7 @@ async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
             app.auth.end(&session.id);
             match app.auth.new_session(Some(name)) {
                 Ok(s) => redirect("/", Some(app.auth.cookie_for(&s))),
-                Err(e) => error_page(status_of(&e), "", None, &e.to_string()),
+                Err(e) => error_page(status_of(&e), "", None, &nl(&e)),
             }
         }
         Err(LoginError::Wrong) => {
@@ -401,7 +427,7 @@ async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
             );
             login_form(&app, &session, Some(&text), StatusCode::TOO_MANY_REQUESTS).await
         }
-        Err(LoginError::Broken(e)) => error_page(status_of(&e), "", None, &e.to_string()),
+        Err(LoginError::Broken(e)) => error_page(status_of(&e), "", None, &nl(&e)),
     }
 }
 
@@ -441,9 +467,17 @@ fn view_request(q: &BTreeMap<String, String>) -> Result<crate::app::view::ViewRe
             if let Some(name) = page {
                 i.what = name.to_string();
             }
-            i.expected = i
-                .expected
-                .replace("either as_of or round", "either peildatum or ronde");
+            // The pickers are the page's own fields: what they take is
+            // said in Dutch ([`nl`] gives the sentence around it).
+            i.expected = if i.expected.contains("either as_of or round") {
+                "kies een ronde of een peildatum, niet allebei".to_string()
+            } else {
+                match page {
+                    Some("peildatum") => "een datum (het einde van die dag, Nederlandse tijd) of een tijdstip zoals 2025-05-01T14:00:00+02:00".to_string(),
+                    Some("geldend") => "een bestaande datum, jjjj-mm-dd".to_string(),
+                    _ => i.expected,
+                }
+            };
             Error::Invalid(i)
         }
         e => e,
@@ -528,12 +562,7 @@ async fn overview_page(
     let req = match view_request(q) {
         Ok(r) => r,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let qc = q.clone();
@@ -552,12 +581,7 @@ async fn overview_page(
     let (v, f, rounds) = match built {
         Ok(x) => x,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let legend = &v.programme.legend;
@@ -765,12 +789,7 @@ async fn item_page(
     let req = match view_request(q) {
         Ok(r) => r,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let k = key.to_string();
@@ -799,7 +818,7 @@ async fn item_page(
             } else {
                 status_of(&e)
             };
-            return error_page(status, &ctx.programme, Some(&ctx.viewer()), &e.to_string());
+            return error_page(status, &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let body = item_body(ctx, &v, &it, q, msg);
@@ -961,10 +980,26 @@ fn item_body(
         );
     }
     if ctx.may(Action::Correct, item) {
+        // Corrections of the text's amendments are offered only to those
+        // who may amend it (the library refuses the others).
+        let amends = ctx.may(Action::Amend, item);
+        let amendment = |seq: u64| {
+            it.timeline
+                .iter()
+                .any(|e| e.seq == seq && matches!(e.change, Change::Amended { .. }))
+        };
         let events: Vec<(String, String)> = it
             .timeline
             .iter()
             .filter(|e| !matches!(e.change, Change::Detailed { .. }))
+            .filter(|e| {
+                amends
+                    || !match &e.change {
+                        Change::Amended { .. } => true,
+                        Change::Corrected { root_seq, .. } => amendment(*root_seq),
+                        _ => false,
+                    }
+            })
             .map(|e| {
                 (
                     e.seq.to_string(),
@@ -1014,7 +1049,7 @@ fn item_body(
         let _ = write!(
             b,
             "<p class=\"muted\">Als {} kunt u voor dit item niets vastleggen.</p>",
-            esc(&access::role_shown(&ctx.account))
+            esc(&ctx.viewer().role)
         );
     } else {
         let _ = write!(b, "<h2>Vastleggen</h2><div class=\"forms\">{forms}</div>");
@@ -1049,7 +1084,7 @@ async fn answer_write(
         }
         Err(e) => {
             let status = status_of(&e);
-            let text = format!("Geweigerd, er is niets vastgelegd: {e}");
+            let text = format!("Geweigerd, er is niets vastgelegd: {}", nl(&e));
             let none = BTreeMap::new();
             match page_of {
                 Back::Item(k) => item_page(app, ctx, &k, &none, Some(text), status).await,
@@ -1177,12 +1212,7 @@ async fn rounds_page(
     let rounds = match read(app, |ws| ws.rounds()).await {
         Ok(r) => r,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let mut b = saved_message(q);
@@ -1261,12 +1291,7 @@ async fn difference(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -
     let rounds = match read(&app, |ws| ws.rounds()).await {
         Ok(r) => r,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let from = q
@@ -1322,7 +1347,7 @@ async fn difference(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -
     let c = match compared {
         Ok(c) => c,
         Err(e) => {
-            b.push_str(&html::message("fout", &e.to_string()));
+            b.push_str(&html::message("fout", &nl(&e)));
             return html_response(
                 status_of(&e),
                 page("Verschil", &ctx.programme, Some(&ctx.viewer()), &b),
@@ -1409,12 +1434,7 @@ async fn accounts_page(
     let list = match read(app, |ws| Ok(ws.ledger().registry()?.accounts)).await {
         Ok(l) => l,
         Err(e) => {
-            return error_page(
-                status_of(&e),
-                &ctx.programme,
-                Some(&ctx.viewer()),
-                &e.to_string(),
-            );
+            return error_page(status_of(&e), &ctx.programme, Some(&ctx.viewer()), &nl(&e));
         }
     };
     let manages = ctx.may(Action::Accounts, None);

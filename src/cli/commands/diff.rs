@@ -164,18 +164,52 @@ fn written(
 #[cfg(feature = "server")]
 pub(crate) fn remote(
     a: &Args,
+    g: &Global,
     r: &crate::cli::remote::Remote,
     env: &mut Env<'_>,
 ) -> Result<(), CliError> {
+    let format = match g.format {
+        OutputFormat::Diff(f) => f,
+        _ => DiffFormat::Table,
+    };
+    if format == DiffFormat::Docx && a.output.is_none() && env.terminal.stdout {
+        return Err(Invalid::new(
+            "-o",
+            "(none)",
+            "a file to write the Word file to, e.g. `-o wijzigingen.docx`: it is not text for the terminal",
+        )
+        .into());
+    }
     let yes = |b: bool| b.then(|| "true".to_string());
-    r.show(
-        env,
-        "/api/v1/diff",
-        &[
-            ("from", Some(a.from.clone())),
-            ("to", Some(a.to.clone())),
-            ("all", yes(a.all)),
-            ("events", yes(a.events)),
-        ],
-    )
+    let mut query = vec![
+        ("from", Some(a.from.clone())),
+        ("to", Some(a.to.clone())),
+        ("all", yes(a.all)),
+        ("events", yes(a.events)),
+        ("by_ministry", yes(a.by_ministry)),
+        ("format", Some(format.name().to_string())),
+    ];
+    if a.output.is_none() {
+        // As locally: a file gets the plain text, a terminal whole texts
+        // wrapped to its width with --wide.
+        query.extend(crate::cli::remote::wide_query(a.wide, g));
+    }
+    let mut bytes = r.get_bytes("/api/v1/diff", &query)?;
+    match &a.output {
+        None => {
+            if env.terminal.stdout {
+                // Text shown at a terminal (Word's bytes are refused
+                // above): nothing the server sent may steer it.
+                bytes = crate::cli::remote::shown(&String::from_utf8_lossy(&bytes)).into_bytes();
+            }
+            env.out
+                .write_all(&bytes)
+                .and_then(|()| env.out.flush())
+                .map_err(CliError::from_output)
+        }
+        Some(path) => {
+            let n = bytes_to_file(path, &bytes)?;
+            written(env, format, path, n)
+        }
+    }
 }

@@ -183,15 +183,16 @@ fn amend(a: &AmendArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
 #[cfg(feature = "server")]
 pub(crate) fn remote(
     c: &ItemCommand,
+    g: &Global,
     r: &crate::cli::remote::Remote,
     env: &mut Env<'_>,
 ) -> Result<(), CliError> {
     match c {
-        ItemCommand::List(a) => r.show(
-            env,
-            "/api/v1/items",
-            &crate::cli::remote::filtered_view_query(&a.view, &a.filter),
-        ),
+        ItemCommand::List(a) => {
+            let mut q = crate::cli::remote::filtered_view_query(&a.view, &a.filter);
+            q.extend(crate::cli::remote::wide_query(a.wide, g));
+            r.show(env, "/api/v1/items", &q)
+        }
         ItemCommand::Add(a) => r.write(
             env,
             "/api/v1/items",

@@ -78,11 +78,13 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
 #[cfg(feature = "server")]
 pub(crate) fn remote(
     a: &Args,
+    g: &Global,
     r: &crate::cli::remote::Remote,
     env: &mut Env<'_>,
 ) -> Result<(), CliError> {
     let mut q = crate::cli::remote::view_query(&a.view);
     q.push(("item", a.item.clone()));
     q.push(("limit", a.limit.map(|l| l.to_string())));
+    q.extend(crate::cli::remote::wide_query(a.wide, g));
     r.show(env, "/api/v1/log", &q)
 }

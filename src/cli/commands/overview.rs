@@ -41,12 +41,11 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
 #[cfg(feature = "server")]
 pub(crate) fn remote(
     a: &Args,
+    g: &Global,
     r: &crate::cli::remote::Remote,
     env: &mut Env<'_>,
 ) -> Result<(), CliError> {
-    r.show(
-        env,
-        "/api/v1/overview",
-        &crate::cli::remote::filtered_view_query(&a.view, &a.filter),
-    )
+    let mut q = crate::cli::remote::filtered_view_query(&a.view, &a.filter);
+    q.extend(crate::cli::remote::wide_query(a.wide, g));
+    r.show(env, "/api/v1/overview", &q)
 }

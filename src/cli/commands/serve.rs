@@ -114,6 +114,7 @@ fn demo(
     let store = dir.join("ledger.db");
     let mut ws = super::demo::build(dir, g, env)?;
     let mut creds = Credentials::load(&store)?;
+    let mut tokens = Vec::new();
     for (name, display, role, ministries) in DEMO_ACCOUNTS {
         let account = AccountName::parse(name)?;
         ws.write(
@@ -126,21 +127,24 @@ fn demo(
             },
         )?;
         creds.set_password(&account, DEMO_PASSWORD)?;
+        // A token each, so that a newcomer can try `--server` and the API
+        // too (the demo's store is in a directory nobody is told of).
+        let now = ws.now();
+        tokens.push((*name, creds.new_token(&account, now)?.0));
     }
     creds.save()?;
     let server = Server::start(ws, config(store))?;
-    announce(env, &server, Some(DEMO_ACCOUNTS))?;
+    announce(env, &server, Some((DEMO_ACCOUNTS, &tokens)))?;
     server.run_until_signal()?;
     Ok(())
 }
 
-fn announce(
-    env: &mut Env<'_>,
-    server: &Server,
-    demo: Option<&[DemoAccount]>,
-) -> Result<(), CliError> {
+/// What the demo tells a newcomer: its accounts, and each one's token.
+type Demo<'a> = (&'a [DemoAccount], &'a [(&'a str, String)]);
+
+fn announce(env: &mut Env<'_>, server: &Server, demo: Option<Demo<'_>>) -> Result<(), CliError> {
     let mut out = format!("kamerstand serve: listening on http://{}/\n", server.addr());
-    if let Some(accounts) = demo {
+    if let Some((accounts, tokens)) = demo {
         out.push_str(&format!(
             "Demo ledger in a temporary directory (removed when the server stops). Sign in with one of these accounts, password {DEMO_PASSWORD}:\n"
         ));
@@ -155,6 +159,13 @@ fn announce(
                     format!(" — ministeries {}", ministries.join(", "))
                 }
             ));
+        }
+        out.push_str(&format!(
+            "For the command line (kamerstand --server http://{}/ overview) or the API, put an account's token in KAMERSTAND_TOKEN:\n",
+            server.addr()
+        ));
+        for (name, token) in tokens {
+            out.push_str(&format!("  {name:<12} {token}\n"));
         }
     }
     out.push_str("Stop with Ctrl-C.\n");

@@ -34,13 +34,12 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
 #[cfg(feature = "server")]
 pub(crate) fn remote(
     a: &Args,
+    g: &Global,
     r: &crate::cli::remote::Remote,
     env: &mut Env<'_>,
 ) -> Result<(), CliError> {
-    use crate::cli::remote::{seg, view_query};
-    r.show(
-        env,
-        &format!("/api/v1/items/{}", seg(&a.key)),
-        &view_query(&a.view),
-    )
+    use crate::cli::remote::{seg, view_query, wide_query};
+    let mut q = view_query(&a.view);
+    q.extend(wide_query(a.wide, g));
+    r.show(env, &format!("/api/v1/items/{}", seg(&a.key)), &q)
 }
