@@ -911,7 +911,7 @@ fn the_command_line_prints_through_the_server_what_it_prints_locally() {
     let server = serve(&s.env);
     let url = format!("http://{}", server.addr());
     let token = s.env.dir.path().join("audit.token");
-    std::fs::write(&token, &s.tokens["audit"]).unwrap();
+    crate::common::write_private(&token, &s.tokens["audit"]);
     let t = token.to_str().unwrap();
     let remote = |args: &[&'static str]| {
         let mut full: Vec<String> = ["--server", url.as_str(), "--token-file", t]
@@ -1036,7 +1036,7 @@ fn serve_demo_tells_a_newcomer_how_to_sign_in_and_how_to_use_the_command_line() 
     };
     let run = |name: &str, args: &[&str]| {
         let file = env.dir.path().join(format!("{name}.token"));
-        std::fs::write(&file, token(name)).unwrap();
+        crate::common::write_private(&file, &token(name));
         let mut full = vec![
             "--server",
             url.as_str(),

@@ -554,15 +554,7 @@ async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> R
                 }
                 DiffFormat::Table | DiffFormat::Md => "text/plain; charset=utf-8",
             };
-            Ok((
-                StatusCode::OK,
-                [
-                    (header::CONTENT_TYPE, kind),
-                    (header::CACHE_CONTROL, "no-store"),
-                ],
-                out,
-            )
-                .into_response())
+            Ok(document(kind, out))
         }
         .await,
     )
@@ -665,15 +657,7 @@ async fn export(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 }
             };
-            Ok((
-                StatusCode::OK,
-                [
-                    (header::CONTENT_TYPE, kind),
-                    (header::CACHE_CONTROL, "no-store"),
-                ],
-                out,
-            )
-                .into_response())
+            Ok(document(kind, out))
         }
         .await,
     )
@@ -991,4 +975,18 @@ async fn change_account(
         }
         .await,
     )
+}
+
+/// A document as the command would write it (an export, a diff), of that
+/// content type, never kept by a cache.
+fn document(kind: &'static str, out: Vec<u8>) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        out,
+    )
+        .into_response()
 }

@@ -52,7 +52,8 @@ pub struct Args {
     wide: crate::cli::args::WideArgs,
 }
 
-pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+/// The format asked for; a Word file only to a file, not to a terminal.
+fn format_of(a: &Args, g: &Global, env: &Env<'_>) -> Result<DiffFormat, CliError> {
     let format = match g.format {
         OutputFormat::Diff(f) => f,
         _ => DiffFormat::Table,
@@ -65,6 +66,11 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         )
         .into());
     }
+    Ok(format)
+}
+
+pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
+    let format = format_of(a, g, env)?;
     let from = Side::parse("FROM", &a.from);
     let to = Side::parse("TO", &a.to);
     let ws = g.open(env)?;
@@ -168,18 +174,7 @@ pub(crate) fn remote(
     r: &crate::cli::remote::Remote,
     env: &mut Env<'_>,
 ) -> Result<(), CliError> {
-    let format = match g.format {
-        OutputFormat::Diff(f) => f,
-        _ => DiffFormat::Table,
-    };
-    if format == DiffFormat::Docx && a.output.is_none() && env.terminal.stdout {
-        return Err(Invalid::new(
-            "-o",
-            "(none)",
-            "a file to write the Word file to, e.g. `-o wijzigingen.docx`: it is not text for the terminal",
-        )
-        .into());
-    }
+    let format = format_of(a, g, env)?;
     let yes = |b: bool| b.then(|| "true".to_string());
     let mut query = vec![
         ("from", Some(a.from.clone())),
