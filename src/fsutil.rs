@@ -185,11 +185,16 @@ pub fn open_input(path: &Path, follow: bool) -> Result<File, InputError> {
 /// filling memory; a device, pipe or directory is refused unopened
 /// ([`open_input`]).
 pub fn read_at_most(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, InputError> {
+    read_opened_at_most(open_input(path, true)?, limit)
+}
+
+/// Reads an opened file whole if it holds at most `limit` bytes (None when
+/// it holds more), never more than `limit + 1` bytes: for a file checked
+/// once opened (its mode, say) before it is read.
+pub fn read_opened_at_most(f: File, limit: u64) -> Result<Option<Vec<u8>>, InputError> {
     use std::io::Read;
     let mut bytes = Vec::new();
-    open_input(path, true)?
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    f.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     let over = u64::try_from(bytes.len()).map_or(true, |n| n > limit);
     Ok((!over).then_some(bytes))
 }

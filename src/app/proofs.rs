@@ -105,28 +105,38 @@ pub fn read_public_key(path: &Path) -> Result<VerifierKey> {
 
 /// Reads a private key file.
 pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
+    let what = "private key file";
+    let name = crate::fsutil::shown_path(path);
+    let f = crate::fsutil::open_input(path, true)
+        .map_err(|e| input_refused(what, &name, &e, "64 KiB"))?;
     // A key others could read may have been copied: it is refused, as
-    // `key generate` never makes one, until its owner decides.
+    // `key generate` never makes one, until its owner decides. The mode is
+    // the opened file's, so that no other file can be put in its place
+    // between the check and the read.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(m) = std::fs::metadata(path)
-            && m.is_file()
-            && m.permissions().mode() & 0o077 != 0
-        {
+        let mode = f
+            .metadata()
+            .map_err(|e| Error::storage(format!("reading the private key from {name}"), e))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
             return Err(Invalid::new(
-                "private key file",
-                &crate::fsutil::shown_path(path),
+                what,
+                &name,
                 format!(
-                    "a file only its owner may read or write (mode {:04o} lets others in); check that it was not copied, then `chmod 600 {}`",
-                    m.permissions().mode() & 0o7777,
-                    crate::fsutil::shown_path(path)
+                    "a file only its owner may read or write (mode {:04o} lets others in); check that it was not copied, then `chmod 600 {name}`",
+                    mode & 0o7777,
                 ),
             )
             .into());
         }
     }
-    let text = read_small(path, "private key file")?;
+    let bytes = crate::fsutil::read_opened_at_most(f, 64 * 1024)
+        .map_err(|e| input_refused(what, &name, &e, "64 KiB"))?
+        .ok_or_else(|| Invalid::new(what, &name, "a file of at most 64 KiB"))?;
+    let text = String::from_utf8(bytes).map_err(|_| Invalid::new(what, &name, "UTF-8 text"))?;
     PrivateKey::parse(text.trim_end_matches('\n')).map_err(|e| {
         // The value is not repeated: it may be the key itself.
         Invalid::new(
