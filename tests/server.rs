@@ -2314,6 +2314,7 @@ fn every_refusal_a_web_form_meets_is_shown_in_dutch_and_writes_nothing() {
         );
         assert_eq!(a.status, 200, "{}", a.body);
     }
+    let long_title = "x".repeat(201);
     let many_refs = (0..65)
         .map(|i| format!("Stuk {i}"))
         .collect::<Vec<_>>()
@@ -2455,6 +2456,41 @@ fn every_refusal_a_web_form_meets_is_shown_in_dutch_and_writes_nothing() {
             ],
             "Sleutel 'm1' is al in gebruik voor motie M1",
             "is already used by",
+        ),
+        (
+            "coord",
+            "/items",
+            vec![("soort", "motie"), ("tekst", "Motie\u{b9} van het lid C")],
+            "Het veld Tekst ('Motie\u{b9} van het lid C') is ongeldig: voetnootteken \u{b9} vraagt 1 kamerstuk en het item heeft er 0;",
+            "footnote",
+        ),
+        (
+            "coord",
+            "/items/M1/notitie",
+            vec![("tekst", "Klaar\u{7}.")],
+            "is ongeldig: stuurteken U+0007 is niet toegestaan (alleen regeleinde en tab wel).",
+            "control character",
+        ),
+        (
+            "coord",
+            "/items/M1/notitie",
+            vec![("tekst", "Klaar\u{202e}.")],
+            "is ongeldig: U+202E is een teken dat de leesrichting omkeert",
+            "bidirectional",
+        ),
+        (
+            "coord",
+            "/rondes",
+            vec![("naam", "r2"), ("titel", &long_title)],
+            "Het veld Titel (",
+            "bytes are accepted",
+        ),
+        (
+            "beheer",
+            "/accounts/beheer",
+            vec![("uitschakelen", "ja")],
+            "beheer is de enige",
+            "only one",
         ),
         (
             "coord",

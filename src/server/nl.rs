@@ -269,6 +269,15 @@ fn number_after<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     (end > 0).then(|| &rest[..end])
 }
 
+/// A number of citations, in words.
+fn citations(n: &str) -> String {
+    if n == "1" {
+        "1 kamerstuk".to_string()
+    } else {
+        format!("{n} kamerstukken")
+    }
+}
+
 /// What a field accepts, in Dutch, from the library's English account of
 /// it; `None` for an account this does not recognise.
 fn expected(what: &str, e: &str) -> Option<String> {
@@ -290,8 +299,24 @@ fn expected(what: &str, e: &str) -> Option<String> {
             }
         ),
         _ if e.starts_with("U+") && e.contains("and is not accepted here") => format!(
-            "{} is een onzichtbaar teken, een teken dat de tekst omkeert of een regeleinde, en is hier niet toegestaan",
-            code_point()?
+            "{} is {}, en is hier niet toegestaan{}",
+            code_point()?,
+            if e.contains("a bidirectional control") {
+                "een teken dat de leesrichting omkeert, zodat de tekst eromheen anders wordt getoond"
+            } else if e.contains("a tag character") {
+                "een tagteken, dat niets toont en tekst kan verbergen"
+            } else if e.contains("a line break") {
+                "een regeleinde"
+            } else if e.contains("an invisible character") {
+                "een onzichtbaar teken, waardoor de tekst anders is dan ze lijkt"
+            } else {
+                return None;
+            },
+            if e.contains("visible characters only") {
+                " (namen, titels en kamerstukken bestaan alleen uit zichtbare tekens)"
+            } else {
+                ""
+            }
         ),
         _ if e.starts_with("a date YYYY-MM-DD") => format!(
             "geef een datum JJJJ-MM-DD tussen {MIN_YEAR}-01-01 en {MAX_YEAR}-12-31, bijvoorbeeld 2024-03-01"
@@ -346,13 +371,16 @@ fn expected(what: &str, e: &str) -> Option<String> {
             "geef een seq (bijvoorbeeld 42) of ten minste 8 hexadecimale tekens van het id van een gebeurtenis".to_string()
         }
         _ if what == "text" && e.contains("footnote marker") => format!(
-            "voetnootteken {} in de tekst noemt een kamerstuk dat het item niet heeft; geef de kamerstukken erbij, of laat het teken weg",
+            "voetnootteken {} vraagt {} en het item heeft er {}; geef de kamerstukken erbij, of laat het teken weg",
             e.split_whitespace()
                 .skip_while(|w| *w != "marker")
-                .nth(1)?
+                .nth(1)?,
+            citations(number_after(e, " needs ")?),
+            number_after(e, " the item has ")?
         ),
         _ if what == "citations" && e.contains("footnote marker") => format!(
-            "de tekst van het item heeft voetnootteken {}, dus er zijn meer kamerstukken nodig; geef ook de gewijzigde tekst om tekens weg te laten of te hernummeren",
+            "ten minste {}, want de tekst van het item heeft voetnootteken {}; geef ook de gewijzigde tekst om tekens weg te laten of te hernummeren",
+            citations(number_after(e, "at least ")?),
             e.split_whitespace()
                 .skip_while(|w| *w != "marker")
                 .nth(1)?
