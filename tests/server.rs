@@ -2271,3 +2271,427 @@ fn what_a_server_sends_reaches_the_terminal_without_raw_control_characters() {
     assert!(refused.stderr.contains("nee"), "{}", refused.stderr);
     thread.join().unwrap();
 }
+
+/// A page's text with the escapes of quotes and ampersands undone, to find
+/// a sentence in it as it reads.
+fn unescaped(html: &str) -> String {
+    html.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn every_refusal_a_web_form_meets_is_shown_in_dutch_and_writes_nothing() {
+    let s = shared();
+    s.env.run(&["round", "seal", "r1"]).expect_code(0);
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    for (path, body) in [
+        ("/api/v1/items/M1/status", json!({"status": "vertraagd"})),
+        ("/api/v1/items/M1/note", json!({"text": "Voortgang."})),
+    ] {
+        let a = http.api_post(path, &s.tokens["coord"], &body);
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    let status = seq_of(&http, &s, "M1", "vertraagd").to_string();
+    let note = seq_of(&http, &s, "M1", "Voortgang").to_string();
+    // An assignment taken back, and M2 withdrawn.
+    let a = http.api_post(
+        "/api/v1/items/M1/assign",
+        &s.tokens["coord"],
+        &json!({"responsible": "MVWS en SVWS"}),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let assigned = seq_of(&http, &s, "M1", "SVWS").to_string();
+    let m2 = seq_of(&http, &s, "M2", "registered").to_string();
+    for event in [&assigned, &m2] {
+        let a = http.api_post(
+            "/api/v1/corrections",
+            &s.tokens["coord"],
+            &json!({"event": event, "reason": "vergissing", "retract": true}),
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    let long_title = "x".repeat(201);
+    let many_refs = (0..65)
+        .map(|i| format!("Stuk {i}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let coord = http.session("coord");
+    let beheer = http.session("beheer");
+    let coord_csrf = csrf(&http.get("/", Some(&coord)).body);
+    let beheer_csrf = csrf(&http.get("/accounts", Some(&beheer)).body);
+    let c = coord_csrf.as_str();
+    let b = beheer_csrf.as_str();
+    let before = events(&http, &s);
+    // Who posts, where, which fields; what the page must say in Dutch and
+    // what of the English message it must not.
+    type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            "coord",
+            "/items/M1/status",
+            vec![("status", "vertraagd")],
+            "Item M1 heeft op ",
+            "already has status",
+        ),
+        (
+            "coord",
+            "/items/M1/status",
+            vec![("status", "vergeten")],
+            "Het veld Status ('vergeten') is ongeldig: kies een van: invulling (\"Wordt invulling gegeven aan\"), ",
+            "one of",
+        ),
+        (
+            "coord",
+            "/items/M1/status",
+            vec![("status", "niet-vermeld")],
+            "'niet-vermeld' noemt geen status",
+            "states no status",
+        ),
+        (
+            "coord",
+            "/items/M1/status",
+            vec![("status", "in-uitvoering"), ("ingang", "2999-01-01")],
+            "Ingangsdatum 2999-01-01 ligt meer dan 366 dagen na vandaag",
+            "days after today",
+        ),
+        (
+            "coord",
+            "/items/M1/status",
+            vec![("status", "in-uitvoering"), ("ingang", "6-1-2025")],
+            "Het veld Ingangsdatum ('6-1-2025') is ongeldig: geef een datum JJJJ-MM-DD tussen 1900-01-01 en 2999-12-31",
+            "invalid effective",
+        ),
+        (
+            "coord",
+            "/items/M1/status",
+            vec![("status", "in-uitvoering"), ("ingang", "2025-02-30")],
+            "die dag bestaat niet",
+            "does not exist in the calendar",
+        ),
+        (
+            "coord",
+            "/items/M9/status",
+            vec![("status", "in-uitvoering")],
+            "Er is geen item met sleutel of id-begin 'M9'",
+            "no item with key",
+        ),
+        (
+            "coord",
+            "/items/M1/toewijzen",
+            vec![("verantwoordelijk", "XYZ")],
+            "Het veld Verantwoordelijk ('XYZ') is ongeldig: geef een of meer codes",
+            "invalid responsible",
+        ),
+        (
+            "coord",
+            "/items/M1/toewijzen",
+            vec![("verantwoordelijk", "MVWS")],
+            "al toegewezen aan MVWS",
+            "already assigned",
+        ),
+        (
+            "coord",
+            "/items/M1/notitie",
+            vec![("tekst", "  ")],
+            "Het veld Tekst is ongeldig: het mag niet leeg zijn.",
+            "must not be empty",
+        ),
+        (
+            "coord",
+            "/items/M1/notitie",
+            vec![("tekst", "Voortgang.")],
+            "De laatste voortgangsnotitie van item M1 (seq ",
+            "already says this",
+        ),
+        (
+            "coord",
+            "/items/M1/notitie",
+            vec![("tekst", "Veel stukken."), ("refs", many_refs.as_str())],
+            "ten hoogste 64 kamerstukken en 64 indieners",
+            "citations and",
+        ),
+        (
+            "coord",
+            "/items/M2/status",
+            vec![("status", "in-uitvoering")],
+            "Item M2 is ingetrokken: de registratie (seq 2) is teruggenomen.",
+            "was withdrawn",
+        ),
+        (
+            "coord",
+            "/correcties",
+            vec![
+                ("gebeurtenis", assigned.as_str()),
+                ("reden", "fout"),
+                ("intrekken", "ja"),
+            ],
+            "is al ingetrokken.",
+            "already retracted",
+        ),
+        (
+            "coord",
+            "/items/M1/wijzigen",
+            vec![("tekst", "Motie van het lid A; verzoekt de regering iets")],
+            "verandert niets aan item M1",
+            "changes nothing",
+        ),
+        (
+            "coord",
+            "/items/M1/wijzigen",
+            vec![("tekst", "")],
+            "Geef een nieuwe tekst om het item te wijzigen.",
+            "give at least one of",
+        ),
+        (
+            "coord",
+            "/items",
+            vec![
+                ("soort", "motie"),
+                ("tekst", "Nog een motie"),
+                ("sleutel", "m1"),
+            ],
+            "Sleutel 'm1' is al in gebruik voor motie M1",
+            "is already used by",
+        ),
+        (
+            "coord",
+            "/items",
+            vec![("soort", "motie"), ("tekst", "Motie\u{b9} van het lid C")],
+            "Het veld Tekst ('Motie\u{b9} van het lid C') is ongeldig: voetnootteken \u{b9} vraagt 1 kamerstuk en het item heeft er 0;",
+            "footnote",
+        ),
+        (
+            "coord",
+            "/items/M1/notitie",
+            vec![("tekst", "Klaar\u{7}.")],
+            "is ongeldig: stuurteken U+0007 is niet toegestaan (alleen regeleinde en tab wel).",
+            "control character",
+        ),
+        (
+            "coord",
+            "/items/M1/notitie",
+            vec![("tekst", "Klaar\u{202e}.")],
+            "is ongeldig: U+202E is een teken dat de leesrichting omkeert",
+            "bidirectional",
+        ),
+        (
+            "coord",
+            "/rondes",
+            vec![("naam", "r2"), ("titel", &long_title)],
+            "Het veld Titel (",
+            "bytes are accepted",
+        ),
+        (
+            "beheer",
+            "/accounts/beheer",
+            vec![("uitschakelen", "ja")],
+            "beheer is de enige",
+            "only one",
+        ),
+        (
+            "coord",
+            "/items",
+            vec![("soort", "wet"), ("tekst", "Een wet")],
+            "Het veld Soort ('wet') is ongeldig: kies motie of toezegging.",
+            "one of: motie",
+        ),
+        (
+            "coord",
+            "/items",
+            vec![
+                ("soort", "motie"),
+                ("tekst", "Een motie"),
+                ("sleutel", "-x"),
+            ],
+            "Het veld Sleutel ('-x') is ongeldig: 1 tot 32 tekens (letters A-Z a-z, cijfers, - _ .), beginnend met een letter of cijfer, bijvoorbeeld 34843-79 of M3.",
+            "characters from",
+        ),
+        (
+            "coord",
+            "/correcties",
+            vec![
+                ("gebeurtenis", "9999"),
+                ("reden", "fout"),
+                ("intrekken", "ja"),
+            ],
+            "Er is geen gebeurtenis met seq 9999",
+            "there is no event",
+        ),
+        (
+            "coord",
+            "/correcties",
+            vec![
+                ("gebeurtenis", "xyz"),
+                ("reden", "fout"),
+                ("intrekken", "ja"),
+            ],
+            "Het veld Gebeurtenis ('xyz') is ongeldig: geef een seq",
+            "hex digits",
+        ),
+        (
+            "coord",
+            "/correcties",
+            vec![
+                ("gebeurtenis", status.as_str()),
+                ("reden", ""),
+                ("intrekken", "ja"),
+            ],
+            "Het veld Reden is ongeldig: het mag niet leeg zijn.",
+            "must not be empty",
+        ),
+        (
+            "coord",
+            "/correcties",
+            vec![("gebeurtenis", status.as_str()), ("reden", "fout")],
+            "Geef een juiste waarde",
+            "give a replacement",
+        ),
+        (
+            "coord",
+            "/correcties",
+            vec![
+                ("gebeurtenis", note.as_str()),
+                ("reden", "fout"),
+                ("status", "vertraagd"),
+            ],
+            "Juiste status vervangt niets in een voortgangsnotitie",
+            "cannot replace anything",
+        ),
+        (
+            "coord",
+            "/correcties",
+            vec![
+                ("gebeurtenis", status.as_str()),
+                ("reden", "fout"),
+                ("status", "vertraagd"),
+            ],
+            "De correctie verandert niets",
+            "changes nothing",
+        ),
+        (
+            "coord",
+            "/correcties",
+            vec![("gebeurtenis", "0"), ("reden", "fout"), ("intrekken", "ja")],
+            "Seq 0 is een aanmaak van het grootboek",
+            "cannot be corrected",
+        ),
+        (
+            "coord",
+            "/correcties",
+            vec![
+                ("gebeurtenis", status.as_str()),
+                ("reden", "fout"),
+                ("status", "vertraagd"),
+                ("intrekken", "ja"),
+            ],
+            "Trek de gebeurtenis in, of geef juiste waarden, niet allebei.",
+            "either retract",
+        ),
+        (
+            "coord",
+            "/rondes",
+            vec![("naam", "r1")],
+            "Ronde 'r1' is al verzegeld op seq ",
+            "was already sealed",
+        ),
+        (
+            "coord",
+            "/rondes",
+            vec![("naam", "-r")],
+            "Het veld Naam ('-r') is ongeldig: 1 tot 64 tekens (letters A-Z a-z, cijfers, - _ .)",
+            "invalid round name",
+        ),
+        (
+            "beheer",
+            "/accounts",
+            vec![("account", "vws"), ("naam", "Nog een"), ("rol", "auditor")],
+            "Account 'vws' bestaat al",
+            "exists already",
+        ),
+        (
+            "beheer",
+            "/accounts",
+            vec![("account", "X!"), ("naam", "X"), ("rol", "auditor")],
+            "Het veld Accountnaam ('X!') is ongeldig: 2 tot 64 tekens (kleine letters a-z, cijfers, . _ -), beginnend met een letter",
+            "invalid account name",
+        ),
+        (
+            "beheer",
+            "/accounts",
+            vec![("account", "nieuw"), ("naam", "Nieuw"), ("rol", "koning")],
+            "Het veld Rol ('koning') is ongeldig: kies beheerder",
+            "invalid role",
+        ),
+        (
+            "beheer",
+            "/accounts",
+            vec![
+                ("account", "nieuw"),
+                ("naam", "Nieuw"),
+                ("rol", "medewerker"),
+                ("ministeries", "V.W.S"),
+            ],
+            "Het veld Ministerie ('V.W.S') is ongeldig: geef een portefeuille",
+            "invalid ministry",
+        ),
+        (
+            "beheer",
+            "/accounts/niemand",
+            vec![("rol", "auditor")],
+            "Er is geen account 'niemand'.",
+            "there is no account",
+        ),
+        (
+            "beheer",
+            "/accounts/audit",
+            vec![("rol", "auditor")],
+            "Account 'audit' heeft dit al",
+            "holds already",
+        ),
+        (
+            "beheer",
+            "/accounts/beheer",
+            vec![("rol", "auditor")],
+            "Deze wijziging laat geen ingeschakelde beheerder over: beheer is de enige.",
+            "leaves an enabled beheerder",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (who, path, fields, dutch, english) in cases {
+        let (cookie, token) = if who == "beheer" {
+            (&beheer, b)
+        } else {
+            (&coord, c)
+        };
+        let mut form = vec![("csrf", token)];
+        form.extend(fields.iter().cloned());
+        let a = http.form(path, Some(cookie), &form);
+        assert!(
+            (400..500).contains(&a.status),
+            "{path} {fields:?}: {} {}",
+            a.status,
+            a.body
+        );
+        let page = unescaped(&a.body);
+        let said = page
+            .split("<p class=\"msg fout\" role=\"alert\">")
+            .nth(1)
+            .and_then(|m| m.split("</p>").next())
+            .unwrap_or_default();
+        if !said.starts_with("Geweigerd, er is niets vastgelegd: ")
+            || !said.contains(dutch)
+            || said.contains(english)
+        {
+            wrong.push(format!(
+                "{path} {fields:?}\n  wanted: {dutch}\n  said:   {said}"
+            ));
+        }
+        assert_eq!(events(&http, &s), before, "{path} {fields:?}");
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    server.stop().unwrap();
+}

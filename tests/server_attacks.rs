@@ -224,7 +224,7 @@ fn the_last_beheerder_cannot_give_up_the_role_or_be_disabled_through_the_server(
         &[("csrf", &token), ("rol", "auditor"), ("ministeries", "")],
     );
     assert_eq!(form.status, 400, "{}", form.body);
-    assert!(form.body.contains("only one"), "{}", form.body);
+    assert!(form.body.contains("beheer is de enige"), "{}", form.body);
     assert_eq!(events(&http, &s), before);
     // With a second beheerder, the first may step down, but not give
     // itself a role that records items: the other beheerder can.

@@ -19,6 +19,7 @@ mod api;
 mod auth;
 mod html;
 mod limits;
+mod nl;
 mod web;
 
 pub use limits::Limits;

@@ -145,30 +145,10 @@ async fn css() -> Response {
     r
 }
 
-/// An error as a page says it: the refusals of rights in Dutch, as the
-/// rest of the page; other messages as the library words them.
+/// An error as a page says it: in Dutch, as the rest of the page (see
+/// [`super::nl`]).
 fn nl(e: &Error) -> String {
-    use crate::error::Refusal;
-    match e.refusal() {
-        Some(Refusal::NotAllowed { nl, .. }) => nl.clone(),
-        Some(Refusal::AccountDisabled { account }) => format!(
-            "Account '{account}' is uitgeschakeld en mag niets; een beheerder kan het weer inschakelen."
-        ),
-        Some(Refusal::UnknownRound { name, known, .. }) => format!(
-            "Er is geen ronde '{name}'. {}",
-            if known.is_empty() {
-                "Er is nog geen ronde verzegeld.".to_string()
-            } else {
-                format!("Verzegelde rondes: {}.", known.join(", "))
-            }
-        ),
-        _ => match e {
-            Error::Invalid(i) if matches!(i.what.as_str(), "peildatum" | "ronde" | "geldend") => {
-                format!("Ongeldige {} '{}': {}.", i.what, i.value, i.expected)
-            }
-            _ => e.to_string(),
-        },
-    }
+    super::nl::error(e)
 }
 
 /// A refused request before any page was chosen (too large, too slow).
