@@ -179,6 +179,28 @@ pub fn open_input(path: &Path, follow: bool) -> Result<File, InputError> {
     Ok(f)
 }
 
+/// Why an opened file holding a secret (a private key, a token) is not
+/// to be used: None when only its owner may read or write it, else what
+/// to say of its mode, with `then` (what its owner should check first)
+/// before the `chmod 600` that closes it. Checked on the opened file, so
+/// that no other file can be put under the name between check and read.
+pub fn not_private(f: &File, name: &str, then: &str) -> io::Result<Option<String>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = f.metadata()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Ok(Some(format!(
+                "a file only its owner may read or write (mode {:04o} lets others in); {then}, then `chmod 600 {name}`",
+                mode & 0o7777
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (f, name, then);
+    Ok(None)
+}
+
 /// Reads the regular file at `path` whole if it holds at most `limit`
 /// bytes; None when it holds more. Never reads more than `limit + 1`
 /// bytes, so a file that grows while read ends in a refusal instead of

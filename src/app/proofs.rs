@@ -113,25 +113,10 @@ pub fn read_private_key(path: &Path) -> Result<PrivateKey> {
     // `key generate` never makes one, until its owner decides. The mode is
     // the opened file's, so that no other file can be put in its place
     // between the check and the read.
-    #[cfg(unix)]
+    if let Some(why) = crate::fsutil::not_private(&f, &name, "check that it was not copied")
+        .map_err(|e| Error::storage(format!("reading the private key from {name}"), e))?
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = f
-            .metadata()
-            .map_err(|e| Error::storage(format!("reading the private key from {name}"), e))?
-            .permissions()
-            .mode();
-        if mode & 0o077 != 0 {
-            return Err(Invalid::new(
-                what,
-                &name,
-                format!(
-                    "a file only its owner may read or write (mode {:04o} lets others in); check that it was not copied, then `chmod 600 {name}`",
-                    mode & 0o7777,
-                ),
-            )
-            .into());
-        }
+        return Err(Invalid::new(what, &name, why).into());
     }
     let bytes = crate::fsutil::read_opened_at_most(f, 64 * 1024)
         .map_err(|e| input_refused(what, &name, &e, "64 KiB"))?

@@ -88,25 +88,11 @@ fn open_token_file(p: &Path) -> Result<std::fs::File, CliError> {
             Error::storage(format!("reading the token from {name}"), e).into()
         }
     })?;
-    #[cfg(unix)]
+    let then = "check that nobody else read the token (else revoke it: `kamerstand account token NAME --revoke ID` on the server)";
+    if let Some(why) = crate::fsutil::not_private(&f, &name, then)
+        .map_err(|e| Error::storage(format!("reading the token from {name}"), e))?
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = f
-            .metadata()
-            .map_err(|e| Error::storage(format!("reading the token from {name}"), e))?
-            .permissions()
-            .mode();
-        if mode & 0o077 != 0 {
-            return Err(Invalid::new(
-                "--token-file",
-                &name,
-                format!(
-                    "a file only its owner may read or write (mode {:04o} lets others in); check that nobody else read the token (else revoke it: `kamerstand account token NAME --revoke ID` on the server), then `chmod 600 {name}`",
-                    mode & 0o7777
-                ),
-            )
-            .into());
-        }
+        return Err(Invalid::new("--token-file", &name, why).into());
     }
     Ok(f)
 }
