@@ -348,8 +348,12 @@ fn lock(dir: &Path, deadline: Instant) -> Result<File> {
             Ok(()) => break,
             Err(TryLockError::WouldBlock) => {
                 if Instant::now() >= deadline {
+                    // A pid is at most ten digits: a larger file (planted
+                    // by someone who may write in the store's directory)
+                    // is not read whole.
                     let mut s = String::new();
-                    let pid = f
+                    let pid = (&f)
+                        .take(32)
                         .read_to_string(&mut s)
                         .ok()
                         .and_then(|_| s.trim().parse::<u32>().ok());
