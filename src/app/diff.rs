@@ -114,3 +114,72 @@ pub fn item_events(ws: &Workspace, c: &Comparison, d: &ItemDiff) -> Result<Vec<T
         .map(|it| diff::events_since(&it, c.from.chain.events))
         .unwrap_or_default())
 }
+
+/// How a difference is to be written: `all` items (not only the changed),
+/// the `events` in between, in `format` with `options`, drawn as `look`.
+#[derive(Debug, Clone, Copy)]
+pub struct Written {
+    /// Every item, the unchanged too.
+    pub all: bool,
+    /// Each changed item's events in between.
+    pub events: bool,
+    /// The format.
+    pub format: crate::report::letter::changes::DiffFormat,
+    /// Language and grouping.
+    pub options: crate::report::letter::changes::Options,
+    /// How tables are drawn.
+    pub look: crate::report::table::Look,
+}
+
+/// Writes the difference between `from` and `to` to `out`, as `kamerstand
+/// diff` and the API give it. Word's document is built whole (the two
+/// views let go first: on a large ledger they weigh about as much as the
+/// document); every other format is written an item at a time, the events
+/// in between read as each item is written, not listed first. The outer
+/// error is the store's or the document's; the inner one the output's,
+/// kept apart so that a closed pipe is not taken for a failure to read.
+pub fn write_to(
+    ws: &Workspace,
+    from: &Side,
+    to: &Side,
+    how: Written,
+    out: &mut dyn std::io::Write,
+) -> Result<std::io::Result<()>> {
+    use crate::report::letter::changes::{self, DiffFormat, Sides};
+    use std::io::Write as _;
+    let streamed = how.format != DiffFormat::Docx;
+    let c = compare(ws, from, to, how.all, how.events && !streamed)?;
+    let sides = Sides {
+        from: &c.from,
+        to: &c.to,
+        diff: &c.diff,
+    };
+    if !streamed {
+        let ch = changes::build(sides, how.options);
+        drop(c);
+        let bytes =
+            crate::report::letter::changes_office::docx(&ch).map_err(|e| e.for_file("docx"))?;
+        return Ok(out.write_all(&bytes).and_then(|()| out.flush()));
+    }
+    // A failure to read the store is kept aside, so that it is reported
+    // as what it is and not as a failure to write the output.
+    let failed = std::cell::RefCell::new(None);
+    let read = |d: &ItemDiff| {
+        item_events(ws, &c, d).map_err(|e| {
+            let message = e.to_string();
+            *failed.borrow_mut() = Some(e);
+            std::io::Error::other(message)
+        })
+    };
+    let events = how.events.then_some(&read as changes::Events<'_>);
+    let mut w = std::io::BufWriter::new(out);
+    let written = match how.format {
+        DiffFormat::Json => changes::json_to(sides, how.options, events, &mut w),
+        _ => changes::write_to(sides, how.options, how.format, &how.look, events, &mut w),
+    }
+    .and_then(|()| w.flush());
+    match failed.take() {
+        Some(e) => Err(e),
+        None => Ok(written),
+    }
+}

@@ -146,20 +146,15 @@ impl Remote {
         let token = match token_file {
             Some(p) => {
                 let f = open_token_file(p)?;
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(
-                    &mut std::io::Read::take(f, MAX_TOKEN_FILE + 1),
-                    &mut bytes,
-                )
-                .map_err(|e| {
+                let read = crate::fsutil::read_opened_at_most(f, MAX_TOKEN_FILE).map_err(|e| {
                     Error::storage(
                         format!("reading the token from {}", crate::fsutil::shown_path(p)),
-                        e,
+                        e.to_string(),
                     )
                 })?;
                 // A longer file was cut short before: the token sent was
                 // then not the one in the file.
-                if u64::try_from(bytes.len()).map_or(true, |n| n > MAX_TOKEN_FILE) {
+                let Some(bytes) = read else {
                     return Err(Invalid::new(
                         "--token-file",
                         &crate::fsutil::shown_path(p),
@@ -168,7 +163,7 @@ impl Remote {
                         ),
                     )
                     .into());
-                }
+                };
                 String::from_utf8(bytes).map_err(|_| {
                     // Not shown: it may be a real token with a stray byte.
                     Invalid::new(

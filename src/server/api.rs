@@ -470,7 +470,7 @@ async fn digest(
 /// diff` prints with the same flags, in any of its formats (`table`, `md`,
 /// `html`, `docx`, `json`), made by the same functions.
 async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
-    use crate::report::letter::changes::{self, DiffFormat, Options, Sides};
+    use crate::report::letter::changes::{DiffFormat, Options};
     flat(
         async {
             who(&app, &headers)?;
@@ -503,46 +503,22 @@ async fn diff_of(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> R
                 )),
             };
             let (all, events, by_ministry) = (yes("all")?, yes("events")?, yes("by_ministry")?);
-            let options = Options {
-                lang: lang_of(&q),
-                by_ministry,
+            let how = diff::Written {
+                all,
+                events,
+                format,
+                options: Options {
+                    lang: lang_of(&q),
+                    by_ministry,
+                },
+                look: look_of(&q)?,
             };
-            let look = look_of(&q)?;
             let out = read(&app, move |ws| {
-                // As `kamerstand diff` does: Word's document is built whole;
-                // the others are written an item at a time, the events in
-                // between read as each item is written.
-                let streamed = format != DiffFormat::Docx;
-                let c = diff::compare(ws, &from, &to, all, events && !streamed)?;
-                let sides = Sides {
-                    from: &c.from,
-                    to: &c.to,
-                    diff: &c.diff,
-                };
-                if !streamed {
-                    let ch = changes::build(sides, options);
-                    return report::letter::changes_office::docx(&ch)
-                        .map_err(|e| e.for_file("docx"));
-                }
-                let failed = std::cell::RefCell::new(None);
-                let each = |d: &crate::projection::diff::ItemDiff| {
-                    diff::item_events(ws, &c, d).map_err(|e| {
-                        let message = e.to_string();
-                        *failed.borrow_mut() = Some(e);
-                        std::io::Error::other(message)
-                    })
-                };
-                let events = events.then_some(&each as changes::Events<'_>);
+                // What `kamerstand diff` writes, by the same use case.
                 let mut buf = Vec::new();
-                let written = match format {
-                    DiffFormat::Json => changes::json_to(sides, options, events, &mut buf),
-                    _ => changes::write_to(sides, options, format, &look, events, &mut buf),
-                };
-                match (written, failed.take()) {
-                    (_, Some(e)) => Err(e),
-                    (Err(e), None) => Err(Error::storage("writing the diff", e)),
-                    (Ok(()), None) => Ok(buf),
-                }
+                diff::write_to(ws, &from, &to, how, &mut buf)?
+                    .map_err(|e| Error::storage("writing the diff", e))?;
+                Ok(buf)
             })
             .await
             .map_err(|e| lib_error(&e))?;

@@ -6,9 +6,7 @@ use crate::app::export::{bytes_to_file, stream_to_file};
 use crate::cli::args::OutputFormat;
 use crate::cli::{CliError, Env, Global};
 use crate::domain::Invalid;
-use crate::report::letter::changes::{self, DiffFormat, Options, Sides};
-use crate::report::letter::changes_office;
-use std::io::Write;
+use crate::report::letter::changes::{DiffFormat, Options};
 use std::path::PathBuf;
 
 /// Show what changed between two views, per item: the motion or commitment
@@ -74,76 +72,28 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let from = Side::parse("FROM", &a.from);
     let to = Side::parse("TO", &a.to);
     let ws = g.open(env)?;
-    // Every format but Word's is written an item at a time, to standard
-    // output or into the file, and the events in between are then read
-    // item by item as each is written, not listed first: on a large
-    // ledger the words of every item's changes, every event in between and
-    // the whole text would be the largest things in memory.
-    let streamed = format != DiffFormat::Docx;
-    let c = diff::compare(&ws, &from, &to, a.all, a.events && !streamed)?;
-    let sides = Sides {
-        from: &c.from,
-        to: &c.to,
-        diff: &c.diff,
-    };
-    let options = Options {
-        lang: g.lang,
-        by_ministry: a.by_ministry,
-    };
-    let look = if a.output.is_some() {
-        crate::report::table::Look::PLAIN
-    } else {
-        a.wide.look(g)
-    };
-    if !streamed {
-        let ch = changes::build(sides, options);
-        // The two views and their difference are let go first (on a large
-        // ledger they weigh about as much as the document made from them).
-        drop(c);
-        let bytes = changes_office::docx(&ch).map_err(|e| e.for_file("docx"))?;
-        return match &a.output {
-            Some(path) => written(env, format, path, bytes_to_file(path, &bytes)?),
-            // Refused above: Word's bytes are not for a terminal.
-            None => env
-                .out
-                .write_all(&bytes)
-                .and_then(|()| env.out.flush())
-                .map_err(CliError::from_output),
-        };
-    }
-    // A failure to read the store is kept aside, so that it is reported as
-    // what it is and not as a failure to write the output.
-    let failed = std::cell::RefCell::new(None);
-    let read = |d: &crate::projection::diff::ItemDiff| {
-        diff::item_events(&ws, &c, d).map_err(|e| {
-            let message = e.to_string();
-            *failed.borrow_mut() = Some(e);
-            std::io::Error::other(message)
-        })
-    };
-    let events = a.events.then_some(&read as changes::Events<'_>);
-    let write = |out: &mut dyn Write| {
-        let mut w = std::io::BufWriter::new(out);
-        match format {
-            DiffFormat::Json => changes::json_to(sides, options, events, &mut w),
-            _ => changes::write_to(sides, options, format, &look, events, &mut w),
-        }
-        .and_then(|()| w.flush())
-    };
-    match &a.output {
-        None => match (write(&mut *env.out), failed.take()) {
-            (_, Some(e)) => Err(e.into()),
-            (r, None) => r.map_err(CliError::from_output),
+    let how = diff::Written {
+        all: a.all,
+        events: a.events,
+        format,
+        options: Options {
+            lang: g.lang,
+            by_ministry: a.by_ministry,
         },
+        look: if a.output.is_some() {
+            crate::report::table::Look::PLAIN
+        } else {
+            a.wide.look(g)
+        },
+    };
+    // Written to standard output or into the file as it is made (Word's
+    // document whole), never the whole text in memory first.
+    match &a.output {
+        None => diff::write_to(&ws, &from, &to, how, &mut *env.out)?.map_err(CliError::from_output),
         Some(path) => {
             let n = stream_to_file(path, |w| {
-                write(w).map_err(|e| {
-                    failed.take().unwrap_or_else(|| {
-                        crate::Error::storage(
-                            format!("writing {}", crate::fsutil::shown_path(path)),
-                            e,
-                        )
-                    })
+                diff::write_to(&ws, &from, &to, how, w)?.map_err(|e| {
+                    crate::Error::storage(format!("writing {}", crate::fsutil::shown_path(path)), e)
                 })
             })?;
             written(env, format, path, n)
