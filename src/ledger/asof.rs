@@ -10,8 +10,8 @@
 //! older store's versions, and how `verify` compares them.
 
 use super::Ledger;
-use super::index::{EntryDigest, IndexDifference, WORKERS};
-use crate::domain::EventId;
+use super::index::{EntryDigest, IndexDifference, WORKERS, on_both_cores};
+use crate::domain::{EventHash, EventId};
 use crate::error::{Error, Result};
 use crate::projection::ItemView;
 use crate::projection::index::{
@@ -19,6 +19,7 @@ use crate::projection::index::{
 };
 use crate::projection::view::NoteView;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound::{Excluded, Included};
 
 fn corrupt(what: String) -> Error {
     Error::Corrupt { seq: None, what }
@@ -156,6 +157,13 @@ impl Ledger {
     /// and the versions since (none before the first seal), in id order;
     /// None when the index has no frames or its versions are in an earlier
     /// layout. (Public so that the tests hold it to a replay at every seq.)
+    ///
+    /// The items are read in two halves by id, each on a core of its own:
+    /// its frame entries as stored and its versions, a frame entry decoded
+    /// only when no version replaces it (or its note is the version's).
+    /// Then the notes the versions name that neither their frame entry
+    /// holds nor the halves could take: from the events that recorded them
+    /// (one range, its halves on both cores) or from `ix_facts`.
     pub fn items_from_frame(&self, s: u64) -> Result<Option<Vec<ItemView>>> {
         if !self.has_frames()? || !self.has_versions_by_round()? {
             return Ok(None);
@@ -165,62 +173,100 @@ impl Ledger {
             0 => 0,
             n => seals[n - 1],
         };
-        // The frame on one side (itself on both cores), the versions and
-        // the notes on this one.
-        let (frame, versions) = std::thread::scope(|scope| {
-            let frame = scope.spawn(|| {
-                if from == 0 {
-                    Ok(Some(Vec::new()))
-                } else {
-                    self.frame(from)
-                }
-            });
-            let versions = self.versions_since(from, s);
-            let frame = frame.join().unwrap_or_else(|_| {
-                Err(corrupt(
-                    "a thread reading a frame stopped unexpectedly".into(),
-                ))
-            });
-            (frame, versions)
-        });
-        let Some(frame) = frame? else {
-            return Ok(None);
-        };
-        let versions = versions?;
-        let mut notes = self.notes_of(&frame, &versions, from)?;
-        // Both are in id order: the frame's items, each replaced by its
-        // version when it has one, and the items registered since.
-        let mut out = Vec::with_capacity(frame.len().max(versions.len()));
-        let mut frame = frame.into_iter().peekable();
-        for snap in versions {
-            let id = snap.item.id;
-            while let Some(item) = frame.next_if(|i| i.id < id) {
-                out.push(item);
-            }
-            frame.next_if(|i| i.id == id);
-            let mut item = snap.item;
-            item.note = match snap.note {
+        // Ids begin with their registration time: the middle of the first
+        // and the last item's splits the items about evenly (any split is
+        // right).
+        let split = self.middle_item()?;
+        let (upper, mut lower) = on_both_cores(
+            || self.half_as_of(from, s, split, None),
+            || self.half_as_of(from, s, None, split),
+        )?;
+        lower.recorded.extend(upper.recorded);
+        lower.facts.extend(upper.facts);
+        let mut notes = self.notes_since(lower.recorded, lower.facts)?;
+        let mut out = Vec::with_capacity(lower.items.len() + upper.items.len());
+        for (mut item, wanted) in lower.items.into_iter().chain(upper.items) {
+            if let Some((k, seq)) = wanted {
                 // A note key names its item: each is taken once.
-                Some(k) => Some(notes.remove(&k.to_bytes()).ok_or_else(|| {
+                item.note = Some(notes.remove(&k).ok_or_else(|| {
                     corrupt(format!(
-                        "the index's version of item {} at seq {} names a note that is not in the index",
-                        id.hex(),
-                        snap.source.seq
+                        "the index's version of item {} at seq {seq} names a note that is not in the index",
+                        item.id.hex()
                     ))
-                })?),
-                None => None,
-            };
+                })?);
+            }
             out.push(item);
         }
-        out.extend(frame);
         Ok(Some(out))
     }
 
-    /// Per item written after seal `from` and at or before `s`, its last
-    /// version by then, in id order: one range of `ix_versions`.
-    fn versions_since(&self, from: u64, s: u64) -> Result<Vec<Snapshot>> {
+    /// The middle of the first and the last item's id (None: no items).
+    fn middle_item(&self) -> Result<Option<EventId>> {
+        let first = self
+            .store()
+            .ix_scan(Tree::Current, &[])
+            .next()
+            .transpose()?;
+        let last = self
+            .store()
+            .ix_last_below(Tree::Current, &[], &[0xff; 17])?;
+        let id = |k: &[u8]| <[u8; 16]>::try_from(k).ok().map(u128::from_be_bytes);
+        Ok(match (first, last) {
+            (Some((a, _)), Some((b, _))) => match (id(&a), id(&b)) {
+                (Some(a), Some(b)) => Some(EventId((a / 2 + b / 2).to_be_bytes())),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// The items with ids in [`lo`, `hi`) (unbounded where None) as a view
+    /// at `s` shows them, from the frame of the seal `from` (none when 0)
+    /// and the versions since, in id order; a version's note left to the
+    /// caller (with the key and the version's seq) unless its frame entry
+    /// holds it.
+    fn half_as_of(
+        &self,
+        from: u64,
+        s: u64,
+        lo: Option<EventId>,
+        hi: Option<EventId>,
+    ) -> Result<HalfAsOf> {
+        let lo_id = lo.unwrap_or(EventId([0; 16]));
+        let mut half = HalfAsOf::default();
+        let mut frame: Vec<(EventId, sled::IVec)> = Vec::new();
+        if from > 0 {
+            let a = index::frame_key(from, lo_id);
+            let b = index::frame_key(from, hi.unwrap_or(EventId([0xff; 16])));
+            let upper = if hi.is_some() {
+                Excluded(&b[..])
+            } else {
+                Included(&b[..])
+            };
+            for r in self.store().ix_range(Tree::Frames, Included(&a[..]), upper) {
+                let (k, v) = r?;
+                let (_, id) = index::frame_key_parts(&k).ok_or_else(|| {
+                    corrupt(format!("ix_frames key of {} bytes cannot be read", k.len()))
+                })?;
+                frame.push((id, v));
+            }
+        }
+        // Per item written after the seal and by `s`, its last version then.
         let mut last: Vec<(EventId, sled::IVec)> = Vec::new();
-        for r in self.store().ix_prefix(Tree::Versions, &from.to_be_bytes()) {
+        let a = index::version_key(from, lo_id, 0);
+        let b = match hi {
+            Some(id) => index::version_key(from, id, 0),
+            None => index::version_key(from, EventId([0xff; 16]), u64::MAX),
+        };
+        let upper = if hi.is_some() {
+            Excluded(&b[..])
+        } else {
+            Included(&b[..])
+        };
+        for r in self
+            .store()
+            .ix_range(Tree::Versions, Included(&a[..]), upper)
+        {
             let (k, v) = r?;
             let (_, id, seq) = index::version_key_parts(&k).ok_or_else(|| {
                 corrupt(format!(
@@ -237,86 +283,78 @@ impl Ledger {
                 _ => last.push((id, v)),
             }
         }
-        last.into_iter()
-            .map(|(_, v)| decoded::<Snapshot>(Tree::Versions, &v))
-            .collect()
+        let framed = |v: &sled::IVec| decoded::<Snapshot>(Tree::Frames, v).map(|s| s.item);
+        let mut frame = frame.into_iter().peekable();
+        for (id, v) in last {
+            while let Some((_, v)) = frame.next_if(|(i, _)| *i < id) {
+                half.items.push((framed(&v)?, None));
+            }
+            let entry = frame.next_if(|(i, _)| *i == id);
+            let snap = decoded::<Snapshot>(Tree::Versions, &v)?;
+            let mut item = snap.item;
+            let Some(k) = snap.note else {
+                item.note = None;
+                half.items.push((item, None));
+                continue;
+            };
+            // The note as the frame holds it when its values were last given
+            // before the seal; recorded since the seal and not corrected:
+            // its event; else its entry in `ix_facts`.
+            let in_frame = match &entry {
+                Some((_, fv)) if k.version < from => framed(fv)?.note.filter(|n| n.seq == k.root),
+                _ => None,
+            };
+            if let Some(n) = in_frame {
+                item.note = Some(n);
+                half.items.push((item, None));
+                continue;
+            }
+            if k.version > from && k.version == k.root {
+                half.recorded.insert(k.version, k);
+            } else {
+                half.facts.insert(k.to_bytes());
+            }
+            half.items
+                .push((item, Some((k.to_bytes(), snap.source.seq))));
+        }
+        for (_, v) in frame {
+            half.items.push((framed(&v)?, None));
+        }
+        Ok(half)
     }
 
-    /// The note each of `versions` names, by its key: from the item's
-    /// frame entry when that holds the same note (a note whose values were
-    /// last given before the seal `from`), from the event that recorded it
-    /// when that was after the seal and nothing corrected it since (one
-    /// range of events), else from `ix_facts`.
-    fn notes_of(
+    /// The notes `recorded` (by the seq of the event that recorded each)
+    /// and `facts` name: from their events (one range when they lie densely
+    /// in it, its two halves on both cores; else a read each), and from
+    /// `ix_facts` for the rest and any event that is not the note the index
+    /// says.
+    fn notes_since(
         &self,
-        frame: &[ItemView],
-        versions: &[Snapshot],
-        from: u64,
+        recorded: BTreeMap<u64, FactKey>,
+        mut facts: BTreeSet<[u8; index::FACT_KEY_LEN]>,
     ) -> Result<BTreeMap<[u8; index::FACT_KEY_LEN], NoteView>> {
         let mut out = BTreeMap::new();
-        let mut recorded: BTreeMap<u64, FactKey> = BTreeMap::new();
-        let mut facts: BTreeSet<[u8; index::FACT_KEY_LEN]> = BTreeSet::new();
-        for snap in versions {
-            let Some(k) = snap.note else { continue };
-            let framed = frame
-                .binary_search_by(|i| i.id.cmp(&snap.item.id))
-                .ok()
-                .and_then(|i| frame[i].note.as_ref())
-                .filter(|n| n.seq == k.root && k.version < from);
-            if let Some(n) = framed {
-                out.insert(k.to_bytes(), n.clone());
-            } else if k.version > from && k.version == k.root {
-                recorded.insert(k.version, k);
-            } else {
-                facts.insert(k.to_bytes());
-            }
-        }
-        let mut note_of = |seq: u64, stored, bytes: &[u8], k: FactKey| -> Result<()> {
-            let rec = super::checked(seq, stored, bytes)?;
-            match rec.envelope.body {
-                crate::domain::EventBody::ProgressNoted {
-                    text,
-                    citations,
-                    effective,
-                    ..
-                } if effective == k.effective => {
-                    out.insert(
-                        k.to_bytes(),
-                        NoteView {
-                            seq,
-                            effective,
-                            recorded_at: rec.envelope.recorded_at,
-                            actor: rec.envelope.actor,
-                            text,
-                            citations,
-                        },
-                    );
-                }
-                // Not what the index says it is: as the index has it.
-                _ => {
-                    facts.insert(k.to_bytes());
-                }
-            }
-            Ok(())
+        let mut found = |notes: NotesFound| {
+            out.extend(notes.notes);
+            facts.extend(notes.not_notes);
         };
         if let (Some(&lo), Some(&hi)) = (recorded.keys().next(), recorded.keys().next_back()) {
-            // A range when the notes are dense in it, else a read each.
             if (hi - lo) < POINT_READ * recorded.len() as u64 {
-                for r in self.store().scan(lo) {
-                    let (seq, hash, bytes) = r?;
-                    if seq > hi {
-                        break;
-                    }
-                    if let Some(k) = recorded.get(&seq) {
-                        note_of(seq, hash, &bytes, *k)?;
-                    }
-                }
+                let mid = lo / 2 + hi / 2;
+                let (a, b) = on_both_cores(
+                    || self.notes_in_range(&recorded, mid + 1, hi),
+                    || self.notes_in_range(&recorded, lo, mid),
+                )?;
+                found(a);
+                found(b);
             } else {
+                let mut notes = NotesFound::default();
                 for (&seq, k) in &recorded {
                     if let Some((hash, bytes)) = self.store().get(seq)? {
-                        note_of(seq, hash, &bytes, *k)?;
+                        notes.note_of(seq, hash, &bytes, *k)?;
                     }
                 }
+                found(notes);
             }
         }
         for k in facts {
@@ -327,6 +365,83 @@ impl Ledger {
             }
         }
         Ok(out)
+    }
+
+    /// The notes of `recorded` whose events lie in seqs [`lo`, `hi`], read
+    /// in one range of the events.
+    fn notes_in_range(
+        &self,
+        recorded: &BTreeMap<u64, FactKey>,
+        lo: u64,
+        hi: u64,
+    ) -> Result<NotesFound> {
+        let mut notes = NotesFound::default();
+        if lo > hi {
+            return Ok(notes);
+        }
+        for r in self.store().scan(lo) {
+            let (seq, hash, bytes) = r?;
+            if seq > hi {
+                break;
+            }
+            if let Some(k) = recorded.get(&seq) {
+                notes.note_of(seq, hash, &bytes, *k)?;
+            }
+        }
+        Ok(notes)
+    }
+}
+
+/// What one half of a view as of an instant read: its items in id order,
+/// each with the note key (and the version's seq) still to be filled in,
+/// and which notes to take from their events and which from `ix_facts`.
+#[derive(Default)]
+struct HalfAsOf {
+    items: Vec<(ItemView, Option<NoteWanted>)>,
+    recorded: BTreeMap<u64, FactKey>,
+    facts: BTreeSet<[u8; index::FACT_KEY_LEN]>,
+}
+
+/// A version's note still to be read: its key in `ix_facts`, and the
+/// version's seq (for the message should it be missing).
+type NoteWanted = ([u8; index::FACT_KEY_LEN], u64);
+
+/// Notes read from the events that recorded them, and the keys of those
+/// whose event was not the note the index says (read from `ix_facts`).
+#[derive(Default)]
+struct NotesFound {
+    notes: BTreeMap<[u8; index::FACT_KEY_LEN], NoteView>,
+    not_notes: Vec<[u8; index::FACT_KEY_LEN]>,
+}
+
+impl NotesFound {
+    /// The note `k` from its event (seq, stored hash, bytes), checked
+    /// against its hash like every event read.
+    fn note_of(&mut self, seq: u64, stored: EventHash, bytes: &[u8], k: FactKey) -> Result<()> {
+        let rec = super::checked(seq, stored, bytes)?;
+        match rec.envelope.body {
+            crate::domain::EventBody::ProgressNoted {
+                text,
+                citations,
+                effective,
+                ..
+            } if effective == k.effective => {
+                self.notes.insert(
+                    k.to_bytes(),
+                    NoteView {
+                        seq,
+                        effective,
+                        recorded_at: rec.envelope.recorded_at,
+                        actor: rec.envelope.actor,
+                        text,
+                        citations,
+                    },
+                );
+            }
+            // Not what the index says it is: as the index has it.
+            _ => self.not_notes.push(k.to_bytes()),
+        }
+        Ok(())
     }
 }
 

@@ -187,18 +187,11 @@ impl Ledger {
                     })
                     .collect()
             };
-        let (a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| half(Included(&split), Included(&hi)));
-            let mine = half(Included(&lo), Excluded(&split));
-            let theirs = other.join().unwrap_or_else(|_| {
-                Err(corrupt(
-                    "a thread reading a frame stopped unexpectedly".into(),
-                ))
-            });
-            (mine, theirs)
-        });
-        let mut out = a?;
-        out.extend(b?);
+        let (b, mut out) = on_both_cores(
+            || half(Included(&split), Included(&hi)),
+            || half(Included(&lo), Excluded(&split)),
+        )?;
+        out.extend(b);
         Ok(Some(out))
     }
 
@@ -227,27 +220,25 @@ impl Ledger {
     /// The frames of two rounds (sealed at `a` and `b`), as [`Ledger::frame`]
     /// gives each: an item whose two values are the same bytes (it did not
     /// change in between) is decoded once. None when the index holds no
-    /// frames. (Reading the two frames on both cores measured no faster on
-    /// L: docs/performance.md, "Frames of sealed rounds".)
+    /// frames. Each frame is read on a core of its own, then both are
+    /// decoded in two halves by id, one on each core.
     pub fn frame_pair(&self, a: u64, b: u64) -> Result<Option<(Vec<ItemView>, Vec<ItemView>)>> {
-        let (Some(va), Some(vb)) = (self.frame_values(a)?, self.frame_values(b)?) else {
+        let (later, earlier) = on_both_cores(|| self.frame_values(b), || self.frame_values(a))?;
+        let (Some(va), Some(vb)) = (earlier, later) else {
             return Ok(None);
         };
-        let later = decode_frame(&vb)?;
-        // Both frames are in id order.
-        let mut earlier = Vec::with_capacity(va.len());
-        let mut j = 0;
-        for (id, value) in &va {
-            while vb.get(j).is_some_and(|(other, _)| other < id) {
-                j += 1;
-            }
-            match (vb.get(j), later.get(j)) {
-                (Some((other, v)), Some(item)) if other == id && v == value => {
-                    earlier.push(item.clone());
-                }
-                _ => earlier.push(decoded::<Snapshot>(Tree::Frames, value)?.item),
-            }
-        }
+        // Both frames are in id order: the later's halves, and the earlier's
+        // items on either side of the later's middle one.
+        let mid = vb.len() / 2;
+        let cut = vb.get(mid).map_or(va.len(), |(id, _)| {
+            va.partition_point(|(other, _)| other < id)
+        });
+        let ((earlier_hi, later_hi), (mut earlier, mut later)) = on_both_cores(
+            || decode_pair(&va[cut..], &vb[mid..]),
+            || decode_pair(&va[..cut], &vb[..mid]),
+        )?;
+        earlier.extend(earlier_hi);
+        later.extend(later_hi);
         Ok(Some((earlier, later)))
     }
 
@@ -333,25 +324,20 @@ impl Ledger {
         }
         let mut currents = currents;
         let half = currents.split_off(currents.len() / 2);
-        let (a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(move || {
+        let (b, mut out) = on_both_cores(
+            move || {
                 half.into_iter()
                     .filter_map(|c| self.item_at(c, s, day, seals).transpose())
                     .collect::<Result<Vec<_>>>()
-            });
-            let mine = currents
-                .into_iter()
-                .filter_map(|c| self.item_at(c, s, day, seals).transpose())
-                .collect::<Result<Vec<_>>>();
-            let theirs = other.join().unwrap_or_else(|_| {
-                Err(corrupt(
-                    "a thread reading a view stopped unexpectedly".into(),
-                ))
-            });
-            (mine, theirs)
-        });
-        let mut out = a?;
-        out.extend(b?);
+            },
+            || {
+                currents
+                    .into_iter()
+                    .filter_map(|c| self.item_at(c, s, day, seals).transpose())
+                    .collect::<Result<Vec<_>>>()
+            },
+        )?;
+        out.extend(b);
         Ok(out)
     }
 
@@ -1380,11 +1366,48 @@ fn compare(
 }
 
 /// The items of a frame's values (as `Ledger::frame_values` reads them).
-fn decode_frame(values: &[(EventId, sled::IVec)]) -> Result<Vec<ItemView>> {
-    values
+/// The items of two stretches of frames (`va` the earlier round's, `vb`
+/// the later's, both in id order), decoded; an earlier value that is the
+/// same bytes as the later one's is the later's item, not decoded again.
+fn decode_pair(
+    va: &[(EventId, sled::IVec)],
+    vb: &[(EventId, sled::IVec)],
+) -> Result<(Vec<ItemView>, Vec<ItemView>)> {
+    let later = vb
         .iter()
         .map(|(_, v)| decoded::<Snapshot>(Tree::Frames, v).map(|s| s.item))
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let mut earlier = Vec::with_capacity(va.len());
+    let mut j = 0;
+    for (id, value) in va {
+        while vb.get(j).is_some_and(|(other, _)| other < id) {
+            j += 1;
+        }
+        match (vb.get(j), later.get(j)) {
+            (Some((other, v)), Some(item)) if other == id && v == value => {
+                earlier.push(item.clone());
+            }
+            _ => earlier.push(decoded::<Snapshot>(Tree::Frames, value)?.item),
+        }
+    }
+    Ok((earlier, later))
+}
+
+/// Runs `theirs` on another thread and `mine` on this one; both results.
+pub(super) fn on_both_cores<A: Send, B>(
+    theirs: impl FnOnce() -> Result<A> + Send,
+    mine: impl FnOnce() -> Result<B>,
+) -> Result<(A, B)> {
+    std::thread::scope(|scope| {
+        let other = scope.spawn(theirs);
+        let mine = mine();
+        let theirs = other.join().unwrap_or_else(|_| {
+            Err(corrupt(
+                "a thread reading the index stopped unexpectedly".into(),
+            ))
+        });
+        Ok((theirs?, mine?))
+    })
 }
 
 /// A running SHA-256 over index entries in key order, each as its key's
