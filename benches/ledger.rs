@@ -49,6 +49,13 @@ const CHILD: &str = "KAMERSTAND_BENCH_BARE_APPEND";
 /// Set with [`CHILD`]: the bare append leaves sled's state to the end of
 /// the process, as the `kamerstand` binary does (OpenOptions::leave_at_close).
 const CHILD_LEAVES: &str = "KAMERSTAND_BENCH_BARE_LEAVES";
+/// Set in a child process of this benchmark: it opens the store at this
+/// path, times one view ([`CHILD_VIEW`]) after the open, prints the time in
+/// ms and exits: a view as one command sees it, in a process of its own.
+const CHILD_STORE: &str = "KAMERSTAND_BENCH_VIEW_STORE";
+/// Set with [`CHILD_STORE`]: the view, as `current`, `as-of INSTANT`,
+/// `round NAME`, `effective DAY` or `diff ROUND ROUND`.
+const CHILD_VIEW: &str = "KAMERSTAND_BENCH_VIEW";
 /// sled's page cache as kamerstand configures it (src/ledger/store.rs).
 const CACHE: u64 = 32 << 20;
 
@@ -521,6 +528,52 @@ fn section_views(r: &mut Report, name: &str, runs: usize, with_peer: bool) {
         let v = View::replay(ws.ledger().events(), Basis::AsOf(q.as_of[i].clone()), None).unwrap();
         assert!(v.chain.events > 0);
     });
+    // The same views one per process, as a command gives them: a fresh
+    // process opens the store and times the view after its open. In one
+    // process the views above follow each other, and a view after others
+    // pays for what they left in sled's cache and the allocator.
+    // The store is this process's until it is dropped.
+    drop(ws);
+    let store = ledger(name);
+    let per_command = |view: &dyn Fn(usize) -> String| -> Duration {
+        let times: Vec<Duration> = (0..=runs)
+            .map(|i| {
+                let out = Command::new(std::env::current_exe().unwrap())
+                    .env(CHILD_STORE, &store)
+                    .env(CHILD_VIEW, view(i))
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let text = String::from_utf8(out.stdout).unwrap();
+                Duration::from_secs_f64(text.trim().parse::<f64>().unwrap() / 1e3)
+            })
+            .collect();
+        // The first is a warm-up, as in one process.
+        median(times[1..].to_vec())
+    };
+    let commands = [
+        ("current", per_command(&|_| "current".into())),
+        (
+            "as of a random instant",
+            per_command(&|i| format!("as-of {}", q.as_of[i].at)),
+        ),
+        (
+            "a random round",
+            per_command(&|i| format!("round {}", q.rounds[i])),
+        ),
+        (
+            "on a random effective day",
+            per_command(&|i| format!("effective {}", q.days[i])),
+        ),
+        (
+            "diff of two random rounds",
+            per_command(&|i| format!("diff {} {}", q.diffs[i].0, q.diffs[i].1)),
+        ),
+    ];
     let peer = with_peer.then(|| sqlite(name, &q));
     let peer_key = [
         "current_ms",
@@ -542,6 +595,19 @@ fn section_views(r: &mut Report, name: &str, runs: usize, with_peer: bool) {
             );
         }
         r.curve.insert((name.into(), (*what).to_string()), ms(*t));
+    }
+    for ((what, t), key) in commands.iter().zip(peer_key) {
+        let label = format!("2. view {what}, {name}, one per process after open (n={runs})");
+        r.vs(&label, *t, replay, "full replay", "<= 50 ms, ratio <= 0.01");
+        if let Some(p) = &peer {
+            r.vs(
+                "   the same against the SQLite peer (its views in one process)",
+                *t,
+                peer_ms(p, key),
+                &format!("SQLite {key}"),
+                "ratio <= 1",
+            );
+        }
     }
     r.curve
         .insert((name.into(), "full replay".into()), ms(replay));
@@ -1539,7 +1605,57 @@ fn section_annexcurve(r: &mut Report, tmp: &Path) {
     }
 }
 
+/// The child process of [`CHILD_STORE`]: opens the store, times the view
+/// [`CHILD_VIEW`] names after the open, prints the time in ms.
+fn timed_view(dir: &Path, view: &str) {
+    let ws = open(dir);
+    let words: Vec<&str> = view.split(' ').collect();
+    let t = Instant::now();
+    let items = match words.as_slice() {
+        ["current"] => ws.view(Basis::Current, None).unwrap().items.len(),
+        ["as-of", at] => ws
+            .view(Basis::AsOf(At::parse("--as-of", at).unwrap()), None)
+            .unwrap()
+            .items
+            .len(),
+        ["round", name] => {
+            let r = ws.round(name).unwrap().unwrap();
+            ws.view(Basis::Round(r), None).unwrap().items.len()
+        }
+        ["effective", day] => ws
+            .view(
+                Basis::Current,
+                Some(Day::parse("--effective", day).unwrap()),
+            )
+            .unwrap()
+            .items
+            .len(),
+        ["diff", a, b] => {
+            let c = compare(
+                &ws,
+                &Side::Round((*a).to_string()),
+                &Side::Round((*b).to_string()),
+                false,
+                false,
+            )
+            .unwrap();
+            c.to.items.len()
+        }
+        other => panic!("no view {other:?}"),
+    };
+    let took = t.elapsed();
+    assert!(items > 0);
+    println!("{}", ms(took));
+}
+
 fn main() {
+    if let (Some(dir), Some(view)) = (
+        std::env::var_os(CHILD_STORE),
+        std::env::var(CHILD_VIEW).ok(),
+    ) {
+        timed_view(Path::new(&dir), &view);
+        return;
+    }
     if let Some(dir) = std::env::var_os(CHILD) {
         bare_append(Path::new(&dir), std::env::var_os(CHILD_LEAVES).is_some());
         return;

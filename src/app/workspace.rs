@@ -342,7 +342,7 @@ impl Workspace {
         view.items = match frame {
             Some(items) => items,
             None => {
-                let currents = self.ledger.current().collect::<Result<Vec<_>>>()?;
+                let currents = self.ledger.currents()?;
                 self.ledger.items_at(currents, s, effective)?
             }
         };

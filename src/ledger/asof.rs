@@ -201,7 +201,7 @@ impl Ledger {
     }
 
     /// The middle of the first and the last item's id (None: no items).
-    fn middle_item(&self) -> Result<Option<EventId>> {
+    pub(super) fn middle_item(&self) -> Result<Option<EventId>> {
         let first = self
             .store()
             .ix_scan(Tree::Current, &[])
@@ -210,12 +210,20 @@ impl Ledger {
         let last = self
             .store()
             .ix_last_below(Tree::Current, &[], &[0xff; 17])?;
-        let id = |k: &[u8]| <[u8; 16]>::try_from(k).ok().map(u128::from_be_bytes);
+        let id = |k: &[u8]| {
+            <[u8; 16]>::try_from(k)
+                .map(u128::from_be_bytes)
+                .map_err(|_| {
+                    corrupt(format!(
+                        "ix_current key of {} bytes cannot be read",
+                        k.len()
+                    ))
+                })
+        };
         Ok(match (first, last) {
-            (Some((a, _)), Some((b, _))) => match (id(&a), id(&b)) {
-                (Some(a), Some(b)) => Some(EventId((a / 2 + b / 2).to_be_bytes())),
-                _ => None,
-            },
+            (Some((a, _)), Some((b, _))) => {
+                Some(EventId((id(&a)? / 2 + id(&b)? / 2).to_be_bytes()))
+            }
             _ => None,
         })
     }

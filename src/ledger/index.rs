@@ -20,7 +20,7 @@ use crate::projection::index::{
 };
 use crate::projection::{ItemView, Round};
 use std::collections::BTreeMap;
-use std::ops::Bound::{Excluded, Included};
+use std::ops::Bound::{Excluded, Included, Unbounded};
 
 /// An index entry's key and value.
 type KeyValue = (Vec<u8>, Vec<u8>);
@@ -125,6 +125,30 @@ impl Ledger {
             let (_, v) = r?;
             decoded(Tree::Current, &v)
         })
+    }
+
+    /// Every item's latest snapshot, in id order, as [`Ledger::current`]
+    /// gives them, read and decoded in two halves by id, one on each core:
+    /// what a view of the whole ledger starts from.
+    pub fn currents(&self) -> Result<Vec<Snapshot>> {
+        let Some(split) = self.middle_item()? else {
+            return Ok(Vec::new());
+        };
+        let half = |lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>| {
+            self.store()
+                .ix_range(Tree::Current, lo, hi)
+                .map(|r| {
+                    let (_, v) = r?;
+                    decoded::<Snapshot>(Tree::Current, &v)
+                })
+                .collect::<Result<Vec<_>>>()
+        };
+        let (upper, mut out) = on_both_cores(
+            || half(Included(&split.0[..]), Unbounded),
+            || half(Unbounded, Excluded(&split.0[..])),
+        )?;
+        out.extend(upper);
+        Ok(out)
     }
 
     /// Every item's latest snapshot as stored (item id, value bytes), in id
