@@ -188,15 +188,35 @@ fn raw(old: &str, new: &str) -> Vec<Piece> {
     out
 }
 
+/// Each of `words` as the number `numbers` gives its bare word, a new one
+/// for a word not seen before.
+fn numbered<'a>(
+    words: &[&'a str],
+    numbers: &mut std::collections::HashMap<&'a str, u32>,
+) -> Vec<u32> {
+    words
+        .iter()
+        .map(|w| {
+            let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+            *numbers.entry(bare(w)).or_insert(next)
+        })
+        .collect()
+}
+
 /// The longest common subsequence of `a` and `b`, walked from the start.
 fn middle(a: &[&str], b: &[&str], out: &mut Vec<Piece>) {
     let (n, m) = (a.len(), b.len());
+    // Each word (without the white space after it) as a number, so that
+    // the table's n × m steps compare numbers, not strings.
+    let mut numbers = std::collections::HashMap::new();
+    let na = numbered(a, &mut numbers);
+    let nb = numbered(b, &mut numbers);
     // len[i][j]: length of the LCS of a[i..] and b[j..].
     let mut len = vec![0u32; (n + 1) * (m + 1)];
     let at = |i: usize, j: usize| i * (m + 1) + j;
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            len[at(i, j)] = if bare(a[i]) == bare(b[j]) {
+            len[at(i, j)] = if na[i] == nb[j] {
                 len[at(i + 1, j + 1)] + 1
             } else {
                 len[at(i + 1, j)].max(len[at(i, j + 1)])
@@ -205,7 +225,7 @@ fn middle(a: &[&str], b: &[&str], out: &mut Vec<Piece>) {
     }
     let (mut i, mut j) = (0, 0);
     while i < n || j < m {
-        if i < n && j < m && bare(a[i]) == bare(b[j]) {
+        if i < n && j < m && na[i] == nb[j] {
             push(out, Piece::Same(b[j].to_string()));
             i += 1;
             j += 1;
