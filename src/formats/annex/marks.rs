@@ -154,6 +154,11 @@ pub fn strip(text: &str) -> String {
 }
 
 fn strip_para(p: &str) -> String {
+    // Without a superscript digit there is no marker, nor a comma between
+    // two: only the white space to make one.
+    if !p.chars().any(is_sup) {
+        return collapse_spaces(p);
+    }
     let chars: Vec<char> = p.chars().collect();
     let mut out = String::with_capacity(p.len());
     let mut i = 0;

@@ -414,12 +414,11 @@ pub fn excerpt(pieces: &[Piece]) -> Vec<Piece> {
     out
 }
 
-/// The change from `old` to `new`, word by word. The diff for a letter
-/// has no footnotes, so the texts are compared and shown without their
-/// markers.
-fn text_change(label: String, old: &str, new: &str) -> TextChange {
-    let (old, new) = (&strip(old), &strip(new));
-    let pieces = worddiff::diff(old, new);
+/// The change from `old` to `new`, word by word, both already without
+/// their footnote markers ([`strip`]): the diff for a letter has no
+/// footnotes, so the texts are compared and shown without them.
+fn text_change(label: String, old: String, new: String) -> TextChange {
+    let pieces = worddiff::diff(&old, &new);
     TextChange {
         label,
         excerpt: if old.trim().is_empty() {
@@ -428,8 +427,8 @@ fn text_change(label: String, old: &str, new: &str) -> TextChange {
             excerpt(&pieces)
         },
         pieces,
-        old: old.to_string(),
-        new: new.to_string(),
+        old,
+        new,
     }
 }
 
@@ -551,12 +550,15 @@ fn entry(
         });
     }
     let amended = match (before, after) {
-        (Some(b), Some(a)) if fate == Fate::Changed && strip(&b.text) != strip(&a.text) => {
-            Some(text_change(
-                format!("{} {}", w.text, lang.pick("gewijzigd", "amended")),
-                &b.text,
-                &a.text,
-            ))
+        (Some(b), Some(a)) if fate == Fate::Changed => {
+            let (old, new) = (strip(&b.text), strip(&a.text));
+            (old != new).then(|| {
+                text_change(
+                    format!("{} {}", w.text, lang.pick("gewijzigd", "amended")),
+                    old,
+                    new,
+                )
+            })
         }
         _ => None,
     };
@@ -572,14 +574,16 @@ fn entry(
             old: String::new(),
             new: strip(&n.text),
         }),
-        (Fate::Changed, Some(n))
-            if d.tally.notes > 0 && old_note.is_none_or(|o| strip(&o.text) != strip(&n.text)) =>
-        {
-            Some(text_change(
-                format!("{} ({})", w.progress, super::day(n.effective, lang)),
-                old_note.map_or("", |o| o.text.as_str()),
-                &n.text,
-            ))
+        (Fate::Changed, Some(n)) if d.tally.notes > 0 => {
+            let new = strip(&n.text);
+            let old = old_note.map(|o| strip(&o.text));
+            (old.as_ref() != Some(&new)).then(|| {
+                text_change(
+                    format!("{} ({})", w.progress, super::day(n.effective, lang)),
+                    old.unwrap_or_default(),
+                    new,
+                )
+            })
         }
         _ => None,
     };
