@@ -246,12 +246,10 @@ impl Ledger {
         if from > 0 {
             let a = index::frame_key(from, lo_id);
             let b = index::frame_key(from, hi.unwrap_or(EventId([0xff; 16])));
-            let upper = if hi.is_some() {
-                Excluded(&b[..])
-            } else {
-                Included(&b[..])
-            };
-            for r in self.store().ix_range(Tree::Frames, Included(&a[..]), upper) {
+            for r in
+                self.store()
+                    .ix_range(Tree::Frames, Included(&a[..]), up_to(&b[..], hi.is_some()))
+            {
                 let (k, v) = r?;
                 let (_, id) = index::frame_key_parts(&k).ok_or_else(|| {
                     corrupt(format!("ix_frames key of {} bytes cannot be read", k.len()))
@@ -266,15 +264,11 @@ impl Ledger {
             Some(id) => index::version_key(from, id, 0),
             None => index::version_key(from, EventId([0xff; 16]), u64::MAX),
         };
-        let upper = if hi.is_some() {
-            Excluded(&b[..])
-        } else {
-            Included(&b[..])
-        };
-        for r in self
-            .store()
-            .ix_range(Tree::Versions, Included(&a[..]), upper)
-        {
+        for r in self.store().ix_range(
+            Tree::Versions,
+            Included(&a[..]),
+            up_to(&b[..], hi.is_some()),
+        ) {
             let (k, v) = r?;
             let (_, id, seq) = index::version_key_parts(&k).ok_or_else(|| {
                 corrupt(format!(
@@ -398,6 +392,12 @@ impl Ledger {
         }
         Ok(notes)
     }
+}
+
+/// The upper bound of a half's range: below `key` when the half ends
+/// before another item (`before`), else up to and including it.
+fn up_to(key: &[u8], before: bool) -> std::ops::Bound<&[u8]> {
+    if before { Excluded(key) } else { Included(key) }
 }
 
 /// What one half of a view as of an instant read: its items in id order,

@@ -183,24 +183,6 @@ impl Ledger {
         }
         let lo = index::frame_key(seal, EventId([0; 16]));
         let hi = index::frame_key(seal, EventId([0xff; 16]));
-        let id_of = |r: Option<Result<(sled::IVec, sled::IVec)>>| -> Result<Option<u128>> {
-            Ok(match r.transpose()? {
-                Some((k, _)) => index::frame_key_parts(&k).map(|(_, id)| u128::from_be_bytes(id.0)),
-                None => None,
-            })
-        };
-        let first = id_of(
-            self.store()
-                .ix_range(Tree::Frames, Included(&lo), Included(&hi))
-                .next(),
-        )?;
-        let last = id_of(self.store().ix_range_rev(Tree::Frames, &lo, &hi).next())?;
-        let (Some(first), Some(last)) = (first, last) else {
-            return Ok(Some(Vec::new()));
-        };
-        // Ids begin with their registration time: the middle of the first
-        // and the last splits the items about evenly (any split is right).
-        let split = index::frame_key(seal, EventId((first / 2 + last / 2).to_be_bytes()));
         let half =
             |lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>| -> Result<Vec<ItemView>> {
                 self.store()
@@ -211,6 +193,10 @@ impl Ledger {
                     })
                     .collect()
             };
+        let Some(middle) = self.middle_item()? else {
+            return half(Included(&lo), Included(&hi)).map(Some);
+        };
+        let split = index::frame_key(seal, middle);
         let (b, mut out) = on_both_cores(
             || half(Included(&split), Included(&hi)),
             || half(Included(&lo), Excluded(&split)),
@@ -1389,7 +1375,6 @@ fn compare(
     }
 }
 
-/// The items of a frame's values (as `Ledger::frame_values` reads them).
 /// The items of two stretches of frames (`va` the earlier round's, `vb`
 /// the later's, both in id order), decoded; an earlier value that is the
 /// same bytes as the later one's is the later's item, not decoded again.
