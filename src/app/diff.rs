@@ -132,12 +132,12 @@ pub struct Written {
 }
 
 /// Writes the difference between `from` and `to` to `out`, as `kamerstand
-/// diff` and the API give it. Word's document is built whole (the two
-/// views let go first: on a large ledger they weigh about as much as the
-/// document); every other format is written an item at a time, the events
-/// in between read as each item is written, not listed first. The outer
-/// error is the store's or the document's; the inner one the output's,
-/// kept apart so that a closed pipe is not taken for a failure to read.
+/// diff` and the API give it, an item at a time in every format: the
+/// events in between read as each item is written, not listed first, and
+/// a Word file compressed as its rows are made, written to `out` once
+/// whole. The outer error is the store's or the document's; the inner one
+/// the output's, kept apart so that a closed pipe is not taken for a
+/// failure to read.
 pub fn write_to(
     ws: &Workspace,
     from: &Side,
@@ -146,21 +146,14 @@ pub fn write_to(
     out: &mut dyn std::io::Write,
 ) -> Result<std::io::Result<()>> {
     use crate::report::letter::changes::{self, DiffFormat, Sides};
+    use crate::report::letter::changes_office::{self, DocxFailed};
     use std::io::Write as _;
-    let streamed = how.format != DiffFormat::Docx;
-    let c = compare(ws, from, to, how.all, how.events && !streamed)?;
+    let c = compare(ws, from, to, how.all, false)?;
     let sides = Sides {
         from: &c.from,
         to: &c.to,
         diff: &c.diff,
     };
-    if !streamed {
-        let ch = changes::build(sides, how.options);
-        drop(c);
-        let bytes =
-            crate::report::letter::changes_office::docx(&ch).map_err(|e| e.for_file("docx"))?;
-        return Ok(out.write_all(&bytes).and_then(|()| out.flush()));
-    }
     // A failure to read the store is kept aside, so that it is reported
     // as what it is and not as a failure to write the output.
     let failed = std::cell::RefCell::new(None);
@@ -172,6 +165,15 @@ pub fn write_to(
         })
     };
     let events = how.events.then_some(&read as changes::Events<'_>);
+    if how.format == DiffFormat::Docx {
+        let made = changes_office::docx_to(sides, how.options, events);
+        return match (failed.take(), made) {
+            (Some(e), _) => Err(e),
+            (None, Ok(bytes)) => Ok(out.write_all(&bytes).and_then(|()| out.flush())),
+            (None, Err(DocxFailed::Format(e))) => Err(e.for_file("docx")),
+            (None, Err(DocxFailed::Read(e))) => Ok(Err(e)),
+        };
+    }
     let mut w = std::io::BufWriter::new(out);
     let written = match how.format {
         DiffFormat::Json => changes::json_to(sides, how.options, events, &mut w),

@@ -20,7 +20,7 @@ pub mod read;
 pub mod write;
 
 pub use read::{ReadOutcome, read_docx, read_docx_with};
-pub use write::{WriteOptions, write_docx};
+pub use write::{DocxStream, WriteOptions, write_docx};
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -311,6 +311,140 @@ fn renumbering_follows_reference_order_and_drops_orphans() {
     assert_eq!(back.document, doc);
 }
 
+/// The annex's page (notes, header, footer) without its blocks.
+fn page_of(doc: &Document) -> Document {
+    Document {
+        blocks: Vec::new(),
+        ..doc.clone()
+    }
+}
+
+#[test]
+fn a_document_streamed_a_row_at_a_time_is_the_document_written_whole() {
+    let doc = annex();
+    let options = WriteOptions {
+        title: Some("Stand van zaken moties en toezeggingen".into()),
+        ..WriteOptions::default()
+    };
+    let whole = write_docx(&doc, &options).unwrap();
+    let mut w =
+        DocxStream::start(std::io::Cursor::new(Vec::new()), page_of(&doc), &options).unwrap();
+    let mut tables = 0;
+    for b in &doc.blocks {
+        match b {
+            // Every table with widths row by row, the rest whole.
+            Block::Table(t) if !t.widths.is_empty() => {
+                tables += 1;
+                w.begin_table(t.widths.clone()).unwrap();
+                for r in &t.rows {
+                    w.row(r).unwrap();
+                }
+                w.end_table().unwrap();
+            }
+            b => w.block(b).unwrap(),
+        }
+    }
+    assert!(tables >= 2, "the annex has two tables with widths");
+    let streamed = w.finish().unwrap().into_inner();
+    assert!(streamed == whole, "the streamed file differs");
+    // More rows than one chunk of the body: still the same bytes.
+    let mut long = annex();
+    let Some(Block::Table(t)) = long.blocks.last_mut() else {
+        panic!("the annex ends in its table")
+    };
+    let row = t.rows[1].clone();
+    for n in 0..2_000 {
+        let mut r = row.clone();
+        r.cells[0] = Cell::plain(format!("Motie {n}"));
+        // Each note referenced once: the row's own reference dropped.
+        for c in &mut r.cells {
+            for p in &mut c.paragraphs {
+                p.inlines.retain(|i| !matches!(i, Inline::Footnote(_)));
+            }
+        }
+        t.rows.push(r);
+    }
+    let whole = write_docx(&long, &options).unwrap();
+    let mut w =
+        DocxStream::start(std::io::Cursor::new(Vec::new()), page_of(&long), &options).unwrap();
+    for b in &long.blocks {
+        match b {
+            Block::Table(t) if t.rows.len() > 100 => {
+                w.begin_table(t.widths.clone()).unwrap();
+                for r in &t.rows {
+                    w.row(r).unwrap();
+                }
+                w.end_table().unwrap();
+            }
+            b => w.block(b).unwrap(),
+        }
+    }
+    let body = zip::ZipArchive::new(std::io::Cursor::new(&whole))
+        .unwrap()
+        .by_name("word/document.xml")
+        .unwrap()
+        .size();
+    assert!(body > 4 << 16, "{body} bytes of body");
+    assert!(w.finish().unwrap().into_inner() == whole);
+}
+
+#[test]
+fn a_stream_refuses_what_word_would_not_open_and_steps_out_of_order() {
+    let start = || {
+        DocxStream::start(
+            std::io::Cursor::new(Vec::new()),
+            Document::default(),
+            &WriteOptions::default(),
+        )
+        .unwrap()
+    };
+    let words = |e: crate::formats::FormatError| e.to_string();
+    let mut w = start();
+    assert!(words(w.row(&Row::default()).unwrap_err()).contains("outside a table"));
+    let mut w = start();
+    assert!(words(w.end_table().unwrap_err()).contains("not begun"));
+    let mut w = start();
+    assert!(words(w.begin_table(Vec::new()).unwrap_err()).contains("needs its column widths"));
+    let mut w = start();
+    w.begin_table(vec![100, 100]).unwrap();
+    let wide = Row {
+        header: false,
+        cells: vec![Cell::plain("a"), Cell::plain("b"), Cell::plain("c")],
+    };
+    assert!(words(w.row(&wide).unwrap_err()).contains("2 column widths but rows 3"));
+    let mut w = start();
+    w.begin_table(vec![100]).unwrap();
+    let plain = Block::Paragraph(Paragraph::plain("tussendoor"));
+    assert!(words(w.block(&plain).unwrap_err()).contains("inside an open table"));
+    let mut w = start();
+    w.begin_table(vec![100]).unwrap();
+    assert!(words(w.begin_table(vec![100]).unwrap_err()).contains("inside an open table"));
+    let mut w = start();
+    w.begin_table(vec![100]).unwrap();
+    assert!(words(w.finish().unwrap_err()).contains("ended inside an open table"));
+    // A reference needs its note first, and a note id 0 is Word's.
+    let mut w = start();
+    let cited = Block::Paragraph(para(vec![text("zie"), Inline::Footnote(1)]));
+    assert!(words(w.block(&cited).unwrap_err()).contains("footnote reference 1 has no footnote"));
+    let mut w = start();
+    assert!(words(w.footnote(0, Note::new("nul")).unwrap_err()).contains("id 0 is reserved"));
+    w.footnote(1, Note::new("Kamerstuk")).unwrap();
+    w.block(&cited).unwrap();
+    assert!(words(w.block(&cited).unwrap_err()).contains("referenced more than once"));
+    // A table begun and ended without rows is left out, as a model's
+    // empty table is.
+    let mut w = start();
+    w.begin_table(vec![100]).unwrap();
+    w.end_table().unwrap();
+    let empty = w.finish().unwrap().into_inner();
+    let mut doc = Document::default();
+    doc.blocks.push(Block::Table(Table {
+        widths: vec![100],
+        rows: Vec::new(),
+    }));
+    assert!(empty == write_docx(&doc, &WriteOptions::default()).unwrap());
+}
+
 #[test]
 fn the_writer_refuses_what_word_would_not_open() {
     let mut doc = Document::default();

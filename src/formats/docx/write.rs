@@ -8,9 +8,7 @@
 //! app properties), written in a fixed order with fixed zip timestamps and
 //! no dates inside, so the same model always gives the same bytes.
 
-use super::{
-    Block, Cell, Document, Fill, Inline, Note, ParaStyle, Paragraph, Row, Run, Table, VMerge,
-};
+use super::{Block, Cell, Document, Fill, Inline, Note, ParaStyle, Paragraph, Row, Run, VMerge};
 use crate::formats::ooxml::FormatError;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -73,89 +71,353 @@ impl Default for WriteOptions {
 /// fixes both), a table wider than [`MAX_COLUMNS`], column widths that do
 /// not match the rows, or an unknown theme colour. An empty table is left out.
 pub fn write_docx(doc: &Document, options: &WriteOptions) -> Result<Vec<u8>, FormatError> {
-    check(doc)?;
-    let has_header = !doc.header.is_empty();
-    let has_footer = !doc.footer.is_empty() || doc.page_numbers;
-
-    let mut parts: Vec<(&str, String)> = Vec::new();
-    parts.push(("[Content_Types].xml", content_types(has_header, has_footer)));
-    parts.push(("_rels/.rels", package_rels()));
-    parts.push(("docProps/app.xml", app_props()));
     let title = options.title.clone().or_else(|| {
         doc.blocks.iter().find_map(|b| match b {
             Block::Paragraph(p) if p.style == ParaStyle::Title => Some(p.text()),
             _ => None,
         })
     });
-    parts.push(("docProps/core.xml", core_props(title.as_deref())));
-    parts.push((
-        "word/document.xml",
-        document_xml(doc, has_header, has_footer)?,
-    ));
-    parts.push((
-        "word/_rels/document.xml.rels",
-        document_rels(has_header, has_footer),
-    ));
-    parts.push(("word/styles.xml", styles_xml(&options.language)));
-    parts.push(("word/settings.xml", settings_xml()));
-    parts.push(("word/footnotes.xml", notes_xml("footnote", &doc.footnotes)));
-    parts.push(("word/endnotes.xml", notes_xml("endnote", &doc.endnotes)));
-    if has_header {
-        parts.push((
-            "word/header1.xml",
-            header_footer_xml("hdr", "Header", &doc.header, false),
-        ));
+    let page = Document {
+        blocks: Vec::new(),
+        footnotes: doc.footnotes.clone(),
+        endnotes: doc.endnotes.clone(),
+        header: doc.header.clone(),
+        footer: doc.footer.clone(),
+        page_numbers: doc.page_numbers,
+        orientation: doc.orientation,
+    };
+    let options = WriteOptions {
+        language: options.language.clone(),
+        title,
+    };
+    let mut w = DocxStream::start(std::io::Cursor::new(Vec::new()), page, &options)?;
+    for b in &doc.blocks {
+        w.block(b)?;
     }
-    if has_footer {
-        parts.push((
-            "word/footer1.xml",
-            header_footer_xml("ftr", "Footer", &doc.footer, doc.page_numbers),
-        ));
-    }
-
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    for (name, body) in parts {
-        zip.start_file(name, opts)
-            .and_then(|()| zip.write_all(body.as_bytes()).map_err(Into::into))
-            .map_err(|e| FormatError::part(FORMAT, name, format!("cannot be written: {e}")))?;
-    }
-    let out = zip
-        .finish()
-        .map_err(|e| FormatError::whole(FORMAT, format!("the zip cannot be finished: {e}")))?;
-    Ok(out.into_inner())
+    Ok(w.finish()?.into_inner())
 }
 
-/// Refuses a model Word would not open.
-fn check(doc: &Document) -> Result<(), FormatError> {
-    let bad = |detail: String| FormatError::part(FORMAT, "word/document.xml", detail);
-    for (kind, notes) in [("footnote", &doc.footnotes), ("endnote", &doc.endnotes)] {
-        if notes.contains_key(&0) {
-            return Err(bad(format!(
-                "{kind} id 0 is reserved for Word's separator; number notes from 1"
-            )));
-        }
+/// How much of the body is gathered before it is handed to the zip.
+const BODY_CHUNK: usize = 1 << 16;
+
+/// A `.docx` file written a block, or a table row, at a time, so that a
+/// long document is never held whole, neither as a model nor as its XML:
+/// the parts before the body when it starts, the body as it comes, the
+/// notes, header and footer when it finishes. The same blocks give the
+/// same bytes as [`write_docx`] of a model holding them (which writes
+/// through it), however they were handed over: whole tables, or a table
+/// begun, its rows, and ended. A model Word would refuse is refused as
+/// [`write_docx`] refuses it, when the offending block comes.
+pub struct DocxStream<W: std::io::Write + std::io::Seek> {
+    zip: zip::ZipWriter<W>,
+    zip_options: zip::write::SimpleFileOptions,
+    /// Notes, header, footer, page numbers and orientation (no blocks).
+    page: Document,
+    language: String,
+    /// Body XML not yet handed to the zip.
+    body: String,
+    /// Blocks begun so far (a table written a row at a time is one).
+    blocks: usize,
+    /// The last block written was a table with rows.
+    after_table: bool,
+    /// The last block given was a table (with rows or not).
+    last_is_table: bool,
+    referenced: std::collections::BTreeSet<(bool, u32)>,
+    table: Option<OpenTable>,
+}
+
+impl<W: std::io::Write + std::io::Seek> std::fmt::Debug for DocxStream<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocxStream")
+            .field("blocks", &self.blocks)
+            .field("table_open", &self.table.is_some())
+            .finish_non_exhaustive()
     }
-    let check_fill = |fill: &Option<Fill>| -> Result<(), FormatError> {
-        if let Some(Fill::Theme(t)) = fill
-            && !THEME_COLOURS.contains(&t.as_str())
-        {
-            return Err(bad(format!(
-                "unknown theme colour '{t}'; known: {}",
-                THEME_COLOURS.join(", ")
-            )));
+}
+
+/// A table being written a row at a time.
+struct OpenTable {
+    index: usize,
+    widths: Vec<u32>,
+    started: bool,
+}
+
+fn bad(detail: String) -> FormatError {
+    FormatError::part(FORMAT, "word/document.xml", detail)
+}
+
+fn reserved_note(kind: &str) -> FormatError {
+    bad(format!(
+        "{kind} id 0 is reserved for Word's separator; number notes from 1"
+    ))
+}
+
+fn unwritable(part: &str, e: impl std::fmt::Display) -> FormatError {
+    FormatError::part(FORMAT, part, format!("cannot be written: {e}"))
+}
+
+impl<W: std::io::Write + std::io::Seek> DocxStream<W> {
+    /// Begins the file in `out`. `page` gives the notes known so far (more
+    /// footnotes may follow, [`DocxStream::footnote`]), the header, the
+    /// footer, page numbers and orientation; its blocks are not read.
+    /// The title in the file's properties is `options.title`.
+    pub fn start(
+        out: W,
+        page: Document,
+        options: &WriteOptions,
+    ) -> Result<DocxStream<W>, FormatError> {
+        for (kind, notes) in [("footnote", &page.footnotes), ("endnote", &page.endnotes)] {
+            if notes.contains_key(&0) {
+                return Err(reserved_note(kind));
+            }
+        }
+        let mut w = DocxStream {
+            zip: zip::ZipWriter::new(out),
+            zip_options: zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .last_modified_time(zip::DateTime::default())
+                .unix_permissions(0o644),
+            page,
+            language: options.language.clone(),
+            body: format!("{XML_DECL}<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>"),
+            blocks: 0,
+            after_table: false,
+            last_is_table: false,
+            referenced: Default::default(),
+            table: None,
+        };
+        let (header, footer) = w.header_footer();
+        w.part("[Content_Types].xml", &content_types(header, footer))?;
+        w.part("_rels/.rels", &package_rels())?;
+        w.part("docProps/app.xml", &app_props())?;
+        w.part("docProps/core.xml", &core_props(options.title.as_deref()))?;
+        w.zip
+            .start_file("word/document.xml", w.zip_options)
+            .map_err(|e| unwritable("word/document.xml", e))?;
+        Ok(w)
+    }
+
+    /// Whether the file has a header and a footer part.
+    fn header_footer(&self) -> (bool, bool) {
+        (
+            !self.page.header.is_empty(),
+            !self.page.footer.is_empty() || self.page.page_numbers,
+        )
+    }
+
+    fn part(&mut self, name: &str, body: &str) -> Result<(), FormatError> {
+        self.zip
+            .start_file(name, self.zip_options)
+            .and_then(|()| self.zip.write_all(body.as_bytes()).map_err(Into::into))
+            .map_err(|e| unwritable(name, e))
+    }
+
+    /// Hands the body gathered so far to the zip once there is enough.
+    fn spill(&mut self) -> Result<(), FormatError> {
+        if self.body.len() >= BODY_CHUNK {
+            self.zip
+                .write_all(self.body.as_bytes())
+                .map_err(|e| unwritable("word/document.xml", e))?;
+            self.body.clear();
         }
         Ok(())
-    };
-    let mut referenced: std::collections::BTreeSet<(bool, u32)> = Default::default();
-    let mut check_para = |p: &Paragraph| -> Result<(), FormatError> {
-        check_fill(&p.fill)?;
+    }
+
+    /// A footnote, before the first reference to it.
+    pub fn footnote(&mut self, id: u32, note: Note) -> Result<(), FormatError> {
+        if id == 0 {
+            return Err(reserved_note("footnote"));
+        }
+        self.page.footnotes.insert(id, note);
+        Ok(())
+    }
+
+    /// The next block of the body.
+    pub fn block(&mut self, b: &Block) -> Result<(), FormatError> {
+        if self.table.is_some() {
+            return Err(bad("a block was given inside an open table".into()));
+        }
+        let index = self.blocks;
+        self.blocks += 1;
+        match b {
+            Block::Paragraph(p) => {
+                self.check_para(p)?;
+                paragraph(&mut self.body, p, None);
+                self.after_table = false;
+                self.last_is_table = false;
+            }
+            Block::Table(t) => {
+                let columns = t.columns();
+                check_shape(index, columns, t.widths.len())?;
+                for r in &t.rows {
+                    self.check_row(r)?;
+                }
+                self.last_is_table = true;
+                if !t.rows.is_empty() {
+                    let widths: Vec<u32> = if t.widths.is_empty() {
+                        let columns = columns.max(1);
+                        vec![self.page.orientation.text_width() / columns; columns as usize]
+                    } else {
+                        t.widths.clone()
+                    };
+                    self.open_table(&widths);
+                    for r in &t.rows {
+                        row(&mut self.body, r, &widths);
+                        self.spill()?;
+                    }
+                    self.body.push_str("</w:tbl>");
+                    self.after_table = true;
+                }
+            }
+        }
+        self.spill()
+    }
+
+    /// Begins a table whose rows follow one at a time ([`DocxStream::row`],
+    /// then [`DocxStream::end_table`]), in columns of `widths` (twips; not
+    /// empty: the rows are not all known yet to share the text width).
+    pub fn begin_table(&mut self, widths: Vec<u32>) -> Result<(), FormatError> {
+        if self.table.is_some() {
+            return Err(bad("a table was begun inside an open table".into()));
+        }
+        if widths.is_empty() {
+            return Err(bad(
+                "a table written a row at a time needs its column widths".into(),
+            ));
+        }
+        let index = self.blocks;
+        self.blocks += 1;
+        let columns = u32::try_from(widths.len()).unwrap_or(u32::MAX);
+        check_shape(index, columns, widths.len())?;
+        self.table = Some(OpenTable {
+            index,
+            widths,
+            started: false,
+        });
+        Ok(())
+    }
+
+    /// The next row of the open table.
+    pub fn row(&mut self, r: &Row) -> Result<(), FormatError> {
+        let Some(mut t) = self.table.take() else {
+            return Err(bad("a table row was given outside a table".into()));
+        };
+        check_shape(t.index, r.span().max(len_u32(&t.widths)), t.widths.len())?;
+        self.check_row(r)?;
+        if !t.started {
+            self.open_table(&t.widths);
+            t.started = true;
+        }
+        row(&mut self.body, r, &t.widths);
+        self.table = Some(t);
+        self.spill()
+    }
+
+    /// Ends the open table (one without rows is left out).
+    pub fn end_table(&mut self) -> Result<(), FormatError> {
+        let Some(t) = self.table.take() else {
+            return Err(bad("a table was ended that was not begun".into()));
+        };
+        self.last_is_table = true;
+        if t.started {
+            self.body.push_str("</w:tbl>");
+            self.after_table = true;
+        }
+        self.spill()
+    }
+
+    /// The table's properties and grid, after the paragraph that keeps it
+    /// apart from a table just before it.
+    fn open_table(&mut self, widths: &[u32]) {
+        // Two tables with nothing between are one table to Word and
+        // LibreOffice; an empty paragraph keeps them apart (the reader
+        // drops it again).
+        if self.after_table {
+            self.body.push_str("<w:p/>");
+        }
+        table_start(&mut self.body, widths);
+    }
+
+    /// Ends the body and writes the remaining parts; gives back the
+    /// output.
+    pub fn finish(mut self) -> Result<W, FormatError> {
+        if self.table.is_some() {
+            return Err(bad("the document ended inside an open table".into()));
+        }
+        let (header, footer) = self.header_footer();
+        // Word keeps the section's properties after a paragraph; a body
+        // that ends in a table gets an empty one (the reader drops it
+        // again).
+        if self.last_is_table {
+            self.body.push_str("<w:p/>");
+        }
+        let s = &mut self.body;
+        s.push_str("<w:sectPr>");
+        if header {
+            s.push_str("<w:headerReference w:type=\"default\" r:id=\"rId5\"/>");
+        }
+        if footer {
+            s.push_str("<w:footerReference w:type=\"default\" r:id=\"rId6\"/>");
+        }
+        let orientation = self.page.orientation;
+        let (w, h) = orientation.page_size();
+        let orient = match orientation {
+            super::Orientation::Portrait => "",
+            super::Orientation::Landscape => " w:orient=\"landscape\"",
+        };
+        let _ = write!(
+            s,
+            "<w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/>\
+             <w:pgMar w:top=\"{MARGIN}\" w:right=\"{MARGIN}\" w:bottom=\"{MARGIN}\" w:left=\"{MARGIN}\" \
+             w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
+        );
+        self.zip
+            .write_all(self.body.as_bytes())
+            .map_err(|e| unwritable("word/document.xml", e))?;
+        self.body = String::new();
+        self.part(
+            "word/_rels/document.xml.rels",
+            &document_rels(header, footer),
+        )?;
+        let styles = styles_xml(&self.language);
+        self.part("word/styles.xml", &styles)?;
+        self.part("word/settings.xml", &settings_xml())?;
+        let notes = notes_xml("footnote", &self.page.footnotes);
+        self.part("word/footnotes.xml", &notes)?;
+        let notes = notes_xml("endnote", &self.page.endnotes);
+        self.part("word/endnotes.xml", &notes)?;
+        if header {
+            let xml = header_footer_xml("hdr", "Header", &self.page.header, false);
+            self.part("word/header1.xml", &xml)?;
+        }
+        if footer {
+            let xml = header_footer_xml("ftr", "Footer", &self.page.footer, self.page.page_numbers);
+            self.part("word/footer1.xml", &xml)?;
+        }
+        self.zip
+            .finish()
+            .map_err(|e| FormatError::whole(FORMAT, format!("the zip cannot be finished: {e}")))
+    }
+
+    /// Refuses a row Word would not open: an unknown theme colour, a note
+    /// referenced twice or without its note.
+    fn check_row(&mut self, r: &Row) -> Result<(), FormatError> {
+        for c in &r.cells {
+            check_fill(c.fill.as_ref())?;
+            for p in &c.paragraphs {
+                self.check_para(p)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_para(&mut self, p: &Paragraph) -> Result<(), FormatError> {
+        check_fill(p.fill.as_ref())?;
         for i in &p.inlines {
             if let Inline::Footnote(id) | Inline::Endnote(id) = i
-                && !referenced.insert((matches!(i, Inline::Footnote(_)), *id))
+                && !self
+                    .referenced
+                    .insert((matches!(i, Inline::Footnote(_)), *id))
             {
                 return Err(bad(format!(
                     "note {id} is referenced more than once; Word gives every reference \
@@ -163,47 +425,50 @@ fn check(doc: &Document) -> Result<(), FormatError> {
                 )));
             }
             match i {
-                Inline::Footnote(id) if !doc.footnotes.contains_key(id) => {
+                Inline::Footnote(id) if !self.page.footnotes.contains_key(id) => {
                     return Err(bad(format!("footnote reference {id} has no footnote")));
                 }
-                Inline::Endnote(id) if !doc.endnotes.contains_key(id) => {
+                Inline::Endnote(id) if !self.page.endnotes.contains_key(id) => {
                     return Err(bad(format!("endnote reference {id} has no endnote")));
                 }
-                Inline::Text(r) => check_fill(&r.fill)?,
-                Inline::Shape(f) => check_fill(f)?,
+                Inline::Text(r) => check_fill(r.fill.as_ref())?,
+                Inline::Shape(f) => check_fill(f.as_ref())?,
                 _ => {}
             }
         }
         Ok(())
-    };
-    for (t_index, b) in doc.blocks.iter().enumerate() {
-        match b {
-            Block::Paragraph(p) => check_para(p)?,
-            Block::Table(t) => {
-                let columns = t.columns();
-                if columns > MAX_COLUMNS {
-                    return Err(bad(format!(
-                        "the table at block {t_index} is {columns} columns wide; Word tables \
-                         hold at most {MAX_COLUMNS}"
-                    )));
-                }
-                if !t.widths.is_empty() && t.widths.len() != columns as usize {
-                    return Err(bad(format!(
-                        "the table at block {t_index} has {} column widths but rows {columns} \
-                         columns wide",
-                        t.widths.len()
-                    )));
-                }
-                for r in &t.rows {
-                    for c in &r.cells {
-                        check_fill(&c.fill)?;
-                        for p in &c.paragraphs {
-                            check_para(p)?;
-                        }
-                    }
-                }
-            }
-        }
+    }
+}
+
+fn len_u32<T>(v: &[T]) -> u32 {
+    u32::try_from(v.len()).unwrap_or(u32::MAX)
+}
+
+/// Refuses a table wider than Word allows, or wider than its widths.
+fn check_shape(index: usize, columns: u32, widths: usize) -> Result<(), FormatError> {
+    if columns > MAX_COLUMNS {
+        return Err(bad(format!(
+            "the table at block {index} is {columns} columns wide; Word tables \
+             hold at most {MAX_COLUMNS}"
+        )));
+    }
+    if widths != 0 && widths != columns as usize {
+        return Err(bad(format!(
+            "the table at block {index} has {widths} column widths but rows {columns} \
+             columns wide"
+        )));
+    }
+    Ok(())
+}
+
+fn check_fill(fill: Option<&Fill>) -> Result<(), FormatError> {
+    if let Some(Fill::Theme(t)) = fill
+        && !THEME_COLOURS.contains(&t.as_str())
+    {
+        return Err(bad(format!(
+            "unknown theme colour '{t}'; known: {}",
+            THEME_COLOURS.join(", ")
+        )));
     }
     Ok(())
 }
@@ -311,55 +576,6 @@ fn core_props(title: Option<&str>) -> String {
     }
     s.push_str("</cp:coreProperties>");
     s
-}
-
-fn document_xml(doc: &Document, header: bool, footer: bool) -> Result<String, FormatError> {
-    let mut s = format!("{XML_DECL}<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>");
-    let width = doc.orientation.text_width();
-    let mut after_table = false;
-    for b in &doc.blocks {
-        match b {
-            Block::Paragraph(p) => {
-                paragraph(&mut s, p, None);
-                after_table = false;
-            }
-            Block::Table(t) if !t.rows.is_empty() => {
-                // Two tables with nothing between are one table to Word and
-                // LibreOffice; an empty paragraph keeps them apart (the
-                // reader drops it again).
-                if after_table {
-                    s.push_str("<w:p/>");
-                }
-                table(&mut s, t, width);
-                after_table = true;
-            }
-            Block::Table(_) => {}
-        }
-    }
-    // Word keeps the section's properties after a paragraph; a body that
-    // ends in a table gets an empty one (the reader drops it again).
-    if matches!(doc.blocks.last(), Some(Block::Table(_))) {
-        s.push_str("<w:p/>");
-    }
-    s.push_str("<w:sectPr>");
-    if header {
-        s.push_str("<w:headerReference w:type=\"default\" r:id=\"rId5\"/>");
-    }
-    if footer {
-        s.push_str("<w:footerReference w:type=\"default\" r:id=\"rId6\"/>");
-    }
-    let (w, h) = doc.orientation.page_size();
-    let orient = match doc.orientation {
-        super::Orientation::Portrait => "",
-        super::Orientation::Landscape => " w:orient=\"landscape\"",
-    };
-    let _ = write!(
-        s,
-        "<w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/>\
-         <w:pgMar w:top=\"{MARGIN}\" w:right=\"{MARGIN}\" w:bottom=\"{MARGIN}\" w:left=\"{MARGIN}\" \
-         w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
-    );
-    Ok(s)
 }
 
 /// Writes a paragraph; `style_override` replaces the model style (used for
@@ -482,16 +698,8 @@ fn run_text(s: &mut String, text: &str) {
     flush(s, &mut pending);
 }
 
-fn table(s: &mut String, t: &Table, text_width: u32) {
-    if t.rows.is_empty() {
-        return;
-    }
-    let columns = t.columns().max(1);
-    let widths: Vec<u32> = if t.widths.is_empty() {
-        vec![text_width / columns; columns as usize]
-    } else {
-        t.widths.clone()
-    };
+/// A table's properties and grid: its rows and `</w:tbl>` follow.
+fn table_start(s: &mut String, widths: &[u32]) {
     let total = widths.iter().fold(0u32, |a, w| a.saturating_add(*w));
     let border = "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"808080\"";
     let _ = write!(
@@ -504,14 +712,10 @@ fn table(s: &mut String, t: &Table, text_width: u32) {
          <w:bottom w:w=\"28\" w:type=\"dxa\"/><w:right w:w=\"85\" w:type=\"dxa\"/></w:tblCellMar>\
          <w:tblLook w:val=\"04A0\"/></w:tblPr><w:tblGrid>"
     );
-    for w in &widths {
+    for w in widths {
         let _ = write!(s, "<w:gridCol w:w=\"{w}\"/>");
     }
     s.push_str("</w:tblGrid>");
-    for r in &t.rows {
-        row(s, r, &widths);
-    }
-    s.push_str("</w:tbl>");
 }
 
 fn row(s: &mut String, r: &Row, widths: &[u32]) {

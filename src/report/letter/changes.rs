@@ -1196,8 +1196,9 @@ fn whole(ch: &Changes, r: &dyn Render) -> String {
 /// made: the same bytes as [`table`], [`markdown`] or [`html`] of
 /// [`build`], without holding every entry (on a large ledger, every
 /// item's changed texts word by word) or the whole text in memory at
-/// once. JSON is [`json_to`]'s, a Word file cannot be written so (it is
-/// written as [`table`] is).
+/// once. JSON is [`json_to`]'s, a Word file
+/// [`super::changes_office::docx_to`]'s (asked for either, this writes the
+/// table).
 pub fn write_to(
     c: Sides<'_>,
     options: Options,
@@ -1212,23 +1213,57 @@ pub fn write_to(
         DiffFormat::Html => &Html,
         DiffFormat::Table | DiffFormat::Json | DiffFormat::Docx => &table,
     };
+    let mut text = String::new();
+    walk(c, options, events, &mut |step| {
+        match step {
+            Step::Head(ch) => r.head(ch, &mut text),
+            Step::Group(_, g, new_section) => r.group(g, new_section, &mut text),
+            Step::Entry(ch, e) => r.entry(e, ch, &mut text),
+            Step::Tail(ch) => r.tail(ch, &mut text),
+        }
+        out.write_all(text.as_bytes())?;
+        text.clear();
+        Ok::<(), std::io::Error>(())
+    })
+}
+
+/// One step of the changes as [`walk`] hands them over.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'s> {
+    /// Before the first group: the changes without their groups.
+    Head(&'s Changes),
+    /// A group begins (its entries follow); true when it begins a section.
+    Group(&'s Changes, &'s Group, bool),
+    /// The next entry of the group.
+    Entry(&'s Changes, &'s Entry),
+    /// After the last group.
+    Tail(&'s Changes),
+}
+
+/// Hands the changes of `c` to `step` in the order they are written, an
+/// entry at a time, each made (with `events`, its events read) only when
+/// its turn comes and let go after: what [`write_to`] and the Word file
+/// ([`super::changes_office::docx_to`]) are written from. The groups
+/// handed over have no entries; the entries follow them.
+pub fn walk<E: From<std::io::Error>>(
+    c: Sides<'_>,
+    options: Options,
+    events: Option<Events<'_>>,
+    step: &mut dyn FnMut(Step<'_>) -> Result<(), E>,
+) -> Result<(), E> {
     let ch = head(c, options);
     let items = Items::of(c);
-    let mut text = String::new();
-    r.head(&ch, &mut text);
+    step(Step::Head(&ch))?;
     let mut last_section = String::new();
     for (g, members) in plan(c, options, &items) {
-        r.group(&g, g.section != last_section, &mut text);
+        step(Step::Group(&ch, &g, g.section != last_section))?;
         last_section = g.section;
         for n in members {
             let e = items.entry_with(c, n, options.lang, events)?;
-            r.entry(&e, &ch, &mut text);
-            out.write_all(text.as_bytes())?;
-            text.clear();
+            step(Step::Entry(&ch, &e))?;
         }
     }
-    r.tail(&ch, &mut text);
-    out.write_all(text.as_bytes())
+    step(Step::Tail(&ch))
 }
 
 fn visible(s: &str) -> String {
