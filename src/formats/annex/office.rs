@@ -14,11 +14,12 @@
 //! their own (a cell has no footnotes); the title and state above the
 //! table, the value to check below it.
 
-use super::render::{Annex, AnnexOptions, Para, Seg, build};
+use super::render::{Annex, AnnexOptions, Para, Row as AnnexItem, Section, Seg, build};
 use crate::formats::FormatError;
+use crate::formats::docx::DocxStream;
 use crate::formats::docx::{
     Block, Cell, Document, Inline, Note, Orientation, ParaStyle, Paragraph, Rgb, Row, Run, Table,
-    WriteOptions, write_docx,
+    WriteOptions,
 };
 use crate::formats::xlsx::{Sheet, XCell, XlsxOptions, write_xlsx};
 use crate::projection::View;
@@ -36,10 +37,12 @@ fn docx_para(p: &Para) -> Paragraph {
     out
 }
 
-/// The annex as a Word document model.
-pub fn document(annex: &Annex<'_>) -> Document {
+/// The annex's page (landscape, page numbers, its footnotes, the concept
+/// mark in the header and the value to check in the footer; no blocks)
+/// and the paragraphs and legend before its sections.
+fn opening(annex: &Annex<'_>) -> (Document, Vec<Block>) {
     let w = annex.words();
-    let mut doc = Document {
+    let mut page = Document {
         orientation: Orientation::Landscape,
         page_numbers: true,
         ..Document::default()
@@ -53,7 +56,7 @@ pub fn document(annex: &Annex<'_>) -> Document {
     }
     if let Some(c) = &annex.heading.concept {
         blocks.push(Block::Paragraph(concept_paragraph(c)));
-        doc.header
+        page.header
             .push(concept_word(annex.options.lang).to_string());
     }
     let mut state = Paragraph::default();
@@ -63,12 +66,11 @@ pub fn document(annex: &Annex<'_>) -> Document {
         ParaStyle::Heading(1),
         w.legend,
     )));
-    let width = doc.orientation.text_width();
     if annex.legend.is_empty() {
         blocks.push(Block::Paragraph(Paragraph::plain(w.none)));
     } else {
         blocks.push(Block::Table(Table {
-            widths: vec![width / 3],
+            widths: vec![page.orientation.text_width() / 3],
             rows: annex
                 .legend
                 .iter()
@@ -79,92 +81,153 @@ pub fn document(annex: &Annex<'_>) -> Document {
                 .collect(),
         }));
     }
-    for s in &annex.sections {
-        blocks.push(Block::Paragraph(Paragraph::styled(
-            ParaStyle::Heading(1),
-            s.heading,
-        )));
-        if s.rows.is_empty() {
-            blocks.push(Block::Paragraph(Paragraph::plain(w.none)));
-            continue;
-        }
-        let mut table = Table {
-            widths: Table::widths_from_weights(&[8, 3, 4, 12], width),
-            rows: vec![header_row(&[s.column, w.status, w.responsible, w.progress])],
-        };
-        for r in &s.rows {
-            let mut text: Vec<Paragraph> = r.text.iter().map(docx_para).collect();
-            if r.item.text.trim().is_empty() {
-                let mut p = Paragraph::default();
-                p.push(Inline::Text(Run {
-                    text: w.no_text.to_string(),
-                    italic: true,
-                    colour: Some(Rgb([0x75, 0x75, 0x75])),
-                    ..Run::default()
-                }));
-                for i in text.drain(..).flat_map(|p| p.inlines) {
-                    p.push(i);
-                }
-                text = vec![p];
-            }
-            if annex.options.keys {
-                let mut p = Paragraph::default();
-                p.push(Inline::Text(Run::bold(r.item.key.to_string())));
-                text.insert(0, p);
-            }
-            table.rows.push(Row {
-                header: false,
-                cells: vec![
-                    Cell {
-                        paragraphs: text,
-                        ..Cell::default()
-                    },
-                    status_cell(&r.status, &r.colour),
-                    Cell::plain(r.item.responsible.to_string()),
-                    Cell {
-                        paragraphs: r.progress.iter().map(docx_para).collect(),
-                        ..Cell::default()
-                    },
-                ],
-            });
-        }
-        blocks.push(Block::Table(table));
-    }
     for (n, c) in annex.footnotes.iter().enumerate() {
-        doc.footnotes.insert(
+        page.footnotes.insert(
             u32::try_from(n + 1).unwrap_or(u32::MAX),
             Note::new(c.clone()),
         );
     }
-    blocks.push(Block::Paragraph(Paragraph::styled(
+    if let Some(c) = &annex.heading.check {
+        page.footer.push(c.line());
+    }
+    (page, blocks)
+}
+
+/// A section's heading, and when it has no rows, the word saying so.
+fn section_opening(annex: &Annex<'_>, s: &Section<'_>) -> Vec<Block> {
+    let mut blocks = vec![Block::Paragraph(Paragraph::styled(
+        ParaStyle::Heading(1),
+        s.heading,
+    ))];
+    if s.rows.is_empty() {
+        blocks.push(Block::Paragraph(Paragraph::plain(annex.words().none)));
+    }
+    blocks
+}
+
+/// A section's table without its rows: the column widths and the header
+/// row.
+fn table_head(annex: &Annex<'_>, s: &Section<'_>) -> (Vec<u32>, Row) {
+    let w = annex.words();
+    (
+        Table::widths_from_weights(&[8, 3, 4, 12], Orientation::Landscape.text_width()),
+        header_row(&[s.column, w.status, w.responsible, w.progress]),
+    )
+}
+
+/// An item's row of its section's table.
+fn item_row(annex: &Annex<'_>, r: &AnnexItem<'_>) -> Row {
+    let w = annex.words();
+    let mut text: Vec<Paragraph> = r.text.iter().map(docx_para).collect();
+    if r.item.text.trim().is_empty() {
+        let mut p = Paragraph::default();
+        p.push(Inline::Text(Run {
+            text: w.no_text.to_string(),
+            italic: true,
+            colour: Some(Rgb([0x75, 0x75, 0x75])),
+            ..Run::default()
+        }));
+        for i in text.drain(..).flat_map(|p| p.inlines) {
+            p.push(i);
+        }
+        text = vec![p];
+    }
+    if annex.options.keys {
+        let mut p = Paragraph::default();
+        p.push(Inline::Text(Run::bold(r.item.key.to_string())));
+        text.insert(0, p);
+    }
+    Row {
+        header: false,
+        cells: vec![
+            Cell {
+                paragraphs: text,
+                ..Cell::default()
+            },
+            status_cell(&r.status, &r.colour),
+            Cell::plain(r.item.responsible.to_string()),
+            Cell {
+                paragraphs: r.progress.iter().map(docx_para).collect(),
+                ..Cell::default()
+            },
+        ],
+    }
+}
+
+/// The paragraphs after the sections: for auditors, the value to check
+/// and how.
+fn closing(annex: &Annex<'_>) -> Vec<Block> {
+    let mut blocks = vec![Block::Paragraph(Paragraph::styled(
         ParaStyle::Heading(2),
-        w.auditors,
-    )));
+        annex.words().auditors,
+    ))];
     if let Some(c) = &annex.heading.check {
         let mut p = Paragraph::default();
         p.push(Inline::Text(Run::bold(format!("{}: ", c.label))));
         p.push(Inline::Text(Run::plain(c.digest.clone())));
         blocks.push(Block::Paragraph(p));
         blocks.push(Block::Paragraph(Paragraph::plain(c.how.clone())));
-        doc.footer.push(c.line());
     }
     for line in &annex.heading.auditor {
         blocks.push(Block::Paragraph(Paragraph::plain(line.clone())));
     }
+    blocks
+}
+
+/// The annex as a Word document model.
+pub fn document(annex: &Annex<'_>) -> Document {
+    let (mut doc, mut blocks) = opening(annex);
+    for s in &annex.sections {
+        blocks.extend(section_opening(annex, s));
+        if s.rows.is_empty() {
+            continue;
+        }
+        let (widths, header) = table_head(annex, s);
+        let mut rows = vec![header];
+        rows.extend(s.rows.iter().map(|r| item_row(annex, r)));
+        blocks.push(Block::Table(Table { widths, rows }));
+    }
+    blocks.extend(closing(annex));
     doc.blocks = blocks;
     doc
 }
 
-/// The annex of `view` as `.docx` bytes.
+/// The annex of `view` as `.docx` bytes, each row made and compressed in
+/// turn (the same bytes as [`write_docx`] of [`document`], without the
+/// whole model or its XML in memory).
 pub fn docx(view: &View, options: AnnexOptions) -> Result<Vec<u8>, FormatError> {
     let annex = build(view, options);
-    write_docx(
-        &document(&annex),
+    let (page, blocks) = opening(&annex);
+    let mut w = DocxStream::start(
+        std::io::Cursor::new(Vec::new()),
+        page,
         &WriteOptions {
             language: options.lang.word_language().to_string(),
             title: Some(annex.title.clone()),
         },
-    )
+    )?;
+    for b in &blocks {
+        w.block(b)?;
+    }
+    for s in &annex.sections {
+        for b in &section_opening(&annex, s) {
+            w.block(b)?;
+        }
+        if s.rows.is_empty() {
+            continue;
+        }
+        let (widths, header) = table_head(&annex, s);
+        w.begin_table(widths)?;
+        w.row(&header)?;
+        for r in &s.rows {
+            w.row(&item_row(&annex, r))?;
+        }
+        w.end_table()?;
+    }
+    for b in &closing(&annex) {
+        w.block(b)?;
+    }
+    Ok(w.finish()?.into_inner())
 }
 
 /// A paragraph as a cell's text: markers as superscript digits.
