@@ -169,7 +169,32 @@ fn the_annex_written_a_row_at_a_time_is_the_word_file_of_its_whole_model() {
         .unwrap();
         assert!(streamed.len() > 2_000, "{side}");
         assert!(streamed == whole, "{side}: the Word files differ");
+        // The workbook likewise, its rows made one at a time.
+        let streamed = office::xlsx(&c.to, options).unwrap();
+        let (sheet, xlsx_options) = office::sheet(&annex);
+        let whole = kamerstand::formats::xlsx::write_xlsx(&sheet, &xlsx_options).unwrap();
+        assert!(streamed == whole, "{side}: the workbooks differ");
     }
+}
+
+#[test]
+fn the_annex_as_a_workbook_is_made_where_no_temporary_file_can_be() {
+    // The worksheet's cells go to a temporary file; with none to be had,
+    // they are kept in memory and the workbook is the same to a reader.
+    let env = two_years();
+    let normal = to_file(&env, &["--format", "xlsx", "export"], "bijlage.xlsx");
+    let dir = crate::common::temp_dir();
+    let path = dir.path().join("zonder-tmp.xlsx");
+    let out = env
+        .command(&["--format", "xlsx", "export", "-o", path.to_str().unwrap()])
+        .env("TMPDIR", dir.path().join("not-there"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let without = std::fs::read(&path).unwrap();
+    let rows = |b: &[u8]| read_xlsx(b, None).unwrap().text_rows();
+    assert!(rows(&normal).len() > 10);
+    assert_eq!(rows(&normal), rows(&without));
 }
 
 #[test]

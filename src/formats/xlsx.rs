@@ -272,6 +272,22 @@ pub struct XlsxOptions {
 /// `sheet.first_row` is ignored: the sheet starts at A1, or below the lines
 /// of `options.above`.
 pub fn write_xlsx(sheet: &Sheet, options: &XlsxOptions) -> Result<Vec<u8>, FormatError> {
+    write_xlsx_rows(&sheet.name, &mut sheet.rows.iter().cloned(), options)
+}
+
+/// [`write_xlsx`] of a sheet named `name` whose rows `rows` gives one at
+/// a time, the header row first: each is written and let go before the
+/// next is made, and the worksheet's cells go to a temporary file rather
+/// than into memory (made exclusively in the system's temporary directory
+/// and unlinked at once, so it follows no planted link and leaves nothing
+/// behind; where none can be made, they stay in memory), so that an annex
+/// of ten thousand items is never held whole. The same rows give the
+/// same bytes as [`write_xlsx`].
+pub fn write_xlsx_rows(
+    name: &str,
+    rows: &mut dyn Iterator<Item = Vec<XCell>>,
+    options: &XlsxOptions,
+) -> Result<Vec<u8>, FormatError> {
     use rust_xlsxwriter::{
         Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatPattern,
         Workbook,
@@ -283,11 +299,18 @@ pub fn write_xlsx(sheet: &Sheet, options: &XlsxOptions) -> Result<Vec<u8>, Forma
     // A fixed creation date: the same sheet gives the same bytes.
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| err("document date".into(), e))?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
-    let ws = workbook.add_worksheet();
-    let name = if sheet.name.trim().is_empty() {
+    // Where no temporary file can be made, the cells are kept in memory.
+    let ws = if workbook.add_worksheet_with_low_memory().is_ok() {
+        workbook
+            .worksheet_from_index(0)
+            .map_err(|e| err("the worksheet".into(), e))?
+    } else {
+        workbook.add_worksheet()
+    };
+    let name = if name.trim().is_empty() {
         "Blad1"
     } else {
-        sheet.name.as_str()
+        name
     };
     ws.set_name(name)
         .map_err(|e| err(format!("sheet name '{name}'"), e))?;
@@ -309,7 +332,8 @@ pub fn write_xlsx(sheet: &Sheet, options: &XlsxOptions) -> Result<Vec<u8>, Forma
         ws.write_string_with_format(r, 0, line, f)
             .map_err(|e| err(format!("line {} above the table", r + 1), e))?;
     }
-    for (r, row) in sheet.rows.iter().enumerate() {
+    let mut count = 0u32;
+    for (r, row) in rows.enumerate() {
         let r32 = u32::try_from(r)
             .ok()
             .and_then(|r| r.checked_add(top))
@@ -344,22 +368,23 @@ pub fn write_xlsx(sheet: &Sheet, options: &XlsxOptions) -> Result<Vec<u8>, Forma
                     .map_err(|e| err(at(), e))?;
             }
         }
+        count = r32 - top + 1;
     }
     for (c, w) in options.widths.iter().enumerate() {
         let Ok(c) = u16::try_from(c) else { break };
         ws.set_column_width(c, *w)
             .map_err(|e| err(format!("width of column {}", column_letters(c)), e))?;
     }
-    if !sheet.rows.is_empty() {
+    if count > 0 {
         ws.set_freeze_panes(top + 1, 0)
             .map_err(|e| err("frozen header".into(), e))?;
         ws.set_repeat_rows(top, top)
             .map_err(|e| err("repeated header".into(), e))?;
-        let last_row = top + u32::try_from(sheet.rows.len() - 1).unwrap_or(0);
+        let last_row = top + count - 1;
         ws.autofilter(top, 0, last_row, last_col)
             .map_err(|e| err("autofilter".into(), e))?;
     }
-    let after = top + u32::try_from(sheet.rows.len()).unwrap_or(0) + 1;
+    let after = top + count + 1;
     for (r, line) in (after..).zip(&options.below) {
         ws.write_string(r, 0, line)
             .map_err(|e| err(format!("line {} below the table", r + 1), e))?;

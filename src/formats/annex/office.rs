@@ -21,7 +21,7 @@ use crate::formats::docx::{
     Block, Cell, Document, Inline, Note, Orientation, ParaStyle, Paragraph, Rgb, Row, Run, Table,
     WriteOptions,
 };
-use crate::formats::xlsx::{Sheet, XCell, XlsxOptions, write_xlsx};
+use crate::formats::xlsx::{Sheet, XCell, XlsxOptions, write_xlsx_rows};
 use crate::projection::View;
 use crate::report::letter::changes_office::{concept_paragraph, header_row, status_cell};
 use crate::report::letter::{concept_word, superscript};
@@ -265,6 +265,21 @@ fn notes_of<'a>(paras: impl Iterator<Item = &'a Para>) -> Vec<usize> {
 
 /// The annex as one sheet.
 pub fn sheet(annex: &Annex<'_>) -> (Sheet, XlsxOptions) {
+    let (header, options) = sheet_head(annex);
+    let mut rows = vec![header];
+    rows.extend(sheet_rows(annex));
+    (
+        Sheet {
+            name: annex.words().sheet.to_string(),
+            first_row: 0,
+            rows,
+        },
+        options,
+    )
+}
+
+/// The sheet's header row, and the lines above and below its table.
+fn sheet_head(annex: &Annex<'_>) -> (Vec<XCell>, XlsxOptions) {
     let w = annex.words();
     let keys = annex.options.keys;
     let mut header = vec![XCell::plain(w.section)];
@@ -286,9 +301,45 @@ pub fn sheet(annex: &Annex<'_>) -> (Sheet, XlsxOptions) {
     ] {
         header.push(XCell::plain(h));
     }
-    let mut rows = vec![header];
-    for s in &annex.sections {
-        for r in &s.rows {
+    let mut above = vec![annex.title.clone()];
+    if !annex.subtitle.is_empty() {
+        above.push(annex.subtitle.clone());
+    }
+    if let Some(c) = &annex.heading.concept {
+        above.push(c.clone());
+    }
+    above.push(annex.heading.sentence.clone());
+    let mut below = Vec::new();
+    if let Some(c) = &annex.heading.check {
+        below.push(c.line());
+        below.push(c.how.clone());
+    }
+    below.extend(annex.heading.auditor.iter().cloned());
+    let mut widths = vec![13.0];
+    if keys {
+        widths.push(12.0);
+    }
+    widths.extend([55.0, 22.0, 16.0, 70.0, 40.0]);
+    (
+        header,
+        XlsxOptions {
+            widths,
+            landscape: true,
+            above,
+            below,
+        },
+    )
+}
+
+/// The items' rows of the sheet, each made when it is asked for.
+fn sheet_rows<'a>(annex: &'a Annex<'_>) -> impl Iterator<Item = Vec<XCell>> + 'a {
+    let w = annex.words();
+    let keys = annex.options.keys;
+    annex
+        .sections
+        .iter()
+        .flat_map(|s| s.rows.iter().map(move |r| (s, r)))
+        .map(move |(s, r)| {
             let mut text = r
                 .text
                 .iter()
@@ -326,46 +377,17 @@ pub fn sheet(annex: &Annex<'_>) -> (Sheet, XlsxOptions) {
                     .join("\n\n"),
             ));
             row.push(XCell::plain(notes.join("\n")));
-            rows.push(row);
-        }
-    }
-    let mut above = vec![annex.title.clone()];
-    if !annex.subtitle.is_empty() {
-        above.push(annex.subtitle.clone());
-    }
-    if let Some(c) = &annex.heading.concept {
-        above.push(c.clone());
-    }
-    above.push(annex.heading.sentence.clone());
-    let mut below = Vec::new();
-    if let Some(c) = &annex.heading.check {
-        below.push(c.line());
-        below.push(c.how.clone());
-    }
-    below.extend(annex.heading.auditor.iter().cloned());
-    let mut widths = vec![13.0];
-    if keys {
-        widths.push(12.0);
-    }
-    widths.extend([55.0, 22.0, 16.0, 70.0, 40.0]);
-    (
-        Sheet {
-            name: w.sheet.to_string(),
-            first_row: 0,
-            rows,
-        },
-        XlsxOptions {
-            widths,
-            landscape: true,
-            above,
-            below,
-        },
-    )
+            row
+        })
 }
 
-/// The annex of `view` as `.xlsx` bytes.
+/// The annex of `view` as `.xlsx` bytes, each item's row made and written
+/// in turn ([`write_xlsx_rows`]): the same bytes as
+/// [`crate::formats::xlsx::write_xlsx`] of
+/// [`sheet`].
 pub fn xlsx(view: &View, options: AnnexOptions) -> Result<Vec<u8>, FormatError> {
     let annex = build(view, options);
-    let (sheet, options) = sheet(&annex);
-    write_xlsx(&sheet, &options)
+    let (header, options) = sheet_head(&annex);
+    let mut rows = std::iter::once(header).chain(sheet_rows(&annex));
+    write_xlsx_rows(annex.words().sheet, &mut rows, &options)
 }
