@@ -193,8 +193,8 @@ pub fn document(annex: &Annex<'_>) -> Document {
 }
 
 /// The annex of `view` as `.docx` bytes, each row made and compressed in
-/// turn (the same bytes as [`write_docx`] of [`document`], without the
-/// whole model or its XML in memory).
+/// turn: the same bytes as [`crate::formats::docx::write_docx`] of
+/// [`document`], without the whole model or its XML in memory.
 pub fn docx(view: &View, options: AnnexOptions) -> Result<Vec<u8>, FormatError> {
     let annex = build(view, options);
     let (page, blocks) = opening(&annex);
@@ -383,8 +383,7 @@ fn sheet_rows<'a>(annex: &'a Annex<'_>) -> impl Iterator<Item = Vec<XCell>> + 'a
 
 /// The annex of `view` as `.xlsx` bytes, each item's row made and written
 /// in turn ([`write_xlsx_rows`]): the same bytes as
-/// [`crate::formats::xlsx::write_xlsx`] of
-/// [`sheet`].
+/// [`crate::formats::xlsx::write_xlsx`] of [`sheet`].
 pub fn xlsx(view: &View, options: AnnexOptions) -> Result<Vec<u8>, FormatError> {
     let annex = build(view, options);
     let (header, options) = sheet_head(&annex);
