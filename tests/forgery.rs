@@ -599,9 +599,23 @@ fn an_event_rewritten_with_a_fresh_hash_is_not_served_by_reads_of_single_events(
         &["log", "--item", "M1"],
         &["proof", "item", "M1", "--round", "R2"],
         &["diff", "R1", "R2", "--events"],
+        &["--format", "md", "diff", "R1", "R2", "--events"],
     ] {
         refused_as_rewritten(&env, args, 1);
     }
+    // Nor into a Word file, made a row at a time: no file at all.
+    let dir = crate::common::temp_dir();
+    let path = dir.path().join("wijzigingen.docx");
+    let p = path.to_str().unwrap();
+    refused_as_rewritten(
+        &env,
+        &["--format", "docx", "diff", "R1", "R2", "--events", "-o", p],
+        1,
+    );
+    assert!(
+        !path.exists(),
+        "a Word file of a rewritten event was written"
+    );
     // A note is decided from the item's standing in the index (writes
     // trust it, as views do); the seal that must come before a digest is
     // published refuses.

@@ -1213,6 +1213,8 @@ pub fn write_to(
         DiffFormat::Html => &Html,
         DiffFormat::Table | DiffFormat::Json | DiffFormat::Docx => &table,
     };
+    // The head and a group's headings go out with the entry after them:
+    // when reading the first entry's events fails, nothing is written.
     let mut text = String::new();
     walk(c, options, events, &mut |step| {
         match step {
@@ -1221,8 +1223,10 @@ pub fn write_to(
             Step::Entry(ch, e) => r.entry(e, ch, &mut text),
             Step::Tail(ch) => r.tail(ch, &mut text),
         }
-        out.write_all(text.as_bytes())?;
-        text.clear();
+        if matches!(step, Step::Entry(..) | Step::Tail(_)) {
+            out.write_all(text.as_bytes())?;
+            text.clear();
+        }
         Ok::<(), std::io::Error>(())
     })
 }
