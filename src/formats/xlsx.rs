@@ -272,7 +272,7 @@ pub struct XlsxOptions {
 /// `sheet.first_row` is ignored: the sheet starts at A1, or below the lines
 /// of `options.above`.
 pub fn write_xlsx(sheet: &Sheet, options: &XlsxOptions) -> Result<Vec<u8>, FormatError> {
-    write_xlsx_rows(&sheet.name, &mut sheet.rows.iter().cloned(), options)
+    write_xlsx_rows(&sheet.name, sheet.rows.iter(), options)
 }
 
 /// [`write_xlsx`] of a sheet named `name` whose rows `rows` gives one at
@@ -283,9 +283,9 @@ pub fn write_xlsx(sheet: &Sheet, options: &XlsxOptions) -> Result<Vec<u8>, Forma
 /// behind; where none can be made, they stay in memory), so that an annex
 /// of ten thousand items is never held whole. The same rows give the
 /// same bytes as [`write_xlsx`].
-pub fn write_xlsx_rows(
+pub fn write_xlsx_rows<R: AsRef<[XCell]>>(
     name: &str,
-    rows: &mut dyn Iterator<Item = Vec<XCell>>,
+    rows: impl Iterator<Item = R>,
     options: &XlsxOptions,
 ) -> Result<Vec<u8>, FormatError> {
     use rust_xlsxwriter::{
@@ -339,7 +339,7 @@ pub fn write_xlsx_rows(
             .and_then(|r| r.checked_add(top))
             .filter(|r| *r < 1_048_576)
             .ok_or_else(|| FormatError::whole(FORMAT, "more rows than Excel's 1,048,576"))?;
-        for (c, cell) in row.iter().enumerate() {
+        for (c, cell) in row.as_ref().iter().enumerate() {
             let c16 = u16::try_from(c)
                 .ok()
                 .filter(|c| *c < 16_384)

@@ -387,6 +387,6 @@ fn sheet_rows<'a>(annex: &'a Annex<'_>) -> impl Iterator<Item = Vec<XCell>> + 'a
 pub fn xlsx(view: &View, options: AnnexOptions) -> Result<Vec<u8>, FormatError> {
     let annex = build(view, options);
     let (header, options) = sheet_head(&annex);
-    let mut rows = std::iter::once(header).chain(sheet_rows(&annex));
-    write_xlsx_rows(annex.words().sheet, &mut rows, &options)
+    let rows = std::iter::once(header).chain(sheet_rows(&annex));
+    write_xlsx_rows(annex.words().sheet, rows, &options)
 }

@@ -287,14 +287,19 @@ impl<W: std::io::Write + std::io::Seek> DocxStream<W> {
         }
         let index = self.blocks;
         self.blocks += 1;
-        let columns = u32::try_from(widths.len()).unwrap_or(u32::MAX);
-        check_shape(index, columns, widths.len())?;
+        check_shape(index, len_u32(&widths), widths.len())?;
         self.table = Some(OpenTable {
             index,
             widths,
             started: false,
         });
         Ok(())
+    }
+
+    /// True between [`DocxStream::begin_table`] and
+    /// [`DocxStream::end_table`].
+    pub fn in_table(&self) -> bool {
+        self.table.is_some()
     }
 
     /// The next row of the open table.
@@ -374,7 +379,6 @@ impl<W: std::io::Write + std::io::Seek> DocxStream<W> {
         self.zip
             .write_all(self.body.as_bytes())
             .map_err(|e| unwritable("word/document.xml", e))?;
-        self.body = String::new();
         self.part(
             "word/_rels/document.xml.rels",
             &document_rels(header, footer),

@@ -312,45 +312,47 @@ pub fn docx_to(
 ) -> Result<Vec<u8>, DocxFailed> {
     let mut file: Option<DocxStream<std::io::Cursor<Vec<u8>>>> = None;
     let mut next_note = 1u32;
-    let mut in_table = false;
     let begun = || FormatError::whole("Word file", "the changes began without their opening");
     super::changes::walk(c, options, events, &mut |step| {
-        if let Step::Head(ch) = step {
-            let (page, blocks) = opening(ch);
-            let w = file.insert(DocxStream::start(
-                std::io::Cursor::new(Vec::new()),
-                page,
-                &write_options(ch),
-            )?);
-            for b in &blocks {
-                w.block(b)?;
-            }
-            return Ok(());
-        }
-        let w = file.as_mut().ok_or_else(begun)?;
-        if in_table && !matches!(step, Step::Entry(..)) {
-            w.end_table()?;
-            in_table = false;
-        }
         match step {
-            Step::Head(_) => {}
-            Step::Group(ch, g, new_section) => {
-                for b in &headings(g, new_section) {
+            Step::Head(ch) => {
+                let (page, blocks) = opening(ch);
+                let w = file.insert(DocxStream::start(
+                    std::io::Cursor::new(Vec::new()),
+                    page,
+                    &write_options(ch),
+                )?);
+                for b in &blocks {
                     w.block(b)?;
                 }
-                let (widths, header) = table_head(ch);
-                w.begin_table(widths)?;
-                w.row(&header)?;
-                in_table = true;
             }
             Step::Entry(ch, e) => {
+                let w = file.as_mut().ok_or_else(begun)?;
                 let (row, note) = entry_row(ch, e, &mut next_note);
                 if let Some((id, note)) = note {
                     w.footnote(id, note)?;
                 }
                 w.row(&row)?;
             }
+            // A group's table ends where the next group or the closing
+            // begins.
+            Step::Group(ch, g, new_section) => {
+                let w = file.as_mut().ok_or_else(begun)?;
+                if w.in_table() {
+                    w.end_table()?;
+                }
+                for b in &headings(g, new_section) {
+                    w.block(b)?;
+                }
+                let (widths, header) = table_head(ch);
+                w.begin_table(widths)?;
+                w.row(&header)?;
+            }
             Step::Tail(ch) => {
+                let w = file.as_mut().ok_or_else(begun)?;
+                if w.in_table() {
+                    w.end_table()?;
+                }
                 for b in &closing(ch) {
                     w.block(b)?;
                 }
