@@ -20,7 +20,7 @@ pub mod report;
 pub mod cli;
 #[cfg(feature = "server")]
 pub mod server;
-#[cfg(feature = "bench")]
+#[cfg(any(test, feature = "bench"))]
 pub mod synth;
 
 pub use app::Workspace;

@@ -566,7 +566,8 @@ mod tests {
     }
 
     /// The bodies with every clock-made value replaced: ids by the seq of
-    /// the event they name, a seal's head hash by the genesis hash.
+    /// the event they name, a seal's head hash and tree root by the genesis
+    /// hash.
     fn bodies(ws: &Workspace) -> Vec<EventBody> {
         let evs = events(ws);
         let seqs: HashMap<EventId, u64> = evs
@@ -588,8 +589,16 @@ mod tests {
                         id(item);
                         id(target_id);
                     }
-                    EventBody::RoundSealed { head_hash, .. }
-                    | EventBody::RoundSealedV2 { head_hash, .. } => *head_hash = EventHash::GENESIS,
+                    EventBody::RoundSealed { head_hash, .. } => *head_hash = EventHash::GENESIS,
+                    // The tree's root is made of the events' hashes too.
+                    EventBody::RoundSealedV2 {
+                        head_hash,
+                        tree_root,
+                        ..
+                    } => {
+                        *head_hash = EventHash::GENESIS;
+                        *tree_root = EventHash::GENESIS;
+                    }
                     EventBody::LedgerCreated { .. } | EventBody::ItemRegistered { .. } => {}
                     // The generator writes none of these.
                     _ => {}

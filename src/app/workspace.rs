@@ -778,7 +778,7 @@ impl Workspace {
     /// marked as being built (no view reads it) until [`Workspace::reindex`]:
     /// for the benchmark generator, which writes a million events this way
     /// and the index once.
-    #[cfg(feature = "bench")]
+    #[cfg(any(test, feature = "bench"))]
     pub(crate) fn append_unindexed(
         &mut self,
         actor: &str,
@@ -792,7 +792,7 @@ impl Workspace {
 
     /// Appends stop maintaining the Merkle tree, for the benchmark that
     /// measures what it costs (see `Ledger::stop_tree`); on a copy only.
-    #[cfg(feature = "bench")]
+    #[cfg(any(test, feature = "bench"))]
     pub fn without_tree(&mut self) {
         self.ledger.stop_tree();
     }

@@ -598,6 +598,7 @@ impl Ledger {
             &|written: &mut usize, build: ItemBuild| self.write_built(written, build.entries),
             progress,
             hashes,
+            GATHERED,
         )?;
         if broken.is_some() {
             return Ok(broken);
@@ -620,7 +621,7 @@ impl Ledger {
         each: &(dyn Fn(&mut S, ItemBuild) -> Result<()> + Sync),
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Expected<S>> {
-        self.expected_index_of(sinks, each, progress, Hashes::Check)
+        self.expected_index_of(sinks, each, progress, Hashes::Check, GATHERED)
     }
 
     /// As [`Ledger::expected_index`]; with [`Hashes::Trust`] an item's
@@ -636,15 +637,12 @@ impl Ledger {
         each: &(dyn Fn(&mut S, ItemBuild) -> Result<()> + Sync),
         progress: &mut dyn FnMut(u64, u64),
         hashes: Hashes,
+        gather: Option<usize>,
     ) -> Result<Expected<S>> {
-        let read = |seq: u64| -> Result<Option<Recorded>> {
+        let decode = |seq: u64, hash: crate::domain::EventHash, bytes: &[u8]| -> Result<Recorded> {
             match hashes {
-                Hashes::Check => self.get(seq),
-                Hashes::Trust => self
-                    .store()
-                    .get(seq)?
-                    .map(|(hash, bytes)| super::decoded_beside_chain_check(seq, hash, &bytes))
-                    .transpose(),
+                Hashes::Check => super::checked(seq, hash, bytes),
+                Hashes::Trust => super::decoded_beside_chain_check(seq, hash, bytes),
             }
         };
         let plan = self.item_plan()?;
@@ -661,7 +659,26 @@ impl Ledger {
         let total = plan.items.len() as u64;
         let done = std::sync::atomic::AtomicU64::new(0);
         let runs = runs(&plan.items, sinks.len().max(1));
-        let work = |items: &[(EventId, Vec<u64>)],
+        // The items' events gathered in one scan where temporary files can
+        // be had; else each read by seq.
+        let spilled = match gather {
+            Some(chunk_events) => {
+                let events = self.head().map_or(0, |h| h.seq.saturating_add(1));
+                super::spill::Spilled::gather(
+                    self.store(),
+                    &plan.items,
+                    &runs,
+                    events,
+                    chunk_events,
+                )?
+            }
+            None => None,
+        };
+        let missing = |seq: u64| Error::Corrupt {
+            seq: Some(seq),
+            what: "the item index names an event that does not exist".into(),
+        };
+        let work = |run: &std::ops::Range<usize>,
                     sink: &mut S,
                     report: &mut dyn FnMut(u64)|
          -> Result<RunOutcome> {
@@ -669,20 +686,41 @@ impl Ledger {
                 counts: vec![BTreeMap::new(); seal_seqs.len()],
                 broken: None,
             };
-            for (id, seqs) in items {
-                let events = seqs.iter().map(|&seq| {
-                    let rec = read(seq)?.ok_or_else(|| Error::Corrupt {
-                        seq: Some(seq),
-                        what: "the item index names an event that does not exist".into(),
-                    })?;
+            let mut chunk: Option<super::spill::Chunk> = None;
+            for i in run.clone() {
+                let (id, seqs) = &plan.items[i];
+                let about = |rec: Recorded| {
                     if rec.item() != Some(*id) {
                         return Err(Error::Corrupt {
-                            seq: Some(seq),
+                            seq: Some(rec.envelope.seq),
                             what: "the item index lists this event under an item it is not about; run `kamerstand verify` for details".into(),
                         });
                     }
                     Ok(rec)
-                });
+                };
+                let events: Vec<Result<Recorded>> = match &spilled {
+                    Some(spilled) => {
+                        if !chunk.as_ref().is_some_and(|c| c.holds(i)) {
+                            drop(chunk.take());
+                            chunk = Some(spilled.chunk_of(i)?);
+                        }
+                        let mut found = chunk.iter().flat_map(|c| c.events(i)).peekable();
+                        seqs.iter()
+                            .map(|&seq| match found.next_if(|e| e.seq == seq) {
+                                Some(e) => decode(e.seq, e.hash, e.bytes).and_then(about),
+                                None => Err(missing(seq)),
+                            })
+                            .collect()
+                    }
+                    None => seqs
+                        .iter()
+                        .map(|&seq| {
+                            let (hash, bytes) =
+                                self.store().get(seq)?.ok_or_else(|| missing(seq))?;
+                            decode(seq, hash, &bytes).and_then(about)
+                        })
+                        .collect(),
+                };
                 let build = index::build_item(events, &seal_seqs, &legend)?;
                 if let Some(b) = &build.broken
                     && out.broken.as_ref().is_none_or(|f: &Break| b.seq < f.seq)
@@ -718,7 +756,7 @@ impl Ledger {
                     scope.spawn(move || work(items, &mut sink, &mut |_| {}).map(|out| (out, sink)))
                 })
                 .collect();
-            let first = work(runs[0], &mut first_sink, &mut |n| progress(n, total));
+            let first = work(&runs[0], &mut first_sink, &mut |n| progress(n, total));
             let rest: Vec<Result<(RunOutcome, S)>> = handles
                 .into_iter()
                 .map(|h| {
@@ -989,6 +1027,7 @@ impl Ledger {
             },
             progress,
             hashes,
+            GATHERED,
         )?;
         let mut expected_keys: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
         // Per round and run (numbered among the runs that gave frames), the
@@ -1548,6 +1587,10 @@ enum Hashes {
     Trust,
 }
 
+/// How the folds over every item read the items' events: gathered by one
+/// scan in chunks of about this many events (see `spill`).
+const GATHERED: Option<usize> = Some(super::spill::CHUNK_EVENTS);
+
 /// Threads that fold the items when the index is rebuilt (the machines
 /// this runs on have two cores).
 pub(super) const WORKERS: usize = 2;
@@ -1584,8 +1627,9 @@ struct RunOutcome {
     broken: Option<Break>,
 }
 
-/// `items` cut into `n` runs in order, of about as many events each.
-fn runs(items: &[(EventId, Vec<u64>)], n: usize) -> Vec<&[(EventId, Vec<u64>)]> {
+/// `items` cut into `n` runs in order, of about as many events each (as
+/// ranges of `items`).
+fn runs(items: &[(EventId, Vec<u64>)], n: usize) -> Vec<std::ops::Range<usize>> {
     let total: usize = items.iter().map(|(_, s)| s.len()).sum();
     let mut out = Vec::with_capacity(n);
     let mut start = 0;
@@ -1593,13 +1637,82 @@ fn runs(items: &[(EventId, Vec<u64>)], n: usize) -> Vec<&[(EventId, Vec<u64>)]> 
     for (i, (_, seqs)) in items.iter().enumerate() {
         acc += seqs.len();
         if out.len() + 1 < n && acc * n >= total * (out.len() + 1) {
-            out.push(&items[start..=i]);
+            out.push(start..i + 1);
             start = i + 1;
         }
     }
-    out.push(&items[start..]);
+    out.push(start..items.len());
     while out.len() < n {
-        out.push(&items[items.len()..]);
+        out.push(items.len()..items.len());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Workspace;
+    use crate::ledger::{OpenOptions, TestClock};
+
+    /// Every item's fold as [`Ledger::expected_index_of`] hands it over,
+    /// the events read as `gather` says.
+    fn folded(
+        ledger: &Ledger,
+        gather: Option<usize>,
+    ) -> (Vec<Entry>, Option<Break>, Vec<ItemBuild>) {
+        let Expected {
+            others,
+            broken,
+            sinks,
+            ..
+        } = ledger
+            .expected_index_of(
+                vec![Vec::new(); WORKERS],
+                &|sink: &mut Vec<ItemBuild>, build| {
+                    sink.push(build);
+                    Ok(())
+                },
+                &mut |_, _| {},
+                Hashes::Check,
+                gather,
+            )
+            .unwrap();
+        (others, broken, sinks.into_iter().flatten().collect())
+    }
+
+    #[test]
+    fn the_items_events_gathered_by_one_scan_fold_as_read_by_seq() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::create(
+            &dir.path().join("l.db"),
+            OpenOptions {
+                clock: Box::new(TestClock::pinned()),
+                ..OpenOptions::default()
+            },
+            "test",
+            "SYN".into(),
+            "Synthetic".into(),
+            crate::domain::Legend::nap(),
+        )
+        .unwrap();
+        let spec = crate::synth::Spec {
+            items: 30,
+            events: 1_500,
+            rounds: 4,
+            seed: 7,
+        };
+        crate::synth::generate(&mut ws, "test", spec, 64, |_| {}).unwrap();
+        let ledger = ws.ledger();
+        let by_seq = folded(ledger, None);
+        assert_eq!(by_seq.2.len(), 30, "every item folded");
+        assert!(by_seq.2.iter().all(|b| !b.entries.is_empty()));
+        // Chunks of a few events (many per run, an item each or more),
+        // and of the whole ledger.
+        for chunk in [1, 7, 100, 1 << 20] {
+            assert!(
+                folded(ledger, Some(chunk)) == by_seq,
+                "gathered in chunks of {chunk} events, the folds differ"
+            );
+        }
+    }
 }

@@ -14,6 +14,7 @@ pub mod findings;
 pub mod index;
 pub mod merkle;
 pub mod merkle_chunk;
+mod spill;
 mod staged;
 mod store;
 pub mod verify;
@@ -353,7 +354,7 @@ impl Ledger {
     /// one without. The store is left with a tree that covers fewer events
     /// than it holds: its next writer refuses until `verify
     /// --rebuild-index`.
-    #[cfg(feature = "bench")]
+    #[cfg(any(test, feature = "bench"))]
     pub(crate) fn stop_tree(&mut self) {
         self.tree = false;
     }
