@@ -1051,75 +1051,104 @@ impl Ledger {
                 first = c.first;
             }
         }
-        if first.is_none() && with_versions {
-            let (n, d) = super::asof::check_versions(self, versions)?;
+        // The versions on the other core; the trees after them on this one.
+        // A difference is the first found in that order: the versions' before
+        // the others'.
+        if first.is_none() {
+            let (versions, rest) = std::thread::scope(|scope| {
+                let other = scope.spawn(|| {
+                    if with_versions {
+                        super::asof::check_versions(self, versions)
+                    } else {
+                        Ok((0, None))
+                    }
+                });
+                let rest = (|| -> Result<(u64, Option<IndexDifference>)> {
+                    let mut entries = 0u64;
+                    let mut first: Option<IndexDifference> = None;
+                    // A snapshot of an item that has no events at all. (Reads start
+                    // from the snapshots, so versions and facts of such an item are
+                    // never read.)
+                    let ids: std::collections::BTreeSet<EventId> = items.into_iter().collect();
+                    for r in self.store().ix_scan(Tree::Current, &[]) {
+                        let (k, _) = r?;
+                        let known = <[u8; 16]>::try_from(k.as_ref())
+                            .is_ok_and(|b| ids.contains(&EventId(b)));
+                        if !known {
+                            first = Some(IndexDifference {
+                                tree: Tree::Current.name(),
+                                item: k.as_ref().try_into().ok().map(EventId),
+                                seq: None,
+                                what: IndexFinding::Orphan,
+                            });
+                            break;
+                        }
+                    }
+                    if first.is_none() {
+                        entries += expected_keys.len() as u64;
+                        first = compare(
+                            Tree::Keys,
+                            expected_keys.into_iter(),
+                            self.store().ix_scan(Tree::Keys, &[]),
+                        )?;
+                    }
+                    if first.is_none() && with_frames {
+                        // The stored frames, grouped and digested the same way: the
+                        // same counts and digests, or the slow path names the first
+                        // entry that differs.
+                        let mut stored: BTreeMap<(u64, usize), EntryDigest> = BTreeMap::new();
+                        let mut readable = true;
+                        for r in self.store().ix_scan(Tree::Frames, &[]) {
+                            let (k, v) = r?;
+                            let Some((seal, id)) = index::frame_key_parts(&k) else {
+                                readable = false;
+                                break;
+                            };
+                            let run = bounds.partition_point(|b| *b <= id).saturating_sub(1);
+                            stored.entry((seal, run)).or_default().push(&k, &v);
+                        }
+                        let same = readable
+                            && stored.len() == expected_frames.len()
+                            && stored
+                                .into_iter()
+                                .zip(&expected_frames)
+                                .all(|((k, d), (ek, ed))| k == *ek && d.finish() == *ed);
+                        if same {
+                            entries += expected_frames.values().map(|(n, _)| n).sum::<u64>();
+                        } else {
+                            first = Some(
+                                self.first_difference_in::<{ index::FRAME_KEY_LEN }>(Tree::Frames)?,
+                            );
+                        }
+                    }
+                    for tree in [Tree::Rounds, Tree::Registry] {
+                        if first.is_none() {
+                            let want: Vec<KeyValue> = rounds
+                                .iter()
+                                .filter(|e| e.tree == tree)
+                                .map(|e| (e.key.clone(), e.value.clone()))
+                                .collect();
+                            entries += want.len() as u64;
+                            first =
+                                compare(tree, want.into_iter(), self.store().ix_scan(tree, &[]))?;
+                        }
+                    }
+                    Ok((entries, first))
+                })();
+                let versions = other.join().unwrap_or_else(|_| {
+                    Err(corrupt(
+                        "a thread comparing the versions stopped unexpectedly".into(),
+                    ))
+                });
+                (versions, rest)
+            });
+            let (n, d) = versions?;
             entries += n;
             first = d;
-        }
-        if first.is_none() {
-            // A snapshot of an item that has no events at all. (Reads start
-            // from the snapshots, so versions and facts of such an item are
-            // never read.)
-            let ids: std::collections::BTreeSet<EventId> = items.into_iter().collect();
-            for r in self.store().ix_scan(Tree::Current, &[]) {
-                let (k, _) = r?;
-                let known =
-                    <[u8; 16]>::try_from(k.as_ref()).is_ok_and(|b| ids.contains(&EventId(b)));
-                if !known {
-                    first = Some(IndexDifference {
-                        tree: Tree::Current.name(),
-                        item: k.as_ref().try_into().ok().map(EventId),
-                        seq: None,
-                        what: IndexFinding::Orphan,
-                    });
-                    break;
-                }
-            }
-        }
-        if first.is_none() {
-            entries += expected_keys.len() as u64;
-            first = compare(
-                Tree::Keys,
-                expected_keys.into_iter(),
-                self.store().ix_scan(Tree::Keys, &[]),
-            )?;
-        }
-        if first.is_none() && with_frames {
-            // The stored frames, grouped and digested the same way: the
-            // same counts and digests, or the slow path names the first
-            // entry that differs.
-            let mut stored: BTreeMap<(u64, usize), EntryDigest> = BTreeMap::new();
-            let mut readable = true;
-            for r in self.store().ix_scan(Tree::Frames, &[]) {
-                let (k, v) = r?;
-                let Some((seal, id)) = index::frame_key_parts(&k) else {
-                    readable = false;
-                    break;
-                };
-                let run = bounds.partition_point(|b| *b <= id).saturating_sub(1);
-                stored.entry((seal, run)).or_default().push(&k, &v);
-            }
-            let same = readable
-                && stored.len() == expected_frames.len()
-                && stored
-                    .into_iter()
-                    .zip(&expected_frames)
-                    .all(|((k, d), (ek, ed))| k == *ek && d.finish() == *ed);
-            if same {
-                entries += expected_frames.values().map(|(n, _)| n).sum::<u64>();
-            } else {
-                first = Some(self.first_difference_in::<{ index::FRAME_KEY_LEN }>(Tree::Frames)?);
-            }
-        }
-        for tree in [Tree::Rounds, Tree::Registry] {
             if first.is_none() {
-                let want: Vec<KeyValue> = rounds
-                    .iter()
-                    .filter(|e| e.tree == tree)
-                    .map(|e| (e.key.clone(), e.value.clone()))
-                    .collect();
-                entries += want.len() as u64;
-                first = compare(tree, want.into_iter(), self.store().ix_scan(tree, &[]))?;
+                let (n, d) = rest?;
+                entries += n;
+                first = d;
             }
         }
         report.entries = entries;
