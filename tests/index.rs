@@ -858,3 +858,52 @@ fn a_batch_over_one_transaction_is_written_in_parts_that_each_leave_a_whole_ledg
     drop(ws);
     env.verify(&[], 0);
 }
+
+#[test]
+fn verify_and_an_import_read_each_event_by_seq_where_no_temporary_file_can_be() {
+    // The folds over every item gather the events in temporary files; with
+    // none to be had they read each event by seq, and find the same.
+    let env = sealed_ledger();
+    let nowhere = env.dir.path().join("not-there");
+    let run = |env: &TestEnv, args: &[&str], tmp: bool| {
+        let mut c = env.command(args);
+        if !tmp {
+            c.env("TMPDIR", &nowhere);
+        }
+        let o = c.output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8(o.stdout).unwrap(),
+            String::from_utf8(o.stderr).unwrap(),
+        )
+    };
+    let gathered = run(&env, &["verify"], true);
+    assert_eq!(gathered.0, Some(0), "{gathered:?}");
+    assert_eq!(run(&env, &["verify"], false), gathered);
+    // An events import into a new store builds the same index.
+    let dump = env.run(&["--format", "events", "export"]);
+    dump.ok();
+    let target = TestEnv::new();
+    let path = target.dir.path().join("backup.jsonl");
+    std::fs::write(&path, &dump.stdout).unwrap();
+    let imported = run(&target, &["import", path.to_str().unwrap()], false);
+    assert_eq!(imported.0, Some(0), "{imported:?}");
+    assert_eq!(run(&target, &["verify"], true).0, Some(0));
+    assert_eq!(
+        run(&target, &["--format", "json", "overview"], true),
+        run(&env, &["--format", "json", "overview"], true)
+    );
+    // A forged entry is found either way, and named the same.
+    let id = item_id(&env, "M1");
+    raw::edit(&env, |r| {
+        let t = r.tree("ix_current");
+        let key = raw::hex_bytes(&id);
+        let v = t.get(&key).unwrap().unwrap().to_vec();
+        t.insert(key, replace(&v, b"in-uitvoering", b"doorlopend\0\0\0"))
+            .unwrap();
+    });
+    let gathered = run(&env, &["verify"], true);
+    assert_eq!(gathered.0, Some(1), "{gathered:?}");
+    assert!(gathered.1.contains(&id), "{gathered:?}");
+    assert_eq!(run(&env, &["verify"], false), gathered);
+}
