@@ -5,7 +5,7 @@
 //!
 //! - [`Workspace`]: an open ledger with what it derives; `record` decides,
 //!   appends and applies one event.
-//! - [`write`]: the typed writes (register, amend, status, assign, note,
+//! - [`write`](mod@write): the typed writes (register, amend, status, assign, note,
 //!   correct, seal) with what each receipt reports.
 //! - [`find`]: an item, an event or a round named by the user.
 //! - [`view`]: which moment a read shows, on both time axes.

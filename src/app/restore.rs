@@ -2,7 +2,7 @@
 //! store, every line checked as it is read ([`crate::formats::events`]),
 //! the store written in chunks and its head last, so that a ledger of any
 //! size is restored in bounded memory and an interruption leaves no ledger
-//! (see [`crate::ledger::Ledger::restore_stream_with`]); then the index is
+//! (see `crate::ledger::Ledger::restore_stream_with`); then the index is
 //! built from it.
 
 use super::Progress;

@@ -102,6 +102,8 @@ pub struct Cli {
     /// command line. Commands: overview, show, log, item, status, assign,
     /// note, correct, round, diff, export, import (annexes and CSV),
     /// proof, verify, account (list, add, change, disable, enable).
+    // The URL stays bare: this text is also the option's help.
+    #[allow(rustdoc::bare_urls)]
     #[cfg(feature = "server")]
     #[arg(long, global = true, env = "KAMERSTAND_SERVER", value_name = "URL")]
     pub(crate) server: Option<String>,

@@ -222,7 +222,7 @@ fn summer_time(year: i32) -> Option<(Date, Date)> {
 }
 
 /// The offset from UTC, in seconds, of Dutch local time (Europe/Amsterdam)
-/// at `ts`: the history above before 1977, the rules of [`summer_time`]
+/// at `ts`: the history above before 1977, the rules of `summer_time`
 /// after.
 pub fn amsterdam_offset(ts: Timestamp) -> i32 {
     let secs = ts.unix_nanos().div_euclid(1_000_000_000);

@@ -1,5 +1,5 @@
 //! CSV, both ways: one record per item in the columns of [`CSV_COLUMNS`].
-//! [`write`] renders a view; [`read`] takes such a file (or one a clerk
+//! [`write()`] renders a view; [`read`] takes such a file (or one a clerk
 //! made in a spreadsheet) back as import rows. Required columns when
 //! reading: kind and text; the others may be left out. Unknown columns are
 //! refused, so a misspelt header does not silently drop data.

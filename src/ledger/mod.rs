@@ -110,7 +110,7 @@ impl Prepared {
     }
 }
 
-/// The most events written in one transaction (see [`Ledger::commit`]):
+/// The most events written in one transaction (see `Ledger::commit`):
 /// every batch a clerk makes, and an import of up to some five thousand
 /// rows, is one.
 pub const ATOMIC_EVENTS: usize = 10_000;
@@ -269,7 +269,7 @@ impl Ledger {
     /// The clock's current reading, never before the head's recorded time
     /// when that is at most [`CLOCK_TOLERANCE`] ahead of it (a clock set
     /// back a little). A head further ahead is not followed: today is the
-    /// clock's today, and [`Ledger::prepare`] refuses to append.
+    /// clock's today, and `Ledger::prepare` refuses to append.
     pub fn now(&mut self) -> Timestamp {
         let now = self.clock.now();
         match self.head {

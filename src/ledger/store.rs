@@ -202,7 +202,7 @@ struct Durable {
 pub struct Syncer(Arc<Durable>);
 
 impl Syncer {
-    /// As [`Store::sync`].
+    /// As `Store::sync`.
     pub fn sync(&self) -> Result<()> {
         self.0.sync()
     }
@@ -513,7 +513,7 @@ fn remove_guessed(dir: &Path) {
 }
 
 /// Whether the existing store at `dir` is written with sled's compression
-/// (see [`compressed_or`]; false for a directory that holds no store yet).
+/// (see `compressed_or`; false for a directory that holds no store yet).
 pub fn compressed(dir: &Path) -> bool {
     compressed_or(dir, false)
 }

@@ -1,9 +1,9 @@
-//! Renderers: turn a [`State`], an item, the event log or a verification
+//! Renderers: turn a [`State`](crate::projection::State), an item, the event log or a verification
 //! report into terminal tables or JSON. Output is deterministic: items sorted
 //! by kind and key, events by seq. The JSON shapes are documented in
 //! `schema/json-output.md`.
 //!
-//! Text for people shows stored text through [`v`] (and tables do so for
+//! Text for people shows stored text through `v` (and tables do so for
 //! every cell): a control character, bidi control or tag character in the
 //! ledger is printed as an escape (`\u{1b}`), so a stored escape sequence
 //! cannot clear the screen, rewrite a line or reorder a name. JSON carries

@@ -3,8 +3,8 @@
 //! and Merkle tree, and a signed note's check — in Dutch by default, in
 //! English with `--lang en`.
 //!
-//! Every word comes from one table per language: [`Nl`] and [`En`], each
-//! the whole of its language (the [`Words`] trait makes sure neither lacks
+//! Every word comes from one table per language: `Nl` and `En`, each
+//! the whole of its language (the `Words` trait makes sure neither lacks
 //! a sentence). The English of what the chain check finds is the findings'
 //! own `Display` (`crate::ledger::findings`, also the JSON's `detail`), so
 //! `--lang en` prints what the JSON says. Hashes, seq numbers, round and

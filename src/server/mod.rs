@@ -10,10 +10,10 @@
 //! the command line's `--format json`). What lives here is HTTP: routing,
 //! sessions and cookies, CSRF tokens, request limits, and the HTML.
 //!
-//! - [`auth`]: credentials, sessions, CSRF, sign-in throttling.
-//! - [`api`]: `/api/v1/…`, JSON, authenticated by API token.
-//! - [`web`]: the pages, authenticated by a session cookie.
-//! - [`html`]: escaping, the page frame and the style sheet.
+//! - `auth`: credentials, sessions, CSRF, sign-in throttling.
+//! - `api`: `/api/v1/…`, JSON, authenticated by API token.
+//! - `web`: the pages, authenticated by a session cookie.
+//! - `html`: escaping, the page frame and the style sheet.
 
 mod api;
 mod auth;

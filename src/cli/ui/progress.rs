@@ -17,7 +17,7 @@ use std::time::Duration;
 /// How long work runs before its bar appears.
 const DEFAULT_DELAY: Duration = Duration::from_secs(1);
 
-/// Environment variable that overrides [`DEFAULT_DELAY`], in milliseconds.
+/// Environment variable that overrides `DEFAULT_DELAY`, in milliseconds.
 /// Meant for tests (which cannot wait for slow work); it changes nothing but
 /// when the bar appears.
 pub const DELAY_ENV: &str = "KAMERSTAND_PROGRESS_DELAY_MS";

@@ -9,8 +9,8 @@
 //!
 //! The annex readers place markers in two steps, because a marker's local
 //! number is known only once the row's citations are: while a cell is read
-//! each marker is a placeholder character ([`placeholder`]) naming the
-//! reader's own note (a footnote number, a Word note), and [`localise`]
+//! each marker is a placeholder character (`placeholder`) naming the
+//! reader's own note (a footnote number, a Word note), and `localise`
 //! writes the local numbers in their place. [`strip`] is the other way: the
 //! words of a text as the annex shows them, without markers, so that an
 //! import compares texts by what they say ([`same_text`]), and a ledger

@@ -7,7 +7,7 @@
 //! It has no footnotes, so texts stand without their footnote markers.
 //!
 //! [`build`] turns two views and their [`Diff`] into a [`Changes`] model in one
-//! language; [`markdown`], [`html`], [`table`] and [`json`] render it, and
+//! language; [`markdown`], [`html`], [`table`] and [`json()`] render it, and
 //! [`super::changes_office`] makes the Word file. Only the footer for
 //! auditors names the two rounds' digests; no sequence number or other hash
 //! is printed, except in JSON, which keeps the machine data.
@@ -257,7 +257,7 @@ const SHORT_WORDS: usize = 24;
 
 /// A motion or commitment in a short form: a motion's submitters and what
 /// the chamber asks ("Motie van het lid X c.s.: verzoekt de regering …"),
-/// cut after [`SHORT_WORDS`] words at a word boundary, without footnote
+/// cut after `SHORT_WORDS` words at a word boundary, without footnote
 /// markers.
 pub fn short_form(text: &str, key: &str, lang: Lang) -> String {
     let text = strip(text);
@@ -1397,10 +1397,10 @@ pub fn json(c: Sides<'_>, ch: &Changes) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// [`json`] of the changes of `c`, written to `out` as it is made: each
+/// [`json()`] of the changes of `c`, written to `out` as it is made: each
 /// item's entry and JSON are made and written in turn, so that a diff of
 /// many items never holds all their entries, their JSON or the whole text
-/// in memory at once. The bytes are those of [`json`] of [`build`].
+/// in memory at once. The bytes are those of [`json()`] of [`build`].
 pub fn json_to(
     c: Sides<'_>,
     options: Options,
