@@ -10,7 +10,7 @@
 //! older store's versions, and how `verify` compares them.
 
 use super::Ledger;
-use super::index::{EntryDigest, IndexDifference, WORKERS, on_both_cores};
+use super::index::{EntryDigest, IndexDifference, WORKERS};
 use crate::domain::{EventHash, EventId};
 use crate::error::{Error, Result};
 use crate::projection::ItemView;
@@ -113,7 +113,7 @@ impl Ledger {
     /// Every item as a view at seq `s` on the latest effective day shows
     /// it, from the frame of the last round sealed at or before `s` and the
     /// versions written since, when that reads fewer pages than a point
-    /// read per item changed after `s` would (see [`POINT_READ`]); None
+    /// read per item changed after `s` would (see `POINT_READ`); None
     /// when it would not, or the index has no frames (the caller reads item
     /// by item).
     pub fn items_as_of(&self, s: u64) -> Result<Option<Vec<ItemView>>> {
@@ -177,7 +177,7 @@ impl Ledger {
         // and the last item's splits the items about evenly (any split is
         // right).
         let split = self.middle_item()?;
-        let (upper, mut lower) = on_both_cores(
+        let (upper, mut lower) = self.halves(
             || self.half_as_of(from, s, split, None),
             || self.half_as_of(from, s, None, split),
         )?;
@@ -343,7 +343,7 @@ impl Ledger {
         if let (Some(&lo), Some(&hi)) = (recorded.keys().next(), recorded.keys().next_back()) {
             if (hi - lo) < POINT_READ * recorded.len() as u64 {
                 let mid = lo / 2 + hi / 2;
-                let (a, b) = on_both_cores(
+                let (a, b) = self.halves(
                     || self.notes_in_range(&recorded, mid + 1, hi),
                     || self.notes_in_range(&recorded, lo, mid),
                 )?;
