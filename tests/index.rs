@@ -860,9 +860,12 @@ fn a_batch_over_one_transaction_is_written_in_parts_that_each_leave_a_whole_ledg
 }
 
 #[test]
-fn verify_and_an_import_read_each_event_by_seq_where_no_temporary_file_can_be() {
-    // The folds over every item gather the events in temporary files; with
-    // none to be had they read each event by seq, and find the same.
+fn verify_and_an_import_need_no_system_temporary_directory() {
+    // The folds over every item gather the events in temporary files
+    // beside the store, else in the system's temporary directory (else they
+    // read each event by seq: `ledger::index`'s unit test holds that path
+    // to the same result). With no system temporary directory they find
+    // the same.
     let env = sealed_ledger();
     let nowhere = env.dir.path().join("not-there");
     let run = |env: &TestEnv, args: &[&str], tmp: bool| {

@@ -10,8 +10,9 @@
 //! out of it interleaved, so they are written, each to the file of the
 //! chunk of consecutive items it belongs to, and a chunk is read back
 //! whole when its turn comes. The files are anonymous temporary files
-//! (no name to plant a link at; gone when closed), so the fold's memory
-//! stays a chunk's worth of events per thread.
+//! (no name to plant a link at; gone when closed) in the store's own
+//! directory, else in the system's temporary directory, so the fold's
+//! memory stays a chunk's worth of events per thread.
 //!
 //! Nothing here is trusted more than the store: an event comes back with
 //! the hash stored beside it, to be checked or decoded exactly as a read
@@ -111,9 +112,12 @@ impl Spilled {
                 }
             }
         }
+        // Beside the store first: its disk has room for what the store holds,
+        // where the system's temporary directory may be memory (tmpfs).
+        let make = || tempfile::tempfile_in(store.path()).or_else(|_| tempfile::tempfile());
         let mut files = Vec::with_capacity(chunks.len());
         for _ in &chunks {
-            match tempfile::tempfile() {
+            match make() {
                 Ok(f) => files.push(BufWriter::with_capacity(1 << 14, f)),
                 Err(_) => return Ok(None),
             }
