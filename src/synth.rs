@@ -530,36 +530,44 @@ fn seal(
     Ok(())
 }
 
+/// A new ledger in a temporary directory, generated from `spec` under
+/// `clock` in batches of `batch` (its progress checked to go forward): for
+/// the library's own tests.
+#[cfg(test)]
+pub(crate) fn generated(
+    spec: Spec,
+    clock: crate::ledger::TestClock,
+    batch: usize,
+) -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::create(
+        &dir.path().join("l.db"),
+        crate::ledger::OpenOptions {
+            clock: Box::new(clock),
+            ..crate::ledger::OpenOptions::default()
+        },
+        "bench",
+        "SYN".into(),
+        "Synthetic".into(),
+        crate::domain::Legend::nap(),
+    )
+    .unwrap();
+    let mut last = 0;
+    generate(&mut ws, "bench", spec, batch, |n| {
+        assert!(n > last, "progress goes forward");
+        last = n;
+    })
+    .unwrap();
+    assert_eq!(last, spec.total());
+    (dir, ws)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{EventHash, Timestamp};
-    use crate::ledger::{OpenOptions, Recorded, TestClock};
+    use crate::ledger::{Recorded, TestClock};
     use std::collections::HashMap;
-
-    fn generated(spec: Spec, clock: TestClock, batch: usize) -> (tempfile::TempDir, Workspace) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut ws = Workspace::create(
-            &dir.path().join("l.db"),
-            OpenOptions {
-                clock: Box::new(clock),
-                ..OpenOptions::default()
-            },
-            "bench",
-            "SYN".into(),
-            "Synthetic".into(),
-            crate::domain::Legend::nap(),
-        )
-        .unwrap();
-        let mut last = 0;
-        generate(&mut ws, "bench", spec, batch, |n| {
-            assert!(n > last, "progress goes forward");
-            last = n;
-        })
-        .unwrap();
-        assert_eq!(last, spec.total());
-        (dir, ws)
-    }
 
     fn events(ws: &Workspace) -> Vec<Recorded> {
         ws.ledger().events().collect::<Result<Vec<_>>>().unwrap()

@@ -10,7 +10,7 @@
 //! older store's versions, and how `verify` compares them.
 
 use super::Ledger;
-use super::index::{EntryDigest, IndexDifference, WORKERS};
+use super::index::{EntryDigest, IndexDifference, RunDigests, WORKERS};
 use crate::domain::{EventHash, EventId};
 use crate::error::{Error, Result};
 use crate::projection::ItemView;
@@ -487,7 +487,7 @@ pub(super) fn check_versions(
     runs: Vec<VersionDigests>,
 ) -> Result<(u64, Option<IndexDifference>)> {
     let mut bounds: Vec<EventId> = Vec::new();
-    let mut want: BTreeMap<(u64, usize), (u64, [u8; 32])> = BTreeMap::new();
+    let mut want: RunDigests = BTreeMap::new();
     for run in runs {
         let Some(first) = run.first else { continue };
         for (round, d) in run.rounds {
@@ -495,23 +495,8 @@ pub(super) fn check_versions(
         }
         bounds.push(first);
     }
-    let mut have: BTreeMap<(u64, usize), EntryDigest> = BTreeMap::new();
-    let mut readable = true;
-    for r in ledger.store().ix_scan(Tree::Versions, &[]) {
-        let (k, v) = r?;
-        let Some((round, id, _)) = index::version_key_parts(&k) else {
-            readable = false;
-            break;
-        };
-        let run = bounds.partition_point(|b| *b <= id).saturating_sub(1);
-        have.entry((round, run)).or_default().push(&k, &v);
-    }
-    let same = readable
-        && have.len() == want.len()
-        && have
-            .into_iter()
-            .zip(&want)
-            .all(|((k, d), (wk, wd))| k == *wk && d.finish() == *wd);
+    let parts = |k: &[u8]| index::version_key_parts(k).map(|(round, id, _)| (round, id));
+    let same = ledger.same_digests(Tree::Versions, &bounds, parts, &want)?;
     if same {
         Ok((want.values().map(|(n, _)| n).sum(), None))
     } else {

@@ -1033,7 +1033,7 @@ impl Ledger {
         // Per round and run (numbered among the runs that gave frames), the
         // count and digest of the frame entries expected; and the first
         // item of each such run, which bounds the runs' ids.
-        let mut expected_frames: BTreeMap<(u64, usize), (u64, [u8; 32])> = BTreeMap::new();
+        let mut expected_frames: RunDigests = BTreeMap::new();
         let mut bounds: Vec<EventId> = Vec::new();
         let mut entries = 0u64;
         let mut versions = Vec::with_capacity(checks.len());
@@ -1063,78 +1063,12 @@ impl Ledger {
                         Ok((0, None))
                     }
                 });
-                let rest = (|| -> Result<(u64, Option<IndexDifference>)> {
-                    let mut entries = 0u64;
-                    let mut first: Option<IndexDifference> = None;
-                    // A snapshot of an item that has no events at all. (Reads start
-                    // from the snapshots, so versions and facts of such an item are
-                    // never read.)
-                    let ids: std::collections::BTreeSet<EventId> = items.into_iter().collect();
-                    for r in self.store().ix_scan(Tree::Current, &[]) {
-                        let (k, _) = r?;
-                        let known = <[u8; 16]>::try_from(k.as_ref())
-                            .is_ok_and(|b| ids.contains(&EventId(b)));
-                        if !known {
-                            first = Some(IndexDifference {
-                                tree: Tree::Current.name(),
-                                item: k.as_ref().try_into().ok().map(EventId),
-                                seq: None,
-                                what: IndexFinding::Orphan,
-                            });
-                            break;
-                        }
-                    }
-                    if first.is_none() {
-                        entries += expected_keys.len() as u64;
-                        first = compare(
-                            Tree::Keys,
-                            expected_keys.into_iter(),
-                            self.store().ix_scan(Tree::Keys, &[]),
-                        )?;
-                    }
-                    if first.is_none() && with_frames {
-                        // The stored frames, grouped and digested the same way: the
-                        // same counts and digests, or the slow path names the first
-                        // entry that differs.
-                        let mut stored: BTreeMap<(u64, usize), EntryDigest> = BTreeMap::new();
-                        let mut readable = true;
-                        for r in self.store().ix_scan(Tree::Frames, &[]) {
-                            let (k, v) = r?;
-                            let Some((seal, id)) = index::frame_key_parts(&k) else {
-                                readable = false;
-                                break;
-                            };
-                            let run = bounds.partition_point(|b| *b <= id).saturating_sub(1);
-                            stored.entry((seal, run)).or_default().push(&k, &v);
-                        }
-                        let same = readable
-                            && stored.len() == expected_frames.len()
-                            && stored
-                                .into_iter()
-                                .zip(&expected_frames)
-                                .all(|((k, d), (ek, ed))| k == *ek && d.finish() == *ed);
-                        if same {
-                            entries += expected_frames.values().map(|(n, _)| n).sum::<u64>();
-                        } else {
-                            first = Some(
-                                self.first_difference_in::<{ index::FRAME_KEY_LEN }>(Tree::Frames)?,
-                            );
-                        }
-                    }
-                    for tree in [Tree::Rounds, Tree::Registry] {
-                        if first.is_none() {
-                            let want: Vec<KeyValue> = rounds
-                                .iter()
-                                .filter(|e| e.tree == tree)
-                                .map(|e| (e.key.clone(), e.value.clone()))
-                                .collect();
-                            entries += want.len() as u64;
-                            first =
-                                compare(tree, want.into_iter(), self.store().ix_scan(tree, &[]))?;
-                        }
-                    }
-                    Ok((entries, first))
-                })();
+                let rest = self.check_other_trees(
+                    items,
+                    expected_keys,
+                    with_frames.then_some((&bounds, &expected_frames)),
+                    &rounds,
+                );
                 let versions = other.join().unwrap_or_else(|_| {
                     Err(corrupt(
                         "a thread comparing the versions stopped unexpectedly".into(),
@@ -1155,6 +1089,95 @@ impl Ledger {
         report.first_difference = first;
         report.rule_broken = broken;
         Ok(report)
+    }
+
+    /// After the items and beside the versions, the trees `verify` compares
+    /// whole: no `current` entry of an item without events, then the keys,
+    /// the frames (when `frames` gives the runs' first items and the
+    /// expected digests), the rounds and the registry (from `others`). The
+    /// entries compared and the first difference, in that order.
+    fn check_other_trees(
+        &self,
+        items: Vec<EventId>,
+        keys: BTreeMap<Vec<u8>, Vec<u8>>,
+        frames: Option<(&[EventId], &RunDigests)>,
+        others: &[Entry],
+    ) -> Result<(u64, Option<IndexDifference>)> {
+        // A snapshot of an item that has no events at all. (Reads start from
+        // the snapshots, so versions and facts of such an item are never
+        // read.)
+        let ids: std::collections::BTreeSet<EventId> = items.into_iter().collect();
+        for r in self.store().ix_scan(Tree::Current, &[]) {
+            let (k, _) = r?;
+            let known = <[u8; 16]>::try_from(k.as_ref()).is_ok_and(|b| ids.contains(&EventId(b)));
+            if !known {
+                return Ok((
+                    0,
+                    Some(IndexDifference {
+                        tree: Tree::Current.name(),
+                        item: k.as_ref().try_into().ok().map(EventId),
+                        seq: None,
+                        what: IndexFinding::Orphan,
+                    }),
+                ));
+            }
+        }
+        let mut entries = keys.len() as u64;
+        let mut first = compare(
+            Tree::Keys,
+            keys.into_iter(),
+            self.store().ix_scan(Tree::Keys, &[]),
+        )?;
+        if first.is_none()
+            && let Some((bounds, want)) = frames
+        {
+            let parts = |k: &[u8]| index::frame_key_parts(k);
+            if self.same_digests(Tree::Frames, bounds, parts, want)? {
+                entries += want.values().map(|(n, _)| n).sum::<u64>();
+            } else {
+                first = Some(self.first_difference_in::<{ index::FRAME_KEY_LEN }>(Tree::Frames)?);
+            }
+        }
+        for tree in [Tree::Rounds, Tree::Registry] {
+            if first.is_none() {
+                let want: Vec<KeyValue> = others
+                    .iter()
+                    .filter(|e| e.tree == tree)
+                    .map(|e| (e.key.clone(), e.value.clone()))
+                    .collect();
+                entries += want.len() as u64;
+                first = compare(tree, want.into_iter(), self.store().ix_scan(tree, &[]))?;
+            }
+        }
+        Ok((entries, first))
+    }
+
+    /// Whether the stored entries of `tree`, grouped by round (as `parts`
+    /// reads it from a key, with the item) and by run (the run whose first
+    /// item, in `bounds`, is the last at or before the entry's item) and
+    /// digested in key order, have the counts and digests `want` expects;
+    /// false too for a key `parts` cannot read.
+    pub(super) fn same_digests(
+        &self,
+        tree: Tree,
+        bounds: &[EventId],
+        parts: impl Fn(&[u8]) -> Option<(u64, EventId)>,
+        want: &RunDigests,
+    ) -> Result<bool> {
+        let mut have: BTreeMap<(u64, usize), EntryDigest> = BTreeMap::new();
+        for r in self.store().ix_scan(tree, &[]) {
+            let (k, v) = r?;
+            let Some((round, id)) = parts(&k) else {
+                return Ok(false);
+            };
+            let run = bounds.partition_point(|b| *b <= id).saturating_sub(1);
+            have.entry((round, run)).or_default().push(&k, &v);
+        }
+        Ok(have.len() == want.len()
+            && have
+                .into_iter()
+                .zip(want)
+                .all(|((k, d), (wk, wd))| k == *wk && d.finish() == *wd))
     }
 
     /// The first entry of `tree` (keys of `N` bytes) that differs from
@@ -1509,6 +1532,10 @@ pub(super) fn on_both_cores<A: Send, B>(
     })
 }
 
+/// Per round (seal seq) and run (its number), the count and digest of the
+/// entries expected: how `verify` holds the frames and versions it compares.
+pub(super) type RunDigests = BTreeMap<(u64, usize), (u64, [u8; 32])>;
+
 /// A running SHA-256 over index entries in key order, each as its key's
 /// and its value's length (8 bytes each) and bytes, so that no other
 /// sequence of entries gives the same bytes; and how many entries it holds.
@@ -1702,8 +1729,7 @@ fn runs(items: &[(EventId, Vec<u64>)], n: usize) -> Vec<std::ops::Range<usize>> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::Workspace;
-    use crate::ledger::{OpenOptions, TestClock};
+    use crate::ledger::TestClock;
 
     /// Every item's fold as [`Ledger::expected_index_of`] hands it over,
     /// the events read as `gather` says.
@@ -1733,26 +1759,13 @@ mod tests {
 
     #[test]
     fn the_items_events_gathered_by_one_scan_fold_as_read_by_seq() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut ws = Workspace::create(
-            &dir.path().join("l.db"),
-            OpenOptions {
-                clock: Box::new(TestClock::pinned()),
-                ..OpenOptions::default()
-            },
-            "test",
-            "SYN".into(),
-            "Synthetic".into(),
-            crate::domain::Legend::nap(),
-        )
-        .unwrap();
         let spec = crate::synth::Spec {
             items: 30,
             events: 1_500,
             rounds: 4,
             seed: 7,
         };
-        crate::synth::generate(&mut ws, "test", spec, 64, |_| {}).unwrap();
+        let (_dir, ws) = crate::synth::generated(spec, TestClock::pinned(), 64);
         let ledger = ws.ledger();
         let by_seq = folded(ledger, None);
         assert_eq!(by_seq.2.len(), 30, "every item folded");
