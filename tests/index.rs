@@ -910,3 +910,64 @@ fn verify_and_an_import_need_no_system_temporary_directory() {
     assert!(gathered.1.contains(&id), "{gathered:?}");
     assert_eq!(run(&env, &["verify"], false), gathered);
 }
+
+#[test]
+fn an_items_events_beyond_one_item_index_entry_are_read_checked_and_imported_alike() {
+    // The item index holds an item's seqs 64 to an entry: an item with more
+    // events has several, and every read, `verify` and an events import
+    // treat them as one list.
+    let env = sealed_ledger();
+    for n in 0..60 {
+        env.run(&["note", "M1", &format!("Stap {n}.")]).ok();
+    }
+    let id = item_id(&env, "M1");
+    let entries = |env: &TestEnv| {
+        raw::edit(env, |r| {
+            r.by_item
+                .scan_prefix(raw::hex_bytes(&id))
+                .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
+                .collect::<Vec<_>>()
+        })
+    };
+    let own = entries(&env);
+    let seqs: Vec<u64> = raw::edit(&env, |r| r.index_pairs())
+        .into_iter()
+        .filter(|(item, _)| *item == raw::hex_bytes(&id))
+        .map(|(_, s)| s)
+        .collect();
+    assert!(seqs.len() > 64, "{}", seqs.len());
+    assert_eq!(own.len(), 2);
+    assert_eq!(own[0].1.len(), 63 * 8);
+    env.run(&["verify"]).ok();
+    // `log --item` lists every one of them.
+    let log = env.run(&["--format", "json", "log", "--item", "M1"]).json();
+    let listed: Vec<u64> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(listed, seqs);
+    // An events import writes the same entries.
+    let dump = env.run(&["--format", "events", "export"]);
+    dump.ok();
+    let target = TestEnv::new();
+    target
+        .clock
+        .set(kamerstand::ledger::Clock::now(&mut env.clock.clone()));
+    let path = target.dir.path().join("backup.jsonl");
+    std::fs::write(&path, &dump.stdout).unwrap();
+    target.run(&["import", path.to_str().unwrap()]).ok();
+    assert_eq!(entries(&target), own);
+    // A seq taken out of the second entry is reported at that seq.
+    let gone = seqs[70.min(seqs.len() - 1)];
+    raw::edit(&env, |r| r.index_remove(&id, gone));
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .contains(&format!("BROKEN at seq {gone}: index mismatch")),
+        "{}",
+        out.stdout
+    );
+}

@@ -1,8 +1,9 @@
 //! The sled store: the only module that touches sled.
 //!
 //! Layout (docs/format.md): tree `events` maps seq (u64 big-endian) to
-//! `hash[32] ‖ canonical envelope bytes`; tree `by_item` holds keys
-//! `item id[16] ‖ seq (u64 BE)` with empty values; tree `meta` holds `format`,
+//! `hash[32] ‖ canonical envelope bytes`; tree `by_item` holds an item's
+//! seqs in entries of up to [`ITEM_BLOCK`], each keyed `item id[16] ‖ its
+//! first seq (u64 BE)` with the seqs after it as its value; tree `meta` holds `format`,
 //! `head` (`seq BE ‖ hash[32] ‖ recorded_at i64 BE`), `index` (the head
 //! the index was written up to, in the same form), `frames` (present when
 //! `ix_frames` holds a frame of every sealed round) and `versions-by-round`
@@ -37,6 +38,7 @@ use sled::Transactional;
 /// A tree of the store, as [`Store::every_tree`] lends it.
 type SledTree<'a> = &'a sled::Tree;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
+use std::collections::BTreeMap;
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Bound::{Included, Unbounded};
@@ -127,6 +129,12 @@ impl Head {
         })
     }
 }
+
+/// The most seqs one item index (`by_item`) entry holds: an item's events
+/// go in entries of this many, each keyed by its first seq, so that the
+/// index has an entry for every 64 events of an item rather than one for
+/// each (docs/format.md).
+pub const ITEM_BLOCK: usize = 64;
 
 /// One event to write: its seq, hash, canonical bytes and the item it indexes.
 #[derive(Debug, Clone)]
@@ -1111,6 +1119,9 @@ impl Store {
         head: Head,
         durable: bool,
     ) -> Result<()> {
+        // Read before the transaction, which cannot read a range: the head
+        // it checks first is the one these were read under.
+        let blocks = self.item_blocks(rows)?;
         let result = self.every_tree().transaction(
             |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
                 let current = meta.get("head")?;
@@ -1122,9 +1133,9 @@ impl Store {
                     v.extend_from_slice(&row.hash.0);
                     v.extend_from_slice(&row.bytes);
                     ev.insert(&row.seq.to_be_bytes(), v)?;
-                    if let Some(item) = row.item {
-                        ix.insert(index_key(item, row.seq).as_slice(), &[] as &[u8])?;
-                    }
+                }
+                for (k, v) in &blocks {
+                    ix.insert(k.as_slice(), v.as_slice())?;
                 }
                 for e in entries {
                     let t = match e.tree {
@@ -1204,6 +1215,7 @@ impl Store {
             }
             chunks.push((chunk.key().to_vec(), c.encode()));
         }
+        let blocks = self.item_blocks(rows)?;
         let s = self
             .staged
             .get_or_insert_with(|| Staged::new(expected, head));
@@ -1212,11 +1224,8 @@ impl Store {
             v.extend_from_slice(&row.hash.0);
             v.extend_from_slice(&row.bytes);
             s.events.insert(row.seq.to_be_bytes().to_vec(), v);
-            if let Some(item) = row.item {
-                s.by_item
-                    .insert(index_key(item, row.seq).to_vec(), Vec::new());
-            }
         }
+        s.by_item.extend(blocks);
         for e in entries {
             s.ix[tree_slot(e.tree)].insert(e.key.clone(), e.value.clone());
         }
@@ -1372,22 +1381,83 @@ impl Store {
     /// sled 0.34 holds on to memory for every page that inserts in no
     /// particular order touch (gigabytes for a million events spread over
     /// ten thousand items), and not for pages filled in key order.
+    /// Each item's seqs go in entries of [`ITEM_BLOCK`] from its first, as
+    /// appends one at a time would have written them.
     pub fn write_item_index(&self, mut entries: Vec<(EventId, u64)>) -> Result<()> {
         entries.sort_unstable();
-        for (n, chunk) in entries.chunks(4096).enumerate() {
-            let mut batch = sled::Batch::default();
-            for (item, seq) in chunk {
-                batch.insert(index_key(*item, *seq).as_slice(), &[] as &[u8]);
-            }
-            self.by_item
-                .apply_batch(batch)
-                .map_err(self.write_err("writing the item index"))?;
-            self.reclaim(chunk.len());
-            if n % 64 == 63 {
-                self.flush_rows()?;
+        let mut batch = sled::Batch::default();
+        let (mut in_batch, mut batches) = (0usize, 0usize);
+        for item in entries.chunk_by(|a, b| a.0 == b.0) {
+            for block in item.chunks(ITEM_BLOCK) {
+                let (id, first) = block[0];
+                let rest: Vec<u8> = block[1..]
+                    .iter()
+                    .flat_map(|(_, seq)| seq.to_be_bytes())
+                    .collect();
+                batch.insert(index_key(id, first).as_slice(), rest);
+                in_batch += 1;
+                if in_batch == 4096 / ITEM_BLOCK {
+                    self.write_item_batch(std::mem::take(&mut batch), in_batch)?;
+                    in_batch = 0;
+                    batches += 1;
+                    if batches % 64 == 63 {
+                        self.flush_rows()?;
+                    }
+                }
             }
         }
+        self.write_item_batch(batch, in_batch)
+    }
+
+    fn write_item_batch(&self, batch: sled::Batch, writes: usize) -> Result<()> {
+        self.by_item
+            .apply_batch(batch)
+            .map_err(self.write_err("writing the item index"))?;
+        self.reclaim(writes);
         Ok(())
+    }
+
+    /// The item index entries that writing `rows` leaves changed or new,
+    /// key to value: each row about an item adds its seq to the item's last
+    /// entry (staged or stored), or begins a new one when that holds
+    /// [`ITEM_BLOCK`] seqs already. Refused when an entry it would extend
+    /// cannot be read.
+    fn item_blocks(&self, rows: &[Row]) -> Result<BTreeMap<Vec<u8>, Vec<u8>>> {
+        let mut last: BTreeMap<EventId, Option<(Vec<u8>, Vec<u8>)>> = BTreeMap::new();
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let Some(item) = row.item else { continue };
+            let entry = match last.entry(item) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(self.last_block(item)?),
+            };
+            match entry {
+                Some((_, v)) if v.len() / 8 + 1 < ITEM_BLOCK => {
+                    v.extend_from_slice(&row.seq.to_be_bytes())
+                }
+                _ => *entry = Some((index_key(item, row.seq).to_vec(), Vec::new())),
+            }
+            if let Some((k, v)) = entry {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The last item index entry of `item` (staged or stored), checked.
+    fn last_block(&self, item: EventId) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+        let upper = index_key(item, u64::MAX);
+        let stored = self
+            .by_item
+            .get_lt(upper)
+            .map_err(self.sled_err("reading the item index"))?;
+        match last_below(stored, self.staged_of(|s| &s.by_item), &upper) {
+            Some((k, v)) if k.starts_with(&item.0) => {
+                parse_block(&k, &v)?;
+                Ok(Some((k.to_vec(), v.to_vec())))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Ends an events import: makes every row durable, then writes the head
@@ -1468,16 +1538,16 @@ impl Store {
             .by_item
             .scan_prefix(item.0)
             .map(|r| r.map_err(self.sled_err("reading the item index")));
-        merged(
+        let mut out = Vec::new();
+        for r in merged(
             stored,
             prefixed(self.staged_of(|s| &s.by_item), item.0.to_vec()),
             false,
-        )
-        .map(|r| {
-            let (k, _) = r?;
-            parse_index_key(&k).map(|(_, s)| s)
-        })
-        .collect()
+        ) {
+            let (k, v) = r?;
+            out.extend(parse_block(&k, &v)?.1);
+        }
+        Ok(out)
     }
 
     /// True if checkpoint files of an earlier version lie beside sled.
@@ -1555,7 +1625,7 @@ impl Store {
 
     /// Writes index entries outside an append (while the index is built).
     pub fn write_entries(&self, entries: &[Entry]) -> Result<()> {
-        let mut batches: std::collections::BTreeMap<Tree, sled::Batch> = Default::default();
+        let mut batches: BTreeMap<Tree, sled::Batch> = Default::default();
         for e in entries {
             batches
                 .entry(e.tree)
@@ -1663,10 +1733,10 @@ impl Store {
             .get_lt(upper)
             .map_err(self.sled_err("reading the item index"))?;
         match last_below(stored, self.staged_of(|s| &s.by_item), &upper) {
-            Some((k, _)) if k.starts_with(&item.0) => {
-                let (_, s) = parse_index_key(&k)?;
+            Some((k, v)) if k.starts_with(&item.0) => {
+                let (_, seqs) = parse_block(&k, &v)?;
                 // `seq` + 1 saturates only at u64::MAX, which is in range.
-                Ok((s <= seq).then_some(s))
+                Ok(seqs.into_iter().take_while(|s| *s <= seq).last())
             }
             _ => Ok(None),
         }
@@ -1922,9 +1992,11 @@ impl Store {
             .by_item
             .iter()
             .map(|r| r.map_err(self.sled_err("reading the item index")));
-        merged(stored, self.staged_of(|s| &s.by_item).iter(), false).map(|r| {
-            let (k, _) = r?;
-            parse_index_key(&k)
+        merged(stored, self.staged_of(|s| &s.by_item).iter(), false).flat_map(|r| {
+            match r.and_then(|(k, v)| parse_block(&k, &v)) {
+                Ok((id, seqs)) => seqs.into_iter().map(|s| Ok((id, s))).collect(),
+                Err(e) => vec![Err(e)],
+            }
         })
     }
 }
@@ -2083,6 +2155,36 @@ fn index_key(item: EventId, seq: u64) -> [u8; 24] {
     k[..16].copy_from_slice(&item.0);
     k[16..].copy_from_slice(&seq.to_be_bytes());
     k
+}
+
+/// An item index entry: its item and its seqs, ascending (the key's first,
+/// then the value's). Refused when the value is not whole seqs that follow
+/// the key's in ascending order.
+fn parse_block(k: &[u8], v: &[u8]) -> Result<(EventId, Vec<u64>)> {
+    let (id, first) = parse_index_key(k)?;
+    let mut seqs = Vec::with_capacity(1 + v.len() / 8);
+    seqs.push(first);
+    for chunk in v.chunks(8) {
+        let next = <[u8; 8]>::try_from(chunk).map(u64::from_be_bytes).ok();
+        match next {
+            Some(s) if seqs.last().is_some_and(|l| *l < s) && seqs.len() < ITEM_BLOCK => {
+                seqs.push(s)
+            }
+            _ => {
+                return Err(Error::Corrupt {
+                    seq: Some(first),
+                    what: format!(
+                        "the item index (by_item) entry of item {} from seq {first} holds a value of {} bytes ({}…), where a value is at most {} more seqs of 8 bytes each, ascending after the key's",
+                        id.hex(),
+                        v.len(),
+                        crate::domain::ids::hex(&v[..v.len().min(16)]),
+                        ITEM_BLOCK - 1
+                    ),
+                });
+            }
+        }
+    }
+    Ok((id, seqs))
 }
 
 fn parse_index_key(k: &[u8]) -> Result<(EventId, u64)> {
@@ -2355,6 +2457,155 @@ mod tests {
             assert_eq!(a, b, "staged, then written");
         }
         assert_eq!(staged.len(), written.len());
+    }
+
+    /// The item index entries of `store`, as stored.
+    fn item_entries(store: &Store) -> Vec<(Vec<u8>, Vec<u8>)> {
+        store
+            .by_item
+            .iter()
+            .map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn an_items_seqs_go_in_entries_of_sixty_four_however_they_are_written() {
+        // Seqs 1..=150: two of every three about item 1, the rest item 2.
+        let rows: Vec<Row> = (1..=150u8)
+            .map(|s| row(s, if s % 3 == 0 { 2 } else { 1 }))
+            .collect();
+        let pairs: Vec<(EventId, u64)> = rows.iter().map(|r| (r.item.unwrap(), r.seq)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let new =
+            |name: &str| Store::create(&dir.path().join(name), Duration::from_secs(1)).unwrap();
+        // One append per event.
+        let alone = new("alone");
+        let mut at = None;
+        for r in &rows {
+            let h = head(r.seq as u8);
+            alone
+                .append(at, std::slice::from_ref(r), &[], None, h, false)
+                .unwrap();
+            at = Some(h);
+        }
+        // Staged in groups of 7, and batches of 11.
+        let mut grouped = new("grouped");
+        let mut at = None;
+        for part in rows.chunks(7) {
+            let h = head(part.last().unwrap().seq as u8);
+            grouped.stage(at, part, &[], None, h).unwrap();
+            grouped.write_staged().unwrap();
+            at = Some(h);
+        }
+        let batched = new("batched");
+        let mut at = None;
+        for part in rows.chunks(11) {
+            let h = head(part.last().unwrap().seq as u8);
+            batched.append(at, part, &[], None, h, false).unwrap();
+            at = Some(h);
+        }
+        // An import's index, written at once.
+        let imported = new("imported");
+        let mut shuffled = pairs.clone();
+        shuffled.reverse();
+        imported.write_item_index(shuffled).unwrap();
+        let want = item_entries(&alone);
+        // Item 1: 100 seqs in entries of 64 and 36; item 2: 50 in one.
+        let sizes: Vec<usize> = want.iter().map(|(_, v)| 1 + v.len() / 8).collect();
+        assert_eq!(sizes, [64, 36, 50]);
+        for store in [&grouped, &batched, &imported] {
+            assert_eq!(item_entries(store), want);
+        }
+        // Read back the same whichever way, and as by the entry per seq the
+        // store held before entries of many (which it still reads).
+        let single = new("single");
+        for (item, seq) in &pairs[..120] {
+            single
+                .by_item
+                .insert(index_key(*item, *seq), &[] as &[u8])
+                .unwrap();
+        }
+        // (No head: the rows before are only in the index here.)
+        let mut at = None;
+        for r in &rows[120..] {
+            let h = head(r.seq as u8);
+            single
+                .append(at, std::slice::from_ref(r), &[], None, h, false)
+                .unwrap();
+            at = Some(h);
+        }
+        for store in [&alone, &single] {
+            let entries: Vec<_> = store.index_entries().map(|r| r.unwrap()).collect();
+            assert_eq!(entries, {
+                let mut p = pairs.clone();
+                p.sort();
+                p
+            });
+            for item in [1u8, 2] {
+                let id = EventId([item; 16]);
+                let seqs: Vec<u64> = pairs.iter().filter(|p| p.0 == id).map(|p| p.1).collect();
+                assert_eq!(store.item_seqs(id).unwrap(), seqs);
+                for s in 0..=152u64 {
+                    let last = seqs.iter().copied().filter(|x| *x <= s).last();
+                    assert_eq!(
+                        store.item_seq_at(id, s).unwrap(),
+                        last,
+                        "item {item} at {s}"
+                    );
+                }
+            }
+        }
+        // The appends after the entries per seq grew each item's last one:
+        // item 1 had 20 events after seq 120, item 2 ten.
+        let single = item_entries(&single);
+        assert_eq!(single.len(), 120);
+        let grown: Vec<usize> = single
+            .iter()
+            .map(|(_, v)| v.len() / 8)
+            .filter(|n| *n > 0)
+            .collect();
+        assert_eq!(grown, [20, 10]);
+    }
+
+    #[test]
+    fn an_item_index_entry_that_is_not_whole_ascending_seqs_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("s"), Duration::from_secs(1)).unwrap();
+        store
+            .append(
+                None,
+                &[row(0, 0), row(1, 1), row(2, 1)],
+                &[],
+                None,
+                head(2),
+                false,
+            )
+            .unwrap();
+        let key = index_key(EventId([1; 16]), 1);
+        for bad in [
+            vec![0u8; 7],
+            1u64.to_be_bytes().to_vec(),
+            [2u64, 2].iter().flat_map(|s| s.to_be_bytes()).collect(),
+        ] {
+            store.by_item.insert(key, bad).unwrap();
+            let said = store.item_seqs(EventId([1; 16])).unwrap_err().to_string();
+            assert!(
+                said.contains("the item index (by_item) entry of item 01010101"),
+                "{said}"
+            );
+            assert!(store.index_entries().any(|r| r.is_err()));
+            // Nor is it extended.
+            assert!(
+                store
+                    .append(Some(head(2)), &[row(3, 1)], &[], None, head(3), false)
+                    .is_err()
+            );
+        }
+        store
+            .by_item
+            .insert(key, 2u64.to_be_bytes().to_vec())
+            .unwrap();
+        assert_eq!(store.item_seqs(EventId([1; 16])).unwrap(), [1, 2]);
     }
 
     #[test]

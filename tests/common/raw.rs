@@ -3,7 +3,10 @@
 //! would do to it.
 //!
 //! Layout (docs/format.md): tree `events` maps seq (u64 BE) to
-//! `hash[32] ‖ canonical bytes`; `by_item` holds `item id[16] ‖ seq BE`;
+//! `hash[32] ‖ canonical bytes`; `by_item` holds an item's seqs in
+//! entries keyed `item id[16] ‖ first seq BE`, the seqs after it (BE) as
+//! the value (an entry of one seq, as the edits here write, has an empty
+//! value);
 //! `meta` holds `head` = `seq BE ‖ hash[32] ‖ recorded_at i64 BE`;
 //! the index's trees are `ix_current`, `ix_versions`, `ix_facts`, `ix_keys`,
 //! `ix_rounds`, `ix_registry` and `ix_frames`, with `meta` `index` naming
@@ -215,15 +218,58 @@ impl Raw {
         for k in gone {
             self.events.remove(k).unwrap();
         }
-        let stale: Vec<sled::IVec> = self
+        let items: Vec<Vec<u8>> = self
+            .index_pairs()
+            .into_iter()
+            .filter(|(_, seq)| *seq > last)
+            .map(|(item, _)| item)
+            .collect();
+        for item in items {
+            self.rewrite_item(&item, |seqs| seqs.retain(|s| *s <= last));
+        }
+    }
+
+    /// Every (item id, seq) the item index holds, in its order.
+    pub fn index_pairs(&self) -> Vec<(Vec<u8>, u64)> {
+        let mut out = Vec::new();
+        for kv in self.by_item.iter() {
+            let (k, v) = kv.unwrap();
+            let item = k[..16].to_vec();
+            out.push((
+                item.clone(),
+                u64::from_be_bytes(k[16..24].try_into().unwrap()),
+            ));
+            for c in v.chunks(8) {
+                out.push((item.clone(), u64::from_be_bytes(c.try_into().unwrap())));
+            }
+        }
+        out
+    }
+
+    /// Rewrites the item index entries of `item` (16 bytes) as `edit`
+    /// leaves its seqs, one entry per seq (a layout the ledger reads like
+    /// its own).
+    fn rewrite_item(&self, item: &[u8], edit: impl FnOnce(&mut Vec<u64>)) {
+        let mut seqs: Vec<u64> = self
+            .index_pairs()
+            .into_iter()
+            .filter(|(i, _)| i == item)
+            .map(|(_, s)| s)
+            .collect();
+        edit(&mut seqs);
+        let keys: Vec<sled::IVec> = self
             .by_item
-            .iter()
+            .scan_prefix(item)
             .keys()
             .map(Result::unwrap)
-            .filter(|k| u64::from_be_bytes(k[16..24].try_into().unwrap()) > last)
             .collect();
-        for k in stale {
+        for k in keys {
             self.by_item.remove(k).unwrap();
+        }
+        for seq in seqs {
+            let mut k = item.to_vec();
+            k.extend_from_slice(&seq.to_be_bytes());
+            self.by_item.insert(k, &[]).unwrap();
         }
     }
 
@@ -289,16 +335,22 @@ impl Raw {
 
     /// Adds an index entry for `seq` under the item `item_hex`.
     pub fn index_put(&self, item_hex: &str, seq: u64) {
-        self.by_item.insert(index_key(item_hex, seq), &[]).unwrap();
+        let item = &index_key(item_hex, 0)[..16];
+        self.rewrite_item(item, |seqs| {
+            seqs.push(seq);
+            seqs.sort_unstable();
+            seqs.dedup();
+        });
     }
 
     /// Removes the index entry for `seq` under `item_hex`, which must be
     /// there.
     pub fn index_remove(&self, item_hex: &str, seq: u64) {
-        self.by_item
-            .remove(index_key(item_hex, seq))
-            .unwrap()
-            .unwrap();
+        let item = &index_key(item_hex, 0)[..16];
+        self.rewrite_item(item, |seqs| {
+            let at = seqs.iter().position(|s| *s == seq).unwrap();
+            seqs.remove(at);
+        });
     }
 
     /// Rebuilds the item index from the events, as a careful forger would.
