@@ -971,3 +971,45 @@ fn an_items_events_beyond_one_item_index_entry_are_read_checked_and_imported_ali
         out.stdout
     );
 }
+
+#[test]
+fn a_store_with_an_item_index_entry_per_event_reads_as_it_is_and_is_marked_anew_by_its_first_append()
+ {
+    // What the version before wrote: an entry per event, under the second
+    // store mark.
+    let env = sealed_ledger();
+    let before = env.json(&["log", "--item", "M1"]);
+    let mark =
+        |env: &TestEnv| raw::edit(env, |r| r.meta.get("format").unwrap().map(|v| v.to_vec()));
+    let pairs = raw::edit(&env, |r| {
+        let pairs = r.index_pairs();
+        r.by_item.clear().unwrap();
+        for (item, seq) in &pairs {
+            let mut k = item.clone();
+            k.extend_from_slice(&seq.to_be_bytes());
+            r.by_item.insert(k, &[]).unwrap();
+        }
+        r.meta
+            .insert("format", b"kamerstand-store-2".as_slice())
+            .unwrap();
+        pairs
+    });
+    // Reads and `verify` take it as it is, and write nothing.
+    assert_eq!(env.json(&["log", "--item", "M1"]), before);
+    env.run(&["verify"]).ok();
+    assert_eq!(
+        mark(&env).as_deref(),
+        Some(b"kamerstand-store-2".as_slice())
+    );
+    // The first append adds its seq to the item's last entry and marks the
+    // store anew, so that a binary that reads an entry per event refuses it.
+    env.run(&["note", "M1", "Verder."]).ok();
+    assert_eq!(
+        mark(&env).as_deref(),
+        Some(b"kamerstand-store-3".as_slice())
+    );
+    let (entries, now) = raw::edit(&env, |r| (r.by_item.iter().count(), r.index_pairs()));
+    assert_eq!(entries, pairs.len());
+    assert_eq!(now.len(), pairs.len() + 1);
+    env.run(&["verify"]).ok();
+}

@@ -44,12 +44,20 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Bound::{Included, Unbounded};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant, SystemTime};
 
 /// Name of our lock file inside the store directory.
 pub const LOCK_FILE: &str = "kamerstand.lock";
 /// Value of the `format` meta key of a kamerstand store.
-const STORE_MARK: &[u8] = b"kamerstand-store-2";
+const STORE_MARK: &[u8] = b"kamerstand-store-3";
+/// The mark of a store an earlier version wrote, whose item index
+/// (`by_item`) has an entry per event. It opens as it is (that layout is
+/// entries of one seq, which this version reads), and gets [`STORE_MARK`]
+/// in the transaction of its first append, which may grow an entry past
+/// one seq: an earlier binary, which would read only the first seq of such
+/// an entry, refuses the new mark instead.
+const STORE_MARK_2: &[u8] = b"kamerstand-store-2";
 /// The mark of a store an earlier version wrote, whose `ix_versions` is
 /// keyed item ‖ seq. It opens, and gets [`STORE_MARK`] before its versions
 /// are written again keyed by round: an earlier binary, which would read
@@ -178,6 +186,9 @@ pub struct Store {
     /// group transaction).
     #[cfg(test)]
     fail_staged: std::sync::atomic::AtomicBool,
+    /// The store holds this version's mark ([`STORE_MARK`]); when not,
+    /// the next append writes it.
+    marked: std::sync::atomic::AtomicBool,
 }
 
 /// What making a store durable takes: shared between the store and a
@@ -807,7 +818,10 @@ impl Store {
             .get("format")
             .map_err(store.sled_err("reading the store mark"))?
         {
-            Some(v) if v.as_ref() == STORE_MARK || v.as_ref() == STORE_MARK_1 => Ok(store),
+            Some(v) if [STORE_MARK, STORE_MARK_2, STORE_MARK_1].contains(&v.as_ref()) => {
+                store.marked.store(v.as_ref() == STORE_MARK, Relaxed);
+                Ok(store)
+            }
             Some(v) => Err(Error::Corrupt {
                 seq: None,
                 what: format!(
@@ -896,6 +910,7 @@ impl Store {
             staged: None,
             #[cfg(test)]
             fail_staged: std::sync::atomic::AtomicBool::new(false),
+            marked: std::sync::atomic::AtomicBool::new(true),
         };
         store.convert_old_nodes()?;
         Ok(store)
@@ -1122,6 +1137,7 @@ impl Store {
         // Read before the transaction, which cannot read a range: the head
         // it checks first is the one these were read under.
         let blocks = self.item_blocks(rows)?;
+        let marked = self.marked.load(Relaxed);
         let result = self.every_tree().transaction(
             |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
                 let current = meta.get("head")?;
@@ -1136,6 +1152,9 @@ impl Store {
                 }
                 for (k, v) in &blocks {
                     ix.insert(k.as_slice(), v.as_slice())?;
+                }
+                if !marked {
+                    meta.insert("format", STORE_MARK)?;
                 }
                 for e in entries {
                     let t = match e.tree {
@@ -1170,6 +1189,9 @@ impl Store {
                 Ok(())
             },
         );
+        if result.is_ok() {
+            self.marked.store(true, Relaxed);
+        }
         match result {
             Ok(()) if durable => self.sync(),
             Ok(()) => Ok(()),
@@ -1247,12 +1269,10 @@ impl Store {
             return Ok(());
         };
         #[cfg(test)]
-        if self
-            .fail_staged
-            .swap(false, std::sync::atomic::Ordering::Relaxed)
-        {
+        if self.fail_staged.swap(false, Relaxed) {
             return Err(Error::storage("appending", "a failure made for a test"));
         }
+        let marked = self.marked.load(Relaxed);
         let result = self.every_tree().transaction(
             |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
                 let current = meta.get("head")?;
@@ -1275,11 +1295,17 @@ impl Store {
                 if let Some(size) = s.merkle {
                     meta.insert(MERKLE, &size.to_be_bytes()[..])?;
                 }
+                if !marked {
+                    meta.insert("format", STORE_MARK)?;
+                }
                 Ok(())
             },
         );
         match result {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.marked.store(true, Relaxed);
+                Ok(())
+            }
             Err(TransactionError::Abort(())) => Err(Error::Corrupt {
                 seq: None,
                 what: "the stored head changed under an open ledger".into(),
@@ -1291,8 +1317,7 @@ impl Store {
     /// Makes the next [`Store::write_staged`] fail, writing nothing.
     #[cfg(test)]
     pub fn fail_next_staged_write(&self) {
-        self.fail_staged
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.fail_staged.store(true, Relaxed);
     }
 
     /// True if appends are staged and not yet written.
@@ -1653,6 +1678,9 @@ impl Store {
             meta.remove(INDEX_BUILDING)?;
             Ok(())
         });
+        if result.is_ok() {
+            self.marked.store(true, Relaxed);
+        }
         match result {
             Ok(()) | Err(TransactionError::Abort(())) => {}
             Err(TransactionError::Storage(e)) => {
@@ -1706,6 +1734,7 @@ impl Store {
         self.meta
             .insert("format", STORE_MARK)
             .map_err(self.write_err("marking the store"))?;
+        self.marked.store(true, Relaxed);
         self.sync()?;
         self.meta
             .remove(VERSIONS_BY_ROUND)
@@ -2062,12 +2091,11 @@ impl Durable {
     }
 
     fn mark_failed(&self) {
-        self.write_failed
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.write_failed.store(true, Relaxed);
     }
 
     fn failed(&self) -> bool {
-        self.write_failed.load(std::sync::atomic::Ordering::Relaxed)
+        self.write_failed.load(Relaxed)
     }
 }
 
