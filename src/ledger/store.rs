@@ -35,6 +35,9 @@ use crate::ledger::staged::{self, Entries, Staged, merged};
 use crate::projection::index::{Entry, Tree};
 use sled::Transactional;
 
+/// An entry of a tree, as bytes.
+type KeyValue = (Vec<u8>, Vec<u8>);
+
 /// A tree of the store, as [`Store::every_tree`] lends it.
 type SledTree<'a> = &'a sled::Tree;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -1448,7 +1451,7 @@ impl Store {
     /// [`ITEM_BLOCK`] seqs already. Refused when an entry it would extend
     /// cannot be read.
     fn item_blocks(&self, rows: &[Row]) -> Result<BTreeMap<Vec<u8>, Vec<u8>>> {
-        let mut last: BTreeMap<EventId, Option<(Vec<u8>, Vec<u8>)>> = BTreeMap::new();
+        let mut last: BTreeMap<EventId, Option<KeyValue>> = BTreeMap::new();
         let mut out = BTreeMap::new();
         for row in rows {
             let Some(item) = row.item else { continue };
@@ -1470,7 +1473,7 @@ impl Store {
     }
 
     /// The last item index entry of `item` (staged or stored), checked.
-    fn last_block(&self, item: EventId) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+    fn last_block(&self, item: EventId) -> Result<Option<KeyValue>> {
         let upper = index_key(item, u64::MAX);
         let stored = self
             .by_item
@@ -2510,7 +2513,7 @@ mod tests {
         let alone = new("alone");
         let mut at = None;
         for r in &rows {
-            let h = head(r.seq as u8);
+            let h = head(u8::try_from(r.seq).unwrap());
             alone
                 .append(at, std::slice::from_ref(r), &[], None, h, false)
                 .unwrap();
@@ -2520,7 +2523,7 @@ mod tests {
         let mut grouped = new("grouped");
         let mut at = None;
         for part in rows.chunks(7) {
-            let h = head(part.last().unwrap().seq as u8);
+            let h = head(u8::try_from(part.last().unwrap().seq).unwrap());
             grouped.stage(at, part, &[], None, h).unwrap();
             grouped.write_staged().unwrap();
             at = Some(h);
@@ -2528,7 +2531,7 @@ mod tests {
         let batched = new("batched");
         let mut at = None;
         for part in rows.chunks(11) {
-            let h = head(part.last().unwrap().seq as u8);
+            let h = head(u8::try_from(part.last().unwrap().seq).unwrap());
             batched.append(at, part, &[], None, h, false).unwrap();
             at = Some(h);
         }
@@ -2556,7 +2559,7 @@ mod tests {
         // (No head: the rows before are only in the index here.)
         let mut at = None;
         for r in &rows[120..] {
-            let h = head(r.seq as u8);
+            let h = head(u8::try_from(r.seq).unwrap());
             single
                 .append(at, std::slice::from_ref(r), &[], None, h, false)
                 .unwrap();
@@ -2574,7 +2577,7 @@ mod tests {
                 let seqs: Vec<u64> = pairs.iter().filter(|p| p.0 == id).map(|p| p.1).collect();
                 assert_eq!(store.item_seqs(id).unwrap(), seqs);
                 for s in 0..=152u64 {
-                    let last = seqs.iter().copied().filter(|x| *x <= s).last();
+                    let last = seqs.iter().copied().rfind(|x| *x <= s);
                     assert_eq!(
                         store.item_seq_at(id, s).unwrap(),
                         last,
