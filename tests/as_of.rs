@@ -34,7 +34,8 @@ fn instant(env: &TestEnv, seq: u64) -> String {
         .rfc3339()
 }
 
-/// Every `ix_versions` key of item `id` (hex), in key order.
+/// Every `ix_versions` key of item `id` (hex), in key order (each an
+/// entry of one or more versions of a round).
 fn version_keys(env: &TestEnv, id: &str) -> Vec<Vec<u8>> {
     let id = raw::hex_bytes(id);
     raw::edit(env, |r| {
@@ -68,10 +69,11 @@ fn versions_lie_under_the_round_their_event_falls_in() {
     let seal = env.json(&["round", "list"])["rounds"][0]["seq"]
         .as_u64()
         .unwrap();
-    let keys = version_keys(&env, &env.id_of("T1"));
-    let rounds: Vec<(u64, u64)> = keys
-        .iter()
-        .map(|k| (u64::from_be_bytes(k[..8].try_into().unwrap()), seq_of(k)))
+    let id = raw::hex_bytes(&env.id_of("T1"));
+    let rounds: Vec<(u64, u64)> = raw::edit(&env, |r| r.versions())
+        .into_iter()
+        .filter(|(k, _)| k[8..24] == id[..])
+        .map(|(k, _)| (u64::from_be_bytes(k[..8].try_into().unwrap()), seq_of(&k)))
         .collect();
     // Its registration before the seal (round 0), two events after it.
     assert_eq!(rounds.len(), 3, "{rounds:?}");

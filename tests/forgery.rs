@@ -349,7 +349,7 @@ fn sweep_at(base: &TestEnv, trees: &[&'static str], reads: &[&[&str]], head: u64
                 );
                 assert_eq!(env.head().unwrap().seq, head, "{what}: a seal was written");
                 let out = env.run(&["note", "T1", "Verder."]);
-                out.expect_code(1);
+                assert_eq!(out.code, 1, "{what}");
                 assert_eq!(env.head().unwrap().seq, head, "{what}: a note was written");
             }
         }

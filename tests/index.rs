@@ -1013,3 +1013,120 @@ fn a_store_with_an_item_index_entry_per_event_reads_as_it_is_and_is_marked_anew_
     assert_eq!(now.len(), pairs.len() + 1);
     env.run(&["verify"]).ok();
 }
+
+#[test]
+fn versions_go_in_groups_of_eight_that_read_as_each_version_on_its_own() {
+    // An item's versions of one round go eight to an `ix_versions` entry;
+    // a store whose entries are a version each (what the version before
+    // wrote, without the `versions-grouped` mark) gives the same views,
+    // and an events import writes the same groups.
+    let env = sealed_ledger();
+    for n in 0..20 {
+        env.run(&["note", "M1", &format!("Stap {n}.")]).ok();
+    }
+    let id = raw::hex_bytes(&item_id(&env, "M1"));
+    let head = env.head().unwrap().seq;
+    let instants: Vec<String> = (1..head)
+        .map(|seq| {
+            env.ledger()
+                .get(seq)
+                .unwrap()
+                .unwrap()
+                .envelope
+                .recorded_at
+                .rfc3339()
+        })
+        .collect();
+    let views = |env: &TestEnv| -> Vec<serde_json::Value> {
+        instants
+            .iter()
+            .map(|at| env.json(&["overview", "--as-of", at]))
+            .collect()
+    };
+    let grouped = views(&env);
+    let (sizes, versions, stored) = raw::edit(&env, |r| {
+        let t = r.tree("ix_versions");
+        let stored: Vec<(Vec<u8>, Vec<u8>)> = t
+            .iter()
+            .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
+            .collect();
+        let versions = r.versions();
+        let sizes: Vec<usize> = stored
+            .iter()
+            .filter(|(k, _)| k[8..24] == id[..] && k[..8] != [0; 8])
+            .map(|(k, _)| {
+                versions
+                    .iter()
+                    .filter(|(v, _)| v[..24] == k[..24] && v[24..] >= k[24..])
+                    .count()
+            })
+            .collect();
+        (sizes, versions, stored)
+    });
+    // M1 after the seal: 20 notes in groups from the seal on (the later
+    // groups counted in the earlier ones' tallies: 20, 12, 4).
+    assert_eq!(sizes, [20, 12, 4]);
+    assert!(stored.len() < versions.len());
+    env.run(&["verify"]).ok();
+    // An events import writes the same groups.
+    let dump = env.run(&["--format", "events", "export"]);
+    dump.ok();
+    let target = TestEnv::new();
+    target
+        .clock
+        .set(kamerstand::ledger::Clock::now(&mut env.clock.clone()));
+    let path = target.dir.path().join("backup.jsonl");
+    std::fs::write(&path, &dump.stdout).unwrap();
+    target.run(&["import", path.to_str().unwrap()]).ok();
+    let imported: Vec<(Vec<u8>, Vec<u8>)> = raw::edit(&target, |r| {
+        r.tree("ix_versions")
+            .iter()
+            .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
+            .collect()
+    });
+    assert_eq!(imported, stored);
+    // The same versions a version an entry, without the mark: the same
+    // views, a clean `verify`, and a note adds an entry of its own.
+    let single = TestEnv::new();
+    env.copy_store_to(&single);
+    raw::edit(&single, |r| {
+        let t = r.tree("ix_versions");
+        t.clear().unwrap();
+        for (k, v) in &versions {
+            t.insert(k, v.as_slice()).unwrap();
+        }
+        r.meta.remove("versions-grouped").unwrap();
+    });
+    assert_eq!(views(&single), grouped);
+    single.run(&["verify"]).ok();
+    single.run(&["note", "M1", "Verder."]).ok();
+    let after = raw::edit(&single, |r| r.tree("ix_versions").iter().count());
+    assert_eq!(after, versions.len() + 1);
+    single.run(&["verify"]).ok();
+    // A group cut short is refused by the views that read it, reported by
+    // `verify` and stops a seal and the writes after it.
+    let last = stored
+        .iter()
+        .rfind(|(k, _)| k[8..24] == id[..])
+        .unwrap()
+        .clone();
+    raw::edit(&env, |r| {
+        r.tree("ix_versions")
+            .insert(&last.0, &last.1[..last.1.len() - 1])
+            .unwrap();
+    });
+    let out = env.run(&["overview", "--as-of", instants.last().unwrap()]);
+    out.expect_code(1);
+    assert!(out.stderr.contains("ix_versions"), "{}", out.stderr);
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.contains("ix_versions") || out.stderr.contains("ix_versions"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    env.run(&["round", "seal", "r2"]).expect_code(1);
+    env.run(&["note", "M1", "Nog een."]).expect_code(1);
+    assert_eq!(env.head().unwrap().seq, head);
+}

@@ -38,6 +38,10 @@ use sled::Transactional;
 /// An entry of a tree, as bytes.
 type KeyValue = (Vec<u8>, Vec<u8>);
 
+/// A group of versions being written: its key and value, how many
+/// versions it holds and the key of its last.
+type Group = (Vec<u8>, Vec<u8>, usize, Vec<u8>);
+
 /// A tree of the store, as [`Store::every_tree`] lends it.
 type SledTree<'a> = &'a sled::Tree;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -83,6 +87,16 @@ const FRAMES: &str = "frames";
 /// (item ‖ seq) lacks it until its versions are written again once
 /// (`Ledger::build_versions`). Views read no version without it.
 const VERSIONS_BY_ROUND: &str = "versions-by-round";
+/// Meta key present when `ix_versions` holds an item's versions of a round
+/// in entries of up to [`VERSION_GROUP`] (see [`Store::versions_grouped`]):
+/// set when a new store is made and when the index or the versions are
+/// written afresh. Without it (a store an earlier version wrote) each entry
+/// is one version, as it was written.
+const VERSIONS_GROUPED: &str = "versions-grouped";
+/// The most versions one `ix_versions` entry holds in a store marked
+/// [`VERSIONS_GROUPED`]: an item's versions of one round go in entries of
+/// this many, each keyed by its first (docs/format.md).
+pub const VERSION_GROUP: usize = 8;
 /// Meta key present while the index is being built (a restore or a
 /// migration): until it is gone the index is not read.
 const INDEX_BUILDING: &str = "index-building";
@@ -192,6 +206,8 @@ pub struct Store {
     /// The store holds this version's mark ([`STORE_MARK`]); when not,
     /// the next append writes it.
     marked: std::sync::atomic::AtomicBool,
+    /// `ix_versions` holds versions in groups ([`VERSIONS_GROUPED`]).
+    grouped: std::sync::atomic::AtomicBool,
 }
 
 /// What making a store durable takes: shared between the store and a
@@ -755,6 +771,7 @@ impl Store {
             .meta
             .insert(VERSIONS_BY_ROUND, &[] as &[u8])
             .map_err(store.write_err("marking the new store"))?;
+        store.group_versions()?;
         store.sync()?;
         // Make durable what sled does not: its `conf` file (written once,
         // never fsynced), the names `db`, `conf` and `blobs` in the new
@@ -823,6 +840,11 @@ impl Store {
         {
             Some(v) if [STORE_MARK, STORE_MARK_2, STORE_MARK_1].contains(&v.as_ref()) => {
                 store.marked.store(v.as_ref() == STORE_MARK, Relaxed);
+                let grouped = store
+                    .meta
+                    .contains_key(VERSIONS_GROUPED)
+                    .map_err(store.sled_err("reading the versions mark"))?;
+                store.grouped.store(grouped, Relaxed);
                 Ok(store)
             }
             Some(v) => Err(Error::Corrupt {
@@ -914,6 +936,7 @@ impl Store {
             #[cfg(test)]
             fail_staged: std::sync::atomic::AtomicBool::new(false),
             marked: std::sync::atomic::AtomicBool::new(true),
+            grouped: std::sync::atomic::AtomicBool::new(false),
         };
         store.convert_old_nodes()?;
         Ok(store)
@@ -1140,6 +1163,7 @@ impl Store {
         // Read before the transaction, which cannot read a range: the head
         // it checks first is the one these were read under.
         let blocks = self.item_blocks(rows)?;
+        let (entries, groups) = self.to_write(entries)?;
         let marked = self.marked.load(Relaxed);
         let result = self.every_tree().transaction(
             |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
@@ -1159,7 +1183,7 @@ impl Store {
                 if !marked {
                     meta.insert("format", STORE_MARK)?;
                 }
-                for e in entries {
+                for e in &entries {
                     let t = match e.tree {
                         Tree::Current => cur,
                         Tree::Versions => ver,
@@ -1170,6 +1194,9 @@ impl Store {
                         Tree::Frames => frm,
                     };
                     t.insert(e.key.as_slice(), e.value.as_slice())?;
+                }
+                for (k, v) in &groups {
+                    ver.insert(k.as_slice(), v.as_slice())?;
                 }
                 meta.insert("head", &head.to_bytes()[..])?;
                 meta.insert(INDEX, &head.to_bytes()[..])?;
@@ -1241,6 +1268,7 @@ impl Store {
             chunks.push((chunk.key().to_vec(), c.encode()));
         }
         let blocks = self.item_blocks(rows)?;
+        let (entries, groups) = self.to_write(entries)?;
         let s = self
             .staged
             .get_or_insert_with(|| Staged::new(expected, head));
@@ -1254,6 +1282,7 @@ impl Store {
         for e in entries {
             s.ix[tree_slot(e.tree)].insert(e.key.clone(), e.value.clone());
         }
+        s.ix[tree_slot(Tree::Versions)].extend(groups);
         s.chunks.extend(chunks);
         s.head = head;
         if nodes.is_some() {
@@ -1633,7 +1662,29 @@ impl Store {
         self.meta
             .insert(INDEX_BUILDING, &[] as &[u8])
             .map_err(self.write_err("marking the index"))?;
+        self.group_versions()
+    }
+
+    /// Marks the (empty) `ix_versions` as holding versions in groups, and
+    /// the store with this version's mark, which an earlier binary that
+    /// would read a group as one version refuses.
+    fn group_versions(&self) -> Result<()> {
+        self.meta
+            .insert("format", STORE_MARK)
+            .map_err(self.write_err("marking the store"))?;
+        self.marked.store(true, Relaxed);
+        self.meta
+            .insert(VERSIONS_GROUPED, &[] as &[u8])
+            .map_err(self.write_err("marking the versions"))?;
+        self.grouped.store(true, Relaxed);
         Ok(())
+    }
+
+    /// True when `ix_versions` holds an item's versions of a round in
+    /// groups ([`VERSIONS_GROUPED`]); its reads give each version on its
+    /// own either way.
+    pub fn versions_grouped(&self) -> bool {
+        self.grouped.load(Relaxed)
     }
 
     fn clear_index(&self) -> Result<()> {
@@ -1643,7 +1694,13 @@ impl Store {
         for t in &self.ix {
             t.clear().map_err(self.write_err("clearing the index"))?;
         }
-        for k in [INDEX, INDEX_BUILDING, FRAMES, VERSIONS_BY_ROUND] {
+        for k in [
+            INDEX,
+            INDEX_BUILDING,
+            FRAMES,
+            VERSIONS_BY_ROUND,
+            VERSIONS_GROUPED,
+        ] {
             self.meta
                 .remove(k)
                 .map_err(self.write_err("clearing the index"))?;
@@ -1653,12 +1710,16 @@ impl Store {
 
     /// Writes index entries outside an append (while the index is built).
     pub fn write_entries(&self, entries: &[Entry]) -> Result<()> {
+        let (entries, groups) = self.to_write(entries)?;
         let mut batches: BTreeMap<Tree, sled::Batch> = Default::default();
-        for e in entries {
+        for e in &entries {
             batches
                 .entry(e.tree)
                 .or_default()
                 .insert(e.key.as_slice(), e.value.as_slice());
+        }
+        for (k, v) in groups {
+            batches.entry(Tree::Versions).or_default().insert(k, v);
         }
         for (t, b) in batches {
             self.ix(t)
@@ -1744,7 +1805,8 @@ impl Store {
             .map_err(self.write_err("marking the versions"))?;
         self.ix(Tree::Versions)
             .clear()
-            .map_err(self.write_err("clearing the versions"))
+            .map_err(self.write_err("clearing the versions"))?;
+        self.group_versions()
     }
 
     /// Marks the versions as keyed by round, durably.
@@ -1922,6 +1984,16 @@ impl Store {
 
     /// One index entry.
     pub fn ix_get(&self, t: Tree, key: &[u8]) -> Result<Option<sled::IVec>> {
+        if self.is_grouped(t) {
+            // The group that holds `key` is the last one at or before it.
+            let mut upper = key.to_vec();
+            upper.push(0);
+            let prefix = &key[..key.len().min(GROUP_PREFIX)];
+            return Ok(self
+                .ix_last_below(t, prefix, &upper)?
+                .filter(|(k, _)| k.as_ref() == key)
+                .map(|(_, v)| v));
+        }
         if let Some(v) = self.staged_ix(t).get(key) {
             return Ok(Some(sled::IVec::from(v.as_slice())));
         }
@@ -1936,14 +2008,7 @@ impl Store {
         t: Tree,
         from: &[u8],
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
-        let stored = self
-            .ix(t)
-            .range(from..)
-            .map(|r| r.map_err(self.sled_err("reading the index")));
-        let staged = self
-            .staged_ix(t)
-            .range::<[u8], _>((Included(from), Unbounded));
-        merged(stored, staged, false)
+        self.ix_range(t, Included(from), Unbounded)
     }
 
     /// Every entry of an index tree whose key starts with `prefix`.
@@ -1952,11 +2017,9 @@ impl Store {
         t: Tree,
         prefix: &[u8],
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
-        let stored = self
-            .ix(t)
-            .scan_prefix(prefix)
-            .map(|r| r.map_err(self.sled_err("reading the index")));
-        merged(stored, prefixed(self.staged_ix(t), prefix.to_vec()), false)
+        let owned = prefix.to_vec();
+        self.ix_range(t, Included(prefix), Unbounded)
+            .take_while(move |r| r.as_ref().map_or(true, |(k, _)| k.starts_with(&owned)))
     }
 
     /// The entries of an index tree within two bounds, in key order.
@@ -1966,18 +2029,31 @@ impl Store {
         lo: std::ops::Bound<&[u8]>,
         hi: std::ops::Bound<&[u8]>,
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
+        let (start, failed) = match self.group_start(t, lo) {
+            Ok(start) => (start, None),
+            Err(e) => (Unbounded, Some(e)),
+        };
+        let hi_owned = hi.map(<[u8]>::to_vec);
         let stored = self
             .ix(t)
-            .range::<&[u8], _>((lo, hi))
+            .range::<Vec<u8>, _>((start.clone(), hi_owned.clone()))
             .map(|r| r.map_err(self.sled_err("reading the index")));
         // `BTreeMap::range` panics on bounds that hold no key; sled gives
         // nothing for them.
-        let staged = if holds_keys(lo, hi) {
+        let staged = if holds_keys(start.as_ref().map(Vec::as_slice), hi) {
             self.staged_ix(t)
         } else {
             &staged::NONE
         };
-        merged(stored, staged.range::<[u8], _>((lo, hi)), false)
+        let staged = staged.range::<[u8], _>((start.as_ref().map(Vec::as_slice), hi));
+        let grouped = self.is_grouped(t);
+        let lo_owned = lo.map(<[u8]>::to_vec);
+        let stop = failed.is_some();
+        failed.map(Err).into_iter().chain(
+            merged(stored, staged, false)
+                .take_while(move |_| !stop)
+                .flat_map(move |r| Expanded::of(grouped, r, &lo_owned, &hi_owned, false)),
+        )
     }
 
     /// The entries of an index tree between two keys (both included),
@@ -1988,18 +2064,31 @@ impl Store {
         lo: &[u8],
         hi: &[u8],
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
+        let (start, failed) = match self.group_start(t, Included(lo)) {
+            Ok(start) => (start, None),
+            Err(e) => (Unbounded, Some(e)),
+        };
         let stored = self
             .ix(t)
-            .range(lo..=hi)
+            .range::<Vec<u8>, _>((start.clone(), Included(hi.to_vec())))
             .rev()
             .map(|r| r.map_err(self.sled_err("reading the index")));
-        let staged = if lo <= hi {
+        let staged = if holds_keys(start.as_ref().map(Vec::as_slice), Included(hi)) {
             self.staged_ix(t)
         } else {
             &staged::NONE
         };
-        let staged = staged.range::<[u8], _>((Included(lo), Included(hi))).rev();
-        merged(stored, staged, true)
+        let staged = staged
+            .range::<[u8], _>((start.as_ref().map(Vec::as_slice), Included(hi)))
+            .rev();
+        let grouped = self.is_grouped(t);
+        let (lo_owned, hi_owned) = (Included(lo.to_vec()), Included(hi.to_vec()));
+        let stop = failed.is_some();
+        failed.map(Err).into_iter().chain(
+            merged(stored, staged, true)
+                .take_while(move |_| !stop)
+                .flat_map(move |r| Expanded::of(grouped, r, &lo_owned, &hi_owned, true)),
+        )
     }
 
     /// The last entry of an index tree below `upper` whose key starts with
@@ -2015,7 +2104,124 @@ impl Store {
             .ix(t)
             .get_lt(upper)
             .map_err(self.sled_err("reading the index"))?;
-        Ok(last_below(stored, self.staged_ix(t), upper).filter(|(k, _)| k.starts_with(prefix)))
+        let Some((k, v)) = last_below(stored, self.staged_ix(t), upper) else {
+            return Ok(None);
+        };
+        if !self.is_grouped(t) {
+            return Ok(Some((k, v)).filter(|(k, _)| k.starts_with(prefix)));
+        }
+        // A group begins below `upper`; its last version below it is the
+        // entry (the group's first is).
+        Ok(expand_group(&k, &v)?
+            .into_iter()
+            .rev()
+            .find(|(k, _)| k.as_ref() < upper)
+            .filter(|(k, _)| k.starts_with(prefix)))
+    }
+
+    /// True when entries of `t` are read and written as groups.
+    fn is_grouped(&self, t: Tree) -> bool {
+        t == Tree::Versions && self.versions_grouped()
+    }
+
+    /// Where a read of `t` from `lo` begins: for grouped versions, at the
+    /// group of `lo`'s round and item that begins at or before it, when one
+    /// does (its later versions may be after `lo`).
+    fn group_start(&self, t: Tree, lo: std::ops::Bound<&[u8]>) -> Result<std::ops::Bound<Vec<u8>>> {
+        let owned = lo.map(<[u8]>::to_vec);
+        let (Included(k) | std::ops::Bound::Excluded(k)) = lo else {
+            return Ok(owned);
+        };
+        if !self.is_grouped(t) || k.len() < GROUP_PREFIX {
+            return Ok(owned);
+        }
+        // The last group at or before `k` (`k` ‖ 0 is the key just after it).
+        let after = [k, &[0]].concat();
+        let stored = self
+            .ix(t)
+            .get_lt(&after)
+            .map_err(self.sled_err("reading the index"))?;
+        Ok(match last_below(stored, self.staged_ix(t), &after) {
+            Some((g, _)) if g.get(..GROUP_PREFIX) == k.get(..GROUP_PREFIX) => Included(g.to_vec()),
+            _ => owned,
+        })
+    }
+
+    /// The entries to write for `entries`: as they are, but for versions
+    /// when they are grouped, which join their item's last group of the
+    /// round (staged or stored) or begin a new one.
+    fn to_write<'e>(&self, entries: &'e [Entry]) -> Result<(Vec<&'e Entry>, Vec<KeyValue>)> {
+        if !self.versions_grouped() {
+            return Ok((entries.iter().collect(), Vec::new()));
+        }
+        let (mut versions, rest): (Vec<&Entry>, Vec<&Entry>) =
+            entries.iter().partition(|e| e.tree == Tree::Versions);
+        versions.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut last: BTreeMap<Vec<u8>, Option<Group>> = BTreeMap::new();
+        let mut out: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for e in versions {
+            let Some(prefix) = e
+                .key
+                .get(..GROUP_PREFIX)
+                .filter(|_| e.key.len() == GROUP_KEY)
+            else {
+                return Err(Error::storage(
+                    "writing the index",
+                    "a version's key is not round, item and seq",
+                ));
+            };
+            let group = match last.entry(prefix.to_vec()) {
+                std::collections::btree_map::Entry::Occupied(g) => g.into_mut(),
+                std::collections::btree_map::Entry::Vacant(g) => {
+                    let upper = [prefix, &[0xff; 9][..]].concat();
+                    let found = self.ix_group_below(&upper)?;
+                    g.insert(found.filter(|(k, _, _, _)| k.starts_with(prefix)))
+                }
+            };
+            // (Versions come in seq order: one after its group's last.)
+            if let Some((_, _, _, last)) = group
+                && last.as_slice() >= e.key.as_slice()
+            {
+                return Err(Error::storage(
+                    "writing the index",
+                    "a version comes before one already written for its item and round",
+                ));
+            }
+            match group {
+                Some((_, v, n, last)) if *n < VERSION_GROUP => {
+                    push_version(v, &e.key, &e.value);
+                    *n += 1;
+                    last.clone_from(&e.key);
+                }
+                _ => {
+                    let mut v = Vec::with_capacity(12 + e.value.len());
+                    push_version(&mut v, &e.key, &e.value);
+                    *group = Some((e.key.clone(), v, 1, e.key.clone()));
+                }
+            }
+            if let Some((k, v, _, _)) = group {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+        Ok((rest, out.into_iter().collect()))
+    }
+
+    /// The last stored (or staged) group of versions below `upper`, with
+    /// its count of versions, checked.
+    fn ix_group_below(&self, upper: &[u8]) -> Result<Option<Group>> {
+        let t = Tree::Versions;
+        let stored = self
+            .ix(t)
+            .get_lt(upper)
+            .map_err(self.sled_err("reading the index"))?;
+        match last_below(stored, self.staged_ix(t), upper) {
+            Some((k, v)) => {
+                let versions = expand_group(&k, &v)?;
+                let last = versions.last().map(|(k, _)| k.to_vec()).unwrap_or_default();
+                Ok(Some((k.to_vec(), v.to_vec(), versions.len(), last)))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Every index entry, in key order.
@@ -2146,6 +2352,117 @@ fn tree_slot(t: Tree) -> usize {
 
 /// Whether a key can lie between `lo` and `hi` (where it cannot,
 /// `BTreeMap::range` panics).
+/// Length of the part of a version's key its group shares: round and item.
+const GROUP_PREFIX: usize = 8 + 16;
+/// Length of a version's key: round, item and seq.
+const GROUP_KEY: usize = GROUP_PREFIX + 8;
+
+/// Adds a version (its key's seq, then its value's length as a u32 BE and
+/// the value) to a group's value.
+fn push_version(group: &mut Vec<u8>, key: &[u8], value: &[u8]) {
+    group.extend_from_slice(&key[GROUP_PREFIX..GROUP_KEY]);
+    group.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
+    group.extend_from_slice(value);
+}
+
+/// The versions a group holds, each under its own key (round, item and
+/// its seq), in seq order. Refused when the value is not versions whose
+/// seqs ascend from the key's, at most [`VERSION_GROUP`] of them.
+fn expand_group(k: &[u8], v: &[u8]) -> Result<Vec<(sled::IVec, sled::IVec)>> {
+    let bad = |why: &str| Error::Corrupt {
+        seq: k
+            .get(GROUP_PREFIX..GROUP_KEY)
+            .and_then(|s| s.try_into().ok())
+            .map(u64::from_be_bytes),
+        what: format!(
+            "the index's ix_versions entry {} holds {why}, where an entry is one to {VERSION_GROUP} versions of one round and item, from the seq its key names, ascending",
+            crate::domain::ids::hex(&k[..k.len().min(GROUP_KEY)])
+        ),
+    };
+    if k.len() != GROUP_KEY {
+        return Err(bad("a key that is not round, item and seq"));
+    }
+    let mut out: Vec<(sled::IVec, sled::IVec)> = Vec::new();
+    let mut rest = v;
+    let mut last: Option<&[u8]> = None;
+    while !rest.is_empty() {
+        let (Some(seq), Some(len)) = (rest.get(..8), rest.get(8..12)) else {
+            return Err(bad("a version cut short"));
+        };
+        let len =
+            u32::from_be_bytes(len.try_into().map_err(|_| bad("a version cut short"))?) as usize;
+        let Some(value) = rest.get(12..12 + len) else {
+            return Err(bad("a version cut short"));
+        };
+        let in_order = match last {
+            None => seq == &k[GROUP_PREFIX..],
+            Some(l) => l < seq,
+        };
+        if !in_order || out.len() == VERSION_GROUP {
+            return Err(bad("versions out of order or too many"));
+        }
+        last = Some(seq);
+        out.push(([&k[..GROUP_PREFIX], seq].concat().into(), value.into()));
+        rest = &rest[12 + len..];
+    }
+    if out.is_empty() {
+        return Err(bad("no version"));
+    }
+    Ok(out)
+}
+
+/// One entry as a read gives it: itself, or for grouped versions the
+/// versions of its group within the read's bounds (last first for a
+/// reversed read).
+enum Expanded {
+    One(Option<Result<(sled::IVec, sled::IVec)>>),
+    Many(std::vec::IntoIter<Result<(sled::IVec, sled::IVec)>>),
+}
+
+impl Expanded {
+    fn of(
+        grouped: bool,
+        r: Result<(sled::IVec, sled::IVec)>,
+        lo: &std::ops::Bound<Vec<u8>>,
+        hi: &std::ops::Bound<Vec<u8>>,
+        rev: bool,
+    ) -> Expanded {
+        if !grouped {
+            return Expanded::One(Some(r));
+        }
+        let versions = match r.and_then(|(k, v)| expand_group(&k, &v)) {
+            Ok(v) => v,
+            Err(e) => return Expanded::One(Some(Err(e))),
+        };
+        let within = |k: &[u8]| {
+            <(std::ops::Bound<&[u8]>, std::ops::Bound<&[u8]>) as std::ops::RangeBounds<[u8]>>::contains(
+                &(lo.as_ref().map(Vec::as_slice), hi.as_ref().map(Vec::as_slice)),
+                k,
+            )
+        };
+        let mut kept: Vec<_> = versions
+            .into_iter()
+            .filter(|(k, _)| within(k))
+            .map(Ok)
+            .collect();
+        if rev {
+            kept.reverse();
+        }
+        Expanded::Many(kept.into_iter())
+    }
+}
+
+impl Iterator for Expanded {
+    type Item = Result<(sled::IVec, sled::IVec)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Expanded::One(r) => r.take(),
+            Expanded::Many(i) => i.next(),
+        }
+    }
+}
+
 fn holds_keys(lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>) -> bool {
     use std::ops::Bound::Excluded;
     match (lo, hi) {
@@ -2421,6 +2738,118 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// Every read of `ix_versions` over keys before, inside, between and
+    /// after the versions the test below writes, rendered for comparison.
+    fn version_reads(store: &Store) -> Vec<String> {
+        use crate::projection::index::version_key;
+        use std::ops::Bound::Excluded;
+        let t = Tree::Versions;
+        let mut probes: Vec<Vec<u8>> = vec![vec![], vec![0xff], 0u64.to_be_bytes().to_vec()];
+        for (round, item) in [(0u64, 1u8), (0, 2), (0, 3), (7, 1), (7, 3)] {
+            let id = EventId([item; 16]);
+            probes.push(version_key(round, id, 0)[..24].to_vec());
+            for seq in [0, 1, 4, 8, 9, 10, 12, u64::MAX] {
+                probes.push(version_key(round, id, seq).to_vec());
+            }
+        }
+        let all = |it: &mut dyn Iterator<Item = Result<(sled::IVec, sled::IVec)>>| -> Vec<Vec<u8>> {
+            it.map(|r| r.map(|(k, v)| [&k[..], &v[..]].concat()).unwrap())
+                .collect()
+        };
+        let mut out = Vec::new();
+        for p in &probes {
+            out.push(format!("get {p:?} {:?}", store.ix_get(t, p).unwrap()));
+            out.push(format!("scan {p:?} {:?}", all(&mut store.ix_scan(t, p))));
+            out.push(format!(
+                "prefix {p:?} {:?}",
+                all(&mut store.ix_prefix(t, p))
+            ));
+            for u in &probes {
+                out.push(format!(
+                    "below {p:?} {u:?} {:?}",
+                    store.ix_last_below(t, p, u).unwrap()
+                ));
+                out.push(format!(
+                    "rev {p:?} {u:?} {:?}",
+                    all(&mut store.ix_range_rev(t, p, u))
+                ));
+                let (p, u) = (p.as_slice(), u.as_slice());
+                for (lo, hi) in [
+                    (Included(p), Included(u)),
+                    (Excluded(p), Excluded(u)),
+                    (Excluded(p), Unbounded),
+                ] {
+                    out.push(format!(
+                        "range {lo:?} {hi:?} {:?}",
+                        all(&mut store.ix_range(t, lo, hi))
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn grouped_versions_read_as_a_version_an_entry_whether_staged_or_written() {
+        use crate::projection::index::version_key;
+        // Round 0: item 1 at seqs 1..=11 (a group of eight and one of
+        // three), item 2 at 3 and 5; round 7: item 1 at 8 and 9, item 3
+        // at 9; in four writes, in seq order.
+        let v = |round: u64, item: u8, seq: u8| Entry {
+            tree: Tree::Versions,
+            key: version_key(round, EventId([item; 16]), u64::from(seq)).to_vec(),
+            value: vec![item, seq, 0xee],
+        };
+        let writes: Vec<Vec<Entry>> = vec![
+            (1..=4).map(|s| v(0, 1, s)).chain([v(0, 2, 3)]).collect(),
+            (5..=9)
+                .map(|s| v(0, 1, s))
+                .chain([v(0, 2, 5), v(7, 1, 8)])
+                .collect(),
+            vec![v(0, 1, 10), v(7, 1, 9), v(7, 3, 9)],
+            vec![v(0, 1, 11)],
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let new =
+            |name: &str| Store::create(&dir.path().join(name), Duration::from_secs(1)).unwrap();
+        // A version an entry, as a store without the mark holds them.
+        let single = new("single");
+        single.meta.remove(VERSIONS_GROUPED).unwrap();
+        single.grouped.store(false, Relaxed);
+        let mut grouped = new("grouped");
+        let mut at = None;
+        for (i, w) in writes.iter().enumerate() {
+            let h = head(u8::try_from(i).unwrap());
+            single.append(at, &[], w, None, h, false).unwrap();
+            if i == 0 {
+                grouped.append(at, &[], w, None, h, false).unwrap();
+            } else {
+                grouped.stage(at, &[], w, None, h).unwrap();
+            }
+            at = Some(h);
+        }
+        assert_eq!(single.ix(Tree::Versions).len(), 16);
+        let want = version_reads(&single);
+        let same = |got: Vec<String>, when: &str| {
+            assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g, w, "{when}");
+            }
+        };
+        same(version_reads(&grouped), "staged");
+        grouped.write_staged().unwrap();
+        same(version_reads(&grouped), "written");
+        // Item 1's versions of round 0 in two entries, of 8 and 3.
+        let sizes: Vec<usize> = grouped
+            .ix(Tree::Versions)
+            .iter()
+            .map(|r| r.map(|(k, v)| expand_group(&k, &v).unwrap().len()).unwrap())
+            .collect();
+        assert_eq!(sizes, [8, 3, 2, 2, 1]);
+        // A version that comes before its group's last is refused.
+        assert!(grouped.write_entries(&[v(0, 1, 10)]).is_err());
     }
 
     #[test]

@@ -246,6 +246,31 @@ impl Raw {
         out
     }
 
+    /// Every version `ix_versions` holds, each under its own key (round,
+    /// item, seq), in key order: a store marked `versions-grouped` holds
+    /// an item's versions of a round in entries of up to eight, each
+    /// version as its seq (8 bytes BE), its length (4 bytes BE) and its
+    /// bytes; one without the mark, a version an entry.
+    pub fn versions(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let grouped = self.meta.contains_key("versions-grouped").unwrap();
+        let mut out = Vec::new();
+        for kv in self.tree("ix_versions").iter() {
+            let (k, v) = kv.unwrap();
+            if !grouped {
+                out.push((k.to_vec(), v.to_vec()));
+                continue;
+            }
+            let mut rest = &v[..];
+            while !rest.is_empty() {
+                let len = u32::from_be_bytes(rest[8..12].try_into().unwrap()) as usize;
+                let key = [&k[..24], &rest[..8]].concat();
+                out.push((key, rest[12..12 + len].to_vec()));
+                rest = &rest[12 + len..];
+            }
+        }
+        out
+    }
+
     /// Rewrites the item index entries of `item` (16 bytes) as `edit`
     /// leaves its seqs, one entry per seq (a layout the ledger reads like
     /// its own).
