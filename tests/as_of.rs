@@ -5,7 +5,7 @@
 //! (item ‖ seq) gets them rewritten once at open. That such views equal a
 //! full replay at every seq is held in tests/index.rs.
 
-use crate::common::{TestEnv, raw};
+use crate::common::{TestEnv, instant, raw};
 
 /// A ledger with two items, notes before a round and changes after it.
 fn ledger() -> TestEnv {
@@ -21,17 +21,6 @@ fn ledger() -> TestEnv {
     env.run(&["note", "M1", "Na de ronde."]).ok();
     env.run(&["note", "T1", "Eerste stand."]).ok();
     env
-}
-
-/// The recorded time of the event at `seq`.
-fn instant(env: &TestEnv, seq: u64) -> String {
-    env.ledger()
-        .get(seq)
-        .unwrap()
-        .unwrap()
-        .envelope
-        .recorded_at
-        .rfc3339()
 }
 
 /// Every `ix_versions` key of item `id` (hex), in key order (each an

@@ -911,6 +911,21 @@ fn verify_and_an_import_need_no_system_temporary_directory() {
     assert_eq!(run(&env, &["verify"], false), gathered);
 }
 
+/// A new store made by importing `env`'s events export (its clock
+/// `env`'s).
+fn imported(env: &TestEnv) -> TestEnv {
+    let dump = env.run(&["--format", "events", "export"]);
+    dump.ok();
+    let target = TestEnv::new();
+    target
+        .clock
+        .set(kamerstand::ledger::Clock::now(&mut env.clock.clone()));
+    let path = target.dir.path().join("backup.jsonl");
+    std::fs::write(&path, &dump.stdout).unwrap();
+    target.run(&["import", path.to_str().unwrap()]).ok();
+    target
+}
+
 #[test]
 fn an_items_events_beyond_one_item_index_entry_are_read_checked_and_imported_alike() {
     // The item index holds an item's seqs 64 to an entry: an item with more
@@ -949,15 +964,7 @@ fn an_items_events_beyond_one_item_index_entry_are_read_checked_and_imported_ali
         .collect();
     assert_eq!(listed, seqs);
     // An events import writes the same entries.
-    let dump = env.run(&["--format", "events", "export"]);
-    dump.ok();
-    let target = TestEnv::new();
-    target
-        .clock
-        .set(kamerstand::ledger::Clock::now(&mut env.clock.clone()));
-    let path = target.dir.path().join("backup.jsonl");
-    std::fs::write(&path, &dump.stdout).unwrap();
-    target.run(&["import", path.to_str().unwrap()]).ok();
+    let target = imported(&env);
     assert_eq!(entries(&target), own);
     // A seq taken out of the second entry is reported at that seq.
     let gone = seqs[70.min(seqs.len() - 1)];
@@ -1027,15 +1034,7 @@ fn versions_go_in_groups_of_eight_that_read_as_each_version_on_its_own() {
     let id = raw::hex_bytes(&item_id(&env, "M1"));
     let head = env.head().unwrap().seq;
     let instants: Vec<String> = (1..head)
-        .map(|seq| {
-            env.ledger()
-                .get(seq)
-                .unwrap()
-                .unwrap()
-                .envelope
-                .recorded_at
-                .rfc3339()
-        })
+        .map(|seq| crate::common::instant(&env, seq))
         .collect();
     let views = |env: &TestEnv| -> Vec<serde_json::Value> {
         instants
@@ -1069,15 +1068,7 @@ fn versions_go_in_groups_of_eight_that_read_as_each_version_on_its_own() {
     assert!(stored.len() < versions.len());
     env.run(&["verify"]).ok();
     // An events import writes the same groups.
-    let dump = env.run(&["--format", "events", "export"]);
-    dump.ok();
-    let target = TestEnv::new();
-    target
-        .clock
-        .set(kamerstand::ledger::Clock::now(&mut env.clock.clone()));
-    let path = target.dir.path().join("backup.jsonl");
-    std::fs::write(&path, &dump.stdout).unwrap();
-    target.run(&["import", path.to_str().unwrap()]).ok();
+    let target = imported(&env);
     let imported: Vec<(Vec<u8>, Vec<u8>)> = raw::edit(&target, |r| {
         r.tree("ix_versions")
             .iter()

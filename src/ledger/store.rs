@@ -1503,18 +1503,25 @@ impl Store {
 
     /// The last item index entry of `item` (staged or stored), checked.
     fn last_block(&self, item: EventId) -> Result<Option<KeyValue>> {
-        let upper = index_key(item, u64::MAX);
+        match self.block_below(item, u64::MAX)? {
+            Some((k, v)) => {
+                parse_block(&k, &v)?;
+                Ok(Some((k.to_vec(), v.to_vec())))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The item index entry of `item` (staged or stored) that begins last
+    /// before seq `upper` (one descent).
+    fn block_below(&self, item: EventId, upper: u64) -> Result<Option<(sled::IVec, sled::IVec)>> {
+        let upper = index_key(item, upper);
         let stored = self
             .by_item
             .get_lt(upper)
             .map_err(self.sled_err("reading the item index"))?;
-        match last_below(stored, self.staged_of(|s| &s.by_item), &upper) {
-            Some((k, v)) if k.starts_with(&item.0) => {
-                parse_block(&k, &v)?;
-                Ok(Some((k.to_vec(), v.to_vec())))
-            }
-            _ => Ok(None),
-        }
+        Ok(last_below(stored, self.staged_of(|s| &s.by_item), &upper)
+            .filter(|(k, _)| k.starts_with(&item.0)))
     }
 
     /// Ends an events import: makes every row durable, then writes the head
@@ -1821,18 +1828,13 @@ impl Store {
     /// The seq of the last event of `item` at or before `seq`, from the
     /// item index (one descent).
     pub fn item_seq_at(&self, item: EventId, seq: u64) -> Result<Option<u64>> {
-        let upper = index_key(item, seq.saturating_add(1));
-        let stored = self
-            .by_item
-            .get_lt(upper)
-            .map_err(self.sled_err("reading the item index"))?;
-        match last_below(stored, self.staged_of(|s| &s.by_item), &upper) {
-            Some((k, v)) if k.starts_with(&item.0) => {
+        // `seq` + 1 saturates only at u64::MAX, which is in range.
+        match self.block_below(item, seq.saturating_add(1))? {
+            Some((k, v)) => {
                 let (_, seqs) = parse_block(&k, &v)?;
-                // `seq` + 1 saturates only at u64::MAX, which is in range.
                 Ok(seqs.into_iter().take_while(|s| *s <= seq).last())
             }
-            _ => Ok(None),
+            None => Ok(None),
         }
     }
 
@@ -2604,13 +2606,10 @@ mod tests {
         assert_eq!(parse_index_key(&a).unwrap(), (EventId([1; 16]), 300));
     }
 
-    type Bounds<'a> = (std::ops::Bound<&'a [u8]>, std::ops::Bound<&'a [u8]>);
-
     /// Every read of `store` the staging merges, over keys chosen to sit
     /// before, between, on and after the entries below (keys that are
     /// prefixes of others among them), rendered for comparison.
     fn reads(store: &Store) -> Vec<String> {
-        use std::ops::Bound::Excluded;
         let mut out = vec![
             format!("head {:?}", store.head().unwrap()),
             format!("index {:?}", store.index_head().unwrap()),
@@ -2652,47 +2651,8 @@ mod tests {
             b"", b"a", b"a\x00", b"aa", b"ab", b"ab\x00", b"abc", b"abd", b"ac", b"b", b"b\x00",
             b"c", b"d", b"\xff",
         ];
-        let all = |it: &mut dyn Iterator<Item = Result<(sled::IVec, sled::IVec)>>| -> Vec<(Vec<u8>, Vec<u8>)> {
-            it.map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
-                .collect()
-        };
         for t in [Tree::Current, Tree::Keys] {
-            for p in probes {
-                out.push(format!(
-                    "ix_get {t:?} {p:?} {:?}",
-                    store.ix_get(t, p).unwrap()
-                ));
-                out.push(format!(
-                    "ix_scan {t:?} {p:?} {:?}",
-                    all(&mut store.ix_scan(t, p))
-                ));
-                out.push(format!(
-                    "ix_prefix {t:?} {p:?} {:?}",
-                    all(&mut store.ix_prefix(t, p))
-                ));
-                for upper in probes {
-                    out.push(format!(
-                        "ix_last_below {t:?} {p:?} {upper:?} {:?}",
-                        store.ix_last_below(t, p, upper).unwrap()
-                    ));
-                    out.push(format!(
-                        "ix_range_rev {t:?} {p:?} {upper:?} {:?}",
-                        all(&mut store.ix_range_rev(t, p, upper))
-                    ));
-                    let bounds: [Bounds; 4] = [
-                        (Included(p), Included(upper)),
-                        (Included(p), Excluded(upper)),
-                        (Excluded(p), Unbounded),
-                        (Unbounded, Excluded(upper)),
-                    ];
-                    for (lo, hi) in bounds {
-                        out.push(format!(
-                            "ix_range {t:?} {lo:?} {hi:?} {:?}",
-                            all(&mut store.ix_range(t, lo, hi))
-                        ));
-                    }
-                }
-            }
+            out.extend(tree_reads(store, t, &probes));
         }
         out
     }
@@ -2740,12 +2700,60 @@ mod tests {
             .collect()
     }
 
+    type Bounds<'a> = (std::ops::Bound<&'a [u8]>, std::ops::Bound<&'a [u8]>);
+
+    /// Every read of index tree `t` of `store` from and up to each of
+    /// `probes`, rendered for comparison.
+    fn tree_reads(store: &Store, t: Tree, probes: &[&[u8]]) -> Vec<String> {
+        use std::ops::Bound::Excluded;
+        let all = |it: &mut dyn Iterator<Item = Result<(sled::IVec, sled::IVec)>>| -> Vec<(Vec<u8>, Vec<u8>)> {
+            it.map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).unwrap())
+                .collect()
+        };
+        let mut out = Vec::new();
+        for &p in probes {
+            out.push(format!(
+                "ix_get {t:?} {p:?} {:?}",
+                store.ix_get(t, p).unwrap()
+            ));
+            out.push(format!(
+                "ix_scan {t:?} {p:?} {:?}",
+                all(&mut store.ix_scan(t, p))
+            ));
+            out.push(format!(
+                "ix_prefix {t:?} {p:?} {:?}",
+                all(&mut store.ix_prefix(t, p))
+            ));
+            for &upper in probes {
+                out.push(format!(
+                    "ix_last_below {t:?} {p:?} {upper:?} {:?}",
+                    store.ix_last_below(t, p, upper).unwrap()
+                ));
+                out.push(format!(
+                    "ix_range_rev {t:?} {p:?} {upper:?} {:?}",
+                    all(&mut store.ix_range_rev(t, p, upper))
+                ));
+                let bounds: [Bounds; 4] = [
+                    (Included(p), Included(upper)),
+                    (Included(p), Excluded(upper)),
+                    (Excluded(p), Unbounded),
+                    (Unbounded, Excluded(upper)),
+                ];
+                for (lo, hi) in bounds {
+                    out.push(format!(
+                        "ix_range {t:?} {lo:?} {hi:?} {:?}",
+                        all(&mut store.ix_range(t, lo, hi))
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// Every read of `ix_versions` over keys before, inside, between and
     /// after the versions the test below writes, rendered for comparison.
     fn version_reads(store: &Store) -> Vec<String> {
         use crate::projection::index::version_key;
-        use std::ops::Bound::Excluded;
-        let t = Tree::Versions;
         let mut probes: Vec<Vec<u8>> = vec![vec![], vec![0xff], 0u64.to_be_bytes().to_vec()];
         for (round, item) in [(0u64, 1u8), (0, 2), (0, 3), (7, 1), (7, 3)] {
             let id = EventId([item; 16]);
@@ -2754,41 +2762,8 @@ mod tests {
                 probes.push(version_key(round, id, seq).to_vec());
             }
         }
-        let all = |it: &mut dyn Iterator<Item = Result<(sled::IVec, sled::IVec)>>| -> Vec<Vec<u8>> {
-            it.map(|r| r.map(|(k, v)| [&k[..], &v[..]].concat()).unwrap())
-                .collect()
-        };
-        let mut out = Vec::new();
-        for p in &probes {
-            out.push(format!("get {p:?} {:?}", store.ix_get(t, p).unwrap()));
-            out.push(format!("scan {p:?} {:?}", all(&mut store.ix_scan(t, p))));
-            out.push(format!(
-                "prefix {p:?} {:?}",
-                all(&mut store.ix_prefix(t, p))
-            ));
-            for u in &probes {
-                out.push(format!(
-                    "below {p:?} {u:?} {:?}",
-                    store.ix_last_below(t, p, u).unwrap()
-                ));
-                out.push(format!(
-                    "rev {p:?} {u:?} {:?}",
-                    all(&mut store.ix_range_rev(t, p, u))
-                ));
-                let (p, u) = (p.as_slice(), u.as_slice());
-                for (lo, hi) in [
-                    (Included(p), Included(u)),
-                    (Excluded(p), Excluded(u)),
-                    (Excluded(p), Unbounded),
-                ] {
-                    out.push(format!(
-                        "range {lo:?} {hi:?} {:?}",
-                        all(&mut store.ix_range(t, lo, hi))
-                    ));
-                }
-            }
-        }
-        out
+        let probes: Vec<&[u8]> = probes.iter().map(Vec::as_slice).collect();
+        tree_reads(store, Tree::Versions, &probes)
     }
 
     #[test]

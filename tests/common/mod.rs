@@ -556,3 +556,14 @@ pub fn write_private(path: &Path, text: &str) {
     }
     std::io::Write::write_all(&mut o.open(path).unwrap(), text.as_bytes()).unwrap();
 }
+
+/// The recorded time of the event at `seq` of `env`'s ledger (RFC 3339).
+pub fn instant(env: &TestEnv, seq: u64) -> String {
+    env.ledger()
+        .get(seq)
+        .unwrap()
+        .unwrap()
+        .envelope
+        .recorded_at
+        .rfc3339()
+}
