@@ -1712,6 +1712,7 @@ impl Store {
                 .remove(k)
                 .map_err(self.write_err("clearing the index"))?;
         }
+        self.grouped.store(false, Relaxed);
         Ok(())
     }
 
