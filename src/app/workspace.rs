@@ -561,39 +561,29 @@ impl Workspace {
             // The check reads sled as it is: a group's staged writes are
             // written first.
             self.ledger.write_group()?;
-            let found = match super::verify::verify_ledger(&self.ledger, None, false, &super::Quiet)
+            let what = match super::verify::verify_ledger(&self.ledger, None, false, &super::Quiet)
             {
-                Ok(found) => found,
+                Ok(found) => match (found.chain.first_break, found.derived) {
+                    (Some(b), _) => Some(format!("the chain breaks at {b}")),
+                    (None, Some(ix)) => ix.first_difference.map(|d| {
+                        format!(
+                            "the index differs from the events in {}{}{}: {}",
+                            d.tree,
+                            d.item
+                                .map(|i| format!(", item {}", i.hex()))
+                                .unwrap_or_default(),
+                            d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
+                            d.what
+                        )
+                    }),
+                    (None, None) => None,
+                },
                 // Damage the check could not read past refuses as a break does.
-                Err(Error::Corrupt { seq, what }) => {
-                    let what = match seq {
-                        Some(seq) => format!("{what} (seq {seq})"),
-                        None => what,
-                    };
-                    self.ledger.refuse_writes(&what)?;
-                    return Err(Error::Corrupt {
-                        seq: None,
-                        what: format!(
-                            "the round was not sealed: {what}. Nothing more is recorded in this ledger; run `kamerstand verify` for details and restore it from a backup"
-                        ),
-                    });
-                }
-                Err(e) => return Err(e),
-            };
-            let what = match (found.chain.first_break, found.derived) {
-                (Some(b), _) => Some(format!("the chain breaks at {b}")),
-                (None, Some(ix)) => ix.first_difference.map(|d| {
-                    format!(
-                        "the index differs from the events in {}{}{}: {}",
-                        d.tree,
-                        d.item
-                            .map(|i| format!(", item {}", i.hex()))
-                            .unwrap_or_default(),
-                        d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
-                        d.what
-                    )
+                Err(Error::Corrupt { seq, what }) => Some(match seq {
+                    Some(seq) => format!("{what} (seq {seq})"),
+                    None => what,
                 }),
-                (None, None) => None,
+                Err(e) => return Err(e),
             };
             if let Some(what) = what {
                 self.ledger.refuse_writes(&what)?;

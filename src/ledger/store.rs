@@ -35,13 +35,6 @@ use crate::ledger::staged::{self, Entries, Staged, merged};
 use crate::projection::index::{Entry, Tree};
 use sled::Transactional;
 
-/// An entry of a tree, as bytes.
-type KeyValue = (Vec<u8>, Vec<u8>);
-
-/// A group of versions being written: its key and value, how many
-/// versions it holds and the key of its last.
-type Group = (Vec<u8>, Vec<u8>, usize, Vec<u8>);
-
 /// A tree of the store, as [`Store::every_tree`] lends it.
 type SledTree<'a> = &'a sled::Tree;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -53,6 +46,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant, SystemTime};
+
+/// An entry of a tree, as bytes.
+type KeyValue = (Vec<u8>, Vec<u8>);
+
+/// A group of versions being written: its key and value, how many
+/// versions it holds and the key of its last.
+type Group = (Vec<u8>, Vec<u8>, usize, Vec<u8>);
 
 /// Name of our lock file inside the store directory.
 pub const LOCK_FILE: &str = "kamerstand.lock";
