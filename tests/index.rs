@@ -506,12 +506,15 @@ fn a_forged_frame_entry_is_reported_by_verify_naming_item_and_round_seal() {
     );
     // A forger rewrites M1's status in round r1's frame only.
     raw::edit(&env, |r| {
-        let t = r.tree("ix_frames");
         let mut key = seal.to_be_bytes().to_vec();
         key.extend(raw::hex_bytes(&id));
-        let v = t.get(&key).unwrap().unwrap().to_vec();
-        t.insert(key, replace(&v, b"in-uitvoering", b"doorlopend\0\0\0"))
-            .unwrap();
+        let mut frames = r.entries("ix_frames");
+        for (k, v) in &mut frames {
+            if *k == key {
+                *v = replace(v, b"in-uitvoering", b"doorlopend\0\0\0");
+            }
+        }
+        r.set_entries("ix_frames", &frames);
     });
     // Reads trust the index (docs/format.md): the round view serves it.
     let forged = env.json(&["overview", "--round", "r1"]);
@@ -540,10 +543,11 @@ fn a_forged_frame_entry_is_reported_by_verify_naming_item_and_round_seal() {
     );
     // A frame entry of an item that is not in the round is extra.
     raw::edit(&env, |r| {
-        let t = r.tree("ix_frames");
         let mut key = (seal - 1).to_be_bytes().to_vec();
         key.extend(raw::hex_bytes(&id));
-        t.insert(key, b"x".as_slice()).unwrap();
+        let mut frames = r.entries("ix_frames");
+        frames.insert(0, (key, b"x".to_vec()));
+        r.set_entries("ix_frames", &frames);
     });
     let out = env.run(&["--lang", "en", "verify"]);
     out.expect_code(1);
@@ -575,11 +579,13 @@ fn frames_swapped_between_items_or_missing_are_reported_naming_item_and_round_se
     // The two items' entries of round r1 swapped: as many entries, the
     // same values, each under the other item's key.
     raw::edit(&env, |r| {
-        let t = r.tree("ix_frames");
-        let a = t.get(key(&ids[0])).unwrap().unwrap();
-        let b = t.get(key(&ids[1])).unwrap().unwrap();
-        t.insert(key(&ids[0]), b).unwrap();
-        t.insert(key(&ids[1]), a).unwrap();
+        let mut frames = r.entries("ix_frames");
+        let at = |k: Vec<u8>| frames.iter().position(|(f, _)| *f == k).unwrap();
+        let (a, b) = (at(key(&ids[0])), at(key(&ids[1])));
+        let value = frames[a].1.clone();
+        frames[a].1 = frames[b].1.clone();
+        frames[b].1 = value;
+        r.set_entries("ix_frames", &frames);
     });
     let out = env.run(&["--lang", "en", "verify"]);
     out.expect_code(1);
@@ -595,7 +601,9 @@ fn frames_swapped_between_items_or_missing_are_reported_naming_item_and_round_se
     env.run(&["verify"]).ok();
     // The later item's entry removed.
     raw::edit(&env, |r| {
-        r.tree("ix_frames").remove(key(&ids[1])).unwrap();
+        let mut frames = r.entries("ix_frames");
+        frames.retain(|(k, _)| *k != key(&ids[1]));
+        r.set_entries("ix_frames", &frames);
     });
     let out = env.run(&["--lang", "en", "verify"]);
     out.expect_code(1);
@@ -618,14 +626,14 @@ fn a_store_whose_index_has_no_frames_gets_them_once_at_open() {
     let before = env.json(&["overview", "--round", "r1"]);
     let diff = env.json(&["diff", "r1", "now"]);
     // What an earlier version wrote: an index without frames or their mark.
-    let frames = raw::edit(&env, |r| {
-        let t = r.tree("ix_frames");
-        let n = t.len();
-        t.clear().unwrap();
+    let (frames, entries) = raw::edit(&env, |r| {
+        let n = (r.entries("ix_frames").len(), r.tree("ix_frames").len());
+        r.tree("ix_frames").clear().unwrap();
         r.meta.remove("frames").unwrap();
         n
     });
-    assert_eq!(frames, 2, "one entry per item of round r1");
+    assert_eq!(frames, 2, "one frame per item of round r1");
+    assert_eq!(entries, 1, "the seal wrote both frames in one entry");
     // verify does not compare frames the index does not have yet.
     env.run(&["verify"]).ok();
     // The next open builds them, and views read them.
@@ -633,12 +641,19 @@ fn a_store_whose_index_has_no_frames_gets_them_once_at_open() {
         env.json(&["overview", "--round", "r1"])["items"],
         before["items"]
     );
-    let (frames, marked, first) = raw::edit(&env, |r| {
+    let (frames, entries, marked, first) = raw::edit(&env, |r| {
         let t = r.tree("ix_frames");
         let first = t.first().unwrap().map(|(k, _)| k.to_vec());
-        (t.len(), r.meta.contains_key("frames").unwrap(), first)
+        (
+            r.entries("ix_frames").len(),
+            t.len(),
+            r.meta.contains_key("frames").unwrap(),
+            first,
+        )
     });
-    assert_eq!((frames, marked), (2, true));
+    // (A build writes the items of each of its threads apart: here, one
+    // each.)
+    assert_eq!((frames, entries, marked), (2, 2, true));
     assert_eq!(first.unwrap()[..8], seal.to_be_bytes());
     assert_eq!(env.json(&["diff", "r1", "now"]), diff);
     env.run(&["verify"]).ok();
@@ -1013,7 +1028,7 @@ fn a_store_with_an_item_index_entry_per_event_reads_as_it_is_and_is_marked_anew_
     env.run(&["note", "M1", "Verder."]).ok();
     assert_eq!(
         mark(&env).as_deref(),
-        Some(b"kamerstand-store-3".as_slice())
+        Some(b"kamerstand-store-4".as_slice())
     );
     let (entries, now) = raw::edit(&env, |r| (r.by_item.iter().count(), r.index_pairs()));
     assert_eq!(entries, pairs.len());
@@ -1120,4 +1135,94 @@ fn versions_go_in_groups_of_eight_that_read_as_each_version_on_its_own() {
     env.run(&["round", "seal", "r2"]).expect_code(1);
     env.run(&["note", "M1", "Nog een."]).expect_code(1);
     assert_eq!(env.head().unwrap().seq, head);
+}
+
+#[test]
+fn facts_and_frames_go_in_groups_that_read_as_each_on_its_own() {
+    // An item's facts of one kind go eight to an `ix_facts` entry, a
+    // round's frames four to an `ix_frames` entry, however the facts come:
+    // notes dated before ones recorded earlier land among them, and fill
+    // and split their groups. A store whose entries are a fact or a frame
+    // each (what the version before wrote, marked `kamerstand-store-3`)
+    // gives the same views, and an import the same facts and frames.
+    let env = sealed_ledger();
+    for (n, day) in [9, 3, 12, 1, 7, 15, 2, 11, 5, 14, 4, 8, 6, 13, 10]
+        .iter()
+        .enumerate()
+    {
+        let day = format!("2024-04-{day:02}");
+        env.run(&["note", "M1", &format!("Stap {n}."), "--effective", &day])
+            .ok();
+        // T1's statuses in day order, alternating (a status the item
+        // already has on its day is refused).
+        let on = format!("2024-04-{:02}", n + 1);
+        let status = ["in-uitvoering", "vertraagd"][n % 2];
+        env.run(&["status", "T1", status, "--effective", &on]).ok();
+    }
+    env.run(&["round", "seal", "r2", "--reported-on", "2024-05-01"])
+        .ok();
+    let views = |env: &TestEnv| -> Vec<serde_json::Value> {
+        let mut out: Vec<serde_json::Value> = (1..=16)
+            .map(|d| env.json(&["overview", "--effective", &format!("2024-04-{d:02}")]))
+            .collect();
+        out.push(env.json(&["overview", "--round", "r1"]));
+        out.push(env.json(&["overview", "--round", "r2", "--effective", "2024-04-08"]));
+        out.push(env.json(&["diff", "r1", "r2"]));
+        out.push(env.json(&["show", "M1"]));
+        out
+    };
+    let grouped = views(&env);
+    let counts = |env: &TestEnv| {
+        raw::edit(env, |r| {
+            ["ix_facts", "ix_frames"].map(|t| (r.entries(t), r.tree(t).len()))
+        })
+    };
+    let [(facts, fact_entries), (frames, frame_entries)] = counts(&env);
+    assert!(
+        fact_entries * 3 < facts.len(),
+        "{fact_entries} of {}",
+        facts.len()
+    );
+    assert!(
+        frame_entries < frames.len(),
+        "{frame_entries} of {}",
+        frames.len()
+    );
+    env.run(&["verify"]).ok();
+    // An events import writes the same facts and frames, grouped.
+    let target = imported(&env);
+    let [(f, fe), (r, re)] = counts(&target);
+    assert_eq!((&f, &r), (&facts, &frames));
+    assert!(fe < f.len() && re <= r.len());
+    assert_eq!(views(&target), grouped);
+    // The same facts and frames an entry each, as the version before wrote
+    // them: the same views, a clean `verify`; a note adds a fact of its own
+    // and marks the store anew.
+    let single = TestEnv::new();
+    env.copy_store_to(&single);
+    raw::edit(&single, |r| {
+        for (tree, mark) in [
+            ("ix_facts", "facts-grouped"),
+            ("ix_frames", "frames-grouped"),
+        ] {
+            let entries = r.entries(tree);
+            r.meta.remove(mark).unwrap();
+            r.set_entries(tree, &entries);
+        }
+        r.meta
+            .insert("format", b"kamerstand-store-3".as_slice())
+            .unwrap();
+    });
+    assert_eq!(views(&single), grouped);
+    single.run(&["verify"]).ok();
+    single.run(&["note", "M1", "Verder."]).ok();
+    let (after, mark) = raw::edit(&single, |r| {
+        (
+            r.tree("ix_facts").len(),
+            r.meta.get("format").unwrap().map(|v| v.to_vec()),
+        )
+    });
+    assert_eq!(after, facts.len() + 1);
+    assert_eq!(mark.as_deref(), Some(b"kamerstand-store-4".as_slice()));
+    single.run(&["verify"]).ok();
 }

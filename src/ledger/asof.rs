@@ -10,7 +10,7 @@
 //! older store's versions, and how `verify` compares them.
 
 use super::Ledger;
-use super::index::{EntryDigest, IndexDifference, RunDigests, WORKERS};
+use super::index::{BuildSink, EntryDigest, Expected, IndexDifference, RunDigests};
 use crate::domain::{EventHash, EventId};
 use crate::error::{Error, Result};
 use crate::projection::ItemView;
@@ -62,17 +62,18 @@ impl Ledger {
     /// `progress(items done, items)`.
     pub fn build_versions(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         self.store().begin_versions()?;
-        self.expected_index(
-            vec![0usize; WORKERS],
-            &|written: &mut usize, build: ItemBuild| {
+        let Expected { sinks, .. } = self.expected_index(
+            BuildSink::each_worker(),
+            &|sink: &mut BuildSink, build: ItemBuild| {
                 let versions = build
                     .entries
                     .into_iter()
                     .filter(|((tree, _), _)| *tree == Tree::Versions);
-                self.write_built(written, versions)
+                self.write_built(sink, versions)
             },
             progress,
         )?;
+        self.finish_built(sinks)?;
         self.store().finish_versions()
     }
 

@@ -252,27 +252,45 @@ impl Ledger {
         Ok(Some((earlier, later)))
     }
 
-    /// Writes entries an index build derived; `written` counts the bytes
-    /// since the last flush, and every 32 MiB sled is made to let them out
-    /// of memory (it keeps what is written until it is flushed).
+    /// Takes entries an index build derived into `sink`, and writes what
+    /// it holds once that is 4 MiB: the items' entries together, so that
+    /// the frames of the items next to each other are grouped. Every 32
+    /// MiB written sled is made to let them out of memory (it keeps what
+    /// is written until it is flushed). [`Ledger::finish_built`] writes
+    /// what is left.
     pub(super) fn write_built(
         &self,
-        written: &mut usize,
+        sink: &mut BuildSink,
         entries: impl IntoIterator<Item = ((Tree, Vec<u8>), Vec<u8>)>,
     ) -> Result<()> {
+        const WRITE_BYTES: usize = 4 << 20;
+        for ((tree, key), value) in entries {
+            sink.held += key.len() + value.len();
+            sink.entries.push(Entry { tree, key, value });
+        }
+        if sink.held >= WRITE_BYTES {
+            self.write_held(sink)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what `sink` holds.
+    fn write_held(&self, sink: &mut BuildSink) -> Result<()> {
         const FLUSH_BYTES: usize = 32 << 20;
-        let entries: Vec<Entry> = entries
-            .into_iter()
-            .map(|((tree, key), value)| Entry { tree, key, value })
-            .collect();
-        *written += entries
-            .iter()
-            .map(|e| e.key.len() + e.value.len())
-            .sum::<usize>();
-        self.store().write_entries(&entries)?;
-        if *written >= FLUSH_BYTES {
-            *written = 0;
+        self.store().write_entries(&sink.entries)?;
+        sink.entries.clear();
+        sink.written += std::mem::take(&mut sink.held);
+        if sink.written >= FLUSH_BYTES {
+            sink.written = 0;
             self.store().flush_rows()?;
+        }
+        Ok(())
+    }
+
+    /// Writes what the sinks of a build hold, in their runs' order.
+    pub(super) fn finish_built(&self, sinks: Vec<BuildSink>) -> Result<()> {
+        for mut sink in sinks {
+            self.write_held(&mut sink)?;
         }
         Ok(())
     }
@@ -287,17 +305,18 @@ impl Ledger {
         if self.round_entries()?.is_empty() {
             return self.store().finish_frames();
         }
-        self.expected_index(
-            vec![0usize; WORKERS],
-            &|written: &mut usize, build: ItemBuild| {
+        let Expected { sinks, .. } = self.expected_index(
+            BuildSink::each_worker(),
+            &|sink: &mut BuildSink, build: ItemBuild| {
                 let frames = build
                     .entries
                     .into_iter()
                     .filter(|((tree, _), _)| *tree == Tree::Frames);
-                self.write_built(written, frames)
+                self.write_built(sink, frames)
             },
             progress,
         )?;
+        self.finish_built(sinks)?;
         self.store().finish_frames()
     }
 
@@ -593,9 +612,14 @@ impl Ledger {
             return Ok(None);
         };
         self.store().begin_index()?;
-        let Expected { others, broken, .. } = self.expected_index_of(
-            vec![0usize; WORKERS],
-            &|written: &mut usize, build: ItemBuild| self.write_built(written, build.entries),
+        let Expected {
+            others,
+            broken,
+            sinks,
+            ..
+        } = self.expected_index_of(
+            BuildSink::each_worker(),
+            &|sink: &mut BuildSink, build: ItemBuild| self.write_built(sink, build.entries),
             progress,
             hashes,
             GATHERED,
@@ -603,6 +627,7 @@ impl Ledger {
         if broken.is_some() {
             return Ok(broken);
         }
+        self.finish_built(sinks)?;
         self.store().write_entries(&others)?;
         self.store().finish_index(head)?;
         Ok(None)
@@ -1682,6 +1707,23 @@ struct ItemPlan {
     others: Vec<(u64, Recorded)>,
     /// The legend of the ledger's first event.
     legend: Option<crate::domain::Legend>,
+}
+
+/// What a thread of an index build has derived and not yet written
+/// ([`Ledger::write_built`]), and how much it wrote since sled was last
+/// made to let it out of memory.
+#[derive(Debug, Default)]
+pub(crate) struct BuildSink {
+    entries: Vec<Entry>,
+    held: usize,
+    written: usize,
+}
+
+impl BuildSink {
+    /// A sink for each thread of a build.
+    pub(crate) fn each_worker() -> Vec<BuildSink> {
+        (0..WORKERS).map(|_| BuildSink::default()).collect()
+    }
 }
 
 /// What rebuilding the index gave (see `Ledger::expected_index`).

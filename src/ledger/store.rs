@@ -50,14 +50,16 @@ use std::time::{Duration, Instant, SystemTime};
 /// An entry of a tree, as bytes.
 type KeyValue = (Vec<u8>, Vec<u8>);
 
-/// A group of versions being written: its key and value, how many
-/// versions it holds and the key of its last.
-type Group = (Vec<u8>, Vec<u8>, usize, Vec<u8>);
-
 /// Name of our lock file inside the store directory.
 pub const LOCK_FILE: &str = "kamerstand.lock";
 /// Value of the `format` meta key of a kamerstand store.
-const STORE_MARK: &[u8] = b"kamerstand-store-3";
+const STORE_MARK: &[u8] = b"kamerstand-store-4";
+/// The mark of a store an earlier version wrote, whose `ix_facts` and
+/// `ix_frames` hold an entry each (this version groups them in stores
+/// marked for it, see [`GROUPINGS`]). It opens as it is, and gets
+/// [`STORE_MARK`] at its first append: an earlier binary, which would read
+/// a group as one entry, refuses the new mark instead.
+const STORE_MARK_3: &[u8] = b"kamerstand-store-3";
 /// The mark of a store an earlier version wrote, whose item index
 /// (`by_item`) has an entry per event. It opens as it is (that layout is
 /// entries of one seq, which this version reads), and gets [`STORE_MARK`]
@@ -93,10 +95,75 @@ const VERSIONS_BY_ROUND: &str = "versions-by-round";
 /// written afresh. Without it (a store an earlier version wrote) each entry
 /// is one version, as it was written.
 const VERSIONS_GROUPED: &str = "versions-grouped";
+/// Meta key present when `ix_facts` holds an item's facts of one kind in
+/// entries of up to [`FACT_GROUP`], set as [`VERSIONS_GROUPED`] is.
+const FACTS_GROUPED: &str = "facts-grouped";
+/// Meta key present when `ix_frames` holds a round's frames in entries of
+/// up to [`FRAME_GROUP`] items, set as [`VERSIONS_GROUPED`] is and when
+/// the frames are built afresh.
+const FRAMES_GROUPED: &str = "frames-grouped";
 /// The most versions one `ix_versions` entry holds in a store marked
 /// [`VERSIONS_GROUPED`]: an item's versions of one round go in entries of
 /// this many, each keyed by its first (docs/format.md).
 pub const VERSION_GROUP: usize = 8;
+/// The most facts one `ix_facts` entry holds in a store marked
+/// [`FACTS_GROUPED`].
+pub const FACT_GROUP: usize = 8;
+/// The most items' frames one `ix_frames` entry holds in a store marked
+/// [`FRAMES_GROUPED`] (fewer than the others: a frame is the largest
+/// value of the index).
+pub const FRAME_GROUP: usize = 4;
+
+/// How the entries of an index tree are grouped in a store marked for it:
+/// the entries whose keys share their first `prefix` bytes go, in key
+/// order, in sled entries of up to `most`, each keyed by its first entry's
+/// key, its value each entry as the rest of its key, its value's length
+/// (u32 BE) and its value. Reads expand a group into its entries, so no
+/// caller sees it (docs/format.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Grouping {
+    /// The tree.
+    tree: Tree,
+    /// The meta key that marks the tree as grouped.
+    mark: &'static str,
+    /// How many leading bytes of a key the entries of a group share.
+    prefix: usize,
+    /// The length of an entry's key.
+    key: usize,
+    /// The most entries a group holds.
+    most: usize,
+    /// What the entries of a group have in common, for messages.
+    what: &'static str,
+}
+
+/// The grouped trees: versions by round and item, facts by item and kind,
+/// frames by round.
+const GROUPINGS: [Grouping; 3] = [
+    Grouping {
+        tree: Tree::Versions,
+        mark: VERSIONS_GROUPED,
+        prefix: 8 + 16,
+        key: crate::projection::index::VERSION_KEY_LEN,
+        most: VERSION_GROUP,
+        what: "versions of one round and item",
+    },
+    Grouping {
+        tree: Tree::Facts,
+        mark: FACTS_GROUPED,
+        prefix: 16 + 1,
+        key: crate::projection::index::FACT_KEY_LEN,
+        most: FACT_GROUP,
+        what: "facts of one item and kind",
+    },
+    Grouping {
+        tree: Tree::Frames,
+        mark: FRAMES_GROUPED,
+        prefix: 8,
+        key: crate::projection::index::FRAME_KEY_LEN,
+        most: FRAME_GROUP,
+        what: "frames of one round",
+    },
+];
 /// Meta key present while the index is being built (a restore or a
 /// migration): until it is gone the index is not read.
 const INDEX_BUILDING: &str = "index-building";
@@ -206,8 +273,9 @@ pub struct Store {
     /// The store holds this version's mark ([`STORE_MARK`]); when not,
     /// the next append writes it.
     marked: std::sync::atomic::AtomicBool,
-    /// `ix_versions` holds versions in groups ([`VERSIONS_GROUPED`]).
-    grouped: std::sync::atomic::AtomicBool,
+    /// Which trees of [`GROUPINGS`] hold their entries in groups (bit
+    /// `i` for the `i`th), as their meta marks say.
+    grouped: std::sync::atomic::AtomicU8,
 }
 
 /// What making a store durable takes: shared between the store and a
@@ -771,7 +839,7 @@ impl Store {
             .meta
             .insert(VERSIONS_BY_ROUND, &[] as &[u8])
             .map_err(store.write_err("marking the new store"))?;
-        store.group_versions()?;
+        store.group(&GROUPINGS)?;
         store.sync()?;
         // Make durable what sled does not: its `conf` file (written once,
         // never fsynced), the names `db`, `conf` and `blobs` in the new
@@ -838,12 +906,20 @@ impl Store {
             .get("format")
             .map_err(store.sled_err("reading the store mark"))?
         {
-            Some(v) if [STORE_MARK, STORE_MARK_2, STORE_MARK_1].contains(&v.as_ref()) => {
+            Some(v)
+                if [STORE_MARK, STORE_MARK_3, STORE_MARK_2, STORE_MARK_1].contains(&v.as_ref()) =>
+            {
                 store.marked.store(v.as_ref() == STORE_MARK, Relaxed);
-                let grouped = store
-                    .meta
-                    .contains_key(VERSIONS_GROUPED)
-                    .map_err(store.sled_err("reading the versions mark"))?;
+                let mut grouped = 0;
+                for (i, g) in GROUPINGS.iter().enumerate() {
+                    if store
+                        .meta
+                        .contains_key(g.mark)
+                        .map_err(store.sled_err("reading the index's marks"))?
+                    {
+                        grouped |= 1 << i;
+                    }
+                }
                 store.grouped.store(grouped, Relaxed);
                 Ok(store)
             }
@@ -936,7 +1012,7 @@ impl Store {
             #[cfg(test)]
             fail_staged: std::sync::atomic::AtomicBool::new(false),
             marked: std::sync::atomic::AtomicBool::new(true),
-            grouped: std::sync::atomic::AtomicBool::new(false),
+            grouped: std::sync::atomic::AtomicU8::new(0),
         };
         store.convert_old_nodes()?;
         Ok(store)
@@ -1163,7 +1239,7 @@ impl Store {
         // Read before the transaction, which cannot read a range: the head
         // it checks first is the one these were read under.
         let blocks = self.item_blocks(rows)?;
-        let (entries, groups) = self.to_write(entries)?;
+        let (entries, groups) = self.to_write(entries, true)?;
         let marked = self.marked.load(Relaxed);
         let result = self.every_tree().transaction(
             |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
@@ -1183,7 +1259,7 @@ impl Store {
                 if !marked {
                     meta.insert("format", STORE_MARK)?;
                 }
-                for e in &entries {
+                for e in entries.iter().copied().chain(&groups) {
                     let t = match e.tree {
                         Tree::Current => cur,
                         Tree::Versions => ver,
@@ -1194,9 +1270,6 @@ impl Store {
                         Tree::Frames => frm,
                     };
                     t.insert(e.key.as_slice(), e.value.as_slice())?;
-                }
-                for (k, v) in &groups {
-                    ver.insert(k.as_slice(), v.as_slice())?;
                 }
                 meta.insert("head", &head.to_bytes()[..])?;
                 meta.insert(INDEX, &head.to_bytes()[..])?;
@@ -1268,7 +1341,7 @@ impl Store {
             chunks.push((chunk.key().to_vec(), c.encode()));
         }
         let blocks = self.item_blocks(rows)?;
-        let (entries, groups) = self.to_write(entries)?;
+        let (entries, groups) = self.to_write(entries, true)?;
         let s = self
             .staged
             .get_or_insert_with(|| Staged::new(expected, head));
@@ -1282,7 +1355,9 @@ impl Store {
         for e in entries {
             s.ix[tree_slot(e.tree)].insert(e.key.clone(), e.value.clone());
         }
-        s.ix[tree_slot(Tree::Versions)].extend(groups);
+        for e in groups {
+            s.ix[tree_slot(e.tree)].insert(e.key, e.value);
+        }
         s.chunks.extend(chunks);
         s.head = head;
         if nodes.is_some() {
@@ -1669,29 +1744,37 @@ impl Store {
         self.meta
             .insert(INDEX_BUILDING, &[] as &[u8])
             .map_err(self.write_err("marking the index"))?;
-        self.group_versions()
+        self.group(&GROUPINGS)
     }
 
-    /// Marks the (empty) `ix_versions` as holding versions in groups, and
-    /// the store with this version's mark, which an earlier binary that
-    /// would read a group as one version refuses.
-    fn group_versions(&self) -> Result<()> {
+    /// Marks the (empty) trees of `groupings` as holding their entries in
+    /// groups, and the store with this version's mark, which an earlier
+    /// binary that would read a group as one entry refuses.
+    fn group(&self, groupings: &[Grouping]) -> Result<()> {
         self.meta
             .insert("format", STORE_MARK)
             .map_err(self.write_err("marking the store"))?;
         self.marked.store(true, Relaxed);
-        self.meta
-            .insert(VERSIONS_GROUPED, &[] as &[u8])
-            .map_err(self.write_err("marking the versions"))?;
-        self.grouped.store(true, Relaxed);
+        for g in groupings {
+            self.meta
+                .insert(g.mark, &[] as &[u8])
+                .map_err(self.write_err("marking the index"))?;
+            if let Some(i) = GROUPINGS.iter().position(|x| x == g) {
+                self.grouped.fetch_or(1 << i, Relaxed);
+            }
+        }
         Ok(())
     }
 
-    /// True when `ix_versions` holds an item's versions of a round in
-    /// groups ([`VERSIONS_GROUPED`]); its reads give each version on its
-    /// own either way.
-    pub fn versions_grouped(&self) -> bool {
-        self.grouped.load(Relaxed)
+    /// How `t`'s entries are grouped, when they are ([`GROUPINGS`]); its
+    /// reads give each entry on its own either way.
+    fn grouping(&self, t: Tree) -> Option<Grouping> {
+        let grouped = self.grouped.load(Relaxed);
+        GROUPINGS
+            .iter()
+            .enumerate()
+            .find(|(i, g)| g.tree == t && grouped & (1 << i) != 0)
+            .map(|(_, g)| *g)
     }
 
     fn clear_index(&self) -> Result<()> {
@@ -1707,27 +1790,32 @@ impl Store {
             FRAMES,
             VERSIONS_BY_ROUND,
             VERSIONS_GROUPED,
+            FACTS_GROUPED,
+            FRAMES_GROUPED,
         ] {
             self.meta
                 .remove(k)
                 .map_err(self.write_err("clearing the index"))?;
         }
-        self.grouped.store(false, Relaxed);
+        self.grouped.store(0, Relaxed);
         Ok(())
     }
 
-    /// Writes index entries outside an append (while the index is built).
+    /// Writes index entries outside an append, while the index (or a tree
+    /// of it) is built afresh: each key once, and in a grouped tree never
+    /// among the keys of a group written before, so that the entries of
+    /// a grouped tree are grouped among themselves (see
+    /// [`Store::to_write`]). An index build writes an item's entries
+    /// together, and the items of a thread in id order, in id ranges of
+    /// their own.
     pub fn write_entries(&self, entries: &[Entry]) -> Result<()> {
-        let (entries, groups) = self.to_write(entries)?;
+        let (entries, groups) = self.to_write(entries, false)?;
         let mut batches: BTreeMap<Tree, sled::Batch> = Default::default();
-        for e in &entries {
+        for e in entries.iter().copied().chain(&groups) {
             batches
                 .entry(e.tree)
                 .or_default()
                 .insert(e.key.as_slice(), e.value.as_slice());
-        }
-        for (k, v) in groups {
-            batches.entry(Tree::Versions).or_default().insert(k, v);
         }
         for (t, b) in batches {
             self.ix(t)
@@ -1778,7 +1866,8 @@ impl Store {
             .map_err(self.write_err("marking the frames"))?;
         self.ix(Tree::Frames)
             .clear()
-            .map_err(self.write_err("clearing the frames"))
+            .map_err(self.write_err("clearing the frames"))?;
+        self.group(&GROUPINGS[2..])
     }
 
     /// Marks the frames as built, durably.
@@ -1814,7 +1903,7 @@ impl Store {
         self.ix(Tree::Versions)
             .clear()
             .map_err(self.write_err("clearing the versions"))?;
-        self.group_versions()
+        self.group(&GROUPINGS[..1])
     }
 
     /// Marks the versions as keyed by round, durably.
@@ -1987,11 +2076,11 @@ impl Store {
 
     /// One index entry.
     pub fn ix_get(&self, t: Tree, key: &[u8]) -> Result<Option<sled::IVec>> {
-        if self.is_grouped(t) {
+        if let Some(g) = self.grouping(t) {
             // The group that holds `key` is the last one at or before it.
             let mut upper = key.to_vec();
             upper.push(0);
-            let prefix = &key[..key.len().min(GROUP_PREFIX)];
+            let prefix = &key[..key.len().min(g.prefix)];
             return Ok(self
                 .ix_last_below(t, prefix, &upper)?
                 .filter(|(k, _)| k.as_ref() == key)
@@ -2049,7 +2138,7 @@ impl Store {
             &staged::NONE
         };
         let staged = staged.range::<[u8], _>((start.as_ref().map(Vec::as_slice), hi));
-        let grouped = self.is_grouped(t);
+        let grouped = self.grouping(t);
         let lo_owned = lo.map(<[u8]>::to_vec);
         let stop = failed.is_some();
         failed.map(Err).into_iter().chain(
@@ -2084,7 +2173,7 @@ impl Store {
         let staged = staged
             .range::<[u8], _>((start.as_ref().map(Vec::as_slice), Included(hi)))
             .rev();
-        let grouped = self.is_grouped(t);
+        let grouped = self.grouping(t);
         let (lo_owned, hi_owned) = (Included(lo.to_vec()), Included(hi.to_vec()));
         let stop = failed.is_some();
         failed.map(Err).into_iter().chain(
@@ -2110,34 +2199,29 @@ impl Store {
         let Some((k, v)) = last_below(stored, self.staged_ix(t), upper) else {
             return Ok(None);
         };
-        if !self.is_grouped(t) {
+        let Some(g) = self.grouping(t) else {
             return Ok(Some((k, v)).filter(|(k, _)| k.starts_with(prefix)));
-        }
-        // A group begins below `upper`; its last version below it is the
+        };
+        // A group begins below `upper`; its last entry below it is the
         // entry (the group's first is).
-        Ok(expand_group(&k, &v)?
+        Ok(expand_group(g, &k, &v)?
             .into_iter()
             .rev()
             .find(|(k, _)| k.as_ref() < upper)
             .filter(|(k, _)| k.starts_with(prefix)))
     }
 
-    /// True when entries of `t` are read and written as groups.
-    fn is_grouped(&self, t: Tree) -> bool {
-        t == Tree::Versions && self.versions_grouped()
-    }
-
-    /// Where a read of `t` from `lo` begins: for grouped versions, at the
-    /// group of `lo`'s round and item that begins at or before it, when one
-    /// does (its later versions may be after `lo`).
+    /// Where a read of `t` from `lo` begins: for a grouped tree, at the
+    /// group of `lo`'s prefix that begins at or before it, when one does
+    /// (its later entries may be after `lo`).
     fn group_start(&self, t: Tree, lo: std::ops::Bound<&[u8]>) -> Result<std::ops::Bound<Vec<u8>>> {
         let owned = lo.map(<[u8]>::to_vec);
         let (Included(k) | std::ops::Bound::Excluded(k)) = lo else {
             return Ok(owned);
         };
-        if !self.is_grouped(t) || k.len() < GROUP_PREFIX {
+        let Some(g) = self.grouping(t).filter(|g| k.len() >= g.prefix) else {
             return Ok(owned);
-        }
+        };
         // The last group at or before `k` (`k` ‖ 0 is the key just after it).
         let after = [k, &[0]].concat();
         let stored = self
@@ -2145,85 +2229,150 @@ impl Store {
             .get_lt(&after)
             .map_err(self.sled_err("reading the index"))?;
         Ok(match last_below(stored, self.staged_ix(t), &after) {
-            Some((g, _)) if g.get(..GROUP_PREFIX) == k.get(..GROUP_PREFIX) => Included(g.to_vec()),
+            Some((first, _)) if first.get(..g.prefix) == k.get(..g.prefix) => {
+                Included(first.to_vec())
+            }
             _ => owned,
         })
     }
 
-    /// The entries to write for `entries`: as they are, but for versions
-    /// when they are grouped, which join their item's last group of the
-    /// round (staged or stored) or begin a new one.
-    fn to_write<'e>(&self, entries: &'e [Entry]) -> Result<(Vec<&'e Entry>, Vec<KeyValue>)> {
-        if !self.versions_grouped() {
-            return Ok((entries.iter().collect(), Vec::new()));
-        }
-        let (mut versions, rest): (Vec<&Entry>, Vec<&Entry>) =
-            entries.iter().partition(|e| e.tree == Tree::Versions);
-        versions.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut last: BTreeMap<Vec<u8>, Option<Group>> = BTreeMap::new();
-        let mut out: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        for e in versions {
-            let Some(prefix) = e
-                .key
-                .get(..GROUP_PREFIX)
-                .filter(|_| e.key.len() == GROUP_KEY)
-            else {
-                return Err(Error::storage(
-                    "writing the index",
-                    "a version's key is not round, item and seq",
-                ));
-            };
-            let group = match last.entry(prefix.to_vec()) {
-                std::collections::btree_map::Entry::Occupied(g) => g.into_mut(),
-                std::collections::btree_map::Entry::Vacant(g) => {
-                    let upper = [prefix, &[0xff; 9][..]].concat();
-                    let found = self.ix_group_below(&upper)?;
-                    g.insert(found.filter(|(k, _, _, _)| k.starts_with(prefix)))
-                }
-            };
-            // (Versions come in seq order: one after its group's last.)
-            if let Some((_, _, _, last)) = group
-                && last.as_slice() >= e.key.as_slice()
-            {
-                return Err(Error::storage(
-                    "writing the index",
-                    "a version comes before one already written for its item and round",
-                ));
-            }
-            match group {
-                Some((_, v, n, last)) if *n < VERSION_GROUP => {
-                    push_version(v, &e.key, &e.value);
-                    *n += 1;
-                    last.clone_from(&e.key);
-                }
-                _ => {
-                    let mut v = Vec::with_capacity(12 + e.value.len());
-                    push_version(&mut v, &e.key, &e.value);
-                    *group = Some((e.key.clone(), v, 1, e.key.clone()));
-                }
-            }
-            if let Some((k, v, _, _)) = group {
-                out.insert(k.clone(), v.clone());
+    /// The entries to write for `entries`: as they are, but for the trees
+    /// that are grouped, whose entries are written as the groups that hold
+    /// them. With `extend`, an entry joins the group of its prefix that
+    /// holds its key (staged or stored, read here), replacing an entry of
+    /// the same key; a full group is split in two, or followed by a new
+    /// one when the entry comes after its last. Without (an index build,
+    /// which writes each key once, item by item, into emptied trees, and
+    /// never among what was written before), groups are formed of
+    /// `entries` alone.
+    fn to_write<'e>(
+        &self,
+        entries: &'e [Entry],
+        extend: bool,
+    ) -> Result<(Vec<&'e Entry>, Vec<Entry>)> {
+        let mut rest = Vec::new();
+        let mut by_tree: BTreeMap<Tree, Vec<&Entry>> = BTreeMap::new();
+        for e in entries {
+            match self.grouping(e.tree) {
+                Some(_) => by_tree.entry(e.tree).or_default().push(e),
+                None => rest.push(e),
             }
         }
-        Ok((rest, out.into_iter().collect()))
+        let mut out = Vec::new();
+        for (t, mut list) in by_tree {
+            let Some(g) = self.grouping(t) else {
+                continue;
+            };
+            list.sort_by(|a, b| a.key.cmp(&b.key));
+            // The groups read or begun here, by key: their entries, in key
+            // order, the first's key the group's.
+            let mut groups: BTreeMap<Vec<u8>, Vec<KeyValue>> = BTreeMap::new();
+            let mut changed = std::collections::BTreeSet::new();
+            for e in list {
+                let Some(prefix) = e.key.get(..g.prefix).filter(|_| e.key.len() == g.key) else {
+                    return Err(Error::storage(
+                        "writing the index",
+                        format!("an {} key is not {} bytes", t.name(), g.key),
+                    ));
+                };
+                let here = groups
+                    .range::<[u8], _>((Unbounded, Included(e.key.as_slice())))
+                    .next_back()
+                    .map(|(k, _)| k.clone())
+                    .filter(|k| k.starts_with(prefix));
+                let stored = if extend {
+                    self.ix_group_at(g, &e.key)?
+                } else {
+                    None
+                };
+                // The group that holds the key is the last that begins at
+                // or before it; one read here is the newer.
+                let at = match (here, stored) {
+                    (Some(h), Some((k, members))) if k > h => {
+                        groups.insert(k.clone(), members);
+                        Some(k)
+                    }
+                    (Some(h), _) => Some(h),
+                    (None, Some((k, members))) => {
+                        groups.insert(k.clone(), members);
+                        Some(k)
+                    }
+                    (None, None) => None,
+                };
+                let entry = (e.key.clone(), e.value.clone());
+                let Some(members) = at.as_ref().and_then(|k| groups.get_mut(k)) else {
+                    changed.insert(e.key.clone());
+                    groups.insert(e.key.clone(), vec![entry]);
+                    continue;
+                };
+                let split = match members.binary_search_by(|(k, _)| k.as_slice().cmp(&e.key)) {
+                    Ok(i) => {
+                        members[i].1.clone_from(&e.value);
+                        None
+                    }
+                    Err(i) if members.len() < g.most => {
+                        members.insert(i, entry);
+                        None
+                    }
+                    Err(i) if i == members.len() => Some(vec![entry]),
+                    Err(i) => {
+                        let mid = members.len() / 2;
+                        let mut upper = members.split_off(mid);
+                        if i <= mid {
+                            members.insert(i, entry);
+                        } else {
+                            upper.insert(i - mid, entry);
+                        }
+                        Some(upper)
+                    }
+                };
+                changed.extend(at);
+                if let Some(new) = split {
+                    let key = new[0].0.clone();
+                    changed.insert(key.clone());
+                    groups.insert(key, new);
+                }
+            }
+            for key in changed {
+                let Some(members) = groups.get(&key) else {
+                    continue;
+                };
+                let mut value = Vec::new();
+                for (k, v) in members {
+                    value.extend_from_slice(&k[g.prefix..]);
+                    value.extend_from_slice(
+                        &u32::try_from(v.len()).unwrap_or(u32::MAX).to_be_bytes(),
+                    );
+                    value.extend_from_slice(v);
+                }
+                out.push(Entry {
+                    tree: t,
+                    key,
+                    value,
+                });
+            }
+        }
+        Ok((rest, out))
     }
 
-    /// The last stored (or staged) group of versions below `upper`, with
-    /// its count of versions, checked.
-    fn ix_group_below(&self, upper: &[u8]) -> Result<Option<Group>> {
-        let t = Tree::Versions;
+    /// The stored (or staged) group of `g`'s tree that begins last at or
+    /// before `key`, with its entries, checked.
+    fn ix_group_at(&self, g: Grouping, key: &[u8]) -> Result<Option<(Vec<u8>, Vec<KeyValue>)>> {
+        let upper = [key, &[0]].concat();
         let stored = self
-            .ix(t)
-            .get_lt(upper)
+            .ix(g.tree)
+            .get_lt(&upper)
             .map_err(self.sled_err("reading the index"))?;
-        match last_below(stored, self.staged_ix(t), upper) {
-            Some((k, v)) => {
-                let versions = expand_group(&k, &v)?;
-                let last = versions.last().map(|(k, _)| k.to_vec()).unwrap_or_default();
-                Ok(Some((k.to_vec(), v.to_vec(), versions.len(), last)))
+        match last_below(stored, self.staged_ix(g.tree), &upper) {
+            // (The caller checked that `key` is one of `g`'s.)
+            Some((k, v)) if k.starts_with(&key[..g.prefix]) => {
+                let members = expand_group(g, &k, &v)?
+                    .into_iter()
+                    .map(|(k, v)| (k.to_vec(), v.to_vec()))
+                    .collect();
+                Ok(Some((k.to_vec(), members)))
             }
-            None => Ok(None),
+            _ => Ok(None),
         }
     }
 
@@ -2355,61 +2504,55 @@ fn tree_slot(t: Tree) -> usize {
 
 /// Whether a key can lie between `lo` and `hi` (where it cannot,
 /// `BTreeMap::range` panics).
-/// Length of the part of a version's key its group shares: round and item.
-const GROUP_PREFIX: usize = 8 + 16;
-/// Length of a version's key: round, item and seq.
-const GROUP_KEY: usize = GROUP_PREFIX + 8;
-
-/// Adds a version (its key's seq, then its value's length as a u32 BE and
-/// the value) to a group's value.
-fn push_version(group: &mut Vec<u8>, key: &[u8], value: &[u8]) {
-    group.extend_from_slice(&key[GROUP_PREFIX..GROUP_KEY]);
-    group.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
-    group.extend_from_slice(value);
-}
-
-/// The versions a group holds, each under its own key (round, item and
-/// its seq), in seq order. Refused when the value is not versions whose
-/// seqs ascend from the key's, at most [`VERSION_GROUP`] of them.
-fn expand_group(k: &[u8], v: &[u8]) -> Result<Vec<(sled::IVec, sled::IVec)>> {
+/// The entries a group of `g`'s tree holds, each under its own key (the
+/// group's prefix and the rest of its key), in key order. Refused when the
+/// value is not entries whose keys ascend from the group's, at most
+/// `g.most` of them.
+fn expand_group(g: Grouping, k: &[u8], v: &[u8]) -> Result<Vec<(sled::IVec, sled::IVec)>> {
     let bad = |why: &str| Error::Corrupt {
         seq: k
-            .get(GROUP_PREFIX..GROUP_KEY)
+            .get(k.len().saturating_sub(8)..)
+            .filter(|_| g.tree != Tree::Frames)
             .and_then(|s| s.try_into().ok())
             .map(u64::from_be_bytes),
         what: format!(
-            "the index's ix_versions entry {} holds {why}, where an entry is one to {VERSION_GROUP} versions of one round and item, from the seq its key names, ascending",
-            crate::domain::ids::hex(&k[..k.len().min(GROUP_KEY)])
+            "the index's {} entry {} holds {why}, where an entry is one to {} {}, from the key it names, ascending",
+            g.tree.name(),
+            crate::domain::ids::hex(&k[..k.len().min(g.key)]),
+            g.most,
+            g.what,
         ),
     };
-    if k.len() != GROUP_KEY {
-        return Err(bad("a key that is not round, item and seq"));
+    if k.len() != g.key {
+        return Err(bad("a key of another length"));
     }
+    let rest_len = g.key - g.prefix;
     let mut out: Vec<(sled::IVec, sled::IVec)> = Vec::new();
     let mut rest = v;
     let mut last: Option<&[u8]> = None;
     while !rest.is_empty() {
-        let (Some(seq), Some(len)) = (rest.get(..8), rest.get(8..12)) else {
-            return Err(bad("a version cut short"));
+        let (Some(tail), Some(len)) = (rest.get(..rest_len), rest.get(rest_len..rest_len + 4))
+        else {
+            return Err(bad("an entry cut short"));
         };
         let len =
-            u32::from_be_bytes(len.try_into().map_err(|_| bad("a version cut short"))?) as usize;
-        let Some(value) = rest.get(12..12 + len) else {
-            return Err(bad("a version cut short"));
+            u32::from_be_bytes(len.try_into().map_err(|_| bad("an entry cut short"))?) as usize;
+        let Some(value) = rest.get(rest_len + 4..rest_len + 4 + len) else {
+            return Err(bad("an entry cut short"));
         };
         let in_order = match last {
-            None => seq == &k[GROUP_PREFIX..],
-            Some(l) => l < seq,
+            None => tail == &k[g.prefix..],
+            Some(l) => l < tail,
         };
-        if !in_order || out.len() == VERSION_GROUP {
-            return Err(bad("versions out of order or too many"));
+        if !in_order || out.len() == g.most {
+            return Err(bad("entries out of order or too many"));
         }
-        last = Some(seq);
-        out.push(([&k[..GROUP_PREFIX], seq].concat().into(), value.into()));
-        rest = &rest[12 + len..];
+        last = Some(tail);
+        out.push(([&k[..g.prefix], tail].concat().into(), value.into()));
+        rest = &rest[rest_len + 4 + len..];
     }
     if out.is_empty() {
-        return Err(bad("no version"));
+        return Err(bad("no entry"));
     }
     Ok(out)
 }
@@ -2424,16 +2567,16 @@ enum Expanded {
 
 impl Expanded {
     fn of(
-        grouped: bool,
+        grouped: Option<Grouping>,
         r: Result<(sled::IVec, sled::IVec)>,
         lo: &std::ops::Bound<Vec<u8>>,
         hi: &std::ops::Bound<Vec<u8>>,
         rev: bool,
     ) -> Expanded {
-        if !grouped {
+        let Some(g) = grouped else {
             return Expanded::One(Some(r));
-        }
-        let versions = match r.and_then(|(k, v)| expand_group(&k, &v)) {
+        };
+        let versions = match r.and_then(|(k, v)| expand_group(g, &k, &v)) {
             Ok(v) => v,
             Err(e) => return Expanded::One(Some(Err(e))),
         };
@@ -2793,7 +2936,7 @@ mod tests {
         // A version an entry, as a store without the mark holds them.
         let single = new("single");
         single.meta.remove(VERSIONS_GROUPED).unwrap();
-        single.grouped.store(false, Relaxed);
+        single.grouped.store(0, Relaxed);
         let mut grouped = new("grouped");
         let mut at = None;
         for (i, w) in writes.iter().enumerate() {
@@ -2821,11 +2964,98 @@ mod tests {
         let sizes: Vec<usize> = grouped
             .ix(Tree::Versions)
             .iter()
-            .map(|r| r.map(|(k, v)| expand_group(&k, &v).unwrap().len()).unwrap())
+            .map(|r| {
+                r.map(|(k, v)| expand_group(GROUPINGS[0], &k, &v).unwrap().len())
+                    .unwrap()
+            })
             .collect();
         assert_eq!(sizes, [8, 3, 2, 2, 1]);
-        // A version that comes before its group's last is refused.
-        assert!(grouped.write_entries(&[v(0, 1, 10)]).is_err());
+    }
+
+    #[test]
+    fn every_grouped_tree_reads_as_an_entry_a_key_however_its_entries_came() {
+        // Entries of three prefixes, their keys' tails drawn at random from
+        // forty, in six writes: later keys before earlier ones, keys
+        // written again, groups filled and split. A store without the
+        // marks holds them an entry a key; every read must be the same.
+        for g in GROUPINGS {
+            let key = |p: u8, t: u8| {
+                let mut k = vec![p; g.prefix];
+                k.resize(g.key - 1, 0);
+                k.push(t);
+                k
+            };
+            let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ g.key as u64;
+            let mut draw = |n: u64| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (state >> 33) % n
+            };
+            let writes: Vec<Vec<Entry>> = (0..6u8)
+                .map(|w| {
+                    (0..9u8)
+                        .map(|i| {
+                            let (p, t) = (
+                                1 + u8::try_from(draw(3)).unwrap(),
+                                u8::try_from(draw(40)).unwrap(),
+                            );
+                            Entry {
+                                tree: g.tree,
+                                key: key(p, t),
+                                value: vec![w, i, p, t],
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let dir = tempfile::tempdir().unwrap();
+            let new =
+                |name: &str| Store::create(&dir.path().join(name), Duration::from_secs(1)).unwrap();
+            let single = new("single");
+            single.grouped.store(0, Relaxed);
+            let mut grouped = new("grouped");
+            let mut at = None;
+            for (i, w) in writes.iter().enumerate() {
+                let h = head(u8::try_from(i).unwrap());
+                single.append(at, &[], w, None, h, false).unwrap();
+                if i % 3 == 0 {
+                    grouped.append(at, &[], w, None, h, false).unwrap();
+                } else {
+                    grouped.stage(at, &[], w, None, h).unwrap();
+                }
+                if i % 3 == 2 {
+                    grouped.write_staged().unwrap();
+                }
+                at = Some(h);
+            }
+            let mut probes: Vec<Vec<u8>> = vec![vec![], vec![0xff]];
+            for p in 0..=4 {
+                probes.push(vec![p; g.prefix]);
+                for t in [0, 1, 7, 13, 20, 27, 39, 40] {
+                    probes.push(key(p, t));
+                }
+            }
+            let probes: Vec<&[u8]> = probes.iter().map(Vec::as_slice).collect();
+            let want = tree_reads(&single, g.tree, &probes);
+            let got = tree_reads(&grouped, g.tree, &probes);
+            assert_eq!(got.len(), want.len());
+            for (got, want) in got.iter().zip(&want) {
+                assert_eq!(got, want, "{:?}", g.tree);
+            }
+            // Fewer entries, none of them over full.
+            let sizes: Vec<usize> = grouped
+                .ix(g.tree)
+                .iter()
+                .map(|r| {
+                    r.map(|(k, v)| expand_group(g, &k, &v).unwrap().len())
+                        .unwrap()
+                })
+                .collect();
+            assert_eq!(sizes.iter().sum::<usize>(), single.ix(g.tree).len());
+            assert!(sizes.len() * 2 < single.ix(g.tree).len(), "{sizes:?}");
+            assert!(sizes.iter().all(|n| *n <= g.most), "{sizes:?}");
+        }
     }
 
     #[test]

@@ -247,28 +247,66 @@ impl Raw {
     }
 
     /// Every version `ix_versions` holds, each under its own key (round,
-    /// item, seq), in key order: a store marked `versions-grouped` holds
-    /// an item's versions of a round in entries of up to eight, each
-    /// version as its seq (8 bytes BE), its length (4 bytes BE) and its
-    /// bytes; one without the mark, a version an entry.
+    /// item, seq), in key order (see [`Raw::entries`]).
     pub fn versions(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
-        let grouped = self.meta.contains_key("versions-grouped").unwrap();
+        self.entries("ix_versions")
+    }
+
+    /// How many leading key bytes the entries of a group of index tree
+    /// `name` share, when the store marks the tree as grouped: versions by
+    /// round and item, facts by item and kind, frames by round.
+    fn grouped(&self, name: &str) -> Option<usize> {
+        let (mark, prefix) = match name {
+            "ix_versions" => ("versions-grouped", 24),
+            "ix_facts" => ("facts-grouped", 17),
+            "ix_frames" => ("frames-grouped", 8),
+            _ => return None,
+        };
+        self.meta.contains_key(mark).unwrap().then_some(prefix)
+    }
+
+    /// Every entry of index tree `name`, each under its own key, in key
+    /// order: in a grouped tree an entry holds several, each as the rest
+    /// of its key after the group's prefix, its length (4 bytes BE) and
+    /// its bytes.
+    pub fn entries(&self, name: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let grouped = self.grouped(name);
         let mut out = Vec::new();
-        for kv in self.tree("ix_versions").iter() {
+        for kv in self.tree(name).iter() {
             let (k, v) = kv.unwrap();
-            if !grouped {
+            let Some(prefix) = grouped else {
                 out.push((k.to_vec(), v.to_vec()));
                 continue;
-            }
+            };
+            let tail = k.len() - prefix;
             let mut rest = &v[..];
             while !rest.is_empty() {
-                let len = u32::from_be_bytes(rest[8..12].try_into().unwrap()) as usize;
-                let key = [&k[..24], &rest[..8]].concat();
-                out.push((key, rest[12..12 + len].to_vec()));
-                rest = &rest[12 + len..];
+                let len = u32::from_be_bytes(rest[tail..tail + 4].try_into().unwrap()) as usize;
+                let key = [&k[..prefix], &rest[..tail]].concat();
+                out.push((key, rest[tail + 4..tail + 4 + len].to_vec()));
+                rest = &rest[tail + 4 + len..];
             }
         }
         out
+    }
+
+    /// Writes index tree `name` anew as `entries`, each in an entry of its
+    /// own (in a grouped tree, a group of one: a layout the ledger reads
+    /// like its own).
+    pub fn set_entries(&self, name: &str, entries: &[(Vec<u8>, Vec<u8>)]) {
+        let grouped = self.grouped(name);
+        let t = self.tree(name);
+        t.clear().unwrap();
+        for (k, v) in entries {
+            let value = match grouped {
+                None => v.clone(),
+                Some(prefix) => {
+                    let len = u32::try_from(v.len()).unwrap().to_be_bytes();
+                    [&k[prefix..], &len[..], v].concat()
+                }
+            };
+            t.insert(k.as_slice(), value).unwrap();
+        }
     }
 
     /// Rewrites the item index entries of `item` (16 bytes) as `edit`
