@@ -2157,7 +2157,10 @@ impl Store {
             entries.iter().partition(|e| e.tree == Tree::Versions);
         versions.sort_by(|a, b| a.key.cmp(&b.key));
         let mut last: BTreeMap<Vec<u8>, Option<Group>> = BTreeMap::new();
-        let mut out: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        // The keys of the groups this call adds to; the groups it is done
+        // with.
+        let mut touched: std::collections::BTreeSet<Vec<u8>> = Default::default();
+        let mut out: Vec<KeyValue> = Vec::new();
         for e in versions {
             let Some(prefix) = e
                 .key
@@ -2187,22 +2190,31 @@ impl Store {
                 ));
             }
             match group {
-                Some((_, v, n, last)) if *n < VERSION_GROUP => {
+                Some((k, v, n, last)) if *n < VERSION_GROUP => {
                     push_version(v, &e.key, &e.value);
                     *n += 1;
                     last.clone_from(&e.key);
+                    touched.insert(k.clone());
                 }
                 _ => {
                     let mut v = Vec::with_capacity(12 + e.value.len());
                     push_version(&mut v, &e.key, &e.value);
-                    *group = Some((e.key.clone(), v, 1, e.key.clone()));
+                    let full = group.replace((e.key.clone(), v, 1, e.key.clone()));
+                    if let Some((k, v, _, _)) = full
+                        && touched.remove(&k)
+                    {
+                        out.push((k, v));
+                    }
+                    touched.insert(e.key.clone());
                 }
             }
-            if let Some((k, v, _, _)) = group {
-                out.insert(k.clone(), v.clone());
+        }
+        for (k, v, _, _) in last.into_values().flatten() {
+            if touched.contains(&k) {
+                out.push((k, v));
             }
         }
-        Ok((rest, out.into_iter().collect()))
+        Ok((rest, out))
     }
 
     /// The last stored (or staged) group of versions below `upper`, with
@@ -2305,8 +2317,6 @@ impl Durable {
     }
 }
 
-/// Creates directories (and missing parents) as 0755, so that a
-/// group-writable umask does not make them shared.
 /// Why an append's transaction gave up.
 enum Aborted {
     /// The stored head is not the one the append was prepared on.
@@ -2323,6 +2333,8 @@ fn bad_chunk(chunk: ChunkId, e: BadChunk) -> Error {
     }
 }
 
+/// Creates directories (and missing parents) as 0755, so that a
+/// group-writable umask does not make them shared.
 fn dir_builder() -> std::fs::DirBuilder {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
@@ -2347,8 +2359,6 @@ fn tree_slot(t: Tree) -> usize {
     }
 }
 
-/// Whether a key can lie between `lo` and `hi` (where it cannot,
-/// `BTreeMap::range` panics).
 /// Length of the part of a version's key its group shares: round and item.
 const GROUP_PREFIX: usize = 8 + 16;
 /// Length of a version's key: round, item and seq.
@@ -2490,6 +2500,8 @@ fn counted<'a>(
     })
 }
 
+/// Whether a key can lie between `lo` and `hi` (where it cannot,
+/// `BTreeMap::range` panics).
 fn holds_keys(lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>) -> bool {
     use std::ops::Bound::Excluded;
     match (lo, hi) {
