@@ -992,6 +992,28 @@ fn an_items_events_beyond_one_item_index_entry_are_read_checked_and_imported_ali
         "{}",
         out.stdout
     );
+    // As many entries as events, each an event of the item, but one seq
+    // twice where another is missing: `verify` names the missing one.
+    raw::edit(&env, |r| r.index_put(&id, gone));
+    env.run(&["verify"]).ok();
+    let (first, twice, missing) = (seqs[0], seqs[2], seqs[1]);
+    raw::edit(&env, |r| {
+        let mut key = raw::hex_bytes(&id);
+        key.extend_from_slice(&first.to_be_bytes());
+        let rest: Vec<u8> = seqs[2..64].iter().flat_map(|s| s.to_be_bytes()).collect();
+        r.by_item.insert(&key, rest).unwrap();
+        let mut again = raw::hex_bytes(&id);
+        again.extend_from_slice(&twice.to_be_bytes());
+        r.by_item.insert(again, &[]).unwrap();
+    });
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .contains(&format!("BROKEN at seq {missing}: index mismatch")),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

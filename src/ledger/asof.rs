@@ -249,7 +249,7 @@ impl Ledger {
             let b = index::frame_key(from, hi.unwrap_or(EventId([0xff; 16])));
             for r in
                 self.store()
-                    .ix_range(Tree::Frames, Included(&a[..]), up_to(&b[..], hi.is_some()))
+                    .ix_window(Tree::Frames, Included(&a[..]), up_to(&b[..], hi.is_some()))
             {
                 let (k, v) = r?;
                 let (_, id) = index::frame_key_parts(&k).ok_or_else(|| {
@@ -265,7 +265,7 @@ impl Ledger {
             Some(id) => index::version_key(from, id, 0),
             None => index::version_key(from, EventId([0xff; 16]), u64::MAX),
         };
-        for r in self.store().ix_range(
+        for r in self.store().ix_window(
             Tree::Versions,
             Included(&a[..]),
             up_to(&b[..], hi.is_some()),
@@ -382,7 +382,7 @@ impl Ledger {
         if lo > hi {
             return Ok(notes);
         }
-        for r in self.store().scan(lo) {
+        for r in self.store().scan_window(lo) {
             let (seq, hash, bytes) = r?;
             if seq > hi {
                 break;

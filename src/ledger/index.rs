@@ -136,7 +136,7 @@ impl Ledger {
         };
         let half = |lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>| {
             self.store()
-                .ix_range(Tree::Current, lo, hi)
+                .ix_window(Tree::Current, lo, hi)
                 .map(|r| {
                     let (_, v) = r?;
                     decoded::<Snapshot>(Tree::Current, &v)
@@ -186,7 +186,7 @@ impl Ledger {
         let half =
             |lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>| -> Result<Vec<ItemView>> {
                 self.store()
-                    .ix_range(Tree::Frames, lo, hi)
+                    .ix_window(Tree::Frames, lo, hi)
                     .map(|r| {
                         let (_, v) = r?;
                         decoded::<Snapshot>(Tree::Frames, &v).map(|s| s.item)
@@ -213,9 +213,10 @@ impl Ledger {
         if !self.has_frames()? {
             return Ok(None);
         }
-        let prefix = seal.to_be_bytes();
+        let lo = index::frame_key(seal, EventId([0; 16]));
+        let hi = index::frame_key(seal, EventId([0xff; 16]));
         self.store()
-            .ix_prefix(Tree::Frames, &prefix)
+            .ix_window(Tree::Frames, Included(&lo[..]), Included(&hi[..]))
             .map(|r| {
                 let (k, v) = r?;
                 let (_, id) = index::frame_key_parts(&k).ok_or_else(|| {

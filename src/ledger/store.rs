@@ -1656,10 +1656,27 @@ impl Store {
 
     /// All stored events from `from` on, in key order, as stored.
     pub fn scan(&self, from: u64) -> impl Iterator<Item = Result<RawEvent>> + '_ {
-        let stored = self
-            .events
-            .range(from.to_be_bytes()..)
-            .map(|r| r.map_err(self.sled_err("scanning events")));
+        self.scan_counted(from, SWEEP)
+    }
+
+    /// The stored events from `from` on, as [`Store::scan`] gives them, for
+    /// a view that stops after some thousands (the events since a seal):
+    /// read by the iterator alone up to [`WINDOW`] of them.
+    pub fn scan_window(&self, from: u64) -> impl Iterator<Item = Result<RawEvent>> + '_ {
+        self.scan_counted(from, WINDOW)
+    }
+
+    fn scan_counted(
+        &self,
+        from: u64,
+        uncounted: usize,
+    ) -> impl Iterator<Item = Result<RawEvent>> + '_ {
+        let stored = counted(
+            &self.events,
+            self.events.range(from.to_be_bytes()..),
+            uncounted,
+        )
+        .map(|r| r.map_err(self.sled_err("scanning events")));
         let staged = self
             .staged_of(|s| &s.events)
             .range::<[u8], _>((Included(&from.to_be_bytes()[..]), Unbounded));
@@ -1965,9 +1982,7 @@ impl Store {
         &self,
         level: u8,
     ) -> impl Iterator<Item = Result<(ChunkId, std::result::Result<Chunk, BadChunk>)>> + '_ {
-        let stored = self
-            .merkle
-            .scan_prefix([level])
+        let stored = counted(&self.merkle, self.merkle.scan_prefix([level]), SWEEP)
             .map(|kv| kv.map_err(self.sled_err("reading the Merkle tree")));
         merged(
             stored,
@@ -1988,9 +2003,7 @@ impl Store {
     /// name (a scan of every chunk).
     pub fn merkle_nodes(&self) -> Result<u64> {
         let mut n = 0u64;
-        let stored = self
-            .merkle
-            .iter()
+        let stored = counted(&self.merkle, self.merkle.iter(), SWEEP)
             .map(|kv| kv.map_err(self.sled_err("reading the Merkle tree")));
         for kv in merged(stored, self.staged_of(|s| &s.chunks).iter(), false) {
             let (_, v) = kv?;
@@ -2121,15 +2134,42 @@ impl Store {
         lo: std::ops::Bound<&[u8]>,
         hi: std::ops::Bound<&[u8]>,
     ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
+        self.ix_range_counted(t, lo, hi, SWEEP)
+    }
+
+    /// The entries of an index tree within two bounds, as
+    /// [`Store::ix_range`] gives them, for a view that reads no more than
+    /// about one entry an item (a half of `ix_current`, a round's frame,
+    /// the versions since a seal): read by the iterator alone up to
+    /// [`WINDOW`] of them.
+    pub fn ix_window(
+        &self,
+        t: Tree,
+        lo: std::ops::Bound<&[u8]>,
+        hi: std::ops::Bound<&[u8]>,
+    ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
+        self.ix_range_counted(t, lo, hi, WINDOW)
+    }
+
+    fn ix_range_counted(
+        &self,
+        t: Tree,
+        lo: std::ops::Bound<&[u8]>,
+        hi: std::ops::Bound<&[u8]>,
+        uncounted: usize,
+    ) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
         let (start, failed) = match self.group_start(t, lo) {
             Ok(start) => (start, None),
             Err(e) => (Unbounded, Some(e)),
         };
         let hi_owned = hi.map(<[u8]>::to_vec);
-        let stored = self
-            .ix(t)
-            .range::<Vec<u8>, _>((start.clone(), hi_owned.clone()))
-            .map(|r| r.map_err(self.sled_err("reading the index")));
+        let tree = self.ix(t);
+        let stored = counted(
+            tree,
+            tree.range::<Vec<u8>, _>((start.clone(), hi_owned.clone())),
+            uncounted,
+        )
+        .map(|r| r.map_err(self.sled_err("reading the index")));
         // `BTreeMap::range` panics on bounds that hold no key; sled gives
         // nothing for them.
         let staged = if holds_keys(start.as_ref().map(Vec::as_slice), hi) {
@@ -2378,9 +2418,7 @@ impl Store {
 
     /// Every index entry, in key order.
     pub fn index_entries(&self) -> impl Iterator<Item = Result<(EventId, u64)>> + '_ {
-        let stored = self
-            .by_item
-            .iter()
+        let stored = counted(&self.by_item, self.by_item.iter(), SWEEP)
             .map(|r| r.map_err(self.sled_err("reading the item index")));
         merged(stored, self.staged_of(|s| &s.by_item).iter(), false).flat_map(|r| {
             match r.and_then(|(k, v)| parse_block(&k, &v)) {
@@ -2460,8 +2498,6 @@ impl Durable {
     }
 }
 
-/// Creates directories (and missing parents) as 0755, so that a
-/// group-writable umask does not make them shared.
 /// Why an append's transaction gave up.
 enum Aborted {
     /// The stored head is not the one the append was prepared on.
@@ -2478,6 +2514,8 @@ fn bad_chunk(chunk: ChunkId, e: BadChunk) -> Error {
     }
 }
 
+/// Creates directories (and missing parents) as 0755, so that a
+/// group-writable umask does not make them shared.
 fn dir_builder() -> std::fs::DirBuilder {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
@@ -2502,8 +2540,6 @@ fn tree_slot(t: Tree) -> usize {
     }
 }
 
-/// Whether a key can lie between `lo` and `hi` (where it cannot,
-/// `BTreeMap::range` panics).
 /// The entries a group of `g`'s tree holds, each under its own key (the
 /// group's prefix and the rest of its key), in key order. Refused when the
 /// value is not entries whose keys ascend from the group's, at most
@@ -2609,6 +2645,47 @@ impl Iterator for Expanded {
     }
 }
 
+/// How many entries a read through sled's iterator gives before [`counted`]
+/// reads each next one again by its key.
+const SWEEP: usize = 1024;
+
+/// The same for a view's reads, which stop after about one entry an item:
+/// each read again by key would cost a view on L 10–20% of its time
+/// (docs/performance.md, "A view's reads not counted"), while a sweep that
+/// starts uncounted for longer keeps more pages at its start (`verify` on L
+/// peaks some 15 MiB higher with this for every read). The unit tests
+/// take a smaller one, to read past it in a few thousand entries.
+const WINDOW: usize = if cfg!(test) { 2 * SWEEP } else { 16384 };
+
+/// `entries`, a read of `tree` through sled's iterator, with each entry
+/// after the first `uncounted` read again by its key (what it gives is
+/// unchanged). sled 0.34.7's page cache counts an iterator's read of a
+/// page once, and weighs what to page out only when 64 reads of one of
+/// its 256 shards have piled up: a long sweep keeps up to some 16,000
+/// pages in memory beyond the cache's size (on L, 95 MB for a sweep of the
+/// events). A read by key counts the page at each entry, so the shards
+/// weigh their pages sixteen times as often and the cache keeps near its
+/// size, for some 15% more time (docs/performance.md, "Sweeps that sled
+/// counts").
+fn counted<'a>(
+    tree: &'a sled::Tree,
+    entries: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>> + 'a,
+    uncounted: usize,
+) -> impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>> + 'a {
+    entries.enumerate().map(move |(i, r)| {
+        if i >= uncounted
+            && let Ok((k, _)) = &r
+        {
+            // Only for the count: an error here is the iterator's to
+            // report, at its own entry.
+            let _ = tree.get(k);
+        }
+        r
+    })
+}
+
+/// Whether a key can lie between `lo` and `hi` (where it cannot,
+/// `BTreeMap::range` panics).
 fn holds_keys(lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>) -> bool {
     use std::ops::Bound::Excluded;
     match (lo, hi) {
@@ -2730,6 +2807,7 @@ fn split_value(seq: u64, v: &[u8]) -> Result<(EventHash, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ops::Bound::Excluded;
 
     #[test]
     fn head_bytes_roundtrip() {
@@ -2908,6 +2986,69 @@ mod tests {
         }
         let probes: Vec<&[u8]> = probes.iter().map(Vec::as_slice).collect();
         tree_reads(store, Tree::Versions, &probes)
+    }
+
+    #[test]
+    fn a_read_longer_than_a_sweep_gives_every_entry_once_in_order() {
+        // Past [`SWEEP`] entries every read through sled's iterator reads
+        // each entry again by key (`counted`), past [`WINDOW`] a view's:
+        // what it gives is the same, staged appends merged in.
+        let n = (WINDOW + SWEEP) as u64;
+        let at = |seq: u64| Head {
+            seq,
+            hash: EventHash([7; 32]),
+            recorded_at: Timestamp::from_unix_nanos(0),
+        };
+        let rows = |seqs: std::ops::Range<u64>| -> (Vec<Row>, Vec<Entry>) {
+            seqs.map(|seq| {
+                let row = Row {
+                    seq,
+                    hash: EventHash([1; 32]),
+                    bytes: seq.to_be_bytes().to_vec(),
+                    item: Some(EventId([u8::try_from(seq % 3).unwrap(); 16])),
+                };
+                let entry = Entry {
+                    tree: Tree::Current,
+                    key: seq.to_be_bytes().to_vec(),
+                    value: vec![1],
+                };
+                (row, entry)
+            })
+            .unzip()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&dir.path().join("s"), Duration::from_secs(1)).unwrap();
+        let (r, e) = rows(0..n);
+        store.append(None, &r, &e, None, at(n - 1), false).unwrap();
+        let (r, e) = rows(n..n + 5);
+        store
+            .stage(Some(at(n - 1)), &r, &e, None, at(n + 4))
+            .unwrap();
+        let check = |store: &Store| {
+            for from in [0, 5, n - 2, n + 2] {
+                let seqs: Vec<u64> = store.scan(from).map(|r| r.unwrap().0).collect();
+                assert_eq!(seqs, (from..n + 5).collect::<Vec<_>>());
+                let seqs: Vec<u64> = store.scan_window(from).map(|r| r.unwrap().0).collect();
+                assert_eq!(seqs, (from..n + 5).collect::<Vec<_>>());
+            }
+            let keys: Vec<Vec<u8>> = store
+                .ix_scan(Tree::Current, &[])
+                .map(|r| r.unwrap().0.to_vec())
+                .collect();
+            let want: Vec<Vec<u8>> = (0..n + 5).map(|s| s.to_be_bytes().to_vec()).collect();
+            assert_eq!(keys, want);
+            let keys: Vec<Vec<u8>> = store
+                .ix_window(Tree::Current, Included(&[0][..]), Excluded(&[1][..]))
+                .map(|r| r.unwrap().0.to_vec())
+                .collect();
+            assert_eq!(keys, want);
+            let items: Vec<(EventId, u64)> = store.index_entries().map(Result::unwrap).collect();
+            assert_eq!(items.len(), usize::try_from(n + 5).unwrap());
+            assert!(items.windows(2).all(|w| w[0] < w[1]));
+        };
+        check(&store);
+        store.write_staged().unwrap();
+        check(&store);
     }
 
     #[test]

@@ -248,8 +248,16 @@ pub struct ChainChecker {
     seen_ids: BTreeSet<EventId>,
     /// Each item key, folded, with the seq of its registration.
     item_keys: BTreeMap<String, (u64, String)>,
-    /// Id and item of every event that passed, by seq.
-    ids: Vec<(EventId, Option<EventId>)>,
+    /// Id of every event that passed, by seq.
+    ids: Vec<EventId>,
+    /// The item of every event that passed, by seq: 0 for none, else one
+    /// more than its place in `item_ids` (20 bytes an event with `ids`,
+    /// where an id and an optional id took 33).
+    items: Vec<u32>,
+    /// Every item an event that passed is about, in the order met.
+    item_ids: Vec<EventId>,
+    /// The place of each item in `item_ids`.
+    item_slots: std::collections::HashMap<EventId, u32>,
     seals: BTreeMap<String, (String, u64, EventHash)>,
     prev: EventHash,
     prev_time: Option<Timestamp>,
@@ -305,6 +313,9 @@ impl ChainChecker {
             seen_ids: BTreeSet::new(),
             item_keys: BTreeMap::new(),
             ids: Vec::new(),
+            items: Vec::new(),
+            item_ids: Vec::new(),
+            item_slots: std::collections::HashMap::new(),
             seals: BTreeMap::new(),
             prev: EventHash::GENESIS,
             prev_time: None,
@@ -559,8 +570,7 @@ impl ChainChecker {
             } => {
                 let target = usize::try_from(*target_seq)
                     .ok()
-                    .and_then(|i| self.ids.get(i))
-                    .copied();
+                    .and_then(|i| Some((*self.ids.get(i)?, self.item_at(i))));
                 let at = target.map(|(id, _)| id);
                 if let Some((_, target_item)) = target.filter(|(id, _)| id == target_id)
                     && target_item != Some(*named)
@@ -595,7 +605,19 @@ impl ChainChecker {
             self.found_at = Some(seq);
         }
         self.remember(seq, env.id, &env.body);
-        self.ids.push((env.id, item));
+        self.ids.push(env.id);
+        let slot = match item {
+            None => 0,
+            Some(i) => {
+                let next = u32::try_from(self.item_ids.len() + 1).unwrap_or(u32::MAX);
+                let slot = *self.item_slots.entry(i).or_insert(next);
+                if slot == next {
+                    self.item_ids.push(i);
+                }
+                slot
+            }
+        };
+        self.items.push(slot);
         self.seen_ids.insert(env.id);
         self.last_nodes = self.tree.push(super::merkle::event_leaf_hash(bytes));
         self.prev = computed;
@@ -613,7 +635,7 @@ impl ChainChecker {
             let first = self
                 .ids
                 .iter()
-                .position(|(id, _)| *id == env.id)
+                .position(|id| *id == env.id)
                 .map(|s| s as u64);
             return broken(Finding::IdAgain { id: env.id, first });
         }
@@ -768,14 +790,40 @@ impl ChainChecker {
     /// The item index entries the events checked so far imply: (item,
     /// seq) for every event about an item, in key order.
     pub fn item_index(&self) -> Vec<(EventId, u64)> {
-        let mut out: Vec<(EventId, u64)> = self
-            .ids
-            .iter()
-            .enumerate()
-            .filter_map(|(seq, (_, item))| item.map(|i| (i, seq as u64)))
+        let mut out: Vec<(EventId, u64)> = (0..self.items.len())
+            .filter_map(|seq| self.item_at(seq).map(|i| (i, seq as u64)))
             .collect();
         out.sort_unstable();
         out
+    }
+
+    /// The item the event at `seq` (one that passed) is about.
+    fn item_at(&self, seq: usize) -> Option<EventId> {
+        let slot = self.items.get(seq)?.checked_sub(1)?;
+        self.item_ids.get(usize::try_from(slot).ok()?).copied()
+    }
+
+    /// True when `entries` (item index entries, as the store reads them)
+    /// are exactly [`ChainChecker::item_index`]: each one an event that
+    /// passed is about, in strictly ascending order, and as many as there
+    /// are such events. Reads the entries as they come, holding nothing;
+    /// stops at the first that is not.
+    pub fn item_index_is(
+        &self,
+        entries: impl Iterator<Item = Result<(EventId, u64)>>,
+    ) -> Result<bool> {
+        let mut last: Option<(EventId, u64)> = None;
+        let mut n = 0usize;
+        for entry in entries {
+            let (item, seq) = entry?;
+            let about = usize::try_from(seq).ok().and_then(|s| self.item_at(s));
+            if about != Some(item) || last.is_some_and(|l| l >= (item, seq)) {
+                return Ok(false);
+            }
+            last = Some((item, seq));
+            n += 1;
+        }
+        Ok(n == self.items.iter().filter(|s| **s != 0).count())
     }
 
     /// The report so far, with the break found (if any).
@@ -922,6 +970,11 @@ pub fn verify_with_nodes(
         return Ok(c.report(Some(c.brk(at, kind, None, detail))));
     }
 
+    // Mostly the index is what the events give: checked as it is read,
+    // without the expected entries in memory (24 bytes an event).
+    if c.item_index_is(store.index_entries())? {
+        return Ok(c.report(None));
+    }
     // Both sides in key order (item, seq), compared in one pass: the
     // stored index is read as it is iterated, not held. The break named is
     // the mismatch at the lowest seq.
@@ -964,4 +1017,33 @@ pub fn verify_with_nodes(
         ))));
     }
     Ok(c.report(None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_index_is_what_the_events_give_only_with_each_entry_once_and_none_missing() {
+        let mut c = ChainChecker::new(None);
+        let (a, b) = (EventId([1; 16]), EventId([2; 16]));
+        // Seq 0 is about no item; 1, 2 and 4 about a; 3 about b.
+        c.item_ids = vec![a, b];
+        c.items = vec![0, 1, 1, 2, 1];
+        let is =
+            |entries: &[(EventId, u64)]| c.item_index_is(entries.iter().map(|e| Ok(*e))).unwrap();
+        assert_eq!(c.item_index(), [(a, 1), (a, 2), (a, 4), (b, 3)]);
+        assert!(is(&c.item_index()));
+        // As many entries, one twice where another is missing.
+        assert!(!is(&[(a, 1), (a, 2), (a, 2), (b, 3)]));
+        // Out of order.
+        assert!(!is(&[(a, 1), (a, 4), (a, 2), (b, 3)]));
+        // One missing, one too many, one of another item, one of no item,
+        // one beyond the events.
+        assert!(!is(&[(a, 1), (a, 2), (b, 3)]));
+        assert!(!is(&[(a, 1), (a, 2), (a, 3), (a, 4), (b, 3)]));
+        assert!(!is(&[(a, 1), (a, 2), (a, 3), (b, 4)]));
+        assert!(!is(&[(a, 0), (a, 1), (a, 2), (a, 4), (b, 3)]));
+        assert!(!is(&[(a, 1), (a, 2), (a, 4), (b, 3), (b, 9)]));
+    }
 }
