@@ -2242,6 +2242,11 @@ impl Store {
         let Some(g) = self.grouping(t) else {
             return Ok(Some((k, v)).filter(|(k, _)| k.starts_with(prefix)));
         };
+        // Only for sled's count of the group's page (what it gives is
+        // dropped; an error is the descent's to report, and it had none).
+        for _ in 0..GROUP_READS {
+            let _ = self.ix(t).get(&k);
+        }
         // A group begins below `upper`; its last entry below it is the
         // entry (the group's first is).
         Ok(expand_group(g, &k, &v)?
@@ -2644,6 +2649,17 @@ impl Iterator for Expanded {
         }
     }
 }
+
+/// How many times a descent to a group ([`Store::ix_last_below`]) reads
+/// the group again by its key. A descent counts the group's page in
+/// sled's cache once, and the cache weighs a shard's pages only when 64
+/// reads of it have piled up; a view that descends to the facts of every
+/// item (a view on an effective day: some 30,000 descents on L) kept up to
+/// that many grouped pages of some 70 KB beyond the cache's size (on L,
+/// 282 MiB for the view against 153 with four reads more; the time the
+/// same: docs/performance.md, "Facts and frames in groups, on top of the
+/// counted sweeps").
+const GROUP_READS: usize = 4;
 
 /// How many entries a read through sled's iterator gives before [`counted`]
 /// reads each next one again by its key.
