@@ -2667,7 +2667,7 @@ const SWEEP: usize = 1024;
 
 /// The same for a view's reads, which stop after about one entry an item:
 /// each read again by key would cost a view on L 10–20% of its time
-/// (docs/performance.md, "A view's reads not counted"), while a sweep that
+/// (docs/performance.md, "A view's reads counted later"), while a sweep that
 /// starts uncounted for longer keeps more pages at its start (`verify` on L
 /// peaks some 15 MiB higher with this for every read). The unit tests
 /// take a smaller one, to read past it in a few thousand entries.
