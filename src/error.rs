@@ -526,11 +526,6 @@ pub enum Refusal {
         /// The tolerance.
         minutes: u64,
     },
-    /// Events to restore that do not form a chain.
-    NotAChain {
-        /// What is wrong.
-        what: String,
-    },
 }
 
 impl fmt::Display for Refusal {
@@ -864,9 +859,6 @@ impl fmt::Display for Refusal {
                 recorded_at.rfc3339(),
                 now.rfc3339()
             ),
-            R::NotAChain { what } => {
-                write!(f, "the events to restore are not a valid chain: {what}")
-            }
         }
     }
 }

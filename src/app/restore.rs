@@ -9,6 +9,7 @@ use super::Progress;
 use crate::domain::{EventHash, Invalid};
 use crate::error::{Refusal, Result};
 use crate::formats::events;
+use crate::ledger::verify::Passed;
 use crate::ledger::{Ledger, OpenOptions};
 use std::io::{BufRead, Read};
 use std::path::Path;
@@ -66,12 +67,17 @@ pub fn restore(
         },
         "bytes",
     );
-    let mut next = || -> Option<Result<Vec<u8>>> {
+    let mut next = || -> Option<Result<Passed>> {
         loop {
             buf.clear();
             let limit = u64::try_from(events::MAX_LINE_BYTES).unwrap_or(u64::MAX);
             let n = match source.take(limit + 1).read_until(b'\n', &mut buf) {
-                Ok(0) => return None,
+                Ok(0) => {
+                    // Read to its end: the index build that follows needs
+                    // the memory more than the reader.
+                    reader.release();
+                    return None;
+                }
                 Ok(n) => n,
                 Err(e) => {
                     return Some(Err(Invalid::new(
@@ -112,12 +118,12 @@ pub fn restore(
             }
             let seq = reader.events();
             match reader.line(line_no, text.trim_end_matches(['\n', '\r'])) {
-                Ok(Some(bytes)) => {
+                Ok(Some(passed)) => {
                     let offset = |&(s, l): &(u64, usize)| l as u64 - s;
                     if anchors.last().map(offset) != Some(line_no as u64 - seq) {
                         anchors.push((seq, line_no));
                     }
-                    return Some(Ok(bytes));
+                    return Some(Ok(passed));
                 }
                 Ok(None) => {}
                 Err(e) => return Some(Err(e)),
@@ -154,7 +160,7 @@ pub fn restore(
     // way. The file is read and its lines checked on this thread while
     // another writes the events (and then builds the index), so that the
     // two overlap on two cores.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>>>(1024);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Passed>>(1024);
     let indexed = std::sync::atomic::AtomicU64::new(0);
     let items = std::sync::atomic::AtomicU64::new(0);
     let restored = std::thread::scope(|scope| {

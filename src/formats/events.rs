@@ -8,7 +8,7 @@
 
 use crate::domain::{EventHash, EventId, ids::unhex};
 use crate::error::{Error, Refusal, Result};
-use crate::ledger::verify::ChainChecker;
+use crate::ledger::verify::{ChainChecker, Passed};
 use crate::ledger::{Recorded, codec};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -58,8 +58,8 @@ pub fn read(input: &str) -> Result<Vec<Vec<u8>>> {
     let mut reader = Reader::new();
     let mut out = Vec::new();
     for (n, raw) in input.lines().enumerate() {
-        if let Some(bytes) = reader.line(n + 1, raw)? {
-            out.push(bytes);
+        if let Some(passed) = reader.line(n + 1, raw)? {
+            out.push(passed.into_bytes());
         }
     }
     reader.finish()?;
@@ -99,10 +99,21 @@ impl Reader {
         self.checker.checked()
     }
 
-    /// Checks line number `line` (from 1); returns the event's canonical
-    /// bytes, or None for a blank line. A UTF-8 byte-order mark at the start
+    /// Lets go of what checking the lines held (the checker's record of
+    /// every event it saw, some 50 MB for a million events), for a file
+    /// read to its end when more work follows in the same process: an
+    /// import builds its index after the last line. No line can be checked
+    /// after this.
+    pub fn release(&mut self) {
+        self.checker = ChainChecker::new(None);
+        self.keys = BTreeMap::new();
+    }
+
+    /// Checks line number `line` (from 1); returns the event as passed
+    /// (its canonical bytes and what a writer needs), or None for a blank
+    /// line. A UTF-8 byte-order mark at the start
     /// of the file (which some editors and Windows tools write) is skipped.
-    pub fn line(&mut self, line: usize, raw: &str) -> Result<Option<Vec<u8>>> {
+    pub fn line(&mut self, line: usize, raw: &str) -> Result<Option<Passed>> {
         let raw = if line == 1 {
             raw.strip_prefix('\u{feff}').unwrap_or(raw)
         } else {
@@ -138,9 +149,9 @@ impl Reader {
             .get("seq")
             .and_then(Value::as_u64)
             .ok_or_else(|| bad("no 'seq' field".into()))?;
-        let envelope = self
+        let (envelope, passed) = self
             .checker
-            .check(seq, hash, &bytes)
+            .pass(seq, hash, bytes)
             .map_err(|b| bad(b.to_string()))?;
         let rec = Recorded { envelope, hash };
         if let crate::domain::EventBody::ItemRegistered { key, .. } = &rec.envelope.body {
@@ -152,7 +163,7 @@ impl Reader {
                 "the JSON values differ from what the canonical bytes decode to".into(),
             ));
         }
-        Ok(Some(bytes))
+        Ok(Some(passed))
     }
 
     /// Ends the file: refused when it held no events.

@@ -699,12 +699,14 @@ impl Ledger {
         Ok(())
     }
 
-    /// Creates a ledger at `path` holding exactly the events of a stream
-    /// (canonical bytes in seq order), as a backup restore: same seqs, same
-    /// hashes. Written in chunks
-    /// as they come so that a ledger of any size is restored in bounded
-    /// memory. Every hash and link is checked on the way; the head is
-    /// written last, so an error or an interruption leaves no ledger (and
+    /// Creates a ledger at `path` holding exactly the events of a stream,
+    /// in seq order from 0, as a backup restore: same seqs, same hashes.
+    /// Written in chunks as they come so that a ledger of any size is
+    /// restored in bounded memory. Every hash and link was checked on the
+    /// way by the chain check that passed each event (an events file's
+    /// [`crate::formats::events::Reader`]), which holds the only record of
+    /// every event seen: a second check here held another 50 MB for a
+    /// million events and added nothing. The head is written last, so an error or an interruption leaves no ledger (and
     /// a store that the next restore or init clears). An event recorded
     /// more than [`CLOCK_TOLERANCE`] after the clock's reading is refused:
     /// the ledger could not be appended to until that time (see
@@ -719,7 +721,7 @@ impl Ledger {
     pub(crate) fn restore_stream_with(
         path: &Path,
         mut opts: OpenOptions,
-        events: impl IntoIterator<Item = Result<Vec<u8>>>,
+        events: impl IntoIterator<Item = Result<verify::Passed>>,
         progress: &mut dyn FnMut(u64),
         indexing: &mut dyn FnMut(u64, u64),
     ) -> Result<std::result::Result<Ledger, Break>> {
@@ -728,76 +730,77 @@ impl Ledger {
         let store = Store::create_with(path, opts.access())?;
         store.begin_restore()?;
         store.begin_merkle()?;
-        let mut checker = verify::ChainChecker::new(None);
         let mut rows = Vec::with_capacity(CHUNK);
+        // The item index entries, (item, seq), written in key order at the
+        // end; and the last event's hash and time, for the head.
+        let mut item_index = Vec::new();
+        let mut last = None;
+        let mut written = 0u64;
         // The Merkle tree is built as the events are written, rather than
         // by reading them all back afterwards ([`Ledger::build_tree`]).
         let mut frontier = merkle::Frontier::new();
         let mut nodes = Vec::new();
         let mut outcome = Ok(());
-        for bytes in events {
-            let bytes = match bytes {
-                Ok(b) => b,
+        for passed in events {
+            let verify::Passed { row, recorded_at } = match passed {
+                Ok(p) => p,
                 Err(e) => {
                     outcome = Err(e);
                     break;
                 }
             };
-            let seq = checker.checked();
-            let hash = codec::hash(&bytes);
-            match checker.check(seq, hash, &bytes) {
-                Ok(env) if clock::too_far_ahead(env.recorded_at, now) => {
-                    outcome = Err(Refusal::FromTheFuture {
-                        seq,
-                        recorded_at: env.recorded_at,
-                        now,
-                        minutes: CLOCK_TOLERANCE.as_secs() / 60,
-                    }
-                    .into());
-                    break;
-                }
-                Ok(env) => {
-                    nodes.extend(frontier.push(merkle::event_leaf_hash(&bytes)));
-                    rows.push(Row {
-                        seq,
-                        hash,
-                        item: env.body.item(env.id),
-                        bytes,
-                    });
-                }
-                Err(b) => {
-                    outcome = Err(Refusal::NotAChain {
-                        what: b.to_string(),
-                    }
-                    .into());
-                    break;
-                }
+            if row.seq != written {
+                outcome = Err(Error::Corrupt {
+                    seq: Some(row.seq),
+                    what: format!(
+                        "an event to restore came as seq {} where {written} was next",
+                        row.seq
+                    ),
+                });
+                break;
             }
+            if clock::too_far_ahead(recorded_at, now) {
+                outcome = Err(Refusal::FromTheFuture {
+                    seq: row.seq,
+                    recorded_at,
+                    now,
+                    minutes: CLOCK_TOLERANCE.as_secs() / 60,
+                }
+                .into());
+                break;
+            }
+            nodes.extend(frontier.push(merkle::event_leaf_hash(&row.bytes)));
+            if let Some(item) = row.item {
+                item_index.push((item, row.seq));
+            }
+            last = Some((row.hash, recorded_at));
+            written += 1;
+            rows.push(row);
             if rows.len() == CHUNK {
                 // Every 16 chunks sled is told to write out what it holds,
                 // or it keeps the whole import in memory.
-                let flush = (checker.checked() / CHUNK as u64).is_multiple_of(16);
-                let written = store
+                let flush = (written / CHUNK as u64).is_multiple_of(16);
+                let done = store
                     .write_rows(&rows)
                     .and_then(|()| store.write_nodes(&nodes))
                     .and_then(|()| if flush { store.flush_rows() } else { Ok(()) });
-                if let Err(e) = written {
+                if let Err(e) = done {
                     outcome = Err(e);
                     break;
                 }
                 rows.clear();
                 nodes.clear();
-                progress(checker.checked());
+                progress(written);
             }
         }
         let head = outcome.and_then(|()| {
             store.write_rows(&rows)?;
             store.write_nodes(&nodes)?;
             store.finish_merkle(frontier.size())?;
-            store.write_item_index(checker.item_index())?;
-            let (hash, recorded_at) = checker.last().ok_or(Refusal::NoEventsToRestore)?;
+            store.write_item_index(std::mem::take(&mut item_index))?;
+            let (hash, recorded_at) = last.ok_or(Refusal::NoEventsToRestore)?;
             Ok(Head {
-                seq: checker.checked() - 1,
+                seq: written - 1,
                 hash,
                 recorded_at,
             })
@@ -811,7 +814,7 @@ impl Ledger {
                 return Err(e);
             }
         };
-        progress(checker.checked());
+        progress(written);
         // The index is built while the store still carries the mark of an
         // import: an interruption leaves no ledger.
         let ledger = Ledger {

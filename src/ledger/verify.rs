@@ -230,6 +230,22 @@ impl Names {
     }
 }
 
+/// An event a [`ChainChecker`] passed, with what an import's writer needs
+/// of it, so that the writer takes it as checked rather than checking the
+/// chain a second time (and holding a second record of every event).
+#[derive(Debug)]
+pub struct Passed {
+    pub(super) row: super::store::Row,
+    pub(super) recorded_at: Timestamp,
+}
+
+impl Passed {
+    /// The event's canonical bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.row.bytes
+    }
+}
+
 /// Checks a chain one stored event at a time: seq contiguity, the stored
 /// hash against the bytes, decoding, the envelope's own seq, the `prev` link,
 /// recorded-time order, that only seq 0 creates the ledger, round seals and
@@ -362,6 +378,28 @@ impl ChainChecker {
             item: self.names.of(item),
             detail: Box::new(detail),
         }
+    }
+
+    /// As [`ChainChecker::check`], keeping the event for an import's
+    /// writer: its envelope (to compare with what else describes it) and
+    /// the event as passed.
+    pub fn pass(
+        &mut self,
+        seq: u64,
+        stored: EventHash,
+        bytes: Vec<u8>,
+    ) -> std::result::Result<(Envelope, Passed), Break> {
+        let env = self.check(seq, stored, &bytes)?;
+        let passed = Passed {
+            row: super::store::Row {
+                seq,
+                hash: stored,
+                item: env.body.item(env.id),
+                bytes,
+            },
+            recorded_at: env.recorded_at,
+        };
+        Ok((env, passed))
     }
 
     /// Checks the next event, stored at key `seq` with `stored` hash.
