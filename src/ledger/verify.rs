@@ -260,11 +260,15 @@ impl Passed {
 #[derive(Debug)]
 pub struct ChainChecker {
     names: Names,
-    /// Every event id seen. A hash set, one allocation however many, where
-    /// a B-tree's small nodes, kept to the end and spread among the events
-    /// an import writes meanwhile, held the pages around them: an import
-    /// of L peaked some 50 MiB higher with them.
-    seen_ids: std::collections::HashSet<EventId>,
+    /// A 64-bit fingerprint of every event id seen, keyed by this
+    /// process's random SipHash keys (`fingerprints`), so that no file can
+    /// be made to collide them; a fingerprint met again is confirmed in
+    /// `ids`. A hash set is one allocation however many, where a B-tree's
+    /// small nodes, kept to the end and spread among the events an import
+    /// writes meanwhile, held the pages around them (an import of L some
+    /// 50 MiB higher); and fingerprints take half what the ids would.
+    seen_ids: std::collections::HashSet<u64>,
+    fingerprints: std::collections::hash_map::RandomState,
     /// Each item key, folded, with the seq of its registration.
     item_keys: BTreeMap<String, (u64, String)>,
     /// Id of every event that passed, by seq.
@@ -330,6 +334,7 @@ impl ChainChecker {
         ChainChecker {
             names: Names(BTreeMap::new()),
             seen_ids: std::collections::HashSet::new(),
+            fingerprints: std::collections::hash_map::RandomState::new(),
             item_keys: BTreeMap::new(),
             ids: Vec::new(),
             items: Vec::new(),
@@ -659,7 +664,7 @@ impl ChainChecker {
             }
         };
         self.items.push(slot);
-        self.seen_ids.insert(env.id);
+        self.seen_ids.insert(self.fingerprint(env.id));
         self.last_nodes = self.tree.push(super::merkle::event_leaf_hash(bytes));
         self.prev = computed;
         self.prev_time = Some(env.recorded_at);
@@ -667,18 +672,34 @@ impl ChainChecker {
         Ok(env)
     }
 
+    /// `id`'s fingerprint in `seen_ids`.
+    fn fingerprint(&self, id: EventId) -> u64 {
+        use std::hash::BuildHasher;
+        self.fingerprints.hash_one(id)
+    }
+
+    /// Makes room for `events` events at once, when their number is known
+    /// (`verify`): the record then never grows by copying itself, which
+    /// for a million events held the old and the new hash table together.
+    pub fn reserve(&mut self, events: u64) {
+        let n = usize::try_from(events).unwrap_or(0);
+        self.seen_ids.reserve(n);
+        self.ids.reserve(n);
+        self.items.reserve(n);
+    }
+
     /// The first rule that spans the ledger which `env` (at `seq`, its
     /// chain checks passed) breaks.
     fn rule_broken(&self, seq: u64, env: &Envelope) -> Option<Break> {
         let item = env.body.item(env.id);
         let broken = |detail: Finding| Some(self.brk(seq, BreakKind::RuleBroken, item, detail));
-        if self.seen_ids.contains(&env.id) {
-            let first = self
-                .ids
-                .iter()
-                .position(|id| *id == env.id)
-                .map(|s| s as u64);
-            return broken(Finding::IdAgain { id: env.id, first });
+        if self.seen_ids.contains(&self.fingerprint(env.id))
+            && let Some(first) = self.ids.iter().position(|id| *id == env.id)
+        {
+            return broken(Finding::IdAgain {
+                id: env.id,
+                first: Some(first as u64),
+            });
         }
         if let EventBody::ItemRegistered { key, .. } = &env.body
             && let Some((at, existing)) = self.item_keys.get(&key.folded())
@@ -920,6 +941,7 @@ pub fn verify_with_nodes(
         _ => 0,
     };
     let mut c = ChainChecker::new(digest.cloned());
+    c.reserve(total);
     for raw in store.scan(0) {
         match raw {
             Ok((seq, stored, bytes)) => {
