@@ -42,9 +42,10 @@ fn main() {
 /// to 32 MiB: sled's write buffers, a read-back chunk of an index build, a
 /// grown hash table), and blocks below it are then taken from the heap,
 /// where what is freed among what is kept stays resident. On L this took
-/// the peak of an events import from some 330 to 200 MiB and of `round
-/// seal` from 286 to 268 (docs/performance.md, "The allocator's mmap
-/// threshold"). Set once, before any thread starts; only on glibc.
+/// the peak of an events import from some 330 to 200 MiB and of `verify`
+/// from some 255 to 225 (docs/performance.md, "The import's memory, and
+/// the allocator's mmap threshold"). Set once, before any thread starts;
+/// only on glibc.
 fn return_large_frees() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

@@ -371,11 +371,6 @@ impl ChainChecker {
         self.next_seq
     }
 
-    /// Hash and recorded time of the last event that passed.
-    pub fn last(&self) -> Option<(EventHash, Timestamp)> {
-        self.prev_time.map(|t| (self.prev, t))
-    }
-
     fn brk(&self, seq: u64, kind: BreakKind, item: Option<EventId>, detail: Finding) -> Break {
         Break {
             seq,
