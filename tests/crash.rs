@@ -213,6 +213,8 @@ enum Kind {
     /// commits, then blocks writing its receipt, unacknowledged.
     BlockedNote,
     Status,
+    /// A round seal: its frame is written ahead of its event.
+    Seal,
     Annex,
     Csv,
     BigTextCsv,
@@ -341,7 +343,7 @@ impl Script {
 
 /// One round's commands, numbered from `first`: an item first, then a
 /// large CSV import or a blocked note if `lead` says so, then a random mix
-/// of notes, status changes, items and imports, more than any kill lets run.
+/// of notes, status changes, items, round seals and imports, more than any kill lets run.
 fn plan(
     rng: &mut Rng,
     first: usize,
@@ -413,9 +415,20 @@ fn plan(
                 );
             }
             50..65 => s.add(),
-            65..72 => s.import(Kind::Annex, 0, annex_events),
+            65..69 => {
+                let name = format!("R{}", s.next_id());
+                s.push(
+                    Kind::Seal,
+                    &[
+                        "--format", "json", "round", "seal", &name, "--title", "Ronde",
+                    ],
+                    1,
+                    0,
+                );
+            }
+            69..74 => s.import(Kind::Annex, 0, annex_events),
             // 600 KB in one batch: sled writes pages of it to blob files.
-            72..75 => s.import(Kind::BigTextCsv, 12, annex_events),
+            74..77 => s.import(Kind::BigTextCsv, 12, annex_events),
             _ => {
                 let rows = if rng.chance(50) {
                     rng.range(3, 40)
@@ -474,6 +487,8 @@ struct Figures {
     after_db_write: u64,
     during_import: u64,
     during_init: u64,
+    during_seal: u64,
+    seals_acked: u64,
     between: u64,
     inflight_landed: u64,
     commands_acked: u64,
@@ -497,6 +512,8 @@ impl Figures {
         self.after_db_write += o.after_db_write;
         self.during_import += o.during_import;
         self.during_init += o.during_init;
+        self.during_seal += o.during_seal;
+        self.seals_acked += o.seals_acked;
         self.between += o.between;
         self.inflight_landed += o.inflight_landed;
         self.commands_acked += o.commands_acked;
@@ -756,6 +773,7 @@ fn trial(n: u64, setup: &Setup) -> (Figures, Vec<String>) {
                 fig.after_db_write += u64::from(k.after_db_write);
                 fig.during_import += u64::from(kind.is_some_and(Kind::is_import));
                 fig.during_init += u64::from(kind == Some(Kind::Init));
+                fig.during_seal += u64::from(kind == Some(Kind::Seal));
             }
             None => fig.between += 1,
         }
@@ -861,6 +879,7 @@ fn trial(n: u64, setup: &Setup) -> (Figures, Vec<String>) {
                 // Acknowledged: it printed its receipt (and exited 0, or was
                 // killed just after printing).
                 fig.commands_acked += 1;
+                fig.seals_acked += u64::from(c.kind == Kind::Seal);
                 fig.events_acked += r.events();
                 if rc.is_none() {
                     fig.printed_then_killed += 1;
@@ -1027,8 +1046,8 @@ fn killed_writers_lose_no_acknowledged_event_and_leave_no_partial_one() {
         println!("  kills {aim}: {count}");
     }
     println!(
-        "  kills during a write (a command was running): {} ({} in an import batch, {} in init); between commands: {}",
-        fig.during_write, fig.during_import, fig.during_init, fig.between
+        "  kills during a write (a command was running): {} ({} in an import batch, {} in init, {} in a round seal); between commands: {}",
+        fig.during_write, fig.during_import, fig.during_init, fig.during_seal, fig.between
     );
     println!(
         "  of the kills during a write, after sled had begun writing to its db file (it does from opening the store on): {}",
@@ -1043,6 +1062,7 @@ fn killed_writers_lose_no_acknowledged_event_and_leave_no_partial_one() {
         fig.commands_acked, fig.printed_then_killed
     );
     println!("  events acknowledged: {}", fig.events_acked);
+    println!("  round seals acknowledged: {}", fig.seals_acked);
     println!("  events lost: {}", fig.lost);
     println!(
         "  init redone after a killed init: {}; stores written to after the crash: {}; largest chain: {} events",

@@ -695,7 +695,7 @@ impl Workspace {
         let actor = self.recorded_actor(actor, &drafts)?;
         let today = self.today();
         let (prepared, entries) = self.decide_and_index(&actor, drafts, today)?;
-        self.ledger.commit(prepared, &entries.all, &entries.ends)
+        self.ledger.commit(prepared, entries.all, &entries.ends)
     }
 
     /// Prepares a batch, checks every event and derives its index entries:

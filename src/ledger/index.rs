@@ -278,8 +278,8 @@ impl Ledger {
     /// Writes what `sink` holds.
     fn write_held(&self, sink: &mut BuildSink) -> Result<()> {
         const FLUSH_BYTES: usize = 32 << 20;
-        self.store().write_entries(&sink.entries)?;
-        sink.entries.clear();
+        self.store()
+            .write_entries(std::mem::take(&mut sink.entries))?;
         sink.written += std::mem::take(&mut sink.held);
         if sink.written >= FLUSH_BYTES {
             sink.written = 0;
@@ -629,7 +629,7 @@ impl Ledger {
             return Ok(broken);
         }
         self.finish_built(sinks)?;
-        self.store().write_entries(&others)?;
+        self.store().write_entries(others)?;
         self.store().finish_index(head)?;
         Ok(None)
     }

@@ -324,7 +324,7 @@ impl Ledger {
         drafts: Vec<Draft>,
     ) -> Result<Vec<Recorded>> {
         let prepared = self.prepare(actor, drafts)?;
-        self.commit(prepared, &[], &[])
+        self.commit(prepared, Vec::new(), &[])
     }
 
     /// The right edge of the stored Merkle tree, which must cover every
@@ -546,7 +546,7 @@ impl Ledger {
     pub(crate) fn commit(
         &mut self,
         p: Prepared,
-        entries: &[Entry],
+        entries: Vec<Entry>,
         ends: &[usize],
     ) -> Result<Vec<Recorded>> {
         let Some(new_head) = p.new_head else {
@@ -588,6 +588,7 @@ impl Ledger {
                 what: "a part of a batch does not end after a whole event".into(),
             };
             let (mut from, mut entries_from, mut nodes_from) = (0, 0, 0);
+            let mut entries = entries.into_iter();
             while from < n {
                 let to = (from + ATOMIC_EVENTS).min(n);
                 let last = p.rows.get(to - 1).ok_or_else(bad)?;
@@ -597,6 +598,11 @@ impl Ledger {
                     recorded_at: new_head.recorded_at,
                 };
                 let entries_to = *ends.get(to - 1).ok_or_else(bad)?;
+                let count = entries_to.checked_sub(entries_from).ok_or_else(bad)?;
+                let part: Vec<Entry> = entries.by_ref().take(count).collect();
+                if part.len() != count {
+                    return Err(bad());
+                }
                 let nodes_to = *p.node_ends.get(to - 1).ok_or_else(bad)?;
                 let nodes = match p.nodes.as_deref() {
                     Some(all) => Some(all.get(nodes_from..nodes_to).ok_or_else(bad)?),
@@ -605,7 +611,7 @@ impl Ledger {
                 self.store.append(
                     self.head,
                     p.rows.get(from..to).ok_or_else(bad)?,
-                    entries.get(entries_from..entries_to).ok_or_else(bad)?,
+                    part,
                     nodes,
                     head,
                     false,

@@ -50,6 +50,24 @@ use std::time::{Duration, Instant, SystemTime};
 /// An entry of a tree, as bytes.
 type KeyValue = (Vec<u8>, Vec<u8>);
 
+/// An index entry as the store writes it: its key and value in sled's own
+/// buffers, which a transaction's or a batch's copy shares.
+struct Put {
+    tree: Tree,
+    key: sled::IVec,
+    value: sled::IVec,
+}
+
+impl From<Entry> for Put {
+    fn from(e: Entry) -> Put {
+        Put {
+            tree: e.tree,
+            key: e.key.into(),
+            value: e.value.into(),
+        }
+    }
+}
+
 /// Name of our lock file inside the store directory.
 pub const LOCK_FILE: &str = "kamerstand.lock";
 /// Value of the `format` meta key of a kamerstand store.
@@ -167,6 +185,17 @@ const GROUPINGS: [Grouping; 3] = [
 /// Meta key present while the index is being built (a restore or a
 /// migration): until it is gone the index is not read.
 const INDEX_BUILDING: &str = "index-building";
+/// Meta key present while a round seal's frame is written ahead of the
+/// seal ([`Store::append`]): the first seq the seal's batch writes (8
+/// bytes, big-endian). The seal's transaction removes it; found when a
+/// store is opened, the seal never landed, and the frames at that seq and
+/// after are removed with it.
+const FRAMES_AHEAD: &str = "frames-ahead";
+/// How many entries of a frame written ahead of its seal go in one sled
+/// batch: sled frees the log buffers a batch fills only once the batch
+/// is over, so a frame written in one (a 15 MB frame on a ledger of
+/// 10,000 items fills about 40 MB of them) holds them all at once.
+const FRAME_BATCH: usize = 64;
 /// Meta key present once a round seal found the ledger broken: writes are
 /// refused until the ledger is restored.
 const SEAL_REFUSED: &str = "seal-refused";
@@ -270,6 +299,11 @@ pub struct Store {
     /// group transaction).
     #[cfg(test)]
     fail_staged: std::sync::atomic::AtomicBool,
+    /// The next append that writes a frame stops once it is written, as
+    /// if the process had been killed there (a test's way to a crash
+    /// between a frame and its seal).
+    #[cfg(test)]
+    stop_after_frames: std::sync::atomic::AtomicBool,
     /// The store holds this version's mark ([`STORE_MARK`]); when not,
     /// the next append writes it.
     marked: std::sync::atomic::AtomicBool,
@@ -888,6 +922,9 @@ impl Store {
             });
         }
         let store = Store::open_locked(dir, access)?;
+        if store.remove_unsealed_frames()? {
+            store.sync()?;
+        }
         // The mark of an events import without a head: the import was
         // interrupted. Beside a head the mark is stray (an import writes
         // the head and removes the mark in one transaction), and the
@@ -1011,6 +1048,8 @@ impl Store {
             staged: None,
             #[cfg(test)]
             fail_staged: std::sync::atomic::AtomicBool::new(false),
+            #[cfg(test)]
+            stop_after_frames: std::sync::atomic::AtomicBool::new(false),
             marked: std::sync::atomic::AtomicBool::new(true),
             grouped: std::sync::atomic::AtomicU8::new(0),
         };
@@ -1227,11 +1266,20 @@ impl Store {
     /// a later [`Store::sync`] must). The index and the tree are marked as
     /// written up to the new head (the tree only when `nodes` is given:
     /// None is for benchmarks that measure what it costs).
+    ///
+    /// A round seal's frame (its `ix_frames` entries) is the exception:
+    /// it is written first, in batches of its own, and the transaction
+    /// then removes the meta mark that was set while it was written
+    /// ([`FRAMES_AHEAD`]). Only a seal the chain holds makes its frame
+    /// read (a view reads the frame of a round in `ix_rounds`), and sled
+    /// recovers a prefix of what was written, so a frame without its seal
+    /// is one the mark still names: it is removed when the store is next
+    /// opened, or at once when the transaction fails.
     pub fn append(
         &self,
         expected: Option<Head>,
         rows: &[Row],
-        entries: &[Entry],
+        entries: Vec<Entry>,
         nodes: Option<&[(merkle::NodeId, merkle::Hash)]>,
         head: Head,
         durable: bool,
@@ -1239,13 +1287,33 @@ impl Store {
         // Read before the transaction, which cannot read a range: the head
         // it checks first is the one these were read under.
         let blocks = self.item_blocks(rows)?;
-        let (entries, groups) = self.to_write(entries, true)?;
+        let (frames, entries): (Vec<Entry>, Vec<Entry>) =
+            entries.into_iter().partition(|e| e.tree == Tree::Frames);
+        let from = expected.map_or(0, |h| h.seq + 1);
+        let ahead = !frames.is_empty();
+        if ahead {
+            if self.head()? != expected {
+                return Err(head_moved());
+            }
+            self.write_frames_ahead(from, frames)?;
+            #[cfg(test)]
+            if self.stop_after_frames.swap(false, Relaxed) {
+                return Err(Error::storage("appending", "a stop made for a test"));
+            }
+        }
+        let puts = match self.to_write(entries, true) {
+            Ok(puts) => puts,
+            Err(e) => return Err(self.frames_not_sealed(ahead, from, e)),
+        };
         let marked = self.marked.load(Relaxed);
         let result = self.every_tree().transaction(
             |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
                 let current = meta.get("head")?;
                 if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
                     return Err(ConflictableTransactionError::Abort(Aborted::HeadMoved));
+                }
+                if ahead {
+                    meta.remove(FRAMES_AHEAD)?;
                 }
                 for row in rows {
                     let mut v = Vec::with_capacity(32 + row.bytes.len());
@@ -1259,8 +1327,8 @@ impl Store {
                 if !marked {
                     meta.insert("format", STORE_MARK)?;
                 }
-                for e in entries.iter().copied().chain(&groups) {
-                    let t = match e.tree {
+                for p in &puts {
+                    let t = match p.tree {
                         Tree::Current => cur,
                         Tree::Versions => ver,
                         Tree::Facts => fac,
@@ -1269,7 +1337,7 @@ impl Store {
                         Tree::Registry => reg,
                         Tree::Frames => frm,
                     };
-                    t.insert(e.key.as_slice(), e.value.as_slice())?;
+                    t.insert(p.key.clone(), p.value.clone())?;
                 }
                 meta.insert("head", &head.to_bytes()[..])?;
                 meta.insert(INDEX, &head.to_bytes()[..])?;
@@ -1295,16 +1363,107 @@ impl Store {
         if result.is_ok() {
             self.marked.store(true, Relaxed);
         }
-        match result {
-            Ok(()) if durable => self.sync(),
-            Ok(()) => Ok(()),
-            Err(TransactionError::Abort(Aborted::HeadMoved)) => Err(Error::Corrupt {
-                seq: None,
-                what: "the stored head changed under an open ledger".into(),
-            }),
-            Err(TransactionError::Abort(Aborted::Chunk(chunk, e))) => Err(bad_chunk(chunk, e)),
-            Err(TransactionError::Storage(e)) => Err(self.write_err("appending")(e)),
+        let failed = match result {
+            Ok(()) if durable => return self.sync(),
+            Ok(()) => return Ok(()),
+            Err(TransactionError::Abort(Aborted::HeadMoved)) => head_moved(),
+            Err(TransactionError::Abort(Aborted::Chunk(chunk, e))) => bad_chunk(chunk, e),
+            Err(TransactionError::Storage(e)) => self.write_err("appending")(e),
+        };
+        Err(self.frames_not_sealed(ahead, from, failed))
+    }
+
+    /// Writes the frame of a round seal the next append makes (`frames`,
+    /// every entry of `ix_frames` it writes, at seqs from `from` on) ahead
+    /// of its transaction, under the [`FRAMES_AHEAD`] mark: in batches of
+    /// [`FRAME_BATCH`], each let go of before the next, so that sled's log
+    /// buffers are freed as the frame is written. A frame an earlier
+    /// seal left that never landed (its mark still there) is removed
+    /// first. The caller has checked that `from` follows the stored head.
+    fn write_frames_ahead(&self, from: u64, frames: Vec<Entry>) -> Result<()> {
+        self.remove_unsealed_frames()?;
+        self.meta
+            .insert(FRAMES_AHEAD, &from.to_be_bytes()[..])
+            .map_err(self.write_err("marking a round's frame"))?;
+        let tree = self.ix(Tree::Frames);
+        let mut puts = self.to_write(frames, true)?.into_iter().peekable();
+        while puts.peek().is_some() {
+            let mut batch = sled::Batch::default();
+            let mut n = 0;
+            for p in puts.by_ref().take(FRAME_BATCH) {
+                batch.insert(p.key, p.value);
+                n += 1;
+            }
+            tree.apply_batch(batch)
+                .map_err(self.write_err("writing a round's frame"))?;
+            self.reclaim(n);
         }
+        Ok(())
+    }
+
+    /// After an append that wrote a frame ahead (`ahead`) failed with
+    /// `failed`: the frame is removed, and `failed` returned. Should that
+    /// fail too, the mark stays and the next open removes it.
+    fn frames_not_sealed(&self, ahead: bool, from: u64, failed: Error) -> Error {
+        if ahead {
+            // The error that matters is the append's.
+            let _ = self.remove_frames_ahead(from);
+        }
+        failed
+    }
+
+    /// Removes the frames of seals at `from` and after that the chain does
+    /// not hold (never those at or before the stored head), then the
+    /// [`FRAMES_AHEAD`] mark.
+    fn remove_frames_ahead(&self, from: u64) -> Result<()> {
+        let after_head = self.head()?.map_or(0, |h| h.seq + 1);
+        self.remove_frames_from(from.max(after_head))?;
+        self.meta
+            .remove(FRAMES_AHEAD)
+            .map_err(self.write_err("removing a round's frame"))?;
+        Ok(())
+    }
+
+    /// Removes every `ix_frames` entry of a seal at `from` or after.
+    fn remove_frames_from(&self, from: u64) -> Result<()> {
+        let tree = self.ix(Tree::Frames);
+        let lower = from.to_be_bytes();
+        let mut batch = sled::Batch::default();
+        let mut n = 0;
+        for r in tree.range(&lower[..]..) {
+            let (k, _) = r.map_err(self.sled_err("reading a round's frame"))?;
+            batch.remove(k);
+            n += 1;
+        }
+        if n > 0 {
+            tree.apply_batch(batch)
+                .map_err(self.write_err("removing a round's frame"))?;
+        }
+        Ok(())
+    }
+
+    /// Removes a frame written ahead of a seal that never landed, if the
+    /// [`FRAMES_AHEAD`] mark says there is one (see [`Store::append`]);
+    /// returns whether there was one. Not durable until a sync.
+    fn remove_unsealed_frames(&self) -> Result<bool> {
+        let Some(v) = self
+            .meta
+            .get(FRAMES_AHEAD)
+            .map_err(self.sled_err("reading the store's marks"))?
+        else {
+            return Ok(false);
+        };
+        let from = <[u8; 8]>::try_from(v.as_ref())
+            .map(u64::from_be_bytes)
+            .map_err(|_| Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "the meta key {FRAMES_AHEAD:?} holds {} bytes, expected 8",
+                    v.len()
+                ),
+            })?;
+        self.remove_frames_ahead(from)?;
+        Ok(true)
     }
 
     /// Stages an append as [`Store::append`] would write it, without
@@ -1317,15 +1476,12 @@ impl Store {
         &mut self,
         expected: Option<Head>,
         rows: &[Row],
-        entries: &[Entry],
+        entries: Vec<Entry>,
         nodes: Option<&[(merkle::NodeId, merkle::Hash)]>,
         head: Head,
     ) -> Result<()> {
         if self.head()? != expected {
-            return Err(Error::Corrupt {
-                seq: None,
-                what: "the stored head changed under an open ledger".into(),
-            });
+            return Err(head_moved());
         }
         // The chunks first: a damaged one refuses the append before
         // anything of it is staged.
@@ -1341,7 +1497,7 @@ impl Store {
             chunks.push((chunk.key().to_vec(), c.encode()));
         }
         let blocks = self.item_blocks(rows)?;
-        let (entries, groups) = self.to_write(entries, true)?;
+        let puts = self.to_write(entries, true)?;
         let s = self
             .staged
             .get_or_insert_with(|| Staged::new(expected, head));
@@ -1352,11 +1508,8 @@ impl Store {
             s.events.insert(row.seq.to_be_bytes().to_vec(), v);
         }
         s.by_item.extend(blocks);
-        for e in entries {
-            s.ix[tree_slot(e.tree)].insert(e.key.clone(), e.value.clone());
-        }
-        for e in groups {
-            s.ix[tree_slot(e.tree)].insert(e.key, e.value);
+        for p in puts {
+            s.ix[tree_slot(p.tree)].insert(p.key.to_vec(), p.value.to_vec());
         }
         s.chunks.extend(chunks);
         s.head = head;
@@ -1413,10 +1566,7 @@ impl Store {
                 self.marked.store(true, Relaxed);
                 Ok(())
             }
-            Err(TransactionError::Abort(())) => Err(Error::Corrupt {
-                seq: None,
-                what: "the stored head changed under an open ledger".into(),
-            }),
+            Err(TransactionError::Abort(())) => Err(head_moved()),
             Err(TransactionError::Storage(e)) => Err(self.write_err("appending")(e)),
         }
     }
@@ -1425,6 +1575,13 @@ impl Store {
     #[cfg(test)]
     pub fn fail_next_staged_write(&self) {
         self.fail_staged.store(true, Relaxed);
+    }
+
+    /// Makes the next append that writes a frame stop once the frame is
+    /// written, before its transaction.
+    #[cfg(test)]
+    fn stop_next_after_frames(&self) {
+        self.stop_after_frames.store(true, Relaxed);
     }
 
     /// True if appends are staged and not yet written.
@@ -1825,21 +1982,19 @@ impl Store {
     /// [`Store::to_write`]). An index build writes an item's entries
     /// together, and the items of a thread in id order, in id ranges of
     /// their own.
-    pub fn write_entries(&self, entries: &[Entry]) -> Result<()> {
-        let (entries, groups) = self.to_write(entries, false)?;
+    pub fn write_entries(&self, entries: Vec<Entry>) -> Result<()> {
+        let puts = self.to_write(entries, false)?;
+        let written = puts.len();
         let mut batches: BTreeMap<Tree, sled::Batch> = Default::default();
-        for e in entries.iter().copied().chain(&groups) {
-            batches
-                .entry(e.tree)
-                .or_default()
-                .insert(e.key.as_slice(), e.value.as_slice());
+        for p in puts {
+            batches.entry(p.tree).or_default().insert(p.key, p.value);
         }
         for (t, b) in batches {
             self.ix(t)
                 .apply_batch(b)
                 .map_err(self.write_err("writing the index"))?;
         }
-        self.reclaim(entries.len());
+        self.reclaim(written);
         Ok(())
     }
 
@@ -2295,20 +2450,20 @@ impl Store {
     /// which writes each key once, item by item, into emptied trees, and
     /// never among what was written before), groups are formed of
     /// `entries` alone.
-    fn to_write<'e>(
-        &self,
-        entries: &'e [Entry],
-        extend: bool,
-    ) -> Result<(Vec<&'e Entry>, Vec<Entry>)> {
-        let mut rest = Vec::new();
-        let mut by_tree: BTreeMap<Tree, Vec<&Entry>> = BTreeMap::new();
+    ///
+    /// `entries` are taken, not borrowed, and each value is moved once into
+    /// sled's own buffer: a transaction or a batch then shares that buffer
+    /// instead of copying it again, so a round seal's frame (every item's
+    /// current value) is held once while it is written, not four times.
+    fn to_write(&self, entries: Vec<Entry>, extend: bool) -> Result<Vec<Put>> {
+        let mut out = Vec::with_capacity(entries.len());
+        let mut by_tree: BTreeMap<Tree, Vec<Entry>> = BTreeMap::new();
         for e in entries {
             match self.grouping(e.tree) {
                 Some(_) => by_tree.entry(e.tree).or_default().push(e),
-                None => rest.push(e),
+                None => out.push(Put::from(e)),
             }
         }
-        let mut out = Vec::new();
         for (t, mut list) in by_tree {
             let Some(g) = self.grouping(t) else {
                 continue;
@@ -2349,29 +2504,28 @@ impl Store {
                     }
                     (None, None) => None,
                 };
-                let entry = (e.key.clone(), e.value.clone());
                 let Some(members) = at.as_ref().and_then(|k| groups.get_mut(k)) else {
                     changed.insert(e.key.clone());
-                    groups.insert(e.key.clone(), vec![entry]);
+                    groups.insert(e.key.clone(), vec![(e.key, e.value)]);
                     continue;
                 };
                 let split = match members.binary_search_by(|(k, _)| k.as_slice().cmp(&e.key)) {
                     Ok(i) => {
-                        members[i].1.clone_from(&e.value);
+                        members[i].1 = e.value;
                         None
                     }
                     Err(i) if members.len() < g.most => {
-                        members.insert(i, entry);
+                        members.insert(i, (e.key, e.value));
                         None
                     }
-                    Err(i) if i == members.len() => Some(vec![entry]),
+                    Err(i) if i == members.len() => Some(vec![(e.key, e.value)]),
                     Err(i) => {
                         let mid = members.len() / 2;
                         let mut upper = members.split_off(mid);
                         if i <= mid {
-                            members.insert(i, entry);
+                            members.insert(i, (e.key, e.value));
                         } else {
-                            upper.insert(i - mid, entry);
+                            upper.insert(i - mid, (e.key, e.value));
                         }
                         Some(upper)
                     }
@@ -2383,26 +2537,30 @@ impl Store {
                     groups.insert(key, new);
                 }
             }
+            // Each group is let go of as soon as it is encoded.
             for key in changed {
-                let Some(members) = groups.get(&key) else {
+                let Some(members) = groups.remove(&key) else {
                     continue;
                 };
-                let mut value = Vec::new();
+                let len = members
+                    .iter()
+                    .map(|(k, v)| k.len() - g.prefix + 4 + v.len());
+                let mut value = Vec::with_capacity(len.sum());
                 for (k, v) in members {
                     value.extend_from_slice(&k[g.prefix..]);
                     value.extend_from_slice(
                         &u32::try_from(v.len()).unwrap_or(u32::MAX).to_be_bytes(),
                     );
-                    value.extend_from_slice(v);
+                    value.extend_from_slice(&v);
                 }
-                out.push(Entry {
+                out.push(Put::from(Entry {
                     tree: t,
                     key,
                     value,
-                });
+                }));
             }
         }
-        Ok((rest, out))
+        Ok(out)
     }
 
     /// The stored (or staged) group of `g`'s tree that begins last at or
@@ -2517,6 +2675,13 @@ enum Aborted {
 }
 
 /// A stored chunk that is not one: damage to the derived tree.
+fn head_moved() -> Error {
+    Error::Corrupt {
+        seq: None,
+        what: "the stored head changed under an open ledger".into(),
+    }
+}
+
 fn bad_chunk(chunk: ChunkId, e: BadChunk) -> Error {
     Error::Corrupt {
         seq: None,
@@ -2928,6 +3093,101 @@ mod tests {
             .collect()
     }
 
+    /// A round seal's frame is written ahead of its transaction. A frame
+    /// whose seal never landed (the process stopped between the two, or
+    /// the transaction failed) is removed, at the next open or at once,
+    /// and the frames of seals the chain holds are kept.
+    #[test]
+    fn a_frame_whose_seal_never_landed_is_removed() {
+        // `n` items' frames at `seal`, each value naming its seal and item.
+        let frame_of = |seal: u8, n: u8| -> Vec<Entry> {
+            (1..=n)
+                .map(|i| Entry {
+                    tree: Tree::Frames,
+                    key: crate::projection::index::frame_key(u64::from(seal), EventId([i; 16]))
+                        .to_vec(),
+                    value: vec![seal, i],
+                })
+                .collect()
+        };
+        let frame = |seal: u8| frame_of(seal, 10);
+        let frames = |store: &Store| -> Vec<Vec<u8>> {
+            store
+                .ix_scan(Tree::Frames, &[])
+                .map(|r| r.unwrap().1.to_vec())
+                .collect()
+        };
+        let want = |seals: &[u8]| -> Vec<Vec<u8>> {
+            seals
+                .iter()
+                .flat_map(|s| (1..=10u8).map(move |i| vec![*s, i]))
+                .collect()
+        };
+        let ahead = |store: &Store| store.meta.get(FRAMES_AHEAD).unwrap().is_some();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s");
+        let store = Store::create(&path, Duration::from_secs(1)).unwrap();
+        assert!(
+            store.grouping(Tree::Frames).is_some(),
+            "a new store groups its frames"
+        );
+        store
+            .append(None, &[row(0, 0), row(1, 1)], frame(1), None, head(1), true)
+            .unwrap();
+        assert_eq!(frames(&store), want(&[1]));
+        assert!(!ahead(&store));
+
+        // Stopped between the frame and its seal: the frame is there, and
+        // the mark names it, until the store is opened again.
+        store.stop_next_after_frames();
+        let stopped = store.append(Some(head(1)), &[row(2, 0)], frame(2), None, head(2), true);
+        assert!(stopped.is_err());
+        assert_eq!(frames(&store), want(&[1, 2]));
+        assert!(ahead(&store));
+        drop(store);
+        let store = Store::open(&path, Duration::from_secs(1)).unwrap();
+        assert_eq!(store.head().unwrap(), Some(head(1)));
+        assert_eq!(frames(&store), want(&[1]));
+        assert!(!ahead(&store));
+
+        // An append that fails once its frame is written (here: another
+        // of its entries cannot be grouped) takes the frame with it.
+        let mut bad = frame(2);
+        bad.extend(entries(&[(Tree::Versions, b"short", b"v")]));
+        let failed = store.append(Some(head(1)), &[row(2, 0)], bad, None, head(2), true);
+        assert!(failed.unwrap_err().to_string().contains("ix_versions key"));
+        assert_eq!(frames(&store), want(&[1]));
+        assert!(!ahead(&store));
+        // One made on a head that is not the stored one writes nothing,
+        // and leaves the frames of the seals the chain holds alone.
+        let failed = store.append(Some(head(0)), &[row(1, 0)], frame(1), None, head(1), true);
+        assert!(failed.is_err());
+        assert_eq!(frames(&store), want(&[1]));
+        assert!(!ahead(&store));
+
+        // Stopped again, with a frame of more items; the next seal, in the
+        // same process, removes what that one left before it writes.
+        store.stop_next_after_frames();
+        let stopped = store.append(
+            Some(head(1)),
+            &[row(2, 0)],
+            frame_of(2, 12),
+            None,
+            head(2),
+            true,
+        );
+        assert!(stopped.is_err());
+        assert_eq!(frames(&store).len(), 22);
+        // The seal lands: its frame is kept, also across an open.
+        store
+            .append(Some(head(1)), &[row(2, 0)], frame(2), None, head(2), true)
+            .unwrap();
+        drop(store);
+        let store = Store::open(&path, Duration::from_secs(1)).unwrap();
+        assert_eq!(frames(&store), want(&[1, 2]));
+        assert_eq!(store.head().unwrap(), Some(head(2)));
+    }
+
     fn nodes(pairs: &[(u8, u64, u8)]) -> Vec<(merkle::NodeId, merkle::Hash)> {
         pairs
             .iter()
@@ -3040,10 +3300,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::create(&dir.path().join("s"), Duration::from_secs(1)).unwrap();
         let (r, e) = rows(0..n);
-        store.append(None, &r, &e, None, at(n - 1), false).unwrap();
+        store.append(None, &r, e, None, at(n - 1), false).unwrap();
         let (r, e) = rows(n..n + 5);
         store
-            .stage(Some(at(n - 1)), &r, &e, None, at(n + 4))
+            .stage(Some(at(n - 1)), &r, e, None, at(n + 4))
             .unwrap();
         let check = |store: &Store| {
             for from in [0, 5, n - 2, n + 2] {
@@ -3103,11 +3363,11 @@ mod tests {
         let mut at = None;
         for (i, w) in writes.iter().enumerate() {
             let h = head(u8::try_from(i).unwrap());
-            single.append(at, &[], w, None, h, false).unwrap();
+            single.append(at, &[], w.clone(), None, h, false).unwrap();
             if i == 0 {
-                grouped.append(at, &[], w, None, h, false).unwrap();
+                grouped.append(at, &[], w.clone(), None, h, false).unwrap();
             } else {
-                grouped.stage(at, &[], w, None, h).unwrap();
+                grouped.stage(at, &[], w.clone(), None, h).unwrap();
             }
             at = Some(h);
         }
@@ -3180,11 +3440,11 @@ mod tests {
             let mut at = None;
             for (i, w) in writes.iter().enumerate() {
                 let h = head(u8::try_from(i).unwrap());
-                single.append(at, &[], w, None, h, false).unwrap();
+                single.append(at, &[], w.clone(), None, h, false).unwrap();
                 if i % 3 == 0 {
-                    grouped.append(at, &[], w, None, h, false).unwrap();
+                    grouped.append(at, &[], w.clone(), None, h, false).unwrap();
                 } else {
-                    grouped.stage(at, &[], w, None, h).unwrap();
+                    grouped.stage(at, &[], w.clone(), None, h).unwrap();
                 }
                 if i % 3 == 2 {
                     grouped.write_staged().unwrap();
@@ -3229,7 +3489,7 @@ mod tests {
             .append(
                 None,
                 &[row(0, 0), row(1, 1), row(2, 2), row(3, 1)],
-                &entries(&[
+                entries(&[
                     (c, b"a", b"s"),
                     (c, b"ab", b"s"),
                     (c, b"abc", b"s"),
@@ -3246,7 +3506,7 @@ mod tests {
         // A stage on the wrong head is refused and leaves nothing staged.
         assert!(
             store
-                .stage(Some(head(2)), &[row(4, 1)], &[], None, head(4))
+                .stage(Some(head(2)), &[row(4, 1)], Vec::new(), None, head(4))
                 .is_err()
         );
         assert!(!store.has_staged());
@@ -3256,7 +3516,7 @@ mod tests {
             .stage(
                 Some(head(3)),
                 &[row(4, 1), row(5, 3)],
-                &entries(&[
+                entries(&[
                     (c, b"", b"n"),
                     (c, b"aa", b"n"),
                     (c, b"ab", b"n"),
@@ -3271,7 +3531,7 @@ mod tests {
             .stage(
                 Some(head(5)),
                 &[row(6, 2), row(7, 1)],
-                &entries(&[(c, b"b\x00", b"n"), (c, b"d", b"n"), (k, b"c", b"n")]),
+                entries(&[(c, b"b\x00", b"n"), (c, b"d", b"n"), (k, b"c", b"n")]),
                 Some(&nodes(&[(0, 3, 3), (0, 1, 3)])),
                 head(7),
             )
@@ -3312,7 +3572,7 @@ mod tests {
         for r in &rows {
             let h = head(u8::try_from(r.seq).unwrap());
             alone
-                .append(at, std::slice::from_ref(r), &[], None, h, false)
+                .append(at, std::slice::from_ref(r), Vec::new(), None, h, false)
                 .unwrap();
             at = Some(h);
         }
@@ -3321,7 +3581,7 @@ mod tests {
         let mut at = None;
         for part in rows.chunks(7) {
             let h = head(u8::try_from(part.last().unwrap().seq).unwrap());
-            grouped.stage(at, part, &[], None, h).unwrap();
+            grouped.stage(at, part, Vec::new(), None, h).unwrap();
             grouped.write_staged().unwrap();
             at = Some(h);
         }
@@ -3329,7 +3589,9 @@ mod tests {
         let mut at = None;
         for part in rows.chunks(11) {
             let h = head(u8::try_from(part.last().unwrap().seq).unwrap());
-            batched.append(at, part, &[], None, h, false).unwrap();
+            batched
+                .append(at, part, Vec::new(), None, h, false)
+                .unwrap();
             at = Some(h);
         }
         // An import's index, written at once.
@@ -3358,7 +3620,7 @@ mod tests {
         for r in &rows[120..] {
             let h = head(u8::try_from(r.seq).unwrap());
             single
-                .append(at, std::slice::from_ref(r), &[], None, h, false)
+                .append(at, std::slice::from_ref(r), Vec::new(), None, h, false)
                 .unwrap();
             at = Some(h);
         }
@@ -3403,7 +3665,7 @@ mod tests {
             .append(
                 None,
                 &[row(0, 0), row(1, 1), row(2, 1)],
-                &[],
+                Vec::new(),
                 None,
                 head(2),
                 false,
@@ -3425,7 +3687,14 @@ mod tests {
             // Nor is it extended.
             assert!(
                 store
-                    .append(Some(head(2)), &[row(3, 1)], &[], None, head(3), false)
+                    .append(
+                        Some(head(2)),
+                        &[row(3, 1)],
+                        Vec::new(),
+                        None,
+                        head(3),
+                        false
+                    )
                     .is_err()
             );
         }
@@ -3444,7 +3713,7 @@ mod tests {
             .append(
                 None,
                 &[row(0, 0), row(1, 1)],
-                &[],
+                Vec::new(),
                 Some(&nodes(&[(0, 0, 1)])),
                 head(1),
                 true,
@@ -3455,7 +3724,7 @@ mod tests {
             .stage(
                 Some(head(1)),
                 &[row(2, 1)],
-                &entries(&[(Tree::Current, b"a", b"n")]),
+                entries(&[(Tree::Current, b"a", b"n")]),
                 Some(&nodes(&[(0, 1, 2), (1, 0, 2)])),
                 head(2),
             )
