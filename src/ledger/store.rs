@@ -196,6 +196,10 @@ const FRAMES_AHEAD: &str = "frames-ahead";
 /// is over, so a frame written in one (a 15 MB frame on a ledger of
 /// 10,000 items fills about 40 MB of them) holds them all at once.
 const FRAME_BATCH: usize = 64;
+/// After how many such batches sled is asked to write out what it holds
+/// (without an fsync), so that a disk slow to take the writes does not
+/// let the buffers of many batches pile up.
+const FRAME_FLUSH: usize = 8;
 /// Meta key present once a round seal found the ledger broken: writes are
 /// refused until the ledger is restored.
 const SEAL_REFUSED: &str = "seal-refused";
@@ -1387,6 +1391,7 @@ impl Store {
             .map_err(self.write_err("marking a round's frame"))?;
         let tree = self.ix(Tree::Frames);
         let mut puts = self.to_write(frames, true)?.into_iter().peekable();
+        let mut batches = 0;
         while puts.peek().is_some() {
             let mut batch = sled::Batch::default();
             let mut n = 0;
@@ -1396,6 +1401,12 @@ impl Store {
             }
             tree.apply_batch(batch)
                 .map_err(self.write_err("writing a round's frame"))?;
+            batches += 1;
+            if batches % FRAME_FLUSH == 0 {
+                self.db
+                    .flush()
+                    .map_err(self.write_err("writing a round's frame"))?;
+            }
             self.reclaim(n);
         }
         Ok(())
