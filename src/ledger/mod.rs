@@ -712,8 +712,9 @@ impl Ledger {
     /// way by the chain check that passed each event (an events file's
     /// [`crate::formats::events::Reader`]), which holds the only record of
     /// every event seen: a second check here held another 50 MB for a
-    /// million events and added nothing. The head is written last, so an error or an interruption leaves no ledger (and
-    /// a store that the next restore or init clears). An event recorded
+    /// million events and added nothing. The head is written last, so an
+    /// error or an interruption leaves no ledger (and a store that the
+    /// next restore or init clears). An event recorded
     /// more than [`CLOCK_TOLERANCE`] after the clock's reading is refused:
     /// the ledger could not be appended to until that time (see
     /// [`Ledger::prepare`]). `progress` gets the number of events written

@@ -1299,7 +1299,9 @@ impl Store {
             if self.head()? != expected {
                 return Err(head_moved());
             }
-            self.write_frames_ahead(from, frames)?;
+            if let Err(e) = self.write_frames_ahead(from, frames) {
+                return Err(self.frames_not_sealed(true, from, e));
+            }
             #[cfg(test)]
             if self.stop_after_frames.swap(false, Relaxed) {
                 return Err(Error::storage("appending", "a stop made for a test"));
@@ -2462,10 +2464,12 @@ impl Store {
     /// never among what was written before), groups are formed of
     /// `entries` alone.
     ///
-    /// `entries` are taken, not borrowed, and each value is moved once into
-    /// sled's own buffer: a transaction or a batch then shares that buffer
-    /// instead of copying it again, so a round seal's frame (every item's
-    /// current value) is held once while it is written, not four times.
+    /// `entries` are taken, not borrowed: each value goes into its group
+    /// without a copy, and each group, once encoded, into sled's own
+    /// buffer (its `Vec` let go of at once), which a transaction or a batch
+    /// then shares instead of copying it again. So a round seal's frame
+    /// (every item's current value) is held about once while it is
+    /// written, not four times.
     fn to_write(&self, entries: Vec<Entry>, extend: bool) -> Result<Vec<Put>> {
         let mut out = Vec::with_capacity(entries.len());
         let mut by_tree: BTreeMap<Tree, Vec<Entry>> = BTreeMap::new();
@@ -2685,7 +2689,7 @@ enum Aborted {
     Chunk(ChunkId, BadChunk),
 }
 
-/// A stored chunk that is not one: damage to the derived tree.
+/// The head sled holds is not the one an append was made on.
 fn head_moved() -> Error {
     Error::Corrupt {
         seq: None,
@@ -2693,6 +2697,7 @@ fn head_moved() -> Error {
     }
 }
 
+/// A stored chunk that is not one: damage to the derived tree.
 fn bad_chunk(chunk: ChunkId, e: BadChunk) -> Error {
     Error::Corrupt {
         seq: None,
