@@ -397,7 +397,7 @@ impl Ledger {
 
 /// The upper bound of a half's range: below `key` when the half ends
 /// before another item (`before`), else up to and including it.
-fn up_to(key: &[u8], before: bool) -> std::ops::Bound<&[u8]> {
+pub(super) fn up_to(key: &[u8], before: bool) -> std::ops::Bound<&[u8]> {
     if before { Excluded(key) } else { Included(key) }
 }
 

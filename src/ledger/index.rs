@@ -10,6 +10,7 @@
 //! index says what the events say is established by `verify`, which
 //! rebuilds it from the events, and is checked before every round seal.
 
+use super::asof::up_to;
 pub use super::findings::IndexFinding;
 use super::{Break, BreakKind, Head, Ledger, Recorded};
 use crate::domain::{Day, EventId};
@@ -205,52 +206,90 @@ impl Ledger {
         Ok(Some(out))
     }
 
-    /// The frame of the round sealed at `seal` as stored: (item id, value
-    /// bytes) in id order; None when the index holds no frames. Two frames'
-    /// values are equal bytes exactly when the item did not change between
-    /// the two rounds (a value names the item's last event).
-    fn frame_values(&self, seal: u64) -> Result<Option<Vec<(EventId, sled::IVec)>>> {
+    /// The frames of two rounds (sealed at `a` and `b`), as [`Ledger::frame`]
+    /// gives each: an item whose two values are the same bytes (it did not
+    /// change in between; a value names the item's last event) is decoded
+    /// once. None when the index holds no frames. The items are read in two
+    /// halves by id, one on each core, each half reading both frames side
+    /// by side and decoding as it reads.
+    pub fn frame_pair(&self, a: u64, b: u64) -> Result<Option<(Vec<ItemView>, Vec<ItemView>)>> {
         if !self.has_frames()? {
             return Ok(None);
         }
-        let lo = index::frame_key(seal, EventId([0; 16]));
-        let hi = index::frame_key(seal, EventId([0xff; 16]));
-        self.store()
-            .ix_window(Tree::Frames, Included(&lo[..]), Included(&hi[..]))
-            .map(|r| {
-                let (k, v) = r?;
-                let (_, id) = index::frame_key_parts(&k).ok_or_else(|| {
-                    corrupt(format!("ix_frames key of {} bytes cannot be read", k.len()))
-                })?;
-                Ok((id, v))
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(Some)
-    }
-
-    /// The frames of two rounds (sealed at `a` and `b`), as [`Ledger::frame`]
-    /// gives each: an item whose two values are the same bytes (it did not
-    /// change in between) is decoded once. None when the index holds no
-    /// frames. Each frame is read on a core of its own, then both are
-    /// decoded in two halves by id, one on each core.
-    pub fn frame_pair(&self, a: u64, b: u64) -> Result<Option<(Vec<ItemView>, Vec<ItemView>)>> {
-        let (later, earlier) = self.halves(|| self.frame_values(b), || self.frame_values(a))?;
-        let (Some(va), Some(vb)) = (earlier, later) else {
-            return Ok(None);
+        let Some(middle) = self.middle_item()? else {
+            return self.pair_half(a, b, None, None).map(Some);
         };
-        // Both frames are in id order: the later's halves, and the earlier's
-        // items on either side of the later's middle one.
-        let mid = vb.len() / 2;
-        let cut = vb.get(mid).map_or(va.len(), |(id, _)| {
-            va.partition_point(|(other, _)| other < id)
-        });
         let ((earlier_hi, later_hi), (mut earlier, mut later)) = self.halves(
-            || decode_pair(&va[cut..], &vb[mid..]),
-            || decode_pair(&va[..cut], &vb[..mid]),
+            || self.pair_half(a, b, Some(middle), None),
+            || self.pair_half(a, b, None, Some(middle)),
         )?;
         earlier.extend(earlier_hi);
         later.extend(later_hi);
         Ok(Some((earlier, later)))
+    }
+
+    /// The items with ids in [`lo`, `hi`) (unbounded where None) of the
+    /// frames of the rounds sealed at `a` (earlier) and `b` (later), in id
+    /// order, for [`Ledger::frame_pair`].
+    fn pair_half(
+        &self,
+        a: u64,
+        b: u64,
+        lo: Option<EventId>,
+        hi: Option<EventId>,
+    ) -> Result<(Vec<ItemView>, Vec<ItemView>)> {
+        let lo = lo.unwrap_or(EventId([0; 16]));
+        let bounds = |seal| {
+            (
+                index::frame_key(seal, lo),
+                index::frame_key(seal, hi.unwrap_or(EventId([0xff; 16]))),
+            )
+        };
+        let ((a_lo, a_hi), (b_lo, b_hi)) = (bounds(a), bounds(b));
+        let entry = |r: Result<(sled::IVec, sled::IVec)>| -> Result<(EventId, sled::IVec)> {
+            let (k, v) = r?;
+            let (_, id) = index::frame_key_parts(&k).ok_or_else(|| {
+                corrupt(format!("ix_frames key of {} bytes cannot be read", k.len()))
+            })?;
+            Ok((id, v))
+        };
+        let item = |v: &sled::IVec| decoded::<Snapshot>(Tree::Frames, v).map(|s| s.item);
+        let mut earlier_frame = self
+            .store()
+            .ix_window(
+                Tree::Frames,
+                Included(&a_lo[..]),
+                up_to(&a_hi[..], hi.is_some()),
+            )
+            .map(entry)
+            .peekable();
+        let (mut earlier, mut later) = (Vec::new(), Vec::new());
+        for r in self.store().ix_window(
+            Tree::Frames,
+            Included(&b_lo[..]),
+            up_to(&b_hi[..], hi.is_some()),
+        ) {
+            let (id, value) = entry(r)?;
+            let now = item(&value)?;
+            // The earlier frame's items before this one (none, as items are
+            // never removed, unless the index says otherwise), then this
+            // one's, decoded only when it changed.
+            while let Some(r) =
+                earlier_frame.next_if(|r| r.as_ref().map_or(true, |(other, _)| *other <= id))
+            {
+                let (other, before) = r?;
+                earlier.push(if other == id && before == value {
+                    now.clone()
+                } else {
+                    item(&before)?
+                });
+            }
+            later.push(now);
+        }
+        for r in earlier_frame {
+            earlier.push(item(&r?.1)?);
+        }
+        Ok((earlier, later))
     }
 
     /// Takes entries an index build derived into `sink`, and writes what
@@ -1490,33 +1529,6 @@ fn compare(
             what,
         }));
     }
-}
-
-/// The items of two stretches of frames (`va` the earlier round's, `vb`
-/// the later's, both in id order), decoded; an earlier value that is the
-/// same bytes as the later one's is the later's item, not decoded again.
-fn decode_pair(
-    va: &[(EventId, sled::IVec)],
-    vb: &[(EventId, sled::IVec)],
-) -> Result<(Vec<ItemView>, Vec<ItemView>)> {
-    let later = vb
-        .iter()
-        .map(|(_, v)| decoded::<Snapshot>(Tree::Frames, v).map(|s| s.item))
-        .collect::<Result<Vec<_>>>()?;
-    let mut earlier = Vec::with_capacity(va.len());
-    let mut j = 0;
-    for (id, value) in va {
-        while vb.get(j).is_some_and(|(other, _)| other < id) {
-            j += 1;
-        }
-        match (vb.get(j), later.get(j)) {
-            (Some((other, v)), Some(item)) if other == id && v == value => {
-                earlier.push(item.clone());
-            }
-            _ => earlier.push(decoded::<Snapshot>(Tree::Frames, value)?.item),
-        }
-    }
-    Ok((earlier, later))
 }
 
 /// Below this many events, a view's two halves are read one after the
