@@ -654,7 +654,13 @@ fn section_verify(r: &mut Report, name: &str, n: usize) {
         n,
         |_| {
             let ledger = Ledger::open_for_verify(&l, OpenOptions::default()).unwrap();
-            let out = kamerstand::app::verify::verify_ledger(&ledger, None, false, &Quiet).unwrap();
+            let out = kamerstand::app::verify::verify_ledger(
+                &ledger,
+                None,
+                kamerstand::app::verify::Rebuild::No,
+                &Quiet,
+            )
+            .unwrap();
             assert!(out.ok() && out.chain.events_checked == events, "{out:?}");
         },
         |_| scan2(),

@@ -441,7 +441,7 @@ fn a_forged_index_entry_is_reported_by_verify_and_refused_by_a_seal_and_later_wr
     out.expect_code(1);
     assert!(
         out.stdout.starts_with(&format!(
-            "AFWIJKENDE indexvermelding in ix_current, item {id}: "
+            "AFWIJKENDE indexvermelding in ix_current, item {id}, gebeurtenis 8: "
         )),
         "{}",
         out.stdout
@@ -449,8 +449,9 @@ fn a_forged_index_entry_is_reported_by_verify_and_refused_by_a_seal_and_later_wr
     let out = env.run(&["--lang", "en", "verify"]);
     out.expect_code(1);
     assert!(
-        out.stdout
-            .starts_with(&format!("BAD index entry in ix_current, item {id}: ")),
+        out.stdout.starts_with(&format!(
+            "BAD index entry in ix_current, item {id}, seq 8: "
+        )),
         "{}",
         out.stdout
     );
@@ -489,6 +490,212 @@ fn a_forged_index_entry_is_reported_by_verify_and_refused_by_a_seal_and_later_wr
         "in-uitvoering"
     );
     env.run(&["note", "T1", "Verder."]).ok();
+}
+
+#[test]
+fn derived_data_naming_events_the_chain_lacks_is_a_trace_of_a_cut_that_is_never_rebuilt_over() {
+    let env = sealed_ledger();
+    let last = env.head().unwrap().seq;
+    // A forger cuts the last event (T1's status) off the chain, sets the
+    // head and even the index's mark back, but leaves what else was
+    // derived from it: the Merkle tree and T1's latest snapshot name it.
+    raw::edit(&env, |r| {
+        r.truncate_after(last - 1);
+        r.set_head_to(last - 1);
+        r.meta.insert("index", r.head()).unwrap();
+    });
+    let trace = format!(
+        "TRACE OF A CUT CHAIN: the index names seq {last}, after the chain's last event (seq {})",
+        last - 1
+    );
+    for args in [&["verify"][..], &["verify", "--rebuild-index"], &["verify"]] {
+        let mut full = vec!["--lang", "en"];
+        full.extend_from_slice(args);
+        let out = env.run(&full);
+        out.expect_code(1);
+        assert!(out.stdout.starts_with(&trace), "{args:?}: {}", out.stdout);
+        assert!(
+            out.stdout
+                .contains("(reads serve the index; it is not rebuilt over the trace above)"),
+            "{}",
+            out.stdout
+        );
+    }
+    let out = env.run(&["verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.starts_with(&format!(
+            "SPOOR VAN EEN INGEKORTE KETEN: de index noemt gebeurtenis {last}"
+        )),
+        "{}",
+        out.stdout
+    );
+    let out = env.run(&["--format", "json", "verify", "--rebuild-index"]);
+    out.expect_code(1);
+    let j = out.json();
+    assert_eq!(j["index"]["after_head"], last);
+    assert_eq!(j["index"]["rebuilt"], false);
+    // Nothing reads or writes over it.
+    env.run(&["overview"]).expect_code(1);
+    env.run(&["note", "T1", "Verder."]).expect_code(1);
+    assert_eq!(env.head().unwrap().seq, last - 1);
+    // Nor does an open build a new index over it when the mark is gone.
+    raw::edit(&env, |r| {
+        r.meta.remove("index").unwrap();
+    });
+    let out = env.run(&["--lang", "en", "overview"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains(&format!(
+            "the index names seq {last}, after the chain's last event (seq {})",
+            last - 1
+        )),
+        "{}",
+        out.stderr
+    );
+    // The trace is discarded only when asked for by name; the index is
+    // then built from the shorter chain, which only a published digest
+    // tells from the real one (tests/tamper.rs).
+    env.run(&["verify", "--discard-trace"]).expect_code(2);
+    let out = env.run(&[
+        "--lang",
+        "en",
+        "verify",
+        "--rebuild-index",
+        "--discard-trace",
+    ]);
+    out.ok();
+    assert!(
+        out.stdout.starts_with(&format!(
+            "TRACE OF A CUT CHAIN DISCARDED: the index named seq {last}, after the chain's last event (seq {})",
+            last - 1
+        )),
+        "{}",
+        out.stdout
+    );
+    env.run(&["verify"]).ok();
+    env.run(&["overview"]).ok();
+    env.run(&["note", "T1", "Verder."]).ok();
+}
+
+#[test]
+fn a_key_entry_forged_in_the_index_neither_misdirects_a_write_nor_lets_a_key_be_taken_twice() {
+    let env = sealed_ledger();
+    let (m1, t1) = (item_id(&env, "M1"), item_id(&env, "T1"));
+    let head = env.head().unwrap().seq;
+    // The entries of keys m1 and t1 swapped: a note meant for M1 would go
+    // to T1.
+    raw::edit(&env, |r| {
+        let t = r.tree("ix_keys");
+        let (a, b) = (t.get("m1").unwrap().unwrap(), t.get("t1").unwrap().unwrap());
+        t.insert("m1", b).unwrap();
+        t.insert("t1", a).unwrap();
+    });
+    let out = env.run(&["--lang", "en", "note", "M1", "Voor M1."]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains(&format!(
+            "the index's entry for key 'm1' names item {t1}, whose key is 'T1'"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.head().unwrap().seq, head);
+    // verify names the item and the event that gave it the key.
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with(&format!("BAD index entry in ix_keys, item {m1}, seq 1: ")),
+        "{}",
+        out.stdout
+    );
+    env.run(&["verify", "--rebuild-index"]).ok();
+    // The entry of key m1 gone: M1 keeps its key all the same.
+    raw::edit(&env, |r| {
+        r.tree("ix_keys").remove("m1").unwrap();
+    });
+    let out = env.run(&[
+        "--lang",
+        "en",
+        "item",
+        "add",
+        "--kind",
+        "motie",
+        "--text",
+        "Een tweede.",
+        "--key",
+        "m1",
+    ]);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("already used by motie M1"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.head().unwrap().seq, head);
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.starts_with(&format!(
+            "BAD index entry in ix_keys, item {m1}, seq 1: an entry the events give is missing"
+        )),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_group_of_entries_that_cannot_be_read_is_reported_by_verify_naming_item_and_seq() {
+    let env = sealed_ledger();
+    let m1 = item_id(&env, "M1");
+    // Two of M1's notes in one group of ix_facts swapped: a group whose
+    // entries do not ascend.
+    let swapped = raw::edit(&env, |r| {
+        let t = r.tree("ix_facts");
+        let prefix = raw::hex_bytes(&m1);
+        let (k, v) = t
+            .scan_prefix(&prefix)
+            .map(Result::unwrap)
+            .max_by_key(|(_, v)| v.len())
+            .unwrap();
+        // A group's value is its entries one after the other: each the
+        // rest of its key (after the item and kind), a 4-byte length and
+        // the value. The second and third change places.
+        let rest = k.len() - 17;
+        let mut parts = Vec::new();
+        let mut at = 0;
+        while at < v.len() {
+            let len = u32::from_be_bytes(v[at + rest..at + rest + 4].try_into().unwrap()) as usize;
+            parts.push(v[at..at + rest + 4 + len].to_vec());
+            at += rest + 4 + len;
+        }
+        if parts.len() < 3 {
+            return false;
+        }
+        parts.swap(1, 2);
+        t.insert(k, parts.concat()).unwrap();
+        true
+    });
+    assert!(swapped, "M1's notes are grouped");
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with(&format!("BAD index entry in ix_facts, item {m1}, seq ")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(": the stored entry cannot be read: the index's ix_facts entry"),
+        "{}",
+        out.stdout
+    );
+    // The chain's own line follows: the chain holds.
+    assert!(out.stdout.contains("\nok: "), "{}", out.stdout);
+    env.run(&["verify", "--rebuild-index"]).ok();
+    env.run(&["verify"]).ok();
 }
 
 #[test]

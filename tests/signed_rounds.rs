@@ -342,6 +342,7 @@ fn rollback_truncation_and_a_rewritten_history_fail_verify_against_the_note() {
         s.put(&e);
         s.truncate_after(seal - 1);
         s.set_head_to(seal - 1);
+        s.drop_derived();
         seal - 1
     });
     forged.run(&["verify", "--rebuild-index"]);

@@ -11,6 +11,19 @@ use crate::ledger::index::IndexReport;
 use crate::ledger::{DigestCheck, Ledger, OpenOptions, VerifyReport};
 use std::path::Path;
 
+/// Whether `verify` rebuilds the index from the events when it differs
+/// from them (only ever after the chain is known to hold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rebuild {
+    /// Only report.
+    No,
+    /// Rebuild, unless the index names events the chain does not have
+    /// (a trace of events cut off its end, kept for whoever looks into it).
+    IfDiffers,
+    /// Rebuild even over such a trace, which is then gone.
+    DiscardingTrace,
+}
+
 /// What `verify` found.
 #[derive(Debug)]
 pub struct Outcome {
@@ -29,13 +42,13 @@ impl Outcome {
 }
 
 /// Verifies the ledger at `path`, against a published digest when one is
-/// given; with `rebuild`, rebuilds the index from the events when it
-/// differs (only after the chain is known to hold).
+/// given; rebuilds the index from the events when it differs as `rebuild`
+/// says.
 pub fn verify(
     path: &Path,
     opts: OpenOptions,
     digest: Option<&DigestCheck>,
-    rebuild: bool,
+    rebuild: Rebuild,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let ledger = Ledger::open_for_verify(path, opts)?;
@@ -46,7 +59,7 @@ pub fn verify(
 pub fn verify_ledger(
     ledger: &Ledger,
     digest: Option<&DigestCheck>,
-    rebuild: bool,
+    rebuild: Rebuild,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     progress.phase("verifying", "events");
@@ -95,6 +108,14 @@ pub fn verify_ledger(
     }
     let mut index = index?;
     index.add_tree(tree);
+    // Derived data that names events the chain does not have is kept as
+    // the trace it is: the index is not rebuilt over it.
+    index.after_head = ledger.index_after_head()?;
+    let rebuild = match rebuild {
+        Rebuild::No => false,
+        Rebuild::IfDiffers => index.after_head.is_none(),
+        Rebuild::DiscardingTrace => true,
+    };
     if rebuild && !index.ok() {
         progress.phase("rebuilding", "items");
         if let Some(b) = ledger.build_index(&mut |done, total| progress.update(done, total))? {

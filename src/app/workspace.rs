@@ -369,24 +369,37 @@ impl Workspace {
     /// otherwise a refusal that says what exists.
     pub fn resolve(&self, input: &str) -> Result<ItemRef> {
         let t = input.trim();
-        let found = |id: EventId| -> Result<ItemRef> {
+        // The item a key entry names must have that key (an item's key
+        // never changes): a write is not sent to another item by a key
+        // entry forged or swapped in the index.
+        let found = |key: &str, id: EventId| -> Result<ItemRef> {
             let snap = self.ledger.current_of(id)?.ok_or_else(|| Error::Corrupt {
                 seq: None,
                 what: format!("the index has a key for item {} but no values", id.hex()),
             })?;
+            if snap.item.key.folded() != key {
+                return Err(Error::Corrupt {
+                    seq: Some(snap.source.seq),
+                    what: format!(
+                        "the index's entry for key '{key}' names item {}, whose key is '{}'; run `kamerstand verify` for details",
+                        id.hex(),
+                        snap.item.key
+                    ),
+                });
+            }
             Ok(ItemRef {
                 id,
                 key: snap.item.key,
             })
         };
-        if let Some(id) = self.ledger.item_by_key(t)? {
-            return found(id);
-        }
         let folded = t.to_ascii_lowercase();
+        if let Some(id) = self.ledger.item_by_key(t)? {
+            return found(&folded, id);
+        }
         if folded.len() >= 3
-            && let [(_, id)] = self.ledger.keys_with_prefix(&folded)?.as_slice()
+            && let [(key, id)] = self.ledger.keys_with_prefix(&folded)?.as_slice()
         {
-            return found(*id);
+            return found(key, *id);
         }
         let hex: String = t
             .chars()
@@ -501,11 +514,28 @@ impl Workspace {
     /// holding a key a registration asks for), each folded whole.
     fn focus(&self, drafts: &[Draft]) -> Result<State> {
         let mut ids: BTreeSet<EventId> = BTreeSet::new();
+        // Every item's key by its latest snapshot, read once when a key to
+        // be registered is not in the key index: a key entry missing from
+        // the index (deleted, or stored under another case) must not let a
+        // second item take a key, which the chain would then hold for good.
+        let mut by_snapshot: Option<BTreeMap<String, EventId>> = None;
         for d in drafts {
             match &d.body {
                 EventBody::ItemRegistered { key, .. } => {
                     if let Some(id) = self.ledger.item_by_key(key.as_str())? {
                         ids.insert(id);
+                        continue;
+                    }
+                    if by_snapshot.is_none() {
+                        by_snapshot = Some(
+                            self.ledger
+                                .current()
+                                .map(|r| r.map(|s| (s.item.key.folded(), s.item.id)))
+                                .collect::<Result<_>>()?,
+                        );
+                    }
+                    if let Some(id) = by_snapshot.as_ref().and_then(|m| m.get(&key.folded())) {
+                        ids.insert(*id);
                     }
                 }
                 body => {
@@ -561,8 +591,12 @@ impl Workspace {
             // The check reads sled as it is: a group's staged writes are
             // written first.
             self.ledger.write_group()?;
-            let what = match super::verify::verify_ledger(&self.ledger, None, false, &super::Quiet)
-            {
+            let what = match super::verify::verify_ledger(
+                &self.ledger,
+                None,
+                super::verify::Rebuild::No,
+                &super::Quiet,
+            ) {
                 Ok(found) => match (found.chain.first_break, found.derived) {
                     (Some(b), _) => Some(format!("the chain breaks at {b}")),
                     (None, Some(ix)) => ix.first_difference.map(|d| {
@@ -839,7 +873,17 @@ struct Entries {
 /// first (an index is built only from a chain that holds), then the index is
 /// built, and the checkpoint files that version kept are removed.
 fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-    let found = super::verify::verify_ledger(ledger, None, false, &super::Quiet)?;
+    // Not over a trace of events cut off the chain (see
+    // `Ledger::index_after_head`): an index an earlier version wrote, or
+    // one whose building was interrupted, names none.
+    if let Some(seq) = ledger.index_after_head()? {
+        return Err(Error::Corrupt {
+            seq: Some(seq),
+            what: cut_trace(seq, ledger.head().map(|h| h.seq)),
+        });
+    }
+    let found =
+        super::verify::verify_ledger(ledger, None, super::verify::Rebuild::No, &super::Quiet)?;
     if let Some(b) = found.chain.first_break {
         return Err(Error::Corrupt {
             seq: Some(b.seq),
@@ -857,6 +901,15 @@ fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         });
     }
     ledger.remove_legacy_checkpoints()
+}
+
+/// What a trace of events cut off the chain is, for a refusal: the index
+/// names seq `named`, after the chain's last event (`head`).
+pub(crate) fn cut_trace(named: u64, head: Option<u64>) -> String {
+    format!(
+        "the index names seq {named}, after the chain's last event ({}): events may have been cut off the end of the chain, and the index is not built again over that trace. Check the head against a published round digest (`kamerstand verify --digest DIGEST`) and restore from a copy if events are missing; `kamerstand verify --rebuild-index --discard-trace` builds it all the same",
+        head.map_or("there is none".into(), |h| format!("seq {h}"))
+    )
 }
 
 /// Refuses a ledger a round seal found broken (`meta` `seal-refused`): it

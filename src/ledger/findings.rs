@@ -471,6 +471,8 @@ pub enum IndexFinding {
     Node { id: NodeId, missing: bool },
     /// More or fewer Merkle tree nodes are stored than the events give.
     NodeCount { stored: u64, given: u64 },
+    /// A stored entry cannot be read (what is wrong with it).
+    Unreadable { what: String },
 }
 
 impl fmt::Display for IndexFinding {
@@ -483,8 +485,8 @@ impl fmt::Display for IndexFinding {
             I::WrittenOther { seq, index, chain } => write!(
                 f,
                 "the index was written up to seq {seq} with hash {}, but the chain's event there has hash {}",
-                index.short(),
-                chain.short()
+                index.hex(),
+                chain.hex()
             ),
             I::WrittenElsewhere { index, chain } => write!(
                 f,
@@ -516,6 +518,7 @@ impl fmt::Display for IndexFinding {
                 f,
                 "{stored} Merkle tree nodes are stored, the events give {given}"
             ),
+            I::Unreadable { what } => write!(f, "the stored entry cannot be read: {what}"),
         }
     }
 }

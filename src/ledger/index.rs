@@ -557,6 +557,46 @@ impl Ledger {
         })
     }
 
+    /// The highest seq after the chain's head that the data derived from
+    /// the events names, if any: the Merkle tree's size, the mark of the
+    /// head the index was written up to, the event of an item's latest
+    /// snapshot, a round's seal. Each is written in the transaction of the
+    /// event it derives from, so one that names an event the chain does not
+    /// have is a trace of events cut off the end of the chain (or of forged
+    /// derived data): `verify` reports it and does not rebuild the index
+    /// over it, and neither does an open. Events cut off together with all
+    /// they derived leave no such trace: only a published digest tells
+    /// then (`verify --digest`).
+    pub fn index_after_head(&self) -> Result<Option<u64>> {
+        let head = self.head().map(|h| h.seq);
+        let mut named: Option<u64> = None;
+        let mut note = |s: u64| {
+            if head.is_none_or(|h| s > h) {
+                named = Some(named.map_or(s, |n| n.max(s)));
+            }
+        };
+        if let Some(size) = self.store().merkle_size()?.filter(|n| *n > 0) {
+            note(size - 1);
+        }
+        if let Some(h) = self.index_head()? {
+            note(h.seq);
+        }
+        for r in self.store().ix_scan(Tree::Current, &[]) {
+            let (_, v) = r?;
+            // One that cannot be read is `verify`'s to report.
+            if let Ok(snap) = index::decode::<Snapshot>(Tree::Current, &v) {
+                note(snap.source.seq);
+            }
+        }
+        for r in self.store().ix_scan(Tree::Rounds, &[]) {
+            let (k, _) = r?;
+            if let Ok(seal) = <[u8; 8]>::try_from(k.as_ref()) {
+                note(u64::from_be_bytes(seal));
+            }
+        }
+        Ok(named)
+    }
+
     /// The item events of item `id`, in order, up to and including `upto`.
     pub fn item_events(&self, id: EventId, upto: u64) -> Result<Vec<Recorded>> {
         self.item_history_upto(id, upto)
@@ -1231,7 +1271,13 @@ impl Ledger {
     ) -> Result<bool> {
         let mut have: BTreeMap<(u64, usize), EntryDigest> = BTreeMap::new();
         for r in self.store().ix_scan(tree, &[]) {
-            let (k, v) = r?;
+            // An entry that cannot be read is one that differs: the
+            // comparison entry by entry names it.
+            let (k, v) = match r {
+                Ok(kv) => kv,
+                Err(Error::Corrupt { .. }) => return Ok(false),
+                Err(e) => return Err(e),
+            };
             let Some((round, id)) = parts(&k) else {
                 return Ok(false);
             };
@@ -1490,7 +1536,10 @@ fn written(index: Head, chain: Option<Head>) -> IndexFinding {
     }
 }
 
-/// Compares expected entries with stored ones (both in key order).
+/// Compares expected entries with stored ones (both in key order). A
+/// stored entry that cannot be read (a group out of order, a key of
+/// another length) is a difference too, named by the item of the entry
+/// expected there and the seq the stored key names.
 fn compare(
     tree: Tree,
     want: impl Iterator<Item = (Vec<u8>, Vec<u8>)>,
@@ -1500,26 +1549,36 @@ fn compare(
     let mut have = have.peekable();
     loop {
         let h = match have.next() {
-            Some(r) => Some(r?),
+            Some(Ok(h)) => Some(h),
+            Some(Err(Error::Corrupt { seq, what })) => {
+                let item = want.peek().and_then(|(k, v)| where_of(tree, k, v).0);
+                return Ok(Some(IndexDifference {
+                    tree: tree.name(),
+                    item,
+                    seq,
+                    what: IndexFinding::Unreadable { what },
+                }));
+            }
+            Some(Err(e)) => return Err(e),
             None => None,
         };
         let w = want.next();
-        // A missing or differing entry is named by the key expected, an
-        // extra one by the key stored.
+        // A missing or differing entry is named by the entry expected, an
+        // extra one by the entry stored.
         let ((item, seq), what) = match (w, h) {
             (Some((wk, wv)), Some((hk, hv))) if wk == hk.as_ref() => {
                 if wv == hv.as_ref() {
                     continue;
                 }
-                (where_of(tree, &wk), IndexFinding::Differs)
+                (where_of(tree, &wk, &wv), IndexFinding::Differs)
             }
-            (Some((wk, _)), Some((hk, _))) if wk.as_slice() < hk.as_ref() => {
-                (where_of(tree, &wk), IndexFinding::Missing)
+            (Some((wk, wv)), Some((hk, _))) if wk.as_slice() < hk.as_ref() => {
+                (where_of(tree, &wk, &wv), IndexFinding::Missing)
             }
-            (Some(_), Some((hk, _))) | (None, Some((hk, _))) => {
-                (where_of(tree, &hk), IndexFinding::Extra)
+            (Some(_), Some((hk, hv))) | (None, Some((hk, hv))) => {
+                (where_of(tree, &hk, &hv), IndexFinding::Extra)
             }
-            (Some((wk, _)), None) => (where_of(tree, &wk), IndexFinding::Missing),
+            (Some((wk, wv)), None) => (where_of(tree, &wk, &wv), IndexFinding::Missing),
             (None, None) => return Ok(None),
         };
         return Ok(Some(IndexDifference {
@@ -1608,8 +1667,9 @@ fn value_hash(v: &[u8]) -> [u8; 32] {
     Sha256::digest(v).into()
 }
 
-/// The item and seq an index key names.
-fn where_of(tree: Tree, key: &[u8]) -> (Option<EventId>, Option<u64>) {
+/// The item and seq an index entry names (by its key; an `ix_current`
+/// and an `ix_keys` entry by the source its value names).
+fn where_of(tree: Tree, key: &[u8], value: &[u8]) -> (Option<EventId>, Option<u64>) {
     let item = key.get(..16).and_then(|p| p.try_into().ok()).map(EventId);
     match tree {
         Tree::Versions => match index::version_key_parts(key) {
@@ -1617,13 +1677,23 @@ fn where_of(tree: Tree, key: &[u8]) -> (Option<EventId>, Option<u64>) {
             None => (None, None),
         },
         Tree::Facts => (item, FactKey::from_bytes(key).map(|k| k.version)),
-        Tree::Current => (item, None),
+        // The event the snapshot is of, when its value can be read.
+        Tree::Current => (
+            item,
+            index::decode::<Snapshot>(tree, value)
+                .ok()
+                .map(|s| s.source.seq),
+        ),
         Tree::Rounds => (None, key.try_into().ok().map(u64::from_be_bytes)),
         Tree::Frames => match index::frame_key_parts(key) {
             Some((seal, id)) => (Some(id), Some(seal)),
             None => (None, None),
         },
-        Tree::Keys => (None, None),
+        // A key names its item and the event that gave it the key.
+        Tree::Keys => match index::decode::<(EventId, index::Source)>(tree, value) {
+            Ok((id, source)) => (Some(id), Some(source.seq)),
+            Err(_) => (None, None),
+        },
         Tree::Registry => (
             None,
             (key.first() == Some(&b'o'))
@@ -1654,6 +1724,10 @@ pub struct IndexReport {
     pub entries: u64,
     /// It was rebuilt from the events after the check.
     pub rebuilt: bool,
+    /// The highest seq after the chain's head that the derived data names
+    /// ([`Ledger::index_after_head`]): a trace of events cut off the chain,
+    /// over which the index is rebuilt only when asked to discard it.
+    pub after_head: Option<u64>,
     /// The first entry that differs from what the events give.
     pub first_difference: Option<IndexDifference>,
     /// The first event (lowest seq) that breaks a rule of recording about
@@ -1676,7 +1750,8 @@ impl IndexReport {
     /// True if the index says what the events say (it did, or it was
     /// rebuilt from them), and every event keeps the rules.
     pub fn ok(&self) -> bool {
-        self.rule_broken.is_none() && (self.first_difference.is_none() || self.rebuilt)
+        self.rule_broken.is_none()
+            && ((self.first_difference.is_none() && self.after_head.is_none()) || self.rebuilt)
     }
 }
 

@@ -2736,10 +2736,15 @@ fn tree_slot(t: Tree) -> usize {
 /// value is not entries whose keys ascend from the group's, at most
 /// `g.most` of them.
 fn expand_group(g: Grouping, k: &[u8], v: &[u8]) -> Result<Vec<(sled::IVec, sled::IVec)>> {
+    // The seq a well-formed key names: a frame's round seal, else the
+    // event of the group's first entry.
+    let named = match g.tree {
+        Tree::Frames => k.get(..8),
+        _ => k.get(k.len().saturating_sub(8)..),
+    };
     let bad = |why: &str| Error::Corrupt {
-        seq: k
-            .get(k.len().saturating_sub(8)..)
-            .filter(|_| g.tree != Tree::Frames)
+        seq: named
+            .filter(|_| k.len() == g.key)
             .and_then(|s| s.try_into().ok())
             .map(u64::from_be_bytes),
         what: format!(

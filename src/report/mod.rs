@@ -1062,6 +1062,7 @@ pub fn verify(
             "index": index.map(|x| json!({
                 "entries": x.entries,
                 "rebuilt": x.rebuilt,
+                "after_head": x.after_head,
                 "first_difference": x.first_difference.as_ref().map(|d| json!({
                     "tree": d.tree,
                     "item": d.item.map(|i| i.hex()),

@@ -72,6 +72,12 @@ trait Words {
     fn index_finding(&self, f: &IndexFinding) -> String;
     /// What happens about an index difference.
     fn index_fate(&self, rebuilt: bool) -> &'static str;
+    /// The index names seq `named`, after the chain's last event `head`;
+    /// `rebuilt` over it (`--discard-trace`) or not.
+    fn index_after_head(&self, named: u64, head: Option<u64>, rebuilt: bool) -> String;
+    /// What happens about an index difference when the index names events
+    /// after the chain's last: nothing.
+    fn index_held(&self) -> &'static str;
     /// A note that holds.
     fn note_holds(&self, n: &NoteHolds<'_>) -> String;
     /// A note that does not hold: the line's start.
@@ -442,8 +448,8 @@ impl Words for Nl {
             }
             I::WrittenOther { seq, index, chain } => format!(
                 "de index is bijgewerkt tot gebeurtenis {seq} met hash {}, maar die gebeurtenis heeft in de keten hash {}",
-                index.short(),
-                chain.short()
+                index.hex(),
+                chain.hex()
             ),
             I::WrittenElsewhere { index, chain } => format!(
                 "de index is bijgewerkt tot gebeurtenis {index}, maar de keten loopt tot gebeurtenis {chain}"
@@ -474,6 +480,9 @@ impl Words for Nl {
             I::NodeCount { stored, given } => format!(
                 "er zijn {stored} knooppunten van de Merkle-boom opgeslagen, de gebeurtenissen geven er {given}"
             ),
+            I::Unreadable { what } => {
+                format!("de opgeslagen vermelding is niet te lezen: {what}")
+            }
         }
     }
 
@@ -483,6 +492,22 @@ impl Words for Nl {
         } else {
             "weergaven lezen uit de index: `kamerstand verify --rebuild-index` bouwt hem opnieuw op uit de gebeurtenissen"
         }
+    }
+
+    fn index_held(&self) -> &'static str {
+        "weergaven lezen uit de index; hij wordt niet opnieuw opgebouwd over het spoor hierboven"
+    }
+
+    fn index_after_head(&self, named: u64, head: Option<u64>, rebuilt: bool) -> String {
+        let head = head.map_or("er is er geen".into(), |h| format!("gebeurtenis {h}"));
+        if rebuilt {
+            return format!(
+                "SPOOR VAN EEN INGEKORTE KETEN GEWIST: de index noemde gebeurtenis {named}, na de laatste van de keten ({head}); hij is op verzoek (--discard-trace) opnieuw opgebouwd uit de gebeurtenissen\n"
+            );
+        }
+        format!(
+            "SPOOR VAN EEN INGEKORTE KETEN: de index noemt gebeurtenis {named}, na de laatste van de keten ({head}): er kunnen gebeurtenissen van het eind van de keten zijn verwijderd. De index wordt daarover niet opnieuw opgebouwd; vergelijk de laatste hash met een gepubliceerde controlewaarde (`kamerstand verify --digest WAARDE`) en zet zo nodig een kopie terug (`--rebuild-index --discard-trace` bouwt hem toch opnieuw op en wist het spoor)\n"
+        )
     }
 
     fn note_holds(&self, n: &NoteHolds<'_>) -> String {
@@ -637,6 +662,22 @@ impl Words for En {
         }
     }
 
+    fn index_held(&self) -> &'static str {
+        "reads serve the index; it is not rebuilt over the trace above"
+    }
+
+    fn index_after_head(&self, named: u64, head: Option<u64>, rebuilt: bool) -> String {
+        let head = head.map_or("there is none".into(), |h| format!("seq {h}"));
+        if rebuilt {
+            return format!(
+                "TRACE OF A CUT CHAIN DISCARDED: the index named seq {named}, after the chain's last event ({head}); it was rebuilt from the events as asked (--discard-trace)\n"
+            );
+        }
+        format!(
+            "TRACE OF A CUT CHAIN: the index names seq {named}, after the chain's last event ({head}): events may have been cut off the end of the chain. The index is not rebuilt over that trace; check the head against a published round digest (`kamerstand verify --digest DIGEST`) and restore from a copy if events are missing (`--rebuild-index --discard-trace` rebuilds it all the same, and the trace is gone)\n"
+        )
+    }
+
     fn note_holds(&self, n: &NoteHolds<'_>) -> String {
         let signed: Vec<String> = n
             .signed_by
@@ -699,8 +740,18 @@ pub fn summary(report: &VerifyReport, index: Option<&IndexReport>, lang: Lang) -
     }
     if let Some(x) = index {
         match &x.first_difference {
-            None => out.push_str(&w.index_ok(x.entries, x.rebuilt)),
-            Some(d) => out.insert_str(0, &index_line(w, d, x.rebuilt)),
+            None if x.after_head.is_none() || x.rebuilt => {
+                out.push_str(&w.index_ok(x.entries, x.rebuilt));
+            }
+            None => {}
+            Some(d) => out.insert_str(
+                0,
+                &index_line(w, d, x.rebuilt, x.after_head.is_some() && !x.rebuilt),
+            ),
+        }
+        if let Some(named) = x.after_head {
+            let head = report.events_checked.checked_sub(1);
+            out.insert_str(0, &w.index_after_head(named, head, x.rebuilt));
         }
     }
     out
@@ -714,12 +765,16 @@ fn broken_line(w: &dyn Words, b: &Break) -> String {
     )
 }
 
-fn index_line(w: &dyn Words, d: &IndexDifference, rebuilt: bool) -> String {
+fn index_line(w: &dyn Words, d: &IndexDifference, rebuilt: bool, held: bool) -> String {
     format!(
         "{}: {} ({})\n",
         w.index_bad(d.tree, d.item.map(|i| i.hex()), d.seq),
         v(&w.index_finding(&d.what)),
-        w.index_fate(rebuilt)
+        if held {
+            w.index_held()
+        } else {
+            w.index_fate(rebuilt)
+        }
     )
 }
 

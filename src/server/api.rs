@@ -553,8 +553,12 @@ async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Re
             };
             let lang = lang_of(&q);
             let out = read(&app, move |ws| {
-                let o =
-                    crate::app::verify::verify_ledger(ws.ledger(), check.as_ref(), false, &Quiet)?;
+                let o = crate::app::verify::verify_ledger(
+                    ws.ledger(),
+                    check.as_ref(),
+                    crate::app::verify::Rebuild::No,
+                    &Quiet,
+                )?;
                 Ok((
                     o.ok(),
                     report::verify(&o.chain, o.derived.as_ref(), format, lang),

@@ -416,6 +416,21 @@ impl Raw {
         });
     }
 
+    /// Removes everything derived from the events (the index's trees and
+    /// marks, the Merkle tree) as a careful forger who cut the chain short
+    /// would: derived data that still names the cut events is a trace the
+    /// ledger will not rebuild over.
+    pub fn drop_derived(&self) {
+        for name in self.tree_names() {
+            if name.starts_with(b"ix_") || name.as_ref() == b"merkle_chunks" {
+                self.db.open_tree(&name).unwrap().clear().unwrap();
+            }
+        }
+        for mark in ["index", "merkle"] {
+            self.meta.remove(mark).unwrap();
+        }
+    }
+
     /// Rebuilds the item index from the events, as a careful forger would.
     pub fn reindex(&self) {
         self.by_item.clear().unwrap();

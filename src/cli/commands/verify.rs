@@ -42,6 +42,11 @@ pub struct Args {
     /// never changed, and a chain that does not hold is never indexed.
     #[arg(long, alias = "rebuild-checkpoints")]
     rebuild_index: bool,
+    /// With --rebuild-index: rebuild even when the index names events after
+    /// the chain's last, a trace that events may have been cut off its end
+    /// (which is then gone). Without it such an index is left as it is.
+    #[arg(long, requires = "rebuild_index")]
+    discard_trace: bool,
     /// A round's signed note published earlier (`round note`): check its
     /// signatures against the registered keys, and that this ledger holds
     /// its events with the same Merkle root. Detects a ledger rolled back,
@@ -94,7 +99,11 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         &g.store,
         g.options(env),
         check.as_ref(),
-        a.rebuild_index,
+        match (a.rebuild_index, a.discard_trace) {
+            (false, _) => verify::Rebuild::No,
+            (true, false) => verify::Rebuild::IfDiffers,
+            (true, true) => verify::Rebuild::DiscardingTrace,
+        },
         &progress,
     )?;
     progress.finish();

@@ -349,6 +349,17 @@ fn the_words_of_every_kind_result_and_line_are_dutch() {
         );
     }
     dutch(&Nl.index_bad("ix_current", Some(ID1.hex()), Some(4)));
+    dutch(Nl.index_held());
+    for (head, rebuilt) in [(None, false), (Some(48), false), (Some(48), true)] {
+        dutch(
+            Nl.index_after_head(49, head, rebuilt)
+                .replace("kamerstand verify --digest", "")
+                .as_str(),
+        );
+    }
+    dutch(&Nl.index_finding(&IndexFinding::Unreadable {
+        what: String::new(),
+    }));
     dutch(&Nl.intact(1, 1, Some(H1)));
     dutch(&Nl.passed(1, None));
     dutch(&Nl.broken(4, "inhoud gewijzigd", Some("T1")));
@@ -379,6 +390,7 @@ fn an_intact_chain_with_its_digest_and_index() {
     let index = IndexReport {
         entries: 200,
         rebuilt: false,
+        after_head: None,
         first_difference: None,
         rule_broken: None,
     };
@@ -441,6 +453,7 @@ fn an_index_difference_comes_first() {
     let index = IndexReport {
         entries: 7,
         rebuilt: false,
+        after_head: None,
         first_difference: Some(IndexDifference {
             tree: "ix_current",
             item: Some(ID1),
