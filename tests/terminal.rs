@@ -445,3 +445,53 @@ fn output_into_a_pipe_closed_before_reading_ends_quietly() {
         assert_eq!(err, "", "{args:?}");
     }
 }
+
+/// Text stored in the index that would steer a terminal (here forged into
+/// M1's latest snapshot: the CLI refuses such text at input) is escaped
+/// in every export written to standard output when that is a terminal,
+/// and kept as it is in a pipe or a file, where it is data.
+#[test]
+fn an_export_at_a_terminal_escapes_what_would_steer_it() {
+    let env = TestEnv::init();
+    env.add_m1_and_t1(&[]);
+    let id = crate::common::raw::hex_bytes(&env.id_of("M1"));
+    crate::common::raw::edit(&env, |r| {
+        let t = r.tree("ix_current");
+        let v = t.get(&id).unwrap().unwrap().to_vec();
+        let at = v
+            .windows(5)
+            .position(|w| w == b"motie")
+            .expect("M1's text is in its snapshot");
+        let mut forged = v.clone();
+        forged[at..at + 5].copy_from_slice(b"\x1b[2J\x07");
+        t.insert(&id, forged).unwrap();
+    });
+    let tty = kamerstand::cli::Terminal {
+        stdout: true,
+        ..kamerstand::cli::Terminal::default()
+    };
+    for format in ["md", "csv", "html", "json"] {
+        let shown = run_at(&env, tty, &["export", "--format", format]);
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+            "{format}: {shown:?}"
+        );
+        let escaped: &[&str] = if format == "json" {
+            &["\\u001b", "\\u0007"]
+        } else {
+            &["\\u{1b}", "\\u{7}"]
+        };
+        for e in escaped {
+            assert!(shown.contains(e), "{format}: {shown}");
+        }
+    }
+    // Into a pipe, the CSV and the Markdown keep the text as stored.
+    for format in ["md", "csv"] {
+        let piped = run_at(
+            &env,
+            kamerstand::cli::Terminal::default(),
+            &["export", "--format", format],
+        );
+        assert!(piped.contains("\u{1b}"), "{format}: {piped:?}");
+    }
+}

@@ -5,10 +5,12 @@
 use crate::app::export;
 use crate::cli::args::{FilterArgs, OutputFormat, ViewArgs};
 use crate::cli::ui::progress::Progress;
+use crate::cli::ui::terminal::Shown;
 use crate::cli::{CliError, Env, Global};
 use crate::domain::Invalid;
 use crate::formats::ExportFormat;
 use crate::formats::annex::AnnexOptions;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Export the overview in the annex layout (md, html, or a Word or Excel
@@ -96,7 +98,19 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     }
     match &a.output {
         None => {
-            export::export_with(&ws, &v, format, options, &mut *env.out, &progress)?;
+            // Text shown at a terminal (a binary format is refused above):
+            // nothing stored in the ledger may steer it.
+            let mut shown;
+            let out: &mut dyn Write = if env.terminal.stdout {
+                shown = Shown::new(
+                    &mut *env.out,
+                    matches!(format, ExportFormat::Json | ExportFormat::Events),
+                );
+                &mut shown
+            } else {
+                &mut *env.out
+            };
+            export::export_with(&ws, &v, format, options, out, &progress)?;
             progress.finish();
             Ok(())
         }
