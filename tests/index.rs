@@ -595,7 +595,7 @@ fn a_key_entry_forged_in_the_index_neither_misdirects_a_write_nor_lets_a_key_be_
     out.expect_code(1);
     assert!(
         out.stderr.contains(&format!(
-            "the index's entry for key 'm1' names item {t1}, whose key is 'T1'"
+            "the index disagrees with itself about key 'm1': its key entry names item {t1}, whose latest snapshot has key 'T1'"
         )),
         "{}",
         out.stderr

@@ -381,7 +381,7 @@ impl Workspace {
                 return Err(Error::Corrupt {
                     seq: Some(snap.source.seq),
                     what: format!(
-                        "the index's entry for key '{key}' names item {}, whose key is '{}'; run `kamerstand verify` for details",
+                        "the index disagrees with itself about key '{key}': its key entry names item {}, whose latest snapshot has key '{}'; run `kamerstand verify` for details",
                         id.hex(),
                         snap.item.key
                     ),
