@@ -505,7 +505,7 @@ fn derived_data_naming_events_the_chain_lacks_is_a_trace_of_a_cut_that_is_never_
         r.meta.insert("index", r.head()).unwrap();
     });
     let trace = format!(
-        "TRACE OF A CUT CHAIN: the index names seq {last}, after the chain's last event (seq {})",
+        "TRACE OF A CUT CHAIN: the index names seq {last} (in merkle), after the chain's last event (seq {})",
         last - 1
     );
     for args in [&["verify"][..], &["verify", "--rebuild-index"], &["verify"]] {
@@ -525,7 +525,7 @@ fn derived_data_naming_events_the_chain_lacks_is_a_trace_of_a_cut_that_is_never_
     out.expect_code(1);
     assert!(
         out.stdout.starts_with(&format!(
-            "SPOOR VAN EEN INGEKORTE KETEN: de index noemt gebeurtenis {last}"
+            "SPOOR VAN EEN INGEKORTE KETEN: de index noemt gebeurtenis {last} (in merkle)"
         )),
         "{}",
         out.stdout
@@ -533,7 +533,8 @@ fn derived_data_naming_events_the_chain_lacks_is_a_trace_of_a_cut_that_is_never_
     let out = env.run(&["--format", "json", "verify", "--rebuild-index"]);
     out.expect_code(1);
     let j = out.json();
-    assert_eq!(j["index"]["after_head"], last);
+    assert_eq!(j["index"]["after_head"]["seq"], last);
+    assert_eq!(j["index"]["after_head"]["tree"], "merkle");
     assert_eq!(j["index"]["rebuilt"], false);
     // Nothing reads or writes over it.
     env.run(&["overview"]).expect_code(1);
@@ -547,7 +548,7 @@ fn derived_data_naming_events_the_chain_lacks_is_a_trace_of_a_cut_that_is_never_
     out.expect_code(1);
     assert!(
         out.stderr.contains(&format!(
-            "the index names seq {last}, after the chain's last event (seq {})",
+            "the index names seq {last} (in merkle), after the chain's last event (seq {})",
             last - 1
         )),
         "{}",
@@ -567,7 +568,7 @@ fn derived_data_naming_events_the_chain_lacks_is_a_trace_of_a_cut_that_is_never_
     out.ok();
     assert!(
         out.stdout.starts_with(&format!(
-            "TRACE OF A CUT CHAIN DISCARDED: the index named seq {last}, after the chain's last event (seq {})",
+            "TRACE OF A CUT CHAIN DISCARDED: the index named seq {last} (in merkle), after the chain's last event (seq {})",
             last - 1
         )),
         "{}",
@@ -576,6 +577,42 @@ fn derived_data_naming_events_the_chain_lacks_is_a_trace_of_a_cut_that_is_never_
     env.run(&["verify"]).ok();
     env.run(&["overview"]).ok();
     env.run(&["note", "T1", "Verder."]).ok();
+}
+
+#[test]
+fn a_round_seal_refuses_an_index_that_names_an_event_after_the_head() {
+    use kamerstand::ledger::codec;
+    use kamerstand::projection::index::Snapshot;
+    let env = sealed_ledger();
+    let head = env.head().unwrap().seq;
+    let t1 = raw::hex_bytes(&item_id(&env, "T1"));
+    // T1's latest snapshot made to name an event far after the head: the
+    // marks and the Merkle tree still match, so reads open the store.
+    raw::edit(&env, |r| {
+        let t = r.tree("ix_current");
+        let mut snap: Snapshot = codec::decode_value(&t.get(&t1).unwrap().unwrap()).unwrap();
+        snap.source.seq = 99;
+        t.insert(&t1, codec::encode_value(&snap).unwrap()).unwrap();
+    });
+    env.run(&["overview"]).ok();
+    let out = env.run(&["--lang", "en", "round", "seal", "r2"]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains(&format!(
+            "the round was not sealed: the index names seq 99 (in ix_current), after the chain's last event (seq {head})"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.head().unwrap().seq, head);
+    // Found broken by the seal: nothing more is read or written, and the
+    // index is rebuilt over the trace only when asked to discard it.
+    env.run(&["overview"]).expect_code(1);
+    env.run(&["verify", "--rebuild-index"]).expect_code(1);
+    env.run(&["overview"]).expect_code(1);
+    env.run(&["verify", "--rebuild-index", "--discard-trace"])
+        .ok();
+    env.run(&["round", "seal", "r2"]).ok();
 }
 
 #[test]

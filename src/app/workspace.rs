@@ -599,17 +599,21 @@ impl Workspace {
             ) {
                 Ok(found) => match (found.chain.first_break, found.derived) {
                     (Some(b), _) => Some(format!("the chain breaks at {b}")),
-                    (None, Some(ix)) => ix.first_difference.map(|d| {
-                        format!(
-                            "the index differs from the events in {}{}{}: {}",
-                            d.tree,
-                            d.item
-                                .map(|i| format!(", item {}", i.hex()))
-                                .unwrap_or_default(),
-                            d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
-                            d.what
-                        )
-                    }),
+                    // A trace of a cut chain first: no seal over it.
+                    (None, Some(ix)) => match ix.after_head {
+                        Some(named) => Some(cut_trace(named, self.ledger.head().map(|h| h.seq))),
+                        None => ix.first_difference.map(|d| {
+                            format!(
+                                "the index differs from the events in {}{}{}: {}",
+                                d.tree,
+                                d.item
+                                    .map(|i| format!(", item {}", i.hex()))
+                                    .unwrap_or_default(),
+                                d.seq.map(|s| format!(", seq {s}")).unwrap_or_default(),
+                                d.what
+                            )
+                        }),
+                    },
                     (None, None) => None,
                 },
                 // Damage the check could not read past refuses as a break does.
@@ -876,10 +880,10 @@ fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
     // Not over a trace of events cut off the chain (see
     // `Ledger::index_after_head`): an index an earlier version wrote, or
     // one whose building was interrupted, names none.
-    if let Some(seq) = ledger.index_after_head()? {
+    if let Some(trace) = ledger.index_after_head()? {
         return Err(Error::Corrupt {
-            seq: Some(seq),
-            what: cut_trace(seq, ledger.head().map(|h| h.seq)),
+            seq: Some(trace.seq),
+            what: cut_trace(trace, ledger.head().map(|h| h.seq)),
         });
     }
     let found =
@@ -904,10 +908,12 @@ fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
 }
 
 /// What a trace of events cut off the chain is, for a refusal: the index
-/// names seq `named`, after the chain's last event (`head`).
-pub(crate) fn cut_trace(named: u64, head: Option<u64>) -> String {
+/// names seq `named.seq`, after the chain's last event (`head`).
+pub(crate) fn cut_trace(named: crate::ledger::index::Trace, head: Option<u64>) -> String {
     format!(
-        "the index names seq {named}, after the chain's last event ({}): events may have been cut off the end of the chain, and the index is not built again over that trace. Check the head against a published round digest (`kamerstand verify --digest DIGEST`) and restore from a copy if events are missing; `kamerstand verify --rebuild-index --discard-trace` builds it all the same",
+        "the index names seq {} (in {}), after the chain's last event ({}): events may have been cut off the end of the chain, and the index is not built again over that trace. Check the head against a published round digest (`kamerstand verify --digest DIGEST`) and restore from a copy if events are missing; `kamerstand verify --rebuild-index --discard-trace` builds it all the same",
+        named.seq,
+        named.tree,
         head.map_or("there is none".into(), |h| format!("seq {h}"))
     )
 }

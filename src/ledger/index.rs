@@ -567,31 +567,31 @@ impl Ledger {
     /// over it, and neither does an open. Events cut off together with all
     /// they derived leave no such trace: only a published digest tells
     /// then (`verify --digest`).
-    pub fn index_after_head(&self) -> Result<Option<u64>> {
+    pub fn index_after_head(&self) -> Result<Option<Trace>> {
         let head = self.head().map(|h| h.seq);
-        let mut named: Option<u64> = None;
-        let mut note = |s: u64| {
-            if head.is_none_or(|h| s > h) {
-                named = Some(named.map_or(s, |n| n.max(s)));
+        let mut named: Option<Trace> = None;
+        let mut note = |seq: u64, tree: &'static str| {
+            if head.is_none_or(|h| seq > h) && named.is_none_or(|n| seq > n.seq) {
+                named = Some(Trace { seq, tree });
             }
         };
         if let Some(size) = self.store().merkle_size()?.filter(|n| *n > 0) {
-            note(size - 1);
+            note(size - 1, "merkle");
         }
         if let Some(h) = self.index_head()? {
-            note(h.seq);
+            note(h.seq, "meta");
         }
         for r in self.store().ix_scan(Tree::Current, &[]) {
             let (_, v) = r?;
             // One that cannot be read is `verify`'s to report.
             if let Ok(snap) = index::decode::<Snapshot>(Tree::Current, &v) {
-                note(snap.source.seq);
+                note(snap.source.seq, Tree::Current.name());
             }
         }
         for r in self.store().ix_scan(Tree::Rounds, &[]) {
             let (k, _) = r?;
             if let Ok(seal) = <[u8; 8]>::try_from(k.as_ref()) {
-                note(u64::from_be_bytes(seal));
+                note(u64::from_be_bytes(seal), Tree::Rounds.name());
             }
         }
         Ok(named)
@@ -1727,7 +1727,7 @@ pub struct IndexReport {
     /// The highest seq after the chain's head that the derived data names
     /// ([`Ledger::index_after_head`]): a trace of events cut off the chain,
     /// over which the index is rebuilt only when asked to discard it.
-    pub after_head: Option<u64>,
+    pub after_head: Option<Trace>,
     /// The first entry that differs from what the events give.
     pub first_difference: Option<IndexDifference>,
     /// The first event (lowest seq) that breaks a rule of recording about
@@ -1753,6 +1753,18 @@ impl IndexReport {
         self.rule_broken.is_none()
             && ((self.first_difference.is_none() && self.after_head.is_none()) || self.rebuilt)
     }
+}
+
+/// Derived data that names an event after the chain's head (see
+/// [`Ledger::index_after_head`]): the highest such seq, and where (a tree
+/// as `verify` names it: `merkle`, `meta` for the index's mark,
+/// `ix_current`, `ix_rounds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trace {
+    /// The seq named.
+    pub seq: u64,
+    /// What names it.
+    pub tree: &'static str,
 }
 
 /// An index entry that differs from what the events give.

@@ -1062,7 +1062,7 @@ pub fn verify(
             "index": index.map(|x| json!({
                 "entries": x.entries,
                 "rebuilt": x.rebuilt,
-                "after_head": x.after_head,
+                "after_head": x.after_head.map(|t| json!({"seq": t.seq, "tree": t.tree})),
                 "first_difference": x.first_difference.as_ref().map(|d| json!({
                     "tree": d.tree,
                     "item": d.item.map(|i| i.hex()),

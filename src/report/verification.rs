@@ -17,7 +17,7 @@ use super::v;
 use crate::domain::{EventHash, KeyRole};
 use crate::formats::note::{NoteError, NoteFault};
 use crate::ledger::findings::{DigestFinding, DigestIs, Finding, IndexFinding};
-use crate::ledger::index::{IndexDifference, IndexReport};
+use crate::ledger::index::{IndexDifference, IndexReport, Trace};
 use crate::ledger::{Break, BreakKind, VerifyReport};
 
 /// How a published digest's check came out.
@@ -74,7 +74,7 @@ trait Words {
     fn index_fate(&self, rebuilt: bool) -> &'static str;
     /// The index names seq `named`, after the chain's last event `head`;
     /// `rebuilt` over it (`--discard-trace`) or not.
-    fn index_after_head(&self, named: u64, head: Option<u64>, rebuilt: bool) -> String;
+    fn index_after_head(&self, named: Trace, head: Option<u64>, rebuilt: bool) -> String;
     /// What happens about an index difference when the index names events
     /// after the chain's last: nothing.
     fn index_held(&self) -> &'static str;
@@ -498,15 +498,17 @@ impl Words for Nl {
         "weergaven lezen uit de index; hij wordt niet opnieuw opgebouwd over het spoor hierboven"
     }
 
-    fn index_after_head(&self, named: u64, head: Option<u64>, rebuilt: bool) -> String {
+    fn index_after_head(&self, named: Trace, head: Option<u64>, rebuilt: bool) -> String {
         let head = head.map_or("er is er geen".into(), |h| format!("gebeurtenis {h}"));
         if rebuilt {
             return format!(
-                "SPOOR VAN EEN INGEKORTE KETEN GEWIST: de index noemde gebeurtenis {named}, na de laatste van de keten ({head}); hij is op verzoek (--discard-trace) opnieuw opgebouwd uit de gebeurtenissen\n"
+                "SPOOR VAN EEN INGEKORTE KETEN GEWIST: de index noemde gebeurtenis {} (in {}), na de laatste van de keten ({head}); hij is op verzoek (--discard-trace) opnieuw opgebouwd uit de gebeurtenissen\n",
+                named.seq, named.tree
             );
         }
         format!(
-            "SPOOR VAN EEN INGEKORTE KETEN: de index noemt gebeurtenis {named}, na de laatste van de keten ({head}): er kunnen gebeurtenissen van het eind van de keten zijn verwijderd. De index wordt daarover niet opnieuw opgebouwd; vergelijk de laatste hash met een gepubliceerde controlewaarde (`kamerstand verify --digest WAARDE`) en zet zo nodig een kopie terug (`--rebuild-index --discard-trace` bouwt hem toch opnieuw op en wist het spoor)\n"
+            "SPOOR VAN EEN INGEKORTE KETEN: de index noemt gebeurtenis {} (in {}), na de laatste van de keten ({head}): er kunnen gebeurtenissen van het eind van de keten zijn verwijderd. De index wordt daarover niet opnieuw opgebouwd; vergelijk de laatste hash met een gepubliceerde controlewaarde (`kamerstand verify --digest WAARDE`) en zet zo nodig een kopie terug (`--rebuild-index --discard-trace` bouwt hem toch opnieuw op en wist het spoor)\n",
+            named.seq, named.tree
         )
     }
 
@@ -666,15 +668,17 @@ impl Words for En {
         "reads serve the index; it is not rebuilt over the trace above"
     }
 
-    fn index_after_head(&self, named: u64, head: Option<u64>, rebuilt: bool) -> String {
+    fn index_after_head(&self, named: Trace, head: Option<u64>, rebuilt: bool) -> String {
         let head = head.map_or("there is none".into(), |h| format!("seq {h}"));
         if rebuilt {
             return format!(
-                "TRACE OF A CUT CHAIN DISCARDED: the index named seq {named}, after the chain's last event ({head}); it was rebuilt from the events as asked (--discard-trace)\n"
+                "TRACE OF A CUT CHAIN DISCARDED: the index named seq {} (in {}), after the chain's last event ({head}); it was rebuilt from the events as asked (--discard-trace)\n",
+                named.seq, named.tree
             );
         }
         format!(
-            "TRACE OF A CUT CHAIN: the index names seq {named}, after the chain's last event ({head}): events may have been cut off the end of the chain. The index is not rebuilt over that trace; check the head against a published round digest (`kamerstand verify --digest DIGEST`) and restore from a copy if events are missing (`--rebuild-index --discard-trace` rebuilds it all the same, and the trace is gone)\n"
+            "TRACE OF A CUT CHAIN: the index names seq {} (in {}), after the chain's last event ({head}): events may have been cut off the end of the chain. The index is not rebuilt over that trace; check the head against a published round digest (`kamerstand verify --digest DIGEST`) and restore from a copy if events are missing (`--rebuild-index --discard-trace` rebuilds it all the same, and the trace is gone)\n",
+            named.seq, named.tree
         )
     }
 

@@ -352,7 +352,7 @@ fn the_words_of_every_kind_result_and_line_are_dutch() {
     dutch(Nl.index_held());
     for (head, rebuilt) in [(None, false), (Some(48), false), (Some(48), true)] {
         dutch(
-            Nl.index_after_head(49, head, rebuilt)
+            Nl.index_after_head(trace(49), head, rebuilt)
                 .replace("kamerstand verify --digest", "")
                 .as_str(),
         );
@@ -510,4 +510,11 @@ fn a_note_that_holds() {
 #[should_panic(expected = "English")]
 fn the_check_for_english_finds_it() {
     dutch("de kop van de keten noemt seq 4");
+}
+
+fn trace(seq: u64) -> Trace {
+    Trace {
+        seq,
+        tree: "ix_current",
+    }
 }
