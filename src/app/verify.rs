@@ -125,6 +125,8 @@ pub fn verify_ledger(
             });
         }
         index.rebuilt = true;
+        // A rebuild builds every tree.
+        index.not_compared.clear();
     }
     // A chain that holds, with an index that says what it says: whatever a
     // seal found before has been put right.

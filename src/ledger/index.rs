@@ -1193,6 +1193,13 @@ impl Ledger {
         report.entries = entries;
         report.first_difference = first;
         report.rule_broken = broken;
+        report.not_compared = [
+            (!with_frames).then_some(Tree::Frames.name()),
+            (!with_versions).then_some(Tree::Versions.name()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         Ok(report)
     }
 
@@ -1728,6 +1735,10 @@ pub struct IndexReport {
     /// ([`Ledger::index_after_head`]): a trace of events cut off the chain,
     /// over which the index is rebuilt only when asked to discard it.
     pub after_head: Option<Trace>,
+    /// The trees not compared because this store has not been given them
+    /// yet (an earlier version wrote it, or their building was cut short):
+    /// no read uses them until the next open builds them from the events.
+    pub not_compared: Vec<&'static str>,
     /// The first entry that differs from what the events give.
     pub first_difference: Option<IndexDifference>,
     /// The first event (lowest seq) that breaks a rule of recording about

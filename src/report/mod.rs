@@ -1063,6 +1063,7 @@ pub fn verify(
                 "entries": x.entries,
                 "rebuilt": x.rebuilt,
                 "after_head": x.after_head.map(|t| json!({"seq": t.seq, "tree": t.tree})),
+                "not_compared": x.not_compared,
                 "first_difference": x.first_difference.as_ref().map(|d| json!({
                     "tree": d.tree,
                     "item": d.item.map(|i| i.hex()),

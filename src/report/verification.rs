@@ -66,6 +66,8 @@ trait Words {
     fn digest_finding(&self, f: &DigestFinding) -> String;
     /// The index and tree match the events.
     fn index_ok(&self, entries: u64, rebuilt: bool) -> String;
+    /// Trees of the index not compared: not built yet in this store.
+    fn not_compared(&self, trees: &str) -> String;
     /// The start of an index difference's line: where it is.
     fn index_bad(&self, tree: &str, item: Option<String>, seq: Option<u64>) -> String;
     /// What an index difference is.
@@ -415,6 +417,12 @@ impl Words for Nl {
         }
     }
 
+    fn not_compared(&self, trees: &str) -> String {
+        format!(
+            "niet vergeleken: {trees} (in deze opslag nog niet opgebouwd; de volgende opdracht die hem opent, bouwt ze op uit de gebeurtenissen)\n"
+        )
+    }
+
     fn index_ok(&self, entries: u64, rebuilt: bool) -> String {
         format!(
             "index en Merkle-boom: {entries} {} overeen met de gebeurtenissen{}\n",
@@ -637,6 +645,12 @@ impl Words for En {
         f.to_string()
     }
 
+    fn not_compared(&self, trees: &str) -> String {
+        format!(
+            "not compared: {trees} (not built yet in this store; the next command that opens it builds them from the events)\n"
+        )
+    }
+
     fn index_ok(&self, entries: u64, rebuilt: bool) -> String {
         format!(
             "index and Merkle tree: {entries} entries match the events{}\n",
@@ -752,6 +766,9 @@ pub fn summary(report: &VerifyReport, index: Option<&IndexReport>, lang: Lang) -
                 0,
                 &index_line(w, d, x.rebuilt, x.after_head.is_some() && !x.rebuilt),
             ),
+        }
+        if !x.not_compared.is_empty() {
+            out.push_str(&w.not_compared(&x.not_compared.join(", ")));
         }
         if let Some(named) = x.after_head {
             let head = report.events_checked.checked_sub(1);

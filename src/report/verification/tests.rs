@@ -350,6 +350,7 @@ fn the_words_of_every_kind_result_and_line_are_dutch() {
     }
     dutch(&Nl.index_bad("ix_current", Some(ID1.hex()), Some(4)));
     dutch(Nl.index_held());
+    dutch(&Nl.not_compared("ix_frames"));
     for (head, rebuilt) in [(None, false), (Some(48), false), (Some(48), true)] {
         dutch(
             Nl.index_after_head(trace(49), head, rebuilt)
@@ -391,6 +392,7 @@ fn an_intact_chain_with_its_digest_and_index() {
         entries: 200,
         rebuilt: false,
         after_head: None,
+        not_compared: Vec::new(),
         first_difference: None,
         rule_broken: None,
     };
@@ -454,6 +456,7 @@ fn an_index_difference_comes_first() {
         entries: 7,
         rebuilt: false,
         after_head: None,
+        not_compared: Vec::new(),
         first_difference: Some(IndexDifference {
             tree: "ix_current",
             item: Some(ID1),
