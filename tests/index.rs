@@ -544,15 +544,13 @@ fn derived_data_naming_events_the_chain_lacks_is_a_trace_of_a_cut_that_is_never_
     raw::edit(&env, |r| {
         r.meta.remove("index").unwrap();
     });
-    let out = env.run(&["--lang", "en", "overview"]);
-    out.expect_code(1);
-    assert!(
-        out.stderr.contains(&format!(
+    env.run(&["--lang", "en", "overview"]).refusal(
+        1,
+        "overview",
+        &[&format!(
             "the index names seq {last} (in merkle), after the chain's last event (seq {})",
             last - 1
-        )),
-        "{}",
-        out.stderr
+        )],
     );
     // The trace is discarded only when asked for by name; the index is
     // then built from the shorter chain, which only a published digest
@@ -595,15 +593,10 @@ fn a_round_seal_refuses_an_index_that_names_an_event_after_the_head() {
         t.insert(&t1, codec::encode_value(&snap).unwrap()).unwrap();
     });
     env.run(&["overview"]).ok();
-    let out = env.run(&["--lang", "en", "round", "seal", "r2"]);
-    out.expect_code(1);
-    assert!(
-        out.stderr.contains(&format!(
+    env.run(&["--lang", "en", "round", "seal", "r2"])
+        .refusal(1, "round seal", &[&format!(
             "the round was not sealed: the index names seq 99 (in ix_current), after the chain's last event (seq {head})"
-        )),
-        "{}",
-        out.stderr
-    );
+        )]);
     assert_eq!(env.head().unwrap().seq, head);
     // Found broken by the seal: nothing more is read or written, and the
     // index is rebuilt over the trace only when asked to discard it.
@@ -628,15 +621,10 @@ fn a_key_entry_forged_in_the_index_neither_misdirects_a_write_nor_lets_a_key_be_
         t.insert("m1", b).unwrap();
         t.insert("t1", a).unwrap();
     });
-    let out = env.run(&["--lang", "en", "note", "M1", "Voor M1."]);
-    out.expect_code(1);
-    assert!(
-        out.stderr.contains(&format!(
+    env.run(&["--lang", "en", "note", "M1", "Voor M1."])
+        .refusal(1, "note", &[&format!(
             "the index disagrees with itself about key 'm1': its key entry names item {t1}, whose latest snapshot has key 'T1'"
-        )),
-        "{}",
-        out.stderr
-    );
+        )]);
     assert_eq!(env.head().unwrap().seq, head);
     // verify names the item and the event that gave it the key.
     let out = env.run(&["--lang", "en", "verify"]);
@@ -652,7 +640,7 @@ fn a_key_entry_forged_in_the_index_neither_misdirects_a_write_nor_lets_a_key_be_
     raw::edit(&env, |r| {
         r.tree("ix_keys").remove("m1").unwrap();
     });
-    let out = env.run(&[
+    env.run(&[
         "--lang",
         "en",
         "item",
@@ -663,13 +651,8 @@ fn a_key_entry_forged_in_the_index_neither_misdirects_a_write_nor_lets_a_key_be_
         "Een tweede.",
         "--key",
         "m1",
-    ]);
-    out.expect_code(2);
-    assert!(
-        out.stderr.contains("already used by motie M1"),
-        "{}",
-        out.stderr
-    );
+    ])
+    .refusal(2, "item add", &["already used by motie M1"]);
     assert_eq!(env.head().unwrap().seq, head);
     let out = env.run(&["--lang", "en", "verify"]);
     out.expect_code(1);
