@@ -877,15 +877,6 @@ struct Entries {
 /// first (an index is built only from a chain that holds), then the index is
 /// built, and the checkpoint files that version kept are removed.
 fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-    // Not over a trace of events cut off the chain (see
-    // `Ledger::index_after_head`): an index an earlier version wrote, or
-    // one whose building was interrupted, names none.
-    if let Some(trace) = ledger.index_after_head()? {
-        return Err(Error::Corrupt {
-            seq: Some(trace.seq),
-            what: cut_trace(trace, ledger.head().map(|h| h.seq)),
-        });
-    }
     let found =
         super::verify::verify_ledger(ledger, None, super::verify::Rebuild::No, &super::Quiet)?;
     if let Some(b) = found.chain.first_break {
@@ -894,6 +885,16 @@ fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
             what: format!(
                 "this store has no index yet, and one is built only from a chain that holds; the chain breaks at {b}. Run `kamerstand verify` for details"
             ),
+        });
+    }
+    // Not over a trace of events cut off the chain (see
+    // `Ledger::index_after_head`, which the check looked for): an index an
+    // earlier version wrote, or one whose building was interrupted, names
+    // none.
+    if let Some(trace) = found.derived.and_then(|ix| ix.after_head) {
+        return Err(Error::Corrupt {
+            seq: Some(trace.seq),
+            what: cut_trace(trace, ledger.head().map(|h| h.seq)),
         });
     }
     if let Some(b) = ledger.build_index(progress)? {

@@ -396,20 +396,7 @@ fn answer(
 /// stays the JSON it was, and a terminal shows it as text.
 pub fn shown(body: &str) -> String {
     if body.trim_start().starts_with(['{', '[']) {
-        let mut out = String::with_capacity(body.len());
-        for c in body.chars() {
-            if (c.is_control() && c != '\n' && c != '\t')
-                || crate::domain::invisible::shown_escaped(c)
-            {
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{u:04x}"));
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
+        text::json_visible(body).into_owned()
     } else {
         text::visible(body).into_owned()
     }

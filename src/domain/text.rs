@@ -121,6 +121,28 @@ pub fn visible(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// As [`visible`], each such character written as JSON's own escape
+/// (`\u001b`, `\u202e`; a pair for one outside the BMP): inside a JSON
+/// string it means the same character, so the JSON stays the JSON it was
+/// and a terminal shows it as text.
+pub fn json_visible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(invisible::shown_escaped) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if invisible::shown_escaped(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Shortens `s` to at most `max` characters for messages, marking the cut.
 /// Control and invisible characters are shown as escapes (`\u{1b}`), so
 /// that a message says what was refused and a terminal shows it as text.
@@ -262,6 +284,13 @@ mod tests {
             visible("\u{1F469}\u{200D}\u{1F4BB}"),
             "\u{1F469}\u{200D}\u{1F4BB}"
         );
+    }
+
+    #[test]
+    fn json_visible_escapes_as_json_does() {
+        assert!(matches!(json_visible("{\"a\": \"b\"}\n"), Cow::Borrowed(_)));
+        assert_eq!(json_visible("x\u{1b}y\u{202e}z"), "x\\u001by\\u202ez");
+        assert_eq!(json_visible("\u{E0041}"), "\\udb40\\udc41");
     }
 
     #[test]

@@ -108,23 +108,12 @@ impl<'a> Shown<'a> {
     }
 
     fn text(&mut self, s: &str) -> std::io::Result<()> {
-        let mut plain = 0;
-        for (at, c) in s.char_indices() {
-            if !crate::domain::invisible::shown_escaped(c) {
-                continue;
-            }
-            self.out.write_all(&s.as_bytes()[plain..at])?;
-            if self.json {
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    write!(self.out, "\\u{u:04x}")?;
-                }
-            } else {
-                write!(self.out, "{}", c.escape_default())?;
-            }
-            plain = at + c.len_utf8();
-        }
-        self.out.write_all(&s.as_bytes()[plain..])
+        let shown = if self.json {
+            crate::domain::text::json_visible(s)
+        } else {
+            crate::domain::text::visible(s)
+        };
+        self.out.write_all(shown.as_bytes())
     }
 }
 
