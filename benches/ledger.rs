@@ -620,9 +620,10 @@ fn scan_trees(db: &sled::Db, names: &[&str]) -> u64 {
 /// The trees kamerstand keeps, split in two halves of about equal size
 /// for a scan on two threads.
 const TREES_A: [&str; 3] = ["events", "by_item", "ix_current"];
-const TREES_B: [&str; 8] = [
+const TREES_B: [&str; 9] = [
     "ix_versions",
     "ix_facts",
+    "ix_notes",
     "ix_keys",
     "ix_rounds",
     "ix_registry",

@@ -99,6 +99,7 @@ fn every_forged_entry_of_every_derived_tree_is_reported_and_stops_a_seal() {
             "ix_current",
             "ix_versions",
             "ix_facts",
+            "ix_notes",
             "ix_keys",
             "ix_rounds",
             "ix_frames",

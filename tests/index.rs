@@ -669,7 +669,11 @@ fn a_key_entry_forged_in_the_index_neither_misdirects_a_write_nor_lets_a_key_be_
 fn a_group_of_entries_that_cannot_be_read_is_reported_by_verify_naming_item_and_seq() {
     let env = sealed_ledger();
     let m1 = item_id(&env, "M1");
-    // Two of M1's notes in one group of ix_facts swapped: a group whose
+    for (day, status) in [(4, "vertraagd"), (5, "in-uitvoering"), (6, "vertraagd")] {
+        let day = format!("2024-03-{day:02}");
+        env.run(&["status", "M1", status, "--effective", &day]).ok();
+    }
+    // Two of M1's statuses in one group of ix_facts swapped: a group whose
     // entries do not ascend.
     let swapped = raw::edit(&env, |r| {
         let t = r.tree("ix_facts");
@@ -697,7 +701,7 @@ fn a_group_of_entries_that_cannot_be_read_is_reported_by_verify_naming_item_and_
         t.insert(k, parts.concat()).unwrap();
         true
     });
-    assert!(swapped, "M1's notes are grouped");
+    assert!(swapped, "M1's statuses are grouped");
     let out = env.run(&["--lang", "en", "verify"]);
     out.expect_code(1);
     assert!(
@@ -1289,7 +1293,7 @@ fn a_store_with_an_item_index_entry_per_event_reads_as_it_is_and_is_marked_anew_
     env.run(&["note", "M1", "Verder."]).ok();
     assert_eq!(
         mark(&env).as_deref(),
-        Some(b"kamerstand-store-4".as_slice())
+        Some(b"kamerstand-store-5".as_slice())
     );
     let (entries, now) = raw::edit(&env, |r| (r.by_item.iter().count(), r.index_pairs()));
     assert_eq!(entries, pairs.len());
@@ -1456,12 +1460,15 @@ fn facts_and_frames_go_in_groups_that_read_as_each_on_its_own() {
     assert_eq!((&f, &r), (&facts, &frames));
     assert!(fe < f.len() && re <= r.len());
     assert_eq!(views(&target), grouped);
-    // The same facts and frames an entry each, as the version before wrote
-    // them: the same views, a clean `verify`; a note adds a fact of its own
-    // and marks the store anew.
+    // The same facts (notes among them) and frames an entry each, as the
+    // version before wrote them: a clean `verify`, the same views (the
+    // first moves the notes to their own tree); a note adds a fact of its
+    // own and marks the store anew.
+    let notes = raw::edit(&env, |r| r.entries("ix_notes"));
     let single = TestEnv::new();
     env.copy_store_to(&single);
     raw::edit(&single, |r| {
+        r.notes_among_facts();
         for (tree, mark) in [
             ("ix_facts", "facts-grouped"),
             ("ix_frames", "frames-grouped"),
@@ -1474,16 +1481,92 @@ fn facts_and_frames_go_in_groups_that_read_as_each_on_its_own() {
             .insert("format", b"kamerstand-store-3".as_slice())
             .unwrap();
     });
+    single.run(&["verify"]).ok();
     assert_eq!(views(&single), grouped);
+    assert_eq!(
+        raw::edit(&single, |r| (r.entries("ix_facts"), r.entries("ix_notes"))),
+        (facts.clone(), notes.clone())
+    );
     single.run(&["verify"]).ok();
     single.run(&["note", "M1", "Verder."]).ok();
     let (after, mark) = raw::edit(&single, |r| {
         (
-            r.tree("ix_facts").len(),
+            r.tree("ix_notes").len(),
             r.meta.get("format").unwrap().map(|v| v.to_vec()),
         )
     });
-    assert_eq!(after, facts.len() + 1);
-    assert_eq!(mark.as_deref(), Some(b"kamerstand-store-4".as_slice()));
+    assert_eq!(after, notes.len() + 1);
+    assert_eq!(mark.as_deref(), Some(b"kamerstand-store-5".as_slice()));
     single.run(&["verify"]).ok();
+}
+
+#[test]
+fn notes_among_the_facts_are_written_apart_at_the_first_open_and_again_after_a_stopped_one() {
+    let env = sealed_ledger();
+    let views = |env: &TestEnv| -> Vec<serde_json::Value> {
+        vec![
+            env.json(&["overview"]),
+            env.json(&["overview", "--effective", "2024-02-01"]),
+            env.json(&["overview", "--round", "r1", "--effective", "2024-01-15"]),
+            env.json(&["show", "M1"]),
+        ]
+    };
+    let before = views(&env);
+    let layout = |env: &TestEnv| {
+        raw::edit(env, |r| {
+            (
+                r.entries("ix_facts"),
+                r.entries("ix_notes"),
+                r.meta.get("format").unwrap().map(|v| v.to_vec()),
+                r.meta.contains_key("notes-moving").unwrap(),
+            )
+        })
+    };
+    let (facts, notes, mark, moving) = layout(&env);
+    // The notes (kind 3 after the item's id) are in their own tree, and
+    // only there.
+    assert!(notes.len() >= 6 && notes.iter().all(|(k, _)| k[16] == 3));
+    assert!(!facts.is_empty() && facts.iter().all(|(k, _)| k[16] != 3));
+    assert_eq!(
+        (mark.as_deref(), moving),
+        (Some(b"kamerstand-store-5".as_slice()), false)
+    );
+    // As the version before kept them: among the facts.
+    raw::edit(&env, |r| {
+        r.notes_among_facts();
+        r.meta
+            .insert("format", b"kamerstand-store-4".as_slice())
+            .unwrap();
+    });
+    // `verify` compares them where they are, and writes nothing.
+    env.run(&["verify"]).ok();
+    assert_eq!(
+        layout(&env).2.as_deref(),
+        Some(b"kamerstand-store-4".as_slice())
+    );
+    // The first open for work writes them apart, and marks the store so
+    // that the version before refuses it.
+    assert_eq!(views(&env), before);
+    assert_eq!(
+        layout(&env),
+        (facts.clone(), notes.clone(), mark.clone(), false)
+    );
+    env.run(&["verify"]).ok();
+    // An open stopped while it wrote them leaves its mark and some of the
+    // notes: `verify` reports the missing one, the next open writes them
+    // all again.
+    raw::edit(&env, |r| {
+        r.meta.insert("notes-moving", &[] as &[u8]).unwrap();
+        r.tree("ix_notes").remove(&notes[2].0).unwrap();
+    });
+    let out = env.run(&["--lang", "en", "verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.starts_with("BAD index entry in ix_notes, item "),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(views(&env), before);
+    assert_eq!(layout(&env), (facts, notes, mark, false));
+    env.run(&["verify"]).ok();
 }

@@ -94,6 +94,10 @@ impl Workspace {
                 if !ledger.has_versions_by_round()? {
                     ledger.build_versions(progress)?;
                 }
+                // Nor its notes apart from the other facts: moved once.
+                if !ledger.has_notes_apart()? {
+                    ledger.move_notes(progress)?;
+                }
             }
             (None, _) | (_, None) => migrate(&ledger, progress)?,
             (h, Some(size)) if h == head => {

@@ -50,6 +50,35 @@ impl Ledger {
             .collect()
     }
 
+    /// True if the notes are in `ix_notes`, apart from the other facts (a
+    /// store an earlier version wrote gets that once, at open).
+    pub fn has_notes_apart(&self) -> Result<bool> {
+        self.store().has_notes_apart()
+    }
+
+    /// Writes the facts of a store an earlier version wrote, whose notes
+    /// are among the other facts in `ix_facts`, again with the notes apart
+    /// in `ix_notes`, derived from the events by the same fold as the rest
+    /// of the index ([`Ledger::build_index`]), once (and again when an
+    /// earlier open was stopped before it finished).
+    /// `progress(items done, items)`.
+    pub fn move_notes(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+        self.store().begin_notes()?;
+        let Expected { sinks, .. } = self.expected_index(
+            BuildSink::each_worker(),
+            &|sink: &mut BuildSink, build: ItemBuild| {
+                let facts = build
+                    .entries
+                    .into_iter()
+                    .filter(|((tree, _), _)| matches!(tree, Tree::Facts | Tree::Notes));
+                self.write_built(sink, facts)
+            },
+            progress,
+        )?;
+        self.finish_built(sinks)?;
+        self.store().finish_notes()
+    }
+
     /// True if `ix_versions` is keyed by round (a store an earlier version
     /// wrote gets that once, at open).
     pub fn has_versions_by_round(&self) -> Result<bool> {
@@ -164,7 +193,7 @@ impl Ledger {
     /// only when no version replaces it (or its note is the version's).
     /// Then the notes the versions name that neither their frame entry
     /// holds nor the halves could take: from the events that recorded them
-    /// (one range, its halves on both cores) or from `ix_facts`.
+    /// (one range, its halves on both cores) or from `ix_notes`.
     pub fn items_from_frame(&self, s: u64) -> Result<Option<Vec<ItemView>>> {
         if !self.has_frames()? || !self.has_versions_by_round()? {
             return Ok(None);
@@ -302,7 +331,7 @@ impl Ledger {
             };
             // The note as the frame holds it when its values were last given
             // before the seal; recorded since the seal and not corrected:
-            // its event; else its entry in `ix_facts`.
+            // its event; else its entry in `ix_notes`.
             let in_frame = match &entry {
                 Some((_, fv)) if k.version < from => framed(fv)?.note.filter(|n| n.seq == k.root),
                 _ => None,
@@ -329,7 +358,7 @@ impl Ledger {
     /// The notes `recorded` (by the seq of the event that recorded each)
     /// and `facts` name: from their events (one range when they lie densely
     /// in it, its two halves on both cores; else a read each), and from
-    /// `ix_facts` for the rest and any event that is not the note the index
+    /// `ix_notes` for the rest and any event that is not the note the index
     /// says.
     fn notes_since(
         &self,
@@ -361,8 +390,8 @@ impl Ledger {
             }
         }
         for k in facts {
-            if let Some(v) = self.store().ix_get(Tree::Facts, &k)?
-                && let Payload::Note(n) = decoded::<FactValue>(Tree::Facts, &v)?.payload
+            if let Some(v) = self.store().ix_get(Tree::Notes, &k)?
+                && let Payload::Note(n) = decoded::<FactValue>(Tree::Notes, &v)?.payload
             {
                 out.insert(k, n);
             }
@@ -403,7 +432,7 @@ pub(super) fn up_to(key: &[u8], before: bool) -> std::ops::Bound<&[u8]> {
 
 /// What one half of a view as of an instant read: its items in id order,
 /// each with the note key (and the version's seq) still to be filled in,
-/// and which notes to take from their events and which from `ix_facts`.
+/// and which notes to take from their events and which from `ix_notes`.
 #[derive(Default)]
 struct HalfAsOf {
     items: Vec<(ItemView, Option<NoteWanted>)>,
@@ -411,12 +440,12 @@ struct HalfAsOf {
     facts: BTreeSet<[u8; index::FACT_KEY_LEN]>,
 }
 
-/// A version's note still to be read: its key in `ix_facts`, and the
+/// A version's note still to be read: its key in `ix_notes`, and the
 /// version's seq (for the message should it be missing).
 type NoteWanted = ([u8; index::FACT_KEY_LEN], u64);
 
 /// Notes read from the events that recorded them, and the keys of those
-/// whose event was not the note the index says (read from `ix_facts`).
+/// whose event was not the note the index says (read from `ix_notes`).
 #[derive(Default)]
 struct NotesFound {
     notes: BTreeMap<[u8; index::FACT_KEY_LEN], NoteView>,

@@ -433,8 +433,8 @@ impl Ledger {
                 snap.item.note = if current.note == Some(key) {
                     current.item.note
                 } else {
-                    match self.store().ix_get(Tree::Facts, &key.to_bytes())? {
-                        Some(v) => match decoded::<FactValue>(Tree::Facts, &v)?.payload {
+                    match self.store().ix_get(Tree::Notes, &key.to_bytes())? {
+                        Some(v) => match decoded::<FactValue>(Tree::Notes, &v)?.payload {
                             Payload::Note(n) => Some(n),
                             _ => None,
                         },
@@ -474,32 +474,37 @@ impl Ledger {
         s: u64,
     ) -> Result<Option<(FactKey, FactValue)>> {
         let (lo, hi) = index::fact_range(id, kind, day);
+        let tree = kind.tree();
         let keyed = |k: &[u8], f: FactValue| -> Result<(FactKey, FactValue)> {
             let key = FactKey::from_bytes(k).ok_or_else(|| {
-                corrupt(format!("ix_facts key of {} bytes cannot be read", k.len()))
+                corrupt(format!(
+                    "{} key of {} bytes cannot be read",
+                    tree.name(),
+                    k.len()
+                ))
             })?;
             Ok((key, f))
         };
         let not_stated = |f: &FactValue| matches!(&f.payload, Payload::Status(st) if st == crate::domain::legend::NOT_STATED);
         // Mostly the last one is open and states something: one descent of
         // the tree.
-        let Some((k, v)) = self.store().ix_last_below(Tree::Facts, &lo[..17], &hi)? else {
+        let Some((k, v)) = self.store().ix_last_below(tree, &lo[..17], &hi)? else {
             return Ok(None);
         };
         let mut unstated = None;
-        let f: FactValue = decoded(Tree::Facts, &v)?;
+        let f: FactValue = decoded(tree, &v)?;
         if f.open_at(s) {
             if !not_stated(&f) {
                 return keyed(&k, f).map(Some);
             }
             unstated = Some(keyed(&k, f)?);
         }
-        for r in self.store().ix_range_rev(Tree::Facts, &lo, &k) {
+        for r in self.store().ix_range_rev(tree, &lo, &k) {
             let (key, v) = r?;
             if key == k {
                 continue;
             }
-            let f: FactValue = decoded(Tree::Facts, &v)?;
+            let f: FactValue = decoded(tree, &v)?;
             if !f.open_at(s) {
                 continue;
             }
@@ -1082,6 +1087,9 @@ impl Ledger {
         let with_frames = self.has_frames()?;
         // Nor versions keyed by round.
         let with_versions = self.has_versions_by_round()?;
+        // Nor notes apart from the other facts: there `ix_facts` holds
+        // both.
+        let notes_apart = self.store().notes_apart();
         let Expected {
             others: rounds,
             broken,
@@ -1119,7 +1127,18 @@ impl Ledger {
                 let Some(Some(prefix)) = item else {
                     return Ok(());
                 };
-                for tree in [Tree::Current, Tree::Facts] {
+                if !notes_apart {
+                    let notes = by_tree.remove(&Tree::Notes).unwrap_or_default();
+                    let facts = by_tree.entry(Tree::Facts).or_default();
+                    facts.extend(notes);
+                    facts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                }
+                let trees: &[Tree] = if notes_apart {
+                    &[Tree::Current, Tree::Facts, Tree::Notes]
+                } else {
+                    &[Tree::Current, Tree::Facts]
+                };
+                for &tree in trees {
                     let want = by_tree.remove(&tree).unwrap_or_default();
                     c.entries += want.len() as u64;
                     let have = self.store().ix_prefix(tree, &prefix);
@@ -1683,7 +1702,7 @@ fn where_of(tree: Tree, key: &[u8], value: &[u8]) -> (Option<EventId>, Option<u6
             Some((_, id, seq)) => (Some(id), Some(seq)),
             None => (None, None),
         },
-        Tree::Facts => (item, FactKey::from_bytes(key).map(|k| k.version)),
+        Tree::Facts | Tree::Notes => (item, FactKey::from_bytes(key).map(|k| k.version)),
         // The event the snapshot is of, when its value can be read.
         Tree::Current => (
             item,

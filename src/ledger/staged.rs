@@ -33,7 +33,7 @@ pub(super) struct Staged {
     /// `projection::index::Tree::ALL`) and the Merkle tree's chunks.
     pub events: Entries,
     pub by_item: Entries,
-    pub ix: [Entries; 7],
+    pub ix: [Entries; 8],
     pub chunks: Entries,
 }
 

@@ -71,7 +71,13 @@ impl From<Entry> for Put {
 /// Name of our lock file inside the store directory.
 pub const LOCK_FILE: &str = "kamerstand.lock";
 /// Value of the `format` meta key of a kamerstand store.
-const STORE_MARK: &[u8] = b"kamerstand-store-4";
+const STORE_MARK: &[u8] = b"kamerstand-store-5";
+/// The mark of a store an earlier version wrote, whose notes are in
+/// `ix_facts` among the other facts (this version keeps them in `ix_notes`,
+/// see [`NOTES_APART`]). It opens as it is, and gets [`STORE_MARK`] at its
+/// first append, or before its notes are moved: an earlier binary, which
+/// would find no notes in `ix_facts`, refuses the new mark instead.
+const STORE_MARK_4: &[u8] = b"kamerstand-store-4";
 /// The mark of a store an earlier version wrote, whose `ix_facts` and
 /// `ix_frames` hold an entry each (this version groups them in stores
 /// marked for it, see [`GROUPINGS`]). It opens as it is, and gets
@@ -120,6 +126,17 @@ const FACTS_GROUPED: &str = "facts-grouped";
 /// up to [`FRAME_GROUP`] items, set as [`VERSIONS_GROUPED`] is and when
 /// the frames are built afresh.
 const FRAMES_GROUPED: &str = "frames-grouped";
+/// Meta key present when the notes are in `ix_notes`, one entry each,
+/// and `ix_facts` holds only statuses and assignments: set when a new
+/// store is made and when the index is built, and once the notes of a
+/// store an earlier version wrote are written there
+/// ([`Store::begin_notes`]).
+/// Without it, `ix_facts` holds the notes too and is read for them.
+const NOTES_APART: &str = "notes-apart";
+/// Meta key present while the facts and notes of a store an earlier
+/// version wrote are written afresh, the notes apart
+/// ([`Store::begin_notes`]): an open that finds it writes them again.
+const NOTES_MOVING: &str = "notes-moving";
 /// The most versions one `ix_versions` entry holds in a store marked
 /// [`VERSIONS_GROUPED`]: an item's versions of one round go in entries of
 /// this many, each keyed by its first (docs/format.md).
@@ -286,7 +303,7 @@ pub struct Store {
     by_item: sled::Tree,
     meta: sled::Tree,
     /// The index's trees, in the order of [`Tree::ALL`].
-    ix: [sled::Tree; 7],
+    ix: [sled::Tree; 8],
     /// The Merkle tree's nodes over the events, sixteen to an entry
     /// ([`merkle_chunk`]), derived like the index.
     merkle: sled::Tree,
@@ -314,6 +331,10 @@ pub struct Store {
     /// Which trees of [`GROUPINGS`] hold their entries in groups (bit
     /// `i` for the `i`th), as their meta marks say.
     grouped: std::sync::atomic::AtomicU8,
+    /// The notes are in `ix_notes` ([`NOTES_APART`]); when not (a store an
+    /// earlier version wrote, until it is opened for work), `ix_facts`
+    /// holds them among the other facts, and is read and written for them.
+    notes_apart: std::sync::atomic::AtomicBool,
 }
 
 /// What making a store durable takes: shared between the store and a
@@ -877,6 +898,10 @@ impl Store {
             .meta
             .insert(VERSIONS_BY_ROUND, &[] as &[u8])
             .map_err(store.write_err("marking the new store"))?;
+        store
+            .meta
+            .insert(NOTES_APART, &[] as &[u8])
+            .map_err(store.write_err("marking the new store"))?;
         store.group(&GROUPINGS)?;
         store.sync()?;
         // Make durable what sled does not: its `conf` file (written once,
@@ -948,7 +973,14 @@ impl Store {
             .map_err(store.sled_err("reading the store mark"))?
         {
             Some(v)
-                if [STORE_MARK, STORE_MARK_3, STORE_MARK_2, STORE_MARK_1].contains(&v.as_ref()) =>
+                if [
+                    STORE_MARK,
+                    STORE_MARK_4,
+                    STORE_MARK_3,
+                    STORE_MARK_2,
+                    STORE_MARK_1,
+                ]
+                .contains(&v.as_ref()) =>
             {
                 store.marked.store(v.as_ref() == STORE_MARK, Relaxed);
                 let mut grouped = 0;
@@ -962,6 +994,11 @@ impl Store {
                     }
                 }
                 store.grouped.store(grouped, Relaxed);
+                let apart = store
+                    .meta
+                    .contains_key(NOTES_APART)
+                    .map_err(store.sled_err("reading the index's marks"))?;
+                store.notes_apart.store(apart, Relaxed);
                 Ok(store)
             }
             Some(v) => Err(Error::Corrupt {
@@ -988,7 +1025,7 @@ impl Store {
         let lock = lock(dir, deadline)?;
         remove_unfinished_snapshots(dir);
         let db = open_sled(dir, deadline, access.compress)?;
-        let mut trees = Vec::with_capacity(11);
+        let mut trees = Vec::with_capacity(12);
         for name in [
             "events",
             "by_item",
@@ -1000,6 +1037,7 @@ impl Store {
             Tree::Rounds.name(),
             Tree::Registry.name(),
             Tree::Frames.name(),
+            Tree::Notes.name(),
             CHUNKS,
         ] {
             match db.open_tree(name) {
@@ -1025,8 +1063,9 @@ impl Store {
             rnd,
             reg,
             frm,
+            nts,
             merkle,
-        ]: [sled::Tree; 11] = trees
+        ]: [sled::Tree; 12] = trees
             .try_into()
             .map_err(|_| Error::storage("opening trees", "a tree is missing"))?;
         let db_path = dir.join("db");
@@ -1044,7 +1083,7 @@ impl Store {
             events,
             by_item,
             meta,
-            ix: [cur, ver, fac, key, rnd, reg, frm],
+            ix: [cur, ver, fac, key, rnd, reg, frm, nts],
             merkle,
             _lock: lock,
             leave: access.leave_at_close,
@@ -1056,6 +1095,7 @@ impl Store {
             stop_after_frames: std::sync::atomic::AtomicBool::new(false),
             marked: std::sync::atomic::AtomicBool::new(true),
             grouped: std::sync::atomic::AtomicU8::new(0),
+            notes_apart: std::sync::atomic::AtomicBool::new(true),
         };
         store.convert_old_nodes()?;
         Ok(store)
@@ -1247,8 +1287,12 @@ impl Store {
         SledTree<'_>,
         SledTree<'_>,
         SledTree<'_>,
+        SledTree<'_>,
     ) {
-        let [cur, ver, fac, key, rnd, reg, frm] = &self.ix;
+        // `ix_notes` itself, whether or not it holds the notes: a
+        // transaction's closure puts the notes where `Store::ix` says (no
+        // tree is given to sled twice).
+        let [cur, ver, fac, key, rnd, reg, frm, nts] = &self.ix;
         (
             &self.events,
             &self.by_item,
@@ -1260,6 +1304,7 @@ impl Store {
             rnd,
             reg,
             frm,
+            nts,
             &self.merkle,
         )
     }
@@ -1312,8 +1357,9 @@ impl Store {
             Err(e) => return Err(self.frames_not_sealed(ahead, from, e)),
         };
         let marked = self.marked.load(Relaxed);
+        let apart = self.notes_apart.load(Relaxed);
         let result = self.every_tree().transaction(
-            |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
+            |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, nts, mk)| {
                 let current = meta.get("head")?;
                 if current.as_deref() != expected.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
                     return Err(ConflictableTransactionError::Abort(Aborted::HeadMoved));
@@ -1342,6 +1388,8 @@ impl Store {
                         Tree::Rounds => rnd,
                         Tree::Registry => reg,
                         Tree::Frames => frm,
+                        Tree::Notes if apart => nts,
+                        Tree::Notes => fac,
                     };
                     t.insert(p.key.clone(), p.value.clone())?;
                 }
@@ -1546,13 +1594,23 @@ impl Store {
             return Err(Error::storage("appending", "a failure made for a test"));
         }
         let marked = self.marked.load(Relaxed);
+        let apart = self.notes_apart.load(Relaxed);
         let result = self.every_tree().transaction(
-            |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, mk)| {
+            |(ev, ix, meta, cur, ver, fac, key, rnd, reg, frm, nts, mk)| {
                 let current = meta.get("head")?;
                 if current.as_deref() != s.base.map(Head::to_bytes).as_ref().map(|b| &b[..]) {
                     return Err(ConflictableTransactionError::Abort(()));
                 }
-                let trees = [cur, ver, fac, key, rnd, reg, frm];
+                let trees = [
+                    cur,
+                    ver,
+                    fac,
+                    key,
+                    rnd,
+                    reg,
+                    frm,
+                    if apart { nts } else { fac },
+                ];
                 for (tree, staged) in [ev, ix]
                     .into_iter()
                     .chain(trees)
@@ -1892,7 +1950,12 @@ impl Store {
         }
     }
 
+    /// The sled tree that holds `t`'s entries: for the notes of a store
+    /// whose notes are not apart, `ix_facts`.
     fn ix(&self, t: Tree) -> &sled::Tree {
+        if t == Tree::Notes && !self.notes_apart.load(Relaxed) {
+            return &self.ix[tree_slot(Tree::Facts)];
+        }
         &self.ix[tree_slot(t)]
     }
 
@@ -1956,6 +2019,11 @@ impl Store {
     /// How `t`'s entries are grouped, when they are ([`GROUPINGS`]); its
     /// reads give each entry on its own either way.
     fn grouping(&self, t: Tree) -> Option<Grouping> {
+        // Notes among the facts are grouped as the facts are.
+        let t = match t {
+            Tree::Notes if !self.notes_apart.load(Relaxed) => Tree::Facts,
+            t => t,
+        };
         let grouped = self.grouped.load(Relaxed);
         GROUPINGS
             .iter()
@@ -1985,6 +2053,15 @@ impl Store {
                 .map_err(self.write_err("clearing the index"))?;
         }
         self.grouped.store(0, Relaxed);
+        // Every tree is empty, `ix_notes` too: the notes written from here
+        // on go there.
+        self.meta
+            .remove(NOTES_MOVING)
+            .map_err(self.write_err("clearing the index"))?;
+        self.meta
+            .insert(NOTES_APART, &[] as &[u8])
+            .map_err(self.write_err("clearing the index"))?;
+        self.notes_apart.store(true, Relaxed);
         Ok(())
     }
 
@@ -2097,6 +2174,57 @@ impl Store {
         self.meta
             .insert(VERSIONS_BY_ROUND, &[] as &[u8])
             .map_err(self.write_err("marking the versions"))?;
+        self.sync()
+    }
+
+    /// True if the notes are in `ix_notes` (see [`NOTES_APART`]).
+    pub fn notes_apart(&self) -> bool {
+        self.notes_apart.load(Relaxed)
+    }
+
+    /// True if the notes are in `ix_notes` and no move of them is
+    /// unfinished (see [`NOTES_APART`]).
+    pub fn has_notes_apart(&self) -> Result<bool> {
+        let moving = self
+            .meta
+            .contains_key(NOTES_MOVING)
+            .map_err(self.sled_err("reading the notes mark"))?;
+        Ok(self.notes_apart.load(Relaxed) && !moving)
+    }
+
+    /// Empties `ix_facts` and `ix_notes` before their entries are written
+    /// afresh, the notes apart (for a store an earlier version wrote, whose
+    /// notes are among the other facts); [`Store::finish_notes`] ends it.
+    /// Until then an open writes them again.
+    pub fn begin_notes(&self) -> Result<()> {
+        // The new mark first, durably: from here on an earlier binary
+        // refuses the store rather than look for notes where they are not.
+        self.meta
+            .insert("format", STORE_MARK)
+            .map_err(self.write_err("marking the store"))?;
+        self.marked.store(true, Relaxed);
+        self.meta
+            .insert(NOTES_MOVING, &[] as &[u8])
+            .map_err(self.write_err("marking the notes"))?;
+        self.sync()?;
+        for t in [Tree::Facts, Tree::Notes] {
+            self.ix[tree_slot(t)]
+                .clear()
+                .map_err(self.write_err("clearing the facts"))?;
+        }
+        self.meta
+            .insert(NOTES_APART, &[] as &[u8])
+            .map_err(self.write_err("marking the notes"))?;
+        self.notes_apart.store(true, Relaxed);
+        self.group(&GROUPINGS[1..2])
+    }
+
+    /// Marks the facts and notes as written afresh, durably.
+    pub fn finish_notes(&self) -> Result<()> {
+        self.sync()?;
+        self.meta
+            .remove(NOTES_MOVING)
+            .map_err(self.write_err("marking the notes"))?;
         self.sync()
     }
 
@@ -2728,6 +2856,7 @@ fn tree_slot(t: Tree) -> usize {
         Tree::Rounds => 4,
         Tree::Registry => 5,
         Tree::Frames => 6,
+        Tree::Notes => 7,
     }
 }
 

@@ -3,7 +3,7 @@
 //! entries in sled trees, written in the same transaction as the event they
 //! derive from; `ledger::verify` rebuilds them from the events and compares.
 //!
-//! Seven trees, all keyed so that a view at seq S on effective day D reads
+//! Eight trees, all keyed so that a view at seq S on effective day D reads
 //! per item a few entries, not the item's history:
 //!
 //! - `current`: item id → [`Snapshot`] after the item's last event: its
@@ -14,10 +14,16 @@
 //!   the last round sealed at or before S and one range of versions, the
 //!   round's, instead of a point read per item ([`version_key`]).
 //! - `facts`: item id ‖ kind ‖ effective day ‖ root seq ‖ version seq →
-//!   [`FactValue`]: every dated fact (status, responsible, note) as each
-//!   event left it. A correction closes the entry it replaces and opens a
-//!   new one (the *bitemporal* part): a view at S on day D takes, per item
-//!   and kind, the last entry at or before D that was open at S.
+//!   [`FactValue`]: every dated status and assignment of responsible
+//!   parties as each event left it. A correction closes the entry it
+//!   replaces and opens a new one (the *bitemporal* part): a view at S on
+//!   day D takes, per item and kind, the last entry at or before D that was
+//!   open at S.
+//! - `notes`: the progress notes, keyed and valued as `facts` are, in a
+//!   tree of their own: a note is a hundred times the size of a status, and
+//!   sled reads a whole node of sixteen entries to give one, so statuses
+//!   kept among notes would cost a view on a day the notes' bytes too
+//!   ([`FactKind::tree`]).
 //! - `keys`: folded item key → item id.
 //! - `rounds`: seal seq → [`RoundEntry`] (the round and its status counts).
 //! - `registry`: what is no item's: the keys that may sign round notes
@@ -55,11 +61,13 @@ pub enum Tree {
     Registry,
     /// Seal seq ‖ item id → the item as the round left it.
     Frames,
+    /// Item id ‖ kind ‖ day ‖ root ‖ version → a progress note.
+    Notes,
 }
 
 impl Tree {
-    /// Every tree, in the order verification compares them.
-    pub const ALL: [Tree; 7] = [
+    /// Every tree.
+    pub const ALL: [Tree; 8] = [
         Tree::Current,
         Tree::Versions,
         Tree::Facts,
@@ -67,6 +75,7 @@ impl Tree {
         Tree::Rounds,
         Tree::Registry,
         Tree::Frames,
+        Tree::Notes,
     ];
 
     /// The sled tree's name.
@@ -79,6 +88,7 @@ impl Tree {
             Tree::Rounds => "ix_rounds",
             Tree::Registry => "ix_registry",
             Tree::Frames => "ix_frames",
+            Tree::Notes => "ix_notes",
         }
     }
 }
@@ -109,7 +119,7 @@ pub struct Snapshot {
     pub source: Source,
     /// The values; in `versions` without the note's text.
     pub item: ItemView,
-    /// Where the latest note lies in `facts`.
+    /// Where the latest note lies in `notes`.
     pub note: Option<FactKey>,
 }
 
@@ -124,7 +134,18 @@ pub enum FactKind {
     Note = 3,
 }
 
-/// Where a dated fact lies in `facts`.
+impl FactKind {
+    /// The tree that holds the facts of this kind: `notes` for notes,
+    /// `facts` for the rest.
+    pub fn tree(self) -> Tree {
+        match self {
+            FactKind::Note => Tree::Notes,
+            FactKind::Status | FactKind::Responsible => Tree::Facts,
+        }
+    }
+}
+
+/// Where a dated fact lies in `facts` (or `notes`, [`FactKind::tree`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FactKey {
     /// The item.
@@ -431,7 +452,7 @@ fn current_entry(after: &ItemState, src: Source) -> Entry {
     }
 }
 
-/// Where `it`'s latest note lies in `facts`.
+/// Where `it`'s latest note lies in `notes`.
 fn note_key(it: &ItemState) -> Option<FactKey> {
     it.latest_note().map(|n| FactKey {
         item: it.id,
@@ -459,7 +480,7 @@ fn entries_of(before: &[FactState], after: &ItemState, rec: &Recorded, round: u6
             version: f.version,
         };
         out.push(Entry {
-            tree: Tree::Facts,
+            tree: f.kind.tree(),
             key: key.to_bytes().to_vec(),
             value: encoded(&FactValue {
                 source: Source {
@@ -878,7 +899,7 @@ impl Standing {
                 version: seq,
             };
             Entry {
-                tree: Tree::Facts,
+                tree: kind.tree(),
                 key: key.to_bytes().to_vec(),
                 value: encoded(&FactValue {
                     source: src,

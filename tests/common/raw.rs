@@ -309,6 +309,19 @@ impl Raw {
         }
     }
 
+    /// Puts the notes back among the other facts, as a version before
+    /// kept them: each in an entry of its own in `ix_facts` (a group of one
+    /// when the facts are grouped), `ix_notes` emptied, the mark that says
+    /// they are apart removed.
+    pub fn notes_among_facts(&self) {
+        let mut facts = self.entries("ix_facts");
+        facts.extend(self.entries("ix_notes"));
+        facts.sort();
+        self.set_entries("ix_facts", &facts);
+        self.tree("ix_notes").clear().unwrap();
+        self.meta.remove("notes-apart").unwrap();
+    }
+
     /// Rewrites the item index entries of `item` (16 bytes) as `edit`
     /// leaves its seqs, one entry per seq (a layout the ledger reads like
     /// its own).
