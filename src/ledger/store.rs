@@ -2073,15 +2073,21 @@ impl Store {
     /// together, and the items of a thread in id order, in id ranges of
     /// their own.
     pub fn write_entries(&self, entries: Vec<Entry>) -> Result<()> {
-        let puts = self.to_write(entries, false)?;
+        let mut puts = self.to_write(entries, false)?;
         let written = puts.len();
-        let mut batches: BTreeMap<Tree, sled::Batch> = Default::default();
+        // Each key on its own, from the highest down. sled splits a full
+        // page (17 entries) into the old page, which keeps the lower half
+        // and every small record of the inserts it took, and a new page
+        // written whole with the upper half. Written upwards (as a batch
+        // is), each finished page is such an old one: on L a descent then
+        // read some four records a page (its base and a record per later
+        // insert, each a read of the log). Written downwards, the finished
+        // pages are the new ones, one record each (docs/performance.md,
+        // "Index pages written whole").
+        puts.sort_unstable_by(|a, b| (b.tree, &b.key).cmp(&(a.tree, &a.key)));
         for p in puts {
-            batches.entry(p.tree).or_default().insert(p.key, p.value);
-        }
-        for (t, b) in batches {
-            self.ix(t)
-                .apply_batch(b)
+            self.ix(p.tree)
+                .insert(p.key, p.value)
                 .map_err(self.write_err("writing the index"))?;
         }
         self.reclaim(written);
