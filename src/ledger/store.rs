@@ -2073,21 +2073,36 @@ impl Store {
     /// together, and the items of a thread in id order, in id ranges of
     /// their own.
     pub fn write_entries(&self, entries: Vec<Entry>) -> Result<()> {
-        let mut puts = self.to_write(entries, false)?;
+        let puts = self.to_write(entries, false)?;
         let written = puts.len();
-        // Each key on its own, from the highest down. sled splits a full
-        // page (17 entries) into the old page, which keeps the lower half
-        // and every small record of the inserts it took, and a new page
-        // written whole with the upper half. Written upwards (as a batch
-        // is), each finished page is such an old one: on L a descent then
-        // read some four records a page (its base and a record per later
-        // insert, each a read of the log). Written downwards, the finished
-        // pages are the new ones, one record each (docs/performance.md,
-        // "Index pages written whole").
-        puts.sort_unstable_by(|a, b| (b.tree, &b.key).cmp(&(a.tree, &a.key)));
-        for p in puts {
+        // The facts and notes each key on its own, from the highest down.
+        // sled splits a full page (17 entries) into the old page, which
+        // keeps the lower half and every small record of the inserts it
+        // took, and a new page written whole with the upper half. Written
+        // upwards (as a batch is), each finished page is such an old one:
+        // on L a descent then read some four records a page (its base and
+        // a record per later insert, each a read of the log). Written
+        // downwards, the finished pages are the new ones, one record each
+        // (docs/performance.md, "Index pages written whole"). Only the two
+        // trees a view on a day descends into for every item: a key at a
+        // time costs sled more than a batch, and the other trees' views
+        // read ranges, or few entries.
+        let (mut one_by_one, rest): (Vec<Put>, Vec<Put>) = puts
+            .into_iter()
+            .partition(|p| matches!(p.tree, Tree::Facts | Tree::Notes));
+        one_by_one.sort_unstable_by(|a, b| (b.tree, &b.key).cmp(&(a.tree, &a.key)));
+        for p in one_by_one {
             self.ix(p.tree)
                 .insert(p.key, p.value)
+                .map_err(self.write_err("writing the index"))?;
+        }
+        let mut batches: BTreeMap<Tree, sled::Batch> = Default::default();
+        for p in rest {
+            batches.entry(p.tree).or_default().insert(p.key, p.value);
+        }
+        for (t, b) in batches {
+            self.ix(t)
+                .apply_batch(b)
                 .map_err(self.write_err("writing the index"))?;
         }
         self.reclaim(written);
