@@ -1127,15 +1127,15 @@ impl Ledger {
                 let Some(Some(prefix)) = item else {
                     return Ok(());
                 };
-                if !notes_apart {
+                let trees: &[Tree] = if notes_apart {
+                    &[Tree::Current, Tree::Facts, Tree::Notes]
+                } else {
+                    // The notes are compared with `ix_facts`, in key order
+                    // among the other facts.
                     let notes = by_tree.remove(&Tree::Notes).unwrap_or_default();
                     let facts = by_tree.entry(Tree::Facts).or_default();
                     facts.extend(notes);
                     facts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                }
-                let trees: &[Tree] = if notes_apart {
-                    &[Tree::Current, Tree::Facts, Tree::Notes]
-                } else {
                     &[Tree::Current, Tree::Facts]
                 };
                 for &tree in trees {

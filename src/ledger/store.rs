@@ -1380,7 +1380,7 @@ impl Store {
                     meta.insert("format", STORE_MARK)?;
                 }
                 for p in &puts {
-                    let t = match p.tree {
+                    let t = match holder(p.tree, apart) {
                         Tree::Current => cur,
                         Tree::Versions => ver,
                         Tree::Facts => fac,
@@ -1388,8 +1388,7 @@ impl Store {
                         Tree::Rounds => rnd,
                         Tree::Registry => reg,
                         Tree::Frames => frm,
-                        Tree::Notes if apart => nts,
-                        Tree::Notes => fac,
+                        Tree::Notes => nts,
                     };
                     t.insert(p.key.clone(), p.value.clone())?;
                 }
@@ -1953,10 +1952,7 @@ impl Store {
     /// The sled tree that holds `t`'s entries: for the notes of a store
     /// whose notes are not apart, `ix_facts`.
     fn ix(&self, t: Tree) -> &sled::Tree {
-        if t == Tree::Notes && !self.notes_apart.load(Relaxed) {
-            return &self.ix[tree_slot(Tree::Facts)];
-        }
-        &self.ix[tree_slot(t)]
+        &self.ix[tree_slot(holder(t, self.notes_apart.load(Relaxed)))]
     }
 
     /// The head the index was written up to; None while it is being built
@@ -2020,10 +2016,7 @@ impl Store {
     /// reads give each entry on its own either way.
     fn grouping(&self, t: Tree) -> Option<Grouping> {
         // Notes among the facts are grouped as the facts are.
-        let t = match t {
-            Tree::Notes if !self.notes_apart.load(Relaxed) => Tree::Facts,
-            t => t,
-        };
+        let t = holder(t, self.notes_apart.load(Relaxed));
         let grouped = self.grouped.load(Relaxed);
         GROUPINGS
             .iter()
@@ -2865,6 +2858,15 @@ fn dir_builder() -> std::fs::DirBuilder {
         b.mode(0o755);
     }
     b
+}
+
+/// The tree that holds `t`'s entries: the notes of a store whose notes are
+/// not `apart` ([`NOTES_APART`]) are in `ix_facts`.
+fn holder(t: Tree, apart: bool) -> Tree {
+    match t {
+        Tree::Notes if !apart => Tree::Facts,
+        t => t,
+    }
 }
 
 /// Where an index tree sits in [`Store`]'s `ix` (and in [`Staged`]'s).
