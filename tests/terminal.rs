@@ -11,7 +11,7 @@
 //! `KAMERSTAND_PROGRESS_DELAY_MS=0` so that a small ledger (quick to build in
 //! a debug build) shows them.
 
-use crate::common::{ACTOR, TestEnv, read_all, wait_for};
+use crate::common::{ACTOR, TestEnv, raw, read_all, wait_for};
 use kamerstand::Workspace;
 use kamerstand::domain::{Day, EventBody};
 use kamerstand::ledger::Draft;
@@ -251,6 +251,73 @@ fn colour_width_and_progress_in_a_terminal_only() {
     assert!(stdout.contains(COLOUR), "CLICOLOR_FORCE gave no colour");
 }
 
+/// A store an earlier version wrote gets its index, or the part of it
+/// that version lacked, at its first open, which takes a while on a large
+/// ledger: every command shows that work as a bar at a terminal (here
+/// `overview`, `show` and `item list`, which draw none of their own), clears
+/// it before its result, and the next open builds nothing and shows none.
+#[test]
+fn the_one_time_build_at_an_open_shows_a_bar_at_any_command() {
+    if !have_pty() {
+        println!("note: python3 with its pty module is not available; terminal test skipped");
+        return;
+    }
+    let env = TestEnv::new();
+    fill(&env, 1500);
+    let cleared = |out: &str, bar: &str| {
+        let screen = screen_lines(out);
+        let last = screen.iter().rfind(|l| !l.trim().is_empty()).unwrap();
+        assert!(!last.contains(bar), "the bar was not cleared: {last:?}");
+    };
+
+    // No index at all: the chain is checked, then the index is built.
+    raw::edit(&env, |r| r.drop_derived());
+    let (out, code) = in_terminal(&env, 100, &[], &["overview"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("verifying ["),
+        "no bar for the chain's check:\n{out}"
+    );
+    assert!(
+        out.contains("indexing the ledger ["),
+        "no bar for the index:\n{out}"
+    );
+    assert!(out.contains("M17"), "no overview:\n{out}");
+    cleared(&out, "indexing the ledger [");
+    let (out, code) = in_terminal(&env, 100, &[], &["item", "list"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        !out.contains("indexing the ledger") && !out.contains("verifying"),
+        "a bar where nothing is built:\n{out}"
+    );
+
+    // The notes among the other facts: moved apart once, with a bar.
+    raw::edit(&env, |r| r.notes_among_facts());
+    let (out, code) = in_terminal(&env, 100, &[], &["show", "M5"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("moving the notes apart ["), "no bar:\n{out}");
+    assert!(out.contains("Stand 1474"), "no timeline:\n{out}");
+    cleared(&out, "moving the notes apart [");
+    let (out, code) = in_terminal(&env, 100, &[], &["show", "M5"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("moving the notes"), "moved twice:\n{out}");
+
+    // Not with --quiet, nor into a pipe; the work is done all the same.
+    raw::edit(&env, |r| r.notes_among_facts());
+    let (out, code) = in_terminal(&env, 100, &[], &["--quiet", "overview"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        !out.contains("moving the notes"),
+        "a bar despite --quiet:\n{out}"
+    );
+    raw::edit(&env, |r| r.drop_derived());
+    let (stdout, stderr, code) = piped(&env, &[], &["overview"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "", "piped stderr has a bar");
+    assert!(stdout.contains("M17"), "{stdout}");
+    env.run(&["verify"]).ok();
+}
+
 /// Runs the CLI in-process as if stdout were a terminal with this look.
 fn run_at(env: &TestEnv, terminal: kamerstand::cli::Terminal, args: &[&str]) -> String {
     let store = env.store.to_str().unwrap();
@@ -454,8 +521,8 @@ fn output_into_a_pipe_closed_before_reading_ends_quietly() {
 fn an_export_at_a_terminal_escapes_what_would_steer_it() {
     let env = TestEnv::init();
     env.add_m1_and_t1(&[]);
-    let id = crate::common::raw::hex_bytes(&env.id_of("M1"));
-    crate::common::raw::edit(&env, |r| {
+    let id = raw::hex_bytes(&env.id_of("M1"));
+    raw::edit(&env, |r| {
         let t = r.tree("ix_current");
         let v = t.get(&id).unwrap().unwrap().to_vec();
         let at = v

@@ -57,15 +57,17 @@ impl Workspace {
 
     /// Opens a ledger.
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Workspace> {
-        Workspace::open_with_progress(path, opts, &mut |_, _| {})
+        Workspace::open_with_progress(path, opts, &super::Quiet)
     }
 
-    /// As [`Workspace::open`], reporting `progress(done, total)` while a
-    /// store an earlier version wrote gets its index (once).
+    /// As [`Workspace::open`], reporting to `progress` while a store an
+    /// earlier version wrote gets its index or the parts of it that version
+    /// lacked (once): each such step is a phase of its own. An open that
+    /// builds nothing reports nothing.
     pub fn open_with_progress(
         path: &Path,
         opts: OpenOptions,
-        progress: &mut dyn FnMut(u64, u64),
+        progress: &dyn super::Progress,
     ) -> Result<Workspace> {
         let ledger = Ledger::open(path, opts)?;
         Workspace::from_ledger_with_progress(ledger, progress)
@@ -73,13 +75,17 @@ impl Workspace {
 
     /// The workspace of a ledger opened (or restored) by the caller.
     pub fn from_ledger(ledger: Ledger) -> Result<Workspace> {
-        Workspace::from_ledger_with_progress(ledger, &mut |_, _| {})
+        Workspace::from_ledger_with_progress(ledger, &super::Quiet)
     }
 
     fn from_ledger_with_progress(
         ledger: Ledger,
-        progress: &mut dyn FnMut(u64, u64),
+        progress: &dyn super::Progress,
     ) -> Result<Workspace> {
+        let counted = |what: &str| {
+            progress.phase(what, "items");
+            move |done: u64, total: u64| progress.update(done, total)
+        };
         not_refused(&ledger)?;
         let head = ledger.head();
         let events = head.map_or(0, |h| h.seq + 1);
@@ -88,15 +94,15 @@ impl Workspace {
                 // An index an earlier version wrote has no frames of the
                 // rounds: they are built once.
                 if !ledger.has_frames()? {
-                    ledger.build_frames(progress)?;
+                    ledger.build_frames(&mut counted("building the rounds' frames"))?;
                 }
                 // Nor its versions keyed by round: written again once.
                 if !ledger.has_versions_by_round()? {
-                    ledger.build_versions(progress)?;
+                    ledger.build_versions(&mut counted("keying the versions by round"))?;
                 }
                 // Nor its notes apart from the other facts: moved once.
                 if !ledger.has_notes_apart()? {
-                    ledger.move_notes(progress)?;
+                    ledger.move_notes(&mut counted("moving the notes apart"))?;
                 }
             }
             (None, _) | (_, None) => migrate(&ledger, progress)?,
@@ -880,9 +886,8 @@ struct Entries {
 /// Gives a store an earlier version wrote its index: the chain is checked
 /// first (an index is built only from a chain that holds), then the index is
 /// built, and the checkpoint files that version kept are removed.
-fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-    let found =
-        super::verify::verify_ledger(ledger, None, super::verify::Rebuild::No, &super::Quiet)?;
+fn migrate(ledger: &Ledger, progress: &dyn super::Progress) -> Result<()> {
+    let found = super::verify::verify_ledger(ledger, None, super::verify::Rebuild::No, progress)?;
     if let Some(b) = found.chain.first_break {
         return Err(Error::Corrupt {
             seq: Some(b.seq),
@@ -901,7 +906,8 @@ fn migrate(ledger: &Ledger, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
             what: cut_trace(trace, ledger.head().map(|h| h.seq)),
         });
     }
-    if let Some(b) = ledger.build_index(progress)? {
+    progress.phase("indexing the ledger", "items");
+    if let Some(b) = ledger.build_index(&mut |done, total| progress.update(done, total))? {
         return Err(Error::Corrupt {
             seq: Some(b.seq),
             what: format!(

@@ -6,6 +6,7 @@
 //! so that check is ours: it names the values this command takes). The view flags shared by every read command are parsed
 //! here into the library's [`ViewRequest`].
 
+use super::ui::progress::Progress as Bar;
 use super::{Cli, CliError, Env};
 use crate::app::view::ViewRequest;
 use crate::app::{Progress, Workspace};
@@ -181,24 +182,56 @@ impl Global {
         }
     }
 
-    /// Opens the store.
+    /// Opens the store. A store an earlier version wrote gets its index (or
+    /// the parts of it that version lacked) once, at its first open, which
+    /// can take a while on a large ledger: a progress bar shows it, made
+    /// only then, so that an open that builds nothing starts no thread and
+    /// draws nothing.
     pub fn open(&self, env: &Env<'_>) -> Result<Workspace, CliError> {
-        Ok(Workspace::open(&self.store, self.options_to_the_end(env))?)
+        let bar = OnFirstReport {
+            g: self,
+            bar: std::cell::OnceCell::new(),
+        };
+        self.open_with_progress(env, &bar)
     }
 
-    /// Opens the store, showing how far building its index has come (once,
-    /// for a store an earlier version wrote).
+    /// Opens the store, showing on `progress` how far building its index
+    /// has come (once, for a store an earlier version wrote).
     pub fn open_with_progress(
         &self,
         env: &Env<'_>,
         progress: &dyn Progress,
     ) -> Result<Workspace, CliError> {
-        progress.phase("indexing the ledger", "items");
         Ok(Workspace::open_with_progress(
             &self.store,
             self.options_to_the_end(env),
-            &mut |done, total| progress.update(done, total),
+            progress,
         )?)
+    }
+}
+
+/// A command's progress display made at the first report, not before: the
+/// bar of [`Global::open`], cleared when the open returns.
+struct OnFirstReport<'g> {
+    g: &'g Global,
+    bar: std::cell::OnceCell<Bar>,
+}
+
+impl OnFirstReport<'_> {
+    fn bar(&self) -> &Bar {
+        self.bar.get_or_init(|| Bar::start(self.g))
+    }
+}
+
+impl Progress for OnFirstReport<'_> {
+    fn phase(&self, what: &str, unit: &str) {
+        self.bar().phase(what, unit);
+    }
+    fn spin(&self, what: &str) {
+        self.bar().spin(what);
+    }
+    fn update(&self, done: u64, total: u64) {
+        self.bar().update(done, total);
     }
 }
 

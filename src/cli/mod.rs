@@ -86,7 +86,9 @@ pub struct Cli {
     pub(crate) allow_shared_store: bool,
     /// Show no progress bars on standard error. Without it, import,
     /// verify, export and bench-gen show one when standard error is a
-    /// terminal and the work takes more than a second.
+    /// terminal and the work takes more than a second; so does any command
+    /// that is the first to open a store an earlier version wrote (it
+    /// builds the index once).
     ///
     /// Example: kamerstand --quiet verify
     #[arg(long, short = 'q', global = true)]
