@@ -155,6 +155,76 @@ fn signed_rounds() -> TestEnv {
 /// The signer's key name in [`signed_rounds`].
 const SIGNER: &str = "nap.example/sign";
 
+/// A registry entry deleted from the index, or planted in it, then a write
+/// that rests on it: a second account or key of a name the chain already
+/// has, a second signature of a round by one key, a change to an account
+/// the chain never created. Each write is refused (exit 1, naming the
+/// entry and what the chain records) and nothing is written: the chain
+/// held such an event for good, and `verify` then failed at it forever.
+#[test]
+fn a_registry_entry_deleted_or_planted_lets_no_write_through() {
+    use kamerstand::projection::index::{Registered, Source};
+    let base = signed_rounds();
+    let head = base.head().unwrap().seq;
+    let key_file = base.dir.path().join("sign.key").display().to_string();
+    let public = format!("{key_file}.pub");
+    let entry = |r: &Raw, first: u8| -> (Vec<u8>, Vec<u8>) {
+        let t = r.tree("ix_registry");
+        let (k, v) = t.scan_prefix([first]).next().unwrap().unwrap();
+        (k.to_vec(), v.to_vec())
+    };
+    let cases: Vec<(u8, Vec<&str>, String)> = vec![
+        (
+            b'a',
+            vec!["account", "add", "audit", "--name", "Audit", "--role", "auditor"],
+            "account 'audit' is missing from the index of keys and accounts (ix_registry)".into(),
+        ),
+        (
+            b'k',
+            vec!["key", "add", &public, "--name", SIGNER, "--role", "signer"],
+            format!("key '{SIGNER}' is missing from the index of keys and accounts (ix_registry)"),
+        ),
+        (
+            b's',
+            vec!["round", "sign", "R2", "--key", &key_file],
+            "a signature of the round sealed at seq 7 is missing from the index of keys and accounts (ix_registry)".into(),
+        ),
+    ];
+    for (first, write, said) in &cases {
+        let env = forged(&base, &|r| {
+            let (k, _) = entry(r, *first);
+            r.tree("ix_registry").remove(k).unwrap();
+        });
+        let mut args = vec!["--lang", "en"];
+        args.extend(write.iter().copied());
+        env.run(&args).refusal(1, write[0], &[said]);
+        assert_eq!(env.head().unwrap().seq, head, "{write:?} was written");
+        // Rebuilt from the chain, the index refuses the same write as a
+        // second one (exit 2), and other writes go on.
+        env.run(&["verify", "--rebuild-index"]).ok();
+        assert_eq!(env.run(&args).code, 2, "{write:?}");
+        env.run(&["note", "M1", "Verder."]).ok();
+    }
+    // An account planted in the index: no change to it is recorded.
+    let env = forged(&base, &|r| {
+        let (_, v) = entry(r, b'a');
+        let (source, mut entry): (Source, Registered) = codec::decode_value(&v).unwrap();
+        if let Registered::Account(a) = &mut entry {
+            a.account = kamerstand::domain::AccountName::parse("ghost").unwrap();
+        }
+        r.tree("ix_registry")
+            .insert(b"aghost", codec::encode_value(&(source, entry)).unwrap())
+            .unwrap();
+    });
+    env.run(&["--lang", "en", "account", "change", "ghost", "--role", "beheerder"])
+        .refusal(
+            1,
+            "account change",
+            &["account 'ghost' is in the index of keys and accounts (ix_registry), and no event of the chain created it"],
+        );
+    assert_eq!(env.head().unwrap().seq, head);
+}
+
 #[test]
 fn a_round_note_is_made_from_the_signatures_and_keys_the_chain_records() {
     // A forger puts a key of their own in the registry under the signer's

@@ -24,6 +24,7 @@ use super::{Workspace, find};
 use crate::domain::{AccountName, AccountRole, EventBody, Responsible};
 use crate::error::{Refusal, Result};
 use crate::ledger::Draft;
+use crate::ledger::index::Registry;
 use crate::projection::state::Account;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -485,54 +486,117 @@ fn keeps_a_beheerder(ws: &Workspace, w: &Write) -> Result<()> {
     .into())
 }
 
-/// The accounts as the chain's events make them: every account event
-/// folded in seq order, in one scan of the chain (each event checked
+/// The keys, accounts, item orders and round signatures as the chain's
+/// events make them: every such event (and every seal, which a signature
+/// names) folded in seq order, in one scan of the chain (each event checked
 /// against its hash and the one before it as it is read).
-pub fn accounts_from_chain(
-    ledger: &crate::ledger::Ledger,
-) -> Result<BTreeMap<AccountName, Account>> {
+pub fn registry_from_chain(ledger: &crate::ledger::Ledger) -> Result<Registry> {
     let mut state = crate::projection::State::default();
     for rec in ledger.events() {
         let rec = rec?;
         if matches!(
             rec.envelope.body,
-            EventBody::AccountCreated { .. } | EventBody::AccountChanged { .. }
+            EventBody::RoundSealed { .. }
+                | EventBody::RoundSealedV2 { .. }
+                | EventBody::KeyRegistered { .. }
+                | EventBody::RoundSigned { .. }
+                | EventBody::AccountCreated { .. }
+                | EventBody::AccountChanged { .. }
+                | EventBody::ItemsOrdered { .. }
         ) {
             state.apply(&rec);
         }
     }
-    Ok(state.accounts)
+    Ok(Registry {
+        keys: state.signing_keys,
+        accounts: state.accounts,
+        orders: state.orders,
+        signatures: state.signatures,
+    })
 }
 
-/// Refuses a ledger whose accounts in the index (`ix_registry`) are not
-/// what the chain's events make of them. The server decides every right
-/// from the index's accounts, so it checks them against the chain once,
-/// when it starts (one scan of the chain); afterwards it alone writes the
-/// store, and each account it writes was decided by the same fold.
+/// The first thing the index's registry (`ix_registry`) holds otherwise
+/// than the chain's events make it ([`registry_from_chain`]): the seq of
+/// the event concerned (where there is one) and what differs; None when
+/// the two are the same.
+pub fn registry_difference(chain: &Registry, index: &Registry) -> Option<(Option<u64>, String)> {
+    // What differs: its name, the event's seq, whether the chain and the
+    // index have it, and what the event did.
+    type Found = (String, Option<u64>, bool, bool, &'static str);
+    let accounts = || -> Option<Found> {
+        let (name, c, i) = first_difference(&chain.accounts, &index.accounts)?;
+        let seq = c.or(i).map(|a| a.created_seq);
+        Some((
+            format!("account '{name}'"),
+            seq,
+            c.is_some(),
+            i.is_some(),
+            "created",
+        ))
+    };
+    let keys = || -> Option<Found> {
+        let (name, c, i) = first_difference(&chain.keys, &index.keys)?;
+        let seq = c.or(i).map(|k| k.seq);
+        Some((
+            format!("key '{name}'"),
+            seq,
+            c.is_some(),
+            i.is_some(),
+            "registered",
+        ))
+    };
+    let signatures = || -> Option<Found> {
+        let (seal, c, i) = first_difference(&chain.signatures, &index.signatures)?;
+        let what = format!("a signature of the round sealed at seq {seal}");
+        Some((what, Some(*seal), c.is_some(), i.is_some(), "recorded"))
+    };
+    let orders = || -> Option<Found> {
+        let (kind, c, i) = first_difference(&chain.orders, &index.orders)?;
+        let what = format!("the order of the {kind} items");
+        Some((what, None, c.is_some(), i.is_some(), "recorded"))
+    };
+    let (what, seq, in_chain, in_index, verb) = accounts()
+        .or_else(keys)
+        .or_else(signatures)
+        .or_else(orders)?;
+    const IX: &str = "the index of keys and accounts (ix_registry)";
+    let said = match (in_chain, in_index) {
+        (true, false) => format!("{what} is missing from {IX}"),
+        (false, true) => format!("{what} is in {IX}, and no event of the chain {verb} it"),
+        _ => format!("{what} in {IX} is not what the chain records"),
+    };
+    Some((seq, said))
+}
+
+/// The first key (in order) whose value differs between `a` and `b`, with
+/// its value in each.
+fn first_difference<'m, K: Ord, V: PartialEq>(
+    a: &'m BTreeMap<K, V>,
+    b: &'m BTreeMap<K, V>,
+) -> Option<(&'m K, Option<&'m V>, Option<&'m V>)> {
+    let keys: BTreeSet<&K> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .map(|k| (k, a.get(k), b.get(k)))
+        .find(|(_, x, y)| x != y)
+}
+
+/// Refuses a ledger whose keys, accounts, orders and round signatures in
+/// the index (`ix_registry`) are not what the chain's events make of them.
+/// The server decides every right from the index's accounts, so it checks
+/// the registry against the chain once, when it starts (one scan of the
+/// chain); afterwards it alone writes the store, and each entry it writes
+/// was decided by the same fold.
 pub fn check_accounts(ledger: &crate::ledger::Ledger) -> Result<()> {
-    let chain = accounts_from_chain(ledger)?;
-    let index = ledger.accounts()?;
-    let names: BTreeSet<&AccountName> = chain.keys().chain(index.keys()).collect();
-    for name in names {
-        let (c, i) = (chain.get(name), index.get(name));
-        if c == i {
-            continue;
-        }
-        let said = match (c, i) {
-            (Some(_), None) => "is missing from the index of keys and accounts (ix_registry)",
-            (None, Some(_)) => {
-                "is in the index of keys and accounts (ix_registry), and no event of the chain created it"
-            }
-            _ => "in the index of keys and accounts (ix_registry) is not what the chain records",
-        };
-        return Err(crate::error::Error::Corrupt {
-            seq: c.or(i).map(|a| a.created_seq),
+    let chain = registry_from_chain(ledger)?;
+    match registry_difference(&chain, &ledger.registry()?) {
+        None => Ok(()),
+        Some((seq, what)) => Err(crate::error::Error::Corrupt {
+            seq,
             what: format!(
-                "account '{name}' {said}; the server decides every right from it, so it does not start: run `kamerstand verify` to see what else differs"
+                "{what}; the server decides every right from it, so it does not start: run `kamerstand verify` to see what else differs"
             ),
-        });
+        }),
     }
-    Ok(())
 }
 
 /// The actor to record for a signed-in account `name`, given its account

@@ -20,6 +20,10 @@ pub struct Workspace {
     ledger: Ledger,
     programme: Programme,
     origin: super::access::Origin,
+    /// The index's registry was found to be the chain's by this process,
+    /// which has written the store alone since (the server, from its
+    /// start): its writes need not check it again.
+    registry_checked: bool,
 }
 
 /// An item as the user named it: its id and key.
@@ -154,7 +158,19 @@ impl Workspace {
             ledger,
             programme,
             origin: super::access::Origin::Local,
+            registry_checked: false,
         })
+    }
+
+    /// Checks the index's keys, accounts, orders and round signatures
+    /// against the chain (one scan of it: [`super::access::check_accounts`])
+    /// and, when they agree, lets this workspace's writes rely on them
+    /// without checking again: for a process that alone writes the store
+    /// for as long as it runs (the server holds the store's lock).
+    pub fn check_registry(&mut self) -> Result<()> {
+        super::access::check_accounts(&self.ledger)?;
+        self.registry_checked = true;
+        Ok(())
     }
 
     /// Says where this workspace's writes come from, which decides the
@@ -562,6 +578,34 @@ impl Workspace {
         state.legend = head.is_some().then(|| self.programme.legend.clone());
         state.rounds = self.rounds()?;
         let registry = self.ledger.registry()?;
+        // A key, an account or a round's signature is recorded only where
+        // the index says there is none yet, and an account is changed only
+        // where it says there is one: an entry deleted from the index (or
+        // planted in it) must not let the chain hold a second one for good.
+        // So these writes check the index's registry against the chain
+        // first (one scan of it), unless this process did so when it
+        // started and has written the store alone since.
+        if !self.registry_checked
+            && drafts.iter().any(|d| {
+                matches!(
+                    d.body,
+                    EventBody::KeyRegistered { .. }
+                        | EventBody::AccountCreated { .. }
+                        | EventBody::AccountChanged { .. }
+                        | EventBody::RoundSigned { .. }
+                )
+            })
+        {
+            let chain = super::access::registry_from_chain(&self.ledger)?;
+            if let Some((seq, what)) = super::access::registry_difference(&chain, &registry) {
+                return Err(Error::Corrupt {
+                    seq,
+                    what: format!(
+                        "{what}; a write decided on it could record what the chain does not allow, so nothing is written: run `kamerstand verify` (and `--rebuild-index` if the chain holds)"
+                    ),
+                });
+            }
+        }
         state.signing_keys = registry.keys;
         state.accounts = registry.accounts;
         state.orders = registry.orders;

@@ -76,9 +76,10 @@ impl Server {
     /// returns once it listens.
     pub fn start(mut ws: Workspace, config: Config) -> Result<Server> {
         ws.set_origin(Origin::SignedIn);
-        // Every right is decided from the index's accounts: they must be
-        // the chain's before the server serves anyone.
-        crate::app::access::check_accounts(ws.ledger())?;
+        // Every right is decided from the index's accounts: they (and the
+        // rest of its registry) must be the chain's before the server
+        // serves anyone.
+        ws.check_registry()?;
         let listener = std::net::TcpListener::bind(config.addr)
             .and_then(|l| l.set_nonblocking(true).map(|()| l))
             .map_err(|e| Error::storage(format!("listening on {}", config.addr), e))?;
