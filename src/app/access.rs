@@ -586,7 +586,7 @@ fn first_difference<'m, K: Ord, V: PartialEq>(
 /// the registry against the chain once, when it starts (one scan of the
 /// chain); afterwards it alone writes the store, and each entry it writes
 /// was decided by the same fold.
-pub fn check_accounts(ledger: &crate::ledger::Ledger) -> Result<()> {
+pub fn check_registry(ledger: &crate::ledger::Ledger) -> Result<()> {
     let chain = registry_from_chain(ledger)?;
     match registry_difference(&chain, &ledger.registry()?) {
         None => Ok(()),

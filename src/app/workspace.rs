@@ -163,12 +163,12 @@ impl Workspace {
     }
 
     /// Checks the index's keys, accounts, orders and round signatures
-    /// against the chain (one scan of it: [`super::access::check_accounts`])
+    /// against the chain (one scan of it: [`super::access::check_registry`])
     /// and, when they agree, lets this workspace's writes rely on them
     /// without checking again: for a process that alone writes the store
     /// for as long as it runs (the server holds the store's lock).
     pub fn check_registry(&mut self) -> Result<()> {
-        super::access::check_accounts(&self.ledger)?;
+        super::access::check_registry(&self.ledger)?;
         self.registry_checked = true;
         Ok(())
     }
