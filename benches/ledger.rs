@@ -1322,14 +1322,19 @@ fn section_proofs(r: &mut Report, name: &str, tmp: &Path, n: usize) {
     let keys: Vec<String> = (0..=2 * n)
         .map(|_| format!("M{}", 1 + rng.below(items / 2)))
         .collect();
+    // Each note's text is new (a count over every note of this section):
+    // the warm-up and the timed runs note the same items, and a note that
+    // repeats the item's latest is refused as recording nothing.
+    let written = std::cell::Cell::new(0u64);
     let note = |ws: &mut Workspace, i: usize| {
         let item = ws.resolve(&keys[i]).unwrap().id;
         let effective = ws.today();
+        written.set(written.get() + 1);
         ws.record(
             "bench",
             kamerstand::domain::EventBody::ProgressNoted {
                 item,
-                text: format!("Voortgang gemeld in de bench, meting {i}."),
+                text: format!("Voortgang gemeld in de bench, meting {}.", written.get()),
                 citations: vec![],
                 effective,
             },
