@@ -26,6 +26,18 @@ pub fn encode(env: &Envelope) -> Result<Vec<u8>, String> {
     bincode::serde::encode_to_vec(env, CONFIG).map_err(|e| e.to_string())
 }
 
+/// The variant index of the body of canonical event bytes, read where
+/// schema/event-v1.md puts it (the `u32` after the envelope's actor string,
+/// at offset 74 plus the actor's length), without decoding anything else;
+/// None when the bytes are too short to hold one. A caller that looks for a
+/// few rare kinds of event among many decodes only those.
+pub fn body_variant(bytes: &[u8]) -> Option<u32> {
+    let actor = u64::from_le_bytes(bytes.get(34..42)?.try_into().ok()?);
+    let at = usize::try_from(actor).ok()?.checked_add(74)?;
+    let tag = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes(tag.try_into().ok()?))
+}
+
 /// Decodes canonical bytes, refusing trailing bytes, oversize records and
 /// format versions this build does not know.
 pub fn decode(bytes: &[u8]) -> Result<Envelope, String> {
@@ -138,6 +150,55 @@ mod tests {
                 effective: Day::from_parts(2024, 3, 1).unwrap(),
             },
         }
+    }
+
+    /// The body's variant is read where the schema puts it, whatever the
+    /// actor's length, and is the index the body's own encoding begins
+    /// with; bytes too short to hold one give none, and no panic.
+    #[test]
+    fn the_body_variant_is_read_without_decoding() {
+        let bodies = [
+            (sample().body, 1),
+            (
+                EventBody::AccountChanged {
+                    account: crate::domain::AccountName::parse("a.b").unwrap(),
+                    role: None,
+                    ministries: None,
+                    disabled: Some(true),
+                },
+                11,
+            ),
+            (
+                EventBody::ItemsOrdered {
+                    kind: ItemKind::Motie,
+                    order: vec![EventId([0x33; 16])],
+                },
+                13,
+            ),
+        ];
+        for (body, variant) in bodies {
+            for actor in ["", "ab", &"x".repeat(200)] {
+                let env = Envelope {
+                    actor: actor.into(),
+                    body: body.clone(),
+                    ..sample()
+                };
+                let b = encode(&env).unwrap();
+                let own = encode_value(&env.body).unwrap();
+                assert_eq!(body_variant(&b), Some(variant), "{actor:?}");
+                assert_eq!(
+                    Some(u32::from_le_bytes(own[..4].try_into().unwrap())),
+                    body_variant(&b)
+                );
+                let head = 74 + actor.len();
+                assert_eq!(body_variant(&b[..head + 3]), None);
+                assert_eq!(body_variant(&b[..head + 4]), Some(variant));
+            }
+        }
+        assert_eq!(body_variant(&[]), None);
+        let mut huge = encode(&sample()).unwrap();
+        huge[34..42].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(body_variant(&huge), None);
     }
 
     /// The byte layout documented in schema/event-v1.md, checked field by field.

@@ -925,6 +925,27 @@ impl Ledger {
         self.events_after(None)
     }
 
+    /// The events whose body is of one of `variants` (the variant indices
+    /// of schema/event-v1.md, section 5), in seq order, each checked
+    /// against its hash and decoded; the others are passed over by their
+    /// variant alone ([`codec::body_variant`]), neither hashed nor decoded
+    /// nor linked. For a question about a few rare kinds of event on a
+    /// large ledger (the registry's keys and accounts): one scan of the
+    /// chain's bytes. An event whose variant cannot be read is decoded, and
+    /// so refused.
+    pub fn events_of_kinds<'a>(
+        &'a self,
+        variants: &'a [u32],
+    ) -> impl Iterator<Item = Result<Recorded>> + 'a {
+        self.store.scan(0).filter_map(move |r| match r {
+            Err(e) => Some(Err(e)),
+            Ok((seq, hash, bytes)) => match codec::body_variant(&bytes) {
+                Some(v) if !variants.contains(&v) => None,
+                _ => Some(checked(seq, hash, &bytes)),
+            },
+        })
+    }
+
     /// As [`Ledger::events`], starting after the event at `after` (seq and
     /// hash, e.g. a checkpoint's), which the first event must link to.
     pub fn events_after(
