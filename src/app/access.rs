@@ -500,19 +500,7 @@ const REGISTRY_VARIANTS: [u32; 7] = [6, 8, 9, 10, 11, 13, 14];
 pub fn registry_from_chain(ledger: &crate::ledger::Ledger) -> Result<Registry> {
     let mut state = crate::projection::State::default();
     for rec in ledger.events_of_kinds(&REGISTRY_VARIANTS) {
-        let rec = rec?;
-        if matches!(
-            rec.envelope.body,
-            EventBody::RoundSealed { .. }
-                | EventBody::RoundSealedV2 { .. }
-                | EventBody::KeyRegistered { .. }
-                | EventBody::RoundSigned { .. }
-                | EventBody::AccountCreated { .. }
-                | EventBody::AccountChanged { .. }
-                | EventBody::ItemsOrdered { .. }
-        ) {
-            state.apply(&rec);
-        }
+        state.apply(&rec?);
     }
     Ok(Registry {
         keys: state.signing_keys,
@@ -527,45 +515,25 @@ pub fn registry_from_chain(ledger: &crate::ledger::Ledger) -> Result<Registry> {
 /// the event concerned (where there is one) and what differs; None when
 /// the two are the same.
 pub fn registry_difference(chain: &Registry, index: &Registry) -> Option<(Option<u64>, String)> {
-    // What differs: its name, the event's seq, whether the chain and the
-    // index have it, and what the event did.
-    type Found = (String, Option<u64>, bool, bool, &'static str);
-    let accounts = || -> Option<Found> {
-        let (name, c, i) = first_difference(&chain.accounts, &index.accounts)?;
-        let seq = c.or(i).map(|a| a.created_seq);
-        Some((
-            format!("account '{name}'"),
-            seq,
-            c.is_some(),
-            i.is_some(),
-            "created",
-        ))
-    };
-    let keys = || -> Option<Found> {
-        let (name, c, i) = first_difference(&chain.keys, &index.keys)?;
-        let seq = c.or(i).map(|k| k.seq);
-        Some((
-            format!("key '{name}'"),
-            seq,
-            c.is_some(),
-            i.is_some(),
-            "registered",
-        ))
-    };
-    let signatures = || -> Option<Found> {
-        let (seal, c, i) = first_difference(&chain.signatures, &index.signatures)?;
-        let what = format!("a signature of the round sealed at seq {seal}");
-        Some((what, Some(*seal), c.is_some(), i.is_some(), "recorded"))
-    };
-    let orders = || -> Option<Found> {
-        let (kind, c, i) = first_difference(&chain.orders, &index.orders)?;
-        let what = format!("the order of the {kind} items");
-        Some((what, None, c.is_some(), i.is_some(), "recorded"))
-    };
-    let (what, seq, in_chain, in_index, verb) = accounts()
-        .or_else(keys)
-        .or_else(signatures)
-        .or_else(orders)?;
+    let (what, (seq, in_chain, in_index), verb) =
+        first_difference(&chain.accounts, &index.accounts, |_, a| Some(a.created_seq))
+            .map(|(name, d)| (format!("account '{name}'"), d, "created"))
+            .or_else(|| {
+                first_difference(&chain.keys, &index.keys, |_, k| Some(k.seq))
+                    .map(|(name, d)| (format!("key '{name}'"), d, "registered"))
+            })
+            .or_else(|| {
+                first_difference(&chain.signatures, &index.signatures, |seal, _| Some(*seal)).map(
+                    |(seal, d)| {
+                        let what = format!("a signature of the round sealed at seq {seal}");
+                        (what, d, "recorded")
+                    },
+                )
+            })
+            .or_else(|| {
+                first_difference(&chain.orders, &index.orders, |_, _| None)
+                    .map(|(kind, d)| (format!("the order of the {kind} items"), d, "recorded"))
+            })?;
     const IX: &str = "the index of keys and accounts (ix_registry)";
     let said = match (in_chain, in_index) {
         (true, false) => format!("{what} is missing from {IX}"),
@@ -575,16 +543,30 @@ pub fn registry_difference(chain: &Registry, index: &Registry) -> Option<(Option
     Some((seq, said))
 }
 
-/// The first key (in order) whose value differs between `a` and `b`, with
-/// its value in each.
+/// Where the chain and the index differ about one entry of the registry:
+/// the seq of the event concerned, whether the chain has the entry, whether
+/// the index does.
+type Differs = (Option<u64>, bool, bool);
+
+/// The first key (in order) whose value differs between the chain's `a`
+/// and the index's `b`: the key, and the seq `seq` names for its value (the
+/// chain's where it has one), whether the chain has it and whether the
+/// index does.
 fn first_difference<'m, K: Ord, V: PartialEq>(
     a: &'m BTreeMap<K, V>,
     b: &'m BTreeMap<K, V>,
-) -> Option<(&'m K, Option<&'m V>, Option<&'m V>)> {
+    seq: impl Fn(&K, &V) -> Option<u64>,
+) -> Option<(&'m K, Differs)> {
     let keys: BTreeSet<&K> = a.keys().chain(b.keys()).collect();
-    keys.into_iter()
-        .map(|k| (k, a.get(k), b.get(k)))
-        .find(|(_, x, y)| x != y)
+    keys.into_iter().find_map(|k| {
+        let (x, y) = (a.get(k), b.get(k));
+        (x != y).then(|| {
+            (
+                k,
+                (x.or(y).and_then(|v| seq(k, v)), x.is_some(), y.is_some()),
+            )
+        })
+    })
 }
 
 /// Refuses a ledger whose keys, accounts, orders and round signatures in
