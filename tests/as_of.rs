@@ -195,7 +195,7 @@ fn a_store_whose_versions_are_keyed_by_item_gets_them_keyed_by_round_once_at_ope
     assert_eq!((n, marked), (all, true));
     // Marked anew, so that a binary that knows only the first mark (and
     // would read these versions as keyed by item) refuses the store.
-    assert_eq!(mark.as_deref(), Some(b"kamerstand-store-5".as_slice()));
+    assert_eq!(mark.as_deref(), Some(b"kamerstand-store-6".as_slice()));
     assert_eq!(lens, [32].into_iter().collect());
     env.run(&["verify"]).ok();
 }

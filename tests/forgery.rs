@@ -433,6 +433,91 @@ fn sweep_at(base: &TestEnv, trees: &[&'static str], reads: &[&[&str]], head: u64
     }
 }
 
+/// The values of the packed trees (docs/format.md, `values-packed`)
+/// forged in their packing: another tag, a length that claims 4 GiB, a
+/// length one more than the frame unpacks to, the frame cut short. Each
+/// read is served or refused (never a panic, never an allocation of what
+/// the length claims), at least one read that needs the value refuses
+/// naming the tree, `verify` reports it, and a seal and a note are refused
+/// with nothing written.
+#[test]
+fn a_packed_value_forged_in_its_packing_is_refused_and_reported() {
+    let base = two_rounds();
+    // A long note, so that the note, its item's versions and the frames
+    // after it are packed with zstd, not stored as they are.
+    let long = "Het onderzoek is uitgezet en de resultaten volgen in het najaar. ".repeat(10);
+    base.run(&["note", "T1", &long]).ok();
+    base.run(&["round", "seal", "R3"]).ok();
+    let head = base.head().unwrap().seq;
+    type Damage = fn(&mut Vec<u8>);
+    let damages: [(&str, Damage); 4] = [
+        ("another tag", |v| v[0] = 7),
+        ("a length of 4 GiB", |v| {
+            v[1..5].copy_from_slice(&u32::MAX.to_be_bytes())
+        }),
+        ("a length one more than the frame holds", |v| {
+            let len = u32::from_be_bytes(v[1..5].try_into().unwrap()) + 1;
+            v[1..5].copy_from_slice(&len.to_be_bytes());
+        }),
+        ("its frame cut short", |v| v.truncate(v.len() - 6)),
+    ];
+    // The instant of the long note, before the seal after it: read from
+    // R2's frame and the versions since.
+    let noted = crate::common::instant(&base, head - 1);
+    let needing: [(&str, &[&str]); 3] = [
+        ("ix_versions", &["overview", "--as-of", &noted]),
+        ("ix_frames", &["overview", "--round", "R3"]),
+        ("ix_notes", &["overview", "--effective", "2025-06-01"]),
+    ];
+    for (tree, read) in needing {
+        for (how, damage) in damages {
+            let what = format!("{tree}: {how}");
+            let env = forged(&base, &|r: &Raw| {
+                assert!(r.packed(tree), "{tree} is not marked packed");
+                let t = r.tree(tree);
+                // The last value packed with zstd: the note's, or one
+                // written with it or after it.
+                let (k, v) = t
+                    .iter()
+                    .map(Result::unwrap)
+                    .filter(|(_, v)| v[0] == 1)
+                    .last()
+                    .unwrap_or_else(|| panic!("{tree} holds no value packed with zstd"));
+                let mut v = v.to_vec();
+                damage(&mut v);
+                t.insert(k, v).unwrap();
+            });
+            for args in READS {
+                served_or_refused(&env, args, &what);
+            }
+            let out = env.run(
+                &["--lang", "en"]
+                    .iter()
+                    .chain(read)
+                    .copied()
+                    .collect::<Vec<_>>(),
+            );
+            out.expect_code(1);
+            assert!(out.stderr.contains(tree), "{what}: {}", out.stderr);
+            let out = env.run(&["--lang", "en", "verify"]);
+            out.expect_code(1);
+            assert!(
+                out.stdout.contains(tree) || out.stderr.contains(tree),
+                "{what}: {}{}",
+                out.stdout,
+                out.stderr
+            );
+            env.run(&["round", "seal", "R4"]).expect_code(1);
+            assert_eq!(env.run(&["note", "M1", "Verder."]).code, 1, "{what}");
+            assert_eq!(
+                env.head().unwrap().seq,
+                head,
+                "{what}: something was written"
+            );
+        }
+    }
+}
+
 /// A round's status counts forged to the largest numbers the index can
 /// hold: the html export draws them in its chart and the as-of view weighs
 /// its reads by them; neither may overflow (a panic in a debug build,

@@ -1293,7 +1293,7 @@ fn a_store_with_an_item_index_entry_per_event_reads_as_it_is_and_is_marked_anew_
     env.run(&["note", "M1", "Verder."]).ok();
     assert_eq!(
         mark(&env).as_deref(),
-        Some(b"kamerstand-store-5".as_slice())
+        Some(b"kamerstand-store-6".as_slice())
     );
     let (entries, now) = raw::edit(&env, |r| (r.by_item.iter().count(), r.index_pairs()));
     assert_eq!(entries, pairs.len());
@@ -1364,7 +1364,12 @@ fn versions_go_in_groups_of_eight_that_read_as_each_version_on_its_own() {
         let t = r.tree("ix_versions");
         t.clear().unwrap();
         for (k, v) in &versions {
-            t.insert(k, v.as_slice()).unwrap();
+            let v = if r.packed("ix_versions") {
+                raw::pack(v)
+            } else {
+                v.clone()
+            };
+            t.insert(k, v).unwrap();
         }
         r.meta.remove("versions-grouped").unwrap();
     });
@@ -1496,7 +1501,7 @@ fn facts_and_frames_go_in_groups_that_read_as_each_on_its_own() {
         )
     });
     assert_eq!(after, notes.len() + 1);
-    assert_eq!(mark.as_deref(), Some(b"kamerstand-store-5".as_slice()));
+    assert_eq!(mark.as_deref(), Some(b"kamerstand-store-6".as_slice()));
     single.run(&["verify"]).ok();
 }
 
@@ -1529,7 +1534,7 @@ fn notes_among_the_facts_are_written_apart_at_the_first_open_and_again_after_a_s
     assert!(!facts.is_empty() && facts.iter().all(|(k, _)| k[16] != 3));
     assert_eq!(
         (mark.as_deref(), moving),
-        (Some(b"kamerstand-store-5".as_slice()), false)
+        (Some(b"kamerstand-store-6".as_slice()), false)
     );
     // As the version before kept them: among the facts.
     raw::edit(&env, |r| {
@@ -1569,4 +1574,100 @@ fn notes_among_the_facts_are_written_apart_at_the_first_open_and_again_after_a_s
     assert_eq!(views(&env), before);
     assert_eq!(layout(&env), (facts, notes, mark, false));
     env.run(&["verify"]).ok();
+}
+
+#[test]
+fn a_store_written_before_values_were_packed_reads_and_writes_them_as_they_are() {
+    // A store this version makes packs the values of its versions, frames
+    // and notes (docs/format.md, `values-packed`); a store the version
+    // before wrote holds them as they are, without the mark, and must give
+    // the same views and a clean `verify`, append as it is, and be marked
+    // anew so that the version before refuses it. An events import of it
+    // writes a packed store again.
+    let env = sealed_ledger();
+    let long = "De uitvoering loopt volgens de planning die de Kamer is toegezonden. ".repeat(12);
+    env.run(&["note", "M1", &long]).ok();
+    let mid = crate::common::instant(&env, 6);
+    let views = |env: &TestEnv| -> Vec<serde_json::Value> {
+        vec![
+            env.json(&["overview"]),
+            env.json(&["overview", "--round", "r1"]),
+            env.json(&["overview", "--as-of", &mid]),
+            env.json(&["overview", "--effective", "2024-02-01"]),
+            env.json(&["show", "M1"]),
+        ]
+    };
+    let packed = views(&env);
+    const TREES: [&str; 3] = ["ix_versions", "ix_frames", "ix_notes"];
+    // Each of the three trees holds values packed with zstd (tag 1), and
+    // nothing but packed values; the other trees none.
+    let tags = |env: &TestEnv| {
+        raw::edit(env, |r| {
+            TREES.map(|name| {
+                let tags: std::collections::BTreeSet<u8> = r
+                    .tree(name)
+                    .iter()
+                    .values()
+                    .map(|v| v.unwrap()[0])
+                    .collect();
+                (r.packed(name), tags)
+            })
+        })
+    };
+    for (name, (marked, tags)) in TREES.iter().zip(tags(&env)) {
+        assert!(marked, "{name}");
+        assert!(
+            tags.contains(&1) && tags.is_subset(&[0, 1].into()),
+            "{name}: {tags:?}"
+        );
+    }
+    assert!(!raw::edit(&env, |r| r.packed("ix_current")));
+    // The same entries as the version before wrote them.
+    let old = TestEnv::new();
+    env.copy_store_to(&old);
+    raw::edit(&old, |r| {
+        let entries = TREES.map(|name| r.entries(name));
+        r.meta.remove("values-packed").unwrap();
+        r.meta
+            .insert("format", b"kamerstand-store-5".as_slice())
+            .unwrap();
+        for (name, entries) in TREES.iter().zip(&entries) {
+            r.set_entries(name, entries);
+        }
+    });
+    let mark =
+        |env: &TestEnv| raw::edit(env, |r| r.meta.get("format").unwrap().map(|v| v.to_vec()));
+    assert_eq!(views(&old), packed);
+    old.run(&["verify"]).ok();
+    assert_eq!(
+        mark(&old).as_deref(),
+        Some(b"kamerstand-store-5".as_slice())
+    );
+    // An append writes as it is and marks the store anew.
+    let longer = format!("{long}Daarna verder.");
+    old.run(&["note", "M1", &longer]).ok();
+    old.run(&["round", "seal", "r2", "--reported-on", "2024-04-01"])
+        .ok();
+    assert_eq!(
+        mark(&old).as_deref(),
+        Some(b"kamerstand-store-6".as_slice())
+    );
+    assert!(!raw::edit(&old, |r| r.packed("ix_notes")));
+    old.run(&["verify"]).ok();
+    let after = |env: &TestEnv| -> Vec<serde_json::Value> {
+        let mut v = views(env);
+        v.push(env.json(&["overview", "--round", "r2"]));
+        v.push(env.json(&["diff", "r1", "r2"]));
+        v
+    };
+    let unpacked_after = after(&old);
+    // An events import (the index built afresh from the events) writes a
+    // packed store that gives the same views.
+    let target = imported(&old);
+    for (name, (marked, tags)) in TREES.iter().zip(tags(&target)) {
+        assert!(marked, "{name}");
+        assert!(tags.contains(&1), "{name}: {tags:?}");
+    }
+    assert_eq!(after(&target), unpacked_after);
+    target.run(&["verify"]).ok();
 }

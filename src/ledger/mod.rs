@@ -14,6 +14,7 @@ pub mod findings;
 pub mod index;
 pub mod merkle;
 pub mod merkle_chunk;
+mod pack;
 mod spill;
 mod staged;
 mod store;

@@ -31,6 +31,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::fsutil;
 use crate::ledger::merkle;
 use crate::ledger::merkle_chunk::{self, BadChunk, Chunk, ChunkId};
+use crate::ledger::pack;
 use crate::ledger::staged::{self, Entries, Staged, merged};
 use crate::projection::index::{Entry, Tree};
 use sled::Transactional;
@@ -71,7 +72,13 @@ impl From<Entry> for Put {
 /// Name of our lock file inside the store directory.
 pub const LOCK_FILE: &str = "kamerstand.lock";
 /// Value of the `format` meta key of a kamerstand store.
-const STORE_MARK: &[u8] = b"kamerstand-store-5";
+const STORE_MARK: &[u8] = b"kamerstand-store-6";
+/// The mark of a store an earlier version wrote, whose values are all as
+/// they are (this version packs the largest of the index in stores marked
+/// [`PACKED`]). It opens as it is, and gets [`STORE_MARK`] at its first
+/// append, or before its trees are written again: an earlier binary,
+/// which would read a packed value as it is, refuses the new mark instead.
+const STORE_MARK_5: &[u8] = b"kamerstand-store-5";
 /// The mark of a store an earlier version wrote, whose notes are in
 /// `ix_facts` among the other facts (this version keeps them in `ix_notes`,
 /// see [`NOTES_APART`]). It opens as it is, and gets [`STORE_MARK`] at its
@@ -137,6 +144,11 @@ const NOTES_APART: &str = "notes-apart";
 /// version wrote are written afresh, the notes apart
 /// ([`Store::begin_notes`]): an open that finds it writes them again.
 const NOTES_MOVING: &str = "notes-moving";
+/// Meta key present when the values of the trees [`packs`] names are
+/// packed (`ledger::pack`): set when a new store is made and when the index
+/// is built afresh, every tree empty. Without it (a store an earlier
+/// version wrote) every value is as it is, and is written so.
+const PACKED: &str = "values-packed";
 /// The most versions one `ix_versions` entry holds in a store marked
 /// [`VERSIONS_GROUPED`]: an item's versions of one round go in entries of
 /// this many, each keyed by its first (docs/format.md).
@@ -335,6 +347,8 @@ pub struct Store {
     /// earlier version wrote, until it is opened for work), `ix_facts`
     /// holds them among the other facts, and is read and written for them.
     notes_apart: std::sync::atomic::AtomicBool,
+    /// The values of the trees [`packs`] names are packed ([`PACKED`]).
+    packed: std::sync::atomic::AtomicBool,
 }
 
 /// What making a store durable takes: shared between the store and a
@@ -903,6 +917,7 @@ impl Store {
             .insert(NOTES_APART, &[] as &[u8])
             .map_err(store.write_err("marking the new store"))?;
         store.group(&GROUPINGS)?;
+        store.pack_values()?;
         store.sync()?;
         // Make durable what sled does not: its `conf` file (written once,
         // never fsynced), the names `db`, `conf` and `blobs` in the new
@@ -975,6 +990,7 @@ impl Store {
             Some(v)
                 if [
                     STORE_MARK,
+                    STORE_MARK_5,
                     STORE_MARK_4,
                     STORE_MARK_3,
                     STORE_MARK_2,
@@ -999,6 +1015,11 @@ impl Store {
                     .contains_key(NOTES_APART)
                     .map_err(store.sled_err("reading the index's marks"))?;
                 store.notes_apart.store(apart, Relaxed);
+                let packed = store
+                    .meta
+                    .contains_key(PACKED)
+                    .map_err(store.sled_err("reading the index's marks"))?;
+                store.packed.store(packed, Relaxed);
                 Ok(store)
             }
             Some(v) => Err(Error::Corrupt {
@@ -1096,6 +1117,7 @@ impl Store {
             marked: std::sync::atomic::AtomicBool::new(true),
             grouped: std::sync::atomic::AtomicU8::new(0),
             notes_apart: std::sync::atomic::AtomicBool::new(true),
+            packed: std::sync::atomic::AtomicBool::new(false),
         };
         store.convert_old_nodes()?;
         Ok(store)
@@ -1990,7 +2012,53 @@ impl Store {
         self.meta
             .insert(INDEX_BUILDING, &[] as &[u8])
             .map_err(self.write_err("marking the index"))?;
-        self.group(&GROUPINGS)
+        self.group(&GROUPINGS)?;
+        self.pack_values()
+    }
+
+    /// Marks the (empty) trees [`packs`] names as holding packed values.
+    fn pack_values(&self) -> Result<()> {
+        self.meta
+            .insert(PACKED, &[] as &[u8])
+            .map_err(self.write_err("marking the index"))?;
+        self.packed.store(true, Relaxed);
+        Ok(())
+    }
+
+    /// True if `t`'s values are packed: in a store marked [`PACKED`], the
+    /// trees [`packs`] names.
+    fn packed(&self, t: Tree) -> bool {
+        self.packed.load(Relaxed) && packs(holder(t, self.notes_apart.load(Relaxed)))
+    }
+
+    /// A stored value of `t` as it was given to be written: unpacked when
+    /// `t`'s values are packed, else as it is. A value that is not a
+    /// packed one is damage to the index, named by tree and key.
+    fn unpacked(&self, t: Tree, key: &[u8], v: sled::IVec) -> Result<sled::IVec> {
+        if !self.packed(t) {
+            return Ok(v);
+        }
+        pack::unpack(&v)
+            .map(sled::IVec::from)
+            .map_err(|why| Error::Corrupt {
+                seq: None,
+                what: format!(
+                    "the index's {} entry {} holds {why}; run `kamerstand verify`",
+                    t.name(),
+                    crate::domain::ids::hex(key),
+                ),
+            })
+    }
+
+    /// [`Store::unpacked`] for an entry a read gives.
+    fn unpacked_entry(
+        &self,
+        t: Tree,
+        r: Result<(sled::IVec, sled::IVec)>,
+    ) -> Result<(sled::IVec, sled::IVec)> {
+        let (k, v) = r?;
+        let v = self.unpacked(t, &k, v)?;
+        Ok((k, v))
     }
 
     /// Marks the (empty) trees of `groupings` as holding their entries in
@@ -2035,6 +2103,7 @@ impl Store {
         for k in [
             INDEX,
             INDEX_BUILDING,
+            PACKED,
             FRAMES,
             VERSIONS_BY_ROUND,
             VERSIONS_GROUPED,
@@ -2046,6 +2115,7 @@ impl Store {
                 .map_err(self.write_err("clearing the index"))?;
         }
         self.grouped.store(0, Relaxed);
+        self.packed.store(false, Relaxed);
         // Every tree is empty, `ix_notes` too: the notes written from here
         // on go there.
         self.meta
@@ -2409,12 +2479,14 @@ impl Store {
                 .filter(|(k, _)| k.as_ref() == key)
                 .map(|(_, v)| v));
         }
-        if let Some(v) = self.staged_ix(t).get(key) {
-            return Ok(Some(sled::IVec::from(v.as_slice())));
-        }
-        self.ix(t)
-            .get(key)
-            .map_err(self.sled_err("reading the index"))
+        let v = match self.staged_ix(t).get(key) {
+            Some(v) => Some(sled::IVec::from(v.as_slice())),
+            None => self
+                .ix(t)
+                .get(key)
+                .map_err(self.sled_err("reading the index"))?,
+        };
+        v.map(|v| self.unpacked(t, key, v)).transpose()
     }
 
     /// Every entry of an index tree from `from` on, in key order.
@@ -2499,6 +2571,7 @@ impl Store {
         failed.map(Err).into_iter().chain(
             merged(stored, staged, false)
                 .take_while(move |_| !stop)
+                .map(move |r| self.unpacked_entry(t, r))
                 .flat_map(move |r| Expanded::of(grouped, r, &lo_owned, &hi_owned, false)),
         )
     }
@@ -2534,6 +2607,7 @@ impl Store {
         failed.map(Err).into_iter().chain(
             merged(stored, staged, true)
                 .take_while(move |_| !stop)
+                .map(move |r| self.unpacked_entry(t, r))
                 .flat_map(move |r| Expanded::of(grouped, r, &lo_owned, &hi_owned, true)),
         )
     }
@@ -2554,6 +2628,7 @@ impl Store {
         let Some((k, v)) = last_below(stored, self.staged_ix(t), upper) else {
             return Ok(None);
         };
+        let v = self.unpacked(t, &k, v)?;
         let Some(g) = self.grouping(t) else {
             return Ok(Some((k, v)).filter(|(k, _)| k.starts_with(prefix)));
         };
@@ -2618,6 +2693,10 @@ impl Store {
         for e in entries {
             match self.grouping(e.tree) {
                 Some(_) => by_tree.entry(e.tree).or_default().push(e),
+                None if self.packed(e.tree) => out.push(Put::from(Entry {
+                    value: pack::pack(&e.value, pack_level(e.tree)),
+                    ..e
+                })),
                 None => out.push(Put::from(e)),
             }
         }
@@ -2710,6 +2789,9 @@ impl Store {
                     );
                     value.extend_from_slice(&v);
                 }
+                if self.packed(t) {
+                    value = pack::pack(&value, pack_level(t));
+                }
                 out.push(Put::from(Entry {
                     tree: t,
                     key,
@@ -2731,6 +2813,7 @@ impl Store {
         match last_below(stored, self.staged_ix(g.tree), &upper) {
             // (The caller checked that `key` is one of `g`'s.)
             Some((k, v)) if k.starts_with(&key[..g.prefix]) => {
+                let v = self.unpacked(g.tree, &k, v)?;
                 let members = expand_group(g, &k, &v)?
                     .into_iter()
                     .map(|(k, v)| (k.to_vec(), v.to_vec()))
@@ -2866,6 +2949,22 @@ fn holder(t: Tree, apart: bool) -> Tree {
     match t {
         Tree::Notes if !apart => Tree::Facts,
         t => t,
+    }
+}
+
+/// The trees whose values are packed in a store marked [`PACKED`]: the
+/// largest, read a round or an item at a time. Not `ix_current`, which
+/// every current view reads whole, nor the small ones.
+fn packs(t: Tree) -> bool {
+    matches!(t, Tree::Versions | Tree::Frames | Tree::Notes)
+}
+
+/// zstd's level for `t`'s values: the notes, small and read one by one,
+/// at a fast level; the rest at the ordinary fastest.
+fn pack_level(t: Tree) -> i32 {
+    match t {
+        Tree::Notes => pack::FAST,
+        _ => pack::LEVEL,
     }
 }
 
@@ -3560,8 +3659,9 @@ mod tests {
             .ix(Tree::Versions)
             .iter()
             .map(|r| {
-                r.map(|(k, v)| expand_group(GROUPINGS[0], &k, &v).unwrap().len())
-                    .unwrap()
+                let (k, v) = r.unwrap();
+                let v = grouped.unpacked(Tree::Versions, &k, v).unwrap();
+                expand_group(GROUPINGS[0], &k, &v).unwrap().len()
             })
             .collect();
         assert_eq!(sizes, [8, 3, 2, 2, 1]);
@@ -3643,8 +3743,9 @@ mod tests {
                 .ix(g.tree)
                 .iter()
                 .map(|r| {
-                    r.map(|(k, v)| expand_group(g, &k, &v).unwrap().len())
-                        .unwrap()
+                    let (k, v) = r.unwrap();
+                    let v = grouped.unpacked(g.tree, &k, v).unwrap();
+                    expand_group(g, &k, &v).unwrap().len()
                 })
                 .collect();
             assert_eq!(sizes.iter().sum::<usize>(), single.ix(g.tree).len());

@@ -55,6 +55,29 @@ pub fn interrupted_import(env: &TestEnv, events: &[(u64, Vec<u8>, Vec<u8>)]) {
     db.flush().unwrap();
 }
 
+/// A value of a packed tree as the store keeps it (docs/format.md,
+/// `values-packed`): tag 1, its length and a zstd frame.
+pub fn pack(value: &[u8]) -> Vec<u8> {
+    let frame = zstd::block::compress(value, 1).unwrap();
+    let len = u32::try_from(value.len()).unwrap().to_be_bytes();
+    [&[1u8][..], &len, &frame].concat()
+}
+
+/// The value a packed tree's stored value holds (tag 0: as it is; tag 1:
+/// unpacked to its length).
+pub fn unpack(stored: &[u8]) -> Vec<u8> {
+    match stored[0] {
+        0 => stored[1..].to_vec(),
+        1 => {
+            let len = u32::from_be_bytes(stored[1..5].try_into().unwrap()) as usize;
+            let v = zstd::block::decompress(&stored[5..], len).unwrap();
+            assert_eq!(v.len(), len);
+            v
+        }
+        t => panic!("a packed value tagged {t}"),
+    }
+}
+
 /// The bytes of a hex string (an id as the JSON output prints it).
 pub fn hex_bytes(hex: &str) -> Vec<u8> {
     (0..hex.len() / 2)
@@ -265,15 +288,26 @@ impl Raw {
         self.meta.contains_key(mark).unwrap().then_some(prefix)
     }
 
+    /// True if the store marks index tree `name`'s values as packed
+    /// (`values-packed`: versions, frames and notes).
+    pub fn packed(&self, name: &str) -> bool {
+        matches!(name, "ix_versions" | "ix_frames" | "ix_notes")
+            && self.meta.contains_key("values-packed").unwrap()
+    }
+
     /// Every entry of index tree `name`, each under its own key, in key
-    /// order: in a grouped tree an entry holds several, each as the rest
-    /// of its key after the group's prefix, its length (4 bytes BE) and
-    /// its bytes.
+    /// order: in a packed tree each stored value unpacked first (a tag
+    /// byte, then for tag 0 the value, for tag 1 its length, 4 bytes BE,
+    /// and a zstd frame); in a grouped tree an entry holds several, each
+    /// as the rest of its key after the group's prefix, its length (4
+    /// bytes BE) and its bytes.
     pub fn entries(&self, name: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
         let grouped = self.grouped(name);
+        let packed = self.packed(name);
         let mut out = Vec::new();
         for kv in self.tree(name).iter() {
             let (k, v) = kv.unwrap();
+            let v = if packed { unpack(&v) } else { v.to_vec() };
             let Some(prefix) = grouped else {
                 out.push((k.to_vec(), v.to_vec()));
                 continue;
@@ -292,9 +326,10 @@ impl Raw {
 
     /// Writes index tree `name` anew as `entries`, each in an entry of its
     /// own (in a grouped tree, a group of one: a layout the ledger reads
-    /// like its own).
+    /// like its own), packed when the tree is.
     pub fn set_entries(&self, name: &str, entries: &[(Vec<u8>, Vec<u8>)]) {
         let grouped = self.grouped(name);
+        let packed = self.packed(name);
         let t = self.tree(name);
         t.clear().unwrap();
         for (k, v) in entries {
@@ -305,6 +340,7 @@ impl Raw {
                     [&k[prefix..], &len[..], v].concat()
                 }
             };
+            let value = if packed { pack(&value) } else { value };
             t.insert(k.as_slice(), value).unwrap();
         }
     }
