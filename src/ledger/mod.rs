@@ -51,8 +51,9 @@ pub struct OpenOptions {
     /// the same process cannot open it again. Off by default.
     pub leave_at_close: bool,
     /// A store created with these options is written with sled's zstd
-    /// compression: about a third of the disk, reads that touch many pages
-    /// two to three times slower (docs/performance.md). Fixed when the store
+    /// compression on top of the values the index packs itself: about two
+    /// thirds of the disk, reads that touch many pages two to three times
+    /// slower (docs/performance.md). Fixed when the store
     /// is made: an existing store opens as it was made, whatever this says.
     /// Off by default.
     pub compress: bool,

@@ -2041,7 +2041,7 @@ impl Store {
         pack::unpack(&v)
             .map(sled::IVec::from)
             .map_err(|why| Error::Corrupt {
-                seq: None,
+                seq: named_seq(t, key).filter(|_| key.len() >= 24),
                 what: format!(
                     "the index's {} entry {} holds {why}; run `kamerstand verify`",
                     t.name(),
@@ -2986,18 +2986,21 @@ fn tree_slot(t: Tree) -> usize {
 /// group's prefix and the rest of its key), in key order. Refused when the
 /// value is not entries whose keys ascend from the group's, at most
 /// `g.most` of them.
-fn expand_group(g: Grouping, k: &[u8], v: &[u8]) -> Result<Vec<(sled::IVec, sled::IVec)>> {
-    // The seq a well-formed key names: a frame's round seal, else the
-    // event of the group's first entry.
-    let named = match g.tree {
+/// The seq a well-formed key of `t` names: a frame's round seal, else
+/// the event of the (first) entry, in the key's last eight bytes.
+fn named_seq(t: Tree, k: &[u8]) -> Option<u64> {
+    let named = match t {
         Tree::Frames => k.get(..8),
         _ => k.get(k.len().saturating_sub(8)..),
     };
+    named
+        .and_then(|s| s.try_into().ok())
+        .map(u64::from_be_bytes)
+}
+
+fn expand_group(g: Grouping, k: &[u8], v: &[u8]) -> Result<Vec<(sled::IVec, sled::IVec)>> {
     let bad = |why: &str| Error::Corrupt {
-        seq: named
-            .filter(|_| k.len() == g.key)
-            .and_then(|s| s.try_into().ok())
-            .map(u64::from_be_bytes),
+        seq: named_seq(g.tree, k).filter(|_| k.len() == g.key),
         what: format!(
             "the index's {} entry {} holds {why}, where an entry is one to {} {}, from the key it names, ascending",
             g.tree.name(),

@@ -79,7 +79,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
     /// Restore an events export into a store written with sled's zstd
-    /// compression: about a third of the disk, reads of many items two to
+    /// compression: about two thirds of the disk, reads of many items two to
     /// three times slower; fixed for the store's life. Only with an events
     /// export (which makes a new store).
     #[arg(long)]

@@ -29,7 +29,7 @@ pub struct Args {
     /// NAP's, e.g. docs/legend-eerste-kamer.json.
     #[arg(long, value_name = "FILE")]
     legend: Option<PathBuf>,
-    /// Write the store with sled's zstd compression: about a third of the
+    /// Write the store with sled's zstd compression: about two thirds of the
     /// disk, reads of many items two to three times slower; fixed for the
     /// store's life.
     #[arg(long)]
