@@ -627,26 +627,35 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 }
 
 /// Column widths that fit `avail` columns (two spaces between columns):
-/// the widest capped column is narrowed one column at a time, never below
-/// its header or 10 columns. Uncapped columns (keys, ids, dates, hashes)
-/// keep their width; if they alone are too wide, the rows wrap.
+/// the widest capped column is narrowed one column at a time, not below
+/// its header or 10 columns while that is enough, else down to
+/// [`NARROWEST`] columns, its header cut too. Uncapped columns (keys, ids,
+/// dates, hashes) keep their width; if they alone are too wide, the rows
+/// wrap.
 fn fit(widths: &[usize], headers: &[String], max: &[usize], avail: usize) -> Vec<usize> {
     let mut w = widths.to_vec();
-    let floor: Vec<usize> = (0..w.len())
+    let gaps = 2 * w.len().saturating_sub(1);
+    let headed: Vec<usize> = (0..w.len())
         .map(|i| w[i].min(headers.get(i).map_or(0, |h| width(h)).max(10)))
         .collect();
-    let gaps = 2 * w.len().saturating_sub(1);
-    while w.iter().sum::<usize>() + gaps > avail {
-        let widest = (0..w.len())
-            .filter(|&i| max.get(i).is_some_and(|&m| m > 0) && w[i] > floor[i])
-            .max_by_key(|&i| (w[i], i));
-        match widest {
-            Some(i) => w[i] -= 1,
-            None => break,
+    let narrowest: Vec<usize> = w.iter().map(|&x| x.min(NARROWEST)).collect();
+    for floor in [headed, narrowest] {
+        while w.iter().sum::<usize>() + gaps > avail {
+            let widest = (0..w.len())
+                .filter(|&i| max.get(i).is_some_and(|&m| m > 0) && w[i] > floor[i])
+                .max_by_key(|&i| (w[i], i));
+            match widest {
+                Some(i) => w[i] -= 1,
+                None => break,
+            }
         }
     }
     w
 }
+
+/// The fewest columns [`fit`] narrows a capped column to on a narrow
+/// terminal: a few letters and the `…`.
+const NARROWEST: usize = 6;
 
 /// Cuts `s` to at most `max` columns, ending in `…` when cut.
 pub fn cut(s: &str, max: usize) -> String {
@@ -786,7 +795,18 @@ mod tests {
             out,
             "key  status         text\nM1   In uitvoering  aaaaaaaaaaaaaaaaaaa…\nT1   Niet vermeld   short\n"
         );
-        // Too narrow to fit: columns stop at their floor (10 or the header).
+        // Narrower than the headers or 10 columns allow: capped columns
+        // narrow on to a few letters, their headers cut too.
+        let headed = t.render_with(&Look {
+            colour: ColourMode::Off,
+            width: Some(24),
+            ..Look::PLAIN
+        });
+        assert_eq!(
+            headed,
+            "key  status     text\nM1   In uitvo…  aaaaaaa…\nT1   Niet ver…  short\n"
+        );
+        // Too narrow to fit: columns stop at their floor of six.
         let narrow = t.render_with(&Look {
             colour: ColourMode::Off,
             width: Some(5),
@@ -794,7 +814,7 @@ mod tests {
         });
         assert_eq!(
             narrow,
-            "key  status      text\nM1   In uitvoe…  aaaaaaaaa…\nT1   Niet verm…  short\n"
+            "key  status  text\nM1   In ui…  aaaaa…\nT1   Niet …  short\n"
         );
         // Wide enough: the fixed caps alone, as in a pipe.
         let wide = Look {
