@@ -726,6 +726,37 @@ fn overview_groups_items_with_status_responsible_and_latest_note() {
     let out = env.run(&["overview"]);
     out.ok();
     snap!("overview_table", out.stdout);
+    // In English the headings, sections and statuses are English too,
+    // where they were Dutch whatever --lang said; the ledger's own text
+    // (the notes) stays as recorded.
+    let en = env.run(&["--lang", "en", "overview"]);
+    en.ok();
+    for said in [
+        "\nMotions\nkey ",
+        "  responsible  progress\n",
+        "In progress, delayed",
+        "\nCommitments\n",
+        "Het meldpunt opent in het voorjaar.",
+        "3 items: 1 ",
+    ] {
+        assert!(en.stdout.contains(said), "{said:?} not in\n{}", en.stdout);
+    }
+    for dutch in [
+        "Moties",
+        "verantwoordelijk",
+        "stand van zaken",
+        "In uitvoering",
+        "kenmerk",
+    ] {
+        assert!(!en.stdout.contains(dutch), "{dutch:?} in\n{}", en.stdout);
+    }
+    for said in [
+        "\nMoties\nkenmerk ",
+        "verantwoordelijk  stand van zaken\n",
+        "Niet vermeld",
+    ] {
+        assert!(out.stdout.contains(said), "{said:?} not in\n{}", out.stdout);
+    }
 
     let j = env.run(&["--format", "json", "overview"]).json();
     assert_eq!(j["programme"], "NAP");

@@ -24,6 +24,7 @@ use crate::ledger::{Recorded, VerifyReport};
 use crate::projection::{
     Change, Diff, ItemState, ItemView, Note, NoteView, Round, TimelineEntry, View,
 };
+use letter::Lang;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::borrow::Cow;
@@ -156,43 +157,65 @@ pub fn overview_with(view: &View, format: Format, look: &Look) -> String {
         .into_iter()
         .filter(|k| only.is_none_or(|o| o == *k))
     {
+        let lang = look.lang;
         let mut t = Table::new(
-            &["key", "status", "verantwoordelijk", "stand van zaken"],
+            &[
+                lang.pick("kenmerk", "key"),
+                "status",
+                lang.pick("verantwoordelijk", "responsible"),
+                lang.pick("stand van zaken", "progress"),
+            ],
             &[0, 32, 20, 60],
         );
         for it in items.iter().filter(|i| i.kind == kind) {
             t.row(vec![
                 it.key.to_string(),
-                label(legend, &it.status).to_string(),
-                it.responsible.to_string(),
+                label_in(legend, &it.status, lang).into_owned(),
+                responsible_in(&it.responsible, lang),
                 it.note
                     .as_ref()
                     .map_or("-".to_string(), |n| format!("{}: {}", n.effective, n.text)),
             ]);
             t.mark(1, colour_of(legend, &it.status));
         }
-        out.push_str(&format!("\n{}\n", kind.section_nl()));
+        out.push_str(&format!("\n{}\n", letter::changes::section(kind, lang)));
         if t.is_empty() {
-            out.push_str("(none)\n");
+            out.push_str(lang.pick("(geen)\n", "(none)\n"));
         } else {
             out.push_str(&t.render_with(look));
         }
     }
     out.push_str(&format!(
         "\n{}\n",
-        look.fold(&v(&status_summary(view, &items)), 0)
+        look.fold(&v(&status_summary(view, &items, look.lang)), 0)
     ));
     out
 }
 
-fn status_summary(view: &View, items: &[&ItemView]) -> String {
+/// A status's label in `lang` (its slug when the legend lacks it).
+fn label_in<'a>(legend: &'a Legend, slug: &'a str, lang: Lang) -> Cow<'a, str> {
+    legend
+        .get(slug)
+        .map_or(Cow::Borrowed(slug), |e| letter::label(e, lang))
+}
+
+/// Responsible parties as the overview shows them in `lang`: the codes
+/// joined by "en", or "and".
+fn responsible_in(r: &crate::domain::Responsible, lang: Lang) -> String {
+    match lang {
+        Lang::Nl => r.to_string(),
+        Lang::En => r.to_string().replace(" en ", " and "),
+    }
+}
+
+fn status_summary(view: &View, items: &[&ItemView], lang: Lang) -> String {
     let legend = view.legend();
     let parts: Vec<String> = legend
         .entries
         .iter()
         .filter_map(|e| {
             let n = items.iter().filter(|i| i.status == e.slug).count();
-            (n > 0).then(|| format!("{n} {}", e.nl))
+            (n > 0).then(|| format!("{n} {}", letter::label(e, lang)))
         })
         .collect();
     format!(
@@ -1053,7 +1076,7 @@ pub fn verify(
     report: &VerifyReport,
     index: Option<&IndexReport>,
     format: Format,
-    lang: letter::Lang,
+    lang: Lang,
 ) -> String {
     let ok = report.ok() && index.is_none_or(IndexReport::ok);
     if format == Format::Json {
