@@ -512,6 +512,11 @@ fn a_packed_value_forged_in_its_packing_is_refused_and_reported() {
             out.expect_code(1);
             let said = format!("{}{}", out.stdout, out.stderr);
             assert!(said.contains(tree), "{what}: {said}");
+            let bad = said.lines().find(|l| l.starts_with("BAD index entry"));
+            assert!(
+                bad.is_some_and(|l| !l.contains("run `kamerstand verify`")),
+                "{what}: verify tells to run verify: {said}"
+            );
             assert!(
                 said.contains(&format!("seq {}", named.get())),
                 "{what}: the damaged entry's seq {} is not named: {said}",

@@ -1562,6 +1562,15 @@ fn written(index: Head, chain: Option<Head>) -> IndexFinding {
     }
 }
 
+/// A read's message about a damaged entry without its closing advice to
+/// run `kamerstand verify`, for `verify`'s own report of it.
+fn without_advice(mut what: String) -> String {
+    if let Some(at) = what.find("; run `kamerstand verify`") {
+        what.truncate(at);
+    }
+    what
+}
+
 /// Compares expected entries with stored ones (both in key order). A
 /// stored entry that cannot be read (a group out of order, a key of
 /// another length) is a difference too, named by the item of the entry
@@ -1582,7 +1591,9 @@ fn compare(
                     tree: tree.name(),
                     item,
                     seq,
-                    what: IndexFinding::Unreadable { what },
+                    what: IndexFinding::Unreadable {
+                        what: without_advice(what),
+                    },
                 }));
             }
             Some(Err(e)) => return Err(e),
