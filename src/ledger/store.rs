@@ -2960,10 +2960,11 @@ fn packs(t: Tree) -> bool {
 }
 
 /// zstd's level for `t`'s values: the notes, small and read one by one,
-/// at a fast level; the rest at the ordinary fastest.
+/// and the frames, which a diff of two rounds unpacks whole (28 MB on
+/// L), at a fast level; the versions at the ordinary fastest.
 fn pack_level(t: Tree) -> i32 {
     match t {
-        Tree::Notes => pack::FAST,
+        Tree::Notes | Tree::Frames => pack::FAST,
         _ => pack::LEVEL,
     }
 }
