@@ -784,6 +784,36 @@ fn overview_groups_items_with_status_responsible_and_latest_note() {
     );
 }
 
+/// With `--lang en`, every read names statuses by the legend's English
+/// labels (the item list, an item's card and its timeline, the log),
+/// as the overview does; in Dutch, by the Dutch ones.
+#[test]
+fn reads_in_english_name_statuses_by_their_english_labels() {
+    let env = programme();
+    let reads: [&[&str]; 3] = [&["item", "list"], &["show", "34843-79"], &["log"]];
+    for read in reads {
+        let en = env.run(&[&["--lang", "en"][..], read].concat());
+        en.ok();
+        assert!(
+            en.stdout.contains("In progress, delayed"),
+            "{read:?}:\n{}",
+            en.stdout
+        );
+        assert!(
+            !en.stdout.contains("In uitvoering met vertraging"),
+            "{read:?}:\n{}",
+            en.stdout
+        );
+        let nl = env.run(read);
+        nl.ok();
+        assert!(
+            nl.stdout.contains("In uitvoering met vertraging"),
+            "{read:?}:\n{}",
+            nl.stdout
+        );
+    }
+}
+
 #[test]
 fn a_back_dated_change_does_not_override_a_later_effective_one() {
     let env = TestEnv::init();

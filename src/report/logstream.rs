@@ -43,13 +43,13 @@ pub fn log_to(
     }
     let mut columns = Columns::new(&LOG_HEADERS, &LOG_MAX);
     events(&mut |rec| {
-        columns.measure(&log_row(view, key_of, rec));
+        columns.measure(&log_row(view, key_of, rec, look.lang));
         Ok(())
     })?;
     let fitted = columns.fit(look);
     out.write_all(log_head(view, look).as_bytes())?;
     columns.write_header(&fitted, out)?;
-    events(&mut |rec| columns.write_row(&fitted, &log_row(view, key_of, rec), out))
+    events(&mut |rec| columns.write_row(&fitted, &log_row(view, key_of, rec, look.lang), out))
 }
 
 /// The log as JSON: keys in the order serde_json's sorted map gives them

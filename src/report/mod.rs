@@ -61,7 +61,7 @@ fn colour_of<'a>(legend: &'a Legend, slug: &str) -> Option<&'a str> {
 /// The Dutch label of a status, with its coloured marker when `look` has
 /// colour.
 fn status_label(look: &Look, legend: &Legend, slug: &str) -> String {
-    look.status(colour_of(legend, slug), label(legend, slug))
+    look.status(colour_of(legend, slug), &label_in(legend, slug, look.lang))
 }
 
 fn status_json(legend: &Legend, slug: &str) -> Value {
@@ -330,7 +330,7 @@ pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
         t.row(vec![
             it.key.to_string(),
             it.kind.to_string(),
-            label(legend, &it.status).to_string(),
+            label_in(legend, &it.status, look.lang).into_owned(),
             it.responsible.to_string(),
             it.id.hex(),
             if it.text.is_empty() {
@@ -366,13 +366,13 @@ pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
     )
 }
 
-fn replacement_text(legend: &Legend, r: &Replacement) -> String {
+fn replacement_text(legend: &Legend, lang: Lang, r: &Replacement) -> String {
     if r.retract {
         return "retracted".into();
     }
     let mut parts = Vec::new();
     if let Some(s) = &r.status {
-        parts.push(format!("status {}", label(legend, s)));
+        parts.push(format!("status {}", label_in(legend, s, lang)));
     }
     if let Some(p) = &r.responsible {
         parts.push(format!("responsible {p}"));
@@ -387,7 +387,7 @@ fn replacement_text(legend: &Legend, r: &Replacement) -> String {
 }
 
 /// A one-line description of a timeline change.
-pub fn describe(legend: &Legend, change: &Change) -> String {
+pub fn describe(legend: &Legend, lang: Lang, change: &Change) -> String {
     let reason = |r: &Option<String>| r.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
     match change {
         Change::Registered {
@@ -395,7 +395,7 @@ pub fn describe(legend: &Legend, change: &Change) -> String {
             responsible,
         } => format!(
             "registered: status {}, responsible {responsible}",
-            label(legend, status)
+            label_in(legend, status, lang)
         ),
         Change::Status {
             from,
@@ -403,8 +403,8 @@ pub fn describe(legend: &Legend, change: &Change) -> String {
             reason: r,
         } => format!(
             "status {} → {}{}",
-            label(legend, from),
-            label(legend, to),
+            label_in(legend, from, lang),
+            label_in(legend, to, lang),
             reason(r)
         ),
         Change::Responsible {
@@ -440,7 +440,7 @@ pub fn describe(legend: &Legend, change: &Change) -> String {
             ..
         } => format!(
             "corrects seq {target_seq}: {} ({reason})",
-            replacement_text(legend, replacement)
+            replacement_text(legend, lang, replacement)
         ),
         Change::Detailed {
             deadline,
@@ -669,7 +669,7 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
                     .map(|r| format!(" ({r})"))
                     .unwrap_or_default()
             ),
-            other => describe(legend, other),
+            other => describe(legend, look.lang, other),
         };
         if !e.corrected_by.is_empty() {
             let by: Vec<String> = e.corrected_by.iter().map(|s| format!("seq {s}")).collect();
@@ -746,7 +746,7 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
                             c.seq,
                             v(&c.actor),
                             c.recorded_at.short(),
-                            v(&replacement_text(legend, replacement)),
+                            v(&replacement_text(legend, look.lang, replacement)),
                             v(reason)
                         ),
                         2
@@ -798,7 +798,7 @@ fn amended(it: &ItemState, e: &TimelineEntry) -> Vec<(&'static str, String, Stri
     out
 }
 
-fn summary(legend: &Legend, body: &EventBody) -> String {
+fn summary(legend: &Legend, lang: Lang, body: &EventBody) -> String {
     let why = |r: &Option<String>| r.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
     match body {
         EventBody::LedgerCreated {
@@ -818,10 +818,10 @@ fn summary(legend: &Legend, body: &EventBody) -> String {
             ..
         } => format!(
             "{kind} {key} registered, {}, {responsible}: {text}",
-            label(legend, status)
+            label_in(legend, status, lang)
         ),
         EventBody::StatusChanged { status, reason, .. } => {
-            format!("status → {}{}", label(legend, status), why(reason))
+            format!("status → {}{}", label_in(legend, status, lang), why(reason))
         }
         EventBody::ResponsibilityChanged {
             responsible,
@@ -840,7 +840,7 @@ fn summary(legend: &Legend, body: &EventBody) -> String {
             ..
         } => format!(
             "corrects seq {target_seq}: {} ({reason})",
-            replacement_text(legend, replacement)
+            replacement_text(legend, lang, replacement)
         ),
         EventBody::RoundSealedV2 {
             name,
@@ -939,7 +939,7 @@ pub fn log_keyed(
     }
     let mut t = Table::new(&LOG_HEADERS, &LOG_MAX);
     for rec in events {
-        t.row(log_row(view, key_of, rec));
+        t.row(log_row(view, key_of, rec, look.lang));
     }
     if view.chain.events == 0 {
         return v(&viewline::nothing_recorded(view, None, look.lang)).into_owned();
@@ -964,6 +964,7 @@ fn log_row(
     view: &View,
     key_of: &dyn Fn(crate::domain::EventId) -> Option<String>,
     rec: &Recorded,
+    lang: Lang,
 ) -> Vec<String> {
     let env = &rec.envelope;
     let key = rec
@@ -976,7 +977,7 @@ fn log_row(
         env.body.effective().map_or("-".into(), |d| d.to_string()),
         env.actor.clone(),
         key,
-        summary(view.legend(), &env.body),
+        summary(view.legend(), lang, &env.body),
         rec.hash.short(),
     ]
 }
