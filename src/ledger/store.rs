@@ -2983,10 +2983,6 @@ fn tree_slot(t: Tree) -> usize {
     }
 }
 
-/// The entries a group of `g`'s tree holds, each under its own key (the
-/// group's prefix and the rest of its key), in key order. Refused when the
-/// value is not entries whose keys ascend from the group's, at most
-/// `g.most` of them.
 /// The seq a well-formed key of `t` names: a frame's round seal, else
 /// the event of the (first) entry, in the key's last eight bytes.
 fn named_seq(t: Tree, k: &[u8]) -> Option<u64> {
@@ -2999,6 +2995,10 @@ fn named_seq(t: Tree, k: &[u8]) -> Option<u64> {
         .map(u64::from_be_bytes)
 }
 
+/// The entries a group of `g`'s tree holds, each under its own key (the
+/// group's prefix and the rest of its key), in key order. Refused when the
+/// value is not entries whose keys ascend from the group's, at most
+/// `g.most` of them.
 fn expand_group(g: Grouping, k: &[u8], v: &[u8]) -> Result<Vec<(sled::IVec, sled::IVec)>> {
     let bad = |why: &str| Error::Corrupt {
         seq: named_seq(g.tree, k).filter(|_| k.len() == g.key),

@@ -171,7 +171,7 @@ pub fn overview_with(view: &View, format: Format, look: &Look) -> String {
             t.row(vec![
                 it.key.to_string(),
                 label_in(legend, &it.status, lang).into_owned(),
-                responsible_in(&it.responsible, lang),
+                letter::changes::parties(&it.responsible, lang),
                 it.note
                     .as_ref()
                     .map_or("-".to_string(), |n| format!("{}: {}", n.effective, n.text)),
@@ -197,15 +197,6 @@ fn label_in<'a>(legend: &'a Legend, slug: &'a str, lang: Lang) -> Cow<'a, str> {
     legend
         .get(slug)
         .map_or(Cow::Borrowed(slug), |e| letter::label(e, lang))
-}
-
-/// Responsible parties as the overview shows them in `lang`: the codes
-/// joined by "en", or "and".
-fn responsible_in(r: &crate::domain::Responsible, lang: Lang) -> String {
-    match lang {
-        Lang::Nl => r.to_string(),
-        Lang::En => r.to_string().replace(" en ", " and "),
-    }
 }
 
 fn status_summary(view: &View, items: &[&ItemView], lang: Lang) -> String {

@@ -310,11 +310,16 @@ fn responsible_words(r: &Responsible, lang: Lang) -> String {
     if r.is_empty() {
         words(lang).nobody.to_string()
     } else {
-        let s = r.to_string();
-        match lang {
-            Lang::Nl => s,
-            Lang::En => s.replace(" en ", " and "),
-        }
+        parties(r, lang)
+    }
+}
+
+/// Responsible parties in `lang`: their codes joined by "en", or "and".
+pub(crate) fn parties(r: &Responsible, lang: Lang) -> String {
+    let s = r.to_string();
+    match lang {
+        Lang::Nl => s,
+        Lang::En => s.replace(" en ", " and "),
     }
 }
 
