@@ -775,23 +775,19 @@ fn an_event_rewritten_with_a_fresh_hash_is_not_served_by_reads_of_single_events(
         &["show", "M1"][..],
         &["log", "--item", "M1"],
         &["proof", "item", "M1", "--round", "R2"],
-        &["diff", "R1", "R2", "--events"],
-        &["--format", "md", "diff", "R1", "R2", "--events"],
     ] {
         refused_as_rewritten(&env, args, 1);
     }
-    // Nor into a Word file, made a row at a time: no file at all.
-    let dir = crate::common::temp_dir();
-    let path = dir.path().join("wijzigingen.docx");
-    let p = path.to_str().unwrap();
-    refused_as_rewritten(
-        &env,
-        &["--format", "docx", "diff", "R1", "R2", "--events", "-o", p],
-        1,
-    );
+    // A diff's events read only the events in between: one before them
+    // is not read, and nothing of it is served.
+    let out = env.run(&["diff", "R1", "R2", "--events"]);
+    out.ok();
     assert!(
-        !path.exists(),
-        "a Word file of a rewritten event was written"
+        out.stdout
+            .contains("Status: van In uitvoering naar In uitvoering met vertraging")
+            && !out.stdout.contains("vervalst"),
+        "{}",
+        out.stdout
     );
     // A note is decided from the item's standing in the index (writes
     // trust it, as views do); the seal that must come before a digest is
@@ -802,6 +798,36 @@ fn an_event_rewritten_with_a_fresh_hash_is_not_served_by_reads_of_single_events(
         out.stderr.contains("the chain breaks at seq 2"),
         "{}",
         out.stderr
+    );
+
+    // M1's status change between the rounds (seq 6), its reason changed:
+    // a diff's events between the rounds read it.
+    let env = forged(&base, &|r| {
+        r.forge(6, |e| {
+            if let kamerstand::domain::EventBody::StatusChanged { reason, .. } = &mut e.body {
+                *reason = Some("Een vervalste reden.".into());
+            }
+        });
+    });
+    for args in [
+        &["diff", "R1", "R2", "--events"][..],
+        &["--format", "md", "diff", "R1", "R2", "--events"],
+        &["diff", "R1", "now", "--events"],
+    ] {
+        refused_as_rewritten(&env, args, 6);
+    }
+    // Nor into a Word file, made a row at a time: no file at all.
+    let dir = crate::common::temp_dir();
+    let path = dir.path().join("wijzigingen.docx");
+    let p = path.to_str().unwrap();
+    refused_as_rewritten(
+        &env,
+        &["--format", "docx", "diff", "R1", "R2", "--events", "-o", p],
+        6,
+    );
+    assert!(
+        !path.exists(),
+        "a Word file of a rewritten event was written"
     );
 
     // Round R1's seal (seq 4), its actor changed: the view of R1 named

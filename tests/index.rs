@@ -356,8 +356,16 @@ fn views_from_the_index_equal_a_full_replay_at_every_seq_round_and_day() {
                 for e in events.iter().take_while(|e| Some(e.envelope.seq) <= upto) {
                     state.apply(e);
                 }
-                want.list_events(from.chain.events, &mut |id| {
-                    Ok::<_, std::convert::Infallible>(state.items.get(&id).cloned())
+                want.list_events(&mut |id| {
+                    Ok::<_, std::convert::Infallible>(
+                        state
+                            .items
+                            .get(&id)
+                            .map(|it| {
+                                kamerstand::projection::diff::events_since(it, from.chain.events)
+                            })
+                            .unwrap_or_default(),
+                    )
                 })
                 .unwrap();
                 assert_eq!(got.diff, want, "seed {seed}: {} to {}", a.name, b.name);
@@ -391,6 +399,65 @@ fn views_from_the_index_equal_a_full_replay_at_every_seq_round_and_day() {
 }
 
 /// The rounds sealed at or before `seq`.
+/// The events a diff lists under an item, read from the events in between
+/// and the index, equal those of the item's whole history folded, for
+/// every later side, every item and boundaries before, at and after its
+/// registration, at each round's seal and at random: status changes and
+/// reassignments name what was in force before them, corrections their
+/// root (across the boundary too) and the corrections that named them.
+#[test]
+fn a_diffs_events_read_from_the_index_equal_those_of_the_items_folded_history() {
+    use kamerstand::projection::Change;
+    for seed in [4, 5, 6] {
+        let env = TestEnv::new();
+        let ws = history(&env.store, seed, 160);
+        let events: Vec<_> = ws.ledger().events().map(Result::unwrap).collect();
+        let seals: Vec<u64> = ws.rounds().unwrap().iter().map(|r| r.seq).collect();
+        let mut rng = Rng::new(seed);
+        let mut state = State::default();
+        // Entries compared, and those of corrections whose target is an
+        // earlier correction before the boundary.
+        let (mut compared, mut rooted_before) = (0, 0);
+        for e in &events {
+            state.apply(e);
+            let upto = e.envelope.seq;
+            for it in state.items.values() {
+                let mut boundaries = vec![
+                    0,
+                    it.registered_seq,
+                    it.registered_seq + 1,
+                    rng.below(upto + 2),
+                    upto,
+                    upto + 1,
+                ];
+                boundaries.extend(seals.iter().map(|s| s + 1).filter(|s| *s <= upto));
+                for b in boundaries {
+                    let want = kamerstand::projection::diff::events_since(it, b);
+                    let got = ws.events_since(it.id, b, Some(upto)).unwrap();
+                    assert_eq!(
+                        got, want,
+                        "seed {seed}, item {}, from {b} to {upto}",
+                        it.key
+                    );
+                    compared += got.len();
+                    rooted_before += got
+                        .iter()
+                        .filter(|t| {
+                            matches!(t.change, Change::Corrected { target_seq, root_seq, .. }
+                                if target_seq < b && root_seq != target_seq)
+                        })
+                        .count();
+                }
+            }
+        }
+        assert!(compared > 10_000, "seed {seed}: {compared} entries");
+        assert!(
+            rooted_before > 0,
+            "seed {seed}: no correction of a correction across a boundary"
+        );
+    }
+}
+
 fn rounds_by(events: &[kamerstand::ledger::Recorded], seq: u64) -> usize {
     events
         .iter()

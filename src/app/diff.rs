@@ -92,7 +92,7 @@ pub fn compare(
     let mut d = diff::diff(&vf, &vt, all);
     if events {
         let upto = vt.last_seq();
-        d.list_events(vf.chain.events, &mut |id| ws.item_state(id, upto))?;
+        d.list_events(&mut |id| ws.events_since(id, vf.chain.events, upto))?;
     }
     Ok(Comparison {
         from: vf,
@@ -109,10 +109,7 @@ pub fn item_events(ws: &Workspace, c: &Comparison, d: &ItemDiff) -> Result<Vec<T
     if d.tally.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(ws
-        .item_state(d.id, c.to.last_seq())?
-        .map(|it| diff::events_since(&it, c.from.chain.events))
-        .unwrap_or_default())
+    ws.events_since(d.id, c.from.chain.events, c.to.last_seq())
 }
 
 /// How a difference is to be written: `all` items (not only the changed),

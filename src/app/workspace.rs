@@ -497,6 +497,22 @@ impl Workspace {
         Ok(state.items.remove(&id))
     }
 
+    /// The events recorded about item `id` at or after seq `boundary` and
+    /// up to `upto` (the head when None), its registration left out, as its
+    /// timeline up to `upto` shows them: what a diff lists under an item,
+    /// read without the item's history before `boundary`.
+    pub fn events_since(
+        &self,
+        id: EventId,
+        boundary: u64,
+        upto: Option<u64>,
+    ) -> Result<Vec<crate::projection::TimelineEntry>> {
+        let Some(upto) = upto.or(self.ledger.head().map(|h| h.seq)) else {
+            return Ok(Vec::new());
+        };
+        self.ledger.item_events_since(id, boundary, upto)
+    }
+
     /// Every item's key, by id.
     pub fn keys(&self) -> Result<BTreeMap<EventId, String>> {
         self.ledger

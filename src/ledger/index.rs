@@ -13,7 +13,7 @@
 use super::asof::up_to;
 pub use super::findings::IndexFinding;
 use super::{Break, BreakKind, Head, Ledger, Recorded};
-use crate::domain::{Day, EventId};
+use crate::domain::{Day, EventBody, EventId};
 use crate::error::{Error, Result};
 use crate::projection::index::{
     self, Entry, FactKey, FactKind, FactValue, ItemBuild, Payload, Registered, RoundEntry,
@@ -607,6 +607,85 @@ impl Ledger {
         self.item_history_upto(id, upto)
     }
 
+    /// The timeline entries of item `id`'s events recorded at or after
+    /// seq `boundary` and up to `upto`, its registration left out, as the
+    /// fold of its whole history up to `upto` gives them: the events in
+    /// between read one by one, and for each status change or
+    /// reassignment what was in force before it from the index (one
+    /// descent), for a correction the events of the chain it corrects. A
+    /// diff's events cost what lies in between, not the item's history
+    /// (when most of the history lies in between, it is folded whole).
+    pub fn item_events_since(
+        &self,
+        id: EventId,
+        boundary: u64,
+        upto: u64,
+    ) -> Result<Vec<crate::projection::TimelineEntry>> {
+        use crate::projection::diff::{Before, timeline_of};
+        let seqs = self.item_seqs(id)?;
+        let (after, upto_n) = (
+            seqs.partition_point(|s| *s < boundary),
+            seqs.partition_point(|s| *s <= upto),
+        );
+        // When most of its history lies in between (a diff from long
+        // ago), folding it all reads less than asking the index about each
+        // event in between.
+        if upto_n.saturating_sub(after) * 2 > upto_n {
+            let mut state = crate::projection::State::default();
+            for rec in self.item_events_at(id, seqs[..upto_n].iter().copied())? {
+                state.apply(&rec);
+            }
+            return Ok(state
+                .items
+                .get(&id)
+                .map(|it| crate::projection::diff::events_since(it, boundary))
+                .unwrap_or_default());
+        }
+        let events = self.item_events_at(id, seqs[after.min(upto_n)..upto_n].iter().copied())?;
+        let payload = |kind: FactKind, day: Day, s: u64| -> Result<Option<Payload>> {
+            Ok(self.fact_at(id, kind, day, s)?.map(|f| f.payload))
+        };
+        let not_a = |kind: &str, s: u64| {
+            corrupt(format!(
+                "the index holds a fact of another kind among item {}'s {kind} facts known at seq {s}",
+                id.hex()
+            ))
+        };
+        timeline_of(
+            &events,
+            Before {
+                status: &mut |day, s| match payload(FactKind::Status, day, s)? {
+                    None => Ok(crate::domain::legend::NOT_STATED.to_string()),
+                    Some(Payload::Status(st)) => Ok(st),
+                    Some(_) => Err(not_a("status", s)),
+                },
+                parties: &mut |day, s| match payload(FactKind::Responsible, day, s)? {
+                    None => Ok(crate::domain::Responsible::none()),
+                    Some(Payload::Responsible(p)) => Ok(p),
+                    Some(_) => Err(not_a("responsible", s)),
+                },
+                // As the fold has it: a target that is an earlier
+                // correction of this item is corrected at that one's root.
+                root: &mut |target, before| {
+                    let (mut t, mut bound) = (target, before);
+                    while t < bound {
+                        let Some(rec) = self.get_linked(t)? else {
+                            break;
+                        };
+                        match rec.envelope.body {
+                            EventBody::Corrected { target_seq, .. } if rec.item() == Some(id) => {
+                                bound = t;
+                                t = target_seq;
+                            }
+                            _ => break,
+                        }
+                    }
+                    Ok(t)
+                },
+            },
+        )
+    }
+
     /// The ids of every item, each once, in id order (from the item index).
     pub fn item_ids(&self) -> impl Iterator<Item = Result<EventId>> + '_ {
         let mut last: Option<EventId> = None;
@@ -651,7 +730,7 @@ impl Ledger {
                 seq: Some(seq),
                 what: "no event is stored below the head".into(),
             })?;
-            if let crate::domain::EventBody::LedgerCreated { legend, .. } = &rec.envelope.body {
+            if let EventBody::LedgerCreated { legend, .. } = &rec.envelope.body {
                 plan.legend = Some(legend.clone());
             }
             plan.others.push((seq, rec));

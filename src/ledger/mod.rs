@@ -986,10 +986,28 @@ impl Ledger {
     /// The events about one item up to and including seq `upto`; later
     /// ones are not read.
     pub fn item_history_upto(&self, item: EventId, upto: u64) -> Result<Vec<Recorded>> {
-        self.store
-            .item_seqs(item)?
-            .into_iter()
-            .take_while(|seq| *seq <= upto)
+        self.item_events_at(
+            item,
+            self.store
+                .item_seqs(item)?
+                .into_iter()
+                .take_while(|seq| *seq <= upto),
+        )
+    }
+
+    /// The seqs of item `item`'s events, in order, from the item index.
+    pub(crate) fn item_seqs(&self, item: EventId) -> Result<Vec<u64>> {
+        self.store.item_seqs(item)
+    }
+
+    /// The events of item `item` at `seqs` (the item index's), each read
+    /// with its link checked and refused when it is another item's.
+    pub(crate) fn item_events_at(
+        &self,
+        item: EventId,
+        seqs: impl IntoIterator<Item = u64>,
+    ) -> Result<Vec<Recorded>> {
+        seqs.into_iter()
             .map(|seq| {
                 let rec = self.get_linked(seq)?.ok_or_else(|| Error::Corrupt {
                     seq: Some(seq),

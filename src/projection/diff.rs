@@ -8,7 +8,8 @@
 //! from the timelines of the items that changed (see [`Diff::list_events`]).
 
 use super::{Change, ItemState, ItemView, NoteView, Tally, TimelineEntry, View};
-use crate::domain::{EventId, ItemKey, ItemKind, Responsible};
+use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, Responsible};
+use crate::ledger::Recorded;
 use serde::Serialize;
 
 /// How an item differs between the two sides.
@@ -148,24 +149,131 @@ pub fn diff(from: &View, to: &View, all: bool) -> Diff {
 }
 
 impl Diff {
-    /// Lists under each item the events recorded about it after seq
-    /// `boundary` (exclusive of its registration), from `history(item)`:
-    /// the item's whole history up to the later side.
+    /// Lists under each item that changed the events `events(item)` gives:
+    /// those recorded about it in between, its registration left out (as
+    /// [`events_since`] or [`timeline_of`] give them).
     pub fn list_events<E>(
         &mut self,
-        boundary: u64,
-        history: &mut dyn FnMut(EventId) -> Result<Option<ItemState>, E>,
+        events: &mut dyn FnMut(EventId) -> Result<Vec<TimelineEntry>, E>,
     ) -> Result<(), E> {
         for d in &mut self.items {
             if d.tally.is_empty() {
                 continue;
             }
-            if let Some(it) = history(d.id)? {
-                d.events = events_since(&it, boundary);
-            }
+            d.events = events(d.id)?;
         }
         Ok(())
     }
+}
+
+/// What the timeline entry of an item event needs to know of the item's
+/// earlier history, asked only of the events that need it (`E`: the
+/// error of the reads that answer).
+pub struct Before<'a, E> {
+    /// The status in force on a day (slug; "not stated" before any) as
+    /// known at a seq: what a status change recorded after that seq
+    /// changed from.
+    pub status: &'a mut dyn FnMut(Day, u64) -> Result<String, E>,
+    /// The parties in force on a day as known at a seq (none before any):
+    /// what a reassignment recorded after that seq changed from.
+    pub parties: &'a mut dyn FnMut(Day, u64) -> Result<Responsible, E>,
+    /// The first event of the chain of corrections that ends at the
+    /// event of the first seq, as known before the second seq: what a
+    /// correction of it corrects at root.
+    pub root: &'a mut dyn FnMut(u64, u64) -> Result<u64, E>,
+}
+
+impl<E> std::fmt::Debug for Before<'_, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Before").finish_non_exhaustive()
+    }
+}
+
+/// The timeline entries of `events`, one item's events in seq order from
+/// some seq on (its registration left out), as the fold of the item's
+/// whole history gives them ([`State::apply`](super::State::apply)),
+/// reading only what `before` is asked: what [`events_since`] gives
+/// without the item's events before the boundary.
+pub fn timeline_of<E>(events: &[Recorded], before: Before<'_, E>) -> Result<Vec<TimelineEntry>, E> {
+    let mut out: Vec<TimelineEntry> = Vec::with_capacity(events.len());
+    for rec in events {
+        let env = &rec.envelope;
+        let change = match &env.body {
+            EventBody::StatusChanged {
+                status,
+                reason,
+                effective,
+                ..
+            } => Change::Status {
+                from: (before.status)(*effective, env.seq.saturating_sub(1))?,
+                to: status.clone(),
+                reason: reason.clone(),
+            },
+            EventBody::ResponsibilityChanged {
+                responsible,
+                reason,
+                effective,
+                ..
+            } => Change::Responsible {
+                from: (before.parties)(*effective, env.seq.saturating_sub(1))?,
+                to: responsible.clone(),
+                reason: reason.clone(),
+            },
+            EventBody::ProgressNoted {
+                text, citations, ..
+            } => Change::Note {
+                text: text.clone(),
+                citations: citations.clone(),
+            },
+            EventBody::ItemAmended {
+                text,
+                citations,
+                submitters,
+                reason,
+                ..
+            } => Change::Amended {
+                text: text.clone(),
+                citations: citations.clone(),
+                submitters: submitters.clone(),
+                reason: reason.clone(),
+            },
+            EventBody::ItemDetailed {
+                deadline,
+                made_on,
+                made_in,
+                previous_responsible,
+                reason,
+                ..
+            } => Change::Detailed {
+                deadline: *deadline,
+                made_on: *made_on,
+                made_in: made_in.clone(),
+                previous_responsible: previous_responsible.clone(),
+                reason: reason.clone(),
+            },
+            EventBody::Corrected {
+                target_seq,
+                reason,
+                replacement,
+                ..
+            } => {
+                // The fold names a correction under the entry it targets.
+                if let Some(e) = out.iter_mut().find(|e| e.seq == *target_seq) {
+                    e.corrected_by.push(env.seq);
+                }
+                Change::Corrected {
+                    target_seq: *target_seq,
+                    root_seq: (before.root)(*target_seq, env.seq)?,
+                    reason: reason.clone(),
+                    replacement: replacement.clone(),
+                }
+            }
+            // A registration is left out; the rest are about no item.
+            _ => continue,
+        };
+        out.push(TimelineEntry::of(rec, change));
+    }
+    Ok(out)
 }
 
 /// The events recorded about `item` at or after seq `boundary`, its

@@ -205,6 +205,24 @@ pub struct TimelineEntry {
     pub change: Change,
 }
 
+impl TimelineEntry {
+    /// The entry of event `rec`, which changed `change` (not yet named by
+    /// any correction).
+    pub fn of(rec: &Recorded, change: Change) -> TimelineEntry {
+        let env = &rec.envelope;
+        TimelineEntry {
+            seq: env.seq,
+            id: env.id,
+            recorded_at: env.recorded_at,
+            effective: env.body.effective(),
+            actor: env.actor.clone(),
+            hash: rec.hash,
+            corrected_by: Vec::new(),
+            change,
+        }
+    }
+}
+
 /// How many events of each kind were recorded about an item (its
 /// registration not counted), corrections of them included: two tallies
 /// subtracted count what was recorded in between.
@@ -818,16 +836,7 @@ impl State {
         self.events += 1;
         self.head = Some(rec.hash);
         self.last_recorded = Some(env.recorded_at);
-        let entry = |change: Change| TimelineEntry {
-            seq: env.seq,
-            id: env.id,
-            recorded_at: env.recorded_at,
-            effective: env.body.effective(),
-            actor: env.actor.clone(),
-            hash: rec.hash,
-            corrected_by: Vec::new(),
-            change,
-        };
+        let entry = |change: Change| TimelineEntry::of(rec, change);
         match &env.body {
             EventBody::LedgerCreated {
                 programme,
