@@ -458,6 +458,214 @@ fn a_diffs_events_read_from_the_index_equal_those_of_the_items_folded_history() 
     }
 }
 
+/// Batches about many items (as an annex's import makes: a status change,
+/// a change of responsible, notes and amendments per item, in any order)
+/// are decided on the items' standings in the index and derive their
+/// entries from them, the items they also correct or detail, or change the
+/// status of twice, folded; new items and seals among them. Each batch is
+/// accepted or refused as deciding its events one by one on a full replay
+/// would, with the same refusal; what it writes rebuilds equal from the
+/// events (`verify`), and views and the rounds' counts equal a replay's.
+#[test]
+fn batches_decided_on_the_items_standings_match_a_fold_of_the_whole_ledger() {
+    use kamerstand::ledger::Draft;
+    use kamerstand::projection::decide;
+    for seed in [7, 8, 9] {
+        let env = TestEnv::new();
+        let mut ws = history(&env.store, seed, 120);
+        let mut rng = Rng::new(seed);
+        let (mut accepted, mut refused) = (0, 0);
+        for batch in 0..40 {
+            let events: Vec<_> = ws.ledger().events().map(Result::unwrap).collect();
+            let mut state = State::replay(&events);
+            let items: Vec<EventId> = state
+                .items
+                .values()
+                .filter(|it| !it.withdrawn)
+                .map(|it| it.id)
+                .collect();
+            let today = ws.today();
+            let day = |rng: &mut Rng| today.plus_days(-i64::try_from(rng.below(200)).unwrap());
+            let mut drafts = Vec::new();
+            for _ in 0..1 + rng.below(6) {
+                let item = items[rng.index(items.len())];
+                let it = &state.items[&item];
+                // Most kinds once, in a random order; now and then one
+                // that has the item folded, or a write that changes nothing.
+                let mut kinds: Vec<u64> = (0..4).filter(|_| rng.below(3) > 0).collect();
+                if rng.below(6) == 0 {
+                    kinds.push(4 + rng.below(3));
+                }
+                for i in (1..kinds.len()).rev() {
+                    kinds.swap(i, rng.index(i + 1));
+                }
+                for k in kinds {
+                    let body = match k {
+                        0 => EventBody::StatusChanged {
+                            item,
+                            status: STATUSES[rng.index(STATUSES.len() - 1)].into(),
+                            reason: None,
+                            effective: day(&mut rng),
+                        },
+                        1 => EventBody::ResponsibilityChanged {
+                            item,
+                            responsible: Responsible::parse(PARTIES[rng.index(PARTIES.len())])
+                                .unwrap(),
+                            reason: None,
+                            effective: day(&mut rng),
+                        },
+                        2 => match it.latest_note().filter(|_| rng.below(5) == 0) {
+                            // The latest note again: refused.
+                            Some(n) => EventBody::ProgressNoted {
+                                item,
+                                text: n.text.clone(),
+                                citations: n.citations.clone(),
+                                effective: n.effective,
+                            },
+                            None => EventBody::ProgressNoted {
+                                item,
+                                text: format!("Stand {batch}-{}.", rng.below(3)),
+                                citations: vec![],
+                                effective: day(&mut rng),
+                            },
+                        },
+                        3 => EventBody::ItemAmended {
+                            item,
+                            text: Some(format!("Tekst {}.", rng.below(4))),
+                            citations: None,
+                            submitters: None,
+                            reason: None,
+                        },
+                        4 => EventBody::StatusChanged {
+                            item,
+                            status: STATUSES[rng.index(STATUSES.len() - 1)].into(),
+                            reason: None,
+                            effective: day(&mut rng),
+                        },
+                        5 => EventBody::ItemDetailed {
+                            item,
+                            deadline: Some(day(&mut rng).plus_days(400)),
+                            made_on: None,
+                            made_in: None,
+                            previous_responsible: None,
+                            reason: None,
+                        },
+                        _ => {
+                            let (seq, id) = it.timeline.last().map(|e| (e.seq, e.id)).unwrap();
+                            EventBody::Corrected {
+                                target_seq: seq,
+                                target_id: id,
+                                item,
+                                reason: "fout".into(),
+                                replacement: Replacement {
+                                    effective: Some(day(&mut rng)),
+                                    ..Replacement::default()
+                                },
+                            }
+                        }
+                    };
+                    drafts.push(Draft {
+                        id: ws.new_id(),
+                        body,
+                    });
+                }
+            }
+            if rng.below(4) == 0 {
+                drafts.push(Draft {
+                    id: ws.new_id(),
+                    body: EventBody::ItemRegistered {
+                        kind: ItemKind::Motie,
+                        key: ItemKey::parse(&format!("B{batch}")).unwrap(),
+                        text: format!("Nieuw {batch}."),
+                        submitters: vec![],
+                        citations: vec![],
+                        responsible: Responsible::none(),
+                        status: STATUSES[0].into(),
+                        effective: day(&mut rng),
+                    },
+                });
+            }
+            if rng.below(5) == 0 {
+                let head = ws.ledger().head().unwrap();
+                drafts.push(Draft {
+                    id: ws.new_id(),
+                    body: EventBody::RoundSealed {
+                        name: format!("partij-{batch}"),
+                        title: format!("Partij {batch}"),
+                        reported_on: today,
+                        head_seq: head.seq + drafts.len() as u64,
+                        head_hash: head.hash,
+                    },
+                });
+            }
+            // The oracle: each event decided on the replay so far, then
+            // applied to it (a seal names the head before it, as the
+            // ledger fills it in).
+            let expected = drafts.iter().try_for_each(|d| {
+                let mut body = d.body.clone();
+                if let EventBody::RoundSealed {
+                    head_seq,
+                    head_hash,
+                    ..
+                } = &mut body
+                {
+                    *head_seq = state.events - 1;
+                    *head_hash = state.head.unwrap();
+                }
+                decide::check(&state, &body, today)?;
+                let rec = kamerstand::ledger::Recorded {
+                    envelope: kamerstand::ledger::Envelope {
+                        format: kamerstand::ledger::FORMAT_VERSION,
+                        seq: state.events,
+                        id: d.id,
+                        recorded_at: state.last_recorded.unwrap(),
+                        actor: "test".into(),
+                        prev: kamerstand::domain::EventHash::GENESIS,
+                        body,
+                    },
+                    hash: kamerstand::domain::EventHash(
+                        [u8::try_from(state.events % 251).unwrap(); 32],
+                    ),
+                };
+                state.apply(&rec);
+                Ok::<_, kamerstand::Error>(())
+            });
+            let got = ws.record_batch("test", drafts.clone());
+            match (&expected, &got) {
+                (Ok(()), Ok(recs)) => {
+                    accepted += 1;
+                    assert_eq!(recs.len(), drafts.len());
+                }
+                (Err(want), Err(e)) => {
+                    refused += 1;
+                    assert_eq!(
+                        e.to_string(),
+                        want.to_string(),
+                        "seed {seed}, batch {batch}"
+                    );
+                }
+                _ => panic!(
+                    "seed {seed}, batch {batch}: the replay says {expected:?}, the batch {:?}",
+                    got.map(|r| r.len())
+                ),
+            }
+        }
+        assert!(
+            accepted > 10 && refused > 3,
+            "seed {seed}: {accepted} accepted, {refused} refused"
+        );
+        let events: Vec<_> = ws.ledger().events().map(Result::unwrap).collect();
+        let report = ws.ledger().check_index(&mut |_, _| {}).unwrap();
+        assert!(report.ok(), "seed {seed}: {report:?}");
+        let want = View::replay(events.iter().cloned().map(Ok), Basis::Current, None).unwrap();
+        assert_eq!(ws.view(Basis::Current, None).unwrap(), want, "seed {seed}");
+        let counts = ws.round_counts(None).unwrap();
+        let want = kamerstand::projection::view::round_counts(events.iter().cloned().map(Ok), None)
+            .unwrap();
+        assert_eq!(counts, want, "seed {seed}");
+    }
+}
+
 fn rounds_by(events: &[kamerstand::ledger::Recorded], seq: u64) -> usize {
     events
         .iter()

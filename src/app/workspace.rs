@@ -553,8 +553,9 @@ impl Workspace {
 
     /// The state a write is decided against: the programme, the rounds,
     /// the chain's head, and only the items the drafts touch (with the one
-    /// holding a key a registration asks for), each folded whole.
-    fn focus(&self, drafts: &[Draft]) -> Result<State> {
+    /// holding a key a registration asks for): those of `standings` as
+    /// they stand in, the others each folded whole.
+    fn focus(&self, drafts: &[Draft], standings: &BTreeMap<EventId, Standing>) -> Result<State> {
         let mut ids: BTreeSet<EventId> = BTreeSet::new();
         // Every item's key by its latest snapshot, read once when a key to
         // be registered is not in the key index: a key entry missing from
@@ -629,7 +630,12 @@ impl Workspace {
         state.events = self.events();
         state.head = head.map(|h| h.hash);
         state.last_recorded = head.map(|h| h.recorded_at);
-        for id in ids {
+        // The items the batch only gives statuses, parties, notes and
+        // amendments stand in as the index has them; the rest are folded.
+        for st in standings.values() {
+            state.insert_item(st.stand_in());
+        }
+        for id in ids.into_iter().filter(|id| !standings.contains_key(id)) {
             if let Some(it) = self.item_state(id, None)? {
                 state.insert_item(it);
             }
@@ -712,12 +718,25 @@ impl Workspace {
     fn check_and_index(
         &self,
         state: &mut State,
+        standings: &mut BTreeMap<EventId, Standing>,
         records: &[Recorded],
         today: Day,
+        keep: bool,
     ) -> Result<Entries> {
         let mut out = Entries::default();
         for rec in records {
             let entries = &mut out.all;
+            // An item the index stands in for: decided on its standing,
+            // its entries derived from it (see `standings`).
+            if let Some(st) = rec.item().and_then(|id| standings.get_mut(&id)) {
+                state.insert_item(st.stand_in());
+                decide::check(state, &rec.envelope.body, today)?;
+                let round = state.rounds.last().map_or(0, |r| r.seq);
+                entries.extend(st.advance(rec, round));
+                state.apply(rec);
+                out.ended(keep);
+                continue;
+            }
             decide::check(state, &rec.envelope.body, today)?;
             let item = rec.item();
             let before = item
@@ -736,7 +755,7 @@ impl Workspace {
             if rec.envelope.body.seal().is_some()
                 && let Some(round) = state.rounds.last()
             {
-                let statuses = self.statuses_with(state)?;
+                let statuses = self.statuses_with(state, standings)?;
                 entries.push(index::round_entry(
                     rec,
                     round,
@@ -746,7 +765,7 @@ impl Workspace {
                 let frame = self.frame_with(entries)?;
                 entries.extend(index::frame_entries(rec.envelope.seq, frame));
             }
-            out.ends.push(out.all.len());
+            out.ended(keep);
         }
         Ok(out)
     }
@@ -769,9 +788,14 @@ impl Workspace {
     }
 
     /// The status of every existing item now, the items in `state` as it
-    /// has them (a batch may have changed them), the others as the index
-    /// has them.
-    fn statuses_with(&self, state: &State) -> Result<BTreeMap<EventId, String>> {
+    /// has them (a batch may have changed them), those of `standings` as
+    /// their snapshots after the batch's writes have them, the others as
+    /// the index has them.
+    fn statuses_with(
+        &self,
+        state: &State,
+        standings: &BTreeMap<EventId, Standing>,
+    ) -> Result<BTreeMap<EventId, String>> {
         let mut out = BTreeMap::new();
         for snap in self.ledger.current() {
             let snap = snap?;
@@ -784,6 +808,15 @@ impl Workspace {
                 out.insert(it.id, it.status().to_string());
             } else {
                 out.remove(&it.id);
+            }
+        }
+        // A stand-in holds the statuses in force on its write's day, not
+        // the latest.
+        for (id, st) in standings {
+            if st.current.item.withdrawn {
+                out.remove(id);
+            } else {
+                out.insert(*id, st.current.item.status.clone());
             }
         }
         Ok(out)
@@ -802,20 +835,25 @@ impl Workspace {
         self.guard(&drafts)?;
         let actor = self.recorded_actor(actor, &drafts)?;
         let today = self.today();
-        let (prepared, entries) = self.decide_and_index(&actor, drafts, today)?;
+        let (prepared, entries) = self.decide_and_index(&actor, drafts, today, true)?;
         self.ledger.commit(prepared, entries.all, &entries.ends)
     }
 
     /// Prepares a batch, checks every event and derives its index entries:
-    /// from the items' standings in the index when the batch allows (see
-    /// [`Standing`]), else by folding the items it touches.
+    /// from the items' standings in the index where the batch allows (see
+    /// [`Standing`] and `standings`), else by folding the items it
+    /// touches.
+    /// Without `keep` (a dry run) the entries are derived and let go of
+    /// event by event, so that none is held (none is written).
     fn decide_and_index(
         &mut self,
         actor: &str,
         drafts: Vec<Draft>,
         today: Day,
+        keep: bool,
     ) -> Result<(crate::ledger::Prepared, Entries)> {
-        if let Some(standings) = self.standings(&drafts)? {
+        let (mut standings, all) = self.standings(&drafts)?;
+        if all {
             // What decide asks of the state for such a batch: the legend
             // and the items it touches (no rounds, keys or accounts). The
             // legend is lent to it, not copied, and given back whatever
@@ -834,15 +872,15 @@ impl Workspace {
                 let round = self.ledger.last_round_seq()?;
                 for rec in prepared.records() {
                     // Every event of such a batch has its item's standing.
-                    let standing = rec.item().and_then(|id| standings.get(&id));
-                    if let Some(st) = standing {
+                    let standing = rec.item().and_then(|id| standings.get_mut(&id));
+                    if let Some(st) = &standing {
                         state.insert_item(st.stand_in());
                     }
                     decide::check(&state, &rec.envelope.body, today)?;
                     if let Some(st) = standing {
-                        entries.all.extend(st.entries(rec, round));
+                        entries.all.extend(st.advance(rec, round));
                     }
-                    entries.ends.push(entries.all.len());
+                    entries.ended(keep);
                 }
                 Ok((prepared, entries))
             })();
@@ -851,43 +889,77 @@ impl Workspace {
             }
             return decided;
         }
-        let mut state = self.focus(&drafts)?;
+        let mut state = self.focus(&drafts, &standings)?;
         let prepared = self.ledger.prepare(actor, drafts)?;
-        let entries = self.check_and_index(&mut state, prepared.records(), today)?;
+        let entries =
+            self.check_and_index(&mut state, &mut standings, prepared.records(), today, keep)?;
         Ok((prepared, entries))
     }
 
-    /// The standings of the items a batch of status changes, changes of
-    /// responsible, notes and amendments touches, at most one event per
-    /// item; None for any other batch (it is folded).
-    fn standings(&self, drafts: &[Draft]) -> Result<Option<BTreeMap<EventId, Standing>>> {
-        let mut out = BTreeMap::new();
+    /// The standings of the items a batch writes only status changes,
+    /// changes of responsible, notes and amendments about, at most one
+    /// status change and one change of responsible per item (each read on
+    /// its own day; a note or an amendment reads no facts), so that a
+    /// batch about many items with long histories (an annex's import on a
+    /// large ledger) folds none of them; and whether every event of the
+    /// batch is such a write. An item any other event names (a
+    /// correction, details) is folded, and so is one about which a batch
+    /// changes the status or the parties twice.
+    fn standings(&self, drafts: &[Draft]) -> Result<(BTreeMap<EventId, Standing>, bool)> {
+        // Per item the days of its status change and change of
+        // responsible; None: folded.
+        type Days = Option<(Option<Day>, Option<Day>)>;
+        let mut wants: BTreeMap<EventId, Days> = BTreeMap::new();
+        let mut all = true;
         for d in drafts {
-            // A note and an amendment are decided, and their entries
-            // derived, without the item's statuses and assignments: those
-            // are read only for the writes that ask about them.
-            let (item, day, facts) = match &d.body {
+            let (item, status, parties) = match &d.body {
                 EventBody::StatusChanged {
                     item, effective, ..
-                }
-                | EventBody::ResponsibilityChanged {
+                } => (*item, Some(*effective), None),
+                EventBody::ResponsibilityChanged {
                     item, effective, ..
-                } => (*item, Some(*effective), true),
+                } => (*item, None, Some(*effective)),
                 EventBody::ProgressNoted { item, .. } | EventBody::ItemAmended { item, .. } => {
-                    (*item, None, false)
+                    (*item, None, None)
                 }
-                _ => return Ok(None),
+                body => {
+                    all = false;
+                    if let Some(item) = body.item(d.id) {
+                        wants.insert(item, None);
+                    }
+                    continue;
+                }
             };
-            if out.contains_key(&item) {
-                return Ok(None);
+            let days = wants.entry(item).or_insert(Some((None, None)));
+            match days {
+                Some((s, p))
+                    if !(status.is_some() && s.is_some() || parties.is_some() && p.is_some()) =>
+                {
+                    *s = s.or(status);
+                    *p = p.or(parties);
+                }
+                _ => {
+                    *days = None;
+                    all = false;
+                }
             }
+        }
+        let mut out = BTreeMap::new();
+        for (item, days) in wants {
+            let Some((status_day, parties_day)) = days else {
+                continue;
+            };
             // An unknown item is refused by the fold's decide.
             let Some(current) = self.ledger.current_of(item)? else {
-                return Ok(None);
+                all = false;
+                continue;
             };
-            out.insert(item, self.ledger.standing(current, day, facts)?);
+            out.insert(
+                item,
+                self.ledger.standing(current, status_day, parties_day)?,
+            );
         }
-        Ok(Some(out))
+        Ok((out, all))
     }
 
     /// Appends events without deciding them or writing the index, which is
@@ -929,7 +1001,7 @@ impl Workspace {
     pub fn dry_run(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
         let actor = self.recorded_actor(actor, &drafts)?;
         let today = self.today();
-        let (prepared, _) = self.decide_and_index(&actor, drafts, today)?;
+        let (prepared, _) = self.decide_and_index(&actor, drafts, today, false)?;
         Ok(prepared.records().to_vec())
     }
 }
@@ -941,6 +1013,16 @@ impl Workspace {
 struct Entries {
     all: Vec<Entry>,
     ends: Vec<usize>,
+}
+
+impl Entries {
+    /// Marks the end of an event's entries; without `keep`, lets them go.
+    fn ended(&mut self, keep: bool) {
+        if !keep {
+            self.all.clear();
+        }
+        self.ends.push(self.all.len());
+    }
 }
 
 /// Gives a store an earlier version wrote its index: the chain is checked

@@ -518,21 +518,19 @@ impl Ledger {
         Ok(unstated)
     }
 
-    /// What the index holds about item `current` before a write on it
-    /// dated `day` (see [`Standing`]): a few reads, whatever the length of
-    /// the item's history. Without `facts`, its statuses and assignments
-    /// are not read (left None): for the writes that neither decide nor
-    /// derive anything from them (a note, an amendment).
-    pub fn standing(&self, current: Snapshot, day: Option<Day>, facts: bool) -> Result<Standing> {
-        if !facts {
-            return Ok(Standing {
-                latest_status: None,
-                latest_parties: None,
-                status_on: None,
-                parties_on: None,
-                current,
-            });
-        }
+    /// What the index holds about item `current` before writes on it (see
+    /// [`Standing`]): a few reads, whatever the length of the item's
+    /// history. Its statuses (the latest, and the one in force on
+    /// `status_day`) are read only for a status change dated that day, its
+    /// assignments only for a change of responsible dated `parties_day`:
+    /// a note or an amendment neither decides nor derives anything from
+    /// them (left None).
+    pub fn standing(
+        &self,
+        current: Snapshot,
+        status_day: Option<Day>,
+        parties_day: Option<Day>,
+    ) -> Result<Standing> {
         let id = current.item.id;
         let head = self.head().map_or(0, |h| h.seq);
         let status = |(k, f): (FactKey, FactValue)| match f.payload {
@@ -543,23 +541,30 @@ impl Ledger {
             Payload::Responsible(p) => Some((k, p)),
             _ => None,
         };
-        let on_day = |kind| -> Result<Option<(FactKey, FactValue)>> {
-            match day {
-                Some(d) => self.fact_entry_at(id, kind, Some(d), head),
-                None => Ok(None),
-            }
-        };
-        Ok(Standing {
-            latest_status: self
-                .fact_entry_at(id, FactKind::Status, None, head)?
-                .and_then(status),
-            latest_parties: self
-                .fact_entry_at(id, FactKind::Responsible, None, head)?
-                .map(|(k, _)| k),
-            status_on: on_day(FactKind::Status)?.and_then(status),
-            parties_on: on_day(FactKind::Responsible)?.and_then(parties),
+        let mut standing = Standing {
+            latest_status: None,
+            latest_parties: None,
+            status_on: None,
+            parties_on: None,
             current,
-        })
+        };
+        if let Some(d) = status_day {
+            standing.latest_status = self
+                .fact_entry_at(id, FactKind::Status, None, head)?
+                .and_then(status);
+            standing.status_on = self
+                .fact_entry_at(id, FactKind::Status, Some(d), head)?
+                .and_then(status);
+        }
+        if let Some(d) = parties_day {
+            standing.latest_parties = self
+                .fact_entry_at(id, FactKind::Responsible, None, head)?
+                .map(|(k, _)| k);
+            standing.parties_on = self
+                .fact_entry_at(id, FactKind::Responsible, Some(d), head)?
+                .and_then(parties);
+        }
+        Ok(standing)
     }
 
     /// The highest seq after the chain's head that the data derived from
