@@ -800,8 +800,9 @@ pub fn resolve<E>(
 /// events as on one with five thousand: its latest snapshot, and the status
 /// and the responsible parties in force on the write's effective day and
 /// latest (each the open fact with the highest day, then root). For a
-/// status change, a change of responsible, a progress note or an
-/// amendment, one of each per item and batch; everything else is folded.
+/// batch's progress notes, amendments, and at most one status change and
+/// one change of responsible per item ([`Standing::advance`] moves the
+/// snapshot on after each); everything else is folded.
 /// The entries are the very ones [`item_entries`] gives after a fold: the
 /// index's comparison with the events (`verify`, and tests/index.rs) holds
 /// them to it.
