@@ -834,6 +834,13 @@ fn section_memory(r: &mut Report, name: &str, tmp: &Path) {
     let (r1, r2) = q.diffs[1].clone();
     let out = tmp.join("out");
     let out = out.to_str().unwrap();
+    // An annex of every item as a round left it, imported again: a
+    // status change, a change of responsible and a note for most items.
+    let annex = tmp.join("annex.csv");
+    let annex = annex.to_str().unwrap();
+    run(&[
+        "--store", src, "export", "--format", "csv", "--round", &r1, "-o", annex,
+    ]);
     let commands: Vec<Vec<&str>> = vec![
         vec!["--store", src, "overview"],
         vec!["--store", src, "--format", "json", "overview"],
@@ -854,13 +861,19 @@ fn section_memory(r: &mut Report, name: &str, tmp: &Path) {
         vec!["--store", src, "--quiet", "verify"],
         vec!["--store", w, "note", "M5", "Geheugen gemeten."],
         vec!["--store", w, "status", "M6", "vertraagd"],
+        vec!["--store", w, "import", annex, "--dry-run"],
+        vec!["--store", w, "import", annex],
         vec!["--store", w, "round", "seal", "bench-ronde"],
     ];
     for c in commands {
         let (mb, t) = measured(&c);
         let shown: Vec<&str> = c[2..]
             .iter()
-            .map(|a| if *a == out { "OUT" } else { a })
+            .map(|a| match *a {
+                a if a == out => "OUT",
+                a if a == annex => "ANNEX.csv",
+                a => a,
+            })
             .collect();
         r.value(
             &format!("5. peak RSS, {name}: {}", shown.join(" ")),

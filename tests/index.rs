@@ -1388,6 +1388,25 @@ fn a_batch_over_one_transaction_is_written_in_parts_that_each_leave_a_whole_ledg
     );
     let want = View::replay(events.iter().cloned().map(Ok), Basis::Current, None).unwrap();
     assert_eq!(ws.view(Basis::Current, None).unwrap(), want);
+    // A batch refused in what would be its second part writes no part:
+    // the whole batch is decided before the first is written.
+    let head = ws.ledger().head().unwrap();
+    let mut drafts: Vec<Draft> = (0..ATOMIC_EVENTS + 20)
+        .map(|n| Draft {
+            id: ws.new_id(),
+            body: EventBody::ProgressNoted {
+                item: items[n % 200],
+                text: format!("Nog een stand, nummer {n}."),
+                citations: vec![],
+                effective: day.plus_days(100),
+            },
+        })
+        .collect();
+    if let Some(EventBody::ProgressNoted { text, .. }) = drafts.last_mut().map(|d| &mut d.body) {
+        text.clear();
+    }
+    assert!(ws.record_batch("clerk", drafts).is_err());
+    assert_eq!(ws.ledger().head().unwrap(), head);
     drop(ws);
     env.verify(&[], 0);
 }

@@ -7,7 +7,7 @@
 
 use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, Legend, Timestamp};
 use crate::error::{Error, Refusal, Result};
-use crate::ledger::{Draft, Ledger, OpenOptions, Recorded};
+use crate::ledger::{ATOMIC_EVENTS, Draft, Ledger, OpenOptions, Recorded};
 use crate::projection::index::{self, Entry, Standing};
 use crate::projection::view::{ChainAt, Programme, RoundCounts};
 use crate::projection::{Basis, ItemState, Round, State, View, decide, natural_key};
@@ -830,27 +830,50 @@ impl Workspace {
     }
 
     /// Checks every draft against the state as it will be after the drafts
-    /// before it, then appends them all atomically: all or nothing.
+    /// before it, then appends them all atomically: all or nothing. A
+    /// batch of more than [`ATOMIC_EVENTS`] events is all decided first,
+    /// keeping nothing, so that a refusal anywhere in it writes nothing;
+    /// then it is written in parts of that many, each decided again
+    /// against the ledger the parts before it left, its index entries
+    /// derived and written before the next part's are (so that they are
+    /// never all held at once), each part a whole ledger, all with the
+    /// batch's one recorded time.
     pub fn record_batch(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
         self.guard(&drafts)?;
         let actor = self.recorded_actor(actor, &drafts)?;
         let today = self.today();
-        let (prepared, entries) = self.decide_and_index(&actor, drafts, today, true)?;
-        self.ledger.commit(prepared, entries.all, &entries.ends)
+        if drafts.len() <= ATOMIC_EVENTS || self.ledger.grouping() {
+            let (prepared, entries) = self.decide_and_index(&actor, drafts, today, (true, None))?;
+            return self.ledger.commit(prepared, entries.all, &entries.ends);
+        }
+        let (checked, _) = self.decide_and_index(&actor, drafts.clone(), today, (false, None))?;
+        let at = checked.records().first().map(|r| r.envelope.recorded_at);
+        drop(checked);
+        let mut out = Vec::with_capacity(drafts.len());
+        let mut rest = drafts;
+        while !rest.is_empty() {
+            let later = rest.split_off(ATOMIC_EVENTS.min(rest.len()));
+            let (prepared, entries) = self.decide_and_index(&actor, rest, today, (true, at))?;
+            out.extend(self.ledger.commit(prepared, entries.all, &entries.ends)?);
+            rest = later;
+        }
+        Ok(out)
     }
 
     /// Prepares a batch, checks every event and derives its index entries:
     /// from the items' standings in the index where the batch allows (see
     /// [`Standing`] and `standings`), else by folding the items it
     /// touches.
-    /// Without `keep` (a dry run) the entries are derived and let go of
-    /// event by event, so that none is held (none is written).
+    /// Without `keep` (a dry run, a check before a batch is written in
+    /// parts) the entries are derived and let go of event by event, so
+    /// that none is held (none is written); with `at`, the events are
+    /// recorded at that time (see [`Workspace::record_batch`]).
     fn decide_and_index(
         &mut self,
         actor: &str,
         drafts: Vec<Draft>,
         today: Day,
-        keep: bool,
+        (keep, at): (bool, Option<Timestamp>),
     ) -> Result<(crate::ledger::Prepared, Entries)> {
         let (mut standings, all) = self.standings(&drafts)?;
         if all {
@@ -866,7 +889,7 @@ impl Workspace {
                 },
             ));
             let decided = (|| {
-                let prepared = self.ledger.prepare(actor, drafts)?;
+                let prepared = self.ledger.prepare_at(actor, drafts, at)?;
                 let mut entries = Entries::default();
                 // Such a batch seals no round: its events fall in the last.
                 let round = self.ledger.last_round_seq()?;
@@ -879,6 +902,9 @@ impl Workspace {
                     decide::check(&state, &rec.envelope.body, today)?;
                     if let Some(st) = standing {
                         entries.all.extend(st.advance(rec, round));
+                        // No other write of such a batch asks about it:
+                        // its next write stands it in again.
+                        state.items.remove(&st.current.item.id);
                     }
                     entries.ended(keep);
                 }
@@ -890,7 +916,7 @@ impl Workspace {
             return decided;
         }
         let mut state = self.focus(&drafts, &standings)?;
-        let prepared = self.ledger.prepare(actor, drafts)?;
+        let prepared = self.ledger.prepare_at(actor, drafts, at)?;
         let entries =
             self.check_and_index(&mut state, &mut standings, prepared.records(), today, keep)?;
         Ok((prepared, entries))
@@ -1001,7 +1027,7 @@ impl Workspace {
     pub fn dry_run(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Vec<Recorded>> {
         let actor = self.recorded_actor(actor, &drafts)?;
         let today = self.today();
-        let (prepared, _) = self.decide_and_index(&actor, drafts, today, false)?;
+        let (prepared, _) = self.decide_and_index(&actor, drafts, today, (false, None))?;
         Ok(prepared.records().to_vec())
     }
 }

@@ -434,6 +434,23 @@ impl Ledger {
     ///
     /// [`commit`]: Ledger::commit
     pub(crate) fn prepare(&mut self, actor: &str, drafts: Vec<Draft>) -> Result<Prepared> {
+        self.prepare_at(actor, drafts, None)
+    }
+
+    /// True while commits are staged in a group ([`Ledger::begin_group`]).
+    pub(crate) fn grouping(&self) -> bool {
+        self.grouping
+    }
+
+    /// [`Ledger::prepare`], recorded at `at` when given (a part of a batch
+    /// written in parts, which all have the batch's one time; never
+    /// before the head's).
+    pub(crate) fn prepare_at(
+        &mut self,
+        actor: &str,
+        drafts: Vec<Draft>,
+        at: Option<Timestamp>,
+    ) -> Result<Prepared> {
         if drafts.iter().any(|d| {
             matches!(
                 d.body,
@@ -442,7 +459,10 @@ impl Ledger {
         }) {
             self.account_batches += 1;
         }
-        let at = self.record_time()?;
+        let at = match at {
+            Some(at) if self.head.is_none_or(|h| at >= h.recorded_at) => at,
+            _ => self.record_time()?,
+        };
         let mut seq = self.head.map_or(0, |h| h.seq + 1);
         let mut prev = self.head.map_or(EventHash::GENESIS, |h| h.hash);
         let mut rows = Vec::with_capacity(drafts.len());

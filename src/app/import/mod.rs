@@ -297,6 +297,18 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
     }
     anomalies.extend(p.anomalies.iter().cloned());
     anomalies.sort_by_key(|x| x.line);
+    // The keys of the items the events are about, so that a listing of
+    // them can name the items a batch registers too.
+    let mut keys: BTreeMap<EventId, String> = now
+        .items
+        .iter()
+        .map(|i| (i.id, i.key.to_string()))
+        .collect();
+    // What the plan was made from is let go of before the batch is
+    // decided: on a large ledger the two views and the rows are tens of
+    // megabytes.
+    let n_rows = rows.len();
+    drop((now, on, rows));
     // The drafts go to the ledger whole (a copy of a large import's drafts
     // is hundreds of megabytes); the report needs only the plan's counts.
     let drafts = std::mem::take(&mut p.drafts);
@@ -305,13 +317,6 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
     } else {
         ws.record_batch(actor, drafts)?
     };
-    // The keys of the items the events are about, so that a listing of
-    // them can name the items a batch registers too.
-    let mut keys: BTreeMap<EventId, String> = now
-        .items
-        .iter()
-        .map(|i| (i.id, i.key.to_string()))
-        .collect();
     for r in &records {
         if let EventBody::ItemRegistered { key, .. } = &r.envelope.body {
             keys.insert(r.envelope.id, key.to_string());
@@ -321,7 +326,7 @@ pub fn import(ws: &mut Workspace, actor: &str, req: &Request<'_>) -> Result<Repo
         name: req.name.to_string(),
         format: req.format,
         dry_run: req.dry_run,
-        rows: rows.len(),
+        rows: n_rows,
         added: p.added,
         changed: p.changed,
         unchanged: p.unchanged,

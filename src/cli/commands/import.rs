@@ -124,16 +124,18 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         import::read_bytes(&name, env.input)?
     };
     let format = import::format_of_bytes(&name, &bytes, named)?;
-    let text = if format.is_binary() {
-        String::new()
+    // A text file's bytes become its text (not a copy of them).
+    let (bytes, text) = if format.is_binary() {
+        (bytes, String::new())
     } else {
-        String::from_utf8(bytes.clone()).map_err(|e| {
+        let text = String::from_utf8(bytes).map_err(|e| {
             Invalid::new(
                 "import file",
                 &name,
                 format!("UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()),
             )
-        })?
+        })?;
+        (Vec::new(), text)
     };
     if format == ImportFormat::Events {
         return restore(a, g, env, &name, &mut text.as_bytes(), text.len() as u64);
