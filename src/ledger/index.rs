@@ -453,7 +453,21 @@ impl Ledger {
         let Some(d) = day else {
             return Ok(Some(snapshot.item));
         };
-        let item = index::resolve(&snapshot, s, d, &mut |kind| self.fact_at(id, kind, d, s))?;
+        // The snapshot's note is the latest in force at `s`: when it took
+        // effect by `d` (or there is none), it is the one on `d` too, and
+        // the notes are not read.
+        let known_note = match &snapshot.item.note {
+            None => Some(None),
+            Some(n) if n.effective <= d => Some(Some(n.clone())),
+            Some(_) => None,
+        };
+        let mut item = index::resolve(&snapshot, s, d, &mut |kind| match (kind, &known_note) {
+            (FactKind::Note, Some(_)) => Ok(None),
+            _ => self.fact_at(id, kind, d, s),
+        })?;
+        if let Some(note) = known_note {
+            item.note = note;
+        }
         Ok(Some(item))
     }
 
