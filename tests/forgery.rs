@@ -464,18 +464,31 @@ fn a_packed_value_forged_in_its_packing_is_refused_and_reported() {
     // The instant of the long note, before the seal after it: read from
     // R2's frame and the versions since.
     let noted = crate::common::instant(&base, head - 1);
-    let needing: [(&str, &[&str]); 3] = [
-        ("ix_versions", &["overview", "--as-of", &noted]),
-        ("ix_frames", &["overview", "--round", "R3"]),
-        ("ix_notes", &["overview", "--effective", "2025-06-01"]),
+    // A view on a day reads a note from ix_notes only where the item's
+    // latest note took effect after that day: T1 gets a later one, dated
+    // ahead, so that the view on 1 June reads the long note from the tree.
+    let later = TestEnv::new();
+    base.copy_store_to(&later);
+    later
+        .run(&["note", "T1", "Verder, later.", "--effective", "2025-09-01"])
+        .ok();
+    let needing: [(&str, &TestEnv, &[&str]); 3] = [
+        ("ix_versions", &base, &["overview", "--as-of", &noted]),
+        ("ix_frames", &base, &["overview", "--round", "R3"]),
+        (
+            "ix_notes",
+            &later,
+            &["overview", "--effective", "2025-06-01"],
+        ),
     ];
-    for (tree, read) in needing {
+    for (tree, from, read) in needing {
+        let head = from.head().unwrap().seq;
         for (how, damage) in damages {
             let what = format!("{tree}: {how}");
             // The seq the damaged entry's key names, which `verify`
             // reports: a frame's seal first, else the event last.
             let named = std::cell::Cell::new(0u64);
-            let env = forged(&base, &|r: &Raw| {
+            let env = forged(from, &|r: &Raw| {
                 assert!(r.packed(tree), "{tree} is not marked packed");
                 let t = r.tree(tree);
                 // The last value packed with zstd: the note's, or one
