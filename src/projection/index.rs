@@ -879,29 +879,13 @@ impl Standing {
     }
 
     /// The entries `rec` (a status change, change of responsible, note or
-    /// amendment of this item) writes, as [`Standing::entries`] gives them,
-    /// and the item's snapshot taken to be what it is after `rec`, for the
+    /// amendment of this item) writes; none for any other event. `round`
+    /// is the seq of the last round seal before it (0 when none). The
+    /// item's snapshot is then taken to be what it is after `rec`, for the
     /// next write on it in the same batch: a note or an amendment, or a
     /// status change or a change of responsible when none of its kind came
     /// before (the statuses and assignments are not moved on).
     pub fn advance(&mut self, rec: &Recorded, round: u64) -> Vec<Entry> {
-        let (out, after) = self.entries_and_after(rec, round);
-        if let Some(snapshot) = after {
-            self.current = snapshot;
-        }
-        out
-    }
-
-    /// The entries `rec` (a status change, change of responsible, note or
-    /// amendment of this item) writes; none for any other event. `round`
-    /// is the seq of the last round seal before it (0 when none).
-    pub fn entries(&self, rec: &Recorded, round: u64) -> Vec<Entry> {
-        self.entries_and_after(rec, round).0
-    }
-
-    /// [`Standing::entries`], and the item's snapshot after `rec` (None
-    /// when it writes none).
-    fn entries_and_after(&self, rec: &Recorded, round: u64) -> (Vec<Entry>, Option<Snapshot>) {
         use crate::domain::EventBody as B;
         let src = Source::of(rec);
         let seq = src.seq;
@@ -1014,7 +998,7 @@ impl Standing {
                     item.submitters.clone_from(s);
                 }
             }
-            _ => return (Vec::new(), None),
+            _ => return Vec::new(),
         }
         let mut version = item.clone();
         version.note = None;
@@ -1027,7 +1011,7 @@ impl Standing {
                 note,
             }),
         });
-        let after = Snapshot {
+        self.current = Snapshot {
             source: src,
             item,
             note,
@@ -1035,8 +1019,8 @@ impl Standing {
         out.push(Entry {
             tree: Tree::Current,
             key: id.0.to_vec(),
-            value: encoded(&after),
+            value: encoded(&self.current),
         });
-        (out, Some(after))
+        out
     }
 }
