@@ -341,6 +341,11 @@ impl Script {
     }
 }
 
+/// One more than the most rows of a CSV import of new items (two events a
+/// row) that is written in one transaction, which the harness requires of
+/// every command it runs.
+const CSV_ROWS_ATOMIC: u64 = kamerstand::ledger::ATOMIC_EVENTS as u64 / 2 + 1;
+
 /// One round's commands, numbered from `first`: an item first, then a
 /// large CSV import or a blocked note if `lead` says so, then a random mix
 /// of notes, status changes, items, round seals and imports, more than any kill lets run.
@@ -365,7 +370,8 @@ fn plan(
     }
     s.add();
     match lead {
-        Some(Kind::Csv) => s.import(Kind::Csv, rng.range(400, 1500), annex_events),
+        // Two events a row: as large as one transaction takes.
+        Some(Kind::Csv) => s.import(Kind::Csv, rng.range(400, CSV_ROWS_ATOMIC), annex_events),
         Some(Kind::BlockedNote) => {
             // Its JSON receipt is larger than a pipe's 64 KiB buffer.
             let key = s.items[0].0.clone();
@@ -433,7 +439,7 @@ fn plan(
                 let rows = if rng.chance(50) {
                     rng.range(3, 40)
                 } else {
-                    rng.range(200, 1200)
+                    rng.range(200, CSV_ROWS_ATOMIC)
                 };
                 s.import(Kind::Csv, rows, annex_events);
             }

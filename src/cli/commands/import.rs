@@ -24,9 +24,10 @@ use std::path::PathBuf;
 /// An annex or CSV import is one atomic batch: items are matched by key (or
 /// citation, or text); new ones are registered and for known ones only
 /// what changed is recorded. Every anomaly is reported with its line. A
-/// file of more than 10,000 events' worth (some 5,000 rows) is written in
-/// parts of 10,000 events, each a whole ledger; if such an import is
-/// interrupted, importing the same file again records the rest.
+/// file of more than 2,000 events' worth (some 700 rows that each change
+/// an item's status, responsible and note) is written in parts of 2,000
+/// events, each a whole ledger; if such an import is interrupted,
+/// importing the same file again records the rest.
 ///
 /// Example: kamerstand import bijlage-2025.txt --dry-run
 ///
