@@ -23,7 +23,45 @@ const CONFIG: Configuration<LittleEndian, Fixint, NoLimit> = bincode::config::st
 
 /// Canonical bytes of an envelope.
 pub fn encode(env: &Envelope) -> Result<Vec<u8>, String> {
-    bincode::serde::encode_to_vec(env, CONFIG).map_err(|e| e.to_string())
+    encoded(env)
+}
+
+/// The most a thread's scratch buffer keeps between encodings.
+const SCRATCH_KEPT: usize = 1 << 20;
+
+/// Appends what bincode writes to a vector.
+struct Appended<'a>(&'a mut Vec<u8>);
+
+impl bincode::enc::write::Writer for Appended<'_> {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), bincode::error::EncodeError> {
+        self.0.extend_from_slice(bytes);
+        Ok(())
+    }
+}
+
+/// `v` in the canonical encoding, written into a buffer each thread keeps
+/// and returned as a vector of exactly its size. (bincode's
+/// `encode_to_vec` grows an empty vector by doubling: some nine
+/// reallocations for an item's snapshot, which `verify` and an import
+/// encode for every event.)
+fn encoded<T: serde::Serialize + ?Sized>(v: &T) -> Result<Vec<u8>, String> {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SCRATCH.with(|scratch| {
+        let Ok(mut buf) = scratch.try_borrow_mut() else {
+            // Encoding within an encoding: no scratch to spare.
+            return bincode::serde::encode_to_vec(v, CONFIG).map_err(|e| e.to_string());
+        };
+        buf.clear();
+        let written = bincode::serde::encode_into_writer(v, Appended(&mut buf), CONFIG)
+            .map(|()| buf.to_vec())
+            .map_err(|e| e.to_string());
+        if buf.capacity() > SCRATCH_KEPT {
+            *buf = Vec::new();
+        }
+        written
+    })
 }
 
 /// The variant index of the body of canonical event bytes, read where
@@ -94,7 +132,7 @@ fn decode_form(bytes: &[u8]) -> Result<Envelope, String> {
 /// Bytes of a value the ledger derives (an index entry), in the same
 /// encoding as events.
 pub fn encode_value<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, String> {
-    bincode::serde::encode_to_vec(v, CONFIG).map_err(|e| e.to_string())
+    encoded(v)
 }
 
 /// Decodes an index entry, refusing trailing bytes.
@@ -130,6 +168,22 @@ pub fn hash(bytes: &[u8]) -> EventHash {
 mod tests {
     use super::*;
     use crate::domain::{Day, EventBody, EventId, ItemKey, ItemKind, Responsible, Timestamp};
+
+    #[test]
+    fn values_encoded_through_the_scratch_buffer_are_bincodes_own_bytes() {
+        fn same<T: serde::Serialize>(v: &T) {
+            let own = bincode::serde::encode_to_vec(v, CONFIG).unwrap();
+            assert_eq!(encode_value(v).unwrap(), own);
+        }
+        // Small, larger than the scratch keeps, small again: nothing of one
+        // is left in the next.
+        same(&("kort".to_string(), 7u64));
+        same(&("x".repeat(3 << 20), vec![1u32, 2, 3]));
+        same(&vec!["a".to_string()]);
+        same(&sample());
+        let own = bincode::serde::encode_to_vec(sample(), CONFIG).unwrap();
+        assert_eq!(encode(&sample()).unwrap(), own);
+    }
 
     fn sample() -> Envelope {
         Envelope {
