@@ -154,8 +154,30 @@ impl fmt::Display for Responsible {
 /// canonical encoding and JSON.
 impl Serialize for Responsible {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let v: Vec<String> = self.0.iter().map(ToString::to_string).collect();
-        v.serialize(s)
+        s.collect_seq(self.0.iter().map(Code))
+    }
+}
+
+/// A code as the string it is written as, made on the stack (every index
+/// entry of an item holds its parties: `verify` encodes millions).
+struct Code<'a>(&'a ResponsibleCode);
+
+impl Serialize for Code<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 1 + MAX_PORTFOLIO_LEN];
+        let portfolio = self.0.portfolio.as_bytes();
+        let Some(rest) = buf.get_mut(1..=portfolio.len()) else {
+            return s.collect_str(self.0);
+        };
+        rest.copy_from_slice(portfolio);
+        buf[0] = match self.0.role {
+            Role::Minister => b'M',
+            Role::StateSecretary => b'S',
+        };
+        match std::str::from_utf8(&buf[..=portfolio.len()]) {
+            Ok(text) => s.serialize_str(text),
+            Err(_) => s.collect_str(self.0),
+        }
     }
 }
 
@@ -242,5 +264,34 @@ mod tests {
         let j = serde_json::to_string(&r).unwrap();
         assert_eq!(j, r#"["MOCW","SJenV"]"#);
         assert_eq!(serde_json::from_str::<Responsible>(&j).unwrap(), r);
+    }
+
+    #[test]
+    fn encoded_as_the_list_of_its_codes_as_text() {
+        let code = |role, p: &str| ResponsibleCode {
+            role,
+            portfolio: p.to_string(),
+        };
+        // Longer than a parsed portfolio, and not ASCII: written another way.
+        let odd = Responsible(vec![
+            code(Role::Minister, "LANGEPORTEFEUILLE"),
+            code(Role::StateSecretary, "ÉÉN"),
+        ]);
+        for r in [
+            Responsible::parse("MOCW en SJenV en MKLIM").unwrap(),
+            Responsible::none(),
+            odd,
+        ] {
+            let text: Vec<String> = r.codes().iter().map(ToString::to_string).collect();
+            assert_eq!(
+                crate::ledger::codec::encode_value(&r).unwrap(),
+                crate::ledger::codec::encode_value(&text).unwrap(),
+                "{r}"
+            );
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                serde_json::to_string(&text).unwrap()
+            );
+        }
     }
 }
