@@ -350,13 +350,9 @@ impl ItemState {
     /// a status, so it never overrides one, however much later its date
     /// (an import that read no status, a registration without one).
     fn status_fact(&self, day: Option<Day>) -> Option<&Fact<String>> {
-        let stated: Vec<&Fact<String>> = self
-            .statuses
+        self.statuses
             .iter()
             .filter(|f| f.value != crate::domain::legend::NOT_STATED)
-            .collect();
-        stated
-            .into_iter()
             .filter(|f| !f.retracted && day.is_none_or(|d| f.effective <= d))
             .max_by_key(|f| (f.effective, f.seq))
             .or_else(|| in_effect(&self.statuses, day))
