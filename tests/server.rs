@@ -2044,6 +2044,65 @@ fn slow_idle_and_oversized_requests_are_cut_off_and_write_nothing() {
 }
 
 #[test]
+fn an_import_larger_than_one_transaction_is_written_whole_through_the_server() {
+    use std::fmt::Write as _;
+    let s = shared();
+    let server = serve(&s.env);
+    let http = Http::new(&server);
+    // At least an event a row: more than one transaction takes, so the
+    // import is written in parts (among other writes of a group:
+    // `app::writer`'s unit tests).
+    let rows = kamerstand::ledger::ATOMIC_EVENTS + 150;
+    let mut csv = String::from("kind,key,text,status\n");
+    for i in 0..rows {
+        writeln!(
+            csv,
+            "motie,G{i},\"Motie van het lid G; verzoekt de regering stap {i} te zetten\",in-uitvoering"
+        )
+        .unwrap();
+    }
+    let before = events(&http, &s);
+    let done = http.api_post_file(
+        "/api/v1/import?name=groot.csv&reported_on=2025-05-15&format=json",
+        &s.tokens["coord"],
+        csv.as_bytes(),
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(
+        done.json()["added"].as_u64(),
+        Some(rows as u64),
+        "{}",
+        done.body
+    );
+    let count = done.json()["appended"]["count"].as_u64().unwrap();
+    assert!(count > kamerstand::ledger::ATOMIC_EVENTS as u64, "{count}");
+    assert_eq!(events(&http, &s), before + count);
+    // A write after it lands on the ledger the parts left.
+    let note = http.api_post(
+        "/api/v1/items/G7/note",
+        &s.tokens["coord"],
+        &json!({"text": "Na de grote import."}),
+    );
+    assert_eq!(note.status, 200, "{}", note.body);
+    assert_eq!(events(&http, &s), before + count + 1);
+    server.stop().unwrap();
+    // Every part left a whole ledger: chain, index and tree agree.
+    let out = s.env.run(&["--lang", "en", "verify"]);
+    out.ok();
+    assert!(
+        out.stdout
+            .starts_with(&format!("ok: {} events verified", before + count + 1)),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("entries match the events"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn an_annex_is_imported_through_the_server_by_a_coordinator_only() {
     let s = shared();
     let server = serve(&s.env);

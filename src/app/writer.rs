@@ -712,6 +712,66 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_too_large_for_one_transaction_in_a_group_lands_between_the_writes_around_it() {
+        use crate::domain::EventBody;
+        use crate::ledger::{ATOMIC_EVENTS, Draft};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store");
+        let ws = with_m1(&path);
+        let before = ws.ledger().head().unwrap();
+        let (writer, thread) = Writer::start(ws).unwrap();
+        let release = hold(&writer);
+        // A note staged; a batch too large to be staged, written in parts
+        // once the group has written what it staged; a note staged after.
+        let large = ATOMIC_EVENTS + 30;
+        let (done_tx, done) = mpsc::channel();
+        for n in 0..3 {
+            let tx = done_tx.clone();
+            writer.submit(
+                move |ws| {
+                    if n != 1 {
+                        return noted(ws, &format!("note {n}")).map(|seq| vec![seq]);
+                    }
+                    let m1 = ws.ledger().item_by_key("M1")?.unwrap();
+                    let day = ws.today();
+                    let drafts = (0..large)
+                        .map(|i| Draft {
+                            id: ws.new_id(),
+                            body: EventBody::ProgressNoted {
+                                item: m1,
+                                text: format!("Stand {i}."),
+                                citations: vec![],
+                                effective: day,
+                            },
+                        })
+                        .collect();
+                    let recorded = ws.record_batch("tester", drafts)?;
+                    Ok(recorded.iter().map(|r| r.envelope.seq).collect())
+                },
+                move |r| tx.send((n, r.map_err(|e| e.to_string()))).unwrap(),
+            );
+        }
+        drop(done_tx);
+        release.send(()).unwrap();
+        let mut answers: Vec<_> = done.iter().collect();
+        answers.sort_by_key(|(n, _)| *n);
+        let seqs: Vec<u64> = answers
+            .into_iter()
+            .flat_map(|(n, a)| a.unwrap_or_else(|e| panic!("write {n}: {e}")))
+            .collect();
+        let last = before.seq + 2 + large as u64;
+        assert_eq!(seqs, (before.seq + 1..=last).collect::<Vec<_>>());
+        drop(writer);
+        thread.join();
+        let ledger = Ledger::open(&path, OpenOptions::default()).unwrap();
+        assert_eq!(ledger.head().unwrap().seq, last);
+        let report = ledger.verify().unwrap();
+        assert!(report.ok(), "{report:?}");
+        let index = ledger.check_index(&mut |_, _| {}).unwrap();
+        assert!(index.ok(), "{index:?}");
+    }
+
+    #[test]
     fn a_group_that_fails_after_a_seal_wrote_its_first_writes_answers_those_as_written() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("store");
