@@ -653,15 +653,30 @@ mod tests {
         release
     }
 
-    #[test]
-    fn a_group_whose_transaction_fails_answers_every_write_with_the_error_and_writes_none() {
+    /// A writer over a new ledger with M1 (in the directory returned), held
+    /// by a first write (see [`hold`]) until the sender returned is sent to;
+    /// the path of its store and its head before.
+    fn held() -> (
+        tempfile::TempDir,
+        std::path::PathBuf,
+        crate::ledger::Head,
+        Writer,
+        WriterThread,
+        mpsc::Sender<()>,
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("store");
         let ws = with_m1(&path);
         let before = ws.ledger().head().unwrap();
         let (writer, thread) = Writer::start(ws).unwrap();
-        // A first write holds the writer until the group is queued.
         let release = hold(&writer);
+        (dir, path, before, writer, thread, release)
+    }
+
+    #[test]
+    fn a_group_whose_transaction_fails_answers_every_write_with_the_error_and_writes_none() {
+        // A first write holds the writer until the group is queued.
+        let (_dir, path, before, writer, thread, release) = held();
         let (done_tx, done) = mpsc::channel();
         for (n, text) in ["a", "b", "c"].into_iter().enumerate() {
             let tx = done_tx.clone();
@@ -715,12 +730,7 @@ mod tests {
     fn a_batch_too_large_for_one_transaction_in_a_group_lands_between_the_writes_around_it() {
         use crate::domain::EventBody;
         use crate::ledger::{ATOMIC_EVENTS, Draft};
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("store");
-        let ws = with_m1(&path);
-        let before = ws.ledger().head().unwrap();
-        let (writer, thread) = Writer::start(ws).unwrap();
-        let release = hold(&writer);
+        let (_dir, path, before, writer, thread, release) = held();
         // A note staged; a batch too large to be staged, written in parts
         // once the group has written what it staged; a note staged after.
         let large = ATOMIC_EVENTS + 30;
@@ -773,12 +783,7 @@ mod tests {
 
     #[test]
     fn a_group_that_fails_after_a_seal_wrote_its_first_writes_answers_those_as_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("store");
-        let ws = with_m1(&path);
-        let before = ws.ledger().head().unwrap();
-        let (writer, thread) = Writer::start(ws).unwrap();
-        let release = hold(&writer);
+        let (_dir, path, before, writer, thread, release) = held();
         // A note, a seal (whose check writes the note to sled first), and a
         // note after which the group's transaction fails.
         let (done_tx, done) = mpsc::channel();
