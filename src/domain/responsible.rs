@@ -272,7 +272,8 @@ mod tests {
             role,
             portfolio: p.to_string(),
         };
-        // Longer than a parsed portfolio, and not ASCII: written another way.
+        // Longer than a parsed portfolio (written through its text), and
+        // not ASCII (on the stack like the others).
         let odd = Responsible(vec![
             code(Role::Minister, "LANGEPORTEFEUILLE"),
             code(Role::StateSecretary, "ÉÉN"),

@@ -114,10 +114,11 @@ impl Prepared {
 
 /// The most events written in one transaction (see `Ledger::commit`):
 /// every batch a clerk makes, and an import of up to some seven hundred
-/// annex rows (a thousand CSV rows of new items with a note each), is one. sled holds what
-/// a transaction touches until it ends, some 40 KB an event on a large
-/// ledger: on L (a million events) parts of 10,000 made an import of every
-/// item peak at 449 MiB, parts of 2,000 at 239 MiB (docs/performance.md).
+/// annex rows (a thousand CSV rows of new items with a note each), is one.
+/// sled holds what a transaction touches until it ends, some 40 KB an event
+/// on a large ledger: on L (a million events) parts of 10,000 made an import
+/// of every item peak at 449 MiB, parts of 2,000 at 239 MiB
+/// (docs/performance.md).
 pub const ATOMIC_EVENTS: usize = 2_000;
 
 /// An open ledger, holding the store's lock until dropped.
