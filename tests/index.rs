@@ -44,6 +44,14 @@ const PARTIES: [&str; 4] = ["SOCW", "MJenV", "MOCW en SOCW", "SSZW"];
 /// A random history of `n` attempted steps of every kind (refused ones are
 /// skipped), with back-dated changes, corrections of every sort and seals.
 fn history(path: &Path, seed: u64, n: usize) -> Workspace {
+    history_of(path, seed, n, usize::MAX)
+}
+
+/// The same with at most `most` items: once they are registered, a step
+/// that would register another changes a status instead, so that each
+/// item's facts, versions and events fill the index's groups and blocks
+/// and split them.
+fn history_of(path: &Path, seed: u64, n: usize, most: usize) -> Workspace {
     let clock = TestClock::new(
         kamerstand::domain::Timestamp::from_unix_nanos(1_736_154_000_000_000_000),
         3_600_000_000_000,
@@ -68,7 +76,11 @@ fn history(path: &Path, seed: u64, n: usize) -> Workspace {
         let day =
             |rng: &mut Rng| -> Day { today.plus_days(-i64::try_from(rng.below(200)).unwrap_or(0)) };
         let pick = |rng: &mut Rng, items: &[EventId]| items[rng.index(items.len())];
-        let kind = if items.is_empty() { 0 } else { rng.below(116) };
+        let kind = match rng.below(116) {
+            _ if items.is_empty() => 0,
+            k @ 0..=9 if items.len() >= most => 10 + k,
+            k => k,
+        };
         let body = match kind {
             0..=9 => EventBody::ItemRegistered {
                 kind: if rng.below(3) == 0 {
@@ -251,154 +263,198 @@ fn replayed_cards(state: &State, view: &View) -> Vec<String> {
 #[test]
 fn views_from_the_index_equal_a_full_replay_at_every_seq_round_and_day() {
     for seed in [1, 2, 3] {
-        let env = TestEnv::new();
-        let ws = history(&env.store, seed, 160);
-        let events: Vec<_> = ws.ledger().events().map(Result::unwrap).collect();
-        let head = events.len() as u64 - 1;
-        assert!(head > 60, "seed {seed}: only {head} events were accepted");
-        let corrections = events
-            .iter()
-            .filter(|e| matches!(e.envelope.body, EventBody::Corrected { .. }))
-            .count();
-        assert!(corrections >= 5, "seed {seed}: {corrections} corrections");
-        for kind in ["item_detailed", "items_ordered", "account_created"] {
-            assert!(
-                events.iter().any(|e| e.envelope.body.kind_name() == kind),
-                "seed {seed}: no {kind}"
-            );
-        }
-        let today = Day::of(events.last().unwrap().envelope.recorded_at);
-        let mut rng = Rng::new(seed);
-        let mut compared = 0;
-        // Instants before the first seal, after one, at the head.
-        let mut seen = [0; 3];
-        for seq in 0..=head {
-            // Every event has its own recorded time: as of it, the view
-            // holds the events up to it.
-            let at = events[usize::try_from(seq).unwrap()].envelope.recorded_at;
-            let basis = Basis::AsOf(Instant::parse("t", &at.rfc3339()).unwrap());
-            let mut state = State::default();
-            for e in &events[..=usize::try_from(seq).unwrap()] {
-                state.apply(e);
-            }
-            for effective in [
-                None,
-                Some(today.plus_days(-i64::try_from(rng.below(220)).unwrap())),
-                Some(today.plus_days(30)),
-            ] {
-                let got = ws.view(basis.clone(), effective).unwrap();
-                let want = View::from_state(&state, basis.clone(), effective);
-                assert_eq!(got, want, "seed {seed}, seq {seq}, effective {effective:?}");
-                assert_eq!(
-                    cards(&ws, &got),
-                    replayed_cards(&state, &want),
-                    "seed {seed}, seq {seq}, effective {effective:?}"
-                );
-                compared += got.items.len();
-            }
-            // As of the instant, from the frame of the last round sealed
-            // by then and the versions since (before the first seal: the
-            // versions alone), whichever path the view chose.
-            let mut want = View::from_state(&state, basis.clone(), None).items;
-            want.sort_by_key(|i| i.id);
-            let got = ws.ledger().items_from_frame(seq).unwrap().unwrap();
-            assert_eq!(got, want, "seed {seed}, seq {seq}: from the frame");
-            let sealed = rounds_by(&events, seq);
-            seen[usize::from(sealed > 0) + usize::from(seq == head)] += 1;
-        }
-        // The frame path was held to instants before the first seal, after
-        // one, and at the head.
-        assert!(seen.iter().all(|n| *n > 0), "seed {seed}: {seen:?}");
-        assert!(compared > 1000, "{compared}");
-        let rounds = ws.rounds().unwrap();
-        assert!(rounds.len() >= 2, "seed {seed}: {} rounds", rounds.len());
-        // Every round has its frame (the seal wrote it), and a view of the
-        // round on the latest day is read from it.
-        assert!(ws.ledger().has_frames().unwrap());
-        for r in &rounds {
-            let frame = ws.ledger().frame(r.seq).unwrap().unwrap();
-            let mut want = View::replay(
-                events.iter().cloned().map(Ok),
-                Basis::Round(r.clone()),
-                None,
-            )
-            .unwrap()
-            .items;
-            want.sort_by_key(|i| i.id);
-            assert_eq!(frame, want, "seed {seed}: frame of round {}", r.name);
-        }
-        // A diff of every two rounds (both read from frames) equals the
-        // diff of two replayed views.
-        for (i, a) in rounds.iter().enumerate() {
-            for b in &rounds[i..] {
-                let got = kamerstand::app::diff::compare(
-                    &ws,
-                    &kamerstand::app::diff::Side::Round(a.name.clone()),
-                    &kamerstand::app::diff::Side::Round(b.name.clone()),
-                    true,
-                    true,
-                )
-                .unwrap();
-                let replayed = |r: &kamerstand::projection::Round| {
-                    View::replay(
-                        events.iter().cloned().map(Ok),
-                        Basis::Round(r.clone()),
-                        None,
-                    )
-                    .unwrap()
-                };
-                let (from, to) = (replayed(a), replayed(b));
-                assert_eq!(got.from, from, "seed {seed}: {} to {}", a.name, b.name);
-                assert_eq!(got.to, to, "seed {seed}: {} to {}", a.name, b.name);
-                let mut want = kamerstand::projection::diff::diff(&from, &to, true);
-                let upto = to.last_seq();
-                let mut state = State::default();
-                for e in events.iter().take_while(|e| Some(e.envelope.seq) <= upto) {
-                    state.apply(e);
-                }
-                want.list_events(&mut |id| {
-                    Ok::<_, std::convert::Infallible>(
-                        state
-                            .items
-                            .get(&id)
-                            .map(|it| {
-                                kamerstand::projection::diff::events_since(it, from.chain.events)
-                            })
-                            .unwrap_or_default(),
-                    )
-                })
-                .unwrap();
-                assert_eq!(got.diff, want, "seed {seed}: {} to {}", a.name, b.name);
-            }
-        }
-        for r in rounds {
-            for effective in [
-                None,
-                Some(today.plus_days(-i64::try_from(rng.below(220)).unwrap())),
-            ] {
-                let got = ws.view(Basis::Round(r.clone()), effective).unwrap();
-                let want = View::replay(
-                    events.iter().cloned().map(Ok),
-                    Basis::Round(r.clone()),
-                    effective,
-                )
-                .unwrap();
-                assert_eq!(got, want, "round {} effective {effective:?}", r.name);
-            }
-        }
-        // The rounds' status counts (the annex chart) equal a replay's.
-        let counts = ws.round_counts(None).unwrap();
-        let want = kamerstand::projection::view::round_counts(events.iter().cloned().map(Ok), None)
-            .unwrap();
-        assert_eq!(counts, want, "seed {seed}");
-        // verify rebuilds the index from the events and finds it equal.
-        let report = ws.ledger().check_index(&mut |_, _| {}).unwrap();
-        assert!(report.ok(), "seed {seed}: {report:?}");
-        assert!(report.entries > head, "{report:?}");
+        let _ = views_equal_a_replay(seed, 160, usize::MAX);
     }
 }
 
-/// The rounds sealed at or before `seq`.
+/// The same on histories of three items, each with some hundred events:
+/// their facts of one kind, their versions of a round and their events
+/// fill the index's groups (eight to an entry) and item blocks (64) many
+/// times over, and back-dated facts and corrections land inside full ones.
+#[test]
+fn views_from_the_index_equal_a_full_replay_where_few_items_fill_the_groups() {
+    for seed in [11, 12] {
+        let env = views_equal_a_replay(seed, 420, 3);
+        // The groups were filled and split: most facts and versions share
+        // an entry with others, and some item's events span item blocks
+        // (of 64 seqs, docs/format.md).
+        let (facts, versions, blocks) = raw::edit(&env, |r| {
+            let share = |t: &str| (r.entries(t).len(), r.tree(t).len());
+            let mut per_item = std::collections::BTreeMap::<Vec<u8>, usize>::new();
+            for (item, _) in r.index_pairs() {
+                *per_item.entry(item).or_default() += 1;
+            }
+            (
+                share("ix_facts"),
+                share("ix_versions"),
+                (per_item.values().max().copied(), r.by_item.len()),
+            )
+        });
+        assert!(facts.0 > 4 * facts.1, "seed {seed}: facts {facts:?}");
+        assert!(
+            versions.0 > 2 * versions.1,
+            "seed {seed}: versions {versions:?}"
+        );
+        assert!(
+            blocks.0 > Some(64) && blocks.1 > 3,
+            "seed {seed}: item blocks {blocks:?}"
+        );
+    }
+}
+
+/// Views from the index at every seq (as of each event's instant, on the
+/// latest day and on random effective days), every round's frame and view,
+/// every diff of two rounds and the rounds' counts equal those of a full
+/// replay, and `verify`'s rebuild of the index finds it equal; for a
+/// history of `steps` steps and at most `most` items. Gives the store back,
+/// closed.
+fn views_equal_a_replay(seed: u64, steps: usize, most: usize) -> TestEnv {
+    let env = TestEnv::new();
+    let ws = history_of(&env.store, seed, steps, most);
+    let events: Vec<_> = ws.ledger().events().map(Result::unwrap).collect();
+    let head = events.len() as u64 - 1;
+    assert!(head > 60, "seed {seed}: only {head} events were accepted");
+    let corrections = events
+        .iter()
+        .filter(|e| matches!(e.envelope.body, EventBody::Corrected { .. }))
+        .count();
+    assert!(corrections >= 5, "seed {seed}: {corrections} corrections");
+    for kind in ["item_detailed", "items_ordered", "account_created"] {
+        assert!(
+            events.iter().any(|e| e.envelope.body.kind_name() == kind),
+            "seed {seed}: no {kind}"
+        );
+    }
+    let today = Day::of(events.last().unwrap().envelope.recorded_at);
+    let mut rng = Rng::new(seed);
+    let mut compared = 0;
+    // Instants before the first seal, after one, at the head.
+    let mut seen = [0; 3];
+    for seq in 0..=head {
+        // Every event has its own recorded time: as of it, the view
+        // holds the events up to it.
+        let at = events[usize::try_from(seq).unwrap()].envelope.recorded_at;
+        let basis = Basis::AsOf(Instant::parse("t", &at.rfc3339()).unwrap());
+        let mut state = State::default();
+        for e in &events[..=usize::try_from(seq).unwrap()] {
+            state.apply(e);
+        }
+        for effective in [
+            None,
+            Some(today.plus_days(-i64::try_from(rng.below(220)).unwrap())),
+            Some(today.plus_days(30)),
+        ] {
+            let got = ws.view(basis.clone(), effective).unwrap();
+            let want = View::from_state(&state, basis.clone(), effective);
+            assert_eq!(got, want, "seed {seed}, seq {seq}, effective {effective:?}");
+            assert_eq!(
+                cards(&ws, &got),
+                replayed_cards(&state, &want),
+                "seed {seed}, seq {seq}, effective {effective:?}"
+            );
+            compared += got.items.len();
+        }
+        // As of the instant, from the frame of the last round sealed
+        // by then and the versions since (before the first seal: the
+        // versions alone), whichever path the view chose.
+        let mut want = View::from_state(&state, basis.clone(), None).items;
+        want.sort_by_key(|i| i.id);
+        let got = ws.ledger().items_from_frame(seq).unwrap().unwrap();
+        assert_eq!(got, want, "seed {seed}, seq {seq}: from the frame");
+        let sealed = rounds_by(&events, seq);
+        seen[usize::from(sealed > 0) + usize::from(seq == head)] += 1;
+    }
+    // The frame path was held to instants before the first seal, after
+    // one, and at the head.
+    assert!(seen.iter().all(|n| *n > 0), "seed {seed}: {seen:?}");
+    assert!(compared > 1000, "{compared}");
+    let rounds = ws.rounds().unwrap();
+    assert!(rounds.len() >= 2, "seed {seed}: {} rounds", rounds.len());
+    // Every round has its frame (the seal wrote it), and a view of the
+    // round on the latest day is read from it.
+    assert!(ws.ledger().has_frames().unwrap());
+    for r in &rounds {
+        let frame = ws.ledger().frame(r.seq).unwrap().unwrap();
+        let mut want = View::replay(
+            events.iter().cloned().map(Ok),
+            Basis::Round(r.clone()),
+            None,
+        )
+        .unwrap()
+        .items;
+        want.sort_by_key(|i| i.id);
+        assert_eq!(frame, want, "seed {seed}: frame of round {}", r.name);
+    }
+    // A diff of every two rounds (both read from frames) equals the
+    // diff of two replayed views.
+    for (i, a) in rounds.iter().enumerate() {
+        for b in &rounds[i..] {
+            let got = kamerstand::app::diff::compare(
+                &ws,
+                &kamerstand::app::diff::Side::Round(a.name.clone()),
+                &kamerstand::app::diff::Side::Round(b.name.clone()),
+                true,
+                true,
+            )
+            .unwrap();
+            let replayed = |r: &kamerstand::projection::Round| {
+                View::replay(
+                    events.iter().cloned().map(Ok),
+                    Basis::Round(r.clone()),
+                    None,
+                )
+                .unwrap()
+            };
+            let (from, to) = (replayed(a), replayed(b));
+            assert_eq!(got.from, from, "seed {seed}: {} to {}", a.name, b.name);
+            assert_eq!(got.to, to, "seed {seed}: {} to {}", a.name, b.name);
+            let mut want = kamerstand::projection::diff::diff(&from, &to, true);
+            let upto = to.last_seq();
+            let mut state = State::default();
+            for e in events.iter().take_while(|e| Some(e.envelope.seq) <= upto) {
+                state.apply(e);
+            }
+            want.list_events(&mut |id| {
+                Ok::<_, std::convert::Infallible>(
+                    state
+                        .items
+                        .get(&id)
+                        .map(|it| kamerstand::projection::diff::events_since(it, from.chain.events))
+                        .unwrap_or_default(),
+                )
+            })
+            .unwrap();
+            assert_eq!(got.diff, want, "seed {seed}: {} to {}", a.name, b.name);
+        }
+    }
+    for r in rounds {
+        for effective in [
+            None,
+            Some(today.plus_days(-i64::try_from(rng.below(220)).unwrap())),
+        ] {
+            let got = ws.view(Basis::Round(r.clone()), effective).unwrap();
+            let want = View::replay(
+                events.iter().cloned().map(Ok),
+                Basis::Round(r.clone()),
+                effective,
+            )
+            .unwrap();
+            assert_eq!(got, want, "round {} effective {effective:?}", r.name);
+        }
+    }
+    // The rounds' status counts (the annex chart) equal a replay's.
+    let counts = ws.round_counts(None).unwrap();
+    let want =
+        kamerstand::projection::view::round_counts(events.iter().cloned().map(Ok), None).unwrap();
+    assert_eq!(counts, want, "seed {seed}");
+    // verify rebuilds the index from the events and finds it equal.
+    let report = ws.ledger().check_index(&mut |_, _| {}).unwrap();
+    assert!(report.ok(), "seed {seed}: {report:?}");
+    assert!(report.entries > head, "{report:?}");
+    drop(ws);
+    env
+}
+
 /// The events a diff lists under an item, read from the events in between
 /// and the index, equal those of the item's whole history folded, for
 /// every later side, every item and boundaries before, at and after its
@@ -684,6 +740,7 @@ fn batches_decided_on_the_items_standings_match_a_fold_of_the_whole_ledger() {
     assert!(taken > 0, "no registration asked for a stood-in item's key");
 }
 
+/// The rounds sealed at or before `seq`.
 fn rounds_by(events: &[kamerstand::ledger::Recorded], seq: u64) -> usize {
     events
         .iter()
