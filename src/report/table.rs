@@ -438,21 +438,27 @@ impl Table {
             .collect();
         let wrappable = |i: usize| self.max.get(i).is_some_and(|&m| m > 0);
         // The least a wrapped column takes: its header, its longest word up
-        // to MIN_WRAP, and its marker.
+        // to MIN_WRAP, and its marker; `loose`, its longest word and its
+        // marker alone, for when the columns do not fit beside each other
+        // even so (a longer header is then wrapped or broken, as a long word
+        // is).
+        let word = |i: usize| {
+            (1..cells.len())
+                .flat_map(|l| {
+                    cells[l][i]
+                        .split_whitespace()
+                        .map(move |w| width(w) + extra(l, i))
+                })
+                .max()
+                .unwrap_or(0)
+                .min(MIN_WRAP)
+        };
+        let loose: Vec<usize> = (0..n).map(|i| natural[i].min(word(i).max(1))).collect();
         let floor: Vec<usize> = (0..n)
             .map(|i| {
-                let word = (1..cells.len())
-                    .flat_map(|l| {
-                        cells[l][i]
-                            .split_whitespace()
-                            .map(move |w| width(w) + extra(l, i))
-                    })
-                    .max()
-                    .unwrap_or(0)
-                    .min(MIN_WRAP);
                 natural[i].min(
                     width(&self.headers[i])
-                        .max(word)
+                        .max(word(i))
                         .max(MIN_WRAP.min(natural[i])),
                 )
             })
@@ -461,7 +467,7 @@ impl Table {
             .filter(|&i| wrappable(i))
             .max_by_key(|&i| (natural[i], i));
         let all: Vec<usize> = (0..n).collect();
-        let share = |cols: &[usize], main: Option<usize>| -> Vec<usize> {
+        let share = |cols: &[usize], main: Option<usize>, floor: &[usize]| -> Vec<usize> {
             let gaps = 2 * cols.len().saturating_sub(1);
             let fixed: usize = cols
                 .iter()
@@ -501,11 +507,30 @@ impl Table {
             }
             w
         };
-        let w = share(&all, main);
+        let w = share(&all, main, &floor);
         match main {
             Some(m) if w[m] < MIN_MAIN.min(natural[m]) => {
                 let rest: Vec<usize> = all.iter().copied().filter(|&i| i != m).collect();
-                let w = share(&rest, None);
+                let mut w = share(&rest, None, &floor);
+                let gaps = 2 * rest.len().saturating_sub(1);
+                if rest.iter().map(|&i| w[i]).sum::<usize>() + gaps > avail {
+                    w = share(&rest, None, &loose);
+                    // What is left goes back towards the headers' widths,
+                    // the columns nearest theirs first, then to whoever
+                    // still wraps.
+                    let mut spare =
+                        avail.saturating_sub(rest.iter().map(|&i| w[i]).sum::<usize>() + gaps);
+                    let mut short: Vec<usize> =
+                        rest.iter().copied().filter(|&i| wrappable(i)).collect();
+                    short.sort_by_key(|&i| (floor[i].saturating_sub(w[i]), i));
+                    for target in [&floor, &natural] {
+                        for &i in &short {
+                            let more = target[i].saturating_sub(w[i]).min(spare);
+                            w[i] += more;
+                            spare -= more;
+                        }
+                    }
+                }
                 let below = avail.saturating_sub(BELOW).max(MIN_WRAP);
                 lay_out(&cells, &markers, Some(&w), &rest, Some((m, below)))
             }
@@ -544,7 +569,9 @@ fn lay_out(
             .zip(&w)
             .map(|(&i, &cw)| {
                 let mark = if markers[l][i].is_some() { 2 } else { 0 };
-                let mut lines = if widths.is_some() && l > 0 {
+                // A header wider than its column (one narrowed below it to
+                // fit the terminal) is wrapped too.
+                let mut lines = if widths.is_some() && (l > 0 || width(&row[i]) > cw) {
                     wrap(&row[i], cw.saturating_sub(mark).max(1))
                 } else {
                     vec![row[i].clone()]
@@ -722,6 +749,55 @@ mod tests {
             "{out}"
         );
         assert!(!t.render().contains('\u{1b}'));
+    }
+
+    #[test]
+    fn whole_texts_break_a_header_wider_than_the_room_left_rather_than_the_width() {
+        // Beside a key and an id shown whole, a status and a responsible
+        // column narrowed to fit 60 columns: the responsible header (wider
+        // than its values) is broken over two lines instead of pushing the
+        // rows past the width, and every word of every cell stays.
+        let mut t = Table::new(
+            &["kenmerk", "status", "verantwoordelijk", "id", "tekst"],
+            &[0, 32, 20, 0, 50],
+        );
+        let id = "0194cb0e4e6070008000000000000003";
+        t.row(vec![
+            "M1".into(),
+            "In uitvoering met vertraging".into(),
+            "MOCW en MJenV".into(),
+            id.into(),
+            "De Tweede Kamer verzoekt de regering een meldpunt in te richten.".into(),
+        ]);
+        let look = Look {
+            wrap: true,
+            width: Some(60),
+            ..Look::PLAIN
+        };
+        let out = t.render_with(&look);
+        for line in out.lines() {
+            assert!(width(line) <= 60, "{line:?} in\n{out}");
+        }
+        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        for w in words("M1 In uitvoering met vertraging MOCW en MJenV meldpunt") {
+            assert!(words(&out).contains(&w), "{w} in\n{out}");
+        }
+        assert!(out.contains(id), "{out}");
+        // The header's pieces, read down its column, spell it whole.
+        let lines: Vec<&str> = out.lines().collect();
+        let at = lines[0].find("veran").expect("the header's first piece");
+        let header: String = lines
+            .iter()
+            .take_while(|l| !l.trim_start().starts_with("tekst"))
+            .map(|l| {
+                l.get(at..)
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+            })
+            .collect();
+        assert_eq!(header, "verantwoordelijk", "{out}");
     }
 
     #[test]
