@@ -341,7 +341,7 @@ fn item_list_in_table_and_json() {
     // M2 has nobody responsible ("-").
     snap!("item_list_table", out.stdout);
     // The id column holds the item's id.
-    let rows = table_rows(&out.stdout, "key ");
+    let rows = table_rows(&out.stdout, "kenmerk ");
     assert!(rows[1].contains(&env.id_of("34843-79")), "{}", rows[1]);
 
     let j = env.run(&["--format", "json", "item", "list"]).json();

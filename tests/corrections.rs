@@ -136,11 +136,11 @@ fn a_corrected_status_shows_the_original_before_and_the_replacement_after() {
     let line = out
         .stdout
         .lines()
-        .skip_while(|l| *l != "Corrections")
+        .skip_while(|l| *l != "Correcties")
         .nth(1)
         .unwrap_or_else(|| panic!("no corrections section:\n{}", out.stdout));
     assert!(
-        line.starts_with(&format!("- seq 9 by auditor at {when} ")),
+        line.starts_with(&format!("- seq 9 door auditor op {when} ")),
         "{line}"
     );
     // As of before the correction there is nothing to mark.

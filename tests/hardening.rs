@@ -547,7 +547,7 @@ fn stored_escape_sequences_are_shown_not_obeyed() {
         "{show}"
     );
     assert!(
-        show.contains("by mallory\\u{1b}[31m\\u{1b}]0;gekaapt\\u{7}):"),
+        show.contains("door mallory\\u{1b}[31m\\u{1b}]0;gekaapt\\u{7}):"),
         "{show}"
     );
     let t = env.run(&["show", &t1]).stdout;

@@ -196,6 +196,19 @@ fn a_sealed_import_takes_the_letters_date_and_items_exist_from_the_day_they_were
     let text = env.run(&["show", "T03457"]).ok().stdout.clone();
     assert!(
         text.contains(
+            "Van kracht:        vanaf 2024-03-12; voor het eerst gemeld in ronde 2025-1 (brief van 2025-03-01)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Termijn:           2024-12-31"), "{text}");
+    // The same card in English.
+    let text = env
+        .run(&["--lang", "en", "show", "T03457"])
+        .ok()
+        .stdout
+        .clone();
+    assert!(
+        text.contains(
             "In effect:    from 2024-03-12; first reported in round 2025-1 (letter of 2025-03-01)"
         ),
         "{text}"

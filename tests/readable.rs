@@ -612,7 +612,9 @@ fn show_gives_each_amendment_as_old_and_new() {
         "De Tweede Kamer verzoekt de regering voor 1 juli een plan te maken.",
     ])
     .ok();
-    let out = env.run(&["show", "M1"]);
+    // In English here (the Dutch card is in tests/cli.rs): the words the
+    // card had before it spoke Dutch too, byte for byte.
+    let out = env.run(&["--lang", "en", "show", "M1"]);
     out.ok();
     let s = &out.stdout;
     let amendments = &s[s.find("\nAmendments\n").expect("an Amendments section")..];
@@ -638,7 +640,7 @@ fn show_gives_each_amendment_as_old_and_new() {
         assert_eq!(next, new, "{amendments}");
     }
     // The timeline, whole (--wide), says the same on one row each.
-    let wide = env.run(&["show", "M1", "--wide"]).stdout;
+    let wide = env.run(&["--lang", "en", "show", "M1", "--wide"]).stdout;
     assert!(
         wide.contains("amended: citations \"Kamerstukken II 2024/25, 36600, nr. 12\" → \"Kamerstukken II 2024/25, 36600, nr. 14\" (verkeerd nummer)"),
         "{wide}"

@@ -176,7 +176,14 @@ fn round_list_and_digest_name_every_round() {
         .collect();
     assert_eq!(
         header,
-        ["name", "title", "reported on", "seq", "digest", "recorded"]
+        [
+            "naam",
+            "titel",
+            "gemeld op",
+            "seq",
+            "controlewaarde",
+            "vastgelegd"
+        ]
     );
     for (line, (name, title, reported, seq)) in lines[1..].iter().zip([
         (SPRING, "Voortgangsbrief voorjaar 2025", "2025-02-10", 5),

@@ -4,7 +4,7 @@
 //! bytes are those [`super::log_keyed`] makes of the same events.
 
 use super::table::{Columns, Look};
-use super::{Format, LOG_HEADERS, LOG_MAX, log_head, log_keyed, log_row};
+use super::{Format, LOG_MAX, log_head, log_headers, log_keyed, log_row};
 use crate::domain::EventId;
 use crate::formats::events::event_json;
 use crate::ledger::Recorded;
@@ -41,7 +41,7 @@ pub fn log_to(
         })?;
         return out.write_all(log_keyed(view, key_of, &all, format, look).as_bytes());
     }
-    let mut columns = Columns::new(&LOG_HEADERS, &LOG_MAX);
+    let mut columns = Columns::new(&log_headers(look.lang), &LOG_MAX);
     events(&mut |rec| {
         columns.measure(&log_row(view, key_of, rec, look.lang));
         Ok(())

@@ -17,6 +17,7 @@ pub mod proof_check;
 pub mod table;
 pub mod verification;
 pub mod viewline;
+mod words;
 
 use crate::domain::{EventBody, ItemKind, Legend, Replacement};
 use crate::ledger::index::IndexReport;
@@ -30,6 +31,7 @@ use serde_json::{Value, json};
 use std::borrow::Cow;
 use table::{Look, Table};
 pub use viewline::view_line;
+use words::words;
 
 /// Stored text as it is shown to people (see the module documentation).
 fn v(s: &str) -> Cow<'_, str> {
@@ -313,10 +315,8 @@ pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
         return json_string(|out| item_list_json_to(view, out));
     }
     let items: Vec<&ItemView> = view.existing().collect();
-    let mut t = Table::new(
-        &["key", "kind", "status", "responsible", "id", "text"],
-        &[0, 0, 32, 20, 0, 50],
-    );
+    let w = words(look.lang);
+    let mut t = Table::new(&w.list, &[0, 0, 32, 20, 0, 50]);
     for it in items {
         t.row(vec![
             it.key.to_string(),
@@ -325,7 +325,7 @@ pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
             it.responsible.to_string(),
             it.id.hex(),
             if it.text.is_empty() {
-                "(no text)".into()
+                w.no_text.into()
             } else {
                 it.text.clone()
             },
@@ -340,14 +340,13 @@ pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
     }
     if t.is_empty() {
         let hint = match view.basis {
-            crate::projection::Basis::Current if view.effective.is_none() => {
-                " Add one with `kamerstand item add --kind motie --text TEXT`."
-            }
+            crate::projection::Basis::Current if view.effective.is_none() => w.add_one,
             _ => "",
         };
         return format!(
-            "{}\nNo items in this view.{hint}\n",
-            look.fold(&v(&view_line(view, look.lang)), 0)
+            "{}\n{}{hint}\n",
+            look.fold(&v(&view_line(view, look.lang)), 0),
+            w.no_items
         );
     }
     format!(
@@ -358,21 +357,22 @@ pub fn item_list_with(view: &View, format: Format, look: &Look) -> String {
 }
 
 fn replacement_text(legend: &Legend, lang: Lang, r: &Replacement) -> String {
+    let w = words(lang);
     if r.retract {
-        return "retracted".into();
+        return w.retracted.into();
     }
     let mut parts = Vec::new();
     if let Some(s) = &r.status {
         parts.push(format!("status {}", label_in(legend, s, lang)));
     }
     if let Some(p) = &r.responsible {
-        parts.push(format!("responsible {p}"));
+        parts.push(format!("{} {p}", w.responsible));
     }
     if let Some(n) = &r.note {
-        parts.push(format!("note \"{n}\""));
+        parts.push(format!("{} \"{n}\"", w.note));
     }
     if let Some(d) = r.effective {
-        parts.push(format!("effective {d}"));
+        parts.push(format!("{} {d}", w.effective));
     }
     parts.join(", ")
 }
@@ -380,13 +380,16 @@ fn replacement_text(legend: &Legend, lang: Lang, r: &Replacement) -> String {
 /// A one-line description of a timeline change.
 pub fn describe(legend: &Legend, lang: Lang, change: &Change) -> String {
     let reason = |r: &Option<String>| r.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
+    let w = words(lang);
     match change {
         Change::Registered {
             status,
             responsible,
         } => format!(
-            "registered: status {}, responsible {responsible}",
-            label_in(legend, status, lang)
+            "{}: status {}, {} {responsible}",
+            w.registered,
+            label_in(legend, status, lang),
+            w.responsible
         ),
         Change::Status {
             from,
@@ -403,26 +406,27 @@ pub fn describe(legend: &Legend, lang: Lang, change: &Change) -> String {
             to,
             reason: r,
         } => {
-            format!("responsible {from} → {to}{}", reason(r))
+            format!("{} {from} → {to}{}", w.responsible, reason(r))
         }
-        Change::Note { text, .. } => format!("note: {text}"),
+        Change::Note { text, .. } => format!("{}: {text}", w.note),
         Change::Amended {
             text,
             citations,
             submitters,
             reason: r,
         } => {
+            let [t, c, s] = w.amended_fields;
             let mut what = Vec::new();
             if text.is_some() {
-                what.push("text");
+                what.push(t);
             }
             if citations.is_some() {
-                what.push("citations");
+                what.push(c);
             }
             if submitters.is_some() {
-                what.push("submitters");
+                what.push(s);
             }
-            format!("amended {}{}", what.join(", "), reason(r))
+            format!("{} {}{}", w.amended, what.join(", "), reason(r))
         }
         Change::Corrected {
             target_seq,
@@ -430,7 +434,8 @@ pub fn describe(legend: &Legend, lang: Lang, change: &Change) -> String {
             replacement,
             ..
         } => format!(
-            "corrects seq {target_seq}: {} ({reason})",
+            "{} seq {target_seq}: {} ({reason})",
+            w.corrects,
             replacement_text(legend, lang, replacement)
         ),
         Change::Detailed {
@@ -440,8 +445,10 @@ pub fn describe(legend: &Legend, lang: Lang, change: &Change) -> String {
             previous_responsible,
             reason: r,
         } => format!(
-            "details: {}{}",
+            "{}: {}{}",
+            w.details,
             details_text(
+                lang,
                 *deadline,
                 *made_on,
                 made_in.as_deref(),
@@ -454,23 +461,26 @@ pub fn describe(legend: &Legend, lang: Lang, change: &Change) -> String {
 
 /// What an item's details say, in a few words.
 fn details_text(
+    lang: Lang,
     deadline: Option<crate::domain::Day>,
     made_on: Option<crate::domain::Day>,
     made_in: Option<&str>,
     previous: Option<&crate::domain::Responsible>,
 ) -> String {
+    let w = words(lang);
+    let made = w.fields[7].to_lowercase();
     let mut parts = Vec::new();
     if let Some(d) = deadline {
-        parts.push(format!("deadline {d}"));
+        parts.push(format!("{} {d}", w.deadline));
     }
     if let Some(d) = made_on {
-        parts.push(format!("made on {d}"));
+        parts.push(format!("{made} {} {d}", w.on));
     }
     if let Some(m) = made_in {
-        parts.push(format!("made in {m}"));
+        parts.push(format!("{made} {} {m}", w.made_in));
     }
     if let Some(p) = previous {
-        parts.push(format!("previously {p}"));
+        parts.push(format!("{} {p}", w.previously));
     }
     parts.join(", ")
 }
@@ -523,6 +533,9 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         }
         return to_string_pretty(&v);
     }
+    let w = words(look.lang);
+    let field = |n: usize| w.field(n);
+    let indent = w.field_width();
     let mut out = String::new();
     out.push_str(&format!(
         "{}  {}  (id {})\n",
@@ -535,29 +548,25 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         look.fold(&v(&view_line(view, look.lang)), 0)
     ));
     if it.withdrawn {
-        out.push_str(&format!(
-            "WITHDRAWN: its registration (seq {}) was retracted by a correction.\n",
-            it.registered_seq
-        ));
+        out.push_str(&words::withdrawn(look.lang, it.registered_seq));
     } else if !it.exists_on(day) {
-        out.push_str(&format!(
-            "Not yet in effect on that day: the item takes effect on {}.\n",
-            it.effective
-        ));
+        out.push_str(&words::not_yet(look.lang, &it.effective));
     }
     // Whole texts (--wide) are wrapped under their field's value.
     out.push_str(&format!(
-        "Text:         {}\n",
+        "{}{}\n",
+        field(0),
         if it.text.is_empty() {
-            Cow::Borrowed("(no text)")
+            Cow::Borrowed(w.no_text)
         } else {
-            Cow::Owned(look.fold(&v(&it.text), 14))
+            Cow::Owned(look.fold(&v(&it.text), indent))
         }
     ));
     if !it.submitters.is_empty() {
         out.push_str(&format!(
-            "Submitters:   {}\n",
-            look.fold(&v(&it.submitters.join(", ")), 14)
+            "{}{}\n",
+            field(1),
+            look.fold(&v(&it.submitters.join(", ")), indent)
         ));
     }
     for (n, c) in it.citations.iter().enumerate() {
@@ -569,67 +578,70 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         };
         out.push_str(&format!(
             "{}{}\n",
-            if n == 0 {
-                "Citations:    "
-            } else {
-                "              "
-            },
+            if n == 0 { field(2) } else { " ".repeat(indent) },
             v(&format!("{c}{flag}"))
         ));
     }
     out.push_str(&format!(
-        "Status:       {} ({})\n",
+        "{}{} ({})\n",
+        field(3),
         status_label(look, legend, it.status_at(day)),
         v(it.status_at(day))
     ));
     out.push_str(&format!(
-        "Responsible:  {}\n",
+        "{}{}\n",
+        field(4),
         v(&it.responsible_at(day).to_string())
     ));
     if let Some(p) = &it.previous_responsible {
-        out.push_str(&format!("Previously:   {}\n", v(&p.to_string())));
+        out.push_str(&format!("{}{}\n", field(5), v(&p.to_string())));
     }
     if let Some(d) = it.deadline {
-        out.push_str(&format!("Due:          {d}\n"));
+        out.push_str(&format!("{}{d}\n", field(6)));
     }
     if it.made_on.is_some() || it.made_in.is_some() {
-        let on = it.made_on.map(|d| format!("on {d}"));
-        let at = it.made_in.as_deref().map(|m| format!("in {}", v(m)));
+        let on = it.made_on.map(|d| format!("{} {d}", w.on));
+        let at = it
+            .made_in
+            .as_deref()
+            .map(|m| format!("{} {}", w.made_in, v(m)));
         out.push_str(&format!(
-            "Made:         {}\n",
+            "{}{}\n",
+            field(7),
             [on, at].into_iter().flatten().collect::<Vec<_>>().join(" ")
         ));
     }
     // When it happened (its effective date) and when it was first
     // reported (the first round sealed after its registration).
     let first = first_reported(view, it);
+    let name = first.map(|r| v(&r.name));
     out.push_str(&format!(
-        "In effect:    {}\n",
+        "{}{}\n",
+        field(8),
         look.fold(
-            &format!(
-                "from {}{}",
-                it.effective,
-                first.map_or(String::new(), |r| format!(
-                    "; first reported in round {} (letter of {})",
-                    v(&r.name),
-                    r.reported_on
-                ))
+            &words::in_effect(
+                look.lang,
+                &it.effective,
+                first
+                    .zip(name.as_deref())
+                    .map(|(r, name)| { (name, &r.reported_on as &dyn std::fmt::Display) })
             ),
-            14
+            indent
         )
     ));
     let mut notes: Vec<&Note> = it.notes_at(day).collect();
     if !notes.is_empty() {
-        out.push_str("\nProgress notes\n");
+        out.push_str(&format!("\n{}\n", w.sections[0]));
         notes.sort_by_key(|n| (n.effective, n.seq));
         for n in notes {
             out.push_str(&format!(
                 "- {}\n",
                 look.fold(
                     &format!(
-                        "{} (seq {}, by {}): {}",
+                        "{} (seq {}, {} {}): {}",
                         n.effective,
                         n.seq,
+                        w.by,
                         v(&n.actor),
                         v(&n.text)
                     ),
@@ -637,20 +649,22 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
                 )
             ));
             for c in &n.citations {
-                out.push_str(&format!("    cites {}\n", v(c)));
+                out.push_str(&format!("    {} {}\n", w.cites, v(c)));
             }
         }
     }
-    out.push_str("\nTimeline\n");
+    out.push_str(&format!("\n{}\n", w.sections[1]));
+    let [seq, recorded, effective, actor, _, _, hash] = w.log;
     let mut t = Table::new(
-        &["seq", "recorded", "effective", "actor", "change", "hash"],
+        &[seq, recorded, effective, actor, w.change, hash],
         &[0, 0, 0, 16, 70, 0],
     );
     for e in &it.timeline {
         let mut change = match &e.change {
             Change::Amended { reason, .. } => format!(
-                "amended: {}{}",
-                amended(it, e)
+                "{}: {}{}",
+                w.amended,
+                amended(it, e, look.lang)
                     .iter()
                     .map(|(what, old, new)| format!("{what} \"{old}\" → \"{new}\""))
                     .collect::<Vec<_>>()
@@ -664,7 +678,7 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         };
         if !e.corrected_by.is_empty() {
             let by: Vec<String> = e.corrected_by.iter().map(|s| format!("seq {s}")).collect();
-            change = format!("[corrected by {}] {change}", by.join(", "));
+            change = format!("[{} {}] {change}", w.corrected_by, by.join(", "));
         }
         t.row(vec![
             e.seq.to_string(),
@@ -684,32 +698,43 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
     if !amendments.is_empty() {
         // Old and new under each other, whole: what the item said before
         // and what it says since.
-        out.push_str("\nAmendments\n");
+        out.push_str(&format!("\n{}\n", w.sections[2]));
+        // The label, its colon and two spaces; the arrow under the value's
+        // last two columns of indent, so old and new start in one column.
+        let pad = w
+            .amended_fields
+            .iter()
+            .map(|f| f.chars().count() + 3)
+            .max()
+            .unwrap_or(0);
         for e in amendments {
             let reason = match &e.change {
                 Change::Amended {
                     reason: Some(r), ..
-                } => format!("; reason: {}", v(r)),
+                } => format!("; {}: {}", w.reason, v(r)),
                 _ => String::new(),
             };
             let retracted = if e.corrected_by.is_empty() {
                 String::new()
             } else {
                 let by: Vec<String> = e.corrected_by.iter().map(|s| format!("seq {s}")).collect();
-                format!(" [corrected by {}]", by.join(", "))
+                format!(" [{} {}]", w.corrected_by, by.join(", "))
             };
             out.push_str(&format!(
-                "- seq {} by {} at {}{retracted}{reason}\n",
+                "- seq {} {} {} {} {}{retracted}{reason}\n",
                 e.seq,
+                w.by,
                 v(&e.actor),
+                w.at,
                 e.recorded_at.short()
             ));
-            for (what, old, new) in amended(it, e) {
+            for (what, old, new) in amended(it, e, look.lang) {
                 let label = format!("{what}:");
                 out.push_str(&format!(
-                    "    {label:<13}{}\n               → {}\n",
-                    look.fold(&v(&old), 17),
-                    look.fold(&v(&new), 17)
+                    "    {label:<pad$}{}\n  {:pad$}→ {}\n",
+                    look.fold(&v(&old), 4 + pad),
+                    "",
+                    look.fold(&v(&new), 4 + pad)
                 ));
             }
         }
@@ -720,7 +745,7 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         .filter(|e| matches!(e.change, Change::Corrected { .. }))
         .collect();
     if !corrections.is_empty() {
-        out.push_str("\nCorrections\n");
+        out.push_str(&format!("\n{}\n", w.sections[3]));
         for c in corrections {
             if let Change::Corrected {
                 target_seq,
@@ -733,11 +758,15 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
                     "- {}\n",
                     look.fold(
                         &format!(
-                            "seq {} by {} at {} corrects seq {target_seq}: {}; reason: {}",
+                            "seq {} {} {} {} {} {} seq {target_seq}: {}; {}: {}",
                             c.seq,
+                            w.by,
                             v(&c.actor),
+                            w.at,
                             c.recorded_at.short(),
+                            w.corrects,
                             v(&replacement_text(legend, look.lang, replacement)),
+                            w.reason,
                             v(reason)
                         ),
                         2
@@ -751,7 +780,7 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
 
 /// What amendment `e` of `it` changed: (field, old, new) for its text,
 /// citations and submitters, as they stood just before it.
-fn amended(it: &ItemState, e: &TimelineEntry) -> Vec<(&'static str, String, String)> {
+fn amended(it: &ItemState, e: &TimelineEntry, lang: Lang) -> Vec<(&'static str, String, String)> {
     let Change::Amended {
         text,
         citations,
@@ -761,45 +790,51 @@ fn amended(it: &ItemState, e: &TimelineEntry) -> Vec<(&'static str, String, Stri
     else {
         return Vec::new();
     };
+    let w = words(lang);
     let (old_text, old_citations, old_submitters) = it.before_amendment(e.seq);
     let list = |v: &[String], sep: &str| {
         if v.is_empty() {
-            "(none)".to_string()
+            w.none.to_string()
         } else {
             v.join(sep)
         }
     };
     let shown = |t: &str| {
         if t.is_empty() {
-            "(no text)".to_string()
+            w.no_text.to_string()
         } else {
             t.to_string()
         }
     };
+    let [text_field, citations_field, submitters_field] = w.amended_fields;
     let mut out = Vec::new();
     if let Some(t) = text {
-        out.push(("text", shown(&old_text), shown(t)));
+        out.push((text_field, shown(&old_text), shown(t)));
     }
     if let Some(c) = citations {
-        out.push(("citations", list(&old_citations, "; "), list(c, "; ")));
+        out.push((citations_field, list(&old_citations, "; "), list(c, "; ")));
     }
     if let Some(s) = submitters {
-        out.push(("submitters", list(&old_submitters, ", "), list(s, ", ")));
+        out.push((submitters_field, list(&old_submitters, ", "), list(s, ", ")));
     }
     out
 }
 
 fn summary(legend: &Legend, lang: Lang, body: &EventBody) -> String {
+    use words::Other;
     let why = |r: &Option<String>| r.as_ref().map(|r| format!(" ({r})")).unwrap_or_default();
+    let w = words(lang);
+    let other = |o: Other| words::other(lang, &o);
     match body {
         EventBody::LedgerCreated {
             programme,
             title,
             legend,
-        } => format!(
-            "ledger created: {programme} — {title} ({} statuses)",
-            legend.entries.len()
-        ),
+        } => other(Other::Created {
+            programme,
+            title,
+            statuses: legend.entries.len(),
+        }),
         EventBody::ItemRegistered {
             kind,
             key,
@@ -807,10 +842,13 @@ fn summary(legend: &Legend, lang: Lang, body: &EventBody) -> String {
             status,
             responsible,
             ..
-        } => format!(
-            "{kind} {key} registered, {}, {responsible}: {text}",
-            label_in(legend, status, lang)
-        ),
+        } => other(Other::Registered {
+            kind,
+            key,
+            status: &label_in(legend, status, lang),
+            responsible,
+            text,
+        }),
         EventBody::StatusChanged { status, reason, .. } => {
             format!("status → {}{}", label_in(legend, status, lang), why(reason))
         }
@@ -818,19 +856,24 @@ fn summary(legend: &Legend, lang: Lang, body: &EventBody) -> String {
             responsible,
             reason,
             ..
-        } => format!("responsible → {responsible}{}", why(reason)),
-        EventBody::ProgressNoted { text, .. } => format!("note: {text}"),
-        EventBody::ItemAmended { reason, .. } => format!("amended{}", why(reason)),
+        } => format!("{} → {responsible}{}", w.responsible, why(reason)),
+        EventBody::ProgressNoted { text, .. } => format!("{}: {text}", w.note),
+        EventBody::ItemAmended { reason, .. } => format!("{}{}", w.amended, why(reason)),
         EventBody::RoundSealed {
             name, reported_on, ..
-        } => format!("round {name} sealed (reported on {reported_on})"),
+        } => other(Other::Sealed {
+            name,
+            reported_on,
+            tree: None,
+        }),
         EventBody::Corrected {
             target_seq,
             reason,
             replacement,
             ..
         } => format!(
-            "corrects seq {target_seq}: {} ({reason})",
+            "{} seq {target_seq}: {} ({reason})",
+            w.corrects,
             replacement_text(legend, lang, replacement)
         ),
         EventBody::RoundSealedV2 {
@@ -838,39 +881,34 @@ fn summary(legend: &Legend, lang: Lang, body: &EventBody) -> String {
             reported_on,
             tree_size,
             ..
-        } => format!("round {name} sealed (reported on {reported_on}; tree of {tree_size} events)"),
-        EventBody::KeyRegistered { name, role, .. } => format!("{role} key {name} registered"),
+        } => other(Other::Sealed {
+            name,
+            reported_on,
+            tree: Some(*tree_size),
+        }),
+        EventBody::KeyRegistered { name, role, .. } => other(Other::Key { role, name }),
         EventBody::AccountCreated {
             account,
             display_name,
             role,
             ministries,
-        } => format!(
-            "account {account} ({display_name}) created: {role}{}",
-            if ministries.is_empty() {
-                String::new()
-            } else {
-                format!(" for {}", ministries.join(", "))
-            }
-        ),
+        } => other(Other::Account {
+            account,
+            display_name,
+            role,
+            ministries,
+        }),
         EventBody::AccountChanged {
             account,
             role,
             ministries,
             disabled,
-        } => {
-            let mut parts = Vec::new();
-            if let Some(r) = role {
-                parts.push(format!("role {r}"));
-            }
-            if let Some(m) = ministries {
-                parts.push(format!("ministries {}", m.join(", ")));
-            }
-            if let Some(d) = disabled {
-                parts.push(if *d { "disabled" } else { "enabled" }.to_string());
-            }
-            format!("account {account} changed: {}", parts.join(", "))
-        }
+        } => other(Other::AccountChanged {
+            account,
+            role: role.as_ref().map(|r| r as &dyn std::fmt::Display),
+            ministries: ministries.as_deref(),
+            disabled: *disabled,
+        }),
         EventBody::ItemDetailed {
             deadline,
             made_on,
@@ -879,8 +917,10 @@ fn summary(legend: &Legend, lang: Lang, body: &EventBody) -> String {
             reason,
             ..
         } => format!(
-            "details: {}{}",
+            "{}: {}{}",
+            w.details,
             details_text(
+                lang,
                 *deadline,
                 *made_on,
                 made_in.as_deref(),
@@ -888,12 +928,11 @@ fn summary(legend: &Legend, lang: Lang, body: &EventBody) -> String {
             ),
             why(reason)
         ),
-        EventBody::ItemsOrdered { kind, order } => {
-            format!("order of the {kind} items set ({} items)", order.len())
-        }
-        EventBody::RoundSigned { round, key, .. } => {
-            format!("round {round} signed with key {key}")
-        }
+        EventBody::ItemsOrdered { kind, order } => other(Other::Ordered {
+            kind,
+            items: order.len(),
+        }),
+        EventBody::RoundSigned { round, key, .. } => other(Other::Signed { round, key }),
     }
 }
 
@@ -928,7 +967,7 @@ pub fn log_keyed(
             .collect();
         return to_string_pretty(&json!({"view": view.to_json(), "events": v}));
     }
-    let mut t = Table::new(&LOG_HEADERS, &LOG_MAX);
+    let mut t = Table::new(&words(look.lang).log, &LOG_MAX);
     for rec in events {
         t.row(log_row(view, key_of, rec, look.lang));
     }
@@ -938,16 +977,12 @@ pub fn log_keyed(
     format!("{}{}", log_head(view, look), t.render_with(look))
 }
 
-/// The columns of the log's table, and the widths their texts are cut to.
-const LOG_HEADERS: [&str; 7] = [
-    "seq",
-    "recorded",
-    "effective",
-    "actor",
-    "item",
-    "what",
-    "hash",
-];
+/// The columns of the log's table (in `lang`).
+fn log_headers(lang: Lang) -> [&'static str; 7] {
+    words(lang).log
+}
+
+/// The widths the log's columns are cut to.
 const LOG_MAX: [usize; 7] = [0, 0, 0, 16, 0, 60, 0];
 
 /// An event's row in the log's table.
@@ -1005,13 +1040,11 @@ pub fn rounds_with(programme: &str, rounds: &[Round], format: Format, look: &Loo
             })).collect::<Vec<_>>(),
         }));
     }
+    let w = words(look.lang);
     if rounds.is_empty() {
-        return "No rounds sealed yet. Seal one with `kamerstand round seal NAME --reported-on DATE`.\n".into();
+        return w.no_rounds.into();
     }
-    let mut t = Table::new(
-        &["name", "title", "reported on", "seq", "digest", "recorded"],
-        &[0, 40, 0, 0, 0, 0],
-    );
+    let mut t = Table::new(&w.rounds, &[0, 40, 0, 0, 0, 0]);
     for r in rounds {
         t.row(vec![
             r.name.clone(),
