@@ -716,6 +716,37 @@ fn log_filters_by_item_and_limit() {
     let table = env.run(&["log", "--item", "T1"]);
     table.ok();
     snap!("log_item_table", table.stdout);
+    // In English the columns and what each event did are English, the
+    // statuses in the legend's English labels; the texts as recorded.
+    let en = env.run(&["--lang", "en", "log", "--item", "T1"]);
+    en.ok();
+    let lines: Vec<&str> = en.stdout.lines().collect();
+    let header = lines.iter().position(|l| l.starts_with("seq  ")).unwrap();
+    let words: Vec<&str> = lines[header].split_whitespace().collect();
+    assert_eq!(
+        words,
+        [
+            "seq",
+            "recorded",
+            "effective",
+            "actor",
+            "item",
+            "what",
+            "hash"
+        ],
+        "{}",
+        en.stdout
+    );
+    assert!(
+        lines[header + 1].contains("toezegging T1 registered, "),
+        "{}",
+        en.stdout
+    );
+    assert!(
+        lines[header + 2].contains("note: De brief is verstuurd."),
+        "{}",
+        en.stdout
+    );
 }
 
 #[test]
