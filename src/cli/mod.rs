@@ -94,9 +94,11 @@ pub struct Cli {
     #[arg(long, short = 'q', global = true)]
     pub(crate) quiet: bool,
     /// Language of what is written for people: the sentence naming the
-    /// view above every read, the statuses every read names and the
-    /// overview's headings, the labels and headings of exported
-    /// documents, and what `verify` reports (nl or en).
+    /// view above every read, the statuses every read names, the headings
+    /// and labels of every read's tables (overview, item list, show, log,
+    /// round list), the labels and headings of exported documents, and
+    /// what `verify` reports (nl or en). Receipts of writes and error
+    /// messages are in English.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Nl, value_name = "LANG")]
     pub(crate) lang: Lang,
     /// Work against a kamerstand server instead of a local store, e.g.
