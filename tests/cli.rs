@@ -1278,3 +1278,62 @@ fn the_clerks_guide_shows_the_legend_file_as_it_is() {
         "docs/clerk-guide.md must show docs/legend-eerste-kamer.json verbatim"
     );
 }
+
+#[test]
+fn account_list_speaks_the_language_asked_for() {
+    let env = TestEnv::init();
+    let none = env.run(&["account", "list"]);
+    none.ok();
+    assert!(
+        none.stdout.starts_with("Geen accounts: "),
+        "{}",
+        none.stdout
+    );
+    env.run(&[
+        "account", "add", "audit", "--name", "Audit", "--role", "auditor",
+    ])
+    .ok();
+    for (lang, header, state) in [
+        (
+            "nl",
+            [
+                "account",
+                "naam",
+                "rol",
+                "ministeries",
+                "staat",
+                "sinds",
+                "seq",
+            ],
+            "actief",
+        ),
+        (
+            "en",
+            [
+                "account",
+                "name",
+                "role",
+                "ministries",
+                "state",
+                "since",
+                "seq",
+            ],
+            "enabled",
+        ),
+    ] {
+        let out = env.run(&["--lang", lang, "account", "list"]);
+        out.ok();
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(
+            lines[0].split_whitespace().collect::<Vec<_>>(),
+            header,
+            "{}",
+            out.stdout
+        );
+        assert!(
+            lines[1].starts_with("audit ") && lines[1].contains(state),
+            "{}",
+            out.stdout
+        );
+    }
+}

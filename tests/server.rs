@@ -496,6 +496,18 @@ fn the_api_checks_every_role_against_every_write_and_answers_in_the_schemas() {
         assert_eq!(a.status, 200, "{path}: {}", a.body);
         checker.valid(schema, path, &a.json());
     }
+    // As text, in the language asked for (Dutch unless lang=en).
+    for (query, header) in [("", "naam"), ("&lang=en", "name")] {
+        let path = format!("/api/v1/accounts?format=table{query}");
+        let a = http.api_get(&path, Some(t));
+        assert_eq!(a.status, 200, "{path}: {}", a.body);
+        let first = a.body.lines().next().unwrap_or("");
+        assert!(
+            first.split_whitespace().nth(1) == Some(header),
+            "{path}: {}",
+            a.body
+        );
+    }
     let a = http.api_get("/api/v1/overview?ministry=OCW", Some(t));
     let keys: Vec<_> = a.json()["items"]
         .as_array()

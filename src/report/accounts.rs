@@ -38,27 +38,48 @@ pub fn accounts<'a>(
             )
         }
         Format::Table | Format::Md => {
+            let nl = look.lang == super::Lang::Nl;
             if list.is_empty() {
-                return "No accounts: this ledger is not shared. Add one with `kamerstand account add`.\n".into();
+                return if nl {
+                    "Geen accounts: dit grootboek wordt niet gedeeld. Voeg er een toe met `kamerstand account add`.\n"
+                } else {
+                    "No accounts: this ledger is not shared. Add one with `kamerstand account add`.\n"
+                }
+                .into();
             }
-            let mut t = Table::new(
-                &[
+            let headers = if nl {
+                [
+                    "account",
+                    "naam",
+                    "rol",
+                    "ministeries",
+                    "staat",
+                    "sinds seq",
+                ]
+            } else {
+                [
                     "account",
                     "name",
                     "role",
                     "ministries",
                     "state",
                     "since seq",
-                ],
-                &[32, 32, 12, 24, 9, 9],
-            );
+                ]
+            };
+            let mut t = Table::new(&headers, &[32, 32, 12, 24, 13, 9]);
             for a in list {
+                let state = match (a.disabled, nl) {
+                    (true, true) => "uitgeschakeld",
+                    (false, true) => "actief",
+                    (true, false) => "disabled",
+                    (false, false) => "enabled",
+                };
                 t.row(vec![
                     a.account.to_string(),
                     a.display_name.clone(),
                     a.role.label().to_string(),
                     a.ministries.join(", "),
-                    if a.disabled { "disabled" } else { "enabled" }.into(),
+                    state.into(),
                     a.created_seq.to_string(),
                 ]);
             }

@@ -647,13 +647,18 @@ async fn accounts(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> 
     flat(
         async {
             who(&app, &headers)?;
-            let format = format_of(&query(&uri, PLAIN)?)?;
+            let q = query(&uri, PLAIN)?;
+            let format = format_of(&q)?;
+            let look = report::table::Look {
+                lang: lang_of(&q),
+                ..report::table::Look::PLAIN
+            };
             let out = read(&app, move |ws| {
                 let reg = ws.ledger().registry()?;
                 Ok(report::accounts::accounts(
                     reg.accounts.values(),
                     format,
-                    &Default::default(),
+                    &look,
                 ))
             })
             .await
