@@ -96,7 +96,7 @@ pub struct Cli {
     /// Language of what is written for people: the sentence naming the
     /// view above every read, the statuses every read names, the headings
     /// and labels of every read's tables (overview, item list, show, log,
-    /// round list), the labels and headings of exported documents, and
+    /// round list, account list), the labels and headings of exported documents, and
     /// what `verify` reports (nl or en). Receipts of writes and error
     /// messages are in English.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Nl, value_name = "LANG")]
