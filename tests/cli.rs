@@ -279,13 +279,13 @@ fn item_add_receipts_in_table_and_json() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", out.stdout);
     assert!(
-        lines[0].starts_with("registered motie 34843-79 (id "),
+        lines[0].starts_with("opgenomen: motie 34843-79 (id "),
         "{}",
         lines[0]
     );
     assert_eq!(
         lines[1],
-        format!("recorded as seq 1 (hash {})", head.hash.short())
+        format!("vastgelegd als seq 1 (hash {})", head.hash.short())
     );
     let id = env.id_of("34843-79");
     assert!(lines[0].contains(&id));
@@ -370,7 +370,7 @@ fn status_accepts_slug_or_dutch_label_and_prints_a_receipt() {
     out.ok();
     assert!(
         out.stdout.starts_with(
-            "T1: status Doorlopend gedurende uitvoering programma → In uitvoering met vertraging, effective 2024-08-01\nrecorded as seq 8 "
+            "T1: status Doorlopend gedurende uitvoering programma → In uitvoering met vertraging, geldt vanaf 2024-08-01\nvastgelegd als seq 8 "
         ),
         "{}",
         out.stdout
@@ -409,7 +409,7 @@ fn assign_normalises_codes_and_records_the_previous_parties() {
     out.ok();
     assert!(
         out.stdout
-            .starts_with("T1: responsible MOCW → MOCW en SJenV, effective 2024-08-01\n"),
+            .starts_with("T1: verantwoordelijk MOCW → MOCW en SJenV, geldt vanaf 2024-08-01\n"),
         "{}",
         out.stdout
     );
@@ -459,8 +459,9 @@ fn note_reads_text_from_stdin_and_normalises_it() {
     );
     out.ok();
     assert!(
-        out.stdout
-            .starts_with("M1: progress noted, effective 2024-10-01\nrecorded as seq 8 "),
+        out.stdout.starts_with(
+            "M1: stand van zaken vastgelegd, geldt vanaf 2024-10-01\nvastgelegd als seq 8 "
+        ),
         "{}",
         out.stdout
     );
@@ -528,7 +529,8 @@ fn item_amend_replaces_text_citations_and_submitters_and_keeps_history() {
     ]);
     out.ok();
     assert!(
-        out.stdout.starts_with("amended M1\nrecorded as seq 8 "),
+        out.stdout
+            .starts_with("gewijzigd: M1\nvastgelegd als seq 8 "),
         "{}",
         out.stdout
     );

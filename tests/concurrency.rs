@@ -82,7 +82,7 @@ fn with_wait_the_second_process_proceeds_once_the_store_is_released() {
     let (out, err) = (read_all(child.stdout.take()), read_all(child.stderr.take()));
     assert_eq!(status.code(), Some(0), "{out}{err}");
     assert_eq!(err, "");
-    assert!(out.starts_with("M1: progress noted"), "{out}");
+    assert!(out.starts_with("M1: stand van zaken vastgelegd"), "{out}");
     let after = env.head().unwrap();
     assert_eq!(after.seq, before.seq + 1);
     let show = env.run(&["--format", "json", "show", "M1"]).json();

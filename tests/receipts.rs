@@ -41,7 +41,7 @@ fn status_and_assign_receipts_name_what_was_in_force_after_a_seal() {
     out.ok();
     assert!(
         out.stdout.starts_with(
-            "M1: status In uitvoering → Doorlopend gedurende uitvoering programma, effective 2025-01-15\n"
+            "M1: status In uitvoering → Doorlopend gedurende uitvoering programma, geldt vanaf 2025-01-15\n"
         ),
         "{}",
         out.stdout
@@ -50,8 +50,112 @@ fn status_and_assign_receipts_name_what_was_in_force_after_a_seal() {
     out.ok();
     assert!(
         out.stdout
-            .starts_with("M1: responsible SOCW → MOCW, effective 2025-01-15\n"),
+            .starts_with("M1: verantwoordelijk SOCW → MOCW, geldt vanaf 2025-01-15\n"),
         "{}",
         out.stdout
     );
+}
+
+/// Receipts speak the language asked for, as reads do: Dutch unless
+/// `--lang en`, the statuses in the legend's label of that language; a
+/// change that a later-dated one leaves out of force says so in either.
+#[test]
+fn receipts_speak_the_language_asked_for() {
+    let env = TestEnv::init();
+    let add = |lang: &str, key: &str| {
+        env.run(&[
+            "--lang",
+            lang,
+            "item",
+            "add",
+            "--kind",
+            "motie",
+            "--text",
+            "Een motie.",
+            "--key",
+            key,
+            "--status",
+            "in-uitvoering",
+            "--responsible",
+            "SOCW",
+            "--effective",
+            "2025-01-10",
+        ])
+    };
+    let out = add("nl", "M1");
+    out.ok();
+    assert!(
+        out.stdout.starts_with("opgenomen: motie M1 (id "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\nvastgelegd als seq 1 (hash "),
+        "{}",
+        out.stdout
+    );
+    let out = add("en", "M2");
+    out.ok();
+    assert!(
+        out.stdout.starts_with("registered motie M2 (id "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\nrecorded as seq 2 (hash "),
+        "{}",
+        out.stdout
+    );
+    for (lang, later, note, noted, sealed) in [
+        (
+            "nl",
+            "M1: status In uitvoering → Doorlopend gedurende uitvoering programma, geldt vanaf 2025-01-15\nlet op: een wijziging met een latere ingangsdatum blijft van kracht: In uitvoering met vertraging\n",
+            "M1",
+            "M1: stand van zaken vastgelegd, geldt vanaf 2025-03-01\n",
+            "ronde r-nl verzegeld over seq 0–",
+        ),
+        (
+            "en",
+            "M2: status In progress → Continuous for the programme's duration, effective 2025-01-15\nnote: a change with a later effective date stays current: In progress, delayed\n",
+            "M2",
+            "M2: progress noted, effective 2025-03-01\n",
+            "sealed round r-en over seq 0–",
+        ),
+    ] {
+        env.run(&["status", note, "vertraagd", "--effective", "2025-01-20"])
+            .ok();
+        let out = env.run(&[
+            "--lang",
+            lang,
+            "status",
+            note,
+            "doorlopend",
+            "--effective",
+            "2025-01-15",
+        ]);
+        out.ok();
+        assert!(out.stdout.starts_with(later), "{lang}: {}", out.stdout);
+        let out = env.run(&[
+            "--lang",
+            lang,
+            "note",
+            note,
+            "Stand.",
+            "--effective",
+            "2025-03-01",
+        ]);
+        out.ok();
+        assert!(out.stdout.starts_with(noted), "{lang}: {}", out.stdout);
+        let out = env.run(&[
+            "--lang",
+            lang,
+            "round",
+            "seal",
+            &format!("r-{lang}"),
+            "--reported-on",
+            "2025-03-02",
+        ]);
+        out.ok();
+        assert!(out.stdout.starts_with(sealed), "{lang}: {}", out.stdout);
+    }
 }

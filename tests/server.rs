@@ -1094,7 +1094,20 @@ fn the_command_line_works_against_the_server_with_a_token() {
     let out = run(&["status", "M1", "vertraagd", "--reason", "via de server"]);
     out.ok();
     assert!(out.stdout.contains("M1: status"), "{}", out.stdout);
-    run(&["note", "M1", "Voortgang via de server."]).ok();
+    // The receipt the server writes speaks the client's language.
+    assert!(
+        out.stdout.contains("\nvastgelegd als seq "),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["--lang", "en", "note", "M1", "Voortgang via de server."]);
+    out.ok();
+    assert!(
+        out.stdout.starts_with("M1: progress noted, effective ")
+            && out.stdout.contains("\nrecorded as seq "),
+        "{}",
+        out.stdout
+    );
     run(&["assign", "M1", "MVWS en SVWS"]).ok();
     run(&["status", "M2", "vertraagd"]).refusal(
         2,

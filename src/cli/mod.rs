@@ -96,9 +96,10 @@ pub struct Cli {
     /// Language of what is written for people: the sentence naming the
     /// view above every read, the statuses every read names, the headings
     /// and labels of every read's tables (overview, item list, show, log,
-    /// round list, account list), the labels and headings of exported documents, and
-    /// what `verify` reports (nl or en). Receipts of writes and error
-    /// messages are in English.
+    /// round list, account list), the receipt every write prints, the
+    /// labels and headings of exported documents, and what `verify`
+    /// reports (nl or en). Error messages, import reports and `key list`
+    /// are in English.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Nl, value_name = "LANG")]
     pub(crate) lang: Lang,
     /// Work against a kamerstand server instead of a local store, e.g.
@@ -442,5 +443,8 @@ pub(crate) fn receipt(
             .flatten()
             .map(|s| s.item.key.to_string())
     };
-    emit(env, &crate::report::receipt(&key_of, rec, line, g.report()))
+    emit(
+        env,
+        &crate::report::receipt(&key_of, rec, line, g.report(), g.look.lang),
+    )
 }

@@ -320,7 +320,8 @@ impl Remote {
                 } else {
                     "table"
                 },
-            );
+            )
+            .query("lang", self.lang.code());
         answer(&self.base, req.send_json(body), self.format == Format::Json).map(|(b, _)| b)
     }
 

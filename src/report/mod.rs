@@ -195,7 +195,7 @@ pub fn overview_with(view: &View, format: Format, look: &Look) -> String {
 }
 
 /// A status's label in `lang` (its slug when the legend lacks it).
-fn label_in<'a>(legend: &'a Legend, slug: &'a str, lang: Lang) -> Cow<'a, str> {
+pub(crate) fn label_in<'a>(legend: &'a Legend, slug: &'a str, lang: Lang) -> Cow<'a, str> {
     legend
         .get(slug)
         .map_or(Cow::Borrowed(slug), |e| letter::label(e, lang))
@@ -1142,6 +1142,7 @@ pub fn receipt(
     rec: &Recorded,
     line: &str,
     format: Format,
+    lang: Lang,
 ) -> String {
     match format {
         Format::Json => {
@@ -1151,8 +1152,9 @@ pub fn receipt(
             s
         }
         Format::Table | Format::Md => format!(
-            "{}\nrecorded as seq {} (hash {})\n",
+            "{}\n{} seq {} (hash {})\n",
             v(line),
+            lang.pick("vastgelegd als", "recorded as"),
             rec.envelope.seq,
             rec.hash.short()
         ),

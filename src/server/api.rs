@@ -307,9 +307,10 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
 }
 
 async fn run_write(app: &Arc<App>, uri: &Uri, who: &Account, w: Result<Write, Error>) -> Answer {
-    let format = format_of(&query(uri, PLAIN)?)?;
+    let q = query(uri, PLAIN)?;
+    let format = format_of(&q)?;
     let w = w.map_err(|e| lib_error(&e))?;
-    super::write(app, who.account.clone(), w, Some(format))
+    super::write(app, who.account.clone(), w, Some(format), lang_of(&q))
         .await
         .map(|r| answer(format, r.receipt))
         .map_err(|e| lib_error(&e))

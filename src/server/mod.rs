@@ -291,6 +291,7 @@ pub(crate) async fn write(
     who: crate::domain::AccountName,
     w: crate::app::write::Write,
     format: Option<crate::report::Format>,
+    lang: crate::formats::annex::Lang,
 ) -> Result<Written> {
     use crate::report::Format;
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -310,7 +311,7 @@ pub(crate) async fn write(
                 }),
             };
             let line = match format {
-                Some(Format::Table | Format::Md) => crate::cli::outcome_line(ws, &r.outcome),
+                Some(Format::Table | Format::Md) => crate::cli::outcome_line(ws, &r.outcome, lang),
                 _ => String::new(),
             };
             Ok((r.recorded, key, line))
@@ -326,7 +327,7 @@ pub(crate) async fn write(
     let item = recorded.item();
     let key_of = |id| if Some(id) == item { key.clone() } else { None };
     let receipt = format.map_or_else(String::new, |f| {
-        crate::report::receipt(&key_of, &recorded, &line, f)
+        crate::report::receipt(&key_of, &recorded, &line, f, lang)
     });
     Ok(Written {
         receipt,

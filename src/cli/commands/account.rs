@@ -184,7 +184,7 @@ pub(crate) fn run(c: &AccountCommand, g: &Global, env: &mut Env<'_>) -> Result<(
 fn write(w: Write, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     let mut ws = g.open(env)?;
     let receipt = ws.write(&g.actor, w)?;
-    let line = super::outcome_line(&ws, &receipt.outcome);
+    let line = super::outcome_line(&ws, &receipt.outcome, g.look.lang);
     crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)
 }
 

@@ -73,7 +73,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             },
         },
     )?;
-    let line = super::outcome_line(&ws, &receipt.outcome);
+    let line = super::outcome_line(&ws, &receipt.outcome, g.look.lang);
     crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)
 }
 

@@ -140,7 +140,7 @@ fn add(a: &AddArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     };
     let mut ws = g.open(env)?;
     let receipt = ws.write(&g.actor, Write::Register(registration))?;
-    let line = super::outcome_line(&ws, &receipt.outcome);
+    let line = super::outcome_line(&ws, &receipt.outcome, g.look.lang);
     crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)
 }
 
@@ -176,7 +176,7 @@ fn amend(a: &AmendArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
             reason,
         },
     )?;
-    let line = super::outcome_line(&ws, &receipt.outcome);
+    let line = super::outcome_line(&ws, &receipt.outcome, g.look.lang);
     crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)
 }
 

@@ -87,11 +87,18 @@ pub(crate) fn run(c: &KeyCommand, g: &Global, env: &mut Env<'_>) -> Result<(), C
             let key = proofs::read_public_key(&a.file)?;
             let mut ws = g.open(env)?;
             let rec = proofs::key_add(&mut ws, &g.actor, &key, &a.name, role)?;
-            let line = format!(
-                "{role} key {} registered (key id {})",
-                text::visible(key.name()),
-                key.key_id_hex()
-            );
+            let line = match g.look.lang {
+                crate::formats::annex::Lang::Nl => format!(
+                    "sleutel {} ({role}) geregistreerd (sleutel-id {})",
+                    text::visible(key.name()),
+                    key.key_id_hex()
+                ),
+                crate::formats::annex::Lang::En => format!(
+                    "{role} key {} registered (key id {})",
+                    text::visible(key.name()),
+                    key.key_id_hex()
+                ),
+            };
             crate::cli::receipt(env, g, &ws, &rec, &line)
         }
         KeyCommand::List(_) => {

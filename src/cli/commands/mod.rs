@@ -32,7 +32,7 @@ use crate::app::write::Outcome;
 use crate::cli::{CliError, Global};
 use crate::projection::View;
 use crate::report::table::Look;
-use crate::report::{Format, label};
+use crate::report::{Format, label_in};
 
 /// What a table-format read prints instead of its table when its view
 /// holds no events (an `--as-of` before the ledger began): when the first
@@ -65,31 +65,53 @@ pub(crate) fn json_out(
         .map_err(CliError::from_output)
 }
 
-/// The receipt line of a write: what changed, in the clerk's words.
-pub(crate) fn outcome_line(ws: &Workspace, o: &Outcome) -> String {
+/// The receipt line of a write: what changed, in the clerk's words (in
+/// `lang`).
+pub(crate) fn outcome_line(
+    ws: &Workspace,
+    o: &Outcome,
+    lang: crate::formats::annex::Lang,
+) -> String {
     let legend = ws.legend();
+    let nl = lang == crate::formats::annex::Lang::Nl;
+    let effective = if nl { "geldt vanaf" } else { "effective" };
+    let later = |what: &str, now: &dyn std::fmt::Display| {
+        if nl {
+            format!("\nlet op: {what} met een latere ingangsdatum blijft van kracht: {now}")
+        } else {
+            format!("\nnote: {what} with a later effective date stays current: {now}")
+        }
+    };
     match o {
         Outcome::Registered { kind, key, id } => {
-            format!("registered {kind} {key} (id {})", id.hex())
+            if nl {
+                format!("opgenomen: {kind} {key} (id {})", id.hex())
+            } else {
+                format!("registered {kind} {key} (id {})", id.hex())
+            }
         }
-        Outcome::Amended { key } => format!("amended {key}"),
+        Outcome::Amended { key } => {
+            if nl {
+                format!("gewijzigd: {key}")
+            } else {
+                format!("amended {key}")
+            }
+        }
         Outcome::Status {
             key,
             from,
             to,
-            effective,
+            effective: day,
             still_current,
         } => {
             let mut line = format!(
-                "{key}: status {} → {}, effective {effective}",
-                label(legend, from),
-                label(legend, to)
+                "{key}: status {} → {}, {effective} {day}",
+                label_in(legend, from, lang),
+                label_in(legend, to, lang)
             );
             if let Some(now) = still_current {
-                line.push_str(&format!(
-                    "\nnote: a change with a later effective date stays current: {}",
-                    label(legend, now)
-                ));
+                let what = if nl { "een wijziging" } else { "a change" };
+                line.push_str(&later(what, &label_in(legend, now, lang)));
             }
             line
         }
@@ -97,30 +119,72 @@ pub(crate) fn outcome_line(ws: &Workspace, o: &Outcome) -> String {
             key,
             from,
             to,
-            effective,
+            effective: day,
             still_current,
         } => {
-            let mut line = format!("{key}: responsible {from} → {to}, effective {effective}");
+            let responsible = if nl {
+                "verantwoordelijk"
+            } else {
+                "responsible"
+            };
+            let mut line = format!("{key}: {responsible} {from} → {to}, {effective} {day}");
             if let Some(now) = still_current {
-                line.push_str(&format!(
-                    "\nnote: an assignment with a later effective date stays current: {now}"
-                ));
+                let what = if nl {
+                    "een toewijzing"
+                } else {
+                    "an assignment"
+                };
+                line.push_str(&later(what, now));
             }
             line
         }
-        Outcome::Noted { key, effective } => {
-            format!("{key}: progress noted, effective {effective}")
+        Outcome::Noted {
+            key,
+            effective: day,
+        } => {
+            if nl {
+                format!("{key}: stand van zaken vastgelegd, {effective} {day}")
+            } else {
+                format!("{key}: progress noted, {effective} {day}")
+            }
         }
-        Outcome::Corrected { key, seq } => format!("{key}: seq {seq} corrected"),
+        Outcome::Corrected { key, seq } => {
+            if nl {
+                format!("{key}: seq {seq} gecorrigeerd")
+            } else {
+                format!("{key}: seq {seq} corrected")
+            }
+        }
         Outcome::Sealed {
             name,
             head_seq,
             digest,
-        } => format!(
-            "sealed round {name} over seq 0–{head_seq}; digest to publish:\n{}",
-            digest.hex()
-        ),
-        Outcome::AccountCreated { account } => format!("account {account} created"),
-        Outcome::AccountChanged { account } => format!("account {account} changed"),
+        } => {
+            if nl {
+                format!(
+                    "ronde {name} verzegeld over seq 0–{head_seq}; controlewaarde om te publiceren:\n{}",
+                    digest.hex()
+                )
+            } else {
+                format!(
+                    "sealed round {name} over seq 0–{head_seq}; digest to publish:\n{}",
+                    digest.hex()
+                )
+            }
+        }
+        Outcome::AccountCreated { account } => {
+            if nl {
+                format!("account {account} aangemaakt")
+            } else {
+                format!("account {account} created")
+            }
+        }
+        Outcome::AccountChanged { account } => {
+            if nl {
+                format!("account {account} gewijzigd")
+            } else {
+                format!("account {account} changed")
+            }
+        }
     }
 }

@@ -120,11 +120,7 @@ pub(crate) fn run(c: &RoundCommand, g: &Global, env: &mut Env<'_>) -> Result<(),
             let key = proofs::read_private_key(&a.key)?;
             let mut ws = g.open(env)?;
             let rec = proofs::round_sign(&mut ws, &g.actor, &a.name, &key)?;
-            let line = format!(
-                "round {} signed with key {}",
-                text::visible(&a.name),
-                text::visible(key.name())
-            );
+            let line = signed_line(g, &a.name, key.name());
             crate::cli::receipt(env, g, &ws, &rec, &line)
         }
         RoundCommand::Note(a) => {
@@ -179,15 +175,11 @@ fn seal(a: &SealArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
             reported_on,
         },
     )?;
-    let line = super::outcome_line(&ws, &receipt.outcome);
+    let line = super::outcome_line(&ws, &receipt.outcome, g.look.lang);
     crate::cli::receipt(env, g, &ws, &receipt.recorded, &line)?;
     if let Some(k) = &key {
         let rec = proofs::round_sign(&mut ws, &g.actor, &name, k)?;
-        let line = format!(
-            "round {} signed with key {}",
-            text::visible(&name),
-            text::visible(k.name())
-        );
+        let line = signed_line(g, &name, k.name());
         crate::cli::receipt(env, g, &ws, &rec, &line)?;
     }
     Ok(())
@@ -225,5 +217,14 @@ pub(crate) fn remote(
             "/api/v1/rounds",
             &serde_json::json!({"name": a.name, "title": a.title, "reported_on": a.reported_on}),
         ),
+    }
+}
+
+/// The receipt line of a round's signature, in the language asked for.
+fn signed_line(g: &Global, round: &str, key: &str) -> String {
+    let (round, key) = (text::visible(round), text::visible(key));
+    match g.look.lang {
+        crate::formats::annex::Lang::Nl => format!("ronde {round} ondertekend met sleutel {key}"),
+        crate::formats::annex::Lang::En => format!("round {round} signed with key {key}"),
     }
 }
