@@ -155,8 +155,33 @@ fn init_creates_a_ledger_that_verifies() {
     let head = env.head().unwrap();
     assert_eq!(head.seq, 0);
     snap!("init_receipt", out.stdout);
-    // The receipt names the head in full.
-    assert!(out.stdout.contains(&format!("head {}", head.hash.hex())));
+    // The receipt names the head in full (in Dutch unless --lang en).
+    assert!(
+        out.stdout
+            .contains(&format!("laatste hash {}", head.hash.hex()))
+    );
+    let en = TestEnv::new();
+    let out = en.run(&[
+        "--lang",
+        "en",
+        "init",
+        "--programme",
+        "NAP",
+        "--title",
+        "Stand van zaken",
+    ]);
+    out.ok();
+    assert!(
+        out.stdout.starts_with("created ledger for NAP at "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("\nhead {}\n", en.head().unwrap().hash.hex())),
+        "{}",
+        out.stdout
+    );
 
     let v = env.run(&["verify"]);
     v.ok();
@@ -1338,4 +1363,62 @@ fn account_list_speaks_the_language_asked_for() {
             out.stdout
         );
     }
+}
+
+#[test]
+fn keys_their_list_and_a_round_signature_speak_the_language_asked_for() {
+    let env = TestEnv::init();
+    let none = env.run(&["key", "list"]);
+    none.ok();
+    assert!(
+        none.stdout.starts_with("geen sleutels geregistreerd; "),
+        "{}",
+        none.stdout
+    );
+    let none = env.run(&["--lang", "en", "key", "list"]);
+    assert!(
+        none.stdout.starts_with("no keys registered; "),
+        "{}",
+        none.stdout
+    );
+    let key = env.dir.path().join("signer.key");
+    let key = key.to_str().unwrap();
+    env.run(&["key", "generate", "--out", key, "--name", "example.org/nap"])
+        .ok();
+    let public = format!("{key}.pub");
+    let out = env.run(&[
+        "key",
+        "add",
+        &public,
+        "--name",
+        "example.org/nap",
+        "--role",
+        "signer",
+    ]);
+    out.ok();
+    assert!(
+        out.stdout
+            .starts_with("sleutel example.org/nap (signer) geregistreerd (sleutel-id "),
+        "{}",
+        out.stdout
+    );
+    for (lang, line) in [("nl", "  sleutel-id "), ("en", "  key id ")] {
+        let out = env.run(&["--lang", lang, "key", "list"]);
+        out.ok();
+        assert!(
+            out.stdout.starts_with("example.org/nap  signer") && out.stdout.contains(line),
+            "{lang}: {}",
+            out.stdout
+        );
+    }
+    env.run(&["round", "seal", "r1", "--reported-on", "2025-01-06"])
+        .ok();
+    let out = env.run(&["--lang", "en", "round", "sign", "r1", "--key", key]);
+    out.ok();
+    assert!(
+        out.stdout
+            .starts_with("round r1 signed with key example.org/nap\nrecorded as seq "),
+        "{}",
+        out.stdout
+    );
 }

@@ -105,8 +105,11 @@ pub(crate) fn parse_receipt(out: &str) -> Option<Receipt> {
             hash: v["hash"].as_str()?.to_string(),
         });
     }
-    if out.starts_with("created ledger") {
-        let head = out.lines().find_map(|l| l.strip_prefix("head "))?;
+    // `init` says it in Dutch unless told otherwise.
+    if out.starts_with("grootboek voor ") || out.starts_with("created ledger") {
+        let head = out
+            .lines()
+            .find_map(|l| l.strip_prefix("laatste hash ").or(l.strip_prefix("head ")))?;
         return (head.len() == 64).then(|| Receipt::Created {
             head: head.to_string(),
         });

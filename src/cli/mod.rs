@@ -98,8 +98,8 @@ pub struct Cli {
     /// and labels of every read's tables (overview, item list, show, log,
     /// round list, account list), the receipt every write prints, the
     /// labels and headings of exported documents, and what `verify`
-    /// reports (nl or en). Error messages, import reports and `key list`
-    /// are in English.
+    /// reports (nl or en). Error messages and import reports are in
+    /// English.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Nl, value_name = "LANG")]
     pub(crate) lang: Lang,
     /// Work against a kamerstand server instead of a local store, e.g.

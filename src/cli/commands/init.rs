@@ -48,9 +48,11 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         None => Legend::nap(),
     };
     let slugs: Vec<&str> = legend.entries.iter().map(|e| e.slug.as_str()).collect();
+    let nl = g.look.lang == crate::formats::annex::Lang::Nl;
     let legend_line = a.legend.as_ref().map(|path| {
         format!(
-            "legend from {}: {}\n",
+            "{} {}: {}\n",
+            if nl { "legenda uit" } else { "legend from" },
             crate::fsutil::shown_path(path),
             slugs.join(", ")
         )
@@ -73,12 +75,18 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
             return crate::cli::receipt(env, g, &ws, &rec, "");
         }
     }
+    let at = crate::fsutil::shown_path(&g.store);
+    let legend_line = legend_line.unwrap_or_default();
     emit(
         env,
-        &format!(
-            "created ledger for {programme} at {}\n{}head {head}\nnext: kamerstand item add --kind motie --text \"…\"\n",
-            crate::fsutil::shown_path(&g.store),
-            legend_line.unwrap_or_default()
-        ),
+        &if nl {
+            format!(
+                "grootboek voor {programme} aangelegd in {at}\n{legend_line}laatste hash {head}\nvolgende stap: kamerstand item add --kind motie --text \"…\"\n"
+            )
+        } else {
+            format!(
+                "created ledger for {programme} at {at}\n{legend_line}head {head}\nnext: kamerstand item add --kind motie --text \"…\"\n"
+            )
+        },
     )
 }
