@@ -468,7 +468,7 @@ fn details_text(
     previous: Option<&crate::domain::Responsible>,
 ) -> String {
     let w = words(lang);
-    let made = w.fields[7].to_lowercase();
+    let made = w.made;
     let mut parts = Vec::new();
     if let Some(d) = deadline {
         parts.push(format!("{} {d}", w.deadline));

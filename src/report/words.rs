@@ -23,8 +23,8 @@ pub(super) struct Words {
     pub no_items: &'static str,
     /// Added to [`Words::no_items`] for the current view.
     pub add_one: &'static str,
-    /// The event log's columns (and the card's timeline's, but for its
-    /// item column).
+    /// The event log's columns (the card's timeline takes them but for
+    /// the item's, with [`Words::change`] for what each event did).
     pub log: [&'static str; 7],
     /// The card's field labels: text, submitters, citations, status,
     /// responsible, previously, due, made, in effect.
@@ -34,11 +34,16 @@ pub(super) struct Words {
     /// The card's sections: progress notes, timeline, amendments,
     /// corrections.
     pub sections: [&'static str; 4],
-    /// "by" (an actor), "at" (a time), "on" (a day), "in" (a document).
+    /// Before an actor: "by".
     pub by: &'static str,
+    /// Before a recorded time: "at".
     pub at: &'static str,
+    /// Before a day: "on".
     pub on: &'static str,
+    /// Before the document an item was made in: "in".
     pub made_in: &'static str,
+    /// Where and when an item was made, in a change's words: "made".
+    pub made: &'static str,
     /// "reason" (of an amendment or correction).
     pub reason: &'static str,
     /// Before a note's citation.
@@ -47,16 +52,23 @@ pub(super) struct Words {
     pub corrected_by: &'static str,
     /// "corrects" (a seq follows).
     pub corrects: &'static str,
-    /// A change's words: registered, responsible, note, amended, details,
-    /// retracted, effective, deadline, previously.
+    /// An item's registration.
     pub registered: &'static str,
+    /// Responsible parties (before their codes).
     pub responsible: &'static str,
+    /// A progress note (before its text).
     pub note: &'static str,
+    /// An amendment of text, citations or submitters.
     pub amended: &'static str,
+    /// An item's details (deadline, where and when it was made).
     pub details: &'static str,
+    /// A correction that takes an event back.
     pub retracted: &'static str,
+    /// Before an effective date.
     pub effective: &'static str,
+    /// Before a deadline.
     pub deadline: &'static str,
+    /// Before the parties responsible before the item's registration.
     pub previously: &'static str,
     /// The fields an amendment changes: text, citations, submitters.
     pub amended_fields: [&'static str; 3],
@@ -111,6 +123,7 @@ const NL: Words = Words {
     at: "op",
     on: "op",
     made_in: "in",
+    made: "gedaan",
     reason: "reden",
     cites: "vindplaats",
     corrected_by: "gecorrigeerd door",
@@ -162,6 +175,7 @@ const EN: Words = Words {
     at: "at",
     on: "on",
     made_in: "in",
+    made: "made",
     reason: "reason",
     cites: "cites",
     corrected_by: "corrected by",
