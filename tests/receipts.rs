@@ -82,30 +82,28 @@ fn receipts_speak_the_language_asked_for() {
             "2025-01-10",
         ])
     };
-    let out = add("nl", "M1");
-    out.ok();
-    assert!(
-        out.stdout.starts_with("opgenomen: motie M1 (id "),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("\nvastgelegd als seq 1 (hash "),
-        "{}",
-        out.stdout
-    );
-    let out = add("en", "M2");
-    out.ok();
-    assert!(
-        out.stdout.starts_with("registered motie M2 (id "),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("\nrecorded as seq 2 (hash "),
-        "{}",
-        out.stdout
-    );
+    for (lang, key, registered, recorded) in [
+        (
+            "nl",
+            "M1",
+            "opgenomen: motie M1 (id ",
+            "\nvastgelegd als seq 1 (hash ",
+        ),
+        (
+            "en",
+            "M2",
+            "registered motie M2 (id ",
+            "\nrecorded as seq 2 (hash ",
+        ),
+    ] {
+        let out = add(lang, key);
+        out.ok();
+        assert!(
+            out.stdout.starts_with(registered) && out.stdout.contains(recorded),
+            "{lang}: {}",
+            out.stdout
+        );
+    }
     for (lang, later, note, noted, sealed) in [
         (
             "nl",
