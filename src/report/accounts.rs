@@ -38,16 +38,16 @@ pub fn accounts<'a>(
             )
         }
         Format::Table | Format::Md => {
-            let nl = look.lang == super::Lang::Nl;
+            let lang = look.lang;
             if list.is_empty() {
-                return if nl {
-                    "Geen accounts: dit grootboek wordt niet gedeeld. Voeg er een toe met `kamerstand account add`.\n"
-                } else {
-                    "No accounts: this ledger is not shared. Add one with `kamerstand account add`.\n"
-                }
-                .into();
+                return lang
+                    .pick(
+                        "Geen accounts: dit grootboek wordt niet gedeeld. Voeg er een toe met `kamerstand account add`.\n",
+                        "No accounts: this ledger is not shared. Add one with `kamerstand account add`.\n",
+                    )
+                    .into();
             }
-            let headers = if nl {
+            let headers = if lang == super::Lang::Nl {
                 [
                     "account",
                     "naam",
@@ -68,11 +68,10 @@ pub fn accounts<'a>(
             };
             let mut t = Table::new(&headers, &[32, 32, 12, 24, 13, 9]);
             for a in list {
-                let state = match (a.disabled, nl) {
-                    (true, true) => "uitgeschakeld",
-                    (false, true) => "actief",
-                    (true, false) => "disabled",
-                    (false, false) => "enabled",
+                let state = if a.disabled {
+                    lang.pick("uitgeschakeld", "disabled")
+                } else {
+                    lang.pick("actief", "enabled")
                 };
                 t.row(vec![
                     a.account.to_string(),

@@ -534,7 +534,6 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         return to_string_pretty(&v);
     }
     let w = words(look.lang);
-    let field = |n: usize| w.field(n);
     let indent = w.field_width();
     let mut out = String::new();
     out.push_str(&format!(
@@ -555,7 +554,7 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
     // Whole texts (--wide) are wrapped under their field's value.
     out.push_str(&format!(
         "{}{}\n",
-        field(0),
+        w.field(0),
         if it.text.is_empty() {
             Cow::Borrowed(w.no_text)
         } else {
@@ -565,7 +564,7 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
     if !it.submitters.is_empty() {
         out.push_str(&format!(
             "{}{}\n",
-            field(1),
+            w.field(1),
             look.fold(&v(&it.submitters.join(", ")), indent)
         ));
     }
@@ -578,26 +577,30 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
         };
         out.push_str(&format!(
             "{}{}\n",
-            if n == 0 { field(2) } else { " ".repeat(indent) },
+            if n == 0 {
+                w.field(2)
+            } else {
+                " ".repeat(indent)
+            },
             v(&format!("{c}{flag}"))
         ));
     }
     out.push_str(&format!(
         "{}{} ({})\n",
-        field(3),
+        w.field(3),
         status_label(look, legend, it.status_at(day)),
         v(it.status_at(day))
     ));
     out.push_str(&format!(
         "{}{}\n",
-        field(4),
+        w.field(4),
         v(&it.responsible_at(day).to_string())
     ));
     if let Some(p) = &it.previous_responsible {
-        out.push_str(&format!("{}{}\n", field(5), v(&p.to_string())));
+        out.push_str(&format!("{}{}\n", w.field(5), v(&p.to_string())));
     }
     if let Some(d) = it.deadline {
-        out.push_str(&format!("{}{d}\n", field(6)));
+        out.push_str(&format!("{}{d}\n", w.field(6)));
     }
     if it.made_on.is_some() || it.made_in.is_some() {
         let on = it.made_on.map(|d| format!("{} {d}", w.on));
@@ -607,7 +610,7 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
             .map(|m| format!("{} {}", w.made_in, v(m)));
         out.push_str(&format!(
             "{}{}\n",
-            field(7),
+            w.field(7),
             [on, at].into_iter().flatten().collect::<Vec<_>>().join(" ")
         ));
     }
@@ -617,7 +620,7 @@ pub fn show_with(view: &View, it: &ItemState, format: Format, look: &Look) -> St
     let name = first.map(|r| v(&r.name));
     out.push_str(&format!(
         "{}{}\n",
-        field(8),
+        w.field(8),
         look.fold(
             &words::in_effect(
                 look.lang,

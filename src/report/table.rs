@@ -442,23 +442,25 @@ impl Table {
         // marker alone, for when the columns do not fit beside each other
         // even so (a longer header is then wrapped or broken, as a long word
         // is).
-        let word = |i: usize| {
-            (1..cells.len())
-                .flat_map(|l| {
-                    cells[l][i]
-                        .split_whitespace()
-                        .map(move |w| width(w) + extra(l, i))
-                })
-                .max()
-                .unwrap_or(0)
-                .min(MIN_WRAP)
-        };
-        let loose: Vec<usize> = (0..n).map(|i| natural[i].min(word(i).max(1))).collect();
+        let word: Vec<usize> = (0..n)
+            .map(|i| {
+                (1..cells.len())
+                    .flat_map(|l| {
+                        cells[l][i]
+                            .split_whitespace()
+                            .map(move |w| width(w) + extra(l, i))
+                    })
+                    .max()
+                    .unwrap_or(0)
+                    .min(MIN_WRAP)
+            })
+            .collect();
+        let loose: Vec<usize> = (0..n).map(|i| natural[i].min(word[i].max(1))).collect();
         let floor: Vec<usize> = (0..n)
             .map(|i| {
                 natural[i].min(
                     width(&self.headers[i])
-                        .max(word(i))
+                        .max(word[i])
                         .max(MIN_WRAP.min(natural[i])),
                 )
             })

@@ -315,7 +315,6 @@ pub(super) enum Other<'a> {
 
 /// The log's line for `other`.
 pub(super) fn other(lang: Lang, other: &Other) -> String {
-    let nl = lang == Lang::Nl;
     match *other {
         Other::Created {
             programme,
@@ -364,11 +363,7 @@ pub(super) fn other(lang: Lang, other: &Other) -> String {
             let of = if ministries.is_empty() {
                 String::new()
             } else {
-                format!(
-                    " {} {}",
-                    if nl { "voor" } else { "for" },
-                    ministries.join(", ")
-                )
+                format!(" {} {}", lang.pick("voor", "for"), ministries.join(", "))
             };
             match lang {
                 Lang::Nl => format!("account {account} ({display_name}) aangemaakt: {role}{of}"),
@@ -383,27 +378,26 @@ pub(super) fn other(lang: Lang, other: &Other) -> String {
         } => {
             let mut parts = Vec::new();
             if let Some(r) = role {
-                parts.push(format!("{} {r}", if nl { "rol" } else { "role" }));
+                parts.push(format!("{} {r}", lang.pick("rol", "role")));
             }
             if let Some(m) = ministries {
                 parts.push(format!(
                     "{} {}",
-                    if nl { "ministeries" } else { "ministries" },
+                    lang.pick("ministeries", "ministries"),
                     m.join(", ")
                 ));
             }
             if let Some(d) = disabled {
                 parts.push(
-                    match (d, nl) {
-                        (true, true) => "uitgeschakeld",
-                        (false, true) => "ingeschakeld",
-                        (true, false) => "disabled",
-                        (false, false) => "enabled",
+                    if d {
+                        lang.pick("uitgeschakeld", "disabled")
+                    } else {
+                        lang.pick("ingeschakeld", "enabled")
                     }
                     .to_string(),
                 );
             }
-            let changed = if nl { "gewijzigd" } else { "changed" };
+            let changed = lang.pick("gewijzigd", "changed");
             format!("account {account} {changed}: {}", parts.join(", "))
         }
         Other::Ordered { kind, items } => match lang {

@@ -310,7 +310,7 @@ async fn run_write(app: &Arc<App>, uri: &Uri, who: &Account, w: Result<Write, Er
     let q = query(uri, PLAIN)?;
     let format = format_of(&q)?;
     let w = w.map_err(|e| lib_error(&e))?;
-    super::write(app, who.account.clone(), w, Some(format), lang_of(&q))
+    super::write(app, who.account.clone(), w, Some((format, lang_of(&q))))
         .await
         .map(|r| answer(format, r.receipt))
         .map_err(|e| lib_error(&e))

@@ -282,16 +282,15 @@ pub(crate) struct Written {
 }
 
 /// Makes a write as a signed-in account through the writer, answered once
-/// it is durable, with its receipt in `format` (as `--format` prints it;
-/// None: no receipt). Every write waits for the writer's thread, so it
+/// it is durable, with its receipt in the format and language asked for
+/// (as `--format` and `--lang` print it; None: no receipt). Every write waits for the writer's thread, so it
 /// does only what needs the workspace (the item's key, the table's line);
 /// the JSON is rendered here, on the request's own thread.
 pub(crate) async fn write(
     app: &Arc<App>,
     who: crate::domain::AccountName,
     w: crate::app::write::Write,
-    format: Option<crate::report::Format>,
-    lang: crate::formats::annex::Lang,
+    receipt: Option<(crate::report::Format, crate::formats::annex::Lang)>,
 ) -> Result<Written> {
     use crate::report::Format;
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -310,8 +309,10 @@ pub(crate) async fn write(
                         .map(|s| s.item.key.to_string())
                 }),
             };
-            let line = match format {
-                Some(Format::Table | Format::Md) => crate::cli::outcome_line(ws, &r.outcome, lang),
+            let line = match receipt {
+                Some((Format::Table | Format::Md, lang)) => {
+                    crate::cli::outcome_line(ws, &r.outcome, lang)
+                }
                 _ => String::new(),
             };
             Ok((r.recorded, key, line))
@@ -326,7 +327,7 @@ pub(crate) async fn write(
     // A receipt names the key of the event's own item only.
     let item = recorded.item();
     let key_of = |id| if Some(id) == item { key.clone() } else { None };
-    let receipt = format.map_or_else(String::new, |f| {
+    let receipt = receipt.map_or_else(String::new, |(f, lang)| {
         crate::report::receipt(&key_of, &recorded, &line, f, lang)
     });
     Ok(Written {

@@ -1046,16 +1046,7 @@ async fn answer_write(
     page_of: Back,
 ) -> Response {
     let result = match w {
-        Ok(w) => {
-            super::write(
-                app,
-                ctx.account.account.clone(),
-                w,
-                None,
-                crate::formats::annex::Lang::Nl,
-            )
-            .await
-        }
+        Ok(w) => super::write(app, ctx.account.account.clone(), w, None).await,
         Err(e) => Err(e),
     };
     match result {

@@ -48,11 +48,11 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         None => Legend::nap(),
     };
     let slugs: Vec<&str> = legend.entries.iter().map(|e| e.slug.as_str()).collect();
-    let nl = g.look.lang == crate::formats::annex::Lang::Nl;
+    let lang = g.look.lang;
     let legend_line = a.legend.as_ref().map(|path| {
         format!(
             "{} {}: {}\n",
-            if nl { "legenda uit" } else { "legend from" },
+            lang.pick("legenda uit", "legend from"),
             crate::fsutil::shown_path(path),
             slugs.join(", ")
         )
@@ -79,14 +79,13 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
     let legend_line = legend_line.unwrap_or_default();
     emit(
         env,
-        &if nl {
-            format!(
+        &match lang {
+            crate::formats::annex::Lang::Nl => format!(
                 "grootboek voor {programme} aangelegd in {at}\n{legend_line}laatste hash {head}\nvolgende stap: kamerstand item add --kind motie --text \"…\"\n"
-            )
-        } else {
-            format!(
+            ),
+            crate::formats::annex::Lang::En => format!(
                 "created ledger for {programme} at {at}\n{legend_line}head {head}\nnext: kamerstand item add --kind motie --text \"…\"\n"
-            )
+            ),
         },
     )
 }

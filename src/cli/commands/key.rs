@@ -127,19 +127,17 @@ pub(crate) fn run(c: &KeyCommand, g: &Global, env: &mut Env<'_>) -> Result<(), C
                 return emit(env, &s);
             }
             let mut out = String::new();
-            let nl = g.look.lang == crate::formats::annex::Lang::Nl;
+            let lang = g.look.lang;
             if keys.is_empty() {
-                out.push_str(if nl {
-                    "geen sleutels geregistreerd; `kamerstand key add BESTAND.pub --name NAAM --role signer` registreert er een\n"
-                } else {
-                    "no keys registered; `kamerstand key add FILE.pub --name NAME --role signer` registers one\n"
-                });
+                out.push_str(lang.pick(
+                    "geen sleutels geregistreerd; `kamerstand key add BESTAND.pub --name NAAM --role signer` registreert er een\n",
+                    "no keys registered; `kamerstand key add FILE.pub --name NAME --role signer` registers one\n",
+                ));
             }
-            let (id, at) = if nl {
-                ("sleutel-id", "geregistreerd bij seq")
-            } else {
-                ("key id", "registered at seq")
-            };
+            let (id, at) = (
+                lang.pick("sleutel-id", "key id"),
+                lang.pick("geregistreerd bij seq", "registered at seq"),
+            );
             for (k, v) in reg.keys.values().zip(&keys) {
                 let _ = writeln!(
                     out,

@@ -73,30 +73,24 @@ pub(crate) fn outcome_line(
     lang: crate::formats::annex::Lang,
 ) -> String {
     let legend = ws.legend();
-    let nl = lang == crate::formats::annex::Lang::Nl;
-    let effective = if nl { "geldt vanaf" } else { "effective" };
-    let later = |what: &str, now: &dyn std::fmt::Display| {
-        if nl {
-            format!("\nlet op: {what} met een latere ingangsdatum blijft van kracht: {now}")
-        } else {
-            format!("\nnote: {what} with a later effective date stays current: {now}")
-        }
+    let effective = lang.pick("geldt vanaf", "effective");
+    let later = |what: (&str, &str), now: &dyn std::fmt::Display| match lang {
+        crate::formats::annex::Lang::Nl => format!(
+            "\nlet op: {} met een latere ingangsdatum blijft van kracht: {now}",
+            what.0
+        ),
+        crate::formats::annex::Lang::En => format!(
+            "\nnote: {} with a later effective date stays current: {now}",
+            what.1
+        ),
     };
     match o {
-        Outcome::Registered { kind, key, id } => {
-            if nl {
-                format!("opgenomen: {kind} {key} (id {})", id.hex())
-            } else {
-                format!("registered {kind} {key} (id {})", id.hex())
-            }
-        }
-        Outcome::Amended { key } => {
-            if nl {
-                format!("gewijzigd: {key}")
-            } else {
-                format!("amended {key}")
-            }
-        }
+        Outcome::Registered { kind, key, id } => format!(
+            "{} {kind} {key} (id {})",
+            lang.pick("opgenomen:", "registered"),
+            id.hex()
+        ),
+        Outcome::Amended { key } => format!("{} {key}", lang.pick("gewijzigd:", "amended")),
         Outcome::Status {
             key,
             from,
@@ -110,8 +104,10 @@ pub(crate) fn outcome_line(
                 label_in(legend, to, lang)
             );
             if let Some(now) = still_current {
-                let what = if nl { "een wijziging" } else { "a change" };
-                line.push_str(&later(what, &label_in(legend, now, lang)));
+                line.push_str(&later(
+                    ("een wijziging", "a change"),
+                    &label_in(legend, now, lang),
+                ));
             }
             line
         }
@@ -122,69 +118,47 @@ pub(crate) fn outcome_line(
             effective: day,
             still_current,
         } => {
-            let responsible = if nl {
-                "verantwoordelijk"
-            } else {
-                "responsible"
-            };
-            let mut line = format!("{key}: {responsible} {from} → {to}, {effective} {day}");
+            let mut line = format!(
+                "{key}: {} {from} → {to}, {effective} {day}",
+                lang.pick("verantwoordelijk", "responsible")
+            );
             if let Some(now) = still_current {
-                let what = if nl {
-                    "een toewijzing"
-                } else {
-                    "an assignment"
-                };
-                line.push_str(&later(what, now));
+                line.push_str(&later(("een toewijzing", "an assignment"), now));
             }
             line
         }
         Outcome::Noted {
             key,
             effective: day,
-        } => {
-            if nl {
-                format!("{key}: stand van zaken vastgelegd, {effective} {day}")
-            } else {
-                format!("{key}: progress noted, {effective} {day}")
-            }
-        }
+        } => format!(
+            "{key}: {}, {effective} {day}",
+            lang.pick("stand van zaken vastgelegd", "progress noted")
+        ),
         Outcome::Corrected { key, seq } => {
-            if nl {
-                format!("{key}: seq {seq} gecorrigeerd")
-            } else {
-                format!("{key}: seq {seq} corrected")
-            }
+            format!(
+                "{key}: seq {seq} {}",
+                lang.pick("gecorrigeerd", "corrected")
+            )
         }
         Outcome::Sealed {
             name,
             head_seq,
             digest,
-        } => {
-            if nl {
-                format!(
-                    "ronde {name} verzegeld over seq 0–{head_seq}; controlewaarde om te publiceren:\n{}",
-                    digest.hex()
-                )
-            } else {
-                format!(
-                    "sealed round {name} over seq 0–{head_seq}; digest to publish:\n{}",
-                    digest.hex()
-                )
-            }
-        }
+        } => match lang {
+            crate::formats::annex::Lang::Nl => format!(
+                "ronde {name} verzegeld over seq 0–{head_seq}; controlewaarde om te publiceren:\n{}",
+                digest.hex()
+            ),
+            crate::formats::annex::Lang::En => format!(
+                "sealed round {name} over seq 0–{head_seq}; digest to publish:\n{}",
+                digest.hex()
+            ),
+        },
         Outcome::AccountCreated { account } => {
-            if nl {
-                format!("account {account} aangemaakt")
-            } else {
-                format!("account {account} created")
-            }
+            format!("account {account} {}", lang.pick("aangemaakt", "created"))
         }
         Outcome::AccountChanged { account } => {
-            if nl {
-                format!("account {account} gewijzigd")
-            } else {
-                format!("account {account} changed")
-            }
+            format!("account {account} {}", lang.pick("gewijzigd", "changed"))
         }
     }
 }
