@@ -8,7 +8,7 @@
 //!
 //! Run: `cargo bench --features bench --bench ledger` (every section), or
 //! name sections: `cargo bench --features bench --bench ledger -- note
-//! views verify import memory state open curve proofs annexcurve`. The first run
+//! views verify import memory state open floors curve proofs annexcurve`. The first run
 //! generates the ledgers (L takes several minutes) under
 //! `target/bench-data/` (or `$KAMERSTAND_BENCH_DATA`) and keeps them, with
 //! their events exports, their SQLite peers and a file `NAME.done`, for
@@ -563,20 +563,7 @@ fn section_views(r: &mut Report, name: &str, runs: usize, with_peer: bool) {
     // The store is this process's until it is dropped.
     drop(ws);
     let store = ledger(name);
-    let per_command = |view: &dyn Fn(usize) -> String| -> Duration {
-        let times: Vec<Duration> = (0..=runs)
-            .map(|i| {
-                let text = stdout_of(
-                    Command::new(std::env::current_exe().unwrap())
-                        .env(CHILD_STORE, &store)
-                        .env(CHILD_VIEW, view(i)),
-                );
-                Duration::from_secs_f64(text.trim().parse::<f64>().unwrap() / 1e3)
-            })
-            .collect();
-        // The first is a warm-up, as in one process.
-        median(times[1..].to_vec())
-    };
+    let per_command = |view: &dyn Fn(usize) -> String| view_per_command(&store, runs, view);
     let commands = [
         ("current", per_command(&|_| "current".into())),
         (
@@ -628,6 +615,83 @@ fn section_views(r: &mut Report, name: &str, runs: usize, with_peer: bool) {
     }
     r.curve
         .insert((name.into(), "full replay".into()), ms(replay));
+}
+
+/// The median time of a view (as [`CHILD_VIEW`] names it, for runs
+/// 1..=`runs`) after the open, each in a process of its own on `store`;
+/// run 0 is a warm-up.
+fn view_per_command(store: &Path, runs: usize, view: &dyn Fn(usize) -> String) -> Duration {
+    let times: Vec<Duration> = (0..=runs)
+        .map(|i| {
+            let text = stdout_of(
+                Command::new(std::env::current_exe().unwrap())
+                    .env(CHILD_STORE, store)
+                    .env(CHILD_VIEW, view(i)),
+            );
+            Duration::from_secs_f64(text.trim().parse::<f64>().unwrap() / 1e3)
+        })
+        .collect();
+    median(times[1..].to_vec())
+}
+
+// ---------------------------------------------------------------- floors
+
+/// What a view cannot go below: each tree of `name` read whole by one
+/// thread through sled's iterator, nothing decoded (after a fresh open,
+/// which is not timed; median of three), beside the views that read it.
+/// A view that reads a tree whole pays at least this; one that descends
+/// per item pays the leaves it lands on. And the view on an effective day
+/// split: on the random days (an item whose latest note takes effect
+/// after the day has its note on the day read from `ix_notes`) and on a
+/// day after every note (no note read).
+fn section_floors(r: &mut Report, name: &str, runs: usize) {
+    let l = ledger(name);
+    for tree in TREES_A.iter().chain(&TREES_B) {
+        let mut sizes = (0u64, 0u64);
+        let mut times: Vec<Duration> = (0..3)
+            .map(|_| {
+                let db = sled_config(&l).open().unwrap();
+                let t = db.open_tree(tree).unwrap();
+                let start = Instant::now();
+                let (mut n, mut bytes) = (0u64, 0u64);
+                for kv in t.iter() {
+                    let (k, v) = kv.unwrap();
+                    n += 1;
+                    bytes += (k.len() + v.len()) as u64;
+                }
+                sizes = (n, bytes);
+                start.elapsed()
+            })
+            .collect();
+        times.sort();
+        r.value(
+            &format!(
+                "   floor: `{tree}` of {name} read whole, one thread ({} entries, {:.1} MB; n=3)",
+                sizes.0,
+                sizes.1 as f64 / 1e6
+            ),
+            format!("{} ms", shown(ms(times[1]))),
+            "",
+        );
+    }
+    let q = questions(name, runs);
+    let on_days = view_per_command(&l, runs, &|i| format!("effective {}", q.days[i]));
+    let after_notes = view_per_command(&l, runs, &|_| "effective 2999-12-31".into());
+    let current = view_per_command(&l, runs, &|_| "current".into());
+    r.vs(
+        &format!("   view on a random effective day, {name}, one per process (n={runs})"),
+        on_days,
+        after_notes,
+        "on a day after every note",
+        "",
+    );
+    r.vs(
+        &format!("   view on a day after every note, {name}, one per process (n={runs})"),
+        after_notes,
+        current,
+        "current",
+        "",
+    );
 }
 
 // ---------------------------------------------------------------- verify
@@ -1743,6 +1807,9 @@ fn main() {
     }
     if on("state") {
         section_state(&mut r, big);
+    }
+    if on("floors") {
+        section_floors(&mut r, big, 10);
     }
     if on("open") {
         let names: Vec<&str> = ["s", "10k", "100k", "l"]
