@@ -49,6 +49,10 @@ const CHILD: &str = "KAMERSTAND_BENCH_BARE_APPEND";
 /// Set with [`CHILD`]: the bare append leaves sled's state to the end of
 /// the process, as the `kamerstand` binary does (OpenOptions::leave_at_close).
 const CHILD_LEAVES: &str = "KAMERSTAND_BENCH_BARE_LEAVES";
+/// Set with [`CHILD`]: the bare append writes its value into two trees in
+/// one sled transaction, as an append writes its event and its index
+/// entries, rather than with one insert.
+const CHILD_ATOMIC: &str = "KAMERSTAND_BENCH_BARE_ATOMIC";
 /// Set in a child process of this benchmark: it opens the store at this
 /// path, times one view ([`CHILD_VIEW`]) after the open, prints the time in
 /// ms and exits: a view as one command sees it, in a process of its own.
@@ -123,6 +127,34 @@ fn time_pair(n: usize, mut a: impl FnMut(usize), mut b: impl FnMut(usize)) -> (D
         db.push(t.elapsed());
     }
     (median(da), median(db))
+}
+
+/// As [`time_pair`], with the median of the paired differences `a(i)` −
+/// `b(i)` in ms (negative when `a` was the faster): a difference of a few
+/// ms between two runs of over 100 ms, which move by more than that from
+/// one moment to the next, shows in the pairs before it shows in the
+/// difference of the medians.
+fn time_pair_diff(
+    n: usize,
+    mut a: impl FnMut(usize),
+    mut b: impl FnMut(usize),
+) -> (Duration, Duration, f64) {
+    a(0);
+    b(0);
+    let (mut da, mut db, mut diffs) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 1..=n {
+        let t = Instant::now();
+        a(i);
+        let x = t.elapsed();
+        let t = Instant::now();
+        b(i);
+        let y = t.elapsed();
+        da.push(x);
+        db.push(y);
+        diffs.push(ms(x) - ms(y));
+    }
+    diffs.sort_by(f64::total_cmp);
+    (median(da), median(db), diffs[diffs.len() / 2])
 }
 
 fn once(f: impl FnOnce()) -> Duration {
@@ -294,11 +326,29 @@ fn sled_config(path: &Path) -> sled::Config {
 /// The bare append, run as a process of its own: open the store with sled
 /// (as kamerstand configures it), insert one value of an event's size into
 /// a tree of its own, flush, fsync the `db` file, exit.
-fn bare_append(dir: &Path, leave: bool) {
+///
+/// With `atomic`, the value goes into two trees in one sled transaction
+/// (each half of it): sled writes a transaction's batch marker ahead of
+/// its entries in a log buffer of its own, a write more to make durable
+/// than a single insert.
+fn bare_append(dir: &Path, leave: bool, atomic: bool) {
     let db = sled_config(dir).open().unwrap();
     let tree = db.open_tree("bench-bare-append").unwrap();
     let n = tree.len() as u64;
-    tree.insert(n.to_be_bytes(), vec![7u8; 700]).unwrap();
+    if atomic {
+        use sled::Transactional;
+        use sled::transaction::ConflictableTransactionError;
+        let other = db.open_tree("bench-bare-append-2").unwrap();
+        (&tree, &other)
+            .transaction(|(a, b)| {
+                a.insert(&n.to_be_bytes(), vec![7u8; 350])?;
+                b.insert(&n.to_be_bytes(), vec![7u8; 350])?;
+                Ok::<(), ConflictableTransactionError<()>>(())
+            })
+            .unwrap();
+    } else {
+        tree.insert(n.to_be_bytes(), vec![7u8; 700]).unwrap();
+    }
     db.flush().unwrap();
     std::fs::File::open(dir.join("db"))
         .unwrap()
@@ -349,7 +399,7 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
     // bare append above does not: what kamerstand adds is measured against
     // a bare append that leaves it too.
     let mut rng = Rng::new(4);
-    let (ours2, leaving) = time_pair(
+    let (ours2, leaving, added) = time_pair_diff(
         n,
         |i| {
             note(
@@ -374,6 +424,52 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
         leaving,
         "bare open+insert+flush+fsync, sled left at exit",
         "what note adds: no larger on L than on S",
+    );
+    r.value(
+        &format!(
+            "   what `note` adds to that bare append, {name}: the median of the paired differences"
+        ),
+        format!("{added:+.1} ms"),
+        "no larger on L than on S",
+    );
+    // An append writes its event and its index entries in one sled
+    // transaction, which the bare append above, a single insert, does not:
+    // what kamerstand adds is measured once more against a bare append
+    // that writes atomically to two trees (and leaves sled at exit).
+    let mut rng = Rng::new(6);
+    let (ours3, atomic, added_atomic) = time_pair_diff(
+        n,
+        |i| {
+            note(
+                &mut rng,
+                format!("Voortgang gemeld in de bench, meting {i} naast een transactie."),
+            )
+        },
+        |_| {
+            let st = Command::new(&me)
+                .env(CHILD, &copy)
+                .env(CHILD_LEAVES, "1")
+                .env(CHILD_ATOMIC, "1")
+                .status()
+                .unwrap();
+            assert!(st.success());
+        },
+    );
+    r.vs(
+        &format!(
+            "1. `note` end to end, {name} (n={n}), against a bare append in one transaction over two trees that leaves sled at exit"
+        ),
+        ours3,
+        atomic,
+        "bare open+transaction+flush+fsync, sled left at exit",
+        "what note adds: no larger on L than on S",
+    );
+    r.value(
+        &format!(
+            "   what `note` adds to that bare append, {name}: the median of the paired differences"
+        ),
+        format!("{added_atomic:+.1} ms"),
+        "",
     );
     // sled 0.34.7 writes its snapshot of the page table when it opens a
     // store written to since the last snapshot (its `snapshot_after_ops`
@@ -410,9 +506,21 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
         .insert((name.into(), "note - bare".into()), ms(ours) - ms(bare));
     r.curve
         .insert((name.into(), "bare append, sled left".into()), ms(leaving));
+    r.curve
+        .insert((name.into(), "note - bare, sled left".into()), added);
     r.curve.insert(
-        (name.into(), "note - bare, sled left".into()),
-        ms(ours2) - ms(leaving),
+        (
+            name.into(),
+            "bare append in a transaction, sled left".into(),
+        ),
+        ms(atomic),
+    );
+    r.curve.insert(
+        (
+            name.into(),
+            "note - bare in a transaction, sled left".into(),
+        ),
+        added_atomic,
     );
     let _ = std::fs::remove_dir_all(&copy);
 }
@@ -1524,6 +1632,8 @@ fn print_curve(r: &mut Report) {
         "note - bare",
         "bare append, sled left",
         "note - bare, sled left",
+        "bare append in a transaction, sled left",
+        "note - bare in a transaction, sled left",
         "current",
         "as of a random instant",
         "a random round",
@@ -1763,7 +1873,11 @@ fn main() {
         return;
     }
     if let Some(dir) = std::env::var_os(CHILD) {
-        bare_append(Path::new(&dir), std::env::var_os(CHILD_LEAVES).is_some());
+        bare_append(
+            Path::new(&dir),
+            std::env::var_os(CHILD_LEAVES).is_some(),
+            std::env::var_os(CHILD_ATOMIC).is_some(),
+        );
         return;
     }
     let wanted: Vec<String> = std::env::args()
@@ -1778,7 +1892,10 @@ fn main() {
     println!("|---|---|---|---|---|");
     let curve = on("curve");
     if on("note") || curve {
-        for (name, n) in [("s", 21), ("10k", 21), ("100k", 15), ("l", 15)] {
+        // n=61: what `note` adds is a few ms, where two runs on L move
+        // by ten or more from one moment to the next.
+        for name in ["s", "10k", "100k", "l"] {
+            let n = 61;
             if (on("note") || name != "s") && size_on(name) {
                 section_note(&mut r, name, tmp.path(), n);
             }
