@@ -1381,10 +1381,40 @@ fn keys_their_list_and_a_round_signature_speak_the_language_asked_for() {
         "{}",
         none.stdout
     );
+    // `key generate` names the two files it wrote in either language.
+    for (lang, file, said) in [
+        (
+            "nl",
+            "signer.key",
+            "{k} (de privésleutel: bewaar die goed; alleen u kunt hem lezen) en {k}.pub (de publieke sleutel) geschreven\n",
+        ),
+        (
+            "en",
+            "other.key",
+            "wrote {k} (the private key: keep it safe; readable by you only) and {k}.pub (the public key)\n",
+        ),
+    ] {
+        let k = env.dir.path().join(file);
+        let k = k.to_str().unwrap();
+        let out = env.run(&[
+            "--lang",
+            lang,
+            "key",
+            "generate",
+            "--out",
+            k,
+            "--name",
+            "example.org/nap",
+        ]);
+        out.ok();
+        assert!(
+            out.stdout.starts_with(&said.replace("{k}", k)),
+            "{lang}: {}",
+            out.stdout
+        );
+    }
     let key = env.dir.path().join("signer.key");
     let key = key.to_str().unwrap();
-    env.run(&["key", "generate", "--out", key, "--name", "example.org/nap"])
-        .ok();
     let public = format!("{key}.pub");
     let out = env.run(&[
         "key",

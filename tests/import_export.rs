@@ -1530,11 +1530,24 @@ fn the_html_annex_is_one_self_contained_page_with_a_round_chart() {
 fn export_to_a_file_and_bad_formats() {
     let mut t = Transcript::new();
     let env = two_years();
-    for format in ["md", "html", "csv", "json", "events"] {
-        let to_stdout = env.run(&["--format", format, "export", "--round", SPRING]);
+    // Each format in Dutch (the receipt too), and the last again in
+    // English, over the same file.
+    for (format, lang) in [
+        ("md", "nl"),
+        ("html", "nl"),
+        ("csv", "nl"),
+        ("json", "nl"),
+        ("events", "nl"),
+        ("md", "en"),
+    ] {
+        let to_stdout = env.run(&[
+            "--lang", lang, "--format", format, "export", "--round", SPRING,
+        ]);
         to_stdout.ok();
         let file = env.dir.path().join(format!("bijlage.{format}"));
         let out = env.run(&[
+            "--lang",
+            lang,
             "--format",
             format,
             "export",
@@ -1545,8 +1558,19 @@ fn export_to_a_file_and_bad_formats() {
         ]);
         out.expect_code(0);
         assert_eq!(out.stdout, "", "{format}");
+        let (starts, ends) = if lang == "en" {
+            (
+                format!("wrote {format} ("),
+                format!(") to {}", file.display()),
+            )
+        } else {
+            (
+                format!("{format} ("),
+                format!(") geschreven naar {}", file.display()),
+            )
+        };
         assert!(
-            out.stderr.starts_with(&format!("wrote {format} (")),
+            out.stderr.starts_with(&starts) && out.stderr.trim_end().ends_with(&ends),
             "{}",
             out.stderr
         );

@@ -39,7 +39,18 @@ fn to_file(env: &TestEnv, args: &[&str], name: &str) -> Vec<u8> {
     full.extend(["-o", &path_s]);
     let out = env.run(&full);
     out.expect_code(0);
-    assert!(out.stderr.starts_with("wrote "), "{}", out.stderr);
+    // The line naming the file speaks the language asked for.
+    let english = full.windows(2).any(|w| w == ["--lang", "en"]);
+    let (starts, names) = if english {
+        ("wrote ", format!(" to {path_s}"))
+    } else {
+        ("", format!(" geschreven naar {path_s}"))
+    };
+    assert!(
+        out.stderr.starts_with(starts) && out.stderr.trim_end().ends_with(&names),
+        "{}",
+        out.stderr
+    );
     std::fs::read(&path).unwrap()
 }
 

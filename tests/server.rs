@@ -963,7 +963,11 @@ fn the_command_line_prints_through_the_server_what_it_prints_locally() {
     args.push(file.to_str().unwrap());
     let out = s.env.run_bare(&args);
     out.expect_code(0);
-    assert!(out.stderr.starts_with("wrote docx"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("docx (") && out.stderr.contains(" bytes) geschreven naar "),
+        "{}",
+        out.stderr
+    );
     let remote_docx = std::fs::read(&file).unwrap();
     server.stop().unwrap();
     s.env
@@ -1157,7 +1161,11 @@ fn the_command_line_works_against_the_server_with_a_token() {
     let docx = s.env.dir.path().join("bijlage.docx");
     let out = run(&["export", "--format", "docx", "-o", docx.to_str().unwrap()]);
     out.expect_code(0);
-    assert!(out.stderr.starts_with("wrote docx"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("docx (") && out.stderr.contains(") geschreven naar "),
+        "{}",
+        out.stderr
+    );
     assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
     run(&["export", "--format", "events", "--ministry", "OCW"]).refusal(
         2,

@@ -97,6 +97,7 @@ pub struct Cli {
     /// view above every read, the statuses every read names, the headings
     /// and labels of every read's tables (overview, item list, show, log,
     /// round list, account list), the receipt every write prints, the
+    /// line naming a file written (export, diff, key generate), the
     /// labels and headings of exported documents, and what `verify`
     /// reports (nl or en). Error messages and import reports are in
     /// English.

@@ -96,23 +96,28 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
                     crate::Error::storage(format!("writing {}", crate::fsutil::shown_path(path)), e)
                 })
             })?;
-            written(env, format, path, n)
+            written(env, g, format, path, n)
         }
     }
 }
 
-/// Says on standard error what was written where.
+/// Says on standard error what was written where (in the language asked
+/// for).
 fn written(
     env: &mut Env<'_>,
+    g: &Global,
     format: DiffFormat,
     path: &std::path::Path,
     n: u64,
 ) -> Result<(), CliError> {
+    let (what, path) = (format.name(), crate::fsutil::shown_path(path));
     let _ = writeln!(
         env.err,
-        "wrote {} ({n} bytes) to {}",
-        format.name(),
-        crate::fsutil::shown_path(path)
+        "{}",
+        match g.lang {
+            crate::formats::annex::Lang::Nl => format!("{what} ({n} bytes) geschreven naar {path}"),
+            crate::formats::annex::Lang::En => format!("wrote {what} ({n} bytes) to {path}"),
+        }
     );
     Ok(())
 }
@@ -154,7 +159,7 @@ pub(crate) fn remote(
         }
         Some(path) => {
             let n = bytes_to_file(path, &bytes)?;
-            written(env, format, path, n)
+            written(env, g, format, path, n)
         }
     }
 }

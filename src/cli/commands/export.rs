@@ -9,7 +9,7 @@ use crate::cli::ui::terminal::Shown;
 use crate::cli::{CliError, Env, Global};
 use crate::domain::Invalid;
 use crate::formats::ExportFormat;
-use crate::formats::annex::AnnexOptions;
+use crate::formats::annex::{AnnexOptions, Lang};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -117,12 +117,15 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         Some(path) => {
             let bytes = export::to_file_with(&ws, &v, format, options, path, &progress)?;
             progress.finish();
+            let (what, view) = (format.name(), crate::report::view_line(&v, g.lang));
+            let path = crate::fsutil::shown_path(path);
             let _ = writeln!(
                 env.err,
-                "wrote {} ({bytes} bytes; {}) to {}",
-                format.name(),
-                crate::report::view_line(&v, g.lang),
-                crate::fsutil::shown_path(path)
+                "{}",
+                match g.lang {
+                    Lang::Nl => format!("{what} ({bytes} bytes; {view}) geschreven naar {path}"),
+                    Lang::En => format!("wrote {what} ({bytes} bytes; {view}) to {path}"),
+                }
             );
             Ok(())
         }
@@ -161,12 +164,16 @@ pub(crate) fn remote(
             }),
         Some(path) => {
             let n = export::bytes_to_file(path, &bytes)?;
+            let (what, by) = (format.name(), r.base());
+            let path = crate::fsutil::shown_path(path);
             let _ = writeln!(
                 env.err,
-                "wrote {} ({n} bytes, made by {}) to {}",
-                format.name(),
-                r.base(),
-                crate::fsutil::shown_path(path)
+                "{}",
+                match g.lang {
+                    Lang::Nl =>
+                        format!("{what} ({n} bytes, gemaakt door {by}) geschreven naar {path}"),
+                    Lang::En => format!("wrote {what} ({n} bytes, made by {by}) to {path}"),
+                }
             );
             Ok(())
         }

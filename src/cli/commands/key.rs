@@ -73,14 +73,18 @@ pub(crate) fn run(c: &KeyCommand, g: &Global, env: &mut Env<'_>) -> Result<(), C
     match c {
         KeyCommand::Generate(a) => {
             let key = proofs::key_generate(&a.out, a.name.trim(), role(&a.role)?)?;
-            emit(
-                env,
-                &format!(
-                    "wrote {} (the private key: keep it safe; readable by you only) and {} (the public key)\n{key}\n",
-                    text::visible(&crate::fsutil::shown_path(&a.out)),
-                    text::visible(&crate::fsutil::shown_path(&proofs::pub_path(&a.out))),
+            let private = text::visible(&crate::fsutil::shown_path(&a.out)).into_owned();
+            let public =
+                text::visible(&crate::fsutil::shown_path(&proofs::pub_path(&a.out))).into_owned();
+            let line = match g.look.lang {
+                crate::formats::annex::Lang::Nl => format!(
+                    "{private} (de privésleutel: bewaar die goed; alleen u kunt hem lezen) en {public} (de publieke sleutel) geschreven"
                 ),
-            )
+                crate::formats::annex::Lang::En => format!(
+                    "wrote {private} (the private key: keep it safe; readable by you only) and {public} (the public key)"
+                ),
+            };
+            emit(env, &format!("{line}\n{key}\n"))
         }
         KeyCommand::Add(a) => {
             let role = role(&a.role)?;
