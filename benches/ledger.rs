@@ -114,19 +114,9 @@ fn time_runs(n: usize, mut f: impl FnMut(usize)) -> Duration {
 
 /// Times `a(i)` and `b(i)` alternately, n times each after a warm-up run of
 /// both, so that both see the same moments of a noisy machine; the medians.
-fn time_pair(n: usize, mut a: impl FnMut(usize), mut b: impl FnMut(usize)) -> (Duration, Duration) {
-    a(0);
-    b(0);
-    let (mut da, mut db) = (Vec::new(), Vec::new());
-    for i in 1..=n {
-        let t = Instant::now();
-        a(i);
-        da.push(t.elapsed());
-        let t = Instant::now();
-        b(i);
-        db.push(t.elapsed());
-    }
-    (median(da), median(db))
+fn time_pair(n: usize, a: impl FnMut(usize), b: impl FnMut(usize)) -> (Duration, Duration) {
+    let (a, b, _) = time_pair_diff(n, a, b);
+    (a, b)
 }
 
 /// As [`time_pair`], with the median of the paired differences `a(i)` −
@@ -375,6 +365,15 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
         let key = format!("M{}", 1 + rng.below(items / 2));
         run(&["--store", c, "--actor", "bench", "note", &key, &text]);
     };
+    // The bare append as a process of its own, with the settings `envs`.
+    let bare_with = |envs: &[&str]| {
+        let mut cmd = Command::new(&me);
+        cmd.env(CHILD, &copy);
+        for e in envs {
+            cmd.env(e, "1");
+        }
+        assert!(cmd.status().unwrap().success());
+    };
     let (ours, bare) = time_pair(
         n,
         |i| {
@@ -383,10 +382,7 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
                 format!("Voortgang gemeld in de bench, meting {i}."),
             )
         },
-        |_| {
-            let st = Command::new(&me).env(CHILD, &copy).status().unwrap();
-            assert!(st.success());
-        },
+        |_| bare_with(&[]),
     );
     r.vs(
         &format!("1. `note` end to end, {name} (n={n})"),
@@ -407,14 +403,7 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
                 format!("Voortgang gemeld in de bench, tweede meting {i}."),
             )
         },
-        |_| {
-            let st = Command::new(&me)
-                .env(CHILD, &copy)
-                .env(CHILD_LEAVES, "1")
-                .status()
-                .unwrap();
-            assert!(st.success());
-        },
+        |_| bare_with(&[CHILD_LEAVES]),
     );
     r.vs(
         &format!(
@@ -445,15 +434,7 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
                 format!("Voortgang gemeld in de bench, meting {i} naast een transactie."),
             )
         },
-        |_| {
-            let st = Command::new(&me)
-                .env(CHILD, &copy)
-                .env(CHILD_LEAVES, "1")
-                .env(CHILD_ATOMIC, "1")
-                .status()
-                .unwrap();
-            assert!(st.success());
-        },
+        |_| bare_with(&[CHILD_LEAVES, CHILD_ATOMIC]),
     );
     r.vs(
         &format!(
