@@ -1180,3 +1180,235 @@ fn key_list_shows_no_key_the_chain_did_not_register() {
         );
     }
 }
+
+// ------------------------------------ what a write checks of its items
+
+/// `note`, `status` and `show` on M1 of [`two_rounds`] (events 1, 3, 6, 8).
+const ON_M1: &[&[&str]] = &[
+    &["note", "M1", "Verder."],
+    &["status", "M1", "invulling"],
+    &["show", "M1"],
+    &["log", "--item", "M1"],
+];
+
+/// A write on an item reads the item's whole history first, each event
+/// hash-checked and linked into the chain, whichever way the write is
+/// decided (a note from the item's standing, a status change by folding
+/// it): a damaged event of the item refuses the write (exit 1, naming the
+/// event), and nothing is written. Damage elsewhere in the chain is
+/// `verify`'s and every round seal's to find.
+#[test]
+fn a_write_on_an_item_whose_history_is_damaged_is_refused() {
+    let base = two_rounds();
+    let forgeries: [(&str, Forgery); 3] = [
+        // A byte of event 3 (M1's first status change) changed.
+        ("changed", Box::new(|r: &Raw| r.flip(3, 40, 0x01))),
+        // Event 3 rewritten with a fresh hash: it no longer links.
+        (
+            "rewritten",
+            Box::new(|r: &Raw| {
+                r.forge(3, |e| e.actor = "iemand anders".into());
+            }),
+        ),
+        // Event 3 replaced by event 4 (R1's seal).
+        ("replaced", Box::new(|r: &Raw| r.put_event(3, &r.event(4)))),
+    ];
+    for (what, forge) in &forgeries {
+        let env = forged(&base, forge);
+        let head = env.head().unwrap();
+        for args in ON_M1 {
+            env.run(args).refusal(1, what, &["at seq 3"]);
+        }
+        assert_eq!(env.head().unwrap(), head, "{what}: a write went through");
+    }
+}
+
+/// A forger cuts the last event (M1's note, seq 8) off the chain and sets
+/// back everything a command checks at open (the head, the index's mark,
+/// the Merkle tree's size), but not M1's latest snapshot, which names seq
+/// 8. A write on M1 is refused naming that trace; a write on T1 (which the
+/// cut did not touch) goes through and takes seq 8 itself, after which M1's
+/// snapshot names seq 8 by another hash than the new event's: writes on M1
+/// stay refused, `verify` reports a trace of a rewritten chain and does not
+/// rebuild over it, and a round seal refuses. Only `--discard-trace`
+/// rebuilds the index, saying so.
+#[test]
+fn events_cut_off_and_others_written_in_their_place_leave_a_trace_that_writes_keep() {
+    let env = forged(&two_rounds(), &|r| {
+        r.truncate_after(7);
+        r.set_head_to(7);
+        r.meta.insert("index", r.head()).unwrap();
+        r.meta.insert("merkle", &8u64.to_be_bytes()[..]).unwrap();
+    });
+    env.run(&["--lang", "en", "note", "M1", "Nog eens."])
+        .refusal(
+            1,
+            "a note on the cut item",
+            &["names seq 8, after the chain's last event (seq 7)"],
+        );
+    assert_eq!(env.head().unwrap().seq, 7);
+    env.run(&["note", "T1", "Verder."]).ok();
+    assert_eq!(env.head().unwrap().seq, 8);
+    for args in &ON_M1[..2] {
+        env.run(args).refusal(
+            1,
+            "a write on the cut item",
+            &[
+                "names seq 8 with hash",
+                "but the chain's event there has hash",
+            ],
+        );
+    }
+    assert_eq!(env.head().unwrap().seq, 8, "a write went through");
+    let trace = "TRACE OF A REWRITTEN CHAIN: the index names seq 8 (in ix_current) by another hash than the chain's event there has";
+    for args in [&["verify"][..], &["verify", "--rebuild-index"]] {
+        let mut full = vec!["--lang", "en"];
+        full.extend_from_slice(args);
+        let out = env.run(&full);
+        out.expect_code(1);
+        assert!(out.stdout.starts_with(trace), "{args:?}: {}", out.stdout);
+    }
+    let out = env.run(&["verify"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout.starts_with(
+            "SPOOR VAN EEN HERSCHREVEN KETEN: de index noemt gebeurtenis 8 (in ix_current)"
+        ),
+        "{}",
+        out.stdout
+    );
+    let out = env.run(&["--format", "json", "verify", "--rebuild-index"]);
+    out.expect_code(1);
+    let j = out.json();
+    assert_eq!(j["index"]["after_head"]["seq"], 8);
+    assert_eq!(j["index"]["after_head"]["tree"], "ix_current");
+    assert_eq!(j["index"]["after_head"]["rewritten"], true);
+    assert_eq!(j["index"]["rebuilt"], false);
+    env.run(&["--lang", "en", "round", "seal", "R3"]).refusal(
+        1,
+        "a seal over the trace",
+        &["the index names seq 8 (in ix_current) by another hash"],
+    );
+    assert_eq!(env.head().unwrap().seq, 8);
+    // The refusal of the seal stands until the index is rebuilt, which
+    // takes the trace's discarding by name.
+    let out = env.run(&[
+        "--lang",
+        "en",
+        "verify",
+        "--rebuild-index",
+        "--discard-trace",
+    ]);
+    out.ok();
+    assert!(
+        out.stdout.starts_with(
+            "TRACE OF A REWRITTEN CHAIN DISCARDED: the index named seq 8 (in ix_current)"
+        ),
+        "{}",
+        out.stdout
+    );
+    env.run(&["verify"]).ok();
+    env.run(&["note", "M1", "Nog eens."]).ok();
+}
+
+/// An entry of `ix_facts` or `ix_notes` under an id no item has (before
+/// every item's, between two, after every one, or a key too short to name
+/// an item), with the value of a real entry: `verify` names the tree, and
+/// a round seal refuses. (Each item's facts are compared under its own id;
+/// these lie between the ids.)
+#[test]
+fn a_fact_or_note_under_no_items_id_is_reported_and_stops_a_seal() {
+    let base = two_rounds();
+    let ids: Vec<u128> = ["M1", "T1"]
+        .iter()
+        .map(|k| u128::from_be_bytes(raw::hex_bytes(&base.id_of(k)).try_into().unwrap()))
+        .collect();
+    let (lo, hi) = (ids[0].min(ids[1]), ids[0].max(ids[1]));
+    assert!(hi - lo > 1, "no id lies between the items' ids");
+    let places: [(&str, Vec<u8>); 4] = [
+        ("before", (lo - 1).to_be_bytes().to_vec()),
+        ("between", (lo / 2 + hi / 2).to_be_bytes().to_vec()),
+        ("after", (hi + 1).to_be_bytes().to_vec()),
+        ("short", vec![1]),
+    ];
+    for tree in ["ix_facts", "ix_notes"] {
+        for (place, id) in &places {
+            let what = format!("{tree}, {place}");
+            let env = forged(&base, &|r| {
+                if id.len() < 16 {
+                    r.tree(tree).insert(id.as_slice(), &[0xff][..]).unwrap();
+                    return;
+                }
+                let mut entries = r.entries(tree);
+                let (k, v) = entries[0].clone();
+                entries.push(([&id[..], &k[16..]].concat(), v));
+                entries.sort();
+                r.set_entries(tree, &entries);
+            });
+            let out = env.run(&["--lang", "en", "verify"]);
+            out.expect_code(1);
+            assert!(
+                out.stdout
+                    .starts_with(&format!("BAD index entry in {tree}")),
+                "{what}: {}",
+                out.stdout
+            );
+            env.run(&["round", "seal", "R3"]).expect_code(1);
+            assert_eq!(env.head().unwrap().seq, 8, "{what}: sealed");
+        }
+    }
+}
+
+/// The mark of the store's format removed (or the whole tree of marks
+/// emptied): the store holds events, so it is damage, not a store never
+/// initialised. Every command, `verify` included, exits 1 saying what is
+/// missing; `init` refuses to start a ledger over the events.
+#[test]
+fn a_store_whose_format_mark_was_removed_is_damage_not_an_empty_store() {
+    let base = two_rounds();
+    for cleared in [false, true] {
+        let env = forged(&base, &|r| {
+            if cleared {
+                r.meta.clear().unwrap();
+            } else {
+                r.meta.remove("format").unwrap();
+            }
+        });
+        for args in READS
+            .iter()
+            .copied()
+            .chain([&["verify"][..], &["note", "M1", "Verder."]])
+        {
+            env.run(args).refusal(
+                1,
+                "a store without its format mark",
+                &["holds events but not the mark of its format"],
+            );
+        }
+        let out = env.run(&["init", "--programme", "NAP", "--title", "Opnieuw"]);
+        assert_ne!(out.code, 0, "init over the events: {}", out.stdout);
+        assert_eq!(raw::edit(&env, |r| r.last_seq()), 8);
+    }
+}
+
+/// Every event of M1 removed from the item index (`by_item`): reads of
+/// M1 and writes on it are refused as damage (exit 1, naming the item
+/// index), not told that M1 is unknown or registered after the view.
+#[test]
+fn an_item_whose_events_the_item_index_lost_is_damage_not_an_unknown_item() {
+    let base = two_rounds();
+    let m1 = base.id_of("M1");
+    let env = forged(&base, &|r| {
+        for seq in [1, 3, 6, 8] {
+            r.index_remove(&m1, seq);
+        }
+    });
+    for args in ON_M1 {
+        env.run(args).refusal(
+            1,
+            "M1 without its events",
+            &["the item index lists no event"],
+        );
+    }
+    assert_eq!(env.head().unwrap().seq, 8);
+}

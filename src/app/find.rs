@@ -121,19 +121,27 @@ pub fn item_in_view(
             ),
         });
     }
-    it.ok_or_else(|| {
-        let registered_seq = ws
-            .item_state(r.id, None)
-            .ok()
-            .flatten()
-            .map_or(0, |i| i.registered_seq);
-        Refusal::ItemNotInView {
+    if let Some(it) = it {
+        return Ok(it);
+    }
+    // Registered after the view, or the item index lost its events: the
+    // view itself shows the item, or no event of it is listed at all.
+    match ws.item_state(r.id, None)? {
+        Some(whole) if !view.items.iter().any(|i| i.id == r.id) => Err(Refusal::ItemNotInView {
             key: r.key.to_string(),
-            registered_seq,
+            registered_seq: whole.registered_seq,
             view: crate::report::view_line(view, crate::formats::annex::Lang::En),
         }
-        .into()
-    })
+        .into()),
+        _ => Err(Error::Corrupt {
+            seq: upto,
+            what: format!(
+                "the item index lists no event of item {} ({}) up to this view, where the index of views has the item; run `kamerstand verify` for details",
+                r.key,
+                r.id.hex()
+            ),
+        }),
+    }
 }
 
 /// Every sealed round, each checked against its seal (see [`sealed`]).

@@ -110,7 +110,7 @@ pub fn verify_ledger(
     index.add_tree(tree);
     // Derived data that names events the chain does not have is kept as
     // the trace it is: the index is not rebuilt over it.
-    index.after_head = ledger.index_after_head()?;
+    index.after_head = ledger.index_after_head(index.first_difference.is_some())?;
     let rebuild = match rebuild {
         Rebuild::No => false,
         Rebuild::IfDiffers => index.after_head.is_none(),

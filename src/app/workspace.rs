@@ -14,6 +14,11 @@ use crate::projection::{Basis, ItemState, Round, State, View, decide, natural_ke
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+/// The most items a batch may touch for its write to read the whole
+/// history of each (every command that writes on an item touches one; an
+/// annex import may touch every item, whose histories are the ledger).
+const HISTORY_ITEMS: usize = 16;
+
 /// An open ledger.
 #[derive(Debug)]
 pub struct Workspace {
@@ -970,14 +975,22 @@ impl Workspace {
                 }
             }
         }
+        let few = wants.len() <= HISTORY_ITEMS;
         let mut out = BTreeMap::new();
         for (item, days) in wants {
-            let Some((status_day, parties_day)) = days else {
-                continue;
-            };
             // An unknown item is refused by the fold's decide.
             let Some(current) = self.ledger.current_of(item)? else {
                 all = false;
+                continue;
+            };
+            // Nothing is written over an item the chain does not bear out:
+            // the write would go on from its snapshot, and its own entries
+            // would take the place of what was found. An item decided from
+            // its standing has its history read here (one folded, by the
+            // fold), when the batch touches few items; a batch of many (an
+            // import) reads each one's latest event only, not the ledger.
+            self.ledger.item_in_chain(&current, days.is_some() && few)?;
+            let Some((status_day, parties_day)) = days else {
                 continue;
             };
             out.insert(
@@ -1087,8 +1100,15 @@ fn migrate(ledger: &Ledger, progress: &dyn super::Progress) -> Result<()> {
 }
 
 /// What a trace of events cut off the chain is, for a refusal: the index
-/// names seq `named.seq`, after the chain's last event (`head`).
+/// names seq `named.seq`, after the chain's last event (`head`), or by
+/// another hash than the chain's event there has.
 pub(crate) fn cut_trace(named: crate::ledger::index::Trace, head: Option<u64>) -> String {
+    if named.rewritten {
+        return format!(
+            "the index names seq {} (in {}) by another hash than the chain's event there has: events may have been cut off the end of the chain and others recorded in their place, and the index is not built again over that trace. Check the chain against a published round digest (`kamerstand verify --digest DIGEST`) and restore from a copy if events are missing; `kamerstand verify --rebuild-index --discard-trace` builds it all the same",
+            named.seq, named.tree
+        );
+    }
     format!(
         "the index names seq {} (in {}), after the chain's last event ({}): events may have been cut off the end of the chain, and the index is not built again over that trace. Check the head against a published round digest (`kamerstand verify --digest DIGEST`) and restore from a copy if events are missing; `kamerstand verify --rebuild-index --discard-trace` builds it all the same",
         named.seq,

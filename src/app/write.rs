@@ -12,7 +12,7 @@ use crate::domain::{
     AccountName, AccountRole, Day, EventBody, EventHash, EventId, ItemKey, ItemKind, Replacement,
     Responsible, legend::NOT_STATED,
 };
-use crate::error::{Refusal, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::ledger::Recorded;
 use crate::projection::decide;
 
@@ -602,8 +602,24 @@ impl Workspace {
 
     /// The item with its whole history, folded from its events.
     fn item_whole(&self, id: EventId) -> Result<crate::projection::ItemState> {
-        self.item_state(id, None)?
-            .ok_or_else(|| Refusal::UnknownItemId { id: id.hex() }.into())
+        match self.item_state(id, None)? {
+            Some(it) => Ok(it),
+            // No events of an item the index of views has: the item index
+            // lost them (damage, not an unknown item).
+            None => match self.ledger().current_of(id)? {
+                Some(snap) => self.ledger().item_in_chain(&snap, false).and(Err(
+                    Error::Corrupt {
+                        seq: Some(snap.source.seq),
+                        what: format!(
+                            "the item index lists no event of item {} ({}); run `kamerstand verify` for details",
+                            snap.item.key,
+                            id.hex()
+                        ),
+                    },
+                )),
+                None => Err(Refusal::UnknownItemId { id: id.hex() }.into()),
+            },
+        }
     }
 
     /// The item as it stands now, from the index.

@@ -26,6 +26,9 @@ use std::ops::Bound::{Excluded, Included, Unbounded};
 /// An index entry's key and value.
 type KeyValue = (Vec<u8>, Vec<u8>);
 
+/// A range of keys: from (included) and to (excluded), None unbounded.
+type Gap = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 fn corrupt(what: String) -> Error {
     Error::Corrupt { seq: None, what }
 }
@@ -591,13 +594,39 @@ impl Ledger {
     /// over it, and neither does an open. Events cut off together with all
     /// they derived leave no such trace: only a published digest tells
     /// then (`verify --digest`).
-    pub fn index_after_head(&self) -> Result<Option<Trace>> {
+    ///
+    /// With `hashes` (when the index was found to differ from the events),
+    /// also an item's latest snapshot or a round's seal that names an event
+    /// at or before the head by a hash the chain's event there does not
+    /// have (the lowest such seq, when none lies after the head): events
+    /// cut off the end and others recorded in their place leave that trace
+    /// once the new ones reach the seqs the old ones had.
+    pub fn index_after_head(&self, hashes: bool) -> Result<Option<Trace>> {
         let head = self.head().map(|h| h.seq);
         let mut named: Option<Trace> = None;
+        let mut other: Option<Trace> = None;
         let mut note = |seq: u64, tree: &'static str| {
             if head.is_none_or(|h| seq > h) && named.is_none_or(|n| seq > n.seq) {
-                named = Some(Trace { seq, tree });
+                named = Some(Trace {
+                    seq,
+                    tree,
+                    rewritten: false,
+                });
             }
+        };
+        let mut check = |source: index::Source, tree: &'static str| -> Result<()> {
+            if hashes
+                && head.is_some_and(|h| source.seq <= h)
+                && other.is_none_or(|o| source.seq < o.seq)
+                && self.store().get(source.seq)?.map(|(h, _)| h) != Some(source.hash)
+            {
+                other = Some(Trace {
+                    seq: source.seq,
+                    tree,
+                    rewritten: true,
+                });
+            }
+            Ok(())
         };
         if let Some(size) = self.store().merkle_size()?.filter(|n| *n > 0) {
             note(size - 1, "merkle");
@@ -610,15 +639,83 @@ impl Ledger {
             // One that cannot be read is `verify`'s to report.
             if let Ok(snap) = index::decode::<Snapshot>(Tree::Current, &v) {
                 note(snap.source.seq, Tree::Current.name());
+                check(snap.source, Tree::Current.name())?;
             }
         }
         for r in self.store().ix_scan(Tree::Rounds, &[]) {
-            let (k, _) = r?;
+            let (k, v) = r?;
             if let Ok(seal) = <[u8; 8]>::try_from(k.as_ref()) {
                 note(u64::from_be_bytes(seal), Tree::Rounds.name());
             }
+            if let Ok(entry) = index::decode::<RoundEntry>(Tree::Rounds, &v) {
+                check(entry.source, Tree::Rounds.name())?;
+            }
         }
-        Ok(named)
+        Ok(named.or(other))
+    }
+
+    /// Refuses, as damage, an item whose latest snapshot the chain does not
+    /// bear out, before a write goes on from it (and its own entries take
+    /// the place of what was found): the snapshot names a seq after the
+    /// head (events cut off the end of the chain), the item index's last
+    /// event of the item is not the one the snapshot names, or the chain's
+    /// event there is another (by its hash) or no longer linked into the
+    /// chain (see [`Ledger::get_linked`]). With `history`, every event of
+    /// the item is read so (hash-checked, linked, about the item), as the
+    /// fold of a status change reads them: a write on an item checks the
+    /// item's whole history, whichever way it is decided.
+    pub fn item_in_chain(&self, snap: &Snapshot, history: bool) -> Result<()> {
+        let source = snap.source;
+        let item = || format!("item {} ({})", snap.item.key, snap.item.id.hex());
+        let head = self.head().map(|h| h.seq);
+        if head.is_none_or(|h| source.seq > h) {
+            return Err(Error::Corrupt {
+                seq: Some(source.seq),
+                what: format!(
+                    "the index's latest snapshot of {} names seq {}, after the chain's last event ({}): events may have been cut off the end of the chain, and nothing is written over that trace. Check the head against a published round digest (`kamerstand verify --digest DIGEST`); `kamerstand verify` says more",
+                    item(),
+                    source.seq,
+                    head.map_or("there is none".into(), |h| format!("seq {h}"))
+                ),
+            });
+        }
+        match self.get_linked(source.seq)? {
+            Some(rec) if rec.hash == source.hash => {}
+            found => {
+                return Err(Error::Corrupt {
+                    seq: Some(source.seq),
+                    what: format!(
+                        "the index's latest snapshot of {} names seq {} with hash {}, but the chain's event there {}: events may have been cut off the end of the chain and others recorded in their place, and nothing is written over that trace. Check the chain against a published round digest (`kamerstand verify --digest DIGEST`); `kamerstand verify` says more",
+                        item(),
+                        source.seq,
+                        source.hash.short(),
+                        found.map_or("is missing".to_string(), |r| format!(
+                            "has hash {}",
+                            r.hash.short()
+                        ))
+                    ),
+                });
+            }
+        }
+        let seqs = self.item_seqs(snap.item.id)?;
+        if seqs.last() != Some(&source.seq) {
+            return Err(Error::Corrupt {
+                seq: Some(source.seq),
+                what: format!(
+                    "the item index lists {} as the last event of {}, where the index's latest snapshot of it names seq {}; run `kamerstand verify` for details",
+                    seqs.last()
+                        .map_or("no event".to_string(), |s| format!("seq {s}")),
+                    item(),
+                    source.seq
+                ),
+            });
+        }
+        if history {
+            // Every event of the item, hash-checked and linked; the last
+            // is the one just read.
+            self.item_events_at(snap.item.id, seqs)?;
+        }
+        Ok(())
     }
 
     /// The item events of item `id`, in order, up to and including `upto`.
@@ -1351,6 +1448,13 @@ impl Ledger {
                 ));
             }
         }
+        // The facts and notes are compared under each item's id; an entry
+        // under no item's id lies between them: one probe per gap.
+        for tree in [Tree::Facts, Tree::Notes] {
+            if let Some(d) = self.entry_between_items(tree, &ids)? {
+                return Ok((0, Some(d)));
+            }
+        }
         let mut entries = keys.len() as u64;
         let mut first = compare(
             Tree::Keys,
@@ -1379,6 +1483,51 @@ impl Ledger {
             }
         }
         Ok((entries, first))
+    }
+
+    /// The first entry of `tree` (keyed by item id first) whose key lies
+    /// under none of `ids`, as a difference: the entries between two
+    /// consecutive ids, before the first and after the last, each gap read
+    /// by one probe of the index.
+    fn entry_between_items(
+        &self,
+        tree: Tree,
+        ids: &std::collections::BTreeSet<EventId>,
+    ) -> Result<Option<IndexDifference>> {
+        let mut lo: Option<Vec<u8>> = None;
+        let mut gaps = Vec::with_capacity(ids.len() + 1);
+        for id in ids {
+            gaps.push((lo.take(), Some(id.0.to_vec())));
+            // The least key above every key under `id`: its bytes plus one,
+            // none above the highest id.
+            let mut next = id.0;
+            let Some(i) = next.iter().rposition(|b| *b != 0xff) else {
+                return self.first_in_gaps(tree, gaps);
+            };
+            next[i] += 1;
+            next[i + 1..].fill(0);
+            lo = Some(next.to_vec());
+        }
+        gaps.push((lo, None));
+        self.first_in_gaps(tree, gaps)
+    }
+
+    /// The first entry of `tree` within any of `gaps` (from, included, to,
+    /// excluded; None: unbounded), as an entry the events do not give.
+    fn first_in_gaps(
+        &self,
+        tree: Tree,
+        gaps: Vec<Gap>,
+    ) -> Result<Option<IndexDifference>> {
+        for (from, to) in gaps {
+            let lo = from.as_deref().map_or(Unbounded, Included);
+            let hi = to.as_deref().map_or(Unbounded, Excluded);
+            let one = self.store().ix_range(tree, lo, hi).take(1);
+            if let Some(d) = compare(tree, std::iter::empty(), one)? {
+                return Ok(Some(d));
+            }
+        }
+        Ok(None)
     }
 
     /// Whether the stored entries of `tree`, grouped by round (as `parts`
@@ -1894,9 +2043,10 @@ impl IndexReport {
     }
 }
 
-/// Derived data that names an event after the chain's head (see
-/// [`Ledger::index_after_head`]): the highest such seq, and where (a tree
-/// as `verify` names it: `merkle`, `meta` for the index's mark,
+/// Derived data that names an event the chain does not have (see
+/// [`Ledger::index_after_head`]): the highest seq after the head so named,
+/// else the lowest at or before it named by another hash; and where (a
+/// tree as `verify` names it: `merkle`, `meta` for the index's mark,
 /// `ix_current`, `ix_rounds`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Trace {
@@ -1904,6 +2054,9 @@ pub struct Trace {
     pub seq: u64,
     /// What names it.
     pub tree: &'static str,
+    /// The seq is at or before the head, and the chain's event there is
+    /// another than the one named (the chain was cut and written on).
+    pub rewritten: bool,
 }
 
 /// An index entry that differs from what the events give.

@@ -1030,6 +1030,24 @@ impl Store {
                     String::from_utf8_lossy(STORE_MARK)
                 ),
             }),
+            // Events without the mark that `init` and an events import
+            // write before any event: the mark was removed. Damage, not a
+            // store never initialised (whose `init` would refuse the
+            // events).
+            None if store
+                .events
+                .first()
+                .map_err(store.sled_err("reading the first event"))?
+                .is_some() =>
+            {
+                Err(Error::Corrupt {
+                    seq: None,
+                    what: format!(
+                        "{} holds events but not the mark of its format (`format` in its tree `meta`), which is written before any event: the store was damaged, and without the mark its values cannot be read safely. Restore it from a backup (`kamerstand --store NEW import EVENTS-EXPORT`)",
+                        fsutil::shown_path(dir)
+                    ),
+                })
+            }
             None => Err(Error::NoStore {
                 path: dir.into(),
                 message: format!(

@@ -1113,7 +1113,7 @@ pub fn verify(
             "index": index.map(|x| json!({
                 "entries": x.entries,
                 "rebuilt": x.rebuilt,
-                "after_head": x.after_head.map(|t| json!({"seq": t.seq, "tree": t.tree})),
+                "after_head": x.after_head.map(|t| json!({"seq": t.seq, "tree": t.tree, "rewritten": t.rewritten})),
                 "not_compared": x.not_compared,
                 "first_difference": x.first_difference.as_ref().map(|d| json!({
                     "tree": d.tree,

@@ -507,6 +507,18 @@ impl Words for Nl {
     }
 
     fn index_after_head(&self, named: Trace, head: Option<u64>, rebuilt: bool) -> String {
+        if named.rewritten {
+            if rebuilt {
+                return format!(
+                    "SPOOR VAN EEN HERSCHREVEN KETEN GEWIST: de index noemde gebeurtenis {} (in {}) met een andere hash dan die gebeurtenis van de keten heeft; hij is op verzoek (--discard-trace) opnieuw opgebouwd uit de gebeurtenissen\n",
+                    named.seq, named.tree
+                );
+            }
+            return format!(
+                "SPOOR VAN EEN HERSCHREVEN KETEN: de index noemt gebeurtenis {} (in {}) met een andere hash dan die gebeurtenis van de keten heeft: er kunnen gebeurtenissen van het eind van de keten zijn verwijderd en andere in hun plaats vastgelegd. De index wordt daarover niet opnieuw opgebouwd; vergelijk de keten met een gepubliceerde controlewaarde (`kamerstand verify --digest WAARDE`) en zet zo nodig een kopie terug (`--rebuild-index --discard-trace` bouwt hem toch opnieuw op en wist het spoor)\n",
+                named.seq, named.tree
+            );
+        }
         let head = head.map_or("er is er geen".into(), |h| format!("gebeurtenis {h}"));
         if rebuilt {
             return format!(
@@ -683,6 +695,18 @@ impl Words for En {
     }
 
     fn index_after_head(&self, named: Trace, head: Option<u64>, rebuilt: bool) -> String {
+        if named.rewritten {
+            if rebuilt {
+                return format!(
+                    "TRACE OF A REWRITTEN CHAIN DISCARDED: the index named seq {} (in {}) by another hash than the chain's event there has; it was rebuilt from the events as asked (--discard-trace)\n",
+                    named.seq, named.tree
+                );
+            }
+            return format!(
+                "TRACE OF A REWRITTEN CHAIN: the index names seq {} (in {}) by another hash than the chain's event there has: events may have been cut off the end of the chain and others recorded in their place. The index is not rebuilt over that trace; check the chain against a published round digest (`kamerstand verify --digest DIGEST`) and restore from a copy if events are missing (`--rebuild-index --discard-trace` rebuilds it all the same, and the trace is gone)\n",
+                named.seq, named.tree
+            );
+        }
         let head = head.map_or("there is none".into(), |h| format!("seq {h}"));
         if rebuilt {
             return format!(

@@ -352,11 +352,17 @@ fn the_words_of_every_kind_result_and_line_are_dutch() {
     dutch(Nl.index_held());
     dutch(&Nl.not_compared("ix_frames"));
     for (head, rebuilt) in [(None, false), (Some(48), false), (Some(48), true)] {
-        dutch(
-            Nl.index_after_head(trace(49), head, rebuilt)
-                .replace("kamerstand verify --digest", "")
-                .as_str(),
-        );
+        for rewritten in [false, true] {
+            let named = Trace {
+                rewritten,
+                ..trace(49)
+            };
+            dutch(
+                Nl.index_after_head(named, head, rebuilt)
+                    .replace("kamerstand verify --digest", "")
+                    .as_str(),
+            );
+        }
     }
     dutch(&Nl.index_finding(&IndexFinding::Unreadable {
         what: String::new(),
@@ -519,5 +525,6 @@ fn trace(seq: u64) -> Trace {
     Trace {
         seq,
         tree: "ix_current",
+        rewritten: false,
     }
 }
