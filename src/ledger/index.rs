@@ -1514,11 +1514,7 @@ impl Ledger {
 
     /// The first entry of `tree` within any of `gaps` (from, included, to,
     /// excluded; None: unbounded), as an entry the events do not give.
-    fn first_in_gaps(
-        &self,
-        tree: Tree,
-        gaps: Vec<Gap>,
-    ) -> Result<Option<IndexDifference>> {
+    fn first_in_gaps(&self, tree: Tree, gaps: Vec<Gap>) -> Result<Option<IndexDifference>> {
         for (from, to) in gaps {
             let lo = from.as_deref().map_or(Unbounded, Included);
             let hi = to.as_deref().map_or(Unbounded, Excluded);

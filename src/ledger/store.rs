@@ -1970,6 +1970,19 @@ impl Store {
             let (k, v) = r?;
             out.extend(parse_block(&k, &v)?.1);
         }
+        // An item's events are listed in the order they were recorded:
+        // any other order is damage, not a history to show.
+        if let Some(w) = out.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(Error::Corrupt {
+                seq: Some(w[1]),
+                what: format!(
+                    "the item index (by_item) lists seq {} after seq {} among the events of item {}, which it keeps in the order they were recorded; run `kamerstand verify` for details",
+                    w[1],
+                    w[0],
+                    item.hex()
+                ),
+            });
+        }
         Ok(out)
     }
 
