@@ -1399,7 +1399,7 @@ fn a_store_whose_format_mark_was_removed_is_damage_not_an_empty_store() {
 /// blocks of the item index's own layout): reads of M1 and writes on it
 /// are refused as damage (exit 1, naming the item index), not told that M1
 /// is unknown or registered after the view, nor shown a history out of
-/// order.
+/// order, nor a diff's events between two rounds without M1's.
 #[test]
 fn an_item_whose_events_the_item_index_lost_or_shuffled_is_damage() {
     let base = two_rounds();
@@ -1431,6 +1431,10 @@ fn an_item_whose_events_the_item_index_lost_or_shuffled_is_damage() {
         for args in ON_M1 {
             env.run(args).refusal(1, needle, &[needle]);
         }
+        // Nor does a diff list M1's change between the rounds (seq 6) as
+        // no event at all.
+        env.run(&["diff", "R1", "R2", "--events"])
+            .refusal(1, needle, &["ledger is corrupt"]);
         assert_eq!(env.head().unwrap().seq, 8);
     }
 }

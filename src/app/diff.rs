@@ -93,6 +93,9 @@ pub fn compare(
     if events {
         let upto = vt.last_seq();
         d.list_events(&mut |id| ws.events_since(id, vf.chain.events, upto))?;
+        for item in &d.items {
+            some_listed(item, &item.events)?;
+        }
     }
     Ok(Comparison {
         from: vf,
@@ -109,7 +112,26 @@ pub fn item_events(ws: &Workspace, c: &Comparison, d: &ItemDiff) -> Result<Vec<T
     if d.tally.is_empty() {
         return Ok(Vec::new());
     }
-    ws.events_since(d.id, c.from.chain.events, c.to.last_seq())
+    let events = ws.events_since(d.id, c.from.chain.events, c.to.last_seq())?;
+    some_listed(d, &events)?;
+    Ok(events)
+}
+
+/// Refuses, as damage, an item the index of views counts changes of
+/// between the two sides when the item index lists none of its events
+/// there: the list would be silently empty.
+fn some_listed(d: &ItemDiff, events: &[TimelineEntry]) -> Result<()> {
+    if events.is_empty() && !d.tally.is_empty() {
+        return Err(crate::Error::Corrupt {
+            seq: None,
+            what: format!(
+                "the index of views counts changes of item {} ({}) between the two sides, but the item index lists none of its events there; run `kamerstand verify` for details",
+                d.key,
+                d.id.hex()
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// How a difference is to be written: `all` items (not only the changed),
