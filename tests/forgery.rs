@@ -1438,3 +1438,40 @@ fn an_item_whose_events_the_item_index_lost_or_shuffled_is_damage() {
         assert_eq!(env.head().unwrap().seq, 8);
     }
 }
+
+/// `ix_current` emptied, or `ix_frames`: the views that read them are
+/// refused as damage (exit 1), not served as a ledger or a round without
+/// items; views that read neither still serve.
+#[test]
+fn an_emptied_index_of_views_or_of_frames_is_not_served_as_no_items() {
+    let base = two_rounds();
+    let cases: [(&str, &[&[&str]], &str); 2] = [
+        (
+            "ix_current",
+            &[
+                &["overview"],
+                &["item", "list"],
+                &["overview", "--effective", "2025-03-01"],
+                &["export", "--format", "md"],
+            ],
+            "the index of views (ix_current) holds no item, where the index of keys (ix_keys) has items",
+        ),
+        (
+            "ix_frames",
+            &[
+                &["overview", "--round", "R1"],
+                &["diff", "R1", "R2"],
+                &["overview", "--as-of", "2025-05-05T10:00:00Z"],
+            ],
+            "the index holds no frame of round 'R1' (ix_frames), whose entry counts 2 items in it",
+        ),
+    ];
+    for (tree, reads, needle) in cases {
+        let env = forged(&base, &|r| r.tree(tree).clear().unwrap());
+        for args in reads {
+            env.run(args).refusal(1, tree, &[needle]);
+        }
+        env.run(&["round", "list"]).ok();
+        env.run(&["verify"]).expect_code(1);
+    }
+}

@@ -211,6 +211,7 @@ impl Ledger {
             || self.half_as_of(from, s, split, None),
             || self.half_as_of(from, s, None, split),
         )?;
+        self.frame_held(from, lower.framed + upper.framed)?;
         lower.recorded.extend(upper.recorded);
         lower.facts.extend(upper.facts);
         let mut notes = self.notes_since(lower.recorded, lower.facts)?;
@@ -287,6 +288,7 @@ impl Ledger {
                 frame.push((id, v));
             }
         }
+        half.framed = frame.len();
         // Per item written after the seal and by `s`, its last version then.
         let mut last: Vec<(EventId, sled::IVec)> = Vec::new();
         let a = index::version_key(from, lo_id, 0);
@@ -436,6 +438,8 @@ pub(super) fn up_to(key: &[u8], before: bool) -> std::ops::Bound<&[u8]> {
 #[derive(Default)]
 struct HalfAsOf {
     items: Vec<(ItemView, Option<NoteWanted>)>,
+    /// The frame entries read.
+    framed: usize,
     recorded: BTreeMap<u64, FactKey>,
     facts: BTreeSet<[u8; index::FACT_KEY_LEN]>,
 }

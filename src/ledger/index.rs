@@ -136,6 +136,12 @@ impl Ledger {
     /// what a view of the whole ledger starts from.
     pub fn currents(&self) -> Result<Vec<Snapshot>> {
         let Some(split) = self.middle_item()? else {
+            // No item at all: only when the index of keys has none either.
+            if self.store().ix_scan(Tree::Keys, &[]).next().is_some() {
+                return Err(corrupt(
+                    "the index of views (ix_current) holds no item, where the index of keys (ix_keys) has items; run `kamerstand verify` for details".into(),
+                ));
+            }
             return Ok(Vec::new());
         };
         let half = |lo: std::ops::Bound<&[u8]>, hi: std::ops::Bound<&[u8]>| {
@@ -198,7 +204,9 @@ impl Ledger {
                     .collect()
             };
         let Some(middle) = self.middle_item()? else {
-            return half(Included(&lo), Included(&hi)).map(Some);
+            let out = half(Included(&lo), Included(&hi))?;
+            self.frame_held(seal, out.len())?;
+            return Ok(Some(out));
         };
         let split = index::frame_key(seal, middle);
         let (b, mut out) = self.halves(
@@ -206,7 +214,36 @@ impl Ledger {
             || half(Included(&lo), Excluded(&split)),
         )?;
         out.extend(b);
+        self.frame_held(seal, out.len())?;
         Ok(Some(out))
+    }
+
+    /// Refuses, as damage, the frame of the round sealed at `seal` read
+    /// with `items` items when it has none but the round's entry counts
+    /// items in it (its frame was removed): a view of no items is not
+    /// served for a round that had some.
+    pub(super) fn frame_held(&self, seal: u64, items: usize) -> Result<()> {
+        if items > 0 {
+            return Ok(());
+        }
+        let Some(v) = self.store().ix_get(Tree::Rounds, &seal.to_be_bytes())? else {
+            return Ok(());
+        };
+        let entry: RoundEntry = decoded(Tree::Rounds, &v)?;
+        let counted = entry
+            .counts
+            .iter()
+            .fold(0u64, |sum, (_, c)| sum.saturating_add(*c as u64));
+        if counted > 0 {
+            return Err(Error::Corrupt {
+                seq: Some(seal),
+                what: format!(
+                    "the index holds no frame of round '{}' (ix_frames), whose entry counts {counted} items in it; run `kamerstand verify` for details",
+                    entry.round.name
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// The frames of two rounds (sealed at `a` and `b`), as [`Ledger::frame`]
@@ -219,15 +256,20 @@ impl Ledger {
         if !self.has_frames()? {
             return Ok(None);
         }
-        let Some(middle) = self.middle_item()? else {
-            return self.pair_half(a, b, None, None).map(Some);
+        let (earlier, later) = match self.middle_item()? {
+            None => self.pair_half(a, b, None, None)?,
+            Some(middle) => {
+                let ((earlier_hi, later_hi), (mut earlier, mut later)) = self.halves(
+                    || self.pair_half(a, b, Some(middle), None),
+                    || self.pair_half(a, b, None, Some(middle)),
+                )?;
+                earlier.extend(earlier_hi);
+                later.extend(later_hi);
+                (earlier, later)
+            }
         };
-        let ((earlier_hi, later_hi), (mut earlier, mut later)) = self.halves(
-            || self.pair_half(a, b, Some(middle), None),
-            || self.pair_half(a, b, None, Some(middle)),
-        )?;
-        earlier.extend(earlier_hi);
-        later.extend(later_hi);
+        self.frame_held(a, earlier.len())?;
+        self.frame_held(b, later.len())?;
         Ok(Some((earlier, later)))
     }
 
