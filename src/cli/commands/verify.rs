@@ -42,9 +42,10 @@ pub struct Args {
     /// never changed, and a chain that does not hold is never indexed.
     #[arg(long, alias = "rebuild-checkpoints")]
     rebuild_index: bool,
-    /// With --rebuild-index: rebuild even when the index names events after
-    /// the chain's last, a trace that events may have been cut off its end
-    /// (which is then gone). Without it such an index is left as it is.
+    /// With --rebuild-index: rebuild even when the index names events the
+    /// chain does not have (after its last, or by another hash), a trace
+    /// that events may have been cut off its end (which is then gone).
+    /// Without it such an index is left as it is.
     #[arg(long, requires = "rebuild_index")]
     discard_trace: bool,
     /// A round's signed note published earlier (`round note`): check its
