@@ -1475,3 +1475,44 @@ fn an_emptied_index_of_views_or_of_frames_is_not_served_as_no_items() {
         env.run(&["verify"]).expect_code(1);
     }
 }
+
+/// An import that writes a note on each of 30 items, one of whose earlier
+/// notes was damaged: the histories of the items it touches are read (on
+/// a ledger this small, all of them; it was each item's latest event only
+/// above 16 items), so the import is refused naming the damaged event,
+/// and nothing of it is written.
+#[test]
+fn an_import_on_many_items_one_of_whose_histories_is_damaged_is_refused() {
+    let base = TestEnv::init();
+    let rows = |progress: &str| {
+        let mut csv = String::from("kind,key,text,progress\n");
+        for n in 1..=30 {
+            csv.push_str(&format!("motie,M{n},Motie nummer {n}.,{progress} {n}.\n"));
+        }
+        let path = base.dir.path().join(format!("{}.csv", progress.len()));
+        std::fs::write(&path, csv).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    base.run(&["import", &rows("Begonnen")]).ok();
+    base.run(&["import", &rows("Halverwege")]).ok();
+    // M17's first note: no item's latest event, nor next to one (the
+    // latest are the second import's).
+    let timeline = base.json(&["show", "M17"])["timeline"].clone();
+    assert_eq!(timeline.as_array().unwrap().len(), 3, "{timeline}");
+    let m17 = timeline[1]["seq"].as_u64().unwrap();
+    let env = forged(&base, &|r| r.flip(m17, 40, 0x01));
+    let head = env.head().unwrap();
+    let again = rows("Verder gegaan");
+    for dry in [true, false] {
+        let mut args = vec!["import", again.as_str()];
+        if dry {
+            args.push("--dry-run");
+        }
+        env.run(&args).refusal(
+            1,
+            "an import over a damaged history",
+            &[&format!("at seq {m17}")],
+        );
+        assert_eq!(env.head().unwrap(), head);
+    }
+}

@@ -14,10 +14,12 @@ use crate::projection::{Basis, ItemState, Round, State, View, decide, natural_ke
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The most items a batch may touch for its write to read the whole
-/// history of each (every command that writes on an item touches one; an
-/// annex import may touch every item, whose histories are the ledger).
-const HISTORY_ITEMS: usize = 16;
+/// How many events of the histories of the items a write touches it reads
+/// to check them (see `Ledger::item_in_chain`): every item's whole history
+/// in a ledger of some thousands of events, or in a write on one item; an
+/// annex import on a ledger of a million touches histories that are the
+/// whole ledger, and reads as many of them as this allows.
+const HISTORY_EVENTS: u64 = 10_000;
 
 /// An open ledger.
 #[derive(Debug)]
@@ -880,7 +882,10 @@ impl Workspace {
         today: Day,
         (keep, at): (bool, Option<Timestamp>),
     ) -> Result<(crate::ledger::Prepared, Entries)> {
-        let (mut standings, all) = self.standings(&drafts)?;
+        // The parts of a batch written in parts were checked, histories
+        // and all, when the whole batch was decided first.
+        let history = if at.is_some() { 0 } else { HISTORY_EVENTS };
+        let (mut standings, all) = self.standings(&drafts, history)?;
         if all {
             // What decide asks of the state for such a batch: the legend
             // and the items it touches (no rounds, keys or accounts). The
@@ -936,7 +941,15 @@ impl Workspace {
     /// batch is such a write. An item any other event names (a
     /// correction, details) is folded, and so is one about which a batch
     /// changes the status or the parties twice.
-    fn standings(&self, drafts: &[Draft]) -> Result<(BTreeMap<EventId, Standing>, bool)> {
+    ///
+    /// Before, every item it touches is checked against the chain (see
+    /// `Ledger::item_in_chain`), with up to `history` events of their
+    /// histories read.
+    fn standings(
+        &self,
+        drafts: &[Draft],
+        mut history: u64,
+    ) -> Result<(BTreeMap<EventId, Standing>, bool)> {
         // Per item the days of its status change and change of
         // responsible; None: folded.
         type Days = Option<(Option<Day>, Option<Day>)>;
@@ -975,7 +988,6 @@ impl Workspace {
                 }
             }
         }
-        let few = wants.len() <= HISTORY_ITEMS;
         let mut out = BTreeMap::new();
         for (item, days) in wants {
             // An unknown item is refused by the fold's decide.
@@ -986,10 +998,17 @@ impl Workspace {
             // Nothing is written over an item the chain does not bear out:
             // the write would go on from its snapshot, and its own entries
             // would take the place of what was found. An item decided from
-            // its standing has its history read here (one folded, by the
-            // fold), when the batch touches few items; a batch of many (an
-            // import) reads each one's latest event only, not the ledger.
-            self.ledger.item_in_chain(&current, days.is_some() && few)?;
+            // its standing has its history read here as far as `history`
+            // allows (one folded has it read by the fold).
+            let mut none = 0;
+            self.ledger.item_in_chain(
+                &current,
+                if days.is_some() {
+                    &mut history
+                } else {
+                    &mut none
+                },
+            )?;
             let Some((status_day, parties_day)) = days else {
                 continue;
             };

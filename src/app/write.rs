@@ -607,7 +607,7 @@ impl Workspace {
             // No events of an item the index of views has: the item index
             // lost them (damage, not an unknown item).
             None => match self.ledger().current_of(id)? {
-                Some(snap) => self.ledger().item_in_chain(&snap, false).and(Err(
+                Some(snap) => self.ledger().item_in_chain(&snap, &mut 0).and(Err(
                     Error::Corrupt {
                         seq: Some(snap.source.seq),
                         what: format!(

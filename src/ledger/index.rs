@@ -702,11 +702,12 @@ impl Ledger {
     /// head (events cut off the end of the chain), the item index's last
     /// event of the item is not the one the snapshot names, or the chain's
     /// event there is another (by its hash) or no longer linked into the
-    /// chain (see [`Ledger::get_linked`]). With `history`, every event of
-    /// the item is read so (hash-checked, linked, about the item), as the
-    /// fold of a status change reads them: a write on an item checks the
-    /// item's whole history, whichever way it is decided.
-    pub fn item_in_chain(&self, snap: &Snapshot, history: bool) -> Result<()> {
+    /// chain (see [`Ledger::get_linked`]). When the item's events number no
+    /// more than `budget`, every one is read so too (hash-checked, linked,
+    /// about the item), as the fold of a status change reads them, and
+    /// their number is taken from `budget`: what a write may read of the
+    /// histories of the items it touches.
+    pub fn item_in_chain(&self, snap: &Snapshot, budget: &mut u64) -> Result<()> {
         let source = snap.source;
         let item = || format!("item {} ({})", snap.item.key, snap.item.id.hex());
         let head = self.head().map(|h| h.seq);
@@ -752,7 +753,9 @@ impl Ledger {
                 ),
             });
         }
-        if history {
+        let events = seqs.len() as u64;
+        if events <= *budget {
+            *budget -= events;
             // Every event of the item, hash-checked and linked; the last
             // is the one just read.
             self.item_events_at(snap.item.id, seqs)?;
