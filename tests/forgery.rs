@@ -1436,6 +1436,18 @@ fn an_item_whose_events_the_item_index_lost_or_shuffled_is_damage() {
         env.run(&["diff", "R1", "R2", "--events"])
             .refusal(1, needle, &["ledger is corrupt"]);
         assert_eq!(env.head().unwrap().seq, 8);
+        // `verify` names the disorder as such (it said seq 3 was missing).
+        if needle.starts_with("lists") {
+            let out = env.run(&["--lang", "en", "verify"]);
+            out.expect_code(1);
+            assert!(
+                out.stdout.starts_with(&format!(
+                    "BROKEN at seq 3: index mismatch (item M1): the item index lists seq 3 of item {m1} after seq 8, out of the order they were recorded in"
+                )),
+                "{}",
+                out.stdout
+            );
+        }
     }
 }
 

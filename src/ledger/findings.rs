@@ -129,6 +129,9 @@ pub enum Finding {
         seq: u64,
         missing: bool,
     },
+    /// An item's events listed in the item index out of the order they
+    /// were recorded in: `seq` after `after`.
+    IndexOrder { item: EventId, seq: u64, after: u64 },
 }
 
 impl fmt::Display for Finding {
@@ -289,6 +292,11 @@ impl fmt::Display for Finding {
             ),
             F::NoHead => f.write_str("no head is stored, but events exist"),
             F::HeadUnreadable { what } => write!(f, "the head cannot be read: {what}"),
+            F::IndexOrder { item, seq, after } => write!(
+                f,
+                "the item index lists seq {seq} of item {} after seq {after}, out of the order they were recorded in",
+                item.hex()
+            ),
             F::IndexEntry { item, seq, missing } => write!(
                 f,
                 "the entry for item {} at seq {seq} is {} the item index",

@@ -1046,8 +1046,19 @@ pub fn verify_with_nodes(
             first = Some((e, missing));
         }
     };
+    // The first entry of an item listed after a later one of the same.
+    let mut disorder: Option<((EventId, u64), u64)> = None;
+    let mut last: Option<(EventId, u64)> = None;
     for entry in store.index_entries() {
         let got = entry?;
+        if let Some(l) = last
+            && l.0 == got.0
+            && l.1 >= got.1
+            && disorder.is_none()
+        {
+            disorder = Some((got, l.1));
+        }
+        last = Some(got);
         while let Some(&&w) = want.peek() {
             if w < got {
                 note(w, true);
@@ -1064,6 +1075,17 @@ pub fn verify_with_nodes(
     }
     for &w in want {
         note(w, true);
+    }
+    if let Some(((item, seq), after)) = disorder
+        && first.is_none_or(|((_, s), _)| seq <= s)
+    {
+        let detail = Finding::IndexOrder { item, seq, after };
+        return Ok(c.report(Some(c.brk(
+            seq,
+            BreakKind::IndexMismatch,
+            Some(item),
+            detail,
+        ))));
     }
     if let Some(((item, seq), missing)) = first {
         let detail = Finding::IndexEntry { item, seq, missing };

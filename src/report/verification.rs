@@ -315,6 +315,10 @@ impl Words for Nl {
             F::HeadUnreadable { what } => {
                 format!("de kop van de keten is onleesbaar (melding van de opslag: {what})")
             }
+            F::IndexOrder { item, seq, after } => format!(
+                "de itemindex noemt gebeurtenis {seq} van item {} na gebeurtenis {after}, niet in de volgorde waarin ze zijn vastgelegd",
+                item.hex()
+            ),
             F::IndexEntry { item, seq, missing } => format!(
                 "de vermelding van item {} bij gebeurtenis {seq} {} de itemindex",
                 item.hex(),

@@ -165,6 +165,11 @@ fn findings() -> Vec<Finding> {
             seq: 4,
             missing: false,
         },
+        F::IndexOrder {
+            item: ID1,
+            seq: 4,
+            after: 9,
+        },
     ]
 }
 
