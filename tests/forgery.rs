@@ -1528,3 +1528,58 @@ fn an_import_on_many_items_one_of_whose_histories_is_damaged_is_refused() {
         assert_eq!(env.head().unwrap(), head);
     }
 }
+
+/// A forger cuts M1's last note (seq 9) off the chain, sets the head and
+/// the marks back, and even puts M1's latest snapshot back as it stood
+/// before the note (copied from the store as it was then), leaving only
+/// the note's own entry in `ix_notes`. `verify` reports that entry as a
+/// trace of a cut chain and does not rebuild over it; a seal refuses; a
+/// write on M1, which would write its own note at seq 9 over that entry,
+/// is refused naming it.
+#[test]
+fn a_fact_of_a_cut_event_left_behind_is_a_trace_that_no_write_on_its_item_erases() {
+    let base = two_rounds();
+    let before = TestEnv::new();
+    base.copy_store_to(&before);
+    base.run(&["note", "M1", "Nog een stand."]).ok();
+    assert_eq!(base.head().unwrap().seq, 9);
+    let m1 = raw::hex_bytes(&base.id_of("M1"));
+    let snapshot = raw::edit(&before, |r| {
+        r.tree("ix_current").get(&m1).unwrap().unwrap().to_vec()
+    });
+    let cut = |r: &Raw| {
+        r.truncate_after(8);
+        r.set_head_to(8);
+        r.meta.insert("index", r.head()).unwrap();
+        r.meta.insert("merkle", &9u64.to_be_bytes()[..]).unwrap();
+        r.tree("ix_current")
+            .insert(m1.as_slice(), snapshot.as_slice())
+            .unwrap();
+    };
+    let env = forged(&base, &cut);
+    let out = env.run(&["--lang", "en", "verify", "--rebuild-index"]);
+    out.expect_code(1);
+    assert!(
+        out.stdout
+            .starts_with("TRACE OF A CUT CHAIN: the index names seq 9 (in ix_"),
+        "{}",
+        out.stdout
+    );
+    let j = env
+        .run(&["--format", "json", "verify", "--rebuild-index"])
+        .json();
+    assert_eq!(j["index"]["after_head"]["seq"], 9);
+    assert_eq!(j["index"]["rebuilt"], false);
+    env.run(&["round", "seal", "R3"]).expect_code(1);
+    assert_eq!(env.head().unwrap().seq, 8);
+    env.run(&["verify", "--rebuild-index", "--discard-trace"])
+        .ok();
+    // On a copy forged the same way, the write comes first.
+    let env = forged(&base, &cut);
+    env.run(&["--lang", "en", "note", "M1", "Iets anders."]).refusal(
+        1,
+        "a note over the cut note's entry",
+        &["from seq 9 (ix_notes), which is not one of the item's events (the chain's last is seq 8)"],
+    );
+    assert_eq!(env.head().unwrap().seq, 8);
+}

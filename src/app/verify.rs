@@ -7,7 +7,7 @@
 
 use super::Progress;
 use crate::error::{Error, Result};
-use crate::ledger::index::IndexReport;
+use crate::ledger::index::{IndexFinding, IndexReport, Trace};
 use crate::ledger::{DigestCheck, Ledger, OpenOptions, VerifyReport};
 use std::path::Path;
 
@@ -111,6 +111,21 @@ pub fn verify_ledger(
     // Derived data that names events the chain does not have is kept as
     // the trace it is: the index is not rebuilt over it.
     index.after_head = ledger.index_after_head(index.first_difference.is_some())?;
+    // So is an entry of any tree that names an event after the head, where
+    // no event explains it: a fact or note of a cut event, left behind by
+    // a forger who set the items' snapshots back with the head.
+    if index.after_head.is_none()
+        && let Some(d) = &index.first_difference
+        && d.what == IndexFinding::Extra
+        && let Some(seq) = d.seq
+        && ledger.head().is_none_or(|h| seq > h.seq)
+    {
+        index.after_head = Some(Trace {
+            seq,
+            tree: d.tree,
+            rewritten: false,
+        });
+    }
     let rebuild = match rebuild {
         Rebuild::No => false,
         Rebuild::IfDiffers => index.after_head.is_none(),

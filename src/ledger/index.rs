@@ -704,7 +704,8 @@ impl Ledger {
     /// event there is another (by its hash) or no longer linked into the
     /// chain (see [`Ledger::get_linked`]). When the item's events number no
     /// more than `budget`, every one is read so too (hash-checked, linked,
-    /// about the item), as the fold of a status change reads them, and
+    /// about the item), as the fold of a status change reads them, every
+    /// fact and note of the item in the index must name one of them, and
     /// their number is taken from `budget`: what a write may read of the
     /// histories of the items it touches.
     pub fn item_in_chain(&self, snap: &Snapshot, budget: &mut u64) -> Result<()> {
@@ -756,6 +757,32 @@ impl Ledger {
         let events = seqs.len() as u64;
         if events <= *budget {
             *budget -= events;
+            // Every fact and note of the item names one of its events: a
+            // fact of an event cut off the chain is a trace a write on the
+            // item would take the place of.
+            let known: std::collections::BTreeSet<u64> = seqs.iter().copied().collect();
+            for tree in [Tree::Facts, Tree::Notes] {
+                for r in self.store().ix_prefix(tree, &snap.item.id.0) {
+                    let (k, _) = r?;
+                    if let Some(key) = FactKey::from_bytes(&k)
+                        && !known.contains(&key.version)
+                    {
+                        return Err(Error::Corrupt {
+                            seq: Some(key.version),
+                            what: format!(
+                                "the index holds a fact of {} from seq {} ({}), which is not one of the item's events{}: events may have been cut off the end of the chain, and nothing is written over that trace; `kamerstand verify` says more",
+                                item(),
+                                key.version,
+                                tree.name(),
+                                head.filter(|h| key.version > *h)
+                                    .map_or(String::new(), |h| format!(
+                                        " (the chain's last is seq {h})"
+                                    ))
+                            ),
+                        });
+                    }
+                }
+            }
             // Every event of the item, hash-checked and linked; the last
             // is the one just read.
             self.item_events_at(snap.item.id, seqs)?;
