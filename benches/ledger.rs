@@ -391,66 +391,79 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
         "bare sled open+insert+flush+fsync+exit",
         "<= 1.5 on L",
     );
+    // `note` against a bare append with the settings `envs` (`bare`, as
+    // the table and the curve name it), `n` pairs: the medians and the
+    // median of the paired differences, reported and put in the curve.
+    let against = |r: &mut Report,
+                   seed: u64,
+                   tag: &str,
+                   envs: &[&str],
+                   (bare, row): (&str, &str),
+                   what: &str| {
+        let mut rng = Rng::new(seed);
+        let (ours, theirs, added) = time_pair_diff(
+            n,
+            |i| {
+                note(
+                    &mut rng,
+                    format!("Voortgang gemeld in de bench, {tag} {i}."),
+                )
+            },
+            |_| bare_with(envs),
+        );
+        r.vs(
+            &format!(
+                "1. `note` end to end, {name} (n={n}), against a {bare} that leaves sled at exit"
+            ),
+            ours,
+            theirs,
+            what,
+            "what note adds: no larger on L than on S",
+        );
+        r.value(
+            &format!(
+                "   what `note` adds to that bare append, {name}: the median of the paired differences"
+            ),
+            format!("{added:+.1} ms"),
+            // The target is the issue's, against the bare insert it names.
+            if row.is_empty() {
+                "no larger on L than on S"
+            } else {
+                ""
+            },
+        );
+        r.curve.insert(
+            (name.into(), format!("bare append{row}, sled left")),
+            ms(theirs),
+        );
+        r.curve
+            .insert((name.into(), format!("note - bare{row}, sled left")), added);
+    };
     // The binary leaves sled's state to the end of the process, which the
     // bare append above does not: what kamerstand adds is measured against
     // a bare append that leaves it too.
-    let mut rng = Rng::new(4);
-    let (ours2, leaving, added) = time_pair_diff(
-        n,
-        |i| {
-            note(
-                &mut rng,
-                format!("Voortgang gemeld in de bench, tweede meting {i}."),
-            )
-        },
-        |_| bare_with(&[CHILD_LEAVES]),
-    );
-    r.vs(
-        &format!(
-            "1. `note` end to end, {name} (n={n}), against a bare append that leaves sled at exit"
-        ),
-        ours2,
-        leaving,
+    against(
+        r,
+        4,
+        "tweede meting",
+        &[CHILD_LEAVES],
+        ("bare append", ""),
         "bare open+insert+flush+fsync, sled left at exit",
-        "what note adds: no larger on L than on S",
-    );
-    r.value(
-        &format!(
-            "   what `note` adds to that bare append, {name}: the median of the paired differences"
-        ),
-        format!("{added:+.1} ms"),
-        "no larger on L than on S",
     );
     // An append writes its event and its index entries in one sled
     // transaction, which the bare append above, a single insert, does not:
     // what kamerstand adds is measured once more against a bare append
     // that writes atomically to two trees (and leaves sled at exit).
-    let mut rng = Rng::new(6);
-    let (ours3, atomic, added_atomic) = time_pair_diff(
-        n,
-        |i| {
-            note(
-                &mut rng,
-                format!("Voortgang gemeld in de bench, meting {i} naast een transactie."),
-            )
-        },
-        |_| bare_with(&[CHILD_LEAVES, CHILD_ATOMIC]),
-    );
-    r.vs(
-        &format!(
-            "1. `note` end to end, {name} (n={n}), against a bare append in one transaction over two trees that leaves sled at exit"
+    against(
+        r,
+        6,
+        "meting naast een transactie",
+        &[CHILD_LEAVES, CHILD_ATOMIC],
+        (
+            "bare append in one transaction over two trees",
+            " in a transaction",
         ),
-        ours3,
-        atomic,
         "bare open+transaction+flush+fsync, sled left at exit",
-        "what note adds: no larger on L than on S",
-    );
-    r.value(
-        &format!(
-            "   what `note` adds to that bare append, {name}: the median of the paired differences"
-        ),
-        format!("{added_atomic:+.1} ms"),
-        "",
     );
     // sled 0.34.7 writes its snapshot of the page table when it opens a
     // store written to since the last snapshot (its `snapshot_after_ops`
@@ -485,24 +498,6 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
         .insert((name.into(), "bare append".into()), ms(bare));
     r.curve
         .insert((name.into(), "note - bare".into()), ms(ours) - ms(bare));
-    r.curve
-        .insert((name.into(), "bare append, sled left".into()), ms(leaving));
-    r.curve
-        .insert((name.into(), "note - bare, sled left".into()), added);
-    r.curve.insert(
-        (
-            name.into(),
-            "bare append in a transaction, sled left".into(),
-        ),
-        ms(atomic),
-    );
-    r.curve.insert(
-        (
-            name.into(),
-            "note - bare in a transaction, sled left".into(),
-        ),
-        added_atomic,
-    );
     let _ = std::fs::remove_dir_all(&copy);
 }
 

@@ -1237,12 +1237,7 @@ fn a_write_on_an_item_whose_history_is_damaged_is_refused() {
 /// rebuilds the index, saying so.
 #[test]
 fn events_cut_off_and_others_written_in_their_place_leave_a_trace_that_writes_keep() {
-    let env = forged(&two_rounds(), &|r| {
-        r.truncate_after(7);
-        r.set_head_to(7);
-        r.meta.insert("index", r.head()).unwrap();
-        r.meta.insert("merkle", &8u64.to_be_bytes()[..]).unwrap();
-    });
+    let env = forged(&two_rounds(), &|r| r.cut_to(7));
     env.run(&["--lang", "en", "note", "M1", "Nog eens."])
         .refusal(
             1,
@@ -1548,10 +1543,7 @@ fn a_fact_of_a_cut_event_left_behind_is_a_trace_that_no_write_on_its_item_erases
         r.tree("ix_current").get(&m1).unwrap().unwrap().to_vec()
     });
     let cut = |r: &Raw| {
-        r.truncate_after(8);
-        r.set_head_to(8);
-        r.meta.insert("index", r.head()).unwrap();
-        r.meta.insert("merkle", &9u64.to_be_bytes()[..]).unwrap();
+        r.cut_to(8);
         r.tree("ix_current")
             .insert(m1.as_slice(), snapshot.as_slice())
             .unwrap();

@@ -606,19 +606,21 @@ impl Workspace {
             Some(it) => Ok(it),
             // No events of an item the index of views has: the item index
             // lost them (damage, not an unknown item).
-            None => match self.ledger().current_of(id)? {
-                Some(snap) => self.ledger().item_in_chain(&snap, &mut 0).and(Err(
-                    Error::Corrupt {
-                        seq: Some(snap.source.seq),
-                        what: format!(
-                            "the item index lists no event of item {} ({}); run `kamerstand verify` for details",
-                            snap.item.key,
-                            id.hex()
-                        ),
-                    },
-                )),
-                None => Err(Refusal::UnknownItemId { id: id.hex() }.into()),
-            },
+            None => {
+                let Some(snap) = self.ledger().current_of(id)? else {
+                    return Err(Refusal::UnknownItemId { id: id.hex() }.into());
+                };
+                // What it finds says more; it finds something.
+                self.ledger().item_in_chain(&snap, &mut 0)?;
+                Err(Error::Corrupt {
+                    seq: Some(snap.source.seq),
+                    what: format!(
+                        "the item index lists no event of item {} ({}); run `kamerstand verify` for details",
+                        snap.item.key,
+                        id.hex()
+                    ),
+                })
+            }
         }
     }
 

@@ -783,9 +783,9 @@ impl Ledger {
                     }
                 }
             }
-            // Every event of the item, hash-checked and linked; the last
-            // is the one just read.
-            self.item_events_at(snap.item.id, seqs)?;
+            // Every event of the item, hash-checked and linked, but the
+            // last, which was read so above.
+            self.item_events_at(snap.item.id, seqs[..seqs.len() - 1].iter().copied())?;
         }
         Ok(())
     }

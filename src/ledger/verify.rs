@@ -1076,27 +1076,20 @@ pub fn verify_with_nodes(
     for &w in want {
         note(w, true);
     }
-    if let Some(((item, seq), after)) = disorder
-        && first.is_none_or(|((_, s), _)| seq <= s)
-    {
-        let detail = Finding::IndexOrder { item, seq, after };
-        return Ok(c.report(Some(c.brk(
-            seq,
-            BreakKind::IndexMismatch,
-            Some(item),
-            detail,
-        ))));
-    }
-    if let Some(((item, seq), missing)) = first {
-        let detail = Finding::IndexEntry { item, seq, missing };
-        return Ok(c.report(Some(c.brk(
-            seq,
-            BreakKind::IndexMismatch,
-            Some(item),
-            detail,
-        ))));
-    }
-    Ok(c.report(None))
+    // The disorder when it comes first, else the first entry missing or
+    // not expected.
+    let found = match (disorder, first) {
+        (Some(((item, seq), after)), f) if f.is_none_or(|((_, s), _)| seq <= s) => {
+            Some((item, seq, Finding::IndexOrder { item, seq, after }))
+        }
+        (_, Some(((item, seq), missing))) => {
+            Some((item, seq, Finding::IndexEntry { item, seq, missing }))
+        }
+        _ => None,
+    };
+    Ok(c.report(
+        found.map(|(item, seq, detail)| c.brk(seq, BreakKind::IndexMismatch, Some(item), detail)),
+    ))
 }
 
 #[cfg(test)]

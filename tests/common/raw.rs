@@ -252,6 +252,19 @@ impl Raw {
         }
     }
 
+    /// Cuts the chain after `last` (see [`Raw::truncate_after`]) and sets
+    /// back with it everything a command checks when it opens the store:
+    /// the head, the mark of the head the index was written up to, the
+    /// Merkle tree's size. What else the cut events derived is left.
+    pub fn cut_to(&self, last: u64) {
+        self.truncate_after(last);
+        self.set_head_to(last);
+        self.meta.insert("index", self.head()).unwrap();
+        self.meta
+            .insert("merkle", &(last + 1).to_be_bytes()[..])
+            .unwrap();
+    }
+
     /// Every (item id, seq) the item index holds, in its order.
     pub fn index_pairs(&self) -> Vec<(Vec<u8>, u64)> {
         let mut out = Vec::new();
