@@ -504,6 +504,49 @@ fn a_dry_run_prints_the_events_and_anomalies_and_writes_nothing() {
     assert_eq!(announced, recorded);
 }
 
+/// The events a dry run lists are a log's table, in the language asked
+/// for, as `log` gives them: `--lang en` heads its columns in English.
+#[test]
+fn a_dry_runs_table_of_events_is_in_the_language_asked_for() {
+    let env = TestEnv::init();
+    import_ok(&env, &[&fixture_path(Y2024), "--effective", "2024-11-15"]);
+    let header = |out: &str| -> Vec<String> {
+        out.lines()
+            .find(|l| l.trim_start().starts_with("seq "))
+            .unwrap_or_else(|| panic!("no table header in {out}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    let dry = |lang: &str| {
+        let out = env.run(&[
+            "--lang",
+            lang,
+            "import",
+            &fixture_path(Y2025),
+            "--effective",
+            "2025-05-15",
+            "--dry-run",
+        ]);
+        out.ok();
+        out.stdout
+    };
+    let en = header(&dry("en"));
+    assert!(
+        en.iter().any(|w| w == "recorded") && en.iter().any(|w| w == "what"),
+        "{en:?}"
+    );
+    let nl = header(&dry("nl"));
+    assert!(
+        nl.iter().any(|w| w == "vastgelegd") && nl.iter().any(|w| w == "wat"),
+        "{nl:?}"
+    );
+    // The log of the ledger heads its table the same way.
+    let log = env.run(&["--lang", "en", "log"]);
+    log.ok();
+    assert_eq!(header(&log.stdout), en);
+}
+
 #[test]
 fn the_next_years_annex_records_only_what_changed() {
     let env = TestEnv::init();

@@ -100,7 +100,7 @@ pub struct Cli {
     /// line naming a file written (export, diff, key generate), the
     /// labels and headings of exported documents, and what `verify`
     /// reports (nl or en). Error messages and import reports are in
-    /// English.
+    /// English, but for the table of events a dry run lists.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Nl, value_name = "LANG")]
     pub(crate) lang: Lang,
     /// Work against a kamerstand server instead of a local store, e.g.

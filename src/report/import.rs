@@ -16,8 +16,10 @@ use std::fmt::Write as _;
 ///
 /// What came from the file (its name, the anomalies, which quote it) is
 /// shown through [`text::visible`], so that an escape sequence in an annex
-/// cannot steer the terminal that shows the report.
-pub fn render(r: &Report) -> String {
+/// cannot steer the terminal that shows the report. The events a dry run
+/// lists are a log's table, in `look`'s language and colours as `log`
+/// shows them; the sentences around it are in English.
+pub fn render(r: &Report, look: &crate::report::table::Look) -> String {
     let mut out = format!(
         "{} {} ({}): {} rows; {} items added, {} changed, {} unchanged\n",
         if r.dry_run { "dry run of" } else { "imported" },
@@ -98,7 +100,7 @@ pub fn render(r: &Report) -> String {
                     &|id| r.keys.get(&id).cloned(),
                     &r.records,
                     Format::Table,
-                    &crate::report::table::Look::PLAIN,
+                    look,
                 ));
             }
         }
@@ -177,7 +179,7 @@ mod tests {
                 legend: crate::domain::Legend::nap(),
             },
         };
-        let out = render(&r);
+        let out = render(&r, &crate::report::table::Look::PLAIN);
         assert!(
             !out.chars().any(crate::domain::invisible::shown_escaped),
             "{out:?}"

@@ -834,6 +834,7 @@ async fn import_file(
             let a = who(&app, &headers)?;
             let q = query(&uri, IMPORT)?;
             let format = format_of(&q)?;
+            let look = look_of(&q)?;
             let arg = |k: &'static str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
             let pair = |k: &'static str| arg(k).map(|v| (k, v));
             let checked = crate::app::import::Flags {
@@ -913,7 +914,7 @@ async fn import_file(
                     )?;
                     Ok(match format {
                         Format::Json => report::import::json(&report),
-                        Format::Table | Format::Md => report::import::render(&report),
+                        Format::Table | Format::Md => report::import::render(&report, &look),
                     })
                 },
                 move |r| {

@@ -168,7 +168,7 @@ pub(crate) fn run(a: &Args, g: &Global, env: &mut Env<'_>) -> Result<(), CliErro
         },
     )?;
     progress.finish();
-    emit(env, &crate::report::import::render(&report))
+    emit(env, &crate::report::import::render(&report, &g.look))
 }
 
 /// The import's flags, named as the command line names them.
