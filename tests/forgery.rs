@@ -51,6 +51,16 @@ fn forged(base: &TestEnv, forge: &dyn Fn(&Raw)) -> TestEnv {
     env
 }
 
+/// As [`forged`], the copy then treated as a ledger too large for its
+/// whole chain to be checked at every open ([`TestEnv::as_if_larger`]):
+/// on one as small as this every command would refuse damage below the
+/// head before the checks a test means to see.
+fn forged_larger(base: &TestEnv, forge: &dyn Fn(&Raw)) -> TestEnv {
+    let env = forged(base, forge);
+    env.as_if_larger();
+    env
+}
+
 /// `verify` exits 1 naming the round entry of `ix_rounds` at seal `seq`
 /// first.
 #[track_caller]
@@ -258,7 +268,7 @@ fn a_round_note_is_made_from_the_signatures_and_keys_the_chain_records() {
         <[u8; 64]>::try_from(note.signatures()[0].signature()).unwrap()
     };
     let genuine = base.run(&["round", "note", "R2"]).ok().stdout.clone();
-    let env = forged(&base, &|r| {
+    let env = forged_larger(&base, &|r| {
         let t = r.tree("ix_registry");
         for kv in t.iter() {
             let (k, v) = kv.unwrap();
@@ -706,7 +716,7 @@ fn derived_marks_set_ahead_behind_or_to_garbage_are_refused_by_reads_and_writes(
 fn an_item_missing_from_the_index_of_keys_is_damage_not_an_unknown_key() {
     // `show M1` said "no item with key M1. Did you mean M1?" with exit 2,
     // as if the user had mistyped.
-    let env = forged(&two_rounds(), &|r| {
+    let env = forged_larger(&two_rounds(), &|r| {
         r.tree("ix_keys").remove(b"m1").unwrap().unwrap();
     });
     for args in [&["show", "M1"][..], &["note", "M1", "Verder."]] {
@@ -780,7 +790,7 @@ fn an_event_rewritten_with_a_fresh_hash_is_not_served_by_reads_of_single_events(
     let base = two_rounds();
 
     // M1's registration (seq 1), its text changed.
-    let env = forged(&base, &|r| {
+    let env = forged_larger(&base, &|r| {
         r.forge(1, |e| {
             if let kamerstand::domain::EventBody::ItemRegistered { text, .. } = &mut e.body {
                 *text = "Een vervalste tekst.".into();
@@ -818,7 +828,7 @@ fn an_event_rewritten_with_a_fresh_hash_is_not_served_by_reads_of_single_events(
 
     // M1's status change between the rounds (seq 6), its reason changed:
     // a diff's events between the rounds read it.
-    let env = forged(&base, &|r| {
+    let env = forged_larger(&base, &|r| {
         r.forge(6, |e| {
             if let kamerstand::domain::EventBody::StatusChanged { reason, .. } = &mut e.body {
                 *reason = Some("Een vervalste reden.".into());
@@ -848,7 +858,7 @@ fn an_event_rewritten_with_a_fresh_hash_is_not_served_by_reads_of_single_events(
 
     // Round R1's seal (seq 4), its actor changed: the view of R1 named
     // the rewrite's hash as the chain's.
-    let env = forged(&base, &|r| {
+    let env = forged_larger(&base, &|r| {
         r.forge(4, |e| e.actor = "vervalst".into());
     });
     for args in [
@@ -860,7 +870,7 @@ fn an_event_rewritten_with_a_fresh_hash_is_not_served_by_reads_of_single_events(
     }
 
     // The ledger's creation (seq 0), its title changed: every view showed it.
-    let env = forged(&base, &|r| {
+    let env = forged_larger(&base, &|r| {
         r.forge(0, |e| {
             if let kamerstand::domain::EventBody::LedgerCreated { title, .. } = &mut e.body {
                 *title = "Vervalste titel".into();
@@ -1079,7 +1089,7 @@ fn a_server_does_not_start_on_accounts_the_chain_does_not_record() {
         )
     };
     start(&base).unwrap().stop().unwrap();
-    let raised = forged(&base, &|r| {
+    let raised = forged_larger(&base, &|r| {
         let t = r.tree("ix_registry");
         for kv in t.iter() {
             let (k, v) = kv.unwrap();
@@ -1099,7 +1109,7 @@ fn a_server_does_not_start_on_accounts_the_chain_does_not_record() {
         "{err}"
     );
     // An account made up under a name of its own, from another's entry.
-    let made_up = forged(&base, &|r| {
+    let made_up = forged_larger(&base, &|r| {
         let t = r.tree("ix_registry");
         let (_, v) = t.get(b"aaudit").unwrap().map(|v| (0, v)).unwrap();
         let (source, mut entry): (Source, Registered) = codec::decode_value(&v).unwrap();
@@ -1217,7 +1227,7 @@ fn a_write_on_an_item_whose_history_is_damaged_is_refused() {
         ("replaced", Box::new(|r: &Raw| r.put_event(3, &r.event(4)))),
     ];
     for (what, forge) in &forgeries {
-        let env = forged(&base, forge);
+        let env = forged_larger(&base, forge);
         let head = env.head().unwrap();
         for args in ON_M1 {
             env.run(args).refusal(1, what, &["at seq 3"]);
@@ -1574,4 +1584,205 @@ fn a_fact_of_a_cut_event_left_behind_is_a_trace_that_no_write_on_its_item_erases
         &["from seq 9 (ix_notes), which is not one of the item's events (the chain's last is seq 8)"],
     );
     assert_eq!(env.head().unwrap().seq, 8);
+}
+
+/// The snapshot of `key`'s item in `ix_current`, decoded, changed by
+/// `edit`, and stored again.
+fn edit_snapshot(r: &Raw, key: &str, edit: &dyn Fn(&mut kamerstand::projection::index::Snapshot)) {
+    let t = r.tree("ix_current");
+    for kv in t.iter() {
+        let (k, v) = kv.unwrap();
+        let mut snap: kamerstand::projection::index::Snapshot = codec::decode_value(&v).unwrap();
+        if snap.item.key.as_str() == key {
+            edit(&mut snap);
+            t.insert(k, codec::encode_value(&snap).unwrap()).unwrap();
+            return;
+        }
+    }
+    panic!("no snapshot of {key}");
+}
+
+/// A write decides on what the index says of the items it touches (which
+/// item a key names, whether it was withdrawn, its status on a day), and
+/// reads their histories besides (on a ledger too large for its chain to
+/// be checked at every open, as far as a write's budget goes): an index
+/// entry of the item that its events do not give refuses the write as
+/// damage (exit 1), where a forger who edited it coherently had a status
+/// change recorded on another item (which `verify --rebuild-index` then
+/// made the chain's for good), had events recorded on a withdrawn item (a
+/// broken chain only a restore mends), or had a change refused as bad
+/// input (exit 2, "already has that status").
+#[test]
+fn a_write_decided_on_an_entry_the_items_events_do_not_give_is_refused() {
+    use kamerstand::projection::index::{FactValue, Payload};
+    let base = two_rounds();
+    let forgeries: [(&str, Forgery); 3] = [
+        // M1 and T1 swap keys, in the index of keys and in their snapshots:
+        // each key entry still names an item whose snapshot has that key.
+        (
+            "keys swapped",
+            Box::new(|r: &Raw| {
+                let keys = r.tree("ix_keys");
+                let (m1, t1) = (
+                    keys.get("m1").unwrap().unwrap(),
+                    keys.get("t1").unwrap().unwrap(),
+                );
+                keys.insert("m1", t1).unwrap();
+                keys.insert("t1", m1).unwrap();
+                edit_snapshot(r, "M1", &|s| {
+                    s.item.key = kamerstand::domain::ItemKey::parse("T0").unwrap()
+                });
+                edit_snapshot(r, "T1", &|s| {
+                    s.item.key = kamerstand::domain::ItemKey::parse("M1").unwrap()
+                });
+                edit_snapshot(r, "T0", &|s| {
+                    s.item.key = kamerstand::domain::ItemKey::parse("T1").unwrap()
+                });
+            }),
+        ),
+        // M1's snapshot says it was withdrawn.
+        (
+            "withdrawn",
+            Box::new(|r: &Raw| edit_snapshot(r, "M1", &|s| s.item.withdrawn = true)),
+        ),
+        // Every status fact of M1 says "vertraagd".
+        (
+            "a status fact",
+            Box::new(|r: &Raw| {
+                let facts: Vec<_> = r
+                    .entries("ix_facts")
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let mut f: FactValue = codec::decode_value(&v).unwrap();
+                        if let Payload::Status(s) = &mut f.payload {
+                            *s = "vertraagd".into();
+                        }
+                        (k, codec::encode_value(&f).unwrap())
+                    })
+                    .collect();
+                r.set_entries("ix_facts", &facts);
+            }),
+        ),
+    ];
+    for (what, forge) in &forgeries {
+        let env = forged_larger(&base, forge);
+        let head = env.head().unwrap();
+        for args in [
+            &["note", "M1", "Verder."][..],
+            &["status", "M1", "vertraagd", "--effective", "2025-06-01"],
+        ] {
+            env.run(args)
+                .refusal(1, what, &["is not what the item's events give"]);
+        }
+        assert_eq!(env.head().unwrap(), head, "{what}: a write went through");
+        // On a ledger this small, every command checks the whole chain and
+        // the keys at open; the rest is `verify`'s and every seal's.
+        env.run(&["--lang", "en", "verify"]).expect_code(1);
+    }
+}
+
+/// The index's keys and registry (accounts, signing keys, orders, round
+/// signatures) decide which item a key names, whether a new item may take
+/// a key, and what an account may do; no one item's history bears them
+/// out. On a ledger small enough for its chain to be checked at every open,
+/// every command checks them against the chain's events too: a key entry
+/// renamed (so that a second item could be registered under the key, a
+/// chain break only a restore mends), an account the chain never created or
+/// one it did left out of the index, are refused by reads and writes alike
+/// (exit 1). On a larger ledger a credential is made only for an account
+/// the chain created.
+#[test]
+fn keys_and_accounts_the_chain_does_not_give_are_refused() {
+    let base = two_rounds();
+    base.run(&[
+        "account",
+        "add",
+        "m.jansen",
+        "--name",
+        "M. Jansen",
+        "--role",
+        "coordinator",
+    ])
+    .ok();
+    let forgeries: [(&str, Forgery); 4] = [
+        (
+            "a key renamed",
+            Box::new(|r: &Raw| {
+                let keys = r.tree("ix_keys");
+                let t1 = keys.remove("t1").unwrap().unwrap();
+                keys.insert("t9", t1).unwrap();
+                edit_snapshot(r, "T1", &|s| {
+                    s.item.key = kamerstand::domain::ItemKey::parse("T9").unwrap()
+                });
+            }),
+        ),
+        (
+            "an account the chain did not create",
+            Box::new(|r: &Raw| {
+                use kamerstand::projection::index::{Registered, Source};
+                let reg = r.tree("ix_registry");
+                let v = reg.get("am.jansen").unwrap().unwrap();
+                let (src, mut entry): (Source, Registered) = codec::decode_value(&v).unwrap();
+                let Registered::Account(a) = &mut entry else {
+                    panic!("not an account: {entry:?}");
+                };
+                a.account = kamerstand::domain::AccountName::parse("x.forger").unwrap();
+                reg.insert("ax.forger", codec::encode_value(&(src, entry)).unwrap())
+                    .unwrap();
+            }),
+        ),
+        (
+            "an account's entry copied under another name",
+            Box::new(|r: &Raw| {
+                let reg = r.tree("ix_registry");
+                let v = reg.get("am.jansen").unwrap().unwrap();
+                reg.insert("ax.forger", v).unwrap();
+            }),
+        ),
+        (
+            "an account left out",
+            Box::new(|r: &Raw| {
+                r.tree("ix_registry").remove("am.jansen").unwrap().unwrap();
+            }),
+        ),
+    ];
+    for (what, forge) in &forgeries {
+        let env = forged(&base, forge);
+        let head = env.head().unwrap();
+        for args in [
+            &["overview"][..],
+            &["show", "T1"],
+            &[
+                "item",
+                "add",
+                "--kind",
+                "toezegging",
+                "--key",
+                "T1",
+                "--text",
+                "Dubbel.",
+            ],
+            &["account", "token", "x.forger"],
+            &["account", "token", "m.jansen"],
+        ] {
+            env.run(args).refusal(1, what, &["ledger is corrupt"]);
+        }
+        assert_eq!(env.head().unwrap(), head, "{what}: a write went through");
+    }
+    // Above the limit, the token is refused all the same.
+    let env = forged_larger(&base, &*forgeries[1].1);
+    env.run(&["account", "token", "x.forger"]).refusal(
+        1,
+        "a token of a forged account",
+        &[
+            "account 'x.forger' is in the index",
+            "no event of the chain created it",
+        ],
+    );
+    assert!(
+        !std::fs::read_to_string(env.dir.path().join("ledger.credentials.json"))
+            .unwrap_or_default()
+            .contains("x.forger"),
+        "a credential was made for a forged account"
+    );
 }

@@ -187,14 +187,16 @@ fn reads_serve(env: &TestEnv) {
     }
 }
 
-/// Damage below the head, in an event the views do not read: the views
-/// are read from the index and serve (reads trust it; docs/format.md), a
-/// round seal verifies first and refuses, saying `needle`, and from then on
-/// the ledger is neither read nor written. The head stays.
+/// Damage below the head, in an event the views do not read: on a ledger
+/// this small every command checks the whole chain when it opens it, so
+/// reads and writes refuse, saying `needle` (a larger ledger's views are
+/// read from the index and serve: `damage_below_the_head_of_a_larger_ledger_is_for_verify_and_a_seal`);
+/// a round seal verifies first and refuses, saying `needle`, and from then
+/// on the ledger is neither read nor written. The head stays.
 #[track_caller]
 fn a_seal_stops_it(env: &TestEnv, needle: &str) {
+    reads_refuse(env, needle);
     let before = head_at(&env.store);
-    env.run(&["overview"]).ok();
     let out = env.run(&["round", "seal", "na-de-schade"]);
     out.expect_code(1);
     assert!(
@@ -347,28 +349,87 @@ fn the_last_event_rewritten_with_a_fresh_hash_no_longer_matches_the_head() {
     reads_refuse(&env, "ledger is corrupt at seq 6");
 }
 
-#[test]
-fn damage_to_an_event_a_view_does_not_read_is_for_verify_and_log_to_find() {
-    // A view is read from the index: an event rewritten with a fresh hash
-    // is not read by `overview`; `log` (which reads every event) and
-    // `verify` find it, and a round seal refuses to seal over it.
-    let env = two_rounds();
-    edit(&env, |s| {
+/// Seq 3 of [`two_rounds`] (a status change of M1) rewritten with a fresh
+/// hash: no view reads it (the views read the index), and seq 4's link
+/// names the old hash.
+fn rewrite_seq_3(env: &TestEnv) {
+    edit(env, |s| {
         let mut e = s.envelope(3);
         if let EventBody::StatusChanged { status, .. } = &mut e.body {
             *status = "invulling".into();
         }
         s.put(&e);
     });
+}
+
+#[test]
+fn damage_to_an_event_a_view_does_not_read_stops_every_command_on_a_small_ledger() {
+    // A view is read from the index, not from the event rewritten; but on
+    // a ledger of at most WHOLE_CHAIN_AT_OPEN events every command checks
+    // the whole chain when it opens it: reads refuse, naming the break as
+    // `verify` does, writes are refused, and a round seal refuses.
+    let env = two_rounds();
+    rewrite_seq_3(&env);
     snap!(assert_broken(&env, 4, "link broken", None, 4));
-    env.run(&["overview"]).ok();
-    let out = env.run(&["log"]);
+    for args in [
+        &["overview"][..],
+        &["log"],
+        &["export", "--format", "md"],
+        &["diff", "R1", "R2"],
+        &["note", "M1", "Verder."],
+    ] {
+        let out = env.run(args);
+        out.expect_code(1);
+        assert_eq!(out.stdout, "", "{args:?} served a broken chain");
+        assert!(
+            out.stderr
+                .contains("ledger is corrupt at seq 4: the chain breaks at seq 4: link broken"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    let out = env.run(&["round", "seal", "r3"]);
     out.expect_code(1);
     assert!(
-        out.stderr.contains("ledger is corrupt at seq 4"),
+        out.stderr.contains("the chain breaks at seq 4"),
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn damage_below_the_head_of_a_larger_ledger_is_for_verify_and_a_seal() {
+    use kamerstand::app::Workspace;
+    use kamerstand::ledger::{OpenOptions, WHOLE_CHAIN_AT_OPEN};
+    use kamerstand::projection::Basis;
+    // A ledger over the limit is opened here as one is: with a limit below
+    // its size (`two_rounds` holds 9 events).
+    let env = two_rounds();
+    let limited = |up_to: u64| OpenOptions {
+        whole_chain_up_to: up_to,
+        ..env.open_options()
+    };
+    let view = |ws: &Workspace| ws.view(Basis::Current, None).unwrap();
+    let before = view(&Workspace::open(&env.store, env.open_options()).unwrap());
+    rewrite_seq_3(&env);
+    // Checked whole at a limit of its size or more.
+    for up_to in [9, WHOLE_CHAIN_AT_OPEN] {
+        let Err(e) = Workspace::open(&env.store, limited(up_to)) else {
+            panic!("a ledger of 9 events opened with a limit of {up_to}");
+        };
+        assert!(
+            e.to_string()
+                .contains("the chain breaks at seq 4: link broken"),
+            "{e}"
+        );
+    }
+    // Above the limit the views are read from the index, which the event
+    // rewritten did not touch: they serve what they served before (reads
+    // trust the index; docs/format.md).
+    let ws = Workspace::open(&env.store, limited(8)).unwrap();
+    assert_eq!(view(&ws), before);
+    drop(ws);
+    // `verify` names the break and a round seal refuses over it.
     let out = env.run(&["round", "seal", "r3"]);
     out.expect_code(1);
     assert!(

@@ -336,6 +336,7 @@ fn run_at(env: &TestEnv, terminal: kamerstand::cli::Terminal, args: &[&str]) -> 
             os_user: Some(ACTOR.to_string()),
             terminal,
             exits_after: false,
+            whole_chain_up_to: kamerstand::ledger::WHOLE_CHAIN_AT_OPEN,
         },
     );
     let err = String::from_utf8(err).unwrap();

@@ -570,19 +570,21 @@ fn first_difference<'m, K: Ord, V: PartialEq>(
 }
 
 /// Refuses a ledger whose keys, accounts, orders and round signatures in
-/// the index (`ix_registry`) are not what the chain's events make of them.
-/// The server decides every right from the index's accounts, so it checks
-/// the registry against the chain once, when it starts (one scan of the
-/// chain); afterwards it alone writes the store, and each entry it writes
-/// was decided by the same fold.
-pub fn check_registry(ledger: &crate::ledger::Ledger) -> Result<()> {
+/// the index (`ix_registry`) are not what the chain's events make of them,
+/// saying `so` of the refusal (one scan of the chain). The server decides
+/// every right from the index's accounts, so it checks the registry so
+/// once, when it starts; afterwards it alone writes the store, and each
+/// entry it writes was decided by the same fold. A small ledger's open
+/// checks it too, and a credential is made only for an account the chain
+/// created.
+pub fn check_registry(ledger: &crate::ledger::Ledger, so: &str) -> Result<()> {
     let chain = registry_from_chain(ledger)?;
     match registry_difference(&chain, &ledger.registry()?) {
         None => Ok(()),
         Some((seq, what)) => Err(crate::error::Error::Corrupt {
             seq,
             what: format!(
-                "{what}; the server decides every right from it, so it does not start: run `kamerstand verify` to see what else differs"
+                "{what}; {so}: run `kamerstand verify` to see what else differs (and `--rebuild-index` if the chain holds)"
             ),
         }),
     }

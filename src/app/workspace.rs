@@ -80,18 +80,24 @@ impl Workspace {
         opts: OpenOptions,
         progress: &dyn super::Progress,
     ) -> Result<Workspace> {
+        let whole = opts.whole_chain_up_to;
         let ledger = Ledger::open(path, opts)?;
-        Workspace::from_ledger_with_progress(ledger, progress)
+        Workspace::from_ledger_checked(ledger, progress, whole)
     }
 
     /// The workspace of a ledger opened (or restored) by the caller.
     pub fn from_ledger(ledger: Ledger) -> Result<Workspace> {
-        Workspace::from_ledger_with_progress(ledger, &super::Quiet)
+        Workspace::from_ledger_checked(ledger, &super::Quiet, 0)
     }
 
-    fn from_ledger_with_progress(
+    /// The workspace of `ledger`, its index built or completed first when
+    /// it lacks any part (reported to `progress`); the whole chain of a
+    /// ledger of at most `whole` events is checked before anything is read
+    /// ([`Ledger::check_whole_chain`]).
+    fn from_ledger_checked(
         ledger: Ledger,
         progress: &dyn super::Progress,
+        whole: u64,
     ) -> Result<Workspace> {
         let counted = |what: &str| {
             progress.phase(what, "items");
@@ -135,6 +141,15 @@ impl Workspace {
                 });
             }
         }
+        // Then a small ledger's whole chain (what the index says of the
+        // events was checked first: the head it was written up to).
+        let registry_checked = ledger.check_whole_chain(whole)?;
+        if registry_checked {
+            // And the keys, accounts, orders and round signatures, which
+            // decide what a write may do and no one item's history bears
+            // out; this workspace's writes then keep them so.
+            super::access::check_registry(&ledger, "nothing is read or written over it")?;
+        }
         let programme = match ledger.get_linked(0)?.map(|r| r.envelope.body) {
             Some(EventBody::LedgerCreated {
                 programme,
@@ -165,7 +180,7 @@ impl Workspace {
             ledger,
             programme,
             origin: super::access::Origin::Local,
-            registry_checked: false,
+            registry_checked,
         })
     }
 
@@ -175,7 +190,10 @@ impl Workspace {
     /// without checking again: for a process that alone writes the store
     /// for as long as it runs (the server holds the store's lock).
     pub fn check_registry(&mut self) -> Result<()> {
-        super::access::check_registry(&self.ledger)?;
+        super::access::check_registry(
+            &self.ledger,
+            "the server decides every right from it, so it does not start",
+        )?;
         self.registry_checked = true;
         Ok(())
     }
@@ -996,19 +1014,13 @@ impl Workspace {
                 continue;
             };
             // Nothing is written over an item the chain does not bear out:
-            // the write would go on from its snapshot, and its own entries
-            // would take the place of what was found. An item decided from
-            // its standing has its history read here as far as `history`
-            // allows (one folded has it read by the fold).
-            let mut none = 0;
-            self.ledger.item_in_chain(
-                &current,
-                if days.is_some() {
-                    &mut history
-                } else {
-                    &mut none
-                },
-            )?;
+            // the write would go on from its snapshot (or, folded, from
+            // what the index says the item is called), and its own entries
+            // would take the place of what was found. Each item's history
+            // is read and held to its entries here as far as `history`
+            // allows (a folded one is read again by the fold).
+            self.ledger
+                .item_in_chain(&current, &self.programme.legend, &mut history)?;
             let Some((status_day, parties_day)) = days else {
                 continue;
             };

@@ -169,6 +169,7 @@ impl Global {
             allow_shared_store: self.allow_shared_store,
             leave_at_close: false,
             compress: false,
+            whole_chain_up_to: env.whole_chain_up_to,
         }
     }
 
@@ -193,6 +194,24 @@ impl Global {
             bar: std::cell::OnceCell::new(),
         };
         self.open_with_progress(env, &bar)
+    }
+
+    /// Opens the store for a round seal: a small ledger's chain is not
+    /// checked at open, as the seal verifies the whole ledger itself and
+    /// records in the store what it finds.
+    pub fn open_to_seal(&self, env: &Env<'_>) -> Result<Workspace, CliError> {
+        let bar = OnFirstReport {
+            g: self,
+            bar: std::cell::OnceCell::new(),
+        };
+        Ok(Workspace::open_with_progress(
+            &self.store,
+            OpenOptions {
+                whole_chain_up_to: 0,
+                ..self.options_to_the_end(env)
+            },
+            &bar,
+        )?)
     }
 
     /// Opens the store, showing on `progress` how far building its index

@@ -706,9 +706,17 @@ impl Ledger {
     /// more than `budget`, every one is read so too (hash-checked, linked,
     /// about the item), as the fold of a status change reads them, every
     /// fact and note of the item in the index must name one of them, and
-    /// their number is taken from `budget`: what a write may read of the
-    /// histories of the items it touches.
-    pub fn item_in_chain(&self, snap: &Snapshot, budget: &mut u64) -> Result<()> {
+    /// what they give (folded under `legend`: its snapshot, its key, its
+    /// facts and notes) must be what the index holds of the item, byte for
+    /// byte, and keep the rules of recording; their number is taken from
+    /// `budget`: what a write may read of the histories of the items it
+    /// touches.
+    pub fn item_in_chain(
+        &self,
+        snap: &Snapshot,
+        legend: &crate::domain::Legend,
+        budget: &mut u64,
+    ) -> Result<()> {
         let source = snap.source;
         let item = || format!("item {} ({})", snap.item.key, snap.item.id.hex());
         let head = self.head().map(|h| h.seq);
@@ -723,8 +731,8 @@ impl Ledger {
                 ),
             });
         }
-        match self.get_linked(source.seq)? {
-            Some(rec) if rec.hash == source.hash => {}
+        let last = match self.get_linked(source.seq)? {
+            Some(rec) if rec.hash == source.hash => rec,
             found => {
                 return Err(Error::Corrupt {
                     seq: Some(source.seq),
@@ -740,7 +748,7 @@ impl Ledger {
                     ),
                 });
             }
-        }
+        };
         let seqs = self.item_seqs(snap.item.id)?;
         if seqs.last() != Some(&source.seq) {
             return Err(Error::Corrupt {
@@ -761,9 +769,10 @@ impl Ledger {
             // fact of an event cut off the chain is a trace a write on the
             // item would take the place of.
             let known: std::collections::BTreeSet<u64> = seqs.iter().copied().collect();
+            let mut facts = Vec::new();
             for tree in [Tree::Facts, Tree::Notes] {
                 for r in self.store().ix_prefix(tree, &snap.item.id.0) {
-                    let (k, _) = r?;
+                    let (k, v) = r?;
                     if let Some(key) = FactKey::from_bytes(&k)
                         && !known.contains(&key.version)
                     {
@@ -781,11 +790,108 @@ impl Ledger {
                             ),
                         });
                     }
+                    facts.push((tree, k, v));
                 }
             }
             // Every event of the item, hash-checked and linked, but the
             // last, which was read so above.
-            self.item_events_at(snap.item.id, seqs[..seqs.len() - 1].iter().copied())?;
+            let mut history =
+                self.item_events_at(snap.item.id, seqs[..seqs.len() - 1].iter().copied())?;
+            history.push(last);
+            self.item_as_its_events_give(snap, history, &facts, legend)?;
+        }
+        Ok(())
+    }
+
+    /// Refuses an index of keys that is not `want` (every key entry the
+    /// chain's registrations give), naming the first entry that differs.
+    pub(super) fn keys_as_registered(&self, want: BTreeMap<Vec<u8>, Vec<u8>>) -> Result<()> {
+        match compare(
+            Tree::Keys,
+            want.into_iter(),
+            self.store().ix_scan(Tree::Keys, &[]),
+        )? {
+            None => Ok(()),
+            Some(d) => Err(Error::Corrupt {
+                seq: d.seq,
+                what: format!(
+                    "the index of keys (ix_keys) is not what the chain's registrations give{}: {}. Nothing is read or written over it: run `kamerstand verify` (and `--rebuild-index` if the chain holds)",
+                    d.item
+                        .map_or(String::new(), |id| format!(" (item {})", id.hex())),
+                    d.what
+                ),
+            }),
+        }
+    }
+
+    /// Refuses, as damage, an item whose entries in the index are not what
+    /// its events (`history`, the whole of it, in order) give: its snapshot
+    /// (`ix_current`), its key (`ix_keys`), its facts and notes (`facts`,
+    /// as read from both trees, in key order); or whose events break a
+    /// rule of recording. What `verify` compares for every item, for one
+    /// (the versions and frames, which only views read, excepted).
+    fn item_as_its_events_give(
+        &self,
+        snap: &Snapshot,
+        history: Vec<Recorded>,
+        facts: &[(Tree, sled::IVec, sled::IVec)],
+        legend: &crate::domain::Legend,
+    ) -> Result<()> {
+        let id = snap.item.id;
+        let item = || format!("item {} ({})", snap.item.key, id.hex());
+        let build = index::build_item(history.into_iter().map(Ok), &[], legend)?;
+        if let Some(b) = build.broken {
+            return Err(Error::Corrupt {
+                seq: Some(b.seq),
+                what: format!(
+                    "the event at seq {} of {} breaks a rule of recording ({}); run `kamerstand verify` for details",
+                    b.seq,
+                    item(),
+                    b.what
+                ),
+            });
+        }
+        let differs = |tree: Tree, seq: u64| Error::Corrupt {
+            seq: Some(seq),
+            what: format!(
+                "the index's {} entry of {} from seq {seq} is not what the item's events give (it was changed, or left behind by events cut off); nothing is written over it. Run `kamerstand verify` for details",
+                tree.name(),
+                item()
+            ),
+        };
+        let expected = |tree: Tree| {
+            build
+                .entries
+                .range((tree, Vec::new())..)
+                .take_while(move |((t, _), _)| *t == tree)
+                .map(|((_, k), v)| (k.as_slice(), v.as_slice()))
+        };
+        let stored_current = self.store().ix_get(Tree::Current, &id.0)?;
+        if expected(Tree::Current).next() != stored_current.as_deref().map(|v| (&id.0[..], v)) {
+            return Err(differs(Tree::Current, snap.source.seq));
+        }
+        for (k, v) in expected(Tree::Keys) {
+            if self.store().ix_get(Tree::Keys, k)?.as_deref() != Some(v) {
+                return Err(differs(Tree::Keys, snap.item.registered_seq));
+            }
+        }
+        for tree in [Tree::Facts, Tree::Notes] {
+            let mut want = expected(tree);
+            for (_, k, v) in facts.iter().filter(|(t, _, _)| *t == tree) {
+                let seq = FactKey::from_bytes(k).map_or(snap.source.seq, |f| f.version);
+                match want.next() {
+                    Some((wk, wv)) if wk == k.as_ref() && wv == v.as_ref() => {}
+                    Some((wk, _)) => {
+                        let at = FactKey::from_bytes(wk).map_or(seq, |f| f.version.min(seq));
+                        return Err(differs(tree, at));
+                    }
+                    None => return Err(differs(tree, seq)),
+                }
+            }
+            if let Some((wk, _)) = want.next() {
+                let seq = FactKey::from_bytes(wk).map_or(snap.source.seq, |f| f.version);
+                return Err(differs(tree, seq));
+            }
         }
         Ok(())
     }
@@ -1202,9 +1308,8 @@ impl Ledger {
     pub fn registry(&self) -> Result<Registry> {
         let mut out = Registry::default();
         for r in self.store().ix_scan(Tree::Registry, &[]) {
-            let (_, v) = r?;
-            let (_, entry): (index::Source, Registered) = decoded(Tree::Registry, &v)?;
-            match entry {
+            let (k, v) = r?;
+            match registered(&k, &v)? {
                 Registered::Key(k) => {
                     out.keys.insert(k.name.clone(), k);
                 }
@@ -1232,9 +1337,8 @@ impl Ledger {
     ) -> Result<BTreeMap<crate::domain::AccountName, crate::projection::state::Account>> {
         let mut out = BTreeMap::new();
         for r in self.store().ix_prefix(Tree::Registry, b"a") {
-            let (_, v) = r?;
-            let (_, entry): (index::Source, Registered) = decoded(Tree::Registry, &v)?;
-            if let Registered::Account(a) = entry {
+            let (k, v) = r?;
+            if let Registered::Account(a) = registered(&k, &v)? {
                 out.insert(a.account.clone(), a);
             }
         }
@@ -1252,8 +1356,7 @@ impl Ledger {
         let Some(v) = self.store().ix_get(Tree::Registry, &key)? else {
             return Ok(None);
         };
-        let (_, entry): (index::Source, Registered) = decoded(Tree::Registry, &v)?;
-        match entry {
+        match registered(&key, &v)? {
             Registered::Account(a) => Ok(Some(a)),
             _ => Err(corrupt(format!(
                 "the registry's entry for account '{name}' holds something else"
@@ -1269,8 +1372,8 @@ impl Ledger {
         match self.store().ix_range_rev(Tree::Registry, &lo, &hi).next() {
             None => Ok(None),
             Some(r) => {
-                let (_, v) = r?;
-                match decoded::<(index::Source, Registered)>(Tree::Registry, &v)?.1 {
+                let (k, v) = r?;
+                match registered(&k, &v)? {
                     Registered::Order(_, order) => Ok(Some(order)),
                     _ => Err(corrupt(
                         "an order's key in the registry holds something else".into(),
@@ -1890,6 +1993,23 @@ fn without_advice(mut what: String) -> String {
 /// stored entry that cannot be read (a group out of order, a key of
 /// another length) is a difference too, named by the item of the entry
 /// expected there and the seq the stored key names.
+/// The entry of `ix_registry` stored under key `k`, decoded; refused
+/// as damage when it is not one that would be kept under that key (an
+/// account's entry copied under another name is not that account).
+fn registered(k: &[u8], v: &[u8]) -> Result<Registered> {
+    let (src, entry): (index::Source, Registered) = decoded(Tree::Registry, v)?;
+    if index::registry_key(src, &entry) != k {
+        return Err(Error::Corrupt {
+            seq: Some(src.seq),
+            what: format!(
+                "the ix_registry entry under key {} holds an entry kept under another key; run `kamerstand verify` for details",
+                crate::domain::text::visible(&String::from_utf8_lossy(k))
+            ),
+        });
+    }
+    Ok(entry)
+}
+
 fn compare(
     tree: Tree,
     want: impl Iterator<Item = (Vec<u8>, Vec<u8>)>,

@@ -57,7 +57,22 @@ pub struct OpenOptions {
     /// is made: an existing store opens as it was made, whatever this says.
     /// Off by default.
     pub compress: bool,
+    /// The workspace checks the whole chain when it opens a ledger of at
+    /// most this many events (every event's hash, bytes, seq, link and
+    /// recorded time), and refuses one that breaks; 0: never.
+    /// [`WHOLE_CHAIN_AT_OPEN`] by default; 0 for a round seal, which
+    /// verifies the whole ledger itself and records in the store what it
+    /// finds.
+    pub whole_chain_up_to: u64,
 }
+
+/// A ledger of at most this many events has its whole chain checked each
+/// time a workspace opens it ([`OpenOptions::whole_chain_up_to`]): a few
+/// milliseconds, so that on a ledger of that size no command reads or
+/// writes over an event damaged below the head. A larger ledger's chain is
+/// checked whole by `verify` and every round seal (docs/format.md, "What
+/// reads trust").
+pub const WHOLE_CHAIN_AT_OPEN: u64 = 2_000;
 
 impl OpenOptions {
     fn access(&self) -> Access {
@@ -78,6 +93,7 @@ impl Default for OpenOptions {
             allow_shared_store: false,
             leave_at_close: false,
             compress: false,
+            whole_chain_up_to: WHOLE_CHAIN_AT_OPEN,
         }
     }
 }
@@ -234,6 +250,63 @@ impl Ledger {
             group_failed: None,
             account_batches: 0,
         })
+    }
+
+    /// Checks the whole chain when it holds at most `up_to` events, with
+    /// `verify`'s own chain check ([`verify::ChainChecker`]: every event's
+    /// seq, hash, bytes, link, recorded time, seals, and the rules that span
+    /// the ledger; the head was checked against the last event at open).
+    /// Refuses at the first break, naming it as `verify` would. Then the
+    /// index of keys (`ix_keys`) must be what the registrations give: a key
+    /// entry decides which item a key names and whether a new item may
+    /// take a key, which no one item's history bears out. A larger chain
+    /// is left to `verify` and every round seal. True if it checked.
+    pub fn check_whole_chain(&self, up_to: u64) -> Result<bool> {
+        let Some(head) = self.head.filter(|h| h.seq < up_to) else {
+            return Ok(false);
+        };
+        let mut keys = std::collections::BTreeMap::new();
+        let mut chain = verify::ChainChecker::new(None);
+        for r in self.store.scan_window(0) {
+            let (seq, hash, bytes) = match r {
+                Ok(event) => event,
+                // A record the store cannot give as hash and bytes, as
+                // `verify` names it.
+                Err(Error::Corrupt { seq: Some(s), what }) => {
+                    return Err(broken_chain(&Break {
+                        seq: s,
+                        kind: BreakKind::ContentAltered,
+                        item: None,
+                        detail: Box::new(findings::Finding::StoredRecord { what }),
+                    }));
+                }
+                Err(e) => return Err(e),
+            };
+            if seq > head.seq {
+                break;
+            }
+            let env = chain
+                .check(seq, hash, &bytes)
+                .map_err(|b| broken_chain(&b))?;
+            if let EventBody::ItemRegistered { key, .. } = &env.body {
+                let e = crate::projection::index::key_entry(
+                    env.id,
+                    key,
+                    crate::projection::index::Source { seq, hash },
+                );
+                keys.insert(e.key, e.value);
+            }
+        }
+        match chain.checked() {
+            n if n > head.seq => self.keys_as_registered(keys).map(|()| true),
+            n => Err(Error::Corrupt {
+                seq: Some(n),
+                what: format!(
+                    "no event is stored at seq {n}, below the head (seq {}); `kamerstand verify` says more",
+                    head.seq
+                ),
+            }),
+        }
     }
 
     /// Opens a ledger for verification only: no head check, so that damage
@@ -1128,6 +1201,16 @@ fn checked(seq: u64, stored: EventHash, bytes: &[u8]) -> Result<Recorded> {
         });
     }
     decoded(seq, hash, bytes)
+}
+
+/// The refusal of a command on a chain that breaks at `b`.
+fn broken_chain(b: &Break) -> Error {
+    Error::Corrupt {
+        seq: Some(b.seq),
+        what: format!(
+            "the chain breaks at {b}. Nothing is read or written on a broken chain: `kamerstand verify` says more; restore the store from a copy"
+        ),
+    }
 }
 
 /// The stored event `bytes` at `seq`, decoded, with the hash stored beside

@@ -530,13 +530,19 @@ fn entries_of(before: &[FactState], after: &ItemState, rec: &Recorded, round: u6
         }),
     });
     if seq == after.registered_seq {
-        out.push(Entry {
-            tree: Tree::Keys,
-            key: after.key.folded().into_bytes(),
-            value: encoded(&(id, src)),
-        });
+        out.push(key_entry(id, &after.key, src));
     }
     out
+}
+
+/// The entry of `ix_keys` item `id`'s registration (`src`) under `key`
+/// writes.
+pub fn key_entry(id: EventId, key: &crate::domain::ItemKey, src: Source) -> Entry {
+    Entry {
+        tree: Tree::Keys,
+        key: key.folded().into_bytes(),
+        value: encoded(&(id, src)),
+    }
 }
 
 /// The whole index an item's events give (its frames in every round sealed
@@ -713,24 +719,17 @@ pub fn kind_byte(kind: crate::domain::ItemKind) -> u8 {
 /// account, an order), from the state after it; None for other events.
 pub fn registry_entry(state: &super::State, rec: &Recorded) -> Option<Entry> {
     let src = Source::of(rec);
-    let (key, value) = match &rec.envelope.body {
+    let value = match &rec.envelope.body {
         crate::domain::EventBody::KeyRegistered { name, .. } => {
-            let k = state.signing_keys.get(name)?;
-            let mut key = vec![b'k'];
-            key.extend_from_slice(name.as_str().as_bytes());
-            (key, Registered::Key(k.clone()))
+            Registered::Key(state.signing_keys.get(name)?.clone())
         }
         crate::domain::EventBody::AccountCreated { account, .. }
         | crate::domain::EventBody::AccountChanged { account, .. } => {
-            let a = state.accounts.get(account)?;
-            let mut key = vec![b'a'];
-            key.extend_from_slice(account.as_str().as_bytes());
-            (key, Registered::Account(a.clone()))
+            Registered::Account(state.accounts.get(account)?.clone())
         }
-        crate::domain::EventBody::ItemsOrdered { kind, order } => (
-            order_key(*kind, src.seq),
-            Registered::Order(*kind, order.clone()),
-        ),
+        crate::domain::EventBody::ItemsOrdered { kind, order } => {
+            Registered::Order(*kind, order.clone())
+        }
         crate::domain::EventBody::RoundSigned { round, key, .. } => {
             let r = state.round(round)?;
             let sig = state
@@ -738,18 +737,36 @@ pub fn registry_entry(state: &super::State, rec: &Recorded) -> Option<Entry> {
                 .get(&r.seq)?
                 .iter()
                 .find(|s| s.key == *key)?;
-            let mut k = vec![b's'];
-            k.extend_from_slice(&r.seq.to_be_bytes());
-            k.extend_from_slice(key.as_str().as_bytes());
-            (k, Registered::Signature(sig.clone()))
+            Registered::Signature(sig.clone())
         }
         _ => return None,
     };
     Some(Entry {
         tree: Tree::Registry,
-        key,
+        key: registry_key(src, &value),
         value: encoded(&(src, value)),
     })
+}
+
+/// The key of `ix_registry` an entry is kept under: `k` and a signing
+/// key's name, `a` and an account's name, an order's key
+/// ([`order_key`], by the seq of the event that set it, `src`), `s`, the
+/// seal's seq and a round signature's key name.
+pub fn registry_key(src: Source, entry: &Registered) -> Vec<u8> {
+    let (tag, rest): (u8, &[u8]) = match entry {
+        Registered::Key(k) => (b'k', k.name.as_str().as_bytes()),
+        Registered::Account(a) => (b'a', a.account.as_str().as_bytes()),
+        Registered::Order(kind, _) => return order_key(*kind, src.seq),
+        Registered::Signature(s) => {
+            let mut k = vec![b's'];
+            k.extend_from_slice(&s.seal_seq.to_be_bytes());
+            k.extend_from_slice(s.key.as_str().as_bytes());
+            return k;
+        }
+    };
+    let mut k = vec![tag];
+    k.extend_from_slice(rest);
+    k
 }
 
 /// Decodes an index value, naming what could not be read.

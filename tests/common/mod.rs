@@ -144,6 +144,9 @@ pub struct TestEnv {
     pub dir: tempfile::TempDir,
     pub store: PathBuf,
     pub clock: SharedClock,
+    /// Each command's limit for checking the whole chain at open
+    /// (`Env::whole_chain_up_to`); see [`TestEnv::as_if_larger`].
+    whole_chain: std::sync::atomic::AtomicU64,
 }
 
 impl Default for TestEnv {
@@ -160,6 +163,7 @@ impl TestEnv {
         TestEnv {
             dir,
             store,
+            whole_chain: std::sync::atomic::AtomicU64::new(kamerstand::ledger::WHOLE_CHAIN_AT_OPEN),
             clock: SharedClock::pinned(),
         }
     }
@@ -198,8 +202,22 @@ impl TestEnv {
         OpenOptions {
             wait: Duration::from_secs(10),
             clock: Box::new(self.clock.clone()),
+            whole_chain_up_to: self.whole_chain_up_to(),
             ..OpenOptions::default()
         }
+    }
+
+    /// From now on, every command and [`TestEnv::open_options`] treat this
+    /// ledger as one larger than `WHOLE_CHAIN_AT_OPEN` events: none checks
+    /// the whole chain when it opens it, so that a test sees what the
+    /// other checks of a read or write do on such a ledger.
+    pub fn as_if_larger(&self) {
+        self.whole_chain
+            .store(0, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn whole_chain_up_to(&self) -> u64 {
+        self.whole_chain.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs the CLI in-process against this store: `kamerstand --store S
@@ -257,6 +275,7 @@ impl TestEnv {
                 os_user: Some(ACTOR.to_string()),
                 terminal,
                 exits_after: false,
+                whole_chain_up_to: self.whole_chain_up_to(),
             },
         );
         Output {

@@ -194,6 +194,12 @@ fn write(w: Write, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
 fn known(name: &AccountName, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
     match g.open(env) {
         Ok(ws) => {
+            // An account only the index has must not get a credential that
+            // outlives the forgery.
+            crate::app::access::check_registry(
+                ws.ledger(),
+                "a credential is made only for an account the chain created, so none is made",
+            )?;
             crate::app::access::account(&ws, name)?;
             Ok(())
         }

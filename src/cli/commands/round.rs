@@ -161,7 +161,7 @@ fn seal(a: &SealArgs, g: &Global, env: &mut Env<'_>) -> Result<(), CliError> {
         .as_deref()
         .map(proofs::read_private_key)
         .transpose()?;
-    let mut ws = g.open(env)?;
+    let mut ws = g.open_to_seal(env)?;
     // The key is checked before the seal, so that a seal is not left
     // unsigned by a key that could never sign it.
     if let Some(k) = &key {
