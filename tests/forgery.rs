@@ -1704,6 +1704,7 @@ fn keys_and_accounts_the_chain_does_not_give_are_refused() {
         "coordinator",
     ])
     .ok();
+    let created = base.head().unwrap().seq;
     let forgeries: [(&str, Forgery); 4] = [
         (
             "a key renamed",
@@ -1768,6 +1769,18 @@ fn keys_and_accounts_the_chain_does_not_give_are_refused() {
             env.run(args).refusal(1, what, &["ledger is corrupt"]);
         }
         assert_eq!(env.head().unwrap(), head, "{what}: a write went through");
+        // `verify` names the tree and the event the entry is of (for the
+        // registry it named no seq).
+        let j = env.run(&["--format", "json", "verify"]);
+        j.expect_code(1);
+        let d = &j.json()["index"]["first_difference"];
+        if what.contains("account") {
+            assert_eq!(d["tree"], "ix_registry", "{what}: {d}");
+            assert_eq!(d["seq"], created, "{what}: {d}");
+        } else {
+            // The snapshot edited with the key entry comes first.
+            assert_eq!(d["tree"], "ix_current", "{what}: {d}");
+        }
     }
     // Above the limit, the token is refused all the same.
     let env = forged_larger(&base, &*forgeries[1].1);

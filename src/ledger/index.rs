@@ -2166,12 +2166,19 @@ fn where_of(tree: Tree, key: &[u8], value: &[u8]) -> (Option<EventId>, Option<u6
             Ok((id, source)) => (Some(id), Some(source.seq)),
             Err(_) => (None, None),
         },
+        // The event that recorded the key, account, order or signature,
+        // when the value can be read; else an order's key names it.
         Tree::Registry => (
             None,
-            (key.first() == Some(&b'o'))
-                .then(|| key.get(2..10).and_then(|b| b.try_into().ok()))
-                .flatten()
-                .map(u64::from_be_bytes),
+            index::decode::<(index::Source, Registered)>(tree, value)
+                .ok()
+                .map(|(source, _)| source.seq)
+                .or_else(|| {
+                    (key.first() == Some(&b'o'))
+                        .then(|| key.get(2..10).and_then(|b| b.try_into().ok()))
+                        .flatten()
+                        .map(u64::from_be_bytes)
+                }),
         ),
     }
 }
