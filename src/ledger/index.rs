@@ -779,7 +779,7 @@ impl Ledger {
                         return Err(Error::Corrupt {
                             seq: Some(key.version),
                             what: format!(
-                                "the index holds a fact of {} from seq {} ({}), which is not one of the item's events{}: events may have been cut off the end of the chain, and nothing is written over that trace; `kamerstand verify` says more",
+                                "the index holds a fact of {} from seq {} ({}), which is not one of the item's events{}: a trace of events cut off the end of the chain, or a forged entry, and nothing is written over it; `kamerstand verify` says more",
                                 item(),
                                 key.version,
                                 tree.name(),
@@ -879,13 +879,16 @@ impl Ledger {
             let mut want = expected(tree);
             for (_, k, v) in facts.iter().filter(|(t, _, _)| *t == tree) {
                 let seq = FactKey::from_bytes(k).map_or(snap.source.seq, |f| f.version);
+                // A differing or extra entry is named by its own seq, a
+                // missing one by the seq of the one expected, as `verify`
+                // names them.
                 match want.next() {
                     Some((wk, wv)) if wk == k.as_ref() && wv == v.as_ref() => {}
-                    Some((wk, _)) => {
-                        let at = FactKey::from_bytes(wk).map_or(seq, |f| f.version.min(seq));
+                    Some((wk, _)) if wk < k.as_ref() => {
+                        let at = FactKey::from_bytes(wk).map_or(seq, |f| f.version);
                         return Err(differs(tree, at));
                     }
-                    None => return Err(differs(tree, seq)),
+                    _ => return Err(differs(tree, seq)),
                 }
             }
             if let Some((wk, _)) = want.next() {
