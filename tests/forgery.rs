@@ -737,7 +737,7 @@ fn an_item_missing_from_the_index_of_keys_is_damage_not_an_unknown_key() {
 fn a_round_missing_from_the_index_of_rounds_is_damage_not_an_unknown_name() {
     // `overview --round R1` said "no round named 'R1'. Did you mean R2?"
     // with exit 2, though the chain sealed R1 at seq 4.
-    let env = forged(&two_rounds(), &|r| {
+    let env = forged_larger(&two_rounds(), &|r| {
         r.tree("ix_rounds")
             .remove(4u64.to_be_bytes())
             .unwrap()
@@ -909,7 +909,7 @@ fn a_round_whose_indexed_digest_or_tree_was_forged_is_refused_where_it_is_named(
         }),
         ("head", |e: &mut RoundEntry| e.round.head_seq -= 1),
     ] {
-        let env = forged(&base, &|r| {
+        let env = forged_larger(&base, &|r| {
             let t = r.tree("ix_rounds");
             let v = t.get(7u64.to_be_bytes()).unwrap().unwrap();
             let mut entry: RoundEntry = codec::decode_value(&v).unwrap();
@@ -964,7 +964,7 @@ fn a_process_that_keeps_the_ledger_open_neither_writes_nor_reads_after_a_refused
     // recording notes and serving views.
     use kamerstand::app::{Workspace, write::Write};
     use kamerstand::projection::Basis;
-    let env = forged(&two_rounds(), &|r| {
+    let env = forged_larger(&two_rounds(), &|r| {
         let t = r.tree("ix_current");
         let (k, v) = t.iter().next().unwrap().unwrap();
         let mut v = v.to_vec();
@@ -1018,7 +1018,7 @@ fn where_an_items_view_meets_its_folded_events_a_forged_entry_is_refused() {
         v[at..at + 9].copy_from_slice(b"afgerond\0");
         v
     };
-    let env = forged(&base, &|r| {
+    let env = forged_larger(&base, &|r| {
         let t = r.tree("ix_current");
         let v = t.get(&id).unwrap().unwrap();
         t.insert(&id[..], swap(&v)).unwrap();
@@ -1247,7 +1247,7 @@ fn a_write_on_an_item_whose_history_is_damaged_is_refused() {
 /// rebuilds the index, saying so.
 #[test]
 fn events_cut_off_and_others_written_in_their_place_leave_a_trace_that_writes_keep() {
-    let env = forged(&two_rounds(), &|r| r.cut_to(7));
+    let env = forged_larger(&two_rounds(), &|r| r.cut_to(7));
     env.run(&["--lang", "en", "note", "M1", "Nog eens."])
         .refusal(
             1,
@@ -1432,7 +1432,7 @@ fn an_item_whose_events_the_item_index_lost_or_shuffled_is_damage() {
         ),
     ];
     for (needle, forge) in &forgeries {
-        let env = forged(&base, forge);
+        let env = forged_larger(&base, forge);
         for args in ON_M1 {
             env.run(args).refusal(1, needle, &[needle]);
         }
@@ -1484,7 +1484,7 @@ fn an_emptied_index_of_views_or_of_frames_is_not_served_as_no_items() {
         ),
     ];
     for (tree, reads, needle) in cases {
-        let env = forged(&base, &|r| r.tree(tree).clear().unwrap());
+        let env = forged_larger(&base, &|r| r.tree(tree).clear().unwrap());
         for args in reads {
             env.run(args).refusal(1, tree, &[needle]);
         }
@@ -1558,7 +1558,7 @@ fn a_fact_of_a_cut_event_left_behind_is_a_trace_that_no_write_on_its_item_erases
             .insert(m1.as_slice(), snapshot.as_slice())
             .unwrap();
     };
-    let env = forged(&base, &cut);
+    let env = forged_larger(&base, &cut);
     let out = env.run(&["--lang", "en", "verify", "--rebuild-index"]);
     out.expect_code(1);
     assert!(
@@ -1577,7 +1577,7 @@ fn a_fact_of_a_cut_event_left_behind_is_a_trace_that_no_write_on_its_item_erases
     env.run(&["verify", "--rebuild-index", "--discard-trace"])
         .ok();
     // On a copy forged the same way, the write comes first.
-    let env = forged(&base, &cut);
+    let env = forged_larger(&base, &cut);
     env.run(&["--lang", "en", "note", "M1", "Iets anders."]).refusal(
         1,
         "a note over the cut note's entry",
@@ -1798,4 +1798,82 @@ fn keys_and_accounts_the_chain_does_not_give_are_refused() {
             .contains("x.forger"),
         "a credential was made for a forged account"
     );
+}
+
+/// Every entry of index tree `name` decoded as a snapshot, changed by
+/// `edit`, and written again (each in an entry of its own).
+fn edit_snapshots(
+    r: &Raw,
+    name: &str,
+    edit: &dyn Fn(&mut kamerstand::projection::index::Snapshot),
+) {
+    let entries: Vec<_> = r
+        .entries(name)
+        .into_iter()
+        .map(|(k, v)| {
+            let mut s: kamerstand::projection::index::Snapshot = codec::decode_value(&v).unwrap();
+            edit(&mut s);
+            (k, codec::encode_value(&s).unwrap())
+        })
+        .collect();
+    r.set_entries(name, &entries);
+}
+
+/// On a ledger of at most `WHOLE_INDEX_AT_OPEN` events every command
+/// compares the whole index with the events when it opens it, as `verify`
+/// does: a forged entry of the tree any view reads (the items' snapshots,
+/// the rounds' frames, the versions a view as of an instant reads) is
+/// never served there, nor written over; every read and write refuses
+/// (exit 1), naming the tree. A rebuild mends it, and the reads serve what
+/// they served before. (On a larger ledger the views serve it until
+/// `verify` or a seal looks: `where_an_items_view_meets_its_folded_events_a_forged_entry_is_refused`
+/// and the other tests that use `forged_larger`.)
+#[test]
+fn a_small_ledgers_index_is_compared_whole_at_every_open() {
+    let base = two_rounds();
+    let served: Vec<String> = READS
+        .iter()
+        .map(|args| base.run(args).ok().stdout.clone())
+        .collect();
+    let forgeries: [(&str, Forgery); 3] = [
+        (
+            "ix_current",
+            Box::new(|r: &Raw| edit_snapshot(r, "M1", &|s| s.item.status = "afgerond".into())),
+        ),
+        (
+            "ix_frames",
+            Box::new(|r: &Raw| {
+                edit_snapshots(r, "ix_frames", &|s| s.item.status = "afgerond".into())
+            }),
+        ),
+        (
+            "ix_versions",
+            Box::new(|r: &Raw| {
+                edit_snapshots(r, "ix_versions", &|s| s.item.status = "afgerond".into());
+            }),
+        ),
+    ];
+    for (tree, forge) in &forgeries {
+        let env = forged(&base, forge);
+        let head = env.head().unwrap();
+        for args in READS
+            .iter()
+            .copied()
+            .chain([&["note", "M1", "Verder."][..]])
+        {
+            env.run(args).refusal(
+                1,
+                tree,
+                &[&format!("the index differs from the events in {tree}")],
+            );
+        }
+        assert_eq!(env.head().unwrap(), head, "{tree}: a write went through");
+        let j = env.run(&["--format", "json", "verify"]);
+        j.expect_code(1);
+        assert_eq!(j.json()["index"]["first_difference"]["tree"], *tree);
+        env.run(&["verify", "--rebuild-index"]).ok();
+        for (args, before) in READS.iter().zip(&served) {
+            assert_eq!(&env.run(args).ok().stdout, before, "{tree}: {args:?}");
+        }
+    }
 }

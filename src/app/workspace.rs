@@ -150,6 +150,9 @@ impl Workspace {
             // out; this workspace's writes then keep them so.
             super::access::check_registry(&ledger, "nothing is read or written over it")?;
         }
+        if head.is_some_and(|h| h.seq < whole.min(crate::ledger::WHOLE_INDEX_AT_OPEN)) {
+            index_as_the_events_give(&ledger)?;
+        }
         let programme = match ledger.get_linked(0)?.map(|r| r.envelope.body) {
             Some(EventBody::LedgerCreated {
                 programme,
@@ -1150,6 +1153,52 @@ pub(crate) fn cut_trace(named: crate::ledger::index::Trace, head: Option<u64>) -
 
 /// Refuses a ledger a round seal found broken (`meta` `seal-refused`): it
 /// is neither read nor written until it is restored or its index rebuilt.
+/// Refuses a ledger whose index is not what its events give, compared
+/// whole as `verify` compares it (for a small ledger, at open): the first
+/// entry that differs, a trace of a cut chain, or an event that breaks a
+/// rule of recording about its item.
+fn index_as_the_events_give(ledger: &Ledger) -> Result<()> {
+    let report = ledger.check_index(&mut |_, _| {})?;
+    let refused = |seq: Option<u64>, what: String| Error::Corrupt {
+        seq,
+        what: format!(
+            "{what}; nothing is read or written over it (a ledger this small is compared with its events whole at every open): run `kamerstand verify` (and `--rebuild-index` if the chain holds)"
+        ),
+    };
+    if let Some(t) = report.after_head {
+        return Err(refused(
+            Some(t.seq),
+            format!(
+                "{} names seq {}{}: a trace of events cut off the end of the chain",
+                t.tree,
+                t.seq,
+                if t.rewritten {
+                    " by another hash than the chain's event there"
+                } else {
+                    ", after the chain's last event"
+                }
+            ),
+        ));
+    }
+    if let Some(b) = report.rule_broken {
+        return Err(refused(Some(b.seq), format!("the chain breaks at {b}")));
+    }
+    match report.first_difference {
+        None => Ok(()),
+        Some(d) => Err(refused(
+            d.seq,
+            format!(
+                "the index differs from the events in {}{}{}: {}",
+                d.tree,
+                d.item
+                    .map_or(String::new(), |id| format!(", item {}", id.hex())),
+                d.seq.map_or(String::new(), |s| format!(", seq {s}")),
+                d.what
+            ),
+        )),
+    }
+}
+
 fn not_refused(ledger: &Ledger) -> Result<()> {
     match ledger.seal_refused()? {
         None => Ok(()),

@@ -74,6 +74,13 @@ pub struct OpenOptions {
 /// reads trust").
 pub const WHOLE_CHAIN_AT_OPEN: u64 = 2_000;
 
+/// A ledger of at most this many events (and at most
+/// [`OpenOptions::whole_chain_up_to`]) also has its whole index compared
+/// with the events each time a workspace opens it, as `verify` compares it:
+/// some 12 µs an event, so that on a ledger of that size no index entry the
+/// events do not give is ever read or written over.
+pub const WHOLE_INDEX_AT_OPEN: u64 = 500;
+
 impl OpenOptions {
     fn access(&self) -> Access {
         Access {

@@ -216,7 +216,9 @@ impl TestEnv {
             .store(0, std::sync::atomic::Ordering::Relaxed);
     }
 
-    fn whole_chain_up_to(&self) -> u64 {
+    /// Each command's limit for checking the whole chain at open, as
+    /// [`TestEnv::as_if_larger`] left it.
+    pub fn whole_chain_up_to(&self) -> u64 {
         self.whole_chain.load(std::sync::atomic::Ordering::Relaxed)
     }
 
