@@ -92,8 +92,10 @@ impl Workspace {
 
     /// The workspace of `ledger`, its index built or completed first when
     /// it lacks any part (reported to `progress`); the whole chain of a
-    /// ledger of at most `whole` events is checked before anything is read
-    /// ([`Ledger::check_whole_chain`]).
+    /// ledger of at most `whole` events, its keys and its registry are
+    /// checked before anything is read ([`Ledger::check_whole_chain`]),
+    /// and its whole index too when it holds at most
+    /// [`crate::ledger::WHOLE_INDEX_AT_OPEN`] as well.
     fn from_ledger_checked(
         ledger: Ledger,
         progress: &dyn super::Progress,
@@ -1151,8 +1153,6 @@ pub(crate) fn cut_trace(named: crate::ledger::index::Trace, head: Option<u64>) -
     )
 }
 
-/// Refuses a ledger a round seal found broken (`meta` `seal-refused`): it
-/// is neither read nor written until it is restored or its index rebuilt.
 /// Refuses a ledger whose index is not what its events give, compared
 /// whole as `verify` compares it (for a small ledger, at open): the first
 /// entry that differs, a trace of a cut chain, or an event that breaks a
@@ -1199,6 +1199,8 @@ fn index_as_the_events_give(ledger: &Ledger) -> Result<()> {
     }
 }
 
+/// Refuses a ledger a round seal found broken (`meta` `seal-refused`): it
+/// is neither read nor written until it is restored or its index rebuilt.
 fn not_refused(ledger: &Ledger) -> Result<()> {
     match ledger.seal_refused()? {
         None => Ok(()),
