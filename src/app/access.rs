@@ -486,12 +486,6 @@ fn keeps_a_beheerder(ws: &Workspace, w: &Write) -> Result<()> {
     .into())
 }
 
-/// The variant indices (schema/event-v1.md, section 5) of the events
-/// [`registry_from_chain`] folds: `round_sealed` (6), `round_sealed_v2`
-/// (8), `key_registered` (9), `account_created` (10), `account_changed`
-/// (11), `items_ordered` (13) and `round_signed` (14).
-const REGISTRY_VARIANTS: [u32; 7] = [6, 8, 9, 10, 11, 13, 14];
-
 /// The keys, accounts, item orders and round signatures as the chain's
 /// events make them: every such event (and every seal, which a signature
 /// names) folded in seq order, in one scan of the chain's bytes (each such
@@ -499,15 +493,10 @@ const REGISTRY_VARIANTS: [u32; 7] = [6, 8, 9, 10, 11, 13, 14];
 /// kind alone, are not decoded).
 pub fn registry_from_chain(ledger: &crate::ledger::Ledger) -> Result<Registry> {
     let mut state = crate::projection::State::default();
-    for rec in ledger.events_of_kinds(&REGISTRY_VARIANTS) {
+    for rec in ledger.events_of_kinds(&crate::ledger::index::REGISTRY_VARIANTS) {
         state.apply(&rec?);
     }
-    Ok(Registry {
-        keys: state.signing_keys,
-        accounts: state.accounts,
-        orders: state.orders,
-        signatures: state.signatures,
-    })
+    Ok(Registry::of(state))
 }
 
 /// The first thing the index's registry (`ix_registry`) holds otherwise
@@ -578,8 +567,13 @@ fn first_difference<'m, K: Ord, V: PartialEq>(
 /// checks it too, and a credential is made only for an account the chain
 /// created.
 pub fn check_registry(ledger: &crate::ledger::Ledger, so: &str) -> Result<()> {
-    let chain = registry_from_chain(ledger)?;
-    match registry_difference(&chain, &ledger.registry()?) {
+    registry_as(&registry_from_chain(ledger)?, ledger, so)
+}
+
+/// Refuses, as [`check_registry`] does, a registry in the index that is
+/// not `chain` (what the chain's events make of it, already folded).
+pub fn registry_as(chain: &Registry, ledger: &crate::ledger::Ledger, so: &str) -> Result<()> {
+    match registry_difference(chain, &ledger.registry()?) {
         None => Ok(()),
         Some((seq, what)) => Err(crate::error::Error::Corrupt {
             seq,

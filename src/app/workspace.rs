@@ -145,14 +145,16 @@ impl Workspace {
         }
         // Then a small ledger's whole chain (what the index says of the
         // events was checked first: the head it was written up to).
-        let registry_checked = ledger.check_whole_chain(whole)?;
-        if registry_checked {
+        let chain_registry = ledger.check_whole_chain(whole)?;
+        if let Some(chain) = &chain_registry {
             // And the keys, accounts, orders and round signatures, which
             // decide what a write may do and no one item's history bears
             // out; this workspace's writes then keep them so.
-            super::access::check_registry(&ledger, "nothing is read or written over it")?;
+            super::access::registry_as(chain, &ledger, "nothing is read or written over it")?;
         }
-        if head.is_some_and(|h| h.seq < whole.min(crate::ledger::WHOLE_INDEX_AT_OPEN)) {
+        let registry_checked = chain_registry.is_some();
+        // Right after the chain's check, which hashed every event.
+        if registry_checked && head.is_some_and(|h| h.seq < crate::ledger::WHOLE_INDEX_AT_OPEN) {
             index_as_the_events_give(&ledger)?;
         }
         let programme = match ledger.get_linked(0)?.map(|r| r.envelope.body) {
@@ -1154,11 +1156,12 @@ pub(crate) fn cut_trace(named: crate::ledger::index::Trace, head: Option<u64>) -
 }
 
 /// Refuses a ledger whose index is not what its events give, compared
-/// whole as `verify` compares it (for a small ledger, at open): the first
+/// whole as `verify` compares it (for a small ledger, at open, right after
+/// its chain was checked whole): the first
 /// entry that differs, a trace of a cut chain, or an event that breaks a
 /// rule of recording about its item.
 fn index_as_the_events_give(ledger: &Ledger) -> Result<()> {
-    let report = ledger.check_index(&mut |_, _| {})?;
+    let report = ledger.check_index_after_chain()?;
     let refused = |seq: Option<u64>, what: String| Error::Corrupt {
         seq,
         what: format!(

@@ -1398,6 +1398,17 @@ impl Ledger {
         Ok(report)
     }
 
+    /// As [`Ledger::check_index`], right after a chain check of the same
+    /// ledger ([`Ledger::check_whole_chain`], which hashed and decoded
+    /// every event): the items' events are not hashed again.
+    pub fn check_index_after_chain(&self) -> Result<IndexReport> {
+        let mut report = self.check_items(&mut |_, _| {}, Hashes::Trust)?;
+        if report.first_difference.is_none() {
+            report.add_tree(self.check_tree()?);
+        }
+        Ok(report)
+    }
+
     /// As [`Ledger::check_index`] without the Merkle tree, which
     /// [`Ledger::verify_with_tree`] compares in the chain's own scan; the
     /// caller adds its result with [`IndexReport::add_tree`].
@@ -2186,6 +2197,12 @@ fn where_of(tree: Tree, key: &[u8], value: &[u8]) -> (Option<EventId>, Option<u6
     }
 }
 
+/// The variant indices (schema/event-v1.md, section 5) of the events the
+/// registry is folded from: `round_sealed` (6), `round_sealed_v2` (8),
+/// `key_registered` (9), `account_created` (10), `account_changed` (11),
+/// `items_ordered` (13) and `round_signed` (14).
+pub const REGISTRY_VARIANTS: [u32; 7] = [6, 8, 9, 10, 11, 13, 14];
+
 /// What the registry holds now.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Registry {
@@ -2197,6 +2214,19 @@ pub struct Registry {
     pub orders: BTreeMap<crate::domain::ItemKind, Vec<EventId>>,
     /// Signatures of round checkpoints, by seal seq, in recording order.
     pub signatures: BTreeMap<u64, Vec<crate::projection::state::RoundSignature>>,
+}
+
+impl Registry {
+    /// The registry `state` holds, folded from the events of
+    /// [`REGISTRY_VARIANTS`].
+    pub fn of(state: crate::projection::State) -> Registry {
+        Registry {
+            keys: state.signing_keys,
+            accounts: state.accounts,
+            orders: state.orders,
+            signatures: state.signatures,
+        }
+    }
 }
 
 /// What checking the index found.

@@ -267,12 +267,15 @@ impl Ledger {
     /// index of keys (`ix_keys`) must be what the registrations give: a key
     /// entry decides which item a key names and whether a new item may
     /// take a key, which no one item's history bears out. A larger chain
-    /// is left to `verify` and every round seal. True if it checked.
-    pub fn check_whole_chain(&self, up_to: u64) -> Result<bool> {
+    /// is left to `verify` and every round seal. When it checked, the
+    /// registry the chain's events make (folded in the same scan), for the
+    /// caller to hold `ix_registry` to.
+    pub fn check_whole_chain(&self, up_to: u64) -> Result<Option<index::Registry>> {
         let Some(head) = self.head.filter(|h| h.seq < up_to) else {
-            return Ok(false);
+            return Ok(None);
         };
         let mut keys = std::collections::BTreeMap::new();
+        let mut registry = crate::projection::State::default();
         let mut chain = verify::ChainChecker::new(None);
         for r in self.store.scan_window(0) {
             let (seq, hash, bytes) = match r {
@@ -292,20 +295,25 @@ impl Ledger {
             if seq > head.seq {
                 break;
             }
-            let env = chain
+            let envelope = chain
                 .check(seq, hash, &bytes)
                 .map_err(|b| broken_chain(&b))?;
-            if let EventBody::ItemRegistered { key, .. } = &env.body {
+            if let EventBody::ItemRegistered { key, .. } = &envelope.body {
                 let e = crate::projection::index::key_entry(
-                    env.id,
+                    envelope.id,
                     key,
                     crate::projection::index::Source { seq, hash },
                 );
                 keys.insert(e.key, e.value);
             }
+            if codec::body_variant(&bytes).is_some_and(|v| index::REGISTRY_VARIANTS.contains(&v)) {
+                registry.apply(&Recorded { envelope, hash });
+            }
         }
         match chain.checked() {
-            n if n > head.seq => self.keys_as_registered(keys).map(|()| true),
+            n if n > head.seq => self
+                .keys_as_registered(keys)
+                .map(|()| Some(index::Registry::of(registry))),
             n => Err(Error::Corrupt {
                 seq: Some(n),
                 what: format!(
