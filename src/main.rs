@@ -31,7 +31,7 @@ fn main() {
             os_user,
             terminal,
             exits_after: true,
-            whole_chain_up_to: kamerstand::ledger::WHOLE_CHAIN_AT_OPEN,
+            whole_ledger_up_to: kamerstand::ledger::WHOLE_LEDGER_AT_OPEN,
         },
     );
     std::process::exit(code);

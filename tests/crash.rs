@@ -985,7 +985,7 @@ fn run_in_process(store: &Path, args: &[&str]) -> i32 {
             os_user: None,
             terminal: kamerstand::cli::Terminal::default(),
             exits_after: false,
-            whole_chain_up_to: kamerstand::ledger::WHOLE_CHAIN_AT_OPEN,
+            whole_ledger_up_to: kamerstand::ledger::WHOLE_LEDGER_AT_OPEN,
         },
     )
 }

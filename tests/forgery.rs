@@ -1602,6 +1602,63 @@ fn edit_snapshot(r: &Raw, key: &str, edit: &dyn Fn(&mut kamerstand::projection::
     panic!("no snapshot of {key}");
 }
 
+/// One limit for the whole check at open: a ledger of at most
+/// `WHOLE_LEDGER_AT_OPEN` events has its whole index compared with the
+/// events as well as its chain checked (until session 29 the index only up
+/// to 500 events), so a forged snapshot is refused there by every command;
+/// one event more and the views serve it until `verify` looks.
+#[test]
+fn a_ledger_at_the_limit_has_its_whole_index_compared_and_one_over_it_does_not() {
+    use kamerstand::domain::EventBody;
+    use kamerstand::ledger::{Draft, WHOLE_LEDGER_AT_OPEN};
+    let base = TestEnv::init();
+    base.add(&["--kind", "motie", "--key", "M1", "--text", "Motie een"]);
+    let events = base.head().unwrap().seq + 1;
+    {
+        let mut ws = kamerstand::Workspace::open(&base.store, base.open_options()).unwrap();
+        let item = ws.resolve("M1").unwrap().id;
+        let day = kamerstand::domain::Day::parse("day", "2025-01-01").unwrap();
+        let drafts = (events..WHOLE_LEDGER_AT_OPEN)
+            .map(|n| Draft {
+                id: ws.new_id(),
+                body: EventBody::ProgressNoted {
+                    item,
+                    text: format!("Stand {n}"),
+                    citations: vec![],
+                    effective: day,
+                },
+            })
+            .collect();
+        ws.record_batch(crate::common::ACTOR, drafts).unwrap();
+    }
+    assert_eq!(base.head().unwrap().seq + 1, WHOLE_LEDGER_AT_OPEN);
+    let forge = |r: &Raw| edit_snapshot(r, "M1", &|s| s.item.status = "afgerond".into());
+    let at_limit = forged(&base, &forge);
+    for args in [
+        &["overview"][..],
+        &["show", "M1"],
+        &["note", "M1", "Verder."],
+    ] {
+        at_limit.run(args).refusal(
+            1,
+            "at the limit",
+            &["the index differs from the events in ix_current"],
+        );
+    }
+    assert_eq!(at_limit.head(), base.head(), "a write went through");
+    base.run(&["note", "M1", "Een meer."]).ok();
+    let served = base.run(&["overview"]).ok().stdout.clone();
+    let over = forged(&base, &forge);
+    let out = over.run(&["overview"]).ok().stdout.clone();
+    assert_ne!(
+        out, served,
+        "one event over the limit, the forgery is served"
+    );
+    let j = over.run(&["--format", "json", "verify"]);
+    j.expect_code(1);
+    assert_eq!(j.json()["index"]["first_difference"]["tree"], "ix_current");
+}
+
 /// A write decides on what the index says of the items it touches (which
 /// item a key names, whether it was withdrawn, its status on a day), and
 /// reads their histories besides (on a ledger too large for its chain to
@@ -1819,7 +1876,7 @@ fn edit_snapshots(
     r.set_entries(name, &entries);
 }
 
-/// On a ledger of at most `WHOLE_INDEX_AT_OPEN` events every command
+/// On a ledger of at most `WHOLE_LEDGER_AT_OPEN` events every command
 /// compares the whole index with the events when it opens it, as `verify`
 /// does: a forged entry of the tree any view reads (the items' snapshots,
 /// the rounds' frames, the versions a view as of an instant reads) is

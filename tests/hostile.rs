@@ -789,7 +789,7 @@ fn run_reading(env: &TestEnv, args: &[&str], reader: &mut Endless) -> Output {
             os_user: Some(crate::common::ACTOR.to_string()),
             terminal: kamerstand::cli::Terminal::default(),
             exits_after: false,
-            whole_chain_up_to: kamerstand::ledger::WHOLE_CHAIN_AT_OPEN,
+            whole_ledger_up_to: kamerstand::ledger::WHOLE_LEDGER_AT_OPEN,
         },
     );
     Output {

@@ -365,7 +365,7 @@ fn rewrite_seq_3(env: &TestEnv) {
 #[test]
 fn damage_to_an_event_a_view_does_not_read_stops_every_command_on_a_small_ledger() {
     // A view is read from the index, not from the event rewritten; but on
-    // a ledger of at most WHOLE_CHAIN_AT_OPEN events every command checks
+    // a ledger of at most WHOLE_LEDGER_AT_OPEN events every command checks
     // the whole chain when it opens it: reads refuse, naming the break as
     // `verify` does, writes are refused, and a round seal refuses.
     let env = two_rounds();
@@ -400,20 +400,20 @@ fn damage_to_an_event_a_view_does_not_read_stops_every_command_on_a_small_ledger
 #[test]
 fn damage_below_the_head_of_a_larger_ledger_is_for_verify_and_a_seal() {
     use kamerstand::app::Workspace;
-    use kamerstand::ledger::{OpenOptions, WHOLE_CHAIN_AT_OPEN};
+    use kamerstand::ledger::{OpenOptions, WHOLE_LEDGER_AT_OPEN};
     use kamerstand::projection::Basis;
     // A ledger over the limit is opened here as one is: with a limit below
     // its size (`two_rounds` holds 9 events).
     let env = two_rounds();
     let limited = |up_to: u64| OpenOptions {
-        whole_chain_up_to: up_to,
+        whole_ledger_up_to: up_to,
         ..env.open_options()
     };
     let view = |ws: &Workspace| ws.view(Basis::Current, None).unwrap();
     let before = view(&Workspace::open(&env.store, env.open_options()).unwrap());
     rewrite_seq_3(&env);
     // Checked whole at a limit of its size or more.
-    for up_to in [9, WHOLE_CHAIN_AT_OPEN] {
+    for up_to in [9, WHOLE_LEDGER_AT_OPEN] {
         let Err(e) = Workspace::open(&env.store, limited(up_to)) else {
             panic!("a ledger of 9 events opened with a limit of {up_to}");
         };

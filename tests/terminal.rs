@@ -336,7 +336,7 @@ fn run_at(env: &TestEnv, terminal: kamerstand::cli::Terminal, args: &[&str]) -> 
             os_user: Some(ACTOR.to_string()),
             terminal,
             exits_after: false,
-            whole_chain_up_to: env.whole_chain_up_to(),
+            whole_ledger_up_to: env.whole_ledger_up_to(),
         },
     );
     let err = String::from_utf8(err).unwrap();

@@ -80,7 +80,7 @@ impl Workspace {
         opts: OpenOptions,
         progress: &dyn super::Progress,
     ) -> Result<Workspace> {
-        let whole = opts.whole_chain_up_to;
+        let whole = opts.whole_ledger_up_to;
         let ledger = Ledger::open(path, opts)?;
         Workspace::from_ledger_checked(ledger, progress, whole)
     }
@@ -94,8 +94,7 @@ impl Workspace {
     /// it lacks any part (reported to `progress`); the whole chain of a
     /// ledger of at most `whole` events, its keys and its registry are
     /// checked before anything is read ([`Ledger::check_whole_chain`]),
-    /// and its whole index too when it holds at most
-    /// [`crate::ledger::WHOLE_INDEX_AT_OPEN`] as well.
+    /// and then its whole index.
     fn from_ledger_checked(
         ledger: Ledger,
         progress: &dyn super::Progress,
@@ -153,8 +152,9 @@ impl Workspace {
             super::access::registry_as(chain, &ledger, "nothing is read or written over it")?;
         }
         let registry_checked = chain_registry.is_some();
-        // Right after the chain's check, which hashed every event.
-        if registry_checked && head.is_some_and(|h| h.seq < crate::ledger::WHOLE_INDEX_AT_OPEN) {
+        // Then its whole index, right after the chain's check, which hashed
+        // every event.
+        if registry_checked {
             index_as_the_events_give(&ledger)?;
         }
         let programme = match ledger.get_linked(0)?.map(|r| r.envelope.body) {

@@ -169,7 +169,7 @@ impl Global {
             allow_shared_store: self.allow_shared_store,
             leave_at_close: false,
             compress: false,
-            whole_chain_up_to: env.whole_chain_up_to,
+            whole_ledger_up_to: env.whole_ledger_up_to,
         }
     }
 
@@ -207,7 +207,7 @@ impl Global {
         Ok(Workspace::open_with_progress(
             &self.store,
             OpenOptions {
-                whole_chain_up_to: 0,
+                whole_ledger_up_to: 0,
                 ..self.options_to_the_end(env)
             },
             &bar,

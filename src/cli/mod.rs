@@ -239,10 +239,10 @@ pub struct Env<'a> {
     /// closed piece by piece ([`crate::ledger::OpenOptions::leave_at_close`]).
     pub exits_after: bool,
     /// How many events a ledger may hold for each command to check its whole
-    /// chain when it opens it ([`crate::ledger::OpenOptions::whole_chain_up_to`]):
-    /// [`crate::ledger::WHOLE_CHAIN_AT_OPEN`]; tests set less, to see what a
+    /// chain and index when it opens it ([`crate::ledger::OpenOptions::whole_ledger_up_to`]):
+    /// [`crate::ledger::WHOLE_LEDGER_AT_OPEN`]; tests set less, to see what a
     /// command does on a larger ledger.
-    pub whole_chain_up_to: u64,
+    pub whole_ledger_up_to: u64,
 }
 
 impl std::fmt::Debug for Env<'_> {

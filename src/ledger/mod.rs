@@ -57,29 +57,25 @@ pub struct OpenOptions {
     /// is made: an existing store opens as it was made, whatever this says.
     /// Off by default.
     pub compress: bool,
-    /// The workspace checks the whole chain when it opens a ledger of at
-    /// most this many events (every event's hash, bytes, seq, link and
-    /// recorded time), and refuses one that breaks; 0: never.
-    /// [`WHOLE_CHAIN_AT_OPEN`] by default; 0 for a round seal, which
+    /// The workspace checks the whole ledger when it opens one of at most
+    /// this many events (the chain: every event's hash, bytes, seq, link and
+    /// recorded time; then every entry of the index against the events),
+    /// and refuses one that breaks or differs; 0: never.
+    /// [`WHOLE_LEDGER_AT_OPEN`] by default; 0 for a round seal, which
     /// verifies the whole ledger itself and records in the store what it
     /// finds.
-    pub whole_chain_up_to: u64,
+    pub whole_ledger_up_to: u64,
 }
 
-/// A ledger of at most this many events has its whole chain checked each
-/// time a workspace opens it ([`OpenOptions::whole_chain_up_to`]): a few
-/// milliseconds, so that on a ledger of that size no command reads or
-/// writes over an event damaged below the head. A larger ledger's chain is
+/// A ledger of at most this many events is checked whole each time a
+/// workspace opens it ([`OpenOptions::whole_ledger_up_to`]): its chain as
+/// `verify` checks it, then its whole index compared with the events as
+/// `verify` compares it, some 30 ms at the limit, so that on a ledger of
+/// that size no command reads or writes over an event damaged below the
+/// head or an index entry the events do not give. A larger ledger is
 /// checked whole by `verify` and every round seal (docs/format.md, "What
 /// reads trust").
-pub const WHOLE_CHAIN_AT_OPEN: u64 = 2_000;
-
-/// A ledger of at most this many events (and at most
-/// [`OpenOptions::whole_chain_up_to`]) also has its whole index compared
-/// with the events each time a workspace opens it, as `verify` compares it:
-/// some 12 µs an event, so that on a ledger of that size no index entry the
-/// events do not give is ever read or written over.
-pub const WHOLE_INDEX_AT_OPEN: u64 = 500;
+pub const WHOLE_LEDGER_AT_OPEN: u64 = 2_000;
 
 impl OpenOptions {
     fn access(&self) -> Access {
@@ -100,7 +96,7 @@ impl Default for OpenOptions {
             allow_shared_store: false,
             leave_at_close: false,
             compress: false,
-            whole_chain_up_to: WHOLE_CHAIN_AT_OPEN,
+            whole_ledger_up_to: WHOLE_LEDGER_AT_OPEN,
         }
     }
 }

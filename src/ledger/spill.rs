@@ -12,7 +12,10 @@
 //! whole when its turn comes. The files are anonymous temporary files
 //! (no name to plant a link at; gone when closed) in the store's own
 //! directory, else in the system's temporary directory, so the fold's
-//! memory stays a chunk's worth of events per thread.
+//! memory stays a chunk's worth of events per thread. A ledger of no more
+//! events than one chunk holds is gathered in memory instead: the fold
+//! would hold as much when it read the chunk back, and a command that
+//! checks a small ledger at open writes no file.
 //!
 //! Nothing here is trusted more than the store: an event comes back with
 //! the hash stored beside it, to be checked or decoded exactly as a read
@@ -39,9 +42,9 @@ const NO_ITEM: u32 = u32::MAX;
 
 /// The items' events, in chunks of consecutive items.
 pub(super) struct Spilled {
-    /// Per chunk, the items (indices into the plan) it holds and its file
-    /// (taken when the chunk is read).
-    chunks: Vec<(Range<usize>, Mutex<Option<File>>)>,
+    /// Per chunk, the items (indices into the plan) it holds and where its
+    /// records are (taken when the chunk is read).
+    chunks: Vec<(Range<usize>, Mutex<Option<Held>>)>,
     /// Per seq, the index of the item it is an event of.
     owner: Vec<u32>,
 }
@@ -52,6 +55,37 @@ pub(super) struct Chunk {
     buf: Vec<u8>,
     /// Per item of the chunk, where each of its records starts in `buf`.
     records: Vec<Vec<usize>>,
+}
+
+/// Where a chunk's records are kept until it is read.
+enum Held {
+    File(File),
+    Memory(Vec<u8>),
+}
+
+/// Where a chunk's records are written during the scan.
+enum Sink {
+    File(BufWriter<File>),
+    Memory(Vec<u8>),
+}
+
+impl Sink {
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::File(w) => w.write_all(bytes),
+            Sink::Memory(v) => {
+                v.extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+    }
+
+    fn done(self) -> Option<Held> {
+        match self {
+            Sink::File(w) => w.into_inner().ok().map(Held::File),
+            Sink::Memory(v) => Some(Held::Memory(v)),
+        }
+    }
 }
 
 /// An event as stored: its seq, the hash stored beside it, and its bytes.
@@ -66,6 +100,7 @@ impl Spilled {
     /// `items` to the file of its chunk; `runs` (ranges of `items`, in
     /// order) are cut into chunks of about `chunk_events` events, so that
     /// no chunk spans two runs.
+    /// A ledger of at most `chunk_events` events is gathered in memory.
     /// `Ok(None)` when no temporary file could be made or written: the
     /// caller then reads each item's events by seq. An event the scan
     /// cannot read is an error only if it is an item's (as a read by seq
@@ -115,10 +150,15 @@ impl Spilled {
         // Beside the store first: its disk has room for what the store holds,
         // where the system's temporary directory may be memory (tmpfs).
         let make = || tempfile::tempfile_in(store.path()).or_else(|_| tempfile::tempfile());
+        let in_memory = len <= chunk_events;
         let mut files = Vec::with_capacity(chunks.len());
         for _ in &chunks {
+            if in_memory {
+                files.push(Sink::Memory(Vec::new()));
+                continue;
+            }
             match make() {
-                Ok(f) => files.push(BufWriter::with_capacity(1 << 14, f)),
+                Ok(f) => files.push(Sink::File(BufWriter::with_capacity(1 << 14, f))),
                 Err(_) => return Ok(None),
             }
         }
@@ -147,9 +187,9 @@ impl Spilled {
         }
         let mut done = Vec::with_capacity(files.len());
         for w in files {
-            match w.into_inner() {
-                Ok(f) => done.push(f),
-                Err(_) => return Ok(None),
+            match w.done() {
+                Some(held) => done.push(held),
+                None => return Ok(None),
             }
         }
         Ok(Some(Spilled {
@@ -171,17 +211,21 @@ impl Spilled {
         let Some((items, file)) = self.chunks.get(c) else {
             return Err(lost("no chunk holds this item"));
         };
-        let file = file
+        let held = file
             .lock()
             .map_err(|_| lost("a thread reading a chunk stopped"))?
             .take();
-        let Some(mut file) = file else {
-            return Err(lost("a chunk was asked for twice"));
+        let buf = match held {
+            None => return Err(lost("a chunk was asked for twice")),
+            Some(Held::Memory(buf)) => buf,
+            Some(Held::File(mut file)) => {
+                let mut buf = Vec::new();
+                file.seek(SeekFrom::Start(0))
+                    .and_then(|_| file.read_to_end(&mut buf))
+                    .map_err(|e| lost(&format!("reading it back: {e}")))?;
+                buf
+            }
         };
-        let mut buf = Vec::new();
-        file.seek(SeekFrom::Start(0))
-            .and_then(|_| file.read_to_end(&mut buf))
-            .map_err(|e| lost(&format!("reading it back: {e}")))?;
         let mut records = vec![Vec::new(); items.len()];
         let mut at = 0;
         while at < buf.len() {

@@ -144,9 +144,9 @@ pub struct TestEnv {
     pub dir: tempfile::TempDir,
     pub store: PathBuf,
     pub clock: SharedClock,
-    /// Each command's limit for checking the whole chain at open
-    /// (`Env::whole_chain_up_to`); see [`TestEnv::as_if_larger`].
-    whole_chain: std::sync::atomic::AtomicU64,
+    /// Each command's limit for checking the whole ledger at open
+    /// (`Env::whole_ledger_up_to`); see [`TestEnv::as_if_larger`].
+    whole_ledger: std::sync::atomic::AtomicU64,
 }
 
 impl Default for TestEnv {
@@ -163,7 +163,9 @@ impl TestEnv {
         TestEnv {
             dir,
             store,
-            whole_chain: std::sync::atomic::AtomicU64::new(kamerstand::ledger::WHOLE_CHAIN_AT_OPEN),
+            whole_ledger: std::sync::atomic::AtomicU64::new(
+                kamerstand::ledger::WHOLE_LEDGER_AT_OPEN,
+            ),
             clock: SharedClock::pinned(),
         }
     }
@@ -202,24 +204,24 @@ impl TestEnv {
         OpenOptions {
             wait: Duration::from_secs(10),
             clock: Box::new(self.clock.clone()),
-            whole_chain_up_to: self.whole_chain_up_to(),
+            whole_ledger_up_to: self.whole_ledger_up_to(),
             ..OpenOptions::default()
         }
     }
 
     /// From now on, every command and [`TestEnv::open_options`] treat this
-    /// ledger as one larger than `WHOLE_CHAIN_AT_OPEN` events: none checks
-    /// the whole chain when it opens it, so that a test sees what the
-    /// other checks of a read or write do on such a ledger.
+    /// ledger as one larger than `WHOLE_LEDGER_AT_OPEN` events: none checks
+    /// the whole chain and index when it opens it, so that a test sees what
+    /// the other checks of a read or write do on such a ledger.
     pub fn as_if_larger(&self) {
-        self.whole_chain
+        self.whole_ledger
             .store(0, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Each command's limit for checking the whole chain at open, as
+    /// Each command's limit for checking the whole ledger at open, as
     /// [`TestEnv::as_if_larger`] left it.
-    pub fn whole_chain_up_to(&self) -> u64 {
-        self.whole_chain.load(std::sync::atomic::Ordering::Relaxed)
+    pub fn whole_ledger_up_to(&self) -> u64 {
+        self.whole_ledger.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs the CLI in-process against this store: `kamerstand --store S
@@ -277,7 +279,7 @@ impl TestEnv {
                 os_user: Some(ACTOR.to_string()),
                 terminal,
                 exits_after: false,
-                whole_chain_up_to: self.whole_chain_up_to(),
+                whole_ledger_up_to: self.whole_ledger_up_to(),
             },
         );
         Output {

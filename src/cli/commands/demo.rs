@@ -195,7 +195,7 @@ impl Session<'_, '_> {
                 },
                 // The tour opens its ledger again for the next step.
                 exits_after: false,
-                whole_chain_up_to: self.env.whole_chain_up_to,
+                whole_ledger_up_to: self.env.whole_ledger_up_to,
             };
             crate::cli::run(argv, &mut sub)
         };
@@ -246,7 +246,7 @@ impl Session<'_, '_> {
                 allow_shared_store: false,
                 leave_at_close: false,
                 compress: false,
-                whole_chain_up_to: crate::ledger::WHOLE_CHAIN_AT_OPEN,
+                whole_ledger_up_to: crate::ledger::WHOLE_LEDGER_AT_OPEN,
             },
         )?)
     }
