@@ -208,10 +208,10 @@ impl Spilled {
             .chunks
             .partition_point(|(r, _)| r.end <= i)
             .min(self.chunks.len().saturating_sub(1));
-        let Some((items, file)) = self.chunks.get(c) else {
+        let Some((items, slot)) = self.chunks.get(c) else {
             return Err(lost("no chunk holds this item"));
         };
-        let held = file
+        let held = slot
             .lock()
             .map_err(|_| lost("a thread reading a chunk stopped"))?
             .take();
