@@ -1236,6 +1236,54 @@ fn a_write_on_an_item_whose_history_is_damaged_is_refused() {
     }
 }
 
+/// A write on an item with a long history (here 41 events of M1) checks
+/// all of it (on a large ledger read in parts at once; the library's unit
+/// tests hold the parts to one read in order): an undamaged copy takes the
+/// write, damage late in the history alone refuses it naming its event,
+/// and damage early and late is named at the earlier.
+#[test]
+fn a_long_history_is_checked_whole_and_named_at_its_first_damage() {
+    let base = TestEnv::init();
+    base.add(&["--kind", "motie", "--key", "M1", "--text", "Motie een"]);
+    let registered = base.head().unwrap().seq;
+    for n in 0..40 {
+        base.run(&["note", "M1", &format!("Stand {n}.")]).ok();
+    }
+    assert_eq!(base.head().unwrap().seq, registered + 40);
+    let (early, late) = (registered + 10, registered + 30);
+    let cases: [(&str, ForgeryOf, Option<u64>); 3] = [
+        ("undamaged", Box::new(|_: &Raw| {}), None),
+        (
+            "late",
+            Box::new(move |r: &Raw| r.flip(late, 40, 0x01)),
+            Some(late),
+        ),
+        (
+            "early and late",
+            Box::new(move |r: &Raw| {
+                r.flip(late, 40, 0x01);
+                r.flip(early, 40, 0x01);
+            }),
+            Some(early),
+        ),
+    ];
+    for (what, forge, named) in &cases {
+        let env = forged_larger(&base, forge);
+        let head = env.head().unwrap();
+        let out = env.run(&["--lang", "en", "note", "M1", "Verder."]);
+        match named {
+            None => {
+                out.ok();
+                assert_eq!(env.head().unwrap().seq, head.seq + 1, "{what}");
+            }
+            Some(seq) => {
+                out.refusal(1, what, &[&format!("at seq {seq}")]);
+                assert_eq!(env.head().unwrap(), head, "{what}: a write went through");
+            }
+        }
+    }
+}
+
 /// A forger cuts the last event (M1's note, seq 8) off the chain and sets
 /// back everything a command checks at open (the head, the index's mark,
 /// the Merkle tree's size), but not M1's latest snapshot, which names seq

@@ -795,12 +795,52 @@ impl Ledger {
             }
             // Every event of the item, hash-checked and linked, but the
             // last, which was read so above.
-            let mut history =
-                self.item_events_at(snap.item.id, seqs[..seqs.len() - 1].iter().copied())?;
+            let mut history = self.history_at(snap.item.id, &seqs[..seqs.len() - 1])?;
             history.push(last);
             self.item_as_its_events_give(snap, history, &facts, legend)?;
         }
         Ok(())
+    }
+
+    /// The events of `item` at `seqs` (in order), each hash-checked and
+    /// linked ([`Ledger::item_events_at`]). On a large ledger each lies on
+    /// a page of its own, which a fresh process reads from the disk: a long
+    /// history is read in [`HISTORY_PARTS`] parts at once, so that the disk
+    /// serves them together rather than one after the other.
+    fn history_at(&self, item: EventId, seqs: &[u64]) -> Result<Vec<Recorded>> {
+        let large = self.head().is_some_and(|h| h.seq >= VIEW_THREADS_FROM);
+        let parts = if large && seqs.len() >= HISTORY_THREADS_FROM {
+            HISTORY_PARTS
+        } else {
+            1
+        };
+        self.history_in_parts(item, seqs, parts)
+    }
+
+    /// As [`Ledger::history_at`], in `parts` parts, each on a thread of its
+    /// own (one: on this thread). Damage in several parts is named at its
+    /// first seq, as one read in order names it.
+    fn history_in_parts(&self, item: EventId, seqs: &[u64], parts: usize) -> Result<Vec<Recorded>> {
+        if parts <= 1 || seqs.len() < 2 {
+            return self.item_events_at(item, seqs.iter().copied());
+        }
+        let read: Vec<Result<Vec<Recorded>>> = std::thread::scope(|scope| {
+            let running: Vec<_> = seqs
+                .chunks(seqs.len().div_ceil(parts))
+                .map(|c| scope.spawn(move || self.item_events_at(item, c.iter().copied())))
+                .collect();
+            running
+                .into_iter()
+                .map(|t| {
+                    t.join().unwrap_or_else(|_| {
+                        Err(corrupt(
+                            "a thread reading an item's events stopped unexpectedly".into(),
+                        ))
+                    })
+                })
+                .collect()
+        });
+        in_order(read)
     }
 
     /// Refuses an index of keys that is not `want` (every key entry the
@@ -2082,6 +2122,16 @@ fn compare(
 /// on one thread and 0.31 ms on two).
 const VIEW_THREADS_FROM: u64 = 1 << 15;
 
+/// From this many events of an item's history, a write that checks it
+/// (on a ledger of [`VIEW_THREADS_FROM`] events or more) reads it in
+/// [`HISTORY_PARTS`] parts at once ([`Ledger::history_at`]).
+const HISTORY_THREADS_FROM: usize = 32;
+
+/// How many parts of a long history are read at once: each event a page
+/// read, mostly from the disk in a fresh process, which serves several at
+/// once (docs/performance.md, "An item's history read in parts").
+const HISTORY_PARTS: usize = 4;
+
 impl Ledger {
     /// A view's two halves: `theirs` on another thread and `mine` on this
     /// one on a large ledger, both on this thread on a small one.
@@ -2096,6 +2146,16 @@ impl Ledger {
             Ok((theirs()?, mine()?))
         }
     }
+}
+
+/// Parts read apart, joined in order: the first part's error, if any,
+/// before any later part's.
+fn in_order<T>(parts: Vec<Result<Vec<T>>>) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    for p in parts {
+        out.extend(p?);
+    }
+    Ok(out)
 }
 
 /// Runs `theirs` on another thread and `mine` on this one; both results.
@@ -2417,6 +2477,59 @@ mod tests {
             )
             .unwrap();
         (others, broken, sinks.into_iter().flatten().collect())
+    }
+
+    /// An item's history read in parts is the history read in one go, in
+    /// the same order, however many parts.
+    #[test]
+    fn a_history_read_in_parts_is_the_history_read_whole() {
+        let spec = crate::synth::Spec {
+            items: 3,
+            events: 400,
+            rounds: 2,
+            seed: 11,
+        };
+        let (_dir, ws) = crate::synth::generated(spec, TestClock::pinned(), 64);
+        let ledger = ws.ledger();
+        let first = ledger
+            .store()
+            .ix_scan(Tree::Current, &[])
+            .next()
+            .unwrap()
+            .unwrap()
+            .0;
+        let item = EventId(<[u8; 16]>::try_from(first.as_ref()).unwrap());
+        let seqs = ledger.item_seqs(item).unwrap();
+        assert!(
+            seqs.len() >= 2 * HISTORY_THREADS_FROM,
+            "{} events",
+            seqs.len()
+        );
+        let read = |parts| -> Vec<(u64, crate::domain::EventHash)> {
+            ledger
+                .history_in_parts(item, &seqs, parts)
+                .unwrap()
+                .iter()
+                .map(|r| (r.envelope.seq, r.hash))
+                .collect()
+        };
+        let whole = read(1);
+        assert_eq!(whole.iter().map(|x| x.0).collect::<Vec<_>>(), seqs);
+        for parts in [2, 3, HISTORY_PARTS, seqs.len() + 5] {
+            assert_eq!(read(parts), whole, "in {parts} parts");
+        }
+    }
+
+    #[test]
+    fn parts_read_apart_name_the_first_error_in_order() {
+        let err = |seq| Err(corrupt(format!("at {seq}")));
+        let parts: Vec<Result<Vec<u64>>> = vec![Ok(vec![1, 2]), err(3), err(5)];
+        match in_order(parts) {
+            Err(Error::Corrupt { what, .. }) => assert_eq!(what, "at 3"),
+            other => panic!("{other:?}"),
+        }
+        let parts: Vec<Result<Vec<u64>>> = vec![Ok(vec![1, 2]), Ok(vec![]), Ok(vec![3])];
+        assert_eq!(in_order(parts).unwrap(), vec![1, 2, 3]);
     }
 
     #[test]
