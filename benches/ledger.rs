@@ -465,6 +465,67 @@ fn section_note(r: &mut Report, name: &str, tmp: &Path, n: usize) {
         ),
         "bare open+transaction+flush+fsync, sled left at exit",
     );
+    // A write reads and checks the whole history of the item it touches
+    // (docs/format.md, "What reads trust"): some 10 events an item on S,
+    // some 100 on the larger ledgers. The same pairs once more, each
+    // `note` on an item registered just before the timing (a history of
+    // one event), tell what grows with the ledger from what grows with
+    // the item's history.
+    let fresh: Vec<String> = (0..=n).map(|i| format!("VERS{i}")).collect();
+    for (i, key) in fresh.iter().enumerate() {
+        run(&[
+            "--store",
+            c,
+            "--actor",
+            "bench",
+            "item",
+            "add",
+            "--kind",
+            "motie",
+            "--key",
+            key,
+            "--text",
+            &format!("Motie voor de meting van een korte geschiedenis, nummer {i}."),
+        ]);
+    }
+    let (ours_new, theirs_new, added_new) = time_pair_diff(
+        n,
+        |i| {
+            run(&[
+                "--store",
+                c,
+                "--actor",
+                "bench",
+                "note",
+                &fresh[i],
+                "Voortgang gemeld in de bench, op een nieuw item.",
+            ]);
+        },
+        |_| bare_with(&[CHILD_LEAVES]),
+    );
+    r.vs(
+        &format!(
+            "1. `note` end to end on an item of one event, {name} (n={n}), against a bare append that leaves sled at exit"
+        ),
+        ours_new,
+        theirs_new,
+        "bare open+insert+flush+fsync, sled left at exit",
+        "what note adds: no larger on L than on S",
+    );
+    r.value(
+        &format!(
+            "   what `note` on an item of one event adds to that bare append, {name}: the median of the paired differences"
+        ),
+        format!("{added_new:+.1} ms"),
+        "no larger on L than on S",
+    );
+    r.curve.insert(
+        (
+            name.into(),
+            "note - bare, sled left, an item of one event".into(),
+        ),
+        added_new,
+    );
     // sled 0.34.7 writes its snapshot of the page table when it opens a
     // store written to since the last snapshot (its `snapshot_after_ops`
     // does nothing): the first command after a write pays for it, a read
@@ -1610,6 +1671,7 @@ fn print_curve(r: &mut Report) {
         "note - bare, sled left",
         "bare append in a transaction, sled left",
         "note - bare in a transaction, sled left",
+        "note - bare, sled left, an item of one event",
         "current",
         "as of a random instant",
         "a random round",
