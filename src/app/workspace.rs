@@ -1014,6 +1014,7 @@ impl Workspace {
             }
         }
         let mut out = BTreeMap::new();
+        let alone = wants.len() == 1;
         for (item, days) in wants {
             // An unknown item is refused by the fold's decide.
             let Some(current) = self.ledger.current_of(item)? else {
@@ -1027,7 +1028,7 @@ impl Workspace {
             // is read and held to its entries here as far as `history`
             // allows (a folded one is read again by the fold).
             self.ledger
-                .item_in_chain(&current, &self.programme.legend, &mut history)?;
+                .item_in_chain(&current, &self.programme.legend, &mut history, alone)?;
             let Some((status_day, parties_day)) = days else {
                 continue;
             };

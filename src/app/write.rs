@@ -611,7 +611,8 @@ impl Workspace {
                     return Err(Refusal::UnknownItemId { id: id.hex() }.into());
                 };
                 // What it finds says more; it finds something.
-                self.ledger().item_in_chain(&snap, self.legend(), &mut 0)?;
+                self.ledger()
+                    .item_in_chain(&snap, self.legend(), &mut 0, true)?;
                 Err(Error::Corrupt {
                     seq: Some(snap.source.seq),
                     what: format!(
