@@ -1716,12 +1716,17 @@ fn a_ledger_at_the_limit_has_its_whole_index_compared_and_one_over_it_does_not()
 /// change recorded on another item (which `verify --rebuild-index` then
 /// made the chain's for good), had events recorded on a withdrawn item (a
 /// broken chain only a restore mends), or had a change refused as bad
-/// input (exit 2, "already has that status").
+/// input (exit 2, "already has that status"). Key entries and snapshots
+/// swapped together are refused before anything is read by key: the
+/// item's registration in the chain names another key, so that `show`,
+/// `log --item` and `proof item` do not serve another item under the key
+/// either.
 #[test]
 fn a_write_decided_on_an_entry_the_items_events_do_not_give_is_refused() {
     use kamerstand::projection::index::{FactValue, Payload};
     let base = two_rounds();
-    let forgeries: [(&str, Forgery); 3] = [
+    let events_differ = "is not what the item's events give";
+    let forgeries: [(&str, Forgery, &str); 3] = [
         // M1 and T1 swap keys, in the index of keys and in their snapshots:
         // each key entry still names an item whose snapshot has that key.
         (
@@ -1744,11 +1749,13 @@ fn a_write_decided_on_an_entry_the_items_events_do_not_give_is_refused() {
                     s.item.key = kamerstand::domain::ItemKey::parse("T1").unwrap()
                 });
             }),
+            "registered it under key 'T1'",
         ),
         // M1's snapshot says it was withdrawn.
         (
             "withdrawn",
             Box::new(|r: &Raw| edit_snapshot(r, "M1", &|s| s.item.withdrawn = true)),
+            events_differ,
         ),
         // Every status fact of M1 says "vertraagd".
         (
@@ -1767,19 +1774,37 @@ fn a_write_decided_on_an_entry_the_items_events_do_not_give_is_refused() {
                     .collect();
                 r.set_entries("ix_facts", &facts);
             }),
+            events_differ,
         ),
     ];
-    for (what, forge) in &forgeries {
+    for (what, forge, says) in &forgeries {
         let env = forged_larger(&base, forge);
         let head = env.head().unwrap();
         for args in [
-            &["note", "M1", "Verder."][..],
-            &["status", "M1", "vertraagd", "--effective", "2025-06-01"],
+            &["--lang", "en", "note", "M1", "Verder."][..],
+            &[
+                "--lang",
+                "en",
+                "status",
+                "M1",
+                "vertraagd",
+                "--effective",
+                "2025-06-01",
+            ],
         ] {
-            env.run(args)
-                .refusal(1, what, &["is not what the item's events give"]);
+            env.run(args).refusal(1, what, &[says]);
         }
         assert_eq!(env.head().unwrap(), head, "{what}: a write went through");
+        if *says != events_differ {
+            for args in [
+                &["--lang", "en", "show", "M1"][..],
+                &["--lang", "en", "log", "--item", "M1"],
+                &["--lang", "en", "proof", "item", "M1", "--round", "R2"],
+                &["--lang", "en", "show", "T1"],
+            ] {
+                env.run(args).refusal(1, what, &["registered it under key"]);
+            }
+        }
         // On a ledger this small, every command checks the whole chain and
         // the keys at open; the rest is `verify`'s and every seal's.
         env.run(&["--lang", "en", "verify"]).expect_code(1);

@@ -445,6 +445,33 @@ impl Workspace {
                     ),
                 });
             }
+            // And the chain agrees: the item's registration (hash-checked
+            // and linked) is of this item under this key, so that no read
+            // or write is sent to another item by key entries and
+            // snapshots swapped together, on a ledger of any size.
+            let seq = snap.item.registered_seq;
+            let registered = self.ledger.get_linked(seq)?.map(|r| r.envelope);
+            let under = match &registered {
+                Some(e) if e.id == id => match &e.body {
+                    EventBody::ItemRegistered { key: k, .. } => Some(k),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if under.is_none_or(|k| k.folded() != key) {
+                return Err(Error::Corrupt {
+                    seq: Some(seq),
+                    what: format!(
+                        "the index names item {} for key '{key}', but the chain's event at seq {seq}, where the index says it was registered, {}; run `kamerstand verify` for details",
+                        id.hex(),
+                        match (&registered, under) {
+                            (None, _) => "is missing".to_string(),
+                            (Some(_), Some(k)) => format!("registered it under key '{k}'"),
+                            (Some(_), None) => "is not its registration".to_string(),
+                        }
+                    ),
+                });
+            }
             Ok(ItemRef {
                 id,
                 key: snap.item.key,
