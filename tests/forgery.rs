@@ -1912,6 +1912,20 @@ fn keys_and_accounts_the_chain_does_not_give_are_refused() {
             assert_eq!(d["tree"], "ix_current", "{what}: {d}");
         }
     }
+    // Above the limit, the renamed key is refused wherever it is named:
+    // its item was registered under another key. (`item add --key T1`
+    // then gets through: docs/format.md, "What reads trust".)
+    let env = forged_larger(&base, &*forgeries[0].1);
+    for args in [
+        &["--lang", "en", "show", "T9"][..],
+        &["log", "--item", "T9"],
+    ] {
+        env.run(args).refusal(
+            1,
+            "a renamed key, above the limit",
+            &["registered it under key 'T1'"],
+        );
+    }
     // Above the limit, the token is refused all the same.
     let env = forged_larger(&base, &*forgeries[1].1);
     env.run(&["account", "token", "x.forger"]).refusal(
